@@ -1,0 +1,47 @@
+/* heapscope: loading artifacts into the model.
+ *
+ * One entry point per format, all filling an hs_profile; the format is
+ * sniffed from magic bytes in one place (hs_sniff), after gzip is peeled
+ * off.  Loaders never allocate by a size the input claims: buffers grow
+ * with the bytes that actually arrive. */
+#ifndef HEAPSCOPE_LOAD_H
+#define HEAPSCOPE_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heapscope/model.h"
+
+/* Bytes of an input, decompressed.  Owned; release with hs_input_release. */
+typedef struct hs_input {
+	uint8_t *data;
+	size_t len;
+	bool gzipped;
+	uint64_t file_bytes;
+	void *map;            /* mmap'd region when data points into it */
+	size_t map_len;
+} hs_input;
+
+/* Read a file ("-" for stdin) and gunzip it if it starts with gzip magic.
+ * max_bytes caps the decompressed size (0: no cap), for fuzzing. */
+hs_err hs_input_read(hs_input *in, const char *path, uint64_t max_bytes, hs_error *err);
+hs_err hs_input_from_buffer(hs_input *in, const uint8_t *data, size_t n,
+                            uint64_t max_bytes, hs_error *err);
+void hs_input_release(hs_input *in);
+
+/* Classify decompressed bytes.  `what` receives a short human description
+ * of what the bytes look like when they are not a format we read. */
+hs_format hs_sniff(const uint8_t *data, size_t n, const char **what);
+
+/* Format loaders: fill an initialised, empty profile. */
+hs_err hs_pprof_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
+hs_err hs_legacy_cpu_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
+/* True when the bytes start with a legacy binary CPU profile header. */
+bool hs_legacy_cpu_detect(const uint8_t *data, size_t n);
+
+/* Sniff and load any supported profile file into p (initialised, empty). */
+hs_err hs_load_profile(hs_profile *p, const char *path, hs_error *err);
+hs_err hs_load_profile_buffer(hs_profile *p, const uint8_t *data, size_t n,
+                              uint64_t max_bytes, hs_error *err);
+
+#endif

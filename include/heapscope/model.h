@@ -1,0 +1,184 @@
+/* heapscope: the one in-memory model every loader fills.
+ *
+ * It mirrors pprof's profile.proto after decoding: a string table, sample
+ * types, mappings, functions, locations (with inlined lines, innermost
+ * first), and samples (values, a stack of locations leaf first, labels).
+ * Ids from the input are resolved to indices once loading is complete, so
+ * analyses never chase ids.
+ *
+ * Ownership: an hs_profile owns all its memory.  Strings live in its arena;
+ * the tables are hs_vecs sized by what the input really contained.
+ * Invariants after a successful load (hs_profile_finish):
+ *   - string 0 is "";
+ *   - every index (function, mapping, location, string) is in range;
+ *   - every sample has exactly nsample_types values. */
+#ifndef HEAPSCOPE_MODEL_H
+#define HEAPSCOPE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heapscope/arena.h"
+#include "heapscope/error.h"
+
+typedef uint32_t hs_str;          /* index into the string table */
+#define HS_NONE UINT32_MAX        /* "no mapping", "no function" */
+
+typedef struct hs_string {
+	const char *s;
+	uint32_t len;
+} hs_string;
+
+typedef struct hs_value_type {
+	hs_str type, unit;
+} hs_value_type;
+
+typedef struct hs_mapping {
+	uint64_t id, start, limit, offset;
+	hs_str file, build_id;
+	bool has_functions, has_filenames, has_line_numbers, has_inline_frames;
+} hs_mapping;
+
+typedef struct hs_function {
+	uint64_t id;
+	hs_str name, system_name, filename;
+	int64_t start_line;
+} hs_function;
+
+typedef struct hs_line {
+	uint32_t function;            /* index into functions */
+	int64_t line;
+} hs_line;
+
+typedef struct hs_location {
+	uint64_t id, address;
+	uint32_t mapping;             /* index into mappings, or HS_NONE */
+	uint32_t line_start, nlines;  /* into lines[], innermost inlined first */
+	bool is_folded;
+} hs_location;
+
+typedef struct hs_label {
+	hs_str key, str;              /* str == 0 for a numeric label */
+	int64_t num;
+	hs_str num_unit;
+} hs_label;
+
+typedef enum hs_format {
+	HS_FMT_UNKNOWN = 0,
+	HS_FMT_PPROF,                 /* profile.proto, gzipped or not */
+	HS_FMT_LEGACY_CPU,            /* gperftools / pre-1.9 Go binary CPU */
+} hs_format;
+
+typedef struct hs_profile {
+	hs_arena arena;
+	hs_vec strings;               /* hs_string */
+	hs_vec sample_types;          /* hs_value_type */
+	int default_sample_type;      /* index into sample_types, or -1 */
+	hs_value_type period_type;
+	int64_t period;
+	int64_t time_nanos, duration_nanos;
+	hs_vec comments;              /* hs_str */
+	hs_str drop_frames, keep_frames;
+
+	hs_vec mappings;              /* hs_mapping */
+	hs_vec functions;             /* hs_function */
+	hs_vec locations;             /* hs_location */
+	hs_vec lines;                 /* hs_line */
+
+	size_t nsamples;
+	hs_vec values;                /* int64_t, nsamples * ntypes */
+	/* Stacks are interned: samples with the same locations share one
+	 * (heap profiles repeat a stack per object size, CPU profiles per
+	 * label set), which keeps the model near the input's size. */
+	hs_vec sample_stack;          /* uint32_t stack id, per sample */
+	size_t nstacks;
+	hs_vec stack_off;             /* uint32_t, nstacks + 1 */
+	hs_vec stack;                 /* uint32_t location index, leaf first */
+	hs_vec label_off;             /* uint32_t, nsamples + 1 */
+	hs_vec labels;                /* hs_label */
+
+	/* Where it came from, for `info`. */
+	hs_format format;
+	bool gzipped;
+	uint64_t input_bytes;         /* bytes read from the file */
+	uint64_t decoded_bytes;       /* bytes after decompression */
+	uint64_t samples_pruned;      /* samples shortened by drop_frames */
+
+	void *intern;                 /* lazily built string hash (private) */
+	void *stack_index;            /* stack dedup hash while loading (private) */
+} hs_profile;
+
+/* Lifetime: _init allocates nothing, _release frees everything it owns,
+ * _free is for heap-allocated profiles and accepts NULL. */
+void hs_profile_init(hs_profile *p);
+void hs_profile_release(hs_profile *p);
+hs_profile *hs_profile_new(void);
+void hs_profile_free(hs_profile *p);
+
+static inline size_t hs_ntypes(const hs_profile *p) { return p->sample_types.len; }
+static inline const char *hs_s(const hs_profile *p, hs_str i)
+{
+	return i < p->strings.len ? HS_VEC_AT(&p->strings, hs_string, i).s : "";
+}
+static inline hs_mapping *hs_mapping_at(const hs_profile *p, uint32_t i)
+{ return &HS_VEC_AT(&p->mappings, hs_mapping, i); }
+static inline hs_function *hs_function_at(const hs_profile *p, uint32_t i)
+{ return &HS_VEC_AT(&p->functions, hs_function, i); }
+static inline hs_location *hs_location_at(const hs_profile *p, uint32_t i)
+{ return &HS_VEC_AT(&p->locations, hs_location, i); }
+static inline hs_line *hs_line_at(const hs_profile *p, uint32_t i)
+{ return &HS_VEC_AT(&p->lines, hs_line, i); }
+static inline const int64_t *hs_sample_values(const hs_profile *p, size_t s)
+{ return (const int64_t *)p->values.data + s * hs_ntypes(p); }
+static inline uint32_t hs_sample_stack_id(const hs_profile *p, size_t s)
+{
+	return ((const uint32_t *)p->sample_stack.data)[s];
+}
+static inline const uint32_t *hs_stack_at(const hs_profile *p, uint32_t id, uint32_t *n)
+{
+	const uint32_t *off = p->stack_off.data;
+	*n = off[id + 1] - off[id];
+	return (const uint32_t *)p->stack.data + off[id];
+}
+static inline const uint32_t *hs_sample_stack(const hs_profile *p, size_t s,
+                                              uint32_t *n)
+{
+	return hs_stack_at(p, hs_sample_stack_id(p, s), n);
+}
+static inline const hs_label *hs_sample_labels(const hs_profile *p, size_t s,
+                                               uint32_t *n)
+{
+	const uint32_t *off = p->label_off.data;
+	*n = off[s + 1] - off[s];
+	return (const hs_label *)p->labels.data + off[s];
+}
+
+/* Append a string without de-duplication (keeps a producer's string table
+ * indices).  Returns its index, or HS_NONE on allocation failure. */
+hs_str hs_profile_add_string(hs_profile *p, const char *s, size_t n);
+/* Return the index of an equal string, adding it if absent. */
+hs_str hs_profile_intern(hs_profile *p, const char *s, size_t n);
+
+/* Sample construction, used by every loader:
+ * hs_profile_begin_sample(); push locations/labels; values are written
+ * to the returned array of hs_ntypes() slots. */
+int64_t *hs_profile_begin_sample(hs_profile *p);
+hs_err hs_profile_push_location(hs_profile *p, uint32_t loc_or_id);
+hs_err hs_profile_push_label(hs_profile *p, const hs_label *l);
+hs_err hs_profile_end_sample(hs_profile *p);
+
+/* Resolve ids to indices and check pprof's validity rules (CheckValid),
+ * then apply drop_frames/keep_frames as pprof does on load.  Loaders call
+ * it once, after pushing samples whose stacks hold location *ids*. */
+hs_err hs_profile_finish(hs_profile *p, hs_error *err);
+
+/* pprof's default sample index: default_sample_type if set, else the last. */
+int hs_profile_default_index(const hs_profile *p);
+/* Resolve "NAME" or "N" to a sample index; -1 if none matches. */
+int hs_profile_find_index(const hs_profile *p, const char *spec);
+
+/* Sum of abs(value) over samples at index i (pprof's report total). */
+int64_t hs_profile_total(const hs_profile *p, int i);
+
+#endif

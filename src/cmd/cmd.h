@@ -1,0 +1,83 @@
+/* Subcommands: one file each, all listed in src/main.c's table.
+ * Only this layer prints diagnostics and chooses exit statuses:
+ *   0 ok, 1 a check failed, 2 usage or input error. */
+#ifndef HS_CMD_H
+#define HS_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "heapscope/graph.h"
+#include "heapscope/model.h"
+
+enum { HS_EXIT_OK = 0, HS_EXIT_CHECK = 1, HS_EXIT_USAGE = 2 };
+
+/* Options shared by the profile commands; a command names the ones it
+ * accepts with a mask of these bits. */
+enum {
+	OPT_SAMPLE_INDEX = 1 << 0,
+	OPT_NODECOUNT = 1 << 1,
+	OPT_FILTERS = 1 << 2,      /* --focus --ignore --hide --show */
+	OPT_GRANULARITY = 1 << 3,
+	OPT_UNIT = 1 << 4,
+	OPT_OUTPUT = 1 << 5,
+	OPT_FORMAT = 1 << 6,
+	OPT_CUM = 1 << 7,
+	OPT_FRACTIONS = 1 << 8,    /* --nodefraction --edgefraction */
+};
+
+typedef struct cli_opts {
+	const char *sample_index;
+	int nodecount;             /* -1: the command's default */
+	const char *focus, *ignore, *hide, *show;
+	int granularity;
+	const char *unit;
+	const char *output;
+	const char *format;
+	bool cum;
+	double nodefraction, edgefraction;
+	int nfiles;
+	char **files;
+} cli_opts;
+
+typedef struct hs_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	unsigned options;          /* OPT_* accepted */
+	const char *formats;       /* comma-separated --format values, first is default */
+	const char *args;          /* usage tail, e.g. "FILE..." */
+	const char *summary;
+} hs_command;
+
+extern const hs_command hs_commands[];
+const hs_command *hs_find_command(const char *name);
+
+/* Parse argv for `cmd`; on error prints one line and returns 2, on --help
+ * prints usage and returns -1, else 0. */
+int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o);
+void cli_usage(const hs_command *cmd, FILE *to);
+/* The long options of a command, one per line (completion helper). */
+void cli_print_options(const hs_command *cmd, FILE *to);
+
+/* Report an error about `file` on stderr in the one-line form
+ * "heapscope: cannot read 'F': what at byte N". */
+void cli_file_error(const char *file, const hs_error *e);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Load a profile; prints the error and returns false on failure. */
+bool cli_load(hs_profile *p, const char *file);
+/* Resolve --sample-index against p (pprof's rules); -1 after printing. */
+int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o);
+/* Build a view with the shared options; false after printing. */
+bool cli_view(hs_view *v, const hs_profile *p, const char *file, const cli_opts *o);
+
+/* Open -o FILE or stdout; cli_close reports write errors (false). */
+FILE *cli_open_output(const cli_opts *o);
+bool cli_close_output(FILE *f, const cli_opts *o);
+
+int cmd_info(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
+int cmd_folded(int argc, char **argv);
+
+#endif

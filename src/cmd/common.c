@@ -1,0 +1,291 @@
+/* Option parsing, loading and diagnostics shared by the subcommands. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "heapscope/load.h"
+
+enum {
+	L_SAMPLE_INDEX = 256, L_NODECOUNT, L_FOCUS, L_IGNORE, L_HIDE, L_SHOW, L_GRAN,
+	L_UNIT, L_FORMAT, L_CUM, L_NODEFRAC, L_EDGEFRAC, L_HELP,
+};
+
+typedef struct opt_spec {
+	struct option lo;
+	unsigned mask;
+	const char *arg, *help;
+} opt_spec;
+
+static const opt_spec specs[] = {
+	{{"sample-index", required_argument, NULL, L_SAMPLE_INDEX}, OPT_SAMPLE_INDEX, "NAME|N",
+	 "sample type to report (default: the profile's default, else the last)"},
+	{{"nodecount", required_argument, NULL, L_NODECOUNT}, OPT_NODECOUNT, "N",
+	 "show at most N nodes (0: all)"},
+	{{"nodefraction", required_argument, NULL, L_NODEFRAC}, OPT_FRACTIONS, "F",
+	 "drop nodes whose cum is below F of the total (default 0.005)"},
+	{{"edgefraction", required_argument, NULL, L_EDGEFRAC}, OPT_FRACTIONS, "F",
+	 "drop edges below F of the total (default 0.001)"},
+	{{"focus", required_argument, NULL, L_FOCUS}, OPT_FILTERS, "REGEX",
+	 "keep only samples with a frame matching REGEX"},
+	{{"ignore", required_argument, NULL, L_IGNORE}, OPT_FILTERS, "REGEX",
+	 "drop samples with a frame matching REGEX"},
+	{{"hide", required_argument, NULL, L_HIDE}, OPT_FILTERS, "REGEX",
+	 "remove frames matching REGEX from stacks"},
+	{{"show", required_argument, NULL, L_SHOW}, OPT_FILTERS, "REGEX",
+	 "keep only frames matching REGEX in stacks"},
+	{{"granularity", required_argument, NULL, L_GRAN}, OPT_GRANULARITY,
+	 "functions|filefunctions|files|lines|addresses", "aggregate frames at this level"},
+	{{"unit", required_argument, NULL, L_UNIT}, OPT_UNIT, "UNIT",
+	 "show values in UNIT (B, kB, MB, ns, ms, s...; default: minimum)"},
+	{{"cum", no_argument, NULL, L_CUM}, OPT_CUM, NULL, "sort by cumulative value"},
+	{{"format", required_argument, NULL, L_FORMAT}, OPT_FORMAT, "FMT", "output format"},
+	{{"output", required_argument, NULL, 'o'}, OPT_OUTPUT, "FILE",
+	 "write the result to FILE instead of stdout"},
+	{{"help", no_argument, NULL, L_HELP}, ~0u, NULL, "show this help"},
+};
+#define NSPECS (sizeof specs / sizeof specs[0])
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("heapscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_file_error(const char *file, const hs_error *e)
+{
+	char buf[400];
+	hs_error_format(e, buf, sizeof buf);
+	cli_error("cannot read '%s': %s", strcmp(file, "-") == 0 ? "<stdin>" : file, buf);
+}
+
+void cli_usage(const hs_command *cmd, FILE *to)
+{
+	fprintf(to, "usage: heapscope %s [options] %s\n\n%s\n\noptions:\n", cmd->name, cmd->args,
+	        cmd->summary);
+	for (size_t i = 0; i < NSPECS; i++) {
+		if (!(specs[i].mask & cmd->options))
+			continue;
+		char left[96];
+		const char *arg = specs[i].lo.val == L_FORMAT ? cmd->formats : specs[i].arg;
+		snprintf(left, sizeof left, "%s--%s%s%s", specs[i].lo.val == 'o' ? "-o, " : "",
+		         specs[i].lo.name, arg ? " " : "", arg ? arg : "");
+		fprintf(to, "  %-34s %s\n", left, specs[i].help);
+	}
+}
+
+/* Used by the completion helper: the long options of a command. */
+void cli_print_options(const hs_command *cmd, FILE *to)
+{
+	for (size_t i = 0; i < NSPECS; i++)
+		if (specs[i].mask & cmd->options)
+			fprintf(to, "--%s\n", specs[i].lo.name);
+	if (cmd->options & OPT_OUTPUT)
+		fprintf(to, "-o\n");
+}
+
+static bool parse_double(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	*out = strtod(s, &end);
+	return *s && !*end && errno == 0 && *out >= 0 && *out <= 1;
+}
+
+static bool format_allowed(const hs_command *cmd, const char *f)
+{
+	size_t n = strlen(f);
+	for (const char *p = cmd->formats; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (len == n && strncmp(p, f, n) == 0)
+			return true;
+		p = c ? c + 1 : NULL;
+	}
+	return false;
+}
+
+static int set_option(const hs_command *cmd, int c, cli_opts *o)
+{
+	char *end;
+	switch (c) {
+	case L_SAMPLE_INDEX: o->sample_index = optarg; break;
+	case L_NODECOUNT:
+		o->nodecount = (int)strtol(optarg, &end, 10);
+		if (!*optarg || *end || o->nodecount < 0) {
+			cli_error("%s: --nodecount takes a whole number >= 0, not '%s'", cmd->name, optarg);
+			return 2;
+		}
+		break;
+	case L_NODEFRAC:
+	case L_EDGEFRAC:
+		if (!parse_double(optarg, c == L_NODEFRAC ? &o->nodefraction : &o->edgefraction)) {
+			cli_error("%s: --%s takes a fraction between 0 and 1, not '%s'", cmd->name,
+			          c == L_NODEFRAC ? "nodefraction" : "edgefraction", optarg);
+			return 2;
+		}
+		break;
+	case L_FOCUS: o->focus = optarg; break;
+	case L_IGNORE: o->ignore = optarg; break;
+	case L_HIDE: o->hide = optarg; break;
+	case L_SHOW: o->show = optarg; break;
+	case L_GRAN:
+		if ((o->granularity = hs_granularity_parse(optarg)) < 0) {
+			cli_error("%s: unknown granularity '%s' (want functions, filefunctions, files, "
+			          "lines or addresses)", cmd->name, optarg);
+			return 2;
+		}
+		break;
+	case L_UNIT: o->unit = optarg; break;
+	case L_CUM: o->cum = true; break;
+	case 'o': o->output = optarg; break;
+	case L_FORMAT:
+		if (!format_allowed(cmd, optarg)) {
+			cli_error("%s: unsupported --format '%s' (supported: %s)", cmd->name, optarg,
+			          cmd->formats);
+			return 2;
+		}
+		o->format = optarg;
+		break;
+	case L_HELP: return -1;
+	default:
+		cli_error("%s: unknown option (see 'heapscope %s --help')", cmd->name, cmd->name);
+		return 2;
+	}
+	return 0;
+}
+
+int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
+{
+	struct option lo[NSPECS + 1];
+	size_t n = 0;
+	memset(o, 0, sizeof *o);
+	o->nodecount = -1;
+	o->nodefraction = 0.005;
+	o->edgefraction = 0.001;
+	o->unit = "minimum";
+	for (size_t i = 0; i < NSPECS; i++)
+		if (specs[i].mask & cmd->options)
+			lo[n++] = specs[i].lo;
+	memset(&lo[n], 0, sizeof lo[n]);
+	const char *shortopts = (cmd->options & OPT_OUTPUT) ? "+o:" : "+";
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			cli_error("%s: %s option '%s' (see 'heapscope %s --help')", cmd->name,
+			          c == ':' ? "missing argument for" : "unknown", argv[optind - 1],
+			          cmd->name);
+			return 2;
+		}
+		int rc = set_option(cmd, c, o);
+		if (rc == -1) {
+			cli_usage(cmd, stdout);
+			return -1;
+		}
+		if (rc)
+			return rc;
+	}
+	if (!o->format && cmd->formats) {
+		static char first[32];
+		size_t len = strcspn(cmd->formats, ",");
+		snprintf(first, sizeof first, "%.*s", (int)len, cmd->formats);
+		o->format = first;
+	}
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	if (o->nfiles == 0) {
+		cli_error("%s: no input file (usage: heapscope %s [options] %s)", cmd->name, cmd->name,
+		          cmd->args);
+		return 2;
+	}
+	return 0;
+}
+
+bool cli_load(hs_profile *p, const char *file)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_load_profile(p, file, &e) != HS_OK) {
+		cli_file_error(file, &e);
+		return false;
+	}
+	return true;
+}
+
+int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o)
+{
+	if (hs_ntypes(p) == 0) {
+		cli_error("'%s': the profile has no sample types", file);
+		return -1;
+	}
+	if (!o->sample_index)
+		return hs_profile_default_index(p);
+	int i = hs_profile_find_index(p, o->sample_index);
+	if (i < 0) {
+		char list[512] = "";
+		for (size_t k = 0; k < hs_ntypes(p); k++) {
+			const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, k);
+			size_t len = strlen(list);
+			snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", hs_s(p, vt->type));
+		}
+		cli_error("'%s': no sample type '%s' (it has: %s)", file, o->sample_index, list);
+	}
+	return i;
+}
+
+bool cli_view(hs_view *v, const hs_profile *p, const char *file, const cli_opts *o)
+{
+	int si = cli_sample_index(p, file, o);
+	if (si < 0)
+		return false;
+	hs_view_opts vo = {.sample_index = si, .granularity = (hs_granularity)o->granularity,
+	                   .focus = o->focus, .ignore = o->ignore, .hide = o->hide, .show = o->show};
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_view_build(v, p, &vo, &e) != HS_OK) {
+		char buf[400];
+		hs_error_format(&e, buf, sizeof buf);
+		cli_error("%s", buf);
+		return false;
+	}
+	/* pprof warns likewise when a filter matches nothing. */
+	if (o->focus && !v->focus_matched)
+		cli_error("warning: --focus '%s' matched no samples in '%s'", o->focus, file);
+	if (o->ignore && !v->ignore_matched)
+		cli_error("warning: --ignore '%s' matched no samples in '%s'", o->ignore, file);
+	if (o->hide && !v->hide_matched)
+		cli_error("warning: --hide '%s' matched no frames in '%s'", o->hide, file);
+	if (o->show && !v->show_matched)
+		cli_error("warning: --show '%s' matched no frames in '%s'", o->show, file);
+	return true;
+}
+
+FILE *cli_open_output(const cli_opts *o)
+{
+	if (!o->output || strcmp(o->output, "-") == 0)
+		return stdout;
+	FILE *f = fopen(o->output, "w");
+	if (!f)
+		cli_error("cannot write '%s': %s", o->output, strerror(errno));
+	return f;
+}
+
+bool cli_close_output(FILE *f, const cli_opts *o)
+{
+	bool ok = !ferror(f);
+	if (f != stdout)
+		ok = fclose(f) == 0 && ok;
+	else
+		ok = fflush(f) == 0 && ok;
+	if (!ok)
+		cli_error("write error on '%s': %s", o->output ? o->output : "<stdout>", strerror(errno));
+	return ok;
+}

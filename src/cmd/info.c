@@ -1,0 +1,201 @@
+/* heapscope info: what a file is and what it holds. */
+#include <string.h>
+
+#include "../output/json.h"
+#include "../output/pprof_text.h"
+#include "heapscope/units.h"
+#include "cmd.h"
+
+static const char *format_name(hs_format f)
+{
+	switch (f) {
+	case HS_FMT_PPROF: return "pprof";
+	case HS_FMT_LEGACY_CPU: return "legacy-cpu";
+	default: return "unknown";
+	}
+}
+
+/* Which runtime wrote it, guessed from source file extensions. */
+static const char *producer(const hs_profile *p)
+{
+	static const struct { const char *ext, *who; } langs[] = {
+		{".go", "Go"}, {".s", "Go"}, {".js", "Node.js"}, {".ts", "Node.js"},
+		{".py", "Python"}, {".rb", "Ruby"}, {".rs", "Rust"}, {".java", "Java"},
+		{".cs", ".NET"}, {".jl", "Julia"}, {".cc", "C++"}, {".cpp", "C++"}, {".c", "C"},
+	};
+	size_t count[sizeof langs / sizeof langs[0]] = {0};
+	for (size_t i = 0; i < p->functions.len; i++) {
+		const char *f = hs_s(p, hs_function_at(p, (uint32_t)i)->filename);
+		const char *dot = strrchr(f, '.');
+		for (size_t k = 0; dot && k < sizeof langs / sizeof langs[0]; k++)
+			if (strcmp(dot, langs[k].ext) == 0)
+				count[k]++;
+	}
+	size_t best = 0;
+	for (size_t k = 1; k < sizeof langs / sizeof langs[0]; k++)
+		if (count[k] > count[best])
+			best = k;
+	if (count[best])
+		return langs[best].who;
+	return p->format == HS_FMT_LEGACY_CPU ? "gperftools or Go < 1.9" : "unknown";
+}
+
+static const char *kind(const hs_profile *p)
+{
+	char types[256] = "";
+	for (size_t i = 0; i < hs_ntypes(p); i++) {
+		size_t n = strlen(types);
+		snprintf(types + n, sizeof types - n, "%s%s", i ? "," : "",
+		         hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type));
+	}
+	if (strstr(types, "inuse_space"))
+		return "heap";
+	if (strstr(types, "alloc_space"))
+		return "allocs";
+	if (strstr(types, "cpu") || strstr(types, "wall"))
+		return "cpu";
+	if (strcmp(types, "goroutine") == 0 || strcmp(types, "goroutines") == 0)
+		return "goroutine";
+	if (strcmp(types, "threadcreate") == 0)
+		return "threadcreate";
+	if (strstr(types, "contentions") || strstr(types, "delay"))
+		return "contention (block or mutex)";
+	return "other";
+}
+
+static void info_text(FILE *out, const char *file, const hs_profile *p)
+{
+	char buf[96];
+	fprintf(out, "%s\n", file);
+	fprintf(out, "  format:        %s%s\n", format_name(p->format), p->gzipped ? " (gzip)" : "");
+	fprintf(out, "  producer:      %s\n", producer(p));
+	fprintf(out, "  kind:          %s\n", kind(p));
+	fprintf(out, "  size:          %llu bytes (%llu decoded)\n",
+	        (unsigned long long)p->input_bytes, (unsigned long long)p->decoded_bytes);
+	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
+	fprintf(out, "  sample types:\n");
+	for (size_t i = 0; i < hs_ntypes(p); i++) {
+		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
+		hs_scaled_label(hs_profile_total(p, (int)i), hs_s(p, vt->unit), "auto", buf, sizeof buf);
+		fprintf(out, "    %zu %-20s %-12s total %s%s\n", i, hs_s(p, vt->type), hs_s(p, vt->unit),
+		        buf, (int)i == def ? "  (default)" : "");
+	}
+	if (p->period || p->period_type.type) {
+		hs_scaled_label(p->period, hs_s(p, p->period_type.unit), "auto", buf, sizeof buf);
+		fprintf(out, "  period:        %s (%s/%s)\n", buf, hs_s(p, p->period_type.type),
+		        hs_s(p, p->period_type.unit));
+	}
+	if (p->time_nanos) {
+		format_go_time(p->time_nanos, buf, sizeof buf);
+		fprintf(out, "  time:          %s\n", buf);
+	}
+	if (p->duration_nanos) {
+		hs_scaled_label(p->duration_nanos, "nanoseconds", "auto", buf, sizeof buf);
+		fprintf(out, "  duration:      %s\n", buf);
+	}
+	fprintf(out, "  samples:       %zu\n  locations:     %zu\n  functions:     %zu\n"
+	             "  mappings:      %zu\n  strings:       %zu\n",
+	        p->nsamples, p->locations.len, p->functions.len, p->mappings.len, p->strings.len);
+	if (p->drop_frames)
+		fprintf(out, "  drop frames:   %s (%llu samples pruned)\n", hs_s(p, p->drop_frames),
+		        (unsigned long long)p->samples_pruned);
+	for (size_t i = 0; i < p->comments.len; i++)
+		fprintf(out, "  comment:       %s\n", hs_s(p, HS_VEC_AT(&p->comments, hs_str, i)));
+}
+
+static void kv_str(json_w *w, const char *k, const char *v)
+{
+	json_key(w, k);
+	json_string(w, v);
+}
+
+static void kv_int(json_w *w, const char *k, int64_t v)
+{
+	json_key(w, k);
+	json_int(w, v);
+}
+
+static void info_json(json_w *w, const char *file, const hs_profile *p)
+{
+	json_begin_object(w);
+	kv_str(w, "file", file);
+	kv_str(w, "format", format_name(p->format));
+	json_key(w, "gzipped");
+	json_bool(w, p->gzipped);
+	kv_str(w, "producer", producer(p));
+	kv_str(w, "kind", kind(p));
+	kv_int(w, "bytes", (int64_t)p->input_bytes);
+	kv_int(w, "decoded_bytes", (int64_t)p->decoded_bytes);
+	json_key(w, "sample_types");
+	json_begin_array(w);
+	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
+	for (size_t i = 0; i < hs_ntypes(p); i++) {
+		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
+		json_begin_object(w);
+		kv_str(w, "type", hs_s(p, vt->type));
+		kv_str(w, "unit", hs_s(p, vt->unit));
+		kv_int(w, "total", hs_profile_total(p, (int)i));
+		json_key(w, "default");
+		json_bool(w, (int)i == def);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_key(w, "period_type");
+	json_begin_object(w);
+	kv_str(w, "type", hs_s(p, p->period_type.type));
+	kv_str(w, "unit", hs_s(p, p->period_type.unit));
+	json_end_object(w);
+	kv_int(w, "period", p->period);
+	kv_int(w, "time_nanos", p->time_nanos);
+	kv_int(w, "duration_nanos", p->duration_nanos);
+	kv_int(w, "samples", (int64_t)p->nsamples);
+	kv_int(w, "locations", (int64_t)p->locations.len);
+	kv_int(w, "functions", (int64_t)p->functions.len);
+	kv_int(w, "mappings", (int64_t)p->mappings.len);
+	kv_str(w, "drop_frames", hs_s(p, p->drop_frames));
+	kv_str(w, "keep_frames", hs_s(p, p->keep_frames));
+	json_key(w, "comments");
+	json_begin_array(w);
+	for (size_t i = 0; i < p->comments.len; i++)
+		json_string(w, hs_s(p, HS_VEC_AT(&p->comments, hs_str, i)));
+	json_end_array(w);
+	json_end_object(w);
+}
+
+int cmd_info(int argc, char **argv)
+{
+	cli_opts o;
+	int rc = cli_parse(hs_find_command("info"), argc, argv, &o);
+	if (rc)
+		return rc < 0 ? HS_EXIT_OK : rc;
+	FILE *out = cli_open_output(&o);
+	if (!out)
+		return HS_EXIT_USAGE;
+	bool json = strcmp(o.format, "json") == 0;
+	json_w w;
+	if (json) {
+		json_init(&w, out);
+		json_begin_array(&w);
+	}
+	for (int i = 0; i < o.nfiles; i++) {
+		hs_profile p;
+		hs_profile_init(&p);
+		if (!cli_load(&p, o.files[i])) {
+			rc = HS_EXIT_USAGE;
+		} else if (json) {
+			info_json(&w, o.files[i], &p);
+		} else {
+			if (i)
+				fputc('\n', out);
+			info_text(out, o.files[i], &p);
+		}
+		hs_profile_release(&p);
+	}
+	if (json) {
+		json_end_array(&w);
+		json_finish(&w);
+	}
+	if (!cli_close_output(out, &o))
+		rc = HS_EXIT_USAGE;
+	return rc;
+}

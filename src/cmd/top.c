@@ -1,0 +1,117 @@
+/* heapscope top: pprof's -top report. */
+#include <string.h>
+
+#include "../output/json.h"
+#include "../output/pprof_text.h"
+#include "cmd.h"
+
+static void top_json(FILE *out, const report_fmt *f)
+{
+	const hs_report *r = f->r;
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_key(&w, "sample_type");
+	json_string(&w, f->sample_type);
+	json_key(&w, "unit");
+	json_string(&w, f->sample_unit);
+	json_key(&w, "total");
+	json_int(&w, r->total);
+	json_key(&w, "granularity");
+	json_string(&w, hs_granularity_name(f->v->granularity));
+	json_key(&w, "dropped_nodes");
+	json_int(&w, (int64_t)r->dropped_nodes);
+	json_key(&w, "node_cutoff");
+	json_int(&w, r->node_cutoff_total);
+	json_key(&w, "rows");
+	json_begin_array(&w);
+	for (size_t i = 0; i < r->g.npresent; i++) {
+		uint32_t id = r->g.present[i];
+		const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
+		json_begin_object(&w);
+		json_key(&w, "name");
+		json_string(&w, ni->name);
+		json_key(&w, "flat");
+		json_int(&w, r->g.flat[id]);
+		json_key(&w, "cum");
+		json_int(&w, r->g.cum[id]);
+		const char *inl = hs_report_inline_label(r, id);
+		if (*inl) {
+			json_key(&w, "inline");
+			json_string(&w, strcmp(inl, "(inline)") == 0 ? "inline" : "partial-inline");
+		}
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+static const struct {
+	const char *name;
+	void (*print)(FILE *, const report_fmt *);
+} top_formats[] = {
+	{"text", print_top_text},
+	{"json", top_json},
+};
+
+static int top_one(const cli_opts *o, FILE *out)
+{
+	const char *file = o->files[0];
+	hs_profile p;
+	hs_view v;
+	hs_report r;
+	int rc = HS_EXIT_USAGE;
+	hs_profile_init(&p);
+	if (!cli_load(&p, file) || !cli_view(&v, &p, file, o))
+		goto out_profile;
+	hs_report_opts ro = {.nodecount = o->nodecount < 0 ? 0 : o->nodecount,
+	                     .nodefraction = o->nodefraction, .edgefraction = o->edgefraction,
+	                     .cum_sort = o->cum};
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_report_build(&r, &v, &ro, &e) != HS_OK) {
+		cli_file_error(file, &e);
+		goto out_view;
+	}
+	report_fmt f;
+	report_fmt_init(&f, &p, &v, &r, o->unit);
+	char filt[4][400];
+	const char *names[4] = {"focus", "ignore", "hide", "show"};
+	const char *vals[4] = {o->focus, o->ignore, o->hide, o->show};
+	for (int i = 0, k = 0; i < 4; i++)
+		if (vals[i] && *vals[i]) {
+			snprintf(filt[k], sizeof filt[k], "%s=%s", names[i], vals[i]);
+			f.filters[i] = filt[k++];
+		}
+	for (size_t i = 0; i < sizeof top_formats / sizeof top_formats[0]; i++)
+		if (strcmp(o->format, top_formats[i].name) == 0)
+			top_formats[i].print(out, &f);
+	rc = HS_EXIT_OK;
+	hs_report_release(&r);
+out_view:
+	hs_view_release(&v);
+out_profile:
+	hs_profile_release(&p);
+	return rc;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	cli_opts o;
+	const hs_command *cmd = hs_find_command("top");
+	int rc = cli_parse(cmd, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? HS_EXIT_OK : rc;
+	if (o.nfiles != 1) {
+		cli_error("top: takes exactly one profile (use 'heapscope diff' or 'merge' for more)");
+		return HS_EXIT_USAGE;
+	}
+	FILE *out = cli_open_output(&o);
+	if (!out)
+		return HS_EXIT_USAGE;
+	rc = top_one(&o, out);
+	if (!cli_close_output(out, &o) && rc == HS_EXIT_OK)
+		rc = HS_EXIT_USAGE;
+	return rc;
+}

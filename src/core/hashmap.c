@@ -1,0 +1,209 @@
+/* Private open-addressing hash maps; see hashmap.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashmap.h"
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+uint64_t hs_hash_bytes(const void *p, size_t n)
+{
+	/* FNV-1a over 8-byte words, finished with a mixer: fast on the short
+	 * symbol names that dominate profiles. */
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	while (n--)
+		h = (h ^ *s++) * 0x100000001b3ULL;
+	return mix64(h);
+}
+
+static size_t pow2_for(size_t expect)
+{
+	size_t cap = 16;
+	while (cap < expect * 2 && cap < ((size_t)1 << 40))
+		cap <<= 1;
+	return cap;
+}
+
+bool hs_idmap_init(hs_idmap *m, size_t expect)
+{
+	m->cap = pow2_for(expect);
+	m->len = 0;
+	m->keys = malloc(m->cap * sizeof *m->keys);
+	m->vals = malloc(m->cap * sizeof *m->vals);
+	if (!m->keys || !m->vals) {
+		hs_idmap_release(m);
+		return false;
+	}
+	memset(m->vals, 0xff, m->cap * sizeof *m->vals);
+	return true;
+}
+
+void hs_idmap_release(hs_idmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+static bool idmap_grow(hs_idmap *m)
+{
+	hs_idmap n;
+	n.cap = m->cap * 2;
+	n.len = 0;
+	n.keys = malloc(n.cap * sizeof *n.keys);
+	n.vals = malloc(n.cap * sizeof *n.vals);
+	if (!n.keys || !n.vals) {
+		free(n.keys);
+		free(n.vals);
+		return false;
+	}
+	memset(n.vals, 0xff, n.cap * sizeof *n.vals);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->vals[i] != UINT32_MAX)
+			hs_idmap_put(&n, m->keys[i], m->vals[i], NULL);
+	hs_idmap_release(m);
+	*m = n;
+	return true;
+}
+
+bool hs_idmap_put(hs_idmap *m, uint64_t key, uint32_t val, bool *dup)
+{
+	if (dup)
+		*dup = false;
+	if ((m->len + 1) * 4 > m->cap * 3 && !idmap_grow(m))
+		return false;
+	size_t mask = m->cap - 1, i = mix64(key) & mask;
+	while (m->vals[i] != UINT32_MAX) {
+		if (m->keys[i] == key) {
+			if (dup)
+				*dup = true;
+			return true;
+		}
+		i = (i + 1) & mask;
+	}
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->len++;
+	return true;
+}
+
+uint32_t hs_idmap_get(const hs_idmap *m, uint64_t key)
+{
+	if (!m->cap)
+		return UINT32_MAX;
+	size_t mask = m->cap - 1, i = mix64(key) & mask;
+	while (m->vals[i] != UINT32_MAX) {
+		if (m->keys[i] == key)
+			return m->vals[i];
+		i = (i + 1) & mask;
+	}
+	return UINT32_MAX;
+}
+
+bool hs_strmap_init(hs_strmap *m, size_t expect)
+{
+	memset(m, 0, sizeof *m);
+	m->cap = pow2_for(expect);
+	m->keys = malloc(m->cap * sizeof *m->keys);
+	m->lens = malloc(m->cap * sizeof *m->lens);
+	m->vals = malloc(m->cap * sizeof *m->vals);
+	m->hashes = malloc(m->cap * sizeof *m->hashes);
+	if (!m->keys || !m->lens || !m->vals || !m->hashes) {
+		hs_strmap_release(m);
+		return false;
+	}
+	memset(m->vals, 0xff, m->cap * sizeof *m->vals);
+	return true;
+}
+
+void hs_strmap_release(hs_strmap *m)
+{
+	free(m->keys);
+	free(m->lens);
+	free(m->vals);
+	free(m->hashes);
+	memset(m, 0, sizeof *m);
+}
+
+static void strmap_place(hs_strmap *m, const char *k, uint32_t n, uint64_t h,
+                         uint32_t val)
+{
+	size_t mask = m->cap - 1, i = h & mask;
+	while (m->vals[i] != UINT32_MAX)
+		i = (i + 1) & mask;
+	m->keys[i] = k;
+	m->lens[i] = n;
+	m->hashes[i] = h;
+	m->vals[i] = val;
+	m->len++;
+}
+
+static bool strmap_grow(hs_strmap *m)
+{
+	hs_strmap n;
+	memset(&n, 0, sizeof n);
+	n.cap = m->cap * 2;
+	n.keys = malloc(n.cap * sizeof *n.keys);
+	n.lens = malloc(n.cap * sizeof *n.lens);
+	n.vals = malloc(n.cap * sizeof *n.vals);
+	n.hashes = malloc(n.cap * sizeof *n.hashes);
+	if (!n.keys || !n.lens || !n.vals || !n.hashes) {
+		hs_strmap_release(&n);
+		return false;
+	}
+	memset(n.vals, 0xff, n.cap * sizeof *n.vals);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->vals[i] != UINT32_MAX)
+			strmap_place(&n, m->keys[i], m->lens[i], m->hashes[i], m->vals[i]);
+	hs_strmap_release(m);
+	*m = n;
+	return true;
+}
+
+static size_t strmap_find(const hs_strmap *m, const char *k, size_t n, uint64_t h)
+{
+	size_t mask = m->cap - 1, i = h & mask;
+	while (m->vals[i] != UINT32_MAX) {
+		if (m->hashes[i] == h && m->lens[i] == n && memcmp(m->keys[i], k, n) == 0)
+			return i;
+		i = (i + 1) & mask;
+	}
+	return SIZE_MAX;
+}
+
+uint32_t hs_strmap_get(const hs_strmap *m, const char *k, size_t n)
+{
+	if (!m->cap)
+		return UINT32_MAX;
+	size_t i = strmap_find(m, k, n, hs_hash_bytes(k, n));
+	return i == SIZE_MAX ? UINT32_MAX : m->vals[i];
+}
+
+uint32_t hs_strmap_get_or_put(hs_strmap *m, const char *k, size_t n, uint32_t val)
+{
+	uint64_t h = hs_hash_bytes(k, n);
+	size_t i = strmap_find(m, k, n, h);
+	if (i != SIZE_MAX)
+		return m->vals[i];
+	if ((m->len + 1) * 4 > m->cap * 3 && !strmap_grow(m))
+		return UINT32_MAX;
+	strmap_place(m, k, (uint32_t)n, h, val);
+	return val;
+}

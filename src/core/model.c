@@ -1,0 +1,565 @@
+/* The profile model: construction, id resolution, pprof's validity rules
+ * and drop_frames pruning.  See include/heapscope/model.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/model.h"
+#include "heapscope/regex.h"
+#include "hashmap.h"
+
+void hs_profile_init(hs_profile *p)
+{
+	memset(p, 0, sizeof *p);
+	hs_arena_init(&p->arena);
+	hs_vec_init(&p->strings, sizeof(hs_string));
+	hs_vec_init(&p->sample_types, sizeof(hs_value_type));
+	hs_vec_init(&p->comments, sizeof(hs_str));
+	hs_vec_init(&p->mappings, sizeof(hs_mapping));
+	hs_vec_init(&p->functions, sizeof(hs_function));
+	hs_vec_init(&p->locations, sizeof(hs_location));
+	hs_vec_init(&p->lines, sizeof(hs_line));
+	hs_vec_init(&p->values, sizeof(int64_t));
+	hs_vec_init(&p->sample_stack, sizeof(uint32_t));
+	hs_vec_init(&p->stack_off, sizeof(uint32_t));
+	hs_vec_init(&p->stack, sizeof(uint32_t));
+	hs_vec_init(&p->label_off, sizeof(uint32_t));
+	hs_vec_init(&p->labels, sizeof(hs_label));
+	p->default_sample_type = -1;
+}
+
+static void drop_intern(hs_profile *p)
+{
+	if (p->intern) {
+		hs_strmap_release(p->intern);
+		free(p->intern);
+		p->intern = NULL;
+	}
+}
+
+typedef struct stack_index {
+	uint32_t *ids;      /* stack id + 1; 0 marks an empty slot */
+	uint64_t *hashes;
+	size_t cap, len;
+} stack_index;
+
+static void drop_stack_index(hs_profile *p)
+{
+	stack_index *x = p->stack_index;
+	if (x) {
+		free(x->ids);
+		free(x->hashes);
+		free(x);
+		p->stack_index = NULL;
+	}
+}
+
+static bool stack_index_grow(stack_index *x)
+{
+	size_t cap = x->cap ? x->cap * 2 : 1024;
+	uint32_t *ids = calloc(cap, sizeof *ids);
+	uint64_t *hashes = malloc(cap * sizeof *hashes);
+	if (!ids || !hashes) {
+		free(ids);
+		free(hashes);
+		return false;
+	}
+	for (size_t i = 0; i < x->cap; i++) {
+		if (!x->ids[i])
+			continue;
+		size_t j = x->hashes[i] & (cap - 1);
+		while (ids[j])
+			j = (j + 1) & (cap - 1);
+		ids[j] = x->ids[i];
+		hashes[j] = x->hashes[i];
+	}
+	free(x->ids);
+	free(x->hashes);
+	x->ids = ids;
+	x->hashes = hashes;
+	x->cap = cap;
+	return true;
+}
+
+/* The stack pushed since the last sample: an existing id, or a new one. */
+static hs_err intern_stack(hs_profile *p, uint32_t *out)
+{
+	stack_index *x = p->stack_index;
+	if (!x && !(x = p->stack_index = calloc(1, sizeof *x)))
+		return HS_E_NOMEM;
+	if ((x->len + 1) * 4 > x->cap * 3 && !stack_index_grow(x))
+		return HS_E_NOMEM;
+	uint32_t *off = p->stack_off.data, *st = p->stack.data;
+	uint32_t start = off[p->nstacks], n = (uint32_t)p->stack.len - start;
+	uint64_t h = hs_hash_bytes(st + start, n * sizeof *st);
+	size_t j = h & (x->cap - 1);
+	for (; x->ids[j]; j = (j + 1) & (x->cap - 1)) {
+		uint32_t id = x->ids[j] - 1;
+		if (x->hashes[j] == h && off[id + 1] - off[id] == n &&
+		    memcmp(st + off[id], st + start, n * sizeof *st) == 0) {
+			p->stack.len = start;
+			*out = id;
+			return HS_OK;
+		}
+	}
+	if (p->nstacks >= UINT32_MAX - 2)
+		return HS_E_LIMIT;
+	uint32_t *so = hs_vec_push(&p->stack_off, 1);
+	if (!so)
+		return HS_E_NOMEM;
+	*so = (uint32_t)p->stack.len;
+	x->ids[j] = (uint32_t)p->nstacks + 1;
+	x->hashes[j] = h;
+	x->len++;
+	*out = (uint32_t)p->nstacks++;
+	return HS_OK;
+}
+
+void hs_profile_release(hs_profile *p)
+{
+	drop_intern(p);
+	drop_stack_index(p);
+	hs_vec *vecs[] = {&p->strings, &p->sample_types, &p->comments, &p->mappings,
+	                  &p->functions, &p->locations, &p->lines, &p->values,
+	                  &p->stack_off, &p->stack, &p->label_off, &p->labels,
+	                  &p->sample_stack};
+	for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
+		hs_vec_release(vecs[i]);
+	hs_arena_release(&p->arena);
+	hs_profile_init(p);
+}
+
+hs_profile *hs_profile_new(void)
+{
+	hs_profile *p = malloc(sizeof *p);
+	if (p)
+		hs_profile_init(p);
+	return p;
+}
+
+void hs_profile_free(hs_profile *p)
+{
+	if (!p)
+		return;
+	hs_profile_release(p);
+	free(p);
+}
+
+hs_str hs_profile_add_string(hs_profile *p, const char *s, size_t n)
+{
+	if (p->strings.len >= HS_NONE - 1 || n > UINT32_MAX)
+		return HS_NONE;
+	char *copy = hs_arena_strndup(&p->arena, s, n);
+	hs_string *slot = copy ? hs_vec_push(&p->strings, 1) : NULL;
+	if (!slot)
+		return HS_NONE;
+	slot->s = copy;
+	slot->len = (uint32_t)n;
+	hs_str idx = (hs_str)(p->strings.len - 1);
+	if (p->intern)
+		hs_strmap_get_or_put(p->intern, copy, n, idx);
+	return idx;
+}
+
+hs_str hs_profile_intern(hs_profile *p, const char *s, size_t n)
+{
+	if (!p->intern) {
+		hs_strmap *m = malloc(sizeof *m);
+		if (!m || !hs_strmap_init(m, p->strings.len + 64)) {
+			free(m);
+			return HS_NONE;
+		}
+		/* Earlier strings win so index 0 stays the canonical "". */
+		for (size_t i = 0; i < p->strings.len; i++) {
+			hs_string *st = &HS_VEC_AT(&p->strings, hs_string, i);
+			hs_strmap_get_or_put(m, st->s, st->len, (uint32_t)i);
+		}
+		p->intern = m;
+	}
+	uint32_t found = hs_strmap_get(p->intern, s, n);
+	if (found != UINT32_MAX)
+		return found;
+	return hs_profile_add_string(p, s, n);
+}
+
+int64_t *hs_profile_begin_sample(hs_profile *p)
+{
+	if (p->stack_off.len == 0) {
+		if (!hs_vec_push(&p->stack_off, 1) || !hs_vec_push(&p->label_off, 1))
+			return NULL;
+	}
+	size_t nt = hs_ntypes(p);
+	int64_t *v = hs_vec_push(&p->values, nt ? nt : 0);
+	if (!v && nt)
+		return NULL;
+	/* hs_vec_push of 0 elements returns a pointer at the end: fine. */
+	return v ? v : (int64_t *)p->values.data;
+}
+
+hs_err hs_profile_push_location(hs_profile *p, uint32_t loc)
+{
+	if (p->stack.len >= UINT32_MAX - 1)
+		return HS_E_LIMIT;
+	uint32_t *slot = hs_vec_push(&p->stack, 1);
+	if (!slot)
+		return HS_E_NOMEM;
+	*slot = loc;
+	return HS_OK;
+}
+
+hs_err hs_profile_push_label(hs_profile *p, const hs_label *l)
+{
+	if (p->labels.len >= UINT32_MAX - 1)
+		return HS_E_LIMIT;
+	hs_label *slot = hs_vec_push(&p->labels, 1);
+	if (!slot)
+		return HS_E_NOMEM;
+	*slot = *l;
+	return HS_OK;
+}
+
+hs_err hs_profile_end_sample(hs_profile *p)
+{
+	uint32_t id;
+	hs_err rc = intern_stack(p, &id);
+	if (rc)
+		return rc;
+	uint32_t *ss = hs_vec_push(&p->sample_stack, 1);
+	if (!ss)
+		return HS_E_NOMEM;
+	*ss = id;
+	uint32_t *lo = hs_vec_push(&p->label_off, 1);
+	if (!lo)
+		return HS_E_NOMEM;
+	*lo = (uint32_t)p->labels.len;
+	p->nsamples++;
+	return HS_OK;
+}
+
+int hs_profile_default_index(const hs_profile *p)
+{
+	if (p->default_sample_type >= 0)
+		return p->default_sample_type;
+	return (int)hs_ntypes(p) - 1;
+}
+
+int hs_profile_find_index(const hs_profile *p, const char *spec)
+{
+	size_t nt = hs_ntypes(p);
+	char *end;
+	long n = strtol(spec, &end, 10);
+	if (*spec && !*end)
+		return n >= 0 && (size_t)n < nt ? (int)n : -1;
+	/* pprof's SampleIndexByName: exact names, and "inuse_X" also finds
+	 * "X" (legacy profiles name their types "space" and "objects"). */
+	const char *no_inuse = strncmp(spec, "inuse_", 6) == 0 ? spec + 6 : spec;
+	for (size_t i = 0; i < nt; i++) {
+		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
+		const char *t = hs_s(p, vt->type);
+		if (strcmp(t, spec) == 0 || strcmp(t, no_inuse) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+int64_t hs_profile_total(const hs_profile *p, int i)
+{
+	size_t nt = hs_ntypes(p);
+	if (i < 0 || (size_t)i >= nt)
+		return 0;
+	const int64_t *v = p->values.data;
+	int64_t total = 0;
+	for (size_t s = 0; s < p->nsamples; s++) {
+		int64_t x = v[s * nt + (size_t)i];
+		total += x < 0 ? -x : x;
+	}
+	return total;
+}
+
+/* ---- id resolution and pprof's CheckValid ------------------------------- */
+
+static hs_err index_ids(hs_idmap *m, const hs_vec *v, size_t stride_off,
+                        const char *what, hs_error *err)
+{
+	if (!hs_idmap_init(m, v->len))
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	for (size_t i = 0; i < v->len; i++) {
+		uint64_t id;
+		memcpy(&id, (const char *)v->data + i * v->elem + stride_off, sizeof id);
+		bool dup;
+		if (id == 0)
+			return hs_fail(err, HS_E_INVALID, "found %s with reserved id 0 (%s #%zu)",
+			               what, what, i + 1);
+		if (!hs_idmap_put(m, id, (uint32_t)i, &dup))
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		if (dup)
+			return hs_fail(err, HS_E_INVALID, "multiple %ss with the same id %llu",
+			               what, (unsigned long long)id);
+	}
+	return HS_OK;
+}
+
+/* Location ids to indices, in every interned stack.  Ids are dense in
+ * nearly every profile, so a direct table is tried before the hash. */
+static hs_err resolve_stacks(hs_profile *p, const hs_idmap *locs, hs_error *err)
+{
+	uint32_t *st = p->stack.data, maxid = 0;
+	size_t nloc = p->locations.len;
+	for (size_t i = 0; i < nloc; i++) {
+		uint64_t id = hs_location_at(p, (uint32_t)i)->id;
+		if (id > maxid)
+			maxid = id < HS_NONE ? (uint32_t)id : HS_NONE - 1;
+	}
+	uint32_t *direct = NULL;
+	if ((size_t)maxid <= nloc * 4 + 1024 && (direct = malloc(((size_t)maxid + 1) * 4))) {
+		memset(direct, 0xff, ((size_t)maxid + 1) * 4);
+		for (size_t i = 0; i < nloc; i++)
+			direct[hs_location_at(p, (uint32_t)i)->id] = (uint32_t)i;
+	}
+	for (size_t k = 0; k < p->stack.len; k++) {
+		uint32_t li = direct ? (st[k] <= maxid ? direct[st[k]] : HS_NONE)
+		                     : hs_idmap_get(locs, st[k]);
+		if (li == HS_NONE) {
+			size_t s = 0, stack = 0;
+			while (stack + 1 < p->stack_off.len &&
+			       ((uint32_t *)p->stack_off.data)[stack + 1] <= k)
+				stack++;
+			while (s < p->nsamples && hs_sample_stack_id(p, s) != stack)
+				s++;
+			free(direct);
+			return hs_fail(err, HS_E_INVALID, "sample %zu references unknown location id %u",
+			               s + 1, st[k]);
+		}
+		st[k] = li;
+	}
+	free(direct);
+	return HS_OK;
+}
+
+static hs_err resolve(hs_profile *p, hs_error *err)
+{
+	hs_idmap maps = {0}, funcs = {0}, locs = {0};
+	hs_err rc;
+	if ((rc = index_ids(&maps, &p->mappings, offsetof(hs_mapping, id), "mapping", err)) ||
+	    (rc = index_ids(&funcs, &p->functions, offsetof(hs_function, id), "function", err)) ||
+	    (rc = index_ids(&locs, &p->locations, offsetof(hs_location, id), "location", err)))
+		goto out;
+	for (size_t i = 0; i < p->locations.len; i++) {
+		hs_location *l = hs_location_at(p, (uint32_t)i);
+		/* An unknown mapping id is not an error for pprof: no mapping. */
+		l->mapping = l->mapping ? hs_idmap_get(&maps, l->mapping) : HS_NONE;
+		for (uint32_t k = 0; k < l->nlines; k++) {
+			hs_line *ln = hs_line_at(p, l->line_start + k);
+			uint32_t f = ln->function ? hs_idmap_get(&funcs, ln->function) : HS_NONE;
+			if (f == HS_NONE) {
+				rc = hs_fail(err, HS_E_INVALID,
+				             "location id %llu has a line with unknown function id %u",
+				             (unsigned long long)l->id, ln->function);
+				goto out;
+			}
+			ln->function = f;
+		}
+	}
+	if ((rc = resolve_stacks(p, &locs, err)))
+		goto out;
+	if (p->nsamples && hs_ntypes(p) == 0)
+		rc = hs_fail(err, HS_E_INVALID, "missing sample type information");
+out:
+	hs_idmap_release(&maps);
+	hs_idmap_release(&funcs);
+	hs_idmap_release(&locs);
+	return rc;
+}
+
+/* ---- drop_frames / keep_frames, as pprof's Profile.Prune ---------------- */
+
+/* pprof's simplifyFunc: strip a leading '.', then cut at the first '(' that
+ * does not start "(anonymous namespace)" or belong to "operator()". */
+static size_t simplified_len(const char *name, size_t n, const char **start)
+{
+	if (n && name[0] == '.') {
+		name++;
+		n--;
+	}
+	*start = name;
+	static const char anon[] = "(anonymous namespace)", op[] = "operator()";
+	for (size_t i = 0; i < n; i++) {
+		if (n - i >= sizeof anon - 1 && memcmp(name + i, anon, sizeof anon - 1) == 0) {
+			i += sizeof anon - 2;
+			continue;
+		}
+		if (n - i >= sizeof op - 1 && memcmp(name + i, op, sizeof op - 1) == 0) {
+			i += sizeof op - 2;
+			continue;
+		}
+		if (name[i] == '(')
+			return i;
+	}
+	return n;
+}
+
+static hs_err compile_anchored(hs_regex **re, const char *pat, hs_error *err)
+{
+	size_t n = strlen(pat);
+	char *full = malloc(n + 5);
+	if (!full)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	memcpy(full, "^(", 2);
+	memcpy(full + 2, pat, n);
+	memcpy(full + 2 + n, ")$", 3);
+	hs_err rc = hs_regex_compile(re, full, err);
+	free(full);
+	return rc;
+}
+
+static hs_err prune(hs_profile *p, hs_error *err)
+{
+	hs_regex *drop = NULL, *keep = NULL;
+	hs_err rc = compile_anchored(&drop, hs_s(p, p->drop_frames), err);
+	if (rc == HS_OK && p->keep_frames)
+		rc = compile_anchored(&keep, hs_s(p, p->keep_frames), err);
+	size_t nloc = p->locations.len;
+	unsigned char *mark = rc == HS_OK ? calloc(nloc ? nloc : 1, 1) : NULL;
+	enum { PRUNE = 1, BENEATH = 2 };
+	if (rc == HS_OK && !mark)
+		rc = hs_fail(err, HS_E_NOMEM, NULL);
+	if (rc != HS_OK)
+		goto out;
+	for (size_t i = 0; i < nloc; i++) {
+		hs_location *l = hs_location_at(p, (uint32_t)i);
+		long k;
+		for (k = (long)l->nlines - 1; k >= 0; k--) {
+			hs_function *f = hs_function_at(p, hs_line_at(p, l->line_start + (uint32_t)k)->function);
+			const char *nm = hs_s(p, f->name), *sn;
+			if (!*nm)
+				continue;
+			size_t sl = simplified_len(nm, strlen(nm), &sn);
+			if (hs_regex_match(drop, sn, sl) && !(keep && hs_regex_match(keep, sn, sl)))
+				break;
+		}
+		if (k < 0)
+			continue;
+		mark[i] = BENEATH;
+		if (k == (long)l->nlines - 1) {
+			mark[i] |= PRUNE;
+		} else {
+			l->line_start += (uint32_t)k + 1;
+			l->nlines -= (uint32_t)k + 1;
+		}
+	}
+	/* Rewrite stacks in place, shortening them on the leaf side. */
+	uint32_t *st = p->stack.data, *off = p->stack_off.data;
+	uint8_t *cut = calloc(p->nstacks + 1, 1);
+	if (!cut) {
+		rc = hs_fail(err, HS_E_NOMEM, NULL);
+		goto out;
+	}
+	uint32_t w = 0;
+	for (size_t s = 0; s < p->nstacks; s++) {
+		uint32_t a = off[s], b = off[s + 1], from = a;
+		bool user = false;
+		for (uint32_t k = b; k-- > a;) {
+			if (!mark[st[k]]) {
+				user = true;
+				continue;
+			}
+			if (!user)
+				continue;
+			from = (mark[st[k]] & PRUNE) ? k + 1 : k;
+			cut[s] = 1;
+			break;
+		}
+		off[s] = w;
+		memmove(st + w, st + from, (b - from) * sizeof *st);
+		w += b - from;
+	}
+	off[p->nstacks] = w;
+	p->stack.len = w;
+	for (size_t s = 0; s < p->nsamples; s++)
+		p->samples_pruned += cut[hs_sample_stack_id(p, s)];
+	free(cut);
+out:
+	free(mark);
+	hs_regex_free(drop);
+	hs_regex_free(keep);
+	return rc;
+}
+
+/* ---- pprof's default symbolization pass (demangleFunction) -------------
+ * With no binaries at hand, go tool pprof still rewrites function names:
+ * a name equal to its system name (or empty) is replaced by the system name
+ * simplified as if it were demangled C++: parameters "(...)" and template
+ * arguments "<...>" removed when the name contains <, >, [, ] or "::".
+ * Go generic names such as hmac.New[go.shape.interface { Size() int }]
+ * qualify.  Itanium-mangled names (_Z...) are not demangled here. */
+
+static size_t remove_matching(char *s, size_t n, char open, char close)
+{
+	size_t nesting = 0, first = 0;
+	for (size_t cur = 0; cur < n; cur++) {
+		if (s[cur] == open) {
+			if (++nesting == 1)
+				first = cur;
+		} else if (s[cur] == close) {
+			if (nesting == 0)
+				return n;   /* mismatch: pprof leaves the name as it was */
+			if (--nesting == 0) {
+				memmove(s + first, s + cur + 1, n - cur - 1);
+				n -= cur + 1 - first;
+				cur = first - 1;
+			}
+		}
+	}
+	return n;
+}
+
+static bool looks_demangled_cpp(const char *s)
+{
+	if (strstr(s, ".<") || strstr(s, "]).") )
+		return false;
+	return strpbrk(s, "<>[]") || strstr(s, "::");
+}
+
+static hs_err simplify_names(hs_profile *p, hs_error *err)
+{
+	for (size_t i = 0; i < p->functions.len; i++) {
+		hs_function *f = hs_function_at(p, (uint32_t)i);
+		const hs_string *name = &HS_VEC_AT(&p->strings, hs_string, f->name);
+		const hs_string *sys = &HS_VEC_AT(&p->strings, hs_string, f->system_name);
+		if (name->len && (name->len != sys->len || memcmp(name->s, sys->s, sys->len)))
+			continue;
+		if (!looks_demangled_cpp(sys->s)) {
+			f->name = f->system_name;
+			continue;
+		}
+		char *tmp = malloc(sys->len + 1);
+		if (!tmp)
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		memcpy(tmp, sys->s, sys->len + 1);
+		size_t n = remove_matching(tmp, sys->len, '(', ')');
+		n = remove_matching(tmp, n, '<', '>');
+		hs_str ns = hs_profile_intern(p, tmp, n);
+		free(tmp);
+		if (ns == HS_NONE)
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		f->name = ns;
+	}
+	return HS_OK;
+}
+
+hs_err hs_profile_finish(hs_profile *p, hs_error *err)
+{
+	if (p->strings.len == 0 && hs_profile_add_string(p, "", 0) == HS_NONE)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	if (p->stack_off.len == 0) {
+		if (!hs_vec_push(&p->stack_off, 1) || !hs_vec_push(&p->label_off, 1))
+			return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	hs_err rc = resolve(p, err);
+	if (rc == HS_OK)
+		rc = simplify_names(p, err);
+	if (rc == HS_OK && p->drop_frames && *hs_s(p, p->drop_frames))
+		rc = prune(p, err);
+	drop_intern(p);
+	drop_stack_index(p);
+	return rc;
+}

@@ -1,0 +1,324 @@
+/* Reports: pprof's newTrimmedGraph and node orders; see graph.h. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/graph.h"
+
+static inline int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
+
+typedef struct sort_ctx {
+	const hs_graph *g;
+	const int64_t *score;   /* NULL: flat order */
+} sort_ctx;
+
+static const sort_ctx *ctx;   /* qsort has no context argument */
+
+/* pprof's compareNodes: fmt.Sprint of the NodeInfo struct. */
+static int compare_info(const hs_node_info *a, const hs_node_info *b)
+{
+	char x[128], y[128];
+	int c = strcmp(a->func, b->func);
+	if (c)
+		return c;
+	/* "{name  address file startline lineno objfile}" */
+	snprintf(x, sizeof x, " %" PRIu64 " ", a->address);
+	snprintf(y, sizeof y, " %" PRIu64 " ", b->address);
+	if ((c = strcmp(x, y)))
+		return c;
+	if ((c = strcmp(a->file, b->file)))
+		return c;
+	snprintf(x, sizeof x, " %" PRId64 " %" PRId64 " ", a->start_line, a->lineno);
+	snprintf(y, sizeof y, " %" PRId64 " %" PRId64 " ", b->start_line, b->lineno);
+	if ((c = strcmp(x, y)))
+		return c;
+	return strcmp(a->objfile, b->objfile);
+}
+
+static int cmp_nodes(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const hs_graph *g = ctx->g;
+	const hs_node_info *ia = &HS_VEC_AT(&g->v->nodes, hs_node_info, a);
+	const hs_node_info *ib = &HS_VEC_AT(&g->v->nodes, hs_node_info, b);
+	int64_t ka, kb;
+	if (ctx->score) {
+		ka = abs64(ctx->score[a]);
+		kb = abs64(ctx->score[b]);
+	} else {
+		ka = abs64(g->flat[a]);
+		kb = abs64(g->flat[b]);
+	}
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	int c = strcmp(ia->name, ib->name);
+	if (c)
+		return c;
+	/* Third key: cum for flat order, flat for score orders. */
+	ka = ctx->score ? abs64(g->flat[a]) : abs64(g->cum[a]);
+	kb = ctx->score ? abs64(g->flat[b]) : abs64(g->cum[b]);
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	return compare_info(ia, ib);
+}
+
+/* pprof's entropyScore for every node, from one pass over the live edges
+ * (edgeEntropyScore: entropy of the edge weight distribution, in and out,
+ * the node's own flat counting as one more outgoing share). */
+static void entropy_pass(const hs_graph *g, double *tot_in, double *tot_out,
+                         double *s_in, double *s_out, uint32_t *nin, uint32_t *nout)
+{
+	const hs_edge *e = g->edges.data;
+	for (size_t i = 0; i < g->edges.len; i++) {
+		if (e[i].removed)
+			continue;
+		nin[e[i].to]++;
+		nout[e[i].from]++;
+		if (e[i].weight > 0) {
+			tot_in[e[i].to] += (double)e[i].weight;
+			tot_out[e[i].from] += (double)e[i].weight;
+		}
+	}
+	for (size_t k = 0; k < g->npresent; k++) {
+		uint32_t n = g->present[k];
+		if (g->flat[n] > 0)
+			tot_out[n] += (double)g->flat[n];
+	}
+	for (size_t i = 0; i < g->edges.len; i++) {
+		if (e[i].removed)
+			continue;
+		double w = (double)abs64(e[i].weight), f;
+		if (tot_in[e[i].to] != 0 && (f = w / tot_in[e[i].to]) > 0)
+			s_in[e[i].to] += -f * log2(f);
+		if (tot_out[e[i].from] != 0 && (f = w / tot_out[e[i].from]) > 0)
+			s_out[e[i].from] += -f * log2(f);
+	}
+}
+
+static hs_err entropy_scores(const hs_graph *g, int64_t *score, hs_error *err)
+{
+	size_t nn = g->v->nodes.len + 1;
+	double *d = calloc(nn * 4, sizeof *d);
+	uint32_t *cnt = calloc(nn * 2, sizeof *cnt);
+	if (!d || !cnt) {
+		free(d);
+		free(cnt);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	double *tot_in = d, *tot_out = d + nn, *s_in = d + 2 * nn, *s_out = d + 3 * nn;
+	entropy_pass(g, tot_in, tot_out, s_in, s_out, cnt, cnt + nn);
+	for (size_t k = 0; k < g->npresent; k++) {
+		uint32_t n = g->present[k];
+		double s = cnt[n] ? s_in[n] : 1;
+		if (!cnt[nn + n]) {
+			s += 1;
+		} else {
+			s += s_out[n];
+			if (g->flat[n] > 0 && tot_out[n] != 0) {
+				double f = (double)g->flat[n] / tot_out[n];
+				s += -f * log2(f);
+			}
+		}
+		score[n] = (int64_t)(s * (double)g->cum[n]) + g->flat[n];
+	}
+	free(d);
+	free(cnt);
+	return HS_OK;
+}
+
+static hs_err sort_nodes(hs_graph *g, bool cum, bool visual, hs_error *err)
+{
+	sort_ctx c = {.g = g};
+	int64_t *score = NULL;
+	if (cum || visual) {
+		score = malloc((g->v->nodes.len + 1) * sizeof *score);
+		if (!score)
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		if (visual) {
+			hs_err rc = entropy_scores(g, score, err);
+			if (rc) {
+				free(score);
+				return rc;
+			}
+		} else {
+			memcpy(score, g->cum, g->v->nodes.len * sizeof *score);
+		}
+		c.score = score;
+	}
+	ctx = &c;
+	qsort(g->present, g->npresent, sizeof *g->present, cmp_nodes);
+	ctx = NULL;
+	free(score);
+	return HS_OK;
+}
+
+static size_t trim_edges(hs_graph *g, int64_t cutoff)
+{
+	size_t dropped = 0;
+	hs_edge *e = g->edges.data;
+	for (size_t i = 0; i < g->edges.len; i++)
+		if (!e[i].removed && abs64(e[i].weight) < cutoff) {
+			e[i].removed = true;
+			dropped++;
+		}
+	return dropped;
+}
+
+/* pprof's isRedundantEdge: can e->from still reach e->to without e? */
+static bool redundant(const hs_graph *g, size_t ei, uint32_t *queue, uint8_t *seen)
+{
+	const hs_edge *e = g->edges.data;
+	size_t nn = g->v->nodes.len, head = 0, tail = 0;
+	memset(seen, 0, nn);
+	queue[tail++] = e[ei].to;
+	seen[e[ei].to] = 1;
+	while (head < tail) {
+		uint32_t n = queue[head++];
+		for (size_t i = 0; i < g->edges.len; i++) {
+			if (e[i].removed || e[i].to != n || i == ei || seen[e[i].from])
+				continue;
+			if (e[i].from == e[ei].from)
+				return true;
+			seen[e[i].from] = 1;
+			queue[tail++] = e[i].from;
+		}
+	}
+	return false;
+}
+
+static int cmp_edge_weight(const void *pa, const void *pb)
+{
+	const hs_edge *a = *(hs_edge *const *)pa, *b = *(hs_edge *const *)pb;
+	int64_t x = abs64(a->weight), y = abs64(b->weight);
+	return x != y ? (x > y ? -1 : 1) : 0;
+}
+
+static hs_err remove_redundant_edges(hs_graph *g, hs_error *err)
+{
+	size_t nn = g->v->nodes.len + 1, ne = g->edges.len;
+	uint32_t *queue = malloc(nn * sizeof *queue);
+	uint8_t *seen = malloc(nn);
+	hs_edge **in = malloc((ne + 1) * sizeof *in);
+	if (!queue || !seen || !in) {
+		free(queue);
+		free(seen);
+		free(in);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	hs_edge *e = g->edges.data;
+	for (size_t k = g->npresent; k-- > 0;) {
+		uint32_t n = g->present[k];
+		size_t cnt = 0;
+		for (size_t i = 0; i < ne; i++)
+			if (!e[i].removed && e[i].to == n)
+				in[cnt++] = &e[i];
+		qsort(in, cnt, sizeof *in, cmp_edge_weight);
+		for (size_t j = cnt; j-- > 0;) {
+			if (!in[j]->residual)
+				break;
+			if (redundant(g, (size_t)(in[j] - e), queue, seen))
+				in[j]->removed = true;
+		}
+	}
+	free(queue);
+	free(seen);
+	free(in);
+	return HS_OK;
+}
+
+/* TextItems' inline label: from the in-edges that survived trimming. */
+static hs_err inline_flags(hs_report *r, hs_error *err)
+{
+	r->inline_flags = calloc(r->g.v->nodes.len + 1, 1);
+	if (!r->inline_flags)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	const hs_edge *e = r->g.edges.data;
+	for (size_t i = 0; i < r->g.edges.len; i++)
+		if (!e[i].removed)
+			r->inline_flags[e[i].to] |= e[i].inlined ? 1 : 2;
+	return HS_OK;
+}
+
+static hs_err rebuild(hs_report *r, const hs_view *v, const uint32_t *ids, size_t n,
+                      hs_error *err)
+{
+	uint8_t *kept = calloc(v->nodes.len + 1, 1);
+	if (!kept)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	for (size_t i = 0; i < n; i++)
+		kept[ids[i]] = 1;
+	hs_graph_release(&r->g);
+	hs_err rc = hs_graph_build(&r->g, v, kept, true, err);
+	free(kept);
+	return rc;
+}
+
+hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, hs_error *err)
+{
+	memset(r, 0, sizeof *r);
+	r->total = v->total;
+	hs_err rc = hs_graph_build(&r->g, v, NULL, o->nodefraction <= 0, err);
+	if (rc)
+		return rc;
+	int64_t flat_total = 0;
+	for (size_t i = 0; i < r->g.npresent; i++)
+		flat_total += r->g.flat[r->g.present[i]];
+	r->node_cutoff = abs64((int64_t)((double)flat_total * o->nodefraction));
+	r->edge_cutoff = abs64((int64_t)((double)flat_total * o->edgefraction));
+	r->node_cutoff_total = abs64((int64_t)((double)r->total * o->nodefraction));
+	r->edge_cutoff_total = abs64((int64_t)((double)r->total * o->edgefraction));
+	if (r->node_cutoff > 0) {
+		size_t before = r->g.npresent, kept = 0;
+		uint32_t *ids = malloc((before + 1) * sizeof *ids);
+		if (!ids)
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		for (size_t i = 0; i < before; i++)
+			if (abs64(r->g.cum[r->g.present[i]]) >= r->node_cutoff)
+				ids[kept++] = r->g.present[i];
+		r->dropped_nodes = before - kept;
+		rc = rebuild(r, v, ids, kept, err);
+		free(ids);
+		if (rc)
+			return rc;
+	} else if (!r->g.edge_index) {
+		hs_graph_release(&r->g);
+		if ((rc = hs_graph_build(&r->g, v, NULL, true, err)))
+			return rc;
+	}
+	r->orig_count = r->g.npresent;
+	if ((rc = sort_nodes(&r->g, o->cum_sort, o->visual, err)))
+		return rc;
+	if (o->nodecount > 0) {
+		trim_edges(&r->g, r->edge_cutoff);
+		if ((size_t)o->nodecount < r->g.npresent) {
+			size_t keep = (size_t)o->nodecount;
+			uint32_t *ids = malloc(keep * sizeof *ids);
+			if (!ids)
+				return hs_fail(err, HS_E_NOMEM, NULL);
+			memcpy(ids, r->g.present, keep * sizeof *ids);
+			rc = rebuild(r, v, ids, keep, err);
+			free(ids);
+			if (rc || (rc = sort_nodes(&r->g, o->cum_sort, o->visual, err)))
+				return rc;
+		}
+	}
+	r->dropped_edges = trim_edges(&r->g, r->edge_cutoff);
+	if (o->visual && (rc = remove_redundant_edges(&r->g, err)))
+		return rc;
+	return inline_flags(r, err);
+}
+
+void hs_report_release(hs_report *r)
+{
+	hs_graph_release(&r->g);
+	free(r->inline_flags);
+	memset(r, 0, sizeof *r);
+}
+
+const char *hs_report_inline_label(const hs_report *r, uint32_t node)
+{
+	uint8_t f = r->inline_flags ? r->inline_flags[node] : 0;
+	return (f & 1) ? ((f & 2) ? "(partial-inline)" : "(inline)") : "";
+}

@@ -1,0 +1,94 @@
+/* heapscope: offline analyzer for the artifacts a misbehaving Go service
+ * leaves behind.  This file holds the command table, which also drives
+ * --help and the shell completion helper. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+#ifndef HS_VERSION
+#define HS_VERSION "dev"
+#endif
+
+#define PROFILE_OPTS (OPT_SAMPLE_INDEX | OPT_FILTERS | OPT_GRANULARITY | OPT_OUTPUT)
+
+const hs_command hs_commands[] = {
+	{"info", cmd_info, OPT_OUTPUT | OPT_FORMAT, "text,json", "FILE...",
+	 "Describe profiles: format, producer, sample types and totals, counts."},
+	{"top", cmd_top,
+	 PROFILE_OPTS | OPT_NODECOUNT | OPT_UNIT | OPT_FORMAT | OPT_CUM | OPT_FRACTIONS, "text,json",
+	 "FILE", "Functions by flat (or --cum) value, as go tool pprof -top prints them."},
+	{"dot", cmd_dot, PROFILE_OPTS | OPT_NODECOUNT | OPT_UNIT | OPT_FRACTIONS, NULL, "FILE",
+	 "Graphviz call graph, as go tool pprof -dot draws it (render: dot -Tsvg)."},
+	{"folded", cmd_folded, PROFILE_OPTS, NULL, "FILE",
+	 "Folded stacks for flamegraph.pl: 'root;...;leaf value' per distinct stack."},
+	{NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+const hs_command *hs_find_command(const char *name)
+{
+	for (const hs_command *c = hs_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void usage(FILE *to)
+{
+	fprintf(to, "usage: heapscope COMMAND [options] FILE...\n\ncommands:\n");
+	for (const hs_command *c = hs_commands; c->name; c++)
+		fprintf(to, "  %-10s %s\n", c->name, c->summary);
+	fprintf(to, "\n'heapscope COMMAND --help' lists a command's options.\n"
+	            "Exit status: 0 ok, 1 a check failed, 2 usage or input error.\n");
+}
+
+/* `heapscope __complete [COMMAND]`: words for the shell completions, so
+ * they never keep lists of their own. */
+static int complete(int argc, char **argv)
+{
+	if (argc < 3) {
+		for (const hs_command *c = hs_commands; c->name; c++)
+			printf("%s\n", c->name);
+		return HS_EXIT_OK;
+	}
+	const hs_command *c = hs_find_command(argv[2]);
+	if (!c)
+		return HS_EXIT_USAGE;
+	cli_print_options(c, stdout);
+	if (argc > 3 && strcmp(argv[3], "--format") == 0 && c->formats) {
+		char buf[128];
+		snprintf(buf, sizeof buf, "%s", c->formats);
+		for (char *t = strtok(buf, ","); t; t = strtok(NULL, ","))
+			printf("=%s\n", t);
+	}
+	return HS_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return HS_EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		if (argc > 2 && hs_find_command(argv[2])) {
+			cli_usage(hs_find_command(argv[2]), stdout);
+			return HS_EXIT_OK;
+		}
+		usage(stdout);
+		return HS_EXIT_OK;
+	}
+	if (strcmp(name, "--version") == 0) {
+		printf("heapscope %s\n", HS_VERSION);
+		return HS_EXIT_OK;
+	}
+	if (strcmp(name, "__complete") == 0)
+		return complete(argc, argv);
+	const hs_command *c = hs_find_command(name);
+	if (!c) {
+		fprintf(stderr, "heapscope: unknown command '%s' (see 'heapscope --help')\n", name);
+		return HS_EXIT_USAGE;
+	}
+	return c->run(argc - 1, argv + 1);
+}

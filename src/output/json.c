@@ -1,0 +1,117 @@
+/* Streaming JSON writer; see json.h. */
+#include <inttypes.h>
+#include <math.h>
+
+#include "json.h"
+
+void json_init(json_w *w, FILE *f)
+{
+	w->f = f;
+	w->depth = 0;
+	w->first[0] = true;
+	w->after_key = false;
+}
+
+static void sep(json_w *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (!w->first[w->depth])
+		fputc(',', w->f);
+	w->first[w->depth] = false;
+}
+
+static void open(json_w *w, char c)
+{
+	sep(w);
+	fputc(c, w->f);
+	if (w->depth < 63)
+		w->depth++;
+	w->first[w->depth] = true;
+}
+
+void json_begin_object(json_w *w) { open(w, '{'); }
+void json_begin_array(json_w *w) { open(w, '['); }
+
+void json_end_object(json_w *w)
+{
+	w->depth--;
+	fputc('}', w->f);
+}
+
+void json_end_array(json_w *w)
+{
+	w->depth--;
+	fputc(']', w->f);
+}
+
+void json_key(json_w *w, const char *k)
+{
+	json_string(w, k);
+	fputc(':', w->f);
+	w->after_key = true;
+}
+
+void json_stringn(json_w *w, const char *s, size_t n)
+{
+	sep(w);
+	fputc('"', w->f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': fputs("\\\"", w->f); break;
+		case '\\': fputs("\\\\", w->f); break;
+		case '\n': fputs("\\n", w->f); break;
+		case '\r': fputs("\\r", w->f); break;
+		case '\t': fputs("\\t", w->f); break;
+		default:
+			if (c < 0x20)
+				fprintf(w->f, "\\u%04x", c);
+			else
+				fputc(c, w->f);
+		}
+	}
+	fputc('"', w->f);
+}
+
+void json_string(json_w *w, const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	json_stringn(w, s, n);
+}
+
+void json_int(json_w *w, int64_t v)
+{
+	sep(w);
+	fprintf(w->f, "%" PRId64, v);
+}
+
+void json_double(json_w *w, double v)
+{
+	sep(w);
+	if (isfinite(v))
+		fprintf(w->f, "%.6g", v);
+	else
+		fputs("null", w->f);
+}
+
+void json_bool(json_w *w, bool v)
+{
+	sep(w);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void json_null(json_w *w)
+{
+	sep(w);
+	fputs("null", w->f);
+}
+
+void json_finish(json_w *w)
+{
+	fputc('\n', w->f);
+}

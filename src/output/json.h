@@ -1,0 +1,31 @@
+/* A minimal streaming JSON writer for --format json. */
+#ifndef HS_OUTPUT_JSON_H
+#define HS_OUTPUT_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct json_w {
+	FILE *f;
+	int depth;
+	bool first[64];    /* per nesting level: no comma needed yet */
+	bool after_key;
+} json_w;
+
+void json_init(json_w *w, FILE *f);
+void json_begin_object(json_w *w);
+void json_end_object(json_w *w);
+void json_begin_array(json_w *w);
+void json_end_array(json_w *w);
+void json_key(json_w *w, const char *k);
+void json_string(json_w *w, const char *s);
+void json_stringn(json_w *w, const char *s, size_t n);
+void json_int(json_w *w, int64_t v);
+void json_double(json_w *w, double v);
+void json_bool(json_w *w, bool v);
+void json_null(json_w *w);
+/* End the document with a newline. */
+void json_finish(json_w *w);
+
+#endif

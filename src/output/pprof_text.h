@@ -1,0 +1,32 @@
+/* Formatting shared by the text and DOT reports: pprof's unit selection
+ * (selectOutputUnit), value labels and report header lines. */
+#ifndef HS_OUTPUT_PPROF_TEXT_H
+#define HS_OUTPUT_PPROF_TEXT_H
+
+#include <stdio.h>
+
+#include "heapscope/graph.h"
+
+typedef struct report_fmt {
+	const hs_profile *p;
+	const hs_view *v;
+	const hs_report *r;
+	const char *sample_type, *sample_unit;
+	char out_unit[32];
+	const char *filters[4];   /* "focus=...", NULL if unset */
+} report_fmt;
+
+/* requested_unit: --unit ("minimum" picks one for the whole report). */
+void report_fmt_init(report_fmt *f, const hs_profile *p, const hs_view *v, const hs_report *r,
+                     const char *requested_unit);
+void report_fmt_value(const report_fmt *f, int64_t v, char *buf, size_t n);
+
+/* Header lines as pprof prints them; returns the number written. */
+int report_labels(const report_fmt *f, char lines[][320], int max, bool full_headers);
+
+/* pprof's `-top` text. */
+void print_top_text(FILE *out, const report_fmt *f);
+/* Time as Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
+void format_go_time(int64_t nanos, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,182 @@
+/* Call graph and report semantics, hand-computed:
+ *   sample A (10): main -> f -> f -> f      (recursion)
+ *   sample B (5):  main -> g  where g is inlined into main's location
+ *   sample C (1):  main -> h                (a small node)
+ * flat: f 10, g 5, h 1; cum: f 10 (once, despite recursion), main 16. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "heapscope/graph.h"
+
+static uint32_t add_function(hs_profile *p, const char *name)
+{
+	hs_function *f = hs_vec_push(&p->functions, 1);
+	f->id = p->functions.len;
+	f->name = f->system_name = hs_profile_intern(p, name, strlen(name));
+	return (uint32_t)f->id;
+}
+
+/* Location with the given function ids as lines, innermost first. */
+static uint32_t add_location(hs_profile *p, const uint32_t *fns, size_t n)
+{
+	hs_location *l = hs_vec_push(&p->locations, 1);
+	l->id = p->locations.len;
+	l->line_start = (uint32_t)p->lines.len;
+	l->nlines = (uint32_t)n;
+	for (size_t i = 0; i < n; i++) {
+		hs_line *ln = hs_vec_push(&p->lines, 1);
+		ln->function = fns[i];
+	}
+	return (uint32_t)l->id;
+}
+
+static void add_sample(hs_profile *p, const uint32_t *locs, size_t n, int64_t v)
+{
+	int64_t *vals = hs_profile_begin_sample(p);
+	vals[0] = v;
+	for (size_t i = 0; i < n; i++)
+		hs_profile_push_location(p, locs[i]);
+	hs_profile_end_sample(p);
+}
+
+static int setup(void **state)
+{
+	static hs_profile p;
+	hs_profile_init(&p);
+	hs_profile_add_string(&p, "", 0);
+	hs_value_type *vt = hs_vec_push(&p.sample_types, 1);
+	vt->type = hs_profile_intern(&p, "samples", 7);
+	vt->unit = hs_profile_intern(&p, "count", 5);
+	uint32_t fmain = add_function(&p, "main"), ff = add_function(&p, "f");
+	uint32_t fg = add_function(&p, "g"), fh = add_function(&p, "h");
+	uint32_t lmain = add_location(&p, &fmain, 1);
+	uint32_t lf = add_location(&p, &ff, 1);
+	uint32_t lgm = add_location(&p, (const uint32_t[]){fg, fmain}, 2);
+	uint32_t lh = add_location(&p, &fh, 1);
+	add_sample(&p, (const uint32_t[]){lf, lf, lf, lmain}, 4, 10);
+	add_sample(&p, (const uint32_t[]){lgm}, 1, 5);
+	add_sample(&p, (const uint32_t[]){lh, lmain}, 2, 1);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+	*state = &p;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	hs_profile_release(*state);
+	return 0;
+}
+
+static uint32_t node(const hs_view *v, const char *name)
+{
+	for (uint32_t i = 0; i < v->nodes.len; i++)
+		if (strcmp(HS_VEC_AT(&v->nodes, hs_node_info, i).name, name) == 0)
+			return i;
+	fail_msg("no node %s", name);
+	return 0;
+}
+
+static void test_flat_cum(void **state)
+{
+	hs_view v;
+	hs_graph g;
+	hs_error e;
+	hs_view_opts o = {0};
+	assert_int_equal(hs_view_build(&v, *state, &o, &e), HS_OK);
+	assert_int_equal(v.total, 16);
+	assert_int_equal(hs_graph_build(&g, &v, NULL, true, &e), HS_OK);
+	assert_int_equal(g.flat[node(&v, "f")], 10);
+	assert_int_equal(g.cum[node(&v, "f")], 10);
+	assert_int_equal(g.cum[node(&v, "main")], 16);
+	assert_int_equal(g.flat[node(&v, "main")], 0);
+	assert_int_equal(g.flat[node(&v, "g")], 5);
+	/* main -> g is an inlined call; main -> f is not; f -> f is not an edge */
+	for (size_t i = 0; i < g.edges.len; i++) {
+		const hs_edge *ed = &HS_VEC_AT(&g.edges, hs_edge, i);
+		if (ed->to == node(&v, "g")) {
+			assert_true(ed->inlined);
+			assert_int_equal(ed->weight, 5);
+		}
+		if (ed->to == node(&v, "f"))
+			assert_int_equal(ed->weight, 10);
+		assert_int_not_equal(ed->from, ed->to);
+	}
+	hs_graph_release(&g);
+	hs_view_release(&v);
+}
+
+static void test_trim(void **state)
+{
+	hs_view v;
+	hs_report r;
+	hs_error e;
+	hs_view_opts o = {0};
+	assert_int_equal(hs_view_build(&v, *state, &o, &e), HS_OK);
+	/* nodefraction 0.1 of 16: cutoff 1, h (cum 1) stays; 0.1 -> 1.6 -> 1 */
+	hs_report_opts ro = {.nodefraction = 0.2, .edgefraction = 0.001};
+	assert_int_equal(hs_report_build(&r, &v, &ro, &e), HS_OK);
+	/* cutoff int(16 * 0.2) = 3: h (cum 1) is dropped */
+	assert_int_equal(r.node_cutoff, 3);
+	assert_int_equal(r.dropped_nodes, 1);
+	assert_int_equal(r.g.npresent, 3);
+	/* flat order: f 10, g 5, main 0 */
+	assert_string_equal(HS_VEC_AT(&v.nodes, hs_node_info, r.g.present[0]).name, "f");
+	assert_string_equal(HS_VEC_AT(&v.nodes, hs_node_info, r.g.present[1]).name, "g");
+	assert_string_equal(hs_report_inline_label(&r, node(&v, "g")), "(inline)");
+	hs_report_release(&r);
+	hs_view_release(&v);
+}
+
+static void test_filters(void **state)
+{
+	hs_view v;
+	hs_graph g;
+	hs_error e;
+	/* focus on h: only sample C; hide main: frames removed, flat stays */
+	hs_view_opts o = {.focus = "^h$", .hide = "^main$"};
+	assert_int_equal(hs_view_build(&v, *state, &o, &e), HS_OK);
+	assert_true(v.focus_matched);
+	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
+	size_t live = 0;
+	for (size_t i = 0; i < g.npresent; i++)
+		live++;
+	assert_int_equal(live, 1);
+	assert_int_equal(g.flat[node(&v, "h")], 1);
+	hs_graph_release(&g);
+	hs_view_release(&v);
+	/* ignore f: samples B and C remain (total stays 16, as in pprof) */
+	hs_view_opts o2 = {.ignore = "^f$"};
+	assert_int_equal(hs_view_build(&v, *state, &o2, &e), HS_OK);
+	assert_int_equal(v.total, 16);
+	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
+	assert_int_equal(g.cum[node(&v, "main")], 6);
+	hs_graph_release(&g);
+	hs_view_release(&v);
+}
+
+static void test_bad_regex(void **state)
+{
+	hs_view v;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_view_opts o = {.focus = "main(("};
+	assert_int_equal(hs_view_build(&v, *state, &o, &e), HS_E_REGEX);
+	assert_non_null(strstr(e.detail, "main(("));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flat_cum),
+		cmocka_unit_test(test_trim),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_bad_regex),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

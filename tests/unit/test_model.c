@@ -1,0 +1,109 @@
+/* Model building blocks: arena, vectors, interning, pprof's name rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "heapscope/model.h"
+#include "heapscope/regex.h"
+
+static void test_arena(void **state)
+{
+	(void)state;
+	hs_arena a;
+	hs_arena_init(&a);
+	char *s = hs_arena_strndup(&a, "hello", 3);
+	assert_string_equal(s, "hel");
+	void *big = hs_arena_alloc(&a, 1 << 20);
+	assert_non_null(big);
+	memset(big, 1, 1 << 20);
+	assert_string_equal(s, "hel");
+	hs_arena_release(&a);
+	hs_arena_release(&a);   /* releasing twice is harmless */
+}
+
+static void test_vec(void **state)
+{
+	(void)state;
+	hs_vec v;
+	hs_vec_init(&v, sizeof(int));
+	for (int i = 0; i < 1000; i++)
+		*(int *)hs_vec_push(&v, 1) = i;
+	assert_int_equal(v.len, 1000);
+	assert_int_equal(HS_VEC_AT(&v, int, 999), 999);
+	/* a push that would overflow size_t fails instead of wrapping */
+	assert_null(hs_vec_push(&v, SIZE_MAX / 2));
+	hs_vec_release(&v);
+}
+
+static void test_intern(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_profile_init(&p);
+	hs_str e = hs_profile_add_string(&p, "", 0);
+	hs_str a = hs_profile_intern(&p, "main.f", 6);
+	hs_str b = hs_profile_intern(&p, "main.f", 6);
+	hs_str c = hs_profile_intern(&p, "main.g", 6);
+	assert_int_equal(e, 0);
+	assert_int_equal(a, b);
+	assert_int_not_equal(a, c);
+	assert_int_equal(hs_profile_intern(&p, "", 0), 0);
+	assert_string_equal(hs_s(&p, c), "main.g");
+	assert_string_equal(hs_s(&p, 12345), "");
+	hs_profile_free(hs_profile_new());
+	hs_profile_free(NULL);
+	hs_profile_release(&p);
+}
+
+static void test_sample_index(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_profile_init(&p);
+	hs_profile_add_string(&p, "", 0);
+	const char *types[] = {"alloc_space", "space"};
+	for (int i = 0; i < 2; i++) {
+		hs_value_type *vt = hs_vec_push(&p.sample_types, 1);
+		vt->type = hs_profile_intern(&p, types[i], strlen(types[i]));
+	}
+	assert_int_equal(hs_profile_find_index(&p, "alloc_space"), 0);
+	assert_int_equal(hs_profile_find_index(&p, "1"), 1);
+	assert_int_equal(hs_profile_find_index(&p, "2"), -1);
+	/* pprof's legacy alias: inuse_space means "space" */
+	assert_int_equal(hs_profile_find_index(&p, "inuse_space"), 1);
+	assert_int_equal(hs_profile_find_index(&p, "nope"), -1);
+	assert_int_equal(hs_profile_default_index(&p), 1);
+	hs_profile_release(&p);
+}
+
+static void test_regex(void **state)
+{
+	(void)state;
+	hs_regex *re;
+	hs_error e;
+	hs_error_clear(&e);
+	/* RE2 syntax pprof users write: non-capturing groups, \d, (?i) */
+	assert_int_equal(hs_regex_compile(&re, "(?i)^main\\.(?:grow|f\\d)$", &e), HS_OK);
+	assert_true(hs_regex_match(re, "MAIN.grow", 9));
+	assert_true(hs_regex_match(re, "main.f7", 7));
+	assert_false(hs_regex_match(re, "main.fx", 7));
+	/* invalid UTF-8 must not break matching */
+	assert_false(hs_regex_match(re, "\xff\xfe", 2));
+	hs_regex_free(re);
+	hs_regex_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_vec),
+		cmocka_unit_test(test_intern),
+		cmocka_unit_test(test_sample_index),
+		cmocka_unit_test(test_regex),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
