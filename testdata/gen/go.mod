@@ -1,0 +1,3 @@
+module heapscope/testdata/gen
+
+go 1.19
