@@ -1,0 +1,3 @@
+module heapscope/bench/gen
+
+go 1.19
