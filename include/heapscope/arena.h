@@ -4,7 +4,9 @@
 #ifndef HEAPSCOPE_ARENA_H
 #define HEAPSCOPE_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct hs_arena_block hs_arena_block;
 typedef struct hs_arena {
@@ -28,8 +30,18 @@ typedef struct hs_vec {
 
 void hs_vec_init(hs_vec *v, size_t elem);
 void hs_vec_release(hs_vec *v);
+/* Grow so that n more elements fit; false on overflow or no memory. */
+bool hs_vec_reserve(hs_vec *v, size_t n);
 /* Returns a pointer to `n` new zeroed elements at the end, or NULL. */
-void *hs_vec_push(hs_vec *v, size_t n);
+static inline void *hs_vec_push(hs_vec *v, size_t n)
+{
+	if (n > v->cap - v->len && !hs_vec_reserve(v, n))
+		return NULL;
+	void *p = (char *)v->data + v->len * v->elem;
+	memset(p, 0, n * v->elem);
+	v->len += n;
+	return p;
+}
 #define HS_VEC_AT(v, type, i) (((type *)(v)->data)[i])
 
 #endif

@@ -164,6 +164,8 @@ hs_str hs_profile_intern(hs_profile *p, const char *s, size_t n);
  * hs_profile_begin_sample(); push locations/labels; values are written
  * to the returned array of hs_ntypes() slots. */
 int64_t *hs_profile_begin_sample(hs_profile *p);
+/* The same with an explicit number of value slots. */
+int64_t *hs_profile_begin_sample_n(hs_profile *p, size_t nvalues);
 hs_err hs_profile_push_location(hs_profile *p, uint32_t loc_or_id);
 hs_err hs_profile_push_label(hs_profile *p, const hs_label *l);
 hs_err hs_profile_end_sample(hs_profile *p);

@@ -97,25 +97,22 @@ void hs_vec_release(hs_vec *v)
 	v->len = v->cap = 0;
 }
 
-void *hs_vec_push(hs_vec *v, size_t n)
+bool hs_vec_reserve(hs_vec *v, size_t n)
 {
 	if (n > SIZE_MAX / v->elem - v->len)
-		return NULL;
-	if (v->len + n > v->cap) {
-		size_t cap = v->cap ? v->cap : 16;
-		while (cap < v->len + n) {
-			if (cap > SIZE_MAX / 2 / v->elem)
-				return NULL;
-			cap *= 2;
-		}
-		void *d = realloc(v->data, cap * v->elem);
-		if (!d)
-			return NULL;
-		v->data = d;
-		v->cap = cap;
+		return false;
+	if (v->len + n <= v->cap)
+		return true;
+	size_t cap = v->cap ? v->cap : 16;
+	while (cap < v->len + n) {
+		if (cap > SIZE_MAX / 2 / v->elem)
+			return false;
+		cap *= 2;
 	}
-	void *p = (char *)v->data + v->len * v->elem;
-	memset(p, 0, n * v->elem);
-	v->len += n;
-	return p;
+	void *d = realloc(v->data, cap * v->elem);
+	if (!d)
+		return false;
+	v->data = d;
+	v->cap = cap;
+	return true;
 }

@@ -36,9 +36,16 @@ static void drop_intern(hs_profile *p)
 	}
 }
 
+/* Open addressing over stacks; a slot keeps what a probe must check so a
+ * miss costs one cache line, not three. */
+typedef struct stack_slot {
+	uint64_t hash;
+	uint32_t id1;       /* stack id + 1; 0 marks an empty slot */
+	uint32_t len;
+} stack_slot;
+
 typedef struct stack_index {
-	uint32_t *ids;      /* stack id + 1; 0 marks an empty slot */
-	uint64_t *hashes;
+	stack_slot *slots;
 	size_t cap, len;
 } stack_index;
 
@@ -46,8 +53,7 @@ static void drop_stack_index(hs_profile *p)
 {
 	stack_index *x = p->stack_index;
 	if (x) {
-		free(x->ids);
-		free(x->hashes);
+		free(x->slots);
 		free(x);
 		p->stack_index = NULL;
 	}
@@ -55,27 +61,20 @@ static void drop_stack_index(hs_profile *p)
 
 static bool stack_index_grow(stack_index *x)
 {
-	size_t cap = x->cap ? x->cap * 2 : 1024;
-	uint32_t *ids = calloc(cap, sizeof *ids);
-	uint64_t *hashes = malloc(cap * sizeof *hashes);
-	if (!ids || !hashes) {
-		free(ids);
-		free(hashes);
+	size_t cap = x->cap ? x->cap * 2 : 4096;
+	stack_slot *slots = calloc(cap, sizeof *slots);
+	if (!slots)
 		return false;
-	}
 	for (size_t i = 0; i < x->cap; i++) {
-		if (!x->ids[i])
+		if (!x->slots[i].id1)
 			continue;
-		size_t j = x->hashes[i] & (cap - 1);
-		while (ids[j])
+		size_t j = x->slots[i].hash & (cap - 1);
+		while (slots[j].id1)
 			j = (j + 1) & (cap - 1);
-		ids[j] = x->ids[i];
-		hashes[j] = x->hashes[i];
+		slots[j] = x->slots[i];
 	}
-	free(x->ids);
-	free(x->hashes);
-	x->ids = ids;
-	x->hashes = hashes;
+	free(x->slots);
+	x->slots = slots;
 	x->cap = cap;
 	return true;
 }
@@ -86,18 +85,18 @@ static hs_err intern_stack(hs_profile *p, uint32_t *out)
 	stack_index *x = p->stack_index;
 	if (!x && !(x = p->stack_index = calloc(1, sizeof *x)))
 		return HS_E_NOMEM;
-	if ((x->len + 1) * 4 > x->cap * 3 && !stack_index_grow(x))
+	if ((x->len + 1) * 2 > x->cap && !stack_index_grow(x))
 		return HS_E_NOMEM;
 	uint32_t *off = p->stack_off.data, *st = p->stack.data;
 	uint32_t start = off[p->nstacks], n = (uint32_t)p->stack.len - start;
 	uint64_t h = hs_hash_bytes(st + start, n * sizeof *st);
 	size_t j = h & (x->cap - 1);
-	for (; x->ids[j]; j = (j + 1) & (x->cap - 1)) {
-		uint32_t id = x->ids[j] - 1;
-		if (x->hashes[j] == h && off[id + 1] - off[id] == n &&
-		    memcmp(st + off[id], st + start, n * sizeof *st) == 0) {
+	for (; x->slots[j].id1; j = (j + 1) & (x->cap - 1)) {
+		const stack_slot *sl = &x->slots[j];
+		if (sl->hash == h && sl->len == n &&
+		    memcmp(st + off[sl->id1 - 1], st + start, n * sizeof *st) == 0) {
 			p->stack.len = start;
-			*out = id;
+			*out = sl->id1 - 1;
 			return HS_OK;
 		}
 	}
@@ -107,8 +106,7 @@ static hs_err intern_stack(hs_profile *p, uint32_t *out)
 	if (!so)
 		return HS_E_NOMEM;
 	*so = (uint32_t)p->stack.len;
-	x->ids[j] = (uint32_t)p->nstacks + 1;
-	x->hashes[j] = h;
+	x->slots[j] = (stack_slot){h, (uint32_t)p->nstacks + 1, n};
 	x->len++;
 	*out = (uint32_t)p->nstacks++;
 	return HS_OK;
@@ -183,11 +181,15 @@ hs_str hs_profile_intern(hs_profile *p, const char *s, size_t n)
 
 int64_t *hs_profile_begin_sample(hs_profile *p)
 {
+	return hs_profile_begin_sample_n(p, hs_ntypes(p));
+}
+
+int64_t *hs_profile_begin_sample_n(hs_profile *p, size_t nt)
+{
 	if (p->stack_off.len == 0) {
 		if (!hs_vec_push(&p->stack_off, 1) || !hs_vec_push(&p->label_off, 1))
 			return NULL;
 	}
-	size_t nt = hs_ntypes(p);
 	int64_t *v = hs_vec_push(&p->values, nt ? nt : 0);
 	if (!v && nt)
 		return NULL;

@@ -1,6 +1,7 @@
 /* Reading inputs: files, stdin, gzip.  See include/heapscope/load.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,60 @@
 
 #include "heapscope/load.h"
 
+/* The background inflater: writes into one large reservation of address
+ * space (MAP_NORESERVE: pages cost memory only once written), so the bytes
+ * already handed to the parser never move. */
+typedef struct bg_inflate {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const uint8_t *src;
+	size_t srclen;
+	void *srcmap;          /* the compressed file: mmap'd ... */
+	uint8_t *srcbuf;       /* ... or read into memory */
+	uint8_t *out;
+	size_t reserve;
+	size_t avail;          /* guarded by mu; read racily via __atomic */
+	bool done, stop;
+	uint64_t max;
+	hs_error err;
+	hs_err rc;
+} bg_inflate;
+
+static void bg_publish(bg_inflate *b, size_t avail, bool done)
+{
+	pthread_mutex_lock(&b->mu);
+	__atomic_store_n(&b->avail, avail, __ATOMIC_RELEASE);
+	b->done = done;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
+static void bg_free(bg_inflate *b)
+{
+	if (b->srcmap)
+		munmap(b->srcmap, b->srclen);
+	free(b->srcbuf);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->cv);
+	free(b);
+}
+
 void hs_input_release(hs_input *in)
 {
-	if (in->map)
+	bg_inflate *b = in->bg;
+	if (b) {
+		pthread_mutex_lock(&b->mu);
+		b->stop = true;
+		pthread_mutex_unlock(&b->mu);
+		pthread_join(b->thread, NULL);
+		munmap(b->out, b->reserve);
+		bg_free(b);
+	} else if (in->map) {
 		munmap(in->map, in->map_len);
-	else
+	} else {
 		free(in->data);
+	}
 	memset(in, 0, sizeof *in);
 }
 
@@ -103,11 +152,147 @@ done:
 	return rc;
 }
 
+static void *bg_main(void *arg)
+{
+	bg_inflate *b = arg;
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	size_t len = 0, fed = 0;
+	const size_t step = 1u << 20;
+	if (inflateInit2(&zs, 15 + 16) != Z_OK) {
+		b->rc = hs_fail(&b->err, HS_E_NOMEM, NULL);
+		bg_publish(b, 0, true);
+		return NULL;
+	}
+	for (;;) {
+		if (__atomic_load_n(&b->stop, __ATOMIC_RELAXED))
+			break;
+		if (zs.avail_in == 0 && fed < b->srclen) {
+			size_t chunk = b->srclen - fed > (1u << 30) ? (1u << 30) : b->srclen - fed;
+			zs.next_in = (Bytef *)b->src + fed;
+			zs.avail_in = (uInt)chunk;
+			fed += chunk;
+		}
+		size_t room = b->reserve - len < step ? b->reserve - len : step;
+		if (room == 0 || (b->max && len >= b->max)) {
+			b->rc = hs_fail_at(&b->err, HS_E_LIMIT, zs.total_in,
+			                   "decompressed data exceeds %zu bytes", len);
+			break;
+		}
+		uint64_t at = fed - zs.avail_in;
+		zs.next_out = b->out + len;
+		zs.avail_out = (uInt)room;
+		int zr = inflate(&zs, Z_NO_FLUSH);
+		len += room - zs.avail_out;
+		if (zr == Z_STREAM_END) {
+			size_t consumed = fed - zs.avail_in;
+			if (consumed < b->srclen && is_gzip(b->src + consumed, b->srclen - consumed)) {
+				inflateReset(&zs);
+				bg_publish(b, len, false);
+				continue;
+			}
+			break;
+		}
+		if (zr == Z_BUF_ERROR && zs.avail_in == 0 && fed == b->srclen) {
+			b->rc = hs_fail_at(&b->err, HS_E_GZIP, b->srclen,
+			                   "gzip stream is truncated (%zu bytes inflated so far)", len);
+			break;
+		}
+		if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			b->rc = hs_fail_at(&b->err, HS_E_GZIP, at, "corrupt gzip stream: %s",
+			                   zs.msg ? zs.msg : "inflate failed");
+			break;
+		}
+		bg_publish(b, len, false);
+	}
+	inflateEnd(&zs);
+	/* The compressed bytes are no longer needed: give their memory back
+	 * while the parser goes on. */
+	if (b->srcmap)
+		munmap(b->srcmap, b->srclen);
+	free(b->srcbuf);
+	b->srcmap = NULL;
+	b->srcbuf = NULL;
+	bg_publish(b, len, true);
+	return NULL;
+}
+
+/* Start inflating src in the background; false if the reservation or the
+ * thread cannot be had (the caller then inflates in the foreground). */
+static bool bg_start(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
+                     uint8_t *srcbuf, uint64_t max)
+{
+	bg_inflate *b = calloc(1, sizeof *b);
+	if (!b)
+		return false;
+	/* deflate expands at most 1032:1; a reservation that large costs
+	 * address space only. */
+	size_t reserve = n > ((size_t)1 << 36) / 1040 ? ((size_t)1 << 36) : n * 1040 + (1u << 20);
+	if (max && reserve > max + (1u << 20))
+		reserve = max + (1u << 20);
+	void *out = mmap(NULL, reserve, PROT_READ | PROT_WRITE,
+	                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (out == MAP_FAILED) {
+		free(b);
+		return false;
+	}
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->cv, NULL);
+	b->src = src;
+	b->srclen = n;
+	b->out = out;
+	b->reserve = reserve;
+	b->max = max;
+	if (pthread_create(&b->thread, NULL, bg_main, b) != 0) {
+		munmap(out, reserve);
+		pthread_mutex_destroy(&b->mu);
+		pthread_cond_destroy(&b->cv);
+		free(b);
+		return false;
+	}
+	b->srcmap = srcmap;
+	b->srcbuf = srcbuf;
+	in->bg = b;
+	in->data = out;
+	in->len = 0;
+	in->gzipped = true;
+	return true;
+}
+
+size_t hs_input_wait(hs_input *in, size_t upto)
+{
+	bg_inflate *b = in->bg;
+	if (!b || in->complete || in->len >= upto)
+		return in->len;
+	size_t avail = __atomic_load_n(&b->avail, __ATOMIC_ACQUIRE);
+	if (avail < upto) {
+		pthread_mutex_lock(&b->mu);
+		while (!b->done && b->avail < upto)
+			pthread_cond_wait(&b->cv, &b->mu);
+		avail = b->avail;
+		in->complete = b->done;
+		pthread_mutex_unlock(&b->mu);
+	}
+	in->len = avail;
+	return avail;
+}
+
+hs_err hs_input_error(hs_input *in, hs_error *err)
+{
+	bg_inflate *b = in->bg;
+	if (!b || !in->complete || b->rc == HS_OK)
+		return HS_OK;
+	if (err && err->code == HS_OK)
+		*err = b->err;
+	return b->rc;
+}
+
 hs_err hs_input_from_buffer(hs_input *in, const uint8_t *data, size_t n,
                             uint64_t max, hs_error *err)
 {
 	memset(in, 0, sizeof *in);
 	in->file_bytes = n;
+	in->complete = true;
 	if (is_gzip(data, n))
 		return gunzip(in, data, n, max, err);
 	in->data = malloc(n ? n : 1);
@@ -151,7 +336,7 @@ static hs_err slurp(int fd, uint8_t **out, size_t *outlen, hs_error *err)
 	return HS_OK;
 }
 
-hs_err hs_input_read(hs_input *in, const char *path, uint64_t max, hs_error *err)
+hs_err hs_input_open(hs_input *in, const char *path, uint64_t max, hs_error *err)
 {
 	memset(in, 0, sizeof *in);
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -181,23 +366,35 @@ hs_err hs_input_read(hs_input *in, const char *path, uint64_t max, hs_error *err
 	}
 	in->file_bytes = rawlen;
 	if (is_gzip(raw, rawlen)) {
+		if (bg_start(in, raw, rawlen, map, map ? NULL : raw, max))
+			goto out;   /* the inflater owns raw now */
 		rc = gunzip(in, raw, rawlen, max, err);
-		in->file_bytes = rawlen;
+		in->complete = true;
 		if (map)
 			munmap(map, rawlen);
 		else
 			free(raw);
-	} else if (map) {
-		in->data = raw;
-		in->len = rawlen;
-		in->map = map;
-		in->map_len = rawlen;
 	} else {
 		in->data = raw;
 		in->len = rawlen;
+		in->complete = true;
+		if (map) {
+			in->map = map;
+			in->map_len = rawlen;
+		}
 	}
 out:
 	if (fd != STDIN_FILENO)
 		close(fd);
+	return rc;
+}
+
+hs_err hs_input_read(hs_input *in, const char *path, uint64_t max, hs_error *err)
+{
+	hs_err rc = hs_input_open(in, path, max, err);
+	if (rc == HS_OK) {
+		hs_input_wait(in, SIZE_MAX);
+		rc = hs_input_error(in, err);
+	}
 	return rc;
 }

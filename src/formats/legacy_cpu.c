@@ -303,6 +303,14 @@ static bool rx_reset(const rx *re, rx_run *r, size_t n, int32_t *cap)
 	return rx_push(r, 0);
 }
 
+static bool rx_first_visit(rx_run *r, size_t bit)
+{
+	uint64_t mask = UINT64_C(1) << (bit % 64);
+	bool first = !(r->seen[bit / 64] & mask);
+	r->seen[bit / 64] |= mask;
+	return first;
+}
+
 /* Anchored match: 1 (cap[2k], cap[2k+1] bound group k, or -1), 0 no
  * match, -1 out of memory. */
 static int rx_match(const rx *re, rx_run *r, const char *s, size_t n, int32_t *cap)
@@ -316,12 +324,8 @@ static int rx_match(const rx *re, rx_run *r, const char *s, size_t n, int32_t *c
 			continue;
 		}
 		size_t pc = (size_t)(job >> 32), pos = (uint32_t)job;
-		for (;;) {
-			size_t bit = pc * (n + 1) + pos;
+		while (rx_first_visit(r, pc * (n + 1) + pos)) {
 			const rx_inst *in = &re->in[pc];
-			if (r->seen[bit / 64] & (UINT64_C(1) << (bit % 64)))
-				break;
-			r->seen[bit / 64] |= UINT64_C(1) << (bit % 64);
 			if (in->op == RX_CLASS) {
 				unsigned char c = pos < n ? (unsigned char)s[pos] : 0;
 				if (pos >= n || !(in->set[c >> 3] & (1u << (c & 7))))

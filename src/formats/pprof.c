@@ -7,6 +7,7 @@
  * project's own profile.proto, is the independent oracle in the tests and
  * the encoder for profiles heapscope writes. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,14 @@
 #include "pbwire.h"
 
 /* Ids are uint64 in profile.proto but the model keeps 32-bit references.
- * Nearly every producer numbers from 1, so references are stored as is;
- * when a profile defines an id that does not fit (Julia uses addresses),
- * all references of that kind go through an alias table instead. */
+ * Nearly every producer numbers from 1, so ids below 2^31 are stored as
+ * they are; larger ones (Julia uses addresses) get aliases from 2^31 up,
+ * the same alias for every mention, so both ranges never collide. */
 enum { K_MAPPING, K_FUNCTION, K_LOCATION, K_KINDS };
+#define ALIAS_BASE (UINT32_C(1) << 31)
 
 typedef struct alias_tab {
 	bool on;
-	uint64_t max_id;
 	hs_idmap map;
 	uint32_t next;
 } alias_tab;
@@ -36,6 +37,10 @@ typedef struct dec {
 	size_t ntypes;
 	int64_t default_type;  /* string index, or -1 */
 	alias_tab alias[K_KINDS];
+	bool fixed_types;      /* ntypes known up front (second pass) */
+	bool late_types;       /* a sample_type came after a sample */
+	uint64_t mismatch_off; /* first sample with a wrong value count ... */
+	size_t mismatch_index, mismatch_nvals;   /* ... which and how many */
 } dec;
 
 static hs_err fail(dec *d, hs_err code, uint64_t off, const char *fmt, ...)
@@ -149,21 +154,32 @@ static hs_str str_ref(dec *d, uint64_t v, uint64_t off)
 	return v >= HS_NONE ? HS_NONE - 1 : (hs_str)v;
 }
 
+static hs_err alias_id(dec *d, int kind, uint64_t v, uint64_t off, uint32_t *out);
+
 /* A reference to a mapping, function or location id, as stored. */
-static hs_err ref_id(dec *d, int kind, uint64_t v, uint64_t off, uint32_t *out)
+static inline hs_err ref_id(dec *d, int kind, uint64_t v, uint64_t off, uint32_t *out)
+{
+	if (v < ALIAS_BASE) {
+		*out = (uint32_t)v;
+		return HS_OK;
+	}
+	return alias_id(d, kind, v, off, out);
+}
+
+static hs_err alias_id(dec *d, int kind, uint64_t v, uint64_t off, uint32_t *out)
 {
 	alias_tab *t = &d->alias[kind];
-	if (!t->on || v == 0) {
-		/* Without aliasing, every defined id fits; a larger reference
-		 * names nothing and resolves to "unknown" in hs_profile_finish. */
-		*out = v >= HS_NONE ? HS_NONE - 1 : (uint32_t)v;
-		return HS_OK;
+	if (!t->on) {
+		if (!hs_idmap_init(&t->map, 1024))
+			return fail(d, HS_E_NOMEM, off, "out of memory (id table)");
+		t->on = true;
+		t->next = ALIAS_BASE;
 	}
 	uint32_t a = hs_idmap_get(&t->map, v);
 	if (a == UINT32_MAX) {
-		a = ++t->next;
+		a = t->next++;
 		if (a >= HS_NONE - 1 || !hs_idmap_put(&t->map, v, a, NULL))
-			return fail(d, HS_E_NOMEM, off, "out of memory (id table)");
+			return fail(d, HS_E_LIMIT, off, "too many distinct large ids");
 	}
 	*out = a;
 	return HS_OK;
@@ -225,7 +241,7 @@ static hs_err label(dec *d, pb_reader *r)
 static hs_err sample(dec *d, pb_reader *r, size_t index)
 {
 	uint64_t start = pb_offset(r);
-	int64_t *vals = hs_profile_begin_sample(d->p);
+	int64_t *vals = hs_profile_begin_sample_n(d->p, d->ntypes);
 	size_t nvals = 0;
 	hs_err rc;
 	if (!vals)
@@ -267,10 +283,13 @@ static hs_err sample(dec *d, pb_reader *r, size_t index)
 			return rc;
 		}
 	}
-	if (nvals != d->ntypes)
-		return fail(d, HS_E_INVALID, start,
-		            "sample %zu has %zu values but the profile has %zu sample types",
-		            index, nvals, d->ntypes);
+	if (nvals != d->ntypes && !d->mismatch_index) {
+		/* Reported at the end: a sample_type may still follow (then the
+		 * whole profile is decoded again with the final count). */
+		d->mismatch_off = start;
+		d->mismatch_index = index;
+		d->mismatch_nvals = nvals;
+	}
 	if (hs_profile_end_sample(d->p))
 		return fail(d, HS_E_NOMEM, start, "out of memory");
 	return HS_OK;
@@ -420,37 +439,8 @@ static hs_err comments(dec *d, pb_reader *r, int wt)
 	return HS_OK;
 }
 
-/* The id (field 1) of a mapping, location or function message, or 0. */
-static uint64_t peek_id(pb_reader *r)
-{
-	while (r->p < r->end) {
-		uint64_t t, v;
-		if (pb_varint(r, &t))
-			return 0;
-		int wt = (int)(t & 7);
-		if (wt == PB_VARINT) {
-			if (pb_varint(r, &v))
-				return 0;
-			if (t >> 3 == 1)
-				return v;
-		} else if (wt == PB_LEN) {
-			if (pb_varint(r, &v) || v > (uint64_t)(r->end - r->p))
-				return 0;
-			r->p += v;
-		} else if (wt == PB_I64 || wt == PB_I32) {
-			size_t n = wt == PB_I64 ? 8 : 4;
-			if ((size_t)(r->end - r->p) < n)
-				return 0;
-			r->p += n;
-		} else {
-			return 0;
-		}
-	}
-	return 0;
-}
-
 /* Move definitions into alias space (to_alias) or back to their real ids,
- * around hs_profile_finish, for the kinds that needed aliases. */
+ * around hs_profile_finish. */
 static hs_err swap_ids(dec *d, hs_vec *saved, bool to_alias)
 {
 	hs_profile *p = d->p;
@@ -458,19 +448,19 @@ static hs_err swap_ids(dec *d, hs_vec *saved, bool to_alias)
 	size_t offs[K_KINDS] = {offsetof(hs_mapping, id), offsetof(hs_function, id),
 	                        offsetof(hs_location, id)};
 	for (int k = 0; k < K_KINDS; k++) {
-		if (!d->alias[k].on)
-			continue;
 		hs_vec *v = tabs[k];
 		for (size_t i = 0; i < v->len; i++) {
 			uint64_t *id = (uint64_t *)((char *)v->data + i * v->elem + offs[k]);
 			if (to_alias) {
+				if (*id < ALIAS_BASE && !d->alias[k].on)
+					continue;
 				uint64_t *keep = hs_vec_push(&saved[k], 1);
 				uint32_t a;
 				if (!keep || ref_id(d, k, *id, 0, &a))
 					return fail(d, HS_E_NOMEM, 0, "out of memory");
 				*keep = *id;
 				*id = a;
-			} else {
+			} else if (saved[k].len) {
 				*id = HS_VEC_AT(&saved[k], uint64_t, i);
 			}
 		}
@@ -478,52 +468,31 @@ static hs_err swap_ids(dec *d, hs_vec *saved, bool to_alias)
 	return HS_OK;
 }
 
-/* Pass 1: check the top-level framing and count sample types, so that
- * samples (which Go writes before the string table) can be stored with a
- * known stride. */
-static hs_err scan(dec *d, pb_reader r)
+/* For the second pass: the number of sample types, counted first. */
+static size_t count_types(const uint8_t *data, size_t n)
 {
-	hs_err rc;
-	size_t nfields = 0;
-	FOR_FIELDS(d, &r, "profile", rc)
-	{
-		uint64_t at = pb_offset(&r);
-		if (field == 1 && wt == PB_LEN)
-			d->ntypes++;
-		if (field <= 14 && nfields == 0) {
-			static const signed char want[15] = {-1, PB_LEN, PB_LEN, PB_LEN, PB_LEN, PB_LEN,
-			                                     PB_LEN, 0, 0, 0, 0, PB_LEN, 0, -2, 0};
-			/* The first field decides whether this is a profile at all:
-			 * random binary data rarely starts with a well-typed one. */
-			if (want[field] >= 0 && want[field] != wt)
-				return fail(d, HS_E_FORMAT, 0, "not a pprof profile (field %u has wire type %d)",
-				            field, wt);
-		} else if (nfields == 0) {
-			return fail(d, HS_E_FORMAT, 0, "not a pprof profile (first field number %u)", field);
-		}
-		nfields++;
-		if (field >= 3 && field <= 5 && wt == PB_LEN) {
-			pb_reader sub;
-			if ((rc = read_len(d, &r, &sub, "profile field")))
-				return rc;
-			uint64_t id = peek_id(&sub);
-			alias_tab *t = &d->alias[field == 3 ? K_MAPPING : field == 4 ? K_LOCATION : K_FUNCTION];
-			if (id > t->max_id)
-				t->max_id = id;
-		} else if ((rc = skip(d, &r, wt, field, "profile"))) {
-			return rc;
-		}
-		(void)at;
-	}
-	for (int k = 0; k < K_KINDS; k++) {
-		alias_tab *t = &d->alias[k];
-		if (t->max_id >= HS_NONE - 1) {
-			t->on = true;
-			if (!hs_idmap_init(&t->map, 1024))
-				return fail(d, HS_E_NOMEM, 0, "out of memory");
+	pb_reader r = {data, data, data + n};
+	size_t count = 0;
+	while (r.p < r.end) {
+		uint64_t t, v;
+		if (pb_varint(&r, &t))
+			break;
+		int wt = (int)(t & 7);
+		if (wt == PB_LEN) {
+			if (pb_varint(&r, &v) || v > (uint64_t)(r.end - r.p))
+				break;
+			r.p += v;
+			count += (t >> 3) == 1;
+		} else if (wt == PB_VARINT) {
+			if (pb_varint(&r, &v))
+				break;
+		} else if ((wt == PB_I64 || wt == PB_I32) && (size_t)(r.end - r.p) >= (wt == PB_I64 ? 8u : 4u)) {
+			r.p += wt == PB_I64 ? 8 : 4;
+		} else {
+			break;
 		}
 	}
-	return HS_OK;
+	return count;
 }
 
 /* Strings are kept byte for byte, except NUL, which C strings cannot carry:
@@ -559,7 +528,13 @@ static hs_err top_field(dec *d, pb_reader *r, uint32_t field, int wt, size_t *ns
 			return rc;
 		switch (field) {
 		case 1: {
+			if (*nsample && !d->fixed_types) {
+				d->late_types = true;
+				return HS_OK;
+			}
 			hs_value_type *vt = hs_vec_push(&p->sample_types, 1);
+			if (!d->fixed_types)
+				d->ntypes = p->sample_types.len;
 			return vt ? value_type(d, &sub, vt, "sample_type") : fail(d, HS_E_NOMEM, at, "oom");
 		}
 		case 2: return sample(d, &sub, ++*nsample);
@@ -592,46 +567,70 @@ static hs_err top_field(dec *d, pb_reader *r, uint32_t field, int wt, size_t *ns
 	return skip(d, r, wt, field, "profile");
 }
 
-static hs_err decode(dec *d, const uint8_t *data, size_t n);
-
-hs_err hs_pprof_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err)
+/* The first field decides whether this is a profile at all: random
+ * binary data rarely starts with a well-typed one. */
+static hs_err check_first(dec *d, uint32_t field, int wt)
 {
-	dec d = {.p = p, .err = err, .default_type = -1};
-	hs_err rc = decode(&d, data, n);
-	for (int k = 0; k < K_KINDS; k++)
-		if (d.alias[k].on)
-			hs_idmap_release(&d.alias[k].map);
-	return rc;
+	static const signed char want[15] = {-1, PB_LEN, PB_LEN, PB_LEN, PB_LEN, PB_LEN,
+	                                     PB_LEN, 0, 0, 0, 0, PB_LEN, 0, -2, 0};
+	if (field > 14)
+		return fail(d, HS_E_FORMAT, 0, "not a pprof profile (first field number %u)", field);
+	if (want[field] >= 0 && want[field] != wt)
+		return fail(d, HS_E_FORMAT, 0, "not a pprof profile (field %u has wire type %d)",
+		            field, wt);
+	return HS_OK;
 }
 
-static hs_err decode(dec *dp, const uint8_t *data, size_t n)
+/* Top-level fields, one at a time, waiting for the inflater as needed. */
+static hs_err stream_fields(dec *d, hs_input *in)
 {
-	hs_profile *p = dp->p;
-	hs_error *err = dp->err;
-	pb_reader r = {data, data, data + n};
+	const uint8_t *data = in->data;
+	size_t pos = 0, nsample = 0;
 	hs_err rc;
-	if (n == 0)
-		return hs_fail_at(err, HS_E_EMPTY, 0, "empty profile (no bytes)");
-	if ((rc = scan(dp, r)))
-		return rc;
-	size_t nsample = 0;
-	while (r.p < r.end) {
+	for (bool first = true;; first = false) {
+		size_t avail = hs_input_wait(in, pos + 32);
+		if (pos >= avail)
+			return HS_OK;
+		pb_reader r = {data, data + pos, data + avail};
 		uint32_t field;
 		int wt;
-		if ((rc = read_tag(dp, &r, &field, &wt, "profile")) ||
-		    (rc = top_field(dp, &r, field, wt, &nsample)))
+		if ((rc = read_tag(d, &r, &field, &wt, "profile")) ||
+		    (first && (rc = check_first(d, field, wt))))
 			return rc;
+		if (wt == PB_LEN) {
+			pb_reader peek = r;
+			uint64_t len;
+			if (!pb_varint(&peek, &len) && len < SIZE_MAX - (size_t)(peek.p - data))
+				r.end = data + hs_input_wait(in, (size_t)(peek.p - data) + (size_t)len);
+		}
+		if ((rc = top_field(d, &r, field, wt, &nsample)))
+			return rc;
+		if (d->late_types)
+			return HS_OK;
+		pos = (size_t)(r.p - data);
 	}
+}
+
+static hs_err finish(dec *d, size_t n)
+{
+	hs_profile *p = d->p;
+	hs_error *err = d->err;
+	if (n == 0)
+		return hs_fail_at(err, HS_E_EMPTY, 0, "empty profile (no bytes)");
+	if (d->mismatch_index)
+		return fail(d, HS_E_INVALID, d->mismatch_off,
+		            "sample %zu has %zu values but the profile has %zu sample types",
+		            d->mismatch_index, d->mismatch_nvals, d->ntypes);
 	if (p->strings.len == 0)
 		return hs_fail_at(err, HS_E_INVALID, n, "profile has no string table");
-	if (dp->max_str >= p->strings.len)
-		return fail(dp, HS_E_RANGE, dp->max_str_off,
+	if (d->max_str >= p->strings.len)
+		return fail(d, HS_E_RANGE, d->max_str_off,
 		            "string index %llu out of range (the string table has %zu entries)",
-		            (unsigned long long)dp->max_str, p->strings.len);
+		            (unsigned long long)d->max_str, p->strings.len);
 	if (hs_s(p, 0)[0] != '\0')
 		return hs_fail_at(err, HS_E_INVALID, 0, "string table entry 0 is not empty");
-	if (dp->default_type > 0) {
-		const char *want = hs_s(p, (hs_str)dp->default_type);
+	if (d->default_type > 0) {
+		const char *want = hs_s(p, (hs_str)d->default_type);
 		for (size_t i = 0; i < p->sample_types.len; i++)
 			if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), want) == 0)
 				p->default_sample_type = (int)i;
@@ -640,12 +639,51 @@ static hs_err decode(dec *dp, const uint8_t *data, size_t n)
 	hs_vec saved[K_KINDS];
 	for (int k = 0; k < K_KINDS; k++)
 		hs_vec_init(&saved[k], sizeof(uint64_t));
-	rc = swap_ids(dp, saved, true);
+	hs_err rc = swap_ids(d, saved, true);
 	if (rc == HS_OK)
 		rc = hs_profile_finish(p, err);
 	if (rc == HS_OK)
-		rc = swap_ids(dp, saved, false);
+		rc = swap_ids(d, saved, false);
 	for (int k = 0; k < K_KINDS; k++)
 		hs_vec_release(&saved[k]);
 	return rc;
+}
+
+static void dec_release(dec *d)
+{
+	for (int k = 0; k < K_KINDS; k++)
+		if (d->alias[k].on)
+			hs_idmap_release(&d->alias[k].map);
+}
+
+hs_err hs_pprof_decode_input(hs_profile *p, hs_input *in, hs_error *err)
+{
+	dec d = {.p = p, .err = err, .default_type = -1};
+	hs_err rc = stream_fields(&d, in);
+	if (rc == HS_OK && d.late_types) {
+		/* Rare order: sample types after samples.  Start again knowing
+		 * how many there are. */
+		dec_release(&d);
+		hs_profile_release(p);
+		size_t n = hs_input_wait(in, SIZE_MAX);
+		d = (dec){.p = p, .err = err, .default_type = -1, .fixed_types = true,
+		          .ntypes = count_types(in->data, n)};
+		rc = stream_fields(&d, in);
+	}
+	/* A broken gzip stream explains a broken protobuf better. */
+	hs_input_wait(in, SIZE_MAX);
+	if (hs_input_error(in, NULL) != HS_OK) {
+		hs_error_clear(err);
+		rc = hs_input_error(in, err);
+	} else if (rc == HS_OK) {
+		rc = finish(&d, in->len);
+	}
+	dec_release(&d);
+	return rc;
+}
+
+hs_err hs_pprof_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err)
+{
+	hs_input in = {.data = (uint8_t *)data, .len = n, .complete = true};
+	return hs_pprof_decode_input(p, &in, err);
 }

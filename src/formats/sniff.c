@@ -1,4 +1,5 @@
 /* The one place that decides what a file is, from its bytes. */
+#include <stdint.h>
 #include <string.h>
 
 #include "heapscope/load.h"
@@ -77,23 +78,34 @@ hs_format hs_sniff(const uint8_t *d, size_t n, const char **what)
 	return HS_FMT_PPROF;
 }
 
-static hs_err load_input(hs_profile *p, const hs_input *in, hs_error *err)
+static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
 {
 	const char *what;
+	hs_err rc;
+	size_t head = hs_input_wait(in, 4096);
+	switch (hs_sniff(in->data, head, &what)) {
+	case HS_FMT_PPROF:
+		rc = hs_pprof_decode_input(p, in, err);
+		break;
+	case HS_FMT_LEGACY_CPU:
+		hs_input_wait(in, SIZE_MAX);
+		if ((rc = hs_input_error(in, err)) == HS_OK)
+			rc = hs_legacy_cpu_decode(p, in->data, in->len, err);
+		break;
+	default:
+		hs_input_wait(in, SIZE_MAX);
+		if ((rc = hs_input_error(in, err)) != HS_OK)
+			break;
+		if (in->len == 0)
+			rc = hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no profile");
+		else
+			rc = hs_fail_at(err, HS_E_FORMAT, 0,
+			                "not a profile heapscope reads (looks like %s)", what);
+	}
 	p->gzipped = in->gzipped;
 	p->input_bytes = in->file_bytes;
 	p->decoded_bytes = in->len;
-	switch (hs_sniff(in->data, in->len, &what)) {
-	case HS_FMT_PPROF:
-		return hs_pprof_decode(p, in->data, in->len, err);
-	case HS_FMT_LEGACY_CPU:
-		return hs_legacy_cpu_decode(p, in->data, in->len, err);
-	default:
-		if (in->len == 0)
-			return hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no profile");
-		return hs_fail_at(err, HS_E_FORMAT, 0,
-		                  "not a profile heapscope reads (looks like %s)", what);
-	}
+	return rc;
 }
 
 hs_err hs_load_profile_buffer(hs_profile *p, const uint8_t *data, size_t n,
@@ -110,7 +122,7 @@ hs_err hs_load_profile_buffer(hs_profile *p, const uint8_t *data, size_t n,
 hs_err hs_load_profile(hs_profile *p, const char *path, hs_error *err)
 {
 	hs_input in;
-	hs_err rc = hs_input_read(&in, path, 0, err);
+	hs_err rc = hs_input_open(&in, path, 0, err);
 	if (rc == HS_OK)
 		rc = load_input(p, &in, err);
 	hs_input_release(&in);
