@@ -6,34 +6,35 @@
 #include "../core/hashmap.h"
 #include "cmd.h"
 
-/* Write a frame name so that flamegraph.pl reads it back as one frame:
- * no ';' (it always splits), no line breaks, no trailing blanks. */
-static void put_frame(FILE *out, const char *name, bool leaf)
+/* A frame name as flamegraph.pl will read it back as one frame: ';'
+ * (which always splits) becomes ':', line breaks and tabs become blanks,
+ * trailing blanks go, and an empty name reads "<unknown>".  For the leaf,
+ * a name ending in " <digits>" would read as a differential count: that
+ * blank becomes '_'. */
+static char *clean_name(hs_arena *a, const char *name, bool leaf)
 {
 	size_t n = strlen(name);
-	while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
-		n--;
-	if (n == 0) {
-		fputs("<unknown>", out);
-		return;
-	}
-	/* A leaf ending in " <digits>" would read as a differential count. */
-	size_t tail = n;
-	while (tail && ((name[tail - 1] >= '0' && name[tail - 1] <= '9') || name[tail - 1] == '.'))
-		tail--;
-	bool guard = leaf && tail < n && tail > 0 && name[tail - 1] == ' ';
+	char *out = hs_arena_alloc(a, n + 10);
+	if (!out)
+		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
-		if (c == ';')
-			c = ':';
-		else if (c == '\n' || c == '\r' || c == '\t')
-			c = ' ';
-		else if (guard && i == tail - 1)
-			c = '_';
-		fputc(c, out);
+		out[i] = c == ';' ? ':' : (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
 	}
+	while (n && out[n - 1] == ' ')
+		n--;
+	if (n == 0) {
+		strcpy(out, "<unknown>");
+		return out;
+	}
+	out[n] = '\0';
+	size_t tail = n;
+	while (tail && ((out[tail - 1] >= '0' && out[tail - 1] <= '9') || out[tail - 1] == '.'))
+		tail--;
+	if (leaf && tail < n && tail > 0 && out[tail - 1] == ' ')
+		out[tail - 1] = '_';
+	return out;
 }
-
 
 typedef struct fold_ctx {
 	const hs_view *v;
@@ -83,24 +84,46 @@ static bool fold_sample(fold_ctx *c, const uint32_t *ids, size_t n, int64_t val)
 	return true;
 }
 
-static void print_folded(FILE *out, fold_ctx *c)
+/* Sanitized names per node, inner and leaf forms, made once. */
+static bool clean_names(fold_ctx *c, char ***inner, char ***leaf)
+{
+	size_t nn = c->v->nodes.len;
+	*inner = calloc(nn + 1, sizeof **inner);
+	*leaf = calloc(nn + 1, sizeof **leaf);
+	if (!*inner || !*leaf)
+		return false;
+	for (size_t i = 0; i < nn; i++) {
+		const char *name = HS_VEC_AT(&c->v->nodes, hs_node_info, i).name;
+		(*inner)[i] = clean_name(&c->arena, name, false);
+		(*leaf)[i] = clean_name(&c->arena, name, true);
+		if (!(*inner)[i] || !(*leaf)[i])
+			return false;
+	}
+	return true;
+}
+
+static bool print_folded(FILE *out, fold_ctx *c)
 {
 	sort_ctx = c;
 	if (c->sums.len)
 		qsort(c->sums.data, c->sums.len, sizeof(stack_sum2), cmp_stacks);
 	sort_ctx = NULL;
-	for (size_t i = 0; i < c->sums.len; i++) {
+	char **inner, **leaf;
+	bool ok = clean_names(c, &inner, &leaf);
+	for (size_t i = 0; ok && i < c->sums.len; i++) {
 		const stack_sum2 *s = &HS_VEC_AT(&c->sums, stack_sum2, i);
 		if (s->value == 0 || s->len == 0)
 			continue;
 		for (uint32_t k = 0; k < s->len; k++) {
 			if (k)
-				fputc(';', out);
-			put_frame(out, HS_VEC_AT(&c->v->nodes, hs_node_info, s->ids[k]).name,
-			          k == s->len - 1);
+				putc(';', out);
+			fputs(k == s->len - 1 ? leaf[s->ids[k]] : inner[s->ids[k]], out);
 		}
 		fprintf(out, " %lld\n", (long long)s->value);
 	}
+	free(inner);
+	free(leaf);
+	return ok;
 }
 
 static int fold(const hs_view *v, FILE *out)
@@ -118,10 +141,10 @@ static int fold(const hs_view *v, FILE *out)
 		size_t n = hs_view_stack_frames(v, id, ids, NULL);
 		ok = fold_sample(&c, ids, n, v->stack_value[id]);
 	}
-	if (ok)
-		print_folded(out, &c);
-	else
+	if (!ok || !print_folded(out, &c)) {
+		ok = false;
 		cli_error("out of memory folding stacks");
+	}
 	free(ids);
 	hs_strmap_release(&c.index);
 	hs_vec_release(&c.sums);

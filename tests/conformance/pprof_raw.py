@@ -116,10 +116,10 @@ def frames(raw, ids):
 
 def sanitize(name, leaf):
     """The frame-name rewriting heapscope documents for folded output."""
-    n = name.replace('\x00', '?').rstrip(' \t')
+    n = name.replace('\x00', '?').replace(';', ':')
+    n = n.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ').rstrip(' ')
     if not n:
         return '<unknown>'
-    n = n.replace(';', ':').replace('\n', ' ').replace('\r', ' ').replace('\t', ' ')
     if leaf:
         m = re.search(r' ([0-9.]+)$', n)
         if m:
