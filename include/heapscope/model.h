@@ -95,7 +95,11 @@ typedef struct hs_profile {
 	size_t nstacks;
 	hs_vec stack_off;             /* uint32_t, nstacks + 1 */
 	hs_vec stack;                 /* uint32_t location index, leaf first */
-	hs_vec label_off;             /* uint32_t, nsamples + 1 */
+	/* Label sets are interned too (a heap profile's "bytes" label repeats
+	 * per object size). */
+	hs_vec sample_labels;         /* uint32_t label set id, per sample */
+	size_t nlabelsets;
+	hs_vec label_off;             /* uint32_t, nlabelsets + 1 */
 	hs_vec labels;                /* hs_label */
 
 	/* Where it came from, for `info`. */
@@ -104,9 +108,14 @@ typedef struct hs_profile {
 	uint64_t input_bytes;         /* bytes read from the file */
 	uint64_t decoded_bytes;       /* bytes after decompression */
 	uint64_t samples_pruned;      /* samples shortened by drop_frames */
+	/* Set when hs_profile_finish finds a sample naming no location, so a
+	 * loader can point at the bytes (1-based sample, the id as stored). */
+	size_t bad_sample;
+	uint32_t bad_location;
 
 	void *intern;                 /* lazily built string hash (private) */
 	void *stack_index;            /* stack dedup hash while loading (private) */
+	void *labelset_index;         /* label set dedup hash (private) */
 } hs_profile;
 
 /* Lifetime: _init allocates nothing, _release frees everything it owns,
@@ -117,6 +126,17 @@ hs_profile *hs_profile_new(void);
 void hs_profile_free(hs_profile *p);
 
 static inline size_t hs_ntypes(const hs_profile *p) { return p->sample_types.len; }
+
+/* Sample values are int64 and sums wrap, as Go's do: hostile profiles
+ * must not make heapscope disagree with pprof, nor overflow (UB in C). */
+static inline int64_t hs_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+static inline int64_t hs_abs(int64_t x)
+{
+	return x < 0 ? (int64_t)(0 - (uint64_t)x) : x;
+}
 static inline const char *hs_s(const hs_profile *p, hs_str i)
 {
 	return i < p->strings.len ? HS_VEC_AT(&p->strings, hs_string, i).s : "";
@@ -150,8 +170,9 @@ static inline const hs_label *hs_sample_labels(const hs_profile *p, size_t s,
                                                uint32_t *n)
 {
 	const uint32_t *off = p->label_off.data;
-	*n = off[s + 1] - off[s];
-	return (const hs_label *)p->labels.data + off[s];
+	uint32_t id = ((const uint32_t *)p->sample_labels.data)[s];
+	*n = off[id + 1] - off[id];
+	return (const hs_label *)p->labels.data + off[id];
 }
 
 /* Append a string without de-duplication (keeps a producer's string table
@@ -179,6 +200,9 @@ hs_err hs_profile_finish(hs_profile *p, hs_error *err);
 int hs_profile_default_index(const hs_profile *p);
 /* Resolve "NAME" or "N" to a sample index; -1 if none matches. */
 int hs_profile_find_index(const hs_profile *p, const char *spec);
+
+/* Bytes the loaded model holds (tables and arena), for `info` and tests. */
+size_t hs_profile_memory(const hs_profile *p);
 
 /* Sum of abs(value) over samples at index i (pprof's report total). */
 int64_t hs_profile_total(const hs_profile *p, int i);

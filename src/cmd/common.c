@@ -174,7 +174,8 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
 		if (specs[i].mask & cmd->options)
 			lo[n++] = specs[i].lo;
 	memset(&lo[n], 0, sizeof lo[n]);
-	const char *shortopts = (cmd->options & OPT_OUTPUT) ? "+o:" : "+";
+	/* Leading ':' after '+': getopt then reports a missing argument as ':'. */
+	const char *shortopts = (cmd->options & OPT_OUTPUT) ? "+:o:" : "+:";
 	optind = 1;
 	opterr = 0;
 	int c;

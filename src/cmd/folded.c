@@ -80,7 +80,8 @@ static bool fold_sample(fold_ctx *c, const uint32_t *ids, size_t n, int64_t val)
 		if (hs_strmap_get_or_put(&c->index, (const char *)copy, bytes, slot) == UINT32_MAX)
 			return false;
 	}
-	HS_VEC_AT(&c->sums, stack_sum2, slot).value += val;
+	stack_sum2 *sum = &HS_VEC_AT(&c->sums, stack_sum2, slot);
+	sum->value = hs_add(sum->value, val);
 	return true;
 }
 

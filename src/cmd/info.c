@@ -72,6 +72,7 @@ static void info_text(FILE *out, const char *file, const hs_profile *p)
 	fprintf(out, "  kind:          %s\n", kind(p));
 	fprintf(out, "  size:          %llu bytes (%llu decoded)\n",
 	        (unsigned long long)p->input_bytes, (unsigned long long)p->decoded_bytes);
+
 	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
 	fprintf(out, "  sample types:\n");
 	for (size_t i = 0; i < hs_ntypes(p); i++) {
@@ -126,6 +127,7 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	kv_str(w, "kind", kind(p));
 	kv_int(w, "bytes", (int64_t)p->input_bytes);
 	kv_int(w, "decoded_bytes", (int64_t)p->decoded_bytes);
+
 	json_key(w, "sample_types");
 	json_begin_array(w);
 	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;

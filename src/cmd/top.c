@@ -104,7 +104,7 @@ int cmd_top(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	if (o.nfiles != 1) {
-		cli_error("top: takes exactly one profile (use 'heapscope diff' or 'merge' for more)");
+		cli_error("top: takes exactly one profile");
 		return HS_EXIT_USAGE;
 	}
 	FILE *out = cli_open_output(&o);

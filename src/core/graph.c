@@ -8,7 +8,7 @@
 #include "heapscope/graph.h"
 #include "hashmap.h"
 
-static inline int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
+static inline int64_t abs64(int64_t x) { return hs_abs(x); }
 
 void hs_graph_release(hs_graph *g)
 {
@@ -59,7 +59,7 @@ static hs_err add_edge(walk *w, uint32_t from, uint32_t to, int64_t val, bool re
 		return HS_OK;
 	w->edge_stamp[e] = stamp;
 	hs_edge *ed = &HS_VEC_AT(&g->edges, hs_edge, e);
-	ed->weight += val;
+	ed->weight = hs_add(ed->weight, val);
 	ed->residual |= residual;
 	ed->inlined &= inl;
 	return HS_OK;
@@ -86,7 +86,7 @@ static hs_err walk_stack(walk *w, uint32_t id, int64_t val, const uint8_t *kept,
 			}
 			if (w->node_stamp[node] != stamp) {
 				w->node_stamp[node] = stamp;
-				g->cum[node] += val;
+				g->cum[node] = hs_add(g->cum[node], val);
 			}
 			if (edges && parent != HS_NONE && node != parent) {
 				hs_err rc = add_edge(w, parent, node, val, residual, j != b - 1, stamp);
@@ -98,7 +98,7 @@ static hs_err walk_stack(walk *w, uint32_t id, int64_t val, const uint8_t *kept,
 		}
 	}
 	if (parent != HS_NONE && !residual)
-		g->flat[parent] += val;
+		g->flat[parent] = hs_add(g->flat[parent], val);
 	return HS_OK;
 }
 

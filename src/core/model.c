@@ -20,6 +20,7 @@ void hs_profile_init(hs_profile *p)
 	hs_vec_init(&p->lines, sizeof(hs_line));
 	hs_vec_init(&p->values, sizeof(int64_t));
 	hs_vec_init(&p->sample_stack, sizeof(uint32_t));
+	hs_vec_init(&p->sample_labels, sizeof(uint32_t));
 	hs_vec_init(&p->stack_off, sizeof(uint32_t));
 	hs_vec_init(&p->stack, sizeof(uint32_t));
 	hs_vec_init(&p->label_off, sizeof(uint32_t));
@@ -49,14 +50,20 @@ typedef struct stack_index {
 	size_t cap, len;
 } stack_index;
 
-static void drop_stack_index(hs_profile *p)
+static void drop_index(void **index)
 {
-	stack_index *x = p->stack_index;
+	stack_index *x = *index;
 	if (x) {
 		free(x->slots);
 		free(x);
-		p->stack_index = NULL;
+		*index = NULL;
 	}
+}
+
+static void drop_stack_index(hs_profile *p)
+{
+	drop_index(&p->stack_index);
+	drop_index(&p->labelset_index);
 }
 
 static bool stack_index_grow(stack_index *x)
@@ -79,36 +86,40 @@ static bool stack_index_grow(stack_index *x)
 	return true;
 }
 
-/* The stack pushed since the last sample: an existing id, or a new one. */
-static hs_err intern_stack(hs_profile *p, uint32_t *out)
+/* The items pushed since the last sample (a stack, or a label set): the
+ * id of an equal earlier run, or a new id.  `off` holds count+1 offsets. */
+static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **index,
+                          uint32_t *out)
 {
-	stack_index *x = p->stack_index;
-	if (!x && !(x = p->stack_index = calloc(1, sizeof *x)))
+	stack_index *x = *index;
+	if (!x && !(x = *index = calloc(1, sizeof *x)))
 		return HS_E_NOMEM;
 	if ((x->len + 1) * 2 > x->cap && !stack_index_grow(x))
 		return HS_E_NOMEM;
-	uint32_t *off = p->stack_off.data, *st = p->stack.data;
-	uint32_t start = off[p->nstacks], n = (uint32_t)p->stack.len - start;
-	uint64_t h = hs_hash_bytes(st + start, n * sizeof *st);
+	const uint32_t *off = off_vec->data;
+	const char *base = items->data;
+	size_t el = items->elem;
+	uint32_t start = off[*count], n = (uint32_t)items->len - start;
+	uint64_t h = n ? hs_hash_bytes(base + start * el, n * el) : 0;
 	size_t j = h & (x->cap - 1);
 	for (; x->slots[j].id1; j = (j + 1) & (x->cap - 1)) {
 		const stack_slot *sl = &x->slots[j];
 		if (sl->hash == h && sl->len == n &&
-		    memcmp(st + off[sl->id1 - 1], st + start, n * sizeof *st) == 0) {
-			p->stack.len = start;
+		    (n == 0 || memcmp(base + off[sl->id1 - 1] * el, base + start * el, n * el) == 0)) {
+			items->len = start;
 			*out = sl->id1 - 1;
 			return HS_OK;
 		}
 	}
-	if (p->nstacks >= UINT32_MAX - 2)
+	if (*count >= UINT32_MAX - 2)
 		return HS_E_LIMIT;
-	uint32_t *so = hs_vec_push(&p->stack_off, 1);
+	uint32_t *so = hs_vec_push(off_vec, 1);
 	if (!so)
 		return HS_E_NOMEM;
-	*so = (uint32_t)p->stack.len;
-	x->slots[j] = (stack_slot){h, (uint32_t)p->nstacks + 1, n};
+	*so = (uint32_t)items->len;
+	x->slots[j] = (stack_slot){h, (uint32_t)*count + 1, n};
 	x->len++;
-	*out = (uint32_t)p->nstacks++;
+	*out = (uint32_t)(*count)++;
 	return HS_OK;
 }
 
@@ -119,7 +130,7 @@ void hs_profile_release(hs_profile *p)
 	hs_vec *vecs[] = {&p->strings, &p->sample_types, &p->comments, &p->mappings,
 	                  &p->functions, &p->locations, &p->lines, &p->values,
 	                  &p->stack_off, &p->stack, &p->label_off, &p->labels,
-	                  &p->sample_stack};
+	                  &p->sample_stack, &p->sample_labels};
 	for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
 		hs_vec_release(vecs[i]);
 	hs_arena_release(&p->arena);
@@ -190,11 +201,11 @@ int64_t *hs_profile_begin_sample_n(hs_profile *p, size_t nt)
 		if (!hs_vec_push(&p->stack_off, 1) || !hs_vec_push(&p->label_off, 1))
 			return NULL;
 	}
-	int64_t *v = hs_vec_push(&p->values, nt ? nt : 0);
-	if (!v && nt)
-		return NULL;
-	/* hs_vec_push of 0 elements returns a pointer at the end: fine. */
-	return v ? v : (int64_t *)p->values.data;
+	/* A sample with no value slots still needs somewhere to point. */
+	static int64_t none[1];
+	if (nt == 0)
+		return none;
+	return hs_vec_push(&p->values, nt);
 }
 
 hs_err hs_profile_push_location(hs_profile *p, uint32_t loc)
@@ -215,24 +226,29 @@ hs_err hs_profile_push_label(hs_profile *p, const hs_label *l)
 	hs_label *slot = hs_vec_push(&p->labels, 1);
 	if (!slot)
 		return HS_E_NOMEM;
-	*slot = *l;
+	/* Field by field: label sets are compared as bytes, so the padding
+	 * must stay as hs_vec_push zeroed it. */
+	slot->key = l->key;
+	slot->str = l->str;
+	slot->num = l->num;
+	slot->num_unit = l->num_unit;
 	return HS_OK;
 }
 
 hs_err hs_profile_end_sample(hs_profile *p)
 {
-	uint32_t id;
-	hs_err rc = intern_stack(p, &id);
+	uint32_t id, ls;
+	hs_err rc = intern_tail(&p->stack, &p->stack_off, &p->nstacks, &p->stack_index, &id);
+	if (rc == HS_OK)
+		rc = intern_tail(&p->labels, &p->label_off, &p->nlabelsets, &p->labelset_index, &ls);
 	if (rc)
 		return rc;
 	uint32_t *ss = hs_vec_push(&p->sample_stack, 1);
-	if (!ss)
+	uint32_t *sl = ss ? hs_vec_push(&p->sample_labels, 1) : NULL;
+	if (!sl)
 		return HS_E_NOMEM;
 	*ss = id;
-	uint32_t *lo = hs_vec_push(&p->label_off, 1);
-	if (!lo)
-		return HS_E_NOMEM;
-	*lo = (uint32_t)p->labels.len;
+	*sl = ls;
 	p->nsamples++;
 	return HS_OK;
 }
@@ -272,7 +288,7 @@ int64_t hs_profile_total(const hs_profile *p, int i)
 	int64_t total = 0;
 	for (size_t s = 0; s < p->nsamples; s++) {
 		int64_t x = v[s * nt + (size_t)i];
-		total += x < 0 ? -x : x;
+		total = hs_add(total, hs_abs(x));
 	}
 	return total;
 }
@@ -328,6 +344,8 @@ static hs_err resolve_stacks(hs_profile *p, const hs_idmap *locs, hs_error *err)
 			while (s < p->nsamples && hs_sample_stack_id(p, s) != stack)
 				s++;
 			free(direct);
+			p->bad_sample = s + 1;
+			p->bad_location = st[k];
 			return hs_fail(err, HS_E_INVALID, "sample %zu references unknown location id %u",
 			               s + 1, st[k]);
 		}
@@ -471,7 +489,8 @@ static hs_err prune(hs_profile *p, hs_error *err)
 			break;
 		}
 		off[s] = w;
-		memmove(st + w, st + from, (b - from) * sizeof *st);
+		if (b > from)
+			memmove(st + w, st + from, (b - from) * sizeof *st);
 		w += b - from;
 	}
 	off[p->nstacks] = w;
@@ -548,6 +567,36 @@ static hs_err simplify_names(hs_profile *p, hs_error *err)
 	return HS_OK;
 }
 
+size_t hs_profile_memory(const hs_profile *p)
+{
+	size_t total = p->arena.used_total;
+	const hs_vec *list[] = {&p->strings, &p->sample_types, &p->comments, &p->mappings,
+	                        &p->functions, &p->locations, &p->lines, &p->values,
+	                        &p->sample_stack, &p->stack_off, &p->stack, &p->label_off,
+	                        &p->labels, &p->sample_labels};
+	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+		total += list[i]->cap * list[i]->elem;
+	return total;
+}
+
+/* Give back the slack of geometric growth once nothing is appended. */
+static void shrink(hs_profile *p)
+{
+	hs_vec *list[] = {&p->strings, &p->mappings, &p->functions, &p->locations, &p->lines,
+	                  &p->values, &p->sample_stack, &p->stack_off, &p->stack,
+	                  &p->label_off, &p->labels, &p->sample_labels};
+	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+		hs_vec *v = list[i];
+		if (v->len && v->len < v->cap) {
+			void *d = realloc(v->data, v->len * v->elem);
+			if (d) {
+				v->data = d;
+				v->cap = v->len;
+			}
+		}
+	}
+}
+
 hs_err hs_profile_finish(hs_profile *p, hs_error *err)
 {
 	if (p->strings.len == 0 && hs_profile_add_string(p, "", 0) == HS_NONE)
@@ -563,5 +612,7 @@ hs_err hs_profile_finish(hs_profile *p, hs_error *err)
 		rc = prune(p, err);
 	drop_intern(p);
 	drop_stack_index(p);
+	if (rc == HS_OK)
+		shrink(p);
 	return rc;
 }

@@ -7,7 +7,7 @@
 
 #include "heapscope/graph.h"
 
-static inline int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
+static inline int64_t abs64(int64_t x) { return hs_abs(x); }
 
 typedef struct sort_ctx {
 	const hs_graph *g;
@@ -121,7 +121,10 @@ static hs_err entropy_scores(const hs_graph *g, int64_t *score, hs_error *err)
 				s += -f * log2(f);
 			}
 		}
-		score[n] = (int64_t)(s * (double)g->cum[n]) + g->flat[n];
+		/* Converting an out-of-range double is undefined in C: clamp. */
+		double x = s * (double)g->cum[n];
+		int64_t xi = x >= 9.2e18 ? INT64_MAX : x <= -9.2e18 ? INT64_MIN : (int64_t)x;
+		score[n] = hs_add(xi, g->flat[n]);
 	}
 	free(d);
 	free(cnt);
@@ -264,7 +267,7 @@ hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, 
 		return rc;
 	int64_t flat_total = 0;
 	for (size_t i = 0; i < r->g.npresent; i++)
-		flat_total += r->g.flat[r->g.present[i]];
+		flat_total = hs_add(flat_total, r->g.flat[r->g.present[i]]);
 	r->node_cutoff = abs64((int64_t)((double)flat_total * o->nodefraction));
 	r->edge_cutoff = abs64((int64_t)((double)flat_total * o->edgefraction));
 	r->node_cutoff_total = abs64((int64_t)((double)r->total * o->nodefraction));

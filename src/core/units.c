@@ -1,6 +1,7 @@
 /* Units, following pprof's measurement tables; see units.h. */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,7 +102,7 @@ static int convert(const unit_type *ut, int64_t value, const char *from, const c
 
 double hs_scale(int64_t value, const char *from, const char *to, char unit_out[16])
 {
-	if (value < 0 && -value > 0) {
+	if (value < 0 && value != INT64_MIN) {
 		double v = hs_scale(-value, from, to, unit_out);
 		return -v;
 	}

@@ -325,7 +325,7 @@ static void mark_stacks(hs_view *v)
 		uint32_t id = hs_sample_stack_id(p, s);
 		if (val == 0 || !v->stack_live[id])
 			continue;
-		v->stack_value[id] += val;
+		v->stack_value[id] = hs_add(v->stack_value[id], val);
 		v->stack_live[id] = 2;   /* has a sample with a value */
 	}
 	for (uint32_t id = 0; id < p->nstacks; id++)

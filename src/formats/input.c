@@ -28,6 +28,7 @@ typedef struct bg_inflate {
 	size_t avail;          /* guarded by mu; read racily via __atomic */
 	bool done, stop;
 	uint64_t max;
+	bool growable;         /* synchronous use: out may be reallocated */
 	hs_error err;
 	hs_err rc;
 } bg_inflate;
@@ -74,87 +75,29 @@ static int is_gzip(const uint8_t *d, size_t n)
 	return n >= 2 && d[0] == 0x1f && d[1] == 0x8b;
 }
 
-/* Inflate all gzip members.  The output grows geometrically from a guess
- * bounded by the *compressed* size: the ISIZE trailer is not trusted. */
-static hs_err gunzip(hs_input *out, const uint8_t *src, size_t n, uint64_t max,
-                     hs_error *err)
+/* Room for `step` more output bytes.  A background reservation cannot
+ * move (the parser holds pointers into it); the synchronous buffer may. */
+static bool out_room(bg_inflate *b, size_t len, size_t step)
 {
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
-	if (inflateInit2(&zs, 15 + 16) != Z_OK)
-		return hs_fail(err, HS_E_NOMEM, NULL);
-	size_t cap = n < ((size_t)1 << 28) ? n * 4 + 4096 : n;
-	uint8_t *buf = malloc(cap);
-	size_t len = 0;
-	hs_err rc = HS_OK;
-	if (!buf) {
-		rc = hs_fail(err, HS_E_NOMEM, NULL);
-		goto done;
-	}
-	zs.next_in = (Bytef *)src;
-	size_t fed = 0;
-	for (;;) {
-		if (zs.avail_in == 0 && fed < n) {
-			size_t chunk = n - fed > (1u << 30) ? (1u << 30) : n - fed;
-			zs.next_in = (Bytef *)src + fed;
-			zs.avail_in = (uInt)chunk;
-			fed += chunk;
-		}
-		if (len == cap) {
-			if (max && cap >= max) {
-				rc = hs_fail_at(err, HS_E_LIMIT, zs.total_in,
-				                "decompressed data exceeds %llu bytes",
-				                (unsigned long long)max);
-				goto done;
-			}
-			size_t ncap = cap * 2;
-			uint8_t *nb = realloc(buf, ncap);
-			if (!nb) {
-				rc = hs_fail(err, HS_E_NOMEM, "out of memory inflating %zu bytes", ncap);
-				goto done;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t room = cap - len > (1u << 30) ? (1u << 30) : cap - len;
-		zs.next_out = buf + len;
-		zs.avail_out = (uInt)room;
-		uint64_t in_before = (uint64_t)(src + fed - zs.avail_in - src);
-		int zr = inflate(&zs, Z_NO_FLUSH);
-		len += room - zs.avail_out;
-		if (zr == Z_STREAM_END) {
-			size_t consumed = fed - zs.avail_in;
-			/* Another member follows (gzip allows concatenation), else done. */
-			if (consumed < n && is_gzip(src + consumed, n - consumed)) {
-				inflateReset(&zs);
-				continue;
-			}
-			break;
-		}
-		if (zr == Z_BUF_ERROR && zs.avail_in == 0 && fed == n) {
-			rc = hs_fail_at(err, HS_E_GZIP, n,
-			                "gzip stream is truncated (%zu bytes inflated so far)", len);
-			goto done;
-		}
-		if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			rc = hs_fail_at(err, HS_E_GZIP, in_before, "corrupt gzip stream: %s",
-			                zs.msg ? zs.msg : "inflate failed");
-			goto done;
-		}
-	}
-	out->data = buf;
-	out->len = len;
-	out->gzipped = true;
-	buf = NULL;
-done:
-	free(buf);
-	inflateEnd(&zs);
-	return rc;
+	if (b->reserve - len >= step)
+		return true;
+	if (!b->growable)
+		return b->reserve > len;
+	size_t cap = b->reserve * 2 > len + step ? b->reserve * 2 : len + step;
+	if (b->max && cap > b->max + step)
+		cap = b->max + step;
+	uint8_t *nb = cap > b->reserve ? realloc(b->out, cap) : NULL;
+	if (!nb)
+		return b->reserve > len;
+	b->out = nb;
+	b->reserve = cap;
+	return true;
 }
 
-static void *bg_main(void *arg)
+/* Inflate every gzip member of src into b->out, publishing progress.
+ * The output grows as data arrives: the ISIZE trailer is not trusted. */
+static void inflate_all(bg_inflate *b)
 {
-	bg_inflate *b = arg;
 	z_stream zs;
 	memset(&zs, 0, sizeof zs);
 	size_t len = 0, fed = 0;
@@ -162,7 +105,7 @@ static void *bg_main(void *arg)
 	if (inflateInit2(&zs, 15 + 16) != Z_OK) {
 		b->rc = hs_fail(&b->err, HS_E_NOMEM, NULL);
 		bg_publish(b, 0, true);
-		return NULL;
+		return;
 	}
 	for (;;) {
 		if (__atomic_load_n(&b->stop, __ATOMIC_RELAXED))
@@ -173,12 +116,13 @@ static void *bg_main(void *arg)
 			zs.avail_in = (uInt)chunk;
 			fed += chunk;
 		}
-		size_t room = b->reserve - len < step ? b->reserve - len : step;
-		if (room == 0 || (b->max && len >= b->max)) {
-			b->rc = hs_fail_at(&b->err, HS_E_LIMIT, zs.total_in,
+		bool over = b->max && len >= b->max;
+		if (over || !out_room(b, len, step)) {
+			b->rc = hs_fail_at(&b->err, over ? HS_E_LIMIT : HS_E_NOMEM, fed - zs.avail_in,
 			                   "decompressed data exceeds %zu bytes", len);
 			break;
 		}
+		size_t room = b->reserve - len < step ? b->reserve - len : step;
 		uint64_t at = fed - zs.avail_in;
 		zs.next_out = b->out + len;
 		zs.avail_out = (uInt)room;
@@ -186,6 +130,7 @@ static void *bg_main(void *arg)
 		len += room - zs.avail_out;
 		if (zr == Z_STREAM_END) {
 			size_t consumed = fed - zs.avail_in;
+			/* Another member follows (gzip allows concatenation), else done. */
 			if (consumed < b->srclen && is_gzip(b->src + consumed, b->srclen - consumed)) {
 				inflateReset(&zs);
 				bg_publish(b, len, false);
@@ -199,8 +144,10 @@ static void *bg_main(void *arg)
 			break;
 		}
 		if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			b->rc = hs_fail_at(&b->err, HS_E_GZIP, at, "corrupt gzip stream: %s",
-			                   zs.msg ? zs.msg : "inflate failed");
+			/* zlib stops right after the bad bits: the last byte it took. */
+			uint64_t bad = fed - zs.avail_in;
+			b->rc = hs_fail_at(&b->err, HS_E_GZIP, bad > at ? bad - 1 : at,
+			                   "corrupt gzip stream: %s", zs.msg ? zs.msg : "inflate failed");
 			break;
 		}
 		bg_publish(b, len, false);
@@ -214,7 +161,42 @@ static void *bg_main(void *arg)
 	b->srcmap = NULL;
 	b->srcbuf = NULL;
 	bg_publish(b, len, true);
+}
+
+static void *bg_main(void *arg)
+{
+	inflate_all(arg);
 	return NULL;
+}
+
+/* Inflate in the calling thread into a heap buffer (fuzzing, tests, and
+ * machines that refuse a large address reservation). */
+static hs_err gunzip(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
+                     uint8_t *srcbuf, uint64_t max, hs_error *err)
+{
+	bg_inflate b = {.src = src, .srclen = n, .srcmap = srcmap, .srcbuf = srcbuf,
+	                .max = max, .growable = true};
+	pthread_mutex_init(&b.mu, NULL);
+	pthread_cond_init(&b.cv, NULL);
+	b.reserve = n < ((size_t)1 << 28) ? n * 4 + 4096 : n;
+	b.out = malloc(b.reserve);
+	if (!b.out) {
+		b.rc = hs_fail(&b.err, HS_E_NOMEM, NULL);
+		if (srcmap)
+			munmap(srcmap, n);
+		free(srcbuf);
+	} else {
+		inflate_all(&b);
+	}
+	pthread_mutex_destroy(&b.mu);
+	pthread_cond_destroy(&b.cv);
+	in->data = b.out;
+	in->len = b.avail;
+	in->gzipped = true;
+	in->complete = true;
+	if (b.rc != HS_OK && err && err->code == HS_OK)
+		*err = b.err;
+	return b.rc;
 }
 
 /* Start inflating src in the background; false if the reservation or the
@@ -294,7 +276,7 @@ hs_err hs_input_from_buffer(hs_input *in, const uint8_t *data, size_t n,
 	in->file_bytes = n;
 	in->complete = true;
 	if (is_gzip(data, n))
-		return gunzip(in, data, n, max, err);
+		return gunzip(in, data, n, NULL, NULL, max, err);
 	in->data = malloc(n ? n : 1);
 	if (!in->data)
 		return hs_fail(err, HS_E_NOMEM, NULL);
@@ -368,12 +350,7 @@ hs_err hs_input_open(hs_input *in, const char *path, uint64_t max, hs_error *err
 	if (is_gzip(raw, rawlen)) {
 		if (bg_start(in, raw, rawlen, map, map ? NULL : raw, max))
 			goto out;   /* the inflater owns raw now */
-		rc = gunzip(in, raw, rawlen, max, err);
-		in->complete = true;
-		if (map)
-			munmap(map, rawlen);
-		else
-			free(raw);
+		rc = gunzip(in, raw, rawlen, map, map ? NULL : raw, max, err);
 	} else {
 		in->data = raw;
 		in->len = rawlen;

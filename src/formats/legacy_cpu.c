@@ -330,7 +330,8 @@ static int rx_match(const rx *re, rx_run *r, const char *s, size_t n, int32_t *c
 				unsigned char c = pos < n ? (unsigned char)s[pos] : 0;
 				if (pos >= n || !(in->set[c >> 3] & (1u << (c & 7))))
 					break;
-				pc++, pos++;
+				pc++;
+				pos++;
 			} else if (in->op == RX_SPLIT) {
 				if (!rx_push(r, (uint64_t)in->y << 32 | pos))
 					return -1;
@@ -728,15 +729,21 @@ static int mapping_entry(mapctx *m, const char *s, size_t n)
 	int32_t c[RX_MAX_SAVE];
 	span start, end, perm, off, file, build = {s, 0};
 	int r = rx_match(&m->proc, &m->run, s, n, c);
-	if (r == 1) {
-		start = group(s, c, 1), end = group(s, c, 2), perm = group(s, c, 3);
-		off = group(s, c, 4), file = group(s, c, 5);
-	} else if (r == 0 && (r = rx_match(&m->brief, &m->run, s, n, c)) == 1) {
-		start = group(s, c, 1), end = group(s, c, 2), perm = group(s, c, 3);
-		file = group(s, c, 4), off = group(s, c, 5), build = group(s, c, 6);
-	} else {
-		return r < 0 ? ENTRY_NOMEM : ENTRY_UNRECOGNIZED;
+	bool brief = false;
+	if (r == 0) {
+		r = rx_match(&m->brief, &m->run, s, n, c);
+		brief = true;
 	}
+	if (r != 1)
+		return r < 0 ? ENTRY_NOMEM : ENTRY_UNRECOGNIZED;
+	/* The two patterns order offset and file differently. */
+	start = group(s, c, 1);
+	end = group(s, c, 2);
+	perm = group(s, c, 3);
+	off = group(s, c, brief ? 5 : 4);
+	file = group(s, c, brief ? 4 : 5);
+	if (brief)
+		build = group(s, c, 6);
 	if (perm.n && !memchr(perm.s, 'x', perm.n))
 		return ENTRY_DONE;   /* not executable: skipped, not an attribute */
 	uint64_t a, b, o = 0;
@@ -884,8 +891,10 @@ static hs_err massage_mappings(cpu_dec *d)
 		m[w++] = m[i];
 	}
 	mv->len = w;
-	for (size_t i = 0; i < w; i++, longest = n > longest ? n : longest)
+	for (size_t i = 0; i < w; i++) {
 		str_of(d->p, m[i].file, &n);
+		longest = n > longest ? n : longest;
+	}
 	char *scratch = malloc(longest + 1);
 	if (!scratch)
 		return nomem(d, 0);
@@ -1025,7 +1034,7 @@ static hs_err decode(cpu_dec *d, const uint8_t *data, size_t n)
 		return hs_fail_at(d->err, HS_E_FORMAT, 0, "not a legacy CPU profile (no header words 0, 3, 0, period, 0)");
 	if (kind == HDR_JAVA)
 		return hs_fail_at(d->err, HS_E_FORMAT, 2 * d->fmt.size,
-		                  "Java legacy CPU profile (header word 3 is 1): not supported");
+		                  "Java legacy CPU profile (third header word is 1): not supported");
 	if (set_types(p, period))
 		return nomem(d, 0);
 	size_t off = 5 * (size_t)d->fmt.size;

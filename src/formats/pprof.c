@@ -649,6 +649,49 @@ static hs_err finish(dec *d, size_t n)
 	return rc;
 }
 
+/* Where the n-th sample mentions location id `id` (as stored: aliases of
+ * large ids are not mapped back), for an error message; 0 if not found. */
+static uint64_t locate_sample_ref(const uint8_t *data, size_t len, size_t nth, uint32_t id)
+{
+	pb_reader r = {data, data, data + len};
+	size_t seen = 0;
+	while (r.p < r.end) {
+		uint64_t t = 0, v;
+		if (pb_varint(&r, &t) || (t & 7) != PB_LEN || pb_varint(&r, &v) ||
+		    v > (uint64_t)(r.end - r.p)) {
+			if ((t & 7) == PB_VARINT && !pb_varint(&r, &v))
+				continue;
+			return 0;
+		}
+		pb_reader m = {data, r.p, r.p + v};
+		r.p += v;
+		if (t >> 3 != 2 || ++seen != nth)
+			continue;
+		while (m.p < m.end) {
+			uint64_t mt, x;
+			if (pb_varint(&m, &mt))
+				return 0;
+			pb_reader ids = m, *src = &m;
+			if ((mt & 7) == PB_LEN) {
+				if (pb_varint(&m, &x) || x > (uint64_t)(m.end - m.p))
+					return 0;
+				ids = (pb_reader){data, m.p, m.p + x};
+				m.p += x;
+				src = &ids;
+			}
+			do {
+				uint64_t at = pb_offset(src);
+				if (pb_varint(src, &x))
+					return 0;
+				if (mt >> 3 == 1 && x == id)
+					return at;
+			} while (src == &ids && ids.p < ids.end);
+		}
+		return 0;
+	}
+	return 0;
+}
+
 static void dec_release(dec *d)
 {
 	for (int k = 0; k < K_KINDS; k++)
@@ -677,6 +720,11 @@ hs_err hs_pprof_decode_input(hs_profile *p, hs_input *in, hs_error *err)
 		rc = hs_input_error(in, err);
 	} else if (rc == HS_OK) {
 		rc = finish(&d, in->len);
+		if (rc == HS_E_INVALID && p->bad_sample && !err->has_offset) {
+			uint64_t at = locate_sample_ref(in->data, in->len, p->bad_sample, p->bad_location);
+			err->has_offset = at != 0;
+			err->offset = at;
+		}
 	}
 	dec_release(&d);
 	return rc;

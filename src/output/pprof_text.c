@@ -7,7 +7,7 @@
 #include "heapscope/units.h"
 #include "pprof_text.h"
 
-static inline int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
+static inline int64_t abs64(int64_t x) { return hs_abs(x); }
 
 void report_fmt_init(report_fmt *f, const hs_profile *p, const hs_view *v, const hs_report *r,
                      const char *requested)
@@ -39,8 +39,10 @@ void report_fmt_init(report_fmt *f, const hs_profile *p, const hs_view *v, const
 	hs_scale(minv, f->sample_unit, "minimum", minu);
 	hs_scale(maxv, f->sample_unit, "minimum", maxu);
 	snprintf(unit, sizeof unit, "%s", minu);
-	if (strcmp(minu, maxu) != 0 && minv * 100 < maxv)
-		hs_scale(100 * minv, f->sample_unit, "minimum", unit);
+	/* Go multiplies with wraparound; so do we, without C's overflow UB. */
+	int64_t min100 = (int64_t)((uint64_t)minv * 100u);
+	if (strcmp(minu, maxu) != 0 && min100 < maxv)
+		hs_scale(min100, f->sample_unit, "minimum", unit);
 	snprintf(f->out_unit, sizeof f->out_unit, "%s", unit[0] ? unit : f->sample_unit);
 }
 
@@ -126,7 +128,7 @@ int report_labels(const report_fmt *f, char lines[][320], int max, bool full)
 		}
 	int64_t flat_sum = 0;
 	for (size_t i = 0; i < r->g.npresent; i++)
-		flat_sum += r->g.flat[r->g.present[i]];
+		flat_sum = hs_add(flat_sum, r->g.flat[r->g.present[i]]);
 	char a[64], b[64], pct[32];
 	report_fmt_value(f, flat_sum, a, sizeof a);
 	report_fmt_value(f, r->total, b, sizeof b);
@@ -170,7 +172,7 @@ void print_top_text(FILE *out, const report_fmt *f)
 		const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
 		char fv[64], cv[64], fp[32], sp[32], cp[32];
 		int64_t flat = r->g.flat[id], cum = r->g.cum[id];
-		sum += flat;
+		sum = hs_add(sum, flat);
 		report_fmt_value(f, flat, fv, sizeof fv);
 		report_fmt_value(f, cum, cv, sizeof cv);
 		hs_percentage(flat, r->total, fp, sizeof fp);

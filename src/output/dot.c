@@ -1,0 +1,581 @@
+/* Call graphs in Graphviz DOT, as go tool pprof -dot (Go 1.19) draws them:
+ * graph/dotgraph.go's ComposeDot fed by report.go's GetDOT.  See dot.h.
+ *
+ * heapscope draws no tag nodelets (the box3d boxes pprof hangs under a node
+ * for sample labels such as a heap profile's "bytes"), so no edge gets
+ * pprof's minlen=2 either.  pprof also counts those nodelets towards
+ * --nodecount in visual mode; hs_report does not, so for profiles with tags
+ * pprof may keep fewer nodes than we do. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dot.h"
+#include "heapscope/units.h"
+
+/* Go's \w: ASCII only, whatever the locale. */
+static bool is_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+static bool is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static bool is_alpha_(unsigned char c) { return is_lower(c) || is_upper(c) || c == '_'; }
+
+/* The regular expressions of pprof's graph.go, matched by hand.  Each has
+ * a single way to match once backtracking is worked out (a run of word
+ * characters must end where the next literal can start), so a scan finds
+ * the same span Go's leftmost-first engine does.  Go's '.' stops at '\n'
+ * only; '$' is end of text. */
+
+/* goVerRegExp `^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$` -> "${1}${2}":
+ * the first "/vN" (N >= 2, no leading zero) followed by '.' or '/'.
+ * Returns the offset of the '/', or -1. */
+static ptrdiff_t go_version_at(const char *s, size_t *vlen)
+{
+	if (strchr(s, '\n'))
+		return -1;   /* neither (.*?) nor (.*)$ can cross it */
+	for (const char *p = s; (p = strstr(p, "/v")) != NULL; p++) {
+		size_t k = 0;
+		while (is_digit((unsigned char)p[2 + k]))
+			k++;
+		char next = p[2 + k];
+		bool ver = (k == 1 && p[2] >= '2') || (k >= 2 && p[2] != '0');
+		if (ver && (next == '.' || next == '/')) {
+			*vlen = 2 + k;
+			return p - s;
+		}
+	}
+	return -1;
+}
+
+/* goRegExp `^(?:[\w\-\.]+\/)+(.+)`: after the last "seg/" that still has
+ * a character (not '\n') after it, up to the first '\n'. */
+static bool go_short(const char *s, const char **from, size_t *len)
+{
+	size_t pos = 0;
+	const char *best = NULL;
+	for (;;) {
+		size_t j = pos;
+		while (is_word((unsigned char)s[j]) || s[j] == '-' || s[j] == '.')
+			j++;
+		if (j == pos || s[j] != '/')
+			break;
+		pos = j + 1;
+		if (s[pos] && s[pos] != '\n')
+			best = s + pos;
+	}
+	if (!best)
+		return false;
+	*from = best;
+	*len = strcspn(best, "\n");
+	return true;
+}
+
+/* javaRegExp `^(?:[a-z]\w*\.)*([A-Z][\w\$]*\.(?:<init>|[a-z][\w\$]*(?:\$\d+)?))(?:(?:\()|$)` */
+static bool java_short(const char *s, const char **from, size_t *len)
+{
+	size_t p = 0;
+	while (is_lower((unsigned char)s[p])) {
+		size_t j = p + 1;
+		while (is_word((unsigned char)s[j]))
+			j++;
+		if (s[j] != '.')
+			break;
+		p = j + 1;
+	}
+	if (!is_upper((unsigned char)s[p]))
+		return false;
+	size_t j = p + 1;
+	while (is_word((unsigned char)s[j]) || s[j] == '$')
+		j++;
+	if (s[j] != '.')
+		return false;
+	j++;
+	if (strncmp(s + j, "<init>", 6) == 0) {
+		j += 6;
+	} else if (is_lower((unsigned char)s[j])) {
+		/* [\w$]* already takes any "$123" suffix */
+		while (is_word((unsigned char)s[++j]) || s[j] == '$')
+			;
+	} else {
+		return false;
+	}
+	if (s[j] != '(' && s[j] != '\0')
+		return false;
+	*from = s + p;
+	*len = j - p;
+	return true;
+}
+
+/* cppRegExp `^(?:[_a-zA-Z]\w*::)+(_*[A-Z]\w*::~?[_a-zA-Z]\w*(?:<.*>)?)`:
+ * the group is tried after the most "ns::" prefixes first. */
+static bool cpp_group(const char *s, size_t q, size_t *end)
+{
+	while (s[q] == '_')
+		q++;
+	if (!is_upper((unsigned char)s[q]))
+		return false;
+	while (is_word((unsigned char)s[++q]))
+		;
+	if (s[q] != ':' || s[q + 1] != ':')
+		return false;
+	q += 2;
+	if (s[q] == '~')
+		q++;
+	if (!is_alpha_((unsigned char)s[q]))
+		return false;
+	while (is_word((unsigned char)s[++q]))
+		;
+	*end = q;
+	if (s[q] == '<') {
+		size_t stop = q + 1 + strcspn(s + q + 1, "\n");
+		for (size_t r = stop; r > q + 1; r--)
+			if (s[r - 1] == '>') {
+				*end = r;
+				break;
+			}
+	}
+	return true;
+}
+
+static bool cpp_short(const char *s, const char **from, size_t *len)
+{
+	size_t *ends = malloc((strlen(s) / 3 + 1) * sizeof *ends), n = 0, pos = 0;
+	if (!ends)
+		return false;
+	while (is_alpha_((unsigned char)s[pos])) {
+		size_t j = pos + 1;
+		while (is_word((unsigned char)s[j]))
+			j++;
+		if (s[j] != ':' || s[j + 1] != ':')
+			break;
+		pos = j + 2;
+		ends[n++] = pos;
+	}
+	bool found = false;
+	for (size_t k = n; k-- > 0 && !found;) {
+		size_t end;
+		if ((found = cpp_group(s, ends[k], &end))) {
+			*from = s + ends[k];
+			*len = end - ends[k];
+		}
+	}
+	free(ends);
+	return found;
+}
+
+void dot_shorten_function_name(const char *name, char *out)
+{
+	static const char anon[] = "(anonymous namespace)::";
+	if (strncmp(name, anon, sizeof anon - 1) == 0)
+		name += sizeof anon - 1;
+	size_t vlen = 0;
+	ptrdiff_t at = go_version_at(name, &vlen);
+	if (at >= 0) {
+		memcpy(out, name, (size_t)at);
+		strcpy(out + at, name + at + vlen);
+	} else {
+		strcpy(out, name);
+	}
+	bool (*const forms[])(const char *, const char **, size_t *) = {go_short, java_short,
+	                                                                  cpp_short};
+	for (size_t i = 0; i < 3; i++) {
+		const char *from;
+		size_t len;
+		if (forms[i](out, &from, &len)) {
+			memmove(out, from, len);
+			out[len] = '\0';
+			return;
+		}
+	}
+}
+
+void dot_color(double score, bool background, char out[8])
+{
+	/* Constants as in dotColor; 0.3 is Go's exact constant 1.0 - shift. */
+	double saturation = background ? 0.1 : 1.0;
+	double value = background ? 0.93 : 0.7;
+	if (isnan(score))
+		score = 0;
+	score = fmax(-1.0, fmin(1.0, score));
+	if (fabs(score) < 0.2)
+		saturation *= fabs(score) / 0.2;
+	if (score > 0.0)
+		score = pow(score, 0.3);
+	if (score < 0.0)
+		score = -pow(-score, 0.3);
+	double r, g, b;
+	if (score < 0.0) {
+		g = value;
+		r = value * (1 + saturation * score);
+	} else {
+		r = value;
+		g = value * (1 - saturation * score);
+	}
+	b = value * (1 - saturation);
+	snprintf(out, 8, "#%02x%02x%02x", (unsigned)(uint8_t)(r * 255.0),
+	         (unsigned)(uint8_t)(g * 255.0), (unsigned)(uint8_t)(b * 255.0));
+}
+
+/* Length of a valid UTF-8 sequence at s, 0 if invalid (Go's rules). */
+static size_t utf8_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* Text inside a DOT double-quoted escString: pprof's escapeForDot ('\\'
+ * and '"' escaped, '\n' as a left-justified break).  Unlike pprof it also
+ * keeps the file valid for Graphviz and SVG: invalid UTF-8 and control
+ * characters other than tab become U+FFFD.  multiline: pprof's node-label
+ * form, breaking at "::" and '.' but keeping "[...]" (as "[…]"). */
+static void put_text_n(FILE *out, const char *str, size_t len, bool multiline)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
+	while (s < end) {
+		size_t n;
+		if (multiline && s + 1 < end && s[0] == ':' && s[1] == ':') {
+			fputs("\\n", out);
+			s += 2;
+		} else if (multiline && end - s >= 5 && memcmp(s, "[...]", 5) == 0) {
+			fputs("[\xe2\x80\xa6]", out);
+			s += 5;
+		} else if (multiline && *s == '.') {
+			fputs("\\n", out);
+			s++;
+		} else if (*s == '\\' || *s == '"') {
+			fputc('\\', out);
+			fputc(*s++, out);
+		} else if (*s == '\n') {
+			fputs("\\l", out);
+			s++;
+		} else if ((*s < 0x20 && *s != '\t') || (n = utf8_len(s, (size_t)(end - s))) == 0) {
+			fputs("\xef\xbf\xbd", out);
+			s++;
+		} else {
+			fwrite(s, 1, n, out);
+			s += n;
+		}
+	}
+}
+
+static void put_text(FILE *out, const char *s, bool multiline)
+{
+	put_text_n(out, s, strlen(s), multiline);
+}
+
+/* The graph's name, which Graphviz shows verbatim (it is no escString):
+ * pprof writes it raw, so do we, except that a backslash run before a '"'
+ * or at the end grows so the quote is escaped or the string closes (the
+ * DOT lexer pairs backslashes).  Other bytes as put_text. */
+static void put_graph_name(FILE *out, const char *str)
+{
+	for (const char *s = str; *s;) {
+		size_t k = strspn(s, "\\");
+		if (k == 0 && *s != '"') {
+			size_t n = strcspn(s, "\\\"");
+			put_text_n(out, s, n, false);   /* no '\\' or '"' in it */
+			s += n;
+			continue;
+		}
+		fwrite(s, 1, k, out);
+		s += k;
+		if (*s == '"') {
+			fputs(k % 2 ? "\\\\\"" : "\\\"", out);
+			s++;
+		} else if (*s == '\0' && k % 2) {
+			fputc('\\', out);
+		}
+	}
+}
+
+/* Go's filepath.Base, escaped. */
+static void put_base(FILE *out, const char *p, bool brackets)
+{
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	size_t b = n;
+	while (b > 0 && p[b - 1] != '/')
+		b--;
+	if (brackets)
+		fputc('[', out);
+	if (n == 0)
+		fputc('.', out);
+	else if (b == n)   /* only slashes */
+		fputc('/', out);
+	else
+		put_text_n(out, p + b, n - b, false);
+	if (brackets)
+		fputc(']', out);
+}
+
+/* multilinePrintableName: NameComponents with the short function name and
+ * base file name, each component on its own line. */
+static void put_node_name(FILE *out, const hs_node_info *ni)
+{
+	if (ni->address)
+		fprintf(out, "%016" PRIx64 "\\n", ni->address);
+	if (ni->func[0]) {
+		char *s = malloc(strlen(ni->func) + 1);
+		if (s) {
+			dot_shorten_function_name(ni->func, s);
+			put_text(out, s, true);
+			fputs("\\n", out);
+			free(s);
+		}
+	}
+	if (ni->lineno) {
+		put_base(out, ni->file, false);
+		fprintf(out, ":%" PRId64 "\\n", ni->lineno);
+	} else if (ni->file[0]) {
+		put_base(out, ni->file, false);
+		fputs("\\n", out);
+	} else if (ni->func[0]) {
+		/* the function name was all */
+	} else if (ni->objfile[0]) {
+		put_base(out, ni->objfile, true);
+		fputs("\\n", out);
+	} else {
+		fputs("<unknown>\\n", out);
+	}
+}
+
+static int64_t abs64(int64_t x) { return x < 0 ? (int64_t)(0 - (uint64_t)x) : x; }
+
+/* Percentage as pprof prints it in labels: measurement.Percentage trimmed. */
+static void put_value_pct(FILE *out, const report_fmt *f, int64_t v, char *val, size_t n)
+{
+	char pct[32];
+	report_fmt_value(f, v, val, n);
+	hs_percentage(v, f->r->total, pct, sizeof pct);
+	const char *p = pct;
+	while (*p == ' ')
+		p++;
+	fprintf(out, "%s (%s)", val, p);
+}
+
+static double score_of(int64_t v, int64_t total)
+{
+	return total ? (double)v / (double)abs64(total) : (v > 0 ? 1 : v < 0 ? -1 : 0);
+}
+
+static void dot_begin(FILE *out, const graph_layout *l)
+{
+	fputs("digraph \"", out);
+	put_graph_name(out, l->title[0] ? l->title : "unnamed");
+	fputs("\" {\nnode [style=filled fillcolor=\"#f8f8f8\"]\n", out);
+	if (l->nlabels == 0)
+		return;
+	fputs("subgraph cluster_L { \"", out);
+	put_text(out, l->labels[0], false);
+	fputs("\" [shape=box fontsize=16 label=\"", out);
+	for (int i = 0; i < l->nlabels; i++) {
+		put_text(out, l->labels[i], false);
+		fputs("\\l", out);
+	}
+	fputc('"', out);
+	if (l->title[0]) {
+		fputs(" tooltip=\"", out);
+		put_text(out, l->title, false);
+		fputc('"', out);
+	}
+	fputs("] }\n", out);
+}
+
+static void dot_node(FILE *out, const graph_layout *l, size_t i)
+{
+	const report_fmt *f = l->f;
+	uint32_t id = l->nodes[i];
+	const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
+	int64_t flat = f->r->g.flat[id], cum = f->r->g.cum[id];
+	char flatv[64], cumv[64];
+	fprintf(out, "N%zu [label=\"", i + 1);
+	put_node_name(out, ni);
+	if (flat != 0) {
+		put_value_pct(out, f, flat, flatv, sizeof flatv);
+	} else {
+		report_fmt_value(f, flat, flatv, sizeof flatv);
+		fputc('0', out);
+	}
+	/* The tooltip shows cum, which is the flat text when they agree. */
+	snprintf(cumv, sizeof cumv, "%s", flatv);
+	if (cum != flat) {
+		fputs(flat != 0 ? "\\nof " : " of ", out);
+		put_value_pct(out, f, cum, cumv, sizeof cumv);
+	}
+	/* Font 8..24 by sqrt of the share of the largest flat value. */
+	int font = 8;
+	if (l->max_flat != 0 && flat != 0 && abs64(flat) <= l->max_flat)
+		font += (int)ceil(16.0 * sqrt((double)abs64(flat) / (double)l->max_flat));
+	char fg[8], bg[8];
+	double score = score_of(cum, f->r->total);
+	dot_color(score, false, fg);
+	dot_color(score, true, bg);
+	fprintf(out, "\" id=\"node%zu\" fontsize=%d shape=box tooltip=\"", i + 1, font);
+	put_text(out, ni->name, false);
+	fprintf(out, " (%s)\" color=\"%s\" fillcolor=\"%s\"]\n", cumv, fg, bg);
+}
+
+/* 1 + min(|w * scale / total|, scale), with Go's wrapping int64 product. */
+static int64_t edge_scale(int64_t w, int64_t total, int64_t scale)
+{
+	int64_t q = (int64_t)((uint64_t)w * (uint64_t)scale);
+	q = abs64(q / total);
+	return 1 + (q < scale ? q : scale);
+}
+
+static void dot_edge(FILE *out, const graph_layout *l, const hs_edge *e)
+{
+	const report_fmt *f = l->f;
+	const hs_vec *nodes = &f->v->nodes;
+	int64_t total = f->r->total;
+	char w[64];
+	report_fmt_value(f, e->weight, w, sizeof w);
+	fprintf(out, "N%" PRIu32 " -> N%" PRIu32 " [label=\" %s%s\"", l->draw_id[e->from],
+	        l->draw_id[e->to], w, e->inlined ? "\\n (inline)" : "");
+	if (total != 0) {
+		int64_t weight = edge_scale(e->weight, total, 100);
+		int64_t width = edge_scale(e->weight, total, 5);
+		if (weight > 1)
+			fprintf(out, " weight=%" PRId64, weight);
+		if (width > 1)
+			fprintf(out, " penwidth=%" PRId64, width);
+		char c[8];
+		dot_color(score_of(e->weight, total), false, c);
+		fprintf(out, " color=\"%s\"", c);
+	}
+	/* Same text twice: tooltip and labeltooltip. */
+	for (int k = 0; k < 2; k++) {
+		fputs(k ? " labeltooltip=\"" : " tooltip=\"", out);
+		put_text(out, HS_VEC_AT(nodes, hs_node_info, e->from).name, false);
+		fputs(e->residual ? " ... " : " -> ", out);
+		put_text(out, HS_VEC_AT(nodes, hs_node_info, e->to).name, false);
+		fprintf(out, " (%s)\"", w);
+	}
+	if (e->residual)
+		fputs(" style=\"dotted\"", out);
+	fputs("]\n", out);
+}
+
+static void dot_end(FILE *out, const graph_layout *l)
+{
+	(void)l;
+	fputs("}\n", out);
+}
+
+const graph_ops graph_dot_ops = {"dot", dot_begin, dot_node, dot_edge, dot_end};
+
+static const graph_ops *const graph_formats[] = {&graph_dot_ops};
+
+const graph_ops *graph_format_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof graph_formats / sizeof graph_formats[0]; i++)
+		if (strcmp(graph_formats[i]->name, name) == 0)
+			return graph_formats[i];
+	return NULL;
+}
+
+static const hs_vec *edge_sort_nodes;   /* qsort has no context argument */
+
+/* pprof's edgeList order: heavier first, then source and destination
+ * printable names; node ids settle what Go's unstable sort leaves open. */
+static int cmp_edges(const void *pa, const void *pb)
+{
+	const hs_edge *a = *(const hs_edge *const *)pa, *b = *(const hs_edge *const *)pb;
+	int64_t x = abs64(a->weight), y = abs64(b->weight);
+	if (x != y)
+		return x > y ? -1 : 1;
+	const hs_vec *n = edge_sort_nodes;
+	int c = strcmp(HS_VEC_AT(n, hs_node_info, a->from).name,
+	               HS_VEC_AT(n, hs_node_info, b->from).name);
+	if (c == 0)
+		c = strcmp(HS_VEC_AT(n, hs_node_info, a->to).name,
+		           HS_VEC_AT(n, hs_node_info, b->to).name);
+	if (c == 0 && a->from != b->from)
+		c = a->from < b->from ? -1 : 1;
+	if (c == 0 && a->to != b->to)
+		c = a->to < b->to ? -1 : 1;
+	return c;
+}
+
+hs_err graph_write(FILE *out, const report_fmt *f, const graph_ops *ops, hs_error *err)
+{
+	const hs_report *r = f->r;
+	const hs_graph *g = &r->g;
+	size_t nn = f->v->nodes.len;
+	char(*labels)[320] = malloc(GRAPH_MAX_LABELS * sizeof *labels);
+	uint32_t *draw_id = calloc(nn + 1, sizeof *draw_id);
+	const hs_edge **edges = malloc((g->edges.len + 1) * sizeof *edges);
+	if (!labels || !draw_id || !edges) {
+		free(labels);
+		free(draw_id);
+		free(edges);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	graph_layout l = {.f = f, .title = "", .labels = labels, .nodes = g->present,
+	                  .nnodes = g->npresent, .draw_id = draw_id, .edges = edges};
+	/* pprof titles the graph after the main binary (mapping 0). */
+	if (f->p->mappings.len > 0) {
+		const char *file = hs_s(f->p, hs_mapping_at(f->p, 0)->file);
+		const char *b = strrchr(file, '/');
+		l.title = b && b[1] ? b + 1 : file;
+	}
+	l.nlabels = report_labels(f, labels, GRAPH_MAX_LABELS, true);
+	for (size_t i = 0; i < g->npresent; i++) {
+		draw_id[g->present[i]] = (uint32_t)(i + 1);
+		int64_t a = abs64(g->flat[g->present[i]]);
+		if (i == 0 || a > l.max_flat)
+			l.max_flat = a;
+	}
+	/* pprof keeps the edges of a node it drops for having no value, and
+	 * then writes "N0"; such edges are skipped here. */
+	const hs_edge *e = g->edges.data;
+	for (size_t i = 0; i < g->edges.len; i++)
+		if (!e[i].removed && draw_id[e[i].from] && draw_id[e[i].to])
+			edges[l.nedges++] = &e[i];
+	edge_sort_nodes = &f->v->nodes;
+	qsort(edges, l.nedges, sizeof *edges, cmp_edges);
+	edge_sort_nodes = NULL;
+
+	ops->begin(out, &l);
+	for (size_t i = 0; i < l.nnodes; i++)
+		ops->node(out, &l, i);
+	for (size_t i = 0; i < l.nedges; i++)
+		ops->edge(out, &l, edges[i]);
+	ops->end(out, &l);
+	free(labels);
+	free(draw_id);
+	free(edges);
+	return HS_OK;
+}
