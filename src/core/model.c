@@ -434,9 +434,18 @@ static hs_err compile_anchored(hs_regex **re, const char *pat, hs_error *err)
 static hs_err prune(hs_profile *p, hs_error *err)
 {
 	hs_regex *drop = NULL, *keep = NULL;
-	hs_err rc = compile_anchored(&drop, hs_s(p, p->drop_frames), err);
+	/* pprof ignores RemoveUninteresting's error: a drop_frames (or
+	 * keep_frames) that does not compile means no pruning at all. */
+	hs_error quiet;
+	hs_error_clear(&quiet);
+	hs_err rc = compile_anchored(&drop, hs_s(p, p->drop_frames), &quiet);
 	if (rc == HS_OK && p->keep_frames)
-		rc = compile_anchored(&keep, hs_s(p, p->keep_frames), err);
+		rc = compile_anchored(&keep, hs_s(p, p->keep_frames), &quiet);
+	if (rc == HS_E_REGEX) {
+		hs_regex_free(drop);
+		hs_regex_free(keep);
+		return HS_OK;
+	}
 	size_t nloc = p->locations.len;
 	unsigned char *mark = rc == HS_OK ? calloc(nloc ? nloc : 1, 1) : NULL;
 	enum { PRUNE = 1, BENEATH = 2 };

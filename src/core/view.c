@@ -220,16 +220,20 @@ static bool line_matches(const hs_profile *p, hs_regex *re, const hs_line *ln)
 	return hs_regex_match(re, name->s, name->len) || hs_regex_match(re, file->s, file->len);
 }
 
+static bool mapping_matches(const hs_profile *p, hs_regex *re, const hs_location *l)
+{
+	if (l->mapping == HS_NONE)
+		return false;
+	const hs_string *f = &HS_VEC_AT(&p->strings, hs_string, hs_mapping_at(p, l->mapping)->file);
+	return hs_regex_match(re, f->s, f->len);
+}
+
 static bool loc_matches(const hs_profile *p, hs_regex *re, const hs_location *l)
 {
 	for (uint32_t k = 0; k < l->nlines; k++)
 		if (line_matches(p, re, hs_line_at(p, l->line_start + k)))
 			return true;
-	if (l->mapping != HS_NONE) {
-		const hs_string *f = &HS_VEC_AT(&p->strings, hs_string, hs_mapping_at(p, l->mapping)->file);
-		return hs_regex_match(re, f->s, f->len);
-	}
-	return false;
+	return mapping_matches(p, re, l);
 }
 
 typedef struct filters {
@@ -253,12 +257,16 @@ static hs_err map_location(builder *b, filters *fl, uint32_t li, size_t *w)
 	bool hiding = fl->hide && loc_matches(p, fl->hide, l);
 	if (hiding)
 		v->hide_matched = true;
+	/* pprof's unmatchedLines/matchedLines: a matching mapping file hides,
+	 * or shows, every line of the location. */
+	bool hide_all = hiding && mapping_matches(p, fl->hide, l);
+	bool show_all = fl->show && mapping_matches(p, fl->show, l);
 	v->loc_off[li] = (uint32_t)*w;
 	for (uint32_t k = 0; k < (l->nlines ? l->nlines : 1); k++) {
 		const hs_line *ln = l->nlines ? hs_line_at(p, l->line_start + k) : NULL;
-		if (hiding && ln && line_matches(p, fl->hide, ln))
+		if (hide_all || (hiding && ln && line_matches(p, fl->hide, ln)))
 			continue;
-		if (fl->show && (!ln || !line_matches(p, fl->show, ln)))
+		if (fl->show && (!ln || (!show_all && !line_matches(p, fl->show, ln))))
 			continue;
 		if (hiding && !ln)
 			continue;

@@ -631,7 +631,8 @@ static hs_err finish(dec *d, size_t n)
 		return hs_fail_at(err, HS_E_INVALID, 0, "string table entry 0 is not empty");
 	if (d->default_type > 0) {
 		const char *want = hs_s(p, (hs_str)d->default_type);
-		for (size_t i = 0; i < p->sample_types.len; i++)
+		/* The first type of that name, as pprof's SampleIndexByName. */
+		for (size_t i = p->sample_types.len; i-- > 0;)
 			if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), want) == 0)
 				p->default_sample_type = (int)i;
 	}

@@ -356,7 +356,8 @@ static void put_node_name(FILE *out, const hs_node_info *ni)
 		}
 	}
 	if (ni->lineno) {
-		put_base(out, ni->file, false);
+		if (ni->file[0])   /* pprof leaves "" alone, so ":42" */
+			put_base(out, ni->file, false);
 		fprintf(out, ":%" PRId64 "\\n", ni->lineno);
 	} else if (ni->file[0]) {
 		put_base(out, ni->file, false);
