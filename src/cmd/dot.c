@@ -65,6 +65,10 @@ int cmd_dot(int argc, char **argv)
 	/* The command is named after its format; other graph formats would
 	 * be their own commands (or a --format) over the same layout. */
 	const graph_ops *ops = graph_format_find(cmd->name);
+	if (!ops) {
+		cli_error("dot: no graph writer named '%s'", cmd->name);
+		return HS_EXIT_USAGE;
+	}
 	FILE *out = cli_open_output(&o);
 	if (!out)
 		return HS_EXIT_USAGE;

@@ -191,11 +191,25 @@ static bool redundant(const hs_graph *g, size_t ei, uint32_t *queue, uint8_t *se
 	return false;
 }
 
+static const hs_view *edge_view;   /* qsort has no context argument */
+
+/* pprof's edgeList order: heavier first, then caller name, callee name. */
 static int cmp_edge_weight(const void *pa, const void *pb)
 {
 	const hs_edge *a = *(hs_edge *const *)pa, *b = *(hs_edge *const *)pb;
-	int64_t x = abs64(a->weight), y = abs64(b->weight);
-	return x != y ? (x > y ? -1 : 1) : 0;
+	if (a->weight != b->weight) {
+		int64_t x = abs64(a->weight), y = abs64(b->weight);
+		if (x != y)
+			return x > y ? -1 : 1;
+		return 0;
+	}
+	const hs_vec *nodes = &edge_view->nodes;
+	int c = strcmp(HS_VEC_AT(nodes, hs_node_info, a->from).name,
+	               HS_VEC_AT(nodes, hs_node_info, b->from).name);
+	if (c)
+		return c;
+	return strcmp(HS_VEC_AT(nodes, hs_node_info, a->to).name,
+	              HS_VEC_AT(nodes, hs_node_info, b->to).name);
 }
 
 static hs_err remove_redundant_edges(hs_graph *g, hs_error *err)
@@ -217,7 +231,9 @@ static hs_err remove_redundant_edges(hs_graph *g, hs_error *err)
 		for (size_t i = 0; i < ne; i++)
 			if (!e[i].removed && e[i].to == n)
 				in[cnt++] = &e[i];
-		qsort(in, cnt, sizeof *in, cmp_edge_weight);
+		edge_view = g->v;
+		if (cnt)
+			qsort(in, cnt, sizeof *in, cmp_edge_weight);
 		for (size_t j = cnt; j-- > 0;) {
 			if (!in[j]->residual)
 				break;
