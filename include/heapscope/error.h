@@ -32,6 +32,7 @@ typedef struct hs_error {
 	int has_offset;
 	uint64_t offset;
 	uint32_t line, col;
+	int after_gunzip;      /* the offset counts decompressed bytes */
 	char detail[240];
 } hs_error;
 

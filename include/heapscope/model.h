@@ -99,6 +99,7 @@ typedef struct hs_profile {
 	 * per object size). */
 	hs_vec sample_labels;         /* uint32_t label set id, per sample */
 	size_t nlabelsets;
+	uint32_t empty_labelset;      /* id + 1 of the empty set, 0 if none yet */
 	hs_vec label_off;             /* uint32_t, nlabelsets + 1 */
 	hs_vec labels;                /* hs_label */
 
@@ -159,7 +160,8 @@ static inline const uint32_t *hs_stack_at(const hs_profile *p, uint32_t id, uint
 {
 	const uint32_t *off = p->stack_off.data;
 	*n = off[id + 1] - off[id];
-	return (const uint32_t *)p->stack.data + off[id];
+	/* No pointer arithmetic on NULL when every stack is empty. */
+	return *n ? (const uint32_t *)p->stack.data + off[id] : (const uint32_t *)p->stack.data;
 }
 static inline const uint32_t *hs_sample_stack(const hs_profile *p, size_t s,
                                               uint32_t *n)
@@ -187,7 +189,16 @@ hs_str hs_profile_intern(hs_profile *p, const char *s, size_t n);
 int64_t *hs_profile_begin_sample(hs_profile *p);
 /* The same with an explicit number of value slots. */
 int64_t *hs_profile_begin_sample_n(hs_profile *p, size_t nvalues);
-hs_err hs_profile_push_location(hs_profile *p, uint32_t loc_or_id);
+hs_err hs_profile_push_location_slow(hs_profile *p, uint32_t loc_or_id);
+static inline hs_err hs_profile_push_location(hs_profile *p, uint32_t loc_or_id)
+{
+	/* The hot path of every loader: no call, no zeroing. */
+	if (p->stack.len < p->stack.cap && p->stack.len < UINT32_MAX - 1) {
+		((uint32_t *)p->stack.data)[p->stack.len++] = loc_or_id;
+		return HS_OK;
+	}
+	return hs_profile_push_location_slow(p, loc_or_id);
+}
 hs_err hs_profile_push_label(hs_profile *p, const hs_label *l);
 hs_err hs_profile_end_sample(hs_profile *p);
 

@@ -2,8 +2,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "heapscope/regex.h"
 
 #include "cmd.h"
 #include "heapscope/load.h"
@@ -116,13 +119,16 @@ static int set_option(const hs_command *cmd, int c, cli_opts *o)
 	char *end;
 	switch (c) {
 	case L_SAMPLE_INDEX: o->sample_index = optarg; break;
-	case L_NODECOUNT:
-		o->nodecount = (int)strtol(optarg, &end, 10);
-		if (!*optarg || *end || o->nodecount < 0) {
+	case L_NODECOUNT: {
+		errno = 0;
+		long n = strtol(optarg, &end, 10);
+		o->nodecount = n >= 0 && n <= INT_MAX ? (int)n : -1;
+		if (!*optarg || *end || errno || o->nodecount < 0) {
 			cli_error("%s: --nodecount takes a whole number >= 0, not '%s'", cmd->name, optarg);
 			return 2;
 		}
 		break;
+	}
 	case L_NODEFRAC:
 	case L_EDGEFRAC:
 		if (!parse_double(optarg, c == L_NODEFRAC ? &o->nodefraction : &o->edgefraction)) {
@@ -180,6 +186,11 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		if (c == '?' && strncmp(argv[optind - 1], "--format", 8) == 0) {
+			cli_error("%s: --format is not supported by this command (it writes %s only)",
+			          cmd->name, strcmp(cmd->name, "folded") == 0 ? "folded stacks" : "DOT");
+			return 2;
+		}
 		if (c == '?' || c == ':') {
 			cli_error("%s: %s option '%s' (see 'heapscope %s --help')", cmd->name,
 			          c == ':' ? "missing argument for" : "unknown", argv[optind - 1],
@@ -242,6 +253,23 @@ int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o)
 	return i;
 }
 
+/* Which filter option holds the expression that does not compile. */
+static const char *regex_option(const cli_opts *o)
+{
+	const char *pats[4] = {o->focus, o->ignore, o->hide, o->show};
+	static const char *const names[4] = {"--focus: ", "--ignore: ", "--hide: ", "--show: "};
+	for (int i = 0; i < 4; i++) {
+		hs_regex *re;
+		hs_error e;
+		hs_error_clear(&e);
+		if (pats[i] && *pats[i] && hs_regex_compile(&re, pats[i], &e) != HS_OK)
+			return names[i];
+		if (pats[i] && *pats[i])
+			hs_regex_free(re);
+	}
+	return "";
+}
+
 bool cli_view(hs_view *v, const hs_profile *p, const char *file, const cli_opts *o)
 {
 	int si = cli_sample_index(p, file, o);
@@ -254,7 +282,7 @@ bool cli_view(hs_view *v, const hs_profile *p, const char *file, const cli_opts 
 	if (hs_view_build(v, p, &vo, &e) != HS_OK) {
 		char buf[400];
 		hs_error_format(&e, buf, sizeof buf);
-		cli_error("%s", buf);
+		cli_error("%s%s", e.code == HS_E_REGEX ? regex_option(o) : "", buf);
 		return false;
 	}
 	/* pprof warns likewise when a filter matches nothing. */

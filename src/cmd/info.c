@@ -154,6 +154,7 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	kv_int(w, "locations", (int64_t)p->locations.len);
 	kv_int(w, "functions", (int64_t)p->functions.len);
 	kv_int(w, "mappings", (int64_t)p->mappings.len);
+	kv_int(w, "strings", (int64_t)p->strings.len);
 	kv_str(w, "drop_frames", hs_s(p, p->drop_frames));
 	kv_str(w, "keep_frames", hs_s(p, p->keep_frames));
 	json_key(w, "comments");

@@ -93,7 +93,8 @@ void hs_error_format(const hs_error *e, char *buf, unsigned size)
 	if (e->line)
 		snprintf(buf, size, "%s at line %u:%u", what, e->line, e->col ? e->col : 1);
 	else if (e->has_offset)
-		snprintf(buf, size, "%s at byte %llu", what, (unsigned long long)e->offset);
+		snprintf(buf, size, "%s at byte %llu%s", what, (unsigned long long)e->offset,
+		         e->after_gunzip ? " of the decompressed data" : "");
 	else
 		snprintf(buf, size, "%s", what);
 }

@@ -208,7 +208,7 @@ int64_t *hs_profile_begin_sample_n(hs_profile *p, size_t nt)
 	return hs_vec_push(&p->values, nt);
 }
 
-hs_err hs_profile_push_location(hs_profile *p, uint32_t loc)
+hs_err hs_profile_push_location_slow(hs_profile *p, uint32_t loc)
 {
 	if (p->stack.len >= UINT32_MAX - 1)
 		return HS_E_LIMIT;
@@ -239,8 +239,14 @@ hs_err hs_profile_end_sample(hs_profile *p)
 {
 	uint32_t id, ls;
 	hs_err rc = intern_tail(&p->stack, &p->stack_off, &p->nstacks, &p->stack_index, &id);
-	if (rc == HS_OK)
+	const uint32_t *loff = p->label_off.data;
+	if (rc == HS_OK && p->empty_labelset && loff[p->nlabelsets] == p->labels.len)
+		ls = p->empty_labelset - 1;   /* no labels: the common case, no hashing */
+	else if (rc == HS_OK)
 		rc = intern_tail(&p->labels, &p->label_off, &p->nlabelsets, &p->labelset_index, &ls);
+	if (rc == HS_OK && !p->empty_labelset && ((const uint32_t *)p->label_off.data)[ls + 1] ==
+	                                         ((const uint32_t *)p->label_off.data)[ls])
+		p->empty_labelset = ls + 1;
 	if (rc)
 		return rc;
 	uint32_t *ss = hs_vec_push(&p->sample_stack, 1);

@@ -105,6 +105,8 @@ static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
 	p->gzipped = in->gzipped;
 	p->input_bytes = in->file_bytes;
 	p->decoded_bytes = in->len;
+	if (rc != HS_OK && in->gzipped && rc != HS_E_GZIP && rc != HS_E_LIMIT)
+		err->after_gunzip = 1;
 	return rc;
 }
 

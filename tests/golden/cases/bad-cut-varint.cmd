@@ -1,0 +1,2 @@
+# cut inside the time_nanos varint
+heapscope top testdata/bad/cut-varint.pb

@@ -1,0 +1,2 @@
+# a directory
+heapscope top testdata/bad

@@ -1,0 +1,2 @@
+# empty file
+heapscope top testdata/bad/empty.pb

@@ -1,0 +1,2 @@
+# a length varint claiming 4 GiB
+heapscope info testdata/bad/len-4g.pb

@@ -1,0 +1,2 @@
+# a file that does not exist
+heapscope top testdata/bad/no-such-file.pb

@@ -1,0 +1,2 @@
+# -o into a directory that does not exist
+heapscope top -o {tmp}/no/such/dir/top.txt testdata/pprof/heap.pb.gz

@@ -1,0 +1,2 @@
+# a PNG header
+heapscope info testdata/bad/image.png

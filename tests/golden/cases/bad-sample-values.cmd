@@ -1,0 +1,2 @@
+# 3 values for 4 sample types
+heapscope top testdata/bad/sample-values.pb

@@ -1,0 +1,2 @@
+# a bad profile on stdin
+heapscope top - < testdata/bad/cut-len.pb

@@ -1,0 +1,2 @@
+# plain text
+heapscope top testdata/bad/notes.txt

@@ -1,0 +1,2 @@
+# a sample refers to location id 127
+heapscope top testdata/bad/unknown-location.pb

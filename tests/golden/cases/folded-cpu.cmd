@@ -1,0 +1,2 @@
+# stacks and cpu values of go tool pprof -raw
+heapscope folded testdata/pprof/cpu.pb.gz

@@ -1,0 +1,2 @@
+# = go tool pprof -top -ignore=main.churn
+heapscope top --ignore=main.churn testdata/pprof/heap.pb.gz

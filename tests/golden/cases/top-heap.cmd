@@ -1,0 +1,2 @@
+# = go tool pprof -top
+heapscope top testdata/pprof/heap.pb.gz

@@ -1,0 +1,2 @@
+# bad --granularity
+heapscope top --granularity=statements testdata/pprof/heap.pb.gz

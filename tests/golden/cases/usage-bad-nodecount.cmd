@@ -1,0 +1,2 @@
+# bad --nodecount
+heapscope top --nodecount=many testdata/pprof/heap.pb.gz

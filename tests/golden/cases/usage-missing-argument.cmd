@@ -1,0 +1,2 @@
+# an option missing its argument (getopt's ':' case)
+heapscope top --focus

@@ -1,0 +1,2 @@
+# no file argument
+heapscope top

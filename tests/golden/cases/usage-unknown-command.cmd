@@ -1,0 +1,2 @@
+# unknown command
+heapscope frobnicate testdata/pprof/heap.pb.gz

@@ -1,0 +1,2 @@
+# unknown option
+heapscope top --frobnicate testdata/pprof/heap.pb.gz
