@@ -139,3 +139,23 @@ def folded(raw, index):
         key = ';'.join(sanitize(f, k == len(fr) - 1) for k, f in enumerate(fr))
         sums[key] += v
     return {k: v for k, v in sums.items() if v != 0}
+
+
+def flat_cum(raw, index):
+    """pprof's report total and per-function flat and cum at functions
+    granularity: flat to the leaf frame, cum once per function per sample
+    (recursion counts once)."""
+    total = 0
+    flat, cum = defaultdict(int), defaultdict(int)
+    for vals, ids in raw.samples:
+        v = vals[index]
+        total += abs(v)
+        if v == 0:
+            continue
+        fr = frames(raw, ids)
+        if not fr:
+            continue
+        flat[fr[-1]] += v
+        for name in set(fr):
+            cum[name] += v
+    return total, flat, cum
