@@ -2,8 +2,7 @@
 #include <string.h>
 
 #include "../output/json.h"
-#include "../output/pprof_text.h"
-#include "cmd.h"
+#include "report_cmd.h"
 
 static void top_json(FILE *out, const report_fmt *f)
 {
@@ -57,61 +56,22 @@ static const struct {
 
 static int top_one(const cli_opts *o, FILE *out)
 {
-	const char *file = o->files[0];
-	hs_profile p;
-	hs_view v;
-	hs_report r;
-	int rc = HS_EXIT_USAGE;
-	hs_profile_init(&p);
-	if (!cli_load(&p, file) || !cli_view(&v, &p, file, o))
-		goto out_profile;
+	report_cmd c;
 	hs_report_opts ro = {.nodecount = o->nodecount < 0 ? 0 : o->nodecount,
 	                     .nodefraction = o->nodefraction, .edgefraction = o->edgefraction,
 	                     .cum_sort = o->cum};
-	hs_error e;
-	hs_error_clear(&e);
-	if (hs_report_build(&r, &v, &ro, &e) != HS_OK) {
-		cli_file_error(file, &e);
-		goto out_view;
+	int rc = HS_EXIT_USAGE;
+	if (report_cmd_open(&c, o, &ro)) {
+		for (size_t i = 0; i < sizeof top_formats / sizeof top_formats[0]; i++)
+			if (strcmp(o->format, top_formats[i].name) == 0)
+				top_formats[i].print(out, &c.f);
+		rc = HS_EXIT_OK;
 	}
-	report_fmt f;
-	report_fmt_init(&f, &p, &v, &r, o->unit);
-	char filt[4][400];
-	const char *names[4] = {"focus", "ignore", "hide", "show"};
-	const char *vals[4] = {o->focus, o->ignore, o->hide, o->show};
-	for (int i = 0, k = 0; i < 4; i++)
-		if (vals[i] && *vals[i]) {
-			snprintf(filt[k], sizeof filt[k], "%s=%s", names[i], vals[i]);
-			f.filters[i] = filt[k++];
-		}
-	for (size_t i = 0; i < sizeof top_formats / sizeof top_formats[0]; i++)
-		if (strcmp(o->format, top_formats[i].name) == 0)
-			top_formats[i].print(out, &f);
-	rc = HS_EXIT_OK;
-	hs_report_release(&r);
-out_view:
-	hs_view_release(&v);
-out_profile:
-	hs_profile_release(&p);
+	report_cmd_close(&c);
 	return rc;
 }
 
 int cmd_top(int argc, char **argv)
 {
-	cli_opts o;
-	const hs_command *cmd = hs_find_command("top");
-	int rc = cli_parse(cmd, argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
-	if (o.nfiles != 1) {
-		cli_error("top: takes exactly one profile");
-		return HS_EXIT_USAGE;
-	}
-	FILE *out = cli_open_output(&o);
-	if (!out)
-		return HS_EXIT_USAGE;
-	rc = top_one(&o, out);
-	if (!cli_close_output(out, &o) && rc == HS_EXIT_OK)
-		rc = HS_EXIT_USAGE;
-	return rc;
+	return report_cmd_main("top", argc, argv, top_one);
 }
