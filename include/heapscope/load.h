@@ -53,6 +53,21 @@ hs_err hs_legacy_cpu_decode(hs_profile *p, const uint8_t *data, size_t n, hs_err
 /* True when the bytes start with a legacy binary CPU profile header. */
 bool hs_legacy_cpu_detect(const uint8_t *data, size_t n);
 
+/* Goroutine dumps (?debug=2, runtime.Stack, SIGQUIT / panic tracebacks),
+ * also inside a log; doc/format-goroutine-dump.md.  One sample of value 1
+ * per goroutine (sample type goroutine/count), its frames as the stack,
+ * leaf first, and labels: "state", "created_by", "created_by_loc",
+ * "ancestors", "locked", "elided", "truncated" (strings; the flags read
+ * "true" and are absent otherwise), "goid", "wait_minutes", "dump",
+ * "created_by_goid" (numbers).  A dump cut inside a frame loads what is
+ * complete and says where it stopped in a comment.  A debug=1 count
+ * profile ("goroutine profile: total N") is HS_E_FORMAT; nothing that
+ * looks like a goroutine is HS_E_SYNTAX with its line and column. */
+hs_err hs_goroutine_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
+/* True when the bytes are text holding a goroutine header line
+ * ("goroutine N [state]:"), false for a debug=1 count profile. */
+bool hs_goroutine_text_detect(const uint8_t *data, size_t n);
+
 /* Sniff and load any supported profile file into p (initialised, empty). */
 hs_err hs_load_profile(hs_profile *p, const char *path, hs_error *err);
 hs_err hs_load_profile_buffer(hs_profile *p, const uint8_t *data, size_t n,

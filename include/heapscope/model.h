@@ -68,7 +68,25 @@ typedef enum hs_format {
 	HS_FMT_UNKNOWN = 0,
 	HS_FMT_PPROF,                 /* profile.proto, gzipped or not */
 	HS_FMT_LEGACY_CPU,            /* gperftools / pre-1.9 Go binary CPU */
+	HS_FMT_GOROUTINE_DUMP,        /* goroutine ?debug=2 dump or traceback text */
+	/* Legacy text profiles (doc/format-legacy-text.md).  hs_sniff answers
+	 * HS_FMT_LEGACY_TEXT; the loader, which tries pprof's text parsers in
+	 * pprof's order, records which one read the file: */
+	HS_FMT_LEGACY_TEXT,
+	HS_FMT_HEAP_TEXT,             /* heap profile: (Go debug=1, heapz, growthz...) */
+	HS_FMT_COUNT_TEXT,            /* goroutine/threadcreate profile: total N */
+	HS_FMT_CONTENTION_TEXT,       /* --- contentionz / --- mutex: / --- contention: */
+	HS_FMT_THREAD_TEXT,           /* --- threadz / --- Thread */
+	HS_FMT_JAVA_TEXT,             /* --- heapz 1 --- / --- contentionz 1 --- (Java) */
 } hs_format;
+
+/* One "# Key = value" line of a Go heap text profile's "# runtime.MemStats"
+ * trailer (pprof ignores it).  "Stack = a / b" gives StackInuse and
+ * StackSys (likewise MSpan, MCache); booleans are 0 or 1. */
+typedef struct hs_memstat {
+	hs_str key;
+	int64_t value;
+} hs_memstat;
 
 typedef struct hs_profile {
 	hs_arena arena;
@@ -106,6 +124,7 @@ typedef struct hs_profile {
 	/* Where it came from, for `info`. */
 	hs_format format;
 	bool gzipped;
+	hs_vec memstats;              /* hs_memstat, in file order (Go heap text) */
 	uint64_t input_bytes;         /* bytes read from the file */
 	uint64_t decoded_bytes;       /* bytes after decompression */
 	uint64_t samples_pruned;      /* samples shortened by drop_frames */

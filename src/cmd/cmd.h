@@ -24,6 +24,10 @@ enum {
 	OPT_FORMAT = 1 << 6,
 	OPT_CUM = 1 << 7,
 	OPT_FRACTIONS = 1 << 8,    /* --nodefraction --edgefraction */
+	OPT_GROUP_BY = 1 << 9,     /* --by (goroutines: stack, created-by, ...) */
+	OPT_CHECK = 1 << 10,       /* --rules --base --junit (check) */
+	OPT_GROWTH = 1 << 11,      /* --keep-order --limit --min-growth --interval (growth) */
+	OPT_DIFF = 1 << 12,        /* --normalize --diff-base (diff) */
 };
 
 typedef struct cli_opts {
@@ -36,6 +40,11 @@ typedef struct cli_opts {
 	const char *format;
 	bool cum;
 	double nodefraction, edgefraction;
+	const char *by;            /* --by as given, checked by the command; NULL: not set */
+	const char *rules, *base, *junit;             /* check; NULL: not set */
+	bool keep_order;                              /* growth */
+	const char *limit, *min_growth, *interval;    /* growth, checked by it; NULL: not set */
+	bool normalize, diff_base;                    /* diff */
 	int nfiles;
 	char **files;
 } cli_opts;
@@ -79,5 +88,10 @@ int cmd_info(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
 int cmd_folded(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_growth(int argc, char **argv);
+int cmd_goroutines(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

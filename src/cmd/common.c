@@ -13,8 +13,14 @@
 
 enum {
 	L_SAMPLE_INDEX = 256, L_NODECOUNT, L_FOCUS, L_IGNORE, L_HIDE, L_SHOW, L_GRAN,
-	L_UNIT, L_FORMAT, L_CUM, L_NODEFRAC, L_EDGEFRAC, L_HELP,
+	L_UNIT, L_FORMAT, L_CUM, L_NODEFRAC, L_EDGEFRAC, L_HELP, L_BY,
 };
+
+/* check and growth */
+enum { L_RULES = 400, L_BASE, L_JUNIT, L_KEEP_ORDER, L_LIMIT, L_MIN_GROWTH, L_INTERVAL };
+
+/* diff */
+enum { L_NORMALIZE = 450, L_DIFF_BASE };
 
 typedef struct opt_spec {
 	struct option lo;
@@ -44,6 +50,26 @@ static const opt_spec specs[] = {
 	{{"unit", required_argument, NULL, L_UNIT}, OPT_UNIT, "UNIT",
 	 "show values in UNIT (B, kB, MB, ns, ms, s...; default: minimum)"},
 	{{"cum", no_argument, NULL, L_CUM}, OPT_CUM, NULL, "sort by cumulative value"},
+	{{"by", required_argument, NULL, L_BY}, OPT_GROUP_BY, "KEY",
+	 "group by stack (default), created-by, top-frame or state"},
+	{{"rules", required_argument, NULL, L_RULES}, OPT_CHECK, "RULES.yaml",
+	 "the budget rules to check (required)"},
+	{{"base", required_argument, NULL, L_BASE}, OPT_CHECK, "FILE",
+	 "base profile for max_growth and max_growth_percent"},
+	{{"junit", required_argument, NULL, L_JUNIT}, OPT_CHECK, "FILE",
+	 "also write the results to FILE as JUnit XML"},
+	{{"keep-order", no_argument, NULL, L_KEEP_ORDER}, OPT_GROWTH, NULL,
+	 "take the profiles in the order given, not by their time"},
+	{{"limit", required_argument, NULL, L_LIMIT}, OPT_GROWTH, "SIZE",
+	 "project when the total (and each candidate) reaches SIZE, e.g. 2GiB"},
+	{{"min-growth", required_argument, NULL, L_MIN_GROWTH}, OPT_GROWTH, "SIZE",
+	 "growth a candidate needs (default 1MiB; 10 for counts)"},
+	{{"interval", required_argument, NULL, L_INTERVAL}, OPT_GROWTH, "DURATION",
+	 "time between snapshots, for profiles without a time (e.g. 30s)"},
+	{{"normalize", no_argument, NULL, L_NORMALIZE}, OPT_DIFF, NULL,
+	 "scale NEW so each sample type sums to BASE's first (pprof -normalize)"},
+	{{"diff-base", no_argument, NULL, L_DIFF_BASE}, OPT_DIFF, NULL,
+	 "percentages of BASE's total, as pprof -diff_base (default: -base)"},
 	{{"format", required_argument, NULL, L_FORMAT}, OPT_FORMAT, "FMT", "output format"},
 	{{"output", required_argument, NULL, 'o'}, OPT_OUTPUT, "FILE",
 	 "write the result to FILE instead of stdout"},
@@ -150,6 +176,16 @@ static int set_option(const hs_command *cmd, int c, cli_opts *o)
 		break;
 	case L_UNIT: o->unit = optarg; break;
 	case L_CUM: o->cum = true; break;
+	case L_BY: o->by = optarg; break;
+	case L_RULES: o->rules = optarg; break;
+	case L_BASE: o->base = optarg; break;
+	case L_JUNIT: o->junit = optarg; break;
+	case L_KEEP_ORDER: o->keep_order = true; break;
+	case L_LIMIT: o->limit = optarg; break;
+	case L_MIN_GROWTH: o->min_growth = optarg; break;
+	case L_INTERVAL: o->interval = optarg; break;
+	case L_NORMALIZE: o->normalize = true; break;
+	case L_DIFF_BASE: o->diff_base = true; break;
 	case 'o': o->output = optarg; break;
 	case L_FORMAT:
 		if (!format_allowed(cmd, optarg)) {
@@ -188,7 +224,9 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
 	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
 		if (c == '?' && strncmp(argv[optind - 1], "--format", 8) == 0) {
 			cli_error("%s: --format is not supported by this command (it writes %s only)",
-			          cmd->name, strcmp(cmd->name, "folded") == 0 ? "folded stacks" : "DOT");
+			          cmd->name, strcmp(cmd->name, "folded") == 0  ? "folded stacks"
+			                     : strcmp(cmd->name, "merge") == 0 ? "gzipped profile.proto"
+			                                                       : "DOT");
 			return 2;
 		}
 		if (c == '?' || c == ':') {

@@ -11,6 +11,7 @@ static const char *format_name(hs_format f)
 	switch (f) {
 	case HS_FMT_PPROF: return "pprof";
 	case HS_FMT_LEGACY_CPU: return "legacy-cpu";
+	case HS_FMT_GOROUTINE_DUMP: return "goroutine-dump";
 	default: return "unknown";
 	}
 }

@@ -37,7 +37,10 @@ void *hs_arena_alloc(hs_arena *a, size_t n)
 	if (n == 0)
 		n = align;
 	hs_arena_block *b = a->head;
-	if (!b || b->size - b->used < n) {
+	/* Strings are packed unaligned (hs_arena_strndup): realign first. */
+	if (b)
+		b->used = (b->used + align - 1) & ~(align - 1);
+	if (!b || b->used > b->size || b->size - b->used < n) {
 		/* Large requests get a block of their own so the current block's
 		 * free tail is not wasted. */
 		size_t size = n > HS_ARENA_BLOCK / 4 ? n : HS_ARENA_BLOCK;

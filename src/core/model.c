@@ -25,6 +25,7 @@ void hs_profile_init(hs_profile *p)
 	hs_vec_init(&p->stack, sizeof(uint32_t));
 	hs_vec_init(&p->label_off, sizeof(uint32_t));
 	hs_vec_init(&p->labels, sizeof(hs_label));
+	hs_vec_init(&p->memstats, sizeof(hs_memstat));
 	p->default_sample_type = -1;
 }
 
@@ -130,7 +131,7 @@ void hs_profile_release(hs_profile *p)
 	hs_vec *vecs[] = {&p->strings, &p->sample_types, &p->comments, &p->mappings,
 	                  &p->functions, &p->locations, &p->lines, &p->values,
 	                  &p->stack_off, &p->stack, &p->label_off, &p->labels,
-	                  &p->sample_stack, &p->sample_labels};
+	                  &p->sample_stack, &p->sample_labels, &p->memstats};
 	for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
 		hs_vec_release(vecs[i]);
 	hs_arena_release(&p->arena);
@@ -588,7 +589,7 @@ size_t hs_profile_memory(const hs_profile *p)
 	const hs_vec *list[] = {&p->strings, &p->sample_types, &p->comments, &p->mappings,
 	                        &p->functions, &p->locations, &p->lines, &p->values,
 	                        &p->sample_stack, &p->stack_off, &p->stack, &p->label_off,
-	                        &p->labels, &p->sample_labels};
+	                        &p->labels, &p->sample_labels, &p->memstats};
 	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
 		total += list[i]->cap * list[i]->elem;
 	return total;

@@ -66,48 +66,64 @@ static int cmp_nodes(const void *pa, const void *pb)
 
 /* pprof's entropyScore for every node, from one pass over the live edges
  * (edgeEntropyScore: entropy of the edge weight distribution, in and out,
- * the node's own flat counting as one more outgoing share). */
-static void entropy_pass(const hs_graph *g, double *tot_in, double *tot_out,
+ * the node's own flat counting as one more outgoing share).  As in Go, an
+ * edge total starts at the node's flat (out) or 0 (in), whatever its sign,
+ * and adds the positive weights only: with a diff's negative values a
+ * share can be 0 or negative and the score NaN, which sorts as pprof's. */
+static void entropy_pass(const hs_graph *g, int64_t *tot_in, int64_t *tot_out,
                          double *s_in, double *s_out, uint32_t *nin, uint32_t *nout)
 {
 	const hs_edge *e = g->edges.data;
+	for (size_t k = 0; k < g->npresent; k++)
+		tot_out[g->present[k]] = g->flat[g->present[k]];
 	for (size_t i = 0; i < g->edges.len; i++) {
 		if (e[i].removed)
 			continue;
 		nin[e[i].to]++;
 		nout[e[i].from]++;
 		if (e[i].weight > 0) {
-			tot_in[e[i].to] += (double)e[i].weight;
-			tot_out[e[i].from] += (double)e[i].weight;
+			tot_in[e[i].to] = hs_add(tot_in[e[i].to], e[i].weight);
+			tot_out[e[i].from] = hs_add(tot_out[e[i].from], e[i].weight);
 		}
-	}
-	for (size_t k = 0; k < g->npresent; k++) {
-		uint32_t n = g->present[k];
-		if (g->flat[n] > 0)
-			tot_out[n] += (double)g->flat[n];
 	}
 	for (size_t i = 0; i < g->edges.len; i++) {
 		if (e[i].removed)
 			continue;
 		double w = (double)abs64(e[i].weight), f;
-		if (tot_in[e[i].to] != 0 && (f = w / tot_in[e[i].to]) > 0)
+		if (tot_in[e[i].to] != 0) {
+			f = w / (double)tot_in[e[i].to];
 			s_in[e[i].to] += -f * log2(f);
-		if (tot_out[e[i].from] != 0 && (f = w / tot_out[e[i].from]) > 0)
+		}
+		if (tot_out[e[i].from] != 0) {
+			f = w / (double)tot_out[e[i].from];
 			s_out[e[i].from] += -f * log2(f);
+		}
 	}
+}
+
+/* Go's int64(x) on amd64: NaN and out-of-range values give INT64_MIN
+ * (in C the conversion would be undefined). */
+static int64_t go_int64(double x)
+{
+	if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)x;
 }
 
 static hs_err entropy_scores(const hs_graph *g, int64_t *score, hs_error *err)
 {
 	size_t nn = g->v->nodes.len + 1;
-	double *d = calloc(nn * 4, sizeof *d);
+	double *d = calloc(nn * 2, sizeof *d);
+	int64_t *tot = calloc(nn * 2, sizeof *tot);
 	uint32_t *cnt = calloc(nn * 2, sizeof *cnt);
-	if (!d || !cnt) {
+	if (!d || !tot || !cnt) {
 		free(d);
+		free(tot);
 		free(cnt);
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	double *tot_in = d, *tot_out = d + nn, *s_in = d + 2 * nn, *s_out = d + 3 * nn;
+	int64_t *tot_in = tot, *tot_out = tot + nn;
+	double *s_in = d, *s_out = d + nn;
 	entropy_pass(g, tot_in, tot_out, s_in, s_out, cnt, cnt + nn);
 	for (size_t k = 0; k < g->npresent; k++) {
 		uint32_t n = g->present[k];
@@ -117,16 +133,14 @@ static hs_err entropy_scores(const hs_graph *g, int64_t *score, hs_error *err)
 		} else {
 			s += s_out[n];
 			if (g->flat[n] > 0 && tot_out[n] != 0) {
-				double f = (double)g->flat[n] / tot_out[n];
+				double f = (double)g->flat[n] / (double)tot_out[n];
 				s += -f * log2(f);
 			}
 		}
-		/* Converting an out-of-range double is undefined in C: clamp. */
-		double x = s * (double)g->cum[n];
-		int64_t xi = x >= 9.2e18 ? INT64_MAX : x <= -9.2e18 ? INT64_MIN : (int64_t)x;
-		score[n] = hs_add(xi, g->flat[n]);
+		score[n] = hs_add(go_int64(s * (double)g->cum[n]), g->flat[n]);
 	}
 	free(d);
+	free(tot);
 	free(cnt);
 	return HS_OK;
 }

@@ -63,6 +63,9 @@ hs_format hs_sniff(const uint8_t *d, size_t n, const char **what)
 		*what = "an empty file";
 		return HS_FMT_UNKNOWN;
 	}
+	/* Before the foreign list, whose "goroutine " entry would claim dumps. */
+	if (hs_goroutine_text_detect(d, n))
+		return HS_FMT_GOROUTINE_DUMP;
 	for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++) {
 		if (n >= foreign[i].len && memcmp(d, foreign[i].bytes, foreign[i].len) == 0) {
 			*what = foreign[i].what;
@@ -92,12 +95,20 @@ static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
 		if ((rc = hs_input_error(in, err)) == HS_OK)
 			rc = hs_legacy_cpu_decode(p, in->data, in->len, err);
 		break;
+	case HS_FMT_GOROUTINE_DUMP:
+		hs_input_wait(in, SIZE_MAX);
+		if ((rc = hs_input_error(in, err)) == HS_OK)
+			rc = hs_goroutine_text_decode(p, in->data, in->len, err);
+		break;
 	default:
 		hs_input_wait(in, SIZE_MAX);
 		if ((rc = hs_input_error(in, err)) != HS_OK)
 			break;
 		if (in->len == 0)
 			rc = hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no profile");
+		else if (hs_goroutine_text_detect(in->data, in->len))
+			/* a dump further into a log than the sniffed head */
+			rc = hs_goroutine_text_decode(p, in->data, in->len, err);
 		else
 			rc = hs_fail_at(err, HS_E_FORMAT, 0,
 			                "not a profile heapscope reads (looks like %s)", what);

@@ -342,6 +342,13 @@ def main():
     folded_case('folded-heap', H)
     folded_case('folded-cpu', 'testdata/pprof/cpu.pb.gz')
     bad_cases()
+    # check-* and growth-*: tests/golden/verify_growth.py
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import verify_growth
+    verify_growth.run(sys.modules[__name__])
+    # diff-* and merge-*: tests/golden/verify_diff.py
+    import verify_diff
+    verify_diff.run(sys.modules[__name__])
     for name, err in HAND.items():
         expect(name, 'err', err)
         expect(name, 'out', '')

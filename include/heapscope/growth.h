@@ -1,0 +1,98 @@
+/* heapscope: growth over a series of profiles (`heapscope growth`).
+ *
+ * Each snapshot contributes one value per node (a function, at the view's
+ * granularity): its flat (or cum) value as `top` computes it, plus the
+ * report total.  Nodes are matched across snapshots by printable name.
+ * Snapshots are ordered by time (profile time_nanos) unless told to keep
+ * the given order.  For each series:
+ *
+ *   slope_per_min  least-squares slope of value over time, per minute;
+ *   monotonic      fraction of steps that did not decrease (v[i] >= v[i-1]);
+ *   rising         fraction of steps that increased (v[i] > v[i-1]);
+ *   growth         last - first.
+ *
+ * A row is a growth candidate when the series has at least 3 snapshots and
+ *   slope > 0, monotonic >= 0.8, rising >= 0.5,
+ *   growth > 1% of the last snapshot's total, and growth >= min_growth.
+ * Candidates come first (steepest slope first), then the other rows by
+ * slope, then last value, then name.  The core never prints. */
+#ifndef HEAPSCOPE_GROWTH_H
+#define HEAPSCOPE_GROWTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heapscope/arena.h"
+#include "heapscope/error.h"
+#include "heapscope/graph.h"
+
+/* Least-squares slope of y over x; NAN when n < 2 or all x are equal. */
+double hs_lsq_slope(const double *x, const int64_t *y, size_t n);
+/* Fraction of the n-1 steps with v[i] >= v[i-1]; 1 when n < 2. */
+double hs_monotonic(const int64_t *v, size_t n);
+/* Fraction of the n-1 steps with v[i] > v[i-1]; 0 when n < 2. */
+double hs_rising(const int64_t *v, size_t n);
+/* One of ▁▂▃▄▅▆▇█ per value (UTF-8, 3 bytes each), scaled from the series'
+ * minimum to its maximum; a constant series is all ▁ when zero, else all
+ * ▄.  Writes at most size bytes including the NUL; returns the bytes the
+ * whole line needs (without the NUL). */
+size_t hs_sparkline(const int64_t *v, size_t n, char *buf, size_t size);
+/* Minutes until `last` reaches `limit` at `slope` per minute: 0 when it is
+ * already there, INFINITY when the slope is not positive. */
+double hs_minutes_to(int64_t last, double slope_per_min, int64_t limit);
+
+typedef struct hs_growth_row {
+	const char *name;
+	int64_t *values;          /* one per snapshot, in time order after finish */
+	double slope_per_min;     /* NAN if undefined */
+	double monotonic, rising;
+	int64_t growth;           /* last - first */
+	bool candidate;
+	double minutes_to_limit;  /* INFINITY when not growing or no limit */
+} hs_growth_row;
+
+typedef struct hs_growth_opts {
+	bool keep_order;          /* do not sort snapshots by time */
+	int64_t min_growth;       /* absolute growth a candidate needs, in sample units */
+	bool has_limit;
+	int64_t limit;            /* in sample units */
+} hs_growth_opts;
+
+/* The candidate thresholds (also in the header comment). */
+#define HS_GROWTH_MIN_MONOTONIC 0.8
+#define HS_GROWTH_MIN_RISING 0.5
+#define HS_GROWTH_MIN_FRACTION 0.01
+#define HS_GROWTH_MIN_SNAPSHOTS 3
+
+typedef struct hs_growth {
+	size_t nsnap;
+	int64_t *time_nanos;      /* per snapshot */
+	double *minutes;          /* per snapshot, since the first; after finish */
+	size_t *order;            /* after finish: order[i] = index given to add */
+	hs_growth_row total;      /* the report totals */
+	hs_vec rows;              /* hs_growth_row; sorted by finish */
+	hs_arena arena;
+	void *index;              /* name -> row (private) */
+} hs_growth;
+
+hs_err hs_growth_init(hs_growth *g, size_t nsnap, hs_error *err);
+void hs_growth_release(hs_growth *g);
+void hs_growth_set_time(hs_growth *g, size_t snap, int64_t time_nanos);
+void hs_growth_set_total(hs_growth *g, size_t snap, int64_t total);
+/* Add `value` to the row `name` at snapshot `snap` (0-based, as given). */
+hs_err hs_growth_add(hs_growth *g, size_t snap, const char *name, int64_t value, hs_error *err);
+/* Add every node of a view (flat, or cum when `cum`) and its total. */
+hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum, hs_error *err);
+/* Order the snapshots, compute every row's statistics, flag candidates,
+ * project the limit and sort the rows.  Rows that are zero in every
+ * snapshot are dropped.  HS_E_USAGE when the times do not allow a slope
+ * (all equal). */
+hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err);
+static inline size_t hs_growth_nrows(const hs_growth *g) { return g->rows.len; }
+static inline hs_growth_row *hs_growth_row_at(const hs_growth *g, size_t i)
+{
+	return &HS_VEC_AT(&g->rows, hs_growth_row, i);
+}
+
+#endif

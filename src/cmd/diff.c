@@ -1,0 +1,155 @@
+/* heapscope diff BASE NEW: what grew, as go tool pprof -top -base NEW
+ * computes it (see include/heapscope/diff.h), with each side's own value
+ * beside the difference. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../output/diff_out.h"
+#include "../output/dot.h"
+#include "../output/pprof_text.h"
+#include "cmd.h"
+#include "heapscope/diff.h"
+
+/* pprof draws at most 80 nodes unless told otherwise. */
+enum { DIFF_DOT_NODECOUNT = 80 };
+
+typedef struct diff_job {
+	const cli_opts *o;
+	const char *base_file, *new_file;
+	hs_diff d;
+	hs_view v;
+	hs_diff_sums sums;
+} diff_job;
+
+static bool load_pair(diff_job *j, hs_profile *base, hs_profile *newp)
+{
+	if (!cli_load(base, j->base_file) || !cli_load(newp, j->new_file))
+		return false;
+	hs_diff_opts opts = {.normalize = j->o->normalize, .diff_base = j->o->diff_base};
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_diff_build(&j->d, base, newp, &opts, &e) != HS_OK) {
+		char buf[400];
+		hs_error_format(&e, buf, sizeof buf);
+		cli_error("diff: cannot compare '%s' with '%s': %s", j->base_file, j->new_file, buf);
+		return false;
+	}
+	return true;
+}
+
+static bool build_views(diff_job *j)
+{
+	if (!cli_view(&j->v, &j->d.p, j->new_file, j->o))
+		return false;
+	/* -diff_base: percentages of BASE's total. */
+	j->v.total = hs_diff_total(&j->d, j->v.sample_index);
+	const cli_opts *o = j->o;
+	hs_view_opts vo = {.sample_index = j->v.sample_index,
+	                   .granularity = (hs_granularity)o->granularity,
+	                   .focus = o->focus, .ignore = o->ignore, .hide = o->hide, .show = o->show};
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_diff_sums_build(&j->sums, &j->d, &vo, &e) != HS_OK) {
+		cli_file_error(j->new_file, &e);
+		hs_view_release(&j->v);
+		return false;
+	}
+	return true;
+}
+
+static void set_filters(report_fmt *f, const cli_opts *o, char filt[4][400])
+{
+	const char *names[4] = {"focus", "ignore", "hide", "show"};
+	const char *vals[4] = {o->focus, o->ignore, o->hide, o->show};
+	for (int i = 0, k = 0; i < 4; i++)
+		if (vals[i] && *vals[i]) {
+			snprintf(filt[k], 400, "%s=%s", names[i], vals[i]);
+			f->filters[i] = filt[k++];
+		}
+}
+
+/* text, json and dot: a pprof report of the merged profile. */
+static int report(diff_job *j, FILE *out)
+{
+	const cli_opts *o = j->o;
+	bool dot = strcmp(o->format, "dot") == 0;
+	int nodecount = o->nodecount >= 0 ? o->nodecount : dot ? DIFF_DOT_NODECOUNT : 0;
+	hs_report_opts ro = {.nodecount = nodecount, .nodefraction = o->nodefraction,
+	                     .edgefraction = o->edgefraction, .cum_sort = o->cum && !dot,
+	                     .visual = dot};
+	hs_report r;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_report_build(&r, &j->v, &ro, &e) != HS_OK) {
+		cli_file_error(j->new_file, &e);
+		return HS_EXIT_USAGE;
+	}
+	diff_fmt df = {.base_file = j->base_file, .new_file = j->new_file, .sums = &j->sums,
+	               .cum = o->cum, .normalized = o->normalize, .diff_base = o->diff_base};
+	report_fmt_init(&df.f, &j->d.p, &j->v, &r, o->unit);
+	char filt[4][400];
+	set_filters(&df.f, o, filt);
+	int rc = HS_EXIT_OK;
+	if (dot) {
+		const graph_ops *ops = graph_format_find("dot");
+		if (!ops || graph_write(out, &df.f, ops, &e) != HS_OK) {
+			cli_error("diff: out of memory drawing the graph");
+			rc = HS_EXIT_USAGE;
+		}
+	} else if (!(strcmp(o->format, "json") == 0 ? diff_print_json : diff_print_text)(out, &df)) {
+		cli_error("diff: out of memory");
+		rc = HS_EXIT_USAGE;
+	}
+	hs_report_release(&r);
+	return rc;
+}
+
+static int diff_run(const cli_opts *o, FILE **out)
+{
+	diff_job j = {.o = o, .base_file = o->files[0], .new_file = o->files[1]};
+	hs_profile base, newp;
+	hs_profile_init(&base);
+	hs_profile_init(&newp);
+	hs_diff_init(&j.d);
+	int rc = HS_EXIT_USAGE;
+	bool ok = load_pair(&j, &base, &newp);
+	/* The inputs are copied into the diff: free them before reporting. */
+	hs_profile_release(&base);
+	hs_profile_release(&newp);
+	if (ok && build_views(&j)) {
+		if ((*out = cli_open_output(o)) != NULL) {
+			if (strcmp(o->format, "folded") == 0)
+				rc = diff_print_folded(*out, &j.v, &j.sums) ? HS_EXIT_OK : HS_EXIT_USAGE;
+			else
+				rc = report(&j, *out);
+			if (rc != HS_EXIT_OK && strcmp(o->format, "folded") == 0)
+				cli_error("diff: out of memory folding stacks");
+		}
+		hs_diff_sums_release(&j.sums);
+		hs_view_release(&j.v);
+	}
+	hs_diff_release(&j.d);
+	return rc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	cli_opts o;
+	const hs_command *cmd = hs_find_command("diff");
+	int rc = cli_parse(cmd, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? HS_EXIT_OK : rc;
+	if (o.nfiles != 2) {
+		bool late = false;   /* the parser stops at the first file */
+		for (int i = 0; i < o.nfiles; i++)
+			late |= o.files[i][0] == '-' && o.files[i][1] != '\0';
+		cli_error("diff: takes exactly two profiles, BASE then NEW (got %d%s)", o.nfiles,
+		          late ? "; options go before the files" : "");
+		return HS_EXIT_USAGE;
+	}
+	FILE *out = NULL;
+	rc = diff_run(&o, &out);
+	if (out && !cli_close_output(out, &o) && rc == HS_EXIT_OK)
+		rc = HS_EXIT_USAGE;
+	return rc;
+}

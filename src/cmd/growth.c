@@ -1,0 +1,620 @@
+/* heapscope growth: per-function growth over a series of heap (or
+ * goroutine) profiles, steady growers first.  The statistics and the
+ * candidate rule are in include/heapscope/growth.h. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/growth.h"
+#include "heapscope/rules.h"
+#include "heapscope/units.h"
+
+#include "../core/hashmap.h"
+#include "../output/dot.h"
+#include "../output/json.h"
+#include "../output/pprof_text.h"
+#include "cmd.h"
+
+enum { TEXT_DEFAULT_ROWS = 20, DOT_DEFAULT_NODECOUNT = 80 };
+
+typedef struct series {
+	const cli_opts *o;
+	hs_growth g;
+	hs_growth_opts go;
+	char sample_type[64], unit[32];
+	int64_t min_growth;
+	const char **files;        /* in snapshot (time) order */
+} series;
+
+/* ---- formatting ---------------------------------------------------------- */
+
+static void value_label(const series *s, int64_t v, bool sign, char *buf, size_t n)
+{
+	char tmp[64];
+	hs_scaled_label(v, s->unit, s->o->unit, tmp, sizeof tmp);
+	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
+}
+
+static void slope_label(const series *s, double slope, char *buf, size_t n)
+{
+	if (isnan(slope)) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	char tmp[64];
+	value_label(s, (int64_t)llround(slope), true, tmp, sizeof tmp);
+	snprintf(buf, n, "%.56s/min", tmp);
+}
+
+/* "~40 minutes", "~3 hours", "~2 days". */
+static void minutes_label(double m, char *buf, size_t n)
+{
+	if (isinf(m))
+		snprintf(buf, n, "never");
+	else if (m <= 0)
+		snprintf(buf, n, "now");
+	else if (m < 1)
+		snprintf(buf, n, "~%.0f seconds", ceil(m * 60));
+	else if (m < 120)
+		snprintf(buf, n, "~%.0f minute%s", round(m), round(m) == 1 ? "" : "s");
+	else if (m < 48 * 60)
+		snprintf(buf, n, "~%.0f hours", round(m / 60));
+	else
+		snprintf(buf, n, "~%.0f days", round(m / 1440));
+}
+
+static void duration_label(int64_t ns, char *buf, size_t n)
+{
+	hs_scaled_label(ns, "nanoseconds", "minimum", buf, n);
+}
+
+static size_t shown_rows(const series *s, bool text)
+{
+	size_t n = hs_growth_nrows(&s->g);
+	int limit = s->o->nodecount >= 0 ? s->o->nodecount : text ? TEXT_DEFAULT_ROWS : 0;
+	return limit > 0 && (size_t)limit < n ? (size_t)limit : n;
+}
+
+static bool is_bytes(const series *s)
+{
+	return hs_unit_kind(s->unit, NULL) == HS_QTY_BYTES;
+}
+
+static void print_limit_line(FILE *out, const series *s)
+{
+	const hs_growth *g = &s->g;
+	size_t n = g->nsnap;
+	char lim[64], last[64], slope[64], when[64];
+	value_label(s, s->go.limit, false, lim, sizeof lim);
+	value_label(s, g->total.values[n - 1], false, last, sizeof last);
+	slope_label(s, g->total.slope_per_min, slope, sizeof slope);
+	minutes_label(g->total.minutes_to_limit, when, sizeof when);
+	const char *what = is_bytes(s) ? "OOM" : "Limit";
+	if (g->total.minutes_to_limit <= 0)
+		fprintf(out, "%s now: the total %s is already at or over the limit %s\n", what, last, lim);
+	else if (isinf(g->total.minutes_to_limit))
+		fprintf(out, "No %s projected: the total %s is not growing (%s); limit %s\n",
+		        is_bytes(s) ? "OOM" : "limit", last, slope, lim);
+	else
+		fprintf(out, "%s in %s: the total %s grows %s and reaches the limit %s at that rate\n",
+		        what, when, last, slope, lim);
+}
+
+static void print_text(FILE *out, const series *s)
+{
+	const hs_growth *g = &s->g;
+	const cli_opts *o = s->o;
+	size_t n = g->nsnap;
+	if (s->go.has_limit)
+		print_limit_line(out, s);
+	char span[64], a[64], b[64], c[64];
+	duration_label(g->time_nanos[n - 1] - g->time_nanos[0], span, sizeof span);
+	fprintf(out, "Series: %zu profiles over %s, %s (%s), %s to %s\n", n, span, s->sample_type,
+	        o->cum ? "cum" : "flat", s->files[0], s->files[n - 1]);
+	value_label(s, g->total.values[0], false, a, sizeof a);
+	value_label(s, g->total.values[n - 1], false, b, sizeof b);
+	value_label(s, g->total.growth, true, c, sizeof c);
+	char slope[64], spark[256];
+	slope_label(s, g->total.slope_per_min, slope, sizeof slope);
+	hs_sparkline(g->total.values, n, spark, sizeof spark);
+	fprintf(out, "Total: %s -> %s (%s), %s, monotonic %.2f %s\n", a, b, c, slope,
+	        g->total.monotonic, spark);
+	char ming[64];
+	value_label(s, s->min_growth, false, ming, sizeof ming);
+	fprintf(out, "Growth candidates (*): monotonic >= %.1f, rising in >= %.0f%% of the steps, "
+	             "growth > %.0f%% of the last total and >= %s\n",
+	        HS_GROWTH_MIN_MONOTONIC, HS_GROWTH_MIN_RISING * 100, HS_GROWTH_MIN_FRACTION * 100,
+	        ming);
+	size_t rows = shown_rows(s, true), total_rows = hs_growth_nrows(g);
+	if (rows < total_rows)
+		fprintf(out, "Showing %zu of %zu rows (--nodecount)\n", rows, total_rows);
+	int sw = (int)(n > 5 ? n : 5);
+	fprintf(out, "  %16s %12s %5s  %-*s %10s%s  %s\n", "slope", "growth", "mono", sw, "trend",
+	        "last", s->go.has_limit ? "  limit in   " : "", "name");
+	for (size_t i = 0; i < rows; i++) {
+		const hs_growth_row *r = hs_growth_row_at(g, i);
+		slope_label(s, r->slope_per_min, slope, sizeof slope);
+		value_label(s, r->growth, true, a, sizeof a);
+		value_label(s, r->values[n - 1], false, b, sizeof b);
+		hs_sparkline(r->values, n, spark, sizeof spark);
+		fprintf(out, "%c %16s %12s %5.2f  %s%*s %10s", r->candidate ? '*' : ' ', slope, a,
+		        r->monotonic, spark, sw - (int)n, "", b);
+		if (s->go.has_limit) {
+			char when[64] = "";
+			if (r->candidate)
+				minutes_label(r->minutes_to_limit, when, sizeof when);
+			fprintf(out, "  %-12s", when);
+		}
+		fprintf(out, "  %s\n", r->name);
+	}
+}
+
+static void json_row(json_w *w, const series *s, const hs_growth_row *r, bool is_total)
+{
+	size_t n = s->g.nsnap;
+	json_begin_object(w);
+	if (!is_total) {
+		json_key(w, "name");
+		json_string(w, r->name);
+	}
+	json_key(w, "values");
+	json_begin_array(w);
+	for (size_t i = 0; i < n; i++)
+		json_int(w, r->values[i]);
+	json_end_array(w);
+	json_key(w, "slope_per_min");
+	json_double(w, r->slope_per_min);
+	json_key(w, "monotonic");
+	json_double(w, r->monotonic);
+	json_key(w, "rising");
+	json_double(w, r->rising);
+	json_key(w, "growth");
+	json_int(w, r->growth);
+	if (!is_total) {
+		json_key(w, "candidate");
+		json_bool(w, r->candidate);
+	}
+	if (s->go.has_limit && (is_total || r->candidate)) {
+		json_key(w, "minutes_to_limit");
+		json_double(w, r->minutes_to_limit);   /* null when never */
+	}
+	json_end_object(w);
+}
+
+static void print_json(FILE *out, const series *s)
+{
+	const hs_growth *g = &s->g;
+	const cli_opts *o = s->o;
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_key(&w, "sample_type");
+	json_string(&w, s->sample_type);
+	json_key(&w, "unit");
+	json_string(&w, s->unit);
+	json_key(&w, "value");
+	json_string(&w, o->cum ? "cum" : "flat");
+	json_key(&w, "granularity");
+	json_string(&w, hs_granularity_name((hs_granularity)o->granularity));
+	json_key(&w, "profiles");
+	json_begin_array(&w);
+	for (size_t i = 0; i < g->nsnap; i++) {
+		json_begin_object(&w);
+		json_key(&w, "file");
+		json_string(&w, s->files[i]);
+		json_key(&w, "time_nanos");
+		json_int(&w, g->time_nanos[i]);
+		json_key(&w, "minutes");
+		json_double(&w, g->minutes[i]);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_key(&w, "candidate_rule");
+	json_begin_object(&w);
+	json_key(&w, "min_profiles");
+	json_int(&w, HS_GROWTH_MIN_SNAPSHOTS);
+	json_key(&w, "min_monotonic");
+	json_double(&w, HS_GROWTH_MIN_MONOTONIC);
+	json_key(&w, "min_rising");
+	json_double(&w, HS_GROWTH_MIN_RISING);
+	json_key(&w, "min_growth_fraction_of_total");
+	json_double(&w, HS_GROWTH_MIN_FRACTION);
+	json_key(&w, "min_growth");
+	json_int(&w, s->min_growth);
+	json_end_object(&w);
+	json_key(&w, "rows");
+	json_begin_array(&w);
+	size_t rows = shown_rows(s, false);
+	for (size_t i = 0; i < rows; i++)
+		json_row(&w, s, hs_growth_row_at(g, i), false);
+	json_end_array(&w);
+	json_key(&w, "total");
+	json_row(&w, s, &g->total, true);
+	json_key(&w, "limit");
+	if (s->go.has_limit) {
+		json_begin_object(&w);
+		json_key(&w, "value");
+		json_int(&w, s->go.limit);
+		json_key(&w, "minutes");
+		json_double(&w, g->total.minutes_to_limit);
+		json_end_object(&w);
+	} else {
+		json_null(&w);
+	}
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+/* ---- folded and dot: the newest profile ---------------------------------- */
+
+/* A frame as flamegraph.pl reads it back: ';' becomes ':', blanks for
+ * line breaks and tabs, "<unknown>" for an empty name. */
+static void put_frame(FILE *out, const char *name)
+{
+	if (!*name) {
+		fputs("<unknown>", out);
+		return;
+	}
+	for (const char *p = name; *p; p++)
+		putc(*p == ';' ? ':' : (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p, out);
+}
+
+typedef struct fstack {
+	const uint32_t *ids;
+	uint32_t len;
+	int64_t value;
+} fstack;
+
+static const hs_view *fold_view;   /* qsort has no context argument */
+
+static int cmp_fstack(const void *pa, const void *pb)
+{
+	const fstack *a = pa, *b = pb;
+	for (uint32_t i = 0; i < a->len && i < b->len; i++) {
+		int c = strcmp(HS_VEC_AT(&fold_view->nodes, hs_node_info, a->ids[i]).name,
+		               HS_VEC_AT(&fold_view->nodes, hs_node_info, b->ids[i]).name);
+		if (c)
+			return c;
+	}
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static bool print_folded(FILE *out, const hs_view *v)
+{
+	const hs_profile *p = v->p;
+	size_t maxf = hs_view_max_frames(v);
+	uint32_t *ids = malloc((maxf + 1) * sizeof *ids);
+	hs_arena a;
+	hs_arena_init(&a);
+	hs_vec sums;
+	hs_vec_init(&sums, sizeof(fstack));
+	hs_strmap index;
+	bool ok = ids && hs_strmap_init(&index, p->nstacks + 16);
+	for (uint32_t id = 0; ok && id < p->nstacks; id++) {
+		if (!v->stack_live[id])
+			continue;
+		size_t n = hs_view_stack_frames(v, id, ids, NULL);
+		size_t bytes = n * sizeof *ids;
+		uint32_t slot = hs_strmap_get(&index, (const char *)ids, bytes);
+		if (slot == UINT32_MAX) {
+			uint32_t *copy = hs_arena_alloc(&a, bytes ? bytes : 1);
+			fstack *s = copy ? hs_vec_push(&sums, 1) : NULL;
+			if (!s) {
+				ok = false;
+				break;
+			}
+			memcpy(copy, ids, bytes);
+			s->ids = copy;
+			s->len = (uint32_t)n;
+			slot = (uint32_t)(sums.len - 1);
+			ok = hs_strmap_get_or_put(&index, (const char *)copy, bytes, slot) != UINT32_MAX;
+		}
+		if (ok) {
+			fstack *s = &HS_VEC_AT(&sums, fstack, slot);
+			s->value = hs_add(s->value, v->stack_value[id]);
+		}
+	}
+	if (ok) {
+		fold_view = v;
+		if (sums.len)
+			qsort(sums.data, sums.len, sizeof(fstack), cmp_fstack);
+		fold_view = NULL;
+		for (size_t i = 0; i < sums.len; i++) {
+			const fstack *s = &HS_VEC_AT(&sums, fstack, i);
+			if (!s->value || !s->len)
+				continue;
+			for (uint32_t k = 0; k < s->len; k++) {
+				if (k)
+					putc(';', out);
+				put_frame(out, HS_VEC_AT(&v->nodes, hs_node_info, s->ids[k]).name);
+			}
+			fprintf(out, " %" PRId64 "\n", s->value);
+		}
+	} else {
+		cli_error("out of memory folding stacks");
+	}
+	if (ids)
+		hs_strmap_release(&index);
+	free(ids);
+	hs_vec_release(&sums);
+	hs_arena_release(&a);
+	return ok;
+}
+
+/* DOT: the newest profile's call graph as `dot` draws it, each node
+ * colored by its slope (red: growing fastest, green: shrinking) and
+ * labelled with it. */
+typedef struct dot_ctx {
+	const series *s;
+	double *slope;            /* per view node id, NAN if no row */
+	double max_slope;
+} dot_ctx;
+
+static const dot_ctx *dot_c;   /* graph_ops callbacks have no context */
+
+static void dot_esc(FILE *out, const char *str)
+{
+	for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			putc('\\', out);
+		if (*p < 0x20)
+			putc(' ', out);
+		else
+			putc(*p, out);
+	}
+}
+
+static void growth_dot_node(FILE *out, const graph_layout *l, size_t i)
+{
+	const report_fmt *f = l->f;
+	uint32_t id = l->nodes[i];
+	const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
+	double slope = dot_c->slope[id];
+	char *shortname = malloc(strlen(ni->func) + 1);
+	char sl[64], last[64], fg[8], bg[8];
+	if (!shortname)
+		return;
+	dot_shorten_function_name(ni->func, shortname);
+	slope_label(dot_c->s, slope, sl, sizeof sl);
+	int64_t val = dot_c->s->o->cum ? f->r->g.cum[id] : f->r->g.flat[id];
+	value_label(dot_c->s, val, false, last, sizeof last);
+	double score = isnan(slope) || dot_c->max_slope <= 0 ? 0 : slope / dot_c->max_slope;
+	dot_color(score, false, fg);
+	dot_color(score, true, bg);
+	fprintf(out, "N%zu [label=\"", i + 1);
+	dot_esc(out, ni->func[0] ? shortname : ni->name);
+	fprintf(out, "\\n%s\\n%s %s\" id=\"node%zu\" fontsize=%d shape=box tooltip=\"", sl,
+	        dot_c->s->o->cum ? "cum" : "flat", last, i + 1,
+	        score > 0 ? 10 + (int)ceil(14.0 * score) : 10);
+	dot_esc(out, ni->name);
+	fprintf(out, " (%s)\" color=\"%s\" fillcolor=\"%s\"]\n", sl, fg, bg);
+	free(shortname);
+}
+
+static int print_dot(FILE *out, series *s, const char *file)
+{
+	const cli_opts *o = s->o;
+	hs_profile p;
+	hs_view v;
+	hs_report r;
+	int rc = HS_EXIT_USAGE;
+	hs_profile_init(&p);
+	if (!cli_load(&p, file) || !cli_view(&v, &p, file, o))
+		goto out_profile;
+	hs_report_opts ro = {.nodecount = o->nodecount < 0 ? DOT_DEFAULT_NODECOUNT : o->nodecount,
+	                     .nodefraction = 0.005, .edgefraction = 0.001, .visual = true};
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_report_build(&r, &v, &ro, &e) != HS_OK) {
+		cli_file_error(file, &e);
+		goto out_view;
+	}
+	dot_ctx c = {.s = s, .slope = malloc((v.nodes.len + 1) * sizeof(double))};
+	hs_strmap names;
+	if (!c.slope || !hs_strmap_init(&names, hs_growth_nrows(&s->g) + 16)) {
+		free(c.slope);
+		cli_error("out of memory");
+		goto out_report;
+	}
+	for (size_t i = 0; i < hs_growth_nrows(&s->g); i++) {
+		const char *nm = hs_growth_row_at(&s->g, i)->name;
+		hs_strmap_get_or_put(&names, nm, strlen(nm), (uint32_t)i);
+	}
+	for (size_t id = 0; id < v.nodes.len; id++) {
+		const char *nm = HS_VEC_AT(&v.nodes, hs_node_info, id).name;
+		uint32_t row = hs_strmap_get(&names, nm, strlen(nm));
+		c.slope[id] = row == UINT32_MAX ? NAN : hs_growth_row_at(&s->g, row)->slope_per_min;
+	}
+	for (size_t i = 0; i < r.g.npresent; i++) {
+		double sl = c.slope[r.g.present[i]];
+		if (!isnan(sl) && fabs(sl) > c.max_slope)
+			c.max_slope = fabs(sl);
+	}
+	report_fmt f;
+	report_fmt_init(&f, &p, &v, &r, o->unit);
+	graph_ops ops = graph_dot_ops;
+	ops.node = growth_dot_node;
+	dot_c = &c;
+	if (graph_write(out, &f, &ops, &e) != HS_OK)
+		cli_file_error(file, &e);
+	else
+		rc = HS_EXIT_OK;
+	dot_c = NULL;
+	hs_strmap_release(&names);
+	free(c.slope);
+out_report:
+	hs_report_release(&r);
+out_view:
+	hs_view_release(&v);
+out_profile:
+	hs_profile_release(&p);
+	return rc;
+}
+
+static int print_folded_file(FILE *out, const series *s, const char *file)
+{
+	hs_profile p;
+	hs_view v;
+	int rc = HS_EXIT_USAGE;
+	hs_profile_init(&p);
+	if (cli_load(&p, file) && cli_view(&v, &p, file, s->o)) {
+		if (print_folded(out, &v))
+			rc = HS_EXIT_OK;
+		hs_view_release(&v);
+	}
+	hs_profile_release(&p);
+	return rc;
+}
+
+/* ---- loading the series -------------------------------------------------- */
+
+/* A --limit or --min-growth value, in the series' sample unit. */
+static bool parse_amount(const series *s, const char *opt, const char *text, int64_t *out)
+{
+	hs_quantity q;
+	hs_error e;
+	hs_error_clear(&e);
+	double per_unit;
+	hs_qty_kind uk = hs_unit_kind(s->unit, &per_unit);
+	if (hs_parse_quantity(text, &q, &e) != HS_OK) {
+		cli_error("growth: --%s: %s", opt, e.detail);
+		return false;
+	}
+	if (q.kind != HS_QTY_NUMBER && q.kind != uk) {
+		cli_error("growth: --%s %s is a %s, but %s is in %s", opt, text,
+		          q.kind == HS_QTY_BYTES ? "size" : "duration", s->sample_type,
+		          s->unit[0] ? s->unit : "no unit");
+		return false;
+	}
+	*out = q.kind == HS_QTY_NUMBER ? q.value : (int64_t)llround((double)q.value / per_unit);
+	return true;
+}
+
+static int load_series(series *s, int64_t interval)
+{
+	const cli_opts *o = s->o;
+	for (int i = 0; i < o->nfiles; i++) {
+		const char *file = o->files[i];
+		hs_profile p;
+		hs_view v;
+		hs_profile_init(&p);
+		if (!cli_load(&p, file)) {
+			hs_profile_release(&p);
+			return HS_EXIT_USAGE;
+		}
+		/* Every snapshot reports the first one's sample type, by name. */
+		cli_opts po = *o;
+		if (i > 0)
+			po.sample_index = s->sample_type;
+		if (!cli_view(&v, &p, file, &po)) {
+			hs_profile_release(&p);
+			return HS_EXIT_USAGE;
+		}
+		const hs_value_type *vt = &HS_VEC_AT(&p.sample_types, hs_value_type, v.sample_index);
+		if (i == 0) {
+			snprintf(s->sample_type, sizeof s->sample_type, "%s", hs_s(&p, vt->type));
+			snprintf(s->unit, sizeof s->unit, "%s", hs_s(&p, vt->unit));
+		} else if (strcmp(s->unit, hs_s(&p, vt->unit)) != 0) {
+			cli_error("growth: '%s' has %s in %s, '%s' in %s", file, s->sample_type,
+			          hs_s(&p, vt->unit), o->files[0], s->unit);
+			hs_view_release(&v);
+			hs_profile_release(&p);
+			return HS_EXIT_USAGE;
+		}
+		if (interval == 0 && p.time_nanos == 0) {
+			cli_error("growth: '%s' has no time (time_nanos): give --interval DURATION, the "
+			          "time between snapshots taken in the order given", file);
+			hs_view_release(&v);
+			hs_profile_release(&p);
+			return HS_EXIT_USAGE;
+		}
+		hs_growth_set_time(&s->g, (size_t)i, interval ? (int64_t)i * interval : p.time_nanos);
+		hs_error e;
+		hs_error_clear(&e);
+		hs_err rc = hs_growth_add_view(&s->g, (size_t)i, &v, o->cum, &e);
+		hs_view_release(&v);
+		hs_profile_release(&p);
+		if (rc != HS_OK) {
+			cli_file_error(file, &e);
+			return HS_EXIT_USAGE;
+		}
+	}
+	return HS_EXIT_OK;
+}
+
+int cmd_growth(int argc, char **argv)
+{
+	cli_opts o;
+	const hs_command *cmd = hs_find_command("growth");
+	int rc = cli_parse(cmd, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? HS_EXIT_OK : rc;
+	if (o.nfiles < 2) {
+		cli_error("growth: needs at least 2 profiles, oldest to newest or with times");
+		return HS_EXIT_USAGE;
+	}
+	int64_t interval = 0;
+	if (o.interval) {
+		hs_error e;
+		hs_error_clear(&e);
+		if (hs_parse_duration(o.interval, &interval, &e) != HS_OK || interval <= 0) {
+			cli_error("growth: --interval: %s", e.code ? e.detail : "must be more than 0");
+			return HS_EXIT_USAGE;
+		}
+	}
+	series s = {.o = &o};
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_growth_init(&s.g, (size_t)o.nfiles, &e) != HS_OK) {
+		cli_error("growth: %s", e.detail);
+		return HS_EXIT_USAGE;
+	}
+	s.files = calloc((size_t)o.nfiles, sizeof *s.files);
+	rc = HS_EXIT_USAGE;
+	if (!s.files || load_series(&s, interval) != HS_EXIT_OK)
+		goto out;
+	/* Candidates must grow by at least this much: 1 MiB of memory, 10
+	 * goroutines (or objects), 1 s of time. */
+	hs_qty_kind uk = hs_unit_kind(s.unit, NULL);
+	double per_unit = 1;
+	hs_unit_kind(s.unit, &per_unit);
+	s.min_growth = uk == HS_QTY_BYTES ? 1 << 20 : uk == HS_QTY_NANOS ? (int64_t)(1e9 / per_unit) : 10;
+	if (o.min_growth && !parse_amount(&s, "min-growth", o.min_growth, &s.min_growth))
+		goto out;
+	s.go.min_growth = s.min_growth;
+	s.go.keep_order = o.keep_order || interval;
+	if (o.limit) {
+		if (!parse_amount(&s, "limit", o.limit, &s.go.limit))
+			goto out;
+		s.go.has_limit = true;
+	}
+	hs_error_clear(&e);
+	if (hs_growth_finish(&s.g, &s.go, &e) != HS_OK) {
+		cli_error("growth: %s%s", e.detail,
+		          e.code == HS_E_USAGE ? " (give --interval DURATION to space them)" : "");
+		goto out;
+	}
+	for (size_t i = 0; i < s.g.nsnap; i++)
+		s.files[i] = o.files[s.g.order[i]];
+	FILE *out = cli_open_output(&o);
+	if (!out)
+		goto out;
+	if (strcmp(o.format, "json") == 0) {
+		print_json(out, &s);
+		rc = HS_EXIT_OK;
+	} else if (strcmp(o.format, "folded") == 0) {
+		rc = print_folded_file(out, &s, s.files[s.g.nsnap - 1]);
+	} else if (strcmp(o.format, "dot") == 0) {
+		rc = print_dot(out, &s, s.files[s.g.nsnap - 1]);
+	} else {
+		print_text(out, &s);
+		rc = HS_EXIT_OK;
+	}
+	if (!cli_close_output(out, &o) && rc == HS_EXIT_OK)
+		rc = HS_EXIT_USAGE;
+out:
+	free(s.files);
+	hs_growth_release(&s.g);
+	return rc;
+}

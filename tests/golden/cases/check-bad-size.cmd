@@ -1,0 +1,1 @@
+heapscope check --rules testdata/rules/bad/size.yaml testdata/pprof/heap.pb.gz

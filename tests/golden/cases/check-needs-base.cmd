@@ -1,0 +1,1 @@
+heapscope check --rules testdata/rules/growth.yaml testdata/pprof/heap.pb.gz

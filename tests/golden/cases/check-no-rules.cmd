@@ -1,0 +1,1 @@
+heapscope check testdata/pprof/heap.pb.gz

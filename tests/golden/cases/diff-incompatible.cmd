@@ -1,0 +1,1 @@
+heapscope diff testdata/pprof/heap.pb.gz testdata/pprof/cpu.pb.gz

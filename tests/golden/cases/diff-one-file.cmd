@@ -1,0 +1,1 @@
+heapscope diff testdata/pprof/series/heap-1.pb.gz

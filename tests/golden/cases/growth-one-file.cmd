@@ -1,0 +1,1 @@
+heapscope growth testdata/pprof/growth/heap-1.pb.gz

@@ -1,0 +1,1 @@
+heapscope merge -o {tmp}/merged.pb.gz

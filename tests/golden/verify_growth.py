@@ -1,0 +1,538 @@
+"""Independent checks of the check-* and growth-* golden cases.
+
+Imported by verify.py (run(v) with the verify module), never run alone.  It
+never runs heapscope.  Expected outputs are rebuilt from:
+
+  - `go tool pprof -raw` of each profile: the report total (sum of the
+    sample values) and each function's flat value (the leaf frame of each
+    sample), via verify.py's parse_raw;
+  - the profiles' time_nanos, decoded here from the protobuf;
+  - testdata/pprof/{growth,steady}/counts.json (what the generating program
+    knows: main.leakyCache holds 1000 more 1 KiB objects per step) and
+    testdata/pprof/counts.json (171 goroutines);
+  - the rules files parsed with PyYAML (names, limits and the marks of the
+    nodes that error messages point at; PyYAML's pure-Python loader counts
+    lines and columns on its own);
+  - the JUnit file parsed with xml.etree;
+  - pprof's ScaledLabel and Percentage formatting, redone here;
+  - for messages whose wording is heapscope's or libyaml's, the texts below,
+    checked by hand.
+"""
+import fnmatch
+import gzip
+import json
+import math
+import os
+import xml.etree.ElementTree as ET
+
+import yaml
+
+GROWTH = ['testdata/pprof/growth/heap-%d.pb.gz' % i for i in range(1, 7)]
+STEADY = ['testdata/pprof/steady/heap-%d.pb.gz' % i for i in range(1, 4)]
+GOROUTINES = ['testdata/pprof/goroutine.pb.gz', 'testdata/pprof/goroutine-debug1.txt',
+              'testdata/pprof/goroutine-debug2.txt']
+
+V = None          # the verify module
+_facts = {}
+
+
+# ---- pprof's formatting ---------------------------------------------------
+
+BYTE_UNITS = [('B', 1), ('kB', 1 << 10), ('MB', 1 << 20), ('GB', 1 << 30), ('TB', 1 << 40),
+              ('PB', 1 << 50)]
+TIME_UNITS = [('ns', 1), ('us', 1e3), ('ms', 1e6), ('s', 1e9), ('hrs', 3600e9)]
+
+
+def label(v, unit='bytes', sign=False):
+    """hs_scaled_label(v, unit, "minimum"): pprof's ScaledLabel with the
+    largest unit the value reaches, '%.2f' without a trailing '.00'."""
+    if unit in ('bytes', 'nanoseconds'):
+        units = BYTE_UNITS if unit == 'bytes' else TIME_UNITS
+        name, f = units[0] if unit == 'bytes' else ('s', 1e9)   # the defaults
+        best = 0
+        for n, fac in units:
+            if fac >= best and abs(v) / fac >= 1.0:
+                best, name, f = fac, n, fac
+        x = abs(v) / f
+        s = '%.2f' % x
+    else:
+        name, s = '', '%.2f' % abs(v)
+    if s.endswith('.00'):
+        s = s[:-3]
+    if s == '0':
+        return '0'
+    s = ('-' if v < 0 else '') + s + name
+    return ('+' + s) if sign and v > 0 else s
+
+
+def llround(x):
+    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+
+
+# ---- facts about the profiles ---------------------------------------------
+
+def time_nanos(path):
+    raw = open(os.path.join(V.ROOT, path), 'rb').read()
+    pb = gzip.decompress(raw) if raw[:2] == b'\x1f\x8b' else raw
+    return next(val for f, val in V.pb_fields(pb) if f == 9)
+
+
+def facts(path):
+    """total and flat per function of the default sample type, from -raw."""
+    if path not in _facts:
+        types, samples, locs = V.parse_raw(V.pprof('-raw', path))
+        k = len(types) - 1
+        flat, total = {}, 0
+        for vals, ids in samples:
+            total += abs(vals[k])
+            if ids and vals[k]:
+                leaf = locs[ids[0]][0]
+                flat[leaf] = flat.get(leaf, 0) + vals[k]
+        _facts[path] = dict(types=types, total=total, flat=flat, time=time_nanos(path))
+    return _facts[path]
+
+
+def cross_check_counts():
+    """pprof's flat values of the three sites agree with counts.json."""
+    for series, files in (('growth', GROWTH), ('steady', STEADY)):
+        counts = json.load(open(os.path.join(V.ROOT, 'testdata', 'pprof', series, 'counts.json')))
+        assert [s['file'] for s in counts['snapshots']] == [os.path.basename(f) for f in files]
+        for snap, path in zip(counts['snapshots'], files):
+            flat = facts(path)['flat']
+            for site in ('main.leakyCache', 'main.steadyBuffer', 'main.spike'):
+                want = snap['sites'].get(site, {}).get('inuse_space', 0)
+                if flat.get(site, 0) != want:
+                    V.problems.append('%s: pprof says %s flat %d, counts.json %d'
+                                      % (path, site, flat.get(site, 0), want))
+        if series == 'growth':
+            per_step = next(s for s in counts['site_info'] if s['function'] == 'main.leakyCache')
+            assert per_step['inuse_space_growth_per_step'] == 1000 * 1024
+            steps = [s['sites']['main.leakyCache']['inuse_space'] for s in counts['snapshots']]
+            if [b - a for a, b in zip(steps, steps[1:])] != [1024000] * 5:
+                V.problems.append('growth/counts.json: main.leakyCache does not grow by 1000kB a step')
+
+
+# ---- check ------------------------------------------------------------------
+
+SIZE = {'b': 1, 'kb': 1 << 10, 'kib': 1 << 10, 'mb': 1 << 20, 'mib': 1 << 20, 'gb': 1 << 30,
+        'gib': 1 << 30}
+
+
+def size(text):
+    text = str(text)
+    num = text.rstrip('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ')
+    unit = text[len(num):].strip().lower()
+    return round(float(num) * SIZE.get(unit, 1))
+
+
+def compare(what, v, lim, ok, sign=False, unit='bytes'):
+    a, b = label(v, unit, sign), label(lim, unit)
+    if a.lstrip('+') == b and v != lim:
+        a, b = '%s (%d)' % (a, v), '%s (%d)' % (b, lim)
+    return '%s %s %s %s' % (what, a, '<=' if ok else '>', b)
+
+
+def goroutine_total():
+    return json.load(open(os.path.join(V.ROOT, 'testdata', 'pprof', 'counts.json')))['goroutine']['total']
+
+
+def check_results(rules_path, base, files):
+    """(status, file, rule, message, checks, line) per applicable rule and file."""
+    doc = yaml.compose(open(os.path.join(V.ROOT, rules_path)))
+    rules = []
+    for node in next(v for k, v in doc.value if k.value == 'rules').value:
+        r = {k.value: v.value for k, v in node.value}
+        r['line'] = node.start_mark.line + 1
+        rules.append(r)
+    out = []
+    for f in files:
+        for r in rules:
+            if 'files' in r and not (fnmatch.fnmatch(f, r['files']) or
+                                     fnmatch.fnmatch(os.path.basename(f), r['files'])):
+                continue
+            parts, checks = [], []
+            if 'max_goroutines' in r:
+                n, lim = goroutine_total(), int(r['max_goroutines'])
+                parts.append(compare('goroutines', n, lim, n <= lim, unit='count'))
+                checks.append(('max_goroutines', n, lim, n <= lim))
+                stype = 'goroutine'
+            else:
+                fa = facts(f)
+                assert r.get('sample_index', 'inuse_space') == fa['types'][-1] == 'inuse_space'
+                stype = 'inuse_space'
+                flat = 0
+                if 'match' in r:
+                    import re
+                    flat = sum(v for fn, v in fa['flat'].items() if re.search(r['match'], fn))
+                if 'max_total' in r:
+                    lim = size(r['max_total'])
+                    parts.append(compare('total', fa['total'], lim, fa['total'] <= lim))
+                    checks.append(('max_total', fa['total'], lim, fa['total'] <= lim))
+                if 'max_flat' in r:
+                    lim = size(r['max_flat'])
+                    parts.append(compare('flat', flat, lim, flat <= lim))
+                    checks.append(('max_flat', flat, lim, flat <= lim))
+                bv = facts(base)['total'] if base else 0
+                d = fa['total'] - bv
+                if 'max_growth' in r:
+                    lim = size(r['max_growth'])
+                    parts.append(compare('growth', d, lim, d <= lim, sign=True))
+                    checks.append(('max_growth', d, lim, d <= lim))
+                if 'max_growth_percent' in r:
+                    p, lim = d * 100.0 / bv, float(r['max_growth_percent'])
+                    parts.append('growth %+.2f%% %s %s%%' % (p, '<=' if p <= lim else '>', '%g' % lim))
+                    checks.append(('max_growth_percent', p, lim, p <= lim))
+            ok = all(c[3] for c in checks)
+            out.append(dict(ok=ok, file=f, rule=r['name'], message='; '.join(parts), checks=checks,
+                            line=r['line'], sample_type=stype, base=bv if base else None))
+    return out
+
+
+def check_text(results):
+    lines = ['%s %s: %s: %s\n' % ('PASS' if r['ok'] else 'FAIL', r['file'], r['rule'], r['message'])
+             for r in results]
+    nfail = sum(not r['ok'] for r in results)
+    return ''.join(lines) + '%d passed, %d failed\n' % (len(results) - nfail, nfail)
+
+
+def check_case(name, rules, base, files):
+    res = check_results(rules, base, files)
+    V.expect(name, 'out', check_text(res))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '1\n' if any(not r['ok'] for r in res) else '0\n')
+    return res
+
+
+def junit_case(name, rules, base, files):
+    res = check_case(name, rules, base, files)
+    text = V.golden(name, 'file')
+    try:
+        root = ET.fromstring(text.encode())
+    except ET.ParseError as e:
+        V.problems.append('%s.file: not XML: %s' % (name, e))
+        return
+    nfail = sum(not r['ok'] for r in res)
+    suites = root.findall('testsuite')
+    want_attr = {'tests': str(len(res)), 'failures': str(nfail), 'errors': '0'}
+    if root.tag != 'testsuites' or len(suites) != 1 or \
+            any(root.get(k) != v or suites[0].get(k) != v for k, v in want_attr.items()):
+        V.problems.append('%s.file: want <testsuites> with one <testsuite> %s' % (name, want_attr))
+        return
+    cases = suites[0].findall('testcase')
+    if len(cases) != len(res):
+        V.problems.append('%s.file: %d testcases, want %d' % (name, len(cases), len(res)))
+    for tc, r in zip(cases, res):
+        fail = tc.find('failure')
+        good = tc.get('classname') == r['file'] and tc.get('name') == r['rule']
+        if r['ok']:
+            good &= fail is None and tc.find('system-out').text == 'PASS ' + r['message']
+        else:
+            first = next(c[0] for c in r['checks'] if not c[3])
+            good &= fail is not None and fail.get('message') == r['message'] and \
+                fail.get('type') == first and \
+                fail.text == 'FAIL %s: %s: %s' % (r['file'], r['rule'], r['message'])
+        if not good:
+            V.problems.append('%s.file: testcase %s differs from %r' % (name, ET.tostring(tc), r))
+
+
+def json_case(name, rules, base, files):
+    res = check_results(rules, base, files)
+    got = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    nfail = sum(not r['ok'] for r in res)
+    head = {'rules_file': rules, 'base': base, 'passed': len(res) - nfail, 'failed': nfail}
+    bad = [k for k in head if got.get(k) != head[k]] + \
+        (['results'] if len(got.get('results', [])) != len(res) else [])
+    for g, r in zip(got.get('results', []), res):
+        want = {'file': r['file'], 'rule': r['rule'], 'line': r['line'],
+                'status': 'pass' if r['ok'] else 'fail', 'sample_type': r['sample_type'],
+                'unit': 'bytes', 'message': r['message']}
+        if any(g.get(k) != v for k, v in want.items()) or len(g['checks']) != len(r['checks']):
+            bad.append(r['rule'])
+            continue
+        for gc, (kind, val, lim, ok) in zip(g['checks'], r['checks']):
+            close = math.isclose(gc['value'], val, rel_tol=1e-5) and math.isclose(gc['max'], lim, rel_tol=1e-5)
+            if gc['limit'] != kind or gc['ok'] != ok or not close or \
+                    (kind.startswith('max_growth') and gc.get('base_value') != r['base']):
+                bad.append('%s %s' % (r['rule'], kind))
+    if bad:
+        V.problems.append('%s.out: differs in %s' % (name, bad))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '1\n' if nfail else '0\n')
+
+
+def node_mark(path, *keys):
+    """1-based line:col of the node at rules[0].key (the key node if the
+    key is given as ('key', name), else the value)."""
+    doc = yaml.compose(open(os.path.join(V.ROOT, path)))
+    rule = next(v for k, v in doc.value if k.value == 'rules').value[0]
+    if not keys:
+        m = rule.start_mark
+    else:
+        kind, key = keys
+        k, v = next((k, v) for k, v in rule.value if k.value == key)
+        m = (k if kind == 'key' else v).start_mark
+    return '%d:%d' % (m.line + 1, m.column + 1)
+
+
+def yaml_error_mark(path):
+    try:
+        yaml.load(open(os.path.join(V.ROOT, path)), Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        return ('%d:%d' % (e.problem_mark.line + 1, e.problem_mark.column + 1),
+                '%d:%d' % (e.context_mark.line + 1, e.context_mark.column + 1))
+    raise AssertionError('%s parses' % path)
+
+
+def error_case(name, err):
+    V.expect(name, 'err', err)
+    V.expect(name, 'out', '')
+    V.expect(name, 'code', '2\n')
+
+
+RULE_KEYS = ('name, sample_index, match, files, max_total, max_flat, max_cum, max_growth, '
+             'max_growth_percent or max_goroutines')
+
+
+def check_errors():
+    p = 'testdata/rules/bad/indent.yaml'
+    at, ctx = yaml_error_mark(p)
+    # libyaml's wording (PyYAML's differs): checked by hand.
+    error_case('check-bad-yaml', "heapscope: %s:%s: did not find expected '-' indicator "
+               "(while parsing a block collection at line %s)\n" % (p, at, ctx))
+    p = 'testdata/rules/bad/unknown-key.yaml'
+    error_case('check-unknown-key', "heapscope: %s:%s: rule 'heap under 64 MiB': unknown key "
+               "'max_totl' (expected %s)\n" % (p, node_mark(p, 'key', 'max_totl'), RULE_KEYS))
+    p = 'testdata/rules/bad/size.yaml'
+    error_case('check-bad-size', "heapscope: %s:%s: rule 'heap under 64 MiB': max_total: "
+               "'64 MiBs': unknown unit 'MiBs' (want B, kB, KiB, MB, MiB, GB, GiB, TB, TiB "
+               "(all 1024-based); ns, us, ms, s, m, h; or no unit for a count)\n"
+               % (p, node_mark(p, 'value', 'max_total')))
+    p = 'testdata/rules/growth.yaml'
+    types = V.parse_raw(V.pprof('-raw', 'testdata/pprof/goroutine.pb.gz'))[0]
+    error_case('check-no-sample-type', "heapscope: %s:%s: rule 'heap under 64 MiB' cannot apply "
+               "to 'testdata/pprof/goroutine.pb.gz': no sample type 'inuse_space' (it has: %s)\n"
+               % (p, node_mark(p), ', '.join(types)))
+    doc = yaml.compose(open(os.path.join(V.ROOT, p)))
+    third = next(v for k, v in doc.value if k.value == 'rules').value[2]
+    k, v = next((k, v) for k, v in third.value if k.value == 'max_growth')
+    error_case('check-needs-base', "heapscope: %s:%d:%d: rule 'no more than 512 KiB or 10%% growth "
+               "against the base': max_growth needs a base profile: give --base FILE\n"
+               % (p, v.start_mark.line + 1, v.start_mark.column + 1))
+    error_case('check-no-rules', "heapscope: check: --rules RULES.yaml is required "
+               "(see 'heapscope check --help')\n")
+    error_case('growth-one-file', "heapscope: growth: needs at least 2 profiles, oldest to newest "
+               "or with times\n")
+    error_case('growth-bad-limit', "heapscope: growth: --limit 2s is a duration, but inuse_space "
+               "is in bytes\n")
+
+
+# ---- growth -------------------------------------------------------------------
+
+SPARK = '▁▂▃▄▅▆▇█'
+
+
+def slope(x, y):
+    n = len(x)
+    mx = my = 0.0
+    for i in range(n):
+        mx += x[i]
+        my += float(y[i])
+    mx /= n
+    my /= n
+    sxy = sxx = 0.0
+    for i in range(n):
+        dx = x[i] - mx
+        sxy += dx * (float(y[i]) - my)
+        sxx += dx * dx
+    return sxy / sxx if sxx > 0 else float('nan')
+
+
+def spark(v):
+    lo, hi = min(v), max(v)
+    out = ''
+    for x in v:
+        if hi == lo:
+            lev = 0 if hi == 0 else 3
+        else:
+            lev = llround((x - lo) / (float(hi) - float(lo)) * 7.0)
+        out += SPARK[max(0, min(7, lev))]
+    return out
+
+
+def minutes_to(last, s, limit):
+    if last >= limit:
+        return 0.0
+    if not s > 0:
+        return float('inf')
+    return (float(limit) - float(last)) / s
+
+
+def minutes_label(m):
+    if math.isinf(m):
+        return 'never'
+    if m <= 0:
+        return 'now'
+    if m < 1:
+        return '~%.0f seconds' % math.ceil(m * 60)
+    if m < 120:
+        r = round(m)
+        return '~%.0f minute%s' % (r, '' if r == 1 else 's')
+    if m < 48 * 60:
+        return '~%.0f hours' % round(m / 60)
+    return '~%.0f days' % round(m / 1440)
+
+
+def growth_model(files, limit=None):
+    """Snapshots in time order and every row, as the growth rule says."""
+    snaps = sorted(((facts(f)['time'], i, f) for i, f in enumerate(files)))
+    order = [f for _, _, f in snaps]
+    t0 = snaps[0][0]
+    x = [(t - t0) / 60e9 for t, _, _ in snaps]
+    n = len(order)
+    totals = [facts(f)['total'] for f in order]
+    names = set()
+    for f in order:
+        names |= {k for k, v in facts(f)['flat'].items() if v}
+
+    def stats(vals):
+        s = slope(x, vals)
+        steps = list(zip(vals, vals[1:]))
+        return dict(values=vals, slope=s, mono=sum(b >= a for a, b in steps) / (n - 1),
+                    rising=sum(b > a for a, b in steps) / (n - 1), growth=vals[-1] - vals[0],
+                    limit=minutes_to(vals[-1], s, limit) if limit else float('inf'))
+    rows = []
+    for name in names:
+        r = stats([facts(f)['flat'].get(name, 0) for f in order])
+        r['name'] = name
+        r['candidate'] = (n >= 3 and r['slope'] > 0 and r['mono'] >= 0.8 and r['rising'] >= 0.5
+                          and r['growth'] > 0.01 * abs(totals[-1]) and r['growth'] >= 1 << 20)
+        rows.append(r)
+    rows.sort(key=lambda r: (not r['candidate'],
+                             -(r['slope'] if not math.isnan(r['slope']) else -math.inf),
+                             -r['values'][-1], r['name'].encode()))
+    return dict(order=order, times=[t for t, _, _ in snaps], minutes=x, total=stats(totals),
+                rows=rows, n=n)
+
+
+def slope_label(s):
+    return '-' if math.isnan(s) else label(llround(s), sign=True) + '/min'
+
+
+def growth_text(files, limit=None, nodecount=20):
+    g = growth_model(files, limit)
+    n, tot = g['n'], g['total']
+    out = []
+    if limit:
+        m = tot['limit']
+        assert 0 < m < math.inf
+        out.append('OOM in %s: the total %s grows %s and reaches the limit %s at that rate'
+                   % (minutes_label(m), label(tot['values'][-1]), slope_label(tot['slope']), label(limit)))
+    span = label(g['times'][-1] - g['times'][0], 'nanoseconds')
+    out.append('Series: %d profiles over %s, inuse_space (flat), %s to %s'
+               % (n, span, g['order'][0], g['order'][-1]))
+    out.append('Total: %s -> %s (%s), %s, monotonic %.2f %s'
+               % (label(tot['values'][0]), label(tot['values'][-1]), label(tot['growth'], sign=True),
+                  slope_label(tot['slope']), tot['mono'], spark(tot['values'])))
+    out.append('Growth candidates (*): monotonic >= 0.8, rising in >= 50% of the steps, growth > 1% '
+               'of the last total and >= 1MB')
+    rows = g['rows'][:nodecount] if nodecount else g['rows']
+    if len(rows) < len(g['rows']):
+        out.append('Showing %d of %d rows (--nodecount)' % (len(rows), len(g['rows'])))
+    sw = max(n, 5)
+    out.append('  %16s %12s %5s  %-*s %10s%s  %s' % ('slope', 'growth', 'mono', sw, 'trend', 'last',
+                                                     '  limit in   ' if limit else '', 'name'))
+    for r in rows:
+        line = '%s %16s %12s %5.2f  %s%*s %10s' % ('*' if r['candidate'] else ' ', slope_label(r['slope']),
+                                                   label(r['growth'], sign=True), r['mono'],
+                                                   spark(r['values']), sw - n, '', label(r['values'][-1]))
+        if limit:
+            line += '  %-12s' % (minutes_label(r['limit']) if r['candidate'] else '')
+        out.append(line + '  ' + r['name'])
+    return '\n'.join(out) + '\n', g
+
+
+def growth_case(name, files, limit=None, nodecount=20, candidates=()):
+    text, g = growth_text(files, limit, nodecount)
+    V.expect(name, 'out', text)
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+    got = [r['name'] for r in g['rows'] if r['candidate']]
+    if got != list(candidates):
+        V.problems.append('%s: the model finds candidates %s, want %s' % (name, got, list(candidates)))
+    return g
+
+
+def close(a, b):
+    if b is None or (isinstance(b, float) and (math.isinf(b) or math.isnan(b))):
+        return a is None
+    return a is not None and math.isclose(a, b, rel_tol=2e-5, abs_tol=1e-12)
+
+
+def growth_json_case(name, files, limit):
+    g = growth_model(files, limit)
+    got = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    bad = []
+    head = {'sample_type': 'inuse_space', 'unit': 'bytes', 'value': 'flat', 'granularity': 'functions',
+            'candidate_rule': {'min_profiles': 3, 'min_monotonic': 0.8, 'min_rising': 0.5,
+                               'min_growth_fraction_of_total': 0.01, 'min_growth': 1 << 20},
+            'limit': {'value': limit, 'minutes': got.get('limit', {}).get('minutes')}}
+    bad += [k for k, v in head.items() if got.get(k) != v]
+    if not close(got['limit']['minutes'], g['total']['limit']):
+        bad.append('limit.minutes')
+    if [p['file'] for p in got['profiles']] != g['order'] or \
+            [p['time_nanos'] for p in got['profiles']] != g['times'] or \
+            not all(close(p['minutes'], m) for p, m in zip(got['profiles'], g['minutes'])):
+        bad.append('profiles')
+
+    def same(gr, r, total=False):
+        ok = gr['values'] == r['values'] and close(gr['slope_per_min'], r['slope']) and \
+            close(gr['monotonic'], r['mono']) and close(gr['rising'], r['rising']) and \
+            gr['growth'] == r['growth']
+        if not total:
+            ok &= gr['name'] == r['name'] and gr['candidate'] == r['candidate']
+            ok &= ('minutes_to_limit' in gr) == r['candidate']
+        if 'minutes_to_limit' in gr:
+            ok &= close(gr['minutes_to_limit'], r['limit'])
+        return ok
+    if not same(got['total'], g['total'], True):
+        bad.append('total')
+    if len(got['rows']) != len(g['rows']):
+        bad.append('row count %d, want %d' % (len(got['rows']), len(g['rows'])))
+    bad += ['row %s' % r['name'] for gr, r in zip(got['rows'], g['rows']) if not same(gr, r)]
+    # What the generating program knows: main.leakyCache first, the only
+    # candidate, 1000 objects of 1 KiB more at every step.
+    first = got['rows'][0]
+    counts = json.load(open(os.path.join(V.ROOT, 'testdata', 'pprof', 'growth', 'counts.json')))
+    known = [s['sites']['main.leakyCache']['inuse_space'] for s in counts['snapshots']]
+    if first['name'] != 'main.leakyCache' or first['values'] != known or not first['candidate'] or \
+            sum(r['candidate'] for r in got['rows']) != 1 or \
+            any(b - a != 1000 * 1024 for a, b in zip(known, known[1:])):
+        bad.append('main.leakyCache is not first with +1000kB a step')
+    if bad:
+        V.problems.append('%s.out: differs from the model in %s' % (name, bad))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
+def run(v):
+    global V
+    V = v
+    cross_check_counts()
+    G = 'testdata/rules/growth.yaml'
+    check_case('check-steady', G, STEADY[0], STEADY[1:])
+    check_case('check-growth', G, GROWTH[0], GROWTH[1:])
+    junit_case('check-growth-junit', G, GROWTH[0], [GROWTH[1], GROWTH[5]])
+    json_case('check-steady-json', G, STEADY[0], [STEADY[2]])
+    check_case('check-example', 'testdata/rules/example.yaml', STEADY[0],
+               [STEADY[2], 'testdata/pprof/goroutine.pb.gz'])
+    check_case('check-goroutines', 'testdata/rules/goroutines.yaml', None, GOROUTINES)
+    check_errors()
+    growth_case('growth-heap', GROWTH, candidates=['main.leakyCache'])
+    shuffled = [GROWTH[i] for i in (3, 0, 5, 1, 4, 2)]
+    growth_case('growth-heap-shuffled-limit', shuffled, limit=64 << 20, nodecount=5,
+                candidates=['main.leakyCache'])
+    growth_case('growth-steady', STEADY)
+    growth_json_case('growth-heap-json', GROWTH, 64 << 20)
+    V.folded_case('growth-folded', GROWTH[5])

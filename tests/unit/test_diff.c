@@ -1,0 +1,228 @@
+/* hs_diff: NEW - BASE as go tool pprof -base computes it, hand-computed.
+ *
+ *   BASE: main -> f  10        NEW: main -> f  30
+ *         main -> g   5             main -> h   2
+ *
+ * merged: f +20, g -5, h +2; pprof's total = |20| + |-5| + |2| = 27;
+ * flat f 20, g -5, h 2; cum main 17.  Sides: base f 10, g 5 (main 15),
+ * new f 30, h 2 (main 32). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "build_profile.h"
+#include "heapscope/diff.h"
+
+/* BASE or NEW above; `which` picks the values. */
+static void make(hs_profile *p, const char *type, int64_t f, int64_t g, int64_t h)
+{
+	tp_init(p, type, "bytes");
+	/* Functions declared in another order than in the other profile: the
+	 * merge must go by name, not id. */
+	uint32_t fh = add_function(p, "h"), fg = add_function(p, "g");
+	uint32_t ff = add_function(p, "f"), fm = add_function(p, "main");
+	uint32_t lm = add_location(p, &fm, 1), lf = add_location(p, &ff, 1);
+	uint32_t lg = add_location(p, &fg, 1), lh = add_location(p, &fh, 1);
+	if (f)
+		add_sample(p, (const uint32_t[]){lf, lm}, 2, f);
+	if (g)
+		add_sample(p, (const uint32_t[]){lg, lm}, 2, g);
+	if (h)
+		add_sample(p, (const uint32_t[]){lh, lm}, 2, h);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(p, &e), HS_OK);
+}
+
+static uint32_t node(const hs_view *v, const char *name)
+{
+	for (uint32_t i = 0; i < v->nodes.len; i++)
+		if (strcmp(HS_VEC_AT(&v->nodes, hs_node_info, i).name, name) == 0)
+			return i;
+	fail_msg("no node %s", name);
+	return 0;
+}
+
+static void build(hs_diff *d, int64_t bf, int64_t bg, int64_t bh, int64_t nf, int64_t ng,
+                  int64_t nh, const hs_diff_opts *o)
+{
+	hs_profile base, newp;
+	make(&base, "inuse_space", bf, bg, bh);
+	make(&newp, "inuse_space", nf, ng, nh);
+	hs_diff_init(d);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_diff_build(d, &base, &newp, o, &e), HS_OK);
+	hs_profile_release(&base);
+	hs_profile_release(&newp);
+}
+
+static void test_base(void **state)
+{
+	(void)state;
+	hs_diff d;
+	hs_diff_opts o = {0};
+	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	assert_int_equal(d.p.nsamples, 3);       /* f merged, g and h alone */
+	assert_int_equal(hs_diff_total(&d, 0), 27);
+	hs_view v;
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
+	assert_int_equal(v.total, 27);
+	hs_report r;
+	hs_report_opts ro = {.nodefraction = 0.005, .edgefraction = 0.001};
+	assert_int_equal(hs_report_build(&r, &v, &ro, &e), HS_OK);
+	assert_int_equal(r.g.flat[node(&v, "f")], 20);
+	assert_int_equal(r.g.flat[node(&v, "g")], -5);
+	assert_int_equal(r.g.flat[node(&v, "h")], 2);
+	assert_int_equal(r.g.cum[node(&v, "main")], 17);
+	/* pprof's order: |flat| descending */
+	assert_int_equal(r.g.present[0], node(&v, "f"));
+	assert_int_equal(r.g.present[1], node(&v, "g"));
+
+	hs_diff_sums s;
+	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
+	assert_int_equal(s.nnodes, v.nodes.len);
+	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "f")], 10);
+	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "g")], 5);
+	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "h")], 0);
+	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 30);
+	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "g")], 0);
+	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "h")], 2);
+	assert_int_equal(s.cum[HS_DIFF_BASE][node(&v, "main")], 15);
+	assert_int_equal(s.cum[HS_DIFF_NEW][node(&v, "main")], 32);
+	assert_int_equal(s.total[HS_DIFF_BASE], 15);
+	assert_int_equal(s.total[HS_DIFF_NEW], 32);
+	hs_diff_sums_release(&s);
+	hs_report_release(&r);
+	hs_view_release(&v);
+	hs_diff_release(&d);
+}
+
+/* -diff_base: BASE's samples carry pprof::base=true, never merge with
+ * NEW's, and the total is BASE's: 10 + 5 = 15. */
+static void test_diff_base(void **state)
+{
+	(void)state;
+	hs_diff d;
+	hs_diff_opts o = {.diff_base = true};
+	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	assert_int_equal(d.p.nsamples, 4);
+	assert_int_equal(hs_diff_total(&d, 0), 15);
+	hs_view v;
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
+	hs_graph g;
+	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
+	assert_int_equal(g.flat[node(&v, "f")], 20);   /* the values do not change */
+	hs_graph_release(&g);
+	hs_view_release(&v);
+	hs_diff_release(&d);
+}
+
+/* -normalize: NEW scaled by BASE's sum over NEW's, 15 / 32 = 0.46875:
+ * f 30 -> round(14.0625) = 14, h 2 -> round(0.9375) = 1.  Merged: f +4,
+ * g -5, h +1; total 10. */
+static void test_normalize(void **state)
+{
+	(void)state;
+	hs_diff d;
+	hs_diff_opts o = {.normalize = true};
+	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	assert_true(d.norm[0] == 0.46875);
+	assert_int_equal(hs_diff_total(&d, 0), 10);
+	hs_view v;
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
+	hs_diff_sums s;
+	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
+	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 14);
+	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "h")], 1);
+	assert_int_equal(s.total[HS_DIFF_NEW], 15);
+	hs_diff_sums_release(&s);
+	hs_view_release(&v);
+	hs_diff_release(&d);
+}
+
+/* An unchanged stack: delta 0 (not in pprof's report), both sides kept. */
+static void test_unchanged(void **state)
+{
+	(void)state;
+	hs_diff d;
+	hs_diff_opts o = {0};
+	build(&d, 10, 5, 0, 10, 7, 0, &o);
+	assert_int_equal(hs_diff_total(&d, 0), 2);
+	hs_view v;
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
+	hs_graph g;
+	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
+	assert_int_equal(g.npresent, 2);              /* g and main */
+	assert_int_equal(g.flat[node(&v, "f")], 0);
+	hs_diff_sums s;
+	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
+	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "f")], 10);
+	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 10);
+	hs_diff_sums_release(&s);
+	hs_graph_release(&g);
+	hs_view_release(&v);
+	hs_diff_release(&d);
+}
+
+/* Filters apply to both sides: --focus=g keeps BASE's g stack only. */
+static void test_focus(void **state)
+{
+	(void)state;
+	hs_diff d;
+	hs_diff_opts o = {0};
+	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	hs_view_opts vo = {.focus = "^g$"};
+	hs_diff_sums s;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
+	assert_int_equal(s.total[HS_DIFF_BASE], 5);
+	assert_int_equal(s.total[HS_DIFF_NEW], 0);
+	hs_diff_sums_release(&s);
+	hs_diff_release(&d);
+}
+
+static void test_incompatible(void **state)
+{
+	(void)state;
+	hs_profile base, newp;
+	make(&base, "inuse_space", 1, 0, 0);
+	make(&newp, "alloc_space", 1, 0, 0);
+	hs_diff d;
+	hs_diff_init(&d);
+	hs_diff_opts o = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_diff_build(&d, &base, &newp, &o, &e), HS_E_INVALID);
+	assert_non_null(strstr(e.detail, "incompatible sample types [inuse_space/bytes] and "
+	                                 "[alloc_space/bytes]"));
+	hs_diff_release(&d);
+	hs_profile_release(&base);
+	hs_profile_release(&newp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base),       cmocka_unit_test(test_diff_base),
+		cmocka_unit_test(test_normalize),  cmocka_unit_test(test_unchanged),
+		cmocka_unit_test(test_focus),      cmocka_unit_test(test_incompatible),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

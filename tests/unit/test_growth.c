@@ -1,0 +1,270 @@
+/* Growth statistics (include/heapscope/growth.h) on hand-made series; every
+ * expected value is worked out by hand in the comment beside it. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "heapscope/growth.h"
+
+#define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-9)
+
+static void test_slope(void **state)
+{
+	(void)state;
+	/* y = 2x + 1 exactly. */
+	const double x1[] = {0, 1, 2, 3};
+	const int64_t y1[] = {1, 3, 5, 7};
+	NEAR(hs_lsq_slope(x1, y1, 4), 2.0);
+	/* Uneven x {0,1,3}, y {0,2,3}: means 4/3 and 5/3;
+	 * Sxy = (-4/3)(-5/3) + (-1/3)(1/3) + (5/3)(4/3) = 39/9,
+	 * Sxx = 16/9 + 1/9 + 25/9 = 42/9, slope = 39/42 = 13/14. */
+	const double x2[] = {0, 1, 3};
+	const int64_t y2[] = {0, 2, 3};
+	NEAR(hs_lsq_slope(x2, y2, 3), 13.0 / 14.0);
+	/* Falling: y = -5x + 100. */
+	const double x3[] = {0, 0.5, 1};
+	const int64_t y3[] = {100, 97, 95};  /* means 0.5, 97.333; Sxy = -2.5, Sxx = 0.5 -> -5 */
+	NEAR(hs_lsq_slope(x3, y3, 3), -5.0);
+	/* Undefined: one point, or all at the same time. */
+	assert_true(isnan(hs_lsq_slope(x1, y1, 1)));
+	const double same[] = {2, 2, 2};
+	assert_true(isnan(hs_lsq_slope(same, y1, 3)));
+}
+
+static void test_monotonic(void **state)
+{
+	(void)state;
+	/* Steps of {1,2,2,1,3}: 2>=1 y, 2>=2 y, 1>=2 n, 3>=1 y -> 3/4;
+	 * strictly rising: y, n, n, y -> 2/4. */
+	const int64_t v[] = {1, 2, 2, 1, 3};
+	NEAR(hs_monotonic(v, 5), 0.75);
+	NEAR(hs_rising(v, 5), 0.5);
+	/* A one-off spike {0,0,5,0,0,0}: only 5->0 falls: 4/5; rises once: 1/5. */
+	const int64_t spike[] = {0, 0, 5, 0, 0, 0};
+	NEAR(hs_monotonic(spike, 6), 0.8);
+	NEAR(hs_rising(spike, 6), 0.2);
+	const int64_t flat[] = {7, 7, 7};
+	NEAR(hs_monotonic(flat, 3), 1.0);
+	NEAR(hs_rising(flat, 3), 0.0);
+	NEAR(hs_monotonic(flat, 1), 1.0);
+	NEAR(hs_rising(flat, 1), 0.0);
+}
+
+static void test_sparkline(void **state)
+{
+	(void)state;
+	char buf[64];
+	const int64_t ramp[] = {0, 1, 2, 3, 4, 5, 6, 7};
+	assert_int_equal(hs_sparkline(ramp, 8, buf, sizeof buf), 24);
+	assert_string_equal(buf, "▁▂▃▄▅▆▇█");
+	/* Scaled min..max: 10 and 17 are bottom and top, 13 is (13-10)/7 of 7 levels: 3. */
+	const int64_t two[] = {10, 17, 13};
+	hs_sparkline(two, 3, buf, sizeof buf);
+	assert_string_equal(buf, "▁█▄");
+	const int64_t zero[] = {0, 0};
+	hs_sparkline(zero, 2, buf, sizeof buf);
+	assert_string_equal(buf, "▁▁");
+	const int64_t constant[] = {5, 5, 5};
+	hs_sparkline(constant, 3, buf, sizeof buf);
+	assert_string_equal(buf, "▄▄▄");
+	/* Too small a buffer: whole bars only, always terminated. */
+	char small[8];
+	assert_int_equal(hs_sparkline(ramp, 8, small, sizeof small), 24);
+	assert_string_equal(small, "▁▂");
+}
+
+static void test_minutes_to(void **state)
+{
+	(void)state;
+	NEAR(hs_minutes_to(100, 10, 200), 10.0);   /* (200 - 100) / 10 */
+	NEAR(hs_minutes_to(200, 10, 200), 0.0);    /* already there */
+	NEAR(hs_minutes_to(300, -1, 200), 0.0);
+	assert_true(isinf(hs_minutes_to(100, 0, 200)));
+	assert_true(isinf(hs_minutes_to(100, -3, 200)));
+	assert_true(isinf(hs_minutes_to(100, NAN, 200)));
+}
+
+static void add(hs_growth *g, const char *name, const int64_t *v)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	for (size_t i = 0; i < g->nsnap; i++)
+		assert_int_equal(hs_growth_add(g, i, name, v[i], &e), HS_OK);
+}
+
+static void test_series(void **state)
+{
+	(void)state;
+	hs_growth g;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	/* Given out of order: snapshot 0 is at 2 min, 1 at 0, 2 at 1 min. */
+	const int64_t t0 = 1000000000000;
+	hs_growth_set_time(&g, 0, t0 + 120000000000);
+	hs_growth_set_time(&g, 1, t0);
+	hs_growth_set_time(&g, 2, t0 + 60000000000);
+	const int64_t a[] = {30, 10, 20};      /* in time order 10 20 30: +10/min */
+	const int64_t b[] = {5, 5, 5};         /* constant */
+	const int64_t c[] = {0, 0, 100};       /* in time order 0 100 0: a spike, slope 0 */
+	const int64_t d[] = {10, 30, 20};      /* in time order 30 20 10: -10/min */
+	const int64_t z[] = {0, 0, 0};         /* dropped */
+	add(&g, "a", a);
+	add(&g, "b", b);
+	add(&g, "c", c);
+	add(&g, "d", d);
+	add(&g, "z", z);
+	/* Two adds to one snapshot sum. */
+	assert_int_equal(hs_growth_add(&g, 0, "b", 0, &e), HS_OK);
+	hs_growth_set_total(&g, 0, 100);
+	hs_growth_set_total(&g, 1, 60);
+	hs_growth_set_total(&g, 2, 80);
+	hs_growth_opts o = {.min_growth = 0, .has_limit = true, .limit = 50};
+	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
+
+	assert_int_equal(g.order[0], 1);
+	assert_int_equal(g.order[1], 2);
+	assert_int_equal(g.order[2], 0);
+	NEAR(g.minutes[0], 0);
+	NEAR(g.minutes[1], 1);
+	NEAR(g.minutes[2], 2);
+	/* Totals 60 80 100: +20/min; already over the limit of 50. */
+	NEAR(g.total.slope_per_min, 20);
+	assert_int_equal(g.total.growth, 40);
+	NEAR(g.total.minutes_to_limit, 0);
+
+	/* a first (the one candidate: growth 20 > 1% of 100), then by slope,
+	 * the tie between b and c (slope 0) by last value (5 > 0), then d. */
+	assert_int_equal(hs_growth_nrows(&g), 4);
+	const hs_growth_row *r = hs_growth_row_at(&g, 0);
+	assert_string_equal(r->name, "a");
+	assert_int_equal(r->values[0], 10);
+	assert_int_equal(r->values[2], 30);
+	NEAR(r->slope_per_min, 10);
+	NEAR(r->monotonic, 1);
+	NEAR(r->rising, 1);
+	assert_int_equal(r->growth, 20);
+	assert_true(r->candidate);
+	NEAR(r->minutes_to_limit, 2);    /* (50 - 30) / 10 */
+	r = hs_growth_row_at(&g, 1);
+	assert_string_equal(r->name, "b");
+	assert_false(r->candidate);
+	NEAR(r->slope_per_min, 0);
+	r = hs_growth_row_at(&g, 2);
+	assert_string_equal(r->name, "c");
+	assert_int_equal(r->values[1], 100);
+	NEAR(r->slope_per_min, 0);
+	NEAR(r->monotonic, 0.5);
+	assert_false(r->candidate);
+	r = hs_growth_row_at(&g, 3);
+	assert_string_equal(r->name, "d");
+	NEAR(r->slope_per_min, -10);
+	NEAR(r->monotonic, 0);
+	assert_false(r->candidate);
+	assert_true(isinf(r->minutes_to_limit));
+	hs_growth_release(&g);
+}
+
+static void test_candidate_thresholds(void **state)
+{
+	(void)state;
+	hs_growth g;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_growth_init(&g, 6, &e), HS_OK);
+	for (size_t i = 0; i < 6; i++) {
+		hs_growth_set_time(&g, i, (int64_t)i * 60000000000);
+		hs_growth_set_total(&g, i, 10000);
+	}
+	/* Grows in 4 of 5 steps, falls once: monotonic 0.8, a candidate. */
+	const int64_t wobbly[] = {100, 200, 300, 250, 400, 500};
+	/* Grows in 2 of 5 steps only (a step up, flat, a step up): rising 0.4. */
+	const int64_t steps[] = {100, 100, 300, 300, 300, 500};
+	/* Grows steadily but by 100 in all: not > 1% of the last total (10000 -> 100). */
+	const int64_t small[] = {0, 20, 40, 60, 80, 100};
+	/* Grows steadily by 101: > 100. */
+	const int64_t enough[] = {0, 20, 40, 60, 80, 101};
+	/* Monotonic 0.6: two falls. */
+	const int64_t saw[] = {100, 300, 200, 400, 300, 600};
+	add(&g, "wobbly", wobbly);
+	add(&g, "steps", steps);
+	add(&g, "small", small);
+	add(&g, "enough", enough);
+	add(&g, "saw", saw);
+	hs_growth_opts o = {.min_growth = 101};
+	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
+	int found = 0;
+	for (size_t i = 0; i < hs_growth_nrows(&g); i++) {
+		const hs_growth_row *r = hs_growth_row_at(&g, i);
+		bool want = strcmp(r->name, "wobbly") == 0 || strcmp(r->name, "enough") == 0;
+		if (r->candidate != want)
+			fail_msg("%s: candidate %d, want %d (mono %.2f rising %.2f growth %lld)", r->name,
+			         r->candidate, want, r->monotonic, r->rising, (long long)r->growth);
+		/* candidates come first */
+		if (want)
+			assert_true(i < 2);
+		found++;
+	}
+	assert_int_equal(found, 5);
+	hs_growth_release(&g);
+
+	/* min_growth above the growth: no candidate. */
+	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	const int64_t up[] = {1, 2, 3};
+	for (size_t i = 0; i < 3; i++)
+		hs_growth_set_time(&g, i, (int64_t)i);
+	add(&g, "up", up);
+	hs_growth_opts o2 = {.min_growth = 3};
+	assert_int_equal(hs_growth_finish(&g, &o2, &e), HS_OK);
+	assert_false(hs_growth_row_at(&g, 0)->candidate);
+	hs_growth_release(&g);
+	/* Two snapshots are too few to call anything a trend. */
+	assert_int_equal(hs_growth_init(&g, 2, &e), HS_OK);
+	hs_growth_set_time(&g, 1, 60000000000);
+	add(&g, "up", up);
+	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
+	NEAR(hs_growth_row_at(&g, 0)->slope_per_min, 1);
+	assert_false(hs_growth_row_at(&g, 0)->candidate);
+	hs_growth_release(&g);
+}
+
+static void test_same_time(void **state)
+{
+	(void)state;
+	hs_growth g;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	hs_growth_opts o = {0};
+	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_E_USAGE);
+	hs_growth_release(&g);
+	/* keep_order leaves the given order even when times disagree. */
+	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	hs_growth_set_time(&g, 0, 3);
+	hs_growth_set_time(&g, 1, 1);
+	hs_growth_set_time(&g, 2, 2);
+	hs_growth_opts keep = {.keep_order = true};
+	hs_error_clear(&e);
+	assert_int_equal(hs_growth_finish(&g, &keep, &e), HS_OK);
+	assert_int_equal(g.order[0], 0);
+	assert_int_equal(g.order[2], 2);
+	hs_growth_release(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_slope),
+		cmocka_unit_test(test_monotonic),
+		cmocka_unit_test(test_sparkline),
+		cmocka_unit_test(test_minutes_to),
+		cmocka_unit_test(test_series),
+		cmocka_unit_test(test_candidate_thresholds),
+		cmocka_unit_test(test_same_time),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
