@@ -36,6 +36,10 @@ const hs_command hs_commands[] = {
 	 "What grew from BASE to NEW, as go tool pprof -top -base BASE NEW computes it."},
 	{"merge", cmd_merge, OPT_OUTPUT, NULL, "FILE... -o OUT.pb.gz",
 	 "Merge profiles of one type into one gzipped profile.proto (-o - for stdout)."},
+	{"blocking", cmd_blocking, OPT_FORMAT | OPT_OUTPUT, "text,json", "FILE...",
+	 "Where goroutines wait: dumps, goroutine, block and mutex profiles in one ranking."},
+	{"leaks", cmd_leaks, OPT_FORMAT | OPT_OUTPUT, "text,json", "FILE...",
+	 "Leak candidates from goroutine dumps/profiles and heap profiles, by severity."},
 	{NULL, NULL, 0, NULL, NULL, NULL},
 };
 

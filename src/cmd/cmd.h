@@ -93,5 +93,11 @@ int cmd_growth(int argc, char **argv);
 int cmd_goroutines(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_blocking(int argc, char **argv);
+int cmd_leaks(int argc, char **argv);
+
+/* Load a goroutine dump or any profile (src/cmd/load_any.c); prints the
+ * error and returns false on failure. */
+bool cli_load_any(hs_profile *p, const char *file);
 
 #endif

@@ -32,7 +32,9 @@
 
 #define LM_RX_MAX_INST 128
 #define LM_RX_MAX_SAVE 14          /* group 0 and six capturing groups */
-#define LM_RX_BITMAP_MAX (UINT64_C(1) << 22)
+#ifndef LM_RX_BITMAP_MAX         /* overridable, to test the Pike VM */
+#define LM_RX_BITMAP_MAX (UINT64_C(1) << 23)
+#endif
 
 typedef struct lm_rx_inst {
 	uint8_t op, slot;

@@ -1,0 +1,108 @@
+/* heapscope blocking: one ranking of where goroutines wait, from goroutine
+ * dumps and profiles (waits going on) and block and mutex profiles (waits
+ * that ended).  The core is src/core/blocking.c. */
+#include <string.h>
+
+#include "../output/json.h"
+#include "heapscope/blocking.h"
+#include "cmd.h"
+
+static void write_text(FILE *out, const hs_blocking *b)
+{
+	size_t n = hs_blocking_n(b);
+	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		const hs_hotspot *h = hs_blocking_at(b, i);
+		fprintf(out, "\n%zu. %s  [%s]  %lld goroutine%s", i + 1, h->culprit,
+		        hs_wait_kind_name(h->kind), (long long)h->goroutines,
+		        h->goroutines == 1 ? "" : "s");
+		if (h->contentions || h->delay_ns)
+			fprintf(out, ", %lld contention%s, %.3f ms delay", (long long)h->contentions,
+			        h->contentions == 1 ? "" : "s", (double)h->delay_ns / 1e6);
+		fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind), h->culprit);
+		for (size_t k = 0; k < h->evidence.len; k++)
+			fprintf(out, "   - %s\n", HS_VEC_AT(&h->evidence, const char *, k));
+		fprintf(out, "   hint: %s\n", hs_wait_kind_hint(h->kind));
+	}
+}
+
+static void write_json(FILE *out, const hs_blocking *b)
+{
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_key(&w, "hotspots");
+	json_begin_array(&w);
+	for (size_t i = 0; i < hs_blocking_n(b); i++) {
+		const hs_hotspot *h = hs_blocking_at(b, i);
+		json_begin_object(&w);
+		json_key(&w, "culprit");
+		json_string(&w, h->culprit);
+		json_key(&w, "kind");
+		json_string(&w, hs_wait_kind_name(h->kind));
+		json_key(&w, "goroutines");
+		json_int(&w, h->goroutines);
+		json_key(&w, "wait_minutes");
+		json_int(&w, h->wait_minutes);
+		json_key(&w, "delay_ns");
+		json_int(&w, h->delay_ns);
+		json_key(&w, "contentions");
+		json_int(&w, h->contentions);
+		json_key(&w, "evidence");
+		json_begin_array(&w);
+		for (size_t k = 0; k < h->evidence.len; k++)
+			json_string(&w, HS_VEC_AT(&h->evidence, const char *, k));
+		json_end_array(&w);
+		json_key(&w, "hint");
+		json_string(&w, hs_wait_kind_hint(h->kind));
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+int cmd_blocking(int argc, char **argv)
+{
+	cli_opts o;
+	int rc = cli_parse(hs_find_command("blocking"), argc, argv, &o);
+	if (rc)
+		return rc < 0 ? HS_EXIT_OK : rc;
+	hs_blocking b;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_blocking_init(&b, &e) != HS_OK) {
+		cli_error("out of memory");
+		return HS_EXIT_USAGE;
+	}
+	rc = HS_EXIT_OK;
+	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
+		hs_profile p;
+		hs_profile_init(&p);
+		if (!cli_load_any(&p, o.files[i])) {
+			rc = HS_EXIT_USAGE;
+		} else if (hs_blocking_add(&b, &p, o.files[i], &e) != HS_OK) {
+			char msg[256];
+			hs_error_format(&e, msg, sizeof msg);
+			cli_error("blocking: '%s': %s", o.files[i], msg);
+			rc = HS_EXIT_USAGE;
+		}
+		hs_profile_release(&p);
+	}
+	if (rc == HS_EXIT_OK) {
+		hs_blocking_finish(&b);
+		FILE *out = cli_open_output(&o);
+		if (!out) {
+			rc = HS_EXIT_USAGE;
+		} else {
+			if (strcmp(o.format, "json") == 0)
+				write_json(out, &b);
+			else
+				write_text(out, &b);
+			if (!cli_close_output(out, &o))
+				rc = HS_EXIT_USAGE;
+		}
+	}
+	hs_blocking_release(&b);
+	return rc;
+}

@@ -1,0 +1,442 @@
+/* heapscope: wait classification and blocking hotspots (blocking.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashmap.h"
+#include "heapscope/blocking.h"
+
+static const char *const kind_names[HS_WAIT_NKINDS] = {
+	"none", "select", "chan send", "chan receive", "nil chan", "mutex", "rwmutex",
+	"waitgroup", "cond", "network", "syscall", "sleep", "other",
+};
+
+static const char *const kind_hints[HS_WAIT_NKINDS] = {
+	"not waiting",
+	"parked in a select none of whose cases is ready: a loop without a ctx.Done() or stop case "
+	"never exits, one goroutine per start",
+	"senders wait for a receiver: nobody reads the channel or its buffer is full (a receiver "
+	"that returned early strands them)",
+	"receivers wait for a sender or a close: the producer is gone or never closes the channel",
+	"an operation on a nil channel blocks forever: the channel was never made",
+	"waiting for a sync.Mutex: a long critical section or a lock held across I/O",
+	"waiting for a sync.RWMutex: writers starve behind readers, or a long write section",
+	"waiting in WaitGroup.Wait: a worker did not call Done, or is itself blocked",
+	"waiting in Cond.Wait for a Signal/Broadcast that may never come",
+	"waiting for network I/O: normal for accept/read loops, suspicious in large numbers "
+	"without deadlines",
+	"inside a system call: blocking I/O or a slow kernel call",
+	"sleeping in time.Sleep: polling loops; a timer with a select would be cancellable",
+	"waiting for some other reason: read the stack",
+};
+
+const char *hs_wait_kind_name(hs_wait_kind k)
+{
+	return (unsigned)k < HS_WAIT_NKINDS ? kind_names[k] : "other";
+}
+
+const char *hs_wait_kind_hint(hs_wait_kind k)
+{
+	return (unsigned)k < HS_WAIT_NKINDS ? kind_hints[k] : kind_hints[HS_WAIT_OTHER];
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+bool hs_is_plumbing(const char *f)
+{
+	static const char *const pre[] = {
+		"runtime.", "runtime/", "internal/", "sync.", "sync/atomic.", "syscall.",
+		"time.", "net.", "os.", "io.", "bufio.", "reflect.",
+	};
+	if (!f || !*f)
+		return true;
+	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+		if (has_prefix(f, pre[i]))
+			return true;
+	/* the runtime's entry points linked into other packages */
+	const char *dot = strrchr(f, '.');
+	return dot && has_prefix(dot, ".runtime_");
+}
+
+size_t hs_user_frame(const char *const *funcs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!hs_is_plumbing(funcs[i]))
+			return i;
+	return n;
+}
+
+static hs_wait_kind frame_kind(const char *f)
+{
+	static const struct {
+		const char *name;
+		bool prefix;
+		hs_wait_kind kind;
+	} tab[] = {
+		{"runtime.selectgo", false, HS_WAIT_SELECT},
+		{"runtime.block", false, HS_WAIT_SELECT},
+		{"runtime.chansend1", false, HS_WAIT_CHAN_SEND},
+		{"runtime.chansend", false, HS_WAIT_CHAN_SEND},
+		{"runtime.chanrecv1", false, HS_WAIT_CHAN_RECV},
+		{"runtime.chanrecv2", false, HS_WAIT_CHAN_RECV},
+		{"runtime.chanrecv", false, HS_WAIT_CHAN_RECV},
+		{"sync.(*Mutex).", true, HS_WAIT_MUTEX},
+		{"sync.(*RWMutex).", true, HS_WAIT_RWMUTEX},
+		{"sync.(*WaitGroup).Wait", false, HS_WAIT_WAITGROUP},
+		{"sync.(*Cond).Wait", false, HS_WAIT_COND},
+		{"internal/poll.", true, HS_WAIT_NETWORK},
+		{"net.", true, HS_WAIT_NETWORK},
+		{"syscall.", true, HS_WAIT_SYSCALL},
+		{"time.Sleep", false, HS_WAIT_SLEEP},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (tab[i].prefix ? has_prefix(f, tab[i].name) : strcmp(f, tab[i].name) == 0)
+			return tab[i].kind;
+	return HS_WAIT_NONE;
+}
+
+hs_wait_kind hs_wait_kind_from_frames(const char *const *funcs, size_t n)
+{
+	size_t u = hs_user_frame(funcs, n);
+	for (size_t i = 0; i < n && i <= u; i++) {
+		hs_wait_kind k = frame_kind(funcs[i] ? funcs[i] : "");
+		/* internal/poll under a syscall frame is still the network */
+		if (k != HS_WAIT_NONE)
+			return k;
+	}
+	return HS_WAIT_NONE;
+}
+
+hs_wait_kind hs_wait_kind_from_state(const char *st)
+{
+	static const struct {
+		const char *state;
+		hs_wait_kind kind;
+	} tab[] = {
+		{"running", HS_WAIT_NONE}, {"runnable", HS_WAIT_NONE},
+		{"select", HS_WAIT_SELECT}, {"select (no cases)", HS_WAIT_SELECT},
+		{"chan send", HS_WAIT_CHAN_SEND}, {"chan receive", HS_WAIT_CHAN_RECV},
+		{"chan send (nil chan)", HS_WAIT_NIL_CHAN}, {"chan receive (nil chan)", HS_WAIT_NIL_CHAN},
+		{"sync.Mutex.Lock", HS_WAIT_MUTEX}, {"sync.RWMutex.Lock", HS_WAIT_RWMUTEX},
+		{"sync.RWMutex.RLock", HS_WAIT_RWMUTEX}, {"sync.WaitGroup.Wait", HS_WAIT_WAITGROUP},
+		{"sync.Cond.Wait", HS_WAIT_COND}, {"IO wait", HS_WAIT_NETWORK},
+		{"syscall", HS_WAIT_SYSCALL}, {"sleep", HS_WAIT_SLEEP},
+	};
+	if (!st || !*st)
+		return HS_WAIT_OTHER;
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (strcmp(st, tab[i].state) == 0)
+			return tab[i].kind;
+	return HS_WAIT_OTHER;
+}
+
+hs_wait_kind hs_wait_classify(const char *state, const char *const *funcs, size_t n)
+{
+	if (state && *state) {
+		hs_wait_kind k = hs_wait_kind_from_state(state);
+		if (k != HS_WAIT_OTHER)
+			return k;
+		hs_wait_kind f = hs_wait_kind_from_frames(funcs, n);
+		return f != HS_WAIT_NONE ? f : HS_WAIT_OTHER;
+	}
+	return hs_wait_kind_from_frames(funcs, n);
+}
+
+#define MAX_FRAMES 64
+
+void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
+{
+	const char *funcs[MAX_FRAMES];
+	size_t n = 0;
+	uint32_t ns;
+	const uint32_t *st = hs_sample_stack(p, s, &ns);
+	for (uint32_t i = 0; i < ns && n < MAX_FRAMES; i++) {
+		const hs_location *l = hs_location_at(p, st[i]);
+		for (uint32_t j = 0; j < l->nlines && n < MAX_FRAMES; j++) {
+			const hs_line *ln = hs_line_at(p, l->line_start + j);
+			funcs[n++] = ln->function < p->functions.len
+			                 ? hs_s(p, hs_function_at(p, ln->function)->name) : "";
+		}
+	}
+	bool dump = p->format == HS_FMT_GOROUTINE_DUMP;
+	wi->state = wi->created_by = "";
+	wi->wait_minutes = wi->dump = 0;
+	if (dump) {
+		uint32_t nl;
+		const hs_label *lb = hs_sample_labels(p, s, &nl);
+		for (uint32_t i = 0; i < nl; i++) {
+			const char *k = hs_s(p, lb[i].key);
+			if (strcmp(k, "state") == 0)
+				wi->state = hs_s(p, lb[i].str);
+			else if (strcmp(k, "created_by") == 0)
+				wi->created_by = hs_s(p, lb[i].str);
+			else if (strcmp(k, "wait_minutes") == 0 && !lb[i].str)
+				wi->wait_minutes = lb[i].num;
+			else if (strcmp(k, "dump") == 0 && !lb[i].str)
+				wi->dump = lb[i].num;
+		}
+	}
+	size_t u = hs_user_frame(funcs, n);
+	wi->runtime_only = u == n;
+	wi->culprit = u < n ? funcs[u] : n ? funcs[0] : "<unknown>";
+	wi->kind = hs_wait_classify(dump ? wi->state : NULL, funcs, n);
+}
+
+static bool type_is(const hs_profile *p, const char *type)
+{
+	for (size_t i = 0; i < hs_ntypes(p); i++)
+		if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), type) == 0)
+			return true;
+	return false;
+}
+
+static int type_index(const hs_profile *p, const char *type)
+{
+	for (size_t i = 0; i < hs_ntypes(p); i++)
+		if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), type) == 0)
+			return (int)i;
+	return -1;
+}
+
+hs_wait_source hs_wait_source_of(const hs_profile *p)
+{
+	if (p->format == HS_FMT_GOROUTINE_DUMP)
+		return HS_SRC_DUMP;
+	if (type_is(p, "contentions") && type_is(p, "delay"))
+		return HS_SRC_CONTENTION;
+	if (type_is(p, "goroutine"))
+		return HS_SRC_GOROUTINE;
+	return HS_SRC_NONE;
+}
+
+/* ---- hotspots ----------------------------------------------------------- */
+
+hs_err hs_blocking_init(hs_blocking *b, hs_error *err)
+{
+	memset(b, 0, sizeof *b);
+	hs_arena_init(&b->arena);
+	hs_vec_init(&b->hotspots, sizeof(hs_hotspot));
+	hs_strmap *m = malloc(sizeof *m);
+	if (!m || !hs_strmap_init(m, 64)) {
+		free(m);
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	}
+	b->index = m;
+	return HS_OK;
+}
+
+void hs_blocking_release(hs_blocking *b)
+{
+	for (size_t i = 0; i < b->hotspots.len; i++)
+		hs_vec_release(&HS_VEC_AT(&b->hotspots, hs_hotspot, i).evidence);
+	hs_vec_release(&b->hotspots);
+	if (b->index) {
+		hs_strmap_release(b->index);
+		free(b->index);
+	}
+	hs_arena_release(&b->arena);
+	memset(b, 0, sizeof *b);
+}
+
+static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k)
+{
+	char key[1024];
+	int n = snprintf(key, sizeof key, "%d\x1f%s", (int)k, culprit);
+	if (n < 0)
+		return NULL;
+	size_t kl = (size_t)n < sizeof key ? (size_t)n : sizeof key - 1;
+	uint32_t i = hs_strmap_get(b->index, key, kl);
+	if (i != UINT32_MAX)
+		return &HS_VEC_AT(&b->hotspots, hs_hotspot, i);
+	char *kc = hs_arena_strndup(&b->arena, key, kl);
+	char *cc = hs_arena_strndup(&b->arena, culprit, strlen(culprit));
+	hs_hotspot *h = kc && cc ? hs_vec_push(&b->hotspots, 1) : NULL;
+	if (!h || hs_strmap_get_or_put(b->index, kc, kl, (uint32_t)(b->hotspots.len - 1)) ==
+	              UINT32_MAX)
+		return NULL;
+	memset(h, 0, sizeof *h);
+	h->culprit = cc;
+	h->kind = k;
+	hs_vec_init(&h->evidence, sizeof(const char *));
+	return h;
+}
+
+static bool evidence(hs_blocking *b, hs_hotspot *h, const char *line)
+{
+	const char *c = hs_arena_strndup(&b->arena, line, strlen(line));
+	const char **slot = c ? hs_vec_push(&h->evidence, 1) : NULL;
+	if (slot)
+		*slot = c;
+	return slot != NULL;
+}
+
+/* Per file: each hotspot's count and longest wait in each snapshot. */
+typedef struct snap_rec {
+	uint32_t hot;
+	int64_t dump, count, wait;
+	char state[48];
+} snap_rec;
+
+static int cmp_snap(const void *pa, const void *pb)
+{
+	const snap_rec *a = pa, *b = pb;
+	if (a->hot != b->hot)
+		return a->hot < b->hot ? -1 : 1;
+	return a->dump < b->dump ? -1 : a->dump > b->dump;
+}
+
+static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *name, bool dump,
+                             hs_error *err)
+{
+	int vi = hs_profile_default_index(p);
+	hs_vec recs;
+	hs_vec_init(&recs, sizeof(snap_rec));
+	bool ok = true;
+	for (size_t s = 0; ok && s < p->nsamples; s++) {
+		int64_t v = vi >= 0 ? hs_sample_values(p, s)[vi] : 1;
+		if (v <= 0)
+			continue;
+		hs_wait_info wi;
+		hs_wait_info_of(p, s, &wi);
+		if (wi.kind == HS_WAIT_NONE || wi.runtime_only)
+			continue;
+		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind);
+		snap_rec *r = h ? hs_vec_push(&recs, 1) : NULL;
+		if (!(ok = r != NULL))
+			break;
+		r->hot = (uint32_t)(h - (hs_hotspot *)b->hotspots.data);
+		r->dump = wi.dump;
+		r->count = v;
+		r->wait = wi.wait_minutes;
+		snprintf(r->state, sizeof r->state, "%s", wi.state);
+	}
+	if (ok && recs.len)
+		qsort(recs.data, recs.len, sizeof(snap_rec), cmp_snap);
+	/* Per hotspot: the snapshot with the most goroutines. */
+	for (size_t i = 0; ok && i < recs.len;) {
+		const snap_rec *r = &HS_VEC_AT(&recs, snap_rec, i);
+		uint32_t hot = r->hot;
+		int64_t best = 0, wait = 0, nsnap = 0;
+		char state[48];
+		snprintf(state, sizeof state, "%s", r->state);
+		while (i < recs.len && HS_VEC_AT(&recs, snap_rec, i).hot == hot) {
+			int64_t d = HS_VEC_AT(&recs, snap_rec, i).dump, c = 0;
+			while (i < recs.len && HS_VEC_AT(&recs, snap_rec, i).hot == hot &&
+			       HS_VEC_AT(&recs, snap_rec, i).dump == d) {
+				const snap_rec *q = &HS_VEC_AT(&recs, snap_rec, i++);
+				c = hs_add(c, q->count);
+				if (q->wait > wait)
+					wait = q->wait;
+			}
+			nsnap++;
+			if (c > best)
+				best = c;
+		}
+		hs_hotspot *h = &HS_VEC_AT(&b->hotspots, hs_hotspot, hot);
+		if (best > h->goroutines)
+			h->goroutines = best;
+		if (wait > h->wait_minutes)
+			h->wait_minutes = wait;
+		char line[512];
+		if (dump)
+			snprintf(line, sizeof line, "%s: %lld goroutine%s [%s]%s, waiting up to %lld min",
+			         name, (long long)best, best == 1 ? "" : "s", state,
+			         nsnap > 1 ? " (most in one dump)" : "", (long long)wait);
+		else
+			snprintf(line, sizeof line, "%s: %lld goroutine%s in %s", name, (long long)best,
+			         best == 1 ? "" : "s", hs_wait_kind_name(h->kind));
+		ok = evidence(b, h, line);
+	}
+	hs_vec_release(&recs);
+	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
+}
+
+static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err)
+{
+	int ci = type_index(p, "contentions"), di = type_index(p, "delay");
+	/* Totals of this file per hotspot, for one evidence line each. */
+	hs_vec per;
+	hs_vec_init(&per, 2 * sizeof(int64_t));
+	bool ok = true;
+	for (size_t s = 0; ok && s < p->nsamples; s++) {
+		const int64_t *v = hs_sample_values(p, s);
+		if (v[ci] == 0 && v[di] == 0)
+			continue;
+		hs_wait_info wi;
+		hs_wait_info_of(p, s, &wi);
+		if (wi.kind == HS_WAIT_NONE)
+			wi.kind = HS_WAIT_OTHER;
+		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind);
+		if (!(ok = h != NULL))
+			break;
+		size_t hi = (size_t)(h - (hs_hotspot *)b->hotspots.data);
+		while (ok && per.len <= hi) {
+			int64_t *z = hs_vec_push(&per, 1);
+			if ((ok = z != NULL))
+				z[0] = z[1] = INT64_MIN;
+		}
+		if (!ok)
+			break;
+		int64_t *t = (int64_t *)per.data + 2 * hi;
+		if (t[0] == INT64_MIN)
+			t[0] = t[1] = 0;
+		t[0] = hs_add(t[0], v[ci]);
+		t[1] = hs_add(t[1], v[di]);
+		h->contentions = hs_add(h->contentions, v[ci]);
+		h->delay_ns = hs_add(h->delay_ns, v[di]);
+	}
+	for (size_t hi = 0; ok && hi < per.len; hi++) {
+		const int64_t *t = (const int64_t *)per.data + 2 * hi;
+		if (t[0] == INT64_MIN)
+			continue;
+		char line[512];
+		snprintf(line, sizeof line, "%s: %lld contention%s, %.3f ms delay (waits that ended)",
+		         name, (long long)t[0], t[0] == 1 ? "" : "s", (double)t[1] / 1e6);
+		ok = evidence(b, &HS_VEC_AT(&b->hotspots, hs_hotspot, hi), line);
+	}
+	hs_vec_release(&per);
+	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
+}
+
+hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err)
+{
+	switch (hs_wait_source_of(p)) {
+	case HS_SRC_DUMP:
+		return add_goroutines(b, p, name, true, err);
+	case HS_SRC_GOROUTINE:
+		return add_goroutines(b, p, name, false, err);
+	case HS_SRC_CONTENTION:
+		return add_contention(b, p, name, err);
+	default:
+		return hs_fail(err, HS_E_USAGE,
+		               "not a goroutine dump, goroutine, block or mutex profile");
+	}
+}
+
+static int cmp_hot(const void *pa, const void *pb)
+{
+	const hs_hotspot *a = pa, *b = pb;
+	if (a->goroutines != b->goroutines)
+		return a->goroutines > b->goroutines ? -1 : 1;
+	if (a->delay_ns != b->delay_ns)
+		return a->delay_ns > b->delay_ns ? -1 : 1;
+	if (a->contentions != b->contentions)
+		return a->contentions > b->contentions ? -1 : 1;
+	int c = strcmp(a->culprit, b->culprit);
+	return c ? c : (int)a->kind - (int)b->kind;
+}
+
+void hs_blocking_finish(hs_blocking *b)
+{
+	if (b->hotspots.len)
+		qsort(b->hotspots.data, b->hotspots.len, sizeof(hs_hotspot), cmp_hot);
+	/* the index now points at the wrong rows: drop it */
+	if (b->index) {
+		hs_strmap_release(b->index);
+		free(b->index);
+		b->index = NULL;
+	}
+}
