@@ -53,6 +53,20 @@ hs_err hs_legacy_cpu_decode(hs_profile *p, const uint8_t *data, size_t n, hs_err
 /* True when the bytes start with a legacy binary CPU profile header. */
 bool hs_legacy_cpu_detect(const uint8_t *data, size_t n);
 
+/* Legacy text profiles, as Go 1.19's pprof reads them (legacy_profile.go,
+ * legacy_java_profile.go): heap (Go ?debug=1 with its runtime.MemStats
+ * trailer, gperftools heapz/heap_v2, growthz, fragmentationz), goroutine
+ * and threadcreate "profile: total N" counts, contention and mutex
+ * ("--- contentionz", "--- mutex:", "--- contention:"), threadz, and the
+ * Java "--- heapz 1 ---" / "--- contentionz 1 ---" forms.  See
+ * doc/format-legacy-text.md.
+ * detect: true when the first lines of `data` (the first n bytes; a prefix
+ * is enough) carry a header one of pprof's text parsers accepts.
+ * decode: load the whole text; malformed input fails with HS_E_SYNTAX (or
+ * HS_E_LIMIT for an over-long line) and a line:column in err. */
+bool hs_legacy_text_detect(const uint8_t *data, size_t n);
+hs_err hs_legacy_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
+
 /* Goroutine dumps (?debug=2, runtime.Stack, SIGQUIT / panic tracebacks),
  * also inside a log; doc/format-goroutine-dump.md.  One sample of value 1
  * per goroutine (sample type goroutine/count), its frames as the stack,

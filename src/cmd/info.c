@@ -12,6 +12,12 @@ static const char *format_name(hs_format f)
 	case HS_FMT_PPROF: return "pprof";
 	case HS_FMT_LEGACY_CPU: return "legacy-cpu";
 	case HS_FMT_GOROUTINE_DUMP: return "goroutine-dump";
+	case HS_FMT_LEGACY_TEXT:
+	case HS_FMT_HEAP_TEXT: return "heap-text";
+	case HS_FMT_COUNT_TEXT: return "count-text";
+	case HS_FMT_CONTENTION_TEXT: return "contention-text";
+	case HS_FMT_THREAD_TEXT: return "thread-text";
+	case HS_FMT_JAVA_TEXT: return "java-text";
 	default: return "unknown";
 	}
 }
@@ -103,6 +109,13 @@ static void info_text(FILE *out, const char *file, const hs_profile *p)
 		        (unsigned long long)p->samples_pruned);
 	for (size_t i = 0; i < p->comments.len; i++)
 		fprintf(out, "  comment:       %s\n", hs_s(p, HS_VEC_AT(&p->comments, hs_str, i)));
+	/* The runtime.MemStats trailer of a Go heap text profile. */
+	if (p->memstats.len)
+		fprintf(out, "  memstats:\n");
+	for (size_t i = 0; i < p->memstats.len; i++) {
+		const hs_memstat *m = &HS_VEC_AT(&p->memstats, hs_memstat, i);
+		fprintf(out, "    %-20s %lld\n", hs_s(p, m->key), (long long)m->value);
+	}
 }
 
 static void kv_str(json_w *w, const char *k, const char *v)
@@ -158,6 +171,13 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	kv_int(w, "strings", (int64_t)p->strings.len);
 	kv_str(w, "drop_frames", hs_s(p, p->drop_frames));
 	kv_str(w, "keep_frames", hs_s(p, p->keep_frames));
+	json_key(w, "memstats");
+	json_begin_object(w);
+	for (size_t i = 0; i < p->memstats.len; i++) {
+		const hs_memstat *m = &HS_VEC_AT(&p->memstats, hs_memstat, i);
+		kv_int(w, hs_s(p, m->key), m->value);
+	}
+	json_end_object(w);
 	json_key(w, "comments");
 	json_begin_array(w);
 	for (size_t i = 0; i < p->comments.len; i++)

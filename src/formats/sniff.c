@@ -63,7 +63,10 @@ hs_format hs_sniff(const uint8_t *d, size_t n, const char **what)
 		*what = "an empty file";
 		return HS_FMT_UNKNOWN;
 	}
-	/* Before the foreign list, whose "goroutine " entry would claim dumps. */
+	/* pprof's text formats, then dumps: both before the foreign list,
+	 * whose headers would otherwise claim them. */
+	if (hs_legacy_text_detect(d, n))
+		return HS_FMT_LEGACY_TEXT;
 	if (hs_goroutine_text_detect(d, n))
 		return HS_FMT_GOROUTINE_DUMP;
 	for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++) {
@@ -94,6 +97,11 @@ static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
 		hs_input_wait(in, SIZE_MAX);
 		if ((rc = hs_input_error(in, err)) == HS_OK)
 			rc = hs_legacy_cpu_decode(p, in->data, in->len, err);
+		break;
+	case HS_FMT_LEGACY_TEXT:
+		hs_input_wait(in, SIZE_MAX);
+		if ((rc = hs_input_error(in, err)) == HS_OK)
+			rc = hs_legacy_text_decode(p, in->data, in->len, err);
 		break;
 	case HS_FMT_GOROUTINE_DUMP:
 		hs_input_wait(in, SIZE_MAX);

@@ -269,7 +269,7 @@ def info_json_case(name, path):
              'period_type': {'type': f['period_type'][0], 'unit': f['period_type'][1]},
              'period': f['period'], 'time_nanos': f['time_ns'], 'duration_nanos': 0,
              'samples': f['samples'], 'locations': f['locations'], 'functions': f['functions'],
-             'mappings': f['mappings'], 'strings': f['strings'], 'drop_frames': '', 'keep_frames': '', 'comments': []}]
+             'mappings': f['mappings'], 'strings': f['strings'], 'drop_frames': '', 'keep_frames': '', 'memstats': {}, 'comments': []}]
     checked.add(name)
     got = json.loads(golden(name, 'out'))
     if got != want:

@@ -1,0 +1,487 @@
+/* The legacy text loader on hand-made inputs: every format pprof's text
+ * parsers read, values worked out by hand below (pprof's un-sampling
+ * included), and malformed inputs with the line:column they must report.
+ * The shared regex engine is tested here too (legacy_maps.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/load.h"
+#include "../../src/formats/legacy_maps.h"
+
+static hs_err load(const char *text, hs_profile *p, hs_error *e)
+{
+	hs_profile_init(p);
+	hs_error_clear(e);
+	return hs_legacy_text_decode(p, (const uint8_t *)text, strlen(text), e);
+}
+
+static const char *type_name(const hs_profile *p, size_t i)
+{
+	return hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type);
+}
+
+static const char *unit_name(const hs_profile *p, size_t i)
+{
+	return hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).unit);
+}
+
+/* The addresses of sample s, leaf first, in out (at most 8). */
+static uint32_t stack_addrs(const hs_profile *p, size_t s, uint64_t *out)
+{
+	uint32_t n;
+	const uint32_t *st = hs_sample_stack(p, s, &n);
+	for (uint32_t k = 0; k < n && k < 8; k++)
+		out[k] = hs_location_at(p, st[k])->address;
+	return n;
+}
+
+static int64_t label_num(const hs_profile *p, size_t s, const char *key)
+{
+	uint32_t n;
+	const hs_label *l = hs_sample_labels(p, s, &n);
+	for (uint32_t k = 0; k < n; k++)
+		if (strcmp(hs_s(p, l[k].key), key) == 0)
+			return l[k].num;
+	return -12345;
+}
+
+static int64_t memstat(const hs_profile *p, const char *key)
+{
+	for (size_t i = 0; i < p->memstats.len; i++) {
+		const hs_memstat *m = &HS_VEC_AT(&p->memstats, hs_memstat, i);
+		if (strcmp(hs_s(p, m->key), key) == 0)
+			return m->value;
+	}
+	return -12345;
+}
+
+/* Go heap ?debug=1: "@ heap/1024" is twice runtime.MemProfileRate, so the
+ * rate R is 512.  Both pairs have an average object size of 512 bytes, so
+ * each is divided by the probability 1 - exp(-512/512) = 0.6321205588...,
+ * i.e. multiplied by s = 1.5819767068693265, then truncated:
+ *   alloc  6 objects, 3072 bytes -> 6*s = 9.49..  -> 9;  3072*s = 4859.83.. -> 4859
+ *   inuse  4 objects, 2048 bytes -> 4*s = 6.33..  -> 6;  2048*s = 3239.89.. -> 3239
+ * The "bytes" label is the inuse average, 2048/4 = 512.  Addresses are
+ * return addresses: pprof subtracts 1 from each.  No memory map: one
+ * catch-all mapping.  The MemStats trailer is kept aside; pprof turns none
+ * of it into comments. */
+static void test_go_heap(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	const char *text = "heap profile: 4: 2048 [6: 3072] @ heap/1024\n"
+	                   "4: 2048 [6: 3072] @ 0x1001 0x2002\n"
+	                   "#\t0x1000\tmain.f+0x0\t/x.go:1\n"
+	                   "\n"
+	                   "# runtime.MemStats\n"
+	                   "# Alloc = 100\n"
+	                   "# Stack = 10 / 20\n"
+	                   "# PauseNs = [1 2 3]\n"
+	                   "# GCCPUFraction = 0.5\n"
+	                   "# DebugGC = true\n";
+	assert_int_equal(load(text, &p, &e), HS_OK);
+	assert_int_equal(p.format, HS_FMT_HEAP_TEXT);
+	assert_int_equal(hs_ntypes(&p), 4);
+	assert_string_equal(type_name(&p, 0), "alloc_objects");
+	assert_string_equal(type_name(&p, 1), "alloc_space");
+	assert_string_equal(type_name(&p, 2), "inuse_objects");
+	assert_string_equal(unit_name(&p, 3), "bytes");
+	assert_string_equal(hs_s(&p, p.period_type.type), "space");
+	assert_int_equal(p.period, 512);
+	assert_int_equal(p.nsamples, 1);
+	const int64_t *v = hs_sample_values(&p, 0);
+	assert_int_equal(v[0], 9);
+	assert_int_equal(v[1], 4859);
+	assert_int_equal(v[2], 6);
+	assert_int_equal(v[3], 3239);
+	assert_int_equal(label_num(&p, 0, "bytes"), 512);
+	uint64_t a[8];
+	assert_int_equal(stack_addrs(&p, 0, a), 2);
+	assert_int_equal(a[0], 0x1000);
+	assert_int_equal(a[1], 0x2001);
+	assert_int_equal(hs_location_at(&p, 0)->id, 1);
+	assert_int_equal(p.mappings.len, 1);
+	assert_int_equal(hs_mapping_at(&p, 0)->limit, UINT64_MAX);
+	assert_int_equal(p.comments.len, 0);
+	assert_int_equal(p.memstats.len, 4);
+	assert_int_equal(memstat(&p, "Alloc"), 100);
+	assert_int_equal(memstat(&p, "StackInuse"), 10);
+	assert_int_equal(memstat(&p, "StackSys"), 20);
+	assert_int_equal(memstat(&p, "DebugGC"), 1);
+	assert_string_equal(hs_s(&p, p.keep_frames),
+	                    "runtime\\.panic|runtime\\.reflectcall|runtime\\.call[0-9]*");
+	hs_profile_release(&p);
+}
+
+/* gperftools heapz_v2 with rate 1024 and one 1024-byte object: scale s as
+ * above; 1*s = 1.58 -> 1, 1024*s = 1619.94 -> 1619.  Equal inuse and alloc
+ * numbers in the header: two sample types, objects and space. */
+static void test_heapz_v2(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load("heap profile:    1:     1024 [     1:     1024] @ heapz_v2/1024\n"
+	                      "     1:     1024 [     1:     1024] @ 0x10\n", &p, &e), HS_OK);
+	assert_int_equal(hs_ntypes(&p), 2);
+	assert_string_equal(type_name(&p, 0), "objects");
+	assert_string_equal(type_name(&p, 1), "space");
+	assert_int_equal(p.period, 1024);
+	assert_int_equal(hs_sample_values(&p, 0)[0], 1);
+	assert_int_equal(hs_sample_values(&p, 0)[1], 1619);
+	hs_profile_release(&p);
+}
+
+/* growthz: period 1, nothing scaled.  The memory map names the binary;
+ * 0x400100 - 1 falls in it. */
+static void test_growth_with_map(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load("heap profile: 2: 20 [2: 20] @ growthz\n"
+	                      "2: 20 [2: 20] @ 0x400100 0x7f0000000010\n"
+	                      "--- Memory map: ---\n"
+	                      "  00400000-00500000: /bin/app\n"
+	                      "  7f0000000000-7f0000100000: /lib/libc.so.6\n", &p, &e), HS_OK);
+	assert_int_equal(p.period, 1);
+	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
+	assert_int_equal(hs_sample_values(&p, 0)[1], 20);
+	assert_int_equal(label_num(&p, 0, "bytes"), 10);
+	assert_int_equal(p.mappings.len, 2);
+	hs_location *l0 = hs_location_at(&p, 0), *l1 = hs_location_at(&p, 1);
+	assert_int_equal(l0->address, 0x4000ff);
+	assert_string_equal(hs_s(&p, hs_mapping_at(&p, l0->mapping)->file), "/bin/app");
+	assert_string_equal(hs_s(&p, hs_mapping_at(&p, l1->mapping)->file), "/lib/libc.so.6");
+	hs_profile_release(&p);
+}
+
+/* goroutine ?debug=1: comment lines (labels, symbolized frames) are
+ * ignored, as pprof ignores them; a count with a leading 0 is octal
+ * (strconv.ParseInt base 0): 010 is 8. */
+static void test_goroutine_count(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load("goroutine profile: total 10\n"
+	                      "2 @ 0x1001 0x2001\n"
+	                      "# labels: {\"a\":\"b\"}\n"
+	                      "#\t0x1000\tmain.f+0x0\t/x.go:1\n"
+	                      "\n"
+	                      "010 @ 0x1001 0x3001\n", &p, &e), HS_OK);
+	assert_int_equal(p.format, HS_FMT_COUNT_TEXT);
+	assert_string_equal(type_name(&p, 0), "goroutine");
+	assert_string_equal(unit_name(&p, 0), "count");
+	assert_string_equal(hs_s(&p, p.period_type.type), "goroutine");
+	assert_int_equal(p.period, 1);
+	assert_int_equal(p.nsamples, 2);
+	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
+	assert_int_equal(hs_sample_values(&p, 1)[0], 8);
+	assert_int_equal(p.locations.len, 3);
+	assert_int_equal(hs_location_at(&p, 2)->address, 0x3000);
+	assert_int_equal(hs_location_at(&p, 2)->id, 3);
+	assert_string_equal(hs_s(&p, p.drop_frames), "ProfileData::Add|ProfileData::prof_handler|"
+	                    "CpuProfiler::prof_handler|__pthread_sighandler|__restore");
+	hs_profile_release(&p);
+}
+
+/* Contention: 4000000 cycles at 2 GHz with sampling period 100 is
+ * 4000000 * 100 / 2.0 = 200000000 ns; 3 contentions * 100 = 300.
+ * 1500 ms since reset is a duration of 1.5e9 ns. */
+static void test_contention(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load("--- contentionz 1 ---\n"
+	                      "cycles/second = 2000000000\n"
+	                      "sampling period = 100\n"
+	                      "ms since reset = 1500\n"
+	                      "discarded samples = 0\n"
+	                      "  4000000 3 @ 0x1001 0x2001\n", &p, &e), HS_OK);
+	assert_int_equal(p.format, HS_FMT_CONTENTION_TEXT);
+	assert_string_equal(type_name(&p, 0), "contentions");
+	assert_string_equal(unit_name(&p, 1), "nanoseconds");
+	assert_int_equal(p.period, 100);
+	assert_int_equal(p.duration_nanos, 1500000000);
+	assert_int_equal(hs_sample_values(&p, 0)[0], 300);
+	assert_int_equal(hs_sample_values(&p, 0)[1], 200000000);
+	assert_non_null(strstr(hs_s(&p, p.drop_frames), "RecordLockProfileData"));
+	hs_profile_release(&p);
+}
+
+/* Go's mutex text, and pprof's backtracking: "12 @ 0x1001" matches
+ * (\d+) *(\d+) @ as delay 1, count 2 (the first group gives back a digit).
+ * Period 1, cycles/second 1e9: delay 1 * 1 / 1.0 = 1. */
+static void test_mutex_backtracking(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load("--- mutex:\n"
+	                      "cycles/second=1000000000\n"
+	                      "sampling period=1\n"
+	                      "12 @ 0x1001\n", &p, &e), HS_OK);
+	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
+	assert_int_equal(hs_sample_values(&p, 0)[1], 1);
+	hs_profile_release(&p);
+}
+
+/* "format = java" makes the C++ contention parser give up; the Java one
+ * reads the file: the second number is the count (2), the first the delay
+ * (5), both times the period 10.  Location lines name the frames;
+ * addresses are not adjusted and end up 0. */
+static void test_java_contention(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load("--- contentionz 1 ---\n"
+	                      "format = java\n"
+	                      "resolution = microseconds\n"
+	                      "sampling period = 10\n"
+	                      " 5 2 @ 0x1 0x2\n"
+	                      "\n"
+	                      " 0x1 com.A.f (A.java:7)\n"
+	                      " 0x2 com.A.g (/src/A.java)\n", &p, &e), HS_OK);
+	assert_int_equal(p.format, HS_FMT_JAVA_TEXT);
+	assert_string_equal(unit_name(&p, 1), "microseconds");
+	assert_string_equal(hs_s(&p, p.period_type.type), "contentions");
+	assert_int_equal(hs_sample_values(&p, 0)[0], 20);
+	assert_int_equal(hs_sample_values(&p, 0)[1], 50);
+	hs_location *l0 = hs_location_at(&p, 0), *l1 = hs_location_at(&p, 1);
+	assert_int_equal(l0->address, 0);
+	assert_int_equal(l0->nlines, 1);
+	hs_function *f0 = hs_function_at(&p, hs_line_at(&p, l0->line_start)->function);
+	hs_function *f1 = hs_function_at(&p, hs_line_at(&p, l1->line_start)->function);
+	assert_string_equal(hs_s(&p, f0->name), "com.A.f");
+	assert_string_equal(hs_s(&p, f0->filename), "A.java");
+	assert_int_equal(hs_line_at(&p, l0->line_start)->line, 7);
+	assert_string_equal(hs_s(&p, f1->filename), "A.java");   /* filepath.Base */
+	assert_int_equal(hs_line_at(&p, l1->line_start)->line, 0);
+	hs_profile_release(&p);
+}
+
+/* Java heap: 2 objects, 1048576 bytes, average 524288 = the fixed Java
+ * rate, so s as above: 2*s = 3.16 -> 3, 1048576*s = 1658822.8 -> 1658822.
+ * An address with no location line keeps no function and gets pprof's
+ * catch-all mapping. */
+static void test_java_heap(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load("--- heapz 1 ---\n"
+	                      "format = java\n"
+	                      "resolution = bytes\n"
+	                      " 1048576 2 @ 0x1 0x9\n"
+	                      " 0x1 java.util.X.alloc (X.java:3)\n", &p, &e), HS_OK);
+	assert_string_equal(type_name(&p, 0), "inuse_objects");
+	assert_int_equal(hs_sample_values(&p, 0)[0], 3);
+	assert_int_equal(hs_sample_values(&p, 0)[1], 1658822);
+	assert_int_equal(label_num(&p, 0, "bytes"), 524288);
+	assert_int_equal(p.functions.len, 1);
+	hs_location *l1 = hs_location_at(&p, 1);
+	assert_int_equal(l1->nlines, 0);
+	assert_int_equal(l1->address, 0);
+	assert_int_equal(hs_mapping_at(&p, l1->mapping)->limit, UINT64_MAX);
+	hs_profile_release(&p);
+}
+
+/* threadz: the leaf is not adjusted, callers are.  Frame 1 (0x1005 - 1)
+ * is the leaf recorded twice, so pprof drops it; its location stays in the
+ * table.  "[same as previous thread]" counts one more of the last stack. */
+static void test_threadz(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load("--- threadz 1 ---\n"
+	                      "\n"
+	                      "--- Thread 7f01 (name: main/1) stack: ---\n"
+	                      "  PC: 0x1005 0x1005 0x2001\n"
+	                      "--- Thread 7f02 (name: worker/2) stack: ---\n"
+	                      "  [same as previous thread]\n"
+	                      "--- Memory map: ---\n", &p, &e), HS_OK);
+	assert_int_equal(p.format, HS_FMT_THREAD_TEXT);
+	assert_int_equal(p.nsamples, 1);
+	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
+	uint64_t a[8];
+	assert_int_equal(stack_addrs(&p, 0, a), 2);
+	assert_int_equal(a[0], 0x1005);
+	assert_int_equal(a[1], 0x2000);
+	assert_int_equal(p.locations.len, 3);
+	hs_profile_release(&p);
+}
+
+static void expect_error(const char *text, hs_err code, uint32_t line, uint32_t col,
+                         const char *words)
+{
+	hs_profile p;
+	hs_error e;
+	assert_int_equal(load(text, &p, &e), code);
+	assert_int_equal(e.code, code);
+	assert_int_equal(e.line, line);
+	assert_int_equal(e.col, col);
+	if (!strstr(e.detail, words))
+		fail_msg("\"%s\" not in \"%s\"", words, e.detail);
+	hs_profile_release(&p);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	/* Cut after "[1: 2": the pattern wanted " ]" at column 11. */
+	expect_error("heap profile: 1: 2 [1: 2] @ heap/2\n1: 2 [1: 2\n", HS_E_SYNTAX, 2, 11,
+	             "heap sample does not parse");
+	expect_error("heap profile: 1: 2 [1: 2] @ heap/2\n99999999999999999999: 1 [1: 1] @ 0x1\n",
+	             HS_E_SYNTAX, 2, 1, "does not fit in 64 bits");
+	expect_error("heap profile: 1: 2 [1: 2] @ heap/2\n1: 2 [1: 2] @ 0x1 0x12345678901234567\n",
+	             HS_E_SYNTAX, 2, 19, "0x12345678901234567 does not fit");
+	expect_error("heap profile: 1: 2 [1: 2] @ heap/2\n  0: 5 [0: 0] @ 0x1\n", HS_E_SYNTAX, 2, 3,
+	             "inuse count is 0 but inuse bytes is 5");
+	expect_error("heap profile: 1: 2 [1: 2] @ heapfoo/2\n", HS_E_SYNTAX, 1, 29,
+	             "unknown kind \"heapfoo\"");
+	/* "1 @ 0x1 zz": after " 0x1" another " 0x..." was tried, and column 9
+	 * ('z') is where it failed. */
+	expect_error("goroutine profile: total 1\n1 @ 0x1 zz\n", HS_E_SYNTAX, 2, 9,
+	             "count sample does not parse");
+	expect_error("goroutine profile: total 1\n09 @ 0x1\n", HS_E_SYNTAX, 2, 1, "octal");
+	expect_error("goroutine profile: total 1\n1 @ 0x1\n\ngoroutine profile: total 1\n1 @ 0x1\n",
+	             HS_E_SYNTAX, 4, 1, "several profiles in one file");
+	expect_error("--- contentionz 1 ---\nfoo = 1\n", HS_E_SYNTAX, 2, 1,
+	             "unknown attribute \"foo\"");
+	expect_error("--- contentionz 1 ---\ncycles/second = fast\n", HS_E_SYNTAX, 2, 17,
+	             "cycles/second is not an integer");
+	/* A threadz profile must end with a memory map (or "---- no stack
+	 * trace"): pprof does not recognize it otherwise. */
+	expect_error("--- threadz 1 ---\n--- Thread 1 (name: a/1) stack: ---\n  0x1\n", HS_E_SYNTAX,
+	             3, 1, "want \"--- Thread");
+	expect_error("--- heapz 1 ---\nformat = java\nresolution = bytes\n 5 0 @ 0x1\n", HS_E_SYNTAX,
+	             4, 4, "must not be 0");
+	expect_error("--- heapz 1 ---\nformat = java\n 5 1 @ 0x1\n", HS_E_INVALID, 1, 1,
+	             "no sample types");
+	expect_error("heap_v2/524288\n  t*: 1: 2 [0: 0]\n", HS_E_FORMAT, 1, 1, "jemalloc");
+	expect_error("hello\n", HS_E_FORMAT, 1, 1, "not a text profile");
+	hs_profile p;
+	hs_error e;
+	hs_profile_init(&p);
+	hs_error_clear(&e);
+	assert_int_equal(hs_legacy_text_decode(&p, (const uint8_t *)"", 0, &e), HS_E_EMPTY);
+	hs_profile_release(&p);
+}
+
+/* A line of 65536 bytes or more stops pprof's scanner: an error, not a
+ * line read in pieces; 65535 bytes are fine. */
+static void test_line_limit(void **state)
+{
+	(void)state;
+	const char *head = "heap profile: 1: 2 [1: 2] @ heap/2\n1: 2 [1: 2] @ 0x1 ";
+	size_t hn = strlen(head), first = strlen("heap profile: 1: 2 [1: 2] @ heap/2\n");
+	for (size_t len = 65535; len <= 65536; len++) {
+		char *buf = malloc(first + len + 2);
+		assert_non_null(buf);
+		memcpy(buf, head, hn);
+		memset(buf + hn, '0', first + len - hn);
+		memcpy(buf + first + len, "\n", 2);
+		hs_profile p;
+		hs_error e;
+		hs_err rc = load(buf, &p, &e);
+		if (len == 65535) {
+			assert_int_equal(rc, HS_OK);
+		} else {
+			assert_int_equal(rc, HS_E_LIMIT);
+			assert_int_equal(e.line, 2);
+			assert_int_equal(e.col, 65536);
+		}
+		hs_profile_release(&p);
+		free(buf);
+	}
+}
+
+static void test_detect(void **state)
+{
+	(void)state;
+	static const char *const yes[] = {
+		"heap profile: 1: 2 [1: 2] @ heap/2\n", "goroutine profile: total 3\n1 @ 0x1\n",
+		"\n# comment\nthreadcreate profile: total 1\n", "--- contentionz 1 ---\n",
+		"--- mutex:\ncycles/second=1\n", "--- contention:\n", "--- heapz 1 ---\n",
+		"--- threadz 1 ---\n", "--- Thread 7f (name: a/1) stack: ---\n", "heap_v2/524288\n",
+		"goroutine profile: tot",   /* cut by the window: a prefix is enough */
+	};
+	static const char *const no[] = {
+		"", "hello\n", "goroutine 1 [running]:\nmain.main()\n", "--- other ---\n",
+		"\n\nheap_v2/1\n",
+	};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (!hs_legacy_text_detect((const uint8_t *)yes[i], strlen(yes[i])))
+			fail_msg("not detected: %s", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (hs_legacy_text_detect((const uint8_t *)no[i], strlen(no[i])))
+			fail_msg("detected: %s", no[i]);
+}
+
+/* The shared engine: leftmost-first submatches, searches, and the Pike VM
+ * for long subjects giving the backtracker's answers. */
+static void test_rx(void **state)
+{
+	(void)state;
+	lm_rx re;
+	lm_rx_run run = {0};
+	int32_t c[LM_RX_MAX_SAVE];
+	assert_true(lm_rx_compile(&re, "(\\d+) *(\\d+) @([ x0-9a-f]*)"));
+	assert_int_equal(lm_rx_match(&re, &run, "ab 12 @ 0x1", 11, c), 1);
+	assert_int_equal(c[0], 3);   /* the search starts at the digits */
+	assert_int_equal(c[2], 3);
+	assert_int_equal(c[3], 4);   /* "1" */
+	assert_int_equal(c[4], 4);
+	assert_int_equal(c[5], 5);   /* "2" */
+	assert_true(lm_rx_compile(&re, "\\A(\\S+) profile: total \\d+\\z"));
+	assert_int_equal(lm_rx_match(&re, &run, "goroutine profile: total 5", 26, c), 1);
+	assert_int_equal(lm_rx_match(&re, &run, "goroutine profile: total 5 ", 27, c), 0);
+	assert_true(lm_rx_compile(&re, "^(.*)\\s+\\((.+):(-?[[:digit:]]+)\\)$"));
+	const char *s = "f   (a:b:3)";
+	assert_int_equal(lm_rx_match(&re, &run, s, strlen(s), c), 1);
+	assert_int_equal(c[3], 3);   /* greedy: "f  " keeps two blanks */
+	assert_int_equal(c[5], 8);   /* "a:b" */
+	/* A subject long enough for the Pike VM: same groups. */
+	size_t n = 3u << 20;
+	char *big = malloc(n);
+	assert_non_null(big);
+	memset(big, 'x', n);
+	memcpy(big + n - 11, " 12 @ 0x1ab", 11);
+	assert_true(lm_rx_compile(&re, "(\\d+) *(\\d+) @([ x0-9a-f]*)"));
+	assert_int_equal(lm_rx_match(&re, &run, big, n, c), 1);
+	assert_int_equal(c[2], (int32_t)(n - 10));
+	assert_int_equal(c[5], (int32_t)(n - 8));
+	assert_int_equal(c[7], (int32_t)n);
+	free(big);
+	lm_rx_run_release(&run);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_go_heap),
+		cmocka_unit_test(test_heapz_v2),
+		cmocka_unit_test(test_growth_with_map),
+		cmocka_unit_test(test_goroutine_count),
+		cmocka_unit_test(test_contention),
+		cmocka_unit_test(test_mutex_backtracking),
+		cmocka_unit_test(test_java_contention),
+		cmocka_unit_test(test_java_heap),
+		cmocka_unit_test(test_threadz),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_line_limit),
+		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_rx),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
