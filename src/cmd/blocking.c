@@ -5,6 +5,7 @@
 
 #include "../output/json.h"
 #include "heapscope/blocking.h"
+#include "heapscope/units.h"
 #include "cmd.h"
 
 static void write_text(FILE *out, const hs_blocking *b)
@@ -16,9 +17,12 @@ static void write_text(FILE *out, const hs_blocking *b)
 		fprintf(out, "\n%zu. %s  [%s]  %lld goroutine%s", i + 1, h->culprit,
 		        hs_wait_kind_name(h->kind), (long long)h->goroutines,
 		        h->goroutines == 1 ? "" : "s");
-		if (h->contentions || h->delay_ns)
-			fprintf(out, ", %lld contention%s, %.3f ms delay", (long long)h->contentions,
-			        h->contentions == 1 ? "" : "s", (double)h->delay_ns / 1e6);
+		if (h->contentions || h->delay_ns) {
+			char delay[64];
+			hs_scaled_label(h->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
+			fprintf(out, ", %lld contention%s, %s delay", (long long)h->contentions,
+			        h->contentions == 1 ? "" : "s", delay);
+		}
 		fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind), h->culprit);
 		for (size_t k = 0; k < h->evidence.len; k++)
 			fprintf(out, "   - %s\n", HS_VEC_AT(&h->evidence, const char *, k));

@@ -5,6 +5,7 @@
 
 #include "hashmap.h"
 #include "heapscope/blocking.h"
+#include "heapscope/units.h"
 
 static const char *const kind_names[HS_WAIT_NKINDS] = {
 	"none", "select", "chan send", "chan receive", "nil chan", "mutex", "rwmutex",
@@ -393,8 +394,10 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 		if (t[0] == INT64_MIN)
 			continue;
 		char line[512];
-		snprintf(line, sizeof line, "%s: %lld contention%s, %.3f ms delay (waits that ended)",
-		         name, (long long)t[0], t[0] == 1 ? "" : "s", (double)t[1] / 1e6);
+		char delay[64];
+		hs_scaled_label(t[1], "nanoseconds", "auto", delay, sizeof delay);
+		snprintf(line, sizeof line, "%s: %lld contention%s, %s delay (waits that ended)",
+		         name, (long long)t[0], t[0] == 1 ? "" : "s", delay);
 		ok = evidence(b, &HS_VEC_AT(&b->hotspots, hs_hotspot, hi), line);
 	}
 	hs_vec_release(&per);
