@@ -40,25 +40,14 @@ static void write_json(FILE *out, const hs_blocking *b)
 	for (size_t i = 0; i < hs_blocking_n(b); i++) {
 		const hs_hotspot *h = hs_blocking_at(b, i);
 		json_begin_object(&w);
-		json_key(&w, "culprit");
-		json_string(&w, h->culprit);
-		json_key(&w, "kind");
-		json_string(&w, hs_wait_kind_name(h->kind));
-		json_key(&w, "goroutines");
-		json_int(&w, h->goroutines);
-		json_key(&w, "wait_minutes");
-		json_int(&w, h->wait_minutes);
-		json_key(&w, "delay_ns");
-		json_int(&w, h->delay_ns);
-		json_key(&w, "contentions");
-		json_int(&w, h->contentions);
-		json_key(&w, "evidence");
-		json_begin_array(&w);
-		for (size_t k = 0; k < h->evidence.len; k++)
-			json_string(&w, HS_VEC_AT(&h->evidence, const char *, k));
-		json_end_array(&w);
-		json_key(&w, "hint");
-		json_string(&w, hs_wait_kind_hint(h->kind));
+		json_kv_string(&w, "culprit", h->culprit);
+		json_kv_string(&w, "kind", hs_wait_kind_name(h->kind));
+		json_kv_int(&w, "goroutines", h->goroutines);
+		json_kv_int(&w, "wait_minutes", h->wait_minutes);
+		json_kv_int(&w, "delay_ns", h->delay_ns);
+		json_kv_int(&w, "contentions", h->contentions);
+		json_kv_strings(&w, "evidence", h->evidence.data, h->evidence.len);
+		json_kv_string(&w, "hint", hs_wait_kind_hint(h->kind));
 		json_end_object(&w);
 	}
 	json_end_array(&w);
@@ -83,7 +72,7 @@ int cmd_blocking(int argc, char **argv)
 	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
 		hs_profile p;
 		hs_profile_init(&p);
-		if (!cli_load_any(&p, o.files[i])) {
+		if (!cli_load(&p, o.files[i])) {
 			rc = HS_EXIT_USAGE;
 		} else if (hs_blocking_add(&b, &p, o.files[i], &e) != HS_OK) {
 			char msg[256];

@@ -73,7 +73,8 @@ void cli_print_options(const hs_command *cmd, FILE *to);
 void cli_file_error(const char *file, const hs_error *e);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Load a profile; prints the error and returns false on failure. */
+/* Load a profile or goroutine dump (any format sniff.c knows); prints
+ * the error and returns false on failure. */
 bool cli_load(hs_profile *p, const char *file);
 /* Resolve --sample-index against p (pprof's rules); -1 after printing. */
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o);
@@ -95,9 +96,5 @@ int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_blocking(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
-
-/* Load a goroutine dump or any profile (src/cmd/load_any.c); prints the
- * error and returns false on failure. */
-bool cli_load_any(hs_profile *p, const char *file);
 
 #endif

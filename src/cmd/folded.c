@@ -3,38 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../output/folded_name.h"
 #include "../core/hashmap.h"
 #include "cmd.h"
-
-/* A frame name as flamegraph.pl will read it back as one frame: ';'
- * (which always splits) becomes ':', line breaks and tabs become blanks,
- * trailing blanks go, and an empty name reads "<unknown>".  For the leaf,
- * a name ending in " <digits>" would read as a differential count: that
- * blank becomes '_'. */
-static char *clean_name(hs_arena *a, const char *name, bool leaf)
-{
-	size_t n = strlen(name);
-	char *out = hs_arena_alloc(a, n + 10);
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		out[i] = c == ';' ? ':' : (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-	}
-	while (n && out[n - 1] == ' ')
-		n--;
-	if (n == 0) {
-		strcpy(out, "<unknown>");
-		return out;
-	}
-	out[n] = '\0';
-	size_t tail = n;
-	while (tail && ((out[tail - 1] >= '0' && out[tail - 1] <= '9') || out[tail - 1] == '.'))
-		tail--;
-	if (leaf && tail < n && tail > 0 && out[tail - 1] == ' ')
-		out[tail - 1] = '_';
-	return out;
-}
 
 typedef struct fold_ctx {
 	const hs_view *v;
@@ -95,8 +66,8 @@ static bool clean_names(fold_ctx *c, char ***inner, char ***leaf)
 		return false;
 	for (size_t i = 0; i < nn; i++) {
 		const char *name = HS_VEC_AT(&c->v->nodes, hs_node_info, i).name;
-		(*inner)[i] = clean_name(&c->arena, name, false);
-		(*leaf)[i] = clean_name(&c->arena, name, true);
+		(*inner)[i] = folded_name(&c->arena, name, false);
+		(*leaf)[i] = folded_name(&c->arena, name, true);
 		if (!(*inner)[i] || !(*leaf)[i])
 			return false;
 	}

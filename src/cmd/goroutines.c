@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../output/folded_name.h"
 #include "../core/hashmap.h"
 #include "../output/json.h"
 #include "heapscope/load.h"
@@ -85,33 +86,6 @@ typedef struct stack_cache {
 } stack_cache;
 
 /* ---- loading ------------------------------------------------------------ */
-
-/* hs_load_profile does not sniff goroutine dumps (src/formats/sniff.c is
- * not this command's): recognise them here, anything else goes through the
- * shared loader so goroutine profiles work too. */
-static bool load_goroutines(hs_profile *p, const char *file)
-{
-	hs_input in;
-	hs_error e;
-	hs_error_clear(&e);
-	hs_err rc = hs_input_read(&in, file, 0, &e);
-	if (rc == HS_OK) {
-		if (hs_goroutine_text_detect(in.data, in.len)) {
-			rc = hs_goroutine_text_decode(p, in.data, in.len, &e);
-			p->gzipped = in.gzipped;
-			p->input_bytes = in.file_bytes;
-			p->decoded_bytes = in.len;
-		} else {
-			rc = hs_load_profile_buffer(p, in.data, in.len, 0, &e);
-		}
-		if (rc != HS_OK && in.gzipped && rc != HS_E_GZIP)
-			e.after_gunzip = 1;
-	}
-	hs_input_release(&in);
-	if (rc != HS_OK)
-		cli_file_error(file, &e);
-	return rc == HS_OK;
-}
 
 static const char *arena_str(gr *g, const char *s)
 {
@@ -589,32 +563,6 @@ static void write_text(FILE *out, const gr *g)
 
 /* ---- folded ------------------------------------------------------------- */
 
-/* As src/cmd/folded.c cleans a frame: ';' splits frames, so it becomes ':';
- * line breaks and tabs become blanks; trailing blanks go; "" reads
- * "<unknown>"; a leaf ending in " <digits>" would read as a second count,
- * so that blank becomes '_'. */
-static void put_clean(FILE *out, const char *name, bool leaf)
-{
-	size_t n = strlen(name);
-	while (n && (name[n - 1] == ' ' || name[n - 1] == '\t' || name[n - 1] == '\n' ||
-	             name[n - 1] == '\r'))
-		n--;
-	if (n == 0) {
-		fputs("<unknown>", out);
-		return;
-	}
-	size_t tail = n;
-	while (tail && ((name[tail - 1] >= '0' && name[tail - 1] <= '9') || name[tail - 1] == '.'))
-		tail--;
-	size_t underscore = leaf && tail < n && tail > 0 && name[tail - 1] == ' ' ? tail - 1 : n;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (i == underscore)
-			c = '_';
-		putc(c == ';' ? ':' : (c == '\n' || c == '\r' || c == '\t') ? ' ' : c, out);
-	}
-}
-
 typedef struct folded_line {
 	const fine *f;
 	int64_t count;
@@ -673,12 +621,12 @@ static bool write_folded(FILE *out, gr *g)
 	for (size_t i = 0; ok && i < lines.len; i++) {
 		const folded_line *fl = &HS_VEC_AT(&lines, folded_line, i);
 		for (uint32_t k = fl->f->nframes; k-- > 0;) {
-			put_clean(out, fl->f->frames[k].func, false);
+			folded_name_put(out, fl->f->frames[k].func, false);
 			putc(';', out);
 		}
 		char state[300];
 		snprintf(state, sizeof state, "[%s]", fl->f->state);
-		put_clean(out, state, true);
+		folded_name_put(out, state, true);
 		fprintf(out, " %lld\n", (long long)fl->count);
 	}
 	hs_strmap_release(&index);
@@ -923,7 +871,7 @@ static bool gather(gr *g)
 		const char *file = g->files[k];
 		hs_profile p;
 		hs_profile_init(&p);
-		bool ok = load_goroutines(&p, file);
+		bool ok = cli_load(&p, file);
 		int vi = ok ? hs_profile_find_index(&p, "goroutine") : -1;
 		if (ok && vi < 0) {
 			cli_error("'%s': not a goroutine dump or goroutine profile (no sample type "

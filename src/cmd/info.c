@@ -118,29 +118,17 @@ static void info_text(FILE *out, const char *file, const hs_profile *p)
 	}
 }
 
-static void kv_str(json_w *w, const char *k, const char *v)
-{
-	json_key(w, k);
-	json_string(w, v);
-}
-
-static void kv_int(json_w *w, const char *k, int64_t v)
-{
-	json_key(w, k);
-	json_int(w, v);
-}
-
 static void info_json(json_w *w, const char *file, const hs_profile *p)
 {
 	json_begin_object(w);
-	kv_str(w, "file", file);
-	kv_str(w, "format", format_name(p->format));
+	json_kv_string(w, "file", file);
+	json_kv_string(w, "format", format_name(p->format));
 	json_key(w, "gzipped");
 	json_bool(w, p->gzipped);
-	kv_str(w, "producer", producer(p));
-	kv_str(w, "kind", kind(p));
-	kv_int(w, "bytes", (int64_t)p->input_bytes);
-	kv_int(w, "decoded_bytes", (int64_t)p->decoded_bytes);
+	json_kv_string(w, "producer", producer(p));
+	json_kv_string(w, "kind", kind(p));
+	json_kv_int(w, "bytes", (int64_t)p->input_bytes);
+	json_kv_int(w, "decoded_bytes", (int64_t)p->decoded_bytes);
 
 	json_key(w, "sample_types");
 	json_begin_array(w);
@@ -148,9 +136,9 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	for (size_t i = 0; i < hs_ntypes(p); i++) {
 		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
 		json_begin_object(w);
-		kv_str(w, "type", hs_s(p, vt->type));
-		kv_str(w, "unit", hs_s(p, vt->unit));
-		kv_int(w, "total", hs_profile_total(p, (int)i));
+		json_kv_string(w, "type", hs_s(p, vt->type));
+		json_kv_string(w, "unit", hs_s(p, vt->unit));
+		json_kv_int(w, "total", hs_profile_total(p, (int)i));
 		json_key(w, "default");
 		json_bool(w, (int)i == def);
 		json_end_object(w);
@@ -158,24 +146,24 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	json_end_array(w);
 	json_key(w, "period_type");
 	json_begin_object(w);
-	kv_str(w, "type", hs_s(p, p->period_type.type));
-	kv_str(w, "unit", hs_s(p, p->period_type.unit));
+	json_kv_string(w, "type", hs_s(p, p->period_type.type));
+	json_kv_string(w, "unit", hs_s(p, p->period_type.unit));
 	json_end_object(w);
-	kv_int(w, "period", p->period);
-	kv_int(w, "time_nanos", p->time_nanos);
-	kv_int(w, "duration_nanos", p->duration_nanos);
-	kv_int(w, "samples", (int64_t)p->nsamples);
-	kv_int(w, "locations", (int64_t)p->locations.len);
-	kv_int(w, "functions", (int64_t)p->functions.len);
-	kv_int(w, "mappings", (int64_t)p->mappings.len);
-	kv_int(w, "strings", (int64_t)p->strings.len);
-	kv_str(w, "drop_frames", hs_s(p, p->drop_frames));
-	kv_str(w, "keep_frames", hs_s(p, p->keep_frames));
+	json_kv_int(w, "period", p->period);
+	json_kv_int(w, "time_nanos", p->time_nanos);
+	json_kv_int(w, "duration_nanos", p->duration_nanos);
+	json_kv_int(w, "samples", (int64_t)p->nsamples);
+	json_kv_int(w, "locations", (int64_t)p->locations.len);
+	json_kv_int(w, "functions", (int64_t)p->functions.len);
+	json_kv_int(w, "mappings", (int64_t)p->mappings.len);
+	json_kv_int(w, "strings", (int64_t)p->strings.len);
+	json_kv_string(w, "drop_frames", hs_s(p, p->drop_frames));
+	json_kv_string(w, "keep_frames", hs_s(p, p->keep_frames));
 	json_key(w, "memstats");
 	json_begin_object(w);
 	for (size_t i = 0; i < p->memstats.len; i++) {
 		const hs_memstat *m = &HS_VEC_AT(&p->memstats, hs_memstat, i);
-		kv_int(w, hs_s(p, m->key), m->value);
+		json_kv_int(w, hs_s(p, m->key), m->value);
 	}
 	json_end_object(w);
 	json_key(w, "comments");

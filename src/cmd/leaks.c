@@ -31,21 +31,12 @@ static void write_json(FILE *out, const hs_leaks *l)
 	for (size_t i = 0; i < hs_leaks_n(l); i++) {
 		const hs_leak *k = hs_leaks_at(l, i);
 		json_begin_object(&w);
-		json_key(&w, "severity");
-		json_string(&w, hs_severity_name(k->severity));
-		json_key(&w, "kind");
-		json_string(&w, k->kind);
-		json_key(&w, "culprit");
-		json_string(&w, k->culprit);
-		json_key(&w, "weight");
-		json_int(&w, k->weight);
-		json_key(&w, "evidence");
-		json_begin_array(&w);
-		for (size_t j = 0; j < k->evidence.len; j++)
-			json_string(&w, HS_VEC_AT(&k->evidence, const char *, j));
-		json_end_array(&w);
-		json_key(&w, "hint");
-		json_string(&w, k->hint);
+		json_kv_string(&w, "severity", hs_severity_name(k->severity));
+		json_kv_string(&w, "kind", k->kind);
+		json_kv_string(&w, "culprit", k->culprit);
+		json_kv_int(&w, "weight", k->weight);
+		json_kv_strings(&w, "evidence", k->evidence.data, k->evidence.len);
+		json_kv_string(&w, "hint", k->hint);
 		json_end_object(&w);
 	}
 	json_end_array(&w);
@@ -117,7 +108,7 @@ int cmd_leaks(int argc, char **argv)
 	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
 		hs_profile p;
 		hs_profile_init(&p);
-		if (!cli_load_any(&p, o.files[i])) {
+		if (!cli_load(&p, o.files[i])) {
 			rc = HS_EXIT_USAGE;
 		} else if (hs_leaks_add(&l, &p, o.files[i], &e) != HS_OK) {
 			char msg[256];

@@ -10,18 +10,7 @@ static void top_json(FILE *out, const report_fmt *f)
 	json_w w;
 	json_init(&w, out);
 	json_begin_object(&w);
-	json_key(&w, "sample_type");
-	json_string(&w, f->sample_type);
-	json_key(&w, "unit");
-	json_string(&w, f->sample_unit);
-	json_key(&w, "total");
-	json_int(&w, r->total);
-	json_key(&w, "granularity");
-	json_string(&w, hs_granularity_name(f->v->granularity));
-	json_key(&w, "dropped_nodes");
-	json_int(&w, (int64_t)r->dropped_nodes);
-	json_key(&w, "node_cutoff");
-	json_int(&w, r->node_cutoff_total);
+	report_json_header(&w, f);
 	json_key(&w, "rows");
 	json_begin_array(&w);
 	for (size_t i = 0; i < r->g.npresent; i++) {

@@ -5,38 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "folded_name.h"
 #include "../core/hashmap.h"
 #include "diff_out.h"
-
-/* A frame name as flamegraph.pl reads it back as one frame, the rule of
- * `heapscope folded` (src/cmd/folded.c): ';' becomes ':', line breaks
- * and tabs blanks, trailing blanks go, "" reads "<unknown>", and a leaf
- * ending in " <digits>" gets '_' for that blank (else it would read as a
- * count). */
-static char *clean_name(hs_arena *a, const char *name, bool leaf)
-{
-	size_t n = strlen(name);
-	char *out = hs_arena_alloc(a, n + 10);
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		out[i] = c == ';' ? ':' : (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-	}
-	while (n && out[n - 1] == ' ')
-		n--;
-	if (n == 0) {
-		strcpy(out, "<unknown>");
-		return out;
-	}
-	out[n] = '\0';
-	size_t tail = n;
-	while (tail && ((out[tail - 1] >= '0' && out[tail - 1] <= '9') || out[tail - 1] == '.'))
-		tail--;
-	if (leaf && tail < n && tail > 0 && out[tail - 1] == ' ')
-		out[tail - 1] = '_';
-	return out;
-}
 
 typedef struct dstack {
 	const uint32_t *ids;
@@ -94,8 +65,8 @@ static bool print(FILE *out, const hs_view *v, dfold *c)
 	bool ok = inner && leaf;
 	for (size_t i = 0; ok && i < nn; i++) {
 		const char *name = HS_VEC_AT(&v->nodes, hs_node_info, i).name;
-		inner[i] = clean_name(&c->arena, name, false);
-		leaf[i] = clean_name(&c->arena, name, true);
+		inner[i] = folded_name(&c->arena, name, false);
+		leaf[i] = folded_name(&c->arena, name, true);
 		ok = inner[i] && leaf[i];
 	}
 	sort_view = v;

@@ -115,3 +115,24 @@ void json_finish(json_w *w)
 {
 	fputc('\n', w->f);
 }
+
+void json_kv_string(json_w *w, const char *k, const char *v)
+{
+	json_key(w, k);
+	json_string(w, v);
+}
+
+void json_kv_int(json_w *w, const char *k, int64_t v)
+{
+	json_key(w, k);
+	json_int(w, v);
+}
+
+void json_kv_strings(json_w *w, const char *k, const char *const *v, size_t n)
+{
+	json_key(w, k);
+	json_begin_array(w);
+	for (size_t i = 0; i < n; i++)
+		json_string(w, v[i]);
+	json_end_array(w);
+}

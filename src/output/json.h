@@ -25,6 +25,10 @@ void json_int(json_w *w, int64_t v);
 void json_double(json_w *w, double v);
 void json_bool(json_w *w, bool v);
 void json_null(json_w *w);
+/* "key": value pairs and a string array, the common shapes. */
+void json_kv_string(json_w *w, const char *k, const char *v);
+void json_kv_int(json_w *w, const char *k, int64_t v);
+void json_kv_strings(json_w *w, const char *k, const char *const *v, size_t n);
 /* End the document with a newline. */
 void json_finish(json_w *w);
 

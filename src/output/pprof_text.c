@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "heapscope/units.h"
+#include "json.h"
 #include "pprof_text.h"
 
 static inline int64_t abs64(int64_t x) { return hs_abs(x); }
@@ -182,4 +183,15 @@ void print_top_text(FILE *out, const report_fmt *f)
 		fprintf(out, "%10s %s %s %10s %s  %s%s%s\n", fv, fp, sp, cv, cp, ni->name,
 		        *inl ? " " : "", inl);
 	}
+}
+
+void report_json_header(json_w *w, const report_fmt *f)
+{
+	const hs_report *r = f->r;
+	json_kv_string(w, "sample_type", f->sample_type);
+	json_kv_string(w, "unit", f->sample_unit);
+	json_kv_int(w, "total", r->total);
+	json_kv_string(w, "granularity", hs_granularity_name(f->v->granularity));
+	json_kv_int(w, "dropped_nodes", (int64_t)r->dropped_nodes);
+	json_kv_int(w, "node_cutoff", r->node_cutoff_total);
 }

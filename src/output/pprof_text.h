@@ -24,6 +24,11 @@ void report_fmt_value(const report_fmt *f, int64_t v, char *buf, size_t n);
 /* Header lines as pprof prints them; returns the number written. */
 int report_labels(const report_fmt *f, char lines[][320], int max, bool full_headers);
 
+/* The leading fields of the top/diff JSON schema: sample_type, unit,
+ * total, granularity, dropped_nodes, node_cutoff. */
+struct json_w;
+void report_json_header(struct json_w *w, const report_fmt *f);
+
 /* pprof's `-top` text. */
 void print_top_text(FILE *out, const report_fmt *f);
 /* Time as Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
