@@ -148,9 +148,5 @@ typedef struct hs_rule_result {
 hs_err hs_rule_check(const hs_rule *r, const hs_measure *m, const hs_measure *base,
                      hs_rule_result *out, hs_error *err);
 
-/* Goroutines in a goroutine dump (debug=2: "goroutine N [state]:" blocks;
- * debug=1: the "goroutine profile: total N" header).  False if the bytes
- * are neither. */
-bool hs_goroutine_text_count(const uint8_t *data, size_t n, int64_t *count);
 
 #endif

@@ -17,12 +17,9 @@
 #include "../output/json.h"
 #include "cmd.h"
 
-/* A file under check: a profile, or a goroutine dump the loader cannot
- * read, of which only the goroutine count is known. */
+/* A file under check: any profile or goroutine dump the loader reads. */
 typedef struct target {
 	hs_profile p;
-	bool is_dump;
-	int64_t dump_count;
 } target;
 
 typedef struct result {
@@ -131,22 +128,9 @@ static bool load_target(target *t, const char *file)
 	hs_profile_init(&t->p);
 	hs_error e;
 	hs_error_clear(&e);
+	/* Goroutine dumps load too (a goroutine/count sample per goroutine). */
 	if (hs_load_profile(&t->p, file, &e) == HS_OK)
 		return true;
-	if (e.code == HS_E_FORMAT) {
-		/* A goroutine dump the loader does not read: count it. */
-		hs_input in;
-		hs_error e2;
-		hs_error_clear(&e2);
-		if (hs_input_read(&in, file, 0, &e2) == HS_OK) {
-			bool ok = hs_goroutine_text_count(in.data, in.len, &t->dump_count);
-			hs_input_release(&in);
-			if (ok) {
-				t->is_dump = true;
-				return true;
-			}
-		}
-	}
 	cli_file_error(file, &e);
 	hs_profile_release(&t->p);
 	return false;
@@ -353,17 +337,7 @@ static bool check_file(const cli_opts *o, const hs_rules *rules, const char *fil
 		r->rule = rule;
 		hs_error e;
 		hs_error_clear(&e);
-		if (t->is_dump) {
-			if (!rule->has[HS_LIM_GOROUTINES]) {
-				hs_fail(&e, HS_E_USAGE, "a goroutine dump has only a goroutine count "
-				                        "(only max_goroutines applies to it)");
-				rule_error(o, rule, file, &e);
-				return false;
-			}
-			r->m.total = t->dump_count;
-			r->m.sample_type = "goroutine";
-			r->m.unit = "count";
-		} else if (hs_rule_measure(rule, &t->p, &r->m, &e) != HS_OK) {
+		if (hs_rule_measure(rule, &t->p, &r->m, &e) != HS_OK) {
 			rule_error(o, rule, file, &e);
 			return false;
 		}
@@ -431,10 +405,6 @@ int cmd_check(int argc, char **argv)
 		if (!load_target(&base, o.base))
 			goto out;
 		have_base = true;
-		if (base.is_dump) {
-			cli_error("'%s': --base must be a profile, not a goroutine dump", o.base);
-			goto out;
-		}
 	}
 	for (size_t i = 0; i < hs_rules_count(&rules); i++) {
 		const hs_rule *r = hs_rule_at(&rules, i);

@@ -321,24 +321,6 @@ static void test_check(void **state)
 	hs_rules_release(&rs);
 }
 
-static void test_goroutine_text(void **state)
-{
-	(void)state;
-	int64_t n = 0;
-	const char d1[] = "goroutine profile: total 171\n100 @ 0x1 0x2\n";
-	assert_true(hs_goroutine_text_count((const uint8_t *)d1, sizeof d1 - 1, &n));
-	assert_int_equal(n, 171);
-	const char d2[] = "goroutine 1 [running]:\nmain.main()\n\t/x.go:1 +0x1\n\n"
-	                  "goroutine 7 [chan send, 2 minutes]:\nmain.f()\n\t/x.go:2 +0x2\n\n"
-	                  "goroutine 8 [select]:\nmain.g()\n";
-	assert_true(hs_goroutine_text_count((const uint8_t *)d2, sizeof d2 - 1, &n));
-	assert_int_equal(n, 3);
-	const char no[] = "hello\ngoroutine 1 [running]:\n";
-	assert_false(hs_goroutine_text_count((const uint8_t *)no, sizeof no - 1, &n));
-	const char bad[] = "goroutine profile: total many\n";
-	assert_false(hs_goroutine_text_count((const uint8_t *)bad, sizeof bad - 1, &n));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,7 +334,6 @@ int main(void)
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_bad_yaml),
 		cmocka_unit_test(test_check),
-		cmocka_unit_test(test_goroutine_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
