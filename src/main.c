@@ -14,33 +14,34 @@
 
 const hs_command hs_commands[] = {
 	{"info", cmd_info, OPT_OUTPUT | OPT_FORMAT, "text,json", "FILE...",
-	 "Describe profiles: format, producer, sample types and totals, counts."},
+	 "Describe profiles: format, producer, sample types and totals, counts.", NULL},
 	{"top", cmd_top,
 	 PROFILE_OPTS | OPT_NODECOUNT | OPT_UNIT | OPT_FORMAT | OPT_CUM | OPT_FRACTIONS, "text,json",
-	 "FILE", "Functions by flat (or --cum) value, as go tool pprof -top prints them."},
+	 "FILE", "Functions by flat (or --cum) value, as go tool pprof -top prints them.", NULL},
 	{"dot", cmd_dot, PROFILE_OPTS | OPT_NODECOUNT | OPT_UNIT | OPT_FRACTIONS, NULL, "FILE",
-	 "Graphviz call graph, as go tool pprof -dot draws it (render: dot -Tsvg)."},
+	 "Graphviz call graph, as go tool pprof -dot draws it (render: dot -Tsvg).", NULL},
 	{"folded", cmd_folded, PROFILE_OPTS, NULL, "FILE",
-	 "Folded stacks for flamegraph.pl: 'root;...;leaf value' per distinct stack."},
+	 "Folded stacks for flamegraph.pl: 'root;...;leaf value' per distinct stack.", NULL},
 	{"goroutines", cmd_goroutines, OPT_GROUP_BY | OPT_FORMAT | OPT_OUTPUT, "text,folded,json,dot",
-	 "FILE...", "Goroutines of dumps or goroutine profiles grouped by stack, biggest group first."},
+	 "FILE...", "Goroutines of dumps or goroutine profiles grouped by stack, biggest group first.", NULL},
 	{"check", cmd_check, OPT_CHECK | OPT_FORMAT | OPT_OUTPUT, "text,json", "--rules RULES.yaml FILE...",
-	 "Check profiles against budget rules (YAML); exit 1 if one fails. For CI."},
+	 "Check profiles against budget rules (YAML); exit 1 if one fails. For CI.", NULL},
 	{"growth", cmd_growth,
 	 PROFILE_OPTS | OPT_GROWTH | OPT_NODECOUNT | OPT_UNIT | OPT_FORMAT | OPT_CUM,
 	 "text,json,folded,dot", "FILE1 FILE2...",
-	 "Growth per function over a series of heap or goroutine profiles: leak candidates first."},
+	 "Growth per function over a series of heap or goroutine profiles: leak candidates first.", NULL},
 	{"diff", cmd_diff,
 	 PROFILE_OPTS | OPT_DIFF | OPT_NODECOUNT | OPT_UNIT | OPT_FORMAT | OPT_CUM | OPT_FRACTIONS,
 	 "text,json,dot,folded", "BASE NEW",
-	 "What grew from BASE to NEW, as go tool pprof -top -base BASE NEW computes it."},
+	 "What grew from BASE to NEW, as go tool pprof -top -base BASE NEW computes it.", NULL},
 	{"merge", cmd_merge, OPT_OUTPUT, NULL, "FILE... -o OUT.pb.gz",
-	 "Merge profiles of one type into one gzipped profile.proto (-o - for stdout)."},
+	 "Merge profiles of one type into one gzipped profile.proto (-o - for stdout).", NULL},
 	{"blocking", cmd_blocking, OPT_FORMAT | OPT_OUTPUT, "text,json", "FILE...",
-	 "Where goroutines wait: dumps, goroutine, block and mutex profiles in one ranking."},
+	 "Where goroutines wait: dumps, goroutine, block and mutex profiles in one ranking.", NULL},
 	{"leaks", cmd_leaks, OPT_FORMAT | OPT_OUTPUT, "text,json", "FILE...",
-	 "Leak candidates from goroutine dumps/profiles and heap profiles, by severity."},
-	{NULL, NULL, 0, NULL, NULL, NULL},
+	 "Leak candidates from goroutine dumps/profiles and heap profiles, by severity.",
+	 "--min-goroutines --min-medium --min-wait-minutes"},
+	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 const hs_command *hs_find_command(const char *name)
@@ -73,6 +74,12 @@ static int complete(int argc, char **argv)
 	if (!c)
 		return HS_EXIT_USAGE;
 	cli_print_options(c, stdout);
+	if (c->extra_options) {
+		char buf[256];
+		snprintf(buf, sizeof buf, "%s", c->extra_options);
+		for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
+			printf("%s\n", t);
+	}
 	if (argc > 3 && strcmp(argv[3], "--format") == 0 && c->formats) {
 		char buf[128];
 		snprintf(buf, sizeof buf, "%s", c->formats);

@@ -56,6 +56,7 @@ typedef struct hs_command {
 	const char *formats;       /* comma-separated --format values, first is default */
 	const char *args;          /* usage tail, e.g. "FILE..." */
 	const char *summary;
+	const char *extra_options; /* options a command parses itself, for __complete */
 } hs_command;
 
 extern const hs_command hs_commands[];
