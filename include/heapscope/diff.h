@@ -72,6 +72,11 @@ typedef struct hs_diff_sums {
 
 hs_err hs_diff_sums_build(hs_diff_sums *s, const hs_diff *d, const hs_view_opts *o,
                           hs_error *err);
+/* The same from a view of d->p already built (hs_view_revalue of it per
+ * side, so no node is mapped twice).  all_samples: no --focus/--ignore,
+ * so the totals count every sample. */
+hs_err hs_diff_sums_from_view(hs_diff_sums *s, const hs_diff *d, const hs_view *v,
+                              bool all_samples, hs_error *err);
 void hs_diff_sums_release(hs_diff_sums *s);
 
 #endif

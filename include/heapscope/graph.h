@@ -61,6 +61,13 @@ typedef struct hs_view {
 hs_err hs_view_build(hs_view *v, const hs_profile *p, const hs_view_opts *o, hs_error *err);
 void hs_view_release(hs_view *v);
 
+/* The view `v` over another set of values: `p` must share v->p's tables
+ * and stacks (a diff's side, say) and only its samples' values differ.
+ * `out` borrows v's nodes and filters, which must outlive it, and gets its
+ * own per-stack sums: release it with hs_view_revalue_release only. */
+hs_err hs_view_revalue(const hs_view *v, const hs_profile *p, hs_view *out, hs_error *err);
+void hs_view_revalue_release(hs_view *v);
+
 /* Node ids of a sample's frames after hiding, root first.  Returns the
  * count; `out` must hold hs_view_max_frames(v) entries. */
 size_t hs_view_max_frames(const hs_view *v);

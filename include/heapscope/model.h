@@ -220,6 +220,9 @@ static inline hs_err hs_profile_push_location(hs_profile *p, uint32_t loc_or_id)
 }
 hs_err hs_profile_push_label(hs_profile *p, const hs_label *l);
 hs_err hs_profile_end_sample(hs_profile *p);
+/* The same when the caller already holds the ids of an interned stack
+ * and/or label set (HS_NONE: intern what was pushed, as above). */
+hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t labelset);
 
 /* Resolve ids to indices and check pprof's validity rules (CheckValid),
  * then apply drop_frames/keep_frames as pprof does on load.  Loaders call

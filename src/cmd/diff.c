@@ -44,12 +44,10 @@ static bool build_views(diff_job *j)
 	/* -diff_base: percentages of BASE's total. */
 	j->v.total = hs_diff_total(&j->d, j->v.sample_index);
 	const cli_opts *o = j->o;
-	hs_view_opts vo = {.sample_index = j->v.sample_index,
-	                   .granularity = (hs_granularity)o->granularity,
-	                   .focus = o->focus, .ignore = o->ignore, .hide = o->hide, .show = o->show};
+	bool all = !(o->focus && *o->focus) && !(o->ignore && *o->ignore);
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_diff_sums_build(&j->sums, &j->d, &vo, &e) != HS_OK) {
+	if (hs_diff_sums_from_view(&j->sums, &j->d, &j->v, all, &e) != HS_OK) {
 		cli_file_error(j->new_file, &e);
 		hs_view_release(&j->v);
 		return false;

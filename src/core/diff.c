@@ -227,48 +227,59 @@ void hs_diff_sums_release(hs_diff_sums *s)
 	memset(s, 0, sizeof *s);
 }
 
-hs_err hs_diff_sums_build(hs_diff_sums *s, const hs_diff *d, const hs_view_opts *o,
-                          hs_error *err)
+hs_err hs_diff_sums_from_view(hs_diff_sums *s, const hs_diff *d, const hs_view *v,
+                              bool all_samples, hs_error *err)
 {
 	memset(s, 0, sizeof *s);
 	s->nstacks = d->p.nstacks;
+	s->nnodes = v->nodes.len;
 	for (int k = 0; k < 2; k++) {
 		hs_profile side;
-		hs_view v;
+		hs_view sv;
 		hs_graph g;
 		hs_diff_side_profile(d, (hs_diff_side)k, &side);
-		hs_err rc = hs_view_build(&v, &side, o, err);
-		if (rc == HS_OK && (rc = hs_graph_build(&g, &v, NULL, false, err)) != HS_OK)
-			hs_view_release(&v);
+		hs_err rc = hs_view_revalue(v, &side, &sv, err);
+		if (rc == HS_OK && (rc = hs_graph_build(&g, &sv, NULL, false, err)) != HS_OK)
+			hs_view_revalue_release(&sv);
 		if (rc) {
 			hs_diff_sums_release(s);
 			return rc;
 		}
-		s->nnodes = v.nodes.len;
 		s->flat[k] = g.flat;
 		s->cum[k] = g.cum;
 		g.flat = g.cum = NULL;
-		s->stack[k] = calloc(s->nstacks + 1, sizeof *s->stack[k]);
-		bool all = !(o->focus && *o->focus) && !(o->ignore && *o->ignore);
-		if (s->stack[k])
-			for (size_t id = 0; id < s->nstacks; id++)
-				if (v.stack_live[id]) {
-					s->stack[k][id] = v.stack_value[id];
-					s->total[k] = hs_add(s->total[k], v.stack_value[id]);
-				}
+		hs_graph_release(&g);
+		/* The per-stack sums are the side view's own: keep them. */
+		s->stack[k] = sv.stack_value;
+		sv.stack_value = NULL;
+		for (size_t id = 0; id < s->nstacks; id++)
+			if (sv.stack_live[id])
+				s->total[k] = hs_add(s->total[k], s->stack[k][id]);
+			else
+				s->stack[k][id] = 0;
 		/* Hiding frames drops no sample (pprof still counts a sample
 		 * whose stack is empty): without --focus/--ignore, every one. */
-		if (all) {
+		if (all_samples) {
 			s->total[k] = 0;
 			for (size_t i = 0; i < side.nsamples; i++)
-				s->total[k] = hs_add(s->total[k], hs_sample_values(&side, i)[o->sample_index]);
+				s->total[k] = hs_add(s->total[k], hs_sample_values(&side, i)[v->sample_index]);
 		}
-		hs_graph_release(&g);
-		hs_view_release(&v);
-		if (!s->stack[k]) {
-			hs_diff_sums_release(s);
-			return hs_fail(err, HS_E_NOMEM, NULL);
-		}
+		hs_view_revalue_release(&sv);
 	}
 	return HS_OK;
+}
+
+hs_err hs_diff_sums_build(hs_diff_sums *s, const hs_diff *d, const hs_view_opts *o,
+                          hs_error *err)
+{
+	hs_view v;
+	hs_err rc = hs_view_build(&v, &d->p, o, err);
+	if (rc) {
+		memset(s, 0, sizeof *s);
+		return rc;
+	}
+	bool all = !(o->focus && *o->focus) && !(o->ignore && *o->ignore);
+	rc = hs_diff_sums_from_view(s, d, &v, all, err);
+	hs_view_release(&v);
+	return rc;
 }

@@ -181,7 +181,9 @@ static void drop_source(merger *m)
 	free(m->fn_id);
 	free(m->loc_id);
 	free(m->map_offset);
-	m->map_id = m->fn_id = m->loc_id = NULL;
+	free(m->stack_id);
+	free(m->labelset_id);
+	m->map_id = m->fn_id = m->loc_id = m->stack_id = m->labelset_id = NULL;
 	m->map_offset = NULL;
 	m->src = NULL;
 }
@@ -436,7 +438,10 @@ hs_err merger_source(merger *m, const hs_profile *src)
 	m->map_offset = calloc(src->mappings.len + 1, sizeof *m->map_offset);
 	m->fn_id = calloc(src->functions.len + 1, sizeof *m->fn_id);
 	m->loc_id = calloc(src->locations.len + 1, sizeof *m->loc_id);
-	if (!m->map_id || !m->map_offset || !m->fn_id || !m->loc_id)
+	m->stack_id = calloc(src->nstacks + 1, sizeof *m->stack_id);
+	m->labelset_id = calloc(2 * (size_t)src->nlabelsets + 2, sizeof *m->labelset_id);
+	if (!m->map_id || !m->map_offset || !m->fn_id || !m->loc_id || !m->stack_id ||
+	    !m->labelset_id)
 		return hs_fail(m->err, HS_E_NOMEM, NULL);
 	/* The first mapping seen is the main binary's: map it first. */
 	if (m->out->mappings.len == 0 && src->mappings.len > 0 && !map_mapping(m, 0))
@@ -507,17 +512,26 @@ hs_err merger_sample(merger *m, size_t s, const int64_t *vals, bool base_label, 
 	if (!dst)
 		return hs_fail(m->err, HS_E_NOMEM, NULL);
 	memcpy(dst, vals, nt * sizeof *vals);
-	uint32_t n;
-	const uint32_t *st = hs_sample_stack(m->src, s, &n);
-	for (uint32_t k = 0; k < n; k++) {
-		uint32_t id = map_location(m, st[k]);
-		if (!id || hs_profile_push_location(out, id))
-			return hs_fail(m->err, HS_E_NOMEM, NULL);
+	/* A source's stacks and label sets are interned: map each once. */
+	uint32_t src_stack = hs_sample_stack_id(m->src, s);
+	uint32_t src_ls = HS_VEC_AT(&m->src->sample_labels, uint32_t, s) * 2 + base_label;
+	uint32_t known_stack = m->stack_id[src_stack] ? m->stack_id[src_stack] - 1 : HS_NONE;
+	uint32_t known_ls = m->labelset_id[src_ls] ? m->labelset_id[src_ls] - 1 : HS_NONE;
+	if (known_stack == HS_NONE) {
+		uint32_t n;
+		const uint32_t *st = hs_sample_stack(m->src, s, &n);
+		for (uint32_t k = 0; k < n; k++) {
+			uint32_t id = map_location(m, st[k]);
+			if (!id || hs_profile_push_location(out, id))
+				return hs_fail(m->err, HS_E_NOMEM, NULL);
+		}
 	}
-	hs_err rc = sample_labels(m, s, base_label);
-	if (rc || hs_profile_end_sample(out))
+	hs_err rc = known_ls == HS_NONE ? sample_labels(m, s, base_label) : HS_OK;
+	if (rc || hs_profile_end_sample_known(out, known_stack, known_ls))
 		return rc ? rc : hs_fail(m->err, HS_E_NOMEM, NULL);
 	size_t last = out->nsamples - 1;
+	m->stack_id[src_stack] = HS_VEC_AT(&out->sample_stack, uint32_t, last) + 1;
+	m->labelset_id[src_ls] = HS_VEC_AT(&out->sample_labels, uint32_t, last) + 1;
 	uint64_t key = (uint64_t)HS_VEC_AT(&out->sample_stack, uint32_t, last) << 32 |
 	               HS_VEC_AT(&out->sample_labels, uint32_t, last);
 	uint32_t prev = hs_idmap_get(&m->samples, key);

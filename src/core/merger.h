@@ -29,6 +29,9 @@ typedef struct merger {
 	 * mapped yet; mapping address offsets as in pprof's mapInfo. */
 	const hs_profile *src;
 	uint32_t *map_id, *fn_id, *loc_id;
+	/* Per source stack and label set (times 2: with and without the
+	 * pprof::base label): the out stack / label set id + 1, 0 if none yet. */
+	uint32_t *stack_id, *labelset_id;
 	int64_t *map_offset;
 	hs_str base_key, base_true;   /* "pprof::base", "true" in out */
 	hs_str drop_frames, keep_frames;

@@ -236,12 +236,16 @@ hs_err hs_profile_push_label(hs_profile *p, const hs_label *l)
 	return HS_OK;
 }
 
-hs_err hs_profile_end_sample(hs_profile *p)
+hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t labelset)
 {
-	uint32_t id, ls;
-	hs_err rc = intern_tail(&p->stack, &p->stack_off, &p->nstacks, &p->stack_index, &id);
+	uint32_t id = stack, ls = labelset;
+	hs_err rc = HS_OK;
+	if (id == HS_NONE)
+		rc = intern_tail(&p->stack, &p->stack_off, &p->nstacks, &p->stack_index, &id);
 	const uint32_t *loff = p->label_off.data;
-	if (rc == HS_OK && p->empty_labelset && loff[p->nlabelsets] == p->labels.len)
+	if (rc == HS_OK && ls != HS_NONE)
+		;   /* the caller knows it */
+	else if (rc == HS_OK && p->empty_labelset && loff[p->nlabelsets] == p->labels.len)
 		ls = p->empty_labelset - 1;   /* no labels: the common case, no hashing */
 	else if (rc == HS_OK)
 		rc = intern_tail(&p->labels, &p->label_off, &p->nlabelsets, &p->labelset_index, &ls);
@@ -258,6 +262,11 @@ hs_err hs_profile_end_sample(hs_profile *p)
 	*sl = ls;
 	p->nsamples++;
 	return HS_OK;
+}
+
+hs_err hs_profile_end_sample(hs_profile *p)
+{
+	return hs_profile_end_sample_known(p, HS_NONE, HS_NONE);
 }
 
 int hs_profile_default_index(const hs_profile *p)

@@ -311,9 +311,9 @@ static void free_filters(filters *fl)
  * then the value at the sample index summed per kept stack.  Every
  * analysis is linear in sample values, so a stack walked once with its
  * sum counts exactly as its samples walked one by one. */
-static void mark_stacks(hs_view *v)
+static void mark_stacks_into(const hs_view *v, const hs_profile *p, uint8_t *live,
+                             int64_t *value)
 {
-	const hs_profile *p = v->p;
 	for (uint32_t id = 0; id < p->nstacks; id++) {
 		uint32_t n;
 		const uint32_t *st = hs_stack_at(p, id, &n);
@@ -324,20 +324,47 @@ static void mark_stacks(hs_view *v)
 			focused |= (f & LF_FOCUS) != 0;
 			visible |= !(f & LF_HIDDEN);
 		}
-		v->stack_live[id] = focused && !ignored && visible ? 1 : 0;
+		live[id] = focused && !ignored && visible ? 1 : 0;
 	}
 	size_t nt = hs_ntypes(p);
 	const int64_t *vals = p->values.data;
 	for (size_t s = 0; s < p->nsamples; s++) {
 		int64_t val = vals[s * nt + (size_t)v->sample_index];
 		uint32_t id = hs_sample_stack_id(p, s);
-		if (val == 0 || !v->stack_live[id])
+		if (val == 0 || !live[id])
 			continue;
-		v->stack_value[id] = hs_add(v->stack_value[id], val);
-		v->stack_live[id] = 2;   /* has a sample with a value */
+		value[id] = hs_add(value[id], val);
+		live[id] = 2;   /* has a sample with a value */
 	}
 	for (uint32_t id = 0; id < p->nstacks; id++)
-		v->stack_live[id] = v->stack_live[id] == 2;
+		live[id] = live[id] == 2;
+}
+
+static void mark_stacks(hs_view *v)
+{
+	mark_stacks_into(v, v->p, v->stack_live, v->stack_value);
+}
+
+hs_err hs_view_revalue(const hs_view *v, const hs_profile *p, hs_view *out, hs_error *err)
+{
+	*out = *v;
+	out->p = p;
+	out->stack_live = calloc(p->nstacks + 1, 1);
+	out->stack_value = calloc(p->nstacks + 1, sizeof *out->stack_value);
+	if (!out->stack_live || !out->stack_value) {
+		hs_view_revalue_release(out);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	mark_stacks_into(v, p, out->stack_live, out->stack_value);
+	out->total = hs_profile_total(p, v->sample_index);
+	return HS_OK;
+}
+
+void hs_view_revalue_release(hs_view *v)
+{
+	free(v->stack_live);
+	free(v->stack_value);
+	memset(v, 0, sizeof *v);
 }
 
 hs_err hs_view_build(hs_view *v, const hs_profile *p, const hs_view_opts *o, hs_error *err)
