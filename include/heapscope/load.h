@@ -25,6 +25,7 @@ typedef struct hs_input {
 	void *map;            /* mmap'd region when data points into it */
 	size_t map_len;
 	void *bg;             /* background inflater (private) */
+	size_t dropped;       /* bytes before this were given back (hs_input_drop) */
 } hs_input;
 
 /* Open a file ("-" for stdin); gzip is peeled off in the background.
@@ -40,6 +41,13 @@ hs_err hs_input_read(hs_input *in, const char *path, uint64_t max_bytes, hs_erro
 hs_err hs_input_from_buffer(hs_input *in, const uint8_t *data, size_t n,
                             uint64_t max_bytes, hs_error *err);
 void hs_input_release(hs_input *in);
+/* The loader is done with data[0..upto): give those pages back to the
+ * system, so a text loader streaming through a file of gigabytes keeps
+ * only what it still reads.  Only for memory heapscope mapped itself (a
+ * file, the inflater's region); a no-op for other buffers.  The bytes
+ * must not be read again (a file mapping would re-read them; the
+ * inflater's pages would read as zeros). */
+void hs_input_drop(hs_input *in, size_t upto);
 
 /* Classify decompressed bytes.  `what` receives a short human description
  * of what the bytes look like when they are not a format we read. */
@@ -78,6 +86,9 @@ hs_err hs_legacy_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_er
  * profile ("goroutine profile: total N") is HS_E_FORMAT; nothing that
  * looks like a goroutine is HS_E_SYNTAX with its line and column. */
 hs_err hs_goroutine_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
+/* The same from an input still arriving: lines are parsed as they are
+ * inflated, and the pages read are dropped as it goes (hs_input_drop). */
+hs_err hs_goroutine_text_decode_input(hs_profile *p, hs_input *in, hs_error *err);
 /* True when the bytes are text holding a goroutine header line
  * ("goroutine N [state]:"), false for a debug=1 count profile. */
 bool hs_goroutine_text_detect(const uint8_t *data, size_t n);

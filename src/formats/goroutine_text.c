@@ -33,12 +33,12 @@ typedef struct header {
 } header;
 
 enum {
-	K_STATE, K_GOID, K_WAIT, K_DUMP, K_CREATED_BY, K_CREATED_LOC, K_CREATOR,
+	K_STATE, K_WAIT, K_DUMP, K_CREATED_BY, K_CREATED_LOC,
 	K_LOCKED, K_ELIDED, K_TRUNCATED, K_ANCESTORS, K_MINUTES, K_TRUE, NKEYS
 };
 static const char *const key_names[NKEYS] = {
-	"state", "goid", "wait_minutes", "dump", "created_by", "created_by_loc",
-	"created_by_goid", "locked", "elided", "truncated", "ancestors", "minutes", "true",
+	"state", "wait_minutes", "dump", "created_by", "created_by_loc",
+	"locked", "elided", "truncated", "ancestors", "minutes", "true",
 };
 
 typedef struct gdec {
@@ -46,6 +46,9 @@ typedef struct gdec {
 	hs_error *err;
 	hs_str key[NKEYS];
 	hs_idmap funcs, locs;    /* (name, file) -> function, (function, line) -> location */
+	hs_strmap frames;        /* "fn\0file\0line" as printed -> location id: one lookup a frame */
+	hs_arena frame_keys;
+	hs_idmap groups;         /* stack id << 32 | label set id -> sample: goroutines alike are one */
 	hs_idmap goids;          /* goroutine ids seen in the current dump */
 	hs_vec buf;              /* char scratch for "file:line" */
 	hs_vec anc;              /* char: the ancestors list being built */
@@ -60,8 +63,6 @@ typedef struct gdec {
 	bool in_ancestor;        /* inside an "[originating from goroutine N]:" part */
 	bool want_created_loc;   /* the next indented line is the creation site */
 	hs_str created_by, created_loc;
-	bool has_creator;
-	uint64_t creator;
 	bool elided, truncated;
 	size_t nancestors;
 	/* Dumps. */
@@ -223,11 +224,10 @@ static void parse_file_line(const char *s, size_t n, span *file, int64_t *line)
 		n--;
 	}
 	for (;;) {
-		size_t b = n;
-		while (b > 0 && s[b - 1] != ' ')
-			b--;
-		if (b == 0)
+		const char *blank = n ? memrchr(s, ' ', n) : NULL;
+		if (!blank)
 			break;
+		size_t b = (size_t)(blank - s) + 1;
 		const char *t = s + b;
 		size_t tn = n - b;
 		if (!has_prefix(t, tn, "+0x") && !has_prefix(t, tn, "fp=") &&
@@ -237,9 +237,8 @@ static void parse_file_line(const char *s, size_t n, span *file, int64_t *line)
 		while (n && s[n - 1] == ' ')
 			n--;
 	}
-	size_t colon = n;
-	while (colon > 0 && s[colon - 1] != ':')
-		colon--;
+	const char *c = n ? memrchr(s, ':', n) : NULL;
+	size_t colon = c ? (size_t)(c - s) + 1 : 0;
 	uint64_t v;
 	if (colon > 1 && all_digits(s + colon, n - colon) && n - colon <= 19 &&
 	    parse_u64(s + colon, n - colon, &v)) {
@@ -317,8 +316,32 @@ static hs_err location_id(gdec *g, span fn, span file, int64_t line, uint32_t *o
 
 static hs_err push_frame(gdec *g, span fn, span file, int64_t line)
 {
-	uint32_t id = 0;
+	/* Most frames were seen before: find them by their text in one
+	 * lookup before interning the names one by one. */
+	size_t fn_n = fn.n > MAX_STR ? MAX_STR : fn.n, file_n = file.n > MAX_STR ? MAX_STR : file.n;
+	size_t kn = fn_n + file_n + 1 + sizeof line;
+	g->buf.len = 0;
+	char *k = hs_vec_push(&g->buf, kn);
+	if (!k)
+		return nomem(g);
+	memcpy(k, fn.s, fn_n);
+	k[fn_n] = '\0';
+	memcpy(k + fn_n + 1, file.s, file_n);
+	memcpy(k + fn_n + 1 + file_n, &line, sizeof line);
+	uint32_t id = hs_strmap_get(&g->frames, k, kn);
+	g->buf.len = 0;   /* the bytes stay where they are until the next push */
+	if (id != UINT32_MAX)
+		return hs_profile_push_location(g->p, id)
+		           ? hs_fail(g->err, HS_E_LIMIT, "too many stack entries") : HS_OK;
 	hs_err rc = location_id(g, fn, file, line, &id);
+	char *kept = rc == HS_OK ? hs_arena_alloc(&g->frame_keys, kn) : NULL;
+	if (rc == HS_OK) {
+		if (!kept)
+			return nomem(g);
+		memcpy(kept, g->buf.data, kn);
+		if (hs_strmap_get_or_put(&g->frames, kept, kn, id) == UINT32_MAX)
+			return nomem(g);
+	}
 	if (rc == HS_OK && hs_profile_push_location(g->p, id))
 		return hs_fail(g->err, HS_E_LIMIT, "too many stack entries");
 	return rc;
@@ -348,15 +371,12 @@ static hs_err close_goroutine(gdec *g)
 	hs_str state;
 	hs_err rc = intern(g, g->h.state.n ? g->h.state : (span){"unknown", 7}, &state);
 	if (rc || (rc = push_label(g, K_STATE, state, 0, 0)) ||
-	    (rc = push_label(g, K_GOID, 0, (int64_t)g->h.goid, 0)) ||
 	    (rc = push_label(g, K_WAIT, 0, g->h.wait, g->key[K_MINUTES])) ||
 	    (rc = push_label(g, K_DUMP, 0, g->dump, 0)))
 		return rc;
 	if (g->created_by && (rc = push_label(g, K_CREATED_BY, g->created_by, 0, 0)))
 		return rc;
 	if (g->created_loc && (rc = push_label(g, K_CREATED_LOC, g->created_loc, 0, 0)))
-		return rc;
-	if (g->has_creator && (rc = push_label(g, K_CREATOR, 0, (int64_t)g->creator, 0)))
 		return rc;
 	int flags[3] = {K_LOCKED, K_ELIDED, K_TRUNCATED};
 	bool on[3] = {g->h.locked, g->elided, g->truncated};
@@ -369,9 +389,23 @@ static hs_err close_goroutine(gdec *g)
 		    (rc = push_label(g, K_ANCESTORS, list, 0, 0)))
 			return rc;
 	}
-	if (hs_profile_end_sample(g->p))
+	hs_profile *p = g->p;
+	if (hs_profile_end_sample(p))
 		return nomem(g);
 	g->ngoroutines++;
+	/* Goroutines with the same stack and labels are one sample counting
+	 * them: memory follows distinct stacks, not goroutines. */
+	size_t last = p->nsamples - 1;
+	uint64_t key = (uint64_t)HS_VEC_AT(&p->sample_stack, uint32_t, last) << 32 |
+	               HS_VEC_AT(&p->sample_labels, uint32_t, last);
+	uint32_t prev = hs_idmap_get(&g->groups, key);
+	if (prev == UINT32_MAX)
+		return hs_idmap_put(&g->groups, key, (uint32_t)last, NULL) ? HS_OK : nomem(g);
+	((int64_t *)p->values.data)[prev]++;
+	p->values.len--;
+	p->sample_stack.len--;
+	p->sample_labels.len--;
+	p->nsamples--;
 	return HS_OK;
 }
 
@@ -402,7 +436,7 @@ static hs_err open_goroutine(gdec *g, const header *h)
 	g->h = *h;
 	g->has_pending = g->stack_done = g->in_ancestor = g->want_created_loc = false;
 	g->created_by = g->created_loc = 0;
-	g->has_creator = g->elided = g->truncated = false;
+	g->elided = g->truncated = false;
 	g->nancestors = 0;
 	g->anc.len = 0;
 	return HS_OK;
@@ -427,11 +461,12 @@ static hs_err created_by(gdec *g, const char *s, size_t n)
 	size_t b = fn.n;
 	while (b > 0 && fn.s[b - 1] != ' ')
 		b--;
+	/* The creator's id is not kept: goroutines started per request by
+	 * different parents would otherwise never group. */
+	uint64_t creator;
 	if (b >= 14 && memcmp(fn.s + b - 14, " in goroutine ", 14) == 0 &&
-	    all_digits(fn.s + b, fn.n - b) && parse_u64(fn.s + b, fn.n - b, &g->creator)) {
-		g->has_creator = true;
+	    all_digits(fn.s + b, fn.n - b) && parse_u64(fn.s + b, fn.n - b, &creator))
 		fn.n = b - 14;
-	}
 	return fn.n ? intern(g, fn, &g->created_by) : HS_OK;
 }
 
@@ -688,17 +723,54 @@ static hs_err setup(gdec *g)
 	p->period_type = *vt;
 	p->period = 1;
 	p->format = HS_FMT_GOROUTINE_DUMP;
+	hs_arena_init(&g->frame_keys);
 	if (!hs_idmap_init(&g->funcs, 256) || !hs_idmap_init(&g->locs, 256) ||
-	    !hs_idmap_init(&g->goids, 64))
+	    !hs_idmap_init(&g->goids, 64) || !hs_idmap_init(&g->groups, 256) ||
+	    !hs_strmap_init(&g->frames, 256))
 		return nomem(g);
 	return HS_OK;
 }
 
-hs_err hs_goroutine_text_decode(hs_profile *p, const uint8_t *d, size_t n, hs_error *err)
+/* The next line of an input that may still be arriving: wait for its end
+ * (or the end of the input).  *scanned remembers how far a newline was
+ * looked for, so a long line costs one scan, not one per wait. */
+static bool next_line_in(hs_input *in, size_t *pos, size_t *scanned, span *line, bool *cut)
 {
-	if (!d || n == 0)
-		return hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no goroutine dump");
-	if (starts_debug1(d, n))
+	for (;;) {
+		if (*scanned < *pos)
+			*scanned = *pos;
+		if (*scanned < in->len && memchr(in->data + *scanned, '\n', in->len - *scanned))
+			break;
+		*scanned = in->len;
+		if (in->complete)
+			break;
+		hs_input_wait(in, in->len + ((size_t)1 << 20));
+	}
+	*scanned = *pos;
+	return next_line(in->data, in->len, pos, line, cut);
+}
+
+/* How far the loader is done with the input: nothing before the line
+ * being read, the open goroutine's header (its state is kept as a span)
+ * or a function line awaiting its file line is read again. */
+static size_t read_upto(const gdec *g, const hs_input *in, const char *line)
+{
+	const char *hold = line;
+	if (g->open && g->h.state.n && g->h.state.s < hold)
+		hold = g->h.state.s;
+	if (g->has_pending && g->pending.s < hold)
+		hold = g->pending.s;
+	return (size_t)((const uint8_t *)hold - in->data);
+}
+
+hs_err hs_goroutine_text_decode_input(hs_profile *p, hs_input *in, hs_error *err)
+{
+	size_t head = hs_input_wait(in, 4096);
+	if (head == 0) {
+		hs_err rc = hs_input_error(in, err);
+		return rc ? rc : hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no goroutine dump");
+	}
+	if (starts_debug1(in->data, head))
 		return hs_fail(err, HS_E_FORMAT,
 		               "goroutine debug=1 count profile: handled by the legacy text loader");
 	gdec g;
@@ -708,28 +780,48 @@ hs_err hs_goroutine_text_decode(hs_profile *p, const uint8_t *d, size_t n, hs_er
 	hs_vec_init(&g.buf, 1);
 	hs_vec_init(&g.anc, 1);
 	hs_err rc = setup(&g);
-	size_t pos = 0;
+	size_t pos = 0, scanned = 0, dropped = 0;
 	span l;
 	bool debug1 = false;
 	uint32_t no = 1;
-	while (rc == HS_OK && next_line(d, n, &pos, &l, &g.last_line_cut)) {
+	while (rc == HS_OK && next_line_in(in, &pos, &scanned, &l, &g.last_line_cut)) {
 		debug1 |= has_prefix(l.s, l.n, "goroutine profile: total ");
 		rc = on_line(&g, l.s, l.n, no);
 		no += no < UINT32_MAX;
+		/* Give back what was read, every 8 MiB, once a goroutine is in
+		 * (no_goroutines below reads the input again when none is). */
+		if (pos - dropped >= ((size_t)8 << 20) && g.ngoroutines) {
+			dropped = read_upto(&g, in, (const char *)in->data + pos);
+			hs_input_drop(in, dropped);
+		}
 	}
 	g.last_line_cut = false;
 	if (rc == HS_OK)
+		rc = hs_input_error(in, err);
+	if (rc == HS_OK)
 		rc = finish_input(&g);
 	if (rc == HS_OK && g.ngoroutines == 0)
-		rc = no_goroutines(&g, d, n, debug1);
+		rc = no_goroutines(&g, in->data, in->len, debug1);
 	if (rc == HS_OK)
 		rc = hs_profile_finish(p, err);
 	hs_idmap_release(&g.funcs);
 	hs_idmap_release(&g.locs);
 	hs_idmap_release(&g.goids);
+	hs_idmap_release(&g.groups);
+	hs_strmap_release(&g.frames);
+	hs_arena_release(&g.frame_keys);
 	hs_vec_release(&g.buf);
 	hs_vec_release(&g.anc);
 	if (rc != HS_OK)
 		hs_profile_release(p);
 	return rc;
+}
+
+hs_err hs_goroutine_text_decode(hs_profile *p, const uint8_t *d, size_t n, hs_error *err)
+{
+	if (!d || n == 0)
+		return hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no goroutine dump");
+	/* A buffer of the caller's: complete, and never dropped. */
+	hs_input in = {.data = (uint8_t *)(uintptr_t)d, .len = n, .complete = true};
+	return hs_goroutine_text_decode_input(p, &in, err);
 }

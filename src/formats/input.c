@@ -27,11 +27,18 @@ typedef struct bg_inflate {
 	size_t reserve;
 	size_t avail;          /* guarded by mu; read racily via __atomic */
 	bool done, stop;
+	/* Backpressure for streaming readers (hs_input_drop): the inflater
+	 * stays at most LEAD bytes ahead of what was given back, unless the
+	 * reader is waiting for bytes (hungry), so neither waits on the other. */
+	bool bounded, hungry;
+	size_t consumed;
 	uint64_t max;
 	bool growable;         /* synchronous use: out may be reallocated */
 	hs_error err;
 	hs_err rc;
 } bg_inflate;
+
+#define LEAD ((size_t)16 << 20)
 
 static void bg_publish(bg_inflate *b, size_t avail, bool done)
 {
@@ -39,6 +46,8 @@ static void bg_publish(bg_inflate *b, size_t avail, bool done)
 	__atomic_store_n(&b->avail, avail, __ATOMIC_RELEASE);
 	b->done = done;
 	pthread_cond_broadcast(&b->cv);
+	while (!done && b->bounded && avail - b->consumed > LEAD && !b->hungry && !b->stop)
+		pthread_cond_wait(&b->cv, &b->mu);
 	pthread_mutex_unlock(&b->mu);
 }
 
@@ -58,6 +67,7 @@ void hs_input_release(hs_input *in)
 	if (b) {
 		pthread_mutex_lock(&b->mu);
 		b->stop = true;
+		pthread_cond_broadcast(&b->cv);
 		pthread_mutex_unlock(&b->mu);
 		pthread_join(b->thread, NULL);
 		munmap(b->out, b->reserve);
@@ -249,14 +259,38 @@ size_t hs_input_wait(hs_input *in, size_t upto)
 	size_t avail = __atomic_load_n(&b->avail, __ATOMIC_ACQUIRE);
 	if (avail < upto) {
 		pthread_mutex_lock(&b->mu);
+		b->hungry = true;
+		pthread_cond_broadcast(&b->cv);
 		while (!b->done && b->avail < upto)
 			pthread_cond_wait(&b->cv, &b->mu);
+		b->hungry = false;
 		avail = b->avail;
 		in->complete = b->done;
 		pthread_mutex_unlock(&b->mu);
 	}
 	in->len = avail;
 	return avail;
+}
+
+void hs_input_drop(hs_input *in, size_t upto)
+{
+	bg_inflate *b = in->bg;
+	uint8_t *base = in->map ? in->map : b ? b->out : NULL;
+	if (!base || upto > in->len)
+		return;
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t page = pg > 0 ? (size_t)pg : 4096;
+	size_t from = (in->dropped + page - 1) / page * page, to = upto / page * page;
+	if (to > from && madvise(base + from, to - from, MADV_DONTNEED) == 0)
+		in->dropped = to;
+	if (b) {   /* let the inflater run ahead of this, no further */
+		pthread_mutex_lock(&b->mu);
+		b->bounded = true;
+		if (upto > b->consumed)
+			b->consumed = upto;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+	}
 }
 
 hs_err hs_input_error(hs_input *in, hs_error *err)

@@ -104,9 +104,7 @@ static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
 			rc = hs_legacy_text_decode(p, in->data, in->len, err);
 		break;
 	case HS_FMT_GOROUTINE_DUMP:
-		hs_input_wait(in, SIZE_MAX);
-		if ((rc = hs_input_error(in, err)) == HS_OK)
-			rc = hs_goroutine_text_decode(p, in->data, in->len, err);
+		rc = hs_goroutine_text_decode_input(p, in, err);
 		break;
 	default:
 		hs_input_wait(in, SIZE_MAX);

@@ -1,6 +1,7 @@
 /* libFuzzer target for the goroutine dump loader: any input must load or
  * fail with an error, never crash, hang or allocate by a claimed count.
- * What loads must be a valid model of one goroutine per sample, and go
+ * What loads must be a valid model of one group of alike goroutines per
+ * sample (distinct stack and labels, counting at least one), and go
  * through the graph like any profile.  Detection must not promise more
  * than the decoder keeps: a detected dump always loads. */
 #include <stddef.h>
@@ -32,8 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (size_t s = 0; s < p.nsamples; s++) {
 		uint32_t nl;
-		if (hs_sample_values(&p, s)[0] != 1 || !hs_sample_labels(&p, s, &nl) || nl < 4)
+		if (hs_sample_values(&p, s)[0] < 1 || !hs_sample_labels(&p, s, &nl) || nl < 3)
 			abort();
+		for (size_t t = 0; t < s && p.nsamples < 64; t++)
+			if (hs_sample_stack_id(&p, s) == hs_sample_stack_id(&p, t) &&
+			    ((const uint32_t *)p.sample_labels.data)[s] ==
+			        ((const uint32_t *)p.sample_labels.data)[t])
+				abort();
 	}
 	hs_view v;
 	hs_view_opts o = {.sample_index = 0};

@@ -1,0 +1,3 @@
+module heapscope/bench/gen-goroutines
+
+go 1.19
