@@ -9,8 +9,10 @@
  *       max_total: 64MiB
  *
  * Each rule names one or more limits (max_total, max_flat, max_cum,
- * max_growth, max_growth_percent, max_goroutines); man heapscope(1) has the
- * full grammar.  Parsing checks everything that can be checked without a
+ * max_growth, max_growth_percent, max_goroutines, max_goroutines_per_group,
+ * max_leak_severity); man heapscope(1) has the full grammar.  The last three
+ * count goroutines (dumps and goroutine profiles; max_leak_severity also
+ * reads heap profiles) and each goes in a rule of its own.  Parsing checks everything that can be checked without a
  * profile (unknown or repeated keys, value syntax, which keys go together)
  * and reports the libyaml mark (1-based line and column) of the offending
  * node.  Measuring uses the view and graph of `top`, so the numbers are
@@ -67,6 +69,8 @@ typedef enum hs_limit_kind {
 	HS_LIM_GROWTH,
 	HS_LIM_GROWTH_PCT,
 	HS_LIM_GOROUTINES,
+	HS_LIM_GROUP,        /* max_goroutines_per_group: the biggest group of one stack */
+	HS_LIM_LEAK,         /* max_leak_severity: none, low, medium or high (leaks.h) */
 	HS_LIM_COUNT,
 } hs_limit_kind;
 
@@ -116,7 +120,17 @@ typedef struct hs_measure {
 	int64_t total;                    /* pprof's report total */
 	int64_t flat, cum;                /* summed over the matching nodes */
 	size_t matched;                   /* matching nodes with a value */
+	/* max_goroutines_per_group: the biggest group's count (in `total`'s
+	 * place) and what it waits on; max_leak_severity: the worst
+	 * candidate's severity rank (0 none, 1 low, 2 medium, 3 high) and the
+	 * candidate itself. */
+	int64_t worst;
+	char what[200];
 } hs_measure;
+
+/* "none", "low", "medium", "high" <-> 0..3; -1 for anything else. */
+int hs_leak_rank_parse(const char *s);
+const char *hs_leak_rank_name(int rank);
 
 /* Measure `r` on `p`.  HS_E_USAGE (message without the file name) when the
  * rule cannot apply: no such sample type, not a goroutine profile for

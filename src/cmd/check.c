@@ -109,6 +109,19 @@ static void describe(result *r)
 		case HS_LIM_GOROUTINES:
 			compare(part, sizeof part, "goroutines", c->value, c->limit, c->ok, "count", false);
 			break;
+		case HS_LIM_GROUP:
+			compare(part, sizeof part, "biggest group", c->value, c->limit, c->ok, "count", false);
+			if (r->m.what[0])
+				snprintf(part + strlen(part), sizeof part - strlen(part), " (%s)", r->m.what);
+			break;
+		case HS_LIM_LEAK:
+			if (c->value == 0)
+				snprintf(part, sizeof part, "no leak candidate");
+			else
+				snprintf(part, sizeof part, "worst leak candidate %s %s %s (%s)",
+				         hs_leak_rank_name((int)c->value), c->ok ? "<=" : ">",
+				         hs_leak_rank_name((int)c->limit), r->m.what);
+			break;
 		default:
 			part[0] = '\0';
 		}
@@ -207,6 +220,16 @@ static void print_json(FILE *out, const cli_opts *o, const result *rs, size_t n,
 			if (c->kind == HS_LIM_GROWTH || c->kind == HS_LIM_GROWTH_PCT) {
 				json_key(&w, "base_value");
 				json_int(&w, r->res.base_value);
+			}
+			if (c->kind == HS_LIM_LEAK) {
+				json_key(&w, "value_name");
+				json_string(&w, hs_leak_rank_name((int)c->value));
+				json_key(&w, "max_name");
+				json_string(&w, hs_leak_rank_name((int)c->limit));
+			}
+			if ((c->kind == HS_LIM_GROUP || c->kind == HS_LIM_LEAK) && r->m.what[0]) {
+				json_key(&w, "what");
+				json_string(&w, r->m.what);
 			}
 			if (c->kind == HS_LIM_FLAT || c->kind == HS_LIM_CUM) {
 				json_key(&w, "matched_functions");

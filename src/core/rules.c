@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "heapscope/graph.h"
+#include "heapscope/leaks.h"
 #include "heapscope/rules.h"
 
 /* ---- quantities ---------------------------------------------------------- */
@@ -157,7 +158,29 @@ hs_qty_kind hs_unit_kind(const char *unit, double *base_per_unit)
 
 static const char *const limit_keys[HS_LIM_COUNT] = {
 	"max_total", "max_flat", "max_cum", "max_growth", "max_growth_percent", "max_goroutines",
+	"max_goroutines_per_group", "max_leak_severity",
 };
+
+static const char *const leak_ranks[] = {"none", "low", "medium", "high"};
+
+int hs_leak_rank_parse(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcasecmp(s, leak_ranks[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *hs_leak_rank_name(int rank)
+{
+	return rank >= 0 && rank < 4 ? leak_ranks[rank] : "?";
+}
+
+/* Limits that count goroutines: each in a rule of its own. */
+static bool goroutine_limit(int k)
+{
+	return k == HS_LIM_GOROUTINES || k == HS_LIM_GROUP || k == HS_LIM_LEAK;
+}
 
 const char *hs_limit_key(hs_limit_kind k)
 {
@@ -189,6 +212,12 @@ typedef struct yctx {
 
 static uint32_t mline(const yaml_node_t *n) { return (uint32_t)n->start_mark.line + 1; }
 static uint32_t mcol(const yaml_node_t *n) { return (uint32_t)n->start_mark.column + 1; }
+
+/* Of two keys of one mapping, the one written last. */
+static const yaml_node_t *later(const yaml_node_t *a, const yaml_node_t *b)
+{
+	return a->start_mark.index > b->start_mark.index ? a : b;
+}
 
 static const char *node_kind(const yaml_node_t *n)
 {
@@ -245,7 +274,7 @@ static int find_key(const char *k)
 }
 
 #define RULE_KEYS "name, sample_index, match, files, max_total, max_flat, max_cum, max_growth, " \
-                  "max_growth_percent or max_goroutines"
+                  "max_growth_percent, max_goroutines, max_goroutines_per_group or max_leak_severity"
 
 static hs_err parse_percent(yctx *c, const yaml_node_t *n, const char *s, double *out)
 {
@@ -326,11 +355,19 @@ static hs_err parse_rule(yctx *c, const yaml_node_t *n, size_t index)
 			if (parse_percent(c, v, s, &r->growth_percent))
 				return c->err->code;
 			break;
+		case HS_LIM_LEAK:
+			r->limit[id].value = hs_leak_rank_parse(s);
+			r->limit[id].kind = HS_QTY_NUMBER;
+			if (r->limit[id].value < 0)
+				return fail_at(c, v, HS_E_SYNTAX,
+				               "%s: expected none, low, medium or high, found '%s'", what, s);
+			break;
 		default:
 			hs_error_clear(&qe);
 			if (hs_parse_quantity(s, &r->limit[id], &qe) != HS_OK)
 				return fail_at(c, v, HS_E_SYNTAX, "%s: %s", what, qe.detail);
-			if (id == HS_LIM_GOROUTINES && r->limit[id].kind != HS_QTY_NUMBER)
+			if ((id == HS_LIM_GOROUTINES || id == HS_LIM_GROUP) &&
+			    r->limit[id].kind != HS_QTY_NUMBER)
 				return fail_at(c, v, HS_E_SYNTAX, "%s: expected a count (a whole number), found '%s'",
 				               what, s);
 			break;
@@ -349,18 +386,21 @@ static hs_err parse_rule(yctx *c, const yaml_node_t *n, size_t index)
 	if (!any)
 		return fail_at(c, n, HS_E_SYNTAX,
 		               "%s: no limit (expected one of max_total, max_flat, max_cum, max_growth, "
-		               "max_growth_percent, max_goroutines)", where);
-	if (r->has[HS_LIM_GOROUTINES]) {
+		               "max_growth_percent, max_goroutines, max_goroutines_per_group, "
+		               "max_leak_severity)", where);
+	for (int g = 0; g < HS_LIM_COUNT; g++) {
+		if (!goroutine_limit(g) || !r->has[g])
+			continue;
 		for (int i = 0; i < HS_LIM_COUNT; i++)
-			if (i != HS_LIM_GOROUTINES && r->has[i])
-				return fail_at(c, keynode[i], HS_E_SYNTAX,
-				               "%s: max_goroutines goes in a rule of its own, without %s", where,
-				               limit_keys[i]);
+			if (i != g && r->has[i])
+				return fail_at(c, later(keynode[g], keynode[i]), HS_E_SYNTAX,
+				               "%s: %s goes in a rule of its own, without %s", where,
+				               limit_keys[g], limit_keys[i]);
 		const int other[] = {1, 2};   /* sample_index, match */
 		for (int i = 0; i < 2; i++)
 			if (seen[HS_LIM_COUNT + other[i]])
 				return fail_at(c, keynode[HS_LIM_COUNT + other[i]], HS_E_SYNTAX,
-				               "%s: max_goroutines counts goroutines and takes no %s", where,
+				               "%s: %s counts goroutines and takes no %s", where, limit_keys[g],
 				               other[i] == 1 ? "sample_index" : "match");
 	}
 	if ((r->has[HS_LIM_FLAT] || r->has[HS_LIM_CUM]) && !r->match)
@@ -573,6 +613,55 @@ static int goroutine_index(const hs_profile *p)
 	return -1;
 }
 
+/* The biggest group of goroutines sharing one stack. */
+static hs_err measure_group(const hs_profile *p, int si, hs_measure *m, hs_error *err)
+{
+	int64_t *per = calloc(p->nstacks + 1, sizeof *per);
+	size_t *rep = calloc(p->nstacks + 1, sizeof *rep);
+	if (!per || !rep) {
+		free(per);
+		free(rep);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	uint32_t best = UINT32_MAX;
+	for (size_t s = 0; s < p->nsamples; s++) {
+		uint32_t id = hs_sample_stack_id(p, s);
+		int64_t v = hs_sample_values(p, s)[si];
+		if (v > hs_sample_values(p, rep[id])[si] || per[id] == 0)
+			rep[id] = s;
+		per[id] = hs_add(per[id], v);
+		if (best == UINT32_MAX || per[id] > per[best])
+			best = id;
+	}
+	if (best != UINT32_MAX) {
+		hs_wait_info wi;
+		hs_wait_info_of(p, rep[best], &wi);
+		m->worst = per[best];
+		snprintf(m->what, sizeof m->what, "%s, %s", wi.culprit, hs_wait_kind_name(wi.kind));
+	}
+	free(per);
+	free(rep);
+	return HS_OK;
+}
+
+/* The most severe leak candidate of this file alone (its dumps in order). */
+static hs_err measure_leaks(const hs_profile *p, hs_measure *m, hs_error *err)
+{
+	hs_leak_opts o;
+	hs_leaks l;
+	hs_leak_opts_default(&o);
+	hs_err rc = hs_leaks_init(&l, &o, err);
+	if (rc == HS_OK && (rc = hs_leaks_add(&l, p, "", err)) == HS_OK &&
+	    (rc = hs_leaks_finish(&l, err)) == HS_OK && hs_leaks_n(&l) > 0) {
+		const hs_leak *c = hs_leaks_at(&l, 0);   /* ranked: the worst first */
+		m->worst = 3 - (int)c->severity;
+		snprintf(m->what, sizeof m->what, "%s %s at %s", hs_severity_name(c->severity), c->kind,
+		         c->culprit);
+	}
+	hs_leaks_release(&l);
+	return rc;
+}
+
 hs_err hs_rule_measure(const hs_rule *r, const hs_profile *p, hs_measure *m, hs_error *err)
 {
 	char list[512];
@@ -580,12 +669,20 @@ hs_err hs_rule_measure(const hs_rule *r, const hs_profile *p, hs_measure *m, hs_
 		return hs_fail(err, HS_E_USAGE, "the profile has no sample types");
 	type_list(p, list, sizeof list);
 	int si;
-	if (r->has[HS_LIM_GOROUTINES]) {
+	if (r->has[HS_LIM_LEAK]) {
+		si = goroutine_index(p);
+		hs_err rc = measure_at(r, p, si >= 0 ? si : hs_profile_default_index(p), m, err);
+		return rc ? rc : measure_leaks(p, m, err);
+	}
+	if (r->has[HS_LIM_GOROUTINES] || r->has[HS_LIM_GROUP]) {
 		si = goroutine_index(p);
 		if (si < 0)
 			return hs_fail(err, HS_E_USAGE,
-			               "max_goroutines needs a goroutine profile or dump (this profile's sample "
-			               "types: %s)", list);
+			               "%s needs a goroutine profile or dump (this profile's sample "
+			               "types: %s)", r->has[HS_LIM_GROUP] ? "max_goroutines_per_group"
+			                                                   : "max_goroutines", list);
+		hs_err rc = measure_at(r, p, si, m, err);
+		return rc || !r->has[HS_LIM_GROUP] ? rc : measure_group(p, si, m, err);
 	} else if (r->sample_index) {
 		si = hs_profile_find_index(p, r->sample_index);
 		if (si < 0)
@@ -646,6 +743,8 @@ hs_err hs_rule_check(const hs_rule *r, const hs_measure *m, const hs_measure *ba
 		switch (k) {
 		case HS_LIM_TOTAL:
 		case HS_LIM_GOROUTINES: c->value = m->total; break;
+		case HS_LIM_GROUP:
+		case HS_LIM_LEAK: c->value = m->worst; break;
 		case HS_LIM_FLAT: c->value = m->flat; break;
 		case HS_LIM_CUM: c->value = m->cum; break;
 		case HS_LIM_GROWTH: c->value = hs_add(gv, -bv); break;

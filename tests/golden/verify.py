@@ -349,6 +349,9 @@ def main():
     # diff-* and merge-*: tests/golden/verify_diff.py
     import verify_diff
     verify_diff.run(sys.modules[__name__])
+    # check-leaks, leaks-* and blocking-*: tests/golden/verify_incidents.py
+    import verify_incidents
+    verify_incidents.run(sys.modules[__name__])
     for name, err in HAND.items():
         expect(name, 'err', err)
         expect(name, 'out', '')

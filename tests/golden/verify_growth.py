@@ -291,7 +291,7 @@ def error_case(name, err):
 
 
 RULE_KEYS = ('name, sample_index, match, files, max_total, max_flat, max_cum, max_growth, '
-             'max_growth_percent or max_goroutines')
+             'max_growth_percent, max_goroutines, max_goroutines_per_group or max_leak_severity')
 
 
 def check_errors():

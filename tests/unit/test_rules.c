@@ -206,6 +206,10 @@ static void test_bad_values(void **state)
 	             "expected a count");
 	expect_error("rules:\n  - name: a\n    max_growth_percent: ten\n", HS_E_SYNTAX, 3, 25,
 	             "expected a percentage");
+	expect_error("rules:\n  - name: g\n    max_goroutines_per_group: 2MiB\n", HS_E_SYNTAX, 3, 31,
+	             "expected a count");
+	expect_error("rules:\n  - name: l\n    max_leak_severity: severe\n", HS_E_SYNTAX, 3, 24,
+	             "expected none, low, medium or high, found 'severe'");
 	expect_error("rules:\n  - name: a\n    max_total:\n", HS_E_SYNTAX, 3, 15,
 	             "max_total: expected a value");
 	expect_error("rules:\n  - name: a\n    max_total: [1, 2]\n", HS_E_SYNTAX, 3, 16,
@@ -232,6 +236,10 @@ static void test_structure(void **state)
 	             HS_E_SYNTAX, 4, 11, "rule name 'a' is used twice (first at line 2:5)");
 	expect_error("rules:\n  - name: g\n    max_goroutines: 1\n    max_total: 2\n", HS_E_SYNTAX, 4,
 	             5, "max_goroutines goes in a rule of its own");
+	expect_error("rules:\n  - name: l\n    max_leak_severity: low\n    max_goroutines: 2\n",
+	             HS_E_SYNTAX, 4, 5, "max_goroutines goes in a rule of its own, without max_leak_severity");
+	expect_error("rules:\n  - name: g\n    match: x\n    max_goroutines_per_group: 2\n", HS_E_SYNTAX, 3,
+	             5, "max_goroutines_per_group counts goroutines and takes no match");
 	expect_error("rules:\n  - name: a\n    match: x\n    max_total: 2\n", HS_E_SYNTAX, 4, 5,
 	             "max_total is the whole profile's total and takes no 'match'");
 	expect_error("rules:\n  - name: x\n    max_total: 1\n---\nrules: []\n", HS_E_SYNTAX, 4, 1,

@@ -1,0 +1,140 @@
+"""Independent checks of the goroutine-gate, leaks-* and blocking-* golden cases.
+
+Imported by verify.py (run(v) with the verify module), never run alone; it
+never runs heapscope.  Expected outputs are rebuilt from:
+
+  - the dumps themselves, read here with a few lines of Python: per
+    goroutine its state and first frame outside runtime/sync/internal (the
+    culprit), and its `created by` function;
+  - testdata/pprof/{incidents,healthy}/counts.json, what the generating
+    program (testdata/gen/incidents) knows it started: the wheel goroutines
+    at each dump, the blocked checkers, the healthy workers;
+  - the one-line hints and the severity rules of include/heapscope/leaks.h
+    (min_high 100), written out below and reviewed by hand.
+"""
+import gzip
+import json
+import os
+import re
+
+V = None
+INC = 'testdata/pprof/incidents'
+OK = 'testdata/pprof/healthy'
+
+HINT = {
+    'select': 'parked in a select none of whose cases is ready: a loop without a ctx.Done() or '
+              'stop case never exits, one goroutine per start',
+    'chan send': 'senders wait for a receiver: nobody reads the channel or its buffer is full '
+                 '(a receiver that returned early strands them)',
+}
+KIND = {'select': 'select', 'chan send': 'chan send'}
+
+
+def groups(path):
+    """(culprit, state) -> [count, created_by] for the goroutines of a dump."""
+    with gzip.open(os.path.join(V.ROOT, path), 'rt') as f:
+        text = f.read()
+    out = {}
+    for block in re.split(r'\n\s*\n', text):
+        lines = block.strip('\n').split('\n')
+        m = re.match(r'goroutine \d+ \[([^,\]]+)', lines[0])
+        if not m:
+            continue
+        state = m.group(1)
+        funcs = [l[:l.rfind('(')] if l.endswith(')') else l
+                 for l in lines[1:] if l and not l[0].isspace()]
+        created = ''
+        if funcs and funcs[-1].startswith('created by '):
+            created = funcs.pop()[len('created by '):].split(' in goroutine ')[0]
+        user = [f for f in funcs if not re.match(r'(runtime|sync|internal)[./]', f)]
+        culprit = user[0] if user else (funcs[0] if funcs else '')
+        g = out.setdefault((culprit, state), [0, created])
+        g[0] += 1
+    return out
+
+
+def counts(d):
+    with open(os.path.join(V.ROOT, d, 'counts.json')) as f:
+        return json.load(f)
+
+
+def biggest(path):
+    g = groups(path)
+    (culprit, state), (n, _) = max(g.items(), key=lambda kv: kv[1][0])
+    return culprit, state, n
+
+
+def run(v):
+    global V
+    V = v
+    c = counts(INC)
+    h = counts(OK)
+    d1, d2 = groups(INC + '/goroutine-1.txt.gz'), groups(INC + '/goroutine-2.txt.gz')
+    wheel = (c['wheel']['culprit'], c['wheel']['kind'])
+    checker = (c['checker']['culprit'], c['checker']['kind'])
+    # The dumps hold what the program started.
+    assert d1[wheel][0] == c['wheel']['dump1'] and d2[wheel][0] == c['wheel']['dump2'], 'wheel counts'
+    assert d2[checker][0] == c['checker']['count'], 'checker count'
+    assert d2[wheel][1] == c['wheel']['created_by']
+    hw = groups(OK + '/goroutine-2.txt.gz')
+    assert sum(n for n, _ in hw.values()) == h['goroutines_at_dump2'], 'healthy total'
+
+    # leaks: both groups are over min_high (100) and blocked on channel
+    # work: high; the wheel grows between the dumps and ranks first.
+    def cand(key, grow):
+        culprit, kind = key
+        n, created = d2[key]
+        ev = ['%d goroutines in %s' % (n, KIND[kind]), 'created by %s' % created]
+        if grow:
+            ev.append('count grows across 2 snapshots: %d -> %d' % (d1[key][0], n))
+        return culprit, kind, n, ev
+
+    cands = [cand(wheel, True), cand(checker, False)]
+    text = '%d leak candidates\n' % len(cands)
+    js = []
+    for culprit, kind, n, ev in cands:
+        text += '\nhigh   %s  (blocked goroutines)\n' % culprit
+        text += ''.join('   - %s\n' % e for e in ev)
+        text += '   hint: %s\n' % HINT[kind]
+        js.append({'severity': 'high', 'kind': 'blocked goroutines', 'culprit': culprit,
+                   'weight': n, 'evidence': ev, 'hint': HINT[kind]})
+    for name, want in (('leaks-incidents', text),
+                       ('leaks-incidents-json',
+                        json.dumps({'candidates': js}, separators=(',', ':')) + '\n'),
+                       ('leaks-healthy', '0 leak candidates\n')):
+        V.expect(name, 'out', want)
+        V.expect(name, 'err', '')
+        V.expect(name, 'code', '0\n')
+
+    # blocking: the same two groups of the second dump, most goroutines first.
+    f2 = INC + '/goroutine-2.txt.gz'
+    text = '2 blocking hotspots, most goroutines first\n'
+    for i, key in enumerate(sorted((wheel, checker), key=lambda k: -d2[k][0])):
+        culprit, kind = key
+        n = d2[key][0]
+        text += '\n%d. %s  [%s]  %d goroutines\n' % (i + 1, culprit, KIND[kind], n)
+        text += '   %s at %s\n' % (KIND[kind], culprit)
+        text += '   - %s: %d goroutines [%s], waiting up to 0 min\n' % (f2, n, KIND[kind])
+        text += '   hint: %s\n' % HINT[kind]
+    V.expect('blocking-incidents', 'out', text)
+    V.expect('blocking-incidents', 'err', '')
+    V.expect('blocking-incidents', 'code', '0\n')
+
+    # check: the biggest group against 1000, the worst candidate against
+    # medium; the healthy dump's biggest group is its select workers.
+    ic, istate, inum = biggest(f2)
+    hc, hstate, hnum = biggest(OK + '/goroutine-2.txt.gz')
+    assert hnum == h['workers'], 'healthy workers'
+    fh = OK + '/goroutine-2.txt.gz'
+    out = ''
+    out += 'FAIL %s: no pile-up on one stack: biggest group %d > 1000 (%s, %s)\n' % (
+        f2, inum, ic, KIND[istate])
+    out += ('FAIL %s: no high-severity leak: worst leak candidate high > medium '
+            '(high blocked goroutines at %s)\n' % (f2, cands[0][0]))
+    out += 'PASS %s: no pile-up on one stack: biggest group %d <= 1000 (%s, %s)\n' % (
+        fh, hnum, hc, KIND[hstate])
+    out += 'PASS %s: no high-severity leak: no leak candidate\n' % fh
+    out += '2 passed, 2 failed\n'
+    V.expect('check-leaks', 'out', out)
+    V.expect('check-leaks', 'err', '')
+    V.expect('check-leaks', 'code', '1\n')
