@@ -77,6 +77,24 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Load a profile or goroutine dump (any format sniff.c knows); prints
  * the error and returns false on failure. */
 bool cli_load(hs_profile *p, const char *file);
+
+/* Files loaded in order, each while the caller works on the one before:
+ * a second thread keeps one load ahead (two cores: loading a series costs
+ * about half), and at most one profile waits, so memory stays that of two.
+ *   cli_loads l;  cli_loads_start(&l, files, n);
+ *   while (cli_loads_next(&l, &p)) { ... hs_profile_release(&p); }
+ *   cli_loads_end(&l);
+ * cli_loads_next returns false at the end, and after printing the error
+ * of a file that does not load (l.failed is then set). */
+typedef struct cli_loads {
+	const char *const *files;
+	int n, next;             /* next: the file the background load is on */
+	bool running, failed;
+	void *bg;                /* private */
+} cli_loads;
+void cli_loads_start(cli_loads *l, const char *const *files, int n);
+bool cli_loads_next(cli_loads *l, hs_profile *out);
+void cli_loads_end(cli_loads *l);
 /* Resolve --sample-index against p (pprof's rules); -1 after printing. */
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o);
 /* Build a view with the shared options; false after printing. */

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,6 +269,83 @@ bool cli_load(hs_profile *p, const char *file)
 		return false;
 	}
 	return true;
+}
+
+typedef struct load_job {
+	pthread_t thread;
+	const char *file;
+	hs_profile p;
+	hs_error e;
+	hs_err rc;
+} load_job;
+
+static void *load_main(void *arg)
+{
+	load_job *j = arg;
+	j->rc = hs_load_profile(&j->p, j->file, &j->e);
+	return NULL;
+}
+
+/* Begin loading files[l->next], in a thread when one can be had. */
+static void loads_kick(cli_loads *l)
+{
+	load_job *j = l->bg;
+	l->running = false;
+	if (l->next >= l->n)
+		return;
+	j->file = l->files[l->next];
+	hs_profile_init(&j->p);
+	hs_error_clear(&j->e);
+	if (pthread_create(&j->thread, NULL, load_main, j) == 0)
+		l->running = true;
+	else
+		load_main(j);
+}
+
+void cli_loads_start(cli_loads *l, const char *const *files, int n)
+{
+	memset(l, 0, sizeof *l);
+	l->files = files;
+	l->n = n;
+	l->bg = calloc(1, sizeof(load_job));
+	if (!l->bg) {
+		cli_error("out of memory");
+		l->failed = true;
+		l->n = 0;
+		return;
+	}
+	loads_kick(l);
+}
+
+bool cli_loads_next(cli_loads *l, hs_profile *out)
+{
+	load_job *j = l->bg;
+	if (l->failed || l->next >= l->n)
+		return false;
+	if (l->running)
+		pthread_join(j->thread, NULL);
+	l->running = false;
+	if (j->rc != HS_OK) {
+		cli_file_error(j->file, &j->e);
+		hs_profile_release(&j->p);
+		l->failed = true;
+		return false;
+	}
+	*out = j->p;
+	l->next++;
+	loads_kick(l);
+	return true;
+}
+
+void cli_loads_end(cli_loads *l)
+{
+	load_job *j = l->bg;
+	if (j && l->running) {
+		pthread_join(j->thread, NULL);
+		hs_profile_release(&j->p);
+	}
+	free(j);
+	memset(l, 0, sizeof *l);
 }
 
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o)

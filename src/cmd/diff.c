@@ -23,7 +23,12 @@ typedef struct diff_job {
 
 static bool load_pair(diff_job *j, hs_profile *base, hs_profile *newp)
 {
-	if (!cli_load(base, j->base_file) || !cli_load(newp, j->new_file))
+	const char *files[2] = {j->base_file, j->new_file};
+	cli_loads l;
+	cli_loads_start(&l, files, 2);
+	bool ok = cli_loads_next(&l, base) && cli_loads_next(&l, newp);
+	cli_loads_end(&l);
+	if (!ok)
 		return false;
 	hs_diff_opts opts = {.normalize = j->o->normalize, .diff_base = j->o->diff_base};
 	hs_error e;

@@ -491,18 +491,27 @@ static bool parse_amount(const series *s, const char *opt, const char *text, int
 	return true;
 }
 
+static int load_loaded(series *s, cli_loads *l, int64_t interval);
+
 static int load_series(series *s, int64_t interval)
+{
+	const cli_opts *o = s->o;
+	cli_loads l;
+	cli_loads_start(&l, (const char *const *)o->files, o->nfiles);
+	int rc = load_loaded(s, &l, interval);
+	cli_loads_end(&l);
+	return rc;
+}
+
+static int load_loaded(series *s, cli_loads *l, int64_t interval)
 {
 	const cli_opts *o = s->o;
 	for (int i = 0; i < o->nfiles; i++) {
 		const char *file = o->files[i];
 		hs_profile p;
 		hs_view v;
-		hs_profile_init(&p);
-		if (!cli_load(&p, file)) {
-			hs_profile_release(&p);
+		if (!cli_loads_next(l, &p))
 			return HS_EXIT_USAGE;
-		}
 		/* Every snapshot reports the first one's sample type, by name. */
 		cli_opts po = *o;
 		if (i > 0)

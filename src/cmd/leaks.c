@@ -105,12 +105,15 @@ int cmd_leaks(int argc, char **argv)
 		return HS_EXIT_USAGE;
 	}
 	rc = HS_EXIT_OK;
+	cli_loads ld;
+	cli_loads_start(&ld, (const char *const *)o.files, o.nfiles);
 	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
 		hs_profile p;
-		hs_profile_init(&p);
-		if (!cli_load(&p, o.files[i])) {
+		if (!cli_loads_next(&ld, &p)) {
 			rc = HS_EXIT_USAGE;
-		} else if (hs_leaks_add(&l, &p, o.files[i], &e) != HS_OK) {
+			break;
+		}
+		if (hs_leaks_add(&l, &p, o.files[i], &e) != HS_OK) {
 			char msg[256];
 			hs_error_format(&e, msg, sizeof msg);
 			cli_error("leaks: '%s': %s", o.files[i], msg);
@@ -118,6 +121,7 @@ int cmd_leaks(int argc, char **argv)
 		}
 		hs_profile_release(&p);
 	}
+	cli_loads_end(&ld);
 	if (rc == HS_EXIT_OK && hs_leaks_finish(&l, &e) != HS_OK) {
 		char msg[256];
 		hs_error_format(&e, msg, sizeof msg);
