@@ -27,8 +27,14 @@ typedef struct walk {
 	hs_graph *g;
 	size_t *node_stamp, *edge_stamp;
 	size_t edge_stamp_cap;
+	/* When few nodes are kept (a trimmed report), edges are found in a
+	 * dense kept x kept table (edge + 1, 0 for none) instead of the hash. */
+	uint32_t *dense_id, *dense;
+	size_t ndense;
 	hs_error *err;
 } walk;
+
+enum { DENSE_MAX = 2048 };   /* kept nodes: a table of at most 16 MiB */
 
 /* pprof's Node.AddToEdgeDiv, counting each pair once per sample. */
 static hs_err add_edge(walk *w, uint32_t from, uint32_t to, int64_t val, bool residual,
@@ -36,11 +42,15 @@ static hs_err add_edge(walk *w, uint32_t from, uint32_t to, int64_t val, bool re
 {
 	hs_graph *g = w->g;
 	uint64_t key = (uint64_t)from << 32 | to;
-	uint32_t e = hs_idmap_get(g->edge_index, key);
+	uint32_t *slot = w->dense ? &w->dense[(size_t)w->dense_id[from] * w->ndense + w->dense_id[to]]
+	                          : NULL;
+	uint32_t e = slot ? *slot - 1 : hs_idmap_get(g->edge_index, key);
 	if (e == UINT32_MAX) {
 		hs_edge *ne = hs_vec_push(&g->edges, 1);
 		e = (uint32_t)(g->edges.len - 1);
-		if (!ne || !hs_idmap_put(g->edge_index, key, e, NULL))
+		if (slot && ne)
+			*slot = e + 1;
+		else if (!ne || !hs_idmap_put(g->edge_index, key, e, NULL))
 			return hs_fail(w->err, HS_E_NOMEM, NULL);
 		ne->from = from;
 		ne->to = to;
@@ -124,6 +134,17 @@ hs_err hs_graph_build(hs_graph *g, const hs_view *v, const uint8_t *kept, bool w
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 		goto out;
 	}
+	if (with_edges && kept) {
+		size_t k = 0;
+		for (size_t i = 0; i < v->nodes.len; i++)
+			k += kept[i] != 0;
+		if (k && k <= DENSE_MAX && (w.dense_id = malloc(nn * sizeof *w.dense_id)) &&
+		    (w.dense = calloc(k * k, sizeof *w.dense))) {
+			w.ndense = 0;
+			for (size_t i = 0; i < v->nodes.len; i++)
+				w.dense_id[i] = kept[i] ? (uint32_t)w.ndense++ : UINT32_MAX;
+		}
+	}
 	const hs_profile *p = v->p;
 	for (uint32_t id = 0; id < p->nstacks && rc == HS_OK; id++)
 		if (v->stack_live[id])
@@ -134,6 +155,8 @@ hs_err hs_graph_build(hs_graph *g, const hs_view *v, const uint8_t *kept, bool w
 out:
 	free(w.node_stamp);
 	free(w.edge_stamp);
+	free(w.dense_id);
+	free(w.dense);
 	if (rc)
 		hs_graph_release(g);
 	return rc;
