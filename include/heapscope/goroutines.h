@@ -1,0 +1,91 @@
+/* heapscope: goroutines in groups (`heapscope goroutines`), biggest first,
+ * so the culprit of a leak or a pile-up comes first.
+ *
+ * Goroutines of dumps and goroutine profiles fall first into fine groups:
+ * same stack (function, file and line of every frame), same state, same
+ * creation site.  Groups then merge fine groups by their stack (no
+ * merging), creation site, top frame or state; a merged group shows its
+ * biggest fine group's stack.  Groups keep their strings in their own
+ * arenas, so each file's model can be released before the next is loaded.
+ * The core never prints. */
+#ifndef HEAPSCOPE_GOROUTINES_H
+#define HEAPSCOPE_GOROUTINES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "heapscope/arena.h"
+#include "heapscope/error.h"
+#include "heapscope/model.h"
+
+typedef enum hs_group_by { HS_BY_STACK, HS_BY_CREATED_BY, HS_BY_TOP_FRAME, HS_BY_STATE } hs_group_by;
+/* "stack", "created-by", "top-frame", "state" <-> hs_group_by; -1 if none. */
+int hs_group_by_parse(const char *s);
+const char *hs_group_by_name(hs_group_by by);
+
+typedef struct hs_gframe {
+	const char *func, *file;
+	int64_t line;
+} hs_gframe;
+
+typedef struct hs_gfine {
+	const char *key;
+	size_t keylen;
+	const char *state, *created_by, *created_loc;
+	const hs_gframe *frames;  /* leaf first */
+	uint32_t nframes;
+	const char *top;          /* first frame outside package runtime */
+	int64_t count;
+	int64_t *per_file;
+	uint32_t group;
+	bool from_dump;           /* state and wait time are known */
+} hs_gfine;
+
+typedef struct hs_ggroup {
+	const char *key;
+	size_t keylen;
+	const hs_gfine *rep;      /* its biggest fine group */
+	size_t nfine;
+	size_t nstates;           /* distinct states among its goroutines */
+	bool from_dump;           /* some of its goroutines come from a dump */
+	int64_t count;
+	int64_t *per_file;
+	int64_t wait[3];          /* minutes: min, median, max */
+} hs_ggroup;
+
+typedef struct hs_gwait {
+	uint32_t fine;
+	int64_t minutes, weight;
+} hs_gwait;
+
+typedef struct hs_goroutines {
+	/* Two arenas: hs_arena_strndup packs strings without keeping the
+	 * arena aligned, so frames and counts come from one of their own. */
+	hs_arena arena;           /* frames, per-file counts */
+	hs_arena strs;            /* names and keys */
+	void *index;              /* private: fine group keys */
+	hs_vec fines;             /* hs_gfine */
+	hs_vec waits;             /* hs_gwait */
+	hs_vec groups;            /* hs_ggroup, sorted by hs_goroutines_finish */
+	hs_vec key;               /* char scratch */
+	hs_group_by by;
+	int nfiles;
+	int64_t total;            /* signed: a delta profile has negative counts */
+	int64_t abs_total;        /* the base of shares, as pprof's report total */
+	bool negative;
+	int64_t *file_totals;
+} hs_goroutines;
+
+/* Keys: fields appended with a unit separator, compared as bytes. */
+bool hs_gkey_add(hs_vec *k, const char *s, size_t n);
+int hs_gkey_cmp(const char *a, size_t an, const char *b, size_t bn);
+
+hs_err hs_goroutines_init(hs_goroutines *g, hs_group_by by, int nfiles, hs_error *err);
+void hs_goroutines_release(hs_goroutines *g);
+/* Add file number `file`'s goroutines (a dump, or a profile with a
+ * "goroutine" sample type; HS_E_USAGE when it has none). */
+hs_err hs_goroutines_add(hs_goroutines *g, const hs_profile *p, int file, hs_error *err);
+/* Merge fine groups into groups, wait statistics, sort: biggest first. */
+hs_err hs_goroutines_finish(hs_goroutines *g, hs_error *err);
+
+#endif

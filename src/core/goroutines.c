@@ -1,0 +1,407 @@
+/* Goroutines in groups: see include/heapscope/goroutines.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/goroutines.h"
+#include "hashmap.h"
+
+static const char *const by_names[] = {"stack", "created-by", "top-frame", "state"};
+
+int hs_group_by_parse(const char *s)
+{
+	if (!s)
+		return HS_BY_STACK;
+	for (int i = 0; i < (int)(sizeof by_names / sizeof by_names[0]); i++)
+		if (strcmp(s, by_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *hs_group_by_name(hs_group_by by)
+{
+	return (unsigned)by < sizeof by_names / sizeof by_names[0] ? by_names[by] : "?";
+}
+
+/* Per loaded file: each distinct stack's frames and key bytes, made once. */
+typedef struct stack_cache {
+	const hs_gframe **frames;
+	uint32_t *nframes;
+	const char **key;
+	size_t *keylen;
+} stack_cache;
+
+/* ---- loading ------------------------------------------------------------ */
+
+static const char *arena_str(hs_goroutines *g, const char *s)
+{
+	return hs_arena_strndup(&g->strs, s, strlen(s));
+}
+
+bool hs_gkey_add(hs_vec *k, const char *s, size_t n)
+{
+	char *d = hs_vec_push(k, n + 1);
+	if (!d)
+		return false;
+	memcpy(d, s, n);
+	d[n] = '\x1f';   /* unit separator: never in a name, keeps fields apart */
+	return true;
+}
+
+/* Frames of one stack, leaf first, inlined lines expanded (profiles). */
+static bool cache_stack(hs_goroutines *g, const hs_profile *p, stack_cache *c, uint32_t id)
+{
+	uint32_t n;
+	const uint32_t *st = hs_stack_at(p, id, &n);
+	size_t nf = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t nl = hs_location_at(p, st[i])->nlines;
+		nf += nl ? nl : 1;
+	}
+	hs_gframe *fr = hs_arena_alloc(&g->arena, (nf ? nf : 1) * sizeof *fr);
+	if (!fr)
+		return false;
+	g->key.len = 0;
+	size_t k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const hs_location *l = hs_location_at(p, st[i]);
+		if (l->nlines == 0) {
+			/* Unsymbolized: the address stands for the function. */
+			char addr[24];
+			snprintf(addr, sizeof addr, "0x%llx", (unsigned long long)l->address);
+			fr[k] = (hs_gframe){arena_str(g, addr), "", 0};
+			if (!fr[k++].func || !hs_gkey_add(&g->key, addr, strlen(addr)) ||
+			    !hs_gkey_add(&g->key, "", 0) || !hs_gkey_add(&g->key, "0", 1))
+				return false;
+		}
+		for (uint32_t j = 0; j < l->nlines; j++, k++) {
+			const hs_line *ln = hs_line_at(p, l->line_start + j);
+			const hs_function *f = ln->function < p->functions.len
+			                           ? hs_function_at(p, ln->function) : NULL;
+			const char *fn = f ? hs_s(p, f->name) : "", *file = f ? hs_s(p, f->filename) : "";
+			char num[24];
+			int nn = snprintf(num, sizeof num, "%lld", (long long)ln->line);
+			fr[k].func = arena_str(g, fn);
+			fr[k].file = arena_str(g, file);
+			fr[k].line = ln->line;
+			if (!fr[k].func || !fr[k].file || !hs_gkey_add(&g->key, fn, strlen(fn)) ||
+			    !hs_gkey_add(&g->key, file, strlen(file)) || !hs_gkey_add(&g->key, num, (size_t)nn))
+				return false;
+		}
+	}
+	char *key = hs_arena_strndup(&g->strs, g->key.data, g->key.len);
+	if (!key)
+		return false;
+	c->frames[id] = fr;
+	c->nframes[id] = (uint32_t)nf;
+	c->key[id] = key;
+	c->keylen[id] = g->key.len;
+	return true;
+}
+
+/* The frame a goroutine waits in, as people name it: the first one
+ * outside package runtime (a profile's stacks start in runtime.gopark) and
+ * not one of the runtime's entry points linked into other packages
+ * (sync.runtime_Semacquire, internal/poll.runtime_pollWait); else the leaf. */
+static const char *top_frame(const hs_gframe *fr, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const char *f = fr[i].func, *dot = strrchr(f, '.');
+		if (strncmp(f, "runtime.", 8) != 0 && !(dot && strncmp(dot, ".runtime_", 9) == 0))
+			return f;
+	}
+	return n ? fr[0].func : "";
+}
+
+typedef struct sample_info {
+	const char *state, *created_by, *created_loc;
+	int64_t wait;
+} sample_info;
+
+static void read_labels(const hs_profile *p, size_t s, bool dump, sample_info *si)
+{
+	si->state = "unknown";
+	si->created_by = si->created_loc = "";
+	si->wait = 0;
+	if (!dump)
+		return;   /* a profile's labels are the program's own */
+	uint32_t nl;
+	const hs_label *l = hs_sample_labels(p, s, &nl);
+	for (uint32_t i = 0; i < nl; i++) {
+		const char *k = hs_s(p, l[i].key);
+		if (strcmp(k, "state") == 0)
+			si->state = hs_s(p, l[i].str);
+		else if (strcmp(k, "created_by") == 0)
+			si->created_by = hs_s(p, l[i].str);
+		else if (strcmp(k, "created_by_loc") == 0)
+			si->created_loc = hs_s(p, l[i].str);
+		else if (strcmp(k, "wait_minutes") == 0 && !l[i].str)
+			si->wait = l[i].num;
+	}
+}
+
+static hs_gfine *find_fine(hs_goroutines *g, const sample_info *si, const stack_cache *c, uint32_t id,
+                       uint32_t *fi)
+{
+	g->key.len = 0;
+	if (!hs_gkey_add(&g->key, si->state, strlen(si->state)) ||
+	    !hs_gkey_add(&g->key, si->created_by, strlen(si->created_by)) ||
+	    !hs_gkey_add(&g->key, si->created_loc, strlen(si->created_loc)))
+		return NULL;
+	char *d = hs_vec_push(&g->key, c->keylen[id]);
+	if (!d)
+		return NULL;
+	memcpy(d, c->key[id], c->keylen[id]);
+	*fi = hs_strmap_get((hs_strmap *)g->index, g->key.data, g->key.len);
+	if (*fi != UINT32_MAX)
+		return &HS_VEC_AT(&g->fines, hs_gfine, *fi);
+	char *key = hs_arena_strndup(&g->strs, g->key.data, g->key.len);
+	int64_t *pf = hs_arena_alloc(&g->arena, (size_t)g->nfiles * sizeof *pf);
+	hs_gfine *f = key && pf ? hs_vec_push(&g->fines, 1) : NULL;
+	if (!f)
+		return NULL;
+	memset(pf, 0, (size_t)g->nfiles * sizeof *pf);
+	*fi = (uint32_t)(g->fines.len - 1);
+	f->key = key;
+	f->keylen = g->key.len;
+	f->state = arena_str(g, si->state);
+	f->created_by = arena_str(g, si->created_by);
+	f->created_loc = arena_str(g, si->created_loc);
+	f->frames = c->frames[id];
+	f->nframes = c->nframes[id];
+	f->top = top_frame(f->frames, f->nframes);
+	f->per_file = pf;
+	if (!f->state || !f->created_by || !f->created_loc ||
+	    hs_strmap_get_or_put((hs_strmap *)g->index, key, f->keylen, *fi) == UINT32_MAX)
+		return NULL;
+	return f;
+}
+
+static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
+{
+	bool dump = p->format == HS_FMT_GOROUTINE_DUMP;
+	stack_cache c;
+	size_t ns = p->nstacks ? p->nstacks : 1;
+	c.frames = calloc(ns, sizeof *c.frames);
+	c.nframes = calloc(ns, sizeof *c.nframes);
+	c.key = calloc(ns, sizeof *c.key);
+	c.keylen = calloc(ns, sizeof *c.keylen);
+	bool ok = c.frames && c.nframes && c.key && c.keylen;
+	for (size_t s = 0; ok && s < p->nsamples; s++) {
+		int64_t v = hs_sample_values(p, s)[vi];
+		if (v == 0)
+			continue;
+		uint32_t id = hs_sample_stack_id(p, s), fi;
+		if (!c.key[id] && !(ok = cache_stack(g, p, &c, id)))
+			break;
+		sample_info si;
+		read_labels(p, s, dump, &si);
+		hs_gfine *f = find_fine(g, &si, &c, id, &fi);
+		hs_gwait *w = f ? hs_vec_push(&g->waits, 1) : NULL;
+		if (!(ok = w != NULL))
+			break;
+		f->from_dump |= dump;
+		f->count = hs_add(f->count, v);
+		f->per_file[file] = hs_add(f->per_file[file], v);
+		g->total = hs_add(g->total, v);
+		g->abs_total = hs_add(g->abs_total, hs_abs(v));
+		g->negative |= v < 0;
+		g->file_totals[file] = hs_add(g->file_totals[file], v);
+		*w = (hs_gwait){fi, si.wait, v};
+	}
+	free(c.frames);
+	free(c.nframes);
+	free(c.key);
+	free(c.keylen);
+	return ok;
+}
+
+/* ---- grouping ----------------------------------------------------------- */
+
+static bool group_key(hs_goroutines *g, const hs_gfine *f)
+{
+	g->key.len = 0;
+	switch (g->by) {
+	case HS_BY_CREATED_BY:
+		return hs_gkey_add(&g->key, f->created_by, strlen(f->created_by)) &&
+		       hs_gkey_add(&g->key, f->created_loc, strlen(f->created_loc));
+	case HS_BY_TOP_FRAME: return hs_gkey_add(&g->key, f->top, strlen(f->top));
+	case HS_BY_STATE: return hs_gkey_add(&g->key, f->state, strlen(f->state));
+	default: return hs_gkey_add(&g->key, f->key, f->keylen);
+	}
+}
+
+int hs_gkey_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c ? c : (an > bn) - (an < bn);
+}
+
+/* Biggest first; equal counts in key order, so the output is stable. */
+static int cmp_groups(const void *pa, const void *pb)
+{
+	const hs_ggroup *a = pa, *b = pb;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return hs_gkey_cmp(a->key, a->keylen, b->key, b->keylen);
+}
+
+static const hs_goroutines *wait_ctx;
+
+static int cmp_waits(const void *pa, const void *pb)
+{
+	const hs_gwait *a = pa, *b = pb;
+	const hs_gfine *fines = wait_ctx->fines.data;
+	uint32_t ga = fines[a->fine].group, gb = fines[b->fine].group;
+	if (ga != gb)
+		return ga < gb ? -1 : 1;
+	return (a->minutes > b->minutes) - (a->minutes < b->minutes);
+}
+
+/* min, the weighted lower median and max of each group's wait times. */
+static void wait_stats(hs_goroutines *g)
+{
+	wait_ctx = g;
+	if (g->waits.len)
+		qsort(g->waits.data, g->waits.len, sizeof(hs_gwait), cmp_waits);
+	wait_ctx = NULL;
+	const hs_gwait *w = g->waits.data;
+	const hs_gfine *fines = g->fines.data;
+	for (size_t i = 0; i < g->waits.len;) {
+		uint32_t gi = fines[w[i].fine].group;
+		hs_ggroup *gp = &HS_VEC_AT(&g->groups, hs_ggroup, gi);
+		size_t j = i;
+		int64_t half = gp->count / 2 + gp->count % 2, seen = 0;
+		bool median_set = false;
+		for (; j < g->waits.len && fines[w[j].fine].group == gi; j++) {
+			seen = hs_add(seen, w[j].weight);
+			if (!median_set && seen >= half) {
+				gp->wait[1] = w[j].minutes;
+				median_set = true;
+			}
+		}
+		gp->wait[0] = w[i].minutes;
+		gp->wait[2] = w[j - 1].minutes;
+		i = j;
+	}
+}
+
+/* Count a fine group's state in its group's distinct states. */
+static bool count_state(hs_goroutines *g, hs_strmap *states, const hs_gfine *f, hs_ggroup *gp)
+{
+	char num[16];
+	int n = snprintf(num, sizeof num, "%u", f->group);
+	g->key.len = 0;
+	if (!hs_gkey_add(&g->key, num, (size_t)n) || !hs_gkey_add(&g->key, f->state, strlen(f->state)))
+		return false;
+	if (hs_strmap_get(states, g->key.data, g->key.len) != UINT32_MAX)
+		return true;
+	char *key = hs_arena_strndup(&g->strs, g->key.data, g->key.len);
+	if (!key)
+		return false;
+	gp->nstates++;
+	return hs_strmap_get_or_put(states, key, g->key.len, 0) != UINT32_MAX;
+}
+
+static bool build_groups(hs_goroutines *g)
+{
+	hs_strmap index, states;
+	if (!hs_strmap_init(&index, g->fines.len + 16))
+		return false;
+	bool ok = hs_strmap_init(&states, g->fines.len + 16);
+	for (size_t i = 0; ok && i < g->fines.len; i++) {
+		hs_gfine *f = &HS_VEC_AT(&g->fines, hs_gfine, i);
+		if (!(ok = group_key(g, f)))
+			break;
+		uint32_t gi = hs_strmap_get(&index, g->key.data, g->key.len);
+		if (gi == UINT32_MAX) {
+			char *key = hs_arena_strndup(&g->strs, g->key.data, g->key.len);
+			int64_t *pf = hs_arena_alloc(&g->arena, (size_t)g->nfiles * sizeof *pf);
+			hs_ggroup *gp = key && pf ? hs_vec_push(&g->groups, 1) : NULL;
+			if (!(ok = gp != NULL))
+				break;
+			memset(pf, 0, (size_t)g->nfiles * sizeof *pf);
+			gp->key = key;
+			gp->keylen = g->key.len;
+			gp->per_file = pf;
+			gi = (uint32_t)(g->groups.len - 1);
+			ok = hs_strmap_get_or_put(&index, key, gp->keylen, gi) != UINT32_MAX;
+		}
+		hs_ggroup *gp = &HS_VEC_AT(&g->groups, hs_ggroup, gi);
+		gp->count = hs_add(gp->count, f->count);
+		for (int k = 0; k < g->nfiles; k++)
+			gp->per_file[k] = hs_add(gp->per_file[k], f->per_file[k]);
+		if (!gp->rep || f->count > gp->rep->count ||
+		    (f->count == gp->rep->count &&
+		     hs_gkey_cmp(f->key, f->keylen, gp->rep->key, gp->rep->keylen) < 0))
+			gp->rep = f;
+		gp->nfine++;
+		gp->from_dump |= f->from_dump;
+		f->group = gi;
+		ok = count_state(g, &states, f, gp);
+	}
+	hs_strmap_release(&index);
+	hs_strmap_release(&states);
+	if (!ok)
+		return false;
+	wait_stats(g);
+	/* Fine groups point at groups by index: sort only once they are done. */
+	if (g->groups.len)
+		qsort(g->groups.data, g->groups.len, sizeof(hs_ggroup), cmp_groups);
+	return true;
+}
+
+hs_err hs_goroutines_init(hs_goroutines *g, hs_group_by by, int nfiles, hs_error *err)
+{
+	memset(g, 0, sizeof *g);
+	g->by = by;
+	g->nfiles = nfiles;
+	hs_arena_init(&g->arena);
+	hs_arena_init(&g->strs);
+	hs_vec_init(&g->fines, sizeof(hs_gfine));
+	hs_vec_init(&g->waits, sizeof(hs_gwait));
+	hs_vec_init(&g->groups, sizeof(hs_ggroup));
+	hs_vec_init(&g->key, 1);
+	g->file_totals = calloc((size_t)(nfiles > 0 ? nfiles : 1), sizeof *g->file_totals);
+	g->index = malloc(sizeof(hs_strmap));
+	if (!g->file_totals || !g->index || !hs_strmap_init(g->index, 1024)) {
+		free(g->index);
+		g->index = NULL;
+		hs_goroutines_release(g);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	return HS_OK;
+}
+
+void hs_goroutines_release(hs_goroutines *g)
+{
+	if (g->index) {
+		hs_strmap_release(g->index);
+		free(g->index);
+	}
+	hs_vec_release(&g->fines);
+	hs_vec_release(&g->waits);
+	hs_vec_release(&g->groups);
+	hs_vec_release(&g->key);
+	hs_arena_release(&g->arena);
+	hs_arena_release(&g->strs);
+	free(g->file_totals);
+	memset(g, 0, sizeof *g);
+}
+
+hs_err hs_goroutines_add(hs_goroutines *g, const hs_profile *p, int file, hs_error *err)
+{
+	int vi = hs_profile_find_index(p, "goroutine");
+	if (vi < 0)
+		return hs_fail(err, HS_E_USAGE,
+		               "not a goroutine dump or goroutine profile (no sample type 'goroutine')");
+	if (file < 0 || file >= g->nfiles)
+		return hs_fail(err, HS_E_USAGE, "file number %d out of range", file);
+	return add_samples(g, p, vi, file) ? HS_OK
+	                                   : hs_fail(err, HS_E_NOMEM, "out of memory grouping goroutines");
+}
+
+hs_err hs_goroutines_finish(hs_goroutines *g, hs_error *err)
+{
+	return build_groups(g) ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory grouping goroutines");
+}

@@ -1,0 +1,19 @@
+/* Writers of `heapscope goroutines` (src/output/goroutines_out.c). */
+#ifndef HS_OUTPUT_GOROUTINES_OUT_H
+#define HS_OUTPUT_GOROUTINES_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "heapscope/goroutines.h"
+
+typedef struct goroutines_format {
+	const char *name;
+	/* files: the input names, g->nfiles of them; false: out of memory. */
+	bool (*write)(FILE *out, hs_goroutines *g, char **files);
+} goroutines_format;
+
+/* "text", "folded", "json", "dot"; NULL for anything else. */
+const goroutines_format *goroutines_format_find(const char *name);
+
+#endif
