@@ -70,6 +70,7 @@ typedef struct cpu_dec {
 	hs_profile *p;
 	hs_error *err;
 	wordfmt fmt;
+	bool java;           /* no return-address adjustment, Java frames */
 	lm_frames frames;    /* one location per distinct address */
 } cpu_dec;
 
@@ -91,7 +92,8 @@ static hs_err frame_index(cpu_dec *d, uint64_t addr, size_t off, uint32_t *out)
 
 /* Frames are leaf first.  All but the leaf are return addresses: pprof
  * subtracts 1 so that they fall inside the call instruction (0 wraps to
- * 2^64-1, as in Go).  The stack holds frame indices until ids exist. */
+ * 2^64-1, as in Go), except in Java profiles, whose "addresses" are ids
+ * of the location lines.  The stack holds frame indices until ids exist. */
 static hs_err add_sample(cpu_dec *d, const uint8_t *frames, uint64_t depth,
                          uint64_t count, size_t off)
 {
@@ -105,7 +107,7 @@ static hs_err add_sample(cpu_dec *d, const uint8_t *frames, uint64_t depth,
 	v[1] = (int64_t)(count * (uint64_t)p->period);
 	for (uint64_t i = 0; i < depth; i++) {
 		size_t at = off + (size_t)i * d->fmt.size;
-		uint64_t addr = get_word(frames + (size_t)i * d->fmt.size, d->fmt) - (i > 0);
+		uint64_t addr = get_word(frames + (size_t)i * d->fmt.size, d->fmt) - (i > 0 && !d->java);
 		uint32_t fi = 0;
 		if ((rc = frame_index(d, addr, at, &fi)))
 			return rc;
@@ -217,12 +219,17 @@ static hs_err decode(cpu_dec *d, const uint8_t *data, size_t n)
 	int kind = header_kind(data, n, &d->fmt, &period);
 	if (kind == HDR_NONE)
 		return hs_fail_at(d->err, HS_E_FORMAT, 0, "not a legacy CPU profile (no header words 0, 3, 0, period, 0)");
-	if (kind == HDR_JAVA)
-		return hs_fail_at(d->err, HS_E_FORMAT, 2 * d->fmt.size,
-		                  "Java legacy CPU profile (third header word is 1): not supported");
 	if (set_types(p, period))
 		return nomem(d, 0);
 	size_t off = 5 * (size_t)d->fmt.size;
+	d->java = kind == HDR_JAVA;
+	if (d->java) {   /* javaCPUProfile: samples, then Java location lines */
+		if ((rc = read_samples(d, data, n, &off)) ||
+		    (rc = lt_java_locations(p, &d->frames, data, n, off, d->err)))
+			return rc;
+		p->format = HS_FMT_LEGACY_CPU;
+		return hs_profile_finish(p, d->err);
+	}
 	if ((rc = read_samples(d, data, n, &off)) || (rc = strip_signal_frames(d)) ||
 	    (rc = lm_read_maps(p, d->err, data, n, off, 0)) ||
 	    (rc = lm_massage_mappings(p, d->err)) ||

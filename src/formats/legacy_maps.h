@@ -115,4 +115,12 @@ void lm_drop_second_frames(hs_profile *p, lm_second_frame_pred drop, const void 
  * ctx is the profile. */
 bool lm_duplicate_leaf(const void *ctx, const uint32_t *stk);
 
+/* Java legacy CPU profiles (legacy_cpu.c) end in the same location text
+ * as heapz/contentionz ones: give the samples' addresses their Java
+ * frames, number ids and drop the addresses, as pprof's
+ * parseJavaLocations and Aggregate do (legacy_text.c).  The text is
+ * data[off..n); its line numbers in errors count from its first line. */
+hs_err lt_java_locations(hs_profile *p, lm_frames *frames, const uint8_t *data, size_t n,
+                         size_t off, hs_error *err);
+
 #endif

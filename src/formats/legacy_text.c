@@ -1314,6 +1314,28 @@ static int java_locations(tdec *t, size_t pos, uint32_t no)
 	return rc;
 }
 
+static bool compile_all(lm_rx *re, int from, int to);
+
+hs_err lt_java_locations(hs_profile *p, lm_frames *frames, const uint8_t *data, size_t n,
+                         size_t off, hs_error *err)
+{
+	tdec t = {.p = p, .err = err, .d = data, .n = n, .frames = *frames};
+	hs_vec_init(&t.addrs, sizeof(uint64_t));
+	hs_error_clear(&t.why);
+	t.re = malloc(RX_N * sizeof *t.re);
+	int r = P_FAIL;
+	if (!t.re)
+		hs_fail(err, HS_E_NOMEM, "out of memory");
+	else if (!compile_all(t.re, 0, RX_N))
+		hs_fail(err, HS_E_LIMIT, "internal error: a pattern does not compile");
+	else
+		r = java_locations(&t, off, 0);
+	lm_rx_run_release(&t.run);
+	hs_vec_release(&t.addrs);
+	free(t.re);
+	return r == P_OK ? HS_OK : err->code ? err->code : HS_E_FORMAT;
+}
+
 static int parse_java(tdec *t)
 {
 	const char *d = (const char *)t->d;

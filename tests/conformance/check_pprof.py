@@ -55,7 +55,6 @@ def sections(text):
 # Inputs go tool pprof reads that heapscope does not yet, with the reason;
 # they are reported, not hidden, and leave the list when supported.
 KNOWN_GAPS = {
-    'google-pprof/java.cpu': 'legacy Java CPU profile (header word 3 = 1)',
 }
 
 PPROF_FLAG = {'-focus': '--focus', '-ignore': '--ignore', '-hide': '--hide',

@@ -295,6 +295,51 @@ static void test_java_heap(void **state)
 	hs_profile_release(&p);
 }
 
+/* A Java legacy CPU profile (third header word 1): 8-byte little-endian
+ * words, addresses not adjusted, frames named by the location lines after
+ * the end marker; pprof's javaCPUProfile by hand: 2 + 1 samples of a 10 ms
+ * period, the unnamed address 0x7 keeps a location without lines. */
+static void test_java_cpu(void **state)
+{
+	(void)state;
+	static const uint64_t words[] = {0, 3, 1, 10000, 0,   /* header: period 10000 us */
+	                                 2, 1, 0x1,           /* 2 x [VM] */
+	                                 1, 3, 0x2, 0x3, 0x7, /* 1 x [f, g, ?] leaf first */
+	                                 0, 1, 0};            /* end */
+	static const char text[] = "0x1 VM\n"
+	                           "0x2 com.example.f (F.java:6)\n"
+	                           "0x3 com.example.g (G.java:7)\n"
+	                           "0x9 com.example.unused (U.java:1)\n";
+	uint8_t buf[sizeof words + sizeof text];
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		for (int b = 0; b < 8; b++)
+			buf[i * 8 + (size_t)b] = (uint8_t)(words[i] >> (8 * b));
+	memcpy(buf + sizeof words, text, sizeof text - 1);
+	hs_profile p;
+	hs_error e;
+	hs_profile_init(&p);
+	hs_error_clear(&e);
+	assert_int_equal(hs_legacy_cpu_decode(&p, buf, sizeof words + sizeof text - 1, &e), HS_OK);
+	assert_string_equal(type_name(&p, 1), "cpu");
+	assert_int_equal(p.period, 10000000);
+	assert_int_equal(p.nsamples, 2);
+	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
+	assert_int_equal(hs_sample_values(&p, 0)[1], 20000000);
+	assert_int_equal(hs_sample_values(&p, 1)[1], 10000000);
+	assert_int_equal(p.functions.len, 3);   /* VM, f, g: unused is never used */
+	uint32_t n;
+	const uint32_t *st = hs_sample_stack(&p, 1, &n);
+	assert_int_equal(n, 3);
+	const hs_location *leaf = hs_location_at(&p, st[0]), *last = hs_location_at(&p, st[2]);
+	assert_int_equal(leaf->nlines, 1);
+	assert_string_equal(hs_s(&p, hs_function_at(&p, hs_line_at(&p, leaf->line_start)->function)->name),
+	                    "com.example.f");
+	assert_int_equal(hs_line_at(&p, leaf->line_start)->line, 6);
+	assert_int_equal(last->nlines, 0);      /* 0x7: no location line */
+	assert_int_equal(last->address, 0);
+	hs_profile_release(&p);
+}
+
 /* threadz: the leaf is not adjusted, callers are.  Frame 1 (0x1005 - 1)
  * is the leaf recorded twice, so pprof drops it; its location stays in the
  * table.  "[same as previous thread]" counts one more of the last stack. */
@@ -477,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_mutex_backtracking),
 		cmocka_unit_test(test_java_contention),
 		cmocka_unit_test(test_java_heap),
+		cmocka_unit_test(test_java_cpu),
 		cmocka_unit_test(test_threadz),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_line_limit),
