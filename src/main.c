@@ -41,6 +41,9 @@ const hs_command hs_commands[] = {
 	{"leaks", cmd_leaks, OPT_FORMAT | OPT_OUTPUT, "text,json", "FILE...",
 	 "Leak candidates from goroutine dumps/profiles and heap profiles, by severity.",
 	 "--min-goroutines --min-medium --min-wait-minutes"},
+	{"heapdump", cmd_heapdump, OPT_FORMAT | OPT_OUTPUT, "text,json,folded,dot", "FILE",
+	 "What keeps a Go heap dump's bytes alive: leak suspects, retainers by root, sites.",
+	 "--exe"},
 	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -97,5 +97,6 @@ int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_blocking(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
+int cmd_heapdump(int argc, char **argv);
 
 #endif

@@ -1,0 +1,179 @@
+/* After the records: objects sorted by address, pointers resolved to
+ * object indices (CSR), roots and alloc samples attached to objects. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/heapdump.h"
+
+hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
+                          hs_vec *raw_edges, hs_vec *samples, hs_error *err);
+
+uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
+{
+	size_t lo = 0, hi = h->nobjects;
+	/* the last object starting at or before v */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h->addr[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return HS_HD_NONE;
+	size_t i = lo - 1;
+	if (v - h->addr[i] < h->size[i] || v == h->addr[i])
+		return (uint32_t)i;
+	return HS_HD_NONE;
+}
+
+typedef struct keyed {
+	uint64_t addr;
+	uint32_t old;
+} keyed;
+
+static int by_addr(const void *a, const void *b)
+{
+	const keyed *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr ? 1 : (x->old > y->old) - (x->old < y->old);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return (*x > *y) - (*x < *y);
+}
+
+/* The runtime walks spans, not addresses: sort, remembering old indices. */
+static uint32_t *sort_order(const uint64_t *a, size_t n, bool *sorted)
+{
+	*sorted = true;
+	for (size_t i = 1; i < n && *sorted; i++)
+		*sorted = a[i - 1] <= a[i];
+	if (*sorted)
+		return NULL;
+	keyed *k = malloc(n * sizeof *k);
+	uint32_t *order = malloc(n * sizeof *order);
+	if (!k || !order) {
+		free(k);
+		free(order);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = (keyed){a[i], (uint32_t)i};
+	qsort(k, n, sizeof *k, by_addr);
+	for (size_t i = 0; i < n; i++)
+		order[i] = k[i].old;
+	free(k);
+	return order;
+}
+
+static hs_err build_objects(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
+                            hs_vec *raw_edges, hs_error *err)
+{
+	size_t n = addr->len;
+	uint64_t *a = addr->data, *s = size->data;
+	uint32_t *es = estart->data;
+	uint64_t *raw = raw_edges->data;
+	bool sorted;
+	uint32_t *order = sort_order(a, n, &sorted);
+	if (!sorted && !order)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	h->nobjects = n;
+	h->addr = malloc((n ? n : 1) * sizeof *h->addr);
+	h->size = malloc((n ? n : 1) * sizeof *h->size);
+	h->edge_start = malloc((n + 1) * sizeof *h->edge_start);
+	h->edges = malloc((raw_edges->len ? raw_edges->len : 1) * sizeof *h->edges);
+	if (!h->addr || !h->size || !h->edge_start || !h->edges) {
+		free(order);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t o = order ? order[i] : i;
+		h->addr[i] = a[o];
+		h->size[i] = s[o];
+	}
+	/* Resolve while copying: each pointer to the object that holds it. */
+	size_t ne = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t o = order ? order[i] : i;
+		size_t from = es[o], to = o + 1 < n ? es[o + 1] : raw_edges->len;
+		h->edge_start[i] = (uint32_t)ne;
+		for (size_t k = from; k < to; k++) {
+			uint32_t t = hs_heapdump_find(h, raw[k]);
+			if (t == HS_HD_NONE)
+				h->dangling++;
+			else
+				h->edges[ne++] = t;
+		}
+	}
+	h->edge_start[n] = (uint32_t)ne;
+	free(order);
+	return HS_OK;
+}
+
+static hs_err attach_samples(hs_heapdump *h, hs_vec *samples, hs_error *err)
+{
+	size_t nb = h->buckets.len;
+	h->bucket_of = malloc((h->nobjects ? h->nobjects : 1) * sizeof *h->bucket_of);
+	uint64_t *ids = malloc((nb ? nb : 1) * 2 * sizeof *ids);
+	if (!h->bucket_of || !ids) {
+		free(ids);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	for (size_t i = 0; i < h->nobjects; i++)
+		h->bucket_of[i] = HS_HD_NONE;
+	for (size_t i = 0; i < nb; i++) {
+		ids[2 * i] = HS_VEC_AT(&h->buckets, hs_hd_bucket, i).id;
+		ids[2 * i + 1] = i;
+	}
+	qsort(ids, nb, 2 * sizeof *ids, by_id);
+	const uint64_t *s = samples->data;
+	for (size_t i = 0; i + 1 < samples->len; i += 2) {
+		uint32_t o = hs_heapdump_find(h, s[i]);
+		size_t lo = 0, hi = nb;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ids[2 * mid] < s[i + 1])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (o != HS_HD_NONE && lo < nb && ids[2 * lo] == s[i + 1])
+			h->bucket_of[o] = (uint32_t)ids[2 * lo + 1];
+	}
+	free(ids);
+	return HS_OK;
+}
+
+hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
+                          hs_vec *raw_edges, hs_vec *samples, hs_error *err)
+{
+	hs_err rc = build_objects(h, addr, size, estart, raw_edges, err);
+	if (rc != HS_OK)
+		return rc;
+	/* Roots that hit no object (a stale stack slot, a pointer into a span
+	 * the runtime did not dump) are dropped. */
+	size_t keep = 0;
+	for (size_t i = 0; i < h->roots.len; i++) {
+		hs_hd_root *r = &HS_VEC_AT(&h->roots, hs_hd_root, i);
+		r->target = hs_heapdump_find(h, r->ptr);
+		if (r->target != HS_HD_NONE)
+			HS_VEC_AT(&h->roots, hs_hd_root, keep++) = *r;
+	}
+	h->roots.len = keep;
+	return attach_samples(h, samples, err);
+}
+
+const hs_hd_site_frame *hs_hd_object_site(const hs_heapdump *h, uint32_t obj)
+{
+	if (!h->bucket_of || obj >= h->nobjects || h->bucket_of[obj] == HS_HD_NONE)
+		return NULL;
+	const hs_hd_bucket *b = &HS_VEC_AT(&h->buckets, hs_hd_bucket, h->bucket_of[obj]);
+	const hs_hd_site_frame *f = &HS_VEC_AT(&h->site_frames, hs_hd_site_frame, b->first);
+	/* the first frame outside the runtime is the allocation site */
+	for (uint32_t i = 0; i < b->nframes; i++)
+		if (strncmp(f[i].func, "runtime.", 8) != 0)
+			return &f[i];
+	return b->nframes ? &f[0] : NULL;
+}
