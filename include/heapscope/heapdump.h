@@ -123,8 +123,10 @@ bool hs_heapdump_sniff_file(const char *path);
  * one error with the byte offset (of the decompressed stream) where the
  * bad record starts or the input ends. */
 hs_err hs_heapdump_load(hs_heapdump *h, const char *path, hs_error *err);
-/* The same from memory, plain, gzip or zstd (fuzzing and tests). */
-hs_err hs_heapdump_load_buffer(hs_heapdump *h, const uint8_t *data, size_t n, hs_error *err);
+/* The same from memory, plain, gzip or zstd (fuzzing and tests);
+ * max_bytes caps the decompressed size (0: no cap). */
+hs_err hs_heapdump_load_buffer(hs_heapdump *h, const uint8_t *data, size_t n, uint64_t max_bytes,
+                               hs_error *err);
 
 /* Index of the object containing addr, or HS_HD_NONE. */
 uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t addr);
@@ -219,5 +221,19 @@ uint32_t hs_hd_object_site_index(const hs_hd_analysis *a, uint32_t obj);
 /* a->sites stays in the order hs_hd_object_site_index refers to; sort a
  * copy with this for display (retained, biggest first). */
 int hs_hd_site_cmp(const void *x, const void *y);
+
+/* Growth between two dumps of the same program: retained bytes per root
+ * (by holder key: a global, a stack function) and per allocation site. */
+typedef struct hs_hd_delta {
+	const char *key;
+	bool site;                       /* an allocation site, else a root */
+	uint64_t base, cur;              /* retained bytes */
+	uint64_t base_objects, cur_objects;  /* sites: reachable objects */
+} hs_hd_delta;
+
+/* Rows of both kinds, biggest growth first; release with hs_vec_release
+ * (keys point into the analyses). */
+hs_err hs_hd_diff(hs_vec *rows, const hs_hd_analysis *base, const hs_hd_analysis *cur,
+                  hs_error *err);
 
 #endif

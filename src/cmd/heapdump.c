@@ -121,3 +121,43 @@ int cmd_heapdump(int argc, char **argv)
 	hs_symtab_release(&syms);
 	return rc;
 }
+
+bool cli_is_heapdump(const char *file)
+{
+	return strcmp(file, "-") != 0 && hs_heapdump_sniff_file(file);
+}
+
+/* heapscope diff OLD.dump NEW.dump (called by cmd_diff). */
+int cmd_heapdump_diff(const cli_opts *o, const char *exe)
+{
+	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
+		cli_error("diff: heap dumps compare as text or json, not '%s'", o->format);
+		return HS_EXIT_USAGE;
+	}
+	hs_symtab syms;
+	if (!hd_load_syms(&syms, exe))
+		return HS_EXIT_USAGE;
+	hs_heapdump h[2];
+	hs_hd_analysis a[2];
+	int loaded = 0, analyzed = 0, rc = HS_EXIT_USAGE;
+	while (loaded < 2 && hd_load(&h[loaded], o->files[loaded])) {
+		loaded++;
+		if (!hd_analyze(&a[analyzed], &h[loaded - 1], &syms, o->files[loaded - 1]))
+			break;
+		analyzed++;
+	}
+	if (analyzed == 2) {
+		FILE *out = cli_open_output(o);
+		if (out) {
+			hd_write_diff(out, &a[0], &a[1], o->files[0], o->files[1],
+			              strcmp(o->format, "json") == 0);
+			rc = cli_close_output(out, o) ? HS_EXIT_OK : HS_EXIT_USAGE;
+		}
+	}
+	for (int i = 0; i < analyzed; i++)
+		hs_hd_analysis_release(&a[i]);
+	for (int i = 0; i < loaded; i++)
+		hs_heapdump_release(&h[i]);
+	hs_symtab_release(&syms);
+	return rc;
+}

@@ -163,6 +163,10 @@ size_t hd_stream_fill(hd_stream *s, size_t need)
 	}
 	while (s->end < need && !s->eof) {
 		size_t before = s->end;
+		if (s->max && s->base + s->end >= s->max) {
+			set_error(s, HS_E_LIMIT, "decompressed data exceeds the limit");
+			break;
+		}
 		bool more = produce(s);
 		if (!more && s->end == before)
 			s->eof = true;

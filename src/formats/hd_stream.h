@@ -24,6 +24,7 @@ typedef struct hd_stream {
 	void *z;                  /* z_stream or ZSTD_DStream */
 	bool zdone;               /* gzip: member ended, look for another */
 	uint64_t file_bytes;
+	uint64_t max;             /* cap on decompressed bytes, 0: none */
 	hs_err rc;                /* decompression or read error, at the end of good bytes */
 	char msg[160];
 } hd_stream;

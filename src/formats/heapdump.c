@@ -582,10 +582,12 @@ hs_err hs_heapdump_load(hs_heapdump *h, const char *path, hs_error *err)
 	return rc;
 }
 
-hs_err hs_heapdump_load_buffer(hs_heapdump *h, const uint8_t *data, size_t n, hs_error *err)
+hs_err hs_heapdump_load_buffer(hs_heapdump *h, const uint8_t *data, size_t n, uint64_t max_bytes,
+                               hs_error *err)
 {
 	hd_stream s;
 	hs_err rc = hd_stream_mem_any(&s, data, n, err);
+	s.max = max_bytes;
 	if (rc == HS_OK)
 		rc = parse(h, &s, err);
 	hd_stream_close(&s);

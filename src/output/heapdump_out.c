@@ -362,3 +362,66 @@ void hd_write_dot(FILE *out, const hs_hd_analysis *a)
 	free(seen);
 	fprintf(out, "}\n");
 }
+
+static void diff_rows_text(FILE *out, const hs_vec *rows, bool site)
+{
+	char b1[32], b2[32], b3[32];
+	fprintf(out, "\n%s\n%10s %10s %11s  %s\n", site ? "Retained growth by allocation site:" :
+	        "Retained growth by root:", "base", "new", "growth", site ? "site" : "root");
+	size_t shown = 0;
+	for (size_t i = 0; i < rows->len && shown < TOP_ROWS; i++) {
+		const hs_hd_delta *d = &HS_VEC_AT(rows, hs_hd_delta, i);
+		if (d->site != site || d->cur == d->base)
+			continue;
+		uint64_t g = d->cur > d->base ? d->cur - d->base : d->base - d->cur;
+		b3[0] = d->cur > d->base ? '+' : '-';
+		hd_bytes(g, b3 + 1, sizeof b3 - 1);
+		fprintf(out, "%10s %10s %11s  %s\n", hd_bytes(d->base, b1, sizeof b1),
+		        hd_bytes(d->cur, b2, sizeof b2), b3, d->key);
+		shown++;
+	}
+	if (!shown)
+		fprintf(out, "%10s %10s %11s  (no change)\n", "", "", "");
+}
+
+void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *cur,
+                   const char *base_file, const char *new_file, bool json)
+{
+	hs_vec rows;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_hd_diff(&rows, base, cur, &e) != HS_OK)
+		return;
+	if (json) {
+		json_w w;
+		json_init(&w, out);
+		json_begin_object(&w);
+		json_kv_string(&w, "base", base_file);
+		json_kv_string(&w, "new", new_file);
+		json_kv_int(&w, "base_reachable_bytes", (int64_t)base->reachable_bytes);
+		json_kv_int(&w, "new_reachable_bytes", (int64_t)cur->reachable_bytes);
+		json_key(&w, "rows");
+		json_begin_array(&w);
+		for (size_t i = 0; i < rows.len; i++) {
+			const hs_hd_delta *d = &HS_VEC_AT(&rows, hs_hd_delta, i);
+			json_begin_object(&w);
+			json_kv_string(&w, "kind", d->site ? "site" : "root");
+			json_kv_string(&w, "key", d->key);
+			json_kv_int(&w, "base", (int64_t)d->base);
+			json_kv_int(&w, "new", (int64_t)d->cur);
+			json_kv_int(&w, "growth", (int64_t)(d->cur - d->base));
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		json_end_object(&w);
+		json_finish(&w);
+	} else {
+		char b1[32], b2[32];
+		fprintf(out, "Heap dumps: %s -> %s\n", base_file, new_file);
+		fprintf(out, "Reachable: %s -> %s\n", hd_bytes(base->reachable_bytes, b1, sizeof b1),
+		        hd_bytes(cur->reachable_bytes, b2, sizeof b2));
+		diff_rows_text(out, &rows, false);
+		diff_rows_text(out, &rows, true);
+	}
+	hs_vec_release(&rows);
+}

@@ -20,7 +20,6 @@ void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *
 const char *hd_bytes(uint64_t v, char *buf, size_t n);
 
 /* src/cmd/heapdump.c: shared with diff. */
-int hd_take_exe(int *argc, char **argv, const char **exe);
 bool hd_load(hs_heapdump *h, const char *file);
 bool hd_load_syms(hs_symtab *s, const char *exe);
 bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, const char *file);

@@ -125,7 +125,7 @@ static void test_synthetic(void **state)
 	hs_heapdump_init(&h);
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, &e), HS_OK);
+	assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, 0, &e), HS_OK);
 	assert_int_equal(h.nobjects, 9);
 	assert_int_equal(h.total_bytes, 32 + 16 + 16 + 64 + 128 + 48 + 24 + 16 + 40);
 	assert_int_equal(h.goroutines.len, 1);
@@ -184,7 +184,7 @@ static void test_hostile(void **state)
 		hs_heapdump_init(&h);
 		hs_error e;
 		hs_error_clear(&e);
-		assert_int_not_equal(hs_heapdump_load_buffer(&h, x.b, k, &e), HS_OK);
+		assert_int_not_equal(hs_heapdump_load_buffer(&h, x.b, k, 0, &e), HS_OK);
 		assert_true(e.has_offset);
 		assert_true(e.offset <= k);
 		hs_heapdump_release(&h);
@@ -197,7 +197,7 @@ static void test_hostile(void **state)
 			hs_heapdump_init(&h);
 			hs_error e;
 			hs_error_clear(&e);
-			if (hs_heapdump_load_buffer(&h, y.b, y.n, &e) == HS_OK) {
+			if (hs_heapdump_load_buffer(&h, y.b, y.n, 0, &e) == HS_OK) {
 				hs_hd_analysis an;
 				hs_hd_opts o;
 				hs_hd_opts_default(&o);
