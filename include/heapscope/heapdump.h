@@ -21,6 +21,7 @@
 #include "heapscope/error.h"
 
 #define HS_HD_NONE UINT32_MAX
+#define HS_HD_PAGE_SHIFT 13
 
 typedef enum hs_hd_root_kind {
 	HS_HD_ROOT_DATA,        /* a pointer slot in the data segment */
@@ -83,7 +84,9 @@ typedef struct hs_heapdump {
 	/* objects, sorted by address */
 	size_t nobjects;
 	uint64_t *addr;
-	uint64_t *size;
+	uint32_t *size;                   /* objects of 4 GiB or more: HS_E_LIMIT */
+	uint32_t *page_first;             /* private: first object per page, or NULL */
+	uint64_t page_base, npages;
 	uint32_t *edge_start;             /* nobjects + 1 entries */
 	uint32_t *edges;                  /* object indices */
 	uint32_t *bucket_of;              /* per object: alloc sample's bucket or HS_HD_NONE */
@@ -212,6 +215,9 @@ hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *
 void hs_hd_analysis_release(hs_hd_analysis *a);
 /* A node's display name ("0x... (256 B)" for objects, the holder's name). */
 const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, size_t size);
+/* The allocation site of a memprof bucket (its first frame outside the
+ * runtime), or NULL for an empty stack. */
+const hs_hd_site_frame *hs_hd_bucket_site(const hs_heapdump *h, uint32_t bucket);
 /* The allocation site of an object, or NULL. */
 const hs_hd_site_frame *hs_hd_object_site(const hs_heapdump *h, uint32_t obj);
 /* Dominator-tree children of a node, biggest retained first. */

@@ -61,6 +61,7 @@ hs_err hs_hd_diff(hs_vec *rows, const hs_hd_analysis *base, const hs_hd_analysis
 		hs_vec_release(rows);
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	qsort(rows->data, rows->len, sizeof(hs_hd_delta), by_growth);
+	if (rows->len)
+		qsort(rows->data, rows->len, sizeof(hs_hd_delta), by_growth);
 	return HS_OK;
 }

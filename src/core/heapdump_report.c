@@ -65,7 +65,7 @@ const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, s
 		snprintf(buf, size, "%s", a->holders[node - h->nobjects].name);
 	else {
 		const hs_hd_site_frame *f = hs_hd_object_site(h, node);
-		snprintf(buf, size, "0x%" PRIx64 " (%" PRIu64 " B%s%s)", h->addr[node], h->size[node],
+		snprintf(buf, size, "0x%" PRIx64 " (%" PRIu32 " B%s%s)", h->addr[node], h->size[node],
 		         f ? ", from " : "", f ? f->func : "");
 	}
 	return buf;
@@ -101,14 +101,7 @@ static hs_err build_sites(hs_hd_analysis *a, hs_error *err)
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	hs_err rc = HS_OK;
 	for (size_t b = 0; b < nb && rc == HS_OK; b++) {
-		const hs_hd_bucket *bk = &HS_VEC_AT(&h->buckets, hs_hd_bucket, b);
-		const hs_hd_site_frame *f = &HS_VEC_AT(&h->site_frames, hs_hd_site_frame, bk->first);
-		const hs_hd_site_frame *pick = NULL;
-		for (uint32_t i = 0; i < bk->nframes && !pick; i++)
-			if (strncmp(f[i].func, "runtime.", 8) != 0)
-				pick = &f[i];
-		if (!pick && bk->nframes)
-			pick = &f[0];
+		const hs_hd_site_frame *pick = hs_hd_bucket_site(h, (uint32_t)b);
 		a->bucket_site[b] = NONE;
 		if (!pick)
 			continue;
@@ -179,7 +172,8 @@ static hs_err build_classes(hs_hd_analysis *a, hs_error *err)
 		}
 	}
 	hs_idmap_release(&m);
-	qsort(a->sizeclasses.data, a->sizeclasses.len, sizeof(hs_hd_sizeclass), class_by_bytes);
+	if (a->sizeclasses.len)
+		qsort(a->sizeclasses.data, a->sizeclasses.len, sizeof(hs_hd_sizeclass), class_by_bytes);
 	return HS_OK;
 }
 
@@ -244,13 +238,15 @@ static hs_err add_suspect(hs_hd_analysis *a, uint32_t node, const hs_hd_opts *o,
 	size_t depth = 0;
 	for (uint32_t v = cur; v != a->super && v != NONE; v = a->bfs_parent[v])
 		depth++;
+	if (depth == 0)
+		return HS_OK;
 	uint32_t *p = hs_vec_push(&s->path, depth);
-	if (depth && !p)
+	if (!p)
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	size_t i = depth;
 	for (uint32_t v = cur; v != a->super && v != NONE; v = a->bfs_parent[v])
 		p[--i] = v;
-	if (depth && p[0] >= a->h->nobjects)
+	if (p[0] >= a->h->nobjects)
 		s->holder = p[0] - (uint32_t)a->h->nobjects;
 	return HS_OK;
 }

@@ -59,6 +59,7 @@ void hs_heapdump_release(hs_heapdump *h)
 	hs_arena_release(&h->arena);
 	free(h->addr);
 	free(h->size);
+	free(h->page_first);
 	free(h->edge_start);
 	free(h->edges);
 	free(h->bucket_of);
@@ -270,12 +271,15 @@ static hs_err rec_object(parser *p)
 		return rc;
 	if (p->raw_edges.len > UINT32_MAX - 1 || p->addr.len >= UINT32_MAX - 1)
 		return hs_fail_at(p->err, HS_E_LIMIT, p->rec_off, "more than 2^32 objects or pointers");
-	uint64_t *a = hs_vec_push(&p->addr, 1), *s = hs_vec_push(&p->size, 1);
-	uint32_t *e = hs_vec_push(&p->estart, 1);
+	if (p->scratch_len > UINT32_MAX)
+		return hs_fail_at(p->err, HS_E_LIMIT, p->rec_off, "object of %zu bytes (4 GiB or more)",
+		                  p->scratch_len);
+	uint64_t *a = hs_vec_push(&p->addr, 1);
+	uint32_t *s = hs_vec_push(&p->size, 1), *e = hs_vec_push(&p->estart, 1);
 	if (!a || !s || !e)
 		return hs_fail(p->err, HS_E_NOMEM, NULL);
 	*a = addr;
-	*s = p->scratch_len;
+	*s = (uint32_t)p->scratch_len;
 	*e = (uint32_t)p->raw_edges.len;
 	p->h->total_bytes += p->scratch_len;
 	return fields(p, NULL, 0);
@@ -512,7 +516,7 @@ static hs_err parse(hs_heapdump *h, hd_stream *s, hs_error *err)
 {
 	parser p = {.h = h, .s = s, .err = err};
 	hs_vec_init(&p.addr, sizeof(uint64_t));
-	hs_vec_init(&p.size, sizeof(uint64_t));
+	hs_vec_init(&p.size, sizeof(uint32_t));
 	hs_vec_init(&p.estart, sizeof(uint32_t));
 	hs_vec_init(&p.raw_edges, sizeof(uint64_t));
 	hs_vec_init(&p.samples, sizeof(uint64_t));

@@ -11,6 +11,17 @@ hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *es
 uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 {
 	size_t lo = 0, hi = h->nobjects;
+	/* The page index narrows the search to the objects that start in v's
+	 * page; the containing object may start before it (lo - 1). */
+	if (h->page_first && v >= h->page_base) {
+		uint64_t pg = (v - h->page_base) >> HS_HD_PAGE_SHIFT;
+		if (pg >= h->npages)
+			lo = h->nobjects;
+		else {
+			lo = h->page_first[pg];
+			hi = h->page_first[pg + 1];
+		}
+	}
 	/* the last object starting at or before v */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -27,15 +38,41 @@ uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 	return HS_HD_NONE;
 }
 
-typedef struct keyed {
-	uint64_t addr;
-	uint32_t old;
-} keyed;
+/* page_first[p] = the first object starting at or after page p; built
+ * only when the pages are few next to the objects (a dense heap). */
+static void build_pages(hs_heapdump *h)
+{
+	size_t n = h->nobjects;
+	if (n == 0)
+		return;
+	uint64_t base = h->addr[0] & ~(((uint64_t)1 << HS_HD_PAGE_SHIFT) - 1);
+	uint64_t end = h->addr[n - 1];
+	uint64_t pages = ((end - base) >> HS_HD_PAGE_SHIFT) + 1;
+	if (pages > n / 2 + 1024)
+		return;
+	uint32_t *pf = malloc((pages + 1) * sizeof *pf);
+	if (!pf)
+		return;   /* binary search over everything still works */
+	size_t i = 0;
+	for (uint64_t p = 0; p <= pages; p++) {
+		uint64_t start = base + (p << HS_HD_PAGE_SHIFT);
+		while (i < n && h->addr[i] < start)
+			i++;
+		pf[p] = (uint32_t)i;
+	}
+	h->page_first = pf;
+	h->page_base = base;
+	h->npages = pages;
+}
+
+/* qsort has no context argument: the addresses being sorted. */
+static const uint64_t *sort_addr;
 
 static int by_addr(const void *a, const void *b)
 {
-	const keyed *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr ? 1 : (x->old > y->old) - (x->old < y->old);
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t ax = sort_addr[x], ay = sort_addr[y];
+	return ax < ay ? -1 : ax > ay ? 1 : (x > y) - (x < y);
 }
 
 static int by_id(const void *a, const void *b)
@@ -44,7 +81,8 @@ static int by_id(const void *a, const void *b)
 	return (*x > *y) - (*x < *y);
 }
 
-/* The runtime walks spans, not addresses: sort, remembering old indices. */
+/* The runtime walks spans, not addresses: sort indices (4 bytes each,
+ * not address-index pairs: the dump's objects are millions). */
 static uint32_t *sort_order(const uint64_t *a, size_t n, bool *sorted)
 {
 	*sorted = true;
@@ -52,46 +90,62 @@ static uint32_t *sort_order(const uint64_t *a, size_t n, bool *sorted)
 		*sorted = a[i - 1] <= a[i];
 	if (*sorted)
 		return NULL;
-	keyed *k = malloc(n * sizeof *k);
 	uint32_t *order = malloc(n * sizeof *order);
-	if (!k || !order) {
-		free(k);
-		free(order);
+	if (!order)
 		return NULL;
-	}
 	for (size_t i = 0; i < n; i++)
-		k[i] = (keyed){a[i], (uint32_t)i};
-	qsort(k, n, sizeof *k, by_addr);
-	for (size_t i = 0; i < n; i++)
-		order[i] = k[i].old;
-	free(k);
+		order[i] = (uint32_t)i;
+	sort_addr = a;
+	qsort(order, n, sizeof *order, by_addr);
 	return order;
+}
+
+/* dst[i] = src[order[i]], then src's memory is given back. */
+static bool permute(hs_vec *src, void **dst, const uint32_t *order, size_t elem)
+{
+	size_t n = src->len;
+	if (!order) {
+		*dst = src->data;    /* already in order: take the vector's array */
+		src->data = NULL;
+		src->len = src->cap = 0;
+		return true;
+	}
+	char *d = malloc((n ? n : 1) * elem);
+	if (!d)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		memcpy(d + i * elem, (const char *)src->data + (size_t)order[i] * elem, elem);
+	hs_vec_release(src);
+	*dst = d;
+	return true;
 }
 
 static hs_err build_objects(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
                             hs_vec *raw_edges, hs_error *err)
 {
 	size_t n = addr->len;
-	uint64_t *a = addr->data, *s = size->data;
-	uint32_t *es = estart->data;
-	uint64_t *raw = raw_edges->data;
 	bool sorted;
-	uint32_t *order = sort_order(a, n, &sorted);
+	uint32_t *order = sort_order(addr->data, n, &sorted);
 	if (!sorted && !order)
 		return hs_fail(err, HS_E_NOMEM, NULL);
-	h->nobjects = n;
-	h->addr = malloc((n ? n : 1) * sizeof *h->addr);
-	h->size = malloc((n ? n : 1) * sizeof *h->size);
-	h->edge_start = malloc((n + 1) * sizeof *h->edge_start);
-	h->edges = malloc((raw_edges->len ? raw_edges->len : 1) * sizeof *h->edges);
-	if (!h->addr || !h->size || !h->edge_start || !h->edges) {
+	/* each input array is released as soon as its sorted copy exists */
+	void *a = NULL, *s = NULL;
+	if (!permute(addr, &a, order, sizeof(uint64_t)) || !permute(size, &s, order, sizeof(uint32_t))) {
+		free(a);
 		free(order);
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t o = order ? order[i] : i;
-		h->addr[i] = a[o];
-		h->size[i] = s[o];
+	h->nobjects = n;
+	h->addr = a;
+	h->size = s;
+	build_pages(h);
+	uint32_t *es = estart->data;
+	const uint64_t *raw = raw_edges->data;
+	h->edge_start = malloc((n + 1) * sizeof *h->edge_start);
+	h->edges = malloc((raw_edges->len ? raw_edges->len : 1) * sizeof *h->edges);
+	if (!h->edge_start || !h->edges) {
+		free(order);
+		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
 	/* Resolve while copying: each pointer to the object that holds it. */
 	size_t ne = 0;
@@ -109,6 +163,8 @@ static hs_err build_objects(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *
 	}
 	h->edge_start[n] = (uint32_t)ne;
 	free(order);
+	hs_vec_release(raw_edges);
+	hs_vec_release(estart);
 	return HS_OK;
 }
 
@@ -165,15 +221,22 @@ hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *es
 	return attach_samples(h, samples, err);
 }
 
-const hs_hd_site_frame *hs_hd_object_site(const hs_heapdump *h, uint32_t obj)
+const hs_hd_site_frame *hs_hd_bucket_site(const hs_heapdump *h, uint32_t bucket)
 {
-	if (!h->bucket_of || obj >= h->nobjects || h->bucket_of[obj] == HS_HD_NONE)
+	const hs_hd_bucket *b = &HS_VEC_AT(&h->buckets, hs_hd_bucket, bucket);
+	if (b->nframes == 0)
 		return NULL;
-	const hs_hd_bucket *b = &HS_VEC_AT(&h->buckets, hs_hd_bucket, h->bucket_of[obj]);
 	const hs_hd_site_frame *f = &HS_VEC_AT(&h->site_frames, hs_hd_site_frame, b->first);
 	/* the first frame outside the runtime is the allocation site */
 	for (uint32_t i = 0; i < b->nframes; i++)
 		if (strncmp(f[i].func, "runtime.", 8) != 0)
 			return &f[i];
-	return b->nframes ? &f[0] : NULL;
+	return &f[0];
+}
+
+const hs_hd_site_frame *hs_hd_object_site(const hs_heapdump *h, uint32_t obj)
+{
+	if (!h->bucket_of || obj >= h->nobjects || h->bucket_of[obj] == HS_HD_NONE)
+		return NULL;
+	return hs_hd_bucket_site(h, h->bucket_of[obj]);
 }

@@ -90,7 +90,8 @@ static hs_hd_site *sorted_sites(const hs_hd_analysis *a)
 		return NULL;
 	if (a->sites.len)
 		memcpy(s, a->sites.data, a->sites.len * sizeof *s);
-	qsort(s, a->sites.len, sizeof *s, hs_hd_site_cmp);
+	if (a->sites.len)
+		qsort(s, a->sites.len, sizeof *s, hs_hd_site_cmp);
 	return s;
 }
 
@@ -260,7 +261,7 @@ static void folded_label(const hs_hd_analysis *a, uint32_t v, char *buf, size_t 
 		snprintf(buf, n, "%s", a->holders[v - h->nobjects].name);
 	} else {
 		const hs_hd_site_frame *f = hs_hd_object_site(h, v);
-		snprintf(buf, n, "%s (%" PRIu64 " B)", f ? f->func : "object", h->size[v]);
+		snprintf(buf, n, "%s (%" PRIu32 " B)", f ? f->func : "object", h->size[v]);
 	}
 	for (char *p = buf; *p; p++)
 		if (*p == ';' || *p == '\n')

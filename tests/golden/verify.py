@@ -349,6 +349,9 @@ def main():
     # diff-* and merge-*: tests/golden/verify_diff.py
     import verify_diff
     verify_diff.run(sys.modules[__name__])
+    # heapdump-*: tests/golden/verify_heapdump.py
+    import verify_heapdump
+    verify_heapdump.run(sys.modules[__name__])
     for name, err in HAND.items():
         expect(name, 'err', err)
         expect(name, 'out', '')
