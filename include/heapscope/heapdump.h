@@ -89,7 +89,10 @@ typedef struct hs_heapdump {
 	uint64_t page_base, npages;
 	uint32_t *edge_start;             /* nobjects + 1 entries */
 	uint32_t *edges;                  /* object indices */
-	uint32_t *bucket_of;              /* per object: alloc sample's bucket or HS_HD_NONE */
+	/* alloc samples, sparse (Go samples one allocation per 512 KiB by
+	 * default): object indices ascending, and each one's bucket */
+	size_t nsampled;
+	uint32_t *sample_obj, *sample_bucket;
 	uint64_t total_bytes;
 	uint64_t dangling;                /* heap pointers that hit no object */
 	hs_vec roots;                     /* hs_hd_root */
@@ -218,6 +221,8 @@ const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, s
 /* The allocation site of a memprof bucket (its first frame outside the
  * runtime), or NULL for an empty stack. */
 const hs_hd_site_frame *hs_hd_bucket_site(const hs_heapdump *h, uint32_t bucket);
+/* The memprof bucket of an object's alloc sample, or HS_HD_NONE. */
+uint32_t hs_heapdump_bucket_of(const hs_heapdump *h, uint32_t obj);
 /* The allocation site of an object, or NULL. */
 const hs_hd_site_frame *hs_hd_object_site(const hs_heapdump *h, uint32_t obj);
 /* Dominator-tree children of a node, biggest retained first. */

@@ -211,44 +211,38 @@ static hs_err postorder(const hs_hd_analysis *a, uint32_t *po, uint32_t *order, 
 	return HS_OK;
 }
 
-/* Predecessors of reachable nodes (CSR). */
+/* Predecessors of reachable nodes (CSR): counted per node, summed to end
+ * positions, then filled backwards so the ends become starts. */
 static hs_err predecessors(const hs_hd_analysis *a, const uint32_t *po, size_t nv,
                            uint32_t **pstart, uint32_t **preds, hs_error *err)
 {
 	uint32_t *ps = calloc(nv + 1, sizeof *ps);
 	if (!ps)
 		return hs_fail(err, HS_E_NOMEM, NULL);
-	size_t total = 0;
-	for (uint32_t v = 0; v < nv; v++) {
-		if (po[v] == NONE)
-			continue;
-		uint32_t n;
-		const uint32_t *s = succ(a, v, &n);
-		for (uint32_t i = 0; i < n; i++)
-			ps[s[i] + 1]++;
-		total += n;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t v = 0; v < nv; v++) {
+			if (po[v] == NONE)
+				continue;
+			uint32_t n;
+			const uint32_t *s = succ(a, v, &n);
+			for (uint32_t i = 0; i < n; i++) {
+				if (pass == 0)
+					ps[s[i]]++;
+				else
+					(*preds)[--ps[s[i]]] = v;
+			}
+		}
+		if (pass == 1)
+			break;
+		for (size_t v = 1; v <= nv; v++)
+			ps[v] += ps[v - 1];
+		*preds = malloc((ps[nv] ? ps[nv] : 1) * sizeof **preds);
+		if (!*preds) {
+			free(ps);
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		}
 	}
-	for (size_t v = 0; v < nv; v++)
-		ps[v + 1] += ps[v];
-	uint32_t *pr = malloc((total ? total : 1) * sizeof *pr);
-	uint32_t *fill = calloc(nv, sizeof *fill);
-	if (!pr || !fill) {
-		free(ps);
-		free(pr);
-		free(fill);
-		return hs_fail(err, HS_E_NOMEM, NULL);
-	}
-	for (uint32_t v = 0; v < nv; v++) {
-		if (po[v] == NONE)
-			continue;
-		uint32_t n;
-		const uint32_t *s = succ(a, v, &n);
-		for (uint32_t i = 0; i < n; i++)
-			pr[ps[s[i]] + fill[s[i]]++] = v;
-	}
-	free(fill);
 	*pstart = ps;
-	*preds = pr;
 	return HS_OK;
 }
 

@@ -74,9 +74,8 @@ const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, s
 uint32_t hs_hd_object_site_index(const hs_hd_analysis *a, uint32_t obj)
 {
 	const hs_heapdump *h = a->h;
-	if (!h->bucket_of || obj >= h->nobjects || h->bucket_of[obj] == NONE)
-		return NONE;
-	return a->bucket_site[h->bucket_of[obj]];
+	uint32_t b = hs_heapdump_bucket_of(h, obj);
+	return b == NONE ? NONE : a->bucket_site[b];
 }
 
 static int site_by_retained(const void *x, const void *y)

@@ -62,7 +62,8 @@ void hs_heapdump_release(hs_heapdump *h)
 	free(h->page_first);
 	free(h->edge_start);
 	free(h->edges);
-	free(h->bucket_of);
+	free(h->sample_obj);
+	free(h->sample_bucket);
 	hs_vec_release(&h->roots);
 	hs_vec_release(&h->goroutines);
 	hs_vec_release(&h->frames);

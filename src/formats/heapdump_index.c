@@ -168,23 +168,28 @@ static hs_err build_objects(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *
 	return HS_OK;
 }
 
+static int by_pair(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* samples: (address, bucket id) pairs, turned into (object index, bucket
+ * index) in place, sorted, and kept as two arrays. */
 static hs_err attach_samples(hs_heapdump *h, hs_vec *samples, hs_error *err)
 {
 	size_t nb = h->buckets.len;
-	h->bucket_of = malloc((h->nobjects ? h->nobjects : 1) * sizeof *h->bucket_of);
 	uint64_t *ids = malloc((nb ? nb : 1) * 2 * sizeof *ids);
-	if (!h->bucket_of || !ids) {
-		free(ids);
+	if (!ids)
 		return hs_fail(err, HS_E_NOMEM, NULL);
-	}
-	for (size_t i = 0; i < h->nobjects; i++)
-		h->bucket_of[i] = HS_HD_NONE;
 	for (size_t i = 0; i < nb; i++) {
 		ids[2 * i] = HS_VEC_AT(&h->buckets, hs_hd_bucket, i).id;
 		ids[2 * i + 1] = i;
 	}
-	qsort(ids, nb, 2 * sizeof *ids, by_id);
-	const uint64_t *s = samples->data;
+	if (nb)
+		qsort(ids, nb, 2 * sizeof *ids, by_id);
+	uint64_t *s = samples->data;
+	size_t n = 0;
 	for (size_t i = 0; i + 1 < samples->len; i += 2) {
 		uint32_t o = hs_heapdump_find(h, s[i]);
 		size_t lo = 0, hi = nb;
@@ -195,11 +200,40 @@ static hs_err attach_samples(hs_heapdump *h, hs_vec *samples, hs_error *err)
 			else
 				hi = mid;
 		}
-		if (o != HS_HD_NONE && lo < nb && ids[2 * lo] == s[i + 1])
-			h->bucket_of[o] = (uint32_t)ids[2 * lo + 1];
+		if (o != HS_HD_NONE && lo < nb && ids[2 * lo] == s[i + 1]) {
+			s[2 * n] = o;
+			s[2 * n + 1] = ids[2 * lo + 1];
+			n++;
+		}
 	}
 	free(ids);
+	if (n)
+		qsort(s, n, 2 * sizeof *s, by_pair);
+	h->sample_obj = malloc((n ? n : 1) * sizeof *h->sample_obj);
+	h->sample_bucket = malloc((n ? n : 1) * sizeof *h->sample_bucket);
+	if (!h->sample_obj || !h->sample_bucket)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	for (size_t i = 0; i < n; i++) {
+		/* two samples of one object (a corrupt dump): the first wins */
+		if (h->nsampled && h->sample_obj[h->nsampled - 1] == s[2 * i])
+			continue;
+		h->sample_obj[h->nsampled] = (uint32_t)s[2 * i];
+		h->sample_bucket[h->nsampled++] = (uint32_t)s[2 * i + 1];
+	}
 	return HS_OK;
+}
+
+uint32_t hs_heapdump_bucket_of(const hs_heapdump *h, uint32_t obj)
+{
+	size_t lo = 0, hi = h->nsampled;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h->sample_obj[mid] < obj)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < h->nsampled && h->sample_obj[lo] == obj ? h->sample_bucket[lo] : HS_HD_NONE;
 }
 
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
@@ -236,7 +270,6 @@ const hs_hd_site_frame *hs_hd_bucket_site(const hs_heapdump *h, uint32_t bucket)
 
 const hs_hd_site_frame *hs_hd_object_site(const hs_heapdump *h, uint32_t obj)
 {
-	if (!h->bucket_of || obj >= h->nobjects || h->bucket_of[obj] == HS_HD_NONE)
-		return NULL;
-	return hs_hd_bucket_site(h, h->bucket_of[obj]);
+	uint32_t b = hs_heapdump_bucket_of(h, obj);
+	return b == HS_HD_NONE ? NULL : hs_hd_bucket_site(h, b);
 }
