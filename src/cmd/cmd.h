@@ -103,5 +103,9 @@ int cmd_heapdump(int argc, char **argv);
 bool cli_is_heapdump(const char *file);
 int cmd_heapdump_diff(const cli_opts *o, const char *exe);
 int hd_take_exe(int *argc, char **argv, const char **exe);
+struct hs_leaks;
+/* leaks: a heap dump's roots and their retained bytes (an exit status);
+ * exe (or NULL) names globals. */
+int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../output/heapdump_out.h"
+#include "heapscope/leaks.h"
 #include "cmd.h"
 
 /* --exe BINARY (or --exe=BINARY), taken out of argv before the shared
@@ -158,6 +159,42 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe)
 		hs_hd_analysis_release(&a[i]);
 	for (int i = 0; i < loaded; i++)
 		hs_heapdump_release(&h[i]);
+	hs_symtab_release(&syms);
+	return rc;
+}
+
+int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe)
+{
+	hs_symtab syms;
+	if (!hd_load_syms(&syms, exe))
+		return HS_EXIT_USAGE;
+	hs_heapdump h;
+	if (!hd_load(&h, file)) {
+		hs_symtab_release(&syms);
+		return HS_EXIT_USAGE;
+	}
+	hs_hd_analysis a;
+	int rc = HS_EXIT_USAGE;
+	if (hd_analyze(&a, &h, &syms, file)) {
+		const char **keys = malloc((a.nholders ? a.nholders : 1) * sizeof *keys);
+		uint64_t *ret = malloc((a.nholders ? a.nholders : 1) * sizeof *ret);
+		hs_error e;
+		hs_error_clear(&e);
+		for (size_t i = 0; keys && ret && i < a.nholders; i++) {
+			keys[i] = a.holders[i].key;
+			ret[i] = a.holders[i].retained;
+		}
+		if (!keys || !ret)
+			cli_error("out of memory");
+		else if (hs_leaks_add_retainers(l, keys, ret, a.nholders, a.reachable_bytes, &e) != HS_OK)
+			cli_error("leaks: '%s': %s", file, hs_strerror(e.code));
+		else
+			rc = HS_EXIT_OK;
+		free(keys);
+		free(ret);
+		hs_hd_analysis_release(&a);
+	}
+	hs_heapdump_release(&h);
 	hs_symtab_release(&syms);
 	return rc;
 }

@@ -85,16 +85,20 @@ int cmd_leaks(int argc, char **argv)
 {
 	hs_leak_opts lo;
 	hs_leak_opts_default(&lo);
+	const char *exe = NULL;
 	int rc = take_thresholds(&argc, argv, &lo);
+	if (!rc)
+		rc = hd_take_exe(&argc, argv, &exe);
 	if (rc)
 		return rc;
 	cli_opts o;
 	rc = cli_parse(hs_find_command("leaks"), argc, argv, &o);
 	if (rc < 0)
-		printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--min-goroutines N",
+		printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--min-goroutines N",
 		       "blocked goroutines in a group for high (100)", "--min-medium N",
 		       "... for medium (10)", "--min-wait-minutes N",
-		       "fewer that waited this long: low (10)");
+		       "fewer that waited this long: low (10)", "--exe BINARY",
+		       "heap dumps: name globals from the executable");
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	hs_leaks l;
@@ -106,6 +110,10 @@ int cmd_leaks(int argc, char **argv)
 	}
 	rc = HS_EXIT_OK;
 	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
+		if (cli_is_heapdump(o.files[i])) {
+			rc = hd_leaks_add(&l, o.files[i], exe);
+			continue;
+		}
 		hs_profile p;
 		hs_profile_init(&p);
 		if (!cli_load(&p, o.files[i])) {

@@ -302,7 +302,7 @@ void hd_write_folded(FILE *out, const hs_hd_analysis *a)
 	const uint32_t *top = hs_hd_children(a, a->super, &n);
 	uint64_t min = a->reachable_bytes / 10000;
 	for (size_t i = 0; i < n; i++)
-		if (a->retained[top[i]] >= min && a->retained[top[i]])
+		if (a->retained[top[i]])
 			folded_node(out, a, top[i], path, 0, sizeof path, 0, min);
 }
 

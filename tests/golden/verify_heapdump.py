@@ -282,6 +282,29 @@ def diff_json_case(name):
     V.expect(name, 'err', '')
 
 
+def leaks_json_case(name):
+    """leaks over the two dumps: main.cache's share of the reachable heap
+    rises (recomputed here), nothing else qualifies."""
+    V.checked.add(name)
+    js = json.loads(V.golden(name, 'out'))
+    syms = symbols()
+    _, rb0, r0 = analyse(load('testdata/heapdump/graph.dump.gz'), syms)
+    _, rb1, r1 = analyse(load('testdata/heapdump/graph-4000.dump.gz'), syms)
+    want = []
+    for k in sorted(set(r0) & set(r1)):
+        a, b = 100.0 * r0[k] / rb0, 100.0 * r1[k] / rb1
+        if b >= a and b >= 10 and b - a >= 2:
+            want.append((k, 'high' if b - a >= 10 else 'medium',
+                         'retains %.1f%% -> %.1f%% of the reachable heap over 2 dumps' % (a, b),
+                         '%d -> %d bytes' % (r0[k], r1[k])))
+    got = [(c['culprit'], c['severity'], c['evidence'][0], c['evidence'][1])
+           for c in js['candidates'] if c['kind'] == 'growing retainer']
+    if got != want or not want or want[0][0] != 'main.cache':
+        V.problems.append('%s: candidates %s, want %s' % (name, got, want))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+
+
 def bad_cases():
     d = gzip.open(os.path.join(V.ROOT, 'testdata/heapdump/bad-cut.dump.gz')).read()
     if len(d) != 300000:
@@ -308,6 +331,7 @@ def run(v):
                          'testdata/heapdump/graph.counts.json')
     graph_text_case('heapdump-graph', js)
     diff_json_case('heapdump-diff-json')
+    leaks_json_case('heapdump-leaks-json')
     bad_cases()
     for name, err in HAND.items():
         V.expect(name, 'err', err)
