@@ -100,23 +100,35 @@ static uint32_t *sort_order(const uint64_t *a, size_t n, bool *sorted)
 	return order;
 }
 
-/* dst[i] = src[order[i]], then src's memory is given back. */
-static bool permute(hs_vec *src, void **dst, const uint32_t *order, size_t elem)
+/* a[i] = old a[order[i]] for every i, in place: cycle by cycle, with a
+ * bit per element to mark what is done (no second copy of the array). */
+static bool permute(hs_vec *v, const uint32_t *order, void **out)
 {
-	size_t n = src->len;
-	if (!order) {
-		*dst = src->data;    /* already in order: take the vector's array */
-		src->data = NULL;
-		src->len = src->cap = 0;
-		return true;
-	}
-	char *d = malloc((n ? n : 1) * elem);
-	if (!d)
+	size_t n = v->len, elem = v->elem;
+	char *a = v->data, tmp[8];
+	uint8_t *done = order ? calloc(n / 8 + 1, 1) : NULL;
+	if (order && !done)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		memcpy(d + i * elem, (const char *)src->data + (size_t)order[i] * elem, elem);
-	hs_vec_release(src);
-	*dst = d;
+	for (size_t i = 0; order && i < n; i++) {
+		if (done[i / 8] & (1u << (i % 8)))
+			continue;
+		memcpy(tmp, a + i * elem, elem);
+		size_t j = i;
+		for (;;) {
+			done[j / 8] |= (uint8_t)(1u << (j % 8));
+			size_t k = order[j];
+			if (k == i) {
+				memcpy(a + j * elem, tmp, elem);
+				break;
+			}
+			memcpy(a + j * elem, a + k * elem, elem);
+			j = k;
+		}
+	}
+	free(done);
+	*out = v->data;    /* the array now belongs to the dump */
+	v->data = NULL;
+	v->len = v->cap = 0;
 	return true;
 }
 
@@ -128,9 +140,8 @@ static hs_err build_objects(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *
 	uint32_t *order = sort_order(addr->data, n, &sorted);
 	if (!sorted && !order)
 		return hs_fail(err, HS_E_NOMEM, NULL);
-	/* each input array is released as soon as its sorted copy exists */
 	void *a = NULL, *s = NULL;
-	if (!permute(addr, &a, order, sizeof(uint64_t)) || !permute(size, &s, order, sizeof(uint32_t))) {
+	if (!permute(addr, order, &a) || !permute(size, order, &s)) {
 		free(a);
 		free(order);
 		return hs_fail(err, HS_E_NOMEM, NULL);
