@@ -268,9 +268,29 @@ static void folded_label(const hs_hd_analysis *a, uint32_t v, char *buf, size_t 
 			*p = ':';
 }
 
+/* Lines are written through this: a line equal to the one before it (the
+ * 2000 values of one map) adds to it instead. */
+typedef struct folded_w {
+	FILE *out;
+	char last[8192];
+	uint64_t value;
+} folded_w;
+
+static void folded_emit(folded_w *w, const char *path, uint64_t v)
+{
+	if (w->value && strcmp(w->last, path) == 0) {
+		w->value += v;
+		return;
+	}
+	if (w->value)
+		fprintf(w->out, "%s %" PRIu64 "\n", w->last, w->value);
+	snprintf(w->last, sizeof w->last, "%s", path);
+	w->value = v;
+}
+
 /* The retention tree: each node's own bytes on its line; below the depth
  * limit, or below 1/10000 of the heap, a subtree counts as its root's. */
-static void folded_node(FILE *out, const hs_hd_analysis *a, uint32_t v, char *path, size_t len,
+static void folded_node(folded_w *w, const hs_hd_analysis *a, uint32_t v, char *path, size_t len,
                         size_t cap, int depth, uint64_t min)
 {
 	char label[600];
@@ -289,10 +309,11 @@ static void folded_node(FILE *out, const hs_hd_analysis *a, uint32_t v, char *pa
 		if (depth + 1 >= FOLDED_DEPTH || a->retained[kids[i]] < min)
 			self += a->retained[kids[i]];
 		else
-			folded_node(out, a, kids[i], path, len, cap, depth + 1, min);
+			folded_node(w, a, kids[i], path, len, cap, depth + 1, min);
 	}
+	path[len] = '\0';
 	if (self)
-		fprintf(out, "%s %" PRIu64 "\n", path, self);
+		folded_emit(w, path, self);
 }
 
 void hd_write_folded(FILE *out, const hs_hd_analysis *a)
@@ -301,9 +322,15 @@ void hd_write_folded(FILE *out, const hs_hd_analysis *a)
 	size_t n;
 	const uint32_t *top = hs_hd_children(a, a->super, &n);
 	uint64_t min = a->reachable_bytes / 10000;
+	folded_w *w = calloc(1, sizeof *w);
+	if (!w)
+		return;
+	w->out = out;
 	for (size_t i = 0; i < n; i++)
 		if (a->retained[top[i]])
-			folded_node(out, a, top[i], path, 0, sizeof path, 0, min);
+			folded_node(w, a, top[i], path, 0, sizeof path, 0, min);
+	folded_emit(w, "", 0);
+	free(w);
 }
 
 static void dot_escape(FILE *out, const char *s)

@@ -282,6 +282,26 @@ def diff_json_case(name):
     V.expect(name, 'err', '')
 
 
+def folded_case(name):
+    """The retention tree: its values add up to the reachable bytes, and
+    the lines under each root to what that root alone keeps."""
+    V.checked.add(name)
+    every, rb, retained = analyse(load('testdata/heapdump/graph.dump.gz'), symbols())
+    total, per = 0, {}
+    for ln in V.golden(name, 'out').splitlines():
+        stack, v = ln.rsplit(' ', 1)
+        total += int(v)
+        first = stack.split(';')[0]
+        per[first] = per.get(first, 0) + int(v)
+    if total != rb:
+        V.problems.append('%s: values add up to %d, reachable bytes are %d' % (name, total, rb))
+    for h, r in retained.items():
+        if per.get(h, 0) != r:
+            V.problems.append('%s: lines under %s add up to %d, it retains %d' % (name, h, per.get(h, 0), r))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+
+
 def leaks_json_case(name):
     """leaks over the two dumps: main.cache's share of the reachable heap
     rises (recomputed here), nothing else qualifies."""
@@ -332,6 +352,7 @@ def run(v):
     graph_text_case('heapdump-graph', js)
     diff_json_case('heapdump-diff-json')
     leaks_json_case('heapdump-leaks-json')
+    folded_case('heapdump-graph-folded')
     bad_cases()
     for name, err in HAND.items():
         V.expect(name, 'err', err)

@@ -229,7 +229,7 @@ static void test_generated(void **state)
 	long n = count_of(json, "\"map_entries\""), sz = count_of(json, "\"map_value_bytes\"");
 	long chain = count_of(json, "\"chain_len\""), ring = count_of(json, "\"ring_len\"");
 	long node = count_of(json, "\"node_bytes\""), stack = count_of(json, "\"stack_slice_bytes\"");
-	long goid = count_of(json, "\"stack_goid\"");
+	long goid = count_of(json, "\"stack_goid\""), fin = count_of(json, "\"finalizer_bytes\"");
 	hs_symtab syms;
 	hs_symtab_init(&syms);
 	hs_error e;
@@ -270,6 +270,20 @@ static void test_generated(void **state)
 		char frame[64];
 		snprintf(frame, sizeof frame, "goroutine %ld: main.holdOnStack", goid);
 		assert_int_equal(an.retained[node_of_holder(&an, frame)], stack);
+		/* The finalized object's payload is kept by main.finHolder (through
+		 * the object) and by the finalizer (its referents): neither alone. */
+		uint32_t fh = node_of_holder(&an, "main.finHolder");
+		size_t nk;
+		const uint32_t *kids = hs_hd_children(&an, fh, &nk);
+		assert_int_equal(nk, 1);
+		assert_true(an.retained[fh] < (uint64_t)fin);
+		uint32_t payload = HS_HD_NONE;
+		for (uint32_t k = h.edge_start[kids[0]]; k < h.edge_start[kids[0] + 1]; k++)
+			if (h.size[h.edges[k]] == (uint32_t)fin)
+				payload = h.edges[k];
+		assert_int_not_equal(payload, HS_HD_NONE);
+		assert_int_equal(an.idom[payload], an.super);
+		assert_true(an.retained[node_of_holder(&an, "finalizers")] < (uint64_t)fin);
 		/* suspects: the stack slice (> half the heap), then main.cache */
 		assert_int_equal(an.suspects.len, 2);
 		const hs_hd_suspect *s = &HS_VEC_AT(&an.suspects, hs_hd_suspect, 1);
