@@ -21,6 +21,16 @@ typedef struct buf {
 	size_t n;
 } buf;
 
+/* The pointer size and byte order the synthetic dump is written with. */
+static unsigned wsize = 8;
+static bool big_endian;
+
+static void word(buf *x, uint64_t w)
+{
+	for (unsigned k = 0; k < wsize; k++)
+		x->b[x->n++] = (uint8_t)(w >> (8 * (big_endian ? wsize - 1 - k : k)));
+}
+
 static void u(buf *x, uint64_t v)
 {
 	while (v >= 0x80) {
@@ -41,14 +51,13 @@ static void str(buf *x, const char *s)
  * word that is not zero (so the fields follow the contents). */
 static void words(buf *x, const uint64_t *w, size_t n)
 {
-	u(x, n * 8);
+	u(x, n * wsize);
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < 8; k++)
-			x->b[x->n++] = (uint8_t)(w[i] >> (8 * k));
+		word(x, w[i]);
 	for (size_t i = 0; i < n; i++)
 		if (w[i]) {
 			u(x, 1);
-			u(x, i * 8);
+			u(x, i * wsize);
 		}
 	u(x, 0);
 }
@@ -70,9 +79,9 @@ static void synthetic(buf *x)
 	x->n = 0;
 	memcpy(x->b, "go1.7 heap dump\n", 16);
 	x->n = 16;
-	u(x, 6), u(x, 0), u(x, 8), u(x, 0x1000), u(x, 0x100000), str(x, "amd64"), str(x, "go1.19.8"),
+	u(x, 6), u(x, big_endian), u(x, wsize), u(x, 0x1000), u(x, 0x100000), str(x, "amd64"), str(x, "go1.19.8"),
 		u(x, 2);
-	uint64_t wa[4] = {B, C}, wb[2] = {D + 8}, wc[2] = {D}, wd[8] = {E}, we[16] = {0}, wf[6] = {F},
+	uint64_t wa[4] = {B, C}, wb[2] = {D + wsize}, wc[2] = {D}, wd[8] = {E}, we[16] = {0}, wf[6] = {F},
 		 wg[3] = {0}, wi[2] = {J}, wj[5] = {0};
 	object(x, E, we, 16);    /* out of address order on purpose */
 	object(x, A, wa, 4);
@@ -89,11 +98,9 @@ static void synthetic(buf *x)
 		str(x, "chan receive"), u(x, 0), u(x, 0), u(x, 0), u(x, 0);
 	/* frame: sp depth childsp contents entry pc continpc name fields */
 	u(x, 5), u(x, 0x700000), u(x, 0), u(x, 0);
-	uint64_t wfr[2] = {G, 0};
-	u(x, 16);
-	for (int i = 0; i < 2; i++)
-		for (int k = 0; k < 8; k++)
-			x->b[x->n++] = (uint8_t)(wfr[i] >> (8 * k));
+	u(x, 2 * wsize);
+	word(x, G);
+	word(x, 0);
 	u(x, 0x401000), u(x, 0x401010), u(x, 0x401010), str(x, "main.worker"), u(x, 1), u(x, 0), u(x, 0);
 	/* data: A, and a heap-range pointer that hits no object */
 	uint64_t wdata[2] = {A, 0x12345};
@@ -101,7 +108,7 @@ static void synthetic(buf *x)
 	uint64_t wbss[1] = {C};
 	u(x, 13), u(x, 0x600000), words(x, wbss, 1);
 	u(x, 7), u(x, I), u(x, 0), u(x, 0), u(x, 0), u(x, 0);   /* finalizer */
-	u(x, 16), u(x, 77), u(x, 64), u(x, 2), str(x, "runtime.mallocgc"), str(x, "malloc.go"), u(x, 1),
+	u(x, 16), u(x, 77), u(x, 8 * wsize), u(x, 2), str(x, "runtime.mallocgc"), str(x, "malloc.go"), u(x, 1),
 		str(x, "main.alloc"), str(x, "x.go"), u(x, 12), u(x, 1), u(x, 0);
 	u(x, 17), u(x, D), u(x, 77);
 	u(x, 0);
@@ -169,6 +176,37 @@ static void test_synthetic(void **state)
 	assert_int_equal(site->line, 12);
 	assert_int_equal(HS_VEC_AT(&an.suspects, hs_hd_suspect, 1).node, data);
 	assert_int_equal(HS_VEC_AT(&an.suspects, hs_hd_suspect, 2).node, fin);
+	hs_hd_analysis_release(&an);
+	hs_heapdump_release(&h);
+}
+
+/* 4-byte big-endian pointers: the same graph, every size halved. */
+static void test_synthetic_be32(void **state)
+{
+	(void)state;
+	wsize = 4;
+	big_endian = true;
+	buf x;
+	synthetic(&x);
+	wsize = 8;
+	big_endian = false;
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, 0, &e), HS_OK);
+	assert_int_equal(h.nobjects, 9);
+	assert_int_equal(h.roots.len, 4);
+	hs_hd_analysis an;
+	hs_hd_opts o;
+	hs_hd_opts_default(&o);
+	assert_int_equal(hs_hd_analyze(&an, &h, &o, &e), HS_OK);
+	assert_int_equal(an.reachable_bytes, (32 + 16 + 16 + 64 + 128 + 24 + 40) / 2);
+	assert_int_equal(an.retained[node_of_holder(&an, "data+0x0")], 24);
+	uint32_t d_ = hs_heapdump_find(&h, D), b_ = hs_heapdump_find(&h, B);
+	assert_int_equal(h.edges[h.edge_start[b_]], d_);
+	assert_int_equal(an.retained[d_], 96);
+	assert_int_equal(an.idom[d_], an.super);
 	hs_hd_analysis_release(&an);
 	hs_heapdump_release(&h);
 }
@@ -301,6 +339,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_synthetic),
+		cmocka_unit_test(test_synthetic_be32),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_generated),
 	};
