@@ -342,49 +342,50 @@ static void dot_escape(FILE *out, const char *s)
 	}
 }
 
-/* Top dominators and their root paths, pruned to the suspects and the
- * biggest retainers. */
-void hd_write_dot(FILE *out, const hs_hd_analysis *a)
+/* A node, declared once. */
+static void dot_node(FILE *out, const hs_hd_analysis *a, uint8_t *seen, uint32_t x, const char *style)
 {
 	char name[600], b1[32];
+	if (seen[x])
+		return;
+	seen[x] = 1;
+	fprintf(out, "N%" PRIu32 " [label=\"", x);
+	dot_escape(out, hs_hd_node_name(a, x, name, sizeof name));
+	fprintf(out, "\\nretains %s\"%s];\n", hd_bytes(a->retained[x], b1, sizeof b1), style);
+}
+
+/* The suspects' shortest root paths (solid: references), then the top
+ * dominators with their biggest dominated children (dashed). */
+void hd_write_dot(FILE *out, const hs_hd_analysis *a)
+{
 	fprintf(out, "digraph heapdump {\nnode [shape=box fontname=\"Helvetica\"];\nrankdir=LR;\n");
-	uint32_t *seen = calloc((size_t)a->super + 1, sizeof *seen);
+	uint8_t *seen = calloc((size_t)a->super + 1, 1);
 	if (!seen) {
 		fprintf(out, "}\n");
 		return;
 	}
+	for (size_t i = 0; i < a->suspects.len; i++) {
+		const hs_hd_suspect *s = &HS_VEC_AT(&a->suspects, hs_hd_suspect, i);
+		const uint32_t *p = s->path.data;
+		for (size_t k = 0; k < s->path.len; k++) {
+			dot_node(out, a, seen, p[k], p[k] == s->accum ?
+			         " style=\"bold,filled\" fillcolor=\"#f4cccc\"" :
+			         p[k] == s->node ? " style=bold" : "");
+			if (k)
+				fprintf(out, "N%" PRIu32 " -> N%" PRIu32 ";\n", p[k - 1], p[k]);
+		}
+	}
 	size_t n;
 	const uint32_t *top = hs_hd_children(a, a->super, &n);
-	for (size_t i = 0; i < n && i < 10; i++) {
+	for (size_t i = 0; i < n && i < 10 && a->retained[top[i]]; i++) {
 		uint32_t v = top[i];
-		if (!a->retained[v])
-			break;
-		/* the shortest root path of this dominator, then its biggest kids */
-		uint32_t chain[64];
-		size_t len = 0;
-		for (uint32_t x = v; x != a->super && x != HS_HD_NONE && len < 64; x = a->bfs_parent[x])
-			chain[len++] = x;
+		dot_node(out, a, seen, v, " style=bold");
 		size_t nk;
 		const uint32_t *kids = hs_hd_children(a, v, &nk);
-		for (size_t k = len; k-- > 0;) {
-			uint32_t x = chain[k];
-			if (!seen[x]++) {
-				fprintf(out, "N%" PRIu32 " [label=\"", x);
-				dot_escape(out, hs_hd_node_name(a, x, name, sizeof name));
-				fprintf(out, "\\nretains %s\"%s];\n", hd_bytes(a->retained[x], b1, sizeof b1),
-				        x == v ? " style=bold" : "");
-			}
-			if (k + 1 < len)
-				fprintf(out, "N%" PRIu32 " -> N%" PRIu32 ";\n", chain[k + 1], x);
-		}
 		for (size_t k = 0; k < nk && k < 3; k++) {
-			uint32_t x = kids[k];
-			if (!seen[x]++) {
-				fprintf(out, "N%" PRIu32 " [label=\"", x);
-				dot_escape(out, hs_hd_node_name(a, x, name, sizeof name));
-				fprintf(out, "\\nretains %s\"];\n", hd_bytes(a->retained[x], b1, sizeof b1));
-			}
-			fprintf(out, "N%" PRIu32 " -> N%" PRIu32 " [style=dashed label=\"dominates\"];\n", v, x);
+			dot_node(out, a, seen, kids[k], "");
+			fprintf(out, "N%" PRIu32 " -> N%" PRIu32 " [style=dashed label=\"dominates\"];\n", v,
+			        kids[k]);
 		}
 	}
 	free(seen);

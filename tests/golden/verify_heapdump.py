@@ -302,6 +302,25 @@ def folded_case(name):
     V.expect(name, 'err', '')
 
 
+def dot_case(name, js):
+    """The DOT graph draws each suspect's root path (heapdump-graph-json,
+    itself checked above) edge by edge, and each node once."""
+    import re
+    V.checked.add(name)
+    text = V.golden(name, 'out')
+    labels = re.findall(r'^(N\d+) \[label="(.*?)\\nretains', text, re.M)
+    ids = {lab: n for n, lab in labels}
+    edges = set(re.findall(r'^(N\d+) -> (N\d+);$', text, re.M))
+    if len(ids) != len(labels) or not text.startswith('digraph') or not text.endswith('}\n'):
+        V.problems.append('%s: nodes declared twice or not a digraph' % name)
+    for s in js['suspects']:
+        p = [ids.get(x) for x in s['path']]
+        if None in p or any((p[i], p[i + 1]) not in edges for i in range(len(p) - 1)):
+            V.problems.append('%s: path of %s not drawn' % (name, s['root']))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+
+
 def leaks_json_case(name):
     """leaks over the two dumps: main.cache's share of the reachable heap
     rises (recomputed here), nothing else qualifies."""
@@ -353,6 +372,7 @@ def run(v):
     diff_json_case('heapdump-diff-json')
     leaks_json_case('heapdump-leaks-json')
     folded_case('heapdump-graph-folded')
+    dot_case('heapdump-graph-dot', js)
     bad_cases()
     for name, err in HAND.items():
         V.expect(name, 'err', err)
