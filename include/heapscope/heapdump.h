@@ -205,12 +205,15 @@ typedef struct hs_hd_analysis {
 	uint32_t *hstart, *hedges, *super_succ;
 	uint32_t *cstart, *ckids;
 	uint32_t *bucket_site;
+	bool used_lt;                    /* Lengauer-Tarjan computed them */
 } hs_hd_analysis;
 
 typedef struct hs_hd_opts {
 	const hs_symtab *syms;           /* NULL: name slots by segment+offset */
 	double suspect_share;            /* 0.10 */
 	uint64_t min_group;              /* same-sized objects that make a group (10) */
+	int max_passes;                  /* of the iterative dominator algorithm before
+	                                  * Lengauer-Tarjan takes over (64; 0: LT only) */
 } hs_hd_opts;
 
 void hs_hd_opts_default(hs_hd_opts *o);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "heapdump_lt.h"
 #include "heapscope/heapdump.h"
 
 hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err);
@@ -19,6 +20,7 @@ void hs_hd_opts_default(hs_hd_opts *o)
 	memset(o, 0, sizeof *o);
 	o->suspect_share = 0.10;
 	o->min_group = 10;
+	o->max_passes = 64;
 }
 
 /* The holder name of a root, and its run-independent key. */
@@ -246,12 +248,17 @@ static hs_err predecessors(const hs_hd_analysis *a, const uint32_t *po, size_t n
 	return HS_OK;
 }
 
-static void dominators(hs_hd_analysis *a, const uint32_t *po, const uint32_t *order,
-                       uint32_t count, const uint32_t *ps, const uint32_t *pr)
+/* Cooper-Harvey-Kennedy: a few passes on heap graphs.  False when it has
+ * not settled after max_passes (the caller then uses Lengauer-Tarjan). */
+static bool dominators(hs_hd_analysis *a, const uint32_t *po, const uint32_t *order,
+                       uint32_t count, const uint32_t *ps, const uint32_t *pr, int max_passes)
 {
 	uint32_t *idom = a->idom;
 	idom[a->super] = a->super;
-	for (bool changed = true; changed;) {
+	bool changed = true;
+	for (int pass = 0; changed; pass++) {
+		if (pass >= max_passes)
+			return false;
 		changed = false;
 		/* reverse postorder, the super-root (numbered last) skipped */
 		for (uint32_t k = count - 1; k-- > 0;) {
@@ -279,6 +286,12 @@ static void dominators(hs_hd_analysis *a, const uint32_t *po, const uint32_t *or
 			}
 		}
 	}
+	return true;
+}
+
+static const uint32_t *succ_cb(const void *ctx, uint32_t v, uint32_t *n)
+{
+	return succ(ctx, v, n);
 }
 
 /* Shortest paths from the super-root: BFS parents. */
@@ -327,7 +340,10 @@ hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *
 	if (rc == HS_OK) {
 		for (size_t i = 0; i < nv; i++)
 			a->idom[i] = NONE;
-		dominators(a, po, order, count, ps, pr);
+		if (!dominators(a, po, order, count, ps, pr, o->max_passes)) {
+			a->used_lt = true;
+			rc = hs_lt_dominators(a->idom, nv, a->super, succ_cb, a, ps, pr, err);
+		}
 	}
 	free(ps);
 	free(pr);

@@ -123,6 +123,24 @@ static uint32_t node_of_holder(const hs_hd_analysis *a, const char *name)
 	return 0;
 }
 
+/* Lengauer-Tarjan (the fallback) finds the same dominator tree. */
+static void same_with_lt(const hs_hd_analysis *an, const hs_heapdump *h, hs_hd_opts o)
+{
+	hs_hd_analysis lt;
+	o.max_passes = 0;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_false(an->used_lt);
+	assert_int_equal(hs_hd_analyze(&lt, h, &o, &e), HS_OK);
+	assert_true(lt.used_lt);
+	assert_int_equal(lt.super, an->super);
+	for (uint32_t v = 0; v <= an->super; v++) {
+		assert_int_equal(lt.idom[v], an->idom[v]);
+		assert_int_equal(lt.retained[v], an->retained[v]);
+	}
+	hs_hd_analysis_release(&lt);
+}
+
 static void test_synthetic(void **state)
 {
 	(void)state;
@@ -176,6 +194,7 @@ static void test_synthetic(void **state)
 	assert_int_equal(site->line, 12);
 	assert_int_equal(HS_VEC_AT(&an.suspects, hs_hd_suspect, 1).node, data);
 	assert_int_equal(HS_VEC_AT(&an.suspects, hs_hd_suspect, 2).node, fin);
+	same_with_lt(&an, &h, o);
 	hs_hd_analysis_release(&an);
 	hs_heapdump_release(&h);
 }
@@ -329,6 +348,7 @@ static void test_generated(void **state)
 		assert_int_equal(s->group_count, n);
 		assert_int_equal(s->group_size, sz);
 		assert_string_equal(HS_VEC_AT(&an.sites, hs_hd_site, s->site).func, "main.fillCache");
+		same_with_lt(&an, &h, o);
 		hs_hd_analysis_release(&an);
 		hs_heapdump_release(&h);
 	}
