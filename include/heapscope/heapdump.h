@@ -117,6 +117,7 @@ typedef struct hs_symtab {
 	hs_arena arena;
 	size_t n;
 	hs_elf_sym *syms;
+	uint64_t data_addr, bss_addr;    /* .data and .bss sections, 0 if absent */
 } hs_symtab;
 
 void hs_heapdump_init(hs_heapdump *h);
@@ -142,6 +143,9 @@ void hs_symtab_release(hs_symtab *s);
 /* Read an ELF64 little-endian executable's .symtab (OBJECT symbols). */
 hs_err hs_symtab_load(hs_symtab *s, const char *path, hs_error *err);
 hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *data, size_t n, hs_error *err);
+/* False when the executable cannot be the one that wrote the dump: its
+ * .data or .bss section is not where the dump's data or bss segment is. */
+bool hs_symtab_matches(const hs_symtab *s, const hs_heapdump *h);
 /* The symbol covering addr (offset into *off), or NULL. */
 const hs_elf_sym *hs_symtab_lookup(const hs_symtab *s, uint64_t addr, uint64_t *off);
 

@@ -61,6 +61,13 @@ bool hd_load_syms(hs_symtab *s, const char *exe)
 
 bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, const char *file)
 {
+	if (s->n && !hs_symtab_matches(s, h)) {
+		cli_error("heapdump: '%s' was not written by the --exe binary (dump: data 0x%llx, bss "
+		          "0x%llx; binary: .data 0x%llx, .bss 0x%llx)", file,
+		          (unsigned long long)h->data.addr, (unsigned long long)h->bss.addr,
+		          (unsigned long long)s->data_addr, (unsigned long long)s->bss_addr);
+		return false;
+	}
 	hs_hd_opts ho;
 	hs_hd_opts_default(&ho);
 	ho.syms = s->n ? s : NULL;

@@ -34,6 +34,32 @@ void hs_symtab_release(hs_symtab *s)
 	hs_symtab_init(s);
 }
 
+/* The .data and .bss sections' addresses, to tell whether the dump came
+ * from this executable (the runtime dumps them from the same place). */
+static void find_segments(hs_symtab *s, const uint8_t *d, size_t n, uint64_t shoff,
+                          uint64_t shentsize, uint64_t shnum)
+{
+	uint64_t shstrndx = rd(d + 0x3e, 2);
+	if (shstrndx >= shnum)
+		return;
+	const uint8_t *names = d + shoff + shstrndx * shentsize;
+	uint64_t noff = rd(names + 0x18, 8), nsize = rd(names + 0x20, 8);
+	if (noff > n || nsize > n - noff)
+		return;
+	for (uint64_t i = 0; i < shnum; i++) {
+		const uint8_t *sh = d + shoff + i * shentsize;
+		uint64_t name = rd(sh, 4);
+		if (name >= nsize)
+			continue;
+		const char *nm = (const char *)d + noff + name;
+		size_t len = strnlen(nm, (size_t)(nsize - name));
+		if (len == 5 && memcmp(nm, ".data", 5) == 0)
+			s->data_addr = rd(sh + 0x10, 8);
+		else if (len == 4 && memcmp(nm, ".bss", 4) == 0)
+			s->bss_addr = rd(sh + 0x10, 8);
+	}
+}
+
 hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *d, size_t n, hs_error *err)
 {
 	if (n < 64 || memcmp(d, "\x7f" "ELF", 4) != 0)
@@ -43,6 +69,7 @@ hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *d, size_t n, hs_error 
 	uint64_t shoff = rd(d + 0x28, 8), shentsize = rd(d + 0x3a, 2), shnum = rd(d + 0x3c, 2);
 	if (shentsize < 64 || shoff > n || shnum > (n - shoff) / shentsize)
 		return hs_fail_at(err, HS_E_CORRUPT, 0x28, "section headers outside the file");
+	find_segments(s, d, n, shoff, shentsize, shnum);
 	const uint8_t *symtab = NULL;
 	for (uint64_t i = 0; i < shnum; i++) {
 		const uint8_t *sh = d + shoff + i * shentsize;
@@ -111,4 +138,11 @@ const hs_elf_sym *hs_symtab_lookup(const hs_symtab *s, uint64_t addr, uint64_t *
 		}
 	}
 	return NULL;
+}
+
+bool hs_symtab_matches(const hs_symtab *s, const hs_heapdump *h)
+{
+	if (h->data.present && s->data_addr && h->data.addr != s->data_addr)
+		return false;
+	return !(h->bss.present && s->bss_addr && h->bss.addr != s->bss_addr);
 }

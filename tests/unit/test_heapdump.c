@@ -307,6 +307,10 @@ static void test_generated(void **state)
 		hs_heapdump h;
 		hs_heapdump_init(&h);
 		assert_int_equal(hs_heapdump_load(&h, path, &e), HS_OK);
+		assert_true(hs_symtab_matches(&syms, &h));
+		h.bss.addr += 64;
+		assert_false(hs_symtab_matches(&syms, &h));
+		h.bss.addr -= 64;
 		hs_hd_analysis an;
 		hs_hd_opts o;
 		hs_hd_opts_default(&o);
