@@ -77,13 +77,19 @@ bool hs_heapdump_detect(const uint8_t *data, size_t n)
 	return n >= HEADER_LEN && memcmp(data, header, HEADER_LEN) == 0;
 }
 
+static const char *article(int tag)
+{
+	return strchr("aeiou", tag_names[tag][0]) ? "an" : "a";
+}
+
 static hs_err cut(parser *p)
 {
 	hd_stream *s = p->s;
 	uint64_t at = hd_stream_offset(s);
 	if (s->rc != HS_OK)
-		return hs_fail_at(p->err, s->rc, at, "%s after %llu decompressed bytes (in a %s record)",
-		                  s->msg, (unsigned long long)at, tag_names[p->tag]);
+		return hs_fail_at(p->err, s->rc, at, "%s, inside %s %s record (started at byte %llu)",
+		                  s->msg, article(p->tag), tag_names[p->tag],
+		                  (unsigned long long)p->rec_off);
 	if (p->claim)
 		return hs_fail_at(p->err, HS_E_TRUNCATED, at,
 		                  "the %s record at byte %llu claims %llu bytes but the dump ends "
@@ -94,8 +100,7 @@ static hs_err cut(parser *p)
 	return hs_fail_at(p->err, HS_E_TRUNCATED, at,
 	                  "heap dump ends inside %s %s record (started at byte %llu; "
 	                  "%llu records and %zu objects read before it)",
-	                  strchr("aeiou", tag_names[p->tag][0]) ? "an" : "a",
-	                  tag_names[p->tag], (unsigned long long)p->rec_off,
+	                  article(p->tag), tag_names[p->tag], (unsigned long long)p->rec_off,
 	                  (unsigned long long)p->h->nrecords, p->addr.len);
 }
 

@@ -21,6 +21,7 @@ zstd -q -19 -c "$TMP/graph.dump" > "$OUT/graph.dump.zst"
 cp "$TMP/graph.counts.json" "$TMP/graph-4000.counts.json" "$OUT/"
 # Hostile inputs (tests/golden/cases/heapdump-bad-*): cut and flipped.
 head -c 300000 "$TMP/graph.dump" | gzip -9c > "$OUT/bad-cut.dump.gz"
+head -c 40000 "$OUT/graph.dump.gz" > "$OUT/bad-gzip-cut.dump.gz"
 python3 - "$TMP/graph.dump" "$OUT" <<'PY'
 import gzip, sys
 d = open(sys.argv[1], 'rb').read()

@@ -358,7 +358,17 @@ def bad_cases():
              "byte 47 claims %d bytes but the dump ends (1 records and 0 objects read before it) "
              "at byte %d of the decompressed data\n"
              % (1 << 50, len(gzip.open(os.path.join(V.ROOT, 'testdata/heapdump/bad-len.dump.gz')).read())))
-    for n in ('heapdump-bad-cut', 'heapdump-bad-len'):
+    # a gzip stream cut short: the offset is what zlib inflates from it
+    import zlib
+    raw = open(os.path.join(V.ROOT, 'testdata/heapdump/bad-gzip-cut.dump.gz'), 'rb').read()
+    n = len(zlib.decompressobj(31).decompress(raw))
+    err = V.golden('heapdump-bad-gzip-cut', 'err') or ''
+    V.checked.add('heapdump-bad-gzip-cut')
+    if not err.startswith("heapscope: cannot read 'testdata/heapdump/bad-gzip-cut.dump.gz': gzip stream "
+                          "is truncated, inside ") or \
+            not err.endswith(' at byte %d of the decompressed data\n' % n):
+        V.problems.append('heapdump-bad-gzip-cut: want the cut at byte %d: %s' % (n, err))
+    for n in ('heapdump-bad-cut', 'heapdump-bad-len', 'heapdump-bad-gzip-cut'):
         V.expect(n, 'code', '2\n')
         V.expect(n, 'out', '')
 
