@@ -107,7 +107,9 @@ static void text_tables(FILE *out, const hs_hd_analysis *a)
 		        hd_bytes(c->unreachable_bytes, b3, sizeof b3));
 	}
 	if (!a->sites.len) {
-		fprintf(out, "\nAllocation sites: none in the dump (runtime.MemProfileRate samples none)\n");
+		fprintf(out, "\nAllocation sites: none (no alloc sample in the dump: the runtime keeps them "
+		             "when the program links its memory profile, e.g. imports runtime/pprof;\n"
+		             "runtime.MemProfileRate = 1 samples every object)\n");
 		return;
 	}
 	hs_hd_site *s = sorted_sites(a);
