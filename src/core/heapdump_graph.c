@@ -67,22 +67,18 @@ static void root_name(const hs_heapdump *h, const hs_hd_root *r, const hs_symtab
 	snprintf(key, size, "%s", name);
 }
 
-/* Holders and their successor lists (CSR over holder index). */
-static hs_err build_holders(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
+/* Root pointers with the same name share a holder: hold[i] is root i's. */
+static hs_err group_roots(hs_hd_analysis *a, const hs_hd_opts *o, uint32_t *hold, hs_error *err)
 {
 	const hs_heapdump *h = a->h;
-	size_t nr = h->roots.len;
-	uint32_t *hold = malloc((nr ? nr : 1) * sizeof *hold);
 	hs_vec hv;
 	hs_vec_init(&hv, sizeof(hs_hd_holder));
 	hs_strmap m;
-	if (!hold || !hs_strmap_init(&m, nr + 1)) {
-		free(hold);
+	if (!hs_strmap_init(&m, h->roots.len + 1))
 		return hs_fail(err, HS_E_NOMEM, NULL);
-	}
 	hs_err rc = HS_OK;
 	char name[512], key[512];
-	for (size_t i = 0; i < nr && rc == HS_OK; i++) {
+	for (size_t i = 0; i < h->roots.len && rc == HS_OK; i++) {
 		const hs_hd_root *r = &HS_VEC_AT(&h->roots, hs_hd_root, i);
 		root_name(h, r, o->syms, name, key, sizeof name);
 		const char *nm = hs_arena_strndup(&a->arena, name, strlen(name));
@@ -91,7 +87,6 @@ static hs_err build_holders(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *er
 			rc = hs_fail(err, HS_E_NOMEM, NULL);
 			break;
 		}
-		hold[i] = idx;
 		if (idx == hv.len) {
 			hs_hd_holder *x = hs_vec_push(&hv, 1);
 			const char *k = hs_arena_strndup(&a->arena, key, strlen(key));
@@ -102,51 +97,68 @@ static hs_err build_holders(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *er
 			*x = (hs_hd_holder){.name = nm, .key = k, .kind = r->kind, .goroutine = r->goroutine,
 			                    .frame = r->frame};
 		}
+		hold[i] = idx;
 		HS_VEC_AT(&hv, hs_hd_holder, idx).nroots++;
 	}
 	hs_strmap_release(&m);
-	size_t nh = hv.len;
-	a->nholders = nh;
+	a->nholders = hv.len;
 	a->holders = hv.data;
-	a->super = (uint32_t)(h->nobjects + nh);
-	/* Successors: the target, or a finalized object's referents. */
+	a->super = (uint32_t)(h->nobjects + hv.len);
+	return rc;
+}
+
+/* What a root keeps: its target, or a finalized object's referents. */
+static uint32_t root_edges(const hs_heapdump *h, const hs_hd_root *r, const uint32_t **e)
+{
+	if (!r->referents_only) {
+		*e = &r->target;
+		return 1;
+	}
+	*e = h->edges + h->edge_start[r->target];
+	return h->edge_start[r->target + 1] - h->edge_start[r->target];
+}
+
+/* Holders' successor lists (CSR over holder index) and the super-root's. */
+static hs_err holder_edges(hs_hd_analysis *a, const uint32_t *hold, hs_error *err)
+{
+	const hs_heapdump *h = a->h;
+	size_t nr = h->roots.len, nh = a->nholders, total = 0;
+	const uint32_t *e;
 	a->hstart = calloc(nh + 1, sizeof *a->hstart);
 	a->super_succ = malloc((nh ? nh : 1) * sizeof *a->super_succ);
-	size_t total = 0;
-	for (size_t i = 0; rc == HS_OK && i < nr; i++) {
-		const hs_hd_root *r = &HS_VEC_AT(&h->roots, hs_hd_root, i);
-		total += r->referents_only ? h->edge_start[r->target + 1] - h->edge_start[r->target] : 1;
+	uint32_t *fill = calloc(nh + 1, sizeof *fill);
+	for (size_t i = 0; a->hstart && i < nr; i++) {
+		uint32_t n = root_edges(h, &HS_VEC_AT(&h->roots, hs_hd_root, i), &e);
+		a->hstart[hold[i] + 1] += n;
+		total += n;
 	}
 	a->hedges = malloc((total ? total : 1) * sizeof *a->hedges);
-	if (rc == HS_OK && (!a->hstart || !a->super_succ || !a->hedges))
-		rc = hs_fail(err, HS_E_NOMEM, NULL);
-	if (rc == HS_OK) {
-		for (size_t i = 0; i < nr; i++) {
-			const hs_hd_root *r = &HS_VEC_AT(&h->roots, hs_hd_root, i);
-			a->hstart[hold[i] + 1] += r->referents_only ?
-				h->edge_start[r->target + 1] - h->edge_start[r->target] : 1;
-		}
-		for (size_t i = 0; i < nh; i++) {
-			a->hstart[i + 1] += a->hstart[i];
-			a->super_succ[i] = (uint32_t)(h->nobjects + i);
-		}
-		uint32_t *fill = calloc(nh + 1, sizeof *fill);
-		if (!fill)
-			rc = hs_fail(err, HS_E_NOMEM, NULL);
-		for (size_t i = 0; fill && i < nr; i++) {
-			const hs_hd_root *r = &HS_VEC_AT(&h->roots, hs_hd_root, i);
-			uint32_t *dst = a->hedges + a->hstart[hold[i]] + fill[hold[i]];
-			if (r->referents_only) {
-				uint32_t b = h->edge_start[r->target], e = h->edge_start[r->target + 1];
-				memcpy(dst, h->edges + b, (e - b) * sizeof *dst);
-				fill[hold[i]] += e - b;
-			} else {
-				*dst = r->target;
-				fill[hold[i]]++;
-			}
-		}
+	if (!a->hstart || !a->super_succ || !a->hedges || !fill) {
 		free(fill);
+		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
+	for (size_t i = 0; i < nh; i++) {
+		a->hstart[i + 1] += a->hstart[i];
+		a->super_succ[i] = (uint32_t)(h->nobjects + i);
+	}
+	for (size_t i = 0; i < nr; i++) {
+		uint32_t n = root_edges(h, &HS_VEC_AT(&h->roots, hs_hd_root, i), &e);
+		memcpy(a->hedges + a->hstart[hold[i]] + fill[hold[i]], e, n * sizeof *e);
+		fill[hold[i]] += n;
+	}
+	free(fill);
+	return HS_OK;
+}
+
+static hs_err build_holders(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
+{
+	size_t nr = a->h->roots.len;
+	uint32_t *hold = malloc((nr ? nr : 1) * sizeof *hold);
+	if (!hold)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	hs_err rc = group_roots(a, o, hold, err);
+	if (rc == HS_OK)
+		rc = holder_edges(a, hold, err);
 	free(hold);
 	return rc;
 }
