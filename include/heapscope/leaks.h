@@ -18,7 +18,11 @@
  *                       not already named by a candidate: medium;
  *   heap growth         growth candidates (growth.h) of inuse_space over
  *                       three or more heap profiles: high when the site
- *                       grew by 10% of the last total or more, else medium.
+ *                       grew by 10% of the last total or more, else medium;
+ *   growing retainer    a heap dump root (hs_leaks_add_retainers) whose
+ *                       share of the reachable heap never falls over two
+ *                       or more dumps, rises by 2 points or more and ends
+ *                       at 10% or more: high when it rose by 10 points.
  * Benign, never candidates: runtime internals (no user frame), `select {}`
  * in main.main, waits in net/http, net/rpc and crypto/tls (accept and read
  * loops), and a select with fewer than min_medium goroutines (a long-lived
@@ -53,6 +57,8 @@ typedef struct hs_leaks {
 	hs_vec recs;               /* private: (group, snapshot, count, wait) */
 	hs_vec heap;               /* private: (snapshot, name, value) */
 	hs_vec heap_times, heap_totals;   /* int64_t per heap snapshot */
+	hs_vec retainers;          /* private: (dump, root key, retained) */
+	hs_vec dump_reachable;     /* int64_t per heap dump */
 	size_t nsnap;              /* goroutine snapshots */
 	void *index;               /* private */
 	hs_vec leaks;              /* hs_leak, ranked by finish */
@@ -63,6 +69,10 @@ void hs_leaks_release(hs_leaks *l);
 /* Add a loaded profile; HS_E_USAGE when it is none of a goroutine dump,
  * goroutine profile or heap profile (inuse_space). */
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err);
+/* Add one heap dump's roots: keys (run-independent names) and the bytes
+ * each retains, out of `reachable`; the strings are copied. */
+hs_err hs_leaks_add_retainers(hs_leaks *l, const char *const *keys, const uint64_t *retained,
+                              size_t n, uint64_t reachable, hs_error *err);
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err);
 static inline size_t hs_leaks_n(const hs_leaks *l) { return l->leaks.len; }
 static inline const hs_leak *hs_leaks_at(const hs_leaks *l, size_t i)

@@ -115,5 +115,15 @@ int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_blocking(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
+int cmd_heapdump(int argc, char **argv);
+/* Heap dumps in diff: both files sniffed as dumps go to the heap dump
+ * comparison (src/cmd/heapdump.c) instead of the profile diff. */
+bool cli_is_heapdump(const char *file);
+int cmd_heapdump_diff(const cli_opts *o, const char *exe);
+int hd_take_exe(int *argc, char **argv, const char **exe);
+struct hs_leaks;
+/* leaks: a heap dump's roots and their retained bytes (an exit status);
+ * exe (or NULL) names globals. */
+int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe);
 
 #endif

@@ -139,9 +139,20 @@ int cmd_diff(int argc, char **argv)
 {
 	cli_opts o;
 	const hs_command *cmd = hs_find_command("diff");
-	int rc = cli_parse(cmd, argc, argv, &o);
+	const char *exe = NULL;
+	int rc = hd_take_exe(&argc, argv, &exe);
+	if (!rc)
+		rc = cli_parse(cmd, argc, argv, &o);
+	if (rc < 0)
+		printf("  %-34s %s\n", "--exe BINARY", "heap dumps: name globals from the executable");
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
+	if (o.nfiles == 2 && cli_is_heapdump(o.files[0]) && cli_is_heapdump(o.files[1]))
+		return cmd_heapdump_diff(&o, exe);
+	if (exe) {
+		cli_error("diff: --exe applies to heap dumps only");
+		return HS_EXIT_USAGE;
+	}
 	if (o.nfiles != 2) {
 		bool late = false;   /* the parser stops at the first file */
 		for (int i = 0; i < o.nfiles; i++)

@@ -85,16 +85,20 @@ int cmd_leaks(int argc, char **argv)
 {
 	hs_leak_opts lo;
 	hs_leak_opts_default(&lo);
+	const char *exe = NULL;
 	int rc = take_thresholds(&argc, argv, &lo);
+	if (!rc)
+		rc = hd_take_exe(&argc, argv, &exe);
 	if (rc)
 		return rc;
 	cli_opts o;
 	rc = cli_parse(hs_find_command("leaks"), argc, argv, &o);
 	if (rc < 0)
-		printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--min-goroutines N",
+		printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--min-goroutines N",
 		       "blocked goroutines in a group for high (100)", "--min-medium N",
 		       "... for medium (10)", "--min-wait-minutes N",
-		       "fewer that waited this long: low (10)");
+		       "fewer that waited this long: low (10)", "--exe BINARY",
+		       "heap dumps: name globals from the executable");
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	hs_leaks l;
@@ -105,9 +109,24 @@ int cmd_leaks(int argc, char **argv)
 		return HS_EXIT_USAGE;
 	}
 	rc = HS_EXIT_OK;
+	/* Profiles and dumps load ahead in a second thread, in order; heap
+	 * dumps stream through their own reader when their turn comes. */
+	const char **profiles = calloc((size_t)o.nfiles + 1, sizeof *profiles);
+	int np = 0;
+	for (int i = 0; profiles && i < o.nfiles; i++)
+		if (!cli_is_heapdump(o.files[i]))
+			profiles[np++] = o.files[i];
 	cli_loads ld;
-	cli_loads_start(&ld, (const char *const *)o.files, o.nfiles);
+	cli_loads_start(&ld, profiles, profiles ? np : 0);
+	if (!profiles) {
+		cli_error("out of memory");
+		rc = HS_EXIT_USAGE;
+	}
 	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
+		if (cli_is_heapdump(o.files[i])) {
+			rc = hd_leaks_add(&l, o.files[i], exe);
+			continue;
+		}
 		hs_profile p;
 		if (!cli_loads_next(&ld, &p)) {
 			rc = HS_EXIT_USAGE;
@@ -122,6 +141,7 @@ int cmd_leaks(int argc, char **argv)
 		hs_profile_release(&p);
 	}
 	cli_loads_end(&ld);
+	free(profiles);
 	if (rc == HS_EXIT_OK && hs_leaks_finish(&l, &e) != HS_OK) {
 		char msg[256];
 		hs_error_format(&e, msg, sizeof msg);

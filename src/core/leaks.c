@@ -53,6 +53,8 @@ hs_err hs_leaks_init(hs_leaks *l, const hs_leak_opts *o, hs_error *err)
 	hs_vec_init(&l->heap, sizeof(hrec));
 	hs_vec_init(&l->heap_times, sizeof(int64_t));
 	hs_vec_init(&l->heap_totals, sizeof(int64_t));
+	hs_vec_init(&l->retainers, sizeof(hrec));
+	hs_vec_init(&l->dump_reachable, sizeof(int64_t));
 	hs_vec_init(&l->leaks, sizeof(hs_leak));
 	hs_strmap *m = malloc(sizeof *m);
 	if (!m || !hs_strmap_init(m, 64)) {
@@ -68,6 +70,8 @@ void hs_leaks_release(hs_leaks *l)
 	for (size_t i = 0; i < l->leaks.len; i++)
 		hs_vec_release(&HS_VEC_AT(&l->leaks, hs_leak, i).evidence);
 	hs_vec_release(&l->leaks);
+	hs_vec_release(&l->retainers);
+	hs_vec_release(&l->dump_reachable);
 	hs_vec_release(&l->groups);
 	hs_vec_release(&l->recs);
 	hs_vec_release(&l->heap);
@@ -422,11 +426,71 @@ static hs_err finish_heap(hs_leaks *l, hs_error *err)
 	return rc;
 }
 
+hs_err hs_leaks_add_retainers(hs_leaks *l, const char *const *keys, const uint64_t *retained,
+                              size_t n, uint64_t reachable, hs_error *err)
+{
+	uint32_t snap = (uint32_t)l->dump_reachable.len;
+	int64_t *r = hs_vec_push(&l->dump_reachable, 1);
+	if (!r)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	*r = (int64_t)reachable;
+	for (size_t i = 0; i < n; i++) {
+		hrec *h = hs_vec_push(&l->retainers, 1);
+		if (!h || !(h->name = dup(l, keys[i])))
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		h->snap = snap;
+		h->value = (int64_t)retained[i];
+	}
+	return HS_OK;
+}
+
+static int cmp_hrec(const void *pa, const void *pb)
+{
+	const hrec *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+	return c ? c : (a->snap > b->snap) - (a->snap < b->snap);
+}
+
+/* A root whose share of the reachable heap rises in every dump. */
+static hs_err finish_retainers(hs_leaks *l, hs_error *err)
+{
+	size_t nd = l->dump_reachable.len, n = l->retainers.len;
+	if (nd < 2 || n == 0)
+		return HS_OK;
+	hrec *r = l->retainers.data;
+	qsort(r, n, sizeof *r, cmp_hrec);
+	const int64_t *tot = l->dump_reachable.data;
+	for (size_t i = 0, j; i < n; i = j) {
+		double first = 0, prev = -1, share = 0;
+		bool rising = true;
+		for (j = i; j < n && strcmp(r[j].name, r[i].name) == 0; j++) {
+			share = tot[r[j].snap] ? 100.0 * (double)r[j].value / (double)tot[r[j].snap] : 0;
+			rising &= share >= prev && (j == i || r[j].snap == r[j - 1].snap + 1);
+			first = j == i ? share : first;
+			prev = share;
+		}
+		if (j - i != nd || !rising || share < 10 || share - first < 2)
+			continue;
+		hs_leak *k = new_leak(l, share - first >= 10 ? HS_SEV_HIGH : HS_SEV_MEDIUM,
+		                      "growing retainer", r[i].name,
+		                      "a root keeps a growing share of the heap: see what it accumulates "
+		                      "with heapscope heapdump (accumulation point, path, site)",
+		                      r[j - 1].value - r[i].value);
+		if (!k || !say(l, k, "retains %.1f%% -> %.1f%% of the reachable heap over %zu dumps",
+		               first, share, nd) ||
+		    !say(l, k, "%lld -> %lld bytes", (long long)r[i].value, (long long)r[j - 1].value))
+			return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	return HS_OK;
+}
+
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 {
 	hs_err rc = finish_goroutines(l, err);
 	if (rc == HS_OK)
 		rc = finish_heap(l, err);
+	if (rc == HS_OK)
+		rc = finish_retainers(l, err);
 	if (rc == HS_OK && l->leaks.len)
 		qsort(l->leaks.data, l->leaks.len, sizeof(hs_leak), cmp_leak);
 	return rc;

@@ -23,7 +23,7 @@ static const struct magic foreign[] = {
 	{"GIF8", 4, "a GIF image"},
 	{"\xff\xd8\xff", 3, "a JPEG image"},
 	{"go 1.", 5, "a Go execution trace"},
-	{"go1.7 heap dump", 15, "a Go heap dump"},
+	{"go1.7 heap dump", 15, "a Go heap dump: heapscope heapdump reads it"},
 	{"<?xml", 5, "an XML document"},
 	{"<svg", 4, "an SVG image"},
 	{"digraph", 7, "a Graphviz file"},

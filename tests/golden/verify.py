@@ -352,6 +352,9 @@ def main():
     # check-leaks, leaks-* and blocking-*: tests/golden/verify_incidents.py
     import verify_incidents
     verify_incidents.run(sys.modules[__name__])
+    # heapdump-*: tests/golden/verify_heapdump.py
+    import verify_heapdump
+    verify_heapdump.run(sys.modules[__name__])
     for name, err in HAND.items():
         expect(name, 'err', err)
         expect(name, 'out', '')

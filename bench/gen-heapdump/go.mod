@@ -1,0 +1,3 @@
+module heapscope/bench/gen-heapdump
+
+go 1.19

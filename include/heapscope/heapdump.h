@@ -1,0 +1,257 @@
+/* heapscope: Go heap dumps (runtime/debug.WriteHeapDump, "go1.7 heap dump"
+ * as Go 1.19 writes it) and what keeps their bytes alive.
+ *
+ * The loader streams the records (plain, gzip or zstd) and keeps objects
+ * compact: address, size and outgoing edges in one CSR array whose entries
+ * are object indices (a pointer into the middle of an object is an edge to
+ * it).  Everything the loader and the analyses return lives until
+ * hs_heapdump_release / hs_hd_analysis_release.  See doc/format-heapdump.md.
+ *
+ * The analyses (src/core/heapdump_*.c) never print: reachability from the
+ * roots, the dominator tree over a virtual super-root, retained sizes,
+ * leak suspects in the manner of Eclipse MAT, histograms. */
+#ifndef HEAPSCOPE_HEAPDUMP_H
+#define HEAPSCOPE_HEAPDUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heapscope/arena.h"
+#include "heapscope/error.h"
+
+#define HS_HD_NONE UINT32_MAX
+#define HS_HD_PAGE_SHIFT 13
+
+typedef enum hs_hd_root_kind {
+	HS_HD_ROOT_DATA,        /* a pointer slot in the data segment */
+	HS_HD_ROOT_BSS,         /* ... in the bss segment */
+	HS_HD_ROOT_FRAME,       /* a live pointer slot of a goroutine's stack frame */
+	HS_HD_ROOT_FINALIZER,   /* an object with a finalizer: keeps its referents */
+	HS_HD_ROOT_QUEUED,      /* an object whose finalizer is queued: keeps itself */
+	HS_HD_ROOT_OTHER,       /* "other root" record, with its description */
+	HS_HD_ROOT_GOROUTINE,   /* a goroutine's context, defer or panic pointer */
+	HS_HD_ROOT_NKINDS
+} hs_hd_root_kind;
+
+/* One pointer from outside the heap to an object. */
+typedef struct hs_hd_root {
+	uint8_t kind;           /* hs_hd_root_kind */
+	uint32_t target;        /* object index */
+	uint32_t frame;         /* FRAME: index into frames; else HS_HD_NONE */
+	uint32_t goroutine;     /* FRAME, GOROUTINE: index into goroutines */
+	bool referents_only;    /* FINALIZER object: its referents, not itself */
+	uint64_t where;         /* address of the slot (data/bss/frame), else 0 */
+	uint64_t ptr;           /* the pointer as dumped */
+	const char *desc;       /* OTHER: its description; FINALIZER/QUEUED: NULL */
+} hs_hd_root;
+
+typedef struct hs_hd_goroutine {
+	uint64_t addr, goid, gopc, status, waitsince;
+	bool system;
+	const char *waitreason;
+	uint32_t first_frame, nframes;   /* frames, innermost first */
+} hs_hd_goroutine;
+
+typedef struct hs_hd_frame {
+	uint64_t sp, depth, entry, pc;
+	const char *func;
+	uint32_t goroutine;
+} hs_hd_frame;
+
+typedef struct hs_hd_site_frame {
+	const char *func, *file;
+	uint64_t line;
+} hs_hd_site_frame;
+
+/* A memprof bucket: one allocation stack, leaf first. */
+typedef struct hs_hd_bucket {
+	uint64_t id, size, allocs, frees;
+	uint32_t first, nframes;          /* into site_frames */
+} hs_hd_bucket;
+
+typedef struct hs_hd_segment {
+	uint64_t addr, len;
+	bool present;
+} hs_hd_segment;
+
+typedef struct hs_heapdump {
+	hs_arena arena;                   /* strings */
+	/* params */
+	bool big_endian;
+	uint64_t ptr_size, arena_start, arena_end, ncpu;
+	const char *arch, *go_version;
+	/* objects, sorted by address */
+	size_t nobjects;
+	uint64_t *addr;
+	uint32_t *size;                   /* objects of 4 GiB or more: HS_E_LIMIT */
+	uint32_t *page_first;             /* private: first object per page, or NULL */
+	uint64_t page_base, npages;
+	uint32_t *edge_start;             /* nobjects + 1 entries */
+	uint32_t *edges;                  /* object indices */
+	/* alloc samples, sparse (Go samples one allocation per 512 KiB by
+	 * default): object indices ascending, and each one's bucket */
+	size_t nsampled;
+	uint32_t *sample_obj, *sample_bucket;
+	uint64_t total_bytes;
+	uint64_t dangling;                /* heap pointers that hit no object */
+	hs_vec roots;                     /* hs_hd_root */
+	hs_vec goroutines;                /* hs_hd_goroutine */
+	hs_vec frames;                    /* hs_hd_frame */
+	hs_vec buckets;                   /* hs_hd_bucket */
+	hs_vec site_frames;               /* hs_hd_site_frame */
+	hs_hd_segment data, bss;
+	uint64_t memstats[281];           /* runtime.MemStats in record order */
+	bool has_memstats;
+	uint64_t ntypes, nitabs, nthreads, nalloc_samples, nrecords;
+	uint64_t input_bytes;             /* decompressed bytes read */
+	const char *compression;          /* "none", "gzip", "zstd" */
+} hs_heapdump;
+
+/* ELF symbols of type OBJECT from an executable's .symtab, sorted. */
+typedef struct hs_elf_sym {
+	uint64_t addr, size;
+	const char *name;
+} hs_elf_sym;
+typedef struct hs_symtab {
+	hs_arena arena;
+	size_t n;
+	hs_elf_sym *syms;
+	uint64_t data_addr, bss_addr;    /* .data and .bss sections, 0 if absent */
+} hs_symtab;
+
+void hs_heapdump_init(hs_heapdump *h);
+void hs_heapdump_release(hs_heapdump *h);
+/* True when the bytes start with the heap dump header. */
+bool hs_heapdump_detect(const uint8_t *data, size_t n);
+/* True when the (possibly compressed) file holds a heap dump. */
+bool hs_heapdump_sniff_file(const char *path);
+/* Load a file: plain, gzip or zstd, streamed.  A malformed or cut dump is
+ * one error with the byte offset (of the decompressed stream) where the
+ * bad record starts or the input ends. */
+hs_err hs_heapdump_load(hs_heapdump *h, const char *path, hs_error *err);
+/* The same from memory, plain, gzip or zstd (fuzzing and tests);
+ * max_bytes caps the decompressed size (0: no cap). */
+hs_err hs_heapdump_load_buffer(hs_heapdump *h, const uint8_t *data, size_t n, uint64_t max_bytes,
+                               hs_error *err);
+
+/* Index of the object containing addr, or HS_HD_NONE. */
+uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t addr);
+
+void hs_symtab_init(hs_symtab *s);
+void hs_symtab_release(hs_symtab *s);
+/* Read an ELF64 little-endian executable's .symtab (OBJECT symbols). */
+hs_err hs_symtab_load(hs_symtab *s, const char *path, hs_error *err);
+hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *data, size_t n, hs_error *err);
+/* False when the executable cannot be the one that wrote the dump: its
+ * .data or .bss section is not where the dump's data or bss segment is. */
+bool hs_symtab_matches(const hs_symtab *s, const hs_heapdump *h);
+/* The symbol covering addr (offset into *off), or NULL. */
+const hs_elf_sym *hs_symtab_lookup(const hs_symtab *s, uint64_t addr, uint64_t *off);
+
+/* ---- analyses ---- */
+
+/* A root holder: the named thing outside the heap that holds pointers (a
+ * global symbol or a data/bss slot, a goroutine frame, a finalizer...).
+ * Root pointers with the same name share one holder. */
+typedef struct hs_hd_holder {
+	const char *name;       /* "main.cache", "bss+0x1a40", "goroutine 6: main.f" */
+	const char *key;        /* the name without run-specific parts (diff) */
+	uint8_t kind;           /* hs_hd_root_kind of its first root */
+	uint32_t goroutine;     /* HS_HD_NONE unless a goroutine's */
+	uint32_t frame;
+	uint64_t retained;      /* bytes it alone keeps reachable */
+	uint32_t nroots;
+} hs_hd_holder;
+
+typedef struct hs_hd_suspect {
+	uint32_t node;          /* dominator-tree node: holder or object */
+	uint32_t accum;         /* accumulation point (object index or node) */
+	uint64_t retained, accum_retained;
+	double share;           /* of the reachable heap */
+	uint32_t holder;        /* holder on the shortest root path */
+	hs_vec path;            /* uint32 graph nodes, holder first, accum last */
+	/* many same-sized objects directly under the accumulation point */
+	uint64_t group_count, group_size, group_bytes;
+	uint32_t site;          /* bucket of the accumulation point or its group */
+} hs_hd_suspect;
+
+/* Per allocation site (the first non-runtime frame of a memprof stack). */
+typedef struct hs_hd_site {
+	const char *func, *file;
+	uint64_t line;
+	const char *key;
+	uint64_t objects, bytes, retained;
+} hs_hd_site;
+
+typedef struct hs_hd_sizeclass {
+	uint64_t size, objects, bytes, unreachable_objects, unreachable_bytes;
+} hs_hd_sizeclass;
+
+/* Graph nodes: objects 0..n-1, then holders, then the super-root. */
+typedef struct hs_hd_analysis {
+	const hs_heapdump *h;
+	hs_arena arena;
+	size_t nholders;
+	hs_hd_holder *holders;
+	uint32_t super;                  /* node index of the super-root */
+	uint32_t *idom;                  /* per node; HS_HD_NONE when unreachable */
+	uint64_t *retained;              /* per node */
+	uint32_t *bfs_parent;            /* per node: shortest-path parent */
+	uint64_t reachable_objects, reachable_bytes;
+	uint64_t unreachable_objects, unreachable_bytes;
+	hs_vec suspects;                 /* hs_hd_suspect, biggest first */
+	hs_vec sites;                    /* hs_hd_site, by retained */
+	hs_vec sizeclasses;              /* hs_hd_sizeclass, by bytes */
+	uint32_t *holder_order;          /* holders by retained, biggest first */
+	/* private: holder successors, dominator-tree children (CSR, sorted
+	 * by retained), a site per bucket */
+	uint32_t *hstart, *hedges, *super_succ;
+	uint32_t *cstart, *ckids;
+	uint32_t *bucket_site;
+	bool used_lt;                    /* Lengauer-Tarjan computed them */
+} hs_hd_analysis;
+
+typedef struct hs_hd_opts {
+	const hs_symtab *syms;           /* NULL: name slots by segment+offset */
+	double suspect_share;            /* 0.10 */
+	uint64_t min_group;              /* same-sized objects that make a group (10) */
+	int max_passes;                  /* of the iterative dominator algorithm before
+	                                  * Lengauer-Tarjan takes over (64; 0: LT only) */
+} hs_hd_opts;
+
+void hs_hd_opts_default(hs_hd_opts *o);
+hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *o, hs_error *err);
+void hs_hd_analysis_release(hs_hd_analysis *a);
+/* A node's display name ("0x... (256 B)" for objects, the holder's name). */
+const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, size_t size);
+/* The allocation site of a memprof bucket (its first frame outside the
+ * runtime), or NULL for an empty stack. */
+const hs_hd_site_frame *hs_hd_bucket_site(const hs_heapdump *h, uint32_t bucket);
+/* The memprof bucket of an object's alloc sample, or HS_HD_NONE. */
+uint32_t hs_heapdump_bucket_of(const hs_heapdump *h, uint32_t obj);
+/* The allocation site of an object, or NULL. */
+const hs_hd_site_frame *hs_hd_object_site(const hs_heapdump *h, uint32_t obj);
+/* Dominator-tree children of a node, biggest retained first. */
+const uint32_t *hs_hd_children(const hs_hd_analysis *a, uint32_t node, size_t *n);
+/* The site index (into a->sites) of an object, or HS_HD_NONE. */
+uint32_t hs_hd_object_site_index(const hs_hd_analysis *a, uint32_t obj);
+/* a->sites stays in the order hs_hd_object_site_index refers to; sort a
+ * copy with this for display (retained, biggest first). */
+int hs_hd_site_cmp(const void *x, const void *y);
+
+/* Growth between two dumps of the same program: retained bytes per root
+ * (by holder key: a global, a stack function) and per allocation site. */
+typedef struct hs_hd_delta {
+	const char *key;
+	bool site;                       /* an allocation site, else a root */
+	uint64_t base, cur;              /* retained bytes */
+	uint64_t base_objects, cur_objects;  /* sites: reachable objects */
+} hs_hd_delta;
+
+/* Rows of both kinds, biggest growth first; release with hs_vec_release
+ * (keys point into the analyses). */
+hs_err hs_hd_diff(hs_vec *rows, const hs_hd_analysis *base, const hs_hd_analysis *cur,
+                  hs_error *err);
+
+#endif

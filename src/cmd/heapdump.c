@@ -1,0 +1,207 @@
+/* heapscope heapdump FILE: what keeps a Go heap dump's bytes alive.  Leak
+ * suspects first (as Eclipse MAT's report), then retainers by root, size
+ * classes and allocation sites.  The core is src/core/heapdump_*.c; the
+ * outputs are in src/output/heapdump_out.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../output/heapdump_out.h"
+#include "heapscope/leaks.h"
+#include "cmd.h"
+
+/* --exe BINARY (or --exe=BINARY), taken out of argv before the shared
+ * parser sees it. */
+int hd_take_exe(int *argc, char **argv, const char **exe)
+{
+	int j = 0;
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--exe") == 0) {
+			if (i + 1 >= *argc) {
+				cli_error("%s: --exe wants an executable", argv[0]);
+				return HS_EXIT_USAGE;
+			}
+			*exe = argv[++i];
+		} else if (strncmp(argv[i], "--exe=", 6) == 0) {
+			*exe = argv[i] + 6;
+		} else {
+			argv[j++] = argv[i];
+		}
+	}
+	*argc = j;
+	return 0;
+}
+
+bool hd_load(hs_heapdump *h, const char *file)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_heapdump_init(h);
+	if (hs_heapdump_load(h, file, &e) != HS_OK) {
+		cli_file_error(file, &e);
+		hs_heapdump_release(h);
+		return false;
+	}
+	return true;
+}
+
+bool hd_load_syms(hs_symtab *s, const char *exe)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_symtab_init(s);
+	if (!exe)
+		return true;
+	if (hs_symtab_load(s, exe, &e) != HS_OK) {
+		cli_file_error(exe, &e);
+		hs_symtab_release(s);
+		return false;
+	}
+	return true;
+}
+
+bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, const char *file)
+{
+	if (s->n && !hs_symtab_matches(s, h)) {
+		cli_error("heapdump: '%s' was not written by the --exe binary (dump: data 0x%llx, bss "
+		          "0x%llx; binary: .data 0x%llx, .bss 0x%llx)", file,
+		          (unsigned long long)h->data.addr, (unsigned long long)h->bss.addr,
+		          (unsigned long long)s->data_addr, (unsigned long long)s->bss_addr);
+		return false;
+	}
+	hs_hd_opts ho;
+	hs_hd_opts_default(&ho);
+	ho.syms = s->n ? s : NULL;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_hd_analyze(a, h, &ho, &e) != HS_OK) {
+		char msg[300];
+		hs_error_format(&e, msg, sizeof msg);
+		cli_error("heapdump: '%s': %s", file, msg);
+		hs_hd_analysis_release(a);
+		return false;
+	}
+	return true;
+}
+
+int cmd_heapdump(int argc, char **argv)
+{
+	const char *exe = NULL;
+	int rc = hd_take_exe(&argc, argv, &exe);
+	if (rc)
+		return rc;
+	cli_opts o;
+	rc = cli_parse(hs_find_command("heapdump"), argc, argv, &o);
+	if (rc < 0)
+		printf("  %-34s %s\n", "--exe BINARY",
+		       "name globals from the executable's symbol table");
+	if (rc)
+		return rc < 0 ? HS_EXIT_OK : rc;
+	if (o.nfiles != 1) {
+		cli_error("heapdump: takes one heap dump (got %d)", o.nfiles);
+		return HS_EXIT_USAGE;
+	}
+	hs_symtab syms;
+	if (!hd_load_syms(&syms, exe))
+		return HS_EXIT_USAGE;
+	hs_heapdump h;
+	if (!hd_load(&h, o.files[0])) {
+		hs_symtab_release(&syms);
+		return HS_EXIT_USAGE;
+	}
+	hs_hd_analysis a;
+	rc = HS_EXIT_USAGE;
+	if (hd_analyze(&a, &h, &syms, o.files[0])) {
+		FILE *out = cli_open_output(&o);
+		if (out) {
+			if (strcmp(o.format, "json") == 0)
+				hd_write_json(out, &a, o.files[0]);
+			else if (strcmp(o.format, "folded") == 0)
+				hd_write_folded(out, &a);
+			else if (strcmp(o.format, "dot") == 0)
+				hd_write_dot(out, &a);
+			else
+				hd_write_text(out, &a, o.files[0]);
+			rc = cli_close_output(out, &o) ? HS_EXIT_OK : HS_EXIT_USAGE;
+		}
+		hs_hd_analysis_release(&a);
+	}
+	hs_heapdump_release(&h);
+	hs_symtab_release(&syms);
+	return rc;
+}
+
+bool cli_is_heapdump(const char *file)
+{
+	return strcmp(file, "-") != 0 && hs_heapdump_sniff_file(file);
+}
+
+/* heapscope diff OLD.dump NEW.dump (called by cmd_diff). */
+int cmd_heapdump_diff(const cli_opts *o, const char *exe)
+{
+	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
+		cli_error("diff: heap dumps compare as text or json, not '%s'", o->format);
+		return HS_EXIT_USAGE;
+	}
+	hs_symtab syms;
+	if (!hd_load_syms(&syms, exe))
+		return HS_EXIT_USAGE;
+	hs_heapdump h[2];
+	hs_hd_analysis a[2];
+	int loaded = 0, analyzed = 0, rc = HS_EXIT_USAGE;
+	while (loaded < 2 && hd_load(&h[loaded], o->files[loaded])) {
+		loaded++;
+		if (!hd_analyze(&a[analyzed], &h[loaded - 1], &syms, o->files[loaded - 1]))
+			break;
+		analyzed++;
+	}
+	if (analyzed == 2) {
+		FILE *out = cli_open_output(o);
+		if (out) {
+			hd_write_diff(out, &a[0], &a[1], o->files[0], o->files[1],
+			              strcmp(o->format, "json") == 0);
+			rc = cli_close_output(out, o) ? HS_EXIT_OK : HS_EXIT_USAGE;
+		}
+	}
+	for (int i = 0; i < analyzed; i++)
+		hs_hd_analysis_release(&a[i]);
+	for (int i = 0; i < loaded; i++)
+		hs_heapdump_release(&h[i]);
+	hs_symtab_release(&syms);
+	return rc;
+}
+
+int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe)
+{
+	hs_symtab syms;
+	if (!hd_load_syms(&syms, exe))
+		return HS_EXIT_USAGE;
+	hs_heapdump h;
+	if (!hd_load(&h, file)) {
+		hs_symtab_release(&syms);
+		return HS_EXIT_USAGE;
+	}
+	hs_hd_analysis a;
+	int rc = HS_EXIT_USAGE;
+	if (hd_analyze(&a, &h, &syms, file)) {
+		const char **keys = malloc((a.nholders ? a.nholders : 1) * sizeof *keys);
+		uint64_t *ret = malloc((a.nholders ? a.nholders : 1) * sizeof *ret);
+		hs_error e;
+		hs_error_clear(&e);
+		for (size_t i = 0; keys && ret && i < a.nholders; i++) {
+			keys[i] = a.holders[i].key;
+			ret[i] = a.holders[i].retained;
+		}
+		if (!keys || !ret)
+			cli_error("out of memory");
+		else if (hs_leaks_add_retainers(l, keys, ret, a.nholders, a.reachable_bytes, &e) != HS_OK)
+			cli_error("leaks: '%s': %s", file, hs_strerror(e.code));
+		else
+			rc = HS_EXIT_OK;
+		free(keys);
+		free(ret);
+		hs_hd_analysis_release(&a);
+	}
+	hs_heapdump_release(&h);
+	hs_symtab_release(&syms);
+	return rc;
+}

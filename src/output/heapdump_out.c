@@ -1,0 +1,458 @@
+/* Heap dump reports.  Text: the culprit first (leak suspects with their
+ * accumulation point, root path, goroutine stack and allocation site),
+ * then retainers by root, size classes and allocation sites. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapdump_out.h"
+#include "heapscope/units.h"
+#include "json.h"
+
+enum { TOP_ROWS = 20, FOLDED_DEPTH = 12 };
+
+const char *hd_bytes(uint64_t v, char *buf, size_t n)
+{
+	if (v < 1024) {
+		snprintf(buf, n, "%" PRIu64 "B", v);
+		return buf;
+	}
+	hs_scaled_label((int64_t)v, "bytes", "auto", buf, n);
+	return buf;
+}
+
+static double pct(uint64_t v, uint64_t total)
+{
+	return total ? 100.0 * (double)v / (double)total : 0;
+}
+
+static const hs_hd_goroutine *suspect_goroutine(const hs_hd_analysis *a, const hs_hd_suspect *s)
+{
+	if (s->holder == HS_HD_NONE)
+		return NULL;
+	uint32_t g = a->holders[s->holder].goroutine;
+	return g == HS_HD_NONE ? NULL : &HS_VEC_AT(&a->h->goroutines, hs_hd_goroutine, g);
+}
+
+static const hs_hd_site *site_at(const hs_hd_analysis *a, uint32_t i)
+{
+	return i == HS_HD_NONE ? NULL : &HS_VEC_AT(&a->sites, hs_hd_site, i);
+}
+
+static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
+{
+	const hs_hd_suspect *s = &HS_VEC_AT(&a->suspects, hs_hd_suspect, i);
+	char b1[32], b2[32], name[600];
+	fprintf(out, "\n%zu. %s retains %s (%.1f%% of the reachable heap)\n", i + 1,
+	        hs_hd_node_name(a, s->node, name, sizeof name), hd_bytes(s->retained, b1, sizeof b1),
+	        s->share * 100);
+	if (s->accum != s->node)
+		fprintf(out, "   accumulation point: %s retains %s\n",
+		        hs_hd_node_name(a, s->accum, name, sizeof name),
+		        hd_bytes(s->accum_retained, b1, sizeof b1));
+	if (s->group_count)
+		fprintf(out, "   holds %" PRIu64 " objects of %" PRIu64 " B retaining %s\n", s->group_count,
+		        s->group_size, hd_bytes(s->group_bytes, b2, sizeof b2));
+	const hs_hd_site *site = site_at(a, s->site);
+	if (site)
+		fprintf(out, "   allocated at %s (%s:%" PRIu64 ")\n", site->func, site->file, site->line);
+	fprintf(out, "   shortest path from a root:\n");
+	for (size_t k = 0; k < s->path.len; k++)
+		fprintf(out, "     %s%s\n", k ? "-> " : "",
+		        hs_hd_node_name(a, HS_VEC_AT(&s->path, uint32_t, k), name, sizeof name));
+	const hs_hd_goroutine *g = suspect_goroutine(a, s);
+	if (g) {
+		fprintf(out, "   goroutine %" PRIu64 " [%s] stack:\n", g->goid,
+		        *g->waitreason ? g->waitreason : "runnable");
+		for (uint32_t k = 0; k < g->nframes; k++)
+			fprintf(out, "     %s\n",
+			        HS_VEC_AT(&a->h->frames, hs_hd_frame, g->first_frame + k).func);
+	}
+}
+
+static void text_holders(FILE *out, const hs_hd_analysis *a)
+{
+	char b1[32];
+	fprintf(out, "\nTop retainers by root:\n%10s %7s %6s  %s\n", "retained", "share", "roots", "root");
+	for (size_t i = 0; i < a->nholders && i < TOP_ROWS; i++) {
+		const hs_hd_holder *x = &a->holders[a->holder_order[i]];
+		if (!x->retained)
+			break;
+		fprintf(out, "%10s %6.2f%% %6" PRIu32 "  %s\n", hd_bytes(x->retained, b1, sizeof b1),
+		        pct(x->retained, a->reachable_bytes), x->nroots, x->name);
+	}
+}
+
+static hs_hd_site *sorted_sites(const hs_hd_analysis *a)
+{
+	hs_hd_site *s = malloc((a->sites.len ? a->sites.len : 1) * sizeof *s);
+	if (!s)
+		return NULL;
+	if (a->sites.len)
+		memcpy(s, a->sites.data, a->sites.len * sizeof *s);
+	if (a->sites.len)
+		qsort(s, a->sites.len, sizeof *s, hs_hd_site_cmp);
+	return s;
+}
+
+static void text_tables(FILE *out, const hs_hd_analysis *a)
+{
+	char b1[32], b2[32], b3[32];
+	fprintf(out, "\nSize classes:\n%10s %9s %10s %11s %10s\n", "size", "objects", "bytes",
+	        "unreachable", "bytes");
+	for (size_t i = 0; i < a->sizeclasses.len && i < TOP_ROWS; i++) {
+		const hs_hd_sizeclass *c = &HS_VEC_AT(&a->sizeclasses, hs_hd_sizeclass, i);
+		fprintf(out, "%10s %9" PRIu64 " %10s %11" PRIu64 " %10s\n", hd_bytes(c->size, b1, sizeof b1),
+		        c->objects, hd_bytes(c->bytes, b2, sizeof b2), c->unreachable_objects,
+		        hd_bytes(c->unreachable_bytes, b3, sizeof b3));
+	}
+	if (!a->sites.len) {
+		fprintf(out, "\nAllocation sites: none (no alloc sample in the dump: the runtime keeps them "
+		             "when the program links its memory profile, e.g. imports runtime/pprof;\n"
+		             "runtime.MemProfileRate = 1 samples every object)\n");
+		return;
+	}
+	hs_hd_site *s = sorted_sites(a);
+	if (!s)
+		return;
+	fprintf(out, "\nAllocation sites (sampled objects only):\n%9s %10s %10s  %s\n", "objects", "bytes",
+	        "retained", "site");
+	for (size_t i = 0; i < a->sites.len && i < TOP_ROWS; i++) {
+		if (!s[i].objects)
+			continue;
+		fprintf(out, "%9" PRIu64 " %10s %10s  %s (%s:%" PRIu64 ")\n", s[i].objects,
+		        hd_bytes(s[i].bytes, b1, sizeof b1), hd_bytes(s[i].retained, b2, sizeof b2),
+		        s[i].func, s[i].file, s[i].line);
+	}
+	free(s);
+}
+
+void hd_write_text(FILE *out, const hs_hd_analysis *a, const char *file)
+{
+	const hs_heapdump *h = a->h;
+	char b1[32], b2[32];
+	fprintf(out, "Heap dump: %s (%s %s, compression %s, %s)\n", strcmp(file, "-") ? file : "<stdin>",
+	        h->go_version ? h->go_version : "?", h->arch ? h->arch : "?", h->compression,
+	        hd_bytes(h->input_bytes, b1, sizeof b1));
+	fprintf(out, "Objects: %zu (%s); reachable %" PRIu64 " (%s)\n", h->nobjects,
+	        hd_bytes(h->total_bytes, b1, sizeof b1), a->reachable_objects,
+	        hd_bytes(a->reachable_bytes, b2, sizeof b2));
+	fprintf(out, "Unreachable: %" PRIu64 " objects (%s), garbage the dump caught before a GC\n",
+	        a->unreachable_objects, hd_bytes(a->unreachable_bytes, b1, sizeof b1));
+	fprintf(out, "Roots: %zu pointers held by %zu roots; %zu goroutines\n", h->roots.len,
+	        a->nholders, h->goroutines.len);
+	size_t ns = a->suspects.len;
+	fprintf(out, "\nLeak suspects (retaining >= 10%% of the reachable heap): %zu\n", ns);
+	for (size_t i = 0; i < ns; i++)
+		text_suspect(out, a, i);
+	text_holders(out, a);
+	text_tables(out, a);
+}
+
+static void json_node(json_w *w, const hs_hd_analysis *a, const char *key, uint32_t node)
+{
+	char name[600];
+	json_kv_string(w, key, hs_hd_node_name(a, node, name, sizeof name));
+}
+
+static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect *s)
+{
+	char name[600];
+	json_begin_object(w);
+	json_node(w, a, "root", s->node);
+	json_kv_int(w, "retained", (int64_t)s->retained);
+	json_key(w, "share");
+	json_double(w, s->share);
+	json_node(w, a, "accumulation_point", s->accum);
+	json_kv_int(w, "accumulation_retained", (int64_t)s->accum_retained);
+	if (s->group_count) {
+		json_kv_int(w, "group_count", (int64_t)s->group_count);
+		json_kv_int(w, "group_size", (int64_t)s->group_size);
+		json_kv_int(w, "group_retained", (int64_t)s->group_bytes);
+	}
+	const hs_hd_site *site = site_at(a, s->site);
+	if (site)
+		json_kv_string(w, "site", site->key);
+	json_key(w, "path");
+	json_begin_array(w);
+	for (size_t k = 0; k < s->path.len; k++)
+		json_string(w, hs_hd_node_name(a, HS_VEC_AT(&s->path, uint32_t, k), name, sizeof name));
+	json_end_array(w);
+	const hs_hd_goroutine *g = suspect_goroutine(a, s);
+	if (g) {
+		json_kv_int(w, "goroutine", (int64_t)g->goid);
+		json_key(w, "stack");
+		json_begin_array(w);
+		for (uint32_t k = 0; k < g->nframes; k++)
+			json_string(w, HS_VEC_AT(&a->h->frames, hs_hd_frame, g->first_frame + k).func);
+		json_end_array(w);
+	}
+	json_end_object(w);
+}
+
+void hd_write_json(FILE *out, const hs_hd_analysis *a, const char *file)
+{
+	const hs_heapdump *h = a->h;
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_kv_string(&w, "file", file);
+	json_kv_string(&w, "go_version", h->go_version ? h->go_version : "");
+	json_kv_string(&w, "compression", h->compression);
+	json_kv_int(&w, "objects", (int64_t)h->nobjects);
+	json_kv_int(&w, "bytes", (int64_t)h->total_bytes);
+	json_kv_int(&w, "reachable_objects", (int64_t)a->reachable_objects);
+	json_kv_int(&w, "reachable_bytes", (int64_t)a->reachable_bytes);
+	json_kv_int(&w, "unreachable_objects", (int64_t)a->unreachable_objects);
+	json_kv_int(&w, "unreachable_bytes", (int64_t)a->unreachable_bytes);
+	json_kv_int(&w, "goroutines", (int64_t)h->goroutines.len);
+	json_kv_int(&w, "root_pointers", (int64_t)h->roots.len);
+	json_key(&w, "suspects");
+	json_begin_array(&w);
+	for (size_t i = 0; i < a->suspects.len; i++)
+		json_suspect(&w, a, &HS_VEC_AT(&a->suspects, hs_hd_suspect, i));
+	json_end_array(&w);
+	json_key(&w, "roots");
+	json_begin_array(&w);
+	for (size_t i = 0; i < a->nholders; i++) {
+		const hs_hd_holder *x = &a->holders[a->holder_order[i]];
+		json_begin_object(&w);
+		json_kv_string(&w, "name", x->name);
+		json_kv_string(&w, "key", x->key);
+		json_kv_int(&w, "retained", (int64_t)x->retained);
+		json_kv_int(&w, "pointers", x->nroots);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	hs_hd_site *s = sorted_sites(a);
+	json_key(&w, "sites");
+	json_begin_array(&w);
+	for (size_t i = 0; s && i < a->sites.len; i++) {
+		json_begin_object(&w);
+		json_kv_string(&w, "site", s[i].key);
+		json_kv_int(&w, "objects", (int64_t)s[i].objects);
+		json_kv_int(&w, "bytes", (int64_t)s[i].bytes);
+		json_kv_int(&w, "retained", (int64_t)s[i].retained);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	free(s);
+	json_key(&w, "size_classes");
+	json_begin_array(&w);
+	for (size_t i = 0; i < a->sizeclasses.len; i++) {
+		const hs_hd_sizeclass *c = &HS_VEC_AT(&a->sizeclasses, hs_hd_sizeclass, i);
+		json_begin_object(&w);
+		json_kv_int(&w, "size", (int64_t)c->size);
+		json_kv_int(&w, "objects", (int64_t)c->objects);
+		json_kv_int(&w, "bytes", (int64_t)c->bytes);
+		json_kv_int(&w, "unreachable_objects", (int64_t)c->unreachable_objects);
+		json_kv_int(&w, "unreachable_bytes", (int64_t)c->unreachable_bytes);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+/* A folded frame for a node: holders by name, objects by allocating
+ * function and size (addresses would make every line distinct). */
+static void folded_label(const hs_hd_analysis *a, uint32_t v, char *buf, size_t n)
+{
+	const hs_heapdump *h = a->h;
+	if (v >= h->nobjects) {
+		snprintf(buf, n, "%s", a->holders[v - h->nobjects].name);
+	} else {
+		const hs_hd_site_frame *f = hs_hd_object_site(h, v);
+		snprintf(buf, n, "%s (%" PRIu32 " B)", f ? f->func : "object", h->size[v]);
+	}
+	for (char *p = buf; *p; p++)
+		if (*p == ';' || *p == '\n')
+			*p = ':';
+}
+
+/* Lines are written through this: a line equal to the one before it (the
+ * 2000 values of one map) adds to it instead. */
+typedef struct folded_w {
+	FILE *out;
+	char last[8192];
+	uint64_t value;
+} folded_w;
+
+static void folded_emit(folded_w *w, const char *path, uint64_t v)
+{
+	if (w->value && strcmp(w->last, path) == 0) {
+		w->value += v;
+		return;
+	}
+	if (w->value)
+		fprintf(w->out, "%s %" PRIu64 "\n", w->last, w->value);
+	snprintf(w->last, sizeof w->last, "%s", path);
+	w->value = v;
+}
+
+/* The retention tree: each node's own bytes on its line; below the depth
+ * limit, or below 1/10000 of the heap, a subtree counts as its root's. */
+static void folded_node(folded_w *w, const hs_hd_analysis *a, uint32_t v, char *path, size_t len,
+                        size_t cap, int depth, uint64_t min)
+{
+	char label[600];
+	folded_label(a, v, label, sizeof label);
+	size_t add = strlen(label) + 1;
+	if (len + add + 1 >= cap)
+		return;
+	if (len)
+		path[len++] = ';';
+	memcpy(path + len, label, add);
+	len += add - 1;
+	uint64_t self = v < a->h->nobjects ? a->h->size[v] : 0;
+	size_t n;
+	const uint32_t *kids = hs_hd_children(a, v, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (depth + 1 >= FOLDED_DEPTH || a->retained[kids[i]] < min)
+			self += a->retained[kids[i]];
+		else
+			folded_node(w, a, kids[i], path, len, cap, depth + 1, min);
+	}
+	path[len] = '\0';
+	if (self)
+		folded_emit(w, path, self);
+}
+
+void hd_write_folded(FILE *out, const hs_hd_analysis *a)
+{
+	char path[8192];
+	size_t n;
+	const uint32_t *top = hs_hd_children(a, a->super, &n);
+	uint64_t min = a->reachable_bytes / 10000;
+	folded_w *w = calloc(1, sizeof *w);
+	if (!w)
+		return;
+	w->out = out;
+	for (size_t i = 0; i < n; i++)
+		if (a->retained[top[i]])
+			folded_node(w, a, top[i], path, 0, sizeof path, 0, min);
+	folded_emit(w, "", 0);
+	free(w);
+}
+
+static void dot_escape(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+/* A node, declared once. */
+static void dot_node(FILE *out, const hs_hd_analysis *a, uint8_t *seen, uint32_t x, const char *style)
+{
+	char name[600], b1[32];
+	if (seen[x])
+		return;
+	seen[x] = 1;
+	fprintf(out, "N%" PRIu32 " [label=\"", x);
+	dot_escape(out, hs_hd_node_name(a, x, name, sizeof name));
+	fprintf(out, "\\nretains %s\"%s];\n", hd_bytes(a->retained[x], b1, sizeof b1), style);
+}
+
+/* The suspects' shortest root paths (solid: references), then the top
+ * dominators with their biggest dominated children (dashed). */
+void hd_write_dot(FILE *out, const hs_hd_analysis *a)
+{
+	fprintf(out, "digraph heapdump {\nnode [shape=box fontname=\"Helvetica\"];\nrankdir=LR;\n");
+	uint8_t *seen = calloc((size_t)a->super + 1, 1);
+	if (!seen) {
+		fprintf(out, "}\n");
+		return;
+	}
+	for (size_t i = 0; i < a->suspects.len; i++) {
+		const hs_hd_suspect *s = &HS_VEC_AT(&a->suspects, hs_hd_suspect, i);
+		const uint32_t *p = s->path.data;
+		for (size_t k = 0; k < s->path.len; k++) {
+			dot_node(out, a, seen, p[k], p[k] == s->accum ?
+			         " style=\"bold,filled\" fillcolor=\"#f4cccc\"" :
+			         p[k] == s->node ? " style=bold" : "");
+			if (k)
+				fprintf(out, "N%" PRIu32 " -> N%" PRIu32 ";\n", p[k - 1], p[k]);
+		}
+	}
+	size_t n;
+	const uint32_t *top = hs_hd_children(a, a->super, &n);
+	for (size_t i = 0; i < n && i < 10 && a->retained[top[i]]; i++) {
+		uint32_t v = top[i];
+		dot_node(out, a, seen, v, " style=bold");
+		size_t nk;
+		const uint32_t *kids = hs_hd_children(a, v, &nk);
+		for (size_t k = 0; k < nk && k < 3; k++) {
+			dot_node(out, a, seen, kids[k], "");
+			fprintf(out, "N%" PRIu32 " -> N%" PRIu32 " [style=dashed label=\"dominates\"];\n", v,
+			        kids[k]);
+		}
+	}
+	free(seen);
+	fprintf(out, "}\n");
+}
+
+static void diff_rows_text(FILE *out, const hs_vec *rows, bool site)
+{
+	char b1[32], b2[32], b3[32];
+	fprintf(out, "\n%s\n%10s %10s %11s  %s\n", site ? "Retained growth by allocation site:" :
+	        "Retained growth by root:", "base", "new", "growth", site ? "site" : "root");
+	size_t shown = 0;
+	for (size_t i = 0; i < rows->len && shown < TOP_ROWS; i++) {
+		const hs_hd_delta *d = &HS_VEC_AT(rows, hs_hd_delta, i);
+		if (d->site != site || d->cur == d->base)
+			continue;
+		uint64_t g = d->cur > d->base ? d->cur - d->base : d->base - d->cur;
+		b3[0] = d->cur > d->base ? '+' : '-';
+		hd_bytes(g, b3 + 1, sizeof b3 - 1);
+		fprintf(out, "%10s %10s %11s  %s\n", hd_bytes(d->base, b1, sizeof b1),
+		        hd_bytes(d->cur, b2, sizeof b2), b3, d->key);
+		shown++;
+	}
+	if (!shown)
+		fprintf(out, "%10s %10s %11s  (no change)\n", "", "", "");
+}
+
+void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *cur,
+                   const char *base_file, const char *new_file, bool json)
+{
+	hs_vec rows;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_hd_diff(&rows, base, cur, &e) != HS_OK)
+		return;
+	if (json) {
+		json_w w;
+		json_init(&w, out);
+		json_begin_object(&w);
+		json_kv_string(&w, "base", base_file);
+		json_kv_string(&w, "new", new_file);
+		json_kv_int(&w, "base_reachable_bytes", (int64_t)base->reachable_bytes);
+		json_kv_int(&w, "new_reachable_bytes", (int64_t)cur->reachable_bytes);
+		json_key(&w, "rows");
+		json_begin_array(&w);
+		for (size_t i = 0; i < rows.len; i++) {
+			const hs_hd_delta *d = &HS_VEC_AT(&rows, hs_hd_delta, i);
+			json_begin_object(&w);
+			json_kv_string(&w, "kind", d->site ? "site" : "root");
+			json_kv_string(&w, "key", d->key);
+			json_kv_int(&w, "base", (int64_t)d->base);
+			json_kv_int(&w, "new", (int64_t)d->cur);
+			json_kv_int(&w, "growth", (int64_t)(d->cur - d->base));
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		json_end_object(&w);
+		json_finish(&w);
+	} else {
+		char b1[32], b2[32];
+		fprintf(out, "Heap dumps: %s -> %s\n", base_file, new_file);
+		fprintf(out, "Reachable: %s -> %s\n", hd_bytes(base->reachable_bytes, b1, sizeof b1),
+		        hd_bytes(cur->reachable_bytes, b2, sizeof b2));
+		diff_rows_text(out, &rows, false);
+		diff_rows_text(out, &rows, true);
+	}
+	hs_vec_release(&rows);
+}

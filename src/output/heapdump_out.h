@@ -1,0 +1,27 @@
+/* Heap dump reports: text, json, folded retention tree, dot; and the
+ * CLI helpers heapdump and diff share. */
+#ifndef HS_OUTPUT_HEAPDUMP_OUT_H
+#define HS_OUTPUT_HEAPDUMP_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "heapscope/heapdump.h"
+
+void hd_write_text(FILE *out, const hs_hd_analysis *a, const char *file);
+void hd_write_json(FILE *out, const hs_hd_analysis *a, const char *file);
+void hd_write_folded(FILE *out, const hs_hd_analysis *a);
+void hd_write_dot(FILE *out, const hs_hd_analysis *a);
+/* heapscope diff OLD.dump NEW.dump: growth per root and per site. */
+void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *cur,
+                   const char *base_file, const char *new_file, bool json);
+
+/* "12.50MB" as pprof prints bytes. */
+const char *hd_bytes(uint64_t v, char *buf, size_t n);
+
+/* src/cmd/heapdump.c: shared with diff. */
+bool hd_load(hs_heapdump *h, const char *file);
+bool hd_load_syms(hs_symtab *s, const char *exe);
+bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, const char *file);
+
+#endif

@@ -1,0 +1,2 @@
+# hostile dump: the error names the byte offset
+heapscope heapdump testdata/heapdump/bad-len.dump.gz

@@ -1,0 +1,1 @@
+heapscope heapdump --exe testdata/heapdump/graph.dump.gz testdata/heapdump/graph.dump.gz

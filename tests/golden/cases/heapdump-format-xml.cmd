@@ -1,0 +1,1 @@
+heapscope heapdump --format xml testdata/heapdump/graph.dump.gz

@@ -1,0 +1,1 @@
+heapscope heapdump --format json --exe testdata/heapdump/graph.sym testdata/heapdump/graph.dump.gz

@@ -1,0 +1,1 @@
+heapscope heapdump --exe testdata/heapdump/graph.sym testdata/heapdump/graph.dump.zst

@@ -1,0 +1,371 @@
+/* The heap dump loader and analyses: a hand-written dump whose dominator
+ * tree is worked out by hand below, every cut and a bit flip at every byte
+ * of it, and the dumps testdata/gen/heapdump wrote (counts.json). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/heapdump.h"
+
+#ifndef SOURCE_ROOT
+#define SOURCE_ROOT "."
+#endif
+
+typedef struct buf {
+	uint8_t b[4096];
+	size_t n;
+} buf;
+
+/* The pointer size and byte order the synthetic dump is written with. */
+static unsigned wsize = 8;
+static bool big_endian;
+
+static void word(buf *x, uint64_t w)
+{
+	for (unsigned k = 0; k < wsize; k++)
+		x->b[x->n++] = (uint8_t)(w >> (8 * (big_endian ? wsize - 1 - k : k)));
+}
+
+static void u(buf *x, uint64_t v)
+{
+	while (v >= 0x80) {
+		x->b[x->n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	x->b[x->n++] = (uint8_t)v;
+}
+
+static void str(buf *x, const char *s)
+{
+	u(x, strlen(s));
+	memcpy(x->b + x->n, s, strlen(s));
+	x->n += strlen(s);
+}
+
+/* A byte range of little-endian words, then a pointer field for every
+ * word that is not zero (so the fields follow the contents). */
+static void words(buf *x, const uint64_t *w, size_t n)
+{
+	u(x, n * wsize);
+	for (size_t i = 0; i < n; i++)
+		word(x, w[i]);
+	for (size_t i = 0; i < n; i++)
+		if (w[i]) {
+			u(x, 1);
+			u(x, i * wsize);
+		}
+	u(x, 0);
+}
+
+static void object(buf *x, uint64_t addr, const uint64_t *w, size_t n)
+{
+	u(x, 1);
+	u(x, addr);
+	words(x, w, n);
+}
+
+enum { A = 0x1000, B = 0x2000, C = 0x3000, D = 0x4000, E = 0x5000, F = 0x6000, G = 0x7000,
+       I = 0x9000, J = 0xa000 };
+
+/* data -> A -> B -> D+8 (interior) -> E;  bss -> C -> D;  F <-> F alone;
+ * goroutine 7's frame -> G;  finalizer on I keeps J (not I);  D sampled. */
+static void synthetic(buf *x)
+{
+	x->n = 0;
+	memcpy(x->b, "go1.7 heap dump\n", 16);
+	x->n = 16;
+	u(x, 6), u(x, big_endian), u(x, wsize), u(x, 0x1000), u(x, 0x100000), str(x, "amd64"), str(x, "go1.19.8"),
+		u(x, 2);
+	uint64_t wa[4] = {B, C}, wb[2] = {D + wsize}, wc[2] = {D}, wd[8] = {E}, we[16] = {0}, wf[6] = {F},
+		 wg[3] = {0}, wi[2] = {J}, wj[5] = {0};
+	object(x, E, we, 16);    /* out of address order on purpose */
+	object(x, A, wa, 4);
+	object(x, B, wb, 2);
+	object(x, C, wc, 2);
+	object(x, D, wd, 8);
+	object(x, F, wf, 6);
+	object(x, G, wg, 3);
+	object(x, I, wi, 2);
+	object(x, J, wj, 5);
+	/* goroutine: addr sp goid gopc status system background waitsince
+	 * reason ctxt m defer panic */
+	u(x, 4), u(x, 0xc000), u(x, 0), u(x, 7), u(x, 0), u(x, 4), u(x, 0), u(x, 0), u(x, 0),
+		str(x, "chan receive"), u(x, 0), u(x, 0), u(x, 0), u(x, 0);
+	/* frame: sp depth childsp contents entry pc continpc name fields */
+	u(x, 5), u(x, 0x700000), u(x, 0), u(x, 0);
+	u(x, 2 * wsize);
+	word(x, G);
+	word(x, 0);
+	u(x, 0x401000), u(x, 0x401010), u(x, 0x401010), str(x, "main.worker"), u(x, 1), u(x, 0), u(x, 0);
+	/* data: A, and a heap-range pointer that hits no object */
+	uint64_t wdata[2] = {A, 0x12345};
+	u(x, 12), u(x, 0x500000), words(x, wdata, 2);
+	uint64_t wbss[1] = {C};
+	u(x, 13), u(x, 0x600000), words(x, wbss, 1);
+	u(x, 7), u(x, I), u(x, 0), u(x, 0), u(x, 0), u(x, 0);   /* finalizer */
+	u(x, 16), u(x, 77), u(x, 8 * wsize), u(x, 2), str(x, "runtime.mallocgc"), str(x, "malloc.go"), u(x, 1),
+		str(x, "main.alloc"), str(x, "x.go"), u(x, 12), u(x, 1), u(x, 0);
+	u(x, 17), u(x, D), u(x, 77);
+	u(x, 0);
+}
+
+static uint32_t node_of_holder(const hs_hd_analysis *a, const char *name)
+{
+	for (size_t i = 0; i < a->nholders; i++)
+		if (strcmp(a->holders[i].name, name) == 0)
+			return (uint32_t)(a->h->nobjects + i);
+	fail_msg("no holder %s", name);
+	return 0;
+}
+
+/* Lengauer-Tarjan (the fallback) finds the same dominator tree. */
+static void same_with_lt(const hs_hd_analysis *an, const hs_heapdump *h, hs_hd_opts o)
+{
+	hs_hd_analysis lt;
+	o.max_passes = 0;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_false(an->used_lt);
+	assert_int_equal(hs_hd_analyze(&lt, h, &o, &e), HS_OK);
+	assert_true(lt.used_lt);
+	assert_int_equal(lt.super, an->super);
+	for (uint32_t v = 0; v <= an->super; v++) {
+		assert_int_equal(lt.idom[v], an->idom[v]);
+		assert_int_equal(lt.retained[v], an->retained[v]);
+	}
+	hs_hd_analysis_release(&lt);
+}
+
+static void test_synthetic(void **state)
+{
+	(void)state;
+	buf x;
+	synthetic(&x);
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, 0, &e), HS_OK);
+	assert_int_equal(h.nobjects, 9);
+	assert_int_equal(h.total_bytes, 32 + 16 + 16 + 64 + 128 + 48 + 24 + 16 + 40);
+	assert_int_equal(h.goroutines.len, 1);
+	assert_int_equal(h.frames.len, 1);
+	assert_int_equal(h.roots.len, 4);    /* the stray data pointer is dropped */
+	uint32_t a_ = hs_heapdump_find(&h, A), b_ = hs_heapdump_find(&h, B), c_ = hs_heapdump_find(&h, C);
+	uint32_t d_ = hs_heapdump_find(&h, D), e_ = hs_heapdump_find(&h, E);
+	assert_int_equal(hs_heapdump_find(&h, D + 63), d_);
+	assert_int_equal(hs_heapdump_find(&h, D + 64), HS_HD_NONE);
+	assert_int_equal(h.edges[h.edge_start[b_]], d_);     /* the interior pointer */
+	hs_hd_analysis an;
+	hs_hd_opts o;
+	hs_hd_opts_default(&o);
+	assert_int_equal(hs_hd_analyze(&an, &h, &o, &e), HS_OK);
+	assert_int_equal(an.reachable_bytes, 32 + 16 + 16 + 64 + 128 + 24 + 40);
+	assert_int_equal(an.unreachable_objects, 2);    /* F (its own cycle) and I (finalized) */
+	assert_int_equal(an.unreachable_bytes, 48 + 16);
+	uint32_t data = node_of_holder(&an, "data+0x0"), bss = node_of_holder(&an, "bss+0x0");
+	uint32_t frame = node_of_holder(&an, "goroutine 7: main.worker");
+	uint32_t fin = node_of_holder(&an, "finalizers");
+	assert_int_equal(an.idom[a_], data);
+	assert_int_equal(an.idom[b_], a_);
+	assert_int_equal(an.idom[c_], an.super);     /* from data via A and from bss */
+	assert_int_equal(an.idom[d_], an.super);
+	assert_int_equal(an.idom[e_], d_);
+	assert_int_equal(an.retained[data], 48);
+	assert_int_equal(an.retained[bss], 0);
+	assert_int_equal(an.retained[d_], 192);
+	assert_int_equal(an.retained[frame], 24);
+	assert_int_equal(an.retained[fin], 40);
+	/* suspects (>= 32 B): D, then data+0x0 (48), then finalizers (40) */
+	assert_int_equal(an.suspects.len, 3);
+	const hs_hd_suspect *s = &HS_VEC_AT(&an.suspects, hs_hd_suspect, 0);
+	assert_int_equal(s->node, d_);
+	assert_int_equal(s->accum, d_);
+	assert_int_equal(s->path.len, 3);    /* bss+0x0 -> C -> D, the shortest */
+	assert_int_equal(HS_VEC_AT(&s->path, uint32_t, 0), bss);
+	assert_int_equal(HS_VEC_AT(&s->path, uint32_t, 1), c_);
+	const hs_hd_site *site = &HS_VEC_AT(&an.sites, hs_hd_site, s->site);
+	assert_string_equal(site->func, "main.alloc");
+	assert_int_equal(site->line, 12);
+	assert_int_equal(HS_VEC_AT(&an.suspects, hs_hd_suspect, 1).node, data);
+	assert_int_equal(HS_VEC_AT(&an.suspects, hs_hd_suspect, 2).node, fin);
+	same_with_lt(&an, &h, o);
+	hs_hd_analysis_release(&an);
+	hs_heapdump_release(&h);
+}
+
+/* 4-byte big-endian pointers: the same graph, every size halved. */
+static void test_synthetic_be32(void **state)
+{
+	(void)state;
+	wsize = 4;
+	big_endian = true;
+	buf x;
+	synthetic(&x);
+	wsize = 8;
+	big_endian = false;
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, 0, &e), HS_OK);
+	assert_int_equal(h.nobjects, 9);
+	assert_int_equal(h.roots.len, 4);
+	hs_hd_analysis an;
+	hs_hd_opts o;
+	hs_hd_opts_default(&o);
+	assert_int_equal(hs_hd_analyze(&an, &h, &o, &e), HS_OK);
+	assert_int_equal(an.reachable_bytes, (32 + 16 + 16 + 64 + 128 + 24 + 40) / 2);
+	assert_int_equal(an.retained[node_of_holder(&an, "data+0x0")], 24);
+	uint32_t d_ = hs_heapdump_find(&h, D), b_ = hs_heapdump_find(&h, B);
+	assert_int_equal(h.edges[h.edge_start[b_]], d_);
+	assert_int_equal(an.retained[d_], 96);
+	assert_int_equal(an.idom[d_], an.super);
+	hs_hd_analysis_release(&an);
+	hs_heapdump_release(&h);
+}
+
+/* Every prefix is an error at or before its end; flipped bytes never crash. */
+static void test_hostile(void **state)
+{
+	(void)state;
+	buf x;
+	synthetic(&x);
+	for (size_t k = 0; k < x.n; k++) {
+		hs_heapdump h;
+		hs_heapdump_init(&h);
+		hs_error e;
+		hs_error_clear(&e);
+		assert_int_not_equal(hs_heapdump_load_buffer(&h, x.b, k, 0, &e), HS_OK);
+		assert_true(e.has_offset);
+		assert_true(e.offset <= k);
+		hs_heapdump_release(&h);
+	}
+	for (size_t k = 16; k < x.n; k++)
+		for (int bit = 0; bit < 8; bit += 3) {
+			buf y = x;
+			y.b[k] ^= (uint8_t)(1 << bit);
+			hs_heapdump h;
+			hs_heapdump_init(&h);
+			hs_error e;
+			hs_error_clear(&e);
+			if (hs_heapdump_load_buffer(&h, y.b, y.n, 0, &e) == HS_OK) {
+				hs_hd_analysis an;
+				hs_hd_opts o;
+				hs_hd_opts_default(&o);
+				assert_int_equal(hs_hd_analyze(&an, &h, &o, &e), HS_OK);
+				hs_hd_analysis_release(&an);
+			} else {
+				assert_true(e.has_offset);
+			}
+			hs_heapdump_release(&h);
+		}
+}
+
+static long count_of(const char *json, const char *key)
+{
+	const char *p = strstr(json, key);
+	assert_non_null(p);
+	return strtol(strchr(p, ':') + 1, NULL, 10);
+}
+
+/* testdata/heapdump/graph.dump.gz against what the program built. */
+static void test_generated(void **state)
+{
+	(void)state;
+	char json[512] = {0};
+	FILE *f = fopen(SOURCE_ROOT "/testdata/heapdump/graph.counts.json", "r");
+	assert_non_null(f);
+	assert_true(fread(json, 1, sizeof json - 1, f) > 0);
+	fclose(f);
+	long n = count_of(json, "\"map_entries\""), sz = count_of(json, "\"map_value_bytes\"");
+	long chain = count_of(json, "\"chain_len\""), ring = count_of(json, "\"ring_len\"");
+	long node = count_of(json, "\"node_bytes\""), stack = count_of(json, "\"stack_slice_bytes\"");
+	long goid = count_of(json, "\"stack_goid\""), fin = count_of(json, "\"finalizer_bytes\"");
+	hs_symtab syms;
+	hs_symtab_init(&syms);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_symtab_load(&syms, SOURCE_ROOT "/testdata/heapdump/graph.sym", &e), HS_OK);
+	uint64_t off;
+	const hs_elf_sym *cache = NULL;
+	for (size_t i = 0; i < syms.n && !cache; i++)
+		if (strcmp(syms.syms[i].name, "main.cache") == 0)
+			cache = &syms.syms[i];
+	assert_non_null(cache);
+	assert_ptr_equal(hs_symtab_lookup(&syms, cache->addr + 4, &off), cache);
+	assert_int_equal(off, 4);
+	const char *dumps[] = {"/testdata/heapdump/graph.dump.gz", "/testdata/heapdump/graph.dump.zst"};
+	for (int d = 0; d < 2; d++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s%s", SOURCE_ROOT, dumps[d]);
+		hs_heapdump h;
+		hs_heapdump_init(&h);
+		assert_int_equal(hs_heapdump_load(&h, path, &e), HS_OK);
+		assert_true(hs_symtab_matches(&syms, &h));
+		h.bss.addr += 64;
+		assert_false(hs_symtab_matches(&syms, &h));
+		h.bss.addr -= 64;
+		hs_hd_analysis an;
+		hs_hd_opts o;
+		hs_hd_opts_default(&o);
+		o.syms = &syms;
+		assert_int_equal(hs_hd_analyze(&an, &h, &o, &e), HS_OK);
+		long values = 0, nodes = 0;
+		for (size_t i = 0; i < h.nobjects; i++) {
+			values += h.size[i] == (uint64_t)sz;
+			nodes += h.size[i] == (uint64_t)node;
+		}
+		assert_true(values >= n);            /* the map's values, and a few of the runtime's */
+		assert_true(nodes >= chain + ring);
+		uint64_t cache_ret = an.retained[node_of_holder(&an, "main.cache")];
+		assert_true(cache_ret >= (uint64_t)(n * sz));
+		assert_true(cache_ret < (uint64_t)(n * sz) * 2);
+		assert_int_equal(an.retained[node_of_holder(&an, "main.chain")], chain * node);
+		assert_int_equal(an.retained[node_of_holder(&an, "main.ring")], ring * node);
+		char frame[64];
+		snprintf(frame, sizeof frame, "goroutine %ld: main.holdOnStack", goid);
+		assert_int_equal(an.retained[node_of_holder(&an, frame)], stack);
+		/* The finalized object's payload is kept by main.finHolder (through
+		 * the object) and by the finalizer (its referents): neither alone. */
+		uint32_t fh = node_of_holder(&an, "main.finHolder");
+		size_t nk;
+		const uint32_t *kids = hs_hd_children(&an, fh, &nk);
+		assert_int_equal(nk, 1);
+		assert_true(an.retained[fh] < (uint64_t)fin);
+		uint32_t payload = HS_HD_NONE;
+		for (uint32_t k = h.edge_start[kids[0]]; k < h.edge_start[kids[0] + 1]; k++)
+			if (h.size[h.edges[k]] == (uint32_t)fin)
+				payload = h.edges[k];
+		assert_int_not_equal(payload, HS_HD_NONE);
+		assert_int_equal(an.idom[payload], an.super);
+		assert_true(an.retained[node_of_holder(&an, "finalizers")] < (uint64_t)fin);
+		/* suspects: the stack slice (> half the heap), then main.cache */
+		assert_int_equal(an.suspects.len, 2);
+		const hs_hd_suspect *s = &HS_VEC_AT(&an.suspects, hs_hd_suspect, 1);
+		assert_string_equal(an.holders[s->holder].name, "main.cache");
+		assert_int_equal(s->group_count, n);
+		assert_int_equal(s->group_size, sz);
+		assert_string_equal(HS_VEC_AT(&an.sites, hs_hd_site, s->site).func, "main.fillCache");
+		same_with_lt(&an, &h, o);
+		hs_hd_analysis_release(&an);
+		hs_heapdump_release(&h);
+	}
+	hs_symtab_release(&syms);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_synthetic),
+		cmocka_unit_test(test_synthetic_be32),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_generated),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
