@@ -703,16 +703,19 @@ static void set_truncated(v2_loader *L, uint64_t at, const char *why)
 
 /* Read the next generation's batches into G; *pos moves past them.
  * *cut is set when the input ends inside a batch. */
-static hs_err gen_collect(v2_loader *L, v2_gen *G, size_t *pos, bool *cut)
+static hs_err gen_collect(v2_loader *L, v2_gen *G, size_t *pos, bool *cut, bool *marked)
 {
 	*cut = false;
+	*marked = false;
 	L->gen = 0;
 	while (*pos < L->n) {
 		if (L->data[*pos] == V2_EV_END_OF_GENERATION && L->info->go_version >= 1026) {
 			/* Go 1.26 writes this one-byte marker after each generation. */
 			(*pos)++;
-			if (L->gen != 0)
+			if (L->gen != 0) {
+				*marked = true;
 				return HS_OK;
+			}
 			continue;
 		}
 		v2_batch b;
@@ -745,6 +748,21 @@ static hs_err gen_collect(v2_loader *L, v2_gen *G, size_t *pos, bool *cut)
 	return HS_OK;
 }
 
+/* The runtime ends every generation with its frequency (or sync), stacks
+ * and strings batches, and from Go 1.26 with an end-of-generation byte; a
+ * last generation without them was cut at a batch boundary. */
+static bool gen_complete(v2_loader *L, v2_gen *G, bool marked)
+{
+	bool freq = false, stacks = false, strings = false;
+	for (size_t i = 0; i < G->batches.len; i++) {
+		uint8_t k = HS_VEC_AT(&G->batches, v2_batch, i).kind;
+		freq |= k == V2_EV_FREQUENCY || k == V2_EV_SYNC;
+		stacks |= k == V2_EV_STACKS;
+		strings |= k == V2_EV_STRINGS;
+	}
+	return freq && stacks && strings && (marked || L->info->go_version < 1026);
+}
+
 static void gen_release(v2_loader *L, v2_gen *G)
 {
 	gen_reset(L, G);
@@ -766,8 +784,8 @@ static hs_err load(v2_loader *L, v2_gen *G)
 	while (pos < L->n) {
 		gen_reset(L, G);
 		size_t start = pos;
-		bool cut;
-		if ((rc = gen_collect(L, G, &pos, &cut)))
+		bool cut, marked;
+		if ((rc = gen_collect(L, G, &pos, &cut, &marked)))
 			return rc;
 		/* The last generation may be incomplete: cut inside a batch, or
 		 * missing its frequency.  Deliver what it yields and stop quietly
@@ -779,22 +797,15 @@ static hs_err load(v2_loader *L, v2_gen *G)
 			break;
 		}
 		hs_error scratch = {0}, *caller = L->err;
-		bool lenient = cut;
-		if (last && !cut && prev != 0) {
-			/* A generation that ends at EOF without a frequency was cut at
-			 * a batch boundary. */
-			bool freq = false;
-			for (size_t i = 0; i < G->batches.len; i++) {
-				uint8_t k = HS_VEC_AT(&G->batches, v2_batch, i).kind;
-				freq |= k == V2_EV_FREQUENCY || k == V2_EV_SYNC;
-			}
-			lenient = !freq;
-		}
+		bool lenient = cut || (last && !gen_complete(L, G, marked));
 		if (lenient)
 			L->err = &scratch;
 		rc = gen_run(L, G, lenient, prev);
 		L->err = caller;
-		if (rc && (L->sink_rc || rc == HS_E_NOMEM || !lenient)) {
+		/* Malformed bytes in a batch that did arrive whole are corruption,
+		 * even in an incomplete generation. */
+		bool fatal = rc == HS_E_NOMEM || rc == HS_E_CORRUPT || rc == HS_E_LIMIT;
+		if (rc && (L->sink_rc || fatal || !lenient)) {
 			if (lenient)
 				*caller = scratch;
 			return rc;

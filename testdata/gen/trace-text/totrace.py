@@ -129,17 +129,17 @@ def strip(line):
 
 def parse(text):
     """-> (expect line or None, version, list of (name, args, frames, data, lineno))"""
-    expect, body = None, text
+    expect = None
+    lines = text.split("\n")
+    i, events, version = 0, [], None
     m = re.search(r"^-- expect --\n(.*?)^-- trace --\n", text, re.S | re.M)
     if m:
         expect = m.group(1).strip()
-        body = text[m.end():]
-    lines = body.split("\n")
-    i, events, version = 0, [], None
+        i = text[:m.end()].count("\n")   # line numbers stay the file's
     while i < len(lines):
         ln, line = i + 1, strip(lines[i])
         i += 1
-        if not line:
+        if not line or line.startswith("--"):
             continue
         toks = line.split()
         if version is None:
