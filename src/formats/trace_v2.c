@@ -499,6 +499,12 @@ static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 {
 	uint32_t ci = HS_VEC_AT(&G->frontier, uint32_t, i);
 	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, ci);
+	/* Hostile traces can make every event wait on all the others (Go's
+	 * reader is quadratic there too): bound the work by the input size. */
+	if (++L->tries > L->max_tries)
+		return hs_fail_at(L->err, HS_E_LIMIT, c->ev.off,
+		                  "ordering this trace takes too many steps (%llu)",
+		                  (unsigned long long)L->tries);
 	int64_t saved_last = L->last_ts, saved_cur = L->cur_ts;
 	bool saved_first = L->have_first;
 	commit_time(L, c->ev.time);
@@ -827,7 +833,7 @@ hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_te
 {
 	memset(info, 0, sizeof *info);
 	v2_loader L = {.data = data, .n = n, .stacks = stacks, .fn = fn, .ctx = ctx,
-	               .info = info, .err = err};
+	               .info = info, .err = err, .max_tries = 64 * (uint64_t)n + 10000000};
 	v2_gen G;
 	memset(&G, 0, sizeof G);
 	hs_vec_init(&G.batches, sizeof(v2_batch));

@@ -83,6 +83,7 @@ typedef struct v2_loader {
 	hs_trace_info *info;
 	hs_error *err;
 	hs_err sink_rc;               /* the sink asked to stop */
+	uint64_t tries, max_tries;    /* ordering attempts, and their bound */
 
 	/* Current generation. */
 	uint64_t gen;
