@@ -101,6 +101,7 @@ typedef struct hs_trace_info {
 	                        everything complete before it was delivered */
 	uint64_t truncated_at;/* byte offset (after gunzip) where reading stopped */
 	char truncated_why[160];
+	char note[160];      /* anything else the reader should know ("" if none) */
 } hs_trace_info;
 
 /* The sink.  Return HS_OK to go on; any other code stops the loader, which
