@@ -726,8 +726,8 @@ static uint32_t stack_of(const v1 *t, uint64_t stk)
 {
 	if (!stk)
 		return 0;
-	uint32_t s = hs_idmap_get(&t->stkmap, stk);
-	return s == UINT32_MAX ? 0 : s + 1;
+	uint32_t s = hs_idmap_get(&t->stkmap, stk);   /* already id + 1 */
+	return s == UINT32_MAX ? 0 : s;
 }
 
 static void set_str(v1 *t, hs_tev *ev, uint64_t id)
