@@ -15,6 +15,7 @@ typedef struct hs_tsite {
 	uint32_t user_loc;      /* location index + 1 of the go statement; 0 unknown */
 	uint32_t start_loc;     /* location index + 1 of the started function; 0 unknown */
 	uint32_t stack;         /* a creation stack seen for it (hs_tev.stack), 0 none */
+	bool runtime;           /* the started function is the runtime's own */
 	uint64_t created, ended;
 	uint64_t blocked_at_end;/* alive at the end and blocked (or in a syscall) */
 	uint64_t peak_per_sec;  /* most creations within one second of trace time */
@@ -66,8 +67,9 @@ hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks);
 /* The sink: pass it to hs_trace_load with the summary as ctx. */
 hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev);
 /* After the load: close the open intervals at end_ts (info->duration_ns),
- * rank the longest-blocked goroutines and sort sites culprit first (most
- * goroutines alive at the end, then most created). */
+ * rank the longest-blocked goroutines and sort sites culprit first (the
+ * runtime's own goroutines last; most goroutines alive at the end, then
+ * most created). */
 hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *err);
 void hs_trace_summary_release(hs_trace_summary *s);
 

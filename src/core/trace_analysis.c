@@ -150,6 +150,8 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, uint
 		site->user_loc = user;
 		site->start_loc = sloc;
 		site->stack = stack;
+		const char *fn = sloc ? fn_name(s->stacks, loc_line(s->stacks, sloc - 1)) : "";
+		site->runtime = strncmp(fn, "runtime.", 8) == 0 || strncmp(fn, "runtime/", 8) == 0;
 		site->cur_sec = -1;
 		i = (uint32_t)(s->sites.len - 1);
 	}
@@ -375,6 +377,8 @@ static void keep_top(hs_trace_summary *s, const hs_tblocked *b)
 static int cmp_site(const void *a, const void *b)
 {
 	const hs_tsite *x = a, *y = b;
+	if (x->runtime != y->runtime)
+		return x->runtime ? 1 : -1;
 	uint64_t ax = x->created - x->ended, ay = y->created - y->ended;
 	if (ax != ay)
 		return ax > ay ? -1 : 1;
@@ -399,8 +403,12 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		if (g->state == GS_BLOCKED || g->state == GS_SYSCALL)
 			HS_VEC_AT(&s->sites, hs_tsite, g->site).blocked_at_end++;
 	}
-	for (size_t i = 0; i < s->gs.len; i++)
-		keep_top(s, &HS_VEC_AT(&s->gs, gor, i).longest);
+	/* The runtime's own goroutines wait by design: not culprits. */
+	for (size_t i = 0; i < s->gs.len; i++) {
+		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		if (!HS_VEC_AT(&s->sites, hs_tsite, g->site).runtime)
+			keep_top(s, &g->longest);
+	}
 	/* Sort sites culprit first; the longest-blocked keep pointing at them. */
 	size_t n = s->sites.len;
 	uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
