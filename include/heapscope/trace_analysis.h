@@ -9,8 +9,8 @@
 
 /* ---- summary ------------------------------------------------------------- */
 
-/* Where goroutines come from: the go statement (the first non-runtime
- * frame of the creation stack) and the function it starts. */
+/* Where goroutines come from: the go statement (the first user frame of
+ * the creation stack, hs_trace_user_loc) and the function it starts. */
 typedef struct hs_tsite {
 	uint32_t user_loc;      /* location index + 1 of the go statement; 0 unknown */
 	uint32_t start_loc;     /* location index + 1 of the started function; 0 unknown */
@@ -75,8 +75,9 @@ void hs_trace_summary_release(hs_trace_summary *s);
 
 /* "func file:line" of a location index + 1, into buf; "?" when 0. */
 const char *hs_trace_loc_name(const hs_profile *p, uint32_t loc1, char *buf, size_t n);
-/* The first frame of a stack (hs_tev.stack) outside the runtime, as a
- * location index + 1; the leaf when all are runtime frames; 0 for none. */
+/* The first frame of a stack (hs_tev.stack) that is not plumbing
+ * (hs_is_plumbing: runtime, sync, time, the poller...), as a location
+ * index + 1; the leaf when all are; 0 for none. */
 uint32_t hs_trace_user_loc(const hs_profile *p, uint32_t stack);
 
 /* ---- blocking profiles, as go tool trace -pprof=KIND ------------------------ */

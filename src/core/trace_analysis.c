@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heapscope/blocking.h"
 #include "heapscope/trace_analysis.h"
 #include "hashmap.h"
 
@@ -51,8 +52,8 @@ uint32_t hs_trace_user_loc(const hs_profile *p, uint32_t stack)
 	uint32_t n;
 	const uint32_t *ids = hs_stack_at(p, stack - 1, &n);
 	for (uint32_t i = 0; i < n; i++) {
-		const char *fn = fn_name(p, loc_line(p, hs_trace_loc(ids[i])));
-		if (strncmp(fn, "runtime.", 8) != 0 && strncmp(fn, "runtime/", 8) != 0)
+		/* blocking's notion: runtime, sync, time, poller... are plumbing */
+		if (!hs_is_plumbing(fn_name(p, loc_line(p, hs_trace_loc(ids[i])))))
 			return ids[i];
 	}
 	return n ? ids[0] : 0;

@@ -207,11 +207,12 @@ static int uvarint(const uint8_t *d, size_t n, size_t *pos, uint64_t *out)
 
 #define VARINT(pos, out)                                                                    \
 	do {                                                                                \
+		size_t at_ = *(pos);                                                         \
 		int vr_ = uvarint(t->d, t->n, (pos), (out));                                 \
 		if (vr_ > 0)                                                                 \
 			return cut(t, r->off, "inside an event");                            \
 		if (vr_ < 0)                                                                 \
-			return hs_fail_at(t->err, HS_E_CORRUPT, *(pos),                      \
+			return hs_fail_at(t->err, HS_E_CORRUPT, at_,                         \
 			                  "malformed varint in %s event", desc[r->typ].name); \
 	} while (0)
 
