@@ -1043,10 +1043,15 @@ hs_err hs_trace_load_old(const uint8_t *data, size_t n, hs_profile *stacks, hs_t
 	if (rc == HS_OK)
 		rc = build_index(&t);
 	if (rc == HS_OK && !t.ticks_per_sec) {
-		if (!info->truncated)
-			rc = hs_fail_at(err, HS_E_CORRUPT, n, "no Frequency event in the trace");
-		else
-			t.ticks_per_sec = 1000000000;   /* cut before the footer: ticks taken as ns */
+		/* Go writes the frequency last: without it the trace was cut,
+		 * if at a record boundary.  Ticks are then taken as ns. */
+		if (!info->truncated) {
+			info->truncated = true;
+			info->truncated_at = n;
+			snprintf(info->truncated_why, sizeof info->truncated_why,
+			         "the trace ends at byte %zu before its Frequency event", n);
+		}
+		t.ticks_per_sec = 1000000000;
 	}
 	if (rc == HS_OK)
 		rc = build_stacks(&t);
