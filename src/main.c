@@ -41,6 +41,11 @@ const hs_command hs_commands[] = {
 	{"leaks", cmd_leaks, OPT_FORMAT | OPT_OUTPUT, "text,json", "FILE...",
 	 "Leak candidates from goroutine dumps/profiles and heap profiles, by severity.",
 	 "--min-goroutines --min-medium --min-wait-minutes"},
+	{"trace", cmd_trace,
+	 PROFILE_OPTS | OPT_NODECOUNT | OPT_UNIT | OPT_FORMAT | OPT_CUM | OPT_FRACTIONS,
+	 "text,json,folded,top,dot,pprof", "[--profile sync|net|syscall|sched] FILE",
+	 "Execution trace (Go 1.5-1.21): goroutines per creation site, waits, GC, heap; "
+	 "--profile: go tool trace -pprof.", "--profile"},
 	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -97,10 +97,13 @@ typedef struct hs_trace_info {
 	int64_t duration_ns; /* last event ts - first event ts */
 	uint64_t events;     /* events read */
 	uint64_t generations;/* Go 1.22+: generations read */
-	bool truncated;      /* the input ended inside a batch or generation;
-	                        everything complete before it was delivered */
+	bool truncated;      /* the input ended inside a batch or generation (old
+	                        format: or before the closing Frequency event,
+	                        ticks then taken as ns); everything complete
+	                        before it was delivered */
 	uint64_t truncated_at;/* byte offset (after gunzip) where reading stopped */
 	char truncated_why[160];
+	char note[160];      /* anything else the reader should know ("" if none) */
 } hs_trace_info;
 
 /* The sink.  Return HS_OK to go on; any other code stops the loader, which

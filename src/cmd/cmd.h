@@ -77,6 +77,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Load a profile or goroutine dump (any format sniff.c knows); prints
  * the error and returns false on failure. */
 bool cli_load(hs_profile *p, const char *file);
+/* Make cli_load call fn instead (NULL: the normal loader); `trace
+ * --profile` feeds its profile to folded, top and dot this way. */
+void cli_set_loader(bool (*fn)(hs_profile *p, const char *file));
 /* Resolve --sample-index against p (pprof's rules); -1 after printing. */
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o);
 /* Build a view with the shared options; false after printing. */
@@ -97,5 +100,6 @@ int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_blocking(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif
