@@ -47,7 +47,9 @@ const char *hs_twait_name(hs_twait w);
 
 typedef enum hs_tev_kind {
 	HS_TEV_GO_CREATE,    /* g = new goroutine; arg0 = creating goroutine (0 if none);
-	                        stack = the go statement's stack (creation site) */
+	                        stack = the go statement's stack (creation site);
+	                        arg1 = the new goroutine's start stack, as a stack
+	                        value (id + 1, 0 = none) */
 	HS_TEV_GO_EXISTING,  /* g existed when tracing started; arg0 = 1 if it was
 	                        blocked (waiting) then, 0 if runnable; stack if known */
 	HS_TEV_GO_START,     /* g starts running on proc p */
