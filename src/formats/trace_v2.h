@@ -71,6 +71,9 @@ typedef struct v2_order {
 	uint64_t gc_seq;
 	int gc_state;                 /* 0 undetermined, 1 not running, 2 running */
 	uint64_t initial_gen;
+	bool m_cached;                /* the M of the previous event */
+	uint64_t m_cache_id;
+	uint32_t m_cache_idx;
 } v2_order;
 
 /* The loader; one per call of hs_trace_load_v2. */

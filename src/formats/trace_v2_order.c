@@ -800,9 +800,17 @@ hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, bool *ok)
 	sctx c = {m, V2_NONE, V2_NONE};
 	v2_mstate *ms = NULL;
 	if (m != V2_NONE) {
-		ms = state_put(&o->midx, &o->ms, m);
-		if (!ms)
-			return nomem(L);
+		/* Runs of events come from one M: remember where its state is. */
+		if (o->m_cached && o->m_cache_id == m) {
+			ms = &HS_VEC_AT(&o->ms, v2_mstate, o->m_cache_idx);
+		} else {
+			ms = state_put(&o->midx, &o->ms, m);
+			if (!ms)
+				return nomem(L);
+			o->m_cached = true;
+			o->m_cache_id = m;
+			o->m_cache_idx = (uint32_t)(ms - (v2_mstate *)o->ms.data);
+		}
 		if (!ms->init) {
 			ms->init = true;
 			ms->g = V2_NONE;
@@ -846,7 +854,7 @@ hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, bool *ok)
 	}
 	if (rc == HS_OK && *ok && m != V2_NONE) {
 		/* The handlers may have added states: look the M up again. */
-		ms = state_get(&o->midx, &o->ms, m);
+		ms = &HS_VEC_AT(&o->ms, v2_mstate, o->m_cache_idx);
 		ms->p = nc.p;
 		ms->g = nc.g;
 	}
@@ -856,20 +864,22 @@ hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, bool *ok)
 /* The runtime's traceBlockReason / traceGoStopReason strings. */
 hs_twait v2_wait_from_reason(const char *s, uint32_t n)
 {
-	static const struct { const char *s; hs_twait w; } tab[] = {
-		{"chan send", HS_TWAIT_CHAN_SEND},
-		{"chan receive", HS_TWAIT_CHAN_RECV},
-		{"select", HS_TWAIT_SELECT},
-		{"forever", HS_TWAIT_SELECT_NONE},  /* select {} and nil channels alike */
-		{"sync", HS_TWAIT_SYNC},
-		{"sync.(*Cond).Wait", HS_TWAIT_COND},
-		{"network", HS_TWAIT_NET},
-		{"sleep", HS_TWAIT_SLEEP},
-		{"preempted", HS_TWAIT_PREEMPTED},
-		{"wait until GC ends", HS_TWAIT_GC},
+#define R(str, w) {str, sizeof str - 1, w}
+	static const struct { const char *s; uint32_t n; hs_twait w; } tab[] = {
+		R("chan send", HS_TWAIT_CHAN_SEND),
+		R("chan receive", HS_TWAIT_CHAN_RECV),
+		R("select", HS_TWAIT_SELECT),
+		R("forever", HS_TWAIT_SELECT_NONE),  /* select {} and nil channels alike */
+		R("sync", HS_TWAIT_SYNC),
+		R("sync.(*Cond).Wait", HS_TWAIT_COND),
+		R("network", HS_TWAIT_NET),
+		R("sleep", HS_TWAIT_SLEEP),
+		R("preempted", HS_TWAIT_PREEMPTED),
+		R("wait until GC ends", HS_TWAIT_GC),
 	};
+#undef R
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-		if (strlen(tab[i].s) == n && memcmp(tab[i].s, s, n) == 0)
+		if (tab[i].n == n && memcmp(tab[i].s, s, n) == 0)
 			return tab[i].w;
 	if (n >= 3 && memcmp(s, "GC ", 3) == 0)
 		return HS_TWAIT_GC;    /* mark assist, background sweeper, weak to strong */
