@@ -136,6 +136,11 @@ hs_err v2_string(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32
 		return HS_OK;
 	}
 	uint32_t i = hs_idmap_get(&L->strings, id);
+	if (i == UINT32_MAX && L->lenient) {
+		*s = "";   /* an incomplete generation may lack its string batch */
+		*len = 0;
+		return HS_OK;
+	}
 	if (i == UINT32_MAX)
 		return hs_fail_at(L->err, HS_E_RANGE, off, "found invalid string ID %llu",
 		                  (unsigned long long)id);
@@ -151,6 +156,10 @@ hs_err v2_stack(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
 		return HS_OK;
 	}
 	uint32_t v = hs_idmap_get(&L->stack_ids, id);
+	if (v == UINT32_MAX && L->lenient) {
+		*val = 0;
+		return HS_OK;
+	}
 	if (v == UINT32_MAX)
 		return hs_fail_at(L->err, HS_E_RANGE, off, "found invalid stack ID %llu",
 		                  (unsigned long long)id);
@@ -562,6 +571,13 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 		for (size_t i = 1; i < G->frontier.len && !ok; i++)
 			if ((rc = try_advance(L, G, i, &ok)))
 				return rc;
+		if (!ok && L->lenient) {
+			/* An incomplete generation lacks batches some events wait
+			 * on: drop the earliest M's remaining events, keep the rest. */
+			heap_remove(G, 0);
+			L->dropped_ms++;
+			continue;
+		}
 		if (!ok) {
 			uint32_t c0 = HS_VEC_AT(&G->frontier, uint32_t, 0);
 			v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, c0);
@@ -806,7 +822,9 @@ static hs_err load(v2_loader *L, v2_gen *G)
 		bool lenient = cut || (last && !gen_complete(L, G, marked));
 		if (lenient)
 			L->err = &scratch;
+		L->lenient = lenient;
 		rc = gen_run(L, G, lenient, prev);
+		L->lenient = false;
 		L->err = caller;
 		/* Malformed bytes in a batch that did arrive whole are corruption,
 		 * even in an incomplete generation. */
@@ -818,8 +836,13 @@ static hs_err load(v2_loader *L, v2_gen *G)
 		}
 		if (lenient) {
 			char why[160];
-			snprintf(why, sizeof why, "generation %llu is incomplete%s%.100s",
-			         (unsigned long long)L->gen, rc ? ": " : "", rc ? scratch.detail : "");
+			char dropped[64] = "";
+			if (L->dropped_ms)
+				snprintf(dropped, sizeof dropped, " (the rest of %u threads' events dropped)",
+				         L->dropped_ms);
+			snprintf(why, sizeof why, "generation %llu is incomplete%s%s%.80s",
+			         (unsigned long long)L->gen, dropped, rc ? ": " : "",
+			         rc ? scratch.detail : "");
 			set_truncated(L, cut ? pos : start, why);
 			break;
 		}

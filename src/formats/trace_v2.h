@@ -91,6 +91,10 @@ typedef struct v2_loader {
 	/* Current generation. */
 	uint64_t gen;
 	double ns_per_tick;
+	bool lenient;                 /* an incomplete generation: unknown string
+	                                 and stack ids read as none, an M that
+	                                 cannot go on is dropped */
+	unsigned dropped_ms;
 	hs_idmap strings;             /* string id -> index into str_off/str_len */
 	hs_vec str_off, str_len;      /* size_t, uint32_t */
 	hs_idmap stack_ids;           /* stack id -> hs_tev.stack value */
