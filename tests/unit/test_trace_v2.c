@@ -207,6 +207,27 @@ static void test_truncated(void **state)
 			assert_true(info.truncated_at <= cut);
 	}
 	free(d);
+
+	/* two-ms: generation 1 is six batches, M1 and M2 (5-byte headers,
+	 * 14 and 13 bytes of events), then CPU samples, frequency, stacks and
+	 * strings with m = 2^64-1 (a 10-byte varint: 14-byte headers; 7, 6, 1
+	 * and 10 bytes): 16 + 19 + 18 + 21 + 20 + 15 + 24 = 133.  Any cut from
+	 * there on keeps its 7 events; a cut exactly there is a complete trace
+	 * of one generation. */
+	full = slurp("two-ms.trace", &n);
+	assert_int_equal(n, 226);
+	d = malloc(n);
+	memcpy(d, full, n);
+	for (size_t cut = 16; cut < n; cut++) {
+		hs_err rc = load(d, cut);
+		if (rc != HS_OK)
+			fail_msg("two-ms cut at %zu: %s", cut, err.detail);
+		assert_true(info.events <= 13);
+		if (cut >= 133)
+			assert_true(info.events >= 7);
+		assert_int_equal(info.truncated, cut > 16 && cut != 133);
+	}
+	free(d);
 }
 
 static void test_corrupt(void **state)
