@@ -568,6 +568,7 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 		 * still a min-heap; try the others in time order. */
 		if ((rc = sort_frontier(L, G)))
 			return rc;
+		L->tries += G->frontier.len;   /* a sort costs as much as a pass */
 		for (size_t i = 1; i < G->frontier.len && !ok; i++)
 			if ((rc = try_advance(L, G, i, &ok)))
 				return rc;
@@ -856,7 +857,7 @@ hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_te
 {
 	memset(info, 0, sizeof *info);
 	v2_loader L = {.data = data, .n = n, .stacks = stacks, .fn = fn, .ctx = ctx,
-	               .info = info, .err = err, .max_tries = 64 * (uint64_t)n + 10000000};
+	               .info = info, .err = err, .max_tries = 8 * (uint64_t)n + 1000000};
 	v2_gen G;
 	memset(&G, 0, sizeof G);
 	hs_vec_init(&G.batches, sizeof(v2_batch));

@@ -266,6 +266,57 @@ static void test_corrupt(void **state)
 	assert_int_equal(info.truncated_at, 16);
 }
 
+static size_t put_uv(uint8_t *d, uint64_t v)
+{
+	size_t n = 0;
+	for (; v >= 0x80; v >>= 7)
+		d[n++] = (uint8_t)(v | 0x80);
+	d[n++] = (uint8_t)v;
+	return n;
+}
+
+static size_t put_batch(uint8_t *d, uint64_t m, uint64_t t, const uint8_t *ev, size_t n)
+{
+	size_t k = 0;
+	d[k++] = 1;
+	k += put_uv(d + k, 1);
+	k += put_uv(d + k, m);
+	k += put_uv(d + k, t);
+	k += put_uv(d + k, n);
+	memcpy(d + k, ev, n);
+	return k + n;
+}
+
+/* N Ms each start and stop P0 with p_seq k, their clocks in reverse: every
+ * step waits on the M the heap tries last.  Go's reader is quadratic here;
+ * the loader gives up with HS_E_LIMIT after work bounded by the input. */
+static void test_hostile_order(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	uint8_t *d = malloc(16 + (size_t)(N + 4) * 40), ev[32];
+	size_t n = 16, k;
+	memcpy(d, "go 1.22 trace\0\0\0", 16);
+	ev[0] = 13, ev[1] = 0, ev[2] = 0, ev[3] = 2;          /* ProcStatus p0 idle */
+	n += put_batch(d + n, 1, 0, ev, 4);
+	for (uint64_t i = 1; i <= N; i++) {
+		k = 0;
+		ev[k++] = 10, ev[k++] = 0, ev[k++] = 0;            /* ProcStart p0 seq i */
+		k += put_uv(ev + k, i);
+		ev[k++] = 11, ev[k++] = 1;                          /* ProcStop */
+		n += put_batch(d + n, i + 1, N - i + 1, ev, k);
+	}
+	ev[0] = 8, k = 1 + put_uv(ev + 1, 1000000000);
+	n += put_batch(d + n, UINT64_MAX, 0, ev, k);
+	ev[0] = 2;
+	n += put_batch(d + n, UINT64_MAX, 0, ev, 1);
+	ev[0] = 4;
+	n += put_batch(d + n, UINT64_MAX, 0, ev, 1);
+	assert_int_equal(load(d, n), HS_E_LIMIT);
+	assert_non_null(strstr(err.detail, "too many steps"));
+	free(d);
+}
+
 static void test_sink_stops(void **state)
 {
 	(void)state;
@@ -311,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_rejected),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_hostile_order),
 		cmocka_unit_test(test_sink_stops),
 		cmocka_unit_test(test_wait_reasons),
 	};
