@@ -182,17 +182,24 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 	return HS_OK;
 }
 
+/* Differences and sums wrap as Go's do: hostile timestamps must not
+ * overflow (UB in C). */
+static int64_t sub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
 /* Charge the time since the last transition to the state it was in. */
 static void account(hs_trace_summary *s, gor *g, int64_t ts)
 {
-	int64_t dt = ts - g->since;
+	int64_t dt = sub(ts, g->since);
 	if (dt > 0) {
 		hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
 		switch (g->state) {
-		case GS_RUNNING: site->running += dt; break;
-		case GS_RUNNABLE: site->runnable += dt; break;
-		case GS_SYSCALL: site->syscall += dt; break;
-		case GS_BLOCKED: site->blocked[g->wait] += dt; break;
+		case GS_RUNNING: site->running = hs_add(site->running, dt); break;
+		case GS_RUNNABLE: site->runnable = hs_add(site->runnable, dt); break;
+		case GS_SYSCALL: site->syscall = hs_add(site->syscall, dt); break;
+		case GS_BLOCKED: site->blocked[g->wait] = hs_add(site->blocked[g->wait], dt); break;
 		}
 		g->since = ts;
 	}
@@ -202,7 +209,7 @@ static void end_block(gor *g, int64_t ts, bool until_end)
 {
 	if (g->state != GS_BLOCKED && g->state != GS_SYSCALL)
 		return;
-	int64_t dur = ts - g->block_since;
+	int64_t dur = sub(ts, g->block_since);
 	if (dur > g->longest.dur) {
 		g->longest = (hs_tblocked){.g = g->id, .site = g->site,
 		                           .wait = g->state == GS_BLOCKED ? (hs_twait)g->wait : HS_TWAIT_NONE,
@@ -419,13 +426,16 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		free(copy);
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	memcpy(copy, s->sites.data, n * sizeof *copy);
+	if (n)
+		memcpy(copy, s->sites.data, n * sizeof *copy);
 	for (size_t i = 0; i < n; i++)
 		copy[i].cur_count = i;   /* remember the old index through the sort */
-	qsort(copy, n, sizeof *copy, cmp_site);
+	if (n)
+		qsort(copy, n, sizeof *copy, cmp_site);
 	for (size_t i = 0; i < n; i++)
 		rank[copy[i].cur_count] = (uint32_t)i;
-	memcpy(s->sites.data, copy, n * sizeof *copy);
+	if (n)
+		memcpy(s->sites.data, copy, n * sizeof *copy);
 	for (size_t i = 0; i < s->ntop; i++)
 		s->top[i].site = rank[s->top[i].site];
 	free(rank);
@@ -509,7 +519,7 @@ static bool counts(const hs_tprof *t, const pend *p)
 /* The pending event of a goroutine is linked to the event at ts. */
 static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 {
-	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || ts - p->ts <= 0)
+	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
 		return HS_OK;
 	uint32_t i = hs_idmap_get(t->recmap, p->stack);
 	if (i == UINT32_MAX) {
@@ -521,7 +531,7 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 	}
 	rec *r = &HS_VEC_AT(&t->recs, rec, i);
 	r->n++;
-	r->delay += ts - p->ts;
+	r->delay = hs_add(r->delay, sub(ts, p->ts));
 	return HS_OK;
 }
 

@@ -720,7 +720,13 @@ static int64_t to_ns(v1 *t, uint64_t ticks)
 {
 	/* Go's parser: int64(float64(ts-minTs) * (1e9/float64(freq))), kept
 	 * bit for bit so durations equal go tool trace's. */
-	return (int64_t)((double)(int64_t)(ticks - t->min_ts) * t->ns_per_tick);
+	double ns = (double)(int64_t)(ticks - t->min_ts) * t->ns_per_tick;
+	/* hostile timestamps: clamp where the conversion would be undefined */
+	if (!(ns > -9.2e18))
+		return INT64_MIN;
+	if (!(ns < 9.2e18))
+		return INT64_MAX;
+	return (int64_t)ns;
 }
 
 static uint32_t stack_of(const v1 *t, uint64_t stk)
@@ -1058,7 +1064,8 @@ hs_err hs_trace_load_old(const uint8_t *data, size_t n, hs_profile *stacks, hs_t
 	if (rc == HS_OK) {
 		info->ticks_per_sec = (int64_t)t.ticks_per_sec;
 		t.ns_per_tick = 1e9 / (double)t.ticks_per_sec;
-		qsort(t.cpu.data, t.cpu.len, sizeof(cpu_sample), cmp_cpu);
+		if (t.cpu.len)
+			qsort(t.cpu.data, t.cpu.len, sizeof(cpu_sample), cmp_cpu);
 		for (size_t i = 0; i < t.queues.len; i++) {
 			queue *q = &HS_VEC_AT(&t.queues, queue, i);
 			load_batch(&t, q, q->first);
