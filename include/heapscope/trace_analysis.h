@@ -72,6 +72,12 @@ hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev);
  * most created). */
 hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *err);
 void hs_trace_summary_release(hs_trace_summary *s);
+/* After finish: the goroutines blocked (or in a syscall) at the end of the
+ * trace as a goroutine profile (sample type goroutine/count, one sample
+ * per goroutine on the stack where it blocked) added to s->stacks, which
+ * is then hs_profile_finish'ed: what `leaks` and `blocking` read as
+ * "waits going on". */
+hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err);
 
 /* "func file:line" of a location index + 1, into buf; "?" when 0. */
 const char *hs_trace_loc_name(const hs_profile *p, uint32_t loc1, char *buf, size_t n);
@@ -96,12 +102,16 @@ const char *hs_tprof_name(hs_tprof_kind k);
 
 typedef struct hs_tprof {
 	hs_tprof_kind kind;
+	unsigned kinds;         /* 1 << kind for each kind counted */
 	hs_vec pend;            /* per goroutine: the event waiting for its link */
 	hs_vec recs;            /* per stack: count and delay */
 	void *gmap, *recmap;
 } hs_tprof;
 
 hs_err hs_tprof_init(hs_tprof *t, hs_tprof_kind kind);
+/* Several kinds in one profile (1 << kind each): `blocking` takes sync,
+ * net and syscall waits together. */
+hs_err hs_tprof_init_mask(hs_tprof *t, unsigned kinds);
 hs_err hs_tprof_event(void *ctx, const hs_tev *ev);
 /* Turn the records into samples of `stacks` (sample types
  * contentions/count and delay/nanoseconds, period trace/count 1, as

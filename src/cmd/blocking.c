@@ -70,17 +70,23 @@ int cmd_blocking(int argc, char **argv)
 	}
 	rc = HS_EXIT_OK;
 	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
-		hs_profile p;
-		hs_profile_init(&p);
-		if (!cli_load(&p, o.files[i])) {
-			rc = HS_EXIT_USAGE;
-		} else if (hs_blocking_add(&b, &p, o.files[i], &e) != HS_OK) {
-			char msg[256];
-			hs_error_format(&e, msg, sizeof msg);
-			cli_error("blocking: '%s': %s", o.files[i], msg);
-			rc = HS_EXIT_USAGE;
+		/* An execution trace counts twice: its waits, with their exact
+		 * durations, and the goroutines still blocked at its end. */
+		bool trace = cli_is_trace(o.files[i]);
+		for (int k = 0; k < (trace ? 2 : 1) && rc == HS_EXIT_OK; k++) {
+			hs_profile p;
+			hs_profile_init(&p);
+			if (trace ? !cli_load_trace(&p, o.files[i], k ? CLI_TRACE_END : CLI_TRACE_WAITS)
+			          : !cli_load(&p, o.files[i])) {
+				rc = HS_EXIT_USAGE;
+			} else if (hs_blocking_add(&b, &p, o.files[i], &e) != HS_OK) {
+				char msg[256];
+				hs_error_format(&e, msg, sizeof msg);
+				cli_error("blocking: '%s': %s", o.files[i], msg);
+				rc = HS_EXIT_USAGE;
+			}
+			hs_profile_release(&p);
 		}
-		hs_profile_release(&p);
 	}
 	if (rc == HS_EXIT_OK) {
 		hs_blocking_finish(&b);

@@ -108,7 +108,9 @@ int cmd_leaks(int argc, char **argv)
 	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
 		hs_profile p;
 		hs_profile_init(&p);
-		if (!cli_load(&p, o.files[i])) {
+		/* a trace: the goroutines blocked at its end, as a goroutine profile */
+		if (cli_is_trace(o.files[i]) ? !cli_load_trace(&p, o.files[i], CLI_TRACE_END)
+		                             : !cli_load(&p, o.files[i])) {
 			rc = HS_EXIT_USAGE;
 		} else if (hs_leaks_add(&l, &p, o.files[i], &e) != HS_OK) {
 			char msg[256];

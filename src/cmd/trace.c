@@ -268,19 +268,51 @@ static int summary(const cli_opts *o)
 	return rc;
 }
 
-/* ---- profiles ------------------------------------------------------------------ */
+/* ---- traces for blocking and leaks ------------------------------------------------ */
 
-static int profile_kind = -1;
+bool cli_is_trace(const char *file)
+{
+	if (strcmp(file, "-") == 0)
+		return false;
+	hs_input in;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_input_open(&in, file, 0, &e) != HS_OK)
+		return false;   /* cli_load reports it */
+	size_t n = hs_input_wait(&in, 16);
+	bool yes = hs_trace_detect(in.data, n) != 0;
+	hs_input_release(&in);
+	return yes;
+}
 
-/* cli_load's stand-in while a profile command runs on a trace. */
-static bool load_profile(hs_profile *p, const char *file)
+static bool load_end(hs_profile *p, const char *file)
+{
+	hs_trace_summary s;
+	hs_trace_info info;
+	hs_error e;
+	hs_error_clear(&e);
+	bool ok = false;
+	if (hs_trace_summary_init(&s, p) != HS_OK)
+		cli_error("out of memory");
+	else if (load_trace(file, p, hs_trace_summary_event, &s, &info)) {
+		if (hs_trace_summary_finish(&s, info.duration_ns, &e) != HS_OK ||
+		    hs_trace_summary_goroutines(&s, &e) != HS_OK)
+			cli_file_error(file, &e);
+		else
+			ok = true;
+	}
+	hs_trace_summary_release(&s);
+	return ok;
+}
+
+static bool load_waits(hs_profile *p, const char *file, unsigned kinds)
 {
 	hs_tprof t;
 	hs_trace_info info;
 	hs_error e;
 	hs_error_clear(&e);
 	bool ok = false;
-	if (hs_tprof_init(&t, (hs_tprof_kind)profile_kind) != HS_OK)
+	if (hs_tprof_init_mask(&t, kinds) != HS_OK)
 		cli_error("out of memory");
 	else if (load_trace(file, p, hs_tprof_event, &t, &info)) {
 		if (hs_tprof_finish(&t, p, &e) != HS_OK)
@@ -290,6 +322,24 @@ static bool load_profile(hs_profile *p, const char *file)
 	}
 	hs_tprof_release(&t);
 	return ok;
+}
+
+bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as)
+{
+	if (as == CLI_TRACE_END)
+		return load_end(p, file);
+	return load_waits(p, file,
+	                  1u << HS_TPROF_SYNC | 1u << HS_TPROF_NET | 1u << HS_TPROF_SYSCALL);
+}
+
+/* ---- profiles ------------------------------------------------------------------ */
+
+static int profile_kind = -1;
+
+/* cli_load's stand-in while a profile command runs on a trace. */
+static bool load_profile(hs_profile *p, const char *file)
+{
+	return load_waits(p, file, 1u << profile_kind);
 }
 
 static int write_pprof(const cli_opts *o)

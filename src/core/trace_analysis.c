@@ -182,17 +182,24 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 	return HS_OK;
 }
 
+/* Differences and sums wrap as Go's do: hostile timestamps must not
+ * overflow (UB in C). */
+static int64_t sub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
 /* Charge the time since the last transition to the state it was in. */
 static void account(hs_trace_summary *s, gor *g, int64_t ts)
 {
-	int64_t dt = ts - g->since;
+	int64_t dt = sub(ts, g->since);
 	if (dt > 0) {
 		hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
 		switch (g->state) {
-		case GS_RUNNING: site->running += dt; break;
-		case GS_RUNNABLE: site->runnable += dt; break;
-		case GS_SYSCALL: site->syscall += dt; break;
-		case GS_BLOCKED: site->blocked[g->wait] += dt; break;
+		case GS_RUNNING: site->running = hs_add(site->running, dt); break;
+		case GS_RUNNABLE: site->runnable = hs_add(site->runnable, dt); break;
+		case GS_SYSCALL: site->syscall = hs_add(site->syscall, dt); break;
+		case GS_BLOCKED: site->blocked[g->wait] = hs_add(site->blocked[g->wait], dt); break;
 		}
 		g->since = ts;
 	}
@@ -202,7 +209,7 @@ static void end_block(gor *g, int64_t ts, bool until_end)
 {
 	if (g->state != GS_BLOCKED && g->state != GS_SYSCALL)
 		return;
-	int64_t dur = ts - g->block_since;
+	int64_t dur = sub(ts, g->block_since);
 	if (dur > g->longest.dur) {
 		g->longest = (hs_tblocked){.g = g->id, .site = g->site,
 		                           .wait = g->state == GS_BLOCKED ? (hs_twait)g->wait : HS_TWAIT_NONE,
@@ -419,13 +426,16 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		free(copy);
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	memcpy(copy, s->sites.data, n * sizeof *copy);
+	if (n)
+		memcpy(copy, s->sites.data, n * sizeof *copy);
 	for (size_t i = 0; i < n; i++)
 		copy[i].cur_count = i;   /* remember the old index through the sort */
-	qsort(copy, n, sizeof *copy, cmp_site);
+	if (n)
+		qsort(copy, n, sizeof *copy, cmp_site);
 	for (size_t i = 0; i < n; i++)
 		rank[copy[i].cur_count] = (uint32_t)i;
-	memcpy(s->sites.data, copy, n * sizeof *copy);
+	if (n)
+		memcpy(s->sites.data, copy, n * sizeof *copy);
 	for (size_t i = 0; i < s->ntop; i++)
 		s->top[i].site = rank[s->top[i].site];
 	free(rank);
@@ -468,8 +478,16 @@ const char *hs_tprof_name(hs_tprof_kind k)
 
 hs_err hs_tprof_init(hs_tprof *t, hs_tprof_kind kind)
 {
+	return hs_tprof_init_mask(t, 1u << kind);
+}
+
+hs_err hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
+{
 	memset(t, 0, sizeof *t);
-	t->kind = kind;
+	t->kinds = kinds;
+	for (int k = 0; k < HS_TPROF_COUNT; k++)
+		if (kinds & 1u << k)
+			t->kind = (hs_tprof_kind)k;
 	hs_vec_init(&t->pend, sizeof(pend));
 	hs_vec_init(&t->recs, sizeof(rec));
 	t->gmap = idmap_new(1024);
@@ -487,9 +505,9 @@ void hs_tprof_release(hs_tprof *t)
 	idmap_free(&t->recmap);
 }
 
-static bool counts(const hs_tprof *t, const pend *p)
+static bool counts_kind(hs_tprof_kind kind, const pend *p)
 {
-	switch (t->kind) {
+	switch (kind) {
 	case HS_TPROF_SYNC:
 		return p->kind == PEND_BLOCK &&
 		       (p->wait == HS_TWAIT_CHAN_SEND || p->wait == HS_TWAIT_CHAN_RECV ||
@@ -506,10 +524,18 @@ static bool counts(const hs_tprof *t, const pend *p)
 	}
 }
 
+static bool counts(const hs_tprof *t, const pend *p)
+{
+	for (int k = 0; k < HS_TPROF_COUNT; k++)
+		if ((t->kinds & 1u << k) && counts_kind((hs_tprof_kind)k, p))
+			return true;
+	return false;
+}
+
 /* The pending event of a goroutine is linked to the event at ts. */
 static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 {
-	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || ts - p->ts <= 0)
+	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
 		return HS_OK;
 	uint32_t i = hs_idmap_get(t->recmap, p->stack);
 	if (i == UINT32_MAX) {
@@ -521,7 +547,7 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 	}
 	rec *r = &HS_VEC_AT(&t->recs, rec, i);
 	r->n++;
-	r->delay += ts - p->ts;
+	r->delay = hs_add(r->delay, sub(ts, p->ts));
 	return HS_OK;
 }
 
@@ -580,52 +606,81 @@ hs_err hs_tprof_event(void *ctx, const hs_tev *ev)
 	return rc;
 }
 
+/* Sample types and period of a profile made from trace events. */
+static hs_err set_types(hs_profile *p, const char *const *names, size_t ntypes,
+                        const char *period, hs_error *err)
+{
+	hs_value_type *vt = hs_vec_push(&p->sample_types, ntypes);
+	hs_str per = hs_profile_intern(p, period, strlen(period));
+	if (!vt || per == HS_NONE)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	for (size_t i = 0; i < ntypes; i++) {
+		hs_str ty = hs_profile_intern(p, names[2 * i], strlen(names[2 * i]));
+		hs_str un = hs_profile_intern(p, names[2 * i + 1], strlen(names[2 * i + 1]));
+		if (ty == HS_NONE || un == HS_NONE)
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		vt[i] = (hs_value_type){ty, un};
+	}
+	p->period_type = (hs_value_type){per, HS_VEC_AT(&p->sample_types, hs_value_type, 0).unit};
+	p->period = 1;
+	return HS_OK;
+}
+
+/* One sample on an interned stack (id + 1).  The stack is copied first:
+ * pushing may move the table it points into. */
+static hs_err add_sample(hs_profile *p, uint32_t stack, const int64_t *vals, hs_vec *buf)
+{
+	uint32_t n;
+	const uint32_t *ids = hs_stack_at(p, stack - 1, &n);
+	buf->len = 0;
+	uint32_t *copy = n ? hs_vec_push(buf, n) : NULL;
+	if (n && !copy)
+		return HS_E_NOMEM;
+	if (n)
+		memcpy(copy, ids, n * sizeof *copy);
+	int64_t *v = hs_profile_begin_sample(p);
+	if (!v)
+		return HS_E_NOMEM;
+	memcpy(v, vals, hs_ntypes(p) * sizeof *v);
+	for (uint32_t k = 0; k < n; k++) {
+		hs_err rc = hs_profile_push_location(p, copy[k]);
+		if (rc)
+			return rc;
+	}
+	return hs_profile_end_sample(p);
+}
+
 hs_err hs_tprof_finish(hs_tprof *t, hs_profile *p, hs_error *err)
 {
-	static const char *const names[4] = {"contentions", "count", "delay", "nanoseconds"};
-	hs_str s[4], tr = hs_profile_intern(p, "trace", 5);
-	for (int i = 0; i < 4; i++)
-		if ((s[i] = hs_profile_intern(p, names[i], strlen(names[i]))) == HS_NONE)
-			return hs_fail(err, HS_E_NOMEM, NULL);
-	hs_value_type *vt = hs_vec_push(&p->sample_types, 2);
-	if (!vt || tr == HS_NONE)
-		return hs_fail(err, HS_E_NOMEM, NULL);
-	vt[0] = (hs_value_type){s[0], s[1]};
-	vt[1] = (hs_value_type){s[2], s[3]};
-	p->period_type = (hs_value_type){tr, s[1]};
-	p->period = 1;
-	uint32_t *buf = NULL;
-	size_t cap = 0;
-	for (size_t i = 0; i < t->recs.len; i++) {
+	static const char *const types[4] = {"contentions", "count", "delay", "nanoseconds"};
+	hs_err rc = set_types(p, types, 2, "trace", err);
+	hs_vec buf;
+	hs_vec_init(&buf, sizeof(uint32_t));
+	for (size_t i = 0; i < t->recs.len && rc == HS_OK; i++) {
 		const rec *r = &HS_VEC_AT(&t->recs, rec, i);
-		uint32_t n;
-		const uint32_t *ids = hs_stack_at(p, r->stack - 1, &n);
-		if (n > cap) {
-			uint32_t *nb = realloc(buf, n * sizeof *buf);
-			if (!nb) {
-				free(buf);
-				return hs_fail(err, HS_E_NOMEM, NULL);
-			}
-			buf = nb;
-			cap = n;
-		}
-		/* copied: pushing may move the stack table it points into */
-		memcpy(buf, ids, n * sizeof *buf);
-		int64_t *v = hs_profile_begin_sample(p);
-		hs_err rc = v ? HS_OK : HS_E_NOMEM;
-		if (v) {
-			v[0] = r->n;
-			v[1] = r->delay;
-		}
-		for (uint32_t k = 0; k < n && rc == HS_OK; k++)
-			rc = hs_profile_push_location(p, buf[k]);
-		if (rc == HS_OK)
-			rc = hs_profile_end_sample(p);
-		if (rc) {
-			free(buf);
-			return hs_fail(err, rc, NULL);
-		}
+		int64_t v[2] = {r->n, r->delay};
+		if ((rc = add_sample(p, r->stack, v, &buf)))
+			rc = hs_fail(err, rc, NULL);
 	}
-	free(buf);
-	return hs_profile_finish(p, err);
+	hs_vec_release(&buf);
+	return rc ? rc : hs_profile_finish(p, err);
+}
+
+hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err)
+{
+	static const char *const types[2] = {"goroutine", "count"};
+	hs_profile *p = s->stacks;
+	hs_err rc = set_types(p, types, 1, "goroutine", err);
+	hs_vec buf;
+	hs_vec_init(&buf, sizeof(uint32_t));
+	for (size_t i = 0; i < s->gs.len && rc == HS_OK; i++) {
+		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		if ((g->state != GS_BLOCKED && g->state != GS_SYSCALL) || !g->block_stack)
+			continue;
+		int64_t one = 1;
+		if ((rc = add_sample(p, g->block_stack, &one, &buf)))
+			rc = hs_fail(err, rc, NULL);
+	}
+	hs_vec_release(&buf);
+	return rc ? rc : hs_profile_finish(p, err);
 }

@@ -126,6 +126,7 @@ enum { G_DEAD, G_RUNNABLE, G_RUNNING, G_WAITING };
 typedef struct gstate {
 	uint64_t seq;
 	int status;
+	uint32_t parked;        /* first queue (index + 1) whose head waits for this state */
 } gstate;
 
 /* A decoded event waiting at the head of a queue. */
@@ -149,6 +150,7 @@ typedef struct queue {
 	size_t pos, end;
 	uint64_t last_ts, last_seq, last_g;
 	bool has_head, done;
+	uint32_t next_parked;   /* next queue (index + 1) waiting on the same goroutine */
 	event head;
 } queue;
 
@@ -173,6 +175,7 @@ typedef struct v1 {
 	hs_vec cpu;             /* cpu_sample, sorted by ts before merging */
 	size_t cpu_next;
 	hs_vec gs;              /* gstate */
+	hs_vec heap;            /* uint32 queue indices whose heads are ready, by timestamp */
 	hs_idmap gmap;          /* goroutine id -> index into gs */
 	gstate gc_state;        /* order.go's "garbage" goroutine: GC seq */
 
@@ -523,6 +526,8 @@ static gstate *state_of(v1 *t, uint32_t gi)
 	return gi == GC_STATE ? &t->gc_state : &HS_VEC_AT(&t->gs, gstate, gi);
 }
 
+#define GS(sq, st) ((gstate){.seq = (sq), .status = (st)})
+
 /* order.go's stateTransition: the goroutine an event moves, the state it
  * needs and the state it leaves. */
 static hs_err transition_of(v1 *t, event *e)
@@ -532,55 +537,55 @@ static hs_err transition_of(v1 *t, event *e)
 	switch (e->typ) {
 	case EV_GO_CREATE:
 		g = e->args[0];
-		e->init = (gstate){0, G_DEAD};
-		e->next = (gstate){1, G_RUNNABLE};
+		e->init = GS(0, G_DEAD);
+		e->next = GS(1, G_RUNNABLE);
 		break;
 	case EV_GO_WAITING:
 	case EV_GO_INSYSCALL:
 		g = e->g;
-		e->init = (gstate){1, G_RUNNABLE};
-		e->next = (gstate){2, G_WAITING};
+		e->init = GS(1, G_RUNNABLE);
+		e->next = GS(2, G_WAITING);
 		break;
 	case EV_GO_START:
 	case EV_GO_START_LABEL:
 		g = e->g;
-		e->init = (gstate){e->args[1], G_RUNNABLE};
-		e->next = (gstate){e->args[1] + 1, G_RUNNING};
+		e->init = GS(e->args[1], G_RUNNABLE);
+		e->next = GS(e->args[1] + 1, G_RUNNING);
 		break;
 	case EV_GO_START_LOCAL:
 		g = e->g;
-		e->init = (gstate){NOSEQ, G_RUNNABLE};
-		e->next = (gstate){SEQINC, G_RUNNING};
+		e->init = GS(NOSEQ, G_RUNNABLE);
+		e->next = GS(SEQINC, G_RUNNING);
 		break;
 	case EV_GO_BLOCK: case EV_GO_BLOCK_SEND: case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT:
 	case EV_GO_BLOCK_SYNC: case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_SLEEP:
 	case EV_GO_SYSBLOCK: case EV_GO_BLOCK_GC:
 		g = e->g;
-		e->init = (gstate){NOSEQ, G_RUNNING};
-		e->next = (gstate){NOSEQ, G_WAITING};
+		e->init = GS(NOSEQ, G_RUNNING);
+		e->next = GS(NOSEQ, G_WAITING);
 		break;
 	case EV_GO_SCHED:
 	case EV_GO_PREEMPT:
 		g = e->g;
-		e->init = (gstate){NOSEQ, G_RUNNING};
-		e->next = (gstate){NOSEQ, G_RUNNABLE};
+		e->init = GS(NOSEQ, G_RUNNING);
+		e->next = GS(NOSEQ, G_RUNNABLE);
 		break;
 	case EV_GO_UNBLOCK:
 	case EV_GO_SYSEXIT:
 		g = e->args[0];
-		e->init = (gstate){e->args[1], G_WAITING};
-		e->next = (gstate){e->args[1] + 1, G_RUNNABLE};
+		e->init = GS(e->args[1], G_WAITING);
+		e->next = GS(e->args[1] + 1, G_RUNNABLE);
 		break;
 	case EV_GO_UNBLOCK_LOCAL:
 	case EV_GO_SYSEXIT_LOCAL:
 		g = e->args[0];
-		e->init = (gstate){NOSEQ, G_WAITING};
-		e->next = (gstate){SEQINC, G_RUNNABLE};
+		e->init = GS(NOSEQ, G_WAITING);
+		e->next = GS(SEQINC, G_RUNNABLE);
 		break;
 	case EV_GC_START:
 		e->gi = GC_STATE;
-		e->init = (gstate){e->args[0], G_DEAD};
-		e->next = (gstate){e->args[0] + 1, G_DEAD};
+		e->init = GS(e->args[0], G_DEAD);
+		e->next = GS(e->args[0] + 1, G_DEAD);
 		return HS_OK;
 	default:
 		return HS_OK;
@@ -605,6 +610,7 @@ static void apply(v1 *t, const event *e)
 		next.seq = cur->seq;
 	else if (next.seq == SEQINC)
 		next.seq = cur->seq + 1;
+	next.parked = cur->parked;
 	*cur = next;
 }
 
@@ -720,7 +726,13 @@ static int64_t to_ns(v1 *t, uint64_t ticks)
 {
 	/* Go's parser: int64(float64(ts-minTs) * (1e9/float64(freq))), kept
 	 * bit for bit so durations equal go tool trace's. */
-	return (int64_t)((double)(int64_t)(ticks - t->min_ts) * t->ns_per_tick);
+	double ns = (double)(int64_t)(ticks - t->min_ts) * t->ns_per_tick;
+	/* hostile timestamps: clamp where the conversion would be undefined */
+	if (!(ns > -9.2e18))
+		return INT64_MIN;
+	if (!(ns < 9.2e18))
+		return INT64_MAX;
+	return (int64_t)ns;
 }
 
 static uint32_t stack_of(const v1 *t, uint64_t stk)
@@ -872,73 +884,141 @@ static hs_err next_cpu(v1 *t, event *e)
 	return HS_OK;
 }
 
-/* One step: the ready head with the smallest timestamp (1.7+), or the
- * smallest sequence number (1.5/1.6).  *none when nothing is ready. */
-static hs_err pick(v1 *t, queue **best, bool *cpu, bool *pending)
+/* The merge keeps the queues whose head is ready in a binary heap by
+ * (timestamp, queue index), and parks the others on the goroutine whose
+ * state they wait for: a head's readiness changes only when that state
+ * does.  So each event costs O(log P), and hostile inputs with many Ps
+ * stay fast.  The result is order1007's: the ready head with the smallest
+ * timestamp. */
+static bool heap_less(v1 *t, uint32_t a, uint32_t b)
 {
-	*best = NULL;
-	*cpu = false;
-	*pending = false;
-	for (size_t i = 0; i < t->queues.len; i++) {
-		queue *q = &HS_VEC_AT(&t->queues, queue, i);
-		hs_err rc = queue_fill(t, q);
+	const queue *x = &HS_VEC_AT(&t->queues, queue, a), *y = &HS_VEC_AT(&t->queues, queue, b);
+	return x->head.ts != y->head.ts ? x->head.ts < y->head.ts : a < b;
+}
+
+static hs_err heap_push(v1 *t, uint32_t qi)
+{
+	uint32_t *slot = hs_vec_push(&t->heap, 1);
+	if (!slot)
+		return nomem(t);
+	uint32_t *h = t->heap.data;
+	size_t i = t->heap.len - 1;
+	while (i && heap_less(t, qi, h[(i - 1) / 2])) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = qi;
+	return HS_OK;
+}
+
+static void heap_pop(v1 *t)
+{
+	uint32_t *h = t->heap.data, last = h[--t->heap.len];
+	size_t n = t->heap.len, i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && heap_less(t, h[c + 1], h[c]))
+			c++;
+		if (!heap_less(t, h[c], last))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (n)
+		h[i] = last;
+}
+
+/* A queue with a head goes to the heap or is parked on its goroutine. */
+static hs_err place(v1 *t, uint32_t qi)
+{
+	queue *q = &HS_VEC_AT(&t->queues, queue, qi);
+	if (ready(t, &q->head))
+		return heap_push(t, qi);
+	gstate *g = state_of(t, q->head.gi);
+	q->next_parked = g->parked;
+	g->parked = qi + 1;
+	return HS_OK;
+}
+
+/* After goroutine gi changed state: its parked queues try again. */
+static hs_err unpark(v1 *t, uint32_t gi)
+{
+	if (gi == UNORDERED)
+		return HS_OK;
+	uint32_t next = state_of(t, gi)->parked;
+	state_of(t, gi)->parked = 0;
+	while (next) {
+		queue *q = &HS_VEC_AT(&t->queues, queue, next - 1);
+		uint32_t qi = next - 1;
+		next = q->next_parked;
+		hs_err rc = place(t, qi);
 		if (rc)
 			return rc;
-		if (!q->has_head)
-			continue;
-		*pending = true;
-		if (t->ver < 1007) {
-			if (!*best || q->head.seq < (*best)->head.seq)
-				*best = q;
-		} else if (ready(t, &q->head) && (!*best || q->head.ts < (*best)->head.ts)) {
-			*best = q;
-		}
 	}
-	if (t->cpu_next < t->cpu.len) {
-		uint64_t ts = HS_VEC_AT(&t->cpu, cpu_sample, t->cpu_next).ts;
-		if (!*best || ts < (*best)->head.ts) {
-			*best = NULL;
-			*cpu = true;
-		}
+	return HS_OK;
+}
+
+static hs_err refill(v1 *t, uint32_t qi)
+{
+	queue *q = &HS_VEC_AT(&t->queues, queue, qi);
+	hs_err rc = queue_fill(t, q);
+	if (rc == HS_OK && q->has_head)
+		rc = place(t, qi);
+	return rc;
+}
+
+static hs_err stuck(v1 *t)
+{
+	if (t->info->truncated)
+		return HS_OK;   /* the events that would order the rest were cut */
+	for (size_t i = 0; i < t->queues.len; i++) {
+		queue *w = &HS_VEC_AT(&t->queues, queue, i);
+		if (w->has_head)
+			return hs_fail_at(t->err, HS_E_CORRUPT, w->head.off,
+			                  "no consistent ordering of events possible "
+			                  "(%s event of goroutine %llu)",
+			                  desc[w->head.typ].name, (unsigned long long)w->head.g);
 	}
 	return HS_OK;
 }
 
 static hs_err merge(v1 *t)
 {
-	for (;;) {
-		queue *q;
-		bool cpu, pending;
-		hs_err rc = pick(t, &q, &cpu, &pending);
-		if (rc)
-			return rc;
-		if (cpu) {
-			event e;
-			if ((rc = next_cpu(t, &e)) || (rc = deliver(t, &e)))
+	hs_err rc = HS_OK;
+	for (uint32_t i = 0; i < t->queues.len && rc == HS_OK; i++)
+		rc = refill(t, i);
+	while (rc == HS_OK) {
+		/* a head made unready by another queue's event parks now */
+		while (t->heap.len) {
+			uint32_t top = ((uint32_t *)t->heap.data)[0];
+			if (ready(t, &HS_VEC_AT(&t->queues, queue, top).head))
+				break;
+			heap_pop(t);
+			if ((rc = place(t, top)))
 				return rc;
-			t->cpu_next++;
+		}
+		queue *q = t->heap.len ? &HS_VEC_AT(&t->queues, queue, ((uint32_t *)t->heap.data)[0])
+		                       : NULL;
+		if (t->cpu_next < t->cpu.len &&
+		    (!q || HS_VEC_AT(&t->cpu, cpu_sample, t->cpu_next).ts < q->head.ts)) {
+			event e;
+			if ((rc = next_cpu(t, &e)) == HS_OK && (rc = deliver(t, &e)) == HS_OK)
+				t->cpu_next++;
 			continue;
 		}
-		if (!q) {
-			if (!pending)
-				return HS_OK;
-			if (t->info->truncated)
-				return HS_OK;   /* the events that would order the rest were cut */
-			for (size_t i = 0; i < t->queues.len; i++) {
-				queue *w = &HS_VEC_AT(&t->queues, queue, i);
-				if (w->has_head)
-					return hs_fail_at(t->err, HS_E_CORRUPT, w->head.off,
-					                  "no consistent ordering of events possible "
-					                  "(%s event of goroutine %llu)",
-					                  desc[w->head.typ].name,
-					                  (unsigned long long)w->head.g);
-			}
-		}
-		apply(t, &q->head);
+		if (!q)
+			return stuck(t);
+		uint32_t qi = ((uint32_t *)t->heap.data)[0];
+		heap_pop(t);
+		event e = q->head;
 		q->has_head = false;
-		if ((rc = deliver(t, &q->head)))
-			return rc;
+		apply(t, &e);
+		if ((rc = unpark(t, e.gi)) == HS_OK && (rc = deliver(t, &e)) == HS_OK)
+			rc = refill(t, qi);
 	}
+	return rc;
 }
 
 /* Go 1.5 and 1.6 stamp every event with a global sequence number, and a
@@ -1006,7 +1086,8 @@ static hs_err merge_1005(v1 *t)
 
 static void release(v1 *t)
 {
-	hs_vec *vecs[] = {&t->batches, &t->queues, &t->strings, &t->stack_offs, &t->cpu, &t->gs};
+	hs_vec *vecs[] = {&t->batches, &t->queues, &t->strings, &t->stack_offs, &t->cpu, &t->gs,
+	                  &t->heap};
 	for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
 		hs_vec_release(vecs[i]);
 	hs_idmap *maps[] = {&t->pmap, &t->strmap, &t->stkmap, &t->gmap};
@@ -1036,6 +1117,7 @@ hs_err hs_trace_load_old(const uint8_t *data, size_t n, hs_profile *stacks, hs_t
 	hs_vec_init(&t.stack_offs, sizeof(uint64_t));
 	hs_vec_init(&t.cpu, sizeof(cpu_sample));
 	hs_vec_init(&t.gs, sizeof(gstate));
+	hs_vec_init(&t.heap, sizeof(uint32_t));
 	hs_err rc = HS_OK;
 	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256) ||
 	    !hs_idmap_init(&t.stkmap, 256) || !hs_idmap_init(&t.gmap, 256))
@@ -1058,7 +1140,8 @@ hs_err hs_trace_load_old(const uint8_t *data, size_t n, hs_profile *stacks, hs_t
 	if (rc == HS_OK) {
 		info->ticks_per_sec = (int64_t)t.ticks_per_sec;
 		t.ns_per_tick = 1e9 / (double)t.ticks_per_sec;
-		qsort(t.cpu.data, t.cpu.len, sizeof(cpu_sample), cmp_cpu);
+		if (t.cpu.len)
+			qsort(t.cpu.data, t.cpu.len, sizeof(cpu_sample), cmp_cpu);
 		for (size_t i = 0; i < t.queues.len; i++) {
 			queue *q = &HS_VEC_AT(&t.queues, queue, i);
 			load_batch(&t, q, q->first);

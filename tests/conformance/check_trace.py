@@ -2,7 +2,8 @@
 
   --testdata ROOT   testdata/trace/*.trace (made by testdata/gen/generate-trace.sh):
                     the summary's created/ended/alive for the program's site equal
-                    MODE.counts.json (the program's own counts), and each
+                    MODE.counts.json (the program's own counts), so does the
+                    number `blocking` finds blocked there at the end, and each
                     `--profile KIND` equals go tool trace -pprof=KIND's profile
                     (testdata/expected/trace/*.raw.txt, go tool pprof -raw text):
                     same folded stacks and values for both sample types.
@@ -57,7 +58,15 @@ def check_counts(hs, path, fails):
         if got[k] != want[k]:
             fails.append('%s: %s %s: %d, the program counted %d'
                          % (os.path.basename(path), want['site'], k, got[k], want[k]))
-    return len(got)
+    # blocking: the site's goroutines still blocked at the end of the trace
+    # (the program's alive ones all wait) are one hotspot
+    rc, out, err = run([hs, 'blocking', '--format', 'json', path])
+    spots = [h for h in json.loads(out)['hotspots'] if h['culprit'] == want['site']] if rc == 0 else []
+    blocked = max([h['goroutines'] for h in spots] or [0])
+    if rc != 0 or blocked != want['alive']:
+        fails.append('%s: blocking: %s has %d goroutines blocked at the end, the program left %d (%s)'
+                     % (os.path.basename(path), want['site'], blocked, want['alive'], err.strip()))
+    return len(got) + 1
 
 
 def check_profile(hs, path, kind, raw_path, fails):
