@@ -45,6 +45,11 @@ const hs_command hs_commands[] = {
 	{"heapdump", cmd_heapdump, OPT_FORMAT | OPT_OUTPUT, "text,json,folded,dot", "FILE",
 	 "What keeps a Go heap dump's bytes alive: leak suspects, retainers by root, sites.",
 	 "--exe"},
+	{"trace", cmd_trace,
+	 PROFILE_OPTS | OPT_NODECOUNT | OPT_UNIT | OPT_FORMAT | OPT_CUM | OPT_FRACTIONS,
+	 "text,json,folded,top,dot,pprof", "[--profile sync|net|syscall|sched] FILE",
+	 "Execution trace (Go 1.5-1.26): goroutines per creation site, waits, GC, heap; "
+	 "--profile: go tool trace -pprof.", "--profile"},
 	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -136,6 +136,7 @@ typedef struct hs_profile {
 	void *intern;                 /* lazily built string hash (private) */
 	void *stack_index;            /* stack dedup hash while loading (private) */
 	void *labelset_index;         /* label set dedup hash (private) */
+	void *location_index;         /* frame dedup hash of hs_profile_intern_location (private) */
 } hs_profile;
 
 /* Lifetime: _init allocates nothing, _release frees everything it owns,
@@ -223,6 +224,18 @@ hs_err hs_profile_end_sample(hs_profile *p);
 /* The same when the caller already holds the ids of an interned stack
  * and/or label set (HS_NONE: intern what was pushed, as above). */
 hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t labelset);
+
+/* Interning without samples, for loaders whose events carry stacks (the
+ * execution traces).  A frame (function name = system name, file, line,
+ * address) becomes one location with one line; equal frames share it.
+ * *loc is the location's id, which is its index + 1; its function's id is
+ * likewise index + 1.  A stack of location ids (leaf first) is interned
+ * with the samples' stacks: *id is its stack id.  Both hold ids until
+ * hs_profile_finish resolves them, like the samples' stacks. */
+hs_err hs_profile_intern_location(hs_profile *p, const char *fn, size_t fn_len,
+                                  const char *file, size_t file_len, int64_t line,
+                                  uint64_t address, uint32_t *loc);
+hs_err hs_profile_intern_stack(hs_profile *p, const uint32_t *locs, size_t n, uint32_t *id);
 
 /* Resolve ids to indices and check pprof's validity rules (CheckValid),
  * then apply drop_frames/keep_frames as pprof does on load.  Loaders call

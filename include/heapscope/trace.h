@@ -47,7 +47,9 @@ const char *hs_twait_name(hs_twait w);
 
 typedef enum hs_tev_kind {
 	HS_TEV_GO_CREATE,    /* g = new goroutine; arg0 = creating goroutine (0 if none);
-	                        stack = the go statement's stack (creation site) */
+	                        stack = the go statement's stack (creation site);
+	                        arg1 = the new goroutine's start stack, as a stack
+	                        value (id + 1, 0 = none) */
 	HS_TEV_GO_EXISTING,  /* g existed when tracing started; arg0 = 1 if it was
 	                        blocked (waiting) then, 0 if runnable; stack if known */
 	HS_TEV_GO_START,     /* g starts running on proc p */
@@ -97,10 +99,13 @@ typedef struct hs_trace_info {
 	int64_t duration_ns; /* last event ts - first event ts */
 	uint64_t events;     /* events read */
 	uint64_t generations;/* Go 1.22+: generations read */
-	bool truncated;      /* the input ended inside a batch or generation;
-	                        everything complete before it was delivered */
+	bool truncated;      /* the input ended inside a batch or generation (old
+	                        format: or before the closing Frequency event,
+	                        ticks then taken as ns); everything complete
+	                        before it was delivered */
 	uint64_t truncated_at;/* byte offset (after gunzip) where reading stopped */
 	char truncated_why[160];
+	char note[160];      /* anything else the reader should know ("" if none) */
 } hs_trace_info;
 
 /* The sink.  Return HS_OK to go on; any other code stops the loader, which
@@ -117,10 +122,20 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
 /* Filling `stacks`, shared by both loaders (src/formats/trace_common.c):
  * a frame (function name, file, line, pc) becomes a location, interned so
  * equal frames share one; a list of locations, leaf first as in pprof,
- * becomes a stack.  *out is the value for hs_tev.stack (id + 1). */
+ * becomes a stack.  *out is the value for hs_tev.stack (id + 1).
+ * Like every loader's, the stacks hold location *ids* until
+ * hs_profile_finish (model.h): *loc is a location id, which is the
+ * location's index + 1 (its line's function likewise holds function index
+ * + 1), so hs_trace_loc() gives the index while loading.  A caller that
+ * adds samples on these stacks sets the sample types, pushes the ids and
+ * calls hs_profile_finish once; the outputs then work unchanged. */
 hs_err hs_trace_frame(hs_profile *stacks, const char *fn, size_t fn_len, const char *file,
                       size_t file_len, int64_t line, uint64_t pc, uint32_t *loc);
 hs_err hs_trace_stack(hs_profile *stacks, const uint32_t *locs, size_t n, uint32_t *out);
+
+/* Location index of entry k of a stack read with hs_stack_at() before
+ * hs_profile_finish (entries are ids, index + 1). */
+static inline uint32_t hs_trace_loc(uint32_t id) { return id - 1; }
 
 /* The two format loaders behind it. */
 hs_err hs_trace_load_old(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,

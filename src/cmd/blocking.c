@@ -1,6 +1,7 @@
 /* heapscope blocking: one ranking of where goroutines wait, from goroutine
  * dumps and profiles (waits going on) and block and mutex profiles (waits
  * that ended).  The core is src/core/blocking.c. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../output/json.h"
@@ -69,23 +70,40 @@ int cmd_blocking(int argc, char **argv)
 		return HS_EXIT_USAGE;
 	}
 	rc = HS_EXIT_OK;
+	/* Profiles and dumps load ahead in a second thread, in order; an
+	 * execution trace is streamed in its turn and counts twice: its waits,
+	 * with their exact durations, and the goroutines still blocked at its
+	 * end. */
+	const char **profiles = calloc((size_t)o.nfiles + 1, sizeof *profiles);
+	int np = 0;
+	for (int i = 0; profiles && i < o.nfiles; i++)
+		if (!cli_is_trace(o.files[i]))
+			profiles[np++] = o.files[i];
 	cli_loads ld;
-	cli_loads_start(&ld, (const char *const *)o.files, o.nfiles);
+	cli_loads_start(&ld, profiles, profiles ? np : 0);
+	if (!profiles) {
+		cli_error("out of memory");
+		rc = HS_EXIT_USAGE;
+	}
 	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
-		hs_profile p;
-		if (!cli_loads_next(&ld, &p)) {
-			rc = HS_EXIT_USAGE;
-			break;
+		bool trace = cli_is_trace(o.files[i]);
+		for (int k = 0; k < (trace ? 2 : 1) && rc == HS_EXIT_OK; k++) {
+			hs_profile p;
+			hs_profile_init(&p);
+			if (trace ? !cli_load_trace(&p, o.files[i], k ? CLI_TRACE_END : CLI_TRACE_WAITS)
+			          : !cli_loads_next(&ld, &p)) {
+				rc = HS_EXIT_USAGE;
+			} else if (hs_blocking_add(&b, &p, o.files[i], &e) != HS_OK) {
+				char msg[256];
+				hs_error_format(&e, msg, sizeof msg);
+				cli_error("blocking: '%s': %s", o.files[i], msg);
+				rc = HS_EXIT_USAGE;
+			}
+			hs_profile_release(&p);
 		}
-		if (hs_blocking_add(&b, &p, o.files[i], &e) != HS_OK) {
-			char msg[256];
-			hs_error_format(&e, msg, sizeof msg);
-			cli_error("blocking: '%s': %s", o.files[i], msg);
-			rc = HS_EXIT_USAGE;
-		}
-		hs_profile_release(&p);
 	}
 	cli_loads_end(&ld);
+	free(profiles);
 	if (rc == HS_EXIT_OK) {
 		hs_blocking_finish(&b);
 		FILE *out = cli_open_output(&o);

@@ -95,6 +95,17 @@ typedef struct cli_loads {
 void cli_loads_start(cli_loads *l, const char *const *files, int n);
 bool cli_loads_next(cli_loads *l, hs_profile *out);
 void cli_loads_end(cli_loads *l);
+/* Make cli_load call fn instead (NULL: the normal loader); `trace
+ * --profile` feeds its profile to folded, top and dot this way. */
+void cli_set_loader(bool (*fn)(hs_profile *p, const char *file));
+/* Execution traces for commands that read profiles: is `file` one (not
+ * stdin: it is read once), and load it as a profile, printing any error:
+ * its waits on channels, sync, network and syscalls with their exact
+ * durations (a block profile: contentions, delay), or the goroutines
+ * blocked at its end (a goroutine profile). */
+typedef enum cli_trace_as { CLI_TRACE_WAITS, CLI_TRACE_END } cli_trace_as;
+bool cli_is_trace(const char *file);
+bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);
 /* Resolve --sample-index against p (pprof's rules); -1 after printing. */
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o);
 /* Build a view with the shared options; false after printing. */
@@ -125,5 +136,6 @@ struct hs_leaks;
 /* leaks: a heap dump's roots and their retained bytes (an exit status);
  * exe (or NULL) names globals. */
 int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe);
+int cmd_trace(int argc, char **argv);
 
 #endif

@@ -110,11 +110,13 @@ int cmd_leaks(int argc, char **argv)
 	}
 	rc = HS_EXIT_OK;
 	/* Profiles and dumps load ahead in a second thread, in order; heap
-	 * dumps stream through their own reader when their turn comes. */
+	 * dumps and execution traces stream through their own readers when
+	 * their turn comes (a trace: the goroutines blocked at its end, as a
+	 * goroutine profile). */
 	const char **profiles = calloc((size_t)o.nfiles + 1, sizeof *profiles);
 	int np = 0;
 	for (int i = 0; profiles && i < o.nfiles; i++)
-		if (!cli_is_heapdump(o.files[i]))
+		if (!cli_is_heapdump(o.files[i]) && !cli_is_trace(o.files[i]))
 			profiles[np++] = o.files[i];
 	cli_loads ld;
 	cli_loads_start(&ld, profiles, profiles ? np : 0);
@@ -128,7 +130,9 @@ int cmd_leaks(int argc, char **argv)
 			continue;
 		}
 		hs_profile p;
-		if (!cli_loads_next(&ld, &p)) {
+		hs_profile_init(&p);
+		if (cli_is_trace(o.files[i]) ? !cli_load_trace(&p, o.files[i], CLI_TRACE_END)
+		                             : !cli_loads_next(&ld, &p)) {
 			rc = HS_EXIT_USAGE;
 			break;
 		}

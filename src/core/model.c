@@ -61,10 +61,31 @@ static void drop_index(void **index)
 	}
 }
 
+/* Frames of hs_profile_intern_location: functions by (name, file),
+ * locations by (function, line, address). */
+typedef struct location_index {
+	hs_idmap funcs;
+	hs_strmap locs;
+	hs_arena keys;
+} location_index;
+
+static void drop_location_index(hs_profile *p)
+{
+	location_index *x = p->location_index;
+	if (x) {
+		hs_idmap_release(&x->funcs);
+		hs_strmap_release(&x->locs);
+		hs_arena_release(&x->keys);
+		free(x);
+		p->location_index = NULL;
+	}
+}
+
 static void drop_stack_index(hs_profile *p)
 {
 	drop_index(&p->stack_index);
 	drop_index(&p->labelset_index);
+	drop_location_index(p);
 }
 
 static bool stack_index_grow(stack_index *x)
@@ -267,6 +288,86 @@ hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t label
 hs_err hs_profile_end_sample(hs_profile *p)
 {
 	return hs_profile_end_sample_known(p, HS_NONE, HS_NONE);
+}
+
+hs_err hs_profile_intern_stack(hs_profile *p, const uint32_t *locs, size_t n, uint32_t *id)
+{
+	if (p->stack_off.len == 0) {
+		if (!hs_vec_push(&p->stack_off, 1) || !hs_vec_push(&p->label_off, 1))
+			return HS_E_NOMEM;
+	}
+	if (n > UINT32_MAX - 2 - p->stack.len)
+		return HS_E_LIMIT;
+	for (size_t i = 0; i < n; i++) {
+		hs_err rc = hs_profile_push_location(p, locs[i]);
+		if (rc)
+			return rc;
+	}
+	return intern_tail(&p->stack, &p->stack_off, &p->nstacks, &p->stack_index, id);
+}
+
+hs_err hs_profile_intern_location(hs_profile *p, const char *fn, size_t fn_len,
+                                  const char *file, size_t file_len, int64_t line,
+                                  uint64_t address, uint32_t *loc)
+{
+	location_index *x = p->location_index;
+	if (!x) {
+		if (!(x = calloc(1, sizeof *x)))
+			return HS_E_NOMEM;
+		hs_arena_init(&x->keys);
+		if (!hs_idmap_init(&x->funcs, 256) || !hs_strmap_init(&x->locs, 256)) {
+			hs_idmap_release(&x->funcs);
+			free(x);
+			return HS_E_NOMEM;
+		}
+		p->location_index = x;
+	}
+	if (p->strings.len == 0 && hs_profile_add_string(p, "", 0) == HS_NONE)
+		return HS_E_NOMEM;
+	hs_str name = hs_profile_intern(p, fn, fn_len);
+	hs_str fname = name == HS_NONE ? HS_NONE : hs_profile_intern(p, file, file_len);
+	if (fname == HS_NONE)
+		return HS_E_NOMEM;
+	uint64_t fk = (uint64_t)name << 32 | fname;
+	uint32_t fi = hs_idmap_get(&x->funcs, fk);
+	if (fi == UINT32_MAX) {
+		if (p->functions.len >= HS_NONE - 2)
+			return HS_E_LIMIT;
+		hs_function *f = hs_vec_push(&p->functions, 1);
+		if (!f)
+			return HS_E_NOMEM;
+		fi = (uint32_t)(p->functions.len - 1);
+		f->id = (uint64_t)fi + 1;
+		f->name = f->system_name = name;
+		f->filename = fname;
+		if (!hs_idmap_put(&x->funcs, fk, fi, NULL))
+			return HS_E_NOMEM;
+	}
+	struct { uint64_t f; int64_t line; uint64_t addr; } key = {fi, line, address};
+	uint32_t li = hs_strmap_get(&x->locs, (const char *)&key, sizeof key);
+	if (li == UINT32_MAX) {
+		if (p->locations.len >= HS_NONE - 2)
+			return HS_E_LIMIT;
+		char *k = hs_arena_alloc(&x->keys, sizeof key);
+		hs_location *l = k ? hs_vec_push(&p->locations, 1) : NULL;
+		hs_line *ln = l ? hs_vec_push(&p->lines, 1) : NULL;
+		if (!ln)
+			return HS_E_NOMEM;
+		memcpy(k, &key, sizeof key);
+		li = (uint32_t)(p->locations.len - 1);
+		l = hs_location_at(p, li);
+		l->id = (uint64_t)li + 1;
+		l->address = address;
+		l->mapping = 0;
+		l->line_start = (uint32_t)(p->lines.len - 1);
+		l->nlines = 1;
+		ln->function = fi + 1;
+		ln->line = line;
+		if (hs_strmap_get_or_put(&x->locs, k, sizeof key, li) == UINT32_MAX)
+			return HS_E_NOMEM;
+	}
+	*loc = li + 1;
+	return HS_OK;
 }
 
 int hs_profile_default_index(const hs_profile *p)

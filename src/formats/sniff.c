@@ -22,7 +22,7 @@ static const struct magic foreign[] = {
 	{"\xfd" "7zXZ", 5, "an xz stream (decompress it first)"},
 	{"GIF8", 4, "a GIF image"},
 	{"\xff\xd8\xff", 3, "a JPEG image"},
-	{"go 1.", 5, "a Go execution trace"},
+	{"go 1.", 5, "a Go execution trace; read it with heapscope trace"},
 	{"go1.7 heap dump", 15, "a Go heap dump: heapscope heapdump reads it"},
 	{"<?xml", 5, "an XML document"},
 	{"<svg", 4, "an SVG image"},

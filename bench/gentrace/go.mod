@@ -1,0 +1,3 @@
+module heapscope/bench/gentrace
+
+go 1.19

@@ -1,0 +1,686 @@
+/* Analyses of an execution trace's event stream: the summary behind
+ * `heapscope trace` and the blocking profiles of go tool trace -pprof.
+ * See include/heapscope/trace_analysis.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/blocking.h"
+#include "heapscope/trace_analysis.h"
+#include "hashmap.h"
+
+/* ---- frames ----------------------------------------------------------------- */
+
+static const hs_line *loc_line(const hs_profile *p, uint32_t loc)
+{
+	const hs_location *l = hs_location_at(p, loc);
+	return l->nlines ? hs_line_at(p, l->line_start) : NULL;
+}
+
+/* Before hs_profile_finish lines hold function ids (index + 1). */
+static const char *fn_name(const hs_profile *p, const hs_line *ln)
+{
+	if (!ln || ln->function == 0 || ln->function > p->functions.len)
+		return "";
+	return hs_s(p, hs_function_at(p, ln->function - 1)->name);
+}
+
+const char *hs_trace_loc_name(const hs_profile *p, uint32_t loc1, char *buf, size_t n)
+{
+	if (loc1 == 0 || loc1 > p->locations.len) {
+		snprintf(buf, n, "?");
+		return buf;
+	}
+	const hs_line *ln = loc_line(p, loc1 - 1);
+	const char *fn = fn_name(p, ln);
+	const char *file = ln && ln->function && ln->function <= p->functions.len
+	                       ? hs_s(p, hs_function_at(p, ln->function - 1)->filename)
+	                       : "";
+	if (!*fn)
+		snprintf(buf, n, "0x%llx", (unsigned long long)hs_location_at(p, loc1 - 1)->address);
+	else if (*file)
+		snprintf(buf, n, "%s %s:%lld", fn, file, (long long)ln->line);
+	else
+		snprintf(buf, n, "%s", fn);
+	return buf;
+}
+
+uint32_t hs_trace_user_loc(const hs_profile *p, uint32_t stack)
+{
+	if (stack == 0 || stack > p->nstacks)
+		return 0;
+	uint32_t n;
+	const uint32_t *ids = hs_stack_at(p, stack - 1, &n);
+	for (uint32_t i = 0; i < n; i++) {
+		/* blocking's notion: runtime, sync, time, poller... are plumbing */
+		if (!hs_is_plumbing(fn_name(p, loc_line(p, hs_trace_loc(ids[i])))))
+			return ids[i];
+	}
+	return n ? ids[0] : 0;
+}
+
+/* ---- summary ---------------------------------------------------------------- */
+
+enum { GS_NONE, GS_RUNNABLE, GS_RUNNING, GS_BLOCKED, GS_SYSCALL, GS_DEAD };
+
+typedef struct gor {
+	uint64_t id;
+	uint32_t site;          /* index into sites */
+	uint8_t state, wait;
+	uint32_t block_stack;
+	int64_t since, block_since;
+	hs_tblocked longest;
+} gor;
+
+static hs_err summary_nomem(void)
+{
+	return HS_E_NOMEM;
+}
+
+/* The analyses' private maps hide behind void * in the public header. */
+static void *idmap_new(size_t expect)
+{
+	hs_idmap *m = calloc(1, sizeof *m);
+	if (m && !hs_idmap_init(m, expect)) {
+		free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+static void idmap_free(void **m)
+{
+	if (*m) {
+		hs_idmap_release(*m);
+		free(*m);
+		*m = NULL;
+	}
+}
+
+hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
+{
+	memset(s, 0, sizeof *s);
+	s->stacks = stacks;
+	hs_vec_init(&s->sites, sizeof(hs_tsite));
+	hs_vec_init(&s->heap, sizeof(hs_theap));
+	hs_vec_init(&s->gs, sizeof(gor));
+	s->heap_width = 100000000;   /* 100ms, doubled as the trace grows */
+	s->cur_sec = -1;
+	s->gmap = idmap_new(1024);
+	s->sitemap = idmap_new(64);
+	if (!s->gmap || !s->sitemap)
+		return summary_nomem();
+	return HS_OK;
+}
+
+void hs_trace_summary_release(hs_trace_summary *s)
+{
+	hs_vec_release(&s->sites);
+	hs_vec_release(&s->heap);
+	hs_vec_release(&s->gs);
+	idmap_free(&s->gmap);
+	idmap_free(&s->sitemap);
+}
+
+static void count_rate(int64_t ts, int64_t *cur_sec, uint64_t *cur, uint64_t *peak)
+{
+	int64_t sec = ts / 1000000000;
+	if (sec != *cur_sec) {
+		*cur_sec = sec;
+		*cur = 0;
+	}
+	if (++*cur > *peak)
+		*peak = *cur;
+}
+
+static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, uint32_t *out)
+{
+	uint32_t user = hs_trace_user_loc(s->stacks, stack);
+	uint32_t sloc = 0;
+	if (start && start <= s->stacks->nstacks) {
+		uint32_t n;
+		const uint32_t *ids = hs_stack_at(s->stacks, start - 1, &n);
+		sloc = n ? ids[0] : 0;
+	}
+	uint64_t key = (uint64_t)user << 32 | sloc;
+	uint32_t i = hs_idmap_get(s->sitemap, key);
+	if (i == UINT32_MAX) {
+		hs_tsite *site = hs_vec_push(&s->sites, 1);
+		if (!site || !hs_idmap_put(s->sitemap, key, (uint32_t)(s->sites.len - 1), NULL))
+			return summary_nomem();
+		site->user_loc = user;
+		site->start_loc = sloc;
+		site->stack = stack;
+		const char *fn = sloc ? fn_name(s->stacks, loc_line(s->stacks, sloc - 1)) : "";
+		site->runtime = strncmp(fn, "runtime.", 8) == 0 || strncmp(fn, "runtime/", 8) == 0;
+		site->cur_sec = -1;
+		i = (uint32_t)(s->sites.len - 1);
+	}
+	*out = i;
+	return HS_OK;
+}
+
+static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
+{
+	uint32_t i = hs_idmap_get(s->gmap, id);
+	if (i != UINT32_MAX) {
+		*out = &HS_VEC_AT(&s->gs, gor, i);
+		return HS_OK;
+	}
+	/* A goroutine the stream did not introduce: from before the trace. */
+	uint32_t site;
+	hs_err rc = site_for(s, 0, 0, &site);
+	gor *g = rc ? NULL : hs_vec_push(&s->gs, 1);
+	if (!g || !hs_idmap_put(s->gmap, id, (uint32_t)(s->gs.len - 1), NULL))
+		return rc ? rc : summary_nomem();
+	g->id = id;
+	g->site = site;
+	g->state = GS_RUNNABLE;
+	g->since = ts;
+	s->existing++;
+	*out = g;
+	return HS_OK;
+}
+
+/* Differences and sums wrap as Go's do: hostile timestamps must not
+ * overflow (UB in C). */
+static int64_t sub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
+/* Charge the time since the last transition to the state it was in. */
+static void account(hs_trace_summary *s, gor *g, int64_t ts)
+{
+	int64_t dt = sub(ts, g->since);
+	if (dt > 0) {
+		hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
+		switch (g->state) {
+		case GS_RUNNING: site->running = hs_add(site->running, dt); break;
+		case GS_RUNNABLE: site->runnable = hs_add(site->runnable, dt); break;
+		case GS_SYSCALL: site->syscall = hs_add(site->syscall, dt); break;
+		case GS_BLOCKED: site->blocked[g->wait] = hs_add(site->blocked[g->wait], dt); break;
+		}
+		g->since = ts;
+	}
+}
+
+static void end_block(gor *g, int64_t ts, bool until_end)
+{
+	if (g->state != GS_BLOCKED && g->state != GS_SYSCALL)
+		return;
+	int64_t dur = sub(ts, g->block_since);
+	if (dur > g->longest.dur) {
+		g->longest = (hs_tblocked){.g = g->id, .site = g->site,
+		                           .wait = g->state == GS_BLOCKED ? (hs_twait)g->wait : HS_TWAIT_NONE,
+		                           .syscall = g->state == GS_SYSCALL, .until_end = until_end,
+		                           .since = g->block_since, .dur = dur, .stack = g->block_stack};
+	}
+}
+
+static void set_state(hs_trace_summary *s, gor *g, int state, int64_t ts, hs_twait w,
+                      uint32_t stack)
+{
+	account(s, g, ts);
+	if (state != g->state || (state == GS_BLOCKED && w != g->wait)) {
+		end_block(g, ts, false);
+		if (state == GS_BLOCKED || state == GS_SYSCALL) {
+			g->block_since = ts;
+			g->block_stack = stack;
+		}
+	}
+	g->state = (uint8_t)state;
+	g->wait = (uint8_t)w;
+	if (g->since < ts)
+		g->since = ts;
+}
+
+static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
+{
+	uint32_t site;
+	hs_err rc = site_for(s, ev->stack, (uint32_t)ev->arg1, &site);
+	if (rc)
+		return rc;
+	uint32_t i = hs_idmap_get(s->gmap, ev->g);
+	gor *g;
+	if (i != UINT32_MAX) {
+		g = &HS_VEC_AT(&s->gs, gor, i);   /* a goroutine id reused after its end */
+		account(s, g, ev->ts);
+		memset(g, 0, sizeof *g);
+	} else {
+		g = hs_vec_push(&s->gs, 1);
+		if (!g || !hs_idmap_put(s->gmap, ev->g, (uint32_t)(s->gs.len - 1), NULL))
+			return summary_nomem();
+	}
+	g->id = ev->g;
+	g->site = site;
+	g->state = GS_RUNNABLE;
+	g->since = ev->ts;
+	hs_tsite *st = &HS_VEC_AT(&s->sites, hs_tsite, site);
+	st->created++;
+	s->created++;
+	count_rate(ev->ts, &st->cur_sec, &st->cur_count, &st->peak_per_sec);
+	count_rate(ev->ts, &s->cur_sec, &s->cur_count, &s->peak_per_sec);
+	return HS_OK;
+}
+
+static void on_heap(hs_trace_summary *s, const hs_tev *ev)
+{
+	if (ev->kind == HS_TEV_HEAP_ALLOC) {
+		s->heap_last = ev->arg0;
+		if (ev->arg0 > s->heap_peak)
+			s->heap_peak = ev->arg0;
+	}
+	/* Fixed number of points: when full, pairs merge and the width doubles. */
+	while ((size_t)(ev->ts / s->heap_width) >= HS_TRACE_HEAP_POINTS) {
+		hs_theap *h = s->heap.data;
+		size_t w = 0;
+		for (size_t i = 0; i < s->heap.len; i++) {
+			int64_t slot = h[i].ts / (s->heap_width * 2);
+			if (w && h[w - 1].ts / (s->heap_width * 2) == slot) {
+				if (h[i].alloc > h[w - 1].alloc)
+					h[w - 1].alloc = h[i].alloc;
+				if (h[i].goal)
+					h[w - 1].goal = h[i].goal;
+			} else {
+				h[w] = h[i];
+				h[w].ts = slot * s->heap_width * 2;
+				w++;
+			}
+		}
+		s->heap.len = w;
+		s->heap_width *= 2;
+	}
+	int64_t slot_ts = ev->ts / s->heap_width * s->heap_width;
+	hs_theap *last = s->heap.len ? &HS_VEC_AT(&s->heap, hs_theap, s->heap.len - 1) : NULL;
+	if (!last || last->ts != slot_ts) {
+		if (!(last = hs_vec_push(&s->heap, 1)))
+			return;
+		last->ts = slot_ts;
+		last->alloc = s->heap_last;
+	}
+	if (ev->kind == HS_TEV_HEAP_ALLOC && ev->arg0 > last->alloc)
+		last->alloc = ev->arg0;
+	if (ev->kind == HS_TEV_HEAP_GOAL)
+		last->goal = ev->arg0;
+}
+
+hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
+{
+	hs_trace_summary *s = ctx;
+	gor *g = NULL;
+	hs_err rc = HS_OK;
+	if (ev->ts > s->end_ts)
+		s->end_ts = ev->ts;
+	switch (ev->kind) {
+	case HS_TEV_GO_CREATE:
+		return on_create(s, ev);
+	case HS_TEV_GC_START:
+		s->gc_count++;
+		return HS_OK;
+	case HS_TEV_HEAP_ALLOC:
+	case HS_TEV_HEAP_GOAL:
+		if (ev->ts >= 0)
+			on_heap(s, ev);
+		return HS_OK;
+	case HS_TEV_GO_EXISTING: case HS_TEV_GO_START: case HS_TEV_GO_STOP:
+	case HS_TEV_GO_BLOCK: case HS_TEV_GO_UNBLOCK: case HS_TEV_GO_END:
+	case HS_TEV_SYSCALL_BLOCK: case HS_TEV_SYSCALL_EXIT:
+		if (ev->g == 0)
+			return HS_OK;
+		if ((rc = find_g(s, ev->g, ev->ts, &g)))
+			return rc;
+		break;
+	default:
+		return HS_OK;
+	}
+	if (g->state == GS_DEAD && ev->kind != HS_TEV_GO_START)
+		return HS_OK;
+	switch (ev->kind) {
+	case HS_TEV_GO_EXISTING:
+		if (ev->arg0)
+			set_state(s, g, ev->arg0 == 2 ? GS_SYSCALL : GS_BLOCKED, ev->ts, HS_TWAIT_OTHER,
+			          ev->stack);
+		break;
+	case HS_TEV_GO_START: set_state(s, g, GS_RUNNING, ev->ts, HS_TWAIT_NONE, 0); break;
+	case HS_TEV_GO_STOP:
+	case HS_TEV_GO_UNBLOCK:
+	case HS_TEV_SYSCALL_EXIT:
+		set_state(s, g, GS_RUNNABLE, ev->ts, HS_TWAIT_NONE, 0);
+		break;
+	case HS_TEV_GO_BLOCK: set_state(s, g, GS_BLOCKED, ev->ts, ev->wait, ev->stack); break;
+	case HS_TEV_SYSCALL_BLOCK: set_state(s, g, GS_SYSCALL, ev->ts, HS_TWAIT_NONE, ev->stack); break;
+	case HS_TEV_GO_END:
+		set_state(s, g, GS_DEAD, ev->ts, HS_TWAIT_NONE, 0);
+		HS_VEC_AT(&s->sites, hs_tsite, g->site).ended++;
+		s->ended++;
+		break;
+	default:
+		break;
+	}
+	return HS_OK;
+}
+
+static int cmp_blocked(const void *a, const void *b)
+{
+	const hs_tblocked *x = a, *y = b;
+	if (x->dur != y->dur)
+		return x->dur > y->dur ? -1 : 1;
+	return x->g < y->g ? -1 : x->g > y->g;
+}
+
+static void keep_top(hs_trace_summary *s, const hs_tblocked *b)
+{
+	if (b->dur <= 0)
+		return;
+	if (s->ntop == HS_TRACE_TOP_BLOCKED) {
+		if (cmp_blocked(b, &s->top[s->ntop - 1]) >= 0)
+			return;
+		s->ntop--;
+	}
+	s->top[s->ntop++] = *b;
+	qsort(s->top, s->ntop, sizeof *s->top, cmp_blocked);
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const hs_tsite *x = a, *y = b;
+	if (x->runtime != y->runtime)
+		return x->runtime ? 1 : -1;
+	uint64_t ax = x->created - x->ended, ay = y->created - y->ended;
+	if (ax != ay)
+		return ax > ay ? -1 : 1;
+	if (x->created != y->created)
+		return x->created > y->created ? -1 : 1;
+	if (x->user_loc != y->user_loc)
+		return x->user_loc < y->user_loc ? -1 : 1;
+	return x->start_loc < y->start_loc ? -1 : x->start_loc > y->start_loc;
+}
+
+hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *err)
+{
+	if (end_ts < s->end_ts)
+		end_ts = s->end_ts;
+	s->end_ts = end_ts;
+	for (size_t i = 0; i < s->gs.len; i++) {
+		gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		if (g->state == GS_DEAD)
+			continue;
+		account(s, g, end_ts);
+		end_block(g, end_ts, true);
+		if (g->state == GS_BLOCKED || g->state == GS_SYSCALL)
+			HS_VEC_AT(&s->sites, hs_tsite, g->site).blocked_at_end++;
+	}
+	/* The runtime's own goroutines wait by design: not culprits. */
+	for (size_t i = 0; i < s->gs.len; i++) {
+		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		if (!HS_VEC_AT(&s->sites, hs_tsite, g->site).runtime)
+			keep_top(s, &g->longest);
+	}
+	/* Sort sites culprit first; the longest-blocked keep pointing at them. */
+	size_t n = s->sites.len;
+	uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
+	hs_tsite *copy = malloc((n ? n : 1) * sizeof *copy);
+	if (!rank || !copy) {
+		free(rank);
+		free(copy);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	if (n)
+		memcpy(copy, s->sites.data, n * sizeof *copy);
+	for (size_t i = 0; i < n; i++)
+		copy[i].cur_count = i;   /* remember the old index through the sort */
+	if (n)
+		qsort(copy, n, sizeof *copy, cmp_site);
+	for (size_t i = 0; i < n; i++)
+		rank[copy[i].cur_count] = (uint32_t)i;
+	if (n)
+		memcpy(s->sites.data, copy, n * sizeof *copy);
+	for (size_t i = 0; i < s->ntop; i++)
+		s->top[i].site = rank[s->top[i].site];
+	free(rank);
+	free(copy);
+	return HS_OK;
+}
+
+/* ---- blocking profiles -------------------------------------------------------- */
+
+enum { PEND_NONE, PEND_OTHER, PEND_CREATE, PEND_UNBLOCK, PEND_BLOCK, PEND_SYSCALL };
+
+/* What Go's parser links: an event waits for the goroutine's next
+ * transition (Event.Link), and -pprof sums Link.Ts - Ts per stack. */
+typedef struct pend {
+	uint8_t kind;
+	uint8_t wait;
+	uint32_t stack;
+	int64_t ts;
+} pend;
+
+typedef struct rec {
+	uint32_t stack;
+	int64_t n, delay;
+} rec;
+
+static const char *const tprof_names[HS_TPROF_COUNT] = {"sync", "net", "syscall", "sched"};
+
+int hs_tprof_parse(const char *name)
+{
+	for (int i = 0; i < HS_TPROF_COUNT; i++)
+		if (strcmp(name, tprof_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *hs_tprof_name(hs_tprof_kind k)
+{
+	return (unsigned)k < HS_TPROF_COUNT ? tprof_names[k] : "?";
+}
+
+hs_err hs_tprof_init(hs_tprof *t, hs_tprof_kind kind)
+{
+	return hs_tprof_init_mask(t, 1u << kind);
+}
+
+hs_err hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
+{
+	memset(t, 0, sizeof *t);
+	t->kinds = kinds;
+	for (int k = 0; k < HS_TPROF_COUNT; k++)
+		if (kinds & 1u << k)
+			t->kind = (hs_tprof_kind)k;
+	hs_vec_init(&t->pend, sizeof(pend));
+	hs_vec_init(&t->recs, sizeof(rec));
+	t->gmap = idmap_new(1024);
+	t->recmap = idmap_new(256);
+	if (!t->gmap || !t->recmap)
+		return HS_E_NOMEM;
+	return HS_OK;
+}
+
+void hs_tprof_release(hs_tprof *t)
+{
+	hs_vec_release(&t->pend);
+	hs_vec_release(&t->recs);
+	idmap_free(&t->gmap);
+	idmap_free(&t->recmap);
+}
+
+static bool counts_kind(hs_tprof_kind kind, const pend *p)
+{
+	switch (kind) {
+	case HS_TPROF_SYNC:
+		return p->kind == PEND_BLOCK &&
+		       (p->wait == HS_TWAIT_CHAN_SEND || p->wait == HS_TWAIT_CHAN_RECV ||
+		        p->wait == HS_TWAIT_SELECT || p->wait == HS_TWAIT_SYNC ||
+		        p->wait == HS_TWAIT_COND || p->wait == HS_TWAIT_GC);
+	case HS_TPROF_NET:
+		return p->kind == PEND_BLOCK && p->wait == HS_TWAIT_NET;
+	case HS_TPROF_SYSCALL:
+		return p->kind == PEND_SYSCALL;
+	case HS_TPROF_SCHED:
+		return p->kind == PEND_CREATE || p->kind == PEND_UNBLOCK;
+	default:
+		return false;
+	}
+}
+
+static bool counts(const hs_tprof *t, const pend *p)
+{
+	for (int k = 0; k < HS_TPROF_COUNT; k++)
+		if ((t->kinds & 1u << k) && counts_kind((hs_tprof_kind)k, p))
+			return true;
+	return false;
+}
+
+/* The pending event of a goroutine is linked to the event at ts. */
+static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
+{
+	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
+		return HS_OK;
+	uint32_t i = hs_idmap_get(t->recmap, p->stack);
+	if (i == UINT32_MAX) {
+		rec *r = hs_vec_push(&t->recs, 1);
+		if (!r || !hs_idmap_put(t->recmap, p->stack, (uint32_t)(t->recs.len - 1), NULL))
+			return HS_E_NOMEM;
+		r->stack = p->stack;
+		i = (uint32_t)(t->recs.len - 1);
+	}
+	rec *r = &HS_VEC_AT(&t->recs, rec, i);
+	r->n++;
+	r->delay = hs_add(r->delay, sub(ts, p->ts));
+	return HS_OK;
+}
+
+static pend *pend_of(hs_tprof *t, uint64_t g)
+{
+	uint32_t i = hs_idmap_get(t->gmap, g);
+	if (i == UINT32_MAX) {
+		if (!hs_vec_push(&t->pend, 1) ||
+		    !hs_idmap_put(t->gmap, g, (uint32_t)(t->pend.len - 1), NULL))
+			return NULL;
+		i = (uint32_t)(t->pend.len - 1);
+	}
+	return &HS_VEC_AT(&t->pend, pend, i);
+}
+
+hs_err hs_tprof_event(void *ctx, const hs_tev *ev)
+{
+	hs_tprof *t = ctx;
+	switch (ev->kind) {
+	case HS_TEV_GO_CREATE: case HS_TEV_GO_EXISTING: case HS_TEV_GO_START: case HS_TEV_GO_STOP:
+	case HS_TEV_GO_BLOCK: case HS_TEV_GO_UNBLOCK: case HS_TEV_SYSCALL: case HS_TEV_SYSCALL_EXIT:
+		break;
+	default:
+		return HS_OK;
+	}
+	pend *p = pend_of(t, ev->g);
+	if (!p)
+		return HS_E_NOMEM;
+	pend now = {PEND_OTHER, (uint8_t)ev->wait, ev->stack, ev->ts};
+	hs_err rc = HS_OK;
+	switch (ev->kind) {
+	case HS_TEV_GO_CREATE: now.kind = PEND_CREATE; break;
+	case HS_TEV_GO_START:
+		rc = link_to(t, p, ev->ts);
+		now.kind = PEND_NONE;
+		break;
+	case HS_TEV_GO_BLOCK:
+		/* Go's parser gives GoStop (select {}, nil channels) no wait event */
+		if (ev->wait == HS_TWAIT_SELECT_NONE)
+			return HS_OK;
+		now.kind = PEND_BLOCK;
+		break;
+	case HS_TEV_GO_UNBLOCK:
+		rc = link_to(t, p, ev->ts);
+		now.kind = PEND_UNBLOCK;
+		break;
+	case HS_TEV_SYSCALL: now.kind = PEND_SYSCALL; break;
+	case HS_TEV_SYSCALL_EXIT:
+		if (p->kind == PEND_SYSCALL)
+			rc = link_to(t, p, ev->ts);
+		break;
+	default:
+		break;
+	}
+	*p = now;
+	return rc;
+}
+
+/* Sample types and period of a profile made from trace events. */
+static hs_err set_types(hs_profile *p, const char *const *names, size_t ntypes,
+                        const char *period, hs_error *err)
+{
+	hs_value_type *vt = hs_vec_push(&p->sample_types, ntypes);
+	hs_str per = hs_profile_intern(p, period, strlen(period));
+	if (!vt || per == HS_NONE)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	for (size_t i = 0; i < ntypes; i++) {
+		hs_str ty = hs_profile_intern(p, names[2 * i], strlen(names[2 * i]));
+		hs_str un = hs_profile_intern(p, names[2 * i + 1], strlen(names[2 * i + 1]));
+		if (ty == HS_NONE || un == HS_NONE)
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		vt[i] = (hs_value_type){ty, un};
+	}
+	p->period_type = (hs_value_type){per, HS_VEC_AT(&p->sample_types, hs_value_type, 0).unit};
+	p->period = 1;
+	return HS_OK;
+}
+
+/* One sample on an interned stack (id + 1).  The stack is copied first:
+ * pushing may move the table it points into. */
+static hs_err add_sample(hs_profile *p, uint32_t stack, const int64_t *vals, hs_vec *buf)
+{
+	uint32_t n;
+	const uint32_t *ids = hs_stack_at(p, stack - 1, &n);
+	buf->len = 0;
+	uint32_t *copy = n ? hs_vec_push(buf, n) : NULL;
+	if (n && !copy)
+		return HS_E_NOMEM;
+	if (n)
+		memcpy(copy, ids, n * sizeof *copy);
+	int64_t *v = hs_profile_begin_sample(p);
+	if (!v)
+		return HS_E_NOMEM;
+	memcpy(v, vals, hs_ntypes(p) * sizeof *v);
+	for (uint32_t k = 0; k < n; k++) {
+		hs_err rc = hs_profile_push_location(p, copy[k]);
+		if (rc)
+			return rc;
+	}
+	return hs_profile_end_sample(p);
+}
+
+hs_err hs_tprof_finish(hs_tprof *t, hs_profile *p, hs_error *err)
+{
+	static const char *const types[4] = {"contentions", "count", "delay", "nanoseconds"};
+	hs_err rc = set_types(p, types, 2, "trace", err);
+	hs_vec buf;
+	hs_vec_init(&buf, sizeof(uint32_t));
+	for (size_t i = 0; i < t->recs.len && rc == HS_OK; i++) {
+		const rec *r = &HS_VEC_AT(&t->recs, rec, i);
+		int64_t v[2] = {r->n, r->delay};
+		if ((rc = add_sample(p, r->stack, v, &buf)))
+			rc = hs_fail(err, rc, NULL);
+	}
+	hs_vec_release(&buf);
+	return rc ? rc : hs_profile_finish(p, err);
+}
+
+hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err)
+{
+	static const char *const types[2] = {"goroutine", "count"};
+	hs_profile *p = s->stacks;
+	hs_err rc = set_types(p, types, 1, "goroutine", err);
+	hs_vec buf;
+	hs_vec_init(&buf, sizeof(uint32_t));
+	for (size_t i = 0; i < s->gs.len && rc == HS_OK; i++) {
+		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		if ((g->state != GS_BLOCKED && g->state != GS_SYSCALL) || !g->block_stack)
+			continue;
+		int64_t one = 1;
+		if ((rc = add_sample(p, g->block_stack, &one, &buf)))
+			rc = hs_fail(err, rc, NULL);
+	}
+	hs_vec_release(&buf);
+	return rc ? rc : hs_profile_finish(p, err);
+}

@@ -1,0 +1,1153 @@
+/* Go 1.5-1.21 execution traces (the old wire format), streamed.
+ *
+ * The file is a header and a flat sequence of records: per-P batches of
+ * events, and in between the string and stack dictionaries, the frequency
+ * and the timer goroutine.  Events of one P are in order; across Ps they
+ * are merged as Go's order1007 does (internal/trace/order.go of Go 1.19):
+ * repeatedly take, among the heads of the per-P queues whose goroutine
+ * state transition is ready (sequence numbers), the one with the smallest
+ * timestamp.  Only an index is kept (batch offsets, string spans, the CPU
+ * samples' timestamps, one state per goroutine): events are decoded twice,
+ * once to index, once while merging, and never stored.  doc/format-trace-old.md
+ * describes the format as read here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/trace.h"
+#include "../core/hashmap.h"
+
+enum {
+	EV_NONE, EV_BATCH, EV_FREQUENCY, EV_STACK, EV_GOMAXPROCS, EV_PROC_START, EV_PROC_STOP,
+	EV_GC_START, EV_GC_DONE, EV_GC_STW_START, EV_GC_STW_DONE, EV_GC_SWEEP_START,
+	EV_GC_SWEEP_DONE, EV_GO_CREATE, EV_GO_START, EV_GO_END, EV_GO_STOP, EV_GO_SCHED,
+	EV_GO_PREEMPT, EV_GO_SLEEP, EV_GO_BLOCK, EV_GO_UNBLOCK, EV_GO_BLOCK_SEND,
+	EV_GO_BLOCK_RECV, EV_GO_BLOCK_SELECT, EV_GO_BLOCK_SYNC, EV_GO_BLOCK_COND,
+	EV_GO_BLOCK_NET, EV_GO_SYSCALL, EV_GO_SYSEXIT, EV_GO_SYSBLOCK, EV_GO_WAITING,
+	EV_GO_INSYSCALL, EV_HEAP_ALLOC, EV_HEAP_GOAL, EV_TIMER_GOROUTINE, EV_FUTILE_WAKEUP,
+	EV_STRING, EV_GO_START_LOCAL, EV_GO_UNBLOCK_LOCAL, EV_GO_SYSEXIT_LOCAL,
+	EV_GO_START_LABEL, EV_GO_BLOCK_GC, EV_GC_MARK_ASSIST_START, EV_GC_MARK_ASSIST_DONE,
+	EV_USER_TASK_CREATE, EV_USER_TASK_END, EV_USER_REGION, EV_USER_LOG, EV_CPU_SAMPLE,
+	EV_COUNT
+};
+
+/* Per event type: the first version that has it, whether its last
+ * argument is a stack id, and its number of arguments (timestamp and
+ * stack excluded), all as Go 1.19's EventDescriptions. */
+static const struct {
+	const char *name;
+	short min_version;
+	bool stack;
+	unsigned char nargs;
+} desc[EV_COUNT] = {
+	[EV_BATCH] = {"Batch", 1005, false, 2},
+	[EV_FREQUENCY] = {"Frequency", 1005, false, 1},
+	[EV_STACK] = {"Stack", 1005, false, 2},
+	[EV_GOMAXPROCS] = {"Gomaxprocs", 1005, true, 1},
+	[EV_PROC_START] = {"ProcStart", 1005, false, 1},
+	[EV_PROC_STOP] = {"ProcStop", 1005, false, 0},
+	[EV_GC_START] = {"GCStart", 1005, true, 1},
+	[EV_GC_DONE] = {"GCDone", 1005, false, 0},
+	[EV_GC_STW_START] = {"GCSTWStart", 1005, false, 1},
+	[EV_GC_STW_DONE] = {"GCSTWDone", 1005, false, 0},
+	[EV_GC_SWEEP_START] = {"GCSweepStart", 1005, true, 0},
+	[EV_GC_SWEEP_DONE] = {"GCSweepDone", 1005, false, 2},
+	[EV_GO_CREATE] = {"GoCreate", 1005, true, 2},
+	[EV_GO_START] = {"GoStart", 1005, false, 2},
+	[EV_GO_END] = {"GoEnd", 1005, false, 0},
+	[EV_GO_STOP] = {"GoStop", 1005, true, 0},
+	[EV_GO_SCHED] = {"GoSched", 1005, true, 0},
+	[EV_GO_PREEMPT] = {"GoPreempt", 1005, true, 0},
+	[EV_GO_SLEEP] = {"GoSleep", 1005, true, 0},
+	[EV_GO_BLOCK] = {"GoBlock", 1005, true, 0},
+	[EV_GO_UNBLOCK] = {"GoUnblock", 1005, true, 2},
+	[EV_GO_BLOCK_SEND] = {"GoBlockSend", 1005, true, 0},
+	[EV_GO_BLOCK_RECV] = {"GoBlockRecv", 1005, true, 0},
+	[EV_GO_BLOCK_SELECT] = {"GoBlockSelect", 1005, true, 0},
+	[EV_GO_BLOCK_SYNC] = {"GoBlockSync", 1005, true, 0},
+	[EV_GO_BLOCK_COND] = {"GoBlockCond", 1005, true, 0},
+	[EV_GO_BLOCK_NET] = {"GoBlockNet", 1005, true, 0},
+	[EV_GO_SYSCALL] = {"GoSysCall", 1005, true, 0},
+	[EV_GO_SYSEXIT] = {"GoSysExit", 1005, false, 3},
+	[EV_GO_SYSBLOCK] = {"GoSysBlock", 1005, false, 0},
+	[EV_GO_WAITING] = {"GoWaiting", 1005, false, 1},
+	[EV_GO_INSYSCALL] = {"GoInSyscall", 1005, false, 1},
+	[EV_HEAP_ALLOC] = {"HeapAlloc", 1005, false, 1},
+	[EV_HEAP_GOAL] = {"HeapGoal", 1005, false, 1},
+	[EV_TIMER_GOROUTINE] = {"TimerGoroutine", 1005, false, 1},
+	[EV_FUTILE_WAKEUP] = {"FutileWakeup", 1005, false, 0},
+	[EV_STRING] = {"String", 1007, false, 0},
+	[EV_GO_START_LOCAL] = {"GoStartLocal", 1007, false, 1},
+	[EV_GO_UNBLOCK_LOCAL] = {"GoUnblockLocal", 1007, true, 1},
+	[EV_GO_SYSEXIT_LOCAL] = {"GoSysExitLocal", 1007, false, 2},
+	[EV_GO_START_LABEL] = {"GoStartLabel", 1008, false, 3},
+	[EV_GO_BLOCK_GC] = {"GoBlockGC", 1008, true, 0},
+	[EV_GC_MARK_ASSIST_START] = {"GCMarkAssistStart", 1009, true, 0},
+	[EV_GC_MARK_ASSIST_DONE] = {"GCMarkAssistDone", 1009, false, 0},
+	[EV_USER_TASK_CREATE] = {"UserTaskCreate", 1011, true, 3},
+	[EV_USER_TASK_END] = {"UserTaskEnd", 1011, true, 1},
+	[EV_USER_REGION] = {"UserRegion", 1011, true, 3},
+	[EV_USER_LOG] = {"UserLog", 1011, true, 2},
+	[EV_CPU_SAMPLE] = {"CPUSample", 1019, true, 3},
+};
+
+#define MAX_ARGS 8          /* an event's arguments kept (EvStack reads its own) */
+#define MAX_STACK_DEPTH 1000 /* as Go's parser */
+#define MAX_STRING (1u << 20)
+
+/* One record as read from the file. */
+typedef struct raw {
+	uint8_t typ;
+	uint64_t off;           /* where the record starts */
+	uint32_t nargs;         /* arguments present (may exceed MAX_ARGS) */
+	uint64_t args[MAX_ARGS];
+	size_t args_at, args_end; /* the arguments' bytes (for EvStack) */
+	size_t str_at, str_len; /* EvString's bytes, EvUserLog's value */
+} raw;
+
+typedef struct span {
+	uint64_t off;
+	uint32_t len;
+} span;
+
+typedef struct batch {
+	int64_t p;
+	uint64_t ts, seq;       /* the batch header's base values */
+	size_t start, end;      /* the batch's records after its header */
+	uint32_t next;          /* next batch of the same P (index + 1), 0 = none */
+} batch;
+
+typedef struct cpu_sample {
+	uint64_t ts, off;
+} cpu_sample;
+
+/* One goroutine's ordering state (order.go's gState). */
+enum { G_DEAD, G_RUNNABLE, G_RUNNING, G_WAITING };
+typedef struct gstate {
+	uint64_t seq;
+	int status;
+	uint32_t parked;        /* first queue (index + 1) whose head waits for this state */
+} gstate;
+
+/* A decoded event waiting at the head of a queue. */
+typedef struct event {
+	uint8_t typ;
+	uint64_t off, ts, seq;
+	uint64_t g;             /* the goroutine running on the P (Go's ev.G) */
+	int64_t p;
+	uint64_t args[4];
+	uint64_t stk;
+	size_t str_at, str_len;
+	/* ordering: which goroutine state the event needs and leaves */
+	uint32_t gi;            /* index into gs, UINT32_MAX: unordered */
+	gstate init, next;
+} event;
+
+/* A P's queue: its batches in file order, decoded one event at a time. */
+typedef struct queue {
+	int64_t p;
+	uint32_t first, cur;    /* batch index + 1 */
+	size_t pos, end;
+	uint64_t last_ts, last_seq, last_g;
+	bool has_head, done;
+	uint32_t next_parked;   /* next queue (index + 1) waiting on the same goroutine */
+	event head;
+} queue;
+
+typedef struct v1 {
+	const uint8_t *d;
+	size_t n;
+	int ver;
+	hs_profile *stacks;
+	hs_tev_fn fn;
+	void *ctx;
+	hs_trace_info *info;
+	hs_error *err;
+
+	uint64_t ticks_per_sec;
+	hs_vec batches;         /* batch */
+	hs_vec queues;          /* queue */
+	hs_idmap pmap;          /* P id -> queue index */
+	hs_vec strings;         /* span */
+	hs_idmap strmap;        /* string id -> index into strings */
+	hs_vec stack_offs;      /* uint64 offsets of EvStack records */
+	hs_idmap stkmap;        /* trace stack id -> hs stack id + 1 */
+	hs_vec cpu;             /* cpu_sample, sorted by ts before merging */
+	size_t cpu_next;
+	hs_vec gs;              /* gstate */
+	hs_vec heap;            /* uint32 queue indices whose heads are ready, by timestamp */
+	hs_idmap gmap;          /* goroutine id -> index into gs */
+	gstate gc_state;        /* order.go's "garbage" goroutine: GC seq */
+
+	bool have_min;
+	uint64_t min_ts, last_ts;
+	double ns_per_tick;
+	char logbuf[512];
+} v1;
+
+/* ---- records -------------------------------------------------------------- */
+
+/* 0 ok, 1 the input ends inside, -1 malformed (longer than 10 bytes). */
+static int uvarint(const uint8_t *d, size_t n, size_t *pos, uint64_t *out)
+{
+	uint64_t v = 0;
+	for (unsigned shift = 0, i = 0; i < 10; i++, shift += 7) {
+		if (*pos >= n)
+			return 1;
+		uint8_t b = d[(*pos)++];
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The input ends inside a record: not an error for the index, which
+ * stops there and says so in hs_trace_info. */
+#define cut(t, off, why) HS_E_TRUNCATED
+
+#define VARINT(pos, out)                                                                    \
+	do {                                                                                \
+		size_t at_ = *(pos);                                                         \
+		int vr_ = uvarint(t->d, t->n, (pos), (out));                                 \
+		if (vr_ > 0)                                                                 \
+			return cut(t, r->off, "inside an event");                            \
+		if (vr_ < 0)                                                                 \
+			return hs_fail_at(t->err, HS_E_CORRUPT, at_,                         \
+			                  "malformed varint in %s event", desc[r->typ].name); \
+	} while (0)
+
+static hs_err read_string_bytes(v1 *t, raw *r, size_t *pos, bool allow_empty)
+{
+	uint64_t len;
+	VARINT(pos, &len);
+	if ((len == 0 && !allow_empty) || len > MAX_STRING)
+		return hs_fail_at(t->err, HS_E_CORRUPT, r->off, "%s string has bad length %llu",
+		                  desc[r->typ].name, (unsigned long long)len);
+	if (len > t->n - *pos)
+		return cut(t, r->off, "inside a string");
+	r->str_at = *pos;
+	r->str_len = (size_t)len;
+	*pos += (size_t)len;
+	return HS_OK;
+}
+
+/* Go 1.19's argNum: how many arguments a record of this type carries. */
+static uint32_t want_args(const v1 *t, const raw *r)
+{
+	uint32_t n = desc[r->typ].nargs + desc[r->typ].stack;
+	switch (r->typ) {
+	case EV_BATCH:
+	case EV_FREQUENCY:
+	case EV_TIMER_GOROUTINE:
+		return n + (t->ver < 1007);
+	case EV_STACK:
+		return r->nargs;
+	}
+	n += 1 + (t->ver < 1007);   /* timestamp, and the sequence before 1.7 */
+	switch (r->typ) {
+	case EV_GC_SWEEP_DONE:
+		n -= t->ver < 1009 ? 2 : 0;
+		break;
+	case EV_GC_START:
+	case EV_GO_START:
+	case EV_GO_UNBLOCK:
+		n -= t->ver < 1007;
+		break;
+	case EV_GC_STW_START:
+		n -= t->ver < 1010;
+		break;
+	}
+	return n;
+}
+
+static hs_err read_raw(v1 *t, size_t *pos, raw *r)
+{
+	r->off = *pos;
+	r->nargs = 0;
+	r->str_len = 0;
+	uint8_t b = t->d[(*pos)++];
+	r->typ = b & 0x3f;
+	uint32_t narg = (b >> 6) + 1u, inline_args = 4;
+	if (t->ver < 1007) {
+		narg++;
+		inline_args++;
+	}
+	if (r->typ == EV_NONE || r->typ >= EV_COUNT || desc[r->typ].min_version > t->ver)
+		return hs_fail_at(t->err, HS_E_CORRUPT, r->off, "unknown event type %u", r->typ);
+	if (r->typ == EV_STRING) {
+		uint64_t id;
+		VARINT(pos, &id);
+		r->args[0] = id;
+		r->nargs = 1;
+		return read_string_bytes(t, r, pos, false);
+	}
+	if (narg < inline_args) {
+		for (uint32_t i = 0; i < narg; i++)
+			VARINT(pos, &r->args[i]);
+		r->nargs = narg;
+		r->args_at = r->args_end = *pos;
+	} else {
+		uint64_t len, v;
+		VARINT(pos, &len);
+		if (len > t->n - *pos)
+			return cut(t, r->off, "inside an event");
+		r->args_at = *pos;
+		r->args_end = *pos + (size_t)len;
+		while (*pos < r->args_end) {
+			int vr = uvarint(t->d, r->args_end, pos, &v);
+			if (vr)
+				return hs_fail_at(t->err, HS_E_CORRUPT, r->off,
+				                  "%s event has wrong length %llu", desc[r->typ].name,
+				                  (unsigned long long)len);
+			if (r->nargs < MAX_ARGS)
+				r->args[r->nargs] = v;
+			r->nargs++;
+		}
+	}
+	if (r->nargs != want_args(t, r))
+		return hs_fail_at(t->err, HS_E_CORRUPT, r->off,
+		                  "%s event has %u arguments, want %u", desc[r->typ].name, r->nargs,
+		                  want_args(t, r));
+	if (r->typ == EV_USER_LOG)
+		return read_string_bytes(t, r, pos, true);
+	return HS_OK;
+}
+
+/* ---- pass 1: the index ---------------------------------------------------- */
+
+static hs_err nomem(v1 *t)
+{
+	return hs_fail(t->err, HS_E_NOMEM, NULL);
+}
+
+static hs_err add_batch(v1 *t, const raw *r, size_t start)
+{
+	batch *bt = hs_vec_push(&t->batches, 1);
+	if (!bt)
+		return nomem(t);
+	bt->p = (int64_t)r->args[0];
+	if (t->ver < 1007) {
+		bt->seq = r->args[1];
+		bt->ts = r->args[2];
+	} else {
+		bt->ts = r->args[1];
+	}
+	bt->start = bt->end = start;
+	uint32_t bi = (uint32_t)t->batches.len;   /* index + 1 */
+	uint32_t qi = hs_idmap_get(&t->pmap, (uint64_t)bt->p);
+	if (qi == UINT32_MAX) {
+		queue *q = hs_vec_push(&t->queues, 1);
+		if (!q || !hs_idmap_put(&t->pmap, (uint64_t)bt->p, (uint32_t)(t->queues.len - 1), NULL))
+			return nomem(t);
+		q->p = bt->p;
+		q->first = q->cur = bi;
+		return HS_OK;
+	}
+	queue *q = &HS_VEC_AT(&t->queues, queue, qi);
+	/* cur holds the last batch while indexing */
+	HS_VEC_AT(&t->batches, batch, q->cur - 1).next = bi;
+	q->cur = bi;
+	return HS_OK;
+}
+
+static hs_err index_record(v1 *t, const raw *r, size_t end, batch **cur)
+{
+	switch (r->typ) {
+	case EV_BATCH: {
+		if (*cur)
+			(*cur)->end = r->off;
+		hs_err rc = add_batch(t, r, end);
+		*cur = &HS_VEC_AT(&t->batches, batch, t->batches.len - 1);
+		return rc;
+	}
+	case EV_FREQUENCY:
+		if ((int64_t)r->args[0] <= 0)
+			return hs_fail_at(t->err, HS_E_CORRUPT, r->off, "bad frequency %llu",
+			                  (unsigned long long)r->args[0]);
+		t->ticks_per_sec = r->args[0];
+		return HS_OK;
+	case EV_STRING: {
+		bool dup;
+		span *s = hs_vec_push(&t->strings, 1);
+		if (!s || !hs_idmap_put(&t->strmap, r->args[0], (uint32_t)(t->strings.len - 1), &dup))
+			return nomem(t);
+		if (r->args[0] == 0 || dup)
+			return hs_fail_at(t->err, HS_E_CORRUPT, r->off, "string has %s id %llu",
+			                  dup ? "duplicate" : "invalid", (unsigned long long)r->args[0]);
+		s->off = r->str_at;
+		s->len = (uint32_t)r->str_len;
+		return HS_OK;
+	}
+	case EV_STACK: {
+		uint64_t *o = hs_vec_push(&t->stack_offs, 1);
+		if (!o)
+			return nomem(t);
+		*o = r->off;
+		return HS_OK;
+	}
+	case EV_TIMER_GOROUTINE:
+		return HS_OK;
+	default:
+		if (!*cur)
+			return hs_fail_at(t->err, HS_E_CORRUPT, r->off, "%s event before the first batch",
+			                  desc[r->typ].name);
+		(*cur)->end = end;
+		if (r->typ == EV_CPU_SAMPLE) {
+			cpu_sample *c = hs_vec_push(&t->cpu, 1);
+			if (!c)
+				return nomem(t);
+			c->ts = r->args[1];
+			c->off = r->off;
+		}
+		t->info->events++;
+		return HS_OK;
+	}
+}
+
+static hs_err build_index(v1 *t)
+{
+	size_t pos = 16;
+	batch *cur = NULL;
+	raw r;
+	while (pos < t->n) {
+		size_t at = pos;
+		hs_err rc = read_raw(t, &pos, &r);
+		if (rc == HS_E_TRUNCATED) {
+			t->info->truncated = true;
+			t->info->truncated_at = at;
+			snprintf(t->info->truncated_why, sizeof t->info->truncated_why,
+			         "the trace ends inside a %s record at byte %zu",
+			         desc[r.typ].name ? desc[r.typ].name : "", at);
+			break;
+		}
+		if (rc)
+			return rc;
+		if ((rc = index_record(t, &r, pos, &cur)))
+			return rc;
+	}
+	if (t->batches.len == 0)
+		return hs_fail_at(t->err, HS_E_FORMAT, 16, "trace is empty (no event batch)");
+	return HS_OK;
+}
+
+/* ---- stacks ---------------------------------------------------------------- */
+
+static span string_at(const v1 *t, uint64_t id)
+{
+	uint32_t i = hs_idmap_get(&t->strmap, id);
+	return i == UINT32_MAX ? (span){0, 0} : HS_VEC_AT(&t->strings, span, i);
+}
+
+static hs_err model_error(v1 *t, hs_err rc, uint64_t off)
+{
+	if (rc == HS_E_NOMEM)
+		return nomem(t);
+	return hs_fail_at(t->err, rc, off, "too many frames or stacks");
+}
+
+static hs_err intern_stack(v1 *t, uint64_t off, uint32_t *locs)
+{
+	size_t pos = (size_t)off;
+	raw r;
+	hs_err rc = read_raw(t, &pos, &r);
+	if (rc)
+		return rc;
+	uint64_t id = r.args[0], size = r.nargs >= 2 ? r.args[1] : 0;
+	if (r.nargs < 2 || size > MAX_STACK_DEPTH)
+		return hs_fail_at(t->err, HS_E_CORRUPT, off, "stack has bad number of frames %llu",
+		                  (unsigned long long)size);
+	uint64_t want = 2 + (t->ver < 1007 ? 1 : 4) * size;
+	if (r.nargs != want)
+		return hs_fail_at(t->err, HS_E_CORRUPT, off, "stack has %u arguments, want %llu",
+		                  r.nargs, (unsigned long long)want);
+	if (id == 0 || size == 0)
+		return HS_OK;
+	pos = r.args_at;
+	uint64_t skip;
+	uvarint(t->d, r.args_end, &pos, &skip);
+	uvarint(t->d, r.args_end, &pos, &skip);
+	for (uint64_t i = 0; i < size; i++) {
+		uint64_t f[4] = {0, 0, 0, 0};
+		for (int k = 0; k < (t->ver < 1007 ? 1 : 4); k++)
+			uvarint(t->d, r.args_end, &pos, &f[k]);
+		span fn = string_at(t, f[1]), file = string_at(t, f[2]);
+		rc = hs_trace_frame(t->stacks, (const char *)t->d + fn.off, fn.len,
+		                    (const char *)t->d + file.off, file.len, (int64_t)f[3], f[0],
+		                    &locs[i]);
+		if (rc)
+			return model_error(t, rc, off);
+	}
+	uint32_t sid;
+	if ((rc = hs_trace_stack(t->stacks, locs, (size_t)size, &sid)))
+		return model_error(t, rc, off);
+	if (!hs_idmap_put(&t->stkmap, id, sid, NULL))
+		return nomem(t);
+	return HS_OK;
+}
+
+static hs_err build_stacks(v1 *t)
+{
+	uint32_t *locs = malloc(MAX_STACK_DEPTH * sizeof *locs);
+	if (!locs)
+		return nomem(t);
+	hs_err rc = HS_OK;
+	for (size_t i = 0; i < t->stack_offs.len && rc == HS_OK; i++)
+		rc = intern_stack(t, HS_VEC_AT(&t->stack_offs, uint64_t, i), locs);
+	free(locs);
+	return rc;
+}
+
+/* ---- merging the per-P queues ---------------------------------------------- */
+
+#define NOSEQ UINT64_MAX
+#define SEQINC (UINT64_MAX - 1)
+#define UNORDERED UINT32_MAX
+#define GC_STATE (UINT32_MAX - 1)
+
+static hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
+{
+	uint32_t i = hs_idmap_get(&t->gmap, g);
+	if (i == UINT32_MAX) {
+		if (t->gs.len >= UINT32_MAX - 4)
+			return hs_fail(t->err, HS_E_LIMIT, "too many goroutines");
+		if (!hs_vec_push(&t->gs, 1) || !hs_idmap_put(&t->gmap, g, (uint32_t)(t->gs.len - 1), NULL))
+			return nomem(t);
+		i = (uint32_t)(t->gs.len - 1);
+	}
+	*out = i;
+	return HS_OK;
+}
+
+static gstate *state_of(v1 *t, uint32_t gi)
+{
+	return gi == GC_STATE ? &t->gc_state : &HS_VEC_AT(&t->gs, gstate, gi);
+}
+
+#define GS(sq, st) ((gstate){.seq = (sq), .status = (st)})
+
+/* order.go's stateTransition: the goroutine an event moves, the state it
+ * needs and the state it leaves. */
+static hs_err transition_of(v1 *t, event *e)
+{
+	uint64_t g = 0;
+	e->gi = UNORDERED;
+	switch (e->typ) {
+	case EV_GO_CREATE:
+		g = e->args[0];
+		e->init = GS(0, G_DEAD);
+		e->next = GS(1, G_RUNNABLE);
+		break;
+	case EV_GO_WAITING:
+	case EV_GO_INSYSCALL:
+		g = e->g;
+		e->init = GS(1, G_RUNNABLE);
+		e->next = GS(2, G_WAITING);
+		break;
+	case EV_GO_START:
+	case EV_GO_START_LABEL:
+		g = e->g;
+		e->init = GS(e->args[1], G_RUNNABLE);
+		e->next = GS(e->args[1] + 1, G_RUNNING);
+		break;
+	case EV_GO_START_LOCAL:
+		g = e->g;
+		e->init = GS(NOSEQ, G_RUNNABLE);
+		e->next = GS(SEQINC, G_RUNNING);
+		break;
+	case EV_GO_BLOCK: case EV_GO_BLOCK_SEND: case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT:
+	case EV_GO_BLOCK_SYNC: case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_SLEEP:
+	case EV_GO_SYSBLOCK: case EV_GO_BLOCK_GC:
+		g = e->g;
+		e->init = GS(NOSEQ, G_RUNNING);
+		e->next = GS(NOSEQ, G_WAITING);
+		break;
+	case EV_GO_SCHED:
+	case EV_GO_PREEMPT:
+		g = e->g;
+		e->init = GS(NOSEQ, G_RUNNING);
+		e->next = GS(NOSEQ, G_RUNNABLE);
+		break;
+	case EV_GO_UNBLOCK:
+	case EV_GO_SYSEXIT:
+		g = e->args[0];
+		e->init = GS(e->args[1], G_WAITING);
+		e->next = GS(e->args[1] + 1, G_RUNNABLE);
+		break;
+	case EV_GO_UNBLOCK_LOCAL:
+	case EV_GO_SYSEXIT_LOCAL:
+		g = e->args[0];
+		e->init = GS(NOSEQ, G_WAITING);
+		e->next = GS(SEQINC, G_RUNNABLE);
+		break;
+	case EV_GC_START:
+		e->gi = GC_STATE;
+		e->init = GS(e->args[0], G_DEAD);
+		e->next = GS(e->args[0] + 1, G_DEAD);
+		return HS_OK;
+	default:
+		return HS_OK;
+	}
+	return g_index(t, g, &e->gi);
+}
+
+static bool ready(v1 *t, const event *e)
+{
+	if (e->gi == UNORDERED)
+		return true;
+	const gstate *cur = state_of(t, e->gi);
+	return (e->init.seq == NOSEQ || e->init.seq == cur->seq) && e->init.status == cur->status;
+}
+
+static void apply(v1 *t, const event *e)
+{
+	if (e->gi == UNORDERED)
+		return;
+	gstate *cur = state_of(t, e->gi), next = e->next;
+	if (next.seq == NOSEQ)
+		next.seq = cur->seq;
+	else if (next.seq == SEQINC)
+		next.seq = cur->seq + 1;
+	next.parked = cur->parked;
+	*cur = next;
+}
+
+/* An event record into an event, as Go's parseEvents. */
+static void decode_event(v1 *t, queue *q, const raw *r, event *e)
+{
+	memset(e, 0, sizeof *e);
+	e->typ = r->typ;
+	e->off = r->off;
+	e->p = q->p;
+	e->g = q->last_g;
+	uint32_t argoff = 1;
+	if (t->ver < 1007) {
+		e->seq = q->last_seq + r->args[0];
+		e->ts = q->last_ts + r->args[1];
+		q->last_seq = e->seq;
+		argoff = 2;
+	} else {
+		e->ts = q->last_ts + r->args[0];
+	}
+	q->last_ts = e->ts;
+	uint32_t n = r->nargs < MAX_ARGS ? r->nargs : MAX_ARGS;
+	for (uint32_t i = argoff; i < n; i++) {
+		if (i == r->nargs - 1 && desc[r->typ].stack)
+			e->stk = r->args[i];
+		else if (i - argoff < 4)
+			e->args[i - argoff] = r->args[i];
+	}
+	e->str_at = r->str_at;
+	e->str_len = r->str_len;
+	switch (r->typ) {
+	case EV_GO_START: case EV_GO_START_LOCAL: case EV_GO_START_LABEL:
+		q->last_g = e->g = e->args[0];
+		break;
+	case EV_GC_STW_START: case EV_GC_START: case EV_GC_DONE: case EV_GC_STW_DONE:
+		e->g = 0;
+		break;
+	case EV_GO_END: case EV_GO_STOP: case EV_GO_SCHED: case EV_GO_PREEMPT: case EV_GO_SLEEP:
+	case EV_GO_BLOCK: case EV_GO_BLOCK_SEND: case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT:
+	case EV_GO_BLOCK_SYNC: case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_SYSBLOCK:
+	case EV_GO_BLOCK_GC:
+		q->last_g = 0;
+		break;
+	case EV_GO_SYSEXIT: case EV_GO_SYSEXIT_LOCAL: case EV_GO_WAITING: case EV_GO_INSYSCALL:
+		e->g = e->args[0];
+		break;
+	}
+	if (t->ver < 1007 && r->typ == EV_GO_SYSEXIT) {
+		/* order1005: a syscall exit sorts by its own sequence */
+		e->seq = e->args[1];
+		if (e->args[2])
+			e->ts = e->args[2];
+	}
+}
+
+static void load_batch(v1 *t, queue *q, uint32_t bi)
+{
+	const batch *b = &HS_VEC_AT(&t->batches, batch, bi - 1);
+	q->cur = bi;
+	q->pos = b->start;
+	q->end = b->end;
+	q->last_ts = b->ts;
+	q->last_seq = b->seq;
+}
+
+/* Decode the next event of q into q->head, skipping dictionary records
+ * and CPU samples (those come from their own sorted index). */
+static hs_err queue_fill(v1 *t, queue *q)
+{
+	raw r;
+	while (!q->has_head && !q->done) {
+		if (q->pos >= q->end) {
+			uint32_t next = HS_VEC_AT(&t->batches, batch, q->cur - 1).next;
+			if (!next) {
+				q->done = true;
+				break;
+			}
+			load_batch(t, q, next);
+			continue;
+		}
+		hs_err rc = read_raw(t, &q->pos, &r);
+		if (rc)
+			return rc == HS_E_TRUNCATED ? hs_fail_at(t->err, HS_E_TRUNCATED, r.off,
+			                                         "event cut short") : rc;
+		switch (r.typ) {
+		case EV_STRING: case EV_STACK: case EV_FREQUENCY: case EV_TIMER_GOROUTINE:
+		case EV_BATCH:
+			continue;
+		case EV_CPU_SAMPLE:
+			/* keeps the P's timestamp base moving, as Go's decoder does */
+			q->last_ts += t->ver < 1007 ? r.args[1] : r.args[0];
+			continue;
+		}
+		decode_event(t, q, &r, &q->head);
+		if ((rc = transition_of(t, &q->head)))
+			return rc;
+		q->has_head = true;
+	}
+	return HS_OK;
+}
+
+static int cmp_cpu(const void *a, const void *b)
+{
+	const cpu_sample *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* ---- delivery ------------------------------------------------------------- */
+
+static int64_t to_ns(v1 *t, uint64_t ticks)
+{
+	/* Go's parser: int64(float64(ts-minTs) * (1e9/float64(freq))), kept
+	 * bit for bit so durations equal go tool trace's. */
+	double ns = (double)(int64_t)(ticks - t->min_ts) * t->ns_per_tick;
+	/* hostile timestamps: clamp where the conversion would be undefined */
+	if (!(ns > -9.2e18))
+		return INT64_MIN;
+	if (!(ns < 9.2e18))
+		return INT64_MAX;
+	return (int64_t)ns;
+}
+
+static uint32_t stack_of(const v1 *t, uint64_t stk)
+{
+	if (!stk)
+		return 0;
+	uint32_t s = hs_idmap_get(&t->stkmap, stk);   /* already id + 1 */
+	return s == UINT32_MAX ? 0 : s;
+}
+
+static void set_str(v1 *t, hs_tev *ev, uint64_t id)
+{
+	span s = string_at(t, id);
+	ev->str = (const char *)t->d + s.off;
+	ev->str_len = s.len;
+}
+
+static const hs_twait block_wait[EV_COUNT] = {
+	[EV_GO_STOP] = HS_TWAIT_SELECT_NONE, [EV_GO_SLEEP] = HS_TWAIT_SLEEP,
+	[EV_GO_BLOCK] = HS_TWAIT_OTHER, [EV_GO_BLOCK_SEND] = HS_TWAIT_CHAN_SEND,
+	[EV_GO_BLOCK_RECV] = HS_TWAIT_CHAN_RECV, [EV_GO_BLOCK_SELECT] = HS_TWAIT_SELECT,
+	[EV_GO_BLOCK_SYNC] = HS_TWAIT_SYNC, [EV_GO_BLOCK_COND] = HS_TWAIT_COND,
+	[EV_GO_BLOCK_NET] = HS_TWAIT_NET, [EV_GO_BLOCK_GC] = HS_TWAIT_GC,
+};
+
+/* The old event as a normalized one; false for events the stream does not
+ * carry (sweeps, mark assists, GOMAXPROCS, futile wakeups). */
+static bool normalize(v1 *t, const event *e, hs_tev *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->ts = to_ns(t, e->ts);
+	ev->g = e->g;
+	ev->p = e->p;
+	ev->stack = stack_of(t, e->stk);
+	switch (e->typ) {
+	case EV_PROC_START: ev->kind = HS_TEV_PROC_START; ev->arg0 = e->args[0]; break;
+	case EV_PROC_STOP: ev->kind = HS_TEV_PROC_STOP; break;
+	case EV_GC_START: ev->kind = HS_TEV_GC_START; ev->arg0 = e->args[0]; break;
+	case EV_GC_DONE: ev->kind = HS_TEV_GC_END; break;
+	case EV_GC_STW_START: ev->kind = HS_TEV_STW_START; ev->arg0 = e->args[0]; break;
+	case EV_GC_STW_DONE: ev->kind = HS_TEV_STW_END; break;
+	case EV_GO_CREATE:
+		ev->kind = HS_TEV_GO_CREATE;
+		ev->g = e->args[0];
+		ev->arg0 = e->g;
+		ev->arg1 = stack_of(t, e->args[1]);
+		break;
+	case EV_GO_START: case EV_GO_START_LOCAL: case EV_GO_START_LABEL:
+		ev->kind = HS_TEV_GO_START;
+		if (e->typ == EV_GO_START_LABEL)
+			set_str(t, ev, e->args[2]);
+		break;
+	case EV_GO_END: ev->kind = HS_TEV_GO_END; break;
+	case EV_GO_SCHED: ev->kind = HS_TEV_GO_STOP; ev->wait = HS_TWAIT_NONE; break;
+	case EV_GO_PREEMPT: ev->kind = HS_TEV_GO_STOP; ev->wait = HS_TWAIT_PREEMPTED; break;
+	case EV_GO_STOP: case EV_GO_SLEEP: case EV_GO_BLOCK: case EV_GO_BLOCK_SEND:
+	case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT: case EV_GO_BLOCK_SYNC:
+	case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_BLOCK_GC:
+		ev->kind = HS_TEV_GO_BLOCK;
+		ev->wait = block_wait[e->typ];
+		break;
+	case EV_GO_UNBLOCK: case EV_GO_UNBLOCK_LOCAL:
+		ev->kind = HS_TEV_GO_UNBLOCK;
+		ev->g = e->args[0];
+		ev->arg0 = e->g;
+		break;
+	case EV_GO_SYSCALL: ev->kind = HS_TEV_SYSCALL; break;
+	case EV_GO_SYSBLOCK: ev->kind = HS_TEV_SYSCALL_BLOCK; break;
+	case EV_GO_SYSEXIT: case EV_GO_SYSEXIT_LOCAL: {
+		ev->kind = HS_TEV_SYSCALL_EXIT;
+		uint64_t real = e->typ == EV_GO_SYSEXIT ? e->args[2] : e->args[1];
+		if (real && t->ver >= 1007)
+			ev->ts = to_ns(t, real);
+		break;
+	}
+	case EV_GO_WAITING: ev->kind = HS_TEV_GO_EXISTING; ev->arg0 = 1; break;
+	case EV_GO_INSYSCALL: ev->kind = HS_TEV_GO_EXISTING; ev->arg0 = 2; break;
+	case EV_HEAP_ALLOC: ev->kind = HS_TEV_HEAP_ALLOC; ev->arg0 = e->args[0]; break;
+	case EV_HEAP_GOAL: ev->kind = HS_TEV_HEAP_GOAL; ev->arg0 = e->args[0]; break;
+	case EV_USER_TASK_CREATE:
+		ev->kind = HS_TEV_TASK_BEGIN;
+		ev->arg0 = e->args[0];
+		ev->arg1 = e->args[1];
+		set_str(t, ev, e->args[2]);
+		break;
+	case EV_USER_TASK_END: ev->kind = HS_TEV_TASK_END; ev->arg0 = e->args[0]; break;
+	case EV_USER_REGION:
+		ev->kind = e->args[1] == 0 ? HS_TEV_REGION_BEGIN : HS_TEV_REGION_END;
+		ev->arg0 = e->args[0];
+		set_str(t, ev, e->args[2]);
+		break;
+	case EV_USER_LOG: {
+		ev->kind = HS_TEV_LOG;
+		ev->arg0 = e->args[0];
+		span k = string_at(t, e->args[1]);
+		int len = snprintf(t->logbuf, sizeof t->logbuf, "%.*s: %.*s", (int)k.len,
+		                   (const char *)t->d + k.off, (int)e->str_len,
+		                   (const char *)t->d + e->str_at);
+		ev->str = t->logbuf;
+		ev->str_len = len < 0 ? 0 : len >= (int)sizeof t->logbuf ? sizeof t->logbuf - 1 : (uint32_t)len;
+		break;
+	}
+	case EV_CPU_SAMPLE:
+		ev->kind = HS_TEV_CPU_SAMPLE;
+		ev->ts = to_ns(t, e->args[0]);
+		ev->p = (int64_t)e->args[1];
+		ev->g = e->args[2];
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static hs_err deliver(v1 *t, const event *e)
+{
+	if (!t->have_min) {
+		t->have_min = true;
+		t->min_ts = e->ts;
+	} else if (e->ts < t->last_ts) {
+		return hs_fail_at(t->err, HS_E_CORRUPT, e->off, "time stamps out of order (%s event)",
+		                  desc[e->typ].name);
+	}
+	t->last_ts = e->ts;
+	hs_tev ev;
+	if (!normalize(t, e, &ev))
+		return HS_OK;
+	if (ev.ts > t->info->duration_ns)
+		t->info->duration_ns = ev.ts;
+	return t->fn(t->ctx, &ev);
+}
+
+static hs_err next_cpu(v1 *t, event *e)
+{
+	size_t pos = (size_t)HS_VEC_AT(&t->cpu, cpu_sample, t->cpu_next).off;
+	raw r;
+	hs_err rc = read_raw(t, &pos, &r);
+	if (rc)
+		return rc;
+	memset(e, 0, sizeof *e);
+	e->typ = EV_CPU_SAMPLE;
+	e->off = r.off;
+	e->ts = r.args[1];
+	e->args[0] = r.args[1];
+	e->args[1] = r.args[2];
+	e->args[2] = r.args[3];
+	e->stk = r.args[4];
+	e->gi = UNORDERED;
+	return HS_OK;
+}
+
+/* The merge keeps the queues whose head is ready in a binary heap by
+ * (timestamp, queue index), and parks the others on the goroutine whose
+ * state they wait for: a head's readiness changes only when that state
+ * does.  So each event costs O(log P), and hostile inputs with many Ps
+ * stay fast.  The result is order1007's: the ready head with the smallest
+ * timestamp. */
+static bool heap_less(v1 *t, uint32_t a, uint32_t b)
+{
+	const queue *x = &HS_VEC_AT(&t->queues, queue, a), *y = &HS_VEC_AT(&t->queues, queue, b);
+	return x->head.ts != y->head.ts ? x->head.ts < y->head.ts : a < b;
+}
+
+static hs_err heap_push(v1 *t, uint32_t qi)
+{
+	uint32_t *slot = hs_vec_push(&t->heap, 1);
+	if (!slot)
+		return nomem(t);
+	uint32_t *h = t->heap.data;
+	size_t i = t->heap.len - 1;
+	while (i && heap_less(t, qi, h[(i - 1) / 2])) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = qi;
+	return HS_OK;
+}
+
+static void heap_pop(v1 *t)
+{
+	uint32_t *h = t->heap.data, last = h[--t->heap.len];
+	size_t n = t->heap.len, i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && heap_less(t, h[c + 1], h[c]))
+			c++;
+		if (!heap_less(t, h[c], last))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (n)
+		h[i] = last;
+}
+
+/* A queue with a head goes to the heap or is parked on its goroutine. */
+static hs_err place(v1 *t, uint32_t qi)
+{
+	queue *q = &HS_VEC_AT(&t->queues, queue, qi);
+	if (ready(t, &q->head))
+		return heap_push(t, qi);
+	gstate *g = state_of(t, q->head.gi);
+	q->next_parked = g->parked;
+	g->parked = qi + 1;
+	return HS_OK;
+}
+
+/* After goroutine gi changed state: its parked queues try again. */
+static hs_err unpark(v1 *t, uint32_t gi)
+{
+	if (gi == UNORDERED)
+		return HS_OK;
+	uint32_t next = state_of(t, gi)->parked;
+	state_of(t, gi)->parked = 0;
+	while (next) {
+		queue *q = &HS_VEC_AT(&t->queues, queue, next - 1);
+		uint32_t qi = next - 1;
+		next = q->next_parked;
+		hs_err rc = place(t, qi);
+		if (rc)
+			return rc;
+	}
+	return HS_OK;
+}
+
+static hs_err refill(v1 *t, uint32_t qi)
+{
+	queue *q = &HS_VEC_AT(&t->queues, queue, qi);
+	hs_err rc = queue_fill(t, q);
+	if (rc == HS_OK && q->has_head)
+		rc = place(t, qi);
+	return rc;
+}
+
+static hs_err stuck(v1 *t)
+{
+	if (t->info->truncated)
+		return HS_OK;   /* the events that would order the rest were cut */
+	for (size_t i = 0; i < t->queues.len; i++) {
+		queue *w = &HS_VEC_AT(&t->queues, queue, i);
+		if (w->has_head)
+			return hs_fail_at(t->err, HS_E_CORRUPT, w->head.off,
+			                  "no consistent ordering of events possible "
+			                  "(%s event of goroutine %llu)",
+			                  desc[w->head.typ].name, (unsigned long long)w->head.g);
+	}
+	return HS_OK;
+}
+
+static hs_err merge(v1 *t)
+{
+	hs_err rc = HS_OK;
+	for (uint32_t i = 0; i < t->queues.len && rc == HS_OK; i++)
+		rc = refill(t, i);
+	while (rc == HS_OK) {
+		/* a head made unready by another queue's event parks now */
+		while (t->heap.len) {
+			uint32_t top = ((uint32_t *)t->heap.data)[0];
+			if (ready(t, &HS_VEC_AT(&t->queues, queue, top).head))
+				break;
+			heap_pop(t);
+			if ((rc = place(t, top)))
+				return rc;
+		}
+		queue *q = t->heap.len ? &HS_VEC_AT(&t->queues, queue, ((uint32_t *)t->heap.data)[0])
+		                       : NULL;
+		if (t->cpu_next < t->cpu.len &&
+		    (!q || HS_VEC_AT(&t->cpu, cpu_sample, t->cpu_next).ts < q->head.ts)) {
+			event e;
+			if ((rc = next_cpu(t, &e)) == HS_OK && (rc = deliver(t, &e)) == HS_OK)
+				t->cpu_next++;
+			continue;
+		}
+		if (!q)
+			return stuck(t);
+		uint32_t qi = ((uint32_t *)t->heap.data)[0];
+		heap_pop(t);
+		event e = q->head;
+		q->has_head = false;
+		apply(t, &e);
+		if ((rc = unpark(t, e.gi)) == HS_OK && (rc = deliver(t, &e)) == HS_OK)
+			rc = refill(t, qi);
+	}
+	return rc;
+}
+
+/* Go 1.5 and 1.6 stamp every event with a global sequence number, and a
+ * syscall exit carries the sequence of the real exit, far back in its
+ * queue: Go sorts the whole trace by sequence (order1005).  So does this,
+ * holding the events of these (small, rare) traces in memory.  When the
+ * timestamps then disagree with the sequence (Go's parser gives up with
+ * "time stamps out of order"), the events are ordered by timestamp and
+ * info->note says so. */
+typedef struct seq_event {
+	event e;
+	uint64_t key;
+	size_t idx;
+} seq_event;
+
+static int cmp_seq_event(const void *a, const void *b)
+{
+	const seq_event *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static hs_err merge_1005(v1 *t)
+{
+	hs_vec all;
+	hs_vec_init(&all, sizeof(seq_event));
+	hs_err rc = HS_OK;
+	for (size_t i = 0; i < t->queues.len && rc == HS_OK; i++) {
+		queue *q = &HS_VEC_AT(&t->queues, queue, i);
+		while ((rc = queue_fill(t, q)) == HS_OK && q->has_head) {
+			seq_event *se = hs_vec_push(&all, 1);
+			if (!se) {
+				rc = nomem(t);
+				break;
+			}
+			se->e = q->head;
+			se->key = q->head.seq;
+			se->idx = all.len;
+			q->has_head = false;
+		}
+	}
+	seq_event *v = all.data;
+	if (rc == HS_OK && all.len) {
+		qsort(v, all.len, sizeof *v, cmp_seq_event);
+		bool sorted = true;
+		for (size_t i = 1; i < all.len && sorted; i++)
+			sorted = v[i].e.ts >= v[i - 1].e.ts;
+		if (!sorted) {
+			for (size_t i = 0; i < all.len; i++) {
+				v[i].key = v[i].e.ts;
+				v[i].idx = i;
+			}
+			qsort(v, all.len, sizeof *v, cmp_seq_event);
+			snprintf(t->info->note, sizeof t->info->note,
+			         "timestamps disagree with the sequence numbers (Go's parser rejects "
+			         "this trace); events ordered by timestamp");
+		}
+	}
+	for (size_t i = 0; i < all.len && rc == HS_OK; i++)
+		rc = deliver(t, &v[i].e);
+	hs_vec_release(&all);
+	return rc;
+}
+
+static void release(v1 *t)
+{
+	hs_vec *vecs[] = {&t->batches, &t->queues, &t->strings, &t->stack_offs, &t->cpu, &t->gs,
+	                  &t->heap};
+	for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
+		hs_vec_release(vecs[i]);
+	hs_idmap *maps[] = {&t->pmap, &t->strmap, &t->stkmap, &t->gmap};
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		hs_idmap_release(maps[i]);
+}
+
+hs_err hs_trace_load_old(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,
+                         void *ctx, hs_trace_info *info, hs_error *err)
+{
+	v1 t;
+	memset(&t, 0, sizeof t);
+	t.d = data;
+	t.n = n;
+	t.ver = hs_trace_detect(data, n);
+	t.stacks = stacks;
+	t.fn = fn;
+	t.ctx = ctx;
+	t.info = info;
+	t.err = err;
+	info->go_version = t.ver;
+	if (t.ver < 1005 || t.ver > 1021)
+		return hs_fail_at(err, HS_E_FORMAT, 0, "not an old-format trace header");
+	hs_vec_init(&t.batches, sizeof(batch));
+	hs_vec_init(&t.queues, sizeof(queue));
+	hs_vec_init(&t.strings, sizeof(span));
+	hs_vec_init(&t.stack_offs, sizeof(uint64_t));
+	hs_vec_init(&t.cpu, sizeof(cpu_sample));
+	hs_vec_init(&t.gs, sizeof(gstate));
+	hs_vec_init(&t.heap, sizeof(uint32_t));
+	hs_err rc = HS_OK;
+	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256) ||
+	    !hs_idmap_init(&t.stkmap, 256) || !hs_idmap_init(&t.gmap, 256))
+		rc = nomem(&t);
+	if (rc == HS_OK)
+		rc = build_index(&t);
+	if (rc == HS_OK && !t.ticks_per_sec) {
+		/* Go writes the frequency last: without it the trace was cut,
+		 * if at a record boundary.  Ticks are then taken as ns. */
+		if (!info->truncated) {
+			info->truncated = true;
+			info->truncated_at = n;
+			snprintf(info->truncated_why, sizeof info->truncated_why,
+			         "the trace ends at byte %zu before its Frequency event", n);
+		}
+		t.ticks_per_sec = 1000000000;
+	}
+	if (rc == HS_OK)
+		rc = build_stacks(&t);
+	if (rc == HS_OK) {
+		info->ticks_per_sec = (int64_t)t.ticks_per_sec;
+		t.ns_per_tick = 1e9 / (double)t.ticks_per_sec;
+		if (t.cpu.len)
+			qsort(t.cpu.data, t.cpu.len, sizeof(cpu_sample), cmp_cpu);
+		for (size_t i = 0; i < t.queues.len; i++) {
+			queue *q = &HS_VEC_AT(&t.queues, queue, i);
+			load_batch(&t, q, q->first);
+		}
+		rc = t.ver < 1007 ? merge_1005(&t) : merge(&t);
+	}
+	release(&t);
+	return rc;
+}

@@ -1,0 +1,292 @@
+/* The old-format trace loader on hand-encoded traces: merging per-P
+ * batches by goroutine sequence, ticks to nanoseconds, stacks into the
+ * profile, a cut-off trace (loads, flagged), hostile inputs (errors with
+ * the byte offset, nothing allocated by a claimed size), and the blocking
+ * profile and summary on top. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "heapscope/trace_analysis.h"
+
+enum { EV_BATCH = 1, EV_FREQUENCY = 2, EV_STACK = 3, EV_GO_CREATE = 13, EV_GO_START = 14,
+       EV_GO_END = 15, EV_GO_UNBLOCK = 21, EV_GO_BLOCK_SEND = 22, EV_STRING = 37 };
+
+typedef struct enc {
+	uint8_t b[4096];
+	size_t n;
+} enc;
+
+static void put_varint(uint8_t *b, size_t *n, uint64_t v)
+{
+	while (v >= 0x80) {
+		b[(*n)++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	b[(*n)++] = (uint8_t)v;
+}
+
+/* One record: inline arguments when fewer than 4, else length-prefixed. */
+static void ev(enc *e, int typ, int nargs, ...)
+{
+	uint64_t a[16];
+	va_list ap;
+	va_start(ap, nargs);
+	for (int i = 0; i < nargs; i++)
+		a[i] = va_arg(ap, uint64_t);
+	va_end(ap);
+	if (nargs < 4) {
+		e->b[e->n++] = (uint8_t)(typ | (nargs - 1) << 6);
+		for (int i = 0; i < nargs; i++)
+			put_varint(e->b, &e->n, a[i]);
+		return;
+	}
+	uint8_t tmp[256];
+	size_t tn = 0;
+	for (int i = 0; i < nargs; i++)
+		put_varint(tmp, &tn, a[i]);
+	e->b[e->n++] = (uint8_t)(typ | 3 << 6);
+	put_varint(e->b, &e->n, tn);
+	memcpy(e->b + e->n, tmp, tn);
+	e->n += tn;
+}
+
+static void str(enc *e, uint64_t id, const char *s)
+{
+	e->b[e->n++] = EV_STRING;
+	put_varint(e->b, &e->n, id);
+	put_varint(e->b, &e->n, strlen(s));
+	memcpy(e->b + e->n, s, strlen(s));
+	e->n += strlen(s);
+}
+
+#define U(x) ((uint64_t)(x))
+
+/* g1 is created on P0, runs and blocks on P1, is unblocked on P0 and ends
+ * on P1.  P1's batch comes first in the file: only the sequence numbers
+ * and timestamps order it. */
+static size_t build(enc *e)
+{
+	memset(e, 0, sizeof *e);
+	memcpy(e->b, "go 1.19 trace\0\0\0", 16);
+	e->n = 16;
+	ev(e, EV_BATCH, 2, U(1), U(1000));
+	ev(e, EV_GO_START, 3, U(20), U(1), U(1));          /* ts 1020, g1, seq 1 */
+	ev(e, EV_GO_BLOCK_SEND, 2, U(10), U(2));           /* ts 1030, stack 2 */
+	ev(e, EV_GO_START, 3, U(20), U(1), U(3));          /* ts 1050 */
+	ev(e, EV_GO_END, 1, U(10));                        /* ts 1060 */
+	ev(e, EV_BATCH, 2, U(0), U(1000));
+	ev(e, EV_GO_CREATE, 4, U(10), U(1), U(0), U(1));   /* ts 1010, g1, stack 1 */
+	ev(e, EV_GO_UNBLOCK, 4, U(30), U(1), U(2), U(1));  /* ts 1040, g1, seq 2, stack 1 */
+	str(e, 1, "main.main");
+	str(e, 2, "main.go");
+	str(e, 3, "main.worker");
+	ev(e, EV_STACK, 6, U(1), U(1), U(0x1000), U(1), U(2), U(10));
+	ev(e, EV_STACK, 10, U(2), U(2), U(0x2000), U(3), U(2), U(20), U(0x1001), U(1), U(2), U(11));
+	size_t before_freq = e->n;
+	ev(e, EV_FREQUENCY, 1, U(500000000));              /* 2 ns per tick */
+	return before_freq;
+}
+
+typedef struct rec {
+	hs_tev ev[32];
+	int n;
+} rec;
+
+static hs_err record(void *ctx, const hs_tev *ev)
+{
+	rec *r = ctx;
+	if (r->n < 32)
+		r->ev[r->n++] = *ev;
+	return HS_OK;
+}
+
+static hs_err load(const uint8_t *d, size_t n, hs_profile *p, hs_tev_fn fn, void *ctx,
+                   hs_trace_info *info, hs_error *e)
+{
+	hs_input in;
+	hs_error_clear(e);
+	hs_err rc = hs_input_from_buffer(&in, d, n, 0, e);
+	if (rc == HS_OK)
+		rc = hs_trace_load(&in, p, fn, ctx, info, e);
+	hs_input_release(&in);
+	return rc;
+}
+
+static void test_detect(void **state)
+{
+	(void)state;
+	assert_int_equal(hs_trace_detect((const uint8_t *)"go 1.19 trace\0\0\0", 16), 1019);
+	assert_int_equal(hs_trace_detect((const uint8_t *)"go 1.5 trace\0\0\0\0", 16), 1005);
+	assert_int_equal(hs_trace_detect((const uint8_t *)"go 1.x trace\0\0\0\0", 16), 0);
+	assert_int_equal(hs_trace_detect((const uint8_t *)"go 1.19 trace", 13), 0);
+	assert_string_equal(hs_twait_name(HS_TWAIT_CHAN_SEND), "chan send");
+}
+
+static void test_merge_order(void **state)
+{
+	(void)state;
+	enc e;
+	build(&e);
+	hs_profile p;
+	hs_profile_init(&p);
+	rec r = {.n = 0};
+	hs_trace_info info;
+	hs_error err;
+	assert_int_equal(load(e.b, e.n, &p, record, &r, &info, &err), HS_OK);
+	static const hs_tev_kind want[] = {HS_TEV_GO_CREATE, HS_TEV_GO_START, HS_TEV_GO_BLOCK,
+	                                   HS_TEV_GO_UNBLOCK, HS_TEV_GO_START, HS_TEV_GO_END};
+	assert_int_equal(r.n, 6);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(r.ev[i].kind, want[i]);
+		assert_int_equal(r.ev[i].ts, i * 20);    /* 10 ticks apart, 2 ns each */
+		assert_int_equal(r.ev[i].g, 1);
+	}
+	assert_int_equal(r.ev[1].p, 1);
+	assert_int_equal(r.ev[2].wait, HS_TWAIT_CHAN_SEND);
+	assert_int_equal(r.ev[3].p, 0);
+	assert_false(info.truncated);
+	assert_int_equal(info.go_version, 1019);
+	assert_int_equal(info.ticks_per_sec, 500000000);
+	assert_int_equal(info.duration_ns, 100);
+	assert_int_equal(info.events, 6);
+	/* the block's stack: worker (leaf) then main */
+	assert_int_equal(p.nstacks, 2);
+	uint32_t n;
+	const uint32_t *ids = hs_stack_at(&p, r.ev[2].stack - 1, &n);
+	assert_int_equal(n, 2);
+	char buf[128];
+	assert_string_equal(hs_trace_loc_name(&p, ids[0], buf, sizeof buf), "main.worker main.go:20");
+	assert_string_equal(hs_trace_loc_name(&p, ids[1], buf, sizeof buf), "main.main main.go:11");
+	assert_int_equal(r.ev[0].stack, r.ev[3].stack);   /* same trace stack, same id */
+	hs_profile_release(&p);
+}
+
+static void test_profile_and_summary(void **state)
+{
+	(void)state;
+	enc e;
+	build(&e);
+	hs_profile p;
+	hs_profile_init(&p);
+	hs_tprof t;
+	hs_trace_info info;
+	hs_error err;
+	assert_int_equal(hs_tprof_init(&t, HS_TPROF_SYNC), HS_OK);
+	assert_int_equal(load(e.b, e.n, &p, hs_tprof_event, &t, &info, &err), HS_OK);
+	assert_int_equal(hs_tprof_finish(&t, &p, &err), HS_OK);
+	assert_int_equal(p.nsamples, 1);
+	assert_int_equal(hs_sample_values(&p, 0)[0], 1);
+	assert_int_equal(hs_sample_values(&p, 0)[1], 20);   /* blocked 1030 -> 1040 ticks */
+	uint32_t n;
+	hs_sample_stack(&p, 0, &n);
+	assert_int_equal(n, 2);
+	hs_tprof_release(&t);
+	hs_profile_release(&p);
+
+	hs_profile_init(&p);
+	hs_trace_summary s;
+	assert_int_equal(hs_trace_summary_init(&s, &p), HS_OK);
+	assert_int_equal(load(e.b, e.n, &p, hs_trace_summary_event, &s, &info, &err), HS_OK);
+	assert_int_equal(hs_trace_summary_finish(&s, info.duration_ns, &err), HS_OK);
+	assert_int_equal(s.created, 1);
+	assert_int_equal(s.ended, 1);
+	assert_int_equal(s.sites.len, 1);
+	const hs_tsite *site = s.sites.data;
+	assert_int_equal(site->running, 40);
+	assert_int_equal(site->runnable, 40);
+	assert_int_equal(site->blocked[HS_TWAIT_CHAN_SEND], 20);
+	assert_int_equal(s.ntop, 1);
+	assert_int_equal(s.top[0].dur, 20);
+	hs_trace_summary_release(&s);
+	hs_profile_release(&p);
+}
+
+static void test_truncated(void **state)
+{
+	(void)state;
+	enc e;
+	size_t cut = build(&e) + 1;   /* inside the Frequency record */
+	hs_profile p;
+	hs_profile_init(&p);
+	rec r = {.n = 0};
+	hs_trace_info info;
+	hs_error err;
+	assert_int_equal(load(e.b, cut, &p, record, &r, &info, &err), HS_OK);
+	assert_true(info.truncated);
+	assert_int_equal(info.truncated_at, cut - 1);
+	assert_int_equal(r.n, 6);
+	assert_int_equal(r.ev[5].ts, 50);    /* no frequency: ticks taken as ns */
+	hs_profile_release(&p);
+}
+
+static void expect_error(const uint8_t *d, size_t n, hs_err code, uint64_t off)
+{
+	hs_profile p;
+	hs_profile_init(&p);
+	rec r = {.n = 0};
+	hs_trace_info info;
+	hs_error err;
+	assert_int_equal(load(d, n, &p, record, &r, &info, &err), code);
+	assert_true(err.has_offset);
+	assert_int_equal(err.offset, off);
+	hs_profile_release(&p);
+}
+
+static void test_hostile(void **state)
+{
+	(void)state;
+	enc e;
+	build(&e);
+	uint8_t bad[4096];
+	memcpy(bad, e.b, e.n);
+	bad[16] = 63;                                   /* unknown event type */
+	expect_error(bad, e.n, HS_E_CORRUPT, 16);
+
+	enc s;
+	memset(&s, 0, sizeof s);
+	memcpy(s.b, "go 1.19 trace\0\0\0", 16);
+	s.n = 16;
+	s.b[s.n++] = EV_STRING;                         /* a string of 2^40 bytes */
+	put_varint(s.b, &s.n, 1);
+	put_varint(s.b, &s.n, U(1) << 40);
+	expect_error(s.b, s.n + 8, HS_E_CORRUPT, 16);
+
+	s.n = 16;                                      /* a stack of 5000 frames */
+	ev(&s, EV_BATCH, 2, U(0), U(1));
+	size_t at = s.n;
+	ev(&s, EV_STACK, 6, U(1), U(5000), U(1), U(1), U(1), U(1));
+	ev(&s, EV_FREQUENCY, 1, U(1));
+	expect_error(s.b, s.n, HS_E_CORRUPT, at);
+
+	s.n = 16;                                      /* a varint of 11 bytes */
+	ev(&s, EV_BATCH, 2, U(0), U(1));
+	at = s.n;
+	s.b[s.n++] = EV_GO_END;
+	memset(s.b + s.n, 0xff, 11);
+	s.n += 11;
+	s.b[s.n++] = 0;
+	expect_error(s.b, s.n, HS_E_CORRUPT, at + 1);
+
+	s.n = 16;                                      /* an event before any batch */
+	ev(&s, EV_GO_END, 1, U(5));
+	expect_error(s.b, s.n, HS_E_CORRUPT, 16);
+
+	expect_error((const uint8_t *)"go 1.99 trace\0\0\0", 16, HS_E_FORMAT, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_profile_and_summary),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_hostile),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
