@@ -133,7 +133,8 @@ static void count_rate(int64_t ts, int64_t *cur_sec, uint64_t *cur, uint64_t *pe
 		*peak = *cur;
 }
 
-static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, uint32_t *out)
+static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, bool at_start,
+                       uint32_t *out)
 {
 	uint32_t user = hs_trace_user_loc(s->stacks, stack);
 	uint32_t sloc = 0;
@@ -142,7 +143,9 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, uint
 		const uint32_t *ids = hs_stack_at(s->stacks, start - 1, &n);
 		sloc = n ? ids[0] : 0;
 	}
-	uint64_t key = (uint64_t)user << 32 | sloc;
+	/* locations stay below 2^31: the top bit tells the goroutines from
+	 * before the trace apart */
+	uint64_t key = (uint64_t)user << 32 | sloc | (uint64_t)at_start << 63;
 	uint32_t i = hs_idmap_get(s->sitemap, key);
 	if (i == UINT32_MAX) {
 		hs_tsite *site = hs_vec_push(&s->sites, 1);
@@ -151,6 +154,7 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, uint
 		site->user_loc = user;
 		site->start_loc = sloc;
 		site->stack = stack;
+		site->at_start = at_start;
 		const char *fn = sloc ? fn_name(s->stacks, loc_line(s->stacks, sloc - 1)) : "";
 		site->runtime = strncmp(fn, "runtime.", 8) == 0 || strncmp(fn, "runtime/", 8) == 0;
 		site->cur_sec = -1;
@@ -169,7 +173,7 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 	}
 	/* A goroutine the stream did not introduce: from before the trace. */
 	uint32_t site;
-	hs_err rc = site_for(s, 0, 0, &site);
+	hs_err rc = site_for(s, 0, 0, false, &site);
 	gor *g = rc ? NULL : hs_vec_push(&s->gs, 1);
 	if (!g || !hs_idmap_put(s->gmap, id, (uint32_t)(s->gs.len - 1), NULL))
 		return rc ? rc : summary_nomem();
@@ -235,10 +239,24 @@ static void set_state(hs_trace_summary *s, gor *g, int state, int64_t ts, hs_twa
 		g->since = ts;
 }
 
+/* Up to Go 1.21 a trace opens with a creation event for every goroutine
+ * alive then, all on one stack (trace.Start's caller), before anything
+ * else happens: those goroutines were not created during the trace. */
+static bool opening_creation(hs_trace_summary *s, const hs_tev *ev)
+{
+	if (s->start_phase == 2 || ev->stack == 0)
+		return false;
+	if (s->start_phase == 0) {
+		s->start_phase = 1;
+		s->start_stack = ev->stack;
+	}
+	return ev->stack == s->start_stack;
+}
+
 static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 {
 	uint32_t site;
-	hs_err rc = site_for(s, ev->stack, (uint32_t)ev->arg1, &site);
+	hs_err rc = site_for(s, ev->stack, (uint32_t)ev->arg1, opening_creation(s, ev), &site);
 	if (rc)
 		return rc;
 	uint32_t i = hs_idmap_get(s->gmap, ev->g);
@@ -259,8 +277,11 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	hs_tsite *st = &HS_VEC_AT(&s->sites, hs_tsite, site);
 	st->created++;
 	s->created++;
-	count_rate(ev->ts, &st->cur_sec, &st->cur_count, &st->peak_per_sec);
-	count_rate(ev->ts, &s->cur_sec, &s->cur_count, &s->peak_per_sec);
+	s->at_start += st->at_start;
+	if (!st->at_start) {
+		count_rate(ev->ts, &st->cur_sec, &st->cur_count, &st->peak_per_sec);
+		count_rate(ev->ts, &s->cur_sec, &s->cur_count, &s->peak_per_sec);
+	}
 	return HS_OK;
 }
 
@@ -312,6 +333,8 @@ hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
 	hs_err rc = HS_OK;
 	if (ev->ts > s->end_ts)
 		s->end_ts = ev->ts;
+	if (ev->kind != HS_TEV_GO_CREATE && ev->kind != HS_TEV_GO_EXISTING)
+		s->start_phase = 2;
 	switch (ev->kind) {
 	case HS_TEV_GO_CREATE:
 		return on_create(s, ev);
@@ -387,6 +410,8 @@ static int cmp_site(const void *a, const void *b)
 	const hs_tsite *x = a, *y = b;
 	if (x->runtime != y->runtime)
 		return x->runtime ? 1 : -1;
+	if (x->at_start != y->at_start)
+		return x->at_start ? 1 : -1;
 	uint64_t ax = x->created - x->ended, ay = y->created - y->ended;
 	if (ax != ay)
 		return ax > ay ? -1 : 1;
