@@ -109,6 +109,11 @@ typedef struct hs_trace_info {
 	uint64_t truncated_at;/* byte offset (after gunzip) where reading stopped */
 	char truncated_why[160];
 	char note[160];      /* anything else the reader should know ("" if none) */
+	/* In, set by hs_trace_load before the loader runs: the bytes are a
+	 * read-only mapping of the file, so a loader may give back pages it has
+	 * read (madvise MADV_DONTNEED; touched again, they come back from the
+	 * file), which keeps the resident set near a window, not the file. */
+	bool pages_droppable;
 } hs_trace_info;
 
 /* The sink.  Return HS_OK to go on; any other code stops the loader, which

@@ -55,6 +55,7 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
 		return rc;
 	if (in->len == 0)
 		return hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no trace");
+	info->pages_droppable = in->map && in->data == in->map && !in->gzipped;
 	int v = hs_trace_detect(in->data, in->len);
 	if (v == 0)
 		rc = hs_fail_at(err, HS_E_FORMAT, 0,
