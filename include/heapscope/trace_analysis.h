@@ -80,9 +80,11 @@ hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev);
  * leave out the goroutines from before the trace. */
 hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *err);
 void hs_trace_summary_release(hs_trace_summary *s);
-/* After finish: the goroutines blocked (or in a syscall) at the end of the
- * trace as a goroutine profile (sample type goroutine/count, one sample
- * per goroutine on the stack where it blocked) added to s->stacks, which
+/* After finish: the goroutines alive at the end of the trace as a
+ * goroutine dump would list them (format HS_FMT_GOROUTINE_DUMP, sample type
+ * goroutine/count, one sample per goroutine on the stack where it blocked,
+ * or its start function; labels "state" as a dump prints it, "created_by"
+ * the go statement's function, "wait_minutes"), added to s->stacks, which
  * is then hs_profile_finish'ed: what `leaks` and `blocking` read as
  * "waits going on". */
 hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err);

@@ -67,7 +67,7 @@ typedef struct gor {
 	uint64_t id;
 	uint32_t site;          /* index into sites */
 	uint8_t state, wait;
-	uint32_t block_stack;
+	uint32_t block_stack, start_stack;
 	int64_t since, block_since;
 	hs_tblocked longest;
 } gor;
@@ -274,6 +274,7 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	g->site = site;
 	g->state = GS_RUNNABLE;
 	g->since = ev->ts;
+	g->start_stack = (uint32_t)ev->arg1;
 	hs_tsite *st = &HS_VEC_AT(&s->sites, hs_tsite, site);
 	st->created++;
 	s->created++;
@@ -442,7 +443,8 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		if (!HS_VEC_AT(&s->sites, hs_tsite, g->site).runtime)
 			keep_top(s, &g->longest);
 	}
-	/* Sort sites culprit first; the longest-blocked keep pointing at them. */
+	/* Sort sites culprit first; goroutines and the longest-blocked keep
+	 * pointing at theirs. */
 	size_t n = s->sites.len;
 	uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
 	hs_tsite *copy = malloc((n ? n : 1) * sizeof *copy);
@@ -463,6 +465,10 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		memcpy(s->sites.data, copy, n * sizeof *copy);
 	for (size_t i = 0; i < s->ntop; i++)
 		s->top[i].site = rank[s->top[i].site];
+	for (size_t i = 0; i < s->gs.len; i++) {
+		gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		g->site = rank[g->site];
+	}
 	free(rank);
 	free(copy);
 	return HS_OK;
@@ -651,9 +657,9 @@ static hs_err set_types(hs_profile *p, const char *const *names, size_t ntypes,
 	return HS_OK;
 }
 
-/* One sample on an interned stack (id + 1).  The stack is copied first:
- * pushing may move the table it points into. */
-static hs_err add_sample(hs_profile *p, uint32_t stack, const int64_t *vals, hs_vec *buf)
+/* Begin a sample on an interned stack (id + 1), labels may follow.  The
+ * stack is copied first: pushing may move the table it points into. */
+static hs_err begin_on_stack(hs_profile *p, uint32_t stack, const int64_t *vals, hs_vec *buf)
 {
 	uint32_t n;
 	const uint32_t *ids = hs_stack_at(p, stack - 1, &n);
@@ -672,7 +678,13 @@ static hs_err add_sample(hs_profile *p, uint32_t stack, const int64_t *vals, hs_
 		if (rc)
 			return rc;
 	}
-	return hs_profile_end_sample(p);
+	return HS_OK;
+}
+
+static hs_err add_sample(hs_profile *p, uint32_t stack, const int64_t *vals, hs_vec *buf)
+{
+	hs_err rc = begin_on_stack(p, stack, vals, buf);
+	return rc ? rc : hs_profile_end_sample(p);
 }
 
 hs_err hs_tprof_finish(hs_tprof *t, hs_profile *p, hs_error *err)
@@ -691,6 +703,60 @@ hs_err hs_tprof_finish(hs_tprof *t, hs_profile *p, hs_error *err)
 	return rc ? rc : hs_profile_finish(p, err);
 }
 
+/* The state a goroutine dump would print for a goroutine in this state. */
+static const char *dump_state(const gor *g)
+{
+	static const char *const names[HS_TWAIT_COUNT] = {
+		[HS_TWAIT_NONE] = "runnable", [HS_TWAIT_SELECT] = "select",
+		[HS_TWAIT_SELECT_NONE] = "select (no cases)", [HS_TWAIT_CHAN_SEND] = "chan send",
+		[HS_TWAIT_CHAN_RECV] = "chan receive", [HS_TWAIT_NIL_CHAN] = "chan receive (nil chan)",
+		[HS_TWAIT_SYNC] = "semacquire", [HS_TWAIT_COND] = "sync.Cond.Wait",
+		[HS_TWAIT_NET] = "IO wait", [HS_TWAIT_SLEEP] = "sleep", [HS_TWAIT_GC] = "GC assist wait",
+		[HS_TWAIT_PREEMPTED] = "runnable", [HS_TWAIT_OTHER] = "waiting",
+	};
+	switch (g->state) {
+	case GS_RUNNING: return "running";
+	case GS_SYSCALL: return "syscall";
+	case GS_BLOCKED: return g->wait < HS_TWAIT_COUNT ? names[g->wait] : "waiting";
+	default: return "runnable";
+	}
+}
+
+static hs_err push_str_label(hs_profile *p, const char *key, const char *val)
+{
+	hs_label l = {hs_profile_intern(p, key, strlen(key)), hs_profile_intern(p, val, strlen(val)),
+	              0, 0};
+	if (l.key == HS_NONE || l.str == HS_NONE)
+		return HS_E_NOMEM;
+	return hs_profile_push_label(p, &l);
+}
+
+/* One live goroutine as a dump would show it: where it waits (or its
+ * start function), its state, who created it, minutes blocked. */
+static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf)
+{
+	hs_profile *p = s->stacks;
+	bool waits = g->state == GS_BLOCKED || g->state == GS_SYSCALL;
+	uint32_t stack = waits && g->block_stack ? g->block_stack : g->start_stack;
+	if (!stack)
+		return HS_OK;
+	int64_t one = 1;
+	hs_err rc = begin_on_stack(p, stack, &one, buf);
+	const hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
+	const char *creator = site->user_loc && !site->at_start
+	                          ? fn_name(p, loc_line(p, site->user_loc - 1)) : "";
+	if (rc == HS_OK)
+		rc = push_str_label(p, "state", dump_state(g));
+	if (rc == HS_OK && *creator)
+		rc = push_str_label(p, "created_by", creator);
+	if (rc == HS_OK && waits) {
+		hs_label l = {hs_profile_intern(p, "wait_minutes", 12), 0,
+		              sub(s->end_ts, g->block_since) / 60000000000, 0};
+		rc = l.key == HS_NONE ? HS_E_NOMEM : hs_profile_push_label(p, &l);
+	}
+	return rc ? rc : hs_profile_end_sample(p);
+}
+
 hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err)
 {
 	static const char *const types[2] = {"goroutine", "count"};
@@ -700,12 +766,10 @@ hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err)
 	hs_vec_init(&buf, sizeof(uint32_t));
 	for (size_t i = 0; i < s->gs.len && rc == HS_OK; i++) {
 		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
-		if ((g->state != GS_BLOCKED && g->state != GS_SYSCALL) || !g->block_stack)
-			continue;
-		int64_t one = 1;
-		if ((rc = add_sample(p, g->block_stack, &one, &buf)))
+		if (g->state != GS_DEAD && (rc = add_goroutine(s, g, &buf)))
 			rc = hs_fail(err, rc, NULL);
 	}
 	hs_vec_release(&buf);
+	p->format = HS_FMT_GOROUTINE_DUMP;
 	return rc ? rc : hs_profile_finish(p, err);
 }

@@ -69,7 +69,15 @@ def check_counts(hs, path, fails):
     if rc != 0 or blocked != want['alive']:
         fails.append('%s: blocking: %s has %d goroutines blocked at the end, the program left %d (%s)'
                      % (os.path.basename(path), want['site'], blocked, want['alive'], err.strip()))
-    return len(got) + 1
+    # leaks: a site that left 10 or more goroutines blocked is a candidate
+    # weighing exactly those
+    if want['alive'] >= 10:
+        rc, out, err = run([hs, 'leaks', '--format', 'json', path])
+        cands = [c for c in json.loads(out)['candidates'] if c['culprit'] == want['site']] if rc == 0 else []
+        if [c['weight'] for c in cands] != [want['alive']]:
+            fails.append('%s: leaks: %s candidates %r, the program left %d goroutines'
+                         % (os.path.basename(path), want['site'], cands, want['alive']))
+    return len(got) + 2
 
 
 def check_profile(hs, path, kind, raw_path, fails):
