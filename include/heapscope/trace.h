@@ -48,10 +48,13 @@ const char *hs_twait_name(hs_twait w);
 typedef enum hs_tev_kind {
 	HS_TEV_GO_CREATE,    /* g = new goroutine; arg0 = creating goroutine (0 if none);
 	                        stack = the go statement's stack (creation site);
-	                        arg1 = the new goroutine's start stack, as a stack
-	                        value (id + 1, 0 = none) */
+	                        arg1 = the new goroutine's start stack (its function,
+	                        hs_tev.stack form), 0 if unknown */
 	HS_TEV_GO_EXISTING,  /* g existed when tracing started; arg0 = 1 if it was
-	                        blocked (waiting) then, 0 if runnable; stack if known */
+	                        blocked (waiting) then, 2 if in a syscall, 0 if
+	                        runnable; stack if known.  The old format announces
+	                        such goroutines with a GO_CREATE first (Go's parser
+	                        counts them as created), then this when waiting */
 	HS_TEV_GO_START,     /* g starts running on proc p */
 	HS_TEV_GO_STOP,      /* g stops running and is runnable (wait = NONE or PREEMPTED) */
 	HS_TEV_GO_BLOCK,     /* g blocks: wait says why; stack = where it blocked */
@@ -106,6 +109,11 @@ typedef struct hs_trace_info {
 	uint64_t truncated_at;/* byte offset (after gunzip) where reading stopped */
 	char truncated_why[160];
 	char note[160];      /* anything else the reader should know ("" if none) */
+	/* In, set by hs_trace_load before the loader runs: the bytes are a
+	 * read-only mapping of the file, so a loader may give back pages it has
+	 * read (madvise MADV_DONTNEED; touched again, they come back from the
+	 * file), which keeps the resident set near a window, not the file. */
+	bool pages_droppable;
 } hs_trace_info;
 
 /* The sink.  Return HS_OK to go on; any other code stops the loader, which

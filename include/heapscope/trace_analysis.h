@@ -16,6 +16,9 @@ typedef struct hs_tsite {
 	uint32_t start_loc;     /* location index + 1 of the started function; 0 unknown */
 	uint32_t stack;         /* a creation stack seen for it (hs_tev.stack), 0 none */
 	bool runtime;           /* the started function is the runtime's own */
+	bool at_start;          /* goroutines already there when tracing started: the
+	                           old format opens with a creation event for each,
+	                           all on the stack of the trace.Start call */
 	uint64_t created, ended;
 	uint64_t blocked_at_end;/* alive at the end and blocked (or in a syscall) */
 	uint64_t peak_per_sec;  /* most creations within one second of trace time */
@@ -46,7 +49,9 @@ typedef struct hs_theap {
 
 typedef struct hs_trace_summary {
 	hs_profile *stacks;     /* the profile the loader fills (not owned) */
-	uint64_t created, ended, existing;
+	uint64_t created, ended;
+	uint64_t at_start;      /* of created: already running when tracing started */
+	uint64_t existing;      /* seen without any creation event */
 	uint64_t peak_per_sec;
 	uint64_t gc_count;
 	uint64_t heap_peak, heap_last;
@@ -61,6 +66,8 @@ typedef struct hs_trace_summary {
 	void *gmap, *sitemap;
 	int64_t cur_sec;
 	uint64_t cur_count;
+	int start_phase;        /* 0: opening creations not seen, 1: in them, 2: past */
+	uint32_t start_stack;
 } hs_trace_summary;
 
 hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks);
@@ -68,13 +75,16 @@ hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks);
 hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev);
 /* After the load: close the open intervals at end_ts (info->duration_ns),
  * rank the longest-blocked goroutines and sort sites culprit first (the
- * runtime's own goroutines last; most goroutines alive at the end, then
- * most created). */
+ * runtime's own goroutines last, before them those from before the trace;
+ * most goroutines alive at the end, then most created).  Creation rates
+ * leave out the goroutines from before the trace. */
 hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *err);
 void hs_trace_summary_release(hs_trace_summary *s);
-/* After finish: the goroutines blocked (or in a syscall) at the end of the
- * trace as a goroutine profile (sample type goroutine/count, one sample
- * per goroutine on the stack where it blocked) added to s->stacks, which
+/* After finish: the goroutines alive at the end of the trace as a
+ * goroutine dump would list them (format HS_FMT_GOROUTINE_DUMP, sample type
+ * goroutine/count, one sample per goroutine on the stack where it blocked,
+ * or its start function; labels "state" as a dump prints it, "created_by"
+ * the go statement's function, "wait_minutes"), added to s->stacks, which
  * is then hs_profile_finish'ed: what `leaks` and `blocking` read as
  * "waits going on". */
 hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err);

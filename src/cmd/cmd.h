@@ -102,7 +102,7 @@ void cli_set_loader(bool (*fn)(hs_profile *p, const char *file));
  * stdin: it is read once), and load it as a profile, printing any error:
  * its waits on channels, sync, network and syscalls with their exact
  * durations (a block profile: contentions, delay), or the goroutines
- * blocked at its end (a goroutine profile). */
+ * alive at its end as a goroutine dump lists them. */
 typedef enum cli_trace_as { CLI_TRACE_WAITS, CLI_TRACE_END } cli_trace_as;
 bool cli_is_trace(const char *file);
 bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);

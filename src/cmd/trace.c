@@ -93,9 +93,13 @@ static void site_name(const hs_profile *p, const hs_tsite *s, char *buf, size_t 
 		snprintf(buf, n, "(created before the trace or unknown)");
 		return;
 	}
-	snprintf(buf, n, "go %s  at %s",
-	         s->start_loc ? hs_trace_loc_name(p, s->start_loc, b, sizeof b) : "?",
-	         hs_trace_loc_name(p, s->user_loc, a, sizeof a));
+	if (s->at_start)
+		snprintf(buf, n, "go %s  (running when the trace started)",
+		         s->start_loc ? hs_trace_loc_name(p, s->start_loc, b, sizeof b) : "?");
+	else
+		snprintf(buf, n, "go %s  at %s",
+		         s->start_loc ? hs_trace_loc_name(p, s->start_loc, b, sizeof b) : "?",
+		         hs_trace_loc_name(p, s->user_loc, a, sizeof a));
 }
 
 static void write_text(FILE *out, const char *file, const hs_trace_info *info,
@@ -108,25 +112,36 @@ static void write_text(FILE *out, const char *file, const hs_trace_info *info,
 	fprintf(out, "goroutines: %llu created, %llu ended, %llu alive at the end",
 	        (unsigned long long)s->created, (unsigned long long)s->ended,
 	        (unsigned long long)(s->created - s->ended));
+	if (s->at_start)
+		fprintf(out, " (%llu of them running when the trace started)",
+		        (unsigned long long)s->at_start);
 	if (s->existing)
-		fprintf(out, " (+%llu from before the trace)", (unsigned long long)s->existing);
+		fprintf(out, " (+%llu seen without a creation event)", (unsigned long long)s->existing);
 	fprintf(out, "; peak creation %llu/s\n", (unsigned long long)s->peak_per_sec);
 	fprintf(out, "GC: %llu cycles; heap: peak %s, last %s\n", (unsigned long long)s->gc_count,
 	        bytes_label(s->heap_peak, t1, sizeof t1), bytes_label(s->heap_last, t2, sizeof t2));
 
-	fprintf(out, "\n%8s %8s %8s %7s %9s %9s %9s  %-32s %s\n", "CREATED", "ENDED", "ALIVE",
-	        "PEAK/S", "RUNNING", "RUNNABLE", "BLOCKED", "BLOCKED ON", "SITE");
+	/* the reasons column as wide as its widest entry */
+	int ww = 10;
+	for (size_t i = 0; i < s->sites.len; i++) {
+		char waits[128];
+		top_waits(&HS_VEC_AT(&s->sites, hs_tsite, i), waits, sizeof waits);
+		if ((int)strlen(waits) > ww)
+			ww = (int)strlen(waits);
+	}
+	fprintf(out, "\n%8s %8s %8s %7s %9s %9s %9s  %-*s  %s\n", "CREATED", "ENDED", "ALIVE",
+	        "PEAK/S", "RUNNING", "RUNNABLE", "BLOCKED", ww, "BLOCKED ON", "SITE");
 	for (size_t i = 0; i < s->sites.len; i++) {
 		const hs_tsite *st = &HS_VEC_AT(&s->sites, hs_tsite, i);
 		char waits[128], name[600];
 		top_waits(st, waits, sizeof waits);
 		site_name(s->stacks, st, name, sizeof name);
-		fprintf(out, "%8llu %8llu %8llu %7llu %9s %9s %9s  %-32s %s\n",
+		fprintf(out, "%8llu %8llu %8llu %7llu %9s %9s %9s  %-*s  %s\n",
 		        (unsigned long long)st->created, (unsigned long long)st->ended,
 		        (unsigned long long)(st->created - st->ended),
 		        (unsigned long long)st->peak_per_sec, ns_label(st->running, t3, sizeof t3),
 		        ns_label(st->runnable, t4, sizeof t4), ns_label(site_blocked(st), t5, sizeof t5),
-		        waits, name);
+		        ww, waits, name);
 	}
 	if (s->ntop) {
 		fprintf(out, "\nlongest blocked goroutines:\n");
@@ -179,7 +194,8 @@ static void write_json(FILE *out, const char *file, const hs_trace_info *info,
 	json_kv_int(&w, "goroutines_created", (int64_t)s->created);
 	json_kv_int(&w, "goroutines_ended", (int64_t)s->ended);
 	json_kv_int(&w, "goroutines_alive", (int64_t)(s->created - s->ended));
-	json_kv_int(&w, "goroutines_before_trace", (int64_t)s->existing);
+	json_kv_int(&w, "goroutines_at_trace_start", (int64_t)s->at_start);
+	json_kv_int(&w, "goroutines_without_creation", (int64_t)s->existing);
 	json_kv_int(&w, "peak_creations_per_sec", (int64_t)s->peak_per_sec);
 	json_kv_int(&w, "gc_cycles", (int64_t)s->gc_count);
 	json_kv_int(&w, "heap_peak_bytes", (int64_t)s->heap_peak);
@@ -190,6 +206,8 @@ static void write_json(FILE *out, const char *file, const hs_trace_info *info,
 		json_begin_object(&w);
 		json_loc(&w, "go_statement", s->stacks, st->user_loc);
 		json_loc(&w, "function", s->stacks, st->start_loc);
+		json_key(&w, "at_trace_start");
+		json_bool(&w, st->at_start);
 		json_kv_int(&w, "created", (int64_t)st->created);
 		json_kv_int(&w, "ended", (int64_t)st->ended);
 		json_kv_int(&w, "alive", (int64_t)(st->created - st->ended));

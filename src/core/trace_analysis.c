@@ -67,7 +67,7 @@ typedef struct gor {
 	uint64_t id;
 	uint32_t site;          /* index into sites */
 	uint8_t state, wait;
-	uint32_t block_stack;
+	uint32_t block_stack, start_stack;
 	int64_t since, block_since;
 	hs_tblocked longest;
 } gor;
@@ -133,7 +133,8 @@ static void count_rate(int64_t ts, int64_t *cur_sec, uint64_t *cur, uint64_t *pe
 		*peak = *cur;
 }
 
-static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, uint32_t *out)
+static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, bool at_start,
+                       uint32_t *out)
 {
 	uint32_t user = hs_trace_user_loc(s->stacks, stack);
 	uint32_t sloc = 0;
@@ -142,7 +143,9 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, uint
 		const uint32_t *ids = hs_stack_at(s->stacks, start - 1, &n);
 		sloc = n ? ids[0] : 0;
 	}
-	uint64_t key = (uint64_t)user << 32 | sloc;
+	/* locations stay below 2^31: the top bit tells the goroutines from
+	 * before the trace apart */
+	uint64_t key = (uint64_t)user << 32 | sloc | (uint64_t)at_start << 63;
 	uint32_t i = hs_idmap_get(s->sitemap, key);
 	if (i == UINT32_MAX) {
 		hs_tsite *site = hs_vec_push(&s->sites, 1);
@@ -151,6 +154,7 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, uint
 		site->user_loc = user;
 		site->start_loc = sloc;
 		site->stack = stack;
+		site->at_start = at_start;
 		const char *fn = sloc ? fn_name(s->stacks, loc_line(s->stacks, sloc - 1)) : "";
 		site->runtime = strncmp(fn, "runtime.", 8) == 0 || strncmp(fn, "runtime/", 8) == 0;
 		site->cur_sec = -1;
@@ -169,7 +173,7 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 	}
 	/* A goroutine the stream did not introduce: from before the trace. */
 	uint32_t site;
-	hs_err rc = site_for(s, 0, 0, &site);
+	hs_err rc = site_for(s, 0, 0, false, &site);
 	gor *g = rc ? NULL : hs_vec_push(&s->gs, 1);
 	if (!g || !hs_idmap_put(s->gmap, id, (uint32_t)(s->gs.len - 1), NULL))
 		return rc ? rc : summary_nomem();
@@ -235,10 +239,24 @@ static void set_state(hs_trace_summary *s, gor *g, int state, int64_t ts, hs_twa
 		g->since = ts;
 }
 
+/* Up to Go 1.21 a trace opens with a creation event for every goroutine
+ * alive then, all on one stack (trace.Start's caller), before anything
+ * else happens: those goroutines were not created during the trace. */
+static bool opening_creation(hs_trace_summary *s, const hs_tev *ev)
+{
+	if (s->start_phase == 2 || ev->stack == 0)
+		return false;
+	if (s->start_phase == 0) {
+		s->start_phase = 1;
+		s->start_stack = ev->stack;
+	}
+	return ev->stack == s->start_stack;
+}
+
 static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 {
 	uint32_t site;
-	hs_err rc = site_for(s, ev->stack, (uint32_t)ev->arg1, &site);
+	hs_err rc = site_for(s, ev->stack, (uint32_t)ev->arg1, opening_creation(s, ev), &site);
 	if (rc)
 		return rc;
 	uint32_t i = hs_idmap_get(s->gmap, ev->g);
@@ -256,11 +274,15 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	g->site = site;
 	g->state = GS_RUNNABLE;
 	g->since = ev->ts;
+	g->start_stack = (uint32_t)ev->arg1;
 	hs_tsite *st = &HS_VEC_AT(&s->sites, hs_tsite, site);
 	st->created++;
 	s->created++;
-	count_rate(ev->ts, &st->cur_sec, &st->cur_count, &st->peak_per_sec);
-	count_rate(ev->ts, &s->cur_sec, &s->cur_count, &s->peak_per_sec);
+	s->at_start += st->at_start;
+	if (!st->at_start) {
+		count_rate(ev->ts, &st->cur_sec, &st->cur_count, &st->peak_per_sec);
+		count_rate(ev->ts, &s->cur_sec, &s->cur_count, &s->peak_per_sec);
+	}
 	return HS_OK;
 }
 
@@ -312,6 +334,8 @@ hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
 	hs_err rc = HS_OK;
 	if (ev->ts > s->end_ts)
 		s->end_ts = ev->ts;
+	if (ev->kind != HS_TEV_GO_CREATE && ev->kind != HS_TEV_GO_EXISTING)
+		s->start_phase = 2;
 	switch (ev->kind) {
 	case HS_TEV_GO_CREATE:
 		return on_create(s, ev);
@@ -387,6 +411,8 @@ static int cmp_site(const void *a, const void *b)
 	const hs_tsite *x = a, *y = b;
 	if (x->runtime != y->runtime)
 		return x->runtime ? 1 : -1;
+	if (x->at_start != y->at_start)
+		return x->at_start ? 1 : -1;
 	uint64_t ax = x->created - x->ended, ay = y->created - y->ended;
 	if (ax != ay)
 		return ax > ay ? -1 : 1;
@@ -417,7 +443,8 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		if (!HS_VEC_AT(&s->sites, hs_tsite, g->site).runtime)
 			keep_top(s, &g->longest);
 	}
-	/* Sort sites culprit first; the longest-blocked keep pointing at them. */
+	/* Sort sites culprit first; goroutines and the longest-blocked keep
+	 * pointing at theirs. */
 	size_t n = s->sites.len;
 	uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
 	hs_tsite *copy = malloc((n ? n : 1) * sizeof *copy);
@@ -438,6 +465,10 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		memcpy(s->sites.data, copy, n * sizeof *copy);
 	for (size_t i = 0; i < s->ntop; i++)
 		s->top[i].site = rank[s->top[i].site];
+	for (size_t i = 0; i < s->gs.len; i++) {
+		gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		g->site = rank[g->site];
+	}
 	free(rank);
 	free(copy);
 	return HS_OK;
@@ -626,9 +657,9 @@ static hs_err set_types(hs_profile *p, const char *const *names, size_t ntypes,
 	return HS_OK;
 }
 
-/* One sample on an interned stack (id + 1).  The stack is copied first:
- * pushing may move the table it points into. */
-static hs_err add_sample(hs_profile *p, uint32_t stack, const int64_t *vals, hs_vec *buf)
+/* Begin a sample on an interned stack (id + 1), labels may follow.  The
+ * stack is copied first: pushing may move the table it points into. */
+static hs_err begin_on_stack(hs_profile *p, uint32_t stack, const int64_t *vals, hs_vec *buf)
 {
 	uint32_t n;
 	const uint32_t *ids = hs_stack_at(p, stack - 1, &n);
@@ -647,7 +678,13 @@ static hs_err add_sample(hs_profile *p, uint32_t stack, const int64_t *vals, hs_
 		if (rc)
 			return rc;
 	}
-	return hs_profile_end_sample(p);
+	return HS_OK;
+}
+
+static hs_err add_sample(hs_profile *p, uint32_t stack, const int64_t *vals, hs_vec *buf)
+{
+	hs_err rc = begin_on_stack(p, stack, vals, buf);
+	return rc ? rc : hs_profile_end_sample(p);
 }
 
 hs_err hs_tprof_finish(hs_tprof *t, hs_profile *p, hs_error *err)
@@ -666,6 +703,60 @@ hs_err hs_tprof_finish(hs_tprof *t, hs_profile *p, hs_error *err)
 	return rc ? rc : hs_profile_finish(p, err);
 }
 
+/* The state a goroutine dump would print for a goroutine in this state. */
+static const char *dump_state(const gor *g)
+{
+	static const char *const names[HS_TWAIT_COUNT] = {
+		[HS_TWAIT_NONE] = "runnable", [HS_TWAIT_SELECT] = "select",
+		[HS_TWAIT_SELECT_NONE] = "select (no cases)", [HS_TWAIT_CHAN_SEND] = "chan send",
+		[HS_TWAIT_CHAN_RECV] = "chan receive", [HS_TWAIT_NIL_CHAN] = "chan receive (nil chan)",
+		[HS_TWAIT_SYNC] = "semacquire", [HS_TWAIT_COND] = "sync.Cond.Wait",
+		[HS_TWAIT_NET] = "IO wait", [HS_TWAIT_SLEEP] = "sleep", [HS_TWAIT_GC] = "GC assist wait",
+		[HS_TWAIT_PREEMPTED] = "runnable", [HS_TWAIT_OTHER] = "waiting",
+	};
+	switch (g->state) {
+	case GS_RUNNING: return "running";
+	case GS_SYSCALL: return "syscall";
+	case GS_BLOCKED: return g->wait < HS_TWAIT_COUNT ? names[g->wait] : "waiting";
+	default: return "runnable";
+	}
+}
+
+static hs_err push_str_label(hs_profile *p, const char *key, const char *val)
+{
+	hs_label l = {hs_profile_intern(p, key, strlen(key)), hs_profile_intern(p, val, strlen(val)),
+	              0, 0};
+	if (l.key == HS_NONE || l.str == HS_NONE)
+		return HS_E_NOMEM;
+	return hs_profile_push_label(p, &l);
+}
+
+/* One live goroutine as a dump would show it: where it waits (or its
+ * start function), its state, who created it, minutes blocked. */
+static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf)
+{
+	hs_profile *p = s->stacks;
+	bool waits = g->state == GS_BLOCKED || g->state == GS_SYSCALL;
+	uint32_t stack = waits && g->block_stack ? g->block_stack : g->start_stack;
+	if (!stack)
+		return HS_OK;
+	int64_t one = 1;
+	hs_err rc = begin_on_stack(p, stack, &one, buf);
+	const hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
+	const char *creator = site->user_loc && !site->at_start
+	                          ? fn_name(p, loc_line(p, site->user_loc - 1)) : "";
+	if (rc == HS_OK)
+		rc = push_str_label(p, "state", dump_state(g));
+	if (rc == HS_OK && *creator)
+		rc = push_str_label(p, "created_by", creator);
+	if (rc == HS_OK && waits) {
+		hs_label l = {hs_profile_intern(p, "wait_minutes", 12), 0,
+		              sub(s->end_ts, g->block_since) / 60000000000, 0};
+		rc = l.key == HS_NONE ? HS_E_NOMEM : hs_profile_push_label(p, &l);
+	}
+	return rc ? rc : hs_profile_end_sample(p);
+}
+
 hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err)
 {
 	static const char *const types[2] = {"goroutine", "count"};
@@ -675,12 +766,10 @@ hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err)
 	hs_vec_init(&buf, sizeof(uint32_t));
 	for (size_t i = 0; i < s->gs.len && rc == HS_OK; i++) {
 		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
-		if ((g->state != GS_BLOCKED && g->state != GS_SYSCALL) || !g->block_stack)
-			continue;
-		int64_t one = 1;
-		if ((rc = add_sample(p, g->block_stack, &one, &buf)))
+		if (g->state != GS_DEAD && (rc = add_goroutine(s, g, &buf)))
 			rc = hs_fail(err, rc, NULL);
 	}
 	hs_vec_release(&buf);
+	p->format = HS_FMT_GOROUTINE_DUMP;
 	return rc ? rc : hs_profile_finish(p, err);
 }

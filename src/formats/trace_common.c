@@ -55,13 +55,14 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
 		return rc;
 	if (in->len == 0)
 		return hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no trace");
+	info->pages_droppable = in->map && in->data == in->map && !in->gzipped;
 	int v = hs_trace_detect(in->data, in->len);
 	if (v == 0)
-		return hs_fail_at(err, HS_E_FORMAT, 0,
-		                  "not a Go execution trace (no \"go 1.N trace\" header)");
-	if (v < 1005 || v > 1026)
-		return hs_fail_at(err, HS_E_FORMAT, 0, "unsupported trace version go 1.%d", v - 1000);
-	if (v >= 1022)
+		rc = hs_fail_at(err, HS_E_FORMAT, 0,
+		                "not a Go execution trace (no \"go 1.N trace\" header)");
+	else if (v < 1005 || v > 1026)
+		rc = hs_fail_at(err, HS_E_FORMAT, 0, "unsupported trace version go 1.%d", v - 1000);
+	else if (v >= 1022)
 		rc = hs_trace_load_v2(in->data, in->len, stacks, fn, ctx, info, err);
 	else
 		rc = hs_trace_load_old(in->data, in->len, stacks, fn, ctx, info, err);

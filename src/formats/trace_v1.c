@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "heapscope/trace.h"
 #include "../core/hashmap.h"
@@ -179,6 +181,7 @@ typedef struct v1 {
 	hs_idmap gmap;          /* goroutine id -> index into gs */
 	gstate gc_state;        /* order.go's "garbage" goroutine: GC seq */
 
+	uint64_t delivered;
 	bool have_min;
 	uint64_t min_ts, last_ts;
 	double ns_per_tick;
@@ -316,6 +319,26 @@ static hs_err read_raw(v1 *t, size_t *pos, raw *r)
 	return HS_OK;
 }
 
+/* ---- resident memory -------------------------------------------------------- */
+
+/* Pages read are given back every DROP_BYTES of index or DROP_EVENTS
+ * events merged, when the input is a file mapping: touched again they are
+ * mapped from the page cache anew, so the resident set stays near a window
+ * instead of growing to the file. */
+#define DROP_BYTES (32u << 20)
+#define DROP_EVENTS (1u << 22)
+
+static void drop_pages(v1 *t, size_t from, size_t to)
+{
+	if (!t->info->pages_droppable)
+		return;
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)(t->d + from) + pg - 1) & ~(pg - 1);
+	uintptr_t b = (uintptr_t)(t->d + to) & ~(pg - 1);
+	if (b > a)
+		madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 /* ---- pass 1: the index ---------------------------------------------------- */
 
 static hs_err nomem(v1 *t)
@@ -409,10 +432,14 @@ static hs_err index_record(v1 *t, const raw *r, size_t end, batch **cur)
 
 static hs_err build_index(v1 *t)
 {
-	size_t pos = 16;
+	size_t pos = 16, dropped = 0;
 	batch *cur = NULL;
 	raw r;
 	while (pos < t->n) {
+		if (pos - dropped >= DROP_BYTES) {
+			drop_pages(t, dropped, pos);
+			dropped = pos;
+		}
 		size_t at = pos;
 		hs_err rc = read_raw(t, &pos, &r);
 		if (rc == HS_E_TRUNCATED) {
@@ -857,6 +884,8 @@ static hs_err deliver(v1 *t, const event *e)
 		                  desc[e->typ].name);
 	}
 	t->last_ts = e->ts;
+	if (++t->delivered % DROP_EVENTS == 0)
+		drop_pages(t, 0, t->n);
 	hs_tev ev;
 	if (!normalize(t, e, &ev))
 		return HS_OK;

@@ -6,7 +6,9 @@
                     number `blocking` finds blocked there at the end, and each
                     `--profile KIND` equals go tool trace -pprof=KIND's profile
                     (testdata/expected/trace/*.raw.txt, go tool pprof -raw text):
-                    same folded stacks and values for both sample types.
+                    same folded stacks and values for both sample types.  Each
+                    trace cut short loads the events trace_count.py finds
+                    complete, flagged truncated; a bad event type fails at its byte.
   --corpus DIR COUNTS  every old-format trace in DIR loads, and the goroutines
                     created equal the GoCreate events counted by trace_count.py
                     (an independent record walk), committed in COUNTS.
@@ -24,6 +26,7 @@ import sys
 import tempfile
 
 import pprof_raw
+import trace_count
 
 KINDS = ('sync', 'net', 'syscall', 'sched')
 
@@ -66,7 +69,15 @@ def check_counts(hs, path, fails):
     if rc != 0 or blocked != want['alive']:
         fails.append('%s: blocking: %s has %d goroutines blocked at the end, the program left %d (%s)'
                      % (os.path.basename(path), want['site'], blocked, want['alive'], err.strip()))
-    return len(got) + 1
+    # leaks: a site that left 10 or more goroutines blocked is a candidate
+    # weighing exactly those
+    if want['alive'] >= 10:
+        rc, out, err = run([hs, 'leaks', '--format', 'json', path])
+        cands = [c for c in json.loads(out)['candidates'] if c['culprit'] == want['site']] if rc == 0 else []
+        if [c['weight'] for c in cands] != [want['alive']]:
+            fails.append('%s: leaks: %s candidates %r, the program left %d goroutines'
+                         % (os.path.basename(path), want['site'], cands, want['alive']))
+    return len(got) + 2
 
 
 def check_profile(hs, path, kind, raw_path, fails):
@@ -89,6 +100,35 @@ def check_profile(hs, path, kind, raw_path, fails):
     return n
 
 
+def check_cut(hs, path, tmp, fails):
+    """The trace cut at 3/5 of its bytes loads (exit 0) with a warning, is
+    flagged truncated, and holds exactly the events of its complete records
+    as trace_count.py's independent walk counts them; the trace with a
+    byte that is no event type fails with exit 2 naming that byte."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    cut = os.path.join(tmp, 'cut.trace')
+    with open(cut, 'wb') as f:
+        f.write(data[:len(data) * 3 // 5])
+    rc, out, err = run([hs, 'trace', '--format', 'json', cut])
+    _, want_events = trace_count.count(data[:len(data) * 3 // 5])
+    if rc != 0 or 'truncated' not in err:
+        fails.append('%s cut: exit %d, stderr %r' % (os.path.basename(path), rc, err.strip()))
+    else:
+        s = json.loads(out)
+        if not s['truncated'] or s['events'] != want_events:
+            fails.append('%s cut: truncated=%s, %d events, %d complete in the file'
+                         % (os.path.basename(path), s['truncated'], s['events'], want_events))
+    bad = os.path.join(tmp, 'bad.trace')
+    with open(bad, 'wb') as f:
+        f.write(data[:16] + bytes([63]) + data[17:])
+    rc, out, err = run([hs, 'trace', bad])
+    if rc != 2 or 'unknown event type 63 at byte 16' not in err:
+        fails.append('%s with type 63 at byte 16: exit %d, stderr %r'
+                     % (os.path.basename(path), rc, err.strip()))
+    return 2
+
+
 def testdata(hs, root):
     tdir = os.path.join(root, 'testdata', 'trace')
     edir = os.path.join(root, 'testdata', 'expected', 'trace')
@@ -97,11 +137,14 @@ def testdata(hs, root):
         print('skip: no %s' % tdir)
         return 77
     fails, checks = [], 0
+    tmp = tempfile.mkdtemp()
     for t in traces:
         checks += check_counts(hs, t, fails)
+        checks += check_cut(hs, t, tmp, fails)
         for kind in KINDS:
             ref = os.path.join(edir, '%s.%s.raw.txt' % (os.path.basename(t), kind))
             checks += check_profile(hs, t, kind, ref, fails)
+    shutil.rmtree(tmp)
     return report(fails, checks)
 
 

@@ -19,9 +19,16 @@ static void summary(hs_input *in)
 	hs_error e;
 	hs_error_clear(&e);
 	hs_profile_init(&p);
+	/* the summary, then the goroutines at the end as a dump (leaks' view) */
 	if (hs_trace_summary_init(&s, &p) == HS_OK &&
-	    hs_trace_load(in, &p, hs_trace_summary_event, &s, &info, &e) == HS_OK)
-		hs_trace_summary_finish(&s, info.duration_ns, &e);
+	    hs_trace_load(in, &p, hs_trace_summary_event, &s, &info, &e) == HS_OK &&
+	    hs_trace_summary_finish(&s, info.duration_ns, &e) == HS_OK &&
+	    hs_trace_summary_goroutines(&s, &e) == HS_OK && p.nsamples) {
+		hs_view v;
+		hs_view_opts o = {.sample_index = 0};
+		if (hs_view_build(&v, &p, &o, &e) == HS_OK)
+			hs_view_release(&v);
+	}
 	hs_trace_summary_release(&s);
 	hs_profile_release(&p);
 }
@@ -51,10 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hs_input in;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_input_from_buffer(&in, data, size, 64u << 20, &e) != HS_OK)
-		return 0;
-	summary(&in);
-	profile(&in);
+	/* released even when it fails: a bad gzip stream leaves its buffer */
+	if (hs_input_from_buffer(&in, data, size, 64u << 20, &e) == HS_OK) {
+		summary(&in);
+		profile(&in);
+	}
 	hs_input_release(&in);
 	return 0;
 }
