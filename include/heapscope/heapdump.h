@@ -204,10 +204,10 @@ typedef struct hs_hd_analysis {
 	hs_vec sites;                    /* hs_hd_site, by retained */
 	hs_vec sizeclasses;              /* hs_hd_sizeclass, by bytes */
 	uint32_t *holder_order;          /* holders by retained, biggest first */
-	/* private: holder successors, dominator-tree children (CSR, sorted
-	 * by retained), a site per bucket */
+	/* private: holder successors, dominator-tree children (grouped by
+	 * idom, each group sorted by retained), a site per bucket */
 	uint32_t *hstart, *hedges, *super_succ;
-	uint32_t *cstart, *ckids;
+	uint32_t *ckids, nkids;
 	uint32_t *bucket_site;
 	bool used_lt;                    /* Lengauer-Tarjan computed them */
 } hs_hd_analysis;

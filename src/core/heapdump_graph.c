@@ -12,6 +12,7 @@
 #include "heapscope/heapdump.h"
 
 hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err);
+hs_err hs_hd_bfs(hs_hd_analysis *a, hs_error *err);
 
 #define NONE HS_HD_NONE
 
@@ -306,24 +307,47 @@ static const uint32_t *succ_cb(const void *ctx, uint32_t v, uint32_t *n)
 	return succ(ctx, v, n);
 }
 
-/* Shortest paths from the super-root: BFS parents. */
-static void bfs(hs_hd_analysis *a, uint32_t *queue, size_t nv)
+/* Shortest paths from the super-root: BFS parents.  The queue is a ring
+ * as wide as the widest two levels, not as long as the graph. */
+hs_err hs_hd_bfs(hs_hd_analysis *a, hs_error *err)
 {
-	uint32_t *par = a->bfs_parent;
+	size_t nv = (size_t)a->super + 1, cap = 1024, head = 0, len = 0;
+	uint32_t *par = malloc(nv * sizeof *par), *q = malloc(cap * sizeof *q);
+	if (!par || !q) {
+		free(par);
+		free(q);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	a->bfs_parent = par;
 	for (size_t i = 0; i < nv; i++)
 		par[i] = NONE;
-	size_t head = 0, tail = 0;
-	queue[tail++] = a->super;
+	q[len++] = a->super;
 	par[a->super] = a->super;
-	while (head < tail) {
-		uint32_t v = queue[head++], n;
+	while (len) {
+		uint32_t v = q[head], n;
+		head = (head + 1) & (cap - 1);
+		len--;
 		const uint32_t *s = succ(a, v, &n);
-		for (uint32_t i = 0; i < n; i++)
-			if (par[s[i]] == NONE) {
-				par[s[i]] = v;
-				queue[tail++] = s[i];
+		for (uint32_t i = 0; i < n; i++) {
+			if (par[s[i]] != NONE)
+				continue;
+			par[s[i]] = v;
+			if (len == cap) {
+				uint32_t *nq = realloc(q, cap * 2 * sizeof *q);
+				if (!nq) {
+					free(q);
+					return hs_fail(err, HS_E_NOMEM, NULL);
+				}
+				q = nq;
+				/* the wrapped front part moves after the old end */
+				memcpy(q + cap, q, head * sizeof *q);
+				cap *= 2;
 			}
+			q[(head + len++) & (cap - 1)] = s[i];
+		}
 	}
+	free(q);
+	return HS_OK;
 }
 
 hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *o, hs_error *err)
@@ -359,6 +383,10 @@ hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *
 	}
 	free(ps);
 	free(pr);
+	/* only the postorder is left to use: the retained sizes take the
+	 * numbers' place */
+	free(po);
+	po = NULL;
 	if (rc == HS_OK && !(a->retained = calloc(nv, sizeof *a->retained)))
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 	if (rc == HS_OK) {
@@ -375,12 +403,7 @@ hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *
 		}
 		a->unreachable_objects = h->nobjects - a->reachable_objects;
 		a->unreachable_bytes = h->total_bytes - a->reachable_bytes;
-		/* po is done with: it becomes the BFS parents, order the queue */
-		a->bfs_parent = po;
-		po = NULL;
-		bfs(a, order, nv);
 	}
-	free(po);
 	free(order);
 	if (rc == HS_OK)
 		rc = hs_hd_report_build(a, o, err);
@@ -402,7 +425,6 @@ void hs_hd_analysis_release(hs_hd_analysis *a)
 	free(a->hstart);
 	free(a->hedges);
 	free(a->super_succ);
-	free(a->cstart);
 	free(a->ckids);
 	free(a->bucket_site);
 	hs_arena_release(&a->arena);

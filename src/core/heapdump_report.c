@@ -12,6 +12,7 @@
 #define NONE HS_HD_NONE
 
 hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err);
+hs_err hs_hd_bfs(hs_hd_analysis *a, hs_error *err);
 
 /* qsort has no context argument: the analysis being sorted. */
 static const hs_hd_analysis *sorting;
@@ -23,36 +24,59 @@ static int by_retained(const void *x, const void *y)
 	return ru != rv ? (ru < rv) - (ru > rv) : (u > v) - (u < v);
 }
 
+/* ckids holds every dominated node grouped by immediate dominator, the
+ * groups in node order: a node's children are found by binary search on
+ * idom, which spares an offsets array as long as the nodes. */
 const uint32_t *hs_hd_children(const hs_hd_analysis *a, uint32_t node, size_t *n)
 {
-	*n = a->cstart[node + 1] - a->cstart[node];
-	return a->ckids + a->cstart[node];
+	const uint32_t *k = a->ckids, *idom = a->idom;
+	size_t lo = 0, hi = a->nkids;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idom[k[mid]] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t first = lo;
+	hi = a->nkids;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idom[k[mid]] <= node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*n = lo - first;
+	return k + first;
 }
 
+/* Counting sort by immediate dominator (the counts' array is freed after),
+ * then each group by retained size. */
 static hs_err dom_children(hs_hd_analysis *a, hs_error *err)
 {
 	size_t nv = (size_t)a->super + 1;
-	a->cstart = calloc(nv + 1, sizeof *a->cstart);
+	uint32_t *start = calloc(nv + 1, sizeof *start);
 	a->ckids = malloc(nv * sizeof *a->ckids);
-	if (!a->cstart || !a->ckids)
+	if (!start || !a->ckids) {
+		free(start);
 		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	/* start[p]: the end of p's group, then (filled backwards) its start */
 	for (uint32_t v = 0; v < nv; v++)
 		if (v != a->super && a->idom[v] != NONE)
-			a->cstart[a->idom[v] + 1]++;
-	for (size_t v = 0; v < nv; v++)
-		a->cstart[v + 1] += a->cstart[v];
-	uint32_t *fill = calloc(nv, sizeof *fill);
-	if (!fill)
-		return hs_fail(err, HS_E_NOMEM, NULL);
-	for (uint32_t v = 0; v < nv; v++)
+			start[a->idom[v]]++;
+	for (size_t v = 1; v < nv; v++)
+		start[v] += start[v - 1];
+	a->nkids = start[nv] = start[nv - 1];
+	for (uint32_t v = (uint32_t)nv; v-- > 0;)
 		if (v != a->super && a->idom[v] != NONE)
-			a->ckids[a->cstart[a->idom[v]] + fill[a->idom[v]]++] = v;
-	free(fill);
+			a->ckids[--start[a->idom[v]]] = v;
 	sorting = a;
 	for (uint32_t v = 0; v < nv; v++)
-		if (a->cstart[v + 1] - a->cstart[v] > 1)
-			qsort(a->ckids + a->cstart[v], a->cstart[v + 1] - a->cstart[v], sizeof *a->ckids,
-			      by_retained);
+		if (start[v + 1] - start[v] > 1)
+			qsort(a->ckids + start[v], start[v + 1] - start[v], sizeof *a->ckids, by_retained);
+	free(start);
 	return HS_OK;
 }
 
@@ -254,6 +278,8 @@ hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
 {
 	const hs_heapdump *h = a->h;
 	hs_err rc = dom_children(a, err);
+	if (rc == HS_OK)
+		rc = hs_hd_bfs(a, err);
 	if (rc != HS_OK)
 		return rc;
 	for (size_t i = 0; i < a->nholders; i++)
