@@ -58,6 +58,7 @@ void hs_heapdump_release(hs_heapdump *h)
 {
 	hs_arena_release(&h->arena);
 	free(h->addr);
+	free(h->addr_lo);
 	free(h->size);
 	free(h->page_first);
 	free(h->edge_start);

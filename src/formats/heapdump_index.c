@@ -8,9 +8,32 @@
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
                           hs_vec *raw_edges, hs_vec *samples, hs_error *err);
 
+/* The page object i starts in: the last p with page_first[p] <= i. */
+static uint64_t page_of(const hs_heapdump *h, uint32_t i)
+{
+	uint64_t lo = 0, hi = h->npages + 1;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (h->page_first[mid] <= i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+uint64_t hs_heapdump_addr(const hs_heapdump *h, uint32_t i)
+{
+	if (h->addr)
+		return h->addr[i];
+	return h->page_base + (page_of(h, i) << HS_HD_PAGE_SHIFT) + h->addr_lo[i];
+}
+
 uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 {
 	size_t lo = 0, hi = h->nobjects;
+	if (!h->addr && v < h->page_base)
+		return HS_HD_NONE;   /* below the first object's page */
 	/* The page index narrows the search to the objects that start in v's
 	 * page; the containing object may start before it (lo - 1). */
 	if (h->page_first && v >= h->page_base) {
@@ -20,6 +43,17 @@ uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 		else {
 			lo = h->page_first[pg];
 			hi = h->page_first[pg + 1];
+		}
+		if (!h->addr) {
+			/* the objects in the page by their offsets in it */
+			uint64_t off = (v - h->page_base) & (((uint64_t)1 << HS_HD_PAGE_SHIFT) - 1);
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (h->addr_lo[mid] <= off)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
 		}
 	}
 	/* the last object starting at or before v */
@@ -33,9 +67,28 @@ uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 	if (lo == 0)
 		return HS_HD_NONE;
 	size_t i = lo - 1;
-	if (v - h->addr[i] < h->size[i] || v == h->addr[i])
+	uint64_t a = hs_heapdump_addr(h, (uint32_t)i);
+	if (v - a < h->size[i] || v == a)
 		return (uint32_t)i;
 	return HS_HD_NONE;
+}
+
+/* With a page index, addresses shrink to 2 bytes an object: the offset in
+ * the page (8 KiB) each starts in.  Done after the load, which looks up
+ * every pointer. */
+static void compact_addr(hs_heapdump *h)
+{
+	size_t n = h->nobjects;
+	if (!h->page_first || n == 0)
+		return;
+	uint16_t *lo = malloc(n * sizeof *lo);
+	if (!lo)
+		return;   /* the full addresses stay */
+	for (size_t i = 0; i < n; i++)
+		lo[i] = (uint16_t)((h->addr[i] - h->page_base) & (((uint64_t)1 << HS_HD_PAGE_SHIFT) - 1));
+	free(h->addr);
+	h->addr = NULL;
+	h->addr_lo = lo;
 }
 
 /* page_first[p] = the first object starting at or after page p; built
@@ -263,7 +316,10 @@ hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *es
 			HS_VEC_AT(&h->roots, hs_hd_root, keep++) = *r;
 	}
 	h->roots.len = keep;
-	return attach_samples(h, samples, err);
+	rc = attach_samples(h, samples, err);
+	if (rc == HS_OK)
+		compact_addr(h);
+	return rc;
 }
 
 const hs_hd_site_frame *hs_hd_bucket_site(const hs_heapdump *h, uint32_t bucket)
