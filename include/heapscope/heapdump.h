@@ -201,7 +201,6 @@ typedef struct hs_hd_analysis {
 	uint32_t super;                  /* node index of the super-root */
 	uint32_t *idom;                  /* per node; HS_HD_NONE when unreachable */
 	uint64_t *retained;              /* per node */
-	uint32_t *bfs_parent;            /* per node: shortest-path parent */
 	uint64_t reachable_objects, reachable_bytes;
 	uint64_t unreachable_objects, unreachable_bytes;
 	hs_vec suspects;                 /* hs_hd_suspect, biggest first */
