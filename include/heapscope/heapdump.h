@@ -81,12 +81,14 @@ typedef struct hs_heapdump {
 	bool big_endian;
 	uint64_t ptr_size, arena_start, arena_end, ncpu;
 	const char *arch, *go_version;
-	/* objects, sorted by address */
+	/* objects, sorted by address (hs_heapdump_addr) */
 	size_t nobjects;
-	uint64_t *addr;
+	uint64_t *addr;                   /* private: NULL when addr_lo holds them */
 	uint32_t *size;                   /* objects of 4 GiB or more: HS_E_LIMIT */
 	uint32_t *page_first;             /* private: first object per page, or NULL */
 	uint64_t page_base, npages;
+	uint16_t *addr_lo;                /* private: with page_first, each object's
+	                                   * offset in the page it starts in */
 	uint32_t *edge_start;             /* nobjects + 1 entries */
 	uint32_t *edges;                  /* object indices */
 	/* alloc samples, sparse (Go samples one allocation per 512 KiB by
@@ -135,6 +137,8 @@ hs_err hs_heapdump_load(hs_heapdump *h, const char *path, hs_error *err);
 hs_err hs_heapdump_load_buffer(hs_heapdump *h, const uint8_t *data, size_t n, uint64_t max_bytes,
                                hs_error *err);
 
+/* The address of object i. */
+uint64_t hs_heapdump_addr(const hs_heapdump *h, uint32_t i);
 /* Index of the object containing addr, or HS_HD_NONE. */
 uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t addr);
 
@@ -197,17 +201,16 @@ typedef struct hs_hd_analysis {
 	uint32_t super;                  /* node index of the super-root */
 	uint32_t *idom;                  /* per node; HS_HD_NONE when unreachable */
 	uint64_t *retained;              /* per node */
-	uint32_t *bfs_parent;            /* per node: shortest-path parent */
 	uint64_t reachable_objects, reachable_bytes;
 	uint64_t unreachable_objects, unreachable_bytes;
 	hs_vec suspects;                 /* hs_hd_suspect, biggest first */
 	hs_vec sites;                    /* hs_hd_site, by retained */
 	hs_vec sizeclasses;              /* hs_hd_sizeclass, by bytes */
 	uint32_t *holder_order;          /* holders by retained, biggest first */
-	/* private: holder successors, dominator-tree children (CSR, sorted
-	 * by retained), a site per bucket */
+	/* private: holder successors, dominator-tree children (grouped by
+	 * idom, each group sorted by retained), a site per bucket */
 	uint32_t *hstart, *hedges, *super_succ;
-	uint32_t *cstart, *ckids;
+	uint32_t *ckids, nkids;
 	uint32_t *bucket_site;
 	bool used_lt;                    /* Lengauer-Tarjan computed them */
 } hs_hd_analysis;

@@ -4,6 +4,9 @@
  * outputs are in src/output/heapdump_out.c. */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "../output/heapdump_out.h"
 #include "heapscope/leaks.h"
@@ -35,6 +38,13 @@ bool hd_load(hs_heapdump *h, const char *file)
 {
 	hs_error e;
 	hs_error_clear(&e);
+#ifdef M_MMAP_THRESHOLD
+	/* The per-object arrays come and go phase by phase (tens of MiB
+	 * each): give each its own mapping, returned when freed.  glibc's
+	 * sliding threshold would put them on the heap after the first
+	 * free, where a freed array below a live one stays resident. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 	hs_heapdump_init(h);
 	if (hs_heapdump_load(h, file, &e) != HS_OK) {
 		cli_file_error(file, &e);

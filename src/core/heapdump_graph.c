@@ -12,8 +12,16 @@
 #include "heapscope/heapdump.h"
 
 hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err);
+hs_err hs_hd_paths(hs_hd_analysis *a, hs_error *err);
+hs_err hs_hd_group_children(hs_hd_analysis *a, hs_error *err);
 
 #define NONE HS_HD_NONE
+
+static int by_u32(const void *x, const void *y)
+{
+	uint32_t u = *(const uint32_t *)x, v = *(const uint32_t *)y;
+	return (u > v) - (u < v);
+}
 
 void hs_hd_opts_default(hs_hd_opts *o)
 {
@@ -179,40 +187,43 @@ static inline const uint32_t *succ(const hs_hd_analysis *a, uint32_t v, uint32_t
 	return a->hedges + a->hstart[i];
 }
 
-/* Iterative DFS from the super-root: po[v] = postorder number (NONE if
- * unreachable), order[k] = the node numbered k.  Returns the count. */
-static hs_err postorder(const hs_hd_analysis *a, uint32_t *po, uint32_t *order, size_t nv,
-                        uint32_t *count, hs_error *err)
+#define BIT_SET(b, i) ((b)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
+#define BIT_GET(b, i) ((b)[(i) >> 3] >> ((i) & 7) & 1u)
+
+/* Iterative DFS from the super-root, always the same one: finish(ctx, v)
+ * as each node finishes (postorder).  A bit per node marks the visited. */
+static hs_err dfs(const hs_hd_analysis *a, size_t nv, void (*finish)(void *, uint32_t),
+                  void *ctx, hs_error *err)
 {
 	typedef struct { uint32_t v, i; } ent;
 	size_t cap = 1024, sp = 0;
 	ent *st = malloc(cap * sizeof *st);
-	if (!st)
+	uint8_t *seen = calloc(nv / 8 + 1, 1);
+	if (!st || !seen) {
+		free(st);
+		free(seen);
 		return hs_fail(err, HS_E_NOMEM, NULL);
-	/* 'visited but unnumbered' is NONE - 1 while on the stack */
-	for (size_t i = 0; i < nv; i++)
-		po[i] = NONE;
-	uint32_t k = 0;
+	}
 	st[sp++] = (ent){a->super, 0};
-	po[a->super] = NONE - 1;
+	BIT_SET(seen, a->super);
 	while (sp) {
 		ent *t = &st[sp - 1];
 		uint32_t n;
 		const uint32_t *s = succ(a, t->v, &n);
-		while (t->i < n && po[s[t->i]] != NONE)
+		while (t->i < n && BIT_GET(seen, s[t->i]))
 			t->i++;
 		if (t->i == n) {
-			po[t->v] = k;
-			order[k++] = t->v;
+			finish(ctx, t->v);
 			sp--;
 			continue;
 		}
 		uint32_t w = s[t->i++];
-		po[w] = NONE - 1;
+		BIT_SET(seen, w);
 		if (sp == cap) {
 			ent *ns = realloc(st, cap * 2 * sizeof *st);
 			if (!ns) {
 				free(st);
+				free(seen);
 				return hs_fail(err, HS_E_NOMEM, NULL);
 			}
 			st = ns;
@@ -221,8 +232,47 @@ static hs_err postorder(const hs_hd_analysis *a, uint32_t *po, uint32_t *order, 
 		st[sp++] = (ent){w, 0};
 	}
 	free(st);
-	*count = k;
+	free(seen);
 	return HS_OK;
+}
+
+typedef struct numbering {
+	uint32_t *po, *order, k;
+} numbering;
+
+static void number(void *ctx, uint32_t v)
+{
+	numbering *c = ctx;
+	c->po[v] = c->k;
+	c->order[c->k++] = v;
+}
+
+/* po[v] = postorder number (NONE if unreachable), order[k] = the node
+ * numbered k.  Returns the count. */
+static hs_err postorder(const hs_hd_analysis *a, uint32_t *po, uint32_t *order, size_t nv,
+                        uint32_t *count, hs_error *err)
+{
+	for (size_t i = 0; i < nv; i++)
+		po[i] = NONE;
+	numbering c = {po, order, 0};
+	hs_err rc = dfs(a, nv, number, &c, err);
+	*count = c.k;
+	return rc;
+}
+
+/* A dominator finishes after what it dominates (it is an ancestor in
+ * any DFS tree): sums in postorder. */
+static void sum_retained(void *ctx, uint32_t v)
+{
+	hs_hd_analysis *a = ctx;
+	const hs_heapdump *h = a->h;
+	if (v < h->nobjects) {
+		a->retained[v] += h->size[v];
+		a->reachable_objects++;
+		a->reachable_bytes += h->size[v];
+	}
+	if (v != a->super)
+		a->retained[a->idom[v]] += a->retained[v];
 }
 
 /* Predecessors of reachable nodes (CSR): counted per node, summed to end
@@ -260,10 +310,13 @@ static hs_err predecessors(const hs_hd_analysis *a, const uint32_t *po, size_t n
 	return HS_OK;
 }
 
-/* Cooper-Harvey-Kennedy: a few passes on heap graphs.  False when it has
- * not settled after max_passes (the caller then uses Lengauer-Tarjan). */
+/* Cooper-Harvey-Kennedy: a few passes on heap graphs.  Each node, in
+ * reverse postorder, intersects its successors' dominators with itself
+ * (the same fixpoint as each node intersecting its predecessors', without
+ * a predecessor list).  False when it has not settled after max_passes
+ * (the caller then uses Lengauer-Tarjan). */
 static bool dominators(hs_hd_analysis *a, const uint32_t *po, const uint32_t *order,
-                       uint32_t count, const uint32_t *ps, const uint32_t *pr, int max_passes)
+                       uint32_t count, int max_passes)
 {
 	uint32_t *idom = a->idom;
 	idom[a->super] = a->super;
@@ -272,29 +325,32 @@ static bool dominators(hs_hd_analysis *a, const uint32_t *po, const uint32_t *or
 		if (pass >= max_passes)
 			return false;
 		changed = false;
-		/* reverse postorder, the super-root (numbered last) skipped */
-		for (uint32_t k = count - 1; k-- > 0;) {
-			uint32_t v = order[k], nd = NONE;
-			for (uint32_t j = ps[v]; j < ps[v + 1]; j++) {
-				uint32_t p = pr[j];
-				if (idom[p] == NONE)
+		/* reverse postorder, from the super-root (numbered last) */
+		for (uint32_t k = count; k-- > 0;) {
+			uint32_t u = order[k], n;
+			if (idom[u] == NONE)
+				continue;
+			const uint32_t *s = succ(a, u, &n);
+			for (uint32_t j = 0; j < n; j++) {
+				uint32_t w = s[j], nd = idom[w];
+				if (w == a->super)
 					continue;
 				if (nd == NONE) {
-					nd = p;
-					continue;
+					nd = u;
+				} else {
+					uint32_t x = u, y = nd;
+					while (x != y) {
+						while (po[x] < po[y])
+							x = idom[x];
+						while (po[y] < po[x])
+							y = idom[y];
+					}
+					nd = x;
 				}
-				uint32_t x = p, y = nd;
-				while (x != y) {
-					while (po[x] < po[y])
-						x = idom[x];
-					while (po[y] < po[x])
-						y = idom[y];
+				if (nd != idom[w]) {
+					idom[w] = nd;
+					changed = true;
 				}
-				nd = x;
-			}
-			if (nd != idom[v]) {
-				idom[v] = nd;
-				changed = true;
 			}
 		}
 	}
@@ -306,24 +362,179 @@ static const uint32_t *succ_cb(const void *ctx, uint32_t v, uint32_t *n)
 	return succ(ctx, v, n);
 }
 
-/* Shortest paths from the super-root: BFS parents. */
-static void bfs(hs_hd_analysis *a, uint32_t *queue, size_t nv)
+/* Breadth-first from the super-root; a node's parent is the node it is
+ * first reached from.  full (per node) takes every parent; else only
+ * those of want (sorted) go to got, and the search stops once all are
+ * found.  The queue is a ring as wide as the widest two levels. */
+static hs_err bfs(const hs_hd_analysis *a, uint32_t *full, const uint32_t *want, uint32_t *got,
+                  size_t nwant, hs_error *err)
 {
-	uint32_t *par = a->bfs_parent;
-	for (size_t i = 0; i < nv; i++)
-		par[i] = NONE;
-	size_t head = 0, tail = 0;
-	queue[tail++] = a->super;
-	par[a->super] = a->super;
-	while (head < tail) {
-		uint32_t v = queue[head++], n;
-		const uint32_t *s = succ(a, v, &n);
-		for (uint32_t i = 0; i < n; i++)
-			if (par[s[i]] == NONE) {
-				par[s[i]] = v;
-				queue[tail++] = s[i];
-			}
+	size_t nv = (size_t)a->super + 1, cap = 1024, head = 0, len = 0, left = nwant;
+	uint32_t *q = malloc(cap * sizeof *q);
+	uint8_t *seen = calloc(nv / 8 + 1, 1);
+	if (!q || !seen) {
+		free(q);
+		free(seen);
+		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
+	q[len++] = a->super;
+	BIT_SET(seen, a->super);
+	if (full)
+		full[a->super] = a->super;
+	while (len && (full || left)) {
+		uint32_t v = q[head], n;
+		head = (head + 1) & (cap - 1);
+		len--;
+		const uint32_t *s = succ(a, v, &n);
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t w = s[i];
+			if (BIT_GET(seen, w))
+				continue;
+			BIT_SET(seen, w);
+			if (full) {
+				full[w] = v;
+			} else {
+				const uint32_t *f = bsearch(&w, want, nwant, sizeof *want, by_u32);
+				if (f && got[f - want] == NONE) {
+					got[f - want] = v;
+					left--;
+				}
+			}
+			if (len == cap) {
+				uint32_t *nq = realloc(q, cap * 2 * sizeof *q);
+				if (!nq) {
+					free(q);
+					free(seen);
+					return hs_fail(err, HS_E_NOMEM, NULL);
+				}
+				q = nq;
+				/* the wrapped front part moves after the old end */
+				memcpy(q + cap, q, head * sizeof *q);
+				cap *= 2;
+			}
+			q[(head + len++) & (cap - 1)] = w;
+		}
+	}
+	free(q);
+	free(seen);
+	return HS_OK;
+}
+
+/* Parents found so far: (node, parent) pairs, few. */
+typedef struct known {
+	hs_vec pairs;        /* uint32 pairs */
+	const uint32_t *full;
+} known;
+
+static bool parent_of(const hs_hd_analysis *a, const known *k, uint32_t v, uint32_t *p)
+{
+	if (v >= a->h->nobjects && v != a->super) {
+		*p = a->super;   /* only the super-root points to a holder */
+		return true;
+	}
+	if (k->full) {
+		*p = k->full[v];
+		return true;
+	}
+	const uint32_t *x = k->pairs.data;
+	for (size_t i = 0; i < k->pairs.len; i += 2)
+		if (x[i] == v) {
+			*p = x[i + 1];
+			return true;
+		}
+	return false;
+}
+
+#define PATH_PASSES 12
+
+/* The suspects' shortest paths from a root, holder first.  Each pass of
+ * the search learns one more step of every path; after PATH_PASSES (a
+ * path that long) one search keeps every node's parent instead. */
+hs_err hs_hd_paths(hs_hd_analysis *a, hs_error *err)
+{
+	size_t ns = a->suspects.len, nv = (size_t)a->super + 1;
+	known k = {.full = NULL};
+	hs_vec_init(&k.pairs, sizeof(uint32_t));
+	hs_vec want;
+	hs_vec_init(&want, sizeof(uint32_t));
+	uint32_t *full = NULL, *got = NULL;
+	hs_err rc = HS_OK;
+	for (int pass = 0; rc == HS_OK; pass++) {
+		want.len = 0;
+		for (size_t i = 0; i < ns && rc == HS_OK; i++) {
+			uint32_t v = HS_VEC_AT(&a->suspects, hs_hd_suspect, i).accum, p;
+			while (v != a->super && v != NONE && parent_of(a, &k, v, &p))
+				v = p;
+			if (v == a->super || v == NONE)
+				continue;
+			uint32_t *w = hs_vec_push(&want, 1);
+			if (!w)
+				rc = hs_fail(err, HS_E_NOMEM, NULL);
+			else
+				*w = v;
+		}
+		if (rc != HS_OK || want.len == 0)
+			break;
+		if (pass == PATH_PASSES) {
+			if (!(full = malloc(nv * sizeof *full))) {
+				rc = hs_fail(err, HS_E_NOMEM, NULL);
+				break;
+			}
+			for (size_t i = 0; i < nv; i++)
+				full[i] = NONE;
+			rc = bfs(a, full, NULL, NULL, 0, err);
+			k.full = full;
+			continue;
+		}
+		qsort(want.data, want.len, sizeof(uint32_t), by_u32);
+		size_t nw = 0;
+		const uint32_t *wv = want.data;
+		for (size_t i = 0; i < want.len; i++)
+			if (i == 0 || wv[i] != wv[i - 1])
+				((uint32_t *)want.data)[nw++] = wv[i];
+		free(got);
+		if (!(got = malloc(nw * sizeof *got))) {
+			rc = hs_fail(err, HS_E_NOMEM, NULL);
+			break;
+		}
+		for (size_t i = 0; i < nw; i++)
+			got[i] = NONE;
+		rc = bfs(a, NULL, want.data, got, nw, err);
+		for (size_t i = 0; i < nw && rc == HS_OK; i++) {
+			uint32_t *x = hs_vec_push(&k.pairs, 2);
+			if (!x)
+				rc = hs_fail(err, HS_E_NOMEM, NULL);
+			else {
+				x[0] = wv[i];
+				x[1] = got[i];
+			}
+		}
+	}
+	for (size_t i = 0; i < ns && rc == HS_OK; i++) {
+		hs_hd_suspect *s = &HS_VEC_AT(&a->suspects, hs_hd_suspect, i);
+		s->holder = NONE;
+		size_t depth = 0;
+		uint32_t p;
+		for (uint32_t v = s->accum; v != a->super && v != NONE && parent_of(a, &k, v, &p); v = p)
+			depth++;
+		if (depth == 0)
+			continue;
+		uint32_t *x = hs_vec_push(&s->path, depth);
+		if (!x) {
+			rc = hs_fail(err, HS_E_NOMEM, NULL);
+			break;
+		}
+		size_t j = depth;
+		for (uint32_t v = s->accum; v != a->super && v != NONE && parent_of(a, &k, v, &p); v = p)
+			x[--j] = v;
+		if (x[0] >= a->h->nobjects)
+			s->holder = x[0] - (uint32_t)a->h->nobjects;
+	}
+	free(got);
+	free(full);
+	hs_vec_release(&want);
+	hs_vec_release(&k.pairs);
+	return rc;
 }
 
 hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *o, hs_error *err)
@@ -347,43 +558,34 @@ hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 	if (rc == HS_OK)
 		rc = postorder(a, po, order, nv, &count, err);
-	if (rc == HS_OK)
-		rc = predecessors(a, po, nv, &ps, &pr, err);
 	if (rc == HS_OK) {
 		for (size_t i = 0; i < nv; i++)
 			a->idom[i] = NONE;
-		if (!dominators(a, po, order, count, ps, pr, o->max_passes)) {
+		if (!dominators(a, po, order, count, o->max_passes)) {
+			/* predecessors only here: the iterative pass needs none */
 			a->used_lt = true;
-			rc = hs_lt_dominators(a->idom, nv, a->super, succ_cb, a, ps, pr, err);
+			rc = predecessors(a, po, nv, &ps, &pr, err);
+			if (rc == HS_OK)
+				rc = hs_lt_dominators(a->idom, nv, a->super, succ_cb, a, ps, pr, err);
+			free(ps);
+			free(pr);
 		}
-	}
-	free(ps);
-	free(pr);
-	if (rc == HS_OK && !(a->retained = calloc(nv, sizeof *a->retained)))
-		rc = hs_fail(err, HS_E_NOMEM, NULL);
-	if (rc == HS_OK) {
-		/* a dominator finishes after what it dominates: postorder sums */
-		for (uint32_t k = 0; k < count; k++) {
-			uint32_t v = order[k];
-			if (v < h->nobjects) {
-				a->retained[v] += h->size[v];
-				a->reachable_objects++;
-				a->reachable_bytes += h->size[v];
-			}
-			if (v != a->super)
-				a->retained[a->idom[v]] += a->retained[v];
-		}
-		a->unreachable_objects = h->nobjects - a->reachable_objects;
-		a->unreachable_bytes = h->total_bytes - a->reachable_bytes;
-		/* po is done with: it becomes the BFS parents, order the queue */
-		a->bfs_parent = po;
-		po = NULL;
-		bfs(a, order, nv);
 	}
 	free(po);
 	free(order);
+	/* the children grouped before the retained sizes take the space of
+	 * the numbering; a second DFS gives the postorder again */
 	if (rc == HS_OK)
+		rc = hs_hd_group_children(a, err);
+	if (rc == HS_OK && !(a->retained = calloc(nv, sizeof *a->retained)))
+		rc = hs_fail(err, HS_E_NOMEM, NULL);
+	if (rc == HS_OK)
+		rc = dfs(a, nv, sum_retained, a, err);
+	if (rc == HS_OK) {
+		a->unreachable_objects = h->nobjects - a->reachable_objects;
+		a->unreachable_bytes = h->total_bytes - a->reachable_bytes;
 		rc = hs_hd_report_build(a, o, err);
+	}
 	return rc;
 }
 
@@ -397,12 +599,10 @@ void hs_hd_analysis_release(hs_hd_analysis *a)
 	free(a->holders);
 	free(a->idom);
 	free(a->retained);
-	free(a->bfs_parent);
 	free(a->holder_order);
 	free(a->hstart);
 	free(a->hedges);
 	free(a->super_succ);
-	free(a->cstart);
 	free(a->ckids);
 	free(a->bucket_site);
 	hs_arena_release(&a->arena);

@@ -12,6 +12,8 @@
 #define NONE HS_HD_NONE
 
 hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err);
+hs_err hs_hd_paths(hs_hd_analysis *a, hs_error *err);
+hs_err hs_hd_group_children(hs_hd_analysis *a, hs_error *err);
 
 /* qsort has no context argument: the analysis being sorted. */
 static const hs_hd_analysis *sorting;
@@ -23,37 +25,69 @@ static int by_retained(const void *x, const void *y)
 	return ru != rv ? (ru < rv) - (ru > rv) : (u > v) - (u < v);
 }
 
+/* ckids holds every dominated node grouped by immediate dominator, the
+ * groups in node order: a node's children are found by binary search on
+ * idom, which spares an offsets array as long as the nodes. */
 const uint32_t *hs_hd_children(const hs_hd_analysis *a, uint32_t node, size_t *n)
 {
-	*n = a->cstart[node + 1] - a->cstart[node];
-	return a->ckids + a->cstart[node];
+	const uint32_t *k = a->ckids, *idom = a->idom;
+	size_t lo = 0, hi = a->nkids;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idom[k[mid]] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t first = lo;
+	hi = a->nkids;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idom[k[mid]] <= node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*n = lo - first;
+	return k + first;
 }
 
-static hs_err dom_children(hs_hd_analysis *a, hs_error *err)
+/* Counting sort by immediate dominator (the counts' array is freed
+ * after), before the retained sizes exist. */
+hs_err hs_hd_group_children(hs_hd_analysis *a, hs_error *err)
 {
 	size_t nv = (size_t)a->super + 1;
-	a->cstart = calloc(nv + 1, sizeof *a->cstart);
+	uint32_t *start = calloc(nv + 1, sizeof *start);
 	a->ckids = malloc(nv * sizeof *a->ckids);
-	if (!a->cstart || !a->ckids)
+	if (!start || !a->ckids) {
+		free(start);
 		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	/* start[p]: the end of p's group, then (filled backwards) its start */
 	for (uint32_t v = 0; v < nv; v++)
 		if (v != a->super && a->idom[v] != NONE)
-			a->cstart[a->idom[v] + 1]++;
-	for (size_t v = 0; v < nv; v++)
-		a->cstart[v + 1] += a->cstart[v];
-	uint32_t *fill = calloc(nv, sizeof *fill);
-	if (!fill)
-		return hs_fail(err, HS_E_NOMEM, NULL);
-	for (uint32_t v = 0; v < nv; v++)
+			start[a->idom[v]]++;
+	for (size_t v = 1; v < nv; v++)
+		start[v] += start[v - 1];
+	a->nkids = start[nv] = start[nv - 1];
+	for (uint32_t v = (uint32_t)nv; v-- > 0;)
 		if (v != a->super && a->idom[v] != NONE)
-			a->ckids[a->cstart[a->idom[v]] + fill[a->idom[v]]++] = v;
-	free(fill);
-	sorting = a;
-	for (uint32_t v = 0; v < nv; v++)
-		if (a->cstart[v + 1] - a->cstart[v] > 1)
-			qsort(a->ckids + a->cstart[v], a->cstart[v + 1] - a->cstart[v], sizeof *a->ckids,
-			      by_retained);
+			a->ckids[--start[a->idom[v]]] = v;
+	free(start);
 	return HS_OK;
+}
+
+/* Then each group by retained size. */
+static void sort_children(hs_hd_analysis *a)
+{
+	sorting = a;
+	for (size_t i = 0, j; i < a->nkids; i = j) {
+		uint32_t p = a->idom[a->ckids[i]];
+		for (j = i + 1; j < a->nkids && a->idom[a->ckids[j]] == p; j++)
+			;
+		if (j - i > 1)
+			qsort(a->ckids + i, j - i, sizeof *a->ckids, by_retained);
+	}
 }
 
 const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, size_t size)
@@ -65,7 +99,7 @@ const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, s
 		snprintf(buf, size, "%s", a->holders[node - h->nobjects].name);
 	else {
 		const hs_hd_site_frame *f = hs_hd_object_site(h, node);
-		snprintf(buf, size, "0x%" PRIx64 " (%" PRIu32 " B%s%s)", h->addr[node], h->size[node],
+		snprintf(buf, size, "0x%" PRIx64 " (%" PRIu32 " B%s%s)", hs_heapdump_addr(h, node), h->size[node],
 		         f ? ", from " : "", f ? f->func : "");
 	}
 	return buf;
@@ -232,30 +266,14 @@ static hs_err add_suspect(hs_hd_analysis *a, uint32_t node, const hs_hd_opts *o,
 	s->accum = cur;
 	s->accum_retained = a->retained[cur];
 	find_group(a, s, o->min_group);
-	/* shortest path from a root, holder first */
-	s->holder = NONE;
-	size_t depth = 0;
-	for (uint32_t v = cur; v != a->super && v != NONE; v = a->bfs_parent[v])
-		depth++;
-	if (depth == 0)
-		return HS_OK;
-	uint32_t *p = hs_vec_push(&s->path, depth);
-	if (!p)
-		return hs_fail(err, HS_E_NOMEM, NULL);
-	size_t i = depth;
-	for (uint32_t v = cur; v != a->super && v != NONE; v = a->bfs_parent[v])
-		p[--i] = v;
-	if (p[0] >= a->h->nobjects)
-		s->holder = p[0] - (uint32_t)a->h->nobjects;
 	return HS_OK;
 }
 
 hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
 {
 	const hs_heapdump *h = a->h;
-	hs_err rc = dom_children(a, err);
-	if (rc != HS_OK)
-		return rc;
+	hs_err rc = HS_OK;
+	sort_children(a);
 	for (size_t i = 0; i < a->nholders; i++)
 		a->holders[i].retained = a->retained[h->nobjects + i];
 	a->holder_order = malloc((a->nholders ? a->nholders : 1) * sizeof *a->holder_order);
@@ -276,7 +294,7 @@ hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
 	for (size_t i = 0; i < n && rc == HS_OK; i++)
 		if (a->retained[top[i]] > 0 && (double)a->retained[top[i]] >= limit)
 			rc = add_suspect(a, top[i], o, err);
-	return rc;
+	return rc == HS_OK ? hs_hd_paths(a, err) : rc;
 }
 
 int hs_hd_site_cmp(const void *x, const void *y)

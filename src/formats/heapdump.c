@@ -58,6 +58,7 @@ void hs_heapdump_release(hs_heapdump *h)
 {
 	hs_arena_release(&h->arena);
 	free(h->addr);
+	free(h->addr_lo);
 	free(h->size);
 	free(h->page_first);
 	free(h->edge_start);
@@ -187,6 +188,9 @@ static hs_err string(parser *p, const char **out)
 	*out = hs_arena_strndup(&p->h->arena, (const char *)p->scratch, p->scratch_len);
 	return *out ? HS_OK : hs_fail(p->err, HS_E_NOMEM, NULL);
 }
+
+/* Scratch above this is given back after its record. */
+#define SCRATCH_KEEP ((size_t)1 << 20)
 
 /* The pointer stored at `off` in scratch. */
 static bool load_ptr(const parser *p, uint64_t off, uint64_t *v)
@@ -565,6 +569,13 @@ static hs_err parse(hs_heapdump *h, hd_stream *s, hs_error *err)
 		if ((rc = record(&p)) != HS_OK)
 			break;
 		h->nrecords++;
+		/* One big object (a map's buckets, a long slice) would keep its
+		 * bytes' worth of scratch for the rest of the load. */
+		if (p.scratch_cap > SCRATCH_KEEP) {
+			free(p.scratch);
+			p.scratch = NULL;
+			p.scratch_len = p.scratch_cap = 0;
+		}
 	}
 	h->input_bytes = hd_stream_offset(s);
 	h->compression = hd_stream_compression(s);

@@ -8,9 +8,32 @@
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
                           hs_vec *raw_edges, hs_vec *samples, hs_error *err);
 
+/* The page object i starts in: the last p with page_first[p] <= i. */
+static uint64_t page_of(const hs_heapdump *h, uint32_t i)
+{
+	uint64_t lo = 0, hi = h->npages + 1;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (h->page_first[mid] <= i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+uint64_t hs_heapdump_addr(const hs_heapdump *h, uint32_t i)
+{
+	if (h->addr)
+		return h->addr[i];
+	return h->page_base + (page_of(h, i) << HS_HD_PAGE_SHIFT) + h->addr_lo[i];
+}
+
 uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 {
 	size_t lo = 0, hi = h->nobjects;
+	if (!h->addr && v < h->page_base)
+		return HS_HD_NONE;   /* below the first object's page */
 	/* The page index narrows the search to the objects that start in v's
 	 * page; the containing object may start before it (lo - 1). */
 	if (h->page_first && v >= h->page_base) {
@@ -20,6 +43,23 @@ uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 		else {
 			lo = h->page_first[pg];
 			hi = h->page_first[pg + 1];
+		}
+		if (!h->addr) {
+			/* the objects in the page by their offsets in it */
+			uint64_t off = (v - h->page_base) & (((uint64_t)1 << HS_HD_PAGE_SHIFT) - 1);
+			size_t first = lo;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (h->addr_lo[mid] <= off)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo > first) {   /* an object that starts in v's page */
+				size_t i = lo - 1;
+				uint64_t a = v - off + h->addr_lo[i];
+				return v - a < h->size[i] || v == a ? (uint32_t)i : HS_HD_NONE;
+			}
 		}
 	}
 	/* the last object starting at or before v */
@@ -33,9 +73,28 @@ uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 	if (lo == 0)
 		return HS_HD_NONE;
 	size_t i = lo - 1;
-	if (v - h->addr[i] < h->size[i] || v == h->addr[i])
+	uint64_t a = hs_heapdump_addr(h, (uint32_t)i);
+	if (v - a < h->size[i] || v == a)
 		return (uint32_t)i;
 	return HS_HD_NONE;
+}
+
+/* With a page index, addresses shrink to 2 bytes an object: the offset in
+ * the page (8 KiB) each starts in.  Done after the load, which looks up
+ * every pointer. */
+static void compact_addr(hs_heapdump *h)
+{
+	size_t n = h->nobjects;
+	if (!h->page_first || n == 0)
+		return;
+	uint16_t *lo = malloc(n * sizeof *lo);
+	if (!lo)
+		return;   /* the full addresses stay */
+	for (size_t i = 0; i < n; i++)
+		lo[i] = (uint16_t)((h->addr[i] - h->page_base) & (((uint64_t)1 << HS_HD_PAGE_SHIFT) - 1));
+	free(h->addr);
+	h->addr = NULL;
+	h->addr_lo = lo;
 }
 
 /* page_first[p] = the first object starting at or after page p; built
@@ -150,31 +209,63 @@ static hs_err build_objects(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *
 	h->addr = a;
 	h->size = s;
 	build_pages(h);
-	uint32_t *es = estart->data;
-	const uint64_t *raw = raw_edges->data;
-	h->edge_start = malloc((n + 1) * sizeof *h->edge_start);
-	h->edges = malloc((raw_edges->len ? raw_edges->len : 1) * sizeof *h->edges);
-	if (!h->edge_start || !h->edges) {
+	compact_addr(h);
+	/* Resolve in place, in the dump's order: each 8-byte pointer becomes
+	 * a 4-byte object index written over the front of the same array
+	 * (never past what is still to read), es[o] the start of o's. */
+	if (!hs_vec_push(estart, 1)) {
 		free(order);
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	/* Resolve while copying: each pointer to the object that holds it. */
-	size_t ne = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t o = order ? order[i] : i;
-		size_t from = es[o], to = o + 1 < n ? es[o + 1] : raw_edges->len;
-		h->edge_start[i] = (uint32_t)ne;
+	uint32_t *es = estart->data;
+	char *buf = raw_edges->data;
+	size_t ne = 0, nraw = raw_edges->len;
+	es[n] = (uint32_t)nraw;
+	for (size_t o = 0; o < n; o++) {
+		size_t from = es[o], to = es[o + 1];
+		es[o] = (uint32_t)ne;
 		for (size_t k = from; k < to; k++) {
-			uint32_t t = hs_heapdump_find(h, raw[k]);
+			uint64_t v;
+			memcpy(&v, buf + k * sizeof v, sizeof v);
+			uint32_t t = hs_heapdump_find(h, v);
 			if (t == HS_HD_NONE)
 				h->dangling++;
 			else
-				h->edges[ne++] = t;
+				memcpy(buf + ne++ * sizeof t, &t, sizeof t);
 		}
 	}
-	h->edge_start[n] = (uint32_t)ne;
+	es[n] = (uint32_t)ne;
+	uint32_t *res = realloc(buf, (ne ? ne : 1) * sizeof *res);
+	if (res)
+		raw_edges->data = res;
+	res = raw_edges->data;
+	raw_edges->data = NULL;
+	raw_edges->len = raw_edges->cap = 0;
+	if (!order) {
+		h->edge_start = es;
+		h->edges = res;
+		estart->data = NULL;
+		estart->len = estart->cap = 0;
+		return HS_OK;
+	}
+	/* then each object's edges to its place in address order */
+	h->edge_start = malloc((n + 1) * sizeof *h->edge_start);
+	h->edges = malloc((ne ? ne : 1) * sizeof *h->edges);
+	if (!h->edge_start || !h->edges) {
+		free(order);
+		free(res);
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t o = order[i], k = es[o + 1] - es[o];
+		h->edge_start[i] = (uint32_t)at;
+		memcpy(h->edges + at, res + es[o], k * sizeof *res);
+		at += k;
+	}
+	h->edge_start[n] = (uint32_t)at;
 	free(order);
-	hs_vec_release(raw_edges);
+	free(res);
 	hs_vec_release(estart);
 	return HS_OK;
 }
