@@ -867,9 +867,10 @@ func main() {
 	nsamples := flag.Int("samples", 0, "number of samples (>= stacks; 0 = 4x stacks); extra samples reuse a stack with another block size")
 	seed := flag.Uint64("seed", 1, "random seed")
 	nfuncs := flag.Int("funcs", 20000, "number of functions")
+	snapshot := flag.Int("snapshot", 0, "snapshot of a series: the same program (stacks of -seed) a minute later per step, other values, 5% of samples churned, every 50th stack growing")
 	flag.Parse()
 	if *out == "" || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: gen -o FILE[.gz] [-stacks N] [-samples N] [-seed N] [-funcs N]")
+		fmt.Fprintln(os.Stderr, "usage: gen -o FILE[.gz] [-stacks N] [-samples N] [-seed N] [-funcs N] [-snapshot K]")
 		os.Exit(2)
 	}
 	if *nstacks < 1 || *nfuncs < 200 {
@@ -926,9 +927,17 @@ func main() {
 	var newFns []int32
 	locs := make([]uint64, 0, 64)
 	vals := make([]int64, 4)
-	sr := newRNG(*seed ^ 0x5eed5eed5eed5eed)
+	sr := newRNG(*seed ^ 0x5eed5eed5eed5eed ^ uint64(*snapshot)*0x9e3779b97f4a7c15)
+	// A later snapshot of the same program: each sample is left out with
+	// probability 5% (churn), and every 50th stack holds more live memory
+	// at each step (the leak a growth report should find).
+	churn := newRNG(uint64(*snapshot) * 0xc2b2ae3d27d4eb4f)
 
 	for _, s := range samples {
+		if *snapshot > 0 && churn.chance(0.05) {
+			st.samples--
+			continue
+		}
 		path := ss.locs[ss.off[s.stack]:ss.off[s.stack+1]]
 		locs = locs[:0]
 		for i := len(path) - 1; i >= 0; i-- { // leaf first
@@ -993,6 +1002,10 @@ func main() {
 			live = 1 + int64(sr.skew(int(n), 2))
 		}
 		vals[0], vals[1] = scaleHeapSample(n, n*size, heapRate)
+		if s.stack%50 == 0 {
+			live += int64(*snapshot) * (1 + n/4)
+			n += int64(*snapshot) * (1 + n/4)
+		}
 		vals[2], vals[3] = scaleHeapSample(live, live*size, heapRate)
 
 		e.sub.b = e.sub.b[:0]
@@ -1007,7 +1020,7 @@ func main() {
 
 	// Trailer, as profileBuilder.build.
 	e.msg.b = e.msg.b[:0]
-	e.msg.i64Opt(fProfileTimeNanos, 1700000000_000000000+int64(*seed%1000)*1_000_000_007)
+	e.msg.i64Opt(fProfileTimeNanos, 1700000000_000000000+int64(*seed%1000)*1_000_000_007+int64(*snapshot)*60_000_000_000)
 	e.write(e.msg.b)
 
 	e.sub.b = e.sub.b[:0]

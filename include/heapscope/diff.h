@@ -41,6 +41,7 @@ typedef struct hs_diff {
 	bool diff_base;
 	/* -normalize's ratio per sample type (1 without it), for the record. */
 	double *norm;
+	struct merger *m;     /* private: between hs_diff_begin and hs_diff_end */
 } hs_diff;
 
 void hs_diff_init(hs_diff *d);
@@ -51,6 +52,15 @@ void hs_diff_release(hs_diff *d);
  * be equal, units included: pprof normalises before converting units. */
 hs_err hs_diff_build(hs_diff *d, const hs_profile *base, const hs_profile *newp,
                      const hs_diff_opts *o, hs_error *err);
+
+/* hs_diff_build in two steps, so that NEW is merged while BASE is still
+ * loading: hs_diff_begin(d, newp) then hs_diff_end(d, base, newp), with
+ * newp unchanged in between.  The result is the one hs_diff_build gives
+ * (with -normalize, or when the units differ, hs_diff_end does all the
+ * work).  After an error d is released (empty). */
+hs_err hs_diff_begin(hs_diff *d, const hs_profile *newp, const hs_diff_opts *o, hs_error *err);
+hs_err hs_diff_end(hs_diff *d, const hs_profile *base, const hs_profile *newp,
+                   const hs_diff_opts *o, hs_error *err);
 
 /* pprof's report total at sample index i (computeTotal): sum |v| over
  * every sample, or over BASE's samples with diff_base (if that is > 0). */

@@ -21,19 +21,24 @@ typedef struct diff_job {
 	hs_diff_sums sums;
 } diff_job;
 
+/* NEW is loaded first and merged while BASE loads in the background. */
 static bool load_pair(diff_job *j, hs_profile *base, hs_profile *newp)
 {
-	const char *files[2] = {j->base_file, j->new_file};
-	cli_loads l;
-	cli_loads_start(&l, files, 2);
-	bool ok = cli_loads_next(&l, base) && cli_loads_next(&l, newp);
-	cli_loads_end(&l);
-	if (!ok)
-		return false;
+	const char *files[2] = {j->new_file, j->base_file};
 	hs_diff_opts opts = {.normalize = j->o->normalize, .diff_base = j->o->diff_base};
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_diff_build(&j->d, base, newp, &opts, &e) != HS_OK) {
+	cli_loads l;
+	cli_loads_start(&l, files, 2);
+	bool ok = cli_loads_next(&l, newp);
+	hs_err rc = ok ? hs_diff_begin(&j->d, newp, &opts, &e) : HS_OK;
+	ok = ok && cli_loads_next(&l, base);
+	cli_loads_end(&l);
+	if (!ok)
+		return false;
+	if (rc == HS_OK)
+		rc = hs_diff_end(&j->d, base, newp, &opts, &e);
+	if (rc != HS_OK) {
 		char buf[400];
 		hs_error_format(&e, buf, sizeof buf);
 		cli_error("diff: cannot compare '%s' with '%s': %s", j->base_file, j->new_file, buf);

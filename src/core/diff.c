@@ -15,8 +15,18 @@ void hs_diff_init(hs_diff *d)
 	hs_vec_init(&d->side[1], sizeof(int64_t));
 }
 
+static void drop_merger(hs_diff *d)
+{
+	if (d->m) {
+		merger_release(d->m);
+		free(d->m);
+		d->m = NULL;
+	}
+}
+
 void hs_diff_release(hs_diff *d)
 {
+	drop_merger(d);
 	hs_profile_release(&d->p);
 	hs_vec_release(&d->side[0]);
 	hs_vec_release(&d->side[1]);
@@ -113,6 +123,19 @@ static bool units_differ(const hs_profile *base, const hs_profile *newp)
 static hs_err build(hs_diff *d, const hs_profile *base, const hs_profile *newp,
                     const hs_diff_opts *o, hs_error *err);
 
+/* The merged profile done; samples added last may have no side values
+ * yet (none at all). */
+static hs_err finish(hs_diff *d, merger *m, hs_error *err)
+{
+	size_t nt = hs_ntypes(&d->p);
+	hs_err rc = merger_finish(m);
+	for (int k = 0; k < 2 && rc == HS_OK; k++)
+		while (d->side[k].len < d->p.nsamples * nt)
+			if (!hs_vec_push(&d->side[k], nt))
+				rc = hs_fail(err, HS_E_NOMEM, NULL);
+	return rc;
+}
+
 hs_err hs_diff_build(hs_diff *d, const hs_profile *base, const hs_profile *newp,
                      const hs_diff_opts *o, hs_error *err)
 {
@@ -140,10 +163,12 @@ hs_err hs_diff_build(hs_diff *d, const hs_profile *base, const hs_profile *newp,
 	return rc;
 }
 
-static hs_err build(hs_diff *d, const hs_profile *base, const hs_profile *newp,
-                    const hs_diff_opts *o, hs_error *err)
+/* pprof's merge of [NEW, BASE] into d->p through m (initialised);
+ * new_done: hs_diff_begin has fed NEW already, unscaled. */
+static hs_err merge_pair(hs_diff *d, merger *m, const hs_profile *base, const hs_profile *newp,
+                         const hs_diff_opts *o, bool new_done, hs_error *err)
 {
-	hs_err rc;
+	hs_err rc = HS_OK;
 	d->diff_base = o->diff_base;
 	size_t nt = hs_ntypes(newp), period_from;
 	const hs_profile *srcs[2] = {newp, base};   /* pprof merges [NEW, BASE] */
@@ -151,9 +176,7 @@ static hs_err build(hs_diff *d, const hs_profile *base, const hs_profile *newp,
 	double *minus = malloc((nt + 1) * sizeof *minus);
 	size_t *unit_from = malloc((nt + 1) * sizeof *unit_from);
 	d->norm = malloc((nt + 1) * sizeof *d->norm);
-	merger m;
-	rc = merger_init(&m, &d->p, err);
-	if (rc == HS_OK && (!ratios || !minus || !unit_from || !d->norm))
+	if (!ratios || !minus || !unit_from || !d->norm)
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 	if (rc == HS_OK) {
 		for (size_t i = 0; i < nt; i++) {
@@ -163,23 +186,29 @@ static hs_err build(hs_diff *d, const hs_profile *base, const hs_profile *newp,
 		if (o->normalize)
 			normalize_ratios(base, newp, d->norm);
 		hs_merge_unit_ratios(srcs, 2, ratios, pratios, unit_from, &period_from);
-		rc = merger_headers(&m, srcs, 2, unit_from, pratios, period_from);
+		d->p.sample_types.len = 0;   /* hs_diff_begin's placeholders */
+		rc = merger_headers(m, srcs, 2, unit_from, pratios, period_from);
 	}
+	if (rc == HS_OK && !new_done)
+		rc = feed(d, m, newp, HS_DIFF_NEW, o->normalize ? d->norm : NULL, ratios, false, err);
 	if (rc == HS_OK)
-		rc = feed(d, &m, newp, HS_DIFF_NEW, o->normalize ? d->norm : NULL, ratios, false, err);
+		rc = feed(d, m, base, HS_DIFF_BASE, minus, ratios + nt, o->diff_base, err);
 	if (rc == HS_OK)
-		rc = feed(d, &m, base, HS_DIFF_BASE, minus, ratios + nt, o->diff_base, err);
-	if (rc == HS_OK)
-		rc = merger_finish(&m);
-	/* Samples added last may have no side values yet (none at all). */
-	for (int k = 0; k < 2 && rc == HS_OK; k++)
-		while (d->side[k].len < d->p.nsamples * nt)
-			if (!hs_vec_push(&d->side[k], nt))
-				rc = hs_fail(err, HS_E_NOMEM, NULL);
-	merger_release(&m);
+		rc = finish(d, m, err);
 	free(ratios);
 	free(minus);
 	free(unit_from);
+	return rc;
+}
+
+static hs_err build(hs_diff *d, const hs_profile *base, const hs_profile *newp,
+                    const hs_diff_opts *o, hs_error *err)
+{
+	merger m;
+	hs_err rc = merger_init(&m, &d->p, err);
+	if (rc == HS_OK)
+		rc = merge_pair(d, &m, base, newp, o, false, err);
+	merger_release(&m);
 	return rc;
 }
 
@@ -281,5 +310,57 @@ hs_err hs_diff_sums_build(hs_diff_sums *s, const hs_diff *d, const hs_view_opts 
 	bool all = !(o->focus && *o->focus) && !(o->ignore && *o->ignore);
 	rc = hs_diff_sums_from_view(s, d, &v, all, err);
 	hs_view_release(&v);
+	return rc;
+}
+
+/* ---- in two steps: NEW merged while BASE still loads ------------------ */
+
+hs_err hs_diff_begin(hs_diff *d, const hs_profile *newp, const hs_diff_opts *o, hs_error *err)
+{
+	/* -normalize scales NEW by BASE's totals: it waits for BASE. */
+	if (o->normalize || d->m)
+		return HS_OK;
+	size_t nt = hs_ntypes(newp);
+	double *ones = malloc((nt + 1) * sizeof *ones);
+	d->m = malloc(sizeof *d->m);
+	hs_err rc = !ones || !d->m ? hs_fail(err, HS_E_NOMEM, NULL) : merger_init(d->m, &d->p, err);
+	/* As many sample types as NEW has (merger_headers names them from
+	 * both sides in hs_diff_end); values as they are, as build() feeds
+	 * NEW when the units agree, which hs_diff_end checks. */
+	for (size_t i = 0; i < nt && rc == HS_OK; i++) {
+		hs_value_type *slot = hs_vec_push(&d->p.sample_types, 1);
+		if (!slot)
+			rc = hs_fail(err, HS_E_NOMEM, NULL);
+		else
+			*slot = (hs_value_type){0, 0};   /* only their count is read until the end */
+		ones[i] = 1;
+	}
+	if (rc == HS_OK)
+		rc = feed(d, d->m, newp, HS_DIFF_NEW, NULL, ones, false, err);
+	free(ones);
+	if (rc) {
+		drop_merger(d);
+		hs_diff_release(d);
+	}
+	return rc;
+}
+
+hs_err hs_diff_end(hs_diff *d, const hs_profile *base, const hs_profile *newp,
+                   const hs_diff_opts *o, hs_error *err)
+{
+	if (!d->m)
+		return hs_diff_build(d, base, newp, o, err);
+	hs_err rc = hs_merge_compatible(base, newp, err);
+	if (rc == HS_OK && units_differ(base, newp)) {
+		/* Rounded scaling is done on each side merged alone first:
+		 * start again the long way. */
+		hs_diff_release(d);
+		return hs_diff_build(d, base, newp, o, err);
+	}
+	if (rc == HS_OK)
+		rc = merge_pair(d, d->m, base, newp, o, true, err);
+	drop_merger(d);
+	if (rc)
+		hs_diff_release(d);
 	return rc;
 }

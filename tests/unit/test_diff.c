@@ -16,10 +16,11 @@
 #include "build_profile.h"
 #include "heapscope/diff.h"
 
-/* BASE or NEW above; `which` picks the values. */
-static void make(hs_profile *p, const char *type, int64_t f, int64_t g, int64_t h)
+/* BASE or NEW above, values in `unit`. */
+static void make_unit(hs_profile *p, const char *type, const char *unit, int64_t f, int64_t g,
+                      int64_t h)
 {
-	tp_init(p, type, "bytes");
+	tp_init(p, type, unit);
 	/* Functions declared in another order than in the other profile: the
 	 * merge must go by name, not id. */
 	uint32_t fh = add_function(p, "h"), fg = add_function(p, "g");
@@ -37,6 +38,11 @@ static void make(hs_profile *p, const char *type, int64_t f, int64_t g, int64_t 
 	assert_int_equal(hs_profile_finish(p, &e), HS_OK);
 }
 
+static void make(hs_profile *p, const char *type, int64_t f, int64_t g, int64_t h)
+{
+	make_unit(p, type, "bytes", f, g, h);
+}
+
 static uint32_t node(const hs_view *v, const char *name)
 {
 	for (uint32_t i = 0; i < v->nodes.len; i++)
@@ -46,16 +52,94 @@ static uint32_t node(const hs_view *v, const char *name)
 	return 0;
 }
 
+/* The merged (NEW - BASE) flat value of function `name`. */
+static int64_t delta_flat(const hs_diff *d, const char *name)
+{
+	hs_view v;
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&v, &d->p, &vo, &e), HS_OK);
+	hs_graph g;
+	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
+	int64_t flat = g.flat[node(&v, name)];
+	hs_graph_release(&g);
+	hs_view_release(&v);
+	return flat;
+}
+
+/* The function names of sample s's stack, leaf first, comma-separated. */
+static void stack_names(const hs_profile *p, size_t s, char *buf, size_t n)
+{
+	uint32_t depth;
+	const uint32_t *st = hs_sample_stack(p, s, &depth);
+	buf[0] = 0;
+	for (uint32_t k = 0; k < depth; k++) {
+		const hs_location *l = hs_location_at(p, st[k]);
+		for (uint32_t j = 0; j < l->nlines; j++) {
+			const hs_function *f = hs_function_at(p, hs_line_at(p, l->line_start + j)->function);
+			strncat(buf, hs_s(p, f->name), n - strlen(buf) - 2);
+			strcat(buf, ",");
+		}
+	}
+}
+
+/* hs_diff_begin + hs_diff_end make what hs_diff_build makes: the same
+ * sample types, and per sample the same stack, values and side values. */
+static void assert_same_diff(const hs_diff *a, const hs_diff *b)
+{
+	size_t nt = hs_ntypes(&a->p);
+	assert_int_equal(hs_ntypes(&b->p), nt);
+	for (size_t i = 0; i < nt; i++) {
+		const hs_value_type *x = &HS_VEC_AT(&a->p.sample_types, hs_value_type, i);
+		const hs_value_type *y = &HS_VEC_AT(&b->p.sample_types, hs_value_type, i);
+		assert_string_equal(hs_s(&a->p, x->type), hs_s(&b->p, y->type));
+		assert_string_equal(hs_s(&a->p, x->unit), hs_s(&b->p, y->unit));
+	}
+	assert_int_equal(a->p.nsamples, b->p.nsamples);
+	assert_int_equal(a->diff_base, b->diff_base);
+	for (size_t s = 0; s < a->p.nsamples; s++) {
+		char sa[256], sb[256];
+		stack_names(&a->p, s, sa, sizeof sa);
+		stack_names(&b->p, s, sb, sizeof sb);
+		assert_string_equal(sa, sb);
+		uint32_t la, lb;
+		hs_sample_labels(&a->p, s, &la);
+		hs_sample_labels(&b->p, s, &lb);
+		assert_int_equal(la, lb);
+		for (size_t i = 0; i < nt; i++) {
+			assert_int_equal(hs_sample_values(&a->p, s)[i], hs_sample_values(&b->p, s)[i]);
+			for (int k = 0; k < 2; k++)
+				assert_int_equal(((const int64_t *)a->side[k].data)[s * nt + i],
+				                 ((const int64_t *)b->side[k].data)[s * nt + i]);
+		}
+	}
+}
+
+/* Both ways of building a diff of base and newp; the one-call result in
+ * d, the two-step one checked against it. */
+static void build_both(hs_diff *d, const hs_profile *base, const hs_profile *newp,
+                       const hs_diff_opts *o)
+{
+	hs_diff_init(d);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_diff_build(d, base, newp, o, &e), HS_OK);
+	hs_diff two;
+	hs_diff_init(&two);
+	assert_int_equal(hs_diff_begin(&two, newp, o, &e), HS_OK);
+	assert_int_equal(hs_diff_end(&two, base, newp, o, &e), HS_OK);
+	assert_same_diff(d, &two);
+	hs_diff_release(&two);
+}
+
 static void build(hs_diff *d, int64_t bf, int64_t bg, int64_t bh, int64_t nf, int64_t ng,
                   int64_t nh, const hs_diff_opts *o)
 {
 	hs_profile base, newp;
 	make(&base, "inuse_space", bf, bg, bh);
 	make(&newp, "inuse_space", nf, ng, nh);
-	hs_diff_init(d);
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_diff_build(d, &base, &newp, o, &e), HS_OK);
+	build_both(d, &base, &newp, o);
 	hs_profile_release(&base);
 	hs_profile_release(&newp);
 }
@@ -114,16 +198,7 @@ static void test_diff_base(void **state)
 	build(&d, 10, 5, 0, 30, 0, 2, &o);
 	assert_int_equal(d.p.nsamples, 4);
 	assert_int_equal(hs_diff_total(&d, 0), 15);
-	hs_view v;
-	hs_view_opts vo = {0};
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
-	hs_graph g;
-	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
-	assert_int_equal(g.flat[node(&v, "f")], 20);   /* the values do not change */
-	hs_graph_release(&g);
-	hs_view_release(&v);
+	assert_int_equal(delta_flat(&d, "f"), 20);   /* the values do not change */
 	hs_diff_release(&d);
 }
 
@@ -198,6 +273,27 @@ static void test_focus(void **state)
 	hs_diff_release(&d);
 }
 
+/* Units that differ: NEW in kilobytes is brought to BASE's bytes, f
+ * 2 kB = 2048 B, so f grows by 2048 - 1000 = 1048 and g shrinks by
+ * 3000; NEW merged alone in hs_diff_begin was unscaled, so the two-step
+ * build must start again the long way. */
+static void test_units(void **state)
+{
+	(void)state;
+	hs_profile base, newp;
+	make_unit(&base, "inuse_space", "bytes", 1000, 3000, 0);
+	make_unit(&newp, "inuse_space", "kilobytes", 2, 0, 0);
+	hs_diff d;
+	hs_diff_opts o = {0};
+	build_both(&d, &base, &newp, &o);
+	assert_string_equal(hs_s(&d.p, HS_VEC_AT(&d.p.sample_types, hs_value_type, 0).unit), "bytes");
+	assert_int_equal(delta_flat(&d, "f"), 1048);
+	assert_int_equal(delta_flat(&d, "g"), -3000);
+	hs_diff_release(&d);
+	hs_profile_release(&base);
+	hs_profile_release(&newp);
+}
+
 static void test_incompatible(void **state)
 {
 	(void)state;
@@ -213,6 +309,13 @@ static void test_incompatible(void **state)
 	assert_non_null(strstr(e.detail, "incompatible sample types [inuse_space/bytes] and "
 	                                 "[alloc_space/bytes]"));
 	hs_diff_release(&d);
+	/* In two steps: NEW merges alone, the end refuses. */
+	hs_error_clear(&e);
+	assert_int_equal(hs_diff_begin(&d, &newp, &o, &e), HS_OK);
+	assert_int_equal(hs_diff_end(&d, &base, &newp, &o, &e), HS_E_INVALID);
+	assert_non_null(strstr(e.detail, "incompatible sample types"));
+	assert_int_equal(d.p.nsamples, 0);
+	hs_diff_release(&d);
 	hs_profile_release(&base);
 	hs_profile_release(&newp);
 }
@@ -223,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_base),       cmocka_unit_test(test_diff_base),
 		cmocka_unit_test(test_normalize),  cmocka_unit_test(test_unchanged),
 		cmocka_unit_test(test_focus),      cmocka_unit_test(test_incompatible),
+		cmocka_unit_test(test_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
