@@ -12,6 +12,24 @@
 
 #define PROFILE_OPTS (OPT_SAMPLE_INDEX | OPT_FILTERS | OPT_GRANULARITY | OPT_OUTPUT)
 
+static const hs_extra_option exe_option[] = {
+	{"--exe", "BINARY", "heap dumps: name globals from the executable's symbol table"},
+	{NULL, NULL, NULL},
+};
+static const hs_extra_option leaks_options[] = {
+	{"--min-goroutines", "N", "blocked goroutines in a group for high (100)"},
+	{"--min-medium", "N", "... for medium (10)"},
+	{"--min-wait-minutes", "N", "fewer that waited this long: low (10)"},
+	{"--exe", "BINARY", "heap dumps: name globals from the executable's symbol table"},
+	{NULL, NULL, NULL},
+};
+static const hs_extra_option trace_options[] = {
+	{"--profile", "sync|net|syscall|sched",
+	 "a blocking profile as go tool trace -pprof=KIND (--format folded, top, dot or pprof; "
+	 "default top)"},
+	{NULL, NULL, NULL},
+};
+
 const hs_command hs_commands[] = {
 	{"info", cmd_info, OPT_OUTPUT | OPT_FORMAT, "text,json", "FILE...",
 	 "Describe profiles: format, producer, sample types and totals, counts.", NULL},
@@ -34,22 +52,22 @@ const hs_command hs_commands[] = {
 	 PROFILE_OPTS | OPT_DIFF | OPT_NODECOUNT | OPT_UNIT | OPT_FORMAT | OPT_CUM | OPT_FRACTIONS,
 	 "text,json,dot,folded", "BASE NEW",
 	 "What grew from BASE to NEW, as go tool pprof -top -base BASE NEW computes it.",
-	 "--exe"},
+	 exe_option},
 	{"merge", cmd_merge, OPT_OUTPUT, NULL, "FILE... -o OUT.pb.gz",
 	 "Merge profiles of one type into one gzipped profile.proto (-o - for stdout).", NULL},
 	{"blocking", cmd_blocking, OPT_FORMAT | OPT_OUTPUT, "text,json", "FILE...",
 	 "Where goroutines wait: dumps, traces, goroutine, block and mutex profiles in one ranking.", NULL},
 	{"leaks", cmd_leaks, OPT_FORMAT | OPT_OUTPUT, "text,json", "FILE...",
 	 "Leak candidates from goroutine dumps/profiles, traces, heap profiles and heap dumps, by severity.",
-	 "--min-goroutines --min-medium --min-wait-minutes --exe"},
+	 leaks_options},
 	{"heapdump", cmd_heapdump, OPT_FORMAT | OPT_OUTPUT, "text,json,folded,dot", "FILE",
 	 "What keeps a Go heap dump's bytes alive: leak suspects, retainers by root, sites.",
-	 "--exe"},
+	 exe_option},
 	{"trace", cmd_trace,
 	 PROFILE_OPTS | OPT_NODECOUNT | OPT_UNIT | OPT_FORMAT | OPT_CUM | OPT_FRACTIONS,
 	 "text,json,folded,top,dot,pprof", "[--profile sync|net|syscall|sched] FILE",
 	 "Execution trace (Go 1.5-1.26): goroutines per creation site, waits, GC, heap; "
-	 "--profile: go tool trace -pprof.", "--profile"},
+	 "--profile: go tool trace -pprof.", trace_options},
 	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -83,12 +101,8 @@ static int complete(int argc, char **argv)
 	if (!c)
 		return HS_EXIT_USAGE;
 	cli_print_options(c, stdout);
-	if (c->extra_options) {
-		char buf[256];
-		snprintf(buf, sizeof buf, "%s", c->extra_options);
-		for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
-			printf("%s\n", t);
-	}
+	for (const hs_extra_option *x = c->extra; x && x->name; x++)
+		printf("%s\n", x->name);
 	if (argc > 3 && strcmp(argv[3], "--format") == 0 && c->formats) {
 		char buf[128];
 		snprintf(buf, sizeof buf, "%s", c->formats);

@@ -49,6 +49,14 @@ typedef struct cli_opts {
 	char **files;
 } cli_opts;
 
+/* An option a command takes out of argv itself, before cli_parse: shown
+ * by --help and `heapscope help CMD`, offered by __complete. */
+typedef struct hs_extra_option {
+	const char *name;          /* "--exe" */
+	const char *arg;           /* "BINARY", a|b|c for fixed values, NULL: a flag */
+	const char *help;
+} hs_extra_option;
+
 typedef struct hs_command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -56,7 +64,7 @@ typedef struct hs_command {
 	const char *formats;       /* comma-separated --format values, first is default */
 	const char *args;          /* usage tail, e.g. "FILE..." */
 	const char *summary;
-	const char *extra_options; /* options a command parses itself, for __complete */
+	const hs_extra_option *extra; /* options it parses itself, {NULL} last; may be NULL */
 } hs_command;
 
 extern const hs_command hs_commands[];

@@ -95,19 +95,35 @@ void cli_file_error(const char *file, const hs_error *e)
 	cli_error("cannot read '%s': %s", strcmp(file, "-") == 0 ? "<stdin>" : file, buf);
 }
 
+static void usage_line(FILE *to, const char *name, const char *arg, const char *help)
+{
+	char left[96];
+	snprintf(left, sizeof left, "%s%s%s", name, arg ? " " : "", arg ? arg : "");
+	fprintf(to, "  %-34s %s\n", left, help);
+}
+
 void cli_usage(const hs_command *cmd, FILE *to)
 {
 	fprintf(to, "usage: heapscope %s [options] %s\n\n%s\n\noptions:\n", cmd->name, cmd->args,
 	        cmd->summary);
+	const opt_spec *help = NULL;
 	for (size_t i = 0; i < NSPECS; i++) {
 		if (!(specs[i].mask & cmd->options))
 			continue;
-		char left[96];
-		const char *arg = specs[i].lo.val == L_FORMAT ? cmd->formats : specs[i].arg;
-		snprintf(left, sizeof left, "%s--%s%s%s", specs[i].lo.val == 'o' ? "-o, " : "",
-		         specs[i].lo.name, arg ? " " : "", arg ? arg : "");
-		fprintf(to, "  %-34s %s\n", left, specs[i].help);
+		if (strcmp(specs[i].lo.name, "help") == 0) {
+			help = &specs[i];   /* last, after the command's own */
+			continue;
+		}
+		char name[48];
+		snprintf(name, sizeof name, "%s--%s", specs[i].lo.val == 'o' ? "-o, " : "",
+		         specs[i].lo.name);
+		usage_line(to, name, specs[i].lo.val == L_FORMAT ? cmd->formats : specs[i].arg,
+		           specs[i].help);
 	}
+	for (const hs_extra_option *x = cmd->extra; x && x->name; x++)
+		usage_line(to, x->name, x->arg, x->help);
+	if (help)
+		usage_line(to, "--help", NULL, help->help);
 }
 
 /* Used by the completion helper: the long options of a command. */

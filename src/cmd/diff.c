@@ -148,8 +148,6 @@ int cmd_diff(int argc, char **argv)
 	int rc = hd_take_exe(&argc, argv, &exe);
 	if (!rc)
 		rc = cli_parse(cmd, argc, argv, &o);
-	if (rc < 0)
-		printf("  %-34s %s\n", "--exe BINARY", "heap dumps: name globals from the executable");
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	if (o.nfiles == 2 && cli_is_heapdump(o.files[0]) && cli_is_heapdump(o.files[1]))

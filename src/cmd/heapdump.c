@@ -101,9 +101,6 @@ int cmd_heapdump(int argc, char **argv)
 		return rc;
 	cli_opts o;
 	rc = cli_parse(hs_find_command("heapdump"), argc, argv, &o);
-	if (rc < 0)
-		printf("  %-34s %s\n", "--exe BINARY",
-		       "name globals from the executable's symbol table");
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	if (o.nfiles != 1) {

@@ -93,12 +93,6 @@ int cmd_leaks(int argc, char **argv)
 		return rc;
 	cli_opts o;
 	rc = cli_parse(hs_find_command("leaks"), argc, argv, &o);
-	if (rc < 0)
-		printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--min-goroutines N",
-		       "blocked goroutines in a group for high (100)", "--min-medium N",
-		       "... for medium (10)", "--min-wait-minutes N",
-		       "fewer that waited this long: low (10)", "--exe BINARY",
-		       "heap dumps: name globals from the executable");
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	hs_leaks l;

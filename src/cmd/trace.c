@@ -450,10 +450,6 @@ int cmd_trace(int argc, char **argv)
 	cli_opts o;
 	const hs_command *cmd = hs_find_command("trace");
 	rc = cli_parse(cmd, argc, argv, &o);
-	if (rc < 0)
-		printf("  %-34s %s\n", "--profile sync|net|syscall|sched",
-		       "a blocking profile as go tool trace -pprof=KIND (--format folded, top, dot "
-		       "or pprof; default top)");
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	if (o.nfiles != 1) {
