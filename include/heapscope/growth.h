@@ -57,7 +57,22 @@ typedef struct hs_growth_opts {
 	int64_t min_growth;       /* absolute growth a candidate needs, in sample units */
 	bool has_limit;
 	int64_t limit;            /* in sample units */
+	bool has_mem_limit;
+	int64_t mem_limit;        /* bytes: projected for the MemStats byte series */
 } hs_growth_opts;
+
+/* The runtime.MemStats trailer of Go heap text profiles (?debug=1) holds
+ * exact figures where the profile is sampled.  When every snapshot has
+ * one, growth follows these fields too (hs_growth.mem, in this order): the
+ * heap's spans in use, its live objects' bytes and their count, and all
+ * the memory the runtime has from the OS.  Their candidate rule is the
+ * rows' one with the row's own last value for the total, and at least
+ * 1 MiB (or 1000 objects) of growth. */
+enum { HS_GROWTH_NMEM = 4 };
+extern const char *const hs_growth_mem_names[HS_GROWTH_NMEM];
+bool hs_growth_mem_is_bytes(size_t k);
+#define HS_GROWTH_MEM_MIN_BYTES (1 << 20)
+#define HS_GROWTH_MEM_MIN_OBJECTS 1000
 
 /* The candidate thresholds (also in the header comment). */
 #define HS_GROWTH_MIN_MONOTONIC 0.8
@@ -71,6 +86,9 @@ typedef struct hs_growth {
 	double *minutes;          /* per snapshot, since the first; after finish */
 	size_t *order;            /* after finish: order[i] = index given to add */
 	hs_growth_row total;      /* the report totals */
+	hs_growth_row mem[HS_GROWTH_NMEM];   /* MemStats series; meaningful when has_mem */
+	uint8_t *mem_seen;        /* per snapshot (as given): a trailer was added */
+	bool has_mem;             /* after finish: every snapshot had the trailer */
 	hs_vec rows;              /* hs_growth_row; sorted by finish */
 	hs_arena arena;
 	void *index;              /* name -> row (private) */
@@ -82,6 +100,10 @@ void hs_growth_set_time(hs_growth *g, size_t snap, int64_t time_nanos);
 void hs_growth_set_total(hs_growth *g, size_t snap, int64_t total);
 /* Add `value` to the row `name` at snapshot `snap` (0-based, as given). */
 hs_err hs_growth_add(hs_growth *g, size_t snap, const char *name, int64_t value, hs_error *err);
+/* The MemStats fields of hs_growth_mem_names from p's trailer, if it has
+ * one; returns whether it did.  LastGC (ns since the epoch, 0 if none) in
+ * *last_gc when not NULL. */
+bool hs_growth_add_memstats(hs_growth *g, size_t snap, const hs_profile *p, int64_t *last_gc);
 /* Add every node of a view (flat, or cum when `cum`) and its total. */
 hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum, hs_error *err);
 /* Order the snapshots, compute every row's statistics, flag candidates,

@@ -25,6 +25,8 @@ typedef struct series {
 	char sample_type[64], unit[32];
 	int64_t min_growth;
 	const char **files;        /* in snapshot (time) order */
+	uint8_t *from_lastgc;      /* per snapshot as given: its time is MemStats LastGC */
+	size_t nlastgc;
 } series;
 
 /* ---- formatting ---------------------------------------------------------- */
@@ -36,14 +38,32 @@ static void value_label(const series *s, int64_t v, bool sign, char *buf, size_t
 	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
 }
 
-static void slope_label(const series *s, double slope, char *buf, size_t n)
+/* A MemStats value: bytes in the report's --unit, or a count. */
+static void mem_label(const series *s, size_t k, int64_t v, bool sign, char *buf, size_t n)
+{
+	char tmp[64];
+	hs_scaled_label(v, hs_growth_mem_is_bytes(k) ? "bytes" : "count",
+	                hs_growth_mem_is_bytes(k) ? s->o->unit : "minimum", tmp, sizeof tmp);
+	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
+}
+
+/* k: a MemStats row (hs_growth_mem_names), or -1 for the profile's unit. */
+static void row_label(const series *s, int k, int64_t v, bool sign, char *buf, size_t n)
+{
+	if (k < 0)
+		value_label(s, v, sign, buf, n);
+	else
+		mem_label(s, (size_t)k, v, sign, buf, n);
+}
+
+static void slope_label(const series *s, int k, double slope, char *buf, size_t n)
 {
 	if (isnan(slope)) {
 		snprintf(buf, n, "-");
 		return;
 	}
 	char tmp[64];
-	value_label(s, (int64_t)llround(slope), true, tmp, sizeof tmp);
+	row_label(s, k, (int64_t)llround(slope), true, tmp, sizeof tmp);
 	snprintf(buf, n, "%.56s/min", tmp);
 }
 
@@ -88,7 +108,7 @@ static void print_limit_line(FILE *out, const series *s)
 	char lim[64], last[64], slope[64], when[64];
 	value_label(s, s->go.limit, false, lim, sizeof lim);
 	value_label(s, g->total.values[n - 1], false, last, sizeof last);
-	slope_label(s, g->total.slope_per_min, slope, sizeof slope);
+	slope_label(s, -1, g->total.slope_per_min, slope, sizeof slope);
 	minutes_label(g->total.minutes_to_limit, when, sizeof when);
 	const char *what = is_bytes(s) ? "OOM" : "Limit";
 	if (g->total.minutes_to_limit <= 0)
@@ -101,6 +121,60 @@ static void print_limit_line(FILE *out, const series *s)
 		        what, when, last, slope, lim);
 }
 
+/* The process's side of the OOM: MemStats Sys, all the runtime holds. */
+static void print_sys_line(FILE *out, const series *s)
+{
+	const hs_growth_row *r = NULL;
+	size_t k = 0;
+	for (; k < HS_GROWTH_NMEM && !r; k++)
+		if (strcmp(hs_growth_mem_names[k], "Sys") == 0)
+			r = &s->g.mem[k];
+	k--;
+	char last[64], slope[64], when[64], lim[64];
+	mem_label(s, k, r->values[s->g.nsnap - 1], false, last, sizeof last);
+	slope_label(s, (int)k, r->slope_per_min, slope, sizeof slope);
+	minutes_label(r->minutes_to_limit, when, sizeof when);
+	mem_label(s, k, s->go.mem_limit, false, lim, sizeof lim);
+	if (r->minutes_to_limit <= 0)
+		fprintf(out, "MemStats Sys (memory from the OS) %s is already at or over %s\n", last, lim);
+	else if (isinf(r->minutes_to_limit))
+		fprintf(out, "MemStats Sys (memory from the OS) %s is not growing (%s)\n", last, slope);
+	else
+		fprintf(out, "MemStats Sys (memory from the OS) %s grows %s: reaches %s in %s\n", last,
+		        slope, lim, when);
+}
+
+static int trend_width(const series *s)
+{
+	return (int)(s->g.nsnap > 5 ? s->g.nsnap : 5);
+}
+
+static void print_header(FILE *out, const series *s)
+{
+	fprintf(out, "  %16s %12s %5s  %-*s %10s%s  %s\n", "slope", "growth", "mono", trend_width(s),
+	        "trend", "last", s->go.has_limit ? "  limit in   " : "", "name");
+}
+
+/* k as for row_label. */
+static void print_row(FILE *out, const series *s, const hs_growth_row *r, int k)
+{
+	size_t n = s->g.nsnap;
+	char slope[64], a[64], b[64], spark[256];
+	slope_label(s, k, r->slope_per_min, slope, sizeof slope);
+	row_label(s, k, r->growth, true, a, sizeof a);
+	row_label(s, k, r->values[n - 1], false, b, sizeof b);
+	hs_sparkline(r->values, n, spark, sizeof spark);
+	fprintf(out, "%c %16s %12s %5.2f  %s%*s %10s", r->candidate ? '*' : ' ', slope, a,
+	        r->monotonic, spark, trend_width(s) - (int)n, "", b);
+	if (s->go.has_limit) {
+		char when[64] = "";
+		if (r->candidate && (k < 0 || hs_growth_mem_is_bytes((size_t)k)))
+			minutes_label(r->minutes_to_limit, when, sizeof when);
+		fprintf(out, "  %-12s", when);
+	}
+	fprintf(out, "  %s\n", r->name);
+}
+
 static void print_text(FILE *out, const series *s)
 {
 	const hs_growth *g = &s->g;
@@ -108,6 +182,8 @@ static void print_text(FILE *out, const series *s)
 	size_t n = g->nsnap;
 	if (s->go.has_limit)
 		print_limit_line(out, s);
+	if (g->has_mem && s->go.has_mem_limit)
+		print_sys_line(out, s);
 	char span[64], a[64], b[64], c[64];
 	duration_label(g->time_nanos[n - 1] - g->time_nanos[0], span, sizeof span);
 	fprintf(out, "Series: %zu profiles over %s, %s (%s), %s to %s\n", n, span, s->sample_type,
@@ -116,7 +192,7 @@ static void print_text(FILE *out, const series *s)
 	value_label(s, g->total.values[n - 1], false, b, sizeof b);
 	value_label(s, g->total.growth, true, c, sizeof c);
 	char slope[64], spark[256];
-	slope_label(s, g->total.slope_per_min, slope, sizeof slope);
+	slope_label(s, -1, g->total.slope_per_min, slope, sizeof slope);
 	hs_sparkline(g->total.values, n, spark, sizeof spark);
 	fprintf(out, "Total: %s -> %s (%s), %s, monotonic %.2f %s\n", a, b, c, slope,
 	        g->total.monotonic, spark);
@@ -126,28 +202,20 @@ static void print_text(FILE *out, const series *s)
 	             "growth > %.0f%% of the last total and >= %s\n",
 	        HS_GROWTH_MIN_MONOTONIC, HS_GROWTH_MIN_RISING * 100, HS_GROWTH_MIN_FRACTION * 100,
 	        ming);
+	if (g->has_mem) {
+		fprintf(out, "MemStats (exact, from the runtime.MemStats trailer of every profile%s):\n",
+		        s->nlastgc ? "; times from its LastGC" : "");
+		print_header(out, s);
+		for (size_t k = 0; k < HS_GROWTH_NMEM; k++)
+			print_row(out, s, &g->mem[k], (int)k);
+		fprintf(out, "Functions:\n");
+	}
 	size_t rows = shown_rows(s, true), total_rows = hs_growth_nrows(g);
 	if (rows < total_rows)
 		fprintf(out, "Showing %zu of %zu rows (--nodecount)\n", rows, total_rows);
-	int sw = (int)(n > 5 ? n : 5);
-	fprintf(out, "  %16s %12s %5s  %-*s %10s%s  %s\n", "slope", "growth", "mono", sw, "trend",
-	        "last", s->go.has_limit ? "  limit in   " : "", "name");
-	for (size_t i = 0; i < rows; i++) {
-		const hs_growth_row *r = hs_growth_row_at(g, i);
-		slope_label(s, r->slope_per_min, slope, sizeof slope);
-		value_label(s, r->growth, true, a, sizeof a);
-		value_label(s, r->values[n - 1], false, b, sizeof b);
-		hs_sparkline(r->values, n, spark, sizeof spark);
-		fprintf(out, "%c %16s %12s %5.2f  %s%*s %10s", r->candidate ? '*' : ' ', slope, a,
-		        r->monotonic, spark, sw - (int)n, "", b);
-		if (s->go.has_limit) {
-			char when[64] = "";
-			if (r->candidate)
-				minutes_label(r->minutes_to_limit, when, sizeof when);
-			fprintf(out, "  %-12s", when);
-		}
-		fprintf(out, "  %s\n", r->name);
-	}
+	print_header(out, s);
+	for (size_t i = 0; i < rows; i++)
+		print_row(out, s, hs_growth_row_at(g, i), -1);
 }
 
 static void json_row(json_w *w, const series *s, const hs_growth_row *r, bool is_total)
@@ -207,6 +275,10 @@ static void print_json(FILE *out, const series *s)
 		json_int(&w, g->time_nanos[i]);
 		json_key(&w, "minutes");
 		json_double(&w, g->minutes[i]);
+		json_key(&w, "time_from");
+		json_string(&w, o->interval                      ? "interval"
+		                : s->from_lastgc[g->order[i]] ? "memstats_lastgc"
+		                                               : "profile");
 		json_end_object(&w);
 	}
 	json_end_array(&w);
@@ -231,6 +303,16 @@ static void print_json(FILE *out, const series *s)
 	json_end_array(&w);
 	json_key(&w, "total");
 	json_row(&w, s, &g->total, true);
+	/* The MemStats series, when every profile has the trailer. */
+	json_key(&w, "memstats");
+	if (g->has_mem) {
+		json_begin_array(&w);
+		for (size_t k = 0; k < HS_GROWTH_NMEM; k++)
+			json_row(&w, s, &g->mem[k], false);
+		json_end_array(&w);
+	} else {
+		json_null(&w);
+	}
 	json_key(&w, "limit");
 	if (s->go.has_limit) {
 		json_begin_object(&w);
@@ -376,7 +458,7 @@ static void growth_dot_node(FILE *out, const graph_layout *l, size_t i)
 	if (!shortname)
 		return;
 	dot_shorten_function_name(ni->func, shortname);
-	slope_label(dot_c->s, slope, sl, sizeof sl);
+	slope_label(dot_c->s, -1, slope, sl, sizeof sl);
 	int64_t val = dot_c->s->o->cum ? f->r->g.cum[id] : f->r->g.flat[id];
 	value_label(dot_c->s, val, false, last, sizeof last);
 	double score = isnan(slope) || dot_c->max_slope <= 0 ? 0 : slope / dot_c->max_slope;
@@ -531,14 +613,24 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
 		}
-		if (interval == 0 && p.time_nanos == 0) {
-			cli_error("growth: '%s' has no time (time_nanos): give --interval DURATION, the "
-			          "time between snapshots taken in the order given", file);
+		/* A Go heap text profile has no time: its trailer's LastGC (the
+		 * end of the last GC before it was written) stands in. */
+		int64_t last_gc, t = interval ? (int64_t)i * interval : p.time_nanos;
+		hs_growth_add_memstats(&s->g, (size_t)i, &p, &last_gc);
+		if (!interval && t == 0 && last_gc > 0) {
+			t = last_gc;
+			s->from_lastgc[i] = 1;
+			s->nlastgc++;
+		}
+		if (!interval && t == 0) {
+			cli_error("growth: '%s' has no time (no time_nanos, no MemStats LastGC): give "
+			          "--interval DURATION, the time between snapshots taken in the order given",
+			          file);
 			hs_view_release(&v);
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
 		}
-		hs_growth_set_time(&s->g, (size_t)i, interval ? (int64_t)i * interval : p.time_nanos);
+		hs_growth_set_time(&s->g, (size_t)i, t);
 		hs_error e;
 		hs_error_clear(&e);
 		hs_err rc = hs_growth_add_view(&s->g, (size_t)i, &v, o->cum, &e);
@@ -580,8 +672,9 @@ int cmd_growth(int argc, char **argv)
 		return HS_EXIT_USAGE;
 	}
 	s.files = calloc((size_t)o.nfiles, sizeof *s.files);
+	s.from_lastgc = calloc((size_t)o.nfiles, 1);
 	rc = HS_EXIT_USAGE;
-	if (!s.files || load_series(&s, interval) != HS_EXIT_OK)
+	if (!s.files || !s.from_lastgc || load_series(&s, interval) != HS_EXIT_OK)
 		goto out;
 	/* Candidates must grow by at least this much: 1 MiB of memory, 10
 	 * goroutines (or objects), 1 s of time. */
@@ -597,6 +690,8 @@ int cmd_growth(int argc, char **argv)
 		if (!parse_amount(&s, "limit", o.limit, &s.go.limit))
 			goto out;
 		s.go.has_limit = true;
+		s.go.has_mem_limit = is_bytes(&s);
+		s.go.mem_limit = s.go.limit;
 	}
 	hs_error_clear(&e);
 	if (hs_growth_finish(&s.g, &s.go, &e) != HS_OK) {
@@ -624,6 +719,7 @@ int cmd_growth(int argc, char **argv)
 		rc = HS_EXIT_USAGE;
 out:
 	free(s.files);
+	free(s.from_lastgc);
 	hs_growth_release(&s.g);
 	return rc;
 }

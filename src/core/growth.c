@@ -87,6 +87,14 @@ double hs_minutes_to(int64_t last, double slope_per_min, int64_t limit)
 	return ((double)limit - (double)last) / slope_per_min;
 }
 
+const char *const hs_growth_mem_names[HS_GROWTH_NMEM] = {"HeapInuse", "HeapAlloc", "Sys",
+                                                          "HeapObjects"};
+
+bool hs_growth_mem_is_bytes(size_t k)
+{
+	return k < HS_GROWTH_NMEM && strcmp(hs_growth_mem_names[k], "HeapObjects") != 0;
+}
+
 hs_err hs_growth_init(hs_growth *g, size_t nsnap, hs_error *err)
 {
 	memset(g, 0, sizeof *g);
@@ -98,12 +106,19 @@ hs_err hs_growth_init(hs_growth *g, size_t nsnap, hs_error *err)
 	g->order = calloc(nsnap ? nsnap : 1, sizeof *g->order);
 	g->total.name = "total";
 	g->total.values = calloc(nsnap ? nsnap : 1, sizeof *g->total.values);
+	g->mem_seen = calloc(nsnap ? nsnap : 1, 1);
+	bool mem_ok = true;
+	for (size_t k = 0; k < HS_GROWTH_NMEM; k++) {
+		g->mem[k].name = hs_growth_mem_names[k];
+		mem_ok &= (g->mem[k].values = calloc(nsnap ? nsnap : 1, sizeof(int64_t))) != NULL;
+	}
 	g->index = malloc(sizeof(hs_strmap));
 	if (g->index && !hs_strmap_init(g->index, 256)) {
 		free(g->index);
 		g->index = NULL;
 	}
-	if (!g->time_nanos || !g->minutes || !g->order || !g->total.values || !g->index) {
+	if (!g->time_nanos || !g->minutes || !g->order || !g->total.values || !g->index ||
+	    !g->mem_seen || !mem_ok) {
 		hs_growth_release(g);
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
@@ -118,6 +133,9 @@ void hs_growth_release(hs_growth *g)
 	free(g->minutes);
 	free(g->order);
 	free(g->total.values);
+	free(g->mem_seen);
+	for (size_t k = 0; k < HS_GROWTH_NMEM; k++)
+		free(g->mem[k].values);
 	if (g->index) {
 		hs_strmap_release(g->index);
 		free(g->index);
@@ -165,6 +183,25 @@ hs_err hs_growth_add(hs_growth *g, size_t snap, const char *name, int64_t value,
 	hs_growth_row *r = &HS_VEC_AT(&g->rows, hs_growth_row, slot);
 	r->values[snap] = hs_add(r->values[snap], value);
 	return HS_OK;
+}
+
+bool hs_growth_add_memstats(hs_growth *g, size_t snap, const hs_profile *p, int64_t *last_gc)
+{
+	if (last_gc)
+		*last_gc = 0;
+	if (snap >= g->nsnap || !p->memstats.len)
+		return false;
+	for (size_t i = 0; i < p->memstats.len; i++) {
+		const hs_memstat *m = &HS_VEC_AT(&p->memstats, hs_memstat, i);
+		const char *key = hs_s(p, m->key);
+		for (size_t k = 0; k < HS_GROWTH_NMEM; k++)
+			if (strcmp(key, hs_growth_mem_names[k]) == 0)
+				g->mem[k].values[snap] = m->value;
+		if (last_gc && strcmp(key, "LastGC") == 0)
+			*last_gc = m->value;
+	}
+	g->mem_seen[snap] = 1;
+	return true;
 }
 
 hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum, hs_error *err)
@@ -215,16 +252,25 @@ static int cmp_rows(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-static void stats(const hs_growth *g, hs_growth_row *r, const hs_growth_opts *o)
+static void stats(const hs_growth *g, hs_growth_row *r, bool has_limit, int64_t limit)
 {
 	size_t n = g->nsnap;
 	r->slope_per_min = hs_lsq_slope(g->minutes, r->values, n);
 	r->monotonic = hs_monotonic(r->values, n);
 	r->rising = hs_rising(r->values, n);
 	r->growth = n ? hs_add(r->values[n - 1], -r->values[0]) : 0;
-	r->minutes_to_limit = o->has_limit && n ? hs_minutes_to(r->values[n - 1], r->slope_per_min,
-	                                                        o->limit)
-	                                        : INFINITY;
+	r->minutes_to_limit = has_limit && n ? hs_minutes_to(r->values[n - 1], r->slope_per_min, limit)
+	                                     : INFINITY;
+}
+
+/* The candidate rule (growth.h), against `total` and `min_growth`. */
+static bool is_candidate(const hs_growth *g, const hs_growth_row *r, int64_t total,
+                         int64_t min_growth)
+{
+	return g->nsnap >= HS_GROWTH_MIN_SNAPSHOTS && r->slope_per_min > 0 &&
+	       r->monotonic >= HS_GROWTH_MIN_MONOTONIC && r->rising >= HS_GROWTH_MIN_RISING &&
+	       (double)r->growth > HS_GROWTH_MIN_FRACTION * (double)hs_abs(total) &&
+	       r->growth >= min_growth && r->growth > 0;
 }
 
 hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
@@ -240,8 +286,10 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	/* Permute every series (and the times) into snapshot order. */
 	hs_growth_row *rows = g->rows.data;
-	for (size_t r = 0; r <= g->rows.len; r++) {
-		int64_t *v = r < g->rows.len ? rows[r].values : g->total.values;
+	for (size_t r = 0; r <= g->rows.len + HS_GROWTH_NMEM; r++) {
+		int64_t *v = r < g->rows.len    ? rows[r].values
+		             : r == g->rows.len ? g->total.values
+		                                : g->mem[r - g->rows.len - 1].values;
 		for (size_t i = 0; i < n; i++)
 			tmp[i] = v[g->order[i]];
 		memcpy(v, tmp, n * sizeof *v);
@@ -258,8 +306,18 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 	if (n >= 2 && !spread)
 		return hs_fail(err, HS_E_USAGE, "every snapshot has the same time: no slope over time");
 
-	stats(g, &g->total, o);
+	stats(g, &g->total, o->has_limit, o->limit);
 	int64_t last_total = n ? g->total.values[n - 1] : 0;
+	g->has_mem = n > 0;
+	for (size_t i = 0; i < n; i++)
+		g->has_mem &= g->mem_seen[i] != 0;
+	for (size_t k = 0; k < HS_GROWTH_NMEM && g->has_mem; k++) {
+		hs_growth_row *r = &g->mem[k];
+		bool bytes = hs_growth_mem_is_bytes(k);
+		stats(g, r, bytes && o->has_mem_limit, o->mem_limit);
+		r->candidate = is_candidate(g, r, r->values[n - 1],
+		                            bytes ? HS_GROWTH_MEM_MIN_BYTES : HS_GROWTH_MEM_MIN_OBJECTS);
+	}
 	size_t keep = 0;
 	for (size_t r = 0; r < g->rows.len; r++) {
 		bool nonzero = false;
@@ -269,12 +327,8 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 			continue;
 		hs_growth_row *row = &rows[keep++];
 		*row = rows[r];
-		stats(g, row, o);
-		row->candidate = n >= HS_GROWTH_MIN_SNAPSHOTS && row->slope_per_min > 0 &&
-		                 row->monotonic >= HS_GROWTH_MIN_MONOTONIC &&
-		                 row->rising >= HS_GROWTH_MIN_RISING &&
-		                 (double)row->growth > HS_GROWTH_MIN_FRACTION * (double)hs_abs(last_total) &&
-		                 row->growth >= o->min_growth && row->growth > 0;
+		stats(g, row, o->has_limit, o->limit);
+		row->candidate = is_candidate(g, row, last_total, o->min_growth);
 	}
 	g->rows.len = keep;
 	sort_g = g;

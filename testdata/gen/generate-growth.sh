@@ -2,7 +2,9 @@
 # Regenerates the heap profile series for `heapscope growth` and `check`:
 #   testdata/pprof/growth/heap-1.pb.gz .. heap-6.pb.gz + counts.json
 #   testdata/pprof/steady/heap-1.pb.gz .. heap-3.pb.gz + counts.json
-# Usage: testdata/gen/generate-growth.sh   (from anywhere; needs go, made with go1.19)
+#   testdata/pprof/growth-text/heap-1.txt .. heap-6.txt + counts.json (?debug=1 text)
+# Usage: testdata/gen/generate-growth.sh [SERIES...]   (from anywhere; needs go,
+# made with go1.19; SERIES: growth, steady, growth-text; default all three)
 # Takes about 10 s: the snapshots are spaced by real sleeps.  Regenerating
 # changes the golden outputs of the growth-* and check-* cases: rerun
 # tests/golden/run.py --update for them, then tests/golden/verify.py.
@@ -16,7 +18,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$gen"
 go build -trimpath -o "$tmp/growth" ./growth
-for series in growth steady; do
+series_list=${*:-growth steady growth-text}
+for series in $series_list; do
 	# The program checks every count against runtime.MemProfile and exits 1
 	# when one is off; try a few times before giving up.
 	n=0
@@ -33,4 +36,4 @@ for series in growth steady; do
 	mkdir -p "$pprof_dir/$series"
 	cp "$tmp/out/$series"/* "$pprof_dir/$series/"
 done
-echo "generate-growth.sh: wrote $(ls "$pprof_dir/growth" "$pprof_dir/steady" | grep -c .) files under $pprof_dir"
+echo "generate-growth.sh: wrote $series_list under $pprof_dir"

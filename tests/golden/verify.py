@@ -71,9 +71,13 @@ def parse_raw(text):
     locs, cur = {}, None
     while i < len(lines) and not lines[i].startswith('Mappings'):
         m = re.match(r'^\s+(\d+): 0x[0-9a-f]+ (?:M=\d+ )?(\S+) .* s=\d+$', lines[i])
+        bare = re.match(r'^\s+(\d+): 0x[0-9a-f]+ (?:M=\d+ )?$', lines[i])
         if m:
             cur = int(m.group(1))
             locs[cur] = [m.group(2)]
+        elif bare:               # not symbolized: no function, no line
+            cur = int(bare.group(1))
+            locs[cur] = ['']
         else:
             m = re.match(r'^\s+(\S+) .* s=\d+$', lines[i])
             assert m and cur, 'unexpected -raw line: %r' % lines[i]

@@ -6,7 +6,9 @@ never runs heapscope.  Expected outputs are rebuilt from:
   - `go tool pprof -raw` of each profile: the report total (sum of the
     sample values) and each function's flat value (the leaf frame of each
     sample), via verify.py's parse_raw;
-  - the profiles' time_nanos, decoded here from the protobuf;
+  - the profiles' time_nanos, decoded here from the protobuf, or for Go
+    heap text (?debug=1) the runtime.MemStats trailer's LastGC, with the
+    trailer's HeapInuse, HeapAlloc, Sys and HeapObjects, parsed here;
   - testdata/pprof/{growth,steady}/counts.json (what the generating program
     knows: main.leakyCache holds 1000 more 1 KiB objects per step) and
     testdata/pprof/counts.json (171 goroutines);
@@ -29,6 +31,8 @@ import yaml
 
 GROWTH = ['testdata/pprof/growth/heap-%d.pb.gz' % i for i in range(1, 7)]
 STEADY = ['testdata/pprof/steady/heap-%d.pb.gz' % i for i in range(1, 4)]
+TEXT = ['testdata/pprof/growth-text/heap-%d.txt' % i for i in range(1, 7)]
+MEM = ['HeapInuse', 'HeapAlloc', 'Sys', 'HeapObjects']
 GOROUTINES = ['testdata/pprof/goroutine.pb.gz', 'testdata/pprof/goroutine-debug1.txt',
               'testdata/pprof/goroutine-debug2.txt']
 
@@ -77,8 +81,20 @@ def time_nanos(path):
     return next(val for f, val in V.pb_fields(pb) if f == 9)
 
 
+def memstats(path):
+    """The '# Key = N' lines of a Go heap text profile's trailer."""
+    out = {}
+    for ln in open(os.path.join(V.ROOT, path), encoding='utf-8'):
+        parts = ln.split()
+        if len(parts) == 4 and parts[0] == '#' and parts[2] == '=' and parts[3].isdigit():
+            out[parts[1]] = int(parts[3])
+    return out
+
+
 def facts(path):
-    """total and flat per function of the default sample type, from -raw."""
+    """total and flat per function of the default sample type, from -raw;
+    the time (time_nanos, or for a text profile its trailer's LastGC) and
+    a text profile's MemStats."""
     if path not in _facts:
         types, samples, locs = V.parse_raw(V.pprof('-raw', path))
         k = len(types) - 1
@@ -86,9 +102,14 @@ def facts(path):
         for vals, ids in samples:
             total += abs(vals[k])
             if ids and vals[k]:
-                leaf = locs[ids[0]][0]
+                leaf = locs[ids[0]][0] or '<unknown>'
                 flat[leaf] = flat.get(leaf, 0) + vals[k]
-        _facts[path] = dict(types=types, total=total, flat=flat, time=time_nanos(path))
+        _facts[path] = dict(types=types, total=total, flat=flat)
+        if path.endswith('.txt'):
+            _facts[path]['mem'] = memstats(path)
+            _facts[path]['time'] = _facts[path]['mem']['LastGC']
+        else:
+            _facts[path]['time'] = time_nanos(path)
     return _facts[path]
 
 
@@ -411,12 +432,24 @@ def growth_model(files, limit=None):
     rows.sort(key=lambda r: (not r['candidate'],
                              -(r['slope'] if not math.isnan(r['slope']) else -math.inf),
                              -r['values'][-1], r['name'].encode()))
+    mem = []
+    if all('mem' in facts(f) for f in order):
+        for k in MEM:
+            vals = [facts(f)['mem'][k] for f in order]
+            r = stats(vals)
+            if k == 'HeapObjects':
+                r['limit'] = float('inf')
+            r['name'] = k
+            r['candidate'] = (n >= 3 and r['slope'] > 0 and r['mono'] >= 0.8 and r['rising'] >= 0.5
+                              and r['growth'] > 0.01 * abs(vals[-1]) and
+                              r['growth'] >= (1000 if k == 'HeapObjects' else 1 << 20))
+            mem.append(r)
     return dict(order=order, times=[t for t, _, _ in snaps], minutes=x, total=stats(totals),
-                rows=rows, n=n)
+                rows=rows, n=n, mem=mem)
 
 
-def slope_label(s):
-    return '-' if math.isnan(s) else label(llround(s), sign=True) + '/min'
+def slope_label(s, unit='bytes'):
+    return '-' if math.isnan(s) else label(llround(s), unit, sign=True) + '/min'
 
 
 def growth_text(files, limit=None, nodecount=20):
@@ -436,19 +469,39 @@ def growth_text(files, limit=None, nodecount=20):
                   slope_label(tot['slope']), tot['mono'], spark(tot['values'])))
     out.append('Growth candidates (*): monotonic >= 0.8, rising in >= 50% of the steps, growth > 1% '
                'of the last total and >= 1MB')
+    sw = max(n, 5)
+    header = '  %16s %12s %5s  %-*s %10s%s  %s' % ('slope', 'growth', 'mono', sw, 'trend', 'last',
+                                                   '  limit in   ' if limit else '', 'name')
+
+    def row(r, unit='bytes', limited=True):
+        line = '%s %16s %12s %5.2f  %s%*s %10s' % ('*' if r['candidate'] else ' ',
+                                                   slope_label(r['slope'], unit),
+                                                   label(r['growth'], unit, sign=True), r['mono'],
+                                                   spark(r['values']), sw - n, '',
+                                                   label(r['values'][-1], unit))
+        if limit:
+            line += '  %-12s' % (minutes_label(r['limit']) if r['candidate'] and limited else '')
+        return line + '  ' + r['name']
+    if g['mem']:
+        if limit:
+            sys_row = g['mem'][MEM.index('Sys')]
+            assert 0 < sys_row['limit'] < math.inf
+            out.insert(1, 'MemStats Sys (memory from the OS) %s grows %s: reaches %s in %s'
+                       % (label(sys_row['values'][-1]), slope_label(sys_row['slope']), label(limit),
+                          minutes_label(sys_row['limit'])))
+        out.append('MemStats (exact, from the runtime.MemStats trailer of every profile; '
+                   'times from its LastGC):')
+        out.append(header)
+        for r in g['mem']:
+            objects = r['name'] == 'HeapObjects'
+            out.append(row(r, 'count' if objects else 'bytes', not objects))
+        out.append('Functions:')
     rows = g['rows'][:nodecount] if nodecount else g['rows']
     if len(rows) < len(g['rows']):
         out.append('Showing %d of %d rows (--nodecount)' % (len(rows), len(g['rows'])))
-    sw = max(n, 5)
-    out.append('  %16s %12s %5s  %-*s %10s%s  %s' % ('slope', 'growth', 'mono', sw, 'trend', 'last',
-                                                     '  limit in   ' if limit else '', 'name'))
+    out.append(header)
     for r in rows:
-        line = '%s %16s %12s %5.2f  %s%*s %10s' % ('*' if r['candidate'] else ' ', slope_label(r['slope']),
-                                                   label(r['growth'], sign=True), r['mono'],
-                                                   spark(r['values']), sw - n, '', label(r['values'][-1]))
-        if limit:
-            line += '  %-12s' % (minutes_label(r['limit']) if r['candidate'] else '')
-        out.append(line + '  ' + r['name'])
+        out.append(row(r))
     return '\n'.join(out) + '\n', g
 
 
@@ -483,8 +536,11 @@ def growth_json_case(name, files, limit):
         bad.append('limit.minutes')
     if [p['file'] for p in got['profiles']] != g['order'] or \
             [p['time_nanos'] for p in got['profiles']] != g['times'] or \
-            not all(close(p['minutes'], m) for p, m in zip(got['profiles'], g['minutes'])):
+            not all(close(p['minutes'], m) for p, m in zip(got['profiles'], g['minutes'])) or \
+            any(p['time_from'] != 'profile' for p in got['profiles']):
         bad.append('profiles')
+    if got.get('memstats', 'absent') is not None:   # protobuf profiles have no trailer
+        bad.append('memstats')
 
     def same(gr, r, total=False):
         ok = gr['values'] == r['values'] and close(gr['slope_per_min'], r['slope']) and \
@@ -516,6 +572,48 @@ def growth_json_case(name, files, limit):
     V.expect(name, 'code', '0\n')
 
 
+def memstats_vs_counts():
+    """The trailers agree with what the program knows: HeapAlloc moves by
+    what its sites hold in use, step to step (the leak's 1000 KiB, the
+    spike's 4 MiB in and out), give or take 128 KiB of the runtime's own."""
+    counts = json.load(open(os.path.join(V.ROOT, 'testdata', 'pprof', 'growth-text', 'counts.json')))
+    assert [s['file'] for s in counts['snapshots']] == [os.path.basename(f) for f in TEXT]
+    held = [sum(site['inuse_space'] for site in snap['sites'].values()) for snap in counts['snapshots']]
+    alloc = [facts(f)['mem']['HeapAlloc'] for f in TEXT]
+    for i in range(1, len(TEXT)):
+        want, got = held[i] - held[i - 1], alloc[i] - alloc[i - 1]
+        if abs(got - want) > 128 << 10:
+            V.problems.append('%s: HeapAlloc moved by %d, the program\'s sites by %d'
+                              % (TEXT[i], got, want))
+    times = [facts(f)['time'] for f in TEXT]
+    if times != sorted(times) or len(set(times)) != len(times):
+        V.problems.append('growth-text: LastGC does not increase from heap-1 to heap-6')
+
+
+def growth_text_json_case(name, files):
+    """--format json on the text series: times from LastGC, the MemStats rows."""
+    g = growth_model(files)
+    got = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    bad = []
+    if [p['file'] for p in got['profiles']] != g['order'] or \
+            [p['time_nanos'] for p in got['profiles']] != g['times'] or \
+            any(p['time_from'] != 'memstats_lastgc' for p in got['profiles']):
+        bad.append('profiles')
+    mem = got.get('memstats') or []
+    if [r['name'] for r in mem] != MEM:
+        bad.append('memstats names')
+    for gr, r in zip(mem, g['mem']):
+        if gr['values'] != r['values'] or not close(gr['slope_per_min'], r['slope']) or \
+                not close(gr['monotonic'], r['mono']) or not close(gr['rising'], r['rising']) or \
+                gr['growth'] != r['growth'] or gr['candidate'] != r['candidate']:
+            bad.append('memstats ' + r['name'])
+    if bad:
+        V.problems.append('%s.out: differs from the model in %s' % (name, bad))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
@@ -535,4 +633,7 @@ def run(v):
                 candidates=['main.leakyCache'])
     growth_case('growth-steady', STEADY)
     growth_json_case('growth-heap-json', GROWTH, 64 << 20)
+    memstats_vs_counts()
+    growth_case('growth-text-limit', TEXT, limit=64 << 20, nodecount=5, candidates=['<unknown>'])
+    growth_text_json_case('growth-text-json', TEXT)
     V.folded_case('growth-folded', GROWTH[5])

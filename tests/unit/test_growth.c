@@ -255,6 +255,79 @@ static void test_same_time(void **state)
 	hs_growth_release(&g);
 }
 
+/* A profile holding only a MemStats trailer. */
+static void trailer(hs_profile *p, int64_t inuse, int64_t sys, int64_t objects, int64_t last_gc)
+{
+	hs_profile_init(p);
+	const char *keys[4] = {"HeapInuse", "Sys", "HeapObjects", "LastGC"};
+	int64_t vals[4] = {inuse, sys, objects, last_gc};
+	for (int k = 0; k < 4; k++) {
+		hs_memstat *m = hs_vec_push(&p->memstats, 1);
+		assert_non_null(m);
+		m->key = hs_profile_intern(p, keys[k], strlen(keys[k]));
+		m->value = vals[k];
+	}
+}
+
+/* MemStats rows, by hand: HeapInuse 1, 3, 5 MiB a minute apart grows 2
+ * MiB/min, a candidate (4 MiB >= 1 MiB and > 1% of 5 MiB), reaching a 9
+ * MiB limit in (9 - 5) / 2 = 2 minutes; Sys (8 MiB) and HeapObjects do not
+ * move, so never; HeapAlloc is absent from the trailers, so 0.  Given out of order, the
+ * snapshots are sorted by their times (LastGC here). */
+static void test_memstats(void **state)
+{
+	(void)state;
+	hs_growth g;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	const int64_t mib = 1 << 20, min = 60000000000;
+	int64_t inuse[3] = {3 * mib, 1 * mib, 5 * mib}, when[3] = {2 * min, 1 * min, 3 * min};
+	for (size_t i = 0; i < 3; i++) {
+		hs_profile p;
+		trailer(&p, inuse[i], 8 * mib, 100, when[i]);
+		int64_t last_gc;
+		assert_true(hs_growth_add_memstats(&g, i, &p, &last_gc));
+		assert_int_equal(last_gc, when[i]);
+		hs_growth_set_time(&g, i, last_gc);
+		hs_profile_release(&p);
+	}
+	hs_growth_opts o = {.has_mem_limit = true, .mem_limit = 9 * mib};
+	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
+	assert_true(g.has_mem);
+	const hs_growth_row *in = &g.mem[0], *alloc = &g.mem[1], *sys = &g.mem[2], *obj = &g.mem[3];
+	assert_string_equal(in->name, "HeapInuse");
+	assert_int_equal(in->values[0], 1 * mib);
+	assert_int_equal(in->values[2], 5 * mib);
+	NEAR(in->slope_per_min, 2.0 * mib);
+	assert_true(in->candidate);
+	NEAR(in->minutes_to_limit, 2);
+	assert_int_equal(alloc->values[1], 0);
+	assert_false(alloc->candidate);
+	NEAR(sys->slope_per_min, 0);
+	assert_false(sys->candidate);
+	assert_true(isinf(sys->minutes_to_limit));
+	assert_false(obj->candidate);
+	assert_true(isinf(obj->minutes_to_limit));   /* a count: the byte limit does not apply */
+	hs_growth_release(&g);
+
+	/* A snapshot without the trailer: no MemStats rows. */
+	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	for (size_t i = 0; i < 3; i++) {
+		hs_profile p;
+		if (i == 1)
+			hs_profile_init(&p);
+		else
+			trailer(&p, inuse[i], 8 * mib, 100, when[i]);
+		assert_int_equal(hs_growth_add_memstats(&g, i, &p, NULL), i != 1);
+		hs_growth_set_time(&g, i, when[i]);
+		hs_profile_release(&p);
+	}
+	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
+	assert_false(g.has_mem);
+	hs_growth_release(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_series),
 		cmocka_unit_test(test_candidate_thresholds),
 		cmocka_unit_test(test_same_time),
+		cmocka_unit_test(test_memstats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

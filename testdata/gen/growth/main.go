@@ -3,10 +3,14 @@
 //
 //	go run -trimpath ./growth -out DIR -series growth   # DIR/growth/
 //	go run -trimpath ./growth -out DIR -series steady   # DIR/steady/
+//	go run -trimpath ./growth -out DIR -series growth-text  # DIR/growth-text/
 //
 // The growth series is DIR/growth/heap-1.pb.gz .. heap-6.pb.gz (a leak), the
 // steady one DIR/steady/heap-1.pb.gz .. heap-3.pb.gz (a control series with
-// nothing growing); each directory gets a counts.json.  Three allocation sites:
+// nothing growing); growth-text is the growth series written as Go's heap
+// text (?debug=1: heap-1.txt .. heap-6.txt, each with the runtime.MemStats
+// trailer, whose LastGC is the time of the runtime.GC() just before it).
+// Each directory gets a counts.json.  Three allocation sites:
 //
 //   - main.leakyCache adds exactly leakPerStep objects of leakSize bytes to
 //     a map at every step of the growth series and never removes any (in
@@ -206,7 +210,7 @@ func check(want map[string]siteCounts) error {
 	return nil
 }
 
-func writeSeries(out, name string, gaps []time.Duration, spikeAt int) error {
+func writeSeries(out, name string, gaps []time.Duration, spikeAt int, text bool) error {
 	dir := filepath.Join(out, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -221,7 +225,7 @@ func writeSeries(out, name string, gaps []time.Duration, spikeAt int) error {
 		// No GC while the sites run (a GC assist could allocate a runtime
 		// object that the profile writer charges to a site).
 		old := debug.SetGCPercent(-1)
-		if step == 1 || name == "growth" {
+		if step == 1 || name != "steady" {
 			leakyCache()
 		}
 		steadyBuffer()
@@ -236,10 +240,13 @@ func writeSeries(out, name string, gaps []time.Duration, spikeAt int) error {
 			return fmt.Errorf("%s step %d: %v", name, step, err)
 		}
 		var buf bytes.Buffer
-		if err := pprof.Lookup("heap").WriteTo(&buf, 0); err != nil {
+		debugLevel, file := 0, fmt.Sprintf("heap-%d.pb.gz", step)
+		if text {
+			debugLevel, file = 1, fmt.Sprintf("heap-%d.txt", step)
+		}
+		if err := pprof.Lookup("heap").WriteTo(&buf, debugLevel); err != nil {
 			return err
 		}
-		file := fmt.Sprintf("heap-%d.pb.gz", step)
 		if err := os.WriteFile(filepath.Join(dir, file), buf.Bytes(), 0o644); err != nil {
 			return err
 		}
@@ -259,7 +266,8 @@ func writeSeries(out, name string, gaps []time.Duration, spikeAt int) error {
 	s.Note = "sites are keyed by the first main.* frame of each sample (the profile's leaf location); " +
 		"values are exact (checked against runtime.MemProfile before writing); other samples (runtime, " +
 		"runtime/pprof, the map's bucket array under main.newCache) exist too; time_nanos of heap-N is " +
-		"written by the profile and grows by a little more than slept_before_s"
+		"written by the profile and grows by a little more than slept_before_s (growth-text: no time_nanos; " +
+		"the MemStats trailer's LastGC is that of the runtime.GC() before each snapshot)"
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
@@ -271,18 +279,19 @@ func main() {
 	runtime.MemProfileRate = 1 // exact heap sampling; set before anything else allocates
 	out := flag.String("out", "", "output directory (required)")
 	// One series per process: the counts of a series start from zero.
-	which := flag.String("series", "", "series to write: growth or steady (required)")
+	which := flag.String("series", "", "series to write: growth, steady or growth-text (required)")
 	flag.Parse()
-	if *out == "" || (*which != "growth" && *which != "steady") {
-		fmt.Fprintln(os.Stderr, "usage: growth -out DIR -series growth|steady")
+	if *out == "" || (*which != "growth" && *which != "steady" && *which != "growth-text") {
+		fmt.Fprintln(os.Stderr, "usage: growth -out DIR -series growth|steady|growth-text")
 		os.Exit(2)
 	}
 	newCache()
 	var err error
-	if *which == "growth" {
-		err = writeSeries(*out, "growth", growthGaps, 3)
-	} else {
-		err = writeSeries(*out, "steady", steadyGaps, 0)
+	switch *which {
+	case "growth", "growth-text":
+		err = writeSeries(*out, *which, growthGaps, 3, *which == "growth-text")
+	default:
+		err = writeSeries(*out, "steady", steadyGaps, 0, false)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "growth:", err)
