@@ -104,6 +104,9 @@ hs_err hs_growth_add(hs_growth *g, size_t snap, const char *name, int64_t value,
  * one; returns whether it did.  LastGC (ns since the epoch, 0 if none) in
  * *last_gc when not NULL. */
 bool hs_growth_add_memstats(hs_growth *g, size_t snap, const hs_profile *p, int64_t *last_gc);
+/* Add every stack of a view as a row named as folded stacks name it
+ * ("root;...;leaf", ';' in a frame written ':'), with its total. */
+hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs_error *err);
 /* Add every node of a view (flat, or cum when `cum`) and its total. */
 hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum, hs_error *err);
 /* Order the snapshots, compute every row's statistics, flag candidates,

@@ -26,7 +26,7 @@ enum {
 	OPT_FRACTIONS = 1 << 8,    /* --nodefraction --edgefraction */
 	OPT_GROUP_BY = 1 << 9,     /* --by (goroutines: stack, created-by, ...) */
 	OPT_CHECK = 1 << 10,       /* --rules --base --junit (check) */
-	OPT_GROWTH = 1 << 11,      /* --keep-order --limit --min-growth --interval (growth) */
+	OPT_GROWTH = 1 << 11,      /* --keep-order --limit --min-growth --interval --stacks (growth) */
 	OPT_DIFF = 1 << 12,        /* --normalize --diff-base (diff) */
 };
 
@@ -43,6 +43,7 @@ typedef struct cli_opts {
 	const char *by;            /* --by as given, checked by the command; NULL: not set */
 	const char *rules, *base, *junit;             /* check; NULL: not set */
 	bool keep_order;                              /* growth */
+	bool stacks;                                  /* growth: a row per stack */
 	const char *limit, *min_growth, *interval;    /* growth, checked by it; NULL: not set */
 	bool normalize, diff_base;                    /* diff */
 	int nfiles;

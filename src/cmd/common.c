@@ -18,7 +18,8 @@ enum {
 };
 
 /* check and growth */
-enum { L_RULES = 400, L_BASE, L_JUNIT, L_KEEP_ORDER, L_LIMIT, L_MIN_GROWTH, L_INTERVAL };
+enum { L_RULES = 400, L_BASE, L_JUNIT, L_KEEP_ORDER, L_LIMIT, L_MIN_GROWTH, L_INTERVAL,
+       L_STACKS };
 
 /* diff */
 enum { L_NORMALIZE = 450, L_DIFF_BASE };
@@ -67,6 +68,8 @@ static const opt_spec specs[] = {
 	 "growth a candidate needs (default 1MiB; 10 for counts)"},
 	{{"interval", required_argument, NULL, L_INTERVAL}, OPT_GROWTH, "DURATION",
 	 "time between snapshots, for profiles without a time (e.g. 30s)"},
+	{{"stacks", no_argument, NULL, L_STACKS}, OPT_GROWTH, NULL,
+	 "a row per stack (root;...;leaf) instead of per function"},
 	{{"normalize", no_argument, NULL, L_NORMALIZE}, OPT_DIFF, NULL,
 	 "scale NEW so each sample type sums to BASE's first (pprof -normalize)"},
 	{{"diff-base", no_argument, NULL, L_DIFF_BASE}, OPT_DIFF, NULL,
@@ -198,6 +201,7 @@ static int set_option(const hs_command *cmd, int c, cli_opts *o)
 	case L_BASE: o->base = optarg; break;
 	case L_JUNIT: o->junit = optarg; break;
 	case L_KEEP_ORDER: o->keep_order = true; break;
+	case L_STACKS: o->stacks = true; break;
 	case L_LIMIT: o->limit = optarg; break;
 	case L_MIN_GROWTH: o->min_growth = optarg; break;
 	case L_INTERVAL: o->interval = optarg; break;

@@ -633,7 +633,8 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 		hs_growth_set_time(&s->g, (size_t)i, t);
 		hs_error e;
 		hs_error_clear(&e);
-		hs_err rc = hs_growth_add_view(&s->g, (size_t)i, &v, o->cum, &e);
+		hs_err rc = o->stacks ? hs_growth_add_view_stacks(&s->g, (size_t)i, &v, &e)
+		                      : hs_growth_add_view(&s->g, (size_t)i, &v, o->cum, &e);
 		hs_view_release(&v);
 		hs_profile_release(&p);
 		if (rc != HS_OK) {
@@ -653,6 +654,10 @@ int cmd_growth(int argc, char **argv)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	if (o.nfiles < 2) {
 		cli_error("growth: needs at least 2 profiles, oldest to newest or with times");
+		return HS_EXIT_USAGE;
+	}
+	if (o.stacks && (o.cum || strcmp(o.format, "dot") == 0)) {
+		cli_error("growth: --stacks has a row per stack: no --cum, no --format dot");
 		return HS_EXIT_USAGE;
 	}
 	int64_t interval = 0;

@@ -221,6 +221,56 @@ hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum,
 	return rc;
 }
 
+/* Append frame `name` to buf as folded stacks write it (after a ';' when
+ * not the first): ';' in it would split it, so ':'; line breaks and tabs
+ * as blanks; "<unknown>" for none.  False when out of memory. */
+static bool put_frame(hs_vec *buf, const char *name)
+{
+	if (!*name)
+		name = "<unknown>";
+	size_t n = strlen(name), sep = buf->len > 0;
+	char *d = hs_vec_push(buf, n + sep);
+	if (!d)
+		return false;
+	if (sep)
+		*d++ = ';';
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		d[i] = c == ';' ? ':' : (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+	}
+	return true;
+}
+
+hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs_error *err)
+{
+	uint32_t *ids = malloc((hs_view_max_frames(v) + 1) * sizeof *ids);
+	hs_vec name;
+	hs_vec_init(&name, 1);
+	hs_err rc = ids ? HS_OK : hs_fail(err, HS_E_NOMEM, NULL);
+	for (uint32_t id = 0; rc == HS_OK && id < v->p->nstacks; id++) {
+		if (!v->stack_live[id] || !v->stack_value[id])
+			continue;
+		size_t n = hs_view_stack_frames(v, id, ids, NULL);
+		bool ok = true;
+		name.len = 0;
+		for (size_t k = 0; k < n && ok; k++)
+			ok = put_frame(&name, HS_VEC_AT(&v->nodes, hs_node_info, ids[k]).name);
+		char *end = ok && n ? hs_vec_push(&name, 1) : NULL;
+		if (!n)
+			continue;
+		if (!end)
+			rc = hs_fail(err, HS_E_NOMEM, NULL);
+		else
+			*end = '\0';
+		if (rc == HS_OK)
+			rc = hs_growth_add(g, snap, name.data, v->stack_value[id], err);
+	}
+	free(ids);
+	hs_vec_release(&name);
+	hs_growth_set_total(g, snap, v->total);
+	return rc;
+}
+
 static const hs_growth *sort_g;   /* qsort has no context argument */
 
 static int cmp_snap(const void *pa, const void *pb)

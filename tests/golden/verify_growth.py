@@ -404,8 +404,11 @@ def minutes_label(m):
     return '~%.0f days' % round(m / 1440)
 
 
-def growth_model(files, limit=None):
-    """Snapshots in time order and every row, as the growth rule says."""
+def growth_model(files, limit=None, values_of=None):
+    """Snapshots in time order and every row, as the growth rule says;
+    values_of(file) gives a file's {row name: value} (default: each
+    function's flat value)."""
+    values_of = values_of or (lambda f: facts(f)['flat'])
     snaps = sorted(((facts(f)['time'], i, f) for i, f in enumerate(files)))
     order = [f for _, _, f in snaps]
     t0 = snaps[0][0]
@@ -414,7 +417,7 @@ def growth_model(files, limit=None):
     totals = [facts(f)['total'] for f in order]
     names = set()
     for f in order:
-        names |= {k for k, v in facts(f)['flat'].items() if v}
+        names |= {k for k, v in values_of(f).items() if v}
 
     def stats(vals):
         s = slope(x, vals)
@@ -424,7 +427,7 @@ def growth_model(files, limit=None):
                     limit=minutes_to(vals[-1], s, limit) if limit else float('inf'))
     rows = []
     for name in names:
-        r = stats([facts(f)['flat'].get(name, 0) for f in order])
+        r = stats([values_of(f).get(name, 0) for f in order])
         r['name'] = name
         r['candidate'] = (n >= 3 and r['slope'] > 0 and r['mono'] >= 0.8 and r['rising'] >= 0.5
                           and r['growth'] > 0.01 * abs(totals[-1]) and r['growth'] >= 1 << 20)
@@ -614,6 +617,28 @@ def growth_text_json_case(name, files):
     V.expect(name, 'code', '0\n')
 
 
+def growth_stacks_json_case(name, files):
+    """--stacks: a row per stack, each file's stacks and values from its
+    own -raw (folded as verify.py folds it), the leak's stack first."""
+    g = growth_model(files, values_of=V.folded_from_raw)
+    got = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    bad = []
+    if len(got['rows']) != len(g['rows']):
+        bad.append('row count %d, want %d' % (len(got['rows']), len(g['rows'])))
+    for gr, r in zip(got['rows'], g['rows']):
+        if gr['name'] != r['name'] or gr['values'] != r['values'] or \
+                not close(gr['slope_per_min'], r['slope']) or gr['candidate'] != r['candidate']:
+            bad.append('row %s' % r['name'])
+    if not got['rows'] or not got['rows'][0]['name'].endswith(';main.leakyCache') or \
+            sum(r['candidate'] for r in got['rows']) != 1:
+        bad.append('the leak\'s stack is not the one candidate, first')
+    if bad:
+        V.problems.append('%s.out: differs from the model in %s' % (name, bad))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
@@ -636,4 +661,7 @@ def run(v):
     memstats_vs_counts()
     growth_case('growth-text-limit', TEXT, limit=64 << 20, nodecount=5, candidates=['<unknown>'])
     growth_text_json_case('growth-text-json', TEXT)
+    growth_stacks_json_case('growth-stacks-json', GROWTH)
+    error_case('growth-stacks-dot', 'heapscope: growth: --stacks has a row per stack: no --cum, '
+               'no --format dot\n')
     V.folded_case('growth-folded', GROWTH[5])
