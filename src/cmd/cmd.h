@@ -106,6 +106,24 @@ void cli_set_loader(bool (*fn)(hs_profile *p, const char *file));
 typedef enum cli_trace_as { CLI_TRACE_WAITS, CLI_TRACE_END } cli_trace_as;
 bool cli_is_trace(const char *file);
 bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);
+/* Commands that take many files of any kind (blocking, leaks): each file
+ * in order, profiles and dumps loaded ahead as cli_loads does, a file for
+ * which streams(file) is true (a trace, a heap dump) read by stream() in
+ * its turn instead.  add() gets each loaded profile and fills a->e when it
+ * fails, printed as "NAME: 'FILE': what"; stream() returns an exit status.
+ * The first failure ends the walk. */
+typedef struct cli_adder {
+	const char *name;          /* the command */
+	bool (*streams)(const char *file);
+	int (*stream)(const struct cli_adder *a, const char *file);
+	hs_err (*add)(const struct cli_adder *a, hs_profile *p, const char *file);
+	void *ctx;                 /* the command's */
+	hs_error *e;
+} cli_adder;
+/* The exit status: HS_EXIT_USAGE after printing a load or add() error. */
+int cli_add_files(const cli_adder *a, const cli_opts *o);
+/* For stream(): load trace `file` as `as` and pass it to add(). */
+int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as);
 /* Resolve --sample-index against p (pprof's rules); -1 after printing. */
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o);
 /* Build a view with the shared options; false after printing. */
@@ -114,6 +132,10 @@ bool cli_view(hs_view *v, const hs_profile *p, const char *file, const cli_opts 
 /* Open -o FILE or stdout; cli_close reports write errors (false). */
 FILE *cli_open_output(const cli_opts *o);
 bool cli_close_output(FILE *f, const cli_opts *o);
+/* Open -o, write data there with json() when --format is json, else with
+ * text(), and close it: the exit status. */
+int cli_write_output(const cli_opts *o, void (*text)(FILE *out, const void *data),
+                     void (*json)(FILE *out, const void *data), const void *data);
 
 int cmd_info(int argc, char **argv);
 int cmd_top(int argc, char **argv);
