@@ -30,6 +30,13 @@ enum {
 	OPT_DIFF = 1 << 12,        /* --normalize --diff-base (diff) */
 };
 
+/* How a profile command loads its file: fn(ctx, p, file), printing any
+ * error.  `trace --profile` hands top, dot and folded its own. */
+typedef struct cli_loader {
+	bool (*fn)(void *ctx, hs_profile *p, const char *file);
+	void *ctx;
+} cli_loader;
+
 typedef struct cli_opts {
 	const char *sample_index;
 	int nodecount;             /* -1: the command's default */
@@ -47,6 +54,7 @@ typedef struct cli_opts {
 	bool normalize, diff_base;                    /* diff */
 	int nfiles;
 	char **files;
+	const cli_loader *load;    /* top, dot, folded; NULL: cli_load (cli_parse sets NULL) */
 } cli_opts;
 
 typedef struct hs_command {
@@ -95,9 +103,8 @@ typedef struct cli_loads {
 void cli_loads_start(cli_loads *l, const char *const *files, int n);
 bool cli_loads_next(cli_loads *l, hs_profile *out);
 void cli_loads_end(cli_loads *l);
-/* Make cli_load call fn instead (NULL: the normal loader); `trace
- * --profile` feeds its profile to folded, top and dot this way. */
-void cli_set_loader(bool (*fn)(hs_profile *p, const char *file));
+/* Load with o->load when set, else as cli_load does. */
+bool cli_load_opts(hs_profile *p, const char *file, const cli_opts *o);
 /* Execution traces for commands that read profiles: is `file` one (not
  * stdin: it is read once), and load it as a profile, printing any error:
  * its waits on channels, sync, network and syscalls with their exact
@@ -141,6 +148,10 @@ int cmd_info(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
 int cmd_folded(int argc, char **argv);
+/* The same, loading the profile with `load` (trace --profile). */
+int cmd_top_with(int argc, char **argv, const cli_loader *load);
+int cmd_dot_with(int argc, char **argv, const cli_loader *load);
+int cmd_folded_with(int argc, char **argv, const cli_loader *load);
 int cmd_check(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
 int cmd_goroutines(int argc, char **argv);

@@ -260,17 +260,8 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
 	return 0;
 }
 
-static bool (*load_hook)(hs_profile *p, const char *file);
-
-void cli_set_loader(bool (*fn)(hs_profile *p, const char *file))
-{
-	load_hook = fn;
-}
-
 bool cli_load(hs_profile *p, const char *file)
 {
-	if (load_hook)
-		return load_hook(p, file);
 	hs_error e;
 	hs_error_clear(&e);
 	if (hs_load_profile(p, file, &e) != HS_OK) {
@@ -278,6 +269,11 @@ bool cli_load(hs_profile *p, const char *file)
 		return false;
 	}
 	return true;
+}
+
+bool cli_load_opts(hs_profile *p, const char *file, const cli_opts *o)
+{
+	return o->load ? o->load->fn(o->load->ctx, p, file) : cli_load(p, file);
 }
 
 typedef struct load_job {

@@ -124,13 +124,14 @@ static int fold(const hs_view *v, FILE *out)
 	return ok ? HS_EXIT_OK : HS_EXIT_USAGE;
 }
 
-int cmd_folded(int argc, char **argv)
+int cmd_folded_with(int argc, char **argv, const cli_loader *load)
 {
 	cli_opts o;
 	const hs_command *cmd = hs_find_command("folded");
 	int rc = cli_parse(cmd, argc, argv, &o);
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
+	o.load = load;
 	if (o.nfiles != 1) {
 		cli_error("folded: takes exactly one profile");
 		return HS_EXIT_USAGE;
@@ -139,7 +140,7 @@ int cmd_folded(int argc, char **argv)
 	hs_view v;
 	hs_profile_init(&p);
 	rc = HS_EXIT_USAGE;
-	if (cli_load(&p, o.files[0]) && cli_view(&v, &p, o.files[0], &o)) {
+	if (cli_load_opts(&p, o.files[0], &o) && cli_view(&v, &p, o.files[0], &o)) {
 		FILE *out = cli_open_output(&o);
 		if (out) {
 			rc = fold(&v, out);
@@ -150,4 +151,9 @@ int cmd_folded(int argc, char **argv)
 	}
 	hs_profile_release(&p);
 	return rc;
+}
+
+int cmd_folded(int argc, char **argv)
+{
+	return cmd_folded_with(argc, argv, NULL);
 }
