@@ -46,6 +46,22 @@ static uint32_t node(const hs_view *v, const char *name)
 	return 0;
 }
 
+/* The merged (NEW - BASE) flat value of function `name`. */
+static int64_t delta_flat(const hs_diff *d, const char *name)
+{
+	hs_view v;
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&v, &d->p, &vo, &e), HS_OK);
+	hs_graph g;
+	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
+	int64_t flat = g.flat[node(&v, name)];
+	hs_graph_release(&g);
+	hs_view_release(&v);
+	return flat;
+}
+
 static void build(hs_diff *d, int64_t bf, int64_t bg, int64_t bh, int64_t nf, int64_t ng,
                   int64_t nh, const hs_diff_opts *o)
 {
@@ -60,47 +76,72 @@ static void build(hs_diff *d, int64_t bf, int64_t bg, int64_t bh, int64_t nf, in
 	hs_profile_release(&newp);
 }
 
+/* BASE and NEW as drawn at the top. */
+static void build_above(hs_diff *d, const hs_diff_opts *o)
+{
+	build(d, 10, 5, 0, 30, 0, 2, o);
+}
+
+/* The unfiltered view of the merged profile and the sides' sums over it. */
+typedef struct diff_view {
+	hs_view v;
+	hs_diff_sums s;
+} diff_view;
+
+static void view_open(diff_view *x, const hs_diff *d)
+{
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&x->v, &d->p, &vo, &e), HS_OK);
+	assert_int_equal(hs_diff_sums_build(&x->s, d, &vo, &e), HS_OK);
+}
+
+static void view_close(diff_view *x)
+{
+	hs_diff_sums_release(&x->s);
+	hs_view_release(&x->v);
+}
+
 static void test_base(void **state)
 {
 	(void)state;
 	hs_diff d;
 	hs_diff_opts o = {0};
-	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	build_above(&d, &o);
 	assert_int_equal(d.p.nsamples, 3);       /* f merged, g and h alone */
 	assert_int_equal(hs_diff_total(&d, 0), 27);
-	hs_view v;
-	hs_view_opts vo = {0};
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
-	assert_int_equal(v.total, 27);
+	diff_view x;
+	view_open(&x, &d);
+	const hs_view *v = &x.v;
+	assert_int_equal(v->total, 27);
 	hs_report r;
 	hs_report_opts ro = {.nodefraction = 0.005, .edgefraction = 0.001};
-	assert_int_equal(hs_report_build(&r, &v, &ro, &e), HS_OK);
-	assert_int_equal(r.g.flat[node(&v, "f")], 20);
-	assert_int_equal(r.g.flat[node(&v, "g")], -5);
-	assert_int_equal(r.g.flat[node(&v, "h")], 2);
-	assert_int_equal(r.g.cum[node(&v, "main")], 17);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_report_build(&r, v, &ro, &e), HS_OK);
+	assert_int_equal(r.g.flat[node(v, "f")], 20);
+	assert_int_equal(r.g.flat[node(v, "g")], -5);
+	assert_int_equal(r.g.flat[node(v, "h")], 2);
+	assert_int_equal(r.g.cum[node(v, "main")], 17);
 	/* pprof's order: |flat| descending */
-	assert_int_equal(r.g.present[0], node(&v, "f"));
-	assert_int_equal(r.g.present[1], node(&v, "g"));
+	assert_int_equal(r.g.present[0], node(v, "f"));
+	assert_int_equal(r.g.present[1], node(v, "g"));
 
-	hs_diff_sums s;
-	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
-	assert_int_equal(s.nnodes, v.nodes.len);
-	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "f")], 10);
-	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "g")], 5);
-	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "h")], 0);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 30);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "g")], 0);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "h")], 2);
-	assert_int_equal(s.cum[HS_DIFF_BASE][node(&v, "main")], 15);
-	assert_int_equal(s.cum[HS_DIFF_NEW][node(&v, "main")], 32);
-	assert_int_equal(s.total[HS_DIFF_BASE], 15);
-	assert_int_equal(s.total[HS_DIFF_NEW], 32);
-	hs_diff_sums_release(&s);
+	const hs_diff_sums *s = &x.s;
+	assert_int_equal(s->nnodes, v->nodes.len);
+	assert_int_equal(s->flat[HS_DIFF_BASE][node(v, "f")], 10);
+	assert_int_equal(s->flat[HS_DIFF_BASE][node(v, "g")], 5);
+	assert_int_equal(s->flat[HS_DIFF_BASE][node(v, "h")], 0);
+	assert_int_equal(s->flat[HS_DIFF_NEW][node(v, "f")], 30);
+	assert_int_equal(s->flat[HS_DIFF_NEW][node(v, "g")], 0);
+	assert_int_equal(s->flat[HS_DIFF_NEW][node(v, "h")], 2);
+	assert_int_equal(s->cum[HS_DIFF_BASE][node(v, "main")], 15);
+	assert_int_equal(s->cum[HS_DIFF_NEW][node(v, "main")], 32);
+	assert_int_equal(s->total[HS_DIFF_BASE], 15);
+	assert_int_equal(s->total[HS_DIFF_NEW], 32);
 	hs_report_release(&r);
-	hs_view_release(&v);
+	view_close(&x);
 	hs_diff_release(&d);
 }
 
@@ -111,19 +152,10 @@ static void test_diff_base(void **state)
 	(void)state;
 	hs_diff d;
 	hs_diff_opts o = {.diff_base = true};
-	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	build_above(&d, &o);
 	assert_int_equal(d.p.nsamples, 4);
 	assert_int_equal(hs_diff_total(&d, 0), 15);
-	hs_view v;
-	hs_view_opts vo = {0};
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
-	hs_graph g;
-	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
-	assert_int_equal(g.flat[node(&v, "f")], 20);   /* the values do not change */
-	hs_graph_release(&g);
-	hs_view_release(&v);
+	assert_int_equal(delta_flat(&d, "f"), 20);   /* the values do not change */
 	hs_diff_release(&d);
 }
 
@@ -135,21 +167,15 @@ static void test_normalize(void **state)
 	(void)state;
 	hs_diff d;
 	hs_diff_opts o = {.normalize = true};
-	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	build_above(&d, &o);
 	assert_true(d.norm[0] == 0.46875);
 	assert_int_equal(hs_diff_total(&d, 0), 10);
-	hs_view v;
-	hs_view_opts vo = {0};
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
-	hs_diff_sums s;
-	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 14);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "h")], 1);
-	assert_int_equal(s.total[HS_DIFF_NEW], 15);
-	hs_diff_sums_release(&s);
-	hs_view_release(&v);
+	diff_view x;
+	view_open(&x, &d);
+	assert_int_equal(x.s.flat[HS_DIFF_NEW][node(&x.v, "f")], 14);
+	assert_int_equal(x.s.flat[HS_DIFF_NEW][node(&x.v, "h")], 1);
+	assert_int_equal(x.s.total[HS_DIFF_NEW], 15);
+	view_close(&x);
 	hs_diff_release(&d);
 }
 
@@ -161,22 +187,18 @@ static void test_unchanged(void **state)
 	hs_diff_opts o = {0};
 	build(&d, 10, 5, 0, 10, 7, 0, &o);
 	assert_int_equal(hs_diff_total(&d, 0), 2);
-	hs_view v;
-	hs_view_opts vo = {0};
+	diff_view x;
+	view_open(&x, &d);
+	hs_graph g;
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
-	hs_graph g;
-	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
+	assert_int_equal(hs_graph_build(&g, &x.v, NULL, false, &e), HS_OK);
 	assert_int_equal(g.npresent, 2);              /* g and main */
-	assert_int_equal(g.flat[node(&v, "f")], 0);
-	hs_diff_sums s;
-	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
-	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "f")], 10);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 10);
-	hs_diff_sums_release(&s);
+	assert_int_equal(g.flat[node(&x.v, "f")], 0);
+	assert_int_equal(x.s.flat[HS_DIFF_BASE][node(&x.v, "f")], 10);
+	assert_int_equal(x.s.flat[HS_DIFF_NEW][node(&x.v, "f")], 10);
 	hs_graph_release(&g);
-	hs_view_release(&v);
+	view_close(&x);
 	hs_diff_release(&d);
 }
 
@@ -186,7 +208,7 @@ static void test_focus(void **state)
 	(void)state;
 	hs_diff d;
 	hs_diff_opts o = {0};
-	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	build_above(&d, &o);
 	hs_view_opts vo = {.focus = "^g$"};
 	hs_diff_sums s;
 	hs_error e;
