@@ -15,6 +15,7 @@
 
 #include "build_profile.h"
 #include "heapscope/diff.h"
+#include "view_node.h"
 
 /* BASE or NEW above; `which` picks the values. */
 static void make(hs_profile *p, const char *type, int64_t f, int64_t g, int64_t h)
@@ -35,15 +36,6 @@ static void make(hs_profile *p, const char *type, int64_t f, int64_t g, int64_t 
 	hs_error e;
 	hs_error_clear(&e);
 	assert_int_equal(hs_profile_finish(p, &e), HS_OK);
-}
-
-static uint32_t node(const hs_view *v, const char *name)
-{
-	for (uint32_t i = 0; i < v->nodes.len; i++)
-		if (strcmp(HS_VEC_AT(&v->nodes, hs_node_info, i).name, name) == 0)
-			return i;
-	fail_msg("no node %s", name);
-	return 0;
 }
 
 /* The merged (NEW - BASE) flat value of function `name`. */
