@@ -76,6 +76,16 @@ typedef struct hs_goroutines {
 	int64_t *file_totals;
 } hs_goroutines;
 
+/* The labels a goroutine dump gives a goroutine (hs_goroutine_text_decode):
+ * the ones sample s of p has are read into *dl, the others keep the
+ * values *dl had.  Strings point into p. */
+typedef struct hs_dump_labels {
+	const char *state, *created_by, *created_loc;   /* created_by_loc */
+	int64_t wait_minutes;
+	int64_t dump;
+} hs_dump_labels;
+void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl);
+
 /* Keys: fields appended with a unit separator, compared as bytes. */
 bool hs_gkey_add(hs_vec *k, const char *s, size_t n);
 int hs_gkey_cmp(const char *a, size_t an, const char *b, size_t bn);

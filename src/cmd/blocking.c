@@ -1,7 +1,6 @@
 /* heapscope blocking: one ranking of where goroutines wait, from goroutine
  * dumps and profiles (waits going on) and block and mutex profiles (waits
  * that ended).  The core is src/core/blocking.c. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "../output/json.h"
@@ -9,8 +8,9 @@
 #include "heapscope/units.h"
 #include "cmd.h"
 
-static void write_text(FILE *out, const hs_blocking *b)
+static void write_text(FILE *out, const void *data)
 {
+	const hs_blocking *b = data;
 	size_t n = hs_blocking_n(b);
 	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
@@ -31,8 +31,9 @@ static void write_text(FILE *out, const hs_blocking *b)
 	}
 }
 
-static void write_json(FILE *out, const hs_blocking *b)
+static void write_json(FILE *out, const void *data)
 {
+	const hs_blocking *b = data;
 	json_w w;
 	json_init(&w, out);
 	json_begin_object(&w);
@@ -56,6 +57,19 @@ static void write_json(FILE *out, const hs_blocking *b)
 	json_finish(&w);
 }
 
+static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
+{
+	return hs_blocking_add(a->ctx, p, file, a->e);
+}
+
+/* A trace counts twice: its waits, with their exact durations, and the
+ * goroutines still blocked at its end. */
+static int add_trace(const cli_adder *a, const char *file)
+{
+	int rc = cli_add_trace(a, file, CLI_TRACE_WAITS);
+	return rc == HS_EXIT_OK ? cli_add_trace(a, file, CLI_TRACE_END) : rc;
+}
+
 int cmd_blocking(int argc, char **argv)
 {
 	cli_opts o;
@@ -69,54 +83,14 @@ int cmd_blocking(int argc, char **argv)
 		cli_error("out of memory");
 		return HS_EXIT_USAGE;
 	}
-	rc = HS_EXIT_OK;
 	/* Profiles and dumps load ahead in a second thread, in order; an
-	 * execution trace is streamed in its turn and counts twice: its waits,
-	 * with their exact durations, and the goroutines still blocked at its
-	 * end. */
-	const char **profiles = calloc((size_t)o.nfiles + 1, sizeof *profiles);
-	int np = 0;
-	for (int i = 0; profiles && i < o.nfiles; i++)
-		if (!cli_is_trace(o.files[i]))
-			profiles[np++] = o.files[i];
-	cli_loads ld;
-	cli_loads_start(&ld, profiles, profiles ? np : 0);
-	if (!profiles) {
-		cli_error("out of memory");
-		rc = HS_EXIT_USAGE;
-	}
-	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
-		bool trace = cli_is_trace(o.files[i]);
-		for (int k = 0; k < (trace ? 2 : 1) && rc == HS_EXIT_OK; k++) {
-			hs_profile p;
-			hs_profile_init(&p);
-			if (trace ? !cli_load_trace(&p, o.files[i], k ? CLI_TRACE_END : CLI_TRACE_WAITS)
-			          : !cli_loads_next(&ld, &p)) {
-				rc = HS_EXIT_USAGE;
-			} else if (hs_blocking_add(&b, &p, o.files[i], &e) != HS_OK) {
-				char msg[256];
-				hs_error_format(&e, msg, sizeof msg);
-				cli_error("blocking: '%s': %s", o.files[i], msg);
-				rc = HS_EXIT_USAGE;
-			}
-			hs_profile_release(&p);
-		}
-	}
-	cli_loads_end(&ld);
-	free(profiles);
+	 * execution trace is streamed in its turn. */
+	cli_adder a = {.name = "blocking", .streams = cli_is_trace, .stream = add_trace,
+	               .add = add_profile, .ctx = &b, .e = &e};
+	rc = cli_add_files(&a, &o);
 	if (rc == HS_EXIT_OK) {
 		hs_blocking_finish(&b);
-		FILE *out = cli_open_output(&o);
-		if (!out) {
-			rc = HS_EXIT_USAGE;
-		} else {
-			if (strcmp(o.format, "json") == 0)
-				write_json(out, &b);
-			else
-				write_text(out, &b);
-			if (!cli_close_output(out, &o))
-				rc = HS_EXIT_USAGE;
-		}
+		rc = cli_write_output(&o, write_text, write_json, &b);
 	}
 	hs_blocking_release(&b);
 	return rc;

@@ -30,6 +30,13 @@ enum {
 	OPT_DIFF = 1 << 12,        /* --normalize --diff-base (diff) */
 };
 
+/* How a profile command loads its file: fn(ctx, p, file), printing any
+ * error.  `trace --profile` hands top, dot and folded its own. */
+typedef struct cli_loader {
+	bool (*fn)(void *ctx, hs_profile *p, const char *file);
+	void *ctx;
+} cli_loader;
+
 typedef struct cli_opts {
 	const char *sample_index;
 	int nodecount;             /* -1: the command's default */
@@ -48,6 +55,7 @@ typedef struct cli_opts {
 	bool normalize, diff_base;                    /* diff */
 	int nfiles;
 	char **files;
+	const cli_loader *load;    /* top, dot, folded; NULL: cli_load (cli_parse sets NULL) */
 } cli_opts;
 
 /* An option a command takes out of argv itself, before cli_parse: shown
@@ -104,9 +112,8 @@ typedef struct cli_loads {
 void cli_loads_start(cli_loads *l, const char *const *files, int n);
 bool cli_loads_next(cli_loads *l, hs_profile *out);
 void cli_loads_end(cli_loads *l);
-/* Make cli_load call fn instead (NULL: the normal loader); `trace
- * --profile` feeds its profile to folded, top and dot this way. */
-void cli_set_loader(bool (*fn)(hs_profile *p, const char *file));
+/* Load with o->load when set, else as cli_load does. */
+bool cli_load_opts(hs_profile *p, const char *file, const cli_opts *o);
 /* Execution traces for commands that read profiles: is `file` one (not
  * stdin: it is read once), and load it as a profile, printing any error:
  * its waits on channels, sync, network and syscalls with their exact
@@ -115,6 +122,24 @@ void cli_set_loader(bool (*fn)(hs_profile *p, const char *file));
 typedef enum cli_trace_as { CLI_TRACE_WAITS, CLI_TRACE_END } cli_trace_as;
 bool cli_is_trace(const char *file);
 bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);
+/* Commands that take many files of any kind (blocking, leaks): each file
+ * in order, profiles and dumps loaded ahead as cli_loads does, a file for
+ * which streams(file) is true (a trace, a heap dump) read by stream() in
+ * its turn instead.  add() gets each loaded profile and fills a->e when it
+ * fails, printed as "NAME: 'FILE': what"; stream() returns an exit status.
+ * The first failure ends the walk. */
+typedef struct cli_adder {
+	const char *name;          /* the command */
+	bool (*streams)(const char *file);
+	int (*stream)(const struct cli_adder *a, const char *file);
+	hs_err (*add)(const struct cli_adder *a, hs_profile *p, const char *file);
+	void *ctx;                 /* the command's */
+	hs_error *e;
+} cli_adder;
+/* The exit status: HS_EXIT_USAGE after printing a load or add() error. */
+int cli_add_files(const cli_adder *a, const cli_opts *o);
+/* For stream(): load trace `file` as `as` and pass it to add(). */
+int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as);
 /* Resolve --sample-index against p (pprof's rules); -1 after printing. */
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o);
 /* Build a view with the shared options; false after printing. */
@@ -123,11 +148,19 @@ bool cli_view(hs_view *v, const hs_profile *p, const char *file, const cli_opts 
 /* Open -o FILE or stdout; cli_close reports write errors (false). */
 FILE *cli_open_output(const cli_opts *o);
 bool cli_close_output(FILE *f, const cli_opts *o);
+/* Open -o, write data there with json() when --format is json, else with
+ * text(), and close it: the exit status. */
+int cli_write_output(const cli_opts *o, void (*text)(FILE *out, const void *data),
+                     void (*json)(FILE *out, const void *data), const void *data);
 
 int cmd_info(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
 int cmd_folded(int argc, char **argv);
+/* The same, loading the profile with `load` (trace --profile). */
+int cmd_top_with(int argc, char **argv, const cli_loader *load);
+int cmd_dot_with(int argc, char **argv, const cli_loader *load);
+int cmd_folded_with(int argc, char **argv, const cli_loader *load);
 int cmd_check(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
 int cmd_goroutines(int argc, char **argv);

@@ -280,17 +280,8 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
 	return 0;
 }
 
-static bool (*load_hook)(hs_profile *p, const char *file);
-
-void cli_set_loader(bool (*fn)(hs_profile *p, const char *file))
-{
-	load_hook = fn;
-}
-
 bool cli_load(hs_profile *p, const char *file)
 {
-	if (load_hook)
-		return load_hook(p, file);
 	hs_error e;
 	hs_error_clear(&e);
 	if (hs_load_profile(p, file, &e) != HS_OK) {
@@ -298,6 +289,11 @@ bool cli_load(hs_profile *p, const char *file)
 		return false;
 	}
 	return true;
+}
+
+bool cli_load_opts(hs_profile *p, const char *file, const cli_opts *o)
+{
+	return o->load ? o->load->fn(o->load->ctx, p, file) : cli_load(p, file);
 }
 
 typedef struct load_job {
@@ -375,6 +371,55 @@ void cli_loads_end(cli_loads *l)
 	}
 	free(j);
 	memset(l, 0, sizeof *l);
+}
+
+/* add() on a loaded profile, printing its error. */
+static int add_one(const cli_adder *a, hs_profile *p, const char *file)
+{
+	if (a->add(a, p, file) == HS_OK)
+		return HS_EXIT_OK;
+	char msg[256];
+	hs_error_format(a->e, msg, sizeof msg);
+	cli_error("%s: '%s': %s", a->name, file, msg);
+	return HS_EXIT_USAGE;
+}
+
+int cli_add_files(const cli_adder *a, const cli_opts *o)
+{
+	int rc = HS_EXIT_OK;
+	const char **profiles = calloc((size_t)o->nfiles + 1, sizeof *profiles);
+	int np = 0;
+	for (int i = 0; profiles && i < o->nfiles; i++)
+		if (!a->streams(o->files[i]))
+			profiles[np++] = o->files[i];
+	cli_loads ld;
+	cli_loads_start(&ld, profiles, profiles ? np : 0);
+	if (!profiles) {
+		cli_error("out of memory");
+		rc = HS_EXIT_USAGE;
+	}
+	for (int i = 0; i < o->nfiles && rc == HS_EXIT_OK; i++) {
+		if (a->streams(o->files[i])) {
+			rc = a->stream(a, o->files[i]);
+			continue;
+		}
+		hs_profile p;
+		hs_profile_init(&p);
+		rc = cli_loads_next(&ld, &p) ? add_one(a, &p, o->files[i]) : HS_EXIT_USAGE;
+		hs_profile_release(&p);
+	}
+	cli_loads_end(&ld);
+	free(profiles);
+	return rc;
+}
+
+int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as)
+{
+	hs_profile p;
+	hs_profile_init(&p);
+	int rc = cli_load_trace(&p, file, as) ? add_one(a, &p, file) : HS_EXIT_USAGE;
+	hs_profile_release(&p);
+	return rc;
 }
 
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o)
@@ -462,4 +507,14 @@ bool cli_close_output(FILE *f, const cli_opts *o)
 	if (!ok)
 		cli_error("write error on '%s': %s", o->output ? o->output : "<stdout>", strerror(errno));
 	return ok;
+}
+
+int cli_write_output(const cli_opts *o, void (*text)(FILE *out, const void *data),
+                     void (*json)(FILE *out, const void *data), const void *data)
+{
+	FILE *out = cli_open_output(o);
+	if (!out)
+		return HS_EXIT_USAGE;
+	(strcmp(o->format, "json") == 0 ? json : text)(out, data);
+	return cli_close_output(out, o) ? HS_EXIT_OK : HS_EXIT_USAGE;
 }

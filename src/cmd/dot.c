@@ -31,7 +31,12 @@ static int dot_one(const cli_opts *o, FILE *out)
 	return rc;
 }
 
+int cmd_dot_with(int argc, char **argv, const cli_loader *load)
+{
+	return report_cmd_main("dot", argc, argv, load, dot_one);
+}
+
 int cmd_dot(int argc, char **argv)
 {
-	return report_cmd_main("dot", argc, argv, dot_one);
+	return cmd_dot_with(argc, argv, NULL);
 }

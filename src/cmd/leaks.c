@@ -8,8 +8,9 @@
 #include "heapscope/leaks.h"
 #include "cmd.h"
 
-static void write_text(FILE *out, const hs_leaks *l)
+static void write_text(FILE *out, const void *data)
 {
+	const hs_leaks *l = data;
 	size_t n = hs_leaks_n(l);
 	fprintf(out, "%zu leak candidate%s\n", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
@@ -21,8 +22,9 @@ static void write_text(FILE *out, const hs_leaks *l)
 	}
 }
 
-static void write_json(FILE *out, const hs_leaks *l)
+static void write_json(FILE *out, const void *data)
 {
+	const hs_leaks *l = data;
 	json_w w;
 	json_init(&w, out);
 	json_begin_object(&w);
@@ -81,6 +83,31 @@ static int take_thresholds(int *argc, char **argv, hs_leak_opts *lo)
 	return 0;
 }
 
+typedef struct leaks_ctx {
+	hs_leaks *l;
+	const char *exe;
+} leaks_ctx;
+
+static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
+{
+	const leaks_ctx *c = a->ctx;
+	return hs_leaks_add(c->l, p, file, a->e);
+}
+
+static bool streams(const char *file)
+{
+	return cli_is_heapdump(file) || cli_is_trace(file);
+}
+
+/* A trace: the goroutines blocked at its end, as a goroutine profile. */
+static int add_stream(const cli_adder *a, const char *file)
+{
+	const leaks_ctx *c = a->ctx;
+	if (cli_is_heapdump(file))
+		return hd_leaks_add(c->l, file, c->exe);
+	return cli_add_trace(a, file, CLI_TRACE_END);
+}
+
 int cmd_leaks(int argc, char **argv)
 {
 	hs_leak_opts lo;
@@ -102,63 +129,21 @@ int cmd_leaks(int argc, char **argv)
 		cli_error("out of memory");
 		return HS_EXIT_USAGE;
 	}
-	rc = HS_EXIT_OK;
 	/* Profiles and dumps load ahead in a second thread, in order; heap
 	 * dumps and execution traces stream through their own readers when
-	 * their turn comes (a trace: the goroutines blocked at its end, as a
-	 * goroutine profile). */
-	const char **profiles = calloc((size_t)o.nfiles + 1, sizeof *profiles);
-	int np = 0;
-	for (int i = 0; profiles && i < o.nfiles; i++)
-		if (!cli_is_heapdump(o.files[i]) && !cli_is_trace(o.files[i]))
-			profiles[np++] = o.files[i];
-	cli_loads ld;
-	cli_loads_start(&ld, profiles, profiles ? np : 0);
-	if (!profiles) {
-		cli_error("out of memory");
-		rc = HS_EXIT_USAGE;
-	}
-	for (int i = 0; i < o.nfiles && rc == HS_EXIT_OK; i++) {
-		if (cli_is_heapdump(o.files[i])) {
-			rc = hd_leaks_add(&l, o.files[i], exe);
-			continue;
-		}
-		hs_profile p;
-		hs_profile_init(&p);
-		if (cli_is_trace(o.files[i]) ? !cli_load_trace(&p, o.files[i], CLI_TRACE_END)
-		                             : !cli_loads_next(&ld, &p)) {
-			rc = HS_EXIT_USAGE;
-			break;
-		}
-		if (hs_leaks_add(&l, &p, o.files[i], &e) != HS_OK) {
-			char msg[256];
-			hs_error_format(&e, msg, sizeof msg);
-			cli_error("leaks: '%s': %s", o.files[i], msg);
-			rc = HS_EXIT_USAGE;
-		}
-		hs_profile_release(&p);
-	}
-	cli_loads_end(&ld);
-	free(profiles);
+	 * their turn comes. */
+	leaks_ctx c = {&l, exe};
+	cli_adder a = {.name = "leaks", .streams = streams, .stream = add_stream,
+	               .add = add_profile, .ctx = &c, .e = &e};
+	rc = cli_add_files(&a, &o);
 	if (rc == HS_EXIT_OK && hs_leaks_finish(&l, &e) != HS_OK) {
 		char msg[256];
 		hs_error_format(&e, msg, sizeof msg);
 		cli_error("leaks: %s", msg);
 		rc = HS_EXIT_USAGE;
 	}
-	if (rc == HS_EXIT_OK) {
-		FILE *out = cli_open_output(&o);
-		if (!out) {
-			rc = HS_EXIT_USAGE;
-		} else {
-			if (strcmp(o.format, "json") == 0)
-				write_json(out, &l);
-			else
-				write_text(out, &l);
-			if (!cli_close_output(out, &o))
-				rc = HS_EXIT_USAGE;
-		}
-	}
+	if (rc == HS_EXIT_OK)
+		rc = cli_write_output(&o, write_text, write_json, &l);
 	hs_leaks_release(&l);
 	return rc;
 }

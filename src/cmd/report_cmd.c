@@ -9,7 +9,7 @@ bool report_cmd_open(report_cmd *c, const cli_opts *o, const hs_report_opts *ro)
 	memset(c, 0, sizeof *c);
 	hs_profile_init(&c->p);
 	c->stage = 1;
-	if (!cli_load(&c->p, file) || !cli_view(&c->v, &c->p, file, o))
+	if (!cli_load_opts(&c->p, file, o) || !cli_view(&c->v, &c->p, file, o))
 		return false;
 	c->stage = 2;
 	hs_error e;
@@ -41,13 +41,14 @@ void report_cmd_close(report_cmd *c)
 	c->stage = 0;
 }
 
-int report_cmd_main(const char *name, int argc, char **argv,
+int report_cmd_main(const char *name, int argc, char **argv, const cli_loader *load,
                     int (*fn)(const cli_opts *o, FILE *out))
 {
 	cli_opts o;
 	int rc = cli_parse(hs_find_command(name), argc, argv, &o);
 	if (rc)
 		return rc < 0 ? HS_EXIT_OK : rc;
+	o.load = load;
 	if (o.nfiles != 1) {
 		cli_error("%s: takes exactly one profile", name);
 		return HS_EXIT_USAGE;

@@ -60,7 +60,12 @@ static int top_one(const cli_opts *o, FILE *out)
 	return rc;
 }
 
+int cmd_top_with(int argc, char **argv, const cli_loader *load)
+{
+	return report_cmd_main("top", argc, argv, load, top_one);
+}
+
 int cmd_top(int argc, char **argv)
 {
-	return report_cmd_main("top", argc, argv, top_one);
+	return cmd_top_with(argc, argv, NULL);
 }

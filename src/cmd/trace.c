@@ -352,20 +352,19 @@ bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as)
 
 /* ---- profiles ------------------------------------------------------------------ */
 
-static int profile_kind = -1;
-
-/* cli_load's stand-in while a profile command runs on a trace. */
-static bool load_profile(hs_profile *p, const char *file)
+/* The loader of the profile commands on a trace; ctx: the hs_tprof_kind. */
+static bool load_profile(void *ctx, hs_profile *p, const char *file)
 {
-	return load_waits(p, file, 1u << profile_kind);
+	const int *kind = ctx;
+	return load_waits(p, file, 1u << *kind);
 }
 
-static int write_pprof(const cli_opts *o)
+static int write_pprof(const cli_opts *o, int kind)
 {
 	hs_profile p;
 	hs_profile_init(&p);
 	int rc = HS_EXIT_USAGE;
-	if (load_profile(&p, o->files[0])) {
+	if (load_profile(&kind, &p, o->files[0])) {
 		FILE *out = cli_open_output(o);
 		if (out) {
 			hs_error e;
@@ -384,7 +383,7 @@ static int write_pprof(const cli_opts *o)
 
 /* Take --profile KIND (or --profile=KIND) and --format out of argv; the
  * rest goes to the shared parser, or to the profile command. */
-static int take_options(int *argc, char **argv, const char **fmt)
+static int take_options(int *argc, char **argv, const char **fmt, int *kind)
 {
 	int j = 0;
 	for (int i = 0; i < *argc; i++) {
@@ -405,7 +404,7 @@ static int take_options(int *argc, char **argv, const char **fmt)
 			argv[j++] = argv[i];
 			continue;
 		}
-		if ((profile_kind = hs_tprof_parse(val)) < 0) {
+		if ((*kind = hs_tprof_parse(val)) < 0) {
 			cli_error("trace: --profile takes sync, net, syscall or sched, not '%s'", val);
 			return HS_EXIT_USAGE;
 		}
@@ -415,7 +414,7 @@ static int take_options(int *argc, char **argv, const char **fmt)
 }
 
 /* argv for folded/top/dot: the options as given, without --format. */
-static int run_profile_command(const char *name, int argc, char **argv)
+static int run_profile_command(const char *name, int argc, char **argv, int kind)
 {
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	if (!args) {
@@ -433,10 +432,10 @@ static int run_profile_command(const char *name, int argc, char **argv)
 			continue;
 		args[n++] = argv[i];
 	}
-	cli_set_loader(load_profile);
-	int rc = strcmp(name, "top") == 0 ? cmd_top(n, args)
-	         : strcmp(name, "dot") == 0 ? cmd_dot(n, args) : cmd_folded(n, args);
-	cli_set_loader(NULL);
+	cli_loader load = {load_profile, &kind};
+	int rc = strcmp(name, "top") == 0   ? cmd_top_with(n, args, &load)
+	         : strcmp(name, "dot") == 0 ? cmd_dot_with(n, args, &load)
+	                                    : cmd_folded_with(n, args, &load);
 	free(args);
 	return rc;
 }
@@ -444,7 +443,8 @@ static int run_profile_command(const char *name, int argc, char **argv)
 int cmd_trace(int argc, char **argv)
 {
 	const char *fmt = NULL;
-	int rc = take_options(&argc, argv, &fmt);
+	int profile_kind = -1;
+	int rc = take_options(&argc, argv, &fmt, &profile_kind);
 	if (rc)
 		return rc;
 	cli_opts o;
@@ -465,10 +465,11 @@ int cmd_trace(int argc, char **argv)
 		return summary(&o);
 	}
 	if (fmt && strcmp(fmt, "pprof") == 0)
-		return write_pprof(&o);
+		return write_pprof(&o, profile_kind);
 	if (fmt && strcmp(fmt, "json") == 0) {
 		cli_error("trace: --profile writes folded, top, dot or pprof, not json");
 		return HS_EXIT_USAGE;
 	}
-	return run_profile_command(!fmt || strcmp(fmt, "text") == 0 ? "top" : fmt, argc, argv);
+	return run_profile_command(!fmt || strcmp(fmt, "text") == 0 ? "top" : fmt, argc, argv,
+	                           profile_kind);
 }

@@ -5,6 +5,7 @@
 
 #include "hashmap.h"
 #include "heapscope/blocking.h"
+#include "heapscope/goroutines.h"
 #include "heapscope/units.h"
 
 static const char *const kind_names[HS_WAIT_NKINDS] = {
@@ -163,23 +164,13 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 		}
 	}
 	bool dump = p->format == HS_FMT_GOROUTINE_DUMP;
-	wi->state = wi->created_by = "";
-	wi->wait_minutes = wi->dump = 0;
-	if (dump) {
-		uint32_t nl;
-		const hs_label *lb = hs_sample_labels(p, s, &nl);
-		for (uint32_t i = 0; i < nl; i++) {
-			const char *k = hs_s(p, lb[i].key);
-			if (strcmp(k, "state") == 0)
-				wi->state = hs_s(p, lb[i].str);
-			else if (strcmp(k, "created_by") == 0)
-				wi->created_by = hs_s(p, lb[i].str);
-			else if (strcmp(k, "wait_minutes") == 0 && !lb[i].str)
-				wi->wait_minutes = lb[i].num;
-			else if (strcmp(k, "dump") == 0 && !lb[i].str)
-				wi->dump = lb[i].num;
-		}
-	}
+	hs_dump_labels dl = {.state = "", .created_by = "", .created_loc = ""};
+	if (dump)
+		hs_dump_labels_read(p, s, &dl);
+	wi->state = dl.state;
+	wi->created_by = dl.created_by;
+	wi->wait_minutes = dl.wait_minutes;
+	wi->dump = dl.dump;
 	size_t u = hs_user_frame(funcs, n);
 	wi->runtime_only = u == n;
 	wi->culprit = u < n ? funcs[u] : n ? funcs[0] : "<unknown>";

@@ -113,35 +113,27 @@ static const char *top_frame(const hs_gframe *fr, uint32_t n)
 	return n ? fr[0].func : "";
 }
 
-typedef struct sample_info {
-	const char *state, *created_by, *created_loc;
-	int64_t wait;
-} sample_info;
-
-static void read_labels(const hs_profile *p, size_t s, bool dump, sample_info *si)
+void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl)
 {
-	si->state = "unknown";
-	si->created_by = si->created_loc = "";
-	si->wait = 0;
-	if (!dump)
-		return;   /* a profile's labels are the program's own */
 	uint32_t nl;
 	const hs_label *l = hs_sample_labels(p, s, &nl);
 	for (uint32_t i = 0; i < nl; i++) {
 		const char *k = hs_s(p, l[i].key);
 		if (strcmp(k, "state") == 0)
-			si->state = hs_s(p, l[i].str);
+			dl->state = hs_s(p, l[i].str);
 		else if (strcmp(k, "created_by") == 0)
-			si->created_by = hs_s(p, l[i].str);
+			dl->created_by = hs_s(p, l[i].str);
 		else if (strcmp(k, "created_by_loc") == 0)
-			si->created_loc = hs_s(p, l[i].str);
+			dl->created_loc = hs_s(p, l[i].str);
 		else if (strcmp(k, "wait_minutes") == 0 && !l[i].str)
-			si->wait = l[i].num;
+			dl->wait_minutes = l[i].num;
+		else if (strcmp(k, "dump") == 0 && !l[i].str)
+			dl->dump = l[i].num;
 	}
 }
 
-static hs_gfine *find_fine(hs_goroutines *g, const sample_info *si, const stack_cache *c, uint32_t id,
-                       uint32_t *fi)
+static hs_gfine *find_fine(hs_goroutines *g, const hs_dump_labels *si, const stack_cache *c,
+                           uint32_t id, uint32_t *fi)
 {
 	g->key.len = 0;
 	if (!hs_gkey_add(&g->key, si->state, strlen(si->state)) ||
@@ -194,8 +186,9 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
 		uint32_t id = hs_sample_stack_id(p, s), fi;
 		if (!c.key[id] && !(ok = cache_stack(g, p, &c, id)))
 			break;
-		sample_info si;
-		read_labels(p, s, dump, &si);
+		hs_dump_labels si = {.state = "unknown", .created_by = "", .created_loc = ""};
+		if (dump)   /* a profile's labels are the program's own */
+			hs_dump_labels_read(p, s, &si);
 		hs_gfine *f = find_fine(g, &si, &c, id, &fi);
 		hs_gwait *w = f ? hs_vec_push(&g->waits, 1) : NULL;
 		if (!(ok = w != NULL))
@@ -207,7 +200,7 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
 		g->abs_total = hs_add(g->abs_total, hs_abs(v));
 		g->negative |= v < 0;
 		g->file_totals[file] = hs_add(g->file_totals[file], v);
-		*w = (hs_gwait){fi, si.wait, v};
+		*w = (hs_gwait){fi, si.wait_minutes, v};
 	}
 	free(c.frames);
 	free(c.nframes);

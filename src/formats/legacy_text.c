@@ -337,6 +337,16 @@ static bool scan(scanner *sc)
 	return true;
 }
 
+/* Scan to the first line that is neither blank nor a # comment (s is ""
+ * when there is none); false when a line is too long. */
+static bool scan_first(scanner *sc, const uint8_t *d, size_t n)
+{
+	scan_init(sc, d, n);
+	while (scan(sc) && space_or_comment(sc->s, sc->len))
+		;
+	return !sc->too_long;
+}
+
 /* ---- the decoder ------------------------------------------------------------ */
 
 enum {
@@ -627,6 +637,12 @@ static int additional_sections(tdec *t, scanner *sc)
 	return P_OK;
 }
 
+/* The end of the samples: a line too long fails, else the sections after. */
+static int end_samples(tdec *t, scanner *sc)
+{
+	return sc->too_long ? scan_fail(t, sc) : additional_sections(t, sc);
+}
+
 /* ---- heap: parseHeap ------------------------------------------------------ */
 
 /* "# Key = value" in the runtime.MemStats trailer: integers, "a / b"
@@ -810,9 +826,7 @@ static int parse_heap(tdec *t)
 		if (heap_sample(t, &sc, s, period, v2, has_alloc))
 			return P_FAIL;
 	}
-	if (sc.too_long)
-		return scan_fail(t, &sc);
-	return additional_sections(t, &sc);
+	return end_samples(t, &sc);
 }
 
 /* ---- goroutine / threadcreate counts: parseGoCount ------------------------- */
@@ -821,10 +835,7 @@ static int parse_count(tdec *t)
 {
 	hs_profile *p = t->p;
 	scanner sc;
-	scan_init(&sc, t->d, t->n);
-	while (scan(&sc) && space_or_comment(sc.s, sc.len))
-		;
-	if (sc.too_long)
+	if (!scan_first(&sc, t->d, t->n))
 		return scan_fail(t, &sc);
 	int r = rx(t, RX_COUNT_START, sc.s, sc.len, sc.line);
 	if (r <= 0)
@@ -865,9 +876,7 @@ static int parse_count(tdec *t)
 		    add_sample(t, &count, 1, ADJ_ALL, false, 0, sc.line))
 			return P_FAIL;
 	}
-	if (sc.too_long)
-		return scan_fail(t, &sc);
-	return additional_sections(t, &sc);
+	return end_samples(t, &sc);
 }
 
 /* ---- threadz: parseThread ---------------------------------------------------- */
@@ -876,10 +885,7 @@ static int parse_thread(tdec *t)
 {
 	hs_profile *p = t->p;
 	scanner sc;
-	scan_init(&sc, t->d, t->n);
-	while (scan(&sc) && space_or_comment(sc.s, sc.len))
-		;
-	if (sc.too_long)
+	if (!scan_first(&sc, t->d, t->n))
 		return scan_fail(t, &sc);
 	span line = {sc.s, sc.len};
 	uint32_t lno = sc.line;
@@ -1047,9 +1053,7 @@ static int parse_contention(tdec *t)
 		if (!scan(&sc))
 			break;
 	}
-	if (sc.too_long)
-		return scan_fail(t, &sc);
-	return additional_sections(t, &sc);
+	return end_samples(t, &sc);
 }
 
 /* ---- Java: parseJavaProfile ---------------------------------------------------- */
@@ -1432,9 +1436,7 @@ bool hs_legacy_text_detect(const uint8_t *data, size_t n)
 	/* Goroutine/threadcreate counts and threadz: the first line that is
 	 * neither blank nor a # comment. */
 	scanner sc;
-	scan_init(&sc, data, n);
-	while (scan(&sc) && space_or_comment(sc.s, sc.len))
-		;
+	scan_first(&sc, data, n);
 	if (sc.len == 0)   /* only blank and comment lines: undecided in 4 KiB */
 		return !sc.too_long && n >= 4096;
 	lm_rx *re = malloc(3 * sizeof *re);

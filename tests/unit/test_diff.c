@@ -15,6 +15,7 @@
 
 #include "build_profile.h"
 #include "heapscope/diff.h"
+#include "view_node.h"
 
 /* BASE or NEW above, values in `unit`. */
 static void make_unit(hs_profile *p, const char *type, const char *unit, int64_t f, int64_t g,
@@ -41,15 +42,6 @@ static void make_unit(hs_profile *p, const char *type, const char *unit, int64_t
 static void make(hs_profile *p, const char *type, int64_t f, int64_t g, int64_t h)
 {
 	make_unit(p, type, "bytes", f, g, h);
-}
-
-static uint32_t node(const hs_view *v, const char *name)
-{
-	for (uint32_t i = 0; i < v->nodes.len; i++)
-		if (strcmp(HS_VEC_AT(&v->nodes, hs_node_info, i).name, name) == 0)
-			return i;
-	fail_msg("no node %s", name);
-	return 0;
 }
 
 /* The merged (NEW - BASE) flat value of function `name`. */
@@ -144,47 +136,72 @@ static void build(hs_diff *d, int64_t bf, int64_t bg, int64_t bh, int64_t nf, in
 	hs_profile_release(&newp);
 }
 
+/* BASE and NEW as drawn at the top. */
+static void build_above(hs_diff *d, const hs_diff_opts *o)
+{
+	build(d, 10, 5, 0, 30, 0, 2, o);
+}
+
+/* The unfiltered view of the merged profile and the sides' sums over it. */
+typedef struct diff_view {
+	hs_view v;
+	hs_diff_sums s;
+} diff_view;
+
+static void view_open(diff_view *x, const hs_diff *d)
+{
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&x->v, &d->p, &vo, &e), HS_OK);
+	assert_int_equal(hs_diff_sums_build(&x->s, d, &vo, &e), HS_OK);
+}
+
+static void view_close(diff_view *x)
+{
+	hs_diff_sums_release(&x->s);
+	hs_view_release(&x->v);
+}
+
 static void test_base(void **state)
 {
 	(void)state;
 	hs_diff d;
 	hs_diff_opts o = {0};
-	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	build_above(&d, &o);
 	assert_int_equal(d.p.nsamples, 3);       /* f merged, g and h alone */
 	assert_int_equal(hs_diff_total(&d, 0), 27);
-	hs_view v;
-	hs_view_opts vo = {0};
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
-	assert_int_equal(v.total, 27);
+	diff_view x;
+	view_open(&x, &d);
+	const hs_view *v = &x.v;
+	assert_int_equal(v->total, 27);
 	hs_report r;
 	hs_report_opts ro = {.nodefraction = 0.005, .edgefraction = 0.001};
-	assert_int_equal(hs_report_build(&r, &v, &ro, &e), HS_OK);
-	assert_int_equal(r.g.flat[node(&v, "f")], 20);
-	assert_int_equal(r.g.flat[node(&v, "g")], -5);
-	assert_int_equal(r.g.flat[node(&v, "h")], 2);
-	assert_int_equal(r.g.cum[node(&v, "main")], 17);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_report_build(&r, v, &ro, &e), HS_OK);
+	assert_int_equal(r.g.flat[node(v, "f")], 20);
+	assert_int_equal(r.g.flat[node(v, "g")], -5);
+	assert_int_equal(r.g.flat[node(v, "h")], 2);
+	assert_int_equal(r.g.cum[node(v, "main")], 17);
 	/* pprof's order: |flat| descending */
-	assert_int_equal(r.g.present[0], node(&v, "f"));
-	assert_int_equal(r.g.present[1], node(&v, "g"));
+	assert_int_equal(r.g.present[0], node(v, "f"));
+	assert_int_equal(r.g.present[1], node(v, "g"));
 
-	hs_diff_sums s;
-	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
-	assert_int_equal(s.nnodes, v.nodes.len);
-	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "f")], 10);
-	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "g")], 5);
-	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "h")], 0);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 30);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "g")], 0);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "h")], 2);
-	assert_int_equal(s.cum[HS_DIFF_BASE][node(&v, "main")], 15);
-	assert_int_equal(s.cum[HS_DIFF_NEW][node(&v, "main")], 32);
-	assert_int_equal(s.total[HS_DIFF_BASE], 15);
-	assert_int_equal(s.total[HS_DIFF_NEW], 32);
-	hs_diff_sums_release(&s);
+	const hs_diff_sums *s = &x.s;
+	assert_int_equal(s->nnodes, v->nodes.len);
+	assert_int_equal(s->flat[HS_DIFF_BASE][node(v, "f")], 10);
+	assert_int_equal(s->flat[HS_DIFF_BASE][node(v, "g")], 5);
+	assert_int_equal(s->flat[HS_DIFF_BASE][node(v, "h")], 0);
+	assert_int_equal(s->flat[HS_DIFF_NEW][node(v, "f")], 30);
+	assert_int_equal(s->flat[HS_DIFF_NEW][node(v, "g")], 0);
+	assert_int_equal(s->flat[HS_DIFF_NEW][node(v, "h")], 2);
+	assert_int_equal(s->cum[HS_DIFF_BASE][node(v, "main")], 15);
+	assert_int_equal(s->cum[HS_DIFF_NEW][node(v, "main")], 32);
+	assert_int_equal(s->total[HS_DIFF_BASE], 15);
+	assert_int_equal(s->total[HS_DIFF_NEW], 32);
 	hs_report_release(&r);
-	hs_view_release(&v);
+	view_close(&x);
 	hs_diff_release(&d);
 }
 
@@ -195,7 +212,7 @@ static void test_diff_base(void **state)
 	(void)state;
 	hs_diff d;
 	hs_diff_opts o = {.diff_base = true};
-	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	build_above(&d, &o);
 	assert_int_equal(d.p.nsamples, 4);
 	assert_int_equal(hs_diff_total(&d, 0), 15);
 	assert_int_equal(delta_flat(&d, "f"), 20);   /* the values do not change */
@@ -210,21 +227,15 @@ static void test_normalize(void **state)
 	(void)state;
 	hs_diff d;
 	hs_diff_opts o = {.normalize = true};
-	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	build_above(&d, &o);
 	assert_true(d.norm[0] == 0.46875);
 	assert_int_equal(hs_diff_total(&d, 0), 10);
-	hs_view v;
-	hs_view_opts vo = {0};
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
-	hs_diff_sums s;
-	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 14);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "h")], 1);
-	assert_int_equal(s.total[HS_DIFF_NEW], 15);
-	hs_diff_sums_release(&s);
-	hs_view_release(&v);
+	diff_view x;
+	view_open(&x, &d);
+	assert_int_equal(x.s.flat[HS_DIFF_NEW][node(&x.v, "f")], 14);
+	assert_int_equal(x.s.flat[HS_DIFF_NEW][node(&x.v, "h")], 1);
+	assert_int_equal(x.s.total[HS_DIFF_NEW], 15);
+	view_close(&x);
 	hs_diff_release(&d);
 }
 
@@ -236,22 +247,18 @@ static void test_unchanged(void **state)
 	hs_diff_opts o = {0};
 	build(&d, 10, 5, 0, 10, 7, 0, &o);
 	assert_int_equal(hs_diff_total(&d, 0), 2);
-	hs_view v;
-	hs_view_opts vo = {0};
+	diff_view x;
+	view_open(&x, &d);
+	hs_graph g;
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
-	hs_graph g;
-	assert_int_equal(hs_graph_build(&g, &v, NULL, false, &e), HS_OK);
+	assert_int_equal(hs_graph_build(&g, &x.v, NULL, false, &e), HS_OK);
 	assert_int_equal(g.npresent, 2);              /* g and main */
-	assert_int_equal(g.flat[node(&v, "f")], 0);
-	hs_diff_sums s;
-	assert_int_equal(hs_diff_sums_build(&s, &d, &vo, &e), HS_OK);
-	assert_int_equal(s.flat[HS_DIFF_BASE][node(&v, "f")], 10);
-	assert_int_equal(s.flat[HS_DIFF_NEW][node(&v, "f")], 10);
-	hs_diff_sums_release(&s);
+	assert_int_equal(g.flat[node(&x.v, "f")], 0);
+	assert_int_equal(x.s.flat[HS_DIFF_BASE][node(&x.v, "f")], 10);
+	assert_int_equal(x.s.flat[HS_DIFF_NEW][node(&x.v, "f")], 10);
 	hs_graph_release(&g);
-	hs_view_release(&v);
+	view_close(&x);
 	hs_diff_release(&d);
 }
 
@@ -261,7 +268,7 @@ static void test_focus(void **state)
 	(void)state;
 	hs_diff d;
 	hs_diff_opts o = {0};
-	build(&d, 10, 5, 0, 30, 0, 2, &o);
+	build_above(&d, &o);
 	hs_view_opts vo = {.focus = "^g$"};
 	hs_diff_sums s;
 	hs_error e;

@@ -16,11 +16,17 @@
 static hs_profile prof;
 static hs_error err;
 
-static hs_err load(const char *text)
+/* Load n bytes of text into prof (err: its error). */
+static hs_err load_n(const char *text, size_t n)
 {
 	hs_profile_release(&prof);
 	hs_error_clear(&err);
-	return hs_goroutine_text_decode(&prof, (const uint8_t *)text, strlen(text), &err);
+	return hs_goroutine_text_decode(&prof, (const uint8_t *)text, n, &err);
+}
+
+static hs_err load(const char *text)
+{
+	return load_n(text, strlen(text));
 }
 
 static void load_ok(const char *text)
@@ -85,6 +91,18 @@ static const char *ffile(size_t s, uint32_t k)
 static int64_t fline(size_t s, uint32_t k)
 {
 	return frame_line(s, k)->line;
+}
+
+/* Append to the text being built in buf. */
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
 }
 
 static const char basic[] =
@@ -163,12 +181,9 @@ static void test_wait_reasons(void **state)
 	};
 	size_t nr = sizeof reasons / sizeof reasons[0];
 	char text[4096] = "";
-	for (size_t i = 0; i < nr; i++) {
-		size_t len = strlen(text);
-		snprintf(text + len, sizeof text - len,
-		         "goroutine %zu [%s%s]:\nmain.f%zu()\n\t/a/b.go:%zu +0x1\n\n", i + 1, reasons[i],
-		         i % 2 ? ", 7 minutes" : "", i, i + 1);
-	}
+	for (size_t i = 0; i < nr; i++)
+		appendf(text, sizeof text, "goroutine %zu [%s%s]:\nmain.f%zu()\n\t/a/b.go:%zu +0x1\n\n",
+		        i + 1, reasons[i], i % 2 ? ", 7 minutes" : "", i, i + 1);
 	load_ok(text);
 	assert_int_equal(prof.nsamples, nr);
 	for (size_t i = 0; i < nr; i++) {
@@ -287,14 +302,12 @@ static void test_grouped(void **state)
 {
 	(void)state;
 	char text[8192] = "";
-	for (int i = 0; i < 30; i++) {
-		size_t len = strlen(text);
-		snprintf(text + len, sizeof text - len,
-		         "goroutine %d [select, %d minutes]:\n"
-		         "main.wheel(0xc%06x)\n\t/a/w.go:12 +0x1\n"
-		         "created by main.newCache in goroutine %d\n\t/a/c.go:40 +0x2\n\n",
-		         100 + i, i < 20 ? 5 : 6, i * 64, 1000 + i);
-	}
+	for (int i = 0; i < 30; i++)
+		appendf(text, sizeof text,
+		        "goroutine %d [select, %d minutes]:\n"
+		        "main.wheel(0xc%06x)\n\t/a/w.go:12 +0x1\n"
+		        "created by main.newCache in goroutine %d\n\t/a/c.go:40 +0x2\n\n",
+		        100 + i, i < 20 ? 5 : 6, i * 64, 1000 + i);
 	load_ok(text);
 	assert_int_equal(prof.nsamples, 2);
 	assert_int_equal(hs_sample_values(&prof, 0)[0], 20);
@@ -508,9 +521,7 @@ static void test_long_lines(void **state)
 	memset(text + n, 'x', big);
 	n += big;
 	n += (size_t)sprintf(text + n, "()\n\t/a/m.go:1 +0x1\n");
-	hs_profile_release(&prof);
-	hs_error_clear(&err);
-	assert_int_equal(hs_goroutine_text_decode(&prof, (const uint8_t *)text, n, &err), HS_OK);
+	assert_int_equal(load_n(text, n), HS_OK);
 	assert_int_equal(prof.nsamples, 1);
 	assert_int_equal(strlen(fname(0, 0)), (size_t)1 << 20);   /* cut at 1 MiB */
 
@@ -518,9 +529,7 @@ static void test_long_lines(void **state)
 	while (n + 16 < big)
 		n += (size_t)sprintf(text + n, "goroutine 1 [");
 	n += (size_t)sprintf(text + n, "x]:\n");
-	hs_profile_release(&prof);
-	hs_error_clear(&err);
-	assert_int_equal(hs_goroutine_text_decode(&prof, (const uint8_t *)text, n, &err), HS_OK);
+	assert_int_equal(load_n(text, n), HS_OK);
 	assert_int_equal(prof.nsamples, 1);
 	assert_string_equal(lstr(0, "state"), "x");
 	free(text);

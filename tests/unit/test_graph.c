@@ -12,6 +12,7 @@
 
 #include "build_profile.h"
 #include "heapscope/graph.h"
+#include "view_node.h"
 
 static int setup(void **state)
 {
@@ -36,15 +37,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	hs_profile_release(*state);
-	return 0;
-}
-
-static uint32_t node(const hs_view *v, const char *name)
-{
-	for (uint32_t i = 0; i < v->nodes.len; i++)
-		if (strcmp(HS_VEC_AT(&v->nodes, hs_node_info, i).name, name) == 0)
-			return i;
-	fail_msg("no node %s", name);
 	return 0;
 }
 

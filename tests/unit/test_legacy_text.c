@@ -20,6 +20,13 @@ static hs_err load(const char *text, hs_profile *p, hs_error *e)
 	return hs_legacy_text_decode(p, (const uint8_t *)text, strlen(text), e);
 }
 
+/* Load text, which must load. */
+static void load_ok(const char *text, hs_profile *p)
+{
+	hs_error e;
+	assert_int_equal(load(text, p, &e), HS_OK);
+}
+
 static const char *type_name(const hs_profile *p, size_t i)
 {
 	return hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type);
@@ -74,7 +81,6 @@ static void test_go_heap(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
 	const char *text = "heap profile: 4: 2048 [6: 3072] @ heap/1024\n"
 	                   "4: 2048 [6: 3072] @ 0x1001 0x2002\n"
 	                   "#\t0x1000\tmain.f+0x0\t/x.go:1\n"
@@ -85,7 +91,7 @@ static void test_go_heap(void **state)
 	                   "# PauseNs = [1 2 3]\n"
 	                   "# GCCPUFraction = 0.5\n"
 	                   "# DebugGC = true\n";
-	assert_int_equal(load(text, &p, &e), HS_OK);
+	load_ok(text, &p);
 	assert_int_equal(p.format, HS_FMT_HEAP_TEXT);
 	assert_int_equal(hs_ntypes(&p), 4);
 	assert_string_equal(type_name(&p, 0), "alloc_objects");
@@ -126,9 +132,8 @@ static void test_heapz_v2(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
-	assert_int_equal(load("heap profile:    1:     1024 [     1:     1024] @ heapz_v2/1024\n"
-	                      "     1:     1024 [     1:     1024] @ 0x10\n", &p, &e), HS_OK);
+	load_ok("heap profile:    1:     1024 [     1:     1024] @ heapz_v2/1024\n"
+	        "     1:     1024 [     1:     1024] @ 0x10\n", &p);
 	assert_int_equal(hs_ntypes(&p), 2);
 	assert_string_equal(type_name(&p, 0), "objects");
 	assert_string_equal(type_name(&p, 1), "space");
@@ -144,12 +149,11 @@ static void test_growth_with_map(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
-	assert_int_equal(load("heap profile: 2: 20 [2: 20] @ growthz\n"
-	                      "2: 20 [2: 20] @ 0x400100 0x7f0000000010\n"
-	                      "--- Memory map: ---\n"
-	                      "  00400000-00500000: /bin/app\n"
-	                      "  7f0000000000-7f0000100000: /lib/libc.so.6\n", &p, &e), HS_OK);
+	load_ok("heap profile: 2: 20 [2: 20] @ growthz\n"
+	        "2: 20 [2: 20] @ 0x400100 0x7f0000000010\n"
+	        "--- Memory map: ---\n"
+	        "  00400000-00500000: /bin/app\n"
+	        "  7f0000000000-7f0000100000: /lib/libc.so.6\n", &p);
 	assert_int_equal(p.period, 1);
 	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
 	assert_int_equal(hs_sample_values(&p, 0)[1], 20);
@@ -169,13 +173,12 @@ static void test_goroutine_count(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
-	assert_int_equal(load("goroutine profile: total 10\n"
-	                      "2 @ 0x1001 0x2001\n"
-	                      "# labels: {\"a\":\"b\"}\n"
-	                      "#\t0x1000\tmain.f+0x0\t/x.go:1\n"
-	                      "\n"
-	                      "010 @ 0x1001 0x3001\n", &p, &e), HS_OK);
+	load_ok("goroutine profile: total 10\n"
+	        "2 @ 0x1001 0x2001\n"
+	        "# labels: {\"a\":\"b\"}\n"
+	        "#\t0x1000\tmain.f+0x0\t/x.go:1\n"
+	        "\n"
+	        "010 @ 0x1001 0x3001\n", &p);
 	assert_int_equal(p.format, HS_FMT_COUNT_TEXT);
 	assert_string_equal(type_name(&p, 0), "goroutine");
 	assert_string_equal(unit_name(&p, 0), "count");
@@ -199,13 +202,12 @@ static void test_contention(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
-	assert_int_equal(load("--- contentionz 1 ---\n"
-	                      "cycles/second = 2000000000\n"
-	                      "sampling period = 100\n"
-	                      "ms since reset = 1500\n"
-	                      "discarded samples = 0\n"
-	                      "  4000000 3 @ 0x1001 0x2001\n", &p, &e), HS_OK);
+	load_ok("--- contentionz 1 ---\n"
+	        "cycles/second = 2000000000\n"
+	        "sampling period = 100\n"
+	        "ms since reset = 1500\n"
+	        "discarded samples = 0\n"
+	        "  4000000 3 @ 0x1001 0x2001\n", &p);
 	assert_int_equal(p.format, HS_FMT_CONTENTION_TEXT);
 	assert_string_equal(type_name(&p, 0), "contentions");
 	assert_string_equal(unit_name(&p, 1), "nanoseconds");
@@ -224,11 +226,10 @@ static void test_mutex_backtracking(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
-	assert_int_equal(load("--- mutex:\n"
-	                      "cycles/second=1000000000\n"
-	                      "sampling period=1\n"
-	                      "12 @ 0x1001\n", &p, &e), HS_OK);
+	load_ok("--- mutex:\n"
+	        "cycles/second=1000000000\n"
+	        "sampling period=1\n"
+	        "12 @ 0x1001\n", &p);
 	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
 	assert_int_equal(hs_sample_values(&p, 0)[1], 1);
 	hs_profile_release(&p);
@@ -242,15 +243,14 @@ static void test_java_contention(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
-	assert_int_equal(load("--- contentionz 1 ---\n"
-	                      "format = java\n"
-	                      "resolution = microseconds\n"
-	                      "sampling period = 10\n"
-	                      " 5 2 @ 0x1 0x2\n"
-	                      "\n"
-	                      " 0x1 com.A.f (A.java:7)\n"
-	                      " 0x2 com.A.g (/src/A.java)\n", &p, &e), HS_OK);
+	load_ok("--- contentionz 1 ---\n"
+	        "format = java\n"
+	        "resolution = microseconds\n"
+	        "sampling period = 10\n"
+	        " 5 2 @ 0x1 0x2\n"
+	        "\n"
+	        " 0x1 com.A.f (A.java:7)\n"
+	        " 0x2 com.A.g (/src/A.java)\n", &p);
 	assert_int_equal(p.format, HS_FMT_JAVA_TEXT);
 	assert_string_equal(unit_name(&p, 1), "microseconds");
 	assert_string_equal(hs_s(&p, p.period_type.type), "contentions");
@@ -277,12 +277,11 @@ static void test_java_heap(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
-	assert_int_equal(load("--- heapz 1 ---\n"
-	                      "format = java\n"
-	                      "resolution = bytes\n"
-	                      " 1048576 2 @ 0x1 0x9\n"
-	                      " 0x1 java.util.X.alloc (X.java:3)\n", &p, &e), HS_OK);
+	load_ok("--- heapz 1 ---\n"
+	        "format = java\n"
+	        "resolution = bytes\n"
+	        " 1048576 2 @ 0x1 0x9\n"
+	        " 0x1 java.util.X.alloc (X.java:3)\n", &p);
 	assert_string_equal(type_name(&p, 0), "inuse_objects");
 	assert_int_equal(hs_sample_values(&p, 0)[0], 3);
 	assert_int_equal(hs_sample_values(&p, 0)[1], 1658822);
@@ -347,14 +346,13 @@ static void test_threadz(void **state)
 {
 	(void)state;
 	hs_profile p;
-	hs_error e;
-	assert_int_equal(load("--- threadz 1 ---\n"
-	                      "\n"
-	                      "--- Thread 7f01 (name: main/1) stack: ---\n"
-	                      "  PC: 0x1005 0x1005 0x2001\n"
-	                      "--- Thread 7f02 (name: worker/2) stack: ---\n"
-	                      "  [same as previous thread]\n"
-	                      "--- Memory map: ---\n", &p, &e), HS_OK);
+	load_ok("--- threadz 1 ---\n"
+	        "\n"
+	        "--- Thread 7f01 (name: main/1) stack: ---\n"
+	        "  PC: 0x1005 0x1005 0x2001\n"
+	        "--- Thread 7f02 (name: worker/2) stack: ---\n"
+	        "  [same as previous thread]\n"
+	        "--- Memory map: ---\n", &p);
 	assert_int_equal(p.format, HS_FMT_THREAD_TEXT);
 	assert_int_equal(p.nsamples, 1);
 	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
@@ -417,9 +415,7 @@ static void test_malformed(void **state)
 	expect_error("hello\n", HS_E_FORMAT, 1, 1, "not a text profile");
 	hs_profile p;
 	hs_error e;
-	hs_profile_init(&p);
-	hs_error_clear(&e);
-	assert_int_equal(hs_legacy_text_decode(&p, (const uint8_t *)"", 0, &e), HS_E_EMPTY);
+	assert_int_equal(load("", &p, &e), HS_E_EMPTY);
 	hs_profile_release(&p);
 }
 

@@ -90,6 +90,23 @@ static int64_t leaf_sum(const hs_profile *p, const char *name, size_t k)
 	return t;
 }
 
+/* Merge a then b into out; the merge must succeed. */
+static void merge2(hs_profile *out, const hs_profile *a, const hs_profile *b)
+{
+	const hs_profile *srcs[] = {a, b};
+	hs_profile_init(out);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_merge(out, srcs, 2, &e), HS_OK);
+}
+
+static void release3(hs_profile *out, hs_profile *a, hs_profile *b)
+{
+	hs_profile_release(out);
+	hs_profile_release(a);
+	hs_profile_release(b);
+}
+
 /* P1: main->f 10, main->g 5; P2 (declared in another order): main->f 7,
  * main->h 1.  Merged: f 17, g 5, h 1; four functions and locations. */
 static void two(hs_profile *a, hs_profile *b)
@@ -113,11 +130,7 @@ static void test_sum(void **state)
 	(void)state;
 	hs_profile a, b, out;
 	two(&a, &b);
-	const hs_profile *srcs[] = {&a, &b};
-	hs_profile_init(&out);
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_merge(&out, srcs, 2, &e), HS_OK);
+	merge2(&out, &a, &b);
 	assert_int_equal(out.nsamples, 3);
 	assert_int_equal(out.functions.len, 4);
 	assert_int_equal(out.locations.len, 4);
@@ -125,9 +138,7 @@ static void test_sum(void **state)
 	assert_int_equal(leaf_sum(&out, "g", 0), 5);
 	assert_int_equal(leaf_sum(&out, "h", 0), 1);
 	assert_int_equal(hs_profile_total(&out, 0), 23);
-	hs_profile_release(&out);
-	hs_profile_release(&a);
-	hs_profile_release(&b);
+	release3(&out, &a, &b);
 }
 
 /* Labels are part of a sample's identity, in any order: {a=x, n=4} and
@@ -148,17 +159,11 @@ static void test_labels(void **state)
 	hs_label l3[] = {{.key = S(&b, "n"), .num = 4}, {.key = S(&b, "a"), .str = S(&b, "x")}};
 	sample(&b, &lf2, 1, (const int64_t[]){4}, l3, 2);
 	finish(&b);
-	const hs_profile *srcs[] = {&a, &b};
-	hs_profile_init(&out);
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_merge(&out, srcs, 2, &e), HS_OK);
+	merge2(&out, &a, &b);
 	assert_int_equal(out.nsamples, 2);
 	assert_int_equal(hs_sample_values(&out, 0)[0], 5);
 	assert_int_equal(hs_sample_values(&out, 1)[0], 2);
-	hs_profile_release(&out);
-	hs_profile_release(&a);
-	hs_profile_release(&b);
+	release3(&out, &a, &b);
 }
 
 /* Units: kilobytes and bytes meet at bytes (the finer); 3 kB = 3072 B.
@@ -181,20 +186,14 @@ static void test_units_and_mappings(void **state)
 	uint32_t f2 = fn(&b, "f"), lf2 = loc(&b, f2, 0x5010, 9);
 	sample(&b, &lf2, 1, (const int64_t[]){3}, NULL, 0);
 	finish(&b);
-	const hs_profile *srcs[] = {&b, &a};
-	hs_profile_init(&out);
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_merge(&out, srcs, 2, &e), HS_OK);
+	merge2(&out, &b, &a);
 	assert_string_equal(hs_s(&out, HS_VEC_AT(&out.sample_types, hs_value_type, 0).unit), "bytes");
 	assert_int_equal(out.mappings.len, 1);
 	assert_int_equal(out.locations.len, 1);
 	assert_int_equal(hs_location_at(&out, 0)->address, 0x5010);   /* the first profile's */
 	assert_int_equal(out.nsamples, 1);
 	assert_int_equal(hs_sample_values(&out, 0)[0], 3172);
-	hs_profile_release(&out);
-	hs_profile_release(&a);
-	hs_profile_release(&b);
+	release3(&out, &a, &b);
 }
 
 /* combineHeaders: earliest time (a zero time wins, as in Go), summed
@@ -215,11 +214,7 @@ static void test_headers(void **state)
 	cm = hs_vec_push(&b.comments, 2);
 	cm[0] = S(&b, "hello");
 	cm[1] = S(&b, "world");
-	const hs_profile *srcs[] = {&a, &b};
-	hs_profile_init(&out);
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_merge(&out, srcs, 2, &e), HS_OK);
+	merge2(&out, &a, &b);
 	assert_int_equal(out.time_nanos, 300);
 	assert_int_equal(out.duration_nanos, 30);
 	assert_int_equal(out.period, 16);
@@ -227,13 +222,9 @@ static void test_headers(void **state)
 	assert_int_equal(out.comments.len, 2);
 	assert_string_equal(hs_s(&out, HS_VEC_AT(&out.comments, hs_str, 1)), "world");
 	hs_profile_release(&out);
-	const hs_profile *srcs3[] = {&a, &c};
-	hs_profile_init(&out);
-	assert_int_equal(hs_merge(&out, srcs3, 2, &e), HS_OK);
+	merge2(&out, &a, &c);
 	assert_int_equal(out.time_nanos, 0);
-	hs_profile_release(&out);
-	hs_profile_release(&a);
-	hs_profile_release(&b);
+	release3(&out, &a, &b);
 	hs_profile_release(&c);
 }
 
@@ -267,19 +258,13 @@ static void test_drop_zero(void **state)
 	hs_profile a, b, out;
 	two(&a, &b);
 	((int64_t *)b.values.data)[0] = -10;   /* b's f: cancels a's f */
-	const hs_profile *srcs[] = {&a, &b};
-	hs_profile_init(&out);
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_merge(&out, srcs, 2, &e), HS_OK);
+	merge2(&out, &a, &b);
 	assert_int_equal(out.nsamples, 3);
 	hs_merge_drop_zero(&out);
 	assert_int_equal(out.nsamples, 2);
 	assert_int_equal(leaf_sum(&out, "g", 0), 5);
 	assert_int_equal(leaf_sum(&out, "h", 0), 1);
-	hs_profile_release(&out);
-	hs_profile_release(&a);
-	hs_profile_release(&b);
+	release3(&out, &a, &b);
 }
 
 /* ScaleN: rounding half away from zero; values at ratio 1 do not keep a
@@ -306,11 +291,9 @@ static void test_write_read(void **state)
 	hs_profile a, b, out, back;
 	two(&a, &b);
 	a.time_nanos = 2000, b.time_nanos = 1234;
-	const hs_profile *srcs[] = {&a, &b};
-	hs_profile_init(&out);
+	merge2(&out, &a, &b);
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(hs_merge(&out, srcs, 2, &e), HS_OK);
 	for (int gz = 0; gz < 2; gz++) {
 		unsigned char *data;
 		size_t len;
@@ -330,9 +313,7 @@ static void test_write_read(void **state)
 		hs_profile_release(&back);
 		free(data);
 	}
-	hs_profile_release(&out);
-	hs_profile_release(&a);
-	hs_profile_release(&b);
+	release3(&out, &a, &b);
 }
 
 int main(void)

@@ -114,6 +114,14 @@ static hs_err parse(hs_rules *r, const char *text, hs_error *e)
 	return hs_rules_parse(r, text, strlen(text), e);
 }
 
+/* Parse text, which must be valid. */
+static void parse_ok(hs_rules *r, const char *text)
+{
+	hs_error e;
+	if (parse(r, text, &e) != HS_OK)
+		fail_msg("%u:%u: %s", e.line, e.col, e.detail);
+}
+
 static const char example[] =
 	"rules:\n"                                              /* 1 */
 	"  - name: heap stays under 64 MiB\n"                   /* 2 */
@@ -135,9 +143,7 @@ static void test_parse_example(void **state)
 {
 	(void)state;
 	hs_rules r;
-	hs_error e;
-	if (parse(&r, example, &e) != HS_OK)
-		fail_msg("%u:%u: %s", e.line, e.col, e.detail);
+	parse_ok(&r, example);
 	assert_int_equal(hs_rules_count(&r), 4);
 	const hs_rule *a = hs_rule_at(&r, 0), *b = hs_rule_at(&r, 1), *c = hs_rule_at(&r, 2),
 	              *d = hs_rule_at(&r, 3);
@@ -262,10 +268,16 @@ static void test_bad_yaml(void **state)
 
 static hs_rule one_rule(hs_rules *rs, const char *text)
 {
-	hs_error e;
-	if (parse(rs, text, &e) != HS_OK)
-		fail_msg("%u:%u: %s", e.line, e.col, e.detail);
+	parse_ok(rs, text);
 	return *hs_rule_at(rs, 0);
+}
+
+/* hs_rule_check with the error cleared first. */
+static hs_err check(const hs_rule *r, const hs_measure *m, const hs_measure *base,
+                    hs_rule_result *res, hs_error *e)
+{
+	hs_error_clear(e);
+	return hs_rule_check(r, m, base, res, e);
 }
 
 static void test_check(void **state)
@@ -276,25 +288,23 @@ static void test_check(void **state)
 	hs_measure m = {.sample_type = "inuse_space", .unit = "bytes", .total = 1024};
 	hs_rule_result res;
 	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_rule_check(&r, &m, NULL, &res, &e), HS_OK);
+	assert_int_equal(check(&r, &m, NULL, &res, &e), HS_OK);
 	assert_true(res.ok);
 	assert_int_equal(res.nchecks, 1);
 	assert_int_equal(res.checks[0].limit, 1024);
 	m.total = 1025;
-	assert_int_equal(hs_rule_check(&r, &m, NULL, &res, &e), HS_OK);
+	assert_int_equal(check(&r, &m, NULL, &res, &e), HS_OK);
 	assert_false(res.ok);
 	/* A size on a count is an error, a plain number is fine. */
 	hs_measure objs = {.sample_type = "inuse_objects", .unit = "count", .total = 5};
-	assert_int_equal(hs_rule_check(&r, &objs, NULL, &res, &e), HS_E_USAGE);
+	assert_int_equal(check(&r, &objs, NULL, &res, &e), HS_E_USAGE);
 	assert_non_null(strstr(e.detail, "max_total is a size but sample type 'inuse_objects' is in count"));
 	hs_rules_release(&rs);
 
 	/* A duration on microseconds: 2ms is 2000 of them. */
 	r = one_rule(&rs, "rules:\n  - name: t\n    max_total: 2ms\n");
 	hs_measure us = {.sample_type = "delay", .unit = "microseconds", .total = 2001};
-	hs_error_clear(&e);
-	assert_int_equal(hs_rule_check(&r, &us, NULL, &res, &e), HS_OK);
+	assert_int_equal(check(&r, &us, NULL, &res, &e), HS_OK);
 	assert_int_equal(res.checks[0].limit, 2000);
 	assert_false(res.ok);
 	hs_rules_release(&rs);
@@ -303,10 +313,8 @@ static void test_check(void **state)
 	r = one_rule(&rs, "rules:\n  - name: t\n    max_growth: 100\n    max_growth_percent: 9.5\n");
 	m.total = 1100;
 	hs_measure base = {.sample_type = "inuse_space", .unit = "bytes", .total = 1000};
-	hs_error_clear(&e);
-	assert_int_equal(hs_rule_check(&r, &m, NULL, &res, &e), HS_E_USAGE);
-	hs_error_clear(&e);
-	assert_int_equal(hs_rule_check(&r, &m, &base, &res, &e), HS_OK);
+	assert_int_equal(check(&r, &m, NULL, &res, &e), HS_E_USAGE);
+	assert_int_equal(check(&r, &m, &base, &res, &e), HS_OK);
 	assert_int_equal(res.nchecks, 2);
 	assert_int_equal(res.checks[0].kind, HS_LIM_GROWTH);
 	assert_int_equal(res.checks[0].value, 100);
@@ -322,8 +330,7 @@ static void test_check(void **state)
 	r = one_rule(&rs, "rules:\n  - name: t\n    match: x\n    max_growth: 10\n");
 	m.flat = 50;
 	base.flat = 45;
-	hs_error_clear(&e);
-	assert_int_equal(hs_rule_check(&r, &m, &base, &res, &e), HS_OK);
+	assert_int_equal(check(&r, &m, &base, &res, &e), HS_OK);
 	assert_int_equal(res.checks[0].value, 5);
 	assert_true(res.ok);
 	hs_rules_release(&rs);
