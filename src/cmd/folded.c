@@ -3,17 +3,9 @@
 #include "../output/folded_stacks.h"
 #include "cmd.h"
 
-/* A stack's value, when the view keeps it. */
-static bool view_value(const void *ctx, uint32_t id, int64_t *vals)
-{
-	const hs_view *v = ctx;
-	vals[0] = v->stack_value[id];
-	return v->stack_live[id];
-}
-
 static int fold(const hs_view *v, FILE *out)
 {
-	if (folded_write(out, v, v->p->nstacks, 1, view_value, v))
+	if (folded_write(out, v, v->p->nstacks, 1, folded_view_value, v))
 		return HS_EXIT_OK;
 	cli_error("out of memory folding stacks");
 	return HS_EXIT_USAGE;

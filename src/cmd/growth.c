@@ -12,6 +12,7 @@
 
 #include "../core/hashmap.h"
 #include "../output/dot.h"
+#include "../output/folded_stacks.h"
 #include "../output/json.h"
 #include "../output/pprof_text.h"
 #include "cmd.h"
@@ -330,98 +331,12 @@ static void print_json(FILE *out, const series *s)
 
 /* ---- folded and dot: the newest profile ---------------------------------- */
 
-/* A frame as flamegraph.pl reads it back: ';' becomes ':', blanks for
- * line breaks and tabs, "<unknown>" for an empty name. */
-static void put_frame(FILE *out, const char *name)
-{
-	if (!*name) {
-		fputs("<unknown>", out);
-		return;
-	}
-	for (const char *p = name; *p; p++)
-		putc(*p == ';' ? ':' : (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p, out);
-}
-
-typedef struct fstack {
-	const uint32_t *ids;
-	uint32_t len;
-	int64_t value;
-} fstack;
-
-static const hs_view *fold_view;   /* qsort has no context argument */
-
-static int cmp_fstack(const void *pa, const void *pb)
-{
-	const fstack *a = pa, *b = pb;
-	for (uint32_t i = 0; i < a->len && i < b->len; i++) {
-		int c = strcmp(HS_VEC_AT(&fold_view->nodes, hs_node_info, a->ids[i]).name,
-		               HS_VEC_AT(&fold_view->nodes, hs_node_info, b->ids[i]).name);
-		if (c)
-			return c;
-	}
-	return a->len < b->len ? -1 : a->len > b->len;
-}
-
 static bool print_folded(FILE *out, const hs_view *v)
 {
-	const hs_profile *p = v->p;
-	size_t maxf = hs_view_max_frames(v);
-	uint32_t *ids = malloc((maxf + 1) * sizeof *ids);
-	hs_arena a;
-	hs_arena_init(&a);
-	hs_vec sums;
-	hs_vec_init(&sums, sizeof(fstack));
-	hs_strmap index;
-	bool ok = ids && hs_strmap_init(&index, p->nstacks + 16);
-	for (uint32_t id = 0; ok && id < p->nstacks; id++) {
-		if (!v->stack_live[id])
-			continue;
-		size_t n = hs_view_stack_frames(v, id, ids, NULL);
-		size_t bytes = n * sizeof *ids;
-		uint32_t slot = hs_strmap_get(&index, (const char *)ids, bytes);
-		if (slot == UINT32_MAX) {
-			uint32_t *copy = hs_arena_alloc(&a, bytes ? bytes : 1);
-			fstack *s = copy ? hs_vec_push(&sums, 1) : NULL;
-			if (!s) {
-				ok = false;
-				break;
-			}
-			memcpy(copy, ids, bytes);
-			s->ids = copy;
-			s->len = (uint32_t)n;
-			slot = (uint32_t)(sums.len - 1);
-			ok = hs_strmap_get_or_put(&index, (const char *)copy, bytes, slot) != UINT32_MAX;
-		}
-		if (ok) {
-			fstack *s = &HS_VEC_AT(&sums, fstack, slot);
-			s->value = hs_add(s->value, v->stack_value[id]);
-		}
-	}
-	if (ok) {
-		fold_view = v;
-		if (sums.len)
-			qsort(sums.data, sums.len, sizeof(fstack), cmp_fstack);
-		fold_view = NULL;
-		for (size_t i = 0; i < sums.len; i++) {
-			const fstack *s = &HS_VEC_AT(&sums, fstack, i);
-			if (!s->value || !s->len)
-				continue;
-			for (uint32_t k = 0; k < s->len; k++) {
-				if (k)
-					putc(';', out);
-				put_frame(out, HS_VEC_AT(&v->nodes, hs_node_info, s->ids[k]).name);
-			}
-			fprintf(out, " %" PRId64 "\n", s->value);
-		}
-	} else {
-		cli_error("out of memory folding stacks");
-	}
-	if (ids)
-		hs_strmap_release(&index);
-	free(ids);
-	hs_vec_release(&sums);
-	hs_arena_release(&a);
-	return ok;
+	if (folded_write(out, v, v->p->nstacks, 1, folded_view_value, v))
+		return true;
+	cli_error("out of memory folding stacks");
+	return false;
 }
 
 /* DOT: the newest profile's call graph as `dot` draws it, each node

@@ -125,3 +125,10 @@ bool folded_write(FILE *out, const hs_view *v, size_t nstacks, int nvals,
 	hs_arena_release(&c.arena);
 	return ok;
 }
+
+bool folded_view_value(const void *ctx, uint32_t id, int64_t *vals)
+{
+	const hs_view *v = ctx;
+	vals[0] = v->stack_value[id];
+	return v->stack_live[id];
+}
