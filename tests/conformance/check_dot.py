@@ -10,13 +10,24 @@ usage: check_dot.py HEAPSCOPE --testdata SOURCE_ROOT
 --corpus:   every file of CORPUS_DIR/pprof and CORPUS_DIR/legacy-text
             (../shared/corpus; its MANIFEST.tsv lists them).
 A file go tool pprof cannot read is reported and not counted.  Prints
-"N of M identical" and exits 1 if any differs; 77 (skipped) without go or
+"N of M identical" and exits 1 if any differs other than the known
+differences below (reported, never hidden); 77 (skipped) without go or
 without the inputs."""
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+
+# Where heapscope's DOT differs from pprof's on purpose (see src/output/dot.c).
+KNOWN_DIFFERENCES = {
+    'pprof/hodis/goroutine.pb.gz':
+        'pprof writes edges to a node it dropped for having no value as "N0"; '
+        'heapscope leaves them out',
+    'pprof/pyroscope/invalid-utf8.pb.gz':
+        'heapscope writes U+FFFD for invalid UTF-8 and control characters '
+        'so that the file stays valid for Graphviz',
+}
 
 # Files beside the profiles that are no profiles.
 NOT_PROFILES = ('.json', '.tsv', '.md')
@@ -58,7 +69,7 @@ def main():
     env = dict(os.environ, TZ='UTC', LC_ALL='C', PPROF_BINARY_PATH='/nonexistent',
                PPROF_TMPDIR=nobin)
     same = checked = 0
-    unreadable = []
+    unreadable, known = [], []
     for path in profiles(dirs):
         name = os.path.relpath(path, where)
         ref = subprocess.run([go, 'tool', 'pprof', '-dot', path], stdout=subprocess.PIPE,
@@ -72,16 +83,21 @@ def main():
         if got.returncode == 0 and got.stdout == ref.stdout:
             same += 1
             continue
+        if got.returncode == 0 and name in KNOWN_DIFFERENCES:
+            known.append(name)
+            print('KNOWN %s: %s' % (name, KNOWN_DIFFERENCES[name]))
+            continue
         line, a, b = first_difference(ref.stdout, got.stdout)
         print('FAIL %s (exit %d)\n    line %d: pprof     %r\n             heapscope %r'
               % (name, got.returncode, line, a, b))
     shutil.rmtree(nobin, ignore_errors=True)
     if unreadable:
         print('not counted, go tool pprof cannot read them: ' + ', '.join(unreadable))
-    print('%d of %d identical to go tool pprof -dot' % (same, checked))
+    print('%d of %d identical to go tool pprof -dot (%d known differences)'
+          % (same, checked, len(known)))
     if checked == 0:
         return 77
-    return 0 if same == checked else 1
+    return 0 if same + len(known) == checked else 1
 
 
 if __name__ == '__main__':
