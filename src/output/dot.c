@@ -1,11 +1,18 @@
 /* Call graphs in Graphviz DOT, as go tool pprof -dot (Go 1.19) draws them:
  * graph/dotgraph.go's ComposeDot fed by report.go's GetDOT.  See dot.h.
  *
- * heapscope draws no tag nodelets (the box3d boxes pprof hangs under a node
- * for sample labels such as a heap profile's "bytes"), so no edge gets
- * pprof's minlen=2 either.  pprof also counts those nodelets towards
- * --nodecount in visual mode; hs_report does not, so for profiles with tags
- * pprof may keep fewer nodes than we do. */
+ * Tag nodelets are drawn as dotgraph.go's addNodelets draws them: the
+ * box3d boxes under a node for its samples' string labels (N1_0, the
+ * heaviest maxNodelets) and for the values of the "bytes" numeric label
+ * (NN1_0 under the node, NN1_0_0 under a label's box; more distinct values
+ * than maxNodelets are bucketed as "16B..64B"), and a node with nodelets
+ * gets minlen=2 on its out-edges.  The tags come from hs_report_tags (a
+ * report built with opts.tags, which also counts them towards --nodecount
+ * as pprof's selectTopNodes does).
+ *
+ * Where we differ from pprof on purpose: edges into a node pprof drops for
+ * having no value are left out (pprof writes them to "N0"), and names keep
+ * the file valid (see put_text_n). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
