@@ -376,6 +376,114 @@ static void test_nodelets_nodecount(void **state)
 	hs_profile_release(&p);
 }
 
+/* The tags the report keeps, worked out by hand from graph.go's addSample:
+ * cum from every sample through a node, flat from those it is the leaf
+ * of; string labels joined, numeric "bytes" values named in "minimum". */
+static const hs_tag *find_tag(const hs_tag *t, size_t n, const char *name, const char *labels)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0 &&
+		    (labels ? t[i].labels && strcmp(t[i].labels, labels) == 0 : !t[i].labels))
+			return &t[i];
+	return NULL;
+}
+
+static void report_of(const hs_profile *p, hs_view *v, hs_report *r)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_view_opts vo = {0};
+	assert_int_equal(hs_view_build(v, p, &vo, &e), HS_OK);
+	hs_report_opts ro = {.nodefraction = 0.005, .edgefraction = 0.001, .visual = true,
+	                     .tags = true};
+	assert_int_equal(hs_report_build(r, v, &ro, &e), HS_OK);
+}
+
+static uint32_t node_named(const hs_view *v, const char *name)
+{
+	for (uint32_t i = 0; i < v->nodes.len; i++)
+		if (strcmp(HS_VEC_AT(&v->nodes, hs_node_info, i).name, name) == 0)
+			return i;
+	fail_msg("no node %s", name);
+	return 0;
+}
+
+static void test_report_tags(void **state)
+{
+	(void)state;
+	hs_profile p;
+	tagged_profile(&p);
+	hs_view v;
+	hs_report r;
+	report_of(&p, &v, &r);
+	size_t n;
+	const hs_tag *t = hs_report_tags(&r, node_named(&v, "main.main"), &n);
+	/* 6 sizes of alloc, 512B, 8kB under big's labels, 2 label tags; 128B
+	 * (20) is under the cutoff of 57 */
+	assert_int_equal(n, 10);
+	assert_null(find_tag(t, n, "128B", ""));
+	const hs_tag *x = find_tag(t, n, "512B", "");
+	assert_non_null(x);
+	assert_int_equal(x->flat, 100);
+	assert_int_equal(x->cum, 100);
+	assert_int_equal(x->value, 512);
+	assert_string_equal(x->unit, "bytes");
+	x = find_tag(t, n, "4kB", "");
+	assert_non_null(x);
+	assert_int_equal(x->flat, 0);
+	assert_int_equal(x->cum, 600);
+	x = find_tag(t, n, "phase:x\\nworker:b", NULL);
+	assert_non_null(x);
+	assert_int_equal(x->flat, 0);
+	assert_int_equal(x->cum, 8192);
+	x = find_tag(t, n, "8kB", "phase:x\\nworker:b");
+	assert_non_null(x);
+	assert_int_equal(x->cum, 8192);
+	t = hs_report_tags(&r, node_named(&v, "main.big"), &n);
+	assert_int_equal(n, 3);
+	x = find_tag(t, n, "worker:a", NULL);
+	assert_non_null(x);
+	assert_int_equal(x->flat, 1000);
+	assert_int_equal(x->cum, 1000);
+	hs_report_release(&r);
+	hs_view_release(&v);
+	hs_profile_release(&p);
+
+	/* The unit of "bytes" is the first one given (NumLabelUnits); other
+	 * numeric labels and "pprof::base" are not tags. */
+	tp_init(&p, "alloc_space", "bytes");
+	uint32_t f = add_function(&p, "main.f");
+	uint32_t loc = add_location(&p, &f, 1);
+	int64_t *vals = hs_profile_begin_sample(&p);
+	vals[0] = 10;
+	hs_profile_push_location(&p, loc);
+	hs_label l[3] = {
+		{.key = hs_profile_intern(&p, "bytes", 5), .num = 3,
+		 .num_unit = hs_profile_intern(&p, "kilobytes", 9)},
+		{.key = hs_profile_intern(&p, "alignment", 9), .num = 8},
+		{.key = hs_profile_intern(&p, "pprof::base", 11), .str = hs_profile_intern(&p, "true", 4)},
+	};
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(hs_profile_push_label(&p, &l[i]), HS_OK);
+	assert_int_equal(hs_profile_end_sample(&p), HS_OK);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+	report_of(&p, &v, &r);
+	t = hs_report_tags(&r, node_named(&v, "main.f"), &n);
+	assert_int_equal(n, 1);
+	/* 3 kilobytes: 3072B, "3kB" (go tool pprof -dot draws NN1_0 "3kB") */
+	assert_string_equal(t[0].name, "3kB");
+	assert_string_equal(t[0].labels, "");
+	assert_string_equal(t[0].unit, "kilobytes");
+	assert_int_equal(t[0].value, 3);
+	assert_int_equal(t[0].flat, 10);
+	assert_int_equal(t[0].cum, 10);
+	hs_report_release(&r);
+	hs_view_release(&v);
+	hs_profile_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_escaping), cmocka_unit_test(test_legend),
 		cmocka_unit_test(test_shorten), cmocka_unit_test(test_colors),
 		cmocka_unit_test(test_nodelets), cmocka_unit_test(test_nodelets_nodecount),
+		cmocka_unit_test(test_report_tags),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
