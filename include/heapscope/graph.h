@@ -103,6 +103,12 @@ typedef struct hs_report_opts {
 	double edgefraction;    /* pprof default 0.001 */
 	bool cum_sort;
 	bool visual;            /* DOT: entropy order, redundant edges removed */
+	/* Keep the sample tags of the kept nodes (pprof's nodelets); with
+	 * visual they count towards nodecount as pprof's selectTopNodes
+	 * counts them.  tag_unit: --unit, for the numeric tags' names
+	 * ("minimum" if NULL). */
+	bool tags;
+	const char *tag_unit;
 } hs_report_opts;
 
 typedef struct hs_report {
@@ -112,6 +118,7 @@ typedef struct hs_report {
 	int64_t node_cutoff_total, edge_cutoff_total;  /* from total, for labels */
 	size_t orig_count, dropped_nodes, dropped_edges;
 	uint8_t *inline_flags;  /* private */
+	void *tags;             /* private: hs_report_tags */
 } hs_report;
 
 hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o,
@@ -120,5 +127,27 @@ void hs_report_release(hs_report *r);
 
 /* Inline label of a node in a report: "", "(inline)", "(partial-inline)". */
 const char *hs_report_inline_label(const hs_report *r, uint32_t node);
+
+/* A sample tag of a report node, as pprof's graph builder (graph.go,
+ * addSample) collects it from every sample through the node: cum once per
+ * sample, flat when the node is the sample's leaf.  A label tag stands for
+ * a sample's string labels, "key:value" sorted and joined with a literal
+ * backslash-n ("pprof::base" left out).  A numeric tag is one value of the
+ * "bytes" numeric label (pprof keeps no other), named by that value scaled
+ * to tag_unit and merged by name; it belongs to the label tag of its
+ * samples ("" for samples without string labels).  Tags whose |flat| and
+ * |cum| are both under the report's node cutoff are dropped, as pprof's
+ * TrimLowFrequencyTags does. */
+typedef struct hs_tag {
+	const char *name;
+	const char *labels;     /* numeric tags: their label tag's name; NULL for label tags */
+	const char *unit;       /* numeric tags: the unit of "bytes" (NumLabelUnits) */
+	int64_t value;          /* numeric tags: the first value given this name */
+	int64_t flat, cum;
+} hs_tag;
+
+/* The tags of a node of a report built with opts.tags, label and numeric
+ * ones in the order first met; *n = 0 (and NULL) if none. */
+const hs_tag *hs_report_tags(const hs_report *r, uint32_t node, size_t *n);
 
 #endif

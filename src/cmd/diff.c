@@ -84,7 +84,7 @@ static int report(diff_job *j, FILE *out)
 	int nodecount = o->nodecount >= 0 ? o->nodecount : dot ? DIFF_DOT_NODECOUNT : 0;
 	hs_report_opts ro = {.nodecount = nodecount, .nodefraction = o->nodefraction,
 	                     .edgefraction = o->edgefraction, .cum_sort = o->cum && !dot,
-	                     .visual = dot};
+	                     .visual = dot, .tags = dot, .tag_unit = o->unit};
 	hs_report r;
 	hs_error e;
 	hs_error_clear(&e);

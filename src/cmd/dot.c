@@ -14,10 +14,11 @@ static int dot_one(const cli_opts *o, FILE *out)
 	const graph_ops *ops = graph_format_find("dot");
 	report_cmd c;
 	/* visual: entropy order for --nodecount and redundant edges removed,
-	 * as pprof's newTrimmedGraph does for DOT. */
+	 * as pprof's newTrimmedGraph does for DOT; tags: the nodelets, which
+	 * count towards --nodecount too. */
 	hs_report_opts ro = {.nodecount = o->nodecount < 0 ? DOT_DEFAULT_NODECOUNT : o->nodecount,
 	                     .nodefraction = o->nodefraction, .edgefraction = o->edgefraction,
-	                     .visual = true};
+	                     .visual = true, .tags = true, .tag_unit = o->unit};
 	int rc = HS_EXIT_USAGE;
 	if (report_cmd_open(&c, o, &ro)) {
 		hs_error e;

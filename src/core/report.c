@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "heapscope/graph.h"
+#include "tags.h"
 
 static inline int64_t abs64(int64_t x) { return hs_abs(x); }
 
@@ -288,6 +289,42 @@ static hs_err rebuild(hs_report *r, const hs_view *v, const uint32_t *ids, size_
 	return rc;
 }
 
+/* selectTopNodes in visual mode: each node counts with its tags that
+ * have a flat value (at most maxNodelets of them), and the nodes stop
+ * where the count reaches nodecount. */
+static size_t visual_node_count(const hs_report *r, size_t nodecount)
+{
+	enum { MAX_NODELETS = 4 };   /* dotgraph.go's maxNodelets */
+	size_t count = 0;
+	for (size_t i = 0; i < r->g.npresent; i++) {
+		size_t n, tags = 0;
+		const hs_tag *t = hs_report_tags(r, r->g.present[i], &n);
+		for (size_t k = 0; k < n; k++)
+			tags += t[k].flat != 0;
+		count += (tags < MAX_NODELETS ? tags : MAX_NODELETS) + 1;
+		if (count >= nodecount)
+			return i + 1;
+	}
+	return nodecount;
+}
+
+/* The tags of the nodes nodecount could keep: the first ones in report
+ * order (a node's tags do not depend on which others are kept). */
+static hs_err collect_tags(hs_report *r, const hs_view *v, const hs_report_opts *o,
+                           hs_error *err)
+{
+	size_t n = r->g.npresent;
+	if (o->nodecount > 0 && (size_t)o->nodecount < n)
+		n = (size_t)o->nodecount;
+	hs_tagset *t = NULL;
+	hs_err rc = hs_tagset_build(&t, v, r->g.present, n, o->tag_unit, r->node_cutoff, err);
+	if (rc)
+		hs_tagset_free(t);
+	else
+		r->tags = t;
+	return rc;
+}
+
 hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, hs_error *err)
 {
 	memset(r, 0, sizeof *r);
@@ -323,10 +360,14 @@ hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, 
 	r->orig_count = r->g.npresent;
 	if ((rc = sort_nodes(&r->g, o->cum_sort, o->visual, err)))
 		return rc;
+	if (o->tags && (rc = collect_tags(r, v, o, err)))
+		return rc;
 	if (o->nodecount > 0) {
 		trim_edges(&r->g, r->edge_cutoff);
-		if ((size_t)o->nodecount < r->g.npresent) {
-			size_t keep = (size_t)o->nodecount;
+		size_t keep = (size_t)o->nodecount;
+		if (o->visual)
+			keep = visual_node_count(r, keep);
+		if (keep < r->g.npresent) {
 			uint32_t *ids = malloc(keep * sizeof *ids);
 			if (!ids)
 				return hs_fail(err, HS_E_NOMEM, NULL);
@@ -347,6 +388,7 @@ void hs_report_release(hs_report *r)
 {
 	hs_graph_release(&r->g);
 	free(r->inline_flags);
+	hs_tagset_free(r->tags);
 	memset(r, 0, sizeof *r);
 }
 
@@ -354,4 +396,9 @@ const char *hs_report_inline_label(const hs_report *r, uint32_t node)
 {
 	uint8_t f = r->inline_flags ? r->inline_flags[node] : 0;
 	return (f & 1) ? ((f & 2) ? "(partial-inline)" : "(inline)") : "";
+}
+
+const hs_tag *hs_report_tags(const hs_report *r, uint32_t node, size_t *n)
+{
+	return hs_tagset_node(r->tags, node, n);
 }

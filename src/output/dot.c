@@ -1,11 +1,18 @@
 /* Call graphs in Graphviz DOT, as go tool pprof -dot (Go 1.19) draws them:
  * graph/dotgraph.go's ComposeDot fed by report.go's GetDOT.  See dot.h.
  *
- * heapscope draws no tag nodelets (the box3d boxes pprof hangs under a node
- * for sample labels such as a heap profile's "bytes"), so no edge gets
- * pprof's minlen=2 either.  pprof also counts those nodelets towards
- * --nodecount in visual mode; hs_report does not, so for profiles with tags
- * pprof may keep fewer nodes than we do. */
+ * Tag nodelets are drawn as dotgraph.go's addNodelets draws them: the
+ * box3d boxes under a node for its samples' string labels (N1_0, the
+ * heaviest maxNodelets) and for the values of the "bytes" numeric label
+ * (NN1_0 under the node, NN1_0_0 under a label's box; more distinct values
+ * than maxNodelets are bucketed as "16B..64B"), and a node with nodelets
+ * gets minlen=2 on its out-edges.  The tags come from hs_report_tags (a
+ * report built with opts.tags, which also counts them towards --nodecount
+ * as pprof's selectTopNodes does).
+ *
+ * Where we differ from pprof on purpose: edges into a node pprof drops for
+ * having no value are left out (pprof writes them to "N0"), and names keep
+ * the file valid (see put_text_n). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -408,10 +415,196 @@ static void dot_begin(FILE *out, const graph_layout *l)
 	fputc('"', out);
 	if (l->title[0]) {
 		fputs(" tooltip=\"", out);
-		put_text(out, l->title, false);
+		put_graph_name(out, l->title);   /* raw, as pprof writes it */
 		fputc('"', out);
 	}
 	fputs("] }\n", out);
+}
+
+/* Tag nodelets: dotgraph.go's addNodelets, numericNodelets and
+ * collapsedTags, with graph.go's SortTags order. */
+enum { MAX_NODELETS = 4 };   /* dotgraph.go's maxNodelets */
+
+static bool tag_sort_flat;   /* qsort has no context argument */
+
+/* SortTags: by |cum| (unless flat), then |flat|, then name. */
+static int cmp_tags(const void *pa, const void *pb)
+{
+	const hs_tag *a = *(const hs_tag *const *)pa, *b = *(const hs_tag *const *)pb;
+	int64_t x = abs64(a->cum), y = abs64(b->cum);
+	if (!tag_sort_flat && x != y)
+		return x > y ? -1 : 1;
+	x = abs64(a->flat);
+	y = abs64(b->flat);
+	if (x != y)
+		return x > y ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static void sort_tags(const hs_tag **t, size_t n, bool flat)
+{
+	tag_sort_flat = flat;
+	if (n > 1)
+		qsort(t, n, sizeof *t, cmp_tags);
+}
+
+/* Go's int64(float64) for the values at hand (NaN or out of range: the
+ * amd64 result, INT64_MIN). */
+static int64_t to_int64(double x)
+{
+	if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)x;
+}
+
+static double scale_to(const hs_tag *t, const char *unit)
+{
+	char u[16];
+	return hs_scale(t->value, t->unit, unit, u);
+}
+
+/* tagDistance: how far u's value is from t's, in t's unit. */
+static double tag_distance(const hs_tag *t, const hs_tag *u)
+{
+	return fabs(scale_to(u, t->unit) - (double)t->value);
+}
+
+typedef struct tag_group {
+	hs_tag t;                 /* name points into label */
+	char label[96];
+} tag_group;
+
+/* tagGroupLabel: "min..max" over the group's values (auto-scaled each),
+ * flat and cum summed; a group of one is its value's label. */
+static void group_label(const hs_tag *const *ts, size_t n, const uint8_t *of, size_t g,
+                        tag_group *out)
+{
+	const hs_tag *min = ts[g], *max = ts[g];
+	int64_t flat = min->flat, cum = min->cum;
+	size_t members = 1;
+	for (size_t k = MAX_NODELETS; k < n; k++) {
+		if (of[k] != g)
+			continue;
+		const hs_tag *t = ts[k];
+		if (to_int64(scale_to(t, min->unit)) < min->value)
+			min = t;
+		if (to_int64(scale_to(t, max->unit)) > max->value)
+			max = t;
+		flat = hs_add(flat, t->flat);
+		cum = hs_add(cum, t->cum);
+		members++;
+	}
+	char lo[40], hi[40];
+	hs_scaled_label(min->value, min->unit, "auto", lo, sizeof lo);
+	hs_scaled_label(max->value, max->unit, "auto", hi, sizeof hi);
+	if (members == 1)
+		snprintf(out->label, sizeof out->label, "%s", lo);
+	else
+		snprintf(out->label, sizeof out->label, "%s..%s", lo, hi);
+	out->t = (hs_tag){.name = out->label, .flat = flat, .cum = cum};
+}
+
+/* collapsedTags: more than MAX_NODELETS values fall into the groups of
+ * the heaviest MAX_NODELETS, each value into the nearest (first on ties). */
+static size_t collapse_tags(const hs_tag **ts, size_t n, bool flat, tag_group *groups)
+{
+	sort_tags(ts, n, flat);
+	if (n <= MAX_NODELETS)
+		return n;
+	uint8_t *of = malloc(n);
+	if (!of)
+		return 0;
+	for (size_t k = MAX_NODELETS; k < n; k++) {
+		double d = tag_distance(ts[k], ts[0]);
+		of[k] = 0;
+		for (uint8_t g = 1; g < MAX_NODELETS; g++) {
+			double nd = tag_distance(ts[k], ts[g]);
+			if (nd < d) {
+				of[k] = g;
+				d = nd;
+			}
+		}
+	}
+	for (size_t g = 0; g < MAX_NODELETS; g++)
+		group_label(ts, n, of, g, &groups[g]);
+	free(of);
+	for (size_t g = 0; g < MAX_NODELETS; g++)
+		ts[g] = &groups[g].t;
+	sort_tags(ts, MAX_NODELETS, flat);
+	return MAX_NODELETS;
+}
+
+/* One box3d nodelet and its edge from `source`: "N1_0" under "N1" for a
+ * label tag, "NN1_0" (numeric, under N1) or "NN1_0_0" (under N1_0). */
+static void put_nodelet(FILE *out, const report_fmt *f, const char *source, const char *id,
+                        const char *name, int64_t w, const char *attr)
+{
+	char weight[64];
+	report_fmt_value(f, w, weight, sizeof weight);
+	fprintf(out, "%s [label = \"", id);
+	put_graph_name(out, name);   /* pprof writes tag names raw */
+	fprintf(out, "\" id=\"%s\" fontsize=8 shape=box3d tooltip=\"%s\"]\n", id, weight);
+	fprintf(out, "%s -> %s [label=\" %s\" weight=100 tooltip=\"%s\" labeltooltip=\"%s\"%s]\n",
+	        source, id, weight, weight, weight, attr);
+}
+
+/* numericNodelets: the numeric tags of one label tag (labels) of a node. */
+static bool numeric_nodelets(FILE *out, const report_fmt *f, const hs_tag *tags, size_t n,
+                             const char *labels, bool flat, const char *source)
+{
+	const hs_tag **ts = malloc((n + 1) * sizeof *ts);
+	tag_group groups[MAX_NODELETS];
+	size_t k = 0;
+	bool any = false;
+	for (size_t i = 0; ts && i < n; i++)
+		if (tags[i].labels && strcmp(tags[i].labels, labels) == 0)
+			ts[k++] = &tags[i];
+	k = ts ? collapse_tags(ts, k, flat, groups) : 0;
+	for (size_t j = 0; j < k; j++) {
+		const hs_tag *t = ts[j];
+		bool use_flat = flat || t->flat == t->cum;
+		int64_t w = use_flat ? t->flat : t->cum;
+		if (w == 0)
+			continue;
+		char id[48];
+		snprintf(id, sizeof id, "N%s_%zu", source, j);
+		put_nodelet(out, f, source, id, t->name, w, use_flat ? "" : " style=\"dotted\"");
+		any = true;
+	}
+	free(ts);
+	return any;
+}
+
+/* addNodelets: a node's heaviest label tags, each with its numeric tags,
+ * then the numeric tags of samples without labels.  Internal nodes show
+ * flat weights, leaves cum. */
+static bool dot_nodelets(FILE *out, const graph_layout *l, size_t i, uint32_t node)
+{
+	size_t n;
+	const hs_tag *tags = hs_report_tags(l->f->r, node, &n);
+	if (n == 0)
+		return false;
+	bool flat = (l->node_flags[i + 1] & GRAPH_HAS_OUT) != 0, any = false;
+	const hs_tag **ts = malloc(n * sizeof *ts);
+	size_t k = 0;
+	for (size_t j = 0; ts && j < n; j++)
+		if (!tags[j].labels)
+			ts[k++] = &tags[j];
+	sort_tags(ts, k, flat);
+	char source[32], id[32];
+	for (size_t j = 0; j < k && j < MAX_NODELETS; j++) {
+		int64_t w = flat ? ts[j]->flat : ts[j]->cum;
+		if (w == 0)
+			continue;
+		snprintf(source, sizeof source, "N%zu", i + 1);
+		snprintf(id, sizeof id, "N%zu_%zu", i + 1, j);
+		put_nodelet(out, l->f, source, id, ts[j]->name, w, "");
+		numeric_nodelets(out, l->f, tags, n, ts[j]->name, flat, id);
+		any = true;
+	}
+	free(ts);
+	snprintf(source, sizeof source, "N%zu", i + 1);
+	return numeric_nodelets(out, l->f, tags, n, "", flat, source) || any;
 }
 
 static void dot_node(FILE *out, const graph_layout *l, size_t i)
@@ -446,6 +639,8 @@ static void dot_node(FILE *out, const graph_layout *l, size_t i)
 	fprintf(out, "\" id=\"node%zu\" fontsize=%d shape=box tooltip=\"", i + 1, font);
 	put_text(out, ni->name, false);
 	fprintf(out, " (%s)\" color=\"%s\" fillcolor=\"%s\"]\n", cumv, fg, bg);
+	if (dot_nodelets(out, l, i, id))
+		l->node_flags[i + 1] |= GRAPH_NODELETS;
 }
 
 /* 1 + min(|w * scale / total|, scale), with Go's wrapping int64 product. */
@@ -486,6 +681,8 @@ static void dot_edge(FILE *out, const graph_layout *l, const hs_edge *e)
 	}
 	if (e->residual)
 		fputs(" style=\"dotted\"", out);
+	if (l->node_flags[l->draw_id[e->from]] & GRAPH_NODELETS)
+		fputs(" minlen=2", out);
 	fputs("]\n", out);
 }
 
@@ -538,14 +735,17 @@ hs_err graph_write(FILE *out, const report_fmt *f, const graph_ops *ops, hs_erro
 	char(*labels)[320] = malloc(GRAPH_MAX_LABELS * sizeof *labels);
 	uint32_t *draw_id = calloc(nn + 1, sizeof *draw_id);
 	const hs_edge **edges = malloc((g->edges.len + 1) * sizeof *edges);
-	if (!labels || !draw_id || !edges) {
+	uint8_t *flags = calloc(g->npresent + 1, 1);
+	if (!labels || !draw_id || !edges || !flags) {
 		free(labels);
 		free(draw_id);
 		free(edges);
+		free(flags);
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	}
 	graph_layout l = {.f = f, .title = "", .labels = labels, .nodes = g->present,
-	                  .nnodes = g->npresent, .draw_id = draw_id, .edges = edges};
+	                  .nnodes = g->npresent, .draw_id = draw_id, .edges = edges,
+	                  .node_flags = flags};
 	/* pprof titles the graph after the main binary (mapping 0). */
 	if (f->p->mappings.len > 0) {
 		const char *file = hs_s(f->p, hs_mapping_at(f->p, 0)->file);
@@ -562,9 +762,12 @@ hs_err graph_write(FILE *out, const report_fmt *f, const graph_ops *ops, hs_erro
 	/* pprof keeps the edges of a node it drops for having no value, and
 	 * then writes "N0"; such edges are skipped here. */
 	const hs_edge *e = g->edges.data;
-	for (size_t i = 0; i < g->edges.len; i++)
+	for (size_t i = 0; i < g->edges.len; i++) {
+		if (!e[i].removed)
+			flags[draw_id[e[i].from]] |= GRAPH_HAS_OUT;
 		if (!e[i].removed && draw_id[e[i].from] && draw_id[e[i].to])
 			edges[l.nedges++] = &e[i];
+	}
 	edge_sort_nodes = &f->v->nodes;
 	qsort(edges, l.nedges, sizeof *edges, cmp_edges);
 	edge_sort_nodes = NULL;
@@ -578,5 +781,6 @@ hs_err graph_write(FILE *out, const report_fmt *f, const graph_ops *ops, hs_erro
 	free(labels);
 	free(draw_id);
 	free(edges);
+	free(flags);
 	return HS_OK;
 }

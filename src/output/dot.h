@@ -29,7 +29,13 @@ typedef struct graph_layout {
 	const hs_edge *const *edges;  /* kept edges in pprof's order: |weight|, names */
 	size_t nedges;
 	int64_t max_flat;         /* largest |flat| among the drawn nodes */
+	/* Per drawn id: GRAPH_HAS_OUT if an edge leaves the node; the node op
+	 * adds GRAPH_NODELETS when it drew tag nodelets under it, which
+	 * lengthens the node's out-edges (minlen=2). */
+	uint8_t *node_flags;
 } graph_layout;
+
+enum { GRAPH_HAS_OUT = 1, GRAPH_NODELETS = 2 };
 
 typedef struct graph_ops {
 	const char *name;
@@ -39,7 +45,8 @@ typedef struct graph_ops {
 	void (*end)(FILE *out, const graph_layout *l);
 } graph_ops;
 
-/* Graphviz DOT, as pprof's ComposeDot writes it. */
+/* Graphviz DOT, as pprof's ComposeDot writes it: each node followed by
+ * its nodelets (dotgraph.go's addNodelets) when the report has tags. */
 extern const graph_ops graph_dot_ops;
 
 /* The ops for a format name ("dot"), or NULL. */

@@ -18,9 +18,8 @@ reference outputs made by testdata/gen/generate-series.sh:
 Live (when `go` is installed, unless --offline): go tool pprof -top -base
 run now on pairs of testdata and corpus profiles with several option sets,
 compared as the text check above (and with exact values through -unit), and
---format dot against go tool pprof -dot -base once pprof's label nodelets
-(which heapscope does not draw) are taken out.  Exit 77 when nothing could
-be checked."""
+--format dot byte for byte against go tool pprof -dot -base (tag nodelets
+included).  Exit 77 when nothing could be checked."""
 import json
 import os
 import re
@@ -274,15 +273,6 @@ def readable(hs, path):
     return run([hs, 'info', path])[0] == 0
 
 
-# pprof's label nodelets: N1_0 (string labels), NN1_0 (numeric ones)
-DOT_NODELET = re.compile(r'^(N?N\d+_\d+ \[|N\d+ -> N?N\d+_\d+ \[)')
-
-
-def strip_nodelets(dot):
-    return ''.join(ln.replace(' minlen=2', '') for ln in dot.splitlines(keepends=True)
-                   if not DOT_NODELET.match(ln))
-
-
 def live(hs, root):
     go = shutil.which('go')
     if not go:
@@ -318,14 +308,12 @@ def live(hs, root):
             rc, ref, _ = run([go, 'tool', 'pprof', '-top'] + eflags + bflag + [base, new], env)
             if rc == 0:
                 check_json(what + ' (exact)', [hs, 'diff', '--format=json'] + hs_flags(eflags) + [base, new], ref)
-        # DOT, for profiles small enough that pprof's nodelets do not change
-        # which nodes are kept.
-        if 'series' in base and 'series' in new:
-            checks += 1
-            rc, ref, _ = run([go, 'tool', 'pprof', '-dot', '-base', base, new], env)
-            hrc, out, herr = run([hs, 'diff', '--format=dot', base, new])
-            if rc != 0 or hrc != 0 or strip_nodelets(ref) != out:
-                fail(rel + ' dot', 'differs from go tool pprof -dot -base (nodelets removed)')
+        # DOT, nodelets and all.
+        checks += 1
+        rc, ref, _ = run([go, 'tool', 'pprof', '-dot', '-base', base, new], env)
+        hrc, out, herr = run([hs, 'diff', '--format=dot', base, new])
+        if rc != 0 or hrc != 0 or ref != out:
+            fail(rel + ' dot', 'differs from go tool pprof -dot -base')
     return True
 
 

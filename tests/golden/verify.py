@@ -151,6 +151,12 @@ def top_case(name, pprof_args, path='testdata/pprof/heap.pb.gz', what='out', std
     expect(name, 'code', '0\n')
 
 
+def dot_case(name, pprof_args, path):
+    expect(name, 'out', pprof('-dot', *pprof_args, path))
+    expect(name, 'err', '')
+    expect(name, 'code', '0\n')
+
+
 def folded_case(name, path):
     want = folded_from_raw(path)
     got = golden(name, 'out') or ''
@@ -343,6 +349,11 @@ def main():
     top_case('top-heap-output', [], what='file')
     top_case('top-stdin', [])
     json_top_case('top-heap-json')
+    dot_case('dot-heap', [], H)
+    dot_case('dot-heap-nodecount', ['-nodecount=4'], H)
+    dot_case('dot-heap-unit', ['-unit=MB'], H)
+    dot_case('dot-cpu-labels', [], 'testdata/pprof/cpu.pb.gz')
+    dot_case('dot-series-dotted', [], 'testdata/pprof/series/heap-2.pb.gz')
     folded_case('folded-heap', H)
     folded_case('folded-cpu', 'testdata/pprof/cpu.pb.gz')
     bad_cases()

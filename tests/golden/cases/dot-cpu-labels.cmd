@@ -1,0 +1,2 @@
+# = go tool pprof -dot (string label nodelets)
+heapscope dot testdata/pprof/cpu.pb.gz
