@@ -19,6 +19,7 @@
 #include "../../src/output/dot.h"
 #include "build_profile.h"
 #include "heapscope/graph.h"
+#include "view_node.h"
 
 static int setup(void **state)
 {
@@ -399,15 +400,6 @@ static void report_of(const hs_profile *p, hs_view *v, hs_report *r)
 	assert_int_equal(hs_report_build(r, v, &ro, &e), HS_OK);
 }
 
-static uint32_t node_named(const hs_view *v, const char *name)
-{
-	for (uint32_t i = 0; i < v->nodes.len; i++)
-		if (strcmp(HS_VEC_AT(&v->nodes, hs_node_info, i).name, name) == 0)
-			return i;
-	fail_msg("no node %s", name);
-	return 0;
-}
-
 static void test_report_tags(void **state)
 {
 	(void)state;
@@ -417,7 +409,7 @@ static void test_report_tags(void **state)
 	hs_report r;
 	report_of(&p, &v, &r);
 	size_t n;
-	const hs_tag *t = hs_report_tags(&r, node_named(&v, "main.main"), &n);
+	const hs_tag *t = hs_report_tags(&r, node(&v, "main.main"), &n);
 	/* 6 sizes of alloc, 512B, 8kB under big's labels, 2 label tags; 128B
 	 * (20) is under the cutoff of 57 */
 	assert_int_equal(n, 10);
@@ -439,7 +431,7 @@ static void test_report_tags(void **state)
 	x = find_tag(t, n, "8kB", "phase:x\\nworker:b");
 	assert_non_null(x);
 	assert_int_equal(x->cum, 8192);
-	t = hs_report_tags(&r, node_named(&v, "main.big"), &n);
+	t = hs_report_tags(&r, node(&v, "main.big"), &n);
 	assert_int_equal(n, 3);
 	x = find_tag(t, n, "worker:a", NULL);
 	assert_non_null(x);
@@ -470,7 +462,7 @@ static void test_report_tags(void **state)
 	hs_error_clear(&e);
 	assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
 	report_of(&p, &v, &r);
-	t = hs_report_tags(&r, node_named(&v, "main.f"), &n);
+	t = hs_report_tags(&r, node(&v, "main.f"), &n);
 	assert_int_equal(n, 1);
 	/* 3 kilobytes: 3072B, "3kB" (go tool pprof -dot draws NN1_0 "3kB") */
 	assert_string_equal(t[0].name, "3kB");
