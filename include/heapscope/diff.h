@@ -84,9 +84,15 @@ hs_err hs_diff_sums_build(hs_diff_sums *s, const hs_diff *d, const hs_view_opts 
                           hs_error *err);
 /* The same from a view of d->p already built (hs_view_revalue of it per
  * side, so no node is mapped twice).  all_samples: no --focus/--ignore,
- * so the totals count every sample. */
+ * so the totals count every sample.  Without `nodes` only the per-stack
+ * sums and totals are made (flat and cum NULL): a report built with
+ * hs_diff_sums_report_opts then sums the sides in its own graph walk, and
+ * hs_diff_sums_take_report moves them here, for its kept nodes (0 for
+ * the others). */
 hs_err hs_diff_sums_from_view(hs_diff_sums *s, const hs_diff *d, const hs_view *v,
-                              bool all_samples, hs_error *err);
+                              bool all_samples, bool nodes, hs_error *err);
+void hs_diff_sums_report_opts(const hs_diff_sums *s, hs_report_opts *o);
+void hs_diff_sums_take_report(hs_diff_sums *s, hs_report *r);
 void hs_diff_sums_release(hs_diff_sums *s);
 
 #endif

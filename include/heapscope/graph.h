@@ -82,9 +82,15 @@ typedef struct hs_edge {
 	bool removed;           /* dropped by edgefraction */
 } hs_edge;
 
+enum { HS_GRAPH_MAXCOLS = 2 };
+
 typedef struct hs_graph {
 	const hs_view *v;
 	int64_t *flat, *cum;    /* per node id */
+	/* hs_graph_build_cols: flat and cum of other per-stack values over the
+	 * same nodes (present and edges come from the view's values alone). */
+	size_t ncols;
+	int64_t *col_flat[HS_GRAPH_MAXCOLS], *col_cum[HS_GRAPH_MAXCOLS];
 	uint32_t *present;      /* ids of nodes with flat or cum != 0 ... */
 	size_t npresent;        /* ... in report order once sorted */
 	hs_vec edges;           /* hs_edge */
@@ -95,6 +101,12 @@ typedef struct hs_graph {
  * compute edges (costs a hash lookup per frame). */
 hs_err hs_graph_build(hs_graph *g, const hs_view *v, const uint8_t *kept,
                       bool with_edges, hs_error *err);
+/* The same, also summing ncols (<= HS_GRAPH_MAXCOLS) more value arrays,
+ * one value per stack id of v->p, in the same walk: stacks the view drops
+ * for a zero value still count for the columns (not for edges), stacks
+ * it filters out are 0 in them as the caller gives them. */
+hs_err hs_graph_build_cols(hs_graph *g, const hs_view *v, const uint8_t *kept, bool with_edges,
+                           size_t ncols, const int64_t *const *cols, hs_error *err);
 void hs_graph_release(hs_graph *g);
 
 typedef struct hs_report_opts {
@@ -109,6 +121,10 @@ typedef struct hs_report_opts {
 	 * ("minimum" if NULL). */
 	bool tags;
 	const char *tag_unit;
+	/* Columns summed with the report's graph (hs_graph_build_cols): in
+	 * r->g.col_flat/col_cum for the kept nodes. */
+	size_t ncols;
+	const int64_t *const *cols;
 } hs_report_opts;
 
 typedef struct hs_report {

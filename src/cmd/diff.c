@@ -57,7 +57,9 @@ static bool build_views(diff_job *j)
 	bool all = !(o->focus && *o->focus) && !(o->ignore && *o->ignore);
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_diff_sums_from_view(&j->sums, &j->d, &j->v, all, &e) != HS_OK) {
+	/* The node sums come from the report's own walk (text, json); dot
+	 * and folded need none. */
+	if (hs_diff_sums_from_view(&j->sums, &j->d, &j->v, all, false, &e) != HS_OK) {
 		cli_file_error(j->new_file, &e);
 		hs_view_release(&j->v);
 		return false;
@@ -85,6 +87,8 @@ static int report(diff_job *j, FILE *out)
 	hs_report_opts ro = {.nodecount = nodecount, .nodefraction = o->nodefraction,
 	                     .edgefraction = o->edgefraction, .cum_sort = o->cum && !dot,
 	                     .visual = dot, .tags = dot, .tag_unit = o->unit};
+	if (!dot)
+		hs_diff_sums_report_opts(&j->sums, &ro);
 	hs_report r;
 	hs_error e;
 	hs_error_clear(&e);
@@ -92,6 +96,8 @@ static int report(diff_job *j, FILE *out)
 		cli_file_error(j->new_file, &e);
 		return HS_EXIT_USAGE;
 	}
+	if (!dot)
+		hs_diff_sums_take_report(&j->sums, &r);
 	diff_fmt df = {.base_file = j->base_file, .new_file = j->new_file, .sums = &j->sums,
 	               .cum = o->cum, .normalized = o->normalize, .diff_base = o->diff_base};
 	report_fmt_init(&df.f, &j->d.p, &j->v, &r, o->unit);

@@ -257,7 +257,7 @@ void hs_diff_sums_release(hs_diff_sums *s)
 }
 
 hs_err hs_diff_sums_from_view(hs_diff_sums *s, const hs_diff *d, const hs_view *v,
-                              bool all_samples, hs_error *err)
+                              bool all_samples, bool nodes, hs_error *err)
 {
 	memset(s, 0, sizeof *s);
 	s->nstacks = d->p.nstacks;
@@ -268,16 +268,18 @@ hs_err hs_diff_sums_from_view(hs_diff_sums *s, const hs_diff *d, const hs_view *
 		hs_graph g;
 		hs_diff_side_profile(d, (hs_diff_side)k, &side);
 		hs_err rc = hs_view_revalue(v, &side, &sv, err);
-		if (rc == HS_OK && (rc = hs_graph_build(&g, &sv, NULL, false, err)) != HS_OK)
+		if (rc == HS_OK && nodes && (rc = hs_graph_build(&g, &sv, NULL, false, err)) != HS_OK)
 			hs_view_revalue_release(&sv);
 		if (rc) {
 			hs_diff_sums_release(s);
 			return rc;
 		}
-		s->flat[k] = g.flat;
-		s->cum[k] = g.cum;
-		g.flat = g.cum = NULL;
-		hs_graph_release(&g);
+		if (nodes) {
+			s->flat[k] = g.flat;
+			s->cum[k] = g.cum;
+			g.flat = g.cum = NULL;
+			hs_graph_release(&g);
+		}
 		/* The per-stack sums are the side view's own: keep them. */
 		s->stack[k] = sv.stack_value;
 		sv.stack_value = NULL;
@@ -308,7 +310,7 @@ hs_err hs_diff_sums_build(hs_diff_sums *s, const hs_diff *d, const hs_view_opts 
 		return rc;
 	}
 	bool all = !(o->focus && *o->focus) && !(o->ignore && *o->ignore);
-	rc = hs_diff_sums_from_view(s, d, &v, all, err);
+	rc = hs_diff_sums_from_view(s, d, &v, all, true, err);
 	hs_view_release(&v);
 	return rc;
 }
@@ -363,4 +365,22 @@ hs_err hs_diff_end(hs_diff *d, const hs_profile *base, const hs_profile *newp,
 	if (rc)
 		hs_diff_release(d);
 	return rc;
+}
+
+void hs_diff_sums_report_opts(const hs_diff_sums *s, hs_report_opts *o)
+{
+	o->ncols = 2;
+	o->cols = (const int64_t *const *)s->stack;
+}
+
+void hs_diff_sums_take_report(hs_diff_sums *s, hs_report *r)
+{
+	for (int k = 0; k < 2; k++) {
+		free(s->flat[k]);
+		free(s->cum[k]);
+		s->flat[k] = r->g.col_flat[k];
+		s->cum[k] = r->g.col_cum[k];
+		r->g.col_flat[k] = r->g.col_cum[k] = NULL;
+	}
+	r->g.ncols = 0;
 }

@@ -15,6 +15,10 @@ void hs_graph_release(hs_graph *g)
 	free(g->flat);
 	free(g->cum);
 	free(g->present);
+	for (size_t c = 0; c < HS_GRAPH_MAXCOLS; c++) {
+		free(g->col_flat[c]);
+		free(g->col_cum[c]);
+	}
 	hs_vec_release(&g->edges);
 	if (g->edge_index) {
 		hs_idmap_release(g->edge_index);
@@ -31,6 +35,7 @@ typedef struct walk {
 	 * dense kept x kept table (edge + 1, 0 for none) instead of the hash. */
 	uint32_t *dense_id, *dense;
 	size_t ndense;
+	const int64_t *const *cols;   /* g->ncols per-stack value arrays */
 	hs_error *err;
 } walk;
 
@@ -77,7 +82,10 @@ static hs_err add_edge(walk *w, uint32_t from, uint32_t to, int64_t val, bool re
 
 /* One sample, as pprof's newGraph walks it: root to leaf, outer inlined
  * frame before inner. */
-static hs_err walk_stack(walk *w, uint32_t id, int64_t val, const uint8_t *kept, bool edges)
+/* live: the stack counts for the view's own values (and edges); the
+ * columns' values of stack id are added in any case. */
+static hs_err walk_stack(walk *w, uint32_t id, int64_t val, bool live, const uint8_t *kept,
+                         bool edges)
 {
 	hs_graph *g = w->g;
 	const hs_view *v = g->v;
@@ -96,9 +104,12 @@ static hs_err walk_stack(walk *w, uint32_t id, int64_t val, const uint8_t *kept,
 			}
 			if (w->node_stamp[node] != stamp) {
 				w->node_stamp[node] = stamp;
-				g->cum[node] = hs_add(g->cum[node], val);
+				if (live)
+					g->cum[node] = hs_add(g->cum[node], val);
+				for (size_t c = 0; c < g->ncols; c++)
+					g->col_cum[c][node] = hs_add(g->col_cum[c][node], w->cols[c][id]);
 			}
-			if (edges && parent != HS_NONE && node != parent) {
+			if (live && edges && parent != HS_NONE && node != parent) {
 				hs_err rc = add_edge(w, parent, node, val, residual, j != b - 1, stamp);
 				if (rc)
 					return rc;
@@ -107,19 +118,36 @@ static hs_err walk_stack(walk *w, uint32_t id, int64_t val, const uint8_t *kept,
 			residual = false;
 		}
 	}
-	if (parent != HS_NONE && !residual)
-		g->flat[parent] = hs_add(g->flat[parent], val);
+	if (parent != HS_NONE && !residual) {
+		if (live)
+			g->flat[parent] = hs_add(g->flat[parent], val);
+		for (size_t c = 0; c < g->ncols; c++)
+			g->col_flat[c][parent] = hs_add(g->col_flat[c][parent], w->cols[c][id]);
+	}
 	return HS_OK;
 }
 
 hs_err hs_graph_build(hs_graph *g, const hs_view *v, const uint8_t *kept, bool with_edges,
                       hs_error *err)
 {
+	return hs_graph_build_cols(g, v, kept, with_edges, 0, NULL, err);
+}
+
+hs_err hs_graph_build_cols(hs_graph *g, const hs_view *v, const uint8_t *kept, bool with_edges,
+                           size_t ncols, const int64_t *const *cols, hs_error *err)
+{
 	memset(g, 0, sizeof *g);
 	g->v = v;
 	hs_vec_init(&g->edges, sizeof(hs_edge));
 	size_t nn = v->nodes.len ? v->nodes.len : 1;
-	walk w = {.g = g, .err = err};
+	walk w = {.g = g, .cols = cols, .err = err};
+	bool cols_ok = ncols <= HS_GRAPH_MAXCOLS;
+	g->ncols = cols_ok ? ncols : 0;
+	for (size_t c = 0; c < g->ncols; c++) {
+		g->col_flat[c] = calloc(nn, sizeof *g->col_flat[c]);
+		g->col_cum[c] = calloc(nn, sizeof *g->col_cum[c]);
+		cols_ok &= g->col_flat[c] && g->col_cum[c];
+	}
 	g->flat = calloc(nn, sizeof *g->flat);
 	g->cum = calloc(nn, sizeof *g->cum);
 	g->present = malloc(nn * sizeof *g->present);
@@ -130,7 +158,8 @@ hs_err hs_graph_build(hs_graph *g, const hs_view *v, const uint8_t *kept, bool w
 		free(g->edge_index);
 		g->edge_index = NULL;
 	}
-	if (!g->flat || !g->cum || !g->present || !w.node_stamp || (with_edges && !g->edge_index)) {
+	if (!g->flat || !g->cum || !g->present || !w.node_stamp || (with_edges && !g->edge_index) ||
+	    !cols_ok) {
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 		goto out;
 	}
@@ -146,9 +175,13 @@ hs_err hs_graph_build(hs_graph *g, const hs_view *v, const uint8_t *kept, bool w
 		}
 	}
 	const hs_profile *p = v->p;
-	for (uint32_t id = 0; id < p->nstacks && rc == HS_OK; id++)
-		if (v->stack_live[id])
-			rc = walk_stack(&w, id, v->stack_value[id], kept, with_edges);
+	for (uint32_t id = 0; id < p->nstacks && rc == HS_OK; id++) {
+		bool col = false;
+		for (size_t c = 0; c < g->ncols; c++)
+			col |= cols[c][id] != 0;
+		if (v->stack_live[id] || col)
+			rc = walk_stack(&w, id, v->stack_value[id], v->stack_live[id], kept, with_edges);
+	}
 	for (uint32_t i = 0; i < v->nodes.len; i++)
 		if ((g->flat[i] || g->cum[i]) && (!kept || kept[i]))
 			g->present[g->npresent++] = i;

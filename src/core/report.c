@@ -276,7 +276,7 @@ static hs_err inline_flags(hs_report *r, hs_error *err)
 }
 
 static hs_err rebuild(hs_report *r, const hs_view *v, const uint32_t *ids, size_t n,
-                      hs_error *err)
+                      const hs_report_opts *o, hs_error *err)
 {
 	uint8_t *kept = calloc(v->nodes.len + 1, 1);
 	if (!kept)
@@ -284,7 +284,7 @@ static hs_err rebuild(hs_report *r, const hs_view *v, const uint32_t *ids, size_
 	for (size_t i = 0; i < n; i++)
 		kept[ids[i]] = 1;
 	hs_graph_release(&r->g);
-	hs_err rc = hs_graph_build(&r->g, v, kept, true, err);
+	hs_err rc = hs_graph_build_cols(&r->g, v, kept, true, o->ncols, o->cols, err);
 	free(kept);
 	return rc;
 }
@@ -329,7 +329,10 @@ hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, 
 {
 	memset(r, 0, sizeof *r);
 	r->total = v->total;
-	hs_err rc = hs_graph_build(&r->g, v, NULL, o->nodefraction <= 0, err);
+	/* With a node cutoff a second walk makes the final graph: only that
+	 * one needs the columns. */
+	bool final = o->nodefraction <= 0;
+	hs_err rc = hs_graph_build_cols(&r->g, v, NULL, final, final ? o->ncols : 0, o->cols, err);
 	if (rc)
 		return rc;
 	int64_t flat_total = 0;
@@ -348,13 +351,13 @@ hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, 
 			if (abs64(r->g.cum[r->g.present[i]]) >= r->node_cutoff)
 				ids[kept++] = r->g.present[i];
 		r->dropped_nodes = before - kept;
-		rc = rebuild(r, v, ids, kept, err);
+		rc = rebuild(r, v, ids, kept, o, err);
 		free(ids);
 		if (rc)
 			return rc;
 	} else if (!r->g.edge_index) {
 		hs_graph_release(&r->g);
-		if ((rc = hs_graph_build(&r->g, v, NULL, true, err)))
+		if ((rc = hs_graph_build_cols(&r->g, v, NULL, true, o->ncols, o->cols, err)))
 			return rc;
 	}
 	r->orig_count = r->g.npresent;
@@ -372,7 +375,7 @@ hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, 
 			if (!ids)
 				return hs_fail(err, HS_E_NOMEM, NULL);
 			memcpy(ids, r->g.present, keep * sizeof *ids);
-			rc = rebuild(r, v, ids, keep, err);
+			rc = rebuild(r, v, ids, keep, o, err);
 			free(ids);
 			if (rc || (rc = sort_nodes(&r->g, o->cum_sort, o->visual, err)))
 				return rc;

@@ -301,6 +301,45 @@ static void test_units(void **state)
 	hs_profile_release(&newp);
 }
 
+/* The sides summed in the report's own walk (what `diff` prints): for the
+ * unchanged case above, f's stack cancels (10 - 10) so the merged view
+ * drops it, yet main's cum still holds it on both sides: base 10 + 5 =
+ * 15, new 10 + 7 = 17; g 5 and 7; f is not a row (delta 0). */
+static void test_sums_in_report(void **state)
+{
+	(void)state;
+	hs_diff d;
+	hs_diff_opts o = {0};
+	build(&d, 10, 5, 0, 10, 7, 0, &o);
+	hs_view v;
+	hs_view_opts vo = {0};
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_view_build(&v, &d.p, &vo, &e), HS_OK);
+	hs_diff_sums s;
+	assert_int_equal(hs_diff_sums_from_view(&s, &d, &v, true, false, &e), HS_OK);
+	assert_null(s.flat[HS_DIFF_BASE]);
+	assert_int_equal(s.total[HS_DIFF_BASE], 15);
+	assert_int_equal(s.total[HS_DIFF_NEW], 17);
+	hs_report r;
+	hs_report_opts ro = {.nodefraction = 0.005, .edgefraction = 0.001};
+	hs_diff_sums_report_opts(&s, &ro);
+	assert_int_equal(hs_report_build(&r, &v, &ro, &e), HS_OK);
+	hs_diff_sums_take_report(&s, &r);
+	assert_int_equal(r.g.npresent, 2);   /* g and main */
+	uint32_t m = node(&v, "main"), g = node(&v, "g");
+	assert_int_equal(s.cum[HS_DIFF_BASE][m], 15);
+	assert_int_equal(s.cum[HS_DIFF_NEW][m], 17);
+	assert_int_equal(r.g.cum[m], 2);
+	assert_int_equal(s.flat[HS_DIFF_BASE][g], 5);
+	assert_int_equal(s.flat[HS_DIFF_NEW][g], 7);
+	assert_int_equal(s.flat[HS_DIFF_BASE][m], 0);
+	hs_report_release(&r);
+	hs_diff_sums_release(&s);
+	hs_view_release(&v);
+	hs_diff_release(&d);
+}
+
 static void test_incompatible(void **state)
 {
 	(void)state;
@@ -333,7 +372,7 @@ int main(void)
 		cmocka_unit_test(test_base),       cmocka_unit_test(test_diff_base),
 		cmocka_unit_test(test_normalize),  cmocka_unit_test(test_unchanged),
 		cmocka_unit_test(test_focus),      cmocka_unit_test(test_incompatible),
-		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_units),      cmocka_unit_test(test_sums_in_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
