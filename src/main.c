@@ -23,6 +23,10 @@ static const hs_extra_option leaks_options[] = {
 	{"--exe", "BINARY", "heap dumps: name globals from the executable's symbol table"},
 	{NULL, NULL, NULL},
 };
+static const hs_extra_option gctrace_options[] = {
+	{"--limit", "SIZE", "project when the live heap reaches SIZE, e.g. 2GiB"},
+	{NULL, NULL, NULL},
+};
 static const hs_extra_option trace_options[] = {
 	{"--profile", "sync|net|syscall|sched",
 	 "a blocking profile as go tool trace -pprof=KIND (--format folded, top, dot or pprof; "
@@ -68,6 +72,9 @@ const hs_command hs_commands[] = {
 	 "text,json,folded,top,dot,pprof", "[--profile sync|net|syscall|sched] FILE",
 	 "Execution trace (Go 1.5-1.26): goroutines per creation site, waits, GC, heap; "
 	 "--profile: go tool trace -pprof.", trace_options},
+	{"gctrace", cmd_gctrace, OPT_FORMAT | OPT_OUTPUT, "text,json", "[--limit SIZE] LOG",
+	 "A GODEBUG=gctrace=1 log: live heap over time, GC CPU, pauses; leak suspects first.",
+	 gctrace_options},
 	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -174,10 +174,15 @@ int cmd_heapdump(int argc, char **argv);
 bool cli_is_heapdump(const char *file);
 int cmd_heapdump_diff(const cli_opts *o, const char *exe);
 int hd_take_exe(int *argc, char **argv, const char **exe);
+/* Take `opt VALUE` (or opt=VALUE) out of argv, for an option a command
+ * parses itself; the last one given wins.  2 after printing an error when
+ * the value is missing ("wants `what`"). */
+int cli_take_value(int *argc, char **argv, const char *opt, const char *what, const char **out);
 struct hs_leaks;
 /* leaks: a heap dump's roots and their retained bytes (an exit status);
  * exe (or NULL) names globals. */
 int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe);
 int cmd_trace(int argc, char **argv);
+int cmd_gctrace(int argc, char **argv);
 
 #endif

@@ -518,3 +518,24 @@ int cli_write_output(const cli_opts *o, void (*text)(FILE *out, const void *data
 	(strcmp(o->format, "json") == 0 ? json : text)(out, data);
 	return cli_close_output(out, o) ? HS_EXIT_OK : HS_EXIT_USAGE;
 }
+
+int cli_take_value(int *argc, char **argv, const char *opt, const char *what, const char **out)
+{
+	size_t n = strlen(opt);
+	int j = 0;
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], opt) == 0) {
+			if (i + 1 >= *argc) {
+				cli_error("%s: %s wants %s", argv[0], opt, what);
+				return HS_EXIT_USAGE;
+			}
+			*out = argv[++i];
+		} else if (strncmp(argv[i], opt, n) == 0 && argv[i][n] == '=') {
+			*out = argv[i] + n + 1;
+		} else {
+			argv[j++] = argv[i];
+		}
+	}
+	*argc = j;
+	return 0;
+}

@@ -16,22 +16,7 @@
  * parser sees it. */
 int hd_take_exe(int *argc, char **argv, const char **exe)
 {
-	int j = 0;
-	for (int i = 0; i < *argc; i++) {
-		if (strcmp(argv[i], "--exe") == 0) {
-			if (i + 1 >= *argc) {
-				cli_error("%s: --exe wants an executable", argv[0]);
-				return HS_EXIT_USAGE;
-			}
-			*exe = argv[++i];
-		} else if (strncmp(argv[i], "--exe=", 6) == 0) {
-			*exe = argv[i] + 6;
-		} else {
-			argv[j++] = argv[i];
-		}
-	}
-	*argc = j;
-	return 0;
+	return cli_take_value(argc, argv, "--exe", "an executable", exe);
 }
 
 bool hd_load(hs_heapdump *h, const char *file)

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "heapscope/gctrace.h"
 #include "heapscope/load.h"
 
 struct magic {
@@ -78,7 +79,8 @@ hs_format hs_sniff(const uint8_t *d, size_t n, const char **what)
 	if (hs_legacy_cpu_detect(d, n))
 		return HS_FMT_LEGACY_CPU;
 	if (mostly_text(d, n)) {
-		*what = "text";
+		*what = hs_gctrace_detect(d, n) ? "a GODEBUG=gctrace=1 log (read it with heapscope gctrace)"
+		                                : "text";
 		return HS_FMT_UNKNOWN;
 	}
 	return HS_FMT_PPROF;

@@ -370,6 +370,9 @@ def main():
     # heapdump-*: tests/golden/verify_heapdump.py
     import verify_heapdump
     verify_heapdump.run(sys.modules[__name__])
+    # gctrace-*: tests/golden/verify_gctrace.py
+    import verify_gctrace
+    verify_gctrace.run(sys.modules[__name__])
     for name, err in HAND.items():
         expect(name, 'err', err)
         expect(name, 'out', '')

@@ -1,0 +1,1 @@
+heapscope gctrace testdata/gctrace/bad/bad-number.log

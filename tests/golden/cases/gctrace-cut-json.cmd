@@ -1,0 +1,1 @@
+heapscope gctrace --format json testdata/gctrace/bad/cut.log

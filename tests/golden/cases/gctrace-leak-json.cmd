@@ -1,0 +1,1 @@
+heapscope gctrace --format json --limit 1GiB testdata/gctrace/leak.log

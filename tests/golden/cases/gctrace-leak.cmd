@@ -1,0 +1,1 @@
+heapscope gctrace --limit 1GiB testdata/gctrace/leak.log

@@ -1,0 +1,1 @@
+heapscope gctrace testdata/pprof/goroutine-debug1.txt

@@ -1,0 +1,1 @@
+heapscope top testdata/gctrace/leak.log
