@@ -258,6 +258,8 @@ hs_err hs_gctrace_load(hs_gctrace *t, const char *path, hs_error *err)
 	size_t done = 0;
 	while (rc == HS_OK) {
 		size_t avail = hs_input_wait(&in, done + CHUNK);
+		if (avail > done + CHUNK)
+			avail = done + CHUNK;   /* a mapped file is all there: a step at a time */
 		bool last = in.complete && avail == in.len;
 		const uint8_t *zero = memchr(in.data + done, '\0', avail - done);
 		if (zero) {
