@@ -1,44 +1,30 @@
 # bash completion for heapscope(1)                         -*- shell-script -*-
 #
 # Nothing here lists commands, options or values: the binary being
-# completed is asked.  `heapscope __complete` prints the commands,
-# `heapscope __complete CMD` a command's options, `heapscope __complete CMD
-# --format` also the --format values, each prefixed with '='.  Which options
-# take an argument, and the fixed values of those that have a set of them
-# (--granularity functions|files|...), come from `heapscope help CMD`.
+# completed is asked, and it answers from the same option tables that
+# parse the command line.  `heapscope __complete` prints the commands,
+# `heapscope __complete CMD` a command's options, and `heapscope
+# __complete CMD OPT` what OPT's value is: nothing for a flag, `=VALUE`
+# lines for a fixed set (--format, --granularity, --by, --profile...),
+# `:file` for a file name, `:any` for anything else.
 # Anything else completes as a file name.
 
-# The argument of option $3 of command $2 as `$1 help $2` shows it ("FILE",
-# "N", "REGEX", "functions|files|...", "text,json"); nothing when the option
-# takes none.
+# What the value of option $3 of command $2 is, as `$1 __complete $2 $3`
+# says; nothing when the option takes none.
 _heapscope_argspec()
 {
-    "$1" help "$2" 2>/dev/null | awk -v o="$3" '
-        $1 ~ /^-/ {
-            short = ""; long = $1; arg = $2
-            if ($1 ~ /,$/) { short = substr($1, 1, length($1) - 1); long = $2; arg = $3 }
-            if (o == long || (short != "" && o == short)) {
-                if (arg ~ /^[A-Z]/ || arg ~ /[|,]/)
-                    print arg
-                exit
-            }
-        }'
+    "$1" __complete "$2" "$3" 2>/dev/null
 }
 
 # Values for option $3 of command $2, one per line.  Status 0: values
 # printed; 2: the value is a file name; 1: free-form (nothing to offer).
 _heapscope_values()
 {
-    local vals spec
-    vals=$("$1" __complete "$2" "$3" 2>/dev/null | sed -n 's/^=//p')
-    if [[ -n $vals ]]; then
-        printf '%s\n' "$vals"
-        return 0
-    fi
+    local spec
     spec=$(_heapscope_argspec "$@")
     case $spec in
-    *FILE*) return 2 ;;
-    *[a-z]\|[a-z]*) tr '|' '\n' <<<"$spec"; return 0 ;;
+    :file) return 2 ;;
+    =*) sed -n 's/^=//p' <<<"$spec"; return 0 ;;
     esac
     return 1
 }

@@ -1,43 +1,30 @@
 # fish completion for heapscope(1)
 #
 # Nothing here lists commands, options or values: the binary being
-# completed is asked.  `heapscope __complete` prints the commands,
-# `heapscope __complete CMD` a command's options, `heapscope __complete CMD
-# --format` also the --format values, each prefixed with '='.  Which options
-# take an argument, and the fixed values of those that have a set of them
-# (--granularity functions|files|...), come from `heapscope help CMD`.
+# completed is asked, and it answers from the same option tables that
+# parse the command line.  `heapscope __complete` prints the commands,
+# `heapscope __complete CMD` a command's options, and `heapscope
+# __complete CMD OPT` what OPT's value is: nothing for a flag, `=VALUE`
+# lines for a fixed set (--format, --granularity, --by, --profile...),
+# `:file` for a file name, `:any` for anything else.
 # Anything else completes as a file name.
 
-# The argument of option $opt of command $cmd as `$prog help $cmd` shows it
-# ("FILE", "N", "REGEX", "functions|files|...", "text,json"); nothing when
-# the option takes none.
+# What the value of option $opt of command $cmd is, as `$prog __complete
+# $cmd $opt` says; nothing when the option takes none.
 function __heapscope_argspec -a prog cmd opt
-    $prog help $cmd 2>/dev/null | awk -v o=$opt '
-        $1 ~ /^-/ {
-            short = ""; long = $1; arg = $2
-            if ($1 ~ /,$/) { short = substr($1, 1, length($1) - 1); long = $2; arg = $3 }
-            if (o == long || (short != "" && o == short)) {
-                if (arg ~ /^[A-Z]/ || arg ~ /[|,]/)
-                    print arg
-                exit
-            }
-        }'
+    $prog __complete $cmd $opt 2>/dev/null
 end
 
 # Values for option $opt of command $cmd, one per line.  Status 0: values
 # printed; 2: the value is a file name; 1: free-form (nothing to offer).
 function __heapscope_values -a prog cmd opt
-    set -l vals ($prog __complete $cmd $opt 2>/dev/null | string match -r -- '^=.*' | string sub -s 2)
-    if set -q vals[1]
-        printf '%s\n' $vals
-        return 0
-    end
     set -l spec (__heapscope_argspec $prog $cmd $opt)
-    if string match -q -- '*FILE*' "$spec"
+    if test "$spec[1]" = :file
         return 2
     end
-    if string match -qr -- '^[a-z]+(\|[a-z]+)+$' "$spec"
-        string split '|' -- $spec
+    set -l vals (string match -r -- '^=.*' $spec | string sub -s 2)
+    if set -q vals[1]
+        printf '%s\n' $vals
         return 0
     end
     return 1

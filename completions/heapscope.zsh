@@ -2,43 +2,28 @@
 # zsh completion for heapscope(1); installed as _heapscope in site-functions.
 #
 # Nothing here lists commands, options or values: the binary being
-# completed is asked.  `heapscope __complete` prints the commands,
-# `heapscope __complete CMD` a command's options, `heapscope __complete CMD
-# --format` also the --format values, each prefixed with '='.  Which options
-# take an argument, and the fixed values of those that have a set of them
-# (--granularity functions|files|...), come from `heapscope help CMD`.
+# completed is asked, and it answers from the same option tables that
+# parse the command line.  `heapscope __complete` prints the commands,
+# `heapscope __complete CMD` a command's options, and `heapscope
+# __complete CMD OPT` what OPT's value is: nothing for a flag, `=VALUE`
+# lines for a fixed set (--format, --granularity, --by, --profile...),
+# `:file` for a file name, `:any` for anything else.
 # Anything else completes as a file name.
 
-# The argument of option $3 of command $2 as `$1 help $2` shows it ("FILE",
-# "N", "REGEX", "functions|files|...", "text,json"); nothing when the option
-# takes none.
+# What the value of option $3 of command $2 is, as `$1 __complete $2 $3`
+# says; nothing when the option takes none.
 _heapscope_argspec() {
-  _call_program help "${(q)1}" help "${(q)2}" 2>/dev/null | awk -v o="$3" '
-    $1 ~ /^-/ {
-      short = ""; long = $1; arg = $2
-      if ($1 ~ /,$/) { short = substr($1, 1, length($1) - 1); long = $2; arg = $3 }
-      if (o == long || (short != "" && o == short)) {
-        if (arg ~ /^[A-Z]/ || arg ~ /[|,]/)
-          print arg
-        exit
-      }
-    }'
+  _call_program values "${(q)1}" __complete "${(q)2}" "${(q)3}" 2>/dev/null
 }
 
 # Complete the value of option $3 of command $2.
 _heapscope_value() {
-  local prog=$1 cmd=$2 opt=$3 spec
-  local -a vals
-  vals=(${(M)${(f)"$(_call_program values "${(q)prog}" __complete "${(q)cmd}" "${(q)opt}" 2>/dev/null)"}:#=*})
-  if (( $#vals )); then
-    compadd -- ${vals#=}
-    return
-  fi
-  spec=$(_heapscope_argspec $prog $cmd $opt)
-  case $spec in
-    (*FILE*) _files ;;
-    (*[a-z]\|[a-z]*) compadd -- ${(s:|:)spec} ;;
-    (*) _message -e values "${spec:-value}" ;;
+  local -a spec
+  spec=(${(f)"$(_heapscope_argspec $1 $2 $3)"})
+  case ${spec[1]} in
+    (:file) _files ;;
+    (=*) compadd -- ${spec#=} ;;
+    (*) _message -e values value ;;
   esac
 }
 

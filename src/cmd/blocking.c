@@ -70,12 +70,11 @@ static int add_trace(const cli_adder *a, const char *file)
 	return rc == HS_EXIT_OK ? cli_add_trace(a, file, CLI_TRACE_END) : rc;
 }
 
-int cmd_blocking(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *op)
 {
-	cli_opts o;
-	int rc = cli_parse(hs_find_command("blocking"), argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
+	(void)self;
+	const cli_opts o = *op;
+	int rc;
 	hs_blocking b;
 	hs_error e;
 	hs_error_clear(&e);
@@ -95,3 +94,10 @@ int cmd_blocking(int argc, char **argv)
 	hs_blocking_release(&b);
 	return rc;
 }
+
+static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_END};
+
+const hs_command cmd_blocking = {
+	CLI_COMMAND("blocking", run, options, cli_opts, "text,json", "FILE...",
+	            "Where goroutines wait: dumps, traces, goroutine, block and mutex profiles in one ranking."),
+};

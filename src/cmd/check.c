@@ -164,7 +164,12 @@ static void print_text(FILE *out, const result *rs, size_t n, size_t nfail)
 	fprintf(out, "%zu passed, %zu failed\n", n - nfail, nfail);
 }
 
-static void print_json(FILE *out, const cli_opts *o, const result *rs, size_t n, size_t nfail)
+typedef struct check_opts {
+	cli_opts c;
+	const char *rules, *base, *junit;
+} check_opts;
+
+static void print_json(FILE *out, const check_opts *o, const result *rs, size_t n, size_t nfail)
 {
 	json_w w;
 	json_init(&w, out);
@@ -283,7 +288,7 @@ static void xml_text(FILE *f, const char *s)
 	}
 }
 
-static bool write_junit(const char *path, const cli_opts *o, const result *rs, size_t n,
+static bool write_junit(const char *path, const check_opts *o, const result *rs, size_t n,
                         size_t nfail)
 {
 	FILE *f = fopen(path, "w");
@@ -335,7 +340,7 @@ static bool write_junit(const char *path, const cli_opts *o, const result *rs, s
 
 /* ---- the command --------------------------------------------------------- */
 
-static void rule_error(const cli_opts *o, const hs_rule *r, const char *file, const hs_error *e)
+static void rule_error(const check_opts *o, const hs_rule *r, const char *file, const hs_error *e)
 {
 	char buf[400];
 	hs_error_format(e, buf, sizeof buf);
@@ -344,7 +349,7 @@ static void rule_error(const cli_opts *o, const hs_rule *r, const char *file, co
 }
 
 /* Measure every applicable rule on one file, appending to *rs. */
-static bool check_file(const cli_opts *o, const hs_rules *rules, const char *file, target *t,
+static bool check_file(const check_opts *o, const hs_rules *rules, const char *file, target *t,
                        target *base, base_cache *bc, hs_vec *rs)
 {
 	for (size_t i = 0; i < hs_rules_count(rules); i++) {
@@ -390,14 +395,13 @@ static bool check_file(const cli_opts *o, const hs_rules *rules, const char *fil
 	return true;
 }
 
-int cmd_check(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *op)
 {
-	cli_opts o;
-	const hs_command *cmd = hs_find_command("check");
-	int rc = cli_parse(cmd, argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
-	if (!o.rules) {
+	(void)self;
+	const check_opts *co = (const check_opts *)op;
+	const cli_opts o = *op;
+	int rc;
+	if (!co->rules) {
 		cli_error("check: --rules RULES.yaml is required (see 'heapscope check --help')");
 		return HS_EXIT_USAGE;
 	}
@@ -405,11 +409,11 @@ int cmd_check(int argc, char **argv)
 	hs_rules_init(&rules);
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_rules_load(&rules, o.rules, &e) != HS_OK) {
+	if (hs_rules_load(&rules, co->rules, &e) != HS_OK) {
 		if (e.line)
-			cli_error("%s:%u:%u: %s", o.rules, e.line, e.col, e.detail);
+			cli_error("%s:%u:%u: %s", co->rules, e.line, e.col, e.detail);
 		else
-			cli_file_error(o.rules, &e);
+			cli_file_error(co->rules, &e);
 		hs_rules_release(&rules);
 		return HS_EXIT_USAGE;
 	}
@@ -424,20 +428,20 @@ int cmd_check(int argc, char **argv)
 		cli_error("out of memory");
 		goto out;
 	}
-	if (o.base) {
-		if (!load_target(&base, o.base))
+	if (co->base) {
+		if (!load_target(&base, co->base))
 			goto out;
 		have_base = true;
 	}
 	for (size_t i = 0; i < hs_rules_count(&rules); i++) {
 		const hs_rule *r = hs_rule_at(&rules, i);
-		if ((r->has[HS_LIM_GROWTH] || r->has[HS_LIM_GROWTH_PCT]) && !o.base) {
+		if ((r->has[HS_LIM_GROWTH] || r->has[HS_LIM_GROWTH_PCT]) && !co->base) {
 			bool applies = false;
 			for (int f = 0; f < o.nfiles; f++)
 				applies |= hs_rule_applies(r, o.files[f]);
 			if (applies) {
 				cli_error("%s:%u:%u: rule '%s': %s needs a base profile: give --base FILE",
-				          o.rules, r->limit_line[r->has[HS_LIM_GROWTH] ? HS_LIM_GROWTH
+				          co->rules, r->limit_line[r->has[HS_LIM_GROWTH] ? HS_LIM_GROWTH
 				                                                       : HS_LIM_GROWTH_PCT],
 				          r->limit_col[r->has[HS_LIM_GROWTH] ? HS_LIM_GROWTH : HS_LIM_GROWTH_PCT],
 				          r->name, r->has[HS_LIM_GROWTH] ? "max_growth" : "max_growth_percent");
@@ -450,7 +454,7 @@ int cmd_check(int argc, char **argv)
 		if (!load_target(&t, o.files[f]))
 			goto out;
 		size_t before = results.len;
-		bool ok = check_file(&o, &rules, o.files[f], &t, have_base ? &base : NULL, bc, &results);
+		bool ok = check_file(co, &rules, o.files[f], &t, have_base ? &base : NULL, bc, &results);
 		release_target(&t);
 		if (!ok)
 			goto out;
@@ -466,14 +470,14 @@ int cmd_check(int argc, char **argv)
 	for (size_t i = 0; i < hs_rules_count(&rules); i++)
 		if (!used[i])
 			cli_error("warning: rule '%s' (%s:%u) applies to none of the files",
-			          hs_rule_at(&rules, i)->name, o.rules, hs_rule_at(&rules, i)->line);
-	if (o.junit && !write_junit(o.junit, &o, rs, n, nfail))
+			          hs_rule_at(&rules, i)->name, co->rules, hs_rule_at(&rules, i)->line);
+	if (co->junit && !write_junit(co->junit, co, rs, n, nfail))
 		goto out;
 	FILE *out = cli_open_output(&o);
 	if (!out)
 		goto out;
 	if (strcmp(o.format, "json") == 0)
-		print_json(out, &o, rs, n, nfail);
+		print_json(out, co, rs, n, nfail);
 	else
 		print_text(out, rs, n, nfail);
 	rc = cli_close_output(out, &o) ? (nfail ? HS_EXIT_CHECK : HS_EXIT_OK) : HS_EXIT_USAGE;
@@ -486,3 +490,20 @@ out:
 	hs_rules_release(&rules);
 	return rc;
 }
+
+static const cli_option options[] = {
+	{"rules", 0, "RULES.yaml", "the budget rules to check (required)", offsetof(check_opts, rules),
+	 cli_parse_string, true},
+	{"base", 0, "FILE", "base profile for max_growth and max_growth_percent",
+	 offsetof(check_opts, base), cli_parse_string, true},
+	{"junit", 0, "FILE", "also write the results to FILE as JUnit XML",
+	 offsetof(check_opts, junit), cli_parse_string, true},
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+const hs_command cmd_check = {
+	CLI_COMMAND("check", run, options, check_opts, "text,json", "--rules RULES.yaml FILE...",
+	            "Check profiles against budget rules (YAML); exit 1 if one fails. For CI."),
+};

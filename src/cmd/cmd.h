@@ -5,30 +5,13 @@
 #define HS_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "heapscope/graph.h"
 #include "heapscope/model.h"
 
 enum { HS_EXIT_OK = 0, HS_EXIT_CHECK = 1, HS_EXIT_USAGE = 2 };
-
-/* Options shared by the profile commands; a command names the ones it
- * accepts with a mask of these bits. */
-enum {
-	OPT_SAMPLE_INDEX = 1 << 0,
-	OPT_NODECOUNT = 1 << 1,
-	OPT_FILTERS = 1 << 2,      /* --focus --ignore --hide --show */
-	OPT_GRANULARITY = 1 << 3,
-	OPT_UNIT = 1 << 4,
-	OPT_OUTPUT = 1 << 5,
-	OPT_FORMAT = 1 << 6,
-	OPT_CUM = 1 << 7,
-	OPT_FRACTIONS = 1 << 8,    /* --nodefraction --edgefraction */
-	OPT_GROUP_BY = 1 << 9,     /* --by (goroutines: stack, created-by, ...) */
-	OPT_CHECK = 1 << 10,       /* --rules --base --junit (check) */
-	OPT_GROWTH = 1 << 11,      /* --keep-order --limit --min-growth --interval --stacks (growth) */
-	OPT_DIFF = 1 << 12,        /* --normalize --diff-base (diff) */
-};
 
 /* How a profile command loads its file: fn(ctx, p, file), printing any
  * error.  `trace --profile` hands top, dot and folded its own. */
@@ -37,6 +20,9 @@ typedef struct cli_loader {
 	void *ctx;
 } cli_loader;
 
+/* What every command's options struct starts with (its first member, so
+ * a command's own struct and this one share an address).  Report commands
+ * use the report fields; the others leave them at their defaults. */
 typedef struct cli_opts {
 	const char *sample_index;
 	int nodecount;             /* -1: the command's default */
@@ -44,47 +30,115 @@ typedef struct cli_opts {
 	int granularity;
 	const char *unit;
 	const char *output;
-	const char *format;
+	const char *format;        /* never NULL after parsing a command with formats */
 	bool cum;
 	double nodefraction, edgefraction;
-	const char *by;            /* --by as given, checked by the command; NULL: not set */
-	const char *rules, *base, *junit;             /* check; NULL: not set */
-	bool keep_order;                              /* growth */
-	bool stacks;                                  /* growth: a row per stack */
-	const char *limit, *min_growth, *interval;    /* growth, checked by it; NULL: not set */
-	bool normalize, diff_base;                    /* diff */
 	int nfiles;
 	char **files;
-	const cli_loader *load;    /* top, dot, folded; NULL: cli_load (cli_parse sets NULL) */
+	const cli_loader *load;    /* top, dot, folded; NULL: cli_load */
 } cli_opts;
 
-/* An option a command takes out of argv itself, before cli_parse: shown
- * by --help and `heapscope help CMD`, offered by __complete. */
-typedef struct hs_extra_option {
-	const char *name;          /* "--exe" */
-	const char *arg;           /* "BINARY", a|b|c for fixed values, NULL: a flag */
-	const char *help;
-} hs_extra_option;
+struct hs_command;
 
+/* One option of a command, as git's parse-options declares them: the
+ * command's table of these is its whole command line.  The parser stores
+ * the value at `offset` in the command's options struct, through parse()
+ * (NULL: a flag, a bool set to true).  parse() returns 0, or prints one
+ * line and returns HS_EXIT_USAGE. */
+typedef struct cli_option cli_option;
+struct cli_option {
+	const char *name;          /* long name without dashes: "nodecount" */
+	char short_name;           /* 'o', or 0 */
+	const char *arg;           /* NULL: a flag; "a|b|c": the fixed values; else a word for help */
+	const char *help;
+	size_t offset;             /* of the destination in the options struct */
+	int (*parse)(const struct hs_command *cmd, const cli_option *opt, const char *arg, void *dest);
+	bool file_arg;             /* the value names a file (completion) */
+};
+
+/* The parsers a table may name. */
+int cli_parse_string(const struct hs_command *, const cli_option *, const char *, void *);
+int cli_parse_count(const struct hs_command *, const cli_option *, const char *, void *);   /* int >= 0 */
+int cli_parse_count64(const struct hs_command *, const cli_option *, const char *, void *); /* int64_t >= 0 */
+int cli_parse_fraction(const struct hs_command *, const cli_option *, const char *, void *);
+int cli_parse_granularity(const struct hs_command *, const cli_option *, const char *, void *);
+int cli_parse_format(const struct hs_command *, const cli_option *, const char *, void *);
+
+#define CLI_OFF(field) offsetof(cli_opts, field)
+/* The options the profile commands share, in the order help lists them. */
+#define CLI_OPT_SAMPLE_INDEX                                                                   \
+	{"sample-index", 0, "NAME|N", "sample type to report (default: the profile's default, else the last)", \
+	 CLI_OFF(sample_index), cli_parse_string, false}
+#define CLI_OPT_NODECOUNT                                                                      \
+	{"nodecount", 0, "N", "show at most N nodes (0: all)", CLI_OFF(nodecount), cli_parse_count, false}
+#define CLI_OPT_FRACTIONS                                                                      \
+	{"nodefraction", 0, "F", "drop nodes whose cum is below F of the total (default 0.005)",  \
+	 CLI_OFF(nodefraction), cli_parse_fraction, false},                                    \
+	{"edgefraction", 0, "F", "drop edges below F of the total (default 0.001)",               \
+	 CLI_OFF(edgefraction), cli_parse_fraction, false}
+#define CLI_OPT_FILTERS                                                                        \
+	{"focus", 0, "REGEX", "keep only samples with a frame matching REGEX", CLI_OFF(focus),    \
+	 cli_parse_string, false},                                                             \
+	{"ignore", 0, "REGEX", "drop samples with a frame matching REGEX", CLI_OFF(ignore),       \
+	 cli_parse_string, false},                                                             \
+	{"hide", 0, "REGEX", "remove frames matching REGEX from stacks", CLI_OFF(hide),           \
+	 cli_parse_string, false},                                                             \
+	{"show", 0, "REGEX", "keep only frames matching REGEX in stacks", CLI_OFF(show),          \
+	 cli_parse_string, false}
+#define CLI_OPT_GRANULARITY                                                                    \
+	{"granularity", 0, "functions|filefunctions|files|lines|addresses",                       \
+	 "aggregate frames at this level", CLI_OFF(granularity), cli_parse_granularity, false}
+#define CLI_OPT_UNIT                                                                           \
+	{"unit", 0, "UNIT", "show values in UNIT (B, kB, MB, ns, ms, s...; default: minimum)",    \
+	 CLI_OFF(unit), cli_parse_string, false}
+#define CLI_OPT_CUM {"cum", 0, NULL, "sort by cumulative value", CLI_OFF(cum), NULL, false}
+/* --format's values are the command's formats (hs_command.formats). */
+#define CLI_OPT_FORMAT {"format", 0, "FMT", "output format", CLI_OFF(format), cli_parse_format, false}
+#define CLI_OPT_OUTPUT                                                                         \
+	{"output", 'o', "FILE", "write the result to FILE instead of stdout", CLI_OFF(output),    \
+	 cli_parse_string, true}
+#define CLI_OPT_END {NULL, 0, NULL, NULL, 0, NULL, false}
+/* The report options of go tool pprof (top, dot, diff, trace). */
+#define CLI_OPTS_REPORT                                                                        \
+	CLI_OPT_SAMPLE_INDEX, CLI_OPT_NODECOUNT, CLI_OPT_FRACTIONS, CLI_OPT_FILTERS,           \
+		CLI_OPT_GRANULARITY, CLI_OPT_UNIT
+
+/* A command: its name, its options and how it runs.  run() gets the
+ * descriptor and the options struct the parser filled (opts_size bytes,
+ * starting with cli_opts; defaults() set it up before parsing). */
 typedef struct hs_command {
 	const char *name;
-	int (*run)(int argc, char **argv);
-	unsigned options;          /* OPT_* accepted */
+	int (*run)(const struct hs_command *self, cli_opts *o);
+	const cli_option *options; /* CLI_OPT_END last; --help is implicit */
+	size_t opts_size;          /* sizeof the command's options struct */
+	void (*defaults)(cli_opts *o); /* NULL: cli_opts defaults only */
 	const char *formats;       /* comma-separated --format values, first is default */
 	const char *args;          /* usage tail, e.g. "FILE..." */
 	const char *summary;
-	const hs_extra_option *extra; /* options it parses itself, {NULL} last; may be NULL */
+	const char *writes;        /* what it writes when it has no --format, for the error */
+	int min_files;             /* fewer: "no input file" */
 } hs_command;
 
-extern const hs_command hs_commands[];
+/* The fields of a command's descriptor: {CLI_COMMAND(...), .defaults = ...}. */
+#define CLI_COMMAND(name_, run_, options_, opts_type, formats_, args_, summary_)               \
+	.name = (name_), .run = (run_), .options = (options_), .opts_size = sizeof(opts_type),  \
+	.formats = (formats_), .args = (args_), .summary = (summary_), .min_files = 1
+
+extern const hs_command *const hs_commands[];
 const hs_command *hs_find_command(const char *name);
 
-/* Parse argv for `cmd`; on error prints one line and returns 2, on --help
- * prints usage and returns -1, else 0. */
+/* Parse argv (argv[0] is the command's name) into o, a zeroed struct of
+ * cmd->opts_size bytes: options anywhere until "--", --opt=value and
+ * --opt value, unambiguous abbreviations of any long option.  Returns 0,
+ * -1 after printing --help, or HS_EXIT_USAGE after printing one line. */
 int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o);
+/* Allocate the options, parse and run: the command's exit status. */
+int cli_run(const hs_command *cmd, int argc, char **argv);
 void cli_usage(const hs_command *cmd, FILE *to);
-/* The long options of a command, one per line (completion helper). */
-void cli_print_options(const hs_command *cmd, FILE *to);
+/* Completion helper: the options of a command, one per line; with opt,
+ * what its value is: "=V" lines for fixed values, ":file" or ":any".
+ * HS_EXIT_USAGE when opt is not an option of cmd. */
+int cli_complete(const hs_command *cmd, const char *opt, FILE *to);
 
 /* Report an error about `file` on stderr in the one-line form
  * "heapscope: cannot read 'F': what at byte N". */
@@ -153,36 +207,22 @@ bool cli_close_output(FILE *f, const cli_opts *o);
 int cli_write_output(const cli_opts *o, void (*text)(FILE *out, const void *data),
                      void (*json)(FILE *out, const void *data), const void *data);
 
-int cmd_info(int argc, char **argv);
-int cmd_top(int argc, char **argv);
-int cmd_dot(int argc, char **argv);
-int cmd_folded(int argc, char **argv);
-/* The same, loading the profile with `load` (trace --profile). */
-int cmd_top_with(int argc, char **argv, const cli_loader *load);
-int cmd_dot_with(int argc, char **argv, const cli_loader *load);
-int cmd_folded_with(int argc, char **argv, const cli_loader *load);
-int cmd_check(int argc, char **argv);
-int cmd_growth(int argc, char **argv);
-int cmd_goroutines(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_merge(int argc, char **argv);
-int cmd_blocking(int argc, char **argv);
-int cmd_leaks(int argc, char **argv);
-int cmd_heapdump(int argc, char **argv);
+/* The commands, one file each. */
+extern const hs_command cmd_info, cmd_top, cmd_dot, cmd_folded, cmd_goroutines, cmd_check,
+	cmd_growth, cmd_diff, cmd_merge, cmd_blocking, cmd_leaks, cmd_heapdump, cmd_trace,
+	cmd_gctrace;
 /* Heap dumps in diff: both files sniffed as dumps go to the heap dump
  * comparison (src/cmd/heapdump.c) instead of the profile diff. */
 bool cli_is_heapdump(const char *file);
 int cmd_heapdump_diff(const cli_opts *o, const char *exe);
-int hd_take_exe(int *argc, char **argv, const char **exe);
-/* Take `opt VALUE` (or opt=VALUE) out of argv, for an option a command
- * parses itself; the last one given wins.  2 after printing an error when
- * the value is missing ("wants `what`"). */
-int cli_take_value(int *argc, char **argv, const char *opt, const char *what, const char **out);
+/* --exe BINARY, as heapdump, diff and leaks declare it: a const char *
+ * member `field` of the command's options struct T. */
+#define CLI_OPT_EXE(T, field)                                                                  \
+	{"exe", 0, "BINARY", "heap dumps: name globals from the executable's symbol table",       \
+	 offsetof(T, field), cli_parse_string, true}
 struct hs_leaks;
 /* leaks: a heap dump's roots and their retained bytes (an exit status);
  * exe (or NULL) names globals. */
 int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe);
-int cmd_trace(int argc, char **argv);
-int cmd_gctrace(int argc, char **argv);
 
 #endif

@@ -13,8 +13,15 @@
 /* pprof draws at most 80 nodes unless told otherwise. */
 enum { DIFF_DOT_NODECOUNT = 80 };
 
+typedef struct diff_opts {
+	cli_opts c;
+	bool normalize, diff_base;
+	const char *exe;
+} diff_opts;
+
 typedef struct diff_job {
 	const cli_opts *o;
+	const diff_opts *dopt;     /* the same struct, with diff's own options */
 	const char *base_file, *new_file;
 	hs_diff d;
 	hs_view v;
@@ -25,7 +32,7 @@ typedef struct diff_job {
 static bool load_pair(diff_job *j, hs_profile *base, hs_profile *newp)
 {
 	const char *files[2] = {j->new_file, j->base_file};
-	hs_diff_opts opts = {.normalize = j->o->normalize, .diff_base = j->o->diff_base};
+	hs_diff_opts opts = {.normalize = j->dopt->normalize, .diff_base = j->dopt->diff_base};
 	hs_error e;
 	hs_error_clear(&e);
 	cli_loads l;
@@ -99,7 +106,8 @@ static int report(diff_job *j, FILE *out)
 	if (!dot)
 		hs_diff_sums_take_report(&j->sums, &r);
 	diff_fmt df = {.base_file = j->base_file, .new_file = j->new_file, .sums = &j->sums,
-	               .cum = o->cum, .normalized = o->normalize, .diff_base = o->diff_base};
+	               .cum = o->cum, .normalized = j->dopt->normalize,
+	               .diff_base = j->dopt->diff_base};
 	report_fmt_init(&df.f, &j->d.p, &j->v, &r, o->unit);
 	char filt[4][400];
 	set_filters(&df.f, o, filt);
@@ -120,7 +128,8 @@ static int report(diff_job *j, FILE *out)
 
 static int diff_run(const cli_opts *o, FILE **out)
 {
-	diff_job j = {.o = o, .base_file = o->files[0], .new_file = o->files[1]};
+	diff_job j = {.o = o, .dopt = (const diff_opts *)o, .base_file = o->files[0],
+	              .new_file = o->files[1]};
 	hs_profile base, newp;
 	hs_profile_init(&base);
 	hs_profile_init(&newp);
@@ -146,16 +155,12 @@ static int diff_run(const cli_opts *o, FILE **out)
 	return rc;
 }
 
-int cmd_diff(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *op)
 {
-	cli_opts o;
-	const hs_command *cmd = hs_find_command("diff");
-	const char *exe = NULL;
-	int rc = hd_take_exe(&argc, argv, &exe);
-	if (!rc)
-		rc = cli_parse(cmd, argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
+	(void)self;
+	const cli_opts o = *op;
+	const char *exe = ((const diff_opts *)op)->exe;
+	int rc;
 	if (o.nfiles == 2 && cli_is_heapdump(o.files[0]) && cli_is_heapdump(o.files[1]))
 		return cmd_heapdump_diff(&o, exe);
 	if (exe) {
@@ -163,16 +168,30 @@ int cmd_diff(int argc, char **argv)
 		return HS_EXIT_USAGE;
 	}
 	if (o.nfiles != 2) {
-		bool late = false;   /* the parser stops at the first file */
-		for (int i = 0; i < o.nfiles; i++)
-			late |= o.files[i][0] == '-' && o.files[i][1] != '\0';
-		cli_error("diff: takes exactly two profiles, BASE then NEW (got %d%s)", o.nfiles,
-		          late ? "; options go before the files" : "");
+		cli_error("diff: takes exactly two profiles, BASE then NEW (got %d)", o.nfiles);
 		return HS_EXIT_USAGE;
 	}
 	FILE *out = NULL;
-	rc = diff_run(&o, &out);
+	rc = diff_run(op, &out);
 	if (out && !cli_close_output(out, &o) && rc == HS_EXIT_OK)
 		rc = HS_EXIT_USAGE;
 	return rc;
 }
+
+static const cli_option options[] = {
+	CLI_OPTS_REPORT,
+	CLI_OPT_CUM,
+	{"normalize", 0, NULL, "scale NEW so each sample type sums to BASE's first (pprof -normalize)",
+	 offsetof(diff_opts, normalize), NULL, false},
+	{"diff-base", 0, NULL, "percentages of BASE's total, as pprof -diff_base (default: -base)",
+	 offsetof(diff_opts, diff_base), NULL, false},
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_EXE(diff_opts, exe),
+	CLI_OPT_END,
+};
+
+const hs_command cmd_diff = {
+	CLI_COMMAND("diff", run, options, diff_opts, "text,json,dot,folded", "BASE NEW",
+	            "What grew from BASE to NEW, as go tool pprof -top -base BASE NEW computes it."),
+};

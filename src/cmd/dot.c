@@ -32,12 +32,19 @@ static int dot_one(const cli_opts *o, FILE *out)
 	return rc;
 }
 
-int cmd_dot_with(int argc, char **argv, const cli_loader *load)
+static int run(const hs_command *self, cli_opts *o)
 {
-	return report_cmd_main("dot", argc, argv, load, dot_one);
+	return report_cmd_run(self, o, dot_one);
 }
 
-int cmd_dot(int argc, char **argv)
-{
-	return cmd_dot_with(argc, argv, NULL);
-}
+static const cli_option options[] = {
+	CLI_OPTS_REPORT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+const hs_command cmd_dot = {
+	CLI_COMMAND("dot", run, options, cli_opts, NULL, "FILE",
+	            "Graphviz call graph, as go tool pprof -dot draws it (render: dot -Tsvg)."),
+	.writes = "DOT",
+};

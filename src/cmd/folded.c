@@ -11,18 +11,15 @@ static int fold(const hs_view *v, FILE *out)
 	return HS_EXIT_USAGE;
 }
 
-int cmd_folded_with(int argc, char **argv, const cli_loader *load)
+static int run(const hs_command *self, cli_opts *op)
 {
-	cli_opts o;
-	const hs_command *cmd = hs_find_command("folded");
-	int rc = cli_parse(cmd, argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
-	o.load = load;
+	(void)self;
+	const cli_opts o = *op;
 	if (o.nfiles != 1) {
 		cli_error("folded: takes exactly one profile");
 		return HS_EXIT_USAGE;
 	}
+	int rc;
 	hs_profile p;
 	hs_view v;
 	hs_profile_init(&p);
@@ -40,7 +37,16 @@ int cmd_folded_with(int argc, char **argv, const cli_loader *load)
 	return rc;
 }
 
-int cmd_folded(int argc, char **argv)
-{
-	return cmd_folded_with(argc, argv, NULL);
-}
+static const cli_option options[] = {
+	CLI_OPT_SAMPLE_INDEX,
+	CLI_OPT_FILTERS,
+	CLI_OPT_GRANULARITY,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+const hs_command cmd_folded = {
+	CLI_COMMAND("folded", run, options, cli_opts, NULL, "FILE",
+	            "Folded stacks for flamegraph.pl: 'root;...;leaf value' per distinct stack."),
+	.writes = "folded stacks",
+};

@@ -196,16 +196,17 @@ static void print_json(FILE *out, const char *file, const hs_gctrace *t, const h
 	json_finish(&w);
 }
 
-int cmd_gctrace(int argc, char **argv)
+typedef struct gctrace_opts {
+	cli_opts c;
+	const char *limit;
+} gctrace_opts;
+
+static int run(const hs_command *self, cli_opts *op)
 {
-	const char *limit_s = NULL;
-	int rc = cli_take_value(&argc, argv, "--limit", "a size, e.g. 2GiB", &limit_s);
-	if (rc)
-		return rc;
-	cli_opts o;
-	rc = cli_parse(hs_find_command("gctrace"), argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
+	(void)self;
+	const cli_opts o = *op;
+	const char *limit_s = ((const gctrace_opts *)op)->limit;
+	int rc;
 	if (o.nfiles != 1) {
 		cli_error("gctrace: takes exactly one log (got %d)", o.nfiles);
 		return HS_EXIT_USAGE;
@@ -244,3 +245,16 @@ int cmd_gctrace(int argc, char **argv)
 	hs_gctrace_release(&t);
 	return rc;
 }
+
+static const cli_option options[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	{"limit", 0, "SIZE", "project when the live heap reaches SIZE, e.g. 2GiB",
+	 offsetof(gctrace_opts, limit), cli_parse_string, false},
+	CLI_OPT_END,
+};
+
+const hs_command cmd_gctrace = {
+	CLI_COMMAND("gctrace", run, options, gctrace_opts, "text,json", "[--limit SIZE] LOG",
+	            "A GODEBUG=gctrace=1 log: live heap over time, GC CPU, pauses; leak suspects first."),
+};

@@ -30,19 +30,30 @@ static bool gather(hs_goroutines *g, const cli_opts *o)
 	return ok;
 }
 
-int cmd_goroutines(int argc, char **argv)
+typedef struct goroutines_opts {
+	cli_opts c;
+	int by;                    /* hs_group_by */
+} goroutines_opts;
+
+static int parse_by(const hs_command *cmd, const cli_option *opt, const char *arg, void *dest)
 {
-	cli_opts o;
-	const hs_command *cmd = hs_find_command("goroutines");
-	int rc = cli_parse(cmd, argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
-	int by = hs_group_by_parse(o.by);
+	(void)opt;
+	int by = hs_group_by_parse(arg);
 	if (by < 0) {
-		cli_error("goroutines: unknown --by '%s' (want stack, created-by, top-frame or state)",
-		          o.by);
+		cli_error("%s: unknown --by '%s' (want stack, created-by, top-frame or state)",
+		          cmd->name, arg);
 		return HS_EXIT_USAGE;
 	}
+	*(int *)dest = by;
+	return 0;
+}
+
+static int run(const hs_command *self, cli_opts *op)
+{
+	(void)self;
+	const cli_opts o = *op;
+	int by = ((const goroutines_opts *)op)->by;
+	int rc;
 	const goroutines_format *fmt = goroutines_format_find(o.format);
 	hs_goroutines g;
 	hs_error e;
@@ -72,3 +83,17 @@ out:
 	hs_goroutines_release(&g);
 	return rc;
 }
+
+static const cli_option options[] = {
+	{"by", 0, "stack|created-by|top-frame|state",
+	 "group by stack (default), created-by, top-frame or state", offsetof(goroutines_opts, by),
+	 parse_by, false},
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+const hs_command cmd_goroutines = {
+	CLI_COMMAND("goroutines", run, options, goroutines_opts, "text,folded,json,dot", "FILE...",
+	            "Goroutines of dumps or goroutine profiles grouped by stack, biggest group first."),
+};

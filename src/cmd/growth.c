@@ -19,8 +19,15 @@
 
 enum { TEXT_DEFAULT_ROWS = 20, DOT_DEFAULT_NODECOUNT = 80 };
 
+typedef struct growth_opts {
+	cli_opts c;
+	bool keep_order, stacks;
+	const char *limit, *min_growth, *interval;   /* NULL: not given */
+} growth_opts;
+
 typedef struct series {
 	const cli_opts *o;
+	const growth_opts *gopt;   /* the same struct, with growth's own options */
 	hs_growth g;
 	hs_growth_opts go;
 	char sample_type[64], unit[32];
@@ -277,7 +284,7 @@ static void print_json(FILE *out, const series *s)
 		json_key(&w, "minutes");
 		json_double(&w, g->minutes[i]);
 		json_key(&w, "time_from");
-		json_string(&w, o->interval                      ? "interval"
+		json_string(&w, s->gopt->interval                      ? "interval"
 		                : s->from_lastgc[g->order[i]] ? "memstats_lastgc"
 		                                               : "profile");
 		json_end_object(&w);
@@ -548,7 +555,7 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 		hs_growth_set_time(&s->g, (size_t)i, t);
 		hs_error e;
 		hs_error_clear(&e);
-		hs_err rc = o->stacks ? hs_growth_add_view_stacks(&s->g, (size_t)i, &v, &e)
+		hs_err rc = s->gopt->stacks ? hs_growth_add_view_stacks(&s->g, (size_t)i, &v, &e)
 		                      : hs_growth_add_view(&s->g, (size_t)i, &v, o->cum, &e);
 		hs_view_release(&v);
 		hs_profile_release(&p);
@@ -560,31 +567,30 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 	return HS_EXIT_OK;
 }
 
-int cmd_growth(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *op)
 {
-	cli_opts o;
-	const hs_command *cmd = hs_find_command("growth");
-	int rc = cli_parse(cmd, argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
+	(void)self;
+	const growth_opts *g = (const growth_opts *)op;
+	const cli_opts o = *op;
+	int rc;
 	if (o.nfiles < 2) {
 		cli_error("growth: needs at least 2 profiles, oldest to newest or with times");
 		return HS_EXIT_USAGE;
 	}
-	if (o.stacks && (o.cum || strcmp(o.format, "dot") == 0)) {
+	if (g->stacks && (o.cum || strcmp(o.format, "dot") == 0)) {
 		cli_error("growth: --stacks has a row per stack: no --cum, no --format dot");
 		return HS_EXIT_USAGE;
 	}
 	int64_t interval = 0;
-	if (o.interval) {
+	if (g->interval) {
 		hs_error e;
 		hs_error_clear(&e);
-		if (hs_parse_duration(o.interval, &interval, &e) != HS_OK || interval <= 0) {
+		if (hs_parse_duration(g->interval, &interval, &e) != HS_OK || interval <= 0) {
 			cli_error("growth: --interval: %s", e.code ? e.detail : "must be more than 0");
 			return HS_EXIT_USAGE;
 		}
 	}
-	series s = {.o = &o};
+	series s = {.o = op, .gopt = g};
 	hs_error e;
 	hs_error_clear(&e);
 	if (hs_growth_init(&s.g, (size_t)o.nfiles, &e) != HS_OK) {
@@ -602,12 +608,12 @@ int cmd_growth(int argc, char **argv)
 	double per_unit = 1;
 	hs_unit_kind(s.unit, &per_unit);
 	s.min_growth = uk == HS_QTY_BYTES ? 1 << 20 : uk == HS_QTY_NANOS ? (int64_t)(1e9 / per_unit) : 10;
-	if (o.min_growth && !parse_amount(&s, "min-growth", o.min_growth, &s.min_growth))
+	if (g->min_growth && !parse_amount(&s, "min-growth", g->min_growth, &s.min_growth))
 		goto out;
 	s.go.min_growth = s.min_growth;
-	s.go.keep_order = o.keep_order || interval;
-	if (o.limit) {
-		if (!parse_amount(&s, "limit", o.limit, &s.go.limit))
+	s.go.keep_order = g->keep_order || interval;
+	if (g->limit) {
+		if (!parse_amount(&s, "limit", g->limit, &s.go.limit))
 			goto out;
 		s.go.has_limit = true;
 		s.go.has_mem_limit = is_bytes(&s);
@@ -643,3 +649,30 @@ out:
 	hs_growth_release(&s.g);
 	return rc;
 }
+
+static const cli_option options[] = {
+	CLI_OPT_SAMPLE_INDEX,
+	CLI_OPT_NODECOUNT,
+	CLI_OPT_FILTERS,
+	CLI_OPT_GRANULARITY,
+	CLI_OPT_UNIT,
+	CLI_OPT_CUM,
+	{"keep-order", 0, NULL, "take the profiles in the order given, not by their time",
+	 offsetof(growth_opts, keep_order), NULL, false},
+	{"limit", 0, "SIZE", "project when the total (and each candidate) reaches SIZE, e.g. 2GiB",
+	 offsetof(growth_opts, limit), cli_parse_string, false},
+	{"min-growth", 0, "SIZE", "growth a candidate needs (default 1MiB; 10 for counts)",
+	 offsetof(growth_opts, min_growth), cli_parse_string, false},
+	{"interval", 0, "DURATION", "time between snapshots, for profiles without a time (e.g. 30s)",
+	 offsetof(growth_opts, interval), cli_parse_string, false},
+	{"stacks", 0, NULL, "a row per stack (root;...;leaf) instead of per function",
+	 offsetof(growth_opts, stacks), NULL, false},
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+const hs_command cmd_growth = {
+	CLI_COMMAND("growth", run, options, growth_opts, "text,json,folded,dot", "FILE1 FILE2...",
+	            "Growth per function over a series of heap or goroutine profiles: leak candidates first."),
+};

@@ -12,12 +12,10 @@
 #include "heapscope/leaks.h"
 #include "cmd.h"
 
-/* --exe BINARY (or --exe=BINARY), taken out of argv before the shared
- * parser sees it. */
-int hd_take_exe(int *argc, char **argv, const char **exe)
-{
-	return cli_take_value(argc, argv, "--exe", "an executable", exe);
-}
+typedef struct heapdump_opts {
+	cli_opts c;
+	const char *exe;
+} heapdump_opts;
 
 bool hd_load(hs_heapdump *h, const char *file)
 {
@@ -78,16 +76,12 @@ bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, con
 	return true;
 }
 
-int cmd_heapdump(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *op)
 {
-	const char *exe = NULL;
-	int rc = hd_take_exe(&argc, argv, &exe);
-	if (rc)
-		return rc;
-	cli_opts o;
-	rc = cli_parse(hs_find_command("heapdump"), argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
+	(void)self;
+	const cli_opts o = *op;
+	const char *exe = ((const heapdump_opts *)op)->exe;
+	int rc;
 	if (o.nfiles != 1) {
 		cli_error("heapdump: takes one heap dump (got %d)", o.nfiles);
 		return HS_EXIT_USAGE;
@@ -121,6 +115,18 @@ int cmd_heapdump(int argc, char **argv)
 	hs_symtab_release(&syms);
 	return rc;
 }
+
+static const cli_option options[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_EXE(heapdump_opts, exe),
+	CLI_OPT_END,
+};
+
+const hs_command cmd_heapdump = {
+	CLI_COMMAND("heapdump", run, options, heapdump_opts, "text,json,folded,dot", "FILE",
+	            "What keeps a Go heap dump's bytes alive: leak suspects, retainers by root, sites."),
+};
 
 bool cli_is_heapdump(const char *file)
 {

@@ -174,12 +174,11 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	json_end_object(w);
 }
 
-int cmd_info(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *op)
 {
-	cli_opts o;
-	int rc = cli_parse(hs_find_command("info"), argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
+	(void)self;
+	const cli_opts o = *op;
+	int rc = HS_EXIT_OK;
 	FILE *out = cli_open_output(&o);
 	if (!out)
 		return HS_EXIT_USAGE;
@@ -211,3 +210,10 @@ int cmd_info(int argc, char **argv)
 		rc = HS_EXIT_USAGE;
 	return rc;
 }
+
+static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_END};
+
+const hs_command cmd_info = {
+	CLI_COMMAND("info", run, options, cli_opts, "text,json", "FILE...",
+	            "Describe profiles: format, producer, sample types and totals, counts."),
+};

@@ -46,41 +46,15 @@ static void write_json(FILE *out, const void *data)
 	json_finish(&w);
 }
 
-/* The thresholds are this command's own options, taken out of argv before
- * the shared parser sees it: --min-goroutines N (high), --min-medium N,
- * --min-wait-minutes N. */
-static int take_thresholds(int *argc, char **argv, hs_leak_opts *lo)
+typedef struct leaks_opts {
+	cli_opts c;
+	hs_leak_opts lo;
+	const char *exe;
+} leaks_opts;
+
+static void defaults(cli_opts *o)
 {
-	static const char *const names[] = {"--min-goroutines", "--min-medium", "--min-wait-minutes"};
-	int64_t *dst[] = {&lo->min_high, &lo->min_medium, &lo->min_wait_minutes};
-	int j = 0;
-	for (int i = 0; i < *argc; i++) {
-		int hit = -1;
-		const char *val = NULL;
-		for (int k = 0; k < 3 && hit < 0; k++) {
-			size_t nl = strlen(names[k]);
-			if (strcmp(argv[i], names[k]) == 0) {
-				hit = k;
-				val = i + 1 < *argc ? argv[++i] : NULL;
-			} else if (strncmp(argv[i], names[k], nl) == 0 && argv[i][nl] == '=') {
-				hit = k;
-				val = argv[i] + nl + 1;
-			}
-		}
-		if (hit < 0) {
-			argv[j++] = argv[i];
-			continue;
-		}
-		char *end;
-		long long v = val ? strtoll(val, &end, 10) : -1;
-		if (!val || !*val || *end || v < 0) {
-			cli_error("leaks: %s wants a count >= 0", names[hit]);
-			return HS_EXIT_USAGE;
-		}
-		*dst[hit] = v;
-	}
-	*argc = j;
-	return 0;
+	hs_leak_opts_default(&((leaks_opts *)o)->lo);
 }
 
 typedef struct leaks_ctx {
@@ -108,20 +82,14 @@ static int add_stream(const cli_adder *a, const char *file)
 	return cli_add_trace(a, file, CLI_TRACE_END);
 }
 
-int cmd_leaks(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *op)
 {
-	hs_leak_opts lo;
-	hs_leak_opts_default(&lo);
-	const char *exe = NULL;
-	int rc = take_thresholds(&argc, argv, &lo);
-	if (!rc)
-		rc = hd_take_exe(&argc, argv, &exe);
-	if (rc)
-		return rc;
-	cli_opts o;
-	rc = cli_parse(hs_find_command("leaks"), argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
+	(void)self;
+	const leaks_opts *lop = (const leaks_opts *)op;
+	const cli_opts o = *op;
+	const hs_leak_opts lo = lop->lo;
+	const char *exe = lop->exe;
+	int rc;
 	hs_leaks l;
 	hs_error e;
 	hs_error_clear(&e);
@@ -147,3 +115,23 @@ int cmd_leaks(int argc, char **argv)
 	hs_leaks_release(&l);
 	return rc;
 }
+
+static const cli_option options[] = {
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	{"min-goroutines", 0, "N", "blocked goroutines in a group for high (100)",
+	 offsetof(leaks_opts, lo.min_high), cli_parse_count64, false},
+	{"min-medium", 0, "N", "... for medium (10)", offsetof(leaks_opts, lo.min_medium),
+	 cli_parse_count64, false},
+	{"min-wait-minutes", 0, "N", "fewer that waited this long: low (10)",
+	 offsetof(leaks_opts, lo.min_wait_minutes), cli_parse_count64, false},
+	CLI_OPT_EXE(leaks_opts, exe),
+	CLI_OPT_END,
+};
+
+const hs_command cmd_leaks = {
+	CLI_COMMAND("leaks", run, options, leaks_opts, "text,json", "FILE...",
+	            "Leak candidates from goroutine dumps/profiles, traces, heap profiles and heap "
+	            "dumps, by severity."),
+	.defaults = defaults,
+};

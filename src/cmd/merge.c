@@ -11,54 +11,6 @@
 #include "cmd.h"
 #include "heapscope/merge.h"
 
-/* `merge A B -o OUT` reads naturally, but the option parser stops at the
- * first file: move the options (and their arguments) in front. */
-static char **options_first(int argc, char **argv, int *nargs)
-{
-	char **out = malloc(((size_t)argc + 2) * sizeof *out);
-	if (!out)
-		return NULL;
-	int w = 0, nfiles = 0;
-	char **files = malloc(((size_t)argc + 1) * sizeof *files);
-	if (!files) {
-		free(out);
-		return NULL;
-	}
-	out[w++] = argv[0];
-	bool dangling = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			while (++i < argc)
-				files[nfiles++] = argv[i];
-			break;
-		}
-		if (a[0] != '-' || a[1] == '\0') {
-			files[nfiles++] = argv[i];
-			continue;
-		}
-		out[w++] = argv[i];
-		bool takes_arg = strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0;
-		if (takes_arg && i + 1 < argc)
-			out[w++] = argv[++i];
-		else if (takes_arg)
-			dangling = true;
-	}
-	if (dangling) {   /* "-o" last: let the parser report its missing argument */
-		out[w] = NULL;
-		*nargs = w;
-		free(files);
-		return out;
-	}
-	out[w++] = "--";
-	for (int k = 0; k < nfiles; k++)
-		out[w++] = files[k];
-	out[w] = NULL;
-	*nargs = w;
-	free(files);
-	return out;
-}
-
 static bool compatible(hs_profile *p, char **files, int n)
 {
 	for (int j = 1; j < n; j++) {
@@ -148,22 +100,23 @@ out:
 	return rc;
 }
 
-int cmd_merge(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *o)
 {
-	int nargs = 0;
-	char **args = options_first(argc, argv, &nargs);
-	if (!args) {
-		cli_error("merge: out of memory");
+	(void)self;
+	if (!o->output) {
+		cli_error("merge: no output file (use -o OUT.pb.gz, or -o - for standard output)");
 		return HS_EXIT_USAGE;
 	}
-	cli_opts o;
-	int rc = cli_parse(hs_find_command("merge"), nargs, args, &o);
-	if (rc == 0 && !o.output) {
-		cli_error("merge: no output file (use -o OUT.pb.gz, or -o - for standard output)");
-		rc = HS_EXIT_USAGE;
-	}
-	if (rc == 0)
-		rc = merge_files(&o);
-	free(args);
-	return rc < 0 ? HS_EXIT_OK : rc;
+	return merge_files(o);
 }
+
+static const cli_option options[] = {
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+const hs_command cmd_merge = {
+	CLI_COMMAND("merge", run, options, cli_opts, NULL, "FILE... -o OUT.pb.gz",
+	            "Merge profiles of one type into one gzipped profile.proto (-o - for stdout)."),
+	.writes = "gzipped profile.proto",
+};

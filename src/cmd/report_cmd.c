@@ -41,23 +41,18 @@ void report_cmd_close(report_cmd *c)
 	c->stage = 0;
 }
 
-int report_cmd_main(const char *name, int argc, char **argv, const cli_loader *load,
-                    int (*fn)(const cli_opts *o, FILE *out))
+int report_cmd_run(const hs_command *self, const cli_opts *o,
+                   int (*fn)(const cli_opts *o, FILE *out))
 {
-	cli_opts o;
-	int rc = cli_parse(hs_find_command(name), argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
-	o.load = load;
-	if (o.nfiles != 1) {
-		cli_error("%s: takes exactly one profile", name);
+	if (o->nfiles != 1) {
+		cli_error("%s: takes exactly one profile", self->name);
 		return HS_EXIT_USAGE;
 	}
-	FILE *out = cli_open_output(&o);
+	FILE *out = cli_open_output(o);
 	if (!out)
 		return HS_EXIT_USAGE;
-	rc = fn(&o, out);
-	if (!cli_close_output(out, &o) && rc == HS_EXIT_OK)
+	int rc = fn(o, out);
+	if (!cli_close_output(out, o) && rc == HS_EXIT_OK)
 		rc = HS_EXIT_USAGE;
 	return rc;
 }

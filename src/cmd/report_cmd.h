@@ -23,9 +23,9 @@ typedef struct report_cmd {
 bool report_cmd_open(report_cmd *c, const cli_opts *o, const hs_report_opts *ro);
 void report_cmd_close(report_cmd *c);
 
-/* The one-profile command frame: parse, check a single file, open -o,
- * run fn, close -o; returns the exit status.  load: see cli_opts. */
-int report_cmd_main(const char *name, int argc, char **argv, const cli_loader *load,
-                    int (*fn)(const cli_opts *o, FILE *out));
+/* The one-profile command frame: check a single file, open -o, run fn,
+ * close -o; returns the exit status.  o->load: see cli_opts. */
+int report_cmd_run(const hs_command *self, const cli_opts *o,
+                   int (*fn)(const cli_opts *o, FILE *out));
 
 #endif

@@ -60,12 +60,20 @@ static int top_one(const cli_opts *o, FILE *out)
 	return rc;
 }
 
-int cmd_top_with(int argc, char **argv, const cli_loader *load)
+static int run(const hs_command *self, cli_opts *o)
 {
-	return report_cmd_main("top", argc, argv, load, top_one);
+	return report_cmd_run(self, o, top_one);
 }
 
-int cmd_top(int argc, char **argv)
-{
-	return cmd_top_with(argc, argv, NULL);
-}
+static const cli_option options[] = {
+	CLI_OPTS_REPORT,
+	CLI_OPT_CUM,
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_END,
+};
+
+const hs_command cmd_top = {
+	CLI_COMMAND("top", run, options, cli_opts, "text,json", "FILE",
+	            "Functions by flat (or --cum) value, as go tool pprof -top prints them."),
+};

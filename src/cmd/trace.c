@@ -381,82 +381,51 @@ static int write_pprof(const cli_opts *o, int kind)
 	return rc;
 }
 
-/* Take --profile KIND (or --profile=KIND) and --format out of argv; the
- * rest goes to the shared parser, or to the profile command. */
-static int take_options(int *argc, char **argv, const char **fmt, int *kind)
+typedef struct trace_opts {
+	cli_opts c;
+	int profile;               /* hs_tprof_kind; -1: the summary */
+} trace_opts;
+
+static void defaults(cli_opts *o)
 {
-	int j = 0;
-	for (int i = 0; i < *argc; i++) {
-		const char *val = NULL;
-		bool is_profile = false;
-		if (strcmp(argv[i], "--profile") == 0) {
-			is_profile = true;
-			val = i + 1 < *argc ? argv[++i] : "";
-		} else if (strncmp(argv[i], "--profile=", 10) == 0) {
-			is_profile = true;
-			val = argv[i] + 10;
-		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < *argc) {
-			*fmt = argv[i + 1];
-		} else if (strncmp(argv[i], "--format=", 9) == 0) {
-			*fmt = argv[i] + 9;
-		}
-		if (!is_profile) {
-			argv[j++] = argv[i];
-			continue;
-		}
-		if ((*kind = hs_tprof_parse(val)) < 0) {
-			cli_error("trace: --profile takes sync, net, syscall or sched, not '%s'", val);
-			return HS_EXIT_USAGE;
-		}
+	((trace_opts *)o)->profile = -1;
+}
+
+static int parse_profile(const hs_command *cmd, const cli_option *opt, const char *arg,
+                         void *dest)
+{
+	(void)opt;
+	int kind = hs_tprof_parse(arg);
+	if (kind < 0) {
+		cli_error("%s: --profile takes sync, net, syscall or sched, not '%s'", cmd->name, arg);
+		return HS_EXIT_USAGE;
 	}
-	*argc = j;
+	*(int *)dest = kind;
 	return 0;
 }
 
-/* argv for folded/top/dot: the options as given, without --format. */
-static int run_profile_command(const char *name, int argc, char **argv, int kind)
+/* --profile with --format top (text), dot or folded: that command's
+ * report of the trace's blocking profile. */
+static int run_profile_command(const hs_command *cmd, const cli_opts *o, int kind)
 {
-	char **args = calloc((size_t)argc + 1, sizeof *args);
-	if (!args) {
-		cli_error("out of memory");
-		return HS_EXIT_USAGE;
-	}
-	int n = 0;
-	args[n++] = (char *)name;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0) {
-			i++;
-			continue;
-		}
-		if (strncmp(argv[i], "--format=", 9) == 0)
-			continue;
-		args[n++] = argv[i];
-	}
 	cli_loader load = {load_profile, &kind};
-	int rc = strcmp(name, "top") == 0   ? cmd_top_with(n, args, &load)
-	         : strcmp(name, "dot") == 0 ? cmd_dot_with(n, args, &load)
-	                                    : cmd_folded_with(n, args, &load);
-	free(args);
-	return rc;
+	cli_opts po = *o;
+	po.load = &load;
+	po.format = cmd->formats ? "text" : NULL;
+	return cmd->run(cmd, &po);
 }
 
-int cmd_trace(int argc, char **argv)
+static int run(const hs_command *self, cli_opts *op)
 {
-	const char *fmt = NULL;
-	int profile_kind = -1;
-	int rc = take_options(&argc, argv, &fmt, &profile_kind);
-	if (rc)
-		return rc;
-	cli_opts o;
-	const hs_command *cmd = hs_find_command("trace");
-	rc = cli_parse(cmd, argc, argv, &o);
-	if (rc)
-		return rc < 0 ? HS_EXIT_OK : rc;
+	(void)self;
+	const cli_opts o = *op;
+	const char *fmt = o.format;
+	int profile_kind = ((const trace_opts *)op)->profile;
 	if (o.nfiles != 1) {
 		cli_error("trace: takes exactly one trace");
 		return HS_EXIT_USAGE;
 	}
-	bool summary_fmt = !fmt || strcmp(fmt, "text") == 0 || strcmp(fmt, "json") == 0;
+	bool summary_fmt = strcmp(fmt, "text") == 0 || strcmp(fmt, "json") == 0;
 	if (profile_kind < 0) {
 		if (!summary_fmt) {
 			cli_error("trace: --format %s needs --profile (sync, net, syscall or sched)", fmt);
@@ -464,12 +433,33 @@ int cmd_trace(int argc, char **argv)
 		}
 		return summary(&o);
 	}
-	if (fmt && strcmp(fmt, "pprof") == 0)
+	if (strcmp(fmt, "pprof") == 0)
 		return write_pprof(&o, profile_kind);
-	if (fmt && strcmp(fmt, "json") == 0) {
+	if (strcmp(fmt, "json") == 0) {
 		cli_error("trace: --profile writes folded, top, dot or pprof, not json");
 		return HS_EXIT_USAGE;
 	}
-	return run_profile_command(!fmt || strcmp(fmt, "text") == 0 ? "top" : fmt, argc, argv,
-	                           profile_kind);
+	const hs_command *c = strcmp(fmt, "dot") == 0      ? &cmd_dot
+	                      : strcmp(fmt, "folded") == 0 ? &cmd_folded
+	                                                   : &cmd_top;
+	return run_profile_command(c, &o, profile_kind);
 }
+
+static const cli_option options[] = {
+	CLI_OPTS_REPORT,
+	CLI_OPT_CUM,
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUTPUT,
+	{"profile", 0, "sync|net|syscall|sched",
+	 "a blocking profile as go tool trace -pprof=KIND (--format folded, top, dot or pprof; "
+	 "default top)", offsetof(trace_opts, profile), parse_profile, false},
+	CLI_OPT_END,
+};
+
+const hs_command cmd_trace = {
+	CLI_COMMAND("trace", run, options, trace_opts, "text,json,folded,top,dot,pprof",
+	            "[--profile sync|net|syscall|sched] FILE",
+	            "Execution trace (Go 1.5-1.26): goroutines per creation site, waits, GC, heap; "
+	            "--profile: go tool trace -pprof."),
+	.defaults = defaults,
+};

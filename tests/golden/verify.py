@@ -326,6 +326,12 @@ HAND = {
                               "(it has: alloc_objects, alloc_space, inuse_objects, inuse_space)\n",
     'usage-missing-file': "heapscope: top: no input file (usage: heapscope top [options] FILE)\n",
     'usage-two-files': "heapscope: top: takes exactly one profile\n",
+    # the option parser (src/cmd/options.c): abbreviations, suggestions, flags, "--"
+    'usage-ambiguous-option': "heapscope: top: ambiguous option '--nod' (could be --nodecount, --nodefraction)\n",
+    'usage-option-suggestion': "heapscope: top: unknown option '--nodecont', did you mean '--nodecount'? "
+                               "(see 'heapscope top --help')\n",
+    'usage-flag-value': "heapscope: top: option '--cum' takes no value (see 'heapscope top --help')\n",
+    'usage-dashdash-file': "heapscope: cannot read '--min-medium': No such file or directory\n",
     'usage-bad-nodecount': "heapscope: top: --nodecount takes a whole number >= 0, not 'many'\n",
     # PCRE2's own message; offset 10 = after the whole pattern 'main.(grow'.
     'usage-bad-regex': "heapscope: --focus: bad regular expression 'main.(grow': missing closing parenthesis at offset 10\n",
@@ -338,6 +344,8 @@ def main():
     info_json_case('info-heap-json', H)
     top_case('top-heap', [])
     top_case('top-heap-cum', ['-cum'])
+    top_case('top-heap-cum-after', ['-cum'])            # top FILE --cum
+    top_case('top-heap-abbrev', ['-nodecount=3'])       # --nodec=3
     top_case('top-heap-alloc-space', ['-sample_index=alloc_space'])
     top_case('top-heap-lines', ['-lines'])
     top_case('top-heap-focus', ['-focus=main.recurse'])

@@ -27,8 +27,6 @@ UNITS = {'B': 1, 'kB': 1024, 'MB': 1024 ** 2, 'GB': 1024 ** 3, 'TB': 1024 ** 4}
 
 HAND = {
     'diff-one-file': "heapscope: diff: takes exactly two profiles, BASE then NEW (got 1)\n",
-    'diff-options-after': "heapscope: diff: takes exactly two profiles, BASE then NEW (got 3; "
-                          "options go before the files)\n",
     'diff-format-xml': "heapscope: diff: unsupported --format 'xml' (supported: text,json,dot,folded)\n",
     'diff-incompatible': "heapscope: diff: cannot compare 'testdata/pprof/heap.pb.gz' with "
                          "'testdata/pprof/cpu.pb.gz': incompatible period types space/bytes and "
@@ -209,6 +207,7 @@ def run(v):
     global V
     V = v
     diff_text_case('diff-series', S % 1, S % 5, 12)
+    diff_text_case('diff-options-after', S % 1, S % 5, 12)   # --nodecount after the files
     diff_json_case('diff-series-json', S % 1, S % 5, 8)
     diff_folded_case('diff-series-folded', S % 1, S % 5, 'inuse_objects')
     merge_case('merge-series', [S % 1, S % 2, S % 3])

@@ -99,6 +99,7 @@ def run(v):
         js.append({'severity': 'high', 'kind': 'blocked goroutines', 'culprit': culprit,
                    'weight': n, 'evidence': ev, 'hint': HINT[kind]})
     for name, want in (('leaks-incidents', text),
+                       ('leaks-abbrev', text),   # --min-gor 100: the default, abbreviated
                        ('leaks-incidents-json',
                         json.dumps({'candidates': js}, separators=(',', ':')) + '\n'),
                        ('leaks-healthy', '0 leak candidates\n')):

@@ -1,0 +1,2 @@
+# a flag given a value
+heapscope top --cum=yes testdata/pprof/heap.pb.gz
