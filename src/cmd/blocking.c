@@ -86,11 +86,13 @@ static int run(const hs_command *self, cli_opts *op)
 	 * execution trace is streamed in its turn. */
 	cli_adder a = {.name = "blocking", .streams = cli_is_trace, .stream = add_trace,
 	               .add = add_profile, .ctx = &b, .e = &e};
-	rc = cli_add_files(&a, &o);
-	if (rc == HS_EXIT_OK) {
-		hs_blocking_finish(&b);
-		rc = cli_write_output(&o, write_text, write_json, &b);
-	}
+	/* What could be read is ranked and printed even when a file could
+	 * not: the status then stays 2. */
+	int read_rc = cli_add_files(&a, &o);
+	hs_blocking_finish(&b);
+	rc = cli_write_output(&o, write_text, write_json, &b);
+	if (rc == HS_EXIT_OK)
+		rc = read_rc;
 	hs_blocking_release(&b);
 	return rc;
 }
@@ -100,4 +102,5 @@ static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_END
 const hs_command cmd_blocking = {
 	CLI_COMMAND("blocking", run, options, cli_opts, "text,json", "FILE...",
 	            "Where goroutines wait: dumps, traces, goroutine, block and mutex profiles in one ranking."),
+	.dirs = true,
 };

@@ -35,6 +35,7 @@ typedef struct cli_opts {
 	double nodefraction, edgefraction;
 	int nfiles;
 	char **files;
+	bool owned_files;          /* files were listed from directories (cli_expand_dirs) */
 	const cli_loader *load;    /* top, dot, folded; NULL: cli_load */
 } cli_opts;
 
@@ -117,6 +118,7 @@ typedef struct hs_command {
 	const char *summary;
 	const char *writes;        /* what it writes when it has no --format, for the error */
 	int min_files;             /* fewer: "no input file" */
+	bool dirs;                 /* a directory stands for the files below it */
 } hs_command;
 
 /* The fields of a command's descriptor: {CLI_COMMAND(...), .defaults = ...}. */
@@ -132,6 +134,12 @@ const hs_command *hs_find_command(const char *name);
  * --opt value, unambiguous abbreviations of any long option.  Returns 0,
  * -1 after printing --help, or HS_EXIT_USAGE after printing one line. */
 int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o);
+/* Replace each directory among o->files by the regular files below it,
+ * recursively, in name order; symlink loops, FIFOs and other special
+ * files are named on stderr and left out.  0, or HS_EXIT_USAGE after
+ * printing. */
+int cli_expand_dirs(const hs_command *cmd, cli_opts *o);
+void cli_free_inputs(cli_opts *o);
 /* Allocate the options, parse and run: the command's exit status. */
 int cli_run(const hs_command *cmd, int argc, char **argv);
 void cli_usage(const hs_command *cmd, FILE *to);
@@ -145,6 +153,9 @@ int cli_complete(const hs_command *cmd, const char *opt, FILE *to);
 void cli_file_error(const char *file, const hs_error *e);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* What a profile holds, from its sample types: "heap", "allocs", "cpu",
+ * "goroutine", "threadcreate", "contention (block or mutex)" or "other". */
+const char *cli_profile_kind(const hs_profile *p);
 /* Load a profile or goroutine dump (any format sniff.c knows); prints
  * the error and returns false on failure. */
 bool cli_load(hs_profile *p, const char *file);
@@ -161,6 +172,8 @@ typedef struct cli_loads {
 	const char *const *files;
 	int n, next;             /* next: the file the background load is on */
 	bool running, failed;
+	bool quiet_other;        /* set by the caller: a file that is no profile at all is */
+	bool other;              /* ... not printed, only flagged here */
 	void *bg;                /* private */
 } cli_loads;
 void cli_loads_start(cli_loads *l, const char *const *files, int n);
@@ -181,7 +194,7 @@ bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);
  * which streams(file) is true (a trace, a heap dump) read by stream() in
  * its turn instead.  add() gets each loaded profile and fills a->e when it
  * fails, printed as "NAME: 'FILE': what"; stream() returns an exit status.
- * The first failure ends the walk. */
+ * A bad file does not end the walk: see cli_add_files. */
 typedef struct cli_adder {
 	const char *name;          /* the command */
 	bool (*streams)(const char *file);
@@ -190,7 +203,10 @@ typedef struct cli_adder {
 	void *ctx;                 /* the command's */
 	hs_error *e;
 } cli_adder;
-/* The exit status: HS_EXIT_USAGE after printing a load or add() error. */
+/* Every file is read, a bad one does not stop the rest: the exit status
+ * is HS_EXIT_USAGE when one could not be read or added (each printed).
+ * A profile add() has no use for (HS_E_USAGE: another kind) is no error;
+ * such files are counted and named once on stderr ("not used: ..."). */
 int cli_add_files(const cli_adder *a, const cli_opts *o);
 /* For stream(): load trace `file` as `as` and pass it to add(). */
 int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as);

@@ -28,6 +28,29 @@ void cli_file_error(const char *file, const hs_error *e)
 	cli_error("cannot read '%s': %s", strcmp(file, "-") == 0 ? "<stdin>" : file, buf);
 }
 
+const char *cli_profile_kind(const hs_profile *p)
+{
+	char types[256] = "";
+	for (size_t i = 0; i < hs_ntypes(p); i++) {
+		size_t n = strlen(types);
+		snprintf(types + n, sizeof types - n, "%s%s", i ? "," : "",
+		         hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type));
+	}
+	if (strstr(types, "inuse_space"))
+		return "heap";
+	if (strstr(types, "alloc_space"))
+		return "allocs";
+	if (strstr(types, "cpu") || strstr(types, "wall"))
+		return "cpu";
+	if (strcmp(types, "goroutine") == 0 || strcmp(types, "goroutines") == 0)
+		return "goroutine";
+	if (strcmp(types, "threadcreate") == 0)
+		return "threadcreate";
+	if (strstr(types, "contentions") || strstr(types, "delay"))
+		return "contention (block or mutex)";
+	return "other";
+}
+
 bool cli_load(hs_profile *p, const char *file)
 {
 	hs_error e;
@@ -93,15 +116,22 @@ void cli_loads_start(cli_loads *l, const char *const *files, int n)
 bool cli_loads_next(cli_loads *l, hs_profile *out)
 {
 	load_job *j = l->bg;
-	if (l->failed || l->next >= l->n)
+	if (l->next >= l->n)
 		return false;
 	if (l->running)
 		pthread_join(j->thread, NULL);
 	l->running = false;
 	if (j->rc != HS_OK) {
-		cli_file_error(j->file, &j->e);
+		/* Say why, and go on loading the next file for a caller that
+		 * continues past a bad one; a file that is no profile at all
+		 * is only flagged when the caller asked (l->other). */
+		l->other = l->quiet_other && j->rc == HS_E_FORMAT && j->e.offset == 0;
+		if (!l->other)
+			cli_file_error(j->file, &j->e);
 		hs_profile_release(&j->p);
 		l->failed = true;
+		l->next++;
+		loads_kick(l);
 		return false;
 	}
 	*out = j->p;
@@ -121,11 +151,55 @@ void cli_loads_end(cli_loads *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* add() on a loaded profile, printing its error. */
-static int add_one(const cli_adder *a, hs_profile *p, const char *file)
+/* The files a command had no use for, counted by kind. */
+typedef struct unused {
+	const char *kind[8];
+	int count[8], n;
+	int other;                 /* files that are no profile heapscope reads */
+} unused;
+
+static void unused_add(unused *u, const char *kind)
 {
-	if (a->add(a, p, file) == HS_OK)
+	int k = 0;
+	while (k < u->n && strcmp(u->kind[k], kind) != 0)
+		k++;
+	if (k == u->n && u->n < 8)
+		u->kind[u->n++] = kind;
+	if (k < u->n)
+		u->count[k]++;
+}
+
+/* "not used: 2 files (1 cpu profile, 1 threadcreate profile)" */
+static void unused_report(const unused *u, const char *cmd)
+{
+	int total = u->other;
+	char list[400] = "";
+	for (int k = 0; k < u->n; k++) {
+		size_t len = strlen(list);
+		total += u->count[k];
+		snprintf(list + len, sizeof list - len, "%s%d %s profile%s", k ? ", " : "", u->count[k],
+		         u->kind[k], u->count[k] == 1 ? "" : "s");
+	}
+	if (u->other) {
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof list - len, "%s%d other file%s", u->n ? ", " : "", u->other,
+		         u->other == 1 ? "" : "s");
+	}
+	if (total)
+		cli_error("%s: not used: %d file%s (%s)", cmd, total, total == 1 ? "" : "s", list);
+}
+
+/* add() on a loaded profile: a profile of a kind the command has no use
+ * for (HS_E_USAGE) is counted in u, any other failure printed. */
+static int add_one(const cli_adder *a, hs_profile *p, const char *file, unused *u)
+{
+	hs_err rc = a->add(a, p, file);
+	if (rc == HS_OK)
 		return HS_EXIT_OK;
+	if (rc == HS_E_USAGE && u) {
+		unused_add(u, cli_profile_kind(p));
+		return HS_EXIT_OK;
+	}
 	char msg[256];
 	hs_error_format(a->e, msg, sizeof msg);
 	cli_error("%s: '%s': %s", a->name, file, msg);
@@ -136,28 +210,43 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 {
 	int rc = HS_EXIT_OK;
 	const char **profiles = calloc((size_t)o->nfiles + 1, sizeof *profiles);
+	bool *streamed = calloc((size_t)o->nfiles + 1, sizeof *streamed);
 	int np = 0;
-	for (int i = 0; profiles && i < o->nfiles; i++)
-		if (!a->streams(o->files[i]))
+	if (!profiles || !streamed) {
+		free(profiles);
+		free(streamed);
+		cli_error("%s: out of memory", a->name);
+		return HS_EXIT_USAGE;
+	}
+	for (int i = 0; i < o->nfiles; i++)
+		if (!(streamed[i] = a->streams(o->files[i])))
 			profiles[np++] = o->files[i];
 	cli_loads ld;
-	cli_loads_start(&ld, profiles, profiles ? np : 0);
-	if (!profiles) {
-		cli_error("out of memory");
-		rc = HS_EXIT_USAGE;
-	}
-	for (int i = 0; i < o->nfiles && rc == HS_EXIT_OK; i++) {
-		if (a->streams(o->files[i])) {
-			rc = a->stream(a, o->files[i]);
-			continue;
+	cli_loads_start(&ld, profiles, np);
+	ld.quiet_other = true;
+	unused u = {0};
+	/* One bad file does not stop the rest: it is named, and the status
+	 * is 2 once all are read. */
+	for (int i = 0; i < o->nfiles; i++) {
+		int r = HS_EXIT_USAGE;
+		if (streamed[i]) {
+			r = a->stream(a, o->files[i]);
+		} else {
+			hs_profile p;
+			hs_profile_init(&p);
+			if (cli_loads_next(&ld, &p))
+				r = add_one(a, &p, o->files[i], &u);
+			else if (ld.other)
+				r = HS_EXIT_OK, u.other++;
+			hs_profile_release(&p);
 		}
-		hs_profile p;
-		hs_profile_init(&p);
-		rc = cli_loads_next(&ld, &p) ? add_one(a, &p, o->files[i]) : HS_EXIT_USAGE;
-		hs_profile_release(&p);
+		if (r != HS_EXIT_OK)
+			rc = r;
 	}
 	cli_loads_end(&ld);
 	free(profiles);
+	free(streamed);
+	unused_report(&u, a->name);
 	return rc;
 }
 
@@ -165,7 +254,7 @@ int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as)
 {
 	hs_profile p;
 	hs_profile_init(&p);
-	int rc = cli_load_trace(&p, file, as) ? add_one(a, &p, file) : HS_EXIT_USAGE;
+	int rc = cli_load_trace(&p, file, as) ? add_one(a, &p, file, NULL) : HS_EXIT_USAGE;
 	hs_profile_release(&p);
 	return rc;
 }

@@ -96,4 +96,5 @@ static const cli_option options[] = {
 const hs_command cmd_goroutines = {
 	CLI_COMMAND("goroutines", run, options, goroutines_opts, "text,folded,json,dot", "FILE...",
 	            "Goroutines of dumps or goroutine profiles grouped by stack, biggest group first."),
+	.dirs = true,
 };

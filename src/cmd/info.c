@@ -47,36 +47,13 @@ static const char *producer(const hs_profile *p)
 	return p->format == HS_FMT_LEGACY_CPU ? "gperftools or Go < 1.9" : "unknown";
 }
 
-static const char *kind(const hs_profile *p)
-{
-	char types[256] = "";
-	for (size_t i = 0; i < hs_ntypes(p); i++) {
-		size_t n = strlen(types);
-		snprintf(types + n, sizeof types - n, "%s%s", i ? "," : "",
-		         hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type));
-	}
-	if (strstr(types, "inuse_space"))
-		return "heap";
-	if (strstr(types, "alloc_space"))
-		return "allocs";
-	if (strstr(types, "cpu") || strstr(types, "wall"))
-		return "cpu";
-	if (strcmp(types, "goroutine") == 0 || strcmp(types, "goroutines") == 0)
-		return "goroutine";
-	if (strcmp(types, "threadcreate") == 0)
-		return "threadcreate";
-	if (strstr(types, "contentions") || strstr(types, "delay"))
-		return "contention (block or mutex)";
-	return "other";
-}
-
 static void info_text(FILE *out, const char *file, const hs_profile *p)
 {
 	char buf[96];
 	fprintf(out, "%s\n", file);
 	fprintf(out, "  format:        %s%s\n", format_name(p->format), p->gzipped ? " (gzip)" : "");
 	fprintf(out, "  producer:      %s\n", producer(p));
-	fprintf(out, "  kind:          %s\n", kind(p));
+	fprintf(out, "  kind:          %s\n", cli_profile_kind(p));
 	fprintf(out, "  size:          %llu bytes (%llu decoded)\n",
 	        (unsigned long long)p->input_bytes, (unsigned long long)p->decoded_bytes);
 
@@ -126,7 +103,7 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	json_key(w, "gzipped");
 	json_bool(w, p->gzipped);
 	json_kv_string(w, "producer", producer(p));
-	json_kv_string(w, "kind", kind(p));
+	json_kv_string(w, "kind", cli_profile_kind(p));
 	json_kv_int(w, "bytes", (int64_t)p->input_bytes);
 	json_kv_int(w, "decoded_bytes", (int64_t)p->decoded_bytes);
 
@@ -216,4 +193,5 @@ static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_END
 const hs_command cmd_info = {
 	CLI_COMMAND("info", run, options, cli_opts, "text,json", "FILE...",
 	            "Describe profiles: format, producer, sample types and totals, counts."),
+	.dirs = true,
 };

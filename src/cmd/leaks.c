@@ -103,8 +103,11 @@ static int run(const hs_command *self, cli_opts *op)
 	leaks_ctx c = {&l, exe};
 	cli_adder a = {.name = "leaks", .streams = streams, .stream = add_stream,
 	               .add = add_profile, .ctx = &c, .e = &e};
-	rc = cli_add_files(&a, &o);
-	if (rc == HS_EXIT_OK && hs_leaks_finish(&l, &e) != HS_OK) {
+	/* What could be read is analyzed and printed even when a file could
+	 * not: the status then stays 2. */
+	int read_rc = cli_add_files(&a, &o);
+	rc = HS_EXIT_OK;
+	if (hs_leaks_finish(&l, &e) != HS_OK) {
 		char msg[256];
 		hs_error_format(&e, msg, sizeof msg);
 		cli_error("leaks: %s", msg);
@@ -112,6 +115,8 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	if (rc == HS_EXIT_OK)
 		rc = cli_write_output(&o, write_text, write_json, &l);
+	if (rc == HS_EXIT_OK)
+		rc = read_rc;
 	hs_leaks_release(&l);
 	return rc;
 }
@@ -133,5 +138,6 @@ const hs_command cmd_leaks = {
 	CLI_COMMAND("leaks", run, options, leaks_opts, "text,json", "FILE...",
 	            "Leak candidates from goroutine dumps/profiles, traces, heap profiles and heap "
 	            "dumps, by severity."),
+	.dirs = true,
 	.defaults = defaults,
 };

@@ -335,8 +335,11 @@ int cli_run(const hs_command *cmd, int argc, char **argv)
 		return HS_EXIT_USAGE;
 	}
 	int rc = cli_parse(cmd, argc, argv, o);
+	if (rc == 0 && cmd->dirs)
+		rc = cli_expand_dirs(cmd, o);
 	if (rc == 0)
 		rc = cmd->run(cmd, o);
+	cli_free_inputs(o);
 	free(o);
 	return rc < 0 ? HS_EXIT_OK : rc;
 }

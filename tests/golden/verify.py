@@ -331,7 +331,7 @@ HAND = {
     'usage-option-suggestion': "heapscope: top: unknown option '--nodecont', did you mean '--nodecount'? "
                                "(see 'heapscope top --help')\n",
     'usage-flag-value': "heapscope: top: option '--cum' takes no value (see 'heapscope top --help')\n",
-    'usage-dashdash-file': "heapscope: cannot read '--min-medium': No such file or directory\n",
+    'usage-dashdash-file': "heapscope: cannot read '--cum': No such file or directory\n",
     'usage-bad-nodecount': "heapscope: top: --nodecount takes a whole number >= 0, not 'many'\n",
     # PCRE2's own message; offset 10 = after the whole pattern 'main.(grow'.
     'usage-bad-regex': "heapscope: --focus: bad regular expression 'main.(grow': missing closing parenthesis at offset 10\n",

@@ -98,6 +98,11 @@ def run(v):
         text += '   hint: %s\n' % HINT[kind]
         js.append({'severity': 'high', 'kind': 'blocked goroutines', 'culprit': culprit,
                    'weight': n, 'evidence': ev, 'hint': HINT[kind]})
+    # a directory: every file below it (find testdata/rules -type f), none of use to leaks
+    nrules = sum(len(fs) for _, _, fs in os.walk('testdata/rules'))
+    V.expect('leaks-dir-unused', 'out', '0 leak candidates\n')
+    V.expect('leaks-dir-unused', 'err', 'heapscope: leaks: not used: %d files (%d other files)\n' % (nrules, nrules))
+    V.expect('leaks-dir-unused', 'code', '0\n')
     for name, want in (('leaks-incidents', text),
                        ('leaks-abbrev', text),   # --min-gor 100: the default, abbreviated
                        ('leaks-incidents-json',

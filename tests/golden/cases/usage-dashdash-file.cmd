@@ -1,2 +1,2 @@
 # after -- every word is a file, even one that looks like an option
-heapscope leaks -- --min-medium
+heapscope top -- --cum

@@ -1,0 +1,155 @@
+/* Inputs as ops hand them over: a directory given to a command that takes
+ * many files stands for every file below it, walked recursively in name
+ * order (byte order, so the same on every machine).  A symlink that leads
+ * back into a directory being walked and anything that is not a regular
+ * file (a FIFO, a socket, a device) is named on stderr and left out, so a
+ * walk never hangs or loops. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+
+enum { MAX_DEPTH = 64 };
+
+typedef struct walk {
+	const hs_command *cmd;
+	char **files;
+	size_t n, cap;
+	dev_t dev[MAX_DEPTH];      /* the directories being walked, outermost first */
+	ino_t ino[MAX_DEPTH];
+	int depth;
+	bool oom;
+} walk;
+
+static bool push(walk *w, const char *path)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		char **f = realloc(w->files, cap * sizeof *f);
+		if (!f)
+			return !(w->oom = true);
+		w->files = f;
+		w->cap = cap;
+	}
+	if (!(w->files[w->n] = strdup(path)))
+		return !(w->oom = true);
+	w->n++;
+	return true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk_dir(walk *w, const char *dir, const struct stat *st);
+
+/* One entry below a directory: a file is kept, a directory walked. */
+static void walk_entry(walk *w, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		cli_error("%s: '%s': %s (skipped)", w->cmd->name, path, strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		walk_dir(w, path, &st);
+	else if (S_ISREG(st.st_mode))
+		push(w, path);
+	else
+		cli_error("%s: '%s': not a regular file (a FIFO, socket or device; skipped)",
+		          w->cmd->name, path);
+}
+
+static void walk_dir(walk *w, const char *dir, const struct stat *st)
+{
+	for (int i = 0; i < w->depth; i++)
+		if (w->dev[i] == st->st_dev && w->ino[i] == st->st_ino) {
+			cli_error("%s: '%s': a symlink loop (a directory already being walked; not "
+			          "followed)", w->cmd->name, dir);
+			return;
+		}
+	if (w->depth == MAX_DEPTH) {
+		cli_error("%s: '%s': more than %d directories deep (skipped)", w->cmd->name, dir,
+		          MAX_DEPTH);
+		return;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		cli_error("%s: '%s': %s (skipped)", w->cmd->name, dir, strerror(errno));
+		return;
+	}
+	w->dev[w->depth] = st->st_dev;
+	w->ino[w->depth] = st->st_ino;
+	w->depth++;
+	walk names = {0};
+	names.cmd = w->cmd;
+	for (struct dirent *e; (e = readdir(d)) != NULL && !names.oom;) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		char *path = malloc(len);
+		if (!path) {
+			names.oom = true;
+			break;
+		}
+		snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		push(&names, path);
+		free(path);
+	}
+	closedir(d);
+	w->oom |= names.oom;
+	if (names.n)
+		qsort(names.files, names.n, sizeof *names.files, by_name);
+	for (size_t i = 0; i < names.n; i++) {
+		if (!w->oom)
+			walk_entry(w, names.files[i]);
+		free(names.files[i]);
+	}
+	free(names.files);
+	w->depth--;
+}
+
+int cli_expand_dirs(const hs_command *cmd, cli_opts *o)
+{
+	walk w = {.cmd = cmd};
+	for (int i = 0; i < o->nfiles && !w.oom; i++) {
+		struct stat st;
+		const char *f = o->files[i];
+		if (strcmp(f, "-") != 0 && stat(f, &st) == 0 && S_ISDIR(st.st_mode))
+			walk_dir(&w, f, &st);
+		else
+			push(&w, f);     /* read errors come from the loader, by name */
+	}
+	if (w.oom) {
+		for (size_t i = 0; i < w.n; i++)
+			free(w.files[i]);
+		free(w.files);
+		cli_error("%s: out of memory listing the inputs", cmd->name);
+		return HS_EXIT_USAGE;
+	}
+	if (w.n == 0) {
+		free(w.files);
+		cli_error("%s: no input file in the directories given", cmd->name);
+		return HS_EXIT_USAGE;
+	}
+	o->files = w.files;
+	o->nfiles = (int)w.n;
+	o->owned_files = true;
+	return 0;
+}
+
+void cli_free_inputs(cli_opts *o)
+{
+	if (!o->owned_files)
+		return;
+	for (int i = 0; i < o->nfiles; i++)
+		free(o->files[i]);
+	free(o->files);
+	o->files = NULL;
+	o->nfiles = 0;
+	o->owned_files = false;
+}
