@@ -73,6 +73,10 @@ bool hs_legacy_cpu_detect(const uint8_t *data, size_t n);
  * decode: load the whole text; malformed input fails with HS_E_SYNTAX (or
  * HS_E_LIMIT for an over-long line) and a line:column in err. */
 bool hs_legacy_text_detect(const uint8_t *data, size_t n);
+/* Name the frames of a loaded Go ?debug=1 text profile from its `#` lines
+ * (src/formats/text_symbols.c); hs_legacy_text_decode calls it unless
+ * p->text_by_address is set. */
+hs_err hs_text_symbolize(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
 hs_err hs_legacy_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
 
 /* Goroutine dumps (?debug=2, runtime.Stack, SIGQUIT / panic tracebacks),

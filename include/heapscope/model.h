@@ -121,6 +121,11 @@ typedef struct hs_profile {
 	hs_vec label_off;             /* uint32_t, nlabelsets + 1 */
 	hs_vec labels;                /* hs_label */
 
+	/* A load option, set between hs_profile_init and loading: read Go's
+	 * ?debug=1 text profiles by address only, as go tool pprof does,
+	 * leaving their `#` lines unread (hs_text_symbolize). */
+	bool text_by_address;
+
 	/* Where it came from, for `info`. */
 	hs_format format;
 	bool gzipped;

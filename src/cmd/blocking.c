@@ -97,7 +97,7 @@ static int run(const hs_command *self, cli_opts *op)
 	return rc;
 }
 
-static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_END};
+static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END};
 
 const hs_command cmd_blocking = {
 	CLI_COMMAND("blocking", run, options, cli_opts, "text,json", "FILE...",

@@ -36,6 +36,7 @@ typedef struct cli_opts {
 	int nfiles;
 	char **files;
 	bool owned_files;          /* files were listed from directories (cli_expand_dirs) */
+	bool addresses;            /* --addresses: debug=1 text read by address, as pprof */
 	const cli_loader *load;    /* top, dot, folded; NULL: cli_load */
 } cli_opts;
 
@@ -98,6 +99,10 @@ int cli_parse_format(const struct hs_command *, const cli_option *, const char *
 #define CLI_OPT_OUTPUT                                                                         \
 	{"output", 'o', "FILE", "write the result to FILE instead of stdout", CLI_OFF(output),    \
 	 cli_parse_string, true}
+#define CLI_OPT_ADDRESSES                                                                      \
+	{"addresses", 0, NULL,                                                                 \
+	 "read ?debug=1 text profiles by address only, as go tool pprof (no # lines)",         \
+	 CLI_OFF(addresses), NULL, false}
 #define CLI_OPT_END {NULL, 0, NULL, NULL, 0, NULL, false}
 /* The report options of go tool pprof (top, dot, diff, trace). */
 #define CLI_OPTS_REPORT                                                                        \
@@ -156,9 +161,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* What a profile holds, from its sample types: "heap", "allocs", "cpu",
  * "goroutine", "threadcreate", "contention (block or mutex)" or "other". */
 const char *cli_profile_kind(const hs_profile *p);
-/* Load a profile or goroutine dump (any format sniff.c knows); prints
- * the error and returns false on failure. */
-bool cli_load(hs_profile *p, const char *file);
+/* Load a profile or goroutine dump (any format sniff.c knows) as o's
+ * options say (o may be NULL: the defaults); prints the error and
+ * returns false on failure. */
+bool cli_load(hs_profile *p, const char *file, const cli_opts *o);
 
 /* Files loaded in order, each while the caller works on the one before:
  * a second thread keeps one load ahead (two cores: loading a series costs
@@ -172,11 +178,12 @@ typedef struct cli_loads {
 	const char *const *files;
 	int n, next;             /* next: the file the background load is on */
 	bool running, failed;
+	bool by_address;         /* o->addresses */
 	bool quiet_other;        /* set by the caller: a file that is no profile at all is */
 	bool other;              /* ... not printed, only flagged here */
 	void *bg;                /* private */
 } cli_loads;
-void cli_loads_start(cli_loads *l, const char *const *files, int n);
+void cli_loads_start(cli_loads *l, const char *const *files, int n, const cli_opts *o);
 bool cli_loads_next(cli_loads *l, hs_profile *out);
 void cli_loads_end(cli_loads *l);
 /* Load with o->load when set, else as cli_load does. */

@@ -51,10 +51,11 @@ const char *cli_profile_kind(const hs_profile *p)
 	return "other";
 }
 
-bool cli_load(hs_profile *p, const char *file)
+bool cli_load(hs_profile *p, const char *file, const cli_opts *o)
 {
 	hs_error e;
 	hs_error_clear(&e);
+	p->text_by_address = o && o->addresses;
 	if (hs_load_profile(p, file, &e) != HS_OK) {
 		cli_file_error(file, &e);
 		return false;
@@ -64,7 +65,7 @@ bool cli_load(hs_profile *p, const char *file)
 
 bool cli_load_opts(hs_profile *p, const char *file, const cli_opts *o)
 {
-	return o->load ? o->load->fn(o->load->ctx, p, file) : cli_load(p, file);
+	return o->load ? o->load->fn(o->load->ctx, p, file) : cli_load(p, file, o);
 }
 
 typedef struct load_job {
@@ -91,6 +92,7 @@ static void loads_kick(cli_loads *l)
 		return;
 	j->file = l->files[l->next];
 	hs_profile_init(&j->p);
+	j->p.text_by_address = l->by_address;
 	hs_error_clear(&j->e);
 	if (pthread_create(&j->thread, NULL, load_main, j) == 0)
 		l->running = true;
@@ -98,10 +100,11 @@ static void loads_kick(cli_loads *l)
 		load_main(j);
 }
 
-void cli_loads_start(cli_loads *l, const char *const *files, int n)
+void cli_loads_start(cli_loads *l, const char *const *files, int n, const cli_opts *o)
 {
 	memset(l, 0, sizeof *l);
 	l->files = files;
+	l->by_address = o && o->addresses;
 	l->n = n;
 	l->bg = calloc(1, sizeof(load_job));
 	if (!l->bg) {
@@ -222,7 +225,7 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 		if (!(streamed[i] = a->streams(o->files[i])))
 			profiles[np++] = o->files[i];
 	cli_loads ld;
-	cli_loads_start(&ld, profiles, np);
+	cli_loads_start(&ld, profiles, np, o);
 	ld.quiet_other = true;
 	unused u = {0};
 	/* One bad file does not stop the rest: it is named, and the status

@@ -36,7 +36,7 @@ static bool load_pair(diff_job *j, hs_profile *base, hs_profile *newp)
 	hs_error e;
 	hs_error_clear(&e);
 	cli_loads l;
-	cli_loads_start(&l, files, 2);
+	cli_loads_start(&l, files, 2, j->o);
 	bool ok = cli_loads_next(&l, newp);
 	hs_err rc = ok ? hs_diff_begin(&j->d, newp, &opts, &e) : HS_OK;
 	ok = ok && cli_loads_next(&l, base);
@@ -188,6 +188,7 @@ static const cli_option options[] = {
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_EXE(diff_opts, exe),
+	CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

@@ -42,6 +42,7 @@ static const cli_option options[] = {
 	CLI_OPT_FILTERS,
 	CLI_OPT_GRANULARITY,
 	CLI_OPT_OUTPUT,
+	CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

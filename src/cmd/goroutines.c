@@ -11,7 +11,7 @@
 static bool gather(hs_goroutines *g, const cli_opts *o)
 {
 	cli_loads l;
-	cli_loads_start(&l, (const char *const *)o->files, o->nfiles);
+	cli_loads_start(&l, (const char *const *)o->files, o->nfiles, o);
 	bool ok = true;
 	for (int k = 0; ok && k < o->nfiles; k++) {
 		const char *file = o->files[k];
@@ -90,6 +90,7 @@ static const cli_option options[] = {
 	 parse_by, false},
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
+	CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

@@ -404,7 +404,7 @@ static int print_dot(FILE *out, series *s, const char *file)
 	hs_report r;
 	int rc = HS_EXIT_USAGE;
 	hs_profile_init(&p);
-	if (!cli_load(&p, file) || !cli_view(&v, &p, file, o))
+	if (!cli_load(&p, file, o) || !cli_view(&v, &p, file, o))
 		goto out_profile;
 	hs_report_opts ro = {.nodecount = o->nodecount < 0 ? DOT_DEFAULT_NODECOUNT : o->nodecount,
 	                     .nodefraction = 0.005, .edgefraction = 0.001, .visual = true};
@@ -462,7 +462,7 @@ static int print_folded_file(FILE *out, const series *s, const char *file)
 	hs_view v;
 	int rc = HS_EXIT_USAGE;
 	hs_profile_init(&p);
-	if (cli_load(&p, file) && cli_view(&v, &p, file, s->o)) {
+	if (cli_load(&p, file, s->o) && cli_view(&v, &p, file, s->o)) {
 		if (print_folded(out, &v))
 			rc = HS_EXIT_OK;
 		hs_view_release(&v);
@@ -501,7 +501,7 @@ static int load_series(series *s, int64_t interval)
 {
 	const cli_opts *o = s->o;
 	cli_loads l;
-	cli_loads_start(&l, (const char *const *)o->files, o->nfiles);
+	cli_loads_start(&l, (const char *const *)o->files, o->nfiles, o);
 	int rc = load_loaded(s, &l, interval);
 	cli_loads_end(&l);
 	return rc;
@@ -669,6 +669,7 @@ static const cli_option options[] = {
 	 offsetof(growth_opts, stacks), NULL, false},
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
+	CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

@@ -168,7 +168,7 @@ static int run(const hs_command *self, cli_opts *op)
 	for (int i = 0; i < o.nfiles; i++) {
 		hs_profile p;
 		hs_profile_init(&p);
-		if (!cli_load(&p, o.files[i])) {
+		if (!cli_load(&p, o.files[i], &o)) {
 			rc = HS_EXIT_USAGE;
 		} else if (json) {
 			info_json(&w, o.files[i], &p);
@@ -188,7 +188,7 @@ static int run(const hs_command *self, cli_opts *op)
 	return rc;
 }
 
-static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_END};
+static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END};
 
 const hs_command cmd_info = {
 	CLI_COMMAND("info", run, options, cli_opts, "text,json", "FILE...",

@@ -131,6 +131,7 @@ static const cli_option options[] = {
 	{"min-wait-minutes", 0, "N", "fewer that waited this long: low (10)",
 	 offsetof(leaks_opts, lo.min_wait_minutes), cli_parse_count64, false},
 	CLI_OPT_EXE(leaks_opts, exe),
+	CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

@@ -70,7 +70,7 @@ static int merge_files(const cli_opts *o)
 	for (; loaded < n; loaded++) {
 		hs_profile_init(&p[loaded]);
 		srcs[loaded] = &p[loaded];
-		if (!cli_load(&p[loaded], o->files[loaded])) {
+		if (!cli_load(&p[loaded], o->files[loaded], o)) {
 			loaded++;
 			goto out;
 		}
@@ -112,6 +112,7 @@ static int run(const hs_command *self, cli_opts *o)
 
 static const cli_option options[] = {
 	CLI_OPT_OUTPUT,
+	CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

@@ -70,6 +70,7 @@ static const cli_option options[] = {
 	CLI_OPT_CUM,
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUTPUT,
+	CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

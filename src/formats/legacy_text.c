@@ -1463,6 +1463,7 @@ hs_err hs_legacy_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_er
 	                                     HS_FMT_CONTENTION_TEXT, HS_FMT_JAVA_TEXT};
 	if (n == 0)
 		return hs_fail_line(err, HS_E_EMPTY, 1, 1, "empty profile (no bytes)");
+	bool by_address = p->text_by_address;   /* reset() clears the profile */
 	hs_error local;
 	hs_error_clear(&local);
 	tdec t = {.p = p, .err = &local, .d = data, .n = n};
@@ -1514,5 +1515,11 @@ hs_err hs_legacy_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_er
 			*err = local;
 		return local.code ? local.code : HS_E_FORMAT;
 	}
-	return hs_profile_finish(p, err);
+	p->text_by_address = by_address;
+	hs_err rc = hs_profile_finish(p, err);
+	bool go_text = p->format == HS_FMT_HEAP_TEXT || p->format == HS_FMT_COUNT_TEXT ||
+	               p->format == HS_FMT_CONTENTION_TEXT;
+	if (rc == HS_OK && go_text && !p->text_by_address)
+		rc = hs_text_symbolize(p, data, n, err);
+	return rc;
 }

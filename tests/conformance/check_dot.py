@@ -19,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pprof_raw  # noqa: E402
+
 # Where heapscope's DOT differs from pprof's on purpose (see src/output/dot.c).
 KNOWN_DIFFERENCES = {
     'pprof/hodis/goroutine.pb.gz':
@@ -78,7 +81,7 @@ def main():
             unreadable.append(name)
             continue
         checked += 1
-        got = subprocess.run([hs, 'dot', path], stdout=subprocess.PIPE,
+        got = subprocess.run(pprof_raw.as_pprof([hs, 'dot', path]), stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, env=env)
         if got.returncode == 0 and got.stdout == ref.stdout:
             same += 1

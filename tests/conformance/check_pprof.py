@@ -24,7 +24,7 @@ ENV = dict(os.environ, TZ='UTC', LC_ALL='C')
 
 
 def run(args):
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    p = subprocess.run(pprof_raw.as_pprof(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
     return p.returncode, p.stdout.decode('utf-8', 'surrogateescape'), p.stderr.decode('utf-8', 'replace')
 
 

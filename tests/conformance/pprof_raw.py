@@ -16,6 +16,20 @@ LINE_RE = re.compile(r'^(.*) (.*):(-?\d+) s=(-?\d+)(?:\(.*\))?$', re.S)
 MAP_RE = re.compile(r'^ *(\d+): (0x[0-9a-f]+)/(0x[0-9a-f]+)/(0x[0-9a-f]+) (.*) (\S*) ((?:\[..\])*)$')
 
 
+# The commands that read ?debug=1 text profiles: heapscope names their
+# frames from the `#` lines, go tool pprof reads only the addresses.  The
+# conformance suites compare pprof's reading: --addresses.
+PPROF_READING = ('top', 'folded', 'dot', 'diff', 'info', 'merge', 'goroutines')
+
+
+def as_pprof(args):
+    """args of a heapscope command line, reading text profiles as pprof does."""
+    args = list(args)
+    if len(args) > 1 and args[1] in PPROF_READING:
+        return args[:2] + ['--addresses'] + args[2:]
+    return args
+
+
 class Raw:
     def __init__(self):
         self.types = []          # [(type, unit)]

@@ -25,6 +25,7 @@ import gzip
 import json
 import math
 import os
+import re
 import xml.etree.ElementTree as ET
 
 import yaml
@@ -111,6 +112,50 @@ def facts(path):
         else:
             _facts[path]['time'] = time_nanos(path)
     return _facts[path]
+
+
+def hash_names(path):
+    """pc -> innermost function of the first record whose # lines list it
+    (a Go ?debug=1 text profile, read here by hand)."""
+    names = {}
+    in_rec, seen = False, set()
+    for ln in open(os.path.join(V.ROOT, path), encoding='utf-8', errors='replace'):
+        m = re.match(r'^#\t0x([0-9a-f]+)\t+(\S+?)\+0x[0-9a-f]+\t', ln)
+        if not m:
+            in_rec = False
+            seen = set()
+            continue
+        pc = int(m.group(1), 16)
+        if pc not in names and pc not in seen:
+            names[pc] = m.group(2)
+        seen.add(pc)
+        in_rec = True
+    return names
+
+
+_named = {}
+
+
+def named_flat(path):
+    """flat per function of a text profile read by its # lines: pprof's
+    -raw samples (values and addresses), each charged to its leaf-most
+    listed frame's innermost function; a stack with none listed stays
+    <unknown>."""
+    if path not in _named:
+        text = V.pprof('-raw', path)
+        types, samples, _ = V.parse_raw(text)
+        addr = {int(m.group(1)): int(m.group(2), 16)
+                for m in re.finditer(r'^\s+(\d+): 0x([0-9a-f]+)', text.split('Locations')[1], re.M)}
+        names = hash_names(path)
+        k = len(types) - 1
+        flat = {}
+        for vals, ids in samples:
+            listed = [names[addr[i]] for i in ids if addr[i] in names]
+            if ids and vals[k]:
+                leaf = listed[0] if listed else '<unknown>'
+                flat[leaf] = flat.get(leaf, 0) + vals[k]
+        _named[path] = flat
+    return _named[path]
 
 
 def cross_check_counts():
@@ -455,8 +500,8 @@ def slope_label(s, unit='bytes'):
     return '-' if math.isnan(s) else label(llround(s), unit, sign=True) + '/min'
 
 
-def growth_text(files, limit=None, nodecount=20):
-    g = growth_model(files, limit)
+def growth_text(files, limit=None, nodecount=20, values_of=None):
+    g = growth_model(files, limit, values_of)
     n, tot = g['n'], g['total']
     out = []
     if limit:
@@ -508,8 +553,8 @@ def growth_text(files, limit=None, nodecount=20):
     return '\n'.join(out) + '\n', g
 
 
-def growth_case(name, files, limit=None, nodecount=20, candidates=()):
-    text, g = growth_text(files, limit, nodecount)
+def growth_case(name, files, limit=None, nodecount=20, candidates=(), values_of=None):
+    text, g = growth_text(files, limit, nodecount, values_of)
     V.expect(name, 'out', text)
     V.expect(name, 'err', '')
     V.expect(name, 'code', '0\n')
@@ -660,6 +705,9 @@ def run(v):
     growth_json_case('growth-heap-json', GROWTH, 64 << 20)
     memstats_vs_counts()
     growth_case('growth-text-limit', TEXT, limit=64 << 20, nodecount=5, candidates=['<unknown>'])
+    # the same read by name (# lines): the leak is named, as counts.json says
+    growth_case('growth-text-names', TEXT, limit=64 << 20, nodecount=5, candidates=['main.leakyCache'],
+                values_of=named_flat)
     growth_text_json_case('growth-text-json', TEXT)
     growth_stacks_json_case('growth-stacks-json', GROWTH)
     error_case('growth-stacks-dot', 'heapscope: growth: --stacks has a row per stack: no --cum, '

@@ -7,17 +7,48 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "heapscope/load.h"
 #include "../../src/formats/legacy_maps.h"
 
+/* As go tool pprof reads them: addresses only (the # lines unread). */
 static hs_err load(const char *text, hs_profile *p, hs_error *e)
 {
 	hs_profile_init(p);
+	p->text_by_address = true;
 	hs_error_clear(e);
 	return hs_legacy_text_decode(p, (const uint8_t *)text, strlen(text), e);
+}
+
+/* heapscope's default reading: the # lines name the frames. */
+static void load_named(const char *text, hs_profile *p)
+{
+	hs_error e;
+	hs_profile_init(p);
+	hs_error_clear(&e);
+	assert_int_equal(hs_legacy_text_decode(p, (const uint8_t *)text, strlen(text), &e), HS_OK);
+}
+
+/* Frame k (leaf first) of sample s: its inlined lines, innermost first,
+ * as "fn file:line" joined by " | ". */
+static const char *frame_text(const hs_profile *p, size_t s, uint32_t k, char *buf, size_t size)
+{
+	uint32_t n;
+	const uint32_t *st = hs_sample_stack(p, s, &n);
+	assert_true(k < n);
+	const hs_location *l = hs_location_at(p, st[k]);
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < l->nlines; i++) {
+		const hs_line *ln = hs_line_at(p, l->line_start + i);
+		const hs_function *f = hs_function_at(p, ln->function);
+		size_t used = strlen(buf);
+		snprintf(buf + used, size - used, "%s%s %s:%lld", i ? " | " : "", hs_s(p, f->name),
+		         hs_s(p, f->filename), (long long)ln->line);
+	}
+	return buf;
 }
 
 /* Load text, which must load. */
@@ -507,6 +538,81 @@ static void test_rx(void **state)
 	lm_rx_run_release(&run);
 }
 
+/* A goroutine ?debug=1 profile: the # lines name each pc (return address
+ * less one); the leaf frame the runtime did not list (0x438716, gopark)
+ * and the root one (0x464e01, goexit) leave the stack, which keeps only
+ * what the runtime printed. */
+static void test_hash_lines_goroutine(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "goroutine profile: total 3\n"
+	    "2 @ 0x438716 0x40560c 0x4d84d7 0x464e01\n"
+	    "# labels: {\"group\":\"sender\"}\n"
+	    "#\t0x40560b\truntime.chansend1+0x1b\t\truntime/chan.go:145\n"
+	    "#\t0x4d84d6\tmain.sender+0x36\t\t/src/app/main.go:38\n"
+	    "\n"
+	    "1 @ 0x438716 0x4d8567 0x464e01\n"
+	    "#\t0x4d8566\tmain.wheel+0x66\t/src/app/main.go:46\n";
+	hs_profile p;
+	char buf[256];
+	load_named(text, &p);
+	assert_int_equal(p.nsamples, 2);
+	uint32_t n;
+	hs_sample_stack(&p, 0, &n);
+	assert_int_equal(n, 2);    /* gopark and goexit gone */
+	assert_string_equal(frame_text(&p, 0, 0, buf, sizeof buf), "runtime.chansend1 runtime/chan.go:145");
+	assert_string_equal(frame_text(&p, 0, 1, buf, sizeof buf), "main.sender /src/app/main.go:38");
+	hs_sample_stack(&p, 1, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(frame_text(&p, 1, 0, buf, sizeof buf), "main.wheel /src/app/main.go:46");
+	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
+	assert_int_equal(p.functions.len, 3);
+	hs_profile_release(&p);
+	/* pprof's reading keeps every address, unnamed. */
+	hs_error e;
+	assert_int_equal(load(text, &p, &e), HS_OK);
+	hs_sample_stack(&p, 0, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(p.functions.len, 0);
+	hs_profile_release(&p);
+}
+
+/* A heap ?debug=1 profile with an inlined call: two # lines with one pc
+ * are one location with two lines, innermost first; a pc listed again in
+ * a later record keeps the first record's lines; an address with no #
+ * line inside a stack stays, unnamed. */
+static void test_hash_lines_heap_inline(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "heap profile: 2: 2048 [2: 2048] @ heap/1048576\n"
+	    "1: 1024 [1: 1024] @ 0x40da0e 0x4cc747 0x4cdf1a\n"
+	    "#\t0x4cc746\tmain.newRecord+0x26\t/src/app/rec.go:10\n"
+	    "#\t0x4cc746\tmain.inlineCaller+0x26\t/src/app/rec.go:20\n"
+	    "#\t0x4cdf19\tmain.main+0x1b9\t\t/src/app/main.go:288\n"
+	    "\n"
+	    "1: 1024 [1: 1024] @ 0x4cc747 0x4cd000 0x4cdf1a\n"
+	    "#\t0x4cc746\tmain.other+0x26\t/src/app/other.go:1\n"
+	    "#\t0x4cdf19\tmain.main+0x1b9\t\t/src/app/main.go:288\n";
+	hs_profile p;
+	char buf[256];
+	load_named(text, &p);
+	assert_int_equal(p.nsamples, 2);
+	uint32_t n;
+	hs_sample_stack(&p, 0, &n);
+	assert_int_equal(n, 2);    /* 0x40da0e (mallocgc, unlisted) gone */
+	assert_string_equal(frame_text(&p, 0, 0, buf, sizeof buf),
+	                    "main.newRecord /src/app/rec.go:10 | main.inlineCaller /src/app/rec.go:20");
+	assert_string_equal(frame_text(&p, 0, 1, buf, sizeof buf), "main.main /src/app/main.go:288");
+	hs_sample_stack(&p, 1, &n);
+	assert_int_equal(n, 3);    /* 0x4cd000 is inside: kept, unnamed */
+	assert_string_equal(frame_text(&p, 1, 0, buf, sizeof buf),
+	                    "main.newRecord /src/app/rec.go:10 | main.inlineCaller /src/app/rec.go:20");
+	assert_string_equal(frame_text(&p, 1, 1, buf, sizeof buf), "");
+	hs_profile_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +630,8 @@ int main(void)
 		cmocka_unit_test(test_line_limit),
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_rx),
+		cmocka_unit_test(test_hash_lines_goroutine),
+		cmocka_unit_test(test_hash_lines_heap_inline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

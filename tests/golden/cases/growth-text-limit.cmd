@@ -1,1 +1,1 @@
-heapscope growth --limit 64MiB --nodecount 5 testdata/pprof/growth-text/heap-1.txt testdata/pprof/growth-text/heap-2.txt testdata/pprof/growth-text/heap-3.txt testdata/pprof/growth-text/heap-4.txt testdata/pprof/growth-text/heap-5.txt testdata/pprof/growth-text/heap-6.txt
+heapscope growth --addresses --limit 64MiB --nodecount 5 testdata/pprof/growth-text/heap-1.txt testdata/pprof/growth-text/heap-2.txt testdata/pprof/growth-text/heap-3.txt testdata/pprof/growth-text/heap-4.txt testdata/pprof/growth-text/heap-5.txt testdata/pprof/growth-text/heap-6.txt
