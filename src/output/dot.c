@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "dot.h"
+#include "escape.h"
 #include "heapscope/units.h"
 
 /* Go's \w: ASCII only, whatever the locale. */
@@ -228,72 +229,26 @@ void dot_color(double score, bool background, char out[8])
 	         (unsigned)(uint8_t)(g * 255.0), (unsigned)(uint8_t)(b * 255.0));
 }
 
-/* Length of a valid UTF-8 sequence at s, 0 if invalid (Go's rules). */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > avail)
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 /* Text inside a DOT double-quoted escString: pprof's escapeForDot ('\\'
  * and '"' escaped, '\n' as a left-justified break).  Unlike pprof it also
- * keeps the file valid for Graphviz and SVG: invalid UTF-8 and control
- * characters other than tab become U+FFFD.  multiline: pprof's node-label
- * form, breaking at "::" and '.' but keeping "[...]" (as "[…]"). */
+ * keeps the file valid for Graphviz and SVG (see esc_dot).  multiline:
+ * pprof's node-label form, breaking at "::" and '.' but keeping "[...]"
+ * (as "[…]"). */
 static void put_text_n(FILE *out, const char *str, size_t len, bool multiline)
 {
-	const unsigned char *s = (const unsigned char *)str, *end = s + len;
-	while (s < end) {
-		size_t n;
-		if (multiline && s + 1 < end && s[0] == ':' && s[1] == ':') {
-			fputs("\\n", out);
-			s += 2;
-		} else if (multiline && end - s >= 5 && memcmp(s, "[...]", 5) == 0) {
-			fputs("[\xe2\x80\xa6]", out);
-			s += 5;
-		} else if (multiline && *s == '.') {
-			fputs("\\n", out);
+	const char *s = str, *end = str + len;
+	while (multiline && s < end) {
+		const char *run = s;
+		while (s < end && *s != '.' && !(*s == ':' && end - s >= 2 && s[1] == ':') &&
+		       !(*s == '[' && end - s >= 5 && memcmp(s, "[...]", 5) == 0))
 			s++;
-		} else if (*s == '\\' || *s == '"') {
-			fputc('\\', out);
-			fputc(*s++, out);
-		} else if (*s == '\n') {
-			fputs("\\l", out);
-			s++;
-		} else if ((*s < 0x20 && *s != '\t') || (n = utf8_len(s, (size_t)(end - s))) == 0) {
-			fputs("\xef\xbf\xbd", out);
-			s++;
-		} else {
-			fwrite(s, 1, n, out);
-			s += n;
-		}
+		esc_dot(out, run, (size_t)(s - run), false);
+		if (s == end)
+			return;
+		fputs(*s == '[' ? "[\xe2\x80\xa6]" : "\\n", out);
+		s += *s == '[' ? 5 : *s == ':' ? 2 : 1;
 	}
+	esc_dot(out, s, (size_t)(end - s), false);
 }
 
 static void put_text(FILE *out, const char *s, bool multiline)
