@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sort.h"
 #include "dot.h"
 #include "escape.h"
 #include "heapscope/units.h"
@@ -380,14 +381,14 @@ static void dot_begin(FILE *out, const graph_layout *l)
  * collapsedTags, with graph.go's SortTags order. */
 enum { MAX_NODELETS = 4 };   /* dotgraph.go's maxNodelets */
 
-static bool tag_sort_flat;   /* qsort has no context argument */
-
-/* SortTags: by |cum| (unless flat), then |flat|, then name. */
-static int cmp_tags(const void *pa, const void *pb)
+/* SortTags: by |cum| (unless flat), then |flat|, then name (ctx: a bool,
+ * flat). */
+static int cmp_tags(const void *pa, const void *pb, void *ctx)
 {
+	bool flat = *(const bool *)ctx;
 	const hs_tag *a = *(const hs_tag *const *)pa, *b = *(const hs_tag *const *)pb;
 	int64_t x = abs64(a->cum), y = abs64(b->cum);
-	if (!tag_sort_flat && x != y)
+	if (!flat && x != y)
 		return x > y ? -1 : 1;
 	x = abs64(a->flat);
 	y = abs64(b->flat);
@@ -398,9 +399,7 @@ static int cmp_tags(const void *pa, const void *pb)
 
 static void sort_tags(const hs_tag **t, size_t n, bool flat)
 {
-	tag_sort_flat = flat;
-	if (n > 1)
-		qsort(t, n, sizeof *t, cmp_tags);
+	hs_sort(t, n, sizeof *t, cmp_tags, &flat);
 }
 
 /* Go's int64(float64) for the values at hand (NaN or out of range: the
@@ -659,17 +658,16 @@ const graph_ops *graph_format_find(const char *name)
 	return NULL;
 }
 
-static const hs_vec *edge_sort_nodes;   /* qsort has no context argument */
-
 /* pprof's edgeList order: heavier first, then source and destination
- * printable names; node ids settle what Go's unstable sort leaves open. */
-static int cmp_edges(const void *pa, const void *pb)
+ * printable names; node ids settle what Go's unstable sort leaves open
+ * (ctx: the view's nodes, an hs_vec of hs_node_info). */
+static int cmp_edges(const void *pa, const void *pb, void *ctx)
 {
 	const hs_edge *a = *(const hs_edge *const *)pa, *b = *(const hs_edge *const *)pb;
 	int64_t x = abs64(a->weight), y = abs64(b->weight);
 	if (x != y)
 		return x > y ? -1 : 1;
-	const hs_vec *n = edge_sort_nodes;
+	const hs_vec *n = ctx;
 	int c = strcmp(HS_VEC_AT(n, hs_node_info, a->from).name,
 	               HS_VEC_AT(n, hs_node_info, b->from).name);
 	if (c == 0)
@@ -723,9 +721,7 @@ hs_err graph_write(FILE *out, const report_fmt *f, const graph_ops *ops, hs_erro
 		if (!e[i].removed && draw_id[e[i].from] && draw_id[e[i].to])
 			edges[l.nedges++] = &e[i];
 	}
-	edge_sort_nodes = &f->v->nodes;
-	qsort(edges, l.nedges, sizeof *edges, cmp_edges);
-	edge_sort_nodes = NULL;
+	hs_sort(edges, l.nedges, sizeof *edges, cmp_edges, &f->v->nodes);
 
 	ops->begin(out, &l);
 	for (size_t i = 0; i < l.nnodes; i++)
