@@ -349,11 +349,10 @@ typedef struct dot_ctx {
 	double max_slope;
 } dot_ctx;
 
-static const dot_ctx *dot_c;   /* graph_ops callbacks have no context */
-
 static void growth_dot_node(FILE *out, const graph_layout *l, size_t i)
 {
 	const report_fmt *f = l->f;
+	const dot_ctx *dot_c = l->ctx;
 	uint32_t id = l->nodes[i];
 	const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
 	double slope = dot_c->slope[id];
@@ -422,12 +421,11 @@ static int print_dot(FILE *out, series *s, const char *file)
 	report_fmt_init(&f, &p, &v, &r, o->unit);
 	graph_ops ops = graph_dot_ops;
 	ops.node = growth_dot_node;
-	dot_c = &c;
+	ops.ctx = &c;
 	if (graph_write(out, &f, &ops, &e) != HS_OK)
 		cli_file_error(file, &e);
 	else
 		rc = HS_EXIT_OK;
-	dot_c = NULL;
 	hs_strmap_release(&names);
 	free(c.slope);
 out_report:

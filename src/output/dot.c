@@ -646,7 +646,7 @@ static void dot_end(FILE *out, const graph_layout *l)
 	fputs("}\n", out);
 }
 
-const graph_ops graph_dot_ops = {"dot", dot_begin, dot_node, dot_edge, dot_end};
+const graph_ops graph_dot_ops = {"dot", dot_begin, dot_node, dot_edge, dot_end, NULL};
 
 static const graph_ops *const graph_formats[] = {&graph_dot_ops};
 
@@ -698,7 +698,7 @@ hs_err graph_write(FILE *out, const report_fmt *f, const graph_ops *ops, hs_erro
 	}
 	graph_layout l = {.f = f, .title = "", .labels = labels, .nodes = g->present,
 	                  .nnodes = g->npresent, .draw_id = draw_id, .edges = edges,
-	                  .node_flags = flags};
+	                  .node_flags = flags, .ctx = ops->ctx};
 	/* pprof titles the graph after the main binary (mapping 0). */
 	if (f->p->mappings.len > 0) {
 		const char *file = hs_s(f->p, hs_mapping_at(f->p, 0)->file);
