@@ -14,6 +14,7 @@
 #include "heapscope/rules.h"
 #include "heapscope/units.h"
 
+#include "../output/escape.h"
 #include "../output/json.h"
 #include "cmd.h"
 
@@ -252,42 +253,6 @@ static void print_json(FILE *out, const check_opts *o, const result *rs, size_t 
 	json_finish(&w);
 }
 
-/* XML character data or attribute text: escaped, and only what XML 1.0
- * allows (control characters and invalid UTF-8 become U+FFFD). */
-static void xml_text(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned char c = *p;
-		size_t n = 1;
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 2;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 3;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 4;
-		else if (c >= 0x80)
-			n = 0;
-		for (size_t k = 1; k < n; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				n = 0;
-		if (n == 0 || (c < 0x20 && c != '\t' && c != '\n')) {
-			fputs("\xef\xbf\xbd", f);
-			p++;
-			continue;
-		}
-		switch (c) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\n': fputs("&#10;", f); break;
-		default: fwrite(p, 1, n, f);
-		}
-		p += n;
-	}
-}
-
 static bool write_junit(const char *path, const check_opts *o, const result *rs, size_t n,
                         size_t nfail)
 {
@@ -300,17 +265,17 @@ static bool write_junit(const char *path, const check_opts *o, const result *rs,
 	fprintf(f, "<testsuites name=\"heapscope check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
 	        n, nfail);
 	fputs("  <testsuite name=\"", f);
-	xml_text(f, o->rules);
+	esc_xml(f, o->rules);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", n, nfail);
 	for (size_t i = 0; i < n; i++) {
 		const result *r = &rs[i];
 		fputs("    <testcase classname=\"", f);
-		xml_text(f, r->file);
+		esc_xml(f, r->file);
 		fputs("\" name=\"", f);
-		xml_text(f, r->rule->name);
+		esc_xml(f, r->rule->name);
 		if (r->res.ok) {
 			fputs("\">\n      <system-out>PASS ", f);
-			xml_text(f, r->message);
+			esc_xml(f, r->message);
 			fputs("</system-out>\n    </testcase>\n", f);
 			continue;
 		}
@@ -321,13 +286,13 @@ static bool write_junit(const char *path, const check_opts *o, const result *rs,
 				break;
 			}
 		fputs("\" message=\"", f);
-		xml_text(f, r->message);
+		esc_xml(f, r->message);
 		fputs("\">FAIL ", f);
-		xml_text(f, r->file);
+		esc_xml(f, r->file);
 		fputs(": ", f);
-		xml_text(f, r->rule->name);
+		esc_xml(f, r->rule->name);
 		fputs(": ", f);
-		xml_text(f, r->message);
+		esc_xml(f, r->message);
 		fputs("</failure>\n    </testcase>\n", f);
 	}
 	fputs("  </testsuite>\n</testsuites>\n", f);

@@ -12,6 +12,7 @@
 
 #include "../core/hashmap.h"
 #include "../output/dot.h"
+#include "../output/escape.h"
 #include "../output/folded_stacks.h"
 #include "../output/json.h"
 #include "../output/pprof_text.h"
@@ -355,23 +356,10 @@ typedef struct dot_ctx {
 	double max_slope;
 } dot_ctx;
 
-static const dot_ctx *dot_c;   /* graph_ops callbacks have no context */
-
-static void dot_esc(FILE *out, const char *str)
-{
-	for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			putc('\\', out);
-		if (*p < 0x20)
-			putc(' ', out);
-		else
-			putc(*p, out);
-	}
-}
-
 static void growth_dot_node(FILE *out, const graph_layout *l, size_t i)
 {
 	const report_fmt *f = l->f;
+	const dot_ctx *dot_c = l->ctx;
 	uint32_t id = l->nodes[i];
 	const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
 	double slope = dot_c->slope[id];
@@ -387,11 +375,12 @@ static void growth_dot_node(FILE *out, const graph_layout *l, size_t i)
 	dot_color(score, false, fg);
 	dot_color(score, true, bg);
 	fprintf(out, "N%zu [label=\"", i + 1);
-	dot_esc(out, ni->func[0] ? shortname : ni->name);
+	const char *label = ni->func[0] ? shortname : ni->name;
+	esc_dot(out, label, strlen(label), false);
 	fprintf(out, "\\n%s\\n%s %s\" id=\"node%zu\" fontsize=%d shape=box tooltip=\"", sl,
 	        dot_c->s->o->cum ? "cum" : "flat", last, i + 1,
 	        score > 0 ? 10 + (int)ceil(14.0 * score) : 10);
-	dot_esc(out, ni->name);
+	esc_dot(out, ni->name, strlen(ni->name), false);
 	fprintf(out, " (%s)\" color=\"%s\" fillcolor=\"%s\"]\n", sl, fg, bg);
 	free(shortname);
 }
@@ -439,12 +428,11 @@ static int print_dot(FILE *out, series *s, const char *file)
 	report_fmt_init(&f, &p, &v, &r, o->unit);
 	graph_ops ops = graph_dot_ops;
 	ops.node = growth_dot_node;
-	dot_c = &c;
+	ops.ctx = &c;
 	if (graph_write(out, &f, &ops, &e) != HS_OK)
 		cli_file_error(file, &e);
 	else
 		rc = HS_EXIT_OK;
-	dot_c = NULL;
 	hs_strmap_release(&names);
 	free(c.slope);
 out_report:

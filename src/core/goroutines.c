@@ -5,6 +5,7 @@
 
 #include "heapscope/goroutines.h"
 #include "hashmap.h"
+#include "sort.h"
 
 static const char *const by_names[] = {"stack", "created-by", "top-frame", "state"};
 
@@ -239,12 +240,11 @@ static int cmp_groups(const void *pa, const void *pb)
 	return hs_gkey_cmp(a->key, a->keylen, b->key, b->keylen);
 }
 
-static const hs_goroutines *wait_ctx;
-
-static int cmp_waits(const void *pa, const void *pb)
+/* By group, then wait time (ctx: the hs_goroutines). */
+static int cmp_waits(const void *pa, const void *pb, void *ctx)
 {
 	const hs_gwait *a = pa, *b = pb;
-	const hs_gfine *fines = wait_ctx->fines.data;
+	const hs_gfine *fines = ((const hs_goroutines *)ctx)->fines.data;
 	uint32_t ga = fines[a->fine].group, gb = fines[b->fine].group;
 	if (ga != gb)
 		return ga < gb ? -1 : 1;
@@ -254,10 +254,7 @@ static int cmp_waits(const void *pa, const void *pb)
 /* min, the weighted lower median and max of each group's wait times. */
 static void wait_stats(hs_goroutines *g)
 {
-	wait_ctx = g;
-	if (g->waits.len)
-		qsort(g->waits.data, g->waits.len, sizeof(hs_gwait), cmp_waits);
-	wait_ctx = NULL;
+	hs_sort(g->waits.data, g->waits.len, sizeof(hs_gwait), cmp_waits, g);
 	const hs_gwait *w = g->waits.data;
 	const hs_gfine *fines = g->fines.data;
 	for (size_t i = 0; i < g->waits.len;) {

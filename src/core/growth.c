@@ -6,6 +6,7 @@
 
 #include "heapscope/growth.h"
 #include "hashmap.h"
+#include "sort.h"
 
 double hs_lsq_slope(const double *x, const int64_t *y, size_t n)
 {
@@ -271,12 +272,12 @@ hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs
 	return rc;
 }
 
-static const hs_growth *sort_g;   /* qsort has no context argument */
-
-static int cmp_snap(const void *pa, const void *pb)
+/* Snapshots by time (ctx: the hs_growth). */
+static int cmp_snap(const void *pa, const void *pb, void *ctx)
 {
+	const hs_growth *g = ctx;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int64_t ta = sort_g->time_nanos[a], tb = sort_g->time_nanos[b];
+	int64_t ta = g->time_nanos[a], tb = g->time_nanos[b];
 	if (ta != tb)
 		return ta < tb ? -1 : 1;
 	return a < b ? -1 : a > b;   /* stable: as given */
@@ -287,7 +288,9 @@ static double key_slope(const hs_growth_row *r)
 	return isnan(r->slope_per_min) ? -INFINITY : r->slope_per_min;
 }
 
-static int cmp_rows(const void *pa, const void *pb)
+/* Candidates first, steepest first, then by last value (ctx: the
+ * hs_growth). */
+static int cmp_rows(const void *pa, const void *pb, void *ctx)
 {
 	const hs_growth_row *a = pa, *b = pb;
 	if (a->candidate != b->candidate)
@@ -295,7 +298,7 @@ static int cmp_rows(const void *pa, const void *pb)
 	double sa = key_slope(a), sb = key_slope(b);
 	if (sa != sb)
 		return sa > sb ? -1 : 1;
-	size_t n = sort_g->nsnap;
+	size_t n = ((const hs_growth *)ctx)->nsnap;
 	int64_t la = n ? a->values[n - 1] : 0, lb = n ? b->values[n - 1] : 0;
 	if (la != lb)
 		return la > lb ? -1 : 1;
@@ -327,9 +330,7 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 {
 	size_t n = g->nsnap;
 	if (!o->keep_order && n > 1) {
-		sort_g = g;
-		qsort(g->order, n, sizeof *g->order, cmp_snap);
-		sort_g = NULL;
+		hs_sort(g->order, n, sizeof *g->order, cmp_snap, g);
 	}
 	int64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
 	if (!tmp)
@@ -381,10 +382,7 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 		row->candidate = is_candidate(g, row, last_total, o->min_growth);
 	}
 	g->rows.len = keep;
-	sort_g = g;
-	if (keep)
-		qsort(g->rows.data, keep, sizeof(hs_growth_row), cmp_rows);
-	sort_g = NULL;
+	hs_sort(g->rows.data, keep, sizeof(hs_growth_row), cmp_rows, g);
 	/* The name index points at rows by position: it is stale now. */
 	hs_strmap_release(g->index);
 	free(g->index);

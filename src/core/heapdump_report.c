@@ -8,6 +8,7 @@
 
 #include "hashmap.h"
 #include "heapscope/heapdump.h"
+#include "sort.h"
 
 #define NONE HS_HD_NONE
 
@@ -15,13 +16,12 @@ hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
 hs_err hs_hd_paths(hs_hd_analysis *a, hs_error *err);
 hs_err hs_hd_group_children(hs_hd_analysis *a, hs_error *err);
 
-/* qsort has no context argument: the analysis being sorted. */
-static const hs_hd_analysis *sorting;
-
-static int by_retained(const void *x, const void *y)
+/* Node ids, biggest retained size first (ctx: the hs_hd_analysis). */
+static int by_retained(const void *x, const void *y, void *ctx)
 {
+	const hs_hd_analysis *a = ctx;
 	uint32_t u = *(const uint32_t *)x, v = *(const uint32_t *)y;
-	uint64_t ru = sorting->retained[u], rv = sorting->retained[v];
+	uint64_t ru = a->retained[u], rv = a->retained[v];
 	return ru != rv ? (ru < rv) - (ru > rv) : (u > v) - (u < v);
 }
 
@@ -80,13 +80,12 @@ hs_err hs_hd_group_children(hs_hd_analysis *a, hs_error *err)
 /* Then each group by retained size. */
 static void sort_children(hs_hd_analysis *a)
 {
-	sorting = a;
 	for (size_t i = 0, j; i < a->nkids; i = j) {
 		uint32_t p = a->idom[a->ckids[i]];
 		for (j = i + 1; j < a->nkids && a->idom[a->ckids[j]] == p; j++)
 			;
 		if (j - i > 1)
-			qsort(a->ckids + i, j - i, sizeof *a->ckids, by_retained);
+			hs_sort(a->ckids + i, j - i, sizeof *a->ckids, by_retained, a);
 	}
 }
 
@@ -281,8 +280,7 @@ hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	for (size_t i = 0; i < a->nholders; i++)
 		a->holder_order[i] = (uint32_t)(h->nobjects + i);
-	sorting = a;
-	qsort(a->holder_order, a->nholders, sizeof *a->holder_order, by_retained);
+	hs_sort(a->holder_order, a->nholders, sizeof *a->holder_order, by_retained, a);
 	for (size_t i = 0; i < a->nholders; i++)
 		a->holder_order[i] -= (uint32_t)h->nobjects;
 	if ((rc = build_sites(a, err)) != HS_OK || (rc = build_classes(a, err)) != HS_OK)

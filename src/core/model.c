@@ -223,10 +223,10 @@ int64_t *hs_profile_begin_sample_n(hs_profile *p, size_t nt)
 		if (!hs_vec_push(&p->stack_off, 1) || !hs_vec_push(&p->label_off, 1))
 			return NULL;
 	}
-	/* A sample with no value slots still needs somewhere to point. */
-	static int64_t none[1];
+	/* A sample with no value slots still needs somewhere to point: the
+	 * values' spare room, which nothing writes (no shared static). */
 	if (nt == 0)
-		return none;
+		return hs_vec_reserve(&p->values, 1) ? (int64_t *)p->values.data + p->values.len : NULL;
 	return hs_vec_push(&p->values, nt);
 }
 

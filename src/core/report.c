@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "heapscope/graph.h"
+#include "sort.h"
 #include "tags.h"
 
 static inline int64_t abs64(int64_t x) { return hs_abs(x); }
@@ -14,8 +15,6 @@ typedef struct sort_ctx {
 	const hs_graph *g;
 	const int64_t *score;   /* NULL: flat order */
 } sort_ctx;
-
-static const sort_ctx *ctx;   /* qsort has no context argument */
 
 /* pprof's compareNodes: fmt.Sprint of the NodeInfo struct. */
 static int compare_info(const hs_node_info *a, const hs_node_info *b)
@@ -38,8 +37,9 @@ static int compare_info(const hs_node_info *a, const hs_node_info *b)
 	return strcmp(a->objfile, b->objfile);
 }
 
-static int cmp_nodes(const void *pa, const void *pb)
+static int cmp_nodes(const void *pa, const void *pb, void *sort)
 {
+	const sort_ctx *ctx = sort;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 	const hs_graph *g = ctx->g;
 	const hs_node_info *ia = &HS_VEC_AT(&g->v->nodes, hs_node_info, a);
@@ -165,9 +165,7 @@ static hs_err sort_nodes(hs_graph *g, bool cum, bool visual, hs_error *err)
 		}
 		c.score = score;
 	}
-	ctx = &c;
-	qsort(g->present, g->npresent, sizeof *g->present, cmp_nodes);
-	ctx = NULL;
+	hs_sort(g->present, g->npresent, sizeof *g->present, cmp_nodes, &c);
 	free(score);
 	return HS_OK;
 }
@@ -206,10 +204,9 @@ static bool redundant(const hs_graph *g, size_t ei, uint32_t *queue, uint8_t *se
 	return false;
 }
 
-static const hs_view *edge_view;   /* qsort has no context argument */
-
-/* pprof's edgeList order: heavier first, then caller name, callee name. */
-static int cmp_edge_weight(const void *pa, const void *pb)
+/* pprof's edgeList order: heavier first, then caller name, callee name
+ * (ctx: the hs_view). */
+static int cmp_edge_weight(const void *pa, const void *pb, void *ctx)
 {
 	const hs_edge *a = *(hs_edge *const *)pa, *b = *(hs_edge *const *)pb;
 	if (a->weight != b->weight) {
@@ -218,7 +215,7 @@ static int cmp_edge_weight(const void *pa, const void *pb)
 			return x > y ? -1 : 1;
 		return 0;
 	}
-	const hs_vec *nodes = &edge_view->nodes;
+	const hs_vec *nodes = &((const hs_view *)ctx)->nodes;
 	int c = strcmp(HS_VEC_AT(nodes, hs_node_info, a->from).name,
 	               HS_VEC_AT(nodes, hs_node_info, b->from).name);
 	if (c)
@@ -246,9 +243,7 @@ static hs_err remove_redundant_edges(hs_graph *g, hs_error *err)
 		for (size_t i = 0; i < ne; i++)
 			if (!e[i].removed && e[i].to == n)
 				in[cnt++] = &e[i];
-		edge_view = g->v;
-		if (cnt)
-			qsort(in, cnt, sizeof *in, cmp_edge_weight);
+		hs_sort(in, cnt, sizeof *in, cmp_edge_weight, g->v);
 		for (size_t j = cnt; j-- > 0;) {
 			if (!in[j]->residual)
 				break;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sort.h"
 #include "heapscope/heapdump.h"
 
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
@@ -124,13 +125,12 @@ static void build_pages(hs_heapdump *h)
 	h->npages = pages;
 }
 
-/* qsort has no context argument: the addresses being sorted. */
-static const uint64_t *sort_addr;
-
-static int by_addr(const void *a, const void *b)
+/* Indices by the address they stand for (ctx: the addresses). */
+static int by_addr(const void *a, const void *b, void *ctx)
 {
+	const uint64_t *addr = ctx;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t ax = sort_addr[x], ay = sort_addr[y];
+	uint64_t ax = addr[x], ay = addr[y];
 	return ax < ay ? -1 : ax > ay ? 1 : (x > y) - (x < y);
 }
 
@@ -154,8 +154,7 @@ static uint32_t *sort_order(const uint64_t *a, size_t n, bool *sorted)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
-	sort_addr = a;
-	qsort(order, n, sizeof *order, by_addr);
+	hs_sort(order, n, sizeof *order, by_addr, a);
 	return order;
 }
 

@@ -2,16 +2,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sort.h"
 #include "diff_out.h"
 #include "heapscope/units.h"
 #include "json.h"
 
-static const int64_t *sort_key;   /* qsort has no context argument */
-
-static int cmp_growth(const void *pa, const void *pb)
+/* Largest value first, then pprof's order (ctx: the value per node id,
+ * flat or cum). */
+static int cmp_growth(const void *pa, const void *pb, void *ctx)
 {
+	const int64_t *key = ctx;
 	const uint32_t *a = pa, *b = pb;   /* {node id, position in pprof's order} */
-	int64_t x = sort_key[a[0]], y = sort_key[b[0]];
+	int64_t x = key[a[0]], y = key[b[0]];
 	if (x != y)
 		return x > y ? -1 : 1;
 	return a[1] < b[1] ? -1 : a[1] > b[1];
@@ -31,9 +33,7 @@ uint32_t *diff_rows(const diff_fmt *d)
 		pairs[2 * i] = g->present[i];
 		pairs[2 * i + 1] = (uint32_t)i;
 	}
-	sort_key = d->cum ? g->cum : g->flat;
-	qsort(pairs, g->npresent, 2 * sizeof *pairs, cmp_growth);
-	sort_key = NULL;
+	hs_sort(pairs, g->npresent, 2 * sizeof *pairs, cmp_growth, d->cum ? g->cum : g->flat);
 	for (size_t i = 0; i < g->npresent; i++)
 		rows[i] = pairs[2 * i];
 	free(pairs);

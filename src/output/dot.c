@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sort.h"
 #include "dot.h"
+#include "escape.h"
 #include "heapscope/units.h"
 
 /* Go's \w: ASCII only, whatever the locale. */
@@ -228,72 +230,26 @@ void dot_color(double score, bool background, char out[8])
 	         (unsigned)(uint8_t)(g * 255.0), (unsigned)(uint8_t)(b * 255.0));
 }
 
-/* Length of a valid UTF-8 sequence at s, 0 if invalid (Go's rules). */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > avail)
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 /* Text inside a DOT double-quoted escString: pprof's escapeForDot ('\\'
  * and '"' escaped, '\n' as a left-justified break).  Unlike pprof it also
- * keeps the file valid for Graphviz and SVG: invalid UTF-8 and control
- * characters other than tab become U+FFFD.  multiline: pprof's node-label
- * form, breaking at "::" and '.' but keeping "[...]" (as "[…]"). */
+ * keeps the file valid for Graphviz and SVG (see esc_dot).  multiline:
+ * pprof's node-label form, breaking at "::" and '.' but keeping "[...]"
+ * (as "[…]"). */
 static void put_text_n(FILE *out, const char *str, size_t len, bool multiline)
 {
-	const unsigned char *s = (const unsigned char *)str, *end = s + len;
-	while (s < end) {
-		size_t n;
-		if (multiline && s + 1 < end && s[0] == ':' && s[1] == ':') {
-			fputs("\\n", out);
-			s += 2;
-		} else if (multiline && end - s >= 5 && memcmp(s, "[...]", 5) == 0) {
-			fputs("[\xe2\x80\xa6]", out);
-			s += 5;
-		} else if (multiline && *s == '.') {
-			fputs("\\n", out);
+	const char *s = str, *end = str + len;
+	while (multiline && s < end) {
+		const char *run = s;
+		while (s < end && *s != '.' && !(*s == ':' && end - s >= 2 && s[1] == ':') &&
+		       !(*s == '[' && end - s >= 5 && memcmp(s, "[...]", 5) == 0))
 			s++;
-		} else if (*s == '\\' || *s == '"') {
-			fputc('\\', out);
-			fputc(*s++, out);
-		} else if (*s == '\n') {
-			fputs("\\l", out);
-			s++;
-		} else if ((*s < 0x20 && *s != '\t') || (n = utf8_len(s, (size_t)(end - s))) == 0) {
-			fputs("\xef\xbf\xbd", out);
-			s++;
-		} else {
-			fwrite(s, 1, n, out);
-			s += n;
-		}
+		esc_dot(out, run, (size_t)(s - run), false);
+		if (s == end)
+			return;
+		fputs(*s == '[' ? "[\xe2\x80\xa6]" : "\\n", out);
+		s += *s == '[' ? 5 : *s == ':' ? 2 : 1;
 	}
+	esc_dot(out, s, (size_t)(end - s), false);
 }
 
 static void put_text(FILE *out, const char *s, bool multiline)
@@ -425,14 +381,14 @@ static void dot_begin(FILE *out, const graph_layout *l)
  * collapsedTags, with graph.go's SortTags order. */
 enum { MAX_NODELETS = 4 };   /* dotgraph.go's maxNodelets */
 
-static bool tag_sort_flat;   /* qsort has no context argument */
-
-/* SortTags: by |cum| (unless flat), then |flat|, then name. */
-static int cmp_tags(const void *pa, const void *pb)
+/* SortTags: by |cum| (unless flat), then |flat|, then name (ctx: a bool,
+ * flat). */
+static int cmp_tags(const void *pa, const void *pb, void *ctx)
 {
+	bool flat = *(const bool *)ctx;
 	const hs_tag *a = *(const hs_tag *const *)pa, *b = *(const hs_tag *const *)pb;
 	int64_t x = abs64(a->cum), y = abs64(b->cum);
-	if (!tag_sort_flat && x != y)
+	if (!flat && x != y)
 		return x > y ? -1 : 1;
 	x = abs64(a->flat);
 	y = abs64(b->flat);
@@ -443,9 +399,7 @@ static int cmp_tags(const void *pa, const void *pb)
 
 static void sort_tags(const hs_tag **t, size_t n, bool flat)
 {
-	tag_sort_flat = flat;
-	if (n > 1)
-		qsort(t, n, sizeof *t, cmp_tags);
+	hs_sort(t, n, sizeof *t, cmp_tags, &flat);
 }
 
 /* Go's int64(float64) for the values at hand (NaN or out of range: the
@@ -692,7 +646,7 @@ static void dot_end(FILE *out, const graph_layout *l)
 	fputs("}\n", out);
 }
 
-const graph_ops graph_dot_ops = {"dot", dot_begin, dot_node, dot_edge, dot_end};
+const graph_ops graph_dot_ops = {"dot", dot_begin, dot_node, dot_edge, dot_end, NULL};
 
 static const graph_ops *const graph_formats[] = {&graph_dot_ops};
 
@@ -704,17 +658,16 @@ const graph_ops *graph_format_find(const char *name)
 	return NULL;
 }
 
-static const hs_vec *edge_sort_nodes;   /* qsort has no context argument */
-
 /* pprof's edgeList order: heavier first, then source and destination
- * printable names; node ids settle what Go's unstable sort leaves open. */
-static int cmp_edges(const void *pa, const void *pb)
+ * printable names; node ids settle what Go's unstable sort leaves open
+ * (ctx: the view's nodes, an hs_vec of hs_node_info). */
+static int cmp_edges(const void *pa, const void *pb, void *ctx)
 {
 	const hs_edge *a = *(const hs_edge *const *)pa, *b = *(const hs_edge *const *)pb;
 	int64_t x = abs64(a->weight), y = abs64(b->weight);
 	if (x != y)
 		return x > y ? -1 : 1;
-	const hs_vec *n = edge_sort_nodes;
+	const hs_vec *n = ctx;
 	int c = strcmp(HS_VEC_AT(n, hs_node_info, a->from).name,
 	               HS_VEC_AT(n, hs_node_info, b->from).name);
 	if (c == 0)
@@ -745,7 +698,7 @@ hs_err graph_write(FILE *out, const report_fmt *f, const graph_ops *ops, hs_erro
 	}
 	graph_layout l = {.f = f, .title = "", .labels = labels, .nodes = g->present,
 	                  .nnodes = g->npresent, .draw_id = draw_id, .edges = edges,
-	                  .node_flags = flags};
+	                  .node_flags = flags, .ctx = ops->ctx};
 	/* pprof titles the graph after the main binary (mapping 0). */
 	if (f->p->mappings.len > 0) {
 		const char *file = hs_s(f->p, hs_mapping_at(f->p, 0)->file);
@@ -768,9 +721,7 @@ hs_err graph_write(FILE *out, const report_fmt *f, const graph_ops *ops, hs_erro
 		if (!e[i].removed && draw_id[e[i].from] && draw_id[e[i].to])
 			edges[l.nedges++] = &e[i];
 	}
-	edge_sort_nodes = &f->v->nodes;
-	qsort(edges, l.nedges, sizeof *edges, cmp_edges);
-	edge_sort_nodes = NULL;
+	hs_sort(edges, l.nedges, sizeof *edges, cmp_edges, &f->v->nodes);
 
 	ops->begin(out, &l);
 	for (size_t i = 0; i < l.nnodes; i++)

@@ -33,6 +33,7 @@ typedef struct graph_layout {
 	 * adds GRAPH_NODELETS when it drew tag nodelets under it, which
 	 * lengthens the node's out-edges (minlen=2). */
 	uint8_t *node_flags;
+	const void *ctx;          /* the ops' ctx, for its callbacks */
 } graph_layout;
 
 enum { GRAPH_HAS_OUT = 1, GRAPH_NODELETS = 2 };
@@ -43,6 +44,7 @@ typedef struct graph_ops {
 	void (*node)(FILE *out, const graph_layout *l, size_t i);   /* i into l->nodes */
 	void (*edge)(FILE *out, const graph_layout *l, const hs_edge *e);
 	void (*end)(FILE *out, const graph_layout *l);
+	const void *ctx;   /* the caller's data, handed to the callbacks as l->ctx */
 } graph_ops;
 
 /* Graphviz DOT, as pprof's ComposeDot writes it: each node followed by

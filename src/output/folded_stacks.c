@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../core/hashmap.h"
+#include "../core/sort.h"
 #include "folded_name.h"
 #include "folded_stacks.h"
 
@@ -21,12 +22,11 @@ typedef struct fold {
 	hs_vec stacks;     /* fstack */
 } fold;
 
-static const hs_view *sort_view;   /* qsort has no context argument */
-
-static int cmp_stacks(const void *pa, const void *pb)
+/* Stacks by their frames' names, root first (ctx: the hs_view). */
+static int cmp_stacks(const void *pa, const void *pb, void *ctx)
 {
 	const fstack *a = pa, *b = pb;
-	const hs_vec *nodes = &sort_view->nodes;
+	const hs_vec *nodes = &((const hs_view *)ctx)->nodes;
 	for (uint32_t i = 0; i < a->len && i < b->len; i++) {
 		int c = strcmp(HS_VEC_AT(nodes, hs_node_info, a->ids[i]).name,
 		               HS_VEC_AT(nodes, hs_node_info, b->ids[i]).name);
@@ -77,10 +77,8 @@ static bool print(FILE *out, fold *c)
 		leaf[i] = folded_name(&c->arena, name, true);
 		ok = inner[i] && leaf[i];
 	}
-	sort_view = c->v;
-	if (ok && c->stacks.len)
-		qsort(c->stacks.data, c->stacks.len, sizeof(fstack), cmp_stacks);
-	sort_view = NULL;
+	if (ok)
+		hs_sort(c->stacks.data, c->stacks.len, sizeof(fstack), cmp_stacks, c->v);
 	for (size_t i = 0; ok && i < c->stacks.len; i++) {
 		const fstack *s = &HS_VEC_AT(&c->stacks, fstack, i);
 		if (all_zero(c, s) || s->len == 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../core/hashmap.h"
+#include "escape.h"
 #include "folded_name.h"
 #include "goroutines_out.h"
 #include "json.h"
@@ -301,14 +302,7 @@ static void write_json(FILE *out, const hs_goroutines *g, char **files)
 static void dot_str(FILE *out, const char *s)
 {
 	putc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			putc('\\', out);
-		if (*s == '\n' || *s == '\r')
-			fputs("\\n", out);
-		else
-			putc(*s, out);
-	}
+	esc_dot(out, s, strlen(s), true);
 	putc('"', out);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "heapdump_out.h"
 #include "heapscope/units.h"
 #include "json.h"
@@ -335,15 +336,6 @@ void hd_write_folded(FILE *out, const hs_hd_analysis *a)
 	free(w);
 }
 
-static void dot_escape(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-}
-
 /* A node, declared once. */
 static void dot_node(FILE *out, const hs_hd_analysis *a, uint8_t *seen, uint32_t x, const char *style)
 {
@@ -352,7 +344,8 @@ static void dot_node(FILE *out, const hs_hd_analysis *a, uint8_t *seen, uint32_t
 		return;
 	seen[x] = 1;
 	fprintf(out, "N%" PRIu32 " [label=\"", x);
-	dot_escape(out, hs_hd_node_name(a, x, name, sizeof name));
+	const char *nm = hs_hd_node_name(a, x, name, sizeof name);
+	esc_dot(out, nm, strlen(nm), false);
 	fprintf(out, "\\nretains %s\"%s];\n", hd_bytes(a->retained[x], b1, sizeof b1), style);
 }
 

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <math.h>
 
+#include "escape.h"
 #include "json.h"
 
 void json_init(json_w *w, FILE *f)
@@ -58,21 +59,7 @@ void json_stringn(json_w *w, const char *s, size_t n)
 {
 	sep(w);
 	fputc('"', w->f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': fputs("\\\"", w->f); break;
-		case '\\': fputs("\\\\", w->f); break;
-		case '\n': fputs("\\n", w->f); break;
-		case '\r': fputs("\\r", w->f); break;
-		case '\t': fputs("\\t", w->f); break;
-		default:
-			if (c < 0x20)
-				fprintf(w->f, "\\u%04x", c);
-			else
-				fputc(c, w->f);
-		}
-	}
+	esc_json(w->f, s, n);
 	fputc('"', w->f);
 }
 
