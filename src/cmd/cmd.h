@@ -31,6 +31,7 @@ typedef struct cli_opts {
 	const char *unit;
 	const char *output;
 	const char *format;        /* never NULL after parsing a command with formats */
+	char format_default[16];   /* the command's first format, where format points by default */
 	bool cum;
 	double nodefraction, edgefraction;
 	int nfiles;

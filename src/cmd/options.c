@@ -313,9 +313,9 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
 			return rc;
 	}
 	if (!o->format && cmd->formats) {
-		static char first[32];
-		snprintf(first, sizeof first, "%.*s", (int)strcspn(cmd->formats, ","), cmd->formats);
-		o->format = first;
+		snprintf(o->format_default, sizeof o->format_default, "%.*s",
+		         (int)strcspn(cmd->formats, ","), cmd->formats);
+		o->format = o->format_default;
 	}
 	o->files = argv + 1;
 	o->nfiles = nfiles;
