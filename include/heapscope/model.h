@@ -247,6 +247,14 @@ hs_err hs_profile_intern_stack(hs_profile *p, const uint32_t *locs, size_t n, ui
  * it once, after pushing samples whose stacks hold location *ids*. */
 hs_err hs_profile_finish(hs_profile *p, hs_error *err);
 
+/* Shorten every stack in place to the part span() keeps: it gets the
+ * stack's n locations (leaf first) and its id, and narrows [*from, *to)
+ * (0 and n on entry).  Stacks that become equal stay apart (as after
+ * pprof's Prune). */
+typedef void (*hs_stack_span_fn)(const uint32_t *locs, uint32_t n, size_t stack, uint32_t *from,
+                                 uint32_t *to, void *ctx);
+void hs_profile_rewrite_stacks(hs_profile *p, hs_stack_span_fn span, void *ctx);
+
 /* pprof's default sample index: default_sample_type if set, else the last. */
 int hs_profile_default_index(const hs_profile *p);
 /* Resolve "NAME" or "N" to a sample index; -1 if none matches. */

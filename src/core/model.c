@@ -548,6 +548,52 @@ static hs_err compile_anchored(hs_regex **re, const char *pat, hs_error *err)
 	return rc;
 }
 
+void hs_profile_rewrite_stacks(hs_profile *p, hs_stack_span_fn span, void *ctx)
+{
+	uint32_t *st = p->stack.data, *off = p->stack_off.data;
+	if (!off)
+		return;
+	uint32_t w = 0;
+	for (size_t s = 0; s < p->nstacks; s++) {
+		uint32_t a = off[s], n = off[s + 1] - a, from = 0, to = n;
+		span(st + a, n, s, &from, &to, ctx);
+		off[s] = w;
+		if (to > from)
+			memmove(st + w, st + a + from, (to - from) * sizeof *st);
+		w += to > from ? to - from : 0;
+	}
+	off[p->nstacks] = w;
+	p->stack.len = w;
+}
+
+enum { PRUNE = 1, BENEATH = 2 };
+
+typedef struct prune_ctx {
+	const unsigned char *mark;  /* per location: PRUNE, BENEATH */
+	uint8_t *cut;               /* per stack: shortened */
+} prune_ctx;
+
+/* pprof's Prune of one stack: from the root, past the first user frame,
+ * cut at the first marked one (it too when it matched whole). */
+static void prune_span(const uint32_t *locs, uint32_t n, size_t s, uint32_t *from,
+                       uint32_t *to, void *ctx)
+{
+	prune_ctx *pc = ctx;
+	(void)to;
+	bool user = false;
+	for (uint32_t k = n; k-- > 0;) {
+		if (!pc->mark[locs[k]]) {
+			user = true;
+			continue;
+		}
+		if (!user)
+			continue;
+		*from = (pc->mark[locs[k]] & PRUNE) ? k + 1 : k;
+		pc->cut[s] = 1;
+		break;
+	}
+}
+
 static hs_err prune(hs_profile *p, hs_error *err)
 {
 	hs_regex *drop = NULL, *keep = NULL;
@@ -565,7 +611,6 @@ static hs_err prune(hs_profile *p, hs_error *err)
 	}
 	size_t nloc = p->locations.len;
 	unsigned char *mark = rc == HS_OK ? calloc(nloc ? nloc : 1, 1) : NULL;
-	enum { PRUNE = 1, BENEATH = 2 };
 	if (rc == HS_OK && !mark)
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 	if (rc != HS_OK)
@@ -593,37 +638,15 @@ static hs_err prune(hs_profile *p, hs_error *err)
 		}
 	}
 	/* Rewrite stacks in place, shortening them on the leaf side. */
-	uint32_t *st = p->stack.data, *off = p->stack_off.data;
-	uint8_t *cut = calloc(p->nstacks + 1, 1);
-	if (!cut) {
+	prune_ctx pc = {mark, calloc(p->nstacks + 1, 1)};
+	if (!pc.cut) {
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 		goto out;
 	}
-	uint32_t w = 0;
-	for (size_t s = 0; s < p->nstacks; s++) {
-		uint32_t a = off[s], b = off[s + 1], from = a;
-		bool user = false;
-		for (uint32_t k = b; k-- > a;) {
-			if (!mark[st[k]]) {
-				user = true;
-				continue;
-			}
-			if (!user)
-				continue;
-			from = (mark[st[k]] & PRUNE) ? k + 1 : k;
-			cut[s] = 1;
-			break;
-		}
-		off[s] = w;
-		if (b > from)
-			memmove(st + w, st + from, (b - from) * sizeof *st);
-		w += b - from;
-	}
-	off[p->nstacks] = w;
-	p->stack.len = w;
+	hs_profile_rewrite_stacks(p, prune_span, &pc);
 	for (size_t s = 0; s < p->nsamples; s++)
-		p->samples_pruned += cut[hs_sample_stack_id(p, s)];
-	free(cut);
+		p->samples_pruned += pc.cut[hs_sample_stack_id(p, s)];
+	free(pc.cut);
 out:
 	free(mark);
 	hs_regex_free(drop);

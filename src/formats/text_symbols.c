@@ -165,30 +165,22 @@ static bool attach(hs_profile *p, const symtab *t, unsigned char *listed)
 	return ok;
 }
 
-/* Drop each stack's runs of unlisted frames at both ends when it has a
- * listed frame (stacks are rewritten in place, as pprof's Prune does). */
-static void trim_unlisted(hs_profile *p, const unsigned char *listed)
+/* Drop a stack's runs of unlisted frames at both ends when it has a
+ * listed frame. */
+static void listed_span(const uint32_t *locs, uint32_t n, size_t stack, uint32_t *from,
+                        uint32_t *to, void *listed)
 {
-	uint32_t *st = p->stack.data, *off = p->stack_off.data;
-	if (!off)
-		return;
-	uint32_t w = 0;
-	for (size_t s = 0; s < p->nstacks; s++) {
-		uint32_t a = off[s], b = off[s + 1], from = a;
-		while (from < b && !listed[st[from]])
-			from++;
-		if (from == b)
-			from = a;      /* nothing listed: keep the addresses */
-		else
-			while (!listed[st[b - 1]])
-				b--;
-		off[s] = w;
-		if (b > from)
-			memmove(st + w, st + from, (b - from) * sizeof *st);
-		w += b - from;
-	}
-	off[p->nstacks] = w;
-	p->stack.len = w;
+	const unsigned char *l = listed;
+	(void)stack;
+	uint32_t a = 0, b = n;
+	while (a < b && !l[locs[a]])
+		a++;
+	if (a == b)
+		return;        /* nothing listed: keep the addresses */
+	while (!l[locs[b - 1]])
+		b--;
+	*from = a;
+	*to = b;
 }
 
 hs_err hs_text_symbolize(hs_profile *p, const uint8_t *data, size_t n, hs_error *err)
@@ -203,7 +195,7 @@ hs_err hs_text_symbolize(hs_profile *p, const uint8_t *data, size_t n, hs_error 
 	else if (t.n && !attach(p, &t, listed))
 		rc = hs_fail(err, HS_E_NOMEM, "out of memory reading the # lines");
 	else if (t.n)
-		trim_unlisted(p, listed);
+		hs_profile_rewrite_stacks(p, listed_span, listed);
 	free(listed);
 	free(t.v);
 	return rc;
