@@ -648,17 +648,17 @@ static hs_err measure_group(const hs_profile *p, int si, hs_measure *m, hs_error
 static hs_err measure_leaks(const hs_profile *p, hs_measure *m, hs_error *err)
 {
 	hs_leak_opts o;
-	hs_leaks l;
 	hs_leak_opts_default(&o);
-	hs_err rc = hs_leaks_init(&l, &o, err);
-	if (rc == HS_OK && (rc = hs_leaks_add(&l, p, "", err)) == HS_OK &&
-	    (rc = hs_leaks_finish(&l, err)) == HS_OK && hs_leaks_n(&l) > 0) {
-		const hs_leak *c = hs_leaks_at(&l, 0);   /* ranked: the worst first */
+	hs_leaks *l = hs_leaks_new(&o, err);
+	hs_err rc = l ? HS_OK : HS_E_NOMEM;
+	if (rc == HS_OK && (rc = hs_leaks_add(l, p, "", err)) == HS_OK &&
+	    (rc = hs_leaks_finish(l, err)) == HS_OK && hs_leaks_n(l) > 0) {
+		const hs_leak *c = hs_leaks_at(l, 0);   /* ranked: the worst first */
 		m->worst = 3 - (int)c->severity;
-		snprintf(m->what, sizeof m->what, "%s %s at %s", hs_severity_name(c->severity), c->kind,
-		         c->culprit);
+		snprintf(m->what, sizeof m->what, "%s %s at %s", hs_severity_name(c->severity),
+		         hs_leak_kind_name(c->kind), c->culprit);
 	}
-	hs_leaks_release(&l);
+	hs_leaks_free(l);
 	return rc;
 }
 

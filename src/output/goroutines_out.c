@@ -5,6 +5,7 @@
 
 #include "../core/hashmap.h"
 #include "folded_name.h"
+#include "formats.h"
 #include "goroutines_out.h"
 #include "json.h"
 
@@ -467,8 +468,5 @@ static const goroutines_format formats[] = {
 
 const goroutines_format *goroutines_format_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-		if (strcmp(name, formats[i].name) == 0)
-			return &formats[i];
-	return NULL;
+	return OUT_FORMAT_FIND(formats, name);
 }

@@ -167,25 +167,31 @@ static void test_leaks_dump(void **state)
 	assert_string_equal(hs_blocking_at(&b, 1)->culprit, "main.loop");
 	hs_blocking_release(&b);
 
-	hs_leaks l;
-	assert_int_equal(hs_leaks_init(&l, NULL, &e), HS_OK);
-	assert_int_equal(hs_leaks_add(&l, &p, "dump", &e), HS_OK);
-	assert_int_equal(hs_leaks_finish(&l, &e), HS_OK);
-	assert_int_equal(hs_leaks_n(&l), 1);
-	assert_int_equal(hs_leaks_at(&l, 0)->severity, HS_SEV_MEDIUM);
-	assert_string_equal(hs_leaks_at(&l, 0)->culprit, "main.consume");
-	hs_leaks_release(&l);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	assert_non_null(l);
+	assert_int_equal(hs_leaks_add(l, &p, "dump", &e), HS_OK);
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_int_equal(hs_leaks_at(l, 0)->severity, HS_SEV_MEDIUM);
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.consume");
+	/* structured evidence: numbers and the snapshot's file, no words */
+	assert_int_equal(hs_leaks_at(l, 0)->goroutines, hs_leaks_at(l, 0)->weight);
+	assert_int_equal(hs_leaks_at(l, 0)->npoints, 1);
+	assert_string_equal(hs_leaks_at(l, 0)->points[0].file, "dump");
+	assert_int_equal(hs_leaks_at(l, 0)->points[0].value, hs_leaks_at(l, 0)->goroutines);
+	hs_leaks_free(l);
 
 	/* a lower high threshold makes it high */
 	hs_leak_opts o;
 	hs_leak_opts_default(&o);
 	o.min_high = 12;
-	assert_int_equal(hs_leaks_init(&l, &o, &e), HS_OK);
-	assert_int_equal(hs_leaks_add(&l, &p, "dump", &e), HS_OK);
-	assert_int_equal(hs_leaks_finish(&l, &e), HS_OK);
-	assert_int_equal(hs_leaks_n(&l), 1);
-	assert_int_equal(hs_leaks_at(&l, 0)->severity, HS_SEV_HIGH);
-	hs_leaks_release(&l);
+	l = hs_leaks_new(&o, &e);
+	assert_non_null(l);
+	assert_int_equal(hs_leaks_add(l, &p, "dump", &e), HS_OK);
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_int_equal(hs_leaks_at(l, 0)->severity, HS_SEV_HIGH);
+	hs_leaks_free(l);
 	hs_profile_release(&p);
 }
 
