@@ -160,28 +160,23 @@ static void numbers_json(json_w *w, const hs_leak *k)
 		json_kv_int(w, "snapshots", (int64_t)k->npoints);
 }
 
+static void leak_json(json_w *w, const void *data, size_t i)
+{
+	const hs_leak *k = hs_leaks_at(data, i);
+	json_begin_object(w);
+	json_kv_string(w, "severity", hs_severity_name(k->severity));
+	json_kv_string(w, "kind", hs_leak_kind_name(k->kind));
+	json_kv_string(w, "culprit", k->culprit);
+	json_kv_int(w, "weight", k->weight);
+	points_json(w, k);
+	json_kv_string(w, "hint", leak_hint(k));
+	numbers_json(w, k);
+	json_end_object(w);
+}
+
 static void write_json(FILE *out, const hs_leaks *l)
 {
-	json_w w;
-	json_init(&w, out);
-	json_begin_object(&w);
-	json_key(&w, "candidates");
-	json_begin_array(&w);
-	for (size_t i = 0; i < hs_leaks_n(l); i++) {
-		const hs_leak *k = hs_leaks_at(l, i);
-		json_begin_object(&w);
-		json_kv_string(&w, "severity", hs_severity_name(k->severity));
-		json_kv_string(&w, "kind", hs_leak_kind_name(k->kind));
-		json_kv_string(&w, "culprit", k->culprit);
-		json_kv_int(&w, "weight", k->weight);
-		points_json(&w, k);
-		json_kv_string(&w, "hint", leak_hint(k));
-		numbers_json(&w, k);
-		json_end_object(&w);
-	}
-	json_end_array(&w);
-	json_end_object(&w);
-	json_finish(&w);
+	json_write_list(out, "candidates", hs_leaks_n(l), leak_json, l);
 }
 
 static const leaks_format formats[] = {
