@@ -44,17 +44,17 @@ int cmd_goroutines(int argc, char **argv)
 		return HS_EXIT_USAGE;
 	}
 	const goroutines_format *fmt = goroutines_format_find(o.format);
-	hs_goroutines g;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_goroutines_init(&g, (hs_group_by)by, o.nfiles, &e) != HS_OK) {
+	hs_goroutines *g = hs_goroutines_new((hs_group_by)by, o.nfiles, &e);
+	if (!g) {
 		cli_error("out of memory");
 		return HS_EXIT_USAGE;
 	}
 	rc = HS_EXIT_USAGE;
-	if (!gather(&g, &o))
+	if (!gather(g, &o))
 		goto out;
-	if (hs_goroutines_finish(&g, &e) != HS_OK) {
+	if (hs_goroutines_finish(g, &e) != HS_OK) {
 		cli_error("%s", e.detail);
 		goto out;
 	}
@@ -62,13 +62,13 @@ int cmd_goroutines(int argc, char **argv)
 	if (!out)
 		goto out;
 	rc = HS_EXIT_OK;
-	if (fmt && !fmt->write(out, &g, o.files)) {
+	if (fmt && !fmt->write(out, g, o.files)) {
 		cli_error("out of memory writing %s output", o.format);
 		rc = HS_EXIT_USAGE;
 	}
 	if (!cli_close_output(out, &o))
 		rc = HS_EXIT_USAGE;
 out:
-	hs_goroutines_release(&g);
+	hs_goroutines_free(g);
 	return rc;
 }
