@@ -475,16 +475,19 @@ static hs_err finish_goroutines(hs_leaks *l, hs_error *err)
 }
 
 /* Feed the heap profiles to a growth series; `given` keeps their order, a
- * minute apart, for profiles without times. */
-static hs_err heap_growth(hs_leaks *l, hs_growth *g, bool given, hs_error *err)
+ * minute apart, for profiles without times.  *g is NULL on no memory. */
+static hs_err heap_growth(hs_leaks *l, hs_growth **gp, bool given, hs_error *err)
 {
 	size_t n = hs_i64vec_len(&l->heap_times);
-	hs_err rc = hs_growth_init(g, n, err);
-	for (size_t i = 0; rc == HS_OK && i < n; i++) {
+	hs_growth *g = *gp = hs_growth_new(n, err);
+	if (!g)
+		return HS_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
 		hs_growth_set_time(g, i, given ? (int64_t)i * 60000000000LL
 		                               : *hs_i64vec_at(&l->heap_times, i));
 		hs_growth_set_total(g, i, *hs_i64vec_at(&l->heap_totals, i));
 	}
+	hs_err rc = HS_OK;
 	for (size_t i = 0; rc == HS_OK && i < hrecvec_len(&l->heap); i++) {
 		const hrec *h = hrecvec_at(&l->heap, i);
 		rc = hs_growth_add(g, h->snap, h->name, h->value, err);
@@ -497,10 +500,10 @@ static hs_err heap_growth(hs_leaks *l, hs_growth *g, bool given, hs_error *err)
 
 static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 {
-	size_t n = g->nsnap;
-	int64_t last_total = g->total.values[n - 1];
-	hs_severity sev = (double)r->growth >= 0.1 * (double)last_total ? HS_SEV_HIGH
-	                                                                 : HS_SEV_MEDIUM;
+	size_t n = hs_growth_nsnap(g);
+	const int64_t *totals = hs_growth_total(g)->values;
+	hs_severity sev = (double)r->growth >= 0.1 * (double)totals[n - 1] ? HS_SEV_HIGH
+	                                                                    : HS_SEV_MEDIUM;
 	const char *nm = dup(l, r->name);
 	hs_leak *k = nm ? new_leak(l, sev, HS_LEAK_HEAP_GROWTH, nm, r->growth) : NULL;
 	hs_leak_point *pt = k ? new_points(l, k, n) : NULL;
@@ -510,9 +513,10 @@ static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 	k->last = r->values[n - 1];
 	k->slope_per_min = r->slope_per_min;
 	k->rising = r->rising;
+	const size_t *order = hs_growth_order(g);
 	for (size_t i = 0; i < n; i++)
-		pt[i] = (hs_leak_point){*hs_strvec_at(&l->heap_names, g->order[i]), 0, r->values[i],
-		                        g->total.values[i]};
+		pt[i] = (hs_leak_point){*hs_strvec_at(&l->heap_names, order[i]), 0, r->values[i],
+		                        totals[i]};
 	return true;
 }
 
@@ -520,18 +524,18 @@ static hs_err finish_heap(hs_leaks *l, hs_error *err)
 {
 	if (hs_i64vec_len(&l->heap_times) < HS_GROWTH_MIN_SNAPSHOTS)
 		return HS_OK;
-	hs_growth g;
+	hs_growth *g;
 	hs_err rc = heap_growth(l, &g, false, err);
 	if (rc == HS_E_USAGE) {   /* no times: keep the given order, a minute apart */
-		hs_growth_release(&g);
+		hs_growth_free(g);
 		rc = heap_growth(l, &g, true, err);
 	}
-	for (size_t i = 0; rc == HS_OK && i < hs_growth_nrows(&g); i++) {
-		const hs_growth_row *r = hs_growth_row_at(&g, i);
-		if (r->candidate && !heap_leak(l, &g, r))
+	for (size_t i = 0; rc == HS_OK && i < hs_growth_nrows(g); i++) {
+		const hs_growth_row *r = hs_growth_row_at(g, i);
+		if (r->candidate && !heap_leak(l, g, r))
 			rc = hs_fail(err, HS_E_NOMEM, "out of memory");
 	}
-	hs_growth_release(&g);
+	hs_growth_free(g);
 	return rc;
 }
 
