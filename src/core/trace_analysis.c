@@ -88,6 +88,15 @@ static void *idmap_new(size_t expect)
 	return m;
 }
 
+/* The map *m, made on first use so that the _init functions allocate
+ * nothing; NULL on no memory. */
+static hs_idmap *idmap_of(void **m, size_t expect)
+{
+	if (!*m)
+		*m = idmap_new(expect);
+	return *m;
+}
+
 static void idmap_free(void **m)
 {
 	if (*m) {
@@ -97,7 +106,7 @@ static void idmap_free(void **m)
 	}
 }
 
-hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
+void hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
 {
 	memset(s, 0, sizeof *s);
 	s->stacks = stacks;
@@ -106,11 +115,6 @@ hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
 	hs_vec_init(&s->gs, sizeof(gor));
 	s->heap_width = 100000000;   /* 100ms, doubled as the trace grows */
 	s->cur_sec = -1;
-	s->gmap = idmap_new(1024);
-	s->sitemap = idmap_new(64);
-	if (!s->gmap || !s->sitemap)
-		return summary_nomem();
-	return HS_OK;
 }
 
 void hs_trace_summary_release(hs_trace_summary *s)
@@ -146,10 +150,13 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, bool
 	/* locations stay below 2^31: the top bit tells the goroutines from
 	 * before the trace apart */
 	uint64_t key = (uint64_t)user << 32 | sloc | (uint64_t)at_start << 63;
-	uint32_t i = hs_idmap_get(s->sitemap, key);
+	hs_idmap *map = idmap_of(&s->sitemap, 64);
+	if (!map)
+		return summary_nomem();
+	uint32_t i = hs_idmap_get(map, key);
 	if (i == UINT32_MAX) {
 		hs_tsite *site = hs_vec_push(&s->sites, 1);
-		if (!site || !hs_idmap_put(s->sitemap, key, (uint32_t)(s->sites.len - 1), NULL))
+		if (!site || !hs_idmap_put(map, key, (uint32_t)(s->sites.len - 1), NULL))
 			return summary_nomem();
 		site->user_loc = user;
 		site->start_loc = sloc;
@@ -166,7 +173,10 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, bool
 
 static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 {
-	uint32_t i = hs_idmap_get(s->gmap, id);
+	hs_idmap *map = idmap_of(&s->gmap, 1024);
+	if (!map)
+		return summary_nomem();
+	uint32_t i = hs_idmap_get(map, id);
 	if (i != UINT32_MAX) {
 		*out = &HS_VEC_AT(&s->gs, gor, i);
 		return HS_OK;
@@ -175,7 +185,7 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 	uint32_t site;
 	hs_err rc = site_for(s, 0, 0, false, &site);
 	gor *g = rc ? NULL : hs_vec_push(&s->gs, 1);
-	if (!g || !hs_idmap_put(s->gmap, id, (uint32_t)(s->gs.len - 1), NULL))
+	if (!g || !hs_idmap_put(map, id, (uint32_t)(s->gs.len - 1), NULL))
 		return rc ? rc : summary_nomem();
 	g->id = id;
 	g->site = site;
@@ -259,7 +269,10 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	hs_err rc = site_for(s, ev->stack, (uint32_t)ev->arg1, opening_creation(s, ev), &site);
 	if (rc)
 		return rc;
-	uint32_t i = hs_idmap_get(s->gmap, ev->g);
+	hs_idmap *map = idmap_of(&s->gmap, 1024);
+	if (!map)
+		return summary_nomem();
+	uint32_t i = hs_idmap_get(map, ev->g);
 	gor *g;
 	if (i != UINT32_MAX) {
 		g = &HS_VEC_AT(&s->gs, gor, i);   /* a goroutine id reused after its end */
@@ -267,7 +280,7 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 		memset(g, 0, sizeof *g);
 	} else {
 		g = hs_vec_push(&s->gs, 1);
-		if (!g || !hs_idmap_put(s->gmap, ev->g, (uint32_t)(s->gs.len - 1), NULL))
+		if (!g || !hs_idmap_put(map, ev->g, (uint32_t)(s->gs.len - 1), NULL))
 			return summary_nomem();
 	}
 	g->id = ev->g;
@@ -507,12 +520,12 @@ const char *hs_tprof_name(hs_tprof_kind k)
 	return (unsigned)k < HS_TPROF_COUNT ? tprof_names[k] : "?";
 }
 
-hs_err hs_tprof_init(hs_tprof *t, hs_tprof_kind kind)
+void hs_tprof_init(hs_tprof *t, hs_tprof_kind kind)
 {
-	return hs_tprof_init_mask(t, 1u << kind);
+	hs_tprof_init_mask(t, 1u << kind);
 }
 
-hs_err hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
+void hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
 {
 	memset(t, 0, sizeof *t);
 	t->kinds = kinds;
@@ -521,11 +534,6 @@ hs_err hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
 			t->kind = (hs_tprof_kind)k;
 	hs_vec_init(&t->pend, sizeof(pend));
 	hs_vec_init(&t->recs, sizeof(rec));
-	t->gmap = idmap_new(1024);
-	t->recmap = idmap_new(256);
-	if (!t->gmap || !t->recmap)
-		return HS_E_NOMEM;
-	return HS_OK;
 }
 
 void hs_tprof_release(hs_tprof *t)
@@ -568,10 +576,13 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 {
 	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
 		return HS_OK;
-	uint32_t i = hs_idmap_get(t->recmap, p->stack);
+	hs_idmap *map = idmap_of(&t->recmap, 256);
+	if (!map)
+		return HS_E_NOMEM;
+	uint32_t i = hs_idmap_get(map, p->stack);
 	if (i == UINT32_MAX) {
 		rec *r = hs_vec_push(&t->recs, 1);
-		if (!r || !hs_idmap_put(t->recmap, p->stack, (uint32_t)(t->recs.len - 1), NULL))
+		if (!r || !hs_idmap_put(map, p->stack, (uint32_t)(t->recs.len - 1), NULL))
 			return HS_E_NOMEM;
 		r->stack = p->stack;
 		i = (uint32_t)(t->recs.len - 1);
@@ -584,10 +595,13 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 
 static pend *pend_of(hs_tprof *t, uint64_t g)
 {
-	uint32_t i = hs_idmap_get(t->gmap, g);
+	hs_idmap *map = idmap_of(&t->gmap, 1024);
+	if (!map)
+		return NULL;
+	uint32_t i = hs_idmap_get(map, g);
 	if (i == UINT32_MAX) {
 		if (!hs_vec_push(&t->pend, 1) ||
-		    !hs_idmap_put(t->gmap, g, (uint32_t)(t->pend.len - 1), NULL))
+		    !hs_idmap_put(map, g, (uint32_t)(t->pend.len - 1), NULL))
 			return NULL;
 		i = (uint32_t)(t->pend.len - 1);
 	}
