@@ -60,6 +60,13 @@ static inline void *hs_vec_push(hs_vec *v, size_t n)
 	static inline T *name##_at(const name *x, size_t i) { return (T *)x->v.data + i; } \
 	static inline T *name##_push(name *x) { return (T *)hs_vec_push(&x->v, 1); }
 
+/* Typed access to an hs_vec that a public struct already holds:
+ * HS_VEC_VIEW(name, T) declares name_at(const hs_vec *, i) and
+ * name_push(hs_vec *) returning T *. */
+#define HS_VEC_VIEW(name, T)                                                              \
+	static inline T *name##_at(const hs_vec *v, size_t i) { return (T *)v->data + i; } \
+	static inline T *name##_push(hs_vec *v) { return (T *)hs_vec_push(v, 1); }
+
 HS_VEC_TYPED(hs_i64vec, int64_t)
 HS_VEC_TYPED(hs_strvec, const char *)
 

@@ -180,7 +180,7 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 static bool type_is(const hs_profile *p, const char *type)
 {
 	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), type) == 0)
+		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
 			return true;
 	return false;
 }
@@ -188,7 +188,7 @@ static bool type_is(const hs_profile *p, const char *type)
 static int type_index(const hs_profile *p, const char *type)
 {
 	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), type) == 0)
+		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
 			return (int)i;
 	return -1;
 }

@@ -260,7 +260,7 @@ hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum,
 		uint32_t id = gr.present[i];
 		int64_t val = cum ? gr.cum[id] : gr.flat[id];
 		if (val)
-			rc = hs_growth_add(g, snap, HS_VEC_AT(&v->nodes, hs_node_info, id).name, val, err);
+			rc = hs_growth_add(g, snap, hs_view_node(v, id)->name, val, err);
 	}
 	hs_graph_release(&gr);
 	hs_growth_set_total(g, snap, v->total);
@@ -300,7 +300,7 @@ hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs
 		bool ok = true;
 		name.len = 0;
 		for (size_t k = 0; k < n && ok; k++)
-			ok = put_frame(&name, HS_VEC_AT(&v->nodes, hs_node_info, ids[k]).name);
+			ok = put_frame(&name, hs_view_node(v, ids[k])->name);
 		char *end = ok && n ? hs_vec_push(&name, 1) : NULL;
 		if (!n)
 			continue;

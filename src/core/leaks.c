@@ -251,7 +251,7 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, const char *name,
 static int type_index(const hs_profile *p, const char *type)
 {
 	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), type) == 0)
+		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
 			return (int)i;
 	return -1;
 }
@@ -282,7 +282,7 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, const char *name, int s
 		uint32_t id = gr.present[i];
 		if (!gr.flat[id])
 			continue;
-		const char *site = dup(l, HS_VEC_AT(&v.nodes, hs_node_info, id).name);
+		const char *site = dup(l, hs_view_node(&v, id)->name);
 		hrec *h = site ? hrecvec_push(&l->heap) : NULL;
 		if ((ok = h != NULL))
 			*h = (hrec){snap, site, gr.flat[id]};

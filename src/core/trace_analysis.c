@@ -72,6 +72,10 @@ typedef struct gor {
 	hs_tblocked longest;
 } gor;
 
+HS_VEC_VIEW(gor_vec, gor)
+HS_VEC_VIEW(hs_tsite_vec, hs_tsite)
+HS_VEC_VIEW(hs_theap_vec, hs_theap)
+
 static hs_err summary_nomem(void)
 {
 	return HS_E_NOMEM;
@@ -178,7 +182,7 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 		return summary_nomem();
 	uint32_t i = hs_idmap_get(map, id);
 	if (i != UINT32_MAX) {
-		*out = &HS_VEC_AT(&s->gs, gor, i);
+		*out = gor_vec_at(&s->gs, i);
 		return HS_OK;
 	}
 	/* A goroutine the stream did not introduce: from before the trace. */
@@ -208,7 +212,7 @@ static void account(hs_trace_summary *s, gor *g, int64_t ts)
 {
 	int64_t dt = sub(ts, g->since);
 	if (dt > 0) {
-		hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
+		hs_tsite *site = hs_tsite_vec_at(&s->sites, g->site);
 		switch (g->state) {
 		case GS_RUNNING: site->running = hs_add(site->running, dt); break;
 		case GS_RUNNABLE: site->runnable = hs_add(site->runnable, dt); break;
@@ -275,7 +279,7 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	uint32_t i = hs_idmap_get(map, ev->g);
 	gor *g;
 	if (i != UINT32_MAX) {
-		g = &HS_VEC_AT(&s->gs, gor, i);   /* a goroutine id reused after its end */
+		g = gor_vec_at(&s->gs, i);   /* a goroutine id reused after its end */
 		account(s, g, ev->ts);
 		memset(g, 0, sizeof *g);
 	} else {
@@ -288,7 +292,7 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	g->state = GS_RUNNABLE;
 	g->since = ev->ts;
 	g->start_stack = (uint32_t)ev->arg1;
-	hs_tsite *st = &HS_VEC_AT(&s->sites, hs_tsite, site);
+	hs_tsite *st = hs_tsite_vec_at(&s->sites, site);
 	st->created++;
 	s->created++;
 	s->at_start += st->at_start;
@@ -327,7 +331,7 @@ static void on_heap(hs_trace_summary *s, const hs_tev *ev)
 		s->heap_width *= 2;
 	}
 	int64_t slot_ts = ev->ts / s->heap_width * s->heap_width;
-	hs_theap *last = s->heap.len ? &HS_VEC_AT(&s->heap, hs_theap, s->heap.len - 1) : NULL;
+	hs_theap *last = s->heap.len ? hs_theap_vec_at(&s->heap, s->heap.len - 1) : NULL;
 	if (!last || last->ts != slot_ts) {
 		if (!(last = hs_vec_push(&s->heap, 1)))
 			return;
@@ -389,7 +393,7 @@ hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
 	case HS_TEV_SYSCALL_BLOCK: set_state(s, g, GS_SYSCALL, ev->ts, HS_TWAIT_NONE, ev->stack); break;
 	case HS_TEV_GO_END:
 		set_state(s, g, GS_DEAD, ev->ts, HS_TWAIT_NONE, 0);
-		HS_VEC_AT(&s->sites, hs_tsite, g->site).ended++;
+		hs_tsite_vec_at(&s->sites, g->site)->ended++;
 		s->ended++;
 		break;
 	default:
@@ -442,18 +446,18 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		end_ts = s->end_ts;
 	s->end_ts = end_ts;
 	for (size_t i = 0; i < s->gs.len; i++) {
-		gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		gor *g = gor_vec_at(&s->gs, i);
 		if (g->state == GS_DEAD)
 			continue;
 		account(s, g, end_ts);
 		end_block(g, end_ts, true);
 		if (g->state == GS_BLOCKED || g->state == GS_SYSCALL)
-			HS_VEC_AT(&s->sites, hs_tsite, g->site).blocked_at_end++;
+			hs_tsite_vec_at(&s->sites, g->site)->blocked_at_end++;
 	}
 	/* The runtime's own goroutines wait by design: not culprits. */
 	for (size_t i = 0; i < s->gs.len; i++) {
-		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
-		if (!HS_VEC_AT(&s->sites, hs_tsite, g->site).runtime)
+		const gor *g = gor_vec_at(&s->gs, i);
+		if (!hs_tsite_vec_at(&s->sites, g->site)->runtime)
 			keep_top(s, &g->longest);
 	}
 	/* Sort sites culprit first; goroutines and the longest-blocked keep
@@ -479,7 +483,7 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 	for (size_t i = 0; i < s->ntop; i++)
 		s->top[i].site = rank[s->top[i].site];
 	for (size_t i = 0; i < s->gs.len; i++) {
-		gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		gor *g = gor_vec_at(&s->gs, i);
 		g->site = rank[g->site];
 	}
 	free(rank);
@@ -504,6 +508,9 @@ typedef struct rec {
 	uint32_t stack;
 	int64_t n, delay;
 } rec;
+
+HS_VEC_VIEW(pend_vec, pend)
+HS_VEC_VIEW(rec_vec, rec)
 
 static const char *const tprof_names[HS_TPROF_COUNT] = {"sync", "net", "syscall", "sched"};
 
@@ -587,7 +594,7 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 		r->stack = p->stack;
 		i = (uint32_t)(t->recs.len - 1);
 	}
-	rec *r = &HS_VEC_AT(&t->recs, rec, i);
+	rec *r = rec_vec_at(&t->recs, i);
 	r->n++;
 	r->delay = hs_add(r->delay, sub(ts, p->ts));
 	return HS_OK;
@@ -605,7 +612,7 @@ static pend *pend_of(hs_tprof *t, uint64_t g)
 			return NULL;
 		i = (uint32_t)(t->pend.len - 1);
 	}
-	return &HS_VEC_AT(&t->pend, pend, i);
+	return pend_vec_at(&t->pend, i);
 }
 
 hs_err hs_tprof_event(void *ctx, const hs_tev *ev)
@@ -666,7 +673,7 @@ static hs_err set_types(hs_profile *p, const char *const *names, size_t ntypes,
 			return hs_fail(err, HS_E_NOMEM, NULL);
 		vt[i] = (hs_value_type){ty, un};
 	}
-	p->period_type = (hs_value_type){per, HS_VEC_AT(&p->sample_types, hs_value_type, 0).unit};
+	p->period_type = (hs_value_type){per, hs_sample_type(p, 0)->unit};
 	p->period = 1;
 	return HS_OK;
 }
@@ -708,7 +715,7 @@ hs_err hs_tprof_finish(hs_tprof *t, hs_profile *p, hs_error *err)
 	hs_vec buf;
 	hs_vec_init(&buf, sizeof(uint32_t));
 	for (size_t i = 0; i < t->recs.len && rc == HS_OK; i++) {
-		const rec *r = &HS_VEC_AT(&t->recs, rec, i);
+		const rec *r = rec_vec_at(&t->recs, i);
 		int64_t v[2] = {r->n, r->delay};
 		if ((rc = add_sample(p, r->stack, v, &buf)))
 			rc = hs_fail(err, rc, NULL);
@@ -756,7 +763,7 @@ static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf
 		return HS_OK;
 	int64_t one = 1;
 	hs_err rc = begin_on_stack(p, stack, &one, buf);
-	const hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
+	const hs_tsite *site = hs_tsite_vec_at(&s->sites, g->site);
 	const char *creator = site->user_loc && !site->at_start
 	                          ? fn_name(p, loc_line(p, site->user_loc - 1)) : "";
 	if (rc == HS_OK)
@@ -779,7 +786,7 @@ hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err)
 	hs_vec buf;
 	hs_vec_init(&buf, sizeof(uint32_t));
 	for (size_t i = 0; i < s->gs.len && rc == HS_OK; i++) {
-		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		const gor *g = gor_vec_at(&s->gs, i);
 		if (g->state != GS_DEAD && (rc = add_goroutine(s, g, &buf)))
 			rc = hs_fail(err, rc, NULL);
 	}

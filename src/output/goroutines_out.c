@@ -334,6 +334,9 @@ typedef struct dot_edge {
 	bool created;
 } dot_edge;
 
+HS_VEC_VIEW(dot_edge_vec, dot_edge)
+HS_VEC_VIEW(hs_cstr_vec, const char *)
+
 /* Node ids: frames by function name, from 1; group boxes are G<i>. */
 static bool dot_node(hs_strmap *names, hs_vec *order, const char *name, uint32_t *id)
 {
@@ -362,7 +365,7 @@ static bool dot_link(hs_idmap *index, hs_vec *edges, uint32_t from, uint32_t to,
 		*de = (dot_edge){from, to, 0, created};
 		e = (uint32_t)(edges->len - 1);
 	}
-	dot_edge *de = &HS_VEC_AT(edges, dot_edge, e);
+	dot_edge *de = dot_edge_vec_at(edges, e);
 	de->weight = hs_add(de->weight, w);
 	return true;
 }
@@ -413,7 +416,7 @@ static void dot_print(FILE *out, const hs_goroutines *g, const dot_graph *d, siz
 	fprintf(out, "node [shape=box style=filled fillcolor=\"#f8f8f8\" fontsize=10]\n");
 	for (size_t i = 0; i < d->order.len; i++) {
 		fprintf(out, "F%zu [label=", i + 1);
-		dot_str(out, HS_VEC_AT(&d->order, const char *, i));
+		dot_str(out, *hs_cstr_vec_at(&d->order, i));
 		fprintf(out, "]\n");
 	}
 	for (size_t i = 0; i < ng; i++) {
@@ -429,7 +432,7 @@ static void dot_print(FILE *out, const hs_goroutines *g, const dot_graph *d, siz
 	}
 	int64_t max = ng ? hs_abs(gs[0].count) : 1;
 	for (size_t i = 0; i < d->edges.len; i++) {
-		const dot_edge *e = &HS_VEC_AT(&d->edges, dot_edge, i);
+		const dot_edge *e = dot_edge_vec_at(&d->edges, i);
 		int pen = max > 0 ? 1 + (int)(5 * (double)hs_abs(e->weight) / (double)max) : 1;
 		if (pen > 6)
 			pen = 6;
