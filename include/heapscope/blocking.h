@@ -54,8 +54,6 @@ typedef enum hs_wait_kind {
 
 /* "select", "chan send", ... ("none" for HS_WAIT_NONE). */
 const char *hs_wait_kind_name(hs_wait_kind k);
-/* One line on what a wait of this kind means and where to look. */
-const char *hs_wait_kind_hint(hs_wait_kind k);
 /* True for functions of the plumbing listed above. */
 bool hs_is_plumbing(const char *func);
 /* Index of the user frame in funcs (leaf first); n when there is none. */

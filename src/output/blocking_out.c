@@ -5,6 +5,7 @@
 #include "formats.h"
 #include "heapscope/units.h"
 #include "json.h"
+#include "wait_hint.h"
 
 static const char *plural(int64_t n)
 {
@@ -49,7 +50,7 @@ static void write_text(FILE *out, const hs_blocking *b)
 		fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind), h->culprit);
 		for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
 			evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
-		fprintf(out, "   hint: %s\n", hs_wait_kind_hint(h->kind));
+		fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
 	}
 }
 
@@ -95,7 +96,7 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 	json_kv_int(w, "delay_ns", h->delay_ns);
 	json_kv_int(w, "contentions", h->contentions);
 	evidence_json(w, h);
-	json_kv_string(w, "hint", hs_wait_kind_hint(h->kind));
+	json_kv_string(w, "hint", out_wait_hint(h->kind));
 	json_end_object(w);
 }
 

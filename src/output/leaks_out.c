@@ -5,6 +5,7 @@
 #include "formats.h"
 #include "json.h"
 #include "leaks_out.h"
+#include "wait_hint.h"
 
 static const char *plural(int64_t n)
 {
@@ -24,7 +25,7 @@ static const char *leak_hint(const hs_leak *k)
 		return "a root keeps a growing share of the heap: see what it accumulates with "
 		       "heapscope heapdump (accumulation point, path, site)";
 	default:
-		return hs_wait_kind_hint(k->wait);
+		return out_wait_hint(k->wait);
 	}
 }
 
