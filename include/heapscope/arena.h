@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct hs_arena_block hs_arena_block;
@@ -43,5 +44,30 @@ static inline void *hs_vec_push(hs_vec *v, size_t n)
 	return p;
 }
 #define HS_VEC_AT(v, type, i) (((type *)(v)->data)[i])
+
+/* A vector of T that says so: HS_VEC_TYPED(hs_i64vec, int64_t) declares
+ * the type hs_i64vec and its name_init, name_release, name_len, name_at,
+ * name_push (one zeroed element, NULL on no memory) and name_data, so no
+ * element type is left to a comment.  The hs_vec is `v` inside. */
+#define HS_VEC_TYPED(name, T)                                                            \
+	typedef struct name {                                                            \
+		hs_vec v;                                                                \
+	} name;                                                                          \
+	static inline void name##_init(name *x) { hs_vec_init(&x->v, sizeof(T)); }       \
+	static inline void name##_release(name *x) { hs_vec_release(&x->v); }            \
+	static inline size_t name##_len(const name *x) { return x->v.len; }              \
+	static inline T *name##_data(const name *x) { return (T *)x->v.data; }           \
+	static inline T *name##_at(const name *x, size_t i) { return (T *)x->v.data + i; } \
+	static inline T *name##_push(name *x) { return (T *)hs_vec_push(&x->v, 1); }
+
+/* Typed access to an hs_vec that a public struct already holds:
+ * HS_VEC_VIEW(name, T) declares name_at(const hs_vec *, i) and
+ * name_push(hs_vec *) returning T *. */
+#define HS_VEC_VIEW(name, T)                                                              \
+	static inline T *name##_at(const hs_vec *v, size_t i) { return (T *)v->data + i; } \
+	static inline T *name##_push(hs_vec *v) { return (T *)hs_vec_push(v, 1); }
+
+HS_VEC_TYPED(hs_i64vec, int64_t)
+HS_VEC_TYPED(hs_strvec, const char *)
 
 #endif

@@ -54,8 +54,6 @@ typedef enum hs_wait_kind {
 
 /* "select", "chan send", ... ("none" for HS_WAIT_NONE). */
 const char *hs_wait_kind_name(hs_wait_kind k);
-/* One line on what a wait of this kind means and where to look. */
-const char *hs_wait_kind_hint(hs_wait_kind k);
 /* True for functions of the plumbing listed above. */
 bool hs_is_plumbing(const char *func);
 /* Index of the user frame in funcs (leaf first); n when there is none. */
@@ -92,23 +90,34 @@ typedef enum hs_wait_source {
 } hs_wait_source;
 hs_wait_source hs_wait_source_of(const hs_profile *p);
 
+/* What one file showed of a hotspot: numbers, the writers say it. */
+typedef struct hs_wait_evidence {
+	const char *file;         /* the name given to hs_blocking_add */
+	hs_wait_source source;    /* dump, goroutine or contention profile */
+	/* dumps and goroutine profiles */
+	int64_t goroutines;       /* most in one snapshot of the file */
+	int64_t snapshots;        /* "dump" labels it was seen in (1 without) */
+	int64_t wait_minutes;     /* longest wait (dumps) */
+	const char *state;        /* the dump state (47 bytes at most), "" else */
+	/* block and mutex profiles: waits that ended */
+	int64_t contentions, delay_ns;
+} hs_wait_evidence;
+HS_VEC_TYPED(hs_wait_evidence_vec, hs_wait_evidence)
+
 typedef struct hs_hotspot {
 	const char *culprit;
 	hs_wait_kind kind;
 	int64_t goroutines;       /* most waiting at once in one snapshot */
 	int64_t wait_minutes;     /* longest wait seen in a dump */
 	int64_t contentions, delay_ns;
-	hs_vec evidence;          /* const char *: one line per source */
+	hs_wait_evidence_vec evidence;   /* one per file that shows it, in order */
 } hs_hotspot;
 
-typedef struct hs_blocking {
-	hs_arena arena;
-	hs_vec hotspots;          /* hs_hotspot; sorted by finish */
-	void *index;              /* culprit+kind -> hotspot (private) */
-} hs_blocking;
+/* The accumulator: opaque, from hs_blocking_new to hs_blocking_free. */
+typedef struct hs_blocking hs_blocking;
 
-hs_err hs_blocking_init(hs_blocking *b, hs_error *err);
-void hs_blocking_release(hs_blocking *b);
+hs_blocking *hs_blocking_new(hs_error *err);   /* NULL on no memory */
+void hs_blocking_free(hs_blocking *b);         /* NULL-safe */
 /* Add a loaded profile; `name` labels its evidence.  HS_E_USAGE when the
  * profile is none of a dump, a goroutine, block or mutex profile.  Each
  * file (and each "dump" label in it) is one snapshot: a hotspot's
@@ -116,10 +125,8 @@ void hs_blocking_release(hs_blocking *b);
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err);
 /* Rank: goroutines, then delay, then contentions, then culprit. */
 void hs_blocking_finish(hs_blocking *b);
-static inline size_t hs_blocking_n(const hs_blocking *b) { return b->hotspots.len; }
-static inline const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i)
-{
-	return &HS_VEC_AT(&b->hotspots, hs_hotspot, i);
-}
+/* The hotspots, ranked after hs_blocking_finish; they live as long as b. */
+size_t hs_blocking_n(const hs_blocking *b);
+const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i);
 
 #endif

@@ -83,9 +83,10 @@ typedef struct hs_gc_run {
 #define HS_GC_LEAK_MIN_GCS 5
 
 size_t hs_gctrace_nruns(const hs_gctrace *t);
+HS_VEC_VIEW(hs_gc_vec, hs_gc)
 static inline const hs_gc *hs_gctrace_gc(const hs_gctrace *t, size_t i)
 {
-	return &HS_VEC_AT(&t->gcs, hs_gc, i);
+	return hs_gc_vec_at(&t->gcs, i);
 }
 /* limit: bytes of live heap to project to (0: none). */
 void hs_gctrace_run(const hs_gctrace *t, size_t run, int64_t limit, hs_gc_run *out);

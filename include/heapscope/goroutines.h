@@ -53,28 +53,9 @@ typedef struct hs_ggroup {
 	int64_t wait[3];          /* minutes: min, median, max */
 } hs_ggroup;
 
-typedef struct hs_gwait {
-	uint32_t fine;
-	int64_t minutes, weight;
-} hs_gwait;
-
-typedef struct hs_goroutines {
-	/* Two arenas: hs_arena_strndup packs strings without keeping the
-	 * arena aligned, so frames and counts come from one of their own. */
-	hs_arena arena;           /* frames, per-file counts */
-	hs_arena strs;            /* names and keys */
-	void *index;              /* private: fine group keys */
-	hs_vec fines;             /* hs_gfine */
-	hs_vec waits;             /* hs_gwait */
-	hs_vec groups;            /* hs_ggroup, sorted by hs_goroutines_finish */
-	hs_vec key;               /* char scratch */
-	hs_group_by by;
-	int nfiles;
-	int64_t total;            /* signed: a delta profile has negative counts */
-	int64_t abs_total;        /* the base of shares, as pprof's report total */
-	bool negative;
-	int64_t *file_totals;
-} hs_goroutines;
+/* The accumulator: opaque, from hs_goroutines_new to hs_goroutines_free.
+ * Its groups and fine groups, and their strings, live as long as it. */
+typedef struct hs_goroutines hs_goroutines;
 
 /* The labels a goroutine dump gives a goroutine (hs_goroutine_text_decode):
  * the ones sample s of p has are read into *dl, the others keep the
@@ -90,12 +71,26 @@ void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl);
 bool hs_gkey_add(hs_vec *k, const char *s, size_t n);
 int hs_gkey_cmp(const char *a, size_t an, const char *b, size_t bn);
 
-hs_err hs_goroutines_init(hs_goroutines *g, hs_group_by by, int nfiles, hs_error *err);
-void hs_goroutines_release(hs_goroutines *g);
+/* NULL on no memory (err set). */
+hs_goroutines *hs_goroutines_new(hs_group_by by, int nfiles, hs_error *err);
+void hs_goroutines_free(hs_goroutines *g);   /* NULL-safe */
 /* Add file number `file`'s goroutines (a dump, or a profile with a
  * "goroutine" sample type; HS_E_USAGE when it has none). */
 hs_err hs_goroutines_add(hs_goroutines *g, const hs_profile *p, int file, hs_error *err);
 /* Merge fine groups into groups, wait statistics, sort: biggest first. */
 hs_err hs_goroutines_finish(hs_goroutines *g, hs_error *err);
+
+/* What the writers read, after hs_goroutines_finish. */
+hs_group_by hs_goroutines_by(const hs_goroutines *g);
+int hs_goroutines_nfiles(const hs_goroutines *g);
+int64_t hs_goroutines_total(const hs_goroutines *g);      /* signed: a delta profile */
+int64_t hs_goroutines_abs_total(const hs_goroutines *g);  /* the base of shares */
+bool hs_goroutines_negative(const hs_goroutines *g);      /* some count is negative */
+int64_t hs_goroutines_file_total(const hs_goroutines *g, int file);
+/* The groups, biggest first, and the fine groups, in the order first seen. */
+size_t hs_goroutines_ngroups(const hs_goroutines *g);
+const hs_ggroup *hs_goroutines_groups(const hs_goroutines *g);
+size_t hs_goroutines_nfines(const hs_goroutines *g);
+const hs_gfine *hs_goroutines_fines(const hs_goroutines *g);
 
 #endif

@@ -58,6 +58,11 @@ typedef struct hs_view {
 	bool focus_matched, ignore_matched, hide_matched, show_matched;
 } hs_view;
 
+HS_VEC_VIEW(hs_node_info_vec, hs_node_info)
+/* Node `id` of the view. */
+static inline hs_node_info *hs_view_node(const hs_view *v, uint32_t id)
+{ return hs_node_info_vec_at(&v->nodes, id); }
+
 hs_err hs_view_build(hs_view *v, const hs_profile *p, const hs_view_opts *o, hs_error *err);
 void hs_view_release(hs_view *v);
 

@@ -80,22 +80,12 @@ bool hs_growth_mem_is_bytes(size_t k);
 #define HS_GROWTH_MIN_FRACTION 0.01
 #define HS_GROWTH_MIN_SNAPSHOTS 3
 
-typedef struct hs_growth {
-	size_t nsnap;
-	int64_t *time_nanos;      /* per snapshot */
-	double *minutes;          /* per snapshot, since the first; after finish */
-	size_t *order;            /* after finish: order[i] = index given to add */
-	hs_growth_row total;      /* the report totals */
-	hs_growth_row mem[HS_GROWTH_NMEM];   /* MemStats series; meaningful when has_mem */
-	uint8_t *mem_seen;        /* per snapshot (as given): a trailer was added */
-	bool has_mem;             /* after finish: every snapshot had the trailer */
-	hs_vec rows;              /* hs_growth_row; sorted by finish */
-	hs_arena arena;
-	void *index;              /* name -> row (private) */
-} hs_growth;
+/* The accumulator: opaque, from hs_growth_new to hs_growth_free. */
+typedef struct hs_growth hs_growth;
 
-hs_err hs_growth_init(hs_growth *g, size_t nsnap, hs_error *err);
-void hs_growth_release(hs_growth *g);
+/* nsnap snapshots; NULL on no memory (err set). */
+hs_growth *hs_growth_new(size_t nsnap, hs_error *err);
+void hs_growth_free(hs_growth *g);   /* NULL-safe */
 void hs_growth_set_time(hs_growth *g, size_t snap, int64_t time_nanos);
 void hs_growth_set_total(hs_growth *g, size_t snap, int64_t total);
 /* Add `value` to the row `name` at snapshot `snap` (0-based, as given). */
@@ -114,10 +104,18 @@ hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum,
  * snapshot are dropped.  HS_E_USAGE when the times do not allow a slope
  * (all equal). */
 hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err);
-static inline size_t hs_growth_nrows(const hs_growth *g) { return g->rows.len; }
-static inline hs_growth_row *hs_growth_row_at(const hs_growth *g, size_t i)
-{
-	return &HS_VEC_AT(&g->rows, hs_growth_row, i);
-}
+/* The results, after hs_growth_finish; they live as long as g.  Arrays
+ * have hs_growth_nsnap entries in time order. */
+size_t hs_growth_nsnap(const hs_growth *g);
+const int64_t *hs_growth_times(const hs_growth *g);   /* ns */
+const double *hs_growth_minutes(const hs_growth *g);  /* since the first */
+const size_t *hs_growth_order(const hs_growth *g);    /* [i]: the index given to add */
+const hs_growth_row *hs_growth_total(const hs_growth *g);   /* the report totals */
+/* Every snapshot had the MemStats trailer; then hs_growth_mem(g, k) is
+ * the series of hs_growth_mem_names[k]. */
+bool hs_growth_has_mem(const hs_growth *g);
+const hs_growth_row *hs_growth_mem(const hs_growth *g, size_t k);
+size_t hs_growth_nrows(const hs_growth *g);
+const hs_growth_row *hs_growth_row_at(const hs_growth *g, size_t i);
 
 #endif

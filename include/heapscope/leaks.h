@@ -43,41 +43,70 @@ typedef struct hs_leak_opts {
 } hs_leak_opts;
 void hs_leak_opts_default(hs_leak_opts *o);
 
+typedef enum hs_leak_kind {
+	HS_LEAK_BLOCKED = 0,       /* "blocked goroutines" */
+	HS_LEAK_PILEUP,            /* "goroutine pile-up" */
+	HS_LEAK_GROWING,           /* "growing goroutines" */
+	HS_LEAK_CREATED_BY,        /* "created-by site" */
+	HS_LEAK_HEAP_GROWTH,       /* "heap growth" */
+	HS_LEAK_RETAINER,          /* "growing retainer" */
+	HS_LEAK_NKINDS
+} hs_leak_kind;
+const char *hs_leak_kind_name(hs_leak_kind k);
+/* True for the kinds of goroutine groups (blocked, pile-up, growing). */
+bool hs_leak_kind_is_group(hs_leak_kind k);
+
+/* One snapshot of a candidate: a file (and "dump" label inside it). */
+typedef struct hs_leak_point {
+	const char *file;          /* as given to hs_leaks_add ("" when none) */
+	int64_t dump;              /* the "dump" label, 0 when absent */
+	int64_t value;             /* goroutines, in-use bytes or retained bytes */
+	int64_t total;             /* heap growth: the profile's in-use total;
+	                              growing retainer: the reachable heap; else 0 */
+} hs_leak_point;
+
+/* A candidate: numbers and frames only, the words are the writers'. */
 typedef struct hs_leak {
 	hs_severity severity;
-	const char *kind, *culprit, *hint;
+	hs_leak_kind kind;
+	const char *culprit;       /* user frame, creation site, heap site or root */
 	int64_t weight;            /* goroutines, or bytes grown */
-	hs_vec evidence;           /* const char * */
+	/* goroutine groups and created-by sites */
+	hs_wait_kind wait;         /* HS_WAIT_NONE for a created-by site */
+	const char *state;         /* the dump's state, "" when unknown */
+	const char *created_by;    /* the go statement's function, "" when unknown */
+	int64_t goroutines;        /* most in one snapshot; a site: its live sum */
+	int64_t wait_min, wait_max;   /* minutes, over its goroutines */
+	bool grows;                /* never fell, rose by min_medium or more */
+	/* heap growth and growing retainers */
+	int64_t first, last;       /* bytes in the first and the last snapshot */
+	double slope_per_min;      /* heap growth: bytes per minute */
+	double rising;             /* heap growth: fraction of steps that grew */
+	double share_first, share_last;   /* retainer: % of the reachable heap */
+	/* every snapshot, in order (time order for heap profiles) */
+	const hs_leak_point *points;
+	size_t npoints;
 } hs_leak;
 
-typedef struct hs_leaks {
-	hs_leak_opts o;
-	hs_arena arena;
-	hs_vec groups;             /* private */
-	hs_vec recs;               /* private: (group, snapshot, count, wait) */
-	hs_vec heap;               /* private: (snapshot, name, value) */
-	hs_vec heap_times, heap_totals;   /* int64_t per heap snapshot */
-	hs_vec retainers;          /* private: (dump, root key, retained) */
-	hs_vec dump_reachable;     /* int64_t per heap dump */
-	size_t nsnap;              /* goroutine snapshots */
-	void *index;               /* private */
-	hs_vec leaks;              /* hs_leak, ranked by finish */
-} hs_leaks;
+/* The accumulator: opaque, from hs_leaks_new to hs_leaks_free. */
+typedef struct hs_leaks hs_leaks;
 
-hs_err hs_leaks_init(hs_leaks *l, const hs_leak_opts *o, hs_error *err);
-void hs_leaks_release(hs_leaks *l);
-/* Add a loaded profile; HS_E_USAGE when it is none of a goroutine dump,
- * goroutine profile or heap profile (inuse_space). */
+/* NULL on no memory (err set); o NULL for the defaults. */
+hs_leaks *hs_leaks_new(const hs_leak_opts *o, hs_error *err);
+void hs_leaks_free(hs_leaks *l);   /* NULL-safe */
+/* Add a loaded profile; `name` (its file) names its snapshots.  HS_E_USAGE
+ * when it is none of a goroutine dump, goroutine profile or heap profile
+ * (inuse_space). */
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err);
-/* Add one heap dump's roots: keys (run-independent names) and the bytes
- * each retains, out of `reachable`; the strings are copied. */
-hs_err hs_leaks_add_retainers(hs_leaks *l, const char *const *keys, const uint64_t *retained,
-                              size_t n, uint64_t reachable, hs_error *err);
+/* Add one heap dump (file `name`) and its roots: keys (run-independent
+ * names) and the bytes each retains, out of `reachable`; the strings are
+ * copied. */
+hs_err hs_leaks_add_retainers(hs_leaks *l, const char *name, const char *const *keys,
+                              const uint64_t *retained, size_t n, uint64_t reachable,
+                              hs_error *err);
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err);
-static inline size_t hs_leaks_n(const hs_leaks *l) { return l->leaks.len; }
-static inline const hs_leak *hs_leaks_at(const hs_leaks *l, size_t i)
-{
-	return &HS_VEC_AT(&l->leaks, hs_leak, i);
-}
+/* The candidates, ranked, after hs_leaks_finish; they live as long as l. */
+size_t hs_leaks_n(const hs_leaks *l);
+const hs_leak *hs_leaks_at(const hs_leaks *l, size_t i);
 
 #endif

@@ -163,18 +163,26 @@ static inline int64_t hs_abs(int64_t x)
 {
 	return x < 0 ? (int64_t)(0 - (uint64_t)x) : x;
 }
+HS_VEC_VIEW(hs_string_vec, hs_string)
+HS_VEC_VIEW(hs_value_type_vec, hs_value_type)
+HS_VEC_VIEW(hs_mapping_vec, hs_mapping)
+HS_VEC_VIEW(hs_function_vec, hs_function)
+HS_VEC_VIEW(hs_location_vec, hs_location)
+HS_VEC_VIEW(hs_line_vec, hs_line)
 static inline const char *hs_s(const hs_profile *p, hs_str i)
 {
-	return i < p->strings.len ? HS_VEC_AT(&p->strings, hs_string, i).s : "";
+	return i < p->strings.len ? hs_string_vec_at(&p->strings, i)->s : "";
 }
+static inline hs_value_type *hs_sample_type(const hs_profile *p, size_t i)
+{ return hs_value_type_vec_at(&p->sample_types, i); }
 static inline hs_mapping *hs_mapping_at(const hs_profile *p, uint32_t i)
-{ return &HS_VEC_AT(&p->mappings, hs_mapping, i); }
+{ return hs_mapping_vec_at(&p->mappings, i); }
 static inline hs_function *hs_function_at(const hs_profile *p, uint32_t i)
-{ return &HS_VEC_AT(&p->functions, hs_function, i); }
+{ return hs_function_vec_at(&p->functions, i); }
 static inline hs_location *hs_location_at(const hs_profile *p, uint32_t i)
-{ return &HS_VEC_AT(&p->locations, hs_location, i); }
+{ return hs_location_vec_at(&p->locations, i); }
 static inline hs_line *hs_line_at(const hs_profile *p, uint32_t i)
-{ return &HS_VEC_AT(&p->lines, hs_line, i); }
+{ return hs_line_vec_at(&p->lines, i); }
 static inline const int64_t *hs_sample_values(const hs_profile *p, size_t s)
 { return (const int64_t *)p->values.data + s * hs_ntypes(p); }
 static inline uint32_t hs_sample_stack_id(const hs_profile *p, size_t s)

@@ -103,10 +103,11 @@ void hs_rules_release(hs_rules *r);
 hs_err hs_rules_parse(hs_rules *r, const char *text, size_t n, hs_error *err);
 /* Read and parse a file (HS_E_IO when it cannot be read). */
 hs_err hs_rules_load(hs_rules *r, const char *path, hs_error *err);
+HS_VEC_VIEW(hs_rule_vec, hs_rule)
 static inline size_t hs_rules_count(const hs_rules *r) { return r->rules.len; }
 static inline const hs_rule *hs_rule_at(const hs_rules *r, size_t i)
 {
-	return &HS_VEC_AT(&r->rules, hs_rule, i);
+	return hs_rule_vec_at(&r->rules, i);
 }
 
 /* Does the rule apply to this file (its `files` glob, if any, matches the

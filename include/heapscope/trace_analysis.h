@@ -70,7 +70,8 @@ typedef struct hs_trace_summary {
 	uint32_t start_stack;
 } hs_trace_summary;
 
-hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks);
+/* Allocates nothing: the maps come with the first events. */
+void hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks);
 /* The sink: pass it to hs_trace_load with the summary as ctx. */
 hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev);
 /* After the load: close the open intervals at end_ts (info->duration_ns),
@@ -118,10 +119,11 @@ typedef struct hs_tprof {
 	void *gmap, *recmap;
 } hs_tprof;
 
-hs_err hs_tprof_init(hs_tprof *t, hs_tprof_kind kind);
+/* Allocates nothing: the maps come with the first events. */
+void hs_tprof_init(hs_tprof *t, hs_tprof_kind kind);
 /* Several kinds in one profile (1 << kind each): `blocking` takes sync,
  * net and syscall waits together. */
-hs_err hs_tprof_init_mask(hs_tprof *t, unsigned kinds);
+void hs_tprof_init_mask(hs_tprof *t, unsigned kinds);
 hs_err hs_tprof_event(void *ctx, const hs_tev *ev);
 /* Turn the records into samples of `stacks` (sample types
  * contentions/count and delay/nanoseconds, period trace/count 1, as

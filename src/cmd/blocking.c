@@ -3,58 +3,18 @@
  * that ended).  The core is src/core/blocking.c. */
 #include <string.h>
 
-#include "../output/json.h"
+#include "../output/blocking_out.h"
 #include "heapscope/blocking.h"
-#include "heapscope/units.h"
 #include "cmd.h"
 
 static void write_text(FILE *out, const void *data)
 {
-	const hs_blocking *b = data;
-	size_t n = hs_blocking_n(b);
-	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", n, n == 1 ? "" : "s");
-	for (size_t i = 0; i < n; i++) {
-		const hs_hotspot *h = hs_blocking_at(b, i);
-		fprintf(out, "\n%zu. %s  [%s]  %lld goroutine%s", i + 1, h->culprit,
-		        hs_wait_kind_name(h->kind), (long long)h->goroutines,
-		        h->goroutines == 1 ? "" : "s");
-		if (h->contentions || h->delay_ns) {
-			char delay[64];
-			hs_scaled_label(h->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
-			fprintf(out, ", %lld contention%s, %s delay", (long long)h->contentions,
-			        h->contentions == 1 ? "" : "s", delay);
-		}
-		fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind), h->culprit);
-		for (size_t k = 0; k < h->evidence.len; k++)
-			fprintf(out, "   - %s\n", HS_VEC_AT(&h->evidence, const char *, k));
-		fprintf(out, "   hint: %s\n", hs_wait_kind_hint(h->kind));
-	}
+	blocking_format_find("text")->write(out, data);
 }
 
 static void write_json(FILE *out, const void *data)
 {
-	const hs_blocking *b = data;
-	json_w w;
-	json_init(&w, out);
-	json_begin_object(&w);
-	json_key(&w, "hotspots");
-	json_begin_array(&w);
-	for (size_t i = 0; i < hs_blocking_n(b); i++) {
-		const hs_hotspot *h = hs_blocking_at(b, i);
-		json_begin_object(&w);
-		json_kv_string(&w, "culprit", h->culprit);
-		json_kv_string(&w, "kind", hs_wait_kind_name(h->kind));
-		json_kv_int(&w, "goroutines", h->goroutines);
-		json_kv_int(&w, "wait_minutes", h->wait_minutes);
-		json_kv_int(&w, "delay_ns", h->delay_ns);
-		json_kv_int(&w, "contentions", h->contentions);
-		json_kv_strings(&w, "evidence", h->evidence.data, h->evidence.len);
-		json_kv_string(&w, "hint", hs_wait_kind_hint(h->kind));
-		json_end_object(&w);
-	}
-	json_end_array(&w);
-	json_end_object(&w);
-	json_finish(&w);
+	blocking_format_find("json")->write(out, data);
 }
 
 static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
@@ -75,25 +35,25 @@ static int run(const hs_command *self, cli_opts *op)
 	(void)self;
 	const cli_opts o = *op;
 	int rc;
-	hs_blocking b;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_blocking_init(&b, &e) != HS_OK) {
+	hs_blocking *b = hs_blocking_new(&e);
+	if (!b) {
 		cli_error("out of memory");
 		return HS_EXIT_USAGE;
 	}
 	/* Profiles and dumps load ahead in a second thread, in order; an
 	 * execution trace is streamed in its turn. */
 	cli_adder a = {.name = "blocking", .streams = cli_is_trace, .stream = add_trace,
-	               .add = add_profile, .ctx = &b, .e = &e};
+	               .add = add_profile, .ctx = b, .e = &e};
 	/* What could be read is ranked and printed even when a file could
 	 * not: the status then stays 2. */
 	int read_rc = cli_add_files(&a, &o);
-	hs_blocking_finish(&b);
-	rc = cli_write_output(&o, write_text, write_json, &b);
+	hs_blocking_finish(b);
+	rc = cli_write_output(&o, write_text, write_json, b);
 	if (rc == HS_EXIT_OK)
 		rc = read_rc;
-	hs_blocking_release(&b);
+	hs_blocking_free(b);
 	return rc;
 }
 

@@ -55,17 +55,17 @@ static int run(const hs_command *self, cli_opts *op)
 	int by = ((const goroutines_opts *)op)->by;
 	int rc;
 	const goroutines_format *fmt = goroutines_format_find(o.format);
-	hs_goroutines g;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_goroutines_init(&g, (hs_group_by)by, o.nfiles, &e) != HS_OK) {
+	hs_goroutines *g = hs_goroutines_new((hs_group_by)by, o.nfiles, &e);
+	if (!g) {
 		cli_error("out of memory");
 		return HS_EXIT_USAGE;
 	}
 	rc = HS_EXIT_USAGE;
-	if (!gather(&g, &o))
+	if (!gather(g, &o))
 		goto out;
-	if (hs_goroutines_finish(&g, &e) != HS_OK) {
+	if (hs_goroutines_finish(g, &e) != HS_OK) {
 		cli_error("%s", e.detail);
 		goto out;
 	}
@@ -73,14 +73,14 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!out)
 		goto out;
 	rc = HS_EXIT_OK;
-	if (fmt && !fmt->write(out, &g, o.files)) {
+	if (fmt && !fmt->write(out, g, o.files)) {
 		cli_error("out of memory writing %s output", o.format);
 		rc = HS_EXIT_USAGE;
 	}
 	if (!cli_close_output(out, &o))
 		rc = HS_EXIT_USAGE;
 out:
-	hs_goroutines_release(&g);
+	hs_goroutines_free(g);
 	return rc;
 }
 

@@ -29,7 +29,7 @@ typedef struct growth_opts {
 typedef struct series {
 	const cli_opts *o;
 	const growth_opts *gopt;   /* the same struct, with growth's own options */
-	hs_growth g;
+	hs_growth *g;
 	hs_growth_opts go;
 	char sample_type[64], unit[32];
 	int64_t min_growth;
@@ -100,7 +100,7 @@ static void duration_label(int64_t ns, char *buf, size_t n)
 
 static size_t shown_rows(const series *s, bool text)
 {
-	size_t n = hs_growth_nrows(&s->g);
+	size_t n = hs_growth_nrows(s->g);
 	int limit = s->o->nodecount >= 0 ? s->o->nodecount : text ? TEXT_DEFAULT_ROWS : 0;
 	return limit > 0 && (size_t)limit < n ? (size_t)limit : n;
 }
@@ -112,17 +112,17 @@ static bool is_bytes(const series *s)
 
 static void print_limit_line(FILE *out, const series *s)
 {
-	const hs_growth *g = &s->g;
-	size_t n = g->nsnap;
+	const hs_growth *g = s->g;
+	size_t n = hs_growth_nsnap(g);
 	char lim[64], last[64], slope[64], when[64];
 	value_label(s, s->go.limit, false, lim, sizeof lim);
-	value_label(s, g->total.values[n - 1], false, last, sizeof last);
-	slope_label(s, -1, g->total.slope_per_min, slope, sizeof slope);
-	minutes_label(g->total.minutes_to_limit, when, sizeof when);
+	value_label(s, hs_growth_total(g)->values[n - 1], false, last, sizeof last);
+	slope_label(s, -1, hs_growth_total(g)->slope_per_min, slope, sizeof slope);
+	minutes_label(hs_growth_total(g)->minutes_to_limit, when, sizeof when);
 	const char *what = is_bytes(s) ? "OOM" : "Limit";
-	if (g->total.minutes_to_limit <= 0)
+	if (hs_growth_total(g)->minutes_to_limit <= 0)
 		fprintf(out, "%s now: the total %s is already at or over the limit %s\n", what, last, lim);
-	else if (isinf(g->total.minutes_to_limit))
+	else if (isinf(hs_growth_total(g)->minutes_to_limit))
 		fprintf(out, "No %s projected: the total %s is not growing (%s); limit %s\n",
 		        is_bytes(s) ? "OOM" : "limit", last, slope, lim);
 	else
@@ -137,10 +137,10 @@ static void print_sys_line(FILE *out, const series *s)
 	size_t k = 0;
 	for (; k < HS_GROWTH_NMEM && !r; k++)
 		if (strcmp(hs_growth_mem_names[k], "Sys") == 0)
-			r = &s->g.mem[k];
+			r = hs_growth_mem(s->g, k);
 	k--;
 	char last[64], slope[64], when[64], lim[64];
-	mem_label(s, k, r->values[s->g.nsnap - 1], false, last, sizeof last);
+	mem_label(s, k, r->values[hs_growth_nsnap(s->g) - 1], false, last, sizeof last);
 	slope_label(s, (int)k, r->slope_per_min, slope, sizeof slope);
 	minutes_label(r->minutes_to_limit, when, sizeof when);
 	mem_label(s, k, s->go.mem_limit, false, lim, sizeof lim);
@@ -155,7 +155,7 @@ static void print_sys_line(FILE *out, const series *s)
 
 static int trend_width(const series *s)
 {
-	return (int)(s->g.nsnap > 5 ? s->g.nsnap : 5);
+	return (int)(hs_growth_nsnap(s->g) > 5 ? hs_growth_nsnap(s->g) : 5);
 }
 
 static void print_header(FILE *out, const series *s)
@@ -167,7 +167,7 @@ static void print_header(FILE *out, const series *s)
 /* k as for row_label. */
 static void print_row(FILE *out, const series *s, const hs_growth_row *r, int k)
 {
-	size_t n = s->g.nsnap;
+	size_t n = hs_growth_nsnap(s->g);
 	char slope[64], a[64], b[64], spark[256];
 	slope_label(s, k, r->slope_per_min, slope, sizeof slope);
 	row_label(s, k, r->growth, true, a, sizeof a);
@@ -186,37 +186,37 @@ static void print_row(FILE *out, const series *s, const hs_growth_row *r, int k)
 
 static void print_text(FILE *out, const series *s)
 {
-	const hs_growth *g = &s->g;
+	const hs_growth *g = s->g;
 	const cli_opts *o = s->o;
-	size_t n = g->nsnap;
+	size_t n = hs_growth_nsnap(g);
 	if (s->go.has_limit)
 		print_limit_line(out, s);
-	if (g->has_mem && s->go.has_mem_limit)
+	if (hs_growth_has_mem(g) && s->go.has_mem_limit)
 		print_sys_line(out, s);
 	char span[64], a[64], b[64], c[64];
-	duration_label(g->time_nanos[n - 1] - g->time_nanos[0], span, sizeof span);
+	duration_label(hs_growth_times(g)[n - 1] - hs_growth_times(g)[0], span, sizeof span);
 	fprintf(out, "Series: %zu profiles over %s, %s (%s), %s to %s\n", n, span, s->sample_type,
 	        o->cum ? "cum" : "flat", s->files[0], s->files[n - 1]);
-	value_label(s, g->total.values[0], false, a, sizeof a);
-	value_label(s, g->total.values[n - 1], false, b, sizeof b);
-	value_label(s, g->total.growth, true, c, sizeof c);
+	value_label(s, hs_growth_total(g)->values[0], false, a, sizeof a);
+	value_label(s, hs_growth_total(g)->values[n - 1], false, b, sizeof b);
+	value_label(s, hs_growth_total(g)->growth, true, c, sizeof c);
 	char slope[64], spark[256];
-	slope_label(s, -1, g->total.slope_per_min, slope, sizeof slope);
-	hs_sparkline(g->total.values, n, spark, sizeof spark);
+	slope_label(s, -1, hs_growth_total(g)->slope_per_min, slope, sizeof slope);
+	hs_sparkline(hs_growth_total(g)->values, n, spark, sizeof spark);
 	fprintf(out, "Total: %s -> %s (%s), %s, monotonic %.2f %s\n", a, b, c, slope,
-	        g->total.monotonic, spark);
+	        hs_growth_total(g)->monotonic, spark);
 	char ming[64];
 	value_label(s, s->min_growth, false, ming, sizeof ming);
 	fprintf(out, "Growth candidates (*): monotonic >= %.1f, rising in >= %.0f%% of the steps, "
 	             "growth > %.0f%% of the last total and >= %s\n",
 	        HS_GROWTH_MIN_MONOTONIC, HS_GROWTH_MIN_RISING * 100, HS_GROWTH_MIN_FRACTION * 100,
 	        ming);
-	if (g->has_mem) {
+	if (hs_growth_has_mem(g)) {
 		fprintf(out, "MemStats (exact, from the runtime.MemStats trailer of every profile%s):\n",
 		        s->nlastgc ? "; times from its LastGC" : "");
 		print_header(out, s);
 		for (size_t k = 0; k < HS_GROWTH_NMEM; k++)
-			print_row(out, s, &g->mem[k], (int)k);
+			print_row(out, s, hs_growth_mem(g, k), (int)k);
 		fprintf(out, "Functions:\n");
 	}
 	size_t rows = shown_rows(s, true), total_rows = hs_growth_nrows(g);
@@ -229,7 +229,7 @@ static void print_text(FILE *out, const series *s)
 
 static void json_row(json_w *w, const series *s, const hs_growth_row *r, bool is_total)
 {
-	size_t n = s->g.nsnap;
+	size_t n = hs_growth_nsnap(s->g);
 	json_begin_object(w);
 	if (!is_total) {
 		json_key(w, "name");
@@ -261,7 +261,7 @@ static void json_row(json_w *w, const series *s, const hs_growth_row *r, bool is
 
 static void print_json(FILE *out, const series *s)
 {
-	const hs_growth *g = &s->g;
+	const hs_growth *g = s->g;
 	const cli_opts *o = s->o;
 	json_w w;
 	json_init(&w, out);
@@ -276,17 +276,17 @@ static void print_json(FILE *out, const series *s)
 	json_string(&w, hs_granularity_name((hs_granularity)o->granularity));
 	json_key(&w, "profiles");
 	json_begin_array(&w);
-	for (size_t i = 0; i < g->nsnap; i++) {
+	for (size_t i = 0; i < hs_growth_nsnap(g); i++) {
 		json_begin_object(&w);
 		json_key(&w, "file");
 		json_string(&w, s->files[i]);
 		json_key(&w, "time_nanos");
-		json_int(&w, g->time_nanos[i]);
+		json_int(&w, hs_growth_times(g)[i]);
 		json_key(&w, "minutes");
-		json_double(&w, g->minutes[i]);
+		json_double(&w, hs_growth_minutes(g)[i]);
 		json_key(&w, "time_from");
 		json_string(&w, s->gopt->interval                      ? "interval"
-		                : s->from_lastgc[g->order[i]] ? "memstats_lastgc"
+		                : s->from_lastgc[hs_growth_order(g)[i]] ? "memstats_lastgc"
 		                                               : "profile");
 		json_end_object(&w);
 	}
@@ -311,13 +311,13 @@ static void print_json(FILE *out, const series *s)
 		json_row(&w, s, hs_growth_row_at(g, i), false);
 	json_end_array(&w);
 	json_key(&w, "total");
-	json_row(&w, s, &g->total, true);
+	json_row(&w, s, hs_growth_total(g), true);
 	/* The MemStats series, when every profile has the trailer. */
 	json_key(&w, "memstats");
-	if (g->has_mem) {
+	if (hs_growth_has_mem(g)) {
 		json_begin_array(&w);
 		for (size_t k = 0; k < HS_GROWTH_NMEM; k++)
-			json_row(&w, s, &g->mem[k], false);
+			json_row(&w, s, hs_growth_mem(g, k), false);
 		json_end_array(&w);
 	} else {
 		json_null(&w);
@@ -328,7 +328,7 @@ static void print_json(FILE *out, const series *s)
 		json_key(&w, "value");
 		json_int(&w, s->go.limit);
 		json_key(&w, "minutes");
-		json_double(&w, g->total.minutes_to_limit);
+		json_double(&w, hs_growth_total(g)->minutes_to_limit);
 		json_end_object(&w);
 	} else {
 		json_null(&w);
@@ -405,19 +405,19 @@ static int print_dot(FILE *out, series *s, const char *file)
 	}
 	dot_ctx c = {.s = s, .slope = malloc((v.nodes.len + 1) * sizeof(double))};
 	hs_strmap names;
-	if (!c.slope || !hs_strmap_init(&names, hs_growth_nrows(&s->g) + 16)) {
+	if (!c.slope || !hs_strmap_init(&names, hs_growth_nrows(s->g) + 16)) {
 		free(c.slope);
 		cli_error("out of memory");
 		goto out_report;
 	}
-	for (size_t i = 0; i < hs_growth_nrows(&s->g); i++) {
-		const char *nm = hs_growth_row_at(&s->g, i)->name;
+	for (size_t i = 0; i < hs_growth_nrows(s->g); i++) {
+		const char *nm = hs_growth_row_at(s->g, i)->name;
 		hs_strmap_get_or_put(&names, nm, strlen(nm), (uint32_t)i);
 	}
 	for (size_t id = 0; id < v.nodes.len; id++) {
 		const char *nm = HS_VEC_AT(&v.nodes, hs_node_info, id).name;
 		uint32_t row = hs_strmap_get(&names, nm, strlen(nm));
-		c.slope[id] = row == UINT32_MAX ? NAN : hs_growth_row_at(&s->g, row)->slope_per_min;
+		c.slope[id] = row == UINT32_MAX ? NAN : hs_growth_row_at(s->g, row)->slope_per_min;
 	}
 	for (size_t i = 0; i < r.g.npresent; i++) {
 		double sl = c.slope[r.g.present[i]];
@@ -526,7 +526,7 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 		/* A Go heap text profile has no time: its trailer's LastGC (the
 		 * end of the last GC before it was written) stands in. */
 		int64_t last_gc, t = interval ? (int64_t)i * interval : p.time_nanos;
-		hs_growth_add_memstats(&s->g, (size_t)i, &p, &last_gc);
+		hs_growth_add_memstats(s->g, (size_t)i, &p, &last_gc);
 		if (!interval && t == 0 && last_gc > 0) {
 			t = last_gc;
 			s->from_lastgc[i] = 1;
@@ -540,11 +540,11 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
 		}
-		hs_growth_set_time(&s->g, (size_t)i, t);
+		hs_growth_set_time(s->g, (size_t)i, t);
 		hs_error e;
 		hs_error_clear(&e);
-		hs_err rc = s->gopt->stacks ? hs_growth_add_view_stacks(&s->g, (size_t)i, &v, &e)
-		                      : hs_growth_add_view(&s->g, (size_t)i, &v, o->cum, &e);
+		hs_err rc = s->gopt->stacks ? hs_growth_add_view_stacks(s->g, (size_t)i, &v, &e)
+		                            : hs_growth_add_view(s->g, (size_t)i, &v, o->cum, &e);
 		hs_view_release(&v);
 		hs_profile_release(&p);
 		if (rc != HS_OK) {
@@ -581,7 +581,7 @@ static int run(const hs_command *self, cli_opts *op)
 	series s = {.o = op, .gopt = g};
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_growth_init(&s.g, (size_t)o.nfiles, &e) != HS_OK) {
+	if (!(s.g = hs_growth_new((size_t)o.nfiles, &e))) {
 		cli_error("growth: %s", e.detail);
 		return HS_EXIT_USAGE;
 	}
@@ -608,13 +608,13 @@ static int run(const hs_command *self, cli_opts *op)
 		s.go.mem_limit = s.go.limit;
 	}
 	hs_error_clear(&e);
-	if (hs_growth_finish(&s.g, &s.go, &e) != HS_OK) {
+	if (hs_growth_finish(s.g, &s.go, &e) != HS_OK) {
 		cli_error("growth: %s%s", e.detail,
 		          e.code == HS_E_USAGE ? " (give --interval DURATION to space them)" : "");
 		goto out;
 	}
-	for (size_t i = 0; i < s.g.nsnap; i++)
-		s.files[i] = o.files[s.g.order[i]];
+	for (size_t i = 0; i < hs_growth_nsnap(s.g); i++)
+		s.files[i] = o.files[hs_growth_order(s.g)[i]];
 	FILE *out = cli_open_output(&o);
 	if (!out)
 		goto out;
@@ -622,9 +622,9 @@ static int run(const hs_command *self, cli_opts *op)
 		print_json(out, &s);
 		rc = HS_EXIT_OK;
 	} else if (strcmp(o.format, "folded") == 0) {
-		rc = print_folded_file(out, &s, s.files[s.g.nsnap - 1]);
+		rc = print_folded_file(out, &s, s.files[hs_growth_nsnap(s.g) - 1]);
 	} else if (strcmp(o.format, "dot") == 0) {
-		rc = print_dot(out, &s, s.files[s.g.nsnap - 1]);
+		rc = print_dot(out, &s, s.files[hs_growth_nsnap(s.g) - 1]);
 	} else {
 		print_text(out, &s);
 		rc = HS_EXIT_OK;
@@ -634,7 +634,7 @@ static int run(const hs_command *self, cli_opts *op)
 out:
 	free(s.files);
 	free(s.from_lastgc);
-	hs_growth_release(&s.g);
+	hs_growth_free(s.g);
 	return rc;
 }
 

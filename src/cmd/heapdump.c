@@ -191,7 +191,7 @@ int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe)
 		}
 		if (!keys || !ret)
 			cli_error("out of memory");
-		else if (hs_leaks_add_retainers(l, keys, ret, a.nholders, a.reachable_bytes, &e) != HS_OK)
+		else if (hs_leaks_add_retainers(l, file, keys, ret, a.nholders, a.reachable_bytes, &e) != HS_OK)
 			cli_error("leaks: '%s': %s", file, hs_strerror(e.code));
 		else
 			rc = HS_EXIT_OK;

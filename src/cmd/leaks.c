@@ -4,46 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../output/json.h"
+#include "../output/leaks_out.h"
 #include "heapscope/leaks.h"
 #include "cmd.h"
 
 static void write_text(FILE *out, const void *data)
 {
-	const hs_leaks *l = data;
-	size_t n = hs_leaks_n(l);
-	fprintf(out, "%zu leak candidate%s\n", n, n == 1 ? "" : "s");
-	for (size_t i = 0; i < n; i++) {
-		const hs_leak *k = hs_leaks_at(l, i);
-		fprintf(out, "\n%-6s %s  (%s)\n", hs_severity_name(k->severity), k->culprit, k->kind);
-		for (size_t j = 0; j < k->evidence.len; j++)
-			fprintf(out, "   - %s\n", HS_VEC_AT(&k->evidence, const char *, j));
-		fprintf(out, "   hint: %s\n", k->hint);
-	}
+	leaks_format_find("text")->write(out, data);
 }
 
 static void write_json(FILE *out, const void *data)
 {
-	const hs_leaks *l = data;
-	json_w w;
-	json_init(&w, out);
-	json_begin_object(&w);
-	json_key(&w, "candidates");
-	json_begin_array(&w);
-	for (size_t i = 0; i < hs_leaks_n(l); i++) {
-		const hs_leak *k = hs_leaks_at(l, i);
-		json_begin_object(&w);
-		json_kv_string(&w, "severity", hs_severity_name(k->severity));
-		json_kv_string(&w, "kind", k->kind);
-		json_kv_string(&w, "culprit", k->culprit);
-		json_kv_int(&w, "weight", k->weight);
-		json_kv_strings(&w, "evidence", k->evidence.data, k->evidence.len);
-		json_kv_string(&w, "hint", k->hint);
-		json_end_object(&w);
-	}
-	json_end_array(&w);
-	json_end_object(&w);
-	json_finish(&w);
+	leaks_format_find("json")->write(out, data);
 }
 
 typedef struct leaks_opts {
@@ -90,34 +62,34 @@ static int run(const hs_command *self, cli_opts *op)
 	const hs_leak_opts lo = lop->lo;
 	const char *exe = lop->exe;
 	int rc;
-	hs_leaks l;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_leaks_init(&l, &lo, &e) != HS_OK) {
+	hs_leaks *l = hs_leaks_new(&lo, &e);
+	if (!l) {
 		cli_error("out of memory");
 		return HS_EXIT_USAGE;
 	}
 	/* Profiles and dumps load ahead in a second thread, in order; heap
 	 * dumps and execution traces stream through their own readers when
 	 * their turn comes. */
-	leaks_ctx c = {&l, exe};
+	leaks_ctx c = {l, exe};
 	cli_adder a = {.name = "leaks", .streams = streams, .stream = add_stream,
 	               .add = add_profile, .ctx = &c, .e = &e};
 	/* What could be read is analyzed and printed even when a file could
 	 * not: the status then stays 2. */
 	int read_rc = cli_add_files(&a, &o);
 	rc = HS_EXIT_OK;
-	if (hs_leaks_finish(&l, &e) != HS_OK) {
+	if (hs_leaks_finish(l, &e) != HS_OK) {
 		char msg[256];
 		hs_error_format(&e, msg, sizeof msg);
 		cli_error("leaks: %s", msg);
 		rc = HS_EXIT_USAGE;
 	}
 	if (rc == HS_EXIT_OK)
-		rc = cli_write_output(&o, write_text, write_json, &l);
+		rc = cli_write_output(&o, write_text, write_json, l);
 	if (rc == HS_EXIT_OK)
 		rc = read_rc;
-	hs_leaks_release(&l);
+	hs_leaks_free(l);
 	return rc;
 }
 

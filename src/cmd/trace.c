@@ -265,9 +265,8 @@ static int summary(const cli_opts *o)
 	hs_error_clear(&e);
 	hs_profile_init(&stacks);
 	int rc = HS_EXIT_USAGE;
-	if (hs_trace_summary_init(&s, &stacks) != HS_OK) {
-		cli_error("out of memory");
-	} else if (load_trace(o->files[0], &stacks, hs_trace_summary_event, &s, &info)) {
+	hs_trace_summary_init(&s, &stacks);
+	if (load_trace(o->files[0], &stacks, hs_trace_summary_event, &s, &info)) {
 		if (hs_trace_summary_finish(&s, info.duration_ns, &e) != HS_OK) {
 			cli_file_error(o->files[0], &e);
 		} else {
@@ -310,9 +309,8 @@ static bool load_end(hs_profile *p, const char *file)
 	hs_error e;
 	hs_error_clear(&e);
 	bool ok = false;
-	if (hs_trace_summary_init(&s, p) != HS_OK)
-		cli_error("out of memory");
-	else if (load_trace(file, p, hs_trace_summary_event, &s, &info)) {
+	hs_trace_summary_init(&s, p);
+	if (load_trace(file, p, hs_trace_summary_event, &s, &info)) {
 		if (hs_trace_summary_finish(&s, info.duration_ns, &e) != HS_OK ||
 		    hs_trace_summary_goroutines(&s, &e) != HS_OK)
 			cli_file_error(file, &e);
@@ -330,9 +328,8 @@ static bool load_waits(hs_profile *p, const char *file, unsigned kinds)
 	hs_error e;
 	hs_error_clear(&e);
 	bool ok = false;
-	if (hs_tprof_init_mask(&t, kinds) != HS_OK)
-		cli_error("out of memory");
-	else if (load_trace(file, p, hs_tprof_event, &t, &info)) {
+	hs_tprof_init_mask(&t, kinds);
+	if (load_trace(file, p, hs_tprof_event, &t, &info)) {
 		if (hs_tprof_finish(&t, p, &e) != HS_OK)
 			cli_file_error(file, &e);
 		else

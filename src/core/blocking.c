@@ -13,33 +13,9 @@ static const char *const kind_names[HS_WAIT_NKINDS] = {
 	"waitgroup", "cond", "network", "syscall", "sleep", "other",
 };
 
-static const char *const kind_hints[HS_WAIT_NKINDS] = {
-	"not waiting",
-	"parked in a select none of whose cases is ready: a loop without a ctx.Done() or stop case "
-	"never exits, one goroutine per start",
-	"senders wait for a receiver: nobody reads the channel or its buffer is full (a receiver "
-	"that returned early strands them)",
-	"receivers wait for a sender or a close: the producer is gone or never closes the channel",
-	"an operation on a nil channel blocks forever: the channel was never made",
-	"waiting for a sync.Mutex: a long critical section or a lock held across I/O",
-	"waiting for a sync.RWMutex: writers starve behind readers, or a long write section",
-	"waiting in WaitGroup.Wait: a worker did not call Done, or is itself blocked",
-	"waiting in Cond.Wait for a Signal/Broadcast that may never come",
-	"waiting for network I/O: normal for accept/read loops, suspicious in large numbers "
-	"without deadlines",
-	"inside a system call: blocking I/O or a slow kernel call",
-	"sleeping in time.Sleep: polling loops; a timer with a select would be cancellable",
-	"waiting for some other reason: read the stack",
-};
-
 const char *hs_wait_kind_name(hs_wait_kind k)
 {
 	return (unsigned)k < HS_WAIT_NKINDS ? kind_names[k] : "other";
-}
-
-const char *hs_wait_kind_hint(hs_wait_kind k)
-{
-	return (unsigned)k < HS_WAIT_NKINDS ? kind_hints[k] : kind_hints[HS_WAIT_OTHER];
 }
 
 static bool has_prefix(const char *s, const char *p)
@@ -180,7 +156,7 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 static bool type_is(const hs_profile *p, const char *type)
 {
 	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), type) == 0)
+		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
 			return true;
 	return false;
 }
@@ -188,7 +164,7 @@ static bool type_is(const hs_profile *p, const char *type)
 static int type_index(const hs_profile *p, const char *type)
 {
 	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), type) == 0)
+		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
 			return (int)i;
 	return -1;
 }
@@ -206,31 +182,56 @@ hs_wait_source hs_wait_source_of(const hs_profile *p)
 
 /* ---- hotspots ----------------------------------------------------------- */
 
-hs_err hs_blocking_init(hs_blocking *b, hs_error *err)
+HS_VEC_TYPED(hotspot_vec, hs_hotspot)
+
+struct hs_blocking {
+	hs_arena arena;
+	hotspot_vec hotspots;     /* sorted by finish */
+	hs_strmap index;          /* culprit+kind -> hotspot, until finish */
+	bool indexed;
+};
+
+hs_blocking *hs_blocking_new(hs_error *err)
 {
-	memset(b, 0, sizeof *b);
-	hs_arena_init(&b->arena);
-	hs_vec_init(&b->hotspots, sizeof(hs_hotspot));
-	hs_strmap *m = malloc(sizeof *m);
-	if (!m || !hs_strmap_init(m, 64)) {
-		free(m);
-		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	hs_blocking *b = calloc(1, sizeof *b);
+	if (!b || !hs_strmap_init(&b->index, 64)) {
+		free(b);
+		hs_fail(err, HS_E_NOMEM, "out of memory");
+		return NULL;
 	}
-	b->index = m;
-	return HS_OK;
+	b->indexed = true;
+	hs_arena_init(&b->arena);
+	hotspot_vec_init(&b->hotspots);
+	return b;
 }
 
-void hs_blocking_release(hs_blocking *b)
+static void drop_index(hs_blocking *b)
 {
-	for (size_t i = 0; i < b->hotspots.len; i++)
-		hs_vec_release(&HS_VEC_AT(&b->hotspots, hs_hotspot, i).evidence);
-	hs_vec_release(&b->hotspots);
-	if (b->index) {
-		hs_strmap_release(b->index);
-		free(b->index);
-	}
+	if (b->indexed)
+		hs_strmap_release(&b->index);
+	b->indexed = false;
+}
+
+void hs_blocking_free(hs_blocking *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < hotspot_vec_len(&b->hotspots); i++)
+		hs_wait_evidence_vec_release(&hotspot_vec_at(&b->hotspots, i)->evidence);
+	hotspot_vec_release(&b->hotspots);
+	drop_index(b);
 	hs_arena_release(&b->arena);
-	memset(b, 0, sizeof *b);
+	free(b);
+}
+
+size_t hs_blocking_n(const hs_blocking *b)
+{
+	return hotspot_vec_len(&b->hotspots);
+}
+
+const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i)
+{
+	return hotspot_vec_at(&b->hotspots, i);
 }
 
 static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k)
@@ -240,29 +241,33 @@ static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k)
 	if (n < 0)
 		return NULL;
 	size_t kl = (size_t)n < sizeof key ? (size_t)n : sizeof key - 1;
-	uint32_t i = hs_strmap_get(b->index, key, kl);
+	uint32_t i = hs_strmap_get(&b->index, key, kl);
 	if (i != UINT32_MAX)
-		return &HS_VEC_AT(&b->hotspots, hs_hotspot, i);
+		return hotspot_vec_at(&b->hotspots, i);
 	char *kc = hs_arena_strndup(&b->arena, key, kl);
 	char *cc = hs_arena_strndup(&b->arena, culprit, strlen(culprit));
-	hs_hotspot *h = kc && cc ? hs_vec_push(&b->hotspots, 1) : NULL;
-	if (!h || hs_strmap_get_or_put(b->index, kc, kl, (uint32_t)(b->hotspots.len - 1)) ==
-	              UINT32_MAX)
+	hs_hotspot *h = kc && cc ? hotspot_vec_push(&b->hotspots) : NULL;
+	if (!h || hs_strmap_get_or_put(&b->index, kc, kl,
+	                               (uint32_t)(hotspot_vec_len(&b->hotspots) - 1)) == UINT32_MAX)
 		return NULL;
-	memset(h, 0, sizeof *h);
 	h->culprit = cc;
 	h->kind = k;
-	hs_vec_init(&h->evidence, sizeof(const char *));
+	hs_wait_evidence_vec_init(&h->evidence);
 	return h;
 }
 
-static bool evidence(hs_blocking *b, hs_hotspot *h, const char *line)
+/* A new evidence record of file `name` for h; NULL on no memory. */
+static hs_wait_evidence *evidence(hs_blocking *b, hs_hotspot *h, const char *name,
+                                  hs_wait_source src)
 {
-	const char *c = hs_arena_strndup(&b->arena, line, strlen(line));
-	const char **slot = c ? hs_vec_push(&h->evidence, 1) : NULL;
-	if (slot)
-		*slot = c;
-	return slot != NULL;
+	const char *c = hs_arena_strndup(&b->arena, name, strlen(name));
+	hs_wait_evidence *ev = c ? hs_wait_evidence_vec_push(&h->evidence) : NULL;
+	if (ev) {
+		ev->file = c;
+		ev->source = src;
+		ev->state = "";
+	}
+	return ev;
 }
 
 /* Per file: each hotspot's count and longest wait in each snapshot. */
@@ -280,12 +285,51 @@ static int cmp_snap(const void *pa, const void *pb)
 	return a->dump < b->dump ? -1 : a->dump > b->dump;
 }
 
-static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *name, bool dump,
-                             hs_error *err)
+HS_VEC_TYPED(snap_vec, snap_rec)
+
+/* One evidence record per hotspot of recs (sorted): the snapshot with the
+ * most goroutines, the longest wait. */
+static bool goroutine_evidence(hs_blocking *b, const snap_vec *recs, const char *name,
+                               hs_wait_source src)
+{
+	const snap_rec *r = snap_vec_data(recs);
+	size_t n = snap_vec_len(recs);
+	for (size_t i = 0; i < n;) {
+		uint32_t hot = r[i].hot;
+		const char *state = r[i].state;
+		int64_t best = 0, wait = 0, nsnap = 0;
+		while (i < n && r[i].hot == hot) {
+			int64_t d = r[i].dump, c = 0;
+			for (; i < n && r[i].hot == hot && r[i].dump == d; i++) {
+				c = hs_add(c, r[i].count);
+				if (r[i].wait > wait)
+					wait = r[i].wait;
+			}
+			nsnap++;
+			if (c > best)
+				best = c;
+		}
+		hs_hotspot *h = hotspot_vec_at(&b->hotspots, hot);
+		if (best > h->goroutines)
+			h->goroutines = best;
+		if (wait > h->wait_minutes)
+			h->wait_minutes = wait;
+		hs_wait_evidence *ev = evidence(b, h, name, src);
+		if (!ev || !(ev->state = hs_arena_strndup(&b->arena, state, strlen(state))))
+			return false;
+		ev->goroutines = best;
+		ev->snapshots = nsnap;
+		ev->wait_minutes = wait;
+	}
+	return true;
+}
+
+static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *name,
+                             hs_wait_source src, hs_error *err)
 {
 	int vi = hs_profile_default_index(p);
-	hs_vec recs;
-	hs_vec_init(&recs, sizeof(snap_rec));
+	snap_vec recs;
+	snap_vec_init(&recs);
 	bool ok = true;
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		int64_t v = vi >= 0 ? hs_sample_values(p, s)[vi] : 1;
@@ -296,62 +340,34 @@ static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *na
 		if (wi.kind == HS_WAIT_NONE || wi.runtime_only)
 			continue;
 		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind);
-		snap_rec *r = h ? hs_vec_push(&recs, 1) : NULL;
+		snap_rec *r = h ? snap_vec_push(&recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
-		r->hot = (uint32_t)(h - (hs_hotspot *)b->hotspots.data);
+		r->hot = (uint32_t)(h - hotspot_vec_data(&b->hotspots));
 		r->dump = wi.dump;
 		r->count = v;
 		r->wait = wi.wait_minutes;
 		snprintf(r->state, sizeof r->state, "%s", wi.state);
 	}
-	if (ok && recs.len)
-		qsort(recs.data, recs.len, sizeof(snap_rec), cmp_snap);
-	/* Per hotspot: the snapshot with the most goroutines. */
-	for (size_t i = 0; ok && i < recs.len;) {
-		const snap_rec *r = &HS_VEC_AT(&recs, snap_rec, i);
-		uint32_t hot = r->hot;
-		int64_t best = 0, wait = 0, nsnap = 0;
-		char state[48];
-		snprintf(state, sizeof state, "%s", r->state);
-		while (i < recs.len && HS_VEC_AT(&recs, snap_rec, i).hot == hot) {
-			int64_t d = HS_VEC_AT(&recs, snap_rec, i).dump, c = 0;
-			while (i < recs.len && HS_VEC_AT(&recs, snap_rec, i).hot == hot &&
-			       HS_VEC_AT(&recs, snap_rec, i).dump == d) {
-				const snap_rec *q = &HS_VEC_AT(&recs, snap_rec, i++);
-				c = hs_add(c, q->count);
-				if (q->wait > wait)
-					wait = q->wait;
-			}
-			nsnap++;
-			if (c > best)
-				best = c;
-		}
-		hs_hotspot *h = &HS_VEC_AT(&b->hotspots, hs_hotspot, hot);
-		if (best > h->goroutines)
-			h->goroutines = best;
-		if (wait > h->wait_minutes)
-			h->wait_minutes = wait;
-		char line[512];
-		if (dump)
-			snprintf(line, sizeof line, "%s: %lld goroutine%s [%s]%s, waiting up to %lld min",
-			         name, (long long)best, best == 1 ? "" : "s", state,
-			         nsnap > 1 ? " (most in one dump)" : "", (long long)wait);
-		else
-			snprintf(line, sizeof line, "%s: %lld goroutine%s in %s", name, (long long)best,
-			         best == 1 ? "" : "s", hs_wait_kind_name(h->kind));
-		ok = evidence(b, h, line);
-	}
-	hs_vec_release(&recs);
+	if (ok && snap_vec_len(&recs))
+		qsort(snap_vec_data(&recs), snap_vec_len(&recs), sizeof(snap_rec), cmp_snap);
+	ok = ok && goroutine_evidence(b, &recs, name, src);
+	snap_vec_release(&recs);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
+
+/* A file's totals for one hotspot; seen false until a sample adds to it. */
+typedef struct per_hot {
+	bool seen;
+	int64_t contentions, delay_ns;
+} per_hot;
+HS_VEC_TYPED(per_hot_vec, per_hot)
 
 static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err)
 {
 	int ci = type_index(p, "contentions"), di = type_index(p, "delay");
-	/* Totals of this file per hotspot, for one evidence line each. */
-	hs_vec per;
-	hs_vec_init(&per, 2 * sizeof(int64_t));
+	per_hot_vec per;   /* this file's totals, for one evidence record each */
+	per_hot_vec_init(&per);
 	bool ok = true;
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		const int64_t *v = hs_sample_values(p, s);
@@ -364,34 +380,30 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind);
 		if (!(ok = h != NULL))
 			break;
-		size_t hi = (size_t)(h - (hs_hotspot *)b->hotspots.data);
-		while (ok && per.len <= hi) {
-			int64_t *z = hs_vec_push(&per, 1);
-			if ((ok = z != NULL))
-				z[0] = z[1] = INT64_MIN;
-		}
+		size_t hi = (size_t)(h - hotspot_vec_data(&b->hotspots));
+		while (ok && per_hot_vec_len(&per) <= hi)
+			ok = per_hot_vec_push(&per) != NULL;
 		if (!ok)
 			break;
-		int64_t *t = (int64_t *)per.data + 2 * hi;
-		if (t[0] == INT64_MIN)
-			t[0] = t[1] = 0;
-		t[0] = hs_add(t[0], v[ci]);
-		t[1] = hs_add(t[1], v[di]);
+		per_hot *t = per_hot_vec_at(&per, hi);
+		t->seen = true;
+		t->contentions = hs_add(t->contentions, v[ci]);
+		t->delay_ns = hs_add(t->delay_ns, v[di]);
 		h->contentions = hs_add(h->contentions, v[ci]);
 		h->delay_ns = hs_add(h->delay_ns, v[di]);
 	}
-	for (size_t hi = 0; ok && hi < per.len; hi++) {
-		const int64_t *t = (const int64_t *)per.data + 2 * hi;
-		if (t[0] == INT64_MIN)
+	for (size_t hi = 0; ok && hi < per_hot_vec_len(&per); hi++) {
+		const per_hot *t = per_hot_vec_at(&per, hi);
+		if (!t->seen)
 			continue;
-		char line[512];
-		char delay[64];
-		hs_scaled_label(t[1], "nanoseconds", "auto", delay, sizeof delay);
-		snprintf(line, sizeof line, "%s: %lld contention%s, %s delay (waits that ended)",
-		         name, (long long)t[0], t[0] == 1 ? "" : "s", delay);
-		ok = evidence(b, &HS_VEC_AT(&b->hotspots, hs_hotspot, hi), line);
+		hs_wait_evidence *ev =
+			evidence(b, hotspot_vec_at(&b->hotspots, hi), name, HS_SRC_CONTENTION);
+		if ((ok = ev != NULL)) {
+			ev->contentions = t->contentions;
+			ev->delay_ns = t->delay_ns;
+		}
 	}
-	hs_vec_release(&per);
+	per_hot_vec_release(&per);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
@@ -399,9 +411,9 @@ hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs
 {
 	switch (hs_wait_source_of(p)) {
 	case HS_SRC_DUMP:
-		return add_goroutines(b, p, name, true, err);
+		return add_goroutines(b, p, name, HS_SRC_DUMP, err);
 	case HS_SRC_GOROUTINE:
-		return add_goroutines(b, p, name, false, err);
+		return add_goroutines(b, p, name, HS_SRC_GOROUTINE, err);
 	case HS_SRC_CONTENTION:
 		return add_contention(b, p, name, err);
 	default:
@@ -425,12 +437,9 @@ static int cmp_hot(const void *pa, const void *pb)
 
 void hs_blocking_finish(hs_blocking *b)
 {
-	if (b->hotspots.len)
-		qsort(b->hotspots.data, b->hotspots.len, sizeof(hs_hotspot), cmp_hot);
+	if (hotspot_vec_len(&b->hotspots))
+		qsort(hotspot_vec_data(&b->hotspots), hotspot_vec_len(&b->hotspots),
+		      sizeof(hs_hotspot), cmp_hot);
 	/* the index now points at the wrong rows: drop it */
-	if (b->index) {
-		hs_strmap_release(b->index);
-		free(b->index);
-		b->index = NULL;
-	}
+	drop_index(b);
 }

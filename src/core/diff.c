@@ -41,8 +41,8 @@ static hs_err exact_compatible(const hs_profile *a, const hs_profile *b, hs_erro
 	          strcmp(hs_s(a, a->period_type.unit), hs_s(b, b->period_type.unit)) == 0 &&
 	          hs_ntypes(a) == hs_ntypes(b);
 	for (size_t i = 0; ok && i < hs_ntypes(a); i++) {
-		const hs_value_type *x = &HS_VEC_AT(&a->sample_types, hs_value_type, i);
-		const hs_value_type *y = &HS_VEC_AT(&b->sample_types, hs_value_type, i);
+		const hs_value_type *x = hs_sample_type(a, i);
+		const hs_value_type *y = hs_sample_type(b, i);
 		ok = strcmp(hs_s(a, x->type), hs_s(b, y->type)) == 0 &&
 		     strcmp(hs_s(a, x->unit), hs_s(b, y->unit)) == 0;
 	}

@@ -34,6 +34,33 @@ typedef struct stack_cache {
 
 /* ---- loading ------------------------------------------------------------ */
 
+typedef struct gwait {
+	uint32_t fine;
+	int64_t minutes, weight;
+} gwait;
+
+HS_VEC_TYPED(gfine_vec, hs_gfine)
+HS_VEC_TYPED(gwait_vec, gwait)
+HS_VEC_TYPED(ggroup_vec, hs_ggroup)
+
+struct hs_goroutines {
+	/* Two arenas: hs_arena_strndup packs strings without keeping the
+	 * arena aligned, so frames and counts come from one of their own. */
+	hs_arena arena;           /* frames, per-file counts */
+	hs_arena strs;            /* names and keys */
+	hs_strmap index;          /* fine group keys */
+	gfine_vec fines;
+	gwait_vec waits;
+	ggroup_vec groups;        /* sorted by hs_goroutines_finish */
+	hs_vec key;               /* char scratch */
+	hs_group_by by;
+	int nfiles;
+	int64_t total;            /* signed: a delta profile has negative counts */
+	int64_t abs_total;        /* the base of shares, as pprof's report total */
+	bool negative;
+	int64_t *file_totals;
+};
+
 static const char *arena_str(hs_goroutines *g, const char *s)
 {
 	return hs_arena_strndup(&g->strs, s, strlen(s));
@@ -145,16 +172,16 @@ static hs_gfine *find_fine(hs_goroutines *g, const hs_dump_labels *si, const sta
 	if (!d)
 		return NULL;
 	memcpy(d, c->key[id], c->keylen[id]);
-	*fi = hs_strmap_get((hs_strmap *)g->index, g->key.data, g->key.len);
+	*fi = hs_strmap_get(&g->index, g->key.data, g->key.len);
 	if (*fi != UINT32_MAX)
-		return &HS_VEC_AT(&g->fines, hs_gfine, *fi);
+		return gfine_vec_at(&g->fines, *fi);
 	char *key = hs_arena_strndup(&g->strs, g->key.data, g->key.len);
 	int64_t *pf = hs_arena_alloc(&g->arena, (size_t)g->nfiles * sizeof *pf);
-	hs_gfine *f = key && pf ? hs_vec_push(&g->fines, 1) : NULL;
+	hs_gfine *f = key && pf ? gfine_vec_push(&g->fines) : NULL;
 	if (!f)
 		return NULL;
 	memset(pf, 0, (size_t)g->nfiles * sizeof *pf);
-	*fi = (uint32_t)(g->fines.len - 1);
+	*fi = (uint32_t)(gfine_vec_len(&g->fines) - 1);
 	f->key = key;
 	f->keylen = g->key.len;
 	f->state = arena_str(g, si->state);
@@ -165,7 +192,7 @@ static hs_gfine *find_fine(hs_goroutines *g, const hs_dump_labels *si, const sta
 	f->top = top_frame(f->frames, f->nframes);
 	f->per_file = pf;
 	if (!f->state || !f->created_by || !f->created_loc ||
-	    hs_strmap_get_or_put((hs_strmap *)g->index, key, f->keylen, *fi) == UINT32_MAX)
+	    hs_strmap_get_or_put(&g->index, key, f->keylen, *fi) == UINT32_MAX)
 		return NULL;
 	return f;
 }
@@ -191,7 +218,7 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
 		if (dump)   /* a profile's labels are the program's own */
 			hs_dump_labels_read(p, s, &si);
 		hs_gfine *f = find_fine(g, &si, &c, id, &fi);
-		hs_gwait *w = f ? hs_vec_push(&g->waits, 1) : NULL;
+		gwait *w = f ? gwait_vec_push(&g->waits) : NULL;
 		if (!(ok = w != NULL))
 			break;
 		f->from_dump |= dump;
@@ -201,7 +228,7 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
 		g->abs_total = hs_add(g->abs_total, hs_abs(v));
 		g->negative |= v < 0;
 		g->file_totals[file] = hs_add(g->file_totals[file], v);
-		*w = (hs_gwait){fi, si.wait_minutes, v};
+		*w = (gwait){fi, si.wait_minutes, v};
 	}
 	free(c.frames);
 	free(c.nframes);
@@ -243,8 +270,8 @@ static int cmp_groups(const void *pa, const void *pb)
 /* By group, then wait time (ctx: the hs_goroutines). */
 static int cmp_waits(const void *pa, const void *pb, void *ctx)
 {
-	const hs_gwait *a = pa, *b = pb;
-	const hs_gfine *fines = ((const hs_goroutines *)ctx)->fines.data;
+	const gwait *a = pa, *b = pb;
+	const hs_gfine *fines = gfine_vec_data(&((const hs_goroutines *)ctx)->fines);
 	uint32_t ga = fines[a->fine].group, gb = fines[b->fine].group;
 	if (ga != gb)
 		return ga < gb ? -1 : 1;
@@ -254,16 +281,17 @@ static int cmp_waits(const void *pa, const void *pb, void *ctx)
 /* min, the weighted lower median and max of each group's wait times. */
 static void wait_stats(hs_goroutines *g)
 {
-	hs_sort(g->waits.data, g->waits.len, sizeof(hs_gwait), cmp_waits, g);
-	const hs_gwait *w = g->waits.data;
-	const hs_gfine *fines = g->fines.data;
-	for (size_t i = 0; i < g->waits.len;) {
+	size_t nw = gwait_vec_len(&g->waits);
+	hs_sort(gwait_vec_data(&g->waits), nw, sizeof(gwait), cmp_waits, g);
+	const gwait *w = gwait_vec_data(&g->waits);
+	const hs_gfine *fines = gfine_vec_data(&g->fines);
+	for (size_t i = 0; i < nw;) {
 		uint32_t gi = fines[w[i].fine].group;
-		hs_ggroup *gp = &HS_VEC_AT(&g->groups, hs_ggroup, gi);
+		hs_ggroup *gp = ggroup_vec_at(&g->groups, gi);
 		size_t j = i;
 		int64_t half = gp->count / 2 + gp->count % 2, seen = 0;
 		bool median_set = false;
-		for (; j < g->waits.len && fines[w[j].fine].group == gi; j++) {
+		for (; j < nw && fines[w[j].fine].group == gi; j++) {
 			seen = hs_add(seen, w[j].weight);
 			if (!median_set && seen >= half) {
 				gp->wait[1] = w[j].minutes;
@@ -296,28 +324,29 @@ static bool count_state(hs_goroutines *g, hs_strmap *states, const hs_gfine *f, 
 static bool build_groups(hs_goroutines *g)
 {
 	hs_strmap index, states;
-	if (!hs_strmap_init(&index, g->fines.len + 16))
+	size_t nf = gfine_vec_len(&g->fines);
+	if (!hs_strmap_init(&index, nf + 16))
 		return false;
-	bool ok = hs_strmap_init(&states, g->fines.len + 16);
-	for (size_t i = 0; ok && i < g->fines.len; i++) {
-		hs_gfine *f = &HS_VEC_AT(&g->fines, hs_gfine, i);
+	bool ok = hs_strmap_init(&states, nf + 16);
+	for (size_t i = 0; ok && i < nf; i++) {
+		hs_gfine *f = gfine_vec_at(&g->fines, i);
 		if (!(ok = group_key(g, f)))
 			break;
 		uint32_t gi = hs_strmap_get(&index, g->key.data, g->key.len);
 		if (gi == UINT32_MAX) {
 			char *key = hs_arena_strndup(&g->strs, g->key.data, g->key.len);
 			int64_t *pf = hs_arena_alloc(&g->arena, (size_t)g->nfiles * sizeof *pf);
-			hs_ggroup *gp = key && pf ? hs_vec_push(&g->groups, 1) : NULL;
+			hs_ggroup *gp = key && pf ? ggroup_vec_push(&g->groups) : NULL;
 			if (!(ok = gp != NULL))
 				break;
 			memset(pf, 0, (size_t)g->nfiles * sizeof *pf);
 			gp->key = key;
 			gp->keylen = g->key.len;
 			gp->per_file = pf;
-			gi = (uint32_t)(g->groups.len - 1);
+			gi = (uint32_t)(ggroup_vec_len(&g->groups) - 1);
 			ok = hs_strmap_get_or_put(&index, key, gp->keylen, gi) != UINT32_MAX;
 		}
-		hs_ggroup *gp = &HS_VEC_AT(&g->groups, hs_ggroup, gi);
+		hs_ggroup *gp = ggroup_vec_at(&g->groups, gi);
 		gp->count = hs_add(gp->count, f->count);
 		for (int k = 0; k < g->nfiles; k++)
 			gp->per_file[k] = hs_add(gp->per_file[k], f->per_file[k]);
@@ -336,47 +365,73 @@ static bool build_groups(hs_goroutines *g)
 		return false;
 	wait_stats(g);
 	/* Fine groups point at groups by index: sort only once they are done. */
-	if (g->groups.len)
-		qsort(g->groups.data, g->groups.len, sizeof(hs_ggroup), cmp_groups);
+	if (ggroup_vec_len(&g->groups))
+		qsort(ggroup_vec_data(&g->groups), ggroup_vec_len(&g->groups), sizeof(hs_ggroup),
+		      cmp_groups);
 	return true;
 }
 
-hs_err hs_goroutines_init(hs_goroutines *g, hs_group_by by, int nfiles, hs_error *err)
+hs_goroutines *hs_goroutines_new(hs_group_by by, int nfiles, hs_error *err)
 {
-	memset(g, 0, sizeof *g);
+	hs_goroutines *g = calloc(1, sizeof *g);
+	if (!g || !hs_strmap_init(&g->index, 1024)) {
+		free(g);
+		hs_fail(err, HS_E_NOMEM, NULL);
+		return NULL;
+	}
 	g->by = by;
 	g->nfiles = nfiles;
 	hs_arena_init(&g->arena);
 	hs_arena_init(&g->strs);
-	hs_vec_init(&g->fines, sizeof(hs_gfine));
-	hs_vec_init(&g->waits, sizeof(hs_gwait));
-	hs_vec_init(&g->groups, sizeof(hs_ggroup));
+	gfine_vec_init(&g->fines);
+	gwait_vec_init(&g->waits);
+	ggroup_vec_init(&g->groups);
 	hs_vec_init(&g->key, 1);
 	g->file_totals = calloc((size_t)(nfiles > 0 ? nfiles : 1), sizeof *g->file_totals);
-	g->index = malloc(sizeof(hs_strmap));
-	if (!g->file_totals || !g->index || !hs_strmap_init(g->index, 1024)) {
-		free(g->index);
-		g->index = NULL;
-		hs_goroutines_release(g);
-		return hs_fail(err, HS_E_NOMEM, NULL);
+	if (!g->file_totals) {
+		hs_goroutines_free(g);
+		hs_fail(err, HS_E_NOMEM, NULL);
+		return NULL;
 	}
-	return HS_OK;
+	return g;
 }
 
-void hs_goroutines_release(hs_goroutines *g)
+void hs_goroutines_free(hs_goroutines *g)
 {
-	if (g->index) {
-		hs_strmap_release(g->index);
-		free(g->index);
-	}
-	hs_vec_release(&g->fines);
-	hs_vec_release(&g->waits);
-	hs_vec_release(&g->groups);
+	if (!g)
+		return;
+	hs_strmap_release(&g->index);
+	gfine_vec_release(&g->fines);
+	gwait_vec_release(&g->waits);
+	ggroup_vec_release(&g->groups);
 	hs_vec_release(&g->key);
 	hs_arena_release(&g->arena);
 	hs_arena_release(&g->strs);
 	free(g->file_totals);
-	memset(g, 0, sizeof *g);
+	free(g);
+}
+
+hs_group_by hs_goroutines_by(const hs_goroutines *g) { return g->by; }
+int hs_goroutines_nfiles(const hs_goroutines *g) { return g->nfiles; }
+int64_t hs_goroutines_total(const hs_goroutines *g) { return g->total; }
+int64_t hs_goroutines_abs_total(const hs_goroutines *g) { return g->abs_total; }
+bool hs_goroutines_negative(const hs_goroutines *g) { return g->negative; }
+size_t hs_goroutines_ngroups(const hs_goroutines *g) { return ggroup_vec_len(&g->groups); }
+size_t hs_goroutines_nfines(const hs_goroutines *g) { return gfine_vec_len(&g->fines); }
+
+int64_t hs_goroutines_file_total(const hs_goroutines *g, int file)
+{
+	return file >= 0 && file < g->nfiles ? g->file_totals[file] : 0;
+}
+
+const hs_ggroup *hs_goroutines_groups(const hs_goroutines *g)
+{
+	return ggroup_vec_data(&g->groups);
+}
+
+const hs_gfine *hs_goroutines_fines(const hs_goroutines *g)
+{
+	return gfine_vec_data(&g->fines);
 }
 
 hs_err hs_goroutines_add(hs_goroutines *g, const hs_profile *p, int file, hs_error *err)

@@ -96,22 +96,47 @@ bool hs_growth_mem_is_bytes(size_t k)
 	return k < HS_GROWTH_NMEM && strcmp(hs_growth_mem_names[k], "HeapObjects") != 0;
 }
 
-hs_err hs_growth_init(hs_growth *g, size_t nsnap, hs_error *err)
+HS_VEC_TYPED(growth_row_vec, hs_growth_row)
+
+struct hs_growth {
+	size_t nsnap;
+	int64_t *time_nanos;      /* per snapshot */
+	double *minutes;          /* per snapshot, since the first; after finish */
+	size_t *order;            /* after finish: order[i] = index given to add */
+	hs_growth_row total;      /* the report totals */
+	hs_growth_row mem[HS_GROWTH_NMEM];   /* MemStats series; meaningful when has_mem */
+	uint8_t *mem_seen;        /* per snapshot (as given): a trailer was added */
+	bool has_mem;             /* after finish: every snapshot had the trailer */
+	growth_row_vec rows;      /* sorted by finish */
+	hs_arena arena;
+	hs_strmap *index;         /* name -> row, until finish */
+};
+
+static void *zeroes(size_t n, size_t size)
 {
-	memset(g, 0, sizeof *g);
+	return calloc(n ? n : 1, size);
+}
+
+hs_growth *hs_growth_new(size_t nsnap, hs_error *err)
+{
+	hs_growth *g = calloc(1, sizeof *g);
+	if (!g) {
+		hs_fail(err, HS_E_NOMEM, NULL);
+		return NULL;
+	}
 	hs_arena_init(&g->arena);
-	hs_vec_init(&g->rows, sizeof(hs_growth_row));
+	growth_row_vec_init(&g->rows);
 	g->nsnap = nsnap;
-	g->time_nanos = calloc(nsnap ? nsnap : 1, sizeof *g->time_nanos);
-	g->minutes = calloc(nsnap ? nsnap : 1, sizeof *g->minutes);
-	g->order = calloc(nsnap ? nsnap : 1, sizeof *g->order);
+	g->time_nanos = zeroes(nsnap, sizeof *g->time_nanos);
+	g->minutes = zeroes(nsnap, sizeof *g->minutes);
+	g->order = zeroes(nsnap, sizeof *g->order);
 	g->total.name = "total";
-	g->total.values = calloc(nsnap ? nsnap : 1, sizeof *g->total.values);
-	g->mem_seen = calloc(nsnap ? nsnap : 1, 1);
+	g->total.values = zeroes(nsnap, sizeof *g->total.values);
+	g->mem_seen = zeroes(nsnap, 1);
 	bool mem_ok = true;
 	for (size_t k = 0; k < HS_GROWTH_NMEM; k++) {
 		g->mem[k].name = hs_growth_mem_names[k];
-		mem_ok &= (g->mem[k].values = calloc(nsnap ? nsnap : 1, sizeof(int64_t))) != NULL;
+		mem_ok &= (g->mem[k].values = zeroes(nsnap, sizeof(int64_t))) != NULL;
 	}
 	g->index = malloc(sizeof(hs_strmap));
 	if (g->index && !hs_strmap_init(g->index, 256)) {
@@ -120,16 +145,19 @@ hs_err hs_growth_init(hs_growth *g, size_t nsnap, hs_error *err)
 	}
 	if (!g->time_nanos || !g->minutes || !g->order || !g->total.values || !g->index ||
 	    !g->mem_seen || !mem_ok) {
-		hs_growth_release(g);
-		return hs_fail(err, HS_E_NOMEM, NULL);
+		hs_growth_free(g);
+		hs_fail(err, HS_E_NOMEM, NULL);
+		return NULL;
 	}
 	for (size_t i = 0; i < nsnap; i++)
 		g->order[i] = i;
-	return HS_OK;
+	return g;
 }
 
-void hs_growth_release(hs_growth *g)
+void hs_growth_free(hs_growth *g)
 {
+	if (!g)
+		return;
 	free(g->time_nanos);
 	free(g->minutes);
 	free(g->order);
@@ -141,9 +169,27 @@ void hs_growth_release(hs_growth *g)
 		hs_strmap_release(g->index);
 		free(g->index);
 	}
-	hs_vec_release(&g->rows);
+	growth_row_vec_release(&g->rows);
 	hs_arena_release(&g->arena);
-	memset(g, 0, sizeof *g);
+	free(g);
+}
+
+size_t hs_growth_nsnap(const hs_growth *g) { return g->nsnap; }
+const int64_t *hs_growth_times(const hs_growth *g) { return g->time_nanos; }
+const double *hs_growth_minutes(const hs_growth *g) { return g->minutes; }
+const size_t *hs_growth_order(const hs_growth *g) { return g->order; }
+const hs_growth_row *hs_growth_total(const hs_growth *g) { return &g->total; }
+bool hs_growth_has_mem(const hs_growth *g) { return g->has_mem; }
+size_t hs_growth_nrows(const hs_growth *g) { return growth_row_vec_len(&g->rows); }
+
+const hs_growth_row *hs_growth_mem(const hs_growth *g, size_t k)
+{
+	return k < HS_GROWTH_NMEM ? &g->mem[k] : NULL;
+}
+
+const hs_growth_row *hs_growth_row_at(const hs_growth *g, size_t i)
+{
+	return growth_row_vec_at(&g->rows, i);
 }
 
 void hs_growth_set_time(hs_growth *g, size_t snap, int64_t time_nanos)
@@ -171,17 +217,17 @@ hs_err hs_growth_add(hs_growth *g, size_t snap, const char *name, int64_t value,
 		char *key = hs_arena_alloc(&g->arena, n + 1);
 		if (key)
 			memcpy(key, name, n + 1);
-		hs_growth_row *r = key && vals ? hs_vec_push(&g->rows, 1) : NULL;
+		hs_growth_row *r = key && vals ? growth_row_vec_push(&g->rows) : NULL;
 		if (!r)
 			return hs_fail(err, HS_E_NOMEM, NULL);
 		memset(vals, 0, g->nsnap * sizeof *vals);
 		r->name = key;
 		r->values = vals;
-		slot = (uint32_t)(g->rows.len - 1);
+		slot = (uint32_t)(growth_row_vec_len(&g->rows) - 1);
 		if (hs_strmap_get_or_put(g->index, key, n, slot) == UINT32_MAX)
 			return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	hs_growth_row *r = &HS_VEC_AT(&g->rows, hs_growth_row, slot);
+	hs_growth_row *r = growth_row_vec_at(&g->rows, slot);
 	r->values[snap] = hs_add(r->values[snap], value);
 	return HS_OK;
 }
@@ -215,7 +261,7 @@ hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum,
 		uint32_t id = gr.present[i];
 		int64_t val = cum ? gr.cum[id] : gr.flat[id];
 		if (val)
-			rc = hs_growth_add(g, snap, HS_VEC_AT(&v->nodes, hs_node_info, id).name, val, err);
+			rc = hs_growth_add(g, snap, hs_view_node(v, id)->name, val, err);
 	}
 	hs_graph_release(&gr);
 	hs_growth_set_total(g, snap, v->total);
@@ -255,7 +301,7 @@ hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs
 		bool ok = true;
 		name.len = 0;
 		for (size_t k = 0; k < n && ok; k++)
-			ok = put_frame(&name, HS_VEC_AT(&v->nodes, hs_node_info, ids[k]).name);
+			ok = put_frame(&name, hs_view_node(v, ids[k])->name);
 		char *end = ok && n ? hs_vec_push(&name, 1) : NULL;
 		if (!n)
 			continue;
@@ -336,11 +382,12 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 	if (!tmp)
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	/* Permute every series (and the times) into snapshot order. */
-	hs_growth_row *rows = g->rows.data;
-	for (size_t r = 0; r <= g->rows.len + HS_GROWTH_NMEM; r++) {
-		int64_t *v = r < g->rows.len    ? rows[r].values
-		             : r == g->rows.len ? g->total.values
-		                                : g->mem[r - g->rows.len - 1].values;
+	hs_growth_row *rows = growth_row_vec_data(&g->rows);
+	size_t nrows = growth_row_vec_len(&g->rows);
+	for (size_t r = 0; r <= nrows + HS_GROWTH_NMEM; r++) {
+		int64_t *v = r < nrows    ? rows[r].values
+		             : r == nrows ? g->total.values
+		                          : g->mem[r - nrows - 1].values;
 		for (size_t i = 0; i < n; i++)
 			tmp[i] = v[g->order[i]];
 		memcpy(v, tmp, n * sizeof *v);
@@ -370,7 +417,7 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 		                            bytes ? HS_GROWTH_MEM_MIN_BYTES : HS_GROWTH_MEM_MIN_OBJECTS);
 	}
 	size_t keep = 0;
-	for (size_t r = 0; r < g->rows.len; r++) {
+	for (size_t r = 0; r < nrows; r++) {
 		bool nonzero = false;
 		for (size_t i = 0; i < n && !nonzero; i++)
 			nonzero = rows[r].values[i] != 0;
@@ -381,8 +428,8 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 		stats(g, row, o->has_limit, o->limit);
 		row->candidate = is_candidate(g, row, last_total, o->min_growth);
 	}
-	g->rows.len = keep;
-	hs_sort(g->rows.data, keep, sizeof(hs_growth_row), cmp_rows, g);
+	g->rows.v.len = keep;
+	hs_sort(rows, keep, sizeof(hs_growth_row), cmp_rows, g);
 	/* The name index points at rows by position: it is stale now. */
 	hs_strmap_release(g->index);
 	free(g->index);

@@ -11,7 +11,7 @@
 typedef struct lgroup {
 	const char *culprit, *created_by, *state;
 	hs_wait_kind kind;
-	int64_t max, wait;
+	int64_t max, wait, wait_min;   /* wait_min: -1 before the first goroutine */
 	bool benign;
 	bool named;        /* a candidate names it */
 } lgroup;
@@ -28,6 +28,49 @@ typedef struct hrec {
 	int64_t value;
 } hrec;
 
+/* A goroutine snapshot: a file, or one "dump" label in it. */
+typedef struct lsnap {
+	const char *file;
+	int64_t dump;
+} lsnap;
+
+HS_VEC_TYPED(lgroupvec, lgroup)
+HS_VEC_TYPED(lrecvec, lrec)
+HS_VEC_TYPED(hrecvec, hrec)
+HS_VEC_TYPED(lsnapvec, lsnap)
+HS_VEC_TYPED(leakvec, hs_leak)
+
+struct hs_leaks {
+	hs_leak_opts o;
+	hs_arena arena;
+	lgroupvec groups;
+	lrecvec recs;
+	lsnapvec snaps;            /* per goroutine snapshot */
+	hrecvec heap;              /* (heap snapshot, site, in-use bytes) */
+	hs_i64vec heap_times, heap_totals;
+	hs_strvec heap_names;      /* per heap snapshot */
+	hrecvec retainers;         /* (heap dump, root key, retained) */
+	hs_i64vec dump_reachable;
+	hs_strvec dump_names;      /* per heap dump */
+	hs_strmap index;           /* culprit+kind -> group */
+	leakvec leaks;             /* ranked by finish */
+};
+
+static const char *const leak_kind_names[HS_LEAK_NKINDS] = {
+	"blocked goroutines", "goroutine pile-up", "growing goroutines",
+	"created-by site", "heap growth", "growing retainer",
+};
+
+const char *hs_leak_kind_name(hs_leak_kind k)
+{
+	return (unsigned)k < HS_LEAK_NKINDS ? leak_kind_names[k] : "?";
+}
+
+bool hs_leak_kind_is_group(hs_leak_kind k)
+{
+	return k == HS_LEAK_BLOCKED || k == HS_LEAK_PILEUP || k == HS_LEAK_GROWING;
+}
+
 const char *hs_severity_name(hs_severity s)
 {
 	return s == HS_SEV_HIGH ? "high" : s == HS_SEV_MEDIUM ? "medium" : "low";
@@ -40,49 +83,61 @@ void hs_leak_opts_default(hs_leak_opts *o)
 	o->min_wait_minutes = 10;
 }
 
-hs_err hs_leaks_init(hs_leaks *l, const hs_leak_opts *o, hs_error *err)
+hs_leaks *hs_leaks_new(const hs_leak_opts *o, hs_error *err)
 {
-	memset(l, 0, sizeof *l);
+	hs_leaks *l = calloc(1, sizeof *l);
+	if (!l || !hs_strmap_init(&l->index, 64)) {
+		free(l);
+		hs_fail(err, HS_E_NOMEM, "out of memory");
+		return NULL;
+	}
 	if (o)
 		l->o = *o;
 	else
 		hs_leak_opts_default(&l->o);
 	hs_arena_init(&l->arena);
-	hs_vec_init(&l->groups, sizeof(lgroup));
-	hs_vec_init(&l->recs, sizeof(lrec));
-	hs_vec_init(&l->heap, sizeof(hrec));
-	hs_vec_init(&l->heap_times, sizeof(int64_t));
-	hs_vec_init(&l->heap_totals, sizeof(int64_t));
-	hs_vec_init(&l->retainers, sizeof(hrec));
-	hs_vec_init(&l->dump_reachable, sizeof(int64_t));
-	hs_vec_init(&l->leaks, sizeof(hs_leak));
-	hs_strmap *m = malloc(sizeof *m);
-	if (!m || !hs_strmap_init(m, 64)) {
-		free(m);
-		return hs_fail(err, HS_E_NOMEM, "out of memory");
-	}
-	l->index = m;
-	return HS_OK;
+	lgroupvec_init(&l->groups);
+	lrecvec_init(&l->recs);
+	lsnapvec_init(&l->snaps);
+	hrecvec_init(&l->heap);
+	hs_i64vec_init(&l->heap_times);
+	hs_i64vec_init(&l->heap_totals);
+	hs_strvec_init(&l->heap_names);
+	hrecvec_init(&l->retainers);
+	hs_i64vec_init(&l->dump_reachable);
+	hs_strvec_init(&l->dump_names);
+	leakvec_init(&l->leaks);
+	return l;
 }
 
-void hs_leaks_release(hs_leaks *l)
+void hs_leaks_free(hs_leaks *l)
 {
-	for (size_t i = 0; i < l->leaks.len; i++)
-		hs_vec_release(&HS_VEC_AT(&l->leaks, hs_leak, i).evidence);
-	hs_vec_release(&l->leaks);
-	hs_vec_release(&l->retainers);
-	hs_vec_release(&l->dump_reachable);
-	hs_vec_release(&l->groups);
-	hs_vec_release(&l->recs);
-	hs_vec_release(&l->heap);
-	hs_vec_release(&l->heap_times);
-	hs_vec_release(&l->heap_totals);
-	if (l->index) {
-		hs_strmap_release(l->index);
-		free(l->index);
-	}
+	if (!l)
+		return;
+	leakvec_release(&l->leaks);
+	hrecvec_release(&l->retainers);
+	hs_i64vec_release(&l->dump_reachable);
+	hs_strvec_release(&l->dump_names);
+	lgroupvec_release(&l->groups);
+	lrecvec_release(&l->recs);
+	lsnapvec_release(&l->snaps);
+	hrecvec_release(&l->heap);
+	hs_i64vec_release(&l->heap_times);
+	hs_i64vec_release(&l->heap_totals);
+	hs_strvec_release(&l->heap_names);
+	hs_strmap_release(&l->index);
 	hs_arena_release(&l->arena);
-	memset(l, 0, sizeof *l);
+	free(l);
+}
+
+size_t hs_leaks_n(const hs_leaks *l)
+{
+	return leakvec_len(&l->leaks);
+}
+
+const hs_leak *hs_leaks_at(const hs_leaks *l, size_t i)
+{
+	return leakvec_at(&l->leaks, i);
 }
 
 static const char *dup(hs_leaks *l, const char *s)
@@ -95,9 +150,9 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, uint32_t *gi)
 	char key[1024];
 	int n = snprintf(key, sizeof key, "%d\x1f%s", (int)wi->kind, wi->culprit);
 	size_t kl = n < 0 ? 0 : (size_t)n < sizeof key ? (size_t)n : sizeof key - 1;
-	*gi = hs_strmap_get(l->index, key, kl);
+	*gi = hs_strmap_get(&l->index, key, kl);
 	if (*gi != UINT32_MAX) {
-		lgroup *g = &HS_VEC_AT(&l->groups, lgroup, *gi);
+		lgroup *g = lgroupvec_at(&l->groups, *gi);
 		if (!*g->created_by && *wi->created_by)
 			g->created_by = dup(l, wi->created_by);
 		if (!*g->state && *wi->state)
@@ -105,16 +160,16 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, uint32_t *gi)
 		return g->created_by && g->state ? g : NULL;
 	}
 	char *kc = hs_arena_strndup(&l->arena, key, kl);
-	lgroup *g = kc ? hs_vec_push(&l->groups, 1) : NULL;
-	*gi = (uint32_t)(l->groups.len - 1);
-	if (!g || hs_strmap_get_or_put(l->index, kc, kl, *gi) == UINT32_MAX)
+	lgroup *g = kc ? lgroupvec_push(&l->groups) : NULL;
+	*gi = (uint32_t)(lgroupvec_len(&l->groups) - 1);
+	if (!g || hs_strmap_get_or_put(&l->index, kc, kl, *gi) == UINT32_MAX)
 		return NULL;
-	memset(g, 0, sizeof *g);
 	g->culprit = dup(l, wi->culprit);
 	g->created_by = dup(l, wi->created_by);
 	g->state = dup(l, wi->state);
 	g->kind = wi->kind;
 	g->benign = wi->runtime_only;
+	g->wait_min = -1;
 	return g->culprit && g->created_by && g->state ? g : NULL;
 }
 
@@ -124,26 +179,51 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, hs_error *err)
+/* The file's "dump" labels, sorted and distinct, one snapshot each; false
+ * on no memory. */
+static bool dump_labels(const hs_profile *p, hs_i64vec *dumps)
 {
-	int vi = hs_profile_default_index(p);
-	/* the file's "dump" labels, in order, one snapshot each */
-	hs_vec dumps;
-	hs_vec_init(&dumps, sizeof(int64_t));
-	bool ok = true;
-	for (size_t s = 0; ok && s < p->nsamples; s++) {
+	for (size_t s = 0; s < p->nsamples; s++) {
 		hs_wait_info wi;
 		hs_wait_info_of(p, s, &wi);
-		int64_t *d = hs_vec_push(&dumps, 1);
-		if ((ok = d != NULL))
-			*d = wi.dump;
+		int64_t *d = hs_i64vec_push(dumps);
+		if (!d)
+			return false;
+		*d = wi.dump;
 	}
-	if (ok && dumps.len)
-		qsort(dumps.data, dumps.len, sizeof(int64_t), cmp_i64);
+	int64_t *d = hs_i64vec_data(dumps);
 	size_t nd = 0;
-	for (size_t i = 0; i < dumps.len; i++)
-		if (i == 0 || HS_VEC_AT(&dumps, int64_t, i) != HS_VEC_AT(&dumps, int64_t, nd - 1))
-			HS_VEC_AT(&dumps, int64_t, nd++) = HS_VEC_AT(&dumps, int64_t, i);
+	if (dumps->v.len)
+		qsort(d, dumps->v.len, sizeof *d, cmp_i64);
+	for (size_t i = 0; i < dumps->v.len; i++)
+		if (i == 0 || d[i] != d[nd - 1])
+			d[nd++] = d[i];
+	dumps->v.len = nd;
+	return true;
+}
+
+/* Name the snapshots a file adds: its dump labels, or the file alone. */
+static bool add_snaps(hs_leaks *l, const char *name, const hs_i64vec *dumps)
+{
+	const char *file = dup(l, name ? name : "");
+	size_t nd = hs_i64vec_len(dumps);
+	for (size_t i = 0; file && i < (nd ? nd : 1); i++) {
+		lsnap *sn = lsnapvec_push(&l->snaps);
+		if (!sn)
+			return false;
+		*sn = (lsnap){file, nd ? *hs_i64vec_at(dumps, i) : 0};
+	}
+	return file != NULL;
+}
+
+static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err)
+{
+	int vi = hs_profile_default_index(p);
+	hs_i64vec dumps;
+	hs_i64vec_init(&dumps);
+	size_t first = lsnapvec_len(&l->snaps);
+	bool ok = dump_labels(p, &dumps) && add_snaps(l, name, &dumps);
+	size_t nd = hs_i64vec_len(&dumps);
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		int64_t v = vi >= 0 ? hs_sample_values(p, s)[vi] : 1;
 		hs_wait_info wi;
@@ -151,31 +231,33 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, hs_error *err)
 		if (v <= 0 || wi.kind == HS_WAIT_NONE)
 			continue;
 		size_t di = 0;
-		while (di < nd && HS_VEC_AT(&dumps, int64_t, di) != wi.dump)
+		while (di < nd && *hs_i64vec_at(&dumps, di) != wi.dump)
 			di++;
 		uint32_t gi;
 		lgroup *g = group(l, &wi, &gi);
-		lrec *r = g ? hs_vec_push(&l->recs, 1) : NULL;
+		lrec *r = g ? lrecvec_push(&l->recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
 		if (wi.wait_minutes > g->wait)
 			g->wait = wi.wait_minutes;
-		*r = (lrec){gi, (uint32_t)(l->nsnap + di), v};
+		if (g->wait_min < 0 || wi.wait_minutes < g->wait_min)
+			g->wait_min = wi.wait_minutes;
+		*r = (lrec){gi, (uint32_t)(first + di), v};
 	}
-	l->nsnap += nd ? nd : 1;
-	hs_vec_release(&dumps);
+	hs_i64vec_release(&dumps);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
 static int type_index(const hs_profile *p, const char *type)
 {
 	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), type) == 0)
+		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
 			return (int)i;
 	return -1;
 }
 
-static hs_err add_heap(hs_leaks *l, const hs_profile *p, int si, hs_error *err)
+static hs_err add_heap(hs_leaks *l, const hs_profile *p, const char *name, int si,
+                       hs_error *err)
 {
 	hs_view v;
 	hs_view_opts vo = {.sample_index = si, .granularity = HS_GRAN_FUNCTIONS};
@@ -188,9 +270,10 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, int si, hs_error *err)
 		hs_view_release(&v);
 		return rc;
 	}
-	uint32_t snap = (uint32_t)l->heap_times.len;
-	int64_t *t = hs_vec_push(&l->heap_times, 1), *tot = hs_vec_push(&l->heap_totals, 1);
-	bool ok = t && tot;
+	uint32_t snap = (uint32_t)hs_i64vec_len(&l->heap_times);
+	int64_t *t = hs_i64vec_push(&l->heap_times), *tot = hs_i64vec_push(&l->heap_totals);
+	const char **nm = hs_strvec_push(&l->heap_names);
+	bool ok = t && tot && nm && (*nm = dup(l, name ? name : "")) != NULL;
 	if (ok) {
 		*t = p->time_nanos;
 		*tot = v.total;
@@ -199,10 +282,10 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, int si, hs_error *err)
 		uint32_t id = gr.present[i];
 		if (!gr.flat[id])
 			continue;
-		const char *nm = dup(l, HS_VEC_AT(&v.nodes, hs_node_info, id).name);
-		hrec *h = nm ? hs_vec_push(&l->heap, 1) : NULL;
+		const char *site = dup(l, hs_view_node(&v, id)->name);
+		hrec *h = site ? hrecvec_push(&l->heap) : NULL;
 		if ((ok = h != NULL))
-			*h = (hrec){snap, nm, gr.flat[id]};
+			*h = (hrec){snap, site, gr.flat[id]};
 	}
 	hs_graph_release(&gr);
 	hs_view_release(&v);
@@ -211,43 +294,37 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, int si, hs_error *err)
 
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err)
 {
-	(void)name;
 	hs_wait_source src = hs_wait_source_of(p);
 	if (src == HS_SRC_DUMP || src == HS_SRC_GOROUTINE)
-		return add_goroutines(l, p, err);
+		return add_goroutines(l, p, name, err);
 	int si = type_index(p, "inuse_space");
 	if (si >= 0)
-		return add_heap(l, p, si, err);
+		return add_heap(l, p, name, si, err);
 	return hs_fail(err, HS_E_USAGE, "not a goroutine dump, goroutine or heap profile");
 }
 
 /* ---- finish -------------------------------------------------------------- */
 
-static hs_leak *new_leak(hs_leaks *l, hs_severity sev, const char *kind, const char *culprit,
-                         const char *hint, int64_t weight)
+static hs_leak *new_leak(hs_leaks *l, hs_severity sev, hs_leak_kind kind, const char *culprit,
+                         int64_t weight)
 {
-	hs_leak *k = hs_vec_push(&l->leaks, 1);
+	hs_leak *k = leakvec_push(&l->leaks);
 	if (!k)
 		return NULL;
-	*k = (hs_leak){sev, kind, culprit, hint, weight, {0}};
-	hs_vec_init(&k->evidence, sizeof(const char *));
+	*k = (hs_leak){.severity = sev, .kind = kind, .culprit = culprit, .weight = weight,
+	               .state = "", .created_by = ""};
 	return k;
 }
 
-static bool say(hs_leaks *l, hs_leak *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-#include <stdarg.h>
-static bool say(hs_leaks *l, hs_leak *k, const char *fmt, ...)
+/* n points from the arena, zeroed; NULL on no memory. */
+static hs_leak_point *new_points(hs_leaks *l, hs_leak *k, size_t n)
 {
-	char line[600];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	const char *c = dup(l, line);
-	const char **slot = c ? hs_vec_push(&k->evidence, 1) : NULL;
-	if (slot)
-		*slot = c;
-	return slot != NULL;
+	hs_leak_point *pt = n ? hs_arena_alloc(&l->arena, n * sizeof *pt) : NULL;
+	if (pt)
+		memset(pt, 0, n * sizeof *pt);
+	k->points = pt;
+	k->npoints = pt ? n : 0;
+	return pt;
 }
 
 static bool chan_like(hs_wait_kind k)
@@ -277,79 +354,86 @@ static int cmp_leak(const void *pa, const void *pb)
 	if (a->weight != b->weight)
 		return a->weight > b->weight ? -1 : 1;
 	int c = strcmp(a->culprit, b->culprit);
-	return c ? c : strcmp(a->kind, b->kind);
+	return c ? c : strcmp(hs_leak_kind_name(a->kind), hs_leak_kind_name(b->kind));
 }
 
-static hs_err finish_goroutines(hs_leaks *l, hs_error *err)
+/* The kind and severity of a group with series s (ns snapshots); false
+ * when it is no candidate. */
+static bool classify(const hs_leaks *l, const lgroup *g, bool grows, hs_leak_kind *kind,
+                     hs_severity *sev)
 {
-	size_t ng = l->groups.len, ns = l->nsnap ? l->nsnap : 1;
-	int64_t *series = calloc(ng * ns + 1, sizeof *series);
-	if (!series)
-		return hs_fail(err, HS_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < l->recs.len; i++) {
-		const lrec *r = &HS_VEC_AT(&l->recs, lrec, i);
-		int64_t *c = &series[(size_t)r->group * ns + r->snap];
-		*c = hs_add(*c, r->count);
+	if (chan_like(g->kind)) {
+		*kind = HS_LEAK_BLOCKED;
+		if (g->max >= l->o.min_high)
+			*sev = HS_SEV_HIGH;
+		else if (g->max >= l->o.min_medium)
+			*sev = HS_SEV_MEDIUM;
+		else if (g->wait >= l->o.min_wait_minutes && l->o.min_wait_minutes > 0)
+			*sev = HS_SEV_LOW;
+		else
+			return false;
+		if (grows && *sev != HS_SEV_HIGH)
+			*sev = (hs_severity)(*sev - 1);
+		return true;
 	}
-	bool ok = true;
-	for (size_t gi = 0; ok && gi < ng; gi++) {
-		lgroup *g = &HS_VEC_AT(&l->groups, lgroup, gi);
-		const int64_t *s = series + gi * ns;
-		for (size_t k = 0; k < ns; k++)
-			if (s[k] > g->max)
-				g->max = s[k];
-		/* growth: over the snapshots where the group could be seen */
-		bool grows = ns >= 2 && s[ns - 1] - s[0] >= l->o.min_medium;
-		for (size_t k = 1; grows && k < ns; k++)
-			grows = s[k] >= s[k - 1];
-		if (benign(l, g))
-			continue;
-		const char *kind = NULL;
-		hs_severity sev = HS_SEV_LOW;
-		if (chan_like(g->kind)) {
-			if (g->max >= l->o.min_high)
-				sev = HS_SEV_HIGH, kind = "blocked goroutines";
-			else if (g->max >= l->o.min_medium)
-				sev = HS_SEV_MEDIUM, kind = "blocked goroutines";
-			else if (g->wait >= l->o.min_wait_minutes && l->o.min_wait_minutes > 0)
-				sev = HS_SEV_LOW, kind = "blocked goroutines";
-			if (kind && grows && sev != HS_SEV_HIGH)
-				sev = (hs_severity)(sev - 1);
-		} else if (g->max >= l->o.min_high && g->kind != HS_WAIT_NETWORK) {
-			sev = HS_SEV_MEDIUM, kind = "goroutine pile-up";
-		} else if (grows) {
-			sev = HS_SEV_MEDIUM, kind = "growing goroutines";
-		}
-		if (!kind)
-			continue;
-		g->named = true;
-		hs_leak *k = new_leak(l, sev, kind, g->culprit, hs_wait_kind_hint(g->kind), g->max);
-		bool st = *g->state && strcmp(g->state, hs_wait_kind_name(g->kind)) != 0;
-		ok = k && say(l, k, "%lld goroutine%s in %s%s%s%s", (long long)g->max,
-		                 g->max == 1 ? "" : "s", hs_wait_kind_name(g->kind), st ? " [" : "",
-		                 st ? g->state : "", st ? "]" : "");
-		if (ok && g->wait)
-			ok = say(l, k, "longest wait %lld min", (long long)g->wait);
-		if (ok && *g->created_by)
-			ok = say(l, k, "created by %s", g->created_by);
-		if (ok && grows) {
-			char buf[256];
-			size_t o = 0;
-			for (size_t q = 0; q < ns && o < sizeof buf - 24; q++)
-				o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%lld", q ? " -> " : "",
-				                      (long long)s[q]);
-			ok = say(l, k, "count grows across %zu snapshots: %s", ns, buf);
-		}
+	*sev = HS_SEV_MEDIUM;
+	if (g->max >= l->o.min_high && g->kind != HS_WAIT_NETWORK)
+		*kind = HS_LEAK_PILEUP;
+	else if (grows)
+		*kind = HS_LEAK_GROWING;
+	else
+		return false;
+	return true;
+}
+
+/* A candidate for group g with series s over ns snapshots. */
+static bool group_leak(hs_leaks *l, lgroup *g, const int64_t *s, size_t ns)
+{
+	for (size_t k = 0; k < ns; k++)
+		if (s[k] > g->max)
+			g->max = s[k];
+	/* growth: over the snapshots where the group could be seen */
+	bool grows = ns >= 2 && s[ns - 1] - s[0] >= l->o.min_medium;
+	for (size_t k = 1; grows && k < ns; k++)
+		grows = s[k] >= s[k - 1];
+	hs_leak_kind kind;
+	hs_severity sev;
+	if (benign(l, g) || !classify(l, g, grows, &kind, &sev))
+		return true;
+	g->named = true;
+	hs_leak *k = new_leak(l, sev, kind, g->culprit, g->max);
+	hs_leak_point *pt = k ? new_points(l, k, ns) : NULL;
+	if (!pt)
+		return false;
+	k->wait = g->kind;
+	k->state = g->state;
+	k->created_by = g->created_by;
+	k->goroutines = g->max;
+	k->wait_min = g->wait_min < 0 ? 0 : g->wait_min;
+	k->wait_max = g->wait;
+	k->grows = grows;
+	k->first = s[0];
+	k->last = s[ns - 1];
+	for (size_t q = 0; q < ns; q++) {
+		const lsnap *sn = lsnapvec_at(&l->snaps, q);
+		pt[q] = (hs_leak_point){sn->file, sn->dump, s[q], 0};
 	}
-	/* creation sites */
-	for (size_t gi = 0; ok && gi < ng; gi++) {
-		lgroup *g = &HS_VEC_AT(&l->groups, lgroup, gi);
+	return true;
+}
+
+/* Creation sites with many live goroutines no candidate names. */
+static bool site_leaks(hs_leaks *l)
+{
+	size_t ng = lgroupvec_len(&l->groups);
+	const lgroup *gs = lgroupvec_data(&l->groups);
+	for (size_t gi = 0; gi < ng; gi++) {
+		const lgroup *g = &gs[gi];
 		if (!*g->created_by || g->named)
 			continue;
 		bool seen = false, covered = false;
 		int64_t sum = 0;
 		for (size_t j = 0; j < ng; j++) {
-			lgroup *h = &HS_VEC_AT(&l->groups, lgroup, j);
+			const lgroup *h = &gs[j];
 			if (strcmp(h->created_by, g->created_by) != 0)
 				continue;
 			if (j < gi)
@@ -360,82 +444,113 @@ static hs_err finish_goroutines(hs_leaks *l, hs_error *err)
 		}
 		if (seen || covered || sum < l->o.min_high)
 			continue;
-		hs_leak *k = new_leak(l, HS_SEV_MEDIUM, "created-by site", g->created_by,
-		                      "many live goroutines from one go statement: check that each "
-		                      "one can return", sum);
-		ok = k && say(l, k, "%lld live goroutines created by %s", (long long)sum, g->created_by);
+		hs_leak *k = new_leak(l, HS_SEV_MEDIUM, HS_LEAK_CREATED_BY, g->created_by, sum);
+		if (!k)
+			return false;
+		k->created_by = g->created_by;
+		k->goroutines = sum;
 	}
+	return true;
+}
+
+static hs_err finish_goroutines(hs_leaks *l, hs_error *err)
+{
+	size_t ng = lgroupvec_len(&l->groups), ns = lsnapvec_len(&l->snaps);
+	if (ng == 0)
+		return HS_OK;
+	int64_t *series = calloc(ng * ns + 1, sizeof *series);
+	if (!series)
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < lrecvec_len(&l->recs); i++) {
+		const lrec *r = lrecvec_at(&l->recs, i);
+		int64_t *c = &series[(size_t)r->group * ns + r->snap];
+		*c = hs_add(*c, r->count);
+	}
+	bool ok = true;
+	for (size_t gi = 0; ok && gi < ng; gi++)
+		ok = group_leak(l, lgroupvec_at(&l->groups, gi), series + gi * ns, ns);
+	ok = ok && site_leaks(l);
 	free(series);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
-static hs_err finish_heap(hs_leaks *l, hs_error *err)
+/* Feed the heap profiles to a growth series; `given` keeps their order, a
+ * minute apart, for profiles without times.  *g is NULL on no memory. */
+static hs_err heap_growth(hs_leaks *l, hs_growth **gp, bool given, hs_error *err)
 {
-	size_t n = l->heap_times.len;
-	if (n < HS_GROWTH_MIN_SNAPSHOTS)
-		return HS_OK;
-	hs_growth g;
-	hs_err rc = hs_growth_init(&g, n, err);
-	if (rc)
-		return rc;
+	size_t n = hs_i64vec_len(&l->heap_times);
+	hs_growth *g = *gp = hs_growth_new(n, err);
+	if (!g)
+		return HS_E_NOMEM;
 	for (size_t i = 0; i < n; i++) {
-		hs_growth_set_time(&g, i, HS_VEC_AT(&l->heap_times, int64_t, i));
-		hs_growth_set_total(&g, i, HS_VEC_AT(&l->heap_totals, int64_t, i));
+		hs_growth_set_time(g, i, given ? (int64_t)i * 60000000000LL
+		                               : *hs_i64vec_at(&l->heap_times, i));
+		hs_growth_set_total(g, i, *hs_i64vec_at(&l->heap_totals, i));
 	}
-	for (size_t i = 0; rc == HS_OK && i < l->heap.len; i++) {
-		const hrec *h = &HS_VEC_AT(&l->heap, hrec, i);
-		rc = hs_growth_add(&g, h->snap, h->name, h->value, err);
+	hs_err rc = HS_OK;
+	for (size_t i = 0; rc == HS_OK && i < hrecvec_len(&l->heap); i++) {
+		const hrec *h = hrecvec_at(&l->heap, i);
+		rc = hs_growth_add(g, h->snap, h->name, h->value, err);
 	}
 	hs_growth_opts go = {0};
 	if (rc == HS_OK)
-		rc = hs_growth_finish(&g, &go, err);
-	if (rc == HS_E_USAGE) {   /* no times: keep the given order, a minute apart */
-		hs_growth_release(&g);
-		rc = hs_growth_init(&g, n, err);
-		for (size_t i = 0; rc == HS_OK && i < n; i++) {
-			hs_growth_set_time(&g, i, (int64_t)i * 60000000000LL);
-			hs_growth_set_total(&g, i, HS_VEC_AT(&l->heap_totals, int64_t, i));
-		}
-		for (size_t i = 0; rc == HS_OK && i < l->heap.len; i++) {
-			const hrec *h = &HS_VEC_AT(&l->heap, hrec, i);
-			rc = hs_growth_add(&g, h->snap, h->name, h->value, err);
-		}
-		if (rc == HS_OK)
-			rc = hs_growth_finish(&g, &go, err);
-	}
-	for (size_t i = 0; rc == HS_OK && i < hs_growth_nrows(&g); i++) {
-		const hs_growth_row *r = hs_growth_row_at(&g, i);
-		if (!r->candidate)
-			continue;
-		int64_t last_total = g.total.values[n - 1];
-		hs_severity sev = (double)r->growth >= 0.1 * (double)last_total ? HS_SEV_HIGH
-		                                                                 : HS_SEV_MEDIUM;
-		const char *nm = dup(l, r->name);
-		hs_leak *k = nm ? new_leak(l, sev, "heap growth", nm,
-		                           "in-use bytes allocated here keep growing: objects kept in "
-		                           "a map, cache or slice that is never pruned", r->growth)
-		                : NULL;
-		bool ok = k && say(l, k, "inuse_space %lld -> %lld bytes over %zu heap profiles",
-		                   (long long)r->values[0], (long long)r->values[n - 1], n) &&
-		          say(l, k, "%.0f bytes/min, %.0f%% of steps grew", r->slope_per_min,
-		              100 * r->rising);
-		if (!ok)
-			rc = hs_fail(err, HS_E_NOMEM, "out of memory");
-	}
-	hs_growth_release(&g);
+		rc = hs_growth_finish(g, &go, err);
 	return rc;
 }
 
-hs_err hs_leaks_add_retainers(hs_leaks *l, const char *const *keys, const uint64_t *retained,
-                              size_t n, uint64_t reachable, hs_error *err)
+static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 {
-	uint32_t snap = (uint32_t)l->dump_reachable.len;
-	int64_t *r = hs_vec_push(&l->dump_reachable, 1);
-	if (!r)
+	size_t n = hs_growth_nsnap(g);
+	const int64_t *totals = hs_growth_total(g)->values;
+	hs_severity sev = (double)r->growth >= 0.1 * (double)totals[n - 1] ? HS_SEV_HIGH
+	                                                                    : HS_SEV_MEDIUM;
+	const char *nm = dup(l, r->name);
+	hs_leak *k = nm ? new_leak(l, sev, HS_LEAK_HEAP_GROWTH, nm, r->growth) : NULL;
+	hs_leak_point *pt = k ? new_points(l, k, n) : NULL;
+	if (!pt)
+		return false;
+	k->first = r->values[0];
+	k->last = r->values[n - 1];
+	k->slope_per_min = r->slope_per_min;
+	k->rising = r->rising;
+	const size_t *order = hs_growth_order(g);
+	for (size_t i = 0; i < n; i++)
+		pt[i] = (hs_leak_point){*hs_strvec_at(&l->heap_names, order[i]), 0, r->values[i],
+		                        totals[i]};
+	return true;
+}
+
+static hs_err finish_heap(hs_leaks *l, hs_error *err)
+{
+	if (hs_i64vec_len(&l->heap_times) < HS_GROWTH_MIN_SNAPSHOTS)
+		return HS_OK;
+	hs_growth *g;
+	hs_err rc = heap_growth(l, &g, false, err);
+	if (rc == HS_E_USAGE) {   /* no times: keep the given order, a minute apart */
+		hs_growth_free(g);
+		rc = heap_growth(l, &g, true, err);
+	}
+	for (size_t i = 0; rc == HS_OK && i < hs_growth_nrows(g); i++) {
+		const hs_growth_row *r = hs_growth_row_at(g, i);
+		if (r->candidate && !heap_leak(l, g, r))
+			rc = hs_fail(err, HS_E_NOMEM, "out of memory");
+	}
+	hs_growth_free(g);
+	return rc;
+}
+
+hs_err hs_leaks_add_retainers(hs_leaks *l, const char *name, const char *const *keys,
+                              const uint64_t *retained, size_t n, uint64_t reachable,
+                              hs_error *err)
+{
+	uint32_t snap = (uint32_t)hs_i64vec_len(&l->dump_reachable);
+	int64_t *r = hs_i64vec_push(&l->dump_reachable);
+	const char **nm = hs_strvec_push(&l->dump_names);
+	if (!r || !nm || !(*nm = dup(l, name ? name : "")))
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	*r = (int64_t)reachable;
 	for (size_t i = 0; i < n; i++) {
-		hrec *h = hs_vec_push(&l->retainers, 1);
+		hrec *h = hrecvec_push(&l->retainers);
 		if (!h || !(h->name = dup(l, keys[i])))
 			return hs_fail(err, HS_E_NOMEM, NULL);
 		h->snap = snap;
@@ -451,15 +566,33 @@ static int cmp_hrec(const void *pa, const void *pb)
 	return c ? c : (a->snap > b->snap) - (a->snap < b->snap);
 }
 
+/* The candidate for root r[0..n), one record per dump, shares first..last. */
+static bool retainer_leak(hs_leaks *l, const hrec *r, size_t n, double first, double last)
+{
+	hs_leak *k = new_leak(l, last - first >= 10 ? HS_SEV_HIGH : HS_SEV_MEDIUM,
+	                      HS_LEAK_RETAINER, r[0].name, r[n - 1].value - r[0].value);
+	hs_leak_point *pt = k ? new_points(l, k, n) : NULL;
+	if (!pt)
+		return false;
+	k->first = r[0].value;
+	k->last = r[n - 1].value;
+	k->share_first = first;
+	k->share_last = last;
+	for (size_t i = 0; i < n; i++)
+		pt[i] = (hs_leak_point){*hs_strvec_at(&l->dump_names, r[i].snap), 0, r[i].value,
+		                        *hs_i64vec_at(&l->dump_reachable, r[i].snap)};
+	return true;
+}
+
 /* A root whose share of the reachable heap rises in every dump. */
 static hs_err finish_retainers(hs_leaks *l, hs_error *err)
 {
-	size_t nd = l->dump_reachable.len, n = l->retainers.len;
+	size_t nd = hs_i64vec_len(&l->dump_reachable), n = hrecvec_len(&l->retainers);
 	if (nd < 2 || n == 0)
 		return HS_OK;
-	hrec *r = l->retainers.data;
+	hrec *r = hrecvec_data(&l->retainers);
 	qsort(r, n, sizeof *r, cmp_hrec);
-	const int64_t *tot = l->dump_reachable.data;
+	const int64_t *tot = hs_i64vec_data(&l->dump_reachable);
 	for (size_t i = 0, j; i < n; i = j) {
 		double first = 0, prev = -1, share = 0;
 		bool rising = true;
@@ -471,14 +604,7 @@ static hs_err finish_retainers(hs_leaks *l, hs_error *err)
 		}
 		if (j - i != nd || !rising || share < 10 || share - first < 2)
 			continue;
-		hs_leak *k = new_leak(l, share - first >= 10 ? HS_SEV_HIGH : HS_SEV_MEDIUM,
-		                      "growing retainer", r[i].name,
-		                      "a root keeps a growing share of the heap: see what it accumulates "
-		                      "with heapscope heapdump (accumulation point, path, site)",
-		                      r[j - 1].value - r[i].value);
-		if (!k || !say(l, k, "retains %.1f%% -> %.1f%% of the reachable heap over %zu dumps",
-		               first, share, nd) ||
-		    !say(l, k, "%lld -> %lld bytes", (long long)r[i].value, (long long)r[j - 1].value))
+		if (!retainer_leak(l, r + i, j - i, first, share))
 			return hs_fail(err, HS_E_NOMEM, NULL);
 	}
 	return HS_OK;
@@ -491,7 +617,7 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 		rc = finish_heap(l, err);
 	if (rc == HS_OK)
 		rc = finish_retainers(l, err);
-	if (rc == HS_OK && l->leaks.len)
-		qsort(l->leaks.data, l->leaks.len, sizeof(hs_leak), cmp_leak);
+	if (rc == HS_OK && leakvec_len(&l->leaks))
+		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);
 	return rc;
 }

@@ -46,7 +46,7 @@ static bool loose_compatible(const char *t1, const char *u1, const char *t2, con
 
 static const hs_value_type *stype(const hs_profile *p, size_t i)
 {
-	return &HS_VEC_AT(&p->sample_types, hs_value_type, i);
+	return hs_sample_type(p, i);
 }
 
 static bool has_period_type(const hs_profile *p)

@@ -388,7 +388,7 @@ int hs_profile_find_index(const hs_profile *p, const char *spec)
 	 * "X" (legacy profiles name their types "space" and "objects"). */
 	const char *no_inuse = strncmp(spec, "inuse_", 6) == 0 ? spec + 6 : spec;
 	for (size_t i = 0; i < nt; i++) {
-		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
+		const hs_value_type *vt = hs_sample_type(p, i);
 		const char *t = hs_s(p, vt->type);
 		if (strcmp(t, spec) == 0 || strcmp(t, no_inuse) == 0)
 			return (int)i;

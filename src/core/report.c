@@ -42,8 +42,8 @@ static int cmp_nodes(const void *pa, const void *pb, void *sort)
 	const sort_ctx *ctx = sort;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 	const hs_graph *g = ctx->g;
-	const hs_node_info *ia = &HS_VEC_AT(&g->v->nodes, hs_node_info, a);
-	const hs_node_info *ib = &HS_VEC_AT(&g->v->nodes, hs_node_info, b);
+	const hs_node_info *ia = hs_view_node(g->v, a);
+	const hs_node_info *ib = hs_view_node(g->v, b);
 	int64_t ka, kb;
 	if (ctx->score) {
 		ka = abs64(ctx->score[a]);

@@ -562,7 +562,7 @@ static void type_list(const hs_profile *p, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	for (size_t k = 0; k < hs_ntypes(p); k++) {
-		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, k);
+		const hs_value_type *vt = hs_sample_type(p, k);
 		size_t len = strlen(buf);
 		snprintf(buf + len, n - len, "%s%s", k ? ", " : "", hs_s(p, vt->type));
 	}
@@ -572,7 +572,7 @@ static hs_err measure_at(const hs_rule *r, const hs_profile *p, int si, hs_measu
                          hs_error *err)
 {
 	memset(m, 0, sizeof *m);
-	const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, si);
+	const hs_value_type *vt = hs_sample_type(p, si);
 	m->sample_index = si;
 	m->sample_type = hs_s(p, vt->type);
 	m->unit = hs_s(p, vt->unit);
@@ -588,7 +588,7 @@ static hs_err measure_at(const hs_rule *r, const hs_profile *p, int si, hs_measu
 		if (rc == HS_OK) {
 			for (size_t i = 0; i < g.npresent; i++) {
 				uint32_t id = g.present[i];
-				const hs_node_info *ni = &HS_VEC_AT(&v.nodes, hs_node_info, id);
+				const hs_node_info *ni = hs_view_node(&v, id);
 				const char *name = ni->func[0] ? ni->func : ni->name;
 				if (!hs_regex_match(r->re, name, strlen(name)))
 					continue;
@@ -606,7 +606,7 @@ static hs_err measure_at(const hs_rule *r, const hs_profile *p, int si, hs_measu
 static int goroutine_index(const hs_profile *p)
 {
 	for (size_t k = 0; k < hs_ntypes(p); k++) {
-		const char *t = hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, k).type);
+		const char *t = hs_s(p, hs_sample_type(p, k)->type);
 		if (strcmp(t, "goroutine") == 0 || strcmp(t, "goroutines") == 0)
 			return (int)k;
 	}
@@ -648,17 +648,17 @@ static hs_err measure_group(const hs_profile *p, int si, hs_measure *m, hs_error
 static hs_err measure_leaks(const hs_profile *p, hs_measure *m, hs_error *err)
 {
 	hs_leak_opts o;
-	hs_leaks l;
 	hs_leak_opts_default(&o);
-	hs_err rc = hs_leaks_init(&l, &o, err);
-	if (rc == HS_OK && (rc = hs_leaks_add(&l, p, "", err)) == HS_OK &&
-	    (rc = hs_leaks_finish(&l, err)) == HS_OK && hs_leaks_n(&l) > 0) {
-		const hs_leak *c = hs_leaks_at(&l, 0);   /* ranked: the worst first */
+	hs_leaks *l = hs_leaks_new(&o, err);
+	hs_err rc = l ? HS_OK : HS_E_NOMEM;
+	if (rc == HS_OK && (rc = hs_leaks_add(l, p, "", err)) == HS_OK &&
+	    (rc = hs_leaks_finish(l, err)) == HS_OK && hs_leaks_n(l) > 0) {
+		const hs_leak *c = hs_leaks_at(l, 0);   /* ranked: the worst first */
 		m->worst = 3 - (int)c->severity;
-		snprintf(m->what, sizeof m->what, "%s %s at %s", hs_severity_name(c->severity), c->kind,
-		         c->culprit);
+		snprintf(m->what, sizeof m->what, "%s %s at %s", hs_severity_name(c->severity),
+		         hs_leak_kind_name(c->kind), c->culprit);
 	}
-	hs_leaks_release(&l);
+	hs_leaks_free(l);
 	return rc;
 }
 

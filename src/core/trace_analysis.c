@@ -72,6 +72,10 @@ typedef struct gor {
 	hs_tblocked longest;
 } gor;
 
+HS_VEC_VIEW(gor_vec, gor)
+HS_VEC_VIEW(hs_tsite_vec, hs_tsite)
+HS_VEC_VIEW(hs_theap_vec, hs_theap)
+
 static hs_err summary_nomem(void)
 {
 	return HS_E_NOMEM;
@@ -88,6 +92,15 @@ static void *idmap_new(size_t expect)
 	return m;
 }
 
+/* The map *m, made on first use so that the _init functions allocate
+ * nothing; NULL on no memory. */
+static hs_idmap *idmap_of(void **m, size_t expect)
+{
+	if (!*m)
+		*m = idmap_new(expect);
+	return *m;
+}
+
 static void idmap_free(void **m)
 {
 	if (*m) {
@@ -97,7 +110,7 @@ static void idmap_free(void **m)
 	}
 }
 
-hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
+void hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
 {
 	memset(s, 0, sizeof *s);
 	s->stacks = stacks;
@@ -106,11 +119,6 @@ hs_err hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
 	hs_vec_init(&s->gs, sizeof(gor));
 	s->heap_width = 100000000;   /* 100ms, doubled as the trace grows */
 	s->cur_sec = -1;
-	s->gmap = idmap_new(1024);
-	s->sitemap = idmap_new(64);
-	if (!s->gmap || !s->sitemap)
-		return summary_nomem();
-	return HS_OK;
 }
 
 void hs_trace_summary_release(hs_trace_summary *s)
@@ -146,10 +154,13 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, bool
 	/* locations stay below 2^31: the top bit tells the goroutines from
 	 * before the trace apart */
 	uint64_t key = (uint64_t)user << 32 | sloc | (uint64_t)at_start << 63;
-	uint32_t i = hs_idmap_get(s->sitemap, key);
+	hs_idmap *map = idmap_of(&s->sitemap, 64);
+	if (!map)
+		return summary_nomem();
+	uint32_t i = hs_idmap_get(map, key);
 	if (i == UINT32_MAX) {
 		hs_tsite *site = hs_vec_push(&s->sites, 1);
-		if (!site || !hs_idmap_put(s->sitemap, key, (uint32_t)(s->sites.len - 1), NULL))
+		if (!site || !hs_idmap_put(map, key, (uint32_t)(s->sites.len - 1), NULL))
 			return summary_nomem();
 		site->user_loc = user;
 		site->start_loc = sloc;
@@ -166,16 +177,19 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, bool
 
 static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 {
-	uint32_t i = hs_idmap_get(s->gmap, id);
+	hs_idmap *map = idmap_of(&s->gmap, 1024);
+	if (!map)
+		return summary_nomem();
+	uint32_t i = hs_idmap_get(map, id);
 	if (i != UINT32_MAX) {
-		*out = &HS_VEC_AT(&s->gs, gor, i);
+		*out = gor_vec_at(&s->gs, i);
 		return HS_OK;
 	}
 	/* A goroutine the stream did not introduce: from before the trace. */
 	uint32_t site;
 	hs_err rc = site_for(s, 0, 0, false, &site);
 	gor *g = rc ? NULL : hs_vec_push(&s->gs, 1);
-	if (!g || !hs_idmap_put(s->gmap, id, (uint32_t)(s->gs.len - 1), NULL))
+	if (!g || !hs_idmap_put(map, id, (uint32_t)(s->gs.len - 1), NULL))
 		return rc ? rc : summary_nomem();
 	g->id = id;
 	g->site = site;
@@ -198,7 +212,7 @@ static void account(hs_trace_summary *s, gor *g, int64_t ts)
 {
 	int64_t dt = sub(ts, g->since);
 	if (dt > 0) {
-		hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
+		hs_tsite *site = hs_tsite_vec_at(&s->sites, g->site);
 		switch (g->state) {
 		case GS_RUNNING: site->running = hs_add(site->running, dt); break;
 		case GS_RUNNABLE: site->runnable = hs_add(site->runnable, dt); break;
@@ -259,15 +273,18 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	hs_err rc = site_for(s, ev->stack, (uint32_t)ev->arg1, opening_creation(s, ev), &site);
 	if (rc)
 		return rc;
-	uint32_t i = hs_idmap_get(s->gmap, ev->g);
+	hs_idmap *map = idmap_of(&s->gmap, 1024);
+	if (!map)
+		return summary_nomem();
+	uint32_t i = hs_idmap_get(map, ev->g);
 	gor *g;
 	if (i != UINT32_MAX) {
-		g = &HS_VEC_AT(&s->gs, gor, i);   /* a goroutine id reused after its end */
+		g = gor_vec_at(&s->gs, i);   /* a goroutine id reused after its end */
 		account(s, g, ev->ts);
 		memset(g, 0, sizeof *g);
 	} else {
 		g = hs_vec_push(&s->gs, 1);
-		if (!g || !hs_idmap_put(s->gmap, ev->g, (uint32_t)(s->gs.len - 1), NULL))
+		if (!g || !hs_idmap_put(map, ev->g, (uint32_t)(s->gs.len - 1), NULL))
 			return summary_nomem();
 	}
 	g->id = ev->g;
@@ -275,7 +292,7 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	g->state = GS_RUNNABLE;
 	g->since = ev->ts;
 	g->start_stack = (uint32_t)ev->arg1;
-	hs_tsite *st = &HS_VEC_AT(&s->sites, hs_tsite, site);
+	hs_tsite *st = hs_tsite_vec_at(&s->sites, site);
 	st->created++;
 	s->created++;
 	s->at_start += st->at_start;
@@ -314,7 +331,7 @@ static void on_heap(hs_trace_summary *s, const hs_tev *ev)
 		s->heap_width *= 2;
 	}
 	int64_t slot_ts = ev->ts / s->heap_width * s->heap_width;
-	hs_theap *last = s->heap.len ? &HS_VEC_AT(&s->heap, hs_theap, s->heap.len - 1) : NULL;
+	hs_theap *last = s->heap.len ? hs_theap_vec_at(&s->heap, s->heap.len - 1) : NULL;
 	if (!last || last->ts != slot_ts) {
 		if (!(last = hs_vec_push(&s->heap, 1)))
 			return;
@@ -376,7 +393,7 @@ hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
 	case HS_TEV_SYSCALL_BLOCK: set_state(s, g, GS_SYSCALL, ev->ts, HS_TWAIT_NONE, ev->stack); break;
 	case HS_TEV_GO_END:
 		set_state(s, g, GS_DEAD, ev->ts, HS_TWAIT_NONE, 0);
-		HS_VEC_AT(&s->sites, hs_tsite, g->site).ended++;
+		hs_tsite_vec_at(&s->sites, g->site)->ended++;
 		s->ended++;
 		break;
 	default:
@@ -429,18 +446,18 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 		end_ts = s->end_ts;
 	s->end_ts = end_ts;
 	for (size_t i = 0; i < s->gs.len; i++) {
-		gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		gor *g = gor_vec_at(&s->gs, i);
 		if (g->state == GS_DEAD)
 			continue;
 		account(s, g, end_ts);
 		end_block(g, end_ts, true);
 		if (g->state == GS_BLOCKED || g->state == GS_SYSCALL)
-			HS_VEC_AT(&s->sites, hs_tsite, g->site).blocked_at_end++;
+			hs_tsite_vec_at(&s->sites, g->site)->blocked_at_end++;
 	}
 	/* The runtime's own goroutines wait by design: not culprits. */
 	for (size_t i = 0; i < s->gs.len; i++) {
-		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
-		if (!HS_VEC_AT(&s->sites, hs_tsite, g->site).runtime)
+		const gor *g = gor_vec_at(&s->gs, i);
+		if (!hs_tsite_vec_at(&s->sites, g->site)->runtime)
 			keep_top(s, &g->longest);
 	}
 	/* Sort sites culprit first; goroutines and the longest-blocked keep
@@ -466,7 +483,7 @@ hs_err hs_trace_summary_finish(hs_trace_summary *s, int64_t end_ts, hs_error *er
 	for (size_t i = 0; i < s->ntop; i++)
 		s->top[i].site = rank[s->top[i].site];
 	for (size_t i = 0; i < s->gs.len; i++) {
-		gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		gor *g = gor_vec_at(&s->gs, i);
 		g->site = rank[g->site];
 	}
 	free(rank);
@@ -492,6 +509,9 @@ typedef struct rec {
 	int64_t n, delay;
 } rec;
 
+HS_VEC_VIEW(pend_vec, pend)
+HS_VEC_VIEW(rec_vec, rec)
+
 static const char *const tprof_names[HS_TPROF_COUNT] = {"sync", "net", "syscall", "sched"};
 
 int hs_tprof_parse(const char *name)
@@ -507,12 +527,12 @@ const char *hs_tprof_name(hs_tprof_kind k)
 	return (unsigned)k < HS_TPROF_COUNT ? tprof_names[k] : "?";
 }
 
-hs_err hs_tprof_init(hs_tprof *t, hs_tprof_kind kind)
+void hs_tprof_init(hs_tprof *t, hs_tprof_kind kind)
 {
-	return hs_tprof_init_mask(t, 1u << kind);
+	hs_tprof_init_mask(t, 1u << kind);
 }
 
-hs_err hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
+void hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
 {
 	memset(t, 0, sizeof *t);
 	t->kinds = kinds;
@@ -521,11 +541,6 @@ hs_err hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
 			t->kind = (hs_tprof_kind)k;
 	hs_vec_init(&t->pend, sizeof(pend));
 	hs_vec_init(&t->recs, sizeof(rec));
-	t->gmap = idmap_new(1024);
-	t->recmap = idmap_new(256);
-	if (!t->gmap || !t->recmap)
-		return HS_E_NOMEM;
-	return HS_OK;
 }
 
 void hs_tprof_release(hs_tprof *t)
@@ -568,15 +583,18 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 {
 	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
 		return HS_OK;
-	uint32_t i = hs_idmap_get(t->recmap, p->stack);
+	hs_idmap *map = idmap_of(&t->recmap, 256);
+	if (!map)
+		return HS_E_NOMEM;
+	uint32_t i = hs_idmap_get(map, p->stack);
 	if (i == UINT32_MAX) {
 		rec *r = hs_vec_push(&t->recs, 1);
-		if (!r || !hs_idmap_put(t->recmap, p->stack, (uint32_t)(t->recs.len - 1), NULL))
+		if (!r || !hs_idmap_put(map, p->stack, (uint32_t)(t->recs.len - 1), NULL))
 			return HS_E_NOMEM;
 		r->stack = p->stack;
 		i = (uint32_t)(t->recs.len - 1);
 	}
-	rec *r = &HS_VEC_AT(&t->recs, rec, i);
+	rec *r = rec_vec_at(&t->recs, i);
 	r->n++;
 	r->delay = hs_add(r->delay, sub(ts, p->ts));
 	return HS_OK;
@@ -584,14 +602,17 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 
 static pend *pend_of(hs_tprof *t, uint64_t g)
 {
-	uint32_t i = hs_idmap_get(t->gmap, g);
+	hs_idmap *map = idmap_of(&t->gmap, 1024);
+	if (!map)
+		return NULL;
+	uint32_t i = hs_idmap_get(map, g);
 	if (i == UINT32_MAX) {
 		if (!hs_vec_push(&t->pend, 1) ||
-		    !hs_idmap_put(t->gmap, g, (uint32_t)(t->pend.len - 1), NULL))
+		    !hs_idmap_put(map, g, (uint32_t)(t->pend.len - 1), NULL))
 			return NULL;
 		i = (uint32_t)(t->pend.len - 1);
 	}
-	return &HS_VEC_AT(&t->pend, pend, i);
+	return pend_vec_at(&t->pend, i);
 }
 
 hs_err hs_tprof_event(void *ctx, const hs_tev *ev)
@@ -652,7 +673,7 @@ static hs_err set_types(hs_profile *p, const char *const *names, size_t ntypes,
 			return hs_fail(err, HS_E_NOMEM, NULL);
 		vt[i] = (hs_value_type){ty, un};
 	}
-	p->period_type = (hs_value_type){per, HS_VEC_AT(&p->sample_types, hs_value_type, 0).unit};
+	p->period_type = (hs_value_type){per, hs_sample_type(p, 0)->unit};
 	p->period = 1;
 	return HS_OK;
 }
@@ -694,7 +715,7 @@ hs_err hs_tprof_finish(hs_tprof *t, hs_profile *p, hs_error *err)
 	hs_vec buf;
 	hs_vec_init(&buf, sizeof(uint32_t));
 	for (size_t i = 0; i < t->recs.len && rc == HS_OK; i++) {
-		const rec *r = &HS_VEC_AT(&t->recs, rec, i);
+		const rec *r = rec_vec_at(&t->recs, i);
 		int64_t v[2] = {r->n, r->delay};
 		if ((rc = add_sample(p, r->stack, v, &buf)))
 			rc = hs_fail(err, rc, NULL);
@@ -742,7 +763,7 @@ static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf
 		return HS_OK;
 	int64_t one = 1;
 	hs_err rc = begin_on_stack(p, stack, &one, buf);
-	const hs_tsite *site = &HS_VEC_AT(&s->sites, hs_tsite, g->site);
+	const hs_tsite *site = hs_tsite_vec_at(&s->sites, g->site);
 	const char *creator = site->user_loc && !site->at_start
 	                          ? fn_name(p, loc_line(p, site->user_loc - 1)) : "";
 	if (rc == HS_OK)
@@ -765,7 +786,7 @@ hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err)
 	hs_vec buf;
 	hs_vec_init(&buf, sizeof(uint32_t));
 	for (size_t i = 0; i < s->gs.len && rc == HS_OK; i++) {
-		const gor *g = &HS_VEC_AT(&s->gs, gor, i);
+		const gor *g = gor_vec_at(&s->gs, i);
 		if (g->state != GS_DEAD && (rc = add_goroutine(s, g, &buf)))
 			rc = hs_fail(err, rc, NULL);
 	}

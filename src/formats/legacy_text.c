@@ -1375,13 +1375,13 @@ static bool frame_info(tdec *t)
 	for (int k = 0; k < 5 && !is_heap; k++) {
 		bool same = nt == heapz_len[k];
 		for (size_t i = 0; same && i < nt; i++)
-			same = strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type),
+			same = strcmp(hs_s(p, hs_sample_type(p, i)->type),
 			              heapz[k][i]) == 0;
 		is_heap = same;
 	}
 	is_lock = nt == 2 &&
-	          strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, 0).type), "contentions") == 0 &&
-	          strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, 1).type), "delay") == 0;
+	          strcmp(hs_s(p, hs_sample_type(p, 0)->type), "contentions") == 0 &&
+	          strcmp(hs_s(p, hs_sample_type(p, 1)->type), "delay") == 0;
 	const char *drop = is_heap ? alloc_rx : is_lock ? lock_rx : cpu_profiler_rx;
 	p->drop_frames = cstr(t, drop);
 	p->keep_frames = is_heap ? cstr(t, alloc_skip_rx) : 0;

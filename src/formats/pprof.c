@@ -633,7 +633,7 @@ static hs_err finish(dec *d, size_t n)
 		const char *want = hs_s(p, (hs_str)d->default_type);
 		/* The first type of that name, as pprof's SampleIndexByName. */
 		for (size_t i = p->sample_types.len; i-- > 0;)
-			if (strcmp(hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type), want) == 0)
+			if (strcmp(hs_s(p, hs_sample_type(p, i)->type), want) == 0)
 				p->default_sample_type = (int)i;
 	}
 	p->format = HS_FMT_PPROF;

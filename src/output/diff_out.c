@@ -108,7 +108,7 @@ bool diff_print_text(FILE *out, const diff_fmt *d)
 	int64_t *const *side = d->cum ? d->sums->cum : d->sums->flat;
 	for (size_t i = 0; i < r->g.npresent; i++) {
 		uint32_t id = rows[i];
-		const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
+		const hs_node_info *ni = hs_view_node(f->v, id);
 		int64_t delta = d->cum ? r->g.cum[id] : r->g.flat[id];
 		char bv[64], nv[64], dv[64], pct[32];
 		report_fmt_value(f, side[HS_DIFF_BASE][id], bv, sizeof bv);
@@ -153,7 +153,7 @@ bool diff_print_json(FILE *out, const diff_fmt *d)
 	json_begin_array(&w);
 	for (size_t i = 0; i < r->g.npresent; i++) {
 		uint32_t id = rows[i];
-		const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
+		const hs_node_info *ni = hs_view_node(f->v, id);
 		json_begin_object(&w);
 		json_key(&w, "name");
 		json_string(&w, ni->name);

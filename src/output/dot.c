@@ -565,7 +565,7 @@ static void dot_node(FILE *out, const graph_layout *l, size_t i)
 {
 	const report_fmt *f = l->f;
 	uint32_t id = l->nodes[i];
-	const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
+	const hs_node_info *ni = hs_view_node(f->v, id);
 	int64_t flat = f->r->g.flat[id], cum = f->r->g.cum[id];
 	char flatv[64], cumv[64];
 	fprintf(out, "N%zu [label=\"", i + 1);

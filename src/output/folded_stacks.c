@@ -72,7 +72,7 @@ static bool print(FILE *out, fold *c)
 	char **inner = calloc(nn + 1, sizeof *inner), **leaf = calloc(nn + 1, sizeof *leaf);
 	bool ok = inner && leaf;
 	for (size_t i = 0; ok && i < nn; i++) {   /* cleaned names per node, made once */
-		const char *name = HS_VEC_AT(&c->v->nodes, hs_node_info, i).name;
+		const char *name = hs_view_node(c->v, i)->name;
 		inner[i] = folded_name(&c->arena, name, false);
 		leaf[i] = folded_name(&c->arena, name, true);
 		ok = inner[i] && leaf[i];

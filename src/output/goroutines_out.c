@@ -6,6 +6,7 @@
 #include "../core/hashmap.h"
 #include "escape.h"
 #include "folded_name.h"
+#include "formats.h"
 #include "goroutines_out.h"
 #include "json.h"
 
@@ -89,11 +90,11 @@ static void table_header(FILE *out, const hs_goroutines *g, const text_widths *w
 {
 	char buf[32];
 	fprintf(out, "\n%*s  %6s  ", w->count, "COUNT", "SHARE");
-	for (int k = 0; g->nfiles > 1 && k < g->nfiles; k++) {
+	for (int k = 0; hs_goroutines_nfiles(g) > 1 && k < hs_goroutines_nfiles(g); k++) {
 		snprintf(buf, sizeof buf, "#%d", k + 1);
 		fprintf(out, "%*s  ", w->count, buf);
 	}
-	if (g->by != HS_BY_STACK)
+	if (hs_goroutines_by(g) != HS_BY_STACK)
 		fprintf(out, "%6s  ", "STACKS");
 	pad(out, "STATE", w->state + 2);
 	pad(out, "MINUTES min/med/max", w->wait + 2);
@@ -104,11 +105,11 @@ static void table_header(FILE *out, const hs_goroutines *g, const text_widths *w
 static void table_row(FILE *out, const hs_goroutines *g, const text_widths *w, const hs_ggroup *gp)
 {
 	char buf[300];
-	double share = g->abs_total ? 100.0 * (double)gp->count / (double)g->abs_total : 0;
+	double share = hs_goroutines_abs_total(g) ? 100.0 * (double)gp->count / (double)hs_goroutines_abs_total(g) : 0;
 	fprintf(out, "%*lld  %5.1f%%  ", w->count, (long long)gp->count, share);
-	for (int k = 0; g->nfiles > 1 && k < g->nfiles; k++)
+	for (int k = 0; hs_goroutines_nfiles(g) > 1 && k < hs_goroutines_nfiles(g); k++)
 		fprintf(out, "%*lld  ", w->count, (long long)gp->per_file[k]);
-	if (g->by != HS_BY_STACK)
+	if (hs_goroutines_by(g) != HS_BY_STACK)
 		fprintf(out, "%6zu  ", gp->nfine);
 	state_text(gp, buf, sizeof buf);
 	pad(out, buf, w->state + 2);
@@ -142,8 +143,8 @@ static void biggest(FILE *out, const hs_ggroup *top)
 
 static void write_text(FILE *out, const hs_goroutines *g, char **files)
 {
-	size_t ng = g->groups.len;
-	const hs_ggroup *gs = g->groups.data;
+	size_t ng = hs_goroutines_ngroups(g);
+	const hs_ggroup *gs = hs_goroutines_groups(g);
 	text_widths w = {5, 5, 21, 9};
 	char buf[300];
 	for (size_t i = 0; i < ng; i++) {
@@ -155,12 +156,12 @@ static void write_text(FILE *out, const hs_goroutines *g, char **files)
 		w.wait = width_of(buf, w.wait);
 		w.top = width_of(gs[i].rep->top, w.top);
 	}
-	fprintf(out, "%lld goroutine%s in %zu group%s (by %s)\n", (long long)g->total,
-	        g->total == 1 ? "" : "s", ng, ng == 1 ? "" : "s", hs_group_by_name(g->by));
-	if (g->negative)
+	fprintf(out, "%lld goroutine%s in %zu group%s (by %s)\n", (long long)hs_goroutines_total(g),
+	        hs_goroutines_total(g) == 1 ? "" : "s", ng, ng == 1 ? "" : "s", hs_group_by_name(hs_goroutines_by(g)));
+	if (hs_goroutines_negative(g))
 		fprintf(out, "(a delta profile: negative counts are goroutines that went away)\n");
-	for (int k = 0; g->nfiles > 1 && k < g->nfiles; k++)
-		fprintf(out, "  #%d %s: %lld\n", k + 1, files[k], (long long)g->file_totals[k]);
+	for (int k = 0; hs_goroutines_nfiles(g) > 1 && k < hs_goroutines_nfiles(g); k++)
+		fprintf(out, "  #%d %s: %lld\n", k + 1, files[k], (long long)hs_goroutines_file_total(g, k));
 	table_header(out, g, &w);
 	for (size_t i = 0; i < ng; i++)
 		table_row(out, g, &w, &gs[i]);
@@ -195,49 +196,64 @@ static int cmp_folded(const void *pa, const void *pb)
 	return hs_gkey_cmp(a->f->key, a->f->keylen, b->f->key, b->f->keylen);
 }
 
+static void folded_print(FILE *out, const folded_line *fl)
+{
+	for (uint32_t k = fl->f->nframes; k-- > 0;) {
+		folded_name_put(out, fl->f->frames[k].func, false);
+		putc(';', out);
+	}
+	char state[300];
+	snprintf(state, sizeof state, "[%s]", fl->f->state);
+	folded_name_put(out, state, true);
+	fprintf(out, " %lld\n", (long long)fl->count);
+}
+
 /* One line per distinct (function names, state): fine groups that differ
  * only in lines or creators fold into one. */
-static bool write_folded(FILE *out, hs_goroutines *g, char **files)
+HS_VEC_TYPED(folded_vec, folded_line)
+
+static bool write_folded(FILE *out, const hs_goroutines *g, char **files)
 {
+	(void)files;
 	hs_strmap index;
-	hs_vec lines;
-	hs_vec_init(&lines, sizeof(folded_line));
-	bool ok = hs_strmap_init(&index, g->fines.len + 16);
-	for (size_t i = 0; ok && i < g->fines.len; i++) {
-		const hs_gfine *f = &HS_VEC_AT(&g->fines, hs_gfine, i);
+	hs_arena keys;       /* the index's keys */
+	hs_vec key;          /* char scratch */
+	folded_vec lines;
+	hs_arena_init(&keys);
+	hs_vec_init(&key, 1);
+	folded_vec_init(&lines);
+	size_t nf = hs_goroutines_nfines(g);
+	const hs_gfine *fines = hs_goroutines_fines(g);
+	bool ok = hs_strmap_init(&index, nf + 16);
+	for (size_t i = 0; ok && i < nf; i++) {
+		const hs_gfine *f = &fines[i];
 		size_t len;
-		const char *k = fold_key(&g->key, f, &len);
-		char *copy = k ? hs_arena_strndup(&g->strs, k, len) : NULL;
+		const char *k = fold_key(&key, f, &len);
+		char *copy = k ? hs_arena_strndup(&keys, k, len) : NULL;
 		if (!(ok = copy != NULL))
 			break;
-		uint32_t li = hs_strmap_get_or_put(&index, copy, len, (uint32_t)lines.len);
-		if (li == lines.len) {
-			folded_line *fl = hs_vec_push(&lines, 1);
+		size_t n = folded_vec_len(&lines);
+		uint32_t li = hs_strmap_get_or_put(&index, copy, len, (uint32_t)n);
+		if (li == n) {
+			folded_line *fl = folded_vec_push(&lines);
 			if (!(ok = fl != NULL))
 				break;
 			fl->f = f;
 		}
 		ok = li != UINT32_MAX;
 		if (ok) {
-			folded_line *fl = &HS_VEC_AT(&lines, folded_line, li);
+			folded_line *fl = folded_vec_at(&lines, li);
 			fl->count = hs_add(fl->count, f->count);
 		}
 	}
-	if (ok && lines.len)
-		qsort(lines.data, lines.len, sizeof(folded_line), cmp_folded);
-	for (size_t i = 0; ok && i < lines.len; i++) {
-		const folded_line *fl = &HS_VEC_AT(&lines, folded_line, i);
-		for (uint32_t k = fl->f->nframes; k-- > 0;) {
-			folded_name_put(out, fl->f->frames[k].func, false);
-			putc(';', out);
-		}
-		char state[300];
-		snprintf(state, sizeof state, "[%s]", fl->f->state);
-		folded_name_put(out, state, true);
-		fprintf(out, " %lld\n", (long long)fl->count);
-	}
+	if (ok && folded_vec_len(&lines))
+		qsort(folded_vec_data(&lines), folded_vec_len(&lines), sizeof(folded_line), cmp_folded);
+	for (size_t i = 0; ok && i < folded_vec_len(&lines); i++)
+		folded_print(out, folded_vec_at(&lines, i));
 	hs_strmap_release(&index);
-	hs_vec_release(&lines);
+	folded_vec_release(&lines);
+	hs_vec_release(&key);
+	hs_arena_release(&keys);
 	return ok;
 }
 
@@ -249,30 +265,30 @@ static void write_json(FILE *out, const hs_goroutines *g, char **files)
 	json_init(&w, out);
 	json_begin_object(&w);
 	json_key(&w, "total");
-	json_int(&w, g->total);
-	if (g->nfiles > 1) {
+	json_int(&w, hs_goroutines_total(g));
+	if (hs_goroutines_nfiles(g) > 1) {
 		json_key(&w, "files");
 		json_begin_array(&w);
-		for (int k = 0; k < g->nfiles; k++)
+		for (int k = 0; k < hs_goroutines_nfiles(g); k++)
 			json_string(&w, files[k]);
 		json_end_array(&w);
 		json_key(&w, "per_file");
 		json_begin_array(&w);
-		for (int k = 0; k < g->nfiles; k++)
-			json_int(&w, g->file_totals[k]);
+		for (int k = 0; k < hs_goroutines_nfiles(g); k++)
+			json_int(&w, hs_goroutines_file_total(g, k));
 		json_end_array(&w);
 	}
 	json_key(&w, "groups");
 	json_begin_array(&w);
-	for (size_t i = 0; i < g->groups.len; i++) {
-		const hs_ggroup *gp = &HS_VEC_AT(&g->groups, hs_ggroup, i);
+	for (size_t i = 0; i < hs_goroutines_ngroups(g); i++) {
+		const hs_ggroup *gp = &hs_goroutines_groups(g)[i];
 		json_begin_object(&w);
 		json_key(&w, "count");
 		json_int(&w, gp->count);
-		if (g->nfiles > 1) {
+		if (hs_goroutines_nfiles(g) > 1) {
 			json_key(&w, "per_file");
 			json_begin_array(&w);
-			for (int k = 0; k < g->nfiles; k++)
+			for (int k = 0; k < hs_goroutines_nfiles(g); k++)
 				json_int(&w, gp->per_file[k]);
 			json_end_array(&w);
 		}
@@ -312,6 +328,9 @@ typedef struct dot_edge {
 	bool created;
 } dot_edge;
 
+HS_VEC_VIEW(dot_edge_vec, dot_edge)
+HS_VEC_VIEW(hs_cstr_vec, const char *)
+
 /* Node ids: frames by function name, from 1; group boxes are G<i>. */
 static bool dot_node(hs_strmap *names, hs_vec *order, const char *name, uint32_t *id)
 {
@@ -340,7 +359,7 @@ static bool dot_link(hs_idmap *index, hs_vec *edges, uint32_t from, uint32_t to,
 		*de = (dot_edge){from, to, 0, created};
 		e = (uint32_t)(edges->len - 1);
 	}
-	dot_edge *de = &HS_VEC_AT(edges, dot_edge, e);
+	dot_edge *de = dot_edge_vec_at(edges, e);
 	de->weight = hs_add(de->weight, w);
 	return true;
 }
@@ -380,18 +399,18 @@ static bool dot_collect(dot_graph *d, const hs_ggroup *gs, size_t ng)
 
 static void dot_print(FILE *out, const hs_goroutines *g, const dot_graph *d, size_t ng)
 {
-	const hs_ggroup *gs = g->groups.data;
+	const hs_ggroup *gs = hs_goroutines_groups(g);
 	int64_t shown = 0;
 	for (size_t i = 0; i < ng; i++)
 		shown = hs_add(shown, gs[i].count);
 	fprintf(out, "digraph \"goroutines\" {\n");
 	fprintf(out, "label=\"%lld goroutines in %zu groups (by %s); the %zu biggest, %lld "
 	             "goroutines, are drawn\" labelloc=t fontsize=16\n",
-	        (long long)g->total, g->groups.len, hs_group_by_name(g->by), ng, (long long)shown);
+	        (long long)hs_goroutines_total(g), hs_goroutines_ngroups(g), hs_group_by_name(hs_goroutines_by(g)), ng, (long long)shown);
 	fprintf(out, "node [shape=box style=filled fillcolor=\"#f8f8f8\" fontsize=10]\n");
 	for (size_t i = 0; i < d->order.len; i++) {
 		fprintf(out, "F%zu [label=", i + 1);
-		dot_str(out, HS_VEC_AT(&d->order, const char *, i));
+		dot_str(out, *hs_cstr_vec_at(&d->order, i));
 		fprintf(out, "]\n");
 	}
 	for (size_t i = 0; i < ng; i++) {
@@ -407,7 +426,7 @@ static void dot_print(FILE *out, const hs_goroutines *g, const dot_graph *d, siz
 	}
 	int64_t max = ng ? hs_abs(gs[0].count) : 1;
 	for (size_t i = 0; i < d->edges.len; i++) {
-		const dot_edge *e = &HS_VEC_AT(&d->edges, dot_edge, i);
+		const dot_edge *e = dot_edge_vec_at(&d->edges, i);
 		int pen = max > 0 ? 1 + (int)(5 * (double)hs_abs(e->weight) / (double)max) : 1;
 		if (pen > 6)
 			pen = 6;
@@ -421,15 +440,15 @@ static void dot_print(FILE *out, const hs_goroutines *g, const dot_graph *d, siz
 	fprintf(out, "}\n");
 }
 
-static bool write_dot(FILE *out, hs_goroutines *g, char **files)
+static bool write_dot(FILE *out, const hs_goroutines *g, char **files)
 {
-	size_t ng = g->groups.len < DOT_GROUPS ? g->groups.len : DOT_GROUPS;
+	size_t ng = hs_goroutines_ngroups(g) < DOT_GROUPS ? hs_goroutines_ngroups(g) : DOT_GROUPS;
 	dot_graph d;
 	memset(&d, 0, sizeof d);
 	hs_vec_init(&d.order, sizeof(const char *));
 	hs_vec_init(&d.edges, sizeof(dot_edge));
 	bool ok = hs_strmap_init(&d.names, 64) && hs_idmap_init(&d.index, 64) &&
-	          dot_collect(&d, g->groups.data, ng);
+	          dot_collect(&d, hs_goroutines_groups(g), ng);
 	if (ok)
 		dot_print(out, g, &d, ng);
 	hs_strmap_release(&d.names);
@@ -440,13 +459,13 @@ static bool write_dot(FILE *out, hs_goroutines *g, char **files)
 }
 
 
-static bool write_text_ok(FILE *out, hs_goroutines *g, char **files)
+static bool write_text_ok(FILE *out, const hs_goroutines *g, char **files)
 {
 	write_text(out, g, files);
 	return true;
 }
 
-static bool write_json_ok(FILE *out, hs_goroutines *g, char **files)
+static bool write_json_ok(FILE *out, const hs_goroutines *g, char **files)
 {
 	write_json(out, g, files);
 	return true;
@@ -461,8 +480,5 @@ static const goroutines_format formats[] = {
 
 const goroutines_format *goroutines_format_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-		if (strcmp(name, formats[i].name) == 0)
-			return &formats[i];
-	return NULL;
+	return OUT_FORMAT_FIND(formats, name);
 }

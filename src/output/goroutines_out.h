@@ -9,8 +9,9 @@
 
 typedef struct goroutines_format {
 	const char *name;
-	/* files: the input names, g->nfiles of them; false: out of memory. */
-	bool (*write)(FILE *out, hs_goroutines *g, char **files);
+	/* files: the input names, hs_goroutines_nfiles of them; false: out of
+	 * memory. */
+	bool (*write)(FILE *out, const hs_goroutines *g, char **files);
 } goroutines_format;
 
 /* "text", "folded", "json", "dot"; NULL for anything else. */

@@ -10,6 +10,14 @@
 #include "heapscope/units.h"
 #include "json.h"
 
+HS_VEC_VIEW(hd_frame_vec, hs_hd_frame)
+HS_VEC_VIEW(hd_goroutine_vec, hs_hd_goroutine)
+HS_VEC_VIEW(hd_site_vec, hs_hd_site)
+HS_VEC_VIEW(hd_sizeclass_vec, hs_hd_sizeclass)
+HS_VEC_VIEW(hd_suspect_vec, hs_hd_suspect)
+HS_VEC_VIEW(hd_delta_vec, hs_hd_delta)
+HS_VEC_VIEW(hd_u32_vec, uint32_t)
+
 enum { TOP_ROWS = 20, FOLDED_DEPTH = 12 };
 
 const char *hd_bytes(uint64_t v, char *buf, size_t n)
@@ -32,17 +40,17 @@ static const hs_hd_goroutine *suspect_goroutine(const hs_hd_analysis *a, const h
 	if (s->holder == HS_HD_NONE)
 		return NULL;
 	uint32_t g = a->holders[s->holder].goroutine;
-	return g == HS_HD_NONE ? NULL : &HS_VEC_AT(&a->h->goroutines, hs_hd_goroutine, g);
+	return g == HS_HD_NONE ? NULL : hd_goroutine_vec_at(&a->h->goroutines, g);
 }
 
 static const hs_hd_site *site_at(const hs_hd_analysis *a, uint32_t i)
 {
-	return i == HS_HD_NONE ? NULL : &HS_VEC_AT(&a->sites, hs_hd_site, i);
+	return i == HS_HD_NONE ? NULL : hd_site_vec_at(&a->sites, i);
 }
 
 static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 {
-	const hs_hd_suspect *s = &HS_VEC_AT(&a->suspects, hs_hd_suspect, i);
+	const hs_hd_suspect *s = hd_suspect_vec_at(&a->suspects, i);
 	char b1[32], b2[32], name[600];
 	fprintf(out, "\n%zu. %s retains %s (%.1f%% of the reachable heap)\n", i + 1,
 	        hs_hd_node_name(a, s->node, name, sizeof name), hd_bytes(s->retained, b1, sizeof b1),
@@ -60,14 +68,14 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 	fprintf(out, "   shortest path from a root:\n");
 	for (size_t k = 0; k < s->path.len; k++)
 		fprintf(out, "     %s%s\n", k ? "-> " : "",
-		        hs_hd_node_name(a, HS_VEC_AT(&s->path, uint32_t, k), name, sizeof name));
+		        hs_hd_node_name(a, *hd_u32_vec_at(&s->path, k), name, sizeof name));
 	const hs_hd_goroutine *g = suspect_goroutine(a, s);
 	if (g) {
 		fprintf(out, "   goroutine %" PRIu64 " [%s] stack:\n", g->goid,
 		        *g->waitreason ? g->waitreason : "runnable");
 		for (uint32_t k = 0; k < g->nframes; k++)
 			fprintf(out, "     %s\n",
-			        HS_VEC_AT(&a->h->frames, hs_hd_frame, g->first_frame + k).func);
+			        hd_frame_vec_at(&a->h->frames, g->first_frame + k)->func);
 	}
 }
 
@@ -102,7 +110,7 @@ static void text_tables(FILE *out, const hs_hd_analysis *a)
 	fprintf(out, "\nSize classes:\n%10s %9s %10s %11s %10s\n", "size", "objects", "bytes",
 	        "unreachable", "bytes");
 	for (size_t i = 0; i < a->sizeclasses.len && i < TOP_ROWS; i++) {
-		const hs_hd_sizeclass *c = &HS_VEC_AT(&a->sizeclasses, hs_hd_sizeclass, i);
+		const hs_hd_sizeclass *c = hd_sizeclass_vec_at(&a->sizeclasses, i);
 		fprintf(out, "%10s %9" PRIu64 " %10s %11" PRIu64 " %10s\n", hd_bytes(c->size, b1, sizeof b1),
 		        c->objects, hd_bytes(c->bytes, b2, sizeof b2), c->unreachable_objects,
 		        hd_bytes(c->unreachable_bytes, b3, sizeof b3));
@@ -177,7 +185,7 @@ static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 	json_key(w, "path");
 	json_begin_array(w);
 	for (size_t k = 0; k < s->path.len; k++)
-		json_string(w, hs_hd_node_name(a, HS_VEC_AT(&s->path, uint32_t, k), name, sizeof name));
+		json_string(w, hs_hd_node_name(a, *hd_u32_vec_at(&s->path, k), name, sizeof name));
 	json_end_array(w);
 	const hs_hd_goroutine *g = suspect_goroutine(a, s);
 	if (g) {
@@ -185,7 +193,7 @@ static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 		json_key(w, "stack");
 		json_begin_array(w);
 		for (uint32_t k = 0; k < g->nframes; k++)
-			json_string(w, HS_VEC_AT(&a->h->frames, hs_hd_frame, g->first_frame + k).func);
+			json_string(w, hd_frame_vec_at(&a->h->frames, g->first_frame + k)->func);
 		json_end_array(w);
 	}
 	json_end_object(w);
@@ -211,7 +219,7 @@ void hd_write_json(FILE *out, const hs_hd_analysis *a, const char *file)
 	json_key(&w, "suspects");
 	json_begin_array(&w);
 	for (size_t i = 0; i < a->suspects.len; i++)
-		json_suspect(&w, a, &HS_VEC_AT(&a->suspects, hs_hd_suspect, i));
+		json_suspect(&w, a, hd_suspect_vec_at(&a->suspects, i));
 	json_end_array(&w);
 	json_key(&w, "roots");
 	json_begin_array(&w);
@@ -241,7 +249,7 @@ void hd_write_json(FILE *out, const hs_hd_analysis *a, const char *file)
 	json_key(&w, "size_classes");
 	json_begin_array(&w);
 	for (size_t i = 0; i < a->sizeclasses.len; i++) {
-		const hs_hd_sizeclass *c = &HS_VEC_AT(&a->sizeclasses, hs_hd_sizeclass, i);
+		const hs_hd_sizeclass *c = hd_sizeclass_vec_at(&a->sizeclasses, i);
 		json_begin_object(&w);
 		json_kv_int(&w, "size", (int64_t)c->size);
 		json_kv_int(&w, "objects", (int64_t)c->objects);
@@ -360,7 +368,7 @@ void hd_write_dot(FILE *out, const hs_hd_analysis *a)
 		return;
 	}
 	for (size_t i = 0; i < a->suspects.len; i++) {
-		const hs_hd_suspect *s = &HS_VEC_AT(&a->suspects, hs_hd_suspect, i);
+		const hs_hd_suspect *s = hd_suspect_vec_at(&a->suspects, i);
 		const uint32_t *p = s->path.data;
 		for (size_t k = 0; k < s->path.len; k++) {
 			dot_node(out, a, seen, p[k], p[k] == s->accum ?
@@ -394,7 +402,7 @@ static void diff_rows_text(FILE *out, const hs_vec *rows, bool site)
 	        "Retained growth by root:", "base", "new", "growth", site ? "site" : "root");
 	size_t shown = 0;
 	for (size_t i = 0; i < rows->len && shown < TOP_ROWS; i++) {
-		const hs_hd_delta *d = &HS_VEC_AT(rows, hs_hd_delta, i);
+		const hs_hd_delta *d = hd_delta_vec_at(rows, i);
 		if (d->site != site || d->cur == d->base)
 			continue;
 		uint64_t g = d->cur > d->base ? d->cur - d->base : d->base - d->cur;
@@ -427,7 +435,7 @@ void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *
 		json_key(&w, "rows");
 		json_begin_array(&w);
 		for (size_t i = 0; i < rows.len; i++) {
-			const hs_hd_delta *d = &HS_VEC_AT(&rows, hs_hd_delta, i);
+			const hs_hd_delta *d = hd_delta_vec_at(&rows, i);
 			json_begin_object(&w);
 			json_kv_string(&w, "kind", d->site ? "site" : "root");
 			json_kv_string(&w, "key", d->key);

@@ -123,3 +123,18 @@ void json_kv_strings(json_w *w, const char *k, const char *const *v, size_t n)
 		json_string(w, v[i]);
 	json_end_array(w);
 }
+
+void json_write_list(FILE *out, const char *key, size_t n,
+                     void (*item)(json_w *w, const void *data, size_t i), const void *data)
+{
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_key(&w, key);
+	json_begin_array(&w);
+	for (size_t i = 0; i < n; i++)
+		item(&w, data, i);
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+}

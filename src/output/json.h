@@ -31,5 +31,9 @@ void json_kv_int(json_w *w, const char *k, int64_t v);
 void json_kv_strings(json_w *w, const char *k, const char *const *v, size_t n);
 /* End the document with a newline. */
 void json_finish(json_w *w);
+/* A whole document {"key":[...]}: item(w, data, i) writes each of the n
+ * entries (one value each). */
+void json_write_list(FILE *out, const char *key, size_t n,
+                     void (*item)(json_w *w, const void *data, size_t i), const void *data);
 
 #endif

@@ -17,7 +17,7 @@ void report_fmt_init(report_fmt *f, const hs_profile *p, const hs_view *v, const
 	f->p = p;
 	f->v = v;
 	f->r = r;
-	const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, v->sample_index);
+	const hs_value_type *vt = hs_sample_type(p, v->sample_index);
 	f->sample_type = hs_s(p, vt->type);
 	f->sample_unit = hs_s(p, vt->unit);
 	snprintf(f->out_unit, sizeof f->out_unit, "%s", requested ? requested : "minimum");
@@ -170,7 +170,7 @@ void print_top_text(FILE *out, const report_fmt *f)
 	int64_t sum = 0;
 	for (size_t i = 0; i < r->g.npresent; i++) {
 		uint32_t id = r->g.present[i];
-		const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
+		const hs_node_info *ni = hs_view_node(f->v, id);
 		char fv[64], cv[64], fp[32], sp[32], cp[32];
 		int64_t flat = r->g.flat[id], cum = r->g.cum[id];
 		sum = hs_add(sum, flat);

@@ -148,7 +148,7 @@ static bool build_header(hs_arena *a, const hs_profile *p, pb_profile *m)
 	if (!types || !strings || !comments)
 		return false;
 	for (size_t i = 0; i < nt; i++) {
-		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
+		const hs_value_type *vt = hs_sample_type(p, i);
 		perftools__profiles__value_type__init(types[i]);
 		types[i]->type = vt->type;
 		types[i]->unit = vt->unit;

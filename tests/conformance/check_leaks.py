@@ -87,7 +87,9 @@ def main():
         check((checker["culprit"], "blocked goroutines") in high, f"{label}: checker not high: {cands}")
         check(cands and cands[0]["severity"] == "high", f"{label}: ranking")
         w = [c for c in cands if c["culprit"] == wheel["culprit"]]
-        check(w and any("grows" in e for e in w[0]["evidence"]), f"{label}: wheel growth evidence")
+        series = [e["goroutines"] for e in w[0]["evidence"]] if w else []
+        check(w and w[0]["grows"] and len(series) >= 2 and series[-1] > series[0]
+              and series == sorted(series), f"{label}: wheel growth evidence")
     # thresholds: with --min-goroutines above both counts nothing is high
     cands = json.loads(run(hs, "leaks", "--format", "json", "--min-goroutines", "100000",
                            *f(inc, "goroutine-2.txt.gz")))["candidates"]

@@ -20,8 +20,8 @@ static void summary(hs_input *in)
 	hs_error_clear(&e);
 	hs_profile_init(&p);
 	/* the summary, then the goroutines at the end as a dump (leaks' view) */
-	if (hs_trace_summary_init(&s, &p) == HS_OK &&
-	    hs_trace_load(in, &p, hs_trace_summary_event, &s, &info, &e) == HS_OK &&
+	hs_trace_summary_init(&s, &p);
+	if (hs_trace_load(in, &p, hs_trace_summary_event, &s, &info, &e) == HS_OK &&
 	    hs_trace_summary_finish(&s, info.duration_ns, &e) == HS_OK &&
 	    hs_trace_summary_goroutines(&s, &e) == HS_OK && p.nsamples) {
 		hs_view v;
@@ -41,8 +41,8 @@ static void profile(hs_input *in)
 	hs_error e;
 	hs_error_clear(&e);
 	hs_profile_init(&p);
-	if (hs_tprof_init(&t, HS_TPROF_SYNC) == HS_OK &&
-	    hs_trace_load(in, &p, hs_tprof_event, &t, &info, &e) == HS_OK &&
+	hs_tprof_init(&t, HS_TPROF_SYNC);
+	if (hs_trace_load(in, &p, hs_tprof_event, &t, &info, &e) == HS_OK &&
 	    hs_tprof_finish(&t, &p, &e) == HS_OK && p.nsamples) {
 		hs_view v;
 		hs_view_opts o = {.sample_index = hs_profile_default_index(&p)};

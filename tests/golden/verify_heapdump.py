@@ -334,9 +334,14 @@ def leaks_json_case(name):
         a, b = 100.0 * r0[k] / rb0, 100.0 * r1[k] / rb1
         if b >= a and b >= 10 and b - a >= 2:
             want.append((k, 'high' if b - a >= 10 else 'medium',
-                         'retains %.1f%% -> %.1f%% of the reachable heap over 2 dumps' % (a, b),
-                         '%d -> %d bytes' % (r0[k], r1[k])))
-    got = [(c['culprit'], c['severity'], c['evidence'][0], c['evidence'][1])
+                         [{'file': 'testdata/heapdump/graph.dump.gz', 'retained_bytes': r0[k],
+                           'reachable_bytes': rb0},
+                          {'file': 'testdata/heapdump/graph-4000.dump.gz', 'retained_bytes': r1[k],
+                           'reachable_bytes': rb1}],
+                         (r0[k], r1[k], round(a, 1), round(b, 1))))
+    got = [(c['culprit'], c['severity'], c['evidence'],
+            (c['first_bytes'], c['last_bytes'], round(c['share_first_percent'], 1),
+             round(c['share_last_percent'], 1)))
            for c in js['candidates'] if c['kind'] == 'growing retainer']
     if got != want or not want or want[0][0] != 'main.cache':
         V.problems.append('%s: candidates %s, want %s' % (name, got, want))

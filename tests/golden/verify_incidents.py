@@ -87,17 +87,24 @@ def run(v):
         ev = ['%d goroutines in %s' % (n, KIND[kind]), 'created by %s' % created]
         if grow:
             ev.append('count grows across 2 snapshots: %d -> %d' % (d1[key][0], n))
-        return culprit, kind, n, ev
+        return culprit, kind, n, ev, created, grow, key
 
     cands = [cand(wheel, True), cand(checker, False)]
     text = '%d leak candidates\n' % len(cands)
     js = []
-    for culprit, kind, n, ev in cands:
+    for culprit, kind, n, ev, created, grow, key in cands:
         text += '\nhigh   %s  (blocked goroutines)\n' % culprit
         text += ''.join('   - %s\n' % e for e in ev)
         text += '   hint: %s\n' % HINT[kind]
+        # JSON: the same facts as records, one per dump (the dumps hold no
+        # "dump" label: 0), the wait and state the dump names.
         js.append({'severity': 'high', 'kind': 'blocked goroutines', 'culprit': culprit,
-                   'weight': n, 'evidence': ev, 'hint': HINT[kind]})
+                   'weight': n,
+                   'evidence': [{'file': INC + '/goroutine-%d.txt.gz' % i, 'dump': 0, 'goroutines': d[key][0]}
+                                for i, d in ((1, d1), (2, d2))],
+                   'hint': HINT[kind], 'wait': KIND[kind], 'state': kind, 'created_by': created,
+                   'goroutines': n, 'wait_minutes_min': 0, 'wait_minutes_max': 0, 'grows': grow,
+                   'snapshots': 2})
     # a directory: every file below it (find testdata/rules -type f), none of use to leaks
     nrules = sum(len(fs) for _, _, fs in os.walk('testdata/rules'))
     V.expect('leaks-dir-unused', 'out', '0 leak candidates\n')

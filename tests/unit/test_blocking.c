@@ -155,37 +155,50 @@ static void test_leaks_dump(void **state)
 	hs_error_clear(&e);
 	assert_int_equal(hs_goroutine_text_decode(&p, (const uint8_t *)buf, len, &e), HS_OK);
 
-	hs_blocking b;
-	assert_int_equal(hs_blocking_init(&b, &e), HS_OK);
-	assert_int_equal(hs_blocking_add(&b, &p, "dump", &e), HS_OK);
-	hs_blocking_finish(&b);
-	assert_true(hs_blocking_n(&b) >= 2);
-	assert_string_equal(hs_blocking_at(&b, 0)->culprit, "main.consume");
-	assert_int_equal(hs_blocking_at(&b, 0)->kind, HS_WAIT_CHAN_RECV);
-	assert_int_equal(hs_blocking_at(&b, 0)->goroutines, 12);
-	assert_int_equal(hs_blocking_at(&b, 0)->wait_minutes, 42);
-	assert_string_equal(hs_blocking_at(&b, 1)->culprit, "main.loop");
-	hs_blocking_release(&b);
+	hs_blocking *b = hs_blocking_new(&e);
+	assert_non_null(b);
+	assert_int_equal(hs_blocking_add(b, &p, "dump", &e), HS_OK);
+	hs_blocking_finish(b);
+	assert_true(hs_blocking_n(b) >= 2);
+	assert_string_equal(hs_blocking_at(b, 0)->culprit, "main.consume");
+	assert_int_equal(hs_blocking_at(b, 0)->kind, HS_WAIT_CHAN_RECV);
+	assert_int_equal(hs_blocking_at(b, 0)->goroutines, 12);
+	assert_int_equal(hs_blocking_at(b, 0)->wait_minutes, 42);
+	assert_string_equal(hs_blocking_at(b, 1)->culprit, "main.loop");
+	/* one evidence record for the one file, numbers only */
+	const hs_wait_evidence_vec *ev = &hs_blocking_at(b, 0)->evidence;
+	assert_int_equal(hs_wait_evidence_vec_len(ev), 1);
+	assert_string_equal(hs_wait_evidence_vec_at(ev, 0)->file, "dump");
+	assert_int_equal(hs_wait_evidence_vec_at(ev, 0)->source, HS_SRC_DUMP);
+	assert_int_equal(hs_wait_evidence_vec_at(ev, 0)->goroutines, 12);
+	assert_int_equal(hs_wait_evidence_vec_at(ev, 0)->wait_minutes, 42);
+	hs_blocking_free(b);
 
-	hs_leaks l;
-	assert_int_equal(hs_leaks_init(&l, NULL, &e), HS_OK);
-	assert_int_equal(hs_leaks_add(&l, &p, "dump", &e), HS_OK);
-	assert_int_equal(hs_leaks_finish(&l, &e), HS_OK);
-	assert_int_equal(hs_leaks_n(&l), 1);
-	assert_int_equal(hs_leaks_at(&l, 0)->severity, HS_SEV_MEDIUM);
-	assert_string_equal(hs_leaks_at(&l, 0)->culprit, "main.consume");
-	hs_leaks_release(&l);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	assert_non_null(l);
+	assert_int_equal(hs_leaks_add(l, &p, "dump", &e), HS_OK);
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_int_equal(hs_leaks_at(l, 0)->severity, HS_SEV_MEDIUM);
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.consume");
+	/* structured evidence: numbers and the snapshot's file, no words */
+	assert_int_equal(hs_leaks_at(l, 0)->goroutines, hs_leaks_at(l, 0)->weight);
+	assert_int_equal(hs_leaks_at(l, 0)->npoints, 1);
+	assert_string_equal(hs_leaks_at(l, 0)->points[0].file, "dump");
+	assert_int_equal(hs_leaks_at(l, 0)->points[0].value, hs_leaks_at(l, 0)->goroutines);
+	hs_leaks_free(l);
 
 	/* a lower high threshold makes it high */
 	hs_leak_opts o;
 	hs_leak_opts_default(&o);
 	o.min_high = 12;
-	assert_int_equal(hs_leaks_init(&l, &o, &e), HS_OK);
-	assert_int_equal(hs_leaks_add(&l, &p, "dump", &e), HS_OK);
-	assert_int_equal(hs_leaks_finish(&l, &e), HS_OK);
-	assert_int_equal(hs_leaks_n(&l), 1);
-	assert_int_equal(hs_leaks_at(&l, 0)->severity, HS_SEV_HIGH);
-	hs_leaks_release(&l);
+	l = hs_leaks_new(&o, &e);
+	assert_non_null(l);
+	assert_int_equal(hs_leaks_add(l, &p, "dump", &e), HS_OK);
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_int_equal(hs_leaks_at(l, 0)->severity, HS_SEV_HIGH);
+	hs_leaks_free(l);
 	hs_profile_release(&p);
 }
 

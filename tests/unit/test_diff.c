@@ -83,8 +83,8 @@ static void assert_same_diff(const hs_diff *a, const hs_diff *b)
 	size_t nt = hs_ntypes(&a->p);
 	assert_int_equal(hs_ntypes(&b->p), nt);
 	for (size_t i = 0; i < nt; i++) {
-		const hs_value_type *x = &HS_VEC_AT(&a->p.sample_types, hs_value_type, i);
-		const hs_value_type *y = &HS_VEC_AT(&b->p.sample_types, hs_value_type, i);
+		const hs_value_type *x = hs_sample_type(&a->p, i);
+		const hs_value_type *y = hs_sample_type(&b->p, i);
 		assert_string_equal(hs_s(&a->p, x->type), hs_s(&b->p, y->type));
 		assert_string_equal(hs_s(&a->p, x->unit), hs_s(&b->p, y->unit));
 	}
@@ -293,7 +293,7 @@ static void test_units(void **state)
 	hs_diff d;
 	hs_diff_opts o = {0};
 	build_both(&d, &base, &newp, &o);
-	assert_string_equal(hs_s(&d.p, HS_VEC_AT(&d.p.sample_types, hs_value_type, 0).unit), "bytes");
+	assert_string_equal(hs_s(&d.p, hs_sample_type(&d.p, 0)->unit), "bytes");
 	assert_int_equal(delta_flat(&d, "f"), 1048);
 	assert_int_equal(delta_flat(&d, "g"), -3000);
 	hs_diff_release(&d);

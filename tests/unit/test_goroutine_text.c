@@ -132,7 +132,7 @@ static void test_basic(void **state)
 	load_ok(basic);
 	assert_int_equal(prof.format, HS_FMT_GOROUTINE_DUMP);
 	assert_int_equal(hs_ntypes(&prof), 1);
-	const hs_value_type *vt = &HS_VEC_AT(&prof.sample_types, hs_value_type, 0);
+	const hs_value_type *vt = hs_sample_type(&prof, 0);
 	assert_string_equal(hs_s(&prof, vt->type), "goroutine");
 	assert_string_equal(hs_s(&prof, vt->unit), "count");
 	assert_int_equal(prof.nsamples, 3);

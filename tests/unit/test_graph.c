@@ -84,8 +84,8 @@ static void test_trim(void **state)
 	assert_int_equal(r.dropped_nodes, 1);
 	assert_int_equal(r.g.npresent, 3);
 	/* flat order: f 10, g 5, main 0 */
-	assert_string_equal(HS_VEC_AT(&v.nodes, hs_node_info, r.g.present[0]).name, "f");
-	assert_string_equal(HS_VEC_AT(&v.nodes, hs_node_info, r.g.present[1]).name, "g");
+	assert_string_equal(hs_view_node(&v, r.g.present[0])->name, "f");
+	assert_string_equal(hs_view_node(&v, r.g.present[1])->name, "g");
 	assert_string_equal(hs_report_inline_label(&r, node(&v, "g")), "(inline)");
 	hs_report_release(&r);
 	hs_view_release(&v);

@@ -92,55 +92,55 @@ static void add(hs_growth *g, const char *name, const int64_t *v)
 {
 	hs_error e;
 	hs_error_clear(&e);
-	for (size_t i = 0; i < g->nsnap; i++)
+	for (size_t i = 0; i < hs_growth_nsnap(g); i++)
 		assert_int_equal(hs_growth_add(g, i, name, v[i], &e), HS_OK);
 }
 
 static void test_series(void **state)
 {
 	(void)state;
-	hs_growth g;
+	hs_growth *g;
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	assert_non_null(g = hs_growth_new(3, &e));
 	/* Given out of order: snapshot 0 is at 2 min, 1 at 0, 2 at 1 min. */
 	const int64_t t0 = 1000000000000;
-	hs_growth_set_time(&g, 0, t0 + 120000000000);
-	hs_growth_set_time(&g, 1, t0);
-	hs_growth_set_time(&g, 2, t0 + 60000000000);
+	hs_growth_set_time(g, 0, t0 + 120000000000);
+	hs_growth_set_time(g, 1, t0);
+	hs_growth_set_time(g, 2, t0 + 60000000000);
 	const int64_t a[] = {30, 10, 20};      /* in time order 10 20 30: +10/min */
 	const int64_t b[] = {5, 5, 5};         /* constant */
 	const int64_t c[] = {0, 0, 100};       /* in time order 0 100 0: a spike, slope 0 */
 	const int64_t d[] = {10, 30, 20};      /* in time order 30 20 10: -10/min */
 	const int64_t z[] = {0, 0, 0};         /* dropped */
-	add(&g, "a", a);
-	add(&g, "b", b);
-	add(&g, "c", c);
-	add(&g, "d", d);
-	add(&g, "z", z);
+	add(g, "a", a);
+	add(g, "b", b);
+	add(g, "c", c);
+	add(g, "d", d);
+	add(g, "z", z);
 	/* Two adds to one snapshot sum. */
-	assert_int_equal(hs_growth_add(&g, 0, "b", 0, &e), HS_OK);
-	hs_growth_set_total(&g, 0, 100);
-	hs_growth_set_total(&g, 1, 60);
-	hs_growth_set_total(&g, 2, 80);
+	assert_int_equal(hs_growth_add(g, 0, "b", 0, &e), HS_OK);
+	hs_growth_set_total(g, 0, 100);
+	hs_growth_set_total(g, 1, 60);
+	hs_growth_set_total(g, 2, 80);
 	hs_growth_opts o = {.min_growth = 0, .has_limit = true, .limit = 50};
-	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
+	assert_int_equal(hs_growth_finish(g, &o, &e), HS_OK);
 
-	assert_int_equal(g.order[0], 1);
-	assert_int_equal(g.order[1], 2);
-	assert_int_equal(g.order[2], 0);
-	NEAR(g.minutes[0], 0);
-	NEAR(g.minutes[1], 1);
-	NEAR(g.minutes[2], 2);
+	assert_int_equal(hs_growth_order(g)[0], 1);
+	assert_int_equal(hs_growth_order(g)[1], 2);
+	assert_int_equal(hs_growth_order(g)[2], 0);
+	NEAR(hs_growth_minutes(g)[0], 0);
+	NEAR(hs_growth_minutes(g)[1], 1);
+	NEAR(hs_growth_minutes(g)[2], 2);
 	/* Totals 60 80 100: +20/min; already over the limit of 50. */
-	NEAR(g.total.slope_per_min, 20);
-	assert_int_equal(g.total.growth, 40);
-	NEAR(g.total.minutes_to_limit, 0);
+	NEAR(hs_growth_total(g)->slope_per_min, 20);
+	assert_int_equal(hs_growth_total(g)->growth, 40);
+	NEAR(hs_growth_total(g)->minutes_to_limit, 0);
 
 	/* a first (the one candidate: growth 20 > 1% of 100), then by slope,
 	 * the tie between b and c (slope 0) by last value (5 > 0), then d. */
-	assert_int_equal(hs_growth_nrows(&g), 4);
-	const hs_growth_row *r = hs_growth_row_at(&g, 0);
+	assert_int_equal(hs_growth_nrows(g), 4);
+	const hs_growth_row *r = hs_growth_row_at(g, 0);
 	assert_string_equal(r->name, "a");
 	assert_int_equal(r->values[0], 10);
 	assert_int_equal(r->values[2], 30);
@@ -150,35 +150,35 @@ static void test_series(void **state)
 	assert_int_equal(r->growth, 20);
 	assert_true(r->candidate);
 	NEAR(r->minutes_to_limit, 2);    /* (50 - 30) / 10 */
-	r = hs_growth_row_at(&g, 1);
+	r = hs_growth_row_at(g, 1);
 	assert_string_equal(r->name, "b");
 	assert_false(r->candidate);
 	NEAR(r->slope_per_min, 0);
-	r = hs_growth_row_at(&g, 2);
+	r = hs_growth_row_at(g, 2);
 	assert_string_equal(r->name, "c");
 	assert_int_equal(r->values[1], 100);
 	NEAR(r->slope_per_min, 0);
 	NEAR(r->monotonic, 0.5);
 	assert_false(r->candidate);
-	r = hs_growth_row_at(&g, 3);
+	r = hs_growth_row_at(g, 3);
 	assert_string_equal(r->name, "d");
 	NEAR(r->slope_per_min, -10);
 	NEAR(r->monotonic, 0);
 	assert_false(r->candidate);
 	assert_true(isinf(r->minutes_to_limit));
-	hs_growth_release(&g);
+	hs_growth_free(g);
 }
 
 static void test_candidate_thresholds(void **state)
 {
 	(void)state;
-	hs_growth g;
+	hs_growth *g;
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(hs_growth_init(&g, 6, &e), HS_OK);
+	assert_non_null(g = hs_growth_new(6, &e));
 	for (size_t i = 0; i < 6; i++) {
-		hs_growth_set_time(&g, i, (int64_t)i * 60000000000);
-		hs_growth_set_total(&g, i, 10000);
+		hs_growth_set_time(g, i, (int64_t)i * 60000000000);
+		hs_growth_set_total(g, i, 10000);
 	}
 	/* Grows in 4 of 5 steps, falls once: monotonic 0.8, a candidate. */
 	const int64_t wobbly[] = {100, 200, 300, 250, 400, 500};
@@ -190,16 +190,16 @@ static void test_candidate_thresholds(void **state)
 	const int64_t enough[] = {0, 20, 40, 60, 80, 101};
 	/* Monotonic 0.6: two falls. */
 	const int64_t saw[] = {100, 300, 200, 400, 300, 600};
-	add(&g, "wobbly", wobbly);
-	add(&g, "steps", steps);
-	add(&g, "small", small);
-	add(&g, "enough", enough);
-	add(&g, "saw", saw);
+	add(g, "wobbly", wobbly);
+	add(g, "steps", steps);
+	add(g, "small", small);
+	add(g, "enough", enough);
+	add(g, "saw", saw);
 	hs_growth_opts o = {.min_growth = 101};
-	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
+	assert_int_equal(hs_growth_finish(g, &o, &e), HS_OK);
 	int found = 0;
-	for (size_t i = 0; i < hs_growth_nrows(&g); i++) {
-		const hs_growth_row *r = hs_growth_row_at(&g, i);
+	for (size_t i = 0; i < hs_growth_nrows(g); i++) {
+		const hs_growth_row *r = hs_growth_row_at(g, i);
 		bool want = strcmp(r->name, "wobbly") == 0 || strcmp(r->name, "enough") == 0;
 		if (r->candidate != want)
 			fail_msg("%s: candidate %d, want %d (mono %.2f rising %.2f growth %lld)", r->name,
@@ -210,49 +210,49 @@ static void test_candidate_thresholds(void **state)
 		found++;
 	}
 	assert_int_equal(found, 5);
-	hs_growth_release(&g);
+	hs_growth_free(g);
 
 	/* min_growth above the growth: no candidate. */
-	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	assert_non_null(g = hs_growth_new(3, &e));
 	const int64_t up[] = {1, 2, 3};
 	for (size_t i = 0; i < 3; i++)
-		hs_growth_set_time(&g, i, (int64_t)i);
-	add(&g, "up", up);
+		hs_growth_set_time(g, i, (int64_t)i);
+	add(g, "up", up);
 	hs_growth_opts o2 = {.min_growth = 3};
-	assert_int_equal(hs_growth_finish(&g, &o2, &e), HS_OK);
-	assert_false(hs_growth_row_at(&g, 0)->candidate);
-	hs_growth_release(&g);
+	assert_int_equal(hs_growth_finish(g, &o2, &e), HS_OK);
+	assert_false(hs_growth_row_at(g, 0)->candidate);
+	hs_growth_free(g);
 	/* Two snapshots are too few to call anything a trend. */
-	assert_int_equal(hs_growth_init(&g, 2, &e), HS_OK);
-	hs_growth_set_time(&g, 1, 60000000000);
-	add(&g, "up", up);
-	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
-	NEAR(hs_growth_row_at(&g, 0)->slope_per_min, 1);
-	assert_false(hs_growth_row_at(&g, 0)->candidate);
-	hs_growth_release(&g);
+	assert_non_null(g = hs_growth_new(2, &e));
+	hs_growth_set_time(g, 1, 60000000000);
+	add(g, "up", up);
+	assert_int_equal(hs_growth_finish(g, &o, &e), HS_OK);
+	NEAR(hs_growth_row_at(g, 0)->slope_per_min, 1);
+	assert_false(hs_growth_row_at(g, 0)->candidate);
+	hs_growth_free(g);
 }
 
 static void test_same_time(void **state)
 {
 	(void)state;
-	hs_growth g;
+	hs_growth *g;
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	assert_non_null(g = hs_growth_new(3, &e));
 	hs_growth_opts o = {0};
-	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_E_USAGE);
-	hs_growth_release(&g);
+	assert_int_equal(hs_growth_finish(g, &o, &e), HS_E_USAGE);
+	hs_growth_free(g);
 	/* keep_order leaves the given order even when times disagree. */
-	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
-	hs_growth_set_time(&g, 0, 3);
-	hs_growth_set_time(&g, 1, 1);
-	hs_growth_set_time(&g, 2, 2);
+	assert_non_null(g = hs_growth_new(3, &e));
+	hs_growth_set_time(g, 0, 3);
+	hs_growth_set_time(g, 1, 1);
+	hs_growth_set_time(g, 2, 2);
 	hs_growth_opts keep = {.keep_order = true};
 	hs_error_clear(&e);
-	assert_int_equal(hs_growth_finish(&g, &keep, &e), HS_OK);
-	assert_int_equal(g.order[0], 0);
-	assert_int_equal(g.order[2], 2);
-	hs_growth_release(&g);
+	assert_int_equal(hs_growth_finish(g, &keep, &e), HS_OK);
+	assert_int_equal(hs_growth_order(g)[0], 0);
+	assert_int_equal(hs_growth_order(g)[2], 2);
+	hs_growth_free(g);
 }
 
 /* A profile holding only a MemStats trailer. */
@@ -277,25 +277,25 @@ static void trailer(hs_profile *p, int64_t inuse, int64_t sys, int64_t objects, 
 static void test_memstats(void **state)
 {
 	(void)state;
-	hs_growth g;
+	hs_growth *g;
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	assert_non_null(g = hs_growth_new(3, &e));
 	const int64_t mib = 1 << 20, min = 60000000000;
 	int64_t inuse[3] = {3 * mib, 1 * mib, 5 * mib}, when[3] = {2 * min, 1 * min, 3 * min};
 	for (size_t i = 0; i < 3; i++) {
 		hs_profile p;
 		trailer(&p, inuse[i], 8 * mib, 100, when[i]);
 		int64_t last_gc;
-		assert_true(hs_growth_add_memstats(&g, i, &p, &last_gc));
+		assert_true(hs_growth_add_memstats(g, i, &p, &last_gc));
 		assert_int_equal(last_gc, when[i]);
-		hs_growth_set_time(&g, i, last_gc);
+		hs_growth_set_time(g, i, last_gc);
 		hs_profile_release(&p);
 	}
 	hs_growth_opts o = {.has_mem_limit = true, .mem_limit = 9 * mib};
-	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
-	assert_true(g.has_mem);
-	const hs_growth_row *in = &g.mem[0], *alloc = &g.mem[1], *sys = &g.mem[2], *obj = &g.mem[3];
+	assert_int_equal(hs_growth_finish(g, &o, &e), HS_OK);
+	assert_true(hs_growth_has_mem(g));
+	const hs_growth_row *in = hs_growth_mem(g, 0), *alloc = hs_growth_mem(g, 1), *sys = hs_growth_mem(g, 2), *obj = hs_growth_mem(g, 3);
 	assert_string_equal(in->name, "HeapInuse");
 	assert_int_equal(in->values[0], 1 * mib);
 	assert_int_equal(in->values[2], 5 * mib);
@@ -309,23 +309,23 @@ static void test_memstats(void **state)
 	assert_true(isinf(sys->minutes_to_limit));
 	assert_false(obj->candidate);
 	assert_true(isinf(obj->minutes_to_limit));   /* a count: the byte limit does not apply */
-	hs_growth_release(&g);
+	hs_growth_free(g);
 
 	/* A snapshot without the trailer: no MemStats rows. */
-	assert_int_equal(hs_growth_init(&g, 3, &e), HS_OK);
+	assert_non_null(g = hs_growth_new(3, &e));
 	for (size_t i = 0; i < 3; i++) {
 		hs_profile p;
 		if (i == 1)
 			hs_profile_init(&p);
 		else
 			trailer(&p, inuse[i], 8 * mib, 100, when[i]);
-		assert_int_equal(hs_growth_add_memstats(&g, i, &p, NULL), i != 1);
-		hs_growth_set_time(&g, i, when[i]);
+		assert_int_equal(hs_growth_add_memstats(g, i, &p, NULL), i != 1);
+		hs_growth_set_time(g, i, when[i]);
 		hs_profile_release(&p);
 	}
-	assert_int_equal(hs_growth_finish(&g, &o, &e), HS_OK);
-	assert_false(g.has_mem);
-	hs_growth_release(&g);
+	assert_int_equal(hs_growth_finish(g, &o, &e), HS_OK);
+	assert_false(hs_growth_has_mem(g));
+	hs_growth_free(g);
 }
 
 int main(void)

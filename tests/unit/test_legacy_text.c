@@ -60,12 +60,12 @@ static void load_ok(const char *text, hs_profile *p)
 
 static const char *type_name(const hs_profile *p, size_t i)
 {
-	return hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type);
+	return hs_s(p, hs_sample_type(p, i)->type);
 }
 
 static const char *unit_name(const hs_profile *p, size_t i)
 {
-	return hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).unit);
+	return hs_s(p, hs_sample_type(p, i)->unit);
 }
 
 /* The addresses of sample s, leaf first, in out (at most 8). */

@@ -187,7 +187,7 @@ static void test_units_and_mappings(void **state)
 	sample(&b, &lf2, 1, (const int64_t[]){3}, NULL, 0);
 	finish(&b);
 	merge2(&out, &b, &a);
-	assert_string_equal(hs_s(&out, HS_VEC_AT(&out.sample_types, hs_value_type, 0).unit), "bytes");
+	assert_string_equal(hs_s(&out, hs_sample_type(&out, 0)->unit), "bytes");
 	assert_int_equal(out.mappings.len, 1);
 	assert_int_equal(out.locations.len, 1);
 	assert_int_equal(hs_location_at(&out, 0)->address, 0x5010);   /* the first profile's */

@@ -10,7 +10,7 @@
 static inline uint32_t node(const hs_view *v, const char *name)
 {
 	for (uint32_t i = 0; i < v->nodes.len; i++)
-		if (strcmp(HS_VEC_AT(&v->nodes, hs_node_info, i).name, name) == 0)
+		if (strcmp(hs_view_node(v, i)->name, name) == 0)
 			return i;
 	fail_msg("no node %s", name);
 	return 0;

@@ -1,0 +1,116 @@
+/* heapscope: the writers of blocking hotspots (blocking_out.h). */
+#include <string.h>
+
+#include "blocking_out.h"
+#include "formats.h"
+#include "heapscope/units.h"
+#include "json.h"
+#include "wait_hint.h"
+
+static const char *plural(int64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* One evidence line, cut at 511 bytes as the hotspots always were. */
+static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence *ev)
+{
+	char line[512];
+	long long n = (long long)ev->goroutines;
+	if (ev->source == HS_SRC_CONTENTION) {
+		char delay[64];
+		hs_scaled_label(ev->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
+		snprintf(line, sizeof line, "%s: %lld contention%s, %s delay (waits that ended)",
+		         ev->file, (long long)ev->contentions, plural(ev->contentions), delay);
+	} else if (ev->source == HS_SRC_DUMP) {
+		snprintf(line, sizeof line, "%s: %lld goroutine%s [%s]%s, waiting up to %lld min",
+		         ev->file, n, plural(n), ev->state,
+		         ev->snapshots > 1 ? " (most in one dump)" : "", (long long)ev->wait_minutes);
+	} else {
+		snprintf(line, sizeof line, "%s: %lld goroutine%s in %s", ev->file, n, plural(n),
+		         hs_wait_kind_name(h->kind));
+	}
+	fprintf(out, "   - %s\n", line);
+}
+
+static void write_text(FILE *out, const hs_blocking *b)
+{
+	size_t n = hs_blocking_n(b);
+	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		const hs_hotspot *h = hs_blocking_at(b, i);
+		fprintf(out, "\n%zu. %s  [%s]  %lld goroutine%s", i + 1, h->culprit,
+		        hs_wait_kind_name(h->kind), (long long)h->goroutines, plural(h->goroutines));
+		if (h->contentions || h->delay_ns) {
+			char delay[64];
+			hs_scaled_label(h->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
+			fprintf(out, ", %lld contention%s, %s delay", (long long)h->contentions,
+			        plural(h->contentions), delay);
+		}
+		fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind), h->culprit);
+		for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
+			evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
+		fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
+	}
+}
+
+static const char *source_name(hs_wait_source s)
+{
+	return s == HS_SRC_DUMP ? "dump" : s == HS_SRC_CONTENTION ? "contention" : "goroutine";
+}
+
+/* One record per file: its numbers by what the file is. */
+static void evidence_json(json_w *w, const hs_hotspot *h)
+{
+	json_key(w, "evidence");
+	json_begin_array(w);
+	for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++) {
+		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, k);
+		json_begin_object(w);
+		json_kv_string(w, "file", ev->file);
+		json_kv_string(w, "source", source_name(ev->source));
+		if (ev->source == HS_SRC_CONTENTION) {
+			json_kv_int(w, "contentions", ev->contentions);
+			json_kv_int(w, "delay_ns", ev->delay_ns);
+		} else {
+			json_kv_int(w, "goroutines", ev->goroutines);
+			json_kv_int(w, "snapshots", ev->snapshots);
+		}
+		if (ev->source == HS_SRC_DUMP) {
+			json_kv_string(w, "state", ev->state);
+			json_kv_int(w, "wait_minutes", ev->wait_minutes);
+		}
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+static void hotspot_json(json_w *w, const void *data, size_t i)
+{
+	const hs_hotspot *h = hs_blocking_at(data, i);
+	json_begin_object(w);
+	json_kv_string(w, "culprit", h->culprit);
+	json_kv_string(w, "kind", hs_wait_kind_name(h->kind));
+	json_kv_int(w, "goroutines", h->goroutines);
+	json_kv_int(w, "wait_minutes", h->wait_minutes);
+	json_kv_int(w, "delay_ns", h->delay_ns);
+	json_kv_int(w, "contentions", h->contentions);
+	evidence_json(w, h);
+	json_kv_string(w, "hint", out_wait_hint(h->kind));
+	json_end_object(w);
+}
+
+static void write_json(FILE *out, const hs_blocking *b)
+{
+	json_write_list(out, "hotspots", hs_blocking_n(b), hotspot_json, b);
+}
+
+static const blocking_format formats[] = {
+	{"text", write_text},
+	{"json", write_json},
+};
+
+const blocking_format *blocking_format_find(const char *name)
+{
+	return OUT_FORMAT_FIND(formats, name);
+}

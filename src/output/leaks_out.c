@@ -1,0 +1,191 @@
+/* heapscope: the writers of leak candidates (leaks_out.h). */
+#include <stdarg.h>
+#include <string.h>
+
+#include "formats.h"
+#include "json.h"
+#include "leaks_out.h"
+#include "wait_hint.h"
+
+static const char *plural(int64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* What to look at next, one line per kind (per wait for goroutine groups). */
+static const char *leak_hint(const hs_leak *k)
+{
+	switch (k->kind) {
+	case HS_LEAK_CREATED_BY:
+		return "many live goroutines from one go statement: check that each one can return";
+	case HS_LEAK_HEAP_GROWTH:
+		return "in-use bytes allocated here keep growing: objects kept in a map, cache or "
+		       "slice that is never pruned";
+	case HS_LEAK_RETAINER:
+		return "a root keeps a growing share of the heap: see what it accumulates with "
+		       "heapscope heapdump (accumulation point, path, site)";
+	default:
+		return out_wait_hint(k->wait);
+	}
+}
+
+/* One evidence line, cut at 599 bytes as the findings always were. */
+static void say(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(FILE *out, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	fprintf(out, "   - %s\n", line);
+}
+
+static void group_text(FILE *out, const hs_leak *k)
+{
+	const char *wait = hs_wait_kind_name(k->wait);
+	bool st = *k->state && strcmp(k->state, wait) != 0;
+	say(out, "%lld goroutine%s in %s%s%s%s", (long long)k->goroutines,
+	        plural(k->goroutines), wait, st ? " [" : "", st ? k->state : "", st ? "]" : "");
+	if (k->wait_max)
+		say(out, "longest wait %lld min", (long long)k->wait_max);
+	if (*k->created_by)
+		say(out, "created by %s", k->created_by);
+	if (k->grows) {
+		/* the series as it always read: cut short of 256 bytes */
+		char buf[256];
+		size_t o = 0;
+		for (size_t q = 0; q < k->npoints && o < sizeof buf - 24; q++)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%lld", q ? " -> " : "",
+			                      (long long)k->points[q].value);
+		say(out, "count grows across %zu snapshots: %s", k->npoints,
+		        k->npoints ? buf : "");
+	}
+}
+
+static void evidence_text(FILE *out, const hs_leak *k)
+{
+	switch (k->kind) {
+	case HS_LEAK_CREATED_BY:
+		say(out, "%lld live goroutines created by %s", (long long)k->goroutines,
+		        k->created_by);
+		break;
+	case HS_LEAK_HEAP_GROWTH:
+		say(out, "inuse_space %lld -> %lld bytes over %zu heap profiles",
+		        (long long)k->first, (long long)k->last, k->npoints);
+		say(out, "%.0f bytes/min, %.0f%% of steps grew", k->slope_per_min,
+		        100 * k->rising);
+		break;
+	case HS_LEAK_RETAINER:
+		say(out, "retains %.1f%% -> %.1f%% of the reachable heap over %zu dumps",
+		        k->share_first, k->share_last, k->npoints);
+		say(out, "%lld -> %lld bytes", (long long)k->first, (long long)k->last);
+		break;
+	default:
+		group_text(out, k);
+	}
+}
+
+static void write_text(FILE *out, const hs_leaks *l)
+{
+	size_t n = hs_leaks_n(l);
+	fprintf(out, "%zu leak candidate%s\n", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		const hs_leak *k = hs_leaks_at(l, i);
+		fprintf(out, "\n%-6s %s  (%s)\n", hs_severity_name(k->severity), k->culprit,
+		        hs_leak_kind_name(k->kind));
+		evidence_text(out, k);
+		fprintf(out, "   hint: %s\n", leak_hint(k));
+	}
+}
+
+/* One record per snapshot: its file, and the numbers the kind has. */
+static void points_json(json_w *w, const hs_leak *k)
+{
+	const char *value = k->kind == HS_LEAK_HEAP_GROWTH ? "inuse_bytes"
+	                    : k->kind == HS_LEAK_RETAINER  ? "retained_bytes"
+	                                                   : "goroutines";
+	const char *total = k->kind == HS_LEAK_HEAP_GROWTH ? "total_bytes" : "reachable_bytes";
+	json_key(w, "evidence");
+	json_begin_array(w);
+	for (size_t i = 0; i < k->npoints; i++) {
+		const hs_leak_point *p = &k->points[i];
+		json_begin_object(w);
+		json_kv_string(w, "file", p->file);
+		if (hs_leak_kind_is_group(k->kind))
+			json_kv_int(w, "dump", p->dump);
+		json_kv_int(w, value, p->value);
+		if (!hs_leak_kind_is_group(k->kind))
+			json_kv_int(w, total, p->total);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+static void kv_double(json_w *w, const char *key, double v)
+{
+	json_key(w, key);
+	json_double(w, v);
+}
+
+/* The numbers and frames of a candidate, by kind. */
+static void numbers_json(json_w *w, const hs_leak *k)
+{
+	if (hs_leak_kind_is_group(k->kind) || k->kind == HS_LEAK_CREATED_BY) {
+		if (k->kind != HS_LEAK_CREATED_BY) {
+			json_kv_string(w, "wait", hs_wait_kind_name(k->wait));
+			json_kv_string(w, "state", k->state);
+		}
+		json_kv_string(w, "created_by", k->created_by);
+		json_kv_int(w, "goroutines", k->goroutines);
+	}
+	if (hs_leak_kind_is_group(k->kind)) {
+		json_kv_int(w, "wait_minutes_min", k->wait_min);
+		json_kv_int(w, "wait_minutes_max", k->wait_max);
+		json_key(w, "grows");
+		json_bool(w, k->grows);
+	}
+	if (k->kind == HS_LEAK_HEAP_GROWTH || k->kind == HS_LEAK_RETAINER) {
+		json_kv_int(w, "first_bytes", k->first);
+		json_kv_int(w, "last_bytes", k->last);
+	}
+	if (k->kind == HS_LEAK_HEAP_GROWTH) {
+		kv_double(w, "slope_bytes_per_min", k->slope_per_min);
+		kv_double(w, "rising_fraction", k->rising);
+	}
+	if (k->kind == HS_LEAK_RETAINER) {
+		kv_double(w, "share_first_percent", k->share_first);
+		kv_double(w, "share_last_percent", k->share_last);
+	}
+	if (k->kind != HS_LEAK_CREATED_BY)
+		json_kv_int(w, "snapshots", (int64_t)k->npoints);
+}
+
+static void leak_json(json_w *w, const void *data, size_t i)
+{
+	const hs_leak *k = hs_leaks_at(data, i);
+	json_begin_object(w);
+	json_kv_string(w, "severity", hs_severity_name(k->severity));
+	json_kv_string(w, "kind", hs_leak_kind_name(k->kind));
+	json_kv_string(w, "culprit", k->culprit);
+	json_kv_int(w, "weight", k->weight);
+	points_json(w, k);
+	json_kv_string(w, "hint", leak_hint(k));
+	numbers_json(w, k);
+	json_end_object(w);
+}
+
+static void write_json(FILE *out, const hs_leaks *l)
+{
+	json_write_list(out, "candidates", hs_leaks_n(l), leak_json, l);
+}
+
+static const leaks_format formats[] = {
+	{"text", write_text},
+	{"json", write_json},
+};
+
+const leaks_format *leaks_format_find(const char *name)
+{
+	return OUT_FORMAT_FIND(formats, name);
+}
