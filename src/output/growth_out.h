@@ -1,0 +1,55 @@
+/* Writers of `heapscope growth` (src/output/growth_out.c). */
+#ifndef HS_OUTPUT_GROWTH_OUT_H
+#define HS_OUTPUT_GROWTH_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "heapscope/growth.h"
+#include "pprof_text.h"
+
+/* A computed series and how to show it: data only, filled by the command. */
+typedef struct growth_series {
+	const hs_growth *g;
+	hs_growth_opts go;
+	char sample_type[64], unit[32];
+	int64_t min_growth;
+	const char **files;        /* in snapshot (time) order */
+	const uint8_t *from_lastgc; /* per snapshot as given: its time is MemStats LastGC */
+	size_t nlastgc;
+	/* presentation */
+	const char *display_unit;  /* --unit */
+	int nodecount;             /* -1: the format's default */
+	bool cum;
+	int granularity;           /* hs_granularity */
+	bool interval;             /* times came from --interval */
+} growth_series;
+
+/* Is the series in bytes (memory)? */
+bool growth_is_bytes(const growth_series *s);
+/* The text report (limit lines, MemStats rows, rows by slope) and the
+ * JSON document of `heapscope growth`. */
+void growth_write_text(FILE *out, const growth_series *s);
+void growth_write_json(FILE *out, const growth_series *s);
+
+/* The newest profile, as loaded by the command for dot and folded. */
+typedef struct growth_last {
+	const hs_view *v;
+	const report_fmt *f;       /* dot only: its trimmed report */
+} growth_last;
+
+typedef struct growth_format {
+	const char *name;
+	bool needs_report;         /* last.f (the newest profile's DOT report) */
+	bool needs_view;           /* last.v */
+	/* false after an error (e set, or out of memory with e->code 0) */
+	bool (*write)(FILE *out, const growth_series *s, const growth_last *last, hs_error *e);
+} growth_format;
+
+/* "text", "json", "folded", "dot"; NULL for anything else. */
+const growth_format *growth_format_find(const char *name);
+/* The nodes DOT draws for the newest profile by default. */
+enum { GROWTH_DOT_NODECOUNT = 80 };
+
+#endif
