@@ -1,0 +1,26 @@
+/* Writers of `heapscope gctrace` (src/output/gctrace_out.c). */
+#ifndef HS_OUTPUT_GCTRACE_OUT_H
+#define HS_OUTPUT_GCTRACE_OUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "heapscope/gctrace.h"
+
+/* A loaded log and its runs, as the command computed them. */
+typedef struct gctrace_report {
+	const char *file;
+	const hs_gctrace *t;
+	const hs_gc_run *runs;     /* hs_gctrace_nruns(t) */
+	int64_t limit;             /* --limit, 0: none */
+} gctrace_report;
+
+typedef struct gctrace_format {
+	const char *name;
+	void (*write)(FILE *out, const gctrace_report *g);
+} gctrace_format;
+
+/* "text", "json"; NULL for anything else. */
+const gctrace_format *gctrace_format_find(const char *name);
+
+#endif
