@@ -263,6 +263,10 @@ typedef void (*hs_stack_span_fn)(const uint32_t *locs, uint32_t n, size_t stack,
                                  uint32_t *to, void *ctx);
 void hs_profile_rewrite_stacks(hs_profile *p, hs_stack_span_fn span, void *ctx);
 
+/* What a profile holds, from its sample types: "heap", "allocs", "cpu",
+ * "goroutine", "threadcreate", "contention (block or mutex)" or "other". */
+const char *hs_profile_kind(const hs_profile *p);
+
 /* pprof's default sample index: default_sample_type if set, else the last. */
 int hs_profile_default_index(const hs_profile *p);
 /* Resolve "NAME" or "N" to a sample index; -1 if none matches. */

@@ -7,16 +7,6 @@
 #include "heapscope/blocking.h"
 #include "cmd.h"
 
-static void write_text(FILE *out, const void *data)
-{
-	blocking_format_find("text")->write(out, data);
-}
-
-static void write_json(FILE *out, const void *data)
-{
-	blocking_format_find("json")->write(out, data);
-}
-
 static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 {
 	return hs_blocking_add(a->ctx, p, file, a->e);
@@ -28,6 +18,12 @@ static int add_trace(const cli_adder *a, const char *file)
 {
 	int rc = cli_add_trace(a, file, CLI_TRACE_WAITS);
 	return rc == HS_EXIT_OK ? cli_add_trace(a, file, CLI_TRACE_END) : rc;
+}
+
+/* The writer of --format, from src/output/blocking_out.c's table. */
+static void write_blocking(FILE *out, const cli_opts *o, const void *data)
+{
+	blocking_format_find(o->format)->write(out, data);
 }
 
 static int run(const hs_command *self, cli_opts *op)
@@ -50,7 +46,7 @@ static int run(const hs_command *self, cli_opts *op)
 	 * not: the status then stays 2. */
 	int read_rc = cli_add_files(&a, &o);
 	hs_blocking_finish(b);
-	rc = cli_write_output(&o, write_text, write_json, b);
+	rc = cli_write_output(&o, write_blocking, b);
 	if (rc == HS_EXIT_OK)
 		rc = read_rc;
 	hs_blocking_free(b);
@@ -60,7 +56,7 @@ static int run(const hs_command *self, cli_opts *op)
 static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END};
 
 const hs_command cmd_blocking = {
-	CLI_COMMAND("blocking", run, options, cli_opts, "text,json", "FILE...",
+	CLI_COMMAND("blocking", run, options, cli_opts, &blocking_out_formats, "FILE...",
 	            "Where goroutines wait: dumps, traces, goroutine, block and mutex profiles in one ranking."),
 	.dirs = true,
 };

@@ -235,6 +235,6 @@ static const cli_option options[] = {
 };
 
 const hs_command cmd_check = {
-	CLI_COMMAND("check", run, options, check_opts, "text,json", "--rules RULES.yaml FILE...",
+	CLI_COMMAND("check", run, options, check_opts, &check_out_formats, "--rules RULES.yaml FILE...",
 	            "Check profiles against budget rules (YAML); exit 1 if one fails. For CI."),
 };

@@ -11,6 +11,8 @@
 #include "heapscope/graph.h"
 #include "heapscope/model.h"
 
+#include "../output/formats.h"
+
 enum { HS_EXIT_OK = 0, HS_EXIT_CHECK = 1, HS_EXIT_USAGE = 2 };
 
 /* How a profile command loads its file: fn(ctx, p, file), printing any
@@ -31,7 +33,6 @@ typedef struct cli_opts {
 	const char *unit;
 	const char *output;
 	const char *format;        /* never NULL after parsing a command with formats */
-	char format_default[16];   /* the command's first format, where format points by default */
 	bool cum;
 	double nodefraction, edgefraction;
 	int nfiles;
@@ -95,7 +96,8 @@ int cli_parse_format(const struct hs_command *, const cli_option *, const char *
 	{"unit", 0, "UNIT", "show values in UNIT (B, kB, MB, ns, ms, s...; default: minimum)",    \
 	 CLI_OFF(unit), cli_parse_string, false}
 #define CLI_OPT_CUM {"cum", 0, NULL, "sort by cumulative value", CLI_OFF(cum), NULL, false}
-/* --format's values are the command's formats (hs_command.formats). */
+/* --format's values are the names of the command's writer table
+ * (hs_command.formats). */
 #define CLI_OPT_FORMAT {"format", 0, "FMT", "output format", CLI_OFF(format), cli_parse_format, false}
 #define CLI_OPT_OUTPUT                                                                         \
 	{"output", 'o', "FILE", "write the result to FILE instead of stdout", CLI_OFF(output),    \
@@ -119,7 +121,7 @@ typedef struct hs_command {
 	const cli_option *options; /* CLI_OPT_END last; --help is implicit */
 	size_t opts_size;          /* sizeof the command's options struct */
 	void (*defaults)(cli_opts *o); /* NULL: cli_opts defaults only */
-	const char *formats;       /* comma-separated --format values, first is default */
+	const out_formats *formats; /* --format's writers (src/output/), the first the default */
 	const char *args;          /* usage tail, e.g. "FILE..." */
 	const char *summary;
 	const char *writes;        /* what it writes when it has no --format, for the error */
@@ -159,9 +161,6 @@ int cli_complete(const hs_command *cmd, const char *opt, FILE *to);
 void cli_file_error(const char *file, const hs_error *e);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* What a profile holds, from its sample types: "heap", "allocs", "cpu",
- * "goroutine", "threadcreate", "contention (block or mutex)" or "other". */
-const char *cli_profile_kind(const hs_profile *p);
 /* Load a profile or goroutine dump (any format sniff.c knows) as o's
  * options say (o may be NULL: the defaults); prints the error and
  * returns false on failure. */
@@ -226,10 +225,11 @@ bool cli_view(hs_view *v, const hs_profile *p, const char *file, const cli_opts 
 /* Open -o FILE or stdout; cli_close reports write errors (false). */
 FILE *cli_open_output(const cli_opts *o);
 bool cli_close_output(FILE *f, const cli_opts *o);
-/* Open -o, write data there with json() when --format is json, else with
- * text(), and close it: the exit status. */
-int cli_write_output(const cli_opts *o, void (*text)(FILE *out, const void *data),
-                     void (*json)(FILE *out, const void *data), const void *data);
+/* Open -o, write data there with write() (which picks the writer of
+ * o->format from its table), and close it: the exit status. */
+int cli_write_output(const cli_opts *o,
+                     void (*write)(FILE *out, const cli_opts *o, const void *data),
+                     const void *data);
 
 /* The commands, one file each. */
 extern const hs_command cmd_info, cmd_top, cmd_dot, cmd_folded, cmd_goroutines, cmd_check,

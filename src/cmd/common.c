@@ -28,29 +28,6 @@ void cli_file_error(const char *file, const hs_error *e)
 	cli_error("cannot read '%s': %s", strcmp(file, "-") == 0 ? "<stdin>" : file, buf);
 }
 
-const char *cli_profile_kind(const hs_profile *p)
-{
-	char types[256] = "";
-	for (size_t i = 0; i < hs_ntypes(p); i++) {
-		size_t n = strlen(types);
-		snprintf(types + n, sizeof types - n, "%s%s", i ? "," : "",
-		         hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type));
-	}
-	if (strstr(types, "inuse_space"))
-		return "heap";
-	if (strstr(types, "alloc_space"))
-		return "allocs";
-	if (strstr(types, "cpu") || strstr(types, "wall"))
-		return "cpu";
-	if (strcmp(types, "goroutine") == 0 || strcmp(types, "goroutines") == 0)
-		return "goroutine";
-	if (strcmp(types, "threadcreate") == 0)
-		return "threadcreate";
-	if (strstr(types, "contentions") || strstr(types, "delay"))
-		return "contention (block or mutex)";
-	return "other";
-}
-
 bool cli_load(hs_profile *p, const char *file, const cli_opts *o)
 {
 	hs_error e;
@@ -200,7 +177,7 @@ static int add_one(const cli_adder *a, hs_profile *p, const char *file, unused *
 	if (rc == HS_OK)
 		return HS_EXIT_OK;
 	if (rc == HS_E_USAGE && u) {
-		unused_add(u, cli_profile_kind(p));
+		unused_add(u, hs_profile_kind(p));
 		return HS_EXIT_OK;
 	}
 	char msg[256];
@@ -349,12 +326,13 @@ bool cli_close_output(FILE *f, const cli_opts *o)
 	return ok;
 }
 
-int cli_write_output(const cli_opts *o, void (*text)(FILE *out, const void *data),
-                     void (*json)(FILE *out, const void *data), const void *data)
+int cli_write_output(const cli_opts *o,
+                     void (*write)(FILE *out, const cli_opts *o, const void *data),
+                     const void *data)
 {
 	FILE *out = cli_open_output(o);
 	if (!out)
 		return HS_EXIT_USAGE;
-	(strcmp(o->format, "json") == 0 ? json : text)(out, data);
+	write(out, o, data);
 	return cli_close_output(out, o) ? HS_EXIT_OK : HS_EXIT_USAGE;
 }

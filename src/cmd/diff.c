@@ -86,10 +86,10 @@ static void set_filters(report_fmt *f, const cli_opts *o, char filt[4][400])
 }
 
 /* text, json and dot: a pprof report of the merged profile. */
-static int report(diff_job *j, FILE *out)
+static int report(diff_job *j, FILE *out, const diff_format *fmt)
 {
 	const cli_opts *o = j->o;
-	bool dot = strcmp(o->format, "dot") == 0;
+	bool dot = fmt->visual;
 	int nodecount = o->nodecount >= 0 ? o->nodecount : dot ? DIFF_DOT_NODECOUNT : 0;
 	hs_report_opts ro = {.nodecount = nodecount, .nodefraction = o->nodefraction,
 	                     .edgefraction = o->edgefraction, .cum_sort = o->cum && !dot,
@@ -112,14 +112,8 @@ static int report(diff_job *j, FILE *out)
 	char filt[4][400];
 	set_filters(&df.f, o, filt);
 	int rc = HS_EXIT_OK;
-	if (dot) {
-		const graph_ops *ops = graph_format_find("dot");
-		if (!ops || graph_write(out, &df.f, ops, &e) != HS_OK) {
-			cli_error("diff: out of memory drawing the graph");
-			rc = HS_EXIT_USAGE;
-		}
-	} else if (!(strcmp(o->format, "json") == 0 ? diff_print_json : diff_print_text)(out, &df)) {
-		cli_error("diff: out of memory");
+	if (!fmt->write(out, &df)) {
+		cli_error("diff: out of memory writing %s", fmt->name);
 		rc = HS_EXIT_USAGE;
 	}
 	hs_report_release(&r);
@@ -140,13 +134,15 @@ static int diff_run(const cli_opts *o, FILE **out)
 	hs_profile_release(&base);
 	hs_profile_release(&newp);
 	if (ok && build_views(&j)) {
-		if ((*out = cli_open_output(o)) != NULL) {
-			if (strcmp(o->format, "folded") == 0)
-				rc = diff_print_folded(*out, &j.v, &j.sums) ? HS_EXIT_OK : HS_EXIT_USAGE;
-			else
-				rc = report(&j, *out);
-			if (rc != HS_EXIT_OK && strcmp(o->format, "folded") == 0)
-				cli_error("diff: out of memory folding stacks");
+		const diff_format *fmt = diff_format_find(o->format);
+		if ((*out = cli_open_output(o)) != NULL && fmt->report) {
+			rc = report(&j, *out, fmt);
+		} else if (*out) {
+			diff_fmt df = {.sums = &j.sums};
+			df.f.v = &j.v;
+			rc = fmt->write(*out, &df) ? HS_EXIT_OK : HS_EXIT_USAGE;
+			if (rc != HS_EXIT_OK)
+				cli_error("diff: out of memory writing %s", fmt->name);
 		}
 		hs_diff_sums_release(&j.sums);
 		hs_view_release(&j.v);
@@ -193,6 +189,6 @@ static const cli_option options[] = {
 };
 
 const hs_command cmd_diff = {
-	CLI_COMMAND("diff", run, options, diff_opts, "text,json,dot,folded", "BASE NEW",
+	CLI_COMMAND("diff", run, options, diff_opts, &diff_out_formats, "BASE NEW",
 	            "What grew from BASE to NEW, as go tool pprof -top -base BASE NEW computes it."),
 };

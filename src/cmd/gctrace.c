@@ -69,6 +69,6 @@ static const cli_option options[] = {
 };
 
 const hs_command cmd_gctrace = {
-	CLI_COMMAND("gctrace", run, options, gctrace_opts, "text,json", "[--limit SIZE] LOG",
+	CLI_COMMAND("gctrace", run, options, gctrace_opts, &gctrace_out_formats, "[--limit SIZE] LOG",
 	            "A GODEBUG=gctrace=1 log: live heap over time, GC CPU, pauses; leak suspects first."),
 };

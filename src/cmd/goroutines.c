@@ -95,7 +95,7 @@ static const cli_option options[] = {
 };
 
 const hs_command cmd_goroutines = {
-	CLI_COMMAND("goroutines", run, options, goroutines_opts, "text,folded,json,dot", "FILE...",
+	CLI_COMMAND("goroutines", run, options, goroutines_opts, &goroutines_out_formats, "FILE...",
 	            "Goroutines of dumps or goroutine profiles grouped by stack, biggest group first."),
 	.dirs = true,
 };

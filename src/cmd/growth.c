@@ -283,7 +283,7 @@ static const cli_option options[] = {
 };
 
 const hs_command cmd_growth = {
-	CLI_COMMAND("growth", run, options, growth_opts, "text,json,folded,dot", "FILE1 FILE2...",
+	CLI_COMMAND("growth", run, options, growth_opts, &growth_out_formats, "FILE1 FILE2...",
 	            "Growth per function over a series of heap or goroutine profiles: leak candidates first."),
 	.dirs = true,
 };

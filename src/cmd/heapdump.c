@@ -99,14 +99,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (hd_analyze(&a, &h, &syms, o.files[0])) {
 		FILE *out = cli_open_output(&o);
 		if (out) {
-			if (strcmp(o.format, "json") == 0)
-				hd_write_json(out, &a, o.files[0]);
-			else if (strcmp(o.format, "folded") == 0)
-				hd_write_folded(out, &a);
-			else if (strcmp(o.format, "dot") == 0)
-				hd_write_dot(out, &a);
-			else
-				hd_write_text(out, &a, o.files[0]);
+			hd_format_find(o.format)->write(out, &a, o.files[0]);
 			rc = cli_close_output(out, &o) ? HS_EXIT_OK : HS_EXIT_USAGE;
 		}
 		hs_hd_analysis_release(&a);
@@ -124,7 +117,7 @@ static const cli_option options[] = {
 };
 
 const hs_command cmd_heapdump = {
-	CLI_COMMAND("heapdump", run, options, heapdump_opts, "text,json,folded,dot", "FILE",
+	CLI_COMMAND("heapdump", run, options, heapdump_opts, &heapdump_out_formats, "FILE",
 	            "What keeps a Go heap dump's bytes alive: leak suspects, retainers by root, sites."),
 };
 

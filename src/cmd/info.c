@@ -1,155 +1,9 @@
 /* heapscope info: what a file is and what it holds. */
 #include <string.h>
 
-#include "../output/json.h"
-#include "../output/pprof_text.h"
+#include "../output/info_out.h"
 #include "heapscope/units.h"
 #include "cmd.h"
-
-static const char *format_name(hs_format f)
-{
-	switch (f) {
-	case HS_FMT_PPROF: return "pprof";
-	case HS_FMT_LEGACY_CPU: return "legacy-cpu";
-	case HS_FMT_GOROUTINE_DUMP: return "goroutine-dump";
-	case HS_FMT_LEGACY_TEXT:
-	case HS_FMT_HEAP_TEXT: return "heap-text";
-	case HS_FMT_COUNT_TEXT: return "count-text";
-	case HS_FMT_CONTENTION_TEXT: return "contention-text";
-	case HS_FMT_THREAD_TEXT: return "thread-text";
-	case HS_FMT_JAVA_TEXT: return "java-text";
-	default: return "unknown";
-	}
-}
-
-/* Which runtime wrote it, guessed from source file extensions. */
-static const char *producer(const hs_profile *p)
-{
-	static const struct { const char *ext, *who; } langs[] = {
-		{".go", "Go"}, {".s", "Go"}, {".js", "Node.js"}, {".ts", "Node.js"},
-		{".py", "Python"}, {".rb", "Ruby"}, {".rs", "Rust"}, {".java", "Java"},
-		{".cs", ".NET"}, {".jl", "Julia"}, {".cc", "C++"}, {".cpp", "C++"}, {".c", "C"},
-	};
-	size_t count[sizeof langs / sizeof langs[0]] = {0};
-	for (size_t i = 0; i < p->functions.len; i++) {
-		const char *f = hs_s(p, hs_function_at(p, (uint32_t)i)->filename);
-		const char *dot = strrchr(f, '.');
-		for (size_t k = 0; dot && k < sizeof langs / sizeof langs[0]; k++)
-			if (strcmp(dot, langs[k].ext) == 0)
-				count[k]++;
-	}
-	size_t best = 0;
-	for (size_t k = 1; k < sizeof langs / sizeof langs[0]; k++)
-		if (count[k] > count[best])
-			best = k;
-	if (count[best])
-		return langs[best].who;
-	return p->format == HS_FMT_LEGACY_CPU ? "gperftools or Go < 1.9" : "unknown";
-}
-
-static void info_text(FILE *out, const char *file, const hs_profile *p)
-{
-	char buf[96];
-	fprintf(out, "%s\n", file);
-	fprintf(out, "  format:        %s%s\n", format_name(p->format), p->gzipped ? " (gzip)" : "");
-	fprintf(out, "  producer:      %s\n", producer(p));
-	fprintf(out, "  kind:          %s\n", cli_profile_kind(p));
-	fprintf(out, "  size:          %llu bytes (%llu decoded)\n",
-	        (unsigned long long)p->input_bytes, (unsigned long long)p->decoded_bytes);
-
-	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
-	fprintf(out, "  sample types:\n");
-	for (size_t i = 0; i < hs_ntypes(p); i++) {
-		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
-		hs_scaled_label(hs_profile_total(p, (int)i), hs_s(p, vt->unit), "auto", buf, sizeof buf);
-		fprintf(out, "    %zu %-20s %-12s total %s%s\n", i, hs_s(p, vt->type), hs_s(p, vt->unit),
-		        buf, (int)i == def ? "  (default)" : "");
-	}
-	if (p->period || p->period_type.type) {
-		hs_scaled_label(p->period, hs_s(p, p->period_type.unit), "auto", buf, sizeof buf);
-		fprintf(out, "  period:        %s (%s/%s)\n", buf, hs_s(p, p->period_type.type),
-		        hs_s(p, p->period_type.unit));
-	}
-	if (p->time_nanos) {
-		format_go_time(p->time_nanos, buf, sizeof buf);
-		fprintf(out, "  time:          %s\n", buf);
-	}
-	if (p->duration_nanos) {
-		hs_scaled_label(p->duration_nanos, "nanoseconds", "auto", buf, sizeof buf);
-		fprintf(out, "  duration:      %s\n", buf);
-	}
-	fprintf(out, "  samples:       %zu\n  locations:     %zu\n  functions:     %zu\n"
-	             "  mappings:      %zu\n  strings:       %zu\n",
-	        p->nsamples, p->locations.len, p->functions.len, p->mappings.len, p->strings.len);
-	if (p->drop_frames)
-		fprintf(out, "  drop frames:   %s (%llu samples pruned)\n", hs_s(p, p->drop_frames),
-		        (unsigned long long)p->samples_pruned);
-	for (size_t i = 0; i < p->comments.len; i++)
-		fprintf(out, "  comment:       %s\n", hs_s(p, HS_VEC_AT(&p->comments, hs_str, i)));
-	/* The runtime.MemStats trailer of a Go heap text profile. */
-	if (p->memstats.len)
-		fprintf(out, "  memstats:\n");
-	for (size_t i = 0; i < p->memstats.len; i++) {
-		const hs_memstat *m = &HS_VEC_AT(&p->memstats, hs_memstat, i);
-		fprintf(out, "    %-20s %lld\n", hs_s(p, m->key), (long long)m->value);
-	}
-}
-
-static void info_json(json_w *w, const char *file, const hs_profile *p)
-{
-	json_begin_object(w);
-	json_kv_string(w, "file", file);
-	json_kv_string(w, "format", format_name(p->format));
-	json_key(w, "gzipped");
-	json_bool(w, p->gzipped);
-	json_kv_string(w, "producer", producer(p));
-	json_kv_string(w, "kind", cli_profile_kind(p));
-	json_kv_int(w, "bytes", (int64_t)p->input_bytes);
-	json_kv_int(w, "decoded_bytes", (int64_t)p->decoded_bytes);
-
-	json_key(w, "sample_types");
-	json_begin_array(w);
-	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
-	for (size_t i = 0; i < hs_ntypes(p); i++) {
-		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
-		json_begin_object(w);
-		json_kv_string(w, "type", hs_s(p, vt->type));
-		json_kv_string(w, "unit", hs_s(p, vt->unit));
-		json_kv_int(w, "total", hs_profile_total(p, (int)i));
-		json_key(w, "default");
-		json_bool(w, (int)i == def);
-		json_end_object(w);
-	}
-	json_end_array(w);
-	json_key(w, "period_type");
-	json_begin_object(w);
-	json_kv_string(w, "type", hs_s(p, p->period_type.type));
-	json_kv_string(w, "unit", hs_s(p, p->period_type.unit));
-	json_end_object(w);
-	json_kv_int(w, "period", p->period);
-	json_kv_int(w, "time_nanos", p->time_nanos);
-	json_kv_int(w, "duration_nanos", p->duration_nanos);
-	json_kv_int(w, "samples", (int64_t)p->nsamples);
-	json_kv_int(w, "locations", (int64_t)p->locations.len);
-	json_kv_int(w, "functions", (int64_t)p->functions.len);
-	json_kv_int(w, "mappings", (int64_t)p->mappings.len);
-	json_kv_int(w, "strings", (int64_t)p->strings.len);
-	json_kv_string(w, "drop_frames", hs_s(p, p->drop_frames));
-	json_kv_string(w, "keep_frames", hs_s(p, p->keep_frames));
-	json_key(w, "memstats");
-	json_begin_object(w);
-	for (size_t i = 0; i < p->memstats.len; i++) {
-		const hs_memstat *m = &HS_VEC_AT(&p->memstats, hs_memstat, i);
-		json_kv_int(w, hs_s(p, m->key), m->value);
-	}
-	json_end_object(w);
-	json_key(w, "comments");
-	json_begin_array(w);
-	for (size_t i = 0; i < p->comments.len; i++)
-		json_string(w, hs_s(p, HS_VEC_AT(&p->comments, hs_str, i)));
-	json_end_array(w);
-	json_end_object(w);
-}
 
 static int run(const hs_command *self, cli_opts *op)
 {
@@ -159,30 +13,19 @@ static int run(const hs_command *self, cli_opts *op)
 	FILE *out = cli_open_output(&o);
 	if (!out)
 		return HS_EXIT_USAGE;
-	bool json = strcmp(o.format, "json") == 0;
-	json_w w;
-	if (json) {
-		json_init(&w, out);
-		json_begin_array(&w);
-	}
+	const info_format *fmt = info_format_find(o.format);
+	info_w w = {.out = out};
+	fmt->begin(&w);
 	for (int i = 0; i < o.nfiles; i++) {
 		hs_profile p;
 		hs_profile_init(&p);
-		if (!cli_load(&p, o.files[i], &o)) {
+		if (!cli_load(&p, o.files[i], &o))
 			rc = HS_EXIT_USAGE;
-		} else if (json) {
-			info_json(&w, o.files[i], &p);
-		} else {
-			if (i)
-				fputc('\n', out);
-			info_text(out, o.files[i], &p);
-		}
+		else
+			fmt->file(&w, o.files[i], &p);
 		hs_profile_release(&p);
 	}
-	if (json) {
-		json_end_array(&w);
-		json_finish(&w);
-	}
+	fmt->end(&w);
 	if (!cli_close_output(out, &o))
 		rc = HS_EXIT_USAGE;
 	return rc;
@@ -191,7 +34,7 @@ static int run(const hs_command *self, cli_opts *op)
 static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END};
 
 const hs_command cmd_info = {
-	CLI_COMMAND("info", run, options, cli_opts, "text,json", "FILE...",
+	CLI_COMMAND("info", run, options, cli_opts, &info_out_formats, "FILE...",
 	            "Describe profiles: format, producer, sample types and totals, counts."),
 	.dirs = true,
 };

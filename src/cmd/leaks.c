@@ -8,16 +8,6 @@
 #include "heapscope/leaks.h"
 #include "cmd.h"
 
-static void write_text(FILE *out, const void *data)
-{
-	leaks_format_find("text")->write(out, data);
-}
-
-static void write_json(FILE *out, const void *data)
-{
-	leaks_format_find("json")->write(out, data);
-}
-
 typedef struct leaks_opts {
 	cli_opts c;
 	hs_leak_opts lo;
@@ -54,6 +44,12 @@ static int add_stream(const cli_adder *a, const char *file)
 	return cli_add_trace(a, file, CLI_TRACE_END);
 }
 
+/* The writer of --format, from src/output/leaks_out.c's table. */
+static void write_leaks(FILE *out, const cli_opts *o, const void *data)
+{
+	leaks_format_find(o->format)->write(out, data);
+}
+
 static int run(const hs_command *self, cli_opts *op)
 {
 	(void)self;
@@ -86,7 +82,7 @@ static int run(const hs_command *self, cli_opts *op)
 		rc = HS_EXIT_USAGE;
 	}
 	if (rc == HS_EXIT_OK)
-		rc = cli_write_output(&o, write_text, write_json, l);
+		rc = cli_write_output(&o, write_leaks, l);
 	if (rc == HS_EXIT_OK)
 		rc = read_rc;
 	hs_leaks_free(l);
@@ -108,7 +104,7 @@ static const cli_option options[] = {
 };
 
 const hs_command cmd_leaks = {
-	CLI_COMMAND("leaks", run, options, leaks_opts, "text,json", "FILE...",
+	CLI_COMMAND("leaks", run, options, leaks_opts, &leaks_out_formats, "FILE...",
 	            "Leak candidates from goroutine dumps/profiles, traces, heap profiles and heap "
 	            "dumps, by severity."),
 	.dirs = true,

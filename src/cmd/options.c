@@ -89,28 +89,19 @@ int cli_parse_granularity(const hs_command *cmd, const cli_option *opt, const ch
 	return 0;
 }
 
-/* Is f one of the comma-separated words of list? */
-static bool in_list(const char *list, const char *f)
-{
-	size_t n = strlen(f);
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ",");
-		if (len == n && strncmp(p, f, n) == 0)
-			return true;
-		p = p[len] ? p + len + 1 : NULL;
-	}
-	return false;
-}
-
 int cli_parse_format(const hs_command *cmd, const cli_option *opt, const char *arg, void *dest)
 {
 	(void)opt;
-	if (!in_list(cmd->formats, arg)) {
-		cli_error("%s: unsupported --format '%s' (supported: %s)", cmd->name, arg, cmd->formats);
-		return HS_EXIT_USAGE;
-	}
-	*(const char **)dest = arg;
-	return 0;
+	const char *name;
+	for (size_t i = 0; (name = out_formats_name(cmd->formats, i)) != NULL; i++)
+		if (strcmp(name, arg) == 0) {
+			*(const char **)dest = name;
+			return 0;
+		}
+	char list[128];
+	cli_error("%s: unsupported --format '%s' (supported: %s)", cmd->name, arg,
+	          out_formats_list(cmd->formats, list, sizeof list));
+	return HS_EXIT_USAGE;
 }
 
 /* ---- finding an option ---- */
@@ -312,11 +303,8 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
 		if (rc)
 			return rc;
 	}
-	if (!o->format && cmd->formats) {
-		snprintf(o->format_default, sizeof o->format_default, "%.*s",
-		         (int)strcspn(cmd->formats, ","), cmd->formats);
-		o->format = o->format_default;
-	}
+	if (!o->format && cmd->formats)
+		o->format = out_formats_name(cmd->formats, 0);
 	o->files = argv + 1;
 	o->nfiles = nfiles;
 	if (o->nfiles < cmd->min_files) {
@@ -369,7 +357,10 @@ void cli_usage(const hs_command *cmd, FILE *to)
 			snprintf(name, sizeof name, "-%c, --%s", opt->short_name, opt->name);
 		else
 			snprintf(name, sizeof name, "--%s", opt->name);
-		usage_line(to, name, is_format(opt) ? cmd->formats : opt->arg, opt->help);
+		char list[128];
+		usage_line(to, name,
+		           is_format(opt) ? out_formats_list(cmd->formats, list, sizeof list) : opt->arg,
+		           opt->help);
 	}
 }
 
@@ -405,8 +396,10 @@ int cli_complete(const hs_command *cmd, const char *opt, FILE *to)
 		return HS_EXIT_USAGE;
 	if (!o->arg)
 		return HS_EXIT_OK;
+	const char *name;
 	if (is_format(o))
-		print_values(to, cmd->formats, ",");
+		for (size_t i = 0; (name = out_formats_name(cmd->formats, i)) != NULL; i++)
+			fprintf(to, "=%s\n", name);
 	else if (o->file_arg)
 		fputs(":file\n", to);
 	else if (strchr(o->arg, '|') && o->arg[0] >= 'a' && o->arg[0] <= 'z')

@@ -1,5 +1,6 @@
 /* The profile model: construction, id resolution, pprof's validity rules
  * and drop_frames pruning.  See include/heapscope/model.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,6 +369,29 @@ hs_err hs_profile_intern_location(hs_profile *p, const char *fn, size_t fn_len,
 	}
 	*loc = li + 1;
 	return HS_OK;
+}
+
+const char *hs_profile_kind(const hs_profile *p)
+{
+	char types[256] = "";
+	for (size_t i = 0; i < hs_ntypes(p); i++) {
+		size_t n = strlen(types);
+		snprintf(types + n, sizeof types - n, "%s%s", i ? "," : "",
+		         hs_s(p, HS_VEC_AT(&p->sample_types, hs_value_type, i).type));
+	}
+	if (strstr(types, "inuse_space"))
+		return "heap";
+	if (strstr(types, "alloc_space"))
+		return "allocs";
+	if (strstr(types, "cpu") || strstr(types, "wall"))
+		return "cpu";
+	if (strcmp(types, "goroutine") == 0 || strcmp(types, "goroutines") == 0)
+		return "goroutine";
+	if (strcmp(types, "threadcreate") == 0)
+		return "threadcreate";
+	if (strstr(types, "contentions") || strstr(types, "delay"))
+		return "contention (block or mutex)";
+	return "other";
 }
 
 int hs_profile_default_index(const hs_profile *p)

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "formats.h"
+
 #include "heapscope/blocking.h"
 
 typedef struct blocking_format {
@@ -14,5 +16,8 @@ typedef struct blocking_format {
 
 /* "text", "json"; NULL for anything else. */
 const blocking_format *blocking_format_find(const char *name);
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats blocking_out_formats;
 
 #endif

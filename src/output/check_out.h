@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "formats.h"
+
 #include "heapscope/rules.h"
 
 /* One rule checked on one file. */
@@ -34,5 +36,8 @@ typedef struct check_format {
 
 /* "text", "json", "junit" (XML); NULL for anything else. */
 const check_format *check_format_find(const char *name);
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats check_out_formats;
 
 #endif

@@ -4,6 +4,8 @@
 
 #include "../core/sort.h"
 #include "diff_out.h"
+#include "dot.h"
+#include "formats.h"
 #include "heapscope/units.h"
 #include "json.h"
 
@@ -183,4 +185,31 @@ bool diff_print_json(FILE *out, const diff_fmt *d)
 	json_finish(&w);
 	free(rows);
 	return true;
+}
+
+static bool write_dot(FILE *out, const diff_fmt *d)
+{
+	const graph_ops *ops = graph_format_find("dot");
+	hs_error e;
+	hs_error_clear(&e);
+	return ops && graph_write(out, &d->f, ops, &e) == HS_OK;
+}
+
+static bool write_folded(FILE *out, const diff_fmt *d)
+{
+	return diff_print_folded(out, d->f.v, d->sums);
+}
+
+static const diff_format diff_formats[] = {
+	{"text", true, false, diff_print_text},
+	{"json", true, false, diff_print_json},
+	{"dot", true, true, write_dot},
+	{"folded", false, false, write_folded},
+};
+
+const out_formats diff_out_formats = OUT_FORMATS(diff_formats);
+
+const diff_format *diff_format_find(const char *name)
+{
+	return OUT_FORMAT_FIND(diff_formats, name);
 }

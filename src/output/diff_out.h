@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "formats.h"
+
 #include "heapscope/diff.h"
 #include "pprof_text.h"
 
@@ -29,5 +31,21 @@ bool diff_print_json(FILE *out, const diff_fmt *d);
 /* Differential folded stacks, "stack base new", for flamegraph.pl:
  * every stack of either side that passes v's filters. */
 bool diff_print_folded(FILE *out, const hs_view *v, const hs_diff_sums *s);
+
+/* The writers of `heapscope diff`: "text", "json", "dot" draw a report of
+ * the merged profile (d->f, built with pprof's DOT trimming when `visual`),
+ * "folded" the view's stacks (only d->f.v and d->sums are read); false:
+ * out of memory. */
+typedef struct diff_format {
+	const char *name;
+	bool report;
+	bool visual;
+	bool (*write)(FILE *out, const diff_fmt *d);
+} diff_format;
+/* NULL for anything else. */
+const diff_format *diff_format_find(const char *name);
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats diff_out_formats;
 
 #endif

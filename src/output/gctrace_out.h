@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "formats.h"
+
 #include "heapscope/gctrace.h"
 
 /* A loaded log and its runs, as the command computed them. */
@@ -22,5 +24,8 @@ typedef struct gctrace_format {
 
 /* "text", "json"; NULL for anything else. */
 const gctrace_format *gctrace_format_find(const char *name);
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats gctrace_out_formats;
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "formats.h"
+
 #include "heapscope/goroutines.h"
 
 typedef struct goroutines_format {
@@ -16,5 +18,8 @@ typedef struct goroutines_format {
 
 /* "text", "folded", "json", "dot"; NULL for anything else. */
 const goroutines_format *goroutines_format_find(const char *name);
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats goroutines_out_formats;
 
 #endif

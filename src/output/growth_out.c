@@ -424,6 +424,8 @@ static const growth_format formats[] = {
 	{"dot", true, true, write_dot},
 };
 
+const out_formats growth_out_formats = OUT_FORMATS(formats);
+
 const growth_format *growth_format_find(const char *name)
 {
 	return OUT_FORMAT_FIND(formats, name);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "formats.h"
+
 #include "heapscope/growth.h"
 #include "pprof_text.h"
 
@@ -51,5 +53,8 @@ typedef struct growth_format {
 const growth_format *growth_format_find(const char *name);
 /* The nodes DOT draws for the newest profile by default. */
 enum { GROWTH_DOT_NODECOUNT = 80 };
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats growth_out_formats;
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "formats.h"
 #include "heapdump_out.h"
 #include "heapscope/units.h"
 #include "json.h"
@@ -456,4 +457,30 @@ void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *
 		diff_rows_text(out, &rows, true);
 	}
 	hs_vec_release(&rows);
+}
+
+static void write_folded(FILE *out, const hs_hd_analysis *a, const char *file)
+{
+	(void)file;
+	hd_write_folded(out, a);
+}
+
+static void write_dot(FILE *out, const hs_hd_analysis *a, const char *file)
+{
+	(void)file;
+	hd_write_dot(out, a);
+}
+
+static const hd_format hd_formats[] = {
+	{"text", hd_write_text},
+	{"json", hd_write_json},
+	{"folded", write_folded},
+	{"dot", write_dot},
+};
+
+const out_formats heapdump_out_formats = OUT_FORMATS(hd_formats);
+
+const hd_format *hd_format_find(const char *name)
+{
+	return OUT_FORMAT_FIND(hd_formats, name);
 }

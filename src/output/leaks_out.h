@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "formats.h"
+
 #include "heapscope/leaks.h"
 
 typedef struct leaks_format {
@@ -14,5 +16,8 @@ typedef struct leaks_format {
 
 /* "text", "json"; NULL for anything else. */
 const leaks_format *leaks_format_find(const char *name);
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats leaks_out_formats;
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "heapscope/units.h"
 #include "json.h"
+#include "formats.h"
 #include "pprof_text.h"
 
 static inline int64_t abs64(int64_t x) { return hs_abs(x); }
@@ -194,4 +195,48 @@ void report_json_header(json_w *w, const report_fmt *f)
 	json_kv_string(w, "granularity", hs_granularity_name(f->v->granularity));
 	json_kv_int(w, "dropped_nodes", (int64_t)r->dropped_nodes);
 	json_kv_int(w, "node_cutoff", r->node_cutoff_total);
+}
+
+/* `top --format json`: the header fields and a row per node. */
+static void top_json(FILE *out, const report_fmt *f)
+{
+	const hs_report *r = f->r;
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	report_json_header(&w, f);
+	json_key(&w, "rows");
+	json_begin_array(&w);
+	for (size_t i = 0; i < r->g.npresent; i++) {
+		uint32_t id = r->g.present[i];
+		const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
+		json_begin_object(&w);
+		json_key(&w, "name");
+		json_string(&w, ni->name);
+		json_key(&w, "flat");
+		json_int(&w, r->g.flat[id]);
+		json_key(&w, "cum");
+		json_int(&w, r->g.cum[id]);
+		const char *inl = hs_report_inline_label(r, id);
+		if (*inl) {
+			json_key(&w, "inline");
+			json_string(&w, strcmp(inl, "(inline)") == 0 ? "inline" : "partial-inline");
+		}
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+static const top_format top_formats[] = {
+	{"text", print_top_text},
+	{"json", top_json},
+};
+
+const out_formats top_out_formats = OUT_FORMATS(top_formats);
+
+const top_format *top_format_find(const char *name)
+{
+	return OUT_FORMAT_FIND(top_formats, name);
 }

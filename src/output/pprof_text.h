@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "formats.h"
+
 #include "heapscope/graph.h"
 
 typedef struct report_fmt {
@@ -31,7 +33,16 @@ void report_json_header(struct json_w *w, const report_fmt *f);
 
 /* pprof's `-top` text. */
 void print_top_text(FILE *out, const report_fmt *f);
+/* The writers of `heapscope top`: "text", "json"; NULL for anything else. */
+typedef struct top_format {
+	const char *name;
+	void (*write)(FILE *out, const report_fmt *f);
+} top_format;
+const top_format *top_format_find(const char *name);
 /* Time as Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
 void format_go_time(int64_t nanos, char *buf, size_t n);
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats top_out_formats;
 
 #endif

@@ -692,6 +692,12 @@ def run(v):
     check_case('check-steady', G, STEADY[0], STEADY[1:])
     check_case('check-growth', G, GROWTH[0], GROWTH[1:])
     junit_case('check-growth-junit', G, GROWTH[0], [GROWTH[1], GROWTH[5]])
+    # --format junit: stdout holds exactly the XML that verify checked above
+    V.checked.add('check-growth-junit-stdout')
+    if V.golden('check-growth-junit-stdout', 'out') != V.golden('check-growth-junit', 'file'):
+        V.problems.append('check-growth-junit-stdout.out: not the XML of check-growth-junit.file')
+    V.expect('check-growth-junit-stdout', 'err', '')
+    V.expect('check-growth-junit-stdout', 'code', V.golden('check-growth-junit', 'code'))
     json_case('check-steady-json', G, STEADY[0], [STEADY[2]])
     check_case('check-example', 'testdata/rules/example.yaml', STEADY[0],
                [STEADY[2], 'testdata/pprof/goroutine.pb.gz'])

@@ -1,0 +1,33 @@
+/* Writers of `heapscope info` (src/output/info_out.c). */
+#ifndef HS_OUTPUT_INFO_OUT_H
+#define HS_OUTPUT_INFO_OUT_H
+
+#include <stdio.h>
+
+#include "formats.h"
+
+#include "heapscope/model.h"
+#include "json.h"
+
+/* A writer's state across the files of one run. */
+typedef struct info_w {
+	FILE *out;
+	json_w json;
+	int n;                     /* files written so far */
+} info_w;
+
+/* begin, then file() for each file that loads, then end. */
+typedef struct info_format {
+	const char *name;
+	void (*begin)(info_w *w);
+	void (*file)(info_w *w, const char *file, const hs_profile *p);
+	void (*end)(info_w *w);
+} info_format;
+
+/* "text", "json"; NULL for anything else. */
+const info_format *info_format_find(const char *name);
+
+/* The names of the table above, for the command's --format. */
+extern const out_formats info_out_formats;
+
+#endif
