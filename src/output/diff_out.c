@@ -173,11 +173,7 @@ bool diff_print_json(FILE *out, const diff_fmt *d)
 		json_int(&w, s->cum[HS_DIFF_BASE][id]);
 		json_key(&w, "new_cum");
 		json_int(&w, s->cum[HS_DIFF_NEW][id]);
-		const char *inl = hs_report_inline_label(r, id);
-		if (*inl) {
-			json_key(&w, "inline");
-			json_string(&w, strcmp(inl, "(inline)") == 0 ? "inline" : "partial-inline");
-		}
+		report_json_inline(&w, r, id);
 		json_end_object(&w);
 	}
 	json_end_array(&w);

@@ -197,6 +197,15 @@ void report_json_header(json_w *w, const report_fmt *f)
 	json_kv_int(w, "node_cutoff", r->node_cutoff_total);
 }
 
+void report_json_inline(struct json_w *w, const hs_report *r, uint32_t id)
+{
+	const char *inl = hs_report_inline_label(r, id);
+	if (!*inl)
+		return;
+	json_key(w, "inline");
+	json_string(w, strcmp(inl, "(inline)") == 0 ? "inline" : "partial-inline");
+}
+
 /* `top --format json`: the header fields and a row per node. */
 static void top_json(FILE *out, const report_fmt *f)
 {
@@ -217,11 +226,7 @@ static void top_json(FILE *out, const report_fmt *f)
 		json_int(&w, r->g.flat[id]);
 		json_key(&w, "cum");
 		json_int(&w, r->g.cum[id]);
-		const char *inl = hs_report_inline_label(r, id);
-		if (*inl) {
-			json_key(&w, "inline");
-			json_string(&w, strcmp(inl, "(inline)") == 0 ? "inline" : "partial-inline");
-		}
+		report_json_inline(&w, r, id);
 		json_end_object(&w);
 	}
 	json_end_array(&w);
