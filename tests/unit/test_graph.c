@@ -54,16 +54,26 @@ static void test_flat_cum(void **state)
 	assert_int_equal(g.cum[node(&v, "main")], 16);
 	assert_int_equal(g.flat[node(&v, "main")], 0);
 	assert_int_equal(g.flat[node(&v, "g")], 5);
-	/* main -> g is an inlined call; main -> f is not; f -> f is not an edge */
-	for (size_t i = 0; i < g.edges.len; i++) {
-		const hs_edge *ed = &HS_VEC_AT(&g.edges, hs_edge, i);
-		if (ed->to == node(&v, "g")) {
-			assert_true(ed->inlined);
-			assert_int_equal(ed->weight, 5);
+	/* Exactly three edges, each found and checked: main -> f (10, a call),
+	 * main -> g (5, inlined), main -> h (1); f -> f is not an edge. */
+	const struct {
+		const char *from, *to;
+		int64_t weight;
+		bool inlined;
+	} want[] = {{"main", "f", 10, false}, {"main", "g", 5, true}, {"main", "h", 1, false}};
+	assert_int_equal(g.edges.len, 3);
+	for (size_t k = 0; k < 3; k++) {
+		const hs_edge *found = NULL;
+		for (size_t i = 0; i < g.edges.len; i++) {
+			const hs_edge *ed = &HS_VEC_AT(&g.edges, hs_edge, i);
+			assert_int_not_equal(ed->from, ed->to);
+			if (ed->from == node(&v, want[k].from) && ed->to == node(&v, want[k].to))
+				found = ed;
 		}
-		if (ed->to == node(&v, "f"))
-			assert_int_equal(ed->weight, 10);
-		assert_int_not_equal(ed->from, ed->to);
+		if (!found)
+			fail_msg("no edge %s -> %s", want[k].from, want[k].to);
+		assert_int_equal(found->weight, want[k].weight);
+		assert_int_equal(found->inlined, want[k].inlined);
 	}
 	hs_graph_release(&g);
 	hs_view_release(&v);
