@@ -98,6 +98,21 @@ static void test_trim(void **state)
 	assert_string_equal(HS_VEC_AT(&v.nodes, hs_node_info, r.g.present[1]).name, "g");
 	assert_string_equal(hs_report_inline_label(&r, node(&v, "g")), "(inline)");
 	hs_report_release(&r);
+	/* Edge cutoff int(16 * 0.0625) = 1: an edge of weight 1 (main -> h) is
+	 * not below it and stays, as in pprof (weight < cutoff goes); at
+	 * int(16 * 0.125) = 2 it goes.  Edges 10, 5, 1. */
+	const double frac[] = {0.0625, 0.125};
+	const size_t kept[] = {3, 2};
+	for (size_t k = 0; k < 2; k++) {
+		hs_report_opts re = {.nodefraction = 0, .edgefraction = frac[k]};
+		assert_int_equal(hs_report_build(&r, &v, &re, &e), HS_OK);
+		assert_int_equal(r.edge_cutoff, (int64_t)k + 1);
+		size_t live = 0;
+		for (size_t i = 0; i < r.g.edges.len; i++)
+			live += !HS_VEC_AT(&r.g.edges, hs_edge, i).removed;
+		assert_int_equal(live, kept[k]);
+		hs_report_release(&r);
+	}
 	hs_view_release(&v);
 }
 
