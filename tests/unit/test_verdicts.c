@@ -364,8 +364,9 @@ static void leaks_groups(hs_leaks *l, size_t n, const int *count, const char *co
 
 /* Creation sites: 50 + 50 live goroutines in mutex waits (below a pile-up)
  * from main.spawnA: a created-by candidate of 100; 50 + 49 from main.spawnB
- * are not.  10 in chan receive (named, medium) and 95 in mutex waits from
- * main.spawnC: the site is covered by the named group: only that one. */
+ * are not.  95 in mutex waits and then 10 in chan receive (named, medium)
+ * from main.spawnC: the site is covered by the named group, though that
+ * group comes second: only the named group is a candidate. */
 static void test_leak_created_by(void **state)
 {
 	(void)state;
@@ -387,8 +388,8 @@ static void test_leak_created_by(void **state)
 	char *at = strstr(recv, "created by main.spawn");
 	assert_non_null(at);
 	strcpy(at, "created by main.spawnC\n\t/src/main.go:91 +0x1\n");
-	leaks_groups(&l, 2, (const int[]){10, 95}, (const char *const[]){"chan receive", "semacquire"},
-	             (const char *const[]){recv, MUTEX("main.c2", "main.spawnC")});
+	leaks_groups(&l, 2, (const int[]){95, 10}, (const char *const[]){"semacquire", "chan receive"},
+	             (const char *const[]){MUTEX("main.c2", "main.spawnC"), recv});
 	assert_int_equal(hs_leaks_n(&l), 1);
 	assert_string_equal(hs_leaks_at(&l, 0)->culprit, "main.c1");
 	hs_leaks_release(&l);
@@ -478,8 +479,9 @@ static void test_leak_retainers(void **state)
 
 /* ---- blocking ------------------------------------------------------------ */
 
-/* Two dumps of 5 and 7 goroutines at main.c: the hotspot has 7 (the most
- * in one snapshot, not 12); 3 runtime-only goroutines are no hotspot. */
+/* Two dumps of 5 and 7 goroutines at main.c, as two files or appended in
+ * one: the hotspot has 7 (the most in one snapshot, not 12); 3
+ * runtime-only goroutines are no hotspot. */
 static void test_blocking_snapshots(void **state)
 {
 	(void)state;
@@ -507,6 +509,20 @@ static void test_blocking_snapshots(void **state)
 	assert_string_equal(hs_blocking_at(&bl, 0)->culprit, "main.c");
 	assert_int_equal(hs_blocking_at(&bl, 0)->goroutines, 7);
 	hs_blocking_release(&bl);
+
+	/* The two dumps appended in one file, the bigger first (goroutine ids
+	 * 1-7, then 1-5 again: a second dump): 7 again. */
+	b.next_id = 0;
+	gor(&b, 5, "chan receive", RECV("main.c", "20"));
+	hs_profile p;
+	load(&p, &b);
+	assert_int_equal(hs_blocking_init(&bl, &e), HS_OK);
+	assert_int_equal(hs_blocking_add(&bl, &p, "d", &e), HS_OK);
+	hs_blocking_finish(&bl);
+	assert_int_equal(hs_blocking_n(&bl), 1);
+	assert_int_equal(hs_blocking_at(&bl, 0)->goroutines, 7);
+	hs_blocking_release(&bl);
+	hs_profile_release(&p);
 }
 
 /* A mutex profile: main.a 5 contentions 100 ns, main.b 1 contention 200 ns:
