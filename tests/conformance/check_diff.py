@@ -19,7 +19,9 @@ Live (when `go` is installed, unless --offline): go tool pprof -top -base
 run now on pairs of testdata and corpus profiles with several option sets,
 compared as the text check above (and with exact values through -unit), and
 --format dot byte for byte against go tool pprof -dot -base (tag nodelets
-included).  Exit 77 when nothing could be checked."""
+included).  Every pair is run: an input heapscope cannot read fails, and
+at least len(FLAGS) + 1 checks per pair must run.  Without go or with
+../shared absent: exit 77, a failure when CI is set."""
 import json
 import os
 import re
@@ -27,6 +29,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pprof_raw  # noqa: E402
@@ -266,7 +271,11 @@ def pairs(root):
            # legacy text heap profiles, alone and against a protobuf one
            (os.path.join(lt, 'go-heap-debug1-infworld-cmd-a.txt'), os.path.join(lt, 'go-heap-debug1-infworld-cmd-b.txt')),
            (os.path.join(root, 'testdata', 'pprof', 'heap.pb.gz'), os.path.join(lt, 'go-heap-debug1-infworld.txt'))]
-    return [p for p in out if os.path.exists(p[0]) and os.path.exists(p[1])]
+    return out
+
+
+def present(p):
+    return os.path.exists(p[0]) and os.path.exists(p[1])
 
 
 def readable(hs, path):
@@ -276,16 +285,17 @@ def readable(hs, path):
 def live(hs, root):
     go = shutil.which('go')
     if not go:
-        print('live: skipped, go is not installed')
-        return False
+        return None
     nobin = tempfile.mkdtemp()
     env = dict(ENV, PPROF_BINARY_PATH=nobin, PPROF_TMPDIR=nobin)
     global checks
-    for base, new in pairs(root):
+    done = 0
+    for base, new in filter(present, pairs(root)):
         rel = '%s -> %s' % (os.path.relpath(base, root), os.path.relpath(new, root))
         if not (readable(hs, base) and readable(hs, new)):
-            print('live: skip %s (heapscope cannot read it yet)' % rel)
+            fail(rel, 'heapscope cannot read it')
             continue
+        done += 1
         for flags in FLAGS:
             # -diff_base names the base itself
             bflag = [] if '-diff_base' in flags else ['-base']
@@ -314,7 +324,7 @@ def live(hs, root):
         hrc, out, herr = run([hs, 'diff', '--format=dot', base, new])
         if rc != 0 or hrc != 0 or ref != out:
             fail(rel + ' dot', 'differs from go tool pprof -dot -base')
-    return True
+    return done
 
 
 def main():
@@ -323,17 +333,25 @@ def main():
         return 2
     hs, root = sys.argv[1], sys.argv[2]
     did = offline(hs, root)
-    print('offline: %s' % ('%d checks' % checks if did else 'skipped (no testdata/expected/series)'))
+    if not did:
+        fail('offline', 'no testdata/expected/series')
+    print('offline: %d checks' % checks)
     n = checks
+    ok = True
     if '--offline' not in sys.argv[3:]:
-        if live(hs, root):
-            print('live: %d checks' % (checks - n))
+        done = live(hs, root)
+        if done is None:
+            return ci_gate.skip('go is not installed')
+        print('live: %d checks' % (checks - n))
+        ok = ci_gate.enough(done, len(pairs(root)), 'live diff pairs')
+        ok = ci_gate.enough(checks - n, done * (len(FLAGS) + 1), 'live diff checks') and ok
     for f in failures:
         print('FAIL ' + f)
     print('%d checks, %d failed' % (checks, len(failures)))
-    if checks == 0:
-        return 77
-    return 1 if failures else 0
+    gone = [p for p in pairs(root) if not present(p)]
+    if gone and not failures:
+        return ci_gate.skip('%d pairs are absent (../shared?)' % len(gone))
+    return 1 if failures or not ok else 0
 
 
 if __name__ == '__main__':

@@ -21,6 +21,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pprof_raw  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
 
 # Where heapscope's DOT differs from pprof's on purpose (see src/output/dot.c).
 KNOWN_DIFFERENCES = {
@@ -58,16 +60,14 @@ def main():
     hs, mode, where = sys.argv[1:]
     go = shutil.which('go')
     if not go:
-        print('SKIP: go is not installed')
-        return 77
+        return ci_gate.skip('go is not installed')
     if mode == '--testdata':
         dirs = [os.path.join(where, 'testdata', 'pprof')]
     else:
         dirs = [os.path.join(where, 'pprof'), os.path.join(where, 'legacy-text')]
     dirs = [d for d in dirs if os.path.isdir(d)]
     if not dirs:
-        print('SKIP: %s is absent' % where)
-        return 77
+        return ci_gate.skip('%s is absent' % where)
     nobin = tempfile.mkdtemp()
     env = dict(os.environ, TZ='UTC', LC_ALL='C', PPROF_BINARY_PATH='/nonexistent',
                PPROF_TMPDIR=nobin)
@@ -98,9 +98,13 @@ def main():
         print('not counted, go tool pprof cannot read them: ' + ', '.join(unreadable))
     print('%d of %d identical to go tool pprof -dot (%d known differences)'
           % (same, checked, len(known)))
-    if checked == 0:
-        return 77
-    return 0 if same + len(known) == checked else 1
+    if mode == '--corpus':   # every file go tool pprof reads (STATUS.tsv)
+        least = sum(ci_gate.corpus_count(where, k, 'ok') for k in ('pprof', 'legacy-text'))
+    else:                    # at least the profiles with -raw references
+        least = len([f for f in os.listdir(os.path.join(where, 'testdata', 'expected'))
+                     if f.endswith('.raw.txt')])
+    ok = ci_gate.enough(checked, least, 'profiles against go tool pprof -dot')
+    return 0 if same + len(known) == checked and ok else 1
 
 
 if __name__ == '__main__':

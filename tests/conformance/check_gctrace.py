@@ -14,13 +14,15 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
+
 
 def main():
     hs, d = sys.argv[1], sys.argv[2]
     if not os.path.isdir(d):
-        print('skipped: no %s' % d)
-        return 77
-    fails = checks = 0
+        return ci_gate.skip('no %s' % d)
+    fails = checks = lines = 0
     for name in sorted(os.listdir(d)):
         path = os.path.join(d, name)
         nums = []
@@ -34,6 +36,7 @@ def main():
         p = subprocess.run([hs, 'gctrace', '--format', 'json', path], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE)
         checks += 1
+        lines += len(nums)
         ok = p.returncode == 0
         if ok:
             j = json.loads(p.stdout)
@@ -43,8 +46,10 @@ def main():
         print('%s %s: %d gc lines, %d runs, %d forced' % ('ok  ' if ok else 'FAIL', name,
                                                           len(nums), runs, forced))
         fails += not ok
-    print('%d passed, %d failed' % (checks - fails, fails))
-    return 1 if fails else 0
+    print('%d passed, %d failed, %d gc lines' % (checks - fails, fails, lines))
+    corpus = os.path.dirname(os.path.normpath(d))
+    ok = ci_gate.enough(checks, ci_gate.corpus_count(corpus, 'gctrace'), 'gctrace logs (MANIFEST.tsv)')
+    return 1 if fails or not ok else 0
 
 
 if __name__ == '__main__':

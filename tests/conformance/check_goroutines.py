@@ -24,6 +24,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
+
 HEADER = re.compile(r'goroutine (\d+)(?: [^ \[\]]+=[^ \[\]]*)* \[([^\]]*)\]:[ \t\r]*$')
 FAILURES = []
 
@@ -59,8 +62,7 @@ def headers(path):
 
 def check_corpus(binary, d):
     if not os.path.isdir(d):
-        print('skip: %s absent' % d)
-        return 77
+        return ci_gate.skip('%s absent' % d)
     checked = 0
     for name in sorted(os.listdir(d)):
         path = os.path.join(d, name)
@@ -91,8 +93,13 @@ def check_corpus(binary, d):
             if rc != 0 or not out:
                 fail('%s: --format %s: exit %d %s' % (name, fmt, rc, err.strip()))
         print('ok %s: %d goroutines, %d groups' % (name, want, len(got['groups'])))
-    if checked == 0:
-        fail('no goroutine dump in %s' % d)
+    # every debug=2 / traceback dump the corpus manifest lists
+    manifest = os.path.join(os.path.dirname(os.path.normpath(d)), 'MANIFEST.tsv')
+    with open(manifest, encoding='utf-8') as f:
+        least = sum(1 for ln in f if ln.split('\t')[1:2] == ['goroutine-text'] and
+                    'debug=2' in ln.split('\t')[2])
+    if not ci_gate.enough(checked, least, 'goroutine dumps (MANIFEST.tsv debug=2 rows)'):
+        fail('too few dumps checked')
     return 1 if FAILURES else 0
 
 
@@ -101,6 +108,7 @@ def check_testdata(binary, root):
     with open(os.path.join(pdir, 'counts.json')) as f:
         known = json.load(f)['goroutine']
     want = sorted(known['groups'], key=lambda g: -g['count'])
+    compared = 0
     for name, dump in (('goroutine-debug2.txt', True), ('goroutine.pb.gz', False)):
         got = load_json(binary, os.path.join(pdir, name))
         if got is None:
@@ -113,6 +121,7 @@ def check_testdata(binary, root):
                 fail('%s: no group %d (%s)' % (name, i + 1, g['function']))
                 continue
             h = groups[i]
+            compared += 1
             state = g['state'] if dump else 'unknown'
             if (h['count'], h['state']) != (g['count'], state) or g['function'] not in h['stack']:
                 fail('%s: group %d is %s, want %d %s in %s' % (name, i + 1, h, g['count'], state,
@@ -141,6 +150,9 @@ def check_testdata(binary, root):
     if rc != 0 or '171 goroutines in 4 groups' not in out or 'chan send' not in first \
             or 'main.sender' not in first:
         fail('text report: exit %d, first row %r' % (rc, first))
+    # counts.json's groups, in the dump and in the profile
+    if not ci_gate.enough(compared, 2 * len(want), 'groups against counts.json'):
+        fail('too few groups compared')
     return 1 if FAILURES else 0
 
 

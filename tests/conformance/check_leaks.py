@@ -17,9 +17,11 @@ import subprocess
 import sys
 
 failures = []
+checks = [0]
 
 
 def check(cond, what):
+    checks[0] += 1
     if not cond:
         failures.append(what)
         print("FAIL:", what)
@@ -109,9 +111,9 @@ def main():
           f"heap growth: {cands}")
 
     if failures:
-        print(f"{len(failures)} failure(s)")
+        print(f"{checks[0]} checks, {len(failures)} failure(s)")
         return 1
-    print("check_leaks: ok")
+    print(f"check_leaks: {checks[0]} checks, ok")
     return 0
 
 

@@ -14,7 +14,11 @@ offline (heapscope and committed files only):
     testdata/expected/series/merged-1-5.top.txt);
   * incompatible profiles are refused (exit 2) and no file is left.
 
-live (needs go; exit 77 without it):
+Every input set is checked: an input heapscope cannot read is a failure,
+and a set whose files are absent (../shared) skips the run (exit 77; a
+failure when CI is set); each mode must check all the sets.
+
+live (needs go; exit 77 without it, a failure when CI is set):
   * go tool pprof -raw on the merged file: per sample type, the total of
     the values equals the sum of the inputs' -raw totals;
   * for protobuf inputs, go tool pprof -top and -raw of the merged file
@@ -27,6 +31,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
 
 ENV = dict(os.environ, TZ='UTC', LC_ALL='C')
 failures = []
@@ -62,7 +69,11 @@ def input_sets(root):
                                os.path.join(lt, 'go-heap-debug1-infworld-cmd-b.txt')]),
         ('protobuf + text heap', [os.path.join(t, 'heap.pb.gz'), os.path.join(lt, 'go-heap-debug1-infworld.txt')]),
     ]
-    return [(n, fs) for n, fs in sets if all(os.path.exists(f) for f in fs)]
+    return sets
+
+
+def absent(root):
+    return [n for n, fs in input_sets(root) if not all(os.path.exists(f) for f in fs)]
 
 
 def readable(hs, path):
@@ -88,12 +99,11 @@ def folded(hs, path, i):
 
 def offline(hs, root, tmp):
     global checks
-    for name, files in input_sets(root):
-        if not all(readable(hs, f) for f in files):
-            print('skip %s: heapscope cannot read every input yet' % name)
-            continue
+    done = 0
+    for name, files in present_sets(hs, root):
         out = os.path.join(tmp, 'merged.pb.gz')
         checks += 1
+        done += 1
         rc, _, err = run([hs, 'merge'] + files + ['-o', out])
         if rc != 0:
             fail(name, 'merge exit %d: %s' % (rc, err.strip()))
@@ -115,9 +125,28 @@ def offline(hs, root, tmp):
                 fail(name, 'index %d: folded stacks of the merged file are not the inputs\' sums: %r'
                      % (i, diff))
         print('ok   %s' % name)
+    return done
+
+
+def present_sets(hs, root):
+    """The sets whose files are all present; an unreadable one fails."""
+    for name, files in input_sets(root):
+        if not all(os.path.exists(f) for f in files):
+            continue
+        bad = [f for f in files if not readable(hs, f)]
+        if bad:
+            fail(name, 'heapscope cannot read %s' % ', '.join(bad))
+            continue
+        yield name, files
+
+
+def series_top(hs, root, tmp):
+    global checks
     # pprof's own merge of the series, reported by go tool pprof.
     exp = os.path.join(root, 'testdata', 'expected', 'series', 'merged-1-5.top.txt')
-    if os.path.exists(exp):
+    if not os.path.exists(exp):
+        fail('series', 'no reference %s' % exp)
+    else:
         files = [os.path.join(root, 'testdata', 'pprof', 'series', 'heap-%d.pb.gz' % k) for k in range(1, 6)]
         out = os.path.join(tmp, 'series.pb.gz')
         run([hs, 'merge', '-o', out] + files)
@@ -159,8 +188,7 @@ def live(hs, root, tmp):
     global checks
     go = shutil.which('go')
     if not go:
-        print('SKIP: go is not installed')
-        return False
+        return None
     nobin = tempfile.mkdtemp()
     env = dict(ENV, PPROF_BINARY_PATH=nobin, PPROF_TMPDIR=nobin)
 
@@ -170,9 +198,9 @@ def live(hs, root, tmp):
             raise RuntimeError('go tool pprof %s: %s' % (' '.join(args), err.strip()))
         return out.decode('utf-8', 'surrogateescape')
 
-    for name, files in input_sets(root):
-        if not all(readable(hs, f) for f in files):
-            continue
+    done = 0
+    for name, files in present_sets(hs, root):
+        done += 1
         out = os.path.join(tmp, 'merged.pb.gz')
         if run([hs, 'merge', '-o', out] + files)[0] != 0:
             fail(name, 'merge failed')
@@ -201,7 +229,7 @@ def live(hs, root, tmp):
                 if a != b:
                     fail(name, 'go tool pprof -top -sample_index=%d differs from pprof merging the inputs' % i)
         print('ok   %s (go tool pprof)' % name)
-    return True
+    return done
 
 
 def main():
@@ -212,15 +240,22 @@ def main():
     tmp = tempfile.mkdtemp(prefix='heapscope-merge-')
     try:
         if mode == 'offline':
-            offline(hs, root, tmp)
-        elif not live(hs, root, tmp):
-            return 77
+            done = offline(hs, root, tmp)
+            series_top(hs, root, tmp)
+        else:
+            done = live(hs, root, tmp)
+            if done is None:
+                return ci_gate.skip('go is not installed')
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for f in failures:
         print('FAIL ' + f)
     print('%d checks, %d failed' % (checks, len(failures)))
-    return 1 if failures else 0
+    gone = absent(root)
+    if gone and not failures:
+        return ci_gate.skip('inputs absent for %s' % ', '.join(gone))
+    ok = ci_gate.enough(done, len(input_sets(root)), 'merge input sets')
+    return 1 if failures or not ok else 0
 
 
 if __name__ == '__main__':

@@ -9,8 +9,14 @@ sample type):
   * `heapscope top --sample-index=N X` with the same --nodecount must print
     the same report, line for line.
 
-usage: check_pprof.py HEAPSCOPE EXPECTED_DIR INPUT_DIR [--status STATUS.tsv]
-Exits 77 (skipped) when the directories do not exist."""
+usage: check_pprof.py HEAPSCOPE EXPECTED_DIR INPUT_DIR [--nodecount N]
+
+Every reference in EXPECTED_DIR is checked: one whose input is missing
+fails, and only KNOWN_GAPS (each with its reason) may be left out.  Under
+the corpus (EXPECTED_DIR = corpus/expected/KIND) at least as many files are
+checked as corpus/expected/STATUS.tsv says go tool pprof reads under KIND/.
+Exits 77 (skipped; a failure when CI is set) when the directories do not
+exist."""
 import json
 import os
 import re
@@ -18,6 +24,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
 import pprof_raw  # noqa: E402
 
 ENV = dict(os.environ, TZ='UTC', LC_ALL='C')
@@ -131,12 +139,6 @@ def check_file(hs, path, raw_path, top_paths, nodecount_default):
     return fails
 
 
-def is_text(path):
-    with open(path, 'rb') as f:
-        head = f.read(512)
-    return not head.startswith(b'\x1f\x8b') and all(b >= 0x20 or b in b'\n\r\t' for b in head)
-
-
 def main():
     args = sys.argv[1:]
     if len(args) < 3:
@@ -144,23 +146,24 @@ def main():
         return 2
     hs, expected, inputs = args[:3]
     nodecount = 25
-    skip_text = '--skip-text' in args
     if '--nodecount' in args:
         nodecount = int(args[args.index('--nodecount') + 1])
     if not os.path.isdir(expected) or not os.path.isdir(inputs):
-        print('SKIP: %s not present' % expected)
-        return 77
-    passed = failed = 0
-    for root, _, files in sorted(os.walk(expected)):
+        return ci_gate.skip('%s or %s is absent' % (expected, inputs))
+    passed = failed = gaps = 0
+    refs = 0
+    for root, dirs, files in os.walk(expected):
+        # testdata/expected/trace: go tool trace -pprof's, for check_trace.py
+        dirs[:] = sorted(d for d in dirs if d != 'trace')
         for fn in sorted(files):
             if not fn.endswith('.raw.txt'):
                 continue
+            refs += 1
             rel = os.path.relpath(os.path.join(root, fn[:-len('.raw.txt')]), expected)
             src = os.path.join(inputs, rel)
             if not os.path.exists(src):
-                continue
-            if skip_text and is_text(src):
-                print('skip %s (text profile formats: not loaded yet)' % rel)
+                failed += 1
+                print('FAIL %s: the reference has no input %s' % (rel, src))
                 continue
             base = os.path.join(root, fn[:-len('.raw.txt')])
             tops = []
@@ -173,6 +176,7 @@ def main():
                     tops.append((os.path.join(root, extra), []))
             if rel in KNOWN_GAPS:
                 print('gap  %s: %s' % (rel, KNOWN_GAPS[rel]))
+                gaps += 1
                 continue
             fails = check_file(hs, src, base + '.raw.txt', tops, nodecount)
             if fails:
@@ -183,8 +187,14 @@ def main():
             else:
                 passed += 1
                 print('ok   %s' % rel)
-    print('%d passed, %d failed' % (passed, failed))
-    return 1 if failed else 0
+    print('%d passed, %d failed, %d known gaps' % (passed, failed, gaps))
+    kind = os.path.basename(os.path.normpath(expected))
+    corpus = os.path.dirname(os.path.dirname(os.path.normpath(expected)))
+    least = refs - gaps     # the fixture list: every reference
+    if os.path.exists(os.path.join(corpus, 'expected', 'STATUS.tsv')):
+        least = ci_gate.corpus_count(corpus, kind, 'ok') - gaps
+    ok = ci_gate.enough(passed, least, 'profiles against go tool pprof')
+    return 1 if failed or not ok else 0
 
 
 if __name__ == '__main__':

@@ -28,6 +28,9 @@ import tempfile
 import pprof_raw
 import trace_count
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
+
 KINDS = ('sync', 'net', 'syscall', 'sched')
 
 
@@ -134,8 +137,7 @@ def testdata(hs, root):
     edir = os.path.join(root, 'testdata', 'expected', 'trace')
     traces = sorted(glob.glob(os.path.join(tdir, '*.trace')))
     if not traces:
-        print('skip: no %s' % tdir)
-        return 77
+        return ci_gate.skip('no %s' % tdir)
     fails, checks = [], 0
     tmp = tempfile.mkdtemp()
     for t in traces:
@@ -145,13 +147,14 @@ def testdata(hs, root):
             ref = os.path.join(edir, '%s.%s.raw.txt' % (os.path.basename(t), kind))
             checks += check_profile(hs, t, kind, ref, fails)
     shutil.rmtree(tmp)
-    return report(fails, checks)
+    # the fixture list: each trace's go tool trace -pprof references
+    return report(fails, checks, len(glob.glob(os.path.join(edir, '*.raw.txt'))) + len(traces),
+                  'testdata traces')
 
 
 def corpus(hs, d, counts_path):
     if not os.path.isdir(d):
-        print('skip: no %s' % d)
-        return 77
+        return ci_gate.skip('no %s' % d)
     want = {}
     with open(counts_path) as f:
         for ln in f:
@@ -173,7 +176,10 @@ def corpus(hs, d, counts_path):
         if s['events'] != events:
             fails.append('%s: %d events read, %d in the file' % (name, s['events'], events))
         checks += 2
-    return report(fails, checks)
+    # two per old-format trace of the corpus manifest
+    with open(os.path.join(os.path.dirname(os.path.normpath(d)), 'MANIFEST.tsv')) as f:
+        old = sum(1 for ln in f if ln.split('\t')[1:2] == ['trace'] and 'pre-1.22' in ln)
+    return report(fails, checks, 2 * old, 'corpus traces (MANIFEST.tsv pre-1.22 rows)')
 
 
 def samples(pb):
@@ -187,8 +193,9 @@ def samples(pb):
 
 def live(hs, root, d):
     if not shutil.which('go'):
-        print('skip: go not installed')
-        return 77
+        return ci_gate.skip('go is not installed')
+    if not os.path.isdir(d):
+        return ci_gate.skip('no %s' % d)
     traces = sorted(glob.glob(os.path.join(root, 'testdata', 'trace', '*.trace')))
     for p in sorted(glob.glob(os.path.join(d, '*.trace'))):
         with open(p, 'rb') as f:
@@ -204,6 +211,7 @@ def live(hs, root, d):
                 with open(ref, 'wb') as f:
                     if subprocess.run(['go', 'tool', 'trace', '-pprof=' + kind, t], stdout=f,
                                       stderr=subprocess.DEVNULL).returncode:
+                        fails.append('go tool trace -pprof=%s refuses %s' % (kind, t))
                         continue
                 rc, _, err = run([hs, 'trace', '--profile', kind, '--format', 'pprof', '-o', mine, t])
                 if rc:
@@ -215,14 +223,15 @@ def live(hs, root, d):
                                  % (os.path.basename(t), kind, len(a), len(b),
                                     sorted(set(a) ^ set(b))[:1]))
                 checks += 1
-    return report(fails, checks)
+    return report(fails, checks, len(traces) * len(KINDS), 'traces x kinds against go tool trace')
 
 
-def report(fails, checks):
+def report(fails, checks, least, what):
     for f in fails:
         print('FAIL', f)
     print('%d checks, %d failures' % (checks, len(fails)))
-    return 1 if fails else 0
+    ok = ci_gate.enough(checks, least, what)
+    return 1 if fails or not ok else 0
 
 
 def main():

@@ -22,6 +22,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Arguments after the time delta of timed events (Go's tracev2 specs).
@@ -166,10 +169,12 @@ def main(argv):
                        os.path.join(tmp, base + ".trace"),
                        os.path.join(root, "testdata", "trace", "v2", base + ".trace"))
     have_corpus = corpus and os.path.isdir(os.path.join(corpus, "trace-text"))
+    ntext = nbin = 0
     if have_corpus:
         tdir = os.path.join(corpus, "trace-text")
         for f in sorted(os.listdir(tdir)):
             if f.endswith(".test"):
+                ntext += 1
                 check_text(ck, tool, converter, os.path.join(tdir, f),
                            os.path.join(tmp, f[:-5] + ".trace"))
         bdir = os.path.join(corpus, "trace")
@@ -177,6 +182,7 @@ def main(argv):
             if not (f.startswith("go1.2") and f.endswith(".trace")) or f < "go1.22":
                 continue
             path = os.path.join(bdir, f)
+            nbin += 1
             data = open(path, "rb").read()
             ref = decode(data)
             got = run(tool, path)
@@ -199,9 +205,16 @@ def main(argv):
                 ck.expect(c.get("events", 0) <= got.get("events", 0),
                           "%s cut at %d: more events than the whole" % (f, cut))
     print("%d checks, %d failed" % (ck.checks, ck.fails))
-    if ck.fails:
-        return 1
-    return 0 if have_corpus else 77
+    if not have_corpus:
+        return 1 if ck.fails else ci_gate.skip("no corpus trace-text beside the source")
+    # the corpus manifest: every trace-text test and every v2 trace
+    with open(os.path.join(corpus, "MANIFEST.tsv"), encoding="utf-8") as mf:
+        rows = [ln.split("\t") for ln in mf]
+    ok = ci_gate.enough(ntext, sum(1 for r in rows if r[1:2] == ["trace-text"]),
+                        "trace-text tests (MANIFEST.tsv)")
+    ok = ci_gate.enough(nbin, sum(1 for r in rows if r[1:2] == ["trace"] and "v2" in r[2]),
+                        "v2 traces (MANIFEST.tsv)") and ok
+    return 1 if ck.fails or not ok else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ci_gate  # noqa: E402
+
 FLAGS = [
     [], ['-cum'], ['-lines'], ['-files'], ['-filefunctions'], ['-addresses'],
     ['-nodecount=5'], ['-nodefraction=0.05'], ['-nodefraction=0', '-nodecount=0'],
@@ -44,21 +47,26 @@ def main():
     hs, root = sys.argv[1], sys.argv[2]
     go = shutil.which('go')
     if not go:
-        print('SKIP: go is not installed')
-        return 77
+        return ci_gate.skip('go is not installed')
     files = sorted(os.path.join(root, 'testdata', 'pprof', f)
                    for f in os.listdir(os.path.join(root, 'testdata', 'pprof')) if f.endswith('.pb.gz'))
     corpus = os.path.join(root, '..', 'shared', 'corpus')
-    files += [os.path.join(corpus, c) for c in CORPUS if os.path.exists(os.path.join(corpus, c))]
+    gone = [c for c in CORPUS if not os.path.exists(os.path.join(corpus, c))]
+    if gone:
+        return ci_gate.skip('corpus files absent: %s' % ', '.join(gone))
+    files += [os.path.join(corpus, c) for c in CORPUS]
     nobin = tempfile.mkdtemp()
     env = dict(os.environ, TZ='UTC', LC_ALL='C', PPROF_BINARY_PATH=nobin, PPROF_TMPDIR=nobin)
-    passed = failed = 0
+    passed = failed = refused = 0
+    compared = set()
     for path in files:
         for flags in FLAGS:
             ref = subprocess.run([go, 'tool', 'pprof', '-top'] + flags + [path],
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
             if ref.returncode != 0:
+                refused += 1   # e.g. -sample_index=1 of a one-type profile
                 continue
+            compared.add(path)
             got = subprocess.run([hs, 'top'] + heapscope_args(flags) + [path],
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
             name = '%s %s' % (os.path.relpath(path, root), ' '.join(flags))
@@ -73,8 +81,12 @@ def main():
                   % (name, got.returncode, k + 1, a[k] if k < len(a) else None,
                      b[k] if k < len(b) else None))
     shutil.rmtree(nobin, ignore_errors=True)
-    print('%d passed, %d failed' % (passed, failed))
-    return 1 if failed else 0
+    print('%d passed, %d failed, %d option sets go tool pprof refused' % (passed, failed, refused))
+    for path in sorted(set(files) - compared):
+        print('FAIL %s: go tool pprof read it with no option set' % path)
+    ok = ci_gate.enough(len(compared), len(files), 'profiles (testdata .pb.gz and CORPUS)')
+    ok = ci_gate.enough(passed + failed, len(files) * len(FLAGS) - refused, 'top reports') and ok
+    return 1 if failed or not ok else 0
 
 
 if __name__ == '__main__':

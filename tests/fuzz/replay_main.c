@@ -1,6 +1,8 @@
 /* Replays fuzz corpora as an ordinary test: every file in the given
  * directories (or the files themselves) goes through the target once.
- * Linked instead of libFuzzer when fuzzing is not built. */
+ * Linked instead of libFuzzer when fuzzing is not built.  Every argument
+ * must exist and give at least one input: an empty or absent corpus fails
+ * (the arguments are the repository's own corpora and testdata). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +47,12 @@ int main(int argc, char **argv)
 	int files = 0, bad = 0;
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
-		if (stat(argv[i], &st) != 0)
-			continue;   /* an absent corpus (e.g. ../shared) is skipped */
+		int before = files;
+		if (stat(argv[i], &st) != 0) {
+			fprintf(stderr, "FAIL: %s is absent\n", argv[i]);
+			bad++;
+			continue;
+		}
 		if (!S_ISDIR(st.st_mode)) {
 			bad += run_file(argv[i]);
 			files++;
@@ -66,7 +72,12 @@ int main(int argc, char **argv)
 		}
 		if (d)
 			closedir(d);
+		printf("%s: %d inputs\n", argv[i], files - before);
+		if (files == before) {
+			fprintf(stderr, "FAIL: %s holds no input\n", argv[i]);
+			bad++;
+		}
 	}
-	printf("replayed %d inputs\n", files);
-	return bad ? 1 : 0;
+	printf("replayed %d inputs, minimum %d (one per argument)\n", files, argc - 1);
+	return bad || files < argc - 1 ? 1 : 0;
 }

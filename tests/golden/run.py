@@ -227,7 +227,9 @@ def main(argv):
     if xfailed:
         line += ', %d skipped' % xfailed
     print(line)
-    return 1 if failed else 0
+    # every case of the fixture list ran (all of them unless globs were given)
+    print('%d of %d cases run, minimum %d' % (passed + failed + xfailed, len(names), len(names)))
+    return 1 if failed or passed + failed + xfailed < len(names) else 0
 
 
 if __name__ == '__main__':

@@ -106,7 +106,7 @@ def run(v):
                    'goroutines': n, 'wait_minutes_min': 0, 'wait_minutes_max': 0, 'grows': grow,
                    'snapshots': 2})
     # a directory: every file below it (find testdata/rules -type f), none of use to leaks
-    nrules = sum(len(fs) for _, _, fs in os.walk('testdata/rules'))
+    nrules = sum(len(fs) for _, _, fs in os.walk(os.path.join(V.ROOT, 'testdata', 'rules')))
     V.expect('leaks-dir-unused', 'out', '0 leak candidates\n')
     V.expect('leaks-dir-unused', 'err', 'heapscope: leaks: not used: %d files (%d other files)\n' % (nrules, nrules))
     V.expect('leaks-dir-unused', 'code', '0\n')

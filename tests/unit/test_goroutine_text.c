@@ -506,6 +506,21 @@ static void test_detect(void **state)
 	assert_false(hs_goroutine_text_detect((const uint8_t *)"", 0));
 }
 
+/* A debug=1 count profile is the legacy text loader's, after a UTF-8 byte
+ * order mark and blank lines too, whatever follows it (here a debug=2
+ * goroutine appended: the file's first lines decide). */
+static void test_debug1_with_bom(void **state)
+{
+	(void)state;
+	const char d1[] = "\xef\xbb\xbf\n\ngoroutine profile: total 1\n1 @ 0x1\n"
+	                  "#\t0x1\tmain.f+0x0\t/x.go:1\n\n"
+	                  "goroutine 1 [running]:\nmain.main()\n\t/x.go:1 +0x1\n";
+	assert_int_equal(load(d1), HS_E_FORMAT);
+	if (!strstr(err.detail, "count profile"))
+		fail_msg("error '%s'", err.detail);
+	assert_false(hs_goroutine_text_detect((const uint8_t *)d1, sizeof d1 - 1));
+}
+
 /* Lines of any length: a megabyte-long name and a long line of repeated
  * header fragments load without trouble. */
 static void test_long_lines(void **state)
@@ -567,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_debug1_with_bom),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -54,16 +54,26 @@ static void test_flat_cum(void **state)
 	assert_int_equal(g.cum[node(&v, "main")], 16);
 	assert_int_equal(g.flat[node(&v, "main")], 0);
 	assert_int_equal(g.flat[node(&v, "g")], 5);
-	/* main -> g is an inlined call; main -> f is not; f -> f is not an edge */
-	for (size_t i = 0; i < g.edges.len; i++) {
-		const hs_edge *ed = &HS_VEC_AT(&g.edges, hs_edge, i);
-		if (ed->to == node(&v, "g")) {
-			assert_true(ed->inlined);
-			assert_int_equal(ed->weight, 5);
+	/* Exactly three edges, each found and checked: main -> f (10, a call),
+	 * main -> g (5, inlined), main -> h (1); f -> f is not an edge. */
+	const struct {
+		const char *from, *to;
+		int64_t weight;
+		bool inlined;
+	} want[] = {{"main", "f", 10, false}, {"main", "g", 5, true}, {"main", "h", 1, false}};
+	assert_int_equal(g.edges.len, 3);
+	for (size_t k = 0; k < 3; k++) {
+		const hs_edge *found = NULL;
+		for (size_t i = 0; i < g.edges.len; i++) {
+			const hs_edge *ed = &HS_VEC_AT(&g.edges, hs_edge, i);
+			assert_int_not_equal(ed->from, ed->to);
+			if (ed->from == node(&v, want[k].from) && ed->to == node(&v, want[k].to))
+				found = ed;
 		}
-		if (ed->to == node(&v, "f"))
-			assert_int_equal(ed->weight, 10);
-		assert_int_not_equal(ed->from, ed->to);
+		if (!found)
+			fail_msg("no edge %s -> %s", want[k].from, want[k].to);
+		assert_int_equal(found->weight, want[k].weight);
+		assert_int_equal(found->inlined, want[k].inlined);
 	}
 	hs_graph_release(&g);
 	hs_view_release(&v);
@@ -88,6 +98,21 @@ static void test_trim(void **state)
 	assert_string_equal(hs_view_node(&v, r.g.present[1])->name, "g");
 	assert_string_equal(hs_report_inline_label(&r, node(&v, "g")), "(inline)");
 	hs_report_release(&r);
+	/* Edge cutoff int(16 * 0.0625) = 1: an edge of weight 1 (main -> h) is
+	 * not below it and stays, as in pprof (weight < cutoff goes); at
+	 * int(16 * 0.125) = 2 it goes.  Edges 10, 5, 1. */
+	const double frac[] = {0.0625, 0.125};
+	const size_t kept[] = {3, 2};
+	for (size_t k = 0; k < 2; k++) {
+		hs_report_opts re = {.nodefraction = 0, .edgefraction = frac[k]};
+		assert_int_equal(hs_report_build(&r, &v, &re, &e), HS_OK);
+		assert_int_equal(r.edge_cutoff, (int64_t)k + 1);
+		size_t live = 0;
+		for (size_t i = 0; i < r.g.edges.len; i++)
+			live += !HS_VEC_AT(&r.g.edges, hs_edge, i).removed;
+		assert_int_equal(live, kept[k]);
+		hs_report_release(&r);
+	}
 	hs_view_release(&v);
 }
 

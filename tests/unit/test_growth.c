@@ -82,6 +82,7 @@ static void test_minutes_to(void **state)
 	(void)state;
 	NEAR(hs_minutes_to(100, 10, 200), 10.0);   /* (200 - 100) / 10 */
 	NEAR(hs_minutes_to(200, 10, 200), 0.0);    /* already there */
+	NEAR(hs_minutes_to(200, 0, 200), 0.0);     /* there, even without a slope */
 	NEAR(hs_minutes_to(300, -1, 200), 0.0);
 	assert_true(isinf(hs_minutes_to(100, 0, 200)));
 	assert_true(isinf(hs_minutes_to(100, -3, 200)));
@@ -229,6 +230,30 @@ static void test_candidate_thresholds(void **state)
 	assert_int_equal(hs_growth_finish(g, &o, &e), HS_OK);
 	NEAR(hs_growth_row_at(g, 0)->slope_per_min, 1);
 	assert_false(hs_growth_row_at(g, 0)->candidate);
+	hs_growth_free(g);
+	/* ... even with no minimum growth (total 0: 1% of it is 0, 2 > 0) */
+	hs_growth_opts none = {.min_growth = 0};
+	assert_non_null(g = hs_growth_new(2, &e));
+	hs_growth_set_time(g, 1, 60000000000);
+	add(g, "up", up);
+	assert_int_equal(hs_growth_finish(g, &none, &e), HS_OK);
+	assert_false(hs_growth_row_at(g, 0)->candidate);
+	hs_growth_free(g);
+	/* The 1% rule alone (no min_growth): growth 100 of a last total of
+	 * 10000 is not more than 1%; 101 is. */
+	assert_non_null(g = hs_growth_new(3, &e));
+	for (size_t i = 0; i < 3; i++) {
+		hs_growth_set_time(g, i, (int64_t)i * 60000000000);
+		hs_growth_set_total(g, i, 10000);
+	}
+	add(g, "exactly", (const int64_t[]){0, 50, 100});
+	add(g, "above", (const int64_t[]){0, 50, 101});
+	assert_int_equal(hs_growth_finish(g, &none, &e), HS_OK);
+	assert_int_equal(hs_growth_nrows(g), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const hs_growth_row *r = hs_growth_row_at(g, i);
+		assert_int_equal(r->candidate, strcmp(r->name, "above") == 0);
+	}
 	hs_growth_free(g);
 }
 

@@ -428,6 +428,9 @@ static void test_malformed(void **state)
 	expect_error("goroutine profile: total 1\n1 @ 0x1 zz\n", HS_E_SYNTAX, 2, 9,
 	             "count sample does not parse");
 	expect_error("goroutine profile: total 1\n09 @ 0x1\n", HS_E_SYNTAX, 2, 1, "octal");
+	/* 2^64: 1844674407370955161 * 10 + 6 overflows in the last addition */
+	expect_error("goroutine profile: total 1\n18446744073709551616 @ 0x1\n", HS_E_SYNTAX, 2, 1,
+	             "too large");
 	expect_error("goroutine profile: total 1\n1 @ 0x1\n\ngoroutine profile: total 1\n1 @ 0x1\n",
 	             HS_E_SYNTAX, 4, 1, "several profiles in one file");
 	expect_error("--- contentionz 1 ---\nfoo = 1\n", HS_E_SYNTAX, 2, 1,

@@ -200,6 +200,18 @@ static void test_reserved_function_id(void **state)
 	expect_error(&p, HS_E_INVALID, UINT64_MAX, "reserved id 0");
 }
 
+/* Field number 0 is reserved in protobuf (protoc refuses it): a profile
+ * with a field-0 varint after its last field is corrupt, not skipped. */
+static void test_field_zero(void **state)
+{
+	(void)state;
+	pbuf p = {0};
+	basic(&p, 1);
+	p.b[p.n++] = 0x00;   /* tag: field 0, wire type 0 */
+	p.b[p.n++] = 0x01;
+	expect_error(&p, HS_E_CORRUPT, UINT64_MAX, "invalid field number 0");
+}
+
 static void test_not_a_profile(void **state)
 {
 	(void)state;
@@ -304,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_big_ids),
 		cmocka_unit_test(test_drop_frames),
+		cmocka_unit_test(test_field_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,667 @@
+/* Every rule of the analyses at and beside its threshold, on hand-made
+ * inputs whose outcomes are worked out by hand in the comments:
+ *   goroutine grouping (goroutines.h): the fine key holds every frame's
+ *     function, file and line, the state and the creation site; top frame;
+ *     a merged group's representative; the lower median wait;
+ *   leak candidates (leaks.h): blocked goroutines at min_high / min_medium /
+ *     min_wait_minutes, growth raising a severity, pile-ups, benign groups,
+ *     creation sites, heap growth at 10% of the last total, growing
+ *     retainers, ranking;
+ *   blocking hotspots (blocking.h): most in one snapshot, runtime-only
+ *     goroutines left out, ranking by delay;
+ *   gctrace verdicts (gctrace.h): leak suspect (5 GCs, quarters, ratio 1.5,
+ *     4 MB), GC thrash at 25%, long pause at 100 ms, forced GCs. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "build_profile.h"
+#include "heapscope/blocking.h"
+#include "heapscope/gctrace.h"
+#include "heapscope/goroutines.h"
+#include "heapscope/leaks.h"
+#include "heapscope/load.h"
+
+/* ---- goroutine dumps written by hand ------------------------------------ */
+
+typedef struct dump {
+	char text[1 << 16];
+	size_t len;
+	int next_id;
+} dump;
+
+/* n goroutines "goroutine ID [STATE]:" followed by BODY (frames and the
+ * "created by" lines, each frame "func(...)\n\tfile:line +0x1\n"). */
+static void gor(dump *d, int n, const char *state, const char *body)
+{
+	for (int i = 0; i < n; i++) {
+		int k = snprintf(d->text + d->len, sizeof d->text - d->len, "goroutine %d [%s]:\n%s\n",
+		                 ++d->next_id, state, body);
+		assert_true(k > 0 && (size_t)k < sizeof d->text - d->len);
+		d->len += (size_t)k;
+	}
+}
+
+/* An empty dump (two in turn, so a test can hold the last two). */
+static dump *fresh(void)
+{
+	static dump pool[2];
+	static int next;
+	dump *d = &pool[next++ % 2];
+	memset(d, 0, sizeof *d);
+	return d;
+}
+
+static void load(hs_profile *p, const dump *d)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(p);
+	assert_int_equal(hs_goroutine_text_decode(p, (const uint8_t *)d->text, d->len, &e), HS_OK);
+}
+
+#define RECV(fn, line)                                                                             \
+	"runtime.gopark(0x0)\n\t/go/src/runtime/proc.go:364 +0x1\n"                                   \
+	"runtime.chanrecv(0x0)\n\t/go/src/runtime/chan.go:583 +0x1\n"                                 \
+	"runtime.chanrecv1(0x0)\n\t/go/src/runtime/chan.go:442 +0x1\n" fn "()\n\t/src/main.go:" line \
+	" +0x1\ncreated by main.spawn\n\t/src/main.go:90 +0x1\n"
+#define SEND(fn, line)                                                                             \
+	"runtime.gopark(0x0)\n\t/go/src/runtime/proc.go:364 +0x1\n"                                   \
+	"runtime.chansend(0x0)\n\t/go/src/runtime/chan.go:259 +0x1\n"                                 \
+	"runtime.chansend1(0x0)\n\t/go/src/runtime/chan.go:145 +0x1\n" fn "()\n\t/src/main.go:" line \
+	" +0x1\ncreated by main.spawn\n\t/src/main.go:90 +0x1\n"
+#define MUTEX(fn, creator)                                                                         \
+	"sync.runtime_SemacquireMutex(0x0)\n\t/go/src/runtime/sema.go:77 +0x1\n"                      \
+	"sync.(*Mutex).lockSlow(0x0)\n\t/go/src/sync/mutex.go:171 +0x1\n"                             \
+	"sync.(*Mutex).Lock(0x0)\n\t/go/src/sync/mutex.go:90 +0x1\n" fn "()\n\t/src/main.go:50 +0x1\n" \
+	"created by " creator "\n\t/src/main.go:91 +0x1\n"
+
+/* ---- goroutine grouping ------------------------------------------------- */
+
+static void groups_of(hs_goroutines **gp, hs_group_by by, const dump *d)
+{
+	hs_profile p;
+	hs_error e;
+	hs_error_clear(&e);
+	load(&p, d);
+	hs_goroutines *g = *gp = hs_goroutines_new(by, 1, &e);
+	assert_non_null(g);
+	assert_int_equal(hs_goroutines_add(g, &p, 0, &e), HS_OK);
+	assert_int_equal(hs_goroutines_finish(g, &e), HS_OK);
+	hs_profile_release(&p);
+}
+
+static const hs_ggroup *grp(const hs_goroutines *g, size_t i)
+{
+	assert_true(i < hs_goroutines_ngroups(g));
+	return &hs_goroutines_groups(g)[i];
+}
+
+/* Same functions and files, lines 20 and 21: two groups (3 and 2).
+ * Same stack, chan receive vs chan send states written by hand on the
+ * same frames: two groups.  Same stack and state, created at main.go:90
+ * and main.go:95: two groups. */
+static void test_group_key(void **state)
+{
+	(void)state;
+	char created95[1024];
+	snprintf(created95, sizeof created95, "%s", RECV("main.worker", "20"));
+	char *at = strstr(created95, "main.go:90");
+	assert_non_null(at);
+	memcpy(at, "main.go:95", 10);
+	/* two kinds of goroutines each: n, state, body; the groups, biggest
+	 * first, are the two */
+	const struct {
+		int n[2];
+		const char *state[2], *body[2];
+	} cases[] = {
+		{{3, 2}, {"chan receive", "chan receive"},
+		 {RECV("main.worker", "20"), RECV("main.worker", "21")}},
+		{{4, 1}, {"chan receive", "chan send"},
+		 {RECV("main.worker", "20"), RECV("main.worker", "20")}},
+		{{2, 1}, {"chan receive", "chan receive"}, {RECV("main.worker", "20"), created95}},
+	};
+	static dump d;
+	for (size_t c = 0; c < 3; c++) {
+		memset(&d, 0, sizeof d);
+		for (int k = 0; k < 2; k++)
+			gor(&d, cases[c].n[k], cases[c].state[k], cases[c].body[k]);
+		hs_goroutines *g = NULL;
+		groups_of(&g, HS_BY_STACK, &d);
+		if (hs_goroutines_ngroups(g) != 2)
+			fail_msg("case %zu: %zu groups, want 2", c, hs_goroutines_ngroups(g));
+		for (size_t k = 0; k < 2; k++) {
+			assert_int_equal(grp(g, k)->count, cases[c].n[k]);
+			assert_string_equal(grp(g, k)->rep->state, cases[c].state[k]);
+		}
+		assert_int_equal(hs_goroutines_total(g), cases[c].n[0] + cases[c].n[1]);
+		if (c == 2) {
+			assert_string_equal(grp(g, 0)->rep->created_loc, "/src/main.go:90");
+			assert_string_equal(grp(g, 1)->rep->created_loc, "/src/main.go:95");
+		}
+		hs_goroutines_free(g);
+	}
+}
+
+/* By state: 3 at main.a and 5 at main.b, both chan receive, make one group
+ * of 8 shown by its biggest fine group (main.b), with 2 fine groups.  By
+ * top frame, a mutex wait's top is sync.(*Mutex).lockSlow: the first frame
+ * outside package runtime that is not a runtime entry (.runtime_*). */
+static void test_group_merge(void **state)
+{
+	(void)state;
+	dump *d = fresh();
+	gor(d, 3, "chan receive", RECV("main.a", "20"));
+	gor(d, 5, "chan receive", RECV("main.b", "30"));
+	gor(d, 4, "semacquire", MUTEX("main.c", "main.spawn"));
+	hs_goroutines *g = NULL;
+	groups_of(&g, HS_BY_STATE, d);
+	assert_int_equal(hs_goroutines_ngroups(g), 2);
+	assert_int_equal(grp(g, 0)->count, 8);
+	assert_int_equal(grp(g, 0)->nfine, 2);
+	assert_string_equal(grp(g, 0)->rep->frames[grp(g, 0)->rep->nframes - 1].func, "main.b");
+	hs_goroutines_free(g);
+
+	groups_of(&g, HS_BY_TOP_FRAME, d);
+	bool seen = false;
+	for (size_t i = 0; i < hs_goroutines_ngroups(g); i++)
+		if (grp(g, i)->count == 4) {
+			assert_string_equal(grp(g, i)->rep->top, "sync.(*Mutex).lockSlow");
+			seen = true;
+		}
+	assert_true(seen);
+	hs_goroutines_free(g);
+}
+
+/* One goroutine per wait (minutes), all at one stack: its group's min,
+ * lower median and max. */
+static void waits_of(const int *minutes, int n, int64_t *out)
+{
+	static dump d;
+	memset(&d, 0, sizeof d);
+	for (int i = 0; i < n; i++) {
+		char st[64];
+		snprintf(st, sizeof st, "chan receive, %d minutes", minutes[i]);
+		gor(&d, 1, st, RECV("main.a", "20"));
+	}
+	hs_goroutines *g = NULL;
+	groups_of(&g, HS_BY_STACK, &d);
+	assert_int_equal(hs_goroutines_ngroups(g), 1);
+	memcpy(out, grp(g, 0)->wait, 3 * sizeof *out);
+	hs_goroutines_free(g);
+}
+
+/* Waits 9, 1 and 5 minutes: min 1, lower median 5 (the 2nd of 3), max 9.
+ * Waits 2, 4, 6, 8: lower median 4 (the 2nd of 4). */
+static void test_group_waits(void **state)
+{
+	(void)state;
+	int64_t w[3];
+	waits_of((const int[]){9, 1, 5}, 3, w);
+	assert_int_equal(w[0], 1);
+	assert_int_equal(w[1], 5);
+	assert_int_equal(w[2], 9);
+	waits_of((const int[]){2, 4, 6, 8}, 4, w);
+	assert_int_equal(w[0], 2);
+	assert_int_equal(w[1], 4);
+	assert_int_equal(w[2], 8);
+}
+
+/* ---- leaks ---------------------------------------------------------------- */
+
+/* The candidates of the dumps, in order, with o (NULL: the defaults). */
+static void leaks_of(hs_leaks **lp, const hs_leak_opts *o, dump *const *ds, size_t n)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = *lp = hs_leaks_new(o, &e);
+	assert_non_null(l);
+	for (size_t i = 0; i < n; i++) {
+		hs_profile p;
+		load(&p, ds[i]);
+		assert_int_equal(hs_leaks_add(l, &p, "dump", &e), HS_OK);
+		hs_profile_release(&p);
+	}
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+}
+
+/* One dump of n goroutines in `state` at BODY; the candidates' count, and
+ * the first one's severity and kind (kind NULL when there is none). */
+static void one(int n, const char *state, const char *body, size_t want_n, hs_severity sev,
+                const char *kind)
+{
+	dump *d = fresh();
+	gor(d, n, state, body);
+	dump *ds[] = {d};
+	hs_leaks *l = NULL;
+	leaks_of(&l, NULL, ds, 1);
+	if (hs_leaks_n(l) != want_n)
+		fail_msg("%d x [%s]: %zu candidates, want %zu", n, state, hs_leaks_n(l), want_n);
+	if (want_n) {
+		assert_int_equal(hs_leaks_at(l, 0)->severity, sev);
+		assert_string_equal(hs_leak_kind_name(hs_leaks_at(l, 0)->kind), kind);
+		assert_int_equal(hs_leaks_at(l, 0)->weight, n);
+	}
+	hs_leaks_free(l);
+}
+
+static void test_leak_defaults(void **state)
+{
+	(void)state;
+	hs_leak_opts o;
+	hs_leak_opts_default(&o);
+	assert_int_equal(o.min_high, 100);
+	assert_int_equal(o.min_medium, 10);
+	assert_int_equal(o.min_wait_minutes, 10);
+}
+
+/* Blocked on a channel: high from 100, medium from 10, low below that if
+ * one waited 10 minutes, nothing otherwise (the defaults). */
+static void test_leak_blocked(void **state)
+{
+	(void)state;
+	one(100, "chan receive", RECV("main.c", "20"), 1, HS_SEV_HIGH, "blocked goroutines");
+	one(99, "chan receive", RECV("main.c", "20"), 1, HS_SEV_MEDIUM, "blocked goroutines");
+	one(10, "chan receive", RECV("main.c", "20"), 1, HS_SEV_MEDIUM, "blocked goroutines");
+	one(9, "chan receive, 10 minutes", RECV("main.c", "20"), 1, HS_SEV_LOW, "blocked goroutines");
+	one(9, "chan receive, 9 minutes", RECV("main.c", "20"), 0, 0, NULL);
+	one(9, "chan receive", RECV("main.c", "20"), 0, 0, NULL);
+	/* sync.Cond.Wait counts as a channel-like wait: medium from 10 */
+	one(10, "sync.Cond.Wait",
+	    "sync.runtime_notifyListWait(0x0)\n\t/go/src/runtime/sema.go:517 +0x1\n"
+	    "sync.(*Cond).Wait(0x0)\n\t/go/src/sync/cond.go:70 +0x1\n"
+	    "main.waiter()\n\t/src/main.go:60 +0x1\ncreated by main.spawn\n\t/src/main.go:90 +0x1\n",
+	    1, HS_SEV_MEDIUM, "blocked goroutines");
+}
+
+/* Benign: a select with fewer than 10 goroutines (10 are a candidate);
+ * select {} in main.main, however many; runtime internals. */
+static void test_leak_benign(void **state)
+{
+	(void)state;
+	const char *sel = "runtime.gopark(0x0)\n\t/go/src/runtime/proc.go:364 +0x1\n"
+	                  "runtime.selectgo(0x0)\n\t/go/src/runtime/select.go:328 +0x1\n"
+	                  "main.loop()\n\t/src/main.go:40 +0x1\n"
+	                  "created by main.spawn\n\t/src/main.go:90 +0x1\n";
+	one(9, "select", sel, 0, 0, NULL);
+	one(10, "select", sel, 1, HS_SEV_MEDIUM, "blocked goroutines");
+	one(100, "select (no cases)", "main.main()\n\t/src/main.go:10 +0x1\n", 0, 0, NULL);
+	one(100, "chan receive",
+	    "runtime.gopark(0x0)\n\t/go/src/runtime/proc.go:364 +0x1\n"
+	    "runtime.chanrecv1(0x0)\n\t/go/src/runtime/chan.go:442 +0x1\n",
+	    0, 0, NULL);
+}
+
+/* Other waits: a pile-up (medium) from 100 goroutines, not below, and
+ * never for network waits: 100 of those are only a creation site's
+ * (100 live goroutines from main.serve, no candidate naming them). */
+static void test_leak_pileup(void **state)
+{
+	(void)state;
+	one(100, "semacquire", MUTEX("main.locker", "main.spawn"), 1, HS_SEV_MEDIUM,
+	    "goroutine pile-up");
+	one(99, "semacquire", MUTEX("main.locker", "main.spawn"), 0, 0, NULL);
+	one(100, "IO wait",
+	    "internal/poll.runtime_pollWait(0x0)\n\t/go/src/runtime/netpoll.go:305 +0x1\n"
+	    "internal/poll.(*pollDesc).wait(0x0)\n\t/go/src/internal/poll/fd_poll_runtime.go:84 +0x1\n"
+	    "main.readLoop()\n\t/src/main.go:70 +0x1\n"
+	    "created by main.serve\n\t/src/main.go:92 +0x1\n",
+	    1, HS_SEV_MEDIUM, "created-by site");
+}
+
+/* Snapshots of one chan send group at main.s with the given counts. */
+static hs_severity grown(const int *counts, size_t n, size_t *ncand)
+{
+	static dump ds[4];
+	dump *dp[4];
+	assert_true(n <= 4);
+	for (size_t i = 0; i < n; i++) {
+		memset(&ds[i], 0, sizeof ds[i]);
+		gor(&ds[i], counts[i], "chan send", SEND("main.s", "20"));
+		dp[i] = &ds[i];
+	}
+	hs_leaks *l = NULL;
+	leaks_of(&l, NULL, dp, n);
+	*ncand = hs_leaks_n(l);
+	hs_severity s = *ncand ? hs_leaks_at(l, 0)->severity : HS_SEV_LOW;
+	hs_leaks_free(l);
+	return s;
+}
+
+/* Growth (never down, by 10 or more) raises a blocked group one step:
+ * 20 -> 50 is high (medium raised), 20 -> 30 too (grew by exactly 10),
+ * 20 -> 29 stays medium; 20 -> 19 -> 40 dips once: no growth, medium;
+ * 1 -> 11 is medium by count, raised to high; 1 -> 10 grew by 9 only. */
+static void test_leak_growth(void **state)
+{
+	(void)state;
+	size_t n;
+	assert_int_equal(grown((const int[]){20, 50}, 2, &n), HS_SEV_HIGH);
+	assert_int_equal(grown((const int[]){20, 30}, 2, &n), HS_SEV_HIGH);
+	assert_int_equal(grown((const int[]){20, 29}, 2, &n), HS_SEV_MEDIUM);
+	assert_int_equal(grown((const int[]){20, 19, 40}, 3, &n), HS_SEV_MEDIUM);
+	assert_int_equal(grown((const int[]){1, 11}, 2, &n), HS_SEV_HIGH);
+	assert_int_equal(n, 1);
+	assert_int_equal(grown((const int[]){1, 10}, 2, &n), HS_SEV_MEDIUM);
+	/* a single snapshot never grows */
+	assert_int_equal(grown((const int[]){50}, 1, &n), HS_SEV_MEDIUM);
+}
+
+/* Leaks of one dump of n groups: count[i] goroutines in state[i] at body[i]
+ * (state NULL: all "semacquire"). */
+static void leaks_groups(hs_leaks **l, size_t n, const int *count, const char *const *state,
+                         const char *const *body)
+{
+	dump *d = fresh();
+	for (size_t i = 0; i < n; i++)
+		gor(d, count[i], state ? state[i] : "semacquire", body[i]);
+	dump *ds[] = {d};
+	leaks_of(l, NULL, ds, 1);
+}
+
+/* Creation sites: 50 + 50 live goroutines in mutex waits (below a pile-up)
+ * from main.spawnA: a created-by candidate of 100; 50 + 49 from main.spawnB
+ * are not.  95 in mutex waits and then 10 in chan receive (named, medium)
+ * from main.spawnC: the site is covered by the named group, though that
+ * group comes second: only the named group is a candidate. */
+static void test_leak_created_by(void **state)
+{
+	(void)state;
+	hs_leaks *l = NULL;
+	leaks_groups(&l, 4, (const int[]){50, 50, 50, 49}, NULL,
+	             (const char *const[]){MUTEX("main.a1", "main.spawnA"),
+	                                   MUTEX("main.a2", "main.spawnA"),
+	                                   MUTEX("main.b1", "main.spawnB"),
+	                                   MUTEX("main.b2", "main.spawnB")});
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_string_equal(hs_leak_kind_name(hs_leaks_at(l, 0)->kind), "created-by site");
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.spawnA");
+	assert_int_equal(hs_leaks_at(l, 0)->weight, 100);
+	assert_int_equal(hs_leaks_at(l, 0)->severity, HS_SEV_MEDIUM);
+	hs_leaks_free(l);
+
+	char recv[1024];
+	snprintf(recv, sizeof recv, "%s", RECV("main.c1", "20"));
+	char *at = strstr(recv, "created by main.spawn");
+	assert_non_null(at);
+	strcpy(at, "created by main.spawnC\n\t/src/main.go:91 +0x1\n");
+	leaks_groups(&l, 2, (const int[]){95, 10}, (const char *const[]){"semacquire", "chan receive"},
+	             (const char *const[]){MUTEX("main.c2", "main.spawnC"), recv});
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.c1");
+	hs_leaks_free(l);
+}
+
+/* Ranked by severity, then weight: medium 20 at main.b before medium 10 at
+ * main.a, both after high 100 at main.h. */
+static void test_leak_rank(void **state)
+{
+	(void)state;
+	hs_leaks *l = NULL;
+	const char *const st[] = {"chan receive", "chan receive", "chan receive"};
+	leaks_groups(&l, 3, (const int[]){10, 20, 100}, st,
+	             (const char *const[]){RECV("main.a", "20"), RECV("main.b", "21"),
+	                                   RECV("main.h", "22")});
+	assert_int_equal(hs_leaks_n(l), 3);
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.h");
+	assert_string_equal(hs_leaks_at(l, 1)->culprit, "main.b");
+	assert_string_equal(hs_leaks_at(l, 2)->culprit, "main.a");
+	hs_leaks_free(l);
+}
+
+/* Three inuse_space profiles a minute apart: main.leak grows 0 -> 100 ->
+ * `last` while main.steady holds 2000 - last at the end, so the last total
+ * is 2000: growth `last` >= 10% of 2000 (200) is high, 199 is medium. */
+static hs_severity heap_growth(int64_t last)
+{
+	hs_leaks *l = NULL;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_non_null(l = hs_leaks_new(NULL, &e));
+	const int64_t leak[] = {0, 100, last}, steady[] = {1800, 1800, 2000 - last};
+	for (int i = 0; i < 3; i++) {
+		hs_profile p;
+		tp_init(&p, "inuse_space", "bytes");
+		uint32_t fl = add_function(&p, "main.leak"), fs = add_function(&p, "main.steady");
+		uint32_t ll = add_location(&p, &fl, 1), ls = add_location(&p, &fs, 1);
+		if (leak[i])
+			add_sample(&p, &ll, 1, leak[i]);
+		add_sample(&p, &ls, 1, steady[i]);
+		p.time_nanos = (int64_t)i * 60000000000LL;
+		assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+		assert_int_equal(hs_leaks_add(l, &p, "heap", &e), HS_OK);
+		hs_profile_release(&p);
+	}
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_string_equal(hs_leak_kind_name(hs_leaks_at(l, 0)->kind), "heap growth");
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.leak");
+	assert_int_equal(hs_leaks_at(l, 0)->weight, last);
+	hs_severity s = hs_leaks_at(l, 0)->severity;
+	hs_leaks_free(l);
+	return s;
+}
+
+static void test_leak_heap(void **state)
+{
+	(void)state;
+	assert_int_equal(heap_growth(200), HS_SEV_HIGH);
+	assert_int_equal(heap_growth(199), HS_SEV_MEDIUM);
+}
+
+/* Heap dump roots over two dumps of 1000 reachable bytes: a 70 -> 90 (7% ->
+ * 9%: ends below 10%), b 80 -> 100 (8% -> 10%, up 2 points: medium),
+ * c 100 -> 200 (10% -> 20%, up 10 points: high), d 150 -> 165 (15% ->
+ * 16.5%, up 1.5 points: none). */
+static void test_leak_retainers(void **state)
+{
+	(void)state;
+	hs_leaks *l = NULL;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_non_null(l = hs_leaks_new(NULL, &e));
+	const char *keys[] = {"a", "b", "c", "d"};
+	const uint64_t d1[] = {70, 80, 100, 150}, d2[] = {90, 100, 200, 165};
+	assert_int_equal(hs_leaks_add_retainers(l, "dump", keys, d1, 4, 1000, &e), HS_OK);
+	assert_int_equal(hs_leaks_add_retainers(l, "dump", keys, d2, 4, 1000, &e), HS_OK);
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 2);
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "c");
+	assert_int_equal(hs_leaks_at(l, 0)->severity, HS_SEV_HIGH);
+	assert_int_equal(hs_leaks_at(l, 0)->weight, 100);
+	assert_string_equal(hs_leaks_at(l, 1)->culprit, "b");
+	assert_int_equal(hs_leaks_at(l, 1)->severity, HS_SEV_MEDIUM);
+	hs_leaks_free(l);
+}
+
+/* ---- blocking ------------------------------------------------------------ */
+
+/* Two dumps of 5 and 7 goroutines at main.c, as two files or appended in
+ * one: the hotspot has 7 (the most in one snapshot, not 12); 3
+ * runtime-only goroutines are no hotspot. */
+static void test_blocking_snapshots(void **state)
+{
+	(void)state;
+	static dump a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	gor(&a, 5, "chan receive", RECV("main.c", "20"));
+	gor(&b, 7, "chan receive", RECV("main.c", "20"));
+	gor(&b, 3, "chan receive",
+	    "runtime.gopark(0x0)\n\t/go/src/runtime/proc.go:364 +0x1\n"
+	    "runtime.chanrecv1(0x0)\n\t/go/src/runtime/chan.go:442 +0x1\n");
+	hs_blocking *bl = NULL;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_non_null(bl = hs_blocking_new(&e));
+	dump *ds[] = {&a, &b};
+	for (int i = 0; i < 2; i++) {
+		hs_profile p;
+		load(&p, ds[i]);
+		assert_int_equal(hs_blocking_add(bl, &p, "d", &e), HS_OK);
+		hs_profile_release(&p);
+	}
+	hs_blocking_finish(bl);
+	assert_int_equal(hs_blocking_n(bl), 1);
+	assert_string_equal(hs_blocking_at(bl, 0)->culprit, "main.c");
+	assert_int_equal(hs_blocking_at(bl, 0)->goroutines, 7);
+	hs_blocking_free(bl);
+
+	/* The two dumps appended in one file, the bigger first (goroutine ids
+	 * 1-7, then 1-5 again: a second dump): 7 again. */
+	b.next_id = 0;
+	gor(&b, 5, "chan receive", RECV("main.c", "20"));
+	hs_profile p;
+	load(&p, &b);
+	assert_non_null(bl = hs_blocking_new(&e));
+	assert_int_equal(hs_blocking_add(bl, &p, "d", &e), HS_OK);
+	hs_blocking_finish(bl);
+	assert_int_equal(hs_blocking_n(bl), 1);
+	assert_int_equal(hs_blocking_at(bl, 0)->goroutines, 7);
+	hs_blocking_free(bl);
+	hs_profile_release(&p);
+}
+
+/* A mutex profile: main.a 5 contentions 100 ns, main.b 1 contention 200 ns:
+ * no goroutines, so by delay: main.b first. */
+static void test_blocking_delay(void **state)
+{
+	(void)state;
+	hs_profile p;
+	tp_init(&p, "contentions", "count");
+	hs_value_type *vt = hs_vec_push(&p.sample_types, 1);
+	vt->type = hs_profile_intern(&p, "delay", 5);
+	vt->unit = hs_profile_intern(&p, "nanoseconds", 11);
+	uint32_t fu = add_function(&p, "sync.(*Mutex).Unlock");
+	uint32_t fa = add_function(&p, "main.a"), fb = add_function(&p, "main.b");
+	uint32_t lu = add_location(&p, &fu, 1), la = add_location(&p, &fa, 1),
+	         lb = add_location(&p, &fb, 1);
+	const int64_t vals[2][2] = {{5, 100}, {1, 200}};
+	const uint32_t stacks[2][2] = {{lu, la}, {lu, lb}};
+	for (int i = 0; i < 2; i++) {
+		int64_t *v = hs_profile_begin_sample(&p);
+		v[0] = vals[i][0];
+		v[1] = vals[i][1];
+		for (int k = 0; k < 2; k++)
+			hs_profile_push_location(&p, stacks[i][k]);
+		hs_profile_end_sample(&p);
+	}
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+	hs_blocking *bl = NULL;
+	assert_non_null(bl = hs_blocking_new(&e));
+	assert_int_equal(hs_blocking_add(bl, &p, "mutex", &e), HS_OK);
+	hs_blocking_finish(bl);
+	assert_int_equal(hs_blocking_n(bl), 2);
+	assert_string_equal(hs_blocking_at(bl, 0)->culprit, "main.b");
+	assert_int_equal(hs_blocking_at(bl, 0)->delay_ns, 200);
+	assert_string_equal(hs_blocking_at(bl, 1)->culprit, "main.a");
+	assert_int_equal(hs_blocking_at(bl, 1)->contentions, 5);
+	hs_blocking_free(bl);
+	hs_profile_release(&p);
+}
+
+/* ---- gctrace verdicts ---------------------------------------------------- */
+
+#define MiB ((int64_t)1 << 20)
+
+/* A run of n GCs a minute apart with live heaps live[i] MB, cpu% on the
+ * last line, the first GC's clock phases a+1+b ms, `forced` of them forced. */
+static void gc_run(hs_gc_run *r, const int *live, int n, int cpu, double a, double b,
+                   int forced)
+{
+	static char text[8192];
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		                        "gc %d @%d.0s %d%%: %.1f+1+%.1f ms clock, 1+1/1/1+1 ms cpu, "
+		                        "%d->%d->%d MB, %d MB goal, 4 P%s\n",
+		                        i + 1, 60 * i, cpu, i ? 0.1 : a, i ? 0.1 : b, live[i] + 1,
+		                        live[i] + 1, live[i], 2 * live[i], i < forced ? " (forced)" : "");
+	hs_gctrace t;
+	hs_error e;
+	hs_gctrace_init(&t);
+	hs_error_clear(&e);
+	assert_int_equal(hs_gctrace_parse(&t, (const uint8_t *)text, len, true, &e), HS_OK);
+	hs_gctrace_run(&t, 0, 0, r);
+	hs_gctrace_release(&t);
+}
+
+/* Leak suspect: 5 GCs or more, slope > 0, mean of the last quarter >= 1.5 x
+ * the first quarter's and 4 MB more.  8 GCs: quarters of 2. */
+static void test_gc_leak(void **state)
+{
+	(void)state;
+	hs_gc_run r;
+	/* 100 -> 125 MB: ratio 1.25, not a suspect */
+	gc_run(&r, (const int[]){100, 100, 100, 100, 125, 125, 125, 125}, 8, 5, 0.1, 0.1, 0);
+	assert_false(r.leak_suspect);
+	/* 100 -> 150: exactly 1.5 */
+	gc_run(&r, (const int[]){100, 100, 120, 130, 140, 140, 150, 150}, 8, 5, 0.1, 0.1, 0);
+	assert_true(r.leak_suspect);
+	/* 10, 10 ... 16, 16: quarters 10 -> 16 (1.6, 6 MB) a suspect; halves
+	 * (12 -> 15, 1.25) would not be */
+	gc_run(&r, (const int[]){10, 10, 14, 14, 14, 14, 16, 16}, 8, 5, 0.1, 0.1, 0);
+	assert_true(r.leak_suspect);
+	/* 2 -> 6 MB: ratio 3, exactly 4 MB more; 2 -> 5: 3 MB more, no */
+	gc_run(&r, (const int[]){2, 2, 3, 4, 5, 5, 6, 6}, 8, 5, 0.1, 0.1, 0);
+	assert_true(r.leak_suspect);
+	gc_run(&r, (const int[]){2, 2, 3, 4, 4, 4, 5, 5}, 8, 5, 0.1, 0.1, 0);
+	assert_false(r.leak_suspect);
+	/* 5 GCs (quarter 1): 10 -> 40; 4 GCs are too few */
+	gc_run(&r, (const int[]){10, 20, 30, 35, 40}, 5, 5, 0.1, 0.1, 0);
+	assert_true(r.leak_suspect);
+	gc_run(&r, (const int[]){10, 20, 30, 40}, 4, 5, 0.1, 0.1, 0);
+	assert_false(r.leak_suspect);
+}
+
+/* GC thrash from 25% of CPU (the last line's); a long pause from 100 ms of
+ * stop-the-world (first + last clock phase); forced GCs counted. */
+static void test_gc_thrash_pause(void **state)
+{
+	(void)state;
+	const int flat[] = {10, 10, 10, 10, 10, 10};
+	hs_gc_run r;
+	gc_run(&r, flat, 6, 25, 0.1, 0.1, 2);
+	assert_true(r.gc_thrash);
+	assert_false(r.long_pause);
+	assert_false(r.leak_suspect);
+	assert_int_equal(r.forced, 2);
+	assert_int_equal(r.live_max, 10 * MiB);
+	gc_run(&r, flat, 6, 24, 60.0, 40.0, 0);
+	assert_false(r.gc_thrash);
+	assert_true(r.long_pause);
+	assert_true(fabs(r.stw_max_ms - 100.0) < 1e-9);
+	assert_int_equal(r.forced, 0);
+	gc_run(&r, flat, 6, 24, 59.9, 40.0, 0);
+	assert_false(r.long_pause);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_group_key),
+		cmocka_unit_test(test_group_merge),
+		cmocka_unit_test(test_group_waits),
+		cmocka_unit_test(test_leak_defaults),
+		cmocka_unit_test(test_leak_blocked),
+		cmocka_unit_test(test_leak_benign),
+		cmocka_unit_test(test_leak_pileup),
+		cmocka_unit_test(test_leak_growth),
+		cmocka_unit_test(test_leak_created_by),
+		cmocka_unit_test(test_leak_rank),
+		cmocka_unit_test(test_leak_heap),
+		cmocka_unit_test(test_leak_retainers),
+		cmocka_unit_test(test_blocking_snapshots),
+		cmocka_unit_test(test_blocking_delay),
+		cmocka_unit_test(test_gc_leak),
+		cmocka_unit_test(test_gc_thrash_pause),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
