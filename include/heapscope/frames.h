@@ -68,10 +68,11 @@
  *    (`heapscope`), 2 when it has one (`example.com/svc`), 3 for the
  *    hosts of owner/repo paths github.com, gitlab.com, bitbucket.org:
  *    two modules of one GOPATH or host never merge into `github.com`.
- * Bounds: file paths longer than HS_OWNER_MAX_PATH are ignored; at most
- * HS_OWNER_MAX_DIRS distinct package directories, HS_OWNER_MAX_MAIN main
- * directories and HS_OWNER_MAX_PREFIX prefixes are kept (the first
- * ones; a prefix covering another replaces it).
+ * Relative paths (`./main.go`, from `go run FILE`) and files at the root
+ * tell nothing.  Bounds: file paths longer than HS_OWNER_MAX_PATH are
+ * ignored; at most HS_OWNER_MAX_DIRS distinct package directories,
+ * HS_OWNER_MAX_MAIN main directories and HS_OWNER_MAX_PREFIX prefixes are
+ * kept (the first ones; a prefix covering another replaces it).
  */
 #ifndef HEAPSCOPE_FRAMES_H
 #define HEAPSCOPE_FRAMES_H

@@ -352,8 +352,9 @@ hs_err hs_owner_add_frame(hs_owner *o, const char *func, const char *file)
 {
 	size_t n = hs_frame_import_path(func);
 	const char *slash = file ? strrchr(file, '/') : NULL;
+	/* "./main.go" (go run FILE) is relative to a directory not printed */
 	if (!o || n == 0 || n > HS_OWNER_MAX_PATH || !slash || slash == file ||
-	    (size_t)(slash - file) > HS_OWNER_MAX_PATH)
+	    file[0] == '.' || (size_t)(slash - file) > HS_OWNER_MAX_PATH)
 		return HS_OK;
 	size_t dn = (size_t)(slash - file);
 	if (is(func, n, "main"))
