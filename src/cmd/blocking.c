@@ -35,8 +35,7 @@ static int run(const hs_command *self, cli_opts *op)
 	hs_error_clear(&e);
 	hs_blocking *b = hs_blocking_new(&e);
 	if (!b) {
-		cli_error("out of memory");
-		return HS_EXIT_USAGE;
+		return cli_error("out of memory");
 	}
 	/* Profiles and dumps load ahead in a second thread, in order; an
 	 * execution trace is streamed in its turn. */

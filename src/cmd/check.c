@@ -60,14 +60,14 @@ static bool write_junit(const char *path, const check_run *run)
 {
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
+		cli_file_fail(path, "cannot write: %s", strerror(errno));
 		return false;
 	}
 	check_format_find("junit")->write(f, run);
 	bool ok = !ferror(f);
 	ok = fclose(f) == 0 && ok;
 	if (!ok)
-		cli_error("write error on '%s': %s", path, strerror(errno));
+		cli_file_fail(path, "write error: %s", strerror(errno));
 	return ok;
 }
 
@@ -77,8 +77,8 @@ static void rule_error(const check_opts *o, const hs_rule *r, const char *file, 
 {
 	char buf[400];
 	hs_error_format(e, buf, sizeof buf);
-	cli_error("%s:%u:%u: rule '%s' cannot apply to '%s': %s", o->rules, r->line, r->col, r->name,
-	          file, buf);
+	cli_file_fail(o->rules, "rule '%s' cannot apply to '%s': %s (line %u:%u)", r->name, file, buf,
+	              r->line, r->col);
 }
 
 /* Measure every applicable rule on one file, appending to *rs. */
@@ -135,8 +135,7 @@ static int run(const hs_command *self, cli_opts *op)
 	const cli_opts o = *op;
 	int rc;
 	if (!co->rules) {
-		cli_error("check: --rules RULES.yaml is required (see 'heapscope check --help')");
-		return HS_EXIT_USAGE;
+		return cli_error("--rules RULES.yaml is required (see 'heapscope check --help')");
 	}
 	hs_rules rules;
 	hs_rules_init(&rules);
@@ -144,7 +143,7 @@ static int run(const hs_command *self, cli_opts *op)
 	hs_error_clear(&e);
 	if (hs_rules_load(&rules, co->rules, &e) != HS_OK) {
 		if (e.line)
-			cli_error("%s:%u:%u: %s", co->rules, e.line, e.col, e.detail);
+			cli_file_fail(co->rules, "%s (line %u:%u)", e.detail, e.line, e.col);
 		else
 			cli_file_error(co->rules, &e);
 		hs_rules_release(&rules);
@@ -173,11 +172,10 @@ static int run(const hs_command *self, cli_opts *op)
 			for (int f = 0; f < o.nfiles; f++)
 				applies |= hs_rule_applies(r, o.files[f]);
 			if (applies) {
-				cli_error("%s:%u:%u: rule '%s': %s needs a base profile: give --base FILE",
-				          co->rules, r->limit_line[r->has[HS_LIM_GROWTH] ? HS_LIM_GROWTH
-				                                                       : HS_LIM_GROWTH_PCT],
-				          r->limit_col[r->has[HS_LIM_GROWTH] ? HS_LIM_GROWTH : HS_LIM_GROWTH_PCT],
-				          r->name, r->has[HS_LIM_GROWTH] ? "max_growth" : "max_growth_percent");
+				int k = r->has[HS_LIM_GROWTH] ? HS_LIM_GROWTH : HS_LIM_GROWTH_PCT;
+				cli_file_fail(co->rules, "rule '%s': %s needs a base profile: give --base FILE "
+				              "(line %u:%u)", r->name, hs_limit_key(k), r->limit_line[k],
+				              r->limit_col[k]);
 				goto out;
 			}
 		}
@@ -192,7 +190,7 @@ static int run(const hs_command *self, cli_opts *op)
 		if (!ok)
 			goto out;
 		if (results.len == before)
-			cli_error("warning: no rule applies to '%s'", o.files[f]);
+			cli_warn(o.files[f], "no rule applies to it");
 	}
 	size_t n = results.len, nfail = 0;
 	check_result *rs = results.data;
@@ -202,8 +200,8 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	for (size_t i = 0; i < hs_rules_count(&rules); i++)
 		if (!used[i])
-			cli_error("warning: rule '%s' (%s:%u) applies to none of the files",
-			          hs_rule_at(&rules, i)->name, co->rules, hs_rule_at(&rules, i)->line);
+			cli_warn(co->rules, "rule '%s' applies to none of the files (line %u)",
+			         hs_rule_at(&rules, i)->name, hs_rule_at(&rules, i)->line);
 	check_run run = {co->rules, co->base, rs, n, nfail};
 	if (co->junit && !write_junit(co->junit, &run))
 		goto out;

@@ -156,10 +156,17 @@ void cli_usage(const hs_command *cmd, FILE *to);
  * HS_EXIT_USAGE when opt is not an option of cmd. */
 int cli_complete(const hs_command *cmd, const char *opt, FILE *to);
 
-/* Report an error about `file` on stderr in the one-line form
- * "heapscope: cannot read 'F': what at byte N". */
-void cli_file_error(const char *file, const hs_error *e);
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Diagnostics (src/cmd/diag.c), one line on stderr each, of one form:
+ *   heapscope: CMD: 'FILE': what (where)
+ * The errors return HS_EXIT_USAGE: `return cli_error(...)`. */
+void cli_set_command(const char *name);
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ... about `file` ("<stdin>" for -) */
+int cli_file_fail(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ... from a loader's error: its what, and where when it knows */
+int cli_file_error(const char *file, const hs_error *e);
+/* "heapscope: CMD: ['FILE': ]warning: ..." (file may be NULL) */
+void cli_warn(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Load a profile or goroutine dump (any format sniff.c knows) as o's
  * options say (o may be NULL: the defaults); prints the error and

@@ -11,23 +11,6 @@
 #include "cmd.h"
 #include "heapscope/load.h"
 
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("heapscope: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void cli_file_error(const char *file, const hs_error *e)
-{
-	char buf[400];
-	hs_error_format(e, buf, sizeof buf);
-	cli_error("cannot read '%s': %s", strcmp(file, "-") == 0 ? "<stdin>" : file, buf);
-}
-
 bool cli_load(hs_profile *p, const char *file, const cli_opts *o)
 {
 	hs_error e;
@@ -166,7 +149,7 @@ static void unused_report(const unused *u, const char *cmd)
 		         u->other == 1 ? "" : "s");
 	}
 	if (total)
-		cli_error("%s: not used: %d file%s (%s)", cmd, total, total == 1 ? "" : "s", list);
+		cli_error("not used: %d file%s (%s)", total, total == 1 ? "" : "s", list);
 }
 
 /* add() on a loaded profile: a profile of a kind the command has no use
@@ -182,8 +165,7 @@ static int add_one(const cli_adder *a, hs_profile *p, const char *file, unused *
 	}
 	char msg[256];
 	hs_error_format(a->e, msg, sizeof msg);
-	cli_error("%s: '%s': %s", a->name, file, msg);
-	return HS_EXIT_USAGE;
+	return cli_file_fail(file, "%s", msg);
 }
 
 int cli_add_files(const cli_adder *a, const cli_opts *o)
@@ -195,8 +177,7 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	if (!profiles || !streamed) {
 		free(profiles);
 		free(streamed);
-		cli_error("%s: out of memory", a->name);
-		return HS_EXIT_USAGE;
+		return cli_error("out of memory");
 	}
 	for (int i = 0; i < o->nfiles; i++)
 		if (!(streamed[i] = a->streams(o->files[i])))
@@ -242,7 +223,7 @@ int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as)
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o)
 {
 	if (hs_ntypes(p) == 0) {
-		cli_error("'%s': the profile has no sample types", file);
+		cli_file_fail(file, "the profile has no sample types");
 		return -1;
 	}
 	if (!o->sample_index)
@@ -255,7 +236,7 @@ int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o)
 			size_t len = strlen(list);
 			snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", hs_s(p, vt->type));
 		}
-		cli_error("'%s': no sample type '%s' (it has: %s)", file, o->sample_index, list);
+		cli_file_fail(file, "no sample type '%s' (it has: %s)", o->sample_index, list);
 	}
 	return i;
 }
@@ -294,13 +275,13 @@ bool cli_view(hs_view *v, const hs_profile *p, const char *file, const cli_opts 
 	}
 	/* pprof warns likewise when a filter matches nothing. */
 	if (o->focus && !v->focus_matched)
-		cli_error("warning: --focus '%s' matched no samples in '%s'", o->focus, file);
+		cli_warn(file, "--focus '%s' matched no samples", o->focus);
 	if (o->ignore && !v->ignore_matched)
-		cli_error("warning: --ignore '%s' matched no samples in '%s'", o->ignore, file);
+		cli_warn(file, "--ignore '%s' matched no samples", o->ignore);
 	if (o->hide && !v->hide_matched)
-		cli_error("warning: --hide '%s' matched no frames in '%s'", o->hide, file);
+		cli_warn(file, "--hide '%s' matched no frames", o->hide);
 	if (o->show && !v->show_matched)
-		cli_error("warning: --show '%s' matched no frames in '%s'", o->show, file);
+		cli_warn(file, "--show '%s' matched no frames", o->show);
 	return true;
 }
 
@@ -310,7 +291,7 @@ FILE *cli_open_output(const cli_opts *o)
 		return stdout;
 	FILE *f = fopen(o->output, "w");
 	if (!f)
-		cli_error("cannot write '%s': %s", o->output, strerror(errno));
+		cli_file_fail(o->output, "cannot write: %s", strerror(errno));
 	return f;
 }
 
@@ -322,7 +303,7 @@ bool cli_close_output(FILE *f, const cli_opts *o)
 	else
 		ok = fflush(f) == 0 && ok;
 	if (!ok)
-		cli_error("write error on '%s': %s", o->output ? o->output : "<stdout>", strerror(errno));
+		cli_file_fail(o->output ? o->output : "<stdout>", "write error: %s", strerror(errno));
 	return ok;
 }
 

@@ -48,7 +48,7 @@ static bool load_pair(diff_job *j, hs_profile *base, hs_profile *newp)
 	if (rc != HS_OK) {
 		char buf[400];
 		hs_error_format(&e, buf, sizeof buf);
-		cli_error("diff: cannot compare '%s' with '%s': %s", j->base_file, j->new_file, buf);
+		cli_error("cannot compare '%s' with '%s': %s", j->base_file, j->new_file, buf);
 		return false;
 	}
 	return true;
@@ -100,8 +100,7 @@ static int report(diff_job *j, FILE *out, const diff_format *fmt)
 	hs_error e;
 	hs_error_clear(&e);
 	if (hs_report_build(&r, &j->v, &ro, &e) != HS_OK) {
-		cli_file_error(j->new_file, &e);
-		return HS_EXIT_USAGE;
+		return cli_file_error(j->new_file, &e);
 	}
 	if (!dot)
 		hs_diff_sums_take_report(&j->sums, &r);
@@ -113,7 +112,7 @@ static int report(diff_job *j, FILE *out, const diff_format *fmt)
 	set_filters(&df.f, o, filt);
 	int rc = HS_EXIT_OK;
 	if (!fmt->write(out, &df)) {
-		cli_error("diff: out of memory writing %s", fmt->name);
+		cli_error("out of memory writing %s", fmt->name);
 		rc = HS_EXIT_USAGE;
 	}
 	hs_report_release(&r);
@@ -142,7 +141,7 @@ static int diff_run(const cli_opts *o, FILE **out)
 			df.f.v = &j.v;
 			rc = fmt->write(*out, &df) ? HS_EXIT_OK : HS_EXIT_USAGE;
 			if (rc != HS_EXIT_OK)
-				cli_error("diff: out of memory writing %s", fmt->name);
+				cli_error("out of memory writing %s", fmt->name);
 		}
 		hs_diff_sums_release(&j.sums);
 		hs_view_release(&j.v);
@@ -160,12 +159,10 @@ static int run(const hs_command *self, cli_opts *op)
 	if (o.nfiles == 2 && cli_is_heapdump(o.files[0]) && cli_is_heapdump(o.files[1]))
 		return cmd_heapdump_diff(&o, exe);
 	if (exe) {
-		cli_error("diff: --exe applies to heap dumps only");
-		return HS_EXIT_USAGE;
+		return cli_error("--exe applies to heap dumps only");
 	}
 	if (o.nfiles != 2) {
-		cli_error("diff: takes exactly two profiles, BASE then NEW (got %d)", o.nfiles);
-		return HS_EXIT_USAGE;
+		return cli_error("takes exactly two profiles, BASE then NEW (got %d)", o.nfiles);
 	}
 	FILE *out = NULL;
 	rc = diff_run(op, &out);

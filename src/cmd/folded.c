@@ -7,8 +7,7 @@ static int fold(const hs_view *v, FILE *out)
 {
 	if (folded_write(out, v, v->p->nstacks, 1, folded_view_value, v))
 		return HS_EXIT_OK;
-	cli_error("out of memory folding stacks");
-	return HS_EXIT_USAGE;
+	return cli_error("out of memory folding stacks");
 }
 
 static int run(const hs_command *self, cli_opts *op)
@@ -16,8 +15,7 @@ static int run(const hs_command *self, cli_opts *op)
 	(void)self;
 	const cli_opts o = *op;
 	if (o.nfiles != 1) {
-		cli_error("folded: takes exactly one profile");
-		return HS_EXIT_USAGE;
+		return cli_error("takes exactly one profile");
 	}
 	int rc;
 	hs_profile p;

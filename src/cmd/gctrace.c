@@ -24,15 +24,13 @@ static int run(const hs_command *self, cli_opts *op)
 	const char *limit_s = ((const gctrace_opts *)op)->limit;
 	int rc;
 	if (o.nfiles != 1) {
-		cli_error("gctrace: takes exactly one log (got %d)", o.nfiles);
-		return HS_EXIT_USAGE;
+		return cli_error("takes exactly one log (got %d)", o.nfiles);
 	}
 	hs_error e;
 	hs_error_clear(&e);
 	int64_t limit = 0;
 	if (limit_s && (hs_parse_size(limit_s, &limit, &e) != HS_OK || limit <= 0)) {
-		cli_error("gctrace: --limit: %s", e.code ? e.detail : "must be more than 0");
-		return HS_EXIT_USAGE;
+		return cli_error("--limit: %s", e.code ? e.detail : "must be more than 0");
 	}
 	const char *file = o.files[0];
 	hs_gctrace t;

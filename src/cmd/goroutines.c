@@ -21,7 +21,7 @@ static bool gather(hs_goroutines *g, const cli_opts *o)
 		hs_error e;
 		hs_error_clear(&e);
 		if (hs_goroutines_add(g, &p, k, &e) != HS_OK) {
-			cli_error("'%s': %s", strcmp(file, "-") == 0 ? "<stdin>" : file, e.detail);
+			cli_file_fail(file, "%s", e.detail);
 			ok = false;
 		}
 		hs_profile_release(&p);
@@ -40,9 +40,7 @@ static int parse_by(const hs_command *cmd, const cli_option *opt, const char *ar
 	(void)opt;
 	int by = hs_group_by_parse(arg);
 	if (by < 0) {
-		cli_error("%s: unknown --by '%s' (want stack, created-by, top-frame or state)",
-		          cmd->name, arg);
-		return HS_EXIT_USAGE;
+		return cli_error("unknown --by '%s' (want stack, created-by, top-frame or state)", arg);
 	}
 	*(int *)dest = by;
 	return 0;
@@ -59,8 +57,7 @@ static int run(const hs_command *self, cli_opts *op)
 	hs_error_clear(&e);
 	hs_goroutines *g = hs_goroutines_new((hs_group_by)by, o.nfiles, &e);
 	if (!g) {
-		cli_error("out of memory");
-		return HS_EXIT_USAGE;
+		return cli_error("out of memory");
 	}
 	rc = HS_EXIT_USAGE;
 	if (!gather(g, &o))

@@ -63,7 +63,7 @@ static int write_last(FILE *out, const series *s, const growth_format *fmt)
 	else if (e.code)
 		cli_file_error(file, &e);
 	else
-		cli_error("growth: out of memory writing %s", fmt->name);
+		cli_error("out of memory writing %s", fmt->name);
 out:
 	if (stage >= 2)
 		hs_report_release(&r);
@@ -101,11 +101,11 @@ static bool parse_amount(const series *s, const char *opt, const char *text, int
 	double per_unit;
 	hs_qty_kind uk = hs_unit_kind(s->w.unit, &per_unit);
 	if (hs_parse_quantity(text, &q, &e) != HS_OK) {
-		cli_error("growth: --%s: %s", opt, e.detail);
+		cli_error("--%s: %s", opt, e.detail);
 		return false;
 	}
 	if (q.kind != HS_QTY_NUMBER && q.kind != uk) {
-		cli_error("growth: --%s %s is a %s, but %s is in %s", opt, text,
+		cli_error("--%s %s is a %s, but %s is in %s", opt, text,
 		          q.kind == HS_QTY_BYTES ? "size" : "duration", s->w.sample_type,
 		          s->w.unit[0] ? s->w.unit : "no unit");
 		return false;
@@ -148,8 +148,8 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 			snprintf(s->w.sample_type, sizeof s->w.sample_type, "%s", hs_s(&p, vt->type));
 			snprintf(s->w.unit, sizeof s->w.unit, "%s", hs_s(&p, vt->unit));
 		} else if (strcmp(s->w.unit, hs_s(&p, vt->unit)) != 0) {
-			cli_error("growth: '%s' has %s in %s, '%s' in %s", file, s->w.sample_type,
-			          hs_s(&p, vt->unit), o->files[0], s->w.unit);
+			cli_file_fail(file, "%s in %s, but '%s' has it in %s", s->w.sample_type,
+			              hs_s(&p, vt->unit), o->files[0], s->w.unit);
 			hs_view_release(&v);
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
@@ -164,9 +164,9 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 			s->w.nlastgc++;
 		}
 		if (!interval && t == 0) {
-			cli_error("growth: '%s' has no time (no time_nanos, no MemStats LastGC): give "
-			          "--interval DURATION, the time between snapshots taken in the order given",
-			          file);
+			cli_file_fail(file, "no time (no time_nanos, no MemStats LastGC): give "
+			              "--interval DURATION, the time between snapshots taken in the order "
+			              "given");
 			hs_view_release(&v);
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
@@ -179,8 +179,7 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 		hs_view_release(&v);
 		hs_profile_release(&p);
 		if (rc != HS_OK) {
-			cli_file_error(file, &e);
-			return HS_EXIT_USAGE;
+			return cli_file_error(file, &e);
 		}
 	}
 	return HS_EXIT_OK;
@@ -193,28 +192,24 @@ static int run(const hs_command *self, cli_opts *op)
 	const cli_opts o = *op;
 	int rc;
 	if (o.nfiles < 2) {
-		cli_error("growth: needs at least 2 profiles, oldest to newest or with times");
-		return HS_EXIT_USAGE;
+		return cli_error("needs at least 2 profiles, oldest to newest or with times");
 	}
 	if (g->stacks && (o.cum || strcmp(o.format, "dot") == 0)) {
-		cli_error("growth: --stacks has a row per stack: no --cum, no --format dot");
-		return HS_EXIT_USAGE;
+		return cli_error("--stacks has a row per stack: no --cum, no --format dot");
 	}
 	int64_t interval = 0;
 	if (g->interval) {
 		hs_error e;
 		hs_error_clear(&e);
 		if (hs_parse_duration(g->interval, &interval, &e) != HS_OK || interval <= 0) {
-			cli_error("growth: --interval: %s", e.code ? e.detail : "must be more than 0");
-			return HS_EXIT_USAGE;
+			return cli_error("--interval: %s", e.code ? e.detail : "must be more than 0");
 		}
 	}
 	series s = {.o = op, .gopt = g};
 	hs_error e;
 	hs_error_clear(&e);
 	if (!(s.g = hs_growth_new((size_t)o.nfiles, &e))) {
-		cli_error("growth: %s", e.detail);
-		return HS_EXIT_USAGE;
+		return cli_error("%s", e.detail);
 	}
 	s.w.files = calloc((size_t)o.nfiles, sizeof *s.w.files);
 	s.from_lastgc = calloc((size_t)o.nfiles, 1);
@@ -240,7 +235,7 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	hs_error_clear(&e);
 	if (hs_growth_finish(s.g, &s.w.go, &e) != HS_OK) {
-		cli_error("growth: %s%s", e.detail,
+		cli_error("%s%s", e.detail,
 		          e.code == HS_E_USAGE ? " (give --interval DURATION to space them)" : "");
 		goto out;
 	}

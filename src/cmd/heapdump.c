@@ -55,8 +55,8 @@ bool hd_load_syms(hs_symtab *s, const char *exe)
 bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, const char *file)
 {
 	if (s->n && !hs_symtab_matches(s, h)) {
-		cli_error("heapdump: '%s' was not written by the --exe binary (dump: data 0x%llx, bss "
-		          "0x%llx; binary: .data 0x%llx, .bss 0x%llx)", file,
+		cli_file_fail(file, "not written by the --exe binary (dump: data 0x%llx, bss "
+		              "0x%llx; binary: .data 0x%llx, .bss 0x%llx)",
 		          (unsigned long long)h->data.addr, (unsigned long long)h->bss.addr,
 		          (unsigned long long)s->data_addr, (unsigned long long)s->bss_addr);
 		return false;
@@ -69,7 +69,7 @@ bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, con
 	if (hs_hd_analyze(a, h, &ho, &e) != HS_OK) {
 		char msg[300];
 		hs_error_format(&e, msg, sizeof msg);
-		cli_error("heapdump: '%s': %s", file, msg);
+		cli_file_fail(file, "%s", msg);
 		hs_hd_analysis_release(a);
 		return false;
 	}
@@ -83,8 +83,7 @@ static int run(const hs_command *self, cli_opts *op)
 	const char *exe = ((const heapdump_opts *)op)->exe;
 	int rc;
 	if (o.nfiles != 1) {
-		cli_error("heapdump: takes one heap dump (got %d)", o.nfiles);
-		return HS_EXIT_USAGE;
+		return cli_error("takes one heap dump (got %d)", o.nfiles);
 	}
 	hs_symtab syms;
 	if (!hd_load_syms(&syms, exe))
@@ -130,8 +129,7 @@ bool cli_is_heapdump(const char *file)
 int cmd_heapdump_diff(const cli_opts *o, const char *exe)
 {
 	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
-		cli_error("diff: heap dumps compare as text or json, not '%s'", o->format);
-		return HS_EXIT_USAGE;
+		return cli_error("heap dumps compare as text or json, not '%s'", o->format);
 	}
 	hs_symtab syms;
 	if (!hd_load_syms(&syms, exe))
@@ -185,7 +183,7 @@ int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe)
 		if (!keys || !ret)
 			cli_error("out of memory");
 		else if (hs_leaks_add_retainers(l, file, keys, ret, a.nholders, a.reachable_bytes, &e) != HS_OK)
-			cli_error("leaks: '%s': %s", file, hs_strerror(e.code));
+			cli_file_fail(file, "%s", hs_strerror(e.code));
 		else
 			rc = HS_EXIT_OK;
 		free(keys);

@@ -52,7 +52,7 @@ static void walk_entry(walk *w, const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		cli_error("%s: '%s': %s (skipped)", w->cmd->name, path, strerror(errno));
+		cli_file_fail(path, "%s (skipped)", strerror(errno));
 		return;
 	}
 	if (S_ISDIR(st.st_mode))
@@ -60,26 +60,23 @@ static void walk_entry(walk *w, const char *path)
 	else if (S_ISREG(st.st_mode))
 		push(w, path);
 	else
-		cli_error("%s: '%s': not a regular file (a FIFO, socket or device; skipped)",
-		          w->cmd->name, path);
+		cli_file_fail(path, "not a regular file (a FIFO, socket or device; skipped)");
 }
 
 static void walk_dir(walk *w, const char *dir, const struct stat *st)
 {
 	for (int i = 0; i < w->depth; i++)
 		if (w->dev[i] == st->st_dev && w->ino[i] == st->st_ino) {
-			cli_error("%s: '%s': a symlink loop (a directory already being walked; not "
-			          "followed)", w->cmd->name, dir);
+			cli_file_fail(dir, "a symlink loop (a directory already being walked; not followed)");
 			return;
 		}
 	if (w->depth == MAX_DEPTH) {
-		cli_error("%s: '%s': more than %d directories deep (skipped)", w->cmd->name, dir,
-		          MAX_DEPTH);
+		cli_file_fail(dir, "more than %d directories deep (skipped)", MAX_DEPTH);
 		return;
 	}
 	DIR *d = opendir(dir);
 	if (!d) {
-		cli_error("%s: '%s': %s (skipped)", w->cmd->name, dir, strerror(errno));
+		cli_file_fail(dir, "%s (skipped)", strerror(errno));
 		return;
 	}
 	w->dev[w->depth] = st->st_dev;
@@ -128,13 +125,11 @@ int cli_expand_dirs(const hs_command *cmd, cli_opts *o)
 		for (size_t i = 0; i < w.n; i++)
 			free(w.files[i]);
 		free(w.files);
-		cli_error("%s: out of memory listing the inputs", cmd->name);
-		return HS_EXIT_USAGE;
+		return cli_error("out of memory listing the inputs");
 	}
 	if (w.n == 0) {
 		free(w.files);
-		cli_error("%s: no input file in the directories given", cmd->name);
-		return HS_EXIT_USAGE;
+		return cli_error("no input file in the directories given");
 	}
 	o->files = w.files;
 	o->nfiles = (int)w.n;

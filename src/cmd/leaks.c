@@ -62,8 +62,7 @@ static int run(const hs_command *self, cli_opts *op)
 	hs_error_clear(&e);
 	hs_leaks *l = hs_leaks_new(&lo, &e);
 	if (!l) {
-		cli_error("out of memory");
-		return HS_EXIT_USAGE;
+		return cli_error("out of memory");
 	}
 	/* Profiles and dumps load ahead in a second thread, in order; heap
 	 * dumps and execution traces stream through their own readers when
@@ -78,7 +77,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (hs_leaks_finish(l, &e) != HS_OK) {
 		char msg[256];
 		hs_error_format(&e, msg, sizeof msg);
-		cli_error("leaks: %s", msg);
+		cli_error("%s", msg);
 		rc = HS_EXIT_USAGE;
 	}
 	if (rc == HS_EXIT_OK)

@@ -19,7 +19,7 @@ static bool compatible(hs_profile *p, char **files, int n)
 		if (hs_merge_compatible(&p[0], &p[j], &e) != HS_OK) {
 			char buf[400];
 			hs_error_format(&e, buf, sizeof buf);
-			cli_error("merge: cannot merge '%s' and '%s': %s", files[0], files[j], buf);
+			cli_error("cannot merge '%s' and '%s': %s", files[0], files[j], buf);
 			return false;
 		}
 	}
@@ -30,9 +30,8 @@ static int write_out(const cli_opts *o, const hs_profile *merged)
 {
 	bool to_stdout = strcmp(o->output, "-") == 0;
 	if (to_stdout && isatty(STDOUT_FILENO)) {
-		cli_error("merge: not writing a binary profile to a terminal (redirect '-o -' or "
+		return cli_error("not writing a binary profile to a terminal (redirect '-o -' or "
 		          "name a file)");
-		return HS_EXIT_USAGE;
 	}
 	FILE *out = cli_open_output(o);
 	if (!out)
@@ -46,7 +45,7 @@ static int write_out(const cli_opts *o, const hs_profile *merged)
 	if (pprof_write(out, merged, !plain, &e) != HS_OK) {
 		char buf[400];
 		hs_error_format(&e, buf, sizeof buf);
-		cli_error("cannot write '%s': %s", to_stdout ? "<stdout>" : o->output, buf);
+		cli_file_fail(to_stdout ? "<stdout>" : o->output, "cannot write: %s", buf);
 		rc = HS_EXIT_USAGE;
 	}
 	if (!cli_close_output(out, o))
@@ -64,7 +63,7 @@ static int merge_files(const cli_opts *o)
 	hs_profile merged;
 	hs_profile_init(&merged);
 	if (!p || !srcs) {
-		cli_error("merge: out of memory");
+		cli_error("out of memory");
 		goto out;
 	}
 	for (; loaded < n; loaded++) {
@@ -82,7 +81,7 @@ static int merge_files(const cli_opts *o)
 	if (hs_merge(&merged, srcs, (size_t)n, &e) != HS_OK) {
 		char buf[400];
 		hs_error_format(&e, buf, sizeof buf);
-		cli_error("merge: %s", buf);
+		cli_error("%s", buf);
 		goto out;
 	}
 	/* pprof's Merge drops samples that sum to zero. */
@@ -104,8 +103,7 @@ static int run(const hs_command *self, cli_opts *o)
 {
 	(void)self;
 	if (!o->output) {
-		cli_error("merge: no output file (use -o OUT.pb.gz, or -o - for standard output)");
-		return HS_EXIT_USAGE;
+		return cli_error("no output file (use -o OUT.pb.gz, or -o - for standard output)");
 	}
 	return merge_files(o);
 }

@@ -41,8 +41,7 @@ int cli_parse_count(const hs_command *cmd, const cli_option *opt, const char *ar
 	errno = 0;
 	long n = strtol(arg, &end, 10);
 	if (!*arg || *end || errno || n < 0 || n > INT_MAX) {
-		cli_error("%s: --%s takes a whole number >= 0, not '%s'", cmd->name, opt->name, arg);
-		return HS_EXIT_USAGE;
+		return cli_error("--%s takes a whole number >= 0, not '%s'", opt->name, arg);
 	}
 	*(int *)dest = (int)n;
 	return 0;
@@ -54,8 +53,7 @@ int cli_parse_count64(const hs_command *cmd, const cli_option *opt, const char *
 	errno = 0;
 	long long n = strtoll(arg, &end, 10);
 	if (!*arg || *end || errno || n < 0) {
-		cli_error("%s: --%s wants a count >= 0", cmd->name, opt->name);
-		return HS_EXIT_USAGE;
+		return cli_error("--%s wants a count >= 0", opt->name);
 	}
 	*(int64_t *)dest = n;
 	return 0;
@@ -67,9 +65,8 @@ int cli_parse_fraction(const hs_command *cmd, const cli_option *opt, const char 
 	errno = 0;
 	double d = strtod(arg, &end);
 	if (!*arg || *end || errno || !(d >= 0 && d <= 1)) {
-		cli_error("%s: --%s takes a fraction between 0 and 1, not '%s'", cmd->name, opt->name,
+		return cli_error("--%s takes a fraction between 0 and 1, not '%s'", opt->name,
 		          arg);
-		return HS_EXIT_USAGE;
 	}
 	*(double *)dest = d;
 	return 0;
@@ -81,9 +78,8 @@ int cli_parse_granularity(const hs_command *cmd, const cli_option *opt, const ch
 	(void)opt;
 	int g = hs_granularity_parse(arg);
 	if (g < 0) {
-		cli_error("%s: unknown granularity '%s' (want functions, filefunctions, files, lines or "
-		          "addresses)", cmd->name, arg);
-		return HS_EXIT_USAGE;
+		return cli_error("unknown granularity '%s' (want functions, filefunctions, files, lines or "
+		          "addresses)", arg);
 	}
 	*(int *)dest = g;
 	return 0;
@@ -99,9 +95,8 @@ int cli_parse_format(const hs_command *cmd, const cli_option *opt, const char *a
 			return 0;
 		}
 	char list[128];
-	cli_error("%s: unsupported --format '%s' (supported: %s)", cmd->name, arg,
+	return cli_error("unsupported --format '%s' (supported: %s)", arg,
 	          out_formats_list(cmd->formats, list, sizeof list));
-	return HS_EXIT_USAGE;
 }
 
 /* ---- finding an option ---- */
@@ -206,22 +201,19 @@ static const cli_option *nearest(const hs_command *cmd, const char *name, size_t
 static int unknown_option(const hs_command *cmd, const char *word, size_t len, bool ambiguous)
 {
 	if (!cmd->formats && strncmp(word, "--format", 8) == 0 && cmd->writes) {
-		cli_error("%s: --format is not supported by this command (it writes %s only)",
-		          cmd->name, cmd->writes);
-		return HS_EXIT_USAGE;
+		return cli_error("--format is not supported by this command (it writes %s only)", cmd->writes);
 	}
 	if (ambiguous) {
 		char list[512];
 		prefix_list(cmd, word + 2, len - 2, list, sizeof list);
-		cli_error("%s: ambiguous option '%s' (could be %s)", cmd->name, word, list);
-		return HS_EXIT_USAGE;
+		return cli_error("ambiguous option '%s' (could be %s)", word, list);
 	}
 	const cli_option *near = word[1] == '-' ? nearest(cmd, word + 2, len - 2) : NULL;
 	if (near)
-		cli_error("%s: unknown option '%s', did you mean '--%s'? (see 'heapscope %s --help')",
-		          cmd->name, word, near->name, cmd->name);
+		cli_error("unknown option '%s', did you mean '--%s'? (see 'heapscope %s --help')", word,
+		          near->name, cmd->name);
 	else
-		cli_error("%s: unknown option '%s' (see 'heapscope %s --help')", cmd->name, word,
+		cli_error("unknown option '%s' (see 'heapscope %s --help')", word,
 		          cmd->name);
 	return HS_EXIT_USAGE;
 }
@@ -258,9 +250,8 @@ static int one_option(const hs_command *cmd, int argc, char **argv, int *i, cli_
 		if (!opt)
 			return unknown_option(cmd, word, len, ambiguous);
 		if (eq && !opt->arg) {
-			cli_error("%s: option '--%s' takes no value (see 'heapscope %s --help')", cmd->name,
+			return cli_error("option '--%s' takes no value (see 'heapscope %s --help')",
 			          opt->name, cmd->name);
-			return HS_EXIT_USAGE;
 		}
 		val = eq ? eq + 1 : NULL;
 	} else {
@@ -271,11 +262,9 @@ static int one_option(const hs_command *cmd, int argc, char **argv, int *i, cli_
 		val = word[2] ? word + 2 : NULL;
 	}
 	if (opt->arg && !val) {
-		if (*i + 1 >= argc) {
-			cli_error("%s: missing argument for option '%s' (see 'heapscope %s --help')",
-			          cmd->name, word, cmd->name);
-			return HS_EXIT_USAGE;
-		}
+		if (*i + 1 >= argc)
+			return cli_error("missing argument for option '%s' (see 'heapscope %s --help')",
+			                 word, cmd->name);
 		val = argv[++*i];
 	}
 	return apply(cmd, opt, val, o);
@@ -308,9 +297,8 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o)
 	o->files = argv + 1;
 	o->nfiles = nfiles;
 	if (o->nfiles < cmd->min_files) {
-		cli_error("%s: no input file (usage: heapscope %s [options] %s)", cmd->name, cmd->name,
+		return cli_error("no input file (usage: heapscope %s [options] %s)", cmd->name,
 		          cmd->args);
-		return HS_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -319,9 +307,9 @@ int cli_run(const hs_command *cmd, int argc, char **argv)
 {
 	cli_opts *o = calloc(1, cmd->opts_size);
 	if (!o) {
-		cli_error("%s: out of memory", cmd->name);
-		return HS_EXIT_USAGE;
+		return cli_error("out of memory");
 	}
+	cli_set_command(cmd->name);
 	int rc = cli_parse(cmd, argc, argv, o);
 	if (rc == 0 && cmd->dirs)
 		rc = cli_expand_dirs(cmd, o);

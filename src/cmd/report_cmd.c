@@ -45,8 +45,7 @@ int report_cmd_run(const hs_command *self, const cli_opts *o,
                    int (*fn)(const cli_opts *o, FILE *out))
 {
 	if (o->nfiles != 1) {
-		cli_error("%s: takes exactly one profile", self->name);
-		return HS_EXIT_USAGE;
+		return cli_error("takes exactly one profile");
 	}
 	FILE *out = cli_open_output(o);
 	if (!out)

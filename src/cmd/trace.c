@@ -32,10 +32,9 @@ static bool load_trace(const char *file, hs_profile *stacks, hs_tev_fn fn, void 
 		return false;
 	}
 	if (info->truncated)
-		cli_error("warning: '%s' is truncated: %s; the events before it were read", file,
-		          info->truncated_why);
+		cli_warn(file, "truncated: %s; the events before it were read", info->truncated_why);
 	if (info->note[0])
-		cli_error("note: '%s': %s", file, info->note);
+		cli_warn(file, "%s", info->note);
 	return true;
 }
 
@@ -176,8 +175,7 @@ static int parse_profile(const hs_command *cmd, const cli_option *opt, const cha
 	(void)opt;
 	int kind = hs_tprof_parse(arg);
 	if (kind < 0) {
-		cli_error("%s: --profile takes sync, net, syscall or sched, not '%s'", cmd->name, arg);
-		return HS_EXIT_USAGE;
+		return cli_error("--profile takes sync, net, syscall or sched, not '%s'", arg);
 	}
 	*(int *)dest = kind;
 	return 0;
@@ -217,20 +215,17 @@ static int run(const hs_command *self, cli_opts *op)
 	const char *fmt = o.format;
 	int profile_kind = ((const trace_opts *)op)->profile;
 	if (o.nfiles != 1) {
-		cli_error("trace: takes exactly one trace");
-		return HS_EXIT_USAGE;
+		return cli_error("takes exactly one trace");
 	}
 	const trace_route *r = OUT_FORMAT_FIND(routes, fmt);
 	if (profile_kind < 0) {
 		if (!r->summary) {
-			cli_error("trace: --format %s needs --profile (sync, net, syscall or sched)", fmt);
-			return HS_EXIT_USAGE;
+			return cli_error("--format %s needs --profile (sync, net, syscall or sched)", fmt);
 		}
 		return summary(&o);
 	}
 	if (!r->profile) {
-		cli_error("trace: --profile writes folded, top, dot or pprof, not %s", fmt);
-		return HS_EXIT_USAGE;
+		return cli_error("--profile writes folded, top, dot or pprof, not %s", fmt);
 	}
 	if (r->pprof)
 		return write_pprof(&o, profile_kind);

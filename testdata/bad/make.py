@@ -87,23 +87,23 @@ expect = {}     # name -> the message heapscope should print (after "cannot read
 
 # -- not a profile at all ---------------------------------------------------
 files['empty.pb'] = b''
-expect['empty.pb'] = 'empty file, no profile at byte 0'
+expect['empty.pb'] = 'empty file, no profile (at byte 0)'
 
 # The 8-byte PNG signature and a 1x1 IHDR chunk (CRC included).
 ihdr = b'IHDR' + (1).to_bytes(4, 'big') * 2 + bytes([8, 6, 0, 0, 0])
 files['image.png'] = (b'\x89PNG\r\n\x1a\n' + len(ihdr[4:]).to_bytes(4, 'big') + ihdr +
                       zlib.crc32(ihdr).to_bytes(4, 'big'))
-expect['image.png'] = 'not a profile heapscope reads (looks like a PNG image) at byte 0'
+expect['image.png'] = 'not a profile heapscope reads (looks like a PNG image) (at byte 0)'
 
 files['notes.txt'] = b'This is not a profile, just a few words of plain text.\n'
-expect['notes.txt'] = 'not a profile heapscope reads (looks like text) at byte 0'
+expect['notes.txt'] = 'not a profile heapscope reads (looks like text) (at byte 0)'
 
 # -- gzip -------------------------------------------------------------------
 # heap.pb.gz cut in the middle: inflate runs out of input at the cut.
 cut = len(heapgz) // 2
 files['cut.pb.gz'] = heapgz[:cut]
 inflated = len(zlib.decompressobj(31).decompress(heapgz[:cut]))
-expect['cut.pb.gz'] = ('gzip stream is truncated (%d bytes inflated so far) at byte %d'
+expect['cut.pb.gz'] = ('gzip stream is truncated (%d bytes inflated so far) (at byte %d)'
                        % (inflated, cut))
 
 # The first deflate block header is the low 3 bits of the byte after the
@@ -114,7 +114,7 @@ bad = bytearray(heapgz)
 assert (bad[10] >> 1) & 3 != 3
 bad[10] |= 0x06
 files['bad-block.pb.gz'] = bytes(bad)
-expect['bad-block.pb.gz'] = 'corrupt gzip stream: invalid block type at byte 10'
+expect['bad-block.pb.gz'] = 'corrupt gzip stream: invalid block type (at byte 10)'
 
 # -- protobuf framing -------------------------------------------------------
 # Cut inside a varint: time_nanos (field 9) is a 9-byte varint at the top
@@ -122,7 +122,7 @@ expect['bad-block.pb.gz'] = 'corrupt gzip stream: invalid block type at byte 10'
 t9 = next(f for f in top if f['field'] == 9)
 assert t9['end'] - t9['value_at'] > 4
 files['cut-varint.pb'] = heap[:t9['value_at'] + 3]
-expect['cut-varint.pb'] = 'truncated varint (profile) at byte %d' % t9['value_at']
+expect['cut-varint.pb'] = 'truncated varint (profile) (at byte %d)' % t9['value_at']
 
 # Cut inside a length-delimited field: the top-level field that holds the
 # middle byte, cut halfway through its payload.  The error points at the
@@ -131,7 +131,7 @@ mid = next(f for f in top if f['wt'] == 2 and f['start'] <= len(heap) // 2 < f['
 cutat = (mid['start'] + mid['end']) // 2
 files['cut-len.pb'] = heap[:cutat]
 ctx = 'profile field' if mid['field'] in (3, 4, 5) else 'profile'
-expect['cut-len.pb'] = ('%s claims %d bytes but only %d remain at byte %d'
+expect['cut-len.pb'] = ('%s claims %d bytes but only %d remain (at byte %d)'
                         % (ctx, mid['end'] - mid['start'], cutat - mid['start'], mid['len_at']))
 
 # A string table entry whose length varint claims 4 GiB (5-byte varint in
@@ -141,7 +141,7 @@ assert s['start'] - s['len_at'] == 1
 claim = enc_varint(4 << 30)
 files['len-4g.pb'] = heap[:s['len_at']] + claim + heap[s['start']:]
 remain = len(files['len-4g.pb']) - (s['len_at'] + len(claim))
-expect['len-4g.pb'] = ('string claims %d bytes but only %d remain at byte %d'
+expect['len-4g.pb'] = ('string claims %d bytes but only %d remain (at byte %d)'
                        % (4 << 30, remain, s['len_at']))
 
 # -- protobuf content -------------------------------------------------------
@@ -153,7 +153,7 @@ assert name['end'] - name['value_at'] == 1 and nstrings < 127
 b = bytearray(heap)
 b[name['value_at']] = 127
 files['string-index.pb'] = bytes(b)
-expect['string-index.pb'] = ('string index 127 out of range (the string table has %d entries) at byte %d'
+expect['string-index.pb'] = ('string index 127 out of range (the string table has %d entries) (at byte %d)'
                              % (nstrings, name['value_at']))
 
 
@@ -174,7 +174,7 @@ assert 127 not in loc_ids
 b = bytearray(heap)
 b[locs['end'] - 1] = 127
 files['unknown-location.pb'] = bytes(b)
-expect['unknown-location.pb'] = ('sample 1 references unknown location id 127 at byte %d'
+expect['unknown-location.pb'] = ('sample 1 references unknown location id 127 (at byte %d)'
                                  % (locs['end'] - 1))
 
 # The first sample loses its last value (4 sample types, 3 values).  Both
@@ -190,7 +190,7 @@ newvals = b'\x12' + enc_varint(3) + bytes(v[:3])
 body = newvals + heap[locs['at']:locs['end']]
 assert smp['start'] - smp['len_at'] == 1 and len(body) < 0x80
 files['sample-values.pb'] = heap[:smp['at']] + b'\x12' + enc_varint(len(body)) + body + heap[smp['end']:]
-expect['sample-values.pb'] = ('sample 1 has 3 values but the profile has %d sample types at byte %d'
+expect['sample-values.pb'] = ('sample 1 has 3 values but the profile has %d sample types (at byte %d)'
                               % (ntypes, smp['start']))
 
 # No sample_type fields at all (all four removed); the samples keep their 4
@@ -202,7 +202,7 @@ files['no-sample-types.pb'] = b''.join(heap[a['end'] if i else 0:b['at']] for i,
 removed = sum(f['end'] - f['at'] for f in st)
 assert len(files['no-sample-types.pb']) == len(heap) - removed
 assert all(f['end'] < smp['at'] for f in st)
-expect['no-sample-types.pb'] = ('sample 1 has %d values but the profile has 0 sample types at byte %d'
+expect['no-sample-types.pb'] = ('sample 1 has %d values but the profile has 0 sample types (at byte %d)'
                                 % (len(v), smp['start'] - removed))
 
 

@@ -126,7 +126,7 @@ def check_cut(hs, path, tmp, fails):
     with open(bad, 'wb') as f:
         f.write(data[:16] + bytes([63]) + data[17:])
     rc, out, err = run([hs, 'trace', bad])
-    if rc != 2 or 'unknown event type 63 at byte 16' not in err:
+    if rc != 2 or 'unknown event type 63 (at byte 16)' not in err:
         fails.append('%s with type 63 at byte 16: exit %d, stderr %r'
                      % (os.path.basename(path), rc, err.strip()))
     return 2

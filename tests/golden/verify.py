@@ -307,16 +307,16 @@ def bad_cases():
         for w in words:
             if w.startswith('testdata/bad/') and w[13:] in mk.files:
                 shown = '<stdin>' if '<' in words else w
-                expect(case, 'err', "heapscope: cannot read '%s': %s\n" % (shown, mk.expect[w[13:]]))
+                expect(case, 'err', "heapscope: %s: '%s': %s\n" % (words[1], shown, mk.expect[w[13:]]))
                 expect(case, 'out', '')
                 expect(case, 'code', '2\n')
 
 
 # Errors whose text is not derived from a file: checked by hand, listed here.
 HAND = {
-    'bad-directory': "heapscope: cannot read 'testdata/bad': is a directory\n",
-    'bad-nonexistent': "heapscope: cannot read 'testdata/bad/no-such-file.pb': No such file or directory\n",
-    'bad-output-dir': "heapscope: cannot write '{tmp}/no/such/dir/top.txt': No such file or directory\n",
+    'bad-directory': "heapscope: top: 'testdata/bad': is a directory\n",
+    'bad-nonexistent': "heapscope: top: 'testdata/bad/no-such-file.pb': No such file or directory\n",
+    'bad-output-dir': "heapscope: top: '{tmp}/no/such/dir/top.txt': cannot write: No such file or directory\n",
     'usage-unknown-command': "heapscope: unknown command 'frobnicate' (see 'heapscope --help')\n",
     'usage-unknown-option': "heapscope: top: unknown option '--frobnicate' (see 'heapscope top --help')\n",
     'usage-missing-argument': "heapscope: top: missing argument for option '--focus' (see 'heapscope top --help')\n",
@@ -324,7 +324,7 @@ HAND = {
                              "filefunctions, files, lines or addresses)\n",
     'usage-top-format-xml': "heapscope: top: unsupported --format 'xml' (supported: text,json)\n",
     'usage-folded-format': "heapscope: folded: --format is not supported by this command (it writes folded stacks only)\n",
-    'usage-bad-sample-index': "heapscope: 'testdata/pprof/heap.pb.gz': no sample type 'inuse_bytes' "
+    'usage-bad-sample-index': "heapscope: top: 'testdata/pprof/heap.pb.gz': no sample type 'inuse_bytes' "
                               "(it has: alloc_objects, alloc_space, inuse_objects, inuse_space)\n",
     'usage-missing-file': "heapscope: top: no input file (usage: heapscope top [options] FILE)\n",
     'usage-two-files': "heapscope: top: takes exactly one profile\n",
@@ -333,10 +333,10 @@ HAND = {
     'usage-option-suggestion': "heapscope: top: unknown option '--nodecont', did you mean '--nodecount'? "
                                "(see 'heapscope top --help')\n",
     'usage-flag-value': "heapscope: top: option '--cum' takes no value (see 'heapscope top --help')\n",
-    'usage-dashdash-file': "heapscope: cannot read '--cum': No such file or directory\n",
+    'usage-dashdash-file': "heapscope: top: '--cum': No such file or directory\n",
     'usage-bad-nodecount': "heapscope: top: --nodecount takes a whole number >= 0, not 'many'\n",
     # PCRE2's own message; offset 10 = after the whole pattern 'main.(grow'.
-    'usage-bad-regex': "heapscope: --focus: bad regular expression 'main.(grow': missing closing parenthesis at offset 10\n",
+    'usage-bad-regex': "heapscope: top: --focus: bad regular expression 'main.(grow': missing closing parenthesis at offset 10\n",
 }
 
 
@@ -362,7 +362,7 @@ def main():
     top_case('top-heap-hide', ['-hide=runtime'])
     top_case('top-heap-filters', [r'-focus=main\.(grow|newRecord)', '-ignore=main.grow', '-hide=main.run'])
     top_case('top-heap-focus-nomatch', ['-focus=nomatch'],
-             stderr="heapscope: warning: --focus 'nomatch' matched no samples in '%s'\n" % H)
+             stderr="heapscope: top: '%s': warning: --focus 'nomatch' matched no samples\n" % H)
     top_case('top-heap-output', [], what='file')
     top_case('top-stdin', [])
     json_top_case('top-heap-json')

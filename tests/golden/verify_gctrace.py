@@ -201,13 +201,13 @@ def run(v):
     # The defect placed by hand: line 2, the live heap 'x' where digits go.
     p = 'testdata/gctrace/bad/bad-number.log'
     ln = open(os.path.join(V.ROOT, p)).read().split('\n')[1]
-    error_case('gctrace-bad-number', "heapscope: cannot read '%s': gctrace line: expected "
-               "'START->END->LIVE MB, ' at line 2:%d\n" % (p, ln.index('->x MB') + 3))
+    error_case('gctrace-bad-number', "heapscope: gctrace: '%s': gctrace line: expected "
+               "'START->END->LIVE MB, ' (line 2:%d)\n" % (p, ln.index('->x MB') + 3))
     p = 'testdata/pprof/goroutine-debug1.txt'
     text = open(os.path.join(V.ROOT, p)).read()
     nlines = len(text.split('\n')) - text.endswith('\n')
-    error_case('gctrace-not-log', "heapscope: cannot read '%s': no 'gc N @...' line in %d "
+    error_case('gctrace-not-log', "heapscope: gctrace: '%s': no 'gc N @...' line in %d "
                "lines: not a GODEBUG=gctrace=1 log\n" % (p, nlines))
-    error_case('gctrace-top-refused', "heapscope: cannot read 'testdata/gctrace/leak.log': not a "
+    error_case('gctrace-top-refused', "heapscope: top: 'testdata/gctrace/leak.log': not a "
                "profile heapscope reads (looks like a GODEBUG=gctrace=1 log (read it with "
-               "heapscope gctrace)) at byte 0\n")
+               "heapscope gctrace)) (at byte 0)\n")

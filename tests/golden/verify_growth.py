@@ -364,26 +364,26 @@ def check_errors():
     p = 'testdata/rules/bad/indent.yaml'
     at, ctx = yaml_error_mark(p)
     # libyaml's wording (PyYAML's differs): checked by hand.
-    error_case('check-bad-yaml', "heapscope: %s:%s: did not find expected '-' indicator "
-               "(while parsing a block collection at line %s)\n" % (p, at, ctx))
+    error_case('check-bad-yaml', "heapscope: check: '%s': did not find expected '-' indicator "
+               "(while parsing a block collection at line %s) (line %s)\n" % (p, ctx, at))
     p = 'testdata/rules/bad/unknown-key.yaml'
-    error_case('check-unknown-key', "heapscope: %s:%s: rule 'heap under 64 MiB': unknown key "
-               "'max_totl' (expected %s)\n" % (p, node_mark(p, 'key', 'max_totl'), RULE_KEYS))
+    error_case('check-unknown-key', "heapscope: check: '%s': rule 'heap under 64 MiB': unknown key "
+               "'max_totl' (expected %s) (line %s)\n" % (p, RULE_KEYS, node_mark(p, 'key', 'max_totl')))
     p = 'testdata/rules/bad/size.yaml'
-    error_case('check-bad-size', "heapscope: %s:%s: rule 'heap under 64 MiB': max_total: "
+    error_case('check-bad-size', "heapscope: check: '%s': rule 'heap under 64 MiB': max_total: "
                "'64 MiBs': unknown unit 'MiBs' (want B, kB, KiB, MB, MiB, GB, GiB, TB, TiB "
-               "(all 1024-based); ns, us, ms, s, m, h; or no unit for a count)\n"
+               "(all 1024-based); ns, us, ms, s, m, h; or no unit for a count) (line %s)\n"
                % (p, node_mark(p, 'value', 'max_total')))
     p = 'testdata/rules/growth.yaml'
     types = V.parse_raw(V.pprof('-raw', 'testdata/pprof/goroutine.pb.gz'))[0]
-    error_case('check-no-sample-type', "heapscope: %s:%s: rule 'heap under 64 MiB' cannot apply "
-               "to 'testdata/pprof/goroutine.pb.gz': no sample type 'inuse_space' (it has: %s)\n"
-               % (p, node_mark(p), ', '.join(types)))
+    error_case('check-no-sample-type', "heapscope: check: '%s': rule 'heap under 64 MiB' cannot apply "
+               "to 'testdata/pprof/goroutine.pb.gz': no sample type 'inuse_space' (it has: %s) (line %s)\n"
+               % (p, ', '.join(types), node_mark(p)))
     doc = yaml.compose(open(os.path.join(V.ROOT, p)))
     third = next(v for k, v in doc.value if k.value == 'rules').value[2]
     k, v = next((k, v) for k, v in third.value if k.value == 'max_growth')
-    error_case('check-needs-base', "heapscope: %s:%d:%d: rule 'no more than 512 KiB or 10%% growth "
-               "against the base': max_growth needs a base profile: give --base FILE\n"
+    error_case('check-needs-base', "heapscope: check: '%s': rule 'no more than 512 KiB or 10%% growth "
+               "against the base': max_growth needs a base profile: give --base FILE (line %d:%d)\n"
                % (p, v.start_mark.line + 1, v.start_mark.column + 1))
     error_case('check-no-rules', "heapscope: check: --rules RULES.yaml is required "
                "(see 'heapscope check --help')\n")

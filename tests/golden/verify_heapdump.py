@@ -25,9 +25,9 @@ V = None
 HAND = {
     'heapdump-format-xml': "heapscope: heapdump: unsupported --format 'xml' (supported: text,json,folded,dot)\n",
     'heapdump-diff-format-dot': "heapscope: diff: heap dumps compare as text or json, not 'dot'\n",
-    'heapdump-exe-not-elf': "heapscope: cannot read 'testdata/heapdump/graph.dump.gz': not an ELF file at byte 0\n",
-    'heapdump-bad-tag': "heapscope: cannot read 'testdata/heapdump/bad-tag.dump.gz': unknown record tag 85 "
-                        "at byte 47 of the decompressed data\n",
+    'heapdump-exe-not-elf': "heapscope: heapdump: 'testdata/heapdump/graph.dump.gz': not an ELF file (at byte 0)\n",
+    'heapdump-bad-tag': "heapscope: heapdump: 'testdata/heapdump/bad-tag.dump.gz': unknown record tag 85 "
+                        "(at byte 47 of the decompressed data)\n",
 }
 
 
@@ -359,9 +359,9 @@ def bad_cases():
         V.problems.append('heapdump-bad-cut: not cut at byte 300000: %s' % err)
     # made with an object record at byte 47 claiming 2^50 bytes, then 1015 bytes
     V.expect('heapdump-bad-len', 'err',
-             "heapscope: cannot read 'testdata/heapdump/bad-len.dump.gz': the object record at "
+             "heapscope: heapdump: 'testdata/heapdump/bad-len.dump.gz': the object record at "
              "byte 47 claims %d bytes but the dump ends (1 records and 0 objects read before it) "
-             "at byte %d of the decompressed data\n"
+             "(at byte %d of the decompressed data)\n"
              % (1 << 50, len(gzip.open(os.path.join(V.ROOT, 'testdata/heapdump/bad-len.dump.gz')).read())))
     # a gzip stream cut short: the offset is what zlib inflates from it
     import zlib
@@ -369,9 +369,9 @@ def bad_cases():
     n = len(zlib.decompressobj(31).decompress(raw))
     err = V.golden('heapdump-bad-gzip-cut', 'err') or ''
     V.checked.add('heapdump-bad-gzip-cut')
-    if not err.startswith("heapscope: cannot read 'testdata/heapdump/bad-gzip-cut.dump.gz': gzip stream "
+    if not err.startswith("heapscope: heapdump: 'testdata/heapdump/bad-gzip-cut.dump.gz': gzip stream "
                           "is truncated, inside ") or \
-            not err.endswith(' at byte %d of the decompressed data\n' % n):
+            not err.endswith(' (at byte %d of the decompressed data)\n' % n):
         V.problems.append('heapdump-bad-gzip-cut: want the cut at byte %d: %s' % (n, err))
     for n in ('heapdump-bad-cut', 'heapdump-bad-len', 'heapdump-bad-gzip-cut'):
         V.expect(n, 'code', '2\n')
