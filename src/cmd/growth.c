@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heapscope/filetime.h"
 #include "heapscope/growth.h"
 #include "heapscope/rules.h"
 #include "heapscope/units.h"
@@ -24,7 +25,7 @@ typedef struct series {
 	const cli_opts *o;
 	const growth_opts *gopt;   /* the same struct, with growth's own options */
 	hs_growth *g;
-	uint8_t *from_lastgc;      /* per snapshot as given: its time is MemStats LastGC */
+	uint8_t *time_from;        /* per snapshot as given: enum growth_time_from */
 	growth_series w;           /* what the writers get */
 } series;
 
@@ -77,7 +78,7 @@ static int write_series(FILE *out, series *s, const growth_format *fmt)
 {
 	growth_series *w = &s->w;
 	w->g = s->g;
-	w->from_lastgc = s->from_lastgc;
+	w->time_from = s->time_from;
 	w->display_unit = s->o->unit;
 	w->nodecount = s->o->nodecount;
 	w->cum = s->o->cum;
@@ -126,6 +127,31 @@ static int load_series(series *s, int64_t interval)
 	return rc;
 }
 
+/* A snapshot whose profile has no time: a Go heap text profile's LastGC
+ * (the end of the last GC before it was written), else a timestamp in the
+ * file name, else its modification time (include/heapscope/filetime.h);
+ * 0 when none. */
+static int64_t time_without_profile(series *s, int i, const char *file, int64_t last_gc)
+{
+	int64_t t = 0;
+	if (last_gc > 0) {
+		s->time_from[i] = GROWTH_TIME_LASTGC;
+		s->w.nlastgc++;
+		return last_gc;
+	}
+	if (hs_time_from_name(file, &t)) {
+		s->time_from[i] = GROWTH_TIME_NAME;
+		s->w.nname++;
+		return t;
+	}
+	if (hs_time_from_mtime(file, &t)) {
+		s->time_from[i] = GROWTH_TIME_MTIME;
+		s->w.nmtime++;
+		return t;
+	}
+	return 0;
+}
+
 static int load_loaded(series *s, cli_loads *l, int64_t interval)
 {
 	const cli_opts *o = s->o;
@@ -154,19 +180,14 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
 		}
-		/* A Go heap text profile has no time: its trailer's LastGC (the
-		 * end of the last GC before it was written) stands in. */
 		int64_t last_gc, t = interval ? (int64_t)i * interval : p.time_nanos;
 		hs_growth_add_memstats(s->g, (size_t)i, &p, &last_gc);
-		if (!interval && t == 0 && last_gc > 0) {
-			t = last_gc;
-			s->from_lastgc[i] = 1;
-			s->w.nlastgc++;
-		}
+		if (!interval && t == 0)
+			t = time_without_profile(s, i, file, last_gc);
 		if (!interval && t == 0) {
-			cli_file_fail(file, "no time (no time_nanos, no MemStats LastGC): give "
-			              "--interval DURATION, the time between snapshots taken in the order "
-			              "given");
+			cli_file_fail(file, "no time (no time_nanos, no MemStats LastGC, no time in its "
+			              "name, no modification time): give --interval DURATION, the time "
+			              "between snapshots taken in the order given");
 			hs_view_release(&v);
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
@@ -212,9 +233,9 @@ static int run(const hs_command *self, cli_opts *op)
 		return cli_error("%s", e.detail);
 	}
 	s.w.files = calloc((size_t)o.nfiles, sizeof *s.w.files);
-	s.from_lastgc = calloc((size_t)o.nfiles, 1);
+	s.time_from = calloc((size_t)o.nfiles, 1);
 	rc = HS_EXIT_USAGE;
-	if (!s.w.files || !s.from_lastgc || load_series(&s, interval) != HS_EXIT_OK)
+	if (!s.w.files || !s.time_from || load_series(&s, interval) != HS_EXIT_OK)
 		goto out;
 	/* Candidates must grow by at least this much: 1 MiB of memory, 10
 	 * goroutines (or objects), 1 s of time. */
@@ -249,7 +270,7 @@ static int run(const hs_command *self, cli_opts *op)
 		rc = HS_EXIT_USAGE;
 out:
 	free((void *)s.w.files);
-	free(s.from_lastgc);
+	free(s.time_from);
 	hs_growth_free(s.g);
 	return rc;
 }

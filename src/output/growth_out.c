@@ -180,6 +180,9 @@ void growth_write_text(FILE *out, const growth_series *s)
 	duration_label(hs_growth_times(g)[n - 1] - hs_growth_times(g)[0], span, sizeof span);
 	fprintf(out, "Series: %zu profiles over %s, %s (%s), %s to %s\n", n, span, s->sample_type,
 	        s->cum ? "cum" : "flat", s->files[0], s->files[n - 1]);
+	if (s->nname || s->nmtime)
+		fprintf(out, "Times: %zu from file names, %zu from file modification times (the "
+		             "profiles have none)\n", s->nname, s->nmtime);
 	value_label(s, hs_growth_total(g)->values[0], false, a, sizeof a);
 	value_label(s, hs_growth_total(g)->values[n - 1], false, b, sizeof b);
 	value_label(s, hs_growth_total(g)->growth, true, c, sizeof c);
@@ -267,9 +270,8 @@ void growth_write_json(FILE *out, const growth_series *s)
 		json_key(&w, "minutes");
 		json_double(&w, hs_growth_minutes(g)[i]);
 		json_key(&w, "time_from");
-		json_string(&w, s->interval                      ? "interval"
-		                : s->from_lastgc[hs_growth_order(g)[i]] ? "memstats_lastgc"
-		                                               : "profile");
+		static const char *const from[] = {"profile", "memstats_lastgc", "file_name", "mtime"};
+		json_string(&w, s->interval ? "interval" : from[s->time_from[hs_growth_order(g)[i]]]);
 		json_end_object(&w);
 	}
 	json_end_array(&w);

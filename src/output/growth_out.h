@@ -18,8 +18,8 @@ typedef struct growth_series {
 	char sample_type[64], unit[32];
 	int64_t min_growth;
 	const char **files;        /* in snapshot (time) order */
-	const uint8_t *from_lastgc; /* per snapshot as given: its time is MemStats LastGC */
-	size_t nlastgc;
+	const uint8_t *time_from;  /* per snapshot as given: growth_time_from */
+	size_t nlastgc, nname, nmtime;   /* snapshots timed by LastGC, file name, mtime */
 	/* presentation */
 	const char *display_unit;  /* --unit */
 	int nodecount;             /* -1: the format's default */
@@ -27,6 +27,15 @@ typedef struct growth_series {
 	int granularity;           /* hs_granularity */
 	bool interval;             /* times came from --interval */
 } growth_series;
+
+/* Where a snapshot's time came from, in the order they are tried
+ * (include/heapscope/filetime.h). */
+enum growth_time_from {
+	GROWTH_TIME_PROFILE = 0,   /* time_nanos */
+	GROWTH_TIME_LASTGC,        /* runtime.MemStats LastGC of a text profile */
+	GROWTH_TIME_NAME,          /* a timestamp in the file name */
+	GROWTH_TIME_MTIME,         /* the file's modification time */
+};
 
 /* Is the series in bytes (memory)? */
 bool growth_is_bytes(const growth_series *s);

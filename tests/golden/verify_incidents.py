@@ -105,6 +105,25 @@ def run(v):
                    'hint': HINT[kind], 'wait': KIND[kind], 'state': kind, 'created_by': created,
                    'goroutines': n, 'wait_minutes_min': 0, 'wait_minutes_max': 0, 'grows': grow,
                    'snapshots': 2})
+    # growth over dumps timed only by their names: the stamps read as UTC
+    # (calendar.timegm), time order not argument order, the wheel's counts
+    # from counts.json one minute apart.
+    import calendar
+    V.checked.add('growth-named-times')
+    g = json.loads(V.golden('growth-named-times', 'out'))
+    n1 = 'testdata/pprof/named/goroutine-20261122-034443.txt.gz'
+    n2 = 'testdata/pprof/named/goroutine-2026-11-22T03:45:43Z.txt.gz'
+    want = [{'file': n1, 'time_nanos': calendar.timegm((2026, 11, 22, 3, 44, 43)) * 10**9,
+             'minutes': 0, 'time_from': 'file_name'},
+            {'file': n2, 'time_nanos': calendar.timegm((2026, 11, 22, 3, 45, 43)) * 10**9,
+             'minutes': 1, 'time_from': 'file_name'}]
+    wheel_row = next((r for r in g['rows'] if r['name'] == c['wheel']['culprit']), None)
+    if g['profiles'] != want or not wheel_row or \
+            wheel_row['values'] != [c['wheel']['dump1'], c['wheel']['dump2']] or \
+            wheel_row['slope_per_min'] != c['wheel']['dump2'] - c['wheel']['dump1']:
+        V.problems.append('growth-named-times: profiles %s, wheel row %s' % (g['profiles'], wheel_row))
+    V.expect('growth-named-times', 'err', '')
+    V.expect('growth-named-times', 'code', '0\n')
     # a directory: every file below it (find testdata/rules -type f), none of use to leaks
     nrules = sum(len(fs) for _, _, fs in os.walk(os.path.join(V.ROOT, 'testdata', 'rules')))
     V.expect('leaks-dir-unused', 'out', '0 leak candidates\n')
