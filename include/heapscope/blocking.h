@@ -65,6 +65,12 @@ hs_wait_kind hs_wait_kind_from_frames(const char *const *funcs, size_t n);
 hs_wait_kind hs_wait_kind_from_state(const char *state);
 /* Both together as described above; state NULL for a profile. */
 hs_wait_kind hs_wait_classify(const char *state, const char *const *funcs, size_t n);
+/* The state a goroutine dump would show for a wait derived from a stack
+ * (a goroutine profile has none): "select", "chan send", "chan receive",
+ * "sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.WaitGroup.Wait",
+ * "sync.Cond.Wait", "IO wait", "syscall", "sleep"; else "unknown".  Every
+ * command reads a profile's states through this one derivation. */
+const char *hs_wait_state_of(hs_wait_kind k);
 
 /* One goroutine (or a profile sample), classified. */
 typedef struct hs_wait_info {

@@ -88,6 +88,23 @@ hs_wait_kind hs_wait_kind_from_frames(const char *const *funcs, size_t n)
 	return HS_WAIT_NONE;
 }
 
+const char *hs_wait_state_of(hs_wait_kind k)
+{
+	switch (k) {
+	case HS_WAIT_SELECT: return "select";
+	case HS_WAIT_CHAN_SEND: return "chan send";
+	case HS_WAIT_CHAN_RECV: return "chan receive";
+	case HS_WAIT_MUTEX: return "sync.Mutex.Lock";
+	case HS_WAIT_RWMUTEX: return "sync.RWMutex.Lock";
+	case HS_WAIT_WAITGROUP: return "sync.WaitGroup.Wait";
+	case HS_WAIT_COND: return "sync.Cond.Wait";
+	case HS_WAIT_NETWORK: return "IO wait";
+	case HS_WAIT_SYSCALL: return "syscall";
+	case HS_WAIT_SLEEP: return "sleep";
+	default: return "unknown";
+	}
+}
+
 hs_wait_kind hs_wait_kind_from_state(const char *st)
 {
 	static const struct {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heapscope/blocking.h"
 #include "heapscope/goroutines.h"
 #include "hashmap.h"
 #include "sort.h"
@@ -28,6 +29,7 @@ const char *hs_group_by_name(hs_group_by by)
 typedef struct stack_cache {
 	const hs_gframe **frames;
 	uint32_t *nframes;
+	const char **state;        /* what the stack waits on (hs_wait_state_of) */
 	const char **key;
 	size_t *keylen;
 } stack_cache;
@@ -77,6 +79,17 @@ bool hs_gkey_add(hs_vec *k, const char *s, size_t n)
 }
 
 /* Frames of one stack, leaf first, inlined lines expanded (profiles). */
+/* The wait a stack shows, for a profile that names no state: the one
+ * reading blocking uses too (hs_wait_kind_from_frames). */
+static const char *stack_state(const hs_gframe *fr, size_t n)
+{
+	const char *funcs[64];
+	size_t k = n < 64 ? n : 64;
+	for (size_t i = 0; i < k; i++)
+		funcs[i] = fr[i].func;
+	return hs_wait_state_of(hs_wait_kind_from_frames(funcs, k));
+}
+
 static bool cache_stack(hs_goroutines *g, const hs_profile *p, stack_cache *c, uint32_t id)
 {
 	uint32_t n;
@@ -121,6 +134,7 @@ static bool cache_stack(hs_goroutines *g, const hs_profile *p, stack_cache *c, u
 	if (!key)
 		return false;
 	c->frames[id] = fr;
+	c->state[id] = stack_state(fr, k);
 	c->nframes[id] = (uint32_t)nf;
 	c->key[id] = key;
 	c->keylen[id] = g->key.len;
@@ -203,10 +217,11 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
 	stack_cache c;
 	size_t ns = p->nstacks ? p->nstacks : 1;
 	c.frames = calloc(ns, sizeof *c.frames);
+	c.state = calloc(ns, sizeof *c.state);
 	c.nframes = calloc(ns, sizeof *c.nframes);
 	c.key = calloc(ns, sizeof *c.key);
 	c.keylen = calloc(ns, sizeof *c.keylen);
-	bool ok = c.frames && c.nframes && c.key && c.keylen;
+	bool ok = c.frames && c.state && c.nframes && c.key && c.keylen;
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		int64_t v = hs_sample_values(p, s)[vi];
 		if (v == 0)
@@ -214,7 +229,7 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
 		uint32_t id = hs_sample_stack_id(p, s), fi;
 		if (!c.key[id] && !(ok = cache_stack(g, p, &c, id)))
 			break;
-		hs_dump_labels si = {.state = "unknown", .created_by = "", .created_loc = ""};
+		hs_dump_labels si = {.state = c.state[id], .created_by = "", .created_loc = ""};
 		if (dump)   /* a profile's labels are the program's own */
 			hs_dump_labels_read(p, s, &si);
 		hs_gfine *f = find_fine(g, &si, &c, id, &fi);
@@ -231,6 +246,7 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
 		*w = (gwait){fi, si.wait_minutes, v};
 	}
 	free(c.frames);
+	free(c.state);
 	free(c.nframes);
 	free(c.key);
 	free(c.keylen);
