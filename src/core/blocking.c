@@ -242,8 +242,10 @@ const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i)
 	return hotspot_vec_at(&b->hotspots, i);
 }
 
-/* The hotspot of (culprit, k), new ones named after `stack` at finish. */
-static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k, uint32_t stack)
+/* The hotspot of (culprit, k) for sample s of p; a new one is named after
+ * that sample's stack at finish. */
+static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k,
+                           const hs_profile *p, size_t s)
 {
 	char key[1024];
 	int n = snprintf(key, sizeof key, "%d\x1f%s", (int)k, culprit);
@@ -255,7 +257,8 @@ static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k, 
 		return hotspot_vec_at(&b->hotspots, i);
 	char *kc = hs_arena_strndup(&b->arena, key, kl);
 	char *cc = hs_arena_strndup(&b->arena, culprit, strlen(culprit));
-	uint32_t *fs = kc && cc && stack != UINT32_MAX ? u32vec_push(&b->first_stack) : NULL;
+	uint32_t stack = kc && cc ? hs_stacks_of_sample(&b->stacks, p, s) : UINT32_MAX;
+	uint32_t *fs = stack != UINT32_MAX ? u32vec_push(&b->first_stack) : NULL;
 	hs_hotspot *h = fs ? hotspot_vec_push(&b->hotspots) : NULL;
 	if (fs)
 		*fs = stack;
@@ -351,7 +354,7 @@ static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *na
 		hs_wait_info_of(p, s, &wi);
 		if (wi.kind == HS_WAIT_NONE || wi.runtime_only)
 			continue;
-		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, hs_stacks_of_sample(&b->stacks, p, s));
+		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, p, s);
 		snap_rec *r = h ? snap_vec_push(&recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
@@ -389,7 +392,7 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 		hs_wait_info_of(p, s, &wi);
 		if (wi.kind == HS_WAIT_NONE)
 			wi.kind = HS_WAIT_OTHER;
-		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, hs_stacks_of_sample(&b->stacks, p, s));
+		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, p, s);
 		if (!(ok = h != NULL))
 			break;
 		size_t hi = (size_t)(h - hotspot_vec_data(&b->hotspots));

@@ -163,8 +163,9 @@ static const char *dup(hs_leaks *l, const char *s)
 	return hs_arena_strndup(&l->arena, s, strlen(s));
 }
 
-/* The group of wi, a new one first seen with `stack`. */
-static lgroup *group(hs_leaks *l, const hs_wait_info *wi, uint32_t stack, uint32_t *gi)
+/* The group of wi (sample s of p), a new one named after its stack. */
+static lgroup *group(hs_leaks *l, const hs_wait_info *wi, const hs_profile *p, size_t s,
+                     uint32_t *gi)
 {
 	char key[1024];
 	int n = snprintf(key, sizeof key, "%d\x1f%s", (int)wi->kind, wi->culprit);
@@ -178,6 +179,7 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, uint32_t stack, uint32
 			g->state = dup(l, wi->state);
 		return g->created_by && g->state ? g : NULL;
 	}
+	uint32_t stack = hs_stacks_of_sample(&l->stacks, p, s);
 	char *kc = stack != UINT32_MAX ? hs_arena_strndup(&l->arena, key, kl) : NULL;
 	lgroup *g = kc ? lgroupvec_push(&l->groups) : NULL;
 	*gi = (uint32_t)(lgroupvec_len(&l->groups) - 1);
@@ -254,7 +256,7 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, const char *name,
 		while (di < nd && *hs_i64vec_at(&dumps, di) != wi.dump)
 			di++;
 		uint32_t gi;
-		lgroup *g = group(l, &wi, hs_stacks_of_sample(&l->stacks, p, s), &gi);
+		lgroup *g = group(l, &wi, p, s, &gi);
 		lrec *r = g ? lrecvec_push(&l->recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
