@@ -19,11 +19,15 @@
  * blocking frame: the first recognised frame, leaf first, before the
  * first user frame.  Running and runnable goroutines do not wait.
  *
- * The user frame (the culprit) is the first frame, leaf first, outside
- * the plumbing: runtime., runtime/..., internal/..., sync., sync/atomic.,
- * syscall., time., net., os., io., bufio., reflect.  When every frame is
- * plumbing the culprit is the leaf and the goroutine counts as runtime
- * internals.  The core never prints. */
+ * The user frame is the first frame, leaf first, outside the plumbing:
+ * runtime., runtime/..., internal/..., sync., sync/atomic., syscall.,
+ * time., net., os., io., bufio., reflect.  When every frame is plumbing
+ * it is the leaf and the goroutine counts as runtime internals.  Hotspots
+ * (and leaks' goroutine groups) are keyed by user frame and wait kind; the
+ * culprit shown is the innermost own frame (heapscope/frames.h) of the
+ * first stack seen in the group, with the main module inferred from every
+ * input added, and the user frame when no frame is own.  The core never
+ * prints. */
 #ifndef HEAPSCOPE_BLOCKING_H
 #define HEAPSCOPE_BLOCKING_H
 
@@ -72,6 +76,16 @@ hs_wait_kind hs_wait_classify(const char *state, const char *const *funcs, size_
  * command reads a profile's states through this one derivation. */
 const char *hs_wait_state_of(hs_wait_kind k);
 
+/* The frames from a culprit down to where its chain ends
+ * (hs_owner_chain_end), leaf first: funcs[n - 1] is the culprit, funcs[0]
+ * the innermost frame shown; inlined[i]: funcs[i] was inlined into its
+ * caller.  n is 0 when no frame of the stack is own code. */
+typedef struct hs_chain {
+	const char *const *funcs;
+	const bool *inlined;
+	size_t n;
+} hs_chain;
+
 /* One goroutine (or a profile sample), classified. */
 typedef struct hs_wait_info {
 	hs_wait_kind kind;
@@ -111,7 +125,8 @@ typedef struct hs_wait_evidence {
 HS_VEC_TYPED(hs_wait_evidence_vec, hs_wait_evidence)
 
 typedef struct hs_hotspot {
-	const char *culprit;
+	const char *culprit;      /* the own frame, else the user frame */
+	hs_chain chain;           /* below the own frame */
 	hs_wait_kind kind;
 	int64_t goroutines;       /* most waiting at once in one snapshot */
 	int64_t wait_minutes;     /* longest wait seen in a dump */
@@ -123,13 +138,18 @@ typedef struct hs_hotspot {
 typedef struct hs_blocking hs_blocking;
 
 hs_blocking *hs_blocking_new(hs_error *err);   /* NULL on no memory */
+/* Own code = functions the regex matches (--own), not the inferred main
+ * module; HS_E_REGEX when it does not compile. */
+hs_err hs_blocking_set_own(hs_blocking *b, const char *re, hs_error *err);
 void hs_blocking_free(hs_blocking *b);         /* NULL-safe */
 /* Add a loaded profile; `name` labels its evidence.  HS_E_USAGE when the
  * profile is none of a dump, a goroutine, block or mutex profile.  Each
  * file (and each "dump" label in it) is one snapshot: a hotspot's
  * goroutines are the most seen in one snapshot, not a sum. */
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err);
-/* Rank: goroutines, then delay, then contentions, then culprit. */
+/* Name the culprits (own code, see above), then rank: goroutines, then
+ * delay, then contentions, then culprit.  Out of memory while inferring
+ * the main module leaves the culprits it could not name as user frames. */
 void hs_blocking_finish(hs_blocking *b);
 /* The hotspots, ranked after hs_blocking_finish; they live as long as b. */
 size_t hs_blocking_n(const hs_blocking *b);

@@ -1,8 +1,8 @@
 /* heapscope: leak candidates (`heapscope leaks`) from any mix of
  * goroutine dumps, goroutine profiles and heap profiles.
  *
- * Goroutines are grouped by culprit (the user frame) and wait kind
- * (blocking.h); each file, and each "dump" label inside one, is a
+ * Goroutines are grouped by user frame and wait kind and named by their
+ * own-code culprit (blocking.h); each file, and each "dump" label inside one, is a
  * snapshot, in the order given.  A group's count is the most it had in one
  * snapshot.  Candidates, after LeakProf (Uber):
  *   blocked goroutines  groups waiting on a channel op, select, nil channel
@@ -19,6 +19,10 @@
  *   heap growth         growth candidates (growth.h) of inuse_space over
  *                       three or more heap profiles: high when the site
  *                       grew by 10% of the last total or more, else medium;
+ *                       a site is the innermost own frame of a stack
+ *                       (frames.h), weighed by the sum of every stack
+ *                       whose innermost own frame it is, or the leaf
+ *                       function when no frame is own;
  *   growing retainer    a heap dump root (hs_leaks_add_retainers) whose
  *                       share of the reachable heap never falls over two
  *                       or more dumps, rises by 2 points or more and ends
@@ -69,7 +73,9 @@ typedef struct hs_leak_point {
 typedef struct hs_leak {
 	hs_severity severity;
 	hs_leak_kind kind;
-	const char *culprit;       /* user frame, creation site, heap site or root */
+	const char *culprit;       /* own frame or user frame, creation site, heap site or root */
+	hs_chain chain;            /* goroutine groups and heap growth: below an own culprit
+	                              (of the heaviest stack for heap growth) */
 	int64_t weight;            /* goroutines, or bytes grown */
 	/* goroutine groups and created-by sites */
 	hs_wait_kind wait;         /* HS_WAIT_NONE for a created-by site */
@@ -94,6 +100,9 @@ typedef struct hs_leaks hs_leaks;
 /* NULL on no memory (err set); o NULL for the defaults. */
 hs_leaks *hs_leaks_new(const hs_leak_opts *o, hs_error *err);
 void hs_leaks_free(hs_leaks *l);   /* NULL-safe */
+/* Own code = functions the regex matches (--own), not the inferred main
+ * module; HS_E_REGEX when it does not compile. */
+hs_err hs_leaks_set_own(hs_leaks *l, const char *re, hs_error *err);
 /* Add a loaded profile; `name` (its file) names its snapshots.  HS_E_USAGE
  * when it is none of a goroutine dump, goroutine profile or heap profile
  * (inuse_space). */

@@ -7,6 +7,11 @@
 #include "heapscope/blocking.h"
 #include "cmd.h"
 
+typedef struct blocking_opts {
+	cli_opts c;
+	const char *own;
+} blocking_opts;
+
 static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 {
 	return hs_blocking_add(a->ctx, p, file, a->e);
@@ -37,6 +42,14 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!b) {
 		return cli_error("out of memory");
 	}
+	const char *own = ((const blocking_opts *)op)->own;
+	if (own && hs_blocking_set_own(b, own, &e) != HS_OK) {
+		char msg[256];
+		hs_error_format(&e, msg, sizeof msg);
+		cli_error("blocking: --own: %s", msg);
+		hs_blocking_free(b);
+		return HS_EXIT_USAGE;
+	}
 	/* Profiles and dumps load ahead in a second thread, in order; an
 	 * execution trace is streamed in its turn. */
 	cli_adder a = {.name = "blocking", .streams = cli_is_trace, .stream = add_trace,
@@ -52,10 +65,12 @@ static int run(const hs_command *self, cli_opts *op)
 	return rc;
 }
 
-static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END};
+static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT,
+                                     CLI_OPT_OWN(blocking_opts, own), CLI_OPT_ADDRESSES,
+                                     CLI_OPT_END};
 
 const hs_command cmd_blocking = {
-	CLI_COMMAND("blocking", run, options, cli_opts, &blocking_out_formats, "FILE...",
+	CLI_COMMAND("blocking", run, options, blocking_opts, &blocking_out_formats, "FILE...",
 	            "Where goroutines wait: dumps, traces, goroutine, block and mutex profiles in one ranking."),
 	.dirs = true,
 };

@@ -251,6 +251,10 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe);
 #define CLI_OPT_EXE(T, field)                                                                  \
 	{"exe", 0, "BINARY", "heap dumps: name globals from the executable's symbol table",       \
 	 offsetof(T, field), cli_parse_string, true}
+/* leaks, blocking: which functions are the program's own code. */
+#define CLI_OPT_OWN(T, field)                                                                  \
+	{"own", 0, "REGEX", "own code: functions matching REGEX (default: the main module, inferred)", \
+	 offsetof(T, field), cli_parse_string, false}
 struct hs_leaks;
 /* leaks: a heap dump's roots and their retained bytes (an exit status);
  * exe (or NULL) names globals. */

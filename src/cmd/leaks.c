@@ -12,6 +12,7 @@ typedef struct leaks_opts {
 	cli_opts c;
 	hs_leak_opts lo;
 	const char *exe;
+	const char *own;
 } leaks_opts;
 
 static void defaults(cli_opts *o)
@@ -64,6 +65,13 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!l) {
 		return cli_error("out of memory");
 	}
+	if (lop->own && hs_leaks_set_own(l, lop->own, &e) != HS_OK) {
+		char msg[256];
+		hs_error_format(&e, msg, sizeof msg);
+		cli_error("leaks: --own: %s", msg);
+		hs_leaks_free(l);
+		return HS_EXIT_USAGE;
+	}
 	/* Profiles and dumps load ahead in a second thread, in order; heap
 	 * dumps and execution traces stream through their own readers when
 	 * their turn comes. */
@@ -98,6 +106,7 @@ static const cli_option options[] = {
 	{"min-wait-minutes", 0, "N", "fewer that waited this long: low (10)",
 	 offsetof(leaks_opts, lo.min_wait_minutes), cli_parse_count64, false},
 	CLI_OPT_EXE(leaks_opts, exe),
+	CLI_OPT_OWN(leaks_opts, own),
 	CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "stacks.h"
 #include "heapscope/blocking.h"
 #include "heapscope/goroutines.h"
 #include "heapscope/units.h"
@@ -145,17 +146,7 @@ hs_wait_kind hs_wait_classify(const char *state, const char *const *funcs, size_
 void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 {
 	const char *funcs[MAX_FRAMES];
-	size_t n = 0;
-	uint32_t ns;
-	const uint32_t *st = hs_sample_stack(p, s, &ns);
-	for (uint32_t i = 0; i < ns && n < MAX_FRAMES; i++) {
-		const hs_location *l = hs_location_at(p, st[i]);
-		for (uint32_t j = 0; j < l->nlines && n < MAX_FRAMES; j++) {
-			const hs_line *ln = hs_line_at(p, l->line_start + j);
-			funcs[n++] = ln->function < p->functions.len
-			                 ? hs_s(p, hs_function_at(p, ln->function)->name) : "";
-		}
-	}
+	size_t n = hs_sample_frames(p, s, funcs, NULL, NULL, MAX_FRAMES);
 	bool dump = p->format == HS_FMT_GOROUTINE_DUMP;
 	hs_dump_labels dl = {.state = "", .created_by = "", .created_loc = ""};
 	if (dump)
@@ -200,9 +191,12 @@ hs_wait_source hs_wait_source_of(const hs_profile *p)
 /* ---- hotspots ----------------------------------------------------------- */
 
 HS_VEC_TYPED(hotspot_vec, hs_hotspot)
+HS_VEC_TYPED(u32vec, uint32_t)
 
 struct hs_blocking {
 	hs_arena arena;
+	hs_stacks stacks;
+	u32vec first_stack;       /* per hotspot until finish: its first stack */
 	hotspot_vec hotspots;     /* sorted by finish */
 	hs_strmap index;          /* culprit+kind -> hotspot, until finish */
 	bool indexed;
@@ -211,7 +205,13 @@ struct hs_blocking {
 hs_blocking *hs_blocking_new(hs_error *err)
 {
 	hs_blocking *b = calloc(1, sizeof *b);
+	if (b && !hs_stacks_init(&b->stacks)) {
+		free(b);
+		b = NULL;
+	}
 	if (!b || !hs_strmap_init(&b->index, 64)) {
+		if (b)
+			hs_stacks_release(&b->stacks);
 		free(b);
 		hs_fail(err, HS_E_NOMEM, "out of memory");
 		return NULL;
@@ -219,7 +219,13 @@ hs_blocking *hs_blocking_new(hs_error *err)
 	b->indexed = true;
 	hs_arena_init(&b->arena);
 	hotspot_vec_init(&b->hotspots);
+	u32vec_init(&b->first_stack);
 	return b;
+}
+
+hs_err hs_blocking_set_own(hs_blocking *b, const char *re, hs_error *err)
+{
+	return hs_owner_set_regex(b->stacks.owner, re, err);
 }
 
 static void drop_index(hs_blocking *b)
@@ -236,7 +242,9 @@ void hs_blocking_free(hs_blocking *b)
 	for (size_t i = 0; i < hotspot_vec_len(&b->hotspots); i++)
 		hs_wait_evidence_vec_release(&hotspot_vec_at(&b->hotspots, i)->evidence);
 	hotspot_vec_release(&b->hotspots);
+	u32vec_release(&b->first_stack);
 	drop_index(b);
+	hs_stacks_release(&b->stacks);
 	hs_arena_release(&b->arena);
 	free(b);
 }
@@ -251,7 +259,10 @@ const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i)
 	return hotspot_vec_at(&b->hotspots, i);
 }
 
-static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k)
+/* The hotspot of (culprit, k) for sample s of p; a new one is named after
+ * that sample's stack at finish. */
+static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k,
+                           const hs_profile *p, size_t s)
 {
 	char key[1024];
 	int n = snprintf(key, sizeof key, "%d\x1f%s", (int)k, culprit);
@@ -263,7 +274,11 @@ static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k)
 		return hotspot_vec_at(&b->hotspots, i);
 	char *kc = hs_arena_strndup(&b->arena, key, kl);
 	char *cc = hs_arena_strndup(&b->arena, culprit, strlen(culprit));
-	hs_hotspot *h = kc && cc ? hotspot_vec_push(&b->hotspots) : NULL;
+	uint32_t stack = kc && cc ? hs_stacks_of_sample(&b->stacks, p, s) : UINT32_MAX;
+	uint32_t *fs = stack != UINT32_MAX ? u32vec_push(&b->first_stack) : NULL;
+	hs_hotspot *h = fs ? hotspot_vec_push(&b->hotspots) : NULL;
+	if (fs)
+		*fs = stack;
 	if (!h || hs_strmap_get_or_put(&b->index, kc, kl,
 	                               (uint32_t)(hotspot_vec_len(&b->hotspots) - 1)) == UINT32_MAX)
 		return NULL;
@@ -356,7 +371,7 @@ static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *na
 		hs_wait_info_of(p, s, &wi);
 		if (wi.kind == HS_WAIT_NONE || wi.runtime_only)
 			continue;
-		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind);
+		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, p, s);
 		snap_rec *r = h ? snap_vec_push(&recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
@@ -394,7 +409,7 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 		hs_wait_info_of(p, s, &wi);
 		if (wi.kind == HS_WAIT_NONE)
 			wi.kind = HS_WAIT_OTHER;
-		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind);
+		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, p, s);
 		if (!(ok = h != NULL))
 			break;
 		size_t hi = (size_t)(h - hotspot_vec_data(&b->hotspots));
@@ -426,6 +441,10 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err)
 {
+	hs_err rc = hs_wait_source_of(p) == HS_SRC_NONE ? HS_OK
+	                                                 : hs_stacks_add_functions(&b->stacks, p, err);
+	if (rc)
+		return rc;
 	switch (hs_wait_source_of(p)) {
 	case HS_SRC_DUMP:
 		return add_goroutines(b, p, name, HS_SRC_DUMP, err);
@@ -454,6 +473,14 @@ static int cmp_hot(const void *pa, const void *pb)
 
 void hs_blocking_finish(hs_blocking *b)
 {
+	(void)hs_owner_finish(b->stacks.owner);   /* no memory: fewer own frames */
+	for (size_t i = 0; i < hotspot_vec_len(&b->hotspots); i++) {
+		hs_hotspot *h = hotspot_vec_at(&b->hotspots, i);
+		uint32_t st = *u32vec_at(&b->first_stack, i);
+		const char *own = hs_stacks_culprit(&b->stacks, st, &h->chain);
+		if (own)
+			h->culprit = own;
+	}
 	if (hotspot_vec_len(&b->hotspots))
 		qsort(hotspot_vec_data(&b->hotspots), hotspot_vec_len(&b->hotspots),
 		      sizeof(hs_hotspot), cmp_hot);

@@ -4,12 +4,16 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "stacks.h"
 #include "heapscope/graph.h"
 #include "heapscope/growth.h"
 #include "heapscope/leaks.h"
 
 typedef struct lgroup {
-	const char *culprit, *created_by, *state;
+	const char *culprit, *created_by, *state;   /* culprit: the user frame, its key */
+	const char *shown;         /* the own frame, else culprit; at finish */
+	hs_chain chain;
+	uint32_t stack;            /* its first stack */
 	hs_wait_kind kind;
 	int64_t max, wait, wait_min;   /* wait_min: -1 before the first goroutine */
 	bool benign;
@@ -24,8 +28,9 @@ typedef struct lrec {
 
 typedef struct hrec {
 	uint32_t snap;
-	const char *name;
+	const char *name;          /* a heap record's: its site, named at finish */
 	int64_t value;
+	uint32_t stack;            /* heap records only */
 } hrec;
 
 /* A goroutine snapshot: a file, or one "dump" label in it. */
@@ -43,6 +48,7 @@ HS_VEC_TYPED(leakvec, hs_leak)
 struct hs_leaks {
 	hs_leak_opts o;
 	hs_arena arena;
+	hs_stacks stacks;
 	lgroupvec groups;
 	lrecvec recs;
 	lsnapvec snaps;            /* per goroutine snapshot */
@@ -86,7 +92,13 @@ void hs_leak_opts_default(hs_leak_opts *o)
 hs_leaks *hs_leaks_new(const hs_leak_opts *o, hs_error *err)
 {
 	hs_leaks *l = calloc(1, sizeof *l);
+	if (l && !hs_stacks_init(&l->stacks)) {
+		free(l);
+		l = NULL;
+	}
 	if (!l || !hs_strmap_init(&l->index, 64)) {
+		if (l)
+			hs_stacks_release(&l->stacks);
 		free(l);
 		hs_fail(err, HS_E_NOMEM, "out of memory");
 		return NULL;
@@ -126,8 +138,14 @@ void hs_leaks_free(hs_leaks *l)
 	hs_i64vec_release(&l->heap_totals);
 	hs_strvec_release(&l->heap_names);
 	hs_strmap_release(&l->index);
+	hs_stacks_release(&l->stacks);
 	hs_arena_release(&l->arena);
 	free(l);
+}
+
+hs_err hs_leaks_set_own(hs_leaks *l, const char *re, hs_error *err)
+{
+	return hs_owner_set_regex(l->stacks.owner, re, err);
 }
 
 size_t hs_leaks_n(const hs_leaks *l)
@@ -145,7 +163,9 @@ static const char *dup(hs_leaks *l, const char *s)
 	return hs_arena_strndup(&l->arena, s, strlen(s));
 }
 
-static lgroup *group(hs_leaks *l, const hs_wait_info *wi, uint32_t *gi)
+/* The group of wi (sample s of p), a new one named after its stack. */
+static lgroup *group(hs_leaks *l, const hs_wait_info *wi, const hs_profile *p, size_t s,
+                     uint32_t *gi)
 {
 	char key[1024];
 	int n = snprintf(key, sizeof key, "%d\x1f%s", (int)wi->kind, wi->culprit);
@@ -159,7 +179,8 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, uint32_t *gi)
 			g->state = dup(l, wi->state);
 		return g->created_by && g->state ? g : NULL;
 	}
-	char *kc = hs_arena_strndup(&l->arena, key, kl);
+	uint32_t stack = hs_stacks_of_sample(&l->stacks, p, s);
+	char *kc = stack != UINT32_MAX ? hs_arena_strndup(&l->arena, key, kl) : NULL;
 	lgroup *g = kc ? lgroupvec_push(&l->groups) : NULL;
 	*gi = (uint32_t)(lgroupvec_len(&l->groups) - 1);
 	if (!g || hs_strmap_get_or_put(&l->index, kc, kl, *gi) == UINT32_MAX)
@@ -168,6 +189,7 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, uint32_t *gi)
 	g->created_by = dup(l, wi->created_by);
 	g->state = dup(l, wi->state);
 	g->kind = wi->kind;
+	g->stack = stack;
 	g->benign = wi->runtime_only;
 	g->wait_min = -1;
 	return g->culprit && g->created_by && g->state ? g : NULL;
@@ -234,7 +256,7 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, const char *name,
 		while (di < nd && *hs_i64vec_at(&dumps, di) != wi.dump)
 			di++;
 		uint32_t gi;
-		lgroup *g = group(l, &wi, &gi);
+		lgroup *g = group(l, &wi, p, s, &gi);
 		lrec *r = g ? lrecvec_push(&l->recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
@@ -256,6 +278,42 @@ static int type_index(const hs_profile *p, const char *type)
 	return -1;
 }
 
+/* Stack st of view v, leaf first, interned; UINT32_MAX on no memory. */
+static uint32_t view_stack(hs_leaks *l, const hs_view *v, uint32_t st, uint32_t *ids,
+                           bool *inl)
+{
+	const char *funcs[HS_STACKS_MAX_FRAMES], *files[HS_STACKS_MAX_FRAMES];
+	bool leaf_inl[HS_STACKS_MAX_FRAMES];
+	size_t n = hs_view_stack_frames(v, st, ids, inl), k = 0;
+	/* root first: keep the innermost frames when the stack is deeper */
+	for (size_t i = n; i-- > 0 && k < HS_STACKS_MAX_FRAMES; k++) {
+		const hs_node_info *nd = hs_view_node(v, ids[i]);
+		funcs[k] = nd->name;
+		files[k] = *nd->file ? nd->file : NULL;
+		leaf_inl[k] = inl[i];
+	}
+	return hs_stacks_intern(&l->stacks, funcs, files, leaf_inl, k);
+}
+
+/* One record per stack with in-use bytes; the site is named at finish. */
+static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap)
+{
+	size_t max = hs_view_max_frames(v) + 1;
+	uint32_t *ids = malloc(max * sizeof *ids);
+	bool *inl = malloc(max * sizeof *inl), ok = ids && inl;
+	for (uint32_t st = 0; ok && st < v->p->nstacks; st++) {
+		if (!v->stack_live[st] || !v->stack_value[st] || !hs_view_stack_frames(v, st, ids, inl))
+			continue;
+		uint32_t id = view_stack(l, v, st, ids, inl);
+		hrec *h = id != UINT32_MAX ? hrecvec_push(&l->heap) : NULL;
+		if ((ok = h != NULL))
+			*h = (hrec){snap, NULL, v->stack_value[st], id};
+	}
+	free(ids);
+	free(inl);
+	return ok;
+}
+
 static hs_err add_heap(hs_leaks *l, const hs_profile *p, const char *name, int si,
                        hs_error *err)
 {
@@ -264,12 +322,6 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, const char *name, int s
 	hs_err rc = hs_view_build(&v, p, &vo, err);
 	if (rc)
 		return rc;
-	hs_graph gr;
-	rc = hs_graph_build(&gr, &v, NULL, false, err);
-	if (rc) {
-		hs_view_release(&v);
-		return rc;
-	}
 	uint32_t snap = (uint32_t)hs_i64vec_len(&l->heap_times);
 	int64_t *t = hs_i64vec_push(&l->heap_times), *tot = hs_i64vec_push(&l->heap_totals);
 	const char **nm = hs_strvec_push(&l->heap_names);
@@ -278,16 +330,7 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, const char *name, int s
 		*t = p->time_nanos;
 		*tot = v.total;
 	}
-	for (size_t i = 0; ok && i < gr.npresent; i++) {
-		uint32_t id = gr.present[i];
-		if (!gr.flat[id])
-			continue;
-		const char *site = dup(l, hs_view_node(&v, id)->name);
-		hrec *h = site ? hrecvec_push(&l->heap) : NULL;
-		if ((ok = h != NULL))
-			*h = (hrec){snap, site, gr.flat[id]};
-	}
-	hs_graph_release(&gr);
+	ok = ok && heap_stacks(l, &v, snap);
 	hs_view_release(&v);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
@@ -295,12 +338,14 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, const char *name, int s
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err)
 {
 	hs_wait_source src = hs_wait_source_of(p);
-	if (src == HS_SRC_DUMP || src == HS_SRC_GOROUTINE)
-		return add_goroutines(l, p, name, err);
-	int si = type_index(p, "inuse_space");
-	if (si >= 0)
-		return add_heap(l, p, name, si, err);
-	return hs_fail(err, HS_E_USAGE, "not a goroutine dump, goroutine or heap profile");
+	bool goroutines = src == HS_SRC_DUMP || src == HS_SRC_GOROUTINE;
+	int si = goroutines ? -1 : type_index(p, "inuse_space");
+	if (!goroutines && si < 0)
+		return hs_fail(err, HS_E_USAGE, "not a goroutine dump, goroutine or heap profile");
+	hs_err rc = hs_stacks_add_functions(&l->stacks, p, err);
+	if (rc)
+		return rc;
+	return goroutines ? add_goroutines(l, p, name, err) : add_heap(l, p, name, si, err);
 }
 
 /* ---- finish -------------------------------------------------------------- */
@@ -401,10 +446,11 @@ static bool group_leak(hs_leaks *l, lgroup *g, const int64_t *s, size_t ns)
 	if (benign(l, g) || !classify(l, g, grows, &kind, &sev))
 		return true;
 	g->named = true;
-	hs_leak *k = new_leak(l, sev, kind, g->culprit, g->max);
+	hs_leak *k = new_leak(l, sev, kind, g->shown, g->max);
 	hs_leak_point *pt = k ? new_points(l, k, ns) : NULL;
 	if (!pt)
 		return false;
+	k->chain = g->chain;
 	k->wait = g->kind;
 	k->state = g->state;
 	k->created_by = g->created_by;
@@ -467,6 +513,11 @@ static hs_err finish_goroutines(hs_leaks *l, hs_error *err)
 		*c = hs_add(*c, r->count);
 	}
 	bool ok = true;
+	for (size_t gi = 0; gi < ng; gi++) {
+		lgroup *g = lgroupvec_at(&l->groups, gi);
+		const char *own = hs_stacks_culprit(&l->stacks, g->stack, &g->chain);
+		g->shown = own ? own : g->culprit;
+	}
 	for (size_t gi = 0; ok && gi < ng; gi++)
 		ok = group_leak(l, lgroupvec_at(&l->groups, gi), series + gi * ns, ns);
 	ok = ok && site_leaks(l);
@@ -498,6 +549,32 @@ static hs_err heap_growth(hs_leaks *l, hs_growth **gp, bool given, hs_error *err
 	return rc;
 }
 
+/* Name each heap record's site: the innermost own frame of its stack,
+ * else its leaf (the function whose flat bytes it was). */
+static void heap_sites(hs_leaks *l)
+{
+	hs_chain ch;
+	for (size_t i = 0; i < hrecvec_len(&l->heap); i++) {
+		hrec *h = hrecvec_at(&l->heap, i);
+		const char *own = hs_stacks_culprit(&l->stacks, h->stack, &ch);
+		h->name = own ? own : hs_stacks_at(&l->stacks, h->stack)->funcs[0];
+	}
+}
+
+/* The chain of site `name`: that of its heaviest stack in one snapshot. */
+static void heap_chain(const hs_leaks *l, const char *name, hs_chain *chain)
+{
+	const hrec *best = NULL;
+	for (size_t i = 0; i < hrecvec_len(&l->heap); i++) {
+		const hrec *h = hrecvec_at(&l->heap, i);
+		if ((!best || h->value > best->value) && strcmp(h->name, name) == 0)
+			best = h;
+	}
+	*chain = (hs_chain){NULL, NULL, 0};
+	if (best)
+		(void)hs_stacks_culprit(&l->stacks, best->stack, chain);
+}
+
 static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 {
 	size_t n = hs_growth_nsnap(g);
@@ -509,6 +586,7 @@ static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 	hs_leak_point *pt = k ? new_points(l, k, n) : NULL;
 	if (!pt)
 		return false;
+	heap_chain(l, r->name, &k->chain);
 	k->first = r->values[0];
 	k->last = r->values[n - 1];
 	k->slope_per_min = r->slope_per_min;
@@ -524,6 +602,7 @@ static hs_err finish_heap(hs_leaks *l, hs_error *err)
 {
 	if (hs_i64vec_len(&l->heap_times) < HS_GROWTH_MIN_SNAPSHOTS)
 		return HS_OK;
+	heap_sites(l);
 	hs_growth *g;
 	hs_err rc = heap_growth(l, &g, false, err);
 	if (rc == HS_E_USAGE) {   /* no times: keep the given order, a minute apart */
@@ -612,6 +691,8 @@ static hs_err finish_retainers(hs_leaks *l, hs_error *err)
 
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 {
+	if (hs_owner_finish(l->stacks.owner) != HS_OK)
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
 	hs_err rc = finish_goroutines(l, err);
 	if (rc == HS_OK)
 		rc = finish_heap(l, err);

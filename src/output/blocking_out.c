@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "blocking_out.h"
+#include "culprit_out.h"
 #include "formats.h"
 #include "heapscope/units.h"
 #include "json.h"
@@ -47,7 +48,9 @@ static void write_text(FILE *out, const hs_blocking *b)
 			fprintf(out, ", %lld contention%s, %s delay", (long long)h->contentions,
 			        plural(h->contentions), delay);
 		}
-		fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind), h->culprit);
+		char chain[512];
+		fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind),
+		        out_chain_text(chain, sizeof chain, &h->chain) ? chain : h->culprit);
 		for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
 			evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
 		fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
@@ -90,6 +93,7 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 	const hs_hotspot *h = hs_blocking_at(data, i);
 	json_begin_object(w);
 	json_kv_string(w, "culprit", h->culprit);
+	out_chain_json(w, &h->chain);
 	json_kv_string(w, "kind", hs_wait_kind_name(h->kind));
 	json_kv_int(w, "goroutines", h->goroutines);
 	json_kv_int(w, "wait_minutes", h->wait_minutes);

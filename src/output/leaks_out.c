@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "culprit_out.h"
 #include "formats.h"
 #include "json.h"
 #include "leaks_out.h"
@@ -94,6 +95,9 @@ static void write_text(FILE *out, const hs_leaks *l)
 		const hs_leak *k = hs_leaks_at(l, i);
 		fprintf(out, "\n%-6s %s  (%s)\n", hs_severity_name(k->severity), k->culprit,
 		        hs_leak_kind_name(k->kind));
+		char chain[512];
+		if (out_chain_text(chain, sizeof chain, &k->chain))
+			say(out, "at %s", chain);
 		evidence_text(out, k);
 		fprintf(out, "   hint: %s\n", leak_hint(k));
 	}
@@ -168,6 +172,7 @@ static void leak_json(json_w *w, const void *data, size_t i)
 	json_kv_string(w, "severity", hs_severity_name(k->severity));
 	json_kv_string(w, "kind", hs_leak_kind_name(k->kind));
 	json_kv_string(w, "culprit", k->culprit);
+	out_chain_json(w, &k->chain);
 	json_kv_int(w, "weight", k->weight);
 	points_json(w, k);
 	json_kv_string(w, "hint", leak_hint(k));

@@ -110,6 +110,28 @@ def main():
     check([c["culprit"] for c in cands if c["kind"] == "heap growth"] == ["main.leakyCache"],
           f"heap growth: {cands}")
 
+    # own code (issue 13): in the debug=2 dump the waitgroup waiters run
+    # runtime -> sync.(*WaitGroup).Wait -> main.X; the hotspot is named by
+    # main.X (package main: own) with the chain down to Wait; with --own
+    # matching Wait, Wait is the innermost own frame and has no chain
+    # (only the runtime below it).  A regex that does not compile: exit 2.
+    dbg2 = os.path.join(root, "testdata", "pprof", "goroutine-debug2.txt")
+    frames = [l[:l.rfind("(")] for l in open(dbg2).read().split("\n") if l and not l[0].isspace()]
+    i = frames.index("sync.(*WaitGroup).Wait")
+    own = frames[i + 1]
+    check(own.startswith("main."), f"the frame above Wait: {own}")
+    hot = json.loads(run(hs, "blocking", "--format", "json", dbg2))["hotspots"]
+    wg = [h for h in hot if h["kind"] == "waitgroup"]
+    check([(h["culprit"], h.get("chain")) for h in wg] == [(own, [own, "sync.(*WaitGroup).Wait"])],
+          f"waitgroup hotspot: {wg}")
+    hot = json.loads(run(hs, "blocking", "--format", "json", "--own", r"^sync\.\(\*WaitGroup\)",
+                         dbg2))["hotspots"]
+    wg = [h for h in hot if h["kind"] == "waitgroup"]
+    check([(h["culprit"], h.get("chain")) for h in wg] == [("sync.(*WaitGroup).Wait", None)],
+          f"--own: waitgroup hotspot: {wg}")
+    r = subprocess.run([hs, "leaks", "--own", "(", dbg2], capture_output=True, text=True)
+    check(r.returncode == 2 and "--own" in r.stderr, f"--own '(': {r.returncode} {r.stderr}")
+
     if failures:
         print(f"{checks[0]} checks, {len(failures)} failure(s)")
         return 1

@@ -4,8 +4,10 @@ Imported by verify.py (run(v) with the verify module), never run alone; it
 never runs heapscope.  Expected outputs are rebuilt from:
 
   - the dumps themselves, read here with a few lines of Python: per
-    goroutine its state and first frame outside runtime/sync/internal (the
-    culprit), and its `created by` function;
+    goroutine its state, its culprit (the innermost frame of package main,
+    the program's own code; else the first frame outside
+    runtime/sync/internal) with the frames below it down to the innermost
+    one outside the runtime (its chain), and its `created by` function;
   - testdata/pprof/{incidents,healthy}/counts.json, what the generating
     program (testdata/gen/incidents) knows it started: the wheel goroutines
     at each dump, the blocked checkers, the healthy workers;
@@ -30,8 +32,26 @@ HINT = {
 KIND = {'select': 'select', 'chan send': 'chan send'}
 
 
+def is_runtime(f):
+    """The runtime, as the man page's WHOSE CODE says (runtime packages and
+    their functions linked into others)."""
+    return bool(re.match(r'(runtime|runtime/internal/[^.]*|internal/runtime/[^.]*)\.', f)) or \
+        '.runtime_' in f
+
+
+def culprit_of(funcs):
+    """The innermost own frame (package main) and its chain, culprit first;
+    else the first frame outside runtime/sync/internal and no chain."""
+    for i, f in enumerate(funcs):
+        if f.startswith('main.'):
+            end = next((j for j in range(i) if not is_runtime(funcs[j])), i)
+            return f, funcs[end:i + 1][::-1]
+    user = [f for f in funcs if not re.match(r'(runtime|sync|internal)[./]', f)]
+    return (user[0] if user else (funcs[0] if funcs else '')), []
+
+
 def groups(path):
-    """(culprit, state) -> [count, created_by] for the goroutines of a dump."""
+    """(culprit, state) -> [count, created_by, chain] for the goroutines of a dump."""
     with gzip.open(os.path.join(V.ROOT, path), 'rt') as f:
         text = f.read()
     out = {}
@@ -46,9 +66,8 @@ def groups(path):
         created = ''
         if funcs and funcs[-1].startswith('created by '):
             created = funcs.pop()[len('created by '):].split(' in goroutine ')[0]
-        user = [f for f in funcs if not re.match(r'(runtime|sync|internal)[./]', f)]
-        culprit = user[0] if user else (funcs[0] if funcs else '')
-        g = out.setdefault((culprit, state), [0, created])
+        culprit, chain = culprit_of(funcs)
+        g = out.setdefault((culprit, state), [0, created, chain])
         g[0] += 1
     return out
 
@@ -60,7 +79,7 @@ def counts(d):
 
 def biggest(path):
     g = groups(path)
-    (culprit, state), (n, _) = max(g.items(), key=lambda kv: kv[1][0])
+    (culprit, state), (n, _, _) = max(g.items(), key=lambda kv: kv[1][0])
     return culprit, state, n
 
 
@@ -77,29 +96,30 @@ def run(v):
     assert d2[checker][0] == c['checker']['count'], 'checker count'
     assert d2[wheel][1] == c['wheel']['created_by']
     hw = groups(OK + '/goroutine-2.txt.gz')
-    assert sum(n for n, _ in hw.values()) == h['goroutines_at_dump2'], 'healthy total'
+    assert sum(g[0] for g in hw.values()) == h['goroutines_at_dump2'], 'healthy total'
 
     # leaks: both groups are over min_high (100) and blocked on channel
     # work: high; the wheel grows between the dumps and ranks first.
     def cand(key, grow):
         culprit, kind = key
-        n, created = d2[key]
-        ev = ['%d goroutines in %s' % (n, KIND[kind]), 'created by %s' % created]
+        n, created, chain = d2[key]
+        ev = ['at ' + ' -> '.join(chain)] if len(chain) > 1 else []
+        ev += ['%d goroutines in %s' % (n, KIND[kind]), 'created by %s' % created]
         if grow:
             ev.append('count grows across 2 snapshots: %d -> %d' % (d1[key][0], n))
-        return culprit, kind, n, ev, created, grow, key
+        return culprit, kind, n, ev, created, grow, key, chain
 
     cands = [cand(wheel, True), cand(checker, False)]
     text = '%d leak candidates\n' % len(cands)
     js = []
-    for culprit, kind, n, ev, created, grow, key in cands:
+    for culprit, kind, n, ev, created, grow, key, chain in cands:
         text += '\nhigh   %s  (blocked goroutines)\n' % culprit
         text += ''.join('   - %s\n' % e for e in ev)
         text += '   hint: %s\n' % HINT[kind]
         # JSON: the same facts as records, one per dump (the dumps hold no
         # "dump" label: 0), the wait and state the dump names.
         js.append({'severity': 'high', 'kind': 'blocked goroutines', 'culprit': culprit,
-                   'weight': n,
+                   **({'chain': chain} if len(chain) > 1 else {}), 'weight': n,
                    'evidence': [{'file': INC + '/goroutine-%d.txt.gz' % i, 'dump': 0, 'goroutines': d[key][0]}
                                 for i, d in ((1, d1), (2, d2))],
                    'hint': HINT[kind], 'wait': KIND[kind], 'state': kind, 'created_by': created,
@@ -143,9 +163,9 @@ def run(v):
     text = '2 blocking hotspots, most goroutines first\n'
     for i, key in enumerate(sorted((wheel, checker), key=lambda k: -d2[k][0])):
         culprit, kind = key
-        n = d2[key][0]
+        n, _, chain = d2[key]
         text += '\n%d. %s  [%s]  %d goroutines\n' % (i + 1, culprit, KIND[kind], n)
-        text += '   %s at %s\n' % (KIND[kind], culprit)
+        text += '   %s at %s\n' % (KIND[kind], ' -> '.join(chain) if len(chain) > 1 else culprit)
         text += '   - %s: %d goroutines [%s], waiting up to 0 min\n' % (f2, n, KIND[kind])
         text += '   hint: %s\n' % HINT[kind]
     V.expect('blocking-incidents', 'out', text)

@@ -9,6 +9,9 @@
  *     retainers, ranking;
  *   blocking hotspots (blocking.h): most in one snapshot, runtime-only
  *     goroutines left out, ranking by delay;
+ *   own-code culprits (frames.h): the innermost own frame and its chain
+ *     for goroutine groups, hotspots and heap growth (summed at the own
+ *     frame), the old culprit when no frame is own, --own;
  *   gctrace verdicts (gctrace.h): leak suspect (5 GCs, quarters, ratio 1.5,
  *     4 MB), GC thrash at 25%, long pause at 100 ms, forced GCs. */
 #include <math.h>
@@ -417,6 +420,17 @@ static void test_leak_rank(void **state)
 /* Three inuse_space profiles a minute apart: main.leak grows 0 -> 100 ->
  * `last` while main.steady holds 2000 - last at the end, so the last total
  * is 2000: growth `last` >= 10% of 2000 (200) is high, 199 is medium. */
+/* Add heap profile p, taken at minute `minute`, to l and release it. */
+static void add_heap_at(hs_leaks *l, hs_profile *p, int minute)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	p->time_nanos = (int64_t)minute * 60000000000LL;
+	assert_int_equal(hs_profile_finish(p, &e), HS_OK);
+	assert_int_equal(hs_leaks_add(l, p, "heap", &e), HS_OK);
+	hs_profile_release(p);
+}
+
 static hs_severity heap_growth(int64_t last)
 {
 	hs_leaks *l = NULL;
@@ -432,10 +446,7 @@ static hs_severity heap_growth(int64_t last)
 		if (leak[i])
 			add_sample(&p, &ll, 1, leak[i]);
 		add_sample(&p, &ls, 1, steady[i]);
-		p.time_nanos = (int64_t)i * 60000000000LL;
-		assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
-		assert_int_equal(hs_leaks_add(l, &p, "heap", &e), HS_OK);
-		hs_profile_release(&p);
+		add_heap_at(l, &p, i);
 	}
 	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
 	assert_int_equal(hs_leaks_n(l), 1);
@@ -527,16 +538,22 @@ static void test_blocking_snapshots(void **state)
 	hs_profile_release(&p);
 }
 
+/* An empty contention profile: contentions and delay. */
+static void contention_init(hs_profile *p)
+{
+	tp_init(p, "contentions", "count");
+	hs_value_type *vt = hs_vec_push(&p->sample_types, 1);
+	vt->type = hs_profile_intern(p, "delay", 5);
+	vt->unit = hs_profile_intern(p, "nanoseconds", 11);
+}
+
 /* A mutex profile: main.a 5 contentions 100 ns, main.b 1 contention 200 ns:
  * no goroutines, so by delay: main.b first. */
 static void test_blocking_delay(void **state)
 {
 	(void)state;
 	hs_profile p;
-	tp_init(&p, "contentions", "count");
-	hs_value_type *vt = hs_vec_push(&p.sample_types, 1);
-	vt->type = hs_profile_intern(&p, "delay", 5);
-	vt->unit = hs_profile_intern(&p, "nanoseconds", 11);
+	contention_init(&p);
 	uint32_t fu = add_function(&p, "sync.(*Mutex).Unlock");
 	uint32_t fa = add_function(&p, "main.a"), fb = add_function(&p, "main.b");
 	uint32_t lu = add_location(&p, &fu, 1), la = add_location(&p, &fa, 1),
@@ -565,6 +582,212 @@ static void test_blocking_delay(void **state)
 	assert_int_equal(hs_blocking_at(bl, 1)->contentions, 5);
 	hs_blocking_free(bl);
 	hs_profile_release(&p);
+}
+
+/* ---- own-code culprits (issue 13 part 2) --------------------------------- */
+
+/* main.* in /home/u/app: own; errgroup from the module cache: dependency. */
+#define ERRGROUP_WAIT                                                                              \
+	"sync.runtime_Semacquire(0x0)\n\t/go/src/runtime/sema.go:62 +0x1\n"                           \
+	"sync.(*WaitGroup).Wait(0x0)\n\t/go/src/sync/waitgroup.go:116 +0x1\n"                          \
+	"golang.org/x/sync/errgroup.(*Group).Wait(0x0)\n\t"                                            \
+	"/go/pkg/mod/golang.org/x/sync@v0.1.0/errgroup/errgroup.go:53 +0x1\n"                          \
+	"main.fetchAll()\n\t/home/u/app/fetch.go:30 +0x1\n"                                           \
+	"created by main.main\n\t/home/u/app/main.go:12 +0x1\n"
+#define POOL_GET                                                                                   \
+	"runtime.gopark(0x0)\n\t/go/src/runtime/proc.go:364 +0x1\n"                                   \
+	"runtime.selectgo(0x0)\n\t/go/src/runtime/select.go:328 +0x1\n"                               \
+	"github.com/x/pool.(*Pool).get(0x0)\n\t/go/pkg/mod/github.com/x/pool@v1.0.0/pool.go:40 +0x1\n" \
+	"main.handle()\n\t/home/u/app/handle.go:20 +0x1\n"                                            \
+	"created by main.serve\n\t/home/u/app/main.go:30 +0x1\n"
+#define POOL_RUN                                                                                   \
+	"runtime.gopark(0x0)\n\t/go/src/runtime/proc.go:364 +0x1\n"                                   \
+	"runtime.selectgo(0x0)\n\t/go/src/runtime/select.go:328 +0x1\n"                               \
+	"github.com/x/pool.(*Pool).run(0x0)\n\t/go/pkg/mod/github.com/x/pool@v1.0.0/pool.go:80 +0x1\n" \
+	"created by github.com/x/pool.New\n\t/go/pkg/mod/github.com/x/pool@v1.0.0/pool.go:20 +0x1\n"
+
+static const hs_leak *leak_named(const hs_leaks *l, const char *culprit)
+{
+	for (size_t i = 0; i < hs_leaks_n(l); i++)
+		if (strcmp(hs_leaks_at(l, i)->culprit, culprit) == 0)
+			return hs_leaks_at(l, i);
+	fail_msg("no candidate %s", culprit);
+	return NULL;
+}
+
+/* chain, culprit first, as " -> "-joined names (leaf-first storage). */
+static void assert_chain(const hs_chain *ch, const char *want)
+{
+	char buf[512] = "";
+	for (size_t i = ch->n; i-- > 0;)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s%s", ch->funcs[i],
+		         ch->inlined[i] ? " (inline)" : "", i ? " -> " : "");
+	assert_string_equal(buf, want);
+}
+
+/* With min_high 10, min_medium 5 (the dump holds 64 kB): 12 in a select
+ * under a dependency called from main.handle: high blocked goroutines at
+ * main.handle (the user frame was the dependency's), the chain down to
+ * the dependency (the runtime frames end it).  12 in errgroup's Wait under
+ * main.fetchAll: a pile-up (12 >= 10), medium, at main.fetchAll ->
+ * errgroup -> sync.  12 of a pool's own loop, no frame own: the old
+ * culprit, no chain.  Counts are those of the groups. */
+static void test_culprit_own_goroutines(void **state)
+{
+	(void)state;
+	dump *d = fresh();
+	gor(d, 12, "select", POOL_GET);
+	gor(d, 12, "semacquire", ERRGROUP_WAIT);
+	gor(d, 12, "select", POOL_RUN);
+	dump *ds[] = {d};
+	hs_leaks *l = NULL;
+	const hs_leak_opts o = {.min_high = 10, .min_medium = 5, .min_wait_minutes = 10};
+	leaks_of(&l, &o, ds, 1);
+	assert_int_equal(hs_leaks_n(l), 3);
+	const hs_leak *k = leak_named(l, "main.handle");
+	assert_int_equal(k->kind, HS_LEAK_BLOCKED);
+	assert_int_equal(k->severity, HS_SEV_HIGH);
+	assert_int_equal(k->goroutines, 12);
+	assert_chain(&k->chain, "main.handle -> github.com/x/pool.(*Pool).get");
+	k = leak_named(l, "main.fetchAll");
+	assert_int_equal(k->kind, HS_LEAK_PILEUP);
+	assert_int_equal(k->goroutines, 12);
+	assert_chain(&k->chain, "main.fetchAll -> golang.org/x/sync/errgroup.(*Group).Wait -> "
+	                        "sync.(*WaitGroup).Wait");
+	k = leak_named(l, "github.com/x/pool.(*Pool).run");
+	assert_int_equal(k->chain.n, 0);
+	assert_int_equal(k->goroutines, 12);
+	hs_leaks_free(l);
+}
+
+/* 150 in POOL_GET, --own naming the pool: its frames are own, and main.* stays own; the
+ * innermost own frame of POOL_GET is now the pool's get, whose chain is
+ * itself (only the runtime below it); POOL_RUN is named as before but now
+ * as own code.  A regex that does not compile: HS_E_REGEX. */
+static void test_culprit_own_override(void **state)
+{
+	(void)state;
+	dump *d = fresh();
+	gor(d, 150, "select", POOL_GET);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	assert_non_null(l);
+	assert_int_equal(hs_leaks_set_own(l, "(", &e), HS_E_REGEX);
+	hs_error_clear(&e);
+	assert_int_equal(hs_leaks_set_own(l, "^github\\.com/x/pool\\.", &e), HS_OK);
+	hs_profile p;
+	load(&p, d);
+	assert_int_equal(hs_leaks_add(l, &p, "dump", &e), HS_OK);
+	hs_profile_release(&p);
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "github.com/x/pool.(*Pool).get");
+	assert_int_equal(hs_leaks_at(l, 0)->chain.n, 1);
+	hs_leaks_free(l);
+}
+
+/* Three heap profiles a minute apart, in-use bytes per stack:
+ *   bufio.NewWriterSize <- main.openConn      0  1000  2000
+ *   bufio.NewReaderSize <- main.openConn      0  1000  2000
+ *   main.openConn (its own flat bytes)      100   200   300
+ *   main.steady                           10000 10000 10000
+ *   compress/flate.NewWriter <- github.com/x/y.Compress  0 500 1000
+ * Totals 10100, 12700, 15300.  Weighed at the own frame, main.openConn
+ * holds 100, 2200, 4300: growth 4200 >= 10% of 15300: high, chain of its
+ * heaviest stack (writer and reader tie at 2000: the first seen, the
+ * writer).  The flate stack has no own frame: its leaf, flat, as before:
+ * growth 1000 < 1530: medium, no chain.  No bufio candidate. */
+static void test_culprit_own_heap(void **state)
+{
+	(void)state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	assert_non_null(l);
+	const int64_t v[5][3] = {{0, 1000, 2000}, {0, 1000, 2000}, {100, 200, 300},
+	                         {10000, 10000, 10000}, {0, 500, 1000}};
+	for (int i = 0; i < 3; i++) {
+		hs_profile p;
+		tp_init(&p, "inuse_space", "bytes");
+		uint32_t fw = add_function(&p, "bufio.NewWriterSize"),
+		         fr = add_function(&p, "bufio.NewReaderSize"),
+		         fo = add_function(&p, "main.openConn"), fs = add_function(&p, "main.steady"),
+		         ff = add_function(&p, "compress/flate.NewWriter"),
+		         fc = add_function(&p, "github.com/x/y.Compress");
+		uint32_t lw = add_location(&p, &fw, 1), lr = add_location(&p, &fr, 1),
+		         lo = add_location(&p, &fo, 1), ls = add_location(&p, &fs, 1),
+		         lf = add_location(&p, &ff, 1), lc = add_location(&p, &fc, 1);
+		const uint32_t st[5][2] = {{lw, lo}, {lr, lo}, {lo, 0}, {ls, 0}, {lf, lc}};
+		const size_t depth[5] = {2, 2, 1, 1, 2};
+		for (int k = 0; k < 5; k++)
+			if (v[k][i])
+				add_sample(&p, st[k], depth[k], v[k][i]);
+		add_heap_at(l, &p, i);
+	}
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 2);
+	const hs_leak *k = hs_leaks_at(l, 0);
+	assert_string_equal(k->culprit, "main.openConn");
+	assert_int_equal(k->severity, HS_SEV_HIGH);
+	assert_int_equal(k->weight, 4200);
+	assert_int_equal(k->first, 100);
+	assert_int_equal(k->last, 4300);
+	assert_int_equal(k->points[1].value, 2200);
+	assert_chain(&k->chain, "main.openConn -> bufio.NewWriterSize");
+	k = hs_leaks_at(l, 1);
+	assert_string_equal(k->culprit, "compress/flate.NewWriter");
+	assert_int_equal(k->severity, HS_SEV_MEDIUM);
+	assert_int_equal(k->weight, 1000);
+	assert_int_equal(k->chain.n, 0);
+	hs_leaks_free(l);
+}
+
+/* A mutex profile: sync.runtime_SemacquireMutex <- [sync.(*Mutex).Lock
+ * inlined into github.com/x/db.(*Conn).Query] <- main.query, 3
+ * contentions.  The hotspot is main.query (the user frame was the
+ * dependency's), chain down to Lock, marked inline; the runtime leaf is
+ * not shown.  With --own on the db package, the culprit is Query. */
+static void blocking_query(const char *own, const char *culprit, const char *chain)
+{
+	hs_profile p;
+	contention_init(&p);
+	uint32_t fs = add_function(&p, "sync.runtime_SemacquireMutex");
+	uint32_t fq[2] = {add_function(&p, "sync.(*Mutex).Lock"),
+	                  add_function(&p, "github.com/x/db.(*Conn).Query")};
+	uint32_t fm = add_function(&p, "main.query");
+	uint32_t locs[3] = {add_location(&p, &fs, 1), add_location(&p, fq, 2),
+	                    add_location(&p, &fm, 1)};
+	int64_t *v = hs_profile_begin_sample(&p);
+	v[0] = 3;
+	v[1] = 300;
+	for (int k = 0; k < 3; k++)
+		hs_profile_push_location(&p, locs[k]);
+	hs_profile_end_sample(&p);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+	hs_blocking *bl = hs_blocking_new(&e);
+	assert_non_null(bl);
+	if (own)
+		assert_int_equal(hs_blocking_set_own(bl, own, &e), HS_OK);
+	assert_int_equal(hs_blocking_add(bl, &p, "mutex", &e), HS_OK);
+	hs_blocking_finish(bl);
+	assert_int_equal(hs_blocking_n(bl), 1);
+	assert_string_equal(hs_blocking_at(bl, 0)->culprit, culprit);
+	assert_int_equal(hs_blocking_at(bl, 0)->contentions, 3);
+	assert_chain(&hs_blocking_at(bl, 0)->chain, chain);
+	hs_blocking_free(bl);
+	hs_profile_release(&p);
+}
+
+static void test_culprit_own_blocking(void **state)
+{
+	(void)state;
+	blocking_query(NULL, "main.query",
+	               "main.query -> github.com/x/db.(*Conn).Query -> sync.(*Mutex).Lock (inline)");
+	blocking_query("^github\\.com/x/db\\.", "github.com/x/db.(*Conn).Query",
+	               "github.com/x/db.(*Conn).Query -> sync.(*Mutex).Lock (inline)");
 }
 
 /* ---- gctrace verdicts ---------------------------------------------------- */
@@ -660,6 +883,10 @@ int main(void)
 		cmocka_unit_test(test_leak_retainers),
 		cmocka_unit_test(test_blocking_snapshots),
 		cmocka_unit_test(test_blocking_delay),
+		cmocka_unit_test(test_culprit_own_goroutines),
+		cmocka_unit_test(test_culprit_own_override),
+		cmocka_unit_test(test_culprit_own_heap),
+		cmocka_unit_test(test_culprit_own_blocking),
 		cmocka_unit_test(test_gc_leak),
 		cmocka_unit_test(test_gc_thrash_pause),
 	};
