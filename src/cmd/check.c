@@ -227,9 +227,7 @@ static const cli_option options[] = {
 	 offsetof(check_opts, base), cli_parse_string, true},
 	{"junit", 0, "FILE", "also write the results to FILE as JUnit XML",
 	 offsetof(check_opts, junit), cli_parse_string, true},
-	CLI_OPT_FORMAT,
-	CLI_OPT_OUTPUT,
-	CLI_OPT_END,
+	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_END,
 };
 
 const hs_command cmd_check = {

@@ -172,16 +172,12 @@ static int run(const hs_command *self, cli_opts *op)
 }
 
 static const cli_option options[] = {
-	CLI_OPTS_REPORT,
-	CLI_OPT_CUM,
+	CLI_OPTS_REPORT, CLI_OPT_CUM,
 	{"normalize", 0, NULL, "scale NEW so each sample type sums to BASE's first (pprof -normalize)",
 	 offsetof(diff_opts, normalize), NULL, false},
 	{"diff-base", 0, NULL, "percentages of BASE's total, as pprof -diff_base (default: -base)",
 	 offsetof(diff_opts, diff_base), NULL, false},
-	CLI_OPT_FORMAT,
-	CLI_OPT_OUTPUT,
-	CLI_OPT_EXE(diff_opts, exe),
-	CLI_OPT_ADDRESSES,
+	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_EXE(diff_opts, exe), CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

@@ -36,12 +36,8 @@ static int run(const hs_command *self, cli_opts *op)
 }
 
 static const cli_option options[] = {
-	CLI_OPT_SAMPLE_INDEX,
-	CLI_OPT_FILTERS,
-	CLI_OPT_GRANULARITY,
-	CLI_OPT_OUTPUT,
-	CLI_OPT_ADDRESSES,
-	CLI_OPT_END,
+	CLI_OPT_SAMPLE_INDEX, CLI_OPT_FILTERS, CLI_OPT_GRANULARITY, CLI_OPT_OUTPUT,
+	CLI_OPT_ADDRESSES, CLI_OPT_END,
 };
 
 const hs_command cmd_folded = {

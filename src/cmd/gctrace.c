@@ -59,8 +59,7 @@ static int run(const hs_command *self, cli_opts *op)
 }
 
 static const cli_option options[] = {
-	CLI_OPT_FORMAT,
-	CLI_OPT_OUTPUT,
+	CLI_OPT_FORMAT, CLI_OPT_OUTPUT,
 	{"limit", 0, "SIZE", "project when the live heap reaches SIZE, e.g. 2GiB",
 	 offsetof(gctrace_opts, limit), cli_parse_string, false},
 	CLI_OPT_END,

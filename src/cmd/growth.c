@@ -276,12 +276,8 @@ out:
 }
 
 static const cli_option options[] = {
-	CLI_OPT_SAMPLE_INDEX,
-	CLI_OPT_NODECOUNT,
-	CLI_OPT_FILTERS,
-	CLI_OPT_GRANULARITY,
-	CLI_OPT_UNIT,
-	CLI_OPT_CUM,
+	CLI_OPT_SAMPLE_INDEX, CLI_OPT_NODECOUNT, CLI_OPT_FILTERS, CLI_OPT_GRANULARITY,
+	CLI_OPT_UNIT, CLI_OPT_CUM,
 	{"keep-order", 0, NULL, "take the profiles in the order given, not by their time",
 	 offsetof(growth_opts, keep_order), NULL, false},
 	{"limit", 0, "SIZE", "project when the total (and each candidate) reaches SIZE, e.g. 2GiB",
@@ -292,10 +288,7 @@ static const cli_option options[] = {
 	 offsetof(growth_opts, interval), cli_parse_string, false},
 	{"stacks", 0, NULL, "a row per stack (root;...;leaf) instead of per function",
 	 offsetof(growth_opts, stacks), NULL, false},
-	CLI_OPT_FORMAT,
-	CLI_OPT_OUTPUT,
-	CLI_OPT_ADDRESSES,
-	CLI_OPT_END,
+	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END,
 };
 
 const hs_command cmd_growth = {

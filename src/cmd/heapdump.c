@@ -109,10 +109,7 @@ static int run(const hs_command *self, cli_opts *op)
 }
 
 static const cli_option options[] = {
-	CLI_OPT_FORMAT,
-	CLI_OPT_OUTPUT,
-	CLI_OPT_EXE(heapdump_opts, exe),
-	CLI_OPT_END,
+	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_EXE(heapdump_opts, exe), CLI_OPT_END,
 };
 
 const hs_command cmd_heapdump = {

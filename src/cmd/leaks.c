@@ -97,17 +97,14 @@ static int run(const hs_command *self, cli_opts *op)
 }
 
 static const cli_option options[] = {
-	CLI_OPT_FORMAT,
-	CLI_OPT_OUTPUT,
+	CLI_OPT_FORMAT, CLI_OPT_OUTPUT,
 	{"min-goroutines", 0, "N", "blocked goroutines in a group for high (100)",
 	 offsetof(leaks_opts, lo.min_high), cli_parse_count64, false},
 	{"min-medium", 0, "N", "... for medium (10)", offsetof(leaks_opts, lo.min_medium),
 	 cli_parse_count64, false},
 	{"min-wait-minutes", 0, "N", "fewer that waited this long: low (10)",
 	 offsetof(leaks_opts, lo.min_wait_minutes), cli_parse_count64, false},
-	CLI_OPT_EXE(leaks_opts, exe),
-	CLI_OPT_OWN(leaks_opts, own),
-	CLI_OPT_ADDRESSES,
+	CLI_OPT_EXE(leaks_opts, exe), CLI_OPT_OWN(leaks_opts, own), CLI_OPT_ADDRESSES,
 	CLI_OPT_END,
 };
 

@@ -109,9 +109,7 @@ static int run(const hs_command *self, cli_opts *o)
 }
 
 static const cli_option options[] = {
-	CLI_OPT_OUTPUT,
-	CLI_OPT_ADDRESSES,
-	CLI_OPT_END,
+	CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END,
 };
 
 const hs_command cmd_merge = {

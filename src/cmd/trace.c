@@ -233,10 +233,7 @@ static int run(const hs_command *self, cli_opts *op)
 }
 
 static const cli_option options[] = {
-	CLI_OPTS_REPORT,
-	CLI_OPT_CUM,
-	CLI_OPT_FORMAT,
-	CLI_OPT_OUTPUT,
+	CLI_OPTS_REPORT, CLI_OPT_CUM, CLI_OPT_FORMAT, CLI_OPT_OUTPUT,
 	{"profile", 0, "sync|net|syscall|sched",
 	 "a blocking profile as go tool trace -pprof=KIND (--format folded, top, dot or pprof; "
 	 "default top)", offsetof(trace_opts, profile), parse_profile, false},

@@ -114,9 +114,4 @@ static const blocking_format formats[] = {
 	{"json", write_json},
 };
 
-const out_formats blocking_out_formats = OUT_FORMATS(formats);
-
-const blocking_format *blocking_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(formats, name);
-}
+OUT_FORMAT_EXPORTS(blocking_format, blocking, formats);

@@ -15,9 +15,6 @@ typedef struct blocking_format {
 } blocking_format;
 
 /* "text", "json"; NULL for anything else. */
-const blocking_format *blocking_format_find(const char *name);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats blocking_out_formats;
+OUT_FORMAT_DECLS(blocking_format, blocking);  /* and blocking_out_formats, its names */
 
 #endif

@@ -252,9 +252,4 @@ static const check_format formats[] = {
 	{"junit", write_junit},
 };
 
-const out_formats check_out_formats = OUT_FORMATS(formats);
-
-const check_format *check_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(formats, name);
-}
+OUT_FORMAT_EXPORTS(check_format, check, formats);

@@ -35,9 +35,6 @@ typedef struct check_format {
 } check_format;
 
 /* "text", "json", "junit" (XML); NULL for anything else. */
-const check_format *check_format_find(const char *name);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats check_out_formats;
+OUT_FORMAT_DECLS(check_format, check);  /* and check_out_formats, its names */
 
 #endif

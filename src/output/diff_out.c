@@ -203,9 +203,4 @@ static const diff_format diff_formats[] = {
 	{"folded", false, false, write_folded},
 };
 
-const out_formats diff_out_formats = OUT_FORMATS(diff_formats);
-
-const diff_format *diff_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(diff_formats, name);
-}
+OUT_FORMAT_EXPORTS(diff_format, diff, diff_formats);

@@ -43,9 +43,6 @@ typedef struct diff_format {
 	bool (*write)(FILE *out, const diff_fmt *d);
 } diff_format;
 /* NULL for anything else. */
-const diff_format *diff_format_find(const char *name);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats diff_out_formats;
+OUT_FORMAT_DECLS(diff_format, diff);  /* and diff_out_formats, its names */
 
 #endif

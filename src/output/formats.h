@@ -19,6 +19,16 @@ typedef struct out_formats {
 	size_t n, size;
 } out_formats;
 #define OUT_FORMATS(table) {(table), sizeof(table) / sizeof((table)[0]), sizeof((table)[0])}
+/* What an *_out.c exports for its table: the names and the finder
+ * (`const T *PREFIX_format_find(const char *name)`, NULL for no such
+ * format); OUT_FORMAT_DECLS in its header. */
+#define OUT_FORMAT_EXPORTS(T, prefix, table)                                                  \
+	const out_formats prefix##_out_formats = OUT_FORMATS(table);                          \
+	const T *prefix##_format_find(const char *name) { return OUT_FORMAT_FIND(table, name); } \
+	extern const out_formats prefix##_out_formats
+#define OUT_FORMAT_DECLS(T, prefix)                                                           \
+	extern const out_formats prefix##_out_formats;                                        \
+	const T *prefix##_format_find(const char *name)
 /* The i-th name; NULL past the end. */
 const char *out_formats_name(const out_formats *f, size_t i);
 /* The names joined by commas ("text,json") in buf. */

@@ -207,9 +207,4 @@ static const gctrace_format formats[] = {
 	{"json", print_json},
 };
 
-const out_formats gctrace_out_formats = OUT_FORMATS(formats);
-
-const gctrace_format *gctrace_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(formats, name);
-}
+OUT_FORMAT_EXPORTS(gctrace_format, gctrace, formats);

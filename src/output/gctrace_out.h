@@ -23,9 +23,6 @@ typedef struct gctrace_format {
 } gctrace_format;
 
 /* "text", "json"; NULL for anything else. */
-const gctrace_format *gctrace_format_find(const char *name);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats gctrace_out_formats;
+OUT_FORMAT_DECLS(gctrace_format, gctrace);  /* and gctrace_out_formats, its names */
 
 #endif

@@ -478,9 +478,4 @@ static const goroutines_format formats[] = {
 	{"dot", write_dot},
 };
 
-const out_formats goroutines_out_formats = OUT_FORMATS(formats);
-
-const goroutines_format *goroutines_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(formats, name);
-}
+OUT_FORMAT_EXPORTS(goroutines_format, goroutines, formats);

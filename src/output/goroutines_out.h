@@ -17,9 +17,6 @@ typedef struct goroutines_format {
 } goroutines_format;
 
 /* "text", "folded", "json", "dot"; NULL for anything else. */
-const goroutines_format *goroutines_format_find(const char *name);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats goroutines_out_formats;
+OUT_FORMAT_DECLS(goroutines_format, goroutines);  /* and goroutines_out_formats, its names */
 
 #endif

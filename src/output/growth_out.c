@@ -426,9 +426,4 @@ static const growth_format formats[] = {
 	{"dot", true, true, write_dot},
 };
 
-const out_formats growth_out_formats = OUT_FORMATS(formats);
-
-const growth_format *growth_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(formats, name);
-}
+OUT_FORMAT_EXPORTS(growth_format, growth, formats);

@@ -59,11 +59,8 @@ typedef struct growth_format {
 } growth_format;
 
 /* "text", "json", "folded", "dot"; NULL for anything else. */
-const growth_format *growth_format_find(const char *name);
+OUT_FORMAT_DECLS(growth_format, growth);  /* and growth_out_formats, its names */
 /* The nodes DOT draws for the newest profile by default. */
 enum { GROWTH_DOT_NODECOUNT = 80 };
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats growth_out_formats;
 
 #endif

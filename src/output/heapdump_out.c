@@ -479,8 +479,4 @@ static const hd_format hd_formats[] = {
 };
 
 const out_formats heapdump_out_formats = OUT_FORMATS(hd_formats);
-
-const hd_format *hd_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(hd_formats, name);
-}
+const hd_format *hd_format_find(const char *name) { return OUT_FORMAT_FIND(hd_formats, name); }

@@ -21,6 +21,7 @@ typedef struct hd_format {
 	void (*write)(FILE *out, const hs_hd_analysis *a, const char *file);
 } hd_format;
 const hd_format *hd_format_find(const char *name);
+extern const out_formats heapdump_out_formats;   /* its names */
 /* heapscope diff OLD.dump NEW.dump: growth per root and per site. */
 void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *cur,
                    const char *base_file, const char *new_file, bool json);
@@ -32,8 +33,5 @@ const char *hd_bytes(uint64_t v, char *buf, size_t n);
 bool hd_load(hs_heapdump *h, const char *file);
 bool hd_load_syms(hs_symtab *s, const char *exe);
 bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, const char *file);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats heapdump_out_formats;
 
 #endif

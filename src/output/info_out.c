@@ -192,9 +192,4 @@ static const info_format formats[] = {
 	{"json", json_begin, json_file, json_end},
 };
 
-const out_formats info_out_formats = OUT_FORMATS(formats);
-
-const info_format *info_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(formats, name);
-}
+OUT_FORMAT_EXPORTS(info_format, info, formats);

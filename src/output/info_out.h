@@ -25,9 +25,6 @@ typedef struct info_format {
 } info_format;
 
 /* "text", "json"; NULL for anything else. */
-const info_format *info_format_find(const char *name);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats info_out_formats;
+OUT_FORMAT_DECLS(info_format, info);  /* and info_out_formats, its names */
 
 #endif

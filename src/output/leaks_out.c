@@ -190,9 +190,4 @@ static const leaks_format formats[] = {
 	{"json", write_json},
 };
 
-const out_formats leaks_out_formats = OUT_FORMATS(formats);
-
-const leaks_format *leaks_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(formats, name);
-}
+OUT_FORMAT_EXPORTS(leaks_format, leaks, formats);

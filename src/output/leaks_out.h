@@ -15,9 +15,6 @@ typedef struct leaks_format {
 } leaks_format;
 
 /* "text", "json"; NULL for anything else. */
-const leaks_format *leaks_format_find(const char *name);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats leaks_out_formats;
+OUT_FORMAT_DECLS(leaks_format, leaks);  /* and leaks_out_formats, its names */
 
 #endif

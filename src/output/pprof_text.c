@@ -239,9 +239,4 @@ static const top_format top_formats[] = {
 	{"json", top_json},
 };
 
-const out_formats top_out_formats = OUT_FORMATS(top_formats);
-
-const top_format *top_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(top_formats, name);
-}
+OUT_FORMAT_EXPORTS(top_format, top, top_formats);

@@ -41,11 +41,8 @@ typedef struct top_format {
 	const char *name;
 	void (*write)(FILE *out, const report_fmt *f);
 } top_format;
-const top_format *top_format_find(const char *name);
+OUT_FORMAT_DECLS(top_format, top);  /* and top_out_formats, its names */
 /* Time as Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
 void format_go_time(int64_t nanos, char *buf, size_t n);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats top_out_formats;
 
 #endif

@@ -231,9 +231,4 @@ static const trace_format formats[] = {
 	{"json", write_json},
 };
 
-const out_formats trace_out_formats = OUT_FORMATS(formats);
-
-const trace_format *trace_format_find(const char *name)
-{
-	return OUT_FORMAT_FIND(formats, name);
-}
+OUT_FORMAT_EXPORTS(trace_format, trace, formats);

@@ -16,9 +16,6 @@ typedef struct trace_format {
 
 /* "text", "json" (the summary; --profile goes through top, dot, folded and
  * pprof); NULL for anything else. */
-const trace_format *trace_format_find(const char *name);
-
-/* The names of the table above, for the command's --format. */
-extern const out_formats trace_out_formats;
+OUT_FORMAT_DECLS(trace_format, trace);  /* and trace_out_formats, its names */
 
 #endif
