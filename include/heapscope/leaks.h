@@ -116,6 +116,19 @@ hs_err hs_leaks_add_retainers(hs_leaks *l, const char *name, const char *const *
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err);
 /* The candidates, ranked, after hs_leaks_finish; they live as long as l. */
 size_t hs_leaks_n(const hs_leaks *l);
+/* What the inputs held, for a verdict with its numbers when nothing is a
+ * candidate: goroutines per snapshot (every goroutine, benign or not), the
+ * biggest group in one snapshot, and the in-use heap of the first and
+ * last heap profile (in time order) after hs_leaks_finish. */
+typedef struct hs_leak_summary {
+	size_t goroutine_snapshots;
+	int64_t goroutines_first, goroutines_last, goroutines_max;
+	int64_t biggest_group;             /* 0: none */
+	const char *biggest_culprit, *biggest_state;
+	size_t heap_snapshots;
+	int64_t heap_first, heap_last, heap_span_ns;
+} hs_leak_summary;
+void hs_leaks_summary(const hs_leaks *l, hs_leak_summary *s);
 const hs_leak *hs_leaks_at(const hs_leaks *l, size_t i);
 
 #endif

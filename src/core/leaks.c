@@ -37,6 +37,7 @@ typedef struct hrec {
 typedef struct lsnap {
 	const char *file;
 	int64_t dump;
+	int64_t goroutines;        /* every goroutine of the snapshot */
 } lsnap;
 
 HS_VEC_TYPED(lgroupvec, lgroup)
@@ -148,6 +149,44 @@ hs_err hs_leaks_set_own(hs_leaks *l, const char *re, hs_error *err)
 	return hs_owner_set_regex(l->stacks.owner, re, err);
 }
 
+void hs_leaks_summary(const hs_leaks *l, hs_leak_summary *s)
+{
+	memset(s, 0, sizeof *s);
+	size_t ns = lsnapvec_len(&l->snaps);
+	s->goroutine_snapshots = ns;
+	for (size_t i = 0; i < ns; i++) {
+		int64_t n = lsnapvec_at(&l->snaps, i)->goroutines;
+		if (i == 0)
+			s->goroutines_first = n;
+		s->goroutines_last = n;
+		if (n > s->goroutines_max)
+			s->goroutines_max = n;
+	}
+	for (size_t i = 0; i < lgroupvec_len(&l->groups); i++) {
+		const lgroup *g = lgroupvec_at(&l->groups, i);
+		if (g->max > s->biggest_group) {
+			s->biggest_group = g->max;
+			s->biggest_culprit = g->shown ? g->shown : g->culprit;
+			s->biggest_state = g->state;
+		}
+	}
+	size_t nh = hs_i64vec_len(&l->heap_totals);
+	s->heap_snapshots = nh;
+	size_t a = 0, b = nh ? nh - 1 : 0;      /* the earliest and the latest */
+	for (size_t i = 0; i < nh; i++) {
+		int64_t t = *hs_i64vec_at(&l->heap_times, i);
+		if (t < *hs_i64vec_at(&l->heap_times, a))
+			a = i;
+		if (t > *hs_i64vec_at(&l->heap_times, b))
+			b = i;
+	}
+	if (nh) {
+		s->heap_first = *hs_i64vec_at(&l->heap_totals, a);
+		s->heap_last = *hs_i64vec_at(&l->heap_totals, b);
+		s->heap_span_ns = *hs_i64vec_at(&l->heap_times, b) - *hs_i64vec_at(&l->heap_times, a);
+	}
+}
+
 size_t hs_leaks_n(const hs_leaks *l)
 {
 	return leakvec_len(&l->leaks);
@@ -233,7 +272,7 @@ static bool add_snaps(hs_leaks *l, const char *name, const hs_i64vec *dumps)
 		lsnap *sn = lsnapvec_push(&l->snaps);
 		if (!sn)
 			return false;
-		*sn = (lsnap){file, nd ? *hs_i64vec_at(dumps, i) : 0};
+		*sn = (lsnap){file, nd ? *hs_i64vec_at(dumps, i) : 0, 0};
 	}
 	return file != NULL;
 }
@@ -250,11 +289,13 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, const char *name,
 		int64_t v = vi >= 0 ? hs_sample_values(p, s)[vi] : 1;
 		hs_wait_info wi;
 		hs_wait_info_of(p, s, &wi);
-		if (v <= 0 || wi.kind == HS_WAIT_NONE)
-			continue;
 		size_t di = 0;
 		while (di < nd && *hs_i64vec_at(&dumps, di) != wi.dump)
 			di++;
+		if (v > 0 && first + di < lsnapvec_len(&l->snaps))
+			lsnapvec_at(&l->snaps, first + di)->goroutines += v;
+		if (v <= 0 || wi.kind == HS_WAIT_NONE)
+			continue;
 		uint32_t gi;
 		lgroup *g = group(l, &wi, p, s, &gi);
 		lrec *r = g ? lrecvec_push(&l->recs) : NULL;

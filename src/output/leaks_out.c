@@ -2,6 +2,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "heapscope/units.h"
+
 #include "culprit_out.h"
 #include "formats.h"
 #include "json.h"
@@ -87,10 +89,40 @@ static void evidence_text(FILE *out, const hs_leak *k)
 	}
 }
 
+/* No candidate: say so, with the numbers behind it. */
+static void healthy_text(FILE *out, const hs_leaks *l)
+{
+	hs_leak_summary s;
+	hs_leaks_summary(l, &s);
+	fprintf(out, "No leak signal.\n");
+	if (s.goroutine_snapshots) {
+		fprintf(out, "   goroutines: %lld -> %lld over %zu snapshot%s", (long long)s.goroutines_first,
+		        (long long)s.goroutines_last, s.goroutine_snapshots,
+		        s.goroutine_snapshots == 1 ? "" : "s");
+		if (s.biggest_group)
+			fprintf(out, "; biggest group %lld in %s at %s", (long long)s.biggest_group,
+			        s.biggest_state && *s.biggest_state ? s.biggest_state : "?",
+			        s.biggest_culprit);
+		fputc('\n', out);
+	}
+	if (s.heap_snapshots) {
+		char a[64], b[64], span[64];
+		hs_scaled_label(s.heap_first, "bytes", "minimum", a, sizeof a);
+		hs_scaled_label(s.heap_last, "bytes", "minimum", b, sizeof b);
+		hs_scaled_label(s.heap_span_ns, "nanoseconds", "minimum", span, sizeof span);
+		double pct = s.heap_first ? 100.0 * (double)(s.heap_last - s.heap_first) /
+		                                (double)s.heap_first : 0;
+		fprintf(out, "   heap in use: %s -> %s (%+.1f%%) over %zu profile%s, %s\n", a, b, pct,
+		        s.heap_snapshots, s.heap_snapshots == 1 ? "" : "s", span);
+	}
+}
+
 static void write_text(FILE *out, const hs_leaks *l)
 {
 	size_t n = hs_leaks_n(l);
 	fprintf(out, "%zu leak candidate%s\n", n, n == 1 ? "" : "s");
+	if (n == 0)
+		healthy_text(out, l);
 	for (size_t i = 0; i < n; i++) {
 		const hs_leak *k = hs_leaks_at(l, i);
 		fprintf(out, "\n%-6s %s  (%s)\n", hs_severity_name(k->severity), k->culprit,
@@ -180,9 +212,41 @@ static void leak_json(json_w *w, const void *data, size_t i)
 	json_end_object(w);
 }
 
+/* "summary": the numbers behind the verdict (hs_leak_summary). */
+static void summary_json(json_w *w, const hs_leaks *l)
+{
+	hs_leak_summary s;
+	hs_leaks_summary(l, &s);
+	json_key(w, "summary");
+	json_begin_object(w);
+	json_kv_int(w, "goroutine_snapshots", (int64_t)s.goroutine_snapshots);
+	json_kv_int(w, "goroutines_first", s.goroutines_first);
+	json_kv_int(w, "goroutines_last", s.goroutines_last);
+	json_kv_int(w, "goroutines_max", s.goroutines_max);
+	json_kv_int(w, "biggest_group", s.biggest_group);
+	json_kv_string(w, "biggest_group_culprit", s.biggest_culprit ? s.biggest_culprit : "");
+	json_kv_string(w, "biggest_group_state", s.biggest_state ? s.biggest_state : "");
+	json_kv_int(w, "heap_snapshots", (int64_t)s.heap_snapshots);
+	json_kv_int(w, "heap_first_bytes", s.heap_first);
+	json_kv_int(w, "heap_last_bytes", s.heap_last);
+	json_kv_int(w, "heap_span_ns", s.heap_span_ns);
+	json_end_object(w);
+}
+
 static void write_json(FILE *out, const hs_leaks *l)
 {
-	json_write_list(out, "candidates", hs_leaks_n(l), leak_json, l);
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_kv_string(&w, "verdict", hs_leaks_n(l) ? "candidates" : "no leak signal");
+	json_key(&w, "candidates");
+	json_begin_array(&w);
+	for (size_t i = 0; i < hs_leaks_n(l); i++)
+		leak_json(&w, l, i);
+	json_end_array(&w);
+	summary_json(&w, l);
+	json_end_object(&w);
+	json_finish(&w);
 }
 
 static const leaks_format formats[] = {

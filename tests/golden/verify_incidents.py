@@ -146,14 +146,35 @@ def run(v):
     V.expect('growth-named-times', 'code', '0\n')
     # a directory: every file below it (find testdata/rules -type f), none of use to leaks
     nrules = sum(len(fs) for _, _, fs in os.walk(os.path.join(V.ROOT, 'testdata', 'rules')))
-    V.expect('leaks-dir-unused', 'out', '0 leak candidates\n')
+    V.expect('leaks-dir-unused', 'out', '0 leak candidates\nNo leak signal.\n')
     V.expect('leaks-dir-unused', 'err', 'heapscope: leaks: not used: %d files (%d other files)\n' % (nrules, nrules))
     V.expect('leaks-dir-unused', 'code', '0\n')
+    # The summary behind a verdict: every goroutine of each dump (headers
+    # counted here), the biggest group in one snapshot, no heap profile.
+    tot1 = sum(n for n, _, _ in d1.values())
+    tot2 = sum(n for n, _, _ in d2.values())
+    assert tot2 == c['goroutines_at_dump2'], 'incident total'
+    big = max(list(d1.items()) + list(d2.items()), key=lambda kv: kv[1][0])
+    summary = {'goroutine_snapshots': 2, 'goroutines_first': tot1, 'goroutines_last': tot2,
+               'goroutines_max': max(tot1, tot2), 'biggest_group': big[1][0],
+               'biggest_group_culprit': big[0][0], 'biggest_group_state': big[0][1],
+               'heap_snapshots': 0, 'heap_first_bytes': 0, 'heap_last_bytes': 0, 'heap_span_ns': 0}
+    # The healthy control: no candidate, and the numbers say why (the
+    # workers' select group is the biggest; counts.json: 4 workers, 6
+    # goroutines in each dump).
+    h1, h2 = groups(OK + '/goroutine-1.txt.gz'), groups(OK + '/goroutine-2.txt.gz')
+    hbig = max(h2.items(), key=lambda kv: kv[1][0])
+    assert hbig[1][0] == h['workers'] and sum(n for n, _, _ in h2.values()) == h['goroutines_at_dump2']
+    healthy = ('0 leak candidates\nNo leak signal.\n   goroutines: %d -> %d over 2 snapshots; '
+               'biggest group %d in %s at %s\n'
+               % (sum(n for n, _, _ in h1.values()), h['goroutines_at_dump2'], h['workers'],
+                  hbig[0][1], hbig[0][0]))
     for name, want in (('leaks-incidents', text),
                        ('leaks-abbrev', text),   # --min-gor 100: the default, abbreviated
                        ('leaks-incidents-json',
-                        json.dumps({'candidates': js}, separators=(',', ':')) + '\n'),
-                       ('leaks-healthy', '0 leak candidates\n')):
+                        json.dumps({'verdict': 'candidates', 'candidates': js, 'summary': summary},
+                                   separators=(',', ':')) + '\n'),
+                       ('leaks-healthy', healthy)):
         V.expect(name, 'out', want)
         V.expect(name, 'err', '')
         V.expect(name, 'code', '0\n')
