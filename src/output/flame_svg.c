@@ -1,0 +1,224 @@
+/* The SVG of a flame graph, with flamegraph.pl's geometry: 10 px of
+ * padding left and right, x and width rounded to 0.1 px as it rounds
+ * them, a frame's label cut to the characters that fit (12 px Verdana,
+ * 0.59 of the size per character) and its tooltip "name (N unit, P%)". */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "flame_tree.h"
+
+enum { XPAD = 10, FONTSIZE = 12 };
+static const double FONTWIDTH = 0.59;
+#define YPAD1 (FONTSIZE * 3)        /* top, with the title */
+#define YPAD2 (FONTSIZE * 2 + 10)   /* bottom, with the details line */
+#define YPAD3 (FONTSIZE * 2)        /* the subtitle */
+
+typedef struct svg_ctx {
+	FILE *out;
+	const flame *f;
+	const flame_opts *o;
+	int64_t timemax, maxdelta;
+	double per_value;        /* px per value unit */
+	double min_value;        /* narrower frames are trimmed */
+	uint32_t maxdepth;
+	int height;
+} svg_ctx;
+
+/* n with thousands separators, as flamegraph.pl prints sample counts. */
+static void put_count(FILE *out, int64_t n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%" PRId64, n);
+	int first = digits[0] == '-' ? 1 : 0;
+	for (int i = 0; i < len; i++) {
+		putc(digits[i], out);
+		int left = len - 1 - i;
+		if (i >= first && left > 0 && left % 3 == 0)
+			putc(',', out);
+	}
+}
+
+/* The first `chars` characters of name (an invalid byte counts as one),
+ * the last two replaced by ".." when name is longer, escaped for XML. */
+static void put_label(FILE *out, const char *name, long chars)
+{
+	size_t len = strlen(name), cut[3] = {0, 0, 0}, at = 0;
+	long count = 0;
+	while (at < len && count < chars) {
+		size_t l = esc_utf8_len(name + at, len - at);
+		at += l ? l : 1;
+		count++;
+		cut[0] = cut[1];
+		cut[1] = cut[2];
+		cut[2] = at;
+	}
+	bool longer = at < len;
+	size_t keep = longer ? (count >= 2 ? cut[0] : 0) : len;
+	char small[256];
+	char *buf = keep < sizeof small ? small : malloc(keep + 1);
+	if (!buf)
+		return;
+	memcpy(buf, name, keep);
+	buf[keep] = '\0';
+	esc_xml(out, buf);
+	if (longer)
+		fputs("..", out);
+	if (buf != small)
+		free(buf);
+}
+
+/* The tooltip: "name (N unit, P%)", "; +D%" added in a differential. */
+static void put_title(const svg_ctx *c, const flame_node *nd, int64_t value)
+{
+	FILE *out = c->out;
+	const char *name = nd->name == UINT32_MAX ? "all"
+	                   : HS_VEC_AT(&c->f->names, const char *, nd->name);
+	fputs("<title>", out);
+	esc_xml(out, name);
+	fputs(" (", out);
+	put_count(out, value);
+	putc(' ', out);
+	esc_xml(out, c->o->countname);
+	if (nd->name == UINT32_MAX) {
+		fputs(", 100%)</title>", out);
+		return;
+	}
+	fprintf(out, ", %.2f%%", 100.0 * (double)value / (double)c->timemax);
+	if (c->o->differential) {
+		int64_t d = nd->self[FLAME_NEW] - nd->self[FLAME_BASE];
+		fprintf(out, "; %s%.2f%%", d > 0 ? "+" : "", 100.0 * (double)d / (double)c->timemax);
+	}
+	fputs(")</title>", out);
+}
+
+static double round1(double x)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, "%.1f", x);
+	return strtod(buf, NULL);
+}
+
+static void put_frame(const svg_ctx *c, const flame_node *nd)
+{
+	FILE *out = c->out;
+	int64_t value = nd->name == UINT32_MAX ? c->timemax : nd->total;
+	double x1 = XPAD + (double)nd->start * c->per_value;
+	double x2 = XPAD + (double)(nd->start + value) * c->per_value;
+	int fh = c->o->frame_height, y1, y2;
+	if (!c->o->inverted) {
+		y1 = c->height - YPAD2 - (int)(nd->depth + 1) * fh + 1;
+		y2 = c->height - YPAD2 - (int)nd->depth * fh;
+	} else {
+		y1 = YPAD1 + (c->o->subtitle ? YPAD3 : 0) + (int)nd->depth * fh;
+		y2 = y1 + fh - 1;
+	}
+	char fill[32];
+	if (c->o->differential)
+		flame_color_delta(fill, nd->self[FLAME_NEW] - nd->self[FLAME_BASE], c->maxdelta);
+	else
+		flame_color(fill, c->o->palette,
+		            nd->name == UINT32_MAX ? "" : HS_VEC_AT(&c->f->names, const char *, nd->name));
+	fputs("<g>", out);
+	put_title(c, nd, value);
+	double rx1 = round1(x1), rx2 = round1(x2);
+	fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d.0\" fill=\"%s\" rx=\"2\" ry=\"2\"/>",
+	        rx1, y1, rx2 - rx1, y2 - y1, fill);
+	fprintf(out, "<text x=\"%.2f\" y=\"%g\">", x1 + 3, 3 + (y1 + y2) / 2.0);
+	long chars = (long)((x2 - x1) / (FONTSIZE * FONTWIDTH));
+	if (chars >= 3)
+		put_label(out, nd->name == UINT32_MAX ? "all" : HS_VEC_AT(&c->f->names, const char *, nd->name),
+		          chars);
+	fputs("</text></g>\n", out);
+}
+
+static bool kept(const svg_ctx *c, const flame_node *nd)
+{
+	return nd->name == UINT32_MAX || !((double)nd->total < c->min_value);
+}
+
+/* Scale, trim and the largest |delta| (flamegraph.pl's, at least 1). */
+static size_t measure(svg_ctx *c)
+{
+	const flame *f = c->f;
+	const flame_opts *o = c->o;
+	c->timemax = FLAME_NODE(f, FLAME_ROOT).total;
+	c->per_value = c->timemax > 0 ? (double)(o->width - 2 * XPAD) / (double)c->timemax : 0;
+	c->min_value = o->minwidth_pct ? (double)c->timemax * o->minwidth / 100
+	               : c->per_value > 0 ? o->minwidth / c->per_value : 0;
+	c->maxdelta = 1;
+	size_t trimmed = 0;
+	for (size_t i = 0; i < f->nodes.len; i++) {
+		const flame_node *nd = &FLAME_NODE(f, i);
+		int64_t d = nd->self[FLAME_NEW] - nd->self[FLAME_BASE];
+		if (d < 0)
+			d = -d;
+		if (d > c->maxdelta)
+			c->maxdelta = d;
+		if (!kept(c, nd))
+			trimmed++;
+		else if (nd->depth > c->maxdepth)
+			c->maxdepth = nd->depth;
+	}
+	return trimmed;
+}
+
+static void put_header(const svg_ctx *c, size_t trimmed)
+{
+	FILE *out = c->out;
+	const flame_opts *o = c->o;
+	int w = o->width, h = c->height;
+	const char *bg1, *bg2;
+	flame_background(o->palette, &bg1, &bg2);
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
+	        "<svg version=\"1.1\" width=\"%d\" height=\"%d\" onload=\"init(evt)\" "
+	        "viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n", w, h, w, h);
+	fprintf(out, "<!-- heapscope flame: %zu frames drawn, %zu trimmed (narrower than %g%s) -->\n",
+	        c->f->nodes.len - trimmed, trimmed, o->minwidth, o->minwidth_pct ? "%" : " px");
+	fprintf(out, "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
+	        "<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
+	        "</linearGradient></defs>\n", bg1, bg2);
+	fprintf(out, "<style type=\"text/css\">%s</style>\n", flame_style);
+	fprintf(out, "<script type=\"text/ecmascript\"><![CDATA[%s]]></script>\n", flame_script);
+	fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"url(#background)\"/>\n", w, h);
+	fprintf(out, "<text id=\"title\" x=\"%d\" y=\"%d\">", w / 2, FONTSIZE * 2);
+	esc_xml(out, o->title ? o->title : o->inverted ? "Icicle Graph" : "Flame Graph");
+	fputs("</text>\n", out);
+	if (o->subtitle) {
+		fprintf(out, "<text id=\"subtitle\" x=\"%d\" y=\"%d\">", w / 2, FONTSIZE * 4);
+		esc_xml(out, o->subtitle);
+		fputs("</text>\n", out);
+	}
+	fprintf(out, "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n", XPAD, h - YPAD2 / 2);
+	fprintf(out, "<text id=\"unzoom\" class=\"hide\" x=\"%d\" y=\"%d\">Reset Zoom</text>\n", XPAD,
+	        FONTSIZE * 2);
+	fprintf(out, "<text id=\"search\" x=\"%d\" y=\"%d\">Search</text>\n", w - XPAD - 100,
+	        FONTSIZE * 2);
+	fprintf(out, "<text id=\"matched\" x=\"%d\" y=\"%d\"> </text>\n", w - XPAD - 100,
+	        h - YPAD2 / 2);
+	fprintf(out, "<text id=\"trimmed\" x=\"%d\" y=\"%d\">", w - XPAD, h - 4);
+	if (trimmed)
+		fprintf(out, "%zu frame%s narrower than %g%s not drawn", trimmed, trimmed == 1 ? "" : "s",
+		        o->minwidth, o->minwidth_pct ? "%" : " px");
+	fputs("</text>\n", out);
+}
+
+bool flame_write_svg(FILE *out, flame *f, const flame_opts *o, size_t *trimmed)
+{
+	if (!flame_layout(f))
+		return false;
+	svg_ctx c = {.out = out, .f = f, .o = o};
+	*trimmed = measure(&c);
+	c.height = (int)(c.maxdepth + 1) * o->frame_height + YPAD1 + YPAD2 + (o->subtitle ? YPAD3 : 0);
+	put_header(&c, *trimmed);
+	fprintf(out, "<g id=\"frames\" data-trimmed=\"%zu\" data-inverted=\"%d\" data-total=\"%" PRId64
+	        "\">\n", *trimmed, o->inverted ? 1 : 0, c.timemax);
+	for (size_t i = 0; c.timemax > 0 && i < f->nodes.len; i++) {
+		const flame_node *nd = &FLAME_NODE(f, f->order[i]);
+		if (kept(&c, nd))
+			put_frame(&c, nd);
+	}
+	fputs("</g>\n</svg>\n", out);
+	return true;
+}
