@@ -1,6 +1,6 @@
-/* The tree of a flame graph: stacks merged frame by frame as they are
- * added, then laid out as flamegraph.pl lays out folded lines.  See
- * flame.h; the SVG is written by flame_svg.c. */
+/* The stacks of a flame graph and the sweep that turns them into frames,
+ * as flamegraph.pl turns folded lines into boxes.  See flame.h; the SVG is
+ * written by flame_svg.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,13 +15,11 @@ flame *flame_new(void)
 		return NULL;
 	hs_arena_init(&f->arena);
 	hs_vec_init(&f->names, sizeof(const char *));
-	hs_vec_init(&f->nodes, sizeof(flame_node));
-	flame_node *root = hs_vec_push(&f->nodes, 1);
-	if (!root || !hs_strmap_init(&f->name_index, 1024) || !hs_idmap_init(&f->kids, 4096)) {
+	hs_vec_init(&f->stacks, sizeof(flame_stack));
+	if (!hs_strmap_init(&f->name_index, 1024)) {
 		flame_free(f);
 		return NULL;
 	}
-	root->name = UINT32_MAX;
 	return f;
 }
 
@@ -30,11 +28,9 @@ void flame_free(flame *f)
 	if (!f)
 		return;
 	hs_strmap_release(&f->name_index);
-	hs_idmap_release(&f->kids);
 	hs_vec_release(&f->names);
-	hs_vec_release(&f->nodes);
+	hs_vec_release(&f->stacks);
 	hs_arena_release(&f->arena);
-	free(f->order);
 	free(f);
 }
 
@@ -52,25 +48,6 @@ static uint32_t intern(flame *f, const char *raw, bool leaf)
 			return UINT32_MAX;
 		*slot = name;
 	}
-	return id;
-}
-
-/* The callee `name` of node `parent`, made when new; UINT32_MAX when out
- * of memory. */
-static uint32_t child(flame *f, uint32_t parent, uint32_t name)
-{
-	uint64_t key = (uint64_t)parent << 32 | name;
-	uint32_t id = hs_idmap_get(&f->kids, key);
-	if (id != UINT32_MAX)
-		return id;
-	id = (uint32_t)f->nodes.len;
-	uint32_t depth = FLAME_NODE(f, parent).depth + 1;
-	flame_node *n = hs_vec_push(&f->nodes, 1);
-	if (!n || !hs_idmap_put(&f->kids, key, id, NULL))
-		return UINT32_MAX;
-	n->name = name;
-	n->parent = parent;
-	n->depth = depth;
 	return id;
 }
 
@@ -94,18 +71,19 @@ static uint32_t *view_names(flame *f, const hs_view *v)
 static bool add_stack(flame *f, const uint32_t *ids, size_t n, const uint32_t *names,
                       size_t nnodes, int side, bool reverse, int64_t value)
 {
-	uint32_t cur = FLAME_ROOT;
-	if (side == FLAME_NEW)
-		FLAME_NODE(f, cur).total += value;
+	uint32_t *seq = hs_arena_alloc(&f->arena, n * sizeof *seq);
+	flame_stack *s = seq ? hs_vec_push(&f->stacks, 1) : NULL;
+	if (!s)
+		return false;
 	for (size_t k = 0; k < n; k++) {
 		size_t at = reverse ? n - 1 - k : k;
-		uint32_t name = names[(at == n - 1 ? nnodes : 0) + ids[at]];
-		if ((cur = child(f, cur, name)) == UINT32_MAX)
-			return false;
-		if (side == FLAME_NEW)
-			FLAME_NODE(f, cur).total += value;
+		seq[k] = names[(at == n - 1 ? nnodes : 0) + ids[at]];
 	}
-	FLAME_NODE(f, cur).self[side] += value;
+	s->frames = seq;
+	s->len = (uint32_t)n;
+	s->v[side] = value;
+	if (side == FLAME_NEW)
+		f->total = hs_add(f->total, value);
 	return true;
 }
 
@@ -124,88 +102,5 @@ bool flame_add_view(flame *f, const hs_view *v, int side, bool reverse)
 	}
 	free(names);
 	free(ids);
-	return ok;
-}
-
-/* flamegraph.pl sorts whole lines "a;b;c N": among siblings, a name is
- * followed by ';' when it has callees.  Compared that way throughout. */
-static int cmp_names(const void *pa, const void *pb, void *ctx)
-{
-	const char *const *names = ctx;
-	const unsigned char *a = (const unsigned char *)names[*(const uint32_t *)pa];
-	const unsigned char *b = (const unsigned char *)names[*(const uint32_t *)pb];
-	for (;; a++, b++) {
-		unsigned ca = *a ? *a : ';', cb = *b ? *b : ';';
-		if (ca != cb)
-			return ca < cb ? -1 : 1;
-		if (!*a || !*b)
-			return 0;
-	}
-}
-
-typedef struct keyed {
-	uint64_t key;   /* parent << 32 | rank of the name */
-	uint32_t node;
-} keyed;
-
-static int cmp_keyed(const void *pa, const void *pb, void *ctx)
-{
-	(void)ctx;
-	const keyed *a = pa, *b = pb;
-	return a->key < b->key ? -1 : a->key > b->key;
-}
-
-/* rank[name]: the name's place in sibling order; NULL when out of memory. */
-static uint32_t *name_ranks(const flame *f)
-{
-	size_t n = f->names.len;
-	uint32_t *by = malloc((n + 1) * sizeof *by), *rank = malloc((n + 1) * sizeof *rank);
-	if (by && rank) {
-		for (size_t i = 0; i < n; i++)
-			by[i] = (uint32_t)i;
-		hs_sort(by, n, sizeof *by, cmp_names, f->names.data);
-		for (size_t i = 0; i < n; i++)
-			rank[by[i]] = (uint32_t)i;
-	}
-	free(by);
-	if (!by) {
-		free(rank);
-		return NULL;
-	}
-	return rank;
-}
-
-bool flame_layout(flame *f)
-{
-	size_t n = f->nodes.len;
-	uint32_t *rank = name_ranks(f);
-	keyed *k = malloc(n * sizeof *k);
-	f->order = malloc(n * sizeof *f->order);
-	bool ok = rank && k && f->order;
-	for (size_t i = 1; ok && i < n; i++) {
-		const flame_node *nd = &FLAME_NODE(f, i);
-		k[i - 1] = (keyed){(uint64_t)nd->parent << 32 | rank[nd->name], (uint32_t)i};
-	}
-	if (ok) {
-		hs_sort(k, n - 1, sizeof *k, cmp_keyed, NULL);
-		/* A parent's index is below its callees', so its start is set
-		 * before theirs: its own value first, then each callee. */
-		f->order[0] = FLAME_ROOT;
-		FLAME_NODE(f, FLAME_ROOT).start = 0;
-		uint32_t parent = UINT32_MAX;
-		int64_t at = 0;
-		for (size_t i = 0; i + 1 < n; i++) {
-			flame_node *nd = &FLAME_NODE(f, k[i].node);
-			if (nd->parent != parent) {
-				parent = nd->parent;
-				at = FLAME_NODE(f, parent).start + FLAME_NODE(f, parent).self[FLAME_NEW];
-			}
-			nd->start = at;
-			at += nd->total;
-			f->order[i + 1] = k[i].node;
-		}
-	}
-	free(rank);
-	free(k);
 	return ok;
 }

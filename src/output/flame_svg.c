@@ -17,12 +17,10 @@ static const double FONTWIDTH = 0.59;
 
 typedef struct svg_ctx {
 	FILE *out;
-	const flame *f;
 	const flame_opts *o;
-	int64_t timemax, maxdelta;
+	flame_drawn d;           /* the frames to draw */
+	int64_t timemax;
 	double per_value;        /* px per value unit */
-	double min_value;        /* narrower frames are trimmed */
-	uint32_t maxdepth;
 	int height;
 } svg_ctx;
 
@@ -70,26 +68,23 @@ static void put_label(FILE *out, const char *name, long chars)
 }
 
 /* The tooltip: "name (N unit, P%)", "; +D%" added in a differential. */
-static void put_title(const svg_ctx *c, const flame_node *nd, int64_t value)
+static void put_title(const svg_ctx *c, const flame_frame *fr)
 {
 	FILE *out = c->out;
-	const char *name = nd->name == UINT32_MAX ? "all"
-	                   : HS_VEC_AT(&c->f->names, const char *, nd->name);
 	fputs("<title>", out);
-	esc_xml(out, name);
+	esc_xml(out, fr->name ? fr->name : "all");
 	fputs(" (", out);
-	put_count(out, value);
+	put_count(out, fr->total);
 	putc(' ', out);
 	esc_xml(out, c->o->countname);
-	if (nd->name == UINT32_MAX) {
+	if (!fr->name) {
 		fputs(", 100%)</title>", out);
 		return;
 	}
-	fprintf(out, ", %.2f%%", 100.0 * (double)value / (double)c->timemax);
-	if (c->o->differential) {
-		int64_t d = nd->self[FLAME_NEW] - nd->self[FLAME_BASE];
-		fprintf(out, "; %s%.2f%%", d > 0 ? "+" : "", 100.0 * (double)d / (double)c->timemax);
-	}
+	fprintf(out, ", %.2f%%", 100.0 * (double)fr->total / (double)c->timemax);
+	if (c->o->differential)
+		fprintf(out, "; %s%.2f%%", fr->delta > 0 ? "+" : "",
+		        100.0 * (double)fr->delta / (double)c->timemax);
 	fputs(")</title>", out);
 }
 
@@ -100,72 +95,39 @@ static double round1(double x)
 	return strtod(buf, NULL);
 }
 
-static void put_frame(const svg_ctx *c, const flame_node *nd)
+static void put_frame(const svg_ctx *c, const flame_frame *fr)
 {
 	FILE *out = c->out;
-	int64_t value = nd->name == UINT32_MAX ? c->timemax : nd->total;
-	double x1 = XPAD + (double)nd->start * c->per_value;
-	double x2 = XPAD + (double)(nd->start + value) * c->per_value;
+	double x1 = XPAD + (double)fr->start * c->per_value;
+	double x2 = XPAD + (double)(fr->start + fr->total) * c->per_value;
 	int fh = c->o->frame_height, y1, y2;
 	if (!c->o->inverted) {
-		y1 = c->height - YPAD2 - (int)(nd->depth + 1) * fh + 1;
-		y2 = c->height - YPAD2 - (int)nd->depth * fh;
+		y1 = c->height - YPAD2 - (int)(fr->depth + 1) * fh + 1;
+		y2 = c->height - YPAD2 - (int)fr->depth * fh;
 	} else {
-		y1 = YPAD1 + (c->o->subtitle ? YPAD3 : 0) + (int)nd->depth * fh;
+		y1 = YPAD1 + (c->o->subtitle ? YPAD3 : 0) + (int)fr->depth * fh;
 		y2 = y1 + fh - 1;
 	}
 	char fill[32];
 	if (c->o->differential)
-		flame_color_delta(fill, nd->self[FLAME_NEW] - nd->self[FLAME_BASE], c->maxdelta);
+		flame_color_delta(fill, fr->delta, c->d.maxdelta);
 	else
-		flame_color(fill, c->o->palette,
-		            nd->name == UINT32_MAX ? "" : HS_VEC_AT(&c->f->names, const char *, nd->name));
+		flame_color(fill, c->o->palette, fr->name ? fr->name : "");
 	fputs("<g>", out);
-	put_title(c, nd, value);
+	put_title(c, fr);
 	double rx1 = round1(x1), rx2 = round1(x2);
-	fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d.0\" fill=\"%s\" rx=\"2\" ry=\"2\"/>",
-	        rx1, y1, rx2 - rx1, y2 - y1, fill);
+	fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d.0\" fill=\"%s\" "
+	        "rx=\"2\" ry=\"2\"/>", rx1, y1, rx2 - rx1, y2 - y1, fill);
 	fprintf(out, "<text x=\"%.2f\" y=\"%g\">", x1 + 3, 3 + (y1 + y2) / 2.0);
 	long chars = (long)((x2 - x1) / (FONTSIZE * FONTWIDTH));
 	if (chars >= 3)
-		put_label(out, nd->name == UINT32_MAX ? "all" : HS_VEC_AT(&c->f->names, const char *, nd->name),
-		          chars);
+		put_label(out, fr->name ? fr->name : "all", chars);
 	fputs("</text></g>\n", out);
 }
 
-static bool kept(const svg_ctx *c, const flame_node *nd)
+static void put_header(const svg_ctx *c)
 {
-	return nd->name == UINT32_MAX || !((double)nd->total < c->min_value);
-}
-
-/* Scale, trim and the largest |delta| (flamegraph.pl's, at least 1). */
-static size_t measure(svg_ctx *c)
-{
-	const flame *f = c->f;
-	const flame_opts *o = c->o;
-	c->timemax = FLAME_NODE(f, FLAME_ROOT).total;
-	c->per_value = c->timemax > 0 ? (double)(o->width - 2 * XPAD) / (double)c->timemax : 0;
-	c->min_value = o->minwidth_pct ? (double)c->timemax * o->minwidth / 100
-	               : c->per_value > 0 ? o->minwidth / c->per_value : 0;
-	c->maxdelta = 1;
-	size_t trimmed = 0;
-	for (size_t i = 0; i < f->nodes.len; i++) {
-		const flame_node *nd = &FLAME_NODE(f, i);
-		int64_t d = nd->self[FLAME_NEW] - nd->self[FLAME_BASE];
-		if (d < 0)
-			d = -d;
-		if (d > c->maxdelta)
-			c->maxdelta = d;
-		if (!kept(c, nd))
-			trimmed++;
-		else if (nd->depth > c->maxdepth)
-			c->maxdepth = nd->depth;
-	}
-	return trimmed;
-}
-
-static void put_header(const svg_ctx *c, size_t trimmed)
-{
+	size_t trimmed = c->d.trimmed;
 	FILE *out = c->out;
 	const flame_opts *o = c->o;
 	int w = o->width, h = c->height;
@@ -175,7 +137,7 @@ static void put_header(const svg_ctx *c, size_t trimmed)
 	        "<svg version=\"1.1\" width=\"%d\" height=\"%d\" onload=\"init(evt)\" "
 	        "viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n", w, h, w, h);
 	fprintf(out, "<!-- heapscope flame: %zu frames drawn, %zu trimmed (narrower than %g%s) -->\n",
-	        c->f->nodes.len - trimmed, trimmed, o->minwidth, o->minwidth_pct ? "%" : " px");
+	        c->d.frames.len, trimmed, o->minwidth, o->minwidth_pct ? "%" : " px");
 	fprintf(out, "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
 	        "<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
 	        "</linearGradient></defs>\n", bg1, bg2);
@@ -195,8 +157,7 @@ static void put_header(const svg_ctx *c, size_t trimmed)
 	        FONTSIZE * 2);
 	fprintf(out, "<text id=\"search\" x=\"%d\" y=\"%d\">Search</text>\n", w - XPAD - 100,
 	        FONTSIZE * 2);
-	fprintf(out, "<text id=\"matched\" x=\"%d\" y=\"%d\"> </text>\n", w - XPAD - 100,
-	        h - YPAD2 / 2);
+	fprintf(out, "<text id=\"matched\" x=\"%d\" y=\"%d\"> </text>\n", w - XPAD, h - YPAD2 / 2);
 	fprintf(out, "<text id=\"trimmed\" x=\"%d\" y=\"%d\">", w - XPAD, h - 4);
 	if (trimmed)
 		fprintf(out, "%zu frame%s narrower than %g%s not drawn", trimmed, trimmed == 1 ? "" : "s",
@@ -206,19 +167,22 @@ static void put_header(const svg_ctx *c, size_t trimmed)
 
 bool flame_write_svg(FILE *out, flame *f, const flame_opts *o, size_t *trimmed)
 {
-	if (!flame_layout(f))
+	svg_ctx c = {.out = out, .o = o, .timemax = f->total};
+	c.per_value = c.timemax > 0 ? (double)(o->width - 2 * XPAD) / (double)c.timemax : 0;
+	/* flamegraph.pl: a width in px, or a share of the total. */
+	double min_value = o->minwidth_pct ? (double)c.timemax * o->minwidth / 100
+	                   : c.per_value > 0 ? o->minwidth / c.per_value : 0;
+	if (!flame_sweep(f, min_value, &c.d))
 		return false;
-	svg_ctx c = {.out = out, .f = f, .o = o};
-	*trimmed = measure(&c);
-	c.height = (int)(c.maxdepth + 1) * o->frame_height + YPAD1 + YPAD2 + (o->subtitle ? YPAD3 : 0);
-	put_header(&c, *trimmed);
+	*trimmed = c.d.trimmed;
+	c.height = (int)(c.d.maxdepth + 1) * o->frame_height + YPAD1 + YPAD2 + (o->subtitle ? YPAD3 : 0);
+	put_header(&c);
 	fprintf(out, "<g id=\"frames\" data-trimmed=\"%zu\" data-inverted=\"%d\" data-total=\"%" PRId64
-	        "\">\n", *trimmed, o->inverted ? 1 : 0, c.timemax);
-	for (size_t i = 0; c.timemax > 0 && i < f->nodes.len; i++) {
-		const flame_node *nd = &FLAME_NODE(f, f->order[i]);
-		if (kept(&c, nd))
-			put_frame(&c, nd);
-	}
+	        "\">\n", c.d.trimmed, o->inverted ? 1 : 0, c.timemax);
+	/* The root comes last out of the sweep: first in the SVG. */
+	for (size_t i = c.d.frames.len; c.timemax > 0 && i-- > 0;)
+		put_frame(&c, &HS_VEC_AT(&c.d.frames, flame_frame, i));
 	fputs("</g>\n</svg>\n", out);
+	hs_vec_release(&c.d.frames);
 	return true;
 }

@@ -64,6 +64,9 @@ def with_paths(frames):
                 continue
             parents = [p for p in by_depth.get(d - 1, [])
                        if p['x'] <= f['x'] + 1e-6 and f['x'] + f['width'] <= p['x'] + p['width'] + EPS]
+            # Rounded to 0.1 px, a tiny frame can touch the end of the frame
+            # before its parent: prefer a parent it starts strictly inside.
+            parents.sort(key=lambda p: f['x'] >= p['x'] + p['width'] - 1e-6)
             f['path'] = parents[0]['path'] + (f['name'],) if parents and parents[0]['path'] is not None else None
     groups = {}
     for f in frames:
