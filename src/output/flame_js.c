@@ -10,9 +10,9 @@ const char flame_style[] =
 	"text{font-family:Verdana,sans-serif;font-size:12px;fill:#000}"
 	"#title{text-anchor:middle;font-size:17px}"
 	"#subtitle{text-anchor:middle;fill:#555}"
-	"#trimmed{text-anchor:end;font-size:10px;fill:#777}"
+	"#trimmed{text-anchor:end;font-size:10px;fill:#777}#matched{text-anchor:end}"
 	"#search,#unzoom{cursor:pointer}"
-	"#search{opacity:0.4}#search:hover,#search.show{opacity:1}"
+	"#search{opacity:0.6}#search:hover,#search.show{opacity:1}"
 	"#frames>g:hover>rect{stroke:#000;stroke-width:0.5}"
 	"#frames>g{cursor:pointer}"
 	".hide{display:none}.parent{opacity:0.5}";
