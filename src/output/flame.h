@@ -1,8 +1,10 @@
 /* Flame graphs as SVG: the frames and widths FlameGraph's flamegraph.pl
  * draws from `heapscope folded` (or, with a BASE, from difffolded.pl's
  * two-column lines), with an embedded script for zoom, search and the
- * details line.  The stacks are merged into a tree of distinct frames as
- * they are added, so memory follows the distinct frames, not the samples.
+ * details line.  Each view's stacks are kept once per distinct frame
+ * sequence, then sorted and swept as flamegraph.pl's flow() sweeps folded
+ * lines, keeping only the frames wide enough to draw: memory follows the
+ * distinct stacks and the frames drawn, not the samples.
  *
  * Frames are the cleaned names of ../shared/FOLDED.md (folded_name), the
  * root "all" at depth 0.  Siblings are ordered as flamegraph.pl's sort of

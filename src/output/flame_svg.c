@@ -159,9 +159,11 @@ static void put_header(const svg_ctx *c)
 	        FONTSIZE * 2);
 	fprintf(out, "<text id=\"matched\" x=\"%d\" y=\"%d\"> </text>\n", w - XPAD, h - YPAD2 / 2);
 	fprintf(out, "<text id=\"trimmed\" x=\"%d\" y=\"%d\">", w - XPAD, h - 4);
-	if (trimmed)
-		fprintf(out, "%zu frame%s narrower than %g%s not drawn", trimmed, trimmed == 1 ? "" : "s",
-		        o->minwidth, o->minwidth_pct ? "%" : " px");
+	if (trimmed) {
+		put_count(out, (int64_t)trimmed);
+		fprintf(out, " frame%s narrower than %g%s not drawn", trimmed == 1 ? "" : "s", o->minwidth,
+		        o->minwidth_pct ? "%" : " px");
+	}
 	fputs("</text>\n", out);
 }
 

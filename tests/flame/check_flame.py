@@ -193,7 +193,7 @@ def run_case(hs, root, c, tmp):
     if int(group.get('data-trimmed')) != ref['trimmed']:
         fail(case, 'trimmed %s, flamegraph.pl %d' % (group.get('data-trimmed'), ref['trimmed']))
     note = root_el.find('.//%stext[@id="trimmed"]' % NS).text or ''
-    if ref['trimmed'] and not note.startswith('%d frame' % ref['trimmed']):
+    if ref['trimmed'] and not note.startswith('{:,} frame'.format(ref['trimmed'])):
         fail(case, 'the SVG does not say %d frames were trimmed: %r' % (ref['trimmed'], note))
     if c.get('base'):
         check_diff_colours(case, root, ref, mine)
