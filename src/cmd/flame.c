@@ -97,8 +97,9 @@ static bool add_file(flame *f, const flame_cmd_opts *fo, const char *file, int s
 		snprintf(kind->type, sizeof kind->type, "%s", hs_s(&p, vt->type));
 		snprintf(kind->unit, sizeof kind->unit, "%s", hs_s(&p, vt->unit));
 	} else if (strcmp(kind->type, hs_s(&p, vt->type)) || strcmp(kind->unit, hs_s(&p, vt->unit))) {
-		cli_error("flame: '%s' has no sample type %s/%s to compare with (its is %s/%s)", file,
-		          kind->type, kind->unit, hs_s(&p, vt->type), hs_s(&p, vt->unit));
+		cli_error("flame: '%s': counts %s/%s, not %s/%s as '%s' does (nothing to compare)", file,
+		          hs_s(&p, vt->type), hs_s(&p, vt->unit), kind->type, kind->unit,
+		          fo->c.files[0]);
 		ok = false;
 	}
 	if (ok && !flame_add_view(f, &v, side, fo->reverse)) {
