@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""heapscope flame in a browser: headless Chromium opens a graph, a script
+"""heapscope flame in a browser: headless Chromium opens a graph (plain,
+--inverted, and differential with --base), a script
 added to a copy of it clicks a frame (zoom), searches, and resets the
 zoom, and the DOM it leaves behind is read back; Chromium's net log must
 show no request but the file itself.  Skipped (exit 77) without chromium.
@@ -21,6 +22,7 @@ import xml.etree.ElementTree as ET
 
 NS = '{http://www.w3.org/2000/svg}'
 PROFILE = 'testdata/pprof/series/heap-4.pb.gz'
+BASE = 'testdata/pprof/series/heap-1.pb.gz'     # a differential graph too
 ZOOM, BESIDE, CALLER, SEARCH = 'main.growIndex', 'main.fillCache', 'runtime.main', 'main.newEntry'
 
 # Run after the graph's own init(): what a user would do, step by step.
@@ -87,6 +89,45 @@ def leaks(chromium, tmp, svg, extra, name):
     return dom, page_requests(netlog)
 
 
+def drive(hs, root, chromium, tmp, opts):
+    """Open a graph drawn with opts, zoom, search, reset: the problems."""
+    problems = []
+    svg = os.path.join(tmp, 'graph.svg')
+    subprocess.run([hs, 'flame'] + opts + [os.path.join(root, PROFILE), '-o', svg], check=True)
+    want = frames(svg)
+    driver = DRIVER.replace('BESIDE', BESIDE).replace('CALLER', CALLER)
+    driver = driver.replace('ZOOM', ZOOM).replace('SEARCH', re.escape(SEARCH))
+    dom, urls = leaks(chromium, tmp, svg, driver, 'test.svg')
+    m = re.search(rb'data-result="([^"]*)"', dom)
+    if not m:
+        return ['the driver script left no result (did the graph\'s script fail?)']
+    got = json.loads(m.group(1).decode().replace('&quot;', '"').replace('&amp;', '&'))
+    width = float(ET.parse(svg).getroot().get('width'))
+
+    def check(what, ok):
+        if not ok:
+            problems.append('%s %s: %s' % (' '.join(opts), what, json.dumps(got)))
+    check('zoomed frame fills the width', abs(got['zoomed']['w'] - (width - 20)) < 0.05
+          and abs(got['zoomed']['x'] - 10) < 0.05)
+    check('zoomed frame relabelled', got['zoomed']['label'] == ZOOM)
+    check('frame beside the zoomed one hidden', 'hide' in got['beside']['cls'])
+    check('caller kept as a faded full-width bar', 'parent' in got['caller']['cls']
+          and abs(got['caller']['w'] - (width - 20)) < 0.05)
+    check('Reset Zoom shown', got['unzoom_hidden'] is False)
+    check('details line shows the tooltip', got['details'] == want[ZOOM]['title'])
+    share = 100 * float(want[SEARCH]['width']) / float(want['all']['width'])
+    check('search share', got['matched'].startswith('Matched: %.1f%%' % share))
+    check('search highlight', got['searched']['fill'] == 'rgb(230,0,230)')
+    check('reset zoom restores x and width', abs(got['reset']['x'] - float(want[ZOOM]['x'])) < 0.05
+          and abs(got['reset']['w'] - float(want[ZOOM]['width'])) < 0.05
+          and 'hide' not in got['reset_beside']['cls'])
+    if urls is None:
+        problems.append('no net log written')
+    else:
+        problems += ['request left the file: %s' % u for u in sorted(urls)]
+    return problems
+
+
 def main():
     hs, root = sys.argv[1], sys.argv[2]
     chromium = shutil.which('chromium') or shutil.which('chromium-browser')
@@ -95,47 +136,16 @@ def main():
         return 77
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
-        svg = os.path.join(tmp, 'graph.svg')
-        subprocess.run([hs, 'flame', os.path.join(root, PROFILE), '-o', svg], check=True)
-        want = frames(svg)
-        driver = DRIVER.replace('BESIDE', BESIDE).replace('CALLER', CALLER)
-        driver = driver.replace('ZOOM', ZOOM).replace('SEARCH', re.escape(SEARCH))
-        dom, urls = leaks(chromium, tmp, svg, driver, 'test.svg')
-        m = re.search(rb'data-result="([^"]*)"', dom)
-        if not m:
-            print('FAIL the driver script left no result (did the graph\'s script fail?)')
-            return 1
-        got = json.loads(m.group(1).decode().replace('&quot;', '"').replace('&amp;', '&'))
-        width = float(ET.parse(svg).getroot().get('width'))
-
-        def check(what, ok):
-            if not ok:
-                problems.append('%s: %s' % (what, json.dumps(got)))
-        check('zoomed frame fills the width', abs(got['zoomed']['w'] - (width - 20)) < 0.05
-              and abs(got['zoomed']['x'] - 10) < 0.05)
-        check('zoomed frame relabelled', got['zoomed']['label'] == ZOOM)
-        check('frame beside the zoomed one hidden', 'hide' in got['beside']['cls'])
-        check('caller kept as a faded full-width bar', 'parent' in got['caller']['cls']
-              and abs(got['caller']['w'] - (width - 20)) < 0.05)
-        check('Reset Zoom shown', got['unzoom_hidden'] is False)
-        check('details line shows the tooltip', got['details'] == want[ZOOM]['title'])
-        share = 100 * float(want[SEARCH]['width']) / float(want['all']['width'])
-        check('search share', got['matched'].startswith('Matched: %.1f%%' % share))
-        check('search highlight', got['searched']['fill'] == 'rgb(230,0,230)')
-        check('reset zoom restores x and width', abs(got['reset']['x'] - float(want[ZOOM]['x'])) < 0.05
-              and abs(got['reset']['w'] - float(want[ZOOM]['width'])) < 0.05
-              and 'hide' not in got['reset_beside']['cls'])
-        if urls is None:
-            problems.append('no net log written')
-        else:
-            problems += ['request left the file: %s' % u for u in sorted(urls)]
+        for opts in ([], ['--inverted'], ['--base', os.path.join(root, BASE)]):
+            problems += drive(hs, root, chromium, tmp, opts)
         # The net log check must see a request when there is one.
         probe = '<image href="http://example.invalid/probe.png" width="1" height="1"/>'
-        if 'http://example.invalid/probe.png' not in (leaks(chromium, tmp, svg, probe, 'probe.svg')[1] or ()):
+        if 'http://example.invalid/probe.png' not in (leaks(chromium, tmp, os.path.join(tmp, 'graph.svg'),
+                                                            probe, 'probe.svg')[1] or ()):
             problems.append('the net log check missed a request the page made')
     for p in problems:
         print('FAIL', p)
-    print('browser: zoom, details, search, reset zoom checked; %d problems' % len(problems))
+    print('browser: zoom, details, search, reset zoom in 3 graphs checked; %d problems' % len(problems))
     return 1 if problems else 0
 
 
