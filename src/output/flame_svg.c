@@ -3,6 +3,7 @@
  * them, a frame's label cut to the characters that fit (12 px Verdana,
  * 0.59 of the size per character) and its tooltip "name (N unit, P%)". */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,11 +89,42 @@ static void put_title(const svg_ctx *c, const flame_frame *fr)
 	fputs(")</title>", out);
 }
 
-static double round1(double x)
+/* v / 10^decimals in fixed point at p ("-12.5"); the end of it.  printf's
+ * %.1f and %.2f cost most of the writing time, and a frame has four. */
+static char *fixed(char *p, long long v, int decimals)
 {
-	char buf[64];
-	snprintf(buf, sizeof buf, "%.1f", x);
-	return strtod(buf, NULL);
+	char digits[24];
+	int n = 0;
+	if (v < 0) {
+		*p++ = '-';
+		v = -v;
+	}
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v || n <= decimals);
+	while (n > 0) {
+		if (n == decimals)
+			*p++ = '.';
+		*p++ = digits[--n];
+	}
+	return p;
+}
+
+/* The rectangle and the label's opening tag, with flamegraph.pl's
+ * numbers: x and width to 0.1 px (the width from the rounded edges, as
+ * it subtracts its printed x's), the label's x to 0.01 px. */
+static void put_rect(FILE *out, double x1, double x2, int y1, int y2, const char *fill)
+{
+	char buf[256], *p = buf;
+	long long t1 = llrint(x1 * 10), t2 = llrint(x2 * 10);   /* %.1f, half to even */
+	p = fixed(p + sprintf(p, "<rect x=\""), t1, 1);
+	p = fixed(p + sprintf(p, "\" y=\"%d\" width=\"", y1), t2 - t1, 1);
+	p += sprintf(p, "\" height=\"%d.0\" fill=\"%s\" rx=\"2\" ry=\"2\"/><text x=\"", y2 - y1, fill);
+	p = fixed(p, llrint((x1 + 3) * 100), 2);
+	p = fixed(p + sprintf(p, "\" y=\""), 10LL * (y1 + y2) / 2 + 30, 1);
+	p += sprintf(p, "\">");
+	fwrite(buf, 1, (size_t)(p - buf), out);
 }
 
 static void put_frame(const svg_ctx *c, const flame_frame *fr)
@@ -115,10 +147,7 @@ static void put_frame(const svg_ctx *c, const flame_frame *fr)
 		flame_color(fill, c->o->palette, fr->name ? fr->name : "");
 	fputs("<g>", out);
 	put_title(c, fr);
-	double rx1 = round1(x1), rx2 = round1(x2);
-	fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d.0\" fill=\"%s\" "
-	        "rx=\"2\" ry=\"2\"/>", rx1, y1, rx2 - rx1, y2 - y1, fill);
-	fprintf(out, "<text x=\"%.2f\" y=\"%g\">", x1 + 3, 3 + (y1 + y2) / 2.0);
+	put_rect(out, x1, x2, y1, y2, fill);
 	long chars = (long)((x2 - x1) / (FONTSIZE * FONTWIDTH));
 	if (chars >= 3)
 		put_label(out, fr->name ? fr->name : "all", chars);
