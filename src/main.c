@@ -6,6 +6,8 @@
 
 #include "cmd/cmd.h"
 
+/* Declared here: cmd.h's list is shared with the other worktrees. */
+
 #ifndef HS_VERSION
 #define HS_VERSION "dev"
 #endif
@@ -13,7 +15,7 @@
 /* The commands in the order help lists them; each is declared, options
  * and all, in its own file under src/cmd/. */
 const hs_command *const hs_commands[] = {
-	&cmd_info, &cmd_top, &cmd_dot, &cmd_folded, &cmd_goroutines, &cmd_check, &cmd_growth,
+	&cmd_info, &cmd_top, &cmd_dot, &cmd_folded, &cmd_flame, &cmd_goroutines, &cmd_check, &cmd_growth,
 	&cmd_diff, &cmd_merge, &cmd_blocking, &cmd_leaks, &cmd_heapdump, &cmd_trace, &cmd_gctrace,
 	NULL,
 };

@@ -239,7 +239,7 @@ int cli_write_output(const cli_opts *o,
                      const void *data);
 
 /* The commands, one file each. */
-extern const hs_command cmd_info, cmd_top, cmd_dot, cmd_folded, cmd_goroutines, cmd_check,
+extern const hs_command cmd_info, cmd_top, cmd_dot, cmd_folded, cmd_flame, cmd_goroutines, cmd_check,
 	cmd_growth, cmd_diff, cmd_merge, cmd_blocking, cmd_leaks, cmd_heapdump, cmd_trace,
 	cmd_gctrace;
 /* Heap dumps in diff: both files sniffed as dumps go to the heap dump

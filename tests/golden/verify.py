@@ -334,6 +334,13 @@ HAND = {
                                "(see 'heapscope top --help')\n",
     'usage-flag-value': "heapscope: top: option '--cum' takes no value (see 'heapscope top --help')\n",
     'usage-dashdash-file': "heapscope: top: '--cum': No such file or directory\n",
+    # flame's usage errors (src/cmd/flame.c), read against its option table
+    'flame-bad-colors': "heapscope: flame: --colors takes one of hot|mem|io|red|green|blue|aqua|yellow|"
+                        "purple|orange, not 'java'\n",
+    'flame-bad-minwidth': "heapscope: flame: --minwidth takes pixels or a percentage (0.1, 0.5%), not '-1'\n",
+    'flame-base-mismatch': "heapscope: flame: 'testdata/pprof/cpu.pb.gz': counts cpu/nanoseconds, not "
+                           "inuse_space/bytes as 'testdata/pprof/heap.pb.gz' does (nothing to compare)\n",
+    'flame-two-files': "heapscope: flame: takes exactly one profile (and --base BASE for a differential)\n",
     'usage-bad-nodecount': "heapscope: top: --nodecount takes a whole number >= 0, not 'many'\n",
     # PCRE2's own message; offset 10 = after the whole pattern 'main.(grow'.
     'usage-bad-regex': "heapscope: top: --focus: bad regular expression 'main.(grow': missing closing parenthesis at offset 10\n",
