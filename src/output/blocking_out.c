@@ -109,9 +109,6 @@ static void write_json(FILE *out, const hs_blocking *b)
 	json_write_list(out, "hotspots", hs_blocking_n(b), hotspot_json, b);
 }
 
-static const blocking_format formats[] = {
-	{"text", write_text},
-	{"json", write_json},
-};
+static const blocking_format formats[] = {{"text", write_text}, {"json", write_json}};
 
 OUT_FORMAT_EXPORTS(blocking_format, blocking, formats);

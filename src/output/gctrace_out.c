@@ -202,9 +202,6 @@ static void print_json(FILE *out, const gctrace_report *g)
 	json_finish(&w);
 }
 
-static const gctrace_format formats[] = {
-	{"text", print_text},
-	{"json", print_json},
-};
+static const gctrace_format formats[] = {{"text", print_text}, {"json", print_json}};
 
 OUT_FORMAT_EXPORTS(gctrace_format, gctrace, formats);

@@ -249,9 +249,6 @@ static void write_json(FILE *out, const hs_leaks *l)
 	json_finish(&w);
 }
 
-static const leaks_format formats[] = {
-	{"text", write_text},
-	{"json", write_json},
-};
+static const leaks_format formats[] = {{"text", write_text}, {"json", write_json}};
 
 OUT_FORMAT_EXPORTS(leaks_format, leaks, formats);

@@ -234,9 +234,6 @@ static void top_json(FILE *out, const report_fmt *f)
 	json_finish(&w);
 }
 
-static const top_format top_formats[] = {
-	{"text", print_top_text},
-	{"json", top_json},
-};
+static const top_format top_formats[] = {{"text", print_top_text}, {"json", top_json}};
 
 OUT_FORMAT_EXPORTS(top_format, top, top_formats);

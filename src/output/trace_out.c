@@ -226,9 +226,6 @@ static void write_json(FILE *out, const char *file, const hs_trace_info *info,
 	json_finish(&w);
 }
 
-static const trace_format formats[] = {
-	{"text", write_text},
-	{"json", write_json},
-};
+static const trace_format formats[] = {{"text", write_text}, {"json", write_json}};
 
 OUT_FORMAT_EXPORTS(trace_format, trace, formats);
