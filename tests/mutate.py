@@ -118,6 +118,9 @@ MUTATIONS = [
      'longest wait becomes the shortest'),
     ('blk-rank-delay', 'src/core/blocking.c', 'return a->delay_ns > b->delay_ns ? -1 : 1;',
      'return a->delay_ns < b->delay_ns ? -1 : 1;', 'contention ranked by delay reversed'),
+    ('blk-lock-sides', 'src/core/blocking.c',
+     'hs_lock_side side = wi.releasing ? HS_SIDE_HOLDING : HS_SIDE_WAITING;',
+     'hs_lock_side side = HS_SIDE_WAITING;', 'waiting and holding summed into one hotspot'),
     # --- goroutines ---------------------------------------------------------
     ('gor-created-key', 'src/core/goroutines.c',
      '!hs_gkey_add(&g->key, si->created_loc, strlen(si->created_loc)))\n\t\treturn NULL;',

@@ -87,8 +87,16 @@ typedef struct hs_chain {
 } hs_chain;
 
 /* One goroutine (or a profile sample), classified. */
+/* The side of a lock a contention sample is on: a block profile records
+ * where goroutines waited to acquire (Lock, RLock, a channel...), Go's
+ * mutex profile where the holder released (Unlock, RUnlock: its delay is
+ * the time others waited for that release).  The two are never summed. */
+typedef enum hs_lock_side { HS_SIDE_NONE = 0, HS_SIDE_WAITING, HS_SIDE_HOLDING } hs_lock_side;
+const char *hs_lock_side_name(hs_lock_side s);   /* "", "waiting", "holding" */
+
 typedef struct hs_wait_info {
 	hs_wait_kind kind;
+	bool releasing;           /* an Unlock/RUnlock below the user frame */
 	const char *culprit;      /* the user frame, or the leaf */
 	bool runtime_only;        /* no user frame */
 	const char *state;        /* "" unless a dump */
@@ -128,6 +136,7 @@ typedef struct hs_hotspot {
 	const char *culprit;      /* the own frame, else the user frame */
 	hs_chain chain;           /* below the own frame */
 	hs_wait_kind kind;
+	hs_lock_side side;        /* contention: waiting or holding; else none */
 	int64_t goroutines;       /* most waiting at once in one snapshot */
 	int64_t wait_minutes;     /* longest wait seen in a dump */
 	int64_t contentions, delay_ns;

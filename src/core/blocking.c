@@ -106,6 +106,11 @@ const char *hs_wait_state_of(hs_wait_kind k)
 	}
 }
 
+const char *hs_lock_side_name(hs_lock_side s)
+{
+	return s == HS_SIDE_WAITING ? "waiting" : s == HS_SIDE_HOLDING ? "holding" : "";
+}
+
 hs_wait_kind hs_wait_kind_from_state(const char *st)
 {
 	static const struct {
@@ -157,6 +162,14 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 	wi->dump = dl.dump;
 	size_t u = hs_user_frame(funcs, n);
 	wi->runtime_only = u == n;
+	wi->releasing = false;
+	for (size_t i = 0; i < u && i < n; i++) {
+		const char *f = funcs[i] ? funcs[i] : "";
+		size_t fl = strlen(f);
+		bool unlock = (fl > 8 && strcmp(f + fl - 8, ").Unlock") == 0) ||
+		              (fl > 9 && strcmp(f + fl - 9, ").RUnlock") == 0);
+		wi->releasing |= unlock && strncmp(f, "sync.", 5) == 0;
+	}
 	wi->culprit = u < n ? funcs[u] : n ? funcs[0] : "<unknown>";
 	wi->kind = hs_wait_classify(dump ? wi->state : NULL, funcs, n);
 }
@@ -262,10 +275,10 @@ const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i)
 /* The hotspot of (culprit, k) for sample s of p; a new one is named after
  * that sample's stack at finish. */
 static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k,
-                           const hs_profile *p, size_t s)
+                           hs_lock_side side, const hs_profile *p, size_t s)
 {
 	char key[1024];
-	int n = snprintf(key, sizeof key, "%d\x1f%s", (int)k, culprit);
+	int n = snprintf(key, sizeof key, "%d\x1f%d\x1f%s", (int)k, (int)side, culprit);
 	if (n < 0)
 		return NULL;
 	size_t kl = (size_t)n < sizeof key ? (size_t)n : sizeof key - 1;
@@ -284,6 +297,7 @@ static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k,
 		return NULL;
 	h->culprit = cc;
 	h->kind = k;
+	h->side = side;
 	hs_wait_evidence_vec_init(&h->evidence);
 	return h;
 }
@@ -371,7 +385,7 @@ static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *na
 		hs_wait_info_of(p, s, &wi);
 		if (wi.kind == HS_WAIT_NONE || wi.runtime_only)
 			continue;
-		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, p, s);
+		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, HS_SIDE_NONE, p, s);
 		snap_rec *r = h ? snap_vec_push(&recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
@@ -409,7 +423,8 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 		hs_wait_info_of(p, s, &wi);
 		if (wi.kind == HS_WAIT_NONE)
 			wi.kind = HS_WAIT_OTHER;
-		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, p, s);
+		hs_lock_side side = wi.releasing ? HS_SIDE_HOLDING : HS_SIDE_WAITING;
+		hs_hotspot *h = hotspot(b, wi.culprit, wi.kind, side, p, s);
 		if (!(ok = h != NULL))
 			break;
 		size_t hi = (size_t)(h - hotspot_vec_data(&b->hotspots));

@@ -40,8 +40,9 @@ static void write_text(FILE *out, const hs_blocking *b)
 	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
 		const hs_hotspot *h = hs_blocking_at(b, i);
-		fprintf(out, "\n%zu. %s  [%s]  %lld goroutine%s", i + 1, h->culprit,
-		        hs_wait_kind_name(h->kind), (long long)h->goroutines, plural(h->goroutines));
+		fprintf(out, "\n%zu. %s  [%s%s%s]  %lld goroutine%s", i + 1, h->culprit,
+		        hs_wait_kind_name(h->kind), h->side ? ", " : "", hs_lock_side_name(h->side),
+		        (long long)h->goroutines, plural(h->goroutines));
 		if (h->contentions || h->delay_ns) {
 			char delay[64];
 			hs_scaled_label(h->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
@@ -53,7 +54,11 @@ static void write_text(FILE *out, const hs_blocking *b)
 		        out_chain_text(chain, sizeof chain, &h->chain) ? chain : h->culprit);
 		for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
 			evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
-		fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
+		if (h->side == HS_SIDE_HOLDING)
+			fprintf(out, "   hint: the holder's side (mutex profile): others waited this long for "
+			             "it to unlock; what runs between its Lock and Unlock is the cost\n");
+		else
+			fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
 	}
 }
 
@@ -95,6 +100,8 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 	json_kv_string(w, "culprit", h->culprit);
 	out_chain_json(w, &h->chain);
 	json_kv_string(w, "kind", hs_wait_kind_name(h->kind));
+	if (h->side)
+		json_kv_string(w, "side", hs_lock_side_name(h->side));
 	json_kv_int(w, "goroutines", h->goroutines);
 	json_kv_int(w, "wait_minutes", h->wait_minutes);
 	json_kv_int(w, "delay_ns", h->delay_ns);

@@ -144,6 +144,27 @@ def run(v):
         V.problems.append('growth-named-times: profiles %s, wheel row %s' % (g['profiles'], wheel_row))
     V.expect('growth-named-times', 'err', '')
     V.expect('growth-named-times', 'code', '0\n')
+    # The two sides of a lock, from pprof -raw: the block profile's samples
+    # through sync.(*Mutex).Lock (waiting) and the mutex profile's through
+    # sync.(*Mutex).Unlock (holding), summed apart.
+    def side_sums(path, frame):
+        types, samples, locs = V.parse_raw(V.pprof('-raw', path))
+        ci, di = types.index('contentions'), types.index('delay')
+        tot = [0, 0]
+        for vals, ids in samples:
+            if any(frame in locs[i] for i in ids):
+                tot[0] += vals[ci]
+                tot[1] += vals[di]
+        return tot
+    V.checked.add('blocking-lock-sides')
+    got = json.loads(V.golden('blocking-lock-sides', 'out'))['hotspots']
+    sides = {h['side']: (h['contentions'], h['delay_ns']) for h in got if h['kind'] == 'mutex'}
+    want = {'waiting': tuple(side_sums(INC + '/block.pb.gz', 'sync.(*Mutex).Lock')),
+            'holding': tuple(side_sums(INC + '/mutex.pb.gz', 'sync.(*Mutex).Unlock'))}
+    if sides != want:
+        V.problems.append('blocking-lock-sides: mutex sides %s, want %s' % (sides, want))
+    V.expect('blocking-lock-sides', 'err', '')
+    V.expect('blocking-lock-sides', 'code', '0\n')
     # a directory: every file below it (find testdata/rules -type f), none of use to leaks
     nrules = sum(len(fs) for _, _, fs in os.walk(os.path.join(V.ROOT, 'testdata', 'rules')))
     V.expect('leaks-dir-unused', 'out', '0 leak candidates\nNo leak signal.\n')

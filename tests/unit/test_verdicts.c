@@ -584,6 +584,57 @@ static void test_blocking_delay(void **state)
 	hs_profile_release(&p);
 }
 
+/* A contention profile of one sample: `count` contentions and `delay` ns
+ * at leaf -> main.a. */
+static void one_contention(hs_profile *p, const char *leaf, int64_t count, int64_t delay)
+{
+	contention_init(p);
+	uint32_t fl = add_function(p, leaf), fa = add_function(p, "main.a");
+	uint32_t ll = add_location(p, &fl, 1), la = add_location(p, &fa, 1);
+	int64_t *v = hs_profile_begin_sample(p);
+	v[0] = count;
+	v[1] = delay;
+	hs_profile_push_location(p, ll);
+	hs_profile_push_location(p, la);
+	hs_profile_end_sample(p);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(p, &e), HS_OK);
+}
+
+/* The two sides of one lock are never summed: a block profile's wait in
+ * Lock (7 contentions, 1500 ns) and a mutex profile's release in Unlock
+ * (3, 400 ns) at the same main.a are two hotspots, waiting and holding,
+ * each with its own numbers (not 10 and 1900). */
+static void test_blocking_lock_sides(void **state)
+{
+	(void)state;
+	hs_profile blk, mtx;
+	one_contention(&blk, "sync.(*Mutex).Lock", 7, 1500);
+	one_contention(&mtx, "sync.(*Mutex).Unlock", 3, 400);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_blocking *bl = hs_blocking_new(&e);
+	assert_non_null(bl);
+	assert_int_equal(hs_blocking_add(bl, &blk, "block", &e), HS_OK);
+	assert_int_equal(hs_blocking_add(bl, &mtx, "mutex", &e), HS_OK);
+	hs_blocking_finish(bl);
+	assert_int_equal(hs_blocking_n(bl), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const hs_hotspot *h = hs_blocking_at(bl, i);
+		assert_string_equal(h->culprit, "main.a");
+		assert_int_equal(h->kind, HS_WAIT_MUTEX);
+		bool waiting = h->side == HS_SIDE_WAITING;
+		assert_true(waiting || h->side == HS_SIDE_HOLDING);
+		assert_int_equal(h->contentions, waiting ? 7 : 3);
+		assert_int_equal(h->delay_ns, waiting ? 1500 : 400);
+	}
+	assert_int_not_equal(hs_blocking_at(bl, 0)->side, hs_blocking_at(bl, 1)->side);
+	hs_blocking_free(bl);
+	hs_profile_release(&blk);
+	hs_profile_release(&mtx);
+}
+
 /* ---- own-code culprits (issue 13 part 2) --------------------------------- */
 
 /* main.* in /home/u/app: own; errgroup from the module cache: dependency. */
@@ -883,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_leak_retainers),
 		cmocka_unit_test(test_blocking_snapshots),
 		cmocka_unit_test(test_blocking_delay),
+		cmocka_unit_test(test_blocking_lock_sides),
 		cmocka_unit_test(test_culprit_own_goroutines),
 		cmocka_unit_test(test_culprit_own_override),
 		cmocka_unit_test(test_culprit_own_heap),
