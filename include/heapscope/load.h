@@ -1,8 +1,8 @@
 /* heapscope: loading artifacts into the model.
  *
  * One entry point per format, all filling an hs_profile; the format is
- * sniffed from magic bytes in one place (hs_sniff), after gzip is peeled
- * off.  Loaders never allocate by a size the input claims: buffers grow
+ * sniffed from magic bytes in one place (hs_sniff), after gzip or zstd is
+ * peeled off.  Loaders never allocate by a size the input claims: buffers grow
  * with the bytes that actually arrive. */
 #ifndef HEAPSCOPE_LOAD_H
 #define HEAPSCOPE_LOAD_H
@@ -13,14 +13,16 @@
 #include "heapscope/model.h"
 
 /* Bytes of an input, decompressed.  Owned; release with hs_input_release.
- * A gzipped file is inflated by a background thread while the loader
- * parses what has arrived (hs_input_wait): on two cores that hides most of
- * the inflate time.  `data` never moves; `len` grows until complete. */
+ * A gzip- or zstd-compressed file is decompressed by a background thread
+ * while the loader parses what has arrived (hs_input_wait): on two cores
+ * that hides most of the decompression time.  `data` never moves; `len`
+ * grows until complete. */
 typedef struct hs_input {
 	uint8_t *data;
 	size_t len;           /* bytes available so far */
 	bool complete;        /* len is final */
-	bool gzipped;
+	bool compressed;      /* gzip or zstd was undone: offsets count decompressed bytes */
+	bool zstd;            /* ... and it was zstd */
 	uint64_t file_bytes;
 	void *map;            /* mmap'd region when data points into it */
 	size_t map_len;
@@ -28,8 +30,11 @@ typedef struct hs_input {
 	size_t dropped;       /* bytes before this were given back (hs_input_drop) */
 } hs_input;
 
-/* Open a file ("-" for stdin); gzip is peeled off in the background.
- * max_bytes caps the decompressed size (0: no cap), for fuzzing. */
+/* Open a file ("-" for stdin); gzip or zstd is peeled off in the
+ * background (one layer; gzip members and zstd frames may follow one
+ * another).  max_bytes caps the decompressed size (0: no cap), for fuzzing
+ * and for executables.  A truncated or corrupt stream is HS_E_GZIP with
+ * the offset in the compressed file where known. */
 hs_err hs_input_open(hs_input *in, const char *path, uint64_t max_bytes, hs_error *err);
 /* Wait until `upto` bytes are available or the input is complete; returns
  * the bytes available.  A decompression error is reported through err

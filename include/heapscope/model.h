@@ -129,6 +129,7 @@ typedef struct hs_profile {
 	/* Where it came from, for `info`. */
 	hs_format format;
 	bool gzipped;
+	bool zstd;                    /* zstd-compressed (gzipped stays false) */
 	hs_vec memstats;              /* hs_memstat, in file order (Go heap text) */
 	uint64_t input_bytes;         /* bytes read from the file */
 	uint64_t decoded_bytes;       /* bytes after decompression */

@@ -111,7 +111,9 @@ hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *d, size_t n, hs_error 
 hs_err hs_symtab_load(hs_symtab *s, const char *path, hs_error *err)
 {
 	hs_input in;
-	hs_err rc = hs_input_read(&in, path, 0, err);
+	/* a gzip- or zstd-compressed executable is decompressed whole, up to
+	 * 2 GiB (a Go binary is tens of MB) */
+	hs_err rc = hs_input_read(&in, path, (uint64_t)2 << 30, err);
 	if (rc == HS_OK)
 		rc = hs_symtab_load_buffer(s, in.data, in.len, err);
 	hs_input_release(&in);

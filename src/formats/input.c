@@ -1,4 +1,4 @@
-/* Reading inputs: files, stdin, gzip.  See include/heapscope/load.h. */
+/* Reading inputs: files, stdin, gzip, zstd.  See include/heapscope/load.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -9,12 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "heapscope/load.h"
 
-/* The background inflater: writes into one large reservation of address
- * space (MAP_NORESERVE: pages cost memory only once written), so the bytes
- * already handed to the parser never move. */
+/* The background decompressor (gzip or zstd): writes into one large
+ * reservation of address space (MAP_NORESERVE: pages cost memory only once
+ * written), so the bytes already handed to the parser never move. */
 typedef struct bg_inflate {
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -34,6 +35,7 @@ typedef struct bg_inflate {
 	size_t consumed;
 	uint64_t max;
 	bool growable;         /* synchronous use: out may be reallocated */
+	bool zstd;             /* a zstd stream, else gzip */
 	hs_error err;
 	hs_err rc;
 } bg_inflate;
@@ -85,6 +87,14 @@ static int is_gzip(const uint8_t *d, size_t n)
 	return n >= 2 && d[0] == 0x1f && d[1] == 0x8b;
 }
 
+/* A zstd frame, or a skippable frame (pzstd and seekable zstd start with
+ * one) that a zstd frame follows. */
+static int is_zstd(const uint8_t *d, size_t n)
+{
+	return n >= 4 && ((d[0] == 0x28 && d[1] == 0xb5 && d[2] == 0x2f && d[3] == 0xfd) ||
+	                  ((d[0] & 0xf0) == 0x50 && d[1] == 0x2a && d[2] == 0x4d && d[3] == 0x18));
+}
+
 /* Room for `step` more output bytes.  A background reservation cannot
  * move (the parser holds pointers into it); the synchronous buffer may. */
 static bool out_room(bg_inflate *b, size_t len, size_t step)
@@ -104,9 +114,21 @@ static bool out_room(bg_inflate *b, size_t len, size_t step)
 	return true;
 }
 
+/* Room for the next step of output, or the error that there is none:
+ * over the cap (max_bytes) or out of memory.  `at`: compressed offset. */
+static bool out_next(bg_inflate *b, size_t len, size_t step, uint64_t at)
+{
+	bool over = b->max && len >= b->max;
+	if (!over && out_room(b, len, step))
+		return true;
+	b->rc = hs_fail_at(&b->err, over ? HS_E_LIMIT : HS_E_NOMEM, at,
+	                   "decompressed data exceeds %zu bytes", len);
+	return false;
+}
+
 /* Inflate every gzip member of src into b->out, publishing progress.
  * The output grows as data arrives: the ISIZE trailer is not trusted. */
-static void inflate_all(bg_inflate *b)
+static size_t inflate_all(bg_inflate *b)
 {
 	z_stream zs;
 	memset(&zs, 0, sizeof zs);
@@ -114,8 +136,7 @@ static void inflate_all(bg_inflate *b)
 	const size_t step = 1u << 20;
 	if (inflateInit2(&zs, 15 + 16) != Z_OK) {
 		b->rc = hs_fail(&b->err, HS_E_NOMEM, NULL);
-		bg_publish(b, 0, true);
-		return;
+		return 0;
 	}
 	for (;;) {
 		if (__atomic_load_n(&b->stop, __ATOMIC_RELAXED))
@@ -126,12 +147,8 @@ static void inflate_all(bg_inflate *b)
 			zs.avail_in = (uInt)chunk;
 			fed += chunk;
 		}
-		bool over = b->max && len >= b->max;
-		if (over || !out_room(b, len, step)) {
-			b->rc = hs_fail_at(&b->err, over ? HS_E_LIMIT : HS_E_NOMEM, fed - zs.avail_in,
-			                   "decompressed data exceeds %zu bytes", len);
+		if (!out_next(b, len, step, fed - zs.avail_in))
 			break;
-		}
 		size_t room = b->reserve - len < step ? b->reserve - len : step;
 		uint64_t at = fed - zs.avail_in;
 		zs.next_out = b->out + len;
@@ -163,6 +180,59 @@ static void inflate_all(bg_inflate *b)
 		bg_publish(b, len, false);
 	}
 	inflateEnd(&zs);
+	return len;
+}
+
+/* The bytes the zstd decoder needs to read a frame header's size. */
+#define ZSTD_HEADER_MIN 5
+
+/* Decompress every zstd frame of src into b->out, publishing progress.
+ * The frame content size is not trusted: the output grows as data
+ * arrives.  The decoder is given no more input than it asks for (its
+ * hint: the next block with its header), so a bad block is reported at
+ * the byte where it starts, a bad checksum where the checksum is. */
+static size_t unzstd_all(bg_inflate *b)
+{
+	ZSTD_DStream *zs = ZSTD_createDStream();
+	size_t len = 0;
+	const size_t step = 1u << 20;
+	if (!zs) {
+		b->rc = hs_fail(&b->err, HS_E_NOMEM, NULL);
+		return 0;
+	}
+	ZSTD_inBuffer ib = {b->src, 0, 0};
+	size_t hint = ZSTD_HEADER_MIN;
+	while (!__atomic_load_n(&b->stop, __ATOMIC_RELAXED) && out_next(b, len, step, ib.pos)) {
+		size_t room = b->reserve - len < step ? b->reserve - len : step;
+		ZSTD_outBuffer ob = {b->out + len, room, 0};
+		size_t at = ib.pos;
+		if (ib.size == ib.pos)
+			ib.size = b->srclen - ib.pos > hint ? ib.pos + hint : b->srclen;
+		size_t zr = ZSTD_decompressStream(zs, &ob, &ib);
+		len += ob.pos;
+		if (ZSTD_isError(zr)) {
+			b->rc = hs_fail_at(&b->err, HS_E_GZIP, at, "corrupt zstd stream: %s",
+			                   ZSTD_getErrorName(zr));
+			break;
+		}
+		hint = zr ? zr : ZSTD_HEADER_MIN;
+		if (ib.pos == b->srclen && ob.pos < room) {
+			/* all input taken and the output flushed: the end, or cut */
+			if (zr != 0)
+				b->rc = hs_fail_at(&b->err, HS_E_GZIP, b->srclen,
+				                   "zstd stream is truncated (%zu bytes decompressed so far)",
+				                   len);
+			break;
+		}
+		bg_publish(b, len, false);
+	}
+	ZSTD_freeDStream(zs);
+	return len;
+}
+
+static void decompress_all(bg_inflate *b)
+{
+	size_t len = b->zstd ? unzstd_all(b) : inflate_all(b);
 	/* The compressed bytes are no longer needed: give their memory back
 	 * while the parser goes on. */
 	if (b->srcmap)
@@ -175,17 +245,17 @@ static void inflate_all(bg_inflate *b)
 
 static void *bg_main(void *arg)
 {
-	inflate_all(arg);
+	decompress_all(arg);
 	return NULL;
 }
 
-/* Inflate in the calling thread into a heap buffer (fuzzing, tests, and
- * machines that refuse a large address reservation). */
-static hs_err gunzip(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
-                     uint8_t *srcbuf, uint64_t max, hs_error *err)
+/* Decompress in the calling thread into a heap buffer (fuzzing, tests,
+ * and machines that refuse a large address reservation). */
+static hs_err decompress(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
+                         uint8_t *srcbuf, uint64_t max, hs_error *err)
 {
 	bg_inflate b = {.src = src, .srclen = n, .srcmap = srcmap, .srcbuf = srcbuf,
-	                .max = max, .growable = true};
+	                .max = max, .growable = true, .zstd = is_zstd(src, n)};
 	pthread_mutex_init(&b.mu, NULL);
 	pthread_cond_init(&b.cv, NULL);
 	b.reserve = n < ((size_t)1 << 28) ? n * 4 + 4096 : n;
@@ -196,13 +266,14 @@ static hs_err gunzip(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
 			munmap(srcmap, n);
 		free(srcbuf);
 	} else {
-		inflate_all(&b);
+		decompress_all(&b);
 	}
 	pthread_mutex_destroy(&b.mu);
 	pthread_cond_destroy(&b.cv);
 	in->data = b.out;
 	in->len = b.avail;
-	in->gzipped = true;
+	in->compressed = true;
+	in->zstd = b.zstd;
 	in->complete = true;
 	if (b.rc != HS_OK && err && err->code == HS_OK)
 		*err = b.err;
@@ -217,9 +288,11 @@ static bool bg_start(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
 	bg_inflate *b = calloc(1, sizeof *b);
 	if (!b)
 		return false;
-	/* deflate expands at most 1032:1; a reservation that large costs
-	 * address space only. */
-	size_t reserve = n > ((size_t)1 << 36) / 1040 ? ((size_t)1 << 36) : n * 1040 + (1u << 20);
+	/* deflate expands at most 1032:1, zstd (RLE blocks) some 32768:1; a
+	 * reservation that large costs address space only. */
+	bool zstd = is_zstd(src, n);
+	size_t ratio = zstd ? 32800 : 1040;
+	size_t reserve = n > ((size_t)1 << 36) / ratio ? ((size_t)1 << 36) : n * ratio + (1u << 20);
 	if (max && reserve > max + (1u << 20))
 		reserve = max + (1u << 20);
 	void *out = mmap(NULL, reserve, PROT_READ | PROT_WRITE,
@@ -235,6 +308,7 @@ static bool bg_start(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
 	b->out = out;
 	b->reserve = reserve;
 	b->max = max;
+	b->zstd = zstd;
 	if (pthread_create(&b->thread, NULL, bg_main, b) != 0) {
 		munmap(out, reserve);
 		pthread_mutex_destroy(&b->mu);
@@ -247,7 +321,8 @@ static bool bg_start(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
 	in->bg = b;
 	in->data = out;
 	in->len = 0;
-	in->gzipped = true;
+	in->compressed = true;
+	in->zstd = zstd;
 	return true;
 }
 
@@ -309,8 +384,8 @@ hs_err hs_input_from_buffer(hs_input *in, const uint8_t *data, size_t n,
 	memset(in, 0, sizeof *in);
 	in->file_bytes = n;
 	in->complete = true;
-	if (is_gzip(data, n))
-		return gunzip(in, data, n, NULL, NULL, max, err);
+	if (is_gzip(data, n) || is_zstd(data, n))
+		return decompress(in, data, n, NULL, NULL, max, err);
 	in->data = malloc(n ? n : 1);
 	if (!in->data)
 		return hs_fail(err, HS_E_NOMEM, NULL);
@@ -381,10 +456,10 @@ hs_err hs_input_open(hs_input *in, const char *path, uint64_t max, hs_error *err
 		goto out;
 	}
 	in->file_bytes = rawlen;
-	if (is_gzip(raw, rawlen)) {
+	if (is_gzip(raw, rawlen) || is_zstd(raw, rawlen)) {
 		if (bg_start(in, raw, rawlen, map, map ? NULL : raw, max))
-			goto out;   /* the inflater owns raw now */
-		rc = gunzip(in, raw, rawlen, map, map ? NULL : raw, max, err);
+			goto out;   /* the decompressor owns raw now */
+		rc = decompress(in, raw, rawlen, map, map ? NULL : raw, max, err);
 	} else {
 		in->data = raw;
 		in->len = rawlen;

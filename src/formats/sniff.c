@@ -18,7 +18,9 @@ static const struct magic foreign[] = {
 	{"\x7f" "ELF", 4, "an ELF executable"},
 	{"%PDF-", 5, "a PDF document"},
 	{"PK\x03\x04", 4, "a zip archive"},
-	{"\x28\xb5\x2f\xfd", 4, "a zstd stream (decompress it first)"},
+	/* hs_input undoes one layer of gzip or zstd: seen here, zstd was
+	 * compressed twice */
+	{"\x28\xb5\x2f\xfd", 4, "a zstd stream inside a compressed one (decompress the outer one first)"},
 	{"BZh", 3, "a bzip2 stream (decompress it first)"},
 	{"\xfd" "7zXZ", 5, "an xz stream (decompress it first)"},
 	{"GIF8", 4, "a GIF image"},
@@ -121,10 +123,11 @@ static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
 			rc = hs_fail_at(err, HS_E_FORMAT, 0,
 			                "not a profile heapscope reads (looks like %s)", what);
 	}
-	p->gzipped = in->gzipped;
+	p->gzipped = in->compressed && !in->zstd;
+	p->zstd = in->zstd;
 	p->input_bytes = in->file_bytes;
 	p->decoded_bytes = in->len;
-	if (rc != HS_OK && in->gzipped && rc != HS_E_GZIP && rc != HS_E_LIMIT)
+	if (rc != HS_OK && in->compressed && rc != HS_E_GZIP && rc != HS_E_LIMIT)
 		err->after_gunzip = 1;
 	return rc;
 }

@@ -55,7 +55,7 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
 		return rc;
 	if (in->len == 0)
 		return hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no trace");
-	info->pages_droppable = in->map && in->data == in->map && !in->gzipped;
+	info->pages_droppable = in->map && in->data == in->map && !in->compressed;
 	int v = hs_trace_detect(in->data, in->len);
 	if (v == 0)
 		rc = hs_fail_at(err, HS_E_FORMAT, 0,
@@ -67,7 +67,7 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
 	else
 		rc = hs_trace_load_old(in->data, in->len, stacks, fn, ctx, info, err);
 	info->go_version = v;
-	if (rc != HS_OK && in->gzipped && rc != HS_E_GZIP && rc != HS_E_LIMIT)
+	if (rc != HS_OK && in->compressed && rc != HS_E_GZIP && rc != HS_E_LIMIT)
 		err->after_gunzip = 1;
 	return rc;
 }

@@ -53,7 +53,7 @@ static void info_text(FILE *out, const char *file, const hs_profile *p)
 {
 	char buf[96];
 	fprintf(out, "%s\n", file);
-	fprintf(out, "  format:        %s%s\n", format_name(p->format), p->gzipped ? " (gzip)" : "");
+	fprintf(out, "  format:        %s%s\n", format_name(p->format), p->gzipped ? " (gzip)" : p->zstd ? " (zstd)" : "");
 	fprintf(out, "  producer:      %s\n", producer(p));
 	fprintf(out, "  kind:          %s\n", hs_profile_kind(p));
 	fprintf(out, "  size:          %llu bytes (%llu decoded)\n",
@@ -104,6 +104,10 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	json_kv_string(w, "format", format_name(p->format));
 	json_key(w, "gzipped");
 	json_bool(w, p->gzipped);
+	if (p->zstd) {   /* only then: the key set of other inputs stays as it was */
+		json_key(w, "zstd");
+		json_bool(w, true);
+	}
 	json_kv_string(w, "producer", producer(p));
 	json_kv_string(w, "kind", hs_profile_kind(p));
 	json_kv_int(w, "bytes", (int64_t)p->input_bytes);

@@ -1,4 +1,4 @@
-/* libFuzzer target for the profile loaders (pprof protobuf, gzip, legacy
+/* libFuzzer target for the profile loaders (pprof protobuf, gzip, zstd, legacy
  * CPU): any input must load or fail with an error, never crash, hang or
  * allocate by a claimed size.  Each loaded profile also goes through the
  * graph so analyses see only valid models. */

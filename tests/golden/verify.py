@@ -153,6 +153,36 @@ def top_case(name, pprof_args, path='testdata/pprof/heap.pb.gz', what='out', std
     expect(name, 'code', '0\n')
 
 
+def zstd_twin(zst, plain):
+    """The fixture zst holds the bytes of plain (gunzipped when .gz), as
+    the zstd CLI decompresses it."""
+    import shutil
+    if not shutil.which('zstd'):
+        print('note: zstd CLI absent, %s not compared with %s' % (zst, plain))
+        return
+    got = subprocess.run(['zstd', '-dc', zst], cwd=ROOT, stdout=subprocess.PIPE, check=True).stdout
+    with open(os.path.join(ROOT, plain), 'rb') as f:
+        want = f.read()
+    if plain.endswith('.gz'):
+        want = gzip.decompress(want)
+    if got != want:
+        problems.append('%s does not decompress to %s' % (zst, plain))
+
+
+def same_as_case(name, verified, renamed=None, twins=()):
+    """A compressed twin of a verified case prints what that case prints,
+    the file's name aside (renamed: (the plain file, the twin)); twins:
+    (zst, plain) fixture pairs of the case."""
+    assert verified in checked, '%s: check %s first' % (name, verified)
+    for zst, plain in twins:
+        zstd_twin(zst, plain)
+    for what in ('out', 'err', 'code'):
+        want = golden(verified, what)
+        if renamed and want is not None:
+            want = want.replace(*renamed)
+        expect(name, what, want)
+
+
 def dot_case(name, pprof_args, path):
     expect(name, 'out', pprof('-dot', *pprof_args, path))
     expect(name, 'err', '')
@@ -397,6 +427,18 @@ def main():
     # gctrace-*: tests/golden/verify_gctrace.py
     import verify_gctrace
     verify_gctrace.run(sys.modules[__name__])
+    # zstd twins (issue 12, part 1): the fixtures are the verified cases'
+    # inputs compressed with the zstd CLI, so their cases must print the same
+    same_as_case('top-heap-zst', 'top-heap',
+                 twins=[('testdata/pprof/heap.pb.zst', H)])
+    inc = ('testdata/pprof/incidents/goroutine-2.txt.gz',
+           'testdata/pprof/zstd/goroutine-incidents-2.txt.zst')
+    same_as_case('blocking-incidents-zst', 'blocking-incidents', inc, [inc[::-1]])
+    same_as_case('check-goroutines-zst', 'check-goroutines',
+                 ('goroutine-debug2.txt:', 'goroutine-debug2.txt.zst:'),
+                 [('testdata/pprof/goroutine-debug2.txt.zst', 'testdata/pprof/goroutine-debug2.txt')])
+    same_as_case('heapdump-graph-exe-zst', 'heapdump-graph',
+                 twins=[('testdata/heapdump/graph.sym.zst', 'testdata/heapdump/graph.sym')])
     for name, err in HAND.items():
         expect(name, 'err', err)
         expect(name, 'out', '')

@@ -7,7 +7,7 @@
  * header numbers and sample types.  A file one decoder accepts and the
  * other refuses fails unless it is in `disagree` below with its reason.
  * Each directory must give at least as many protobuf profiles as its
- * fixture list says: its *.pb / *.pb.gz files (testdata), or the corpus
+ * fixture list says: its *.pb / *.pb.gz / *.pb.zst files (testdata), or the corpus
  * manifest's "pprof protobuf" rows (DIR/../MANIFEST.tsv). */
 #include <dirent.h>
 #include <stdbool.h>
@@ -52,7 +52,8 @@ static bool named_pb(const char *path)
 {
 	size_t n = strlen(path);
 	return (n > 3 && strcmp(path + n - 3, ".pb") == 0) ||
-	       (n > 6 && strcmp(path + n - 6, ".pb.gz") == 0);
+	       (n > 6 && strcmp(path + n - 6, ".pb.gz") == 0) ||
+	       (n > 7 && strcmp(path + n - 7, ".pb.zst") == 0);
 }
 
 /* heapscope keeps strings byte for byte but NUL, which becomes '?'
@@ -291,7 +292,7 @@ static void test_agree(void **state)
 		const char *from = "MANIFEST.tsv \"pprof protobuf\" rows";
 		if (least < 0) {
 			least = walk(dirs[i], count_named);
-			from = "files named *.pb, *.pb.gz";
+			from = "files named *.pb, *.pb.gz, *.pb.zst";
 		}
 		int n = walk(dirs[i], compare);
 		printf("%s: compared %d protobuf profiles, minimum %d (%s)\n", dirs[i], n, least, from);

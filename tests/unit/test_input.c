@@ -1,0 +1,309 @@
+/* hs_input undoing zstd as it undoes gzip: a .zst loads to the profile of
+ * the plain file, through the background decompressor (a file) and the
+ * synchronous one (a buffer); a cut or corrupt stream fails with
+ * HS_E_GZIP at its byte, never crashes; the max_bytes cap holds against a
+ * stream whose blocks expand 32768-fold; --exe reads a compressed ELF.
+ *
+ * Fixtures, written with the zstd CLI 1.5.4:
+ *   testdata/pprof/heap.pb.zst              zstd -19 testdata/pprof/heap.pb
+ *   testdata/pprof/goroutine-debug2.txt.zst zstd -19 testdata/pprof/goroutine-debug2.txt
+ *   testdata/heapdump/graph.sym.zst         zstd --ultra -22 testdata/heapdump/graph.sym
+ *
+ * go tool pprof -raw testdata/pprof/heap.pb (go1.19.8,
+ * PPROF_BINARY_PATH=/nonexistent) lists samples whose values sum to
+ *   alloc_objects 6518, alloc_space 9397832, inuse_objects 2011,
+ *   inuse_space 4789184. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "heapscope/heapdump.h"
+#include "heapscope/load.h"
+
+#define TD SOURCE_ROOT "/testdata/"
+
+static uint8_t *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	uint8_t *buf = malloc(1 << 20);
+	assert_non_null(buf);
+	*n = fread(buf, 1, 1 << 20, f);
+	assert_true(feof(f));
+	fclose(f);
+	return buf;
+}
+
+/* Write bytes to a fresh temporary file; its path is in `path`. */
+static void write_temp(char *path, const uint8_t *d, size_t n)
+{
+	strcpy(path, "/tmp/hs-test-input-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, d, n), (ssize_t)n);
+	close(fd);
+}
+
+static void load_file(hs_profile *p, const char *path)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(p);
+	hs_err rc = hs_load_profile(p, path, &e);
+	if (rc != HS_OK)
+		fail_msg("%s: %s", path, e.detail);
+}
+
+/* Same samples, values and stacks (both loads intern in the same order). */
+static void assert_same_profile(const hs_profile *a, const hs_profile *b)
+{
+	assert_int_equal(a->nsamples, b->nsamples);
+	assert_int_equal(hs_ntypes(a), hs_ntypes(b));
+	assert_int_equal(a->decoded_bytes, b->decoded_bytes);
+	for (size_t s = 0; s < a->nsamples; s++) {
+		assert_memory_equal(hs_sample_values(a, s), hs_sample_values(b, s),
+		                    hs_ntypes(a) * sizeof(int64_t));
+		uint32_t na, nb;
+		const uint32_t *sa = hs_sample_stack(a, s, &na), *sb = hs_sample_stack(b, s, &nb);
+		assert_int_equal(na, nb);
+		for (uint32_t k = 0; k < na; k++) {
+			const hs_location *la = hs_location_at(a, sa[k]), *lb = hs_location_at(b, sb[k]);
+			assert_int_equal(la->address, lb->address);
+		}
+	}
+}
+
+/* The totals go tool pprof -raw gives for heap.pb (header comment). */
+static void assert_heap_totals(const hs_profile *p)
+{
+	const int64_t want[4] = {6518, 9397832, 2011, 4789184};
+	int64_t sum[4] = {0};
+	assert_int_equal(hs_ntypes(p), 4);
+	for (size_t s = 0; s < p->nsamples; s++)
+		for (int k = 0; k < 4; k++)
+			sum[k] += hs_sample_values(p, s)[k];
+	assert_memory_equal(sum, want, sizeof want);
+}
+
+static void test_heap_zst_file(void **state)
+{
+	(void)state;
+	hs_profile plain, z;
+	load_file(&plain, TD "pprof/heap.pb");
+	load_file(&z, TD "pprof/heap.pb.zst");
+	assert_heap_totals(&plain);
+	assert_heap_totals(&z);
+	assert_same_profile(&plain, &z);
+	assert_true(z.zstd);
+	assert_false(z.gzipped);
+	assert_false(plain.zstd);
+	assert_int_equal(z.input_bytes, 2978);
+	assert_int_equal(z.decoded_bytes, 5930);
+	hs_profile_release(&plain);
+	hs_profile_release(&z);
+}
+
+static void test_heap_zst_buffer(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *d = slurp(TD "pprof/heap.pb.zst", &n);
+	hs_profile plain, z;
+	hs_error e;
+	hs_error_clear(&e);
+	load_file(&plain, TD "pprof/heap.pb");
+	hs_profile_init(&z);
+	assert_int_equal(hs_load_profile_buffer(&z, d, n, 64u << 20, &e), HS_OK);
+	assert_heap_totals(&z);
+	assert_same_profile(&plain, &z);
+	assert_true(z.zstd);
+	hs_profile_release(&plain);
+	hs_profile_release(&z);
+	free(d);
+}
+
+static void test_goroutine_dump_zst(void **state)
+{
+	(void)state;
+	hs_profile plain, z;
+	load_file(&plain, TD "pprof/goroutine-debug2.txt");
+	load_file(&z, TD "pprof/goroutine-debug2.txt.zst");
+	assert_true(plain.nsamples > 0);
+	assert_same_profile(&plain, &z);
+	hs_profile_release(&plain);
+	hs_profile_release(&z);
+}
+
+/* Load d[0..n) from a buffer and, every `file_every` cuts, from a file
+ * (the background decompressor); both must fail alike. */
+static hs_err load_both(const uint8_t *d, size_t n, bool file, hs_error *e)
+{
+	hs_profile p;
+	hs_profile_init(&p);
+	hs_error_clear(e);
+	hs_err rc = hs_load_profile_buffer(&p, d, n, 64u << 20, e);
+	hs_profile_release(&p);
+	if (!file)
+		return rc;
+	char path[64];
+	hs_error fe;
+	hs_error_clear(&fe);
+	write_temp(path, d, n);
+	hs_profile_init(&p);
+	assert_int_equal(hs_load_profile(&p, path, &fe), rc);
+	assert_int_equal(fe.offset, e->offset);
+	assert_string_equal(fe.detail, e->detail);
+	hs_profile_release(&p);
+	unlink(path);
+	return rc;
+}
+
+/* Every cut of the stream past its magic: truncated at the cut. */
+static void test_zst_truncated(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *d = slurp(TD "pprof/heap.pb.zst", &n);
+	hs_error e;
+	for (size_t cut = 4; cut < n; cut++) {
+		hs_err rc = load_both(d, cut, cut % 97 == 0 || cut == n - 1, &e);
+		assert_int_equal(rc, HS_E_GZIP);
+		assert_true(e.has_offset);
+		assert_int_equal(e.offset, cut);
+		assert_non_null(strstr(e.detail, "zstd stream is truncated"));
+	}
+	free(d);
+}
+
+static void test_zst_corrupt(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *d = slurp(TD "pprof/heap.pb.zst", &n);
+	hs_error e;
+	/* the xxhash checksum, the frame's last 4 bytes */
+	d[n - 2] ^= 0xff;
+	assert_int_equal(load_both(d, n, true, &e), HS_E_GZIP);
+	assert_int_equal(e.offset, n - 4);
+	assert_non_null(strstr(e.detail, "corrupt zstd stream"));
+	d[n - 2] ^= 0xff;
+	/* every byte of the block flipped in turn: an error or, where the
+	 * flip lands in data the decoder reads past, the same profile */
+	for (size_t i = 4; i < n; i++) {
+		d[i] ^= 0x5a;
+		hs_err rc = load_both(d, n, i % 211 == 0, &e);
+		if (rc != HS_OK)
+			assert_true(e.has_offset && e.offset <= n);
+		d[i] ^= 0x5a;
+	}
+	/* garbage after the frame is not a frame */
+	uint8_t *more = malloc(n + 8);
+	memcpy(more, d, n);
+	memcpy(more + n, "garbage!", 8);
+	assert_int_equal(load_both(more, n + 8, true, &e), HS_E_GZIP);
+	assert_int_equal(e.offset, n);
+	free(more);
+	free(d);
+}
+
+/* A frame of RLE blocks, 128 KiB of zeros each from 4 bytes: `blocks`
+ * of them.  No content size in the header: nothing to trust. */
+static uint8_t *rle_frame(size_t blocks, size_t *n)
+{
+	uint8_t *d = malloc(6 + blocks * 4);
+	size_t k = 0;
+	memcpy(d, "\x28\xb5\x2f\xfd", 4);
+	k = 4;
+	d[k++] = 0x00;            /* no checksum, no content size, windowed */
+	d[k++] = 0x38;            /* window 128 KiB */
+	for (size_t b = 0; b < blocks; b++) {
+		uint32_t h = (uint32_t)(128 << 10) << 3 | 1u << 1 | (b + 1 == blocks);
+		d[k++] = (uint8_t)h;
+		d[k++] = (uint8_t)(h >> 8);
+		d[k++] = (uint8_t)(h >> 16);
+		d[k++] = 0;
+	}
+	*n = k;
+	return d;
+}
+
+static void test_zst_cap(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *d = rle_frame(1024, &n);   /* 128 MiB from 4 KiB */
+	hs_input in;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_input_from_buffer(&in, d, n, 64u << 20, &e), HS_E_LIMIT);
+	assert_non_null(strstr(e.detail, "decompressed data exceeds"));
+	hs_input_release(&in);
+	char path[64];
+	write_temp(path, d, n);
+	hs_error_clear(&e);
+	assert_int_equal(hs_input_read(&in, path, 64u << 20, &e), HS_E_LIMIT);
+	hs_input_release(&in);
+	/* uncapped, a file: all of it, in the background reservation */
+	hs_error_clear(&e);
+	assert_int_equal(hs_input_read(&in, path, 0, &e), HS_OK);
+	assert_int_equal(in.len, (size_t)128 << 20);
+	assert_true(in.zstd && in.compressed);
+	assert_int_equal(in.data[in.len - 1], 0);
+	hs_input_release(&in);
+	unlink(path);
+	free(d);
+}
+
+static void test_exe_compressed(void **state)
+{
+	(void)state;
+	hs_symtab plain, z;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_symtab_init(&plain);
+	hs_symtab_init(&z);
+	assert_int_equal(hs_symtab_load(&plain, TD "heapdump/graph.sym", &e), HS_OK);
+	assert_int_equal(hs_symtab_load(&z, TD "heapdump/graph.sym.zst", &e), HS_OK);
+	assert_true(plain.n > 100);
+	assert_int_equal(plain.n, z.n);
+	assert_int_equal(plain.data_addr, z.data_addr);
+	assert_int_equal(plain.bss_addr, z.bss_addr);
+	for (size_t i = 0; i < plain.n; i++) {
+		assert_int_equal(plain.syms[i].addr, z.syms[i].addr);
+		assert_string_equal(plain.syms[i].name, z.syms[i].name);
+	}
+	hs_symtab_release(&z);
+	/* cut: the stream's error, not an ELF complaint */
+	size_t n;
+	uint8_t *d = slurp(TD "heapdump/graph.sym.zst", &n);
+	char path[64];
+	write_temp(path, d, n / 2);
+	hs_symtab_init(&z);
+	hs_error_clear(&e);
+	assert_int_equal(hs_symtab_load(&z, path, &e), HS_E_GZIP);
+	assert_int_equal(e.offset, n / 2);
+	hs_symtab_release(&z);
+	hs_symtab_release(&plain);
+	unlink(path);
+	free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_heap_zst_file),
+		cmocka_unit_test(test_heap_zst_buffer),
+		cmocka_unit_test(test_goroutine_dump_zst),
+		cmocka_unit_test(test_zst_truncated),
+		cmocka_unit_test(test_zst_corrupt),
+		cmocka_unit_test(test_zst_cap),
+		cmocka_unit_test(test_exe_compressed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
