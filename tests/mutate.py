@@ -121,6 +121,12 @@ MUTATIONS = [
     ('blk-lock-sides', 'src/core/blocking.c',
      'hs_lock_side side = wi.releasing ? HS_SIDE_HOLDING : HS_SIDE_WAITING;',
      'hs_lock_side side = HS_SIDE_WAITING;', 'waiting and holding summed into one hotspot'),
+    ('leak-twins', 'src/core/leaks.c',
+     'if (f[i].twin != UINT32_MAX || !twins(&f[i], &f[j]))',
+     'if (1 || !twins(&f[i], &f[j]))', 'twins (debug=1 and debug=2 of one moment) count twice'),
+    ('leak-time-order', 'src/core/leaks.c',
+     'k[nk++] = (skey){timed ? f[sn->fi].moment : 0, timed ? sn->file : "", sn->fi,',
+     'k[nk++] = (skey){0, "", sn->fi,', 'goroutine snapshots in argument order, not time order'),
     # --- goroutines ---------------------------------------------------------
     ('gor-created-key', 'src/core/goroutines.c',
      '!hs_gkey_add(&g->key, si->created_loc, strlen(si->created_loc)))\n\t\treturn NULL;',

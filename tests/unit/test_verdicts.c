@@ -676,6 +676,156 @@ static void assert_chain(const hs_chain *ch, const char *want)
 	assert_string_equal(buf, want);
 }
 
+/* ---- time order and twins ------------------------------------------------ */
+
+/* Add dump d to l under `name` (its name stamp is its moment: no such file
+ * on disk, so no mtime). */
+static void add_named(hs_leaks *l, const dump *d, const char *name)
+{
+	hs_profile p;
+	hs_error e;
+	hs_error_clear(&e);
+	load(&p, d);
+	assert_int_equal(hs_leaks_add(l, &p, name, &e), HS_OK);
+	hs_profile_release(&p);
+}
+
+/* A ?debug=1 goroutine profile of n goroutines at SEND("main.s", "20"),
+ * added under `name`. */
+static void add_debug1(hs_leaks *l, int n, const char *name)
+{
+	char text[512];
+	int k = snprintf(text, sizeof text,
+	                 "goroutine profile: total %d\n%d @ 0x1 0x2 0x3 0x4\n"
+	                 "#\t0x1\truntime.gopark+0x1\t/go/src/runtime/proc.go:364\n"
+	                 "#\t0x2\truntime.chansend+0x1\t/go/src/runtime/chan.go:259\n"
+	                 "#\t0x3\truntime.chansend1+0x1\t/go/src/runtime/chan.go:145\n"
+	                 "#\t0x4\tmain.s+0x1\t/src/main.go:20\n\n", n, n);
+	hs_profile p;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(&p);
+	assert_int_equal(hs_load_profile_buffer(&p, (const uint8_t *)text, (size_t)k, 1 << 20, &e),
+	                 HS_OK);
+	assert_int_equal(hs_leaks_add(l, &p, name, &e), HS_OK);
+	hs_profile_release(&p);
+}
+
+/* The chan send candidate at main.s: its points' counts in order. */
+static const hs_leak *send_leak(const hs_leaks *l, int64_t *counts, size_t max)
+{
+	const hs_leak *k = leak_named(l, "main.s");
+	assert_non_null(k);
+	assert_true(k->npoints <= max);
+	for (size_t i = 0; i < k->npoints; i++)
+		counts[i] = k->points[i].value;
+	return k;
+}
+
+/* Chan send groups of 20, 30, 40 goroutines at 03:00, 03:01, 03:02 (name
+ * stamps), added newest first: the series is 20 -> 30 -> 40 (grew by 20,
+ * never fell: medium by count raised to high).  The same dumps under
+ * names without a moment stay in the order given: 40 -> 30 -> 20, no
+ * growth, medium.  Equal moments go by name: b-... given before a-... of
+ * the same stamp reads a's 5 then b's 25 (grew by 20: high). */
+static void test_leak_time_order(void **state)
+{
+	(void)state;
+	static dump ds[3];
+	const char *stamped[] = {"g-20261122T030200.txt", "g-20261122T030100.txt",
+	                         "g-20261122T030000.txt"};
+	const char *plain[] = {"dump-c", "dump-b", "dump-a"};
+	for (int pass = 0; pass < 2; pass++) {
+		hs_error e;
+		hs_error_clear(&e);
+		hs_leaks *l = hs_leaks_new(NULL, &e);
+		for (int i = 0; i < 3; i++) {
+			memset(&ds[i], 0, sizeof ds[i]);
+			gor(&ds[i], 40 - 10 * i, "chan send", SEND("main.s", "20"));
+			add_named(l, &ds[i], pass ? plain[i] : stamped[i]);
+		}
+		assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+		int64_t c[3];
+		const hs_leak *k = send_leak(l, c, 3);
+		assert_int_equal(k->npoints, 3);
+		assert_int_equal(c[0], pass ? 40 : 20);
+		assert_int_equal(c[2], pass ? 20 : 40);
+		assert_string_equal(k->points[0].file, pass ? "dump-c" : "g-20261122T030000.txt");
+		assert_int_equal(k->severity, pass ? HS_SEV_MEDIUM : HS_SEV_HIGH);
+		hs_leaks_free(l);
+	}
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	memset(&ds[0], 0, sizeof ds[0]);
+	gor(&ds[0], 25, "chan send", SEND("main.s", "20"));
+	add_named(l, &ds[0], "b-20261122T030000.txt");
+	memset(&ds[1], 0, sizeof ds[1]);
+	gor(&ds[1], 5, "chan send", SEND("main.s", "20"));
+	add_named(l, &ds[1], "a-20261122T030000.txt");
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	int64_t c[2];
+	const hs_leak *k = send_leak(l, c, 2);
+	assert_int_equal(c[0], 5);
+	assert_int_equal(c[1], 25);
+	assert_int_equal(k->severity, HS_SEV_HIGH);
+	hs_leaks_free(l);
+}
+
+/* Two moments, 03:00 and 03:01, each a ?debug=1 profile and a debug=2
+ * dump of it (20 then 30 goroutines in chan send at main.s), given
+ * debug=1 first: two snapshots, not four, the dumps used: 20 -> 30 (grew
+ * by 10: medium raised to high), 2 goroutine snapshots from 20 to 30, and
+ * each debug=1 file named as the twin of the dump of its moment.  Two
+ * dumps of one format at one stamp are never twins: both count. */
+static void test_leak_twins(void **state)
+{
+	(void)state;
+	static dump ds[2];
+	const char *d1[] = {"g-20261122T030000-debug1.txt", "g-20261122T030100-debug1.txt"};
+	const char *d2[] = {"g-20261122T030000-debug2.txt", "g-20261122T030100-debug2.txt"};
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	for (int i = 0; i < 2; i++) {
+		memset(&ds[i], 0, sizeof ds[i]);
+		gor(&ds[i], 20 + 10 * i, "chan send", SEND("main.s", "20"));
+		add_debug1(l, 20 + 10 * i, d1[i]);
+		add_named(l, &ds[i], d2[i]);
+	}
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	int64_t c[4];
+	const hs_leak *k = send_leak(l, c, 4);
+	assert_int_equal(k->npoints, 2);
+	assert_int_equal(c[0], 20);
+	assert_int_equal(c[1], 30);
+	assert_string_equal(k->points[1].file, d2[1]);
+	assert_int_equal(k->severity, HS_SEV_HIGH);
+	hs_leak_summary sum;
+	hs_leaks_summary(l, &sum);
+	assert_int_equal(sum.goroutine_snapshots, 2);
+	assert_int_equal(sum.goroutines_first, 20);
+	assert_int_equal(sum.goroutines_last, 30);
+	const char *dropped, *used;
+	assert_int_equal(hs_leaks_nfiles(l), 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(hs_leaks_twin(l, i, &dropped, &used), i % 2 == 0);
+		if (i % 2 == 0) {
+			assert_string_equal(dropped, d1[i / 2]);
+			assert_string_equal(used, d2[i / 2]);
+		}
+	}
+	hs_leaks_free(l);
+	l = hs_leaks_new(NULL, &e);
+	add_named(l, &ds[0], "x-20261122T030000.txt");
+	add_named(l, &ds[1], "y-20261122T030000.txt");
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	hs_leaks_summary(l, &sum);
+	assert_int_equal(sum.goroutine_snapshots, 2);
+	assert_false(hs_leaks_twin(l, 1, &dropped, &used));
+	hs_leaks_free(l);
+}
+
 /* With min_high 10, min_medium 5 (the dump holds 64 kB): 12 in a select
  * under a dependency called from main.handle: high blocked goroutines at
  * main.handle (the user frame was the dependency's), the chain down to
@@ -935,6 +1085,8 @@ int main(void)
 		cmocka_unit_test(test_blocking_snapshots),
 		cmocka_unit_test(test_blocking_delay),
 		cmocka_unit_test(test_blocking_lock_sides),
+		cmocka_unit_test(test_leak_time_order),
+		cmocka_unit_test(test_leak_twins),
 		cmocka_unit_test(test_culprit_own_goroutines),
 		cmocka_unit_test(test_culprit_own_override),
 		cmocka_unit_test(test_culprit_own_heap),
