@@ -127,6 +127,8 @@ MUTATIONS = [
     ('leak-time-order', 'src/core/leaks.c',
      'k[nk++] = (skey){timed ? f[sn->fi].moment : 0, timed ? sn->file : "", sn->fi,',
      'k[nk++] = (skey){0, "", sn->fi,', 'goroutine snapshots in argument order, not time order'),
+    ('blk-time-order', 'src/core/blocking.c', 'bool timed = hs_moments_order(b->seen);',
+     'bool timed = false;', 'blocking evidence in argument order, not time order'),
     # --- goroutines ---------------------------------------------------------
     ('gor-created-key', 'src/core/goroutines.c',
      '!hs_gkey_add(&g->key, si->created_loc, strlen(si->created_loc)))\n\t\treturn NULL;',

@@ -46,4 +46,13 @@ typedef enum hs_time_from {
  * order above; *ns is 0 for HS_TIME_NONE. */
 hs_time_from hs_file_moment(const char *path, const hs_profile *p, int64_t *ns);
 
+/* Can the moments of a set of files order them?  `seen` has bit
+ * (1u << from) for each file's hs_time_from.  Not when one has none, nor
+ * when some have only their mtime and others a time of their own (a
+ * copy's mtime says nothing of those): mtimes order only mtimes. */
+bool hs_moments_order(unsigned seen);
+/* Files in time order: by moment, equal moments by name (numbers in names
+ * compared as numbers); 0 when both are equal. */
+int hs_moment_cmp(int64_t ma, const char *na, int64_t mb, const char *nb);
+
 #endif

@@ -153,3 +153,16 @@ hs_time_from hs_file_moment(const char *path, const hs_profile *p, int64_t *ns)
 	*ns = 0;
 	return HS_TIME_NONE;
 }
+
+bool hs_moments_order(unsigned seen)
+{
+	bool mtime = seen & (1u << HS_TIME_MTIME);
+	return !(seen & (1u << HS_TIME_NONE)) && (!mtime || seen == 1u << HS_TIME_MTIME);
+}
+
+int hs_moment_cmp(int64_t ma, const char *na, int64_t mb, const char *nb)
+{
+	if (ma != mb)
+		return ma < mb ? -1 : 1;
+	return strverscmp(na, nb);
+}

@@ -488,17 +488,14 @@ typedef struct skey {
 static int cmp_skey(const void *pa, const void *pb)
 {
 	const skey *a = pa, *b = pb;
-	if (a->moment != b->moment)
-		return a->moment < b->moment ? -1 : 1;
-	int c = strverscmp(a->name, b->name);
+	int c = hs_moment_cmp(a->moment, a->name, b->moment, b->name);
 	if (c)
 		return c;
 	return a->fi != b->fi ? (a->fi < b->fi ? -1 : 1) : (a->si > b->si) - (a->si < b->si);
 }
 
 /* The kept snapshots' keys (twins left out); all in the order given when
- * one has no moment, or when some have only a modification time and
- * others a time of their own (a copy's mtime says nothing of those). */
+ * the moments cannot order them (hs_moments_order). */
 static size_t snap_keys(const hs_leaks *l, skey *k)
 {
 	size_t ns = lsnapvec_len(&l->snaps), nk = 0;
@@ -506,8 +503,7 @@ static size_t snap_keys(const hs_leaks *l, skey *k)
 	unsigned seen = 0;
 	for (size_t i = 0; i < ns; i++)
 		seen |= 1u << f[lsnapvec_at(&l->snaps, i)->fi].from;
-	bool mtime = seen & (1u << HS_TIME_MTIME);
-	bool timed = !(seen & (1u << HS_TIME_NONE)) && (!mtime || seen == 1u << HS_TIME_MTIME);
+	bool timed = hs_moments_order(seen);
 	for (size_t i = 0; i < ns; i++) {
 		const lsnap *sn = lsnapvec_at(&l->snaps, i);
 		if (f[sn->fi].twin == UINT32_MAX)

@@ -826,6 +826,83 @@ static void test_leak_twins(void **state)
 	hs_leaks_free(l);
 }
 
+/* Heap twins: protobuf profiles at minutes 1, 2, 3 with main.leak at 100,
+ * 200, 300 bytes, and a text profile of minute 2 (half a second later,
+ * given last) with 5000: one snapshot with the protobuf one, so the series
+ * is 100 -> 200 -> 300 over 3 heap snapshots, and the text file is named as
+ * the twin of "heap-2". */
+static void test_leak_heap_twins(void **state)
+{
+	(void)state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	const char *names[] = {"heap-1", "heap-2", "heap-3", "heap-2-text"};
+	const int64_t leak[] = {100, 200, 300, 5000};
+	for (int i = 0; i < 4; i++) {
+		hs_profile p;
+		tp_init(&p, "inuse_space", "bytes");
+		uint32_t f = add_function(&p, "main.leak");
+		uint32_t loc = add_location(&p, &f, 1);
+		add_sample(&p, &loc, 1, leak[i]);
+		p.format = i < 3 ? HS_FMT_PPROF : HS_FMT_HEAP_TEXT;
+		p.time_nanos = (i < 3 ? i + 1 : 2) * 60000000000LL + (i < 3 ? 0 : 500000000);
+		assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+		assert_int_equal(hs_leaks_add(l, &p, names[i], &e), HS_OK);
+		hs_profile_release(&p);
+	}
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	const hs_leak *k = leak_named(l, "main.leak");
+	assert_non_null(k);
+	assert_int_equal(k->npoints, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(k->points[i].value, leak[i]);
+		assert_string_equal(k->points[i].file, names[i]);
+	}
+	hs_leak_summary sum;
+	hs_leaks_summary(l, &sum);
+	assert_int_equal(sum.heap_snapshots, 3);
+	assert_int_equal(sum.heap_last, 300);
+	const char *dropped, *used;
+	assert_false(hs_leaks_twin(l, 1, &dropped, &used));
+	assert_true(hs_leaks_twin(l, 3, &dropped, &used));
+	assert_string_equal(dropped, "heap-2-text");
+	assert_string_equal(used, "heap-2");
+	hs_leaks_free(l);
+}
+
+/* Blocking evidence in time order: chan send dumps of 20 and 30 goroutines
+ * stamped 03:01 and 03:00, given in that order: the 03:00 file (30) comes
+ * first in the hotspot's evidence; unstamped names (no moment) keep the
+ * order given. */
+static void test_blocking_time_order(void **state)
+{
+	(void)state;
+	static dump ds[2];
+	const char *names[2][2] = {{"g-20261122T030100.txt", "g-20261122T030000.txt"},
+	                           {"dump-x", "dump-y"}};
+	for (int pass = 0; pass < 2; pass++) {
+		hs_error e;
+		hs_error_clear(&e);
+		hs_blocking *b = hs_blocking_new(&e);
+		for (int i = 0; i < 2; i++) {
+			memset(&ds[i], 0, sizeof ds[i]);
+			gor(&ds[i], 20 + 10 * i, "chan send", SEND("main.s", "20"));
+			hs_profile p;
+			load(&p, &ds[i]);
+			assert_int_equal(hs_blocking_add(b, &p, names[pass][i], &e), HS_OK);
+			hs_profile_release(&p);
+		}
+		hs_blocking_finish(b);
+		assert_int_equal(hs_blocking_n(b), 1);
+		const hs_wait_evidence_vec *ev = &hs_blocking_at(b, 0)->evidence;
+		assert_int_equal(hs_wait_evidence_vec_len(ev), 2);
+		assert_string_equal(hs_wait_evidence_vec_at(ev, 0)->file, names[pass][pass ? 0 : 1]);
+		assert_int_equal(hs_wait_evidence_vec_at(ev, 0)->goroutines, pass ? 20 : 30);
+		hs_blocking_free(b);
+	}
+}
+
 /* With min_high 10, min_medium 5 (the dump holds 64 kB): 12 in a select
  * under a dependency called from main.handle: high blocked goroutines at
  * main.handle (the user frame was the dependency's), the chain down to
@@ -1087,6 +1164,8 @@ int main(void)
 		cmocka_unit_test(test_blocking_lock_sides),
 		cmocka_unit_test(test_leak_time_order),
 		cmocka_unit_test(test_leak_twins),
+		cmocka_unit_test(test_leak_heap_twins),
+		cmocka_unit_test(test_blocking_time_order),
 		cmocka_unit_test(test_culprit_own_goroutines),
 		cmocka_unit_test(test_culprit_own_override),
 		cmocka_unit_test(test_culprit_own_heap),
