@@ -129,6 +129,8 @@ typedef struct hs_wait_evidence {
 	const char *state;        /* the dump state (47 bytes at most), "" else */
 	/* block and mutex profiles: waits that ended */
 	int64_t contentions, delay_ns;
+	int64_t moment;           /* the file's (hs_file_moment), for the order */
+	uint32_t seq;             /* the file's place in the order given */
 } hs_wait_evidence;
 HS_VEC_TYPED(hs_wait_evidence_vec, hs_wait_evidence)
 
@@ -140,7 +142,8 @@ typedef struct hs_hotspot {
 	int64_t goroutines;       /* most waiting at once in one snapshot */
 	int64_t wait_minutes;     /* longest wait seen in a dump */
 	int64_t contentions, delay_ns;
-	hs_wait_evidence_vec evidence;   /* one per file that shows it, in order */
+	hs_wait_evidence_vec evidence;   /* one per file that shows it, in time
+	                                    order (hs_blocking_finish) */
 } hs_hotspot;
 
 /* The accumulator: opaque, from hs_blocking_new to hs_blocking_free. */

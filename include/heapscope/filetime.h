@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "heapscope/model.h"
+
 enum { HS_FILETIME_MIN_YEAR = 2001, HS_FILETIME_MAX_YEAR = 2100 };
 
 /* Nanoseconds since the Unix epoch from a timestamp in path's base name;
@@ -30,5 +32,27 @@ enum { HS_FILETIME_MIN_YEAR = 2001, HS_FILETIME_MAX_YEAR = 2100 };
 bool hs_time_from_name(const char *path, int64_t *ns);
 /* The file's modification time; false for "-" or a file stat fails on. */
 bool hs_time_from_mtime(const char *path, int64_t *ns);
+
+/* Where a file's moment came from, strongest first. */
+typedef enum hs_time_from {
+	HS_TIME_PROFILE = 0,   /* the profile's time_nanos */
+	HS_TIME_LASTGC,        /* runtime.MemStats LastGC of a Go text profile */
+	HS_TIME_NAME,          /* a timestamp in the file's name */
+	HS_TIME_MTIME,         /* the file's modification time */
+	HS_TIME_NONE,          /* none of these ("-" of a dump, say) */
+} hs_time_from;
+
+/* The moment of file `path` holding profile p (p may be NULL), in the
+ * order above; *ns is 0 for HS_TIME_NONE. */
+hs_time_from hs_file_moment(const char *path, const hs_profile *p, int64_t *ns);
+
+/* Can the moments of a set of files order them?  `seen` has bit
+ * (1u << from) for each file's hs_time_from.  Not when one has none, nor
+ * when some have only their mtime and others a time of their own (a
+ * copy's mtime says nothing of those): mtimes order only mtimes. */
+bool hs_moments_order(unsigned seen);
+/* Files in time order: by moment, equal moments by name (numbers in names
+ * compared as numbers); 0 when both are equal. */
+int hs_moment_cmp(int64_t ma, const char *na, int64_t mb, const char *nb);
 
 #endif

@@ -3,7 +3,18 @@
  *
  * Goroutines are grouped by user frame and wait kind and named by their
  * own-code culprit (blocking.h); each file, and each "dump" label inside one, is a
- * snapshot, in the order given.  A group's count is the most it had in one
+ * snapshot.  Snapshots are in time order: each file's moment
+ * (hs_file_moment: the profile's time, its LastGC, a timestamp in its
+ * name, its modification time), equal moments in name order (numbers in
+ * names as numbers), then in the order given; the dumps of one file in
+ * their order.  When a goroutine file has no moment at all (a dump read
+ * from "-"), the goroutine snapshots stay in the order given.
+ * Twins: files of one kind (goroutine dumps and profiles; heap profiles)
+ * in two formats, holding one snapshot each, with the same timestamp in
+ * their names or moments (not modification times) less than a second
+ * apart, are one snapshot: the richer is used (a debug=2 dump over a
+ * goroutine pprof profile over a debug=1 one; a protobuf heap profile over
+ * text).  Files of one format are never twins.  A group's count is the most it had in one
  * snapshot.  Candidates, after LeakProf (Uber):
  *   blocked goroutines  groups waiting on a channel op, select, nil channel
  *                       or cond: high from min_high goroutines, medium
@@ -89,7 +100,7 @@ typedef struct hs_leak {
 	double slope_per_min;      /* heap growth: bytes per minute */
 	double rising;             /* heap growth: fraction of steps that grew */
 	double share_first, share_last;   /* retainer: % of the reachable heap */
-	/* every snapshot, in order (time order for heap profiles) */
+	/* every snapshot, in time order, twins counted once */
 	const hs_leak_point *points;
 	size_t npoints;
 } hs_leak;
@@ -130,5 +141,10 @@ typedef struct hs_leak_summary {
 } hs_leak_summary;
 void hs_leaks_summary(const hs_leaks *l, hs_leak_summary *s);
 const hs_leak *hs_leaks_at(const hs_leaks *l, size_t i);
+/* The goroutine and heap files added, in the order given; after
+ * hs_leaks_finish, whether file i is the twin of another: its name and
+ * that of the file used instead. */
+size_t hs_leaks_nfiles(const hs_leaks *l);
+bool hs_leaks_twin(const hs_leaks *l, size_t i, const char **dropped, const char **used);
 
 #endif

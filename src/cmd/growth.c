@@ -127,29 +127,18 @@ static int load_series(series *s, int64_t interval)
 	return rc;
 }
 
-/* A snapshot whose profile has no time: a Go heap text profile's LastGC
- * (the end of the last GC before it was written), else a timestamp in the
- * file name, else its modification time (include/heapscope/filetime.h);
- * 0 when none. */
-static int64_t time_without_profile(series *s, int i, const char *file, int64_t last_gc)
+/* The snapshot's moment (include/heapscope/filetime.h: the profile's
+ * time, a Go heap text profile's LastGC, a timestamp in the file name, its
+ * modification time), counted by where it came from; 0 when none. */
+static int64_t snapshot_time(series *s, int i, const char *file, const hs_profile *p)
 {
-	int64_t t = 0;
-	if (last_gc > 0) {
-		s->time_from[i] = GROWTH_TIME_LASTGC;
-		s->w.nlastgc++;
-		return last_gc;
-	}
-	if (hs_time_from_name(file, &t)) {
-		s->time_from[i] = GROWTH_TIME_NAME;
-		s->w.nname++;
-		return t;
-	}
-	if (hs_time_from_mtime(file, &t)) {
-		s->time_from[i] = GROWTH_TIME_MTIME;
-		s->w.nmtime++;
-		return t;
-	}
-	return 0;
+	int64_t t;
+	hs_time_from from = hs_file_moment(file, p, &t);
+	s->time_from[i] = (uint8_t)from;
+	s->w.nlastgc += from == HS_TIME_LASTGC;
+	s->w.nname += from == HS_TIME_NAME;
+	s->w.nmtime += from == HS_TIME_MTIME;
+	return t;
 }
 
 static int load_loaded(series *s, cli_loads *l, int64_t interval)
@@ -180,10 +169,8 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
 		}
-		int64_t last_gc, t = interval ? (int64_t)i * interval : p.time_nanos;
-		hs_growth_add_memstats(s->g, (size_t)i, &p, &last_gc);
-		if (!interval && t == 0)
-			t = time_without_profile(s, i, file, last_gc);
+		hs_growth_add_memstats(s->g, (size_t)i, &p, NULL);
+		int64_t t = interval ? (int64_t)i * interval : snapshot_time(s, i, file, &p);
 		if (!interval && t == 0) {
 			cli_file_fail(file, "no time (no time_nanos, no MemStats LastGC, no time in its "
 			              "name, no modification time): give --interval DURATION, the time "

@@ -51,6 +51,15 @@ static void write_leaks(FILE *out, const cli_opts *o, const void *data)
 	leaks_format_find(o->format)->write(out, data);
 }
 
+/* Each file left out for its richer twin, once. */
+static void report_twins(const hs_leaks *l)
+{
+	const char *dropped, *used;
+	for (size_t i = 0; i < hs_leaks_nfiles(l); i++)
+		if (hs_leaks_twin(l, i, &dropped, &used))
+			cli_error("'%s' and '%s' are one moment (twins): using '%s'", dropped, used, used);
+}
+
 static int run(const hs_command *self, cli_opts *op)
 {
 	(void)self;
@@ -88,6 +97,8 @@ static int run(const hs_command *self, cli_opts *op)
 		cli_error("%s", msg);
 		rc = HS_EXIT_USAGE;
 	}
+	if (rc == HS_EXIT_OK)
+		report_twins(l);
 	if (rc == HS_EXIT_OK)
 		rc = cli_write_output(&o, write_leaks, l);
 	if (rc == HS_EXIT_OK)

@@ -6,6 +6,7 @@
 #include "hashmap.h"
 #include "stacks.h"
 #include "heapscope/blocking.h"
+#include "heapscope/filetime.h"
 #include "heapscope/goroutines.h"
 #include "heapscope/units.h"
 
@@ -213,6 +214,9 @@ struct hs_blocking {
 	hotspot_vec hotspots;     /* sorted by finish */
 	hs_strmap index;          /* culprit+kind -> hotspot, until finish */
 	bool indexed;
+	uint32_t nfiles;          /* files added */
+	int64_t moment;           /* of the file being added */
+	unsigned seen;            /* bit 1 << hs_time_from per file */
 };
 
 hs_blocking *hs_blocking_new(hs_error *err)
@@ -312,6 +316,8 @@ static hs_wait_evidence *evidence(hs_blocking *b, hs_hotspot *h, const char *nam
 		ev->file = c;
 		ev->source = src;
 		ev->state = "";
+		ev->moment = b->moment;
+		ev->seq = b->nfiles;
 	}
 	return ev;
 }
@@ -460,6 +466,10 @@ hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs
 	                                                 : hs_stacks_add_functions(&b->stacks, p, err);
 	if (rc)
 		return rc;
+	if (hs_wait_source_of(p) != HS_SRC_NONE) {
+		b->nfiles++;
+		b->seen |= 1u << hs_file_moment(name, p, &b->moment);
+	}
 	switch (hs_wait_source_of(p)) {
 	case HS_SRC_DUMP:
 		return add_goroutines(b, p, name, HS_SRC_DUMP, err);
@@ -486,11 +496,24 @@ static int cmp_hot(const void *pa, const void *pb)
 	return c ? c : (int)a->kind - (int)b->kind;
 }
 
+/* Evidence in time order: moment, name, then the order given. */
+static int cmp_evidence(const void *pa, const void *pb)
+{
+	const hs_wait_evidence *a = pa, *b = pb;
+	int c = hs_moment_cmp(a->moment, a->file, b->moment, b->file);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
 void hs_blocking_finish(hs_blocking *b)
 {
 	(void)hs_owner_finish(b->stacks.owner);   /* no memory: fewer own frames */
+	bool timed = hs_moments_order(b->seen);
 	for (size_t i = 0; i < hotspot_vec_len(&b->hotspots); i++) {
 		hs_hotspot *h = hotspot_vec_at(&b->hotspots, i);
+		size_t ne = hs_wait_evidence_vec_len(&h->evidence);
+		if (timed && ne > 1)
+			qsort(hs_wait_evidence_vec_data(&h->evidence), ne, sizeof(hs_wait_evidence),
+			      cmp_evidence);
 		uint32_t st = *u32vec_at(&b->first_stack, i);
 		const char *own = hs_stacks_culprit(&b->stacks, st, &h->chain);
 		if (own)

@@ -128,3 +128,41 @@ bool hs_time_from_mtime(const char *path, int64_t *ns)
 	*ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	return true;
 }
+
+/* The LastGC line of a Go text heap profile's MemStats, 0 when none. */
+static int64_t last_gc(const hs_profile *p)
+{
+	for (size_t i = 0; i < p->memstats.len; i++) {
+		const hs_memstat *m = &HS_VEC_AT(&p->memstats, hs_memstat, i);
+		if (strcmp(hs_s(p, m->key), "LastGC") == 0)
+			return m->value;
+	}
+	return 0;
+}
+
+hs_time_from hs_file_moment(const char *path, const hs_profile *p, int64_t *ns)
+{
+	if (p && (*ns = p->time_nanos) != 0)
+		return HS_TIME_PROFILE;
+	if (p && (*ns = last_gc(p)) > 0)
+		return HS_TIME_LASTGC;
+	if (path && *path && hs_time_from_name(path, ns))
+		return HS_TIME_NAME;
+	if (path && *path && hs_time_from_mtime(path, ns))
+		return HS_TIME_MTIME;
+	*ns = 0;
+	return HS_TIME_NONE;
+}
+
+bool hs_moments_order(unsigned seen)
+{
+	bool mtime = seen & (1u << HS_TIME_MTIME);
+	return !(seen & (1u << HS_TIME_NONE)) && (!mtime || seen == 1u << HS_TIME_MTIME);
+}
+
+int hs_moment_cmp(int64_t ma, const char *na, int64_t mb, const char *nb)
+{
+	if (ma != mb)
+		return ma < mb ? -1 : 1;
+	return strverscmp(na, nb);
+}

@@ -5,6 +5,7 @@
 
 #include "hashmap.h"
 #include "stacks.h"
+#include "heapscope/filetime.h"
 #include "heapscope/graph.h"
 #include "heapscope/growth.h"
 #include "heapscope/leaks.h"
@@ -24,6 +25,7 @@ typedef struct lrec {
 	uint32_t group;
 	uint32_t snap;
 	int64_t count;
+	int64_t wait;              /* minutes */
 } lrec;
 
 typedef struct hrec {
@@ -38,13 +40,26 @@ typedef struct lsnap {
 	const char *file;
 	int64_t dump;
 	int64_t goroutines;        /* every goroutine of the snapshot */
+	uint32_t fi;               /* its file in files */
 } lsnap;
+
+/* An input file: its moment, and the twin used in its place. */
+typedef struct lfile {
+	const char *name;
+	int64_t moment, stamp;     /* stamp: the time in its name */
+	uint8_t from;              /* hs_time_from of moment */
+	bool has_stamp, heap;
+	uint8_t rank;              /* of twins, the highest rank is used */
+	uint32_t nsnaps;           /* goroutine snapshots (dump labels) in it */
+	uint32_t twin;             /* the file used instead; UINT32_MAX: none */
+} lfile;
 
 HS_VEC_TYPED(lgroupvec, lgroup)
 HS_VEC_TYPED(lrecvec, lrec)
 HS_VEC_TYPED(hrecvec, hrec)
 HS_VEC_TYPED(lsnapvec, lsnap)
 HS_VEC_TYPED(leakvec, hs_leak)
+HS_VEC_TYPED(lfilevec, lfile)
 
 struct hs_leaks {
 	hs_leak_opts o;
@@ -56,6 +71,8 @@ struct hs_leaks {
 	hrecvec heap;              /* (heap snapshot, site, in-use bytes) */
 	hs_i64vec heap_times, heap_totals;
 	hs_strvec heap_names;      /* per heap snapshot */
+	hs_i64vec heap_files;      /* per heap snapshot: its file in files */
+	lfilevec files;            /* per goroutine or heap file added */
 	hrecvec retainers;         /* (heap dump, root key, retained) */
 	hs_i64vec dump_reachable;
 	hs_strvec dump_names;      /* per heap dump */
@@ -116,6 +133,8 @@ hs_leaks *hs_leaks_new(const hs_leak_opts *o, hs_error *err)
 	hs_i64vec_init(&l->heap_times);
 	hs_i64vec_init(&l->heap_totals);
 	hs_strvec_init(&l->heap_names);
+	hs_i64vec_init(&l->heap_files);
+	lfilevec_init(&l->files);
 	hrecvec_init(&l->retainers);
 	hs_i64vec_init(&l->dump_reachable);
 	hs_strvec_init(&l->dump_names);
@@ -138,6 +157,8 @@ void hs_leaks_free(hs_leaks *l)
 	hs_i64vec_release(&l->heap_times);
 	hs_i64vec_release(&l->heap_totals);
 	hs_strvec_release(&l->heap_names);
+	hs_i64vec_release(&l->heap_files);
+	lfilevec_release(&l->files);
 	hs_strmap_release(&l->index);
 	hs_stacks_release(&l->stacks);
 	hs_arena_release(&l->arena);
@@ -264,26 +285,27 @@ static bool dump_labels(const hs_profile *p, hs_i64vec *dumps)
 }
 
 /* Name the snapshots a file adds: its dump labels, or the file alone. */
-static bool add_snaps(hs_leaks *l, const char *name, const hs_i64vec *dumps)
+static bool add_snaps(hs_leaks *l, uint32_t fi, const hs_i64vec *dumps)
 {
-	const char *file = dup(l, name ? name : "");
+	lfile *f = lfilevec_at(&l->files, fi);
 	size_t nd = hs_i64vec_len(dumps);
-	for (size_t i = 0; file && i < (nd ? nd : 1); i++) {
+	f->nsnaps = (uint32_t)(nd ? nd : 1);
+	for (size_t i = 0; i < (nd ? nd : 1); i++) {
 		lsnap *sn = lsnapvec_push(&l->snaps);
 		if (!sn)
 			return false;
-		*sn = (lsnap){file, nd ? *hs_i64vec_at(dumps, i) : 0, 0};
+		*sn = (lsnap){f->name, nd ? *hs_i64vec_at(dumps, i) : 0, 0, fi};
 	}
-	return file != NULL;
+	return true;
 }
 
-static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err)
+static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, uint32_t fi, hs_error *err)
 {
 	int vi = hs_profile_default_index(p);
 	hs_i64vec dumps;
 	hs_i64vec_init(&dumps);
 	size_t first = lsnapvec_len(&l->snaps);
-	bool ok = dump_labels(p, &dumps) && add_snaps(l, name, &dumps);
+	bool ok = dump_labels(p, &dumps) && add_snaps(l, fi, &dumps);
 	size_t nd = hs_i64vec_len(&dumps);
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		int64_t v = vi >= 0 ? hs_sample_values(p, s)[vi] : 1;
@@ -301,11 +323,7 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, const char *name,
 		lrec *r = g ? lrecvec_push(&l->recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
-		if (wi.wait_minutes > g->wait)
-			g->wait = wi.wait_minutes;
-		if (g->wait_min < 0 || wi.wait_minutes < g->wait_min)
-			g->wait_min = wi.wait_minutes;
-		*r = (lrec){gi, (uint32_t)(first + di), v};
+		*r = (lrec){gi, (uint32_t)(first + di), v, wi.wait_minutes};
 	}
 	hs_i64vec_release(&dumps);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
@@ -355,8 +373,7 @@ static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap)
 	return ok;
 }
 
-static hs_err add_heap(hs_leaks *l, const hs_profile *p, const char *name, int si,
-                       hs_error *err)
+static hs_err add_heap(hs_leaks *l, const hs_profile *p, uint32_t fi, int si, hs_error *err)
 {
 	hs_view v;
 	hs_view_opts vo = {.sample_index = si, .granularity = HS_GRAN_FUNCTIONS};
@@ -365,15 +382,34 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, const char *name, int s
 		return rc;
 	uint32_t snap = (uint32_t)hs_i64vec_len(&l->heap_times);
 	int64_t *t = hs_i64vec_push(&l->heap_times), *tot = hs_i64vec_push(&l->heap_totals);
+	int64_t *hf = hs_i64vec_push(&l->heap_files);
 	const char **nm = hs_strvec_push(&l->heap_names);
-	bool ok = t && tot && nm && (*nm = dup(l, name ? name : "")) != NULL;
+	bool ok = t && tot && hf && nm;
 	if (ok) {
-		*t = p->time_nanos;
+		const lfile *f = lfilevec_at(&l->files, fi);
+		*nm = f->name;
+		*t = f->moment;
 		*tot = v.total;
+		*hf = fi;
 	}
 	ok = ok && heap_stacks(l, &v, snap);
 	hs_view_release(&v);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
+}
+
+/* Record the file of p, named `name`: its moment, its stamp, its rank
+ * among twins (a dump over a pprof goroutine profile over a debug=1 one;
+ * a protobuf heap profile over text); UINT32_MAX on no memory. */
+static uint32_t add_file(hs_leaks *l, const hs_profile *p, const char *name, bool heap)
+{
+	lfile *f = lfilevec_push(&l->files);
+	if (!f)
+		return UINT32_MAX;
+	*f = (lfile){.name = dup(l, name ? name : ""), .heap = heap, .twin = UINT32_MAX};
+	f->from = (uint8_t)hs_file_moment(name, p, &f->moment);
+	f->has_stamp = name && hs_time_from_name(name, &f->stamp);
+	f->rank = hs_wait_source_of(p) == HS_SRC_DUMP ? 2 : p->format == HS_FMT_PPROF;
+	return f->name ? (uint32_t)(lfilevec_len(&l->files) - 1) : UINT32_MAX;
 }
 
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err)
@@ -386,7 +422,154 @@ hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error
 	hs_err rc = hs_stacks_add_functions(&l->stacks, p, err);
 	if (rc)
 		return rc;
-	return goroutines ? add_goroutines(l, p, name, err) : add_heap(l, p, name, si, err);
+	uint32_t fi = add_file(l, p, name, !goroutines);
+	if (fi == UINT32_MAX)
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	return goroutines ? add_goroutines(l, p, fi, err) : add_heap(l, p, fi, si, err);
+}
+
+/* ---- moments and twins --------------------------------------------------- */
+
+/* Are a and b one moment (twins)?  Files of one kind in two formats (the
+ * ranks), holding one snapshot each, with the same timestamp in their
+ * names or moments less than a second apart; a modification time never
+ * makes twins (copies share it).  Two files of one format are two
+ * snapshots, however close (a series written in a loop). */
+static bool twins(const lfile *a, const lfile *b)
+{
+	if (a->heap != b->heap || a->rank == b->rank || a->nsnaps > 1 || b->nsnaps > 1)
+		return false;
+	if (a->has_stamp && b->has_stamp && a->stamp == b->stamp)
+		return true;
+	if (a->from >= HS_TIME_MTIME || b->from >= HS_TIME_MTIME)
+		return false;
+	int64_t d = a->moment - b->moment;
+	return d < 1000000000 && d > -1000000000;
+}
+
+/* Of twins the richest is used. */
+static void mark_twins(hs_leaks *l)
+{
+	size_t n = lfilevec_len(&l->files);
+	lfile *f = lfilevec_data(&l->files);
+	for (size_t j = 1; j < n; j++)
+		for (size_t i = 0; i < j && f[j].twin == UINT32_MAX; i++) {
+			if (f[i].twin != UINT32_MAX || !twins(&f[i], &f[j]))
+				continue;
+			bool keep_j = f[j].rank > f[i].rank;   /* never equal */
+			f[keep_j ? i : j].twin = (uint32_t)(keep_j ? j : i);
+		}
+}
+
+bool hs_leaks_twin(const hs_leaks *l, size_t i, const char **dropped, const char **used)
+{
+	if (i >= lfilevec_len(&l->files) || lfilevec_at(&l->files, i)->twin == UINT32_MAX)
+		return false;
+	const lfile *f = lfilevec_at(&l->files, i);
+	*dropped = f->name;
+	while (f->twin != UINT32_MAX)
+		f = lfilevec_at(&l->files, f->twin);
+	*used = f->name;
+	return true;
+}
+
+size_t hs_leaks_nfiles(const hs_leaks *l)
+{
+	return lfilevec_len(&l->files);
+}
+
+/* A goroutine snapshot's place: moment, name, file as given, dump. */
+typedef struct skey {
+	int64_t moment;
+	const char *name;
+	uint32_t fi, si;
+} skey;
+
+static int cmp_skey(const void *pa, const void *pb)
+{
+	const skey *a = pa, *b = pb;
+	int c = hs_moment_cmp(a->moment, a->name, b->moment, b->name);
+	if (c)
+		return c;
+	return a->fi != b->fi ? (a->fi < b->fi ? -1 : 1) : (a->si > b->si) - (a->si < b->si);
+}
+
+/* The kept snapshots' keys (twins left out); all in the order given when
+ * the moments cannot order them (hs_moments_order). */
+static size_t snap_keys(const hs_leaks *l, skey *k)
+{
+	size_t ns = lsnapvec_len(&l->snaps), nk = 0;
+	const lfile *f = lfilevec_data(&l->files);
+	unsigned seen = 0;
+	for (size_t i = 0; i < ns; i++)
+		seen |= 1u << f[lsnapvec_at(&l->snaps, i)->fi].from;
+	bool timed = hs_moments_order(seen);
+	for (size_t i = 0; i < ns; i++) {
+		const lsnap *sn = lsnapvec_at(&l->snaps, i);
+		if (f[sn->fi].twin == UINT32_MAX)
+			k[nk++] = (skey){timed ? f[sn->fi].moment : 0, timed ? sn->file : "", sn->fi,
+			                 (uint32_t)i};
+	}
+	qsort(k, nk, sizeof *k, cmp_skey);
+	return nk;
+}
+
+/* Put the goroutine snapshots in time order, twins left out; the records
+ * follow them.  False on no memory. */
+static bool order_snaps(hs_leaks *l)
+{
+	size_t ns = lsnapvec_len(&l->snaps);
+	skey *k = malloc((ns + 1) * sizeof *k);
+	uint32_t *to = malloc((ns + 1) * sizeof *to);
+	lsnap *old = malloc((ns + 1) * sizeof *old);
+	bool ok = k && to && old;
+	if (ok && ns) {
+		size_t nk = snap_keys(l, k), nr = 0;
+		memcpy(old, lsnapvec_data(&l->snaps), ns * sizeof *old);
+		memset(to, 0xff, ns * sizeof *to);
+		for (size_t q = 0; q < nk; q++) {
+			to[k[q].si] = (uint32_t)q;
+			*lsnapvec_at(&l->snaps, q) = old[k[q].si];
+		}
+		l->snaps.v.len = nk;
+		for (size_t i = 0; i < lrecvec_len(&l->recs); i++) {
+			lrec r = *lrecvec_at(&l->recs, i);
+			if ((r.snap = to[r.snap]) != UINT32_MAX)
+				*lrecvec_at(&l->recs, nr++) = r;
+		}
+		l->recs.v.len = nr;
+	}
+	free(k);
+	free(to);
+	free(old);
+	return ok;
+}
+
+/* Leave the heap profiles that are twins out: their snapshots and records. */
+static bool drop_heap_twins(hs_leaks *l)
+{
+	size_t n = hs_i64vec_len(&l->heap_files), kept = 0, nr = 0;
+	uint32_t *to = malloc((n + 1) * sizeof *to);
+	if (!to)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const lfile *f = lfilevec_at(&l->files, (size_t)*hs_i64vec_at(&l->heap_files, i));
+		to[i] = f->twin == UINT32_MAX ? (uint32_t)kept++ : UINT32_MAX;
+		if (to[i] == UINT32_MAX)
+			continue;
+		*hs_i64vec_at(&l->heap_times, to[i]) = *hs_i64vec_at(&l->heap_times, i);
+		*hs_i64vec_at(&l->heap_totals, to[i]) = *hs_i64vec_at(&l->heap_totals, i);
+		*hs_strvec_at(&l->heap_names, to[i]) = *hs_strvec_at(&l->heap_names, i);
+	}
+	l->heap_times.v.len = l->heap_totals.v.len = l->heap_names.v.len = kept;
+	for (size_t i = 0; i < hrecvec_len(&l->heap); i++) {
+		hrec h = *hrecvec_at(&l->heap, i);
+		if ((h.snap = to[h.snap]) != UINT32_MAX)
+			*hrecvec_at(&l->heap, nr++) = h;
+	}
+	l->heap.v.len = nr;
+	free(to);
+	return true;
 }
 
 /* ---- finish -------------------------------------------------------------- */
@@ -552,6 +735,11 @@ static hs_err finish_goroutines(hs_leaks *l, hs_error *err)
 		const lrec *r = lrecvec_at(&l->recs, i);
 		int64_t *c = &series[(size_t)r->group * ns + r->snap];
 		*c = hs_add(*c, r->count);
+		lgroup *g = lgroupvec_at(&l->groups, r->group);
+		if (r->wait > g->wait)
+			g->wait = r->wait;
+		if (g->wait_min < 0 || r->wait < g->wait_min)
+			g->wait_min = r->wait;
 	}
 	bool ok = true;
 	for (size_t gi = 0; gi < ng; gi++) {
@@ -732,7 +920,8 @@ static hs_err finish_retainers(hs_leaks *l, hs_error *err)
 
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 {
-	if (hs_owner_finish(l->stacks.owner) != HS_OK)
+	mark_twins(l);
+	if (hs_owner_finish(l->stacks.owner) != HS_OK || !order_snaps(l) || !drop_heap_twins(l))
 		return hs_fail(err, HS_E_NOMEM, "out of memory");
 	hs_err rc = finish_goroutines(l, err);
 	if (rc == HS_OK)

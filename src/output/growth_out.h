@@ -8,6 +8,7 @@
 
 #include "formats.h"
 
+#include "heapscope/filetime.h"
 #include "heapscope/growth.h"
 #include "pprof_text.h"
 
@@ -31,10 +32,10 @@ typedef struct growth_series {
 /* Where a snapshot's time came from, in the order they are tried
  * (include/heapscope/filetime.h). */
 enum growth_time_from {
-	GROWTH_TIME_PROFILE = 0,   /* time_nanos */
-	GROWTH_TIME_LASTGC,        /* runtime.MemStats LastGC of a text profile */
-	GROWTH_TIME_NAME,          /* a timestamp in the file name */
-	GROWTH_TIME_MTIME,         /* the file's modification time */
+	GROWTH_TIME_PROFILE = HS_TIME_PROFILE,   /* time_nanos */
+	GROWTH_TIME_LASTGC = HS_TIME_LASTGC,     /* runtime.MemStats LastGC of a text profile */
+	GROWTH_TIME_NAME = HS_TIME_NAME,         /* a timestamp in the file name */
+	GROWTH_TIME_MTIME = HS_TIME_MTIME,       /* the file's modification time */
 };
 
 /* Is the series in bytes (memory)? */

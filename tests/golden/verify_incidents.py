@@ -11,6 +11,10 @@ never runs heapscope.  Expected outputs are rebuilt from:
   - testdata/pprof/{incidents,healthy}/counts.json, what the generating
     program (testdata/gen/incidents) knows it started: the wheel goroutines
     at each dump, the blocked checkers, the healthy workers;
+  - testdata/pprof/twins: the headers of its ?debug=1 profiles (total, the
+    "N @" count of the main.stuck stack) and the goroutines of its debug=2
+    dumps, one moment per name stamp, checked against its counts.json
+    (testdata/gen/twins);
   - the one-line hints and the severity rules of include/heapscope/leaks.h
     (min_high 100), written out below and reviewed by hand.
 """
@@ -50,10 +54,14 @@ def culprit_of(funcs):
     return (user[0] if user else (funcs[0] if funcs else '')), []
 
 
+def read(path):
+    with (gzip.open if path.endswith('.gz') else open)(os.path.join(V.ROOT, path), 'rt') as f:
+        return f.read()
+
+
 def groups(path):
     """(culprit, state) -> [count, created_by, chain] for the goroutines of a dump."""
-    with gzip.open(os.path.join(V.ROOT, path), 'rt') as f:
-        text = f.read()
+    text = read(path)
     out = {}
     for block in re.split(r'\n\s*\n', text):
         lines = block.strip('\n').split('\n')
@@ -191,6 +199,7 @@ def run(v):
                % (sum(n for n, _, _ in h1.values()), h['goroutines_at_dump2'], h['workers'],
                   hbig[0][1], hbig[0][0]))
     for name, want in (('leaks-incidents', text),
+                       ('leaks-incidents-reverse', text),   # newest first: time order
                        ('leaks-abbrev', text),   # --min-gor 100: the default, abbreviated
                        ('leaks-incidents-json',
                         json.dumps({'verdict': 'candidates', 'candidates': js, 'summary': summary},
@@ -232,3 +241,56 @@ def run(v):
     V.expect('check-leaks', 'out', out)
     V.expect('check-leaks', 'err', '')
     V.expect('check-leaks', 'code', '1\n')
+    twins_case()
+
+
+TWINS = 'testdata/pprof/twins'
+
+
+def debug1_counts(path):
+    """A ?debug=1 goroutine profile's header total and the count of the
+    stack whose # lines name main.stuck."""
+    text = read(path)
+    total = int(re.match(r'goroutine profile: total (\d+)\n', text).group(1))
+    stuck = sum(int(re.search(r'^(\d+) @ ', b, re.M).group(1)) for b in re.split(r'\n\s*\n', text)
+                if re.search(r'^#\t0x[0-9a-f]+\tmain\.stuck\+', b, re.M))
+    return total, stuck
+
+
+def twins_case():
+    """leaks-twins: the files, given newest first, are two moments (their
+    name stamps) of two formats each.  The series has one snapshot per
+    moment, read from the debug=2 dump and equal to the debug=1 twin's
+    header; each debug=1 file is named once, as its dump's twin."""
+    with open(os.path.join(V.ROOT, 'tests/golden/cases/leaks-twins.cmd')) as f:
+        args = [l for l in f.read().split('\n') if l.startswith('heapscope ')][0].split()[2:]
+    c = counts(TWINS)
+    stamp = lambda p: re.search(r'goroutine-(\d{8}T\d{6})\.debug[12]\.txt$', p).group(1)
+    moments = sorted({stamp(a) for a in args})
+    assert moments == [m['stamp'] for m in c['moments']], 'twins: the moments'
+    series = []
+    for m, want in zip(moments, c['moments']):
+        d1 = [a for a in args if stamp(a) == m and a.endswith('.debug1.txt')][0]
+        d2 = [a for a in args if stamp(a) == m and a.endswith('.debug2.txt')][0]
+        total, stuck = debug1_counts(d1)
+        g = groups(d2)
+        key = (c['culprit'], c['kind'])
+        assert (total, stuck) == (sum(n for n, _, _ in g.values()), g[key][0]), 'twins agree'
+        assert (total, stuck) == (want['goroutines'], want['stuck']), 'twins: counts.json'
+        series.append(g[key][0])
+        created = g[key][1]
+    assert len(series) == 2 and series[1] - series[0] >= 10 and series[1] >= 100
+    # blocked goroutines in chan send, >= min_high: high; grew: the growth line
+    text = ('1 leak candidate\n\nhigh   %s  (blocked goroutines)\n'
+            '   - %d goroutines in chan send\n   - created by %s\n'
+            '   - count grows across 2 snapshots: %d -> %d\n   hint: %s\n'
+            % (c['culprit'], max(series), created, series[0], series[1], HINT['chan send']))
+    err = ''
+    for a in args:
+        if a.endswith('.debug1.txt'):
+            d2 = a[:-len('.debug1.txt')] + '.debug2.txt'
+            err += ("heapscope: leaks: '%s' and '%s' are one moment (twins): using '%s'\n"
+                    % (a, d2, d2))
+    V.expect('leaks-twins', 'out', text)
+    V.expect('leaks-twins', 'err', err)
+    V.expect('leaks-twins', 'code', '0\n')

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "heapscope/filetime.h"
+#include "heapscope/model.h"
 
 #define S 1000000000LL
 
@@ -79,12 +80,48 @@ static void test_mtime(void **state)
 	assert_false(hs_time_from_mtime("-", &ns));
 }
 
+/* A file's moment, strongest first: time_nanos 5 s; else LastGC 7 s; else
+ * the name's 2026-11-22 03:44:43 (1795319083 s, as in test_styles); else
+ * the mtime; "-" with no profile time: none.  Ordering: mtimes order only
+ * mtimes; equal moments by name, 9 before 10. */
+static void test_moment(void **state)
+{
+	(void)state;
+	hs_profile p;
+	hs_profile_init(&p);
+	int64_t ns;
+	const char *named = "heap-20261122T034443.txt";
+	assert_int_equal(hs_file_moment(named, NULL, &ns), HS_TIME_NAME);
+	assert_int_equal(ns, 1795319083 * S);
+	hs_memstat *m = hs_vec_push(&p.memstats, 1);
+	assert_non_null(m);
+	m->key = hs_profile_intern(&p, "LastGC", 6);
+	m->value = 7 * S;
+	assert_int_equal(hs_file_moment(named, &p, &ns), HS_TIME_LASTGC);
+	assert_int_equal(ns, 7 * S);
+	p.time_nanos = 5 * S;
+	assert_int_equal(hs_file_moment(named, &p, &ns), HS_TIME_PROFILE);
+	assert_int_equal(ns, 5 * S);
+	hs_profile_release(&p);
+	assert_int_equal(hs_file_moment("-", NULL, &ns), HS_TIME_NONE);
+	assert_int_equal(ns, 0);
+	assert_int_equal(hs_file_moment("/", NULL, &ns), HS_TIME_MTIME);
+	assert_true(hs_moments_order(1u << HS_TIME_MTIME));
+	assert_true(hs_moments_order(1u << HS_TIME_PROFILE | 1u << HS_TIME_NAME));
+	assert_false(hs_moments_order(1u << HS_TIME_PROFILE | 1u << HS_TIME_MTIME));
+	assert_false(hs_moments_order(1u << HS_TIME_NAME | 1u << HS_TIME_NONE));
+	assert_true(hs_moment_cmp(1, "b", 2, "a") < 0);
+	assert_true(hs_moment_cmp(1, "g-9.txt", 1, "g-10.txt") < 0);
+	assert_int_equal(hs_moment_cmp(1, "a", 1, "a"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_styles),
 		cmocka_unit_test(test_not_times),
 		cmocka_unit_test(test_mtime),
+		cmocka_unit_test(test_moment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

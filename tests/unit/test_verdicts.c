@@ -676,6 +676,233 @@ static void assert_chain(const hs_chain *ch, const char *want)
 	assert_string_equal(buf, want);
 }
 
+/* ---- time order and twins ------------------------------------------------ */
+
+/* Add dump d to l under `name` (its name stamp is its moment: no such file
+ * on disk, so no mtime). */
+static void add_named(hs_leaks *l, const dump *d, const char *name)
+{
+	hs_profile p;
+	hs_error e;
+	hs_error_clear(&e);
+	load(&p, d);
+	assert_int_equal(hs_leaks_add(l, &p, name, &e), HS_OK);
+	hs_profile_release(&p);
+}
+
+/* A ?debug=1 goroutine profile of n goroutines at SEND("main.s", "20"),
+ * added under `name`. */
+static void add_debug1(hs_leaks *l, int n, const char *name)
+{
+	char text[512];
+	int k = snprintf(text, sizeof text,
+	                 "goroutine profile: total %d\n%d @ 0x1 0x2 0x3 0x4\n"
+	                 "#\t0x1\truntime.gopark+0x1\t/go/src/runtime/proc.go:364\n"
+	                 "#\t0x2\truntime.chansend+0x1\t/go/src/runtime/chan.go:259\n"
+	                 "#\t0x3\truntime.chansend1+0x1\t/go/src/runtime/chan.go:145\n"
+	                 "#\t0x4\tmain.s+0x1\t/src/main.go:20\n\n", n, n);
+	hs_profile p;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(&p);
+	assert_int_equal(hs_load_profile_buffer(&p, (const uint8_t *)text, (size_t)k, 1 << 20, &e),
+	                 HS_OK);
+	assert_int_equal(hs_leaks_add(l, &p, name, &e), HS_OK);
+	hs_profile_release(&p);
+}
+
+/* The chan send candidate at main.s: its points' counts in order. */
+static const hs_leak *send_leak(const hs_leaks *l, int64_t *counts, size_t max)
+{
+	const hs_leak *k = leak_named(l, "main.s");
+	assert_non_null(k);
+	assert_true(k->npoints <= max);
+	for (size_t i = 0; i < k->npoints; i++)
+		counts[i] = k->points[i].value;
+	return k;
+}
+
+/* Chan send groups of 20, 30, 40 goroutines at 03:00, 03:01, 03:02 (name
+ * stamps), added newest first: the series is 20 -> 30 -> 40 (grew by 20,
+ * never fell: medium by count raised to high).  The same dumps under
+ * names without a moment stay in the order given: 40 -> 30 -> 20, no
+ * growth, medium.  Equal moments go by name: b-... given before a-... of
+ * the same stamp reads a's 5 then b's 25 (grew by 20: high). */
+static void test_leak_time_order(void **state)
+{
+	(void)state;
+	static dump ds[3];
+	const char *stamped[] = {"g-20261122T030200.txt", "g-20261122T030100.txt",
+	                         "g-20261122T030000.txt"};
+	const char *plain[] = {"dump-c", "dump-b", "dump-a"};
+	for (int pass = 0; pass < 2; pass++) {
+		hs_error e;
+		hs_error_clear(&e);
+		hs_leaks *l = hs_leaks_new(NULL, &e);
+		for (int i = 0; i < 3; i++) {
+			memset(&ds[i], 0, sizeof ds[i]);
+			gor(&ds[i], 40 - 10 * i, "chan send", SEND("main.s", "20"));
+			add_named(l, &ds[i], pass ? plain[i] : stamped[i]);
+		}
+		assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+		int64_t c[3];
+		const hs_leak *k = send_leak(l, c, 3);
+		assert_int_equal(k->npoints, 3);
+		assert_int_equal(c[0], pass ? 40 : 20);
+		assert_int_equal(c[2], pass ? 20 : 40);
+		assert_string_equal(k->points[0].file, pass ? "dump-c" : "g-20261122T030000.txt");
+		assert_int_equal(k->severity, pass ? HS_SEV_MEDIUM : HS_SEV_HIGH);
+		hs_leaks_free(l);
+	}
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	memset(&ds[0], 0, sizeof ds[0]);
+	gor(&ds[0], 25, "chan send", SEND("main.s", "20"));
+	add_named(l, &ds[0], "b-20261122T030000.txt");
+	memset(&ds[1], 0, sizeof ds[1]);
+	gor(&ds[1], 5, "chan send", SEND("main.s", "20"));
+	add_named(l, &ds[1], "a-20261122T030000.txt");
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	int64_t c[2];
+	const hs_leak *k = send_leak(l, c, 2);
+	assert_int_equal(c[0], 5);
+	assert_int_equal(c[1], 25);
+	assert_int_equal(k->severity, HS_SEV_HIGH);
+	hs_leaks_free(l);
+}
+
+/* Two moments, 03:00 and 03:01, each a ?debug=1 profile and a debug=2
+ * dump of it (20 then 30 goroutines in chan send at main.s), given
+ * debug=1 first: two snapshots, not four, the dumps used: 20 -> 30 (grew
+ * by 10: medium raised to high), 2 goroutine snapshots from 20 to 30, and
+ * each debug=1 file named as the twin of the dump of its moment.  Two
+ * dumps of one format at one stamp are never twins: both count. */
+static void test_leak_twins(void **state)
+{
+	(void)state;
+	static dump ds[2];
+	const char *d1[] = {"g-20261122T030000-debug1.txt", "g-20261122T030100-debug1.txt"};
+	const char *d2[] = {"g-20261122T030000-debug2.txt", "g-20261122T030100-debug2.txt"};
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	for (int i = 0; i < 2; i++) {
+		memset(&ds[i], 0, sizeof ds[i]);
+		gor(&ds[i], 20 + 10 * i, "chan send", SEND("main.s", "20"));
+		add_debug1(l, 20 + 10 * i, d1[i]);
+		add_named(l, &ds[i], d2[i]);
+	}
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	int64_t c[4];
+	const hs_leak *k = send_leak(l, c, 4);
+	assert_int_equal(k->npoints, 2);
+	assert_int_equal(c[0], 20);
+	assert_int_equal(c[1], 30);
+	assert_string_equal(k->points[1].file, d2[1]);
+	assert_int_equal(k->severity, HS_SEV_HIGH);
+	hs_leak_summary sum;
+	hs_leaks_summary(l, &sum);
+	assert_int_equal(sum.goroutine_snapshots, 2);
+	assert_int_equal(sum.goroutines_first, 20);
+	assert_int_equal(sum.goroutines_last, 30);
+	const char *dropped, *used;
+	assert_int_equal(hs_leaks_nfiles(l), 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(hs_leaks_twin(l, i, &dropped, &used), i % 2 == 0);
+		if (i % 2 == 0) {
+			assert_string_equal(dropped, d1[i / 2]);
+			assert_string_equal(used, d2[i / 2]);
+		}
+	}
+	hs_leaks_free(l);
+	l = hs_leaks_new(NULL, &e);
+	add_named(l, &ds[0], "x-20261122T030000.txt");
+	add_named(l, &ds[1], "y-20261122T030000.txt");
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	hs_leaks_summary(l, &sum);
+	assert_int_equal(sum.goroutine_snapshots, 2);
+	assert_false(hs_leaks_twin(l, 1, &dropped, &used));
+	hs_leaks_free(l);
+}
+
+/* Heap twins: protobuf profiles at minutes 1, 2, 3 with main.leak at 100,
+ * 200, 300 bytes, and a text profile of minute 2 (half a second later,
+ * given last) with 5000: one snapshot with the protobuf one, so the series
+ * is 100 -> 200 -> 300 over 3 heap snapshots, and the text file is named as
+ * the twin of "heap-2". */
+static void test_leak_heap_twins(void **state)
+{
+	(void)state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	const char *names[] = {"heap-1", "heap-2", "heap-3", "heap-2-text"};
+	const int64_t leak[] = {100, 200, 300, 5000};
+	for (int i = 0; i < 4; i++) {
+		hs_profile p;
+		tp_init(&p, "inuse_space", "bytes");
+		uint32_t f = add_function(&p, "main.leak");
+		uint32_t loc = add_location(&p, &f, 1);
+		add_sample(&p, &loc, 1, leak[i]);
+		p.format = i < 3 ? HS_FMT_PPROF : HS_FMT_HEAP_TEXT;
+		p.time_nanos = (i < 3 ? i + 1 : 2) * 60000000000LL + (i < 3 ? 0 : 500000000);
+		assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+		assert_int_equal(hs_leaks_add(l, &p, names[i], &e), HS_OK);
+		hs_profile_release(&p);
+	}
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	const hs_leak *k = leak_named(l, "main.leak");
+	assert_non_null(k);
+	assert_int_equal(k->npoints, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(k->points[i].value, leak[i]);
+		assert_string_equal(k->points[i].file, names[i]);
+	}
+	hs_leak_summary sum;
+	hs_leaks_summary(l, &sum);
+	assert_int_equal(sum.heap_snapshots, 3);
+	assert_int_equal(sum.heap_last, 300);
+	const char *dropped, *used;
+	assert_false(hs_leaks_twin(l, 1, &dropped, &used));
+	assert_true(hs_leaks_twin(l, 3, &dropped, &used));
+	assert_string_equal(dropped, "heap-2-text");
+	assert_string_equal(used, "heap-2");
+	hs_leaks_free(l);
+}
+
+/* Blocking evidence in time order: chan send dumps of 20 and 30 goroutines
+ * stamped 03:01 and 03:00, given in that order: the 03:00 file (30) comes
+ * first in the hotspot's evidence; unstamped names (no moment) keep the
+ * order given. */
+static void test_blocking_time_order(void **state)
+{
+	(void)state;
+	static dump ds[2];
+	const char *names[2][2] = {{"g-20261122T030100.txt", "g-20261122T030000.txt"},
+	                           {"dump-x", "dump-y"}};
+	for (int pass = 0; pass < 2; pass++) {
+		hs_error e;
+		hs_error_clear(&e);
+		hs_blocking *b = hs_blocking_new(&e);
+		for (int i = 0; i < 2; i++) {
+			memset(&ds[i], 0, sizeof ds[i]);
+			gor(&ds[i], 20 + 10 * i, "chan send", SEND("main.s", "20"));
+			hs_profile p;
+			load(&p, &ds[i]);
+			assert_int_equal(hs_blocking_add(b, &p, names[pass][i], &e), HS_OK);
+			hs_profile_release(&p);
+		}
+		hs_blocking_finish(b);
+		assert_int_equal(hs_blocking_n(b), 1);
+		const hs_wait_evidence_vec *ev = &hs_blocking_at(b, 0)->evidence;
+		assert_int_equal(hs_wait_evidence_vec_len(ev), 2);
+		assert_string_equal(hs_wait_evidence_vec_at(ev, 0)->file, names[pass][pass ? 0 : 1]);
+		assert_int_equal(hs_wait_evidence_vec_at(ev, 0)->goroutines, pass ? 20 : 30);
+		hs_blocking_free(b);
+	}
+}
+
 /* With min_high 10, min_medium 5 (the dump holds 64 kB): 12 in a select
  * under a dependency called from main.handle: high blocked goroutines at
  * main.handle (the user frame was the dependency's), the chain down to
@@ -935,6 +1162,10 @@ int main(void)
 		cmocka_unit_test(test_blocking_snapshots),
 		cmocka_unit_test(test_blocking_delay),
 		cmocka_unit_test(test_blocking_lock_sides),
+		cmocka_unit_test(test_leak_time_order),
+		cmocka_unit_test(test_leak_twins),
+		cmocka_unit_test(test_leak_heap_twins),
+		cmocka_unit_test(test_blocking_time_order),
 		cmocka_unit_test(test_culprit_own_goroutines),
 		cmocka_unit_test(test_culprit_own_override),
 		cmocka_unit_test(test_culprit_own_heap),

@@ -1,0 +1,2 @@
+# two moments, each a ?debug=1 profile and a debug=2 dump of it (testdata/gen/twins), given newest first: two snapshots in time order, the dumps used (150 -> 300), each debug=1 file named once on stderr as a twin
+heapscope leaks testdata/pprof/twins/goroutine-20261206T084820.debug2.txt testdata/pprof/twins/goroutine-20261206T084820.debug1.txt testdata/pprof/twins/goroutine-20261206T084818.debug2.txt testdata/pprof/twins/goroutine-20261206T084818.debug1.txt
