@@ -38,7 +38,7 @@ typedef enum hs_time_from {
 	HS_TIME_PROFILE = 0,   /* the profile's time_nanos */
 	HS_TIME_LASTGC,        /* runtime.MemStats LastGC of a Go text profile */
 	HS_TIME_NAME,          /* a timestamp in the file's name */
-	HS_TIME_MTIME,         /* the file's modification time */
+	HS_TIME_MTIME,         /* the file's modification time, in whole seconds */
 	HS_TIME_NONE,          /* none of these ("-" of a dump, say) */
 } hs_time_from;
 

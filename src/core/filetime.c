@@ -148,8 +148,13 @@ hs_time_from hs_file_moment(const char *path, const hs_profile *p, int64_t *ns)
 		return HS_TIME_LASTGC;
 	if (path && *path && hs_time_from_name(path, ns))
 		return HS_TIME_NAME;
-	if (path && *path && hs_time_from_mtime(path, ns))
+	if (path && *path && hs_time_from_mtime(path, ns)) {
+		/* Whole seconds: files copied or checked out together differ by
+		 * nanoseconds that say nothing of when they were taken, so they
+		 * tie and go by name (hs_moment_cmp). */
+		*ns -= *ns % 1000000000;
 		return HS_TIME_MTIME;
+	}
 	*ns = 0;
 	return HS_TIME_NONE;
 }
