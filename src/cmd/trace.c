@@ -83,21 +83,41 @@ bool cli_is_trace(const char *file)
 	return yes;
 }
 
-static bool load_end(hs_profile *p, const char *file)
+/* Read trace `file` into p through fn(ctx), then finish it: false after
+ * printing the error. */
+static bool load_finished(hs_profile *p, const char *file, hs_tev_fn fn, void *ctx,
+                          hs_err (*finish)(void *ctx, hs_profile *p, int64_t duration,
+                                           hs_error *e))
 {
-	hs_trace_summary s;
 	hs_trace_info info;
 	hs_error e;
 	hs_error_clear(&e);
-	bool ok = false;
+	if (!load_trace(file, p, fn, ctx, &info))
+		return false;
+	if (finish(ctx, p, info.duration_ns, &e) == HS_OK)
+		return true;
+	cli_file_error(file, &e);
+	return false;
+}
+
+static hs_err finish_end(void *ctx, hs_profile *p, int64_t duration, hs_error *e)
+{
+	(void)p;
+	hs_err rc = hs_trace_summary_finish(ctx, duration, e);
+	return rc == HS_OK ? hs_trace_summary_goroutines(ctx, e) : rc;
+}
+
+static hs_err finish_waits(void *ctx, hs_profile *p, int64_t duration, hs_error *e)
+{
+	(void)duration;
+	return hs_tprof_finish(ctx, p, e);
+}
+
+static bool load_end(hs_profile *p, const char *file)
+{
+	hs_trace_summary s;
 	hs_trace_summary_init(&s, p);
-	if (load_trace(file, p, hs_trace_summary_event, &s, &info)) {
-		if (hs_trace_summary_finish(&s, info.duration_ns, &e) != HS_OK ||
-		    hs_trace_summary_goroutines(&s, &e) != HS_OK)
-			cli_file_error(file, &e);
-		else
-			ok = true;
-	}
+	bool ok = load_finished(p, file, hs_trace_summary_event, &s, finish_end);
 	hs_trace_summary_release(&s);
 	return ok;
 }
@@ -105,17 +125,8 @@ static bool load_end(hs_profile *p, const char *file)
 static bool load_waits(hs_profile *p, const char *file, unsigned kinds)
 {
 	hs_tprof t;
-	hs_trace_info info;
-	hs_error e;
-	hs_error_clear(&e);
-	bool ok = false;
 	hs_tprof_init_mask(&t, kinds);
-	if (load_trace(file, p, hs_tprof_event, &t, &info)) {
-		if (hs_tprof_finish(&t, p, &e) != HS_OK)
-			cli_file_error(file, &e);
-		else
-			ok = true;
-	}
+	bool ok = load_finished(p, file, hs_tprof_event, &t, finish_waits);
 	hs_tprof_release(&t);
 	return ok;
 }

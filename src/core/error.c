@@ -58,6 +58,18 @@ hs_err hs_fail(hs_error *e, hs_err code, const char *fmt, ...)
 	return code;
 }
 
+/* The first error keeps its position too: set only on a fresh e. */
+static void place(hs_error *e, int fresh, int has_offset, uint64_t offset, uint32_t line,
+                  uint32_t col)
+{
+	if (!fresh)
+		return;
+	e->has_offset = has_offset;
+	e->offset = offset;
+	e->line = line;
+	e->col = col;
+}
+
 hs_err hs_fail_at(hs_error *e, hs_err code, uint64_t offset, const char *fmt, ...)
 {
 	int fresh = e && e->code == HS_OK;
@@ -65,10 +77,7 @@ hs_err hs_fail_at(hs_error *e, hs_err code, uint64_t offset, const char *fmt, ..
 	va_start(ap, fmt);
 	vfail(e, code, fmt, ap);
 	va_end(ap);
-	if (fresh) {
-		e->has_offset = 1;
-		e->offset = offset;
-	}
+	place(e, fresh, 1, offset, fresh ? e->line : 0, fresh ? e->col : 0);
 	return code;
 }
 
@@ -80,10 +89,7 @@ hs_err hs_fail_line(hs_error *e, hs_err code, uint32_t line, uint32_t col,
 	va_start(ap, fmt);
 	vfail(e, code, fmt, ap);
 	va_end(ap);
-	if (fresh) {
-		e->line = line;
-		e->col = col;
-	}
+	place(e, fresh, fresh ? e->has_offset : 0, fresh ? e->offset : 0, line, col);
 	return code;
 }
 

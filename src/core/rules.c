@@ -109,12 +109,11 @@ hs_err hs_parse_size(const char *s, int64_t *bytes, hs_error *err)
 {
 	hs_quantity q;
 	hs_err rc = hs_parse_quantity(s, &q, err);
-	if (rc)
-		return rc;
-	if (q.kind == HS_QTY_NANOS)
-		return hs_fail(err, HS_E_SYNTAX, "'%s' is a duration, not a size", s);
-	*bytes = q.value;
-	return HS_OK;
+	if (rc == HS_OK && q.kind == HS_QTY_NANOS)
+		rc = hs_fail(err, HS_E_SYNTAX, "'%s' is a duration, not a size", s);
+	if (rc == HS_OK)
+		*bytes = q.value;
+	return rc;
 }
 
 hs_err hs_parse_duration(const char *s, int64_t *nanos, hs_error *err)

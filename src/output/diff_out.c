@@ -155,14 +155,8 @@ bool diff_print_json(FILE *out, const diff_fmt *d)
 	json_begin_array(&w);
 	for (size_t i = 0; i < r->g.npresent; i++) {
 		uint32_t id = rows[i];
-		const hs_node_info *ni = hs_view_node(f->v, id);
 		json_begin_object(&w);
-		json_key(&w, "name");
-		json_string(&w, ni->name);
-		json_key(&w, "flat");
-		json_int(&w, r->g.flat[id]);
-		json_key(&w, "cum");
-		json_int(&w, r->g.cum[id]);
+		report_json_row(&w, f, id);
 		json_key(&w, "base");
 		json_int(&w, s->flat[HS_DIFF_BASE][id]);
 		json_key(&w, "new");

@@ -197,6 +197,13 @@ void report_json_header(json_w *w, const report_fmt *f)
 	json_kv_int(w, "node_cutoff", r->node_cutoff_total);
 }
 
+void report_json_row(struct json_w *w, const report_fmt *f, uint32_t id)
+{
+	json_kv_string(w, "name", hs_view_node(f->v, id)->name);
+	json_kv_int(w, "flat", f->r->g.flat[id]);
+	json_kv_int(w, "cum", f->r->g.cum[id]);
+}
+
 void report_json_inline(struct json_w *w, const hs_report *r, uint32_t id)
 {
 	const char *inl = hs_report_inline_label(r, id);
@@ -218,14 +225,8 @@ static void top_json(FILE *out, const report_fmt *f)
 	json_begin_array(&w);
 	for (size_t i = 0; i < r->g.npresent; i++) {
 		uint32_t id = r->g.present[i];
-		const hs_node_info *ni = &HS_VEC_AT(&f->v->nodes, hs_node_info, id);
 		json_begin_object(&w);
-		json_key(&w, "name");
-		json_string(&w, ni->name);
-		json_key(&w, "flat");
-		json_int(&w, r->g.flat[id]);
-		json_key(&w, "cum");
-		json_int(&w, r->g.cum[id]);
+		report_json_row(&w, f, id);
 		report_json_inline(&w, r, id);
 		json_end_object(&w);
 	}

@@ -30,6 +30,8 @@ int report_labels(const report_fmt *f, char lines[][320], int max, bool full_hea
  * total, granularity, dropped_nodes, node_cutoff. */
 struct json_w;
 void report_json_header(struct json_w *w, const report_fmt *f);
+/* A row's "name", "flat" and "cum" keys, for node id of f's report. */
+void report_json_row(struct json_w *w, const report_fmt *f, uint32_t id);
 /* A row's "inline" key when node id is (partly) inlined: "inline" or
  * "partial-inline"; nothing otherwise. */
 void report_json_inline(struct json_w *w, const hs_report *r, uint32_t id);

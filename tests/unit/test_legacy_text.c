@@ -23,6 +23,22 @@ static hs_err load(const char *text, hs_profile *p, hs_error *e)
 	return hs_legacy_text_decode(p, (const uint8_t *)text, strlen(text), e);
 }
 
+static const char *frame_text(const hs_profile *p, size_t s, uint32_t k, char *buf, size_t size);
+
+/* Sample s's frames, leaf first, are want (NULL-terminated), as frame_text
+ * writes them. */
+static void stack_is(const hs_profile *p, size_t s, const char *const *want)
+{
+	uint32_t n, k = 0;
+	char buf[256];
+	hs_sample_stack(p, s, &n);
+	for (; want[k]; k++)
+		if (k >= n || strcmp(frame_text(p, s, k, buf, sizeof buf), want[k]) != 0)
+			fail_msg("sample %zu frame %u: '%s', want '%s'", s, k, k < n ? buf : "(none)",
+			         want[k]);
+	assert_int_equal(n, k);
+}
+
 /* heapscope's default reading: the # lines name the frames. */
 static void load_named(const char *text, hs_profile *p)
 {
@@ -558,23 +574,19 @@ static void test_hash_lines_goroutine(void **state)
 	    "1 @ 0x438716 0x4d8567 0x464e01\n"
 	    "#\t0x4d8566\tmain.wheel+0x66\t/src/app/main.go:46\n";
 	hs_profile p;
-	char buf[256];
 	load_named(text, &p);
 	assert_int_equal(p.nsamples, 2);
-	uint32_t n;
-	hs_sample_stack(&p, 0, &n);
-	assert_int_equal(n, 2);    /* gopark and goexit gone */
-	assert_string_equal(frame_text(&p, 0, 0, buf, sizeof buf), "runtime.chansend1 runtime/chan.go:145");
-	assert_string_equal(frame_text(&p, 0, 1, buf, sizeof buf), "main.sender /src/app/main.go:38");
-	hs_sample_stack(&p, 1, &n);
-	assert_int_equal(n, 1);
-	assert_string_equal(frame_text(&p, 1, 0, buf, sizeof buf), "main.wheel /src/app/main.go:46");
+	/* gopark and goexit gone */
+	stack_is(&p, 0, (const char *[]){"runtime.chansend1 runtime/chan.go:145",
+	                                 "main.sender /src/app/main.go:38", NULL});
+	stack_is(&p, 1, (const char *[]){"main.wheel /src/app/main.go:46", NULL});
 	assert_int_equal(hs_sample_values(&p, 0)[0], 2);
 	assert_int_equal(p.functions.len, 3);
 	hs_profile_release(&p);
 	/* pprof's reading keeps every address, unnamed. */
 	hs_error e;
 	assert_int_equal(load(text, &p, &e), HS_OK);
+	uint32_t n;
 	hs_sample_stack(&p, 0, &n);
 	assert_int_equal(n, 4);
 	assert_int_equal(p.functions.len, 0);
@@ -598,21 +610,14 @@ static void test_hash_lines_heap_inline(void **state)
 	    "1: 1024 [1: 1024] @ 0x4cc747 0x4cd000 0x4cdf1a\n"
 	    "#\t0x4cc746\tmain.other+0x26\t/src/app/other.go:1\n"
 	    "#\t0x4cdf19\tmain.main+0x1b9\t\t/src/app/main.go:288\n";
+	static const char inl[] =
+	    "main.newRecord /src/app/rec.go:10 | main.inlineCaller /src/app/rec.go:20";
 	hs_profile p;
-	char buf[256];
 	load_named(text, &p);
 	assert_int_equal(p.nsamples, 2);
-	uint32_t n;
-	hs_sample_stack(&p, 0, &n);
-	assert_int_equal(n, 2);    /* 0x40da0e (mallocgc, unlisted) gone */
-	assert_string_equal(frame_text(&p, 0, 0, buf, sizeof buf),
-	                    "main.newRecord /src/app/rec.go:10 | main.inlineCaller /src/app/rec.go:20");
-	assert_string_equal(frame_text(&p, 0, 1, buf, sizeof buf), "main.main /src/app/main.go:288");
-	hs_sample_stack(&p, 1, &n);
-	assert_int_equal(n, 3);    /* 0x4cd000 is inside: kept, unnamed */
-	assert_string_equal(frame_text(&p, 1, 0, buf, sizeof buf),
-	                    "main.newRecord /src/app/rec.go:10 | main.inlineCaller /src/app/rec.go:20");
-	assert_string_equal(frame_text(&p, 1, 1, buf, sizeof buf), "");
+	/* 0x40da0e (mallocgc, unlisted) gone; 0x4cd000 is inside: kept, unnamed */
+	stack_is(&p, 0, (const char *[]){inl, "main.main /src/app/main.go:288", NULL});
+	stack_is(&p, 1, (const char *[]){inl, "", "main.main /src/app/main.go:288", NULL});
 	hs_profile_release(&p);
 }
 
