@@ -1,5 +1,7 @@
 /* heapscope: the writers of leak candidates (leaks_out.h). */
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "heapscope/units.h"
@@ -66,23 +68,37 @@ static void group_text(FILE *out, const hs_leak *k)
 	}
 }
 
+/* Bytes as every command prints them (pprof's units: 1000kB, 5.86MB),
+ * with a sign when asked. */
+static const char *bytes_label(int64_t v, bool sign, char *buf, size_t n)
+{
+	char tmp[64];
+	hs_scaled_label(v, "bytes", "minimum", tmp, sizeof tmp);
+	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
+	return buf;
+}
+
 static void evidence_text(FILE *out, const hs_leak *k)
 {
+	char a[80], b[80];
 	switch (k->kind) {
 	case HS_LEAK_CREATED_BY:
 		say(out, "%lld live goroutines created by %s", (long long)k->goroutines,
 		        k->created_by);
 		break;
 	case HS_LEAK_HEAP_GROWTH:
-		say(out, "inuse_space %lld -> %lld bytes over %zu heap profiles",
-		        (long long)k->first, (long long)k->last, k->npoints);
-		say(out, "%.0f bytes/min, %.0f%% of steps grew", k->slope_per_min,
+		say(out, "inuse_space %s -> %s over %zu heap profiles",
+		    bytes_label(k->first, false, a, sizeof a),
+		        bytes_label(k->last, false, b, sizeof b), k->npoints);
+		say(out, "%s/min, %.0f%% of steps grew",
+		    bytes_label(llround(k->slope_per_min), true, a, sizeof a),
 		        100 * k->rising);
 		break;
 	case HS_LEAK_RETAINER:
 		say(out, "retains %.1f%% -> %.1f%% of the reachable heap over %zu dumps",
 		        k->share_first, k->share_last, k->npoints);
-		say(out, "%lld -> %lld bytes", (long long)k->first, (long long)k->last);
+		say(out, "%s -> %s", bytes_label(k->first, false, a, sizeof a),
+		    bytes_label(k->last, false, b, sizeof b));
 		break;
 	default:
 		group_text(out, k);

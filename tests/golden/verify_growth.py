@@ -684,6 +684,28 @@ def growth_stacks_json_case(name, files):
     V.expect(name, 'code', '0\n')
 
 
+def leaks_heap_case(name, files):
+    """leaks over a heap series: the growth model's one candidate (the
+    site grew by 10% of the last total or more: high), its first and last
+    flat, slope and rising share, in growth's units."""
+    g = growth_model(files)
+    cands = [r for r in g['rows'] if r['candidate']]
+    last_total = facts(g['order'][-1])['total']
+    text = '%d leak candidate%s\n' % (len(cands), '' if len(cands) == 1 else 's')
+    for r in cands:
+        sev = 'high' if r['growth'] >= 0.1 * last_total else 'medium'
+        text += '\n%-6s %s  (heap growth)\n' % (sev, r['name'])
+        text += '   - inuse_space %s -> %s over %d heap profiles\n' % (
+            label(r['values'][0]), label(r['values'][-1]), len(files))
+        text += '   - %s, %.0f%% of steps grew\n' % (slope_label(r['slope']), 100 * r['rising'])
+        # the hint's words, checked by hand
+        text += ('   hint: in-use bytes allocated here keep growing: objects kept in a map, '
+                 'cache or slice that is never pruned\n')
+    V.expect(name, 'out', text)
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
@@ -691,6 +713,7 @@ def run(v):
     G = 'testdata/rules/growth.yaml'
     check_case('check-steady', G, STEADY[0], STEADY[1:])
     check_case('check-growth', G, GROWTH[0], GROWTH[1:])
+    leaks_heap_case('leaks-heap-growth', GROWTH)
     junit_case('check-growth-junit', G, GROWTH[0], [GROWTH[1], GROWTH[5]])
     # --format junit: stdout holds exactly the XML that verify checked above
     V.checked.add('check-growth-junit-stdout')
