@@ -46,7 +46,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (own && hs_blocking_set_own(b, own, &e) != HS_OK) {
 		char msg[256];
 		hs_error_format(&e, msg, sizeof msg);
-		cli_error("blocking: --own: %s", msg);
+		cli_error("--own: %s", msg);
 		hs_blocking_free(b);
 		return HS_EXIT_USAGE;
 	}

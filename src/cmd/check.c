@@ -17,38 +17,11 @@
 #include "../output/check_out.h"
 #include "cmd.h"
 
-/* A file under check: any profile or goroutine dump the loader reads. */
-typedef struct target {
-	hs_profile p;
-} target;
-
-
 typedef struct base_cache {
 	bool valid;
 	char sample_type[64];
 	hs_measure m;
 } base_cache;
-
-/* ---- loading ------------------------------------------------------------- */
-
-static bool load_target(target *t, const char *file)
-{
-	memset(t, 0, sizeof *t);
-	hs_profile_init(&t->p);
-	hs_error e;
-	hs_error_clear(&e);
-	/* Goroutine dumps load too (a goroutine/count sample per goroutine). */
-	if (hs_load_profile(&t->p, file, &e) == HS_OK)
-		return true;
-	cli_file_error(file, &e);
-	hs_profile_release(&t->p);
-	return false;
-}
-
-static void release_target(target *t)
-{
-	hs_profile_release(&t->p);
-}
 
 typedef struct check_opts {
 	cli_opts c;
@@ -82,8 +55,8 @@ static void rule_error(const check_opts *o, const hs_rule *r, const char *file, 
 }
 
 /* Measure every applicable rule on one file, appending to *rs. */
-static bool check_file(const check_opts *o, const hs_rules *rules, const char *file, target *t,
-                       target *base, base_cache *bc, hs_vec *rs)
+static bool check_file(const check_opts *o, const hs_rules *rules, const char *file, hs_profile *t,
+                       hs_profile *base, base_cache *bc, hs_vec *rs)
 {
 	for (size_t i = 0; i < hs_rules_count(rules); i++) {
 		const hs_rule *rule = hs_rule_at(rules, i);
@@ -98,7 +71,7 @@ static bool check_file(const check_opts *o, const hs_rules *rules, const char *f
 		r->rule = rule;
 		hs_error e;
 		hs_error_clear(&e);
-		if (hs_rule_measure(rule, &t->p, &r->m, &e) != HS_OK) {
+		if (hs_rule_measure(rule, t, &r->m, &e) != HS_OK) {
 			rule_error(o, rule, file, &e);
 			return false;
 		}
@@ -110,7 +83,7 @@ static bool check_file(const check_opts *o, const hs_rules *rules, const char *f
 		if ((rule->has[HS_LIM_GROWTH] || rule->has[HS_LIM_GROWTH_PCT]) && base) {
 			base_cache *c = &bc[i];
 			if (!c->valid || strcmp(c->sample_type, r->sample_type) != 0) {
-				if (hs_rule_measure_base(rule, &base->p, &r->m, &c->m, &e) != HS_OK) {
+				if (hs_rule_measure_base(rule, base, &r->m, &c->m, &e) != HS_OK) {
 					rule_error(o, rule, o->base, &e);
 					return false;
 				}
@@ -142,15 +115,13 @@ static int run(const hs_command *self, cli_opts *op)
 	hs_error e;
 	hs_error_clear(&e);
 	if (hs_rules_load(&rules, co->rules, &e) != HS_OK) {
-		if (e.line)
-			cli_file_fail(co->rules, "%s (line %u:%u)", e.detail, e.line, e.col);
-		else
-			cli_file_error(co->rules, &e);
+		cli_file_error(co->rules, &e);
 		hs_rules_release(&rules);
 		return HS_EXIT_USAGE;
 	}
 	rc = HS_EXIT_USAGE;
-	target base;
+	hs_profile base;           /* released at out whether it loaded or not */
+	hs_profile_init(&base);
 	bool have_base = false;
 	hs_vec results;
 	hs_vec_init(&results, sizeof(check_result));
@@ -161,7 +132,7 @@ static int run(const hs_command *self, cli_opts *op)
 		goto out;
 	}
 	if (co->base) {
-		if (!load_target(&base, co->base))
+		if (!cli_load(&base, co->base, NULL))
 			goto out;
 		have_base = true;
 	}
@@ -181,12 +152,16 @@ static int run(const hs_command *self, cli_opts *op)
 		}
 	}
 	for (int f = 0; f < o.nfiles; f++) {
-		target t;
-		if (!load_target(&t, o.files[f]))
+		/* goroutine dumps load too (a goroutine/count sample each) */
+		hs_profile t;
+		hs_profile_init(&t);
+		if (!cli_load(&t, o.files[f], NULL)) {
+			hs_profile_release(&t);
 			goto out;
+		}
 		size_t before = results.len;
 		bool ok = check_file(co, &rules, o.files[f], &t, have_base ? &base : NULL, bc, &results);
-		release_target(&t);
+		hs_profile_release(&t);
 		if (!ok)
 			goto out;
 		if (results.len == before)
@@ -211,8 +186,7 @@ static int run(const hs_command *self, cli_opts *op)
 	check_format_find(o.format)->write(out, &run);
 	rc = cli_close_output(out, &o) ? (nfail ? HS_EXIT_CHECK : HS_EXIT_OK) : HS_EXIT_USAGE;
 out:
-	if (have_base)
-		release_target(&base);
+	hs_profile_release(&base);
 	free(bc);
 	free(used);
 	hs_vec_release(&results);

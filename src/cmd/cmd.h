@@ -180,11 +180,11 @@ bool cli_load(hs_profile *p, const char *file, const cli_opts *o);
  *   while (cli_loads_next(&l, &p)) { ... hs_profile_release(&p); }
  *   cli_loads_end(&l);
  * cli_loads_next returns false at the end, and after printing the error
- * of a file that does not load (l.failed is then set). */
+ * of a file that does not load. */
 typedef struct cli_loads {
 	const char *const *files;
 	int n, next;             /* next: the file the background load is on */
-	bool running, failed;
+	bool running;
 	bool by_address;         /* o->addresses */
 	bool quiet_other;        /* set by the caller: a file that is no profile at all is */
 	bool other;              /* ... not printed, only flagged here */

@@ -69,7 +69,6 @@ void cli_loads_start(cli_loads *l, const char *const *files, int n, const cli_op
 	l->bg = calloc(1, sizeof(load_job));
 	if (!l->bg) {
 		cli_error("out of memory");
-		l->failed = true;
 		l->n = 0;
 		return;
 	}
@@ -85,16 +84,19 @@ bool cli_loads_next(cli_loads *l, hs_profile *out)
 		pthread_join(j->thread, NULL);
 	l->running = false;
 	if (j->rc != HS_OK) {
-		/* Say why, and go on loading the next file for a caller that
-		 * continues past a bad one; a file that is no profile at all
-		 * is only flagged when the caller asked (l->other). */
+		/* Say why; a caller that goes on past a bad file (quiet_other)
+		 * has the next one loaded, and a file that is no profile at all
+		 * only flagged (l->other). */
 		l->other = l->quiet_other && j->rc == HS_E_FORMAT && j->e.offset == 0;
 		if (!l->other)
 			cli_file_error(j->file, &j->e);
 		hs_profile_release(&j->p);
-		l->failed = true;
-		l->next++;
-		loads_kick(l);
+		if (l->quiet_other) {
+			l->next++;
+			loads_kick(l);
+		} else {
+			l->next = l->n;   /* the caller stops here */
+		}
 		return false;
 	}
 	*out = j->p;
@@ -232,7 +234,7 @@ int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o)
 	if (i < 0) {
 		char list[512] = "";
 		for (size_t k = 0; k < hs_ntypes(p); k++) {
-			const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, k);
+			const hs_value_type *vt = hs_sample_type(p, k);
 			size_t len = strlen(list);
 			snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", hs_s(p, vt->type));
 		}

@@ -92,7 +92,7 @@ static bool add_file(flame *f, const flame_cmd_opts *fo, const char *file, int s
 		hs_profile_release(&p);
 		return false;
 	}
-	const hs_value_type *vt = &HS_VEC_AT(&p.sample_types, hs_value_type, v.sample_index);
+	const hs_value_type *vt = hs_sample_type(&p, v.sample_index);
 	if (side == FLAME_NEW) {
 		snprintf(kind->type, sizeof kind->type, "%s", hs_s(&p, vt->type));
 		snprintf(kind->unit, sizeof kind->unit, "%s", hs_s(&p, vt->unit));
@@ -128,9 +128,8 @@ static int write_graph(flame *f, const flame_cmd_opts *fo, flame_kind *kind)
 	FILE *out = cli_open_output(&fo->c);
 	if (!out)
 		return HS_EXIT_USAGE;
-	size_t trimmed = 0;
 	int rc = HS_EXIT_OK;
-	if (!flame_write_svg(out, f, &o, &trimmed)) {
+	if (!flame_write_svg(out, f, &o)) {
 		cli_error("out of memory laying out the graph");
 		rc = HS_EXIT_USAGE;
 	}

@@ -158,7 +158,7 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 			hs_profile_release(&p);
 			return HS_EXIT_USAGE;
 		}
-		const hs_value_type *vt = &HS_VEC_AT(&p.sample_types, hs_value_type, v.sample_index);
+		const hs_value_type *vt = hs_sample_type(&p, v.sample_index);
 		if (i == 0) {
 			snprintf(s->w.sample_type, sizeof s->w.sample_type, "%s", hs_s(&p, vt->type));
 			snprintf(s->w.unit, sizeof s->w.unit, "%s", hs_s(&p, vt->unit));
@@ -226,9 +226,8 @@ static int run(const hs_command *self, cli_opts *op)
 		goto out;
 	/* Candidates must grow by at least this much: 1 MiB of memory, 10
 	 * goroutines (or objects), 1 s of time. */
-	hs_qty_kind uk = hs_unit_kind(s.w.unit, NULL);
 	double per_unit = 1;
-	hs_unit_kind(s.w.unit, &per_unit);
+	hs_qty_kind uk = hs_unit_kind(s.w.unit, &per_unit);
 	s.w.min_growth = uk == HS_QTY_BYTES ? 1 << 20 : uk == HS_QTY_NANOS ? (int64_t)(1e9 / per_unit) : 10;
 	if (g->min_growth && !parse_amount(&s, "min-growth", g->min_growth, &s.w.min_growth))
 		goto out;

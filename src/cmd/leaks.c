@@ -77,7 +77,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (lop->own && hs_leaks_set_own(l, lop->own, &e) != HS_OK) {
 		char msg[256];
 		hs_error_format(&e, msg, sizeof msg);
-		cli_error("leaks: --own: %s", msg);
+		cli_error("--own: %s", msg);
 		hs_leaks_free(l);
 		return HS_EXIT_USAGE;
 	}

@@ -163,8 +163,8 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 	wi->dump = dl.dump;
 	size_t u = hs_user_frame(funcs, n);
 	wi->runtime_only = u == n;
-	wi->releasing = false;
-	for (size_t i = 0; i < u && i < n; i++) {
+	wi->releasing = false;   /* contention profiles only: never in a dump */
+	for (size_t i = 0; !dump && i < u && i < n; i++) {
 		const char *f = funcs[i] ? funcs[i] : "";
 		size_t fl = strlen(f);
 		bool unlock = (fl > 8 && strcmp(f + fl - 8, ").Unlock") == 0) ||
@@ -213,7 +213,6 @@ struct hs_blocking {
 	u32vec first_stack;       /* per hotspot until finish: its first stack */
 	hotspot_vec hotspots;     /* sorted by finish */
 	hs_strmap index;          /* culprit+kind -> hotspot, until finish */
-	bool indexed;
 	uint32_t nfiles;          /* files added */
 	int64_t moment;           /* of the file being added */
 	unsigned seen;            /* bit 1 << hs_time_from per file */
@@ -233,7 +232,6 @@ hs_blocking *hs_blocking_new(hs_error *err)
 		hs_fail(err, HS_E_NOMEM, "out of memory");
 		return NULL;
 	}
-	b->indexed = true;
 	hs_arena_init(&b->arena);
 	hotspot_vec_init(&b->hotspots);
 	u32vec_init(&b->first_stack);
@@ -245,13 +243,6 @@ hs_err hs_blocking_set_own(hs_blocking *b, const char *re, hs_error *err)
 	return hs_owner_set_regex(b->stacks.owner, re, err);
 }
 
-static void drop_index(hs_blocking *b)
-{
-	if (b->indexed)
-		hs_strmap_release(&b->index);
-	b->indexed = false;
-}
-
 void hs_blocking_free(hs_blocking *b)
 {
 	if (!b)
@@ -260,7 +251,7 @@ void hs_blocking_free(hs_blocking *b)
 		hs_wait_evidence_vec_release(&hotspot_vec_at(&b->hotspots, i)->evidence);
 	hotspot_vec_release(&b->hotspots);
 	u32vec_release(&b->first_stack);
-	drop_index(b);
+	hs_strmap_release(&b->index);   /* a second release is a no-op */
 	hs_stacks_release(&b->stacks);
 	hs_arena_release(&b->arena);
 	free(b);
@@ -462,15 +453,15 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err)
 {
-	hs_err rc = hs_wait_source_of(p) == HS_SRC_NONE ? HS_OK
-	                                                 : hs_stacks_add_functions(&b->stacks, p, err);
+	hs_wait_source src = hs_wait_source_of(p);
+	hs_err rc = src == HS_SRC_NONE ? HS_OK : hs_stacks_add_functions(&b->stacks, p, err);
 	if (rc)
 		return rc;
-	if (hs_wait_source_of(p) != HS_SRC_NONE) {
+	if (src != HS_SRC_NONE) {
 		b->nfiles++;
 		b->seen |= 1u << hs_file_moment(name, p, &b->moment);
 	}
-	switch (hs_wait_source_of(p)) {
+	switch (src) {
 	case HS_SRC_DUMP:
 		return add_goroutines(b, p, name, HS_SRC_DUMP, err);
 	case HS_SRC_GOROUTINE:
@@ -523,5 +514,5 @@ void hs_blocking_finish(hs_blocking *b)
 		qsort(hotspot_vec_data(&b->hotspots), hotspot_vec_len(&b->hotspots),
 		      sizeof(hs_hotspot), cmp_hot);
 	/* the index now points at the wrong rows: drop it */
-	drop_index(b);
+	hs_strmap_release(&b->index);   /* a second release is a no-op */
 }

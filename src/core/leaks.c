@@ -8,6 +8,7 @@
 #include "heapscope/filetime.h"
 #include "heapscope/graph.h"
 #include "heapscope/growth.h"
+#include "heapscope/goroutines.h"
 #include "heapscope/leaks.h"
 
 typedef struct lgroup {
@@ -265,13 +266,15 @@ static int cmp_i64(const void *a, const void *b)
  * on no memory. */
 static bool dump_labels(const hs_profile *p, hs_i64vec *dumps)
 {
+	bool dump = p->format == HS_FMT_GOROUTINE_DUMP;   /* only dumps carry the label */
 	for (size_t s = 0; s < p->nsamples; s++) {
-		hs_wait_info wi;
-		hs_wait_info_of(p, s, &wi);
+		hs_dump_labels dl = {.state = "", .created_by = "", .created_loc = ""};
+		if (dump)
+			hs_dump_labels_read(p, s, &dl);
 		int64_t *d = hs_i64vec_push(dumps);
 		if (!d)
 			return false;
-		*d = wi.dump;
+		*d = dl.dump;
 	}
 	int64_t *d = hs_i64vec_data(dumps);
 	size_t nd = 0;
@@ -337,13 +340,14 @@ static int type_index(const hs_profile *p, const char *type)
 	return -1;
 }
 
-/* Stack st of view v, leaf first, interned; UINT32_MAX on no memory. */
-static uint32_t view_stack(hs_leaks *l, const hs_view *v, uint32_t st, uint32_t *ids,
-                           bool *inl)
+/* A stack of view v, its n frames ids/inl leaf first (as
+ * hs_view_stack_frames gave them), interned; UINT32_MAX on no memory. */
+static uint32_t view_stack(hs_leaks *l, const hs_view *v, size_t n, const uint32_t *ids,
+                           const bool *inl)
 {
 	const char *funcs[HS_STACKS_MAX_FRAMES], *files[HS_STACKS_MAX_FRAMES];
 	bool leaf_inl[HS_STACKS_MAX_FRAMES];
-	size_t n = hs_view_stack_frames(v, st, ids, inl), k = 0;
+	size_t k = 0;
 	/* root first: keep the innermost frames when the stack is deeper */
 	for (size_t i = n; i-- > 0 && k < HS_STACKS_MAX_FRAMES; k++) {
 		const hs_node_info *nd = hs_view_node(v, ids[i]);
@@ -361,9 +365,11 @@ static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap)
 	uint32_t *ids = malloc(max * sizeof *ids);
 	bool *inl = malloc(max * sizeof *inl), ok = ids && inl;
 	for (uint32_t st = 0; ok && st < v->p->nstacks; st++) {
-		if (!v->stack_live[st] || !v->stack_value[st] || !hs_view_stack_frames(v, st, ids, inl))
+		size_t n;
+		if (!v->stack_live[st] || !v->stack_value[st] ||
+		    !(n = hs_view_stack_frames(v, st, ids, inl)))
 			continue;
-		uint32_t id = view_stack(l, v, st, ids, inl);
+		uint32_t id = view_stack(l, v, n, ids, inl);
 		hrec *h = id != UINT32_MAX ? hrecvec_push(&l->heap) : NULL;
 		if ((ok = h != NULL))
 			*h = (hrec){snap, NULL, v->stack_value[st], id};

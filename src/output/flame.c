@@ -57,7 +57,7 @@ static uint32_t *view_names(flame *f, const hs_view *v)
 	size_t n = v->nodes.len;
 	uint32_t *names = malloc((2 * n + 1) * sizeof *names);
 	for (size_t i = 0; names && i < n; i++) {
-		const char *raw = HS_VEC_AT(&v->nodes, hs_node_info, i).name;
+		const char *raw = hs_view_node(v, (uint32_t)i)->name;
 		names[i] = intern(f, raw, false);
 		names[n + i] = intern(f, raw, true);
 		if (names[i] == UINT32_MAX || names[n + i] == UINT32_MAX) {

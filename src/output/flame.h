@@ -59,9 +59,9 @@ typedef struct flame_opts {
 	bool differential;       /* colour by NEW - BASE */
 } flame_opts;
 
-/* Write the SVG; false when out of memory.  *trimmed: frames left out
- * for being narrower than minwidth. */
-bool flame_write_svg(FILE *out, flame *f, const flame_opts *o, size_t *trimmed);
+/* Write the SVG (it says how many frames were too narrow to draw); false
+ * when out of memory. */
+bool flame_write_svg(FILE *out, flame *f, const flame_opts *o);
 
 /* Colours, as flamegraph.pl --hash computes them (flame_color.c): a
  * frame's fill from its name ("rgb(r,g,b)"), the differential fill from

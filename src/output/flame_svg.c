@@ -196,7 +196,7 @@ static void put_header(const svg_ctx *c)
 	fputs("</text>\n", out);
 }
 
-bool flame_write_svg(FILE *out, flame *f, const flame_opts *o, size_t *trimmed)
+bool flame_write_svg(FILE *out, flame *f, const flame_opts *o)
 {
 	svg_ctx c = {.out = out, .o = o, .timemax = f->total};
 	c.per_value = c.timemax > 0 ? (double)(o->width - 2 * XPAD) / (double)c.timemax : 0;
@@ -205,7 +205,6 @@ bool flame_write_svg(FILE *out, flame *f, const flame_opts *o, size_t *trimmed)
 	                   : c.per_value > 0 ? o->minwidth / c.per_value : 0;
 	if (!flame_sweep(f, min_value, &c.d))
 		return false;
-	*trimmed = c.d.trimmed;
 	c.height = (int)(c.d.maxdepth + 1) * o->frame_height + YPAD1 + YPAD2 + (o->subtitle ? YPAD3 : 0);
 	put_header(&c);
 	fprintf(out, "<g id=\"frames\" data-trimmed=\"%zu\" data-inverted=\"%d\" data-total=\"%" PRId64

@@ -62,7 +62,7 @@ static void info_text(FILE *out, const char *file, const hs_profile *p)
 	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
 	fprintf(out, "  sample types:\n");
 	for (size_t i = 0; i < hs_ntypes(p); i++) {
-		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
+		const hs_value_type *vt = hs_sample_type(p, i);
 		hs_scaled_label(hs_profile_total(p, (int)i), hs_s(p, vt->unit), "auto", buf, sizeof buf);
 		fprintf(out, "    %zu %-20s %-12s total %s%s\n", i, hs_s(p, vt->type), hs_s(p, vt->unit),
 		        buf, (int)i == def ? "  (default)" : "");
@@ -117,7 +117,7 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	json_begin_array(w);
 	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
 	for (size_t i = 0; i < hs_ntypes(p); i++) {
-		const hs_value_type *vt = &HS_VEC_AT(&p->sample_types, hs_value_type, i);
+		const hs_value_type *vt = hs_sample_type(p, i);
 		json_begin_object(w);
 		json_kv_string(w, "type", hs_s(p, vt->type));
 		json_kv_string(w, "unit", hs_s(p, vt->unit));

@@ -375,6 +375,9 @@ HAND = {
     'flame-base-mismatch': "heapscope: flame: 'testdata/pprof/cpu.pb.gz': counts cpu/nanoseconds, not "
                            "inuse_space/bytes as 'testdata/pprof/heap.pb.gz' does (nothing to compare)\n",
     'flame-two-files': "heapscope: flame: takes exactly one profile (and --base BASE for a differential)\n",
+    # PCRE2's own message, offset 1 = after '('
+    'usage-own-bad-regex': "heapscope: leaks: --own: bad regular expression '(': missing closing "
+                           "parenthesis at offset 1\n",
     'usage-bad-nodecount': "heapscope: top: --nodecount takes a whole number >= 0, not 'many'\n",
     # PCRE2's own message; offset 10 = after the whole pattern 'main.(grow'.
     'usage-bad-regex': "heapscope: top: --focus: bad regular expression 'main.(grow': missing closing parenthesis at offset 10\n",
