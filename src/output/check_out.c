@@ -13,12 +13,11 @@
 #include "escape.h"
 #include "formats.h"
 #include "json.h"
+#include "pprof_text.h"
 
 static void label(int64_t v, const char *unit, bool sign, char *buf, size_t n)
 {
-	char tmp[64];
-	hs_scaled_label(v, unit, "minimum", tmp, sizeof tmp);
-	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
+	out_label(v, unit, "minimum", sign, buf, n);
 }
 
 /* "5.86MB > 2MB": value against limit, with the exact numbers when the

@@ -11,15 +11,13 @@
 #include "formats.h"
 #include "gctrace_out.h"
 #include "json.h"
+#include "pprof_text.h"
 
 enum { SPARK_POINTS = 40 };
 
 static void bytes_label(int64_t v, bool sign, char *buf, size_t n)
 {
-	char tmp[40];
-	hs_scaled_label(v, "bytes", "minimum", tmp, sizeof tmp);
-	if (snprintf(buf, n, "%s%s", sign && v > 0 ? "+" : "", tmp) >= (int)n && n)
-		buf[n - 1] = '\0';   /* cut: snprintf already ended it */
+	out_label(v, "bytes", "minimum", sign, buf, n);
 }
 
 static void slope_label(double s, char *buf, size_t n)

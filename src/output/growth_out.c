@@ -26,18 +26,14 @@ enum { TEXT_DEFAULT_ROWS = 20 };
 
 static void value_label(const growth_series *s, int64_t v, bool sign, char *buf, size_t n)
 {
-	char tmp[64];
-	hs_scaled_label(v, s->unit, s->display_unit, tmp, sizeof tmp);
-	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
+	out_label(v, s->unit, s->display_unit, sign, buf, n);
 }
 
 /* A MemStats value: bytes in the report's --unit, or a count. */
 static void mem_label(const growth_series *s, size_t k, int64_t v, bool sign, char *buf, size_t n)
 {
-	char tmp[64];
-	hs_scaled_label(v, hs_growth_mem_is_bytes(k) ? "bytes" : "count",
-	                hs_growth_mem_is_bytes(k) ? s->display_unit : "minimum", tmp, sizeof tmp);
-	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
+	bool bytes = hs_growth_mem_is_bytes(k);
+	out_label(v, bytes ? "bytes" : "count", bytes ? s->display_unit : "minimum", sign, buf, n);
 }
 
 /* k: a MemStats row (hs_growth_mem_names), or -1 for the profile's unit. */

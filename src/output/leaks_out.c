@@ -9,6 +9,7 @@
 #include "culprit_out.h"
 #include "formats.h"
 #include "json.h"
+#include "pprof_text.h"
 #include "leaks_out.h"
 #include "wait_hint.h"
 
@@ -72,10 +73,7 @@ static void group_text(FILE *out, const hs_leak *k)
  * with a sign when asked. */
 static const char *bytes_label(int64_t v, bool sign, char *buf, size_t n)
 {
-	char tmp[64];
-	hs_scaled_label(v, "bytes", "minimum", tmp, sizeof tmp);
-	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
-	return buf;
+	return out_label(v, "bytes", "minimum", sign, buf, n);
 }
 
 static void evidence_text(FILE *out, const hs_leak *k)

@@ -197,6 +197,15 @@ void report_json_header(json_w *w, const report_fmt *f)
 	json_kv_int(w, "node_cutoff", r->node_cutoff_total);
 }
 
+const char *out_label(int64_t v, const char *from_unit, const char *to_unit, bool sign, char *buf,
+                      size_t n)
+{
+	char tmp[64];
+	hs_scaled_label(v, from_unit, to_unit, tmp, sizeof tmp);
+	snprintf(buf, n, "%s%.60s", sign && v > 0 ? "+" : "", tmp);
+	return buf;
+}
+
 void report_json_row(struct json_w *w, const report_fmt *f, uint32_t id)
 {
 	json_kv_string(w, "name", hs_view_node(f->v, id)->name);

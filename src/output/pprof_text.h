@@ -36,6 +36,12 @@ void report_json_row(struct json_w *w, const report_fmt *f, uint32_t id);
  * "partial-inline"; nothing otherwise. */
 void report_json_inline(struct json_w *w, const hs_report *r, uint32_t id);
 
+/* hs_scaled_label of v (from_unit to to_unit, "minimum" for the best
+ * one), with a '+' before a positive value when sign: the one way every
+ * writer prints a size, duration or count; returns buf. */
+const char *out_label(int64_t v, const char *from_unit, const char *to_unit, bool sign, char *buf,
+                      size_t n);
+
 /* pprof's `-top` text. */
 void print_top_text(FILE *out, const report_fmt *f);
 /* The writers of `heapscope top`: "text", "json"; NULL for anything else. */
