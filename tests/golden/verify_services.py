@@ -45,6 +45,12 @@ Where today's heapscope gets a property wrong, the case carries a .xfail
 file and its golden files hold the corrected output, which these checks
 accept; to turn such a case green, remove its .xfail, rerun run.py
 --update for it and then this script.
+
+Run alone (`verify_services.py HEAPSCOPE SOURCE_ROOT`, the meson test
+svc-properties) it runs heapscope on every svc-* case and checks the same
+properties on the live output: an xfail case whose live output has them all
+fails the test (FIXED: the fix landed, in whatever wording), and so does a
+case without .xfail that lacks one.
 """
 import gzip
 import json
@@ -54,6 +60,7 @@ import subprocess
 import tempfile
 
 V = None
+PROBLEMS = []   # where problem() writes: verify.py's list, or live()'s own
 DIR = 'testdata/pprof/services'
 MODES = ['registry', 'pertask', 'pertenant', 'history', 'rwstarve', 'healthy']
 MECHANISM = {'goroutine leak': r'goroutine leak', 'retention': r'\bretention\b',
@@ -69,7 +76,7 @@ UNUSED_LABEL = [('contention', 'contention (block or mutex) profile', 'contentio
 
 
 def problem(case, msg):
-    V.problems.append('%s: %s' % (case, msg))
+    PROBLEMS.append('%s: %s' % (case, msg))
 
 
 def path(mode, name):
@@ -467,9 +474,7 @@ CHECKS = {'leaks': (leaks_text, leaks_json), 'blocking': (blocking_text, blockin
 EXTRA = [('leaks', 'pertask', 'svc-leaks-pertask-' + v) for v in ('dumps', 'heap', 'trace')]
 
 
-def run(v):
-    global V
-    V = v
+def load_all():
     cases = [(cmd, mode, 'svc-%s-%s' % (cmd, mode)) for mode in MODES for cmd in CHECKS] + EXTRA
     counts, facts = {}, {}
     for mode in MODES:
@@ -477,6 +482,13 @@ def run(v):
             counts[mode] = json.load(fh)
         counts[mode]['mode'] = mode
         facts[mode] = artifacts(mode, counts[mode])
+    return cases, counts, facts
+
+
+def run(v):
+    global V, PROBLEMS
+    V, PROBLEMS = v, v.problems
+    cases, counts, facts = load_all()
     for cmd, mode, base in cases:
         for name, check in zip((base, base + '-json'), CHECKS[cmd]):
             V.checked.add(name)
@@ -488,3 +500,63 @@ def run(v):
             check(name, counts[mode], facts[mode], out, files)
             V.expect(name, 'err', unused_line(cmd, [os.path.basename(p) for p in files]))
             V.expect(name, 'code', '0\n')
+
+
+def live(heapscope, root):
+    """Runs each svc-* case's command and checks the properties on what
+    heapscope prints now.  Fails on a case without .xfail whose output lacks
+    a property, and on an xfail case whose output has them all (the bug is
+    fixed: remove its .xfail, run.py --update it, run verify.py), so that a
+    fix is seen even when its wording differs from the corrected golden."""
+    import shlex
+    import sys
+    global V, PROBLEMS
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import verify
+    import shutil
+    if not shutil.which('go'):
+        return verify.ci_gate.skip('go is not installed (go tool pprof, go tool trace)')
+    V = verify
+    V.ROOT = os.path.abspath(root)
+    V.CASES = os.path.join(V.ROOT, 'tests', 'golden', 'cases')
+    PROBLEMS = []
+    cases, counts, facts = load_all()
+    failed = PROBLEMS[:]
+    env = dict(os.environ, TZ='UTC', LC_ALL='C')
+    for cmd, mode, base in cases:
+        for name, check in zip((base, base + '-json'), CHECKS[cmd]):
+            with open(os.path.join(V.CASES, name + '.cmd')) as fh:
+                words = shlex.split([l for l in fh.read().split('\n') if l.startswith('heapscope ')][0])
+            p = subprocess.run([os.path.abspath(heapscope)] + words[1:], cwd=V.ROOT, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=120)
+            PROBLEMS = []
+            files = case_files(name)
+            check(name, counts[mode], facts[mode], p.stdout.decode(), files)
+            want_err = unused_line(cmd, [os.path.basename(f) for f in files])
+            if p.stderr.decode() != want_err or p.returncode != 0:
+                problem(name, 'stderr %r exit %d, want %r exit 0' % (p.stderr.decode(), p.returncode, want_err))
+            xfail = os.path.exists(os.path.join(V.CASES, name + '.xfail'))
+            if PROBLEMS and not xfail:
+                print('FAIL %s' % name)
+                failed += PROBLEMS
+            elif not PROBLEMS and xfail:
+                print('FIXED %s: its properties hold now: remove %s.xfail, run.py --update it, run verify.py'
+                      % (name, name))
+                failed.append('%s: fixed' % name)
+            elif PROBLEMS:
+                print('xfail %s: %s' % (name, PROBLEMS[0].split(': ', 1)[1]))
+            else:
+                print('ok %s' % name)
+    for p in failed:
+        print(p)
+    print('%d svc cases, %d problems' % (sum(2 for _ in cases), len(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    import sys
+    if len(sys.argv) != 3:
+        print('usage: verify_services.py HEAPSCOPE SOURCE_ROOT', file=sys.stderr)
+        sys.exit(2)
+    sys.exit(live(sys.argv[1], sys.argv[2]))
