@@ -474,6 +474,15 @@ CHECKS = {'leaks': (leaks_text, leaks_json), 'blocking': (blocking_text, blockin
 EXTRA = [('leaks', 'pertask', 'svc-leaks-pertask-' + v) for v in ('dumps', 'heap', 'trace')]
 
 
+def checked(check, name, c, f, out, files):
+    """check(), an output of another shape (a field renamed, not JSON) being
+    a problem of the case, not a crash of the script."""
+    try:
+        check(name, c, f, out, files)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as e:
+        problem(name, 'output not of the expected shape: %s: %s' % (type(e).__name__, e))
+
+
 def load_all():
     cases = [(cmd, mode, 'svc-%s-%s' % (cmd, mode)) for mode in MODES for cmd in CHECKS] + EXTRA
     counts, facts = {}, {}
@@ -497,7 +506,7 @@ def run(v):
                 problem(name, 'no golden output')
                 continue
             files = case_files(name)
-            check(name, counts[mode], facts[mode], out, files)
+            checked(check, name, counts[mode], facts[mode], out, files)
             V.expect(name, 'err', unused_line(cmd, [os.path.basename(p) for p in files]))
             V.expect(name, 'code', '0\n')
 
@@ -532,7 +541,7 @@ def live(heapscope, root):
                                timeout=120)
             PROBLEMS = []
             files = case_files(name)
-            check(name, counts[mode], facts[mode], p.stdout.decode(), files)
+            checked(check, name, counts[mode], facts[mode], p.stdout.decode(), files)
             want_err = unused_line(cmd, [os.path.basename(f) for f in files])
             if p.stderr.decode() != want_err or p.returncode != 0:
                 problem(name, 'stderr %r exit %d, want %r exit 0' % (p.stderr.decode(), p.returncode, want_err))
