@@ -35,7 +35,7 @@ the right facts passes here.  What is checked, per case:
   info        every profile of the folder described (30: the pb.gz, the
               ?debug=1 texts and the debug=2 dumps), with its totals
               (pprof -raw; the dumps' headers), size, compression, kind and
-              time; the traces, heap dumps and gctrace log described or
+              time (JSON: time_nanos, a text heap profile's its LastGC); the traces, heap dumps and gctrace log described or
               "not used", never an error.
   leaks       one goroutine candidate main.(*server).watch in select,
               created by main.(*server).handle, 240 goroutines, growing over
@@ -183,6 +183,8 @@ def totals(name):
 def human(v, unit):
     """Human units as heapscope and pprof print them (%.2f, zeros trimmed)."""
     if unit == 'nanoseconds':
+        if v == 0:
+            return '0'
         for name, f in (('s', 10**9), ('ms', 10**6), ('us', 10**3)):
             if abs(v) >= f:
                 return ('%.2f' % (v / f)).rstrip('0').rstrip('.') + name
@@ -350,6 +352,9 @@ def info_cases():
             problem('bundle-info-json', '%s: gzipped %s, compression %s' % (n, e['gzipped'], fi['compression']))
         if fi['time_from'] == 'profile' and e['time_nanos'] != pb_time(n):
             problem('bundle-info-json', '%s: time_nanos %d, want %d' % (n, e['time_nanos'], pb_time(n)))
+        if fi['time_from'] == 'lastgc' and e['time_nanos'] != lastgc(n):
+            problem('bundle-info-json', '%s: time_nanos %d, want its MemStats LastGC %d (issue 12 part 4)'
+                    % (n, e['time_nanos'], lastgc(n)))
         if fi['format'] == 'debug2' and tot != [C['moments'][fi['moment'] - 1]['goroutines']]:
             problem('bundle-info-json', '%s: the dump holds %s goroutines, counts.json %d'
                     % (n, tot, C['moments'][fi['moment'] - 1]['goroutines']))
@@ -605,6 +610,10 @@ def run(v):
         if m['debug1_total'] != m['goroutines'] or m['retained_bytes'] != m['map_entries'] * C['session_size'] \
                 or m['leaked_goroutines'] != m['moment'] * C['per_moment']:
             V.problems.append('testdata/bundle/counts.json: moment %s inconsistent' % m)
+    for n, fi in C['files'].items():
+        if fi['time_from'] == 'lastgc' and fi['own_time_nanos'] != lastgc(n):
+            V.problems.append('testdata/bundle/counts.json: %s LastGC %d, the file says %d'
+                              % (n, fi['own_time_nanos'], lastgc(n)))
     info_cases()
     leaks_cases()
     goroutines_cases()

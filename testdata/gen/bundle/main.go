@@ -523,7 +523,9 @@ func main() {
 	b, err := os.ReadFile(path)
 	fail(err)
 	var counts map[string]interface{}
-	fail(json.Unmarshal(b, &counts))
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // Unix nanoseconds do not fit a float64
+	fail(dec.Decode(&counts))
 	counts["files"].(map[string]interface{})[logName] = fileInfo{Moment: 0, Kind: "gctrace",
 		Format: "gctrace", Compression: "none", Stamp: T0.Format(time.RFC3339), StampStyle: sT.name,
 		TimeFrom: "name"}
