@@ -270,6 +270,17 @@ def same_time(v, ns):
     return abs(t - ns) < 1e9
 
 
+def kind_matches(got, want):
+    """An "inputs" kind names counts.json's kind (in heapscope's words:
+    block and mutex profiles may both be 'contention')."""
+    g = re.sub(r'[^a-z]', '', str(got).lower())
+    ok = {'block': ('block', 'contention'), 'mutex': ('mutex', 'contention'), 'trace': ('trace',),
+          'gctrace': ('gctrace',), 'heapdump': ('heapdump',), 'heap': ('heap',),
+          'goroutine': ('goroutine',), 'cpu': ('cpu',), 'threadcreate': ('threadcreate',)}[want]
+    wrong = {'heap': 'dump', 'trace': 'gctrace'}.get(want)
+    return any(w in g for w in ok) and not (wrong and wrong in g)
+
+
 def check_inputs(name, cmd, js):
     """The "inputs" array of issue 12 part 2, when present."""
     if not isinstance(js, dict) or 'inputs' not in js:
@@ -287,6 +298,8 @@ def check_inputs(name, cmd, js):
             if e.get('used'):
                 problem(name, 'inputs: %s is corrupt but used' % n)
             continue
+        if not kind_matches(e.get('kind'), fi['kind']):
+            problem(name, 'inputs: %s kind %r, want %s' % (n, e.get('kind'), fi['kind']))
         t, src = file_time(n)
         if e.get('time_from') != src or not same_time(e.get('time'), t):
             problem(name, 'inputs: %s time %s from %s, want %d from %s'
