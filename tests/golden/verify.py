@@ -437,6 +437,9 @@ def main():
     # svc-*: tests/golden/verify_services.py (issue 13's service programs)
     import verify_services
     verify_services.run(sys.modules[__name__])
+    # bundle-*: tests/golden/verify_bundle.py (testdata/bundle, issue 12)
+    import verify_bundle
+    verify_bundle.run(sys.modules[__name__])
     # zstd twins (issue 12, part 1): the fixtures are the verified cases'
     # inputs compressed with the zstd CLI, so their cases must print the same
     same_as_case('top-heap-zst', 'top-heap',
