@@ -6,6 +6,7 @@
 #include "formats.h"
 #include "heapscope/units.h"
 #include "json.h"
+#include "locks_out.h"
 #include "wait_hint.h"
 
 static const char *plural(int64_t n)
@@ -60,6 +61,7 @@ static void write_text(FILE *out, const hs_blocking *b)
 		else
 			fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
 	}
+	locks_text(out, b);
 }
 
 static const char *source_name(hs_wait_source s)
@@ -113,7 +115,17 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 
 static void write_json(FILE *out, const hs_blocking *b)
 {
-	json_write_list(out, "hotspots", hs_blocking_n(b), hotspot_json, b);
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_key(&w, "hotspots");
+	json_begin_array(&w);
+	for (size_t i = 0; i < hs_blocking_n(b); i++)
+		hotspot_json(&w, b, i);
+	json_end_array(&w);
+	locks_json(&w, b);
+	json_end_object(&w);
+	json_finish(&w);
 }
 
 static const blocking_format formats[] = {{"text", write_text}, {"json", write_json}};

@@ -1,0 +1,16 @@
+/* heapscope: the lock sites of `heapscope blocking` (heapscope/blocking.h),
+ * written after its hotspots. */
+#ifndef HS_OUTPUT_LOCKS_OUT_H
+#define HS_OUTPUT_LOCKS_OUT_H
+
+#include <stdio.h>
+
+#include "heapscope/blocking.h"
+#include "json.h"
+
+/* Nothing when there is no site. */
+void locks_text(FILE *out, const hs_blocking *b);
+/* "lock_sites": [...] inside the open document object. */
+void locks_json(json_w *w, const hs_blocking *b);
+
+#endif
