@@ -7,7 +7,8 @@
  *   chan receive  runtime.chanrecv1 / chanrecv2 / chanrecv, "chan receive"
  *   nil chan      states "chan send (nil chan)", "chan receive (nil chan)"
  *   mutex         sync.(*Mutex).Lock / Unlock (a mutex profile's leaf)
- *   rwmutex       sync.(*RWMutex).Lock / RLock / Unlock / RUnlock
+ *   rwmutex       sync.(*RWMutex).Lock / RLock / Unlock / RUnlock, also
+ *                 when the leaf is the sync.(*Mutex) inside its Lock/Unlock
  *   waitgroup     sync.(*WaitGroup).Wait
  *   cond          sync.(*Cond).Wait, state "sync.Cond.Wait"
  *   network       internal/poll.*, net.*, state "IO wait"
@@ -255,5 +256,8 @@ typedef struct hs_lock_site {
  * them.  They live as long as b. */
 size_t hs_blocking_nsites(const hs_blocking *b);
 const hs_lock_site *hs_blocking_site(const hs_blocking *b, size_t i);
+/* The index of the site a mutex or rwmutex hotspot's culprit takes part
+ * in on the hotspot's side (a dump's waits: Lock/RLock), -1 for none. */
+int64_t hs_blocking_lock_site_of(const hs_blocking *b, const hs_hotspot *h);
 
 #endif

@@ -81,7 +81,11 @@ static hs_wait_kind frame_kind(const char *f)
 
 hs_wait_kind hs_wait_kind_from_frames(const char *const *funcs, size_t n)
 {
-	size_t u = hs_user_frame(funcs, n);
+	size_t u = hs_user_frame(funcs, n), li;
+	bool rw;
+	/* an RWMutex's Lock waits in its inner Mutex: the lock is the RWMutex */
+	if (hs_lock_op_of(funcs, n, &li, &rw) != HS_LOCK_OP_NONE && rw)
+		return HS_WAIT_RWMUTEX;
 	for (size_t i = 0; i < n && i <= u; i++) {
 		hs_wait_kind k = frame_kind(funcs[i] ? funcs[i] : "");
 		/* internal/poll under a syscall frame is still the network */
@@ -549,4 +553,12 @@ size_t hs_blocking_nsites(const hs_blocking *b)
 const hs_lock_site *hs_blocking_site(const hs_blocking *b, size_t i)
 {
 	return hs_locks_at(b->locks, i);
+}
+
+int64_t hs_blocking_lock_site_of(const hs_blocking *b, const hs_hotspot *h)
+{
+	if (h->kind != HS_WAIT_MUTEX && h->kind != HS_WAIT_RWMUTEX)
+		return -1;
+	return hs_locks_site_of(b->locks, h->culprit, h->kind == HS_WAIT_RWMUTEX,
+	                        h->side == HS_SIDE_HOLDING);
 }

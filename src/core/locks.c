@@ -204,16 +204,23 @@ static void release_maps(hs_locks *l)
 	hs_strmap_release(&l->cpu_index);
 }
 
+static void drop_sites(hs_locks *l)
+{
+	for (size_t i = 0; i < site_vec_len(&l->sites); i++)
+		hs_lock_cpu_vec_release(&site_vec_at(&l->sites, i)->cpu);
+	site_vec_release(&l->sites);
+	site_vec_init(&l->sites);
+	fn_entry_vec_release(&l->entries);
+	fn_entry_vec_init(&l->entries);
+}
+
 void hs_locks_free(hs_locks *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; i < site_vec_len(&l->sites); i++)
-		hs_lock_cpu_vec_release(&site_vec_at(&l->sites, i)->cpu);
-	site_vec_release(&l->sites);
+	drop_sites(l);
 	lock_rec_vec_release(&l->recs);
 	hs_strvec_release(&l->files);
-	fn_entry_vec_release(&l->entries);
 	snap_row_vec_release(&l->snaps);
 	holder_vec_release(&l->holders);
 	cpu_row_vec_release(&l->cpu);
@@ -638,6 +645,32 @@ static int cmp_site(const void *pa, const void *pb, void *ctx)
 	return c ? c : (int)a->rw - (int)b->rw;
 }
 
+/* Sort the sites, and point the entries at their new places. */
+static bool rank_sites(hs_locks *l)
+{
+	size_t n = site_vec_len(&l->sites);
+	const char **was = malloc((n ? n : 1) * sizeof *was);
+	uint32_t *now = malloc((n ? n : 1) * sizeof *now);
+	bool ok = was && now;
+	for (size_t i = 0; ok && i < n; i++)
+		was[i] = site_vec_at(&l->sites, i)->site;   /* each site's own copy */
+	if (ok)
+		hs_sort(site_vec_data(&l->sites), n, sizeof(hs_lock_site), cmp_site, NULL);
+	for (size_t i = 0; ok && i < n; i++) {
+		size_t k = 0;
+		while (site_vec_at(&l->sites, k)->site != was[i])
+			k++;
+		now[i] = (uint32_t)k;
+	}
+	for (size_t i = 0; ok && i < fn_entry_vec_len(&l->entries); i++) {
+		fn_entry *e = fn_entry_vec_at(&l->entries, i);
+		e->site = now[e->site];
+	}
+	free(was);
+	free(now);
+	return ok;
+}
+
 bool hs_locks_finish(hs_locks *l, const hs_stacks *st)
 {
 	bool ok = hs_strmap_init(&l->site_index, 16) && hs_strmap_init(&l->entry_index, 64) &&
@@ -656,10 +689,21 @@ bool hs_locks_finish(hs_locks *l, const hs_stacks *st)
 		else if (r->src == REC_CPU)
 			ok = place_cpu(l, st, r);
 	}
-	ok = ok && make_parts(l) && make_cpu(l);
-	if (ok && site_vec_len(&l->sites) > 1)
-		hs_sort(site_vec_data(&l->sites), site_vec_len(&l->sites), sizeof(hs_lock_site),
-		        cmp_site, NULL);
+	ok = ok && make_parts(l) && make_cpu(l) && rank_sites(l);
 	release_maps(l);
+	if (!ok)   /* no half-counted site */
+		drop_sites(l);
 	return ok;
+}
+
+int64_t hs_locks_site_of(const hs_locks *l, const char *func, bool rw, bool holding)
+{
+	for (size_t i = 0; i < fn_entry_vec_len(&l->entries); i++) {
+		const fn_entry *e = fn_entry_vec_at(&l->entries, i);
+		bool hold = e->op == HS_LOCK_OP_UNLOCK || e->op == HS_LOCK_OP_RUNLOCK;
+		if (hold == holding && site_vec_at(&l->sites, e->site)->rw == rw &&
+		    strcmp(e->func, func) == 0)
+			return e->site;
+	}
+	return -1;
 }

@@ -21,6 +21,9 @@ hs_err hs_locks_add(hs_locks *l, hs_stacks *st, const hs_profile *p, hs_wait_sou
 /* Build the sites (st's owner finished); false on no memory. */
 bool hs_locks_finish(hs_locks *l, const hs_stacks *st);
 size_t hs_locks_n(const hs_locks *l);
+/* The site where func does a lock operation (an Unlock/RUnlock when
+ * holding, else a Lock/RLock) on an RWMutex (rw) or a Mutex; -1 for none. */
+int64_t hs_locks_site_of(const hs_locks *l, const char *func, bool rw, bool holding);
 const hs_lock_site *hs_locks_at(const hs_locks *l, size_t i);
 
 #endif

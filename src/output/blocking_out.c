@@ -55,6 +55,7 @@ static void write_text(FILE *out, const hs_blocking *b)
 		        out_chain_text(chain, sizeof chain, &h->chain) ? chain : h->culprit);
 		for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
 			evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
+		locks_ref_text(out, b, h);
 		if (h->side == HS_SIDE_HOLDING)
 			fprintf(out, "   hint: the holder's side (mutex profile): others waited this long for "
 			             "it to unlock; what runs between its Lock and Unlock is the cost\n");
@@ -109,6 +110,7 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 	json_kv_int(w, "delay_ns", h->delay_ns);
 	json_kv_int(w, "contentions", h->contentions);
 	evidence_json(w, h);
+	locks_ref_json(w, data, h);
 	json_kv_string(w, "hint", out_wait_hint(h->kind));
 	json_end_object(w);
 }

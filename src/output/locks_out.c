@@ -187,3 +187,19 @@ void locks_json(json_w *w, const hs_blocking *b)
 		site_json(w, hs_blocking_site(b, i));
 	json_end_array(w);
 }
+
+void locks_ref_text(FILE *out, const hs_blocking *b, const hs_hotspot *h)
+{
+	int64_t i = hs_blocking_lock_site_of(b, h);
+	if (i >= 0)
+		fprintf(out, "   lock site %lld below: %s %s\n", (long long)i + 1,
+		        hs_blocking_site(b, (size_t)i)->rw ? "RWMutex" : "Mutex",
+		        hs_blocking_site(b, (size_t)i)->site);
+}
+
+void locks_ref_json(json_w *w, const hs_blocking *b, const hs_hotspot *h)
+{
+	int64_t i = hs_blocking_lock_site_of(b, h);
+	if (i >= 0)
+		json_kv_int(w, "lock_site", i);
+}

@@ -323,18 +323,39 @@ def check_hotspots(name):
             funcs = [f for f, _ in frames]
             u = next((i for i, f in enumerate(funcs) if not plumbing.search(f)), len(funcs))
             hold = any(re.match(r'^sync\..*\)\.R?Unlock$', f) for f in funcs[:u])
-            k = (funcs[u] if u < len(funcs) else funcs[0], 'holding' if hold else 'waiting')
+            op, _, rw = lock_op(funcs)
+            # an RWMutex's inner Mutex frames make an rwmutex wait, not a mutex one
+            kind = ('rwmutex' if rw else 'mutex') if op else 'other'
+            k = (funcs[u] if u < len(funcs) else funcs[0], 'holding' if hold else 'waiting', kind)
             w = want.setdefault(k, [0, 0])
             w[0] += v[ci]
             w[1] += v[di]
     got = {}
     for h in json.loads(V.golden(name, 'out'))['hotspots']:
         if h.get('side'):
-            g = got.setdefault((h['culprit'], h['side']), [0, 0])
+            kind = h['kind'] if h['kind'] in ('mutex', 'rwmutex') else 'other'
+            g = got.setdefault((h['culprit'], h['side'], kind), [0, 0])
             g[0] += h['contentions']
             g[1] += h['delay_ns']
     if got != want:
         V.problems.append('%s: hotspots %s, pprof -raw %s' % (name, sorted(got.items()), sorted(want.items())))
+
+
+def check_refs(name, s, sites):
+    """Each mutex/rwmutex hotspot points at the site its function takes part
+    in on its side (lock_site, an index into lock_sites)."""
+    index = {x['site'] + x['lock']: i for i, x in enumerate(sites)}
+    for h in json.loads(V.golden(name, 'out'))['hotspots']:
+        want = None
+        if h['kind'] in ('mutex', 'rwmutex'):
+            hold = h.get('side') == 'holding'
+            for (site, rw, op, func), e in s.entries.items():
+                if func == h['culprit'] and rw == (h['kind'] == 'rwmutex') and \
+                        (op in ('Unlock', 'RUnlock')) == hold:
+                    want = index[site + ('RWMutex' if rw else 'Mutex')]
+        if h.get('lock_site') != want:
+            V.problems.append('%s: hotspot %s %s lock_site %s, want %s'
+                              % (name, h['culprit'], h.get('side'), h.get('lock_site'), want))
 
 
 def run(v):
@@ -353,13 +374,22 @@ def run(v):
     check_counts(sites)
     check_text('blocking-locks', sites)
     check_hotspots('blocking-locks-json')
-    # the text case prints the JSON case's hotspots
+    check_refs('blocking-locks-json', s, sites)
+    # the text case prints the JSON case's hotspots, with their site
     text = V.golden('blocking-locks', 'out') or ''
-    for h in got.get('hotspots', []):
-        if h.get('side') and '%s  [%s, %s]' % (h['culprit'], h['kind'], h['side']) not in text:
-            V.problems.append('blocking-locks: no hotspot %s %s' % (h['culprit'], h['side']))
+    blocks = text.split('\n\n')
+    for i, h in enumerate(got.get('hotspots', [])):
+        head = '%d. %s  [%s%s]' % (i + 1, h['culprit'], h['kind'], ', ' + h['side'] if h.get('side') else '')
+        b = next((b for b in blocks if b.startswith(head)), None)
+        ref = h.get('lock_site')
+        line = ref is not None and '   lock site %d below: %s %s' % (
+            ref + 1, sites[ref]['lock'], sites[ref]['site'])
+        if b is None or (line and line not in b) or (not line and 'lock site' in b):
+            V.problems.append('blocking-locks: hotspot %r or its lock site line %r' % (head, line))
     # the incidents' plain Mutex: one site, by package (a closure of main.contend)
-    inc = expected_sites(build(INC + '/block.pb.gz', INC + '/mutex.pb.gz', None, []), '')
+    si = build(INC + '/block.pb.gz', INC + '/mutex.pb.gz', None, [])
+    inc = expected_sites(si, '')
     got = json.loads(V.golden('blocking-lock-sides', 'out') or '{}').get('lock_sites')
     if got != inc:
         V.problems.append('blocking-lock-sides: lock_sites %s, want %s' % (got, inc))
+    check_refs('blocking-lock-sides', si, inc)

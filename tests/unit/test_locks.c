@@ -28,7 +28,13 @@ static void test_lock_op(void **state)
 	assert_int_equal(hs_lock_op_of(wlock, N(wlock), &i, &rw), HS_LOCK_OP_LOCK);
 	assert_int_equal(i, 2);
 	assert_true(rw);
+	/* and the wait kind of both is the RWMutex's, not its inner Mutex's */
+	assert_int_equal(hs_wait_kind_from_frames(wlock, N(wlock)), HS_WAIT_RWMUTEX);
+	assert_int_equal(hs_wait_kind_from_frames(wlock + 1, N(wlock) - 1), HS_WAIT_RWMUTEX);
+	const char *wunlock[] = {"sync.(*Mutex).Unlock", "sync.(*RWMutex).Unlock", "main.(*S).put"};
+	assert_int_equal(hs_wait_kind_from_frames(wunlock, N(wunlock)), HS_WAIT_RWMUTEX);
 	const char *unlock[] = {"sync.(*Mutex).Unlock", "main.f"};
+	assert_int_equal(hs_wait_kind_from_frames(unlock, N(unlock)), HS_WAIT_MUTEX);
 	assert_int_equal(hs_lock_op_of(unlock, N(unlock), &i, &rw), HS_LOCK_OP_UNLOCK);
 	assert_false(rw);
 	const char *runlock[] = {"sync.(*RWMutex).rUnlockSlow", "sync.(*RWMutex).RUnlock", "main.f"};
