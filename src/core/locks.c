@@ -1,6 +1,7 @@
 /* heapscope: lock sites, linking waiters to holders, and the CPU inside
  * critical sections (rules in heapscope/blocking.h, private API in
  * locks.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,20 +248,43 @@ static int value_index(const hs_profile *p, const char *type)
 	return -1;
 }
 
-/* Sample s of p as a record (its stack and lines kept); false on no memory. */
-static bool keep(hs_locks *l, hs_stacks *st, const hs_profile *p, size_t s, lock_rec r)
-{
+/* A record's identity within one file: its stack, lines, kind and
+ * snapshot.  Samples alike (a dump's goroutines parked at one place) make
+ * one record that counts them all. */
+typedef struct rec_key {
+	uint32_t stack, src;
+	int64_t snap;
 	int32_t lines[HS_STACKS_MAX_FRAMES];
-	size_t n = hs_sample_frames_lines(p, s, NULL, NULL, NULL, lines, HS_STACKS_MAX_FRAMES);
-	int32_t *kept = hs_arena_alloc(&l->arena, (n ? n : 1) * sizeof *kept);
-	r.stack = kept ? hs_stacks_of_sample(st, p, s) : UINT32_MAX;
-	lock_rec *slot = r.stack != UINT32_MAX ? lock_rec_vec_push(&l->recs) : NULL;
+} rec_key;
+
+/* Sample s of p as record r, or added to the record alike in `alike`;
+ * false on no memory. */
+static bool keep(hs_locks *l, hs_stacks *st, hs_strmap *alike, const hs_profile *p, size_t s,
+                 lock_rec r)
+{
+	rec_key key;
+	size_t n = hs_sample_frames_lines(p, s, NULL, NULL, NULL, key.lines, HS_STACKS_MAX_FRAMES);
+	key.stack = hs_stacks_of_sample(st, p, s);
+	key.src = (uint32_t)r.src;
+	key.snap = r.snap;
+	size_t kl = offsetof(rec_key, lines) + n * sizeof key.lines[0];
+	uint32_t i = key.stack != UINT32_MAX ? hs_strmap_get(alike, (const char *)&key, kl) : 0;
+	if (key.stack != UINT32_MAX && i != UINT32_MAX) {
+		lock_rec *old = lock_rec_vec_at(&l->recs, i);
+		old->count = hs_add(old->count, r.count);
+		old->value = hs_add(old->value, r.value);
+		return true;
+	}
+	char *kc = key.stack != UINT32_MAX ? hs_arena_alloc(&l->arena, kl) : NULL;
+	lock_rec *slot = kc ? lock_rec_vec_push(&l->recs) : NULL;
 	if (!slot)
 		return false;
-	memcpy(kept, lines, n * sizeof *kept);
-	r.lines = kept;
+	memcpy(kc, &key, kl);
+	r.stack = key.stack;
+	r.lines = ((const rec_key *)kc)->lines;
 	*slot = r;
-	return true;
+	return hs_strmap_get_or_put(alike, kc, kl, (uint32_t)(lock_rec_vec_len(&l->recs) - 1)) !=
+	       UINT32_MAX;
 }
 
 /* A contention sample matters only at a lock operation. */
@@ -279,18 +303,19 @@ hs_err hs_locks_add(hs_locks *l, hs_stacks *st, const hs_profile *p, hs_wait_sou
 	int ci = value_index(p, "contentions"), di = value_index(p, "delay");
 	int vi = src == HS_SRC_NONE ? value_index(p, "cpu") : hs_profile_default_index(p);
 	int si = value_index(p, "samples");
-	bool ok = true;
-	if (src == HS_SRC_NONE) {
+	hs_strmap alike;
+	bool ok = hs_strmap_init(&alike, 64);
+	if (ok && src == HS_SRC_NONE) {
 		const char *c = hs_arena_strndup(&l->arena, name, strlen(name));
 		const char **slot = c ? hs_strvec_push(&l->files) : NULL;
-		if (!(ok = slot != NULL))
-			return hs_fail(err, HS_E_NOMEM, "out of memory");
-		*slot = c;
-		file = (uint32_t)(hs_strvec_len(&l->files) - 1);
+		if ((ok = slot != NULL)) {
+			*slot = c;
+			file = (uint32_t)(hs_strvec_len(&l->files) - 1);
+		}
 	}
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		const int64_t *v = hs_sample_values(p, s);
-		lock_rec r = {.file = file};
+		lock_rec r;
 		if (src == HS_SRC_CONTENTION) {
 			if ((v[ci] == 0 && v[di] == 0) || !at_lock(p, s))
 				continue;
@@ -302,7 +327,7 @@ hs_err hs_locks_add(hs_locks *l, hs_stacks *st, const hs_profile *p, hs_wait_sou
 			               .value = v[vi]};
 		} else {
 			int64_t c = vi >= 0 ? v[vi] : 1;
-			hs_dump_labels dl = {.dump = 0};
+			hs_dump_labels dl = {.state = "", .created_by = "", .created_loc = ""};
 			if (c <= 0)
 				continue;
 			if (src == HS_SRC_DUMP)
@@ -310,8 +335,9 @@ hs_err hs_locks_add(hs_locks *l, hs_stacks *st, const hs_profile *p, hs_wait_sou
 			r = (lock_rec){.src = REC_GOROUTINES, .count = c,
 			               .snap = (int64_t)((uint64_t)file << 32 ^ (uint64_t)dl.dump)};
 		}
-		ok = keep(l, st, p, s, r);
+		ok = keep(l, st, &alike, p, s, r);
 	}
+	hs_strmap_release(&alike);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
