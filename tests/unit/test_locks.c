@@ -7,9 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "heapscope/blocking.h"
+#include "heapscope/load.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -117,6 +119,19 @@ static void finish(hs_profile *p)
 	assert_int_equal(hs_profile_finish(p, &e), HS_OK);
 }
 
+/* blocking over the profiles, in order, finished. */
+static hs_blocking *blocking_of(hs_profile *const *ps, const char *const *names, size_t n)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_blocking *b = hs_blocking_new(&e);
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(hs_blocking_add(b, ps[i], names[i], &e), HS_OK);
+	hs_blocking_finish(b);
+	return b;
+}
+
 static const hs_lock_site *site_named(const hs_blocking *b, const char *name)
 {
 	for (size_t i = 0; i < hs_blocking_nsites(b); i++)
@@ -158,14 +173,8 @@ static void test_link(void **state)
 	sample(&cpu, (fr[]){{"math/rand.Intn", 9}, {"main.(*store).refresh", 80}}, 2, 5, 50);
 	finish(&cpu);
 
-	hs_error e;
-	hs_error_clear(&e);
-	hs_blocking *b = hs_blocking_new(&e);
-	assert_non_null(b);
-	assert_int_equal(hs_blocking_add(b, &block, "block", &e), HS_OK);
-	assert_int_equal(hs_blocking_add(b, &mutex, "mutex", &e), HS_OK);
-	assert_int_equal(hs_blocking_add(b, &cpu, "cpu", &e), HS_OK);
-	hs_blocking_finish(b);
+	hs_blocking *b = blocking_of((hs_profile *[]){&block, &mutex, &cpu},
+	                             (const char *[]){"block", "mutex", "cpu"}, 3);
 	assert_int_equal(hs_blocking_nsites(b), 3);
 
 	/* ranked by waiting: store (500 + 40 + 10), other (20), main's Mutex (8) */
@@ -212,12 +221,75 @@ static void test_link(void **state)
 	hs_profile_release(&cpu);
 }
 
+/* A dump: `readers` goroutines waiting in get's RLock (line 5), the writer
+ * sorting inside snapshot at `line`, one goroutine elsewhere in snapshot's
+ * caller. */
+static void dump(hs_profile *p, int readers, int line)
+{
+	static char buf[8192];
+	size_t len = 0;
+	for (int i = 0; i < readers; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len,
+		                        "goroutine %d [semacquire]:\n"
+		                        "sync.runtime_SemacquireMutex(0x0, 0x0, 0x1)\n"
+		                        "\truntime/sema.go:77 +0x25\n"
+		                        "sync.(*RWMutex).RLock(...)\n\tsync/rwmutex.go:71\n"
+		                        "main.(*store).get(0xc000)\n\t/app/main.go:5 +0x1\n"
+		                        "created by main.main\n\t/app/main.go:50 +0x1\n\n", 10 + i);
+	len += (size_t)snprintf(buf + len, sizeof buf - len,
+	                        "goroutine 2 [runnable]:\nsort.Sort({0x0, 0x0})\n\tsort/sort.go:48 +0x5d\n"
+	                        "main.(*store).snapshot(0xc000)\n\t/app/main.go:%d +0x9d\n"
+	                        "main.main()\n\t/app/main.go:60 +0x1\n\n", line);
+	hs_profile_init(p);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_goroutine_text_decode(p, (const uint8_t *)buf, len, &e), HS_OK);
+}
+
+/* Two dumps of 3 and 2 waiting readers: 3 at most in one snapshot, never
+ * 5; the writer inside its critical section (lines 10..20 from the
+ * profiles) in the first dump only. */
+static void test_dumps(void **state)
+{
+	(void)state;
+	hs_profile block, mutex, d1, d2;
+	init2(&block, "contentions", "count", "delay", "nanoseconds");
+	sample(&block, (fr[]){{"sync.(*RWMutex).Lock", 147}, {"main.(*store).snapshot", 10}}, 2, 1, 10);
+	finish(&block);
+	init2(&mutex, "contentions", "count", "delay", "nanoseconds");
+	sample(&mutex, (fr[]){{"sync.(*RWMutex).Unlock", 213}, {"main.(*store).snapshot", 20}}, 2, 2, 30);
+	finish(&mutex);
+	dump(&d1, 3, 15);
+	dump(&d2, 2, 25);   /* past the Unlock: not holding */
+	hs_blocking *b = blocking_of((hs_profile *[]){&d1, &block, &mutex, &d2},
+	                             (const char *[]){"d1", "block", "mutex", "d2"}, 4);
+	assert_int_equal(hs_blocking_nsites(b), 1);
+	const hs_lock_site *s = hs_blocking_site(b, 0);
+	assert_string_equal(s->site, "main.(*store)");
+	assert_int_equal(s->part[HS_LOCK_OP_RLOCK].goroutines, 3);
+	assert_int_equal(s->part[HS_LOCK_OP_RLOCK].contentions, 0);
+	assert_int_equal(s->part[HS_LOCK_OP_UNLOCK].goroutines, 1);
+	assert_int_equal(s->part[HS_LOCK_OP_UNLOCK].delay_ns, 30);
+	/* the readers' dump hotspot points at the site */
+	bool ref = false;
+	for (size_t i = 0; i < hs_blocking_n(b); i++)
+		ref |= strcmp(hs_blocking_at(b, i)->culprit, "main.(*store).get") == 0 &&
+		       hs_blocking_lock_site_of(b, hs_blocking_at(b, i)) == 0;
+	assert_true(ref);
+	hs_blocking_free(b);
+	hs_profile_release(&block);
+	hs_profile_release(&mutex);
+	hs_profile_release(&d1);
+	hs_profile_release(&d2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lock_op),
 		cmocka_unit_test(test_site_key),
 		cmocka_unit_test(test_link),
+		cmocka_unit_test(test_dumps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
