@@ -6,6 +6,7 @@
 #include "formats.h"
 #include "heapscope/units.h"
 #include "json.h"
+#include "locks_out.h"
 #include "wait_hint.h"
 
 static const char *plural(int64_t n)
@@ -54,12 +55,14 @@ static void write_text(FILE *out, const hs_blocking *b)
 		        out_chain_text(chain, sizeof chain, &h->chain) ? chain : h->culprit);
 		for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
 			evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
+		locks_ref_text(out, b, h);
 		if (h->side == HS_SIDE_HOLDING)
 			fprintf(out, "   hint: the holder's side (mutex profile): others waited this long for "
 			             "it to unlock; what runs between its Lock and Unlock is the cost\n");
 		else
 			fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
 	}
+	locks_text(out, b);
 }
 
 static const char *source_name(hs_wait_source s)
@@ -107,13 +110,24 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 	json_kv_int(w, "delay_ns", h->delay_ns);
 	json_kv_int(w, "contentions", h->contentions);
 	evidence_json(w, h);
+	locks_ref_json(w, data, h);
 	json_kv_string(w, "hint", out_wait_hint(h->kind));
 	json_end_object(w);
 }
 
 static void write_json(FILE *out, const hs_blocking *b)
 {
-	json_write_list(out, "hotspots", hs_blocking_n(b), hotspot_json, b);
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_key(&w, "hotspots");
+	json_begin_array(&w);
+	for (size_t i = 0; i < hs_blocking_n(b); i++)
+		hotspot_json(&w, b, i);
+	json_end_array(&w);
+	locks_json(&w, b);
+	json_end_object(&w);
+	json_finish(&w);
 }
 
 static const blocking_format formats[] = {{"text", write_text}, {"json", write_json}};

@@ -428,6 +428,9 @@ def main():
     # check-leaks, leaks-* and blocking-*: tests/golden/verify_incidents.py
     import verify_incidents
     verify_incidents.run(sys.modules[__name__])
+    # blocking-locks*, lock_sites of blocking-lock-sides: tests/golden/verify_locks.py
+    import verify_locks
+    verify_locks.run(sys.modules[__name__])
     # heapdump-*: tests/golden/verify_heapdump.py
     import verify_heapdump
     verify_heapdump.run(sys.modules[__name__])
