@@ -36,6 +36,9 @@ void flame_free(flame *f);
  * (leaf first when reverse, as flamegraph.pl --reverse).  False when out
  * of memory. */
 bool flame_add_view(flame *f, const hs_view *v, int side, bool reverse);
+/* A goroutine view (v over p) off-CPU: each goroutine's stack with its
+ * wait state as the leaf frame ("[chan send]", "[running]"), as NEW. */
+bool flame_add_view_states(flame *f, const hs_view *v, const hs_profile *p);
 
 /* flamegraph.pl's palettes, chosen by --colors. */
 typedef enum flame_palette {
