@@ -60,6 +60,11 @@ typedef struct flame_opts {
 	flame_palette palette;
 	bool inverted;           /* icicle: root at the top */
 	bool differential;       /* colour by NEW - BASE */
+	/* NULL: a standalone SVG file.  Else one graph of a page holding
+	 * several (heapscope triage's html): no XML declaration, style or
+	 * script (the page has them once), the <svg> gets id PREFIX and class
+	 * "flame", and every other id is "PREFIX-name" with class "fg-name". */
+	const char *id_prefix;
 } flame_opts;
 
 /* Write the SVG (it says how many frames were too narrow to draw); false
