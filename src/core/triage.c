@@ -322,7 +322,8 @@ static hs_err build_growth(hs_triage *t, hs_error *err)
 		if (hs_growth_add(t->growth, r->snap, r->name, r->value, err) != HS_OK)
 			return err->code;
 	}
-	hs_growth_opts go = {0};
+	/* heapscope growth's default for bytes: 1 MiB before a row is a candidate */
+	hs_growth_opts go = {.min_growth = 1 << 20};
 	hs_err rc = hs_growth_finish(t->growth, &go, err);
 	if (rc == HS_E_USAGE) {   /* all at one moment: no slope, no growth table */
 		hs_error_clear(err);
