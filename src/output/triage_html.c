@@ -238,10 +238,16 @@ static void findings(FILE *out, const triage_report *r)
 		fputs("</div>", out);
 		if (f->source == HS_FIND_LEAK && f->leak->npoints) {
 			fputs("<div class=\"evidence\">evidence:", out);
+			bool b = f->leak->kind == HS_LEAK_HEAP_GROWTH || f->leak->kind == HS_LEAK_RETAINER;
+			char v[32];
 			for (size_t q = 0; q < f->leak->npoints; q++) {
 				fputs(q ? ", " : " ", out);
 				text(out, f->leak->points[q].file);
-				fprintf(out, " %" PRId64, f->leak->points[q].value);
+				if (b)
+					bytes(f->leak->points[q].value, v);
+				else
+					snprintf(v, sizeof v, "%" PRId64, f->leak->points[q].value);
+				fprintf(out, ": %s", v);
 			}
 			fputs("</div>", out);
 		}

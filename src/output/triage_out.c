@@ -143,10 +143,16 @@ static void text_healthy(FILE *out, const triage_report *r)
 	hs_leak_summary s;
 	hs_leaks_summary(hs_triage_leaks(r->t), &s);
 	char a[32], b[32];
-	if (s.goroutine_snapshots)
-		fprintf(out, "   goroutines %" PRId64 " -> %" PRId64 " over %zu snapshots, biggest group %" PRId64
-		        " (%s)\n", s.goroutines_first, s.goroutines_last, s.goroutine_snapshots,
-		        s.biggest_group, s.biggest_culprit ? s.biggest_culprit : "-");
+	if (s.goroutine_snapshots) {
+		fprintf(out, "   goroutines %" PRId64 " -> %" PRId64 " over %zu snapshot%s", s.goroutines_first,
+		        s.goroutines_last, s.goroutine_snapshots, s.goroutine_snapshots == 1 ? "" : "s");
+		if (s.biggest_group) {
+			fprintf(out, ", biggest group %" PRId64 " (", s.biggest_group);
+			esc_term(out, s.biggest_culprit ? s.biggest_culprit : "-");
+			fputc(')', out);
+		}
+		fputc('\n', out);
+	}
 	if (s.heap_snapshots)
 		fprintf(out, "   heap in use %s -> %s over %zu heap profiles\n", bytes(s.heap_first, false, a, 32),
 		        bytes(s.heap_last, false, b, 32), s.heap_snapshots);
