@@ -125,21 +125,41 @@ static int add_stream(const cli_adder *a, const char *file)
 
 /* ---- flame graphs of the html report ------------------------------------ */
 
-/* Add input i's view of sample type `type` to f (side NEW or BASE). */
-static bool flame_view(flame *f, const char *file, const char *type, int side, bool states)
-{
+/* The profile the graphs draw from: one loaded at a time, kept while
+ * the next graph reads the same file (the last heap profile gives three). */
+typedef struct flame_src {
+	const char *file;        /* NULL: none loaded */
 	hs_profile p;
-	hs_profile_init(&p);
+	bool ok;
+} flame_src;
+
+static hs_profile *src_load(flame_src *s, const char *file)
+{
+	if (s->file && strcmp(s->file, file) == 0)
+		return s->ok ? &s->p : NULL;
+	if (s->file)
+		hs_profile_release(&s->p);
+	hs_profile_init(&s->p);
+	s->file = file;
+	s->ok = cli_load(&s->p, file, NULL);
+	return s->ok ? &s->p : NULL;
+}
+
+/* Add file's view of sample type `type` (NULL: the default) to f as
+ * side NEW or BASE; states: the wait states as leaf frames. */
+static bool flame_view(flame_src *src, flame *f, const char *file, const char *type, int side,
+                       bool states)
+{
+	hs_profile *p = src_load(src, file);
 	cli_opts vo = {.sample_index = type, .nodecount = -1};
 	hs_view v;
 	bool ok = false;
-	if (cli_load(&p, file, &vo) && cli_view(&v, &p, file, &vo)) {
-		ok = states ? flame_add_view_states(f, &v, &p) : flame_add_view(f, &v, side, false);
+	if (p && cli_view(&v, p, file, &vo)) {
+		ok = states ? flame_add_view_states(f, &v, p) : flame_add_view(f, &v, side, false);
 		if (!ok)
 			cli_error("out of memory drawing '%s'", file);
 		hs_view_release(&v);
 	}
-	hs_profile_release(&p);
 	return ok;
 }
 
@@ -162,6 +182,7 @@ static void build_flames(hs_triage *t, triage_report *r)
 		{"CPU", "nanoseconds", fi.cpu, -1, NULL, false},
 		{"Off-CPU: goroutines by stack and wait state", "goroutines", fi.goroutines, -1, NULL, true},
 	};
+	flame_src src = {0};
 	for (size_t k = 0; k < sizeof specs / sizeof specs[0] && r->nflames < TRIAGE_MAX_FLAMES; k++) {
 		const flame_spec *s = &specs[k];
 		if (s->input < 0 || (s == &specs[2] && s->base < 0))
@@ -173,9 +194,9 @@ static void build_flames(hs_triage *t, triage_report *r)
 		tf->file = file;
 		tf->countname = s->countname;
 		tf->differential = s->base >= 0;
-		bool ok = tf->f && flame_view(tf->f, file, s->type, FLAME_NEW, s->states);
+		bool ok = tf->f && flame_view(&src, tf->f, file, s->type, FLAME_NEW, s->states);
 		if (ok && s->base >= 0)
-			ok = flame_view(tf->f, hs_triage_input_at(t, (size_t)s->base)->file, s->type,
+			ok = flame_view(&src, tf->f, hs_triage_input_at(t, (size_t)s->base)->file, s->type,
 			                FLAME_BASE, false);
 		if (!ok) {
 			flame_free(tf->f);
@@ -186,6 +207,8 @@ static void build_flames(hs_triage *t, triage_report *r)
 			hs_triage_mark_flame(t, s->base);
 		r->nflames++;
 	}
+	if (src.file)
+		hs_profile_release(&src.p);
 }
 
 static void write_triage(FILE *out, const cli_opts *o, const void *data)
