@@ -194,6 +194,7 @@ static void build_flames(hs_triage *t, triage_report *r)
 		tf->file = file;
 		tf->countname = s->countname;
 		tf->differential = s->base >= 0;
+		tf->base_file = s->base >= 0 ? hs_triage_input_at(t, (size_t)s->base)->file : NULL;
 		bool ok = tf->f && flame_view(&src, tf->f, file, s->type, FLAME_NEW, s->states);
 		if (ok && s->base >= 0)
 			ok = flame_view(&src, tf->f, hs_triage_input_at(t, (size_t)s->base)->file, s->type,

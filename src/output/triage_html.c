@@ -275,7 +275,10 @@ static void flames(FILE *out, const triage_report *r)
 		fprintf(out, "<div class=\"flamebox\" id=\"%s-box\"><h3>", id);
 		text(out, tf->title);
 		fputs("</h3>\n", out);
-		flame_opts fo = {.title = tf->title, .subtitle = tf->file, .countname = tf->countname,
+		char sub[1024];
+		snprintf(sub, sizeof sub, "%s%s%s", tf->base_file ? tf->base_file : "",
+		         tf->base_file ? " -> " : "", tf->file);
+		flame_opts fo = {.title = tf->title, .subtitle = sub, .countname = tf->countname,
 		                 .width = FLAME_W, .frame_height = 16, .minwidth = 1.0,
 		                 .palette = tf->differential ? FLAME_HOT : FLAME_MEM,
 		                 .differential = tf->differential, .id_prefix = id};

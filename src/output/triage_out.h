@@ -17,6 +17,7 @@ enum { TRIAGE_MAX_FLAMES = 8 };
 /* A flame graph of the html report, built by the command from a file. */
 typedef struct triage_flame {
 	const char *title, *file, *countname;
+	const char *base_file;  /* differential: the BASE file, else NULL */
 	bool differential;      /* NEW vs BASE: growth red, shrinkage blue */
 	flame *f;
 } triage_flame;
