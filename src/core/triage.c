@@ -410,8 +410,11 @@ static void mark_twins(hs_triage *t)
 		if (!hs_leaks_twin(t->leaks, k, &dropped, &kept))
 			continue;
 		for (int i = 0; i < t->nfiles; i++)
-			if (strcmp(t->inputs[i].file, dropped) == 0)
+			if (strcmp(t->inputs[i].file, dropped) == 0) {
 				t->inputs[i].twin_of = kept;
+				/* leaks and the timeline read the twin instead */
+				t->inputs[i].used &= ~(unsigned)(HS_USE_LEAKS | HS_USE_TIMELINE);
+			}
 	}
 }
 

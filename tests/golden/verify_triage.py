@@ -252,6 +252,30 @@ def gctrace_json(name, logs):
     return d
 
 
+def twins_json(name):
+    """Two moments (name stamps) in two formats each: one snapshot per
+    moment from the debug=2 dump, the debug=1 file its twin, used by
+    neither leaks nor the timeline; the blocked group grows (counts.json
+    of testdata/gen/twins), so it is high."""
+    d = load(name)
+    if d is None:
+        return
+    tw = 'testdata/pprof/twins'
+    c = json.load(open('%s/%s/counts.json' % (V.ROOT, tw)))
+    common(name, d, 1)
+    dumps = ['%s/goroutine-%s.debug2.txt' % (tw, m['stamp']) for m in c['moments']]
+    check(name, 'timeline (counts.json)', [(t['file'], t['goroutines']) for t in d['timeline']],
+          [(f, m['goroutines']) for f, m in zip(dumps, c['moments'])])
+    for i in d['inputs']:
+        if i['file'].endswith('.debug1.txt'):
+            check(name, 'twin of ' + i['file'], (i.get('twin_of'), 'leaks' in i['used_for'],
+                                                  'timeline' in i['used_for']),
+                  (i['file'][:-len('debug1.txt')] + 'debug2.txt', False, False))
+    f = d['findings']
+    check(name, 'findings', [(x['severity'], x['culprit'], x['wait'], [e['value'] for e in x['evidence']])
+                             for x in f], [('high', c['culprit'], c['kind'], [m['stuck'] for m in c['moments']])])
+
+
 # ---- text: the facts of the verified JSON, as lines ----------------------------------
 
 def label(v, sign=False):
@@ -337,6 +361,7 @@ def run(v):
         text_case('triage-gctrace', d, ['GC live heap, %s run 1: %d GCs from %.3fs to %.3fs after start'
                                         % (log, len(r), r[0]['at'], r[-1]['at'])
                                         for log in logs for r in V_GC.parse(log)['runs']], '')
+    twins_json('triage-twins-json')
     name = 'triage-bad-own'
     V.checked.add(name)
     check(name, 'stderr', V.golden(name, 'err'),
