@@ -16,7 +16,7 @@
 #include "triage_out.h"
 #include "wait_hint.h"
 
-enum { TOP_ROWS = 10, JSON_ROWS = 50 };
+enum { TOP_ROWS = 10, JSON_ROWS = 50, OVERVIEW_FROM = 3 };
 
 static const char *bytes(int64_t v, bool sign, char *buf, size_t n)
 {
@@ -213,8 +213,9 @@ static void text_findings(FILE *out, const triage_report *r)
 	char line[700], chain[600];
 	for (size_t i = 0; i < hs_triage_nfindings(t); i++) {
 		const hs_finding *f = hs_triage_finding(t, i);
-		fprintf(out, "\n%zu. %-6s %s  (%s)\n", i + 1, hs_severity_name(f->severity),
-		        triage_finding_culprit(r, f), triage_finding_kind(r, f));
+		fprintf(out, "\n%zu. %-6s ", i + 1, hs_severity_name(f->severity));
+		esc_term(out, triage_finding_culprit(r, f));
+		fprintf(out, "  (%s)\n", triage_finding_kind(r, f));
 		triage_finding_numbers(r, f, line, sizeof line);
 		fputs("   ", out);
 		esc_term(out, line);
@@ -229,6 +230,23 @@ static void text_findings(FILE *out, const triage_report *r)
 	}
 }
 
+/* More findings than the details of a screen hold: one line each first
+ * (at most TOP_ROWS), so the first screen names them all or the worst. */
+static void text_overview(FILE *out, const triage_report *r)
+{
+	size_t n = hs_triage_nfindings(r->t);
+	if (n <= OVERVIEW_FROM)
+		return;
+	for (size_t i = 0; i < n && i < TOP_ROWS; i++) {
+		const hs_finding *f = hs_triage_finding(r->t, i);
+		fprintf(out, "  %-6s ", hs_severity_name(f->severity));
+		esc_term(out, triage_finding_culprit(r, f));
+		fprintf(out, "  (%s)\n", triage_finding_kind(r, f));
+	}
+	if (n > TOP_ROWS)
+		fprintf(out, "  ... and %zu more below\n", n - TOP_ROWS);
+}
+
 static void text_verdict(FILE *out, const triage_report *r)
 {
 	size_t c[3];
@@ -240,6 +258,7 @@ static void text_verdict(FILE *out, const triage_report *r)
 		fprintf(out, "HEALTHY: no finding of medium severity or above (%zu low)\n", c[2]);
 	if (!hs_triage_problem(r->t))
 		text_healthy(out, r);
+	text_overview(out, r);
 	text_findings(out, r);
 	if (r->read_failed)
 		fputs("\n(some files could not be read: see the messages above)\n", out);

@@ -276,6 +276,31 @@ def twins_json(name):
                              for x in f], [('high', c['culprit'], c['kind'], [m['stuck'] for m in c['moments']])])
 
 
+def mixed_case(name, parts):
+    """The growth series, the leaking gctrace log, the heap dump and the
+    incident folder together: the findings of each verified report (the
+    gctrace one's for leak.log only), ranked by severity, then source
+    (leaks, gctrace, heapdump), each source keeping its own order; more
+    than 3, so one overview line each comes first."""
+    if None in parts.values():
+        return
+    src = {'leaks': 0, 'gctrace': 1, 'heapdump': 2}
+    fs = []
+    for k in ('growth', 'gctrace', 'heapdump', 'incidents'):
+        fs += [f for f in parts[k]['findings'] if f.get('file', '') != 'testdata/gctrace/steady.log']
+    # leak candidates of one accumulator: ranked by severity, then weight
+    # (bytes or goroutines: leaks.h), as leaks ranks them
+    fs.sort(key=lambda f: (SEV_RANK[f['severity']], src[f['source']],
+                           -f['weight'] if f['source'] == 'leaks' else 0))
+    n = {s: sum(f['severity'] == s for f in fs) for s in SEV_RANK}
+    head = ['PROBLEM: %d findings (%d high, %d medium, %d low)' % (len(fs), n['high'], n['medium'], n['low'])]
+    head += ['  %-6s %s  (%s)' % (f['severity'], f['culprit'], f['kind']) for f in fs]
+    V.checked.add(name)
+    lines = (V.golden(name, 'out') or '').split('\n')
+    check(name, 'overview', lines[:len(head) + 1], head + [''])
+    text_case(name, dict(verdict='problem', findings=fs), [], NOT_USED.replace('1 file (1 other file)', '2 files (2 other files)'))
+
+
 # ---- text: the facts of the verified JSON, as lines ----------------------------------
 
 def label(v, sign=False):
@@ -327,7 +352,8 @@ def run(v):
     import verify_gctrace as V_GC
     import verify_heapdump as V_HD
     V_INC.V = V_G.V = V_GC.V = V_HD.V = v
-    d = incidents_json('triage-incidents-json')
+    parts = {}   # verified json reports whose findings the mixed bundle joins
+    d = parts['incidents'] = incidents_json('triage-incidents-json')
     if d:
         c = V_INC.counts(INC)
         text_case('triage-incidents', d, goroutine_lines(d) + [
@@ -349,19 +375,20 @@ def run(v):
         ok = V.golden('triage-healthy', 'out').split('\n\n')[0]
         if not V.golden(name, 'out').startswith(ok + '\n\n(some files could not be read'):
             problem(name, 'the report of the rest differs from triage-healthy')
-    d = growth_json('triage-growth-json')
+    d = parts['growth'] = growth_json('triage-growth-json')
     if d:
         tl = ['  %s %12s %11s  %s' % (utc(t['time_ns']), label(t['heap_inuse_bytes']), '-', t['file'])
               for t in d['timeline']]
         text_case('triage-growth', d, tl, NOT_USED)
-    heapdump_json('triage-heapdump-json')
+    parts['heapdump'] = heapdump_json('triage-heapdump-json')
     logs = ['testdata/gctrace/leak.log', 'testdata/gctrace/steady.log']
-    d = gctrace_json('triage-gctrace-json', logs)
+    d = parts['gctrace'] = gctrace_json('triage-gctrace-json', logs)
     if d:
         text_case('triage-gctrace', d, ['GC live heap, %s run 1: %d GCs from %.3fs to %.3fs after start'
                                         % (log, len(r), r[0]['at'], r[-1]['at'])
                                         for log in logs for r in V_GC.parse(log)['runs']], '')
     twins_json('triage-twins-json')
+    mixed_case('triage-mixed', parts)
     name = 'triage-bad-own'
     V.checked.add(name)
     check(name, 'stderr', V.golden(name, 'err'),
