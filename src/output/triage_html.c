@@ -15,6 +15,7 @@
 
 #include "heapscope/units.h"
 
+#include "culprit_out.h"
 #include "escape.h"
 #include "pprof_text.h"
 #include "triage_out.h"
@@ -251,7 +252,15 @@ static void findings(FILE *out, const triage_report *r)
 			}
 			fputs("</div>", out);
 		}
-		fputs("</li>\n", out);
+		char chain[600];
+		if (f->source == HS_FIND_LEAK && out_chain_text(chain, sizeof chain, &f->leak->chain)) {
+			fputs("<div class=\"evidence\">chain: <code>", out);
+			text(out, chain);
+			fputs("</code></div>", out);
+		}
+		fputs("<div class=\"hint\">", out);
+		text(out, triage_finding_hint(f));
+		fputs("</div></li>\n", out);
 	}
 	fputs("</ol>\n", out);
 	if (r->read_failed)

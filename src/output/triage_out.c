@@ -185,7 +185,7 @@ static void text_evidence(FILE *out, const triage_report *r, const hs_finding *f
 	}
 }
 
-static const char *finding_hint(const hs_finding *f)
+const char *triage_finding_hint(const hs_finding *f)
 {
 	if (f->source == HS_FIND_GCTRACE)
 		return f->gc == HS_GCI_LEAK ? "the heap the GC finds alive keeps growing: something retains "
@@ -226,7 +226,7 @@ static void text_findings(FILE *out, const triage_report *r)
 			fputc('\n', out);
 		}
 		text_evidence(out, r, f);
-		fprintf(out, "   hint: %s\n", finding_hint(f));
+		fprintf(out, "   hint: %s\n", triage_finding_hint(f));
 	}
 }
 
@@ -536,7 +536,7 @@ static void json_findings(json_w *w, const triage_report *r)
 			json_gc_run(w, r, hs_triage_run_at(r->t, f->index));
 		else
 			json_suspect(w, r, hs_triage_suspect_at(r->t, f->index));
-		json_kv_string(w, "hint", finding_hint(f));
+		json_kv_string(w, "hint", triage_finding_hint(f));
 		json_end_object(w);
 	}
 	json_end_array(w);

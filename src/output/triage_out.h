@@ -44,6 +44,8 @@ void triage_write_html(FILE *out, const triage_report *r);
 const char *triage_finding_kind(const triage_report *r, const hs_finding *f);
 void triage_finding_numbers(const triage_report *r, const hs_finding *f, char *buf, size_t n);
 const char *triage_finding_culprit(const triage_report *r, const hs_finding *f);
+/* What to look at next, one line. */
+const char *triage_finding_hint(const hs_finding *f);
 /* A moment as "2026-12-06 08:48:18" UTC into buf: "(file mtime)" when
  * it is only the file's modification time (it varies with the copy, and
  * is not printed), "-" when there is none. */
