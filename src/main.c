@@ -15,7 +15,7 @@
 /* The commands in the order help lists them; each is declared, options
  * and all, in its own file under src/cmd/. */
 const hs_command *const hs_commands[] = {
-	&cmd_info, &cmd_top, &cmd_dot, &cmd_folded, &cmd_flame, &cmd_goroutines, &cmd_check, &cmd_growth,
+	&cmd_triage, &cmd_info, &cmd_top, &cmd_dot, &cmd_folded, &cmd_flame, &cmd_goroutines, &cmd_check, &cmd_growth,
 	&cmd_diff, &cmd_merge, &cmd_blocking, &cmd_leaks, &cmd_heapdump, &cmd_trace, &cmd_gctrace,
 	NULL,
 };

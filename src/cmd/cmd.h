@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "heapscope/graph.h"
@@ -202,6 +203,10 @@ bool cli_load_opts(hs_profile *p, const char *file, const cli_opts *o);
  * alive at its end as a goroutine dump lists them. */
 typedef enum cli_trace_as { CLI_TRACE_WAITS, CLI_TRACE_END } cli_trace_as;
 bool cli_is_trace(const char *file);
+/* Does detect() accept the first `upto` bytes of `file` (decompressed)?
+ * False for stdin, which is read once, and for a file that cannot be
+ * opened (its loader reports that). */
+bool cli_sniff(const char *file, size_t upto, bool (*detect)(const uint8_t *data, size_t n));
 bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);
 /* Commands that take many files of any kind (blocking, leaks): each file
  * in order, profiles and dumps loaded ahead as cli_loads does, a file for
@@ -241,7 +246,7 @@ int cli_write_output(const cli_opts *o,
 /* The commands, one file each. */
 extern const hs_command cmd_info, cmd_top, cmd_dot, cmd_folded, cmd_flame, cmd_goroutines, cmd_check,
 	cmd_growth, cmd_diff, cmd_merge, cmd_blocking, cmd_leaks, cmd_heapdump, cmd_trace,
-	cmd_gctrace;
+	cmd_gctrace, cmd_triage;
 /* Heap dumps in diff: both files sniffed as dumps go to the heap dump
  * comparison (src/cmd/heapdump.c) instead of the profile diff. */
 bool cli_is_heapdump(const char *file);

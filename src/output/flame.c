@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "heapscope/blocking.h"
+
 #include "../core/sort.h"
 #include "folded_name.h"
 #include "flame_tree.h"
@@ -68,17 +72,21 @@ static uint32_t *view_names(flame *f, const hs_view *v)
 	return names;
 }
 
+/* A stack of n frames plus `extra` (UINT32_MAX: none) as its leaf. */
 static bool add_stack(flame *f, const uint32_t *ids, size_t n, const uint32_t *names,
-                      size_t nnodes, int side, bool reverse, int64_t value)
+                      size_t nnodes, int side, bool reverse, int64_t value, uint32_t extra)
 {
-	uint32_t *seq = hs_arena_alloc(&f->arena, n * sizeof *seq);
+	size_t leaf = extra == UINT32_MAX ? n - 1 : n;
+	uint32_t *seq = hs_arena_alloc(&f->arena, (leaf + 1) * sizeof *seq);
 	flame_stack *s = seq ? hs_vec_push(&f->stacks, 1) : NULL;
 	if (!s)
 		return false;
 	for (size_t k = 0; k < n; k++) {
 		size_t at = reverse ? n - 1 - k : k;
-		seq[k] = names[(at == n - 1 ? nnodes : 0) + ids[at]];
+		seq[k] = names[(at == leaf ? nnodes : 0) + ids[at]];
 	}
+	if (leaf == n)
+		seq[n++] = extra;
 	s->frames = seq;
 	s->len = (uint32_t)n;
 	s->v[side] = value;
@@ -98,7 +106,33 @@ bool flame_add_view(flame *f, const hs_view *v, int side, bool reverse)
 			continue;
 		size_t n = hs_view_stack_frames(v, s, ids, NULL);
 		if (n)
-			ok = add_stack(f, ids, n, names, v->nodes.len, side, reverse, v->stack_value[s]);
+			ok = add_stack(f, ids, n, names, v->nodes.len, side, reverse, v->stack_value[s],
+			               UINT32_MAX);
+	}
+	free(names);
+	free(ids);
+	return ok;
+}
+
+bool flame_add_view_states(flame *f, const hs_view *v, const hs_profile *p)
+{
+	uint32_t *names = view_names(f, v);
+	uint32_t *ids = malloc((hs_view_max_frames(v) + 1) * sizeof *ids);
+	bool ok = names && ids;
+	for (size_t s = 0; ok && s < p->nsamples; s++) {
+		int64_t value = hs_sample_values(p, s)[v->sample_index];
+		if (!v->stack_live[hs_sample_stack_id(p, s)] || value <= 0)
+			continue;
+		size_t n = hs_view_sample_frames(v, s, ids, NULL);
+		hs_wait_info wi;
+		hs_wait_info_of(p, s, &wi);
+		char state[64];
+		snprintf(state, sizeof state, "[%s]", *wi.state ? wi.state
+		         : wi.kind == HS_WAIT_NONE ? "running" : hs_wait_state_of(wi.kind));
+		uint32_t leaf = n ? intern(f, state, true) : UINT32_MAX;
+		if (n)
+			ok = leaf != UINT32_MAX &&
+			     add_stack(f, ids, n, names, v->nodes.len, FLAME_NEW, false, value, leaf);
 	}
 	free(names);
 	free(ids);

@@ -36,6 +36,9 @@ void flame_free(flame *f);
  * (leaf first when reverse, as flamegraph.pl --reverse).  False when out
  * of memory. */
 bool flame_add_view(flame *f, const hs_view *v, int side, bool reverse);
+/* A goroutine view (v over p) off-CPU: each goroutine's stack with its
+ * wait state as the leaf frame ("[chan send]", "[running]"), as NEW. */
+bool flame_add_view_states(flame *f, const hs_view *v, const hs_profile *p);
 
 /* flamegraph.pl's palettes, chosen by --colors. */
 typedef enum flame_palette {
@@ -57,6 +60,11 @@ typedef struct flame_opts {
 	flame_palette palette;
 	bool inverted;           /* icicle: root at the top */
 	bool differential;       /* colour by NEW - BASE */
+	/* NULL: a standalone SVG file.  Else one graph of a page holding
+	 * several (heapscope triage's html): no XML declaration, style or
+	 * script (the page has them once), the <svg> gets id PREFIX and class
+	 * "flame", and every other id is "PREFIX-name" with class "fg-name". */
+	const char *id_prefix;
 } flame_opts;
 
 /* Write the SVG (it says how many frames were too narrow to draw); false

@@ -154,40 +154,71 @@ static void put_frame(const svg_ctx *c, const flame_frame *fr)
 	fputs("</text></g>\n", out);
 }
 
+/* An element's id (and class) attributes: id "name", or in a page of
+ * several graphs id "PREFIX-name" and class "fg-name" for the page's
+ * style (flame.h); cls (or NULL) joins the class. */
+static void put_id(const svg_ctx *c, const char *name, const char *cls)
+{
+	if (c->o->id_prefix)
+		fprintf(c->out, " id=\"%s-%s\" class=\"fg-%s%s%s\"", c->o->id_prefix, name, name,
+		        cls ? " " : "", cls ? cls : "");
+	else
+		fprintf(c->out, " id=\"%s\"%s%s%s", name, cls ? " class=\"" : "", cls ? cls : "",
+		        cls ? "\"" : "");
+}
+
+/* A text element at x, y with its id: the opening tag. */
+static void put_text(const svg_ctx *c, const char *name, int x, int y, const char *cls)
+{
+	fputs("<text", c->out);
+	put_id(c, name, cls);
+	fprintf(c->out, " x=\"%d\" y=\"%d\">", x, y);
+}
+
 static void put_header(const svg_ctx *c)
 {
 	size_t trimmed = c->d.trimmed;
 	FILE *out = c->out;
 	const flame_opts *o = c->o;
+	const char *pre = o->id_prefix;
 	int w = o->width, h = c->height;
 	const char *bg1, *bg2;
 	flame_background(o->palette, &bg1, &bg2);
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
-	        "<svg version=\"1.1\" width=\"%d\" height=\"%d\" onload=\"init(evt)\" "
-	        "viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n", w, h, w, h);
+	if (!pre)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n", out);
+	fprintf(out, "<svg version=\"1.1\" width=\"%d\" height=\"%d\"%s%s%s "
+	        "viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n", w, h,
+	        pre ? " class=\"flame\" id=\"" : " onload=\"init(evt)\"", pre ? pre : "", pre ? "\"" : "", w, h);
 	fprintf(out, "<!-- heapscope flame: %zu frames drawn, %zu trimmed (narrower than %g%s) -->\n",
 	        c->d.frames.len, trimmed, o->minwidth, o->minwidth_pct ? "%" : " px");
-	fprintf(out, "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
+	fputs("<defs><linearGradient", out);
+	put_id(c, "background", NULL);
+	fprintf(out, " y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
 	        "<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
 	        "</linearGradient></defs>\n", bg1, bg2);
-	fprintf(out, "<style type=\"text/css\">%s</style>\n", flame_style);
-	fprintf(out, "<script type=\"text/ecmascript\"><![CDATA[%s]]></script>\n", flame_script);
-	fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"url(#background)\"/>\n", w, h);
-	fprintf(out, "<text id=\"title\" x=\"%d\" y=\"%d\">", w / 2, FONTSIZE * 2);
+	if (!pre) {
+		fprintf(out, "<style type=\"text/css\">%s</style>\n", flame_style);
+		fprintf(out, "<script type=\"text/ecmascript\"><![CDATA[%s]]></script>\n", flame_script);
+	}
+	fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"url(#%s%sbackground)\"/>\n",
+	        w, h, pre ? pre : "", pre ? "-" : "");
+	put_text(c, "title", w / 2, FONTSIZE * 2, NULL);
 	esc_xml(out, o->title ? o->title : o->inverted ? "Icicle Graph" : "Flame Graph");
 	fputs("</text>\n", out);
 	if (o->subtitle) {
-		fprintf(out, "<text id=\"subtitle\" x=\"%d\" y=\"%d\">", w / 2, FONTSIZE * 4);
+		put_text(c, "subtitle", w / 2, FONTSIZE * 4, NULL);
 		esc_xml(out, o->subtitle);
 		fputs("</text>\n", out);
 	}
-	fprintf(out, "<text id=\"details\" x=\"%d\" y=\"%d\"> </text>\n", XPAD, h - YPAD2 / 2);
-	fprintf(out, "<text id=\"unzoom\" class=\"hide\" x=\"%d\" y=\"%d\">Reset Zoom</text>\n", XPAD,
-	        FONTSIZE * 2);
-	fprintf(out, "<text id=\"search\" x=\"%d\" y=\"%d\">Search</text>\n", w - XPAD - 100,
-	        FONTSIZE * 2);
-	fprintf(out, "<text id=\"matched\" x=\"%d\" y=\"%d\"> </text>\n", w - XPAD, h - YPAD2 / 2);
-	fprintf(out, "<text id=\"trimmed\" x=\"%d\" y=\"%d\">", w - XPAD, h - 4);
+	put_text(c, "details", XPAD, h - YPAD2 / 2, NULL);
+	fputs(" </text>\n", out);
+	put_text(c, "unzoom", XPAD, FONTSIZE * 2, "hide");
+	fputs("Reset Zoom</text>\n", out);
+	put_text(c, "search", w - XPAD - 100, FONTSIZE * 2, NULL);
+	fputs("Search</text>\n", out);
+	put_text(c, "matched", w - XPAD, h - YPAD2 / 2, NULL);
+	fputs(" </text>\n", out);
+	put_text(c, "trimmed", w - XPAD, h - 4, NULL);
 	if (trimmed) {
 		put_count(out, (int64_t)trimmed);
 		fprintf(out, " frame%s narrower than %g%s not drawn", trimmed == 1 ? "" : "s", o->minwidth,
@@ -207,8 +238,10 @@ bool flame_write_svg(FILE *out, flame *f, const flame_opts *o)
 		return false;
 	c.height = (int)(c.d.maxdepth + 1) * o->frame_height + YPAD1 + YPAD2 + (o->subtitle ? YPAD3 : 0);
 	put_header(&c);
-	fprintf(out, "<g id=\"frames\" data-trimmed=\"%zu\" data-inverted=\"%d\" data-total=\"%" PRId64
-	        "\">\n", c.d.trimmed, o->inverted ? 1 : 0, c.timemax);
+	fputs("<g", out);
+	put_id(&c, "frames", NULL);
+	fprintf(out, " data-trimmed=\"%zu\" data-inverted=\"%d\" data-total=\"%" PRId64 "\">\n",
+	        c.d.trimmed, o->inverted ? 1 : 0, c.timemax);
 	/* The root comes last out of the sweep: first in the SVG. */
 	for (size_t i = c.d.frames.len; c.timemax > 0 && i-- > 0;)
 		put_frame(&c, &HS_VEC_AT(&c.d.frames, flame_frame, i));

@@ -443,6 +443,9 @@ def main():
     # bundle-*: tests/golden/verify_bundle.py (testdata/bundle, issue 12)
     import verify_bundle
     verify_bundle.run(sys.modules[__name__])
+    # triage-*: tests/golden/verify_triage.py
+    import verify_triage
+    verify_triage.run(sys.modules[__name__])
     # zstd twins (issue 12, part 1): the fixtures are the verified cases'
     # inputs compressed with the zstd CLI, so their cases must print the same
     same_as_case('top-heap-zst', 'top-heap',

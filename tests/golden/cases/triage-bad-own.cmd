@@ -1,0 +1,2 @@
+# --own that does not compile: usage error
+heapscope triage --own "(" testdata/pprof/healthy

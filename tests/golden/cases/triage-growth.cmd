@@ -1,0 +1,2 @@
+# the heap series as text
+heapscope triage testdata/pprof/growth

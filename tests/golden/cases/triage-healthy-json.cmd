@@ -1,0 +1,2 @@
+# the healthy control as JSON
+heapscope triage --format json testdata/pprof/healthy

@@ -1,0 +1,2 @@
+# the healthy control: healthy with its numbers, exit 0
+heapscope triage testdata/pprof/healthy

@@ -1,0 +1,2 @@
+# the same as one JSON document
+heapscope triage --format json testdata/pprof/incidents

@@ -1,0 +1,396 @@
+"""Independent checks of the triage-* golden cases.
+
+Imported by verify.py (run(v) with the verify module), never run alone; it
+never runs heapscope.  Every number of the JSON reports is rebuilt from a
+source that is not heapscope:
+
+  - testdata/pprof/{incidents,healthy,growth}/counts.json and
+    testdata/heapdump/graph.counts.json, what the generating programs know
+    they did (goroutines started and blocked, bytes kept per site);
+  - `go tool pprof -raw` of every profile: goroutine totals, the culprit's
+    goroutines in a goroutine profile, block and mutex delay and
+    contention totals, heap totals and flat values per function (through
+    verify_growth.facts and its growth model), and time_nanos decoded from
+    the protobuf;
+  - the goroutine dumps read in Python (verify_incidents.groups);
+  - the gctrace logs parsed in Python (verify_gctrace.parse/summary);
+  - the heap dump parsed and its retained sizes recomputed in Python
+    (verify_heapdump.analyse);
+  - the severity rules of include/heapscope/triage.h, written out here.
+The text cases are then checked line by line against facts of the
+verified JSON and the same sources (verdict line, each finding's head,
+numbers and evidence, timeline and table rows), and the exit codes
+against the rule: 1 with a high finding, 0 without, 2 for a bad file.
+"""
+import json
+import math
+
+V = None
+INC, OK, GROWTH = 'testdata/pprof/incidents', 'testdata/pprof/healthy', 'testdata/pprof/growth'
+SEV_RANK = {'high': 0, 'medium': 1, 'low': 2}
+
+
+def problem(name, msg):
+    V.problems.append('%s: %s' % (name, msg))
+
+
+def check(name, what, got, want):
+    if got != want:
+        problem(name, '%s: golden has %r, the source says %r' % (what, got, want))
+
+
+def load(name):
+    V.checked.add(name)
+    out = V.golden(name, 'out')
+    try:
+        return json.loads(out)
+    except (TypeError, ValueError) as e:
+        problem(name, 'not one JSON document: %s' % e)
+        return None
+
+
+def raw_total(path, type_name):
+    types, samples, _ = V.parse_raw(V.pprof('-raw', path))
+    k = types.index(type_name)
+    return sum(vals[k] for vals, _ in samples)
+
+
+def raw_with_frame(path, func):
+    """Goroutines of a goroutine profile whose stack holds func."""
+    types, samples, locs = V.parse_raw(V.pprof('-raw', path))
+    return sum(vals[0] for vals, ids in samples if any(func in locs[i] for i in ids))
+
+
+def dump_total(path):
+    return sum(g[0] for g in V_INC.groups(path).values())
+
+
+def expect_code(name, code):
+    check(name, 'exit status', V.golden(name, 'code'), '%d\n' % code)
+
+
+def verdict_of(findings):
+    return 'problem' if any(SEV_RANK[f['severity']] <= 1 for f in findings) else 'healthy'
+
+
+def common(name, d, code):
+    """Rules every report follows: ranked findings, the verdict and exit
+    status they imply."""
+    fs = d['findings']
+    ranks = [SEV_RANK[f['severity']] for f in fs]
+    check(name, 'findings ranked by severity', ranks, sorted(ranks))
+    check(name, 'verdict', d['verdict'], verdict_of(fs))
+    want = 1 if any(f['severity'] == 'high' for f in fs) else 0
+    check(name, 'exit status rule', code, want)
+    expect_code(name, code)
+
+
+def inputs_case(name, d, dirpath, kinds):
+    """Each file of the folder, in name order, its kind from what the
+    generator wrote, its time the profile's own (time_nanos) or none."""
+    got = [(i['file'], i['kind'], i['time_ns']) for i in d['inputs']]
+    want = []
+    for base, kind in sorted(kinds.items()):
+        path = '%s/%s' % (dirpath, base)
+        t = V_G.time_nanos(path) if base.endswith('.pb.gz') else None
+        want.append((path, kind, t))
+    check(name, 'inputs', got, want)
+
+
+def contention(name, d, dirpath):
+    """Waiting-side delay and contentions sum to the block profile's
+    totals, holding-side to the mutex profile's (pprof -raw)."""
+    rows = [b for b in d['blocking'] if b['class'] == 'contention']
+    for side, f in (('waiting', 'block.pb.gz'), ('holding', 'mutex.pb.gz')):
+        p = '%s/%s' % (dirpath, f)
+        check(name, '%s delay' % side, sum(b['delay_ns'] for b in rows if b['side'] == side),
+              raw_total(p, 'delay'))
+        check(name, '%s contentions' % side, sum(b['contentions'] for b in rows if b['side'] == side),
+              raw_total(p, 'contentions'))
+
+
+def goroutine_timeline(name, d, dirpath):
+    snaps = [(t['file'], t['goroutines']) for t in d['timeline'] if t['source'] == 'snapshot']
+    want = [('%s/goroutine-%d.txt.gz' % (dirpath, i), dump_total('%s/goroutine-%d.txt.gz' % (dirpath, i)))
+            for i in (1, 2)]
+    p = dirpath + '/goroutine.pb.gz'
+    want.append((p, raw_total(p, 'goroutine')))
+    check(name, 'goroutine timeline (dumps read here, profile by pprof -raw)', snaps, want)
+    return want
+
+
+KINDS = {'block.pb.gz': 'contention', 'counts.json': 'unknown', 'goroutine-1.txt.gz': 'goroutine dump',
+         'goroutine-2.txt.gz': 'goroutine dump', 'goroutine.pb.gz': 'goroutine',
+         'mutex.pb.gz': 'contention'}
+
+
+def bundle(name, dirpath, code):
+    """A goroutine bundle's report and its program's counts, the parts
+    both bundles share checked."""
+    d = load(name)
+    if d is None:
+        return None, None
+    c = V_INC.counts(dirpath)
+    common(name, d, code)
+    inputs_case(name, d, dirpath, KINDS)
+    tl = goroutine_timeline(name, d, dirpath)
+    check(name, 'goroutines at dump 2 (counts.json)', tl[1][1], c['goroutines_at_dump2'])
+    contention(name, d, dirpath)
+    return d, c
+
+
+def incidents_json(name):
+    d, c = bundle(name, INC, 1)
+    if d is None:
+        return None
+    pb = INC + '/goroutine.pb.gz'
+    want = [
+        dict(severity='high', kind='blocked goroutines', culprit=c['wheel']['culprit'],
+             wait=c['wheel']['kind'], created_by=c['wheel']['created_by'], grows=True,
+             evidence=[c['wheel']['dump1'], c['wheel']['dump2'], raw_with_frame(pb, c['wheel']['culprit'])]),
+        dict(severity='high', kind='blocked goroutines', culprit=c['checker']['culprit'],
+             wait=c['checker']['kind'], created_by='main.main', grows=False,
+             evidence=[c['checker']['count']] * 2 + [raw_with_frame(pb, c['checker']['culprit'])]),
+    ]
+    got = [dict(severity=f['severity'], kind=f['kind'], culprit=f['culprit'], wait=f.get('wait'),
+                created_by=f.get('created_by'), grows=f.get('grows'),
+                evidence=[e['value'] for e in f.get('evidence', [])]) for f in d['findings']]
+    check(name, 'findings (counts.json, pprof -raw)', got, want)
+    idle = [(b['culprit'], b['wait'], b['goroutines']) for b in d['blocking'] if b['class'] == 'idle']
+    check(name, 'idle blocking', idle, [(c['wheel']['culprit'], 'select', c['wheel']['dump2']),
+                                        (c['checker']['culprit'], 'chan send', c['checker']['count'])])
+    top = [(g['top'], g['count']) for g in d['goroutines'][:2]]
+    check(name, 'biggest goroutine groups', top, [(c['wheel']['culprit'], c['wheel']['dump2']),
+                                                  (c['checker']['culprit'], c['checker']['count'])])
+    for k in ('growth', 'heapdump', 'gctrace'):
+        check(name, k, d[k], [])
+    return d
+
+
+def healthy_json(name):
+    d, c = bundle(name, OK, 0)
+    if d is None:
+        return None
+    check(name, 'verdict of the healthy control', d['verdict'], 'healthy')
+    check(name, 'findings', d['findings'], [])
+    check(name, 'biggest group: the workers (counts.json)',
+          (d['goroutines'][0]['top'], d['goroutines'][0]['count']), ('main.worker', c['workers']))
+    return d
+
+
+def growth_json(name):
+    d = load(name)
+    if d is None:
+        return None
+    c = json.load(open('%s/%s/counts.json' % (V.ROOT, GROWTH)))
+    files = ['%s/%s' % (GROWTH, s['file']) for s in c['snapshots']]
+    model = V_G.growth_model(files)
+    common(name, d, 1)
+    leaky = [s['sites']['main.leakyCache']['inuse_space'] for s in c['snapshots']]
+    fs = [(f['severity'], f['kind'], f['culprit'], [e['value'] for e in f['evidence']]) for f in d['findings']]
+    # heap growth is high when the site grew by 10% of the last total or more
+    sev = 'high' if leaky[-1] - leaky[0] >= 0.1 * V_G.facts(files[-1])['total'] else 'medium'
+    check(name, 'findings (counts.json)', fs, [(sev, 'heap growth', 'main.leakyCache', leaky)])
+    tl = [(t['file'], t['time_ns'], t['heap_inuse_bytes']) for t in d['timeline']]
+    check(name, 'timeline (pprof -raw totals, time_nanos)', tl,
+          [(f, V_G.facts(f)['time'], V_G.facts(f)['total']) for f in model['order']])
+    rows = [(r['name'], r['values'], r['growth'], r['candidate']) for r in d['growth']]
+    want = [(r['name'], r['values'], r['growth'], r['candidate']) for r in model['rows'][:50]]
+    check(name, 'growth rows (growth model of pprof -raw)', rows, want)
+    for r, m in zip(d['growth'], model['rows']):
+        if not V_G.close(r['slope_per_min'], m['slope']):
+            problem(name, 'slope of %s: %r, model %r' % (r['name'], r['slope_per_min'], m['slope']))
+    return d
+
+
+def heapdump_json(name):
+    d = load(name)
+    if d is None:
+        return None
+    c = json.load(open(V.ROOT + '/testdata/heapdump/graph.counts.json'))
+    common(name, d, 0)
+    every, rb, retained = V_HD.analyse(V_HD.load('testdata/heapdump/graph.dump.gz'), [])
+    want = sorted(((h, r) for h, r in retained.items() if r >= 0.1 * rb), key=lambda x: -x[1])
+    got = [(s['root'], s['retained']) for s in d['heapdump']]
+    check(name, 'suspects (retained recomputed here)', got, want)
+    check(name, 'the goroutine holds its stack slice (counts.json)',
+          retained.get('goroutine %d: main.holdOnStack' % c['stack_goid']), c['stack_slice_bytes'])
+    for s in d['heapdump']:
+        check(name, 'reachable', s['reachable'], rb)
+        if abs(s['share'] - s['retained'] / rb) > 1e-6:
+            problem(name, 'share of %s' % s['root'])
+    sev = [(f['culprit'], f['severity']) for f in d['findings']]
+    check(name, 'suspect severities (medium from half the heap)', sev,
+          [(h, 'medium' if r >= 0.5 * rb else 'low') for h, r in want])
+    return d
+
+
+def gctrace_json(name, logs):
+    d = load(name)
+    if d is None:
+        return None
+    common(name, d, 1)
+    runs, points, fs = [], [], []
+    for log in logs:
+        for i, run in enumerate(V_GC.parse(log)['runs']):
+            s = V_GC.summary(run, None)
+            runs.append((log, i + 1, s['gcs'], s['live_first'], s['live_last'], s['live_max'],
+                         s['gc_cpu_percent']))
+            points += [(log, i + 1, g['at'], g['live']) for g in run]
+            if s['leak_suspect']:
+                fs.append(('high', 'gctrace: live heap grows', log))
+            if s['gc_thrash']:
+                fs.append(('medium', 'gctrace: GC thrash', log))
+            if s['long_pause']:
+                fs.append(('medium', 'gctrace: long pause', log))
+    check(name, 'runs (parsed here)', [(r['file'], r['run'], r['gcs'], r['live_first'], r['live_last'],
+                                        r['live_max'], r['cpu_percent']) for r in d['gctrace']], runs)
+    check(name, 'live heap points', [(t['file'], t['run'], t['at_s'], t['live_bytes'])
+                                     for t in d['timeline'] if t['source'] == 'gctrace'], points)
+    fs.sort(key=lambda f: SEV_RANK[f[0]])
+    check(name, 'findings', [(f['severity'], f['kind'], f['file']) for f in d['findings']], fs)
+    return d
+
+
+def twins_json(name):
+    """Two moments (name stamps) in two formats each: one snapshot per
+    moment from the debug=2 dump, the debug=1 file its twin, used by
+    neither leaks nor the timeline; the blocked group grows (counts.json
+    of testdata/gen/twins), so it is high."""
+    d = load(name)
+    if d is None:
+        return
+    tw = 'testdata/pprof/twins'
+    c = json.load(open('%s/%s/counts.json' % (V.ROOT, tw)))
+    common(name, d, 1)
+    dumps = ['%s/goroutine-%s.debug2.txt' % (tw, m['stamp']) for m in c['moments']]
+    check(name, 'timeline (counts.json)', [(t['file'], t['goroutines']) for t in d['timeline']],
+          [(f, m['goroutines']) for f, m in zip(dumps, c['moments'])])
+    for i in d['inputs']:
+        if i['file'].endswith('.debug1.txt'):
+            check(name, 'twin of ' + i['file'], (i.get('twin_of'), 'leaks' in i['used_for'],
+                                                  'timeline' in i['used_for']),
+                  (i['file'][:-len('debug1.txt')] + 'debug2.txt', False, False))
+    f = d['findings']
+    check(name, 'findings', [(x['severity'], x['culprit'], x['wait'], [e['value'] for e in x['evidence']])
+                             for x in f], [('high', c['culprit'], c['kind'], [m['stuck'] for m in c['moments']])])
+
+
+def mixed_case(name, parts):
+    """The growth series, the leaking gctrace log, the heap dump and the
+    incident folder together: the findings of each verified report (the
+    gctrace one's for leak.log only), ranked by severity, then source
+    (leaks, gctrace, heapdump), each source keeping its own order; more
+    than 3, so one overview line each comes first."""
+    if None in parts.values():
+        return
+    src = {'leaks': 0, 'gctrace': 1, 'heapdump': 2}
+    fs = []
+    for k in ('growth', 'gctrace', 'heapdump', 'incidents'):
+        fs += [f for f in parts[k]['findings'] if f.get('file', '') != 'testdata/gctrace/steady.log']
+    # leak candidates of one accumulator: ranked by severity, then weight
+    # (bytes or goroutines: leaks.h), as leaks ranks them
+    fs.sort(key=lambda f: (SEV_RANK[f['severity']], src[f['source']],
+                           -f['weight'] if f['source'] == 'leaks' else 0))
+    n = {s: sum(f['severity'] == s for f in fs) for s in SEV_RANK}
+    head = ['PROBLEM: %d findings (%d high, %d medium, %d low)' % (len(fs), n['high'], n['medium'], n['low'])]
+    head += ['  %-6s %s  (%s)' % (f['severity'], f['culprit'], f['kind']) for f in fs]
+    V.checked.add(name)
+    lines = (V.golden(name, 'out') or '').split('\n')
+    check(name, 'overview', lines[:len(head) + 1], head + [''])
+    text_case(name, dict(verdict='problem', findings=fs), [], NOT_USED.replace('1 file (1 other file)', '2 files (2 other files)'))
+
+
+# ---- text: the facts of the verified JSON, as lines ----------------------------------
+
+def label(v, sign=False):
+    return V_G.label(v, 'bytes', sign)
+
+
+def text_case(name, d, want_lines, err=None):
+    V.checked.add(name)
+    text = V.golden(name, 'out') or ''
+    lines = text.split('\n')
+    fs = d['findings']
+    n = {s: sum(f['severity'] == s for f in fs) for s in SEV_RANK}
+    if d['verdict'] == 'problem':
+        head = 'PROBLEM: %d finding%s (%d high, %d medium, %d low)' % (
+            len(fs), '' if len(fs) == 1 else 's', n['high'], n['medium'], n['low'])
+    else:
+        head = 'HEALTHY: no finding of medium severity or above (%d low)' % n['low']
+    check(name, 'first line', lines[0], head)
+    for i, f in enumerate(fs):
+        want_lines = want_lines + ['%d. %-6s %s  (%s)' % (i + 1, f['severity'], f['culprit'], f['kind']),
+                                   '   ' + f['summary']]
+    for w in want_lines:
+        if w not in lines:
+            problem(name, 'no line %r' % w)
+    expect_code(name, 1 if n['high'] else 0)
+    if err is not None:
+        check(name, 'stderr', V.golden(name, 'err'), err)
+
+
+def utc(ns):
+    import datetime
+    return datetime.datetime.fromtimestamp(ns // 10**9, datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S')
+
+
+def goroutine_lines(d):
+    return ['  %-19s %12s %11d  %s' % ('(file mtime)' if t['time_ns'] is None else utc(t['time_ns']),
+                                      '-', t['goroutines'], t['file'])
+            for t in d['timeline'] if t['source'] == 'snapshot']
+
+
+NOT_USED = 'heapscope: triage: not used: 1 file (1 other file)\n'
+
+
+def run(v):
+    global V, V_INC, V_G, V_GC, V_HD
+    V = v
+    import verify_incidents as V_INC
+    import verify_growth as V_G
+    import verify_gctrace as V_GC
+    import verify_heapdump as V_HD
+    V_INC.V = V_G.V = V_GC.V = V_HD.V = v
+    parts = {}   # verified json reports whose findings the mixed bundle joins
+    d = parts['incidents'] = incidents_json('triage-incidents-json')
+    if d:
+        c = V_INC.counts(INC)
+        text_case('triage-incidents', d, goroutine_lines(d) + [
+            '   evidence: %s: %d' % (INC + '/goroutine-1.txt.gz', c['wheel']['dump1'])], NOT_USED)
+        check('triage-incidents-json', 'stderr', V.golden('triage-incidents-json', 'err'), NOT_USED)
+    d = healthy_json('triage-healthy-json')
+    if d:
+        c = V_INC.counts(OK)
+        text_case('triage-healthy', d, goroutine_lines(d) + [
+            '   goroutines %d -> %d over 3 snapshots, biggest group %d (main.worker)'
+            % (c['goroutines_at_dump2'], c['goroutines_at_dump2'], c['workers'])], NOT_USED)
+        # a broken file: named on stderr (its message verified for heapdump-bad-cut),
+        # the rest reported as without it, exit 2
+        name = 'triage-bad-file'
+        V.checked.add(name)
+        bad = V.golden('heapdump-bad-cut', 'err').replace('heapscope: heapdump:', 'heapscope: triage:')
+        check(name, 'stderr', V.golden(name, 'err'), bad + NOT_USED)
+        check(name, 'exit status', V.golden(name, 'code'), '2\n')
+        ok = V.golden('triage-healthy', 'out').split('\n\n')[0]
+        if not V.golden(name, 'out').startswith(ok + '\n\n(some files could not be read'):
+            problem(name, 'the report of the rest differs from triage-healthy')
+    d = parts['growth'] = growth_json('triage-growth-json')
+    if d:
+        tl = ['  %s %12s %11s  %s' % (utc(t['time_ns']), label(t['heap_inuse_bytes']), '-', t['file'])
+              for t in d['timeline']]
+        text_case('triage-growth', d, tl, NOT_USED)
+    parts['heapdump'] = heapdump_json('triage-heapdump-json')
+    logs = ['testdata/gctrace/leak.log', 'testdata/gctrace/steady.log']
+    d = parts['gctrace'] = gctrace_json('triage-gctrace-json', logs)
+    if d:
+        text_case('triage-gctrace', d, ['GC live heap, %s run 1: %d GCs from %.3fs to %.3fs after start'
+                                        % (log, len(r), r[0]['at'], r[-1]['at'])
+                                        for log in logs for r in V_GC.parse(log)['runs']], '')
+    twins_json('triage-twins-json')
+    mixed_case('triage-mixed', parts)
+    name = 'triage-bad-own'
+    V.checked.add(name)
+    check(name, 'stderr', V.golden(name, 'err'),
+          "heapscope: triage: --own: bad regular expression '(': missing closing parenthesis at offset 1\n")
+    check(name, 'exit status', V.golden(name, 'code'), '2\n')
