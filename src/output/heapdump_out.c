@@ -95,7 +95,7 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 	if (others)
 		fprintf(out, "   roots together (%zu): %s\n", s->roots.len,
 		        root_list(a, s, list, sizeof list));
-	if (s->structure != HS_HD_NONE)
+	if (s->structure != HS_HD_NONE && s->structure != s->accum)
 		fprintf(out, "   owning structure: %s\n", hs_hd_node_name(a, s->structure, name, sizeof name));
 	if (s->accum != s->node)
 		fprintf(out, "   accumulation point: %s retains %s\n",
