@@ -116,14 +116,27 @@ static void synthetic(buf *x)
 
 enum { M = 0x1000, ARR = 0x2000, ENT = 0x3000, X = 0x8000, Y = 0x8100, NENT = 12 };
 
-static void frame_with(buf *x, uint64_t goid, const char *fn, uint64_t ptr)
+/* A goroutine record (status, system flag, wait reason, creation pc). */
+static void goroutine(buf *x, uint64_t goid, uint64_t gopc, uint64_t status, bool system,
+                      const char *reason)
 {
-	u(x, 4), u(x, 0xc000 + goid), u(x, 0), u(x, goid), u(x, 0), u(x, 4), u(x, 0), u(x, 0), u(x, 0),
-		str(x, "chan receive"), u(x, 0), u(x, 0), u(x, 0), u(x, 0);
-	u(x, 5), u(x, 0x700000 + goid * 0x100), u(x, 0), u(x, 0);
+	u(x, 4), u(x, 0xc000 + goid), u(x, 0), u(x, goid), u(x, gopc), u(x, status), u(x, system),
+		u(x, 0), u(x, 0), str(x, reason), u(x, 0), u(x, 0), u(x, 0), u(x, 0);
+}
+
+/* A stack frame record of function fn (entry, pc) holding ptr. */
+static void frame(buf *x, uint64_t sp, const char *fn, uint64_t entry, uint64_t pc, uint64_t ptr)
+{
+	u(x, 5), u(x, sp), u(x, 0), u(x, 0);
 	u(x, wsize);
 	word(x, ptr);
-	u(x, 0x401000), u(x, 0x401010), u(x, 0x401010), str(x, fn), u(x, 1), u(x, 0), u(x, 0);
+	u(x, entry), u(x, pc), u(x, pc), str(x, fn), u(x, 1), u(x, 0), u(x, 0);
+}
+
+static void frame_with(buf *x, uint64_t goid, const char *fn, uint64_t ptr)
+{
+	goroutine(x, goid, 0, 4, false, "chan receive");
+	frame(x, 0x700000 + goid * 0x100, fn, 0x401000, 0x401010, ptr);
 }
 
 /* A map-like structure M -> ARR -> NENT entries of 64 B that three roots
@@ -475,6 +488,81 @@ static void test_owner(void **state)
 	}
 }
 
+/* Label `key` of sample i, "" when absent. */
+static const char *label_of(const hs_profile *p, size_t i, const char *key)
+{
+	uint32_t n;
+	const hs_label *l = hs_sample_labels(p, i, &n);
+	for (uint32_t k = 0; k < n; k++)
+		if (strcmp(hs_s(p, l[k].key), key) == 0)
+			return hs_s(p, l[k].str);
+	return "";
+}
+
+static const char *frame_of(const hs_profile *p, size_t i, uint32_t k)
+{
+	uint32_t n;
+	const uint32_t *st = hs_sample_stack(p, i, &n);
+	if (k >= n)
+		return NULL;
+	const hs_location *l = hs_location_at(p, st[k]);
+	return hs_s(p, hs_function_at(p, hs_line_at(p, l->line_start)->function)->name);
+}
+
+/* The dump's goroutines as a goroutine dump (heapdump.h): the waiting
+ * one with its reason and creator (from main.main's frame, which encloses
+ * its creation pc), the one calling WriteHeapDump running despite its
+ * stale reason, a runnable one, the system one left out, runtime frames
+ * hidden. */
+static void test_goroutines(void **state)
+{
+	(void)state;
+	buf x;
+	x.n = 0;
+	memcpy(x.b, "go1.7 heap dump\n", 16);
+	x.n = 16;
+	u(&x, 6), u(&x, 0), u(&x, 8), u(&x, 0x1000), u(&x, 0x100000), str(&x, "amd64"), str(&x, "go1.19.8"),
+		u(&x, 2);
+	goroutine(&x, 1, 0, 4, false, "wait for GC cycle");
+	frame(&x, 0x700000, "runtime.systemstack_switch", 0x402000, 0x402010, 0);
+	frame(&x, 0x700100, "runtime/debug.WriteHeapDump", 0x403000, 0x403010, 0);
+	frame(&x, 0x700200, "main.main", 0x404000, 0x404400, 0);
+	goroutine(&x, 7, 0x404100, 4 | 0x1000, false, "chan send");
+	frame(&x, 0x710000, "runtime.gopark", 0x405000, 0x405010, 0);
+	frame(&x, 0x710100, "runtime.chansend1", 0x406000, 0x406010, 0);
+	frame(&x, 0x710200, "main.produce", 0x407000, 0x407010, 0);
+	frame(&x, 0x710300, "runtime.goexit", 0x408000, 0x408001, 0);
+	goroutine(&x, 8, 0x499999, 1, false, "");
+	frame(&x, 0x720000, "main.produce", 0x407000, 0x407020, 0);
+	goroutine(&x, 9, 0x404100, 4, true, "GC worker (idle)");
+	frame(&x, 0x730000, "runtime.gcBgMarkWorker", 0x409000, 0x409010, 0);
+	u(&x, 0);
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, 0, &e), HS_OK);
+	hs_profile p;
+	hs_profile_init(&p);
+	assert_int_equal(hs_heapdump_goroutine_profile(&p, &h, NULL, &e), HS_OK);
+	assert_int_equal(p.format, HS_FMT_GOROUTINE_DUMP);
+	assert_int_equal(p.nsamples, 3);    /* goroutine 9 is a system one */
+	assert_string_equal(label_of(&p, 0, "state"), "running");
+	assert_string_equal(frame_of(&p, 0, 0), "runtime/debug.WriteHeapDump");
+	assert_string_equal(frame_of(&p, 0, 1), "main.main");
+	assert_null(frame_of(&p, 0, 2));
+	assert_string_equal(label_of(&p, 1, "state"), "chan send");
+	assert_string_equal(label_of(&p, 1, "created_by"), "main.main");
+	assert_string_equal(frame_of(&p, 1, 0), "main.produce");
+	assert_null(frame_of(&p, 1, 1));
+	assert_string_equal(label_of(&p, 2, "state"), "runnable");
+	assert_string_equal(label_of(&p, 2, "created_by"), "");   /* no frame encloses its pc */
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(hs_sample_values(&p, i)[0], 1);
+	hs_profile_release(&p);
+	hs_heapdump_release(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_owner),
+		cmocka_unit_test(test_goroutines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
