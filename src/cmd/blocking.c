@@ -79,6 +79,6 @@ static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT,
 
 const hs_command cmd_blocking = {
 	CLI_COMMAND("blocking", run, options, blocking_opts, &blocking_out_formats, "FILE...",
-	            "Where goroutines wait: dumps, traces, goroutine, block and mutex profiles in one ranking."),
+	            "Where goroutines wait: dumps, heap dumps, traces, goroutine, block and mutex profiles in one ranking."),
 	.dirs = true,
 };

@@ -115,6 +115,6 @@ static const cli_option options[] = {
 
 const hs_command cmd_goroutines = {
 	CLI_COMMAND("goroutines", run, options, goroutines_opts, &goroutines_out_formats, "FILE...",
-	            "Goroutines of dumps or goroutine profiles grouped by stack, biggest group first."),
+	            "Goroutines of dumps, goroutine profiles or heap dumps grouped by stack, biggest group first."),
 	.dirs = true,
 };
