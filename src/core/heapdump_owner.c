@@ -70,9 +70,7 @@ static hs_err reverse_search(const hs_hd_analysis *a, search *sr, uint32_t t, hs
 	sr->found.len = 0;
 	sr->queue[tail++] = t;
 	sr->next[t] = t;
-	sr->nqueued = tail;
 	while (head < tail) {
-		sr->nqueued = tail;
 		if (head == level_end) {
 			level++;
 			level_end = tail;
@@ -80,8 +78,10 @@ static hs_err reverse_search(const hs_hd_analysis *a, search *sr, uint32_t t, hs
 		uint32_t v = sr->queue[head++];
 		if (v >= nobj) {
 			reacher *r = hs_vec_push(&sr->found, 1);
-			if (!r)
+			if (!r) {
+				sr->nqueued = tail;
 				return hs_fail(err, HS_E_NOMEM, NULL);
+			}
 			*r = (reacher){v - nobj, level};
 			continue;
 		}
