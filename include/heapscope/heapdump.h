@@ -19,6 +19,7 @@
 
 #include "heapscope/arena.h"
 #include "heapscope/error.h"
+#include "heapscope/model.h"
 
 #define HS_HD_NONE UINT32_MAX
 #define HS_HD_PAGE_SHIFT 13
@@ -110,7 +111,7 @@ typedef struct hs_heapdump {
 	const char *compression;          /* "none", "gzip", "zstd" */
 } hs_heapdump;
 
-/* ELF symbols of type OBJECT from an executable's .symtab, sorted. */
+/* ELF symbols of type OBJECT and FUNC from an executable's .symtab, sorted. */
 typedef struct hs_elf_sym {
 	uint64_t addr, size;
 	const char *name;
@@ -144,7 +145,7 @@ uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t addr);
 
 void hs_symtab_init(hs_symtab *s);
 void hs_symtab_release(hs_symtab *s);
-/* Read an ELF64 little-endian executable's .symtab (OBJECT symbols). */
+/* Read an ELF64 little-endian executable's .symtab (OBJECT and FUNC symbols). */
 hs_err hs_symtab_load(hs_symtab *s, const char *path, hs_error *err);
 hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *data, size_t n, hs_error *err);
 /* False when the executable cannot be the one that wrote the dump: its
@@ -152,6 +153,37 @@ hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *data, size_t n, hs_err
 bool hs_symtab_matches(const hs_symtab *s, const hs_heapdump *h);
 /* The symbol covering addr (offset into *off), or NULL. */
 const hs_elf_sym *hs_symtab_lookup(const hs_symtab *s, uint64_t addr, uint64_t *off);
+
+/* ---- the dump's goroutines, as a goroutine dump ---- */
+
+/* Fill an initialized p with the dump's goroutines as the goroutine-dump
+ * loader models a ?debug=2 dump (format HS_FMT_GOROUTINE_DUMP, sample
+ * type goroutine/count, one sample of 1 per goroutine, labels "state" and
+ * "created_by"), so goroutines, blocking and leaks read them as they read
+ * a goroutine dump:
+ *   - system goroutines (the dump's flag) are left out, as a debug=2 dump
+ *     leaves them out;
+ *   - the state is what a traceback header prints: the wait reason of a
+ *     waiting goroutine, else the status ("runnable", "syscall", ...); the
+ *     goroutine with a runtime/debug.WriteHeapDump frame is "running" (the
+ *     dump gives it the stale reason of its previous wait);
+ *   - frames, innermost first, are the dump's function names, without
+ *     the ones a traceback hides (unexported runtime functions such as
+ *     runtime.gopark and runtime.goexit); the dump has no file:line for
+ *     them, so files are empty and lines 0;
+ *   - created_by is the function holding the goroutine's creation pc: the
+ *     ELF FUNC symbol covering it when syms is given, else a function of
+ *     the dump's frames whose entry and furthest pc seen enclose it, else
+ *     none;
+ *   - no wait minutes (the dump's waitsince is a monotonic reading with
+ *     no clock to compare it with); the profile's time is MemStats.LastGC.
+ * HS_E_NOMEM, or hs_profile_finish's errors. */
+hs_err hs_heapdump_goroutine_profile(hs_profile *p, const hs_heapdump *h, const hs_symtab *syms,
+                                     hs_error *err);
+/* The state a traceback header would print for g of h (see above). */
+const char *hs_hd_goroutine_state(const hs_heapdump *h, const hs_hd_goroutine *g);
+/* Whether a traceback at its default level prints a frame of func. */
+bool hs_hd_frame_shown(const char *func);
 
 /* ---- analyses ---- */
 
@@ -168,17 +200,55 @@ typedef struct hs_hd_holder {
 	uint32_t nroots;
 } hs_hd_holder;
 
+/* Ownership of a suspect.  A suspect is a dominator child of the
+ * super-root: either a holder (one root alone keeps it: that root owns it)
+ * or an object that several holders reach, none alone.  For the latter:
+ *   - its roots together are every holder from which a path of pointers
+ *     leads to it (reverse reachability); removing all of them frees it
+ *     and everything it dominates, removing any one does not;
+ *   - the owner named is one of them, by rank: a global (a data or bss
+ *     slot, named by its ELF symbol with --exe) first, then finalizers and
+ *     other runtime roots, then goroutine stack frames, then goroutine
+ *     contexts; within a rank the fewest pointers from the root to the
+ *     object, then the name.  A goroutine's frame that also holds a global
+ *     structure (a map passed to it) so never owns it;
+ *   - the owning structure is that object: the deepest object that
+ *     dominates the accumulation point and that every root path reaches.
+ * For a holder suspect the owner is the holder and the owning structure
+ * the object it points to on the dominator chain to the accumulation
+ * point (HS_HD_NONE when the accumulation point is the holder itself).
+ * The path shown starts at the owner.  The retainer table
+ * (hs_hd_retainer_rows) has one row per holder and one per group of roots
+ * together, whose retained bytes are the suspect's: bytes no single root
+ * of the group retains, which is why no holder row shows them. */
 typedef struct hs_hd_suspect {
 	uint32_t node;          /* dominator-tree node: holder or object */
 	uint32_t accum;         /* accumulation point (object index or node) */
 	uint64_t retained, accum_retained;
 	double share;           /* of the reachable heap */
-	uint32_t holder;        /* holder on the shortest root path */
-	hs_vec path;            /* uint32 graph nodes, holder first, accum last */
+	uint32_t holder;        /* the first node of path: the owner's holder */
+	hs_vec path;            /* uint32 graph nodes, owner first, accum last */
 	/* many same-sized objects directly under the accumulation point */
 	uint64_t group_count, group_size, group_bytes;
 	uint32_t site;          /* bucket of the accumulation point or its group */
+	uint32_t owner;         /* holder index of the owner (see above) */
+	uint32_t structure;     /* the owning structure (object), or HS_HD_NONE */
+	hs_vec roots;           /* uint32 holder indices, the owner first, by rank */
+	uint64_t root_pointers; /* root pointers of those holders together */
 } hs_hd_suspect;
+
+/* The owner rank of a root kind: 0 global, 1 finalizer or other runtime
+ * root, 2 goroutine frame, 3 goroutine context; lower owns. */
+int hs_hd_owner_rank(uint8_t kind);
+
+/* A row of the retainer table: a holder alone, or the roots of suspect
+ * `suspect` together (holder HS_HD_NONE). */
+typedef struct hs_hd_retainer_row {
+	uint32_t holder;
+	uint32_t suspect;
+	uint64_t retained;
+	uint64_t pointers;      /* root pointers of the row's holders */
+} hs_hd_retainer_row;
 
 /* Per allocation site (the first non-runtime frame of a memprof stack). */
 typedef struct hs_hd_site {
@@ -242,6 +312,11 @@ uint32_t hs_hd_object_site_index(const hs_hd_analysis *a, uint32_t obj);
 /* a->sites stays in the order hs_hd_object_site_index refers to; sort a
  * copy with this for display (retained, biggest first). */
 int hs_hd_site_cmp(const void *x, const void *y);
+
+/* The retainer table: every holder, and one row per suspect several roots
+ * keep together, biggest retained first (ties: groups first, then holder
+ * order).  Release with hs_vec_release. */
+hs_err hs_hd_retainer_rows(const hs_hd_analysis *a, hs_vec *rows, hs_error *err);
 
 /* Growth between two dumps of the same program: retained bytes per root
  * (by holder key: a global, a stack function) and per allocation site. */

@@ -37,7 +37,19 @@
  *   growing retainer    a heap dump root (hs_leaks_add_retainers) whose
  *                       share of the reachable heap never falls over two
  *                       or more dumps, rises by 2 points or more and ends
- *                       at 10% or more: high when it rose by 10 points.
+ *                       at 10% or more: high when it rose by 10 points;
+ *   retention           a heap dump's leak suspect, the same as `heapdump`
+ *                       reports (hs_leaks_add_heapdump; heapdump.h, owner
+ *                       rule included): its owner, owning structure, roots
+ *                       together, accumulation point and the group of
+ *                       same-sized objects under it.  Severity by its share
+ *                       of the reachable heap: high from
+ *                       HS_LEAK_RETENTION_HIGH %, medium from
+ *                       HS_LEAK_RETENTION_MEDIUM %, low below (a suspect
+ *                       retains 10% or more).  Suspects of several dumps
+ *                       with one owner key (a global's name, "stack: F")
+ *                       are one candidate, one point per dump, described
+ *                       by the last dump given that has it.
  * Benign, never candidates: runtime internals (no user frame), `select {}`
  * in main.main, waits in net/http, net/rpc and crypto/tls (accept and read
  * loops), and a select with fewer than min_medium goroutines (a long-lived
@@ -65,6 +77,7 @@ typedef enum hs_leak_kind {
 	HS_LEAK_CREATED_BY,        /* "created-by site" */
 	HS_LEAK_HEAP_GROWTH,       /* "heap growth" */
 	HS_LEAK_RETAINER,          /* "growing retainer" */
+	HS_LEAK_RETENTION,         /* "retention" */
 	HS_LEAK_NKINDS
 } hs_leak_kind;
 const char *hs_leak_kind_name(hs_leak_kind k);
@@ -79,6 +92,26 @@ typedef struct hs_leak_point {
 	int64_t total;             /* heap growth: the profile's in-use total;
 	                              growing retainer: the reachable heap; else 0 */
 } hs_leak_point;
+
+#define HS_LEAK_RETENTION_HIGH 50.0
+#define HS_LEAK_RETENTION_MEDIUM 25.0
+
+/* What a heap dump suspect is made of (kind retention). */
+typedef struct hs_leak_retention {
+	const char *owner;         /* the owning root, as heapdump names it */
+	int owner_rank;            /* hs_hd_owner_rank of its kind */
+	const char *const *roots;  /* the roots together, the owner first */
+	size_t nroots;
+	const char *structure;     /* the owning structure, "" when none */
+	const char *accumulation;  /* the accumulation point */
+	uint64_t accumulation_retained;
+	uint64_t group_count, group_size, group_bytes;   /* 0: no group */
+	const char *site_func, *site_file;               /* "" when unknown */
+	uint64_t site_line;
+	uint64_t retained, reachable;
+	double share;              /* percent of the reachable heap */
+	const char *file;          /* the dump described */
+} hs_leak_retention;
 
 /* A candidate: numbers and frames only, the words are the writers'. */
 typedef struct hs_leak {
@@ -100,6 +133,7 @@ typedef struct hs_leak {
 	double slope_per_min;      /* heap growth: bytes per minute */
 	double rising;             /* heap growth: fraction of steps that grew */
 	double share_first, share_last;   /* retainer: % of the reachable heap */
+	const hs_leak_retention *retention;   /* retention, else NULL */
 	/* every snapshot, in time order, twins counted once */
 	const hs_leak_point *points;
 	size_t npoints;
@@ -124,6 +158,12 @@ hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error
 hs_err hs_leaks_add_retainers(hs_leaks *l, const char *name, const char *const *keys,
                               const uint64_t *retained, size_t n, uint64_t reachable,
                               hs_error *err);
+struct hs_hd_analysis;
+/* Add one analyzed heap dump (file `name`): its roots' retained bytes
+ * (hs_leaks_add_retainers) and its suspects (retention); the strings
+ * are copied. */
+hs_err hs_leaks_add_heapdump(hs_leaks *l, const char *name, const struct hs_hd_analysis *a,
+                             hs_error *err);
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err);
 /* The candidates, ranked, after hs_leaks_finish; they live as long as l. */
 size_t hs_leaks_n(const hs_leaks *l);

@@ -234,6 +234,8 @@ static inline hs_err hs_profile_push_location(hs_profile *p, uint32_t loc_or_id)
 	return hs_profile_push_location_slow(p, loc_or_id);
 }
 hs_err hs_profile_push_label(hs_profile *p, const hs_label *l);
+/* A string label key=val, both interned. */
+hs_err hs_profile_push_str_label(hs_profile *p, const char *key, const char *val);
 hs_err hs_profile_end_sample(hs_profile *p);
 /* The same when the caller already holds the ids of an interned stack
  * and/or label set (HS_NONE: intern what was pushed, as above). */

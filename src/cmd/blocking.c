@@ -17,10 +17,18 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 	return hs_blocking_add(a->ctx, p, file, a->e);
 }
 
-/* A trace counts twice: its waits, with their exact durations, and the
- * goroutines still blocked at its end. */
+static bool streams(const char *file)
+{
+	return cli_is_heapdump(file) || cli_is_trace(file);
+}
+
+/* A heap dump: its goroutines, as a goroutine dump.  A trace counts
+ * twice: its waits, with their exact durations, and the goroutines still
+ * blocked at its end. */
 static int add_trace(const cli_adder *a, const char *file)
 {
+	if (cli_is_heapdump(file))
+		return cli_add_heapdump_goroutines(a, file, NULL);
 	int rc = cli_add_trace(a, file, CLI_TRACE_WAITS);
 	return rc == HS_EXIT_OK ? cli_add_trace(a, file, CLI_TRACE_END) : rc;
 }
@@ -52,7 +60,7 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	/* Profiles and dumps load ahead in a second thread, in order; an
 	 * execution trace is streamed in its turn. */
-	cli_adder a = {.name = "blocking", .streams = cli_is_trace, .stream = add_trace,
+	cli_adder a = {.name = "blocking", .streams = streams, .stream = add_trace,
 	               .add = add_profile, .ctx = b, .e = &e};
 	/* What could be read is ranked and printed even when a file could
 	 * not: the status then stays 2. */
@@ -71,6 +79,6 @@ static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT,
 
 const hs_command cmd_blocking = {
 	CLI_COMMAND("blocking", run, options, blocking_opts, &blocking_out_formats, "FILE...",
-	            "Where goroutines wait: dumps, traces, goroutine, block and mutex profiles in one ranking."),
+	            "Where goroutines wait: dumps, heap dumps, traces, goroutine, block and mutex profiles in one ranking."),
 	.dirs = true,
 };

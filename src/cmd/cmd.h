@@ -229,6 +229,12 @@ typedef struct cli_adder {
 int cli_add_files(const cli_adder *a, const cli_opts *o);
 /* For stream(): load trace `file` as `as` and pass it to add(). */
 int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as);
+/* For stream(): heap dump `file`'s goroutines as a goroutine dump
+ * (hs_heapdump_goroutine_profile; exe, or NULL, names their creators),
+ * passed to add(). */
+int cli_add_heapdump_goroutines(const cli_adder *a, const char *file, const char *exe);
+/* Load heap dump `file`'s goroutines into p; false after printing why. */
+bool hd_load_goroutines(hs_profile *p, const char *file, const char *exe);
 /* Resolve --sample-index against p (pprof's rules); -1 after printing. */
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o);
 /* Build a view with the shared options; false after printing. */

@@ -213,13 +213,26 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	return rc;
 }
 
+/* add() on p when it was loaded (else the loader said why), then free it. */
+static int add_loaded(const cli_adder *a, hs_profile *p, bool loaded, const char *file)
+{
+	int rc = loaded ? add_one(a, p, file, NULL) : HS_EXIT_USAGE;
+	hs_profile_release(p);
+	return rc;
+}
+
 int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as)
 {
 	hs_profile p;
 	hs_profile_init(&p);
-	int rc = cli_load_trace(&p, file, as) ? add_one(a, &p, file, NULL) : HS_EXIT_USAGE;
-	hs_profile_release(&p);
-	return rc;
+	return add_loaded(a, &p, cli_load_trace(&p, file, as), file);
+}
+
+int cli_add_heapdump_goroutines(const cli_adder *a, const char *file, const char *exe)
+{
+	hs_profile p;
+	hs_profile_init(&p);
+	return add_loaded(a, &p, hd_load_goroutines(&p, file, exe), file);
 }
 
 int cli_sample_index(const hs_profile *p, const char *file, const cli_opts *o)

@@ -2,31 +2,56 @@
  * in groups, biggest first, so the culprit of a leak or a pile-up is the
  * first line.  Grouping is the core's (include/heapscope/goroutines.h),
  * the writers are src/output/goroutines_out.c; this loads and picks. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../output/goroutines_out.h"
 #include "cmd.h"
 
-/* Load each file and add its goroutines; false after printing why. */
+static bool add(hs_goroutines *g, hs_profile *p, const char *file, int k)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	bool ok = hs_goroutines_add(g, p, k, &e) == HS_OK;
+	if (!ok)
+		cli_file_fail(file, "%s", e.detail);
+	hs_profile_release(p);
+	return ok;
+}
+
+/* Load each file and add its goroutines; false after printing why.  A
+ * heap dump's goroutines come as a goroutine dump (src/cmd/heapdump.c);
+ * the other files load ahead, in order. */
 static bool gather(hs_goroutines *g, const cli_opts *o)
 {
+	const char **loaded = calloc((size_t)o->nfiles + 1, sizeof *loaded);
+	bool *dump = calloc((size_t)o->nfiles + 1, sizeof *dump);
+	int nl = 0;
+	if (!loaded || !dump) {
+		free(loaded);
+		free(dump);
+		cli_error("out of memory");
+		return false;
+	}
+	for (int k = 0; k < o->nfiles; k++)
+		if (!(dump[k] = cli_is_heapdump(o->files[k])))
+			loaded[nl++] = o->files[k];
 	cli_loads l;
-	cli_loads_start(&l, (const char *const *)o->files, o->nfiles, o);
+	cli_loads_start(&l, loaded, nl, o);
 	bool ok = true;
 	for (int k = 0; ok && k < o->nfiles; k++) {
-		const char *file = o->files[k];
 		hs_profile p;
-		if (!(ok = cli_loads_next(&l, &p)))
-			break;
-		hs_error e;
-		hs_error_clear(&e);
-		if (hs_goroutines_add(g, &p, k, &e) != HS_OK) {
-			cli_file_fail(file, "%s", e.detail);
-			ok = false;
-		}
-		hs_profile_release(&p);
+		hs_profile_init(&p);
+		if (dump[k])
+			ok = hd_load_goroutines(&p, o->files[k], NULL) && add(g, &p, o->files[k], k);
+		else
+			ok = cli_loads_next(&l, &p) && add(g, &p, o->files[k], k);
+		if (!ok)
+			hs_profile_release(&p);
 	}
 	cli_loads_end(&l);
+	free(loaded);
+	free(dump);
 	return ok;
 }
 
@@ -90,6 +115,6 @@ static const cli_option options[] = {
 
 const hs_command cmd_goroutines = {
 	CLI_COMMAND("goroutines", run, options, goroutines_opts, &goroutines_out_formats, "FILE...",
-	            "Goroutines of dumps or goroutine profiles grouped by stack, biggest group first."),
+	            "Goroutines of dumps, goroutine profiles or heap dumps grouped by stack, biggest group first."),
 	.dirs = true,
 };

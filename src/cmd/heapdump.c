@@ -76,6 +76,30 @@ bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, con
 	return true;
 }
 
+bool hd_load_goroutines(hs_profile *p, const char *file, const char *exe)
+{
+	hs_symtab syms;
+	if (!hd_load_syms(&syms, exe))
+		return false;
+	hs_heapdump h;
+	bool ok = hd_load(&h, file);
+	if (ok && syms.n && !hs_symtab_matches(&syms, &h)) {
+		cli_file_fail(file, "not written by the --exe binary");
+		ok = false;
+	}
+	if (ok) {
+		hs_error e;
+		hs_error_clear(&e);
+		if (hs_heapdump_goroutine_profile(p, &h, syms.n ? &syms : NULL, &e) != HS_OK) {
+			cli_file_error(file, &e);
+			ok = false;
+		}
+		hs_heapdump_release(&h);
+	}
+	hs_symtab_release(&syms);
+	return ok;
+}
+
 static int run(const hs_command *self, cli_opts *op)
 {
 	(void)self;
@@ -156,6 +180,23 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe)
 	return rc;
 }
 
+/* The dump's goroutines as a goroutine dump; false after printing why. */
+static bool leaks_goroutines(struct hs_leaks *l, const hs_heapdump *h, const hs_symtab *syms,
+                             const char *file)
+{
+	hs_profile p;
+	hs_profile_init(&p);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_err rc = hs_heapdump_goroutine_profile(&p, h, syms->n ? syms : NULL, &e);
+	if (rc == HS_OK)
+		rc = hs_leaks_add(l, &p, file, &e);
+	hs_profile_release(&p);
+	if (rc != HS_OK)
+		cli_file_error(file, &e);
+	return rc == HS_OK;
+}
+
 int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe)
 {
 	hs_symtab syms;
@@ -169,22 +210,12 @@ int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe)
 	hs_hd_analysis a;
 	int rc = HS_EXIT_USAGE;
 	if (hd_analyze(&a, &h, &syms, file)) {
-		const char **keys = malloc((a.nholders ? a.nholders : 1) * sizeof *keys);
-		uint64_t *ret = malloc((a.nholders ? a.nholders : 1) * sizeof *ret);
 		hs_error e;
 		hs_error_clear(&e);
-		for (size_t i = 0; keys && ret && i < a.nholders; i++) {
-			keys[i] = a.holders[i].key;
-			ret[i] = a.holders[i].retained;
-		}
-		if (!keys || !ret)
-			cli_error("out of memory");
-		else if (hs_leaks_add_retainers(l, file, keys, ret, a.nholders, a.reachable_bytes, &e) != HS_OK)
+		if (hs_leaks_add_heapdump(l, file, &a, &e) != HS_OK)
 			cli_file_fail(file, "%s", hs_strerror(e.code));
-		else
+		else if (leaks_goroutines(l, &h, &syms, file))
 			rc = HS_EXIT_OK;
-		free(keys);
-		free(ret);
 		hs_hd_analysis_release(&a);
 	}
 	hs_heapdump_release(&h);

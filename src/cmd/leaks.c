@@ -1,5 +1,6 @@
 /* heapscope leaks: ranked leak candidates from goroutine dumps, goroutine
- * profiles and heap profiles.  The core is src/core/leaks.c.  Exit status
+ * profiles, heap profiles, traces and heap dumps (their suspects and
+ * their goroutines).  The core is src/core/leaks.c.  Exit status
  * 0 whatever it finds (2 for usage and input errors). */
 #include <stdlib.h>
 #include <string.h>

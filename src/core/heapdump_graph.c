@@ -14,6 +14,8 @@
 hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err);
 hs_err hs_hd_paths(hs_hd_analysis *a, hs_error *err);
 hs_err hs_hd_group_children(hs_hd_analysis *a, hs_error *err);
+hs_err hs_hd_predecessors(const hs_hd_analysis *a, const uint32_t *po, size_t nv,
+                          uint32_t **pstart, uint32_t **preds, hs_error *err);
 
 #define NONE HS_HD_NONE
 
@@ -276,9 +278,10 @@ static void sum_retained(void *ctx, uint32_t v)
 }
 
 /* Predecessors of reachable nodes (CSR): counted per node, summed to end
- * positions, then filled backwards so the ends become starts. */
-static hs_err predecessors(const hs_hd_analysis *a, const uint32_t *po, size_t nv,
-                           uint32_t **pstart, uint32_t **preds, hs_error *err)
+ * positions, then filled backwards so the ends become starts.  po[v] is
+ * NONE for an unreachable node (a postorder number or an idom will do). */
+hs_err hs_hd_predecessors(const hs_hd_analysis *a, const uint32_t *po, size_t nv,
+                          uint32_t **pstart, uint32_t **preds, hs_error *err)
 {
 	uint32_t *ps = calloc(nv + 1, sizeof *ps);
 	if (!ps)
@@ -564,7 +567,7 @@ hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *
 		if (!dominators(a, po, order, count, o->max_passes)) {
 			/* predecessors only here: the iterative pass needs none */
 			a->used_lt = true;
-			rc = predecessors(a, po, nv, &ps, &pr, err);
+			rc = hs_hd_predecessors(a, po, nv, &ps, &pr, err);
 			if (rc == HS_OK)
 				rc = hs_lt_dominators(a->idom, nv, a->super, succ_cb, a, ps, pr, err);
 			free(ps);
@@ -591,8 +594,10 @@ hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *
 
 void hs_hd_analysis_release(hs_hd_analysis *a)
 {
-	for (size_t i = 0; i < a->suspects.len; i++)
+	for (size_t i = 0; i < a->suspects.len; i++) {
 		hs_vec_release(&HS_VEC_AT(&a->suspects, hs_hd_suspect, i).path);
+		hs_vec_release(&HS_VEC_AT(&a->suspects, hs_hd_suspect, i).roots);
+	}
 	hs_vec_release(&a->suspects);
 	hs_vec_release(&a->sites);
 	hs_vec_release(&a->sizeclasses);

@@ -15,6 +15,7 @@
 hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err);
 hs_err hs_hd_paths(hs_hd_analysis *a, hs_error *err);
 hs_err hs_hd_group_children(hs_hd_analysis *a, hs_error *err);
+hs_err hs_hd_owners(hs_hd_analysis *a, hs_error *err);
 
 /* Node ids, biggest retained size first (ctx: the hs_hd_analysis). */
 static int by_retained(const void *x, const void *y, void *ctx)
@@ -250,6 +251,7 @@ static hs_err add_suspect(hs_hd_analysis *a, uint32_t node, const hs_hd_opts *o,
 	if (!s)
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	hs_vec_init(&s->path, sizeof(uint32_t));
+	hs_vec_init(&s->roots, sizeof(uint32_t));
 	s->node = node;
 	s->retained = a->retained[node];
 	s->share = a->reachable_bytes ? (double)s->retained / (double)a->reachable_bytes : 0;
@@ -292,7 +294,9 @@ hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
 	for (size_t i = 0; i < n && rc == HS_OK; i++)
 		if (a->retained[top[i]] > 0 && (double)a->retained[top[i]] >= limit)
 			rc = add_suspect(a, top[i], o, err);
-	return rc == HS_OK ? hs_hd_paths(a, err) : rc;
+	if (rc == HS_OK)
+		rc = hs_hd_paths(a, err);
+	return rc == HS_OK ? hs_hd_owners(a, err) : rc;
 }
 
 int hs_hd_site_cmp(const void *x, const void *y)

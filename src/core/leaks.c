@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "leaks_hd.h"
 #include "stacks.h"
 #include "heapscope/filetime.h"
 #include "heapscope/graph.h"
@@ -79,11 +80,17 @@ struct hs_leaks {
 	hs_strvec dump_names;      /* per heap dump */
 	hs_strmap index;           /* culprit+kind -> group */
 	leakvec leaks;             /* ranked by finish */
+	leaks_hd *hd;              /* heap dump suspects (leaks_heapdump.c) */
 };
+
+leaks_hd **hs_leaks_hd_slot(hs_leaks *l)
+{
+	return &l->hd;
+}
 
 static const char *const leak_kind_names[HS_LEAK_NKINDS] = {
 	"blocked goroutines", "goroutine pile-up", "growing goroutines",
-	"created-by site", "heap growth", "growing retainer",
+	"created-by site", "heap growth", "growing retainer", "retention",
 };
 
 const char *hs_leak_kind_name(hs_leak_kind k)
@@ -148,6 +155,7 @@ void hs_leaks_free(hs_leaks *l)
 	if (!l)
 		return;
 	leakvec_release(&l->leaks);
+	leaks_hd_free(l->hd);
 	hrecvec_release(&l->retainers);
 	hs_i64vec_release(&l->dump_reachable);
 	hs_strvec_release(&l->dump_names);
@@ -934,6 +942,17 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 		rc = finish_heap(l, err);
 	if (rc == HS_OK)
 		rc = finish_retainers(l, err);
+	const hs_leak *hd;
+	size_t nhd = 0;
+	if (rc == HS_OK)
+		rc = leaks_hd_finish(l->hd, &hd, &nhd, err);
+	for (size_t i = 0; rc == HS_OK && i < nhd; i++) {
+		hs_leak *k = leakvec_push(&l->leaks);
+		if (!k)
+			rc = hs_fail(err, HS_E_NOMEM, "out of memory");
+		else
+			*k = hd[i];
+	}
 	if (rc == HS_OK && leakvec_len(&l->leaks))
 		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);
 	return rc;

@@ -258,6 +258,15 @@ hs_err hs_profile_push_label(hs_profile *p, const hs_label *l)
 	return HS_OK;
 }
 
+hs_err hs_profile_push_str_label(hs_profile *p, const char *key, const char *val)
+{
+	hs_label l = {hs_profile_intern(p, key, strlen(key)), hs_profile_intern(p, val, strlen(val)),
+	              0, 0};
+	if (l.key == HS_NONE || l.str == HS_NONE)
+		return HS_E_NOMEM;
+	return hs_profile_push_label(p, &l);
+}
+
 hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t labelset)
 {
 	uint32_t id = stack, ls = labelset;

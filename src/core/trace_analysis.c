@@ -743,15 +743,6 @@ static const char *dump_state(const gor *g)
 	}
 }
 
-static hs_err push_str_label(hs_profile *p, const char *key, const char *val)
-{
-	hs_label l = {hs_profile_intern(p, key, strlen(key)), hs_profile_intern(p, val, strlen(val)),
-	              0, 0};
-	if (l.key == HS_NONE || l.str == HS_NONE)
-		return HS_E_NOMEM;
-	return hs_profile_push_label(p, &l);
-}
-
 /* One live goroutine as a dump would show it: where it waits (or its
  * start function), its state, who created it, minutes blocked. */
 static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf)
@@ -767,9 +758,9 @@ static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf
 	const char *creator = site->user_loc && !site->at_start
 	                          ? fn_name(p, loc_line(p, site->user_loc - 1)) : "";
 	if (rc == HS_OK)
-		rc = push_str_label(p, "state", dump_state(g));
+		rc = hs_profile_push_str_label(p, "state", dump_state(g));
 	if (rc == HS_OK && *creator)
-		rc = push_str_label(p, "created_by", creator);
+		rc = hs_profile_push_str_label(p, "created_by", creator);
 	if (rc == HS_OK && waits) {
 		hs_label l = {hs_profile_intern(p, "wait_minutes", 12), 0,
 		              sub(s->end_ts, g->block_since) / 60000000000, 0};

@@ -1,5 +1,6 @@
-/* ELF64 little-endian .symtab, OBJECT symbols only: names for the globals
- * that data/bss pointers live in.  Every offset and size is checked
+/* ELF64 little-endian .symtab, OBJECT and FUNC symbols: names for the
+ * globals that data/bss pointers live in, and for the functions whose
+ * code a goroutine's creation pc is in (text and data never overlap).  Every offset and size is checked
  * against the file before it is used. */
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,8 @@ hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *d, size_t n, hs_error 
 	for (size_t i = 0; i < count; i++) {
 		const uint8_t *e = d + off + i * ent;
 		uint64_t name = rd(e, 4), value = rd(e + 8, 8), sz = rd(e + 16, 8);
-		if ((e[4] & 0xf) != 1 || name >= strsize || value == 0)   /* STT_OBJECT */
+		unsigned type = e[4] & 0xf;   /* STT_OBJECT 1, STT_FUNC 2 */
+		if ((type != 1 && type != 2) || name >= strsize || value == 0)
 			continue;
 		const char *nm = (const char *)d + stroff + name;
 		size_t len = strnlen(nm, (size_t)(strsize - name));

@@ -18,6 +18,7 @@ HS_VEC_VIEW(hd_sizeclass_vec, hs_hd_sizeclass)
 HS_VEC_VIEW(hd_suspect_vec, hs_hd_suspect)
 HS_VEC_VIEW(hd_delta_vec, hs_hd_delta)
 HS_VEC_VIEW(hd_u32_vec, uint32_t)
+HS_VEC_VIEW(hd_row_vec, hs_hd_retainer_row)
 
 enum { TOP_ROWS = 20, FOLDED_DEPTH = 12 };
 
@@ -49,13 +50,53 @@ static const hs_hd_site *site_at(const hs_hd_analysis *a, uint32_t i)
 	return i == HS_HD_NONE ? NULL : hd_site_vec_at(&a->sites, i);
 }
 
+const char *hd_owner_rank_name(int rank)
+{
+	static const char *const kinds[] = {"global", "runtime root", "goroutine frame",
+	                                    "goroutine context"};
+	return rank >= 0 && rank < 4 ? kinds[rank] : "?";
+}
+
+const char *hd_owner_kind(const hs_hd_analysis *a, uint32_t holder)
+{
+	return hd_owner_rank_name(hs_hd_owner_rank(a->holders[holder].kind));
+}
+
+/* "A, B, C (+2 more)": the first names of a suspect's roots. */
+static const char *root_list(const hs_hd_analysis *a, const hs_hd_suspect *s, char *buf,
+                             size_t size)
+{
+	size_t o = 0, n = s->roots.len, shown = n > 4 ? 3 : n;
+	buf[0] = '\0';
+	for (size_t k = 0; k < shown && o < size; k++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", k ? ", " : "",
+		                      a->holders[*hd_u32_vec_at(&s->roots, k)].name);
+	if (shown < n && o < size)
+		snprintf(buf + o, size - o, " (+%zu more)", n - shown);
+	return buf;
+}
+
 static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 {
 	const hs_hd_suspect *s = hd_suspect_vec_at(&a->suspects, i);
-	char b1[32], b2[32], name[600];
-	fprintf(out, "\n%zu. %s retains %s (%.1f%% of the reachable heap)\n", i + 1,
-	        hs_hd_node_name(a, s->node, name, sizeof name), hd_bytes(s->retained, b1, sizeof b1),
-	        s->share * 100);
+	char b1[32], b2[32], name[600], list[800];
+	size_t others = s->roots.len ? s->roots.len - 1 : 0;
+	const char *owner = s->owner != HS_HD_NONE ? a->holders[s->owner].name
+	                                           : hs_hd_node_name(a, s->node, name, sizeof name);
+	if (others)
+		fprintf(out, "\n%zu. %s and %zu other root%s together retain %s (%.1f%% of the reachable "
+		        "heap)\n", i + 1, owner, others, others == 1 ? "" : "s",
+		        hd_bytes(s->retained, b1, sizeof b1), s->share * 100);
+	else
+		fprintf(out, "\n%zu. %s retains %s (%.1f%% of the reachable heap)\n", i + 1, owner,
+		        hd_bytes(s->retained, b1, sizeof b1), s->share * 100);
+	if (s->owner != HS_HD_NONE)
+		fprintf(out, "   owner: %s (%s)\n", owner, hd_owner_kind(a, s->owner));
+	if (others)
+		fprintf(out, "   roots together (%zu): %s\n", s->roots.len,
+		        root_list(a, s, list, sizeof list));
+	if (s->structure != HS_HD_NONE && s->structure != s->accum)
+		fprintf(out, "   owning structure: %s\n", hs_hd_node_name(a, s->structure, name, sizeof name));
 	if (s->accum != s->node)
 		fprintf(out, "   accumulation point: %s retains %s\n",
 		        hs_hd_node_name(a, s->accum, name, sizeof name),
@@ -66,7 +107,7 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 	const hs_hd_site *site = site_at(a, s->site);
 	if (site)
 		fprintf(out, "   allocated at %s (%s:%" PRIu64 ")\n", site->func, site->file, site->line);
-	fprintf(out, "   shortest path from a root:\n");
+	fprintf(out, "   path from the owner:\n");
 	for (size_t k = 0; k < s->path.len; k++)
 		fprintf(out, "     %s%s\n", k ? "-> " : "",
 		        hs_hd_node_name(a, *hd_u32_vec_at(&s->path, k), name, sizeof name));
@@ -80,17 +121,36 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 	}
 }
 
+/* The name of a retainer row: a holder, or the roots of a suspect together. */
+static const char *row_name(const hs_hd_analysis *a, const hs_hd_retainer_row *r, char *buf,
+                            size_t size)
+{
+	if (r->holder != HS_HD_NONE)
+		return a->holders[r->holder].name;
+	char list[800];
+	snprintf(buf, size, "roots together: %s",
+	         root_list(a, hd_suspect_vec_at(&a->suspects, r->suspect), list, sizeof list));
+	return buf;
+}
+
 static void text_holders(FILE *out, const hs_hd_analysis *a)
 {
-	char b1[32];
+	char b1[32], name[900];
+	hs_vec rows;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_hd_retainer_rows(a, &rows, &e) != HS_OK)
+		return;
 	fprintf(out, "\nTop retainers by root:\n%10s %7s %6s  %s\n", "retained", "share", "roots", "root");
-	for (size_t i = 0; i < a->nholders && i < TOP_ROWS; i++) {
-		const hs_hd_holder *x = &a->holders[a->holder_order[i]];
-		if (!x->retained)
+	for (size_t i = 0; i < rows.len && i < TOP_ROWS; i++) {
+		const hs_hd_retainer_row *r = hd_row_vec_at(&rows, i);
+		if (!r->retained)
 			break;
-		fprintf(out, "%10s %6.2f%% %6" PRIu32 "  %s\n", hd_bytes(x->retained, b1, sizeof b1),
-		        pct(x->retained, a->reachable_bytes), x->nroots, x->name);
+		fprintf(out, "%10s %6.2f%% %6" PRIu64 "  %s\n", hd_bytes(r->retained, b1, sizeof b1),
+		        pct(r->retained, a->reachable_bytes), r->pointers,
+		        row_name(a, r, name, sizeof name));
 	}
+	hs_vec_release(&rows);
 }
 
 static hs_hd_site *sorted_sites(const hs_hd_analysis *a)
@@ -173,6 +233,17 @@ static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 	json_kv_int(w, "retained", (int64_t)s->retained);
 	json_key(w, "share");
 	json_double(w, s->share);
+	if (s->owner != HS_HD_NONE) {
+		json_kv_string(w, "owner", a->holders[s->owner].name);
+		json_kv_string(w, "owner_kind", hd_owner_kind(a, s->owner));
+	}
+	json_key(w, "roots");
+	json_begin_array(w);
+	for (size_t k = 0; k < s->roots.len; k++)
+		json_string(w, a->holders[*hd_u32_vec_at(&s->roots, k)].name);
+	json_end_array(w);
+	if (s->structure != HS_HD_NONE)
+		json_node(w, a, "structure", s->structure);
 	json_node(w, a, "accumulation_point", s->accum);
 	json_kv_int(w, "accumulation_retained", (int64_t)s->accum_retained);
 	if (s->group_count) {
@@ -198,6 +269,29 @@ static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 		json_end_array(w);
 	}
 	json_end_object(w);
+}
+
+/* The rows of roots together (hs_hd_retainer_rows), beside "roots". */
+static void json_root_groups(json_w *w, const hs_hd_analysis *a)
+{
+	json_key(w, "root_groups");
+	json_begin_array(w);
+	for (size_t i = 0; i < a->suspects.len; i++) {
+		const hs_hd_suspect *s = hd_suspect_vec_at(&a->suspects, i);
+		if (s->node < a->h->nobjects) {
+			json_begin_object(w);
+			json_key(w, "roots");
+			json_begin_array(w);
+			for (size_t k = 0; k < s->roots.len; k++)
+				json_string(w, a->holders[*hd_u32_vec_at(&s->roots, k)].name);
+			json_end_array(w);
+			json_node(w, a, "structure", s->node);
+			json_kv_int(w, "retained", (int64_t)s->retained);
+			json_kv_int(w, "pointers", (int64_t)s->root_pointers);
+			json_end_object(w);
+		}
+	}
+	json_end_array(w);
 }
 
 void hd_write_json(FILE *out, const hs_hd_analysis *a, const char *file)
@@ -234,6 +328,7 @@ void hd_write_json(FILE *out, const hs_hd_analysis *a, const char *file)
 		json_end_object(&w);
 	}
 	json_end_array(&w);
+	json_root_groups(&w, a);
 	hs_hd_site *s = sorted_sites(a);
 	json_key(&w, "sites");
 	json_begin_array(&w);

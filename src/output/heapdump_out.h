@@ -26,6 +26,11 @@ extern const out_formats heapdump_out_formats;   /* its names */
 void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *cur,
                    const char *base_file, const char *new_file, bool json);
 
+/* "global", "runtime root", "goroutine frame", "goroutine context": the
+ * owner rank of a holder (hs_hd_owner_rank) in words. */
+const char *hd_owner_kind(const hs_hd_analysis *a, uint32_t holder);
+const char *hd_owner_rank_name(int rank);
+
 /* "12.50MB" as pprof prints bytes. */
 const char *hd_bytes(uint64_t v, char *buf, size_t n);
 

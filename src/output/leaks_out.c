@@ -7,6 +7,7 @@
 #include "heapscope/units.h"
 
 #include "culprit_out.h"
+#include "heapdump_out.h"
 #include "formats.h"
 #include "json.h"
 #include "pprof_text.h"
@@ -30,6 +31,9 @@ static const char *leak_hint(const hs_leak *k)
 	case HS_LEAK_RETAINER:
 		return "a root keeps a growing share of the heap: see what it accumulates with "
 		       "heapscope heapdump (accumulation point, path, site)";
+	case HS_LEAK_RETENTION:
+		return "one structure keeps this share of the heap: see what its accumulation point "
+		       "collects and why the owner never lets go of it (heapscope heapdump: path, site)";
 	default:
 		return out_wait_hint(k->wait);
 	}
@@ -76,6 +80,41 @@ static const char *bytes_label(int64_t v, bool sign, char *buf, size_t n)
 	return out_label(v, "bytes", "minimum", sign, buf, n);
 }
 
+/* A heap dump suspect: owner, roots together, structure, what it holds. */
+static void retention_text(FILE *out, const hs_leak *k)
+{
+	const hs_leak_retention *r = k->retention;
+	char a[80], b[80], list[400] = "";
+	size_t o = 0;
+	for (size_t i = 1; i < r->nroots && i < 4 && o < sizeof list; i++)
+		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i > 1 ? ", " : "", r->roots[i]);
+	if (r->nroots > 4 && o < sizeof list)
+		snprintf(list + o, sizeof list - o, " (+%zu more)", r->nroots - 4);
+	if (r->nroots > 1)
+		say(out, "%s and %zu other root%s (%s) together retain %s, %.1f%% of the reachable heap",
+		    r->owner, r->nroots - 1, plural((int64_t)r->nroots - 1), list,
+		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
+	else
+		say(out, "%s retains %s, %.1f%% of the reachable heap", r->owner,
+		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
+	say(out, "owner: %s (%s)%s%s", r->owner, hd_owner_rank_name(r->owner_rank),
+	    *r->structure ? "; owning structure " : "", r->structure);
+	if (r->group_count)
+		say(out, "accumulation point: %s holds %llu objects of %llu B (%s)", r->accumulation,
+		    (unsigned long long)r->group_count, (unsigned long long)r->group_size,
+		    bytes_label((int64_t)r->group_bytes, false, b, sizeof b));
+	else
+		say(out, "accumulation point: %s retains %s", r->accumulation,
+		    bytes_label((int64_t)r->accumulation_retained, false, b, sizeof b));
+	if (*r->site_func)
+		say(out, "allocated at %s (%s:%llu)", r->site_func, r->site_file,
+		    (unsigned long long)r->site_line);
+	if (k->npoints > 1)
+		say(out, "retains %.1f%% -> %.1f%% of the reachable heap over %zu dumps", k->share_first,
+		    k->share_last, k->npoints);
+	say(out, "in %s", r->file);
+}
+
 static void evidence_text(FILE *out, const hs_leak *k)
 {
 	char a[80], b[80];
@@ -97,6 +136,9 @@ static void evidence_text(FILE *out, const hs_leak *k)
 		        k->share_first, k->share_last, k->npoints);
 		say(out, "%s -> %s", bytes_label(k->first, false, a, sizeof a),
 		    bytes_label(k->last, false, b, sizeof b));
+		break;
+	case HS_LEAK_RETENTION:
+		retention_text(out, k);
 		break;
 	default:
 		group_text(out, k);
@@ -152,8 +194,9 @@ static void write_text(FILE *out, const hs_leaks *l)
 /* One record per snapshot: its file, and the numbers the kind has. */
 static void points_json(json_w *w, const hs_leak *k)
 {
+	bool retained = k->kind == HS_LEAK_RETAINER || k->kind == HS_LEAK_RETENTION;
 	const char *value = k->kind == HS_LEAK_HEAP_GROWTH ? "inuse_bytes"
-	                    : k->kind == HS_LEAK_RETAINER  ? "retained_bytes"
+	                    : retained                     ? "retained_bytes"
 	                                                   : "goroutines";
 	const char *total = k->kind == HS_LEAK_HEAP_GROWTH ? "total_bytes" : "reachable_bytes";
 	json_key(w, "evidence");
@@ -176,6 +219,34 @@ static void kv_double(json_w *w, const char *key, double v)
 {
 	json_key(w, key);
 	json_double(w, v);
+}
+
+static void retention_json(json_w *w, const hs_leak_retention *r)
+{
+	json_kv_string(w, "owner", r->owner);
+	json_kv_string(w, "owner_kind", hd_owner_rank_name(r->owner_rank));
+	json_key(w, "roots");
+	json_begin_array(w);
+	for (size_t i = 0; i < r->nroots; i++)
+		json_string(w, r->roots[i]);
+	json_end_array(w);
+	json_kv_string(w, "structure", r->structure);
+	json_kv_string(w, "accumulation_point", r->accumulation);
+	json_kv_int(w, "accumulation_retained", (int64_t)r->accumulation_retained);
+	if (r->group_count) {
+		json_kv_int(w, "group_count", (int64_t)r->group_count);
+		json_kv_int(w, "group_size", (int64_t)r->group_size);
+		json_kv_int(w, "group_retained", (int64_t)r->group_bytes);
+	}
+	if (*r->site_func) {
+		json_kv_string(w, "site_function", r->site_func);
+		json_kv_string(w, "site_file", r->site_file);
+		json_kv_int(w, "site_line", (int64_t)r->site_line);
+	}
+	json_kv_string(w, "dump", r->file);
+	json_kv_int(w, "retained_bytes", (int64_t)r->retained);
+	json_kv_int(w, "reachable_bytes", (int64_t)r->reachable);
+	kv_double(w, "share_percent", r->share);
 }
 
 /* The numbers and frames of a candidate, by kind. */
@@ -207,6 +278,8 @@ static void numbers_json(json_w *w, const hs_leak *k)
 		kv_double(w, "share_first_percent", k->share_first);
 		kv_double(w, "share_last_percent", k->share_last);
 	}
+	if (k->kind == HS_LEAK_RETENTION)
+		retention_json(w, k->retention);
 	if (k->kind != HS_LEAK_CREATED_BY)
 		json_kv_int(w, "snapshots", (int64_t)k->npoints);
 }

@@ -4,6 +4,9 @@
 # with counts.json of what the program built, and graph.sym: the
 # program's symbol table alone (objcopy --only-keep-debug of a binary built
 # without DWARF), so `heapdump --exe` is tested without committing the binary.
+# owner.*: the owner scenario (a global map a goroutine's frame also holds,
+# goroutines blocked in a channel send), with owner.sym, the same binary's
+# symbols under its own name.
 set -eu
 GEN=$(cd "$(dirname "$0")" && pwd)
 OUT=$GEN/../heapdump
@@ -14,7 +17,11 @@ cd "$GEN"
 go build -trimpath -ldflags=-w -o "$TMP/graph" ./heapdump
 "$TMP/graph" -out "$TMP" -n 2000 -name graph
 "$TMP/graph" -out "$TMP" -n 4000 -name graph-4000
+"$TMP/graph" -out "$TMP" -n 5000 -name owner -scenario owner
 objcopy --only-keep-debug "$TMP/graph" "$OUT/graph.sym"
+cp "$OUT/graph.sym" "$OUT/owner.sym"
+gzip -9c "$TMP/owner.dump" > "$OUT/owner.dump.gz"
+cp "$TMP/owner.counts.json" "$OUT/"
 gzip -9c "$TMP/graph.dump" > "$OUT/graph.dump.gz"
 gzip -9c "$TMP/graph-4000.dump" > "$OUT/graph-4000.dump.gz"
 zstd -q -19 -c "$TMP/graph.dump" > "$OUT/graph.dump.zst"

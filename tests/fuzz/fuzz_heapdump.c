@@ -1,7 +1,8 @@
 /* libFuzzer target for the heap dump loader (plain, gzip, zstd): any
  * input must load or fail with one error carrying a byte offset, never
  * crash, hang or allocate by a claimed size.  A loaded dump also goes
- * through the analyses (dominators, suspects), which must accept it. */
+ * through the analyses (dominators, suspects, owners) and becomes a
+ * goroutine dump (hs_heapdump_goroutine_profile): both must accept it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (hs_hd_analyze(&a, &h, &o, &e) != HS_OK && e.code != HS_E_NOMEM)
 			abort();
 		hs_hd_analysis_release(&a);
+		hs_profile p;
+		hs_profile_init(&p);
+		if (hs_heapdump_goroutine_profile(&p, &h, NULL, &e) != HS_OK && e.code != HS_E_NOMEM)
+			abort();
+		hs_profile_release(&p);
 	} else if (!e.has_offset && rc != HS_E_NOMEM) {
 		abort();    /* every input error says where */
 	}

@@ -21,6 +21,8 @@ import os
 import subprocess
 
 V = None
+LOST = {}
+GRAPH = {}    # the last analyse(): find, holders, kinds, every, rb, lost (holder -> objects)
 
 HAND = {
     'heapdump-format-xml': "heapscope: heapdump: unsupported --format 'xml' (supported: text,json,folded,dot)\n",
@@ -37,6 +39,7 @@ class Dump:
         self.objects = {}       # addr -> (size, [pointers])
         self.roots = []         # (kind, where, ptr, extra)
         self.goroutines = []    # goid
+        self.gs = []            # goroutine records: goid, gopc, status, frames (name, entry, pc)
         self.data = self.bss = 0
         assert data[:16] == b'go1.7 heap dump\n'
         self.parse()
@@ -83,18 +86,21 @@ class Dump:
                 self.u(), self.u(), self.raw(), self.u()
             elif t == 4:
                 v = [self.u() for _ in range(8)]
-                self.raw()
+                reason = self.raw().decode()
                 w = [self.u() for _ in range(4)]
                 frame_goid = v[2]
                 self.goroutines.append(v[2])
+                self.gs.append({'goid': v[2], 'gopc': v[3], 'status': v[4], 'system': bool(v[5]),
+                                'reason': reason, 'frames': []})
                 for p in (w[0], w[2], w[3]):
                     self.roots.append(('goroutine', 0, p, frame_goid))
             elif t == 5:
                 sp = self.u()
                 self.u(), self.u()
                 c = self.raw()
-                self.u(), self.u(), self.u()
+                entry, pc, _ = self.u(), self.u(), self.u()
                 name = self.raw().decode()
+                self.gs[-1]['frames'].append((name, entry, pc))
                 for off, p in self.fields(c):
                     self.roots.append(('frame', sp + off, p, (frame_goid, name)))
             elif t in (7, 11):
@@ -140,13 +146,13 @@ def load(path):
         return Dump(f.read())
 
 
-def symbols():
-    out = subprocess.run(['readelf', '-sW', os.path.join(V.ROOT, 'testdata/heapdump/graph.sym')],
+def symbols(sym='testdata/heapdump/graph.sym', kind='OBJECT'):
+    out = subprocess.run(['readelf', '-sW', os.path.join(V.ROOT, sym)],
                          stdout=subprocess.PIPE, check=True).stdout.decode()
     syms = []
     for ln in out.splitlines():
         w = ln.split()
-        if len(w) >= 8 and w[3] == 'OBJECT' and int(w[1], 16):
+        if len(w) >= 8 and w[3] == kind and int(w[1], 16):
             syms.append((int(w[1], 16), int(w[2], 0), w[7]))
     return syms
 
@@ -176,7 +182,7 @@ def analyse(dump, syms):
             return 'goroutine %d (context, defer, panic)' % extra
         return {'finalizer': 'finalizers', 'queued': 'finalizer queue'}[kind]
 
-    holders = {}
+    holders, kinds = {}, {}
     for kind, where, p, extra in dump.roots:
         t = find(p)
         if t is None:
@@ -184,6 +190,7 @@ def analyse(dump, syms):
         targets = [t]
         if kind == 'finalizer' and extra is None:   # the object's referents, not itself
             targets = [x for x in map(find, dump.objects[t][1]) if x is not None]
+        kinds.setdefault(name(kind, where, extra), kind)
         holders.setdefault(name(kind, where, extra), []).extend(targets)
 
     def reach(skip=None):
@@ -202,6 +209,9 @@ def analyse(dump, syms):
     for h in holders:
         lost = every - reach(h)
         retained[h] = sum(dump.objects[a][0] for a in lost)
+        LOST[h] = lost
+    GRAPH.update(find=find, holders=holders, kinds=kinds, every=every, rb=rb, lost=dict(LOST))
+    LOST.clear()
     return every, rb, retained
 
 
@@ -224,6 +234,8 @@ def graph_json_case(name, path, counts):
                               % (name, r['name'], r['retained'], retained.get(r['name'])))
     if {r['name'] for r in js['roots']} != set(retained):
         V.problems.append('%s: roots differ: %s' % (name, set(retained) ^ {r['name'] for r in js['roots']}))
+    if shared_suspects(name, d, js):
+        V.problems.append('%s: a suspect no root keeps alone in a dump with none' % name)
     c = json.load(open(os.path.join(V.ROOT, counts)))
     big = sorted((v, h) for h, v in retained.items() if v * 10 >= rb)[::-1]
     if [s['root'] for s in js['suspects']] != [h for _, h in big]:
@@ -323,12 +335,14 @@ def dot_case(name, js):
 
 def leaks_json_case(name):
     """leaks over the two dumps: main.cache's share of the reachable heap
-    rises (recomputed here), nothing else qualifies."""
+    rises (recomputed here), nothing else qualifies as a growing retainer;
+    the dumps' suspects are retention candidates."""
     V.checked.add(name)
     js = json.loads(V.golden(name, 'out'))
     syms = symbols()
-    _, rb0, r0 = analyse(load('testdata/heapdump/graph.dump.gz'), syms)
-    _, rb1, r1 = analyse(load('testdata/heapdump/graph-4000.dump.gz'), syms)
+    d0, d1 = load('testdata/heapdump/graph.dump.gz'), load('testdata/heapdump/graph-4000.dump.gz')
+    _, rb0, r0 = analyse(d0, syms)
+    _, rb1, r1 = analyse(d1, syms)
     want = []
     for k in sorted(set(r0) & set(r1)):
         a, b = 100.0 * r0[k] / rb0, 100.0 * r1[k] / rb1
@@ -345,8 +359,295 @@ def leaks_json_case(name):
            for c in js['candidates'] if c['kind'] == 'growing retainer']
     if got != want or not want or want[0][0] != 'main.cache':
         V.problems.append('%s: candidates %s, want %s' % (name, got, want))
+    # retention: each dump's suspects (one root each here: the shared bytes
+    # are too few to hold one), one candidate per root key, described by the
+    # last dump that has it, severity by its share there
+    per = {}
+    for f, (d, rb, ret) in [('testdata/heapdump/graph.dump.gz', (d0, rb0, r0)),
+                            ('testdata/heapdump/graph-4000.dump.gz', (d1, rb1, r1))]:
+        analyse(d, syms)
+        single = set().union(*GRAPH['lost'].values())
+        if sum(d.objects[a][0] for a in GRAPH['every'] - single) * 10 >= rb:
+            V.problems.append('%s: %s could hold a shared suspect' % (name, f))
+        for h, v in ret.items():
+            if v * 10 >= rb:
+                key = 'stack: ' + h.split(': ', 1)[1] if h.startswith('goroutine ') else h
+                per.setdefault(key, []).append((f, h, v, rb))
+    want = sorted(((severity(100.0 * p[-1][2] / p[-1][3]), p[-1][1], p[-1][2],
+                    [{'file': f, 'retained_bytes': v, 'reachable_bytes': rb} for f, _, v, rb in p])
+                   for p in per.values()), key=lambda x: x[1])
+    got = sorted(((c['severity'], c['culprit'], c['weight'], c['evidence'])
+                  for c in js['candidates'] if c['kind'] == 'retention'), key=lambda x: x[1])
+    if got != want:
+        V.problems.append('%s: retention candidates %s, want %s' % (name, got, want))
     V.expect(name, 'code', '0\n')
     V.expect(name, 'err', '')
+
+
+# The owner rank of a root kind (include/heapscope/heapdump.h, "Ownership of
+# a suspect"): a global first, then runtime roots, frames, goroutine contexts.
+RANK = {'data': 0, 'bss': 0, 'finalizer': 1, 'queued': 1, 'other': 1, 'frame': 2, 'goroutine': 3}
+RANK_NAME = ['global', 'runtime root', 'goroutine frame', 'goroutine context']
+
+
+def walk(dump, starts, skip=None, stop=None):
+    """Breadth-first from object addresses `starts` (one pointer from a
+    root), never entering `skip`: the objects reached, or with `stop`, the
+    number of pointers from the root to it (None when unreached)."""
+    find = GRAPH['find']
+    seen = {a for a in starts if a != skip}
+    level = list(seen)
+    dist = 1
+    while level:
+        if stop in seen:
+            if stop in level:
+                return dist
+        nxt = []
+        for a in level:
+            for x in map(find, dump.objects[a][1]):
+                if x is not None and x != skip and x not in seen:
+                    seen.add(x)
+                    nxt.append(x)
+        level = nxt
+        dist += 1
+    return None if stop is not None else seen
+
+
+def shared_suspects(name, dump, js):
+    """The suspects no single root keeps, checked without a dominator tree:
+    the object is reached from several roots and no root's removal alone
+    frees it; its retained bytes are what its removal frees; its roots
+    together are every root with a path of pointers to it; the owner is
+    the first of them by rank, then fewest pointers, then name; the path
+    starts at the owner.  No shared suspect is missing: the shared bytes
+    outside the reported ones are under 10% of the reachable heap."""
+    g = GRAPH
+    single = set().union(*g['lost'].values()) if g['lost'] else set()
+    shared = g['every'] - single
+    covered, found = set(), []
+    for sp in js['suspects']:
+        if sp['root'] in g['holders']:
+            if sp['roots'] != [sp['root']] or sp['owner'] != sp['root'] or \
+                    sp['owner_kind'] != RANK_NAME[RANK[g['kinds'][sp['root']]]]:
+                V.problems.append('%s: %s is one root\'s, owned by it alone' % (name, sp['root']))
+            continue
+        addr = int(sp['root'].split()[0], 16)
+        if addr not in shared:
+            V.problems.append('%s: %s is kept by one root alone' % (name, sp['root']))
+        starts = [t for ts in g['holders'].values() for t in ts]
+        freed = g['every'] - walk(dump, starts, skip=addr)
+        covered |= freed
+        ret = sum(dump.objects[a][0] for a in freed)
+        dist = {}
+        for h, ts in g['holders'].items():
+            d = walk(dump, ts, stop=addr)
+            if d is not None:
+                dist[h] = d
+        want = sorted(dist, key=lambda h: (RANK[g['kinds'][h]], dist[h], h))
+        got = (sp['retained'], sp['roots'], sp['owner'], sp['owner_kind'], sp['path'][0],
+               sp['path'][dist.get(sp['owner'], 0)], sp['structure'])
+        exp = (ret, want, want[0], RANK_NAME[RANK[g['kinds'][want[0]]]], want[0], sp['root'],
+               sp['root'])
+        if got != exp:
+            V.problems.append('%s: shared suspect %s: %s, recomputed %s' % (name, sp['root'], got, exp))
+        found.append({'addr': addr, 'retained': ret, 'roots': want, 'dist': dist})
+    left = sum(dump.objects[a][0] for a in shared - covered)
+    if left * 10 >= g['rb']:
+        V.problems.append('%s: %d shared bytes outside the suspects could hold one' % (name, left))
+    return found
+
+
+STATUS = ['idle', 'runnable', 'running', 'syscall', 'waiting', 'moribund_unused', 'dead',
+          'enqueue_unused', 'copystack', 'preempted']
+
+
+def go_model(d, funcs=None):
+    """The dump's goroutines as a goroutine dump lists them
+    (include/heapscope/heapdump.h, hs_heapdump_goroutine_profile), from
+    this module's own parse: {(state, created_by, stack): count}."""
+    frames = [f for g in d.gs for f in g['frames']]
+    out = {}
+    for g in d.gs:
+        if g['system']:
+            continue
+        names = [f[0] for f in g['frames']]
+        st = g['status'] & ~0x1000
+        if 'runtime/debug.WriteHeapDump' in names or (st == 4 and g['reason'] == 'dumping heap'):
+            state = 'running'
+        else:
+            state = g['reason'] if st == 4 and g['reason'] else STATUS[st]
+        stack = tuple(n for n in names
+                      if '.' in n and (not n.startswith('runtime.') or n[8:9].isupper()))
+        creator = ''
+        if funcs:
+            creator = next((n for a, sz, n in funcs if a <= g['gopc'] < a + sz), '')
+        if not creator and g['gopc']:
+            inside = [f for f in frames if f[1] <= g['gopc'] <= f[2]]
+            creator = max(inside, key=lambda f: f[1])[0] if inside else ''
+        k = (state, creator, stack)
+        out[k] = out.get(k, 0) + 1
+    return out
+
+
+OWNER = 'testdata/heapdump/owner.dump.gz'
+OWNER_SYM = 'testdata/heapdump/owner.sym'
+OWNER_COUNTS = 'testdata/heapdump/owner.counts.json'
+
+
+def owner_cases():
+    """The owner scenario: a global map a goroutine's frame also holds, 25
+    goroutines blocked in a channel send (owner.counts.json)."""
+    c = json.load(open(os.path.join(V.ROOT, OWNER_COUNTS)))
+    d = load(OWNER)
+    every, rb, retained = analyse(d, symbols(OWNER_SYM))
+    name = 'heapdump-owner-json'
+    V.checked.add(name)
+    js = json.loads(V.golden(name, 'out'))
+    if js['reachable_bytes'] != rb or js['goroutines'] != len(d.goroutines):
+        V.problems.append('%s: reachable bytes or goroutines differ' % name)
+    for r in js['roots']:
+        if retained.get(r['name']) != r['retained']:
+            V.problems.append('%s: root %s retains %s, recomputed %s'
+                              % (name, r['name'], r['retained'], retained.get(r['name'])))
+    big = [h for v, h in sorted(((v, h) for h, v in retained.items() if v * 10 >= rb), reverse=True)]
+    if [x['root'] for x in js['suspects'] if x['root'] in retained] != big:
+        V.problems.append('%s: one-root suspects differ from %s' % (name, big))
+    shared = shared_suspects(name, d, js)
+    # what the program built: the registry is the one suspect, the global
+    # owns it, the serving goroutine's frame reaches it too
+    sp = js['suspects'][0] if js['suspects'] else {}
+    frame = [h for h in shared[0]['roots'] if h.startswith('goroutine %d: ' % c['registry_goid'])] \
+        if shared else []
+    if len(js['suspects']) != 1 or len(shared) != 1 or sp['owner'] != c['registry_global'] or \
+            len(sp['roots']) != 2 or len(frame) != 1 or sp['group_count'] != c['registry_entries'] or \
+            sp['group_size'] != c['entry_bytes'] or \
+            sp['retained'] < c['registry_entries'] * c['entry_bytes']:
+        V.problems.append('%s: the registry suspect is not what the program built: %s' % (name, sp))
+    groups = js['root_groups']
+    if shared and [(x['roots'], x['structure'], x['retained']) for x in groups] != \
+            [(shared[0]['roots'], sp['root'], shared[0]['retained'])]:
+        V.problems.append('%s: root_groups %s do not match the suspect' % (name, groups))
+    # the group of roots together frees at least what it is said to retain
+    g = GRAPH
+    rest = [t for h, ts in g['holders'].items() if h not in sp.get('roots', []) for t in ts]
+    together = sum(d.objects[a][0] for a in every - walk(d, rest))
+    if shared and together < shared[0]['retained']:
+        V.problems.append('%s: its roots together free %d < %d' % (name, together, shared[0]['retained']))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+    owner_text('heapdump-owner', sp, shared, rb)
+    owner_goroutines(d, c)
+    owner_leaks(sp, shared, rb, c)
+
+
+def owner_text(name, sp, shared, rb):
+    V.checked.add(name)
+    got = V.golden(name, 'out')
+    others = len(sp['roots']) - 1
+    pct = '%.2f%%' % (100.0 * shared[0]['retained'] / rb)
+    want = ['1. %s and %d other root together retain ' % (sp['owner'], others),
+            '   owner: %s (global)\n' % sp['owner'],
+            '   roots together (%d): %s\n' % (len(sp['roots']), ', '.join(sp['roots'])),
+            '   owning structure: %s\n' % sp['structure'],
+            '   holds %d objects of %d B' % (sp['group_count'], sp['group_size']),
+            '   path from the owner:\n     %s\n' % sp['owner']]
+    table = got.split('Top retainers by root:\n')[-1].splitlines()
+    row = table[1].split() if len(table) > 1 else []
+    if row[1:4] != [pct, str(len(sp['roots'])), 'roots'] or \
+            table[1].split('  roots together: ')[-1] != ', '.join(sp['roots']):
+        V.problems.append('%s: the first retainer row is not the roots together: %s' % (name, table[1:2]))
+    for w in want:
+        if w not in got:
+            V.problems.append('%s: no %r' % (name, w))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+
+
+def owner_goroutines(d, c):
+    model = go_model(d)
+    total = sum(model.values())
+    want = sorted((n, st, cr, list(stk)) for (st, cr, stk), n in model.items())
+    name = 'goroutines-heapdump-owner-json'
+    V.checked.add(name)
+    js = json.loads(V.golden(name, 'out'))
+    got = sorted((g['count'], g['state'], g['created_by'], g['stack']) for g in js['groups'])
+    if js['total'] != total or got != want:
+        V.problems.append('%s: groups %s, the dump has %s' % (name, got, want))
+    send = [k for k in model if k[0] == 'chan send']
+    serve = [g for g in d.gs if g['goid'] == c['registry_goid']]
+    if len(send) != 1 or model[send[0]] != c['chan_send_goroutines'] or \
+            send[0][2][0] != c['chan_send_function'] or send[0][1] != c['created_by'] or \
+            len(serve) != 1 or serve[0]['reason'] != c['registry_wait']:
+        V.problems.append('%s: not the program\'s goroutines (%s)' % (name, send))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+    name = 'goroutines-heapdump-owner'
+    V.checked.add(name)
+    got = V.golden(name, 'out')
+    first = sorted(model.items(), key=lambda kv: -kv[1])[0]
+    head = '%d goroutines in %d groups (by stack)\n' % (total, len(model))
+    row = [str(first[1]), '%.1f%%' % (100.0 * first[1] / total), 'chan', 'send', '0/0/0',
+           c['chan_send_function'], c['created_by']]
+    if not got.startswith(head) or got.splitlines()[3].split() != row:
+        V.problems.append('%s: header or first group differ (%s, %s)' % (name, head, row))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+    # blocking: the waits going on, by user frame and wait
+    name = 'blocking-heapdump-owner-json'
+    V.checked.add(name)
+    js = json.loads(V.golden(name, 'out'))
+    serve_frame = [k[2][0] for k in model if k[0] == c['registry_wait']]
+    want = [(c['chan_send_function'], 'chan send', c['chan_send_goroutines']),
+            (serve_frame[0] if serve_frame else '?', 'chan receive', 1)]
+    got = [(h['culprit'], h['kind'], h['goroutines']) for h in js['hotspots']]
+    if got != want or any(e['source'] != 'dump' or e['file'] != OWNER
+                          for h in js['hotspots'] for e in h['evidence']):
+        V.problems.append('%s: hotspots %s, want %s' % (name, got, want))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+
+
+def severity(share):
+    """include/heapscope/leaks.h: HS_LEAK_RETENTION_HIGH 50, _MEDIUM 25."""
+    return 'high' if share >= 50 else 'medium' if share >= 25 else 'low'
+
+
+def owner_leaks(sp, shared, rb, c):
+    name = 'leaks-heapdump-owner-json'
+    V.checked.add(name)
+    js = json.loads(V.golden(name, 'out'))
+    share = 100.0 * shared[0]['retained'] / rb
+    want = [('retention', severity(share), sp['owner'], shared[0]['retained'],
+             [{'file': OWNER, 'retained_bytes': shared[0]['retained'], 'reachable_bytes': rb}]),
+            ('blocked goroutines', 'medium', c['chan_send_function'], c['chan_send_goroutines'], None)]
+    got = [(k['kind'], k['severity'], k['culprit'], k['weight'],
+            k['evidence'] if k['kind'] == 'retention' else None) for k in js['candidates']]
+    if got != want:
+        V.problems.append('%s: candidates %s, want %s' % (name, got, want))
+    r = js['candidates'][0] if js['candidates'] else {}
+    if (r.get('roots'), r.get('owner_kind'), r.get('group_count'), r.get('group_size'),
+            round(r.get('share_percent', 0), 3)) != (sp['roots'], 'global', c['registry_entries'],
+                                                     c['entry_bytes'], round(share, 3)):
+        V.problems.append('%s: the retention candidate is not the heapdump suspect' % name)
+    g = js['candidates'][1] if len(js['candidates']) > 1 else {}
+    if (g.get('wait'), g.get('created_by')) != ('chan send', c['created_by']):
+        V.problems.append('%s: the blocked senders are not the program\'s' % name)
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+    name = 'leaks-heapdump-owner'
+    V.checked.add(name)
+    got = V.golden(name, 'out')
+    for w in ['2 leak candidates\n', '\n%-6s %s  (retention)\n' % (severity(share), sp['owner']),
+              '   - %s and 1 other root (%s) together retain ' % (sp['owner'], sp['roots'][1]),
+              ', %.1f%% of the reachable heap\n' % share,
+              'holds %d objects of %d B' % (c['registry_entries'], c['entry_bytes']),
+              '\nmedium %s  (blocked goroutines)\n' % c['chan_send_function'],
+              '   - %d goroutines in chan send\n' % c['chan_send_goroutines']]:
+        if w not in got:
+            V.problems.append('%s: no %r' % (name, w))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+
 
 
 def bad_cases():
@@ -388,6 +689,7 @@ def run(v):
     leaks_json_case('heapdump-leaks-json')
     folded_case('heapdump-graph-folded')
     dot_case('heapdump-graph-dot', js)
+    owner_cases()
     bad_cases()
     for name, err in HAND.items():
         V.expect(name, 'err', err)

@@ -114,6 +114,62 @@ static void synthetic(buf *x)
 	u(x, 0);
 }
 
+enum { M = 0x1000, ARR = 0x2000, ENT = 0x3000, X = 0x8000, Y = 0x8100, NENT = 12 };
+
+/* A goroutine record (status, system flag, wait reason, creation pc). */
+static void goroutine(buf *x, uint64_t goid, uint64_t gopc, uint64_t status, bool system,
+                      const char *reason)
+{
+	u(x, 4), u(x, 0xc000 + goid), u(x, 0), u(x, goid), u(x, gopc), u(x, status), u(x, system),
+		u(x, 0), u(x, 0), str(x, reason), u(x, 0), u(x, 0), u(x, 0), u(x, 0);
+}
+
+/* A stack frame record of function fn (entry, pc) holding ptr. */
+static void frame(buf *x, uint64_t sp, const char *fn, uint64_t entry, uint64_t pc, uint64_t ptr)
+{
+	u(x, 5), u(x, sp), u(x, 0), u(x, 0);
+	u(x, wsize);
+	word(x, ptr);
+	u(x, entry), u(x, pc), u(x, pc), str(x, fn), u(x, 1), u(x, 0), u(x, 0);
+}
+
+static void frame_with(buf *x, uint64_t goid, const char *fn, uint64_t ptr)
+{
+	goroutine(x, goid, 0, 4, false, "chan receive");
+	frame(x, 0x700000 + goid * 0x100, fn, 0x401000, 0x401010, ptr);
+}
+
+/* A map-like structure M -> ARR -> NENT entries of 64 B that three roots
+ * reach: goroutine 7's frame (M, one pointer away), goroutine 8's frame
+ * (through X, two away) and, when `global`, a data slot (through Y, two
+ * away: farther than goroutine 7's frame).
+ * The frames come first in the dump, as the runtime writes them. */
+static void owner_graph(buf *x, bool global)
+{
+	x->n = 0;
+	memcpy(x->b, "go1.7 heap dump\n", 16);
+	x->n = 16;
+	u(x, 6), u(x, 0), u(x, 8), u(x, 0x1000), u(x, 0x100000), str(x, "amd64"), str(x, "go1.19.8"),
+		u(x, 2);
+	uint64_t wm[6] = {ARR}, warr[NENT], went[8] = {0}, wx[2] = {M}, wy[2] = {M};
+	for (int k = 0; k < NENT; k++)
+		warr[k] = ENT + (uint64_t)k * 0x100;
+	object(x, M, wm, 6);
+	object(x, ARR, warr, NENT);
+	for (int k = 0; k < NENT; k++)
+		object(x, ENT + (uint64_t)k * 0x100, went, 8);
+	object(x, X, wx, 2);
+	if (global)
+		object(x, Y, wy, 2);
+	frame_with(x, 7, "main.serve", M);
+	frame_with(x, 8, "main.other", X);
+	if (global) {
+		uint64_t wdata[1] = {Y};
+		u(x, 12), u(x, 0x500000), words(x, wdata, 1);
+	}
+	u(x, 0);
+}
+
 static uint32_t node_of_holder(const hs_hd_analysis *a, const char *name)
 {
 	for (size_t i = 0; i < a->nholders; i++)
@@ -189,6 +245,12 @@ static void test_synthetic(void **state)
 	assert_int_equal(s->path.len, 3);    /* bss+0x0 -> C -> D, the shortest */
 	assert_int_equal(HS_VEC_AT(&s->path, uint32_t, 0), bss);
 	assert_int_equal(HS_VEC_AT(&s->path, uint32_t, 1), c_);
+	/* two globals reach D together; the closer one owns it */
+	assert_int_equal(s->roots.len, 2);
+	assert_int_equal(HS_VEC_AT(&s->roots, uint32_t, 0), bss - h.nobjects);
+	assert_int_equal(HS_VEC_AT(&s->roots, uint32_t, 1), data - h.nobjects);
+	assert_int_equal(s->owner, bss - h.nobjects);
+	assert_int_equal(s->structure, d_);
 	const hs_hd_site *site = &HS_VEC_AT(&an.sites, hs_hd_site, s->site);
 	assert_string_equal(site->func, "main.alloc");
 	assert_int_equal(site->line, 12);
@@ -359,6 +421,148 @@ static void test_generated(void **state)
 	hs_symtab_release(&syms);
 }
 
+static const char *holder_at(const hs_hd_analysis *a, const hs_hd_suspect *s, size_t k)
+{
+	return a->holders[HS_VEC_AT(&s->roots, uint32_t, k)].name;
+}
+
+/* The owner rule (heapdump.h): the global owns the structure two frames
+ * also reach, though a frame comes first in the dump and is closer;
+ * without the global the closest frame owns it.  The retainer table's
+ * first row is the three roots together, holding what the suspect holds. */
+static void test_owner(void **state)
+{
+	(void)state;
+	for (int global = 1; global >= 0; global--) {
+		buf x;
+		owner_graph(&x, global);
+		hs_heapdump h;
+		hs_heapdump_init(&h);
+		hs_error e;
+		hs_error_clear(&e);
+		assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, 0, &e), HS_OK);
+		hs_hd_analysis an;
+		hs_hd_opts o;
+		hs_hd_opts_default(&o);
+		assert_int_equal(hs_hd_analyze(&an, &h, &o, &e), HS_OK);
+		uint64_t held = 48 + NENT * 8 + NENT * 64;
+		assert_int_equal(an.reachable_bytes, held + 16 + 16 * global);
+		assert_int_equal(an.suspects.len, 1);
+		const hs_hd_suspect *s = &HS_VEC_AT(&an.suspects, hs_hd_suspect, 0);
+		uint32_t m = hs_heapdump_find(&h, M), arr = hs_heapdump_find(&h, ARR);
+		assert_int_equal(s->node, m);
+		assert_int_equal(s->retained, held);
+		assert_int_equal(s->structure, m);
+		assert_int_equal(s->accum, arr);
+		assert_int_equal(s->group_count, NENT);
+		assert_int_equal(s->group_size, 64);
+		assert_int_equal(s->roots.len, 2 + global);
+		if (global) {
+			assert_string_equal(holder_at(&an, s, 0), "data+0x0");
+			assert_string_equal(an.holders[s->owner].name, "data+0x0");
+		}
+		assert_string_equal(holder_at(&an, s, global), "goroutine 7: main.serve");
+		assert_string_equal(holder_at(&an, s, global + 1), "goroutine 8: main.other");
+		assert_int_equal(s->owner, HS_VEC_AT(&s->roots, uint32_t, 0));
+		assert_int_equal(s->holder, s->owner);
+		assert_int_equal(s->path.len, 3 + global);   /* owner [-> Y] -> M -> ARR */
+		assert_int_equal(HS_VEC_AT(&s->path, uint32_t, 0), h.nobjects + s->owner);
+		if (global)
+			assert_int_equal(HS_VEC_AT(&s->path, uint32_t, 1), hs_heapdump_find(&h, Y));
+		assert_int_equal(HS_VEC_AT(&s->path, uint32_t, 1 + global), m);
+		assert_int_equal(HS_VEC_AT(&s->path, uint32_t, 2 + global), arr);
+		hs_vec rows;
+		assert_int_equal(hs_hd_retainer_rows(&an, &rows, &e), HS_OK);
+		assert_int_equal(rows.len, an.nholders + 1);
+		const hs_hd_retainer_row *r = rows.data;
+		assert_int_equal(r[0].holder, HS_HD_NONE);
+		assert_int_equal(r[0].suspect, 0);
+		assert_int_equal(r[0].retained, held);
+		assert_int_equal(r[0].pointers, 2 + global);
+		assert_int_equal(r[1].retained, 16);   /* X (or Y) alone */
+		assert_int_equal(r[1 + global].retained, 16);
+		hs_vec_release(&rows);
+		same_with_lt(&an, &h, o);
+		hs_hd_analysis_release(&an);
+		hs_heapdump_release(&h);
+	}
+}
+
+/* Label `key` of sample i, "" when absent. */
+static const char *label_of(const hs_profile *p, size_t i, const char *key)
+{
+	uint32_t n;
+	const hs_label *l = hs_sample_labels(p, i, &n);
+	for (uint32_t k = 0; k < n; k++)
+		if (strcmp(hs_s(p, l[k].key), key) == 0)
+			return hs_s(p, l[k].str);
+	return "";
+}
+
+static const char *frame_of(const hs_profile *p, size_t i, uint32_t k)
+{
+	uint32_t n;
+	const uint32_t *st = hs_sample_stack(p, i, &n);
+	if (k >= n)
+		return NULL;
+	const hs_location *l = hs_location_at(p, st[k]);
+	return hs_s(p, hs_function_at(p, hs_line_at(p, l->line_start)->function)->name);
+}
+
+/* The dump's goroutines as a goroutine dump (heapdump.h): the waiting
+ * one with its reason and creator (from main.main's frame, which encloses
+ * its creation pc), the one calling WriteHeapDump running despite its
+ * stale reason, a runnable one, the system one left out, runtime frames
+ * hidden. */
+static void test_goroutines(void **state)
+{
+	(void)state;
+	buf x;
+	x.n = 0;
+	memcpy(x.b, "go1.7 heap dump\n", 16);
+	x.n = 16;
+	u(&x, 6), u(&x, 0), u(&x, 8), u(&x, 0x1000), u(&x, 0x100000), str(&x, "amd64"), str(&x, "go1.19.8"),
+		u(&x, 2);
+	goroutine(&x, 1, 0, 4, false, "wait for GC cycle");
+	frame(&x, 0x700000, "runtime.systemstack_switch", 0x402000, 0x402010, 0);
+	frame(&x, 0x700100, "runtime/debug.WriteHeapDump", 0x403000, 0x403010, 0);
+	frame(&x, 0x700200, "main.main", 0x404000, 0x404400, 0);
+	goroutine(&x, 7, 0x404100, 4 | 0x1000, false, "chan send");
+	frame(&x, 0x710000, "runtime.gopark", 0x405000, 0x405010, 0);
+	frame(&x, 0x710100, "runtime.chansend1", 0x406000, 0x406010, 0);
+	frame(&x, 0x710200, "main.produce", 0x407000, 0x407010, 0);
+	frame(&x, 0x710300, "runtime.goexit", 0x408000, 0x408001, 0);
+	goroutine(&x, 8, 0x499999, 1, false, "");
+	frame(&x, 0x720000, "main.produce", 0x407000, 0x407020, 0);
+	goroutine(&x, 9, 0x404100, 4, true, "GC worker (idle)");
+	frame(&x, 0x730000, "runtime.gcBgMarkWorker", 0x409000, 0x409010, 0);
+	u(&x, 0);
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, 0, &e), HS_OK);
+	hs_profile p;
+	hs_profile_init(&p);
+	assert_int_equal(hs_heapdump_goroutine_profile(&p, &h, NULL, &e), HS_OK);
+	assert_int_equal(p.format, HS_FMT_GOROUTINE_DUMP);
+	assert_int_equal(p.nsamples, 3);    /* goroutine 9 is a system one */
+	assert_string_equal(label_of(&p, 0, "state"), "running");
+	assert_string_equal(frame_of(&p, 0, 0), "runtime/debug.WriteHeapDump");
+	assert_string_equal(frame_of(&p, 0, 1), "main.main");
+	assert_null(frame_of(&p, 0, 2));
+	assert_string_equal(label_of(&p, 1, "state"), "chan send");
+	assert_string_equal(label_of(&p, 1, "created_by"), "main.main");
+	assert_string_equal(frame_of(&p, 1, 0), "main.produce");
+	assert_null(frame_of(&p, 1, 1));
+	assert_string_equal(label_of(&p, 2, "state"), "runnable");
+	assert_string_equal(label_of(&p, 2, "created_by"), "");   /* no frame encloses its pc */
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(hs_sample_values(&p, i)[0], 1);
+	hs_profile_release(&p);
+	hs_heapdump_release(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +570,8 @@ int main(void)
 		cmocka_unit_test(test_synthetic_be32),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_owner),
+		cmocka_unit_test(test_goroutines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,12 @@
 // counts.json with what it built.  heapscope's tests check the dump's
 // objects, retained sizes and root names against those counts.
 //
-//	go run -trimpath ./heapdump -out DIR [-n N] [-name NAME]
+//	go run -trimpath ./heapdump -out DIR [-n N] [-name NAME] [-scenario graph|owner]
+//
+// The owner scenario builds one structure that most of the heap hangs
+// from and that two roots reach (a global map that a goroutine's frame
+// also holds), and goroutines blocked in a channel send, so the dump's
+// goroutines are what a goroutine dump would show.
 package main
 
 import (
@@ -90,8 +95,13 @@ func main() {
 	out := flag.String("out", ".", "output directory")
 	n := flag.Int("n", 2000, "map entries")
 	name := flag.String("name", "graph", "base name of the dump and counts files")
+	scenario := flag.String("scenario", "graph", "graph or owner")
 	flag.Parse()
 	runtime.MemProfileRate = 1 // every object gets an alloc sample
+	if *scenario == "owner" {
+		ownerScenario(*out, *name, *n)
+		return
+	}
 
 	fillCache(*n)
 	buildChain()
@@ -104,19 +114,10 @@ func main() {
 	go holdOnStack(stackBytes, ready, done)
 	stackGoid := <-ready
 
-	runtime.GC()
-	runtime.GC()
-	path := filepath.Join(*out, *name+".dump")
-	f, err := os.Create(path)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	debug.WriteHeapDump(f.Fd())
-	f.Close()
+	writeDump(*out, *name)
 	close(done)
 
-	counts := map[string]int{
+	counts := map[string]interface{}{
 		"map_entries":       *n,
 		"map_value_bytes":   valueBytes,
 		"chain_len":         chainLen,
@@ -126,9 +127,25 @@ func main() {
 		"stack_goid":        stackGoid,
 		"finalizer_bytes":   finBytes,
 	}
+	writeCounts(*out, *name, counts)
+}
+
+func writeCounts(out, name string, counts map[string]interface{}) {
 	js, _ := json.MarshalIndent(counts, "", "  ")
-	if err := os.WriteFile(filepath.Join(*out, *name+".counts.json"), append(js, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, name+".counts.json"), append(js, '\n'), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+func writeDump(out, name string) {
+	runtime.GC()
+	runtime.GC()
+	f, err := os.Create(filepath.Join(out, name+".dump"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	debug.WriteHeapDump(f.Fd())
+	f.Close()
 }

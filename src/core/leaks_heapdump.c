@@ -1,0 +1,178 @@
+/* Heap dumps in `leaks` (leaks.h: growing retainer, retention): the roots'
+ * retained bytes go to leaks.c's growing-retainer series; each suspect of
+ * the dump's analysis, with its owner (heapdump.h, "Ownership of a
+ * suspect"), becomes a retention candidate here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/heapdump.h"
+#include "leaks_hd.h"
+
+typedef struct hd_rec {
+	const char *key;           /* the owner's run-independent key */
+	uint32_t dump;             /* the dump's place in the order given */
+	hs_leak_retention r;       /* strings in the arena */
+} hd_rec;
+
+struct leaks_hd {
+	hs_arena arena;
+	hs_vec recs;               /* hd_rec */
+	hs_vec leaks;              /* hs_leak, at finish */
+	uint32_t ndumps;
+};
+
+void leaks_hd_free(leaks_hd *hd)
+{
+	if (!hd)
+		return;
+	hs_vec_release(&hd->recs);
+	hs_vec_release(&hd->leaks);
+	hs_arena_release(&hd->arena);
+	free(hd);
+}
+
+static const char *dup(leaks_hd *hd, const char *s)
+{
+	return hs_arena_strndup(&hd->arena, s ? s : "", s ? strlen(s) : 0);
+}
+
+static const char *node_name(leaks_hd *hd, const hs_hd_analysis *a, uint32_t node)
+{
+	char buf[600];
+	return node == HS_HD_NONE ? dup(hd, "") : dup(hd, hs_hd_node_name(a, node, buf, sizeof buf));
+}
+
+/* The roots' names, the owner first; false on no memory. */
+static bool root_names(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspect *s,
+                       hs_leak_retention *r)
+{
+	const char **names = hs_arena_alloc(&hd->arena, (s->roots.len + 1) * sizeof *names);
+	if (!names)
+		return false;
+	for (size_t k = 0; k < s->roots.len; k++)
+		if (!(names[k] = dup(hd, a->holders[HS_VEC_AT(&s->roots, uint32_t, k)].name)))
+			return false;
+	r->roots = names;
+	r->nroots = s->roots.len;
+	return true;
+}
+
+/* Suspect s of dump `file` as a record; false on no memory. */
+static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspect *s,
+                        const char *file)
+{
+	hd_rec *x = hs_vec_push(&hd->recs, 1);
+	if (!x)
+		return false;
+	memset(x, 0, sizeof *x);
+	const hs_hd_holder *o = s->owner != HS_HD_NONE ? &a->holders[s->owner] : NULL;
+	hs_leak_retention *r = &x->r;
+	x->dump = hd->ndumps;
+	x->key = o ? dup(hd, o->key) : node_name(hd, a, s->node);
+	r->owner = o ? dup(hd, o->name) : node_name(hd, a, s->node);
+	r->owner_rank = o ? hs_hd_owner_rank(o->kind) : 0;
+	r->structure = node_name(hd, a, s->structure);
+	r->accumulation = node_name(hd, a, s->accum);
+	r->accumulation_retained = s->accum_retained;
+	r->group_count = s->group_count;
+	r->group_size = s->group_size;
+	r->group_bytes = s->group_bytes;
+	const hs_hd_site *site = s->site != HS_HD_NONE ? &HS_VEC_AT(&a->sites, hs_hd_site, s->site)
+	                                               : NULL;
+	r->site_func = dup(hd, site ? site->func : "");
+	r->site_file = dup(hd, site ? site->file : "");
+	r->site_line = site ? site->line : 0;
+	r->retained = s->retained;
+	r->reachable = a->reachable_bytes;
+	r->share = 100.0 * s->share;
+	r->file = dup(hd, file);
+	return x->key && r->owner && r->structure && r->accumulation && r->site_func &&
+	       r->site_file && r->file && root_names(hd, a, s, r);
+}
+
+hs_err hs_leaks_add_heapdump(hs_leaks *l, const char *name, const hs_hd_analysis *a,
+                             hs_error *err)
+{
+	size_t n = a->nholders;
+	const char **keys = malloc((n ? n : 1) * sizeof *keys);
+	uint64_t *ret = malloc((n ? n : 1) * sizeof *ret);
+	hs_err rc = keys && ret ? HS_OK : hs_fail(err, HS_E_NOMEM, NULL);
+	for (size_t i = 0; rc == HS_OK && i < n; i++) {
+		keys[i] = a->holders[i].key;
+		ret[i] = a->holders[i].retained;
+	}
+	if (rc == HS_OK)
+		rc = hs_leaks_add_retainers(l, name, keys, ret, n, a->reachable_bytes, err);
+	free(keys);
+	free(ret);
+	leaks_hd **slot = hs_leaks_hd_slot(l);
+	if (rc == HS_OK && !*slot) {
+		if (!(*slot = calloc(1, sizeof **slot)))
+			return hs_fail(err, HS_E_NOMEM, NULL);
+		hs_arena_init(&(*slot)->arena);
+		hs_vec_init(&(*slot)->recs, sizeof(hd_rec));
+		hs_vec_init(&(*slot)->leaks, sizeof(hs_leak));
+	}
+	for (size_t i = 0; rc == HS_OK && i < a->suspects.len; i++)
+		if (!add_suspect(*slot, a, &HS_VEC_AT(&a->suspects, hs_hd_suspect, i), name))
+			rc = hs_fail(err, HS_E_NOMEM, NULL);
+	if (rc == HS_OK)
+		(*slot)->ndumps++;
+	return rc;
+}
+
+static int by_key(const void *x, const void *y)
+{
+	const hd_rec *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->dump > b->dump) - (a->dump < b->dump);
+}
+
+static hs_severity severity_of(double share)
+{
+	return share >= HS_LEAK_RETENTION_HIGH     ? HS_SEV_HIGH
+	       : share >= HS_LEAK_RETENTION_MEDIUM ? HS_SEV_MEDIUM
+	                                           : HS_SEV_LOW;
+}
+
+/* One candidate for records r[0..n) of one key, in dump order. */
+static bool key_leak(leaks_hd *hd, const hd_rec *r, size_t n)
+{
+	const hs_leak_retention *last = &r[n - 1].r;
+	hs_leak *k = hs_vec_push(&hd->leaks, 1);
+	hs_leak_point *pt = k ? hs_arena_alloc(&hd->arena, n * sizeof *pt) : NULL;
+	if (!pt)
+		return false;
+	*k = (hs_leak){.severity = severity_of(last->share), .kind = HS_LEAK_RETENTION,
+	               .culprit = last->owner, .weight = (int64_t)last->retained, .state = "",
+	               .created_by = "", .first = (int64_t)r[0].r.retained,
+	               .last = (int64_t)last->retained, .share_first = r[0].r.share,
+	               .share_last = last->share, .retention = last, .points = pt, .npoints = n};
+	for (size_t i = 0; i < n; i++)
+		pt[i] = (hs_leak_point){r[i].r.file, 0, (int64_t)r[i].r.retained,
+		                        (int64_t)r[i].r.reachable};
+	return true;
+}
+
+hs_err leaks_hd_finish(leaks_hd *hd, const hs_leak **out, size_t *n, hs_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (!hd)
+		return HS_OK;
+	hd->leaks.len = 0;
+	size_t nr = hd->recs.len;
+	hd_rec *r = hd->recs.data;
+	if (nr)
+		qsort(r, nr, sizeof *r, by_key);
+	for (size_t i = 0, j; i < nr; i = j) {
+		for (j = i + 1; j < nr && strcmp(r[j].key, r[i].key) == 0; j++)
+			;
+		if (!key_leak(hd, r + i, j - i))
+			return hs_fail(err, HS_E_NOMEM, NULL);
+	}
+	*out = hd->leaks.data;
+	*n = hd->leaks.len;
+	return HS_OK;
+}

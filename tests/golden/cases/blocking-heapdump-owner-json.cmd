@@ -1,0 +1,1 @@
+heapscope blocking --format json testdata/heapdump/owner.dump.gz

@@ -1,0 +1,1 @@
+heapscope goroutines --format json testdata/heapdump/owner.dump.gz

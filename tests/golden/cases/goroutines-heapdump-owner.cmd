@@ -1,0 +1,1 @@
+heapscope goroutines testdata/heapdump/owner.dump.gz

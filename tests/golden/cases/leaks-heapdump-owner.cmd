@@ -1,0 +1,1 @@
+heapscope leaks --exe testdata/heapdump/owner.sym testdata/heapdump/owner.dump.gz
