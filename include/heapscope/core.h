@@ -64,8 +64,10 @@ uint64_t hs_core_data_bytes(const hs_core *c);
  * executable's pclntab.  Fills an initialised, empty profile. */
 hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err);
 /* The same goroutines as runtime.Stack's text (a NUL-terminated string
- * the caller frees), which hs_core_goroutines parses. */
-hs_err hs_core_goroutine_text(hs_core *c, char **text, size_t *len, hs_error *err);
+ * the caller frees), which hs_core_goroutines parses.  system: also the
+ * runtime's own goroutines, every frame shown (GOTRACEBACK=system without
+ * the fp/sp/pc suffixes), as gdb's `info goroutines` lists them. */
+hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len, hs_error *err);
 
 /* Load a core as a goroutine profile: sniff.c's entry for ET_CORE inputs;
  * exe_path names the executable (NULL: an error asking for --exe). */

@@ -168,10 +168,10 @@ static hs_err read_phdrs(const uint8_t *h, uint64_t have, uint64_t file_len, cor
 			continue;
 		if (s.offset > file_len || s.filesz > file_len - s.offset)
 			return hs_fail_at(err, HS_E_TRUNCATED, phoff + i * phent,
-			                  "truncated: %s %llu needs bytes up to %llu, the file has %llu",
-			                  type == PT_NOTE ? "the notes of program header"
-			                                  : "the memory segment of program header",
-			                  (unsigned long long)i, (unsigned long long)(s.offset + s.filesz),
+			                  "truncated: program header %llu (%s) needs bytes up to %llu, the "
+			                  "file has %llu", (unsigned long long)i,
+			                  type == PT_NOTE ? "notes" : "memory",
+			                  (unsigned long long)(s.offset + s.filesz),
 			                  (unsigned long long)file_len);
 		if (type == PT_NOTE) {
 			if (*nnotes < max_notes)
@@ -468,15 +468,26 @@ static hs_err open_both(hs_core **out, hs_input *core, hs_input *exe, hs_core_si
 	}
 	c->in = *core;
 	c->exe_in = *exe;
-	hs_err rc = open_core(c, &c->in, err);
+	c->exe = c->exe_in.data;
+	c->exe_len = c->exe_in.len;
+	/* what the executable alone says is wrong is said before the core is
+	 * inflated (seconds for a large compressed core) */
+	*side = HS_CORE_SIDE_EXE;
+	uint64_t n;
+	hs_err rc = check_elf(c->exe, c->exe_len, 2, err);
+	if (rc == HS_OK && !hs_core_exe_section(c, ".debug_info", &n, NULL) &&
+	    !hs_core_exe_section(c, ".zdebug_info", &n, NULL))
+		rc = hs_fail(err, HS_E_FORMAT, HS_DWARF_STRIPPED);
+	if (rc == HS_OK) {
+		*side = HS_CORE_SIDE_CORE;
+		rc = open_core(c, &c->in, err);
+	}
 	if (rc == HS_OK && c->in.compressed) {
 		hs_input_release(&c->in);
 		memset(&c->in, 0, sizeof c->in);
 	}
 	if (rc == HS_OK) {
 		*side = HS_CORE_SIDE_EXE;
-		c->exe = c->exe_in.data;
-		c->exe_len = c->exe_in.len;
 		rc = open_exe(c, err);
 	}
 	if (rc != HS_OK) {

@@ -33,6 +33,7 @@ typedef struct gwalk {
 	uint64_t status_strs, nstatus, wait_strs, nwait, str_size;
 	uint64_t now;            /* nanotime estimate of the core */
 	bool fing_running;
+	bool system;             /* runtime goroutines and frames too */
 	/* funcIDs (runtime.funcID_*): wrappers are elided unless they called a panic */
 	int64_t id_wrapper, id_gopanic, id_sigpanic, id_panicwrap;
 	uint8_t last_id;         /* the funcID of the frame printed last (the callee) */
@@ -331,8 +332,10 @@ static bool system_goroutine(const gwalk *w, const gstate *s)
 static void goroutine(gwalk *w, const gstate *s)
 {
 	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc = s->pc, sp = s->sp;
-	if (st == (uint64_t)w->g_dead || system_goroutine(w, s))
+	if (st == (uint64_t)w->g_dead || (!w->system && system_goroutine(w, s)))
 		return;
+	if (w->len)
+		out(w, "\n");     /* between goroutines, as the runtime prints them */
 	header(w, s);
 	if (st == (uint64_t)w->g_syscall && s->syscallsp) {
 		pc = s->syscallpc;
@@ -340,7 +343,7 @@ static void goroutine(gwalk *w, const gstate *s)
 	} else if (st == (uint64_t)w->g_running) {
 		running_regs(w, s, &pc, &sp);
 	}
-	if (unwind(w, pc, sp, false) == 0)
+	if (unwind(w, pc, sp, w->system) == 0)
 		unwind(w, pc, sp, true);   /* as the runtime does when nothing was shown */
 	pcln_func f;
 	if (s->goid != 1 && pcln_find(&w->t, s->gopc, &f)) {
@@ -349,14 +352,13 @@ static void goroutine(gwalk *w, const gstate *s)
 		uint64_t tracepc = s->gopc > f.entry ? s->gopc - 1 : s->gopc;
 		pcln_line(&w->t, &f, tracepc, &file, &line);
 		w->last_id = 0;
-		if (show(w, name, pcln_funcid(&w->t, &f), false)) {
+		if (w->system || show(w, name, pcln_funcid(&w->t, &f), false)) {
 			out(w, "created by %s\n\t%s:%d", name, file, (int)line);
 			if (s->gopc > f.entry)
 				out(w, " +0x%llx", (unsigned long long)(s->gopc - f.entry));
 			out(w, "\n");
 		}
 	}
-	out(w, "\n");
 }
 
 static hs_err walk_allgs(gwalk *w, hs_error *err)
@@ -385,10 +387,11 @@ static hs_err walk_allgs(gwalk *w, hs_error *err)
 	return w->nomem ? hs_fail(err, HS_E_NOMEM, NULL) : HS_OK;
 }
 
-hs_err hs_core_goroutine_text(hs_core *c, char **text, size_t *len, hs_error *err)
+hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len, hs_error *err)
 {
 	gwalk w;
 	memset(&w, 0, sizeof w);
+	w.system = system;
 	w.c = c;
 	w.d = c->dwarf;
 	*text = NULL;
@@ -416,7 +419,7 @@ hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err)
 {
 	char *text;
 	size_t n;
-	hs_err rc = hs_core_goroutine_text(c, &text, &n, err);
+	hs_err rc = hs_core_goroutine_text(c, false, &text, &n, err);
 	if (rc != HS_OK)
 		return rc;
 	if (n == 0)
@@ -440,6 +443,11 @@ hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, h
 	hs_input mine = *in;
 	memset(in, 0, sizeof *in);
 	hs_err rc = hs_core_open_input(&c, &mine, exe_path, &side, err);
+	/* The file is a core: what is wrong with it (or its executable) is no
+	 * "not a profile" (HS_E_FORMAT), which commands reading many kinds of
+	 * files set aside without a word. */
+	if (rc == HS_E_FORMAT)
+		rc = err->code = HS_E_INVALID;
 	if (rc != HS_OK) {
 		if (side == HS_CORE_SIDE_EXE) {
 			char what[sizeof err->detail];
@@ -452,5 +460,7 @@ hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, h
 	}
 	rc = hs_core_goroutines(c, p, err);
 	hs_core_close(c);
+	if (rc == HS_E_FORMAT)
+		rc = err->code = HS_E_INVALID;
 	return rc;
 }

@@ -535,8 +535,7 @@ hs_err hs_dwarf_load(hs_dwarf **out, hs_dwarf_section_fn fn, void *ctx, hs_error
 	}
 	hs_err rc = get_section(d, fn, ctx, ".debug_info", 0, &d->info, &d->info_n, err);
 	if (rc == HS_OK && !d->info)
-		rc = hs_fail(err, HS_E_FORMAT, "no DWARF (.debug_info): a stripped executable? "
-		             "build it without -ldflags=-w or -s");
+		rc = hs_fail(err, HS_E_FORMAT, HS_DWARF_STRIPPED);
 	if (rc == HS_OK)
 		rc = get_section(d, fn, ctx, ".debug_abbrev", 1, &d->abbr, &d->abbr_n, err);
 	if (rc == HS_OK && !d->abbr)

@@ -30,6 +30,9 @@ hs_err hs_dwarf_open(hs_dwarf **out, const struct hs_core *c, hs_error *err);
 void hs_dwarf_free(hs_dwarf *d);
 
 #define HS_DWARF_NONE UINT32_MAX
+/* The one message for an executable without DWARF. */
+#define HS_DWARF_STRIPPED \
+	"no DWARF (.debug_info): a stripped executable? build it without -ldflags=-w or -s"
 /* A named type (struct, typedef, base, pointer...) or HS_DWARF_NONE. */
 uint32_t hs_dwarf_type(const hs_dwarf *d, const char *name);
 uint64_t hs_dwarf_size(const hs_dwarf *d, uint32_t type);

@@ -1,15 +1,20 @@
-/* core_text CORE EXE: the goroutines of a core as runtime.Stack text
- * (hs_core_goroutine_text), for tests/golden/verify_core.py to set beside
- * the program's own runtime.Stack output. */
+/* core_text [--system] CORE EXE: the goroutines of a core as
+ * runtime.Stack text (hs_core_goroutine_text; --system: the runtime's
+ * goroutines and frames too), to set beside the program's own
+ * runtime.Stack output and gdb's `info goroutines`. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "heapscope/core.h"
 
 int main(int argc, char **argv)
 {
+	bool system = argc == 4 && strcmp(argv[1], "--system") == 0;
+	argv += system;
+	argc -= system;
 	if (argc != 3) {
-		fprintf(stderr, "usage: core_text CORE EXE\n");
+		fprintf(stderr, "usage: core_text [--system] CORE EXE\n");
 		return 2;
 	}
 	hs_input in;
@@ -21,7 +26,7 @@ int main(int argc, char **argv)
 	size_t n = 0;
 	if (hs_input_open(&in, argv[1], 0, &e) != HS_OK ||
 	    hs_core_open_input(&c, &in, argv[2], &side, &e) != HS_OK ||
-	    hs_core_goroutine_text(c, &text, &n, &e) != HS_OK) {
+	    hs_core_goroutine_text(c, system, &text, &n, &e) != HS_OK) {
 		fprintf(stderr, "core_text: %s\n", e.detail);
 		hs_core_close(c);
 		return 2;
