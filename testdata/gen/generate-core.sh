@@ -1,13 +1,18 @@
 #!/bin/sh
-# Regenerate testdata/core/: a gcore of testdata/gen/core (go1.19,
-# -trimpath) with its executable, both zstd -19, the program's own
-# runtime.Stack(all) text and counts.json, gdb's `info goroutines` of the
-# core with Go's runtime-gdb.py (gdb-goroutines.txt), and the bad inputs
-# of the golden cases core-bad-*:
+# Regenerate testdata/core/: gcores of testdata/gen/core (go1.19,
+# -trimpath), each with its executable, both zstd -19, the program's own
+# runtime.Stack(all) text (stack.txt) and counts.json, and gdb's
+# `info goroutines` of the core with Go's runtime-gdb.py
+# (gdb-goroutines.txt):
+#   testdata/core/            a static executable (GOMAXPROCS=2)
+#   testdata/core/pie/        -buildmode=pie, loaded at a random base (GOMAXPROCS=1)
+# The committed executables lack the sections heapscope does not read
+# (.debug_line, .debug_loc, .debug_frame, .debug_ranges: a third of the
+# size); gdb is given the whole one.  Bad inputs of the golden cases
+# core-bad-*:
 #   bad-cut.core.zst        the core cut at 40 MB (segments past its end)
 #   wrong.exe.zst           the same program linked with -X main.variant=other
-#                           (another build id), without the DWARF sections and
-#                           symbols the reader does not use, to stay small
+#                           (another build id), slimmed the same way
 #   stripped.exe.zst        the right executable, DWARF stripped
 #                           (objcopy --strip-debug: the build id stays)
 # Needs go, gdb (gcore), objcopy and zstd.
@@ -17,35 +22,51 @@ OUT=$GEN/../core
 TMP=$(mktemp -d)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-mkdir -p "$OUT"
 cd "$GEN"
-go build -trimpath -o "$TMP/core.exe" ./core
-go build -trimpath -ldflags='-X main.variant=other' -o "$TMP/wrong.exe" ./core
-"$TMP/core.exe" -out "$TMP" > "$TMP/log" &
-PID=$!
-i=0
-until grep -q ready "$TMP/log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "the program never got ready" >&2; exit 1; }
-	sleep 0.1
-done
-sleep 0.5     # the reporting goroutine exits
-gcore -o "$TMP/core" "$PID" > /dev/null 2>&1
-kill "$PID"
-wait "$PID" 2>/dev/null || true
-PID=
-zstd -q -19 -f -o "$OUT/core.core.zst" "$TMP/core.$(sed -n 's/.*"pid": \([0-9]*\).*/\1/p' "$TMP/counts.json")"
-zstd -q -19 -f -o "$OUT/core.exe.zst" "$TMP/core.exe"
-cp "$TMP/stack.txt" "$TMP/counts.json" "$OUT/"
-gdb -batch -nx -ex "source $(go env GOROOT)/src/runtime/runtime-gdb.py" \
-	-ex "info goroutines" "$TMP/core.exe" "$TMP"/core.[0-9]* 2>/dev/null |
-	grep -E '^[* ] +[0-9]+ ' > "$OUT/gdb-goroutines.txt"
+
+slim() {
+	objcopy --remove-section=.debug_line --remove-section=.debug_loc \
+		--remove-section=.debug_frame --remove-section=.debug_ranges \
+		--remove-section=.debug_gdb_scripts "$1" "$TMP/slim"
+	zstd -q -19 -f -o "$2" "$TMP/slim"
+}
+
+# take NAME DIR GOMAXPROCS [go build flags...]: build, run, gcore, commit
+take() {
+	name=$1 dir=$2 procs=$3
+	shift 3
+	mkdir -p "$dir" "$TMP/$name"
+	go build -trimpath "$@" -o "$TMP/$name/core.exe" ./core
+	GOMAXPROCS=$procs "$TMP/$name/core.exe" -out "$TMP/$name" > "$TMP/$name/log" &
+	PID=$!
+	i=0
+	until grep -q ready "$TMP/$name/log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "the program never got ready" >&2; exit 1; }
+		sleep 0.1
+	done
+	sleep 0.5     # the reporting goroutine exits
+	gcore -o "$TMP/$name/core" "$PID" > /dev/null 2>&1
+	kill "$PID"
+	wait "$PID" 2>/dev/null || true
+	PID=
+	core=$TMP/$name/core.$(sed -n 's/.*"pid": \([0-9]*\).*/\1/p' "$TMP/$name/counts.json")
+	zstd -q -19 -f -o "$dir/core.core.zst" "$core"
+	slim "$TMP/$name/core.exe" "$dir/core.exe.zst"
+	cp "$TMP/$name/stack.txt" "$TMP/$name/counts.json" "$dir/"
+	gdb -batch -nx -ex "source $(go env GOROOT)/src/runtime/runtime-gdb.py" \
+		-ex "info goroutines" "$TMP/$name/core.exe" "$core" 2>/dev/null |
+		grep -E '^[* ] +[0-9]+ ' > "$dir/gdb-goroutines.txt"
+	chmod 644 "$dir"/*.zst
+}
+
+take static "$OUT" 2
+take pie "$OUT/pie" 1 -buildmode=pie
 # hostile inputs
-head -c 40000000 "$TMP"/core.[0-9]* | zstd -q -19 -f -o "$OUT/bad-cut.core.zst"
-objcopy --remove-section=.debug_line --remove-section=.debug_loc --remove-section=.debug_frame \
-	--remove-section=.debug_ranges --remove-section=.debug_gdb_scripts --remove-section=.symtab \
-	--remove-section=.strtab "$TMP/wrong.exe" "$TMP/wrong.small"
-zstd -q -19 -f -o "$OUT/wrong.exe.zst" "$TMP/wrong.small"
-objcopy --strip-debug "$TMP/core.exe" "$TMP/stripped.exe"
+head -c 40000000 "$TMP"/static/core.[0-9]* | zstd -q -19 -f -o "$OUT/bad-cut.core.zst"
+go build -trimpath -ldflags='-X main.variant=other' -o "$TMP/wrong.exe" ./core
+slim "$TMP/wrong.exe" "$OUT/wrong.exe.zst"
+objcopy --strip-debug "$TMP/static/core.exe" "$TMP/stripped.exe"
 zstd -q -19 -f -o "$OUT/stripped.exe.zst" "$TMP/stripped.exe"
-ls -l "$OUT"
+chmod 644 "$OUT"/*.zst
+ls -l "$OUT" "$OUT/pie"

@@ -3,7 +3,8 @@
 Imported by verify.py (run(v) with the verify module), never run alone.  It
 never runs heapscope.  Expected values are rebuilt from:
 
-  - testdata/core/stack.txt: runtime.Stack(buf, true) printed by the program
+  - testdata/core/stack.txt (and pie/stack.txt, of the PIE build):
+    runtime.Stack(buf, true) printed by the program
     that the core was taken of (testdata/gen/core), parsed here; its first
     goroutine printed the text and exited before the core was taken, so it
     is left out;
@@ -69,12 +70,12 @@ def goroutines(text):
     return out
 
 
-def json_case(name):
-    gs = goroutines(read(CORE + 'stack.txt'))
+def json_case(name, core=CORE):
+    gs = goroutines(read(core + 'stack.txt'))
     printer = gs.pop(0)
     if printer[1] != 'running':
         V.problems.append('%s: stack.txt does not start with the printing goroutine' % name)
-    counts = json.loads(read(CORE + 'counts.json'))
+    counts = json.loads(read(core + 'counts.json'))
     states = [g[1] for g in gs]
     for state, key in (('chan send', 'chan_send'), ('select', 'select'),
                        ('semacquire', 'mutex_wait')):
@@ -85,7 +86,7 @@ def json_case(name):
         V.problems.append('%s: stack.txt has %d goroutines, counts.json %d'
                           % (name, len(gs), counts['goroutines']))
     # every goroutine of the text is one gdb found in the core
-    gdb = [int(l.split()[0 if l[0] != '*' else 1]) for l in read(CORE + 'gdb-goroutines.txt').splitlines()]
+    gdb = [int(l.split()[0 if l[0] != '*' else 1]) for l in read(core + 'gdb-goroutines.txt').splitlines()]
     missing = {g[0] for g in gs} - set(gdb)
     if missing:
         V.problems.append('%s: goroutines %s are not in gdb\'s list' % (name, sorted(missing)))
@@ -123,6 +124,7 @@ def run(v):
     global V
     V = v
     json_case('core-goroutines-json')
+    json_case('core-pie-goroutines-json', CORE + 'pie/')
     cut_case('core-bad-cut')
     for name, err in HAND.items():
         V.expect(name, 'err', err)

@@ -7,6 +7,8 @@
  *     goroutine-dump loader (the reference model here) and compared as text;
  *   - counts.json: the goroutines the program built;
  *   - gdb-goroutines.txt: gdb's `info goroutines` (runtime-gdb.py) of the core;
+ *   - the same for testdata/core/pie/: -buildmode=pie, loaded at a random
+ *     base (readelf -h: ET_DYN, entry 0x4630c0), GOMAXPROCS=1;
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -32,7 +34,7 @@
  * second): the core, its model, the model of stack.txt, and the core
  * decompressed to a sparse plain file. */
 typedef struct fixture {
-	hs_core *core;
+	hs_core *core, *pie;
 	hs_profile model, dump;
 	char *plain;
 } fixture;
@@ -111,11 +113,10 @@ static char *without_args(const char *text)
 
 /* Ids, states, frames, lines and pc offsets equal the program's own
  * text, but for the goroutine that printed it (the first, gone since). */
-static void test_text_equals_runtime_stack(void **state)
+static void text_equals(hs_core *c, const char *stack_txt)
 {
-	hs_core *c = ((fixture *)*state)->core;
 	size_t n;
-	char *stack = slurp(TD "stack.txt", &n);
+	char *stack = slurp(stack_txt, &n);
 	char *want = without_args(strstr(stack, "\n\n") + 2);
 	char *got;
 	size_t len;
@@ -126,6 +127,22 @@ static void test_text_equals_runtime_stack(void **state)
 	free(got);
 	free(want);
 	free(stack);
+}
+
+static void test_text_equals_runtime_stack(void **state)
+{
+	text_equals(((fixture *)*state)->core, TD "stack.txt");
+}
+
+/* The same through a load bias: a PIE's globals, pclntab and build id
+ * note are where DWARF says plus AT_ENTRY - e_entry. */
+static void test_pie(void **state)
+{
+	hs_core *c = ((fixture *)*state)->pie;
+	assert_true(hs_core_bias(c) != 0);
+	assert_int_equal(hs_core_bias(c) % 4096, 0);
+	assert_int_equal(hs_core_nthreads(c), 3);
+	text_equals(c, TD "pie/stack.txt");
 }
 
 /* One line per sample: count, labels that a dump carries, the frames. */
@@ -238,11 +255,10 @@ static void test_counts(void **state)
 }
 
 /* With the runtime's goroutines: gdb's list, ids in the same order. */
-static void test_gdb_goroutines(void **state)
+static void gdb_goroutines(hs_core *c, const char *list, int want_count)
 {
-	hs_core *c = ((fixture *)*state)->core;
 	size_t n;
-	char *gdb = slurp(TD "gdb-goroutines.txt", &n);
+	char *gdb = slurp(list, &n);
 	char *got;
 	size_t len;
 	hs_error e;
@@ -266,9 +282,15 @@ static void test_gdb_goroutines(void **state)
 		g++;
 	}
 	assert_int_equal(*line, '\0');
-	assert_int_equal(count, 20);
+	assert_int_equal(count, want_count);
 	free(got);
 	free(gdb);
+}
+
+static void test_gdb_goroutines(void **state)
+{
+	gdb_goroutines(((fixture *)*state)->core, TD "gdb-goroutines.txt", 20);
+	gdb_goroutines(((fixture *)*state)->pie, TD "pie/gdb-goroutines.txt", 19);
 }
 
 /* The layout the reader found equals readelf's. */
@@ -584,6 +606,7 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->core = open_core(TD "core.core.zst", TD "core.exe.zst");
+	f->pie = open_core(TD "pie/core.core.zst", TD "pie/core.exe.zst");
 	/* the sniffing path (hs_load_profile) is the golden cases' */
 	hs_error e;
 	hs_error_clear(&e);
@@ -600,6 +623,7 @@ static int teardown(void **state)
 {
 	fixture *f = *state;
 	hs_core_close(f->core);
+	hs_core_close(f->pie);
 	hs_profile_release(&f->model);
 	hs_profile_release(&f->dump);
 	unlink(f->plain);
@@ -612,6 +636,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_equals_runtime_stack),
+		cmocka_unit_test(test_pie),
 		cmocka_unit_test(test_model_equals_dump),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_gdb_goroutines),
