@@ -55,6 +55,9 @@ size_t hs_core_nthreads(const hs_core *c);
 const hs_core_thread *hs_core_thread_at(const hs_core *c, size_t i);
 /* Where the executable was loaded minus where it was linked (PIE). */
 uint64_t hs_core_bias(const hs_core *c);
+/* The file the process ran (the NT_FILE mapping holding AT_ENTRY), or
+ * NULL when the core does not say. */
+const char *hs_core_exe_name(const hs_core *c);
 /* Bytes of the core that are not zeros, kept in memory or mapped. */
 uint64_t hs_core_data_bytes(const hs_core *c);
 

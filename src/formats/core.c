@@ -17,6 +17,7 @@
 #define PT_NOTE 4
 #define NT_PRSTATUS 1
 #define NT_AUXV 6
+#define NT_FILE 0x46494c45
 #define AT_PHDR 3
 #define AT_ENTRY 9
 /* Caps on counts read from headers: far above real cores. */
@@ -225,6 +226,40 @@ static void read_auxv(hs_core *c, const uint8_t *d, uint64_t n)
 	}
 }
 
+/* NT_FILE: count, page size, count (start, end, page offset), the names.
+ * The count is believed only as far as the note's bytes go. */
+static hs_err read_files(hs_core *c, const uint8_t *d, uint64_t n, uint64_t at, hs_error *err)
+{
+	if (n < 16 || c->files)
+		return HS_OK;
+	uint64_t count = rd(d, 8), page = rd(d + 8, 8);
+	if (count > (n - 16) / 24 || page > ((uint64_t)1 << 30))
+		return hs_fail_at(err, HS_E_CORRUPT, at, "NT_FILE note: %llu mappings in %llu bytes",
+		                  (unsigned long long)count, (unsigned long long)n);
+	uint64_t names = 16 + count * 24;
+	c->file_names = malloc(n - names + 1);
+	c->files = calloc(count ? count : 1, sizeof *c->files);
+	if (!c->file_names || !c->files)
+		return hs_fail(err, HS_E_NOMEM, NULL);
+	memcpy(c->file_names, d + names, n - names);
+	c->file_names[n - names] = '\0';
+	const char *name = c->file_names, *end = c->file_names + (n - names);
+	for (uint64_t i = 0; i < count && name < end; i++) {
+		const uint8_t *e = d + 16 + i * 24;
+		c->files[c->nfiles++] = (core_file){rd(e, 8), rd(e + 8, 8), rd(e + 16, 8) * page, name};
+		name += strlen(name) + 1;
+	}
+	return HS_OK;
+}
+
+const char *hs_core_exe_name(const hs_core *c)
+{
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (c->at_entry >= c->files[i].start && c->at_entry < c->files[i].end)
+			return c->files[i].name;
+	return NULL;
+}
+
 static hs_err read_notes(hs_core *c, const core_seg *note, hs_error *err)
 {
 	uint64_t n = note->filesz;
@@ -250,6 +285,8 @@ static hs_err read_notes(hs_core *c, const core_seg *note, hs_error *err)
 			rc = add_thread(c, d + desc, descsz, note->offset + desc, err);
 		else if (core_name && type == NT_AUXV)
 			read_auxv(c, d + desc, descsz);
+		else if (core_name && type == NT_FILE)
+			rc = read_files(c, d + desc, descsz, note->offset + desc, err);
 		i = desc + ((descsz + 3) & ~(uint64_t)3);
 	}
 	free(d);
@@ -385,9 +422,11 @@ static hs_err check_build_id(hs_core *c, const core_seg *notes, size_t nnotes, h
 			               "cannot tell it was written by this executable",
 			               (unsigned long long)addr);
 		file_read(c, s->offset + (addr - s->vaddr), buf, (size_t)n);
-		if (memcmp(buf, c->exe + notes[i].offset, (size_t)n) != 0)
-			return hs_fail(err, HS_E_FORMAT,
-			               "not the executable that wrote the core (build ids differ)");
+		if (memcmp(buf, c->exe + notes[i].offset, (size_t)n) != 0) {
+			const char *ran = hs_core_exe_name(c);
+			return hs_fail(err, HS_E_FORMAT, "not the executable that wrote the core (build ids "
+			               "differ%s%.120s)", ran ? "; the core ran " : "", ran ? ran : "");
+		}
 	}
 	return HS_OK;
 }
@@ -547,6 +586,8 @@ void hs_core_close(hs_core *c)
 	free(c->blocks);
 	free(c->segs);
 	free(c->threads);
+	free(c->files);
+	free(c->file_names);
 	free(c->exe_segs);
 	if (c->in.data || c->in.map)
 		hs_input_release(&c->in);

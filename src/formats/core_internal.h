@@ -18,6 +18,12 @@ typedef struct core_block {
 
 #define CORE_BLOCK ((uint64_t)64 << 10)
 
+/* A file mapping of NT_FILE. */
+typedef struct core_file {
+	uint64_t start, end, offset;  /* offset in bytes */
+	const char *name;             /* into hs_core.file_names */
+} core_file;
+
 struct hs_core {
 	/* The core file: contiguous (mapped or a caller's buffer), or sparse. */
 	hs_input in;                  /* a plain file: owns the mapping */
@@ -30,6 +36,9 @@ struct hs_core {
 	hs_core_thread *threads;
 	size_t nthreads;
 	uint64_t at_entry, at_phdr;
+	core_file *files;             /* NT_FILE: the mapped files */
+	size_t nfiles;
+	char *file_names;             /* their names, NUL-separated (owned) */
 	/* The executable, decompressed. */
 	hs_input exe_in;
 	const uint8_t *exe;

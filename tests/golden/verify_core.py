@@ -12,7 +12,9 @@ never runs heapscope.  Expected values are rebuilt from:
   - testdata/core/gdb-goroutines.txt: gdb's `info goroutines` of the core
     with Go's runtime-gdb.py (every goroutine, the runtime's too);
   - the core's program headers, read here from the decompressed bad-cut
-    core (the `zstd` CLI), for the truncation message;
+    core (the `zstd` CLI), for the truncation message, and the core's
+    NT_FILE note (the mapping that holds AT_ENTRY of NT_AUXV) for the file
+    the process ran;
   - for the other bad inputs, the texts below, checked by hand against
     testdata/gen/generate-core.sh, which made them.
 """
@@ -35,9 +37,6 @@ EMPTY = {
 HAND = {
     'core-bad-no-exe': "heapscope: goroutines: 'testdata/core/core.core.zst': an ELF core: name "
                        "the executable that wrote it with --exe\n",
-    'core-bad-wrong-exe': "heapscope: goroutines: 'testdata/core/core.core.zst': --exe "
-                          "'testdata/core/wrong.exe.zst': not the executable that wrote the core "
-                          "(build ids differ)\n",
     'core-bad-stripped': "heapscope: blocking: 'testdata/core/core.core.zst': --exe "
                          "'testdata/core/stripped.exe.zst': no DWARF (.debug_info): a stripped "
                          "executable? build it without -ldflags=-w or -s\n",
@@ -120,12 +119,64 @@ def cut_case(name):
     V.expect(name, 'code', '2\n')
 
 
+def notes(path):
+    """The notes of a zstd-compressed core: {(name, type): desc}, read as
+    the decompressed stream passes (the notes are at its end)."""
+    p = subprocess.Popen(['zstd', '-dc', os.path.join(V.ROOT, path)], stdout=subprocess.PIPE)
+    head = p.stdout.read(4096)
+    phoff, = struct.unpack_from('<Q', head, 0x20)
+    phnum, = struct.unpack_from('<H', head, 0x38)
+    for i in range(phnum):
+        ptype, _, off = struct.unpack_from('<IIQ', head, phoff + i * 56)
+        if ptype == 4:
+            size, = struct.unpack_from('<Q', head, phoff + i * 56 + 32)
+            break
+    pos = len(head)
+    while pos < off:
+        pos += len(p.stdout.read(min(1 << 20, off - pos)))
+    data = p.stdout.read(size)
+    p.stdout.close()
+    p.wait()
+    out, i = {}, 0
+    while i + 12 <= len(data):
+        nsz, dsz, ntype = struct.unpack_from('<III', data, i)
+        name = data[i + 12:i + 12 + nsz].rstrip(b'\0')
+        d = i + 12 + (nsz + 3) // 4 * 4
+        out.setdefault((name, ntype), data[d:d + dsz])
+        i = d + (dsz + 3) // 4 * 4
+    return out
+
+
+def core_ran(path):
+    """The file of the NT_FILE mapping that holds AT_ENTRY."""
+    n = notes(path)
+    auxv = n[(b'CORE', 6)]
+    entry = dict(struct.iter_unpack('<QQ', auxv))[9]
+    files = n[(b'CORE', 0x46494c45)]
+    count, page = struct.unpack_from('<QQ', files, 0)
+    names = files[16 + 24 * count:].split(b'\0')
+    for k in range(count):
+        start, end, _ = struct.unpack_from('<QQQ', files, 16 + 24 * k)
+        if start <= entry < end:
+            return names[k].decode()
+    raise AssertionError('no mapping holds AT_ENTRY')
+
+
+def wrong_exe_case(name):
+    V.expect(name, 'err', "heapscope: goroutines: 'testdata/core/core.core.zst': --exe "
+             "'testdata/core/wrong.exe.zst': not the executable that wrote the core (build ids "
+             "differ; the core ran %s)\n" % core_ran(CORE + 'core.core.zst'))
+    V.expect(name, 'out', '')
+    V.expect(name, 'code', '2\n')
+
+
 def run(v):
     global V
     V = v
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     cut_case('core-bad-cut')
+    wrong_exe_case('core-bad-wrong-exe')
     for name, err in HAND.items():
         V.expect(name, 'err', err)
         V.expect(name, 'out', EMPTY.get(name, ''))

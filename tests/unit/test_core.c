@@ -342,6 +342,11 @@ static void test_threads(void **state)
 	char *js = slurp(TD "counts.json", &n);
 	assert_int_equal(hs_core_nthreads(c), 5);
 	assert_int_equal(hs_core_thread_at(c, 0)->tid, count_of(js, "\"pid\""));
+	/* NT_FILE: generate-core.sh ran it as $TMP/static/core.exe */
+	const char *ran = hs_core_exe_name(c);
+	assert_non_null(ran);
+	assert_non_null(strstr(ran, "/static/core.exe"));
+	assert_string_equal(strstr(ran, "/static/core.exe"), "/static/core.exe");
 	for (size_t i = 0; i < 5; i++)
 		assert_true(hs_core_thread_at(c, i)->sp != 0);
 	free(js);
@@ -586,6 +591,7 @@ static void test_core_synthetic(void **state)
 	assert_int_equal(hs_core_thread_at(c, 0)->tid, 4242);
 	assert_int_equal(hs_core_thread_at(c, 0)->pc, 0x401234);
 	assert_int_equal(hs_core_bias(c), 0);
+	assert_string_equal(hs_core_exe_name(c), "/fuzz/exe");
 	uint8_t b[4];
 	assert_true(hs_core_read(c, 0xc000000000 + 0xfe, b, 4));   /* file bytes, then zeros */
 	assert_int_equal(b[0], 0xfe);

@@ -12,7 +12,7 @@ here:
     global runtime.allgs, an array global and constants;
   - dwarf-go-zlib: the same .debug_info SHF_COMPRESSED (Elf64_Chdr + zlib);
   - dwarf-v5: the same entries in a DWARF 5 unit header with strp names;
-  - core-mini: an ELF core (PT_NOTE with NT_PRSTATUS and NT_AUXV, a PT_LOAD
+  - core-mini: an ELF core (PT_NOTE with NT_PRSTATUS, NT_AUXV and NT_FILE, a PT_LOAD
     whose file size is below its memory size, one mapping the executable's
     first page) and an executable (ET_EXEC, its Go build id note in its
     PT_LOAD, .debug_info/.debug_abbrev sections of dwarf-go): it opens, and
@@ -214,7 +214,9 @@ def core(first_page):
     struct.pack_into('<Q', prstatus, 112 + 16 * 8, 0x401234)      # rip
     struct.pack_into('<Q', prstatus, 112 + 19 * 8, 0xc000000f00)  # rsp
     auxv = struct.pack('<QQQQQQ', 9, 0x401000, 3, 0x400040, 0, 0)
-    notes = note(b'CORE', 1, bytes(prstatus)) + note(b'CORE', 6, auxv)
+    files = struct.pack('<QQQQQ', 1, 4096, 0x400000, 0x402000, 0) + b'/fuzz/exe\0'
+    notes = (note(b'CORE', 1, bytes(prstatus)) + note(b'CORE', 6, auxv) +
+             note(b'CORE', 0x46494c45, files))
     head = 64 + 3 * 56
     off_notes = head
     off_page = (off_notes + len(notes) + 0xfff) & ~0xfff
