@@ -72,6 +72,15 @@ hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err);
  * the fp/sp/pc suffixes), as gdb's `info goroutines` lists them. */
 hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len, hs_error *err);
 
+/* What to say of a core given where heap dumps are read, and of one
+ * given without its executable. */
+#define HS_CORE_HEAP_NOT_READ                                                                  \
+	"an ELF core: its heap is not read yet (goroutines, blocking and leaks read its "       \
+	"goroutines with --exe)"
+#define HS_CORE_NEEDS_EXE                                                                      \
+	"an ELF core: goroutines, blocking and leaks read it with --exe, the executable that "  \
+	"wrote it"
+
 /* Load a core as a goroutine profile: sniff.c's entry for ET_CORE inputs;
  * exe_path names the executable (NULL: an error asking for --exe). */
 hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, hs_error *err);

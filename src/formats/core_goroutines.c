@@ -435,8 +435,7 @@ hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, h
 	if (!exe_path) {
 		hs_input_release(in);
 		memset(in, 0, sizeof *in);
-		return hs_fail(err, HS_E_USAGE, "an ELF core: name the executable that wrote it with "
-		               "--exe");
+		return hs_fail(err, HS_E_USAGE, HS_CORE_NEEDS_EXE);
 	}
 	hs_core *c;
 	hs_core_side side;

@@ -35,8 +35,12 @@ EMPTY = {
 }
 
 HAND = {
-    'core-bad-no-exe': "heapscope: goroutines: 'testdata/core/core.core.zst': an ELF core: name "
-                       "the executable that wrote it with --exe\n",
+    'core-bad-no-exe': "heapscope: goroutines: 'testdata/core/core.core.zst': an ELF core: "
+                       "goroutines, blocking and leaks read it with --exe, the executable that "
+                       "wrote it\n",
+    'core-heapdump': "heapscope: heapdump: 'testdata/core/core.core.zst': an ELF core: its heap is "
+                     "not read yet (goroutines, blocking and leaks read its goroutines with --exe) "
+                     "(at byte 0 of the decompressed data)\n",
     'core-bad-stripped': "heapscope: blocking: 'testdata/core/core.core.zst': --exe "
                          "'testdata/core/stripped.exe.zst': no DWARF (.debug_info): a stripped "
                          "executable? build it without -ldflags=-w or -s\n",
