@@ -559,17 +559,19 @@ hs_err hs_core_open_buffers(hs_core **out, const uint8_t *core, size_t core_len,
 	hs_input ci, ei;
 	*out = NULL;
 	*side = HS_CORE_SIDE_CORE;
+	/* a failed hs_input_from_buffer may hold what it inflated: released */
 	hs_err rc = hs_input_from_buffer(&ci, core, core_len, max_bytes, err);
-	if (rc != HS_OK)
+	if (rc != HS_OK) {
+		hs_input_release(&ci);
 		return rc;
+	}
 	*side = HS_CORE_SIDE_EXE;
 	if ((rc = hs_input_from_buffer(&ei, exe, exe_len, max_bytes, err)) == HS_OK) {
 		hs_input_wait(&ei, SIZE_MAX);
 		rc = hs_input_error(&ei, err);
-		if (rc != HS_OK)
-			hs_input_release(&ei);
 	}
 	if (rc != HS_OK) {
+		hs_input_release(&ei);
 		hs_input_release(&ci);
 		return rc;
 	}

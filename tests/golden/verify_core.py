@@ -3,7 +3,8 @@
 Imported by verify.py (run(v) with the verify module), never run alone.  It
 never runs heapscope.  Expected values are rebuilt from:
 
-  - testdata/core/stack.txt (and pie/stack.txt, of the PIE build):
+  - testdata/core/stack.txt (and pie/stack.txt, of the PIE build, and
+    kernel/stack.txt, of the kernel's core of the static build):
     runtime.Stack(buf, true) printed by the program
     that the core was taken of (testdata/gen/core), parsed here; its first
     goroutine printed the text and exited before the core was taken, so it
@@ -179,6 +180,7 @@ def run(v):
     V = v
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
+    json_case('core-kernel-goroutines-json', CORE + 'kernel/')
     cut_case('core-bad-cut')
     wrong_exe_case('core-bad-wrong-exe')
     for name, err in HAND.items():

@@ -9,6 +9,9 @@
  *   - gdb-goroutines.txt: gdb's `info goroutines` (runtime-gdb.py) of the core;
  *   - the same for testdata/core/pie/: -buildmode=pie, loaded at a random
  *     base (readelf -h: ET_DYN, entry 0x4630c0), GOMAXPROCS=1;
+ *   - the same for testdata/core/kernel/: the kernel's core of the static
+ *     executable (SIGQUIT, GOTRACEBACK=crash); `readelf -lW`: its text
+ *     segment at 0x400000 has p_filesz 0x1000 of p_memsz 0xa5000;
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -34,7 +37,7 @@
  * second): the core, its model, the model of stack.txt, and the core
  * decompressed to a sparse plain file. */
 typedef struct fixture {
-	hs_core *core, *pie;
+	hs_core *core, *pie, *kernel;
 	hs_profile model, dump;
 	char *plain;
 } fixture;
@@ -143,6 +146,20 @@ static void test_pie(void **state)
 	assert_int_equal(hs_core_bias(c) % 4096, 0);
 	assert_int_equal(hs_core_nthreads(c), 3);
 	text_equals(c, TD "pie/stack.txt");
+}
+
+/* A kernel core keeps the first page of the text only: the rest, and
+ * rodata, read from the executable, not as the zeros past p_filesz. */
+static void test_kernel(void **state)
+{
+	hs_core *c = ((fixture *)*state)->kernel;
+	assert_int_equal(c->segs[0].vaddr, 0x400000);
+	assert_int_equal(c->segs[0].filesz, 0x1000);
+	assert_int_equal(c->segs[0].memsz, 0xa5000);
+	uint8_t got[16];
+	assert_true(hs_core_read(c, 0x401000, got, 16));
+	assert_memory_equal(got, c->exe + 0x1000, 16);
+	text_equals(c, TD "kernel/stack.txt");
 }
 
 /* One line per sample: count, labels that a dump carries, the frames. */
@@ -291,6 +308,7 @@ static void test_gdb_goroutines(void **state)
 {
 	gdb_goroutines(((fixture *)*state)->core, TD "gdb-goroutines.txt", 20);
 	gdb_goroutines(((fixture *)*state)->pie, TD "pie/gdb-goroutines.txt", 19);
+	gdb_goroutines(((fixture *)*state)->kernel, TD "kernel/gdb-goroutines.txt", 20);
 }
 
 /* The layout the reader found equals readelf's. */
@@ -613,6 +631,7 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->core = open_core(TD "core.core.zst", TD "core.exe.zst");
 	f->pie = open_core(TD "pie/core.core.zst", TD "pie/core.exe.zst");
+	f->kernel = open_core(TD "kernel/core.core.zst", TD "core.exe.zst");
 	/* the sniffing path (hs_load_profile) is the golden cases' */
 	hs_error e;
 	hs_error_clear(&e);
@@ -630,6 +649,7 @@ static int teardown(void **state)
 	fixture *f = *state;
 	hs_core_close(f->core);
 	hs_core_close(f->pie);
+	hs_core_close(f->kernel);
 	hs_profile_release(&f->model);
 	hs_profile_release(&f->dump);
 	unlink(f->plain);
@@ -643,6 +663,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_equals_runtime_stack),
 		cmocka_unit_test(test_pie),
+		cmocka_unit_test(test_kernel),
 		cmocka_unit_test(test_model_equals_dump),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_gdb_goroutines),
