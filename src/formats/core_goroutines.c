@@ -46,6 +46,10 @@ static void out(gwalk *w, const char *fmt, ...) __attribute__((format(printf, 2,
 static void out(gwalk *w, const char *fmt, ...)
 {
 	va_list ap;
+	if (!w->buf && !(w->buf = malloc(w->cap = 4096))) {
+		w->nomem = true;
+		return;
+	}
 	for (;;) {
 		va_start(ap, fmt);
 		int k = vsnprintf(w->buf + w->len, w->cap - w->len, fmt, ap);
@@ -403,7 +407,7 @@ hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len,
 		rc = walk_allgs(&w, err);
 	pcln_release(&w.t);
 	if (rc == HS_OK && !w.buf)
-		out(&w, "%s", "");
+		out(&w, "%s", "");    /* no goroutine: an empty string, not NULL */
 	if (rc == HS_OK && w.nomem)
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 	if (rc != HS_OK) {
