@@ -50,6 +50,9 @@ void hs_core_close(hs_core *c);   /* NULL-safe */
  * is not in the core nor in the executable. */
 bool hs_core_read(const hs_core *c, uint64_t addr, void *dst, size_t n);
 bool hs_core_read_u64(const hs_core *c, uint64_t addr, uint64_t *v);
+/* Whether every byte of [addr, addr+n) can be read (before allocating n
+ * bytes for a length read from the core). */
+bool hs_core_holds(const hs_core *c, uint64_t addr, uint64_t n);
 
 size_t hs_core_nthreads(const hs_core *c);
 const hs_core_thread *hs_core_thread_at(const hs_core *c, size_t i);

@@ -363,6 +363,30 @@ bool hs_core_read(const hs_core *c, uint64_t addr, void *dst, size_t n)
 	return true;
 }
 
+/* Bytes one segment (of the core or the executable) holds from addr on,
+ * 0 when none: what read_some would copy, without copying. */
+static uint64_t held_from(const hs_core *c, uint64_t addr)
+{
+	const core_seg *s = seg_at(c->segs, c->nsegs, addr);
+	const core_seg *e = addr >= c->bias ? seg_at(c->exe_segs, c->nexe_segs, addr - c->bias) : NULL;
+	uint64_t a = s ? s->memsz - (addr - s->vaddr) : 0;
+	uint64_t b = e ? e->memsz - (addr - c->bias - e->vaddr) : 0;
+	return a > b ? a : b;
+}
+
+bool hs_core_holds(const hs_core *c, uint64_t addr, uint64_t n)
+{
+	while (n) {
+		uint64_t k = held_from(c, addr);
+		if (!k)
+			return false;
+		k = k < n ? k : n;
+		addr += k;
+		n -= k;
+	}
+	return true;
+}
+
 bool hs_core_read_u64(const hs_core *c, uint64_t addr, uint64_t *v)
 {
 	uint8_t b[8];

@@ -35,6 +35,10 @@ static hs_err read_slice(const hs_core *c, const hs_dwarf *d, uint32_t md, uint6
 		return hs_fail(err, HS_E_LIMIT, "runtime.firstmoduledata.%s: %llu entries", field,
 		               (unsigned long long)len);
 	out->n = len * elem;
+	if (!hs_core_holds(c, ptr, out->n))   /* before allocating by a length from the core */
+		return hs_fail(err, HS_E_CORRUPT, "runtime.firstmoduledata.%s (0x%llx, %llu bytes) is "
+		               "not in the core", field, (unsigned long long)ptr,
+		               (unsigned long long)out->n);
 	out->data = malloc(out->n ? out->n : 1);
 	if (!out->data)
 		return hs_fail(err, HS_E_NOMEM, NULL);

@@ -621,6 +621,19 @@ static void test_core_synthetic(void **state)
 	size_t len;
 	assert_int_equal(hs_core_goroutine_text(c, false, &text, &len, &e), HS_E_FORMAT);
 	assert_non_null(strstr(e.detail, "unsupported Go version"));
+	assert_true(hs_core_holds(c, 0xc000000000, 0x10000));
+	assert_false(hs_core_holds(c, 0xc000000000, 0x10001));
+	hs_core_close(c);
+	free(d);
+	/* the same core gzipped: inflated, its non-zero blocks kept */
+	d = seed("core-mini-gz", &n);
+	memcpy(&lc, d, 4);
+	hs_error_clear(&e);
+	if (hs_core_open_buffers(&c, d + 4, lc, d + 4 + lc, n - 4 - lc, 0, &side, &e) != HS_OK)
+		fail_msg("%s", e.detail);
+	assert_true(hs_core_read(c, 0xc000000000 + 0xfe, b, 4));
+	assert_int_equal(b[1], 0xff);
+	assert_int_equal(b[2], 0);
 	hs_core_close(c);
 	free(d);
 }
