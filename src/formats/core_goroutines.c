@@ -117,6 +117,8 @@ static hs_err strings_array(gwalk *w, const char *name, uint64_t *addr, uint64_t
 	return HS_OK;
 }
 
+static hs_err setup_runtime_state(gwalk *w, hs_error *err);
+
 static hs_err setup(gwalk *w, hs_error *err)
 {
 	static const char *const names[NG] = {
@@ -144,6 +146,14 @@ static hs_err setup(gwalk *w, hs_error *err)
 	hs_err rc = strings_array(w, "runtime.gStatusStrings", &w->status_strs, &w->nstatus, err);
 	if (rc || (rc = strings_array(w, "runtime.waitReasonStrings", &w->wait_strs, &w->nwait, err)))
 		return rc;
+	return setup_runtime_state(w, err);
+}
+
+/* What the runtime's globals say: a clock, whether finalizers run, the
+ * funcIDs of wrappers and panics. */
+static hs_err setup_runtime_state(gwalk *w, hs_error *err)
+{
+	uint32_t mt;
 	/* The latest nanotime the runtime wrote down: "now" for wait times
 	 * (the runtime prints nanotime() - waitsince; a core has no clock). */
 	static const char *const clocks[][2] = {{"runtime.sched", "lastpoll"},

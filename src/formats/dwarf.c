@@ -172,33 +172,42 @@ static hs_err inflate_all(const uint8_t *src, uint64_t n, uint64_t cap, uint8_t 
 	return HS_OK;
 }
 
-/* A DWARF section, decompressed when the ELF says so. */
+/* A zlib stream that must inflate to `claimed` bytes, kept in slot. */
+static hs_err inflate_section(hs_dwarf *d, int slot, const uint8_t *src, uint64_t n,
+                              uint64_t claimed, const char *name, const uint8_t **data,
+                              uint64_t *size, hs_error *err)
+{
+	uint8_t *buf = NULL;
+	uint64_t got = 0;
+	hs_err rc = inflate_all(src, n, claimed < MAX_SECTION ? claimed : MAX_SECTION, &buf, &got,
+	                        name, err);
+	if (rc)
+		return rc;
+	d->owned[slot] = buf;
+	*data = buf;
+	*size = got;
+	if (got != claimed)
+		return hs_fail(err, HS_E_CORRUPT, "%s: %llu bytes, its header says %llu", name,
+		               (unsigned long long)got, (unsigned long long)claimed);
+	return HS_OK;
+}
+
+/* A DWARF section, decompressed when the ELF says so: SHF_COMPRESSED
+ * (Elf64_Chdr, little-endian size) or a .zdebug_ twin ("ZLIB", big-endian
+ * size). */
 static hs_err get_section(hs_dwarf *d, hs_dwarf_section_fn fn, void *ctx, const char *name,
                           int slot, const uint8_t **data, uint64_t *size, hs_error *err)
 {
-	uint64_t flags = 0, n = 0;
+	uint64_t flags = 0, n = 0, claimed = 0;
 	const uint8_t *p = fn(ctx, name, &n, &flags);
 	*data = NULL;
 	*size = 0;
-	if (p && (flags & 0x800)) {                          /* SHF_COMPRESSED */
+	if (p && (flags & 0x800)) {                                 /* SHF_COMPRESSED */
 		if (n < 24 || p[0] != 1 || p[1] || p[2] || p[3])       /* ELFCOMPRESS_ZLIB */
 			return hs_fail(err, HS_E_CORRUPT, "%s: unsupported compression", name);
-		uint64_t claimed = 0;
 		for (int i = 7; i >= 0; i--)
 			claimed = claimed << 8 | p[8 + i];
-		uint64_t got;
-		uint8_t *buf;
-		hs_err rc = inflate_all(p + 24, n - 24, claimed < MAX_SECTION ? claimed : MAX_SECTION,
-		                        &buf, &got, name, err);
-		if (rc)
-			return rc;
-		d->owned[slot] = buf;
-		*data = buf;
-		*size = got;
-		return got == claimed ? HS_OK
-		                      : hs_fail(err, HS_E_CORRUPT, "%s: %llu bytes, its header says %llu",
-		                                name, (unsigned long long)got,
-		                                (unsigned long long)claimed);
+		return inflate_section(d, slot, p + 24, n - 24, claimed, name, data, size, err);
 	}
 	if (p) {
 		*data = p;
@@ -207,24 +216,13 @@ static hs_err get_section(hs_dwarf *d, hs_dwarf_section_fn fn, void *ctx, const 
 	}
 	char z[32];
 	snprintf(z, sizeof z, ".z%s", name + 1);
-	p = fn(ctx, z, &n, &flags);
-	if (!p)
+	if (!(p = fn(ctx, z, &n, &flags)))
 		return HS_OK;
 	if (n < 12 || memcmp(p, "ZLIB", 4) != 0)
 		return hs_fail(err, HS_E_CORRUPT, "%s: no ZLIB header", z);
-	uint64_t claimed = 0;
 	for (int i = 0; i < 8; i++)
 		claimed = claimed << 8 | p[4 + i];
-	uint8_t *buf;
-	uint64_t got;
-	hs_err rc = inflate_all(p + 12, n - 12, claimed < MAX_SECTION ? claimed : MAX_SECTION, &buf,
-	                        &got, z, err);
-	if (rc)
-		return rc;
-	d->owned[slot] = buf;
-	*data = buf;
-	*size = got;
-	return HS_OK;
+	return inflate_section(d, slot, p + 12, n - 12, claimed, z, data, size, err);
 }
 
 /* ---- abbreviations ----------------------------------------------------- */
