@@ -78,6 +78,7 @@ typedef enum hs_format {
 	HS_FMT_CONTENTION_TEXT,       /* --- contentionz / --- mutex: / --- contention: */
 	HS_FMT_THREAD_TEXT,           /* --- threadz / --- Thread */
 	HS_FMT_JAVA_TEXT,             /* --- heapz 1 --- / --- contentionz 1 --- (Java) */
+	HS_FMT_CORE,                  /* an ELF core, read with its executable (core.h) */
 } hs_format;
 
 /* One "# Key = value" line of a Go heap text profile's "# runtime.MemStats"
@@ -125,6 +126,8 @@ typedef struct hs_profile {
 	 * ?debug=1 text profiles by address only, as go tool pprof does,
 	 * leaving their `#` lines unread (hs_text_symbolize). */
 	bool text_by_address;
+	/* A load option: the executable that wrote an ELF core (NULL: none). */
+	const char *exe_path;
 
 	/* Where it came from, for `info`. */
 	hs_format format;

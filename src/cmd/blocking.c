@@ -75,7 +75,7 @@ static int run(const hs_command *self, cli_opts *op)
 
 static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT,
                                      CLI_OPT_OWN(blocking_opts, own), CLI_OPT_ADDRESSES,
-                                     CLI_OPT_END};
+                                     CLI_OPT_CORE_EXE, CLI_OPT_END};
 
 const hs_command cmd_blocking = {
 	CLI_COMMAND("blocking", run, options, blocking_opts, &blocking_out_formats, "FILE...",

@@ -41,6 +41,7 @@ typedef struct cli_opts {
 	bool owned_files;          /* files were listed from directories (cli_expand_dirs) */
 	bool addresses;            /* --addresses: debug=1 text read by address, as pprof */
 	const cli_loader *load;    /* top, dot, folded; NULL: cli_load */
+	const char *exe;           /* --exe of goroutines, blocking, leaks: a core's executable */
 } cli_opts;
 
 struct hs_command;
@@ -107,6 +108,10 @@ int cli_parse_format(const struct hs_command *, const cli_option *, const char *
 	{"addresses", 0, NULL,                                                                 \
 	 "read ?debug=1 text profiles by address only, as go tool pprof (no # lines)",         \
 	 CLI_OFF(addresses), NULL, false}
+/* goroutines, blocking: the executable of ELF cores (src/formats/core.c) */
+#define CLI_OPT_CORE_EXE                                                                       \
+	{"exe", 0, "BINARY", "cores: the executable that wrote them (its DWARF and pclntab)",     \
+	 CLI_OFF(exe), cli_parse_string, true}
 #define CLI_OPT_END {NULL, 0, NULL, NULL, 0, NULL, false}
 /* The report options of go tool pprof (top, dot, diff, trace). */
 #define CLI_OPTS_REPORT                                                                        \
@@ -187,6 +192,7 @@ typedef struct cli_loads {
 	int n, next;             /* next: the file the background load is on */
 	bool running;
 	bool by_address;         /* o->addresses */
+	const char *exe;         /* o->exe */
 	bool quiet_other;        /* set by the caller: a file that is no profile at all is */
 	bool other;              /* ... not printed, only flagged here */
 	void *bg;                /* private */

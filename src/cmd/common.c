@@ -16,6 +16,7 @@ bool cli_load(hs_profile *p, const char *file, const cli_opts *o)
 	hs_error e;
 	hs_error_clear(&e);
 	p->text_by_address = o && o->addresses;
+	p->exe_path = o ? o->exe : NULL;
 	if (hs_load_profile(p, file, &e) != HS_OK) {
 		cli_file_error(file, &e);
 		return false;
@@ -53,6 +54,7 @@ static void loads_kick(cli_loads *l)
 	j->file = l->files[l->next];
 	hs_profile_init(&j->p);
 	j->p.text_by_address = l->by_address;
+	j->p.exe_path = l->exe;
 	hs_error_clear(&j->e);
 	if (pthread_create(&j->thread, NULL, load_main, j) == 0)
 		l->running = true;
@@ -65,6 +67,7 @@ void cli_loads_start(cli_loads *l, const char *const *files, int n, const cli_op
 	memset(l, 0, sizeof *l);
 	l->files = files;
 	l->by_address = o && o->addresses;
+	l->exe = o ? o->exe : NULL;
 	l->n = n;
 	l->bg = calloc(1, sizeof(load_job));
 	if (!l->bg) {

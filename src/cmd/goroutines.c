@@ -110,7 +110,7 @@ static const cli_option options[] = {
 	{"by", 0, "stack|created-by|top-frame|state",
 	 "group by stack (default), created-by, top-frame or state", offsetof(goroutines_opts, by),
 	 parse_by, false},
-	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END,
+	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_CORE_EXE, CLI_OPT_END,
 };
 
 const hs_command cmd_goroutines = {

@@ -65,6 +65,7 @@ static int run(const hs_command *self, cli_opts *op)
 {
 	(void)self;
 	const leaks_opts *lop = (const leaks_opts *)op;
+	op->exe = lop->exe;     /* heap dumps and cores */
 	const cli_opts o = *op;
 	const hs_leak_opts lo = lop->lo;
 	const char *exe = lop->exe;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hd_stream.h"
+#include "heapscope/core.h"
 #include "heapscope/heapdump.h"
 
 static const char header[] = "go1.7 heap dump\n";
@@ -538,6 +539,8 @@ static hs_err parse(hs_heapdump *h, hd_stream *s, hs_error *err)
 			rc = hs_fail_at(err, s->rc, 0, "%s", s->msg);
 		else if (got == 0)
 			rc = hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no heap dump");
+		else if (hs_core_detect(s->buf + s->pos, got))
+			rc = hs_fail_at(err, HS_E_FORMAT, 0, "%s", HS_CORE_HEAP_NOT_READ);
 		else
 			rc = hs_fail_at(err, HS_E_FORMAT, 0, "not a Go heap dump (no 'go1.7 heap dump' header)");
 		goto out;

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "heapscope/core.h"
 #include "heapscope/gctrace.h"
 #include "heapscope/load.h"
 
@@ -70,6 +71,8 @@ hs_format hs_sniff(const uint8_t *d, size_t n, const char **what)
 	 * whose headers would otherwise claim them. */
 	if (hs_legacy_text_detect(d, n))
 		return HS_FMT_LEGACY_TEXT;
+	if (hs_core_detect(d, n))
+		return HS_FMT_CORE;
 	if (hs_goroutine_text_detect(d, n))
 		return HS_FMT_GOROUTINE_DUMP;
 	for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++) {
@@ -110,6 +113,14 @@ static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
 	case HS_FMT_GOROUTINE_DUMP:
 		rc = hs_goroutine_text_decode_input(p, in, err);
 		break;
+	case HS_FMT_CORE: {
+		/* the core reader takes the input over (and releases it) */
+		hs_input keep = *in;
+		rc = hs_core_load_profile(p, in, p->exe_path, err);
+		*in = (hs_input){.compressed = keep.compressed, .zstd = keep.zstd,
+		                 .file_bytes = keep.file_bytes, .len = keep.len};
+		break;
+	}
 	default:
 		hs_input_wait(in, SIZE_MAX);
 		if ((rc = hs_input_error(in, err)) != HS_OK)

@@ -446,6 +446,9 @@ def main():
     # triage-*: tests/golden/verify_triage.py
     import verify_triage
     verify_triage.run(sys.modules[__name__])
+    # core-*: tests/golden/verify_core.py
+    import verify_core
+    verify_core.run(sys.modules[__name__])
     # zstd twins (issue 12, part 1): the fixtures are the verified cases'
     # inputs compressed with the zstd CLI, so their cases must print the same
     same_as_case('top-heap-zst', 'top-heap',

@@ -115,8 +115,13 @@ def main():
     gobench = os.path.join(SHARED, 'google-pprof', 'gobench.cpu')
     if os.path.exists(gobench):
         seeds['legacy-gobench.cpu'] = legacy_cpu(gobench)
+    write_seeds(OUT, seeds)
+
+
+def write_seeds(out, seeds):
+    """Write {name: bytes} into the directory out, saying each size."""
     for name, data in sorted(seeds.items()):
-        with open(os.path.join(OUT, name), 'wb') as f:
+        with open(os.path.join(out, name), 'wb') as f:
             f.write(data)
         print('%-28s %5d bytes' % (name, len(data)))
 

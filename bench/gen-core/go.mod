@@ -1,0 +1,3 @@
+module heapscope/bench/gen-core
+
+go 1.19

@@ -1,0 +1,91 @@
+/* heapscope: Go process cores (ELF, amd64) read with their executable.
+ *
+ * A core is opened with the executable that wrote it: the core's PT_LOAD
+ * segments lie over the executable's (text and rodata a core leaves out
+ * come from the executable), the executable's build id note must equal the
+ * copy mapped in the core, and the executable's DWARF gives every runtime
+ * structure offset (no layout is hard-coded).  doc/format-core.md says
+ * what the reader relies on.
+ *
+ * Ownership: an hs_core owns both inputs (a plain file is mapped, a
+ * compressed core keeps only its non-zero 64 KiB blocks).  All reads are
+ * bounds-checked; hs_core_read fails on an address the core does not
+ * hold. */
+#ifndef HEAPSCOPE_CORE_H
+#define HEAPSCOPE_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heapscope/load.h"
+#include "heapscope/model.h"
+
+typedef struct hs_core hs_core;
+
+/* One thread of the core (NT_PRSTATUS). */
+typedef struct hs_core_thread {
+	uint64_t tid;
+	uint64_t pc, sp, fp;          /* rip, rsp, rbp */
+} hs_core_thread;
+
+/* Which input an error of hs_core_open is about. */
+typedef enum hs_core_side { HS_CORE_SIDE_CORE, HS_CORE_SIDE_EXE } hs_core_side;
+
+/* True when the bytes start an ELF core (e_type ET_CORE). */
+bool hs_core_detect(const uint8_t *data, size_t n);
+
+/* Open a core from an input (hs_input_open: gzip and zstd undone; the
+ * input is consumed and released) and its executable's file.  On failure
+ * *side says which of the two the error is about. */
+hs_err hs_core_open_input(hs_core **out, hs_input *core, const char *exe_path,
+                          hs_core_side *side, hs_error *err);
+/* The same from buffers (tests, fuzzing); max_bytes caps decompression. */
+hs_err hs_core_open_buffers(hs_core **out, const uint8_t *core, size_t core_len,
+                            const uint8_t *exe, size_t exe_len, uint64_t max_bytes,
+                            hs_core_side *side, hs_error *err);
+void hs_core_close(hs_core *c);   /* NULL-safe */
+
+/* Copy n bytes of the process's memory at addr; false when any of them
+ * is not in the core nor in the executable. */
+bool hs_core_read(const hs_core *c, uint64_t addr, void *dst, size_t n);
+bool hs_core_read_u64(const hs_core *c, uint64_t addr, uint64_t *v);
+/* Whether every byte of [addr, addr+n) can be read (before allocating n
+ * bytes for a length read from the core). */
+bool hs_core_holds(const hs_core *c, uint64_t addr, uint64_t n);
+
+size_t hs_core_nthreads(const hs_core *c);
+const hs_core_thread *hs_core_thread_at(const hs_core *c, size_t i);
+/* Where the executable was loaded minus where it was linked (PIE). */
+uint64_t hs_core_bias(const hs_core *c);
+/* The file the process ran (the NT_FILE mapping holding AT_ENTRY), or
+ * NULL when the core does not say. */
+const char *hs_core_exe_name(const hs_core *c);
+/* Bytes of the core that are not zeros, kept in memory or mapped. */
+uint64_t hs_core_data_bytes(const hs_core *c);
+
+/* The goroutines of the core as the goroutine-dump loader gives them
+ * (runtime.Stack(buf, true) of the process: one sample per goroutine
+ * with the same labels), read from runtime.allgs and unwound with the
+ * executable's pclntab.  Fills an initialised, empty profile. */
+hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err);
+/* The same goroutines as runtime.Stack's text (a NUL-terminated string
+ * the caller frees), which hs_core_goroutines parses.  system: also the
+ * runtime's own goroutines, every frame shown (GOTRACEBACK=system without
+ * the fp/sp/pc suffixes), as gdb's `info goroutines` lists them. */
+hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len, hs_error *err);
+
+/* What to say of a core given where heap dumps are read, and of one
+ * given without its executable. */
+#define HS_CORE_HEAP_NOT_READ                                                                  \
+	"an ELF core: its heap is not read yet (goroutines, blocking and leaks read its "       \
+	"goroutines with --exe)"
+#define HS_CORE_NEEDS_EXE                                                                      \
+	"an ELF core: goroutines, blocking and leaks read it with --exe, the executable that "  \
+	"wrote it"
+
+/* Load a core as a goroutine profile: sniff.c's entry for ET_CORE inputs;
+ * exe_path names the executable (NULL: an error asking for --exe). */
+hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, hs_error *err);
+
+#endif

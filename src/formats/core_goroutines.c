@@ -1,0 +1,479 @@
+/* Goroutines of a core: runtime.allgs read through the DWARF layout of
+ * runtime.g, each stack unwound on amd64 with pclntab's sp deltas, and
+ * written as runtime.Stack(buf, true) writes them (Go 1.19
+ * traceback.go), so that the goroutine-dump loader turns them into the
+ * same model as a dump: one parser, one set of labels. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pclntab.h"
+
+/* runtime.Stack stops after this many frames (_TracebackMaxFrames). */
+#define MAX_FRAMES 100
+#define MAX_GOROUTINES ((uint64_t)50 << 20)
+
+typedef struct gfield {
+	const char *name;
+	uint64_t off;
+} gfield;
+
+enum { G_GOID, G_STATUS, G_WAITREASON, G_WAITSINCE, G_GOPC, G_STARTPC, G_SCHED_SP, G_SCHED_PC,
+       G_SYSCALLSP, G_SYSCALLPC, G_M, G_LOCKEDM, NG };
+
+typedef struct gwalk {
+	const hs_core *c;
+	const hs_dwarf *d;
+	pcln t;
+	gfield g[NG];
+	uint64_t m_procid;
+	uint64_t gsize;
+	int64_t g_waiting, g_syscall, g_running, g_dead, g_scan;
+	uint64_t status_strs, nstatus, wait_strs, nwait, str_size;
+	uint64_t now;            /* nanotime estimate of the core */
+	bool fing_running;
+	bool system;             /* runtime goroutines and frames too */
+	/* funcIDs (runtime.funcID_*): wrappers are elided unless they called a panic */
+	int64_t id_wrapper, id_gopanic, id_sigpanic, id_panicwrap;
+	uint8_t last_id;         /* the funcID of the frame printed last (the callee) */
+	char *buf;
+	size_t len, cap;
+	bool nomem;
+} gwalk;
+
+static void out(gwalk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(gwalk *w, const char *fmt, ...)
+{
+	va_list ap;
+	if (!w->buf && !(w->buf = malloc(w->cap = 4096))) {
+		w->nomem = true;
+		return;
+	}
+	for (;;) {
+		va_start(ap, fmt);
+		int k = vsnprintf(w->buf + w->len, w->cap - w->len, fmt, ap);
+		va_end(ap);
+		if (k < 0) {
+			w->nomem = true;
+			return;
+		}
+		if ((size_t)k < w->cap - w->len) {
+			w->len += (size_t)k;
+			return;
+		}
+		size_t nc = (w->cap + (size_t)k + 1) * 2;
+		char *nb = realloc(w->buf, nc);
+		if (!nb) {
+			w->nomem = true;
+			return;
+		}
+		w->buf = nb;
+		w->cap = nc;
+	}
+}
+
+static bool rd_u64(const gwalk *w, uint64_t addr, uint64_t *v)
+{
+	return hs_core_read_u64(w->c, addr, v);
+}
+
+static uint64_t rd_n(const gwalk *w, uint64_t addr, uint64_t size, bool *ok)
+{
+	uint8_t b[8] = {0};
+	if (size > 8 || !hs_core_read(w->c, addr, b, (size_t)size)) {
+		*ok = false;
+		return 0;
+	}
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* A Go string of an array of strings in the core, as a C string in buf. */
+static const char *go_string(const gwalk *w, uint64_t arr, uint64_t i, char *buf, size_t cap)
+{
+	uint64_t p, n;
+	if (!rd_u64(w, arr + i * w->str_size, &p) || !rd_u64(w, arr + i * w->str_size + 8, &n) ||
+	    n >= cap || !hs_core_read(w->c, p, buf, (size_t)n))
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+static hs_err need(hs_error *err, const char *what)
+{
+	return hs_fail(err, HS_E_FORMAT, "unsupported Go version: no %s in DWARF", what);
+}
+
+static hs_err strings_array(gwalk *w, const char *name, uint64_t *addr, uint64_t *n, hs_error *err)
+{
+	uint32_t type;
+	if (!hs_dwarf_global(w->d, name, addr, &type))
+		return need(err, name);
+	*addr += hs_core_bias(w->c);
+	*n = hs_dwarf_count(w->d, type);
+	return HS_OK;
+}
+
+static hs_err setup_runtime_state(gwalk *w, hs_error *err);
+
+static hs_err setup(gwalk *w, hs_error *err)
+{
+	static const char *const names[NG] = {
+		"goid", "atomicstatus", "waitreason", "waitsince", "gopc", "startpc", "sched.sp",
+		"sched.pc", "syscallsp", "syscallpc", "m", "lockedm"};
+	uint32_t g = hs_dwarf_type(w->d, "runtime.g"), m = hs_dwarf_type(w->d, "runtime.m"), mt;
+	for (int i = 0; i < NG; i++) {
+		w->g[i].name = names[i];
+		/* Go 1.20 wraps atomicstatus in atomic.Uint32 (.value) */
+		if (!hs_dwarf_member(w->d, g, names[i], &w->g[i].off, &mt))
+			return need(err, "runtime.g member");
+	}
+	if (!hs_dwarf_member(w->d, m, "procid", &w->m_procid, &mt))
+		return need(err, "runtime.m.procid");
+	w->gsize = hs_dwarf_size(w->d, g);
+	static const char *const consts[] = {"runtime._Gwaiting", "runtime._Gsyscall",
+	                                     "runtime._Grunning", "runtime._Gdead", "runtime._Gscan"};
+	int64_t *cv[] = {&w->g_waiting, &w->g_syscall, &w->g_running, &w->g_dead, &w->g_scan};
+	for (int i = 0; i < 5; i++)
+		if (!hs_dwarf_const(w->d, consts[i], cv[i]))
+			return need(err, consts[i]);
+	w->str_size = hs_dwarf_size(w->d, hs_dwarf_type(w->d, "string"));
+	if (w->str_size != 16)
+		return need(err, "string of 16 bytes");
+	hs_err rc = strings_array(w, "runtime.gStatusStrings", &w->status_strs, &w->nstatus, err);
+	if (rc || (rc = strings_array(w, "runtime.waitReasonStrings", &w->wait_strs, &w->nwait, err)))
+		return rc;
+	return setup_runtime_state(w, err);
+}
+
+/* What the runtime's globals say: a clock, whether finalizers run, the
+ * funcIDs of wrappers and panics. */
+static hs_err setup_runtime_state(gwalk *w, hs_error *err)
+{
+	uint32_t mt;
+	/* The latest nanotime the runtime wrote down: "now" for wait times
+	 * (the runtime prints nanotime() - waitsince; a core has no clock). */
+	static const char *const clocks[][2] = {{"runtime.sched", "lastpoll"},
+	                                         {"runtime.memstats", "last_gc_nanotime"}};
+	for (int i = 0; i < 2; i++) {
+		uint64_t a, o, v;
+		uint32_t t;
+		if (hs_dwarf_global(w->d, clocks[i][0], &a, &t) &&
+		    hs_dwarf_member(w->d, t, clocks[i][1], &o, &mt) &&
+		    rd_u64(w, a + hs_core_bias(w->c) + o, &v) && v > w->now)
+			w->now = v;
+	}
+	static const char *const ids[] = {"runtime.funcID_wrapper", "runtime.funcID_gopanic",
+	                                  "runtime.funcID_sigpanic", "runtime.funcID_panicwrap"};
+	int64_t *iv[] = {&w->id_wrapper, &w->id_gopanic, &w->id_sigpanic, &w->id_panicwrap};
+	for (int i = 0; i < 4; i++)
+		if (!hs_dwarf_const(w->d, ids[i], iv[i]))
+			return need(err, ids[i]);
+	uint64_t fa;
+	uint32_t ft;
+	uint8_t fr = 0;
+	if (hs_dwarf_global(w->d, "runtime.fingRunning", &fa, &ft))
+		w->fing_running = hs_core_read(w->c, fa + hs_core_bias(w->c), &fr, 1) && fr;
+	return HS_OK;
+}
+
+typedef struct gstate {
+	uint64_t goid, status, waitreason, waitsince, gopc, startpc, sp, pc, syscallsp, syscallpc,
+	         m, lockedm;
+} gstate;
+
+static bool read_g(const gwalk *w, uint64_t addr, gstate *s)
+{
+	uint64_t *f[NG] = {&s->goid, &s->status, &s->waitreason, &s->waitsince, &s->gopc,
+	                   &s->startpc, &s->sp, &s->pc, &s->syscallsp, &s->syscallpc, &s->m,
+	                   &s->lockedm};
+	static const uint64_t sizes[NG] = {8, 4, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8};
+	bool ok = true;
+	for (int i = 0; i < NG; i++)
+		*f[i] = rd_n(w, addr + w->g[i].off, sizes[i], &ok);
+	return ok;
+}
+
+/* showframe of traceback.go at GOTRACEBACK=single: runtime internals and
+ * compiler-made wrappers (unless they called a panic) are left out. */
+static bool show(const gwalk *w, const char *name, uint8_t id, bool first)
+{
+	int64_t child = w->last_id;
+	if (id == w->id_wrapper &&
+	    !(child == w->id_gopanic || child == w->id_sigpanic || child == w->id_panicwrap))
+		return false;
+	if (strcmp(name, "runtime.gopanic") == 0 && !first)
+		return true;
+	if (!strchr(name, '.'))
+		return false;
+	if (strncmp(name, "runtime.", 8) != 0)
+		return true;
+	return name[8] >= 'A' && name[8] <= 'Z';
+}
+
+/* The outermost frames of a goroutine (topofstack). */
+static bool top_of_stack(const char *name)
+{
+	static const char *const tops[] = {"runtime.goexit", "runtime.mstart", "runtime.mcall",
+	                                   "runtime.morestack", "runtime.rt0_go"};
+	for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++)
+		if (strcmp(name, tops[i]) == 0)
+			return true;
+	return false;
+}
+
+/* One physical frame with its inlined calls; returns the frames shown. */
+static int print_frame(gwalk *w, const pcln_func *f, uint64_t pc, bool all, int shown)
+{
+	uint64_t tracepc = pc > f->entry ? pc - 1 : pc;
+	uint64_t inl = pcln_funcdata(&w->t, f, (uint32_t)w->t.funcdata_inl);
+	const char *file;
+	int32_t line;
+	for (int k = 0; inl && k < 64; k++) {
+		int32_t ix = pcln_pcdata(&w->t, f, (uint32_t)w->t.pcdata_inl, tracepc);
+		uint8_t call[256];
+		if (ix < 0 || !hs_core_read(w->c, inl + (uint64_t)ix * w->t.i_size, call, w->t.i_size))
+			break;
+		uint64_t nameoff = 0, parent = 0;
+		memcpy(&nameoff, call + w->t.i_func, 4);
+		memcpy(&parent, call + w->t.i_parentpc, 4);
+		uint8_t id = call[w->t.i_funcid];
+		const char *name = pcln_nameoff(&w->t, nameoff);
+		pcln_line(&w->t, f, tracepc, &file, &line);
+		if (all || show(w, name, id, shown == 0)) {
+			out(w, "%s(...)\n\t%s:%d\n", name, file, (int)line);
+			shown++;
+		}
+		w->last_id = id;
+		tracepc = f->entry + parent;
+	}
+	const char *name = pcln_name(&w->t, f);
+	pcln_line(&w->t, f, tracepc, &file, &line);
+	uint8_t id = pcln_funcid(&w->t, f);
+	if (all || show(w, name, id, shown == 0)) {
+		out(w, "%s(...)\n\t%s:%d", strcmp(name, "runtime.gopanic") == 0 ? "panic" : name, file,
+		    (int)line);
+		if (pc > f->entry)
+			out(w, " +0x%llx", (unsigned long long)(pc - f->entry));
+		out(w, "\n");
+		shown++;
+	}
+	w->last_id = id;
+	return shown;
+}
+
+/* Unwind from pc/sp: frame sizes from the pcsp table, return addresses
+ * just below each frame's top (amd64 has no link register). */
+static int unwind(gwalk *w, uint64_t pc, uint64_t sp, bool all)
+{
+	int shown = 0;
+	w->last_id = 0;   /* funcID_normal */
+	for (int n = 0; n < MAX_FRAMES; n++) {
+		pcln_func f;
+		if (!pcln_find(&w->t, pc, &f))
+			break;
+		shown = print_frame(w, &f, pc, all, shown);
+		if (top_of_stack(pcln_name(&w->t, &f)))
+			return shown;
+		int32_t delta = pcln_value(&w->t, &f, w->t.f_pcsp, pc);
+		if (delta < 0)
+			break;
+		uint64_t fp = sp + (uint64_t)delta + 8, lr;
+		if (!rd_u64(w, fp - 8, &lr) || lr == 0)
+			break;
+		pc = lr;
+		sp = fp;
+		if (n == MAX_FRAMES - 1)
+			out(w, "...additional frames elided...\n");
+	}
+	return shown;
+}
+
+static void header(gwalk *w, const gstate *s)
+{
+	uint64_t st = s->status & ~(uint64_t)w->g_scan;
+	char sbuf[128];
+	const char *status = st < w->nstatus ? go_string(w, w->status_strs, st, sbuf, sizeof sbuf) : NULL;
+	if (st == (uint64_t)w->g_waiting && s->waitreason && s->waitreason < w->nwait) {
+		const char *why = go_string(w, w->wait_strs, s->waitreason, sbuf, sizeof sbuf);
+		status = why ? why : status;
+	}
+	out(w, "goroutine %llu [%s", (unsigned long long)s->goid, status ? status : "???");
+	if (s->status & (uint64_t)w->g_scan)
+		out(w, " (scan)");
+	if ((st == (uint64_t)w->g_waiting || st == (uint64_t)w->g_syscall) && s->waitsince &&
+	    w->now > s->waitsince && (w->now - s->waitsince) / 60000000000u >= 1)
+		out(w, ", %llu minutes", (unsigned long long)((w->now - s->waitsince) / 60000000000u));
+	if (s->lockedm)
+		out(w, ", locked to thread");
+	out(w, "]:\n");
+}
+
+/* Where a running goroutine is: the registers of the thread whose id is
+ * its m's procid. */
+static bool running_regs(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp)
+{
+	uint64_t tid;
+	if (!s->m || !rd_u64(w, s->m + w->m_procid, &tid))
+		return false;
+	for (size_t i = 0; i < hs_core_nthreads(w->c); i++) {
+		const hs_core_thread *t = hs_core_thread_at(w->c, i);
+		if (t->tid == tid) {
+			*pc = t->pc;
+			*sp = t->sp;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool system_goroutine(const gwalk *w, const gstate *s)
+{
+	pcln_func f;
+	if (!pcln_find(&w->t, s->startpc, &f))
+		return false;
+	const char *name = pcln_name(&w->t, &f);
+	if (strcmp(name, "runtime.main") == 0)
+		return false;
+	if (strcmp(name, "runtime.runfinq") == 0)
+		return !w->fing_running;
+	return strncmp(name, "runtime.", 8) == 0;
+}
+
+static void goroutine(gwalk *w, const gstate *s)
+{
+	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc = s->pc, sp = s->sp;
+	if (st == (uint64_t)w->g_dead || (!w->system && system_goroutine(w, s)))
+		return;
+	if (w->len)
+		out(w, "\n");     /* between goroutines, as the runtime prints them */
+	header(w, s);
+	if (st == (uint64_t)w->g_syscall && s->syscallsp) {
+		pc = s->syscallpc;
+		sp = s->syscallsp;
+	} else if (st == (uint64_t)w->g_running) {
+		running_regs(w, s, &pc, &sp);
+	}
+	if (unwind(w, pc, sp, w->system) == 0)
+		unwind(w, pc, sp, true);   /* as the runtime does when nothing was shown */
+	pcln_func f;
+	if (s->goid != 1 && pcln_find(&w->t, s->gopc, &f)) {
+		const char *name = pcln_name(&w->t, &f), *file;
+		int32_t line;
+		uint64_t tracepc = s->gopc > f.entry ? s->gopc - 1 : s->gopc;
+		pcln_line(&w->t, &f, tracepc, &file, &line);
+		w->last_id = 0;
+		if (w->system || show(w, name, pcln_funcid(&w->t, &f), false)) {
+			out(w, "created by %s\n\t%s:%d", name, file, (int)line);
+			if (s->gopc > f.entry)
+				out(w, " +0x%llx", (unsigned long long)(s->gopc - f.entry));
+			out(w, "\n");
+		}
+	}
+}
+
+static hs_err walk_allgs(gwalk *w, hs_error *err)
+{
+	uint64_t addr, arr_off, len_off, arr, n;
+	uint32_t type, mt;
+	if (!hs_dwarf_global(w->d, "runtime.allgs", &addr, &type) ||
+	    !hs_dwarf_member(w->d, type, "array", &arr_off, &mt) ||
+	    !hs_dwarf_member(w->d, type, "len", &len_off, &mt))
+		return need(err, "runtime.allgs slice");
+	addr += hs_core_bias(w->c);
+	if (!rd_u64(w, addr + arr_off, &arr) || !rd_u64(w, addr + len_off, &n))
+		return hs_fail(err, HS_E_CORRUPT, "runtime.allgs (0x%llx) is not in the core",
+		               (unsigned long long)addr);
+	if (n > MAX_GOROUTINES)
+		return hs_fail(err, HS_E_CORRUPT, "runtime.allgs claims %llu goroutines",
+		               (unsigned long long)n);
+	for (uint64_t i = 0; i < n && !w->nomem; i++) {
+		uint64_t gp;
+		gstate s;
+		if (!rd_u64(w, arr + i * 8, &gp) || !read_g(w, gp, &s))
+			return hs_fail(err, HS_E_CORRUPT, "goroutine %llu of runtime.allgs (0x%llx) is "
+			               "not in the core", (unsigned long long)i, (unsigned long long)gp);
+		goroutine(w, &s);
+	}
+	return w->nomem ? hs_fail(err, HS_E_NOMEM, NULL) : HS_OK;
+}
+
+hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len, hs_error *err)
+{
+	gwalk w;
+	memset(&w, 0, sizeof w);
+	w.system = system;
+	w.c = c;
+	w.d = c->dwarf;
+	*text = NULL;
+	*len = 0;
+	hs_err rc = setup(&w, err);
+	if (rc == HS_OK)
+		rc = pcln_open(&w.t, c, w.d, err);
+	if (rc == HS_OK)
+		rc = walk_allgs(&w, err);
+	pcln_release(&w.t);
+	if (rc == HS_OK && !w.buf)
+		out(&w, "%s", "");    /* no goroutine: an empty string, not NULL */
+	if (rc == HS_OK && w.nomem)
+		rc = hs_fail(err, HS_E_NOMEM, NULL);
+	if (rc != HS_OK) {
+		free(w.buf);
+		return rc;
+	}
+	*text = w.buf;
+	*len = w.len;
+	return HS_OK;
+}
+
+hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err)
+{
+	char *text;
+	size_t n;
+	hs_err rc = hs_core_goroutine_text(c, false, &text, &n, err);
+	if (rc != HS_OK)
+		return rc;
+	if (n == 0)
+		rc = hs_fail(err, HS_E_FORMAT, "the core holds no user goroutines");
+	else
+		rc = hs_goroutine_text_decode(p, (const uint8_t *)text, n, err);
+	free(text);
+	return rc;
+}
+
+hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, hs_error *err)
+{
+	if (!exe_path) {
+		hs_input_release(in);
+		memset(in, 0, sizeof *in);
+		return hs_fail(err, HS_E_USAGE, HS_CORE_NEEDS_EXE);
+	}
+	hs_core *c;
+	hs_core_side side;
+	hs_input mine = *in;
+	memset(in, 0, sizeof *in);
+	hs_err rc = hs_core_open_input(&c, &mine, exe_path, &side, err);
+	/* The file is a core: what is wrong with it (or its executable) is no
+	 * "not a profile" (HS_E_FORMAT), which commands reading many kinds of
+	 * files set aside without a word. */
+	if (rc == HS_E_FORMAT)
+		rc = err->code = HS_E_INVALID;
+	if (rc != HS_OK) {
+		if (side == HS_CORE_SIDE_EXE) {
+			char what[sizeof err->detail];
+			memcpy(what, err->detail, sizeof what);
+			hs_error_clear(err);
+			/* the executable's name is shortened when the message is long */
+			return hs_fail(err, rc, "--exe '%.60s': %.170s", exe_path, what);
+		}
+		return rc;
+	}
+	rc = hs_core_goroutines(c, p, err);
+	hs_core_close(c);
+	if (rc == HS_E_FORMAT)
+		rc = err->code = HS_E_INVALID;
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* Private to the core reader (core.c, core_goroutines.c, pclntab.c). */
+#ifndef HS_CORE_INTERNAL_H
+#define HS_CORE_INTERNAL_H
+
+#include "heapscope/core.h"
+#include "dwarf.h"
+
+/* A PT_LOAD segment of the core or of the executable. */
+typedef struct core_seg {
+	uint64_t vaddr, memsz, filesz, offset;
+} core_seg;
+
+/* A non-zero 64 KiB block of a compressed core, by file offset. */
+typedef struct core_block {
+	uint64_t off;
+	uint8_t *data;
+} core_block;
+
+#define CORE_BLOCK ((uint64_t)64 << 10)
+
+/* A file mapping of NT_FILE. */
+typedef struct core_file {
+	uint64_t start, end, offset;  /* offset in bytes */
+	const char *name;             /* into hs_core.file_names */
+} core_file;
+
+struct hs_core {
+	/* The core file: contiguous (mapped or a caller's buffer), or sparse. */
+	hs_input in;                  /* a plain file: owns the mapping */
+	const uint8_t *file;          /* contiguous bytes, or NULL: blocks */
+	uint64_t file_len;
+	core_block *blocks;           /* sorted by off */
+	size_t nblocks;
+	core_seg *segs;               /* sorted by vaddr */
+	size_t nsegs;
+	hs_core_thread *threads;
+	size_t nthreads;
+	uint64_t at_entry, at_phdr;
+	core_file *files;             /* NT_FILE: the mapped files */
+	size_t nfiles;
+	char *file_names;             /* their names, NUL-separated (owned) */
+	/* The executable, decompressed. */
+	hs_input exe_in;
+	const uint8_t *exe;
+	size_t exe_len;
+	core_seg *exe_segs;
+	size_t nexe_segs;
+	uint64_t exe_entry, bias;
+	uint64_t data_bytes;
+	hs_dwarf *dwarf;
+};
+
+/* A section of the executable by name (NULL when absent or outside the
+ * file); SHF_COMPRESSED is not undone here. */
+const uint8_t *hs_core_exe_section(const hs_core *c, const char *name, uint64_t *size,
+                                   uint64_t *flags);
+
+#endif

@@ -1,0 +1,2 @@
+# a core without --exe
+heapscope goroutines testdata/core/core.core.zst

@@ -1,0 +1,2 @@
+# the kernel's core (GOTRACEBACK=crash, SIGQUIT): text and rodata from the executable (verify_core.py)
+heapscope goroutines --format json --exe testdata/core/core.exe.zst testdata/core/kernel/core.core.zst

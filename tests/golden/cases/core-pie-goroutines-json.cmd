@@ -1,0 +1,2 @@
+# a PIE's core: the load bias from NT_AUXV (verify_core.py, as core-goroutines-json)
+heapscope goroutines --format json --exe testdata/core/pie/core.exe.zst testdata/core/pie/core.core.zst

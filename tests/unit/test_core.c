@@ -1,0 +1,694 @@
+/* The core reader (src/formats/core.c, dwarf.c, pclntab.c,
+ * core_goroutines.c) on testdata/core/, written by
+ * testdata/gen/generate-core.sh: a gcore of testdata/gen/core (go1.19.8,
+ * amd64) with its executable.  Sources of the expected values:
+ *   - stack.txt: the program's own runtime.Stack(buf, true), printed by a
+ *     goroutine that exited before the core; parsed by heapscope's
+ *     goroutine-dump loader (the reference model here) and compared as text;
+ *   - counts.json: the goroutines the program built;
+ *   - gdb-goroutines.txt: gdb's `info goroutines` (runtime-gdb.py) of the core;
+ *   - the same for testdata/core/pie/: -buildmode=pie, loaded at a random
+ *     base (readelf -h: ET_DYN, entry 0x4630c0), GOMAXPROCS=1;
+ *   - the same for testdata/core/kernel/: the kernel's core of the static
+ *     executable (SIGQUIT, GOTRACEBACK=crash); `readelf -lW`: its text
+ *     segment at 0x400000 has p_filesz 0x1000 of p_memsz 0xa5000;
+ *   - readelf (binutils 2.40) of the executable and the core:
+ *     `readelf --debug-dump=info` for DWARF offsets, constants, array
+ *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
+ *     rodata segment (0x4a5000, file offset 0xa5000, absent from the core:
+ *     gcore leaves it out); `readelf -n` of the core: 5 NT_PRSTATUS notes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "heapscope/core.h"
+#include "../../src/formats/core_internal.h"
+
+#define TD SOURCE_ROOT "/testdata/core/"
+
+/* Opened once for the tests (decompressing the 728 MB core takes a
+ * second): the core, its model, the model of stack.txt, and the core
+ * decompressed to a sparse plain file. */
+typedef struct fixture {
+	hs_core *core, *pie, *kernel;
+	hs_profile model, dump;
+	char *plain;
+} fixture;
+
+static hs_core *open_core(const char *core, const char *exe);
+static void load(hs_profile *p, const char *path, const char *exe);
+static char *plain_copy(const hs_core *c);
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	for (;;) {
+		if (len + 4096 > cap) {
+			cap = cap * 2 + 8192;
+			buf = realloc(buf, cap + 1);
+			assert_non_null(buf);
+		}
+		size_t k = fread(buf + len, 1, 4096, f);
+		len += k;
+		if (k == 0)
+			break;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	*n = len;
+	return buf;
+}
+
+static hs_core *open_core(const char *core, const char *exe)
+{
+	hs_input in;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_core *c = NULL;
+	hs_core_side side;
+	assert_int_equal(hs_input_open(&in, core, 0, &e), HS_OK);
+	if (hs_core_open_input(&c, &in, exe, &side, &e) != HS_OK)
+		fail_msg("%s", e.detail);
+	return c;
+}
+
+/* runtime.Stack prints argument values, the core reader "(...)". */
+static char *without_args(const char *text)
+{
+	size_t n = strlen(text);
+	char *out = malloc(n + 1), *o = out;
+	assert_non_null(out);
+	for (const char *l = text; *l;) {
+		const char *end = strchr(l, '\n');
+		size_t len = end ? (size_t)(end - l) : strlen(l);
+		const char *open = NULL;
+		if (len && l[0] != '\t' && strncmp(l, "goroutine ", 10) != 0 &&
+		    strncmp(l, "created by ", 11) != 0 && l[len - 1] == ')')
+			for (const char *p = l + len - 1; p > l && !open; p--)
+				if (*p == '(')
+					open = p;
+		if (open) {
+			memcpy(o, l, (size_t)(open - l));
+			o += open - l;
+			memcpy(o, "(...)", 5);
+			o += 5;
+		} else {
+			memcpy(o, l, len);
+			o += len;
+		}
+		if (end)
+			*o++ = '\n';
+		l += len + (end != NULL);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Ids, states, frames, lines and pc offsets equal the program's own
+ * text, but for the goroutine that printed it (the first, gone since). */
+static void text_equals(hs_core *c, const char *stack_txt)
+{
+	size_t n;
+	char *stack = slurp(stack_txt, &n);
+	char *want = without_args(strstr(stack, "\n\n") + 2);
+	char *got;
+	size_t len;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_core_goroutine_text(c, false, &got, &len, &e), HS_OK);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	free(stack);
+}
+
+static void test_text_equals_runtime_stack(void **state)
+{
+	text_equals(((fixture *)*state)->core, TD "stack.txt");
+}
+
+/* The same through a load bias: a PIE's globals, pclntab and build id
+ * note are where DWARF says plus AT_ENTRY - e_entry. */
+static void test_pie(void **state)
+{
+	hs_core *c = ((fixture *)*state)->pie;
+	assert_true(hs_core_bias(c) != 0);
+	assert_int_equal(hs_core_bias(c) % 4096, 0);
+	assert_int_equal(hs_core_nthreads(c), 3);
+	text_equals(c, TD "pie/stack.txt");
+}
+
+/* A kernel core keeps the first page of the text only: the rest, and
+ * rodata, read from the executable, not as the zeros past p_filesz. */
+static void test_kernel(void **state)
+{
+	hs_core *c = ((fixture *)*state)->kernel;
+	assert_int_equal(c->segs[0].vaddr, 0x400000);
+	assert_int_equal(c->segs[0].filesz, 0x1000);
+	assert_int_equal(c->segs[0].memsz, 0xa5000);
+	uint8_t got[16];
+	assert_true(hs_core_read(c, 0x401000, got, 16));
+	assert_memory_equal(got, c->exe + 0x1000, 16);
+	text_equals(c, TD "kernel/stack.txt");
+}
+
+/* One line per sample: count, labels that a dump carries, the frames. */
+static char *signature(const hs_profile *p, size_t s)
+{
+	char *buf = malloc(8192);
+	assert_non_null(buf);
+	int k = snprintf(buf, 8192, "%lld", (long long)hs_sample_values(p, s)[0]);
+	uint32_t nl, nf;
+	const hs_label *l = hs_sample_labels(p, s, &nl);
+	for (uint32_t i = 0; i < nl; i++)
+		k += snprintf(buf + k, 8192 - (size_t)k, " %s=%s/%lld", hs_s(p, l[i].key),
+		              hs_s(p, l[i].str), (long long)l[i].num);
+	const uint32_t *st = hs_sample_stack(p, s, &nf);
+	for (uint32_t i = 0; i < nf; i++) {
+		const hs_location *loc = hs_location_at(p, st[i]);
+		for (uint32_t j = 0; j < loc->nlines; j++) {
+			const hs_line *ln = hs_line_at(p, loc->line_start + j);
+			const hs_function *f = hs_function_at(p, ln->function);
+			k += snprintf(buf + k, 8192 - (size_t)k, " %s@%s:%lld", hs_s(p, f->name),
+			              hs_s(p, f->filename), (long long)ln->line);
+		}
+	}
+	return buf;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Signatures of every sample but those in state `skip`, sorted. */
+static size_t signatures(const hs_profile *p, const char *skip, char **out)
+{
+	size_t n = 0;
+	for (size_t s = 0; s < p->nsamples; s++) {
+		char *sig = signature(p, s);
+		if (skip && strstr(sig, skip)) {
+			free(sig);
+			continue;
+		}
+		out[n++] = sig;
+	}
+	qsort(out, n, sizeof *out, by_str);
+	return n;
+}
+
+static void load(hs_profile *p, const char *path, const char *exe)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(p);
+	p->exe_path = exe;
+	if (hs_load_profile(p, path, &e) != HS_OK)
+		fail_msg("%s: %s", path, e.detail);
+}
+
+/* The model of the core is the model the goroutine-dump loader makes of
+ * the program's own text: every analysis sees the same goroutines. */
+static void test_model_equals_dump(void **state)
+{
+	fixture *f = *state;
+	char *a[64], *b[64];
+	assert_true(f->model.nsamples < 64 && f->dump.nsamples < 64);
+	size_t na = signatures(&f->model, NULL, a);
+	size_t nb = signatures(&f->dump, " state=running/", b);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(a[i], b[i]);
+		free(a[i]);
+		free(b[i]);
+	}
+}
+
+static long count_of(const char *json, const char *key)
+{
+	const char *p = strstr(json, key);
+	assert_non_null(p);
+	return strtol(strchr(p, ':') + 1, NULL, 10);
+}
+
+/* Goroutines by state equal what the program built (counts.json). */
+static void test_counts(void **state)
+{
+	size_t n;
+	char *js = slurp(TD "counts.json", &n);
+	hs_profile *pp = &((fixture *)*state)->model, p = *pp;
+	long send = 0, sel = 0, sema = 0, total = 0;
+	hs_str key = hs_profile_intern(pp, "state", 5);
+	p = *pp;
+	for (size_t s = 0; s < p.nsamples; s++) {
+		uint32_t nl;
+		const hs_label *l = hs_sample_labels(&p, s, &nl);
+		int64_t v = hs_sample_values(&p, s)[0];
+		total += v;
+		for (uint32_t i = 0; i < nl; i++) {
+			if (l[i].key != key)
+				continue;
+			const char *st = hs_s(&p, l[i].str);
+			send += strcmp(st, "chan send") == 0 ? v : 0;
+			sel += strcmp(st, "select") == 0 ? v : 0;
+			sema += strcmp(st, "semacquire") == 0 ? v : 0;
+		}
+	}
+	assert_int_equal(send, count_of(js, "\"chan_send\""));
+	assert_int_equal(sel, count_of(js, "\"select\""));
+	assert_int_equal(sema, count_of(js, "\"mutex_wait\""));
+	assert_int_equal(total, count_of(js, "\"goroutines\""));
+	free(js);
+}
+
+/* With the runtime's goroutines: gdb's list, ids in the same order. */
+static void gdb_goroutines(hs_core *c, const char *list, int want_count)
+{
+	size_t n;
+	char *gdb = slurp(list, &n);
+	char *got;
+	size_t len;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_core_goroutine_text(c, true, &got, &len, &e), HS_OK);
+	const char *g = got, *line = gdb;
+	int count = 0;
+	while ((g = strstr(g, "goroutine ")) != NULL) {
+		if (g != got && g[-1] != '\n') {
+			g++;
+			continue;
+		}
+		long id = strtol(g + 10, NULL, 10);
+		char *end;
+		long want = strtol(line + 1, &end, 10);   /* "* 1 running ..." or "  1 waiting ..." */
+		assert_int_equal(id, want);
+		line = strchr(end, '\n');
+		assert_non_null(line);
+		line++;
+		count++;
+		g++;
+	}
+	assert_int_equal(*line, '\0');
+	assert_int_equal(count, want_count);
+	free(got);
+	free(gdb);
+}
+
+static void test_gdb_goroutines(void **state)
+{
+	gdb_goroutines(((fixture *)*state)->core, TD "gdb-goroutines.txt", 20);
+	gdb_goroutines(((fixture *)*state)->pie, TD "pie/gdb-goroutines.txt", 19);
+	gdb_goroutines(((fixture *)*state)->kernel, TD "kernel/gdb-goroutines.txt", 20);
+}
+
+/* The layout the reader found equals readelf's. */
+static void test_dwarf(void **state)
+{
+	hs_core *c = ((fixture *)*state)->core;
+	const hs_dwarf *d = c->dwarf;
+	assert_int_equal(hs_dwarf_ndies(d), 30591);
+	static const struct { const char *type, *member; uint64_t off; } want[] = {
+		{"runtime.g", "goid", 152}, {"runtime.g", "atomicstatus", 144},
+		{"runtime.g", "sched.sp", 56}, {"runtime.g", "sched.pc", 64},
+		{"runtime.g", "waitsince", 168}, {"runtime.g", "waitreason", 176},
+		{"runtime.g", "gopc", 296}, {"runtime.g", "startpc", 312},
+		{"runtime.g", "stack.hi", 8}, {"runtime.m", "procid", 72},
+		{"runtime._func", "nfuncdata", 39}, {"runtime.inlinedCall", "parentPc", 16},
+		{"runtime.moduledata", "ftab", 128}, {"runtime.moduledata", "text", 176},
+		{"runtime.mspan", "startAddr", 24}, {"runtime.mspan", "elemsize", 104},
+		{"runtime.mspan", "allocBits", 72}, {"runtime.mheap", "allspans", 65856},
+		{"runtime.heapArena", "spans", 2097152},
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		uint64_t off;
+		uint32_t t;
+		assert_true(hs_dwarf_member(d, hs_dwarf_type(d, want[i].type), want[i].member, &off, &t));
+		assert_int_equal(off, want[i].off);
+	}
+	assert_int_equal(hs_dwarf_size(d, hs_dwarf_type(d, "runtime.g")), 392);
+	assert_int_equal(hs_dwarf_size(d, hs_dwarf_type(d, "runtime._func")), 40);
+	int64_t v;
+	assert_true(hs_dwarf_const(d, "runtime._Gwaiting", &v));
+	assert_int_equal(v, 4);
+	assert_true(hs_dwarf_const(d, "runtime._Gscan", &v));
+	assert_int_equal(v, 4096);
+	uint64_t addr;
+	uint32_t t;
+	assert_true(hs_dwarf_global(d, "runtime.waitReasonStrings", &addr, &t));
+	assert_int_equal(addr, 0x56b5e0);
+	assert_int_equal(hs_dwarf_count(d, t), 27);
+	assert_true(hs_dwarf_global(d, "runtime.gStatusStrings", &addr, &t));
+	assert_int_equal(hs_dwarf_count(d, t), 10);
+	assert_false(hs_dwarf_member(d, hs_dwarf_type(d, "runtime.g"), "nosuchfield", &addr, &t));
+}
+
+/* Threads from NT_PRSTATUS; the main thread's id is the process id. */
+static void test_threads(void **state)
+{
+	hs_core *c = ((fixture *)*state)->core;
+	size_t n;
+	char *js = slurp(TD "counts.json", &n);
+	assert_int_equal(hs_core_nthreads(c), 5);
+	assert_int_equal(hs_core_thread_at(c, 0)->tid, count_of(js, "\"pid\""));
+	/* NT_FILE: generate-core.sh ran it as $TMP/static/core.exe */
+	const char *ran = hs_core_exe_name(c);
+	assert_non_null(ran);
+	assert_non_null(strstr(ran, "/static/core.exe"));
+	assert_string_equal(strstr(ran, "/static/core.exe"), "/static/core.exe");
+	for (size_t i = 0; i < 5; i++)
+		assert_true(hs_core_thread_at(c, i)->sp != 0);
+	free(js);
+}
+
+/* The compressed core's kept blocks written to a sparse plain file (the
+ * zstd CLI's output, but for the holes); the path (unlink it). */
+static char *plain_copy(const hs_core *c)
+{
+	static char path[] = "/tmp/hs-test-core-XXXXXX";
+	char *out = strdup(path);
+	int fd = mkstemp(out);
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < c->nblocks; i++) {
+		uint64_t k = c->file_len - c->blocks[i].off < CORE_BLOCK ? c->file_len - c->blocks[i].off
+		                                                          : CORE_BLOCK;
+		assert_int_equal(pwrite(fd, c->blocks[i].data, k, (off_t)c->blocks[i].off), (ssize_t)k);
+	}
+	assert_int_equal(ftruncate(fd, (off_t)c->file_len), 0);
+	close(fd);
+	return out;
+}
+
+/* A plain core is mapped and reads as the compressed one; the compressed
+ * one keeps only its non-zero blocks. */
+static void test_plain_and_compressed(void **state)
+{
+	fixture *f = *state;
+	hs_core *z = f->core;
+	hs_core *p = open_core(f->plain, TD "core.exe.zst");
+	char *a, *b;
+	size_t na, nb;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_core_goroutine_text(z, false, &a, &na, &e), HS_OK);
+	assert_int_equal(hs_core_goroutine_text(p, false, &b, &nb, &e), HS_OK);
+	assert_string_equal(a, b);
+	/* 728 MB of core, 3.3 MB of it not zeros */
+	assert_true(p->file_len > 700000000);
+	assert_true(hs_core_data_bytes(z) < (8u << 20));
+	free(a);
+	free(b);
+	hs_core_close(p);
+}
+
+/* Text and rodata the core does not hold come from the executable. */
+static void test_exe_under_core(void **state)
+{
+	hs_core *c = ((fixture *)*state)->core;
+	uint8_t got[16];
+	assert_true(hs_core_read(c, 0x4a5000, got, 16));
+	assert_memory_equal(got, c->exe + 0xa5000, 16);
+	/* past the executable's last segment and below the heap: nothing */
+	assert_false(hs_core_read(c, 0x5a5000, got, 16));
+}
+
+/* Which program header is the heap's first segment (0xc000000000), and
+ * the offset of its first non-zero word past 64 KiB, in the original. */
+static uint64_t heap_phdr(const uint8_t *h)
+{
+	uint64_t phoff, phnum = 0;
+	memcpy(&phoff, h + 0x20, 8);
+	memcpy(&phnum, h + 0x38, 2);
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint64_t vaddr;
+		memcpy(&vaddr, h + phoff + i * 56 + 0x10, 8);
+		if (vaddr == 0xc000000000)
+			return phoff + i * 56;
+	}
+	fail_msg("no heap segment");
+	return 0;
+}
+
+/* Past p_filesz a segment reads as zeros, not as the file's next bytes
+ * (the plain copy's heap segment shrunk to 64 KiB of file; it runs last). */
+static void test_zero_fill(void **state)
+{
+	fixture *f = *state;
+	hs_core *orig = f->core;
+	uint64_t at = 0, w = 0;
+	for (uint64_t a = 0xc000010000; a < 0xc000400000 && !w; a += 8)
+		if (hs_core_read_u64(orig, a, &w) && w)
+			at = a;
+	assert_true(w != 0);
+	int fd = open(f->plain, O_RDWR);
+	assert_true(fd >= 0);
+	uint8_t head[4096];
+	assert_int_equal(pread(fd, head, sizeof head, 0), (ssize_t)sizeof head);
+	uint64_t filesz = 0x10000;
+	assert_int_equal(pwrite(fd, &filesz, 8, (off_t)(heap_phdr(head) + 0x20)), 8);   /* p_filesz */
+	close(fd);
+	hs_core *c = open_core(f->plain, TD "core.exe.zst");
+	uint64_t got = 1, before;
+	assert_true(hs_core_read_u64(c, at, &got));
+	assert_int_equal(got, 0);
+	assert_true(hs_core_read_u64(c, 0xc000000000, &got));
+	assert_true(hs_core_read_u64(orig, 0xc000000000, &before));
+	assert_int_equal(got, before);
+	hs_core_close(c);
+}
+
+static hs_err open_err(const char *core, const char *exe, hs_core_side *side, hs_error *e)
+{
+	hs_input in;
+	hs_core *c = NULL;
+	hs_error_clear(e);
+	assert_int_equal(hs_input_open(&in, core, 0, e), HS_OK);
+	hs_err rc = hs_core_open_input(&c, &in, exe, side, e);
+	assert_null(c);
+	return rc;
+}
+
+/* Another build, a stripped executable, a cut core: refused, the side
+ * named, never a crash. */
+static void test_refused(void **state)
+{
+	(void)state;
+	hs_core_side side;
+	hs_error e;
+	assert_int_equal(open_err(TD "core.core.zst", TD "wrong.exe.zst", &side, &e), HS_E_FORMAT);
+	assert_int_equal(side, HS_CORE_SIDE_EXE);
+	assert_non_null(strstr(e.detail, "build ids differ"));
+	assert_int_equal(open_err(TD "core.core.zst", TD "stripped.exe.zst", &side, &e), HS_E_FORMAT);
+	assert_int_equal(side, HS_CORE_SIDE_EXE);
+	assert_non_null(strstr(e.detail, "no DWARF"));
+	assert_int_equal(open_err(TD "bad-cut.core.zst", TD "core.exe.zst", &side, &e),
+	                 HS_E_TRUNCATED);
+	assert_int_equal(side, HS_CORE_SIDE_CORE);
+}
+
+/* Every cut of the core's headers fails with an error, whatever the
+ * length. */
+static void test_every_header_cut(void **state)
+{
+	(void)state;
+	hs_input core, exe;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_input_read(&exe, TD "core.exe.zst", 0, &e), HS_OK);
+	assert_int_equal(hs_input_open(&core, TD "core.core.zst", 0, &e), HS_OK);
+	size_t n = hs_input_wait(&core, 4096);
+	assert_true(n >= 4096);
+	for (size_t cut = 0; cut <= 4096; cut += cut < 1600 ? 1 : 97) {
+		hs_core *c = NULL;
+		hs_core_side side;
+		hs_error_clear(&e);
+		assert_int_not_equal(hs_core_open_buffers(&c, core.data, cut, exe.data, exe.len, 0,
+		                                          &side, &e), HS_OK);
+		assert_null(c);
+		assert_int_equal(side, HS_CORE_SIDE_CORE);
+	}
+	hs_input_release(&core);
+	hs_input_release(&exe);
+}
+
+/* A seed of tests/fuzz/corpus/core/ (make_core_seeds.py, which says
+ * what it holds): its bytes after the mode byte. */
+static uint8_t *seed(const char *name, size_t *n)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/fuzz/corpus/core/%s", SOURCE_ROOT, name);
+	uint8_t *d = (uint8_t *)slurp(path, n);
+	memmove(d, d + 1, --*n);
+	return d;
+}
+
+typedef struct three {
+	const uint8_t *p[3];
+	uint64_t n[3], flags;
+} three;
+
+static const uint8_t *three_section(void *ctx, const char *name, uint64_t *size, uint64_t *flags)
+{
+	three *t = ctx;
+	int i = strcmp(name, ".debug_info") == 0 ? 0 : strcmp(name, ".debug_abbrev") == 0 ? 1
+	        : strcmp(name, ".debug_str") == 0 ? 2 : -1;
+	if (i < 0)
+		return NULL;
+	*size = t->n[i];
+	*flags = i == 0 ? t->flags : 0;
+	return t->p[i];
+}
+
+/* The synthetic DWARF of the seeds, as make_core_seeds.py wrote it: Go's
+ * forms in DWARF 4, zlib-compressed, and DWARF 5 with strp names. */
+static void test_dwarf_synthetic(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"dwarf-go", "dwarf-go-zlib", "dwarf-v5"};
+	for (int k = 0; k < 3; k++) {
+		size_t n;
+		uint8_t *d = seed(names[k], &n);
+		uint32_t li, la;
+		memcpy(&li, d, 4);
+		memcpy(&la, d + 4, 4);
+		three t = {{d + 8, d + 8 + li, d + 8 + li + la}, {li, la, n - 8 - li - la},
+		           k == 1 ? 0x800 : 0};
+		hs_dwarf *dw;
+		hs_error e;
+		hs_error_clear(&e);
+		if (hs_dwarf_load(&dw, three_section, &t, &e) != HS_OK)
+			fail_msg("%s: %s", names[k], e.detail);
+		uint64_t off, addr;
+		uint32_t ty;
+		int64_t v;
+		uint32_t g = hs_dwarf_type(dw, "runtime.g");
+		assert_int_equal(hs_dwarf_size(dw, g), 392);
+		assert_int_equal(hs_dwarf_go_kind(dw, g), 25);
+		assert_true(hs_dwarf_member(dw, g, "sched.pc", &off, &ty));
+		assert_int_equal(off, 64);
+		assert_string_equal(hs_dwarf_name(dw, ty), "uintptr");
+		assert_true(hs_dwarf_global(dw, "runtime.allgs", &addr, &ty));
+		assert_int_equal(addr, 0x56e730);
+		assert_true(hs_dwarf_member(dw, ty, "len", &off, &ty));
+		assert_int_equal(off, 8);
+		assert_true(hs_dwarf_global(dw, "runtime.waitReasonStrings", &addr, &ty));
+		assert_int_equal(hs_dwarf_count(dw, ty), 3);
+		assert_true(hs_dwarf_const(dw, "runtime.negative", &v));
+		assert_int_equal(v, -5);
+		assert_false(hs_dwarf_const(dw, "runtime.allgs", &v));
+		hs_dwarf_free(dw);
+		free(d);
+	}
+}
+
+/* The seed core: threads, bias, zeros past p_filesz, the executable's
+ * page under the core's; the goroutine reader names what it misses. */
+static void test_core_synthetic(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *d = seed("core-mini", &n);
+	uint32_t lc;
+	memcpy(&lc, d, 4);
+	hs_core *c;
+	hs_core_side side;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_core_open_buffers(&c, d + 4, lc, d + 4 + lc, n - 4 - lc, 0, &side, &e) != HS_OK)
+		fail_msg("%s", e.detail);
+	assert_int_equal(hs_core_nthreads(c), 1);
+	assert_int_equal(hs_core_thread_at(c, 0)->tid, 4242);
+	assert_int_equal(hs_core_thread_at(c, 0)->pc, 0x401234);
+	assert_int_equal(hs_core_bias(c), 0);
+	assert_string_equal(hs_core_exe_name(c), "/fuzz/exe");
+	uint8_t b[4];
+	assert_true(hs_core_read(c, 0xc000000000 + 0xfe, b, 4));   /* file bytes, then zeros */
+	assert_int_equal(b[0], 0xfe);
+	assert_int_equal(b[1], 0xff);
+	assert_int_equal(b[2], 0);
+	assert_int_equal(b[3], 0);
+	assert_false(hs_core_read(c, 0xc000010000 - 2, b, 4));      /* past memsz */
+	char *text;
+	size_t len;
+	assert_int_equal(hs_core_goroutine_text(c, false, &text, &len, &e), HS_E_FORMAT);
+	assert_non_null(strstr(e.detail, "unsupported Go version"));
+	assert_true(hs_core_holds(c, 0xc000000000, 0x10000));
+	assert_false(hs_core_holds(c, 0xc000000000, 0x10001));
+	hs_core_close(c);
+	free(d);
+	/* the same core gzipped: inflated, its non-zero blocks kept */
+	d = seed("core-mini-gz", &n);
+	memcpy(&lc, d, 4);
+	hs_error_clear(&e);
+	if (hs_core_open_buffers(&c, d + 4, lc, d + 4 + lc, n - 4 - lc, 0, &side, &e) != HS_OK)
+		fail_msg("%s", e.detail);
+	assert_true(hs_core_read(c, 0xc000000000 + 0xfe, b, 4));
+	assert_int_equal(b[1], 0xff);
+	assert_int_equal(b[2], 0);
+	hs_core_close(c);
+	free(d);
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->core = open_core(TD "core.core.zst", TD "core.exe.zst");
+	f->pie = open_core(TD "pie/core.core.zst", TD "pie/core.exe.zst");
+	f->kernel = open_core(TD "kernel/core.core.zst", TD "core.exe.zst");
+	/* the sniffing path (hs_load_profile) is the golden cases' */
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(&f->model);
+	if (hs_core_goroutines(f->core, &f->model, &e) != HS_OK)
+		fail_msg("%s", e.detail);
+	load(&f->dump, TD "stack.txt", NULL);
+	f->plain = plain_copy(f->core);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	hs_core_close(f->core);
+	hs_core_close(f->pie);
+	hs_core_close(f->kernel);
+	hs_profile_release(&f->model);
+	hs_profile_release(&f->dump);
+	unlink(f->plain);
+	free(f->plain);
+	free(f);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_equals_runtime_stack),
+		cmocka_unit_test(test_pie),
+		cmocka_unit_test(test_kernel),
+		cmocka_unit_test(test_model_equals_dump),
+		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_gdb_goroutines),
+		cmocka_unit_test(test_dwarf),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_plain_and_compressed),
+		cmocka_unit_test(test_exe_under_core),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_dwarf_synthetic),
+		cmocka_unit_test(test_core_synthetic),
+		cmocka_unit_test(test_every_header_cut),
+		cmocka_unit_test(test_zero_fill),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
