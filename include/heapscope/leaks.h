@@ -9,12 +9,9 @@
  * names as numbers), then in the order given; the dumps of one file in
  * their order.  When a goroutine file has no moment at all (a dump read
  * from "-"), the goroutine snapshots stay in the order given.
- * Twins: files of one kind (goroutine dumps and profiles; heap profiles)
- * in two formats, holding one snapshot each, with the same timestamp in
- * their names or moments (not modification times) less than a second
- * apart, are one snapshot: the richer is used (a debug=2 dump over a
- * goroutine pprof profile over a debug=1 one; a protobuf heap profile over
- * text).  Files of one format are never twins.  A group's count is the most it had in one
+ * Twins are decided by the inventory (inventory.h: one kind in two
+ * formats, one moment each, the same name stamp or times within a second)
+ * and are one snapshot: the richer is used.  A group's count is the most it had in one
  * snapshot.  Candidates, after LeakProf (Uber):
  *   blocked goroutines  groups waiting on a channel op, select, nil channel
  *                       or cond: high from min_high goroutines, medium
@@ -118,6 +115,14 @@ hs_err hs_leaks_set_own(hs_leaks *l, const char *re, hs_error *err);
  * when it is none of a goroutine dump, goroutine profile or heap profile
  * (inuse_space). */
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err);
+/* The same for file `input` of the caller's inventory inv (inventory.h),
+ * which then decides its moment and twins: every file of l from the same
+ * inv, which the caller finishes (hs_inventory_finish) before
+ * hs_leaks_finish and frees after l.  hs_leaks_add keeps an inventory of
+ * its own instead; the two do not mix (HS_E_USAGE). */
+struct hs_inventory;
+hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, struct hs_inventory *inv,
+                          size_t input, hs_error *err);
 /* Add one heap dump (file `name`) and its roots: keys (run-independent
  * names) and the bytes each retains, out of `reachable`; the strings are
  * copied. */
