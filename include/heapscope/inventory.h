@@ -15,9 +15,10 @@
  *   - both have a real time (profile, LastGC or name stamp) less than a
  *     second apart; or
  *   - one has a real time and the other only its modification time, the
- *     mtime less than a second from that real time, and no other file of
- *     the mtime file's format in the family has an mtime within that
- *     second (it picks out one file).  A copy (cp, git checkout) gives
+ *     mtime less than a second from that real time (the mtime is kept in
+ *     whole seconds m: the real time is after m - 1 s and before m + 2 s),
+ *     and no other file of the mtime file's format in the family has an
+ *     mtime within a second of it (it picks out one file).  A copy (cp, git checkout) gives
  *     mtimes long after any real time, so copies never pair this way;
  *     two files that have only mtimes are never twins.
  * Two files of one format are never twins, however close (a series
@@ -94,6 +95,7 @@ typedef struct hs_inventory hs_inventory;
 
 hs_inventory *hs_inventory_new(hs_error *err);
 void hs_inventory_free(hs_inventory *inv);   /* NULL-safe */
+/* The adds and hs_inventory_unuse do nothing on a NULL inv (SIZE_MAX). */
 
 /* Add a file from facts; its index, or SIZE_MAX on no memory.  It
  * starts used, unless kind is HS_IN_UNREADABLE; moments 0 counts as 1. */
@@ -107,8 +109,10 @@ size_t hs_inventory_add_profile(hs_inventory *inv, const char *path, const hs_pr
 size_t hs_inventory_add_file(hs_inventory *inv, const char *path, hs_input_kind kind);
 /* The command did not use file i, for `why` (not HS_WHY_TWIN). */
 void hs_inventory_unuse(hs_inventory *inv, size_t i, hs_input_why why);
-/* Twins and snapshots, as the header says; call once, after every add. */
-void hs_inventory_finish(hs_inventory *inv);
+/* Twins (when `twins`: a command that reads every file as its own, info
+ * or goroutines, leaves them be) and snapshots, as the header says; call
+ * once, after every add. */
+void hs_inventory_finish(hs_inventory *inv, bool twins);
 
 size_t hs_inventory_n(const hs_inventory *inv);
 const hs_input_entry *hs_inventory_at(const hs_inventory *inv, size_t i);

@@ -7,8 +7,9 @@
 #include "../output/goroutines_out.h"
 #include "cmd.h"
 
-/* Load each file and add its goroutines; false after printing why. */
-static bool gather(hs_goroutines *g, const cli_opts *o)
+/* Load each file and add its goroutines, listing it in inv; false after
+ * printing why. */
+static bool gather(hs_goroutines *g, hs_inventory *inv, const cli_opts *o)
 {
 	cli_loads l;
 	cli_loads_start(&l, (const char *const *)o->files, o->nfiles, o);
@@ -16,12 +17,16 @@ static bool gather(hs_goroutines *g, const cli_opts *o)
 	for (int k = 0; ok && k < o->nfiles; k++) {
 		const char *file = o->files[k];
 		hs_profile p;
-		if (!(ok = cli_loads_next(&l, &p)))
+		if (!(ok = cli_loads_next(&l, &p))) {
+			cli_inventory_add(inv, file, NULL);
 			break;
+		}
+		size_t input = cli_inventory_add(inv, file, &p);
 		hs_error e;
 		hs_error_clear(&e);
 		if (hs_goroutines_add(g, &p, k, &e) != HS_OK) {
 			cli_file_fail(file, "%s", e.detail);
+			hs_inventory_unuse(inv, input, HS_WHY_UNREADABLE);
 			ok = false;
 		}
 		hs_profile_release(&p);
@@ -55,13 +60,17 @@ static int run(const hs_command *self, cli_opts *op)
 	const goroutines_format *fmt = goroutines_format_find(o.format);
 	hs_error e;
 	hs_error_clear(&e);
-	hs_goroutines *g = hs_goroutines_new((hs_group_by)by, o.nfiles, &e);
+	hs_inventory *inv = hs_inventory_new(&e);
+	hs_goroutines *g = inv ? hs_goroutines_new((hs_group_by)by, o.nfiles, &e) : NULL;
 	if (!g) {
+		hs_inventory_free(inv);
 		return cli_error("out of memory");
 	}
 	rc = HS_EXIT_USAGE;
-	if (!gather(g, &o))
+	if (!gather(g, inv, &o))
 		goto out;
+	/* every file is counted: the inventory orders them, no twin is left out */
+	hs_inventory_finish(inv, false);
 	if (hs_goroutines_finish(g, &e) != HS_OK) {
 		cli_error("%s", e.detail);
 		goto out;
@@ -70,7 +79,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!out)
 		goto out;
 	rc = HS_EXIT_OK;
-	if (fmt && !fmt->write(out, g, o.files)) {
+	if (fmt && !fmt->write(out, g, o.files, inv)) {
 		cli_error("out of memory writing %s output", o.format);
 		rc = HS_EXIT_USAGE;
 	}
@@ -78,6 +87,7 @@ static int run(const hs_command *self, cli_opts *op)
 		rc = HS_EXIT_USAGE;
 out:
 	hs_goroutines_free(g);
+	hs_inventory_free(inv);
 	return rc;
 }
 

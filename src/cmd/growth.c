@@ -26,6 +26,9 @@ typedef struct series {
 	const growth_opts *gopt;   /* the same struct, with growth's own options */
 	hs_growth *g;
 	uint8_t *time_from;        /* per snapshot as given: enum growth_time_from */
+	hs_inventory *inv;         /* the files */
+	size_t *input;             /* per snapshot as given: its entry in inv */
+	const char **given;        /* per snapshot as given: its file (twins left out) */
 	growth_series w;           /* what the writers get */
 } series;
 
@@ -130,15 +133,42 @@ static int load_series(series *s, int64_t interval)
 /* The snapshot's moment (include/heapscope/filetime.h: the profile's
  * time, a Go heap text profile's LastGC, a timestamp in the file name, its
  * modification time), counted by where it came from; 0 when none. */
-static int64_t snapshot_time(series *s, int i, const char *file, const hs_profile *p)
+static int64_t snapshot_time(series *s, int i)
 {
-	int64_t t;
-	hs_time_from from = hs_file_moment(file, p, &t);
-	s->time_from[i] = (uint8_t)from;
-	s->w.nlastgc += from == HS_TIME_LASTGC;
-	s->w.nname += from == HS_TIME_NAME;
-	s->w.nmtime += from == HS_TIME_MTIME;
-	return t;
+	const hs_input_entry *in = hs_inventory_at(s->inv, s->input[i]);
+	s->time_from[i] = (uint8_t)(in ? in->time_from : HS_TIME_NONE);
+	return in ? in->time : 0;
+}
+
+/* A twin (inventory.h) is one snapshot with the file used instead: the
+ * twins are left out of g before it orders the series; false when fewer
+ * than 2 snapshots are left (printed). */
+static bool drop_twins(series *s)
+{
+	size_t n = hs_growth_nsnap(s->g), k = 0;
+	bool *keep = calloc(n + 1, sizeof *keep);
+	if (!keep) {
+		cli_error("out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const hs_input_entry *in = hs_inventory_at(s->inv, s->input[i]);
+		keep[i] = !in || in->why != HS_WHY_TWIN;
+		if (!keep[i])
+			continue;
+		s->given[k] = s->o->files[i];
+		s->time_from[k++] = s->time_from[i];
+	}
+	hs_growth_keep(s->g, keep);
+	free(keep);
+	for (size_t i = 0; i < k; i++) {
+		s->w.nlastgc += s->time_from[i] == HS_TIME_LASTGC;
+		s->w.nname += s->time_from[i] == HS_TIME_NAME;
+		s->w.nmtime += s->time_from[i] == HS_TIME_MTIME;
+	}
+	if (k < 2)
+		cli_error("needs at least 2 profiles of different moments (twins count once)");
+	return k >= 2;
 }
 
 static int load_loaded(series *s, cli_loads *l, int64_t interval)
@@ -148,8 +178,11 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 		const char *file = o->files[i];
 		hs_profile p;
 		hs_view v;
-		if (!cli_loads_next(l, &p))
+		if (!cli_loads_next(l, &p)) {
+			cli_inventory_add(s->inv, file, NULL);
 			return HS_EXIT_USAGE;
+		}
+		s->input[i] = cli_inventory_add(s->inv, file, &p);
 		/* Every snapshot reports the first one's sample type, by name. */
 		cli_opts po = *o;
 		if (i > 0)
@@ -170,7 +203,7 @@ static int load_loaded(series *s, cli_loads *l, int64_t interval)
 			return HS_EXIT_USAGE;
 		}
 		hs_growth_add_memstats(s->g, (size_t)i, &p, NULL);
-		int64_t t = interval ? (int64_t)i * interval : snapshot_time(s, i, file, &p);
+		int64_t t = interval ? (int64_t)i * interval : snapshot_time(s, i);
 		if (!interval && t == 0) {
 			cli_file_fail(file, "no time (no time_nanos, no MemStats LastGC, no time in its "
 			              "name, no modification time): give --interval DURATION, the time "
@@ -221,8 +254,19 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	s.w.files = calloc((size_t)o.nfiles, sizeof *s.w.files);
 	s.time_from = calloc((size_t)o.nfiles, 1);
+	s.input = calloc((size_t)o.nfiles, sizeof *s.input);
+	s.given = calloc((size_t)o.nfiles, sizeof *s.given);
+	s.inv = hs_inventory_new(&e);
+	s.w.inv = s.inv;
 	rc = HS_EXIT_USAGE;
-	if (!s.w.files || !s.time_from || load_series(&s, interval) != HS_EXIT_OK)
+	if (!s.w.files || !s.time_from || !s.input || !s.given || !s.inv) {
+		cli_error("out of memory");
+		goto out;
+	}
+	if (load_series(&s, interval) != HS_EXIT_OK)
+		goto out;
+	cli_inventory_finish(s.inv);
+	if (!drop_twins(&s))
 		goto out;
 	/* Candidates must grow by at least this much: 1 MiB of memory, 10
 	 * goroutines (or objects), 1 s of time. */
@@ -247,7 +291,7 @@ static int run(const hs_command *self, cli_opts *op)
 		goto out;
 	}
 	for (size_t i = 0; i < hs_growth_nsnap(s.g); i++)
-		s.w.files[i] = o.files[hs_growth_order(s.g)[i]];
+		s.w.files[i] = s.given[hs_growth_order(s.g)[i]];
 	FILE *out = cli_open_output(&o);
 	if (!out)
 		goto out;
@@ -257,6 +301,9 @@ static int run(const hs_command *self, cli_opts *op)
 out:
 	free((void *)s.w.files);
 	free(s.time_from);
+	free(s.input);
+	free((void *)s.given);
+	hs_inventory_free(s.inv);
 	hs_growth_free(s.g);
 	return rc;
 }

@@ -72,6 +72,8 @@ void hs_inventory_free(hs_inventory *inv)
 size_t hs_inventory_add(hs_inventory *inv, const char *path, hs_input_kind kind,
                         hs_time_from from, int64_t time, uint32_t moments)
 {
+	if (!inv)
+		return SIZE_MAX;
 	const char *name = path ? path : "";
 	char *copy = hs_arena_strndup(&inv->arena, name, strlen(name));
 	hs_input_entry *e = copy ? entryvec_push(&inv->entries) : NULL;
@@ -130,7 +132,7 @@ size_t hs_inventory_add_file(hs_inventory *inv, const char *path, hs_input_kind 
 
 void hs_inventory_unuse(hs_inventory *inv, size_t i, hs_input_why why)
 {
-	if (i >= entryvec_len(&inv->entries) || why == HS_WHY_TWIN)
+	if (!inv || i >= entryvec_len(&inv->entries) || why == HS_WHY_TWIN)
 		return;
 	hs_input_entry *e = entryvec_at(&inv->entries, i);
 	e->used = why == HS_WHY_USED;
@@ -206,16 +208,19 @@ static bool twins_with(const hs_inventory *inv, size_t ia, size_t ib, const bool
 		return false;
 	if (a->has_stamp && b->has_stamp && a->stamp == b->stamp)
 		return true;
-	if (!within_second(a->time, b->time))
-		return false;
 	if (real_time(a) && real_time(b))
-		return true;
+		return within_second(a->time, b->time);
 	/* An mtime pairs only with a real time, and only when it is the one
-	 * file of its format near that time (inventory.h). */
+	 * file of its format near that time (inventory.h).  The mtime is in
+	 * whole seconds: the file's own lies in [m, m + 1 s). */
 	size_t m = real_time(a) ? ib : ia;
-	if (real_time(real_time(a) ? a : b) && hs_inventory_at(inv, m)->time_from == HS_TIME_MTIME)
-		return unique ? unique[m] : mtime_unique(inv, m);
-	return false;
+	const hs_input_entry *r = real_time(a) ? a : b, *mt = hs_inventory_at(inv, m);
+	if (!real_time(r) || mt->time_from != HS_TIME_MTIME)
+		return false;
+	int64_t d = r->time - mt->time;
+	if (d <= -1000000000 || d >= 2000000000)
+		return false;
+	return unique ? unique[m] : mtime_unique(inv, m);
 }
 
 bool hs_inventory_twins(const hs_inventory *inv, size_t a, size_t b)
@@ -307,9 +312,10 @@ static int cmp_used(const void *pa, const void *pb, void *ctx)
 	return c ? c : (a > b) - (a < b);
 }
 
-void hs_inventory_finish(hs_inventory *inv)
+void hs_inventory_finish(hs_inventory *inv, bool twins)
 {
-	mark_twins(inv);
+	if (twins)
+		mark_twins(inv);
 	size_t n = entryvec_len(&inv->entries), nu = 0;
 	hs_input_entry *f = entryvec_data(&inv->entries);
 	size_t *order = malloc((n + 1) * sizeof *order);

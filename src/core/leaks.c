@@ -474,7 +474,7 @@ static void mark_twins(hs_leaks *l)
 	if (!l->inv)
 		return;
 	if (l->own_inv)
-		hs_inventory_finish(l->inv);
+		hs_inventory_finish(l->inv, true);
 	for (size_t i = 0; i < lfilevec_len(&l->files); i++) {
 		lfile *f = lfilevec_at(&l->files, i);
 		f->twin = hs_inventory_at(l->inv, f->input)->why == HS_WHY_TWIN;

@@ -10,6 +10,7 @@
 
 #include "formats.h"
 #include "gctrace_out.h"
+#include "inputs_out.h"
 #include "json.h"
 #include "pprof_text.h"
 
@@ -196,6 +197,7 @@ static void print_json(FILE *out, const gctrace_report *g)
 		json_end_object(&w);
 	}
 	json_end_array(&w);
+	out_inputs_json(&w, g->inv, "gctrace");
 	json_end_object(&w);
 	json_finish(&w);
 }

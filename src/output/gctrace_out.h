@@ -8,6 +8,7 @@
 #include "formats.h"
 
 #include "heapscope/gctrace.h"
+#include "heapscope/inventory.h"
 
 /* A loaded log and its runs, as the command computed them. */
 typedef struct gctrace_report {
@@ -15,6 +16,7 @@ typedef struct gctrace_report {
 	const hs_gctrace *t;
 	const hs_gc_run *runs;     /* hs_gctrace_nruns(t) */
 	int64_t limit;             /* --limit, 0: none */
+	const hs_inventory *inv;   /* the log, for json's "inputs" (may be NULL) */
 } gctrace_report;
 
 typedef struct gctrace_format {

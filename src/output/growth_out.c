@@ -17,6 +17,7 @@
 #include "folded_stacks.h"
 #include "formats.h"
 #include "growth_out.h"
+#include "inputs_out.h"
 #include "json.h"
 #include "pprof_text.h"
 
@@ -313,6 +314,7 @@ void growth_write_json(FILE *out, const growth_series *s)
 	} else {
 		json_null(&w);
 	}
+	out_inputs_json(&w, s->inv, "growth");
 	json_end_object(&w);
 	json_finish(&w);
 }

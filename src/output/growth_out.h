@@ -10,6 +10,7 @@
 
 #include "heapscope/filetime.h"
 #include "heapscope/growth.h"
+#include "heapscope/inventory.h"
 #include "pprof_text.h"
 
 /* A computed series and how to show it: data only, filled by the command. */
@@ -21,6 +22,7 @@ typedef struct growth_series {
 	const char **files;        /* in snapshot (time) order */
 	const uint8_t *time_from;  /* per snapshot as given: growth_time_from */
 	size_t nlastgc, nname, nmtime;   /* snapshots timed by LastGC, file name, mtime */
+	const hs_inventory *inv;   /* every file given, for json's "inputs" (may be NULL) */
 	/* presentation */
 	const char *display_unit;  /* --unit */
 	int nodecount;             /* -1: the format's default */

@@ -1,11 +1,13 @@
 /* Writers of `heapscope info` (src/output/info_out.c): what each file is,
- * as text (a block per file) or JSON (an array of objects). */
+ * as text (a block per file) or JSON ({"files": [an object per file],
+ * "inputs": [...]}). */
 #include <string.h>
 
 #include "heapscope/units.h"
 
 #include "formats.h"
 #include "info_out.h"
+#include "inputs_out.h"
 #include "pprof_text.h"
 
 static const char *format_name(hs_format f)
@@ -177,6 +179,8 @@ static void text_end(info_w *w)
 static void json_begin(info_w *w)
 {
 	json_init(&w->json, w->out);
+	json_begin_object(&w->json);
+	json_key(&w->json, "files");
 	json_begin_array(&w->json);
 }
 
@@ -188,6 +192,8 @@ static void json_file(info_w *w, const char *file, const hs_profile *p)
 static void json_end(info_w *w)
 {
 	json_end_array(&w->json);
+	out_inputs_json(&w->json, w->inv, "info");
+	json_end_object(&w->json);
 	json_finish(&w->json);
 }
 

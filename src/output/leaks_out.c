@@ -8,6 +8,7 @@
 
 #include "culprit_out.h"
 #include "formats.h"
+#include "inputs_out.h"
 #include "json.h"
 #include "pprof_text.h"
 #include "leaks_out.h"
@@ -131,8 +132,9 @@ static void healthy_text(FILE *out, const hs_leaks *l)
 	}
 }
 
-static void write_text(FILE *out, const hs_leaks *l)
+static void write_text(FILE *out, const leaks_report *r)
 {
+	const hs_leaks *l = r->l;
 	size_t n = hs_leaks_n(l);
 	fprintf(out, "%zu leak candidate%s\n", n, n == 1 ? "" : "s");
 	if (n == 0)
@@ -247,8 +249,9 @@ static void summary_json(json_w *w, const hs_leaks *l)
 	json_end_object(w);
 }
 
-static void write_json(FILE *out, const hs_leaks *l)
+static void write_json(FILE *out, const leaks_report *r)
 {
+	const hs_leaks *l = r->l;
 	json_w w;
 	json_init(&w, out);
 	json_begin_object(&w);
@@ -259,6 +262,7 @@ static void write_json(FILE *out, const hs_leaks *l)
 		leak_json(&w, l, i);
 	json_end_array(&w);
 	summary_json(&w, l);
+	out_inputs_json(&w, r->inv, "leaks");
 	json_end_object(&w);
 	json_finish(&w);
 }

@@ -318,6 +318,7 @@ def info_json_case(name, path):
              'mappings': f['mappings'], 'strings': f['strings'], 'drop_frames': '', 'keep_frames': '', 'memstats': {}, 'comments': []}]
     checked.add(name)
     got = json.loads(golden(name, 'out'))
+    got = got.get('files') if isinstance(got, dict) else got   # "inputs": verify_inputs.py
     if got != want:
         problems.append('%s.out: %s\n  want %s' % (name, got, want))
     expect(name, 'err', '')
@@ -434,6 +435,9 @@ def main():
     # gctrace-*: tests/golden/verify_gctrace.py
     import verify_gctrace
     verify_gctrace.run(sys.modules[__name__])
+    # the "inputs" of every analysis command's json: tests/golden/verify_inputs.py
+    import verify_inputs
+    verify_inputs.run(sys.modules[__name__])
     # zstd twins (issue 12, part 1): the fixtures are the verified cases'
     # inputs compressed with the zstd CLI, so their cases must print the same
     same_as_case('top-heap-zst', 'top-heap',

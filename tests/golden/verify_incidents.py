@@ -198,11 +198,25 @@ def run(v):
                'biggest group %d in %s at %s\n'
                % (sum(n for n, _, _ in h1.values()), h['goroutines_at_dump2'], h['workers'],
                   hbig[0][1], hbig[0][0]))
+    # the folder (goroutine.pb.gz the twin of dump 2, block, mutex and
+    # counts.json not used): the candidates of the two dumps
+    want = json.loads(V.golden('leaks-incidents-json', 'out'))
+    got = json.loads(V.golden('leaks-incidents-folder-json', 'out'))
+    V.checked.add('leaks-incidents-folder-json')
+    if {k: v for k, v in got.items() if k != 'inputs'} != {k: v for k, v in want.items() if k != 'inputs'}:
+        V.problems.append('leaks-incidents-folder-json.out: not the findings of leaks-incidents-json')
+    V.expect('leaks-incidents-folder-json', 'err',
+             "heapscope: leaks: not used: 3 files (2 contention (block or mutex) profiles, 1 other file)\n"
+             "heapscope: leaks: '%s/goroutine.pb.gz' and '%s/goroutine-2.txt.gz' are one moment "
+             "(twins): using '%s/goroutine-2.txt.gz'\n" % (INC, INC, INC))
+    V.expect('leaks-incidents-folder-json', 'code', '0\n')
     for name, want in (('leaks-incidents', text),
                        ('leaks-incidents-reverse', text),   # newest first: time order
                        ('leaks-abbrev', text),   # --min-gor 100: the default, abbreviated
                        ('leaks-incidents-json',
-                        json.dumps({'verdict': 'candidates', 'candidates': js, 'summary': summary},
+                        # "inputs": checked by verify_inputs.py
+                        json.dumps({'verdict': 'candidates', 'candidates': js, 'summary': summary,
+                                    'inputs': json.loads(V.golden('leaks-incidents-json', 'out'))['inputs']},
                                    separators=(',', ':')) + '\n'),
                        ('leaks-healthy', healthy)):
         V.expect(name, 'out', want)
@@ -294,3 +308,23 @@ def twins_case():
     V.expect('leaks-twins', 'out', text)
     V.expect('leaks-twins', 'err', err)
     V.expect('leaks-twins', 'code', '0\n')
+
+    # blocking over the folder: the same moments, each counted once (the
+    # debug=2 dump's evidence), counts.json not used
+    folder = sorted(args, key=os.fsencode)
+    ev = [{'file': f, 'source': 'dump', 'goroutines': n, 'snapshots': 1, 'state': c['kind'],
+           'wait_minutes': 0} for f, n in zip([a for a in folder if a.endswith('.debug2.txt')], series)]
+    hot = {'culprit': c['culprit'], 'kind': c['kind'], 'goroutines': max(series), 'wait_minutes': 0,
+           'delay_ns': 0, 'contentions': 0, 'evidence': ev, 'hint': HINT['chan send']}
+    got = json.loads(V.golden('blocking-twins-json', 'out'))
+    V.checked.add('blocking-twins-json')
+    if got.get('hotspots') != [hot]:
+        V.problems.append('blocking-twins-json.out: hotspots %s\n  want %s' % (got.get('hotspots'), [hot]))
+    err = 'heapscope: blocking: not used: 1 file (1 other file)\n'
+    for a in folder:
+        if a.endswith('.debug1.txt'):
+            d2 = a[:-len('.debug1.txt')] + '.debug2.txt'
+            err += ("heapscope: blocking: '%s' and '%s' are one moment (twins): using '%s'\n"
+                    % (a, d2, d2))
+    V.expect('blocking-twins-json', 'err', err)
+    V.expect('blocking-twins-json', 'code', '0\n')

@@ -58,7 +58,7 @@ static void test_real_times(void **state)
 	add(inv, "heap-a.pb.gz", HS_IN_HEAP, HS_TIME_PROFILE, T);
 	add(inv, "heap-a.txt", HS_IN_HEAP_TEXT, HS_TIME_LASTGC, T + S / 2);
 	assert_true(hs_inventory_twins(inv, 0, 1));
-	hs_inventory_finish(inv);
+	hs_inventory_finish(inv, true);
 	is_used(inv, 0, 0);
 	is_twin(inv, 1, 0);
 	assert_int_equal(hs_inventory_nsnapshots(inv), 1);
@@ -70,7 +70,7 @@ static void test_real_times(void **state)
 	add(inv, "heap-3.txt", HS_IN_HEAP_TEXT, HS_TIME_LASTGC, T + 17 * S / 10);
 	assert_false(hs_inventory_twins(inv, 0, 1));
 	assert_false(hs_inventory_twins(inv, 1, 2));   /* 1.5 s */
-	hs_inventory_finish(inv);
+	hs_inventory_finish(inv, true);
 	is_used(inv, 0, 0);
 	is_used(inv, 1, 1);
 	is_used(inv, 2, 2);
@@ -85,7 +85,7 @@ static void test_real_times(void **state)
 	add(inv, "heap-1.txt", HS_IN_HEAP_TEXT, HS_TIME_LASTGC, T + S / 2);
 	add(inv, "heap-2.pb.gz", HS_IN_HEAP, HS_TIME_PROFILE, T + 9 * S / 10);
 	assert_true(hs_inventory_twins(inv, 1, 2));
-	hs_inventory_finish(inv);
+	hs_inventory_finish(inv, true);
 	is_used(inv, 0, 0);
 	is_twin(inv, 1, 0);
 	is_used(inv, 2, 1);
@@ -101,7 +101,7 @@ static void test_name_stamp(void **state)
 	add(inv, "t-20261122T030000.txt", HS_IN_GOROUTINE_TEXT, HS_TIME_MTIME, T + 3600 * S);
 	add(inv, "d-20261122T030000.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_NAME, T);
 	add(inv, "d-20261122T030001.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_NAME, T + S);
-	hs_inventory_finish(inv);
+	hs_inventory_finish(inv, true);
 	is_twin(inv, 0, 1);
 	is_used(inv, 1, 0);
 	is_used(inv, 2, 1);
@@ -121,11 +121,23 @@ static void test_mtime_anchored(void **state)
 	assert_true(hs_inventory_twins(inv, 0, 1));
 	assert_true(hs_inventory_twins(inv, 0, 2));
 	assert_false(hs_inventory_twins(inv, 1, 2));   /* mtimes alone never */
-	hs_inventory_finish(inv);
+	hs_inventory_finish(inv, true);
 	is_twin(inv, 0, 1);
 	is_used(inv, 1, 0);
 	is_twin(inv, 2, 1);
 	assert_int_equal(hs_inventory_nsnapshots(inv), 1);
+	hs_inventory_free(inv);
+
+	/* whole-second mtimes: a dump written at T + 0.9 s (mtime T) and its
+	 * profile at T + 1.5 s are 0.6 s apart; at T + 2 s they may be 1.1 */
+	inv = inv_new();
+	add(inv, "g.pb.gz", HS_IN_GOROUTINE, HS_TIME_PROFILE, T + 3 * S / 2);
+	add(inv, "g.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_MTIME, T);
+	add(inv, "h.pb.gz", HS_IN_GOROUTINE, HS_TIME_PROFILE, T + 2 * S);
+	add(inv, "i.pb.gz", HS_IN_GOROUTINE, HS_TIME_PROFILE, T - S);
+	assert_true(hs_inventory_twins(inv, 0, 1));
+	assert_false(hs_inventory_twins(inv, 2, 1));
+	assert_false(hs_inventory_twins(inv, 3, 1));
 	hs_inventory_free(inv);
 }
 
@@ -139,7 +151,7 @@ static void test_mtime_refused(void **state)
 	hs_inventory *inv = inv_new();
 	add(inv, "a.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_MTIME, T);
 	add(inv, "b.txt", HS_IN_GOROUTINE_TEXT, HS_TIME_MTIME, T);
-	hs_inventory_finish(inv);
+	hs_inventory_finish(inv, true);
 	is_used(inv, 0, 0);
 	is_used(inv, 1, 1);
 	hs_inventory_free(inv);
@@ -156,7 +168,7 @@ static void test_mtime_refused(void **state)
 	add(inv, "x.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_MTIME, T + S / 2);
 	assert_false(hs_inventory_twins(inv, 0, 1));
 	assert_false(hs_inventory_twins(inv, 0, 2));
-	hs_inventory_finish(inv);
+	hs_inventory_finish(inv, true);
 	is_used(inv, 0, 0);
 	is_used(inv, 1, 1);
 	is_used(inv, 2, 2);
@@ -178,7 +190,7 @@ static void test_snapshots(void **state)
 	size_t bad = add(inv, "bad.pb.gz", HS_IN_UNREADABLE, HS_TIME_MTIME, T);
 	hs_inventory_unuse(inv, cpu, HS_WHY_KIND);
 	assert_false(hs_inventory_twins(inv, log, 3));
-	hs_inventory_finish(inv);
+	hs_inventory_finish(inv, true);
 	/* T: sigquit-text.txt (0), then sigquit.log (1..3): '-' (0x2d) sorts
 	 * before '.' (0x2e); T + 60 s: h-9, then h-10 */
 	is_used(inv, 3, 0);
