@@ -173,6 +173,27 @@ def run(v):
         V.problems.append('blocking-lock-sides: mutex sides %s, want %s' % (sides, want))
     V.expect('blocking-lock-sides', 'err', '')
     V.expect('blocking-lock-sides', 'code', '0\n')
+    # the folder: the lock sides' hotspots, and the two dumps' groups with
+    # one evidence record per dump (goroutine.pb.gz, dump 2's twin, none)
+    V.checked.add('blocking-incidents-folder-json')
+    folder = json.loads(V.golden('blocking-incidents-folder-json', 'out'))['hotspots']
+    want = []
+    for key in sorted((wheel, checker), key=lambda k: -d2[k][0]):
+        ev = [{'file': '%s/goroutine-%d.txt.gz' % (INC, i + 1), 'source': 'dump',
+               'goroutines': d[key][0], 'snapshots': 1, 'state': key[1], 'wait_minutes': 0}
+              for i, d in enumerate((d1, d2))]
+        want.append({'culprit': key[0], 'kind': key[1], 'goroutines': max(d1[key][0], d2[key][0]),
+                     'evidence': ev})
+    got_g = [{k: h[k] for k in ('culprit', 'kind', 'goroutines', 'evidence')}
+             for h in folder if h['goroutines']]
+    if got_g != want or [h for h in folder if not h['goroutines']] != got:
+        V.problems.append('blocking-incidents-folder-json: hotspots %s\n  want %s and the lock sides'
+                          % (got_g, want))
+    V.expect('blocking-incidents-folder-json', 'err',
+             "heapscope: blocking: not used: 1 file (1 other file)\n"
+             "heapscope: blocking: '%s/goroutine.pb.gz' and '%s/goroutine-2.txt.gz' are one moment "
+             "(twins): using '%s/goroutine-2.txt.gz'\n" % (INC, INC, INC))
+    V.expect('blocking-incidents-folder-json', 'code', '0\n')
     # a directory: every file below it (find testdata/rules -type f), none of use to leaks
     nrules = sum(len(fs) for _, _, fs in os.walk(os.path.join(V.ROOT, 'testdata', 'rules')))
     V.expect('leaks-dir-unused', 'out', '0 leak candidates\nNo leak signal.\n')
