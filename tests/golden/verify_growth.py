@@ -706,9 +706,42 @@ def leaks_heap_case(name, files):
     V.expect(name, 'code', '0\n')
 
 
+def heap_twins_cases():
+    """growth-heap-twins(-json): each moment's protobuf (time_nanos) and
+    text (LastGC, gunzipped here) are less than a second apart, the moments
+    more: the series is the protobufs' alone, main.leak as counts.json."""
+    d = 'testdata/pprof/heaptwins'
+    c = json.load(open(os.path.join(V.ROOT, d, 'counts.json')))
+    pbs = ['%s/%s' % (d, m['file']) for m in c['moments']]
+    txts = ['%s/%s' % (d, m['text']) for m in c['moments']]
+    for pb, txt, m in zip(pbs, txts, c['moments']):
+        text = gzip.decompress(open(os.path.join(V.ROOT, txt), 'rb').read()).decode()
+        last_gc = int(re.search(r'\n# LastGC = (\d+)\n', text).group(1))
+        assert last_gc == m['last_gc'] and abs(time_nanos(pb) - last_gc) < 10**9, 'heap twins: one moment'
+    times = [time_nanos(pb) for pb in pbs]
+    assert all(b - a >= 10**9 for a, b in zip(times, times[1:])), 'heap twins: moments apart'
+    text, g = growth_text(pbs)
+    leak = next(r for r in g['rows'] if r['name'] == c['culprit'])
+    assert leak['values'] == [m['leak_bytes'] for m in c['moments']] and leak['candidate']
+    err = ''.join("heapscope: growth: '%s' and '%s' are one moment (twins): using '%s'\n"
+                  % (t, p, p) for t, p in zip(txts, pbs))
+    V.expect('growth-heap-twins', 'out', text)
+    V.expect('growth-heap-twins', 'err', err)
+    V.expect('growth-heap-twins', 'code', '0\n')
+    got = json.loads(V.golden('growth-heap-twins-json', 'out'))
+    V.checked.add('growth-heap-twins-json')
+    rows = {r['name']: r['values'] for r in got['rows']}
+    if [p['file'] for p in got['profiles']] != pbs or rows.get(c['culprit']) != leak['values'] or \
+            len(got['rows']) != len(g['rows']):
+        V.problems.append('growth-heap-twins-json.out: not the protobufs\' series')
+    V.expect('growth-heap-twins-json', 'err', err)
+    V.expect('growth-heap-twins-json', 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
+    heap_twins_cases()
     cross_check_counts()
     G = 'testdata/rules/growth.yaml'
     check_case('check-steady', G, STEADY[0], STEADY[1:])
