@@ -738,6 +738,35 @@ def heap_twins_cases():
     V.expect('growth-heap-twins-json', 'code', '0\n')
 
 
+def log_cases():
+    """growth-log-*: heap.log.gz is growth-text's six profiles appended (its
+    bytes checked here); growth reads them as six snapshots named FILE#K,
+    so it prints what the verified growth-text cases print, the names
+    aside (pprof-exact commands read the file as pprof does: summed)."""
+    log = 'testdata/pprof/growth-log/heap.log.gz'
+    parts = [open(os.path.join(V.ROOT, f), 'rb').read() for f in TEXT]
+    if gzip.decompress(open(os.path.join(V.ROOT, log), 'rb').read()) != b''.join(parts):
+        V.problems.append('%s: not growth-text/heap-1..6.txt appended' % log)
+    names = ['%s#%d' % (log, k + 1) for k in range(len(TEXT))]
+    for case, verified in (('growth-log-names', 'growth-text-names'),):
+        assert verified in V.checked, 'check %s first' % verified
+        want = V.golden(verified, 'out').replace('%s to %s' % (TEXT[0], TEXT[-1]),
+                                                 '%s to %s' % (names[0], names[-1]))
+        V.expect(case, 'out', want)
+        V.expect(case, 'err', '')
+        V.expect(case, 'code', '0\n')
+    want = json.loads(V.golden('growth-text-json', 'out'))
+    got = json.loads(V.golden('growth-log-json', 'out'))
+    V.checked.add('growth-log-json')
+    for p, n in zip(want['profiles'], names):
+        p['file'] = n
+    if {k: v for k, v in got.items() if k != 'inputs'} != \
+            {k: v for k, v in want.items() if k != 'inputs'}:
+        V.problems.append('growth-log-json.out: not growth-text-json with the parts\' names')
+    V.expect('growth-log-json', 'err', '')
+    V.expect('growth-log-json', 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
@@ -771,6 +800,7 @@ def run(v):
     growth_case('growth-text-names', TEXT, limit=64 << 20, nodecount=5, candidates=['main.leakyCache'],
                 values_of=named_flat)
     growth_text_json_case('growth-text-json', TEXT)
+    log_cases()
     growth_stacks_json_case('growth-stacks-json', GROWTH)
     error_case('growth-stacks-dot', 'heapscope: growth: --stacks has a row per stack: no --cum, '
                'no --format dot\n')

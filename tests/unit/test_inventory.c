@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "heapscope/inventory.h"
+#include "heapscope/load.h"
 
 #define S 1000000000LL
 /* 2026-11-22T03:00:00Z */
@@ -209,6 +211,27 @@ static void test_snapshots(void **state)
 	hs_inventory_free(inv);
 }
 
+/* Several Go text profiles in one file: each begins at a line starting
+ * like the first; offsets counted by hand. */
+static void test_text_moments(void **state)
+{
+	(void)state;
+	/* "heap profile: 1: 8 [1: 8] @ heap/2\n" is 35 bytes, "# x\n" 4 */
+	const char *heap = "heap profile: 1: 8 [1: 8] @ heap/2\n# x\n"
+	                   "heap profile: 2: 16 [2: 16] @ heap/2\n"
+	                   "# a heap profile: in a line\n";
+	size_t st[3] = {9, 9, 9};
+	assert_int_equal(hs_text_moments((const uint8_t *)heap, strlen(heap), st, 3), 2);
+	assert_int_equal(st[0], 0);
+	assert_int_equal(st[1], 39);
+	assert_int_equal(st[2], 9);
+	const char *g = "goroutine profile: total 3\n3 @ 0x1\n\ngoroutine profile: total 4\n";
+	assert_int_equal(hs_text_moments((const uint8_t *)g, strlen(g), st, 1), 2);
+	assert_int_equal(st[0], 0);
+	const char *dump = "goroutine 1 [running]:\nmain.main()\n";
+	assert_int_equal(hs_text_moments((const uint8_t *)dump, strlen(dump), NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_mtime_anchored),
 		cmocka_unit_test(test_mtime_refused),
 		cmocka_unit_test(test_snapshots),
+		cmocka_unit_test(test_text_moments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
