@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "heapscope/filetime.h"
+#include "heapscope/gctrace.h"
 #include "heapscope/growth.h"
 #include "heapscope/load.h"
 #include "heapscope/rules.h"
@@ -31,6 +32,7 @@ typedef struct series {
 	size_t *input;             /* per snapshot as given: its entry in inv */
 	const char **given;        /* per snapshot as given: its name (twins left out) */
 	char **owned;              /* per snapshot: the FILE#K names allocated */
+	growth_gc *gcs;            /* per gctrace log given */
 	growth_series w;           /* what the writers get */
 } series;
 
@@ -121,7 +123,8 @@ static bool parse_amount(const series *s, const char *opt, const char *text, int
 }
 
 /* How many moments file holds: a Go text profile written several times
- * into one file (hs_text_moments) is a series of its own; else 1. */
+ * into one file (hs_text_moments) is a series of its own; a gctrace log,
+ * evidence beside the series, 0; else 1. */
 static size_t file_parts(const char *file)
 {
 	hs_input in;
@@ -129,13 +132,36 @@ static size_t file_parts(const char *file)
 	hs_error_clear(&e);
 	if (strcmp(file, "-") == 0 || hs_input_open(&in, file, 0, &e) != HS_OK)
 		return 1;   /* loading it says why */
-	size_t n = hs_input_wait(&in, 64), parts = 1;
-	if (hs_text_moments(in.data, n, NULL, 0) > 0) {
+	size_t n = hs_input_wait(&in, 4096), parts = 1;
+	if (hs_gctrace_detect(in.data, n))
+		parts = 0;
+	else if (hs_text_moments(in.data, n, NULL, 0) > 0) {
 		n = hs_input_wait(&in, SIZE_MAX);
 		parts = hs_text_moments(in.data, n, NULL, 0);
 	}
 	hs_input_release(&in);
-	return parts ? parts : 1;
+	return parts;
+}
+
+/* A gctrace log: its last run, beside the series. */
+static int load_gctrace(series *s, const char *file)
+{
+	hs_gctrace t;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_gctrace_init(&t);
+	int rc = HS_EXIT_OK;
+	if (hs_gctrace_load(&t, file, &e) != HS_OK) {
+		cli_inventory_add(s->inv, file, NULL);
+		rc = cli_file_error(file, &e);
+	} else {
+		growth_gc *g = &s->gcs[s->w.ngcs++];
+		g->file = file;
+		hs_gctrace_run(&t, hs_gctrace_nruns(&t) - 1, 0, &g->run);
+		hs_inventory_add_file(s->inv, file, HS_IN_GCTRACE);
+	}
+	hs_gctrace_release(&t);
+	return rc;
 }
 
 /* Snapshot i: profile p of `file`, shown as `name`, entry `input` of the
@@ -247,6 +273,10 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 	for (int i = 0; rc == HS_EXIT_OK && i < o->nfiles; i++) {
 		const char *file = o->files[i];
 		hs_profile p;
+		if (parts[i] == 0) {
+			rc = load_gctrace(s, file);
+			continue;
+		}
 		if (parts[i] > 1) {
 			rc = load_parts(s, file, parts[i], &snap, interval);
 			continue;
@@ -338,10 +368,12 @@ static int run(const hs_command *self, cli_opts *op)
 	s.input = calloc(nsnap, sizeof *s.input);
 	s.given = calloc(nsnap, sizeof *s.given);
 	s.owned = calloc(nsnap, sizeof *s.owned);
+	s.gcs = calloc((size_t)o.nfiles, sizeof *s.gcs);
+	s.w.gcs = s.gcs;
 	s.inv = hs_inventory_new(&e);
 	s.w.inv = s.inv;
 	rc = HS_EXIT_USAGE;
-	if (!s.w.files || !s.time_from || !s.input || !s.given || !s.owned || !s.inv) {
+	if (!s.w.files || !s.time_from || !s.input || !s.given || !s.owned || !s.gcs || !s.inv) {
 		cli_error("out of memory");
 		goto out;
 	}
@@ -388,6 +420,7 @@ out:
 	for (size_t i = 0; s.owned && i < nsnap; i++)
 		free(s.owned[i]);
 	free(s.owned);
+	free(s.gcs);
 	free(parts);
 	hs_inventory_free(s.inv);
 	hs_growth_free(s.g);

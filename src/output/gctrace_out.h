@@ -25,6 +25,14 @@ typedef struct gctrace_format {
 } gctrace_format;
 
 /* "text", "json"; NULL for anything else. */
-OUT_FORMAT_DECLS(gctrace_format, gctrace);  /* and gctrace_out_formats, its names */
+OUT_FORMAT_DECLS(gctrace_format, gctrace);
+
+/* A log's last run as evidence in another report (growth): one text line,
+ * "gctrace FILE: live heap A -> B (max C) over N GCs, SLOPE, GC CPU P%",
+ * and the JSON object {"file", "gcs", "live_first", "live_last",
+ * "live_max", "slope_per_min", "cpu_percent", "leak_suspect"} (bytes). */
+struct json_w;
+void gctrace_write_run_line(FILE *out, const char *file, const hs_gc_run *r);
+void gctrace_write_run_json(struct json_w *w, const char *file, const hs_gc_run *r);  /* and gctrace_out_formats, its names */
 
 #endif

@@ -188,10 +188,44 @@ def error_case(name, err):
     V.expect(name, 'code', '2\n')
 
 
+def growth_cases():
+    """growth-gctrace(-json): growth-heap's series (verified) with the log's
+    last run, summed up here, on one line after the total; in JSON its
+    numbers in bytes."""
+    log = 'testdata/gctrace/leak.log'
+    r = summary(parse(log)['runs'][-1], None)
+    L = G.label
+    line = 'gctrace %s: live heap %s -> %s (max %s) over %d GCs, %s, GC CPU %d%%%s\n' % (
+        log, L(r['live_first']), L(r['live_last']), L(r['live_max']), r['gcs'],
+        G.slope_label(r['live_slope_per_min']), r['gc_cpu_percent'],
+        '  LEAK SUSPECT' if r['leak_suspect'] else '')
+    assert 'growth-heap' in V.checked
+    want = ''.join(ln + (line if ln.startswith('Total: ') else '')
+                   for ln in V.golden('growth-heap', 'out').splitlines(keepends=True))
+    V.expect('growth-gctrace', 'out', want)
+    V.expect('growth-gctrace', 'err', '')
+    V.expect('growth-gctrace', 'code', '0\n')
+    got = json.loads(V.golden('growth-gctrace-json', 'out'))
+    V.checked.add('growth-gctrace-json')
+    gc = got.get('gctrace', [{}])[0]
+    want = dict(file=log, gcs=r['gcs'], live_first=r['live_first'], live_last=r['live_last'],
+                live_max=r['live_max'], cpu_percent=r['gc_cpu_percent'],
+                leak_suspect=r['leak_suspect'])
+    base = json.loads(V.golden('growth-heap-json', 'out'))
+    if any(gc.get(k) != v for k, v in want.items()) or \
+            not close(gc.get('slope_per_min'), r['live_slope_per_min']) or \
+            {k: v for k, v in got.items() if k not in ('gctrace', 'inputs')} != \
+            {k: v for k, v in base.items() if k != 'inputs'}:
+        V.problems.append('growth-gctrace-json.out: gctrace %s, want %s and growth-heap-json' % (gc, want))
+    V.expect('growth-gctrace-json', 'err', '')
+    V.expect('growth-gctrace-json', 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
     G.V = v
+    growth_cases()
     text_case('gctrace-leak', 'testdata/gctrace/leak.log', 1 << 30)
     counts_agree('gctrace-leak-json', 'leak',
                  json_case('gctrace-leak-json', 'testdata/gctrace/leak.log', 1 << 30))
