@@ -32,8 +32,9 @@
  * order given when their moments cannot order them (hs_moments_order: a
  * file without time, or real times beside mtimes).  A file holding
  * several moments (the dumps of a log) takes as many indices, its first
- * is `snapshot`.  An execution trace and a gctrace log cover a span of
- * time, not a moment: no snapshot (-1), even when used. */
+ * is `snapshot`.  A gctrace log covers a span of time, not a moment: no
+ * snapshot (-1), even when used (an execution trace is read as the
+ * goroutines at its end: a moment). */
 #ifndef HEAPSCOPE_INVENTORY_H
 #define HEAPSCOPE_INVENTORY_H
 

@@ -321,7 +321,7 @@ void hs_inventory_finish(hs_inventory *inv, bool twins)
 	size_t *order = malloc((n + 1) * sizeof *order);
 	unsigned seen = 0;
 	for (size_t i = 0; i < n; i++)
-		if (f[i].used && f[i].kind != HS_IN_TRACE && f[i].kind != HS_IN_GCTRACE) {
+		if (f[i].used && f[i].kind != HS_IN_GCTRACE) {
 			seen |= 1u << f[i].time_from;
 			if (order)
 				order[nu++] = i;

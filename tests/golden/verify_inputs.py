@@ -218,7 +218,7 @@ def expected(command, paths, utimes):
                     files[m]['used'] = False
                     files[m]['why'] = 'twin of %s' % files[used]['path']
                     files[m]['twin'] = used
-    used = [i for i, f in enumerate(files) if f['used'] and f['kind'] not in ('trace', 'gctrace')]
+    used = [i for i, f in enumerate(files) if f['used'] and f['kind'] != 'gctrace']
     froms = {files[i]['time_from'] for i in used}
     if not ('mtime' in froms and len(froms) > 1):
         used.sort(key=lambda i: (files[i]['time'], strverscmp_key(files[i]['path']), i))
