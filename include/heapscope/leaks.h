@@ -97,6 +97,7 @@ typedef struct hs_leak {
 	double slope_per_min;      /* heap growth: bytes per minute */
 	double rising;             /* heap growth: fraction of steps that grew */
 	double share_first, share_last;   /* retainer: % of the reachable heap */
+	int64_t gcs;               /* heap growth read from a gctrace log: its GCs; else 0 */
 	/* every snapshot, in time order, twins counted once */
 	const hs_leak_point *points;
 	size_t npoints;
@@ -129,6 +130,15 @@ hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, struct hs_inventory 
 hs_err hs_leaks_add_retainers(hs_leaks *l, const char *name, const char *const *keys,
                               const uint64_t *retained, size_t n, uint64_t reachable,
                               hs_error *err);
+/* A GODEBUG=gctrace=1 log (file `name`), its last run summed up (gctrace.h;
+ * copied): its live heap goes into the summary, and when no heap profile
+ * was added and the run is a leak suspect (the live heap grows), finish
+ * makes it a heap growth candidate: medium (no profile names a site),
+ * culprit "live heap (gctrace)", first and last the live heap, gcs its
+ * GCs, one point for the first and one for the last GC. */
+struct hs_gc_run;
+hs_err hs_leaks_add_gctrace(hs_leaks *l, const char *name, const struct hs_gc_run *run,
+                            hs_error *err);
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err);
 /* The candidates, ranked, after hs_leaks_finish; they live as long as l. */
 size_t hs_leaks_n(const hs_leaks *l);
@@ -143,6 +153,10 @@ typedef struct hs_leak_summary {
 	const char *biggest_culprit, *biggest_state;
 	size_t heap_snapshots;
 	int64_t heap_first, heap_last, heap_span_ns;
+	/* the last gctrace log added (hs_leaks_add_gctrace): its last run */
+	const char *gctrace;               /* NULL: none */
+	int64_t gc_count, gc_live_first, gc_live_last, gc_cpu_percent;
+	double gc_slope_per_min;           /* bytes per minute; NAN undefined */
 } hs_leak_summary;
 void hs_leaks_summary(const hs_leaks *l, hs_leak_summary *s);
 const hs_leak *hs_leaks_at(const hs_leaks *l, size_t i);

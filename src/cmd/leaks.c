@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../output/leaks_out.h"
+#include "heapscope/gctrace.h"
 #include "heapscope/leaks.h"
 #include "cmd.h"
 
@@ -34,15 +35,38 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 
 static bool streams(const char *file)
 {
-	return cli_is_heapdump(file) || cli_is_trace(file);
+	hs_input_kind k = cli_file_kind(file);
+	return k == HS_IN_HEAPDUMP || k == HS_IN_TRACE || k == HS_IN_GCTRACE;
+}
+
+/* A gctrace log: its last run's live heap (hs_leaks_add_gctrace). */
+static int add_gctrace(const cli_adder *a, const char *file)
+{
+	const leaks_ctx *c = a->ctx;
+	hs_gctrace t;
+	hs_gctrace_init(&t);
+	int rc = HS_EXIT_OK;
+	if (hs_gctrace_load(&t, file, a->e) != HS_OK) {
+		rc = cli_file_error(file, a->e);
+	} else {
+		hs_gc_run run;
+		hs_gctrace_run(&t, hs_gctrace_nruns(&t) - 1, 0, &run);
+		if (hs_leaks_add_gctrace(c->l, file, &run, a->e) != HS_OK)
+			rc = cli_file_error(file, a->e);
+	}
+	hs_gctrace_release(&t);
+	return rc;
 }
 
 /* A trace: the goroutines blocked at its end, as a goroutine profile. */
 static int add_stream(const cli_adder *a, const char *file)
 {
 	const leaks_ctx *c = a->ctx;
-	if (cli_is_heapdump(file))
+	hs_input_kind k = cli_file_kind(file);
+	if (k == HS_IN_HEAPDUMP)
 		return hd_leaks_add(c->l, file, c->exe);
+	if (k == HS_IN_GCTRACE)
+		return add_gctrace(a, file);
 	return cli_add_trace(a, file, CLI_TRACE_END);
 }
 

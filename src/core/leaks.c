@@ -8,6 +8,7 @@
 #include "heapscope/filetime.h"
 #include "heapscope/graph.h"
 #include "heapscope/growth.h"
+#include "heapscope/gctrace.h"
 #include "heapscope/goroutines.h"
 #include "heapscope/inventory.h"
 #include "heapscope/leaks.h"
@@ -81,6 +82,8 @@ struct hs_leaks {
 	leakvec leaks;             /* ranked by finish */
 	hs_inventory *inv;         /* the files' inventory: the caller's or own */
 	bool own_inv;
+	const char *gctrace;       /* the last gctrace log added, and its last run */
+	hs_gc_run gc;
 };
 
 static const char *const leak_kind_names[HS_LEAK_NKINDS] = {
@@ -210,6 +213,13 @@ void hs_leaks_summary(const hs_leaks *l, hs_leak_summary *s)
 		s->heap_first = *hs_i64vec_at(&l->heap_totals, a);
 		s->heap_last = *hs_i64vec_at(&l->heap_totals, b);
 		s->heap_span_ns = *hs_i64vec_at(&l->heap_times, b) - *hs_i64vec_at(&l->heap_times, a);
+	}
+	if ((s->gctrace = l->gctrace) != NULL) {
+		s->gc_count = (int64_t)l->gc.n;
+		s->gc_live_first = l->gc.live_first;
+		s->gc_live_last = l->gc.live_last;
+		s->gc_cpu_percent = l->gc.cpu_percent;
+		s->gc_slope_per_min = l->gc.slope_per_min;
 	}
 }
 
@@ -936,6 +946,37 @@ static hs_err finish_retainers(hs_leaks *l, hs_error *err)
 	return HS_OK;
 }
 
+/* ---- gctrace logs ------------------------------------------------------- */
+
+hs_err hs_leaks_add_gctrace(hs_leaks *l, const char *name, const hs_gc_run *run, hs_error *err)
+{
+	if (!(l->gctrace = dup(l, name ? name : "")))
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	l->gc = *run;
+	return HS_OK;
+}
+
+/* With no heap profile, a gctrace log whose live heap grows is the heap
+ * growth signal (hs_leaks_add_gctrace). */
+static hs_err gctrace_leak(hs_leaks *l, hs_error *err)
+{
+	if (!l->gctrace || !l->gc.leak_suspect || hs_i64vec_len(&l->heap_totals))
+		return HS_OK;
+	hs_leak *k = new_leak(l, HS_SEV_MEDIUM, HS_LEAK_HEAP_GROWTH, "live heap (gctrace)",
+	                      l->gc.live_last - l->gc.live_first);
+	hs_leak_point *pt = k ? new_points(l, k, 2) : NULL;
+	if (!pt)
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	k->first = l->gc.live_first;
+	k->last = l->gc.live_last;
+	k->slope_per_min = l->gc.slope_per_min;
+	k->rising = l->gc.monotonic;
+	k->gcs = (int64_t)l->gc.n;
+	pt[0] = (hs_leak_point){.file = l->gctrace, .value = k->first};
+	pt[1] = (hs_leak_point){.file = l->gctrace, .value = k->last};
+	return HS_OK;
+}
+
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 {
 	mark_twins(l);
@@ -946,6 +987,8 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 		rc = finish_heap(l, err);
 	if (rc == HS_OK)
 		rc = finish_retainers(l, err);
+	if (rc == HS_OK)
+		rc = gctrace_leak(l, err);
 	if (rc == HS_OK && leakvec_len(&l->leaks))
 		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);
 	return rc;

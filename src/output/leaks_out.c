@@ -86,9 +86,14 @@ static void evidence_text(FILE *out, const hs_leak *k)
 		        k->created_by);
 		break;
 	case HS_LEAK_HEAP_GROWTH:
-		say(out, "inuse_space %s -> %s over %zu heap profiles",
-		    bytes_label(k->first, false, a, sizeof a),
-		        bytes_label(k->last, false, b, sizeof b), k->npoints);
+		if (k->gcs)
+			say(out, "live heap %s -> %s over %lld GCs (%s), no heap profile",
+			    bytes_label(k->first, false, a, sizeof a),
+			    bytes_label(k->last, false, b, sizeof b), (long long)k->gcs, k->points[0].file);
+		else
+			say(out, "inuse_space %s -> %s over %zu heap profiles",
+			    bytes_label(k->first, false, a, sizeof a),
+			        bytes_label(k->last, false, b, sizeof b), k->npoints);
 		say(out, "%s/min, %.0f%% of steps grew",
 		    bytes_label(llround(k->slope_per_min), true, a, sizeof a),
 		        100 * k->rising);
@@ -129,6 +134,15 @@ static void healthy_text(FILE *out, const hs_leaks *l)
 		                                (double)s.heap_first : 0;
 		fprintf(out, "   heap in use: %s -> %s (%+.1f%%) over %zu profile%s, %s\n", a, b, pct,
 		        s.heap_snapshots, s.heap_snapshots == 1 ? "" : "s", span);
+	}
+	if (s.gctrace) {
+		char a[64], b[64], c[64];
+		fprintf(out, "   live heap (gctrace %s): %s -> %s over %lld GCs, %s/min, GC CPU %lld%%\n",
+		        s.gctrace, bytes_label(s.gc_live_first, false, a, sizeof a),
+		        bytes_label(s.gc_live_last, false, b, sizeof b), (long long)s.gc_count,
+		        isnan(s.gc_slope_per_min) ? "?"
+		                                  : bytes_label(llround(s.gc_slope_per_min), true, c, sizeof c),
+		        (long long)s.gc_cpu_percent);
 	}
 }
 
@@ -204,6 +218,8 @@ static void numbers_json(json_w *w, const hs_leak *k)
 	if (k->kind == HS_LEAK_HEAP_GROWTH) {
 		kv_double(w, "slope_bytes_per_min", k->slope_per_min);
 		kv_double(w, "rising_fraction", k->rising);
+		if (k->gcs)
+			json_kv_int(w, "gcs", k->gcs);
 	}
 	if (k->kind == HS_LEAK_RETAINER) {
 		kv_double(w, "share_first_percent", k->share_first);
@@ -246,6 +262,14 @@ static void summary_json(json_w *w, const hs_leaks *l)
 	json_kv_int(w, "heap_first_bytes", s.heap_first);
 	json_kv_int(w, "heap_last_bytes", s.heap_last);
 	json_kv_int(w, "heap_span_ns", s.heap_span_ns);
+	if (s.gctrace) {
+		json_kv_string(w, "gctrace", s.gctrace);
+		json_kv_int(w, "gctrace_gcs", s.gc_count);
+		json_kv_int(w, "gctrace_live_first_bytes", s.gc_live_first);
+		json_kv_int(w, "gctrace_live_last_bytes", s.gc_live_last);
+		kv_double(w, "gctrace_slope_bytes_per_min", s.gc_slope_per_min);
+		json_kv_int(w, "gctrace_cpu_percent", s.gc_cpu_percent);
+	}
 	json_end_object(w);
 }
 

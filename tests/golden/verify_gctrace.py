@@ -221,11 +221,40 @@ def growth_cases():
     V.expect('growth-gctrace-json', 'code', '0\n')
 
 
+def leaks_cases():
+    """leaks-gctrace: the leak log alone is a medium heap growth candidate
+    with its run's numbers (summed up here); leaks-gctrace-healthy: the
+    verified leaks-healthy report plus the steady log's live heap."""
+    L = G.label
+    log = 'testdata/gctrace/leak.log'
+    r = summary(parse(log)['runs'][-1], None)
+    assert r['leak_suspect']
+    hint = [ln for ln in V.golden('leaks-heap-growth', 'out').splitlines() if 'hint:' in ln][0]
+    V.expect('leaks-gctrace', 'out',
+             '1 leak candidate\n\nmedium live heap (gctrace)  (heap growth)\n'
+             '   - live heap %s -> %s over %d GCs (%s), no heap profile\n'
+             '   - %s, %.0f%% of steps grew\n%s\n'
+             % (L(r['live_first']), L(r['live_last']), r['gcs'], log,
+                G.slope_label(r['live_slope_per_min']), 100 * r['live_monotonic'], hint))
+    V.expect('leaks-gctrace', 'err', '')
+    V.expect('leaks-gctrace', 'code', '0\n')
+    log = 'testdata/gctrace/steady.log'
+    r = summary(parse(log)['runs'][-1], None)
+    assert not r['leak_suspect'] and 'leaks-healthy' in V.checked
+    V.expect('leaks-gctrace-healthy', 'out', V.golden('leaks-healthy', 'out') +
+             '   live heap (gctrace %s): %s -> %s over %d GCs, %s, GC CPU %d%%\n'
+             % (log, L(r['live_first']), L(r['live_last']), r['gcs'],
+                G.slope_label(r['live_slope_per_min']), r['gc_cpu_percent']))
+    V.expect('leaks-gctrace-healthy', 'err', '')
+    V.expect('leaks-gctrace-healthy', 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
     G.V = v
     growth_cases()
+    leaks_cases()
     text_case('gctrace-leak', 'testdata/gctrace/leak.log', 1 << 30)
     counts_agree('gctrace-leak-json', 'leak',
                  json_case('gctrace-leak-json', 'testdata/gctrace/leak.log', 1 << 30))
