@@ -190,7 +190,8 @@ static int add_snapshot(series *s, size_t i, const char *file, const char *name,
 		return HS_EXIT_USAGE;
 	}
 	hs_growth_add_memstats(s->g, i, p, NULL);
-	s->time_from[i] = (uint8_t)from;
+	/* --interval: the times are its, not the files' */
+	s->time_from[i] = (uint8_t)(interval ? HS_TIME_PROFILE : from);
 	if (interval)
 		t = (int64_t)i * interval;
 	if (!interval && t == 0) {

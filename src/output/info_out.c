@@ -58,8 +58,10 @@ static void info_text(FILE *out, const char *file, const hs_profile *p)
 	fprintf(out, "  format:        %s%s\n", format_name(p->format), p->gzipped ? " (gzip)" : p->zstd ? " (zstd)" : "");
 	fprintf(out, "  producer:      %s\n", producer(p));
 	fprintf(out, "  kind:          %s\n", hs_profile_kind(p));
-	fprintf(out, "  size:          %llu bytes (%llu decoded)\n",
-	        (unsigned long long)p->input_bytes, (unsigned long long)p->decoded_bytes);
+	char in[48], dec[48];
+	fprintf(out, "  size:          %s (%s decoded)\n",
+	        out_label((int64_t)p->input_bytes, "bytes", "minimum", false, in, sizeof in),
+	        out_label((int64_t)p->decoded_bytes, "bytes", "minimum", false, dec, sizeof dec));
 
 	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
 	fprintf(out, "  sample types:\n");

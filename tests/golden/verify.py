@@ -292,7 +292,7 @@ def info_case(name, path):
     f = info_facts(path)
     lines = [path, '  format:        pprof%s' % (' (gzip)' if f['gz'] else ''),
              '  producer:      Go', '  kind:          heap',
-             '  size:          %d bytes (%d decoded)' % (f['bytes'], f['decoded']),
+             '  size:          %s (%s decoded)' % (scaled(f['bytes'], 'bytes'), scaled(f['decoded'], 'bytes')),
              '  sample types:']
     for k, t in enumerate(f['types']):
         lines.append('    %d %-20s %-12s total %s%s' % (k, t, f['units'][k], scaled(f['totals'][k], f['units'][k]),
