@@ -132,6 +132,7 @@ typedef struct hs_wait_evidence {
 	int64_t contentions, delay_ns;
 	int64_t moment;           /* the file's (hs_file_moment), for the order */
 	uint32_t seq;             /* the file's place in the order given */
+	size_t input;             /* its entry in the inventory (hs_blocking_add_input) */
 } hs_wait_evidence;
 HS_VEC_TYPED(hs_wait_evidence_vec, hs_wait_evidence)
 
@@ -165,6 +166,14 @@ hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs
  * delay, then contentions, then culprit.  Out of memory while inferring
  * the main module leaves the culprits it could not name as user frames. */
 void hs_blocking_finish(hs_blocking *b);
+/* hs_blocking_add for file `input` of the caller's inventory (inventory.h),
+ * finished (hs_inventory_finish) before hs_blocking_finish, which then
+ * leaves the twins out: a hotspot keeps the evidence of the files used, its
+ * goroutines and wait are the most of those, and one only a twin showed is
+ * gone.  inv outlives b. */
+struct hs_inventory;
+hs_err hs_blocking_add_input(hs_blocking *b, const hs_profile *p,
+                             const struct hs_inventory *inv, size_t input, hs_error *err);
 /* The hotspots, ranked after hs_blocking_finish; they live as long as b. */
 size_t hs_blocking_n(const hs_blocking *b);
 const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i);

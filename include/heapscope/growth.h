@@ -99,6 +99,10 @@ bool hs_growth_add_memstats(hs_growth *g, size_t snap, const hs_profile *p, int6
 hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs_error *err);
 /* Add every node of a view (flat, or cum when `cum`) and its total. */
 hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum, hs_error *err);
+/* Before finish: keep only the snapshots with keep[snap] true (a twin is
+ * the same moment as another, inventory.h), renumbered 0.. in the order
+ * given; the others and their values are gone.  Returns the count kept. */
+size_t hs_growth_keep(hs_growth *g, const bool *keep);
 /* Order the snapshots, compute every row's statistics, flag candidates,
  * project the limit and sort the rows.  Rows that are zero in every
  * snapshot are dropped.  HS_E_USAGE when the times do not allow a slope

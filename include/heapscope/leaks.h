@@ -9,12 +9,9 @@
  * names as numbers), then in the order given; the dumps of one file in
  * their order.  When a goroutine file has no moment at all (a dump read
  * from "-"), the goroutine snapshots stay in the order given.
- * Twins: files of one kind (goroutine dumps and profiles; heap profiles)
- * in two formats, holding one snapshot each, with the same timestamp in
- * their names or moments (not modification times) less than a second
- * apart, are one snapshot: the richer is used (a debug=2 dump over a
- * goroutine pprof profile over a debug=1 one; a protobuf heap profile over
- * text).  Files of one format are never twins.  A group's count is the most it had in one
+ * Twins are decided by the inventory (inventory.h: one kind in two
+ * formats, one moment each, the same name stamp or times within a second)
+ * and are one snapshot: the richer is used.  A group's count is the most it had in one
  * snapshot.  Candidates, after LeakProf (Uber):
  *   blocked goroutines  groups waiting on a channel op, select, nil channel
  *                       or cond: high from min_high goroutines, medium
@@ -134,6 +131,7 @@ typedef struct hs_leak {
 	double rising;             /* heap growth: fraction of steps that grew */
 	double share_first, share_last;   /* retainer: % of the reachable heap */
 	const hs_leak_retention *retention;   /* retention, else NULL */
+	int64_t gcs;               /* heap growth read from a gctrace log: its GCs; else 0 */
 	/* every snapshot, in time order, twins counted once */
 	const hs_leak_point *points;
 	size_t npoints;
@@ -152,6 +150,14 @@ hs_err hs_leaks_set_own(hs_leaks *l, const char *re, hs_error *err);
  * when it is none of a goroutine dump, goroutine profile or heap profile
  * (inuse_space). */
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err);
+/* The same for file `input` of the caller's inventory inv (inventory.h),
+ * which then decides its moment and twins: every file of l from the same
+ * inv, which the caller finishes (hs_inventory_finish) before
+ * hs_leaks_finish and frees after l.  hs_leaks_add keeps an inventory of
+ * its own instead; the two do not mix (HS_E_USAGE). */
+struct hs_inventory;
+hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, struct hs_inventory *inv,
+                          size_t input, hs_error *err);
 /* Add one heap dump (file `name`) and its roots: keys (run-independent
  * names) and the bytes each retains, out of `reachable`; the strings are
  * copied. */
@@ -164,6 +170,15 @@ struct hs_hd_analysis;
  * are copied. */
 hs_err hs_leaks_add_heapdump(hs_leaks *l, const char *name, const struct hs_hd_analysis *a,
                              hs_error *err);
+/* A GODEBUG=gctrace=1 log (file `name`), its last run summed up (gctrace.h;
+ * copied): its live heap goes into the summary, and when no heap profile
+ * was added and the run is a leak suspect (the live heap grows), finish
+ * makes it a heap growth candidate: medium (no profile names a site),
+ * culprit "live heap (gctrace)", first and last the live heap, gcs its
+ * GCs, one point for the first and one for the last GC. */
+struct hs_gc_run;
+hs_err hs_leaks_add_gctrace(hs_leaks *l, const char *name, const struct hs_gc_run *run,
+                            hs_error *err);
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err);
 /* The candidates, ranked, after hs_leaks_finish; they live as long as l. */
 size_t hs_leaks_n(const hs_leaks *l);
@@ -178,6 +193,10 @@ typedef struct hs_leak_summary {
 	const char *biggest_culprit, *biggest_state;
 	size_t heap_snapshots;
 	int64_t heap_first, heap_last, heap_span_ns;
+	/* the last gctrace log added (hs_leaks_add_gctrace): its last run */
+	const char *gctrace;               /* NULL: none */
+	int64_t gc_count, gc_live_first, gc_live_last, gc_cpu_percent;
+	double gc_slope_per_min;           /* bytes per minute; NAN undefined */
 } hs_leak_summary;
 void hs_leaks_summary(const hs_leaks *l, hs_leak_summary *s);
 const hs_leak *hs_leaks_at(const hs_leaks *l, size_t i);

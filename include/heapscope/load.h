@@ -83,6 +83,14 @@ bool hs_legacy_text_detect(const uint8_t *data, size_t n);
  * p->text_by_address is set. */
 hs_err hs_text_symbolize(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
 hs_err hs_legacy_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err);
+/* Go text profiles written one after another into one file (a loop of
+ * `curl .../heap?debug=1 >> log`): each begins with a line starting like
+ * the first, "heap profile:" or "goroutine profile: total ".  Returns how
+ * many (0 when the text starts with neither) and stores the byte offset
+ * of each of the first max in starts.  hs_legacy_text_decode reads such a
+ * text as pprof does (heap profiles summed, several goroutine count
+ * profiles refused); growth loads each part by itself, one moment each. */
+size_t hs_text_moments(const uint8_t *data, size_t n, size_t *starts, size_t max);
 
 /* Goroutine dumps (?debug=2, runtime.Stack, SIGQUIT / panic tracebacks),
  * also inside a log; doc/format-goroutine-dump.md.  One sample of value 1

@@ -14,7 +14,8 @@ typedef struct blocking_opts {
 
 static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 {
-	return hs_blocking_add(a->ctx, p, file, a->e);
+	(void)file;
+	return hs_blocking_add_input(a->ctx, p, a->inv, a->input, a->e);
 }
 
 static bool streams(const char *file)
@@ -36,7 +37,8 @@ static int add_trace(const cli_adder *a, const char *file)
 /* The writer of --format, from src/output/blocking_out.c's table. */
 static void write_blocking(FILE *out, const cli_opts *o, const void *data)
 {
-	blocking_format_find(o->format)->write(out, data);
+	const blocking_report *r = data;
+	blocking_format_find(o->format)->write(out, r);
 }
 
 static int run(const hs_command *self, cli_opts *op)
@@ -46,8 +48,10 @@ static int run(const hs_command *self, cli_opts *op)
 	int rc;
 	hs_error e;
 	hs_error_clear(&e);
-	hs_blocking *b = hs_blocking_new(&e);
+	hs_inventory *inv = hs_inventory_new(&e);
+	hs_blocking *b = inv ? hs_blocking_new(&e) : NULL;
 	if (!b) {
+		hs_inventory_free(inv);
 		return cli_error("out of memory");
 	}
 	const char *own = ((const blocking_opts *)op)->own;
@@ -56,20 +60,23 @@ static int run(const hs_command *self, cli_opts *op)
 		hs_error_format(&e, msg, sizeof msg);
 		cli_error("--own: %s", msg);
 		hs_blocking_free(b);
+		hs_inventory_free(inv);
 		return HS_EXIT_USAGE;
 	}
 	/* Profiles and dumps load ahead in a second thread, in order; an
 	 * execution trace is streamed in its turn. */
 	cli_adder a = {.name = "blocking", .streams = streams, .stream = add_trace,
-	               .add = add_profile, .ctx = b, .e = &e};
+	               .add = add_profile, .ctx = b, .e = &e, .inv = inv};
 	/* What could be read is ranked and printed even when a file could
 	 * not: the status then stays 2. */
 	int read_rc = cli_add_files(&a, &o);
 	hs_blocking_finish(b);
-	rc = cli_write_output(&o, write_blocking, b);
+	blocking_report r = {b, inv};
+	rc = cli_write_output(&o, write_blocking, &r);
 	if (rc == HS_EXIT_OK)
 		rc = read_rc;
 	hs_blocking_free(b);
+	hs_inventory_free(inv);
 	return rc;
 }
 

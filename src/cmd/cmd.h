@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "heapscope/graph.h"
+#include "heapscope/inventory.h"
 #include "heapscope/model.h"
 
 #include "../output/formats.h"
@@ -154,6 +155,17 @@ int cli_parse(const hs_command *cmd, int argc, char **argv, cli_opts *o);
  * printing. */
 int cli_expand_dirs(const hs_command *cmd, cli_opts *o);
 void cli_free_inputs(cli_opts *o);
+/* The inventory of inputs (include/heapscope/inventory.h), kept by the
+ * commands that analyze many files for their JSON "inputs":
+ * cli_file_kind sniffs a file that is no profile (heap dump, trace,
+ * gctrace log, else other; unreadable when it cannot be opened);
+ * cli_inventory_add lists a loaded profile, or with p NULL a file that
+ * could not be read, as the kind it looks like (inv NULL: nothing,
+ * SIZE_MAX); cli_inventory_finish
+ * decides twins and snapshots and names each twin left out on stderr. */
+hs_input_kind cli_file_kind(const char *file);
+size_t cli_inventory_add(hs_inventory *inv, const char *file, const hs_profile *p);
+void cli_inventory_finish(hs_inventory *inv);
 /* Allocate the options, parse and run: the command's exit status. */
 int cli_run(const hs_command *cmd, int argc, char **argv);
 void cli_usage(const hs_command *cmd, FILE *to);
@@ -227,8 +239,12 @@ typedef struct cli_adder {
 	hs_err (*add)(const struct cli_adder *a, hs_profile *p, const char *file);
 	void *ctx;                 /* the command's */
 	hs_error *e;
+	hs_inventory *inv;         /* every file is listed here (not NULL) */
+	size_t input;              /* the file add() or stream() gets: its entry */
 } cli_adder;
-/* Every file is read, a bad one does not stop the rest: the exit status
+/* Every file is read and listed in a->inv, a bad one does not stop the
+ * rest; the inventory is finished (cli_inventory_finish) at the end, before
+ * the caller finishes its analysis.  The exit status
  * is HS_EXIT_USAGE when one could not be read or added (each printed).
  * A profile add() has no use for (HS_E_USAGE: another kind) is no error;
  * such files are counted and named once on stderr ("not used: ..."). */

@@ -158,7 +158,8 @@ static void unused_report(const unused *u, const char *cmd)
 }
 
 /* add() on a loaded profile: a profile of a kind the command has no use
- * for (HS_E_USAGE) is counted in u, any other failure printed. */
+ * for (HS_E_USAGE) is counted in u, any other failure printed; either way
+ * its entry says so. */
 static int add_one(const cli_adder *a, hs_profile *p, const char *file, unused *u)
 {
 	hs_err rc = a->add(a, p, file);
@@ -166,11 +167,43 @@ static int add_one(const cli_adder *a, hs_profile *p, const char *file, unused *
 		return HS_EXIT_OK;
 	if (rc == HS_E_USAGE && u) {
 		unused_add(u, hs_profile_kind(p));
+		hs_inventory_unuse(a->inv, a->input, HS_WHY_KIND);
 		return HS_EXIT_OK;
 	}
+	hs_inventory_unuse(a->inv, a->input, HS_WHY_UNREADABLE);
 	char msg[256];
 	hs_error_format(a->e, msg, sizeof msg);
 	return cli_file_fail(file, "%s", msg);
+}
+
+/* File i of the walk, `a` pointing at its inventory entry: streamed, or
+ * the next profile of ld; an exit status. */
+static int add_file(cli_adder *a, const char *file, bool streamed, cli_loads *ld, unused *u)
+{
+	if (streamed) {
+		a->input = hs_inventory_add_file(a->inv, file, cli_file_kind(file));
+		int r = a->stream(a, file);
+		if (r != HS_EXIT_OK)
+			hs_inventory_unuse(a->inv, a->input, HS_WHY_UNREADABLE);
+		return r;
+	}
+	hs_profile p;
+	hs_profile_init(&p);
+	int r = HS_EXIT_USAGE;
+	if (cli_loads_next(ld, &p)) {
+		a->input = hs_inventory_add_profile(a->inv, file, &p);
+		r = add_one(a, &p, file, u);
+	} else if (ld->other) {
+		/* no profile: a gctrace log, a heap dump, ... the command did not
+		 * ask to read */
+		a->input = hs_inventory_add_file(a->inv, file, cli_file_kind(file));
+		hs_inventory_unuse(a->inv, a->input, HS_WHY_KIND);
+		r = HS_EXIT_OK, u->other++;
+	} else {
+		cli_inventory_add(a->inv, file, NULL);
+	}
+	hs_profile_release(&p);
+	return r;
 }
 
 int cli_add_files(const cli_adder *a, const cli_opts *o)
@@ -191,21 +224,11 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	cli_loads_start(&ld, profiles, np, o);
 	ld.quiet_other = true;
 	unused u = {0};
+	cli_adder cur = *a;
 	/* One bad file does not stop the rest: it is named, and the status
 	 * is 2 once all are read. */
 	for (int i = 0; i < o->nfiles; i++) {
-		int r = HS_EXIT_USAGE;
-		if (streamed[i]) {
-			r = a->stream(a, o->files[i]);
-		} else {
-			hs_profile p;
-			hs_profile_init(&p);
-			if (cli_loads_next(&ld, &p))
-				r = add_one(a, &p, o->files[i], &u);
-			else if (ld.other)
-				r = HS_EXIT_OK, u.other++;
-			hs_profile_release(&p);
-		}
+		int r = add_file(&cur, o->files[i], streamed[i], &ld, &u);
 		if (r != HS_EXIT_OK)
 			rc = r;
 	}
@@ -213,6 +236,7 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	free(profiles);
 	free(streamed);
 	unused_report(&u, a->name);
+	cli_inventory_finish(a->inv);
 	return rc;
 }
 

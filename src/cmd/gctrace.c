@@ -47,8 +47,14 @@ static int run(const hs_command *self, cli_opts *op)
 	if (out) {
 		for (size_t i = 0; i < n; i++)
 			hs_gctrace_run(&t, i, limit, &runs[i]);
-		gctrace_report g = {file, &t, runs, limit};
+		hs_inventory *inv = hs_inventory_new(&e);
+		if (inv) {
+			hs_inventory_add_file(inv, file, HS_IN_GCTRACE);
+			hs_inventory_finish(inv, false);
+		}
+		gctrace_report g = {file, &t, runs, limit, inv};
 		gctrace_format_find(o.format)->write(out, &g);
+		hs_inventory_free(inv);
 		rc = cli_close_output(out, &o) ? HS_EXIT_OK : HS_EXIT_USAGE;
 	} else if (!runs) {
 		cli_error("out of memory");

@@ -8,21 +8,10 @@
 #include "../output/goroutines_out.h"
 #include "cmd.h"
 
-static bool add(hs_goroutines *g, hs_profile *p, const char *file, int k)
-{
-	hs_error e;
-	hs_error_clear(&e);
-	bool ok = hs_goroutines_add(g, p, k, &e) == HS_OK;
-	if (!ok)
-		cli_file_fail(file, "%s", e.detail);
-	hs_profile_release(p);
-	return ok;
-}
-
-/* Load each file and add its goroutines; false after printing why.  A
- * heap dump's goroutines come as a goroutine dump (src/cmd/heapdump.c);
- * the other files load ahead, in order. */
-static bool gather(hs_goroutines *g, const cli_opts *o)
+/* Load each file and add its goroutines, listing it in inv; false after
+ * printing why.  A heap dump's goroutines come as a goroutine dump
+ * (src/cmd/heapdump.c); the other files load ahead, in order. */
+static bool gather(hs_goroutines *g, hs_inventory *inv, const cli_opts *o)
 {
 	const char **loaded = calloc((size_t)o->nfiles + 1, sizeof *loaded);
 	bool *dump = calloc((size_t)o->nfiles + 1, sizeof *dump);
@@ -41,13 +30,23 @@ static bool gather(hs_goroutines *g, const cli_opts *o)
 	bool ok = true;
 	for (int k = 0; ok && k < o->nfiles; k++) {
 		hs_profile p;
+		const char *file = o->files[k];
 		hs_profile_init(&p);
-		if (dump[k])
-			ok = hd_load_goroutines(&p, o->files[k], NULL) && add(g, &p, o->files[k], k);
-		else
-			ok = cli_loads_next(&l, &p) && add(g, &p, o->files[k], k);
-		if (!ok)
+		if (!(ok = dump[k] ? hd_load_goroutines(&p, file, NULL) : cli_loads_next(&l, &p))) {
+			cli_inventory_add(inv, file, NULL);
 			hs_profile_release(&p);
+			break;
+		}
+		size_t input = dump[k] ? hs_inventory_add_file(inv, file, HS_IN_HEAPDUMP)
+		                       : cli_inventory_add(inv, file, &p);
+		hs_error e;
+		hs_error_clear(&e);
+		if (hs_goroutines_add(g, &p, k, &e) != HS_OK) {
+			cli_file_fail(file, "%s", e.detail);
+			hs_inventory_unuse(inv, input, HS_WHY_UNREADABLE);
+			ok = false;
+		}
+		hs_profile_release(&p);
 	}
 	cli_loads_end(&l);
 	free(loaded);
@@ -80,13 +79,17 @@ static int run(const hs_command *self, cli_opts *op)
 	const goroutines_format *fmt = goroutines_format_find(o.format);
 	hs_error e;
 	hs_error_clear(&e);
-	hs_goroutines *g = hs_goroutines_new((hs_group_by)by, o.nfiles, &e);
+	hs_inventory *inv = hs_inventory_new(&e);
+	hs_goroutines *g = inv ? hs_goroutines_new((hs_group_by)by, o.nfiles, &e) : NULL;
 	if (!g) {
+		hs_inventory_free(inv);
 		return cli_error("out of memory");
 	}
 	rc = HS_EXIT_USAGE;
-	if (!gather(g, &o))
+	if (!gather(g, inv, &o))
 		goto out;
+	/* every file is counted: the inventory orders them, no twin is left out */
+	hs_inventory_finish(inv, false);
 	if (hs_goroutines_finish(g, &e) != HS_OK) {
 		cli_error("%s", e.detail);
 		goto out;
@@ -95,7 +98,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!out)
 		goto out;
 	rc = HS_EXIT_OK;
-	if (fmt && !fmt->write(out, g, o.files)) {
+	if (fmt && !fmt->write(out, g, o.files, inv)) {
 		cli_error("out of memory writing %s output", o.format);
 		rc = HS_EXIT_USAGE;
 	}
@@ -103,6 +106,7 @@ static int run(const hs_command *self, cli_opts *op)
 		rc = HS_EXIT_USAGE;
 out:
 	hs_goroutines_free(g);
+	hs_inventory_free(inv);
 	return rc;
 }
 

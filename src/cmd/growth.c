@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "heapscope/filetime.h"
+#include "heapscope/gctrace.h"
 #include "heapscope/growth.h"
+#include "heapscope/load.h"
 #include "heapscope/rules.h"
 #include "heapscope/units.h"
 
@@ -26,6 +28,11 @@ typedef struct series {
 	const growth_opts *gopt;   /* the same struct, with growth's own options */
 	hs_growth *g;
 	uint8_t *time_from;        /* per snapshot as given: enum growth_time_from */
+	hs_inventory *inv;         /* the files */
+	size_t *input;             /* per snapshot as given: its entry in inv */
+	const char **given;        /* per snapshot as given: its name (twins left out) */
+	char **owned;              /* per snapshot: the FILE#K names allocated */
+	growth_gc *gcs;            /* per gctrace log given */
 	growth_series w;           /* what the writers get */
 } series;
 
@@ -115,82 +122,211 @@ static bool parse_amount(const series *s, const char *opt, const char *text, int
 	return true;
 }
 
-static int load_loaded(series *s, cli_loads *l, int64_t interval);
-
-static int load_series(series *s, int64_t interval)
+/* How many moments file holds: a Go text profile written several times
+ * into one file (hs_text_moments) is a series of its own; a gctrace log,
+ * evidence beside the series, 0; else 1. */
+static size_t file_parts(const char *file)
 {
-	const cli_opts *o = s->o;
-	cli_loads l;
-	cli_loads_start(&l, (const char *const *)o->files, o->nfiles, o);
-	int rc = load_loaded(s, &l, interval);
-	cli_loads_end(&l);
+	hs_input in;
+	hs_error e;
+	hs_error_clear(&e);
+	if (strcmp(file, "-") == 0 || hs_input_open(&in, file, 0, &e) != HS_OK)
+		return 1;   /* loading it says why */
+	size_t n = hs_input_wait(&in, 4096), parts = 1;
+	if (hs_gctrace_detect(in.data, n))
+		parts = 0;
+	else if (hs_text_moments(in.data, n, NULL, 0) > 0) {
+		n = hs_input_wait(&in, SIZE_MAX);
+		parts = hs_text_moments(in.data, n, NULL, 0);
+	}
+	hs_input_release(&in);
+	return parts;
+}
+
+/* A gctrace log: its last run, beside the series. */
+static int load_gctrace(series *s, const char *file)
+{
+	hs_gctrace t;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_gctrace_init(&t);
+	int rc = HS_EXIT_OK;
+	if (hs_gctrace_load(&t, file, &e) != HS_OK) {
+		cli_inventory_add(s->inv, file, NULL);
+		rc = cli_file_error(file, &e);
+	} else {
+		growth_gc *g = &s->gcs[s->w.ngcs++];
+		g->file = file;
+		hs_gctrace_run(&t, hs_gctrace_nruns(&t) - 1, 0, &g->run);
+		hs_inventory_add_file(s->inv, file, HS_IN_GCTRACE);
+	}
+	hs_gctrace_release(&t);
 	return rc;
 }
 
-/* The snapshot's moment (include/heapscope/filetime.h: the profile's
- * time, a Go heap text profile's LastGC, a timestamp in the file name, its
- * modification time), counted by where it came from; 0 when none. */
-static int64_t snapshot_time(series *s, int i, const char *file, const hs_profile *p)
-{
-	int64_t t;
-	hs_time_from from = hs_file_moment(file, p, &t);
-	s->time_from[i] = (uint8_t)from;
-	s->w.nlastgc += from == HS_TIME_LASTGC;
-	s->w.nname += from == HS_TIME_NAME;
-	s->w.nmtime += from == HS_TIME_MTIME;
-	return t;
-}
-
-static int load_loaded(series *s, cli_loads *l, int64_t interval)
+/* Snapshot i: profile p of `file`, shown as `name`, entry `input` of the
+ * inventory, at moment t (from `from`) unless --interval. */
+static int add_snapshot(series *s, size_t i, const char *file, const char *name, size_t input,
+                        hs_profile *p, int64_t t, hs_time_from from, int64_t interval)
 {
 	const cli_opts *o = s->o;
-	for (int i = 0; i < o->nfiles; i++) {
+	hs_view v;
+	s->input[i] = input;
+	s->given[i] = name;
+	/* Every snapshot reports the first one's sample type, by name. */
+	cli_opts po = *o;
+	if (i > 0)
+		po.sample_index = s->w.sample_type;
+	if (!cli_view(&v, p, file, &po))
+		return HS_EXIT_USAGE;
+	const hs_value_type *vt = hs_sample_type(p, v.sample_index);
+	if (i == 0) {
+		snprintf(s->w.sample_type, sizeof s->w.sample_type, "%s", hs_s(p, vt->type));
+		snprintf(s->w.unit, sizeof s->w.unit, "%s", hs_s(p, vt->unit));
+	} else if (strcmp(s->w.unit, hs_s(p, vt->unit)) != 0) {
+		cli_file_fail(file, "%s in %s, but '%s' has it in %s", s->w.sample_type,
+		              hs_s(p, vt->unit), s->given[0], s->w.unit);
+		hs_view_release(&v);
+		return HS_EXIT_USAGE;
+	}
+	hs_growth_add_memstats(s->g, i, p, NULL);
+	/* --interval: the times are its, not the files' */
+	s->time_from[i] = (uint8_t)(interval ? HS_TIME_PROFILE : from);
+	if (interval)
+		t = (int64_t)i * interval;
+	if (!interval && t == 0) {
+		cli_file_fail(name, "no time (no time_nanos, no MemStats LastGC, no time in its "
+		              "name, no modification time): give --interval DURATION, the time "
+		              "between snapshots taken in the order given");
+		hs_view_release(&v);
+		return HS_EXIT_USAGE;
+	}
+	hs_growth_set_time(s->g, i, t);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_err rc = s->gopt->stacks ? hs_growth_add_view_stacks(s->g, i, &v, &e)
+	                            : hs_growth_add_view(s->g, i, &v, o->cum, &e);
+	hs_view_release(&v);
+	return rc == HS_OK ? HS_EXIT_OK : cli_file_error(file, &e);
+}
+
+/* The snapshots of a file of nparts moments, from *snap on: each part
+ * loaded by itself and named FILE#K; its moment its own (LastGC). */
+static int load_parts(series *s, const char *file, size_t nparts, size_t *snap, int64_t interval)
+{
+	hs_input in;
+	hs_error e;
+	hs_error_clear(&e);
+	size_t *starts = calloc(nparts, sizeof *starts), input = SIZE_MAX;
+	if (!starts || hs_input_read(&in, file, 0, &e) != HS_OK) {
+		free(starts);
+		cli_inventory_add(s->inv, file, NULL);
+		return starts ? cli_file_error(file, &e) : cli_error("out of memory");
+	}
+	int rc = hs_text_moments(in.data, in.len, starts, nparts) == nparts ? HS_EXIT_OK
+	         : cli_file_fail(file, "changed while read");
+	for (size_t k = 0; rc == HS_EXIT_OK && k < nparts; k++, (*snap)++) {
+		size_t end = k + 1 < nparts ? starts[k + 1] : in.len;
+		hs_profile p;
+		hs_profile_init(&p);
+		p.text_by_address = s->o->addresses;
+		int64_t t = 0;
+		hs_time_from from = HS_TIME_NONE;
+		char *name = NULL;
+		if (hs_load_profile_buffer(&p, in.data + starts[k], end - starts[k], 0, &e) != HS_OK) {
+			/* where: the part's own line:column or offset */
+			rc = cli_file_fail(file, "profile %zu of %zu: %s", k + 1, nparts, e.detail);
+		} else if (asprintf(&name, "%s#%zu", file, k + 1) < 0) {
+			name = NULL;
+			rc = cli_error("out of memory");
+		} else {
+			s->owned[*snap] = name;
+			from = hs_file_moment(file, &p, &t);
+			if (k == 0)
+				input = hs_inventory_add(s->inv, file, hs_input_kind_of(&p), from, t,
+				                         (uint32_t)nparts);
+			rc = add_snapshot(s, *snap, file, name, input, &p, t, from, interval);
+		}
+		hs_profile_release(&p);
+	}
+	if (rc != HS_EXIT_OK && input == SIZE_MAX)
+		cli_inventory_add(s->inv, file, NULL);
+	hs_input_release(&in);
+	free(starts);
+	return rc;
+}
+
+/* Every file's snapshots in the order given: a whole profile loaded ahead
+ * in a second thread (cli_loads), a file of several moments in its turn. */
+static int load_series(series *s, const size_t *parts, int64_t interval)
+{
+	const cli_opts *o = s->o;
+	const char **singles = calloc((size_t)o->nfiles + 1, sizeof *singles);
+	if (!singles)
+		return cli_error("out of memory");
+	int ns = 0, rc = HS_EXIT_OK;
+	for (int i = 0; i < o->nfiles; i++)
+		if (parts[i] == 1)
+			singles[ns++] = o->files[i];
+	cli_loads l;
+	cli_loads_start(&l, singles, ns, o);
+	size_t snap = 0;
+	for (int i = 0; rc == HS_EXIT_OK && i < o->nfiles; i++) {
 		const char *file = o->files[i];
 		hs_profile p;
-		hs_view v;
-		if (!cli_loads_next(l, &p))
-			return HS_EXIT_USAGE;
-		/* Every snapshot reports the first one's sample type, by name. */
-		cli_opts po = *o;
-		if (i > 0)
-			po.sample_index = s->w.sample_type;
-		if (!cli_view(&v, &p, file, &po)) {
-			hs_profile_release(&p);
-			return HS_EXIT_USAGE;
+		if (parts[i] == 0) {
+			rc = load_gctrace(s, file);
+			continue;
 		}
-		const hs_value_type *vt = hs_sample_type(&p, v.sample_index);
-		if (i == 0) {
-			snprintf(s->w.sample_type, sizeof s->w.sample_type, "%s", hs_s(&p, vt->type));
-			snprintf(s->w.unit, sizeof s->w.unit, "%s", hs_s(&p, vt->unit));
-		} else if (strcmp(s->w.unit, hs_s(&p, vt->unit)) != 0) {
-			cli_file_fail(file, "%s in %s, but '%s' has it in %s", s->w.sample_type,
-			              hs_s(&p, vt->unit), o->files[0], s->w.unit);
-			hs_view_release(&v);
-			hs_profile_release(&p);
-			return HS_EXIT_USAGE;
+		if (parts[i] > 1) {
+			rc = load_parts(s, file, parts[i], &snap, interval);
+			continue;
 		}
-		hs_growth_add_memstats(s->g, (size_t)i, &p, NULL);
-		int64_t t = interval ? (int64_t)i * interval : snapshot_time(s, i, file, &p);
-		if (!interval && t == 0) {
-			cli_file_fail(file, "no time (no time_nanos, no MemStats LastGC, no time in its "
-			              "name, no modification time): give --interval DURATION, the time "
-			              "between snapshots taken in the order given");
-			hs_view_release(&v);
-			hs_profile_release(&p);
-			return HS_EXIT_USAGE;
+		if (!cli_loads_next(&l, &p)) {
+			cli_inventory_add(s->inv, file, NULL);
+			rc = HS_EXIT_USAGE;
+			break;
 		}
-		hs_growth_set_time(s->g, (size_t)i, t);
-		hs_error e;
-		hs_error_clear(&e);
-		hs_err rc = s->gopt->stacks ? hs_growth_add_view_stacks(s->g, (size_t)i, &v, &e)
-		                            : hs_growth_add_view(s->g, (size_t)i, &v, o->cum, &e);
-		hs_view_release(&v);
+		size_t input = cli_inventory_add(s->inv, file, &p);
+		const hs_input_entry *in = hs_inventory_at(s->inv, input);
+		rc = add_snapshot(s, snap++, file, file, input, &p, in ? in->time : 0,
+		                  in ? in->time_from : HS_TIME_NONE, interval);
 		hs_profile_release(&p);
-		if (rc != HS_OK) {
-			return cli_file_error(file, &e);
-		}
 	}
-	return HS_EXIT_OK;
+	cli_loads_end(&l);
+	free((void *)singles);
+	return rc;
+}
+
+/* A twin (inventory.h) is one snapshot with the file used instead: the
+ * twins are left out of g before it orders the series; false when fewer
+ * than 2 snapshots are left (printed). */
+static bool drop_twins(series *s)
+{
+	size_t n = hs_growth_nsnap(s->g), k = 0;
+	bool *keep = calloc(n + 1, sizeof *keep);
+	if (!keep) {
+		cli_error("out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const hs_input_entry *in = hs_inventory_at(s->inv, s->input[i]);
+		keep[i] = !in || in->why != HS_WHY_TWIN;
+		if (!keep[i])
+			continue;
+		s->given[k] = s->given[i];
+		s->time_from[k++] = s->time_from[i];
+	}
+	hs_growth_keep(s->g, keep);
+	free(keep);
+	for (size_t i = 0; i < k; i++) {
+		s->w.nlastgc += s->time_from[i] == HS_TIME_LASTGC;
+		s->w.nname += s->time_from[i] == HS_TIME_NAME;
+		s->w.nmtime += s->time_from[i] == HS_TIME_MTIME;
+	}
+	if (k < 2)
+		cli_error("needs at least 2 profiles of different moments (twins count once)");
+	return k >= 2;
 }
 
 static int run(const hs_command *self, cli_opts *op)
@@ -199,9 +335,6 @@ static int run(const hs_command *self, cli_opts *op)
 	const growth_opts *g = (const growth_opts *)op;
 	const cli_opts o = *op;
 	int rc;
-	if (o.nfiles < 2) {
-		return cli_error("needs at least 2 profiles, oldest to newest or with times");
-	}
 	if (g->stacks && (o.cum || strcmp(o.format, "dot") == 0)) {
 		return cli_error("--stacks has a row per stack: no --cum, no --format dot");
 	}
@@ -216,13 +349,39 @@ static int run(const hs_command *self, cli_opts *op)
 	series s = {.o = op, .gopt = g};
 	hs_error e;
 	hs_error_clear(&e);
-	if (!(s.g = hs_growth_new((size_t)o.nfiles, &e))) {
+	/* a Go text profile written several times into one file is several
+	 * snapshots (hs_text_moments) */
+	size_t *parts = calloc((size_t)o.nfiles, sizeof *parts), nsnap = 0;
+	if (!parts)
+		return cli_error("out of memory");
+	for (int i = 0; i < o.nfiles; i++)
+		nsnap += parts[i] = file_parts(o.files[i]);
+	if (nsnap < 2) {
+		free(parts);
+		return cli_error("needs at least 2 profiles, oldest to newest or with times");
+	}
+	if (!(s.g = hs_growth_new(nsnap, &e))) {
+		free(parts);
 		return cli_error("%s", e.detail);
 	}
-	s.w.files = calloc((size_t)o.nfiles, sizeof *s.w.files);
-	s.time_from = calloc((size_t)o.nfiles, 1);
+	s.w.files = calloc(nsnap, sizeof *s.w.files);
+	s.time_from = calloc(nsnap, 1);
+	s.input = calloc(nsnap, sizeof *s.input);
+	s.given = calloc(nsnap, sizeof *s.given);
+	s.owned = calloc(nsnap, sizeof *s.owned);
+	s.gcs = calloc((size_t)o.nfiles, sizeof *s.gcs);
+	s.w.gcs = s.gcs;
+	s.inv = hs_inventory_new(&e);
+	s.w.inv = s.inv;
 	rc = HS_EXIT_USAGE;
-	if (!s.w.files || !s.time_from || load_series(&s, interval) != HS_EXIT_OK)
+	if (!s.w.files || !s.time_from || !s.input || !s.given || !s.owned || !s.gcs || !s.inv) {
+		cli_error("out of memory");
+		goto out;
+	}
+	if (load_series(&s, parts, interval) != HS_EXIT_OK)
+		goto out;
+	cli_inventory_finish(s.inv);
+	if (!drop_twins(&s))
 		goto out;
 	/* Candidates must grow by at least this much: 1 MiB of memory, 10
 	 * goroutines (or objects), 1 s of time. */
@@ -247,7 +406,7 @@ static int run(const hs_command *self, cli_opts *op)
 		goto out;
 	}
 	for (size_t i = 0; i < hs_growth_nsnap(s.g); i++)
-		s.w.files[i] = o.files[hs_growth_order(s.g)[i]];
+		s.w.files[i] = s.given[hs_growth_order(s.g)[i]];
 	FILE *out = cli_open_output(&o);
 	if (!out)
 		goto out;
@@ -257,6 +416,14 @@ static int run(const hs_command *self, cli_opts *op)
 out:
 	free((void *)s.w.files);
 	free(s.time_from);
+	free(s.input);
+	free((void *)s.given);
+	for (size_t i = 0; s.owned && i < nsnap; i++)
+		free(s.owned[i]);
+	free(s.owned);
+	free(s.gcs);
+	free(parts);
+	hs_inventory_free(s.inv);
 	hs_growth_free(s.g);
 	return rc;
 }

@@ -14,18 +14,27 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!out)
 		return HS_EXIT_USAGE;
 	const info_format *fmt = info_format_find(o.format);
-	info_w w = {.out = out};
+	hs_error e;
+	hs_error_clear(&e);
+	hs_inventory *inv = hs_inventory_new(&e);
+	info_w w = {.out = out, .inv = inv};
 	fmt->begin(&w);
 	for (int i = 0; i < o.nfiles; i++) {
 		hs_profile p;
 		hs_profile_init(&p);
-		if (!cli_load(&p, o.files[i], &o))
+		bool ok = cli_load(&p, o.files[i], &o);
+		cli_inventory_add(inv, o.files[i], ok ? &p : NULL);
+		if (!ok)
 			rc = HS_EXIT_USAGE;
 		else
 			fmt->file(&w, o.files[i], &p);
 		hs_profile_release(&p);
 	}
+	/* info describes every file: no twins left out, but their moments */
+	if (inv)
+		hs_inventory_finish(inv, false);
 	fmt->end(&w);
+	hs_inventory_free(inv);
 	if (!cli_close_output(out, &o))
 		rc = HS_EXIT_USAGE;
 	return rc;

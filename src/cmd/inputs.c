@@ -10,6 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "heapscope/gctrace.h"
+#include "heapscope/heapdump.h"
+#include "heapscope/load.h"
+#include "heapscope/trace.h"
+
 #include "cmd.h"
 
 enum { MAX_DEPTH = 64 };
@@ -147,4 +152,49 @@ void cli_free_inputs(cli_opts *o)
 	o->files = NULL;
 	o->nfiles = 0;
 	o->owned_files = false;
+}
+
+/* ---- the inventory ------------------------------------------------------- */
+
+hs_input_kind cli_file_kind(const char *file)
+{
+	if (strcmp(file, "-") == 0)
+		return HS_IN_OTHER;
+	if (hs_heapdump_sniff_file(file))
+		return HS_IN_HEAPDUMP;
+	hs_input in;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hs_input_open(&in, file, 0, &e) != HS_OK)
+		return HS_IN_UNREADABLE;
+	size_t n = hs_input_wait(&in, 4096);
+	hs_input_kind k = hs_trace_detect(in.data, n) ? HS_IN_TRACE
+	                  : hs_gctrace_detect(in.data, n) ? HS_IN_GCTRACE : HS_IN_OTHER;
+	hs_input_release(&in);
+	return k;
+}
+
+size_t cli_inventory_add(hs_inventory *inv, const char *file, const hs_profile *p)
+{
+	if (!inv)
+		return SIZE_MAX;
+	if (p)
+		return hs_inventory_add_profile(inv, file, p);
+	size_t i = hs_inventory_add_file(inv, file, cli_file_kind(file));
+	hs_inventory_unuse(inv, i, HS_WHY_UNREADABLE);
+	return i;
+}
+
+void cli_inventory_finish(hs_inventory *inv)
+{
+	if (!inv)
+		return;
+	hs_inventory_finish(inv, true);
+	for (size_t i = 0; i < hs_inventory_n(inv); i++) {
+		const hs_input_entry *e = hs_inventory_at(inv, i);
+		if (e->why == HS_WHY_TWIN) {
+			const char *used = hs_inventory_at(inv, e->other)->path;
+			cli_error("'%s' and '%s' are one moment (twins): using '%s'", e->path, used, used);
+		}
+	}
 }

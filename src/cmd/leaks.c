@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../output/leaks_out.h"
+#include "heapscope/gctrace.h"
 #include "heapscope/leaks.h"
 #include "cmd.h"
 
@@ -28,37 +29,53 @@ typedef struct leaks_ctx {
 
 static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 {
+	(void)file;
 	const leaks_ctx *c = a->ctx;
-	return hs_leaks_add(c->l, p, file, a->e);
+	return hs_leaks_add_input(c->l, p, a->inv, a->input, a->e);
 }
 
 static bool streams(const char *file)
 {
-	return cli_is_heapdump(file) || cli_is_trace(file);
+	hs_input_kind k = cli_file_kind(file);
+	return k == HS_IN_HEAPDUMP || k == HS_IN_TRACE || k == HS_IN_GCTRACE;
+}
+
+/* A gctrace log: its last run's live heap (hs_leaks_add_gctrace). */
+static int add_gctrace(const cli_adder *a, const char *file)
+{
+	const leaks_ctx *c = a->ctx;
+	hs_gctrace t;
+	hs_gctrace_init(&t);
+	int rc = HS_EXIT_OK;
+	if (hs_gctrace_load(&t, file, a->e) != HS_OK) {
+		rc = cli_file_error(file, a->e);
+	} else {
+		hs_gc_run run;
+		hs_gctrace_run(&t, hs_gctrace_nruns(&t) - 1, 0, &run);
+		if (hs_leaks_add_gctrace(c->l, file, &run, a->e) != HS_OK)
+			rc = cli_file_error(file, a->e);
+	}
+	hs_gctrace_release(&t);
+	return rc;
 }
 
 /* A trace: the goroutines blocked at its end, as a goroutine profile. */
 static int add_stream(const cli_adder *a, const char *file)
 {
 	const leaks_ctx *c = a->ctx;
-	if (cli_is_heapdump(file))
+	hs_input_kind k = cli_file_kind(file);
+	if (k == HS_IN_HEAPDUMP)
 		return hd_leaks_add(c->l, file, c->exe);
+	if (k == HS_IN_GCTRACE)
+		return add_gctrace(a, file);
 	return cli_add_trace(a, file, CLI_TRACE_END);
 }
 
 /* The writer of --format, from src/output/leaks_out.c's table. */
 static void write_leaks(FILE *out, const cli_opts *o, const void *data)
 {
-	leaks_format_find(o->format)->write(out, data);
-}
-
-/* Each file left out for its richer twin, once. */
-static void report_twins(const hs_leaks *l)
-{
-	const char *dropped, *used;
-	for (size_t i = 0; i < hs_leaks_nfiles(l); i++)
-		if (hs_leaks_twin(l, i, &dropped, &used))
-			cli_error("'%s' and '%s' are one moment (twins): using '%s'", dropped, used, used);
+	const leaks_report *r = data;
+	leaks_format_find(o->format)->write(out, r);
 }
 
 static int run(const hs_command *self, cli_opts *op)
@@ -72,8 +89,10 @@ static int run(const hs_command *self, cli_opts *op)
 	int rc;
 	hs_error e;
 	hs_error_clear(&e);
-	hs_leaks *l = hs_leaks_new(&lo, &e);
+	hs_inventory *inv = hs_inventory_new(&e);
+	hs_leaks *l = inv ? hs_leaks_new(&lo, &e) : NULL;
 	if (!l) {
+		hs_inventory_free(inv);
 		return cli_error("out of memory");
 	}
 	if (lop->own && hs_leaks_set_own(l, lop->own, &e) != HS_OK) {
@@ -81,6 +100,7 @@ static int run(const hs_command *self, cli_opts *op)
 		hs_error_format(&e, msg, sizeof msg);
 		cli_error("--own: %s", msg);
 		hs_leaks_free(l);
+		hs_inventory_free(inv);
 		return HS_EXIT_USAGE;
 	}
 	/* Profiles and dumps load ahead in a second thread, in order; heap
@@ -88,7 +108,7 @@ static int run(const hs_command *self, cli_opts *op)
 	 * their turn comes. */
 	leaks_ctx c = {l, exe};
 	cli_adder a = {.name = "leaks", .streams = streams, .stream = add_stream,
-	               .add = add_profile, .ctx = &c, .e = &e};
+	               .add = add_profile, .ctx = &c, .e = &e, .inv = inv};
 	/* What could be read is analyzed and printed even when a file could
 	 * not: the status then stays 2. */
 	int read_rc = cli_add_files(&a, &o);
@@ -99,13 +119,13 @@ static int run(const hs_command *self, cli_opts *op)
 		cli_error("%s", msg);
 		rc = HS_EXIT_USAGE;
 	}
+	leaks_report r = {l, inv};
 	if (rc == HS_EXIT_OK)
-		report_twins(l);
-	if (rc == HS_EXIT_OK)
-		rc = cli_write_output(&o, write_leaks, l);
+		rc = cli_write_output(&o, write_leaks, &r);
 	if (rc == HS_EXIT_OK)
 		rc = read_rc;
 	hs_leaks_free(l);
+	hs_inventory_free(inv);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "locks.h"
 #include "stacks.h"
 #include "heapscope/blocking.h"
+#include "heapscope/inventory.h"
 #include "heapscope/filetime.h"
 #include "heapscope/goroutines.h"
 #include "heapscope/units.h"
@@ -222,6 +223,8 @@ struct hs_blocking {
 	int64_t moment;           /* of the file being added */
 	unsigned seen;            /* bit 1 << hs_time_from per file */
 	hs_locks *locks;          /* lock sites (locks.c) */
+	const hs_inventory *inv;  /* hs_blocking_add_input's, or NULL */
+	size_t input;             /* of the file being added */
 };
 
 hs_blocking *hs_blocking_new(hs_error *err)
@@ -321,6 +324,7 @@ static hs_wait_evidence *evidence(hs_blocking *b, hs_hotspot *h, const char *nam
 		ev->state = "";
 		ev->moment = b->moment;
 		ev->seq = b->nfiles;
+		ev->input = b->input;
 	}
 	return ev;
 }
@@ -522,9 +526,60 @@ static int cmp_evidence(const void *pa, const void *pb)
 	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
+hs_err hs_blocking_add_input(hs_blocking *b, const hs_profile *p, const hs_inventory *inv,
+                             size_t input, hs_error *err)
+{
+	const hs_input_entry *in = hs_inventory_at(inv, input);
+	b->inv = inv;
+	b->input = input;
+	return hs_blocking_add(b, p, in ? in->path : "", err);
+}
+
+/* Hotspot h without the evidence of twins: its goroutines and wait the
+ * most of the rest; false when none is left. */
+static bool drop_twin_evidence(const hs_blocking *b, hs_hotspot *h)
+{
+	size_t n = hs_wait_evidence_vec_len(&h->evidence), k = 0;
+	hs_wait_evidence *ev = hs_wait_evidence_vec_data(&h->evidence);
+	for (size_t i = 0; i < n; i++) {
+		const hs_input_entry *in = hs_inventory_at(b->inv, ev[i].input);
+		if (!in || in->why != HS_WHY_TWIN)
+			ev[k++] = ev[i];
+	}
+	if (k == n)
+		return true;
+	h->evidence.v.len = k;
+	h->goroutines = h->wait_minutes = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (ev[i].goroutines > h->goroutines)
+			h->goroutines = ev[i].goroutines;
+		if (ev[i].wait_minutes > h->wait_minutes)
+			h->wait_minutes = ev[i].wait_minutes;
+	}
+	return k > 0;
+}
+
+/* Leave out the twins' evidence, and the hotspots only twins showed. */
+static void drop_twins(hs_blocking *b)
+{
+	size_t n = hotspot_vec_len(&b->hotspots), k = 0;
+	for (size_t i = 0; b->inv && i < n; i++) {
+		hs_hotspot *h = hotspot_vec_at(&b->hotspots, i);
+		if (!drop_twin_evidence(b, h)) {
+			hs_wait_evidence_vec_release(&h->evidence);
+			continue;
+		}
+		*hotspot_vec_at(&b->hotspots, k) = *h;
+		*u32vec_at(&b->first_stack, k++) = *u32vec_at(&b->first_stack, i);
+	}
+	if (b->inv)
+		b->hotspots.v.len = b->first_stack.v.len = k;
+}
+
 void hs_blocking_finish(hs_blocking *b)
 {
 	(void)hs_owner_finish(b->stacks.owner);   /* no memory: fewer own frames */
+	drop_twins(b);
 	(void)hs_locks_finish(b->locks, &b->stacks);   /* no memory: fewer sites */
 	bool timed = hs_moments_order(b->seen);
 	for (size_t i = 0; i < hotspot_vec_len(&b->hotspots); i++) {

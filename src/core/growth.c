@@ -372,6 +372,35 @@ static bool is_candidate(const hs_growth *g, const hs_growth_row *r, int64_t tot
 	       r->growth >= min_growth && r->growth > 0;
 }
 
+/* Series v of g without the snapshots not kept. */
+static void keep_values(int64_t *v, const bool *keep, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (keep[i])
+			v[k++] = v[i];
+}
+
+size_t hs_growth_keep(hs_growth *g, const bool *keep)
+{
+	size_t n = g->nsnap, k = 0;
+	hs_growth_row *rows = growth_row_vec_data(&g->rows);
+	size_t nrows = growth_row_vec_len(&g->rows);
+	for (size_t r = 0; r < nrows; r++)
+		keep_values(rows[r].values, keep, n);
+	keep_values(g->total.values, keep, n);
+	for (size_t m = 0; m < HS_GROWTH_NMEM; m++)
+		keep_values(g->mem[m].values, keep, n);
+	keep_values(g->time_nanos, keep, n);
+	for (size_t i = 0; i < n; i++)
+		if (keep[i])
+			g->mem_seen[k++] = g->mem_seen[i];
+	for (size_t i = 0; i < k; i++)
+		g->order[i] = i;
+	g->nsnap = k;
+	return k;
+}
+
 hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 {
 	size_t n = g->nsnap;

@@ -9,7 +9,9 @@
 #include "heapscope/filetime.h"
 #include "heapscope/graph.h"
 #include "heapscope/growth.h"
+#include "heapscope/gctrace.h"
 #include "heapscope/goroutines.h"
+#include "heapscope/inventory.h"
 #include "heapscope/leaks.h"
 
 typedef struct lgroup {
@@ -45,15 +47,14 @@ typedef struct lsnap {
 	uint32_t fi;               /* its file in files */
 } lsnap;
 
-/* An input file: its moment, and the twin used in its place. */
+/* An input file: its moment, its entry in the inventory (which decides
+ * twins, inventory.h), and whether it is a twin left out. */
 typedef struct lfile {
 	const char *name;
-	int64_t moment, stamp;     /* stamp: the time in its name */
+	int64_t moment;
 	uint8_t from;              /* hs_time_from of moment */
-	bool has_stamp, heap;
-	uint8_t rank;              /* of twins, the highest rank is used */
-	uint32_t nsnaps;           /* goroutine snapshots (dump labels) in it */
-	uint32_t twin;             /* the file used instead; UINT32_MAX: none */
+	bool heap, twin;
+	size_t input;              /* its entry in l->inv */
 } lfile;
 
 HS_VEC_TYPED(lgroupvec, lgroup)
@@ -81,6 +82,10 @@ struct hs_leaks {
 	hs_strmap index;           /* culprit+kind -> group */
 	leakvec leaks;             /* ranked by finish */
 	leaks_hd *hd;              /* heap dump suspects (leaks_heapdump.c) */
+	hs_inventory *inv;         /* the files' inventory: the caller's or own */
+	bool own_inv;
+	const char *gctrace;       /* the last gctrace log added, and its last run */
+	hs_gc_run gc;
 };
 
 leaks_hd **hs_leaks_hd_slot(hs_leaks *l)
@@ -171,6 +176,8 @@ void hs_leaks_free(hs_leaks *l)
 	hs_strmap_release(&l->index);
 	hs_stacks_release(&l->stacks);
 	hs_arena_release(&l->arena);
+	if (l->own_inv)
+		hs_inventory_free(l->inv);
 	free(l);
 }
 
@@ -214,6 +221,13 @@ void hs_leaks_summary(const hs_leaks *l, hs_leak_summary *s)
 		s->heap_first = *hs_i64vec_at(&l->heap_totals, a);
 		s->heap_last = *hs_i64vec_at(&l->heap_totals, b);
 		s->heap_span_ns = *hs_i64vec_at(&l->heap_times, b) - *hs_i64vec_at(&l->heap_times, a);
+	}
+	if ((s->gctrace = l->gctrace) != NULL) {
+		s->gc_count = (int64_t)l->gc.n;
+		s->gc_live_first = l->gc.live_first;
+		s->gc_live_last = l->gc.live_last;
+		s->gc_cpu_percent = l->gc.cpu_percent;
+		s->gc_slope_per_min = l->gc.slope_per_min;
 	}
 }
 
@@ -298,9 +312,8 @@ static bool dump_labels(const hs_profile *p, hs_i64vec *dumps)
 /* Name the snapshots a file adds: its dump labels, or the file alone. */
 static bool add_snaps(hs_leaks *l, uint32_t fi, const hs_i64vec *dumps)
 {
-	lfile *f = lfilevec_at(&l->files, fi);
+	const lfile *f = lfilevec_at(&l->files, fi);
 	size_t nd = hs_i64vec_len(dumps);
-	f->nsnaps = (uint32_t)(nd ? nd : 1);
 	for (size_t i = 0; i < (nd ? nd : 1); i++) {
 		lsnap *sn = lsnapvec_push(&l->snaps);
 		if (!sn)
@@ -411,79 +424,88 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, uint32_t fi, int si, hs
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
-/* Record the file of p, named `name`: its moment, its stamp, its rank
- * among twins (a dump over a pprof goroutine profile over a debug=1 one;
- * a protobuf heap profile over text); UINT32_MAX on no memory. */
-static uint32_t add_file(hs_leaks *l, const hs_profile *p, const char *name, bool heap)
+/* Record file `input` of the inventory: its name and moment there;
+ * UINT32_MAX on no memory. */
+static uint32_t add_file(hs_leaks *l, size_t input, bool heap)
 {
-	lfile *f = lfilevec_push(&l->files);
+	const hs_input_entry *in = hs_inventory_at(l->inv, input);
+	lfile *f = in ? lfilevec_push(&l->files) : NULL;
 	if (!f)
 		return UINT32_MAX;
-	*f = (lfile){.name = dup(l, name ? name : ""), .heap = heap, .twin = UINT32_MAX};
-	f->from = (uint8_t)hs_file_moment(name, p, &f->moment);
-	f->has_stamp = name && hs_time_from_name(name, &f->stamp);
-	f->rank = hs_wait_source_of(p) == HS_SRC_DUMP ? 2 : p->format == HS_FMT_PPROF;
+	*f = (lfile){.name = dup(l, in->path), .heap = heap, .moment = in->time,
+	             .from = (uint8_t)in->time_from, .input = input};
 	return f->name ? (uint32_t)(lfilevec_len(&l->files) - 1) : UINT32_MAX;
+}
+
+/* The evidence leaks reads: goroutine dumps and profiles, heap profiles
+ * (the inuse_space index; -1 for goroutines). */
+static bool leaks_uses(const hs_profile *p, int *si)
+{
+	hs_wait_source src = hs_wait_source_of(p);
+	bool goroutines = src == HS_SRC_DUMP || src == HS_SRC_GOROUTINE;
+	*si = goroutines ? -1 : type_index(p, "inuse_space");
+	return goroutines || *si >= 0;
+}
+
+hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, hs_inventory *inv, size_t input,
+                          hs_error *err)
+{
+	int si;
+	if (!leaks_uses(p, &si))
+		return hs_fail(err, HS_E_USAGE, "not a goroutine dump, goroutine or heap profile");
+	if (l->inv && l->inv != inv)
+		return hs_fail(err, HS_E_USAGE, "files of two inventories");
+	l->inv = inv;
+	hs_err rc = hs_stacks_add_functions(&l->stacks, p, err);
+	if (rc)
+		return rc;
+	uint32_t fi = add_file(l, input, si >= 0);
+	if (fi == UINT32_MAX)
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	return si < 0 ? add_goroutines(l, p, fi, err) : add_heap(l, p, fi, si, err);
 }
 
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err)
 {
-	hs_wait_source src = hs_wait_source_of(p);
-	bool goroutines = src == HS_SRC_DUMP || src == HS_SRC_GOROUTINE;
-	int si = goroutines ? -1 : type_index(p, "inuse_space");
-	if (!goroutines && si < 0)
+	int si;
+	if (!leaks_uses(p, &si))
 		return hs_fail(err, HS_E_USAGE, "not a goroutine dump, goroutine or heap profile");
-	hs_err rc = hs_stacks_add_functions(&l->stacks, p, err);
-	if (rc)
-		return rc;
-	uint32_t fi = add_file(l, p, name, !goroutines);
-	if (fi == UINT32_MAX)
+	if (!l->inv) {
+		if (!(l->inv = hs_inventory_new(err)))
+			return HS_E_NOMEM;
+		l->own_inv = true;
+	}
+	if (!l->own_inv)
+		return hs_fail(err, HS_E_USAGE, "files of two inventories");
+	size_t input = hs_inventory_add_profile(l->inv, name, p);
+	if (input == SIZE_MAX)
 		return hs_fail(err, HS_E_NOMEM, "out of memory");
-	return goroutines ? add_goroutines(l, p, fi, err) : add_heap(l, p, fi, si, err);
+	return hs_leaks_add_input(l, p, l->inv, input, err);
 }
 
 /* ---- moments and twins --------------------------------------------------- */
 
-/* Are a and b one moment (twins)?  Files of one kind in two formats (the
- * ranks), holding one snapshot each, with the same timestamp in their
- * names or moments less than a second apart; a modification time never
- * makes twins (copies share it).  Two files of one format are two
- * snapshots, however close (a series written in a loop). */
-static bool twins(const lfile *a, const lfile *b)
-{
-	if (a->heap != b->heap || a->rank == b->rank || a->nsnaps > 1 || b->nsnaps > 1)
-		return false;
-	if (a->has_stamp && b->has_stamp && a->stamp == b->stamp)
-		return true;
-	if (a->from >= HS_TIME_MTIME || b->from >= HS_TIME_MTIME)
-		return false;
-	int64_t d = a->moment - b->moment;
-	return d < 1000000000 && d > -1000000000;
-}
-
-/* Of twins the richest is used. */
+/* Twins are the inventory's (inventory.h): a file it left out for its
+ * twin is left out here. */
 static void mark_twins(hs_leaks *l)
 {
-	size_t n = lfilevec_len(&l->files);
-	lfile *f = lfilevec_data(&l->files);
-	for (size_t j = 1; j < n; j++)
-		for (size_t i = 0; i < j && f[j].twin == UINT32_MAX; i++) {
-			if (f[i].twin != UINT32_MAX || !twins(&f[i], &f[j]))
-				continue;
-			bool keep_j = f[j].rank > f[i].rank;   /* never equal */
-			f[keep_j ? i : j].twin = (uint32_t)(keep_j ? j : i);
-		}
+	if (!l->inv)
+		return;
+	if (l->own_inv)
+		hs_inventory_finish(l->inv, true);
+	for (size_t i = 0; i < lfilevec_len(&l->files); i++) {
+		lfile *f = lfilevec_at(&l->files, i);
+		f->twin = hs_inventory_at(l->inv, f->input)->why == HS_WHY_TWIN;
+	}
 }
 
 bool hs_leaks_twin(const hs_leaks *l, size_t i, const char **dropped, const char **used)
 {
-	if (i >= lfilevec_len(&l->files) || lfilevec_at(&l->files, i)->twin == UINT32_MAX)
+	if (i >= lfilevec_len(&l->files) || !lfilevec_at(&l->files, i)->twin)
 		return false;
-	const lfile *f = lfilevec_at(&l->files, i);
-	*dropped = f->name;
-	while (f->twin != UINT32_MAX)
-		f = lfilevec_at(&l->files, f->twin);
-	*used = f->name;
+	const hs_input_entry *in = hs_inventory_at(l->inv, lfilevec_at(&l->files, i)->input);
+	*dropped = in->path;
+	*used = hs_inventory_at(l->inv, in->other)->path;
 	return true;
 }
 
@@ -520,7 +542,7 @@ static size_t snap_keys(const hs_leaks *l, skey *k)
 	bool timed = hs_moments_order(seen);
 	for (size_t i = 0; i < ns; i++) {
 		const lsnap *sn = lsnapvec_at(&l->snaps, i);
-		if (f[sn->fi].twin == UINT32_MAX)
+		if (!f[sn->fi].twin)
 			k[nk++] = (skey){timed ? f[sn->fi].moment : 0, timed ? sn->file : "", sn->fi,
 			                 (uint32_t)i};
 	}
@@ -568,7 +590,7 @@ static bool drop_heap_twins(hs_leaks *l)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		const lfile *f = lfilevec_at(&l->files, (size_t)*hs_i64vec_at(&l->heap_files, i));
-		to[i] = f->twin == UINT32_MAX ? (uint32_t)kept++ : UINT32_MAX;
+		to[i] = !f->twin ? (uint32_t)kept++ : UINT32_MAX;
 		if (to[i] == UINT32_MAX)
 			continue;
 		*hs_i64vec_at(&l->heap_times, to[i]) = *hs_i64vec_at(&l->heap_times, i);
@@ -932,6 +954,37 @@ static hs_err finish_retainers(hs_leaks *l, hs_error *err)
 	return HS_OK;
 }
 
+/* ---- gctrace logs ------------------------------------------------------- */
+
+hs_err hs_leaks_add_gctrace(hs_leaks *l, const char *name, const hs_gc_run *run, hs_error *err)
+{
+	if (!(l->gctrace = dup(l, name ? name : "")))
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	l->gc = *run;
+	return HS_OK;
+}
+
+/* With no heap profile, a gctrace log whose live heap grows is the heap
+ * growth signal (hs_leaks_add_gctrace). */
+static hs_err gctrace_leak(hs_leaks *l, hs_error *err)
+{
+	if (!l->gctrace || !l->gc.leak_suspect || hs_i64vec_len(&l->heap_totals))
+		return HS_OK;
+	hs_leak *k = new_leak(l, HS_SEV_MEDIUM, HS_LEAK_HEAP_GROWTH, "live heap (gctrace)",
+	                      l->gc.live_last - l->gc.live_first);
+	hs_leak_point *pt = k ? new_points(l, k, 2) : NULL;
+	if (!pt)
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	k->first = l->gc.live_first;
+	k->last = l->gc.live_last;
+	k->slope_per_min = l->gc.slope_per_min;
+	k->rising = l->gc.monotonic;
+	k->gcs = (int64_t)l->gc.n;
+	pt[0] = (hs_leak_point){.file = l->gctrace, .value = k->first};
+	pt[1] = (hs_leak_point){.file = l->gctrace, .value = k->last};
+	return HS_OK;
+}
+
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 {
 	mark_twins(l);
@@ -953,6 +1006,8 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 		else
 			*k = hd[i];
 	}
+	if (rc == HS_OK)
+		rc = gctrace_leak(l, err);
 	if (rc == HS_OK && leakvec_len(&l->leaks))
 		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);
 	return rc;

@@ -1455,6 +1455,36 @@ bool hs_legacy_text_detect(const uint8_t *data, size_t n)
 
 typedef int (*text_parser)(tdec *t);
 
+/* The header a Go text profile starts with when several are written one
+ * after another; NULL for the other texts. */
+static const char *series_header(const uint8_t *d, size_t n)
+{
+	static const char *const heads[] = {"heap profile:", "goroutine profile: total "};
+	span l = first_line(d, n);
+	for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+		if (has_prefix(l.s, l.n, heads[i]))
+			return heads[i];
+	return NULL;
+}
+
+size_t hs_text_moments(const uint8_t *data, size_t n, size_t *starts, size_t max)
+{
+	const char *head = series_header(data, n);
+	if (!head)
+		return 0;
+	size_t hl = strlen(head), count = 0;
+	for (size_t at = 0; at < n;) {
+		if (n - at >= hl && memcmp(data + at, head, hl) == 0) {
+			if (starts && count < max)
+				starts[count] = at;
+			count++;
+		}
+		const uint8_t *nl = memchr(data + at, '\n', n - at);
+		at = nl ? (size_t)(nl - data) + 1 : n;
+	}
+	return count;
+}
+
 hs_err hs_legacy_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err)
 {
 	static const text_parser parsers[5] = {parse_heap, parse_count, parse_thread,

@@ -5,6 +5,7 @@
 #include "culprit_out.h"
 #include "formats.h"
 #include "heapscope/units.h"
+#include "inputs_out.h"
 #include "json.h"
 #include "locks_out.h"
 #include "wait_hint.h"
@@ -35,8 +36,9 @@ static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence
 	fprintf(out, "   - %s\n", line);
 }
 
-static void write_text(FILE *out, const hs_blocking *b)
+static void write_text(FILE *out, const blocking_report *r)
 {
+	const hs_blocking *b = r->b;
 	size_t n = hs_blocking_n(b);
 	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
@@ -115,17 +117,18 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 	json_end_object(w);
 }
 
-static void write_json(FILE *out, const hs_blocking *b)
+static void write_json(FILE *out, const blocking_report *r)
 {
 	json_w w;
 	json_init(&w, out);
 	json_begin_object(&w);
 	json_key(&w, "hotspots");
 	json_begin_array(&w);
-	for (size_t i = 0; i < hs_blocking_n(b); i++)
-		hotspot_json(&w, b, i);
+	for (size_t i = 0; i < hs_blocking_n(r->b); i++)
+		hotspot_json(&w, r->b, i);
 	json_end_array(&w);
-	locks_json(&w, b);
+	locks_json(&w, r->b);
+	out_inputs_json(&w, r->inv, "blocking");
 	json_end_object(&w);
 	json_finish(&w);
 }

@@ -8,10 +8,18 @@
 #include "formats.h"
 
 #include "heapscope/blocking.h"
+#include "heapscope/inventory.h"
+
+/* What the writers get: the ranking and the inventory of the inputs
+ * (inv may be NULL). */
+typedef struct blocking_report {
+	const hs_blocking *b;
+	const hs_inventory *inv;
+} blocking_report;
 
 typedef struct blocking_format {
 	const char *name;
-	void (*write)(FILE *out, const hs_blocking *b);
+	void (*write)(FILE *out, const blocking_report *r);
 } blocking_format;
 
 /* "text", "json"; NULL for anything else. */

@@ -10,6 +10,7 @@
 
 #include "formats.h"
 #include "gctrace_out.h"
+#include "inputs_out.h"
 #include "json.h"
 #include "pprof_text.h"
 
@@ -133,6 +134,36 @@ static void print_text(FILE *out, const gctrace_report *g)
 		print_run(out, t, i, &runs[i], limit);
 }
 
+void gctrace_write_run_line(FILE *out, const char *file, const hs_gc_run *r)
+{
+	char a[48], b[48], c[48], d[48];
+	bytes_label(r->live_first, false, a, sizeof a);
+	bytes_label(r->live_last, false, b, sizeof b);
+	bytes_label(r->live_max, false, c, sizeof c);
+	slope_label(r->slope_per_min, d, sizeof d);
+	fprintf(out, "gctrace %s: live heap %s -> %s (max %s) over %zu GCs, %s, GC CPU %d%%%s\n", file,
+	        a, b, c, r->n, d, r->cpu_percent, r->leak_suspect ? "  LEAK SUSPECT" : "");
+}
+
+void gctrace_write_run_json(json_w *w, const char *file, const hs_gc_run *r)
+{
+	json_begin_object(w);
+	json_kv_string(w, "file", file);
+	json_kv_int(w, "gcs", (int64_t)r->n);
+	json_kv_int(w, "live_first", r->live_first);
+	json_kv_int(w, "live_last", r->live_last);
+	json_kv_int(w, "live_max", r->live_max);
+	json_key(w, "slope_per_min");
+	if (isnan(r->slope_per_min))
+		json_null(w);
+	else
+		json_double(w, r->slope_per_min);
+	json_kv_int(w, "cpu_percent", r->cpu_percent);
+	json_key(w, "leak_suspect");
+	json_bool(w, r->leak_suspect);
+	json_end_object(w);
+}
+
 static void print_json(FILE *out, const gctrace_report *g)
 {
 	const char *file = g->file;
@@ -196,6 +227,7 @@ static void print_json(FILE *out, const gctrace_report *g)
 		json_end_object(&w);
 	}
 	json_end_array(&w);
+	out_inputs_json(&w, g->inv, "gctrace");
 	json_end_object(&w);
 	json_finish(&w);
 }

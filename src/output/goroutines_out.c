@@ -8,6 +8,7 @@
 #include "folded_name.h"
 #include "formats.h"
 #include "goroutines_out.h"
+#include "inputs_out.h"
 #include "json.h"
 
 /* DOT draws this many groups; the rest are summed in the title. */
@@ -212,8 +213,10 @@ static void folded_print(FILE *out, const folded_line *fl)
  * only in lines or creators fold into one. */
 HS_VEC_TYPED(folded_vec, folded_line)
 
-static bool write_folded(FILE *out, const hs_goroutines *g, char **files)
+static bool write_folded(FILE *out, const hs_goroutines *g, char **files,
+                         const hs_inventory *inv)
 {
+	(void)inv;
 	(void)files;
 	hs_strmap index;
 	hs_arena keys;       /* the index's keys */
@@ -259,7 +262,7 @@ static bool write_folded(FILE *out, const hs_goroutines *g, char **files)
 
 /* ---- json --------------------------------------------------------------- */
 
-static void write_json(FILE *out, const hs_goroutines *g, char **files)
+static void write_json(FILE *out, const hs_goroutines *g, char **files, const hs_inventory *inv)
 {
 	json_w w;
 	json_init(&w, out);
@@ -309,6 +312,7 @@ static void write_json(FILE *out, const hs_goroutines *g, char **files)
 		json_end_object(&w);
 	}
 	json_end_array(&w);
+	out_inputs_json(&w, inv, "goroutines");
 	json_end_object(&w);
 	json_finish(&w);
 }
@@ -440,8 +444,10 @@ static void dot_print(FILE *out, const hs_goroutines *g, const dot_graph *d, siz
 	fprintf(out, "}\n");
 }
 
-static bool write_dot(FILE *out, const hs_goroutines *g, char **files)
+static bool write_dot(FILE *out, const hs_goroutines *g, char **files,
+                      const hs_inventory *inv)
 {
+	(void)inv;
 	size_t ng = hs_goroutines_ngroups(g) < DOT_GROUPS ? hs_goroutines_ngroups(g) : DOT_GROUPS;
 	dot_graph d;
 	memset(&d, 0, sizeof d);
@@ -459,15 +465,18 @@ static bool write_dot(FILE *out, const hs_goroutines *g, char **files)
 }
 
 
-static bool write_text_ok(FILE *out, const hs_goroutines *g, char **files)
+static bool write_text_ok(FILE *out, const hs_goroutines *g, char **files,
+                          const hs_inventory *inv)
 {
+	(void)inv;
 	write_text(out, g, files);
 	return true;
 }
 
-static bool write_json_ok(FILE *out, const hs_goroutines *g, char **files)
+static bool write_json_ok(FILE *out, const hs_goroutines *g, char **files,
+                          const hs_inventory *inv)
 {
-	write_json(out, g, files);
+	write_json(out, g, files, inv);
 	return true;
 }
 

@@ -8,12 +8,13 @@
 #include "formats.h"
 
 #include "heapscope/goroutines.h"
+#include "heapscope/inventory.h"
 
 typedef struct goroutines_format {
 	const char *name;
-	/* files: the input names, hs_goroutines_nfiles of them; false: out of
-	 * memory. */
-	bool (*write)(FILE *out, const hs_goroutines *g, char **files);
+	/* files: the input names, hs_goroutines_nfiles of them; inv: their
+	 * inventory, for json's "inputs" (may be NULL); false: out of memory. */
+	bool (*write)(FILE *out, const hs_goroutines *g, char **files, const hs_inventory *inv);
 } goroutines_format;
 
 /* "text", "folded", "json", "dot"; NULL for anything else. */

@@ -17,6 +17,8 @@
 #include "folded_stacks.h"
 #include "formats.h"
 #include "growth_out.h"
+#include "gctrace_out.h"
+#include "inputs_out.h"
 #include "json.h"
 #include "pprof_text.h"
 
@@ -187,6 +189,8 @@ void growth_write_text(FILE *out, const growth_series *s)
 	hs_sparkline(hs_growth_total(g)->values, n, spark, sizeof spark);
 	fprintf(out, "Total: %s -> %s (%s), %s, monotonic %.2f %s\n", a, b, c, slope,
 	        hs_growth_total(g)->monotonic, spark);
+	for (size_t k = 0; k < s->ngcs; k++)
+		gctrace_write_run_line(out, s->gcs[k].file, &s->gcs[k].run);
 	char ming[64];
 	value_label(s, s->min_growth, false, ming, sizeof ming);
 	fprintf(out, "Growth candidates (*): monotonic >= %.1f, rising in >= %.0f%% of the steps, "
@@ -313,6 +317,14 @@ void growth_write_json(FILE *out, const growth_series *s)
 	} else {
 		json_null(&w);
 	}
+	if (s->ngcs) {
+		json_key(&w, "gctrace");
+		json_begin_array(&w);
+		for (size_t k = 0; k < s->ngcs; k++)
+			gctrace_write_run_json(&w, s->gcs[k].file, &s->gcs[k].run);
+		json_end_array(&w);
+	}
+	out_inputs_json(&w, s->inv, "growth");
 	json_end_object(&w);
 	json_finish(&w);
 }

@@ -9,8 +9,17 @@
 #include "formats.h"
 
 #include "heapscope/filetime.h"
+#include "heapscope/gctrace.h"
 #include "heapscope/growth.h"
+#include "heapscope/inventory.h"
 #include "pprof_text.h"
+
+/* A GODEBUG=gctrace=1 log given with the profiles: its last run (the
+ * process running when it was taken). */
+typedef struct growth_gc {
+	const char *file;
+	hs_gc_run run;
+} growth_gc;
 
 /* A computed series and how to show it: data only, filled by the command. */
 typedef struct growth_series {
@@ -21,6 +30,9 @@ typedef struct growth_series {
 	const char **files;        /* in snapshot (time) order */
 	const uint8_t *time_from;  /* per snapshot as given: growth_time_from */
 	size_t nlastgc, nname, nmtime;   /* snapshots timed by LastGC, file name, mtime */
+	const hs_inventory *inv;   /* every file given, for json's "inputs" (may be NULL) */
+	const growth_gc *gcs;      /* gctrace logs given, as evidence beside the series */
+	size_t ngcs;
 	/* presentation */
 	const char *display_unit;  /* --unit */
 	int nodecount;             /* -1: the format's default */

@@ -102,8 +102,8 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 		        hs_hd_node_name(a, s->accum, name, sizeof name),
 		        hd_bytes(s->accum_retained, b1, sizeof b1));
 	if (s->group_count)
-		fprintf(out, "   holds %" PRIu64 " objects of %" PRIu64 " B retaining %s\n", s->group_count,
-		        s->group_size, hd_bytes(s->group_bytes, b2, sizeof b2));
+		fprintf(out, "   holds %" PRIu64 " objects of %s retaining %s\n", s->group_count,
+		        hd_bytes(s->group_size, b1, sizeof b1), hd_bytes(s->group_bytes, b2, sizeof b2));
 	const hs_hd_site *site = site_at(a, s->site);
 	if (site)
 		fprintf(out, "   allocated at %s (%s:%" PRIu64 ")\n", site->func, site->file, site->line);

@@ -1,11 +1,13 @@
 /* Writers of `heapscope info` (src/output/info_out.c): what each file is,
- * as text (a block per file) or JSON (an array of objects). */
+ * as text (a block per file) or JSON ({"files": [an object per file],
+ * "inputs": [...]}). */
 #include <string.h>
 
 #include "heapscope/units.h"
 
 #include "formats.h"
 #include "info_out.h"
+#include "inputs_out.h"
 #include "pprof_text.h"
 
 static const char *format_name(hs_format f)
@@ -56,8 +58,10 @@ static void info_text(FILE *out, const char *file, const hs_profile *p)
 	fprintf(out, "  format:        %s%s\n", format_name(p->format), p->gzipped ? " (gzip)" : p->zstd ? " (zstd)" : "");
 	fprintf(out, "  producer:      %s\n", producer(p));
 	fprintf(out, "  kind:          %s\n", hs_profile_kind(p));
-	fprintf(out, "  size:          %llu bytes (%llu decoded)\n",
-	        (unsigned long long)p->input_bytes, (unsigned long long)p->decoded_bytes);
+	char in[48], dec[48];
+	fprintf(out, "  size:          %s (%s decoded)\n",
+	        out_label((int64_t)p->input_bytes, "bytes", "minimum", false, in, sizeof in),
+	        out_label((int64_t)p->decoded_bytes, "bytes", "minimum", false, dec, sizeof dec));
 
 	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
 	fprintf(out, "  sample types:\n");
@@ -177,6 +181,8 @@ static void text_end(info_w *w)
 static void json_begin(info_w *w)
 {
 	json_init(&w->json, w->out);
+	json_begin_object(&w->json);
+	json_key(&w->json, "files");
 	json_begin_array(&w->json);
 }
 
@@ -188,6 +194,8 @@ static void json_file(info_w *w, const char *file, const hs_profile *p)
 static void json_end(info_w *w)
 {
 	json_end_array(&w->json);
+	out_inputs_json(&w->json, w->inv, "info");
+	json_end_object(&w->json);
 	json_finish(&w->json);
 }
 

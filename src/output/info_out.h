@@ -6,6 +6,7 @@
 
 #include "formats.h"
 
+#include "heapscope/inventory.h"
 #include "heapscope/model.h"
 #include "json.h"
 
@@ -14,9 +15,11 @@ typedef struct info_w {
 	FILE *out;
 	json_w json;
 	int n;                     /* files written so far */
+	const hs_inventory *inv;   /* every file given, for json's "inputs" */
 } info_w;
 
-/* begin, then file() for each file that loads, then end. */
+/* begin, then file() for each file that loads, then end (w->inv set by
+ * then). */
 typedef struct info_format {
 	const char *name;
 	void (*begin)(info_w *w);

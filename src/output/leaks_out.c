@@ -9,6 +9,7 @@
 #include "culprit_out.h"
 #include "heapdump_out.h"
 #include "formats.h"
+#include "inputs_out.h"
 #include "json.h"
 #include "pprof_text.h"
 #include "leaks_out.h"
@@ -99,13 +100,16 @@ static void retention_text(FILE *out, const hs_leak *k)
 		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
 	say(out, "owner: %s (%s)%s%s", r->owner, hd_owner_rank_name(r->owner_rank),
 	    *r->structure ? "; owning structure " : "", r->structure);
-	if (r->group_count)
-		say(out, "accumulation point: %s holds %llu objects of %llu B (%s)", r->accumulation,
-		    (unsigned long long)r->group_count, (unsigned long long)r->group_size,
+	if (r->group_count) {
+		char c[32];
+		say(out, "accumulation point: %s holds %llu objects of %s (%s)", r->accumulation,
+		    (unsigned long long)r->group_count,
+		    bytes_label((int64_t)r->group_size, false, c, sizeof c),
 		    bytes_label((int64_t)r->group_bytes, false, b, sizeof b));
-	else
+	} else {
 		say(out, "accumulation point: %s retains %s", r->accumulation,
 		    bytes_label((int64_t)r->accumulation_retained, false, b, sizeof b));
+	}
 	if (*r->site_func)
 		say(out, "allocated at %s (%s:%llu)", r->site_func, r->site_file,
 		    (unsigned long long)r->site_line);
@@ -124,9 +128,14 @@ static void evidence_text(FILE *out, const hs_leak *k)
 		        k->created_by);
 		break;
 	case HS_LEAK_HEAP_GROWTH:
-		say(out, "inuse_space %s -> %s over %zu heap profiles",
-		    bytes_label(k->first, false, a, sizeof a),
-		        bytes_label(k->last, false, b, sizeof b), k->npoints);
+		if (k->gcs)
+			say(out, "live heap %s -> %s over %lld GCs (%s), no heap profile",
+			    bytes_label(k->first, false, a, sizeof a),
+			    bytes_label(k->last, false, b, sizeof b), (long long)k->gcs, k->points[0].file);
+		else
+			say(out, "inuse_space %s -> %s over %zu heap profiles",
+			    bytes_label(k->first, false, a, sizeof a),
+			        bytes_label(k->last, false, b, sizeof b), k->npoints);
 		say(out, "%s/min, %.0f%% of steps grew",
 		    bytes_label(llround(k->slope_per_min), true, a, sizeof a),
 		        100 * k->rising);
@@ -171,10 +180,20 @@ static void healthy_text(FILE *out, const hs_leaks *l)
 		fprintf(out, "   heap in use: %s -> %s (%+.1f%%) over %zu profile%s, %s\n", a, b, pct,
 		        s.heap_snapshots, s.heap_snapshots == 1 ? "" : "s", span);
 	}
+	if (s.gctrace) {
+		char a[64], b[64], c[64];
+		fprintf(out, "   live heap (gctrace %s): %s -> %s over %lld GCs, %s/min, GC CPU %lld%%\n",
+		        s.gctrace, bytes_label(s.gc_live_first, false, a, sizeof a),
+		        bytes_label(s.gc_live_last, false, b, sizeof b), (long long)s.gc_count,
+		        isnan(s.gc_slope_per_min) ? "?"
+		                                  : bytes_label(llround(s.gc_slope_per_min), true, c, sizeof c),
+		        (long long)s.gc_cpu_percent);
+	}
 }
 
-static void write_text(FILE *out, const hs_leaks *l)
+static void write_text(FILE *out, const leaks_report *r)
 {
+	const hs_leaks *l = r->l;
 	size_t n = hs_leaks_n(l);
 	fprintf(out, "%zu leak candidate%s\n", n, n == 1 ? "" : "s");
 	if (n == 0)
@@ -273,6 +292,8 @@ static void numbers_json(json_w *w, const hs_leak *k)
 	if (k->kind == HS_LEAK_HEAP_GROWTH) {
 		kv_double(w, "slope_bytes_per_min", k->slope_per_min);
 		kv_double(w, "rising_fraction", k->rising);
+		if (k->gcs)
+			json_kv_int(w, "gcs", k->gcs);
 	}
 	if (k->kind == HS_LEAK_RETAINER) {
 		kv_double(w, "share_first_percent", k->share_first);
@@ -317,11 +338,20 @@ static void summary_json(json_w *w, const hs_leaks *l)
 	json_kv_int(w, "heap_first_bytes", s.heap_first);
 	json_kv_int(w, "heap_last_bytes", s.heap_last);
 	json_kv_int(w, "heap_span_ns", s.heap_span_ns);
+	if (s.gctrace) {
+		json_kv_string(w, "gctrace", s.gctrace);
+		json_kv_int(w, "gctrace_gcs", s.gc_count);
+		json_kv_int(w, "gctrace_live_first_bytes", s.gc_live_first);
+		json_kv_int(w, "gctrace_live_last_bytes", s.gc_live_last);
+		kv_double(w, "gctrace_slope_bytes_per_min", s.gc_slope_per_min);
+		json_kv_int(w, "gctrace_cpu_percent", s.gc_cpu_percent);
+	}
 	json_end_object(w);
 }
 
-static void write_json(FILE *out, const hs_leaks *l)
+static void write_json(FILE *out, const leaks_report *r)
 {
+	const hs_leaks *l = r->l;
 	json_w w;
 	json_init(&w, out);
 	json_begin_object(&w);
@@ -332,6 +362,7 @@ static void write_json(FILE *out, const hs_leaks *l)
 		leak_json(&w, l, i);
 	json_end_array(&w);
 	summary_json(&w, l);
+	out_inputs_json(&w, r->inv, "leaks");
 	json_end_object(&w);
 	json_finish(&w);
 }

@@ -7,11 +7,19 @@
 
 #include "formats.h"
 
+#include "heapscope/inventory.h"
 #include "heapscope/leaks.h"
+
+/* What the writers get: the findings and the inventory of the inputs
+ * (inv may be NULL). */
+typedef struct leaks_report {
+	const hs_leaks *l;
+	const hs_inventory *inv;
+} leaks_report;
 
 typedef struct leaks_format {
 	const char *name;
-	void (*write)(FILE *out, const hs_leaks *l);
+	void (*write)(FILE *out, const leaks_report *r);
 } leaks_format;
 
 /* "text", "json"; NULL for anything else. */

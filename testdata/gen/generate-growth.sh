@@ -36,4 +36,10 @@ for series in $series_list; do
 	mkdir -p "$pprof_dir/$series"
 	cp "$tmp/out/$series"/* "$pprof_dir/$series/"
 done
+# growth-log/heap.log.gz: the six ?debug=1 profiles appended to one file, as a
+# loop of `curl .../debug/pprof/heap?debug=1 >> heap.log` leaves them
+if [ -d "$pprof_dir/growth-text" ]; then
+	mkdir -p "$pprof_dir/growth-log"
+	cat "$pprof_dir/growth-text"/heap-[1-6].txt | gzip -9n >"$pprof_dir/growth-log/heap.log.gz"
+fi
 echo "generate-growth.sh: wrote $series_list under $pprof_dir"

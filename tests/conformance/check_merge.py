@@ -83,7 +83,7 @@ def readable(hs, path):
 
 def ntypes(hs, path):
     rc, out, _ = run([hs, 'info', '--format=json', path])
-    return len(json.loads(out)[0]['sample_types'])
+    return len(json.loads(out)['files'][0]['sample_types'])
 
 
 def folded(hs, path, i):

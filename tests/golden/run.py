@@ -17,6 +17,12 @@ note on what the case checks).  Two additions to plain words:
   {tmp}      a fresh empty directory for this case; it is replaced by
              `{tmp}` again in stdout and stderr before comparing.
 
+A line `@utime PATH SECONDS` (before the command line, any number) sets the
+modification time of PATH (relative to SOURCE_ROOT) to SECONDS since the
+epoch before the command runs: a checkout gives files the time of the
+checkout, so a case whose output shows a file's mtime (the "inputs" of
+--format json) sets it.  utimes(text) returns them for verify.py.
+
 The command runs with cwd = SOURCE_ROOT and TZ=UTC LC_ALL=C, and must
 match, byte for byte:
 
@@ -76,9 +82,22 @@ def write_if_changed(path, data):
     return True
 
 
+def utimes(text):
+    """The (path, seconds) of a .cmd file's @utime lines."""
+    out = []
+    for ln in text.splitlines():
+        w = ln.split()
+        if w and w[0] == '@utime':
+            if len(w) != 3 or not w[2].isdigit():
+                raise ValueError('want @utime PATH SECONDS: %r' % ln)
+            out.append((w[1], int(w[2])))
+    return out
+
+
 def parse_cmd(text):
     """Words of the one command line in a .cmd file, and the stdin file."""
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith('#')]
+    lines = [ln for ln in text.splitlines()
+             if ln.strip() and not ln.lstrip().startswith(('#', '@utime'))]
     if len(lines) != 1:
         raise ValueError('want exactly one command line, found %d' % len(lines))
     words = shlex.split(lines[0])
@@ -114,7 +133,10 @@ def diff(name, what, want, got):
 def run_case(binary, root, casedir, name):
     """Run one case; returns (actual dict, error string or None)."""
     with open(os.path.join(casedir, name + '.cmd'), encoding='utf-8') as f:
-        words, stdin_path = parse_cmd(f.read())
+        text = f.read()
+    words, stdin_path = parse_cmd(text)
+    for path, t in utimes(text):
+        os.utime(os.path.join(root, path), (t, t))
     with tempfile.TemporaryDirectory(prefix='heapscope-golden-') as tmp:
         argv = [binary] + [w.replace('{tmp}', tmp) for w in words[1:]]
         env = dict(os.environ)

@@ -292,7 +292,7 @@ def info_case(name, path):
     f = info_facts(path)
     lines = [path, '  format:        pprof%s' % (' (gzip)' if f['gz'] else ''),
              '  producer:      Go', '  kind:          heap',
-             '  size:          %d bytes (%d decoded)' % (f['bytes'], f['decoded']),
+             '  size:          %s (%s decoded)' % (scaled(f['bytes'], 'bytes'), scaled(f['decoded'], 'bytes')),
              '  sample types:']
     for k, t in enumerate(f['types']):
         lines.append('    %d %-20s %-12s total %s%s' % (k, t, f['units'][k], scaled(f['totals'][k], f['units'][k]),
@@ -318,6 +318,7 @@ def info_json_case(name, path):
              'mappings': f['mappings'], 'strings': f['strings'], 'drop_frames': '', 'keep_frames': '', 'memstats': {}, 'comments': []}]
     checked.add(name)
     got = json.loads(golden(name, 'out'))
+    got = got.get('files') if isinstance(got, dict) else got   # "inputs": verify_inputs.py
     if got != want:
         problems.append('%s.out: %s\n  want %s' % (name, got, want))
     expect(name, 'err', '')
@@ -449,6 +450,9 @@ def main():
     # core-*: tests/golden/verify_core.py
     import verify_core
     verify_core.run(sys.modules[__name__])
+    # the "inputs" of every analysis command's json: tests/golden/verify_inputs.py
+    import verify_inputs
+    verify_inputs.run(sys.modules[__name__])
     # zstd twins (issue 12, part 1): the fixtures are the verified cases'
     # inputs compressed with the zstd CLI, so their cases must print the same
     same_as_case('top-heap-zst', 'top-heap',

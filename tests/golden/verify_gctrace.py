@@ -188,10 +188,73 @@ def error_case(name, err):
     V.expect(name, 'code', '2\n')
 
 
+def growth_cases():
+    """growth-gctrace(-json): growth-heap's series (verified) with the log's
+    last run, summed up here, on one line after the total; in JSON its
+    numbers in bytes."""
+    log = 'testdata/gctrace/leak.log'
+    r = summary(parse(log)['runs'][-1], None)
+    L = G.label
+    line = 'gctrace %s: live heap %s -> %s (max %s) over %d GCs, %s, GC CPU %d%%%s\n' % (
+        log, L(r['live_first']), L(r['live_last']), L(r['live_max']), r['gcs'],
+        G.slope_label(r['live_slope_per_min']), r['gc_cpu_percent'],
+        '  LEAK SUSPECT' if r['leak_suspect'] else '')
+    assert 'growth-heap' in V.checked
+    want = ''.join(ln + (line if ln.startswith('Total: ') else '')
+                   for ln in V.golden('growth-heap', 'out').splitlines(keepends=True))
+    V.expect('growth-gctrace', 'out', want)
+    V.expect('growth-gctrace', 'err', '')
+    V.expect('growth-gctrace', 'code', '0\n')
+    got = json.loads(V.golden('growth-gctrace-json', 'out'))
+    V.checked.add('growth-gctrace-json')
+    gc = got.get('gctrace', [{}])[0]
+    want = dict(file=log, gcs=r['gcs'], live_first=r['live_first'], live_last=r['live_last'],
+                live_max=r['live_max'], cpu_percent=r['gc_cpu_percent'],
+                leak_suspect=r['leak_suspect'])
+    base = json.loads(V.golden('growth-heap-json', 'out'))
+    if any(gc.get(k) != v for k, v in want.items()) or \
+            not close(gc.get('slope_per_min'), r['live_slope_per_min']) or \
+            {k: v for k, v in got.items() if k not in ('gctrace', 'inputs')} != \
+            {k: v for k, v in base.items() if k != 'inputs'}:
+        V.problems.append('growth-gctrace-json.out: gctrace %s, want %s and growth-heap-json' % (gc, want))
+    V.expect('growth-gctrace-json', 'err', '')
+    V.expect('growth-gctrace-json', 'code', '0\n')
+
+
+def leaks_cases():
+    """leaks-gctrace: the leak log alone is a medium heap growth candidate
+    with its run's numbers (summed up here); leaks-gctrace-healthy: the
+    verified leaks-healthy report plus the steady log's live heap."""
+    L = G.label
+    log = 'testdata/gctrace/leak.log'
+    r = summary(parse(log)['runs'][-1], None)
+    assert r['leak_suspect']
+    hint = [ln for ln in V.golden('leaks-heap-growth', 'out').splitlines() if 'hint:' in ln][0]
+    V.expect('leaks-gctrace', 'out',
+             '1 leak candidate\n\nmedium live heap (gctrace)  (heap growth)\n'
+             '   - live heap %s -> %s over %d GCs (%s), no heap profile\n'
+             '   - %s, %.0f%% of steps grew\n%s\n'
+             % (L(r['live_first']), L(r['live_last']), r['gcs'], log,
+                G.slope_label(r['live_slope_per_min']), 100 * r['live_monotonic'], hint))
+    V.expect('leaks-gctrace', 'err', '')
+    V.expect('leaks-gctrace', 'code', '0\n')
+    log = 'testdata/gctrace/steady.log'
+    r = summary(parse(log)['runs'][-1], None)
+    assert not r['leak_suspect'] and 'leaks-healthy' in V.checked
+    V.expect('leaks-gctrace-healthy', 'out', V.golden('leaks-healthy', 'out') +
+             '   live heap (gctrace %s): %s -> %s over %d GCs, %s, GC CPU %d%%\n'
+             % (log, L(r['live_first']), L(r['live_last']), r['gcs'],
+                G.slope_label(r['live_slope_per_min']), r['gc_cpu_percent']))
+    V.expect('leaks-gctrace-healthy', 'err', '')
+    V.expect('leaks-gctrace-healthy', 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
     G.V = v
+    growth_cases()
+    leaks_cases()
     text_case('gctrace-leak', 'testdata/gctrace/leak.log', 1 << 30)
     counts_agree('gctrace-leak-json', 'leak',
                  json_case('gctrace-leak-json', 'testdata/gctrace/leak.log', 1 << 30))

@@ -706,9 +706,71 @@ def leaks_heap_case(name, files):
     V.expect(name, 'code', '0\n')
 
 
+def heap_twins_cases():
+    """growth-heap-twins(-json): each moment's protobuf (time_nanos) and
+    text (LastGC, gunzipped here) are less than a second apart, the moments
+    more: the series is the protobufs' alone, main.leak as counts.json."""
+    d = 'testdata/pprof/heaptwins'
+    c = json.load(open(os.path.join(V.ROOT, d, 'counts.json')))
+    pbs = ['%s/%s' % (d, m['file']) for m in c['moments']]
+    txts = ['%s/%s' % (d, m['text']) for m in c['moments']]
+    for pb, txt, m in zip(pbs, txts, c['moments']):
+        text = gzip.decompress(open(os.path.join(V.ROOT, txt), 'rb').read()).decode()
+        last_gc = int(re.search(r'\n# LastGC = (\d+)\n', text).group(1))
+        assert last_gc == m['last_gc'] and abs(time_nanos(pb) - last_gc) < 10**9, 'heap twins: one moment'
+    times = [time_nanos(pb) for pb in pbs]
+    assert all(b - a >= 10**9 for a, b in zip(times, times[1:])), 'heap twins: moments apart'
+    text, g = growth_text(pbs)
+    leak = next(r for r in g['rows'] if r['name'] == c['culprit'])
+    assert leak['values'] == [m['leak_bytes'] for m in c['moments']] and leak['candidate']
+    err = ''.join("heapscope: growth: '%s' and '%s' are one moment (twins): using '%s'\n"
+                  % (t, p, p) for t, p in zip(txts, pbs))
+    V.expect('growth-heap-twins', 'out', text)
+    V.expect('growth-heap-twins', 'err', err)
+    V.expect('growth-heap-twins', 'code', '0\n')
+    got = json.loads(V.golden('growth-heap-twins-json', 'out'))
+    V.checked.add('growth-heap-twins-json')
+    rows = {r['name']: r['values'] for r in got['rows']}
+    if [p['file'] for p in got['profiles']] != pbs or rows.get(c['culprit']) != leak['values'] or \
+            len(got['rows']) != len(g['rows']):
+        V.problems.append('growth-heap-twins-json.out: not the protobufs\' series')
+    V.expect('growth-heap-twins-json', 'err', err)
+    V.expect('growth-heap-twins-json', 'code', '0\n')
+
+
+def log_cases():
+    """growth-log-*: heap.log.gz is growth-text's six profiles appended (its
+    bytes checked here); growth reads them as six snapshots named FILE#K,
+    so it prints what the verified growth-text cases print, the names
+    aside (pprof-exact commands read the file as pprof does: summed)."""
+    log = 'testdata/pprof/growth-log/heap.log.gz'
+    parts = [open(os.path.join(V.ROOT, f), 'rb').read() for f in TEXT]
+    if gzip.decompress(open(os.path.join(V.ROOT, log), 'rb').read()) != b''.join(parts):
+        V.problems.append('%s: not growth-text/heap-1..6.txt appended' % log)
+    names = ['%s#%d' % (log, k + 1) for k in range(len(TEXT))]
+    for case, verified in (('growth-log-names', 'growth-text-names'),):
+        assert verified in V.checked, 'check %s first' % verified
+        want = V.golden(verified, 'out').replace('%s to %s' % (TEXT[0], TEXT[-1]),
+                                                 '%s to %s' % (names[0], names[-1]))
+        V.expect(case, 'out', want)
+        V.expect(case, 'err', '')
+        V.expect(case, 'code', '0\n')
+    want = json.loads(V.golden('growth-text-json', 'out'))
+    got = json.loads(V.golden('growth-log-json', 'out'))
+    V.checked.add('growth-log-json')
+    for p, n in zip(want['profiles'], names):
+        p['file'] = n
+    if {k: v for k, v in got.items() if k != 'inputs'} != \
+            {k: v for k, v in want.items() if k != 'inputs'}:
+        V.problems.append('growth-log-json.out: not growth-text-json with the parts\' names')
+    V.expect('growth-log-json', 'err', '')
+    V.expect('growth-log-json', 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
+    heap_twins_cases()
     cross_check_counts()
     G = 'testdata/rules/growth.yaml'
     check_case('check-steady', G, STEADY[0], STEADY[1:])
@@ -738,6 +800,7 @@ def run(v):
     growth_case('growth-text-names', TEXT, limit=64 << 20, nodecount=5, candidates=['main.leakyCache'],
                 values_of=named_flat)
     growth_text_json_case('growth-text-json', TEXT)
+    log_cases()
     growth_stacks_json_case('growth-stacks-json', GROWTH)
     error_case('growth-stacks-dot', 'heapscope: growth: --stacks has a row per stack: no --cum, '
                'no --format dot\n')

@@ -549,7 +549,7 @@ def owner_text(name, sp, shared, rb):
             '   owner: %s (global)\n' % sp['owner'],
             '   roots together (%d): %s\n' % (len(sp['roots']), ', '.join(sp['roots'])),
             '   owning structure: %s\n' % sp['structure'],
-            '   holds %d objects of %d B' % (sp['group_count'], sp['group_size']),
+            '   holds %d objects of %dB' % (sp['group_count'], sp['group_size']),
             '   path from the owner:\n     %s\n' % sp['owner']]
     table = got.split('Top retainers by root:\n')[-1].splitlines()
     row = table[1].split() if len(table) > 1 else []
@@ -640,7 +640,7 @@ def owner_leaks(sp, shared, rb, c):
     for w in ['2 leak candidates\n', '\n%-6s %s  (retention)\n' % (severity(share), sp['owner']),
               '   - %s and 1 other root (%s) together retain ' % (sp['owner'], sp['roots'][1]),
               ', %.1f%% of the reachable heap\n' % share,
-              'holds %d objects of %d B' % (c['registry_entries'], c['entry_bytes']),
+              'holds %d objects of %dB' % (c['registry_entries'], c['entry_bytes']),
               '\nmedium %s  (blocked goroutines)\n' % c['chan_send_function'],
               '   - %d goroutines in chan send\n' % c['chan_send_goroutines']]:
         if w not in got:

@@ -173,6 +173,27 @@ def run(v):
         V.problems.append('blocking-lock-sides: mutex sides %s, want %s' % (sides, want))
     V.expect('blocking-lock-sides', 'err', '')
     V.expect('blocking-lock-sides', 'code', '0\n')
+    # the folder: the lock sides' hotspots, and the two dumps' groups with
+    # one evidence record per dump (goroutine.pb.gz, dump 2's twin, none)
+    V.checked.add('blocking-incidents-folder-json')
+    folder = json.loads(V.golden('blocking-incidents-folder-json', 'out'))['hotspots']
+    want = []
+    for key in sorted((wheel, checker), key=lambda k: -d2[k][0]):
+        ev = [{'file': '%s/goroutine-%d.txt.gz' % (INC, i + 1), 'source': 'dump',
+               'goroutines': d[key][0], 'snapshots': 1, 'state': key[1], 'wait_minutes': 0}
+              for i, d in enumerate((d1, d2))]
+        want.append({'culprit': key[0], 'kind': key[1], 'goroutines': max(d1[key][0], d2[key][0]),
+                     'evidence': ev})
+    got_g = [{k: h[k] for k in ('culprit', 'kind', 'goroutines', 'evidence')}
+             for h in folder if h['goroutines']]
+    if got_g != want or [h for h in folder if not h['goroutines']] != got:
+        V.problems.append('blocking-incidents-folder-json: hotspots %s\n  want %s and the lock sides'
+                          % (got_g, want))
+    V.expect('blocking-incidents-folder-json', 'err',
+             "heapscope: blocking: not used: 1 file (1 other file)\n"
+             "heapscope: blocking: '%s/goroutine.pb.gz' and '%s/goroutine-2.txt.gz' are one moment "
+             "(twins): using '%s/goroutine-2.txt.gz'\n" % (INC, INC, INC))
+    V.expect('blocking-incidents-folder-json', 'code', '0\n')
     # a directory: every file below it (find testdata/rules -type f), none of use to leaks
     nrules = sum(len(fs) for _, _, fs in os.walk(os.path.join(V.ROOT, 'testdata', 'rules')))
     V.expect('leaks-dir-unused', 'out', '0 leak candidates\nNo leak signal.\n')
@@ -198,11 +219,25 @@ def run(v):
                'biggest group %d in %s at %s\n'
                % (sum(n for n, _, _ in h1.values()), h['goroutines_at_dump2'], h['workers'],
                   hbig[0][1], hbig[0][0]))
+    # the folder (goroutine.pb.gz the twin of dump 2, block, mutex and
+    # counts.json not used): the candidates of the two dumps
+    want = json.loads(V.golden('leaks-incidents-json', 'out'))
+    got = json.loads(V.golden('leaks-incidents-folder-json', 'out'))
+    V.checked.add('leaks-incidents-folder-json')
+    if {k: v for k, v in got.items() if k != 'inputs'} != {k: v for k, v in want.items() if k != 'inputs'}:
+        V.problems.append('leaks-incidents-folder-json.out: not the findings of leaks-incidents-json')
+    V.expect('leaks-incidents-folder-json', 'err',
+             "heapscope: leaks: not used: 3 files (2 contention (block or mutex) profiles, 1 other file)\n"
+             "heapscope: leaks: '%s/goroutine.pb.gz' and '%s/goroutine-2.txt.gz' are one moment "
+             "(twins): using '%s/goroutine-2.txt.gz'\n" % (INC, INC, INC))
+    V.expect('leaks-incidents-folder-json', 'code', '0\n')
     for name, want in (('leaks-incidents', text),
                        ('leaks-incidents-reverse', text),   # newest first: time order
                        ('leaks-abbrev', text),   # --min-gor 100: the default, abbreviated
                        ('leaks-incidents-json',
-                        json.dumps({'verdict': 'candidates', 'candidates': js, 'summary': summary},
+                        # "inputs": checked by verify_inputs.py
+                        json.dumps({'verdict': 'candidates', 'candidates': js, 'summary': summary,
+                                    'inputs': json.loads(V.golden('leaks-incidents-json', 'out'))['inputs']},
                                    separators=(',', ':')) + '\n'),
                        ('leaks-healthy', healthy)):
         V.expect(name, 'out', want)
@@ -294,3 +329,23 @@ def twins_case():
     V.expect('leaks-twins', 'out', text)
     V.expect('leaks-twins', 'err', err)
     V.expect('leaks-twins', 'code', '0\n')
+
+    # blocking over the folder: the same moments, each counted once (the
+    # debug=2 dump's evidence), counts.json not used
+    folder = sorted(args, key=os.fsencode)
+    ev = [{'file': f, 'source': 'dump', 'goroutines': n, 'snapshots': 1, 'state': c['kind'],
+           'wait_minutes': 0} for f, n in zip([a for a in folder if a.endswith('.debug2.txt')], series)]
+    hot = {'culprit': c['culprit'], 'kind': c['kind'], 'goroutines': max(series), 'wait_minutes': 0,
+           'delay_ns': 0, 'contentions': 0, 'evidence': ev, 'hint': HINT['chan send']}
+    got = json.loads(V.golden('blocking-twins-json', 'out'))
+    V.checked.add('blocking-twins-json')
+    if got.get('hotspots') != [hot]:
+        V.problems.append('blocking-twins-json.out: hotspots %s\n  want %s' % (got.get('hotspots'), [hot]))
+    err = 'heapscope: blocking: not used: 1 file (1 other file)\n'
+    for a in folder:
+        if a.endswith('.debug1.txt'):
+            d2 = a[:-len('.debug1.txt')] + '.debug2.txt'
+            err += ("heapscope: blocking: '%s' and '%s' are one moment (twins): using '%s'\n"
+                    % (a, d2, d2))
+    V.expect('blocking-twins-json', 'err', err)
+    V.expect('blocking-twins-json', 'code', '0\n')

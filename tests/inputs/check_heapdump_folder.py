@@ -45,7 +45,10 @@ def main():
         except ValueError:
             js = None
         checked += 1
-        if js != json.loads(golden) or not js['groups']:
+        want = json.loads(golden)
+        # the groups, not "inputs" (another path, the copy's mtime)
+        if not js or {k: js.get(k) for k in want if k != 'inputs'} != \
+                {k: v for k, v in want.items() if k != 'inputs'} or not js['groups']:
             problems.append('goroutine groups of the folder differ from the verified golden case')
     finally:
         shutil.rmtree(tmp)

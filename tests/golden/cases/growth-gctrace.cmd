@@ -1,0 +1,2 @@
+# a gctrace log given with the heap series (issue 12, part 3): evidence beside it, its last run's live heap first -> last, slope and GC CPU on one line after the total; the series is growth-heap's
+heapscope growth testdata/pprof/growth/heap-1.pb.gz testdata/pprof/growth/heap-2.pb.gz testdata/pprof/growth/heap-3.pb.gz testdata/pprof/growth/heap-4.pb.gz testdata/pprof/growth/heap-5.pb.gz testdata/pprof/growth/heap-6.pb.gz testdata/gctrace/leak.log

@@ -1,0 +1,2 @@
+# three moments, each a heap protobuf and its ?debug=1 text (testdata/gen/heaptwins; time_nanos and LastGC 20 ms apart, the moments 2 s apart), each text given first: one snapshot per moment, the protobuf used, each text named once as its twin; main.leak grows by counts.json's 2MiB a step
+heapscope growth testdata/pprof/heaptwins/heap-1.txt.gz testdata/pprof/heaptwins/heap-1.pb.gz testdata/pprof/heaptwins/heap-2.txt.gz testdata/pprof/heaptwins/heap-2.pb.gz testdata/pprof/heaptwins/heap-3.txt.gz testdata/pprof/heaptwins/heap-3.pb.gz
