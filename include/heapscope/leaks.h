@@ -38,11 +38,41 @@
  *                       share of the reachable heap never falls over two
  *                       or more dumps, rises by 2 points or more and ends
  *                       at 10% or more: high when it rose by 10 points.
- * Benign, never candidates: runtime internals (no user frame), `select {}`
- * in main.main, waits in net/http, net/rpc and crypto/tls (accept and read
- * loops), and a select with fewer than min_medium goroutines (a long-lived
- * loop).  Candidates are ranked by severity, then goroutines (or bytes),
- * then culprit.  The core never prints. */
+ * Benign, never candidates: runtime internals (no user frame), groups of an
+ * idle class (heapscope/idle.h: profiler, signal, accept, connection,
+ * main, sleep and worker loops) while they stay idle (no growth, fewer
+ * than HS_IDLE_MAX_GROUP in every snapshot), and a select with fewer than
+ * min_medium goroutines.  Candidates are ranked by severity, then
+ * goroutines (or bytes), then culprit.
+ *
+ * Confidence, how sure the evidence makes a finding (hs_leak_confidence):
+ *   high    the count (goroutines, bytes, a root's share) never fell over
+ *           three or more snapshots and rose in two steps or more;
+ *   medium  it grew over two snapshots (or rose in one step of three or
+ *           more), or a flat group seen in two snapshots or more waited
+ *           min_wait_minutes or longer in each; heap growth and growing
+ *           retainers are medium at least (growth.h already saw them grow);
+ *   low     one snapshot's size only, or a count that stayed flat.
+ * Mechanism, what the evidence says happens (hs_mechanism):
+ *   goroutine leak    a group in a channel wait (select, send, receive,
+ *                     nil channel, Cond) that is no idle loop, or one whose
+ *                     creator is called under net/http's server (one per
+ *                     request), or another growing group;
+ *   per instance      an idle loop's shape (idle.h: worker or sleep loop)
+ *                     grown past idle, or a created-by site, started by a
+ *                     function other than main.main, with none of its go
+ *                     statement's goroutines seen returning: one per call
+ *                     of it (a cache or pool built per instance);
+ *   retention         heap growth and growing retainers: a structure that
+ *                     lives on keeps what the site allocates; the
+ *                     goroutine count beside it is given when known;
+ *   lock contention   a pile-up on a Mutex or RWMutex.
+ * Where a group comes from: its `created by` function F and, when any
+ * input shows F with callers (a heap profile's stack through F, another
+ * goroutine's stack through F), the own frames that call it, from the
+ * first such stack: heap profiles first, then goroutine groups, in the
+ * order added.
+ * The core never prints. */
 #ifndef HEAPSCOPE_LEAKS_H
 #define HEAPSCOPE_LEAKS_H
 
@@ -50,6 +80,24 @@
 
 typedef enum hs_severity { HS_SEV_HIGH = 0, HS_SEV_MEDIUM, HS_SEV_LOW } hs_severity;
 const char *hs_severity_name(hs_severity s);
+/* How sure: the same three words as a severity. */
+typedef enum hs_confidence { HS_CONF_HIGH = 0, HS_CONF_MEDIUM, HS_CONF_LOW } hs_confidence;
+const char *hs_confidence_name(hs_confidence c);
+/* The confidence rule above for a series of counts in time order: grows
+ * as hs_series_grows(s, n, step); long_waits: every snapshot's goroutines
+ * waited min_wait_minutes or more. */
+hs_confidence hs_leak_confidence(const int64_t *s, size_t n, int64_t step, bool long_waits);
+
+typedef enum hs_mechanism {
+	HS_MECH_NONE = 0,
+	HS_MECH_GOROUTINE_LEAK,
+	HS_MECH_PER_INSTANCE,
+	HS_MECH_RETENTION,
+	HS_MECH_LOCK_CONTENTION,
+	HS_MECH_NKINDS
+} hs_mechanism;
+/* "", "goroutine leak", "per instance", "retention", "lock contention". */
+const char *hs_mechanism_name(hs_mechanism m);
 
 typedef struct hs_leak_opts {
 	int64_t min_high;          /* default 100 */
@@ -103,6 +151,26 @@ typedef struct hs_leak {
 	/* every snapshot, in time order, twins counted once */
 	const hs_leak_point *points;
 	size_t npoints;
+	hs_confidence confidence;
+	hs_mechanism mechanism;
+	hs_idle_class idle;        /* the idle shape a group grew out of, else none */
+	/* created_by and the own frames calling it, leaf first as a chain:
+	 * funcs[0] is created_by, funcs[n - 1] the outermost own caller; n 0
+	 * when no input shows a caller */
+	hs_chain creators;
+	const char *creators_file; /* the file whose stack showed them */
+	bool per_request;          /* net/http's server calls them */
+	/* a trace's: goroutines its go statement started and saw return
+	 * during the trace (-1: unknown) */
+	int64_t site_created, site_ended;
+	/* goroutine groups: goroutines per minute from the first to the last
+	 * snapshot, when their moments come from the files (not mtimes) */
+	bool has_rate;
+	double per_min;
+	/* heap growth: the goroutine snapshots beside it (0 when none) */
+	size_t goroutine_snapshots;
+	int64_t goroutines_first, goroutines_last;
+	bool goroutines_flat;      /* never moved by min_medium or more */
 } hs_leak;
 
 /* The accumulator: opaque, from hs_leaks_new to hs_leaks_free. */
@@ -136,6 +204,8 @@ typedef struct hs_leak_summary {
 	int64_t goroutines_first, goroutines_last, goroutines_max;
 	int64_t biggest_group;             /* 0: none */
 	const char *biggest_culprit, *biggest_state;
+	hs_idle_class biggest_idle;        /* its idle class (idle.h), if idle */
+	bool goroutines_flat;              /* every snapshot held as many */
 	size_t heap_snapshots;
 	int64_t heap_first, heap_last, heap_span_ns;
 } hs_leak_summary;

@@ -345,6 +345,15 @@ def leaks_json_case(name):
            for c in js['candidates'] if c['kind'] == 'growing retainer']
     if got != want or not want or want[0][0] != 'main.cache':
         V.problems.append('%s: candidates %s, want %s' % (name, got, want))
+    # leaks.h: a retainer rising over two dumps is medium confidence (high
+    # from three), its mechanism retention, said with the shares above
+    for c in js['candidates']:
+        a, b = round(c['share_first_percent'], 1), round(c['share_last_percent'], 1)
+        if (c['confidence'], c['mechanism'], c['mechanism_text']) != \
+                ('medium', 'retention', 'retention: %s keeps %.1f%% -> %.1f%% of the reachable heap'
+                 % (c['culprit'], a, b)):
+            V.problems.append('%s: %s confidence %s, mechanism %s' % (
+                name, c['culprit'], c['confidence'], c['mechanism_text']))
     V.expect(name, 'code', '0\n')
     V.expect(name, 'err', '')
 

@@ -60,7 +60,10 @@ def read(path):
 
 
 def groups(path):
-    """(culprit, state) -> [count, created_by, chain] for the goroutines of a dump."""
+    """(culprit, state) -> [count, created_by, chain, entry] for the
+    goroutines of a dump; entry: the culprit is the goroutine's outermost
+    frame (the dump lists no runtime.goexit), where idle.h looks for a
+    worker loop."""
     text = read(path)
     out = {}
     for block in re.split(r'\n\s*\n', text):
@@ -75,7 +78,8 @@ def groups(path):
         if funcs and funcs[-1].startswith('created by '):
             created = funcs.pop()[len('created by '):].split(' in goroutine ')[0]
         culprit, chain = culprit_of(funcs)
-        g = out.setdefault((culprit, state), [0, created, chain])
+        g = out.setdefault((culprit, state), [0, created, chain, bool(funcs) and funcs[-1] == culprit,
+                                              funcs])
         g[0] += 1
     return out
 
@@ -87,7 +91,7 @@ def counts(d):
 
 def biggest(path):
     g = groups(path)
-    (culprit, state), (n, _, _) = max(g.items(), key=lambda kv: kv[1][0])
+    (culprit, state), (n, _, _, _, _) = max(g.items(), key=lambda kv: kv[1][0])
     return culprit, state, n
 
 
@@ -108,29 +112,57 @@ def run(v):
 
     # leaks: both groups are over min_high (100) and blocked on channel
     # work: high; the wheel grows between the dumps and ranks first.
-    def cand(key, grow):
+    #
+    # leaks.h's rules written out again: confidence from the series (never
+    # falling and up by 10: grows; over 3 snapshots rising twice: high;
+    # grows: medium; else low, the waits being 0 minutes); the mechanism:
+    # a select or receive at the goroutine's entry (a worker loop's shape,
+    # idle.h) that grew, started by a function other than main.main, is
+    # "per instance", one per call of its creator; a channel wait is a
+    # goroutine leak, started at main.main.
+    def cand(key):
         culprit, kind = key
-        n, created, chain = d2[key]
+        n, created, chain, entry, _ = d2[key]
+        series = [d1[key][0], n]
+        grow = all(b >= a for a, b in zip(series, series[1:])) and series[-1] - series[0] >= 10
+        rises = sum(b > a for a, b in zip(series, series[1:]))
+        conf = 'high' if grow and len(series) >= 3 and rises >= 2 else 'medium' if grow else 'low'
+        loop = entry and kind in ('select', 'chan receive')
+        if loop and grow and created != 'main.main':
+            mech = ('per instance', 'per instance: %d long-lived goroutines in %s, grew %d -> %d, '
+                    'one per call of %s: a cache or pool built per instance and never stopped'
+                    % (n, KIND[kind], series[0], n, created))
+        else:
+            origin = ('started at %s' % created)
+            grew = ', grew %d -> %d' % (series[0], n) if grow else ''
+            mech = ('goroutine leak', 'goroutine leak: %d goroutines in %s%s, %s'
+                    % (n, KIND[kind], grew, origin))
         ev = ['at ' + ' -> '.join(chain)] if len(chain) > 1 else []
         ev += ['%d goroutines in %s' % (n, KIND[kind]), 'created by %s' % created]
-        if grow:
-            ev.append('count grows across 2 snapshots: %d -> %d' % (d1[key][0], n))
-        return culprit, kind, n, ev, created, grow, key, chain
+        ev += ['%s/goroutine-%d.txt.gz: %d goroutines' % (INC, i + 1, c) for i, c in enumerate(series)]
+        return culprit, kind, n, ev, created, grow, key, chain, conf, mech, loop
 
-    cands = [cand(wheel, True), cand(checker, False)]
+    # counts.json: the wheel grew, the checkers did not
+    assert c['wheel']['dump2'] - c['wheel']['dump1'] >= 10
+    cands = [cand(wheel), cand(checker)]
     text = '%d leak candidates\n' % len(cands)
     js = []
-    for culprit, kind, n, ev, created, grow, key, chain in cands:
-        text += '\nhigh   %s  (blocked goroutines)\n' % culprit
+    for culprit, kind, n, ev, created, grow, key, chain, conf, mech, loop in cands:
+        text += '\nhigh   %s  (blocked goroutines, confidence %s)\n' % (culprit, conf)
+        text += '   %s\n' % mech[1]
         text += ''.join('   - %s\n' % e for e in ev)
         text += '   hint: %s\n' % HINT[kind]
         # JSON: the same facts as records, one per dump (the dumps hold no
         # "dump" label: 0), the wait and state the dump names.
-        js.append({'severity': 'high', 'kind': 'blocked goroutines', 'culprit': culprit,
+        js.append({'severity': 'high', 'kind': 'blocked goroutines', 'confidence': conf,
+                   'mechanism': mech[0], 'mechanism_text': mech[1], 'culprit': culprit,
                    **({'chain': chain} if len(chain) > 1 else {}), 'weight': n,
                    'evidence': [{'file': INC + '/goroutine-%d.txt.gz' % i, 'dump': 0, 'goroutines': d[key][0]}
                                 for i, d in ((1, d1), (2, d2))],
                    'hint': HINT[kind], 'wait': KIND[kind], 'state': kind, 'created_by': created,
+                   # no input shows who calls the creator: no callers
+                   'created_by_callers': [], 'created_by_callers_file': '', 'per_request': False,
+                   'idle_shape': 'worker loop' if loop else '',
                    'goroutines': n, 'wait_minutes_min': 0, 'wait_minutes_max': 0, 'grows': grow,
                    'snapshots': 2})
     # growth over dumps timed only by their names: the stamps read as UTC
@@ -180,24 +212,29 @@ def run(v):
     V.expect('leaks-dir-unused', 'code', '0\n')
     # The summary behind a verdict: every goroutine of each dump (headers
     # counted here), the biggest group in one snapshot, no heap profile.
-    tot1 = sum(n for n, _, _ in d1.values())
-    tot2 = sum(n for n, _, _ in d2.values())
+    tot1 = sum(g[0] for g in d1.values())
+    tot2 = sum(g[0] for g in d2.values())
     assert tot2 == c['goroutines_at_dump2'], 'incident total'
     big = max(list(d1.items()) + list(d2.items()), key=lambda kv: kv[1][0])
     summary = {'goroutine_snapshots': 2, 'goroutines_first': tot1, 'goroutines_last': tot2,
                'goroutines_max': max(tot1, tot2), 'biggest_group': big[1][0],
                'biggest_group_culprit': big[0][0], 'biggest_group_state': big[0][1],
+               # the biggest group is the wheel, a suspect (it grew): not idle
+               'biggest_group_idle': '', 'goroutines_flat': tot1 == tot2,
                'heap_snapshots': 0, 'heap_first_bytes': 0, 'heap_last_bytes': 0, 'heap_span_ns': 0}
     # The healthy control: no candidate, and the numbers say why (the
     # workers' select group is the biggest; counts.json: 4 workers, 6
     # goroutines in each dump).
+    # The workers wait in a select at their goroutine's entry: a worker
+    # loop (idle.h), 4 < 1000 and flat: idle.  Both dumps hold 6: flat.
     h1, h2 = groups(OK + '/goroutine-1.txt.gz'), groups(OK + '/goroutine-2.txt.gz')
     hbig = max(h2.items(), key=lambda kv: kv[1][0])
-    assert hbig[1][0] == h['workers'] and sum(n for n, _, _ in h2.values()) == h['goroutines_at_dump2']
-    healthy = ('0 leak candidates\nNo leak signal.\n   goroutines: %d -> %d over 2 snapshots; '
-               'biggest group %d in %s at %s\n'
-               % (sum(n for n, _, _ in h1.values()), h['goroutines_at_dump2'], h['workers'],
-                  hbig[0][1], hbig[0][0]))
+    assert hbig[1][0] == h['workers'] and sum(g[0] for g in h2.values()) == h['goroutines_at_dump2']
+    assert hbig[1][3] and hbig[0][1] == 'select' and h1[hbig[0]][0] == h['workers']
+    assert sum(g[0] for g in h1.values()) == h['goroutines_at_dump2']
+    healthy = ('0 leak candidates\nNo leak signal.\n   goroutines: flat at %d over 2 snapshots; '
+               'biggest wait group %d in %s at %s, idle: worker loop\n'
+               % (h['goroutines_at_dump2'], h['workers'], hbig[0][1], hbig[0][0]))
     for name, want in (('leaks-incidents', text),
                        ('leaks-incidents-reverse', text),   # newest first: time order
                        ('leaks-abbrev', text),   # --min-gor 100: the default, abbreviated
@@ -212,9 +249,11 @@ def run(v):
     # blocking: the same two groups of the second dump, most goroutines first.
     f2 = INC + '/goroutine-2.txt.gz'
     text = '2 blocking hotspots, most goroutines first\n'
+    # the wheel is a worker loop's shape but 2000 >= 1000: no longer idle
+    assert d2[wheel][0] >= 1000 and d2[wheel][3]
     for i, key in enumerate(sorted((wheel, checker), key=lambda k: -d2[k][0])):
         culprit, kind = key
-        n, _, chain = d2[key]
+        n, _, chain, _, _ = d2[key]
         text += '\n%d. %s  [%s]  %d goroutines\n' % (i + 1, culprit, KIND[kind], n)
         text += '   %s at %s\n' % (KIND[kind], ' -> '.join(chain) if len(chain) > 1 else culprit)
         text += '   - %s: %d goroutines [%s], waiting up to 0 min\n' % (f2, n, KIND[kind])
@@ -242,6 +281,15 @@ def run(v):
     V.expect('check-leaks', 'err', '')
     V.expect('check-leaks', 'code', '1\n')
     twins_case()
+    healthy_blocking_case()
+    V.checked.add('leaks-healthy-dir')
+    hb = goroutine_pb(OK + '/goroutine.pb.gz')
+    assert sum(n for n, _ in hb) == h['goroutines_at_dump2']
+    V.expect('leaks-healthy-dir', 'out', healthy.replace('over 2 snapshots', 'over 3 snapshots'))
+    V.expect('leaks-healthy-dir', 'err', 'heapscope: leaks: not used: 3 files (2 contention '
+             '(block or mutex) profiles, 1 other file)\n')
+    V.expect('leaks-healthy-dir', 'code', '0\n')
+    trace_case()
 
 
 TWINS = 'testdata/pprof/twins'
@@ -268,23 +316,33 @@ def twins_case():
     stamp = lambda p: re.search(r'goroutine-(\d{8}T\d{6})\.debug[12]\.txt$', p).group(1)
     moments = sorted({stamp(a) for a in args})
     assert moments == [m['stamp'] for m in c['moments']], 'twins: the moments'
-    series = []
+    series, used = [], []
     for m, want in zip(moments, c['moments']):
         d1 = [a for a in args if stamp(a) == m and a.endswith('.debug1.txt')][0]
         d2 = [a for a in args if stamp(a) == m and a.endswith('.debug2.txt')][0]
         total, stuck = debug1_counts(d1)
         g = groups(d2)
         key = (c['culprit'], c['kind'])
-        assert (total, stuck) == (sum(n for n, _, _ in g.values()), g[key][0]), 'twins agree'
+        assert (total, stuck) == (sum(x[0] for x in g.values()), g[key][0]), 'twins agree'
         assert (total, stuck) == (want['goroutines'], want['stuck']), 'twins: counts.json'
         series.append(g[key][0])
+        used.append(d2)
         created = g[key][1]
     assert len(series) == 2 and series[1] - series[0] >= 10 and series[1] >= 100
-    # blocked goroutines in chan send, >= min_high: high; grew: the growth line
-    text = ('1 leak candidate\n\nhigh   %s  (blocked goroutines)\n'
+    # blocked goroutines in chan send, >= min_high: high; grew over two
+    # snapshots: confidence medium; a goroutine leak growing at the rate the
+    # name stamps give (UTC), started at its creator; the evidence file by
+    # file (the debug=2 dumps used)
+    import calendar
+    import time
+    secs = [calendar.timegm(time.strptime(m, '%Y%m%dT%H%M%S')) for m in moments]
+    rate = (series[1] - series[0]) * 60.0 / (secs[1] - secs[0])
+    text = ('1 leak candidate\n\nhigh   %s  (blocked goroutines, confidence medium)\n'
+            '   goroutine leak: %d goroutines in chan send, growing %.0f/min, started at %s\n'
             '   - %d goroutines in chan send\n   - created by %s\n'
-            '   - count grows across 2 snapshots: %d -> %d\n   hint: %s\n'
-            % (c['culprit'], max(series), created, series[0], series[1], HINT['chan send']))
+            % (c['culprit'], max(series), rate, created, max(series), created))
+    text += ''.join('   - %s: %d goroutines\n' % (f, n) for f, n in zip(used, series))
+    text += '   hint: %s\n' % HINT['chan send']
     err = ''
     for a in args:
         if a.endswith('.debug1.txt'):
@@ -294,3 +352,182 @@ def twins_case():
     V.expect('leaks-twins', 'out', text)
     V.expect('leaks-twins', 'err', err)
     V.expect('leaks-twins', 'code', '0\n')
+
+
+# ---- idle waits (idle.h), written out again -------------------------------
+
+HEALTHY_FILES = ['goroutine-1.txt.gz', 'goroutine-2.txt.gz', 'goroutine.pb.gz', 'block.pb.gz',
+                 'mutex.pb.gz']
+IDLE_HINT = {
+    'worker loop': 'a long-lived loop waiting for work or a tick (a worker pool, a ticker): '
+                   'normal while its count stays flat',
+    'accept': 'an accept loop waiting for the next connection: normal',
+}
+WAIT_HINT = {
+    'mutex': 'waiting for a sync.Mutex: a long critical section or a lock held across I/O',
+    'waitgroup': 'waiting in WaitGroup.Wait: a worker did not call Done, or is itself blocked',
+}
+HOLDING_HINT = ("the holder's side (mutex profile): others waited this long for it to unlock; "
+                "what runs between its Lock and Unlock is the cost")
+
+
+def raw_samples(path):
+    """(values by type, frames leaf first) of each sample of pprof -raw."""
+    types, samples, locs = V.parse_raw(V.pprof('-raw', path))
+    return types, [(vals, [f for i in ids for f in locs[i]]) for vals, ids in samples]
+
+
+def goroutine_pb(path):
+    """(count, frames) per sample of a goroutine profile."""
+    _, samples = raw_samples(path)
+    return [(vals[0], frames) for vals, frames in samples]
+
+
+def idle_class(kind, frames):
+    """idle.h's classes this data can show: an accept loop (a network wait
+    with a standard Accept/accept frame), a worker loop (a select or
+    receive whose user frame is the outermost frame, runtime.goexit
+    aside)."""
+    fs = [f for f in frames if f != 'runtime.goexit']
+    user = [f for f in fs if not f.startswith(PLUMBING)]
+    if kind == 'network' and any(re.search(r'\.(Accept|accept)$', f) for f in fs):
+        return 'accept'
+    if kind in ('select', 'chan receive') and user and fs and fs[-1] == user[0]:
+        return 'worker loop'
+    return ''
+
+
+PLUMBING = ('runtime.', 'runtime/', 'internal/', 'sync.', 'sync/atomic.', 'syscall.', 'time.',
+            'net.', 'os.', 'io.', 'bufio.', 'reflect.')
+
+
+def culprit_or_user(frames):
+    """The innermost main frame, else blocking.h's user frame: the first
+    outside its plumbing list (written out above)."""
+    culprit, chain = culprit_of(frames)
+    if culprit.startswith('main.'):
+        return culprit
+    return next((f for f in frames if not f.startswith(PLUMBING)), frames[0])
+
+
+def frame_kind(frames):
+    for f in frames:
+        if f == 'runtime.selectgo':
+            return 'select'
+        if f.startswith('sync.(*Mutex).'):
+            return 'mutex'
+        if f == 'sync.(*WaitGroup).Wait':
+            return 'waitgroup'
+        if f.startswith('internal/poll.'):
+            return 'network'
+    return 'other'
+
+
+def healthy_blocking_case():
+    """blocking on every file of the healthy control.  Contention (block and
+    mutex profiles, pprof -raw summed by the innermost main frame, the
+    kind and side its frames show) ranks first; the goroutines waiting
+    (the dumps read here, goroutine.pb.gz by -raw) and the block profile's
+    ticks are idle and come after, each with its class's hint, none with
+    the select's "never exits" hint.  counts.json: 4 workers."""
+    h = counts(OK)
+    hot = {}
+    for name in ('block.pb.gz', 'mutex.pb.gz'):
+        types, samples = raw_samples(OK + '/' + name)
+        ci, di = types.index('contentions'), types.index('delay')
+        for vals, frames in samples:
+            culprit = culprit_or_user(frames)
+            kind = frame_kind(frames)
+            side = 'holding' if any(f.endswith(').Unlock') for f in frames) else 'waiting'
+            e = hot.setdefault((culprit, kind, side), {'goroutines': 0, 'contentions': 0,
+                                                       'delay_ns': 0, 'idle': idle_class(kind, frames)})
+            e['contentions'] += vals[ci]
+            e['delay_ns'] += vals[di]
+    waits = {}
+    for name in HEALTHY_FILES[:2]:
+        for (_, state), (n, _, _, _, funcs) in groups(OK + '/' + name).items():
+            if state == 'running':
+                continue
+            culprit = culprit_or_user(funcs)
+            kind = {'select': 'select', 'IO wait': 'network'}[state]
+            k = (culprit, kind, '')
+            waits.setdefault(k, [0, idle_class(kind, funcs)])
+            waits[k][0] = max(waits[k][0], n)
+    for n, frames in goroutine_pb(OK + '/goroutine.pb.gz'):
+        kind = frame_kind(frames)
+        if kind == 'other':   # running (the profile's writer)
+            continue
+        k = (culprit_or_user(frames), kind, '')
+        assert waits[k][0] == n and waits[k][1] == idle_class(kind, frames), k
+    for k, (n, idle) in waits.items():
+        hot[k] = {'goroutines': n, 'contentions': 0, 'delay_ns': 0, 'idle': idle}
+    assert waits[('main.worker', 'select', '')][0] == h['workers']
+    rank = lambda kv: (kv[1]['idle'] != '', -kv[1]['goroutines'], -kv[1]['delay_ns'],
+                       -kv[1]['contentions'], kv[0][0])
+    want = []
+    for (culprit, kind, side), e in sorted(hot.items(), key=rank):
+        hint = IDLE_HINT[e['idle']] if e['idle'] else HOLDING_HINT if side == 'holding' \
+            else WAIT_HINT[kind]
+        want.append((culprit, kind, side, e['goroutines'], e['contentions'], e['delay_ns'],
+                     e['idle'], hint))
+    V.checked.add('blocking-healthy-json')
+    got = json.loads(V.golden('blocking-healthy-json', 'out'))['hotspots']
+    have = [(x['culprit'], x['kind'], x.get('side', ''), x['goroutines'], x['contentions'],
+             x['delay_ns'], x['idle'], x['hint']) for x in got]
+    if have != want:
+        V.problems.append('blocking-healthy-json: %s, want %s' % (have, want))
+    if any('never exits' in x['hint'] for x in got if x['idle']):
+        V.problems.append('blocking-healthy-json: an idle wait with a "never exits" hint')
+    # the text: the same hotspots in the same order, the busy ones counted
+    # in the header, the idle ones under their own heading with their class
+    V.checked.add('blocking-healthy')
+    text = V.golden('blocking-healthy', 'out')
+    busy = [w for w in want if not w[6]]
+    idle = [w for w in want if w[6]]
+    heads = re.findall(r'^(\d+)\. (\S+)  \[([^\]]+)\]  .*?(?:  \(idle: ([^)]*)\))?$', text, re.M)
+    exp = [(str(i + 1), w[0], w[1] + (', ' + w[2] if w[2] else ''), w[6])
+           for i, w in enumerate(busy + idle)]
+    hints = re.findall(r'^   hint: (.*)$', text, re.M)
+    if not text.startswith('%d blocking hotspots, most goroutines first\n' % len(busy)) or \
+            '\n%d idle waits, normal in a long-lived service (listed apart)\n' % len(idle) not in text or \
+            heads != exp or hints != [w[7] for w in busy + idle]:
+        V.problems.append('blocking-healthy: headings %s, want %s; hints %s' % (heads, exp, hints))
+    for name in ('blocking-healthy', 'blocking-healthy-json'):
+        V.expect(name, 'err', 'heapscope: blocking: not used: 1 file (1 other file)\n')
+        V.expect(name, 'code', '0\n')
+
+
+def trace_case():
+    """leaks on testdata/trace/leak.trace: 40 goroutines left in a select at
+    their entry (a worker loop's shape) by a go statement whose other
+    goroutines returned (leak.counts.json: created 300, ended 260, alive
+    40), so no pool: a candidate, medium (10 <= 40 < 100), one snapshot:
+    confidence low, a goroutine leak.  Who calls the go statement comes
+    from its creation stack; the program's source says spawnLeaky holds
+    `go leakyWorker`, run calls spawnLeaky, main calls run."""
+    with open(os.path.join(V.ROOT, 'testdata/trace/leak.counts.json')) as f:
+        c = json.load(f)
+    with open(os.path.join(V.ROOT, 'testdata/gen/trace/main.go')) as f:
+        src = f.read()
+
+    def body(fn):
+        m = re.search(r'^func %s\(.*?^}' % fn, src, re.M | re.S)
+        return m.group(0)
+    site = c['site'][len('main.'):]
+    assert re.search(r'\bgo %s\(' % site, body('spawnLeaky'))
+    assert re.search(r'\bspawnLeaky\(', body('run')) and re.search(r'\brun\(', body('main'))
+    assert re.search(r'^\tselect \{', body(site), re.M), 'the select at its entry'
+    assert c['created'] - c['ended'] == c['alive'] and 10 <= c['alive'] < 100 and c['ended'] > 0
+    chain = 'main.main -> main.run -> main.spawnLeaky'
+    f = 'testdata/trace/leak.trace'
+    text = ('1 leak candidate\n\nmedium %s  (blocked goroutines, confidence low)\n'
+            '   goroutine leak: %d goroutines in select, %d of the %d its go statement started '
+            'returned, started at %s\n'
+            '   - %d goroutines in select\n'
+            '   - created by main.spawnLeaky, called as %s (%s)\n'
+            '   - %s: %d goroutines\n'
+            '   hint: %s\n' % (c['site'], c['alive'], c['ended'], c['created'], chain, c['alive'],
+                               chain, f, f, c['alive'], HINT['select']))
+    V.expect('leaks-trace', 'out', text)
+    V.expect('leaks-trace', 'err', '')
+    V.expect('leaks-trace', 'code', '0\n')
