@@ -290,6 +290,7 @@ def run(v):
              '(block or mutex) profiles, 1 other file)\n')
     V.expect('leaks-healthy-dir', 'code', '0\n')
     trace_case()
+    creators_cases()
 
 
 TWINS = 'testdata/pprof/twins'
@@ -531,3 +532,114 @@ def trace_case():
     V.expect('leaks-trace', 'out', text)
     V.expect('leaks-trace', 'err', '')
     V.expect('leaks-trace', 'code', '0\n')
+
+
+CRE = 'testdata/pprof/creators'
+
+
+def heap_callers(path, creator):
+    """From pprof -raw of a heap profile: the own (main.) frames calling
+    `creator` on the first sample stack holding it with a caller, outermost
+    first and ending with it, and whether net/http lies above them."""
+    _, samples = raw_samples(path)
+    for vals, frames in samples:
+        if creator in frames[:-1]:
+            i = frames.index(creator)
+            j = i + 1
+            while j < len(frames) and frames[j].startswith('main.'):
+                j += 1
+            if j > i + 1:
+                return frames[i:j][::-1], any(f.startswith('net/http.') for f in frames[j:])
+    return [], False
+
+
+def creators_cases():
+    """testdata/pprof/creators (testdata/gen/creators): an expiry loop per
+    request.  The dumps hold counts.json's loops at each moment, created by
+    startExpiry, the loop's select at its goroutine's entry (a worker loop's
+    shape that grew 150 -> 400: a suspect); the heap profile's stacks give
+    startExpiry's own callers (counts.json's) under net/http: one per
+    request, a goroutine leak (leaks.h).  Two snapshots, grown: medium
+    confidence; 400 >= 100 in select: high.  The fixed pool (8 workers on a
+    receive at their entry) and the accept loop are idle in blocking."""
+    with open(os.path.join(V.ROOT, CRE, 'counts.json')) as f:
+        c = json.load(f)
+    files = [CRE + '/goroutine-1.txt.gz', CRE + '/goroutine-2.txt.gz']
+    ds = [groups(f) for f in files]
+    key = (c['culprit'], c['kind'])
+    series = [d[key][0] for d in ds]
+    assert series == [c['requests']['dump1'], c['requests']['dump2']], series
+    assert all(d[key][1] == c['created_by'] and d[key][3] for d in ds)
+    callers, under_http = heap_callers(CRE + '/heap.pb.gz', c['created_by'])
+    assert callers == c['callers'] and under_http, (callers, under_http)
+    chain = ' -> '.join(callers)
+    n = series[-1]
+    mech = ('goroutine leak: %d goroutines in select, grew %d -> %d, one per request, one per '
+            'call of %s' % (n, series[0], n, chain))
+    text = ('1 leak candidate\n\nhigh   %s  (blocked goroutines, confidence medium)\n   %s\n'
+            '   - %d goroutines in select\n   - created by %s, called as %s (%s)\n'
+            % (c['culprit'], mech, n, c['created_by'], chain, CRE + '/heap.pb.gz'))
+    text += ''.join('   - %s: %d goroutines\n' % (f, x) for f, x in zip(files, series))
+    text += '   hint: %s\n' % HINT['select']
+    not_used = 'heapscope: leaks: not used: 1 file (1 other file)\n'
+    V.expect('leaks-creators', 'out', text)
+    V.expect('leaks-creators', 'err', not_used)
+    V.expect('leaks-creators', 'code', '0\n')
+    # JSON: the same as fields; the summary from the dumps' goroutines and
+    # the heap profile's in-use total (pprof -raw)
+    types, samples = raw_samples(CRE + '/heap.pb.gz')
+    heap = sum(v[types.index('inuse_space')] for v, _ in samples)
+    tots = [sum(g[0] for g in d.values()) for d in ds]
+    big = max(ds[-1].items(), key=lambda kv: kv[1][0])
+    assert big[0] == key
+    want = {'verdict': 'candidates', 'candidates': [{
+        'severity': 'high', 'kind': 'blocked goroutines', 'confidence': 'medium',
+        'mechanism': 'goroutine leak', 'mechanism_text': mech, 'culprit': c['culprit'],
+        'weight': n,
+        'evidence': [{'file': f, 'dump': 0, 'goroutines': x} for f, x in zip(files, series)],
+        'hint': HINT['select'], 'wait': 'select', 'state': 'select', 'created_by': c['created_by'],
+        'created_by_callers': callers, 'created_by_callers_file': CRE + '/heap.pb.gz',
+        'per_request': True, 'idle_shape': 'worker loop', 'goroutines': n,
+        'wait_minutes_min': 0, 'wait_minutes_max': 0, 'grows': True, 'snapshots': 2}],
+        'summary': {'goroutine_snapshots': 2, 'goroutines_first': tots[0],
+                    'goroutines_last': tots[1], 'goroutines_max': max(tots), 'biggest_group': n,
+                    'biggest_group_culprit': c['culprit'], 'biggest_group_state': 'select',
+                    'biggest_group_idle': '', 'goroutines_flat': False, 'heap_snapshots': 1,
+                    'heap_first_bytes': heap, 'heap_last_bytes': heap, 'heap_span_ns': 0}}
+    V.checked.add('leaks-creators-json')
+    got = json.loads(V.golden('leaks-creators-json', 'out'))
+    if got != want:
+        V.problems.append('leaks-creators-json: %s, want %s' % (got, want))
+    V.expect('leaks-creators-json', 'err', not_used)
+    V.expect('leaks-creators-json', 'code', '0\n')
+    # blocking over both dumps: the loops grew (a suspect), the pool and the
+    # accept loop stay idle, ranked after it
+    rows = []
+    for (cul, state) in ds[-1]:
+        if state == 'running':
+            continue
+        g = [d[(cul, state)] for d in ds]
+        kind = {'select': 'select', 'chan receive': 'chan receive', 'IO wait': 'network'}[state]
+        user = culprit_or_user(g[-1][4])
+        counts_ = [x[0] for x in g]
+        grew = all(b >= a for a, b in zip(counts_, counts_[1:])) and counts_[-1] - counts_[0] >= 10
+        cls = idle_class(kind, g[-1][4]) if not grew and max(counts_) < 1000 else ''
+        rows.append((cls != '', -max(counts_), user, kind, state, counts_, cls))
+    rows.sort()
+    busy = sum(1 for r in rows if not r[0])
+    assert busy == 1 and rows[0][2] == c['culprit'] and \
+        [r[6] for r in rows[1:]] == ['worker loop', 'accept'] and -rows[1][1] == c['workers']
+    out = '%d blocking hotspot%s, most goroutines first\n' % (busy, '' if busy == 1 else 's')
+    for i, (idle, _, user, kind, state, counts_, cls) in enumerate(rows):
+        if i == busy:
+            out += '\n%d idle waits, normal in a long-lived service (listed apart)\n' % (len(rows) - busy)
+        m = max(counts_)
+        out += '\n%d. %s  [%s]  %d goroutine%s%s\n' % (i + 1, user, kind, m, '' if m == 1 else 's',
+                                                      '  (idle: %s)' % cls if cls else '')
+        out += '   %s at %s\n' % (kind, user)
+        out += ''.join('   - %s: %d goroutine%s [%s], waiting up to 0 min\n'
+                       % (f, x, '' if x == 1 else 's', state) for f, x in zip(files, counts_))
+        out += '   hint: %s\n' % (IDLE_HINT[cls] if cls else HINT[kind])
+    V.expect('blocking-creators', 'out', out)
+    V.expect('blocking-creators', 'err', '')
+    V.expect('blocking-creators', 'code', '0\n')
