@@ -161,49 +161,61 @@ static void origin_words(char *buf, size_t n, const hs_leak *k)
 		snprintf(buf + o, n - o, "%s %s", per_call ? "one per call of" : "started at", at);
 }
 
+/* Retention: a retainer's share, or heap growth beside the goroutines. */
+static void retention_text(char *buf, size_t n, const hs_leak *k, const char *mech)
+{
+	char beside[96], rate[80];
+	if (k->kind == HS_LEAK_RETAINER) {
+		snprintf(buf, n, "%s: %s keeps %.1f%% -> %.1f%% of the reachable heap", mech,
+		         k->culprit, k->share_first, k->share_last);
+		return;
+	}
+	bytes_label(llround(k->slope_per_min), false, rate, sizeof rate);
+	if (k->goroutine_snapshots && k->goroutines_flat && k->goroutines_first == k->goroutines_last)
+		snprintf(beside, sizeof beside, " while the goroutine count stays flat at %lld",
+		         (long long)k->goroutines_last);
+	else if (k->goroutine_snapshots && k->goroutines_flat)
+		snprintf(beside, sizeof beside, " while the goroutine count stays flat (%lld -> %lld)",
+		         (long long)k->goroutines_first, (long long)k->goroutines_last);
+	else if (k->goroutine_snapshots)
+		snprintf(beside, sizeof beside, " while goroutines go %lld -> %lld",
+		         (long long)k->goroutines_first, (long long)k->goroutines_last);
+	else
+		beside[0] = '\0';
+	snprintf(buf, n, "%s: the heap grows %s/min under %s%s, so a long-lived structure keeps "
+	         "what it allocates", mech, rate, k->culprit, beside);
+}
+
 /* The mechanism in one sentence, from the candidate's fields; false when
  * the evidence names none. */
 static bool mechanism_text(char *buf, size_t n, const hs_leak *k)
 {
-	char grow[96], origin[600], a[80], rate[80];
+	char grow[96], origin[600], where[64];
 	growth_words(grow, sizeof grow, k);
 	origin_words(origin, sizeof origin, k);
-	const char *wait = hs_wait_kind_name(k->wait);
 	const char *mech = hs_mechanism_name(k->mechanism);
+	/* a creation site's goroutines wait in several ways */
+	if (k->kind == HS_LEAK_CREATED_BY)
+		snprintf(where, sizeof where, "%s", " live");
+	else
+		snprintf(where, sizeof where, " in %s", hs_wait_kind_name(k->wait));
 	switch (k->mechanism) {
 	case HS_MECH_GOROUTINE_LEAK:
-		snprintf(buf, n, "%s: %lld goroutines in %s%s%s%s", mech, (long long)k->goroutines,
-		         k->kind == HS_LEAK_CREATED_BY ? "waits" : wait, grow, *origin ? ", " : "",
-		         origin);
+		snprintf(buf, n, "%s: %lld goroutines%s%s%s%s", mech, (long long)k->goroutines, where,
+		         grow, *origin ? ", " : "", origin);
 		return true;
 	case HS_MECH_PER_INSTANCE:
-		snprintf(buf, n, "%s: %lld long-lived goroutines%s%s%s, %s: a cache or pool built per "
+		snprintf(buf, n, "%s: %lld long-lived goroutines%s%s, %s: a cache or pool built per "
 		         "instance and never stopped", mech, (long long)k->goroutines,
-		         k->kind == HS_LEAK_CREATED_BY ? "" : " in ",
-		         k->kind == HS_LEAK_CREATED_BY ? "" : wait, grow, origin);
+		         k->kind == HS_LEAK_CREATED_BY ? "" : where, grow, origin);
 		return true;
 	case HS_MECH_LOCK_CONTENTION:
 		snprintf(buf, n, "%s: %lld goroutines wait for a %s at %s", mech,
-		         (long long)k->goroutines, k->wait == HS_WAIT_RWMUTEX ? "sync.RWMutex"
-		                                                               : "sync.Mutex", k->culprit);
+		         (long long)k->goroutines,
+		         k->wait == HS_WAIT_RWMUTEX ? "sync.RWMutex" : "sync.Mutex", k->culprit);
 		return true;
 	case HS_MECH_RETENTION:
-		if (k->kind == HS_LEAK_RETAINER) {
-			snprintf(buf, n, "%s: %s keeps %.1f%% -> %.1f%% of the reachable heap", mech,
-			         k->culprit, k->share_first, k->share_last);
-			return true;
-		}
-		bytes_label(llround(k->slope_per_min), false, rate, sizeof rate);
-		if (k->goroutine_snapshots && k->goroutines_flat)
-			snprintf(a, sizeof a, " while the goroutine count stays flat (%lld -> %lld)",
-			         (long long)k->goroutines_first, (long long)k->goroutines_last);
-		else if (k->goroutine_snapshots)
-			snprintf(a, sizeof a, " while goroutines go %lld -> %lld",
-			         (long long)k->goroutines_first, (long long)k->goroutines_last);
-		else
-			a[0] = '\0';
-		snprintf(buf, n, "%s: the heap grows %s/min under %s%s, so a long-lived structure "
-		         "keeps what it allocates", mech, rate, k->culprit, a);
+		retention_text(buf, n, k, mech);
 		return true;
 	default:
 		return false;

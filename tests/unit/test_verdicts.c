@@ -398,6 +398,13 @@ static void test_leak_created_by(void **state)
 	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.spawnA");
 	assert_int_equal(hs_leaks_at(l, 0)->weight, 100);
 	assert_int_equal(hs_leaks_at(l, 0)->severity, HS_SEV_MEDIUM);
+	/* its evidence: the one snapshot's sum of its groups; one snapshot's
+	 * size: confidence low; many goroutines from one function other than
+	 * main.main: per instance */
+	assert_int_equal(hs_leaks_at(l, 0)->npoints, 1);
+	assert_int_equal(hs_leaks_at(l, 0)->points[0].value, 100);
+	assert_int_equal(hs_leaks_at(l, 0)->confidence, HS_CONF_LOW);
+	assert_int_equal(hs_leaks_at(l, 0)->mechanism, HS_MECH_PER_INSTANCE);
 	hs_leaks_free(l);
 
 	char recv[1024];
