@@ -68,10 +68,14 @@
  *                     goroutine count beside it is given when known;
  *   lock contention   a pile-up on a Mutex or RWMutex.
  * Where a group comes from: its `created by` function F and, when any
- * input shows F with callers (a heap profile's stack through F, another
- * goroutine's stack through F), the own frames that call it, from the
- * first such stack: heap profiles first, then goroutine groups, in the
- * order added.
+ * input shows F with callers (a trace's creation stack of F's go
+ * statement, a heap profile's stack through F, another goroutine's stack
+ * through F), the own frames that call it, from the first such stack:
+ * traces first, then heap profiles, then goroutine groups, each in the
+ * order added; per request when a net/http frame lies above them.  A
+ * trace also counts the goroutines F's go statement started and saw
+ * return (site_created, site_ended); goroutines per minute come from the
+ * first and last snapshots' moments when none is a modification time.
  * The core never prints. */
 #ifndef HEAPSCOPE_LEAKS_H
 #define HEAPSCOPE_LEAKS_H

@@ -987,8 +987,10 @@ static int cmp_hrec(const void *pa, const void *pb)
 	return c ? c : (a->snap > b->snap) - (a->snap < b->snap);
 }
 
-/* The candidate for root r[0..n), one record per dump, shares first..last. */
-static bool retainer_leak(hs_leaks *l, const hrec *r, size_t n, double first, double last)
+/* The candidate for root r[0..n), one record per dump, shares first..last,
+ * which rose in `rises` steps and never fell. */
+static bool retainer_leak(hs_leaks *l, const hrec *r, size_t n, double first, double last,
+                          size_t rises)
 {
 	hs_leak *k = new_leak(l, last - first >= 10 ? HS_SEV_HIGH : HS_SEV_MEDIUM,
 	                      HS_LEAK_RETAINER, r[0].name, r[n - 1].value - r[0].value);
@@ -999,8 +1001,8 @@ static bool retainer_leak(hs_leaks *l, const hrec *r, size_t n, double first, do
 	k->last = r[n - 1].value;
 	k->share_first = first;
 	k->share_last = last;
-	/* it rose in every dump (finish_retainers): high over three or more */
-	k->confidence = n >= 3 ? HS_CONF_HIGH : HS_CONF_MEDIUM;
+	/* it never fell and rose by 2 points (finish_retainers): medium at least */
+	k->confidence = n >= 3 && rises >= 2 ? HS_CONF_HIGH : HS_CONF_MEDIUM;
 	for (size_t i = 0; i < n; i++)
 		pt[i] = (hs_leak_point){*hs_strvec_at(&l->dump_names, r[i].snap), 0, r[i].value,
 		                        *hs_i64vec_at(&l->dump_reachable, r[i].snap)};
@@ -1019,15 +1021,17 @@ static hs_err finish_retainers(hs_leaks *l, hs_error *err)
 	for (size_t i = 0, j; i < n; i = j) {
 		double first = 0, prev = -1, share = 0;
 		bool rising = true;
+		size_t rises = 0;
 		for (j = i; j < n && strcmp(r[j].name, r[i].name) == 0; j++) {
 			share = tot[r[j].snap] ? 100.0 * (double)r[j].value / (double)tot[r[j].snap] : 0;
 			rising &= share >= prev && (j == i || r[j].snap == r[j - 1].snap + 1);
+			rises += j > i && share > prev;
 			first = j == i ? share : first;
 			prev = share;
 		}
 		if (j - i != nd || !rising || share < 10 || share - first < 2)
 			continue;
-		if (!retainer_leak(l, r + i, j - i, first, share))
+		if (!retainer_leak(l, r + i, j - i, first, share, rises))
 			return hs_fail(err, HS_E_NOMEM, NULL);
 	}
 	return HS_OK;

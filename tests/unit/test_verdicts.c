@@ -494,6 +494,8 @@ static void test_leak_heap(void **state)
  * 9%: ends below 10%), b 80 -> 100 (8% -> 10%, up 2 points: medium),
  * c 100 -> 200 (10% -> 20%, up 10 points: high), d 150 -> 165 (15% ->
  * 16.5%, up 1.5 points: none). */
+static const hs_leak *leak_named(const hs_leaks *l, const char *culprit);
+
 static void test_leak_retainers(void **state)
 {
 	(void)state;
@@ -512,6 +514,23 @@ static void test_leak_retainers(void **state)
 	assert_int_equal(hs_leaks_at(l, 0)->weight, 100);
 	assert_string_equal(hs_leaks_at(l, 1)->culprit, "b");
 	assert_int_equal(hs_leaks_at(l, 1)->severity, HS_SEV_MEDIUM);
+	/* two dumps: medium confidence, retention */
+	assert_int_equal(hs_leaks_at(l, 0)->confidence, HS_CONF_MEDIUM);
+	assert_int_equal(hs_leaks_at(l, 0)->mechanism, HS_MECH_RETENTION);
+	hs_leaks_free(l);
+
+	/* three dumps: c 100 -> 150 -> 200 rose twice: high; e 100 -> 100 ->
+	 * 200 rose once: medium */
+	assert_non_null(l = hs_leaks_new(NULL, &e));
+	const char *k3[] = {"c", "e"};
+	const uint64_t t1[] = {100, 100}, t2[] = {150, 100}, t3[] = {200, 200};
+	assert_int_equal(hs_leaks_add_retainers(l, "d1", k3, t1, 2, 1000, &e), HS_OK);
+	assert_int_equal(hs_leaks_add_retainers(l, "d2", k3, t2, 2, 1000, &e), HS_OK);
+	assert_int_equal(hs_leaks_add_retainers(l, "d3", k3, t3, 2, 1000, &e), HS_OK);
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 2);
+	assert_int_equal(leak_named(l, "c")->confidence, HS_CONF_HIGH);
+	assert_int_equal(leak_named(l, "e")->confidence, HS_CONF_MEDIUM);
 	hs_leaks_free(l);
 }
 
