@@ -718,6 +718,23 @@ def leaks_heap_case(name, files):
     V.expect(name, 'code', '0\n')
 
 
+def leaks_steady_case(name, files):
+    """leaks over a steady heap series: no growth candidate in the growth
+    model, so the verdict with its numbers: the earliest and latest total
+    (pprof -raw), the change in percent and the time between them."""
+    g = growth_model(files)
+    assert not [r for r in g['rows'] if r['candidate']]
+    first, last = g['order'][0], g['order'][-1]
+    a, b = facts(first)['total'], facts(last)['total']
+    span = facts(last)['time'] - facts(first)['time']
+    text = ('0 leak candidates\nNo leak signal.\n   heap in use: %s -> %s (%+.1f%%) over %d '
+            'profiles, %s\n' % (label(a), label(b), 100.0 * (b - a) / a, len(files),
+                                label(span, 'nanoseconds')))
+    V.expect(name, 'out', text)
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
@@ -726,6 +743,7 @@ def run(v):
     check_case('check-steady', G, STEADY[0], STEADY[1:])
     check_case('check-growth', G, GROWTH[0], GROWTH[1:])
     leaks_heap_case('leaks-heap-growth', GROWTH)
+    leaks_steady_case('leaks-steady', STEADY)
     junit_case('check-growth-junit', G, GROWTH[0], [GROWTH[1], GROWTH[5]])
     # --format junit: stdout holds exactly the XML that verify checked above
     V.checked.add('check-growth-junit-stdout')
