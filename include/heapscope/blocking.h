@@ -7,7 +7,8 @@
  *   chan receive  runtime.chanrecv1 / chanrecv2 / chanrecv, "chan receive"
  *   nil chan      states "chan send (nil chan)", "chan receive (nil chan)"
  *   mutex         sync.(*Mutex).Lock / Unlock (a mutex profile's leaf)
- *   rwmutex       sync.(*RWMutex).Lock / RLock / Unlock / RUnlock
+ *   rwmutex       sync.(*RWMutex).Lock / RLock / Unlock / RUnlock, also
+ *                 when the leaf is the sync.(*Mutex) inside its Lock/Unlock
  *   waitgroup     sync.(*WaitGroup).Wait
  *   cond          sync.(*Cond).Wait, state "sync.Cond.Wait"
  *   network       internal/poll.*, net.*, state "IO wait"
@@ -164,7 +165,8 @@ hs_blocking *hs_blocking_new(hs_error *err);   /* NULL on no memory */
 hs_err hs_blocking_set_own(hs_blocking *b, const char *re, hs_error *err);
 void hs_blocking_free(hs_blocking *b);         /* NULL-safe */
 /* Add a loaded profile; `name` labels its evidence.  HS_E_USAGE when the
- * profile is none of a dump, a goroutine, block or mutex profile.  Each
+ * profile is none of a dump, a goroutine, block, mutex or CPU profile (a
+ * CPU profile only feeds the lock sites below).  Each
  * file (and each "dump" label in it) is one snapshot: a hotspot's
  * goroutines are the most seen in one snapshot, not a sum. */
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err);
@@ -178,5 +180,96 @@ void hs_blocking_finish(hs_blocking *b);
 /* The hotspots, ranked after hs_blocking_finish; they live as long as b. */
 size_t hs_blocking_n(const hs_blocking *b);
 const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i);
+
+/* ---- lock sites ---------------------------------------------------------
+ * A lock site links what waits for a lock to what holds it.  Go's block and
+ * mutex profiles and goroutine dumps carry no lock address, so the site is
+ * derived from code, by one rule:
+ *
+ *   1. The lock operation of a stack is the outermost frame of the leading
+ *      run of runtime./sync. frames that is sync.(*Mutex).Lock/Unlock or
+ *      sync.(*RWMutex).Lock/RLock/Unlock/RUnlock (so an RWMutex's Lock
+ *      that waits in its inner sync.(*Mutex).Lock is a write Lock).  A
+ *      block profile shows Lock/RLock (waits), the mutex profile
+ *      Unlock/RUnlock (releases that others waited for), a dump Lock/RLock
+ *      (goroutines waiting now).
+ *   2. The function of the operation is the innermost own frame
+ *      (heapscope/frames.h) above it, else the frame that calls it.
+ *   3. The site is that function's receiver type, "pkg.(*T)" for methods
+ *      of T and *T and closures inside them (generic arguments kept as Go
+ *      prints them, "[...]"); for a plain function (and its closures) it is
+ *      its package, "pkg".  Mutex and RWMutex operations make separate
+ *      sites.
+ *   4. A holder is a function with a Lock/Unlock (write) or RLock/RUnlock
+ *      (read) at the site.  Its critical section is the lines strictly
+ *      between the line of its lock call and that of its unlock call, as
+ *      any input shows them; when one of the two is unknown that side is
+ *      open, and a frame without a line (0) counts as inside.  A dump
+ *      goroutine not waiting on a lock whose innermost holder frame is
+ *      inside holds the lock now; a CPU sample whose innermost holder frame
+ *      is inside ran under the lock, charged to the function that frame
+ *      calls (or the holder itself, when it is the leaf).
+ *
+ * Limits: two locks of one type (say a sharded cache's shards, or a type
+ * with two mutex fields) are one site; methods of different types sharing
+ * one lock, or plain functions of one package using different locks, are
+ * split or merged wrongly; a critical section ended by a deferred Unlock
+ * runs up to the line where the function returns; CPU in callees reached
+ * through a function that is not a holder is not seen. */
+typedef enum hs_lock_op {
+	HS_LOCK_OP_NONE = 0,
+	HS_LOCK_OP_LOCK,      /* waiting for the (write) lock */
+	HS_LOCK_OP_RLOCK,     /* waiting for a read lock */
+	HS_LOCK_OP_UNLOCK,    /* releasing the (write) lock: its holder */
+	HS_LOCK_OP_RUNLOCK,   /* releasing a read lock: a reader holding */
+	HS_LOCK_NOPS
+} hs_lock_op;
+const char *hs_lock_op_name(hs_lock_op op);   /* "", "Lock", "RLock", "Unlock", "RUnlock" */
+
+/* Rule 1 on a stack given leaf first: the operation, *index its frame and
+ * *rw whether it is an RWMutex's; HS_LOCK_OP_NONE when there is none. */
+hs_lock_op hs_lock_op_of(const char *const *funcs, size_t n, size_t *index, bool *rw);
+/* Rule 3: the site of func written to buf (cut to size); true when it is
+ * a receiver type, false for a package. */
+bool hs_lock_site_key(const char *func, char *buf, size_t size);
+
+/* One lock operation at a site, summed over the functions doing it. */
+typedef struct hs_lock_part {
+	const char *func;         /* the one with most delay, then goroutines,
+	                             then name; NULL when nothing shows it */
+	uint32_t nfuncs;          /* functions seen doing it */
+	/* Lock/RLock: waiting in a dump; Unlock/RUnlock: inside the critical
+	 * section in a dump (rule 4); most at once in one snapshot */
+	int64_t goroutines;
+	int64_t contentions, delay_ns;   /* block (Lock/RLock) or mutex profile */
+} hs_lock_part;
+
+/* What runs under the lock: CPU samples inside a holder (rule 4). */
+typedef struct hs_lock_cpu {
+	const char *holder;       /* the holder function */
+	bool read;                /* a read holder (RLock/RUnlock) */
+	const char *callee;       /* what it calls there; == holder: itself */
+	int64_t samples, cpu_ns;
+} hs_lock_cpu;
+HS_VEC_TYPED(hs_lock_cpu_vec, hs_lock_cpu)
+
+typedef struct hs_lock_site {
+	const char *site;         /* "main.(*store)", or "main" */
+	bool by_receiver;         /* site is a type, else a package */
+	bool rw;                  /* RWMutex, else Mutex */
+	hs_lock_part part[HS_LOCK_NOPS];   /* by hs_lock_op; [0] unused */
+	int64_t cpu_ns[2];        /* under the write [0] and read [1] lock */
+	const char *cpu_file;     /* the first CPU profile that showed it */
+	hs_lock_cpu_vec cpu;      /* most CPU first */
+} hs_lock_site;
+
+/* The lock sites, after hs_blocking_finish; most waiting (delay, then
+ * goroutines) first.  A CPU profile given to hs_blocking_add only feeds
+ * them.  They live as long as b. */
+size_t hs_blocking_nsites(const hs_blocking *b);
+const hs_lock_site *hs_blocking_site(const hs_blocking *b, size_t i);
+/* The index of the site a mutex or rwmutex hotspot's culprit takes part
+ * in on the hotspot's side (a dump's waits: Lock/RLock), -1 for none. */
+int64_t hs_blocking_lock_site_of(const hs_blocking *b, const hs_hotspot *h);
 
 #endif

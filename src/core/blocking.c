@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "locks.h"
 #include "stacks.h"
 #include "heapscope/blocking.h"
 #include "heapscope/filetime.h"
@@ -81,7 +82,11 @@ static hs_wait_kind frame_kind(const char *f)
 
 hs_wait_kind hs_wait_kind_from_frames(const char *const *funcs, size_t n)
 {
-	size_t u = hs_user_frame(funcs, n);
+	size_t u = hs_user_frame(funcs, n), li;
+	bool rw;
+	/* an RWMutex's Lock waits in its inner Mutex: the lock is the RWMutex */
+	if (hs_lock_op_of(funcs, n, &li, &rw) != HS_LOCK_OP_NONE && rw)
+		return HS_WAIT_RWMUTEX;
 	for (size_t i = 0; i < n && i <= u; i++) {
 		hs_wait_kind k = frame_kind(funcs[i] ? funcs[i] : "");
 		/* internal/poll under a syscall frame is still the network */
@@ -222,18 +227,24 @@ struct hs_blocking {
 	uint32_t nfiles;          /* files added */
 	int64_t moment;           /* of the file being added */
 	unsigned seen;            /* bit 1 << hs_time_from per file */
+	hs_locks *locks;          /* lock sites (locks.c) */
 };
 
 hs_blocking *hs_blocking_new(hs_error *err)
 {
 	hs_blocking *b = calloc(1, sizeof *b);
+	if (b && !(b->locks = hs_locks_new())) {
+		free(b);
+		b = NULL;
+	}
 	if (b && !hs_stacks_init(&b->stacks)) {
+		hs_locks_free(b->locks);
 		free(b);
 		b = NULL;
 	}
 	if (!b || !hs_strmap_init(&b->index, 64)) {
 		if (b)
-			hs_stacks_release(&b->stacks);
+			hs_stacks_release(&b->stacks), hs_locks_free(b->locks);
 		free(b);
 		hs_fail(err, HS_E_NOMEM, "out of memory");
 		return NULL;
@@ -261,6 +272,7 @@ void hs_blocking_free(hs_blocking *b)
 	hs_i64vec_release(&b->ended);
 	hs_strmap_release(&b->index);   /* a second release is a no-op */
 	hs_stacks_release(&b->stacks);
+	hs_locks_free(b->locks);
 	hs_arena_release(&b->arena);
 	free(b);
 }
@@ -465,11 +477,26 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
+/* What p shows of lock sites (locks.c); a CPU profile feeds nothing else. */
+static hs_err add_lock_evidence(hs_blocking *b, const hs_profile *p, hs_wait_source src,
+                                const char *name, bool *cpu, hs_error *err)
+{
+	*cpu = src == HS_SRC_NONE && strcmp(hs_profile_kind(p), "cpu") == 0 &&
+	       type_index(p, "cpu") >= 0;
+	if (src == HS_SRC_NONE && !*cpu)
+		return HS_OK;
+	hs_err rc = *cpu ? hs_stacks_add_functions(&b->stacks, p, err) : HS_OK;
+	return rc ? rc : hs_locks_add(b->locks, &b->stacks, p, src, name, err);
+}
+
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err)
 {
 	hs_wait_source src = hs_wait_source_of(p);
 	hs_err rc = src == HS_SRC_NONE ? HS_OK : hs_stacks_add_functions(&b->stacks, p, err);
-	if (rc)
+	bool cpu;
+	if (!rc)
+		rc = add_lock_evidence(b, p, src, name, &cpu, err);
+	if (rc || cpu)
 		return rc;
 	if (src != HS_SRC_NONE) {
 		b->nfiles++;
@@ -532,6 +559,7 @@ static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t
 void hs_blocking_finish(hs_blocking *b)
 {
 	(void)hs_owner_finish(b->stacks.owner);   /* no memory: fewer own frames */
+	(void)hs_locks_finish(b->locks, &b->stacks);   /* no memory: fewer sites */
 	bool timed = hs_moments_order(b->seen);
 	for (size_t i = 0; i < hotspot_vec_len(&b->hotspots); i++) {
 		hs_hotspot *h = hotspot_vec_at(&b->hotspots, i);
@@ -550,4 +578,22 @@ void hs_blocking_finish(hs_blocking *b)
 		      sizeof(hs_hotspot), cmp_hot);
 	/* the index now points at the wrong rows: drop it */
 	hs_strmap_release(&b->index);   /* a second release is a no-op */
+}
+
+size_t hs_blocking_nsites(const hs_blocking *b)
+{
+	return hs_locks_n(b->locks);
+}
+
+const hs_lock_site *hs_blocking_site(const hs_blocking *b, size_t i)
+{
+	return hs_locks_at(b->locks, i);
+}
+
+int64_t hs_blocking_lock_site_of(const hs_blocking *b, const hs_hotspot *h)
+{
+	if (h->kind != HS_WAIT_MUTEX && h->kind != HS_WAIT_RWMUTEX)
+		return -1;
+	return hs_locks_site_of(b->locks, h->culprit, h->kind == HS_WAIT_RWMUTEX,
+	                        h->side == HS_SIDE_HOLDING);
 }

@@ -112,8 +112,8 @@ uint32_t hs_stacks_intern(hs_stacks *s, const char *const *funcs, const char *co
 	return hs_strmap_get_or_put(&s->index, kc, kl, id);
 }
 
-size_t hs_sample_frames(const hs_profile *p, size_t sample, const char **funcs,
-                        const char **files, bool *inl, size_t max)
+size_t hs_sample_frames_lines(const hs_profile *p, size_t sample, const char **funcs,
+                              const char **files, bool *inl, int32_t *lines, size_t max)
 {
 	size_t n = 0;
 	uint32_t ns;
@@ -124,15 +124,24 @@ size_t hs_sample_frames(const hs_profile *p, size_t sample, const char **funcs,
 			const hs_line *ln = hs_line_at(p, l->line_start + j);
 			const hs_function *f = ln->function < p->functions.len
 			                           ? hs_function_at(p, ln->function) : NULL;
-			funcs[n] = f ? hs_s(p, f->name) : "";
+			if (funcs)
+				funcs[n] = f ? hs_s(p, f->name) : "";
 			if (files)
 				files[n] = f && *hs_s(p, f->filename) ? hs_s(p, f->filename) : NULL;
 			if (inl)
 				inl[n] = j + 1 < l->nlines;
+			if (lines)
+				lines[n] = ln->line > 0 && ln->line <= INT32_MAX ? (int32_t)ln->line : 0;
 			n++;
 		}
 	}
 	return n;
+}
+
+size_t hs_sample_frames(const hs_profile *p, size_t sample, const char **funcs,
+                        const char **files, bool *inl, size_t max)
+{
+	return hs_sample_frames_lines(p, sample, funcs, files, inl, NULL, max);
 }
 
 uint32_t hs_stacks_of_sample(hs_stacks *st, const hs_profile *p, size_t s)

@@ -41,6 +41,10 @@ uint32_t hs_stacks_intern(hs_stacks *s, const char *const *funcs, const char *co
  * first: the count. */
 size_t hs_sample_frames(const hs_profile *p, size_t sample, const char **funcs,
                         const char **files, bool *inl, size_t max);
+/* The same with each frame's line (0 when unknown or past int32); any of
+ * funcs, files, inl, lines may be NULL. */
+size_t hs_sample_frames_lines(const hs_profile *p, size_t sample, const char **funcs,
+                              const char **files, bool *inl, int32_t *lines, size_t max);
 /* The id of sample s of p's stack, UINT32_MAX on no memory. */
 uint32_t hs_stacks_of_sample(hs_stacks *st, const hs_profile *p, size_t s);
 const hs_stack *hs_stacks_at(const hs_stacks *s, uint32_t id);

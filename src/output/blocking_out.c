@@ -6,6 +6,7 @@
 #include "formats.h"
 #include "heapscope/units.h"
 #include "json.h"
+#include "locks_out.h"
 #include "wait_hint.h"
 
 #define HOLDING_HINT                                                                       \
@@ -38,7 +39,7 @@ static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence
 	fprintf(out, "   - %s\n", line);
 }
 
-static void hotspot_text(FILE *out, const hs_hotspot *h, size_t rank)
+static void hotspot_text(FILE *out, const hs_blocking *b, const hs_hotspot *h, size_t rank)
 {
 	fprintf(out, "\n%zu. %s  [%s%s%s]  %lld goroutine%s", rank, h->culprit,
 	        hs_wait_kind_name(h->kind), h->side ? ", " : "", hs_lock_side_name(h->side),
@@ -56,6 +57,7 @@ static void hotspot_text(FILE *out, const hs_hotspot *h, size_t rank)
 	        out_chain_text(chain, sizeof chain, &h->chain) ? chain : h->culprit);
 	for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
 		evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
+	locks_ref_text(out, b, h);
 	if (h->idle)
 		fprintf(out, "   hint: %s\n", out_idle_hint(h->idle));
 	else if (h->side == HS_SIDE_HOLDING)
@@ -72,12 +74,13 @@ static void write_text(FILE *out, const hs_blocking *b)
 		busy++;
 	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", busy, busy == 1 ? "" : "s");
 	for (size_t i = 0; i < busy; i++)
-		hotspot_text(out, hs_blocking_at(b, i), i + 1);
+		hotspot_text(out, b, hs_blocking_at(b, i), i + 1);
 	if (busy < n)
 		fprintf(out, "\n%zu idle wait%s, normal in a long-lived service (listed apart)\n",
 		        n - busy, n - busy == 1 ? "" : "s");
 	for (size_t i = busy; i < n; i++)
-		hotspot_text(out, hs_blocking_at(b, i), i + 1);
+		hotspot_text(out, b, hs_blocking_at(b, i), i + 1);
+	locks_text(out, b);
 }
 
 static const char *source_name(hs_wait_source s)
@@ -125,6 +128,7 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 	json_kv_int(w, "delay_ns", h->delay_ns);
 	json_kv_int(w, "contentions", h->contentions);
 	evidence_json(w, h);
+	locks_ref_json(w, data, h);
 	json_kv_string(w, "idle", hs_idle_class_name(h->idle));
 	json_kv_string(w, "hint", h->idle ? out_idle_hint(h->idle)
 	                         : h->side == HS_SIDE_HOLDING ? HOLDING_HINT : out_wait_hint(h->kind));
@@ -133,7 +137,17 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 
 static void write_json(FILE *out, const hs_blocking *b)
 {
-	json_write_list(out, "hotspots", hs_blocking_n(b), hotspot_json, b);
+	json_w w;
+	json_init(&w, out);
+	json_begin_object(&w);
+	json_key(&w, "hotspots");
+	json_begin_array(&w);
+	for (size_t i = 0; i < hs_blocking_n(b); i++)
+		hotspot_json(&w, b, i);
+	json_end_array(&w);
+	locks_json(&w, b);
+	json_end_object(&w);
+	json_finish(&w);
 }
 
 static const blocking_format formats[] = {{"text", write_text}, {"json", write_json}};

@@ -428,12 +428,21 @@ def main():
     # check-leaks, leaks-* and blocking-*: tests/golden/verify_incidents.py
     import verify_incidents
     verify_incidents.run(sys.modules[__name__])
+    # blocking-locks*, lock_sites of blocking-lock-sides: tests/golden/verify_locks.py
+    import verify_locks
+    verify_locks.run(sys.modules[__name__])
     # heapdump-*: tests/golden/verify_heapdump.py
     import verify_heapdump
     verify_heapdump.run(sys.modules[__name__])
     # gctrace-*: tests/golden/verify_gctrace.py
     import verify_gctrace
     verify_gctrace.run(sys.modules[__name__])
+    # svc-*: tests/golden/verify_services.py (issue 13's service programs)
+    import verify_services
+    verify_services.run(sys.modules[__name__])
+    # bundle-*: tests/golden/verify_bundle.py (testdata/bundle, issue 12)
+    import verify_bundle
+    verify_bundle.run(sys.modules[__name__])
     # zstd twins (issue 12, part 1): the fixtures are the verified cases'
     # inputs compressed with the zstd CLI, so their cases must print the same
     same_as_case('top-heap-zst', 'top-heap',

@@ -1,0 +1,2 @@
+# as bundle-growth, JSON; checked by verify_bundle.py
+heapscope growth --format json testdata/bundle/dumps

@@ -1,0 +1,2 @@
+# issue 13 (tests/golden/verify_services.py): growth over the three heap profiles of the pertask service (testdata/gen/services), checked against pprof -raw and its counts.json
+heapscope growth --format json testdata/pprof/services/pertask/heap-1.pb.gz testdata/pprof/services/pertask/heap-2.pb.gz testdata/pprof/services/pertask/heap-3.pb.gz

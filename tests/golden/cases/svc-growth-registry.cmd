@@ -1,0 +1,2 @@
+# issue 13 (tests/golden/verify_services.py): growth over the three heap profiles of the registry service (testdata/gen/services), checked against pprof -raw and its counts.json
+heapscope growth testdata/pprof/services/registry/heap-1.pb.gz testdata/pprof/services/registry/heap-2.pb.gz testdata/pprof/services/registry/heap-3.pb.gz

@@ -1,0 +1,2 @@
+# issue 13 (tests/golden/verify_services.py): leaks on the pertask service, the dumps and the execution trace (its GoCreate stacks show the handler calling the creator)
+heapscope leaks testdata/pprof/services/pertask/goroutine-1.txt.gz testdata/pprof/services/pertask/goroutine-2.txt.gz testdata/pprof/services/pertask/goroutine-3.txt.gz testdata/pprof/services/pertask/trace.out.gz

@@ -1,0 +1,2 @@
+# issue 13 (tests/golden/verify_services.py): leaks on the whole folder of the pertenant service (testdata/gen/services), checked against its counts.json
+heapscope leaks testdata/pprof/services/pertenant

@@ -1,0 +1,634 @@
+"""Independent checks of the bundle-* golden cases (issue 12: a folder of
+mixed artifacts, testdata/bundle/dumps, made by testdata/gen/bundle).
+
+Imported by verify.py (run(v) with the verify module), never run alone; it
+never runs heapscope.  Every expectation comes from:
+
+  - testdata/bundle/counts.json, what the generating program counted itself:
+    per moment the goroutines in all, the leaked watchers, the map's entries
+    and the bytes they keep; per file its kind, moment, format,
+    compression, twins, stamp and where its time comes from;
+  - go tool pprof -raw of every profile pprof reads (totals per sample
+    type, the samples of the block and mutex profiles grouped by their
+    innermost frame of package main and the wait their leaf names);
+  - the debug=2 dumps read here (headers counted, states, created by);
+    the zstd one through the zstd CLI;
+  - the protobuf's time_nanos (field 9) and the text heap profiles'
+    `# LastGC` line, for the times.
+
+The checks are on facts, not on wording, so that the cases of heapscope's
+known bugs (marked NAME.xfail, their expected files written by hand as the
+correct output) stay checked when the fix lands and its output is taken
+with `run.py --update`: a stdout/stderr that differs in wording but holds
+the right facts passes here.  What is checked, per case:
+
+  every case  stderr: exactly one diagnostic naming a file, the truncated
+              heap-20261122T034400.pb.gz, with what ("truncated") and
+              where ("at byte" = its size); otherwise only a "not used: N
+              files (...)" line whose N and kinds are the files of kinds the
+              command has no use for, and twin lines ("'A' and 'B' are one
+              moment (twins): using 'C'") pairing files of one kind and
+              moment, the richer one used; exit status 2; the rest printed.
+              JSON: when an "inputs" array is present, each entry's kind,
+              snapshot (twins share it, in time order), time/time_from and
+              used flag against counts.json.
+  info        every profile of the folder described (30: the pb.gz, the
+              ?debug=1 texts and the debug=2 dumps), with its totals
+              (pprof -raw; the dumps' headers), size, compression, kind and
+              time (JSON: time_nanos, a text heap profile's its LastGC); the traces, heap dumps and gctrace log described or
+              "not used", never an error.
+  leaks       one goroutine candidate main.(*server).watch in select,
+              created by main.(*server).handle, 240 goroutines, growing over
+              3 snapshots 80 -> 160 -> 240 (no second candidate for the same
+              goroutines); one heap candidate main.newSession 2.5MB ->
+              7.5MB (pprof -raw, = counts.json's bytes) over 3 heap profiles;
+              summary: 3 goroutine and 3 heap snapshots.
+  goroutines  3 snapshots (twins once) in time order, 81/161/241 goroutines,
+              the watch group 80/160/240 in select.
+  growth      the heap series: 3 profiles (twins once) in time order,
+              main.newSession +5MB, last 7.5MB, a candidate.
+  blocking    the watch group (select, 240); per contention profile the
+              contentions and delay of each (culprit, wait) equal pprof -raw
+              of that file; a hotspot's total is the LAST profile's value
+              (block and mutex profiles are cumulative since the process
+              started, and hold every wait the traces saw too), or the sum
+              over the traces for a wait no profile has.
+"""
+import gzip
+import json
+import os
+import re
+import subprocess
+
+from verify_growth import label  # pprof's ScaledLabel: '%.2f' less a trailing '.00'
+
+V = None
+B = 'testdata/bundle'
+D = B + '/dumps'
+C = None          # counts.json
+CORRUPT = None    # its one corrupt file
+
+# heapscope's names of the kinds counts.json uses (info's "kind", the
+# "not used" lines); None: not a profile kind info prints.
+KIND_NAME = {'heap': 'heap', 'goroutine': 'goroutine', 'block': 'contention (block or mutex)',
+             'mutex': 'contention (block or mutex)', 'cpu': 'cpu', 'threadcreate': 'threadcreate'}
+# The kinds each command uses (issue 12, parts 2 and 3).
+USES = {
+    'info': {'heap', 'goroutine', 'block', 'mutex', 'cpu', 'threadcreate', 'trace', 'heapdump', 'gctrace'},
+    'leaks': {'heap', 'goroutine', 'trace', 'heapdump', 'gctrace'},
+    'blocking': {'goroutine', 'block', 'mutex', 'trace'},
+    'goroutines': {'goroutine'},
+    'growth': {'heap', 'gctrace'},
+}
+# Kinds a command may use or list as not used: info may describe traces,
+# heap dumps and gctrace logs or list them; growth may show the goroutine
+# series beside the heap series.
+MAY_USE = {'info': {'trace', 'heapdump', 'gctrace'}, 'growth': {'goroutine'}}
+WAIT = [('runtime.selectgo', 'select'), ('runtime.chanrecv', 'chan receive'),
+        ('runtime.chansend', 'chan send'), ('sync.(*Mutex).Lock', 'mutex'),
+        ('sync.(*Mutex).Unlock', 'mutex'), ('sync.(*RWMutex)', 'rwmutex'),
+        ('sync.(*WaitGroup).Wait', 'waitgroup'), ('sync.(*Cond).Wait', 'cond')]
+
+
+def path(name):
+    return D + '/' + name
+
+
+def problem(name, msg):
+    V.problems.append('%s: %s' % (name, msg))
+
+
+def read_text(name):
+    """A text artifact's content, gzip and zstd undone."""
+    full = os.path.join(V.ROOT, path(name))
+    if name.endswith('.zst'):
+        return subprocess.run(['zstd', '-dc', full], stdout=subprocess.PIPE, check=True).stdout.decode()
+    with (gzip.open if name.endswith('.gz') else open)(full, 'rt') as f:
+        return f.read()
+
+
+def pb_time(name):
+    raw = open(os.path.join(V.ROOT, path(name)), 'rb').read()
+    return next(v for f, v in V.pb_fields(gzip.decompress(raw)) if f == 9)
+
+
+def lastgc(name):
+    m = re.search(r'^# LastGC = (\d+)$', read_text(name), re.M)
+    return int(m.group(1))
+
+
+def stamp_ns(iso):
+    import calendar
+    import time
+    return calendar.timegm(time.strptime(iso, '%Y-%m-%dT%H:%M:%SZ')) * 10**9
+
+
+def file_time(name):
+    """(time in ns, time_from) as issue 12 part 4 orders the sources."""
+    fi = C['files'][name]
+    if fi['time_from'] == 'profile':
+        return pb_time(name), 'profile'
+    if fi['time_from'] == 'lastgc':
+        return lastgc(name), 'lastgc'
+    return stamp_ns(fi['stamp']), 'name'
+
+
+def dump_goroutines(name):
+    """Per goroutine of a debug=2 dump: (state, functions leaf first, created by)."""
+    out = []
+    for block in re.split(r'\n\s*\n', read_text(name)):
+        lines = block.strip('\n').split('\n')
+        m = re.match(r'goroutine \d+ \[([^,\]]+)', lines[0])
+        if not m:
+            continue
+        funcs = [l[:l.rfind('(')] for l in lines[1:] if l and not l[0].isspace() and l.endswith(')')]
+        created = next((l[len('created by '):].split(' in goroutine ')[0] for l in lines[1:]
+                        if l.startswith('created by ')), '')
+        out.append((m.group(1), [f for f in funcs if not f.startswith('created by ')], created))
+    return out
+
+
+def totals(name):
+    """Sample types and totals: pprof -raw, or the dump read here."""
+    fi = C['files'][name]
+    if fi['format'] == 'debug2':
+        return ['goroutine'], [len(dump_goroutines(name))]
+    types, samples, _ = V.parse_raw(V.pprof('-raw', path(name)))
+    if fi['format'] == 'pb':
+        # the protobuf's own samples: -raw leaves out samples without
+        # locations (threadcreate's), which -top's total still counts
+        pb = gzip.decompress(open(os.path.join(V.ROOT, path(name)), 'rb').read())
+        tot = [0] * len(types)
+        for f, smp in V.pb_fields(pb):
+            if f != 2:
+                continue
+            vals = []
+            for g, x in V.pb_fields(smp):
+                if g == 2 and isinstance(x, bytes):
+                    i = 0
+                    while i < len(x):
+                        v, i = V.varint(x, i)
+                        vals.append(v)
+                elif g == 2:
+                    vals.append(x)
+            tot = [a + b for a, b in zip(tot, vals)]
+        if fi['kind'] == 'threadcreate':
+            top = re.search(r' of (\S+) total', V.pprof('-top', path(name)))
+            if not top or top.group(1) != str(tot[0]):
+                problem('bundle-info', '%s: pprof -top total %s, the protobuf %s' % (name, top and top.group(1), tot))
+        return types, tot
+    return types, [sum(s[0][k] for s in samples) for k in range(len(types))]
+
+
+def human(v, unit):
+    """Human units as heapscope and pprof print them (%.2f, zeros trimmed)."""
+    if unit == 'nanoseconds':
+        if v == 0:
+            return '0'
+        for name, f in (('s', 10**9), ('ms', 10**6), ('us', 10**3)):
+            if abs(v) >= f:
+                return ('%.2f' % (v / f)).rstrip('0').rstrip('.') + name
+        return '%dns' % v
+    return V.scaled(v, unit)
+
+
+def own_groups(name):
+    """A block or mutex profile's (culprit, wait) -> [contentions, delay]:
+    the innermost frame of package main, the wait its leaf frames name."""
+    types, samples, locs = V.parse_raw(V.pprof('-raw', path(name)))
+    out = {}
+    for vals, ids in samples:
+        frames = [f for i in ids for f in locs[i]]
+        culprit = next((f for f in frames if f.startswith('main.')), None)
+        if culprit is None:
+            continue
+        upto = frames[:frames.index(culprit)]
+        wait = next((w for f in upto for p, w in WAIT if f.startswith(p)), 'other')
+        g = out.setdefault((culprit, wait), [0, 0])
+        g[0] += vals[0]
+        g[1] += vals[1]
+    return out
+
+
+def moments_of(kind):
+    return sorted({fi['moment'] for fi in C['files'].values() if fi['kind'] == kind and fi['moment'] > 0})
+
+
+def files_of(kind, moment=None):
+    return sorted(n for n, fi in C['files'].items()
+                  if fi['kind'] == kind and not fi.get('corrupt') and (moment is None or fi['moment'] == moment))
+
+
+def check_err(name, cmd, err):
+    """stderr: the corrupt file once, a correct "not used" line, twin lines."""
+    lines = err.splitlines()
+    bad = [l for l in lines if "'%s'" % path(CORRUPT) in l]
+    size = os.path.getsize(os.path.join(V.ROOT, path(CORRUPT)))
+    if len(bad) != 1 or 'truncated' not in bad[0] or 'at byte %d)' % size not in bad[0] \
+            or not bad[0].startswith('heapscope: %s: ' % cmd):
+        problem(name, 'stderr must name %s once, truncated, at byte %d: %r' % (CORRUPT, size, bad))
+    unused = [n for n, fi in C['files'].items() if fi['kind'] not in USES[cmd] | MAY_USE.get(cmd, set())
+              and not fi.get('corrupt')]
+    for l in lines:
+        if l in bad:
+            continue
+        m = re.match(r"heapscope: %s: not used: (\d+) files? \((.*)\)$" % cmd, l)
+        if m:
+            n = int(m.group(1))
+            parts = sum(int(p.split()[0]) for p in m.group(2).split(', '))
+            may = [x for x, fi in C['files'].items() if fi['kind'] in MAY_USE.get(cmd, ())]
+            if not len(unused) <= n <= len(unused) + len(may) or parts != n:
+                problem(name, 'not used: %d (%d by kind), want %d: %s' % (n, parts, len(unused), sorted(unused)))
+            continue
+        m = re.match(r"heapscope: %s: '%s/([^']*)' and '%s/([^']*)' are one moment \(twins\): "
+                     r"using '%s/([^']*)'$" % (cmd, D, D, D), l)
+        if m:
+            a, b, used = (C['files'].get(x) for x in m.groups())
+            rank = {'debug1': 0, 'pb': 1, 'debug2': 2}
+            if not a or not b or a['kind'] != b['kind'] or a['moment'] != b['moment'] \
+                    or m.group(3) not in m.groups()[:2]:
+                problem(name, 'not twins: %s' % l)
+            elif rank[used['format']] < max(rank[a['format']], rank[b['format']]):
+                problem(name, 'twins: the richer file must be used: %s' % l)
+            continue
+        problem(name, 'unexpected stderr line (only the corrupt file is an error): %s' % l)
+
+
+def same_time(v, ns):
+    """An "inputs" time (Unix ns, s or ms, or an RFC 3339 string) within a
+    second of ns."""
+    import datetime
+    if isinstance(v, str):
+        try:
+            t = datetime.datetime.fromisoformat(v.replace('Z', '+00:00')).timestamp() * 1e9
+        except ValueError:
+            return False
+    elif isinstance(v, (int, float)):
+        t = v if abs(v) > 1e17 else v * 1e6 if abs(v) > 1e11 else v * 1e9
+    else:
+        return False
+    return abs(t - ns) < 1e9
+
+
+def kind_matches(got, want):
+    """An "inputs" kind names counts.json's kind (in heapscope's words:
+    block and mutex profiles may both be 'contention')."""
+    g = re.sub(r'[^a-z]', '', str(got).lower())
+    ok = {'block': ('block', 'contention'), 'mutex': ('mutex', 'contention'), 'trace': ('trace',),
+          'gctrace': ('gctrace',), 'heapdump': ('heapdump',), 'heap': ('heap',),
+          'goroutine': ('goroutine',), 'cpu': ('cpu',), 'threadcreate': ('threadcreate',)}[want]
+    wrong = {'heap': 'dump', 'trace': 'gctrace'}.get(want)
+    return any(w in g for w in ok) and not (wrong and wrong in g)
+
+
+def check_inputs(name, cmd, js):
+    """The "inputs" array of issue 12 part 2, when present."""
+    if not isinstance(js, dict) or 'inputs' not in js:
+        return
+    ins = {e['path']: e for e in js['inputs']}
+    want = {path(n) for n in C['files']}
+    if set(ins) != want:
+        problem(name, 'inputs: files %s, want %s' % (sorted(set(ins) ^ want), 'every file of the folder'))
+    snaps = {}
+    for n, fi in C['files'].items():
+        e = ins.get(path(n))
+        if not e:
+            continue
+        if fi.get('corrupt'):
+            if e.get('used'):
+                problem(name, 'inputs: %s is corrupt but used' % n)
+            continue
+        if not kind_matches(e.get('kind'), fi['kind']):
+            problem(name, 'inputs: %s kind %r, want %s' % (n, e.get('kind'), fi['kind']))
+        t, src = file_time(n)
+        if e.get('time_from') != src or not same_time(e.get('time'), t):
+            problem(name, 'inputs: %s time %s from %s, want %d from %s'
+                    % (n, e.get('time'), e.get('time_from'), t, src))
+        used = fi['kind'] in USES[cmd]
+        if fi['kind'] in MAY_USE.get(cmd, ()):
+            continue
+        if bool(e.get('used')) != used and not (used and fi['kind'] in ('heap', 'goroutine') and e.get('why')):
+            problem(name, 'inputs: %s used=%s, want %s' % (n, e.get('used'), used))
+        if fi['kind'] in ('heap', 'goroutine') and used and e.get('snapshot') is not None:
+            snaps.setdefault(fi['kind'], {}).setdefault(fi['moment'], set()).add(e['snapshot'])
+    for kind, by_moment in snaps.items():
+        order = [by_moment[m] for m in sorted(by_moment)]
+        if any(len(s) != 1 for s in order) or [min(s) for s in order] != sorted(min(s) for s in order) \
+                or len({min(s) for s in order}) != len(order):
+            problem(name, 'inputs: %s snapshots per moment %s: twins share one, in time order' % (kind, order))
+
+
+def case(name):
+    V.checked.add(name)
+    out, err, code = (V.golden(name, w) for w in ('out', 'err', 'code'))
+    if code != '2\n':
+        problem(name, 'exit status %r, want 2 (a corrupt file) with the rest printed' % code)
+    if not out:
+        problem(name, 'nothing on stdout: the rest must still be analyzed and printed')
+    return out or '', err or ''
+
+
+def described_profiles():
+    return sorted(n for n, fi in C['files'].items()
+                  if fi['format'] in ('pb', 'debug1', 'debug2') and not fi.get('corrupt'))
+
+
+def info_cases():
+    facts = {n: totals(n) for n in described_profiles()}
+    others = sorted(n for n, fi in C['files'].items() if n not in facts and not fi.get('corrupt'))
+    # JSON
+    out, err = case('bundle-info-json')
+    check_err('bundle-info-json', 'info', err)
+    js = json.loads(out) if out else []
+    entries = js if isinstance(js, list) else js.get('profiles', js.get('files', []))
+    check_inputs('bundle-info-json', 'info', js)
+    got = {e['file'][len(D) + 1:]: e for e in entries}
+    missing = [n for n in facts if n not in got]
+    if missing:
+        problem('bundle-info-json', 'profiles not described: %s' % missing)
+    for n, e in got.items():
+        fi = C['files'].get(n)
+        if fi is None:
+            problem('bundle-info-json', 'describes %s, not in the folder' % n)
+            continue
+        if n not in facts:
+            continue      # a trace, heap dump or gctrace log described: fine
+        types, tot = facts[n]
+        if [t['type'] for t in e['sample_types']] != types or [t['total'] for t in e['sample_types']] != tot:
+            problem('bundle-info-json', '%s: totals %s, want %s %s' % (
+                n, [(t['type'], t['total']) for t in e['sample_types']], types, tot))
+        if e['kind'] != KIND_NAME[fi['kind']]:
+            problem('bundle-info-json', '%s: kind %s, want %s' % (n, e['kind'], KIND_NAME[fi['kind']]))
+        if e['bytes'] != os.path.getsize(os.path.join(V.ROOT, path(n))):
+            problem('bundle-info-json', '%s: bytes %d' % (n, e['bytes']))
+        if e['gzipped'] != (fi['compression'] == 'gzip'):
+            problem('bundle-info-json', '%s: gzipped %s, compression %s' % (n, e['gzipped'], fi['compression']))
+        if fi['time_from'] == 'profile' and e['time_nanos'] != pb_time(n):
+            problem('bundle-info-json', '%s: time_nanos %d, want %d' % (n, e['time_nanos'], pb_time(n)))
+        if fi['time_from'] == 'lastgc' and e['time_nanos'] != lastgc(n):
+            problem('bundle-info-json', '%s: time_nanos %d, want its MemStats LastGC %d (issue 12 part 4)'
+                    % (n, e['time_nanos'], lastgc(n)))
+        if fi['format'] == 'debug2' and tot != [C['moments'][fi['moment'] - 1]['goroutines']]:
+            problem('bundle-info-json', '%s: the dump holds %s goroutines, counts.json %d'
+                    % (n, tot, C['moments'][fi['moment'] - 1]['goroutines']))
+    # text: one section per profile, its totals in human units
+    out, err = case('bundle-info')
+    check_err('bundle-info', 'info', err)
+    sections = {s.split('\n')[0][len(D) + 1:]: s for s in out.strip('\n').split('\n\n')}
+    if sorted(n for n in sections if n in facts) != sorted(facts):
+        problem('bundle-info', 'profiles described: %s, want %s' % (sorted(sections), sorted(facts)))
+    for n, s in sections.items():
+        if n not in facts:
+            if n not in others:
+                problem('bundle-info', 'section %r names no file of the folder' % n)
+            continue
+        rows = re.findall(r'^    (\d+) (\S+)\s+(\S+)\s+total (\S+)', s, re.M)
+        types, tot = facts[n]
+        want = [(str(k), t, human(tot[k], u)) for k, (t, u) in
+                enumerate(zip(types, [r[2] for r in rows] if len(rows) == len(types) else ['?'] * len(types)))]
+        if [(r[0], r[1], r[3]) for r in rows] != want:
+            problem('bundle-info', '%s: totals %s, want %s' % (n, rows, want))
+        kind = re.search(r'^  kind:\s+(.*)$', s, re.M)
+        if not kind or kind.group(1) != KIND_NAME[C['files'][n]['kind']]:
+            problem('bundle-info', '%s: kind %s' % (n, kind and kind.group(1)))
+        comp = C['files'][n]['compression']
+        fmt = re.search(r'^  format:\s+(.*)$', s, re.M).group(1)
+        if (comp != 'none') != fmt.endswith('(%s)' % comp):
+            problem('bundle-info', '%s: format line %r, compression %s' % (n, fmt, comp))
+
+
+def leaks_cases():
+    mom = C['moments']
+    leaked = [m['leaked_goroutines'] for m in mom]
+    heap = files_of('heap')
+    first = [n for n in heap if C['files'][n]['moment'] == 1 and C['files'][n]['profile'] == 'heap'
+             and C['files'][n]['format'] == 'pb'][0]
+    last = [n for n in heap if C['files'][n]['moment'] == len(mom) and C['files'][n]['profile'] == 'heap'
+            and C['files'][n]['format'] == 'pb'][0]
+
+    def site(name, fn):
+        types, samples, locs = V.parse_raw(V.pprof('-raw', path(name)))
+        k = types.index('inuse_space')
+        return sum(s[0][k] for s in samples if locs[s[1][0]][0] == fn)
+    ns = C['leaks'][1]['culprit']
+    first_b, last_b = site(first, ns), site(last, ns)
+    if (first_b, last_b) != (mom[0]['retained_bytes'], mom[-1]['retained_bytes']):
+        problem('bundle-leaks', 'pprof -raw %s %d -> %d, counts.json %d -> %d'
+                % (ns, first_b, last_b, mom[0]['retained_bytes'], mom[-1]['retained_bytes']))
+    g = C['leaks'][0]
+    out, err = case('bundle-leaks-json')
+    check_err('bundle-leaks-json', 'leaks', err)
+    js = json.loads(out) if out else {}
+    check_inputs('bundle-leaks-json', 'leaks', js)
+    cands = js.get('candidates', [])
+    gc = [c for c in cands if c['culprit'] == g['culprit']]
+    if len(gc) != 1:
+        problem('bundle-leaks-json', '%d candidates for %s, want 1 (the same goroutines once)'
+                % (len(gc), g['culprit']))
+    for c in gc[:1]:
+        want = dict(state=g['state'], created_by=g['created_by'], goroutines=leaked[-1], grows=True,
+                    snapshots=len(mom))
+        have = {k: c.get(k) for k in want}
+        if have != want:
+            problem('bundle-leaks-json', '%s: %s, want %s' % (g['culprit'], have, want))
+        for e in c.get('evidence', []):
+            fi = C['files'].get(e['file'][len(D) + 1:])
+            if fi and fi['kind'] == 'goroutine' and e['goroutines'] != leaked[fi['moment'] - 1]:
+                problem('bundle-leaks-json', '%s: %d goroutines, counts.json %d'
+                        % (e['file'], e['goroutines'], leaked[fi['moment'] - 1]))
+    hc = [c for c in cands if c['culprit'] == ns]
+    if len(hc) != 1 or hc[0].get('kind') != 'heap growth' or hc[0].get('first_bytes') != first_b \
+            or hc[0].get('last_bytes') != last_b or hc[0].get('snapshots') != len(mom):
+        problem('bundle-leaks-json', 'heap candidate %s: %s, want heap growth %d -> %d over %d'
+                % (ns, hc, first_b, last_b, len(mom)))
+    s = js.get('summary', {})
+    want = dict(goroutine_snapshots=len(mom), goroutines_first=mom[0]['goroutines'],
+                goroutines_last=mom[-1]['goroutines'], heap_snapshots=len(mom),
+                heap_first_bytes=totals(first)[1][3], heap_last_bytes=totals(last)[1][3],
+                heap_span_ns=pb_time(last) - pb_time(first))
+    have = {k: s.get(k) for k in want}
+    if have != want:
+        problem('bundle-leaks-json', 'summary %s, want %s' % (have, want))
+    # text: the same facts as printed
+    out, err = case('bundle-leaks')
+    check_err('bundle-leaks', 'leaks', err)
+    heads = re.findall(r'^(high|medium|low)\s+(\S+)\s+\((.*)\)$', out, re.M)
+    if sorted(h[1] for h in heads) != sorted([g['culprit'], ns]):
+        problem('bundle-leaks', 'candidates %s, want %s and %s once each' % (heads, g['culprit'], ns))
+    for line in ('   - %d goroutines in %s' % (leaked[-1], g['state']),
+                 '   - created by %s' % g['created_by'],
+                 '   - count grows across %d snapshots: %s' % (len(mom), ' -> '.join(map(str, leaked))),
+                 '   - inuse_space %s -> %s over %d heap profiles' % (
+                     label(first_b), label(last_b), len(mom))):
+        if line + '\n' not in out:
+            problem('bundle-leaks', 'missing line %r' % line)
+
+
+def goroutines_cases():
+    mom = C['moments']
+    dumps = [files_of('goroutine', m['moment']) for m in mom]
+    for m, names in zip(mom, dumps):
+        for n in names:
+            if totals(n)[1] != [m['goroutines']]:
+                problem('bundle-goroutines', '%s holds %s goroutines, counts.json %d' % (n, totals(n)[1], m['goroutines']))
+        d2 = [n for n in names if C['files'][n]['format'] == 'debug2'][0]
+        watch = [g for g in dump_goroutines(d2) if C['leaks'][0]['culprit'] in g[1]]
+        if len(watch) != m['leaked_goroutines'] or {g[0] for g in watch} != {'select'} \
+                or {g[2] for g in watch} != {C['leaks'][0]['created_by']}:
+            problem('bundle-goroutines', '%s: %d watchers, states %s' % (d2, len(watch), {g[0] for g in watch}))
+    out, err = case('bundle-goroutines-json')
+    check_err('bundle-goroutines-json', 'goroutines', err)
+    js = json.loads(out) if out else {}
+    check_inputs('bundle-goroutines-json', 'goroutines', js)
+    per = js.get('per_file', [])
+    files = [f[len(D) + 1:] for f in js.get('files', [])]
+    moments = [C['files'].get(f, {}).get('moment') for f in files]
+    if per != [m['goroutines'] for m in mom] or moments != [m['moment'] for m in mom]:
+        problem('bundle-goroutines-json', 'snapshots %s of moments %s, want %s (twins once, time order)'
+                % (per, moments, [m['goroutines'] for m in mom]))
+    w = [g for g in js.get('groups', []) if g.get('stack', [''])[0] == C['leaks'][0]['culprit']]
+    if len(w) != 1 or w[0]['per_file'] != [m['leaked_goroutines'] for m in mom] or w[0]['state'] != 'select' \
+            or w[0]['created_by'] != C['leaks'][0]['created_by']:
+        problem('bundle-goroutines-json', 'watch group %s' % w)
+    out, err = case('bundle-goroutines')
+    check_err('bundle-goroutines', 'goroutines', err)
+    want = '%d goroutines in ' % sum(m['goroutines'] for m in mom)
+    if not out.startswith(want):
+        problem('bundle-goroutines', 'first line %r, want %r...' % (out.split('\n')[0], want))
+    for i, m in enumerate(mom):
+        line = re.search(r'^  #%d (\S+): (\d+)$' % (i + 1), out, re.M)
+        if not line or C['files'].get(line.group(1)[len(D) + 1:], {}).get('moment') != m['moment'] \
+                or int(line.group(2)) != m['goroutines']:
+            problem('bundle-goroutines', 'snapshot #%d: %s, want moment %d, %d goroutines'
+                    % (i + 1, line and line.group(0), m['moment'], m['goroutines']))
+    row = re.search(r'^\s*(\d+)\s+\S+\s+' + r'\s+'.join([r'(\d+)'] * len(mom)) + r'\s+select\s+\S+\s+'
+                    + re.escape(C['leaks'][0]['culprit']), out, re.M)
+    want_row = [sum(m['leaked_goroutines'] for m in mom)] + [m['leaked_goroutines'] for m in mom]
+    if not row or [int(x) for x in row.groups()] != want_row:
+        problem('bundle-goroutines', 'watch row %s, want %s' % (row and row.group(0), want_row))
+
+
+def growth_cases():
+    mom = C['moments']
+    heap = [[n for n in files_of('heap', m['moment']) if C['files'][n]['format'] == 'pb'
+             and C['files'][n]['profile'] == 'heap'][0] for m in mom]
+    ns = C['leaks'][1]['culprit']
+    vals = []
+    for n in heap:
+        types, samples, locs = V.parse_raw(V.pprof('-raw', path(n)))
+        k = types.index('inuse_space')
+        vals.append(sum(s[0][k] for s in samples if ns in [f for i in s[1] for f in locs[i]][:1]))
+    if vals != [m['retained_bytes'] for m in mom]:
+        problem('bundle-growth', 'pprof -raw %s %s, counts.json %s' % (ns, vals, [m['retained_bytes'] for m in mom]))
+    out, err = case('bundle-growth-json')
+    check_err('bundle-growth-json', 'growth', err)
+    js = json.loads(out) if out else {}
+    check_inputs('bundle-growth-json', 'growth', js)
+    profs = js.get('profiles', [])
+    moments = [C['files'].get(p['file'][len(D) + 1:], {}).get('moment') for p in profs]
+    if moments != [m['moment'] for m in mom] or js.get('sample_type') != 'inuse_space':
+        problem('bundle-growth-json', 'series of moments %s (%s), want %s: the heap profiles, twins once, time order'
+                % (moments, js.get('sample_type'), [m['moment'] for m in mom]))
+    for p in profs:
+        n = p['file'][len(D) + 1:]
+        if n in C['files']:
+            t, src = file_time(n)
+            if p.get('time_nanos') != t or p.get('time_from') != src:
+                problem('bundle-growth-json', '%s: time %s from %s, want %d from %s'
+                        % (n, p.get('time_nanos'), p.get('time_from'), t, src))
+    row = [r for r in js.get('rows', []) if r['name'] == ns]
+    if len(row) != 1 or row[0]['values'] != vals or row[0]['growth'] != vals[-1] - vals[0] or not row[0]['candidate']:
+        problem('bundle-growth-json', '%s row %s, want values %s, a candidate' % (ns, row, vals))
+    out, err = case('bundle-growth')
+    check_err('bundle-growth', 'growth', err)
+    head = re.match(r'Series: (\d+) profiles over .*, inuse_space \(flat\), (\S+) to (\S+)\n', out)
+    if not head or int(head.group(1)) != len(mom) or \
+            [C['files'].get(head.group(i)[len(D) + 1:], {}).get('moment') for i in (2, 3)] != [1, len(mom)]:
+        problem('bundle-growth', 'series line %r, want %d profiles from moment 1 to %d'
+                % (out.split('\n')[0], len(mom), len(mom)))
+    row = re.search(r'^\*\s+\S+/min\s+(\S+)\s+\S+\s+\S+\s+(\S+)\s+%s$' % re.escape(ns), out, re.M)
+    want = (label(vals[-1] - vals[0], sign=True), label(vals[-1]))
+    if not row or row.groups() != want:
+        problem('bundle-growth', 'candidate row for %s: %s, want growth %s, last %s'
+                % (ns, row and row.group(0), *want))
+
+
+def blocking_cases():
+    mom = C['moments']
+    prof = {k: [files_of(k, m['moment'])[0] for m in mom] for k in ('block', 'mutex')}
+    groups = {n: own_groups(n) for k in prof for n in prof[k]}
+    side = {'block': 'waiting', 'mutex': 'holding'}
+    out, err = case('bundle-blocking-json')
+    check_err('bundle-blocking-json', 'blocking', err)
+    js = json.loads(out) if out else {}
+    check_inputs('bundle-blocking-json', 'blocking', js)
+    hs = js.get('hotspots', [])
+    g = C['leaks'][0]
+    w = [h for h in hs if h['culprit'] == g['culprit'] and h['kind'] == g['state']]
+    if len(w) != 1 or w[0]['goroutines'] != mom[-1]['leaked_goroutines']:
+        problem('bundle-blocking-json', '%s [select]: %s, want %d goroutines'
+                % (g['culprit'], w and w[0]['goroutines'], mom[-1]['leaked_goroutines']))
+    for e in (w[0]['evidence'] if w else []):
+        fi = C['files'].get(e['file'][len(D) + 1:], {})
+        want = {'goroutine': mom[fi.get('moment', 1) - 1]['leaked_goroutines'],
+                'trace': C['per_moment']}.get(fi.get('kind'))
+        if e.get('goroutines') != want:
+            problem('bundle-blocking-json', '%s: %s goroutines in select, want %s (counts.json; a trace '
+                    'sees the %d started while it ran)' % (e['file'], e.get('goroutines'), want, C['per_moment']))
+    for h in hs:
+        ev = [e for e in h.get('evidence', []) if e.get('source') == 'contention'
+              and C['files'].get(e['file'][len(D) + 1:], {}).get('kind') in prof]
+        if not ev:
+            continue
+        kinds = {C['files'][e['file'][len(D) + 1:]]['kind'] for e in ev}
+        for e in ev:
+            n = e['file'][len(D) + 1:]
+            key = (h['culprit'], h['kind'])
+            got = [e['contentions'], e['delay_ns']]
+            if groups[n].get(key) != got:
+                problem('bundle-blocking-json', '%s %s: %s, pprof -raw %s' % (n, key, got, groups[n].get(key)))
+        # cumulative profiles: the total is the last one's, not a sum
+        kind = sorted(kinds)[0]
+        lastv = groups[prof[kind][-1]].get((h['culprit'], h['kind']), [0, 0])
+        if len(kinds) != 1 or h.get('side') != side[kind] or [h['contentions'], h['delay_ns']] != lastv:
+            problem('bundle-blocking-json', '%s [%s, %s]: %d contentions, %d ns; want the last %s profile\'s '
+                    '%s (profiles are cumulative since the start: not summed, nor added to the traces\' waits)'
+                    % (h['culprit'], h['kind'], h.get('side'), h['contentions'], h['delay_ns'], kind, lastv))
+    # text: the same headline facts
+    out, err = case('bundle-blocking')
+    check_err('bundle-blocking', 'blocking', err)
+    heads = re.findall(r'^\d+\. (\S+)  \[([^,\]]+)(?:, (\w+))?\]  (\d+) goroutines?(?:, (\d+) contentions?)?', out, re.M)
+    have = {(h[0], h[1], h[2] or ''): (int(h[3]), int(h[4] or 0)) for h in heads}
+    if have.get((g['culprit'], g['state'], '')) != (mom[-1]['leaked_goroutines'], 0):
+        problem('bundle-blocking', '%s [select]: %s' % (g['culprit'], have.get((g['culprit'], g['state'], ''))))
+    for kind, files in prof.items():
+        for key, (cont, _) in groups[files[-1]].items():
+            got = have.get((key[0], key[1], side[kind]))
+            if got is None or got[1] != cont:
+                problem('bundle-blocking', '%s [%s, %s]: %s contentions, want %d (the last %s profile)'
+                        % (key[0], key[1], side[kind], got and got[1], cont, kind))
+
+
+def run(v):
+    global V, C, CORRUPT
+    V = v
+    with open(os.path.join(V.ROOT, B, 'counts.json')) as f:
+        C = json.load(f)
+    CORRUPT = next(n for n, fi in C['files'].items() if fi.get('corrupt'))
+    on_disk = sorted(os.listdir(os.path.join(V.ROOT, D)))
+    if on_disk != sorted(C['files']):
+        V.problems.append('testdata/bundle: files %s, counts.json lists %s' % (on_disk, sorted(C['files'])))
+    # counts.json against the files themselves before anything else
+    for m in C['moments']:
+        if m['debug1_total'] != m['goroutines'] or m['retained_bytes'] != m['map_entries'] * C['session_size'] \
+                or m['leaked_goroutines'] != m['moment'] * C['per_moment']:
+            V.problems.append('testdata/bundle/counts.json: moment %s inconsistent' % m)
+    for n, fi in C['files'].items():
+        if fi['time_from'] == 'lastgc' and fi['own_time_nanos'] != lastgc(n):
+            V.problems.append('testdata/bundle/counts.json: %s LastGC %d, the file says %d'
+                              % (n, fi['own_time_nanos'], lastgc(n)))
+    info_cases()
+    leaks_cases()
+    goroutines_cases()
+    growth_cases()
+    blocking_cases()

@@ -1,0 +1,571 @@
+"""Checks of the svc-* golden cases (issue 13): leaks, blocking and growth
+on the six services of testdata/gen/services, against what each program
+knows (testdata/pprof/services/MODE/counts.json) and the reference tools.
+
+Imported by verify.py (run(v) with the verify module); it never runs
+heapscope.  Two kinds of checks:
+
+1. The artifacts agree with counts.json, read here without heapscope:
+   every debug=2 dump's goroutines (counted from its headers) and the
+   leaking group (its culprit frame, state and `created by`), the heap
+   under each function of counts.json per profile (`go tool pprof -raw`:
+   in-use bytes of the samples with the function on their stack), the
+   RWMutex's RLock waits (block profile) and Unlock events (mutex profile)
+   per moment (`go tool pprof -raw`), the CPU profile's sort.* samples
+   under the writer, and the trace's goroutines with the leaking loop's
+   start PC (`go tool trace -d`).
+
+2. Each golden output has the properties of a correct finding, not a byte
+   image (the wording is the writers'; the facts are the programs'):
+   - leaks: the first candidate names counts.json's culprit (own code),
+     high, with its mechanism (kind) in words; a goroutine leak gives the
+     leaking group's goroutines at every moment, says it grows, names the
+     `created by` function and the handler that calls it (creator chain);
+     retention and per-instance caches give the in-use bytes under the
+     culprit at every moment; the healthy control and the lock incident
+     have nothing above low and say so with the numbers behind it
+     (goroutines flat at the dumps' count; the healthy control's biggest
+     group is its worker pool).
+   - blocking: a goroutine leak's group first with its count, listed once;
+     the RWMutex's waiting readers first, linked to the writer holding the
+     lock, each side with the latest (cumulative) profile's contentions,
+     never a sum over snapshots, and the CPU profile's sort inside the
+     writer's section; where nothing contends (the healthy control and the
+     retention incidents) every hotspot is an idle wait, marked idle.
+   - growth: the first candidate (*) is counts.json's growth_culprit with
+     its flat in-use bytes per profile (pprof -raw), every candidate grows
+     by the rule's 1 MiB; the healthy control and the lock incident have
+     none.
+   - stderr: the "not used" line lists exactly the files the command does
+     not read (leaks: block, mutex and CPU profiles and counts.json;
+     blocking: heap profiles and counts.json; the CPU profile is evidence
+     for blocking); exit status 0.
+
+Where today's heapscope gets a property wrong, the case carries a .xfail
+file and its golden files hold the corrected output, which these checks
+accept; to turn such a case green, remove its .xfail, rerun run.py
+--update for it and then this script.
+
+Run alone (`verify_services.py HEAPSCOPE SOURCE_ROOT`, the meson test
+svc-properties) it runs heapscope on every svc-* case and checks the same
+properties on the live output: an xfail case whose live output has them all
+fails the test (FIXED: the fix landed, in whatever wording), and so does a
+case without .xfail that lacks one.
+"""
+import gzip
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+V = None
+PROBLEMS = []   # where problem() writes: verify.py's list, or live()'s own
+DIR = 'testdata/pprof/services'
+MODES = ['registry', 'pertask', 'pertenant', 'history', 'rwstarve', 'healthy']
+MECHANISM = {'goroutine leak': r'goroutine leak', 'retention': r'\bretention\b',
+             'per-instance cache': r'per[- ]instance', 'lock contention': r'lock contention'}
+RANK = {'low': 0, 'medium': 1, 'high': 2}
+# what each command reads, by the kind of file (the rest is "not used")
+USES = {'leaks': {'goroutine', 'heap', 'trace'},
+        'blocking': {'goroutine', 'contention', 'cpu', 'trace'},
+        'growth': {'heap'}}
+UNUSED_LABEL = [('contention', 'contention (block or mutex) profile', 'contention (block or mutex) profiles'),
+                ('cpu', 'cpu profile', 'cpu profiles'), ('heap', 'heap profile', 'heap profiles'),
+                ('other', 'other file', 'other files')]
+
+
+def problem(case, msg):
+    PROBLEMS.append('%s: %s' % (case, msg))
+
+
+def path(mode, name):
+    return os.path.join(DIR, mode, name)
+
+
+def read(p):
+    with (gzip.open if p.endswith('.gz') else open)(os.path.join(V.ROOT, p), 'rt') as f:
+        return f.read()
+
+
+def kind_of(name):
+    if name.startswith('goroutine'):
+        return 'goroutine'
+    if name.startswith(('block-', 'mutex-')):
+        return 'contention'
+    for k in ('heap', 'cpu', 'trace'):
+        if name.startswith(k):
+            return k
+    return 'other'
+
+
+# ---- 1. the artifacts against counts.json -----------------------------------
+
+def dump_goroutines(p):
+    """[(state, funcs leaf first, created_by)] of a debug=2 dump."""
+    out = []
+    for block in re.split(r'\n\s*\n', read(p)):
+        lines = block.strip('\n').split('\n')
+        m = re.match(r'goroutine \d+ \[([^,\]]+)', lines[0])
+        if not m:
+            continue
+        funcs = [l[:l.rfind('(')] if l.endswith(')') else l
+                 for l in lines[1:] if l and not l[0].isspace()]
+        created = ''
+        if funcs and funcs[-1].startswith('created by '):
+            created = funcs.pop()[len('created by '):].split(' in goroutine ')[0]
+        out.append((m.group(1), funcs, created))
+    return out
+
+
+def raw(p):
+    types, samples, locs = V.parse_raw(V.pprof('-raw', p))
+    return types, [(vals, [f for i in ids for f in locs[i]]) for vals, ids in samples]
+
+
+def heap_facts(p, fns):
+    """Total in-use bytes, and per function its in-use bytes under it (cum)
+    and as the leaf (flat), from pprof -raw."""
+    types, samples = raw(p)
+    k = types.index('inuse_space')
+    cum = {f: sum(v[k] for v, fr in samples if f in fr) for f in fns}
+    flat = {}
+    for v, fr in samples:
+        if fr:
+            flat[fr[0]] = flat.get(fr[0], 0) + v[k]
+    return sum(v[k] for v, _ in samples), cum, flat
+
+
+def side(p, frame):
+    """(contentions, delay) of the samples through frame."""
+    types, samples = raw(p)
+    c, d = types.index('contentions'), types.index('delay')
+    sel = [v for v, fr in samples if frame in fr]
+    return sum(v[c] for v in sel), sum(v[d] for v in sel)
+
+
+def artifacts(mode, c):
+    """Checks the files against counts.json; returns facts for the cases."""
+    case = 'services/%s' % mode
+    facts = {'heap_total': [], 'flat': [], 'cum': []}
+    fns = set()
+    for m in c['per_moment']:
+        fns |= set(m['heap_under'])
+    if c.get('growth_culprit'):
+        fns.add(c['growth_culprit'])
+    for m in c['per_moment']:
+        gs = dump_goroutines(path(mode, m['goroutine_dump']))
+        if len(gs) != m['goroutines_total']:
+            problem(case, '%s: %d goroutines, counts.json %d' % (m['goroutine_dump'], len(gs), m['goroutines_total']))
+        total, cum, flat = heap_facts(path(mode, m['heap']), fns)
+        facts['heap_total'].append(total)
+        facts['cum'].append(cum)
+        facts['flat'].append(flat)
+        for fn, want in m['heap_under'].items():
+            if cum[fn] != want['inuse_space']:
+                problem(case, '%s: %d B under %s, counts.json %d' % (m['heap'], cum[fn], fn, want['inuse_space']))
+        if c['kind'] == 'goroutine leak':
+            g = [x for x in gs if x[1] and c['culprit'] in x[1] and x[0] == c['state']]
+            if len(g) != m['leaked_goroutines'] or {x[2] for x in g} != {c['created_by']}:
+                problem(case, '%s: %d goroutines at %s created by %s, counts.json %d by %s'
+                        % (m['goroutine_dump'], len(g), c['culprit'], {x[2] for x in g},
+                           m['leaked_goroutines'], c['created_by']))
+        if c['kind'] == 'lock contention':
+            readers = [x for x in gs if 'sync.(*RWMutex).RLock' in x[1] and c['readers'] in x[1]]
+            if len(readers) != m['readers_waiting']:
+                problem(case, '%s: %d readers in RLock, counts.json %d' % (m['goroutine_dump'], len(readers), m['readers_waiting']))
+            wait = side(path(mode, m['block']), 'sync.(*RWMutex).RLock')
+            hold = side(path(mode, m['mutex']), 'sync.(*RWMutex).Unlock')
+            if wait[0] != m['block_rlock_contentions'] or hold[0] != m['mutex_unlock_events']:
+                problem(case, 'moment %d: RLock waits %d, Unlock events %d; counts.json %d, %d'
+                        % (m['moment'], wait[0], hold[0], m['block_rlock_contentions'], m['mutex_unlock_events']))
+            m['_wait'], m['_hold'] = wait, hold
+    if c['kind'] == 'goroutine leak':
+        # the trace: `go tool trace -d` lists a GoCreate per goroutine (those
+        # alive at its start, then those created in it) with the new
+        # goroutine's start PC as a stack id; the leaking loops are the
+        # biggest set with one start PC: as many as the last dump holds
+        with tempfile.NamedTemporaryFile(suffix='.trace') as t:
+            t.write(gzip.open(os.path.join(V.ROOT, path(mode, c['trace']))).read())
+            t.flush()
+            d = subprocess.run(['go', 'tool', 'trace', '-d', t.name], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, check=True).stdout.decode()
+        starts = {}
+        for m in re.finditer(r' GoCreate .* stack=(\d+)$', d, re.M):
+            starts[m.group(1)] = starts.get(m.group(1), 0) + 1
+        last = c['per_moment'][-1]['leaked_goroutines']
+        if max(starts.values()) != last:
+            problem(case, '%s: %d goroutines with one start PC, counts.json %d' % (c['trace'], max(starts.values()), last))
+    if c['kind'] == 'lock contention':
+        types, samples = raw(path(mode, c['cpu']))
+        facts['sort_in_writer'] = sum(v[0] for v, fr in samples
+                                      if c['writer'] in fr and any(f.startswith('sort.') for f in fr))
+        if not facts['sort_in_writer']:
+            problem(case, 'cpu.pb.gz: no sample of sort.* under %s' % c['writer'])
+    facts['files'] = sorted(os.listdir(os.path.join(V.ROOT, DIR, mode)))
+    return facts
+
+
+# ---- 2. the golden outputs --------------------------------------------------
+
+def unused_line(cmd, files):
+    n = {}
+    for f in files:
+        k = kind_of(f)
+        if k not in USES[cmd]:
+            n[k] = n.get(k, 0) + 1
+    if not n:
+        return ''
+    parts = ['%d %s' % (n[k], one if n[k] == 1 else many) for k, one, many in UNUSED_LABEL if k in n]
+    tot = sum(n.values())
+    return 'heapscope: %s: not used: %d file%s (%s)\n' % (cmd, tot, '' if tot == 1 else 's', ', '.join(parts))
+
+
+def parse_label(s):
+    m = re.match(r'^([-+]?[\d.]+)(B|kB|MB|GB)$', s)
+    return float(m.group(1)) * {'B': 1, 'kB': 1 << 10, 'MB': 1 << 20, 'GB': 1 << 30}[m.group(2)], \
+        {'B': 1, 'kB': 1 << 10, 'MB': 1 << 20, 'GB': 1 << 30}[m.group(2)]
+
+
+def close(label, want):
+    got, unit = parse_label(label)
+    return abs(got - want) <= 0.006 * unit
+
+
+def text_blocks(text, head):
+    """Blocks of a text report, each starting at a line matching head."""
+    blocks, cur = [], None
+    for line in text.split('\n'):
+        if re.match(head, line):
+            cur = [line]
+            blocks.append(cur)
+        elif cur is not None and line.strip():
+            cur.append(line)
+    return ['\n'.join(b) for b in blocks]
+
+
+def mechanism_named(c, s):
+    pat = MECHANISM.get(c['kind'])
+    return pat is None or re.search(pat, s, re.I)
+
+
+def leaks_json(name, c, f, out, files):
+    d = json.loads(out)
+    cands = d['candidates']
+    above = [(x['severity'], x['culprit']) for x in cands if RANK[x['severity']] > RANK['low']]
+    if c['kind'] in ('healthy', 'lock contention'):
+        if above:
+            problem(name, 'no leak: nothing may be above low, got %s' % above)
+        # the numbers behind the verdict: goroutines flat at the dumps' count
+        s, n = d['summary'], c['per_moment'][-1]['goroutines_total']
+        if (s['goroutines_first'], s['goroutines_last'], s['heap_snapshots']) != (n, n, len(c['per_moment'])):
+            problem(name, 'summary goroutines %s -> %s over %s heap profiles, want %d -> %d over %d'
+                    % (s['goroutines_first'], s['goroutines_last'], s['heap_snapshots'], n, n, len(c['per_moment'])))
+        if c['kind'] == 'healthy' and (s['biggest_group'], s['biggest_group_culprit']) != (c['workers'], c['worker']):
+            problem(name, 'biggest group %d at %s, want the %d workers at %s'
+                    % (s['biggest_group'], s['biggest_group_culprit'], c['workers'], c['worker']))
+        return
+    if not cands:
+        return problem(name, 'no candidate; want %s' % c['culprit'])
+    top = cands[0]
+    if top['culprit'] != c['culprit'] or top['severity'] != 'high':
+        problem(name, 'first candidate %s %s, want high %s' % (top['severity'], top['culprit'], c['culprit']))
+    if not mechanism_named(c, ' '.join(str(top.get(k, '')) for k in ('kind', 'mechanism'))):
+        problem(name, 'first candidate kind %r does not name the mechanism %r' % (top.get('kind'), c['kind']))
+    # the facts, on the candidate that names the culprit (the first one when right)
+    top = next((x for x in cands if x['culprit'] == c['culprit']), top)
+    ev = {e['file']: e for e in top.get('evidence', [])}
+    if c['kind'] == 'goroutine leak':
+        last = c['per_moment'][-1]['leaked_goroutines']
+        at = {path('pertask', m['goroutine_dump']): m['leaked_goroutines'] for m in c['per_moment']}
+        # goroutine.pb.gz and the trace are the last moment (the group at the trace's end)
+        want = {p: at.get(p, last) for p in files if kind_of(os.path.basename(p)) in ('goroutine', 'trace')}
+        got = {k: e.get('goroutines') for k, e in ev.items() if k in want}
+        if got != want:
+            problem(name, 'goroutines per file %s, want %s' % (got, want))
+        if top.get('goroutines') != last or top.get('grows') is not True:
+            problem(name, 'goroutines %s grows %s, want %d and growing' % (top.get('goroutines'), top.get('grows'), last))
+        if top.get('created_by') != c['created_by']:
+            problem(name, 'created_by %s, want %s' % (top.get('created_by'), c['created_by']))
+        if shows_caller(files) and c['creator_chain'][0] not in json.dumps(top):
+            problem(name, 'the handler that calls %s (%s) is not named' % (c['created_by'], c['creator_chain'][0]))
+        dup = [x for x in cands if x is not top and x['culprit'] == c['culprit'] and 'goroutines' in x]
+        if dup:
+            problem(name, 'the leaking goroutines again as %s' % [(x['kind'], x['goroutines']) for x in dup])
+    else:
+        want = {path(c['mode'], m['heap']): m['heap_under'][c['culprit']]['inuse_space'] for m in c['per_moment']}
+        got = {k: e.get('inuse_bytes') for k, e in ev.items()}
+        if got != want:
+            problem(name, 'in-use bytes under %s per profile %s, want %s' % (c['culprit'], got, want))
+
+
+def leaks_text(name, c, f, out, files):
+    blocks = text_blocks(out, r'^(high|medium|low) +\S')
+    above = [b.split('\n')[0] for b in blocks if not b.startswith('low')]
+    if c['kind'] in ('healthy', 'lock contention'):
+        if above:
+            problem(name, 'no leak: nothing may be above low, got %s' % above)
+        n = c['per_moment'][-1]['goroutines_total']
+        if 'No leak signal' not in out or '   goroutines: %d -> %d over ' % (n, n) not in out:
+            problem(name, 'no "No leak signal" verdict with goroutines %d -> %d' % (n, n))
+        return
+    if not blocks:
+        return problem(name, 'no candidate')
+    top = blocks[0]
+    m = re.match(r'^(\w+) +(\S+)', top)
+    if m.groups() != ('high', c['culprit']):
+        problem(name, 'first candidate %s, want high %s' % (m.groups(), c['culprit']))
+    if not mechanism_named(c, top):
+        problem(name, 'the first candidate does not name the mechanism %r' % c['kind'])
+    top = next((b for b in blocks if re.match(r'^\w+ +%s ' % re.escape(c['culprit']), b)), top)
+    if c['kind'] == 'goroutine leak':
+        counts = [m['leaked_goroutines'] for m in c['per_moment']]
+        if not re.search(r'^   - %d goroutines in %s$' % (counts[-1], c['state']), top, re.M):
+            problem(name, 'no "%d goroutines in %s" line' % (counts[-1], c['state']))
+        g = re.search(r'count grows across \d+ snapshots: ([\d >-]+)$', top, re.M)
+        if not g or [int(x) for x in g.group(1).split(' -> ')] not in (counts, counts + [counts[-1]] * 2):
+            problem(name, 'no growth line %s' % ' -> '.join(map(str, counts)))
+        if 'created by %s' % c['created_by'] not in top:
+            problem(name, 'no "created by %s"' % c['created_by'])
+        if shows_caller(files) and c['creator_chain'][0] not in top:
+            problem(name, 'the handler that calls %s (%s) is not named' % (c['created_by'], c['creator_chain'][0]))
+        if len([b for b in blocks if re.match(r'^\w+ +%s ' % re.escape(c['culprit']), b) and 'goroutines' in b]) > 1:
+            problem(name, 'the leaking goroutines are listed twice')
+    else:
+        h = re.search(r'inuse_space (\S+) -> (\S+) over', top)
+        per = [m['heap_under'][c['culprit']]['inuse_space'] for m in c['per_moment']]
+        if not h or not close(h.group(1), per[0]) or not close(h.group(2), per[-1]):
+            problem(name, 'in-use bytes %s, want %d -> %d' % (h and h.groups(), per[0], per[-1]))
+
+
+def shows_caller(files):
+    """The creator's caller is in the input: a heap profile (the
+    constructor's allocations under the handler) or a trace (GoCreate
+    stacks); a debug=2 dump names only the creator."""
+    return any(kind_of(os.path.basename(p)) in ('heap', 'trace') for p in files)
+
+
+def is_idle(s):
+    return re.search(r'\bidle\b', s, re.I)
+
+
+def blocking_json(name, c, f, out, files):
+    hs = json.loads(out)['hotspots']
+    if c['kind'] == 'goroutine leak':
+        last = c['per_moment'][-1]['leaked_goroutines']
+        if not hs or hs[0]['culprit'] != c['culprit'] or hs[0]['goroutines'] != last:
+            problem(name, 'first hotspot %s, want %s with %d goroutines'
+                    % (hs and (hs[0]['culprit'], hs[0]['goroutines']), c['culprit'], last))
+        again = [(h['kind'], h['goroutines']) for h in hs[1:] if h['culprit'] == c['culprit'] and h['goroutines']]
+        if again:
+            problem(name, 'the leaking goroutines listed again: %s' % again)
+    elif c['kind'] == 'lock contention':
+        last = c['per_moment'][-1]
+        first = hs[0] if hs else {}
+        if first.get('culprit') != c['readers'] or first.get('goroutines') != last['readers_waiting']:
+            problem(name, 'first hotspot %s, want the readers %s with %d goroutines'
+                    % ((first.get('culprit'), first.get('goroutines')), c['readers'], last['readers_waiting']))
+        if c['writer'] not in json.dumps(first):
+            problem(name, 'the readers waiting in RLock are not linked to the writer %s' % c['writer'])
+        if not re.search(r'"sort\.', json.dumps([h for h in hs if c['writer'] in json.dumps(h)])):
+            problem(name, 'the CPU profile\'s sort.* inside %s is not shown' % c['writer'])
+        want = {'waiting': last['_wait'][0], 'holding': last['_hold'][0]}
+        for h in hs:
+            s = h.get('side')
+            if s in want and h['culprit'] in (c['readers'], c['writer']) and h.get('contentions') != want[s]:
+                problem(name, '%s side at %s: %d contentions, want %d (the latest cumulative profile, not a sum)'
+                        % (s, h['culprit'], h.get('contentions'), want[s]))
+    else:
+        busy = [h['culprit'] for h in hs if not is_idle(json.dumps(h))]
+        if busy:
+            problem(name, 'nothing contends here: every hotspot is an idle wait, not marked idle: %s' % busy)
+
+
+def blocking_text(name, c, f, out, files):
+    hs = text_blocks(out, r'^\d+\. ')
+    idle_section = False
+    marked = []
+    for line in out.split('\n'):
+        if re.match(r'^\S', line) and not re.match(r'^\d+\. ', line) and is_idle(line):
+            idle_section = True
+    head = lambda b: re.match(r'^\d+\. (\S+) +\[([^\]]*)\] +(\d+) goroutines?', b)
+    if c['kind'] == 'goroutine leak':
+        last = c['per_moment'][-1]['leaked_goroutines']
+        h = head(hs[0]) if hs else None
+        if not h or h.group(1) != c['culprit'] or int(h.group(3)) != last:
+            problem(name, 'first hotspot %s, want %s with %d goroutines' % (h and h.groups(), c['culprit'], last))
+        again = [b.split('\n')[0] for b in hs[1:] if head(b) and head(b).group(1) == c['culprit'] and int(head(b).group(3))]
+        if again:
+            problem(name, 'the leaking goroutines listed again: %s' % again)
+    elif c['kind'] == 'lock contention':
+        last = c['per_moment'][-1]
+        h = head(hs[0]) if hs else None
+        if not h or h.group(1) != c['readers'] or int(h.group(3)) != last['readers_waiting']:
+            problem(name, 'first hotspot %s, want the readers %s with %d goroutines'
+                    % (h and h.groups(), c['readers'], last['readers_waiting']))
+        if not hs or c['writer'] not in hs[0]:
+            problem(name, 'the readers waiting in RLock are not linked to the writer %s' % c['writer'])
+        if not any(c['writer'] in b and re.search(r'\bsort\.', b) for b in hs):
+            problem(name, 'the CPU profile\'s sort.* inside %s is not shown' % c['writer'])
+        for b in hs:
+            m = re.match(r'^\d+\. (\S+) +\[[^\]]*\b(waiting|holding)\] .* (\d+) contentions', b)
+            if m and m.group(1) in (c['readers'], c['writer']):
+                want = last['_wait'][0] if m.group(2) == 'waiting' else last['_hold'][0]
+                if int(m.group(3)) != want:
+                    problem(name, '%s side at %s: %s contentions, want %d (the latest cumulative profile, not a sum)'
+                            % (m.group(2), m.group(1), m.group(3), want))
+    else:
+        busy = [b.split('\n')[0] for b in hs if not (idle_section or is_idle(b))]
+        if busy:
+            problem(name, 'nothing contends here: every hotspot is an idle wait, not marked idle: %s' % busy)
+
+
+def growth_json(name, c, f, out, files):
+    d = json.loads(out)
+    if d['total']['values'] != f['heap_total']:
+        problem(name, 'totals %s, pprof -raw %s' % (d['total']['values'], f['heap_total']))
+    for r in d['rows']:
+        want = [fl.get(r['name'], 0) for fl in f['flat']]
+        if r['values'] != want:
+            problem(name, 'row %s %s, pprof -raw flat %s' % (r['name'], r['values'], want))
+    cands = [r for r in d['rows'] if r.get('candidate')]
+    if not c['growth_culprit']:
+        if cands:
+            problem(name, 'nothing grows: no candidate, got %s' % [r['name'] for r in cands])
+        return
+    if not cands or cands[0]['name'] != c['growth_culprit']:
+        problem(name, 'first candidate %s, want %s' % (cands and cands[0]['name'], c['growth_culprit']))
+    for r in cands:
+        if r['values'][-1] - r['values'][0] < 1 << 20 or not r['name'].startswith('main.'):
+            problem(name, 'candidate %s %s: not own code growing 1 MiB' % (r['name'], r['values']))
+
+
+def growth_text(name, c, f, out, files):
+    stars = [l for l in out.split('\n') if l.startswith('*')]
+    names = [l.split()[-1] for l in stars]
+    if not c['growth_culprit']:
+        if stars:
+            problem(name, 'nothing grows: no candidate, got %s' % names)
+        return
+    if not names or names[0] != c['growth_culprit']:
+        return problem(name, 'first candidate %s, want %s' % (names[:1], c['growth_culprit']))
+    last = stars[0].split()[-2]
+    if not close(last, f['flat'][-1].get(c['growth_culprit'], 0)):
+        problem(name, '%s last %s, pprof -raw flat %d' % (names[0], last, f['flat'][-1].get(names[0], 0)))
+
+
+def case_files(name):
+    """The files a case gives heapscope (a folder: the files in it)."""
+    with open(os.path.join(V.ROOT, 'tests', 'golden', 'cases', name + '.cmd')) as fh:
+        words = [l for l in fh.read().split('\n') if l.startswith('heapscope ')][0].split()[2:]
+    out = []
+    for w in words:
+        if w.startswith('-') or w == 'json':
+            continue
+        full = os.path.join(V.ROOT, w)
+        out += [os.path.join(w, n) for n in sorted(os.listdir(full))] if os.path.isdir(full) else [w]
+    return out
+
+
+CHECKS = {'leaks': (leaks_text, leaks_json), 'blocking': (blocking_text, blocking_json),
+          'growth': (growth_text, growth_json)}
+# cases beyond one per command and folder: leaks on pertask's dumps alone,
+# with the heap profiles, with the trace (which sources name the handler)
+EXTRA = [('leaks', 'pertask', 'svc-leaks-pertask-' + v) for v in ('dumps', 'heap', 'trace')]
+
+
+def checked(check, name, c, f, out, files):
+    """check(), an output of another shape (a field renamed, not JSON) being
+    a problem of the case, not a crash of the script."""
+    try:
+        check(name, c, f, out, files)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as e:
+        problem(name, 'output not of the expected shape: %s: %s' % (type(e).__name__, e))
+
+
+def load_all():
+    cases = [(cmd, mode, 'svc-%s-%s' % (cmd, mode)) for mode in MODES for cmd in CHECKS] + EXTRA
+    counts, facts = {}, {}
+    for mode in MODES:
+        with open(os.path.join(V.ROOT, DIR, mode, 'counts.json')) as fh:
+            counts[mode] = json.load(fh)
+        counts[mode]['mode'] = mode
+        facts[mode] = artifacts(mode, counts[mode])
+    return cases, counts, facts
+
+
+def run(v):
+    global V, PROBLEMS
+    V, PROBLEMS = v, v.problems
+    cases, counts, facts = load_all()
+    for cmd, mode, base in cases:
+        for name, check in zip((base, base + '-json'), CHECKS[cmd]):
+            V.checked.add(name)
+            out = V.golden(name, 'out')
+            if out is None:
+                problem(name, 'no golden output')
+                continue
+            files = case_files(name)
+            checked(check, name, counts[mode], facts[mode], out, files)
+            V.expect(name, 'err', unused_line(cmd, [os.path.basename(p) for p in files]))
+            V.expect(name, 'code', '0\n')
+
+
+def live(heapscope, root):
+    """Runs each svc-* case's command and checks the properties on what
+    heapscope prints now.  Fails on a case without .xfail whose output lacks
+    a property, and on an xfail case whose output has them all (the bug is
+    fixed: remove its .xfail, run.py --update it, run verify.py), so that a
+    fix is seen even when its wording differs from the corrected golden."""
+    import shlex
+    import sys
+    global V, PROBLEMS
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import verify
+    import shutil
+    if not shutil.which('go'):
+        return verify.ci_gate.skip('go is not installed (go tool pprof, go tool trace)')
+    V = verify
+    V.ROOT = os.path.abspath(root)
+    V.CASES = os.path.join(V.ROOT, 'tests', 'golden', 'cases')
+    PROBLEMS = []
+    cases, counts, facts = load_all()
+    failed = PROBLEMS[:]
+    env = dict(os.environ, TZ='UTC', LC_ALL='C')
+    for cmd, mode, base in cases:
+        for name, check in zip((base, base + '-json'), CHECKS[cmd]):
+            with open(os.path.join(V.CASES, name + '.cmd')) as fh:
+                words = shlex.split([l for l in fh.read().split('\n') if l.startswith('heapscope ')][0])
+            p = subprocess.run([os.path.abspath(heapscope)] + words[1:], cwd=V.ROOT, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=120)
+            PROBLEMS = []
+            files = case_files(name)
+            checked(check, name, counts[mode], facts[mode], p.stdout.decode(), files)
+            want_err = unused_line(cmd, [os.path.basename(f) for f in files])
+            if p.stderr.decode() != want_err or p.returncode != 0:
+                problem(name, 'stderr %r exit %d, want %r exit 0' % (p.stderr.decode(), p.returncode, want_err))
+            xfail = os.path.exists(os.path.join(V.CASES, name + '.xfail'))
+            if PROBLEMS and not xfail:
+                print('FAIL %s' % name)
+                failed += PROBLEMS
+            elif not PROBLEMS and xfail:
+                print('FIXED %s: its properties hold now: remove %s.xfail, run.py --update it, run verify.py'
+                      % (name, name))
+                failed.append('%s: fixed' % name)
+            elif PROBLEMS:
+                print('xfail %s: %s' % (name, PROBLEMS[0].split(': ', 1)[1]))
+            else:
+                print('ok %s' % name)
+    for p in failed:
+        print(p)
+    print('%d svc cases, %d problems' % (sum(2 for _ in cases), len(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    import sys
+    if len(sys.argv) != 3:
+        print('usage: verify_services.py HEAPSCOPE SOURCE_ROOT', file=sys.stderr)
+        sys.exit(2)
+    sys.exit(live(sys.argv[1], sys.argv[2]))
