@@ -55,14 +55,15 @@
  *   low     one snapshot's size only, or a count that stayed flat.
  * Mechanism, what the evidence says happens (hs_mechanism):
  *   goroutine leak    a group in a channel wait (select, send, receive,
- *                     nil channel, Cond) that is no idle loop, or one whose
- *                     creator is called under net/http's server (one per
- *                     request), or another growing group;
- *   per instance      an idle loop's shape (idle.h: worker or sleep loop)
- *                     grown past idle, or a created-by site, started by a
- *                     function other than main.main, with none of its go
- *                     statement's goroutines seen returning: one per call
- *                     of it (a cache or pool built per instance);
+ *                     nil channel, Cond), an idle loop's shape grown past
+ *                     idle included (one per call of its creator when that
+ *                     is not main.main and none of its go statement's
+ *                     goroutines returned), one per request when the
+ *                     creator is called under net/http's server; or
+ *                     another growing group;
+ *   per instance      a created-by site (many live goroutines from one go
+ *                     statement) started by a function other than
+ *                     main.main: a cache or pool built per instance;
  *   retention         heap growth and growing retainers: a structure that
  *                     lives on keeps what the site allocates; the
  *                     goroutine count beside it is given when known;

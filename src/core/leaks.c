@@ -1091,7 +1091,6 @@ static void find_creators(hs_leaks *l, hs_leak *k)
 
 static hs_mechanism mechanism(const hs_leak *k)
 {
-	bool loop = k->idle == HS_IDLE_WORKER_LOOP || k->idle == HS_IDLE_SLEEP_LOOP;
 	bool started = *k->created_by && strcmp(k->created_by, "main.main") != 0;
 	switch (k->kind) {
 	case HS_LEAK_HEAP_GROWTH:
@@ -1105,8 +1104,6 @@ static hs_mechanism mechanism(const hs_leak *k)
 	}
 	if (k->wait == HS_WAIT_MUTEX || k->wait == HS_WAIT_RWMUTEX)
 		return HS_MECH_LOCK_CONTENTION;
-	if (!k->per_request && loop && started && k->site_ended <= 0)
-		return HS_MECH_PER_INSTANCE;
 	return chan_like(k->wait) || k->kind == HS_LEAK_GROWING ? HS_MECH_GOROUTINE_LEAK
 	                                                        : HS_MECH_NONE;
 }

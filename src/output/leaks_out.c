@@ -66,6 +66,15 @@ static void group_text(FILE *out, const hs_leak *k)
 	if (k->wait_max)
 		say(out, "longest wait %lld min", (long long)k->wait_max);
 	created_text(out, k);
+	if (k->grows) {
+		/* the series on one line, cut short of 256 bytes; file by file below */
+		char buf[256];
+		size_t o = 0;
+		for (size_t q = 0; q < k->npoints && o < sizeof buf - 24; q++)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%lld", q ? " -> " : "",
+			                      (long long)k->points[q].value);
+		say(out, "count grows across %zu snapshots: %s", k->npoints, k->npoints ? buf : "");
+	}
 }
 
 /* Bytes as every command prints them (pprof's units: 1000kB, 5.86MB),
@@ -143,7 +152,11 @@ static void origin_words(char *buf, size_t n, const hs_leak *k)
 {
 	char chain[512];
 	const char *at = out_chain_text(chain, sizeof chain, &k->creators) ? chain : k->created_by;
-	bool per_call = k->per_request || k->mechanism == HS_MECH_PER_INSTANCE;
+	/* a loop at its goroutine's entry, grown, from one go statement whose
+	 * goroutines never returned: one per call of its creator */
+	bool loop = (k->idle == HS_IDLE_WORKER_LOOP || k->idle == HS_IDLE_SLEEP_LOOP) &&
+	            k->site_ended <= 0 && strcmp(k->created_by, "main.main") != 0;
+	bool per_call = k->per_request || k->mechanism == HS_MECH_PER_INSTANCE || loop;
 	size_t o = 0;
 	buf[0] = '\0';
 	if (k->site_ended > 0 && k->site_created > 0)

@@ -116,10 +116,10 @@ def run(v):
     # leaks.h's rules written out again: confidence from the series (never
     # falling and up by 10: grows; over 3 snapshots rising twice: high;
     # grows: medium; else low, the waits being 0 minutes); the mechanism:
-    # a select or receive at the goroutine's entry (a worker loop's shape,
-    # idle.h) that grew, started by a function other than main.main, is
-    # "per instance", one per call of its creator; a channel wait is a
-    # goroutine leak, started at main.main.
+    # a channel wait is a goroutine leak; a select or receive at the
+    # goroutine's entry (a worker loop's shape, idle.h) that grew, started
+    # by a function other than main.main, is one per call of its creator,
+    # the rest "started at" it.
     def cand(key):
         culprit, kind = key
         n, created, chain, entry, _ = d2[key]
@@ -128,17 +128,17 @@ def run(v):
         rises = sum(b > a for a, b in zip(series, series[1:]))
         conf = 'high' if grow and len(series) >= 3 and rises >= 2 else 'medium' if grow else 'low'
         loop = entry and kind in ('select', 'chan receive')
-        if loop and grow and created != 'main.main':
-            mech = ('per instance', 'per instance: %d long-lived goroutines in %s, grew %d -> %d, '
-                    'one per call of %s: a cache or pool built per instance and never stopped'
-                    % (n, KIND[kind], series[0], n, created))
-        else:
-            origin = ('started at %s' % created)
-            grew = ', grew %d -> %d' % (series[0], n) if grow else ''
-            mech = ('goroutine leak', 'goroutine leak: %d goroutines in %s%s, %s'
-                    % (n, KIND[kind], grew, origin))
+        # a loop's shape, grown, from a creator other than main.main: one per
+        # call of it; else where it was started
+        per_call = loop and grow and created != 'main.main'
+        origin = ('one per call of %s' if per_call else 'started at %s') % created
+        grew = ', grew %d -> %d' % (series[0], n) if grow else ''
+        mech = ('goroutine leak', 'goroutine leak: %d goroutines in %s%s, %s'
+                % (n, KIND[kind], grew, origin))
         ev = ['at ' + ' -> '.join(chain)] if len(chain) > 1 else []
         ev += ['%d goroutines in %s' % (n, KIND[kind]), 'created by %s' % created]
+        if grow:
+            ev.append('count grows across 2 snapshots: %d -> %d' % (series[0], n))
         ev += ['%s/goroutine-%d.txt.gz: %d goroutines' % (INC, i + 1, c) for i, c in enumerate(series)]
         return culprit, kind, n, ev, created, grow, key, chain, conf, mech, loop
 
@@ -341,7 +341,8 @@ def twins_case():
     text = ('1 leak candidate\n\nhigh   %s  (blocked goroutines, confidence medium)\n'
             '   goroutine leak: %d goroutines in chan send, growing %.0f/min, started at %s\n'
             '   - %d goroutines in chan send\n   - created by %s\n'
-            % (c['culprit'], max(series), rate, created, max(series), created))
+            '   - count grows across 2 snapshots: %d -> %d\n'
+            % (c['culprit'], max(series), rate, created, max(series), created, series[0], series[1]))
     text += ''.join('   - %s: %d goroutines\n' % (f, n) for f, n in zip(used, series))
     text += '   hint: %s\n' % HINT['chan send']
     err = ''
@@ -578,7 +579,8 @@ def creators_cases():
             'call of %s' % (n, series[0], n, chain))
     text = ('1 leak candidate\n\nhigh   %s  (blocked goroutines, confidence medium)\n   %s\n'
             '   - %d goroutines in select\n   - created by %s, called as %s (%s)\n'
-            % (c['culprit'], mech, n, c['created_by'], chain, CRE + '/heap.pb.gz'))
+            '   - count grows across 2 snapshots: %d -> %d\n'
+            % (c['culprit'], mech, n, c['created_by'], chain, CRE + '/heap.pb.gz', series[0], n))
     text += ''.join('   - %s: %d goroutines\n' % (f, x) for f, x in zip(files, series))
     text += '   hint: %s\n' % HINT['select']
     not_used = 'heapscope: leaks: not used: 1 file (1 other file)\n'

@@ -1149,8 +1149,8 @@ static hs_leaks *loop_series(const int *counts, const char *creator)
  * 13 (up 9 < 10): idle.  4 -> 9 -> 14 (up 10, never falling): a candidate,
  * medium from 14 goroutines raised to high by growth; it rose in two
  * steps over three snapshots: confidence high; 5 per minute over the
- * stamps' 2 minutes; started by main.newCache (not main.main): per
- * instance.  The same growth started by main.main: a goroutine leak. */
+ * stamps' 2 minutes; a goroutine leak (one per call of main.newCache in
+ * words), and so when main.main started them. */
 static void test_leak_idle_loop(void **state)
 {
 	(void)state;
@@ -1176,7 +1176,7 @@ static void test_leak_idle_loop(void **state)
 	assert_int_equal(k->severity, HS_SEV_HIGH);
 	assert_int_equal(k->confidence, HS_CONF_HIGH);
 	assert_int_equal(k->idle, HS_IDLE_WORKER_LOOP);
-	assert_int_equal(k->mechanism, HS_MECH_PER_INSTANCE);
+	assert_int_equal(k->mechanism, HS_MECH_GOROUTINE_LEAK);
 	assert_true(k->has_rate);
 	assert_true(fabs(k->per_min - 5.0) < 1e-9);
 	hs_leaks_free(l);
