@@ -43,7 +43,10 @@
  * main, sleep and worker loops) while they stay idle (no growth, fewer
  * than HS_IDLE_MAX_GROUP in every snapshot), and a select with fewer than
  * min_medium goroutines.  Candidates are ranked by severity, then
- * goroutines (or bytes), then culprit.
+ * goroutines (or bytes), then culprit; within a severity, heap growth at
+ * the `created by` function of a goroutine group candidate follows that
+ * group (the leaking goroutines keep what their creator allocated: the
+ * group is the cause, `follows` names it).
  *
  * Confidence, how sure the evidence makes a finding (hs_leak_confidence):
  *   high    the count (goroutines, bytes, a root's share) never fell over
@@ -176,6 +179,9 @@ typedef struct hs_leak {
 	size_t goroutine_snapshots;
 	int64_t goroutines_first, goroutines_last;
 	bool goroutines_flat;      /* never moved by min_medium or more */
+	/* heap growth at the function that creates a goroutine group found
+	 * leaking: that group's culprit (the cause, ranked first), else NULL */
+	const char *follows;
 } hs_leak;
 
 /* The accumulator: opaque, from hs_leaks_new to hs_leaks_free. */

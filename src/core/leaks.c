@@ -685,6 +685,8 @@ static int cmp_leak(const void *pa, const void *pb)
 	const hs_leak *a = pa, *b = pb;
 	if (a->severity != b->severity)
 		return a->severity < b->severity ? -1 : 1;
+	if (!a->follows != !b->follows)
+		return a->follows ? 1 : -1;   /* the cause before what follows from it */
 	if (a->weight != b->weight)
 		return a->weight > b->weight ? -1 : 1;
 	int c = strcmp(a->culprit, b->culprit);
@@ -1119,8 +1121,14 @@ static void explain(hs_leaks *l)
 		lo = q == 0 || n < lo ? n : lo;
 		hi = q == 0 || n > hi ? n : hi;
 	}
-	for (size_t i = 0; i < leakvec_len(&l->leaks); i++) {
+	size_t nl = leakvec_len(&l->leaks);
+	for (size_t i = 0; i < nl; i++) {
 		hs_leak *k = leakvec_at(&l->leaks, i);
+		for (size_t j = 0; k->kind == HS_LEAK_HEAP_GROWTH && j < nl; j++) {
+			const hs_leak *g = leakvec_at(&l->leaks, j);
+			if (hs_leak_kind_is_group(g->kind) && strcmp(g->created_by, k->culprit) == 0)
+				k->follows = g->culprit;
+		}
 		find_creators(l, k);
 		k->mechanism = mechanism(k);
 		if (k->kind == HS_LEAK_HEAP_GROWTH && ns) {

@@ -286,6 +286,9 @@ static void write_text(FILE *out, const hs_leaks *l)
 		if (out_chain_text(chain, sizeof chain, &k->chain))
 			say(out, "at %s", chain);
 		evidence_text(out, k);
+		if (k->follows)
+			say(out, "follows from %s above: the goroutines this function creates keep what "
+			         "it allocates", k->follows);
 		points_text(out, k);
 		fprintf(out, "   hint: %s\n", leak_hint(k));
 	}
@@ -388,6 +391,7 @@ static void leak_json(json_w *w, const void *data, size_t i)
 	char line[1024];
 	json_kv_string(w, "mechanism_text", mechanism_text(line, sizeof line, k) ? line : "");
 	json_kv_string(w, "culprit", k->culprit);
+	json_kv_string(w, "follows", k->follows ? k->follows : "");
 	out_chain_json(w, &k->chain);
 	json_kv_int(w, "weight", k->weight);
 	points_json(w, k);

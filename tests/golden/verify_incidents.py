@@ -156,6 +156,7 @@ def run(v):
         # "dump" label: 0), the wait and state the dump names.
         js.append({'severity': 'high', 'kind': 'blocked goroutines', 'confidence': conf,
                    'mechanism': mech[0], 'mechanism_text': mech[1], 'culprit': culprit,
+                   'follows': '',   # no heap growth: nothing follows from a group
                    **({'chain': chain} if len(chain) > 1 else {}), 'weight': n,
                    'evidence': [{'file': INC + '/goroutine-%d.txt.gz' % i, 'dump': 0, 'goroutines': d[key][0]}
                                 for i, d in ((1, d1), (2, d2))],
@@ -597,6 +598,7 @@ def creators_cases():
     want = {'verdict': 'candidates', 'candidates': [{
         'severity': 'high', 'kind': 'blocked goroutines', 'confidence': 'medium',
         'mechanism': 'goroutine leak', 'mechanism_text': mech, 'culprit': c['culprit'],
+        'follows': '',
         'weight': n,
         'evidence': [{'file': f, 'dump': 0, 'goroutines': x} for f, x in zip(files, series)],
         'hint': HINT['select'], 'wait': 'select', 'state': 'select', 'created_by': c['created_by'],

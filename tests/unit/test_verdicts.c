@@ -1284,6 +1284,43 @@ static void test_leak_mechanisms(void **state)
 	}
 }
 
+/* 100 -> 150 -> 200 goroutines in main.loop, created by main.newCache,
+ * beside heap growth at main.newCache (0 -> 100 -> 2000 of 3800: high):
+ * both high; the heap growth follows from the group (its goroutines keep
+ * what their creator allocated) and ranks after it, though its weight
+ * (bytes) is larger.  Without the group's creator matching, bytes first. */
+static void test_leak_follows(void **state)
+{
+	(void)state;
+	for (int match = 0; match < 2; match++) {
+		hs_error e;
+		hs_error_clear(&e);
+		hs_leaks *l = hs_leaks_new(NULL, &e);
+		char body[1024];
+		snprintf(body, sizeof body, LOOP("main.loop", "%s"), match ? "main.leak" : "main.other");
+		for (int i = 0; i < 3; i++) {
+			dump *d = fresh();
+			gor(d, 100 + 50 * i, "select", body);
+			char name[32];
+			snprintf(name, sizeof name, "g-20261122T03%02d00.txt", i);
+			add_named(l, d, name);
+		}
+		add_leak_heaps(l, (const int64_t[]){0, 100, 2000}, (const int64_t[]){1800, 1800, 1800});
+		assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+		assert_int_equal(hs_leaks_n(l), 2);
+		const hs_leak *heap = leak_named(l, "main.leak");
+		assert_int_equal(heap->severity, HS_SEV_HIGH);
+		if (match) {
+			assert_string_equal(heap->follows, "main.loop");
+			assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.loop");
+		} else {
+			assert_null(heap->follows);
+			assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.leak");
+		}
+		hs_leaks_free(l);
+	}
+}
+
 /* Confidence of a channel group over dumps: 100 -> 150 -> 200: high; 300
  * flat in two dumps: low; the same waiting 10 minutes or more in both:
  * medium; one dump: low. */
@@ -1427,6 +1464,7 @@ int main(void)
 		cmocka_unit_test(test_leak_creators),
 		cmocka_unit_test(test_leak_mechanisms),
 		cmocka_unit_test(test_leak_confidence),
+		cmocka_unit_test(test_leak_follows),
 		cmocka_unit_test(test_gc_leak),
 		cmocka_unit_test(test_gc_thrash_pause),
 	};
