@@ -57,6 +57,8 @@ typedef enum hs_wait_kind {
 	HS_WAIT_NKINDS
 } hs_wait_kind;
 
+#include "heapscope/idle.h"   /* after hs_wait_kind, which it uses */
+
 /* "select", "chan send", ... ("none" for HS_WAIT_NONE). */
 const char *hs_wait_kind_name(hs_wait_kind k);
 /* True for functions of the plumbing listed above. */
@@ -104,6 +106,11 @@ typedef struct hs_wait_info {
 	const char *created_by;   /* "" unless a dump */
 	int64_t wait_minutes;
 	int64_t dump;             /* the "dump" label, 0 when absent */
+	/* a trace's (trace_analysis.h): the creation stack's functions, one per
+	 * line (NULL when unknown); its go statement's goroutines started and
+	 * ended (-1 when unknown) */
+	const char *created_stack;
+	int64_t site_created, site_ended;
 } hs_wait_info;
 
 /* Classify sample s of p (a dump when p->format is HS_FMT_GOROUTINE_DUMP).
@@ -146,6 +153,8 @@ typedef struct hs_hotspot {
 	int64_t contentions, delay_ns;
 	hs_wait_evidence_vec evidence;   /* one per file that shows it, in time
 	                                    order (hs_blocking_finish) */
+	hs_idle_class idle;       /* the class of its first stack while it stays
+	                             idle (idle.h), else HS_IDLE_NONE */
 } hs_hotspot;
 
 /* The accumulator: opaque, from hs_blocking_new to hs_blocking_free. */
@@ -162,8 +171,11 @@ void hs_blocking_free(hs_blocking *b);         /* NULL-safe */
  * file (and each "dump" label in it) is one snapshot: a hotspot's
  * goroutines are the most seen in one snapshot, not a sum. */
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err);
-/* Name the culprits (own code, see above), then rank: goroutines, then
- * delay, then contentions, then culprit.  Out of memory while inferring
+/* Name the culprits (own code, see above), class the idle waits
+ * (heapscope/idle.h: a hotspot stays idle unless its goroutines, one count
+ * per file in time order, grow or reach HS_IDLE_MAX_GROUP), then rank:
+ * every idle hotspot after every other, then goroutines, then delay, then
+ * contentions, then culprit.  Out of memory while inferring
  * the main module leaves the culprits it could not name as user frames. */
 void hs_blocking_finish(hs_blocking *b);
 /* hs_blocking_add for file `input` of the caller's inventory (inventory.h),

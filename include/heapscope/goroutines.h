@@ -64,6 +64,9 @@ typedef struct hs_dump_labels {
 	const char *state, *created_by, *created_loc;   /* created_by_loc */
 	int64_t wait_minutes;
 	int64_t dump;
+	/* traces only (trace_analysis.h): NULL and -1 when absent */
+	const char *created_stack;
+	int64_t site_created, site_ended;
 } hs_dump_labels;
 void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl);
 

@@ -18,7 +18,9 @@
  *     mtime less than a second from that real time (the mtime is kept in
  *     whole seconds m: the real time is after m - 1 s and before m + 2 s),
  *     and no other file of the mtime file's format in the family has an
- *     mtime within a second of it (it picks out one file).  A copy (cp, git checkout) gives
+ *     mtime within a second of it (it picks out one file); a real time in
+ *     the second m itself pairs, one a second off only when no other file
+ *     of the format reaches it (ambiguous: neither).  A copy (cp, git checkout) gives
  *     mtimes long after any real time, so copies never pair this way;
  *     two files that have only mtimes are never twins.
  * Two files of one format are never twins, however close (a series

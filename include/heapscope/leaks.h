@@ -43,15 +43,55 @@
  *                       of the reachable heap: high from
  *                       HS_LEAK_RETENTION_HIGH %, medium from
  *                       HS_LEAK_RETENTION_MEDIUM %, low below (a suspect
- *                       retains 10% or more).  Suspects of several dumps
+ *                       retains 10% or more); high only when its retained
+ *                       bytes grow over the dumps (one dump shows a size,
+ *                       not a growth: medium at most, low confidence).  Suspects of several dumps
  *                       with one owner key (a global's name, "stack: F")
  *                       are one candidate, one point per dump, described
  *                       by the last dump given that has it.
- * Benign, never candidates: runtime internals (no user frame), `select {}`
- * in main.main, waits in net/http, net/rpc and crypto/tls (accept and read
- * loops), and a select with fewer than min_medium goroutines (a long-lived
- * loop).  Candidates are ranked by severity, then goroutines (or bytes),
- * then culprit.  The core never prints. */
+ * Benign, never candidates: runtime internals (no user frame), groups of an
+ * idle class (heapscope/idle.h: profiler, signal, accept, connection,
+ * main, sleep and worker loops) while they stay idle (no growth, fewer
+ * than HS_IDLE_MAX_GROUP in every snapshot), and a select with fewer than
+ * min_medium goroutines.  Candidates are ranked by severity, then
+ * goroutines (or bytes), then culprit; within a severity, heap growth at
+ * the `created by` function of a goroutine group candidate follows that
+ * group (the leaking goroutines keep what their creator allocated: the
+ * group is the cause, `follows` names it).
+ *
+ * Confidence, how sure the evidence makes a finding (hs_leak_confidence):
+ *   high    the count (goroutines, bytes, a root's share) never fell over
+ *           three or more snapshots and rose in two steps or more;
+ *   medium  it grew over two snapshots (or rose in one step of three or
+ *           more), or a flat group seen in two snapshots or more waited
+ *           min_wait_minutes or longer in each; heap growth and growing
+ *           retainers are medium at least (growth.h already saw them grow);
+ *   low     one snapshot's size only, or a count that stayed flat.
+ * Mechanism, what the evidence says happens (hs_mechanism):
+ *   goroutine leak    a group in a channel wait (select, send, receive,
+ *                     nil channel, Cond), an idle loop's shape grown past
+ *                     idle included (one per call of its creator when that
+ *                     is not main.main and none of its go statement's
+ *                     goroutines returned), one per request when the
+ *                     creator is called under net/http's server; or
+ *                     another growing group;
+ *   per instance      a created-by site (many live goroutines from one go
+ *                     statement) started by a function other than
+ *                     main.main: a cache or pool built per instance;
+ *   retention         heap growth and growing retainers: a structure that
+ *                     lives on keeps what the site allocates; the
+ *                     goroutine count beside it is given when known;
+ *   lock contention   a pile-up on a Mutex or RWMutex.
+ * Where a group comes from: its `created by` function F and, when any
+ * input shows F with callers (a trace's creation stack of F's go
+ * statement, a heap profile's stack through F, another goroutine's stack
+ * through F), the own frames that call it, from the first such stack:
+ * traces first, then heap profiles, then goroutine groups, each in the
+ * order added; per request when a net/http frame lies above them.  A
+ * trace also counts the goroutines F's go statement started and saw
+ * return (site_created, site_ended); goroutines per minute come from the
+ * first and last snapshots' moments when none is a modification time.
+ * The core never prints. */
 #ifndef HEAPSCOPE_LEAKS_H
 #define HEAPSCOPE_LEAKS_H
 
@@ -59,6 +99,24 @@
 
 typedef enum hs_severity { HS_SEV_HIGH = 0, HS_SEV_MEDIUM, HS_SEV_LOW } hs_severity;
 const char *hs_severity_name(hs_severity s);
+/* How sure: the same three words as a severity. */
+typedef enum hs_confidence { HS_CONF_HIGH = 0, HS_CONF_MEDIUM, HS_CONF_LOW } hs_confidence;
+const char *hs_confidence_name(hs_confidence c);
+/* The confidence rule above for a series of counts in time order: grows
+ * as hs_series_grows(s, n, step); long_waits: every snapshot's goroutines
+ * waited min_wait_minutes or more. */
+hs_confidence hs_leak_confidence(const int64_t *s, size_t n, int64_t step, bool long_waits);
+
+typedef enum hs_mechanism {
+	HS_MECH_NONE = 0,
+	HS_MECH_GOROUTINE_LEAK,
+	HS_MECH_PER_INSTANCE,
+	HS_MECH_RETENTION,
+	HS_MECH_LOCK_CONTENTION,
+	HS_MECH_NKINDS
+} hs_mechanism;
+/* "", "goroutine leak", "per instance", "retention", "lock contention". */
+const char *hs_mechanism_name(hs_mechanism m);
 
 typedef struct hs_leak_opts {
 	int64_t min_high;          /* default 100 */
@@ -135,6 +193,29 @@ typedef struct hs_leak {
 	/* every snapshot, in time order, twins counted once */
 	const hs_leak_point *points;
 	size_t npoints;
+	hs_confidence confidence;
+	hs_mechanism mechanism;
+	hs_idle_class idle;        /* the idle shape a group grew out of, else none */
+	/* created_by and the own frames calling it, leaf first as a chain:
+	 * funcs[0] is created_by, funcs[n - 1] the outermost own caller; n 0
+	 * when no input shows a caller */
+	hs_chain creators;
+	const char *creators_file; /* the file whose stack showed them */
+	bool per_request;          /* net/http's server calls them */
+	/* a trace's: goroutines its go statement started and saw return
+	 * during the trace (-1: unknown) */
+	int64_t site_created, site_ended;
+	/* goroutine groups: goroutines per minute from the first to the last
+	 * snapshot, when their moments come from the files (not mtimes) */
+	bool has_rate;
+	double per_min;
+	/* heap growth: the goroutine snapshots beside it (0 when none) */
+	size_t goroutine_snapshots;
+	int64_t goroutines_first, goroutines_last;
+	bool goroutines_flat;      /* never moved by min_medium or more */
+	/* heap growth at the function that creates a goroutine group found
+	 * leaking: that group's culprit (the cause, ranked first), else NULL */
+	const char *follows;
 } hs_leak;
 
 /* The accumulator: opaque, from hs_leaks_new to hs_leaks_free. */
@@ -191,6 +272,8 @@ typedef struct hs_leak_summary {
 	int64_t goroutines_first, goroutines_last, goroutines_max;
 	int64_t biggest_group;             /* 0: none */
 	const char *biggest_culprit, *biggest_state;
+	hs_idle_class biggest_idle;        /* its idle class (idle.h), if idle */
+	bool goroutines_flat;              /* every snapshot held as many */
 	size_t heap_snapshots;
 	int64_t heap_first, heap_last, heap_span_ns;
 	/* the last gctrace log added (hs_leaks_add_gctrace): its last run */

@@ -85,7 +85,11 @@ void hs_trace_summary_release(hs_trace_summary *s);
  * goroutine dump would list them (format HS_FMT_GOROUTINE_DUMP, sample type
  * goroutine/count, one sample per goroutine on the stack where it blocked,
  * or its start function; labels "state" as a dump prints it, "created_by"
- * the go statement's function, "wait_minutes"), added to s->stacks, which
+ * the go statement's function, "wait_minutes"; and only from a trace:
+ * "created_stack" the creation stack's functions, leaf first, one per line
+ * (at most 32), "site_created" and "site_ended" the goroutines its go
+ * statement started and saw return during the trace, for sites not
+ * already there at the start), added to s->stacks, which
  * is then hs_profile_finish'ed: what `leaks` and `blocking` read as
  * "waits going on". */
 hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err);

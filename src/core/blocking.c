@@ -10,6 +10,7 @@
 #include "heapscope/inventory.h"
 #include "heapscope/filetime.h"
 #include "heapscope/goroutines.h"
+#include "heapscope/idle.h"
 #include "heapscope/units.h"
 
 static const char *const kind_names[HS_WAIT_NKINDS] = {
@@ -167,6 +168,9 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 	wi->created_by = dl.created_by;
 	wi->wait_minutes = dl.wait_minutes;
 	wi->dump = dl.dump;
+	wi->created_stack = dump ? dl.created_stack : NULL;
+	wi->site_created = dump ? dl.site_created : -1;
+	wi->site_ended = dump ? dl.site_ended : -1;
 	size_t u = hs_user_frame(funcs, n);
 	wi->runtime_only = u == n;
 	wi->releasing = false;   /* contention profiles only: never in a dump */
@@ -217,6 +221,8 @@ struct hs_blocking {
 	hs_arena arena;
 	hs_stacks stacks;
 	u32vec first_stack;       /* per hotspot until finish: its first stack */
+	hs_i64vec ended;          /* per hotspot: most goroutines its go statement
+	                             saw return (traces), -1 unknown */
 	hotspot_vec hotspots;     /* sorted by finish */
 	hs_strmap index;          /* culprit+kind -> hotspot, until finish */
 	uint32_t nfiles;          /* files added */
@@ -249,6 +255,7 @@ hs_blocking *hs_blocking_new(hs_error *err)
 	hs_arena_init(&b->arena);
 	hotspot_vec_init(&b->hotspots);
 	u32vec_init(&b->first_stack);
+	hs_i64vec_init(&b->ended);
 	return b;
 }
 
@@ -265,6 +272,7 @@ void hs_blocking_free(hs_blocking *b)
 		hs_wait_evidence_vec_release(&hotspot_vec_at(&b->hotspots, i)->evidence);
 	hotspot_vec_release(&b->hotspots);
 	u32vec_release(&b->first_stack);
+	hs_i64vec_release(&b->ended);
 	hs_strmap_release(&b->index);   /* a second release is a no-op */
 	hs_stacks_release(&b->stacks);
 	hs_locks_free(b->locks);
@@ -299,9 +307,12 @@ static hs_hotspot *hotspot(hs_blocking *b, const char *culprit, hs_wait_kind k,
 	char *cc = hs_arena_strndup(&b->arena, culprit, strlen(culprit));
 	uint32_t stack = kc && cc ? hs_stacks_of_sample(&b->stacks, p, s) : UINT32_MAX;
 	uint32_t *fs = stack != UINT32_MAX ? u32vec_push(&b->first_stack) : NULL;
-	hs_hotspot *h = fs ? hotspot_vec_push(&b->hotspots) : NULL;
+	int64_t *ended = fs ? hs_i64vec_push(&b->ended) : NULL;
+	hs_hotspot *h = ended ? hotspot_vec_push(&b->hotspots) : NULL;
 	if (fs)
 		*fs = stack;
+	if (ended)
+		*ended = -1;
 	if (!h || hs_strmap_get_or_put(&b->index, kc, kl,
 	                               (uint32_t)(hotspot_vec_len(&b->hotspots) - 1)) == UINT32_MAX)
 		return NULL;
@@ -403,6 +414,9 @@ static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *na
 		if (!(ok = r != NULL))
 			break;
 		r->hot = (uint32_t)(h - hotspot_vec_data(&b->hotspots));
+		int64_t *ended = hs_i64vec_at(&b->ended, r->hot);
+		if (wi.site_ended > *ended)
+			*ended = wi.site_ended;
 		r->dump = wi.dump;
 		r->count = v;
 		r->wait = wi.wait_minutes;
@@ -508,6 +522,8 @@ hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs
 static int cmp_hot(const void *pa, const void *pb)
 {
 	const hs_hotspot *a = pa, *b = pb;
+	if ((a->idle != HS_IDLE_NONE) != (b->idle != HS_IDLE_NONE))
+		return a->idle != HS_IDLE_NONE ? 1 : -1;   /* idle waits after contention */
 	if (a->goroutines != b->goroutines)
 		return a->goroutines > b->goroutines ? -1 : 1;
 	if (a->delay_ns != b->delay_ns)
@@ -576,6 +592,24 @@ static void drop_twins(hs_blocking *b)
 		b->hotspots.v.len = b->first_stack.v.len = k;
 }
 
+/* The idle class of h (first stack st) while it stays idle: its
+ * goroutines per file (time order) neither grow nor reach the bound. */
+static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t st)
+{
+	const hs_stack *sk = hs_stacks_at(&b->stacks, st);
+	hs_idle_class c = hs_idle_classify(h->kind, (const char *const *)sk->funcs, sk->n);
+	size_t ne = hs_wait_evidence_vec_len(&h->evidence), n = 0;
+	int64_t series[64];   /* the first files: growth shows early */
+	for (size_t i = 0; i < ne && n < sizeof series / sizeof series[0]; i++) {
+		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
+		if (ev->source != HS_SRC_CONTENTION)
+			series[n++] = ev->goroutines;
+	}
+	bool grows = hs_series_grows(series, n, HS_IDLE_GROWTH_STEP);
+	int64_t ended = *hs_i64vec_at(&b->ended, (size_t)(h - hotspot_vec_data(&b->hotspots)));
+	return hs_idle_stays(c, h->goroutines, grows, ended) ? c : HS_IDLE_NONE;
+}
+
 void hs_blocking_finish(hs_blocking *b)
 {
 	(void)hs_owner_finish(b->stacks.owner);   /* no memory: fewer own frames */
@@ -592,6 +626,7 @@ void hs_blocking_finish(hs_blocking *b)
 		const char *own = hs_stacks_culprit(&b->stacks, st, &h->chain);
 		if (own)
 			h->culprit = own;
+		h->idle = idle_of(b, h, st);
 	}
 	if (hotspot_vec_len(&b->hotspots))
 		qsort(hotspot_vec_data(&b->hotspots), hotspot_vec_len(&b->hotspots),

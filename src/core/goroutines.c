@@ -159,6 +159,8 @@ void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl)
 {
 	uint32_t nl;
 	const hs_label *l = hs_sample_labels(p, s, &nl);
+	dl->created_stack = NULL;
+	dl->site_created = dl->site_ended = -1;
 	for (uint32_t i = 0; i < nl; i++) {
 		const char *k = hs_s(p, l[i].key);
 		if (strcmp(k, "state") == 0)
@@ -171,6 +173,12 @@ void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl)
 			dl->wait_minutes = l[i].num;
 		else if (strcmp(k, "dump") == 0 && !l[i].str)
 			dl->dump = l[i].num;
+		else if (strcmp(k, "created_stack") == 0)
+			dl->created_stack = hs_s(p, l[i].str);
+		else if (strcmp(k, "site_created") == 0 && !l[i].str)
+			dl->site_created = l[i].num;
+		else if (strcmp(k, "site_ended") == 0 && !l[i].str)
+			dl->site_ended = l[i].num;
 	}
 }
 

@@ -195,6 +195,21 @@ static bool mtime_unique(const hs_inventory *inv, size_t m)
 	return true;
 }
 
+/* Is another used mtime file of m's kind within reach of real time t
+ * (t - its mtime in (-1 s, 2 s))?  O(n), for real times a second off. */
+static bool other_mtime_near(const hs_inventory *inv, size_t m, int64_t t)
+{
+	const hs_input_entry *a = entryvec_at(&inv->entries, m);
+	for (size_t i = 0; i < entryvec_len(&inv->entries); i++) {
+		const hs_input_entry *b = entryvec_at(&inv->entries, i);
+		int64_t d = t - b->time;
+		if (i != m && b->used && b->kind == a->kind && b->time_from == HS_TIME_MTIME &&
+		    d > -1000000000 && d < 2000000000)
+			return true;
+	}
+	return false;
+}
+
 /* The rule, with `unique` (per entry: mtime_unique) computed beforehand,
  * or NULL to compute it. */
 static bool twins_with(const hs_inventory *inv, size_t ia, size_t ib, const bool *unique)
@@ -220,7 +235,12 @@ static bool twins_with(const hs_inventory *inv, size_t ia, size_t ib, const bool
 	int64_t d = r->time - mt->time;
 	if (d <= -1000000000 || d >= 2000000000)
 		return false;
-	return unique ? unique[m] : mtime_unique(inv, m);
+	if (!(unique ? unique[m] : mtime_unique(inv, m)))
+		return false;
+	/* The real time in the mtime's own second pairs; one a second off
+	 * pairs only when no other file of the kind is as near (mtimes a
+	 * second apart both reach it: ambiguous, so neither). */
+	return (d >= 0 && d < 1000000000) || !other_mtime_near(inv, m, r->time);
 }
 
 bool hs_inventory_twins(const hs_inventory *inv, size_t a, size_t b)

@@ -12,6 +12,7 @@
 #include "heapscope/gctrace.h"
 #include "heapscope/goroutines.h"
 #include "heapscope/inventory.h"
+#include "heapscope/idle.h"
 #include "heapscope/leaks.h"
 
 typedef struct lgroup {
@@ -20,8 +21,14 @@ typedef struct lgroup {
 	hs_chain chain;
 	uint32_t stack;            /* its first stack */
 	hs_wait_kind kind;
+	hs_idle_class idle;        /* the shape of its first stack (idle.h) */
+	const char *file;          /* the file of its first stack */
+	uint32_t cstack;           /* a trace's creation stack, UINT32_MAX none */
+	int64_t created, ended;    /* most its go statement started and saw
+	                              return (traces), -1 unknown */
 	int64_t max, wait, wait_min;   /* wait_min: -1 before the first goroutine */
 	bool benign;
+	bool quiet;        /* benign, as decided at finish */
 	bool named;        /* a candidate names it */
 } lgroup;
 
@@ -111,6 +118,30 @@ bool hs_leak_kind_is_group(hs_leak_kind k)
 const char *hs_severity_name(hs_severity s)
 {
 	return s == HS_SEV_HIGH ? "high" : s == HS_SEV_MEDIUM ? "medium" : "low";
+}
+
+const char *hs_confidence_name(hs_confidence c)
+{
+	return c == HS_CONF_HIGH ? "high" : c == HS_CONF_MEDIUM ? "medium" : "low";
+}
+
+static const char *const mechanism_names[HS_MECH_NKINDS] = {
+	"", "goroutine leak", "per instance", "retention", "lock contention",
+};
+
+const char *hs_mechanism_name(hs_mechanism m)
+{
+	return (unsigned)m < HS_MECH_NKINDS ? mechanism_names[m] : "";
+}
+
+hs_confidence hs_leak_confidence(const int64_t *s, size_t n, int64_t step, bool long_waits)
+{
+	size_t rises = 0;
+	for (size_t i = 1; i < n; i++)
+		rises += s[i] > s[i - 1];
+	if (hs_series_grows(s, n, step))
+		return n >= 3 && rises >= 2 ? HS_CONF_HIGH : HS_CONF_MEDIUM;
+	return n >= 2 && long_waits ? HS_CONF_MEDIUM : HS_CONF_LOW;
 }
 
 void hs_leak_opts_default(hs_leak_opts *o)
@@ -205,8 +236,12 @@ void hs_leaks_summary(const hs_leaks *l, hs_leak_summary *s)
 			s->biggest_group = g->max;
 			s->biggest_culprit = g->shown ? g->shown : g->culprit;
 			s->biggest_state = g->state;
+			s->biggest_idle = g->quiet ? g->idle : HS_IDLE_NONE;
 		}
 	}
+	s->goroutines_flat = ns > 0;
+	for (size_t i = 0; i < ns; i++)
+		s->goroutines_flat &= lsnapvec_at(&l->snaps, i)->goroutines == s->goroutines_first;
 	size_t nh = hs_i64vec_len(&l->heap_totals);
 	s->heap_snapshots = nh;
 	size_t a = 0, b = nh ? nh - 1 : 0;      /* the earliest and the latest */
@@ -246,6 +281,23 @@ static const char *dup(hs_leaks *l, const char *s)
 	return hs_arena_strndup(&l->arena, s, strlen(s));
 }
 
+/* A trace's creation stack (functions one per line, leaf first),
+ * interned; UINT32_MAX on no memory. */
+static uint32_t creation_stack(hs_leaks *l, const char *text)
+{
+	const char *funcs[32];
+	char buf[4096];
+	size_t n = 0;
+	snprintf(buf, sizeof buf, "%s", text);
+	for (char *p = buf, *e; p && n < 32; p = e ? e + 1 : NULL) {
+		e = strchr(p, '\n');
+		if (e)
+			*e = '\0';
+		funcs[n++] = p;
+	}
+	return hs_stacks_intern(&l->stacks, funcs, NULL, NULL, n);
+}
+
 /* The group of wi (sample s of p), a new one named after its stack. */
 static lgroup *group(hs_leaks *l, const hs_wait_info *wi, const hs_profile *p, size_t s,
                      uint32_t *gi)
@@ -260,6 +312,12 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, const hs_profile *p, s
 			g->created_by = dup(l, wi->created_by);
 		if (!*g->state && *wi->state)
 			g->state = dup(l, wi->state);
+		if (wi->site_ended > g->ended)
+			g->ended = wi->site_ended;
+		if (wi->site_created > g->created)
+			g->created = wi->site_created;
+		if (g->cstack == UINT32_MAX && wi->created_stack)
+			g->cstack = creation_stack(l, wi->created_stack);
 		return g->created_by && g->state ? g : NULL;
 	}
 	uint32_t stack = hs_stacks_of_sample(&l->stacks, p, s);
@@ -273,8 +331,12 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, const hs_profile *p, s
 	g->state = dup(l, wi->state);
 	g->kind = wi->kind;
 	g->stack = stack;
+	g->file = l->files.v.len ? lfilevec_at(&l->files, lfilevec_len(&l->files) - 1)->name : "";
 	g->benign = wi->runtime_only;
 	g->wait_min = -1;
+	g->ended = wi->site_ended;
+	g->created = wi->site_created;
+	g->cstack = wi->created_stack ? creation_stack(l, wi->created_stack) : UINT32_MAX;
 	return g->culprit && g->created_by && g->state ? g : NULL;
 }
 
@@ -617,7 +679,8 @@ static hs_leak *new_leak(hs_leaks *l, hs_severity sev, hs_leak_kind kind, const 
 	if (!k)
 		return NULL;
 	*k = (hs_leak){.severity = sev, .kind = kind, .culprit = culprit, .weight = weight,
-	               .state = "", .created_by = ""};
+	               .state = "", .created_by = "", .confidence = HS_CONF_LOW,
+	               .creators_file = "", .site_created = -1, .site_ended = -1};
 	return k;
 }
 
@@ -638,16 +701,12 @@ static bool chan_like(hs_wait_kind k)
 	       k == HS_WAIT_NIL_CHAN || k == HS_WAIT_COND;
 }
 
-static bool benign(const hs_leaks *l, const lgroup *g)
+/* Idle waits while they stay idle (idle.h), runtime internals, a small
+ * select. */
+static bool benign(const hs_leaks *l, const lgroup *g, bool grows)
 {
-	static const char *const pre[] = {"net/http.", "net/rpc.", "crypto/tls.", "net/"};
-	if (g->benign || g->kind == HS_WAIT_NONE)
+	if (g->benign || g->kind == HS_WAIT_NONE || hs_idle_stays(g->idle, g->max, grows, g->ended))
 		return true;
-	if (strcmp(g->culprit, "main.main") == 0 && g->kind == HS_WAIT_SELECT)
-		return true;   /* select {} keeping main alive */
-	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
-		if (strncmp(g->culprit, pre[i], strlen(pre[i])) == 0)
-			return true;
 	return g->kind == HS_WAIT_SELECT && g->max < l->o.min_medium;
 }
 
@@ -656,6 +715,8 @@ static int cmp_leak(const void *pa, const void *pb)
 	const hs_leak *a = pa, *b = pb;
 	if (a->severity != b->severity)
 		return a->severity < b->severity ? -1 : 1;
+	if (!a->follows != !b->follows)
+		return a->follows ? 1 : -1;   /* the cause before what follows from it */
 	if (a->weight != b->weight)
 		return a->weight > b->weight ? -1 : 1;
 	int c = strcmp(a->culprit, b->culprit);
@@ -691,6 +752,23 @@ static bool classify(const hs_leaks *l, const lgroup *g, bool grows, hs_leak_kin
 	return true;
 }
 
+/* Goroutines per minute from the first to the last snapshot, when every
+ * file's moment comes from its content or name. */
+static void group_rate(const hs_leaks *l, hs_leak *k, const int64_t *s, size_t ns)
+{
+	if (ns < 2)
+		return;
+	const lfile *a = lfilevec_at(&l->files, lsnapvec_at(&l->snaps, 0)->fi);
+	const lfile *b = lfilevec_at(&l->files, lsnapvec_at(&l->snaps, ns - 1)->fi);
+	for (size_t q = 0; q < ns; q++)
+		if (lfilevec_at(&l->files, lsnapvec_at(&l->snaps, q)->fi)->from >= HS_TIME_MTIME)
+			return;
+	if (b->moment <= a->moment)
+		return;
+	k->has_rate = true;
+	k->per_min = (double)(s[ns - 1] - s[0]) * 60e9 / (double)(b->moment - a->moment);
+}
+
 /* A candidate for group g with series s over ns snapshots. */
 static bool group_leak(hs_leaks *l, lgroup *g, const int64_t *s, size_t ns)
 {
@@ -698,12 +776,11 @@ static bool group_leak(hs_leaks *l, lgroup *g, const int64_t *s, size_t ns)
 		if (s[k] > g->max)
 			g->max = s[k];
 	/* growth: over the snapshots where the group could be seen */
-	bool grows = ns >= 2 && s[ns - 1] - s[0] >= l->o.min_medium;
-	for (size_t k = 1; grows && k < ns; k++)
-		grows = s[k] >= s[k - 1];
+	bool grows = hs_series_grows(s, ns, l->o.min_medium);
 	hs_leak_kind kind;
 	hs_severity sev;
-	if (benign(l, g) || !classify(l, g, grows, &kind, &sev))
+	g->quiet = benign(l, g, grows);
+	if (g->quiet || !classify(l, g, grows, &kind, &sev))
 		return true;
 	g->named = true;
 	hs_leak *k = new_leak(l, sev, kind, g->shown, g->max);
@@ -720,16 +797,27 @@ static bool group_leak(hs_leaks *l, lgroup *g, const int64_t *s, size_t ns)
 	k->grows = grows;
 	k->first = s[0];
 	k->last = s[ns - 1];
+	k->idle = g->idle;
+	k->site_created = g->created;
+	k->site_ended = g->ended;
+	bool present = true;
 	for (size_t q = 0; q < ns; q++) {
 		const lsnap *sn = lsnapvec_at(&l->snaps, q);
 		pt[q] = (hs_leak_point){sn->file, sn->dump, s[q], 0};
+		present &= s[q] > 0;
 	}
+	bool long_waits = present && l->o.min_wait_minutes > 0 &&
+	                  k->wait_min >= l->o.min_wait_minutes;
+	k->confidence = hs_leak_confidence(s, ns, l->o.min_medium, long_waits);
+	group_rate(l, k, s, ns);
 	return true;
 }
 
-/* Creation sites with many live goroutines no candidate names. */
-static bool site_leaks(hs_leaks *l)
+/* Creation sites with many live goroutines no candidate names; series:
+ * each group's count per snapshot. */
+static bool site_leaks(hs_leaks *l, const int64_t *series)
 {
+	size_t ns = lsnapvec_len(&l->snaps);
 	size_t ng = lgroupvec_len(&l->groups);
 	const lgroup *gs = lgroupvec_data(&l->groups);
 	for (size_t gi = 0; gi < ng; gi++) {
@@ -745,16 +833,31 @@ static bool site_leaks(hs_leaks *l)
 			if (j < gi)
 				seen = true;
 			covered |= h->named;
-			if (!benign(l, h))
+			if (!h->quiet)
 				sum = hs_add(sum, h->max);
 		}
 		if (seen || covered || sum < l->o.min_high)
 			continue;
 		hs_leak *k = new_leak(l, HS_SEV_MEDIUM, HS_LEAK_CREATED_BY, g->created_by, sum);
-		if (!k)
+		hs_leak_point *pt = k ? new_points(l, k, ns) : NULL;
+		if (!pt && (!k || ns))
 			return false;
 		k->created_by = g->created_by;
 		k->goroutines = sum;
+		for (size_t q = 0; q < ns; q++) {
+			const lsnap *sn = lsnapvec_at(&l->snaps, q);
+			pt[q] = (hs_leak_point){sn->file, sn->dump, 0, 0};
+			for (size_t j = gi; j < ng; j++)
+				if (!gs[j].quiet && strcmp(gs[j].created_by, g->created_by) == 0)
+					pt[q].value = hs_add(pt[q].value, series[j * ns + q]);
+		}
+		int64_t *vals = malloc((ns + 1) * sizeof *vals);
+		if (!vals)
+			return false;
+		for (size_t q = 0; q < ns; q++)
+			vals[q] = pt[q].value;
+		k->confidence = hs_leak_confidence(vals, ns, l->o.min_medium, false);
+		free(vals);
 	}
 	return true;
 }
@@ -782,10 +885,12 @@ static hs_err finish_goroutines(hs_leaks *l, hs_error *err)
 		lgroup *g = lgroupvec_at(&l->groups, gi);
 		const char *own = hs_stacks_culprit(&l->stacks, g->stack, &g->chain);
 		g->shown = own ? own : g->culprit;
+		const hs_stack *st = hs_stacks_at(&l->stacks, g->stack);
+		g->idle = hs_idle_classify(g->kind, (const char *const *)st->funcs, st->n);
 	}
 	for (size_t gi = 0; ok && gi < ng; gi++)
 		ok = group_leak(l, lgroupvec_at(&l->groups, gi), series + gi * ns, ns);
-	ok = ok && site_leaks(l);
+	ok = ok && site_leaks(l, series);
 	free(series);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
@@ -860,6 +965,10 @@ static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 	for (size_t i = 0; i < n; i++)
 		pt[i] = (hs_leak_point){*hs_strvec_at(&l->heap_names, order[i]), 0, r->values[i],
 		                        totals[i]};
+	/* growth.h saw it grow: medium at least */
+	k->confidence = hs_leak_confidence(r->values, n, 1, false);
+	if (k->confidence == HS_CONF_LOW)
+		k->confidence = HS_CONF_MEDIUM;
 	return true;
 }
 
@@ -910,8 +1019,10 @@ static int cmp_hrec(const void *pa, const void *pb)
 	return c ? c : (a->snap > b->snap) - (a->snap < b->snap);
 }
 
-/* The candidate for root r[0..n), one record per dump, shares first..last. */
-static bool retainer_leak(hs_leaks *l, const hrec *r, size_t n, double first, double last)
+/* The candidate for root r[0..n), one record per dump, shares first..last,
+ * which rose in `rises` steps and never fell. */
+static bool retainer_leak(hs_leaks *l, const hrec *r, size_t n, double first, double last,
+                          size_t rises)
 {
 	hs_leak *k = new_leak(l, last - first >= 10 ? HS_SEV_HIGH : HS_SEV_MEDIUM,
 	                      HS_LEAK_RETAINER, r[0].name, r[n - 1].value - r[0].value);
@@ -922,6 +1033,8 @@ static bool retainer_leak(hs_leaks *l, const hrec *r, size_t n, double first, do
 	k->last = r[n - 1].value;
 	k->share_first = first;
 	k->share_last = last;
+	/* it never fell and rose by 2 points (finish_retainers): medium at least */
+	k->confidence = n >= 3 && rises >= 2 ? HS_CONF_HIGH : HS_CONF_MEDIUM;
 	for (size_t i = 0; i < n; i++)
 		pt[i] = (hs_leak_point){*hs_strvec_at(&l->dump_names, r[i].snap), 0, r[i].value,
 		                        *hs_i64vec_at(&l->dump_reachable, r[i].snap)};
@@ -940,15 +1053,17 @@ static hs_err finish_retainers(hs_leaks *l, hs_error *err)
 	for (size_t i = 0, j; i < n; i = j) {
 		double first = 0, prev = -1, share = 0;
 		bool rising = true;
+		size_t rises = 0;
 		for (j = i; j < n && strcmp(r[j].name, r[i].name) == 0; j++) {
 			share = tot[r[j].snap] ? 100.0 * (double)r[j].value / (double)tot[r[j].snap] : 0;
 			rising &= share >= prev && (j == i || r[j].snap == r[j - 1].snap + 1);
+			rises += j > i && share > prev;
 			first = j == i ? share : first;
 			prev = share;
 		}
 		if (j - i != nd || !rising || share < 10 || share - first < 2)
 			continue;
-		if (!retainer_leak(l, r + i, j - i, first, share))
+		if (!retainer_leak(l, r + i, j - i, first, share, rises))
 			return hs_fail(err, HS_E_NOMEM, NULL);
 	}
 	return HS_OK;
@@ -980,9 +1095,112 @@ static hs_err gctrace_leak(hs_leaks *l, hs_error *err)
 	k->slope_per_min = l->gc.slope_per_min;
 	k->rising = l->gc.monotonic;
 	k->gcs = (int64_t)l->gc.n;
+	k->confidence = HS_CONF_MEDIUM;   /* heap growth: medium at least (leaks.h) */
 	pt[0] = (hs_leak_point){.file = l->gctrace, .value = k->first};
 	pt[1] = (hs_leak_point){.file = l->gctrace, .value = k->last};
 	return HS_OK;
+}
+
+/* ---- where groups come from, and the mechanism ---------------------- */
+
+/* Stack st holds f with a caller: the own frames calling it (outermost
+ * first, f last) into k, from file `file`; false when it does not. */
+static bool callers_in(hs_leaks *l, hs_leak *k, uint32_t st, const char *f, const char *file)
+{
+	enum { MAX_CALLERS = 16 };
+	const hs_stack *sk = hs_stacks_at(&l->stacks, st);
+	size_t i = 0;
+	while (i + 1 < sk->n && strcmp(sk->funcs[i], f) != 0)
+		i++;
+	if (i + 1 >= sk->n)
+		return false;
+	size_t j = i + 1;
+	while (j < sk->n && j - i < MAX_CALLERS &&
+	       hs_owner_classify(l->stacks.owner, sk->funcs[j], sk->files ? sk->files[j] : NULL) ==
+	               HS_FRAME_OWN)
+		j++;
+	if (j == i + 1)
+		return false;   /* no own caller: nothing to add to `created by` */
+	k->creators = (hs_chain){(const char *const *)sk->funcs + i, sk->inl + i, j - i};
+	k->creators_file = file;
+	for (size_t q = j; q < sk->n; q++)
+		k->per_request |= hs_frame_import_path(sk->funcs[q]) == 8 &&
+		                  strncmp(sk->funcs[q], "net/http", 8) == 0;
+	return true;
+}
+
+/* Who calls k's creator: a trace's creation stacks, the heap profiles'
+ * stacks, then the groups'. */
+static void find_creators(hs_leaks *l, hs_leak *k)
+{
+	const char *f = k->created_by;
+	if (!f || !*f)
+		return;
+	for (size_t i = 0; i < lgroupvec_len(&l->groups); i++) {
+		const lgroup *g = lgroupvec_at(&l->groups, i);
+		if (g->cstack != UINT32_MAX && callers_in(l, k, g->cstack, f, g->file))
+			return;
+	}
+	for (size_t i = 0; i < hrecvec_len(&l->heap); i++) {
+		const hrec *h = hrecvec_at(&l->heap, i);
+		if (callers_in(l, k, h->stack, f, *hs_strvec_at(&l->heap_names, h->snap)))
+			return;
+	}
+	for (size_t i = 0; i < lgroupvec_len(&l->groups); i++) {
+		const lgroup *g = lgroupvec_at(&l->groups, i);
+		if (callers_in(l, k, g->stack, f, g->file))
+			return;
+	}
+}
+
+static hs_mechanism mechanism(const hs_leak *k)
+{
+	bool started = *k->created_by && strcmp(k->created_by, "main.main") != 0;
+	switch (k->kind) {
+	case HS_LEAK_HEAP_GROWTH:
+	case HS_LEAK_RETAINER:
+	case HS_LEAK_RETENTION:
+		return HS_MECH_RETENTION;
+	case HS_LEAK_CREATED_BY:
+		return k->per_request ? HS_MECH_GOROUTINE_LEAK
+		                      : started ? HS_MECH_PER_INSTANCE : HS_MECH_NONE;
+	default:
+		break;
+	}
+	if (k->wait == HS_WAIT_MUTEX || k->wait == HS_WAIT_RWMUTEX)
+		return HS_MECH_LOCK_CONTENTION;
+	return chan_like(k->wait) || k->kind == HS_LEAK_GROWING ? HS_MECH_GOROUTINE_LEAK
+	                                                        : HS_MECH_NONE;
+}
+
+/* Every candidate's creators and mechanism; heap growth learns the
+ * goroutine count beside it. */
+static void explain(hs_leaks *l)
+{
+	size_t ns = lsnapvec_len(&l->snaps);
+	int64_t lo = 0, hi = 0;
+	for (size_t q = 0; q < ns; q++) {
+		int64_t n = lsnapvec_at(&l->snaps, q)->goroutines;
+		lo = q == 0 || n < lo ? n : lo;
+		hi = q == 0 || n > hi ? n : hi;
+	}
+	size_t nl = leakvec_len(&l->leaks);
+	for (size_t i = 0; i < nl; i++) {
+		hs_leak *k = leakvec_at(&l->leaks, i);
+		for (size_t j = 0; k->kind == HS_LEAK_HEAP_GROWTH && j < nl; j++) {
+			const hs_leak *g = leakvec_at(&l->leaks, j);
+			if (hs_leak_kind_is_group(g->kind) && strcmp(g->created_by, k->culprit) == 0)
+				k->follows = g->culprit;
+		}
+		find_creators(l, k);
+		k->mechanism = mechanism(k);
+		if (k->kind == HS_LEAK_HEAP_GROWTH && ns) {
+			k->goroutine_snapshots = ns;
+			k->goroutines_first = lsnapvec_at(&l->snaps, 0)->goroutines;
+			k->goroutines_last = lsnapvec_at(&l->snaps, ns - 1)->goroutines;
+			k->goroutines_flat = hi - lo < l->o.min_medium;
+		}
+	}
 }
 
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
@@ -1008,6 +1226,8 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 	}
 	if (rc == HS_OK)
 		rc = gctrace_leak(l, err);
+	if (rc == HS_OK)
+		explain(l);
 	if (rc == HS_OK && leakvec_len(&l->leaks))
 		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);
 	return rc;

@@ -149,9 +149,20 @@ static bool key_leak(leaks_hd *hd, const hd_rec *r, size_t n)
 	               .created_by = "", .first = (int64_t)r[0].r.retained,
 	               .last = (int64_t)last->retained, .share_first = r[0].r.share,
 	               .share_last = last->share, .retention = last, .points = pt, .npoints = n};
-	for (size_t i = 0; i < n; i++)
+	int64_t *series = hs_arena_alloc(&hd->arena, n * sizeof *series);
+	if (!series)
+		return false;
+	for (size_t i = 0; i < n; i++) {
 		pt[i] = (hs_leak_point){r[i].r.file, 0, (int64_t)r[i].r.retained,
 		                        (int64_t)r[i].r.reachable};
+		series[i] = (int64_t)r[i].r.retained;
+	}
+	/* one dump shows a size, not a growth: medium at most, low confidence
+	 * (leaks.h); a retained size that grows over dumps keeps its share's
+	 * severity */
+	k->confidence = hs_leak_confidence(series, n, 1, false);
+	if (k->confidence == HS_CONF_LOW && k->severity == HS_SEV_HIGH)
+		k->severity = HS_SEV_MEDIUM;
 	return true;
 }
 

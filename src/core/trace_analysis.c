@@ -743,8 +743,41 @@ static const char *dump_state(const gor *g)
 	}
 }
 
+/* The functions of creation stack `stack` (hs_tev.stack), leaf first,
+ * one per line, at most 32: the go statement's function and its callers. */
+static hs_err push_created_stack(hs_profile *p, uint32_t stack)
+{
+	char buf[4096];
+	size_t o = 0;
+	uint32_t n;
+	if (stack == 0 || stack > p->nstacks)
+		return HS_OK;
+	const uint32_t *ids = hs_stack_at(p, stack - 1, &n);
+	for (uint32_t i = 0, k = 0; i < n && k < 32; i++) {
+		const hs_location *l = hs_location_at(p, hs_trace_loc(ids[i]));
+		for (uint32_t j = 0; j < l->nlines && k < 32; j++, k++) {
+			const char *f = fn_name(p, hs_line_at(p, l->line_start + j));
+			int w = snprintf(buf + o, sizeof buf - o, "%s%s", o ? "\n" : "", *f ? f : "?");
+			if (w < 0 || (size_t)w >= sizeof buf - o)
+				goto done;   /* the innermost frames are the ones that matter */
+			o += (size_t)w;
+		}
+	}
+done:
+	buf[o] = '\0';
+	return o ? hs_profile_push_str_label(p, "created_stack", buf) : HS_OK;
+}
+
+static hs_err push_num_label(hs_profile *p, const char *key, int64_t v)
+{
+	hs_label l = {hs_profile_intern(p, key, strlen(key)), 0, v, 0};
+	return l.key == HS_NONE ? HS_E_NOMEM : hs_profile_push_label(p, &l);
+}
+
 /* One live goroutine as a dump would show it: where it waits (or its
- * start function), its state, who created it, minutes blocked. */
+ * start function), its state, who created it, minutes blocked; and what
+ * only a trace knows: its go statement's creation stack and how many
+ * goroutines that statement started and saw end. */
 static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf)
 {
 	hs_profile *p = s->stacks;
@@ -761,11 +794,14 @@ static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf
 		rc = hs_profile_push_str_label(p, "state", dump_state(g));
 	if (rc == HS_OK && *creator)
 		rc = hs_profile_push_str_label(p, "created_by", creator);
-	if (rc == HS_OK && waits) {
-		hs_label l = {hs_profile_intern(p, "wait_minutes", 12), 0,
-		              sub(s->end_ts, g->block_since) / 60000000000, 0};
-		rc = l.key == HS_NONE ? HS_E_NOMEM : hs_profile_push_label(p, &l);
-	}
+	if (rc == HS_OK && waits)
+		rc = push_num_label(p, "wait_minutes", sub(s->end_ts, g->block_since) / 60000000000);
+	if (rc == HS_OK && *creator)
+		rc = push_created_stack(p, site->stack);
+	if (rc == HS_OK && !site->at_start)
+		rc = push_num_label(p, "site_created", (int64_t)site->created);
+	if (rc == HS_OK && !site->at_start)
+		rc = push_num_label(p, "site_ended", (int64_t)site->ended);
 	return rc ? rc : hs_profile_end_sample(p);
 }
 

@@ -10,6 +10,10 @@
 #include "locks_out.h"
 #include "wait_hint.h"
 
+#define HOLDING_HINT                                                                       \
+	"the holder's side (mutex profile): others waited this long for it to unlock; what "   \
+	"runs between its Lock and Unlock is the cost"
+
 static const char *plural(int64_t n)
 {
 	return n == 1 ? "" : "s";
@@ -36,34 +40,48 @@ static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence
 	fprintf(out, "   - %s\n", line);
 }
 
+static void hotspot_text(FILE *out, const hs_blocking *b, const hs_hotspot *h, size_t rank)
+{
+	fprintf(out, "\n%zu. %s  [%s%s%s]  %lld goroutine%s", rank, h->culprit,
+	        hs_wait_kind_name(h->kind), h->side ? ", " : "", hs_lock_side_name(h->side),
+	        (long long)h->goroutines, plural(h->goroutines));
+	if (h->contentions || h->delay_ns) {
+		char delay[64];
+		hs_scaled_label(h->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
+		fprintf(out, ", %lld contention%s, %s delay", (long long)h->contentions,
+		        plural(h->contentions), delay);
+	}
+	if (h->idle)
+		fprintf(out, "  (idle: %s)", hs_idle_class_name(h->idle));
+	char chain[512];
+	fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind),
+	        out_chain_text(chain, sizeof chain, &h->chain) ? chain : h->culprit);
+	for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
+		evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
+	locks_ref_text(out, b, h);
+	if (h->idle)
+		fprintf(out, "   hint: %s\n", out_idle_hint(h->idle));
+	else if (h->side == HS_SIDE_HOLDING)
+		fprintf(out, "   hint: %s\n", HOLDING_HINT);
+	else
+		fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
+}
+
+/* Contention first; the idle waits (ranked last by the core) apart. */
 static void write_text(FILE *out, const blocking_report *r)
 {
 	const hs_blocking *b = r->b;
-	size_t n = hs_blocking_n(b);
-	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", n, n == 1 ? "" : "s");
-	for (size_t i = 0; i < n; i++) {
-		const hs_hotspot *h = hs_blocking_at(b, i);
-		fprintf(out, "\n%zu. %s  [%s%s%s]  %lld goroutine%s", i + 1, h->culprit,
-		        hs_wait_kind_name(h->kind), h->side ? ", " : "", hs_lock_side_name(h->side),
-		        (long long)h->goroutines, plural(h->goroutines));
-		if (h->contentions || h->delay_ns) {
-			char delay[64];
-			hs_scaled_label(h->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
-			fprintf(out, ", %lld contention%s, %s delay", (long long)h->contentions,
-			        plural(h->contentions), delay);
-		}
-		char chain[512];
-		fprintf(out, "\n   %s at %s\n", hs_wait_kind_name(h->kind),
-		        out_chain_text(chain, sizeof chain, &h->chain) ? chain : h->culprit);
-		for (size_t k = 0; k < hs_wait_evidence_vec_len(&h->evidence); k++)
-			evidence_text(out, h, hs_wait_evidence_vec_at(&h->evidence, k));
-		locks_ref_text(out, b, h);
-		if (h->side == HS_SIDE_HOLDING)
-			fprintf(out, "   hint: the holder's side (mutex profile): others waited this long for "
-			             "it to unlock; what runs between its Lock and Unlock is the cost\n");
-		else
-			fprintf(out, "   hint: %s\n", out_wait_hint(h->kind));
-	}
+	size_t n = hs_blocking_n(b), busy = 0;
+	while (busy < n && !hs_blocking_at(b, busy)->idle)
+		busy++;
+	fprintf(out, "%zu blocking hotspot%s, most goroutines first\n", busy, busy == 1 ? "" : "s");
+	for (size_t i = 0; i < busy; i++)
+		hotspot_text(out, b, hs_blocking_at(b, i), i + 1);
+	if (busy < n)
+		fprintf(out, "\n%zu idle wait%s, normal in a long-lived service (listed apart)\n",
+		        n - busy, n - busy == 1 ? "" : "s");
+	for (size_t i = busy; i < n; i++)
+		hotspot_text(out, b, hs_blocking_at(b, i), i + 1);
 	locks_text(out, b);
 }
 
@@ -113,7 +131,9 @@ static void hotspot_json(json_w *w, const void *data, size_t i)
 	json_kv_int(w, "contentions", h->contentions);
 	evidence_json(w, h);
 	locks_ref_json(w, data, h);
-	json_kv_string(w, "hint", out_wait_hint(h->kind));
+	json_kv_string(w, "idle", hs_idle_class_name(h->idle));
+	json_kv_string(w, "hint", h->idle ? out_idle_hint(h->idle)
+	                         : h->side == HS_SIDE_HOLDING ? HOLDING_HINT : out_wait_hint(h->kind));
 	json_end_object(w);
 }
 

@@ -52,6 +52,16 @@ static void say(FILE *out, const char *fmt, ...)
 	fprintf(out, "   - %s\n", line);
 }
 
+/* "created by F", and who calls F when an input showed it. */
+static void created_text(FILE *out, const hs_leak *k)
+{
+	char chain[512];
+	if (out_chain_text(chain, sizeof chain, &k->creators))
+		say(out, "created by %s, called as %s (%s)", k->created_by, chain, k->creators_file);
+	else if (*k->created_by)
+		say(out, "created by %s", k->created_by);
+}
+
 static void group_text(FILE *out, const hs_leak *k)
 {
 	const char *wait = hs_wait_kind_name(k->wait);
@@ -60,17 +70,15 @@ static void group_text(FILE *out, const hs_leak *k)
 	        plural(k->goroutines), wait, st ? " [" : "", st ? k->state : "", st ? "]" : "");
 	if (k->wait_max)
 		say(out, "longest wait %lld min", (long long)k->wait_max);
-	if (*k->created_by)
-		say(out, "created by %s", k->created_by);
+	created_text(out, k);
 	if (k->grows) {
-		/* the series as it always read: cut short of 256 bytes */
+		/* the series on one line, cut short of 256 bytes; file by file below */
 		char buf[256];
 		size_t o = 0;
 		for (size_t q = 0; q < k->npoints && o < sizeof buf - 24; q++)
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%lld", q ? " -> " : "",
 			                      (long long)k->points[q].value);
-		say(out, "count grows across %zu snapshots: %s", k->npoints,
-		        k->npoints ? buf : "");
+		say(out, "count grows across %zu snapshots: %s", k->npoints, k->npoints ? buf : "");
 	}
 }
 
@@ -82,7 +90,7 @@ static const char *bytes_label(int64_t v, bool sign, char *buf, size_t n)
 }
 
 /* A heap dump suspect: owner, roots together, structure, what it holds. */
-static void retention_text(FILE *out, const hs_leak *k)
+static void suspect_text(FILE *out, const hs_leak *k)
 {
 	const hs_leak_retention *r = k->retention;
 	char a[80], b[80], list[400] = "";
@@ -126,6 +134,8 @@ static void evidence_text(FILE *out, const hs_leak *k)
 	case HS_LEAK_CREATED_BY:
 		say(out, "%lld live goroutines created by %s", (long long)k->goroutines,
 		        k->created_by);
+		if (k->creators.n > 1)
+			created_text(out, k);
 		break;
 	case HS_LEAK_HEAP_GROWTH:
 		if (k->gcs)
@@ -147,10 +157,148 @@ static void evidence_text(FILE *out, const hs_leak *k)
 		    bytes_label(k->last, false, b, sizeof b));
 		break;
 	case HS_LEAK_RETENTION:
-		retention_text(out, k);
+		suspect_text(out, k);
 		break;
 	default:
 		group_text(out, k);
+	}
+}
+
+/* The evidence file by file: what each snapshot held. */
+static void points_text(FILE *out, const hs_leak *k)
+{
+	char a[80], b[80];
+	for (size_t i = 0; i < k->npoints; i++) {
+		const hs_leak_point *p = &k->points[i];
+		char file[400];
+		if (p->dump)
+			snprintf(file, sizeof file, "%s (dump %lld)", p->file, (long long)p->dump);
+		else
+			snprintf(file, sizeof file, "%s", p->file);
+		if (k->kind == HS_LEAK_HEAP_GROWTH && k->gcs)
+			say(out, "%s: live heap %s at its %s GC", file,
+			    bytes_label(p->value, false, a, sizeof a), i ? "last" : "first");
+		else if (k->kind == HS_LEAK_HEAP_GROWTH)
+			say(out, "%s: %s in use here of %s", file, bytes_label(p->value, false, a, sizeof a),
+			    bytes_label(p->total, false, b, sizeof b));
+		else if (k->kind == HS_LEAK_RETAINER || k->kind == HS_LEAK_RETENTION)
+			say(out, "%s: retains %s of %s reachable", file,
+			    bytes_label(p->value, false, a, sizeof a), bytes_label(p->total, false, b, sizeof b));
+		else
+			say(out, "%s: %lld goroutine%s", file, (long long)p->value, plural(p->value));
+	}
+}
+
+/* ", growing 800/min" or ", 1200 -> 2000" for a group that grew. */
+static size_t growth_words(char *buf, size_t n, const hs_leak *k)
+{
+	if (k->has_rate && k->per_min > 0)
+		return (size_t)snprintf(buf, n, ", growing %.0f/min", k->per_min);
+	if (k->grows)
+		return (size_t)snprintf(buf, n, ", grew %lld -> %lld", (long long)k->first,
+		                        (long long)k->last);
+	return (size_t)snprintf(buf, n, "%s", "");
+}
+
+/* "one per request, one per call of A -> F" (the mechanism says one per
+ * call), else "started at A -> F"; "" when the creator is unknown. */
+static void origin_words(char *buf, size_t n, const hs_leak *k)
+{
+	char chain[512];
+	const char *at = out_chain_text(chain, sizeof chain, &k->creators) ? chain : k->created_by;
+	/* a loop at its goroutine's entry, grown, from one go statement whose
+	 * goroutines never returned: one per call of its creator */
+	bool loop = (k->idle == HS_IDLE_WORKER_LOOP || k->idle == HS_IDLE_SLEEP_LOOP) &&
+	            k->site_ended <= 0 && strcmp(k->created_by, "main.main") != 0;
+	bool per_call = k->per_request || k->mechanism == HS_MECH_PER_INSTANCE || loop;
+	size_t o = 0;
+	buf[0] = '\0';
+	if (k->site_ended > 0 && k->site_created > 0)
+		o = (size_t)snprintf(buf, n, "%lld of the %lld its go statement started returned, ",
+		                     (long long)k->site_ended, (long long)k->site_created);
+	if (o >= n)
+		return;
+	if (k->per_request)
+		o += (size_t)snprintf(buf + o, n - o, "one per request, ");
+	if (o >= n)
+		return;
+	if (!*at)
+		buf[o > 1 ? o - 2 : 0] = '\0';   /* drop the last ", " */
+	else
+		snprintf(buf + o, n - o, "%s %s", per_call ? "one per call of" : "started at", at);
+}
+
+/* Retention: a retainer's share, or heap growth beside the goroutines. */
+static void retention_text(char *buf, size_t n, const hs_leak *k, const char *mech)
+{
+	char beside[96], rate[80];
+	if (k->kind == HS_LEAK_RETAINER) {
+		snprintf(buf, n, "%s: %s keeps %.1f%% -> %.1f%% of the reachable heap", mech,
+		         k->culprit, k->share_first, k->share_last);
+		return;
+	}
+	if (k->kind == HS_LEAK_RETENTION && k->retention) {
+		const hs_leak_retention *r = k->retention;
+		bytes_label((int64_t)r->retained, false, rate, sizeof rate);
+		snprintf(buf, n, "%s: %s keeps %s, %.1f%% of the reachable heap, alive%s%s", mech,
+		         r->owner, rate, r->share, r->group_count ? " in " : "",
+		         r->group_count ? r->accumulation : "");
+		return;
+	}
+	bytes_label(llround(k->slope_per_min), false, rate, sizeof rate);
+	if (k->gcs) {   /* a gctrace log, no heap profile: no site to name */
+		snprintf(buf, n, "%s: the live heap the GC finds grows %s/min over %lld GCs; a heap "
+		         "profile would name what keeps it", mech, rate, (long long)k->gcs);
+		return;
+	}
+	if (k->goroutine_snapshots && k->goroutines_flat && k->goroutines_first == k->goroutines_last)
+		snprintf(beside, sizeof beside, " while the goroutine count stays flat at %lld",
+		         (long long)k->goroutines_last);
+	else if (k->goroutine_snapshots && k->goroutines_flat)
+		snprintf(beside, sizeof beside, " while the goroutine count stays flat (%lld -> %lld)",
+		         (long long)k->goroutines_first, (long long)k->goroutines_last);
+	else if (k->goroutine_snapshots)
+		snprintf(beside, sizeof beside, " while goroutines go %lld -> %lld",
+		         (long long)k->goroutines_first, (long long)k->goroutines_last);
+	else
+		beside[0] = '\0';
+	snprintf(buf, n, "%s: the heap grows %s/min under %s%s, so a long-lived structure keeps "
+	         "what it allocates", mech, rate, k->culprit, beside);
+}
+
+/* The mechanism in one sentence, from the candidate's fields; false when
+ * the evidence names none. */
+static bool mechanism_text(char *buf, size_t n, const hs_leak *k)
+{
+	char grow[96], origin[600], where[64];
+	growth_words(grow, sizeof grow, k);
+	origin_words(origin, sizeof origin, k);
+	const char *mech = hs_mechanism_name(k->mechanism);
+	/* a creation site's goroutines wait in several ways */
+	if (k->kind == HS_LEAK_CREATED_BY)
+		snprintf(where, sizeof where, "%s", " live");
+	else
+		snprintf(where, sizeof where, " in %s", hs_wait_kind_name(k->wait));
+	switch (k->mechanism) {
+	case HS_MECH_GOROUTINE_LEAK:
+		snprintf(buf, n, "%s: %lld goroutines%s%s%s%s", mech, (long long)k->goroutines, where,
+		         grow, *origin ? ", " : "", origin);
+		return true;
+	case HS_MECH_PER_INSTANCE:
+		snprintf(buf, n, "%s: %lld long-lived goroutines%s%s, %s: a cache or pool built per "
+		         "instance and never stopped", mech, (long long)k->goroutines,
+		         k->kind == HS_LEAK_CREATED_BY ? "" : where, grow, origin);
+		return true;
+	case HS_MECH_LOCK_CONTENTION:
+		snprintf(buf, n, "%s: %lld goroutines wait for a %s at %s", mech,
+		         (long long)k->goroutines,
+		         k->wait == HS_WAIT_RWMUTEX ? "sync.RWMutex" : "sync.Mutex", k->culprit);
+		return true;
+	case HS_MECH_RETENTION:
+		retention_text(buf, n, k, mech);
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -161,13 +309,19 @@ static void healthy_text(FILE *out, const hs_leaks *l)
 	hs_leaks_summary(l, &s);
 	fprintf(out, "No leak signal.\n");
 	if (s.goroutine_snapshots) {
-		fprintf(out, "   goroutines: %lld -> %lld over %zu snapshot%s", (long long)s.goroutines_first,
-		        (long long)s.goroutines_last, s.goroutine_snapshots,
-		        s.goroutine_snapshots == 1 ? "" : "s");
+		if (s.goroutines_flat)
+			fprintf(out, "   goroutines: flat at %lld over %zu snapshot%s",
+			        (long long)s.goroutines_first, s.goroutine_snapshots,
+			        s.goroutine_snapshots == 1 ? "" : "s");
+		else
+			fprintf(out, "   goroutines: %lld -> %lld over %zu snapshots (most %lld)",
+			        (long long)s.goroutines_first, (long long)s.goroutines_last,
+			        s.goroutine_snapshots, (long long)s.goroutines_max);
 		if (s.biggest_group)
-			fprintf(out, "; biggest group %lld in %s at %s", (long long)s.biggest_group,
+			fprintf(out, "; biggest wait group %lld in %s at %s%s%s", (long long)s.biggest_group,
 			        s.biggest_state && *s.biggest_state ? s.biggest_state : "?",
-			        s.biggest_culprit);
+			        s.biggest_culprit, s.biggest_idle ? ", idle: " : "",
+			        hs_idle_class_name(s.biggest_idle));
 		fputc('\n', out);
 	}
 	if (s.heap_snapshots) {
@@ -200,12 +354,19 @@ static void write_text(FILE *out, const leaks_report *r)
 		healthy_text(out, l);
 	for (size_t i = 0; i < n; i++) {
 		const hs_leak *k = hs_leaks_at(l, i);
-		fprintf(out, "\n%-6s %s  (%s)\n", hs_severity_name(k->severity), k->culprit,
-		        hs_leak_kind_name(k->kind));
+		fprintf(out, "\n%-6s %s  (%s, confidence %s)\n", hs_severity_name(k->severity),
+		        k->culprit, hs_leak_kind_name(k->kind), hs_confidence_name(k->confidence));
+		char line[1024];
+		if (mechanism_text(line, sizeof line, k))
+			fprintf(out, "   %s\n", line);
 		char chain[512];
 		if (out_chain_text(chain, sizeof chain, &k->chain))
 			say(out, "at %s", chain);
 		evidence_text(out, k);
+		if (k->follows)
+			say(out, "follows from %s above: the goroutines this function creates keep what "
+			         "it allocates", k->follows);
+		points_text(out, k);
 		fprintf(out, "   hint: %s\n", leak_hint(k));
 	}
 }
@@ -268,6 +429,24 @@ static void retention_json(json_w *w, const hs_leak_retention *r)
 	kv_double(w, "share_percent", r->share);
 }
 
+/* Who calls the creator (outermost first) and whether per request;
+ * goroutines per minute when the snapshots are timed. */
+static void origin_json(json_w *w, const hs_leak *k)
+{
+	json_key(w, "created_by_callers");
+	json_begin_array(w);
+	for (size_t i = k->creators.n; i-- > 0;)
+		json_string(w, k->creators.funcs[i]);
+	json_end_array(w);
+	json_kv_string(w, "created_by_callers_file", k->creators_file);
+	json_key(w, "per_request");
+	json_bool(w, k->per_request);
+	json_key(w, "idle_shape");
+	json_string(w, hs_idle_class_name(k->idle));
+	if (k->has_rate)
+		kv_double(w, "goroutines_per_min", k->per_min);
+}
+
 /* The numbers and frames of a candidate, by kind. */
 static void numbers_json(json_w *w, const hs_leak *k)
 {
@@ -277,6 +456,7 @@ static void numbers_json(json_w *w, const hs_leak *k)
 			json_kv_string(w, "state", k->state);
 		}
 		json_kv_string(w, "created_by", k->created_by);
+		origin_json(w, k);
 		json_kv_int(w, "goroutines", k->goroutines);
 	}
 	if (hs_leak_kind_is_group(k->kind)) {
@@ -294,6 +474,11 @@ static void numbers_json(json_w *w, const hs_leak *k)
 		kv_double(w, "rising_fraction", k->rising);
 		if (k->gcs)
 			json_kv_int(w, "gcs", k->gcs);
+		json_kv_int(w, "goroutine_snapshots", (int64_t)k->goroutine_snapshots);
+		json_kv_int(w, "goroutines_first", k->goroutines_first);
+		json_kv_int(w, "goroutines_last", k->goroutines_last);
+		json_key(w, "goroutines_flat");
+		json_bool(w, k->goroutines_flat);
 	}
 	if (k->kind == HS_LEAK_RETAINER) {
 		kv_double(w, "share_first_percent", k->share_first);
@@ -311,7 +496,12 @@ static void leak_json(json_w *w, const void *data, size_t i)
 	json_begin_object(w);
 	json_kv_string(w, "severity", hs_severity_name(k->severity));
 	json_kv_string(w, "kind", hs_leak_kind_name(k->kind));
+	json_kv_string(w, "confidence", hs_confidence_name(k->confidence));
+	json_kv_string(w, "mechanism", hs_mechanism_name(k->mechanism));
+	char line[1024];
+	json_kv_string(w, "mechanism_text", mechanism_text(line, sizeof line, k) ? line : "");
 	json_kv_string(w, "culprit", k->culprit);
+	json_kv_string(w, "follows", k->follows ? k->follows : "");
 	out_chain_json(w, &k->chain);
 	json_kv_int(w, "weight", k->weight);
 	points_json(w, k);
@@ -334,6 +524,9 @@ static void summary_json(json_w *w, const hs_leaks *l)
 	json_kv_int(w, "biggest_group", s.biggest_group);
 	json_kv_string(w, "biggest_group_culprit", s.biggest_culprit ? s.biggest_culprit : "");
 	json_kv_string(w, "biggest_group_state", s.biggest_state ? s.biggest_state : "");
+	json_kv_string(w, "biggest_group_idle", hs_idle_class_name(s.biggest_idle));
+	json_key(w, "goroutines_flat");
+	json_bool(w, s.goroutines_flat);
 	json_kv_int(w, "heap_snapshots", (int64_t)s.heap_snapshots);
 	json_kv_int(w, "heap_first_bytes", s.heap_first);
 	json_kv_int(w, "heap_last_bytes", s.heap_last);

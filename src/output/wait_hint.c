@@ -24,3 +24,21 @@ const char *out_wait_hint(hs_wait_kind k)
 {
 	return (unsigned)k < HS_WAIT_NKINDS ? hints[k] : hints[HS_WAIT_OTHER];
 }
+
+static const char *const idle_hints[HS_IDLE_NCLASSES] = {
+	"",
+	"the profiler's own handler waiting out a profile or trace: normal",
+	"os/signal's loop waiting for a signal: normal",
+	"a runtime or GC worker: normal",
+	"an accept loop waiting for the next connection: normal",
+	"a connection's reader or writer between requests (keep-alive): normal",
+	"main waiting for the program to end: normal",
+	"a periodic job sleeping between runs: normal unless its count grows",
+	"a long-lived loop waiting for work or a tick (a worker pool, a ticker): normal while "
+	"its count stays flat",
+};
+
+const char *out_idle_hint(hs_idle_class c)
+{
+	return (unsigned)c < HS_IDLE_NCLASSES ? idle_hints[c] : "";
+}

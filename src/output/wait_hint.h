@@ -6,5 +6,7 @@
 #include "heapscope/blocking.h"
 
 const char *out_wait_hint(hs_wait_kind k);
+/* Why an idle class (heapscope/idle.h) is no finding; "" for none. */
+const char *out_idle_hint(hs_idle_class c);
 
 #endif

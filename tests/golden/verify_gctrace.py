@@ -230,12 +230,19 @@ def leaks_cases():
     r = summary(parse(log)['runs'][-1], None)
     assert r['leak_suspect']
     hint = [ln for ln in V.golden('leaks-heap-growth', 'out').splitlines() if 'hint:' in ln][0]
+    # heap growth is medium confidence at least (leaks.h); the mechanism
+    # sentence and the evidence: the log's first and last GC's live heap
     V.expect('leaks-gctrace', 'out',
-             '1 leak candidate\n\nmedium live heap (gctrace)  (heap growth)\n'
+             '1 leak candidate\n\nmedium live heap (gctrace)  (heap growth, confidence medium)\n'
+             '   retention: the live heap the GC finds grows %s/min over %d GCs; a heap profile '
+             'would name what keeps it\n'
              '   - live heap %s -> %s over %d GCs (%s), no heap profile\n'
-             '   - %s, %.0f%% of steps grew\n%s\n'
-             % (L(r['live_first']), L(r['live_last']), r['gcs'], log,
-                G.slope_label(r['live_slope_per_min']), 100 * r['live_monotonic'], hint))
+             '   - %s, %.0f%% of steps grew\n'
+             '   - %s: live heap %s at its first GC\n   - %s: live heap %s at its last GC\n%s\n'
+             % (L(round(r['live_slope_per_min'])), r['gcs'],
+                L(r['live_first']), L(r['live_last']), r['gcs'], log,
+                G.slope_label(r['live_slope_per_min']), 100 * r['live_monotonic'],
+                log, L(r['live_first']), log, L(r['live_last']), hint))
     V.expect('leaks-gctrace', 'err', '')
     V.expect('leaks-gctrace', 'code', '0\n')
     log = 'testdata/gctrace/steady.log'

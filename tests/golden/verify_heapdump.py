@@ -373,13 +373,32 @@ def leaks_json_case(name):
             if v * 10 >= rb:
                 key = 'stack: ' + h.split(': ', 1)[1] if h.startswith('goroutine ') else h
                 per.setdefault(key, []).append((f, h, v, rb))
-    want = sorted(((severity(100.0 * p[-1][2] / p[-1][3]), p[-1][1], p[-1][2],
+    want = sorted(((severity(100.0 * p[-1][2] / p[-1][3], [v for _, _, v, _ in p]), p[-1][1], p[-1][2],
                     [{'file': f, 'retained_bytes': v, 'reachable_bytes': rb} for f, _, v, rb in p])
                    for p in per.values()), key=lambda x: x[1])
     got = sorted(((c['severity'], c['culprit'], c['weight'], c['evidence'])
                   for c in js['candidates'] if c['kind'] == 'retention'), key=lambda x: x[1])
     if got != want:
         V.problems.append('%s: retention candidates %s, want %s' % (name, got, want))
+    # leaks.h: a retainer rising over two dumps is medium confidence (high
+    # from three), its mechanism retention, said with the shares above
+    for c in js['candidates']:
+        if c['kind'] == 'retention':
+            # leaks.h's confidence rule over the retained bytes per dump
+            v = [e['retained_bytes'] for e in c['evidence']]
+            rises = sum(1 for x, y in zip(v, v[1:]) if y > x)
+            grows = len(v) >= 2 and v[-1] > v[0] and all(y >= x for x, y in zip(v, v[1:]))
+            conf = ('high' if len(v) >= 3 and rises >= 2 else 'medium') if grows else 'low'
+            if (c['confidence'], c['mechanism']) != (conf, 'retention'):
+                V.problems.append('%s: %s confidence %s, mechanism %s, want %s, retention' % (
+                    name, c['culprit'], c['confidence'], c['mechanism'], conf))
+            continue
+        a, b = round(c['share_first_percent'], 1), round(c['share_last_percent'], 1)
+        if (c['confidence'], c['mechanism'], c['mechanism_text']) != \
+                ('medium', 'retention', 'retention: %s keeps %.1f%% -> %.1f%% of the reachable heap'
+                 % (c['culprit'], a, b)):
+            V.problems.append('%s: %s confidence %s, mechanism %s' % (
+                name, c['culprit'], c['confidence'], c['mechanism_text']))
     V.expect(name, 'code', '0\n')
     V.expect(name, 'err', '')
 
@@ -607,9 +626,14 @@ def owner_goroutines(d, c):
     V.expect(name, 'err', '')
 
 
-def severity(share):
-    """include/heapscope/leaks.h: HS_LEAK_RETENTION_HIGH 50, _MEDIUM 25."""
-    return 'high' if share >= 50 else 'medium' if share >= 25 else 'low'
+def severity(share, values=None):
+    """include/heapscope/leaks.h: HS_LEAK_RETENTION_HIGH 50, _MEDIUM 25;
+    high only when the retained bytes grow over the dumps (values: per
+    dump; never falling and rising at all), else medium at most."""
+    s = 'high' if share >= 50 else 'medium' if share >= 25 else 'low'
+    grows = values is not None and len(values) >= 2 and values[-1] > values[0] and \
+        all(b >= a for a, b in zip(values, values[1:]))
+    return 'medium' if s == 'high' and not grows else s
 
 
 def owner_leaks(sp, shared, rb, c):
@@ -637,11 +661,11 @@ def owner_leaks(sp, shared, rb, c):
     name = 'leaks-heapdump-owner'
     V.checked.add(name)
     got = V.golden(name, 'out')
-    for w in ['2 leak candidates\n', '\n%-6s %s  (retention)\n' % (severity(share), sp['owner']),
+    for w in ['2 leak candidates\n', '\n%-6s %s  (retention, confidence low)\n' % (severity(share), sp['owner']),
               '   - %s and 1 other root (%s) together retain ' % (sp['owner'], sp['roots'][1]),
               ', %.1f%% of the reachable heap\n' % share,
               'holds %d objects of %dB' % (c['registry_entries'], c['entry_bytes']),
-              '\nmedium %s  (blocked goroutines)\n' % c['chan_send_function'],
+              '\nmedium %s  (blocked goroutines, confidence low)\n' % c['chan_send_function'],
               '   - %d goroutines in chan send\n' % c['chan_send_goroutines']]:
         if w not in got:
             V.problems.append('%s: no %r' % (name, w))

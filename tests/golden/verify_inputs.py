@@ -190,8 +190,14 @@ def twins(a, b, files):
     m, r = (b, a) if ra else (a, b)
     if not -S < r['time'] - m['time'] < 2 * S:   # the mtime m is in whole seconds
         return False
-    return not any(f is not m and f['used'] and f['kind'] == m['kind'] and f['time_from'] == 'mtime'
-                   and abs(f['time'] - m['time']) < S for f in files)
+    others = [f for f in files if f is not m and f['used'] and f['kind'] == m['kind']
+              and f['time_from'] == 'mtime']
+    if any(abs(f['time'] - m['time']) < S for f in others):
+        return False
+    # in the mtime's own second it pairs; a second off only when no other
+    # mtime file of the kind reaches the real time too
+    return 0 <= r['time'] - m['time'] < S or \
+        not any(-S < r['time'] - f['time'] < 2 * S for f in others)
 
 
 def strverscmp_key(name):

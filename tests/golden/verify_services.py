@@ -221,6 +221,28 @@ def unused_line(cmd, files):
     return 'heapscope: %s: not used: %d file%s (%s)\n' % (cmd, tot, '' if tot == 1 else 's', ', '.join(parts))
 
 
+def case_utimes(name):
+    """The @utime lines of a case: {path: seconds}."""
+    with open(os.path.join(V.ROOT, 'tests', 'golden', 'cases', name + '.cmd')) as fh:
+        return {w[1]: int(w[2]) for w in (l.split() for l in fh.read().split('\n'))
+                if w and w[0] == '@utime'}
+
+
+def want_err(cmd, name, files):
+    """stderr of a case: the not-used line, then a line per twin left out
+    (the bundle rule, written out in verify_inputs.py), in the order given."""
+    import verify_inputs
+    verify_inputs.V = V
+    err = unused_line(cmd, [os.path.basename(p) for p in files])
+    if cmd in ('leaks', 'blocking', 'growth'):
+        for e in verify_inputs.expected(cmd, files, case_utimes(name)):
+            if e['why'] and e['why'].startswith('twin of '):
+                used = e['why'][len('twin of '):]
+                err += ("heapscope: %s: '%s' and '%s' are one moment (twins): using '%s'\n"
+                        % (cmd, e['path'], used, used))
+    return err
+
+
 def parse_label(s):
     m = re.match(r'^([-+]?[\d.]+)(B|kB|MB|GB)$', s)
     return float(m.group(1)) * {'B': 1, 'kB': 1 << 10, 'MB': 1 << 20, 'GB': 1 << 30}[m.group(2)], \
@@ -507,7 +529,7 @@ def run(v):
                 continue
             files = case_files(name)
             checked(check, name, counts[mode], facts[mode], out, files)
-            V.expect(name, 'err', unused_line(cmd, [os.path.basename(p) for p in files]))
+            V.expect(name, 'err', want_err(cmd, name, files))
             V.expect(name, 'code', '0\n')
 
 
@@ -536,15 +558,17 @@ def live(heapscope, root):
         for name, check in zip((base, base + '-json'), CHECKS[cmd]):
             with open(os.path.join(V.CASES, name + '.cmd')) as fh:
                 words = shlex.split([l for l in fh.read().split('\n') if l.startswith('heapscope ')][0])
+            for path, t in case_utimes(name).items():   # as run.py sets them
+                os.utime(os.path.join(V.ROOT, path), (t, t))
             p = subprocess.run([os.path.abspath(heapscope)] + words[1:], cwd=V.ROOT, env=env,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=120)
             PROBLEMS = []
             files = case_files(name)
             checked(check, name, counts[mode], facts[mode], p.stdout.decode(), files)
-            want_err = unused_line(cmd, [os.path.basename(f) for f in files])
-            if p.stderr.decode() != want_err or p.returncode != 0:
-                problem(name, 'stderr %r exit %d, want %r exit 0' % (p.stderr.decode(), p.returncode, want_err))
+            want = want_err(cmd, name, files)
+            if p.stderr.decode() != want or p.returncode != 0:
+                problem(name, 'stderr %r exit %d, want %r exit 0' % (p.stderr.decode(), p.returncode, want))
             xfail = os.path.exists(os.path.join(V.CASES, name + '.xfail'))
             if PROBLEMS and not xfail:
                 print('FAIL %s' % name)

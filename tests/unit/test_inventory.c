@@ -143,6 +143,32 @@ static void test_mtime_anchored(void **state)
 	hs_inventory_free(inv);
 }
 
+/* Dumps written a second apart (mtimes T and T + 1 s) both reach a
+ * profile at T + 1.3 s: the dump of that very second is its twin, not the
+ * earlier one (hand-worked: T + 1.3 - T = 1.3 s is within reach of the
+ * first, 0.3 s inside the second's own second).  A profile at T + 0.5 s
+ * with dumps at T - 1 s and T + 1 s: reached by both (1.5 s, -0.5 s), in
+ * neither's second: no twin. */
+static void test_mtime_nearest(void **state)
+{
+	(void)state;
+	hs_inventory *inv = inv_new();
+	add(inv, "goroutine-2.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_MTIME, T);
+	add(inv, "goroutine-3.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_MTIME, T + S);
+	add(inv, "goroutine.pb.gz", HS_IN_GOROUTINE, HS_TIME_PROFILE, T + 13 * S / 10);
+	assert_false(hs_inventory_twins(inv, 2, 0));
+	assert_true(hs_inventory_twins(inv, 2, 1));
+	hs_inventory_free(inv);
+
+	inv = inv_new();
+	add(inv, "goroutine-1.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_MTIME, T - S);
+	add(inv, "goroutine-2.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_MTIME, T + S);
+	add(inv, "goroutine.pb.gz", HS_IN_GOROUTINE, HS_TIME_PROFILE, T + S / 2);
+	assert_false(hs_inventory_twins(inv, 2, 0));
+	assert_false(hs_inventory_twins(inv, 2, 1));
+	hs_inventory_free(inv);
+}
+
 /* Where an mtime is no evidence: two files with mtimes only (2 moments);
  * a copy made a day after the profile; two dumps whose mtimes are within
  * the second of the profile (which one?), all three then used, and their
@@ -238,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_real_times),
 		cmocka_unit_test(test_name_stamp),
 		cmocka_unit_test(test_mtime_anchored),
+		cmocka_unit_test(test_mtime_nearest),
 		cmocka_unit_test(test_mtime_refused),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_text_moments),

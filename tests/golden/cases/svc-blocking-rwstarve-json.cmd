@@ -1,2 +1,6 @@
+@utime testdata/pprof/services/rwstarve/goroutine-1.txt.gz 1796550958
+@utime testdata/pprof/services/rwstarve/goroutine-2.txt.gz 1796550960
+@utime testdata/pprof/services/rwstarve/goroutine-3.txt.gz 1796550963
+@utime testdata/pprof/services/rwstarve/counts.json 1796550963
 # issue 13 (tests/golden/verify_services.py): blocking on the whole folder of the rwstarve service (testdata/gen/services), checked against its counts.json
 heapscope blocking --format json testdata/pprof/services/rwstarve

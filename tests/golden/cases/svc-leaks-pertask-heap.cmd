@@ -1,2 +1,5 @@
+@utime testdata/pprof/services/pertask/goroutine-1.txt.gz 1796550946
+@utime testdata/pprof/services/pertask/goroutine-2.txt.gz 1796550948
+@utime testdata/pprof/services/pertask/goroutine-3.txt.gz 1796550952
 # issue 13 (tests/golden/verify_services.py): leaks on the pertask service, the dumps and the heap profiles (these show the handler calling the creator)
 heapscope leaks testdata/pprof/services/pertask/goroutine-1.txt.gz testdata/pprof/services/pertask/goroutine-2.txt.gz testdata/pprof/services/pertask/goroutine-3.txt.gz testdata/pprof/services/pertask/heap-1.pb.gz testdata/pprof/services/pertask/heap-2.pb.gz testdata/pprof/services/pertask/heap-3.pb.gz
