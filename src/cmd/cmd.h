@@ -291,6 +291,7 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe);
 struct hs_leaks;
 /* leaks: a heap dump's roots and their retained bytes (an exit status);
  * exe (or NULL) names globals. */
-int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe);
+int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inventory *inv,
+                size_t input);
 
 #endif

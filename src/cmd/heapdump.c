@@ -180,9 +180,11 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe)
 	return rc;
 }
 
-/* The dump's goroutines as a goroutine dump; false after printing why. */
+/* The dump's goroutines as a goroutine dump, as input `input` of the
+ * command's inventory inv (NULL: leaks keeps its own); false after
+ * printing why. */
 static bool leaks_goroutines(struct hs_leaks *l, const hs_heapdump *h, const hs_symtab *syms,
-                             const char *file)
+                             const char *file, hs_inventory *inv, size_t input)
 {
 	hs_profile p;
 	hs_profile_init(&p);
@@ -190,14 +192,15 @@ static bool leaks_goroutines(struct hs_leaks *l, const hs_heapdump *h, const hs_
 	hs_error_clear(&e);
 	hs_err rc = hs_heapdump_goroutine_profile(&p, h, syms->n ? syms : NULL, &e);
 	if (rc == HS_OK)
-		rc = hs_leaks_add(l, &p, file, &e);
+		rc = inv ? hs_leaks_add_input(l, &p, inv, input, &e) : hs_leaks_add(l, &p, file, &e);
 	hs_profile_release(&p);
 	if (rc != HS_OK)
 		cli_file_error(file, &e);
 	return rc == HS_OK;
 }
 
-int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe)
+int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inventory *inv,
+                size_t input)
 {
 	hs_symtab syms;
 	if (!hd_load_syms(&syms, exe))
@@ -214,7 +217,7 @@ int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe)
 		hs_error_clear(&e);
 		if (hs_leaks_add_heapdump(l, file, &a, &e) != HS_OK)
 			cli_file_fail(file, "%s", hs_strerror(e.code));
-		else if (leaks_goroutines(l, &h, &syms, file))
+		else if (leaks_goroutines(l, &h, &syms, file, inv, input))
 			rc = HS_EXIT_OK;
 		hs_hd_analysis_release(&a);
 	}

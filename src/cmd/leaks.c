@@ -65,7 +65,7 @@ static int add_stream(const cli_adder *a, const char *file)
 	const leaks_ctx *c = a->ctx;
 	hs_input_kind k = cli_file_kind(file);
 	if (k == HS_IN_HEAPDUMP)
-		return hd_leaks_add(c->l, file, c->exe);
+		return hd_leaks_add(c->l, file, c->exe, a->inv, a->input);
 	if (k == HS_IN_GCTRACE)
 		return add_gctrace(a, file);
 	return cli_add_trace(a, file, CLI_TRACE_END);

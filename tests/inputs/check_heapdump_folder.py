@@ -50,6 +50,23 @@ def main():
         if not js or {k: js.get(k) for k in want if k != 'inputs'} != \
                 {k: v for k, v in want.items() if k != 'inputs'} or not js['groups']:
             problems.append('goroutine groups of the folder differ from the verified golden case')
+        # a heap dump after a profile of the command's inventory (name
+        # order: a-... before owner...): the dump's goroutines join that
+        # inventory, not one of their own ("files of two inventories")
+        os.mkdir(os.path.join(tmp, 'mixed'))
+        shutil.copy(os.path.join(root, 'testdata', 'pprof', 'incidents', 'goroutine-2.txt.gz'),
+                    os.path.join(tmp, 'mixed', 'a-goroutine.txt.gz'))
+        shutil.copy(os.path.join(root, 'testdata', 'heapdump', 'owner.dump.gz'),
+                    os.path.join(tmp, 'mixed', 'owner.dump.gz'))
+        code, out, err = run(hs, tmp, 'leaks', '--format', 'json', 'mixed')
+        checked += 1
+        try:
+            kinds = {c['kind'] for c in json.loads(out)['candidates']}
+        except (ValueError, KeyError):
+            kinds = set()
+        if code != 0 or err or 'retention' not in kinds:
+            problems.append('leaks on a goroutine dump and a heap dump: exit %d, stderr %r, kinds %s'
+                            % (code, err, sorted(kinds)))
     finally:
         shutil.rmtree(tmp)
     for p in problems:
