@@ -13,10 +13,10 @@
  *   leak         every leak candidate, with the severity leaks.h gives it;
  *   gctrace      a run whose live heap grows (leak_suspect): high;
  *                GC taking 25% or more of the CPU (gc_thrash): medium;
- *                a stop-the-world pause of 100 ms or more: medium;
- *   heap dump    a leak suspect of a single dump (a node retaining 10% or
- *                more of the reachable heap): medium from half of it,
- *                else low (one dump shows size, not growth).
+ *                a stop-the-world pause of 100 ms or more: medium.
+ * A heap dump's suspects are leak candidates (retention, leaks.h), found
+ * once; the suspects kept here are the table of every dump's suspects,
+ * each named by its owner as leaks names it.
  * The verdict is "problem" when a finding is medium or high, else
  * "healthy"; a high finding is what makes the command exit 1.
  *
@@ -113,7 +113,7 @@ typedef struct hs_triage_run {
 /* A leak suspect of one heap dump (hs_hd_suspect), its names copied. */
 typedef struct hs_triage_suspect {
 	size_t input;
-	const char *holder;         /* the root holder on the shortest path */
+	const char *holder;         /* its owner (heapdump.h), else the root on its path */
 	const char *accum;          /* the accumulation point */
 	const char *site;           /* its allocation site's function, "" if unknown */
 	uint64_t retained, accum_retained, reachable;
@@ -124,7 +124,6 @@ typedef struct hs_triage_suspect {
 typedef enum hs_finding_source {
 	HS_FIND_LEAK = 0,
 	HS_FIND_GCTRACE,
-	HS_FIND_HEAPDUMP,
 } hs_finding_source;
 typedef enum hs_gc_issue { HS_GCI_LEAK = 0, HS_GCI_THRASH, HS_GCI_PAUSE } hs_gc_issue;
 
@@ -132,12 +131,10 @@ typedef struct hs_finding {
 	hs_severity severity;
 	hs_finding_source source;
 	const hs_leak *leak;        /* LEAK */
-	size_t index;               /* GCTRACE: into the runs; HEAPDUMP: the suspects */
+	size_t index;               /* GCTRACE: into the runs */
 	hs_gc_issue gc;             /* GCTRACE */
 	size_t order;               /* private: collection order, for a stable rank */
 } hs_finding;
-
-#define HS_TRIAGE_SUSPECT_MEDIUM 0.5
 
 typedef struct hs_triage hs_triage;
 

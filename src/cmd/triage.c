@@ -67,7 +67,12 @@ static hs_triage_kind profile_kind(const hs_profile *p)
 static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 {
 	const triage_ctx *c = a->ctx;
-	return hs_triage_add_profile(c->t, file_index(c, file), file, p, profile_kind(p), a->e);
+	int i = file_index(c, file);
+	hs_err rc = hs_triage_add_profile(c->t, i, file, p, profile_kind(p), a->e);
+	/* no analysis reads it: the inventory says so ("not used") */
+	if (rc == HS_OK && !hs_triage_input_at(c->t, (size_t)i)->used)
+		rc = hs_fail(a->e, HS_E_USAGE, NULL);
+	return rc;
 }
 
 static int add_heapdump(const triage_ctx *c, int i, const char *file)
@@ -230,9 +235,14 @@ static int run(const hs_command *self, cli_opts *op)
 		hs_error_format(&e, msg, sizeof msg);
 		return e.code == HS_E_REGEX ? cli_error("--own: %s", msg) : cli_error("%s", msg);
 	}
+	hs_inventory *inv = hs_inventory_new(&e);
+	if (!inv) {
+		hs_triage_free(t);
+		return cli_error("out of memory");
+	}
 	triage_ctx c = {t, &o, top->exe};
 	cli_adder a = {.name = "triage", .streams = streams, .stream = add_stream,
-	               .add = add_profile, .ctx = &c, .e = &e};
+	               .add = add_profile, .ctx = &c, .e = &e, .inv = inv};
 	int read_rc = cli_add_files(&a, &o);
 	for (int i = 0; i < o.nfiles; i++)
 		if (!*hs_triage_input_at(t, (size_t)i)->file)
@@ -243,7 +253,7 @@ static int run(const hs_command *self, cli_opts *op)
 		hs_error_format(&e, msg, sizeof msg);
 		rc = cli_error("%s", msg);
 	}
-	triage_report r = {.t = t, .read_failed = read_rc != HS_EXIT_OK};
+	triage_report r = {.t = t, .inv = inv, .read_failed = read_rc != HS_EXIT_OK};
 	if (rc == HS_EXIT_OK && strcmp(o.format, "html") == 0)
 		build_flames(t, &r);
 	if (rc == HS_EXIT_OK)
@@ -255,6 +265,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (rc == HS_EXIT_OK && hs_triage_high(t))
 		rc = HS_EXIT_CHECK;
 	hs_triage_free(t);
+	hs_inventory_free(inv);
 	return rc;
 }
 

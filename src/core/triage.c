@@ -251,26 +251,6 @@ hs_err hs_triage_add_gctrace(hs_triage *t, int i, const char *file, const hs_gct
 	return HS_OK;
 }
 
-/* The dump's roots and what each retains, for growing retainers over
- * several dumps (leaks.h). */
-static hs_err add_retainers(hs_triage *t, const char *file, const hs_hd_analysis *a,
-                            hs_error *err)
-{
-	size_t n = a->nholders ? a->nholders : 1;
-	const char **keys = malloc(n * sizeof *keys);
-	uint64_t *ret = malloc(n * sizeof *ret);
-	hs_err rc = keys && ret ? HS_OK : hs_fail(err, HS_E_NOMEM, NULL);
-	for (size_t k = 0; rc == HS_OK && k < a->nholders; k++) {
-		keys[k] = a->holders[k].key;
-		ret[k] = a->holders[k].retained;
-	}
-	if (rc == HS_OK)
-		rc = hs_leaks_add_retainers(t->leaks, file, keys, ret, a->nholders, a->reachable_bytes, err);
-	free(keys);
-	free(ret);
-	return rc;
-}
-
 hs_err hs_triage_add_heapdump(hs_triage *t, int i, const char *file, const hs_hd_analysis *a,
                               hs_error *err)
 {
@@ -287,9 +267,11 @@ hs_err hs_triage_add_heapdump(hs_triage *t, int i, const char *file, const hs_hd
 			return hs_fail(err, HS_E_NOMEM, NULL);
 		const hs_hd_site *site =
 			s->site == HS_HD_NONE ? NULL : &HS_VEC_AT(&a->sites, hs_hd_site, s->site);
+		/* named by its owner, as leaks' retention candidates are */
+		const hs_hd_holder *o = s->owner != HS_HD_NONE ? &a->holders[s->owner] : NULL;
 		*d = (hs_triage_suspect){
 			.input = (size_t)i,
-			.holder = copy(t, hs_hd_node_name(a, s->node, name, sizeof name)),
+			.holder = copy(t, o ? o->name : hs_hd_node_name(a, s->node, name, sizeof name)),
 			.accum = copy(t, hs_hd_node_name(a, s->accum, name, sizeof name)),
 			.site = copy(t, site ? site->func : ""),
 			.retained = s->retained, .accum_retained = s->accum_retained,
@@ -299,7 +281,9 @@ hs_err hs_triage_add_heapdump(hs_triage *t, int i, const char *file, const hs_hd
 		if (!d->holder || !d->accum || !d->site)
 			return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	return add_retainers(t, in->file, a, err);
+	/* its roots and suspects: leaks' growing retainers and retention
+	 * candidates, the one source of heap dump findings */
+	return hs_leaks_add_heapdump(t->leaks, in->file, a, err);
 }
 
 /* ---- finish ------------------------------------------------------------- */
@@ -357,11 +341,6 @@ static bool collect_findings(hs_triage *t)
 			ok &= push_finding(t, (hs_finding){HS_SEV_MEDIUM, HS_FIND_GCTRACE, NULL, k, HS_GCI_THRASH, 0});
 		if (r->long_pause)
 			ok &= push_finding(t, (hs_finding){HS_SEV_MEDIUM, HS_FIND_GCTRACE, NULL, k, HS_GCI_PAUSE, 0});
-	}
-	for (size_t k = 0; k < t->suspects.len; k++) {
-		hs_severity s = tsus_vec_at(&t->suspects, k)->share >= HS_TRIAGE_SUSPECT_MEDIUM
-		                ? HS_SEV_MEDIUM : HS_SEV_LOW;
-		ok &= push_finding(t, (hs_finding){.severity = s, .source = HS_FIND_HEAPDUMP, .index = k});
 	}
 	return ok;
 }

@@ -20,8 +20,8 @@ static const char *plural(int64_t n)
 	return n == 1 ? "" : "s";
 }
 
-/* What to look at next, one line per kind (per wait for goroutine groups). */
-static const char *leak_hint(const hs_leak *k)
+/* What to look at next (leaks_out.h). */
+const char *out_leak_hint(const hs_leak *k)
 {
 	switch (k->kind) {
 	case HS_LEAK_CREATED_BY:
@@ -266,9 +266,8 @@ static void retention_text(char *buf, size_t n, const hs_leak *k, const char *me
 	         "what it allocates", mech, rate, k->culprit, beside);
 }
 
-/* The mechanism in one sentence, from the candidate's fields; false when
- * the evidence names none. */
-static bool mechanism_text(char *buf, size_t n, const hs_leak *k)
+/* The mechanism in one sentence (leaks_out.h). */
+bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k)
 {
 	char grow[96], origin[600], where[64];
 	growth_words(grow, sizeof grow, k);
@@ -357,7 +356,7 @@ static void write_text(FILE *out, const leaks_report *r)
 		fprintf(out, "\n%-6s %s  (%s, confidence %s)\n", hs_severity_name(k->severity),
 		        k->culprit, hs_leak_kind_name(k->kind), hs_confidence_name(k->confidence));
 		char line[1024];
-		if (mechanism_text(line, sizeof line, k))
+		if (out_leak_mechanism(line, sizeof line, k))
 			fprintf(out, "   %s\n", line);
 		char chain[512];
 		if (out_chain_text(chain, sizeof chain, &k->chain))
@@ -367,7 +366,7 @@ static void write_text(FILE *out, const leaks_report *r)
 			say(out, "follows from %s above: the goroutines this function creates keep what "
 			         "it allocates", k->follows);
 		points_text(out, k);
-		fprintf(out, "   hint: %s\n", leak_hint(k));
+		fprintf(out, "   hint: %s\n", out_leak_hint(k));
 	}
 }
 
@@ -499,13 +498,13 @@ static void leak_json(json_w *w, const void *data, size_t i)
 	json_kv_string(w, "confidence", hs_confidence_name(k->confidence));
 	json_kv_string(w, "mechanism", hs_mechanism_name(k->mechanism));
 	char line[1024];
-	json_kv_string(w, "mechanism_text", mechanism_text(line, sizeof line, k) ? line : "");
+	json_kv_string(w, "mechanism_text", out_leak_mechanism(line, sizeof line, k) ? line : "");
 	json_kv_string(w, "culprit", k->culprit);
 	json_kv_string(w, "follows", k->follows ? k->follows : "");
 	out_chain_json(w, &k->chain);
 	json_kv_int(w, "weight", k->weight);
 	points_json(w, k);
-	json_kv_string(w, "hint", leak_hint(k));
+	json_kv_string(w, "hint", out_leak_hint(k));
 	numbers_json(w, k);
 	json_end_object(w);
 }

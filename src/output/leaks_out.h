@@ -22,6 +22,15 @@ typedef struct leaks_format {
 	void (*write)(FILE *out, const leaks_report *r);
 } leaks_format;
 
+/* The mechanism of candidate k in one sentence, from its fields, as the
+ * leaks report says it (triage reuses it); false when the evidence names
+ * none. */
+bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k);
+
+/* What to look at next for candidate k, one line per kind (per wait for
+ * goroutine groups). */
+const char *out_leak_hint(const hs_leak *k);
+
 /* "text", "json"; NULL for anything else. */
 OUT_FORMAT_DECLS(leaks_format, leaks);  /* and leaks_out_formats, its names */
 

@@ -17,6 +17,7 @@
 
 #include "culprit_out.h"
 #include "escape.h"
+#include "leaks_out.h"
 #include "pprof_text.h"
 #include "triage_out.h"
 
@@ -233,13 +234,22 @@ static void findings(FILE *out, const triage_report *r)
 		text(out, triage_finding_culprit(r, f));
 		fputs("</code> (", out);
 		text(out, triage_finding_kind(r, f));
-		fputs(")<div class=\"numbers\">", out);
+		if (f->source == HS_FIND_LEAK)
+			fprintf(out, ", confidence %s", hs_confidence_name(f->leak->confidence));
+		fputs(")", out);
+		if (f->source == HS_FIND_LEAK && out_leak_mechanism(line, sizeof line, f->leak)) {
+			fputs("<div class=\"mechanism\">", out);
+			text(out, line);
+			fputs("</div>", out);
+		}
+		fputs("<div class=\"numbers\">", out);
 		triage_finding_numbers(r, f, line, sizeof line);
 		text(out, line);
 		fputs("</div>", out);
 		if (f->source == HS_FIND_LEAK && f->leak->npoints) {
 			fputs("<div class=\"evidence\">evidence:", out);
-			bool b = f->leak->kind == HS_LEAK_HEAP_GROWTH || f->leak->kind == HS_LEAK_RETAINER;
+			bool b = f->leak->kind == HS_LEAK_HEAP_GROWTH || f->leak->kind == HS_LEAK_RETAINER ||
+			         f->leak->kind == HS_LEAK_RETENTION;
 			char v[32];
 			for (size_t q = 0; q < f->leak->npoints; q++) {
 				fputs(q ? ", " : " ", out);
@@ -320,24 +330,25 @@ static void td(FILE *out, const char *s, bool num)
 	fputs("</td>", out);
 }
 
-static void inputs(FILE *out, const hs_triage *t)
+/* The inventory's kinds and twins (inventory.h), as the text says them. */
+static void inputs(FILE *out, const triage_report *r)
 {
 	static const char *const cols[] = {"kind", "time (UTC)", "used for", "file", NULL};
 	char tm[32], use[200];
 	fputs("<section id=\"inputs\"><h2>Inputs</h2>\n", out);
 	th(out, cols);
-	for (size_t i = 0; i < hs_triage_ninputs(t); i++) {
-		const hs_triage_input *in = hs_triage_input_at(t, i);
-		size_t o = 0;
-		use[0] = '\0';
-		for (int b = 0; b < HS_USE_NBITS && o < sizeof use; b++)
-			if (in->used & (1u << b))
-				o += (size_t)snprintf(use + o, sizeof use - o, "%s%s", o ? ", " : "", hs_triage_use_name(b));
+	for (size_t i = 0; i < hs_inventory_n(r->inv); i++) {
+		const hs_input_entry *e = hs_inventory_at(r->inv, i);
+		triage_used_for(use, sizeof use, hs_triage_input_at(r->t, i));
+		if (e->why == HS_WHY_UNREADABLE)
+			snprintf(use, sizeof use, "could not be read");
+		else if (e->why == HS_WHY_TWIN)
+			snprintf(use, sizeof use, "twin of %s", hs_inventory_at(r->inv, e->other)->path);
 		fputs("<tr>", out);
-		td(out, hs_triage_kind_name(in->kind), false);
-		td(out, triage_time(in->moment, in->time_from, tm, sizeof tm), false);
-		td(out, o ? use : "not used", false);
-		td(out, in->file, false);
+		td(out, hs_input_kind_name(e->kind), false);
+		td(out, triage_time(e->time, e->time_from, tm, sizeof tm), false);
+		td(out, use, false);
+		td(out, e->path, false);
 		fputs("</tr>\n", out);
 	}
 	fputs("</tbody></table></section>\n", out);
@@ -425,11 +436,12 @@ static void blocking(FILE *out, const hs_triage *t)
 		return;
 	fputs("<section id=\"blocking\"><h2>Blocking</h2>\n", out);
 	for (int pass = 0; pass < 2; pass++) {
-		fputs(pass == 0 ? "<h3>Contention (waits that ended)</h3>\n" : "<h3>Idle (goroutines waiting)</h3>\n", out);
+		fputs(pass == 0 ? "<h3>Waits on something (contention, waits that are not idle)</h3>\n"
+		                : "<h3>Idle waits (normal in a long-lived service)</h3>\n", out);
 		th(out, pass == 0 ? ccols : icols);
 		for (size_t i = 0, shown = 0; i < hs_blocking_n(b) && shown < 20; i++) {
 			const hs_hotspot *h = hs_blocking_at(b, i);
-			if ((h->contentions > 0 || h->delay_ns > 0) != (pass == 0))
+			if ((h->idle != HS_IDLE_NONE) != (pass == 1))
 				continue;
 			shown++;
 			fputs("<tr>", out);
@@ -490,7 +502,7 @@ void triage_write_html(FILE *out, const triage_report *r)
 	findings(out, r);
 	charts(out, t);
 	flames(out, r);
-	inputs(out, t);
+	inputs(out, r);
 	timeline(out, t);
 	growth(out, t);
 	goroutines(out, t);

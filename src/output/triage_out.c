@@ -11,7 +11,9 @@
 
 #include "culprit_out.h"
 #include "escape.h"
+#include "inputs_out.h"
 #include "json.h"
+#include "leaks_out.h"
 #include "pprof_text.h"
 #include "triage_out.h"
 #include "wait_hint.h"
@@ -51,10 +53,8 @@ const char *triage_finding_kind(const triage_report *r, const hs_finding *f)
 	switch (f->source) {
 	case HS_FIND_LEAK:
 		return hs_leak_kind_name(f->leak->kind);
-	case HS_FIND_GCTRACE:
-		return gc_issue_names[f->gc];
 	default:
-		return "heap dump suspect";
+		return gc_issue_names[f->gc];
 	}
 }
 
@@ -63,10 +63,8 @@ const char *triage_finding_culprit(const triage_report *r, const hs_finding *f)
 	switch (f->source) {
 	case HS_FIND_LEAK:
 		return f->leak->culprit;
-	case HS_FIND_GCTRACE:
-		return input_file(r, hs_triage_run_at(r->t, f->index)->input);
 	default:
-		return hs_triage_suspect_at(r->t, f->index)->holder;
+		return input_file(r, hs_triage_run_at(r->t, f->index)->input);
 	}
 }
 
@@ -82,6 +80,11 @@ static void leak_numbers(const hs_leak *k, char *buf, size_t n)
 		snprintf(buf, n, "retains %s -> %s (%.1f%% -> %.1f%% of the reachable heap) over %zu dumps",
 		         bytes(k->first, false, a, 32), bytes(k->last, false, b, 32), k->share_first,
 		         k->share_last, k->npoints);
+		return;
+	case HS_LEAK_RETENTION:
+		snprintf(buf, n, "retains %s, %.1f%% of the reachable %s, in %s",
+		         bytes((int64_t)k->retention->retained, false, a, 32), k->retention->share,
+		         bytes((int64_t)k->retention->reachable, false, b, 32), k->retention->file);
 		return;
 	default:
 		break;
@@ -104,14 +107,6 @@ void triage_finding_numbers(const triage_report *r, const hs_finding *f, char *b
 	char a[32], b[32], c[32];
 	if (f->source == HS_FIND_LEAK) {
 		leak_numbers(f->leak, buf, n);
-		return;
-	}
-	if (f->source == HS_FIND_HEAPDUMP) {
-		const hs_triage_suspect *s = hs_triage_suspect_at(r->t, f->index);
-		snprintf(buf, n, "retains %s, %.1f%% of the reachable %s; accumulation point %s%s%s",
-		         bytes((int64_t)s->retained, false, a, 32), s->share * 100,
-		         bytes((int64_t)s->reachable, false, b, 32), s->accum, *s->site ? ", allocated at " : "",
-		         s->site);
 		return;
 	}
 	const hs_triage_run *run = hs_triage_run_at(r->t, f->index);
@@ -167,14 +162,13 @@ static void text_healthy(FILE *out, const triage_report *r)
 static void text_evidence(FILE *out, const triage_report *r, const hs_finding *f)
 {
 	char a[32];
-	if (f->source == HS_FIND_GCTRACE || f->source == HS_FIND_HEAPDUMP) {
-		size_t in = f->source == HS_FIND_GCTRACE ? hs_triage_run_at(r->t, f->index)->input
-		            : hs_triage_suspect_at(r->t, f->index)->input;
-		fprintf(out, "   evidence: %s\n", input_file(r, in));
+	if (f->source == HS_FIND_GCTRACE) {
+		fprintf(out, "   evidence: %s\n", input_file(r, hs_triage_run_at(r->t, f->index)->input));
 		return;
 	}
 	const hs_leak *k = f->leak;
-	bool b = k->kind == HS_LEAK_HEAP_GROWTH || k->kind == HS_LEAK_RETAINER;
+	bool b = k->kind == HS_LEAK_HEAP_GROWTH || k->kind == HS_LEAK_RETAINER ||
+	         k->kind == HS_LEAK_RETENTION;
 	for (size_t q = 0; q < k->npoints; q++) {
 		fprintf(out, "   %s ", q ? "        " : "evidence:");
 		esc_term(out, k->points[q].file);
@@ -193,18 +187,16 @@ const char *triage_finding_hint(const hs_finding *f)
 		       : f->gc == HS_GCI_THRASH ? "the collector takes a large share of the CPU: allocation "
 		                                  "rate or GOGC/GOMEMLIMIT too tight"
 		       : "a stop-the-world phase that long stalls every goroutine";
-	if (f->source == HS_FIND_HEAPDUMP)
-		return "one root keeps much of the heap alive; growth over several dumps would make it a leak";
-	switch (f->leak->kind) {
-	case HS_LEAK_HEAP_GROWTH:
-		return "in-use bytes allocated here keep growing: a map, cache or slice never pruned";
-	case HS_LEAK_RETAINER:
-		return "a root keeps a growing share of the heap";
-	case HS_LEAK_CREATED_BY:
-		return "many live goroutines from one go statement: check that each one can return";
-	default:
-		return out_wait_hint(f->leak->wait);
-	}
+	return out_leak_hint(f->leak);
+}
+
+/* "  (kind, confidence c)" and the line's end; the confidence is leaks'. */
+static void finding_kind_text(FILE *out, const triage_report *r, const hs_finding *f)
+{
+	fprintf(out, "  (%s", triage_finding_kind(r, f));
+	if (f->source == HS_FIND_LEAK)
+		fprintf(out, ", confidence %s", hs_confidence_name(f->leak->confidence));
+	fputs(")\n", out);
 }
 
 static void text_findings(FILE *out, const triage_report *r)
@@ -215,7 +207,12 @@ static void text_findings(FILE *out, const triage_report *r)
 		const hs_finding *f = hs_triage_finding(t, i);
 		fprintf(out, "\n%zu. %-6s ", i + 1, hs_severity_name(f->severity));
 		esc_term(out, triage_finding_culprit(r, f));
-		fprintf(out, "  (%s)\n", triage_finding_kind(r, f));
+		finding_kind_text(out, r, f);
+		if (f->source == HS_FIND_LEAK && out_leak_mechanism(line, sizeof line, f->leak)) {
+			fputs("   ", out);
+			esc_term(out, line);
+			fputc('\n', out);
+		}
 		triage_finding_numbers(r, f, line, sizeof line);
 		fputs("   ", out);
 		esc_term(out, line);
@@ -241,7 +238,7 @@ static void text_overview(FILE *out, const triage_report *r)
 		const hs_finding *f = hs_triage_finding(r->t, i);
 		fprintf(out, "  %-6s ", hs_severity_name(f->severity));
 		esc_term(out, triage_finding_culprit(r, f));
-		fprintf(out, "  (%s)\n", triage_finding_kind(r, f));
+		finding_kind_text(out, r, f);
 	}
 	if (n > TOP_ROWS)
 		fprintf(out, "  ... and %zu more below\n", n - TOP_ROWS);
@@ -264,7 +261,7 @@ static void text_verdict(FILE *out, const triage_report *r)
 		fputs("\n(some files could not be read: see the messages above)\n", out);
 }
 
-static void used_for(char *buf, size_t n, const hs_triage_input *in)
+void triage_used_for(char *buf, size_t n, const hs_triage_input *in)
 {
 	size_t o = 0;
 	buf[0] = '\0';
@@ -275,21 +272,27 @@ static void used_for(char *buf, size_t n, const hs_triage_input *in)
 		snprintf(buf, n, "not used");
 }
 
+/* The inventory's files, kinds and twins (inventory.h), with what triage
+ * used each one for. */
 static void text_inputs(FILE *out, const triage_report *r)
 {
 	const hs_triage *t = r->t;
 	char tm[32], use[160];
-	fprintf(out, "\nInputs: %zu file%s\n  %-14s %-19s  %-40s %s\n", hs_triage_ninputs(t),
-	        hs_triage_ninputs(t) == 1 ? "" : "s", "kind", "time (UTC)", "used for", "file");
-	for (size_t i = 0; i < hs_triage_ninputs(t); i++) {
+	size_t n = hs_inventory_n(r->inv);
+	fprintf(out, "\nInputs: %zu file%s\n  %-14s %-19s  %-40s %s\n", n, n == 1 ? "" : "s", "kind",
+	        "time (UTC)", "used for", "file");
+	for (size_t i = 0; i < n; i++) {
+		const hs_input_entry *e = hs_inventory_at(r->inv, i);
 		const hs_triage_input *in = hs_triage_input_at(t, i);
-		used_for(use, sizeof use, in);
-		fprintf(out, "  %-14s %-19s  %-40s ", hs_triage_kind_name(in->kind),
-		        triage_time(in->moment, in->time_from, tm, sizeof tm), use);
-		esc_term(out, in->file);
-		if (in->twin_of) {
+		triage_used_for(use, sizeof use, in);
+		if (e->why == HS_WHY_UNREADABLE)
+			snprintf(use, sizeof use, "could not be read");
+		fprintf(out, "  %-14s %-19s  %-40s ", hs_input_kind_name(e->kind),
+		        triage_time(e->time, e->time_from, tm, sizeof tm), use);
+		esc_term(out, e->path);
+		if (e->why == HS_WHY_TWIN) {
 			fputs(" (twin of ", out);
-			esc_term(out, in->twin_of);
+			esc_term(out, hs_inventory_at(r->inv, e->other)->path);
 			fputc(')', out);
 		}
 		fputc('\n', out);
@@ -380,10 +383,6 @@ static void text_goroutines(FILE *out, const triage_report *r)
 	}
 }
 
-static bool is_contention(const hs_hotspot *h)
-{
-	return h->contentions > 0 || h->delay_ns > 0;
-}
 
 static void text_blocking(FILE *out, const triage_report *r)
 {
@@ -393,23 +392,25 @@ static void text_blocking(FILE *out, const triage_report *r)
 	char d[32];
 	for (int pass = 0; pass < 2; pass++) {
 		size_t shown = 0;
-		fprintf(out, pass == 0 ? "\nBlocking, contention (waits that ended: block and mutex profiles)\n"
-		                         "  %10s %11s  %-10s %-8s %s\n"
-		                       : "\nBlocking, idle (goroutines waiting in the snapshots)\n"
-		                         "  %10s  %-10s %s\n",
-		        pass == 0 ? "delay" : "goroutines", pass == 0 ? "contentions" : "wait",
-		        pass == 0 ? "wait" : "culprit", "side", "culprit");
+		if (pass == 0)
+			fprintf(out, "\nBlocking, waits on something (contention and waits that are not idle)\n"
+			        "  %10s %11s %10s  %-10s %-8s %s\n", "delay", "contentions", "goroutines",
+			        "wait", "side", "culprit");
+		else
+			fprintf(out, "\nBlocking, idle waits (normal in a long-lived service)\n"
+			        "  %10s  %-10s %-16s %s\n", "goroutines", "wait", "idle", "culprit");
 		for (size_t i = 0; i < hs_blocking_n(b) && shown < TOP_ROWS; i++) {
 			const hs_hotspot *h = hs_blocking_at(b, i);
-			if (is_contention(h) != (pass == 0))
+			if ((h->idle != HS_IDLE_NONE) != (pass == 1))
 				continue;
 			shown++;
 			if (pass == 0)
-				fprintf(out, "  %10s %11" PRId64 "  %-10s %-8s ",
+				fprintf(out, "  %10s %11" PRId64 " %10" PRId64 "  %-10s %-8s ",
 				        out_label(h->delay_ns, "nanoseconds", "minimum", false, d, 32), h->contentions,
-				        hs_wait_kind_name(h->kind), hs_lock_side_name(h->side));
+				        h->goroutines, hs_wait_kind_name(h->kind), hs_lock_side_name(h->side));
 			else
-				fprintf(out, "  %10" PRId64 "  %-10s ", h->goroutines, hs_wait_kind_name(h->kind));
+				fprintf(out, "  %10" PRId64 "  %-10s %-16s ", h->goroutines,
+				        hs_wait_kind_name(h->kind), hs_idle_class_name(h->idle));
 			esc_term(out, h->culprit);
 			fputc('\n', out);
 		}
@@ -514,7 +515,7 @@ static void json_suspect(json_w *w, const triage_report *r, const hs_triage_susp
 	json_double(w, s->share);
 }
 
-static const char *const source_names[] = {"leaks", "gctrace", "heapdump"};
+static const char *const source_names[] = {"leaks", "gctrace"};
 
 static void json_findings(json_w *w, const triage_report *r)
 {
@@ -530,46 +531,38 @@ static void json_findings(json_w *w, const triage_report *r)
 		json_kv_string(w, "culprit", triage_finding_culprit(r, f));
 		triage_finding_numbers(r, f, line, sizeof line);
 		json_kv_string(w, "summary", line);
-		if (f->source == HS_FIND_LEAK)
+		if (f->source == HS_FIND_LEAK) {
+			json_kv_string(w, "confidence", hs_confidence_name(f->leak->confidence));
+			json_kv_string(w, "mechanism", hs_mechanism_name(f->leak->mechanism));
+			json_kv_string(w, "mechanism_text",
+			               out_leak_mechanism(line, sizeof line, f->leak) ? line : "");
 			json_leak(w, f->leak);
-		else if (f->source == HS_FIND_GCTRACE)
+		} else {
 			json_gc_run(w, r, hs_triage_run_at(r->t, f->index));
-		else
-			json_suspect(w, r, hs_triage_suspect_at(r->t, f->index));
+		}
 		json_kv_string(w, "hint", triage_finding_hint(f));
 		json_end_object(w);
 	}
 	json_end_array(w);
 }
 
-static const char *const time_from_names[] = {"profile", "lastgc", "name", "mtime", "none"};
-
+/* "inputs" as every command writes it (inputs_out.h), and "used_for":
+ * per path, the parts of the report each file fed. */
 static void json_inputs(json_w *w, const triage_report *r)
 {
-	json_key(w, "inputs");
-	json_begin_array(w);
+	out_inputs_json(w, r->inv, "triage");
+	json_key(w, "used_for");
+	json_begin_object(w);
 	for (size_t i = 0; i < hs_triage_ninputs(r->t); i++) {
 		const hs_triage_input *in = hs_triage_input_at(r->t, i);
-		json_begin_object(w);
-		json_kv_string(w, "file", in->file);
-		json_kv_string(w, "kind", hs_triage_kind_name(in->kind));
-		json_key(w, "time_ns");
-		if (in->time_from < HS_TIME_MTIME)
-			json_int(w, in->moment);
-		else
-			json_null(w);
-		json_kv_string(w, "time_from", time_from_names[in->time_from]);
-		json_key(w, "used_for");
+		json_key(w, hs_inventory_at(r->inv, i)->path);
 		json_begin_array(w);
 		for (int b = 0; b < HS_USE_NBITS; b++)
 			if (in->used & (1u << b))
 				json_string(w, hs_triage_use_name(b));
 		json_end_array(w);
-		if (in->twin_of)
-			json_kv_string(w, "twin_of", in->twin_of);
-		json_end_object(w);
 	}
-	json_end_array(w);
+	json_end_object(w);
 }
 
 static void json_timeline(json_w *w, const triage_report *r)
@@ -668,7 +661,8 @@ static void json_blocking(json_w *w, const triage_report *r)
 	for (size_t i = 0; b && i < hs_blocking_n(b) && i < JSON_ROWS; i++) {
 		const hs_hotspot *h = hs_blocking_at(b, i);
 		json_begin_object(w);
-		json_kv_string(w, "class", is_contention(h) ? "contention" : "idle");
+		json_kv_string(w, "class", h->idle != HS_IDLE_NONE ? "idle" : "contention");
+		json_kv_string(w, "idle", hs_idle_class_name(h->idle));
 		json_kv_string(w, "culprit", h->culprit);
 		out_chain_json(w, &h->chain);
 		json_kv_string(w, "wait", hs_wait_kind_name(h->kind));

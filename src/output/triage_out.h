@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "heapscope/inventory.h"
 #include "heapscope/triage.h"
 
 #include "flame.h"
@@ -24,10 +25,14 @@ typedef struct triage_flame {
 
 typedef struct triage_report {
 	const hs_triage *t;
+	const hs_inventory *inv;   /* the inputs, file i its entry i (inventory.h) */
 	bool read_failed;       /* a file could not be read (named on stderr) */
 	triage_flame flames[TRIAGE_MAX_FLAMES];
 	size_t nflames;
 } triage_report;
+
+/* What input `in` fed ("leaks, growth, ..."), "not used" when nothing. */
+void triage_used_for(char *buf, size_t n, const hs_triage_input *in);
 
 typedef struct triage_format {
 	const char *name;

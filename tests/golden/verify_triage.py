@@ -85,22 +85,49 @@ def common(name, d, code):
     expect_code(name, code)
 
 
+def utimes_of(name):
+    """The case's @utime lines: {path: seconds}."""
+    text = open('%s/%s.cmd' % (V.CASES, name), encoding='utf-8').read()
+    return {w[1]: int(w[2]) for w in (ln.split() for ln in text.splitlines())
+            if w and w[0] == '@utime'}
+
+
+def rfc3339(ns):
+    """ns since the epoch in UTC, the fraction only when not 0."""
+    import datetime
+    s = datetime.datetime.fromtimestamp(ns // 10**9, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
+    return s + (('.%09d' % (ns % 10**9)).rstrip('0') if ns % 10**9 else '') + 'Z'
+
+
 def inputs_case(name, d, dirpath, kinds):
-    """Each file of the folder, in name order, its kind from what the
-    generator wrote, its time the profile's own (time_nanos) or none."""
-    got = [(i['file'], i['kind'], i['time_ns']) for i in d['inputs']]
+    """The inventory's "inputs" (man heapscope, JSON INPUTS): each file of
+    the folder, in name order, its kind from what the generator wrote, its
+    time the profile's own (time_nanos) or the mtime the case set
+    (@utime); used unless no analysis reads it or it is a twin."""
+    ut = utimes_of(name)
+    twin = pb_twin(name, dirpath)
+    got = [(i['path'], i['kind'], i['time'], i['time_from'], i['used'], i['why']) for i in d['inputs']]
     want = []
     for base, kind in sorted(kinds.items()):
         path = '%s/%s' % (dirpath, base)
-        t = V_G.time_nanos(path) if base.endswith('.pb.gz') else None
-        want.append((path, kind, t))
+        if base.endswith('.pb.gz'):
+            t, frm = rfc3339(V_G.time_nanos(path)), 'profile'
+        else:
+            t, frm = rfc3339(ut[path] * 10**9), 'mtime'
+        why = None
+        if kind == 'other':
+            why = 'other file: not used by triage'
+        elif base == 'goroutine.pb.gz' and twin:
+            why = 'twin of %s/goroutine-2.txt.gz' % dirpath
+        want.append((path, kind, t, frm, why is None, why))
     check(name, 'inputs', got, want)
 
 
 def contention(name, d, dirpath):
     """Waiting-side delay and contentions sum to the block profile's
-    totals, holding-side to the mutex profile's (pprof -raw)."""
-    rows = [b for b in d['blocking'] if b['class'] == 'contention']
+    totals, holding-side to the mutex profile's (pprof -raw), over the
+    rows of both classes (an idle select of a worker loop has delay)."""
+    rows = d['blocking']
     for side, f in (('waiting', 'block.pb.gz'), ('holding', 'mutex.pb.gz')):
         p = '%s/%s' % (dirpath, f)
         check(name, '%s delay' % side, sum(b['delay_ns'] for b in rows if b['side'] == side),
@@ -134,8 +161,8 @@ def goroutine_timeline(name, d, dirpath):
     return want
 
 
-KINDS = {'block.pb.gz': 'contention', 'counts.json': 'unknown', 'goroutine-1.txt.gz': 'goroutine dump',
-         'goroutine-2.txt.gz': 'goroutine dump', 'goroutine.pb.gz': 'goroutine',
+KINDS = {'block.pb.gz': 'contention', 'counts.json': 'other', 'goroutine-1.txt.gz': 'goroutine_dump',
+         'goroutine-2.txt.gz': 'goroutine_dump', 'goroutine.pb.gz': 'goroutine',
          'mutex.pb.gz': 'contention'}
 
 
@@ -173,9 +200,12 @@ def incidents_json(name):
                 created_by=f.get('created_by'), grows=f.get('grows'),
                 evidence=[e['value'] for e in f.get('evidence', [])]) for f in d['findings']]
     check(name, 'findings (counts.json, pprof -raw)', got, want)
-    idle = [(b['culprit'], b['wait'], b['goroutines']) for b in d['blocking'] if b['class'] == 'idle']
-    check(name, 'idle blocking', idle, [(c['wheel']['culprit'], 'select', c['wheel']['dump2']),
-                                        (c['checker']['culprit'], 'chan send', c['checker']['count'])])
+    # what leaks is never an idle wait (idle.h: it grows, or a chan send)
+    busy = [(b['culprit'], b['wait'], b['goroutines']) for b in d['blocking']
+            if b['class'] == 'contention' and b['goroutines']]
+    check(name, 'blocking, not idle (counts.json)', busy[:2],
+          [(c['wheel']['culprit'], 'select', c['wheel']['dump2']),
+           (c['checker']['culprit'], 'chan send', c['checker']['count'])])
     top = [(g['top'], g['count']) for g in d['goroutines'][:2]]
     check(name, 'biggest goroutine groups', top, [(c['wheel']['culprit'], c['wheel']['dump2']),
                                                   (c['checker']['culprit'], c['checker']['count'])])
@@ -236,9 +266,13 @@ def heapdump_json(name):
         check(name, 'reachable', s['reachable'], rb)
         if abs(s['share'] - s['retained'] / rb) > 1e-6:
             problem(name, 'share of %s' % s['root'])
-    sev = [(f['culprit'], f['severity']) for f in d['findings']]
-    check(name, 'suspect severities (medium from half the heap)', sev,
-          [(h, 'medium' if r >= 0.5 * rb else 'low') for h, r in want])
+    # found once, as leaks' retention candidates (leaks.h): medium from
+    # 25% of the reachable heap, low below; one dump shows no growth, so
+    # never high and of low confidence
+    sev = [(f['source'], f['kind'], f['culprit'], f['severity'], f['confidence'], f['weight'])
+           for f in d['findings']]
+    check(name, 'retention candidates (retained recomputed here)', sev,
+          [('leaks', 'retention', h, 'medium' if r >= 0.25 * rb else 'low', 'low', r) for h, r in want])
     return d
 
 
@@ -284,10 +318,10 @@ def twins_json(name):
     check(name, 'timeline (counts.json)', [(t['file'], t['goroutines']) for t in d['timeline']],
           [(f, m['goroutines']) for f, m in zip(dumps, c['moments'])])
     for i in d['inputs']:
-        if i['file'].endswith('.debug1.txt'):
-            check(name, 'twin of ' + i['file'], (i.get('twin_of'), 'leaks' in i['used_for'],
-                                                  'timeline' in i['used_for']),
-                  (i['file'][:-len('debug1.txt')] + 'debug2.txt', False, False))
+        if i['path'].endswith('.debug1.txt'):
+            uf = d['used_for'][i['path']]
+            check(name, 'twin of ' + i['path'], (i['used'], i['why'], 'leaks' in uf, 'timeline' in uf),
+                  (False, 'twin of ' + i['path'][:-len('debug1.txt')] + 'debug2.txt', False, False))
     f = d['findings']
     check(name, 'findings', [(x['severity'], x['culprit'], x['wait'], [e['value'] for e in x['evidence']])
                              for x in f], [('high', c['culprit'], c['kind'], [m['stuck'] for m in c['moments']])])
@@ -297,11 +331,11 @@ def mixed_case(name, parts):
     """The growth series, the leaking gctrace log, the heap dump and the
     incident folder together: the findings of each verified report (the
     gctrace one's for leak.log only), ranked by severity, then source
-    (leaks, gctrace, heapdump), each source keeping its own order; more
-    than 3, so one overview line each comes first."""
+    (leaks, gctrace), each source keeping its own order; more than 3, so
+    one overview line each comes first."""
     if None in parts.values():
         return
-    src = {'leaks': 0, 'gctrace': 1, 'heapdump': 2}
+    src = {'leaks': 0, 'gctrace': 1}
     fs = []
     for k in ('growth', 'gctrace', 'heapdump', 'incidents'):
         fs += [f for f in parts[k]['findings'] if f.get('file', '') != 'testdata/gctrace/steady.log']
@@ -311,11 +345,14 @@ def mixed_case(name, parts):
                            -f['weight'] if f['source'] == 'leaks' else 0))
     n = {s: sum(f['severity'] == s for f in fs) for s in SEV_RANK}
     head = ['PROBLEM: %d findings (%d high, %d medium, %d low)' % (len(fs), n['high'], n['medium'], n['low'])]
-    head += ['  %-6s %s  (%s)' % (f['severity'], f['culprit'], f['kind']) for f in fs]
+    head += ['  %-6s %s  (%s)' % (f['severity'], f['culprit'], kind_words(f)) for f in fs]
     V.checked.add(name)
     lines = (V.golden(name, 'out') or '').split('\n')
     check(name, 'overview', lines[:len(head) + 1], head + [''])
-    text_case(name, dict(verdict='problem', findings=fs), [], NOT_USED.replace('1 file (1 other file)', '2 files (2 other files)'))
+    # (the mechanism sentences differ: here goroutine snapshots sit beside the heap growth)
+    text_case(name, dict(verdict='problem', findings=fs), [],
+              NOT_USED.replace('1 file (1 other file)', '2 files (2 other files)') + twin_line(name, INC),
+              mechanism=False)
 
 
 # ---- text: the facts of the verified JSON, as lines ----------------------------------
@@ -324,7 +361,12 @@ def label(v, sign=False):
     return V_G.label(v, 'bytes', sign)
 
 
-def text_case(name, d, want_lines, err=None):
+def kind_words(f):
+    """A finding's kind, and for a leak candidate the confidence leaks gives."""
+    return f['kind'] + (', confidence ' + f['confidence'] if f['source'] == 'leaks' else '')
+
+
+def text_case(name, d, want_lines, err=None, mechanism=True):
     V.checked.add(name)
     text = V.golden(name, 'out') or ''
     lines = text.split('\n')
@@ -337,8 +379,10 @@ def text_case(name, d, want_lines, err=None):
         head = 'HEALTHY: no finding of medium severity or above (%d low)' % n['low']
     check(name, 'first line', lines[0], head)
     for i, f in enumerate(fs):
-        want_lines = want_lines + ['%d. %-6s %s  (%s)' % (i + 1, f['severity'], f['culprit'], f['kind']),
+        want_lines = want_lines + ['%d. %-6s %s  (%s)' % (i + 1, f['severity'], f['culprit'], kind_words(f)),
                                    '   ' + f['summary']]
+        if mechanism and f.get('mechanism_text'):
+            want_lines.append('   ' + f['mechanism_text'])
     for w in want_lines:
         if w not in lines:
             problem(name, 'no line %r' % w)
@@ -361,6 +405,13 @@ def goroutine_lines(d):
 NOT_USED = 'heapscope: triage: not used: 1 file (1 other file)\n'
 
 
+def twin_line(name, dirpath):
+    """The inventory's twin message when the protobuf is dump 2's twin."""
+    d2, pb = dirpath + '/goroutine-2.txt.gz', dirpath + '/goroutine.pb.gz'
+    return ("heapscope: triage: '%s' and '%s' are one moment (twins): using '%s'\n" % (pb, d2, d2)
+            if pb_twin(name, dirpath) else '')
+
+
 def run(v):
     global V, V_INC, V_G, V_GC, V_HD
     V = v
@@ -374,8 +425,10 @@ def run(v):
     if d:
         c = V_INC.counts(INC)
         text_case('triage-incidents', d, goroutine_lines(d) + [
-            '   evidence: %s: %d' % (INC + '/goroutine-1.txt.gz', c['wheel']['dump1'])], NOT_USED)
-        check('triage-incidents-json', 'stderr', V.golden('triage-incidents-json', 'err'), NOT_USED)
+            '   evidence: %s: %d' % (INC + '/goroutine-1.txt.gz', c['wheel']['dump1'])],
+            NOT_USED + twin_line('triage-incidents', INC))
+        check('triage-incidents-json', 'stderr', V.golden('triage-incidents-json', 'err'),
+              NOT_USED + twin_line('triage-incidents-json', INC))
     d = healthy_json('triage-healthy-json')
     if d:
         c = V_INC.counts(OK)
