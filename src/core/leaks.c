@@ -972,6 +972,16 @@ static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 	return true;
 }
 
+/* The steps of v[0..n) that rose: a site that rose once and then stayed
+ * flat (a lazy init, one sampled allocation) is noise (leaks.h). */
+static size_t heap_rises(const int64_t *v, size_t n)
+{
+	size_t rises = 0;
+	for (size_t i = 1; i < n; i++)
+		rises += v[i] > v[i - 1];
+	return rises;
+}
+
 static hs_err finish_heap(hs_leaks *l, hs_error *err)
 {
 	if (hs_i64vec_len(&l->heap_times) < HS_GROWTH_MIN_SNAPSHOTS)
@@ -985,7 +995,8 @@ static hs_err finish_heap(hs_leaks *l, hs_error *err)
 	}
 	for (size_t i = 0; rc == HS_OK && i < hs_growth_nrows(g); i++) {
 		const hs_growth_row *r = hs_growth_row_at(g, i);
-		if (r->candidate && !heap_leak(l, g, r))
+		if (r->candidate && heap_rises(r->values, hs_growth_nsnap(g)) >= HS_LEAK_HEAP_MIN_RISES
+		    && !heap_leak(l, g, r))
 			rc = hs_fail(err, HS_E_NOMEM, "out of memory");
 	}
 	hs_growth_free(g);

@@ -490,6 +490,33 @@ static void test_leak_heap(void **state)
 	assert_int_equal(heap_growth(199), HS_SEV_MEDIUM);
 }
 
+/* Heap growth noise (leaks.h HS_LEAK_HEAP_MIN_RISES): beside main.steady
+ * at 1800 bytes, main.leak at 0 -> 0 -> 512 (one sampled allocation) and
+ * 0 -> 100 -> 100 (a lazy init) rise in one step of two: growth.h flags
+ * both (slope > 0, never fell, rising 0.5, 512 / 2312 and 100 / 1900 above
+ * 1%), leaks drops them; 100 -> 200 -> 300 rises in both steps: one
+ * candidate. */
+static size_t heap_candidates(const int64_t *leak)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	assert_non_null(l);
+	add_leak_heaps(l, leak, (const int64_t[]){1800, 1800, 1800});
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	size_t n = hs_leaks_n(l);
+	hs_leaks_free(l);
+	return n;
+}
+
+static void test_leak_heap_noise(void **state)
+{
+	(void)state;
+	assert_int_equal(heap_candidates((const int64_t[]){0, 0, 512}), 0);
+	assert_int_equal(heap_candidates((const int64_t[]){0, 100, 100}), 0);
+	assert_int_equal(heap_candidates((const int64_t[]){100, 200, 300}), 1);
+}
+
 /* Heap dump roots over two dumps of 1000 reachable bytes: a 70 -> 90 (7% ->
  * 9%: ends below 10%), b 80 -> 100 (8% -> 10%, up 2 points: medium),
  * c 100 -> 200 (10% -> 20%, up 10 points: high), d 150 -> 165 (15% ->
@@ -1448,6 +1475,7 @@ int main(void)
 		cmocka_unit_test(test_leak_created_by),
 		cmocka_unit_test(test_leak_rank),
 		cmocka_unit_test(test_leak_heap),
+		cmocka_unit_test(test_leak_heap_noise),
 		cmocka_unit_test(test_leak_retainers),
 		cmocka_unit_test(test_blocking_snapshots),
 		cmocka_unit_test(test_blocking_delay),
