@@ -62,7 +62,9 @@
  * goroutines (or bytes), then culprit; within a severity, heap growth at
  * the `created by` function of a goroutine group candidate follows that
  * group (the leaking goroutines keep what their creator allocated: the
- * group is the cause, `follows` names it).
+ * group is the cause, `follows` names it), and heap growth at the function
+ * a goroutine group candidate runs in (its culprit) is those goroutines'
+ * own memory: not a candidate of its own, the group lists the leak once.
  *
  * Confidence, how sure the evidence makes a finding (hs_leak_confidence):
  *   high    the count (goroutines, bytes, a root's share) never fell over

@@ -1184,6 +1184,23 @@ static hs_mechanism mechanism(const hs_leak *k)
 	                                                        : HS_MECH_NONE;
 }
 
+/* Heap growth at the function a goroutine group candidate runs in is
+ * those goroutines' own memory (a ticker or buffer each keeps): one leak,
+ * listed once, as the group (leaks.h). */
+static void fold_group_heap(hs_leaks *l)
+{
+	size_t nl = leakvec_len(&l->leaks), keep = 0;
+	hs_leak *v = leakvec_data(&l->leaks);
+	for (size_t i = 0; i < nl; i++) {
+		bool own = false;
+		for (size_t j = 0; v[i].kind == HS_LEAK_HEAP_GROWTH && !own && j < nl; j++)
+			own = hs_leak_kind_is_group(v[j].kind) && strcmp(v[j].culprit, v[i].culprit) == 0;
+		if (!own)
+			v[keep++] = v[i];
+	}
+	l->leaks.v.len = keep;
+}
+
 /* Every candidate's creators and mechanism; heap growth learns the
  * goroutine count beside it. */
 static void explain(hs_leaks *l)
@@ -1237,8 +1254,10 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 	}
 	if (rc == HS_OK)
 		rc = gctrace_leak(l, err);
-	if (rc == HS_OK)
+	if (rc == HS_OK) {
+		fold_group_heap(l);
 		explain(l);
+	}
 	if (rc == HS_OK && leakvec_len(&l->leaks))
 		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);
 	return rc;

@@ -1311,6 +1311,19 @@ static void test_leak_mechanisms(void **state)
 	}
 }
 
+/* Dumps at 03:00, 03:01, 03:02 of 100, 150, 200 goroutines in select
+ * running `body`. */
+static void add_growing_loop(hs_leaks *l, const char *body)
+{
+	for (int i = 0; i < 3; i++) {
+		dump *d = fresh();
+		gor(d, 100 + 50 * i, "select", body);
+		char name[32];
+		snprintf(name, sizeof name, "g-20261122T03%02d00.txt", i);
+		add_named(l, d, name);
+	}
+}
+
 /* 100 -> 150 -> 200 goroutines in main.loop, created by main.newCache,
  * beside heap growth at main.newCache (0 -> 100 -> 2000 of 3800: high):
  * both high; the heap growth follows from the group (its goroutines keep
@@ -1325,13 +1338,7 @@ static void test_leak_follows(void **state)
 		hs_leaks *l = hs_leaks_new(NULL, &e);
 		char body[1024];
 		snprintf(body, sizeof body, LOOP("main.loop", "%s"), match ? "main.leak" : "main.other");
-		for (int i = 0; i < 3; i++) {
-			dump *d = fresh();
-			gor(d, 100 + 50 * i, "select", body);
-			char name[32];
-			snprintf(name, sizeof name, "g-20261122T03%02d00.txt", i);
-			add_named(l, d, name);
-		}
+		add_growing_loop(l, body);
 		add_leak_heaps(l, (const int64_t[]){0, 100, 2000}, (const int64_t[]){1800, 1800, 1800});
 		assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
 		assert_int_equal(hs_leaks_n(l), 2);
@@ -1346,6 +1353,25 @@ static void test_leak_follows(void **state)
 		}
 		hs_leaks_free(l);
 	}
+}
+
+/* 100 -> 150 -> 200 goroutines in main.leak (created by main.other)
+ * beside heap growth at main.leak itself (0 -> 100 -> 2000 of 3800): the
+ * goroutines' own memory, so one candidate, the group (leaks.h). */
+static void test_leak_group_heap(void **state)
+{
+	(void)state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	add_growing_loop(l, LOOP("main.leak", "main.other"));
+	add_leak_heaps(l, (const int64_t[]){0, 100, 2000}, (const int64_t[]){1800, 1800, 1800});
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_true(hs_leak_kind_is_group(hs_leaks_at(l, 0)->kind));
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.leak");
+	assert_int_equal(hs_leaks_at(l, 0)->weight, 200);
+	hs_leaks_free(l);
 }
 
 /* Confidence of a channel group over dumps: 100 -> 150 -> 200: high; 300
@@ -1493,6 +1519,7 @@ int main(void)
 		cmocka_unit_test(test_leak_mechanisms),
 		cmocka_unit_test(test_leak_confidence),
 		cmocka_unit_test(test_leak_follows),
+		cmocka_unit_test(test_leak_group_heap),
 		cmocka_unit_test(test_gc_leak),
 		cmocka_unit_test(test_gc_thrash_pause),
 	};
