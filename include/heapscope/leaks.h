@@ -25,8 +25,13 @@
  *   created-by site     a creation site with min_high live goroutines
  *                       not already named by a candidate: medium;
  *   heap growth         growth candidates (growth.h) of inuse_space over
- *                       three or more heap profiles: high when the site
- *                       grew by 10% of the last total or more, else medium;
+ *                       three or more heap profiles that rose in
+ *                       HS_LEAK_HEAP_MIN_RISES steps or more (a site that
+ *                       rises once and stays flat is noise: a one-time
+ *                       lazy init, or one sampled allocation appearing at
+ *                       the profile's sampling rate, 0 -> 512 kB): high
+ *                       when the site grew by 10% of the last total or
+ *                       more, else medium;
  *                       a site is the innermost own frame of a stack
  *                       (frames.h), weighed by the sum of every stack
  *                       whose innermost own frame it is, or the leaf
@@ -57,7 +62,9 @@
  * goroutines (or bytes), then culprit; within a severity, heap growth at
  * the `created by` function of a goroutine group candidate follows that
  * group (the leaking goroutines keep what their creator allocated: the
- * group is the cause, `follows` names it).
+ * group is the cause, `follows` names it), and heap growth at the function
+ * a goroutine group candidate runs in (its culprit) is those goroutines'
+ * own memory: not a candidate of its own, the group lists the leak once.
  *
  * Confidence, how sure the evidence makes a finding (hs_leak_confidence):
  *   high    the count (goroutines, bytes, a root's share) never fell over
@@ -150,6 +157,8 @@ typedef struct hs_leak_point {
 
 #define HS_LEAK_RETENTION_HIGH 50.0
 #define HS_LEAK_RETENTION_MEDIUM 25.0
+/* Heap growth: the steps (profile to next) in which a site must rise. */
+#define HS_LEAK_HEAP_MIN_RISES 2
 
 /* What a heap dump suspect is made of (kind retention). */
 typedef struct hs_leak_retention {

@@ -972,6 +972,16 @@ static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 	return true;
 }
 
+/* The steps of v[0..n) that rose: a site that rose once and then stayed
+ * flat (a lazy init, one sampled allocation) is noise (leaks.h). */
+static size_t heap_rises(const int64_t *v, size_t n)
+{
+	size_t rises = 0;
+	for (size_t i = 1; i < n; i++)
+		rises += v[i] > v[i - 1];
+	return rises;
+}
+
 static hs_err finish_heap(hs_leaks *l, hs_error *err)
 {
 	if (hs_i64vec_len(&l->heap_times) < HS_GROWTH_MIN_SNAPSHOTS)
@@ -985,7 +995,8 @@ static hs_err finish_heap(hs_leaks *l, hs_error *err)
 	}
 	for (size_t i = 0; rc == HS_OK && i < hs_growth_nrows(g); i++) {
 		const hs_growth_row *r = hs_growth_row_at(g, i);
-		if (r->candidate && !heap_leak(l, g, r))
+		if (r->candidate && heap_rises(r->values, hs_growth_nsnap(g)) >= HS_LEAK_HEAP_MIN_RISES
+		    && !heap_leak(l, g, r))
 			rc = hs_fail(err, HS_E_NOMEM, "out of memory");
 	}
 	hs_growth_free(g);
@@ -1173,6 +1184,23 @@ static hs_mechanism mechanism(const hs_leak *k)
 	                                                        : HS_MECH_NONE;
 }
 
+/* Heap growth at the function a goroutine group candidate runs in is
+ * those goroutines' own memory (a ticker or buffer each keeps): one leak,
+ * listed once, as the group (leaks.h). */
+static void fold_group_heap(hs_leaks *l)
+{
+	size_t nl = leakvec_len(&l->leaks), keep = 0;
+	hs_leak *v = leakvec_data(&l->leaks);
+	for (size_t i = 0; i < nl; i++) {
+		bool own = false;
+		for (size_t j = 0; v[i].kind == HS_LEAK_HEAP_GROWTH && !own && j < nl; j++)
+			own = hs_leak_kind_is_group(v[j].kind) && strcmp(v[j].culprit, v[i].culprit) == 0;
+		if (!own)
+			v[keep++] = v[i];
+	}
+	l->leaks.v.len = keep;
+}
+
 /* Every candidate's creators and mechanism; heap growth learns the
  * goroutine count beside it. */
 static void explain(hs_leaks *l)
@@ -1226,8 +1254,10 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 	}
 	if (rc == HS_OK)
 		rc = gctrace_leak(l, err);
-	if (rc == HS_OK)
+	if (rc == HS_OK) {
+		fold_group_heap(l);
 		explain(l);
+	}
 	if (rc == HS_OK && leakvec_len(&l->leaks))
 		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);
 	return rc;

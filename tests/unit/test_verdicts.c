@@ -490,6 +490,33 @@ static void test_leak_heap(void **state)
 	assert_int_equal(heap_growth(199), HS_SEV_MEDIUM);
 }
 
+/* Heap growth noise (leaks.h HS_LEAK_HEAP_MIN_RISES): beside main.steady
+ * at 1800 bytes, main.leak at 0 -> 0 -> 512 (one sampled allocation) and
+ * 0 -> 100 -> 100 (a lazy init) rise in one step of two: growth.h flags
+ * both (slope > 0, never fell, rising 0.5, 512 / 2312 and 100 / 1900 above
+ * 1%), leaks drops them; 100 -> 200 -> 300 rises in both steps: one
+ * candidate. */
+static size_t heap_candidates(const int64_t *leak)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	assert_non_null(l);
+	add_leak_heaps(l, leak, (const int64_t[]){1800, 1800, 1800});
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	size_t n = hs_leaks_n(l);
+	hs_leaks_free(l);
+	return n;
+}
+
+static void test_leak_heap_noise(void **state)
+{
+	(void)state;
+	assert_int_equal(heap_candidates((const int64_t[]){0, 0, 512}), 0);
+	assert_int_equal(heap_candidates((const int64_t[]){0, 100, 100}), 0);
+	assert_int_equal(heap_candidates((const int64_t[]){100, 200, 300}), 1);
+}
+
 /* Heap dump roots over two dumps of 1000 reachable bytes: a 70 -> 90 (7% ->
  * 9%: ends below 10%), b 80 -> 100 (8% -> 10%, up 2 points: medium),
  * c 100 -> 200 (10% -> 20%, up 10 points: high), d 150 -> 165 (15% ->
@@ -1284,6 +1311,19 @@ static void test_leak_mechanisms(void **state)
 	}
 }
 
+/* Dumps at 03:00, 03:01, 03:02 of 100, 150, 200 goroutines in select
+ * running `body`. */
+static void add_growing_loop(hs_leaks *l, const char *body)
+{
+	for (int i = 0; i < 3; i++) {
+		dump *d = fresh();
+		gor(d, 100 + 50 * i, "select", body);
+		char name[32];
+		snprintf(name, sizeof name, "g-20261122T03%02d00.txt", i);
+		add_named(l, d, name);
+	}
+}
+
 /* 100 -> 150 -> 200 goroutines in main.loop, created by main.newCache,
  * beside heap growth at main.newCache (0 -> 100 -> 2000 of 3800: high):
  * both high; the heap growth follows from the group (its goroutines keep
@@ -1298,13 +1338,7 @@ static void test_leak_follows(void **state)
 		hs_leaks *l = hs_leaks_new(NULL, &e);
 		char body[1024];
 		snprintf(body, sizeof body, LOOP("main.loop", "%s"), match ? "main.leak" : "main.other");
-		for (int i = 0; i < 3; i++) {
-			dump *d = fresh();
-			gor(d, 100 + 50 * i, "select", body);
-			char name[32];
-			snprintf(name, sizeof name, "g-20261122T03%02d00.txt", i);
-			add_named(l, d, name);
-		}
+		add_growing_loop(l, body);
 		add_leak_heaps(l, (const int64_t[]){0, 100, 2000}, (const int64_t[]){1800, 1800, 1800});
 		assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
 		assert_int_equal(hs_leaks_n(l), 2);
@@ -1319,6 +1353,25 @@ static void test_leak_follows(void **state)
 		}
 		hs_leaks_free(l);
 	}
+}
+
+/* 100 -> 150 -> 200 goroutines in main.leak (created by main.other)
+ * beside heap growth at main.leak itself (0 -> 100 -> 2000 of 3800): the
+ * goroutines' own memory, so one candidate, the group (leaks.h). */
+static void test_leak_group_heap(void **state)
+{
+	(void)state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_leaks *l = hs_leaks_new(NULL, &e);
+	add_growing_loop(l, LOOP("main.leak", "main.other"));
+	add_leak_heaps(l, (const int64_t[]){0, 100, 2000}, (const int64_t[]){1800, 1800, 1800});
+	assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+	assert_int_equal(hs_leaks_n(l), 1);
+	assert_true(hs_leak_kind_is_group(hs_leaks_at(l, 0)->kind));
+	assert_string_equal(hs_leaks_at(l, 0)->culprit, "main.leak");
+	assert_int_equal(hs_leaks_at(l, 0)->weight, 200);
+	hs_leaks_free(l);
 }
 
 /* Confidence of a channel group over dumps: 100 -> 150 -> 200: high; 300
@@ -1448,6 +1501,7 @@ int main(void)
 		cmocka_unit_test(test_leak_created_by),
 		cmocka_unit_test(test_leak_rank),
 		cmocka_unit_test(test_leak_heap),
+		cmocka_unit_test(test_leak_heap_noise),
 		cmocka_unit_test(test_leak_retainers),
 		cmocka_unit_test(test_blocking_snapshots),
 		cmocka_unit_test(test_blocking_delay),
@@ -1465,6 +1519,7 @@ int main(void)
 		cmocka_unit_test(test_leak_mechanisms),
 		cmocka_unit_test(test_leak_confidence),
 		cmocka_unit_test(test_leak_follows),
+		cmocka_unit_test(test_leak_group_heap),
 		cmocka_unit_test(test_gc_leak),
 		cmocka_unit_test(test_gc_thrash_pause),
 	};
