@@ -39,11 +39,11 @@ typedef struct lrec {
 	int64_t wait;              /* minutes */
 } lrec;
 
+/* A heap dump's root: (dump, root key, retained bytes). */
 typedef struct hrec {
 	uint32_t snap;
-	const char *name;          /* a heap record's: its site, named at finish */
+	const char *name;
 	int64_t value;
-	uint32_t stack;            /* heap records only */
 } hrec;
 
 /* A stack's in-use bytes in one heap snapshot: 16 bytes, one per live
