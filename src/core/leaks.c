@@ -39,12 +39,20 @@ typedef struct lrec {
 	int64_t wait;              /* minutes */
 } lrec;
 
+/* A heap dump's root: (dump, root key, retained bytes). */
 typedef struct hrec {
 	uint32_t snap;
-	const char *name;          /* a heap record's: its site, named at finish */
+	const char *name;
 	int64_t value;
-	uint32_t stack;            /* heap records only */
 } hrec;
+
+/* A stack's in-use bytes in one heap snapshot: 16 bytes, one per live
+ * stack of every heap profile; its site is l->site[stack]. */
+typedef struct heaprec {
+	uint32_t snap;
+	uint32_t stack;            /* in l->stacks */
+	int64_t value;
+} heaprec;
 
 /* A goroutine snapshot: a file, or one "dump" label in it. */
 typedef struct lsnap {
@@ -67,6 +75,7 @@ typedef struct lfile {
 HS_VEC_TYPED(lgroupvec, lgroup)
 HS_VEC_TYPED(lrecvec, lrec)
 HS_VEC_TYPED(hrecvec, hrec)
+HS_VEC_TYPED(heaprecvec, heaprec)
 HS_VEC_TYPED(lsnapvec, lsnap)
 HS_VEC_TYPED(leakvec, hs_leak)
 HS_VEC_TYPED(lfilevec, lfile)
@@ -78,7 +87,8 @@ struct hs_leaks {
 	lgroupvec groups;
 	lrecvec recs;
 	lsnapvec snaps;            /* per goroutine snapshot */
-	hrecvec heap;              /* (heap snapshot, site, in-use bytes) */
+	heaprecvec heap;           /* (heap snapshot, stack, in-use bytes) */
+	const char **site;         /* per stack of l->stacks: its heap site, at finish */
 	hs_i64vec heap_times, heap_totals;
 	hs_strvec heap_names;      /* per heap snapshot */
 	hs_i64vec heap_files;      /* per heap snapshot: its file in files */
@@ -173,7 +183,7 @@ hs_leaks *hs_leaks_new(const hs_leak_opts *o, hs_error *err)
 	lgroupvec_init(&l->groups);
 	lrecvec_init(&l->recs);
 	lsnapvec_init(&l->snaps);
-	hrecvec_init(&l->heap);
+	heaprecvec_init(&l->heap);
 	hs_i64vec_init(&l->heap_times);
 	hs_i64vec_init(&l->heap_totals);
 	hs_strvec_init(&l->heap_names);
@@ -198,7 +208,8 @@ void hs_leaks_free(hs_leaks *l)
 	lgroupvec_release(&l->groups);
 	lrecvec_release(&l->recs);
 	lsnapvec_release(&l->snaps);
-	hrecvec_release(&l->heap);
+	heaprecvec_release(&l->heap);
+	free(l->site);
 	hs_i64vec_release(&l->heap_times);
 	hs_i64vec_release(&l->heap_totals);
 	hs_strvec_release(&l->heap_names);
@@ -423,42 +434,60 @@ static int type_index(const hs_profile *p, const char *type)
 	return -1;
 }
 
+/* The names of view v's nodes as l->stacks keeps them, looked up once per
+ * node: func[id] NULL until then. */
+typedef struct node_names {
+	const char **func, **file;
+} node_names;
+
 /* A stack of view v, its n frames ids/inl leaf first (as
  * hs_view_stack_frames gave them), interned; UINT32_MAX on no memory. */
-static uint32_t view_stack(hs_leaks *l, const hs_view *v, size_t n, const uint32_t *ids,
-                           const bool *inl)
+static uint32_t view_stack(hs_leaks *l, const hs_view *v, node_names *nn, size_t n,
+                           const uint32_t *ids, const bool *inl)
 {
 	const char *funcs[HS_STACKS_MAX_FRAMES], *files[HS_STACKS_MAX_FRAMES];
-	bool leaf_inl[HS_STACKS_MAX_FRAMES];
+	bool leaf_inl[HS_STACKS_MAX_FRAMES], ok = true;
 	size_t k = 0;
 	/* root first: keep the innermost frames when the stack is deeper */
 	for (size_t i = n; i-- > 0 && k < HS_STACKS_MAX_FRAMES; k++) {
-		const hs_node_info *nd = hs_view_node(v, ids[i]);
-		funcs[k] = nd->name;
-		files[k] = *nd->file ? nd->file : NULL;
+		uint32_t id = ids[i];
+		if (!nn->func[id]) {
+			const hs_node_info *nd = hs_view_node(v, id);
+			nn->func[id] = hs_stacks_string(&l->stacks, nd->name, &ok);
+			nn->file[id] = *nd->file ? hs_stacks_string(&l->stacks, nd->file, &ok)
+			                         : NULL;
+			if (!ok)
+				return UINT32_MAX;
+		}
+		funcs[k] = nn->func[id];
+		files[k] = nn->file[id];
 		leaf_inl[k] = inl[i];
 	}
-	return hs_stacks_intern(&l->stacks, funcs, files, leaf_inl, k);
+	return hs_stacks_intern_interned(&l->stacks, funcs, files, leaf_inl, k);
 }
 
 /* One record per stack with in-use bytes; the site is named at finish. */
 static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap)
 {
-	size_t max = hs_view_max_frames(v) + 1;
+	size_t max = hs_view_max_frames(v) + 1, nnodes = v->nodes.len;
 	uint32_t *ids = malloc(max * sizeof *ids);
-	bool *inl = malloc(max * sizeof *inl), ok = ids && inl;
+	bool *inl = malloc(max * sizeof *inl);
+	node_names nn = {calloc(nnodes + 1, sizeof *nn.func), calloc(nnodes + 1, sizeof *nn.file)};
+	bool ok = ids && inl && nn.func && nn.file;
 	for (uint32_t st = 0; ok && st < v->p->nstacks; st++) {
 		size_t n;
 		if (!v->stack_live[st] || !v->stack_value[st] ||
 		    !(n = hs_view_stack_frames(v, st, ids, inl)))
 			continue;
-		uint32_t id = view_stack(l, v, n, ids, inl);
-		hrec *h = id != UINT32_MAX ? hrecvec_push(&l->heap) : NULL;
+		uint32_t id = view_stack(l, v, &nn, n, ids, inl);
+		heaprec *h = id != UINT32_MAX ? heaprecvec_push(&l->heap) : NULL;
 		if ((ok = h != NULL))
-			*h = (hrec){snap, NULL, v->stack_value[st], id};
+			*h = (heaprec){snap, id, v->stack_value[st]};
 	}
 	free(ids);
 	free(inl);
+	free(nn.func);
+	free(nn.file);
 	return ok;
 }
 
@@ -660,10 +689,10 @@ static bool drop_heap_twins(hs_leaks *l)
 		*hs_strvec_at(&l->heap_names, to[i]) = *hs_strvec_at(&l->heap_names, i);
 	}
 	l->heap_times.v.len = l->heap_totals.v.len = l->heap_names.v.len = kept;
-	for (size_t i = 0; i < hrecvec_len(&l->heap); i++) {
-		hrec h = *hrecvec_at(&l->heap, i);
+	for (size_t i = 0; i < heaprecvec_len(&l->heap); i++) {
+		heaprec h = *heaprecvec_at(&l->heap, i);
 		if ((h.snap = to[h.snap]) != UINT32_MAX)
-			*hrecvec_at(&l->heap, nr++) = h;
+			*heaprecvec_at(&l->heap, nr++) = h;
 	}
 	l->heap.v.len = nr;
 	free(to);
@@ -909,9 +938,9 @@ static hs_err heap_growth(hs_leaks *l, hs_growth **gp, bool given, hs_error *err
 		hs_growth_set_total(g, i, *hs_i64vec_at(&l->heap_totals, i));
 	}
 	hs_err rc = HS_OK;
-	for (size_t i = 0; rc == HS_OK && i < hrecvec_len(&l->heap); i++) {
-		const hrec *h = hrecvec_at(&l->heap, i);
-		rc = hs_growth_add(g, h->snap, h->name, h->value, err);
+	for (size_t i = 0; rc == HS_OK && i < heaprecvec_len(&l->heap); i++) {
+		const heaprec *h = heaprecvec_at(&l->heap, i);
+		rc = hs_growth_add(g, h->snap, l->site[h->stack], h->value, err);
 	}
 	hs_growth_opts go = {0};
 	if (rc == HS_OK)
@@ -919,25 +948,33 @@ static hs_err heap_growth(hs_leaks *l, hs_growth **gp, bool given, hs_error *err
 	return rc;
 }
 
-/* Name each heap record's site: the innermost own frame of its stack,
- * else its leaf (the function whose flat bytes it was). */
-static void heap_sites(hs_leaks *l)
+/* Name the site of each heap record's stack: its innermost own frame,
+ * else its leaf (the function whose flat bytes it was); false on no
+ * memory. */
+static bool heap_sites(hs_leaks *l)
 {
 	hs_chain ch;
-	for (size_t i = 0; i < hrecvec_len(&l->heap); i++) {
-		hrec *h = hrecvec_at(&l->heap, i);
-		const char *own = hs_stacks_culprit(&l->stacks, h->stack, &ch);
-		h->name = own ? own : hs_stacks_at(&l->stacks, h->stack)->funcs[0];
+	free(l->site);
+	l->site = calloc(hs_stack_vec_len(&l->stacks.stacks) + 1, sizeof *l->site);
+	if (!l->site)
+		return false;
+	for (size_t i = 0; i < heaprecvec_len(&l->heap); i++) {
+		uint32_t st = heaprecvec_at(&l->heap, i)->stack;
+		if (l->site[st])
+			continue;
+		const char *own = hs_stacks_culprit(&l->stacks, st, &ch);
+		l->site[st] = own ? own : hs_stacks_at(&l->stacks, st)->funcs[0];
 	}
+	return true;
 }
 
 /* The chain of site `name`: that of its heaviest stack in one snapshot. */
 static void heap_chain(const hs_leaks *l, const char *name, hs_chain *chain)
 {
-	const hrec *best = NULL;
-	for (size_t i = 0; i < hrecvec_len(&l->heap); i++) {
-		const hrec *h = hrecvec_at(&l->heap, i);
-		if ((!best || h->value > best->value) && strcmp(h->name, name) == 0)
+	const heaprec *best = NULL;
+	for (size_t i = 0; i < heaprecvec_len(&l->heap); i++) {
+		const heaprec *h = heaprecvec_at(&l->heap, i);
+		if ((!best || h->value > best->value) && strcmp(l->site[h->stack], name) == 0)
 			best = h;
 	}
 	*chain = (hs_chain){NULL, NULL, 0};
@@ -986,7 +1023,8 @@ static hs_err finish_heap(hs_leaks *l, hs_error *err)
 {
 	if (hs_i64vec_len(&l->heap_times) < HS_GROWTH_MIN_SNAPSHOTS)
 		return HS_OK;
-	heap_sites(l);
+	if (!heap_sites(l))
+		return hs_fail(err, HS_E_NOMEM, "out of memory");
 	hs_growth *g;
 	hs_err rc = heap_growth(l, &g, false, err);
 	if (rc == HS_E_USAGE) {   /* no times: keep the given order, a minute apart */
@@ -1152,8 +1190,8 @@ static void find_creators(hs_leaks *l, hs_leak *k)
 		if (g->cstack != UINT32_MAX && callers_in(l, k, g->cstack, f, g->file))
 			return;
 	}
-	for (size_t i = 0; i < hrecvec_len(&l->heap); i++) {
-		const hrec *h = hrecvec_at(&l->heap, i);
+	for (size_t i = 0; i < heaprecvec_len(&l->heap); i++) {
+		const heaprec *h = heaprecvec_at(&l->heap, i);
 		if (callers_in(l, k, h->stack, f, *hs_strvec_at(&l->heap_names, h->snap)))
 			return;
 	}

@@ -79,24 +79,27 @@ static hs_stack *new_stack(hs_stacks *s, size_t n)
 	return st;
 }
 
-uint32_t hs_stacks_intern(hs_stacks *s, const char *const *funcs, const char *const *files,
-                          const bool *inl, size_t n)
+const char *hs_stacks_string(hs_stacks *s, const char *str, bool *ok)
+{
+	return intern(s, str, ok);
+}
+
+/* The id of the stack of n frames (n <= HS_STACKS_MAX_FRAMES), each
+ * function and file name already interned, UINT32_MAX on no memory. */
+static uint32_t intern_frames(hs_stacks *s, const char *const *funcs, const char *const *files,
+                              const bool *inl, size_t n)
 {
 	typedef struct {
 		const char *func, *file;
 		size_t inl;
 	} key_frame;
-	if (n > HS_STACKS_MAX_FRAMES)
-		n = HS_STACKS_MAX_FRAMES;
 	key_frame key[HS_STACKS_MAX_FRAMES];
-	bool ok = true;
 	memset(key, 0, sizeof key);
 	for (size_t i = 0; i < n; i++)
-		key[i] = (key_frame){intern(s, funcs[i] ? funcs[i] : "", &ok),
-		                     intern(s, files ? files[i] : NULL, &ok), inl && inl[i]};
+		key[i] = (key_frame){funcs[i], files ? files[i] : NULL, inl && inl[i]};
 	size_t kl = n * sizeof key[0];
-	uint32_t id = ok ? hs_strmap_get(&s->index, (const char *)key, kl) : UINT32_MAX;
-	if (id != UINT32_MAX || !ok)
+	uint32_t id = hs_strmap_get(&s->index, (const char *)key, kl);
+	if (id != UINT32_MAX)
 		return id;
 	char *kc = hs_arena_alloc(&s->arena, kl ? kl : 1);
 	hs_stack *st = kc ? new_stack(s, n) : NULL;
@@ -110,6 +113,28 @@ uint32_t hs_stacks_intern(hs_stacks *s, const char *const *funcs, const char *co
 	}
 	id = (uint32_t)(hs_stack_vec_len(&s->stacks) - 1);
 	return hs_strmap_get_or_put(&s->index, kc, kl, id);
+}
+
+uint32_t hs_stacks_intern(hs_stacks *s, const char *const *funcs, const char *const *files,
+                          const bool *inl, size_t n)
+{
+	if (n > HS_STACKS_MAX_FRAMES)
+		n = HS_STACKS_MAX_FRAMES;
+	const char *fn[HS_STACKS_MAX_FRAMES], *fl[HS_STACKS_MAX_FRAMES];
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		fn[i] = intern(s, funcs[i] ? funcs[i] : "", &ok);
+		fl[i] = intern(s, files ? files[i] : NULL, &ok);
+	}
+	return ok ? intern_frames(s, fn, fl, inl, n) : UINT32_MAX;
+}
+
+uint32_t hs_stacks_intern_interned(hs_stacks *s, const char *const *funcs,
+                                   const char *const *files, const bool *inl, size_t n)
+{
+	if (n > HS_STACKS_MAX_FRAMES)
+		n = HS_STACKS_MAX_FRAMES;
+	return intern_frames(s, funcs, files, inl, n);
 }
 
 size_t hs_sample_frames_lines(const hs_profile *p, size_t sample, const char **funcs,

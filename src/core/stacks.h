@@ -37,6 +37,12 @@ hs_err hs_stacks_add_functions(hs_stacks *s, const hs_profile *p, hs_error *err)
  * UINT32_MAX on no memory. */
 uint32_t hs_stacks_intern(hs_stacks *s, const char *const *funcs, const char *const *files,
                           const bool *inl, size_t n);
+/* The one copy of str kept by s (NULL stays NULL); *ok is set false on no
+ * memory.  Stacks of such copies go to hs_stacks_intern_interned, which
+ * skips looking each name up again. */
+const char *hs_stacks_string(hs_stacks *s, const char *str, bool *ok);
+uint32_t hs_stacks_intern_interned(hs_stacks *s, const char *const *funcs,
+                                   const char *const *files, const bool *inl, size_t n);
 /* Sample `sample` of p, inlined frames apart, at most `max` frames leaf
  * first: the count. */
 size_t hs_sample_frames(const hs_profile *p, size_t sample, const char **funcs,
