@@ -46,7 +46,7 @@ typedef struct bg_inflate {
 	hs_err rc;
 } bg_inflate;
 
-#define LEAD ((size_t)16 << 20)
+#define LEAD ((size_t)4 << 20)
 
 static void bg_publish(bg_inflate *b, size_t avail, bool done)
 {
