@@ -53,6 +53,11 @@ void hs_input_release(hs_input *in);
  * must not be read again (a file mapping would re-read them; the
  * inflater's pages would read as zeros). */
 void hs_input_drop(hs_input *in, size_t upto);
+/* Make every byte readable again after hs_input_drop, for a loader that
+ * must read the input twice (a rare layout, or to point at an error):
+ * the inflater starts over from the compressed file, which it keeps
+ * mapped (its pages given back as read) until hs_input_release. */
+void hs_input_rewind(hs_input *in);
 
 /* Classify decompressed bytes.  `what` receives a short human description
  * of what the bytes look like when they are not a format we read. */

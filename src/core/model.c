@@ -39,12 +39,16 @@ static void drop_intern(hs_profile *p)
 	}
 }
 
-/* Open addressing over stacks; a slot keeps what a probe must check so a
- * miss costs one cache line, not three. */
+/* Open addressing over stacks; a slot keeps what a probe must check,
+ * where the stack starts included, so a hit costs two cache misses (the
+ * slot, the stack) and not three (the offsets between them): interning is
+ * bound by memory latency on big profiles.  Stacks are not edited while
+ * the index lives (loaders edit them after their last sample). */
 typedef struct stack_slot {
-	uint64_t hash;
+	uint32_t hash;      /* the hash's low 32 bits (the index never exceeds 2^32 slots) */
 	uint32_t id1;       /* stack id + 1; 0 marks an empty slot */
 	uint32_t len;
+	uint32_t start;     /* its first item */
 } stack_slot;
 
 typedef struct stack_index {
@@ -92,6 +96,8 @@ static void drop_stack_index(hs_profile *p)
 static bool stack_index_grow(stack_index *x)
 {
 	size_t cap = x->cap ? x->cap * 2 : 4096;
+	if (cap > ((size_t)1 << 32))
+		return false;
 	stack_slot *slots = calloc(cap, sizeof *slots);
 	if (!slots)
 		return false;
@@ -123,12 +129,12 @@ static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **
 	const char *base = items->data;
 	size_t el = items->elem;
 	uint32_t start = off[*count], n = (uint32_t)items->len - start;
-	uint64_t h = n ? hs_hash_bytes(base + start * el, n * el) : 0;
+	uint32_t h = n ? (uint32_t)hs_hash_bytes(base + start * el, n * el) : 0;
 	size_t j = h & (x->cap - 1);
 	for (; x->slots[j].id1; j = (j + 1) & (x->cap - 1)) {
 		const stack_slot *sl = &x->slots[j];
 		if (sl->hash == h && sl->len == n &&
-		    (n == 0 || memcmp(base + off[sl->id1 - 1] * el, base + start * el, n * el) == 0)) {
+		    (n == 0 || memcmp(base + (size_t)sl->start * el, base + start * el, n * el) == 0)) {
 			items->len = start;
 			*out = sl->id1 - 1;
 			return HS_OK;
@@ -140,7 +146,7 @@ static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **
 	if (!so)
 		return HS_E_NOMEM;
 	*so = (uint32_t)items->len;
-	x->slots[j] = (stack_slot){h, (uint32_t)*count + 1, n};
+	x->slots[j] = (stack_slot){h, (uint32_t)*count + 1, n, start};
 	x->len++;
 	*out = (uint32_t)(*count)++;
 	return HS_OK;

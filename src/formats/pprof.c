@@ -581,11 +581,16 @@ static hs_err check_first(dec *d, uint32_t field, int wt)
 	return HS_OK;
 }
 
-/* Top-level fields, one at a time, waiting for the inflater as needed. */
+/* Decoded bytes are given back in steps of this (the model holds copies
+ * of what it keeps: strings in its arena, numbers in its tables). */
+#define DROP_STEP ((size_t)1 << 20)
+
+/* Top-level fields, one at a time, waiting for the inflater as needed and
+ * giving back what is read. */
 static hs_err stream_fields(dec *d, hs_input *in)
 {
 	const uint8_t *data = in->data;
-	size_t pos = 0, nsample = 0;
+	size_t pos = 0, nsample = 0, kept = 0;
 	hs_err rc;
 	for (bool first = true;; first = false) {
 		size_t avail = hs_input_wait(in, pos + 32);
@@ -608,6 +613,10 @@ static hs_err stream_fields(dec *d, hs_input *in)
 		if (d->late_types)
 			return HS_OK;
 		pos = (size_t)(r.p - data);
+		if (pos - kept >= DROP_STEP) {
+			hs_input_drop(in, pos);
+			kept = pos;
+		}
 	}
 }
 
@@ -709,6 +718,7 @@ hs_err hs_pprof_decode_input(hs_profile *p, hs_input *in, hs_error *err)
 		 * how many there are. */
 		dec_release(&d);
 		hs_profile_release(p);
+		hs_input_rewind(in);
 		size_t n = hs_input_wait(in, SIZE_MAX);
 		d = (dec){.p = p, .err = err, .default_type = -1, .fixed_types = true,
 		          .ntypes = count_types(in->data, n)};
@@ -722,6 +732,8 @@ hs_err hs_pprof_decode_input(hs_profile *p, hs_input *in, hs_error *err)
 	} else if (rc == HS_OK) {
 		rc = finish(&d, in->len);
 		if (rc == HS_E_INVALID && p->bad_sample && !err->has_offset) {
+			hs_input_rewind(in);
+			hs_input_wait(in, SIZE_MAX);
 			uint64_t at = locate_sample_ref(in->data, in->len, p->bad_sample, p->bad_location);
 			err->has_offset = at != 0;
 			err->offset = at;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "heapscope/heapdump.h"
 #include "heapscope/load.h"
@@ -294,6 +295,211 @@ static void test_exe_compressed(void **state)
 	free(d);
 }
 
+
+/* A growable protobuf writer for profiles bigger than pbenc.h's buffer. */
+typedef struct bigbuf {
+	uint8_t *b;
+	size_t n, cap;
+} bigbuf;
+
+static void bb_varint(bigbuf *p, uint64_t v)
+{
+	if (p->n + 16 > p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1 << 16;
+		p->b = realloc(p->b, p->cap);
+		assert_non_null(p->b);
+	}
+	for (; v >= 0x80; v >>= 7)
+		p->b[p->n++] = (uint8_t)(v | 0x80);
+	p->b[p->n++] = (uint8_t)v;
+}
+
+static void bb_bytes(bigbuf *p, uint32_t field, const void *d, size_t n)
+{
+	bb_varint(p, (uint64_t)field << 3 | 2);
+	bb_varint(p, n);
+	for (size_t i = 0; i < n; i++)
+		bb_varint(p, 0), p->b[p->n - 1] = ((const uint8_t *)d)[i];
+}
+
+/* sample_type (type string 1, unit 2) */
+static void bb_type(bigbuf *p)
+{
+	bb_bytes(p, 1, "\x08\x01\x10\x02", 4);
+}
+
+/* A sample of location `loc` with values v, 2v; returns the offset of
+ * its location id. */
+static size_t bb_sample(bigbuf *p, uint8_t loc, uint8_t v)
+{
+	uint8_t m[] = {0x08, loc, 0x10, v, 0x10, (uint8_t)(2 * v)};
+	bb_bytes(p, 2, m, sizeof m);
+	return p->n - 5;
+}
+
+static void bb_tables(bigbuf *p)
+{
+	bb_bytes(p, 5, "\x08\x01\x10\x03", 4);                 /* function 1 name main.f */
+	bb_bytes(p, 4, "\x08\x01\x22\x04\x08\x01\x10\x07", 8); /* location 1, line f:7 */
+	const char *str[] = {"", "space", "bytes", "main.f"};
+	for (int i = 0; i < 4; i++)
+		bb_bytes(p, 6, str[i], strlen(str[i]));
+}
+
+/* Gzip (level 1) into a temporary file. */
+static void write_gzip_temp(char *path, const bigbuf *raw)
+{
+	uLong cap = compressBound(raw->n) + 64;
+	uint8_t *z = malloc(cap);
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	assert_non_null(z);
+	assert_int_equal(deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = raw->b;
+	zs.avail_in = (uInt)raw->n;
+	zs.next_out = z;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	write_temp(path, z, zs.total_out);
+	deflateEnd(&zs);
+	free(z);
+}
+
+#define BIG_SAMPLES 600000   /* 5.4 MB decoded: the loader gives pages back */
+
+/* The pprof loader gives back what it has read of a gzipped file, and
+ * reads it again when it must: sample types after the samples (a second
+ * pass), and an unknown location id (its offset, found by reading again). */
+static void test_pprof_reread_after_drop(void **state)
+{
+	(void)state;
+	bigbuf raw = {0};
+	bb_type(&raw);
+	for (int i = 0; i < BIG_SAMPLES; i++)
+		bb_sample(&raw, 1, (uint8_t)(i % 50 + 1));
+	bb_type(&raw);   /* a second type, after every sample */
+	bb_tables(&raw);
+	char path[64];
+	write_gzip_temp(path, &raw);
+	hs_profile p;
+	load_file(&p, path);
+	unlink(path);
+	assert_int_equal(hs_ntypes(&p), 2);
+	assert_int_equal(p.nsamples, BIG_SAMPLES);
+	assert_int_equal(p.decoded_bytes, raw.n);
+	/* sum of i%50+1 over 600000 samples: 12000 rounds of 1275 */
+	assert_int_equal(hs_profile_total(&p, 0), (int64_t)12000 * 1275);
+	assert_int_equal(hs_profile_total(&p, 1), (int64_t)2 * 12000 * 1275);
+	hs_profile_release(&p);
+
+	raw.n = 0;
+	bb_type(&raw);
+	bb_type(&raw);
+	size_t bad = 0;
+	for (int i = 0; i < BIG_SAMPLES; i++) {
+		size_t at = bb_sample(&raw, i == BIG_SAMPLES - 7 ? 42 : 1, 1);
+		if (i == BIG_SAMPLES - 7)
+			bad = at;
+	}
+	bb_tables(&raw);
+	write_gzip_temp(path, &raw);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(&p);
+	assert_int_equal(hs_load_profile(&p, path, &e), HS_E_INVALID);
+	unlink(path);
+	if (!strstr(e.detail, "unknown location id 42"))
+		fail_msg("%s", e.detail);
+	assert_true(e.has_offset);
+	assert_int_equal(e.offset, bad);
+	hs_profile_release(&p);
+	free(raw.b);
+}
+
+/* zlib's verdict on a one-member gzip stream: NULL when it inflates
+ * cleanly, else its message ("truncated" for a cut stream). */
+static const char *zlib_verdict(const uint8_t *d, size_t n, char *msg, size_t cap)
+{
+	static uint8_t out[1 << 16];
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (uint8_t *)d;
+	zs.avail_in = (uInt)n;
+	int zr;
+	do {
+		zs.next_out = out;
+		zs.avail_out = sizeof out;
+		zr = inflate(&zs, Z_NO_FLUSH);
+	} while (zr == Z_OK);
+	const char *v = zr == Z_STREAM_END ? NULL : zr == Z_BUF_ERROR ? "truncated" : zs.msg;
+	if (v)
+		snprintf(msg, cap, "%s", v);
+	inflateEnd(&zs);
+	return v ? msg : NULL;
+}
+
+/* Whatever inflates gzip (ISA-L when built with it), every verdict on a
+ * damaged stream is zlib's: each byte of a small gzipped profile flipped
+ * three ways (header flags, deflate data, CRC and ISIZE trailer included),
+ * and every cut, loads exactly when zlib inflates it, and fails with
+ * zlib's message when zlib does not. */
+static void test_gzip_verdicts_are_zlib(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *plain = slurp(TD "pprof/heap.pb", &n);
+	uLong cap = compressBound(n) + 64;
+	uint8_t *z = malloc(cap), *bad = malloc(cap);
+	assert_non_null(z);
+	assert_non_null(bad);
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = plain;
+	zs.avail_in = (uInt)n;
+	zs.next_out = z;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t zn = zs.total_out;
+	deflateEnd(&zs);
+	const uint8_t masks[] = {0x01, 0x80, 0x5a};
+	size_t checked = 0;
+	for (size_t at = 0; at <= zn; at++) {
+		for (size_t k = 0; k < sizeof masks + 1; k++) {
+			size_t len = zn;
+			memcpy(bad, z, zn);
+			if (k < sizeof masks && at < zn)
+				bad[at] ^= masks[k];
+			else if (k == sizeof masks)
+				len = at;   /* cut */
+			else
+				continue;
+			char want[128];
+			const char *v = zlib_verdict(bad, len, want, sizeof want);
+			hs_input in;
+			hs_error e;
+			hs_error_clear(&e);
+			hs_err rc = hs_input_from_buffer(&in, bad, len, 0, &e);
+			if (v == NULL) {
+				if (rc != HS_OK || in.len != n || memcmp(in.data, plain, n) != 0)
+					fail_msg("byte %zu mask %zu: zlib inflates it, heapscope: %s", at, k,
+					         e.detail);
+			} else if (len >= 2 && bad[0] == 0x1f && bad[1] == 0x8b) {
+				if (rc != HS_E_GZIP || !strstr(e.detail, want))
+					fail_msg("byte %zu mask %zu: zlib says '%s', heapscope (%d) '%s'", at, k,
+					         want, rc, e.detail);
+			}
+			hs_input_release(&in);
+			checked++;
+		}
+	}
+	assert_true(checked > 3 * zn);
+	free(bad);
+	free(z);
+	free(plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +510,8 @@ int main(void)
 		cmocka_unit_test(test_zst_corrupt),
 		cmocka_unit_test(test_zst_cap),
 		cmocka_unit_test(test_exe_compressed),
+		cmocka_unit_test(test_pprof_reread_after_drop),
+		cmocka_unit_test(test_gzip_verdicts_are_zlib),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
