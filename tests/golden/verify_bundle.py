@@ -272,10 +272,11 @@ def same_time(v, ns):
 
 def kind_matches(got, want):
     """An "inputs" kind names counts.json's kind (in heapscope's words:
-    block and mutex profiles may both be 'contention')."""
+    block and mutex profiles may both be 'contention', an allocs profile
+    (Go's heap profile with alloc_space its default) 'allocs')."""
     g = re.sub(r'[^a-z]', '', str(got).lower())
     ok = {'block': ('block', 'contention'), 'mutex': ('mutex', 'contention'), 'trace': ('trace',),
-          'gctrace': ('gctrace',), 'heapdump': ('heapdump',), 'heap': ('heap',),
+          'gctrace': ('gctrace',), 'heapdump': ('heapdump',), 'heap': ('heap', 'allocs'),
           'goroutine': ('goroutine',), 'cpu': ('cpu',), 'threadcreate': ('threadcreate',)}[want]
     wrong = {'heap': 'dump', 'trace': 'gctrace'}.get(want)
     return any(w in g for w in ok) and not (wrong and wrong in g)
