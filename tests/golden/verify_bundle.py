@@ -610,6 +610,38 @@ def blocking_cases():
                         % (key[0], key[1], side[kind], got and got[1], cont, kind))
 
 
+def walk_cases():
+    """bundle-walk-hidden: testdata/walk holds the debug=2 dumps of moments
+    1 and 2 copied from the bundle, an empty file, an empty '.complete' and
+    '.hidden/junk.txt' (no profile): the walk skips the hidden entries (no
+    word of them, no error), the empty file is named once as not used, exit
+    0, and the two dumps are read as counts.json says."""
+    name = 'bundle-walk-hidden'
+    V.checked.add(name)
+    out, err, code = (V.golden(name, w) or '' for w in ('out', 'err', 'code'))
+    W = 'testdata/walk'
+    on_disk = sorted(os.listdir(os.path.join(V.ROOT, W)))
+    if on_disk != ['.complete', '.hidden', 'empty.pb.gz', 'goroutine-dump-1795318920.txt.gz',
+                   'goroutine-dump-20261122_034100.txt']:
+        problem(name, '%s holds %s' % (W, on_disk))
+    if code != '0\n':
+        problem(name, 'exit status %r, want 0 (hidden entries skipped, the empty file not used)' % code)
+    want_err = "heapscope: goroutines: '%s/empty.pb.gz': warning: not used (empty)\n" % W
+    if err != want_err:
+        problem(name, 'stderr %r, want %r' % (err, want_err))
+    mom = C['moments'][:2]
+    want = '%d goroutines in ' % sum(m['goroutines'] for m in mom)
+    if not out.startswith(want):
+        problem(name, 'first line %r, want %r...' % (out.split('\n')[0], want))
+    for i, (m, f) in enumerate(zip(mom, ('goroutine-dump-20261122_034100.txt', 'goroutine-dump-1795318920.txt.gz'))):
+        if '  #%d %s/%s: %d\n' % (i + 1, W, f, m['goroutines']) not in out:
+            problem(name, 'snapshot #%d: want %s/%s with %d goroutines' % (i + 1, W, f, m['goroutines']))
+        if totals(f)[1] != [m['goroutines']]:
+            problem(name, '%s holds %s goroutines, counts.json %d' % (f, totals(f)[1], m['goroutines']))
+    if '.complete' in out + err or '.hidden' in out + err:
+        problem(name, 'a hidden entry was read')
+
+
 def run(v):
     global V, C, CORRUPT
     V = v
@@ -633,3 +665,4 @@ def run(v):
     goroutines_cases()
     growth_cases()
     blocking_cases()
+    walk_cases()

@@ -6,7 +6,8 @@ leaks, growth, gctrace) with --format json, the expected inputs are built
 here from the case's command line and file facts:
 
   path       the arguments in order, directories walked recursively in byte
-             order (regular files only);
+             order (regular files only, hidden entries and empty files
+             left out);
   kind       sniffed from the content (gzip undone here, zstd by the zstd
              CLI): the protobuf's sample types decoded here, the first line
              of a text profile, a dump's "goroutine N [" header, a gc line,
@@ -287,7 +288,12 @@ def walk(path):
         return [path]
     out = []
     for name in sorted(os.listdir(full), key=os.fsencode):
-        out += walk(os.path.join(path, name))
+        sub = os.path.join(path, name)
+        # hidden entries are not walked, an empty file is left out
+        if name.startswith('.') or (os.path.isfile(os.path.join(V.ROOT, sub))
+                                    and os.path.getsize(os.path.join(V.ROOT, sub)) == 0):
+            continue
+        out += walk(sub)
     return out
 
 
