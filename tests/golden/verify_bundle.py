@@ -610,6 +610,39 @@ def blocking_cases():
                         % (key[0], key[1], side[kind], got and got[1], cont, kind))
 
 
+def cumulative_case():
+    """bundle-blocking-cumulative: the block and mutex profiles of the three
+    moments and the last trace.  Per hotspot a contention profile shows:
+    its total is the last profile's (pprof -raw, grouped here), not a sum
+    and not the trace's waits on top; a hotspot only the trace shows: the
+    trace's own evidence."""
+    name = 'bundle-blocking-cumulative'
+    V.checked.add(name)
+    mom = C['moments']
+    prof = {k: [files_of(k, m['moment'])[0] for m in mom] for k in ('block', 'mutex')}
+    side = {'block': 'waiting', 'mutex': 'holding'}
+    out, code = V.golden(name, 'out') or '', V.golden(name, 'code')
+    if code != '0\n':
+        problem(name, 'exit status %r, want 0' % code)
+    hs = json.loads(out).get('hotspots', []) if out else []
+    seen = 0
+    for kind, files in prof.items():
+        for key, last in own_groups(files[-1]).items():
+            h = [h for h in hs if (h['culprit'], h['kind'], h.get('side')) == key + (side[kind],)]
+            seen += 1
+            if len(h) != 1 or [h[0]['contentions'], h[0]['delay_ns']] != last:
+                problem(name, '%s [%s, %s]: %s, want the last %s profile\'s %s (pprof -raw)'
+                        % (key[0], key[1], side[kind], h and [h[0]['contentions'], h[0]['delay_ns']], kind, last))
+    for h in hs:
+        ev = h.get('evidence', [])
+        if ev and all(e['file'].endswith('.out') for e in ev) and \
+                [h['contentions'], h['delay_ns']] != [sum(e.get('contentions', 0) for e in ev),
+                                                      sum(e.get('delay_ns', 0) for e in ev)]:
+            problem(name, '%s [%s]: a trace-only hotspot, want its evidence' % (h['culprit'], h['kind']))
+    if not seen:
+        problem(name, 'no hotspot of the profiles checked')
+
+
 def walk_cases():
     """bundle-walk-hidden: testdata/walk holds the debug=2 dumps of moments
     1 and 2 copied from the bundle, an empty file, an empty '.complete' and
@@ -666,3 +699,4 @@ def run(v):
     growth_cases()
     blocking_cases()
     walk_cases()
+    cumulative_case()
