@@ -150,6 +150,11 @@ typedef struct hs_hotspot {
 	hs_lock_side side;        /* contention: waiting or holding; else none */
 	int64_t goroutines;       /* most waiting at once in one snapshot */
 	int64_t wait_minutes;     /* longest wait seen in a dump */
+	/* Block and mutex profiles count from the process start: when one
+	 * shows the hotspot (its side is one kind's), the last such profile's
+	 * values (time order, else the order given; hs_blocking_finish), not a
+	 * sum, and a trace's waits, which that profile holds too, are not
+	 * added; the traces' sum when no contention profile shows it. */
 	int64_t contentions, delay_ns;
 	hs_wait_evidence_vec evidence;   /* one per file that shows it, in time
 	                                    order (hs_blocking_finish) */

@@ -7,8 +7,8 @@
  * then decides, for every command the same way, which used files are twins
  * and the order of the moments.
  *
- * Twins: two used files of one family (heap profiles: protobuf and
- * debug=1 text; goroutines: a debug=2 dump or traceback, a protobuf
+ * Twins: two used files of one family (heap profiles: protobuf, allocs
+ * (Go's heap profile with alloc_space its default) and debug=1 text; goroutines: a debug=2 dump or traceback, a protobuf
  * goroutine profile, a debug=1 goroutine profile) in two different
  * formats, each holding one moment, are one moment when
  *   - both names carry the same timestamp; or
@@ -26,7 +26,7 @@
  * Two files of one format are never twins, however close (a series
  * written in a loop).  Of twins the richest is used: a debug=2 dump over
  * a protobuf goroutine profile over a debug=1 one; a protobuf heap
- * profile over its text; the other is unused, HS_WHY_TWIN, with `other`
+ * profile over an allocs profile over its text; the other is unused, HS_WHY_TWIN, with `other`
  * the file used.
  *
  * Snapshots: the used files in time order (equal moments by name, numbers
@@ -51,7 +51,8 @@
 typedef enum hs_input_kind {
 	HS_IN_HEAP = 0,            /* heap profile, protobuf */
 	HS_IN_HEAP_TEXT,           /* heap profile, ?debug=1 text */
-	HS_IN_ALLOCS,              /* allocs profile (alloc_space without inuse) */
+	HS_IN_ALLOCS,              /* allocs profile: alloc_space without inuse, or Go's
+	                            * heap profile with alloc_space its default */
 	HS_IN_GOROUTINE_DUMP,      /* ?debug=2 dump or SIGQUIT traceback */
 	HS_IN_GOROUTINE,           /* goroutine profile, protobuf */
 	HS_IN_GOROUTINE_TEXT,      /* goroutine profile, ?debug=1 text */

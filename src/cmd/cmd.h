@@ -249,6 +249,15 @@ typedef struct cli_adder {
  * A profile add() has no use for (HS_E_USAGE: another kind) is no error;
  * such files are counted and named once on stderr ("not used: ..."). */
 int cli_add_files(const cli_adder *a, const cli_opts *o);
+/* The files a command had no use for, counted by kind (hs_profile_kind),
+ * printed once: "not used: 2 files (1 cpu profile, 1 other file)". */
+typedef struct cli_unused {
+	const char *kind[8];
+	int count[8], n;
+	int other;                 /* files that are no profile the command reads */
+} cli_unused;
+void cli_unused_add(cli_unused *u, const char *kind);
+void cli_unused_report(const cli_unused *u);
 /* For stream(): load trace `file` as `as` and pass it to add(). */
 int cli_add_trace(const cli_adder *a, const char *file, cli_trace_as as);
 /* For stream(): heap dump `file`'s goroutines as a goroutine dump

@@ -119,14 +119,9 @@ void cli_loads_end(cli_loads *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* The files a command had no use for, counted by kind. */
-typedef struct unused {
-	const char *kind[8];
-	int count[8], n;
-	int other;                 /* files that are no profile heapscope reads */
-} unused;
+typedef cli_unused unused;
 
-static void unused_add(unused *u, const char *kind)
+void cli_unused_add(cli_unused *u, const char *kind)
 {
 	int k = 0;
 	while (k < u->n && strcmp(u->kind[k], kind) != 0)
@@ -138,7 +133,7 @@ static void unused_add(unused *u, const char *kind)
 }
 
 /* "not used: 2 files (1 cpu profile, 1 threadcreate profile)" */
-static void unused_report(const unused *u, const char *cmd)
+void cli_unused_report(const cli_unused *u)
 {
 	int total = u->other;
 	char list[400] = "";
@@ -166,7 +161,7 @@ static int add_one(const cli_adder *a, hs_profile *p, const char *file, unused *
 	if (rc == HS_OK)
 		return HS_EXIT_OK;
 	if (rc == HS_E_USAGE && u) {
-		unused_add(u, hs_profile_kind(p));
+		cli_unused_add(u, hs_profile_kind(p));
 		hs_inventory_unuse(a->inv, a->input, HS_WHY_KIND);
 		return HS_EXIT_OK;
 	}
@@ -235,7 +230,7 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	cli_loads_end(&ld);
 	free(profiles);
 	free(streamed);
-	unused_report(&u, a->name);
+	cli_unused_report(&u);
 	cli_inventory_finish(a->inv);
 	return rc;
 }

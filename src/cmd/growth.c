@@ -29,6 +29,8 @@ typedef struct series {
 	hs_growth *g;
 	uint8_t *time_from;        /* per snapshot as given: enum growth_time_from */
 	hs_inventory *inv;         /* the files */
+	size_t nsnap;              /* snapshots read (load_series) */
+	bool unreadable;           /* a file could not be read (printed): exit 2 */
 	size_t *input;             /* per snapshot as given: its entry in inv */
 	const char **given;        /* per snapshot as given: its name (twins left out) */
 	char **owned;              /* per snapshot: the FILE#K names allocated */
@@ -177,6 +179,13 @@ static int add_snapshot(series *s, size_t i, const char *file, const char *name,
 	cli_opts po = *o;
 	if (i > 0)
 		po.sample_index = s->w.sample_type;
+	/* An allocs profile holds the heap profile's values, alloc_space by
+	 * default; that only counts up, so a series reads its in-use memory
+	 * like a heap profile's unless --sample-index says otherwise (twins
+	 * of heap and allocs profiles are then one series). */
+	for (size_t k = 0; i == 0 && !o->sample_index && k < p->sample_types.len; k++)
+		if (strcmp(hs_s(p, hs_sample_type(p, k)->type), "inuse_space") == 0)
+			po.sample_index = "inuse_space";
 	if (!cli_view(&v, p, file, &po))
 		return HS_EXIT_USAGE;
 	const hs_value_type *vt = hs_sample_type(p, v.sample_index);
@@ -270,7 +279,15 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 			singles[ns++] = o->files[i];
 	cli_loads l;
 	cli_loads_start(&l, singles, ns, o);
+	l.quiet_other = true;
 	size_t snap = 0;
+	cli_unused u = {0};
+	const char *kind = NULL;   /* the series': its first profile's */
+	/* A file that cannot be read, of another kind than the first profile
+	 * (a folder's block profiles beside its heap profiles) or no profile
+	 * (a trace, a heap dump) does not stop the rest: the first is named,
+	 * the others listed once as not used. */
+	int bad = HS_EXIT_OK;
 	for (int i = 0; rc == HS_EXIT_OK && i < o->nfiles; i++) {
 		const char *file = o->files[i];
 		hs_profile p;
@@ -282,12 +299,24 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 			rc = load_parts(s, file, parts[i], &snap, interval);
 			continue;
 		}
+		hs_profile_init(&p);
 		if (!cli_loads_next(&l, &p)) {
-			cli_inventory_add(s->inv, file, NULL);
-			rc = HS_EXIT_USAGE;
-			break;
+			size_t input = hs_inventory_add_file(s->inv, file, cli_file_kind(file));
+			hs_inventory_unuse(s->inv, input, l.other ? HS_WHY_KIND : HS_WHY_UNREADABLE);
+			if (l.other)
+				u.other++;
+			else
+				bad = HS_EXIT_USAGE;
+			continue;
 		}
 		size_t input = cli_inventory_add(s->inv, file, &p);
+		if (kind && strcmp(kind, hs_profile_kind(&p)) != 0) {
+			cli_unused_add(&u, hs_profile_kind(&p));
+			hs_inventory_unuse(s->inv, input, HS_WHY_KIND);
+			hs_profile_release(&p);
+			continue;
+		}
+		kind = hs_profile_kind(&p);
 		const hs_input_entry *in = hs_inventory_at(s->inv, input);
 		rc = add_snapshot(s, snap++, file, file, input, &p, in ? in->time : 0,
 		                  in ? in->time_from : HS_TIME_NONE, interval);
@@ -295,6 +324,9 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 	}
 	cli_loads_end(&l);
 	free((void *)singles);
+	cli_unused_report(&u);
+	s->nsnap = snap;
+	s->unreadable = bad != HS_EXIT_OK;
 	return rc;
 }
 
@@ -304,12 +336,12 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 static bool drop_twins(series *s)
 {
 	size_t n = hs_growth_nsnap(s->g), k = 0;
-	bool *keep = calloc(n + 1, sizeof *keep);
+	bool *keep = calloc(n + 1, sizeof *keep);   /* false past the snapshots read */
 	if (!keep) {
 		cli_error("out of memory");
 		return false;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < s->nsnap; i++) {
 		const hs_input_entry *in = hs_inventory_at(s->inv, s->input[i]);
 		keep[i] = !in || in->why != HS_WHY_TWIN;
 		if (!keep[i])
@@ -378,6 +410,8 @@ static int run(const hs_command *self, cli_opts *op)
 		cli_error("out of memory");
 		goto out;
 	}
+	/* a file that could not be read is named; the others still make the
+	 * series, and the status is 2 */
 	if (load_series(&s, parts, interval) != HS_EXIT_OK)
 		goto out;
 	cli_inventory_finish(s.inv);
@@ -411,6 +445,8 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!out)
 		goto out;
 	rc = write_series(out, &s, growth_format_find(o.format));
+	if (rc == HS_EXIT_OK && s.unreadable)
+		rc = HS_EXIT_USAGE;
 	if (!cli_close_output(out, &o) && rc == HS_EXIT_OK)
 		rc = HS_EXIT_USAGE;
 out:

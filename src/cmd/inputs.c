@@ -3,7 +3,9 @@
  * order (byte order, so the same on every machine).  A symlink that leads
  * back into a directory being walked and anything that is not a regular
  * file (a FIFO, a socket, a device) is named on stderr and left out, so a
- * walk never hangs or loops. */
+ * walk never hangs or loops.  Hidden entries (a name starting with '.':
+ * an upload's ".complete" marker, a ".git") are not walked; an empty file
+ * is named once as not used (nothing in it to read). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -62,6 +64,8 @@ static void walk_entry(walk *w, const char *path)
 	}
 	if (S_ISDIR(st.st_mode))
 		walk_dir(w, path, &st);
+	else if (S_ISREG(st.st_mode) && st.st_size == 0)
+		cli_warn(path, "not used (empty)");
 	else if (S_ISREG(st.st_mode))
 		push(w, path);
 	else
@@ -90,7 +94,7 @@ static void walk_dir(walk *w, const char *dir, const struct stat *st)
 	walk names = {0};
 	names.cmd = w->cmd;
 	for (struct dirent *e; (e = readdir(d)) != NULL && !names.oom;) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+		if (e->d_name[0] == '.')   /* ".", "..", and hidden entries */
 			continue;
 		size_t len = strlen(dir) + strlen(e->d_name) + 2;
 		char *path = malloc(len);

@@ -610,6 +610,26 @@ static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t
 	return hs_idle_stays(c, h->goroutines, grows, ended) ? c : HS_IDLE_NONE;
 }
 
+/* Block and mutex profiles count from the process start: of those that
+ * show h (its side is one kind's), the last one's values (time order, else
+ * the order given) are its total; a trace's waits, which such a profile
+ * holds too, count (summed) only when no contention profile shows h. */
+static void cumulative_totals(const hs_blocking *b, hs_hotspot *h)
+{
+	size_t ne = hs_wait_evidence_vec_len(&h->evidence);
+	const hs_wait_evidence *last = NULL;
+	for (size_t i = 0; b->inv && i < ne; i++) {
+		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
+		const hs_input_entry *in = hs_inventory_at(b->inv, ev->input);
+		if (ev->source == HS_SRC_CONTENTION && in && in->kind == HS_IN_CONTENTION)
+			last = ev;
+	}
+	if (!last)
+		return;   /* traces alone (or no inventory): their sum */
+	h->contentions = last->contentions;
+	h->delay_ns = last->delay_ns;
+}
+
 void hs_blocking_finish(hs_blocking *b)
 {
 	(void)hs_owner_finish(b->stacks.owner);   /* no memory: fewer own frames */
@@ -622,6 +642,7 @@ void hs_blocking_finish(hs_blocking *b)
 		if (timed && ne > 1)
 			qsort(hs_wait_evidence_vec_data(&h->evidence), ne, sizeof(hs_wait_evidence),
 			      cmp_evidence);
+		cumulative_totals(b, h);
 		uint32_t st = *u32vec_at(&b->first_stack, i);
 		const char *own = hs_stacks_culprit(&b->stacks, st, &h->chain);
 		if (own)

@@ -33,8 +33,15 @@ hs_input_kind hs_input_kind_of(const hs_profile *p)
 		return HS_IN_GOROUTINE_DUMP;
 	const char *k = hs_profile_kind(p);
 	bool pb = p->format == HS_FMT_PPROF;
-	if (strcmp(k, "heap") == 0)
+	if (strcmp(k, "heap") == 0) {
+		/* Go writes /debug/pprof/allocs as the heap profile with
+		 * alloc_space as its default: the same moment's twin */
+		int d = p->default_sample_type;
+		if (pb && d >= 0 && (size_t)d < p->sample_types.len &&
+		    strcmp(hs_s(p, hs_sample_type(p, (size_t)d)->type), "alloc_space") == 0)
+			return HS_IN_ALLOCS;
 		return pb ? HS_IN_HEAP : HS_IN_HEAP_TEXT;
+	}
 	if (strcmp(k, "goroutine") == 0)
 		return pb ? HS_IN_GOROUTINE : HS_IN_GOROUTINE_TEXT;
 	if (strcmp(k, "allocs") == 0)
@@ -161,7 +168,8 @@ size_t hs_inventory_nsnapshots(const hs_inventory *inv)
 static int family(hs_input_kind k, int *rank)
 {
 	switch (k) {
-	case HS_IN_HEAP:           *rank = 1; return 1;
+	case HS_IN_HEAP:           *rank = 2; return 1;
+	case HS_IN_ALLOCS:         *rank = 1; return 1;
 	case HS_IN_HEAP_TEXT:      *rank = 0; return 1;
 	case HS_IN_GOROUTINE_DUMP: *rank = 2; return 2;
 	case HS_IN_GOROUTINE:      *rank = 1; return 2;

@@ -272,10 +272,11 @@ def same_time(v, ns):
 
 def kind_matches(got, want):
     """An "inputs" kind names counts.json's kind (in heapscope's words:
-    block and mutex profiles may both be 'contention')."""
+    block and mutex profiles may both be 'contention', an allocs profile
+    (Go's heap profile with alloc_space its default) 'allocs')."""
     g = re.sub(r'[^a-z]', '', str(got).lower())
     ok = {'block': ('block', 'contention'), 'mutex': ('mutex', 'contention'), 'trace': ('trace',),
-          'gctrace': ('gctrace',), 'heapdump': ('heapdump',), 'heap': ('heap',),
+          'gctrace': ('gctrace',), 'heapdump': ('heapdump',), 'heap': ('heap', 'allocs'),
           'goroutine': ('goroutine',), 'cpu': ('cpu',), 'threadcreate': ('threadcreate',)}[want]
     wrong = {'heap': 'dump', 'trace': 'gctrace'}.get(want)
     return any(w in g for w in ok) and not (wrong and wrong in g)
@@ -609,6 +610,71 @@ def blocking_cases():
                         % (key[0], key[1], side[kind], got and got[1], cont, kind))
 
 
+def cumulative_case():
+    """bundle-blocking-cumulative: the block and mutex profiles of the three
+    moments and the last trace.  Per hotspot a contention profile shows:
+    its total is the last profile's (pprof -raw, grouped here), not a sum
+    and not the trace's waits on top; a hotspot only the trace shows: the
+    trace's own evidence."""
+    name = 'bundle-blocking-cumulative'
+    V.checked.add(name)
+    mom = C['moments']
+    prof = {k: [files_of(k, m['moment'])[0] for m in mom] for k in ('block', 'mutex')}
+    side = {'block': 'waiting', 'mutex': 'holding'}
+    out, code = V.golden(name, 'out') or '', V.golden(name, 'code')
+    if code != '0\n':
+        problem(name, 'exit status %r, want 0' % code)
+    hs = json.loads(out).get('hotspots', []) if out else []
+    seen = 0
+    for kind, files in prof.items():
+        for key, last in own_groups(files[-1]).items():
+            h = [h for h in hs if (h['culprit'], h['kind'], h.get('side')) == key + (side[kind],)]
+            seen += 1
+            if len(h) != 1 or [h[0]['contentions'], h[0]['delay_ns']] != last:
+                problem(name, '%s [%s, %s]: %s, want the last %s profile\'s %s (pprof -raw)'
+                        % (key[0], key[1], side[kind], h and [h[0]['contentions'], h[0]['delay_ns']], kind, last))
+    for h in hs:
+        ev = h.get('evidence', [])
+        if ev and all(e['file'].endswith('.out') for e in ev) and \
+                [h['contentions'], h['delay_ns']] != [sum(e.get('contentions', 0) for e in ev),
+                                                      sum(e.get('delay_ns', 0) for e in ev)]:
+            problem(name, '%s [%s]: a trace-only hotspot, want its evidence' % (h['culprit'], h['kind']))
+    if not seen:
+        problem(name, 'no hotspot of the profiles checked')
+
+
+def walk_cases():
+    """bundle-walk-hidden: testdata/walk holds the debug=2 dumps of moments
+    1 and 2 copied from the bundle, an empty file, an empty '.complete' and
+    '.hidden/junk.txt' (no profile): the walk skips the hidden entries (no
+    word of them, no error), the empty file is named once as not used, exit
+    0, and the two dumps are read as counts.json says."""
+    name = 'bundle-walk-hidden'
+    V.checked.add(name)
+    out, err, code = (V.golden(name, w) or '' for w in ('out', 'err', 'code'))
+    W = 'testdata/walk'
+    on_disk = sorted(os.listdir(os.path.join(V.ROOT, W)))
+    if on_disk != ['.complete', '.hidden', 'empty.pb.gz', 'goroutine-dump-1795318920.txt.gz',
+                   'goroutine-dump-20261122_034100.txt']:
+        problem(name, '%s holds %s' % (W, on_disk))
+    if code != '0\n':
+        problem(name, 'exit status %r, want 0 (hidden entries skipped, the empty file not used)' % code)
+    want_err = "heapscope: goroutines: '%s/empty.pb.gz': warning: not used (empty)\n" % W
+    if err != want_err:
+        problem(name, 'stderr %r, want %r' % (err, want_err))
+    mom = C['moments'][:2]
+    want = '%d goroutines in ' % sum(m['goroutines'] for m in mom)
+    if not out.startswith(want):
+        problem(name, 'first line %r, want %r...' % (out.split('\n')[0], want))
+    for i, (m, f) in enumerate(zip(mom, ('goroutine-dump-20261122_034100.txt', 'goroutine-dump-1795318920.txt.gz'))):
+        if '  #%d %s/%s: %d\n' % (i + 1, W, f, m['goroutines']) not in out:
+            problem(name, 'snapshot #%d: want %s/%s with %d goroutines' % (i + 1, W, f, m['goroutines']))
+        if totals(f)[1] != [m['goroutines']]:
+            problem(name, '%s holds %s goroutines, counts.json %d' % (f, totals(f)[1], m['goroutines']))
+    if '.complete' in out + err or '.hidden' in out + err:
+        problem(name, 'a hidden entry was read')
+
+
 def run(v):
     global V, C, CORRUPT
     V = v
@@ -632,3 +698,5 @@ def run(v):
     goroutines_cases()
     growth_cases()
     blocking_cases()
+    walk_cases()
+    cumulative_case()

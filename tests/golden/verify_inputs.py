@@ -6,7 +6,8 @@ leaks, growth, gctrace) with --format json, the expected inputs are built
 here from the case's command line and file facts:
 
   path       the arguments in order, directories walked recursively in byte
-             order (regular files only);
+             order (regular files only, hidden entries and empty files
+             left out);
   kind       sniffed from the content (gzip undone here, zstd by the zstd
              CLI): the protobuf's sample types decoded here, the first line
              of a text profile, a dump's "goroutine N [" header, a gc line,
@@ -33,8 +34,15 @@ import sys
 V = None
 
 COMMANDS = ('info', 'goroutines', 'blocking', 'leaks', 'growth', 'gctrace')
-FAMILY = {'heap': (1, 1), 'heap_text': (1, 0), 'goroutine_dump': (2, 2), 'goroutine': (2, 1),
-          'goroutine_text': (2, 0)}
+# an allocs profile (Go's heap profile with alloc_space its default) is the
+# heap profile's twin, used after the protobuf heap profile, before the text
+FAMILY = {'heap': (1, 2), 'allocs': (1, 1), 'heap_text': (1, 0), 'goroutine_dump': (2, 2),
+          'goroutine': (2, 1), 'goroutine_text': (2, 0)}
+# the profile kind (pprof's words) of each kind, for growth's one kind
+PROFILE_KIND = {'heap': 'heap', 'allocs': 'heap', 'heap_text': 'heap', 'goroutine_dump': 'goroutine',
+                'goroutine': 'goroutine', 'goroutine_text': 'goroutine', 'cpu': 'cpu',
+                'contention': 'contention', 'threadcreate': 'threadcreate', 'profile': 'profile'}
+GOROUTINES = {'goroutine_dump', 'goroutine', 'goroutine_text'}
 WORDS = {'heap': 'heap profile', 'heap_text': 'heap profile (debug=1)', 'allocs': 'allocs profile',
          'goroutine_dump': 'goroutine dump (debug=2)', 'goroutine': 'goroutine profile',
          'goroutine_text': 'goroutine profile (debug=1)', 'cpu': 'cpu profile',
@@ -59,7 +67,7 @@ def content(path):
         try:
             return gzip.decompress(raw)
         except (EOFError, OSError, zlib.error):
-            return b''   # a cut or corrupt stream: read as no artifact
+            return None   # a cut or corrupt stream: could not be read
 
     if raw[:4] == b'\x28\xb5\x2f\xfd':
         return subprocess.run(['zstd', '-dcq', path], stdout=subprocess.PIPE, check=True).stdout
@@ -67,7 +75,8 @@ def content(path):
 
 
 def pb_types(data):
-    """Sample type names and time_nanos of a profile.proto, or None."""
+    """Sample type names (the default one first when it is set) and
+    time_nanos of a profile.proto, or None."""
     try:
         top = V.pb_fields(data)
         strings = [v for f, v in top if f == 6 and isinstance(v, bytes)]
@@ -80,11 +89,16 @@ def pb_types(data):
         return None
     if not types or not strings:
         return None
+    default = next((v for f, v in top if f == 14 and isinstance(v, int)), 0)
+    if default and default < len(strings) and strings[default].decode() == 'alloc_space':
+        types = ['default:alloc_space'] + types
     return types, next((v for f, v in top if f == 9 and isinstance(v, int)), 0)
 
 
 def kind_of(types, pb):
     t = ','.join(types)
+    if pb and t.startswith('default:alloc_space') and 'inuse_space' in t:
+        return 'allocs'
     if 'inuse_space' in t:
         return 'heap' if pb else 'heap_text'
     if 'alloc_space' in t:
@@ -106,6 +120,8 @@ GC_LINE = re.compile(rb'(^|\n)[^\n]*gc \d+ @[0-9.]+s \d+%: ')
 def sniff(path):
     """(kind, time_ns or 0 from the content, 'profile'/'lastgc')."""
     data = content(path)
+    if data is None:
+        return 'unreadable', 0, None
     pb = pb_types(data)
     if pb:
         return kind_of(pb[0], True), pb[1], 'profile'
@@ -162,6 +178,8 @@ def name_stamp(path):
 def facts(path, utimes):
     full = os.path.join(V.ROOT, path)
     kind, t, src = sniff(full)
+    bad = kind == 'unreadable'   # heapscope names it (exit 2), lists it as 'other'
+    kind = 'other' if bad else kind
     stamp = name_stamp(path)
     if t:
         when, frm = t, src
@@ -171,7 +189,7 @@ def facts(path, utimes):
         # the case's @utime, which run.py set; else the file's (a case whose
         # output shows an mtime it did not set fails on another checkout)
         when, frm = utimes.get(path, int(os.stat(full).st_mtime)) * S, 'mtime'
-    return dict(path=path, kind=kind, time=when, time_from=frm, stamp=stamp)
+    return dict(path=path, kind=kind, time=when, time_from=frm, stamp=stamp, bad=bad)
 
 
 # ---- the rule ---------------------------------------------------------------
@@ -205,13 +223,20 @@ def strverscmp_key(name):
 
 
 def expected(command, paths, utimes):
-    files = []
-    for p in paths:
-        f = facts(p, utimes)
-        f['used'] = command not in USES or f['kind'] in USES[command]
-        f['why'] = None if f['used'] else '%s: not used by %s' % (WORDS[f['kind']], command)
-        files.append(f)
-    if command in ('leaks', 'blocking', 'growth'):
+    files = [facts(p, utimes) for p in paths]
+    uses = USES.get(command)
+    if command == 'goroutines':
+        # a heap dump's goroutines only when no goroutine dump or profile is given
+        uses = GOROUTINES if any(f['kind'] in GOROUTINES for f in files) else GOROUTINES | {'heapdump'}
+    elif command == 'growth':
+        # the kind of the first profile read, and gctrace logs beside it
+        first = next((PROFILE_KIND[f['kind']] for f in files if f['kind'] in PROFILE_KIND), None)
+        uses = {k for k, v in PROFILE_KIND.items() if v == first} | {'gctrace'}
+    for f in files:
+        f['used'] = not f['bad'] and (uses is None or f['kind'] in uses)
+        f['why'] = 'could not be read' if f['bad'] else \
+            None if f['used'] else '%s: not used by %s' % (WORDS[f['kind']], command)
+    if command in ('leaks', 'blocking', 'growth', 'goroutines'):
         groups = []   # [used index, member indices]
         for j, b in enumerate(files):
             if not b['used']:
@@ -263,7 +288,12 @@ def walk(path):
         return [path]
     out = []
     for name in sorted(os.listdir(full), key=os.fsencode):
-        out += walk(os.path.join(path, name))
+        sub = os.path.join(path, name)
+        # hidden entries are not walked, an empty file is left out
+        if name.startswith('.') or (os.path.isfile(os.path.join(V.ROOT, sub))
+                                    and os.path.getsize(os.path.join(V.ROOT, sub)) == 0):
+            continue
+        out += walk(sub)
     return out
 
 

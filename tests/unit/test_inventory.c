@@ -258,6 +258,36 @@ static void test_text_moments(void **state)
 	assert_int_equal(hs_text_moments((const uint8_t *)dump, strlen(dump), NULL, 0), 0);
 }
 
+/* Go's allocs profile is the heap profile with alloc_space its default:
+ * at one moment with a heap protobuf and its text (times 3 ms and 8 ms
+ * apart, as /debug/pprof/heap, ?debug=1 and /allocs are fetched) the three
+ * are one moment, the heap protobuf used whatever the order given; the
+ * allocs profile is used over the text. */
+static void test_allocs_twin(void **state)
+{
+	(void)state;
+	hs_inventory *inv = inv_new();
+	add(inv, "allocs-1.pb.gz", HS_IN_ALLOCS, HS_TIME_PROFILE, T + 5 * S / 1000);
+	add(inv, "heap-1.txt", HS_IN_HEAP_TEXT, HS_TIME_LASTGC, T - 3 * S / 1000);
+	add(inv, "heap-1.pb.gz", HS_IN_HEAP, HS_TIME_PROFILE, T);
+	assert_true(hs_inventory_twins(inv, 0, 2));
+	assert_true(hs_inventory_twins(inv, 0, 1));
+	hs_inventory_finish(inv, true);
+	is_twin(inv, 0, 2);
+	is_twin(inv, 1, 2);
+	is_used(inv, 2, 0);
+	assert_int_equal(hs_inventory_nsnapshots(inv), 1);
+	hs_inventory_free(inv);
+
+	inv = inv_new();
+	add(inv, "allocs-1.pb.gz", HS_IN_ALLOCS, HS_TIME_PROFILE, T);
+	add(inv, "heap-1.txt", HS_IN_HEAP_TEXT, HS_TIME_LASTGC, T + S / 2);
+	hs_inventory_finish(inv, true);
+	is_used(inv, 0, 0);
+	is_twin(inv, 1, 0);
+	hs_inventory_free(inv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_mtime_refused),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_text_moments),
+		cmocka_unit_test(test_allocs_twin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
