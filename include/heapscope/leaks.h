@@ -54,6 +54,12 @@
  *                       with one owner key (a global's name, "stack: F")
  *                       are one candidate, one point per dump, described
  *                       by the last dump given that has it.
+ * Partial snapshots: an execution trace (the goroutines alive at its end,
+ * of those it saw) and a heap dump's goroutines (no wait reasons) are
+ * goroutine snapshots of the series only when no goroutine dump or
+ * profile is among the inputs; otherwise they are evidence only (a
+ * trace's creation stacks still name creators), so a trace of the last
+ * requests never reads as a drop in the series.
  * Benign, never candidates: runtime internals (no user frame), groups of an
  * idle class (heapscope/idle.h: profiler, signal, accept, connection,
  * main, sleep and worker loops) while they stay idle (no growth, fewer

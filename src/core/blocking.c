@@ -592,6 +592,14 @@ static void drop_twins(hs_blocking *b)
 		b->hotspots.v.len = b->first_stack.v.len = k;
 }
 
+/* Is inventory entry i a file holding only some goroutines (a trace, a
+ * heap dump)? */
+static bool partial_input(const hs_blocking *b, size_t i)
+{
+	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, i) : NULL;
+	return in && (in->kind == HS_IN_TRACE || in->kind == HS_IN_HEAPDUMP);
+}
+
 /* The idle class of h (first stack st) while it stays idle: its
  * goroutines per file (time order) neither grow nor reach the bound. */
 static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t st)
@@ -600,9 +608,16 @@ static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t
 	hs_idle_class c = hs_idle_classify(h->kind, (const char *const *)sk->funcs, sk->n);
 	size_t ne = hs_wait_evidence_vec_len(&h->evidence), n = 0;
 	int64_t series[64];   /* the first files: growth shows early */
+	/* with a whole goroutine snapshot in the evidence, a trace's or heap
+	 * dump's goroutines (some of them only) are no point of the series */
+	bool whole = false;
+	for (size_t i = 0; i < ne; i++) {
+		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
+		whole |= ev->source != HS_SRC_CONTENTION && !partial_input(b, ev->input);
+	}
 	for (size_t i = 0; i < ne && n < sizeof series / sizeof series[0]; i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		if (ev->source != HS_SRC_CONTENTION)
+		if (ev->source != HS_SRC_CONTENTION && !(whole && partial_input(b, ev->input)))
 			series[n++] = ev->goroutines;
 	}
 	bool grows = hs_series_grows(series, n, HS_IDLE_GROWTH_STEP);

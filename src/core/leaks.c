@@ -621,19 +621,39 @@ static int cmp_skey(const void *pa, const void *pb)
 	return a->fi != b->fi ? (a->fi < b->fi ? -1 : 1) : (a->si > b->si) - (a->si < b->si);
 }
 
-/* The kept snapshots' keys (twins left out); all in the order given when
- * the moments cannot order them (hs_moments_order). */
+/* Does file f hold only some of the goroutines (a trace's, alive at its
+ * end; a heap dump's, no wait reasons)?  With a goroutine dump or profile
+ * among the inputs such a file is no snapshot of the series: a trace of
+ * the last requests would read as a drop (leaks.h); its creation stacks
+ * still name creators. */
+static bool partial_file(const hs_leaks *l, const lfile *f)
+{
+	const hs_input_entry *in = hs_inventory_at(l->inv, f->input);
+	return in && (in->kind == HS_IN_TRACE || in->kind == HS_IN_HEAPDUMP);
+}
+
+/* The kept snapshots' keys (twins left out, and partial files when a
+ * whole goroutine snapshot is given); all in the order given when the
+ * moments cannot order them (hs_moments_order). */
 static size_t snap_keys(const hs_leaks *l, skey *k)
 {
 	size_t ns = lsnapvec_len(&l->snaps), nk = 0;
 	const lfile *f = lfilevec_data(&l->files);
+	bool whole = false;
+	for (size_t i = 0; i < ns; i++) {
+		const lfile *fi = &f[lsnapvec_at(&l->snaps, i)->fi];
+		whole |= !fi->twin && !partial_file(l, fi);
+	}
 	unsigned seen = 0;
-	for (size_t i = 0; i < ns; i++)
-		seen |= 1u << f[lsnapvec_at(&l->snaps, i)->fi].from;
+	for (size_t i = 0; i < ns; i++) {
+		const lfile *fi = &f[lsnapvec_at(&l->snaps, i)->fi];
+		if (!(whole && partial_file(l, fi)))
+			seen |= 1u << fi->from;
+	}
 	bool timed = hs_moments_order(seen);
 	for (size_t i = 0; i < ns; i++) {
 		const lsnap *sn = lsnapvec_at(&l->snaps, i);
-		if (!f[sn->fi].twin)
+		if (!f[sn->fi].twin && !(whole && partial_file(l, &f[sn->fi])))
 			k[nk++] = (skey){timed ? f[sn->fi].moment : 0, timed ? sn->file : "", sn->fi,
 			                 (uint32_t)i};
 	}
