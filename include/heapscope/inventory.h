@@ -114,6 +114,9 @@ size_t hs_inventory_add_profile(hs_inventory *inv, const char *path, const hs_pr
 size_t hs_inventory_add_file(hs_inventory *inv, const char *path, hs_input_kind kind);
 /* The command did not use file i, for `why` (not HS_WHY_TWIN). */
 void hs_inventory_unuse(hs_inventory *inv, size_t i, hs_input_why why);
+/* File i is of kind k (a trace or heap dump loaded as a profile, whose
+ * profile does not say so). */
+void hs_inventory_set_kind(hs_inventory *inv, size_t i, hs_input_kind k);
 /* Twins (when `twins`: a command that reads every file as its own, info
  * or goroutines, leaves them be) and snapshots, as the header says; call
  * once, after every add. */

@@ -109,6 +109,7 @@
 #define HEAPSCOPE_LEAKS_H
 
 #include "heapscope/blocking.h"
+#include "heapscope/inventory.h"
 
 typedef enum hs_severity { HS_SEV_HIGH = 0, HS_SEV_MEDIUM, HS_SEV_LOW } hs_severity;
 const char *hs_severity_name(hs_severity s);
@@ -246,6 +247,11 @@ hs_err hs_leaks_set_own(hs_leaks *l, const char *re, hs_error *err);
  * when it is none of a goroutine dump, goroutine profile or heap profile
  * (inuse_space). */
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err);
+/* hs_leaks_add of a file whose kind the profile does not tell (a trace's
+ * end, a heap dump's goroutines: HS_IN_TRACE, HS_IN_HEAPDUMP), so the
+ * partial-snapshot rule above knows it. */
+hs_err hs_leaks_add_kind(hs_leaks *l, const hs_profile *p, const char *name, hs_input_kind kind,
+                         hs_error *err);
 /* The same for file `input` of the caller's inventory inv (inventory.h),
  * which then decides its moment and twins: every file of l from the same
  * inv, which the caller finishes (hs_inventory_finish) before

@@ -137,6 +137,12 @@ size_t hs_inventory_add_file(hs_inventory *inv, const char *path, hs_input_kind 
 	return hs_inventory_add(inv, path, kind, from, t, 1);
 }
 
+void hs_inventory_set_kind(hs_inventory *inv, size_t i, hs_input_kind k)
+{
+	if (inv && i < entryvec_len(&inv->entries) && k < HS_IN_NKINDS)
+		entryvec_at(&inv->entries, i)->kind = k;
+}
+
 void hs_inventory_unuse(hs_inventory *inv, size_t i, hs_input_why why)
 {
 	if (!inv || i >= entryvec_len(&inv->entries) || why == HS_WHY_TWIN)

@@ -558,6 +558,12 @@ hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, hs_inventory *inv, s
 
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err)
 {
+	return hs_leaks_add_kind(l, p, name, HS_IN_NKINDS, err);
+}
+
+hs_err hs_leaks_add_kind(hs_leaks *l, const hs_profile *p, const char *name, hs_input_kind kind,
+                         hs_error *err)
+{
 	int si;
 	if (!leaks_uses(p, &si))
 		return hs_fail(err, HS_E_USAGE, "not a goroutine dump, goroutine or heap profile");
@@ -571,6 +577,7 @@ hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error
 	size_t input = hs_inventory_add_profile(l->inv, name, p);
 	if (input == SIZE_MAX)
 		return hs_fail(err, HS_E_NOMEM, "out of memory");
+	hs_inventory_set_kind(l->inv, input, kind);   /* HS_IN_NKINDS: the profile's */
 	return hs_leaks_add_input(l, p, l->inv, input, err);
 }
 

@@ -201,7 +201,8 @@ hs_err hs_triage_add_profile(hs_triage *t, int i, const char *file, const hs_pro
 	hs_triage_input *in = input(t, i, file, p, kind, err);
 	if (!in)
 		return err->code;
-	hs_err rc = used(hs_leaks_add(t->leaks, p, in->file, err), in, HS_USE_LEAKS, err);
+	hs_input_kind ik = kind == HS_TK_TRACE ? HS_IN_TRACE : HS_IN_NKINDS;
+	hs_err rc = used(hs_leaks_add_kind(t->leaks, p, in->file, ik, err), in, HS_USE_LEAKS, err);
 	if (rc == HS_OK)
 		rc = used(hs_blocking_add(t->blocking, p, in->file, err), in, HS_USE_BLOCKING, err);
 	bool goroutines = kind == HS_TK_GOROUTINE_DUMP || kind == HS_TK_GOROUTINE || kind == HS_TK_TRACE;
