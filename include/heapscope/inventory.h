@@ -71,6 +71,10 @@ typedef enum hs_input_kind {
  * "goroutine_text", "cpu", "contention", "threadcreate", "profile",
  * "trace", "gctrace", "heapdump", "other", "unreadable". */
 const char *hs_input_kind_name(hs_input_kind k);
+/* Does a file of kind k hold only some of the goroutines (a trace: those
+ * alive at its end, of those it saw; a heap dump: no wait reasons)?  Beside
+ * a goroutine dump or profile such a file is no point of a series (leaks.h). */
+bool hs_input_kind_partial(hs_input_kind k);
 /* The kind of a loaded profile (a heap dump or trace loaded as a profile
  * is the profile it reads as). */
 hs_input_kind hs_input_kind_of(const hs_profile *p);

@@ -597,7 +597,7 @@ static void drop_twins(hs_blocking *b)
 static bool partial_input(const hs_blocking *b, size_t i)
 {
 	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, i) : NULL;
-	return in && (in->kind == HS_IN_TRACE || in->kind == HS_IN_HEAPDUMP);
+	return in && hs_input_kind_partial(in->kind);
 }
 
 /* The idle class of h (first stack st) while it stays idle: its

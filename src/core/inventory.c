@@ -27,6 +27,11 @@ const char *hs_input_kind_name(hs_input_kind k)
 	return (unsigned)k < HS_IN_NKINDS ? kind_names[k] : "?";
 }
 
+bool hs_input_kind_partial(hs_input_kind k)
+{
+	return k == HS_IN_TRACE || k == HS_IN_HEAPDUMP;
+}
+
 hs_input_kind hs_input_kind_of(const hs_profile *p)
 {
 	if (p->format == HS_FMT_GOROUTINE_DUMP)

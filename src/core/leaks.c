@@ -636,7 +636,7 @@ static int cmp_skey(const void *pa, const void *pb)
 static bool partial_file(const hs_leaks *l, const lfile *f)
 {
 	const hs_input_entry *in = hs_inventory_at(l->inv, f->input);
-	return in && (in->kind == HS_IN_TRACE || in->kind == HS_IN_HEAPDUMP);
+	return in && hs_input_kind_partial(in->kind);
 }
 
 /* The kept snapshots' keys (twins left out, and partial files when a
