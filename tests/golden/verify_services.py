@@ -71,7 +71,8 @@ USES = {'leaks': {'goroutine', 'heap', 'trace'},
         'blocking': {'goroutine', 'contention', 'cpu', 'trace'},
         'growth': {'heap'}}
 UNUSED_LABEL = [('contention', 'contention (block or mutex) profile', 'contention (block or mutex) profiles'),
-                ('cpu', 'cpu profile', 'cpu profiles'), ('heap', 'heap profile', 'heap profiles'),
+                ('cpu', 'cpu profile', 'cpu profiles'),
+                ('goroutine', 'goroutine profile', 'goroutine profiles'), ('heap', 'heap profile', 'heap profiles'),
                 ('other', 'other file', 'other files')]
 
 
@@ -212,6 +213,8 @@ def unused_line(cmd, files):
     n = {}
     for f in files:
         k = kind_of(f)
+        if k not in USES[cmd] and k not in [u[0] for u in UNUSED_LABEL]:
+            k = 'other'   # a trace, which the command does not read: no profile
         if k not in USES[cmd]:
             n[k] = n.get(k, 0) + 1
     if not n:
