@@ -21,6 +21,7 @@ typedef struct growth_opts {
 	cli_opts c;
 	bool keep_order, stacks;
 	const char *limit, *min_growth, *interval;   /* NULL: not given */
+	const char *own;                             /* --own REGEX */
 } growth_opts;
 
 typedef struct series {
@@ -84,6 +85,51 @@ out:
 		hs_view_release(&v);
 	hs_profile_release(&p);
 	return rc;
+}
+
+/* ---- whose code a candidate's growth is ------------------------------------ */
+
+/* A candidate named by a function that is not the program's own code gets
+ * the own frame above it that grew most (hs_growth_own), from the first
+ * and last snapshots loaded again; none when they are parts of one file
+ * (FILE#K) or rows are no functions (--stacks, another granularity). */
+static int own_culprits(series *s, hs_growth_own **own)
+{
+	const cli_opts *o = s->o;
+	size_t n = hs_growth_nsnap(s->g), nrows = hs_growth_nrows(s->g), ncand = 0;
+	for (size_t i = 0; i < nrows; i++)
+		ncand += hs_growth_row_at(s->g, i)->candidate;
+	if (!ncand || s->gopt->stacks || o->cum || o->granularity != HS_GRAN_FUNCTIONS)
+		return HS_EXIT_OK;
+	for (size_t i = 0; i < s->nsnap; i++)
+		if (s->owned[i])
+			return HS_EXIT_OK;
+	hs_error e;
+	hs_error_clear(&e);
+	if (!(*own = hs_growth_own_new(&e)))
+		return cli_error("%s", e.detail);
+	if (s->gopt->own && hs_growth_own_set_regex(*own, s->gopt->own, &e) != HS_OK)
+		return cli_error("--own: %s", e.detail);
+	for (int last = 0; last < 2; last++) {
+		const char *file = s->w.files[last ? n - 1 : 0];
+		cli_opts po = *o;
+		po.sample_index = s->w.sample_type;
+		hs_profile p;
+		hs_view v;
+		hs_profile_init(&p);
+		bool ok = cli_load(&p, file, &po) && cli_view(&v, &p, file, &po);
+		if (ok) {
+			ok = hs_growth_own_add(*own, &v, last, &e) == HS_OK;
+			hs_view_release(&v);
+			if (!ok)
+				cli_file_error(file, &e);
+		}
+		hs_profile_release(&p);
+		if (!ok)
+			return HS_EXIT_USAGE;
+	}
+	s->w.own = *own;
+	return HS_EXIT_OK;
 }
 
 static int write_series(FILE *out, series *s, const growth_format *fmt)
@@ -491,10 +537,19 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	for (size_t i = 0; i < hs_growth_nsnap(s.g); i++)
 		s.w.files[i] = s.given[hs_growth_order(s.g)[i]];
+	hs_growth_own *own = NULL;
+	if (strcmp(o.format, "text") == 0 || strcmp(o.format, "json") == 0)
+		if (own_culprits(&s, &own) != HS_EXIT_OK) {
+			hs_growth_own_free(own);
+			goto out;
+		}
 	FILE *out = cli_open_output(&o);
-	if (!out)
+	if (!out) {
+		hs_growth_own_free(own);
 		goto out;
+	}
 	rc = write_series(out, &s, growth_format_find(o.format));
+	hs_growth_own_free(own);
 	if (rc == HS_EXIT_OK && s.unreadable)
 		rc = HS_EXIT_USAGE;
 	if (!cli_close_output(out, &o) && rc == HS_EXIT_OK)
@@ -527,6 +582,7 @@ static const cli_option options[] = {
 	 offsetof(growth_opts, interval), cli_parse_string, false},
 	{"stacks", 0, NULL, "a row per stack (root;...;leaf) instead of per function",
 	 offsetof(growth_opts, stacks), NULL, false},
+	CLI_OPT_OWN(growth_opts, own),
 	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END,
 };
 

@@ -455,19 +455,61 @@ def growth_json(name, c, f, out, files):
         if r['values'] != want:
             problem(name, 'row %s %s, pprof -raw flat %s' % (r['name'], r['values'], want))
     cands = [r for r in d['rows'] if r.get('candidate')]
+    for r in d['rows']:
+        want = own_culprit(files, r['name']) if r.get('candidate') else None
+        got = r.get('own_culprit')
+        if (got and (got['name'], got['growth'])) != want:
+            problem(name, '%s: own culprit %s, pprof -raw %s' % (r['name'], got, want))
     if not c['growth_culprit']:
         if cands:
             problem(name, 'nothing grows: no candidate, got %s' % [r['name'] for r in cands])
         return
     if not cands or cands[0]['name'] != c['growth_culprit']:
         problem(name, 'first candidate %s, want %s' % (cands and cands[0]['name'], c['growth_culprit']))
+    least = min_growth(name)
     for r in cands:
-        if r['values'][-1] - r['values'][0] < 1 << 20 or not r['name'].startswith('main.'):
-            problem(name, 'candidate %s %s: not own code growing 1 MiB' % (r['name'], r['values']))
+        if r['values'][-1] - r['values'][0] < least:
+            problem(name, 'candidate %s %s: grows less than %d' % (r['name'], r['values'], least))
+        if least >= 1 << 20 and not r['name'].startswith('main.'):
+            problem(name, 'candidate %s: not own code' % r['name'])
+
+
+def min_growth(name):
+    """The case's --min-growth in bytes (kB = 1024), else the 1 MiB default."""
+    with open(os.path.join(V.ROOT, 'tests', 'golden', 'cases', name + '.cmd')) as fh:
+        m = re.search(r'--min-growth (\d+)(kB|MB)?', fh.read())
+    return int(m.group(1)) * {None: 1, 'kB': 1 << 10, 'MB': 1 << 20}[m.group(2)] if m else 1 << 20
+
+
+def own_culprit(files, fn):
+    """For a function that is not own code (the services are package main):
+    over the first and last heap profiles' samples (pprof -raw) whose leaf
+    is fn, the innermost main. frame whose stacks' inuse_space grew most,
+    and that growth; None when fn is own code or none grew."""
+    if fn.startswith('main.'):
+        return None
+    heaps = [f for f in files if os.path.basename(f).startswith('heap')]
+    sums = {}
+    for sign, p in ((-1, heaps[0]), (1, heaps[-1])):
+        types, samples = raw(p)
+        k = types.index('inuse_space')
+        for v, fr in samples:
+            own = next((f for f in fr if f.startswith('main.')), None)
+            if fr and fr[0] == fn and own:
+                sums[own] = sums.get(own, 0) + sign * v[k]
+    best = sorted((-g, o) for o, g in sums.items() if g > 0)
+    return (best[0][1], -best[0][0]) if best else None
 
 
 def growth_text(name, c, f, out, files):
     stars = [l for l in out.split('\n') if l.startswith('*')]
+    for l in stars:
+        m = re.search(r'  (\S+)  \(own code: (\S+), \+(\S+) of it\)$', l)
+        fn = m.group(1) if m else l.split()[-1]
+        want = own_culprit(files, fn)
+        if (m and m.group(2)) != (want and want[0]) or (m and not close(m.group(3), want[1])):
+            problem(name, '%s: own culprit %s, pprof -raw %s' % (fn, m and m.groups()[1:], want))
+    stars = [re.sub(r'  \(own code: .*\)$', '', l) for l in stars]
     names = [l.split()[-1] for l in stars]
     if not c['growth_culprit']:
         if stars:
@@ -484,9 +526,10 @@ def case_files(name):
     """The files a case gives heapscope (a folder: the files in it)."""
     with open(os.path.join(V.ROOT, 'tests', 'golden', 'cases', name + '.cmd')) as fh:
         words = [l for l in fh.read().split('\n') if l.startswith('heapscope ')][0].split()[2:]
-    out = []
+    out, skip = [], False
     for w in words:
-        if w.startswith('-') or w == 'json':
+        if skip or w.startswith('-'):
+            skip = w in ('--format', '--min-growth', '--own')   # their value is no file
             continue
         full = os.path.join(V.ROOT, w)
         out += [os.path.join(w, n) for n in sorted(os.listdir(full))] if os.path.isdir(full) else [w]
@@ -497,7 +540,8 @@ CHECKS = {'leaks': (leaks_text, leaks_json), 'blocking': (blocking_text, blockin
           'growth': (growth_text, growth_json)}
 # cases beyond one per command and folder: leaks on pertask's dumps alone,
 # with the heap profiles, with the trace (which sources name the handler)
-EXTRA = [('leaks', 'pertask', 'svc-leaks-pertask-' + v) for v in ('dumps', 'heap', 'trace')]
+EXTRA = [('leaks', 'pertask', 'svc-leaks-pertask-' + v) for v in ('dumps', 'heap', 'trace')] + \
+    [('growth', 'pertask', 'svc-growth-pertask-small')]   # --min-growth 100kB: library rows too
 
 
 def checked(check, name, c, f, out, files):
