@@ -1102,7 +1102,7 @@ static bool heap_instances(hs_leaks *l, const hs_growth *g, hs_leak *k)
 		size_t pos = 0;
 		while (pos < n && *hs_strvec_at(&l->heap_names, order[pos]) != o->file)
 			pos++;
-		if (pos < n && strcmp(l->site[o->stack], k->culprit) == 0)
+		if (pos < n && l->site[o->stack] && strcmp(l->site[o->stack], k->culprit) == 0)
 			v[m++] = (osite){hs_stacks_at(&l->stacks, o->stack)->funcs[0], o->leaf_file,
 			                 o->line, o->size, o->objects, pos};
 	}
