@@ -90,8 +90,10 @@
  *                     another growing group;
  *   per instance      a created-by site (many live goroutines from one go
  *                     statement) started by a function other than
- *                     main.main: a cache or pool built per instance;
- *   retention         heap growth and growing retainers: a structure that
+ *                     main.main: a cache or pool built per instance; heap
+ *                     growth whose allocation sites grow as one bundle per
+ *                     call, with many parts per instance (instances.h);
+ *   retention         other heap growth and growing retainers: a structure that
  *                     lives on keeps what the site allocates; the
  *                     goroutine count beside it is given when known;
  *   lock contention   a pile-up on a Mutex or RWMutex.
@@ -109,6 +111,7 @@
 #define HEAPSCOPE_LEAKS_H
 
 #include "heapscope/blocking.h"
+#include "heapscope/instances.h"
 #include "heapscope/inventory.h"
 
 typedef enum hs_severity { HS_SEV_HIGH = 0, HS_SEV_MEDIUM, HS_SEV_LOW } hs_severity;
@@ -232,6 +235,8 @@ typedef struct hs_leak {
 	/* heap growth at the function that creates a goroutine group found
 	 * leaking: that group's culprit (the cause, ranked first), else NULL */
 	const char *follows;
+	/* heap growth built per instance (instances.h), else NULL */
+	const hs_instances *instances;
 } hs_leak;
 
 /* The accumulator: opaque, from hs_leaks_new to hs_leaks_free. */
