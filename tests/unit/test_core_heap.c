@@ -172,6 +172,16 @@ static void test_retained_counts(void **state)
 	assert_non_null(frame);
 	assert_int_equal(store->retained, count(f, "store_retained"));
 	assert_int_equal(list->retained, count(f, "list_retained"));
+	/* main.Registry, in the data segment */
+	const hs_hd_holder *reg = holder(&a, "main.Registry");
+	assert_non_null(reg);
+	assert_int_equal(reg->kind, HS_HD_ROOT_DATA);
+	assert_int_equal(reg->retained, count(f, "registry_pages") * count(f, "page_bytes"));
+	/* main.After: nodes allocated after the last GC (below their spans'
+	 * freeindex, allocation bits unset) and its 1024-byte array */
+	const hs_hd_holder *after = holder(&a, "main.After");
+	assert_non_null(after);
+	assert_int_equal(after->retained, count(f, "after_gc") * (count(f, "node_bytes") + 8));
 	assert_int_equal(frame->kind, HS_HD_ROOT_FRAME);
 	assert_true(frame->retained >= count(f, "stack_objects") * count(f, "node_bytes"));
 	hs_hd_analysis_release(&a);
@@ -196,6 +206,51 @@ static void test_retained_counts(void **state)
 		}
 	assert_true(fin[1] - fin[0] <= 1);
 	assert_true(fin[0] >= count(f, "finalizers"));
+}
+
+static bool has_root(const hs_heapdump *h, uint8_t kind, uint64_t where, uint64_t ptr)
+{
+	for (size_t i = 0; i < h->roots.len; i++) {
+		const hs_hd_root *r = &HS_VEC_AT(&h->roots, hs_hd_root, i);
+		if (r->kind == kind && r->where == where && r->ptr == ptr)
+			return true;
+	}
+	return false;
+}
+
+/* The data and bss slots the modules' pointer masks give are the dump's;
+ * the dump's live frame slots of goroutines parked since (all but main's)
+ * are among the words the conservative stack scan found. */
+static void test_roots(void **state)
+{
+	fixture *f = *state;
+	const hs_heapdump *d = &f->dump, *c = &f->heap;
+	size_t globals[2] = {0, 0}, unmatched[2] = {0, 0}, frames = 0, lost = 0;
+	const hs_heapdump *h[2] = {c, d};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < h[k]->roots.len; i++) {
+			const hs_hd_root *r = &HS_VEC_AT(&h[k]->roots, hs_hd_root, i);
+			if (r->kind == HS_HD_ROOT_DATA || r->kind == HS_HD_ROOT_BSS) {
+				globals[k]++;
+				unmatched[k] += !has_root(h[1 - k], r->kind, r->where, r->ptr);
+			}
+		}
+	for (size_t i = 0; i < d->roots.len; i++) {
+		const hs_hd_root *r = &HS_VEC_AT(&d->roots, hs_hd_root, i);
+		if (r->kind != HS_HD_ROOT_FRAME ||
+		    HS_VEC_AT(&d->goroutines, hs_hd_goroutine, r->goroutine).goid == 1)
+			continue;
+		frames++;
+		lost += !has_root(c, HS_HD_ROOT_FRAME, r->where, r->ptr);
+	}
+	assert_true(globals[1] > 50);
+	assert_true(globals[0] >= count(f, "registry_pages"));
+	assert_true(frames > 0);
+	/* a global or two the runtime set after the dump (runtime.m0.curg...) */
+	if (unmatched[0] > 2 || unmatched[1] > 2 || lost)
+		fail_msg("data/bss roots: %zu of the core's not in the dump, %zu of the dump's (%zu) "
+		         "not in the core; %zu of %zu frame roots lost", unmatched[0], unmatched[1],
+		         globals[1], lost, frames);
 }
 
 /* Overwrite n bytes of the process's memory in the core (its sparse
@@ -284,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_objects_equal_dump),
 		cmocka_unit_test(test_memstats),
 		cmocka_unit_test(test_retained_counts),
+		cmocka_unit_test(test_roots),
 		cmocka_unit_test(test_garbled_spans),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
