@@ -97,11 +97,10 @@ hs_err hs_core_symtab(const hs_core *c, const hs_heapdump *h, hs_symtab *s, hs_e
 hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, const char *path,
                              const char *exe_path, hs_core_side *side, hs_error *err);
 
-/* What to say of a core given where heap dumps are read, and of one
- * given without its executable. */
+/* What to say of a core given where heap dumps are read without --exe,
+ * and of one given without its executable. */
 #define HS_CORE_HEAP_NOT_READ                                                                  \
-	"an ELF core: its heap is not read yet (goroutines, blocking and leaks read its "       \
-	"goroutines with --exe)"
+	"an ELF core: heapdump reads its heap with --exe, the executable that wrote it"
 #define HS_CORE_NEEDS_EXE                                                                      \
 	"an ELF core: goroutines, blocking and leaks read it with --exe, the executable that "  \
 	"wrote it"

@@ -628,8 +628,13 @@ hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, const char *path,
 	if (rc != HS_OK)
 		return rc;
 	hs_core *c;
-	if ((rc = hs_core_open_input(&c, &in, exe_path, side, err)) != HS_OK)
+	bool compressed = in.compressed;
+	if ((rc = hs_core_open_input(&c, &in, exe_path, side, err)) != HS_OK) {
+		/* offsets of a compressed core count decompressed bytes */
+		if (compressed && *side == HS_CORE_SIDE_CORE && err->has_offset)
+			err->after_gunzip = 1;
 		return rc;
+	}
 	*side = HS_CORE_SIDE_CORE;
 	rc = hs_core_heapdump(c, h, err);
 	if (rc == HS_OK && syms)
