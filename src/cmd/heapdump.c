@@ -46,7 +46,8 @@ bool hd_load_core(hs_heapdump *h, hs_symtab *syms, const char *file, const char 
 	hs_symtab_init(syms);
 	hs_core_side side;
 	if (hs_core_load_heapdump(h, syms, file, exe, &side, &e) != HS_OK) {
-		cli_file_error(side == HS_CORE_SIDE_EXE ? exe : file, &e);
+		(void)side;   /* errors about the executable name it after the core */
+		cli_file_error(file, &e);
 		hs_heapdump_release(h);
 		hs_symtab_release(syms);
 		return false;

@@ -478,6 +478,15 @@ hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err)
 	return rc;
 }
 
+hs_err core_exe_error(hs_error *err, hs_err rc, const char *exe_path)
+{
+	char what[sizeof err->detail];
+	memcpy(what, err->detail, sizeof what);
+	hs_error_clear(err);
+	/* the executable's name is shortened when the message is long */
+	return hs_fail(err, rc, "--exe '%.60s': %.170s", exe_path, what);
+}
+
 hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, hs_error *err)
 {
 	if (!exe_path) {
@@ -495,16 +504,8 @@ hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, h
 	 * files set aside without a word. */
 	if (rc == HS_E_FORMAT)
 		rc = err->code = HS_E_INVALID;
-	if (rc != HS_OK) {
-		if (side == HS_CORE_SIDE_EXE) {
-			char what[sizeof err->detail];
-			memcpy(what, err->detail, sizeof what);
-			hs_error_clear(err);
-			/* the executable's name is shortened when the message is long */
-			return hs_fail(err, rc, "--exe '%.60s': %.170s", exe_path, what);
-		}
-		return rc;
-	}
+	if (rc != HS_OK)
+		return side == HS_CORE_SIDE_EXE ? core_exe_error(err, rc, exe_path) : rc;
 	rc = hs_core_goroutines(c, p, err);
 	hs_core_close(c);
 	if (rc == HS_E_FORMAT)

@@ -633,6 +633,9 @@ hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, const char *path,
 		/* offsets of a compressed core count decompressed bytes */
 		if (compressed && *side == HS_CORE_SIDE_CORE && err->has_offset)
 			err->after_gunzip = 1;
+		if (*side == HS_CORE_SIDE_EXE)
+			rc = core_exe_error(err, rc, exe_path);
+		*side = HS_CORE_SIDE_CORE;
 		return rc;
 	}
 	*side = HS_CORE_SIDE_CORE;

@@ -55,6 +55,10 @@ struct hs_core {
 const uint8_t *hs_core_exe_section(const hs_core *c, const char *name, uint64_t *size,
                                    uint64_t *flags);
 
+/* An error about the executable, prefixed "--exe 'EXE': " (the file an
+ * error line names is the core). */
+hs_err core_exe_error(hs_error *err, hs_err rc, const char *exe_path);
+
 /* A frame of a goroutine's stack: [sp, fp) is its part of the stack. */
 typedef struct core_gframe {
 	uint64_t pc, sp, fp;
