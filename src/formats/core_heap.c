@@ -134,6 +134,10 @@ static hs_err arena_layout(hwalk *w, hs_error *err)
 
 static hs_err layout(hwalk *w, hs_error *err)
 {
+	/* the version first: its message says more than a missing member */
+	hs_err rc = arena_layout(w, err);
+	if (rc != HS_OK)
+		return rc;
 	uint32_t ms = hs_dwarf_type(w->d, "runtime.mspan");
 	if (ms == HS_DWARF_NONE)
 		return need(err, "runtime.mspan");
@@ -162,7 +166,7 @@ static hs_err layout(hwalk *w, hs_error *err)
 	if (!member(w, sp, "next", &w->sp_next, &z) || !member(w, sp, "offset", &w->sp_offset, &z) ||
 	    !member(w, sp, "kind", &w->sp_kind, &z) || !member(w, sf, "fn", &w->sf_fn, &z))
 		return need(err, "runtime.special");
-	return arena_layout(w, err);
+	return HS_OK;
 }
 
 static hs_err not_in_core(hs_error *err, const char *what, uint64_t addr)
