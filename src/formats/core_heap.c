@@ -479,8 +479,12 @@ static hs_err stack_roots(void *ctx, const core_ginfo *g, const core_gframe *fr,
 		                   .goroutine = gi};
 	}
 	uint64_t sp = g->sp & ~(uint64_t)7;
-	if (sp < g->stack_lo || sp >= g->stack_hi || g->stack_hi - sp > MAX_STACK)
-		return HS_OK;    /* on another stack (g0, a signal stack): not scanned */
+	if (g->stack_hi <= g->stack_lo || g->stack_hi - g->stack_lo > MAX_STACK)
+		return HS_OK;    /* no stack of its own believed */
+	/* sp on another stack (its thread on g0 or a signal stack): the
+	 * whole goroutine stack, conservatively */
+	if (sp < g->stack_lo || sp >= g->stack_hi)
+		sp = g->stack_lo;
 	uint8_t buf[4096];
 	size_t k = 0;
 	for (uint64_t at = sp; at < g->stack_hi; at += sizeof buf) {

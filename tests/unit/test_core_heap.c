@@ -253,6 +253,67 @@ static void test_roots(void **state)
 		         globals[1], lost, frames);
 }
 
+static uint64_t sym_addr(const hs_symtab *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->syms[i].name, name) == 0)
+			return s->syms[i].addr;
+	fail_msg("no symbol %s", name);
+	return 0;
+}
+
+/* Each data and bss root slot that an ELF symbol of the executable
+ * (.symtab, as nm lists it) covers is named the same from DWARF, in the
+ * static core and in testdata/core/pie/'s (loaded at a random base: the
+ * globals are moved by the bias). */
+static void test_globals_named(void **state)
+{
+	fixture *f = *state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_heapdump pie;
+	hs_symtab psyms, elf[2];
+	hs_core_side side;
+	hs_heapdump_init(&pie);
+	hs_symtab_init(&psyms);
+	if (hs_core_load_heapdump(&pie, &psyms, SOURCE_ROOT "/testdata/core/pie/core.core.zst",
+	                          SOURCE_ROOT "/testdata/core/pie/core.exe.zst", &side, &e) != HS_OK)
+		fail_msg("pie: %s", e.detail);
+	static const char *const exes[2] = {TD "core.exe.zst",
+	                                    SOURCE_ROOT "/testdata/core/pie/core.exe.zst"};
+	const hs_heapdump *h[2] = {&f->heap, &pie};
+	const hs_symtab *y[2] = {&f->syms, &psyms};
+	for (int k = 0; k < 2; k++) {
+		hs_symtab_init(&elf[k]);
+		assert_int_equal(hs_symtab_load(&elf[k], exes[k], &e), HS_OK);
+		uint64_t bias = sym_addr(y[k], "runtime.firstmoduledata") -
+		                sym_addr(&elf[k], "runtime.firstmoduledata");
+		assert_true(k == 1 ? bias != 0 : bias == 0);
+		size_t globals = 0, covered = 0, same = 0;
+		for (size_t i = 0; i < h[k]->roots.len; i++) {
+			const hs_hd_root *r = &HS_VEC_AT(&h[k]->roots, hs_hd_root, i);
+			uint64_t off, off2;
+			if (r->kind != HS_HD_ROOT_DATA && r->kind != HS_HD_ROOT_BSS)
+				continue;
+			globals++;
+			const hs_elf_sym *es = hs_symtab_lookup(&elf[k], r->where - bias, &off);
+			const hs_elf_sym *ds = hs_symtab_lookup(y[k], r->where, &off2);
+			if (!es)
+				continue;
+			covered++;
+			same += ds && strcmp(es->name, ds->name) == 0 && off == off2;
+		}
+		assert_true(globals > 20);
+		assert_true(covered + 2 >= globals);   /* a static temporary has no symbol */
+		assert_int_equal(same, covered);
+		hs_symtab_release(&elf[k]);
+	}
+	assert_true(hs_core_sniff_file(SOURCE_ROOT "/testdata/core/pie/core.core.zst"));
+	assert_false(hs_core_sniff_file(TD "heap.dump.zst"));
+	hs_heapdump_release(&pie);
+	hs_symtab_release(&psyms);
+}
+
 /* Overwrite n bytes of the process's memory in the core (its sparse
  * blocks); the old bytes go to old. */
 static void poke(hs_core *c, uint64_t addr, const void *src, void *old, size_t n)
@@ -340,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_memstats),
 		cmocka_unit_test(test_retained_counts),
 		cmocka_unit_test(test_roots),
+		cmocka_unit_test(test_globals_named),
 		cmocka_unit_test(test_garbled_spans),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
