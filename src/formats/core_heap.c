@@ -27,6 +27,9 @@ hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *es
 /* Specials of one span walked at most (a cycle ends there). */
 #define MAX_SPECIALS 65536
 #define BM_WINDOW 4096
+/* A span of Go's size classes holds at most 10240 objects (8-byte ones
+ * in 10 pages); a claim far above that is garbage, not a long loop. */
+#define MAX_NELEMS ((uint64_t)1 << 16)
 #define MSPAN_MAX 1024
 
 typedef struct span {
@@ -221,7 +224,7 @@ static hs_err read_span(hwalk *w, uint64_t i, uint64_t at, hs_vec *out)
 		return garbled(w, i, at, "its pages are not a range of memory");
 	s.end = s.start + npages * w->page_size;
 	if (s.elemsize == 0 || s.nelems == 0 || s.nelems > (s.end - s.start) / s.elemsize ||
-	    s.freeindex > s.nelems)
+	    s.nelems > MAX_NELEMS || s.freeindex > s.nelems)
 		return garbled(w, i, at, "its objects do not fit its pages");
 	if (!hs_core_holds(w->c, s.start, s.end - s.start))
 		return garbled(w, i, at, "its pages are not in the core");
