@@ -27,8 +27,8 @@ hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *es
 /* Specials of one span walked at most (a cycle ends there). */
 #define MAX_SPECIALS 65536
 #define BM_WINDOW 4096
-/* A span of Go's size classes holds at most 10240 objects (8-byte ones
- * in 10 pages); a claim far above that is garbage, not a long loop. */
+/* A span of Go 1.19's size classes holds at most 1024 objects (8-byte
+ * ones in one page); a claim far above that is garbage, not a long loop. */
 #define MAX_NELEMS ((uint64_t)1 << 16)
 #define MSPAN_MAX 1024
 
