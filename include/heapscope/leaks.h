@@ -100,7 +100,8 @@
  * statement, a heap profile's stack through F, another goroutine's stack
  * through F), the own frames that call it, from the first such stack:
  * traces first, then heap profiles, then goroutine groups, each in the
- * order added; per request when a net/http frame lies above them.  A
+ * order added; per request when a net/http frame lies above F (own
+ * callers between or not).  A
  * trace also counts the goroutines F's go statement started and saw
  * return (site_created, site_ended); goroutines per minute come from the
  * first and last snapshots' moments when none is a modification time.

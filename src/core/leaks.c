@@ -1195,13 +1195,15 @@ static bool callers_in(hs_leaks *l, hs_leak *k, uint32_t st, const char *f, cons
 	       hs_owner_classify(l->stacks.owner, sk->funcs[j], sk->files ? sk->files[j] : NULL) ==
 	               HS_FRAME_OWN)
 		j++;
+	/* a net/http frame above: one per request, own callers or not (a
+	 * handler called straight from a net/http frame) */
+	for (size_t q = j; q < sk->n; q++)
+		k->per_request |= hs_frame_import_path(sk->funcs[q]) == 8 &&
+		                  strncmp(sk->funcs[q], "net/http", 8) == 0;
 	if (j == i + 1)
 		return false;   /* no own caller: nothing to add to `created by` */
 	k->creators = (hs_chain){(const char *const *)sk->funcs + i, sk->inl + i, j - i};
 	k->creators_file = file;
-	for (size_t q = j; q < sk->n; q++)
-		k->per_request |= hs_frame_import_path(sk->funcs[q]) == 8 &&
-		                  strncmp(sk->funcs[q], "net/http", 8) == 0;
 	return true;
 }
 
