@@ -261,6 +261,12 @@ hs_err hs_leaks_add_kind(hs_leaks *l, const hs_profile *p, const char *name, hs_
 struct hs_inventory;
 hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, struct hs_inventory *inv,
                           size_t input, hs_error *err);
+/* hs_leaks_add_input for one of the profiles of file `input` holding
+ * several moments (Go text profiles one after another): a snapshot of its
+ * own, named `name` (FILE#K), at moment t (from). */
+hs_err hs_leaks_add_part(hs_leaks *l, const hs_profile *p, struct hs_inventory *inv,
+                         size_t input, const char *name, int64_t t, hs_time_from from,
+                         hs_error *err);
 /* Add one heap dump (file `name`) and its roots: keys (run-independent
  * names) and the bytes each retains, out of `reachable`; the strings are
  * copied. */
