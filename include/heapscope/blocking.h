@@ -187,7 +187,8 @@ void hs_blocking_finish(hs_blocking *b);
  * finished (hs_inventory_finish) before hs_blocking_finish, which then
  * leaves the twins out: a hotspot keeps the evidence of the files used, its
  * goroutines and wait are the most of those, and one only a twin showed is
- * gone.  inv outlives b. */
+ * gone; so is one only traces or heap dumps showed without contentions,
+ * when a goroutine dump or profile is used.  inv outlives b. */
 struct hs_inventory;
 hs_err hs_blocking_add_input(hs_blocking *b, const hs_profile *p,
                              const struct hs_inventory *inv, size_t input, hs_error *err);

@@ -102,7 +102,8 @@
  * statement, a heap profile's stack through F, another goroutine's stack
  * through F), the own frames that call it, from the first such stack:
  * traces first, then heap profiles, then goroutine groups, each in the
- * order added; per request when a net/http frame lies above them.  A
+ * order added; per request when a net/http frame lies above F (own
+ * callers between or not).  A
  * trace also counts the goroutines F's go statement started and saw
  * return (site_created, site_ended); goroutines per minute come from the
  * first and last snapshots' moments when none is a modification time.
@@ -265,6 +266,12 @@ hs_err hs_leaks_add_kind(hs_leaks *l, const hs_profile *p, const char *name, hs_
 struct hs_inventory;
 hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, struct hs_inventory *inv,
                           size_t input, hs_error *err);
+/* hs_leaks_add_input for one of the profiles of file `input` holding
+ * several moments (Go text profiles one after another): a snapshot of its
+ * own, named `name` (FILE#K), at moment t (from). */
+hs_err hs_leaks_add_part(hs_leaks *l, const hs_profile *p, struct hs_inventory *inv,
+                         size_t input, const char *name, int64_t t, hs_time_from from,
+                         hs_error *err);
 /* Add one heap dump (file `name`) and its roots: keys (run-independent
  * names) and the bytes each retains, out of `reachable`; the strings are
  * copied. */

@@ -232,6 +232,30 @@ bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);
  * its turn instead.  add() gets each loaded profile and fills a->e when it
  * fails, printed as "NAME: 'FILE': what"; stream() returns an exit status.
  * A bad file does not end the walk: see cli_add_files. */
+/* A file of several Go text profiles one after another (hs_text_moments,
+ * a loop of `curl .../heap?debug=1 >> log`): how many; 0 for a gctrace
+ * log; 1 for any other file (and one that cannot be opened: loading it
+ * says why). */
+size_t cli_file_parts(const char *file);
+/* Each of the nparts profiles of such a file, loaded by itself (by
+ * address with by_address), is passed to fn with its name FILE#K (fn
+ * owns it), its moment (hs_file_moment: its own LastGC, else the file's)
+ * and the file's entry in inv, added once with the first part.  Stops at
+ * the first failure (printed, the file named with its part); an exit
+ * status. */
+typedef int (*cli_part_fn)(void *ctx, hs_profile *p, char *name, size_t input, int64_t t,
+                           hs_time_from from);
+int cli_load_parts(const char *file, size_t nparts, bool by_address, hs_inventory *inv,
+                   cli_part_fn fn, void *ctx);
+
+/* The part of a file of several moments add() gets, when it is one:
+ * FILE#K and its moment; name NULL for a whole file. */
+typedef struct cli_part {
+	const char *name;
+	int64_t time;
+	hs_time_from from;
+} cli_part;
+
 typedef struct cli_adder {
 	const char *name;          /* the command */
 	bool (*streams)(const char *file);
@@ -241,6 +265,8 @@ typedef struct cli_adder {
 	hs_error *e;
 	hs_inventory *inv;         /* every file is listed here (not NULL) */
 	size_t input;              /* the file add() or stream() gets: its entry */
+	bool parts;                /* a file of several moments: each to add() (cli_file_parts) */
+	cli_part part;             /* while add() gets such a part */
 } cli_adder;
 /* Every file is read and listed in a->inv, a bad one does not stop the
  * rest; the inventory is finished (cli_inventory_finish) at the end, before

@@ -9,6 +9,7 @@
 #include "heapscope/regex.h"
 
 #include "cmd.h"
+#include "heapscope/gctrace.h"
 #include "heapscope/load.h"
 
 bool cli_load(hs_profile *p, const char *file, const cli_opts *o)
@@ -157,6 +158,66 @@ void cli_unused_report(const cli_unused *u)
 		cli_error("not used: %d file%s (%s)", total, total == 1 ? "" : "s", list);
 }
 
+size_t cli_file_parts(const char *file)
+{
+	hs_input in;
+	hs_error e;
+	hs_error_clear(&e);
+	if (strcmp(file, "-") == 0 || hs_input_open(&in, file, 0, &e) != HS_OK)
+		return 1;   /* loading it says why */
+	size_t n = hs_input_wait(&in, 4096), parts = 1;
+	if (hs_gctrace_detect(in.data, n))
+		parts = 0;
+	else if (hs_text_moments(in.data, n, NULL, 0) > 0) {
+		n = hs_input_wait(&in, SIZE_MAX);
+		parts = hs_text_moments(in.data, n, NULL, 0);
+	}
+	hs_input_release(&in);
+	return parts;
+}
+
+int cli_load_parts(const char *file, size_t nparts, bool by_address, hs_inventory *inv,
+                   cli_part_fn fn, void *ctx)
+{
+	hs_input in;
+	hs_error e;
+	hs_error_clear(&e);
+	size_t *starts = calloc(nparts, sizeof *starts), input = SIZE_MAX;
+	if (!starts || hs_input_read(&in, file, 0, &e) != HS_OK) {
+		free(starts);
+		cli_inventory_add(inv, file, NULL);
+		return starts ? cli_file_error(file, &e) : cli_error("out of memory");
+	}
+	int rc = hs_text_moments(in.data, in.len, starts, nparts) == nparts ? HS_EXIT_OK
+	         : cli_file_fail(file, "changed while read");
+	for (size_t k = 0; rc == HS_EXIT_OK && k < nparts; k++) {
+		size_t end = k + 1 < nparts ? starts[k + 1] : in.len;
+		hs_profile p;
+		hs_profile_init(&p);
+		p.text_by_address = by_address;
+		int64_t t = 0;
+		char *name = NULL;
+		if (hs_load_profile_buffer(&p, in.data + starts[k], end - starts[k], 0, &e) != HS_OK) {
+			/* where: the part's own line:column or offset */
+			rc = cli_file_fail(file, "profile %zu of %zu: %s", k + 1, nparts, e.detail);
+		} else if (asprintf(&name, "%s#%zu", file, k + 1) < 0) {
+			rc = cli_error("out of memory");
+		} else {
+			hs_time_from from = hs_file_moment(file, &p, &t);
+			if (k == 0)
+				input = hs_inventory_add(inv, file, hs_input_kind_of(&p), from, t,
+				                         (uint32_t)nparts);
+			rc = fn(ctx, &p, name, input, t, from);
+		}
+		hs_profile_release(&p);
+	}
+	if (rc != HS_EXIT_OK && input == SIZE_MAX)
+		cli_inventory_add(inv, file, NULL);
+	hs_input_release(&in);
+	free(starts);
+	return rc;
+}
+
 /* add() on a loaded profile: a profile of a kind the command has no use
  * for (HS_E_USAGE) is counted in u, any other failure printed; either way
  * its entry says so. */
@@ -176,10 +237,33 @@ static int add_one(const cli_adder *a, hs_profile *p, const char *file, unused *
 	return cli_file_fail(file, "%s", msg);
 }
 
-/* File i of the walk, `a` pointing at its inventory entry: streamed, or
- * the next profile of ld; an exit status. */
-static int add_file(cli_adder *a, const char *file, bool streamed, cli_loads *ld, unused *u)
+/* A part of a file of several moments, for add(). */
+typedef struct adder_part {
+	cli_adder *a;
+	unused *u;
+} adder_part;
+
+static int add_part(void *ctx, hs_profile *p, char *name, size_t input, int64_t t,
+                    hs_time_from from)
 {
+	adder_part *c = ctx;
+	c->a->input = input;
+	c->a->part = (cli_part){name, t, from};
+	int r = add_one(c->a, p, name, c->u);
+	c->a->part = (cli_part){0};
+	free(name);
+	return r;
+}
+
+/* File i of the walk, `a` pointing at its inventory entry: its parts
+ * (nparts > 1), streamed, or the next profile of ld; an exit status. */
+static int add_file(cli_adder *a, const char *file, size_t nparts, bool streamed, cli_loads *ld,
+                    const cli_opts *o, unused *u)
+{
+	if (nparts > 1) {
+		adder_part c = {a, u};
+		return cli_load_parts(file, nparts, o->addresses, a->inv, add_part, &c);
+	}
 	if (streamed) {
 		a->input = hs_inventory_add_file(a->inv, file, cli_file_kind(file));
 		int r = a->stream(a, file);
@@ -211,15 +295,20 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	int rc = HS_EXIT_OK;
 	const char **profiles = calloc((size_t)o->nfiles + 1, sizeof *profiles);
 	bool *streamed = calloc((size_t)o->nfiles + 1, sizeof *streamed);
+	size_t *parts = calloc((size_t)o->nfiles + 1, sizeof *parts);
 	int np = 0;
-	if (!profiles || !streamed) {
+	if (!profiles || !streamed || !parts) {
 		free(profiles);
 		free(streamed);
+		free(parts);
 		return cli_error("out of memory");
 	}
-	for (int i = 0; i < o->nfiles; i++)
-		if (!(streamed[i] = a->streams(o->files[i])))
+	/* a file of several moments is read in its turn, part by part */
+	for (int i = 0; i < o->nfiles; i++) {
+		parts[i] = a->parts ? cli_file_parts(o->files[i]) : 1;
+		if (!(streamed[i] = parts[i] > 1 || a->streams(o->files[i])))
 			profiles[np++] = o->files[i];
+	}
 	cli_loads ld;
 	cli_loads_start(&ld, profiles, np, o);
 	ld.quiet_other = true;
@@ -228,13 +317,14 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	/* One bad file does not stop the rest: it is named, and the status
 	 * is 2 once all are read. */
 	for (int i = 0; i < o->nfiles; i++) {
-		int r = add_file(&cur, o->files[i], streamed[i], &ld, &u);
+		int r = add_file(&cur, o->files[i], parts[i], streamed[i], &ld, o, &u);
 		if (r != HS_EXIT_OK)
 			rc = r;
 	}
 	cli_loads_end(&ld);
 	free(profiles);
 	free(streamed);
+	free(parts);
 	cli_unused_report(&u);
 	cli_inventory_finish(a->inv);
 	return rc;

@@ -173,27 +173,6 @@ static bool parse_amount(const series *s, const char *opt, const char *text, int
 	return true;
 }
 
-/* How many moments file holds: a Go text profile written several times
- * into one file (hs_text_moments) is a series of its own; a gctrace log,
- * evidence beside the series, 0; else 1. */
-static size_t file_parts(const char *file)
-{
-	hs_input in;
-	hs_error e;
-	hs_error_clear(&e);
-	if (strcmp(file, "-") == 0 || hs_input_open(&in, file, 0, &e) != HS_OK)
-		return 1;   /* loading it says why */
-	size_t n = hs_input_wait(&in, 4096), parts = 1;
-	if (hs_gctrace_detect(in.data, n))
-		parts = 0;
-	else if (hs_text_moments(in.data, n, NULL, 0) > 0) {
-		n = hs_input_wait(&in, SIZE_MAX);
-		parts = hs_text_moments(in.data, n, NULL, 0);
-	}
-	hs_input_release(&in);
-	return parts;
-}
-
 /* A gctrace log: its last run, beside the series. */
 static int load_gctrace(series *s, const char *file)
 {
@@ -311,57 +290,41 @@ static int take_kind(series *s, size_t input, const hs_profile *p, size_t *snap)
 	return HS_EXIT_OK;
 }
 
+/* A part of a file of several moments: the next snapshot. */
+typedef struct part_ctx {
+	series *s;
+	const char *file;
+	size_t *snap;
+	int64_t interval;
+	bool first, other;   /* the next part is the file's first; the file is of another kind */
+} part_ctx;
+
+static int add_part(void *ctx, hs_profile *p, char *name, size_t input, int64_t t,
+                    hs_time_from from)
+{
+	part_ctx *c = ctx;
+	/* the file's first part decides for all of it (take_kind) */
+	if (c->first) {
+		c->first = false;
+		int rc = take_kind(c->s, input, p, c->snap);
+		if (rc != HS_EXIT_OK)
+			return free(name), rc;
+		c->other = strcmp(c->s->kind, hs_profile_kind(p)) != 0;
+	}
+	if (c->other) {
+		free(name);
+		return HS_EXIT_OK;
+	}
+	c->s->owned[*c->snap] = name;
+	return add_snapshot(c->s, (*c->snap)++, c->file, name, input, p, t, from, c->interval);
+}
+
 /* The snapshots of a file of nparts moments, from *snap on: each part
  * loaded by itself and named FILE#K; its moment its own (LastGC). */
 static int load_parts(series *s, const char *file, size_t nparts, size_t *snap, int64_t interval)
 {
-	hs_input in;
-	hs_error e;
-	hs_error_clear(&e);
-	size_t *starts = calloc(nparts, sizeof *starts), input = SIZE_MAX;
-	if (!starts || hs_input_read(&in, file, 0, &e) != HS_OK) {
-		free(starts);
-		cli_inventory_add(s->inv, file, NULL);
-		return starts ? cli_file_error(file, &e) : cli_error("out of memory");
-	}
-	int rc = hs_text_moments(in.data, in.len, starts, nparts) == nparts ? HS_EXIT_OK
-	         : cli_file_fail(file, "changed while read");
-	for (size_t k = 0; rc == HS_EXIT_OK && k < nparts; k++, (*snap)++) {
-		size_t end = k + 1 < nparts ? starts[k + 1] : in.len;
-		hs_profile p;
-		hs_profile_init(&p);
-		p.text_by_address = s->o->addresses;
-		int64_t t = 0;
-		hs_time_from from = HS_TIME_NONE;
-		char *name = NULL;
-		if (hs_load_profile_buffer(&p, in.data + starts[k], end - starts[k], 0, &e) != HS_OK) {
-			/* where: the part's own line:column or offset */
-			rc = cli_file_fail(file, "profile %zu of %zu: %s", k + 1, nparts, e.detail);
-		} else if (asprintf(&name, "%s#%zu", file, k + 1) < 0) {
-			name = NULL;
-			rc = cli_error("out of memory");
-		} else {
-			from = hs_file_moment(file, &p, &t);
-			if (k == 0) {
-				input = hs_inventory_add(s->inv, file, hs_input_kind_of(&p), from, t,
-				                         (uint32_t)nparts);
-				rc = take_kind(s, input, &p, snap);
-				if (rc != HS_EXIT_OK || !s->kind || strcmp(s->kind, hs_profile_kind(&p)) != 0) {
-					free(name);
-					hs_profile_release(&p);
-					break;   /* another kind: the whole file is not used */
-				}
-			}
-			s->owned[*snap] = name;
-			rc = add_snapshot(s, *snap, file, name, input, &p, t, from, interval);
-		}
-		hs_profile_release(&p);
-	}
-	if (rc != HS_EXIT_OK && input == SIZE_MAX)
-		cli_inventory_add(s->inv, file, NULL);
-	hs_input_release(&in);
-	free(starts);
-	return rc;
+	part_ctx c = {s, file, snap, interval, true, false};
+	return cli_load_parts(file, nparts, s->o->addresses, s->inv, add_part, &c);
 }
 
 /* Every file's snapshots in the order given: a whole profile loaded ahead
@@ -482,7 +445,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!parts)
 		return cli_error("out of memory");
 	for (int i = 0; i < o.nfiles; i++)
-		nsnap += parts[i] = file_parts(o.files[i]);
+		nsnap += parts[i] = cli_file_parts(o.files[i]);
 	if (nsnap < 2) {
 		free(parts);
 		return cli_error("needs at least 2 profiles, oldest to newest or with times");

@@ -31,6 +31,9 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 {
 	(void)file;
 	const leaks_ctx *c = a->ctx;
+	if (a->part.name)   /* one of the moments of a file holding several */
+		return hs_leaks_add_part(c->l, p, a->inv, a->input, a->part.name, a->part.time,
+		                         a->part.from, a->e);
 	return hs_leaks_add_input(c->l, p, a->inv, a->input, a->e);
 }
 
@@ -108,7 +111,7 @@ static int run(const hs_command *self, cli_opts *op)
 	 * their turn comes. */
 	leaks_ctx c = {l, exe};
 	cli_adder a = {.name = "leaks", .streams = streams, .stream = add_stream,
-	               .add = add_profile, .ctx = &c, .e = &e, .inv = inv};
+	               .add = add_profile, .ctx = &c, .e = &e, .inv = inv, .parts = true};
 	/* What could be read is analyzed and printed even when a file could
 	 * not: the status then stays 2. */
 	int read_rc = cli_add_files(&a, &o);

@@ -575,13 +575,43 @@ static bool drop_twin_evidence(const hs_blocking *b, hs_hotspot *h)
 	return k > 0;
 }
 
-/* Leave out the twins' evidence, and the hotspots only twins showed. */
+static bool partial_input(const hs_blocking *b, size_t i);
+
+/* Does the command use a whole goroutine snapshot (a dump or a goroutine
+ * profile)? */
+static bool has_whole_snapshot(const hs_blocking *b)
+{
+	for (size_t i = 0; i < hs_inventory_n(b->inv); i++) {
+		const hs_input_entry *in = hs_inventory_at(b->inv, i);
+		if (in->used && (in->kind == HS_IN_GOROUTINE_DUMP || in->kind == HS_IN_GOROUTINE ||
+		                 in->kind == HS_IN_GOROUTINE_TEXT))
+			return true;
+	}
+	return false;
+}
+
+/* Only the goroutines of traces or heap dumps show h: beside a whole
+ * snapshot those are goroutines the dumps show in their real state (a
+ * trace does not know the state of those it never saw run). */
+static bool partial_only(const hs_blocking *b, const hs_hotspot *h)
+{
+	for (size_t i = 0; i < hs_wait_evidence_vec_len(&h->evidence); i++) {
+		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
+		if (ev->source == HS_SRC_CONTENTION || !partial_input(b, ev->input))
+			return false;
+	}
+	return true;
+}
+
+/* Leave out the twins' evidence, the hotspots only twins showed, and,
+ * beside a whole goroutine snapshot, those only partial files showed. */
 static void drop_twins(hs_blocking *b)
 {
 	size_t n = hotspot_vec_len(&b->hotspots), k = 0;
+	bool whole = b->inv && has_whole_snapshot(b);
 	for (size_t i = 0; b->inv && i < n; i++) {
 		hs_hotspot *h = hotspot_vec_at(&b->hotspots, i);
-		if (!drop_twin_evidence(b, h)) {
+		if (!drop_twin_evidence(b, h) || (whole && partial_only(b, h))) {
 			hs_wait_evidence_vec_release(&h->evidence);
 			continue;
 		}

@@ -573,16 +573,24 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, uint32_t fi, int si, hs
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
-/* Record file `input` of the inventory: its name and moment there;
- * UINT32_MAX on no memory. */
-static uint32_t add_file(hs_leaks *l, size_t input, bool heap)
+/* A part of a file of several moments: its own name and moment. */
+typedef struct lpart {
+	const char *name;
+	int64_t t;
+	hs_time_from from;
+} lpart;
+
+/* Record file `input` of the inventory: its name and moment there, or
+ * part's when not NULL; UINT32_MAX on no memory. */
+static uint32_t add_file(hs_leaks *l, size_t input, bool heap, const lpart *part)
 {
 	const hs_input_entry *in = hs_inventory_at(l->inv, input);
 	lfile *f = in ? lfilevec_push(&l->files) : NULL;
 	if (!f)
 		return UINT32_MAX;
-	*f = (lfile){.name = dup(l, in->path), .heap = heap, .moment = in->time,
-	             .from = (uint8_t)in->time_from, .input = input};
+	*f = (lfile){.name = dup(l, part ? part->name : in->path), .heap = heap,
+	             .moment = part ? part->t : in->time,
+	             .from = (uint8_t)(part ? part->from : in->time_from), .input = input};
 	return f->name ? (uint32_t)(lfilevec_len(&l->files) - 1) : UINT32_MAX;
 }
 
@@ -596,8 +604,8 @@ static bool leaks_uses(const hs_profile *p, int *si)
 	return goroutines || *si >= 0;
 }
 
-hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, hs_inventory *inv, size_t input,
-                          hs_error *err)
+static hs_err add_input(hs_leaks *l, const hs_profile *p, hs_inventory *inv, size_t input,
+                        const lpart *part, hs_error *err)
 {
 	int si;
 	if (!leaks_uses(p, &si))
@@ -608,10 +616,23 @@ hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, hs_inventory *inv, s
 	hs_err rc = hs_stacks_add_functions(&l->stacks, p, err);
 	if (rc)
 		return rc;
-	uint32_t fi = add_file(l, input, si >= 0);
+	uint32_t fi = add_file(l, input, si >= 0, part);
 	if (fi == UINT32_MAX)
 		return hs_fail(err, HS_E_NOMEM, "out of memory");
 	return si < 0 ? add_goroutines(l, p, fi, err) : add_heap(l, p, fi, si, err);
+}
+
+hs_err hs_leaks_add_input(hs_leaks *l, const hs_profile *p, hs_inventory *inv, size_t input,
+                          hs_error *err)
+{
+	return add_input(l, p, inv, input, NULL, err);
+}
+
+hs_err hs_leaks_add_part(hs_leaks *l, const hs_profile *p, hs_inventory *inv, size_t input,
+                         const char *name, int64_t t, hs_time_from from, hs_error *err)
+{
+	lpart part = {name, t, from};
+	return add_input(l, p, inv, input, &part, err);
 }
 
 hs_err hs_leaks_add(hs_leaks *l, const hs_profile *p, const char *name, hs_error *err)
@@ -1318,13 +1339,15 @@ static bool callers_in(hs_leaks *l, hs_leak *k, uint32_t st, const char *f, cons
 	       hs_owner_classify(l->stacks.owner, sk->funcs[j], sk->files ? sk->files[j] : NULL) ==
 	               HS_FRAME_OWN)
 		j++;
+	/* a net/http frame above: one per request, own callers or not (a
+	 * handler called straight from a net/http frame) */
+	for (size_t q = j; q < sk->n; q++)
+		k->per_request |= hs_frame_import_path(sk->funcs[q]) == 8 &&
+		                  strncmp(sk->funcs[q], "net/http", 8) == 0;
 	if (j == i + 1)
 		return false;   /* no own caller: nothing to add to `created by` */
 	k->creators = (hs_chain){(const char *const *)sk->funcs + i, sk->inl + i, j - i};
 	k->creators_file = file;
-	for (size_t q = j; q < sk->n; q++)
-		k->per_request |= hs_frame_import_path(sk->funcs[q]) == 8 &&
-		                  strncmp(sk->funcs[q], "net/http", 8) == 0;
 	return true;
 }
 

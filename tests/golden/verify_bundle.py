@@ -39,15 +39,25 @@ the right facts passes here.  What is checked, per case:
               "not used", never an error.
   leaks       one goroutine candidate main.(*server).watch in select,
               created by main.(*server).handle, 240 goroutines, growing over
-              3 snapshots 80 -> 160 -> 240 (no second candidate for the same
-              goroutines); one heap candidate main.newSession 2.5MB ->
-              7.5MB (pprof -raw, = counts.json's bytes) over 3 heap profiles;
-              summary: 3 goroutine and 3 heap snapshots.
+              3 snapshots 80 -> 160 -> 240, per debug=2 dump (no second
+              candidate for the same goroutines, no trace or heap dump as a
+              point); its callers and "one per request" from the heap
+              profiles' stacks (pprof -raw: a net/http frame above the
+              creator; counts.json: one watcher per request); one heap
+              candidate main.newSession 2,621,440 x k bytes per profile
+              (pprof -raw, = counts.json's bytes), its least-squares slope;
+              one retention candidate of the heap dumps (240 sessions of
+              32 KiB, its roots every goroutine of the last dump, allocated
+              in main.newSession); summary: 3 goroutine and 3 heap
+              snapshots, the gctrace log's GCs and live heap read here.
   goroutines  3 snapshots (twins once) in time order, 81/161/241 goroutines,
               the watch group 80/160/240 in select.
   growth      the heap series: 3 profiles (twins once) in time order,
               main.newSession +5MB, last 7.5MB, a candidate.
-  blocking    the watch group (select, 240); per contention profile the
+  blocking    the watch group (select, 240; a heap dump's count its
+              moment's); no hotspot without contentions that only traces or
+              heap dumps show (the dumps give their goroutines' real state);
+              per contention profile the
               contentions and delay of each (culprit, wait) equal pprof -raw
               of that file; a hotspot's total is the LAST profile's value
               (block and mutex profiles are cumulative since the process
@@ -76,7 +86,9 @@ KIND_NAME = {'heap': 'heap', 'goroutine': 'goroutine', 'block': 'contention (blo
 USES = {
     'info': {'heap', 'goroutine', 'block', 'mutex', 'cpu', 'threadcreate', 'trace', 'heapdump', 'gctrace'},
     'leaks': {'heap', 'goroutine', 'trace', 'heapdump', 'gctrace'},
-    'blocking': {'goroutine', 'block', 'mutex', 'trace'},
+    # blocking: cpu profiles for what runs under a lock, heap dumps for
+    # their goroutines
+    'blocking': {'goroutine', 'block', 'mutex', 'trace', 'heapdump', 'cpu'},
     'goroutines': {'goroutine'},
     'growth': {'heap', 'gctrace'},
 }
@@ -398,71 +410,179 @@ def info_cases():
             problem('bundle-info', '%s: format line %r, compression %s' % (n, fmt, comp))
 
 
+def raw_stacks(name):
+    """(inuse_space per sample, frames leaf first) of a heap profile: pprof -raw."""
+    types, samples, locs = V.parse_raw(V.pprof('-raw', path(name)))
+    k = types.index('inuse_space')
+    return [(s[0][k], [f for i in s[1] for f in locs[i]]) for s in samples]
+
+
+def creator_facts(heap, created_by):
+    """Who calls the watchers' creator, from the heap profiles' stacks
+    (pprof -raw): the own (main.) frames right above it, outermost first,
+    and whether a net/http frame lies above it (one per request)."""
+    callers, per_request = [], False
+    for n in heap:
+        for _, frames in raw_stacks(n):
+            if created_by not in frames[:-1]:
+                continue
+            i = frames.index(created_by)
+            j = i + 1
+            while j < len(frames) and frames[j].startswith('main.'):
+                j += 1
+            if j > i + 1 and not callers:
+                callers = frames[i + 1:j][::-1]
+            per_request |= any(f.startswith('net/http.') for f in frames[i + 1:])
+    return callers, per_request
+
+
+def gctrace_live(name):
+    """The gctrace log read here: GCs and the live heap (the third of
+    "A->B->C MB") of the first and last GC, in bytes."""
+    live = [int(m.group(1)) << 20 for m in
+            re.finditer(r'^gc \d+ @\S+ \S+: .* \d+->\d+->(\d+) MB', read_text(name), re.M)]
+    return len(live), live[0], live[-1]
+
+
+def func_lines(fn):
+    """The lines of function fn's body in the generator's main.go."""
+    src = open(os.path.join(V.ROOT, 'testdata/gen/bundle/main.go')).read().split('\n')
+    short = fn.split('.', 1)[1]
+    first = next(i for i, l in enumerate(src) if l.startswith('func %s(' % short)) + 1
+    last = next(i for i in range(first, len(src)) if src[i] == '}') + 1
+    return range(first, last + 1)
+
+
 def leaks_cases():
+    """bundle-leaks(-json): the three leaks of the bundle, each once:
+    the watcher goroutines (goroutine dumps only: traces and heap dumps are
+    partial snapshots), main.newSession's heap growth (the heap pb.gz,
+    2,621,440 x k bytes), and the heap dumps' retention of the sessions;
+    the gctrace log's live heap in the summary.  The owner the retention
+    names is not checked: it is one of 241 goroutine frames holding the
+    server together (issue 14 names the server's map as the real one)."""
     mom = C['moments']
     leaked = [m['leaked_goroutines'] for m in mom]
-    heap = files_of('heap')
-    first = [n for n in heap if C['files'][n]['moment'] == 1 and C['files'][n]['profile'] == 'heap'
-             and C['files'][n]['format'] == 'pb'][0]
-    last = [n for n in heap if C['files'][n]['moment'] == len(mom) and C['files'][n]['profile'] == 'heap'
-            and C['files'][n]['format'] == 'pb'][0]
-
-    def site(name, fn):
-        types, samples, locs = V.parse_raw(V.pprof('-raw', path(name)))
-        k = types.index('inuse_space')
-        return sum(s[0][k] for s in samples if locs[s[1][0]][0] == fn)
-    ns = C['leaks'][1]['culprit']
-    first_b, last_b = site(first, ns), site(last, ns)
-    if (first_b, last_b) != (mom[0]['retained_bytes'], mom[-1]['retained_bytes']):
-        problem('bundle-leaks', 'pprof -raw %s %d -> %d, counts.json %d -> %d'
-                % (ns, first_b, last_b, mom[0]['retained_bytes'], mom[-1]['retained_bytes']))
-    g = C['leaks'][0]
+    heap = [files_of('heap', m['moment']) for m in mom]
+    heap = [[n for n in ns if C['files'][n]['profile'] == 'heap' and C['files'][n]['format'] == 'pb'][0]
+            for ns in heap]
+    dumps = [[n for n in files_of('goroutine', m['moment']) if C['files'][n]['format'] == 'debug2'][0]
+             for m in mom]
+    hdumps = [files_of('heapdump', m['moment'])[0] for m in mom]
+    g, hl = C['leaks']
+    ns = hl['culprit']
+    per = [sum(v for v, fr in raw_stacks(n) if fr[0] == ns) for n in heap]
+    if per != [m['retained_bytes'] for m in mom] or \
+            per != [hl['per_moment_bytes'] * (k + 1) for k in range(len(mom))]:
+        problem('bundle-leaks', 'pprof -raw %s %s, counts.json %s' % (ns, per, [m['retained_bytes'] for m in mom]))
+    first_b, last_b = per[0], per[-1]
+    callers, per_request = creator_facts(heap, g['created_by'])
+    requests = [m['requests'] for m in mom]
+    if requests != [m['map_entries'] for m in mom] or requests != leaked:
+        problem('bundle-leaks', 'counts.json: requests %s, watchers %s: one per request' % (requests, leaked))
+    gcs, live_first, live_last = gctrace_live(files_of('gctrace')[0])
     out, err = case('bundle-leaks-json')
     check_err('bundle-leaks-json', 'leaks', err)
     js = json.loads(out) if out else {}
     check_inputs('bundle-leaks-json', 'leaks', js)
     cands = js.get('candidates', [])
+    if sorted(c.get('kind') for c in cands) != ['blocked goroutines', 'heap growth', 'retention']:
+        problem('bundle-leaks-json', 'candidates %s, want the watchers, %s heap growth and the heap '
+                'dumps\' retention, once each' % ([(c.get('kind'), c.get('culprit')) for c in cands], ns))
     gc = [c for c in cands if c['culprit'] == g['culprit']]
     if len(gc) != 1:
         problem('bundle-leaks-json', '%d candidates for %s, want 1 (the same goroutines once)'
                 % (len(gc), g['culprit']))
+    t = [stamp_ns(C['files'][n]['stamp']) for n in dumps]
+    rate = (leaked[-1] - leaked[0]) * 60 * 10**9 // (t[-1] - t[0])
     for c in gc[:1]:
-        want = dict(state=g['state'], created_by=g['created_by'], goroutines=leaked[-1], grows=True,
-                    snapshots=len(mom))
+        want = dict(kind='blocked goroutines', state=g['state'], created_by=g['created_by'],
+                    created_by_callers=callers, per_request=per_request, goroutines=leaked[-1],
+                    grows=True, snapshots=len(mom), goroutines_per_min=rate, severity='high',
+                    confidence='high')
         have = {k: c.get(k) for k in want}
         if have != want:
             problem('bundle-leaks-json', '%s: %s, want %s' % (g['culprit'], have, want))
-        for e in c.get('evidence', []):
-            fi = C['files'].get(e['file'][len(D) + 1:])
-            if fi and fi['kind'] == 'goroutine' and e['goroutines'] != leaked[fi['moment'] - 1]:
-                problem('bundle-leaks-json', '%s: %d goroutines, counts.json %d'
-                        % (e['file'], e['goroutines'], leaked[fi['moment'] - 1]))
+        ev = [(e['file'][len(D) + 1:], e.get('goroutines')) for e in c.get('evidence', [])]
+        if ev != list(zip(dumps, leaked)):
+            problem('bundle-leaks-json', '%s evidence %s, want the debug=2 dumps (twins and partial '
+                    'files left out) with %s' % (g['culprit'], ev, leaked))
     hc = [c for c in cands if c['culprit'] == ns]
-    if len(hc) != 1 or hc[0].get('kind') != 'heap growth' or hc[0].get('first_bytes') != first_b \
-            or hc[0].get('last_bytes') != last_b or hc[0].get('snapshots') != len(mom):
-        problem('bundle-leaks-json', 'heap candidate %s: %s, want heap growth %d -> %d over %d'
-                % (ns, hc, first_b, last_b, len(mom)))
+    want = dict(kind='heap growth', first_bytes=first_b, last_bytes=last_b, snapshots=len(mom),
+                goroutines_first=mom[0]['goroutines'], goroutines_last=mom[-1]['goroutines'])
+    if len(hc) != 1 or {k: hc[0].get(k) for k in want} != want:
+        problem('bundle-leaks-json', 'heap candidate %s: %s, want %s' % (ns, hc, want))
+    for c in hc[:1]:
+        ev = [(e['file'][len(D) + 1:], e.get('inuse_bytes'), e.get('total_bytes')) for e in c['evidence']]
+        if ev != [(n, v, totals(n)[1][3]) for n, v in zip(heap, per)]:
+            problem('bundle-leaks-json', '%s evidence %s, want per heap profile %s (pprof -raw)' % (ns, ev, per))
+        # least squares over the profiles' times (JSON: 6 significant digits)
+        t = [pb_time(n) for n in heap]
+        tm, ym = sum(t) / len(t), sum(per) / len(per)
+        slope = sum((a - tm) * (b - ym) for a, b in zip(t, per)) / sum((a - tm) ** 2 for a in t) * 60e9
+        if abs(c.get('slope_bytes_per_min', 0) - slope) > slope * 1e-5:
+            problem('bundle-leaks-json', '%s slope %s, want %.0f B/min' % (ns, c.get('slope_bytes_per_min'), slope))
+    rc = [c for c in cands if c.get('kind') == 'retention']
+    last = mom[-1]
+    want = dict(site_function=ns, group_count=last['map_entries'], group_size=C['session_size'],
+                group_retained=last['retained_bytes'], snapshots=len(mom), dump=path(hdumps[-1]))
+    if len(rc) != 1 or {k: rc[0].get(k) for k in want} != want:
+        problem('bundle-leaks-json', 'retention candidate %s, want %s' % (
+            [{k: c.get(k) for k in want} for c in rc], want))
+    for c in rc[:1]:
+        if not c.get('site_file', '').endswith('testdata/gen/bundle/main.go') or \
+                c.get('site_line') not in func_lines(ns):
+            problem('bundle-leaks-json', 'retention site %s:%s, want in %s' % (c.get('site_file'), c.get('site_line'), ns))
+        ev = [(e['file'][len(D) + 1:], e['retained_bytes'], e['reachable_bytes']) for e in c['evidence']]
+        if [e[0] for e in ev] != hdumps or any(not m['retained_bytes'] <= r <= rb for (_, r, rb), m in zip(ev, mom)):
+            problem('bundle-leaks-json', 'retention evidence %s: want the heap dumps in time order, each '
+                    'retaining the sessions (%s) of its reachable heap' % (ev, [m['retained_bytes'] for m in mom]))
+        # the roots holding the map together: every goroutine of the last
+        # moment (the watchers and main hold the server), as its dump says
+        ids = {int(m.group(1)) for m in re.finditer(r'goroutine (\d+) \[', read_text(dumps[-1]))}
+        roots = {int(re.match(r'goroutine (\d+):', r).group(1)) for r in c.get('roots', [])
+                 if re.match(r'goroutine \d+:', r)}
+        if roots != ids or len(ids) != last['goroutines']:
+            problem('bundle-leaks-json', 'retention roots: goroutines %s, want the %d of %s'
+                    % (sorted(roots ^ ids)[:5], last['goroutines'], dumps[-1]))
     s = js.get('summary', {})
     want = dict(goroutine_snapshots=len(mom), goroutines_first=mom[0]['goroutines'],
-                goroutines_last=mom[-1]['goroutines'], heap_snapshots=len(mom),
-                heap_first_bytes=totals(first)[1][3], heap_last_bytes=totals(last)[1][3],
-                heap_span_ns=pb_time(last) - pb_time(first))
+                goroutines_last=mom[-1]['goroutines'], biggest_group=leaked[-1],
+                biggest_group_culprit=g['culprit'], biggest_group_state=g['state'], heap_snapshots=len(mom),
+                heap_first_bytes=totals(heap[0])[1][3], heap_last_bytes=totals(heap[-1])[1][3],
+                heap_span_ns=pb_time(heap[-1]) - pb_time(heap[0]), gctrace=path(files_of('gctrace')[0]),
+                gctrace_gcs=gcs, gctrace_live_first_bytes=live_first, gctrace_live_last_bytes=live_last)
     have = {k: s.get(k) for k in want}
     if have != want:
         problem('bundle-leaks-json', 'summary %s, want %s' % (have, want))
     # text: the same facts as printed
     out, err = case('bundle-leaks')
     check_err('bundle-leaks', 'leaks', err)
-    heads = re.findall(r'^(high|medium|low)\s+(\S+)\s+\((.*)\)$', out, re.M)
-    if sorted(h[1] for h in heads) != sorted([g['culprit'], ns]):
-        problem('bundle-leaks', 'candidates %s, want %s and %s once each' % (heads, g['culprit'], ns))
-    for line in ('   - %d goroutines in %s' % (leaked[-1], g['state']),
-                 '   - created by %s' % g['created_by'],
-                 '   - count grows across %d snapshots: %s' % (len(mom), ' -> '.join(map(str, leaked))),
-                 '   - inuse_space %s -> %s over %d heap profiles' % (
-                     label(first_b), label(last_b), len(mom))):
+    heads = re.findall(r'^(high|medium|low)\s+(.+?)\s+\(([^,)]+)(?:, confidence \w+)?\)$', out, re.M)
+    if sorted((h[1], h[2]) for h in heads if h[2] != 'retention') != \
+            sorted([(g['culprit'], 'blocked goroutines'), (ns, 'heap growth')]) or \
+            [h[2] for h in heads].count('retention') != 1:
+        problem('bundle-leaks', 'candidates %s, want %s, %s and one retention' % (heads, g['culprit'], ns))
+    lines = ['   - %d goroutines in %s' % (leaked[-1], g['state']),
+             '   - created by %s' % g['created_by'],
+             '   - count grows across %d snapshots: %s' % (len(mom), ' -> '.join(map(str, leaked))),
+             '   - inuse_space %s -> %s over %d heap profiles' % (label(first_b), label(last_b), len(mom)),
+             '   - allocated at %s (%s:%d)' % (ns, rc[0]['site_file'], rc[0]['site_line']) if rc else '',
+             '   - accumulation point: %s holds %d objects of %s (%s)' % (
+                 rc[0].get('accumulation_point'), last['map_entries'], label(C['session_size']),
+                 label(last['retained_bytes'])) if rc else '']
+    lines += ['   - %s: %d goroutines' % (path(n), k) for n, k in zip(dumps, leaked)]
+    lines += ['   - %s: %s in use here of %s' % (path(n), label(v), label(totals(n)[1][3]))
+              for n, v in zip(heap, per)]
+    for line in lines:
         if line + '\n' not in out:
             problem('bundle-leaks', 'missing line %r' % line)
+    mech = re.search(r'^   goroutine leak: (\d+) goroutines in (\S+), growing (\d+)/min, (.*)$', out, re.M)
+    want = (str(leaked[-1]), g['state'], str(rate))
+    if not mech or mech.groups()[:3] != want or ('one per request' in mech.group(4)) != per_request \
+            or 'one per call of %s' % ' -> '.join(callers + [g['created_by']]) not in mech.group(4):
+        problem('bundle-leaks', 'mechanism %r, want %s, one per request: %s, creators %s'
+                % (mech and mech.group(0), want, per_request, callers + [g['created_by']]))
 
 
 def goroutines_cases():
@@ -572,10 +692,19 @@ def blocking_cases():
     for e in (w[0]['evidence'] if w else []):
         fi = C['files'].get(e['file'][len(D) + 1:], {})
         want = {'goroutine': mom[fi.get('moment', 1) - 1]['leaked_goroutines'],
+                'heapdump': mom[fi.get('moment', 1) - 1]['leaked_goroutines'],
                 'trace': C['per_moment']}.get(fi.get('kind'))
         if e.get('goroutines') != want:
             problem('bundle-blocking-json', '%s: %s goroutines in select, want %s (counts.json; a trace '
                     'sees the %d started while it ran)' % (e['file'], e.get('goroutines'), want, C['per_moment']))
+    # beside the goroutine dumps, a group only traces or heap dumps show
+    # (a trace's goroutines it never saw run, in no known state) is left
+    # out: every hotspot without contentions has a dump's goroutines
+    for h in hs:
+        kinds = {C['files'].get(e['file'][len(D) + 1:], {}).get('kind') for e in h.get('evidence', [])}
+        if not h.get('contentions') and 'goroutine' not in kinds:
+            problem('bundle-blocking-json', '%s [%s]: %d goroutines only %s show' % (
+                h['culprit'], h['kind'], h['goroutines'], sorted(k for k in kinds if k)))
     for h in hs:
         ev = [e for e in h.get('evidence', []) if e.get('source') == 'contention'
               and C['files'].get(e['file'][len(D) + 1:], {}).get('kind') in prof]

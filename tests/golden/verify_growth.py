@@ -26,6 +26,7 @@ import json
 import math
 import os
 import re
+import time
 import xml.etree.ElementTree as ET
 
 import yaml
@@ -684,11 +685,13 @@ def growth_stacks_json_case(name, files):
     V.expect(name, 'code', '0\n')
 
 
-def leaks_heap_case(name, files):
+def leaks_heap_case(name, files, values_of=None, shown=None):
     """leaks over a heap series: the growth model's one candidate (the
     site grew by 10% of the last total or more: high), its first and last
-    flat, slope and rising share, in growth's units."""
-    g = growth_model(files)
+    flat, slope and rising share, in growth's units.  values_of as
+    growth_model's; shown(file): the name leaks prints for it."""
+    g = growth_model(files, values_of=values_of)
+    shown = shown or (lambda f: f)
     cands = [r for r in g['rows'] if r['candidate']]
     last_total = facts(g['order'][-1])['total']
     text = '%d leak candidate%s\n' % (len(cands), '' if len(cands) == 1 else 's')
@@ -709,7 +712,7 @@ def leaks_heap_case(name, files):
         text += '   - %s, %.0f%% of steps grew\n' % (slope_label(r['slope']), 100 * r['rising'])
         # the evidence file by file, in time order: the site's bytes of the total
         for f, x in zip(g['order'], v):
-            text += '   - %s: %s in use here of %s\n' % (f, label(x), label(facts(f)['total']))
+            text += '   - %s: %s in use here of %s\n' % (shown(f), label(x), label(facts(f)['total']))
         # the hint's words, checked by hand
         text += ('   hint: in-use bytes allocated here keep growing: objects kept in a map, '
                  'cache or slice that is never pruned\n')
@@ -779,6 +782,46 @@ def log_cases():
     V.expect('growth-log-json', 'code', '0\n')
 
 
+def leaks_log_cases():
+    """leaks-log(-json): heap.log.gz (growth-text's six profiles appended,
+    checked by log_cases) read by leaks as six snapshots FILE#K: the text
+    of leaks over the six files read by name (# lines), the parts' names
+    for the files'; JSON: the candidate's bytes per part as counts.json
+    says, the totals (pprof -raw) and times (each part's LastGC), the log
+    once in "inputs", timed by its first part."""
+    log = 'testdata/pprof/growth-log/heap.log.gz'
+    part = {f: '%s#%d' % (log, k + 1) for k, f in enumerate(TEXT)}
+    leaks_heap_case('leaks-log', TEXT, values_of=named_flat, shown=part.get)
+    name = 'leaks-log-json'
+    V.checked.add(name)
+    c = json.load(open(os.path.join(V.ROOT, 'testdata/pprof/growth-text/counts.json')))
+    site = 'main.leakyCache'
+    want = [s['sites'][site]['inuse_space'] for s in c['snapshots']]
+    got = json.loads(V.golden(name, 'out'))
+    cands = got.get('candidates', [])
+    ev = [(e['file'], e['inuse_bytes'], e['total_bytes']) for e in cands[0]['evidence']] if cands else []
+    if [x['culprit'] for x in cands] != [site] or \
+            ev != [(part[f], w, facts(f)['total']) for f, w in zip(TEXT, want)] or \
+            cands[0]['first_bytes'] != want[0] or cands[0]['last_bytes'] != want[-1]:
+        V.problems.append('%s.out: candidates %s, want %s with %s per part (counts.json)'
+                          % (name, [(x['culprit'], x['evidence']) for x in cands], site, want))
+    s = got.get('summary', {})
+    times = [facts(f)['time'] for f in TEXT]
+    if (s.get('heap_snapshots'), s.get('heap_first_bytes'), s.get('heap_last_bytes'), s.get('heap_span_ns')) != \
+            (len(TEXT), facts(TEXT[0])['total'], facts(TEXT[-1])['total'], times[-1] - times[0]):
+        V.problems.append('%s.out: summary %s' % (name, s))
+    ins = got.get('inputs', [])
+    t0 = times[0]
+    want_in = [{'path': log, 'kind': 'heap_text', 'time_from': 'lastgc', 'snapshot': 0, 'used': True,
+                'why': None}]
+    if [{k: v for k, v in e.items() if k != 'time'} for e in ins] != want_in or \
+            ins[0]['time'] != '%s.%09dZ' % (time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(t0 // 10**9)),
+                                             t0 % 10**9):
+        V.problems.append('%s.out: inputs %s, want the log once, timed by its first LastGC %d' % (name, ins, t0))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
 def leaks_steady_case(name, files):
     """leaks over a steady heap series: no growth candidate in the growth
     model, so the verdict with its numbers: the earliest and latest total
@@ -806,6 +849,7 @@ def run(v):
     check_case('check-growth', G, GROWTH[0], GROWTH[1:])
     leaks_heap_case('leaks-heap-growth', GROWTH)
     leaks_steady_case('leaks-steady', STEADY)
+    leaks_log_cases()
     junit_case('check-growth-junit', G, GROWTH[0], [GROWTH[1], GROWTH[5]])
     # --format junit: stdout holds exactly the XML that verify checked above
     V.checked.add('check-growth-junit-stdout')

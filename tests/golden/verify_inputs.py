@@ -51,8 +51,8 @@ WORDS = {'heap': 'heap profile', 'heap_text': 'heap profile (debug=1)', 'allocs'
          'heapdump': 'heap dump', 'other': 'other file', 'unreadable': 'unreadable file'}
 # what each command reads (the rest: "KIND: not used by CMD")
 USES = {
-    'leaks': {'heap', 'heap_text', 'goroutine_dump', 'goroutine', 'goroutine_text', 'trace',
-              'heapdump'},
+    'leaks': {'heap', 'heap_text', 'allocs', 'goroutine_dump', 'goroutine', 'goroutine_text',
+              'trace', 'heapdump', 'gctrace'},
     'blocking': {'goroutine_dump', 'goroutine', 'goroutine_text', 'contention', 'trace',
                  'heapdump', 'cpu'},
 }
