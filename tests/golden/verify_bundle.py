@@ -52,7 +52,8 @@ the right facts passes here.  What is checked, per case:
               of that file; a hotspot's total is the LAST profile's value
               (block and mutex profiles are cumulative since the process
               started, and hold every wait the traces saw too), or the sum
-              over the traces for a wait no profile has.
+              over the traces for a wait no profile has; the lock sites'
+              parts (one function each) the last profile's too.
 """
 import gzip
 import json
@@ -639,6 +640,18 @@ def cumulative_case():
                 [h['contentions'], h['delay_ns']] != [sum(e.get('contentions', 0) for e in ev),
                                                       sum(e.get('delay_ns', 0) for e in ev)]:
             problem(name, '%s [%s]: a trace-only hotspot, want its evidence' % (h['culprit'], h['kind']))
+    # lock sites (blocking.h rule 5): a part's numbers, per function, the
+    # latest profile's too, never the sum over the three moments
+    for site in (json.loads(out).get('lock_sites', []) if out else []):
+        kind = 'rwmutex' if site['lock'] == 'RWMutex' else 'mutex'
+        for p in site['parts']:
+            k = 'block' if p['side'] == 'waiting' else 'mutex'
+            last = own_groups(prof[k][-1]).get((p['func'], kind))
+            if p['functions'] == 1 and last is not None:
+                seen += 1
+                if [p['contentions'], p['delay_ns']] != last:
+                    problem(name, 'lock site %s %s %s: %s, want the last %s profile\'s %s (pprof -raw)'
+                            % (site['site'], p['op'], p['func'], [p['contentions'], p['delay_ns']], k, last))
     if not seen:
         problem(name, 'no hotspot of the profiles checked')
 
