@@ -137,6 +137,9 @@ typedef struct hs_wait_evidence {
 	const char *state;        /* the dump state (47 bytes at most), "" else */
 	/* block and mutex profiles: waits that ended */
 	int64_t contentions, delay_ns;
+	/* a trace's goroutines: of `goroutines` (alive at its end), those it
+	 * saw created; the rest were there when it started.  -1 for other files */
+	int64_t created;
 	int64_t moment;           /* the file's (hs_file_moment), for the order */
 	uint32_t seq;             /* the file's place in the order given */
 	size_t input;             /* its entry in the inventory (hs_blocking_add_input) */
@@ -176,6 +179,14 @@ void hs_blocking_free(hs_blocking *b);         /* NULL-safe */
  * file (and each "dump" label in it) is one snapshot: a hotspot's
  * goroutines are the most seen in one snapshot, not a sum. */
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err);
+/* A file holding only some goroutines (a trace, a heap dump:
+ * hs_input_kind_partial) shows a goroutine it did not see block as
+ * "waiting" with its start function or last stack: a trace's goroutines
+ * from before it started, a heap dump's without a wait reason.  Such a
+ * hotspot, every record of it from such files in state "waiting", is the
+ * same goroutines as the hotspot of the same user frame whose wait is
+ * known (the one with most goroutines): at finish it joins that one, its
+ * count added to the record of the same file, not a group of its own. */
 /* Name the culprits (own code, see above), class the idle waits
  * (heapscope/idle.h: a hotspot stays idle unless its goroutines, one count
  * per file in time order, grow or reach HS_IDLE_MAX_GROUP), then rank:
@@ -224,6 +235,15 @@ const hs_hotspot *hs_blocking_at(const hs_blocking *b, size_t i);
  *      inside holds the lock now; a CPU sample whose innermost holder frame
  *      is inside ran under the lock, charged to the function that frame
  *      calls (or the holder itself, when it is the leaf).
+ *   5. A hotspot waiting at a site is linked to the part holding it up:
+ *      readers (RLock) to the writer (Unlock, else Lock), waiters in Lock
+ *      to the release others waited for longest (Unlock or RUnlock:
+ *      mutex profile delay, then goroutines inside); the write holder
+ *      to its waiters (RLock, else Lock), a reader holding to the writers
+ *      waiting (Lock); with the CPU the holder ran inside.
+ *      Block and mutex profiles count from the process start: a part's
+ *      numbers are, per function, those of the latest profile showing it
+ *      (a trace's waits only where no profile shows the function).
  *
  * Limits: two locks of one type (say a sharded cache's shards, or a type
  * with two mutex fields) are one site; methods of different types sharing
@@ -286,5 +306,15 @@ const hs_lock_site *hs_blocking_site(const hs_blocking *b, size_t i);
 /* The index of the site a mutex or rwmutex hotspot's culprit takes part
  * in on the hotspot's side (a dump's waits: Lock/RLock), -1 for none. */
 int64_t hs_blocking_lock_site_of(const hs_blocking *b, const hs_hotspot *h);
+/* The link of a lock hotspot to the other side of its site: *op the
+ * operation its culprit does there, *other the part across from it (rule
+ * 5: readers waiting in RLock face the write holder, Unlock, else Lock;
+ * waiters in Lock the release others waited for longest, Unlock or
+ * RUnlock (mutex profile delay, then goroutines inside); the write
+ * holder its waiters, RLock, else Lock; a reader holding the writers
+ * waiting in Lock), HS_LOCK_OP_NONE when the site shows
+ * none.  The site's index as hs_blocking_lock_site_of. */
+int64_t hs_blocking_lock_link(const hs_blocking *b, const hs_hotspot *h, hs_lock_op *op,
+                              hs_lock_op *other);
 
 #endif

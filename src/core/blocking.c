@@ -333,6 +333,7 @@ static hs_wait_evidence *evidence(hs_blocking *b, hs_hotspot *h, const char *nam
 		ev->file = c;
 		ev->source = src;
 		ev->state = "";
+		ev->created = -1;
 		ev->moment = b->moment;
 		ev->seq = b->nfiles;
 		ev->input = b->input;
@@ -344,6 +345,7 @@ static hs_wait_evidence *evidence(hs_blocking *b, hs_hotspot *h, const char *nam
 typedef struct snap_rec {
 	uint32_t hot;
 	int64_t dump, count, wait;
+	int64_t created;          /* of count, a trace saw created; -1 not a trace */
 	char state[48];
 } snap_rec;
 
@@ -367,17 +369,19 @@ static bool goroutine_evidence(hs_blocking *b, const snap_vec *recs, const char 
 	for (size_t i = 0; i < n;) {
 		uint32_t hot = r[i].hot;
 		const char *state = r[i].state;
-		int64_t best = 0, wait = 0, nsnap = 0;
+		int64_t best = 0, wait = 0, nsnap = 0, created = -1;
 		while (i < n && r[i].hot == hot) {
-			int64_t d = r[i].dump, c = 0;
+			int64_t d = r[i].dump, c = 0, cr = -1;
 			for (; i < n && r[i].hot == hot && r[i].dump == d; i++) {
 				c = hs_add(c, r[i].count);
+				if (r[i].created >= 0)
+					cr = hs_add(cr < 0 ? 0 : cr, r[i].created);
 				if (r[i].wait > wait)
 					wait = r[i].wait;
 			}
 			nsnap++;
 			if (c > best)
-				best = c;
+				best = c, created = cr;
 		}
 		hs_hotspot *h = hotspot_vec_at(&b->hotspots, hot);
 		if (best > h->goroutines)
@@ -388,6 +392,7 @@ static bool goroutine_evidence(hs_blocking *b, const snap_vec *recs, const char 
 		if (!ev || !(ev->state = hs_arena_strndup(&b->arena, state, strlen(state))))
 			return false;
 		ev->goroutines = best;
+		ev->created = created;
 		ev->snapshots = nsnap;
 		ev->wait_minutes = wait;
 	}
@@ -398,6 +403,8 @@ static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *na
                              hs_wait_source src, hs_error *err)
 {
 	int vi = hs_profile_default_index(p);
+	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, b->input) : NULL;
+	bool traced = in && in->kind == HS_IN_TRACE;
 	snap_vec recs;
 	snap_vec_init(&recs);
 	bool ok = true;
@@ -419,6 +426,8 @@ static hs_err add_goroutines(hs_blocking *b, const hs_profile *p, const char *na
 			*ended = wi.site_ended;
 		r->dump = wi.dump;
 		r->count = v;
+		/* a trace labels the goroutines it saw created with their site */
+		r->created = traced || wi.site_created >= 0 ? (wi.site_created >= 0 ? v : 0) : -1;
 		r->wait = wi.wait_minutes;
 		snprintf(r->state, sizeof r->state, "%s", wi.state);
 	}
@@ -481,30 +490,38 @@ static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *na
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
-/* What p shows of lock sites (locks.c); a CPU profile feeds nothing else. */
+/* What p shows of lock sites (locks.c); a CPU profile feeds nothing else.
+ * A block or mutex profile counts from the process start (the inventory
+ * says which file is one; without it, as a trace: summed). */
 static hs_err add_lock_evidence(hs_blocking *b, const hs_profile *p, hs_wait_source src,
-                                const char *name, bool *cpu, hs_error *err)
+                                const char *name, int64_t moment, bool *cpu, hs_error *err)
 {
 	*cpu = src == HS_SRC_NONE && strcmp(hs_profile_kind(p), "cpu") == 0 &&
 	       type_index(p, "cpu") >= 0;
 	if (src == HS_SRC_NONE && !*cpu)
 		return HS_OK;
+	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, b->input) : NULL;
+	bool cumulative = in && in->kind == HS_IN_CONTENTION;
 	hs_err rc = *cpu ? hs_stacks_add_functions(&b->stacks, p, err) : HS_OK;
-	return rc ? rc : hs_locks_add(b->locks, &b->stacks, p, src, name, err);
+	return rc ? rc
+	          : hs_locks_add(b->locks, &b->stacks, p, src, name, moment, cumulative, err);
 }
 
 hs_err hs_blocking_add(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err)
 {
 	hs_wait_source src = hs_wait_source_of(p);
 	hs_err rc = src == HS_SRC_NONE ? HS_OK : hs_stacks_add_functions(&b->stacks, p, err);
+	int64_t moment;
+	hs_time_from from = hs_file_moment(name, p, &moment);
 	bool cpu;
 	if (!rc)
-		rc = add_lock_evidence(b, p, src, name, &cpu, err);
+		rc = add_lock_evidence(b, p, src, name, moment, &cpu, err);
 	if (rc || cpu)
 		return rc;
 	if (src != HS_SRC_NONE) {
 		b->nfiles++;
-		b->seen |= 1u << hs_file_moment(name, p, &b->moment);
+		b->moment = moment;
+		b->seen |= 1u << from;
 	}
 	switch (src) {
 	case HS_SRC_DUMP:
@@ -575,6 +592,14 @@ static bool drop_twin_evidence(const hs_blocking *b, hs_hotspot *h)
 	return k > 0;
 }
 
+/* Hotspot i (with its first stack and ended count) moved to k <= i. */
+static void keep_hotspot(hs_blocking *b, size_t k, size_t i)
+{
+	*hotspot_vec_at(&b->hotspots, k) = *hotspot_vec_at(&b->hotspots, i);
+	*u32vec_at(&b->first_stack, k) = *u32vec_at(&b->first_stack, i);
+	*hs_i64vec_at(&b->ended, k) = *hs_i64vec_at(&b->ended, i);
+}
+
 static bool partial_input(const hs_blocking *b, size_t i);
 
 /* Does the command use a whole goroutine snapshot (a dump or a goroutine
@@ -615,11 +640,10 @@ static void drop_twins(hs_blocking *b)
 			hs_wait_evidence_vec_release(&h->evidence);
 			continue;
 		}
-		*hotspot_vec_at(&b->hotspots, k) = *h;
-		*u32vec_at(&b->first_stack, k++) = *u32vec_at(&b->first_stack, i);
+		keep_hotspot(b, k++, i);
 	}
 	if (b->inv)
-		b->hotspots.v.len = b->first_stack.v.len = k;
+		b->hotspots.v.len = b->first_stack.v.len = b->ended.v.len = k;
 }
 
 /* Is inventory entry i a file holding only some goroutines (a trace, a
@@ -628,6 +652,91 @@ static bool partial_input(const hs_blocking *b, size_t i)
 {
 	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, i) : NULL;
 	return in && hs_input_kind_partial(in->kind);
+}
+
+/* Is every record of h a partial file's goroutines in state "waiting", a
+ * wait the file does not name (hs_blocking_finish)? */
+static bool unknown_partial(const hs_blocking *b, const hs_hotspot *h)
+{
+	size_t ne = hs_wait_evidence_vec_len(&h->evidence);
+	if (h->kind != HS_WAIT_OTHER || h->side != HS_SIDE_NONE || !ne)
+		return false;
+	for (size_t i = 0; i < ne; i++) {
+		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
+		if (ev->source == HS_SRC_CONTENTION || !partial_input(b, ev->input) ||
+		    strcmp(ev->state, "waiting") != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The hotspot of h's user frame whose wait is known, most goroutines
+ * first; NULL when there is none. */
+static hs_hotspot *known_twin(hs_blocking *b, const hs_hotspot *h)
+{
+	hs_hotspot *best = NULL;
+	for (size_t i = 0; i < hotspot_vec_len(&b->hotspots); i++) {
+		hs_hotspot *t = hotspot_vec_at(&b->hotspots, i);
+		if (t != h && t->side == HS_SIDE_NONE && t->kind != HS_WAIT_OTHER &&
+		    t->kind != HS_WAIT_NONE &&
+		    strcmp(t->culprit, h->culprit) == 0 && (!best || t->goroutines > best->goroutines))
+			best = t;
+	}
+	return best;
+}
+
+/* h's records into t: a file's goroutines added to t's record of that
+ * file, or a record of their own; false on no memory. */
+static bool join_evidence(hs_blocking *b, hs_hotspot *t, const hs_hotspot *h)
+{
+	for (size_t i = 0; i < hs_wait_evidence_vec_len(&h->evidence); i++) {
+		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
+		hs_wait_evidence *to = NULL;
+		for (size_t k = 0; !to && k < hs_wait_evidence_vec_len(&t->evidence); k++) {
+			hs_wait_evidence *e = hs_wait_evidence_vec_at(&t->evidence, k);
+			if (e->source == ev->source && e->seq == ev->seq && strcmp(e->file, ev->file) == 0)
+				to = e;
+		}
+		if (!to) {
+			if (!(to = hs_wait_evidence_vec_push(&t->evidence)))
+				return false;
+			*to = *ev;
+		} else {
+			to->goroutines = hs_add(to->goroutines, ev->goroutines);
+			if (ev->created > 0)
+				to->created = hs_add(to->created < 0 ? 0 : to->created, ev->created);
+			if (ev->wait_minutes > to->wait_minutes)
+				to->wait_minutes = ev->wait_minutes;
+		}
+		if (to->goroutines > t->goroutines)
+			t->goroutines = to->goroutines;
+		if (to->wait_minutes > t->wait_minutes)
+			t->wait_minutes = to->wait_minutes;
+	}
+	return true;
+}
+
+/* The unknown waits of partial files joined to the hotspot of their user
+ * frame whose wait is known (blocking.h); out of memory leaves them apart.
+ * A joined one is marked HS_WAIT_NONE (no hotspot's kind), then dropped. */
+static void join_unknown_waits(hs_blocking *b)
+{
+	size_t n = hotspot_vec_len(&b->hotspots), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		hs_hotspot *h = hotspot_vec_at(&b->hotspots, i);
+		hs_hotspot *t = unknown_partial(b, h) ? known_twin(b, h) : NULL;
+		if (!t || !join_evidence(b, t, h))
+			continue;
+		int64_t *te = hs_i64vec_at(&b->ended, (size_t)(t - hotspot_vec_data(&b->hotspots)));
+		if (*hs_i64vec_at(&b->ended, i) > *te)
+			*te = *hs_i64vec_at(&b->ended, i);
+		hs_wait_evidence_vec_release(&h->evidence);
+		h->kind = HS_WAIT_NONE;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (hotspot_vec_at(&b->hotspots, i)->kind != HS_WAIT_NONE)
+			keep_hotspot(b, k++, i);
+	b->hotspots.v.len = b->first_stack.v.len = b->ended.v.len = k;
 }
 
 /* The idle class of h (first stack st) while it stays idle: its
@@ -678,9 +787,12 @@ static void cumulative_totals(const hs_blocking *b, hs_hotspot *h)
 void hs_blocking_finish(hs_blocking *b)
 {
 	(void)hs_owner_finish(b->stacks.owner);   /* no memory: fewer own frames */
+	/* a partial file's unknown waits join their group first, so that
+	 * drop_twins then leaves out only what partial files alone show */
+	join_unknown_waits(b);
 	drop_twins(b);
-	(void)hs_locks_finish(b->locks, &b->stacks);   /* no memory: fewer sites */
 	bool timed = hs_moments_order(b->seen);
+	(void)hs_locks_finish(b->locks, &b->stacks, timed);   /* no memory: fewer sites */
 	for (size_t i = 0; i < hotspot_vec_len(&b->hotspots); i++) {
 		hs_hotspot *h = hotspot_vec_at(&b->hotspots, i);
 		size_t ne = hs_wait_evidence_vec_len(&h->evidence);
@@ -713,8 +825,44 @@ const hs_lock_site *hs_blocking_site(const hs_blocking *b, size_t i)
 
 int64_t hs_blocking_lock_site_of(const hs_blocking *b, const hs_hotspot *h)
 {
+	hs_lock_op op, other;
+	return hs_blocking_lock_link(b, h, &op, &other);
+}
+
+/* The first of two parts the site shows, HS_LOCK_OP_NONE for neither. */
+static hs_lock_op shown(const hs_lock_site *s, hs_lock_op a, hs_lock_op b)
+{
+	return s->part[a].func ? a : s->part[b].func ? b : HS_LOCK_OP_NONE;
+}
+
+/* Of two release parts the one others waited for longest (mutex profile
+ * delay, then goroutines inside), a first on a tie. */
+static hs_lock_op longer(const hs_lock_site *s, hs_lock_op a, hs_lock_op b)
+{
+	const hs_lock_part *pa = &s->part[a], *pb = &s->part[b];
+	if (!pa->func || !pb->func)
+		return shown(s, a, b);
+	if (pa->delay_ns != pb->delay_ns)
+		return pa->delay_ns > pb->delay_ns ? a : b;
+	return pb->goroutines > pa->goroutines ? b : a;
+}
+
+int64_t hs_blocking_lock_link(const hs_blocking *b, const hs_hotspot *h, hs_lock_op *op,
+                              hs_lock_op *other)
+{
+	*op = *other = HS_LOCK_OP_NONE;
 	if (h->kind != HS_WAIT_MUTEX && h->kind != HS_WAIT_RWMUTEX)
 		return -1;
-	return hs_locks_site_of(b->locks, h->culprit, h->kind == HS_WAIT_RWMUTEX,
-	                        h->side == HS_SIDE_HOLDING);
+	int64_t i = hs_locks_site_of(b->locks, h->culprit, h->kind == HS_WAIT_RWMUTEX,
+	                             h->side == HS_SIDE_HOLDING, op);
+	if (i < 0)
+		return i;
+	const hs_lock_site *s = hs_locks_at(b->locks, (size_t)i);
+	switch (*op) {
+	case HS_LOCK_OP_RLOCK: *other = shown(s, HS_LOCK_OP_UNLOCK, HS_LOCK_OP_LOCK); break;
+	case HS_LOCK_OP_LOCK: *other = longer(s, HS_LOCK_OP_UNLOCK, HS_LOCK_OP_RUNLOCK); break;
+	case HS_LOCK_OP_UNLOCK: *other = shown(s, HS_LOCK_OP_RLOCK, HS_LOCK_OP_LOCK); break;
+	default: *other = shown(s, HS_LOCK_OP_LOCK, HS_LOCK_OP_NONE); break;   /* RUnlock */
+	}
+	return i;
 }

@@ -8,6 +8,7 @@
 
 #include "locks.h"
 #include "sort.h"
+#include "heapscope/filetime.h"
 #include "heapscope/goroutines.h"
 
 const char *hs_lock_op_name(hs_lock_op op)
@@ -120,7 +121,7 @@ enum { REC_CONTENTION, REC_GOROUTINES, REC_CPU };
 
 typedef struct lock_rec {
 	uint32_t stack;
-	uint32_t file;            /* REC_CPU: index into files */
+	uint32_t file;            /* REC_CPU: index into files; REC_CONTENTION: cfiles */
 	const int32_t *lines;     /* one per frame of the stack */
 	int64_t count, value;     /* contentions and delay; goroutines; samples and ns */
 	int64_t snap;             /* REC_GOROUTINES: file and "dump" label */
@@ -135,6 +136,10 @@ typedef struct fn_entry {
 	const char *func;
 	int32_t line_min, line_max;   /* of its frame at the operation, 0 unknown */
 	int64_t contentions, delay_ns, goroutines;
+	/* until finish: the latest cumulative file showing it (cfiles index
+	 * + 1, 0 none) and its numbers there; the traces' sums */
+	uint32_t last;
+	int64_t last_c, last_d, sum_c, sum_d;
 } fn_entry;
 HS_VEC_TYPED(fn_entry_vec, fn_entry)
 
@@ -166,10 +171,21 @@ HS_VEC_TYPED(cpu_row_vec, cpu_row)
 
 HS_VEC_TYPED(site_vec, hs_lock_site)
 
+/* A contention file: what orders it, and whether it counts from the
+ * process start. */
+typedef struct cfile {
+	int64_t moment;
+	const char *name;
+	bool cumulative;
+} cfile;
+HS_VEC_TYPED(cfile_vec, cfile)
+
 struct hs_locks {
 	hs_arena arena;
 	lock_rec_vec recs;
 	hs_strvec files;
+	cfile_vec cfiles;
+	bool timed;               /* finish's: moments order the cfiles */
 	uint32_t nfiles;
 	/* built by finish */
 	site_vec sites;
@@ -188,6 +204,7 @@ hs_locks *hs_locks_new(void)
 	hs_arena_init(&l->arena);
 	lock_rec_vec_init(&l->recs);
 	hs_strvec_init(&l->files);
+	cfile_vec_init(&l->cfiles);
 	site_vec_init(&l->sites);
 	fn_entry_vec_init(&l->entries);
 	snap_row_vec_init(&l->snaps);
@@ -222,6 +239,7 @@ void hs_locks_free(hs_locks *l)
 	drop_sites(l);
 	lock_rec_vec_release(&l->recs);
 	hs_strvec_release(&l->files);
+	cfile_vec_release(&l->cfiles);
 	snap_row_vec_release(&l->snaps);
 	holder_vec_release(&l->holders);
 	cpu_row_vec_release(&l->cpu);
@@ -297,7 +315,7 @@ static bool at_lock(const hs_profile *p, size_t s)
 }
 
 hs_err hs_locks_add(hs_locks *l, hs_stacks *st, const hs_profile *p, hs_wait_source src,
-                    const char *name, hs_error *err)
+                    const char *name, int64_t moment, bool cumulative, hs_error *err)
 {
 	uint32_t file = l->nfiles++;
 	int ci = value_index(p, "contentions"), di = value_index(p, "delay");
@@ -312,6 +330,13 @@ hs_err hs_locks_add(hs_locks *l, hs_stacks *st, const hs_profile *p, hs_wait_sou
 			*slot = c;
 			file = (uint32_t)(hs_strvec_len(&l->files) - 1);
 		}
+	} else if (ok && src == HS_SRC_CONTENTION) {
+		const char *c = hs_arena_strndup(&l->arena, name, strlen(name));
+		cfile *f = c ? cfile_vec_push(&l->cfiles) : NULL;
+		if ((ok = f != NULL)) {
+			*f = (cfile){moment, c, cumulative};
+			file = (uint32_t)(cfile_vec_len(&l->cfiles) - 1);
+		}
 	}
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		const int64_t *v = hs_sample_values(p, s);
@@ -319,7 +344,7 @@ hs_err hs_locks_add(hs_locks *l, hs_stacks *st, const hs_profile *p, hs_wait_sou
 		if (src == HS_SRC_CONTENTION) {
 			if ((v[ci] == 0 && v[di] == 0) || !at_lock(p, s))
 				continue;
-			r = (lock_rec){.src = REC_CONTENTION, .count = v[ci], .value = v[di]};
+			r = (lock_rec){.src = REC_CONTENTION, .file = file, .count = v[ci], .value = v[di]};
 		} else if (src == HS_SRC_NONE) {
 			if (vi < 0 || v[vi] <= 0)
 				continue;
@@ -404,6 +429,42 @@ static bool add_snap(hs_locks *l, uint32_t entry, int64_t snap, int64_t count)
 	return r != NULL;
 }
 
+/* Is cfile a after cfile b: time order, else the order given? */
+static bool later(const hs_locks *l, uint32_t a, uint32_t b)
+{
+	const cfile *fa = cfile_vec_at(&l->cfiles, a), *fb = cfile_vec_at(&l->cfiles, b);
+	int c = l->timed ? hs_moment_cmp(fa->moment, fa->name, fb->moment, fb->name) : 0;
+	return c ? c > 0 : a > b;
+}
+
+/* Block and mutex profiles count from the process start: of those that
+ * show an entry, the latest one's numbers are its total, not a sum; a
+ * trace's waits, which such a profile holds too, are summed and count
+ * only when no such profile shows it (contention_totals). */
+static void count_contention(hs_locks *l, fn_entry *e, const lock_rec *r)
+{
+	if (!cfile_vec_at(&l->cfiles, r->file)->cumulative) {
+		e->sum_c = hs_add(e->sum_c, r->count);
+		e->sum_d = hs_add(e->sum_d, r->value);
+		return;
+	}
+	if (e->last && r->file != e->last - 1 && !later(l, r->file, e->last - 1))
+		return;   /* an earlier profile: the latest holds its waits too */
+	if (e->last != r->file + 1)
+		e->last = r->file + 1, e->last_c = e->last_d = 0;
+	e->last_c = hs_add(e->last_c, r->count);
+	e->last_d = hs_add(e->last_d, r->value);
+}
+
+static void contention_totals(hs_locks *l)
+{
+	for (size_t i = 0; i < fn_entry_vec_len(&l->entries); i++) {
+		fn_entry *e = fn_entry_vec_at(&l->entries, i);
+		e->contentions = e->last ? e->last_c : e->sum_c;
+		e->delay_ns = e->last ? e->last_d : e->sum_d;
+	}
+}
+
 /* Rules 1-3 for record r: its entry gets its numbers and line. */
 static bool place_op(hs_locks *l, const hs_stacks *st, const lock_rec *r)
 {
@@ -428,8 +489,7 @@ static bool place_op(hs_locks *l, const hs_stacks *st, const lock_rec *r)
 		e->line_max = line;
 	if (r->src == REC_GOROUTINES)
 		return add_snap(l, ei, r->snap, r->count);
-	e->contentions = hs_add(e->contentions, r->count);
-	e->delay_ns = hs_add(e->delay_ns, r->value);
+	count_contention(l, e, r);
 	return true;
 }
 
@@ -697,8 +757,9 @@ static bool rank_sites(hs_locks *l)
 	return ok;
 }
 
-bool hs_locks_finish(hs_locks *l, const hs_stacks *st)
+bool hs_locks_finish(hs_locks *l, const hs_stacks *st, bool timed)
 {
+	l->timed = timed;
 	bool ok = hs_strmap_init(&l->site_index, 16) && hs_strmap_init(&l->entry_index, 64) &&
 	          hs_strmap_init(&l->holder_index, 64) && hs_strmap_init(&l->func_index, 64) &&
 	          hs_strmap_init(&l->cpu_index, 64);
@@ -707,6 +768,7 @@ bool hs_locks_finish(hs_locks *l, const hs_stacks *st)
 		const lock_rec *r = lock_rec_vec_at(&l->recs, i);
 		ok = r->src == REC_CPU || place_op(l, st, r);
 	}
+	contention_totals(l);
 	ok = ok && make_holders(l);
 	for (size_t i = 0; ok && i < n; i++) {
 		const lock_rec *r = lock_rec_vec_at(&l->recs, i);
@@ -722,14 +784,18 @@ bool hs_locks_finish(hs_locks *l, const hs_stacks *st)
 	return ok;
 }
 
-int64_t hs_locks_site_of(const hs_locks *l, const char *func, bool rw, bool holding)
+int64_t hs_locks_site_of(const hs_locks *l, const char *func, bool rw, bool holding,
+                         hs_lock_op *op)
 {
+	*op = HS_LOCK_OP_NONE;
 	for (size_t i = 0; i < fn_entry_vec_len(&l->entries); i++) {
 		const fn_entry *e = fn_entry_vec_at(&l->entries, i);
 		bool hold = e->op == HS_LOCK_OP_UNLOCK || e->op == HS_LOCK_OP_RUNLOCK;
 		if (hold == holding && site_vec_at(&l->sites, e->site)->rw == rw &&
-		    strcmp(e->func, func) == 0)
+		    strcmp(e->func, func) == 0) {
+			*op = e->op;
 			return e->site;
+		}
 	}
 	return -1;
 }

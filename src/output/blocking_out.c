@@ -29,6 +29,12 @@ static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence
 		hs_scaled_label(ev->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
 		snprintf(line, sizeof line, "%s: %lld contention%s, %s delay (waits that ended)",
 		         ev->file, (long long)ev->contentions, plural(ev->contentions), delay);
+	} else if (ev->source == HS_SRC_DUMP && ev->created >= 0) {
+		/* a trace: what it saw created, beside those already there */
+		snprintf(line, sizeof line,
+		         "%s: %lld created in the trace window, %lld alive at its end [%s], waiting up "
+		         "to %lld min",
+		         ev->file, (long long)ev->created, n, ev->state, (long long)ev->wait_minutes);
 	} else if (ev->source == HS_SRC_DUMP) {
 		snprintf(line, sizeof line, "%s: %lld goroutine%s [%s]%s, waiting up to %lld min",
 		         ev->file, n, plural(n), ev->state,
@@ -107,6 +113,8 @@ static void evidence_json(json_w *w, const hs_hotspot *h)
 			json_kv_int(w, "goroutines", ev->goroutines);
 			json_kv_int(w, "snapshots", ev->snapshots);
 		}
+		if (ev->created >= 0)
+			json_kv_int(w, "created_in_window", ev->created);
 		if (ev->source == HS_SRC_DUMP) {
 			json_kv_string(w, "state", ev->state);
 			json_kv_int(w, "wait_minutes", ev->wait_minutes);

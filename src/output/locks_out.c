@@ -188,18 +188,117 @@ void locks_json(json_w *w, const hs_blocking *b)
 	json_end_array(w);
 }
 
-void locks_ref_text(FILE *out, const hs_blocking *b, const hs_hotspot *h)
+/* The operation a holder's code does: Lock for the write lock released
+ * by Unlock, RLock for RUnlock. */
+static const char *taken_with(hs_lock_op op)
 {
-	int64_t i = hs_blocking_lock_site_of(b, h);
-	if (i >= 0)
-		fprintf(out, "   lock site %lld below: %s %s\n", (long long)i + 1,
-		        hs_blocking_site(b, (size_t)i)->rw ? "RWMutex" : "Mutex",
-		        hs_blocking_site(b, (size_t)i)->site);
+	return op == HS_LOCK_OP_UNLOCK ? "Lock" : op == HS_LOCK_OP_RUNLOCK ? "RLock"
+	                                                                  : hs_lock_op_name(op);
 }
 
+/* The holder of a link: the other side's function when h waits, else h's. */
+static const char *link_holder(const hs_lock_site *s, const hs_hotspot *h, hs_lock_op op,
+                               hs_lock_op other, bool *read)
+{
+	bool waits = is_waiting(op);
+	hs_lock_op hop = waits ? other : op;
+	*read = hop == HS_LOCK_OP_RLOCK || hop == HS_LOCK_OP_RUNLOCK;
+	return waits ? (other ? s->part[other].func : NULL) : h->culprit;
+}
+
+/* "; in the section (FILE): F 1.13s, G 20ms" for holder's CPU, at most 3. */
+static void section_cpu_text(FILE *out, const hs_lock_site *s, const char *holder, bool read)
+{
+	size_t shown = 0;
+	for (size_t i = 0; holder && i < hs_lock_cpu_vec_len(&s->cpu) && shown < 3; i++) {
+		const hs_lock_cpu *c = hs_lock_cpu_vec_at(&s->cpu, i);
+		char d[64];
+		if (c->read != read || strcmp(c->holder, holder) != 0)
+			continue;
+		fprintf(out, "%s%s %s", shown++ ? ", " : "; in the section: ",
+		        c->callee == c->holder ? "itself" : c->callee, dur(c->cpu_ns, d, sizeof d));
+	}
+	if (shown)
+		fprintf(out, " (%s)", s->cpu_file);
+}
+
+/* A lock hotspot's link: the other side named with its numbers, what runs
+ * inside the section, then the site's number below. */
+void locks_ref_text(FILE *out, const hs_blocking *b, const hs_hotspot *h)
+{
+	hs_lock_op op, other;
+	int64_t i = hs_blocking_lock_link(b, h, &op, &other);
+	if (i < 0)
+		return;
+	const hs_lock_site *s = hs_blocking_site(b, (size_t)i);
+	bool read;
+	const char *holder = link_holder(s, h, op, other, &read);
+	if (other) {
+		const hs_lock_part *p = &s->part[other];
+		char d[64];
+		fprintf(out, "   %s %s (%s):", is_waiting(op) ? "held by" : "waited for by", p->func,
+		        taken_with(other));
+		if (p->goroutines)
+			fprintf(out, " %lld goroutine%s %s in one dump,", (long long)p->goroutines,
+			        plural(p->goroutines), is_waiting(other) ? "waiting" : "inside the section");
+		fprintf(out, " %lld contention%s, %s delay (%s)", (long long)p->contentions,
+		        plural(p->contentions), dur(p->delay_ns, d, sizeof d),
+		        is_waiting(other) ? "block profile" : "mutex profile, at its Unlock");
+		section_cpu_text(out, s, holder, read);
+		fputc('\n', out);
+	} else if (holder) {
+		fprintf(out, "   holds the lock");
+		section_cpu_text(out, s, holder, read);
+		fputc('\n', out);
+	}
+	fprintf(out, "   lock site %lld below: %s %s\n", (long long)i + 1, s->rw ? "RWMutex" : "Mutex",
+	        s->site);
+}
+
+static void section_cpu_json(json_w *w, const hs_lock_site *s, const char *holder, bool read)
+{
+	json_key(w, "cpu_in_section");
+	json_begin_array(w);
+	for (size_t i = 0; holder && i < hs_lock_cpu_vec_len(&s->cpu); i++) {
+		const hs_lock_cpu *c = hs_lock_cpu_vec_at(&s->cpu, i);
+		if (c->read != read || strcmp(c->holder, holder) != 0)
+			continue;
+		json_begin_object(w);
+		json_kv_string(w, "name", c->callee);
+		json_kv_int(w, "cpu_ns", c->cpu_ns);
+		json_kv_int(w, "samples", c->samples);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+/* "lock_site" (an index into lock_sites), and "held_by" (waiting) or
+ * "waited_for_by" (holding): the other side, with the CPU in the section. */
 void locks_ref_json(json_w *w, const hs_blocking *b, const hs_hotspot *h)
 {
-	int64_t i = hs_blocking_lock_site_of(b, h);
-	if (i >= 0)
-		json_kv_int(w, "lock_site", i);
+	hs_lock_op op, other;
+	int64_t i = hs_blocking_lock_link(b, h, &op, &other);
+	if (i < 0)
+		return;
+	json_kv_int(w, "lock_site", i);
+	const hs_lock_site *s = hs_blocking_site(b, (size_t)i);
+	bool read;
+	const char *holder = link_holder(s, h, op, other, &read);
+	if (other) {
+		const hs_lock_part *p = &s->part[other];
+		json_key(w, is_waiting(op) ? "held_by" : "waited_for_by");
+		json_begin_object(w);
+		json_kv_string(w, "culprit", p->func);
+		json_kv_string(w, "op", hs_lock_op_name(other));
+		json_kv_string(w, "lock", taken_with(other));
+		json_kv_int(w, "goroutines", p->goroutines);
+		json_kv_int(w, "contentions", p->contentions);
+		json_kv_int(w, "delay_ns", p->delay_ns);
+		json_end_object(w);
+	}
+	if (holder && s->cpu_file) {   /* a CPU profile ran inside the site's sections */
+		json_kv_string(w, "section_holder", holder);
+		json_kv_string(w, "cpu_file", s->cpu_file);
+		section_cpu_json(w, s, holder, read);
+	}
 }

@@ -62,7 +62,8 @@ the right facts passes here.  What is checked, per case:
               of that file; a hotspot's total is the LAST profile's value
               (block and mutex profiles are cumulative since the process
               started, and hold every wait the traces saw too), or the sum
-              over the traces for a wait no profile has.
+              over the traces for a wait no profile has; the lock sites'
+              parts (one function each) the last profile's too.
 """
 import gzip
 import json
@@ -691,12 +692,17 @@ def blocking_cases():
                 % (g['culprit'], w and w[0]['goroutines'], mom[-1]['leaked_goroutines']))
     for e in (w[0]['evidence'] if w else []):
         fi = C['files'].get(e['file'][len(D) + 1:], {})
-        want = {'goroutine': mom[fi.get('moment', 1) - 1]['leaked_goroutines'],
-                'heapdump': mom[fi.get('moment', 1) - 1]['leaked_goroutines'],
-                'trace': C['per_moment']}.get(fi.get('kind'))
+        # every file shows the watchers alive at its moment; a trace saw
+        # the moment's per_moment of them created while it ran (the
+        # others were there before it, joined to the group)
+        want = mom[fi.get('moment', 1) - 1]['leaked_goroutines'] if fi.get('kind') in (
+            'goroutine', 'heapdump', 'trace') else None
         if e.get('goroutines') != want:
-            problem('bundle-blocking-json', '%s: %s goroutines in select, want %s (counts.json; a trace '
-                    'sees the %d started while it ran)' % (e['file'], e.get('goroutines'), want, C['per_moment']))
+            problem('bundle-blocking-json', '%s: %s goroutines in select, want %s (counts.json)'
+                    % (e['file'], e.get('goroutines'), want))
+        if fi.get('kind') == 'trace' and e.get('created_in_window') != C['per_moment']:
+            problem('bundle-blocking-json', '%s: %s created in the trace window, want %d (counts.json: '
+                    'the watchers its moment started)' % (e['file'], e.get('created_in_window'), C['per_moment']))
     # beside the goroutine dumps, a group only traces or heap dumps show
     # (a trace's goroutines it never saw run, in no known state) is left
     # out: every hotspot without contentions has a dump's goroutines
@@ -768,6 +774,18 @@ def cumulative_case():
                 [h['contentions'], h['delay_ns']] != [sum(e.get('contentions', 0) for e in ev),
                                                       sum(e.get('delay_ns', 0) for e in ev)]:
             problem(name, '%s [%s]: a trace-only hotspot, want its evidence' % (h['culprit'], h['kind']))
+    # lock sites (blocking.h rule 5): a part's numbers, per function, the
+    # latest profile's too, never the sum over the three moments
+    for site in (json.loads(out).get('lock_sites', []) if out else []):
+        kind = 'rwmutex' if site['lock'] == 'RWMutex' else 'mutex'
+        for p in site['parts']:
+            k = 'block' if p['side'] == 'waiting' else 'mutex'
+            last = own_groups(prof[k][-1]).get((p['func'], kind))
+            if p['functions'] == 1 and last is not None:
+                seen += 1
+                if [p['contentions'], p['delay_ns']] != last:
+                    problem(name, 'lock site %s %s %s: %s, want the last %s profile\'s %s (pprof -raw)'
+                            % (site['site'], p['op'], p['func'], [p['contentions'], p['delay_ns']], k, last))
     if not seen:
         problem(name, 'no hotspot of the profiles checked')
 

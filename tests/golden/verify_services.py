@@ -312,18 +312,44 @@ def artifacts(mode, c):
             t.flush()
             d = subprocess.run(['go', 'tool', 'trace', '-d', t.name], stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, check=True).stdout.decode()
-        starts = {}
-        for m in re.finditer(r' GoCreate .* stack=(\d+)$', d, re.M):
-            starts[m.group(1)] = starts.get(m.group(1), 0) + 1
+        starts, window, made = {}, {}, {}
+        for m in re.finditer(r' GoCreate p=\S+ g=(\d+) off=\d+ g=(\d+) stack=(\d+)$', d, re.M):
+            g, new, st = m.groups()
+            starts[st] = starts.get(st, 0) + 1
+            made.setdefault(st, set()).add(new)
+            # the opening GoCreate of a goroutine already there comes from
+            # g=0; one a goroutine ran in the window has its creator's g
+            if g != '0':
+                window[st] = window.get(st, 0) + 1
         last = c['per_moment'][-1]['leaked_goroutines']
-        if max(starts.values()) != last:
-            problem(case, '%s: %d goroutines with one start PC, counts.json %d' % (c['trace'], max(starts.values()), last))
+        loop = max(starts, key=starts.get)
+        if starts[loop] != last:
+            problem(case, '%s: %d goroutines with one start PC, counts.json %d' % (c['trace'], starts[loop], last))
+        if window.get(loop, 0) != c['trace_created_in_window']:
+            problem(case, '%s: %d of them created in the window, counts.json %d'
+                    % (c['trace'], window.get(loop, 0), c['trace_created_in_window']))
+        ended = set(re.findall(r' GoEnd p=\S+ g=(\d+) ', d))
+        facts['trace_alive'] = len(made[loop] - ended)
+        facts['trace_created'] = window.get(loop, 0)
+        if facts['trace_alive'] != last:
+            problem(case, '%s: %d loops alive at its end, counts.json %d' % (c['trace'], facts['trace_alive'], last))
     if c['kind'] == 'lock contention':
         types, samples = raw(path(mode, c['cpu']))
         facts['sort_in_writer'] = sum(v[0] for v, fr in samples
                                       if c['writer'] in fr and any(f.startswith('sort.') for f in fr))
         if not facts['sort_in_writer']:
             problem(case, 'cpu.pb.gz: no sample of sort.* under %s' % c['writer'])
+        # what the writer runs (counts.json writer_work): its sort's CPU
+        # under the writer (-raw), all of that function's (-top -cum)
+        fn = [w for w in c['writer_work'] if w.startswith('sort.')][0]
+        k = types.index('cpu')
+        under = sum(v[k] for v, fr in samples if c['writer'] in fr and fn in fr)
+        top = V.pprof('-top', '-cum', '-unit=ns', path(mode, c['cpu']))
+        m = re.search(r'(\d+)ns\s+[\d.]+%\s+' + re.escape(fn) + r'$', top, re.M)
+        if not m or int(m.group(1)) != under:
+            problem(case, '%s: %s %d ns under %s (-raw), -top -cum %s'
+                    % (c['cpu'], fn, under, c['writer'], m and m.group(1)))
+        facts['section_fn'], facts['section_ns'] = fn, under
     facts['files'] = sorted(os.listdir(os.path.join(V.ROOT, DIR, mode)))
     return facts
 
@@ -536,8 +562,29 @@ def is_idle(s):
     return re.search(r'\bidle\b', s, re.I)
 
 
+def has_trace(files):
+    return any(kind_of(os.path.basename(p)) == 'trace' for p in files)
+
+
+DUR = {'ns': 1, 'us': 1e3, 'ms': 1e6, 's': 1e9}
+
+
+def dur_close(label, ns):
+    """A duration as the writers print it (1.13s, 690ms) against ns."""
+    m = re.match(r'^([\d.]+)(ns|us|ms|s)$', label)
+    return m and abs(float(m.group(1)) * DUR[m.group(2)] - ns) <= 0.006 * ns
+
+
+def lock_facts(c):
+    """The numbers each side of the RWMutex must show: the latest
+    cumulative profile's (pprof -raw of the last block/mutex profile)."""
+    last = c['per_moment'][-1]
+    return {'RLock': (c['readers'],) + last['_wait'], 'Unlock': (c['writer'],) + last['_hold']}
+
+
 def blocking_json(name, c, f, out, files):
-    hs = json.loads(out)['hotspots']
+    d = json.loads(out)
+    hs = d['hotspots']
     if c['kind'] == 'goroutine leak':
         last = c['per_moment'][-1]['leaked_goroutines']
         if not hs or hs[0]['culprit'] != c['culprit'] or hs[0]['goroutines'] != last:
@@ -546,6 +593,13 @@ def blocking_json(name, c, f, out, files):
         again = [(h['kind'], h['goroutines']) for h in hs[1:] if h['culprit'] == c['culprit'] and h['goroutines']]
         if again:
             problem(name, 'the leaking goroutines listed again: %s' % again)
+        if has_trace(files):
+            # the trace's record: alive at its end, of them created in its window
+            ev = [e for e in (hs[0]['evidence'] if hs else []) if e['file'].endswith('/' + c['trace'])]
+            want = (f['trace_alive'], f['trace_created'])
+            if [(e['goroutines'], e.get('created_in_window')) for e in ev] != [want]:
+                problem(name, 'the trace\'s record %s, want %d alive at its end, %d created in its window (go tool trace -d)'
+                        % (ev, want[0], want[1]))
     elif c['kind'] == 'lock contention':
         last = c['per_moment'][-1]
         first = hs[0] if hs else {}
@@ -562,6 +616,20 @@ def blocking_json(name, c, f, out, files):
             if s in want and h['culprit'] in (c['readers'], c['writer']) and h.get('contentions') != want[s]:
                 problem(name, '%s side at %s: %d contentions, want %d (the latest cumulative profile, not a sum)'
                         % (s, h['culprit'], h.get('contentions'), want[s]))
+        # the link on the readers: the writer with its mutex profile numbers
+        # and what the CPU profile says runs in its section
+        held = first.get('held_by') or {}
+        if (held.get('culprit'), held.get('contentions'), held.get('delay_ns')) != lock_facts(c)['Unlock']:
+            problem(name, 'the readers held by %s, want %s (mutex profile -raw)' % (held, lock_facts(c)['Unlock']))
+        cpu = {x['name']: x['cpu_ns'] for x in first.get('cpu_in_section', [])}
+        if cpu.get(f['section_fn']) != f['section_ns']:
+            problem(name, 'in the section %s, want %s %d ns (cpu -raw, -top -cum)' % (cpu, f['section_fn'], f['section_ns']))
+        for site in d.get('lock_sites', []):
+            for p in site['parts']:
+                w = lock_facts(c).get(p['op'])
+                if w and p['func'] == w[0] and (p['contentions'], p['delay_ns']) != w[1:]:
+                    problem(name, 'lock site %s %s: %d contentions %d ns, want %s (the latest profile, not a sum)'
+                            % (site['site'], p['op'], p['contentions'], p['delay_ns'], w[1:]))
     else:
         busy = [h['culprit'] for h in hs if not is_idle(json.dumps(h))]
         if busy:
@@ -584,6 +652,13 @@ def blocking_text(name, c, f, out, files):
         again = [b.split('\n')[0] for b in hs[1:] if head(b) and head(b).group(1) == c['culprit'] and int(head(b).group(3))]
         if again:
             problem(name, 'the leaking goroutines listed again: %s' % again)
+        if has_trace(files):
+            ev = [l for l in (hs[0] if hs else '').split('\n') if '/' + c['trace'] + ':' in l]
+            got = [(re.search(r'(\d+) alive\b', l), re.search(r'(\d+) created\b', l)) for l in ev]
+            got = [(int(a.group(1)), int(b.group(1))) if a and b else l for (a, b), l in zip(got, ev)]
+            if got != [(f['trace_alive'], f['trace_created'])]:
+                problem(name, 'the trace\'s record %s, want %d alive at its end, %d created in its window (go tool trace -d)'
+                        % (ev, f['trace_alive'], f['trace_created']))
     elif c['kind'] == 'lock contention':
         last = c['per_moment'][-1]
         h = head(hs[0]) if hs else None
@@ -601,6 +676,22 @@ def blocking_text(name, c, f, out, files):
                 if int(m.group(3)) != want:
                     problem(name, '%s side at %s: %s contentions, want %d (the latest cumulative profile, not a sum)'
                             % (m.group(2), m.group(1), m.group(3), want))
+        # the readers' link: the writer's line with its contentions and the
+        # section's CPU; the lock site's parts with the latest profile's
+        w = lock_facts(c)
+        link = [l for l in (hs[0] if hs else '').split('\n') if c['writer'] in l]
+        m = re.search(r'(\d+) contentions, (\S+) delay', link[0]) if link else None
+        sec = re.search(re.escape(f['section_fn']) + r' (\S+?)[,;) ]', link[0] + ' ') if link else None
+        if not m or int(m.group(1)) != w['Unlock'][1] or not dur_close(m.group(2), w['Unlock'][2]) \
+                or not sec or not dur_close(sec.group(1), f['section_ns']):
+            problem(name, 'the readers\' link to %s: %s; want %d contentions, %d ns, %s %d ns'
+                    % (c['writer'], link[:1], w['Unlock'][1], w['Unlock'][2], f['section_fn'], f['section_ns']))
+        for op, (fn, n, ns) in w.items():
+            for l in re.findall(r'^ +(?:waiting|holding) +%s +%s: .*$' % (op, re.escape(fn)), out, re.M):
+                m = re.search(r'(\d+) contentions, (\S+) delay', l)
+                if not m or int(m.group(1)) != n or not dur_close(m.group(2), ns):
+                    problem(name, 'lock site %s %s: %s, want %d contentions, %d ns (the latest profile, not a sum)'
+                            % (op, fn, l.strip(), n, ns))
     else:
         busy = [b.split('\n')[0] for b in hs if not (idle_section or is_idle(b))]
         if busy:

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "heapscope/blocking.h"
+#include "heapscope/inventory.h"
 #include "heapscope/leaks.h"
 #include "heapscope/load.h"
 
@@ -204,6 +205,87 @@ static void test_leaks_dump(void **state)
 	hs_profile_release(&p);
 }
 
+/* n goroutines in state `state` at function f (one frame), into buf. */
+static void goroutines_at(char *buf, size_t size, size_t *len, int first, int n,
+                          const char *state, const char *f)
+{
+	char line[256];
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "goroutine %d [%s]:\n%s()\n\t/src/main.go:40 +0x1\n\n",
+		         first + i, state, f);
+		append(buf, size, len, line);
+	}
+}
+
+static void decode(hs_profile *p, const char *buf, size_t len)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(p);
+	assert_int_equal(hs_goroutine_text_decode(p, (const uint8_t *)buf, len, &e), HS_OK);
+}
+
+/* The partial-file rule (blocking.h): a trace's goroutines "waiting" on a
+ * function join the hotspot of that function whose wait is known; a whole
+ * dump's "waiting" ones stay apart; a trace's with no such hotspot are
+ * left out beside the whole dump (only a partial file shows them). */
+static void test_partial_unknown_join(void **state)
+{
+	(void)state;
+	static char db[16384], tb[16384];
+	size_t dl = 0, tl = 0;
+	goroutines_at(db, sizeof db, &dl, 10, 30, "select", "main.loop");
+	goroutines_at(db, sizeof db, &dl, 100, 2, "waiting", "main.idle");
+	goroutines_at(tb, sizeof tb, &tl, 10, 5, "select", "main.loop");
+	goroutines_at(tb, sizeof tb, &tl, 200, 40, "waiting", "main.loop");
+	goroutines_at(tb, sizeof tb, &tl, 300, 3, "waiting", "main.solo");
+	goroutines_at(tb, sizeof tb, &tl, 400, 1, "waiting", "main.idle");
+	hs_profile d, t;
+	decode(&d, db, dl);
+	decode(&t, tb, tl);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_inventory *inv = hs_inventory_new(&e);
+	assert_non_null(inv);
+	size_t di = hs_inventory_add(inv, "d.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_NONE, 0, 1);
+	size_t ti = hs_inventory_add(inv, "t.out", HS_IN_TRACE, HS_TIME_NONE, 0, 1);
+	hs_inventory_finish(inv, true);
+	hs_blocking *b = hs_blocking_new(&e);
+	assert_non_null(b);
+	assert_int_equal(hs_blocking_add_input(b, &d, inv, di, &e), HS_OK);
+	assert_int_equal(hs_blocking_add_input(b, &t, inv, ti, &e), HS_OK);
+	hs_blocking_finish(b);
+	int loops = 0, idle = 0, solo = 0;
+	for (size_t i = 0; i < hs_blocking_n(b); i++) {
+		const hs_hotspot *h = hs_blocking_at(b, i);
+		const hs_wait_evidence_vec *ev = &h->evidence;
+		if (strcmp(h->culprit, "main.loop") == 0) {
+			loops++;
+			assert_int_equal(h->kind, HS_WAIT_SELECT);
+			assert_int_equal(h->goroutines, 45);   /* the trace's 5 + 40 */
+			assert_int_equal(hs_wait_evidence_vec_len(ev), 2);
+			assert_int_equal(hs_wait_evidence_vec_at(ev, 0)->goroutines, 30);
+			assert_int_equal(hs_wait_evidence_vec_at(ev, 0)->created, -1);   /* a dump */
+			assert_string_equal(hs_wait_evidence_vec_at(ev, 1)->file, "t.out");
+			assert_int_equal(hs_wait_evidence_vec_at(ev, 1)->goroutines, 45);
+			assert_int_equal(hs_wait_evidence_vec_at(ev, 1)->created, 0);   /* none labeled */
+		} else if (strcmp(h->culprit, "main.idle") == 0) {
+			idle++;   /* a whole dump's own "waiting": no partial view to join */
+			assert_int_equal(h->kind, HS_WAIT_OTHER);
+			assert_int_equal(hs_wait_evidence_vec_len(ev), 2);
+		} else if (strcmp(h->culprit, "main.solo") == 0) {
+			solo++;   /* only the trace shows main.solo: left out */
+		}
+	}
+	assert_int_equal(loops, 1);
+	assert_int_equal(idle, 1);
+	assert_int_equal(solo, 0);
+	hs_blocking_free(b);
+	hs_inventory_free(inv);
+	hs_profile_release(&d);
+	hs_profile_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_kind_from_frames),
 		cmocka_unit_test(test_kind_from_state),
 		cmocka_unit_test(test_leaks_dump),
+		cmocka_unit_test(test_partial_unknown_join),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "heapscope/blocking.h"
+#include "heapscope/inventory.h"
 #include "heapscope/load.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -283,6 +284,76 @@ static void test_dumps(void **state)
 	hs_profile_release(&d2);
 }
 
+/* A contention profile of one sample over frames f: c contentions, d ns. */
+static void contention(hs_profile *p, const fr *f, size_t n, int64_t c, int64_t d)
+{
+	init2(p, "contentions", "count", "delay", "nanoseconds");
+	sample(p, f, n, c, d);
+	finish(p);
+}
+
+/* Block and mutex profiles count from the process start: a site's part
+ * takes the latest one's numbers (the order given when no time orders
+ * them), a trace's waits only for a function no profile shows; the readers'
+ * hotspot is linked to the write holder (rule 5). */
+static void test_cumulative_link(void **state)
+{
+	(void)state;
+	const fr get[] = {{"sync.(*RWMutex).RLock", 71}, {"main.(*store).get", 5}};
+	const fr peek[] = {{"sync.(*RWMutex).RLock", 71}, {"main.(*store).peek", 8}};
+	const fr snap[] = {{"sync.(*RWMutex).Unlock", 213}, {"main.(*store).snapshot", 20}};
+	hs_profile p[5];
+	contention(&p[0], get, 2, 2, 200);    /* block, first moment */
+	contention(&p[1], snap, 2, 1, 30);    /* mutex, first moment */
+	contention(&p[2], get, 2, 5, 500);    /* block, second: holds the first's too */
+	contention(&p[3], snap, 2, 3, 90);
+	init2(&p[4], "contentions", "count", "delay", "nanoseconds");   /* a trace's waits */
+	sample(&p[4], get, 2, 1, 40);
+	sample(&p[4], peek, 2, 1, 7);
+	finish(&p[4]);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_inventory *inv = hs_inventory_new(&e);
+	assert_non_null(inv);
+	size_t in[5];
+	for (int i = 0; i < 5; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "f%d", i);
+		in[i] = hs_inventory_add(inv, name, i < 4 ? HS_IN_CONTENTION : HS_IN_TRACE,
+		                         HS_TIME_NONE, 0, 1);
+	}
+	hs_inventory_finish(inv, true);
+	hs_blocking *b = hs_blocking_new(&e);
+	assert_non_null(b);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(hs_blocking_add_input(b, &p[i], inv, in[i], &e), HS_OK);
+	hs_blocking_finish(b);
+	const hs_lock_site *s = site_named(b, "main.(*store)");
+	assert_non_null(s);
+	/* get: the second profile's 5, not 2 + 5 (+ the trace's 1); peek: the trace's */
+	assert_int_equal(s->part[HS_LOCK_OP_RLOCK].contentions, 5 + 1);
+	assert_int_equal(s->part[HS_LOCK_OP_RLOCK].delay_ns, 500 + 7);
+	assert_int_equal(s->part[HS_LOCK_OP_UNLOCK].contentions, 3);
+	assert_int_equal(s->part[HS_LOCK_OP_UNLOCK].delay_ns, 90);
+	int linked = 0;
+	for (size_t i = 0; i < hs_blocking_n(b); i++) {
+		const hs_hotspot *h = hs_blocking_at(b, i);
+		hs_lock_op op, other;
+		if (strcmp(h->culprit, "main.(*store).get") != 0)
+			continue;
+		assert_true(hs_blocking_lock_link(b, h, &op, &other) >= 0);
+		assert_int_equal(op, HS_LOCK_OP_RLOCK);
+		assert_int_equal(other, HS_LOCK_OP_UNLOCK);
+		assert_int_equal(h->contentions, 5);   /* the hotspot: the same rule */
+		linked++;
+	}
+	assert_int_equal(linked, 1);
+	hs_blocking_free(b);
+	hs_inventory_free(inv);
+	for (int i = 0; i < 5; i++)
+		hs_profile_release(&p[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_site_key),
 		cmocka_unit_test(test_link),
 		cmocka_unit_test(test_dumps),
+		cmocka_unit_test(test_cumulative_link),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
