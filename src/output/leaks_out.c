@@ -266,6 +266,36 @@ static void retention_text(char *buf, size_t n, const hs_leak *k, const char *me
 	         "what it allocates", mech, rate, k->culprit, beside);
 }
 
+/* The library heap sentence (leaks_out.h). */
+bool out_leak_library_heap(char *buf, size_t n, const hs_leak *k)
+{
+	char d[80], a[80], b[80], more[48] = "";
+	if (!k->lib_heap_sites)
+		return false;
+	if (k->lib_heap_sites > 1)
+		snprintf(more, sizeof more, " and %zu other site%s", k->lib_heap_sites - 1,
+		         k->lib_heap_sites == 2 ? "" : "s");
+	snprintf(buf, n, "%s of the goroutines' own memory beside it: in-use heap with no own-code "
+	         "frame, %s -> %s at %s%s", bytes_label(k->lib_heap_last - k->lib_heap_first, true, d,
+	                                                sizeof d),
+	         bytes_label(k->lib_heap_first, false, a, sizeof a),
+	         bytes_label(k->lib_heap_last, false, b, sizeof b), k->lib_heap_site, more);
+	return true;
+}
+
+void out_leak_library_heap_json(json_w *w, const hs_leak *k)
+{
+	if (!k->lib_heap_sites)
+		return;
+	json_key(w, "library_heap");
+	json_begin_object(w);
+	json_kv_int(w, "first", k->lib_heap_first);
+	json_kv_int(w, "last", k->lib_heap_last);
+	json_kv_int(w, "sites", (int64_t)k->lib_heap_sites);
+	json_kv_string(w, "site", k->lib_heap_site);
+	json_end_object(w);
+}
+
 /* The mechanism in one sentence (leaks_out.h). */
 bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k)
 {
@@ -362,6 +392,8 @@ static void write_text(FILE *out, const leaks_report *r)
 		if (out_chain_text(chain, sizeof chain, &k->chain))
 			say(out, "at %s", chain);
 		evidence_text(out, k);
+		if (out_leak_library_heap(line, sizeof line, k))
+			say(out, "%s", line);
 		if (k->follows)
 			say(out, "follows from %s above: the goroutines this function creates keep what "
 			         "it allocates", k->follows);
@@ -458,6 +490,7 @@ static void numbers_json(json_w *w, const hs_leak *k)
 		origin_json(w, k);
 		json_kv_int(w, "goroutines", k->goroutines);
 	}
+	out_leak_library_heap_json(w, k);
 	if (hs_leak_kind_is_group(k->kind)) {
 		json_kv_int(w, "wait_minutes_min", k->wait_min);
 		json_kv_int(w, "wait_minutes_max", k->wait_max);
