@@ -178,8 +178,10 @@ typedef struct hs_leak_point {
 
 /* What a heap dump suspect is made of (kind retention). */
 typedef struct hs_leak_retention {
-	const char *owner;         /* the owning root, as heapdump names it */
-	int owner_rank;            /* hs_hd_owner_rank of its kind */
+	const char *owner;         /* the owning root, as heapdump names it; the
+	                              shared object when no global holds it */
+	const char *owner_root;    /* then the root that reaches it first, else "" */
+	int owner_rank;            /* hs_hd_owner_rank of that root's kind */
 	const char *const *roots;  /* the roots together, the owner first */
 	size_t nroots;
 	const char *structure;     /* the owning structure, "" when none */

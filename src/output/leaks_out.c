@@ -99,15 +99,24 @@ static void suspect_text(FILE *out, const hs_leak *k)
 		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i > 1 ? ", " : "", r->roots[i]);
 	if (r->nroots > 4 && o < sizeof list)
 		snprintf(list + o, sizeof list - o, " (+%zu more)", r->nroots - 4);
-	if (r->nroots > 1)
+	if (*r->owner_root)
+		say(out, "%s, shared by %s and %zu other root%s (%s), retains %s, %.1f%% of the "
+		    "reachable heap", r->owner, r->owner_root, r->nroots - 1,
+		    plural((int64_t)r->nroots - 1), list,
+		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
+	else if (r->nroots > 1)
 		say(out, "%s and %zu other root%s (%s) together retain %s, %.1f%% of the reachable heap",
 		    r->owner, r->nroots - 1, plural((int64_t)r->nroots - 1), list,
 		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
 	else
 		say(out, "%s retains %s, %.1f%% of the reachable heap", r->owner,
 		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
-	say(out, "owner: %s (%s)%s%s", r->owner, hd_owner_rank_name(r->owner_rank),
-	    *r->structure ? "; owning structure " : "", r->structure);
+	if (*r->owner_root)
+		say(out, "owner: %s, the object its roots share, reached first from %s (%s)", r->owner,
+		    r->owner_root, hd_owner_rank_name(r->owner_rank));
+	else
+		say(out, "owner: %s (%s)%s%s", r->owner, hd_owner_rank_name(r->owner_rank),
+		    *r->structure ? "; owning structure " : "", r->structure);
 	if (r->group_count) {
 		char c[32];
 		say(out, "accumulation point: %s holds %llu objects of %s (%s)", r->accumulation,
@@ -435,7 +444,13 @@ static void kv_double(json_w *w, const char *key, double v)
 static void retention_json(json_w *w, const hs_leak_retention *r)
 {
 	json_kv_string(w, "owner", r->owner);
-	json_kv_string(w, "owner_kind", hd_owner_rank_name(r->owner_rank));
+	if (*r->owner_root) {
+		json_kv_string(w, "owner_kind", "shared object");
+		json_kv_string(w, "owner_root", r->owner_root);
+		json_kv_string(w, "owner_root_kind", hd_owner_rank_name(r->owner_rank));
+	} else {
+		json_kv_string(w, "owner_kind", hd_owner_rank_name(r->owner_rank));
+	}
 	json_key(w, "roots");
 	json_begin_array(w);
 	for (size_t i = 0; i < r->nroots; i++)
