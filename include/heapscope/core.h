@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "heapscope/heapdump.h"
 #include "heapscope/load.h"
 #include "heapscope/model.h"
 
@@ -75,11 +76,31 @@ hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err);
  * the fp/sp/pc suffixes), as gdb's `info goroutines` lists them. */
 hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len, hs_error *err);
 
-/* What to say of a core given where heap dumps are read, and of one
- * given without its executable. */
+/* True when the file (plain, gzip or zstd) starts an ELF core. */
+bool hs_core_sniff_file(const char *path);
+
+/* The Go heap of the core as the heap-dump loader gives a heap dump
+ * (Go 1.19's heap bitmap; later layouts are refused by the shape of their
+ * DWARF): every object of an in-use span of runtime.mheap_ with its size
+ * and the pointers its heap bits mark; roots from the modules' data and
+ * bss pointer masks, the goroutines' stacks scanned conservatively from
+ * sp up (every word pointing into an in-use span, a root of the frame it
+ * lies in) and finalizers.  No type, no allocation sample.  Fills an
+ * initialised, empty h. */
+hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err);
+/* The executable's global variables from DWARF, at the core's addresses,
+ * as symbols naming data and bss roots; fills an initialised s. */
+hs_err hs_core_symtab(const hs_core *c, const hs_heapdump *h, hs_symtab *s, hs_error *err);
+/* Open path (a core, plain or compressed) with its executable and read its
+ * heap into h and, when syms is not NULL, its globals into syms.  *side
+ * says which of the two files an error is about. */
+hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, const char *path,
+                             const char *exe_path, hs_core_side *side, hs_error *err);
+
+/* What to say of a core given where heap dumps are read without --exe,
+ * and of one given without its executable. */
 #define HS_CORE_HEAP_NOT_READ                                                                  \
-	"an ELF core: its heap is not read yet (goroutines, blocking and leaks read its "       \
-	"goroutines with --exe)"
+	"an ELF core: heapdump reads its heap with --exe, the executable that wrote it"
 #define HS_CORE_NEEDS_EXE                                                                      \
 	"an ELF core: goroutines, blocking and leaks read it with --exe, the executable that "  \
 	"wrote it"

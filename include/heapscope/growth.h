@@ -122,4 +122,27 @@ const hs_growth_row *hs_growth_mem(const hs_growth *g, size_t k);
 size_t hs_growth_nrows(const hs_growth *g);
 const hs_growth_row *hs_growth_row_at(const hs_growth *g, size_t i);
 
+/* ---- whose code a row's growth is (issue 13: culprit = own code) ---------
+ *
+ * A row named by a function of the runtime, the standard library or a
+ * dependency (bufio.NewWriterSize, runtime.malg) says what allocates, not
+ * who asks for it.  Fed the views of the series' first and last snapshots,
+ * hs_growth_own names, for a function, the innermost own-code frame
+ * (heapscope/frames.h) of the stacks whose leaf is that function, the one
+ * whose value grew most from first to last, with that growth.  Filters
+ * apply (a stack the view drops counts nowhere); hide/show do not change
+ * which frame is the leaf here: the profile's own frames are read. */
+typedef struct hs_growth_own hs_growth_own;
+hs_growth_own *hs_growth_own_new(hs_error *err);   /* NULL on no memory */
+void hs_growth_own_free(hs_growth_own *o);         /* NULL-safe */
+/* Own code = functions matching re (--own), instead of the main module. */
+hs_err hs_growth_own_set_regex(hs_growth_own *o, const char *re, hs_error *err);
+/* The view of the first (last = false) or last (true) snapshot.  The
+ * view's profile may be released afterwards. */
+hs_err hs_growth_own_add(hs_growth_own *o, const hs_view *v, bool last, hs_error *err);
+/* The culprit of function func's growth: NULL when func is own code
+ * itself, or no own frame lies above it in a stack that grew; else the
+ * name (living as long as o) and its share of the growth in *growth. */
+const char *hs_growth_own_culprit(hs_growth_own *o, const char *func, int64_t *growth);
+
 #endif

@@ -99,8 +99,10 @@
  *                     another growing group;
  *   per instance      a created-by site (many live goroutines from one go
  *                     statement) started by a function other than
- *                     main.main: a cache or pool built per instance;
- *   retention         heap growth and growing retainers: a structure that
+ *                     main.main: a cache or pool built per instance; heap
+ *                     growth whose allocation sites grow as one bundle per
+ *                     call, with many parts per instance (instances.h);
+ *   retention         other heap growth and growing retainers: a structure that
  *                     lives on keeps what the site allocates; the
  *                     goroutine count beside it is given when known;
  *   lock contention   a pile-up on a Mutex or RWMutex.
@@ -118,6 +120,7 @@
 #define HEAPSCOPE_LEAKS_H
 
 #include "heapscope/blocking.h"
+#include "heapscope/instances.h"
 #include "heapscope/inventory.h"
 
 typedef enum hs_severity { HS_SEV_HIGH = 0, HS_SEV_MEDIUM, HS_SEV_LOW } hs_severity;
@@ -250,6 +253,8 @@ typedef struct hs_leak {
 	int64_t lib_heap_first, lib_heap_last;
 	size_t lib_heap_sites;
 	const char *lib_heap_site;
+	/* heap growth built per instance (instances.h), else NULL */
+	const hs_instances *instances;
 } hs_leak;
 
 /* The accumulator: opaque, from hs_leaks_new to hs_leaks_free. */

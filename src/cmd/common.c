@@ -123,12 +123,17 @@ typedef cli_unused unused;
 
 void cli_unused_add(cli_unused *u, const char *kind)
 {
+	/* kept in name order, so the line does not depend on the order the
+	 * files were met in */
 	int k = 0;
-	while (k < u->n && strcmp(u->kind[k], kind) != 0)
+	while (k < u->n && strcmp(u->kind[k], kind) < 0)
 		k++;
-	if (k == u->n && u->n < 8)
-		u->kind[u->n++] = kind;
-	if (k < u->n)
+	if ((k == u->n || strcmp(u->kind[k], kind) != 0) && u->n < 8) {
+		memmove(&u->kind[k + 1], &u->kind[k], (size_t)(u->n - k) * sizeof u->kind[0]);
+		memmove(&u->count[k + 1], &u->count[k], (size_t)(u->n - k) * sizeof u->count[0]);
+		u->kind[k] = kind, u->count[k] = 0, u->n++;
+	}
+	if (k < u->n && strcmp(u->kind[k], kind) == 0)
 		u->count[k]++;
 }
 

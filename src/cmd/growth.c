@@ -21,6 +21,7 @@ typedef struct growth_opts {
 	cli_opts c;
 	bool keep_order, stacks;
 	const char *limit, *min_growth, *interval;   /* NULL: not given */
+	const char *own;                             /* --own REGEX */
 } growth_opts;
 
 typedef struct series {
@@ -30,6 +31,9 @@ typedef struct series {
 	uint8_t *time_from;        /* per snapshot as given: enum growth_time_from */
 	hs_inventory *inv;         /* the files */
 	size_t nsnap;              /* snapshots read (load_series) */
+	size_t nmax;               /* snapshots the inputs may hold */
+	const char *kind;          /* the series' (hs_profile_kind), NULL before the first */
+	cli_unused unused;         /* profiles of other kinds */
 	bool unreadable;           /* a file could not be read (printed): exit 2 */
 	size_t *input;             /* per snapshot as given: its entry in inv */
 	const char **given;        /* per snapshot as given: its name (twins left out) */
@@ -81,6 +85,51 @@ out:
 		hs_view_release(&v);
 	hs_profile_release(&p);
 	return rc;
+}
+
+/* ---- whose code a candidate's growth is ------------------------------------ */
+
+/* A candidate named by a function that is not the program's own code gets
+ * the own frame above it that grew most (hs_growth_own), from the first
+ * and last snapshots loaded again; none when they are parts of one file
+ * (FILE#K) or rows are no functions (--stacks, another granularity). */
+static int own_culprits(series *s, hs_growth_own **own)
+{
+	const cli_opts *o = s->o;
+	size_t n = hs_growth_nsnap(s->g), nrows = hs_growth_nrows(s->g), ncand = 0;
+	for (size_t i = 0; i < nrows; i++)
+		ncand += hs_growth_row_at(s->g, i)->candidate;
+	if (!ncand || s->gopt->stacks || o->cum || o->granularity != HS_GRAN_FUNCTIONS)
+		return HS_EXIT_OK;
+	for (size_t i = 0; i < s->nsnap; i++)
+		if (s->owned[i])
+			return HS_EXIT_OK;
+	hs_error e;
+	hs_error_clear(&e);
+	if (!(*own = hs_growth_own_new(&e)))
+		return cli_error("%s", e.detail);
+	if (s->gopt->own && hs_growth_own_set_regex(*own, s->gopt->own, &e) != HS_OK)
+		return cli_error("--own: %s", e.detail);
+	for (int last = 0; last < 2; last++) {
+		const char *file = s->w.files[last ? n - 1 : 0];
+		cli_opts po = *o;
+		po.sample_index = s->w.sample_type;
+		hs_profile p;
+		hs_view v;
+		hs_profile_init(&p);
+		bool ok = cli_load(&p, file, &po) && cli_view(&v, &p, file, &po);
+		if (ok) {
+			ok = hs_growth_own_add(*own, &v, last, &e) == HS_OK;
+			hs_view_release(&v);
+			if (!ok)
+				cli_file_error(file, &e);
+		}
+		hs_profile_release(&p);
+		if (!ok)
+			return HS_EXIT_USAGE;
+	}
+	s->w.own = *own;
+	return HS_EXIT_OK;
 }
 
 static int write_series(FILE *out, series *s, const growth_format *fmt)
@@ -219,6 +268,49 @@ static int add_snapshot(series *s, size_t i, const char *file, const char *name,
 	return rc == HS_OK ? HS_EXIT_OK : cli_file_error(file, &e);
 }
 
+/* The series' kind: heap profiles (allocs profiles are their twins) when
+ * the inputs hold any, else goroutine profiles, else the first profile's
+ * kind. A folder's goroutine profiles named before its heap profiles do
+ * not make it a goroutine series. */
+static int kind_rank(const char *kind)
+{
+	return strcmp(kind, "heap") == 0 ? 0 : strcmp(kind, "goroutine") == 0 ? 1 : 2;
+}
+
+/* Profile p, entry `input` of the inventory: joins the series when it is
+ * of its kind. One of a better kind (kind_rank) starts the series again
+ * from it: the snapshots read so far are listed as not used. Another
+ * kind is listed as not used. */
+static int take_kind(series *s, size_t input, const hs_profile *p, size_t *snap)
+{
+	const char *kind = hs_profile_kind(p);
+	if (s->kind && strcmp(s->kind, kind) == 0)
+		return HS_EXIT_OK;
+	if (s->kind && kind_rank(kind) >= kind_rank(s->kind)) {
+		cli_unused_add(&s->unused, kind);
+		hs_inventory_unuse(s->inv, input, HS_WHY_KIND);
+		return HS_EXIT_OK;
+	}
+	if (s->kind && *snap > 0) {
+		for (size_t i = 0; i < *snap; i++) {
+			/* a file of several moments counts once */
+			if (i == 0 || s->input[i] != s->input[i - 1])
+				cli_unused_add(&s->unused, s->kind);
+			hs_inventory_unuse(s->inv, s->input[i], HS_WHY_KIND);
+			free(s->owned[i]);
+			s->owned[i] = NULL;
+		}
+		hs_error e;
+		hs_error_clear(&e);
+		hs_growth_free(s->g);
+		if (!(s->g = hs_growth_new(s->nmax, &e)))
+			return cli_error("%s", e.detail);
+		*snap = 0;
+	}
+	s->kind = kind;
+	return HS_EXIT_OK;
+}
+
 /* The snapshots of a file of nparts moments, from *snap on: each part
  * loaded by itself and named FILE#K; its moment its own (LastGC). */
 static int load_parts(series *s, const char *file, size_t nparts, size_t *snap, int64_t interval)
@@ -249,11 +341,18 @@ static int load_parts(series *s, const char *file, size_t nparts, size_t *snap, 
 			name = NULL;
 			rc = cli_error("out of memory");
 		} else {
-			s->owned[*snap] = name;
 			from = hs_file_moment(file, &p, &t);
-			if (k == 0)
+			if (k == 0) {
 				input = hs_inventory_add(s->inv, file, hs_input_kind_of(&p), from, t,
 				                         (uint32_t)nparts);
+				rc = take_kind(s, input, &p, snap);
+				if (rc != HS_EXIT_OK || !s->kind || strcmp(s->kind, hs_profile_kind(&p)) != 0) {
+					free(name);
+					hs_profile_release(&p);
+					break;   /* another kind: the whole file is not used */
+				}
+			}
+			s->owned[*snap] = name;
 			rc = add_snapshot(s, *snap, file, name, input, &p, t, from, interval);
 		}
 		hs_profile_release(&p);
@@ -281,12 +380,10 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 	cli_loads_start(&l, singles, ns, o);
 	l.quiet_other = true;
 	size_t snap = 0;
-	cli_unused u = {0};
-	const char *kind = NULL;   /* the series': its first profile's */
-	/* A file that cannot be read, of another kind than the first profile
-	 * (a folder's block profiles beside its heap profiles) or no profile
-	 * (a trace, a heap dump) does not stop the rest: the first is named,
-	 * the others listed once as not used. */
+	/* A file that cannot be read, of another kind than the series'
+	 * (take_kind: a folder's block profiles beside its heap profiles) or
+	 * no profile (a trace, a heap dump) does not stop the rest: the first
+	 * is named, the others listed once as not used. */
 	int bad = HS_EXIT_OK;
 	for (int i = 0; rc == HS_EXIT_OK && i < o->nfiles; i++) {
 		const char *file = o->files[i];
@@ -304,19 +401,17 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 			size_t input = hs_inventory_add_file(s->inv, file, cli_file_kind(file));
 			hs_inventory_unuse(s->inv, input, l.other ? HS_WHY_KIND : HS_WHY_UNREADABLE);
 			if (l.other)
-				u.other++;
+				s->unused.other++;
 			else
 				bad = HS_EXIT_USAGE;
 			continue;
 		}
 		size_t input = cli_inventory_add(s->inv, file, &p);
-		if (kind && strcmp(kind, hs_profile_kind(&p)) != 0) {
-			cli_unused_add(&u, hs_profile_kind(&p));
-			hs_inventory_unuse(s->inv, input, HS_WHY_KIND);
+		rc = take_kind(s, input, &p, &snap);
+		if (rc != HS_EXIT_OK || strcmp(s->kind, hs_profile_kind(&p)) != 0) {
 			hs_profile_release(&p);
 			continue;
 		}
-		kind = hs_profile_kind(&p);
 		const hs_input_entry *in = hs_inventory_at(s->inv, input);
 		rc = add_snapshot(s, snap++, file, file, input, &p, in ? in->time : 0,
 		                  in ? in->time_from : HS_TIME_NONE, interval);
@@ -324,7 +419,7 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 	}
 	cli_loads_end(&l);
 	free((void *)singles);
-	cli_unused_report(&u);
+	cli_unused_report(&s->unused);
 	s->nsnap = snap;
 	s->unreadable = bad != HS_EXIT_OK;
 	return rc;
@@ -392,6 +487,7 @@ static int run(const hs_command *self, cli_opts *op)
 		free(parts);
 		return cli_error("needs at least 2 profiles, oldest to newest or with times");
 	}
+	s.nmax = nsnap;
 	if (!(s.g = hs_growth_new(nsnap, &e))) {
 		free(parts);
 		return cli_error("%s", e.detail);
@@ -441,10 +537,19 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	for (size_t i = 0; i < hs_growth_nsnap(s.g); i++)
 		s.w.files[i] = s.given[hs_growth_order(s.g)[i]];
+	hs_growth_own *own = NULL;
+	if (strcmp(o.format, "text") == 0 || strcmp(o.format, "json") == 0)
+		if (own_culprits(&s, &own) != HS_EXIT_OK) {
+			hs_growth_own_free(own);
+			goto out;
+		}
 	FILE *out = cli_open_output(&o);
-	if (!out)
+	if (!out) {
+		hs_growth_own_free(own);
 		goto out;
+	}
 	rc = write_series(out, &s, growth_format_find(o.format));
+	hs_growth_own_free(own);
 	if (rc == HS_EXIT_OK && s.unreadable)
 		rc = HS_EXIT_USAGE;
 	if (!cli_close_output(out, &o) && rc == HS_EXIT_OK)
@@ -477,6 +582,7 @@ static const cli_option options[] = {
 	 offsetof(growth_opts, interval), cli_parse_string, false},
 	{"stacks", 0, NULL, "a row per stack (root;...;leaf) instead of per function",
 	 offsetof(growth_opts, stacks), NULL, false},
+	CLI_OPT_OWN(growth_opts, own),
 	CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END,
 };
 

@@ -9,6 +9,7 @@
 #endif
 
 #include "../output/heapdump_out.h"
+#include "heapscope/core.h"
 #include "heapscope/leaks.h"
 #include "cmd.h"
 
@@ -32,6 +33,23 @@ bool hd_load(hs_heapdump *h, const char *file)
 	if (hs_heapdump_load(h, file, &e) != HS_OK) {
 		cli_file_error(file, &e);
 		hs_heapdump_release(h);
+		return false;
+	}
+	return true;
+}
+
+bool hd_load_core(hs_heapdump *h, hs_symtab *syms, const char *file, const char *exe)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_heapdump_init(h);
+	hs_symtab_init(syms);
+	hs_core_side side;
+	if (hs_core_load_heapdump(h, syms, file, exe, &side, &e) != HS_OK) {
+		(void)side;   /* errors about the executable name it after the core */
+		cli_file_error(file, &e);
+		hs_heapdump_release(h);
+		hs_symtab_release(syms);
 		return false;
 	}
 	return true;
@@ -110,12 +128,17 @@ static int run(const hs_command *self, cli_opts *op)
 		return cli_error("takes one heap dump (got %d)", o.nfiles);
 	}
 	hs_symtab syms;
-	if (!hd_load_syms(&syms, exe))
-		return HS_EXIT_USAGE;
 	hs_heapdump h;
-	if (!hd_load(&h, o.files[0])) {
-		hs_symtab_release(&syms);
-		return HS_EXIT_USAGE;
+	if (exe && hs_core_sniff_file(o.files[0])) {
+		if (!hd_load_core(&h, &syms, o.files[0], exe))
+			return HS_EXIT_USAGE;
+	} else {
+		if (!hd_load_syms(&syms, exe))
+			return HS_EXIT_USAGE;
+		if (!hd_load(&h, o.files[0])) {
+			hs_symtab_release(&syms);
+			return HS_EXIT_USAGE;
+		}
 	}
 	hs_hd_analysis a;
 	rc = HS_EXIT_USAGE;

@@ -13,6 +13,7 @@
 #include "heapscope/goroutines.h"
 #include "heapscope/inventory.h"
 #include "heapscope/idle.h"
+#include "heapscope/instances.h"
 #include "heapscope/leaks.h"
 
 typedef struct lgroup {
@@ -24,6 +25,7 @@ typedef struct lgroup {
 	hs_idle_class idle;        /* the shape of its first stack (idle.h) */
 	const char *file;          /* the file of its first stack */
 	uint32_t cstack;           /* a trace's creation stack, UINT32_MAX none */
+	const char *cfile;         /* the file that gave cstack */
 	int64_t created, ended;    /* most its go statement started and saw
 	                              return (traces), -1 unknown */
 	int64_t max, wait, wait_min;   /* wait_min: -1 before the first goroutine */
@@ -54,6 +56,16 @@ typedef struct heaprec {
 	int64_t value;
 } heaprec;
 
+/* An allocation site's objects in use in one heap profile (a sample: a
+ * stack and an object size), for the per-instance rule (instances.h). */
+typedef struct objrec {
+	const char *file;          /* the heap profile's name (l->heap_names) */
+	const char *leaf_file;     /* the innermost frame's file and line */
+	uint32_t stack;            /* in l->stacks */
+	int32_t line;
+	int64_t size, objects;
+} objrec;
+
 /* A goroutine snapshot: a file, or one "dump" label in it. */
 typedef struct lsnap {
 	const char *file;
@@ -76,6 +88,7 @@ HS_VEC_TYPED(lgroupvec, lgroup)
 HS_VEC_TYPED(lrecvec, lrec)
 HS_VEC_TYPED(hrecvec, hrec)
 HS_VEC_TYPED(heaprecvec, heaprec)
+HS_VEC_TYPED(objrecvec, objrec)
 HS_VEC_TYPED(lsnapvec, lsnap)
 HS_VEC_TYPED(leakvec, hs_leak)
 HS_VEC_TYPED(lfilevec, lfile)
@@ -88,6 +101,7 @@ struct hs_leaks {
 	lrecvec recs;
 	lsnapvec snaps;            /* per goroutine snapshot */
 	heaprecvec heap;           /* (heap snapshot, stack, in-use bytes) */
+	objrecvec objs;            /* per heap sample: its objects in use */
 	const char **site;         /* per stack of l->stacks: its heap site, at finish */
 	hs_i64vec heap_times, heap_totals;
 	hs_strvec heap_names;      /* per heap snapshot */
@@ -184,6 +198,7 @@ hs_leaks *hs_leaks_new(const hs_leak_opts *o, hs_error *err)
 	lrecvec_init(&l->recs);
 	lsnapvec_init(&l->snaps);
 	heaprecvec_init(&l->heap);
+	objrecvec_init(&l->objs);
 	hs_i64vec_init(&l->heap_times);
 	hs_i64vec_init(&l->heap_totals);
 	hs_strvec_init(&l->heap_names);
@@ -209,6 +224,7 @@ void hs_leaks_free(hs_leaks *l)
 	lrecvec_release(&l->recs);
 	lsnapvec_release(&l->snaps);
 	heaprecvec_release(&l->heap);
+	objrecvec_release(&l->objs);
 	free(l->site);
 	hs_i64vec_release(&l->heap_times);
 	hs_i64vec_release(&l->heap_totals);
@@ -309,6 +325,12 @@ static uint32_t creation_stack(hs_leaks *l, const char *text)
 	return hs_stacks_intern(&l->stacks, funcs, NULL, NULL, n);
 }
 
+/* The name of the file being added. */
+static const char *last_file(const hs_leaks *l)
+{
+	return l->files.v.len ? lfilevec_at(&l->files, lfilevec_len(&l->files) - 1)->name : "";
+}
+
 /* The group of wi (sample s of p), a new one named after its stack. */
 static lgroup *group(hs_leaks *l, const hs_wait_info *wi, const hs_profile *p, size_t s,
                      uint32_t *gi)
@@ -327,8 +349,10 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, const hs_profile *p, s
 			g->ended = wi->site_ended;
 		if (wi->site_created > g->created)
 			g->created = wi->site_created;
-		if (g->cstack == UINT32_MAX && wi->created_stack)
+		if (g->cstack == UINT32_MAX && wi->created_stack) {
 			g->cstack = creation_stack(l, wi->created_stack);
+			g->cfile = last_file(l);
+		}
 		return g->created_by && g->state ? g : NULL;
 	}
 	uint32_t stack = hs_stacks_of_sample(&l->stacks, p, s);
@@ -342,7 +366,7 @@ static lgroup *group(hs_leaks *l, const hs_wait_info *wi, const hs_profile *p, s
 	g->state = dup(l, wi->state);
 	g->kind = wi->kind;
 	g->stack = stack;
-	g->file = l->files.v.len ? lfilevec_at(&l->files, lfilevec_len(&l->files) - 1)->name : "";
+	g->file = g->cfile = last_file(l);
 	g->benign = wi->runtime_only;
 	g->wait_min = -1;
 	g->ended = wi->site_ended;
@@ -466,8 +490,10 @@ static uint32_t view_stack(hs_leaks *l, const hs_view *v, node_names *nn, size_t
 	return hs_stacks_intern_interned(&l->stacks, funcs, files, leaf_inl, k);
 }
 
-/* One record per stack with in-use bytes; the site is named at finish. */
-static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap)
+/* One record per stack with in-use bytes; the site is named at finish.
+ * sid[st]: the id in l->stacks of the profile's stack st, UINT32_MAX for
+ * a stack without one. */
+static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap, uint32_t *sid)
 {
 	size_t max = hs_view_max_frames(v) + 1, nnodes = v->nodes.len;
 	uint32_t *ids = malloc(max * sizeof *ids);
@@ -476,10 +502,11 @@ static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap)
 	bool ok = ids && inl && nn.func && nn.file;
 	for (uint32_t st = 0; ok && st < v->p->nstacks; st++) {
 		size_t n;
+		sid[st] = UINT32_MAX;
 		if (!v->stack_live[st] || !v->stack_value[st] ||
 		    !(n = hs_view_stack_frames(v, st, ids, inl)))
 			continue;
-		uint32_t id = view_stack(l, v, &nn, n, ids, inl);
+		uint32_t id = sid[st] = view_stack(l, v, &nn, n, ids, inl);
 		heaprec *h = id != UINT32_MAX ? heaprecvec_push(&l->heap) : NULL;
 		if ((ok = h != NULL))
 			*h = (heaprec){snap, id, v->stack_value[st]};
@@ -488,6 +515,33 @@ static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap)
 	free(inl);
 	free(nn.func);
 	free(nn.file);
+	return ok;
+}
+
+/* One record per sample with objects in use (index oi): its stack, the
+ * innermost frame's file and line, its object size (bytes at si over
+ * objects), for the per-instance rule; false on no memory. */
+static bool heap_objects(hs_leaks *l, const hs_profile *p, const char *file, int si, int oi,
+                         const uint32_t *sid)
+{
+	bool ok = true;
+	for (size_t s = 0; ok && s < p->nsamples; s++) {
+		const int64_t *val = hs_sample_values(p, s);
+		uint32_t st = hs_sample_stack_id(p, s), n;
+		const uint32_t *locs = hs_stack_at(p, st, &n);
+		if (val[oi] <= 0 || sid[st] == UINT32_MAX || !n)
+			continue;
+		const hs_location *loc = hs_location_at(p, locs[0]);
+		const hs_line *ln = loc->nlines ? hs_line_at(p, loc->line_start) : NULL;
+		const hs_function *fn = ln && ln->function != HS_NONE ? hs_function_at(p, ln->function)
+		                                                      : NULL;
+		objrec *o = objrecvec_push(&l->objs);
+		if (!(ok = o != NULL))
+			break;
+		*o = (objrec){file, fn ? hs_stacks_string(&l->stacks, hs_s(p, fn->filename), &ok) : "",
+		              sid[st], ln && ln->line > 0 && ln->line <= INT32_MAX ? (int32_t)ln->line : 0,
+		              val[si] / val[oi], val[oi]};
+	}
 	return ok;
 }
 
@@ -510,7 +564,11 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, uint32_t fi, int si, hs
 		*tot = v.total;
 		*hf = fi;
 	}
-	ok = ok && heap_stacks(l, &v, snap);
+	uint32_t *sid = malloc((p->nstacks + 1) * sizeof *sid);
+	int oi = type_index(p, "inuse_objects");
+	ok = ok && sid && heap_stacks(l, &v, snap, sid);
+	ok = ok && (oi < 0 || heap_objects(l, p, *nm, si, oi, sid));
+	free(sid);
 	hs_view_release(&v);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
@@ -1031,6 +1089,71 @@ static bool go_library_only(const hs_leaks *l, const char *name)
 	return true;
 }
 
+/* A sample of the candidate being explained, at its profile's position
+ * in time order. */
+typedef struct osite {
+	const char *func, *file;
+	int32_t line;
+	int64_t size, objects;
+	size_t pos;
+} osite;
+
+static int cmp_osite(const void *pa, const void *pb)
+{
+	const osite *a = pa, *b = pb;
+	int c = strcmp(a->func, b->func);
+	if (!c)
+		c = strcmp(a->file, b->file);
+	if (!c)
+		c = (a->line > b->line) - (a->line < b->line);
+	return c ? c : (a->size > b->size) - (a->size < b->size);
+}
+
+/* k's samples (those whose site is k's culprit) as allocation sites with
+ * their objects per profile in time order: the per-instance rule
+ * (instances.h) sets k->instances; false on no memory. */
+static bool heap_instances(hs_leaks *l, const hs_growth *g, hs_leak *k)
+{
+	size_t n = hs_growth_nsnap(g), m = 0, ns = 0;
+	const size_t *order = hs_growth_order(g);
+	osite *v = malloc((objrecvec_len(&l->objs) + 1) * sizeof *v);
+	hs_alloc_site *sites = malloc((objrecvec_len(&l->objs) + 1) * sizeof *sites);
+	bool ok = v && sites;
+	for (size_t i = 0; ok && i < objrecvec_len(&l->objs); i++) {
+		const objrec *o = objrecvec_at(&l->objs, i);
+		size_t pos = 0;
+		while (pos < n && *hs_strvec_at(&l->heap_names, order[pos]) != o->file)
+			pos++;
+		if (pos < n && l->site[o->stack] && strcmp(l->site[o->stack], k->culprit) == 0)
+			v[m++] = (osite){hs_stacks_at(&l->stacks, o->stack)->funcs[0], o->leaf_file,
+			                 o->line, o->size, o->objects, pos};
+	}
+	if (ok && m)
+		qsort(v, m, sizeof *v, cmp_osite);
+	for (size_t i = 0; ok && i < m; i++) {
+		if (!ns || cmp_osite(&v[i - 1], &v[i]) != 0) {
+			int64_t *obj = hs_arena_alloc(&l->arena, n * sizeof *obj);
+			if (!(ok = obj != NULL))
+				break;
+			memset(obj, 0, n * sizeof *obj);
+			sites[ns++] = (hs_alloc_site){v[i].func, v[i].file, v[i].line, v[i].size, obj};
+		}
+		int64_t *obj = (int64_t *)sites[ns - 1].objects;
+		obj[v[i].pos] = hs_add(obj[v[i].pos], v[i].objects);
+	}
+	hs_instances in;
+	hs_instances *keep = NULL;
+	if (ok && hs_instances_find(sites, ns, n, k->last - k->first, &in)) {
+		keep = hs_arena_alloc(&l->arena, sizeof *keep);
+		if ((ok = keep != NULL))
+			*keep = in;
+	}
+	k->instances = keep;
+	free(v);
+	free(sites);
+	return ok;
+}
+
 static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 {
 	size_t n = hs_growth_nsnap(g);
@@ -1055,7 +1178,7 @@ static bool heap_leak(hs_leaks *l, const hs_growth *g, const hs_growth_row *r)
 	k->confidence = hs_leak_confidence(r->values, n, 1, false);
 	if (k->confidence == HS_CONF_LOW)
 		k->confidence = HS_CONF_MEDIUM;
-	return true;
+	return heap_instances(l, g, k);
 }
 
 /* The steps of v[0..n) that rose: a site that rose once and then stayed
@@ -1236,7 +1359,7 @@ static void find_creators(hs_leaks *l, hs_leak *k)
 		return;
 	for (size_t i = 0; i < lgroupvec_len(&l->groups); i++) {
 		const lgroup *g = lgroupvec_at(&l->groups, i);
-		if (g->cstack != UINT32_MAX && callers_in(l, k, g->cstack, f, g->file))
+		if (g->cstack != UINT32_MAX && callers_in(l, k, g->cstack, f, g->cfile))
 			return;
 	}
 	for (size_t i = 0; i < heaprecvec_len(&l->heap); i++) {
@@ -1256,6 +1379,7 @@ static hs_mechanism mechanism(const hs_leak *k)
 	bool started = *k->created_by && strcmp(k->created_by, "main.main") != 0;
 	switch (k->kind) {
 	case HS_LEAK_HEAP_GROWTH:
+		return k->instances ? HS_MECH_PER_INSTANCE : HS_MECH_RETENTION;
 	case HS_LEAK_RETAINER:
 	case HS_LEAK_RETENTION:
 		return HS_MECH_RETENTION;

@@ -20,7 +20,7 @@ typedef struct gfield {
 } gfield;
 
 enum { G_GOID, G_STATUS, G_WAITREASON, G_WAITSINCE, G_GOPC, G_STARTPC, G_SCHED_SP, G_SCHED_PC,
-       G_SYSCALLSP, G_SYSCALLPC, G_M, G_LOCKEDM, NG };
+       G_SYSCALLSP, G_SYSCALLPC, G_M, G_LOCKEDM, G_STACK_LO, G_STACK_HI, NG };
 
 typedef struct gwalk {
 	const hs_core *c;
@@ -40,6 +40,11 @@ typedef struct gwalk {
 	char *buf;
 	size_t len, cap;
 	bool nomem;
+	/* core_each_goroutine: the caller's function and its first error */
+	core_g_fn fn;
+	void *ctx;
+	hs_err rc;
+	hs_error *err;
 } gwalk;
 
 static void out(gwalk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -123,7 +128,7 @@ static hs_err setup(gwalk *w, hs_error *err)
 {
 	static const char *const names[NG] = {
 		"goid", "atomicstatus", "waitreason", "waitsince", "gopc", "startpc", "sched.sp",
-		"sched.pc", "syscallsp", "syscallpc", "m", "lockedm"};
+		"sched.pc", "syscallsp", "syscallpc", "m", "lockedm", "stack.lo", "stack.hi"};
 	uint32_t g = hs_dwarf_type(w->d, "runtime.g"), m = hs_dwarf_type(w->d, "runtime.m"), mt;
 	for (int i = 0; i < NG; i++) {
 		w->g[i].name = names[i];
@@ -182,15 +187,15 @@ static hs_err setup_runtime_state(gwalk *w, hs_error *err)
 
 typedef struct gstate {
 	uint64_t goid, status, waitreason, waitsince, gopc, startpc, sp, pc, syscallsp, syscallpc,
-	         m, lockedm;
+	         m, lockedm, stack_lo, stack_hi;
 } gstate;
 
 static bool read_g(const gwalk *w, uint64_t addr, gstate *s)
 {
 	uint64_t *f[NG] = {&s->goid, &s->status, &s->waitreason, &s->waitsince, &s->gopc,
 	                   &s->startpc, &s->sp, &s->pc, &s->syscallsp, &s->syscallpc, &s->m,
-	                   &s->lockedm};
-	static const uint64_t sizes[NG] = {8, 4, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8};
+	                   &s->lockedm, &s->stack_lo, &s->stack_hi};
+	static const uint64_t sizes[NG] = {8, 4, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8};
 	bool ok = true;
 	for (int i = 0; i < NG; i++)
 		*f[i] = rd_n(w, addr + w->g[i].off, sizes[i], &ok);
@@ -266,29 +271,46 @@ static int print_frame(gwalk *w, const pcln_func *f, uint64_t pc, bool all, int 
 }
 
 /* Unwind from pc/sp: frame sizes from the pcsp table, return addresses
- * just below each frame's top (amd64 has no link register). */
-static int unwind(gwalk *w, uint64_t pc, uint64_t sp, bool all)
+ * just below each frame's top (amd64 has no link register).  Up to max
+ * frames into fr; *more: the walk went on past the last of them. */
+static int walk_frames(const gwalk *w, uint64_t pc, uint64_t sp, core_gframe *fr,
+                       pcln_func *fn, int max, bool *more)
 {
-	int shown = 0;
-	w->last_id = 0;   /* funcID_normal */
-	for (int n = 0; n < MAX_FRAMES; n++) {
+	*more = false;
+	for (int n = 0; n < max; n++) {
 		pcln_func f;
 		if (!pcln_find(&w->t, pc, &f))
-			break;
-		shown = print_frame(w, &f, pc, all, shown);
+			return n;
+		fr[n] = (core_gframe){.pc = pc, .sp = sp, .fp = sp};
+		fn[n] = f;
 		if (top_of_stack(pcln_name(&w->t, &f)))
-			return shown;
+			return n + 1;
 		int32_t delta = pcln_value(&w->t, &f, w->t.f_pcsp, pc);
 		if (delta < 0)
-			break;
+			return n + 1;
 		uint64_t fp = sp + (uint64_t)delta + 8, lr;
+		fr[n].fp = fp;
 		if (!rd_u64(w, fp - 8, &lr) || lr == 0)
-			break;
+			return n + 1;
 		pc = lr;
 		sp = fp;
-		if (n == MAX_FRAMES - 1)
-			out(w, "...additional frames elided...\n");
+		if (n == max - 1)
+			*more = true;
 	}
+	return max;
+}
+
+static int unwind(gwalk *w, uint64_t pc, uint64_t sp, bool all)
+{
+	core_gframe fr[MAX_FRAMES];
+	pcln_func fn[MAX_FRAMES];
+	bool more;
+	int n = walk_frames(w, pc, sp, fr, fn, MAX_FRAMES, &more), shown = 0;
+	w->last_id = 0;   /* funcID_normal */
+	for (int i = 0; i < n; i++)
+		shown = print_frame(w, &fn[i], fr[i].pc, all, shown);
+	if (more)
+		out(w, "...additional frames elided...\n");
 	return shown;
 }
 
@@ -343,20 +365,31 @@ static bool system_goroutine(const gwalk *w, const gstate *s)
 	return strncmp(name, "runtime.", 8) == 0;
 }
 
-static void goroutine(gwalk *w, const gstate *s)
+/* Where a goroutine's stack walk starts: its saved context, the
+ * syscall's, or its thread's registers. */
+static void start_at(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp)
 {
-	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc = s->pc, sp = s->sp;
+	uint64_t st = s->status & ~(uint64_t)w->g_scan;
+	*pc = s->pc;
+	*sp = s->sp;
+	if (st == (uint64_t)w->g_syscall && s->syscallsp) {
+		*pc = s->syscallpc;
+		*sp = s->syscallsp;
+	} else if (st == (uint64_t)w->g_running) {
+		running_regs(w, s, pc, sp);
+	}
+}
+
+static void goroutine(gwalk *w, const gstate *s, uint64_t gaddr)
+{
+	(void)gaddr;
+	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc, sp;
 	if (st == (uint64_t)w->g_dead || (!w->system && system_goroutine(w, s)))
 		return;
 	if (w->len)
 		out(w, "\n");     /* between goroutines, as the runtime prints them */
 	header(w, s);
-	if (st == (uint64_t)w->g_syscall && s->syscallsp) {
-		pc = s->syscallpc;
-		sp = s->syscallsp;
-	} else if (st == (uint64_t)w->g_running) {
-		running_regs(w, s, &pc, &sp);
-	}
+	start_at(w, s, &pc, &sp);
 	if (unwind(w, pc, sp, w->system) == 0)
 		unwind(w, pc, sp, true);   /* as the runtime does when nothing was shown */
 	pcln_func f;
@@ -375,7 +408,8 @@ static void goroutine(gwalk *w, const gstate *s)
 	}
 }
 
-static hs_err walk_allgs(gwalk *w, hs_error *err)
+static hs_err walk_allgs(gwalk *w, void (*each)(gwalk *, const gstate *, uint64_t),
+                         hs_error *err)
 {
 	uint64_t addr, arr_off, len_off, arr, n;
 	uint32_t type, mt;
@@ -396,7 +430,7 @@ static hs_err walk_allgs(gwalk *w, hs_error *err)
 		if (!rd_u64(w, arr + i * 8, &gp) || !read_g(w, gp, &s))
 			return hs_fail(err, HS_E_CORRUPT, "goroutine %llu of runtime.allgs (0x%llx) is "
 			               "not in the core", (unsigned long long)i, (unsigned long long)gp);
-		goroutine(w, &s);
+		each(w, &s, gp);
 	}
 	return w->nomem ? hs_fail(err, HS_E_NOMEM, NULL) : HS_OK;
 }
@@ -414,7 +448,7 @@ hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len,
 	if (rc == HS_OK)
 		rc = pcln_open(&w.t, c, w.d, err);
 	if (rc == HS_OK)
-		rc = walk_allgs(&w, err);
+		rc = walk_allgs(&w, goroutine, err);
 	pcln_release(&w.t);
 	if (rc == HS_OK && !w.buf)
 		out(&w, "%s", "");    /* no goroutine: an empty string, not NULL */
@@ -444,6 +478,15 @@ hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err)
 	return rc;
 }
 
+hs_err core_exe_error(hs_error *err, hs_err rc, const char *exe_path)
+{
+	char what[sizeof err->detail];
+	memcpy(what, err->detail, sizeof what);
+	hs_error_clear(err);
+	/* the executable's name is shortened when the message is long */
+	return hs_fail(err, rc, "--exe '%.60s': %.170s", exe_path, what);
+}
+
 hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, hs_error *err)
 {
 	if (!exe_path) {
@@ -461,19 +504,55 @@ hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, h
 	 * files set aside without a word. */
 	if (rc == HS_E_FORMAT)
 		rc = err->code = HS_E_INVALID;
-	if (rc != HS_OK) {
-		if (side == HS_CORE_SIDE_EXE) {
-			char what[sizeof err->detail];
-			memcpy(what, err->detail, sizeof what);
-			hs_error_clear(err);
-			/* the executable's name is shortened when the message is long */
-			return hs_fail(err, rc, "--exe '%.60s': %.170s", exe_path, what);
-		}
-		return rc;
-	}
+	if (rc != HS_OK)
+		return side == HS_CORE_SIDE_EXE ? core_exe_error(err, rc, exe_path) : rc;
 	rc = hs_core_goroutines(c, p, err);
 	hs_core_close(c);
 	if (rc == HS_E_FORMAT)
 		rc = err->code = HS_E_INVALID;
+	return rc;
+}
+
+/* One goroutine's frames for core_each_goroutine. */
+static void visit(gwalk *w, const gstate *s, uint64_t gaddr)
+{
+	enum { MAX_HEAP_FRAMES = 1024 };
+	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc, sp;
+	if (w->rc != HS_OK || st == (uint64_t)w->g_dead)
+		return;
+	core_gframe fr[MAX_HEAP_FRAMES];
+	pcln_func fn[MAX_HEAP_FRAMES];
+	bool more;
+	start_at(w, s, &pc, &sp);
+	int n = walk_frames(w, pc, sp, fr, fn, MAX_HEAP_FRAMES, &more);
+	for (int i = 0; i < n; i++)
+		fr[i].func = pcln_name(&w->t, &fn[i]);
+	char sbuf[128];
+	const char *why = NULL;
+	if (st == (uint64_t)w->g_waiting && s->waitreason < w->nwait)
+		why = go_string(w, w->wait_strs, s->waitreason, sbuf, sizeof sbuf);
+	core_ginfo g = {.addr = gaddr, .goid = s->goid, .gopc = s->gopc, .status = st,
+	                .waitsince = s->waitsince, .stack_lo = s->stack_lo, .stack_hi = s->stack_hi,
+	                .sp = sp, .system = system_goroutine(w, s), .waitreason = why ? why : ""};
+	w->rc = w->fn(w->ctx, &g, fr, (size_t)n, w->err);
+}
+
+hs_err core_each_goroutine(hs_core *c, core_g_fn fn, void *ctx, hs_error *err)
+{
+	gwalk w;
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	w.d = c->dwarf;
+	w.fn = fn;
+	w.ctx = ctx;
+	w.err = err;
+	hs_err rc = setup(&w, err);
+	if (rc == HS_OK)
+		rc = pcln_open(&w.t, c, w.d, err);
+	if (rc == HS_OK)
+		rc = walk_allgs(&w, visit, err);
+	if (rc == HS_OK)
+		rc = w.rc;
+	pcln_release(&w.t);
 	return rc;
 }

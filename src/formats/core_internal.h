@@ -55,4 +55,28 @@ struct hs_core {
 const uint8_t *hs_core_exe_section(const hs_core *c, const char *name, uint64_t *size,
                                    uint64_t *flags);
 
+/* An error about the executable, prefixed "--exe 'EXE': " (the file an
+ * error line names is the core). */
+hs_err core_exe_error(hs_error *err, hs_err rc, const char *exe_path);
+
+/* A frame of a goroutine's stack: [sp, fp) is its part of the stack. */
+typedef struct core_gframe {
+	uint64_t pc, sp, fp;
+	const char *func;             /* valid during the callback only */
+} core_gframe;
+
+/* A goroutine of runtime.allgs that is not dead. */
+typedef struct core_ginfo {
+	uint64_t addr, goid, gopc, status, waitsince, stack_lo, stack_hi;
+	uint64_t sp;                  /* where its walk started */
+	bool system;                  /* the runtime's own */
+	const char *waitreason;       /* "" unless waiting; valid during the callback */
+} core_ginfo;
+
+typedef hs_err (*core_g_fn)(void *ctx, const core_ginfo *g, const core_gframe *frames,
+                            size_t nframes, hs_error *err);
+/* Every goroutine of runtime.allgs that is not dead, its frames innermost
+ * first (core_goroutines.c); stops at the first error fn returns. */
+hs_err core_each_goroutine(hs_core *c, core_g_fn fn, void *ctx, hs_error *err);
+
 #endif

@@ -682,3 +682,15 @@ bool hs_dwarf_const(const hs_dwarf *d, const char *name, int64_t *value)
 	*value = d->dies[i].cval;
 	return true;
 }
+
+bool hs_dwarf_variable_at(const hs_dwarf *d, size_t i, const char **name, uint64_t *addr,
+                          uint32_t *type)
+{
+	if (i >= d->ndies || d->dies[i].tag != TAG_VARIABLE || !d->dies[i].has_addr ||
+	    !d->dies[i].name)
+		return false;
+	*name = d->dies[i].name;
+	*addr = d->dies[i].addr;
+	*type = hs_dwarf_target(d, (uint32_t)i);
+	return true;
+}

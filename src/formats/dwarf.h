@@ -52,5 +52,9 @@ bool hs_dwarf_global(const hs_dwarf *d, const char *name, uint64_t *addr, uint32
 /* A constant (DW_TAG_constant with DW_AT_const_value). */
 bool hs_dwarf_const(const hs_dwarf *d, const char *name, int64_t *value);
 size_t hs_dwarf_ndies(const hs_dwarf *d);
+/* DIE i when it is a named global variable with a DW_OP_addr location
+ * (i < hs_dwarf_ndies: every global in turn). */
+bool hs_dwarf_variable_at(const hs_dwarf *d, size_t i, const char **name, uint64_t *addr,
+                          uint32_t *type);
 
 #endif

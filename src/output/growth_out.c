@@ -163,7 +163,16 @@ static void print_row(FILE *out, const growth_series *s, const hs_growth_row *r,
 			minutes_label(r->minutes_to_limit, when, sizeof when);
 		fprintf(out, "  %-12s", when);
 	}
-	fprintf(out, "  %s\n", r->name);
+	fprintf(out, "  %s", r->name);
+	int64_t og;
+	const char *own = k < 0 && r->candidate && s->own ? hs_growth_own_culprit(s->own, r->name, &og)
+	                                                : NULL;
+	if (own) {
+		char g[64];
+		row_label(s, k, og, true, g, sizeof g);
+		fprintf(out, "  (own code: %s, %s of it)", own, g);
+	}
+	fputc('\n', out);
 }
 
 void growth_write_text(FILE *out, const growth_series *s)
@@ -237,6 +246,19 @@ static void json_row(json_w *w, const growth_series *s, const hs_growth_row *r, 
 	if (!is_total) {
 		json_key(w, "candidate");
 		json_bool(w, r->candidate);
+		int64_t og;
+		const char *own = r->candidate && s->own ? hs_growth_own_culprit(s->own, r->name, &og)
+		                                         : NULL;
+		if (own) {
+			/* the innermost own frame above this function that grew most */
+			json_key(w, "own_culprit");
+			json_begin_object(w);
+			json_key(w, "name");
+			json_string(w, own);
+			json_key(w, "growth");
+			json_int(w, og);
+			json_end_object(w);
+		}
 	}
 	if (s->go.has_limit && (is_total || r->candidate)) {
 		json_key(w, "minutes_to_limit");

@@ -39,6 +39,7 @@ typedef struct growth_series {
 	bool cum;
 	int granularity;           /* hs_granularity */
 	bool interval;             /* times came from --interval */
+	hs_growth_own *own;        /* candidates' own-code culprits, or NULL */
 } growth_series;
 
 /* Where a snapshot's time came from, in the order they are tried

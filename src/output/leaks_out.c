@@ -27,6 +27,9 @@ const char *out_leak_hint(const hs_leak *k)
 	case HS_LEAK_CREATED_BY:
 		return "many live goroutines from one go statement: check that each one can return";
 	case HS_LEAK_HEAP_GROWTH:
+		if (k->instances)
+			return "a structure built on every call here is kept: build it once and share "
+			       "it, or keep a bounded number of them and drop the idle ones";
 		return "in-use bytes allocated here keep growing: objects kept in a map, cache or "
 		       "slice that is never pruned";
 	case HS_LEAK_RETAINER:
@@ -87,6 +90,32 @@ static void group_text(FILE *out, const hs_leak *k)
 static const char *bytes_label(int64_t v, bool sign, char *buf, size_t n)
 {
 	return out_label(v, "bytes", "minimum", sign, buf, n);
+}
+
+/* "rooms.go:36": a site's file without its directories, and its line. */
+static const char *site_words(char *buf, size_t n, const hs_alloc_site *s)
+{
+	const char *slash = strrchr(s->file, '/');
+	snprintf(buf, n, "%s:%lld", slash ? slash + 1 : s->file, (long long)s->line);
+	return buf;
+}
+
+/* A structure built per instance (instances.h): how many, and of what. */
+static void instances_text(FILE *out, const hs_instances *in)
+{
+	char series[200], at[160], size[64], each[64];
+	size_t o = 0;
+	for (size_t i = 0; i < in->nsnap && o < sizeof series; i++)
+		o += (size_t)snprintf(series + o, sizeof series - o, "%s%lld", i ? " -> " : "",
+		                      (long long)in->series[i]);
+	say(out, "instances: %s (one %s object each at %s)", series,
+	    bytes_label(in->base.size, false, size, sizeof size),
+	    site_words(at, sizeof at, &in->base));
+	say(out, "each instance: %lld objects, %s, from %zu allocation sites in step; %lld parts of "
+	         "%s at %s", (long long)in->objects_per_instance,
+	    bytes_label(in->bytes_per_instance, false, each, sizeof each), in->sites,
+	    (long long)in->parts_per_instance, bytes_label(in->parts.size, false, size, sizeof size),
+	    site_words(at, sizeof at, &in->parts));
 }
 
 /* A heap dump suspect: owner, roots together, structure, what it holds. */
@@ -158,6 +187,8 @@ static void evidence_text(FILE *out, const hs_leak *k)
 		say(out, "%s/min, %.0f%% of steps grew",
 		    bytes_label(llround(k->slope_per_min), true, a, sizeof a),
 		        100 * k->rising);
+		if (k->instances)
+			instances_text(out, k->instances);
 		break;
 	case HS_LEAK_RETAINER:
 		say(out, "retains %.1f%% -> %.1f%% of the reachable heap over %zu dumps",
@@ -187,6 +218,10 @@ static void points_text(FILE *out, const hs_leak *k)
 		if (k->kind == HS_LEAK_HEAP_GROWTH && k->gcs)
 			say(out, "%s: live heap %s at its %s GC", file,
 			    bytes_label(p->value, false, a, sizeof a), i ? "last" : "first");
+		else if (k->kind == HS_LEAK_HEAP_GROWTH && k->instances)
+			say(out, "%s: %s in use here of %s, %lld instances", file,
+			    bytes_label(p->value, false, a, sizeof a),
+			    bytes_label(p->total, false, b, sizeof b), (long long)k->instances->series[i]);
 		else if (k->kind == HS_LEAK_HEAP_GROWTH)
 			say(out, "%s: %s in use here of %s", file, bytes_label(p->value, false, a, sizeof a),
 			    bytes_label(p->total, false, b, sizeof b));
@@ -305,6 +340,21 @@ void out_leak_library_heap_json(json_w *w, const hs_leak *k)
 	json_end_object(w);
 }
 
+/* Heap growth built per instance: the structure, its parts, how many. */
+static void per_instance_text(char *buf, size_t n, const hs_leak *k, const char *mech)
+{
+	const hs_instances *in = k->instances;
+	char each[64], rate[80], at[160];
+	bytes_label(in->bytes_per_instance, false, each, sizeof each);
+	bytes_label(llround(k->slope_per_min), false, rate, sizeof rate);
+	snprintf(buf, n, "%s: every call of %s builds a structure of %lld objects (%s, %lld parts "
+	         "at %s) and all are kept: %lld -> %lld instances, the heap grows %s/min; a cache "
+	         "or pool built per tenant, request or connection instead of once", mech, k->culprit,
+	         (long long)in->objects_per_instance, each, (long long)in->parts_per_instance,
+	         site_words(at, sizeof at, &in->parts), (long long)in->first, (long long)in->last,
+	         rate);
+}
+
 /* The mechanism in one sentence (leaks_out.h). */
 bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k)
 {
@@ -323,6 +373,10 @@ bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k)
 		         grow, *origin ? ", " : "", origin);
 		return true;
 	case HS_MECH_PER_INSTANCE:
+		if (k->instances) {
+			per_instance_text(buf, n, k, mech);
+			return true;
+		}
 		snprintf(buf, n, "%s: %lld long-lived goroutines%s%s, %s: a cache or pool built per "
 		         "instance and never stopped", mech, (long long)k->goroutines,
 		         k->kind == HS_LEAK_CREATED_BY ? "" : where, grow, origin);
@@ -430,6 +484,8 @@ static void points_json(json_w *w, const hs_leak *k)
 		json_kv_int(w, value, p->value);
 		if (!hs_leak_kind_is_group(k->kind))
 			json_kv_int(w, total, p->total);
+		if (k->instances && i < k->instances->nsnap)
+			json_kv_int(w, "instances", k->instances->series[i]);
 		json_end_object(w);
 	}
 	json_end_array(w);
@@ -439,6 +495,33 @@ static void kv_double(json_w *w, const char *key, double v)
 {
 	json_key(w, key);
 	json_double(w, v);
+}
+
+static void site_json(json_w *w, const char *key, const hs_alloc_site *s)
+{
+	json_key(w, key);
+	json_begin_object(w);
+	json_kv_string(w, "function", s->func);
+	json_kv_string(w, "file", s->file);
+	json_kv_int(w, "line", s->line);
+	json_kv_int(w, "object_bytes", s->size);
+	json_end_object(w);
+}
+
+/* "instances": a structure built per instance (instances.h). */
+static void instances_json(json_w *w, const hs_instances *in)
+{
+	json_key(w, "instances");
+	json_begin_object(w);
+	json_kv_int(w, "first", in->first);
+	json_kv_int(w, "last", in->last);
+	json_kv_int(w, "objects_per_instance", in->objects_per_instance);
+	json_kv_int(w, "bytes_per_instance", in->bytes_per_instance);
+	json_kv_int(w, "parts_per_instance", in->parts_per_instance);
+	json_kv_int(w, "sites", (int64_t)in->sites);
+	site_json(w, "base", &in->base);
+	site_json(w, "parts", &in->parts);
+	json_end_object(w);
 }
 
 static void retention_json(json_w *w, const hs_leak_retention *r)
@@ -526,6 +609,8 @@ static void numbers_json(json_w *w, const hs_leak *k)
 		json_kv_int(w, "goroutines_last", k->goroutines_last);
 		json_key(w, "goroutines_flat");
 		json_bool(w, k->goroutines_flat);
+		if (k->instances)
+			instances_json(w, k->instances);
 	}
 	if (k->kind == HS_LEAK_RETAINER) {
 		kv_double(w, "share_first_percent", k->share_first);

@@ -6,7 +6,7 @@
  *   odd:  "u32 core length, the core, the executable" (plain, gzip or zstd).
  * Any input must load or fail with one error, never crash, hang or
  * allocate by a claimed size; what loads is queried as the goroutine
- * reader queries it. */
+ * reader queries it, and its heap walked as hs_core_heapdump walks it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -115,6 +115,13 @@ static void core_case(const uint8_t *d, size_t n)
 		if (hs_core_goroutine_text(c, system, &text, &len, &e) == HS_OK)
 			free(text);
 	}
+	/* the heap walk: spans, bitmaps, roots (every error one line) */
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	hs_error_clear(&e);
+	if (hs_core_heapdump(c, &h, &e) != HS_OK && e.detail[0] == '\0' && e.code != HS_E_NOMEM)
+		abort();
+	hs_heapdump_release(&h);
 	uint8_t buf[64];
 	(void)hs_core_read(c, 0x400000, buf, sizeof buf);
 	hs_core_close(c);

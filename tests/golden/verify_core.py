@@ -39,8 +39,8 @@ HAND = {
     'core-bad-no-exe': "heapscope: goroutines: 'testdata/core/core.core.zst': an ELF core: "
                        "goroutines, blocking and leaks read it with --exe, the executable that "
                        "wrote it\n",
-    'core-heapdump': "heapscope: heapdump: 'testdata/core/core.core.zst': an ELF core: its heap is "
-                     "not read yet (goroutines, blocking and leaks read its goroutines with --exe) "
+    'core-heapdump': "heapscope: heapdump: 'testdata/core/core.core.zst': an ELF core: heapdump "
+                     "reads its heap with --exe, the executable that wrote it "
                      "(at byte 0 of the decompressed data)\n",
     'core-bad-stripped': "heapscope: blocking: 'testdata/core/core.core.zst': --exe "
                          "'testdata/core/stripped.exe.zst': no DWARF (.debug_info): a stripped "
@@ -117,14 +117,14 @@ def json_case(name, core=CORE):
     V.expect(name, 'code', '0\n')
 
 
-def cut_case(name):
+def cut_case(name, cmd='goroutines'):
     raw = subprocess.run(['zstd', '-dc', os.path.join(V.ROOT, CORE + 'bad-cut.core.zst')],
                          check=True, stdout=subprocess.PIPE).stdout
     phoff, = struct.unpack_from('<Q', raw, 0x20)
     ptype, = struct.unpack_from('<I', raw, phoff)
     off, filesz = struct.unpack_from('<Q', raw, phoff + 8)[0], struct.unpack_from('<Q', raw, phoff + 32)[0]
     assert ptype == 4, 'the first program header is the notes'
-    V.expect(name, 'err', "heapscope: goroutines: 'testdata/core/bad-cut.core.zst': truncated: "
+    V.expect(name, 'err', "heapscope: " + cmd + ": 'testdata/core/bad-cut.core.zst': truncated: "
              "program header 0 (notes) needs bytes up to %d, the file has %d (at byte %d of the "
              "decompressed data)\n" % (off + filesz, len(raw), phoff))
     V.expect(name, 'out', '')
@@ -182,6 +182,40 @@ def wrong_exe_case(name):
     V.expect(name, 'code', '2\n')
 
 
+def heap_case(name, core='testdata/coreheap/'):
+    """heapdump of a core: what testdata/gen/coreheap built (counts.json)
+    retained by its globals and a parked goroutine's frame."""
+    c = json.loads(read(core + 'counts.json'))
+    got = V.golden(name, 'out')
+    try:
+        d = json.loads(got)
+    except (TypeError, ValueError):
+        V.problems.append('%s: the output is not JSON' % name)
+        return
+    roots = {r['name']: r for r in d['roots']}
+    want = {'main.Store': c['store_retained'], 'main.List': c['list_retained'],
+            'main.Registry': c['registry_pages'] * c['page_bytes'],
+            'main.After': c['after_gc'] * (c['node_bytes'] + 8)}
+    for root, bytes_ in want.items():
+        if roots.get(root, {}).get('retained') != bytes_:
+            V.problems.append('%s: %s retains %s, the program built %d bytes'
+                              % (name, root, roots.get(root, {}).get('retained'), bytes_))
+    s = d['suspects'][0] if d['suspects'] else {}
+    if (s.get('root'), s.get('group_count'), s.get('group_size')) != \
+            ('main.Store', c['store_pages'], c['page_bytes']):
+        V.problems.append('%s: the first suspect is not main.Store\'s %d pages of %d bytes'
+                          % (name, c['store_pages'], c['page_bytes']))
+    frames = [r for r in d['roots'] if r['name'].endswith(': main.holder')]
+    if not frames or frames[0]['retained'] < c['stack_objects'] * c['node_bytes']:
+        V.problems.append('%s: no main.holder frame retaining %d nodes' % (name, c['stack_objects']))
+    # the core holds what the program allocated after MemStats too
+    if not c['heap_objects'] <= d['objects'] <= c['heap_objects'] + 400:
+        V.problems.append('%s: %d objects, MemStats.HeapObjects %d'
+                          % (name, d['objects'], c['heap_objects']))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
@@ -189,6 +223,8 @@ def run(v):
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')
     cut_case('core-bad-cut')
+    cut_case('core-heap-bad-cut', 'heapdump')
+    heap_case('coreheap-heapdump-json')
     wrong_exe_case('core-bad-wrong-exe')
     for name, err in HAND.items():
         V.expect(name, 'err', err)

@@ -229,9 +229,11 @@ def expected(command, paths, utimes):
         # a heap dump's goroutines only when no goroutine dump or profile is given
         uses = GOROUTINES if any(f['kind'] in GOROUTINES for f in files) else GOROUTINES | {'heapdump'}
     elif command == 'growth':
-        # the kind of the first profile read, and gctrace logs beside it
-        first = next((PROFILE_KIND[f['kind']] for f in files if f['kind'] in PROFILE_KIND), None)
-        uses = {k for k, v in PROFILE_KIND.items() if v == first} | {'gctrace'}
+        # one kind of profile, and gctrace logs beside it: heap profiles
+        # when any is read, else goroutine profiles, else the first read
+        read = [PROFILE_KIND[f['kind']] for f in files if f['kind'] in PROFILE_KIND and not f['bad']]
+        kind = next((k for k in ('heap', 'goroutine') if k in read), read[0] if read else None)
+        uses = {k for k, v in PROFILE_KIND.items() if v == kind} | {'gctrace'}
     for f in files:
         f['used'] = not f['bad'] and (uses is None or f['kind'] in uses)
         f['why'] = 'could not be read' if f['bad'] else \

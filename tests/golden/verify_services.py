@@ -22,7 +22,16 @@ heapscope.  Two kinds of checks:
      leaking group's goroutines at every moment, says it grows, names the
      `created by` function and the handler that calls it (creator chain);
      retention and per-instance caches give the in-use bytes under the
-     culprit at every moment; the healthy control and the lock incident
+     culprit at every moment; every heap growth candidate is "per
+     instance" exactly when the rule of include/heapscope/instances.h,
+     redone here on pprof -raw's allocation sites (per_instance), says so,
+     with its instances per profile, objects and parts per instance, and
+     those agree with the program's counts (pertenant: caches per moment,
+     shards_per_instance, its runtime.MemProfile objects per cache;
+     pertask: one cache per request); the goroutine series lists the
+     dumps and profiles used (not a twin left out, not a trace beside
+     them: leaks.h), and the file said to show the creator's callers
+     names the handler; the healthy control and the lock incident
      have nothing above low and say so with the numbers behind it
      (goroutines flat at the dumps' count; the healthy control's biggest
      group is its worker pool).
@@ -71,7 +80,8 @@ USES = {'leaks': {'goroutine', 'heap', 'trace'},
         'blocking': {'goroutine', 'contention', 'cpu', 'trace'},
         'growth': {'heap'}}
 UNUSED_LABEL = [('contention', 'contention (block or mutex) profile', 'contention (block or mutex) profiles'),
-                ('cpu', 'cpu profile', 'cpu profiles'), ('heap', 'heap profile', 'heap profiles'),
+                ('cpu', 'cpu profile', 'cpu profiles'),
+                ('goroutine', 'goroutine profile', 'goroutine profiles'), ('heap', 'heap profile', 'heap profiles'),
                 ('other', 'other file', 'other files')]
 
 
@@ -134,6 +144,118 @@ def heap_facts(p, fns):
         if fr:
             flat[fr[0]] = flat.get(fr[0], 0) + v[k]
     return sum(v[k] for v, _ in samples), cum, flat
+
+
+def raw_sites(p):
+    """pprof -raw of a heap profile by allocation site: {(culprit, leaf
+    function, line, object size): [inuse_objects, inuse_space]}, the
+    culprit being the innermost main. frame (else the leaf function), the
+    object size a sample's in-use bytes over its objects (verify_locks.py
+    reads -raw with the frames' lines)."""
+    import verify_locks
+    verify_locks.V = V
+    types, samples = verify_locks.raw(p)
+    io, isp = types.index('inuse_objects'), types.index('inuse_space')
+    out = {}
+    for vals, fr in samples:
+        if vals[io] <= 0 or not fr:
+            continue
+        culprit = next((f[0] for f in fr if f[0].startswith('main.')), fr[0][0])
+        o = out.setdefault((culprit,) + fr[0] + (vals[isp] // vals[io],), [0, 0])
+        o[0] += vals[io]
+        o[1] += vals[isp]
+    return out
+
+
+def per_instance(mode, c, culprit):
+    """The per-instance rule of include/heapscope/instances.h, redone on
+    the heap profiles' allocation sites: None, or (instances per profile,
+    objects per instance, parts per instance)."""
+    per = [raw_sites(path(mode, m['heap'])) for m in c['per_moment']]
+    keys = sorted({k for p in per for k in p if k[0] == culprit})
+    series = {k: [p.get(k, [0, 0])[0] for p in per] for k in keys}
+    added = {k: s[-1] - s[0] for k, s in series.items()
+             if all(s[i] > s[i - 1] for i in range(1, len(s)))}
+    if not added:
+        return None
+    base = min(added, key=lambda k: (added[k], -k[-1]))
+    b, db = series[base], added[base]
+
+    def in_step(k):
+        return all(abs((series[k][i] - series[k][i - 1]) - (b[i] - b[i - 1]) * added[k] / db) * 100
+                   <= 10 * (b[i] - b[i - 1]) * added[k] / db for i in range(1, len(b)))
+    bundle = [k for k in added if in_step(k)]
+    growth = sum(per[-1].get(k, [0, 0])[1] - per[0].get(k, [0, 0])[1] for k in keys)
+    parts = max(added[k] for k in bundle)
+    if parts < 8 * db or 2 * sum(added[k] * k[-1] for k in bundle) < growth:
+        return None
+    return b, round(sum(added[k] for k in bundle) / db), round(parts / db)
+
+
+PER_INSTANCE = {}   # (mode, culprit): per_instance(), computed once
+
+
+def built_per_instance(c, culprit):
+    """What the program says about a structure built per instance at
+    culprit: (instances per moment, parts per instance or None, objects per
+    instance), or None.  pertenant: one presence cache per room (its
+    counts: caches, shards_per_instance), its objects counted by the
+    program's own runtime.MemProfile (heap_under); pertask: the
+    goroutine's creator is called once per request (one_per), so its
+    caches are the requests."""
+    if c['kind'] == 'per-instance cache' and culprit == c['culprit']:
+        n = [m['caches'] for m in c['per_moment']]
+        return n, c['shards_per_instance'], c['per_moment'][-1]['heap_under'][culprit]['inuse_objects'] // n[-1]
+    if c['kind'] == 'goroutine leak' and c.get('one_per') == 'request' and culprit == c['created_by']:
+        n = [m['requests'] for m in c['per_moment']]
+        return n, None, c['per_moment'][-1]['heap_under'][culprit]['inuse_objects'] // n[-1]
+    return None
+
+
+def instance_facts(name, c, culprit):
+    """The per-instance rule redone (per_instance) for a heap growth
+    candidate, checked against the program's own counts when it knows."""
+    key = (c['mode'], culprit)
+    if key not in PER_INSTANCE:
+        PER_INSTANCE[key] = per_instance(c['mode'], c, culprit)
+        prog = built_per_instance(c, culprit)
+        got = PER_INSTANCE[key]
+        if prog and (not got or got[0] != prog[0] or got[1] != prog[2] or prog[1] not in (None, got[2])):
+            problem('services/%s' % c['mode'], '%s per instance from the profiles %s, the program: %s'
+                    % (culprit, got, prog))
+    return PER_INSTANCE[key]
+
+
+def check_instances_json(name, c, k):
+    """A heap growth candidate is per instance exactly when the rule redone
+    says so, with its instances per profile and its parts."""
+    want = instance_facts(name, c, k['culprit'])
+    said = re.search(MECHANISM['per-instance cache'], k.get('mechanism', ''), re.I)
+    if bool(want) != bool(said):
+        return problem(name, '%s: mechanism %r, the per-instance rule redone: %s'
+                       % (k['culprit'], k.get('mechanism'), want))
+    if want:
+        got = ([e.get('instances') for e in k['evidence']], k['instances']['objects_per_instance'],
+               k['instances']['parts_per_instance'])
+        if got != want:
+            problem(name, '%s: instances, objects and parts per instance %s, want %s' % (k['culprit'], got, want))
+
+
+def check_instances_text(name, c, block):
+    m = re.match(r'^\w+ +(\S+) +\(heap growth', block)
+    if not m:
+        return
+    want = instance_facts(name, c, m.group(1))
+    said = re.search(r'^   %s' % MECHANISM['per-instance cache'], block, re.M | re.I)
+    if bool(want) != bool(said):
+        return problem(name, '%s: per instance %s, the per-instance rule redone: %s' % (m.group(1), bool(said), want))
+    if want:
+        series = ' -> '.join(map(str, want[0]))
+        each = re.search(r'each instance: (\d+) objects, .*; (\d+) parts', block)
+        if 'instances: %s ' % series not in block or not each or \
+                (int(each.group(1)), int(each.group(2))) != want[1:]:
+            problem(name, '%s: no "instances: %s" with %d objects and %d parts per instance'
+                    % (m.group(1), series, want[1], want[2]))
 
 
 def side(p, frame):
@@ -212,6 +334,8 @@ def unused_line(cmd, files):
     n = {}
     for f in files:
         k = kind_of(f)
+        if k not in USES[cmd] and k not in [u[0] for u in UNUSED_LABEL]:
+            k = 'other'   # a trace, which the command does not read: no profile
         if k not in USES[cmd]:
             n[k] = n.get(k, 0) + 1
     if not n:
@@ -328,6 +452,9 @@ def leaks_json(name, c, f, out, files):
         return
     if not cands:
         return problem(name, 'no candidate; want %s' % c['culprit'])
+    for k in cands:
+        if k['kind'] == 'heap growth':
+            check_instances_json(name, c, k)
     top = cands[0]
     if top['culprit'] != c['culprit'] or top['severity'] != 'high':
         problem(name, 'first candidate %s %s, want high %s' % (top['severity'], top['culprit'], c['culprit']))
@@ -340,7 +467,7 @@ def leaks_json(name, c, f, out, files):
         last = c['per_moment'][-1]['leaked_goroutines']
         at = {path('pertask', m['goroutine_dump']): m['leaked_goroutines'] for m in c['per_moment']}
         # goroutine.pb.gz and the trace are the last moment (the group at the trace's end)
-        want = {p: at.get(p, last) for p in files if kind_of(os.path.basename(p)) in ('goroutine', 'trace')}
+        want = {p: at.get(p, last) for p in series_files(name, files)}
         got = {k: e.get('goroutines') for k, e in ev.items() if k in want}
         if got != want:
             problem(name, 'goroutines per file %s, want %s' % (got, want))
@@ -350,6 +477,8 @@ def leaks_json(name, c, f, out, files):
             problem(name, 'created_by %s, want %s' % (top.get('created_by'), c['created_by']))
         if shows_caller(files) and c['creator_chain'][0] not in json.dumps(top):
             problem(name, 'the handler that calls %s (%s) is not named' % (c['created_by'], c['creator_chain'][0]))
+        if top.get('created_by_callers'):
+            names_caller(name, c, top.get('created_by_callers_file'))
         dup = [x for x in cands if x is not top and x['culprit'] == c['culprit'] and 'goroutines' in x]
         if dup:
             problem(name, 'the leaking goroutines again as %s' % [(x['kind'], x['goroutines']) for x in dup])
@@ -377,6 +506,8 @@ def leaks_text(name, c, f, out, files):
         return
     if not blocks:
         return problem(name, 'no candidate')
+    for b in blocks:
+        check_instances_text(name, c, b)
     top = blocks[0]
     m = re.match(r'^(\w+) +(\S+)', top)
     if m.groups() != ('high', c['culprit']):
@@ -395,6 +526,9 @@ def leaks_text(name, c, f, out, files):
             problem(name, 'no "created by %s"' % c['created_by'])
         if shows_caller(files) and c['creator_chain'][0] not in top:
             problem(name, 'the handler that calls %s (%s) is not named' % (c['created_by'], c['creator_chain'][0]))
+        by = re.search(r'called as .* \((\S+)\)$', top, re.M)
+        if by:
+            names_caller(name, c, by.group(1))
         if len([b for b in blocks if re.match(r'^\w+ +%s ' % re.escape(c['culprit']), b) and 'goroutines' in b]) > 1:
             problem(name, 'the leaking goroutines are listed twice')
     else:
@@ -402,6 +536,36 @@ def leaks_text(name, c, f, out, files):
         per = [m['heap_under'][c['culprit']]['inuse_space'] for m in c['per_moment']]
         if not h or not close(h.group(1), per[0]) or not close(h.group(2), per[-1]):
             problem(name, 'in-use bytes %s, want %d -> %d' % (h and h.groups(), per[0], per[-1]))
+
+
+def series_files(name, files):
+    """The goroutine files that are points of the leaking group's series:
+    the goroutine dumps and profiles used (a twin left out for its twin is
+    no point: verify_inputs.py), and a trace only when no goroutine dump or
+    profile is given (leaks.h: a trace of the last requests sees the
+    goroutines it saw created, not a snapshot beside the dumps)."""
+    import verify_inputs
+    verify_inputs.V = V
+    used = {e['path'] for e in verify_inputs.expected('leaks', files, case_utimes(name)) if e['used']}
+    g = [p for p in files if p in used and kind_of(os.path.basename(p)) == 'goroutine']
+    return g or [p for p in files if p in used and kind_of(os.path.basename(p)) == 'trace']
+
+
+def names_caller(name, c, f):
+    """The file named as showing who calls the creator holds the handler's
+    name: in a dump's text, among a heap profile's frames (pprof -raw), in a
+    trace's string table (the names of its stacks' frames)."""
+    handler = c['creator_chain'][0]
+    if not f or not os.path.exists(os.path.join(V.ROOT, f)):
+        return problem(name, 'the callers of %s are said to come from %r' % (c['created_by'], f))
+    k = kind_of(os.path.basename(f))
+    if k == 'heap':
+        held = handler in V.pprof('-raw', f)
+    else:
+        with gzip.open(os.path.join(V.ROOT, f)) as fh:
+            held = handler.encode() in fh.read()
+    if not held:
+        problem(name, '%s is said to show %s calling %s, but it never names it' % (f, handler, c['created_by']))
 
 
 def shows_caller(files):
@@ -495,19 +659,61 @@ def growth_json(name, c, f, out, files):
         if r['values'] != want:
             problem(name, 'row %s %s, pprof -raw flat %s' % (r['name'], r['values'], want))
     cands = [r for r in d['rows'] if r.get('candidate')]
+    for r in d['rows']:
+        want = own_culprit(files, r['name']) if r.get('candidate') else None
+        got = r.get('own_culprit')
+        if (got and (got['name'], got['growth'])) != want:
+            problem(name, '%s: own culprit %s, pprof -raw %s' % (r['name'], got, want))
     if not c['growth_culprit']:
         if cands:
             problem(name, 'nothing grows: no candidate, got %s' % [r['name'] for r in cands])
         return
     if not cands or cands[0]['name'] != c['growth_culprit']:
         problem(name, 'first candidate %s, want %s' % (cands and cands[0]['name'], c['growth_culprit']))
+    least = min_growth(name)
     for r in cands:
-        if r['values'][-1] - r['values'][0] < 1 << 20 or not r['name'].startswith('main.'):
-            problem(name, 'candidate %s %s: not own code growing 1 MiB' % (r['name'], r['values']))
+        if r['values'][-1] - r['values'][0] < least:
+            problem(name, 'candidate %s %s: grows less than %d' % (r['name'], r['values'], least))
+        if least >= 1 << 20 and not r['name'].startswith('main.'):
+            problem(name, 'candidate %s: not own code' % r['name'])
+
+
+def min_growth(name):
+    """The case's --min-growth in bytes (kB = 1024), else the 1 MiB default."""
+    with open(os.path.join(V.ROOT, 'tests', 'golden', 'cases', name + '.cmd')) as fh:
+        m = re.search(r'--min-growth (\d+)(kB|MB)?', fh.read())
+    return int(m.group(1)) * {None: 1, 'kB': 1 << 10, 'MB': 1 << 20}[m.group(2)] if m else 1 << 20
+
+
+def own_culprit(files, fn):
+    """For a function that is not own code (the services are package main):
+    over the first and last heap profiles' samples (pprof -raw) whose leaf
+    is fn, the innermost main. frame whose stacks' inuse_space grew most,
+    and that growth; None when fn is own code or none grew."""
+    if fn.startswith('main.'):
+        return None
+    heaps = [f for f in files if os.path.basename(f).startswith('heap')]
+    sums = {}
+    for sign, p in ((-1, heaps[0]), (1, heaps[-1])):
+        types, samples = raw(p)
+        k = types.index('inuse_space')
+        for v, fr in samples:
+            own = next((f for f in fr if f.startswith('main.')), None)
+            if fr and fr[0] == fn and own:
+                sums[own] = sums.get(own, 0) + sign * v[k]
+    best = sorted((-g, o) for o, g in sums.items() if g > 0)
+    return (best[0][1], -best[0][0]) if best else None
 
 
 def growth_text(name, c, f, out, files):
     stars = [l for l in out.split('\n') if l.startswith('*')]
+    for l in stars:
+        m = re.search(r'  (\S+)  \(own code: (\S+), \+(\S+) of it\)$', l)
+        fn = m.group(1) if m else l.split()[-1]
+        want = own_culprit(files, fn)
+        if (m and m.group(2)) != (want and want[0]) or (m and not close(m.group(3), want[1])):
+            problem(name, '%s: own culprit %s, pprof -raw %s' % (fn, m and m.groups()[1:], want))
+    stars = [re.sub(r'  \(own code: .*\)$', '', l) for l in stars]
     names = [l.split()[-1] for l in stars]
     if not c['growth_culprit']:
         if stars:
@@ -524,9 +730,10 @@ def case_files(name):
     """The files a case gives heapscope (a folder: the files in it)."""
     with open(os.path.join(V.ROOT, 'tests', 'golden', 'cases', name + '.cmd')) as fh:
         words = [l for l in fh.read().split('\n') if l.startswith('heapscope ')][0].split()[2:]
-    out = []
+    out, skip = [], False
     for w in words:
-        if w.startswith('-') or w == 'json':
+        if skip or w.startswith('-'):
+            skip = w in ('--format', '--min-growth', '--own')   # their value is no file
             continue
         full = os.path.join(V.ROOT, w)
         out += [os.path.join(w, n) for n in sorted(os.listdir(full))] if os.path.isdir(full) else [w]
@@ -537,7 +744,8 @@ CHECKS = {'leaks': (leaks_text, leaks_json), 'blocking': (blocking_text, blockin
           'growth': (growth_text, growth_json)}
 # cases beyond one per command and folder: leaks on pertask's dumps alone,
 # with the heap profiles, with the trace (which sources name the handler)
-EXTRA = [('leaks', 'pertask', 'svc-leaks-pertask-' + v) for v in ('dumps', 'heap', 'trace')]
+EXTRA = [('leaks', 'pertask', 'svc-leaks-pertask-' + v) for v in ('dumps', 'heap', 'trace')] + \
+    [('growth', 'pertask', 'svc-growth-pertask-small')]   # --min-growth 100kB: library rows too
 
 
 def checked(check, name, c, f, out, files):

@@ -16,7 +16,8 @@ here:
     whose file size is below its memory size, one mapping the executable's
     first page) and an executable (ET_EXEC, its Go build id note in its
     PT_LOAD, .debug_info/.debug_abbrev sections of dwarf-go): it opens, and
-    the goroutine reader stops at the missing runtime.firstmoduledata;
+    the goroutine reader stops at the missing runtime.firstmoduledata, the
+    heap reader refuses Go 1.22's layout;
   - core-mini-cut-*: the same core cut inside its headers and notes;
   - core-mini-gz: the core gzipped.
 Files found later by the fuzzer are added by hand under their own names.
@@ -129,6 +130,10 @@ def go_unit(version=4):
     u.die('sched', 3, 'sched', 56, 'gobuf')
     u.die('status', 3, 'atomicstatus', 144, 'uint32')
     u.die('goid', 3, 'goid', 152, 'int64')
+    u.end()
+    # Go 1.22's heapArena: no heap bitmap (allocation headers)
+    u.die('ha', 2, 'runtime.heapArena', 4096, 25)
+    u.die('hspans', 3, 'spans', 0, 'uintptr')
     u.end()
     u.die('pg', 9, '*runtime.g', 'g')
     u.die('slice', 2, '[]*runtime.g', 24, 23)

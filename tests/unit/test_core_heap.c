@@ -1,0 +1,408 @@
+/* The heap of a core (src/formats/core_heap.c) on testdata/coreheap/,
+ * written by testdata/gen/generate-coreheap.sh: testdata/gen/coreheap
+ * (go1.19.8, amd64, static) wrote a heap dump of itself with
+ * debug.WriteHeapDump after one forced GC, the GC then off, and gcore
+ * took the core while it slept.  Sources of the expected values:
+ *   - heap.dump.zst: the runtime's own dump of the same moment, read by
+ *     the heap-dump loader: every object of it must be in the core at the
+ *     same address, with the same size and the same pointers (the core
+ *     holds a few more: what the program allocated after the dump);
+ *   - counts.json: what the program built (main.Store's pages and array,
+ *     main.List's nodes, the nodes a parked goroutine's frame keeps, the
+ *     finalizers) and its runtime.MemStats read just before the dump. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapscope/core.h"
+#include "heapscope/heapdump.h"
+#include "../../src/formats/core_internal.h"
+
+#define TD SOURCE_ROOT "/testdata/coreheap/"
+/* Objects the program allocates after the dump (counts.json, "ready"). */
+#define MAX_AFTER 400
+/* Dump objects whose pointers the runtime changed after the dump. */
+#define MAX_REPOINTED 8
+
+typedef struct fixture {
+	hs_core *core;
+	hs_heapdump heap, dump;
+	hs_symtab syms;
+	char counts[4096];
+} fixture;
+
+static uint64_t count(const fixture *f, const char *key)
+{
+	char k[64];
+	snprintf(k, sizeof k, "\"%s\":", key);
+	const char *p = strstr(f->counts, k);
+	assert_non_null(p);
+	return strtoull(p + strlen(k), NULL, 10);
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_input in;
+	hs_core_side side;
+	assert_int_equal(hs_input_open(&in, TD "core.core.zst", 0, &e), HS_OK);
+	assert_int_equal(hs_core_open_input(&f->core, &in, TD "core.exe.zst", &side, &e), HS_OK);
+	hs_heapdump_init(&f->heap);
+	hs_heapdump_init(&f->dump);
+	hs_symtab_init(&f->syms);
+	if (hs_core_heapdump(f->core, &f->heap, &e) != HS_OK)
+		fail_msg("core heap: %s", e.detail);
+	assert_int_equal(hs_core_symtab(f->core, &f->heap, &f->syms, &e), HS_OK);
+	assert_int_equal(hs_heapdump_load(&f->dump, TD "heap.dump.zst", &e), HS_OK);
+	FILE *c = fopen(TD "counts.json", "r");
+	assert_non_null(c);
+	f->counts[fread(f->counts, 1, sizeof f->counts - 1, c)] = '\0';
+	fclose(c);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	hs_heapdump_release(&f->heap);
+	hs_heapdump_release(&f->dump);
+	hs_symtab_release(&f->syms);
+	hs_core_close(f->core);
+	free(f);
+	return 0;
+}
+
+static int by_u64(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return (*x > *y) - (*x < *y);
+}
+
+/* The addresses object i of h points to, sorted, into out (at most max). */
+static size_t targets(const hs_heapdump *h, uint32_t i, uint64_t *out, size_t max)
+{
+	size_t n = 0;
+	for (uint32_t k = h->edge_start[i]; k < h->edge_start[i + 1] && n < max; k++)
+		out[n++] = hs_heapdump_addr(h, h->edges[k]);
+	qsort(out, n, sizeof *out, by_u64);
+	return n;
+}
+
+/* Every object of the dump is in the core: same address, size, pointers. */
+static void test_objects_equal_dump(void **state)
+{
+	fixture *f = *state;
+	const hs_heapdump *d = &f->dump, *c = &f->heap;
+	assert_true(d->nobjects > 5000);
+	assert_true(c->nobjects >= d->nobjects);
+	assert_true(c->nobjects - d->nobjects <= MAX_AFTER);
+	size_t missing = 0, resized = 0, repointed = 0;
+	static uint64_t a[1 << 14], b[1 << 14];
+	for (uint32_t i = 0; i < d->nobjects; i++) {
+		uint64_t addr = hs_heapdump_addr(d, i);
+		uint32_t j = hs_heapdump_find(c, addr);
+		if (j == HS_HD_NONE || hs_heapdump_addr(c, j) != addr) {
+			missing++;
+			continue;
+		}
+		if (c->size[j] != d->size[i])
+			resized++;
+		size_t na = targets(d, i, a, 1 << 14), nb = targets(c, j, b, 1 << 14);
+		if (na != nb || memcmp(a, b, na * sizeof *a) != 0)
+			repointed++;
+	}
+	/* The runtime's own state the program changed after the dump (its
+	 * sleep's timer on the P, the g that slept, allgs): a few objects. */
+	if (missing || resized || repointed > MAX_REPOINTED)
+		fail_msg("of %zu dump objects: %zu missing from the core, %zu of another size, %zu "
+		         "with other pointers", d->nobjects, missing, resized, repointed);
+}
+
+/* runtime.MemStats read just before the dump, against the span walk. */
+static void test_memstats(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(f->dump.nobjects, count(f, "heap_objects"));
+	uint64_t objects = f->heap.nobjects, bytes = f->heap.total_bytes;
+	uint64_t want_objects = count(f, "heap_objects"), want_bytes = count(f, "heap_alloc");
+	assert_true(objects >= want_objects && objects - want_objects <= MAX_AFTER);
+	assert_true(bytes >= want_bytes && bytes - want_bytes <= 64 << 10);
+	/* the objects that were there at the dump: exactly HeapAlloc */
+	uint64_t at_dump = 0;
+	for (uint32_t i = 0; i < f->dump.nobjects; i++) {
+		uint32_t j = hs_heapdump_find(&f->heap, hs_heapdump_addr(&f->dump, i));
+		at_dump += j == HS_HD_NONE ? 0 : f->heap.size[j];
+	}
+	assert_int_equal(at_dump, want_bytes);
+}
+
+static const hs_hd_holder *holder(const hs_hd_analysis *a, const char *name)
+{
+	for (size_t i = 0; i < a->nholders; i++)
+		if (strstr(a->holders[i].name, name))
+			return &a->holders[i];
+	return NULL;
+}
+
+/* What the program built, retained by the globals (named from DWARF) and
+ * the parked goroutine's frame; the finalizers' objects. */
+static void test_retained_counts(void **state)
+{
+	fixture *f = *state;
+	hs_hd_opts o;
+	hs_hd_opts_default(&o);
+	o.syms = &f->syms;
+	hs_hd_analysis a;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_hd_analyze(&a, &f->heap, &o, &e), HS_OK);
+	const hs_hd_holder *store = holder(&a, "main.Store"), *list = holder(&a, "main.List"),
+	                   *frame = holder(&a, ": main.holder");
+	assert_non_null(store);
+	assert_non_null(list);
+	assert_non_null(frame);
+	assert_int_equal(store->retained, count(f, "store_retained"));
+	assert_int_equal(list->retained, count(f, "list_retained"));
+	/* main.Registry, in the data segment */
+	const hs_hd_holder *reg = holder(&a, "main.Registry");
+	assert_non_null(reg);
+	assert_int_equal(reg->kind, HS_HD_ROOT_DATA);
+	assert_int_equal(reg->retained, count(f, "registry_pages") * count(f, "page_bytes"));
+	/* main.After: nodes allocated after the last GC (below their spans'
+	 * freeindex, allocation bits unset) and its 1024-byte array */
+	const hs_hd_holder *after = holder(&a, "main.After");
+	assert_non_null(after);
+	assert_int_equal(after->retained, count(f, "after_gc") * (count(f, "node_bytes") + 8));
+	assert_int_equal(frame->kind, HS_HD_ROOT_FRAME);
+	assert_true(frame->retained >= count(f, "stack_objects") * count(f, "node_bytes"));
+	hs_hd_analysis_release(&a);
+	/* the program's finalizers and os.Stdin/Stdout/Stderr's: each one
+	 * the dump lists too, which also has the dump file's own (closed
+	 * after it) */
+	size_t fin[2] = {0, 0};
+	const hs_heapdump *h[2] = {&f->heap, &f->dump};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < h[k]->roots.len; i++) {
+			const hs_hd_root *r = &HS_VEC_AT(&h[k]->roots, hs_hd_root, i);
+			if (r->kind != HS_HD_ROOT_FINALIZER || !r->referents_only)
+				continue;
+			fin[k]++;
+			bool seen = k == 1;
+			for (size_t j = 0; !seen && j < f->dump.roots.len; j++) {
+				const hs_hd_root *q = &HS_VEC_AT(&f->dump.roots, hs_hd_root, j);
+				seen = q->kind == HS_HD_ROOT_FINALIZER && q->referents_only &&
+				       q->ptr == r->ptr;
+			}
+			assert_true(seen);
+		}
+	assert_true(fin[1] - fin[0] <= 1);
+	assert_true(fin[0] >= count(f, "finalizers"));
+}
+
+static bool has_root(const hs_heapdump *h, uint8_t kind, uint64_t where, uint64_t ptr)
+{
+	for (size_t i = 0; i < h->roots.len; i++) {
+		const hs_hd_root *r = &HS_VEC_AT(&h->roots, hs_hd_root, i);
+		if (r->kind == kind && r->where == where && r->ptr == ptr)
+			return true;
+	}
+	return false;
+}
+
+/* The data and bss slots the modules' pointer masks give are the dump's;
+ * the dump's live frame slots of goroutines parked since (all but main's)
+ * are among the words the conservative stack scan found. */
+static void test_roots(void **state)
+{
+	fixture *f = *state;
+	const hs_heapdump *d = &f->dump, *c = &f->heap;
+	size_t globals[2] = {0, 0}, unmatched[2] = {0, 0}, frames = 0, lost = 0;
+	const hs_heapdump *h[2] = {c, d};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < h[k]->roots.len; i++) {
+			const hs_hd_root *r = &HS_VEC_AT(&h[k]->roots, hs_hd_root, i);
+			if (r->kind == HS_HD_ROOT_DATA || r->kind == HS_HD_ROOT_BSS) {
+				globals[k]++;
+				unmatched[k] += !has_root(h[1 - k], r->kind, r->where, r->ptr);
+			}
+		}
+	for (size_t i = 0; i < d->roots.len; i++) {
+		const hs_hd_root *r = &HS_VEC_AT(&d->roots, hs_hd_root, i);
+		if (r->kind != HS_HD_ROOT_FRAME ||
+		    HS_VEC_AT(&d->goroutines, hs_hd_goroutine, r->goroutine).goid == 1)
+			continue;
+		frames++;
+		lost += !has_root(c, HS_HD_ROOT_FRAME, r->where, r->ptr);
+	}
+	assert_true(globals[1] > 50);
+	assert_true(globals[0] >= count(f, "registry_pages"));
+	assert_true(frames > 0);
+	/* a global or two the runtime set after the dump (runtime.m0.curg...) */
+	if (unmatched[0] > 2 || unmatched[1] > 2 || lost)
+		fail_msg("data/bss roots: %zu of the core's not in the dump, %zu of the dump's (%zu) "
+		         "not in the core; %zu of %zu frame roots lost", unmatched[0], unmatched[1],
+		         globals[1], lost, frames);
+}
+
+static uint64_t sym_addr(const hs_symtab *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->syms[i].name, name) == 0)
+			return s->syms[i].addr;
+	fail_msg("no symbol %s", name);
+	return 0;
+}
+
+/* Each data and bss root slot that an ELF symbol of the executable
+ * (.symtab, as nm lists it) covers is named the same from DWARF, in the
+ * static core and in testdata/core/pie/'s (loaded at a random base: the
+ * globals are moved by the bias). */
+static void test_globals_named(void **state)
+{
+	fixture *f = *state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_heapdump pie;
+	hs_symtab psyms, elf[2];
+	hs_core_side side;
+	hs_heapdump_init(&pie);
+	hs_symtab_init(&psyms);
+	if (hs_core_load_heapdump(&pie, &psyms, SOURCE_ROOT "/testdata/core/pie/core.core.zst",
+	                          SOURCE_ROOT "/testdata/core/pie/core.exe.zst", &side, &e) != HS_OK)
+		fail_msg("pie: %s", e.detail);
+	static const char *const exes[2] = {TD "core.exe.zst",
+	                                    SOURCE_ROOT "/testdata/core/pie/core.exe.zst"};
+	const hs_heapdump *h[2] = {&f->heap, &pie};
+	const hs_symtab *y[2] = {&f->syms, &psyms};
+	for (int k = 0; k < 2; k++) {
+		hs_symtab_init(&elf[k]);
+		assert_int_equal(hs_symtab_load(&elf[k], exes[k], &e), HS_OK);
+		uint64_t bias = sym_addr(y[k], "runtime.firstmoduledata") -
+		                sym_addr(&elf[k], "runtime.firstmoduledata");
+		assert_true(k == 1 ? bias != 0 : bias == 0);
+		size_t globals = 0, covered = 0, same = 0;
+		for (size_t i = 0; i < h[k]->roots.len; i++) {
+			const hs_hd_root *r = &HS_VEC_AT(&h[k]->roots, hs_hd_root, i);
+			uint64_t off, off2;
+			if (r->kind != HS_HD_ROOT_DATA && r->kind != HS_HD_ROOT_BSS)
+				continue;
+			globals++;
+			const hs_elf_sym *es = hs_symtab_lookup(&elf[k], r->where - bias, &off);
+			const hs_elf_sym *ds = hs_symtab_lookup(y[k], r->where, &off2);
+			if (!es)
+				continue;
+			covered++;
+			same += ds && strcmp(es->name, ds->name) == 0 && off == off2;
+		}
+		assert_true(globals > 20);
+		assert_true(covered + 2 >= globals);   /* a static temporary has no symbol */
+		assert_int_equal(same, covered);
+		hs_symtab_release(&elf[k]);
+	}
+	assert_true(hs_core_sniff_file(SOURCE_ROOT "/testdata/core/pie/core.core.zst"));
+	assert_false(hs_core_sniff_file(TD "heap.dump.zst"));
+	hs_heapdump_release(&pie);
+	hs_symtab_release(&psyms);
+}
+
+/* Overwrite n bytes of the process's memory in the core (its sparse
+ * blocks); the old bytes go to old. */
+static void poke(hs_core *c, uint64_t addr, const void *src, void *old, size_t n)
+{
+	for (size_t i = 0; i < c->nsegs; i++) {
+		const core_seg *s = &c->segs[i];
+		if (addr < s->vaddr || addr + n > s->vaddr + s->filesz)
+			continue;
+		uint64_t off = s->offset + (addr - s->vaddr);
+		for (size_t k = 0; k < c->nblocks; k++) {
+			core_block *b = &c->blocks[k];
+			if (off >= b->off && off + n <= b->off + CORE_BLOCK) {
+				memcpy(old, b->data + (off - b->off), n);
+				memcpy(b->data + (off - b->off), src, n);
+				return;
+			}
+		}
+	}
+	fail_msg("0x%llx is not in a block of the core", (unsigned long long)addr);
+}
+
+/* The first span of runtime.mheap_.allspans that is in use. */
+static uint64_t first_span(const hs_core *c)
+{
+	uint64_t addr, off, arr, span, soff;
+	uint32_t t, mt;
+	int64_t in_use;
+	uint8_t state = 0;
+	assert_true(hs_dwarf_global(c->dwarf, "runtime.mheap_", &addr, &t));
+	assert_true(hs_dwarf_member(c->dwarf, t, "allspans.array", &off, &mt));
+	assert_true(hs_dwarf_member(c->dwarf, hs_dwarf_type(c->dwarf, "runtime.mspan"), "state.s",
+	                            &soff, &mt));
+	assert_true(hs_dwarf_const(c->dwarf, "runtime.mSpanInUse", &in_use));
+	assert_true(hs_core_read_u64(c, addr + off, &arr));
+	for (int i = 0; state != in_use; i++) {
+		assert_true(i < 1000);
+		assert_true(hs_core_read_u64(c, arr + 8 * (uint64_t)i, &span));
+		assert_true(hs_core_read(c, span + soff, &state, 1));
+	}
+	return span;
+}
+
+static void expect_refused(hs_core *c, const char *member, uint64_t value, const char *words)
+{
+	uint64_t off, old;
+	uint32_t mt;
+	assert_true(hs_dwarf_member(c->dwarf, hs_dwarf_type(c->dwarf, "runtime.mspan"), member,
+	                            &off, &mt));
+	uint64_t at = first_span(c) + off;
+	poke(c, at, &value, &old, 8);
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	hs_error e;
+	hs_error_clear(&e);
+	hs_err rc = hs_core_heapdump(c, &h, &e);
+	hs_heapdump_release(&h);
+	poke(c, at, &old, &value, 8);
+	assert_int_equal(rc, HS_E_CORRUPT);
+	if (!strstr(e.detail, words))
+		fail_msg("%s: %s", member, e.detail);
+}
+
+/* Garbled spans: one error saying what, no allocation by the claim. */
+static void test_garbled_spans(void **state)
+{
+	fixture *f = *state;
+	expect_refused(f->core, "npages", (uint64_t)1 << 62, "garbled: its pages");
+	expect_refused(f->core, "nelems", (uint64_t)1 << 40, "garbled: its objects");
+	expect_refused(f->core, "startAddr", 0x123, "garbled: its pages");
+	expect_refused(f->core, "allocBits", 0x10, "allocation bits");
+	/* the core is whole again */
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_core_heapdump(f->core, &h, &e), HS_OK);
+	assert_int_equal(h.nobjects, f->heap.nobjects);
+	hs_heapdump_release(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_objects_equal_dump),
+		cmocka_unit_test(test_memstats),
+		cmocka_unit_test(test_retained_counts),
+		cmocka_unit_test(test_roots),
+		cmocka_unit_test(test_globals_named),
+		cmocka_unit_test(test_garbled_spans),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
