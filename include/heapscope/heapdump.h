@@ -209,9 +209,14 @@ typedef struct hs_hd_holder {
  *   - the owner named is one of them, by rank: a global (a data or bss
  *     slot, named by its ELF symbol with --exe) first, then finalizers and
  *     other runtime roots, then goroutine stack frames, then goroutine
- *     contexts; within a rank the fewest pointers from the root to the
- *     object, then the name.  A goroutine's frame that also holds a global
- *     structure (a map passed to it) so never owns it;
+ *     contexts; within a rank the root whose key (heapdump_graph: the
+ *     frame's function) the fewest of the suspect's roots share (of many
+ *     goroutines of one function all reaching one structure, each is a
+ *     user of it, not its holder), then the fewest pointers from the root
+ *     to the object, then the name.  A goroutine's frame that also holds
+ *     a global structure (a map passed to it) so never owns it;
+ *   - when that first root is no global, the owner is the shared object
+ *     itself (hs_hd_owned_by_structure), reached first from that root;
  *   - the owning structure is that object: the deepest object that
  *     dominates the accumulation point and that every root path reaches.
  * For a holder suspect the owner is the holder and the owning structure
@@ -317,6 +322,11 @@ int hs_hd_site_cmp(const void *x, const void *y);
  * keep together, biggest retained first (ties: groups first, then holder
  * order).  Release with hs_vec_release. */
 hs_err hs_hd_retainer_rows(const hs_hd_analysis *a, hs_vec *rows, hs_error *err);
+
+/* A shared suspect no global holds (its first root is not a global): the
+ * object the roots share is its owner, reached first from its first root
+ * (the owner field); false for a holder suspect or a global's. */
+bool hs_hd_owned_by_structure(const hs_hd_analysis *a, const hs_hd_suspect *s);
 
 /* Growth between two dumps of the same program: retained bytes per root
  * (by holder key: a global, a stack function) and per allocation site. */

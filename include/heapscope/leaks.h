@@ -71,6 +71,15 @@
  * group is the cause, `follows` names it), and heap growth at the function
  * a goroutine group candidate runs in (its culprit) is those goroutines'
  * own memory: not a candidate of its own, the group lists the leak once.
+ * Library heap: heap growth whose heaviest stack holds only runtime and
+ * standard-library frames, no own or dependency frame (runtime.malg
+ * under newproc1, whose stack a Go heap profile cuts at systemstack; a
+ * connection's buffers under net/http's readLoop) is the memory
+ * goroutines take for themselves, not a structure the service keeps (a
+ * dependency's frame may be its cache, so such stacks stay candidates): when a goroutine group candidate grows (never fell, rose by
+ * min_medium or more) it folds into that group (the one with the most
+ * goroutines) as evidence, lib_heap_*; with no growing group it stays a
+ * candidate of severity low.
  *
  * Confidence, how sure the evidence makes a finding (hs_leak_confidence):
  *   high    the count (goroutines, bytes, a root's share) never fell over
@@ -173,8 +182,10 @@ typedef struct hs_leak_point {
 
 /* What a heap dump suspect is made of (kind retention). */
 typedef struct hs_leak_retention {
-	const char *owner;         /* the owning root, as heapdump names it */
-	int owner_rank;            /* hs_hd_owner_rank of its kind */
+	const char *owner;         /* the owning root, as heapdump names it; the
+	                              shared object when no global holds it */
+	const char *owner_root;    /* then the root that reaches it first, else "" */
+	int owner_rank;            /* hs_hd_owner_rank of that root's kind */
 	const char *const *roots;  /* the roots together, the owner first */
 	size_t nroots;
 	const char *structure;     /* the owning structure, "" when none */
@@ -236,6 +247,13 @@ typedef struct hs_leak {
 	/* heap growth at the function that creates a goroutine group found
 	 * leaking: that group's culprit (the cause, ranked first), else NULL */
 	const char *follows;
+	/* goroutine groups: heap growth of Go's own library folded into
+	 * this group as its goroutines' own memory (see "Library heap" above):
+	 * the sites' summed in-use bytes in their first and last heap
+	 * snapshot, how many sites, and the one that grew most (NULL: none) */
+	int64_t lib_heap_first, lib_heap_last;
+	size_t lib_heap_sites;
+	const char *lib_heap_site;
 	/* heap growth built per instance (instances.h), else NULL */
 	const hs_instances *instances;
 } hs_leak;

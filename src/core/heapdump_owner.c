@@ -14,6 +14,12 @@ hs_err hs_hd_owners(hs_hd_analysis *a, hs_error *err);
 hs_err hs_hd_predecessors(const hs_hd_analysis *a, const uint32_t *po, size_t nv,
                           uint32_t **pstart, uint32_t **preds, hs_error *err);
 
+bool hs_hd_owned_by_structure(const hs_hd_analysis *a, const hs_hd_suspect *s)
+{
+	return s->node < a->h->nobjects && s->owner != NONE && s->roots.len > 1 &&
+	       hs_hd_owner_rank(a->holders[s->owner].kind) > 0;
+}
+
 int hs_hd_owner_rank(uint8_t kind)
 {
 	switch (kind) {
@@ -31,10 +37,31 @@ int hs_hd_owner_rank(uint8_t kind)
 	}
 }
 
-/* A holder that reaches a suspect, dist pointers away from it. */
+/* A holder that reaches a suspect, dist pointers away from it; crowd:
+ * how many of the suspect's holders share its key (one function's
+ * goroutines, all users of the structure). */
 typedef struct reacher {
-	uint32_t holder, dist;
+	uint32_t holder, dist, crowd;
 } reacher;
+
+static int by_key(const void *x, const void *y, void *ctx)
+{
+	const hs_hd_analysis *a = ctx;
+	const reacher *p = x, *q = y;
+	return strcmp(a->holders[p->holder].key, a->holders[q->holder].key);
+}
+
+/* Each reacher's crowd: r sorted by key, runs counted. */
+static void count_crowds(const hs_hd_analysis *a, reacher *r, size_t n)
+{
+	hs_sort(r, n, sizeof *r, by_key, a);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && by_key(&r[i], &r[j], (void *)a) == 0; j++)
+			;
+		for (size_t k = i; k < j; k++)
+			r[k].crowd = (uint32_t)(j - i);
+	}
+}
 
 static int by_rank(const void *x, const void *y, void *ctx)
 {
@@ -44,6 +71,8 @@ static int by_rank(const void *x, const void *y, void *ctx)
 	int rp = hs_hd_owner_rank(hp->kind), rq = hs_hd_owner_rank(hq->kind);
 	if (rp != rq)
 		return rp < rq ? -1 : 1;
+	if (p->crowd != q->crowd)
+		return p->crowd < q->crowd ? -1 : 1;
 	if (p->dist != q->dist)
 		return p->dist < q->dist ? -1 : 1;
 	int c = strcmp(hp->name, hq->name);
@@ -82,7 +111,7 @@ static hs_err reverse_search(const hs_hd_analysis *a, search *sr, uint32_t t, hs
 				sr->nqueued = tail;
 				return hs_fail(err, HS_E_NOMEM, NULL);
 			}
-			*r = (reacher){v - nobj, level};
+			*r = (reacher){v - nobj, level, 1};
 			continue;
 		}
 		for (uint32_t k = sr->ps[v]; k < sr->ps[v + 1]; k++) {
@@ -146,6 +175,7 @@ static hs_err shared_suspect(const hs_hd_analysis *a, hs_hd_suspect *s, search *
 	size_t n = sr->found.len;
 	reacher *r = sr->found.data;
 	if (rc == HS_OK && n) {
+		count_crowds(a, r, n);
 		hs_sort(r, n, sizeof *r, by_rank, a);
 		uint32_t *x = hs_vec_push(&s->roots, n);
 		if (!x)

@@ -1074,8 +1074,8 @@ static bool heap_sites(hs_leaks *l)
 	return true;
 }
 
-/* The chain of site `name`: that of its heaviest stack in one snapshot. */
-static void heap_chain(const hs_leaks *l, const char *name, hs_chain *chain)
+/* The heaviest stack of site `name` in one snapshot, UINT32_MAX none. */
+static uint32_t heaviest_stack(const hs_leaks *l, const char *name)
 {
 	const heaprec *best = NULL;
 	for (size_t i = 0; i < heaprecvec_len(&l->heap); i++) {
@@ -1083,9 +1083,31 @@ static void heap_chain(const hs_leaks *l, const char *name, hs_chain *chain)
 		if ((!best || h->value > best->value) && strcmp(l->site[h->stack], name) == 0)
 			best = h;
 	}
+	return best ? best->stack : UINT32_MAX;
+}
+
+/* The chain of site `name`: that of its heaviest stack. */
+static void heap_chain(const hs_leaks *l, const char *name, hs_chain *chain)
+{
+	uint32_t st = heaviest_stack(l, name);
 	*chain = (hs_chain){NULL, NULL, 0};
-	if (best)
-		(void)hs_stacks_culprit(&l->stacks, best->stack, chain);
+	if (st != UINT32_MAX)
+		(void)hs_stacks_culprit(&l->stacks, st, chain);
+}
+
+/* Site `name`'s heaviest stack is Go's own code only: runtime and std
+ * frames, no own or dependency frame (library heap, leaks.h). */
+static bool go_library_only(const hs_leaks *l, const char *name)
+{
+	uint32_t st = heaviest_stack(l, name);
+	if (st == UINT32_MAX)
+		return false;
+	const hs_stack *sk = hs_stacks_at(&l->stacks, st);
+	for (size_t i = 0; i < sk->n; i++)
+		if (hs_owner_classify(l->stacks.owner, sk->funcs[i], sk->files ? sk->files[i] : NULL) >
+		    HS_FRAME_STD)
+			return false;
+	return true;
 }
 
 /* A sample of the candidate being explained, at its profile's position
@@ -1413,6 +1435,47 @@ static void fold_group_heap(hs_leaks *l)
 	l->leaks.v.len = keep;
 }
 
+/* Library heap (leaks.h): heap growth whose heaviest stack holds only
+ * runtime and std frames folds into the growing goroutine group with the most
+ * goroutines, else falls to low. */
+static bool library_heap(const hs_leaks *l, const hs_leak *k)
+{
+	return k->kind == HS_LEAK_HEAP_GROWTH && k->chain.n == 0 && !k->gcs &&
+	       go_library_only(l, k->culprit);
+}
+
+static void fold_library_heap(hs_leaks *l)
+{
+	size_t nl = leakvec_len(&l->leaks), keep = 0;
+	hs_leak *v = leakvec_data(&l->leaks), *grp = NULL;
+	for (size_t j = 0; j < nl; j++)
+		if (hs_leak_kind_is_group(v[j].kind) && v[j].grows &&
+		    (!grp || v[j].goroutines > grp->goroutines))
+			grp = &v[j];
+	int64_t most = 0;
+	for (size_t i = 0; i < nl; i++) {
+		const hs_leak *k = &v[i];
+		if (!library_heap(l, k))
+			continue;
+		if (!grp) {
+			v[i].severity = HS_SEV_LOW;
+			continue;
+		}
+		if (!grp->lib_heap_site || k->weight > most) {
+			grp->lib_heap_site = k->culprit;
+			most = k->weight;
+		}
+		grp->lib_heap_first += k->first;
+		grp->lib_heap_last += k->last;
+		grp->lib_heap_sites++;
+	}
+	for (size_t i = 0; grp && i < nl; i++)
+		if (!library_heap(l, &v[i]))
+			v[keep++] = v[i];
+	if (grp)
+		l->leaks.v.len = keep;
+}
+
 /* Every candidate's creators and mechanism; heap growth learns the
  * goroutine count beside it. */
 static void explain(hs_leaks *l)
@@ -1468,6 +1531,7 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 		rc = gctrace_leak(l, err);
 	if (rc == HS_OK) {
 		fold_group_heap(l);
+		fold_library_heap(l);
 		explain(l);
 	}
 	if (rc == HS_OK && leakvec_len(&l->leaks))

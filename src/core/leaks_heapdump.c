@@ -70,7 +70,9 @@ static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspe
 	hs_leak_retention *r = &x->r;
 	x->dump = hd->ndumps;
 	x->key = o ? dup(hd, o->key) : node_name(hd, a, s->node);
-	r->owner = o ? dup(hd, o->name) : node_name(hd, a, s->node);
+	bool shared = hs_hd_owned_by_structure(a, s);
+	r->owner = o && !shared ? dup(hd, o->name) : node_name(hd, a, s->node);
+	r->owner_root = dup(hd, shared ? o->name : "");
 	r->owner_rank = o ? hs_hd_owner_rank(o->kind) : 0;
 	r->structure = node_name(hd, a, s->structure);
 	r->accumulation = node_name(hd, a, s->accum);
@@ -87,7 +89,7 @@ static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspe
 	r->reachable = a->reachable_bytes;
 	r->share = 100.0 * s->share;
 	r->file = dup(hd, file);
-	return x->key && r->owner && r->structure && r->accumulation && r->site_func &&
+	return x->key && r->owner && r->owner_root && r->structure && r->accumulation && r->site_func &&
 	       r->site_file && r->file && root_names(hd, a, s, r);
 }
 
@@ -144,8 +146,15 @@ static bool key_leak(leaks_hd *hd, const hd_rec *r, size_t n)
 	hs_leak_point *pt = k ? hs_arena_alloc(&hd->arena, n * sizeof *pt) : NULL;
 	if (!pt)
 		return false;
+	/* a shared object no global holds: named with the root reaching it first */
+	char named[1024];
+	snprintf(named, sizeof named, "%s from %s", last->owner, last->owner_root);
+	const char *culprit = *last->owner_root ? hs_arena_strndup(&hd->arena, named, strlen(named))
+	                                        : last->owner;
+	if (!culprit)
+		return false;
 	*k = (hs_leak){.severity = severity_of(last->share), .kind = HS_LEAK_RETENTION,
-	               .culprit = last->owner, .weight = (int64_t)last->retained, .state = "",
+	               .culprit = culprit, .weight = (int64_t)last->retained, .state = "",
 	               .created_by = "", .first = (int64_t)r[0].r.retained,
 	               .last = (int64_t)last->retained, .share_first = r[0].r.share,
 	               .share_last = last->share, .retention = last, .points = pt, .npoints = n};

@@ -1,6 +1,7 @@
 /* heapscope triage: the bundle through the existing analyses, their
  * results kept as data and ranked into findings (heapscope/triage.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,11 +269,15 @@ hs_err hs_triage_add_heapdump(hs_triage *t, int i, const char *file, const hs_hd
 			return hs_fail(err, HS_E_NOMEM, NULL);
 		const hs_hd_site *site =
 			s->site == HS_HD_NONE ? NULL : &HS_VEC_AT(&a->sites, hs_hd_site, s->site);
-		/* named by its owner, as leaks' retention candidates are */
+		/* named by its owner, as leaks' retention candidates are: a shared
+		 * object no global holds with the root reaching it first */
 		const hs_hd_holder *o = s->owner != HS_HD_NONE ? &a->holders[s->owner] : NULL;
+		char owner[1024];
+		hs_hd_node_name(a, s->node, name, sizeof name);
+		snprintf(owner, sizeof owner, "%s from %s", name, o ? o->name : "");
 		*d = (hs_triage_suspect){
 			.input = (size_t)i,
-			.holder = copy(t, o ? o->name : hs_hd_node_name(a, s->node, name, sizeof name)),
+			.holder = copy(t, hs_hd_owned_by_structure(a, s) ? owner : o ? o->name : name),
 			.accum = copy(t, hs_hd_node_name(a, s->accum, name, sizeof name)),
 			.site = copy(t, site ? site->func : ""),
 			.retained = s->retained, .accum_retained = s->accum_retained,

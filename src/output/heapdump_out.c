@@ -83,19 +83,27 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 	size_t others = s->roots.len ? s->roots.len - 1 : 0;
 	const char *owner = s->owner != HS_HD_NONE ? a->holders[s->owner].name
 	                                           : hs_hd_node_name(a, s->node, name, sizeof name);
-	if (others)
+	bool shared = hs_hd_owned_by_structure(a, s);
+	if (shared)
+		fprintf(out, "\n%zu. %s, shared by %zu roots, retains %s (%.1f%% of the reachable "
+		        "heap)\n", i + 1, hs_hd_node_name(a, s->node, name, sizeof name), s->roots.len,
+		        hd_bytes(s->retained, b1, sizeof b1), s->share * 100);
+	else if (others)
 		fprintf(out, "\n%zu. %s and %zu other root%s together retain %s (%.1f%% of the reachable "
 		        "heap)\n", i + 1, owner, others, others == 1 ? "" : "s",
 		        hd_bytes(s->retained, b1, sizeof b1), s->share * 100);
 	else
 		fprintf(out, "\n%zu. %s retains %s (%.1f%% of the reachable heap)\n", i + 1, owner,
 		        hd_bytes(s->retained, b1, sizeof b1), s->share * 100);
-	if (s->owner != HS_HD_NONE)
+	if (shared)
+		fprintf(out, "   owner: %s, the object its roots share, reached first from %s (%s)\n",
+		        hs_hd_node_name(a, s->node, name, sizeof name), owner, hd_owner_kind(a, s->owner));
+	else if (s->owner != HS_HD_NONE)
 		fprintf(out, "   owner: %s (%s)\n", owner, hd_owner_kind(a, s->owner));
 	if (others)
 		fprintf(out, "   roots together (%zu): %s\n", s->roots.len,
 		        root_list(a, s, list, sizeof list));
-	if (s->structure != HS_HD_NONE && s->structure != s->accum)
+	if (s->structure != HS_HD_NONE && s->structure != s->accum && !shared)
 		fprintf(out, "   owning structure: %s\n", hs_hd_node_name(a, s->structure, name, sizeof name));
 	if (s->accum != s->node)
 		fprintf(out, "   accumulation point: %s retains %s\n",
@@ -107,7 +115,7 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 	const hs_hd_site *site = site_at(a, s->site);
 	if (site)
 		fprintf(out, "   allocated at %s (%s:%" PRIu64 ")\n", site->func, site->file, site->line);
-	fprintf(out, "   path from the owner:\n");
+	fprintf(out, "   path from the %s:\n", shared ? "root that reaches it first" : "owner");
 	for (size_t k = 0; k < s->path.len; k++)
 		fprintf(out, "     %s%s\n", k ? "-> " : "",
 		        hs_hd_node_name(a, *hd_u32_vec_at(&s->path, k), name, sizeof name));
@@ -233,7 +241,12 @@ static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 	json_kv_int(w, "retained", (int64_t)s->retained);
 	json_key(w, "share");
 	json_double(w, s->share);
-	if (s->owner != HS_HD_NONE) {
+	if (hs_hd_owned_by_structure(a, s)) {
+		json_node(w, a, "owner", s->node);
+		json_kv_string(w, "owner_kind", "shared object");
+		json_kv_string(w, "owner_root", a->holders[s->owner].name);
+		json_kv_string(w, "owner_root_kind", hd_owner_kind(a, s->owner));
+	} else if (s->owner != HS_HD_NONE) {
 		json_kv_string(w, "owner", a->holders[s->owner].name);
 		json_kv_string(w, "owner_kind", hd_owner_kind(a, s->owner));
 	}

@@ -128,15 +128,24 @@ static void suspect_text(FILE *out, const hs_leak *k)
 		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i > 1 ? ", " : "", r->roots[i]);
 	if (r->nroots > 4 && o < sizeof list)
 		snprintf(list + o, sizeof list - o, " (+%zu more)", r->nroots - 4);
-	if (r->nroots > 1)
+	if (*r->owner_root)
+		say(out, "%s, shared by %s and %zu other root%s (%s), retains %s, %.1f%% of the "
+		    "reachable heap", r->owner, r->owner_root, r->nroots - 1,
+		    plural((int64_t)r->nroots - 1), list,
+		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
+	else if (r->nroots > 1)
 		say(out, "%s and %zu other root%s (%s) together retain %s, %.1f%% of the reachable heap",
 		    r->owner, r->nroots - 1, plural((int64_t)r->nroots - 1), list,
 		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
 	else
 		say(out, "%s retains %s, %.1f%% of the reachable heap", r->owner,
 		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
-	say(out, "owner: %s (%s)%s%s", r->owner, hd_owner_rank_name(r->owner_rank),
-	    *r->structure ? "; owning structure " : "", r->structure);
+	if (*r->owner_root)
+		say(out, "owner: %s, the object its roots share, reached first from %s (%s)", r->owner,
+		    r->owner_root, hd_owner_rank_name(r->owner_rank));
+	else
+		say(out, "owner: %s (%s)%s%s", r->owner, hd_owner_rank_name(r->owner_rank),
+		    *r->structure ? "; owning structure " : "", r->structure);
 	if (r->group_count) {
 		char c[32];
 		say(out, "accumulation point: %s holds %llu objects of %s (%s)", r->accumulation,
@@ -301,6 +310,36 @@ static void retention_text(char *buf, size_t n, const hs_leak *k, const char *me
 	         "what it allocates", mech, rate, k->culprit, beside);
 }
 
+/* The library heap sentence (leaks_out.h). */
+bool out_leak_library_heap(char *buf, size_t n, const hs_leak *k)
+{
+	char d[80], a[80], b[80], more[48] = "";
+	if (!k->lib_heap_sites)
+		return false;
+	if (k->lib_heap_sites > 1)
+		snprintf(more, sizeof more, " and %zu other site%s", k->lib_heap_sites - 1,
+		         k->lib_heap_sites == 2 ? "" : "s");
+	snprintf(buf, n, "%s of the goroutines' own memory beside it: in-use heap with no own-code "
+	         "frame, %s -> %s at %s%s", bytes_label(k->lib_heap_last - k->lib_heap_first, true, d,
+	                                                sizeof d),
+	         bytes_label(k->lib_heap_first, false, a, sizeof a),
+	         bytes_label(k->lib_heap_last, false, b, sizeof b), k->lib_heap_site, more);
+	return true;
+}
+
+void out_leak_library_heap_json(json_w *w, const hs_leak *k)
+{
+	if (!k->lib_heap_sites)
+		return;
+	json_key(w, "library_heap");
+	json_begin_object(w);
+	json_kv_int(w, "first", k->lib_heap_first);
+	json_kv_int(w, "last", k->lib_heap_last);
+	json_kv_int(w, "sites", (int64_t)k->lib_heap_sites);
+	json_kv_string(w, "site", k->lib_heap_site);
+	json_end_object(w);
+}
+
 /* Heap growth built per instance: the structure, its parts, how many. */
 static void per_instance_text(char *buf, size_t n, const hs_leak *k, const char *mech)
 {
@@ -416,6 +455,8 @@ static void write_text(FILE *out, const leaks_report *r)
 		if (out_chain_text(chain, sizeof chain, &k->chain))
 			say(out, "at %s", chain);
 		evidence_text(out, k);
+		if (out_leak_library_heap(line, sizeof line, k))
+			say(out, "%s", line);
 		if (k->follows)
 			say(out, "follows from %s above: the goroutines this function creates keep what "
 			         "it allocates", k->follows);
@@ -486,7 +527,13 @@ static void instances_json(json_w *w, const hs_instances *in)
 static void retention_json(json_w *w, const hs_leak_retention *r)
 {
 	json_kv_string(w, "owner", r->owner);
-	json_kv_string(w, "owner_kind", hd_owner_rank_name(r->owner_rank));
+	if (*r->owner_root) {
+		json_kv_string(w, "owner_kind", "shared object");
+		json_kv_string(w, "owner_root", r->owner_root);
+		json_kv_string(w, "owner_root_kind", hd_owner_rank_name(r->owner_rank));
+	} else {
+		json_kv_string(w, "owner_kind", hd_owner_rank_name(r->owner_rank));
+	}
 	json_key(w, "roots");
 	json_begin_array(w);
 	for (size_t i = 0; i < r->nroots; i++)
@@ -541,6 +588,7 @@ static void numbers_json(json_w *w, const hs_leak *k)
 		origin_json(w, k);
 		json_kv_int(w, "goroutines", k->goroutines);
 	}
+	out_leak_library_heap_json(w, k);
 	if (hs_leak_kind_is_group(k->kind)) {
 		json_kv_int(w, "wait_minutes_min", k->wait_min);
 		json_kv_int(w, "wait_minutes_max", k->wait_max);

@@ -27,6 +27,15 @@ typedef struct leaks_format {
  * none. */
 bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k);
 
+/* A goroutine group's library heap (leaks.h) in one sentence: "+X of
+ * the goroutines' own memory beside it: in-use heap with no own-code
+ * frame, A -> B at SITE (and N other sites)"; false when none folded. */
+bool out_leak_library_heap(char *buf, size_t n, const hs_leak *k);
+
+/* Its numbers as "library_heap": {first, last, sites, site}, when any. */
+struct json_w;
+void out_leak_library_heap_json(struct json_w *w, const hs_leak *k);
+
 /* What to look at next for candidate k, one line per kind (per wait for
  * goroutine groups). */
 const char *out_leak_hint(const hs_leak *k);

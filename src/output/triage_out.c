@@ -217,6 +217,11 @@ static void text_findings(FILE *out, const triage_report *r)
 		fputs("   ", out);
 		esc_term(out, line);
 		fputc('\n', out);
+		if (f->source == HS_FIND_LEAK && out_leak_library_heap(line, sizeof line, f->leak)) {
+			fputs("   ", out);
+			esc_term(out, line);
+			fputc('\n', out);
+		}
 		if (f->source == HS_FIND_LEAK && out_chain_text(chain, sizeof chain, &f->leak->chain)) {
 			fputs("   chain: ", out);
 			esc_term(out, chain);
@@ -467,6 +472,7 @@ static void json_leak(json_w *w, const hs_leak *k)
 		json_kv_int(w, "wait_minutes_max", k->wait_max);
 		json_key(w, "grows");
 		json_bool(w, k->grows);
+		out_leak_library_heap_json(w, k);
 	} else {
 		json_kv_int(w, "first", k->first);
 		json_kv_int(w, "last", k->last);

@@ -92,6 +92,7 @@ USES = {
     'blocking': {'goroutine', 'block', 'mutex', 'trace', 'heapdump', 'cpu'},
     'goroutines': {'goroutine'},
     'growth': {'heap', 'gctrace'},
+    'triage': {'heap', 'goroutine', 'block', 'mutex', 'cpu', 'trace', 'heapdump', 'gctrace'},
 }
 # Kinds a command may use or list as not used: info may describe traces,
 # heap dumps and gctrace logs or list them; growth may show the goroutine
@@ -586,6 +587,72 @@ def leaks_cases():
                 % (mech and mech.group(0), want, per_request, callers + [g['created_by']]))
 
 
+def triage_cases():
+    """triage on the folder (issue 14): the program's three leaks, high,
+    each with its counts per moment: the map (heap dumps: retained bytes
+    at least the sessions kept, owned by the shared server object reached
+    first from the one root outside the watchers' crowd), main.newSession's
+    heap growth (pprof -raw), the watchers (counts.json), and the gctrace
+    live heap; verdict problem, exit 2 for the corrupt file; stderr and
+    inputs as for every command."""
+    mom = C['moments']
+    leaked = [m['leaked_goroutines'] for m in mom]
+    g, h = C['leaks'][0], C['leaks'][1]
+    name = 'triage-bundle-json'
+    out, err = case(name)
+    check_err(name, 'triage', err)
+    js = json.loads(out) if out else {}
+    check_inputs(name, 'triage', js)
+    fs = js.get('findings', [])
+    if js.get('verdict') != 'problem' or any(f['severity'] != 'high' for f in fs) or len(fs) != 4:
+        problem(name, 'verdict %s, findings %s: want problem, four high'
+                % (js.get('verdict'), [(f['severity'], f['culprit']) for f in fs]))
+    by_kind = {f['kind']: f for f in fs}
+    ret = by_kind.get('retention', {})
+    ev = [e['value'] for e in ret.get('evidence', [])]
+    owner_root = ret.get('culprit', '').split(' from ', 1)[-1]
+    if len(ev) != len(mom) or any(v < m['retained_bytes'] for v, m in zip(ev, mom)) \
+            or ev != sorted(ev) or not owner_root.startswith('goroutine ') \
+            or g['created_by'] in owner_root:
+        problem(name, 'retention %s %s: want >= %s per dump, owned from a root outside the watchers'
+                % (ret.get('culprit'), ev, [m['retained_bytes'] for m in mom]))
+    heap = [n for n in files_of('heap') if C['files'][n]['profile'] == 'heap' and
+            C['files'][n]['format'] == 'pb']
+    want = []
+    for m in mom:
+        f = [n for n in heap if C['files'][n]['moment'] == m['moment']][0]
+        types, samples, locs = V.parse_raw(V.pprof('-raw', path(f)))
+        k = types.index('inuse_space')
+        want.append(sum(x[0][k] for x in samples if locs[x[1][0]][0] == h['culprit']))
+    hg = by_kind.get('heap growth', {})
+    if (hg.get('culprit'), [e['value'] for e in hg.get('evidence', [])]) != (h['culprit'], want) \
+            or want != [m['retained_bytes'] for m in mom]:
+        problem(name, 'heap growth %s, pprof -raw %s %s, counts.json %s'
+                % (hg.get('culprit'), h['culprit'], want, [m['retained_bytes'] for m in mom]))
+    bg = by_kind.get('blocked goroutines', {})
+    if (bg.get('culprit'), bg.get('created_by'), bg.get('goroutines'), bg.get('grows'),
+            [e['value'] for e in bg.get('evidence', [])]) != \
+            (g['culprit'], g['created_by'], leaked[-1], True, leaked):
+        problem(name, 'watchers %s, counts.json %s %s' % (bg, g['culprit'], leaked))
+    gcf = by_kind.get('gctrace: live heap grows', {})
+    if gcf.get('file') != path(files_of('gctrace')[0]):
+        problem(name, 'no gctrace finding for %s' % files_of('gctrace'))
+    # the text report: the same findings, first screen first
+    name = 'triage-bundle'
+    out, err = case(name)
+    check_err(name, 'triage', err)
+    lines = out.split('\n')
+    head = ['PROBLEM: 4 findings (4 high, 0 medium, 0 low)'] + \
+        ['  high   %s  (%s%s)' % (f['culprit'], f['kind'],
+                                  ', confidence ' + f['confidence'] if f['source'] == 'leaks' else '')
+         for f in fs]
+    if lines[:len(head)] != head:
+        problem(name, 'first screen %s, want %s' % (lines[:len(head)], head))
+    for f in fs:
+        if '   ' + f['summary'] not in lines:
+            problem(name, 'no summary line %r' % f['summary'])
+
+
 def goroutines_cases():
     mom = C['moments']
     dumps = [files_of('goroutine', m['moment']) for m in mom]
@@ -842,6 +909,7 @@ def run(v):
                               % (n, fi['own_time_nanos'], lastgc(n)))
     info_cases()
     leaks_cases()
+    triage_cases()
     goroutines_cases()
     growth_cases()
     blocking_cases()

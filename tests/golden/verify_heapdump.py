@@ -432,13 +432,23 @@ def walk(dump, starts, skip=None, stop=None):
     return None if stop is not None else seen
 
 
+def holder_key(h, kind):
+    """A holder's run-independent key (heapdump.h): a frame's function,
+    one key for goroutine contexts, else the name."""
+    if kind == 'frame':
+        return 'stack: ' + h.split(': ', 1)[1]
+    return 'goroutine context' if kind == 'goroutine' else h
+
+
 def shared_suspects(name, dump, js):
     """The suspects no single root keeps, checked without a dominator tree:
     the object is reached from several roots and no root's removal alone
     frees it; its retained bytes are what its removal frees; its roots
-    together are every root with a path of pointers to it; the owner is
-    the first of them by rank, then fewest pointers, then name; the path
-    starts at the owner.  No shared suspect is missing: the shared bytes
+    together are every root with a path of pointers to it; the first of
+    them by rank, then the fewest roots sharing its key (one function's
+    goroutines are users of a structure), then fewest pointers, then name;
+    the owner is that root when it is a global, else the shared object,
+    reached first from that root; the path starts at that root.  No shared suspect is missing: the shared bytes
     outside the reported ones are under 10% of the reachable heap."""
     g = GRAPH
     single = set().union(*g['lost'].values()) if g['lost'] else set()
@@ -462,11 +472,20 @@ def shared_suspects(name, dump, js):
             d = walk(dump, ts, stop=addr)
             if d is not None:
                 dist[h] = d
-        want = sorted(dist, key=lambda h: (RANK[g['kinds'][h]], dist[h], h))
-        got = (sp['retained'], sp['roots'], sp['owner'], sp['owner_kind'], sp['path'][0],
-               sp['path'][dist.get(sp['owner'], 0)], sp['structure'])
-        exp = (ret, want, want[0], RANK_NAME[RANK[g['kinds'][want[0]]]], want[0], sp['root'],
-               sp['root'])
+        crowd = {}
+        for h in dist:
+            crowd[holder_key(h, g['kinds'][h])] = crowd.get(holder_key(h, g['kinds'][h]), 0) + 1
+        want = sorted(dist, key=lambda h: (RANK[g['kinds'][h]], crowd[holder_key(h, g['kinds'][h])],
+                                           dist[h], h))
+        first = sp.get('owner_root', sp['owner'])
+        got = (sp['retained'], sp['roots'], sp['owner'], sp['owner_kind'], first, sp['path'][0],
+               sp['path'][dist.get(first, 0)], sp['structure'])
+        kind = RANK_NAME[RANK[g['kinds'][want[0]]]]
+        # no global first: the shared object owns it, reached first from want[0]
+        owner, okind = (sp['root'], 'shared object') if RANK[g['kinds'][want[0]]] else (want[0], kind)
+        exp = (ret, want, owner, okind, want[0], want[0], sp['root'], sp['root'])
+        if RANK[g['kinds'][want[0]]] and sp.get('owner_root_kind') != kind:
+            V.problems.append('%s: owner_root_kind %s, want %s' % (name, sp.get('owner_root_kind'), kind))
         if got != exp:
             V.problems.append('%s: shared suspect %s: %s, recomputed %s' % (name, sp['root'], got, exp))
         found.append({'addr': addr, 'retained': ret, 'roots': want, 'dist': dist})
@@ -557,6 +576,55 @@ def owner_cases():
     owner_text('heapdump-owner', sp, shared, rb)
     owner_goroutines(d, c)
     owner_leaks(sp, shared, rb, c)
+
+
+BUNDLE_DUMP = 'testdata/bundle/dumps/heapdump-20261122T034300.dump.gz'
+
+
+def bundle_owner_cases():
+    """The bundle's server map (testdata/gen/bundle: sessions kept in a
+    map of the server every leaked watcher and main's frame point to): one
+    shared suspect whose roots are the watchers plus one other frame, no
+    global among them, so the shared object owns it, reached first from
+    the frame that is not one of the watchers' crowd; its accumulation
+    point holds the map's entries of the session size, allocated in the
+    program's heap culprit (counts.json, moment 3)."""
+    c = json.load(open(os.path.join(V.ROOT, 'testdata/bundle/counts.json')))
+    m = c['moments'][-1]
+    heap = [x for x in c['leaks'] if x['what'] == 'heap'][0]
+    d = load(BUNDLE_DUMP)
+    every, rb, retained = analyse(d, [])
+    name = 'heapdump-bundle-owner-json'
+    V.checked.add(name)
+    js = json.loads(V.golden(name, 'out'))
+    if js['reachable_bytes'] != rb:
+        V.problems.append('%s: reachable %d, recomputed %d' % (name, js['reachable_bytes'], rb))
+    shared = shared_suspects(name, d, js)
+    sp = js['suspects'][0] if js['suspects'] else {}
+    keys = {holder_key(h, GRAPH['kinds'][h]) for h in sp.get('roots', [])[1:]}
+    first = sp.get('owner_root', '')
+    got = (len(js['suspects']), len(shared), sp.get('owner'), sp.get('owner_kind'),
+           len(sp.get('roots', [])), len(keys), holder_key(first, GRAPH['kinds'].get(first)) in keys,
+           sp.get('group_count'), sp.get('group_size'), sp.get('site', '').split(' ')[0],
+           sp.get('retained', 0) >= m['retained_bytes'])
+    want = (1, 1, sp.get('root'), 'shared object', m['leaked_goroutines'] + 1, 1, False,
+            m['map_entries'], c['session_size'], heap['culprit'], True)
+    if got != want:
+        V.problems.append('%s: the map suspect %s, counts.json says %s' % (name, got, want))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
+    name = 'heapdump-bundle-owner'
+    V.checked.add(name)
+    text = V.golden(name, 'out') or ''
+    for w in ['1. %s, shared by %d roots, retains ' % (sp.get('owner'), len(sp.get('roots', []))),
+              '   owner: %s, the object its roots share, reached first from %s (%s)\n'
+              % (sp.get('owner'), first, sp.get('owner_root_kind')),
+              '   holds %d objects of %dkB' % (m['map_entries'], c['session_size'] // 1024),
+              '   path from the root that reaches it first:\n     %s\n' % first]:
+        if w not in text:
+            V.problems.append('%s: no %r' % (name, w))
+    V.expect(name, 'code', '0\n')
+    V.expect(name, 'err', '')
 
 
 def owner_text(name, sp, shared, rb):
@@ -714,6 +782,7 @@ def run(v):
     folded_case('heapdump-graph-folded')
     dot_case('heapdump-graph-dot', js)
     owner_cases()
+    bundle_owner_cases()
     bad_cases()
     for name, err in HAND.items():
         V.expect(name, 'err', err)

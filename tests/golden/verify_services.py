@@ -421,9 +421,48 @@ def mechanism_named(c, s):
     return pat is None or re.search(pat, s, re.I)
 
 
+def library_heap(p):
+    """In-use bytes of the stacks with no own-code frame (no main. frame:
+    these programs' own code is package main), in all and per leaf
+    function, from pprof -raw."""
+    types, samples = raw(p)
+    k = types.index('inuse_space')
+    per = {}
+    for v, fr in samples:
+        if fr and not any(x.startswith('main.') for x in fr):
+            per[fr[0]] = per.get(fr[0], 0) + v[k]
+    return sum(per.values()), per
+
+
+def library_heap_json(name, c, cands, files):
+    """leaks.h, library heap: heap growth with no own-code frame is never
+    a candidate above low beside a growing goroutine group; it folds into
+    the group, whose library_heap lies between its biggest site's bytes
+    and all such bytes of the first and last heap profiles (pprof -raw)."""
+    growing = any(x.get('grows') and 'wait' in x for x in cands)
+    lib = [x['culprit'] for x in cands if x['kind'] == 'heap growth' and not x['culprit'].startswith('main.')
+           and (growing or RANK[x['severity']] > RANK['low'])]
+    if lib:
+        problem(name, 'heap growth with no own-code frame as its own candidate: %s' % lib)
+    heaps = [p for p in files if kind_of(os.path.basename(p)) == 'heap']
+    lh = [x['library_heap'] for x in cands if 'library_heap' in x]
+    if c['kind'] != 'goroutine leak' or not heaps:
+        return
+    if len(lh) != 1 or cands[0].get('library_heap') != lh[0]:
+        return problem(name, 'want the leaking group (first) to hold the library heap, got %s' % lh)
+    for key, p in (('first', heaps[0]), ('last', heaps[-1])):
+        total, per = library_heap(path('pertask', os.path.basename(p)))
+        if not per.get(lh[0]['site'], 0) <= lh[0][key] <= total:
+            problem(name, 'library heap %s %d not within %s %d and all %d (pprof -raw of %s)'
+                    % (key, lh[0][key], lh[0]['site'], per.get(lh[0]['site'], 0), total, p))
+    if lh[0]['last'] <= lh[0]['first']:
+        problem(name, 'library heap does not grow: %s' % lh[0])
+
+
 def leaks_json(name, c, f, out, files):
     d = json.loads(out)
     cands = d['candidates']
+    library_heap_json(name, c, cands, files)
     above = [(x['severity'], x['culprit']) for x in cands if RANK[x['severity']] > RANK['low']]
     if c['kind'] in ('healthy', 'lock contention'):
         if above:
@@ -478,6 +517,10 @@ def leaks_json(name, c, f, out, files):
 
 def leaks_text(name, c, f, out, files):
     blocks = text_blocks(out, r'^(high|medium|low) +\S')
+    # library heap (leaks.h): above low, heap growth names own code
+    lib = [b.split('\n')[0] for b in blocks if re.match(r'^(high|medium) +(?!main\.)\S+ +\(heap growth', b)]
+    if lib:
+        problem(name, 'heap growth with no own-code frame above low: %s' % lib)
     above = [b.split('\n')[0] for b in blocks if not b.startswith('low')]
     if c['kind'] in ('healthy', 'lock contention'):
         if above:

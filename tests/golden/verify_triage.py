@@ -397,8 +397,11 @@ def utc(ns):
 
 
 def goroutine_lines(d):
-    return ['  %-19s %12s %11d  %s' % ('(file mtime)' if t['time_ns'] is None else utc(t['time_ns']),
-                                      '-', t['goroutines'], t['file'])
+    """The timeline's rows: a goroutine snapshot's count, a heap profile's
+    in-use bytes (labelled as pprof does)."""
+    return ['  %-19s %12s %11s  %s' % ('(file mtime)' if t['time_ns'] is None else utc(t['time_ns']),
+                                      label(t['heap_inuse_bytes']) if 'heap_inuse_bytes' in t else '-',
+                                      t.get('goroutines', '-'), t['file'])
             for t in d['timeline'] if t['source'] == 'snapshot']
 
 
@@ -412,14 +415,105 @@ def twin_line(name, dirpath):
             if pb_twin(name, dirpath) else '')
 
 
+SVC = 'testdata/pprof/services'
+
+
+def svc_twin(name, dirpath):
+    """The dump the folder's goroutine protobuf is the twin of (man
+    heapscope, INPUTS AND TWINS): the dump whose @utime second holds its
+    time_nanos; else the one dump a second off (1 s before or after that
+    second), when no other is; else None."""
+    ut = utimes_of(name)
+    t = V_G.time_nanos(dirpath + '/goroutine.pb.gz')
+    dumps = [p for p in ('%s/goroutine-%d.txt.gz' % (dirpath, k) for k in (1, 2, 3)) if p in ut]
+    own = [p for p in dumps if 0 <= t - ut[p] * 10**9 < 10**9]
+    off = [p for p in dumps if -10**9 <= t - ut[p] * 10**9 < 2 * 10**9]
+    return own[0] if len(own) == 1 else off[0] if not own and len(off) == 1 else None
+
+
+def svc_err(name, dirpath):
+    d = svc_twin(name, dirpath)
+    pb = dirpath + '/goroutine.pb.gz'
+    return NOT_USED + ("heapscope: triage: '%s' and '%s' are one moment (twins): using '%s'\n"
+                       % (pb, d, d) if d else '')
+
+
+def svc_json(mode):
+    """triage on a service's folder (testdata/gen/services): the verdict
+    and exit status from what the program did (counts.json: a leak, or the
+    healthy control with nothing above low), the first finding its culprit
+    with the program's counts per moment, every finding above low in own
+    code (leaks.h, library heap), the timeline's dumps at the program's
+    goroutine totals and its heap profiles at pprof -raw's totals."""
+    name = 'triage-svc-%s-json' % mode
+    d = load(name)
+    if d is None:
+        return None, None
+    dirpath = '%s/%s' % (SVC, mode)
+    c = json.load(open('%s/%s/counts.json' % (V.ROOT, dirpath)))
+    leak = c['kind'] != 'healthy'
+    common(name, d, 1 if leak else 0)
+    check(name, 'stderr', V.golden(name, 'err'), svc_err(name, dirpath))
+    fs = d['findings']
+    above = [(f['severity'], f['culprit']) for f in fs if SEV_RANK[f['severity']] <= 1]
+    check(name, 'verdict (counts.json kind %s)' % c['kind'], d['verdict'], 'problem' if leak else 'healthy')
+    check(name, 'findings above low outside own code', [x for x in above if not x[1].startswith('main.')], [])
+    mom = c['per_moment']
+    f = fs[0] if fs else {}
+    ev = [e['value'] for e in f.get('evidence', [])]
+    if c['kind'] == 'goroutine leak':
+        check(name, 'first finding (counts.json)',
+              (f.get('severity'), f.get('kind'), f.get('culprit'), f.get('created_by'), f.get('grows'), ev),
+              ('high', 'blocked goroutines', c['culprit'], c['created_by'], True,
+               [m['leaked_goroutines'] for m in mom]))
+        lh = f.get('library_heap', {})
+        heaps = ['%s/%s' % (dirpath, m['heap']) for m in mom]
+        for key, hp in (('first', heaps[0]), ('last', heaps[-1])):
+            total, per = V_S.library_heap(hp)
+            if not per.get(lh.get('site'), 0) <= lh.get(key, -1) <= total:
+                problem(name, 'library heap %s %s not within its site %s and all %d (pprof -raw)'
+                        % (key, lh.get(key), per.get(lh.get('site'), 0), total))
+        g = [x for x in fs if x['culprit'] == c['growth_culprit']]
+        check(name, 'heap growth at the creator (counts.json heap_under)',
+              [(x['kind'], [e['value'] for e in x['evidence']]) for x in g],
+              [('heap growth', [m['heap_under'][c['growth_culprit']]['inuse_space'] for m in mom])])
+    elif leak:
+        check(name, 'first finding (counts.json heap_under)', (f.get('severity'), f.get('kind'), f.get('culprit'), ev),
+              ('high', 'heap growth', c['growth_culprit'],
+               [m['heap_under'][c['growth_culprit']]['inuse_space'] for m in mom]))
+    else:
+        check(name, 'findings of the healthy control (max_severity %s)' % c['max_severity'], above, [])
+    dumps = {'%s/%s' % (dirpath, m['goroutine_dump']): m['goroutines_total'] for m in mom}
+    for t in d['timeline']:
+        p = t['file']
+        if p in dumps:
+            check(name, 'goroutines of %s (counts.json)' % p, t['goroutines'], dumps[p])
+        elif p.endswith('/goroutine.pb.gz'):
+            check(name, 'goroutines of %s (pprof -raw)' % p, t['goroutines'], raw_total(p, 'goroutine'))
+        elif '/heap-' in p:
+            check(name, 'heap of %s (pprof -raw)' % p, t['heap_inuse_bytes'], raw_total(p, 'inuse_space'))
+    got = [t['file'] for t in d['timeline'] if t['file'] in dumps]
+    check(name, 'every dump in the timeline', got, sorted(dumps))
+    return d, dirpath
+
+
+def service_cases():
+    for mode in ('healthy', 'registry', 'pertenant', 'pertask'):
+        d, dirpath = svc_json(mode)
+        if d:
+            name = 'triage-svc-%s' % mode
+            text_case(name, d, goroutine_lines(d), svc_err(name, dirpath))
+
+
 def run(v):
-    global V, V_INC, V_G, V_GC, V_HD
+    global V, V_INC, V_G, V_GC, V_HD, V_S
     V = v
     import verify_incidents as V_INC
     import verify_growth as V_G
     import verify_gctrace as V_GC
     import verify_heapdump as V_HD
-    V_INC.V = V_G.V = V_GC.V = V_HD.V = v
+    import verify_services as V_S
+    V_INC.V = V_G.V = V_GC.V = V_HD.V = V_S.V = v
     parts = {}   # verified json reports whose findings the mixed bundle joins
     d = parts['incidents'] = incidents_json('triage-incidents-json')
     if d:
@@ -458,6 +552,7 @@ def run(v):
                                         % (log, len(r), r[0]['at'], r[-1]['at'])
                                         for log in logs for r in V_GC.parse(log)['runs']], '')
     twins_json('triage-twins-json')
+    service_cases()
     mixed_case('triage-mixed', parts)
     name = 'triage-bad-own'
     V.checked.add(name)

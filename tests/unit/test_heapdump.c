@@ -143,8 +143,9 @@ static void frame_with(buf *x, uint64_t goid, const char *fn, uint64_t ptr)
  * reach: goroutine 7's frame (M, one pointer away), goroutine 8's frame
  * (through X, two away) and, when `global`, a data slot (through Y, two
  * away: farther than goroutine 7's frame).
- * The frames come first in the dump, as the runtime writes them. */
-static void owner_graph(buf *x, bool global)
+ * The frames come first in the dump, as the runtime writes them; with
+ * `crowd`, goroutines 9 and 10 run main.serve too, M one pointer away. */
+static void owner_graph(buf *x, bool global, bool crowd)
 {
 	x->n = 0;
 	memcpy(x->b, "go1.7 heap dump\n", 16);
@@ -163,6 +164,8 @@ static void owner_graph(buf *x, bool global)
 		object(x, Y, wy, 2);
 	frame_with(x, 7, "main.serve", M);
 	frame_with(x, 8, "main.other", X);
+	for (uint64_t g = 9; crowd && g <= 10; g++)
+		frame_with(x, g, "main.serve", M);
 	if (global) {
 		uint64_t wdata[1] = {Y};
 		u(x, 12), u(x, 0x500000), words(x, wdata, 1);
@@ -426,6 +429,42 @@ static const char *holder_at(const hs_hd_analysis *a, const hs_hd_suspect *s, si
 	return a->holders[HS_VEC_AT(&s->roots, uint32_t, k)].name;
 }
 
+/* owner_graph(global, crowd) loaded into h and analyzed into an. */
+static void analyze_owner_graph(hs_heapdump *h, hs_hd_analysis *an, bool global, bool crowd)
+{
+	static buf x;
+	owner_graph(&x, global, crowd);
+	hs_heapdump_init(h);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_heapdump_load_buffer(h, x.b, x.n, 0, &e), HS_OK);
+	hs_hd_opts o;
+	hs_hd_opts_default(&o);
+	assert_int_equal(hs_hd_analyze(an, h, &o, &e), HS_OK);
+}
+
+/* The crowd rule (heapdump.h): goroutines 7, 9 and 10 of main.serve
+ * reach M one pointer away, goroutine 8 of main.other two away: of one
+ * rank, the root whose function fewest roots share comes first, so 8;
+ * no global holds M, so M itself owns it, reached first from 8. */
+static void test_owner_crowd(void **state)
+{
+	(void)state;
+	hs_heapdump h;
+	hs_hd_analysis an;
+	analyze_owner_graph(&h, &an, false, true);
+	assert_int_equal(an.suspects.len, 1);
+	const hs_hd_suspect *s = &HS_VEC_AT(&an.suspects, hs_hd_suspect, 0);
+	assert_int_equal(s->node, hs_heapdump_find(&h, M));
+	assert_int_equal(s->roots.len, 4);
+	assert_string_equal(holder_at(&an, s, 0), "goroutine 8: main.other");
+	assert_string_equal(holder_at(&an, s, 1), "goroutine 10: main.serve");
+	assert_string_equal(an.holders[s->owner].name, "goroutine 8: main.other");
+	assert_true(hs_hd_owned_by_structure(&an, s));
+	hs_hd_analysis_release(&an);
+	hs_heapdump_release(&h);
+}
+
 /* The owner rule (heapdump.h): the global owns the structure two frames
  * also reach, though a frame comes first in the dump and is closer;
  * without the global the closest frame owns it.  The retainer table's
@@ -434,17 +473,13 @@ static void test_owner(void **state)
 {
 	(void)state;
 	for (int global = 1; global >= 0; global--) {
-		buf x;
-		owner_graph(&x, global);
 		hs_heapdump h;
-		hs_heapdump_init(&h);
+		hs_hd_analysis an;
+		analyze_owner_graph(&h, &an, global, false);
 		hs_error e;
 		hs_error_clear(&e);
-		assert_int_equal(hs_heapdump_load_buffer(&h, x.b, x.n, 0, &e), HS_OK);
-		hs_hd_analysis an;
 		hs_hd_opts o;
 		hs_hd_opts_default(&o);
-		assert_int_equal(hs_hd_analyze(&an, &h, &o, &e), HS_OK);
 		uint64_t held = 48 + NENT * 8 + NENT * 64;
 		assert_int_equal(an.reachable_bytes, held + 16 + 16 * global);
 		assert_int_equal(an.suspects.len, 1);
@@ -571,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_owner),
+		cmocka_unit_test(test_owner_crowd),
 		cmocka_unit_test(test_goroutines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1374,6 +1374,49 @@ static void test_leak_group_heap(void **state)
 	hs_leaks_free(l);
 }
 
+/* Heap at runtime.malg alone (no own-code frame: a Go heap profile cuts
+ * newproc1's stack at systemstack) 0 -> 100 -> 2000 of 3800, beside
+ * main.steady.  With main.loop growing 100 -> 150 -> 200 it is those
+ * goroutines' own memory: folded into the group as its library heap, no
+ * candidate of its own; with no goroutines it stays, at severity low
+ * (leaks.h, library heap). */
+static void test_leak_library_heap(void **state)
+{
+	(void)state;
+	for (int group = 0; group < 2; group++) {
+		hs_error e;
+		hs_error_clear(&e);
+		hs_leaks *l = hs_leaks_new(NULL, &e);
+		if (group)
+			add_growing_loop(l, LOOP("main.loop", "main.other"));
+		const int64_t malg[] = {0, 100, 2000};
+		for (int i = 0; i < 3; i++) {
+			hs_profile p;
+			tp_init(&p, "inuse_space", "bytes");
+			uint32_t fm = add_function(&p, "runtime.malg"), fs = add_function(&p, "main.steady");
+			uint32_t lm = add_location(&p, &fm, 1), ls = add_location(&p, &fs, 1);
+			if (malg[i])
+				add_sample(&p, &lm, 1, malg[i]);
+			add_sample(&p, &ls, 1, 1800);
+			add_heap_at(l, &p, i);
+		}
+		assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+		assert_int_equal(hs_leaks_n(l), 1);
+		const hs_leak *k = hs_leaks_at(l, 0);
+		if (group) {
+			assert_string_equal(k->culprit, "main.loop");
+			assert_int_equal(k->lib_heap_sites, 1);
+			assert_string_equal(k->lib_heap_site, "runtime.malg");
+			assert_int_equal(k->lib_heap_first, 0);
+			assert_int_equal(k->lib_heap_last, 2000);
+		} else {
+			assert_string_equal(k->culprit, "runtime.malg");
+			assert_int_equal(k->severity, HS_SEV_LOW);
+		}
+		hs_leaks_free(l);
+	}
+}
+
 /* Confidence of a channel group over dumps: 100 -> 150 -> 200: high; 300
  * flat in two dumps: low; the same waiting 10 minutes or more in both:
  * medium; one dump: low. */
@@ -1520,6 +1563,7 @@ int main(void)
 		cmocka_unit_test(test_leak_confidence),
 		cmocka_unit_test(test_leak_follows),
 		cmocka_unit_test(test_leak_group_heap),
+		cmocka_unit_test(test_leak_library_heap),
 		cmocka_unit_test(test_gc_leak),
 		cmocka_unit_test(test_gc_thrash_pause),
 	};
