@@ -128,9 +128,9 @@ void hs_inventory_unuse(hs_inventory *inv, size_t i, hs_input_why why);
 /* File i is of kind k (a trace or heap dump loaded as a profile, whose
  * profile does not say so). */
 void hs_inventory_set_kind(hs_inventory *inv, size_t i, hs_input_kind k);
-/* Twins (when `twins`: a command that reads every file as its own, info
- * or goroutines, leaves them be) and snapshots, as the header says; call
- * once, after every add.  With `twins` (a command reading the files as one
+/* Twins (when `twins`: a command that reads every file as its own, info,
+ * leaves them used, each twin then sharing its moment's snapshot) and
+ * snapshots, as the header says; call once, after every add.  With `twins` (a command reading the files as one
  * series) the partial-snapshot rule too: when a used file holds all the
  * goroutines of its moment (a goroutine dump or profile, a core), a used
  * trace or heap dump (hs_input_kind_partial) stays used but is no point of
