@@ -36,7 +36,8 @@
  * several moments (the dumps of a log) takes as many indices, its first
  * is `snapshot`.  A gctrace log covers a span of time, not a moment: no
  * snapshot (-1), even when used (an execution trace is read as the
- * goroutines at its end: a moment). */
+ * goroutines at its end: a moment, unless the partial-snapshot rule of
+ * hs_inventory_finish keeps it out). */
 #ifndef HEAPSCOPE_INVENTORY_H
 #define HEAPSCOPE_INVENTORY_H
 
@@ -63,20 +64,24 @@ typedef enum hs_input_kind {
 	HS_IN_TRACE,               /* execution trace */
 	HS_IN_GCTRACE,             /* GODEBUG=gctrace=1 log */
 	HS_IN_HEAPDUMP,            /* runtime/debug.WriteHeapDump */
+	HS_IN_CORE,                /* an ELF core (its goroutines read with --exe) */
 	HS_IN_OTHER,               /* no artifact heapscope reads */
 	HS_IN_UNREADABLE,          /* could not be read (its error was printed) */
 	HS_IN_NKINDS
 } hs_input_kind;
 /* "heap", "heap_text", "allocs", "goroutine_dump", "goroutine",
  * "goroutine_text", "cpu", "contention", "threadcreate", "profile",
- * "trace", "gctrace", "heapdump", "other", "unreadable". */
+ * "trace", "gctrace", "heapdump", "core", "other", "unreadable". */
 const char *hs_input_kind_name(hs_input_kind k);
 /* Does a file of kind k hold only some of the goroutines (a trace: those
  * alive at its end, of those it saw; a heap dump: no wait reasons)?  Beside
  * a goroutine dump or profile such a file is no point of a series (leaks.h). */
 bool hs_input_kind_partial(hs_input_kind k);
+/* Does a file of kind k hold all the goroutines of its moment (a goroutine
+ * dump or profile, debug=1 included, an ELF core's goroutines)? */
+bool hs_input_kind_whole(hs_input_kind k);
 /* The kind of a loaded profile (a heap dump or trace loaded as a profile
- * is the profile it reads as). */
+ * is the profile it reads as; a core's goroutines HS_IN_CORE). */
 hs_input_kind hs_input_kind_of(const hs_profile *p);
 
 typedef enum hs_input_why {
@@ -84,6 +89,8 @@ typedef enum hs_input_why {
 	HS_WHY_TWIN,               /* one moment with `other`, which is used */
 	HS_WHY_KIND,               /* the command has no use for its kind */
 	HS_WHY_UNREADABLE,         /* could not be read or added */
+	HS_WHY_PARTIAL,            /* used, but no point of the series (still `used`): a
+	                            * partial file beside a whole goroutine snapshot */
 } hs_input_why;
 
 typedef struct hs_input_entry {
@@ -121,9 +128,14 @@ void hs_inventory_unuse(hs_inventory *inv, size_t i, hs_input_why why);
 /* File i is of kind k (a trace or heap dump loaded as a profile, whose
  * profile does not say so). */
 void hs_inventory_set_kind(hs_inventory *inv, size_t i, hs_input_kind k);
-/* Twins (when `twins`: a command that reads every file as its own, info
- * or goroutines, leaves them be) and snapshots, as the header says; call
- * once, after every add. */
+/* Twins (when `twins`: a command that reads every file as its own, info,
+ * leaves them used, each twin then sharing its moment's snapshot) and
+ * snapshots, as the header says; call once, after every add.  With `twins` (a command reading the files as one
+ * series) the partial-snapshot rule too: when a used file holds all the
+ * goroutines of its moment (a goroutine dump or profile, a core), a used
+ * trace or heap dump (hs_input_kind_partial) stays used but is no point of
+ * the series: why HS_WHY_PARTIAL, snapshot -1, and the others' indices
+ * leave it out (leaks.h; leaks and blocking read its goroutines as such). */
 void hs_inventory_finish(hs_inventory *inv, bool twins);
 
 size_t hs_inventory_n(const hs_inventory *inv);

@@ -133,6 +133,7 @@ typedef struct hs_profile {
 	hs_format format;
 	bool gzipped;
 	bool zstd;                    /* zstd-compressed (gzipped stays false) */
+	bool from_core;               /* the goroutines of an ELF core (format: a dump's) */
 	hs_vec memstats;              /* hs_memstat, in file order (Go heap text) */
 	uint64_t input_bytes;         /* bytes read from the file */
 	uint64_t decoded_bytes;       /* bytes after decompression */

@@ -1,9 +1,48 @@
-/* heapscope info: what a file is and what it holds. */
+/* heapscope info: what a file is and what it holds: a profile's format,
+ * sample types and totals; a trace's, heap dump's, gctrace log's or core's
+ * few numbers (hs_file_facts).  A file that cannot be read is named and
+ * the rest still described. */
 #include <string.h>
 
 #include "../output/info_out.h"
+#include "heapscope/summary.h"
 #include "heapscope/units.h"
 #include "cmd.h"
+
+/* A trace, heap dump, gctrace log or core: described from its facts;
+ * an exit status. */
+static int describe_facts(const info_format *fmt, info_w *w, hs_inventory *inv, const char *file,
+                          hs_input_kind kind, const cli_opts *o)
+{
+	hs_file_facts f;
+	hs_error e;
+	hs_error_clear(&e);
+	size_t i = hs_inventory_add_file(inv, file, kind);
+	if (hs_file_facts_read(&f, file, kind, o->exe, &e) != HS_OK) {
+		hs_inventory_unuse(inv, i, HS_WHY_UNREADABLE);
+		return cli_file_error(file, &e);
+	}
+	fmt->facts(w, file, &f);
+	return HS_EXIT_OK;
+}
+
+/* A profile (or anything else, which the loader names); an exit status. */
+static int describe_profile(const info_format *fmt, info_w *w, hs_inventory *inv,
+                            const char *file, const cli_opts *o)
+{
+	hs_profile p;
+	hs_profile_init(&p);
+	bool ok = cli_load(&p, file, o);
+	size_t i = cli_inventory_add(inv, file, ok ? &p : NULL);
+	const hs_input_entry *in = hs_inventory_at(inv, i);
+	/* a text heap profile has no time of its own: its MemStats LastGC */
+	if (ok && !p.time_nanos && in && in->time_from == HS_TIME_LASTGC)
+		p.time_nanos = in->time;
+	if (ok)
+		fmt->file(w, file, &p);
+	hs_profile_release(&p);
+	return ok ? HS_EXIT_OK : HS_EXIT_USAGE;
+}
 
 static int run(const hs_command *self, cli_opts *op)
 {
@@ -20,15 +59,13 @@ static int run(const hs_command *self, cli_opts *op)
 	info_w w = {.out = out, .inv = inv};
 	fmt->begin(&w);
 	for (int i = 0; i < o.nfiles; i++) {
-		hs_profile p;
-		hs_profile_init(&p);
-		bool ok = cli_load(&p, o.files[i], &o);
-		cli_inventory_add(inv, o.files[i], ok ? &p : NULL);
-		if (!ok)
-			rc = HS_EXIT_USAGE;
-		else
-			fmt->file(&w, o.files[i], &p);
-		hs_profile_release(&p);
+		const char *file = o.files[i];
+		/* stdin is read once: as a profile */
+		hs_input_kind k = strcmp(file, "-") ? cli_file_kind(file) : HS_IN_OTHER;
+		int r = hs_file_facts_kind(k) ? describe_facts(fmt, &w, inv, file, k, &o)
+		                              : describe_profile(fmt, &w, inv, file, &o);
+		if (r != HS_EXIT_OK)
+			rc = r;
 	}
 	/* info describes every file: no twins left out, but their moments */
 	if (inv)
@@ -40,10 +77,12 @@ static int run(const hs_command *self, cli_opts *op)
 	return rc;
 }
 
-static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END};
+static const cli_option options[] = {CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES,
+                                     CLI_OPT_CORE_EXE, CLI_OPT_END};
 
 const hs_command cmd_info = {
 	CLI_COMMAND("info", run, options, cli_opts, &info_out_formats, "FILE...",
-	            "Describe profiles: format, producer, sample types and totals, counts."),
+	            "Describe files: a profile's format, sample types and totals; a trace's, heap "
+	            "dump's, gctrace log's or core's contents."),
 	.dirs = true,
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "heapscope/core.h"
 #include "heapscope/gctrace.h"
 #include "heapscope/heapdump.h"
 #include "heapscope/load.h"
@@ -172,8 +173,10 @@ hs_input_kind cli_file_kind(const char *file)
 	if (hs_input_open(&in, file, 0, &e) != HS_OK)
 		return HS_IN_UNREADABLE;
 	size_t n = hs_input_wait(&in, 4096);
-	hs_input_kind k = hs_trace_detect(in.data, n) ? HS_IN_TRACE
-	                  : hs_gctrace_detect(in.data, n) ? HS_IN_GCTRACE : HS_IN_OTHER;
+	hs_input_kind k = hs_trace_detect(in.data, n)     ? HS_IN_TRACE
+	                  : hs_core_detect(in.data, n)    ? HS_IN_CORE
+	                  : hs_gctrace_detect(in.data, n) ? HS_IN_GCTRACE
+	                                                  : HS_IN_OTHER;
 	hs_input_release(&in);
 	return k;
 }

@@ -18,7 +18,7 @@ struct hs_inventory {
 
 static const char *const kind_names[HS_IN_NKINDS] = {
 	"heap", "heap_text", "allocs", "goroutine_dump", "goroutine", "goroutine_text", "cpu",
-	"contention", "threadcreate", "profile", "trace", "gctrace", "heapdump", "other",
+	"contention", "threadcreate", "profile", "trace", "gctrace", "heapdump", "core", "other",
 	"unreadable",
 };
 
@@ -32,8 +32,16 @@ bool hs_input_kind_partial(hs_input_kind k)
 	return k == HS_IN_TRACE || k == HS_IN_HEAPDUMP;
 }
 
+bool hs_input_kind_whole(hs_input_kind k)
+{
+	return k == HS_IN_GOROUTINE_DUMP || k == HS_IN_GOROUTINE || k == HS_IN_GOROUTINE_TEXT ||
+	       k == HS_IN_CORE;
+}
+
 hs_input_kind hs_input_kind_of(const hs_profile *p)
 {
+	if (p->from_core)
+		return HS_IN_CORE;
 	if (p->format == HS_FMT_GOROUTINE_DUMP)
 		return HS_IN_GOROUTINE_DUMP;
 	const char *k = hs_profile_kind(p);
@@ -298,15 +306,16 @@ static void mtimes_unique(const hs_inventory *inv, bool *unique, size_t *tmp)
 
 /* Twins by groups, in the order given: a file joins the group of the first
  * earlier file it is a twin of, unless the group has a file of its kind
- * already; the richest file of a group is used, the others point at it. */
-static void mark_twins(hs_inventory *inv)
+ * already; the richest file of a group represents it.  rep[i]: the
+ * representative of file i's group (i when alone).  False on no memory. */
+static bool twin_groups(hs_inventory *inv, size_t *rep)
 {
 	size_t n = entryvec_len(&inv->entries);
 	hs_input_entry *f = entryvec_data(&inv->entries);
-	size_t *rep = malloc((n + 1) * sizeof *rep);
 	uint32_t *kinds = malloc((n + 1) * sizeof *kinds);   /* per group: a bit per kind */
 	bool *unique = calloc(n + 1, sizeof *unique);
-	if (!rep || !kinds || !unique)
+	bool ok = kinds && unique;
+	if (!ok)
 		goto out;
 	mtimes_unique(inv, unique, rep);
 	for (size_t j = 0; j < n; j++) {
@@ -328,6 +337,17 @@ static void mark_twins(hs_inventory *inv)
 			break;
 		}
 	}
+out:
+	free(kinds);
+	free(unique);
+	return ok;
+}
+
+/* The richest file of each group used, the others unused, pointing at it. */
+static void mark_twins(hs_inventory *inv, const size_t *rep)
+{
+	size_t n = entryvec_len(&inv->entries);
+	hs_input_entry *f = entryvec_data(&inv->entries);
 	for (size_t i = 0; i < n; i++)
 		if (f[i].used && rep[i] != i) {
 			f[i].why = HS_WHY_TWIN;
@@ -335,10 +355,6 @@ static void mark_twins(hs_inventory *inv)
 		}
 	for (size_t i = 0; i < n; i++)
 		f[i].used = f[i].used && f[i].why != HS_WHY_TWIN;
-out:
-	free(rep);
-	free(kinds);
-	free(unique);
 }
 
 /* ---- snapshots ----------------------------------------------------------- */
@@ -351,22 +367,48 @@ static int cmp_used(const void *pa, const void *pb, void *ctx)
 	return c ? c : (a > b) - (a < b);
 }
 
+/* The partial-snapshot rule (hs_inventory_finish): beside a used whole
+ * goroutine snapshot, a used trace or heap dump is no point of the series. */
+static void mark_partial(hs_inventory *inv)
+{
+	size_t n = entryvec_len(&inv->entries);
+	hs_input_entry *f = entryvec_data(&inv->entries);
+	bool whole = false;
+	for (size_t i = 0; i < n; i++)
+		whole |= f[i].used && hs_input_kind_whole(f[i].kind);
+	for (size_t i = 0; whole && i < n; i++)
+		if (f[i].used && hs_input_kind_partial(f[i].kind))
+			f[i].why = HS_WHY_PARTIAL;
+}
+
 void hs_inventory_finish(hs_inventory *inv, bool twins)
 {
-	if (twins)
-		mark_twins(inv);
 	size_t n = entryvec_len(&inv->entries), nu = 0;
 	hs_input_entry *f = entryvec_data(&inv->entries);
+	/* rep: twin groups (NULL on no memory: every file its own moment) */
+	size_t *rep = malloc((n + 1) * sizeof *rep);
+	if (rep && !twin_groups(inv, rep)) {
+		free(rep);
+		rep = NULL;
+	}
+	if (twins && rep)
+		mark_twins(inv, rep);
+	if (twins)
+		mark_partial(inv);
 	size_t *order = malloc((n + 1) * sizeof *order);
 	unsigned seen = 0;
+	/* one index per moment: a group's representative takes it */
 	for (size_t i = 0; i < n; i++)
-		if (f[i].used && f[i].kind != HS_IN_GCTRACE) {
+		if (f[i].used && f[i].kind != HS_IN_GCTRACE && f[i].why != HS_WHY_PARTIAL &&
+		    (!rep || rep[i] == i)) {
 			seen |= 1u << f[i].time_from;
 			if (order)
 				order[nu++] = i;
 		}
-	if (!order)
+	if (!order) {
+		free(rep);
 		return;
+	}
 	if (hs_moments_order(seen))
 		hs_sort(order, nu, sizeof *order, cmp_used, f);
 	int64_t next = 0;
@@ -374,9 +416,11 @@ void hs_inventory_finish(hs_inventory *inv, bool twins)
 		f[order[k]].snapshot = next;
 		next += f[order[k]].moments;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (f[i].why == HS_WHY_TWIN)
-			f[i].snapshot = f[f[i].other].snapshot;
+	/* twins, left out or (info) described each, share their group's */
+	for (size_t i = 0; rep && i < n; i++)
+		if (rep[i] != i && (f[i].used || f[i].why == HS_WHY_TWIN))
+			f[i].snapshot = f[rep[i]].snapshot;
 	inv->nsnapshots = (size_t)next;
 	free(order);
+	free(rep);
 }

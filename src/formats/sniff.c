@@ -117,6 +117,7 @@ static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
 		/* the core reader takes the input over (and releases it) */
 		hs_input keep = *in;
 		rc = hs_core_load_profile(p, in, p->exe_path, err);
+		p->from_core = true;
 		*in = (hs_input){.compressed = keep.compressed, .zstd = keep.zstd,
 		                 .file_bytes = keep.file_bytes, .len = keep.len};
 		break;

@@ -6,6 +6,7 @@
 #include "heapscope/units.h"
 
 #include "formats.h"
+#include "info_facts.h"
 #include "info_out.h"
 #include "inputs_out.h"
 #include "pprof_text.h"
@@ -173,6 +174,13 @@ static void text_file(info_w *w, const char *file, const hs_profile *p)
 	info_text(w->out, file, p);
 }
 
+static void text_facts(info_w *w, const char *file, const hs_file_facts *f)
+{
+	if (w->n++)
+		fputc('\n', w->out);
+	info_facts_text(w->out, file, f);
+}
+
 static void text_end(info_w *w)
 {
 	(void)w;
@@ -191,6 +199,11 @@ static void json_file(info_w *w, const char *file, const hs_profile *p)
 	info_json(&w->json, file, p);
 }
 
+static void json_facts(info_w *w, const char *file, const hs_file_facts *f)
+{
+	info_facts_json(&w->json, file, f);
+}
+
 static void json_end(info_w *w)
 {
 	json_end_array(&w->json);
@@ -200,8 +213,8 @@ static void json_end(info_w *w)
 }
 
 static const info_format formats[] = {
-	{"text", text_begin, text_file, text_end},
-	{"json", json_begin, json_file, json_end},
+	{"text", text_begin, text_file, text_facts, text_end},
+	{"json", json_begin, json_file, json_facts, json_end},
 };
 
 OUT_FORMAT_EXPORTS(info_format, info, formats);

@@ -8,6 +8,7 @@
 
 #include "heapscope/inventory.h"
 #include "heapscope/model.h"
+#include "heapscope/summary.h"
 #include "json.h"
 
 /* A writer's state across the files of one run. */
@@ -18,12 +19,14 @@ typedef struct info_w {
 	const hs_inventory *inv;   /* every file given, for json's "inputs" */
 } info_w;
 
-/* begin, then file() for each file that loads, then end (w->inv set by
- * then). */
+/* begin, then file() for each profile that loads and facts() for each
+ * trace, heap dump, gctrace log or core read (hs_file_facts), in the order
+ * given, then end (w->inv set by then). */
 typedef struct info_format {
 	const char *name;
 	void (*begin)(info_w *w);
 	void (*file)(info_w *w, const char *file, const hs_profile *p);
+	void (*facts)(info_w *w, const char *file, const hs_file_facts *f);
 	void (*end)(info_w *w);
 } info_format;
 

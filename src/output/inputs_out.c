@@ -9,7 +9,7 @@ static const char *const kind_words[HS_IN_NKINDS] = {
 	"heap profile", "heap profile (debug=1)", "allocs profile", "goroutine dump (debug=2)",
 	"goroutine profile", "goroutine profile (debug=1)", "cpu profile",
 	"block or mutex profile", "threadcreate profile", "profile", "execution trace",
-	"gctrace log", "heap dump", "other file", "unreadable file",
+	"gctrace log", "heap dump", "core file", "other file", "unreadable file",
 };
 
 const char *out_input_kind_words(hs_input_kind k)
@@ -62,6 +62,11 @@ static void why_json(json_w *w, const hs_inventory *inv, const hs_input_entry *e
 		break;
 	case HS_WHY_UNREADABLE:
 		snprintf(buf, sizeof buf, "could not be read");
+		break;
+	case HS_WHY_PARTIAL:
+		snprintf(buf, sizeof buf, "partial: %s, not a point of the series beside whole goroutine snapshots",
+		         e->kind == HS_IN_TRACE ? "the goroutines at the end of a trace"
+		                                : "a heap dump's goroutines, without wait reasons");
 		break;
 	}
 	json_string(w, buf);

@@ -94,10 +94,9 @@ USES = {
     'growth': {'heap', 'gctrace'},
     'triage': {'heap', 'goroutine', 'block', 'mutex', 'cpu', 'trace', 'heapdump', 'gctrace'},
 }
-# Kinds a command may use or list as not used: info may describe traces,
-# heap dumps and gctrace logs or list them; growth may show the goroutine
-# series beside the heap series.
-MAY_USE = {'info': {'trace', 'heapdump', 'gctrace'}, 'growth': {'goroutine'}}
+# Kinds a command may use or list as not used: growth may show the
+# goroutine series beside the heap series.  (info describes every kind.)
+MAY_USE = {'growth': {'goroutine'}}
 WAIT = [('runtime.selectgo', 'select'), ('runtime.chanrecv', 'chan receive'),
         ('runtime.chansend', 'chan send'), ('sync.(*Mutex).Lock', 'mutex'),
         ('sync.(*Mutex).Unlock', 'mutex'), ('sync.(*RWMutex)', 'rwmutex'),
@@ -348,6 +347,130 @@ def described_profiles():
                   if fi['format'] in ('pb', 'debug1', 'debug2') and not fi.get('corrupt'))
 
 
+def trace_facts(name):
+    """An execution trace's facts from go tool trace -d (the reference
+    reader) and its header: version, events, first to last timestamp,
+    goroutines created (the old format announces those there before the
+    trace as created too), ended, GC cycles."""
+    head = open(os.path.join(V.ROOT, path(name)), 'rb').read(16)
+    m = re.match(rb'go (1\.\d+) trace\0', head)
+    d = subprocess.run(['go', 'tool', 'trace', '-d', path(name)], cwd=V.ROOT, env=V.ENV,
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout.decode()
+    rows = [l.split() for l in d.splitlines() if l and l[0].isdigit()]
+    ts = [int(r[0]) for r in rows]
+    created = {r[-2] if r[-1].startswith('stack=') else r[-1] for r in rows if r[1] == 'GoCreate'}
+    count = lambda ev: sum(1 for r in rows if r[1] == ev)
+    return {'version': m.group(1).decode() if m else None, 'events': len(rows),
+            'duration': max(ts) - min(ts) if ts else 0, 'seen': len(created),
+            'ended': count('GoEnd'), 'gcs': count('GCStart')}
+
+
+def heapdump_facts(name):
+    """A heap dump read here (verify_heapdump's parser): objects, their
+    bytes, goroutines (the runtime's), roots pointing into an object by
+    kind."""
+    import bisect
+    from verify_heapdump import Dump
+    with gzip.open(os.path.join(V.ROOT, path(name))) as f:
+        d = Dump(f.read())
+    addrs = sorted(d.objects)
+
+    def hits(p):
+        i = bisect.bisect_right(addrs, p) - 1
+        return i >= 0 and p < addrs[i] + d.objects[addrs[i]][0]
+    kinds = {}
+    for k, _, p, _ in d.roots:
+        if hits(p):
+            kinds[k] = kinds.get(k, 0) + 1
+    return {'objects': len(d.objects), 'bytes': sum(sz for sz, _ in d.objects.values()),
+            'goroutines': len(d.gs), 'system': sum(g['system'] for g in d.gs),
+            'roots': sum(kinds.values()), 'kinds': kinds}
+
+
+GC = re.compile(r'gc (\d+) @([0-9.]+)s (\d+)%: .* (\d+)->(\d+)->(\d+) MB, .*?( \(forced\))?$')
+
+
+def gctrace_facts(name):
+    """The gc lines parsed here: cycles, first and last number, forced,
+    seconds, live heap (MB << 20) first, last and highest, CPU % at the last."""
+    gcs = [m for m in (GC.search(l) for l in read_text(name).splitlines()) if m]
+    live = [int(m.group(6)) << 20 for m in gcs]
+    return {'cycles': len(gcs), 'first': int(gcs[0].group(1)), 'last': int(gcs[-1].group(1)),
+            'forced': sum(1 for m in gcs if m.group(7)), 'start': float(gcs[0].group(2)),
+            'end': float(gcs[-1].group(2)), 'live': (live[0], live[-1], max(live)),
+            'cpu': int(gcs[-1].group(3))}
+
+
+def check_facts_json(n, e):
+    """info --format json on a trace, heap dump or gctrace log."""
+    kind = C['files'][n]['kind']
+    where = 'bundle-info-json: %s' % n
+    if e.get('kind') != kind or e.get('format') != kind:
+        problem(where, 'kind %r format %r, want %s' % (e.get('kind'), e.get('format'), kind))
+    if e.get('bytes') != os.path.getsize(os.path.join(V.ROOT, path(n))) \
+            or e.get('gzipped') != (C['files'][n]['compression'] == 'gzip'):
+        problem(where, 'bytes %s gzipped %s' % (e.get('bytes'), e.get('gzipped')))
+    if kind == 'trace':
+        t = trace_facts(n)
+        g = e.get('goroutines', {})
+        got = {'version': e.get('go_version'), 'events': e.get('events'), 'duration': e.get('duration_nanos'),
+               'seen': g.get('seen'), 'ended': g.get('ended'), 'gcs': e.get('gc_cycles')}
+        if got != t or g.get('alive_at_end') != t['seen'] - t['ended'] \
+                or not C['go_version'].startswith('go' + str(t['version'])):
+            problem(where, '%s, alive %s; go tool trace -d says %s' % (got, g.get('alive_at_end'), t))
+        if g.get('alive_at_end', 0) < C['moments'][C['files'][n]['moment'] - 1]['leaked_goroutines']:
+            problem(where, 'alive at the end %s, fewer than the leaked watchers' % g.get('alive_at_end'))
+    elif kind == 'heapdump':
+        h = heapdump_facts(n)
+        got = {'objects': e.get('objects'), 'bytes': e.get('object_bytes'), 'goroutines': e.get('goroutines'),
+               'system': e.get('system_goroutines'), 'roots': e.get('roots'),
+               'kinds': {k: v for k, v in e.get('roots_by_kind', {}).items() if v}}
+        if got != h or e.get('go_version') != C['go_version']:
+            problem(where, '%s %s; the dump read here: %s, counts.json %s'
+                    % (got, e.get('go_version'), h, C['go_version']))
+        mom = C['moments'][C['files'][n]['moment'] - 1]
+        if h['goroutines'] - h['system'] != mom['goroutines']:
+            problem(where, 'user goroutines %d, counts.json %d' % (h['goroutines'] - h['system'], mom['goroutines']))
+    elif kind == 'gctrace':
+        g = gctrace_facts(n)
+        got = {'cycles': e.get('cycles'), 'first': e.get('first_gc'), 'last': e.get('last_gc'),
+               'forced': e.get('forced'), 'start': e.get('start_seconds'), 'end': e.get('end_seconds'),
+               'live': (e.get('live_first_bytes'), e.get('live_last_bytes'), e.get('live_max_bytes')),
+               'cpu': e.get('gc_cpu_percent')}
+        if got != g:
+            problem(where, '%s; the log read here: %s' % (got, g))
+
+
+def check_facts_text(n, s):
+    """info's text block of a trace, heap dump or gctrace log: the same
+    facts in its lines."""
+    kind = C['files'][n]['kind']
+    field = lambda k: (re.search(r'^  %s:\s+(.*)$' % re.escape(k), s, re.M) or [None, ''])[1]
+    want = {}
+    if kind == 'trace':
+        t = trace_facts(n)
+        want = {'kind': 'trace', 'events': str(t['events']), 'duration': human(t['duration'], 'nanoseconds'),
+                'GC cycles': str(t['gcs']),
+                'goroutines': '%d seen (' % t['seen'],
+                'go version': '%s ' % t['version']}
+        if ', %d ended, %d alive at the end' % (t['ended'], t['seen'] - t['ended']) not in field('goroutines'):
+            problem('bundle-info', '%s: goroutines %r, want %d ended' % (n, field('goroutines'), t['ended']))
+    elif kind == 'heapdump':
+        h = heapdump_facts(n)
+        want = {'kind': 'heapdump', 'objects': '%d (%s)' % (h['objects'], label(h['bytes'])),
+                'goroutines': '%d (%d of them' % (h['goroutines'], h['system']),
+                'roots': '%d pointers' % h['roots'], 'go version': C['go_version']}
+    elif kind == 'gctrace':
+        g = gctrace_facts(n)
+        want = {'kind': 'gctrace', 'cycles': '%d (gc %d to %d, %d forced)' % (g['cycles'], g['first'], g['last'], g['forced']),
+                'time span': '%.3fs to %.3fs' % (g['start'], g['end']),
+                'live heap': '%s -> %s (max %s)' % tuple(label(v) for v in g['live']),
+                'GC CPU': '%d%%' % g['cpu']}
+    for k, v in want.items():
+        if not field(k).startswith(v):
+            problem('bundle-info', '%s: %s %r, want it to start %r' % (n, k, field(k), v))
+
+
 def info_cases():
     facts = {n: totals(n) for n in described_profiles()}
     others = sorted(n for n, fi in C['files'].items() if n not in facts and not fi.get('corrupt'))
@@ -358,16 +481,17 @@ def info_cases():
     entries = js if isinstance(js, list) else js.get('profiles', js.get('files', []))
     check_inputs('bundle-info-json', 'info', js)
     got = {e['file'][len(D) + 1:]: e for e in entries}
-    missing = [n for n in facts if n not in got]
+    missing = [n for n in list(facts) + others if n not in got]
     if missing:
-        problem('bundle-info-json', 'profiles not described: %s' % missing)
+        problem('bundle-info-json', 'files not described: %s' % missing)
     for n, e in got.items():
         fi = C['files'].get(n)
         if fi is None:
             problem('bundle-info-json', 'describes %s, not in the folder' % n)
             continue
         if n not in facts:
-            continue      # a trace, heap dump or gctrace log described: fine
+            check_facts_json(n, e)   # a trace, heap dump or gctrace log
+            continue
         types, tot = facts[n]
         if [t['type'] for t in e['sample_types']] != types or [t['total'] for t in e['sample_types']] != tot:
             problem('bundle-info-json', '%s: totals %s, want %s %s' % (
@@ -390,12 +514,14 @@ def info_cases():
     out, err = case('bundle-info')
     check_err('bundle-info', 'info', err)
     sections = {s.split('\n')[0][len(D) + 1:]: s for s in out.strip('\n').split('\n\n')}
-    if sorted(n for n in sections if n in facts) != sorted(facts):
-        problem('bundle-info', 'profiles described: %s, want %s' % (sorted(sections), sorted(facts)))
+    if sorted(sections) != sorted(list(facts) + others):
+        problem('bundle-info', 'files described: %s, want %s' % (sorted(sections), sorted(list(facts) + others)))
     for n, s in sections.items():
         if n not in facts:
             if n not in others:
                 problem('bundle-info', 'section %r names no file of the folder' % n)
+            else:
+                check_facts_text(n, s)
             continue
         rows = re.findall(r'^    (\d+) (\S+)\s+(\S+)\s+total (\S+)', s, re.M)
         types, tot = facts[n]

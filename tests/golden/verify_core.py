@@ -155,8 +155,40 @@ def notes(path):
         name = data[i + 12:i + 12 + nsz].rstrip(b'\0')
         d = i + 12 + (nsz + 3) // 4 * 4
         out.setdefault((name, ntype), data[d:d + dsz])
+        out[('count', name, ntype)] = out.get(('count', name, ntype), 0) + 1
         i = d + (dsz + 3) // 4 * 4
     return out
+
+
+def info_cases():
+    """info on the core: its threads (the NT_PRSTATUS notes read here), its
+    goroutines (stack.txt less its printing goroutine, = counts.json), its
+    size; without --exe, what it needs, exit 0."""
+    from verify_growth import label
+    path = CORE + 'core.core.zst'
+    threads = notes(path)[('count', b'CORE', 1)]
+    n = len(goroutines(read(CORE + 'stack.txt'))) - 1
+    if n != json.loads(read(CORE + 'counts.json'))['goroutines']:
+        V.problems.append('info-core: stack.txt has %d goroutines, counts.json another count' % n)
+    size = os.path.getsize(os.path.join(V.ROOT, path))
+    head = '%s\n  format:        ELF core (zstd)\n  kind:          core\n  size:          %s\n' % (
+        path, label(size))
+    V.expect('info-core', 'out', head + '  threads:       %d\n  goroutines:    %d (the program\'s; '
+             'the runtime\'s left out)\n' % (threads, n))
+    V.expect('info-core-noexe', 'out', head + '  goroutines:    not read: give --exe BINARY, the '
+             'executable that wrote it\n')
+    got = V.golden('info-core-json', 'out')
+    try:   # "inputs" is verify_inputs.py's to check
+        inputs = json.loads(got).get('inputs') if got else None
+    except ValueError:
+        inputs = None
+    want = {'files': [{'file': path, 'format': 'core', 'gzipped': False, 'zstd': True, 'kind': 'core',
+                       'bytes': size, 'decoded_bytes': 0, 'read': True, 'threads': threads,
+                       'goroutines': n, 'needs': None}], 'inputs': inputs}
+    V.expect('info-core-json', 'out', json.dumps(want, separators=(',', ':')) + '\n')
+    for name in ('info-core', 'info-core-noexe', 'info-core-json'):
+        V.expect(name, 'err', '')
+        V.expect(name, 'code', '0\n')
 
 
 def core_ran(path):
@@ -226,6 +258,7 @@ def run(v):
     cut_case('core-heap-bad-cut', 'heapdump')
     heap_case('coreheap-heapdump-json')
     wrong_exe_case('core-bad-wrong-exe')
+    info_cases()
     for name, err in HAND.items():
         V.expect(name, 'err', err)
         V.expect(name, 'out', EMPTY.get(name, ''))

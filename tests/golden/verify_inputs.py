@@ -42,18 +42,23 @@ FAMILY = {'heap': (1, 2), 'allocs': (1, 1), 'heap_text': (1, 0), 'goroutine_dump
 PROFILE_KIND = {'heap': 'heap', 'allocs': 'heap', 'heap_text': 'heap', 'goroutine_dump': 'goroutine',
                 'goroutine': 'goroutine', 'goroutine_text': 'goroutine', 'cpu': 'cpu',
                 'contention': 'contention', 'threadcreate': 'threadcreate', 'profile': 'profile'}
-GOROUTINES = {'goroutine_dump', 'goroutine', 'goroutine_text'}
+GOROUTINES = {'goroutine_dump', 'goroutine', 'goroutine_text', 'core'}
+# files holding only some goroutines: beside a used whole goroutine snapshot
+# (GOROUTINES) a used one stays used but is no point of the series
+PARTIAL = {'trace': 'the goroutines at the end of a trace',
+           'heapdump': "a heap dump's goroutines, without wait reasons"}
 WORDS = {'heap': 'heap profile', 'heap_text': 'heap profile (debug=1)', 'allocs': 'allocs profile',
          'goroutine_dump': 'goroutine dump (debug=2)', 'goroutine': 'goroutine profile',
          'goroutine_text': 'goroutine profile (debug=1)', 'cpu': 'cpu profile',
          'contention': 'block or mutex profile', 'threadcreate': 'threadcreate profile',
          'profile': 'profile', 'trace': 'execution trace', 'gctrace': 'gctrace log',
-         'heapdump': 'heap dump', 'other': 'other file', 'unreadable': 'unreadable file'}
+         'heapdump': 'heap dump', 'core': 'core file', 'other': 'other file',
+         'unreadable': 'unreadable file'}
 # what each command reads (the rest: "KIND: not used by CMD")
 USES = {
     'leaks': {'heap', 'heap_text', 'allocs', 'goroutine_dump', 'goroutine', 'goroutine_text',
-              'trace', 'heapdump', 'gctrace'},
-    'blocking': {'goroutine_dump', 'goroutine', 'goroutine_text', 'contention', 'trace',
+              'core', 'trace', 'heapdump', 'gctrace'},
+    'blocking': {'goroutine_dump', 'goroutine', 'goroutine_text', 'core', 'contention', 'trace',
                  'heapdump', 'cpu'},
 }
 S = 10**9
@@ -135,7 +140,7 @@ def sniff(path):
     if data.startswith(b'go 1.'):
         return 'trace', 0, None
     if data[:4] == b'\x7fELF' and data[16:18] == b'\x04\x00':
-        return 'goroutine_dump', 0, None   # a core reads as the goroutines it holds
+        return 'core', 0, None   # its own kind, read (with --exe) as the goroutines it holds
     if data.startswith(b'go1.7 heap dump'):
         return 'heapdump', 0, None
     if GC_LINE.search(data[:65536]):
@@ -238,28 +243,40 @@ def expected(command, paths, utimes):
         f['used'] = not f['bad'] and (uses is None or f['kind'] in uses)
         f['why'] = 'could not be read' if f['bad'] else \
             None if f['used'] else '%s: not used by %s' % (WORDS[f['kind']], command)
-    if command in ('leaks', 'blocking', 'growth', 'goroutines'):
-        groups = []   # [used index, member indices]
-        for j, b in enumerate(files):
-            if not b['used']:
+    # twins: one moment, in every command; the series commands use the
+    # richest only, info and gctrace describe each (sharing the moment)
+    series = command in ('leaks', 'blocking', 'growth', 'goroutines')
+    groups = []   # [used index, member indices]
+    for j, b in enumerate(files):
+        if not b['used']:
+            continue
+        for g in groups:
+            if any(files[m]['kind'] == b['kind'] for m in g[1]):
                 continue
-            for g in groups:
-                if any(files[m]['kind'] == b['kind'] for m in g[1]):
-                    continue
-                if any(twins(files[m], b, files) for m in g[1]):
-                    g[1].append(j)
-                    if FAMILY[b['kind']][1] > FAMILY[files[g[0]]['kind']][1]:
-                        g[0] = j
-                    break
-            else:
-                groups.append([j, [j]])
-        for used, members in groups:
-            for m in members:
-                if m != used:
+            if any(twins(files[m], b, files) for m in g[1]):
+                g[1].append(j)
+                if FAMILY[b['kind']][1] > FAMILY[files[g[0]]['kind']][1]:
+                    g[0] = j
+                break
+        else:
+            groups.append([j, [j]])
+    for used, members in groups:
+        for m in members:
+            if m != used:
+                files[m]['twin'] = used
+                if series:
                     files[m]['used'] = False
                     files[m]['why'] = 'twin of %s' % files[used]['path']
-                    files[m]['twin'] = used
-    used = [i for i, f in enumerate(files) if f['used'] and f['kind'] != 'gctrace']
+    if series:
+        # the partial-snapshot rule (inventory.h, hs_inventory_finish)
+        if any(f['used'] and f['kind'] in GOROUTINES for f in files):
+            for f in files:
+                if f['used'] and f['kind'] in PARTIAL:
+                    f['partial'] = True
+                    f['why'] = ('partial: %s, not a point of the series beside whole goroutine '
+                                'snapshots' % PARTIAL[f['kind']])
+    used = [i for i, f in enumerate(files) if f['used'] and f['kind'] != 'gctrace'
+            and not f.get('partial') and 'twin' not in f]
     froms = {files[i]['time_from'] for i in used}
     if not ('mtime' in froms and len(froms) > 1):
         used.sort(key=lambda i: (files[i]['time'], strverscmp_key(files[i]['path']), i))

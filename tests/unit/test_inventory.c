@@ -288,6 +288,77 @@ static void test_allocs_twin(void **state)
 	hs_inventory_free(inv);
 }
 
+/* The partial-snapshot rule: beside a goroutine dump (a whole snapshot) a
+ * trace and a heap dump stay used but take no snapshot, the dumps 0 and 1
+ * in time order; a gctrace log has none either.  Without a whole snapshot
+ * (only a core's kind is whole too) the trace and heap dump are points of
+ * the series.  info (finish without twins) keeps every file a point. */
+static void test_partial(void **state)
+{
+	(void)state;
+	hs_inventory *inv = inv_new();
+	size_t tr = add(inv, "trace-1.out", HS_IN_TRACE, HS_TIME_NAME, T);
+	size_t d2 = add(inv, "goroutine-2.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_NAME, T + 60 * S);
+	size_t hd = add(inv, "heapdump-1.dump", HS_IN_HEAPDUMP, HS_TIME_NAME, T);
+	size_t d1 = add(inv, "goroutine-1.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_NAME, T);
+	size_t gc = add(inv, "gctrace.log", HS_IN_GCTRACE, HS_TIME_NAME, T);
+	hs_inventory_finish(inv, true);
+	for (size_t i = 0; i < 2; i++) {
+		const hs_input_entry *e = hs_inventory_at(inv, i ? hd : tr);
+		assert_true(e->used);
+		assert_int_equal(e->why, HS_WHY_PARTIAL);
+		assert_int_equal(e->snapshot, -1);
+	}
+	is_used(inv, d1, 0);
+	is_used(inv, d2, 1);
+	is_used(inv, gc, -1);
+	assert_int_equal(hs_inventory_nsnapshots(inv), 2);
+	hs_inventory_free(inv);
+
+	/* a core is whole: the trace is kept out; a cpu profile is not */
+	inv = inv_new();
+	tr = add(inv, "trace-1.out", HS_IN_TRACE, HS_TIME_NAME, T);
+	size_t core = add(inv, "core", HS_IN_CORE, HS_TIME_NAME, T + S);
+	hs_inventory_finish(inv, true);
+	assert_int_equal(hs_inventory_at(inv, tr)->why, HS_WHY_PARTIAL);
+	is_used(inv, core, 0);
+	hs_inventory_free(inv);
+
+	inv = inv_new();
+	tr = add(inv, "trace-1.out", HS_IN_TRACE, HS_TIME_NAME, T + S);
+	hd = add(inv, "heapdump-1.dump", HS_IN_HEAPDUMP, HS_TIME_NAME, T);
+	add(inv, "cpu.pb.gz", HS_IN_CPU, HS_TIME_PROFILE, T + 2 * S);
+	hs_inventory_finish(inv, true);
+	is_used(inv, hd, 0);
+	is_used(inv, tr, 1);
+	hs_inventory_free(inv);
+
+	inv = inv_new();
+	tr = add(inv, "trace-1.out", HS_IN_TRACE, HS_TIME_NAME, T + S);
+	d1 = add(inv, "goroutine-1.txt", HS_IN_GOROUTINE_DUMP, HS_TIME_NAME, T);
+	hs_inventory_finish(inv, false);
+	is_used(inv, d1, 0);
+	is_used(inv, tr, 1);
+	hs_inventory_free(inv);
+}
+
+/* info (finish without twins) describes both twins, used, sharing the
+ * moment's snapshot; the next moment is 1. */
+static void test_info_twins(void **state)
+{
+	(void)state;
+	hs_inventory *inv = inv_new();
+	size_t txt = add(inv, "heap-1.txt", HS_IN_HEAP_TEXT, HS_TIME_LASTGC, T + S / 2);
+	size_t pb = add(inv, "heap-1.pb.gz", HS_IN_HEAP, HS_TIME_PROFILE, T);
+	size_t next = add(inv, "heap-2.pb.gz", HS_IN_HEAP, HS_TIME_PROFILE, T + 60 * S);
+	hs_inventory_finish(inv, false);
+	is_used(inv, pb, 0);
+	is_used(inv, txt, 0);
+	is_used(inv, next, 1);
+	assert_int_equal(hs_inventory_nsnapshots(inv), 2);
+	hs_inventory_free(inv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +368,8 @@ int main(void)
 		cmocka_unit_test(test_mtime_nearest),
 		cmocka_unit_test(test_mtime_refused),
 		cmocka_unit_test(test_snapshots),
+		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_info_twins),
 		cmocka_unit_test(test_text_moments),
 		cmocka_unit_test(test_allocs_twin),
 	};
