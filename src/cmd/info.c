@@ -22,6 +22,7 @@ static int run(const hs_command *self, cli_opts *op)
 	for (int i = 0; i < o.nfiles; i++) {
 		hs_profile p;
 		hs_profile_init(&p);
+		p.counts_only = true;   /* info reads no sample: counted, not kept */
 		bool ok = cli_load(&p, o.files[i], &o);
 		cli_inventory_add(inv, o.files[i], ok ? &p : NULL);
 		if (!ok)
