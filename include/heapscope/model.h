@@ -128,6 +128,14 @@ typedef struct hs_profile {
 	bool text_by_address;
 	/* A load option: the executable that wrote an ELF core (NULL: none). */
 	const char *exe_path;
+	/* A load option for `info`: a pprof profile's samples are counted and
+	 * their values summed as they stream by, none is kept (memory then
+	 * does not grow with the samples).  When it took, counted_totals is
+	 * set, nsamples and hs_profile_total() hold, and there is no sample,
+	 * stack or label to read.  Other formats, and profiles only a full
+	 * load can judge, are loaded whole (counted_totals stays NULL). */
+	bool counts_only;
+	int64_t *counted_totals;      /* per sample type, see hs_profile_total */
 
 	/* Where it came from, for `info`. */
 	hs_format format;

@@ -32,6 +32,7 @@ static int describe_profile(const info_format *fmt, info_w *w, hs_inventory *inv
 {
 	hs_profile p;
 	hs_profile_init(&p);
+	p.counts_only = true;   /* info reads no sample: counted, not kept */
 	bool ok = cli_load(&p, file, o);
 	size_t i = cli_inventory_add(inv, file, ok ? &p : NULL);
 	const hs_input_entry *in = hs_inventory_at(inv, i);

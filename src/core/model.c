@@ -163,6 +163,7 @@ void hs_profile_release(hs_profile *p)
 	for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
 		hs_vec_release(vecs[i]);
 	hs_arena_release(&p->arena);
+	free(p->counted_totals);
 	hs_profile_init(p);
 }
 
@@ -440,6 +441,8 @@ int64_t hs_profile_total(const hs_profile *p, int i)
 	size_t nt = hs_ntypes(p);
 	if (i < 0 || (size_t)i >= nt)
 		return 0;
+	if (p->counted_totals)
+		return p->counted_totals[i];
 	const int64_t *v = p->values.data;
 	int64_t total = 0;
 	for (size_t s = 0; s < p->nsamples; s++) {

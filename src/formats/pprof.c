@@ -29,8 +29,24 @@ typedef struct alias_tab {
 	uint32_t next;
 } alias_tab;
 
+/* A counts-only load (hs_profile.counts_only, for `info`): samples are
+ * counted and their values summed as they stream by, nothing is kept of
+ * them.  Whatever only the whole model can judge (an unknown location,
+ * drop_frames' pruning, a sample type after the samples, any error) makes
+ * the loader start again in full, so verdicts and messages stay its own. */
+typedef struct counts {
+	int64_t *total;        /* per sample type: |value| summed, as hs_profile_total */
+	size_t ntotal;
+	size_t nsamples;
+	uint64_t entries;      /* stack entries, for the model's limit */
+	uint64_t *seen;        /* bitmap: location ids the samples name */
+	size_t nseen;          /* words */
+	bool give_up;          /* only a full load can tell */
+} counts;
+
 typedef struct dec {
 	hs_profile *p;
+	counts *c;             /* NULL: a full load */
 	hs_error *err;
 	uint64_t max_str;      /* largest string index referenced ... */
 	uint64_t max_str_off;  /* ... and where */
@@ -234,17 +250,58 @@ static hs_err label(dec *d, pb_reader *r)
 			return rc;
 		}
 	}
+	if (d->c)
+		return HS_OK;
 	return hs_profile_push_label(d->p, &l) ? fail(d, HS_E_NOMEM, pb_offset(r), "out of memory")
 	                                       : HS_OK;
+}
+
+/* Counts only: note that a sample names location `id`.  The bitmap may
+ * grow to the ids' range while that stays small beside what was read;
+ * sparse or large ids are left to a full load. */
+static void count_location(counts *c, uint64_t id)
+{
+	size_t w = (size_t)(id >> 6);
+	c->entries++;
+	if (id >= ALIAS_BASE) {
+		c->give_up = true;
+		return;
+	}
+	if (w >= c->nseen) {
+		size_t n = w + 1 > 2 * c->nseen ? w + 1 : 2 * c->nseen;
+		uint64_t *nb = n <= ((size_t)1 << 17) + c->entries ? realloc(c->seen, n * 8) : NULL;
+		if (!nb) {
+			c->give_up = true;
+			return;
+		}
+		memset(nb + c->nseen, 0, (n - c->nseen) * 8);
+		c->seen = nb;
+		c->nseen = n;
+	}
+	c->seen[w] |= UINT64_C(1) << (id & 63);
+}
+
+/* Counts only: the sums start with the first sample (a sample type
+ * after it makes a full load). */
+static int64_t *count_values(dec *d)
+{
+	counts *c = d->c;
+	if (!c->total && d->ntypes) {
+		c->total = calloc(d->ntypes, sizeof *c->total);
+		c->ntotal = c->total ? d->ntypes : 0;
+		c->give_up |= !c->total;
+	}
+	c->nsamples++;
+	return c->total;
 }
 
 static hs_err sample(dec *d, pb_reader *r, size_t index)
 {
 	uint64_t start = pb_offset(r);
-	int64_t *vals = hs_profile_begin_sample_n(d->p, d->ntypes);
+	int64_t *vals = d->c ? count_values(d) : hs_profile_begin_sample_n(d->p, d->ntypes);
 	size_t nvals = 0;
 	hs_err rc;
-	if (!vals)
+	if (!vals && !d->c)
 		return fail(d, HS_E_NOMEM, start, "out of memory");
 	FOR_FIELDS(d, r, "sample", rc)
 	{
@@ -263,15 +320,19 @@ static hs_err sample(dec *d, pb_reader *r, size_t index)
 				int st = pb_varint(src, &v);
 				if (st)
 					return varint_fail(d, src, st, field == 1 ? "location id" : "sample value");
-				if (field == 1) {
+				if (field == 1 && d->c) {
+					count_location(d->c, v);
+				} else if (field == 1) {
 					uint32_t id = 0;
 					if ((rc = ref_id(d, K_LOCATION, v, at, &id)))
 						return rc;
 					if (hs_profile_push_location(d->p, id))
 						return fail(d, HS_E_LIMIT, at, "too many stack entries");
 				} else {
-					if (nvals < d->ntypes)
+					if (nvals < d->ntypes && !d->c)
 						vals[nvals] = (int64_t)v;
+					else if (d->c && nvals < d->c->ntotal)
+						vals[nvals] = hs_add(vals[nvals], hs_abs((int64_t)v));
 					nvals++;
 				}
 			}
@@ -290,7 +351,7 @@ static hs_err sample(dec *d, pb_reader *r, size_t index)
 		d->mismatch_index = index;
 		d->mismatch_nvals = nvals;
 	}
-	if (hs_profile_end_sample(d->p))
+	if (!d->c && hs_profile_end_sample(d->p))
 		return fail(d, HS_E_NOMEM, start, "out of memory");
 	return HS_OK;
 }
@@ -709,11 +770,35 @@ static void dec_release(dec *d)
 			hs_idmap_release(&d->alias[k].map);
 }
 
-hs_err hs_pprof_decode_input(hs_profile *p, hs_input *in, hs_error *err)
+/* Counts only, after a load without errors: do the counts stand for what
+ * the full model would hold?  Then they become the profile's. */
+static bool counts_hold(hs_profile *p, counts *c)
 {
-	dec d = {.p = p, .err = err, .default_type = -1};
+	if (c->give_up || (c->nsamples && hs_ntypes(p) == 0) || c->entries >= UINT32_MAX - 2 ||
+	    (p->drop_frames && *hs_s(p, p->drop_frames)))
+		return false;
+	/* every location id a sample names is defined */
+	for (size_t i = 0; i < p->locations.len; i++) {
+		uint64_t id = hs_location_at(p, (uint32_t)i)->id;
+		if (id < ALIAS_BASE && (size_t)(id >> 6) < c->nseen)
+			c->seen[id >> 6] &= ~(UINT64_C(1) << (id & 63));
+	}
+	for (size_t w = 0; w < c->nseen; w++)
+		if (c->seen[w])
+			return false;
+	p->nsamples = c->nsamples;
+	p->counted_totals = c->total;
+	c->total = NULL;
+	return true;
+}
+
+static hs_err decode(hs_profile *p, hs_input *in, counts *c, hs_error *err)
+{
+	dec d = {.p = p, .c = c, .err = err, .default_type = -1};
 	hs_err rc = stream_fields(&d, in);
-	if (rc == HS_OK && d.late_types) {
+	if (rc == HS_OK && d.late_types && c) {
+		c->give_up = true;
+	} else if (rc == HS_OK && d.late_types) {
 		/* Rare order: sample types after samples.  Start again knowing
 		 * how many there are. */
 		dec_release(&d);
@@ -726,12 +811,16 @@ hs_err hs_pprof_decode_input(hs_profile *p, hs_input *in, hs_error *err)
 	}
 	/* A broken gzip stream explains a broken protobuf better. */
 	hs_input_wait(in, SIZE_MAX);
-	if (hs_input_error(in, NULL) != HS_OK) {
+	if (c && (rc != HS_OK || c->give_up)) {
+		rc = HS_E_INVALID;   /* the full load says what */
+	} else if (hs_input_error(in, NULL) != HS_OK) {
 		hs_error_clear(err);
 		rc = hs_input_error(in, err);
 	} else if (rc == HS_OK) {
 		rc = finish(&d, in->len);
-		if (rc == HS_E_INVALID && p->bad_sample && !err->has_offset) {
+		if (c && (rc != HS_OK || !counts_hold(p, c)))
+			rc = HS_E_INVALID;
+		else if (rc == HS_E_INVALID && p->bad_sample && !err->has_offset) {
 			hs_input_rewind(in);
 			hs_input_wait(in, SIZE_MAX);
 			uint64_t at = locate_sample_ref(in->data, in->len, p->bad_sample, p->bad_location);
@@ -741,6 +830,26 @@ hs_err hs_pprof_decode_input(hs_profile *p, hs_input *in, hs_error *err)
 	}
 	dec_release(&d);
 	return rc;
+}
+
+hs_err hs_pprof_decode_input(hs_profile *p, hs_input *in, hs_error *err)
+{
+	if (!p->counts_only)
+		return decode(p, in, NULL, err);
+	counts c = {0};
+	hs_err rc = decode(p, in, &c, err);
+	free(c.total);
+	free(c.seen);
+	if (rc == HS_OK)
+		return HS_OK;
+	/* Not for counting alone: the whole model, which judges it. */
+	hs_profile keep = *p;
+	hs_profile_release(p);
+	p->text_by_address = keep.text_by_address;
+	p->exe_path = keep.exe_path;
+	hs_error_clear(err);
+	hs_input_rewind(in);
+	return decode(p, in, NULL, err);
 }
 
 hs_err hs_pprof_decode(hs_profile *p, const uint8_t *data, size_t n, hs_error *err)

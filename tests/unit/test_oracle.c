@@ -8,7 +8,10 @@
  * other refuses fails unless it is in `disagree` below with its reason.
  * Each directory must give at least as many protobuf profiles as its
  * fixture list says: its *.pb / *.pb.gz / *.pb.zst files (testdata), or the corpus
- * manifest's "pprof protobuf" rows (DIR/../MANIFEST.tsv). */
+ * manifest's "pprof protobuf" rows (DIR/../MANIFEST.tsv).
+ * The counts-only load (`info`) must give protobuf-c's sample count and
+ * sums of |value|, keep no sample, and refuse what the full load refuses
+ * with the same words. */
 #include <dirent.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -163,6 +166,47 @@ static void same_tables(const hs_profile *p, const Perftools__Profiles__Profile 
 	}
 }
 
+static int ncounted;   /* profiles the counts-only load counted */
+
+/* A counts-only load of the same bytes beside the full one (p, rc, e). */
+static void same_counts(const hs_input *in, const hs_profile *p, hs_err rc, const hs_error *e,
+                        const Perftools__Profiles__Profile *ref)
+{
+	hs_profile c;
+	hs_error ce;
+	hs_error_clear(&ce);
+	hs_profile_init(&c);
+	c.counts_only = true;
+	hs_err crc = hs_pprof_decode(&c, in->data, in->len, &ce);
+	assert_int_equal(crc, rc);
+	assert_string_equal(ce.detail, e->detail);
+	assert_int_equal(ce.offset, e->offset);
+	if (rc == HS_OK) {
+		assert_int_equal(c.nsamples, p->nsamples);
+		assert_int_equal(c.strings.len, p->strings.len);
+		assert_int_equal(c.locations.len, p->locations.len);
+		assert_int_equal(c.functions.len, p->functions.len);
+		assert_int_equal(c.samples_pruned, p->samples_pruned);
+		for (size_t i = 0; i < hs_ntypes(&c); i++) {
+			int64_t want = 0;
+			for (size_t s = 0; ref && s < ref->n_sample; s++)
+				want = hs_add(want, hs_abs(ref->sample[s]->value[i]));
+			if (ref)
+				assert_int_equal(hs_profile_total(&c, (int)i), want);
+			assert_int_equal(hs_profile_total(&c, (int)i), hs_profile_total(p, (int)i));
+		}
+	}
+	if (c.counted_totals || (rc == HS_OK && c.nsamples == 0 && !p->drop_frames)) {
+		/* nothing of the samples kept */
+		assert_int_equal(c.values.len, 0);
+		assert_int_equal(c.stack.len, 0);
+		assert_int_equal(c.sample_stack.len, 0);
+		assert_int_equal(c.labels.len, 0);
+		ncounted += c.nsamples > 0;
+	}
+	hs_profile_release(&c);
+}
+
 /* Compares one file; returns 1 if it was a protobuf profile we compared. */
 static int compare(const char *path)
 {
@@ -223,6 +267,7 @@ static int compare(const char *path)
 		}
 		same_tables(&p, ref);
 	}
+	same_counts(&in, &p, rc, &e, ref && rc == HS_OK ? ref : NULL);
 	if (ref)
 		perftools__profiles__profile__free_unpacked(ref, NULL);
 	hs_profile_release(&p);
@@ -299,6 +344,8 @@ static void test_agree(void **state)
 		assert_true(least > 0);
 		assert_true(n >= least);
 	}
+	printf("counted without keeping samples: %d profiles\n", ncounted);
+	assert_true(ncounted > 0);
 }
 
 int main(int argc, char **argv)

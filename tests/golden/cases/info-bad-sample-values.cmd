@@ -1,0 +1,2 @@
+# info counts without keeping samples; what only the full load judges is its error, word for word
+heapscope info testdata/bad/sample-values.pb
