@@ -767,8 +767,10 @@ static void decode_event(v1 *t, queue *q, const raw *r, event *e)
 		else if (i - argoff < 4)
 			e->args[i - argoff] = r->args[i];
 	}
-	e->str_at = r->str_at;
+	/* field by field: a 16-byte copy of the pair stalls on the fast
+	 * reader's 8-byte store (store forwarding) */
 	e->str_len = r->str_len;
+	e->str_at = e->str_len ? r->str_at : 0;
 	switch (r->typ) {
 	case EV_GO_START: case EV_GO_START_LOCAL: case EV_GO_START_LABEL:
 		q->last_g = e->g = e->args[0];
