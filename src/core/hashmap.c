@@ -4,16 +4,6 @@
 
 #include "hashmap.h"
 
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 uint64_t hs_hash_bytes(const void *p, size_t n)
 {
 	/* FNV-1a over 8-byte words, finished with a mixer: fast on the short
@@ -30,7 +20,7 @@ uint64_t hs_hash_bytes(const void *p, size_t n)
 	}
 	while (n--)
 		h = (h ^ *s++) * 0x100000001b3ULL;
-	return mix64(h);
+	return hs_mix64(h);
 }
 
 static size_t pow2_for(size_t expect)
@@ -89,7 +79,7 @@ bool hs_idmap_put(hs_idmap *m, uint64_t key, uint32_t val, bool *dup)
 		*dup = false;
 	if ((m->len + 1) * 4 > m->cap * 3 && !idmap_grow(m))
 		return false;
-	size_t mask = m->cap - 1, i = mix64(key) & mask;
+	size_t mask = m->cap - 1, i = hs_mix64(key) & mask;
 	while (m->vals[i] != UINT32_MAX) {
 		if (m->keys[i] == key) {
 			if (dup)
@@ -102,19 +92,6 @@ bool hs_idmap_put(hs_idmap *m, uint64_t key, uint32_t val, bool *dup)
 	m->vals[i] = val;
 	m->len++;
 	return true;
-}
-
-uint32_t hs_idmap_get(const hs_idmap *m, uint64_t key)
-{
-	if (!m->cap)
-		return UINT32_MAX;
-	size_t mask = m->cap - 1, i = mix64(key) & mask;
-	while (m->vals[i] != UINT32_MAX) {
-		if (m->keys[i] == key)
-			return m->vals[i];
-		i = (i + 1) & mask;
-	}
-	return UINT32_MAX;
 }
 
 bool hs_strmap_init(hs_strmap *m, size_t expect)

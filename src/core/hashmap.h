@@ -19,7 +19,31 @@ void hs_idmap_release(hs_idmap *m);
 /* Insert; returns false on allocation failure.  *dup set if key existed
  * (the old value is kept). */
 bool hs_idmap_put(hs_idmap *m, uint64_t key, uint32_t val, bool *dup);
-uint32_t hs_idmap_get(const hs_idmap *m, uint64_t key);   /* UINT32_MAX if absent */
+
+/* The key's slot hash; shared by the lookup below and hashmap.c. */
+static inline uint64_t hs_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* UINT32_MAX if absent.  Inline: the trace loaders look an id up per event. */
+static inline uint32_t hs_idmap_get(const hs_idmap *m, uint64_t key)
+{
+	if (!m->cap)
+		return UINT32_MAX;
+	size_t mask = m->cap - 1, i = hs_mix64(key) & mask;
+	while (m->vals[i] != UINT32_MAX) {
+		if (m->keys[i] == key)
+			return m->vals[i];
+		i = (i + 1) & mask;
+	}
+	return UINT32_MAX;
+}
 
 typedef struct hs_strmap {
 	const char **keys;

@@ -165,6 +165,8 @@ typedef struct v1 {
 	void *ctx;
 	hs_trace_info *info;
 	hs_error *err;
+	uint8_t want[EV_COUNT];   /* want_args by type (EvStack excepted) */
+	bool plain[64];           /* by type byte: an event of this version the index only counts */
 
 	uint64_t ticks_per_sec;
 	hs_vec batches;         /* batch */
@@ -266,7 +268,77 @@ static uint32_t want_args(const v1 *t, const raw *r)
 	return n;
 }
 
-static hs_err read_raw(v1 *t, size_t *pos, raw *r)
+static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r);
+
+/* One varint with at least 10 bytes readable: false if malformed. */
+static inline bool uvarint10(const uint8_t *p, size_t *pos, uint64_t *out)
+{
+	p += *pos;
+	uint64_t v = p[0];
+	if (v < 0x80) {
+		*out = v;
+		*pos += 1;
+		return true;
+	}
+	v &= 0x7f;
+	for (unsigned i = 1; i < 10; i++) {
+		uint64_t b = p[i];
+		v |= (b & 0x7f) << (7 * i);
+		if (b < 0x80) {
+			*out = v;
+			*pos += i + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A record: the common case (a few inline arguments, well away from the
+ * end of the input) here; everything else, and every error, through
+ * read_raw_slow, which reads the record again from its start. */
+static inline hs_err read_raw(v1 *t, size_t *pos, raw *r)
+{
+	size_t at = *pos;
+	uint8_t b = t->d[at], typ = b & 0x3f;
+	uint32_t narg = (b >> 6) + 1u;
+	if (t->ver < 1007 || t->n - at <= 41 || typ == EV_NONE || typ >= EV_COUNT ||
+	    typ == EV_STRING || typ == EV_USER_LOG || typ == EV_STACK ||
+	    desc[typ].min_version > t->ver)
+		return read_raw_slow(t, pos, r);
+	size_t p = at + 1;
+	if (narg < 4) {
+		if (t->want[typ] != narg)
+			return read_raw_slow(t, pos, r);
+		for (uint32_t i = 0; i < narg; i++)
+			if (!uvarint10(t->d, &p, &r->args[i]))
+				return read_raw_slow(t, pos, r);
+		r->args_at = r->args_end = p;
+	} else {
+		uint64_t len;
+		if (!uvarint10(t->d, &p, &len) || len > t->n - p)
+			return read_raw_slow(t, pos, r);
+		size_t end = p + (size_t)len;
+		r->args_at = p;
+		r->args_end = end;
+		narg = 0;
+		while (p < end) {
+			uint64_t v;
+			if (t->n - p < 10 || narg >= MAX_ARGS || !uvarint10(t->d, &p, &v) || p > end)
+				return read_raw_slow(t, pos, r);
+			r->args[narg++] = v;
+		}
+		if (t->want[typ] != narg)
+			return read_raw_slow(t, pos, r);
+	}
+	r->off = at;
+	r->typ = typ;
+	r->nargs = narg;
+	r->str_len = 0;
+	*pos = p;
+	return HS_OK;
+}
+
+static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
 {
 	r->off = *pos;
 	r->nargs = 0;
@@ -430,6 +502,28 @@ static hs_err index_record(v1 *t, const raw *r, size_t end, batch **cur)
 	}
 }
 
+/* The index's common case: a plain event with its few arguments inline,
+ * well away from the end of the input, skipped without decoding.  False
+ * (nothing consumed) for anything else, which read_raw reads. */
+static inline bool skip_plain(const v1 *t, size_t *pos)
+{
+	size_t at = *pos;
+	uint8_t b = t->d[at], typ = b & 0x3f;
+	uint32_t narg = (b >> 6) + 1u;
+	if (narg >= 4 || !t->plain[typ] || t->want[typ] != narg || t->n - at <= 41)
+		return false;
+	const uint8_t *p = t->d + at + 1;
+	for (uint32_t i = 0; i < narg; i++) {
+		unsigned k = 0;
+		while (p[k] & 0x80)
+			if (++k == 10)
+				return false;
+		p += k + 1;
+	}
+	*pos = (size_t)(p - t->d);
+	return true;
+}
+
 static hs_err build_index(v1 *t)
 {
 	size_t pos = 16, dropped = 0;
@@ -439,6 +533,11 @@ static hs_err build_index(v1 *t)
 		if (pos - dropped >= DROP_BYTES) {
 			drop_pages(t, dropped, pos);
 			dropped = pos;
+		}
+		if (cur && skip_plain(t, &pos)) {
+			cur->end = pos;   /* index_record's default case */
+			t->info->events++;
+			continue;
 		}
 		size_t at = pos;
 		hs_err rc = read_raw(t, &pos, &r);
@@ -644,9 +743,11 @@ static void apply(v1 *t, const event *e)
 /* An event record into an event, as Go's parseEvents. */
 static void decode_event(v1 *t, queue *q, const raw *r, event *e)
 {
-	memset(e, 0, sizeof *e);
 	e->typ = r->typ;
 	e->off = r->off;
+	e->seq = 0;
+	e->args[0] = e->args[1] = e->args[2] = e->args[3] = 0;
+	e->stk = 0;
 	e->p = q->p;
 	e->g = q->last_g;
 	uint32_t argoff = 1;
@@ -666,8 +767,10 @@ static void decode_event(v1 *t, queue *q, const raw *r, event *e)
 		else if (i - argoff < 4)
 			e->args[i - argoff] = r->args[i];
 	}
-	e->str_at = r->str_at;
+	/* field by field: a 16-byte copy of the pair stalls on the fast
+	 * reader's 8-byte store (store forwarding) */
 	e->str_len = r->str_len;
+	e->str_at = e->str_len ? r->str_at : 0;
 	switch (r->typ) {
 	case EV_GO_START: case EV_GO_START_LOCAL: case EV_GO_START_LABEL:
 		q->last_g = e->g = e->args[0];
@@ -940,9 +1043,10 @@ static hs_err heap_push(v1 *t, uint32_t qi)
 	return HS_OK;
 }
 
-static void heap_pop(v1 *t)
+/* Put `last` at the root and sift it down. */
+static void heap_sift(v1 *t, uint32_t last)
 {
-	uint32_t *h = t->heap.data, last = h[--t->heap.len];
+	uint32_t *h = t->heap.data;
 	size_t n = t->heap.len, i = 0;
 	for (;;) {
 		size_t c = 2 * i + 1;
@@ -957,6 +1061,12 @@ static void heap_pop(v1 *t)
 	}
 	if (n)
 		h[i] = last;
+}
+
+static void heap_pop(v1 *t)
+{
+	uint32_t last = ((uint32_t *)t->heap.data)[--t->heap.len];
+	heap_sift(t, last);
 }
 
 /* A queue with a head goes to the heap or is parked on its goroutine. */
@@ -1040,12 +1150,24 @@ static hs_err merge(v1 *t)
 		if (!q)
 			return stuck(t);
 		uint32_t qi = ((uint32_t *)t->heap.data)[0];
-		heap_pop(t);
-		event e = q->head;
+		const event *e = &q->head;
+		uint32_t gi = e->gi;
 		q->has_head = false;
-		apply(t, &e);
-		if ((rc = unpark(t, e.gi)) == HS_OK && (rc = deliver(t, &e)) == HS_OK)
-			rc = refill(t, qi);
+		apply(t, e);
+		if ((rc = deliver(t, e)) != HS_OK || (rc = queue_fill(t, q)) != HS_OK)
+			break;
+		/* The refilled queue replaces the root in one sift where it can;
+		 * then the goroutine's parked queues come back.  The heap ends
+		 * with the entries pop, unpark and push would leave, and its
+		 * order is total (timestamp, queue), so the same root. */
+		if (q->has_head && ready(t, &q->head)) {
+			heap_sift(t, qi);
+		} else {
+			heap_pop(t);
+			if (q->has_head && (rc = place(t, qi)) != HS_OK)
+				break;
+		}
+		rc = unpark(t, gi);
 	}
 	return rc;
 }
@@ -1147,6 +1269,15 @@ hs_err hs_trace_load_old(const uint8_t *data, size_t n, hs_profile *stacks, hs_t
 	hs_vec_init(&t.cpu, sizeof(cpu_sample));
 	hs_vec_init(&t.gs, sizeof(gstate));
 	hs_vec_init(&t.heap, sizeof(uint32_t));
+	for (int ty = 0; ty < EV_COUNT; ty++) {
+		raw r = {.typ = (uint8_t)ty};
+		unsigned w = ty == EV_NONE || ty == EV_STACK ? 0 : want_args(&t, &r);
+		t.want[ty] = (uint8_t)(w < 255 ? w : 255);
+		t.plain[ty] = t.ver >= 1007 && ty != EV_NONE && desc[ty].min_version <= t.ver &&
+		              ty != EV_BATCH && ty != EV_FREQUENCY && ty != EV_STACK &&
+		              ty != EV_STRING && ty != EV_TIMER_GOROUTINE && ty != EV_CPU_SAMPLE &&
+		              ty != EV_USER_LOG;
+	}
 	hs_err rc = HS_OK;
 	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256) ||
 	    !hs_idmap_init(&t.stkmap, 256) || !hs_idmap_init(&t.gmap, 256))
