@@ -602,14 +602,13 @@ static void keep_hotspot(hs_blocking *b, size_t k, size_t i)
 
 static bool partial_input(const hs_blocking *b, size_t i);
 
-/* Does the command use a whole goroutine snapshot (a dump or a goroutine
- * profile)? */
+/* Does the command use a whole goroutine snapshot (a dump, a goroutine
+ * profile or a core: hs_input_kind_whole)? */
 static bool has_whole_snapshot(const hs_blocking *b)
 {
 	for (size_t i = 0; i < hs_inventory_n(b->inv); i++) {
 		const hs_input_entry *in = hs_inventory_at(b->inv, i);
-		if (in->used && (in->kind == HS_IN_GOROUTINE_DUMP || in->kind == HS_IN_GOROUTINE ||
-		                 in->kind == HS_IN_GOROUTINE_TEXT))
+		if (in->used && hs_input_kind_whole(in->kind))
 			return true;
 	}
 	return false;
