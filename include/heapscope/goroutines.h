@@ -80,6 +80,13 @@ void hs_goroutines_free(hs_goroutines *g);   /* NULL-safe */
 /* Add file number `file`'s goroutines (a dump, or a profile with a
  * "goroutine" sample type; HS_E_USAGE when it has none). */
 hs_err hs_goroutines_add(hs_goroutines *g, const hs_profile *p, int file, hs_error *err);
+/* A file of dumps appended one after another (SIGQUIT tracebacks in one
+ * log) holds several moments, told apart by the "dump" label: their count
+ * (1 for anything else), and the goroutines of dump `dump` (0-based; -1:
+ * all) as file number `file`. */
+int64_t hs_goroutines_ndumps(const hs_profile *p);
+hs_err hs_goroutines_add_dump(hs_goroutines *g, const hs_profile *p, int64_t dump, int file,
+                              hs_error *err);
 /* Merge fine groups into groups, wait statistics, sort: biggest first. */
 hs_err hs_goroutines_finish(hs_goroutines *g, hs_error *err);
 

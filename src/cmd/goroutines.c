@@ -2,21 +2,63 @@
  * in groups, biggest first, so the culprit of a leak or a pile-up is the
  * first line.  Grouping is the core's (include/heapscope/goroutines.h),
  * the writers are src/output/goroutines_out.c; this loads and picks. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../output/goroutines_out.h"
 #include "cmd.h"
 
-/* The goroutine files of a walk, loaded: one per input, its entry. */
+/* The goroutine files of a walk, loaded: a slot per input, or per moment
+ * of a file of several (dumps appended into a log: FILE#K), its entry. */
 typedef struct gfiles {
 	hs_profile *p;
-	bool *have;                /* p[k] holds file k's goroutines */
-	size_t *input;             /* file k's entry in the inventory */
+	bool *have;                /* p[k] holds slot k's goroutines */
+	size_t *input;             /* slot k's entry in the inventory */
+	char **part;               /* slot k's name FILE#K when a part, else NULL */
+	const char **name;         /* slot k's name */
+	int nslots;
 	char **files;              /* the snapshots' names, in time order */
+	char **dumpname;           /* per snapshot: FILE (dump K) allocated, or NULL */
 	int n;                     /* snapshots */
 	bool bad;                  /* a file could not be read (printed) */
 } gfiles;
+
+/* The parts of a file of several moments, into the slots from `slot` on:
+ * goroutine dumps or profiles kept, another kind counted once in u. */
+typedef struct part_ctx {
+	gfiles *f;
+	int slot;
+	bool first;
+	hs_inventory *inv;
+	cli_unused *u;
+} part_ctx;
+
+static int take_part(void *ctx, hs_profile *p, char *name, size_t input, int64_t t,
+                     hs_time_from from)
+{
+	(void)t, (void)from;
+	part_ctx *c = ctx;
+	int k = c->slot++;
+	c->f->input[k] = input;
+	c->f->part[k] = name;
+	c->f->name[k] = name;
+	bool first = c->first;
+	c->first = false;
+	if (strcmp(hs_profile_kind(p), "goroutine") != 0) {
+		if (first) {
+			cli_unused_add(c->u, hs_profile_kind(p));
+			hs_inventory_unuse(c->inv, input, HS_WHY_KIND);
+		}
+		return HS_EXIT_OK;
+	}
+	/* the part's model moves into the slot; cli_load_parts then
+	 * releases an empty profile */
+	c->f->p[k] = *p;
+	hs_profile_init(p);
+	c->f->have[k] = true;
+	return HS_EXIT_OK;
+}
 
 /* Load file k unless it is a heap dump: a goroutine dump or profile is
  * kept, another profile or no profile is counted in u. */
@@ -54,41 +96,73 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 	size_t n = (size_t)o->nfiles + 1;
 	const char **loaded = calloc(n, sizeof *loaded);
 	bool *dump = calloc(n, sizeof *dump);
-	f->p = calloc(n, sizeof *f->p);
-	f->have = calloc(n, sizeof *f->have);
-	f->input = calloc(n, sizeof *f->input);
-	f->files = calloc(n, sizeof *f->files);
+	size_t *parts = calloc(n, sizeof *parts), nslots = 1;
+	int *slot = calloc(n, sizeof *slot);   /* file i's first slot */
+	bool ok = loaded && dump && parts && slot;
 	int nl = 0;
-	if (!loaded || !dump || !f->p || !f->have || !f->input || !f->files) {
+	for (int i = 0; ok && i < o->nfiles; i++) {
+		dump[i] = cli_is_heapdump(o->files[i]);
+		/* ?debug=1 profiles appended into one file: a slot per profile
+		 * (appended debug=2 dumps are told apart by their labels) */
+		parts[i] = dump[i] ? 1 : cli_file_parts(o->files[i]);
+		if (parts[i] == 0)
+			parts[i] = 1;   /* a gctrace log: no goroutines, listed as such */
+		slot[i] = (int)nslots - 1;
+		nslots += parts[i];
+		if (!dump[i] && parts[i] == 1)
+			loaded[nl++] = o->files[i];
+	}
+	f->nslots = (int)nslots - 1;
+	if (ok) {
+		f->p = calloc(nslots, sizeof *f->p);
+		f->have = calloc(nslots, sizeof *f->have);
+		f->input = calloc(nslots, sizeof *f->input);
+		f->part = calloc(nslots, sizeof *f->part);
+		f->name = calloc(nslots, sizeof *f->name);
+		ok = f->p && f->have && f->input && f->part && f->name;
+	}
+	if (!ok) {
 		free(loaded);
 		free(dump);
+		free(parts);
+		free(slot);
 		cli_error("out of memory");
 		return false;
 	}
-	for (int k = 0; k < o->nfiles; k++) {
+	for (size_t k = 0; k < nslots; k++) {
 		hs_profile_init(&f->p[k]);
 		f->input[k] = SIZE_MAX;
-		if (!(dump[k] = cli_is_heapdump(o->files[k])))
-			loaded[nl++] = o->files[k];
 	}
+	for (int i = 0; i < o->nfiles; i++)
+		f->name[slot[i]] = o->files[i];
 	cli_loads l;
 	cli_loads_start(&l, loaded, nl, o);
 	l.quiet_other = true;
 	cli_unused u = {0};
 	bool any = false;
 	/* every file listed in the order given, a heap dump before it is read */
-	for (int k = 0; k < o->nfiles; k++)
-		if (dump[k])
-			f->input[k] = hs_inventory_add_file(inv, o->files[k], HS_IN_HEAPDUMP);
-		else {
-			load_one(f, inv, o->files[k], k, &l, &u);
+	for (int i = 0; i < o->nfiles; i++) {
+		int k = slot[i];
+		if (dump[i]) {
+			f->input[k] = hs_inventory_add_file(inv, o->files[i], HS_IN_HEAPDUMP);
+		} else if (parts[i] > 1) {
+			part_ctx c = {f, k, true, inv, &u};
+			if (cli_load_parts(o->files[i], parts[i], o->addresses, inv, take_part, &c) !=
+			    HS_EXIT_OK)
+				f->bad = true;
+			for (size_t j = 0; j < parts[i]; j++)
+				any = any || f->have[k + (int)j];
+		} else {
+			load_one(f, inv, o->files[i], k, &l, &u);
 			any = any || f->have[k];
 		}
+	}
 	cli_loads_end(&l);
-	for (int k = 0; k < o->nfiles; k++) {
-		if (!dump[k])
+	for (int i = 0; i < o->nfiles; i++) {
+		if (!dump[i])
 			continue;
-		const char *file = o->files[k];
+		int k = slot[i];
+		const char *file = o->files[i];
 		if (any) {
 			hs_inventory_unuse(inv, f->input[k], HS_WHY_KIND);
 			u.other++;
@@ -103,16 +177,18 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 	cli_inventory_finish(inv);
 	free(loaded);
 	free(dump);
+	free(parts);
+	free(slot);
 	return true;
 }
 
 /* The used file of f after `after` (SIZE_MAX: none yet) in the inventory's
  * time order (snapshot, then as given); -1 past the last. */
-static int next_used(const gfiles *f, const hs_inventory *inv, int nfiles, int after)
+static int next_used(const gfiles *f, const hs_inventory *inv, int after)
 {
 	int best = -1;
 	int64_t bs = 0, as = after < 0 ? -1 : hs_inventory_at(inv, f->input[after])->snapshot;
-	for (int k = 0; k < nfiles; k++) {
+	for (int k = 0; k < f->nslots; k++) {
 		const hs_input_entry *in = hs_inventory_at(inv, f->input[k]);
 		if (!f->have[k] || !in || !in->used)
 			continue;
@@ -130,8 +206,8 @@ static bool add_snapshots(gfiles *f, hs_goroutines **gp, hs_group_by by, hs_inve
                           const cli_opts *o)
 {
 	int n = 0;
-	for (int k = next_used(f, inv, o->nfiles, -1); k >= 0; k = next_used(f, inv, o->nfiles, k))
-		n++;
+	for (int k = next_used(f, inv, -1); k >= 0; k = next_used(f, inv, k))
+		n += (int)hs_goroutines_ndumps(&f->p[k]);
 	hs_error e;
 	hs_error_clear(&e);
 	if (n == 0) {
@@ -143,20 +219,44 @@ static bool add_snapshots(gfiles *f, hs_goroutines **gp, hs_group_by by, hs_inve
 		cli_error("out of memory");
 		return false;
 	}
-	for (int k = next_used(f, inv, o->nfiles, -1); k >= 0; k = next_used(f, inv, o->nfiles, k)) {
-		if (hs_goroutines_add(*gp, &f->p[k], f->n, &e) != HS_OK) {
-			cli_file_fail(o->files[k], "%s", e.detail);
-			return false;
+	if (!(f->files = calloc((size_t)n + 1, sizeof *f->files)) ||
+	    !(f->dumpname = calloc((size_t)n + 1, sizeof *f->dumpname))) {
+		cli_error("out of memory");
+		return false;
+	}
+	for (int k = next_used(f, inv, -1); k >= 0; k = next_used(f, inv, k)) {
+		/* dumps appended into one file: a column each, named as leaks
+		 * names them (FILE, then FILE (dump 1), ...) */
+		int64_t nd = hs_goroutines_ndumps(&f->p[k]);
+		for (int64_t d = 0; d < nd; d++) {
+			if (hs_goroutines_add_dump(*gp, &f->p[k], nd > 1 ? d : -1, f->n, &e) != HS_OK) {
+				cli_file_fail(f->name[k], "%s", e.detail);
+				return false;
+			}
+			char *name = (char *)f->name[k];
+			if (d > 0 && asprintf(&f->dumpname[f->n], "%s (dump %lld)", name, (long long)d) < 0) {
+				f->dumpname[f->n] = NULL;
+				cli_error("out of memory");
+				return false;
+			}
+			f->files[f->n] = d > 0 ? f->dumpname[f->n] : name;
+			f->n++;
 		}
-		f->files[f->n++] = o->files[k];
 	}
 	return true;
 }
 
-static void gfiles_free(gfiles *f, int nfiles)
+static void gfiles_free(gfiles *f)
 {
-	for (int k = 0; f->p && k < nfiles; k++)
+	for (int k = 0; f->p && k < f->nslots; k++)
 		hs_profile_release(&f->p[k]);
+	for (int k = 0; f->part && k < f->nslots; k++)
+		free(f->part[k]);
+	free(f->part);
+	free((void *)f->name);
+	for (int k = 0; f->dumpname && k < f->n; k++)
+		free(f->dumpname[k]);
+	free(f->dumpname);
 	free(f->p);
 	free(f->have);
 	free(f->input);
@@ -215,7 +315,7 @@ static int run(const hs_command *self, cli_opts *op)
 	if (!cli_close_output(out, &o) || f.bad)
 		rc = HS_EXIT_USAGE;
 out:
-	gfiles_free(&f, o.nfiles);
+	gfiles_free(&f);
 	hs_goroutines_free(g);
 	hs_inventory_free(inv);
 	return rc;

@@ -219,7 +219,7 @@ static hs_gfine *find_fine(hs_goroutines *g, const hs_dump_labels *si, const sta
 	return f;
 }
 
-static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
+static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file, int64_t only)
 {
 	bool dump = p->format == HS_FMT_GOROUTINE_DUMP;
 	stack_cache c;
@@ -234,12 +234,16 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file)
 		int64_t v = hs_sample_values(p, s)[vi];
 		if (v == 0)
 			continue;
+		hs_dump_labels si = {.state = "", .created_by = "", .created_loc = ""};
+		if (dump)   /* a profile's labels are the program's own */
+			hs_dump_labels_read(p, s, &si);
+		if (only >= 0 && si.dump != only)
+			continue;
 		uint32_t id = hs_sample_stack_id(p, s), fi;
 		if (!c.key[id] && !(ok = cache_stack(g, p, &c, id)))
 			break;
-		hs_dump_labels si = {.state = c.state[id], .created_by = "", .created_loc = ""};
-		if (dump)   /* a profile's labels are the program's own */
-			hs_dump_labels_read(p, s, &si);
+		if (!*si.state)
+			si.state = c.state[id];
 		hs_gfine *f = find_fine(g, &si, &c, id, &fi);
 		gwait *w = f ? gwait_vec_push(&g->waits) : NULL;
 		if (!(ok = w != NULL))
@@ -458,7 +462,27 @@ const hs_gfine *hs_goroutines_fines(const hs_goroutines *g)
 	return gfine_vec_data(&g->fines);
 }
 
+int64_t hs_goroutines_ndumps(const hs_profile *p)
+{
+	if (p->format != HS_FMT_GOROUTINE_DUMP)
+		return 1;
+	int64_t n = 1;
+	for (size_t s = 0; s < p->nsamples; s++) {
+		hs_dump_labels dl = {.state = "", .created_by = "", .created_loc = ""};
+		hs_dump_labels_read(p, s, &dl);
+		if (dl.dump >= n)
+			n = dl.dump + 1;
+	}
+	return n;
+}
+
 hs_err hs_goroutines_add(hs_goroutines *g, const hs_profile *p, int file, hs_error *err)
+{
+	return hs_goroutines_add_dump(g, p, -1, file, err);
+}
+
+hs_err hs_goroutines_add_dump(hs_goroutines *g, const hs_profile *p, int64_t dump, int file,
+                              hs_error *err)
 {
 	int vi = hs_profile_find_index(p, "goroutine");
 	if (vi < 0)
@@ -466,7 +490,7 @@ hs_err hs_goroutines_add(hs_goroutines *g, const hs_profile *p, int file, hs_err
 		               "not a goroutine dump or goroutine profile (no sample type 'goroutine')");
 	if (file < 0 || file >= g->nfiles)
 		return hs_fail(err, HS_E_USAGE, "file number %d out of range", file);
-	return add_samples(g, p, vi, file) ? HS_OK
+	return add_samples(g, p, vi, file, dump) ? HS_OK
 	                                   : hs_fail(err, HS_E_NOMEM, "out of memory grouping goroutines");
 }
 

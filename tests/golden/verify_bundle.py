@@ -1015,6 +1015,55 @@ def walk_cases():
         problem(name, 'a hidden entry was read')
 
 
+def log_cases():
+    """goroutines-log-*: the bundle's three debug=2 dumps appended into one
+    gzipped log, and its three ?debug=1 profiles appended into one
+    (testdata/bundle/make-logs.sh): a column per moment, with
+    counts.json's goroutines and watchers per moment; the logs themselves
+    read here (goroutine records per dump, the profiles' total lines)."""
+    mom = C['moments']
+    want = [m['goroutines'] for m in mom]
+    watchers = [m['leaked_goroutines'] for m in mom]
+    logs = {'dumps': B + '/logs/goroutine-dumps.log.gz', 'profiles': B + '/logs/goroutine-profiles.log'}
+    with gzip.open(os.path.join(V.ROOT, logs['dumps']), 'rt') as f:
+        text = f.read()
+    # a dump starts where a goroutine id comes again
+    per, seen = [], set()
+    for gid in re.findall(r'^goroutine (\d+) \[', text, re.M):
+        if not per or gid in seen:
+            per.append(0)
+            seen = set()
+        seen.add(gid)
+        per[-1] += 1
+    if per != want:
+        V.problems.append('%s: goroutines per dump %s, counts.json %s' % (logs['dumps'], per, want))
+    with open(os.path.join(V.ROOT, logs['profiles'])) as f:
+        heads = [int(x) for x in re.findall(r'^goroutine profile: total (\d+)$', f.read(), re.M)]
+    if heads != want:
+        V.problems.append('%s: totals %s, counts.json %s' % (logs['profiles'], heads, want))
+    for kind, path in logs.items():
+        names = [path, path + ' (dump 1)', path + ' (dump 2)'] if kind == 'dumps' else \
+            ['%s#%d' % (path, k + 1) for k in range(len(mom))]
+        name = 'goroutines-log-' + kind
+        V.checked.add(name)
+        V.checked.add(name + '-json')
+        for n in (name, name + '-json'):
+            V.expect(n, 'err', '')
+            V.expect(n, 'code', '0\n')
+        js = json.loads(V.golden(name + '-json', 'out') or '{}')
+        if js.get('files') != names or js.get('per_file') != want:
+            problem(name + '-json', 'columns %s %s, want %s %s' % (js.get('files'), js.get('per_file'), names, want))
+        w = [g for g in js.get('groups', []) if g.get('stack', [''])[0] == C['leaks'][0]['culprit']]
+        if len(w) != 1 or w[0]['per_file'] != watchers:
+            problem(name + '-json', 'watch group %s, want %s per moment' % (w and w[0].get('per_file'), watchers))
+        out = V.golden(name, 'out') or ''
+        cols = re.findall(r'^  #(\d+) (.*): (\d+)$', out, re.M)
+        if [(c[1], int(c[2])) for c in cols] != list(zip(names, want)):
+            problem(name, 'columns %s, want %s' % (cols, list(zip(names, want))))
+        if not out.startswith('%d goroutines in ' % sum(want)):
+            problem(name, 'first line %r' % out.split('\n')[0])
+
+
 def run(v):
     global V, C, CORRUPT
     V = v
@@ -1037,6 +1086,7 @@ def run(v):
     leaks_cases()
     triage_cases()
     goroutines_cases()
+    log_cases()
     growth_cases()
     blocking_cases()
     walk_cases()
