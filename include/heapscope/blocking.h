@@ -133,6 +133,9 @@ typedef struct hs_wait_evidence {
 	/* dumps and goroutine profiles */
 	int64_t goroutines;       /* most in one snapshot of the file */
 	int64_t snapshots;        /* "dump" labels it was seen in (1 without) */
+	bool grows_within;        /* its count per dump of the file grows
+	                           * (hs_series_grows, HS_IDLE_GROWTH_STEP):
+	                           * a log of dumps appended over time */
 	int64_t wait_minutes;     /* longest wait (dumps) */
 	const char *state;        /* the dump state (47 bytes at most), "" else */
 	/* block and mutex profiles: waits that ended */

@@ -370,6 +370,7 @@ static bool goroutine_evidence(hs_blocking *b, const snap_vec *recs, const char 
 		uint32_t hot = r[i].hot;
 		const char *state = r[i].state;
 		int64_t best = 0, wait = 0, nsnap = 0, created = -1;
+		int64_t per[64];   /* per dump, the first ones: growth shows early */
 		while (i < n && r[i].hot == hot) {
 			int64_t d = r[i].dump, c = 0, cr = -1;
 			for (; i < n && r[i].hot == hot && r[i].dump == d; i++) {
@@ -379,6 +380,8 @@ static bool goroutine_evidence(hs_blocking *b, const snap_vec *recs, const char 
 				if (r[i].wait > wait)
 					wait = r[i].wait;
 			}
+			if (nsnap < (int64_t)(sizeof per / sizeof per[0]))
+				per[nsnap] = c;
 			nsnap++;
 			if (c > best)
 				best = c, created = cr;
@@ -394,6 +397,8 @@ static bool goroutine_evidence(hs_blocking *b, const snap_vec *recs, const char 
 		ev->goroutines = best;
 		ev->created = created;
 		ev->snapshots = nsnap;
+		ev->grows_within = hs_series_grows(per, nsnap < 64 ? (size_t)nsnap : 64,
+		                                   HS_IDLE_GROWTH_STEP);
 		ev->wait_minutes = wait;
 	}
 	return true;
@@ -753,12 +758,15 @@ static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
 		whole |= ev->source != HS_SRC_CONTENTION && !partial_input(b, ev->input);
 	}
+	bool within = false;   /* a log of dumps grows inside one file */
 	for (size_t i = 0; i < ne && n < sizeof series / sizeof series[0]; i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		if (ev->source != HS_SRC_CONTENTION && !(whole && partial_input(b, ev->input)))
+		if (ev->source != HS_SRC_CONTENTION && !(whole && partial_input(b, ev->input))) {
 			series[n++] = ev->goroutines;
+			within |= ev->grows_within;
+		}
 	}
-	bool grows = hs_series_grows(series, n, HS_IDLE_GROWTH_STEP);
+	bool grows = within || hs_series_grows(series, n, HS_IDLE_GROWTH_STEP);
 	int64_t ended = *hs_i64vec_at(&b->ended, (size_t)(h - hotspot_vec_data(&b->hotspots)));
 	return hs_idle_stays(c, h->goroutines, grows, ended) ? c : HS_IDLE_NONE;
 }

@@ -38,7 +38,9 @@ static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence
 	} else if (ev->source == HS_SRC_DUMP) {
 		snprintf(line, sizeof line, "%s: %lld goroutine%s [%s]%s, waiting up to %lld min",
 		         ev->file, n, plural(n), ev->state,
-		         ev->snapshots > 1 ? " (most in one dump)" : "", (long long)ev->wait_minutes);
+		         ev->grows_within  ? " (most in one dump; it grows dump to dump)"
+		         : ev->snapshots > 1 ? " (most in one dump)" : "",
+		         (long long)ev->wait_minutes);
 	} else {
 		snprintf(line, sizeof line, "%s: %lld goroutine%s in %s", ev->file, n, plural(n),
 		         hs_wait_kind_name(h->kind));
@@ -112,6 +114,8 @@ static void evidence_json(json_w *w, const hs_hotspot *h)
 		} else {
 			json_kv_int(w, "goroutines", ev->goroutines);
 			json_kv_int(w, "snapshots", ev->snapshots);
+			if (ev->grows_within)
+				json_key(w, "grows_within"), json_bool(w, true);
 		}
 		if (ev->created >= 0)
 			json_kv_int(w, "created_in_window", ev->created);

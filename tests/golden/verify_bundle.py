@@ -1062,6 +1062,23 @@ def log_cases():
             problem(name, 'columns %s, want %s' % (cols, list(zip(names, want))))
         if not out.startswith('%d goroutines in ' % sum(want)):
             problem(name, 'first line %r' % out.split('\n')[0])
+    # blocking on the dumps' log: the watchers grow dump to dump inside the
+    # one file (counts.json: 80 -> 160 -> 240), so they are no idle loop
+    name = 'blocking-log-dumps'
+    for n in (name, name + '-json'):
+        V.checked.add(n)
+        V.expect(n, 'err', '')
+        V.expect(n, 'code', '0\n')
+    js = json.loads(V.golden(name + '-json', 'out') or '{}')
+    w = [h for h in js.get('hotspots', []) if h.get('culprit') == C['leaks'][0]['culprit']]
+    ev = w[0]['evidence'] if len(w) == 1 and len(w[0].get('evidence', [])) == 1 else [{}]
+    if len(w) != 1 or w[0].get('idle') or w[0].get('goroutines') != watchers[-1] \
+            or ev[0].get('snapshots') != len(mom) or ev[0].get('grows_within') is not True:
+        problem(name + '-json', 'watch hotspot %s: want %d goroutines, not idle, grows within %d dumps'
+                % (w, watchers[-1], len(mom)))
+    out = V.golden(name, 'out') or ''
+    if 'idle' in out or '%d goroutines [select] (most in one dump; it grows dump to dump)' % watchers[-1] not in out:
+        problem(name, 'the watchers must grow dump to dump, not be idle:\n%s' % out)
 
 
 def run(v):
