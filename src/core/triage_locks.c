@@ -33,10 +33,23 @@ static hs_lock_op waiting_op(const hs_lock_site *s)
 	return r->goroutines >= w->goroutines ? HS_LOCK_OP_RLOCK : HS_LOCK_OP_LOCK;
 }
 
+/* file's entry in inv, NULL when none (or no inventory). */
+static const hs_input_entry *entry_of(const hs_inventory *inv, const char *file)
+{
+	for (size_t k = 0; inv && k < hs_inventory_n(inv); k++)
+		if (strcmp(hs_inventory_at(inv, k)->path, file) == 0)
+			return hs_inventory_at(inv, k);
+	return NULL;
+}
+
 /* Add what evidence record e of a hotspot shows on `side` to the file's
  * record in evs (one per file and side). */
-static bool add_ev(hs_vec *evs, const hs_wait_evidence *e, hs_lock_side side)
+static bool add_ev(hs_vec *evs, const hs_wait_evidence *e, hs_lock_side side,
+                   const hs_inventory *inv)
 {
+	const hs_input_entry *in = entry_of(inv, e->file);
+	if (in && in->why == HS_WHY_TWIN)
+		return true;   /* the richer twin says it */
 	hs_triage_lock_ev *d = NULL;
 	for (size_t k = 0; k < evs->len && !d; k++) {
 		hs_triage_lock_ev *x = lev_vec_at(evs, k);
@@ -72,8 +85,8 @@ static int ev_cmp(const void *a, const void *b, void *ctx)
 
 /* Every file's evidence of the hotspots linked to site i; *hold the part
  * across from the waiting one. */
-static bool collect_ev(const hs_blocking *b, size_t i, hs_lock_op wait, hs_vec *evs,
-                       hs_lock_op *hold)
+static bool collect_ev(const hs_blocking *b, const hs_inventory *inv, size_t i, hs_lock_op wait,
+                       hs_vec *evs, hs_lock_op *hold)
 {
 	for (size_t k = 0; k < hs_blocking_n(b); k++) {
 		const hs_hotspot *h = hs_blocking_at(b, k);
@@ -85,7 +98,7 @@ static bool collect_ev(const hs_blocking *b, size_t i, hs_lock_op wait, hs_vec *
 			*hold = other;
 		for (size_t q = 0; q < hs_wait_evidence_vec_len(&h->evidence); q++)
 			if (!add_ev(evs, hs_wait_evidence_vec_at(&h->evidence, q),
-			            holding ? HS_SIDE_HOLDING : HS_SIDE_WAITING))
+			            holding ? HS_SIDE_HOLDING : HS_SIDE_WAITING, inv))
 				return false;
 	}
 	return true;
@@ -97,12 +110,8 @@ static bool cumulative(const hs_triage_lock_ev *e, const hs_inventory *inv, cons
 {
 	if (e->source != HS_SRC_CONTENTION || e->side != HS_SIDE_WAITING)
 		return false;
-	for (size_t k = 0; inv && k < hs_inventory_n(inv); k++) {
-		const hs_input_entry *in = hs_inventory_at(inv, k);
-		if (strcmp(in->path, file) == 0)
-			return in->kind == HS_IN_CONTENTION;
-	}
-	return !inv;
+	const hs_input_entry *in = entry_of(inv, file);
+	return in ? in->kind == HS_IN_CONTENTION : !inv;
 }
 
 /* The numbers of hs_triage_lock from its evidence (time order). */
@@ -147,7 +156,7 @@ bool hs_triage_build_locks(const hs_blocking *b, const hs_inventory *inv, size_t
 			continue;
 		hs_vec evs;
 		hs_vec_init(&evs, sizeof(hs_triage_lock_ev));
-		bool ok = collect_ev(b, i, wait, &evs, &hold);
+		bool ok = collect_ev(b, inv, i, wait, &evs, &hold);
 		hs_triage_lock *l = ok ? tlock_vec_push(locks) : NULL;
 		hs_triage_lock_ev *copy = l && evs.len
 		                          ? hs_arena_alloc(a, evs.len * sizeof(hs_triage_lock_ev)) : NULL;

@@ -508,7 +508,91 @@ def svc_json(mode):
     return d, dirpath
 
 
+def lock_rule(load, now, snaps):
+    """The lock contention severity of include/heapscope/triage.h, written
+    out: load (goroutines blocked on average between the first and last
+    block profile, None for one profile), the most waiting in one goroutine
+    snapshot and the snapshots showing any."""
+    load = -1 if load is None else load
+    if load >= 1.0 or (now >= 8 and snaps >= 2):
+        return 'high'
+    if load >= 0.1 or (now >= 2 and snaps >= 2) or now >= 8:
+        return 'medium'
+    return 'low'
+
+
+def rwstarve_json():
+    """triage on the RWMutex service (testdata/gen/services, mode
+    rwstarve): one high lock contention finding whose culprit is the writer
+    (counts.json culprit), readers and writer as the program says, every
+    number from pprof -raw of the block and mutex profiles (through
+    verify_services.artifacts, which checks them against counts.json), the
+    span from their time_nanos, what runs in the section from the CPU
+    profile (-raw under the writer, -top -cum), the severity by the rule."""
+    name = 'triage-svc-rwstarve-json'
+    d = load(name)
+    if d is None:
+        return None, None
+    mode = 'rwstarve'
+    dirpath = '%s/%s' % (SVC, mode)
+    c = json.load(open('%s/%s/counts.json' % (V.ROOT, dirpath)))
+    facts = V_S.artifacts(mode, c)
+    common(name, d, 1)
+    check(name, 'stderr', V.golden(name, 'err'), svc_err(name, dirpath))
+    check(name, 'findings (counts.json culprit, kind)', [(f['severity'], f['kind'], f['culprit']) for f in d['findings']],
+          [('high', c['kind'], c['culprit'])])
+    x = d['findings'][0] if d['findings'] else {}
+    mom = c['per_moment']
+    t = [V_G.time_nanos('%s/%s' % (dirpath, m['block'])) for m in mom]
+    wait, hold = [m['_wait'] for m in mom], [m['_hold'] for m in mom]
+    now = max(m['readers_waiting'] for m in mom)
+    snaps = sum(1 for m in mom if m['readers_waiting'])
+    want = dict(lock=c['lock'].split('.')[-1], waiting=c['readers'], waiting_op='RLock', holder=c['writer'],
+                holder_op='Unlock', holder_contentions=hold[-1][0], holder_delay_ns=hold[-1][1],
+                waiting_now=now, snapshots_waiting=snaps, snapshots=len(mom),
+                contentions_first=wait[0][0], contentions=wait[-1][0], delay_ns_first=wait[0][1],
+                delay_ns=wait[-1][1], span_ns=t[-1] - t[0])
+    check(name, 'lock finding (counts.json, pprof -raw, time_nanos)', {k: x.get(k) for k in want}, want)
+    load_ = (wait[-1][1] - wait[0][1]) / (t[-1] - t[0])
+    if x.get('load') is None or abs(x['load'] - load_) > 1e-4 * load_:
+        problem(name, 'load %s, want %.6g (block delay added / wall time between the block profiles)'
+                % (x.get('load'), load_))
+    check(name, 'severity by the lock rule', x.get('severity'), lock_rule(load_, now, snaps))
+    ev = x.get('evidence', [])
+    check(name, 'block profiles (pprof -raw)', [(e['file'], e['contentions'], e['delay_ns']) for e in ev if e['side'] == 'waiting'],
+          [('%s/%s' % (dirpath, m['block']),) + m['_wait'] for m in mom])
+    check(name, 'mutex profiles (pprof -raw)', [(e['file'], e['contentions'], e['delay_ns']) for e in ev if e['side'] == 'holding'],
+          [('%s/%s' % (dirpath, m['mutex']),) + m['_hold'] for m in mom])
+    check(name, 'readers waiting per dump (counts.json)', [(e['file'], e['goroutines']) for e in ev if e['side'] == 'waiting now'],
+          [('%s/%s' % (dirpath, m['goroutine_dump']), m['readers_waiting']) for m in mom])
+    check(name, 'in the section (cpu -raw, -top -cum)', [(e['callee'], e['cpu_ns']) for e in x.get('cpu_in_section', [])],
+          [(facts['section_fn'], facts['section_ns'])])
+    if c['writer_work'][-1] != facts['section_fn']:
+        problem(name, 'counts.json writer_work %s does not end in %s' % (c['writer_work'], facts['section_fn']))
+    return d, dirpath
+
+
+def rwstarve_text(d, dirpath):
+    """The text report: the verified JSON's finding line by line, each
+    block profile's evidence line with its -raw contentions and its delay
+    (a duration label within rounding of the -raw ns)."""
+    import re
+    name = 'triage-svc-rwstarve'
+    f = d['findings'][0]
+    lines = ['   evidence: %s: %d waiting now' % (f['evidence'][0]['file'], f['evidence'][0]['goroutines'])]
+    text_case(name, d, goroutine_lines(d) + lines, svc_err(name, dirpath))
+    out = V.golden(name, 'out') or ''
+    for e in [e for e in f['evidence'] if e['side'] == 'waiting']:
+        m = re.search(r'^ +%s: (\d+) contentions, (\S+) waited$' % re.escape(e['file']), out, re.M)
+        if not m or int(m.group(1)) != e['contentions'] or not V_S.dur_close(m.group(2), e['delay_ns']):
+            problem(name, 'no evidence line for %s with %d contentions, %d ns (pprof -raw)'
+                    % (e['file'], e['contentions'], e['delay_ns']))
+
+
 def service_cases():
+    d, dirpath = rwstarve_json()
+    if d:
+        rwstarve_text(d, dirpath)
     for mode in ('healthy', 'registry', 'pertenant', 'pertask'):
         d, dirpath = svc_json(mode)
         if d:
