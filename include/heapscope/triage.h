@@ -208,9 +208,11 @@ hs_err hs_triage_add_heapdump(hs_triage *t, int i, const char *file, const hs_hd
 hs_err hs_triage_add_other(hs_triage *t, int i, const char *file, hs_triage_kind kind,
                            hs_error *err);
 /* The inventory the caller lists the files in (inventory.h, finished
- * before hs_triage_finish) and the entry of the next file added: the lock
- * findings then know which files are block profiles counting from the
- * process start (without it every contention file is taken as one). */
+ * before hs_triage_finish) and the entry of the next file added: blocking
+ * then reads block and mutex profiles as counting from the process start
+ * (the last one's values, not a sum) and leaves twins out, as the blocking
+ * command does, and the lock findings know which files are block
+ * profiles.  Without it each file is read on its own (summed). */
 struct hs_inventory;
 void hs_triage_set_input(hs_triage *t, const struct hs_inventory *inv, size_t input);
 /* Run the analyses' finish steps, rank the findings, build the timeline. */

@@ -211,7 +211,9 @@ hs_err hs_triage_add_profile(hs_triage *t, int i, const char *file, const hs_pro
 	hs_input_kind ik = kind == HS_TK_TRACE ? HS_IN_TRACE : HS_IN_NKINDS;
 	hs_err rc = used(hs_leaks_add_kind(t->leaks, p, in->file, ik, err), in, HS_USE_LEAKS, err);
 	if (rc == HS_OK)
-		rc = used(hs_blocking_add(t->blocking, p, in->file, err), in, HS_USE_BLOCKING, err);
+		rc = used(t->inv ? hs_blocking_add_input(t->blocking, p, t->inv, t->input, err)
+		                 : hs_blocking_add(t->blocking, p, in->file, err),
+		          in, HS_USE_BLOCKING, err);
 	bool goroutines = kind == HS_TK_GOROUTINE_DUMP || kind == HS_TK_GOROUTINE || kind == HS_TK_TRACE;
 	if (rc == HS_OK && goroutines)
 		rc = used(hs_goroutines_add(t->goroutines, p, i, err), in,

@@ -567,6 +567,10 @@ def rwstarve_json():
           [('%s/%s' % (dirpath, m['goroutine_dump']), m['readers_waiting']) for m in mom])
     check(name, 'in the section (cpu -raw, -top -cum)', [(e['callee'], e['cpu_ns']) for e in x.get('cpu_in_section', [])],
           [(facts['section_fn'], facts['section_ns'])])
+    # the blocking table: cumulative profiles as the last one counts, not a sum
+    rows = {(b['culprit'], b['side']): (b['contentions'], b['delay_ns']) for b in d['blocking']}
+    check(name, 'blocking rows of readers and writer (the last block/mutex profile, pprof -raw)',
+          (rows.get((c['readers'], 'waiting')), rows.get((c['writer'], 'holding'))), (wait[-1], hold[-1]))
     if c['writer_work'][-1] != facts['section_fn']:
         problem(name, 'counts.json writer_work %s does not end in %s' % (c['writer_work'], facts['section_fn']))
     return d, dirpath
