@@ -14,6 +14,9 @@
  *   gctrace      a run whose live heap grows (leak_suspect): high;
  *                GC taking 25% or more of the CPU (gc_thrash): medium;
  *                a stop-the-world pause of 100 ms or more: medium.
+ *   lock         lock contention at a lock site (blocking.h's lock sites)
+ *                that goroutines waited for (Lock/RLock); severity by the
+ *                rule of hs_triage_lock below.
  * A heap dump's suspects are leak candidates (retention, leaks.h), found
  * once; the suspects kept here are the table of every dump's suspects,
  * each named by its owner as leaks names it.
@@ -124,14 +127,64 @@ typedef struct hs_triage_suspect {
 typedef enum hs_finding_source {
 	HS_FIND_LEAK = 0,
 	HS_FIND_GCTRACE,
+	HS_FIND_LOCK,
 } hs_finding_source;
+
+/* What one file showed of a lock site's contention. */
+typedef struct hs_triage_lock_ev {
+	const char *file;
+	hs_wait_source source;     /* DUMP, GOROUTINE: waiting now; CONTENTION: a
+	                              block (waiting) or mutex (holding) profile */
+	hs_lock_side side;         /* WAITING or HOLDING (NONE for snapshots) */
+	int64_t moment;            /* the file's (hs_file_moment) */
+	int64_t goroutines;        /* snapshots: waiting on the site now */
+	int64_t contentions, delay_ns;   /* contention profiles, as they count */
+} hs_triage_lock_ev;
+
+/* Lock contention at one lock site: a finding when goroutines waited for
+ * it (a Lock or RLock part).  Block profiles count from the process
+ * start, so what they add between the first and the last of them that
+ * show the site is what happened in that wall time:
+ *   load  = waiting delay added / wall time between those profiles, the
+ *           number of goroutines blocked on the lock on average
+ *           (-1 when fewer than two such profiles with distinct times);
+ *   now   = the most goroutines waiting on the site in one goroutine
+ *           snapshot (dump or goroutine profile), in `snapshots` of them.
+ * Severity (HS_LOCK_* below, for any service):
+ *   high    load >= 1 (at every moment a goroutine waits for the lock),
+ *           or now >= 8 in two snapshots or more;
+ *   medium  load >= 0.1, or now >= 2 in two snapshots or more, or
+ *           now >= 8 in one;
+ *   low     any other contention seen at the site. */
+#define HS_LOCK_LOAD_HIGH 1.0
+#define HS_LOCK_LOAD_MEDIUM 0.1
+#define HS_LOCK_WAITERS_MANY 8
+#define HS_LOCK_WAITERS_SOME 2
+typedef struct hs_triage_lock {
+	size_t site;               /* hs_blocking_site(hs_triage_blocking(t), site) */
+	hs_lock_op wait_op;        /* the waiting part: RLock or Lock, most delay */
+	hs_lock_op hold_op;        /* the part holding it up (blocking.h rule 5),
+	                              HS_LOCK_OP_NONE when nothing shows it */
+	int64_t now;               /* most waiting in one snapshot */
+	size_t snapshots;          /* snapshots with goroutines waiting on it */
+	size_t nsnapshots;         /* goroutine snapshots read */
+	int64_t contentions, delay_ns;   /* waiting, the last block profile */
+	int64_t first_contentions, first_delay_ns;   /* the first one */
+	int64_t hold_contentions, hold_delay_ns;     /* holder, the last mutex profile */
+	int64_t span_ns;           /* wall time between them, 0: one profile */
+	double load;               /* see above; -1 unknown */
+	hs_triage_lock_ev *ev;     /* time order, waiting before holding */
+	size_t nev;
+} hs_triage_lock;
+/* The severity of a lock site by the rule above. */
+hs_severity hs_triage_lock_severity(const hs_triage_lock *l);
 typedef enum hs_gc_issue { HS_GCI_LEAK = 0, HS_GCI_THRASH, HS_GCI_PAUSE } hs_gc_issue;
 
 typedef struct hs_finding {
 	hs_severity severity;
 	hs_finding_source source;
 	const hs_leak *leak;        /* LEAK */
-	size_t index;               /* GCTRACE: into the runs */
+	size_t index;               /* GCTRACE: into the runs; LOCK: into the locks */
 	hs_gc_issue gc;             /* GCTRACE */
 	size_t order;               /* private: collection order, for a stable rank */
 } hs_finding;
@@ -154,6 +207,14 @@ hs_err hs_triage_add_heapdump(hs_triage *t, int i, const char *file, const hs_hd
 /* A file that was not read (kind HS_TK_UNREADABLE) or that nothing used. */
 hs_err hs_triage_add_other(hs_triage *t, int i, const char *file, hs_triage_kind kind,
                            hs_error *err);
+/* The inventory the caller lists the files in (inventory.h, finished
+ * before hs_triage_finish) and the entry of the next file added: blocking
+ * then reads block and mutex profiles as counting from the process start
+ * (the last one's values, not a sum) and leaves twins out, as the blocking
+ * command does, and the lock findings know which files are block
+ * profiles.  Without it each file is read on its own (summed). */
+struct hs_inventory;
+void hs_triage_set_input(hs_triage *t, const struct hs_inventory *inv, size_t input);
 /* Run the analyses' finish steps, rank the findings, build the timeline. */
 hs_err hs_triage_finish(hs_triage *t, hs_error *err);
 
@@ -170,6 +231,8 @@ size_t hs_triage_ngcs(const hs_triage *t);
 const hs_triage_gc *hs_triage_gc_at(const hs_triage *t, size_t i);
 size_t hs_triage_nruns(const hs_triage *t);
 const hs_triage_run *hs_triage_run_at(const hs_triage *t, size_t i);
+size_t hs_triage_nlocks(const hs_triage *t);
+const hs_triage_lock *hs_triage_lock_at(const hs_triage *t, size_t i);
 size_t hs_triage_nsuspects(const hs_triage *t);
 const hs_triage_suspect *hs_triage_suspect_at(const hs_triage *t, size_t i);
 /* The analyses themselves, for their rows (NULL when none of their

@@ -68,6 +68,7 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 {
 	const triage_ctx *c = a->ctx;
 	int i = file_index(c, file);
+	hs_triage_set_input(c->t, a->inv, a->input);
 	hs_err rc = hs_triage_add_profile(c->t, i, file, p, profile_kind(p), a->e);
 	/* no analysis reads it: the inventory says so ("not used") */
 	if (rc == HS_OK && !hs_triage_input_at(c->t, (size_t)i)->used)
@@ -121,6 +122,7 @@ static int add_stream(const cli_adder *a, const char *file)
 	hs_profile p;
 	hs_profile_init(&p);
 	int rc = HS_EXIT_USAGE;
+	hs_triage_set_input(c->t, a->inv, a->input);
 	if (cli_load_trace(&p, file, CLI_TRACE_END))
 		rc = hs_triage_add_profile(c->t, i, file, &p, HS_TK_TRACE, a->e) == HS_OK
 		     ? HS_EXIT_OK : cli_file_error(file, a->e);

@@ -9,6 +9,7 @@
 #include "heapscope/triage.h"
 
 #include "sort.h"
+#include "triage_locks.h"
 
 /* A heap profile's flat in-use bytes per function, kept until finish
  * knows how many snapshots the growth series has. */
@@ -24,6 +25,7 @@ HS_VEC_VIEW(tgc_vec, hs_triage_gc)
 HS_VEC_VIEW(trun_vec, hs_triage_run)
 HS_VEC_VIEW(tsus_vec, hs_triage_suspect)
 HS_VEC_VIEW(size_vec, size_t)
+HS_VEC_VIEW(lock_vec, hs_triage_lock)
 
 struct hs_triage {
 	hs_arena arena;
@@ -36,8 +38,10 @@ struct hs_triage {
 	hs_growth *growth;
 	hs_vec staged;            /* staged_row */
 	hs_vec heaps;             /* size_t: input of heap snapshot k */
-	hs_vec findings, points, gcs, runs, suspects;
+	hs_vec findings, points, gcs, runs, suspects, locks;
 	hs_triage_flames flames;
+	const struct hs_inventory *inv;   /* hs_triage_set_input's, or NULL */
+	size_t input;
 };
 
 static const char *const kind_names[HS_TK_NKINDS] = {
@@ -72,6 +76,7 @@ hs_triage *hs_triage_new(int nfiles, const char *own, hs_error *err)
 	hs_vec_init(&t->gcs, sizeof(hs_triage_gc));
 	hs_vec_init(&t->runs, sizeof(hs_triage_run));
 	hs_vec_init(&t->suspects, sizeof(hs_triage_suspect));
+	hs_vec_init(&t->locks, sizeof(hs_triage_lock));
 	t->nfiles = nfiles;
 	t->flames = (hs_triage_flames){-1, -1, -1, -1};
 	t->inputs = calloc(nfiles > 0 ? (size_t)nfiles : 1, sizeof *t->inputs);
@@ -110,6 +115,7 @@ void hs_triage_free(hs_triage *t)
 	hs_vec_release(&t->gcs);
 	hs_vec_release(&t->runs);
 	hs_vec_release(&t->suspects);
+	hs_vec_release(&t->locks);
 	hs_arena_release(&t->arena);
 	free(t->inputs);
 	free(t);
@@ -205,7 +211,9 @@ hs_err hs_triage_add_profile(hs_triage *t, int i, const char *file, const hs_pro
 	hs_input_kind ik = kind == HS_TK_TRACE ? HS_IN_TRACE : HS_IN_NKINDS;
 	hs_err rc = used(hs_leaks_add_kind(t->leaks, p, in->file, ik, err), in, HS_USE_LEAKS, err);
 	if (rc == HS_OK)
-		rc = used(hs_blocking_add(t->blocking, p, in->file, err), in, HS_USE_BLOCKING, err);
+		rc = used(t->inv ? hs_blocking_add_input(t->blocking, p, t->inv, t->input, err)
+		                 : hs_blocking_add(t->blocking, p, in->file, err),
+		          in, HS_USE_BLOCKING, err);
 	bool goroutines = kind == HS_TK_GOROUTINE_DUMP || kind == HS_TK_GOROUTINE || kind == HS_TK_TRACE;
 	if (rc == HS_OK && goroutines)
 		rc = used(hs_goroutines_add(t->goroutines, p, i, err), in,
@@ -226,6 +234,12 @@ hs_err hs_triage_add_profile(hs_triage *t, int i, const char *file, const hs_pro
 		}
 	}
 	return HS_OK;
+}
+
+void hs_triage_set_input(hs_triage *t, const struct hs_inventory *inv, size_t input)
+{
+	t->inv = inv;
+	t->input = input;
 }
 
 hs_err hs_triage_add_gctrace(hs_triage *t, int i, const char *file, const hs_gctrace *g,
@@ -348,6 +362,9 @@ static bool collect_findings(hs_triage *t)
 		if (r->long_pause)
 			ok &= push_finding(t, (hs_finding){HS_SEV_MEDIUM, HS_FIND_GCTRACE, NULL, k, HS_GCI_PAUSE, 0});
 	}
+	for (size_t k = 0; k < t->locks.len; k++)
+		ok &= push_finding(t, (hs_finding){hs_triage_lock_severity(lock_vec_at(&t->locks, k)),
+		                                   HS_FIND_LOCK, NULL, k, HS_GCI_LEAK, 0});
 	return ok;
 }
 
@@ -459,7 +476,11 @@ hs_err hs_triage_finish(hs_triage *t, hs_error *err)
 	if ((rc = build_growth(t, err)) != HS_OK)
 		return rc;
 	mark_twins(t);
-	if (!collect_findings(t) || !build_timeline(t))
+	size_t nsnap = 0;
+	for (int i = 0; i < t->nfiles; i++)
+		nsnap += (t->inputs[i].used & HS_USE_GOROUTINES) && !t->inputs[i].twin_of;
+	if (!hs_triage_build_locks(hs_triage_blocking(t), t->inv, nsnap, &t->arena, &t->locks) ||
+	    !collect_findings(t) || !build_timeline(t))
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	rank_findings(t);
 	pick_flames(t);
@@ -494,6 +515,11 @@ size_t hs_triage_nruns(const hs_triage *t) { return t->runs.len; }
 const hs_triage_run *hs_triage_run_at(const hs_triage *t, size_t i)
 {
 	return trun_vec_at(&t->runs, i);
+}
+size_t hs_triage_nlocks(const hs_triage *t) { return t->locks.len; }
+const hs_triage_lock *hs_triage_lock_at(const hs_triage *t, size_t i)
+{
+	return lock_vec_at(&t->locks, i);
 }
 size_t hs_triage_nsuspects(const hs_triage *t) { return t->suspects.len; }
 const hs_triage_suspect *hs_triage_suspect_at(const hs_triage *t, size_t i)

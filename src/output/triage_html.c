@@ -211,6 +211,26 @@ static void charts(FILE *out, const hs_triage *t)
 
 /* ---- verdict and findings ---------------------------------------------------- */
 
+/* A lock finding's files: "evidence: F: 20 waiting now, G: 60 contentions, 36.21s waited, ..." */
+static void lock_evidence(FILE *out, const hs_triage_lock *l)
+{
+	char d[64];
+	fputs("<div class=\"evidence\">evidence:", out);
+	for (size_t k = 0; k < l->nev; k++) {
+		const hs_triage_lock_ev *e = &l->ev[k];
+		fputs(k ? ", " : " ", out);
+		text(out, e->file);
+		if (e->source != HS_SRC_CONTENTION) {
+			fprintf(out, ": %" PRId64 " waiting now", e->goroutines);
+			continue;
+		}
+		hs_scaled_label(e->delay_ns, "nanoseconds", "auto", d, sizeof d);
+		fprintf(out, ": %" PRId64 " contentions, %s %s", e->contentions, d,
+		        e->side == HS_SIDE_HOLDING ? "others waited for its unlock" : "waited");
+	}
+	fputs("</div>", out);
+}
+
 static void findings(FILE *out, const triage_report *r)
 {
 	const hs_triage *t = r->t;
@@ -237,7 +257,10 @@ static void findings(FILE *out, const triage_report *r)
 		if (f->source == HS_FIND_LEAK)
 			fprintf(out, ", confidence %s", hs_confidence_name(f->leak->confidence));
 		fputs(")", out);
-		if (f->source == HS_FIND_LEAK && out_leak_mechanism(line, sizeof line, f->leak)) {
+		bool lock = f->source == HS_FIND_LOCK;
+		if (lock)
+			triage_lock_mechanism(r, hs_triage_lock_at(t, f->index), line, sizeof line);
+		if (lock || (f->source == HS_FIND_LEAK && out_leak_mechanism(line, sizeof line, f->leak))) {
 			fputs("<div class=\"mechanism\">", out);
 			text(out, line);
 			fputs("</div>", out);
@@ -262,6 +285,8 @@ static void findings(FILE *out, const triage_report *r)
 			}
 			fputs("</div>", out);
 		}
+		if (lock)
+			lock_evidence(out, hs_triage_lock_at(t, f->index));
 		char chain[600];
 		if (f->source == HS_FIND_LEAK && out_chain_text(chain, sizeof chain, &f->leak->chain)) {
 			fputs("<div class=\"evidence\">chain: <code>", out);

@@ -53,6 +53,8 @@ const char *triage_finding_kind(const triage_report *r, const hs_finding *f)
 	switch (f->source) {
 	case HS_FIND_LEAK:
 		return hs_leak_kind_name(f->leak->kind);
+	case HS_FIND_LOCK:
+		return "lock contention";
 	default:
 		return gc_issue_names[f->gc];
 	}
@@ -63,6 +65,8 @@ const char *triage_finding_culprit(const triage_report *r, const hs_finding *f)
 	switch (f->source) {
 	case HS_FIND_LEAK:
 		return f->leak->culprit;
+	case HS_FIND_LOCK:
+		return triage_lock_culprit(r, hs_triage_lock_at(r->t, f->index));
 	default:
 		return input_file(r, hs_triage_run_at(r->t, f->index)->input);
 	}
@@ -107,6 +111,10 @@ void triage_finding_numbers(const triage_report *r, const hs_finding *f, char *b
 	char a[32], b[32], c[32];
 	if (f->source == HS_FIND_LEAK) {
 		leak_numbers(f->leak, buf, n);
+		return;
+	}
+	if (f->source == HS_FIND_LOCK) {
+		triage_lock_numbers(r, hs_triage_lock_at(r->t, f->index), buf, n);
 		return;
 	}
 	const hs_triage_run *run = hs_triage_run_at(r->t, f->index);
@@ -162,6 +170,10 @@ static void text_healthy(FILE *out, const triage_report *r)
 static void text_evidence(FILE *out, const triage_report *r, const hs_finding *f)
 {
 	char a[32];
+	if (f->source == HS_FIND_LOCK) {
+		triage_lock_evidence_text(out, r, hs_triage_lock_at(r->t, f->index));
+		return;
+	}
 	if (f->source == HS_FIND_GCTRACE) {
 		fprintf(out, "   evidence: %s\n", input_file(r, hs_triage_run_at(r->t, f->index)->input));
 		return;
@@ -181,6 +193,8 @@ static void text_evidence(FILE *out, const triage_report *r, const hs_finding *f
 
 const char *triage_finding_hint(const hs_finding *f)
 {
+	if (f->source == HS_FIND_LOCK)
+		return triage_lock_hint();
 	if (f->source == HS_FIND_GCTRACE)
 		return f->gc == HS_GCI_LEAK ? "the heap the GC finds alive keeps growing: something retains "
 		                              "what it allocates (see the heap profiles' growth)"
@@ -209,6 +223,12 @@ static void text_findings(FILE *out, const triage_report *r)
 		esc_term(out, triage_finding_culprit(r, f));
 		finding_kind_text(out, r, f);
 		if (f->source == HS_FIND_LEAK && out_leak_mechanism(line, sizeof line, f->leak)) {
+			fputs("   ", out);
+			esc_term(out, line);
+			fputc('\n', out);
+		}
+		if (f->source == HS_FIND_LOCK) {
+			triage_lock_mechanism(r, hs_triage_lock_at(t, f->index), line, sizeof line);
 			fputs("   ", out);
 			esc_term(out, line);
 			fputc('\n', out);
@@ -521,7 +541,7 @@ static void json_suspect(json_w *w, const triage_report *r, const hs_triage_susp
 	json_double(w, s->share);
 }
 
-static const char *const source_names[] = {"leaks", "gctrace"};
+static const char *const source_names[] = {"leaks", "gctrace", "locks"};
 
 static void json_findings(json_w *w, const triage_report *r)
 {
@@ -543,6 +563,12 @@ static void json_findings(json_w *w, const triage_report *r)
 			json_kv_string(w, "mechanism_text",
 			               out_leak_mechanism(line, sizeof line, f->leak) ? line : "");
 			json_leak(w, f->leak);
+		} else if (f->source == HS_FIND_LOCK) {
+			const hs_triage_lock *l = hs_triage_lock_at(r->t, f->index);
+			json_kv_string(w, "mechanism", "lock contention");
+			triage_lock_mechanism(r, l, line, sizeof line);
+			json_kv_string(w, "mechanism_text", line);
+			triage_lock_json(w, r, l);
 		} else {
 			json_gc_run(w, r, hs_triage_run_at(r->t, f->index));
 		}

@@ -12,6 +12,7 @@
 
 #include "flame.h"
 #include "formats.h"
+#include "json.h"
 
 enum { TRIAGE_MAX_FLAMES = 8 };
 
@@ -51,6 +52,16 @@ void triage_finding_numbers(const triage_report *r, const hs_finding *f, char *b
 const char *triage_finding_culprit(const triage_report *r, const hs_finding *f);
 /* What to look at next, one line. */
 const char *triage_finding_hint(const hs_finding *f);
+/* A lock contention finding (triage_locks_out.c): its site, the function
+ * to fix (the holder, else the waiters), the mechanism and numbers lines,
+ * the hint, the evidence per file (text) and its JSON members. */
+const hs_lock_site *triage_lock_site(const triage_report *r, const hs_triage_lock *l);
+const char *triage_lock_culprit(const triage_report *r, const hs_triage_lock *l);
+void triage_lock_mechanism(const triage_report *r, const hs_triage_lock *l, char *buf, size_t n);
+void triage_lock_numbers(const triage_report *r, const hs_triage_lock *l, char *buf, size_t n);
+const char *triage_lock_hint(void);
+void triage_lock_evidence_text(FILE *out, const triage_report *r, const hs_triage_lock *l);
+void triage_lock_json(json_w *w, const triage_report *r, const hs_triage_lock *l);
 /* A moment as "2026-12-06 08:48:18" UTC into buf: "(file mtime)" when
  * it is only the file's modification time (it varies with the copy, and
  * is not printed), "-" when there is none. */

@@ -69,6 +69,17 @@ def expect_code(name, code):
     check(name, 'exit status', V.golden(name, 'code'), '%d\n' % code)
 
 
+def no_locks(name, d):
+    """The findings but lock contention; those must be low here (triage.h:
+    a single block profile and nobody waiting in the dumps)."""
+    locks = [f for f in d['findings'] if f['kind'] == 'lock contention']
+    for f in locks:
+        if f['severity'] != 'low' or f['load'] is not None or f['waiting_now']:
+            problem(name, 'lock finding %s: %s, load %s, %s waiting now; want low'
+                    % (f['culprit'], f['severity'], f['load'], f['waiting_now']))
+    return [f for f in d['findings'] if f['kind'] != 'lock contention']
+
+
 def verdict_of(findings):
     return 'problem' if any(SEV_RANK[f['severity']] <= 1 for f in findings) else 'healthy'
 
@@ -198,7 +209,7 @@ def incidents_json(name):
     ]
     got = [dict(severity=f['severity'], kind=f['kind'], culprit=f['culprit'], wait=f.get('wait'),
                 created_by=f.get('created_by'), grows=f.get('grows'),
-                evidence=[e['value'] for e in f.get('evidence', [])]) for f in d['findings']]
+                evidence=[e['value'] for e in f.get('evidence', [])]) for f in no_locks(name, d)]
     check(name, 'findings (counts.json, pprof -raw)', got, want)
     # what leaks is never an idle wait (idle.h: it grows, or a chan send)
     busy = [(b['culprit'], b['wait'], b['goroutines']) for b in d['blocking']
@@ -219,7 +230,7 @@ def healthy_json(name):
     if d is None:
         return None
     check(name, 'verdict of the healthy control', d['verdict'], 'healthy')
-    check(name, 'findings', d['findings'], [])
+    check(name, 'findings', no_locks(name, d), [])
     check(name, 'biggest group: the workers (counts.json)',
           (d['goroutines'][0]['top'], d['goroutines'][0]['count']), ('main.worker', c['workers']))
     return d
@@ -335,7 +346,7 @@ def mixed_case(name, parts):
     one overview line each comes first."""
     if None in parts.values():
         return
-    src = {'leaks': 0, 'gctrace': 1}
+    src = {'leaks': 0, 'gctrace': 1, 'locks': 2}
     fs = []
     for k in ('growth', 'gctrace', 'heapdump', 'incidents'):
         fs += [f for f in parts[k]['findings'] if f.get('file', '') != 'testdata/gctrace/steady.log']
@@ -497,7 +508,95 @@ def svc_json(mode):
     return d, dirpath
 
 
+def lock_rule(load, now, snaps):
+    """The lock contention severity of include/heapscope/triage.h, written
+    out: load (goroutines blocked on average between the first and last
+    block profile, None for one profile), the most waiting in one goroutine
+    snapshot and the snapshots showing any."""
+    load = -1 if load is None else load
+    if load >= 1.0 or (now >= 8 and snaps >= 2):
+        return 'high'
+    if load >= 0.1 or (now >= 2 and snaps >= 2) or now >= 8:
+        return 'medium'
+    return 'low'
+
+
+def rwstarve_json():
+    """triage on the RWMutex service (testdata/gen/services, mode
+    rwstarve): one high lock contention finding whose culprit is the writer
+    (counts.json culprit), readers and writer as the program says, every
+    number from pprof -raw of the block and mutex profiles (through
+    verify_services.artifacts, which checks them against counts.json), the
+    span from their time_nanos, what runs in the section from the CPU
+    profile (-raw under the writer, -top -cum), the severity by the rule."""
+    name = 'triage-svc-rwstarve-json'
+    d = load(name)
+    if d is None:
+        return None, None
+    mode = 'rwstarve'
+    dirpath = '%s/%s' % (SVC, mode)
+    c = json.load(open('%s/%s/counts.json' % (V.ROOT, dirpath)))
+    facts = V_S.artifacts(mode, c)
+    common(name, d, 1)
+    check(name, 'stderr', V.golden(name, 'err'), svc_err(name, dirpath))
+    check(name, 'findings (counts.json culprit, kind)', [(f['severity'], f['kind'], f['culprit']) for f in d['findings']],
+          [('high', c['kind'], c['culprit'])])
+    x = d['findings'][0] if d['findings'] else {}
+    mom = c['per_moment']
+    t = [V_G.time_nanos('%s/%s' % (dirpath, m['block'])) for m in mom]
+    wait, hold = [m['_wait'] for m in mom], [m['_hold'] for m in mom]
+    now = max(m['readers_waiting'] for m in mom)
+    snaps = sum(1 for m in mom if m['readers_waiting'])
+    want = dict(lock=c['lock'].split('.')[-1], waiting=c['readers'], waiting_op='RLock', holder=c['writer'],
+                holder_op='Unlock', holder_contentions=hold[-1][0], holder_delay_ns=hold[-1][1],
+                waiting_now=now, snapshots_waiting=snaps, snapshots=len(mom),
+                contentions_first=wait[0][0], contentions=wait[-1][0], delay_ns_first=wait[0][1],
+                delay_ns=wait[-1][1], span_ns=t[-1] - t[0])
+    check(name, 'lock finding (counts.json, pprof -raw, time_nanos)', {k: x.get(k) for k in want}, want)
+    load_ = (wait[-1][1] - wait[0][1]) / (t[-1] - t[0])
+    if x.get('load') is None or abs(x['load'] - load_) > 1e-4 * load_:
+        problem(name, 'load %s, want %.6g (block delay added / wall time between the block profiles)'
+                % (x.get('load'), load_))
+    check(name, 'severity by the lock rule', x.get('severity'), lock_rule(load_, now, snaps))
+    ev = x.get('evidence', [])
+    check(name, 'block profiles (pprof -raw)', [(e['file'], e['contentions'], e['delay_ns']) for e in ev if e['side'] == 'waiting'],
+          [('%s/%s' % (dirpath, m['block']),) + m['_wait'] for m in mom])
+    check(name, 'mutex profiles (pprof -raw)', [(e['file'], e['contentions'], e['delay_ns']) for e in ev if e['side'] == 'holding'],
+          [('%s/%s' % (dirpath, m['mutex']),) + m['_hold'] for m in mom])
+    check(name, 'readers waiting per dump (counts.json)', [(e['file'], e['goroutines']) for e in ev if e['side'] == 'waiting now'],
+          [('%s/%s' % (dirpath, m['goroutine_dump']), m['readers_waiting']) for m in mom])
+    check(name, 'in the section (cpu -raw, -top -cum)', [(e['callee'], e['cpu_ns']) for e in x.get('cpu_in_section', [])],
+          [(facts['section_fn'], facts['section_ns'])])
+    # the blocking table: cumulative profiles as the last one counts, not a sum
+    rows = {(b['culprit'], b['side']): (b['contentions'], b['delay_ns']) for b in d['blocking']}
+    check(name, 'blocking rows of readers and writer (the last block/mutex profile, pprof -raw)',
+          (rows.get((c['readers'], 'waiting')), rows.get((c['writer'], 'holding'))), (wait[-1], hold[-1]))
+    if c['writer_work'][-1] != facts['section_fn']:
+        problem(name, 'counts.json writer_work %s does not end in %s' % (c['writer_work'], facts['section_fn']))
+    return d, dirpath
+
+
+def rwstarve_text(d, dirpath):
+    """The text report: the verified JSON's finding line by line, each
+    block profile's evidence line with its -raw contentions and its delay
+    (a duration label within rounding of the -raw ns)."""
+    import re
+    name = 'triage-svc-rwstarve'
+    f = d['findings'][0]
+    lines = ['   evidence: %s: %d waiting now' % (f['evidence'][0]['file'], f['evidence'][0]['goroutines'])]
+    text_case(name, d, goroutine_lines(d) + lines, svc_err(name, dirpath))
+    out = V.golden(name, 'out') or ''
+    for e in [e for e in f['evidence'] if e['side'] == 'waiting']:
+        m = re.search(r'^ +%s: (\d+) contentions, (\S+) waited$' % re.escape(e['file']), out, re.M)
+        if not m or int(m.group(1)) != e['contentions'] or not V_S.dur_close(m.group(2), e['delay_ns']):
+            problem(name, 'no evidence line for %s with %d contentions, %d ns (pprof -raw)'
+                    % (e['file'], e['contentions'], e['delay_ns']))
+
+
 def service_cases():
+    d, dirpath = rwstarve_json()
+    if d:
+        rwstarve_text(d, dirpath)
     for mode in ('healthy', 'registry', 'pertenant', 'pertask'):
         d, dirpath = svc_json(mode)
         if d:
@@ -536,7 +635,7 @@ def run(v):
         bad = V.golden('heapdump-bad-cut', 'err').replace('heapscope: heapdump:', 'heapscope: triage:')
         check(name, 'stderr', V.golden(name, 'err'), bad + NOT_USED)
         check(name, 'exit status', V.golden(name, 'code'), '2\n')
-        ok = V.golden('triage-healthy', 'out').split('\n\n')[0]
+        ok = V.golden('triage-healthy', 'out').split('\n\nInputs:')[0]
         if not V.golden(name, 'out').startswith(ok + '\n\n(some files could not be read'):
             problem(name, 'the report of the rest differs from triage-healthy')
     d = parts['growth'] = growth_json('triage-growth-json')

@@ -220,6 +220,34 @@ static void test_bad_own(void **state)
 	hs_triage_free(NULL);
 }
 
+/* The lock severity rule of triage.h at its edges: load (goroutines
+ * blocked on average between block profiles), waiting now, snapshots. */
+static void test_lock_severity(void **state)
+{
+	(void)state;
+	hs_triage_lock l = {.load = -1};
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_LOW);
+	l.load = 0.099;
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_LOW);
+	l.load = 0.1;
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_MEDIUM);
+	l.load = 0.999;
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_MEDIUM);
+	l.load = 1.0;
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_HIGH);
+	/* no load: the goroutines waiting in the snapshots */
+	l = (hs_triage_lock){.load = -1, .now = 2, .snapshots = 1};
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_LOW);
+	l.snapshots = 2;
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_MEDIUM);
+	l = (hs_triage_lock){.load = -1, .now = 8, .snapshots = 1};
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_MEDIUM);
+	l.snapshots = 2;
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_HIGH);
+	l = (hs_triage_lock){.load = -1, .now = 7, .snapshots = 3};
+	assert_int_equal(hs_triage_lock_severity(&l), HS_SEV_MEDIUM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_timeline_in_given_order),
 		cmocka_unit_test(test_other_file),
 		cmocka_unit_test(test_bad_own),
+		cmocka_unit_test(test_lock_severity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
