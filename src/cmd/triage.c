@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heapscope/core.h"
 #include "heapscope/gctrace.h"
 #include "heapscope/triage.h"
 
@@ -43,7 +44,8 @@ static bool is_gctrace(const char *file)
 
 static bool streams(const char *file)
 {
-	return cli_is_heapdump(file) || cli_is_trace(file) || is_gctrace(file);
+	return cli_is_heapdump(file) || cli_file_kind(file) == HS_IN_CORE || cli_is_trace(file) ||
+	       is_gctrace(file);
 }
 
 static hs_triage_kind profile_kind(const hs_profile *p)
@@ -97,6 +99,34 @@ static int add_heapdump(const triage_ctx *c, int i, const char *file)
 	return rc;
 }
 
+/* A core with --exe: its heap as a heap dump's, then its goroutines as a
+ * goroutine dump's (the input's kind and total are its goroutines'). */
+static int add_core(const triage_ctx *c, int i, const char *file)
+{
+	if (!c->exe)
+		return cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
+	hs_symtab syms;
+	hs_heapdump h;
+	hs_profile p;
+	hs_profile_init(&p);
+	int rc = HS_EXIT_USAGE;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hd_load_core(&h, &syms, &p, file, c->exe)) {
+		hs_hd_analysis an;
+		if (hd_analyze(&an, &h, &syms, file)) {
+			rc = hs_triage_add_heapdump(c->t, i, file, &an, &e) == HS_OK &&
+			     hs_triage_add_profile(c->t, i, file, &p, HS_TK_GOROUTINE_DUMP, &e) == HS_OK
+			     ? HS_EXIT_OK : cli_file_error(file, &e);
+			hs_hd_analysis_release(&an);
+		}
+		hs_heapdump_release(&h);
+		hs_symtab_release(&syms);
+	}
+	hs_profile_release(&p);
+	return rc;
+}
+
 static int add_gctrace(const triage_ctx *c, int i, const char *file)
 {
 	hs_gctrace g;
@@ -109,13 +139,15 @@ static int add_gctrace(const triage_ctx *c, int i, const char *file)
 	return rc;
 }
 
-/* Heap dumps, gctrace logs and traces are read in their turn. */
+/* Heap dumps, cores, gctrace logs and traces are read in their turn. */
 static int add_stream(const cli_adder *a, const char *file)
 {
 	const triage_ctx *c = a->ctx;
 	int i = file_index(c, file);
 	if (cli_is_heapdump(file))
 		return add_heapdump(c, i, file);
+	if (cli_file_kind(file) == HS_IN_CORE)
+		return add_core(c, i, file);
 	if (is_gctrace(file))
 		return add_gctrace(c, i, file);
 	hs_profile p;

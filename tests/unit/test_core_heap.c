@@ -276,7 +276,7 @@ static void test_globals_named(void **state)
 	hs_core_side side;
 	hs_heapdump_init(&pie);
 	hs_symtab_init(&psyms);
-	if (hs_core_load_heapdump(&pie, &psyms, SOURCE_ROOT "/testdata/core/pie/core.core.zst",
+	if (hs_core_load_heapdump(&pie, &psyms, NULL, SOURCE_ROOT "/testdata/core/pie/core.core.zst",
 	                          SOURCE_ROOT "/testdata/core/pie/core.exe.zst", &side, &e) != HS_OK)
 		fail_msg("pie: %s", e.detail);
 	static const char *const exes[2] = {TD "core.exe.zst",
