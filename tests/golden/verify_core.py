@@ -220,20 +220,31 @@ def wrong_exe_case(name):
     V.expect(name, 'code', '2\n')
 
 
+def built(c):
+    """The bytes each global of testdata/gen/coreheap keeps (counts.json)."""
+    return {'main.Store': c['store_retained'], 'main.List': c['list_retained'],
+            'main.Registry': c['registry_pages'] * c['page_bytes'],
+            'main.After': c['after_gc'] * (c['node_bytes'] + 8)}
+
+
+def golden_json(name):
+    """The case's stdout as JSON, None (a problem) when it is not."""
+    try:
+        return json.loads(V.golden(name, 'out'))
+    except (TypeError, ValueError):
+        V.problems.append('%s: the output is not JSON' % name)
+        return None
+
+
 def heap_case(name, core='testdata/coreheap/'):
     """heapdump of a core: what testdata/gen/coreheap built (counts.json)
     retained by its globals and a parked goroutine's frame."""
     c = json.loads(read(core + 'counts.json'))
-    got = V.golden(name, 'out')
-    try:
-        d = json.loads(got)
-    except (TypeError, ValueError):
-        V.problems.append('%s: the output is not JSON' % name)
+    d = golden_json(name)
+    if d is None:
         return
     roots = {r['name']: r for r in d['roots']}
-    want = {'main.Store': c['store_retained'], 'main.List': c['list_retained'],
-            'main.Registry': c['registry_pages'] * c['page_bytes'],
-            'main.After': c['after_gc'] * (c['node_bytes'] + 8)}
+    want = built(c)
     for root, bytes_ in want.items():
         if roots.get(root, {}).get('retained') != bytes_:
             V.problems.append('%s: %s retains %s, the program built %d bytes'
@@ -283,9 +294,7 @@ def coreheap_facts():
         t.flush()
         syms = HD.symbols(t.name)
     _, rb, ret = HD.analyse(d, syms)
-    for k, want in (('main.Store', c['store_retained']), ('main.List', c['list_retained']),
-                    ('main.Registry', c['registry_pages'] * c['page_bytes']),
-                    ('main.After', c['after_gc'] * (c['node_bytes'] + 8))):
+    for k, want in built(c).items():
         if ret.get(k) != want:
             V.problems.append('coreheap: the heap dump\'s %s retains %s, counts.json %d'
                               % (k, ret.get(k), want))
@@ -327,11 +336,8 @@ def leaks_cases(f):
     store = f['c']['store_retained']
     n = f['goroutines']
     for name, files in (('coreheap-leaks-json', ['core']), ('coreheap-leaks-dir-json', ['core', 'dump'])):
-        got = V.golden(name, 'out')
-        try:
-            d = json.loads(got)
-        except (TypeError, ValueError):
-            V.problems.append('%s: the output is not JSON' % name)
+        d = golden_json(name)
+        if d is None:
             continue
         cands = d['candidates']
         if len(cands) != 1 or f['suspects'] != ['main.Store']:
@@ -430,20 +436,15 @@ def diff_case(f):
     dump for the base."""
     name = 'coreheap-diff-json'
     V.checked.add(name)
-    try:
-        d = json.loads(V.golden(name, 'out'))
-    except (TypeError, ValueError):
-        V.problems.append('%s: the output is not JSON' % name)
+    d = golden_json(name)
+    if d is None:
         return
-    c = f['c']
     if (d['base'], d['new'], d['base_reachable_bytes']) != (CH + 'heap.dump.zst', CH + 'core.core.zst',
                                                             f['rb']):
         V.problems.append('%s: base, new or base reachable bytes differ' % name)
     core_reachable(name, f, d['new_reachable_bytes'])
     rows = {x['key']: x for x in d['rows'] if x['kind'] == 'root'}
-    for k, v in (('main.Store', c['store_retained']), ('main.List', c['list_retained']),
-                 ('main.Registry', c['registry_pages'] * c['page_bytes']),
-                 ('main.After', c['after_gc'] * (c['node_bytes'] + 8))):
+    for k, v in built(f['c']).items():
         x = rows.get(k, {})
         if (x.get('base'), x.get('new'), x.get('growth')) != (v, v, 0):
             V.problems.append('%s: %s %s, the program built %d on both sides' % (name, k, x, v))
