@@ -316,11 +316,12 @@ bool cli_is_heapdump(const char *file);
 /* ... or, given its executable exe, a core (whose heap is read as a dump's) */
 bool cli_is_heap_input(const char *file, const char *exe);
 int cmd_heapdump_diff(const cli_opts *o, const char *exe);
-/* --exe BINARY, as heapdump, diff and leaks declare it: a const char *
+/* --exe BINARY, as heapdump, diff, leaks and triage declare it: a const char *
  * member `field` of the command's options struct T. */
 #define CLI_OPT_EXE(T, field)                                                                  \
-	{"exe", 0, "BINARY", "heap dumps: name globals from the executable's symbol table",       \
-	 offsetof(T, field), cli_parse_string, true}
+	{"exe", 0, "BINARY",                                                                   \
+	 "heap dumps: name globals from the executable's symbol table; cores: the executable "  \
+	 "that wrote them", offsetof(T, field), cli_parse_string, true}
 /* leaks, blocking: which functions are the program's own code. */
 #define CLI_OPT_OWN(T, field)                                                                  \
 	{"own", 0, "REGEX", "own code: functions matching REGEX (default: the main module, inferred)", \

@@ -165,6 +165,7 @@ static int add_stream(const cli_adder *a, const char *file)
 /* The profile the graphs draw from: one loaded at a time, kept while
  * the next graph reads the same file (the last heap profile gives three). */
 typedef struct flame_src {
+	const char *exe;         /* --exe: a core's goroutines */
 	const char *file;        /* NULL: none loaded */
 	hs_profile p;
 	bool ok;
@@ -178,7 +179,8 @@ static hs_profile *src_load(flame_src *s, const char *file)
 		hs_profile_release(&s->p);
 	hs_profile_init(&s->p);
 	s->file = file;
-	s->ok = cli_load(&s->p, file, NULL);
+	cli_opts lo = {.exe = s->exe};
+	s->ok = cli_load(&s->p, file, &lo);
 	return s->ok ? &s->p : NULL;
 }
 
@@ -207,7 +209,7 @@ typedef struct flame_spec {
 	bool states;              /* wait states as leaf frames */
 } flame_spec;
 
-static void build_flames(hs_triage *t, triage_report *r)
+static void build_flames(hs_triage *t, triage_report *r, const char *exe)
 {
 	hs_triage_flames fi;
 	hs_triage_flame_inputs(t, &fi);
@@ -219,7 +221,7 @@ static void build_flames(hs_triage *t, triage_report *r)
 		{"CPU", "nanoseconds", fi.cpu, -1, NULL, false},
 		{"Off-CPU: goroutines by stack and wait state", "goroutines", fi.goroutines, -1, NULL, true},
 	};
-	flame_src src = {0};
+	flame_src src = {.exe = exe};
 	for (size_t k = 0; k < sizeof specs / sizeof specs[0] && r->nflames < TRIAGE_MAX_FLAMES; k++) {
 		const flame_spec *s = &specs[k];
 		if (s->input < 0 || (s == &specs[2] && s->base < 0))
@@ -287,7 +289,7 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	triage_report r = {.t = t, .inv = inv, .read_failed = read_rc != HS_EXIT_OK};
 	if (rc == HS_EXIT_OK && strcmp(o.format, "html") == 0)
-		build_flames(t, &r);
+		build_flames(t, &r, top->exe);
 	if (rc == HS_EXIT_OK)
 		rc = cli_write_output(&o, write_triage, &r);
 	for (size_t k = 0; k < r.nflames; k++)

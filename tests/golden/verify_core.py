@@ -390,7 +390,7 @@ def triage_cases(f):
     d = T.load(name)
     if d is None:
         return
-    c, store, n = f['c'], f['c']['store_retained'], f['goroutines']
+    store, n = f['c']['store_retained'], f['goroutines']
     T.common(name, d, 0)
     r = [e['total'] for fd in d['findings'] for e in fd['evidence']]
     r = r[0] if r else 0
