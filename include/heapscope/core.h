@@ -92,10 +92,13 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err);
  * as symbols naming data and bss roots; fills an initialised s. */
 hs_err hs_core_symtab(const hs_core *c, const hs_heapdump *h, hs_symtab *s, hs_error *err);
 /* Open path (a core, plain or compressed) with its executable and read its
- * heap into h and, when syms is not NULL, its globals into syms.  *side
- * says which of the two files an error is about. */
-hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, const char *path,
-                             const char *exe_path, hs_core_side *side, hs_error *err);
+ * heap into h, when syms is not NULL its globals into syms, and when
+ * goroutines is not NULL (an initialised, empty profile) its goroutines as
+ * hs_core_load_profile gives them: one opening for leaks and triage, which
+ * read both.  *side says which of the two files an error is about. */
+hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines,
+                             const char *path, const char *exe_path, hs_core_side *side,
+                             hs_error *err);
 
 /* What to say of a core given where heap dumps are read without --exe,
  * and of one given without its executable. */

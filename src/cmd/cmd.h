@@ -313,19 +313,23 @@ extern const hs_command cmd_info, cmd_top, cmd_dot, cmd_folded, cmd_flame, cmd_g
 /* Heap dumps in diff: both files sniffed as dumps go to the heap dump
  * comparison (src/cmd/heapdump.c) instead of the profile diff. */
 bool cli_is_heapdump(const char *file);
+/* ... or, given its executable exe, a core (whose heap is read as a dump's) */
+bool cli_is_heap_input(const char *file, const char *exe);
 int cmd_heapdump_diff(const cli_opts *o, const char *exe);
-/* --exe BINARY, as heapdump, diff and leaks declare it: a const char *
+/* --exe BINARY, as heapdump, diff, leaks and triage declare it: a const char *
  * member `field` of the command's options struct T. */
 #define CLI_OPT_EXE(T, field)                                                                  \
-	{"exe", 0, "BINARY", "heap dumps: name globals from the executable's symbol table",       \
-	 offsetof(T, field), cli_parse_string, true}
+	{"exe", 0, "BINARY",                                                                   \
+	 "heap dumps: name globals from the executable's symbol table; cores: the executable "  \
+	 "that wrote them", offsetof(T, field), cli_parse_string, true}
 /* leaks, blocking: which functions are the program's own code. */
 #define CLI_OPT_OWN(T, field)                                                                  \
 	{"own", 0, "REGEX", "own code: functions matching REGEX (default: the main module, inferred)", \
 	 offsetof(T, field), cli_parse_string, false}
 struct hs_leaks;
-/* leaks: a heap dump's roots and their retained bytes (an exit status);
- * exe (or NULL) names globals. */
+/* leaks: a heap dump's roots and their retained bytes and its goroutines
+ * (an exit status); exe (or NULL) names globals.  Given exe, a core is
+ * read as one: its heap (hd_load_any) and its goroutines, one entry of inv. */
 int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inventory *inv,
                 size_t input);
 

@@ -156,7 +156,7 @@ static int run(const hs_command *self, cli_opts *op)
 	const cli_opts o = *op;
 	const char *exe = ((const diff_opts *)op)->exe;
 	int rc;
-	if (o.nfiles == 2 && cli_is_heapdump(o.files[0]) && cli_is_heapdump(o.files[1]))
+	if (o.nfiles == 2 && cli_is_heap_input(o.files[0], exe) && cli_is_heap_input(o.files[1], exe))
 		return cmd_heapdump_diff(&o, exe);
 	if (exe) {
 		return cli_error("--exe applies to heap dumps only");

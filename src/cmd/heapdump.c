@@ -38,14 +38,15 @@ bool hd_load(hs_heapdump *h, const char *file)
 	return true;
 }
 
-bool hd_load_core(hs_heapdump *h, hs_symtab *syms, const char *file, const char *exe)
+bool hd_load_core(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, const char *file,
+                  const char *exe)
 {
 	hs_error e;
 	hs_error_clear(&e);
 	hs_heapdump_init(h);
 	hs_symtab_init(syms);
 	hs_core_side side;
-	if (hs_core_load_heapdump(h, syms, file, exe, &side, &e) != HS_OK) {
+	if (hs_core_load_heapdump(h, syms, goroutines, file, exe, &side, &e) != HS_OK) {
 		(void)side;   /* errors about the executable name it after the core */
 		cli_file_error(file, &e);
 		hs_heapdump_release(h);
@@ -65,6 +66,20 @@ bool hd_load_syms(hs_symtab *s, const char *exe)
 	if (hs_symtab_load(s, exe, &e) != HS_OK) {
 		cli_file_error(exe, &e);
 		hs_symtab_release(s);
+		return false;
+	}
+	return true;
+}
+
+bool hd_load_any(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, const char *file,
+                 const char *exe)
+{
+	if (exe && hs_core_sniff_file(file))
+		return hd_load_core(h, syms, goroutines, file, exe);
+	if (!hd_load_syms(syms, exe))
+		return false;
+	if (!hd_load(h, file)) {
+		hs_symtab_release(syms);
 		return false;
 	}
 	return true;
@@ -129,17 +144,8 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	hs_symtab syms;
 	hs_heapdump h;
-	if (exe && hs_core_sniff_file(o.files[0])) {
-		if (!hd_load_core(&h, &syms, o.files[0], exe))
-			return HS_EXIT_USAGE;
-	} else {
-		if (!hd_load_syms(&syms, exe))
-			return HS_EXIT_USAGE;
-		if (!hd_load(&h, o.files[0])) {
-			hs_symtab_release(&syms);
-			return HS_EXIT_USAGE;
-		}
-	}
+	if (!hd_load_any(&h, &syms, NULL, o.files[0], exe))
+		return HS_EXIT_USAGE;
 	hs_hd_analysis a;
 	rc = HS_EXIT_USAGE;
 	if (hd_analyze(&a, &h, &syms, o.files[0])) {
@@ -169,21 +175,25 @@ bool cli_is_heapdump(const char *file)
 	return strcmp(file, "-") != 0 && hs_heapdump_sniff_file(file);
 }
 
-/* heapscope diff OLD.dump NEW.dump (called by cmd_diff). */
+bool cli_is_heap_input(const char *file, const char *exe)
+{
+	return cli_is_heapdump(file) || (exe && strcmp(file, "-") != 0 && hs_core_sniff_file(file));
+}
+
+/* heapscope diff OLD NEW of heap dumps or cores (called by cmd_diff); each
+ * names its globals: a dump from --exe, a core from its DWARF. */
 int cmd_heapdump_diff(const cli_opts *o, const char *exe)
 {
 	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
 		return cli_error("heap dumps compare as text or json, not '%s'", o->format);
 	}
-	hs_symtab syms;
-	if (!hd_load_syms(&syms, exe))
-		return HS_EXIT_USAGE;
+	hs_symtab syms[2];
 	hs_heapdump h[2];
 	hs_hd_analysis a[2];
 	int loaded = 0, analyzed = 0, rc = HS_EXIT_USAGE;
-	while (loaded < 2 && hd_load(&h[loaded], o->files[loaded])) {
+	while (loaded < 2 && hd_load_any(&h[loaded], &syms[loaded], NULL, o->files[loaded], exe)) {
 		loaded++;
-		if (!hd_analyze(&a[analyzed], &h[loaded - 1], &syms, o->files[loaded - 1]))
+		if (!hd_analyze(&a[analyzed], &h[loaded - 1], &syms[loaded - 1], o->files[loaded - 1]))
 			break;
 		analyzed++;
 	}
@@ -197,40 +207,53 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe)
 	}
 	for (int i = 0; i < analyzed; i++)
 		hs_hd_analysis_release(&a[i]);
-	for (int i = 0; i < loaded; i++)
+	for (int i = 0; i < loaded; i++) {
 		hs_heapdump_release(&h[i]);
-	hs_symtab_release(&syms);
+		hs_symtab_release(&syms[i]);
+	}
 	return rc;
 }
 
-/* The dump's goroutines as a goroutine dump, as input `input` of the
- * command's inventory inv (NULL: leaks keeps its own); false after
- * printing why. */
-static bool leaks_goroutines(struct hs_leaks *l, const hs_heapdump *h, const hs_symtab *syms,
-                             const char *file, hs_inventory *inv, size_t input)
+/* Goroutines p of `file` (a heap dump's, or a core's read with its heap:
+ * a whole goroutine snapshot, as when leaks reads the core alone), as
+ * input `input` of the command's inventory inv (NULL: leaks keeps its
+ * own); false after printing why. */
+static bool leaks_goroutines(struct hs_leaks *l, const hs_profile *p, const char *file,
+                             hs_inventory *inv, size_t input)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_err rc = inv ? hs_leaks_add_input(l, p, inv, input, &e) : hs_leaks_add(l, p, file, &e);
+	if (rc != HS_OK)
+		cli_file_error(file, &e);
+	return rc == HS_OK;
+}
+
+/* The dump's goroutines as a goroutine dump (hs_heapdump_goroutine_profile). */
+static bool leaks_dump_goroutines(struct hs_leaks *l, const hs_heapdump *h, const hs_symtab *syms,
+                                  const char *file, hs_inventory *inv, size_t input)
 {
 	hs_profile p;
 	hs_profile_init(&p);
 	hs_error e;
 	hs_error_clear(&e);
-	hs_err rc = hs_heapdump_goroutine_profile(&p, h, syms->n ? syms : NULL, &e);
-	if (rc == HS_OK)
-		rc = inv ? hs_leaks_add_input(l, &p, inv, input, &e) : hs_leaks_add(l, &p, file, &e);
-	hs_profile_release(&p);
-	if (rc != HS_OK)
+	bool ok = hs_heapdump_goroutine_profile(&p, h, syms->n ? syms : NULL, &e) == HS_OK;
+	if (!ok)
 		cli_file_error(file, &e);
-	return rc == HS_OK;
+	ok = ok && leaks_goroutines(l, &p, file, inv, input);
+	hs_profile_release(&p);
+	return ok;
 }
 
 int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inventory *inv,
                 size_t input)
 {
 	hs_symtab syms;
-	if (!hd_load_syms(&syms, exe))
-		return HS_EXIT_USAGE;
 	hs_heapdump h;
-	if (!hd_load(&h, file)) {
-		hs_symtab_release(&syms);
+	hs_profile core_gs;   /* a core's goroutines, read with its heap */
+	hs_profile_init(&core_gs);
+	if (!hd_load_any(&h, &syms, &core_gs, file, exe)) {
+		hs_profile_release(&core_gs);
 		return HS_EXIT_USAGE;
 	}
 	hs_hd_analysis a;
@@ -240,10 +263,12 @@ int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inven
 		hs_error_clear(&e);
 		if (hs_leaks_add_heapdump(l, file, &a, &e) != HS_OK)
 			cli_file_fail(file, "%s", hs_strerror(e.code));
-		else if (leaks_goroutines(l, &h, &syms, file, inv, input))
+		else if (core_gs.from_core ? leaks_goroutines(l, &core_gs, file, inv, input)
+		                           : leaks_dump_goroutines(l, &h, &syms, file, inv, input))
 			rc = HS_EXIT_OK;
 		hs_hd_analysis_release(&a);
 	}
+	hs_profile_release(&core_gs);
 	hs_heapdump_release(&h);
 	hs_symtab_release(&syms);
 	return rc;

@@ -1,11 +1,12 @@
 /* heapscope leaks: ranked leak candidates from goroutine dumps, goroutine
- * profiles, heap profiles, traces and heap dumps (their suspects and
- * their goroutines).  The core is src/core/leaks.c.  Exit status
+ * profiles, heap profiles, traces, heap dumps and cores (their suspects
+ * and their goroutines).  The core is src/core/leaks.c.  Exit status
  * 0 whatever it finds (2 for usage and input errors). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../output/leaks_out.h"
+#include "heapscope/core.h"
 #include "heapscope/gctrace.h"
 #include "heapscope/leaks.h"
 #include "cmd.h"
@@ -40,7 +41,7 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 static bool streams(const char *file)
 {
 	hs_input_kind k = cli_file_kind(file);
-	return k == HS_IN_HEAPDUMP || k == HS_IN_TRACE || k == HS_IN_GCTRACE;
+	return k == HS_IN_HEAPDUMP || k == HS_IN_CORE || k == HS_IN_TRACE || k == HS_IN_GCTRACE;
 }
 
 /* A gctrace log: its last run's live heap (hs_leaks_add_gctrace). */
@@ -62,12 +63,15 @@ static int add_gctrace(const cli_adder *a, const char *file)
 	return rc;
 }
 
-/* A trace: the goroutines blocked at its end, as a goroutine profile. */
+/* A heap dump or core: its heap and its goroutines (hd_leaks_add); a
+ * trace: the goroutines blocked at its end, as a goroutine profile. */
 static int add_stream(const cli_adder *a, const char *file)
 {
 	const leaks_ctx *c = a->ctx;
 	hs_input_kind k = cli_file_kind(file);
-	if (k == HS_IN_HEAPDUMP)
+	if (k == HS_IN_CORE && !c->exe)
+		return cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
+	if (k == HS_IN_HEAPDUMP || k == HS_IN_CORE)
 		return hd_leaks_add(c->l, file, c->exe, a->inv, a->input);
 	if (k == HS_IN_GCTRACE)
 		return add_gctrace(a, file);

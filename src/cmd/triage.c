@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heapscope/core.h"
 #include "heapscope/gctrace.h"
 #include "heapscope/triage.h"
 
@@ -43,7 +44,8 @@ static bool is_gctrace(const char *file)
 
 static bool streams(const char *file)
 {
-	return cli_is_heapdump(file) || cli_is_trace(file) || is_gctrace(file);
+	return cli_is_heapdump(file) || cli_file_kind(file) == HS_IN_CORE || cli_is_trace(file) ||
+	       is_gctrace(file);
 }
 
 static hs_triage_kind profile_kind(const hs_profile *p)
@@ -98,6 +100,34 @@ static int add_heapdump(const triage_ctx *c, int i, const char *file)
 	return rc;
 }
 
+/* A core with --exe: its heap as a heap dump's, then its goroutines as a
+ * goroutine dump's (the input's kind and total are its goroutines'). */
+static int add_core(const triage_ctx *c, int i, const char *file)
+{
+	if (!c->exe)
+		return cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
+	hs_symtab syms;
+	hs_heapdump h;
+	hs_profile p;
+	hs_profile_init(&p);
+	int rc = HS_EXIT_USAGE;
+	hs_error e;
+	hs_error_clear(&e);
+	if (hd_load_core(&h, &syms, &p, file, c->exe)) {
+		hs_hd_analysis an;
+		if (hd_analyze(&an, &h, &syms, file)) {
+			rc = hs_triage_add_heapdump(c->t, i, file, &an, &e) == HS_OK &&
+			     hs_triage_add_profile(c->t, i, file, &p, HS_TK_GOROUTINE_DUMP, &e) == HS_OK
+			     ? HS_EXIT_OK : cli_file_error(file, &e);
+			hs_hd_analysis_release(&an);
+		}
+		hs_heapdump_release(&h);
+		hs_symtab_release(&syms);
+	}
+	hs_profile_release(&p);
+	return rc;
+}
+
 static int add_gctrace(const triage_ctx *c, int i, const char *file)
 {
 	hs_gctrace g;
@@ -110,13 +140,15 @@ static int add_gctrace(const triage_ctx *c, int i, const char *file)
 	return rc;
 }
 
-/* Heap dumps, gctrace logs and traces are read in their turn. */
+/* Heap dumps, cores, gctrace logs and traces are read in their turn. */
 static int add_stream(const cli_adder *a, const char *file)
 {
 	const triage_ctx *c = a->ctx;
 	int i = file_index(c, file);
 	if (cli_is_heapdump(file))
 		return add_heapdump(c, i, file);
+	if (cli_file_kind(file) == HS_IN_CORE)
+		return add_core(c, i, file);
 	if (is_gctrace(file))
 		return add_gctrace(c, i, file);
 	hs_profile p;
@@ -135,6 +167,7 @@ static int add_stream(const cli_adder *a, const char *file)
 /* The profile the graphs draw from: one loaded at a time, kept while
  * the next graph reads the same file (the last heap profile gives three). */
 typedef struct flame_src {
+	const char *exe;         /* --exe: a core's goroutines */
 	const char *file;        /* NULL: none loaded */
 	hs_profile p;
 	bool ok;
@@ -148,7 +181,8 @@ static hs_profile *src_load(flame_src *s, const char *file)
 		hs_profile_release(&s->p);
 	hs_profile_init(&s->p);
 	s->file = file;
-	s->ok = cli_load(&s->p, file, NULL);
+	cli_opts lo = {.exe = s->exe};
+	s->ok = cli_load(&s->p, file, &lo);
 	return s->ok ? &s->p : NULL;
 }
 
@@ -177,7 +211,7 @@ typedef struct flame_spec {
 	bool states;              /* wait states as leaf frames */
 } flame_spec;
 
-static void build_flames(hs_triage *t, triage_report *r)
+static void build_flames(hs_triage *t, triage_report *r, const char *exe)
 {
 	hs_triage_flames fi;
 	hs_triage_flame_inputs(t, &fi);
@@ -189,7 +223,7 @@ static void build_flames(hs_triage *t, triage_report *r)
 		{"CPU", "nanoseconds", fi.cpu, -1, NULL, false},
 		{"Off-CPU: goroutines by stack and wait state", "goroutines", fi.goroutines, -1, NULL, true},
 	};
-	flame_src src = {0};
+	flame_src src = {.exe = exe};
 	for (size_t k = 0; k < sizeof specs / sizeof specs[0] && r->nflames < TRIAGE_MAX_FLAMES; k++) {
 		const flame_spec *s = &specs[k];
 		if (s->input < 0 || (s == &specs[2] && s->base < 0))
@@ -257,7 +291,7 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	triage_report r = {.t = t, .inv = inv, .read_failed = read_rc != HS_EXIT_OK};
 	if (rc == HS_EXIT_OK && strcmp(o.format, "html") == 0)
-		build_flames(t, &r);
+		build_flames(t, &r, top->exe);
 	if (rc == HS_EXIT_OK)
 		rc = cli_write_output(&o, write_triage, &r);
 	for (size_t k = 0; k < r.nflames; k++)

@@ -630,8 +630,9 @@ hs_err hs_core_symtab(const hs_core *c, const hs_heapdump *h, hs_symtab *s, hs_e
 	return HS_OK;
 }
 
-hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, const char *path,
-                             const char *exe_path, hs_core_side *side, hs_error *err)
+hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines,
+                             const char *path, const char *exe_path, hs_core_side *side,
+                             hs_error *err)
 {
 	hs_input in;
 	*side = HS_CORE_SIDE_CORE;
@@ -639,7 +640,7 @@ hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, const char *path,
 	if (rc != HS_OK)
 		return rc;
 	hs_core *c;
-	bool compressed = in.compressed;
+	bool compressed = in.compressed, zstd = in.zstd;
 	if ((rc = hs_core_open_input(&c, &in, exe_path, side, err)) != HS_OK) {
 		/* offsets of a compressed core count decompressed bytes */
 		if (compressed && *side == HS_CORE_SIDE_CORE && err->has_offset)
@@ -653,6 +654,12 @@ hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, const char *path,
 	rc = hs_core_heapdump(c, h, err);
 	if (rc == HS_OK && syms)
 		rc = hs_core_symtab(c, h, syms, err);
+	if (rc == HS_OK && goroutines) {
+		rc = hs_core_goroutines(c, goroutines, err);
+		goroutines->from_core = true;
+		goroutines->zstd = zstd;
+		goroutines->gzipped = compressed && !zstd;
+	}
 	h->input_bytes = hs_core_data_bytes(c);
 	hs_core_close(c);
 	return rc;

@@ -17,7 +17,13 @@ never runs heapscope.  Expected values are rebuilt from:
     NT_FILE note (the mapping that holds AT_ENTRY of NT_AUXV) for the file
     the process ran;
   - for the other bad inputs, the texts below, checked by hand against
-    testdata/gen/generate-core.sh, which made them.
+    testdata/gen/generate-core.sh, which made them;
+  - coreheap-{leaks,triage,diff}*: testdata/coreheap/counts.json and the
+    heap dump the same process wrote just before its core, parsed with
+    verify_heapdump's reader (retained sizes by removal, globals named by
+    `readelf -sW` of the executable): main.Store's retention candidate
+    (owner, accumulation point, group), the program's goroutines, the
+    inventory (the core listed once, used for its heap and goroutines).
 """
 import json
 import os
@@ -214,20 +220,31 @@ def wrong_exe_case(name):
     V.expect(name, 'code', '2\n')
 
 
+def built(c):
+    """The bytes each global of testdata/gen/coreheap keeps (counts.json)."""
+    return {'main.Store': c['store_retained'], 'main.List': c['list_retained'],
+            'main.Registry': c['registry_pages'] * c['page_bytes'],
+            'main.After': c['after_gc'] * (c['node_bytes'] + 8)}
+
+
+def golden_json(name):
+    """The case's stdout as JSON, None (a problem) when it is not."""
+    try:
+        return json.loads(V.golden(name, 'out'))
+    except (TypeError, ValueError):
+        V.problems.append('%s: the output is not JSON' % name)
+        return None
+
+
 def heap_case(name, core='testdata/coreheap/'):
     """heapdump of a core: what testdata/gen/coreheap built (counts.json)
     retained by its globals and a parked goroutine's frame."""
     c = json.loads(read(core + 'counts.json'))
-    got = V.golden(name, 'out')
-    try:
-        d = json.loads(got)
-    except (TypeError, ValueError):
-        V.problems.append('%s: the output is not JSON' % name)
+    d = golden_json(name)
+    if d is None:
         return
     roots = {r['name']: r for r in d['roots']}
-    want = {'main.Store': c['store_retained'], 'main.List': c['list_retained'],
-            'main.Registry': c['registry_pages'] * c['page_bytes'],
-            'main.After': c['after_gc'] * (c['node_bytes'] + 8)}
+    want = built(c)
     for root, bytes_ in want.items():
         if roots.get(root, {}).get('retained') != bytes_:
             V.problems.append('%s: %s retains %s, the program built %d bytes'
@@ -248,9 +265,205 @@ def heap_case(name, core='testdata/coreheap/'):
     V.expect(name, 'code', '0\n')
 
 
+CH = 'testdata/coreheap/'
+PARTIAL_DUMP = ("partial: a heap dump's goroutines, without wait reasons, not a point of the "
+                "series beside whole goroutine snapshots")
+
+
+def unzstd(path):
+    return subprocess.run(['zstd', '-dc', os.path.join(V.ROOT, path)], check=True,
+                          stdout=subprocess.PIPE).stdout
+
+
+def coreheap_facts():
+    """What leaks, triage and diff of testdata/coreheap must find, from the
+    program's counts.json and the heap dump the same process wrote just
+    before its core (parsed and its retained sizes recomputed by
+    verify_heapdump's reader, globals named by `readelf -sW` of the
+    decompressed executable): the roots' retained bytes, the reachable
+    bytes, the suspects (>= 10%), main.Store's accumulation point (the
+    object of store_pages pointers; the core holds the dump's objects at
+    the same addresses, test_core_heap) and the program's own goroutines."""
+    import tempfile
+    import verify_heapdump as HD
+    HD.V = V
+    c = json.loads(read(CH + 'counts.json'))
+    d = HD.Dump(unzstd(CH + 'heap.dump.zst'))
+    with tempfile.NamedTemporaryFile(suffix='.exe') as t:
+        t.write(unzstd(CH + 'core.exe.zst'))
+        t.flush()
+        syms = HD.symbols(t.name)
+    _, rb, ret = HD.analyse(d, syms)
+    for k, want in built(c).items():
+        if ret.get(k) != want:
+            V.problems.append('coreheap: the heap dump\'s %s retains %s, counts.json %d'
+                              % (k, ret.get(k), want))
+    acc = [(a, s) for a, (s, ptrs) in d.objects.items() if len(ptrs) == c['store_pages']
+           and all(d.objects.get(q, (0,))[0] == c['page_bytes'] for q in ptrs)]
+    return {'c': c, 'rb': rb, 'ret': ret, 'syms': syms,
+            'suspects': sorted((h for h, v in ret.items() if v * 10 >= rb), key=lambda h: -ret[h]),
+            'acc': '0x%x (%d B)' % acc[0] if len(acc) == 1 else None,
+            'goroutines': sum(1 for g in d.gs if not g['system'])}
+
+
+def core_reachable(name, f, r):
+    """The core's reachable bytes: the dump's and the few objects the
+    program allocated between the dump and the core (counts.json)."""
+    if not f['rb'] <= r <= f['rb'] + 16384:
+        V.problems.append('%s: the core reaches %d bytes, the dump taken just before %d'
+                          % (name, r, f['rb']))
+
+
+def retention_want(f, evidence, last_rb):
+    """leaks' retention candidate of main.Store (leaks.h, verify_heapdump's
+    rules): described by the last file that has it, severity by its share."""
+    c = f['c']
+    store = c['store_retained']
+    share = 100.0 * store / last_rb
+    from verify_heapdump import severity
+    return {'severity': severity(share, [e['retained_bytes'] for e in evidence]),
+            'kind': 'retention', 'confidence': 'low', 'mechanism': 'retention',
+            'culprit': 'main.Store', 'weight': store, 'evidence': evidence,
+            'owner': 'main.Store', 'owner_kind': 'global', 'roots': ['main.Store'],
+            'accumulation_point': f['acc'], 'structure': f['acc'],
+            'group_count': c['store_pages'], 'group_size': c['page_bytes'],
+            'group_retained': c['store_pages'] * c['page_bytes'],
+            'retained_bytes': store, 'reachable_bytes': last_rb,
+            'share_percent': round(share, 1), 'snapshots': len(evidence)}
+
+
+def leaks_cases(f):
+    store = f['c']['store_retained']
+    n = f['goroutines']
+    for name, files in (('coreheap-leaks-json', ['core']), ('coreheap-leaks-dir-json', ['core', 'dump'])):
+        d = golden_json(name)
+        if d is None:
+            continue
+        cands = d['candidates']
+        if len(cands) != 1 or f['suspects'] != ['main.Store']:
+            V.problems.append('%s: candidates %s, the dump\'s suspects %s'
+                              % (name, [x['culprit'] for x in cands], f['suspects']))
+            continue
+        got_c = dict(cands[0])
+        r = got_c['evidence'][0]['reachable_bytes']
+        core_reachable(name, f, r)
+        ev = [{'file': CH + 'core.core.zst', 'retained_bytes': store, 'reachable_bytes': r}]
+        if 'dump' in files:
+            ev.append({'file': CH + 'heap.dump.zst', 'retained_bytes': store,
+                       'reachable_bytes': f['rb']})
+        want = retention_want(f, ev, ev[-1]['reachable_bytes'])
+        got_c['share_percent'] = round(got_c['share_percent'], 1)
+        for k, v in want.items():
+            if got_c.get(k) != v:
+                V.problems.append('%s: %s is %r, want %r' % (name, k, got_c.get(k), v))
+        s = d['summary']
+        if (s['goroutine_snapshots'], s['goroutines_first'], s['goroutines_last'],
+                s['heap_snapshots']) != (1, n, n, 0):
+            V.problems.append('%s: summary %s, the dump has %d goroutines of the program'
+                              % (name, s, n))
+        V.expect(name, 'err', '' if len(files) == 1 else
+                 'heapscope: leaks: not used: 2 files (2 other files)\n')
+        V.expect(name, 'code', '0\n')
+    # the text: the same candidate, its owner and accumulation point
+    name = 'coreheap-leaks'
+    V.checked.add(name)
+    text = V.golden(name, 'out') or ''
+    c = f['c']
+    for w in ('1 leak candidate\n', 'medium main.Store  (retention, confidence low)',
+              '   - owner: main.Store (global); owning structure %s' % f['acc'],
+              '   - accumulation point: %s holds %d objects of %dB' % (f['acc'], c['store_pages'],
+                                                                     c['page_bytes']),
+              '   - in %score.core.zst' % CH):
+        if w not in text:
+            V.problems.append('%s: no %r' % (name, w))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
+def triage_cases(f):
+    import verify_triage as T
+    T.V = V
+    import verify_growth
+    T.V_G = verify_growth
+    verify_growth.V = V
+    name = 'coreheap-triage-json'
+    d = T.load(name)
+    if d is None:
+        return
+    store, n = f['c']['store_retained'], f['goroutines']
+    T.common(name, d, 0)
+    r = [e['total'] for fd in d['findings'] for e in fd['evidence']]
+    r = r[0] if r else 0
+    core_reachable(name, f, r)
+    # the core's heap and the dump's: one retention finding, evidence from both
+    got = [(x['source'], x['kind'], x['culprit'], x['severity'], x['weight'], x['evidence'])
+           for x in d['findings']]
+    ev = [{'file': CH + 'core.core.zst', 'dump': 0, 'value': store, 'total': r},
+          {'file': CH + 'heap.dump.zst', 'dump': 0, 'value': store, 'total': f['rb']}]
+    from verify_heapdump import severity
+    T.check(name, 'findings', got, [('leaks', 'retention', 'main.Store',
+                                     severity(100.0 * store / f['rb'], [store, store]), store, ev)])
+    T.check(name, 'heap dump suspects', [(s['file'], s['root'], s['retained'], s['reachable'])
+                                         for s in d['heapdump']],
+            [(CH + 'core.core.zst', 'main.Store', store, r),
+             (CH + 'heap.dump.zst', 'main.Store', store, f['rb'])])
+    # the inventory: the core listed once, read for its heap and its goroutines
+    ut = T.utimes_of(name)
+    want = []
+    for base, kind in (('core.core.zst', 'core'), ('core.exe.zst', 'other'),
+                       ('counts.json', 'other'), ('heap.dump.zst', 'heapdump')):
+        why = {'other': 'other file: not used by triage', 'heapdump': PARTIAL_DUMP}.get(kind)
+        want.append((CH + base, kind, T.rfc3339(ut[CH + base] * 10**9), 'mtime',
+                     kind != 'other', why, 0 if kind == 'core' else None))
+    T.check(name, 'inputs', [(i['path'], i['kind'], i['time'], i['time_from'], i['used'], i['why'],
+                              i['snapshot']) for i in d['inputs']], want)
+    T.check(name, 'used for', d['used_for'], {
+        CH + 'core.core.zst': ['leaks', 'goroutines', 'blocking', 'heapdump', 'timeline'],
+        CH + 'core.exe.zst': [], CH + 'counts.json': [], CH + 'heap.dump.zst': ['leaks', 'heapdump']})
+    T.check(name, 'timeline', [(t['file'], t.get('goroutines')) for t in d['timeline']],
+            [(CH + 'core.core.zst', n)])
+    T.check(name, 'goroutines', sum(g['count'] for g in d['goroutines']), n)
+    err = 'heapscope: triage: not used: 2 files (2 other files)\n'
+    T.check(name, 'stderr', V.golden(name, 'err'), err)
+    T.text_case('coreheap-triage', d, T.goroutine_lines(d) + [
+        '  core           (file mtime)         leaks, goroutines, blocking, heapdump, timeline '
+        + CH + 'core.core.zst'], err)
+
+
+def diff_case(f):
+    """The heap dump against the core taken right after it: the program's
+    globals keep what counts.json says on both sides, recomputed from the
+    dump for the base."""
+    name = 'coreheap-diff-json'
+    V.checked.add(name)
+    d = golden_json(name)
+    if d is None:
+        return
+    if (d['base'], d['new'], d['base_reachable_bytes']) != (CH + 'heap.dump.zst', CH + 'core.core.zst',
+                                                            f['rb']):
+        V.problems.append('%s: base, new or base reachable bytes differ' % name)
+    core_reachable(name, f, d['new_reachable_bytes'])
+    rows = {x['key']: x for x in d['rows'] if x['kind'] == 'root'}
+    for k, v in built(f['c']).items():
+        x = rows.get(k, {})
+        if (x.get('base'), x.get('new'), x.get('growth')) != (v, v, 0):
+            V.problems.append('%s: %s %s, the program built %d on both sides' % (name, k, x, v))
+    # every global of the base side as recomputed from the dump
+    names = {n for _, _, n in f['syms']}
+    for k, x in rows.items():
+        if k in names and x['base'] != f['ret'].get(k, 0):
+            V.problems.append('%s: %s base %d, recomputed %s' % (name, k, x['base'], f['ret'].get(k)))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
+    f = coreheap_facts()
+    leaks_cases(f)
+    triage_cases(f)
+    diff_case(f)
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')

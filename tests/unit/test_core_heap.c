@@ -276,7 +276,7 @@ static void test_globals_named(void **state)
 	hs_core_side side;
 	hs_heapdump_init(&pie);
 	hs_symtab_init(&psyms);
-	if (hs_core_load_heapdump(&pie, &psyms, SOURCE_ROOT "/testdata/core/pie/core.core.zst",
+	if (hs_core_load_heapdump(&pie, &psyms, NULL, SOURCE_ROOT "/testdata/core/pie/core.core.zst",
 	                          SOURCE_ROOT "/testdata/core/pie/core.exe.zst", &side, &e) != HS_OK)
 		fail_msg("pie: %s", e.detail);
 	static const char *const exes[2] = {TD "core.exe.zst",
@@ -316,6 +316,44 @@ static void test_globals_named(void **state)
 
 /* Overwrite n bytes of the process's memory in the core (its sparse
  * blocks); the old bytes go to old. */
+/* One opening for leaks and triage: hs_core_load_heapdump gives the heap
+ * hs_core_heapdump gives and the goroutines the profile loader gives the
+ * same core with its executable: one each of the dump's goroutines that
+ * are not the runtime's (the dump's own system flag), from_core set. */
+static void test_heap_and_goroutines(void **state)
+{
+	fixture *f = *state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_heapdump h;
+	hs_symtab syms;
+	hs_profile both, alone;
+	hs_core_side side;
+	hs_heapdump_init(&h);
+	hs_symtab_init(&syms);
+	hs_profile_init(&both);
+	hs_profile_init(&alone);
+	if (hs_core_load_heapdump(&h, &syms, &both, TD "core.core.zst", TD "core.exe.zst", &side,
+	                          &e) != HS_OK)
+		fail_msg("core: %s", e.detail);
+	assert_int_equal(h.nobjects, f->heap.nobjects);
+	assert_int_equal(syms.n, f->syms.n);
+	alone.exe_path = TD "core.exe.zst";
+	assert_int_equal(hs_load_profile(&alone, TD "core.core.zst", &e), HS_OK);
+	size_t user = 0;
+	for (size_t i = 0; i < f->dump.goroutines.len; i++)
+		user += !HS_VEC_AT(&f->dump.goroutines, hs_hd_goroutine, i).system;
+	assert_true(user > 0);
+	assert_int_equal(both.nsamples, user);
+	assert_int_equal(alone.nsamples, user);
+	assert_true(both.from_core && alone.from_core);
+	assert_true(both.zstd);
+	hs_profile_release(&both);
+	hs_profile_release(&alone);
+	hs_heapdump_release(&h);
+	hs_symtab_release(&syms);
+}
+
 static void poke(hs_core *c, uint64_t addr, const void *src, void *old, size_t n)
 {
 	for (size_t i = 0; i < c->nsegs; i++) {
@@ -402,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_retained_counts),
 		cmocka_unit_test(test_roots),
 		cmocka_unit_test(test_globals_named),
+		cmocka_unit_test(test_heap_and_goroutines),
 		cmocka_unit_test(test_garbled_spans),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
