@@ -187,6 +187,7 @@ typedef struct v1 {
 	size_t lag;             /* batches before this started LATE_BYTES before the index */
 	uint64_t lag_ts;        /* ... the largest header timestamp among them */
 	size_t hold;            /* the open late batch's start: not given back yet */
+	size_t window;          /* LATE_BYTES; STREAM_AHEAD, STREAM_DROP scale with it */
 	int ver;
 	hs_profile *stacks;
 	hs_tev_fn fn;
@@ -433,10 +434,10 @@ static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
  * back what it has read every STREAM_DROP bytes; the merge gives back
  * below its low-water mark every STREAM_EVENTS events (or 16 per queue,
  * so that many Ps do not make it quadratic). */
-#define STREAM_AHEAD ((size_t)1 << 20)
-#define STREAM_DROP ((size_t)64 << 10)
-#define STREAM_EVENTS 4096u
 #define LATE_BYTES ((size_t)4 << 20)
+#define STREAM_AHEAD(t) ((t)->window / 4)      /* 1 MiB */
+#define STREAM_DROP(t) ((t)->window / 64)      /* 64 KiB */
+#define STREAM_EVENTS 4096u
 #define LATE_RESERVE ((size_t)1 << 36)
 
 static void drop_pages(v1 *t, size_t from, size_t to)
@@ -513,7 +514,7 @@ static void late_open(v1 *t, batch *bt)
 	size_t last = t->batches.len - 1;
 	while (t->lag < last) {
 		const batch *o = &HS_VEC_AT(&t->batches, batch, t->lag);
-		if (o->start + LATE_BYTES > bt->start)
+		if (o->start + t->window > bt->start)
 			break;
 		if (o->ts > t->lag_ts)
 			t->lag_ts = o->ts;
@@ -649,11 +650,11 @@ static hs_err build_index(v1 *t)
 	batch *cur = NULL;
 	raw r;
 	for (;;) {
-		if (t->stream && t->n - pos < STREAM_AHEAD / 2)
-			stream_more(t, pos + STREAM_AHEAD);
+		if (t->stream && t->n - pos < STREAM_AHEAD(t) / 2)
+			stream_more(t, pos + STREAM_AHEAD(t));
 		if (pos >= t->n)
 			break;
-		if (t->stream && pos - dropped >= STREAM_DROP) {
+		if (t->stream && pos - dropped >= STREAM_DROP(t)) {
 			/* everything before pos is indexed or copied out */
 			hs_input_drop(t->in, pos < t->hold ? pos : t->hold);
 			dropped = pos;
@@ -671,7 +672,7 @@ static hs_err build_index(v1 *t)
 		if (rc == HS_E_TRUNCATED && t->stream && !t->in->complete) {
 			/* more of the record may still come: read it again then */
 			pos = at;
-			stream_more(t, t->n + (t->n - at) + STREAM_AHEAD);
+			stream_more(t, t->n + (t->n - at) + STREAM_AHEAD(t));
 			continue;
 		}
 		if (rc == HS_E_TRUNCATED) {
@@ -1429,6 +1430,12 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 	t.d = t.main = in->data;
 	t.n = t.avail = in->len;
 	t.hold = SIZE_MAX;
+	t.window = LATE_BYTES;
+	/* A test knob (tests/conformance/check_trace_stream.py): a smaller
+	 * window makes small traces take every streaming path. */
+	const char *knob = getenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	if (knob && atol(knob) >= 4096 && (size_t)atol(knob) < LATE_BYTES)
+		t.window = (size_t)atol(knob);
 	t.ver = hs_trace_detect(t.d, t.n);
 	t.stacks = stacks;
 	t.fn = fn;
@@ -1498,7 +1505,8 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 			/* the merge reads the input again from its start */
 			hs_input_rewind(in);
 			t.avail = in->len;
-			t.drop_every = t.queues.len * 16 > STREAM_EVENTS ? t.queues.len * 16 : STREAM_EVENTS;
+			uint64_t every = t.window < LATE_BYTES ? 16 : STREAM_EVENTS;
+			t.drop_every = t.queues.len * 16 > every ? t.queues.len * 16 : every;
 			t.next_drop = t.drop_every;
 		}
 		rc = t.ver < 1007 ? merge_1005(&t) : merge(&t);
