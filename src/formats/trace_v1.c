@@ -6,9 +6,11 @@
  * are merged as Go's order1007 does (internal/trace/order.go of Go 1.19):
  * repeatedly take, among the heads of the per-P queues whose goroutine
  * state transition is ready (sequence numbers), the one with the smallest
- * timestamp.  Only an index is kept (batch offsets, string spans, the CPU
- * samples' timestamps, one state per goroutine): events are decoded twice,
- * once to index, once while merging, and never stored.  doc/format-trace-old.md
+ * timestamp.  Only an index is kept (batch offsets, the strings and stack
+ * records copied out, the CPU samples, one state per goroutine): events are
+ * decoded twice, once to index, once while merging, and never stored.  A
+ * compressed input is read as it inflates, twice (see "streaming" below),
+ * so memory follows the ordering window, not the trace's size.  doc/format-trace-old.md
  * describes the format as read here. */
 #include <stdio.h>
 #include <stdlib.h>
