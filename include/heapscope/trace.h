@@ -145,9 +145,13 @@ hs_err hs_trace_stack(hs_profile *stacks, const uint32_t *locs, size_t n, uint32
  * hs_profile_finish (entries are ids, index + 1). */
 static inline uint32_t hs_trace_loc(uint32_t id) { return id - 1; }
 
-/* The two format loaders behind it. */
-hs_err hs_trace_load_old(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,
-                         void *ctx, hs_trace_info *info, hs_error *err);
+/* The two format loaders behind it.  The old format's reads the input as
+ * it arrives: compressed (a background inflater), it gives back what it has
+ * indexed, inflates again for the merge and gives back what no queue reads
+ * again, so its memory follows the ordering window, not the trace's size;
+ * a decompression error still comes first, as when the input is read whole. */
+hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
+                         hs_trace_info *info, hs_error *err);
 hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,
                         void *ctx, hs_trace_info *info, hs_error *err);
 

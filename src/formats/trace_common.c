@@ -49,6 +49,22 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
                      hs_trace_info *info, hs_error *err)
 {
 	memset(info, 0, sizeof *info);
+	/* An old-format trace inflating in the background is read as it
+	 * arrives (hs_trace_load_old); everything else once it is whole. */
+	if (in->bg && hs_input_wait(in, 16) >= 16) {
+		int old = hs_trace_detect(in->data, in->len);
+		if (old >= 1005 && old <= 1021) {
+			hs_err rc = hs_trace_load_old(in, stacks, fn, ctx, info, err);
+			if (rc != HS_OK && hs_input_error(in, NULL) != HS_OK) {
+				memset(info, 0, sizeof *info);   /* as below */
+				return rc;
+			}
+			info->go_version = old;
+			if (rc != HS_OK && rc != HS_E_GZIP && rc != HS_E_LIMIT)
+				err->after_gunzip = 1;
+			return rc;
+		}
+	}
 	hs_input_wait(in, SIZE_MAX);
 	hs_err rc = hs_input_error(in, err);
 	if (rc != HS_OK)
@@ -65,7 +81,7 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
 	else if (v >= 1022)
 		rc = hs_trace_load_v2(in->data, in->len, stacks, fn, ctx, info, err);
 	else
-		rc = hs_trace_load_old(in->data, in->len, stacks, fn, ctx, info, err);
+		rc = hs_trace_load_old(in, stacks, fn, ctx, info, err);
 	info->go_version = v;
 	if (rc != HS_OK && in->compressed && rc != HS_E_GZIP && rc != HS_E_LIMIT)
 		err->after_gunzip = 1;

@@ -2,7 +2,10 @@
  * one JSON object, what the loader delivered: counts per normalized event
  * kind, GO_BLOCK counts per wait kind, goroutines created, the trace info,
  * or the error.  With --events it prints every event, one per line, for
- * the unit tests' hand checks.  Built for tests only. */
+ * the unit tests' hand checks.  With --whole the file is read into memory
+ * and decompressed at once (hs_input_from_buffer), not streamed by the
+ * background inflater (tests/conformance/check_trace_stream.py compares
+ * the two).  Built for tests only. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,13 +64,16 @@ int main(int argc, char **argv)
 {
 	counts c = {.ordered = true};
 	const char *path = NULL;
+	bool whole = false;
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--events") == 0)
 			c.print = true;
+		else if (strcmp(argv[i], "--whole") == 0)
+			whole = true;
 		else
 			path = argv[i];
 	if (!path) {
-		fprintf(stderr, "usage: trace_count [--events] FILE\n");
+		fprintf(stderr, "usage: trace_count [--events] [--whole] FILE\n");
 		return 2;
 	}
 	hs_input in;
@@ -76,7 +82,27 @@ int main(int argc, char **argv)
 	memset(&info, 0, sizeof info);
 	hs_profile stacks;
 	hs_profile_init(&stacks);
-	hs_err rc = hs_input_open(&in, path, 0, &err);
+	hs_err rc;
+	if (whole) {
+		FILE *f = fopen(path, "rb");
+		size_t n = 0, cap = 1 << 16;
+		uint8_t *buf = malloc(cap);
+		for (size_t got; f && buf && (got = fread(buf + n, 1, cap - n, f)) > 0;) {
+			n += got;
+			if (n == cap) {
+				uint8_t *nb = realloc(buf, cap *= 2);
+				if (!nb)
+					break;
+				buf = nb;
+			}
+		}
+		rc = f && buf ? hs_input_from_buffer(&in, buf, n, 0, &err) : HS_E_IO;
+		if (f)
+			fclose(f);
+		free(buf);
+	} else {
+		rc = hs_input_open(&in, path, 0, &err);
+	}
 	if (rc == HS_OK) {
 		rc = hs_trace_load(&in, &stacks, sink, &c, &info, &err);
 		hs_input_release(&in);
