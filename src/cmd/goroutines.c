@@ -85,6 +85,27 @@ static void load_one(gfiles *f, hs_inventory *inv, const char *file, int k, cli_
 	f->have[k] = true;
 }
 
+/* The heap dumps among the files (dump[i]), in their slots: their
+ * goroutines only when no goroutine dump or profile was read (any). */
+static void add_heapdumps(gfiles *f, hs_inventory *inv, const cli_opts *o, const bool *dump,
+                          const int *slot, bool any, cli_unused *u)
+{
+	for (int i = 0; i < o->nfiles; i++) {
+		if (!dump[i])
+			continue;
+		int k = slot[i];
+		if (any) {
+			hs_inventory_unuse(inv, f->input[k], HS_WHY_KIND);
+			u->other++;
+		} else if (hd_load_goroutines(&f->p[k], o->files[i], NULL)) {
+			f->have[k] = true;
+		} else {
+			hs_inventory_unuse(inv, f->input[k], HS_WHY_UNREADABLE);
+			f->bad = true;
+		}
+	}
+}
+
 /* Every file read and listed in inv, a bad one named without stopping the
  * rest; the goroutine dumps and profiles kept (a heap dump's goroutines,
  * as a goroutine dump (src/cmd/heapdump.c), only when no goroutine dump or
@@ -158,21 +179,7 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 		}
 	}
 	cli_loads_end(&l);
-	for (int i = 0; i < o->nfiles; i++) {
-		if (!dump[i])
-			continue;
-		int k = slot[i];
-		const char *file = o->files[i];
-		if (any) {
-			hs_inventory_unuse(inv, f->input[k], HS_WHY_KIND);
-			u.other++;
-		} else if (hd_load_goroutines(&f->p[k], file, NULL)) {
-			f->have[k] = true;
-		} else {
-			hs_inventory_unuse(inv, f->input[k], HS_WHY_UNREADABLE);
-			f->bad = true;
-		}
-	}
+	add_heapdumps(f, inv, o, dump, slot, any, &u);
 	cli_unused_report(&u);
 	cli_inventory_finish(inv);
 	free(loaded);

@@ -419,6 +419,28 @@ static bool drop_twins(series *s)
 	return k >= 2;
 }
 
+/* The candidate rule's options: --min-growth (default 1 MiB of memory, 10
+ * goroutines or objects, 1 s of time), --limit, the order; false after
+ * printing why. */
+static bool set_thresholds(series *s, const growth_opts *g, int64_t interval)
+{
+	double per_unit = 1;
+	hs_qty_kind uk = hs_unit_kind(s->w.unit, &per_unit);
+	s->w.min_growth = uk == HS_QTY_BYTES ? 1 << 20 : uk == HS_QTY_NANOS ? (int64_t)(1e9 / per_unit) : 10;
+	if (g->min_growth && !parse_amount(s, "min-growth", g->min_growth, &s->w.min_growth))
+		return false;
+	s->w.go.min_growth = s->w.min_growth;
+	s->w.go.keep_order = g->keep_order || interval;
+	if (g->limit) {
+		if (!parse_amount(s, "limit", g->limit, &s->w.go.limit))
+			return false;
+		s->w.go.has_limit = true;
+		s->w.go.has_mem_limit = growth_is_bytes(&s->w);
+		s->w.go.mem_limit = s->w.go.limit;
+	}
+	return true;
+}
+
 static int run(const hs_command *self, cli_opts *op)
 {
 	(void)self;
@@ -476,22 +498,8 @@ static int run(const hs_command *self, cli_opts *op)
 	cli_inventory_finish(s.inv);
 	if (!drop_twins(&s))
 		goto out;
-	/* Candidates must grow by at least this much: 1 MiB of memory, 10
-	 * goroutines (or objects), 1 s of time. */
-	double per_unit = 1;
-	hs_qty_kind uk = hs_unit_kind(s.w.unit, &per_unit);
-	s.w.min_growth = uk == HS_QTY_BYTES ? 1 << 20 : uk == HS_QTY_NANOS ? (int64_t)(1e9 / per_unit) : 10;
-	if (g->min_growth && !parse_amount(&s, "min-growth", g->min_growth, &s.w.min_growth))
+	if (!set_thresholds(&s, g, interval))
 		goto out;
-	s.w.go.min_growth = s.w.min_growth;
-	s.w.go.keep_order = g->keep_order || interval;
-	if (g->limit) {
-		if (!parse_amount(&s, "limit", g->limit, &s.w.go.limit))
-			goto out;
-		s.w.go.has_limit = true;
-		s.w.go.has_mem_limit = growth_is_bytes(&s.w);
-		s.w.go.mem_limit = s.w.go.limit;
-	}
 	hs_error_clear(&e);
 	if (hs_growth_finish(s.g, &s.w.go, &e) != HS_OK) {
 		cli_error("%s%s", e.detail,
