@@ -8,6 +8,8 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "build_profile.h"
+#include "heapscope/graph.h"
 #include "heapscope/growth.h"
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-9)
@@ -353,6 +355,62 @@ static void test_memstats(void **state)
 	hs_growth_free(g);
 }
 
+/* A snapshot of bufio.NewWriterSize's bytes under main.a, main.b and
+ * main.c (leaf first: bufio, then the own caller), and main.own's own. */
+static void own_snapshot(hs_growth_own *o, bool last, int64_t a, int64_t b, int64_t c,
+                         int64_t own)
+{
+	hs_profile p;
+	tp_init(&p, "inuse_space", "bytes");
+	uint32_t fw = add_function(&p, "bufio.NewWriterSize");
+	uint32_t fa = add_function(&p, "main.a"), fb = add_function(&p, "main.b");
+	uint32_t fc = add_function(&p, "main.c"), fo = add_function(&p, "main.own");
+	uint32_t lw = add_location(&p, &fw, 1);
+	uint32_t la = add_location(&p, &fa, 1), lb = add_location(&p, &fb, 1);
+	uint32_t lc = add_location(&p, &fc, 1), lo = add_location(&p, &fo, 1);
+	uint32_t sa[] = {lw, la}, sb[] = {lw, lb}, sc[] = {lw, lc};
+	add_sample(&p, sa, 2, a);
+	add_sample(&p, sb, 2, b);
+	add_sample(&p, sc, 2, c);
+	add_sample(&p, &lo, 1, own);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+	hs_view v;
+	hs_view_opts vo = {.sample_index = 0, .granularity = HS_GRAN_FUNCTIONS};
+	assert_int_equal(hs_view_build(&v, &p, &vo, &e), HS_OK);
+	assert_int_equal(hs_growth_own_add(o, &v, last, &e), HS_OK);
+	hs_view_release(&v);
+	hs_profile_release(&p);
+}
+
+/* The own culprit of a library row is the own caller whose stacks grew
+ * most from the first to the last snapshot (hand computed: main.a +100,
+ * main.b +300, main.c -50); an own function has none; nor has a row
+ * whose own callers only shrank. */
+static void test_own_culprit(void **state)
+{
+	(void)state;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_growth_own *o = hs_growth_own_new(&e);
+	assert_non_null(o);
+	own_snapshot(o, false, 100, 100, 500, 10);
+	own_snapshot(o, true, 200, 400, 450, 99);
+	int64_t g = 0;
+	const char *c = hs_growth_own_culprit(o, "bufio.NewWriterSize", &g);
+	assert_non_null(c);
+	assert_string_equal(c, "main.b");
+	assert_int_equal(g, 300);
+	assert_null(hs_growth_own_culprit(o, "main.own", &g));
+	hs_growth_own_free(o);
+	o = hs_growth_own_new(&e);
+	own_snapshot(o, false, 100, 100, 500, 10);
+	own_snapshot(o, true, 50, 100, 450, 10);
+	assert_null(hs_growth_own_culprit(o, "bufio.NewWriterSize", &g));
+	hs_growth_own_free(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_candidate_thresholds),
 		cmocka_unit_test(test_same_time),
 		cmocka_unit_test(test_memstats),
+		cmocka_unit_test(test_own_culprit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
