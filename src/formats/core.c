@@ -25,17 +25,9 @@
 #define MAX_NOTES_BYTES ((uint64_t)64 << 20)
 #define MAX_THREADS 100000
 
-static uint64_t rd(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 bool hs_core_detect(const uint8_t *d, size_t n)
 {
-	return n >= 18 && memcmp(d, "\x7f" "ELF", 4) == 0 && d[5] == 1 && rd(d + 16, 2) == ET_CORE;
+	return n >= 18 && memcmp(d, "\x7f" "ELF", 4) == 0 && d[5] == 1 && hs_le(d + 16, 2) == ET_CORE;
 }
 
 /* ---- the core file's bytes ------------------------------------------- */
@@ -141,15 +133,15 @@ static hs_err check_elf(const uint8_t *h, uint64_t len, uint16_t want_type, hs_e
 		return hs_fail_at(err, HS_E_FORMAT, 0, "not an ELF file");
 	if (h[4] != 2 || h[5] != 1)
 		return hs_fail_at(err, HS_E_FORMAT, 4, "not a 64-bit little-endian ELF file");
-	uint64_t type = rd(h + 16, 2);
+	uint64_t type = hs_le(h + 16, 2);
 	if (want_type == ET_CORE && type != ET_CORE)
 		return hs_fail_at(err, HS_E_FORMAT, 16, "not an ELF core file");
 	if (want_type != ET_CORE && type != 2 && type != 3)
 		return hs_fail_at(err, HS_E_FORMAT, 16, "not an executable (ELF type %u)", (unsigned)type);
-	if (rd(h + 18, 2) != EM_X86_64)
+	if (hs_le(h + 18, 2) != EM_X86_64)
 		return hs_fail_at(err, HS_E_FORMAT, 18,
 		                  "unsupported architecture (ELF machine %u; amd64 is read)",
-		                  (unsigned)rd(h + 18, 2));
+		                  (unsigned)hs_le(h + 18, 2));
 	return HS_OK;
 }
 
@@ -158,7 +150,7 @@ static hs_err read_phdrs(const uint8_t *h, uint64_t have, uint64_t file_len, cor
                          size_t *nloads, core_seg *notes, size_t *nnotes, size_t max_notes,
                          hs_error *err)
 {
-	uint64_t phoff = rd(h + 0x20, 8), phent = rd(h + 0x36, 2), phnum = rd(h + 0x38, 2);
+	uint64_t phoff = hs_le(h + 0x20, 8), phent = hs_le(h + 0x36, 2), phnum = hs_le(h + 0x38, 2);
 	if (phnum && (phent < 56 || phnum > MAX_PHDRS))
 		return hs_fail_at(err, HS_E_CORRUPT, 0x36, "bad program header size or count");
 	if (phoff > have || phnum * phent > have - phoff)
@@ -171,8 +163,8 @@ static hs_err read_phdrs(const uint8_t *h, uint64_t have, uint64_t file_len, cor
 	*nnotes = 0;
 	for (uint64_t i = 0; i < phnum; i++) {
 		const uint8_t *ph = h + phoff + i * phent;
-		core_seg s = {rd(ph + 0x10, 8), rd(ph + 0x28, 8), rd(ph + 0x20, 8), rd(ph + 8, 8)};
-		uint32_t type = (uint32_t)rd(ph, 4);
+		core_seg s = {hs_le(ph + 0x10, 8), hs_le(ph + 0x28, 8), hs_le(ph + 0x20, 8), hs_le(ph + 8, 8)};
+		uint32_t type = (uint32_t)hs_le(ph, 4);
 		if (type != PT_LOAD && type != PT_NOTE)
 			continue;
 		if (s.offset > file_len || s.filesz > file_len - s.offset)
@@ -218,15 +210,15 @@ static hs_err add_thread(hs_core *c, const uint8_t *d, uint64_t n, uint64_t at, 
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	c->threads = t;
 	const uint8_t *r = d + 112;
-	t[c->nthreads++] = (hs_core_thread){rd(d + 32, 4), rd(r + 16 * 8, 8), rd(r + 19 * 8, 8),
-	                                    rd(r + 4 * 8, 8)};
+	t[c->nthreads++] = (hs_core_thread){hs_le(d + 32, 4), hs_le(r + 16 * 8, 8), hs_le(r + 19 * 8, 8),
+	                                    hs_le(r + 4 * 8, 8)};
 	return HS_OK;
 }
 
 static void read_auxv(hs_core *c, const uint8_t *d, uint64_t n)
 {
 	for (uint64_t i = 0; i + 16 <= n; i += 16) {
-		uint64_t key = rd(d + i, 8), val = rd(d + i + 8, 8);
+		uint64_t key = hs_le(d + i, 8), val = hs_le(d + i + 8, 8);
 		if (key == AT_ENTRY)
 			c->at_entry = val;
 		else if (key == AT_PHDR)
@@ -240,7 +232,7 @@ static hs_err read_files(hs_core *c, const uint8_t *d, uint64_t n, uint64_t at, 
 {
 	if (n < 16 || c->files)
 		return HS_OK;
-	uint64_t count = rd(d, 8), page = rd(d + 8, 8);
+	uint64_t count = hs_le(d, 8), page = hs_le(d + 8, 8);
 	if (count > (n - 16) / 24 || page > ((uint64_t)1 << 30))
 		return hs_fail_at(err, HS_E_CORRUPT, at, "NT_FILE note: %llu mappings in %llu bytes",
 		                  (unsigned long long)count, (unsigned long long)n);
@@ -254,7 +246,7 @@ static hs_err read_files(hs_core *c, const uint8_t *d, uint64_t n, uint64_t at, 
 	const char *name = c->file_names, *end = c->file_names + (n - names);
 	for (uint64_t i = 0; i < count && name < end; i++) {
 		const uint8_t *e = d + 16 + i * 24;
-		c->files[c->nfiles++] = (core_file){rd(e, 8), rd(e + 8, 8), rd(e + 16, 8) * page, name};
+		c->files[c->nfiles++] = (core_file){hs_le(e, 8), hs_le(e + 8, 8), hs_le(e + 16, 8) * page, name};
 		name += strlen(name) + 1;
 	}
 	return HS_OK;
@@ -280,7 +272,7 @@ static hs_err read_notes(hs_core *c, const core_seg *note, hs_error *err)
 	file_read(c, note->offset, d, (size_t)n);
 	hs_err rc = HS_OK;
 	for (uint64_t i = 0; rc == HS_OK && i + 12 <= n;) {
-		uint64_t namesz = rd(d + i, 4), descsz = rd(d + i + 4, 4), type = rd(d + i + 8, 4);
+		uint64_t namesz = hs_le(d + i, 4), descsz = hs_le(d + i + 4, 4), type = hs_le(d + i + 8, 4);
 		uint64_t desc = i + 12 + ((namesz + 3) & ~(uint64_t)3);
 		if (desc > n || descsz > n - desc) {
 			rc = hs_fail_at(err, HS_E_TRUNCATED, note->offset + i,
@@ -392,7 +384,7 @@ bool hs_core_read_u64(const hs_core *c, uint64_t addr, uint64_t *v)
 	uint8_t b[8];
 	if (!hs_core_read(c, addr, b, 8))
 		return false;
-	*v = rd(b, 8);
+	*v = hs_le(b, 8);
 	return true;
 }
 
@@ -408,26 +400,26 @@ const uint8_t *hs_core_exe_section(const hs_core *c, const char *name, uint64_t 
 {
 	const uint8_t *d = c->exe;
 	uint64_t n = c->exe_len;
-	uint64_t shoff = rd(d + 0x28, 8), shent = rd(d + 0x3a, 2), shnum = rd(d + 0x3c, 2);
-	uint64_t shstrndx = rd(d + 0x3e, 2);
+	uint64_t shoff = hs_le(d + 0x28, 8), shent = hs_le(d + 0x3a, 2), shnum = hs_le(d + 0x3c, 2);
+	uint64_t shstrndx = hs_le(d + 0x3e, 2);
 	if (shent < 64 || shoff > n || shnum > (n - shoff) / shent || shstrndx >= shnum)
 		return NULL;
 	const uint8_t *strs = d + shoff + shstrndx * shent;
-	uint64_t soff = rd(strs + 0x18, 8), ssize = rd(strs + 0x20, 8);
+	uint64_t soff = hs_le(strs + 0x18, 8), ssize = hs_le(strs + 0x20, 8);
 	if (soff > n || ssize > n - soff)
 		return NULL;
 	size_t want = strlen(name);
 	for (uint64_t i = 0; i < shnum; i++) {
 		const uint8_t *sh = d + shoff + i * shent;
-		uint64_t nm = rd(sh, 4);
+		uint64_t nm = hs_le(sh, 4);
 		if (nm >= ssize || ssize - nm <= want || memcmp(d + soff + nm, name, want + 1) != 0)
 			continue;
-		uint64_t off = rd(sh + 0x18, 8), sz = rd(sh + 0x20, 8);
-		if (rd(sh + 4, 4) == 8 || off > n || sz > n - off)   /* SHT_NOBITS */
+		uint64_t off = hs_le(sh + 0x18, 8), sz = hs_le(sh + 0x20, 8);
+		if (hs_le(sh + 4, 4) == 8 || off > n || sz > n - off)   /* SHT_NOBITS */
 			return NULL;
 		*size = sz;
 		if (flags)
-			*flags = rd(sh + 8, 8);
+			*flags = hs_le(sh + 8, 8);
 		return d + off;
 	}
 	return NULL;
@@ -473,8 +465,8 @@ static hs_err open_exe(hs_core *c, hs_error *err)
 	if ((rc = read_phdrs(c->exe, c->exe_len, c->exe_len, &c->exe_segs, &c->nexe_segs, notes,
 	                     &nnotes, 8, err)))
 		return rc;
-	c->exe_entry = rd(c->exe + 0x18, 8);
-	bool pie = rd(c->exe + 16, 2) == 3;
+	c->exe_entry = hs_le(c->exe + 0x18, 8);
+	bool pie = hs_le(c->exe + 16, 2) == 3;
 	if (c->at_entry)
 		c->bias = c->at_entry - c->exe_entry;
 	if (!pie && c->bias)
@@ -495,7 +487,7 @@ static hs_err open_core(hs_core *c, hs_input *in, hs_error *err)
 	hs_err rc = check_elf(in->data, head, ET_CORE, err);
 	if (rc)
 		return rc;
-	uint64_t phoff = rd(in->data + 0x20, 8), phnum = rd(in->data + 0x38, 2);
+	uint64_t phoff = hs_le(in->data + 0x20, 8), phnum = hs_le(in->data + 0x38, 2);
 	uint64_t need = phoff < ((uint64_t)1 << 40) ? phoff + phnum * 56 : 0;
 	uint8_t *hdr = NULL;
 	size_t want = need > 64 ? (size_t)need : 64;

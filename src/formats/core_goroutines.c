@@ -90,10 +90,7 @@ static uint64_t rd_n(const gwalk *w, uint64_t addr, uint64_t size, bool *ok)
 		*ok = false;
 		return 0;
 	}
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	return v;
+	return hs_le(b, 8);
 }
 
 /* A Go string of an array of strings in the core, as a C string in buf. */

@@ -62,14 +62,6 @@ typedef struct hwalk {
 	uint8_t bm[BM_WINDOW];
 } hwalk;
 
-static uint64_t le(const uint8_t *p, uint64_t n)
-{
-	uint64_t v = 0;
-	for (uint64_t i = n; i > 0; i--)
-		v = v << 8 | p[i - 1];
-	return v;
-}
-
 static hs_err need(hs_error *err, const char *what)
 {
 	return hs_fail(err, HS_E_FORMAT, "unsupported Go version: no %s in DWARF", what);
@@ -211,14 +203,14 @@ static hs_err read_span(hwalk *w, uint64_t i, uint64_t at, hs_vec *out)
 	uint8_t b[MSPAN_MAX];
 	if (!hs_core_read(w->c, at, b, (size_t)w->mspan_size))
 		return garbled(w, i, at, "not in the core");
-	if ((int64_t)le(b + w->s_state, w->z_state) != w->in_use)
+	if ((int64_t)hs_le(b + w->s_state, w->z_state) != w->in_use)
 		return HS_OK;
-	span s = {.start = le(b + w->s_start, 8), .elemsize = le(b + w->s_elemsize, 8),
-	          .nelems = le(b + w->s_nelems, w->z_nelems),
-	          .freeindex = le(b + w->s_freeindex, w->z_freeindex),
-	          .allocbits = le(b + w->s_allocbits, 8), .specials = le(b + w->s_specials, 8),
+	span s = {.start = hs_le(b + w->s_start, 8), .elemsize = hs_le(b + w->s_elemsize, 8),
+	          .nelems = hs_le(b + w->s_nelems, w->z_nelems),
+	          .freeindex = hs_le(b + w->s_freeindex, w->z_freeindex),
+	          .allocbits = hs_le(b + w->s_allocbits, 8), .specials = hs_le(b + w->s_specials, 8),
 	          .noscan = b[w->s_spanclass] & 1};
-	uint64_t npages = le(b + w->s_npages, 8);
+	uint64_t npages = hs_le(b + w->s_npages, 8);
 	if (npages == 0 || s.start % w->page_size || npages > UINT64_MAX / w->page_size ||
 	    s.start > UINT64_MAX - npages * w->page_size)
 		return garbled(w, i, at, "its pages are not a range of memory");
@@ -440,7 +432,7 @@ static hs_err module_roots(hwalk *w)
 		for (int i = 0; i < NF; i++) {
 			if (!hs_core_read(w->c, md + off[i], b, (size_t)size[i]))
 				return not_in_core(w->err, "runtime.moduledata", md);
-			v[i] = le(b, size[i]);
+			v[i] = hs_le(b, size[i]);
 		}
 		if (k == 0) {
 			w->h->data = (hs_hd_segment){v[F_DATA], v[F_EDATA] - v[F_DATA], true};
@@ -495,7 +487,7 @@ static hs_err stack_roots(void *ctx, const core_ginfo *g, const core_gframe *fr,
 		if (!hs_core_read(w->c, at, buf, len))
 			return not_in_core(err, "a goroutine's stack", at);
 		for (size_t i = 0; i + 8 <= len; i += 8) {
-			uint64_t where = at + i, v = le(buf + i, 8);
+			uint64_t where = at + i, v = hs_le(buf + i, 8);
 			while (k + 1 < n && where >= fr[k].fp)
 				k++;
 			hs_hd_root r = {.kind = n ? HS_HD_ROOT_FRAME : HS_HD_ROOT_GOROUTINE,

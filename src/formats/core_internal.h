@@ -4,6 +4,7 @@
 
 #include "heapscope/core.h"
 #include "dwarf.h"
+#include "le.h"
 
 /* A PT_LOAD segment of the core or of the executable. */
 typedef struct core_seg {

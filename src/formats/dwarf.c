@@ -75,9 +75,7 @@ static uint64_t fixed(cursor *c, unsigned k)
 		c->i = c->n;
 		return 0;
 	}
-	uint64_t v = 0;
-	for (unsigned j = k; j > 0; j--)
-		v = v << 8 | c->p[c->i + j - 1];
+	uint64_t v = hs_le(c->p + c->i, k);
 	c->i += k;
 	return v;
 }

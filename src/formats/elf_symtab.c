@@ -7,14 +7,7 @@
 
 #include "heapscope/heapdump.h"
 #include "heapscope/load.h"
-
-static uint64_t rd(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
+#include "le.h"
 
 static int by_addr(const void *a, const void *b)
 {
@@ -40,24 +33,24 @@ void hs_symtab_release(hs_symtab *s)
 static void find_segments(hs_symtab *s, const uint8_t *d, size_t n, uint64_t shoff,
                           uint64_t shentsize, uint64_t shnum)
 {
-	uint64_t shstrndx = rd(d + 0x3e, 2);
+	uint64_t shstrndx = hs_le(d + 0x3e, 2);
 	if (shstrndx >= shnum)
 		return;
 	const uint8_t *names = d + shoff + shstrndx * shentsize;
-	uint64_t noff = rd(names + 0x18, 8), nsize = rd(names + 0x20, 8);
+	uint64_t noff = hs_le(names + 0x18, 8), nsize = hs_le(names + 0x20, 8);
 	if (noff > n || nsize > n - noff)
 		return;
 	for (uint64_t i = 0; i < shnum; i++) {
 		const uint8_t *sh = d + shoff + i * shentsize;
-		uint64_t name = rd(sh, 4);
+		uint64_t name = hs_le(sh, 4);
 		if (name >= nsize)
 			continue;
 		const char *nm = (const char *)d + noff + name;
 		size_t len = strnlen(nm, (size_t)(nsize - name));
 		if (len == 5 && memcmp(nm, ".data", 5) == 0)
-			s->data_addr = rd(sh + 0x10, 8);
+			s->data_addr = hs_le(sh + 0x10, 8);
 		else if (len == 4 && memcmp(nm, ".bss", 4) == 0)
-			s->bss_addr = rd(sh + 0x10, 8);
+			s->bss_addr = hs_le(sh + 0x10, 8);
 	}
 }
 
@@ -67,26 +60,26 @@ hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *d, size_t n, hs_error 
 		return hs_fail_at(err, HS_E_FORMAT, 0, "not an ELF file");
 	if (d[4] != 2 || d[5] != 1)
 		return hs_fail_at(err, HS_E_FORMAT, 4, "not a 64-bit little-endian ELF file");
-	uint64_t shoff = rd(d + 0x28, 8), shentsize = rd(d + 0x3a, 2), shnum = rd(d + 0x3c, 2);
+	uint64_t shoff = hs_le(d + 0x28, 8), shentsize = hs_le(d + 0x3a, 2), shnum = hs_le(d + 0x3c, 2);
 	if (shentsize < 64 || shoff > n || shnum > (n - shoff) / shentsize)
 		return hs_fail_at(err, HS_E_CORRUPT, 0x28, "section headers outside the file");
 	find_segments(s, d, n, shoff, shentsize, shnum);
 	const uint8_t *symtab = NULL;
 	for (uint64_t i = 0; i < shnum; i++) {
 		const uint8_t *sh = d + shoff + i * shentsize;
-		if (rd(sh + 4, 4) != 2)          /* SHT_SYMTAB */
+		if (hs_le(sh + 4, 4) != 2)          /* SHT_SYMTAB */
 			continue;
 		symtab = sh;
 		break;
 	}
 	if (!symtab)
 		return hs_fail(err, HS_E_FORMAT, "no .symtab section (stripped executable?)");
-	uint64_t off = rd(symtab + 0x18, 8), size = rd(symtab + 0x20, 8), link = rd(symtab + 0x28, 4);
-	uint64_t ent = rd(symtab + 0x38, 8);
+	uint64_t off = hs_le(symtab + 0x18, 8), size = hs_le(symtab + 0x20, 8), link = hs_le(symtab + 0x28, 4);
+	uint64_t ent = hs_le(symtab + 0x38, 8);
 	if (ent < 24 || off > n || size > n - off || link >= shnum)
 		return hs_fail_at(err, HS_E_CORRUPT, (uint64_t)(symtab - d), ".symtab outside the file");
 	const uint8_t *str = d + shoff + link * shentsize;
-	uint64_t stroff = rd(str + 0x18, 8), strsize = rd(str + 0x20, 8);
+	uint64_t stroff = hs_le(str + 0x18, 8), strsize = hs_le(str + 0x20, 8);
 	if (stroff > n || strsize > n - stroff)
 		return hs_fail_at(err, HS_E_CORRUPT, (uint64_t)(str - d), ".strtab outside the file");
 	size_t count = (size_t)(size / ent);
@@ -95,7 +88,7 @@ hs_err hs_symtab_load_buffer(hs_symtab *s, const uint8_t *d, size_t n, hs_error 
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	for (size_t i = 0; i < count; i++) {
 		const uint8_t *e = d + off + i * ent;
-		uint64_t name = rd(e, 4), value = rd(e + 8, 8), sz = rd(e + 16, 8);
+		uint64_t name = hs_le(e, 4), value = hs_le(e + 8, 8), sz = hs_le(e + 16, 8);
 		unsigned type = e[4] & 0xf;   /* STT_OBJECT 1, STT_FUNC 2 */
 		if ((type != 1 && type != 2) || name >= strsize || value == 0)
 			continue;

@@ -10,14 +10,6 @@
  * pclntabs of tens of MB). */
 #define MAX_TABLE ((uint64_t)512 << 20)
 
-static uint64_t le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* Read a []byte-like slice field of moduledata into a fresh buffer. */
 static hs_err read_slice(const hs_core *c, const hs_dwarf *d, uint32_t md, uint64_t md_addr,
                          const char *field, uint64_t elem, pcln_table *out, hs_error *err)
@@ -97,7 +89,7 @@ hs_err pcln_open(pcln *t, const hs_core *c, const hs_dwarf *d, hs_error *err)
 	if (!hs_dwarf_member(d, md, "pcHeader", &off, &mt) || !hs_core_read_u64(c, md_addr + off, &hdr) ||
 	    !hs_core_read(c, hdr, mb, 4))
 		return hs_fail(err, HS_E_CORRUPT, "runtime.firstmoduledata.pcHeader is not in the core");
-	magic_buf = (uint32_t)le(mb, 4);
+	magic_buf = (uint32_t)hs_le(mb, 4);
 	/* Go 1.18-1.19 and 1.20+: entry offsets relative to text, funcdata
 	 * to gofunc; older pclntabs are not read */
 	if (magic_buf != 0xfffffff0 && magic_buf != 0xfffffff1)
@@ -134,27 +126,27 @@ bool pcln_find(const pcln *t, uint64_t pc, pcln_func *f)
 	uint32_t off = (uint32_t)(pc - t->text);
 	const uint8_t *ft = t->ftab.data;
 	/* the last entry is the end of text */
-	if (off < le(ft, 4) || off >= le(ft + (t->nftab - 1) * 8, 4))
+	if (off < hs_le(ft, 4) || off >= hs_le(ft + (t->nftab - 1) * 8, 4))
 		return false;
 	size_t lo = 0, hi = t->nftab - 1;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (le(ft + mid * 8, 4) <= off)
+		if (hs_le(ft + mid * 8, 4) <= off)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	uint64_t funcoff = le(ft + lo * 8 + 4, 4);
+	uint64_t funcoff = hs_le(ft + lo * 8 + 4, 4);
 	if (funcoff > t->funcs.n || t->f_size > t->funcs.n - funcoff)
 		return false;
 	f->off = funcoff;
-	f->entry = t->text + le(t->funcs.data + funcoff + t->f_entry, 4);
+	f->entry = t->text + hs_le(t->funcs.data + funcoff + t->f_entry, 4);
 	return true;
 }
 
 static uint64_t field(const pcln *t, const pcln_func *f, uint64_t at, int n)
 {
-	return le(t->funcs.data + f->off + at, n);
+	return hs_le(t->funcs.data + f->off + at, n);
 }
 
 const char *pcln_nameoff(const pcln *t, uint64_t nameoff)
@@ -219,7 +211,7 @@ int32_t pcln_pcdata(const pcln *t, const pcln_func *f, uint32_t table, uint64_t 
 	uint64_t at = f->off + t->f_size + (uint64_t)table * 4;
 	if (table >= npc || at + 4 > t->funcs.n)
 		return -1;
-	return value_at(t, f, le(t->funcs.data + at, 4), pc);
+	return value_at(t, f, hs_le(t->funcs.data + at, 4), pc);
 }
 
 uint64_t pcln_funcdata(const pcln *t, const pcln_func *f, uint32_t i)
@@ -228,7 +220,7 @@ uint64_t pcln_funcdata(const pcln *t, const pcln_func *f, uint32_t i)
 	uint64_t at = f->off + t->f_size + npc * 4 + (uint64_t)i * 4;
 	if (i >= nfd || at + 4 > t->funcs.n)
 		return 0;
-	uint64_t off = le(t->funcs.data + at, 4);
+	uint64_t off = hs_le(t->funcs.data + at, 4);
 	return off == 0xffffffff ? 0 : t->gofunc + off;
 }
 
@@ -242,7 +234,7 @@ void pcln_line(const pcln *t, const pcln_func *f, uint64_t pc, const char **file
 	uint64_t cu = field(t, f, t->f_cu, 4) + (uint64_t)fileno;
 	if (cu >= t->cu.n / 4)
 		return;
-	uint64_t fo = le(t->cu.data + cu * 4, 4);
+	uint64_t fo = hs_le(t->cu.data + cu * 4, 4);
 	if (fo >= t->file.n || !memchr(t->file.data + fo, 0, t->file.n - fo))
 		return;
 	*file = (const char *)t->file.data + fo;
