@@ -114,10 +114,9 @@ void triage_lock_evidence_text(FILE *out, const triage_report *r, const hs_triag
 			        dur(e->delay_ns, a, 64),
 			        e->side == HS_SIDE_HOLDING ? "others waited for its unlock" : "waited");
 	}
-	if (!section_cpu(s, l, a, 2))
-		return;
 	char line[400];
-	section_cpu(s, l, line, sizeof line);
+	if (!section_cpu(s, l, line, sizeof line))
+		return;
 	fputs("   ", out);
 	esc_term(out, line + 2);   /* past "; " */
 	fputc('\n', out);
