@@ -78,53 +78,31 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 	return rc;
 }
 
+/* A heap dump, or a core with --exe (hd_load_any): its heap as a heap
+ * dump's, then a core's goroutines as a goroutine dump's (the input's
+ * kind and total are its goroutines'). */
 static int add_heapdump(const triage_ctx *c, int i, const char *file)
 {
 	hs_symtab syms;
-	if (!hd_load_syms(&syms, c->exe))
-		return HS_EXIT_USAGE;
 	hs_heapdump h;
+	hs_profile core_gs;   /* a core's goroutines, read with its heap */
+	hs_profile_init(&core_gs);
 	int rc = HS_EXIT_USAGE;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hd_load(&h, file)) {
-		hs_hd_analysis an;
-		if (hd_analyze(&an, &h, &syms, file)) {
-			rc = hs_triage_add_heapdump(c->t, i, file, &an, &e) == HS_OK
-			     ? HS_EXIT_OK : cli_file_error(file, &e);
-			hs_hd_analysis_release(&an);
-		}
-		hs_heapdump_release(&h);
-	}
-	hs_symtab_release(&syms);
-	return rc;
-}
-
-/* A core with --exe: its heap as a heap dump's, then its goroutines as a
- * goroutine dump's (the input's kind and total are its goroutines'). */
-static int add_core(const triage_ctx *c, int i, const char *file)
-{
-	if (!c->exe)
-		return cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
-	hs_symtab syms;
-	hs_heapdump h;
-	hs_profile p;
-	hs_profile_init(&p);
-	int rc = HS_EXIT_USAGE;
-	hs_error e;
-	hs_error_clear(&e);
-	if (hd_load_core(&h, &syms, &p, file, c->exe)) {
+	if (hd_load_any(&h, &syms, &core_gs, file, c->exe)) {
 		hs_hd_analysis an;
 		if (hd_analyze(&an, &h, &syms, file)) {
 			rc = hs_triage_add_heapdump(c->t, i, file, &an, &e) == HS_OK &&
-			     hs_triage_add_profile(c->t, i, file, &p, HS_TK_GOROUTINE_DUMP, &e) == HS_OK
+			     (!core_gs.from_core || hs_triage_add_profile(c->t, i, file, &core_gs,
+			                                                  HS_TK_GOROUTINE_DUMP, &e) == HS_OK)
 			     ? HS_EXIT_OK : cli_file_error(file, &e);
 			hs_hd_analysis_release(&an);
 		}
 		hs_heapdump_release(&h);
 		hs_symtab_release(&syms);
 	}
-	hs_profile_release(&p);
+	hs_profile_release(&core_gs);
 	return rc;
 }
 
@@ -148,7 +126,8 @@ static int add_stream(const cli_adder *a, const char *file)
 	if (cli_is_heapdump(file))
 		return add_heapdump(c, i, file);
 	if (cli_file_kind(file) == HS_IN_CORE)
-		return add_core(c, i, file);
+		return c->exe ? add_heapdump(c, i, file)
+		              : cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
 	if (is_gctrace(file))
 		return add_gctrace(c, i, file);
 	hs_profile p;

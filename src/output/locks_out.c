@@ -206,6 +206,11 @@ static const char *link_holder(const hs_lock_site *s, const hs_hotspot *h, hs_lo
 	return waits ? (other ? s->part[other].func : NULL) : h->culprit;
 }
 
+bool locks_cpu_in_section(const hs_lock_cpu *c, const char *holder, bool read)
+{
+	return c->read == read && strcmp(c->holder, holder) == 0;
+}
+
 /* "; in the section (FILE): F 1.13s, G 20ms" for holder's CPU, at most 3. */
 static void section_cpu_text(FILE *out, const hs_lock_site *s, const char *holder, bool read)
 {
@@ -213,7 +218,7 @@ static void section_cpu_text(FILE *out, const hs_lock_site *s, const char *holde
 	for (size_t i = 0; holder && i < hs_lock_cpu_vec_len(&s->cpu) && shown < 3; i++) {
 		const hs_lock_cpu *c = hs_lock_cpu_vec_at(&s->cpu, i);
 		char d[64];
-		if (c->read != read || strcmp(c->holder, holder) != 0)
+		if (!locks_cpu_in_section(c, holder, read))
 			continue;
 		fprintf(out, "%s%s %s", shown++ ? ", " : "; in the section: ",
 		        c->callee == c->holder ? "itself" : c->callee, dur(c->cpu_ns, d, sizeof d));
@@ -261,7 +266,7 @@ static void section_cpu_json(json_w *w, const hs_lock_site *s, const char *holde
 	json_begin_array(w);
 	for (size_t i = 0; holder && i < hs_lock_cpu_vec_len(&s->cpu); i++) {
 		const hs_lock_cpu *c = hs_lock_cpu_vec_at(&s->cpu, i);
-		if (c->read != read || strcmp(c->holder, holder) != 0)
+		if (!locks_cpu_in_section(c, holder, read))
 			continue;
 		json_begin_object(w);
 		json_kv_string(w, "name", c->callee);

@@ -18,4 +18,8 @@ void locks_json(json_w *w, const hs_blocking *b);
 void locks_ref_text(FILE *out, const hs_blocking *b, const hs_hotspot *h);
 void locks_ref_json(json_w *w, const hs_blocking *b, const hs_hotspot *h);
 
+/* Whether c is CPU that holder ran inside the site's read (else write)
+ * lock sections. */
+bool locks_cpu_in_section(const hs_lock_cpu *c, const char *holder, bool read);
+
 #endif

@@ -7,6 +7,7 @@
 #include "heapscope/units.h"
 
 #include "escape.h"
+#include "locks_out.h"
 #include "triage_out.h"
 
 static const char *dur(int64_t ns, char *buf, size_t n)
@@ -40,7 +41,7 @@ static size_t section_cpu(const hs_lock_site *s, const hs_triage_lock *l, char *
 	char d[64];
 	for (size_t i = 0; holder && i < hs_lock_cpu_vec_len(&s->cpu) && shown < 3 && o < n; i++) {
 		const hs_lock_cpu *c = hs_lock_cpu_vec_at(&s->cpu, i);
-		if (c->read != read_op(l->hold_op) || strcmp(c->holder, holder) != 0)
+		if (!locks_cpu_in_section(c, holder, read_op(l->hold_op)))
 			continue;
 		o += (size_t)snprintf(buf + o, n - o, "%s%s %s", shown++ ? ", " : "; in the section: ",
 		                      c->callee == c->holder ? "itself" : c->callee, dur(c->cpu_ns, d, sizeof d));
@@ -114,10 +115,9 @@ void triage_lock_evidence_text(FILE *out, const triage_report *r, const hs_triag
 			        dur(e->delay_ns, a, 64),
 			        e->side == HS_SIDE_HOLDING ? "others waited for its unlock" : "waited");
 	}
-	if (!section_cpu(s, l, a, 2))
-		return;
 	char line[400];
-	section_cpu(s, l, line, sizeof line);
+	if (!section_cpu(s, l, line, sizeof line))
+		return;
 	fputs("   ", out);
 	esc_term(out, line + 2);   /* past "; " */
 	fputc('\n', out);
@@ -152,7 +152,7 @@ void triage_lock_json(json_w *w, const triage_report *r, const hs_triage_lock *l
 	const char *holder = l->hold_op ? s->part[l->hold_op].func : NULL;
 	for (size_t i = 0; holder && i < hs_lock_cpu_vec_len(&s->cpu); i++) {
 		const hs_lock_cpu *c = hs_lock_cpu_vec_at(&s->cpu, i);
-		if (c->read != read_op(l->hold_op) || strcmp(c->holder, holder) != 0)
+		if (!locks_cpu_in_section(c, holder, read_op(l->hold_op)))
 			continue;
 		json_begin_object(w);
 		json_kv_string(w, "file", s->cpu_file);
