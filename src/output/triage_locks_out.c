@@ -73,7 +73,7 @@ void triage_lock_mechanism(const triage_report *r, const hs_triage_lock *l, char
 		section_cpu(s, l, buf + o, n - o);
 }
 
-void triage_lock_numbers(const triage_report *r, const hs_triage_lock *l, char *buf, size_t n)
+void triage_lock_numbers(const hs_triage_lock *l, char *buf, size_t n)
 {
 	char a[64], b[64];
 	size_t o;
@@ -88,7 +88,6 @@ void triage_lock_numbers(const triage_report *r, const hs_triage_lock *l, char *
 	if (l->nsnapshots && o < n)
 		o += (size_t)snprintf(buf + o, n - o, "; %" PRId64 " waiting now in %zu of %zu snapshots",
 		                      l->now, l->snapshots, l->nsnapshots);
-	(void)r;
 	if (l->hold_op && l->hold_delay_ns && o < n)
 		snprintf(buf + o, n - o, "; holder: %" PRId64 " contentions, %s waited for its %s (mutex profile)",
 		         l->hold_contentions, dur(l->hold_delay_ns, a, 64), hs_lock_op_name(l->hold_op));

@@ -114,7 +114,7 @@ void triage_finding_numbers(const triage_report *r, const hs_finding *f, char *b
 		return;
 	}
 	if (f->source == HS_FIND_LOCK) {
-		triage_lock_numbers(r, hs_triage_lock_at(r->t, f->index), buf, n);
+		triage_lock_numbers(hs_triage_lock_at(r->t, f->index), buf, n);
 		return;
 	}
 	const hs_triage_run *run = hs_triage_run_at(r->t, f->index);

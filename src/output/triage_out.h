@@ -58,7 +58,7 @@ const char *triage_finding_hint(const hs_finding *f);
 const hs_lock_site *triage_lock_site(const triage_report *r, const hs_triage_lock *l);
 const char *triage_lock_culprit(const triage_report *r, const hs_triage_lock *l);
 void triage_lock_mechanism(const triage_report *r, const hs_triage_lock *l, char *buf, size_t n);
-void triage_lock_numbers(const triage_report *r, const hs_triage_lock *l, char *buf, size_t n);
+void triage_lock_numbers(const hs_triage_lock *l, char *buf, size_t n);
 const char *triage_lock_hint(void);
 void triage_lock_evidence_text(FILE *out, const triage_report *r, const hs_triage_lock *l);
 void triage_lock_json(json_w *w, const triage_report *r, const hs_triage_lock *l);
