@@ -605,7 +605,19 @@ static void keep_hotspot(hs_blocking *b, size_t k, size_t i)
 	*hs_i64vec_at(&b->ended, k) = *hs_i64vec_at(&b->ended, i);
 }
 
-static bool partial_input(const hs_blocking *b, size_t i);
+/* Is inventory entry i a file holding only some goroutines (a trace, a
+ * heap dump)? */
+static bool partial_input(const hs_blocking *b, size_t i)
+{
+	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, i) : NULL;
+	return in && hs_input_kind_partial(in->kind);
+}
+
+/* Is ev a partial file's goroutines (not a contention profile's)? */
+static bool partial_ev(const hs_blocking *b, const hs_wait_evidence *ev)
+{
+	return ev->source != HS_SRC_CONTENTION && partial_input(b, ev->input);
+}
 
 /* Does the command use a whole goroutine snapshot (a dump, a goroutine
  * profile or a core: hs_input_kind_whole)? */
@@ -626,7 +638,7 @@ static bool partial_only(const hs_blocking *b, const hs_hotspot *h)
 {
 	for (size_t i = 0; i < hs_wait_evidence_vec_len(&h->evidence); i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		if (ev->source == HS_SRC_CONTENTION || !partial_input(b, ev->input))
+		if (!partial_ev(b, ev))
 			return false;
 	}
 	return true;
@@ -650,14 +662,6 @@ static void drop_twins(hs_blocking *b)
 		b->hotspots.v.len = b->first_stack.v.len = b->ended.v.len = k;
 }
 
-/* Is inventory entry i a file holding only some goroutines (a trace, a
- * heap dump)? */
-static bool partial_input(const hs_blocking *b, size_t i)
-{
-	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, i) : NULL;
-	return in && hs_input_kind_partial(in->kind);
-}
-
 /* Is every record of h a partial file's goroutines in state "waiting", a
  * wait the file does not name (hs_blocking_finish)? */
 static bool unknown_partial(const hs_blocking *b, const hs_hotspot *h)
@@ -667,8 +671,7 @@ static bool unknown_partial(const hs_blocking *b, const hs_hotspot *h)
 		return false;
 	for (size_t i = 0; i < ne; i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		if (ev->source == HS_SRC_CONTENTION || !partial_input(b, ev->input) ||
-		    strcmp(ev->state, "waiting") != 0)
+		if (!partial_ev(b, ev) || strcmp(ev->state, "waiting") != 0)
 			return false;
 	}
 	return true;
@@ -761,7 +764,7 @@ static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t
 	bool within = false;   /* a log of dumps grows inside one file */
 	for (size_t i = 0; i < ne && n < sizeof series / sizeof series[0]; i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		if (ev->source != HS_SRC_CONTENTION && !(whole && partial_input(b, ev->input))) {
+		if (ev->source != HS_SRC_CONTENTION && !(whole && partial_ev(b, ev))) {
 			series[n++] = ev->goroutines;
 			within |= ev->grows_within;
 		}
