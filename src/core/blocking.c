@@ -185,14 +185,6 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 	wi->kind = hs_wait_classify(dump ? wi->state : NULL, funcs, n);
 }
 
-static bool type_is(const hs_profile *p, const char *type)
-{
-	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
-			return true;
-	return false;
-}
-
 static int type_index(const hs_profile *p, const char *type)
 {
 	for (size_t i = 0; i < hs_ntypes(p); i++)
@@ -205,9 +197,9 @@ hs_wait_source hs_wait_source_of(const hs_profile *p)
 {
 	if (p->format == HS_FMT_GOROUTINE_DUMP)
 		return HS_SRC_DUMP;
-	if (type_is(p, "contentions") && type_is(p, "delay"))
+	if (type_index(p, "contentions") >= 0 && type_index(p, "delay") >= 0)
 		return HS_SRC_CONTENTION;
-	if (type_is(p, "goroutine"))
+	if (type_index(p, "goroutine") >= 0)
 		return HS_SRC_GOROUTINE;
 	return HS_SRC_NONE;
 }
