@@ -185,14 +185,6 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 	wi->kind = hs_wait_classify(dump ? wi->state : NULL, funcs, n);
 }
 
-static bool type_is(const hs_profile *p, const char *type)
-{
-	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
-			return true;
-	return false;
-}
-
 static int type_index(const hs_profile *p, const char *type)
 {
 	for (size_t i = 0; i < hs_ntypes(p); i++)
@@ -205,9 +197,9 @@ hs_wait_source hs_wait_source_of(const hs_profile *p)
 {
 	if (p->format == HS_FMT_GOROUTINE_DUMP)
 		return HS_SRC_DUMP;
-	if (type_is(p, "contentions") && type_is(p, "delay"))
+	if (type_index(p, "contentions") >= 0 && type_index(p, "delay") >= 0)
 		return HS_SRC_CONTENTION;
-	if (type_is(p, "goroutine"))
+	if (type_index(p, "goroutine") >= 0)
 		return HS_SRC_GOROUTINE;
 	return HS_SRC_NONE;
 }
@@ -605,7 +597,19 @@ static void keep_hotspot(hs_blocking *b, size_t k, size_t i)
 	*hs_i64vec_at(&b->ended, k) = *hs_i64vec_at(&b->ended, i);
 }
 
-static bool partial_input(const hs_blocking *b, size_t i);
+/* Is inventory entry i a file holding only some goroutines (a trace, a
+ * heap dump)? */
+static bool partial_input(const hs_blocking *b, size_t i)
+{
+	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, i) : NULL;
+	return in && hs_input_kind_partial(in->kind);
+}
+
+/* Is ev a partial file's goroutines (not a contention profile's)? */
+static bool partial_ev(const hs_blocking *b, const hs_wait_evidence *ev)
+{
+	return ev->source != HS_SRC_CONTENTION && partial_input(b, ev->input);
+}
 
 /* Does the command use a whole goroutine snapshot (a dump, a goroutine
  * profile or a core: hs_input_kind_whole)? */
@@ -626,7 +630,7 @@ static bool partial_only(const hs_blocking *b, const hs_hotspot *h)
 {
 	for (size_t i = 0; i < hs_wait_evidence_vec_len(&h->evidence); i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		if (ev->source == HS_SRC_CONTENTION || !partial_input(b, ev->input))
+		if (!partial_ev(b, ev))
 			return false;
 	}
 	return true;
@@ -650,14 +654,6 @@ static void drop_twins(hs_blocking *b)
 		b->hotspots.v.len = b->first_stack.v.len = b->ended.v.len = k;
 }
 
-/* Is inventory entry i a file holding only some goroutines (a trace, a
- * heap dump)? */
-static bool partial_input(const hs_blocking *b, size_t i)
-{
-	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, i) : NULL;
-	return in && hs_input_kind_partial(in->kind);
-}
-
 /* Is every record of h a partial file's goroutines in state "waiting", a
  * wait the file does not name (hs_blocking_finish)? */
 static bool unknown_partial(const hs_blocking *b, const hs_hotspot *h)
@@ -667,8 +663,7 @@ static bool unknown_partial(const hs_blocking *b, const hs_hotspot *h)
 		return false;
 	for (size_t i = 0; i < ne; i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		if (ev->source == HS_SRC_CONTENTION || !partial_input(b, ev->input) ||
-		    strcmp(ev->state, "waiting") != 0)
+		if (!partial_ev(b, ev) || strcmp(ev->state, "waiting") != 0)
 			return false;
 	}
 	return true;
@@ -761,7 +756,7 @@ static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t
 	bool within = false;   /* a log of dumps grows inside one file */
 	for (size_t i = 0; i < ne && n < sizeof series / sizeof series[0]; i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		if (ev->source != HS_SRC_CONTENTION && !(whole && partial_input(b, ev->input))) {
+		if (ev->source != HS_SRC_CONTENTION && !(whole && partial_ev(b, ev))) {
 			series[n++] = ev->goroutines;
 			within |= ev->grows_within;
 		}

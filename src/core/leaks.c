@@ -432,9 +432,11 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, uint32_t fi, hs_e
 		int64_t v = vi >= 0 ? hs_sample_values(p, s)[vi] : 1;
 		hs_wait_info wi;
 		hs_wait_info_of(p, s, &wi);
-		size_t di = 0;
-		while (di < nd && *hs_i64vec_at(&dumps, di) != wi.dump)
-			di++;
+		/* dumps is sorted and distinct (dump_labels) */
+		const int64_t *dp = nd ? bsearch(&wi.dump, hs_i64vec_data(&dumps), nd, sizeof *dp,
+		                                 cmp_i64)
+		                       : NULL;
+		size_t di = dp ? (size_t)(dp - hs_i64vec_data(&dumps)) : nd;
 		if (v > 0 && first + di < lsnapvec_len(&l->snaps))
 			lsnapvec_at(&l->snaps, first + di)->goroutines += v;
 		if (v <= 0 || wi.kind == HS_WAIT_NONE)
