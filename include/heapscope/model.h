@@ -286,6 +286,9 @@ const char *hs_profile_kind(const hs_profile *p);
 int hs_profile_default_index(const hs_profile *p);
 /* Resolve "NAME" or "N" to a sample index; -1 if none matches. */
 int hs_profile_find_index(const hs_profile *p, const char *spec);
+/* The index of the sample type named exactly `type` (no number, no
+ * pprof alias); -1 if none. */
+int hs_profile_type_index(const hs_profile *p, const char *type);
 
 /* Bytes the loaded model holds (tables and arena), for `info` and tests. */
 size_t hs_profile_memory(const hs_profile *p);

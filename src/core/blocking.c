@@ -185,21 +185,13 @@ void hs_wait_info_of(const hs_profile *p, size_t s, hs_wait_info *wi)
 	wi->kind = hs_wait_classify(dump ? wi->state : NULL, funcs, n);
 }
 
-static int type_index(const hs_profile *p, const char *type)
-{
-	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
-			return (int)i;
-	return -1;
-}
-
 hs_wait_source hs_wait_source_of(const hs_profile *p)
 {
 	if (p->format == HS_FMT_GOROUTINE_DUMP)
 		return HS_SRC_DUMP;
-	if (type_index(p, "contentions") >= 0 && type_index(p, "delay") >= 0)
+	if (hs_profile_type_index(p, "contentions") >= 0 && hs_profile_type_index(p, "delay") >= 0)
 		return HS_SRC_CONTENTION;
-	if (type_index(p, "goroutine") >= 0)
+	if (hs_profile_type_index(p, "goroutine") >= 0)
 		return HS_SRC_GOROUTINE;
 	return HS_SRC_NONE;
 }
@@ -444,7 +436,7 @@ HS_VEC_TYPED(per_hot_vec, per_hot)
 
 static hs_err add_contention(hs_blocking *b, const hs_profile *p, const char *name, hs_error *err)
 {
-	int ci = type_index(p, "contentions"), di = type_index(p, "delay");
+	int ci = hs_profile_type_index(p, "contentions"), di = hs_profile_type_index(p, "delay");
 	per_hot_vec per;   /* this file's totals, for one evidence record each */
 	per_hot_vec_init(&per);
 	bool ok = true;
@@ -494,7 +486,7 @@ static hs_err add_lock_evidence(hs_blocking *b, const hs_profile *p, hs_wait_sou
                                 const char *name, int64_t moment, bool *cpu, hs_error *err)
 {
 	*cpu = src == HS_SRC_NONE && strcmp(hs_profile_kind(p), "cpu") == 0 &&
-	       type_index(p, "cpu") >= 0;
+	       hs_profile_type_index(p, "cpu") >= 0;
 	if (src == HS_SRC_NONE && !*cpu)
 		return HS_OK;
 	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, b->input) : NULL;

@@ -452,14 +452,6 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, uint32_t fi, hs_e
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
 
-static int type_index(const hs_profile *p, const char *type)
-{
-	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* The names of view v's nodes as l->stacks keeps them, looked up once per
  * node: func[id] NULL until then. */
 typedef struct node_names {
@@ -567,7 +559,7 @@ static hs_err add_heap(hs_leaks *l, const hs_profile *p, uint32_t fi, int si, hs
 		*hf = fi;
 	}
 	uint32_t *sid = malloc((p->nstacks + 1) * sizeof *sid);
-	int oi = type_index(p, "inuse_objects");
+	int oi = hs_profile_type_index(p, "inuse_objects");
 	ok = ok && sid && heap_stacks(l, &v, snap, sid);
 	ok = ok && (oi < 0 || heap_objects(l, p, *nm, si, oi, sid));
 	free(sid);
@@ -602,7 +594,7 @@ static bool leaks_uses(const hs_profile *p, int *si)
 {
 	hs_wait_source src = hs_wait_source_of(p);
 	bool goroutines = src == HS_SRC_DUMP || src == HS_SRC_GOROUTINE;
-	*si = goroutines ? -1 : type_index(p, "inuse_space");
+	*si = goroutines ? -1 : hs_profile_type_index(p, "inuse_space");
 	return goroutines || *si >= 0;
 }
 

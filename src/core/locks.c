@@ -258,14 +258,6 @@ const hs_lock_site *hs_locks_at(const hs_locks *l, size_t i)
 	return site_vec_at(&l->sites, i);
 }
 
-static int value_index(const hs_profile *p, const char *type)
-{
-	for (size_t i = 0; i < hs_ntypes(p); i++)
-		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* A record's identity within one file: its stack, lines, kind and
  * snapshot.  Samples alike (a dump's goroutines parked at one place) make
  * one record that counts them all. */
@@ -318,9 +310,9 @@ hs_err hs_locks_add(hs_locks *l, hs_stacks *st, const hs_profile *p, hs_wait_sou
                     const char *name, int64_t moment, bool cumulative, hs_error *err)
 {
 	uint32_t file = l->nfiles++;
-	int ci = value_index(p, "contentions"), di = value_index(p, "delay");
-	int vi = src == HS_SRC_NONE ? value_index(p, "cpu") : hs_profile_default_index(p);
-	int si = value_index(p, "samples");
+	int ci = hs_profile_type_index(p, "contentions"), di = hs_profile_type_index(p, "delay");
+	int vi = src == HS_SRC_NONE ? hs_profile_type_index(p, "cpu") : hs_profile_default_index(p);
+	int si = hs_profile_type_index(p, "samples");
 	hs_strmap alike;
 	bool ok = hs_strmap_init(&alike, 64);
 	if (ok && src == HS_SRC_NONE) {

@@ -417,6 +417,14 @@ int hs_profile_default_index(const hs_profile *p)
 	return (int)hs_ntypes(p) - 1;
 }
 
+int hs_profile_type_index(const hs_profile *p, const char *type)
+{
+	for (size_t i = 0; i < hs_ntypes(p); i++)
+		if (strcmp(hs_s(p, hs_sample_type(p, i)->type), type) == 0)
+			return (int)i;
+	return -1;
+}
+
 int hs_profile_find_index(const hs_profile *p, const char *spec)
 {
 	size_t nt = hs_ntypes(p);
