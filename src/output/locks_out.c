@@ -256,8 +256,8 @@ void locks_ref_text(FILE *out, const hs_blocking *b, const hs_hotspot *h)
 		section_cpu_text(out, s, holder, read);
 		fputc('\n', out);
 	}
-	fprintf(out, "   lock site %lld below: %s %s\n", (long long)i + 1, s->rw ? "RWMutex" : "Mutex",
-	        s->site);
+	fprintf(out, "   lock site %lld below: %s %s%s\n", (long long)i + 1, s->rw ? "RWMutex" : "Mutex",
+	        s->by_receiver ? "" : "of package ", s->site);
 }
 
 static void section_cpu_json(json_w *w, const hs_lock_site *s, const char *holder, bool read)

@@ -63,8 +63,11 @@ void triage_lock_mechanism(const triage_report *r, const hs_triage_lock *l, char
 	else
 		o = (size_t)snprintf(buf, n, "goroutines waited");
 	if (o < n)
-		o += (size_t)snprintf(buf + o, n - o, " in %s (%s) for the %s %s", w->func,
-		                      hs_lock_op_name(l->wait_op), s->rw ? "RWMutex" : "Mutex", s->site);
+		o += (size_t)snprintf(buf + o, n - o, " in %s (%s) for %s %s %s", w->func,
+		                      hs_lock_op_name(l->wait_op), s->by_receiver ? "the" : "a",
+		                      s->rw ? "RWMutex" : "Mutex", s->by_receiver ? "" : "of package ");
+	if (o < n)
+		o += (size_t)snprintf(buf + o, n - o, "%s", s->site);
 	if (l->hold_op && o < n)
 		o += (size_t)snprintf(buf + o, n - o, ", held by %s (%s lock, released in %s)",
 		                      s->part[l->hold_op].func, read_op(l->hold_op) ? "read" : "write",
