@@ -97,7 +97,7 @@ const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, s
 		snprintf(buf, size, "<roots>");
 	else if (node >= h->nobjects)
 		snprintf(buf, size, "%s", a->holders[node - h->nobjects].name);
-	else {
+	else if (!hs_hd_object_type(h, node, buf, size)) {
 		const hs_hd_site_frame *f = hs_hd_object_site(h, node);
 		snprintf(buf, size, "0x%" PRIx64 " (%" PRIu32 " B%s%s)", hs_heapdump_addr(h, node), h->size[node],
 		         f ? ", from " : "", f ? f->func : "");
