@@ -243,6 +243,8 @@ typedef struct hs_hd_suspect {
 	hs_vec path;            /* uint32 graph nodes, owner first, accum last */
 	/* many same-sized objects directly under the accumulation point */
 	uint64_t group_count, group_size, group_bytes;
+	uint32_t group_type;    /* the group's Go type (h->type_names) when its
+	                         * objects share one, else HS_HD_NONE */
 	uint32_t site;          /* bucket of the accumulation point or its group */
 	uint32_t owner;         /* holder index of the owner (see above) */
 	uint32_t structure;     /* the owning structure (object), or HS_HD_NONE */
@@ -312,6 +314,8 @@ void hs_hd_analysis_release(hs_hd_analysis *a);
 /* A node's display name: the holder's name; an object's Go type when
  * known ("main.page", "[]*main.page (4096)"), else "0x... (256 B)". */
 const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, size_t size);
+/* The Go type a suspect's group shares ("main.page"), "" when none. */
+const char *hs_hd_group_type(const hs_hd_analysis *a, const hs_hd_suspect *s);
 /* An object's Go type as hs_hd_node_name names it ("[]T (N)" for slice
  * arrays) into buf, or NULL when untyped. */
 const char *hs_hd_object_type(const hs_heapdump *h, uint32_t obj, char *buf, size_t size);

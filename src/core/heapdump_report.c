@@ -233,12 +233,17 @@ static void find_group(const hs_hd_analysis *a, hs_hd_suspect *s, uint64_t min_g
 		}
 	}
 	s->site = hs_hd_object_site_index(a, s->accum);
+	s->group_type = NONE;
 	if (best < min_group)
 		return;
 	s->group_count = best;
 	s->group_size = best_size;
+	bool first = true;
 	for (size_t j = 0; j < n; j++)
 		if (kids[j] < h->nobjects && h->size[kids[j]] == best_size) {
+			uint32_t t = h->obj_type ? h->obj_type[kids[j]] : NONE;
+			s->group_type = first || t == s->group_type ? t : NONE;
+			first = false;
 			s->group_bytes += a->retained[kids[j]];
 			if (hs_hd_object_site_index(a, kids[j]) != NONE)
 				s->site = hs_hd_object_site_index(a, kids[j]);

@@ -23,6 +23,12 @@ const char *hs_hd_object_type(const hs_heapdump *h, uint32_t obj, char *buf, siz
 	return buf;
 }
 
+const char *hs_hd_group_type(const hs_hd_analysis *a, const hs_hd_suspect *s)
+{
+	const hs_heapdump *h = a->h;
+	return s->group_count && s->group_type < h->ntype_names ? h->type_names[s->group_type] : "";
+}
+
 static int by_retained(const void *x, const void *y, void *ctx)
 {
 	const hs_hd_typerow *a = x, *b = y;

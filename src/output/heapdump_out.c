@@ -110,9 +110,11 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 		fprintf(out, "   accumulation point: %s retains %s\n",
 		        hs_hd_node_name(a, s->accum, name, sizeof name),
 		        hd_bytes(s->accum_retained, b1, sizeof b1));
+	const char *gt = hs_hd_group_type(a, s);
 	if (s->group_count)
-		fprintf(out, "   holds %" PRIu64 " objects of %s retaining %s\n", s->group_count,
-		        hd_bytes(s->group_size, b1, sizeof b1), hd_bytes(s->group_bytes, b2, sizeof b2));
+		fprintf(out, "   holds %" PRIu64 " %s%sobjects of %s retaining %s\n", s->group_count, gt,
+		        *gt ? " " : "", hd_bytes(s->group_size, b1, sizeof b1),
+		        hd_bytes(s->group_bytes, b2, sizeof b2));
 	const hs_hd_site *site = site_at(a, s->site);
 	if (site)
 		fprintf(out, "   allocated at %s (%s:%" PRIu64 ")\n", site->func, site->file, site->line);
@@ -321,6 +323,8 @@ static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 	if (s->group_count) {
 		json_kv_int(w, "group_count", (int64_t)s->group_count);
 		json_kv_int(w, "group_size", (int64_t)s->group_size);
+		if (*hs_hd_group_type(a, s))
+			json_kv_string(w, "group_type", hs_hd_group_type(a, s));
 		json_kv_int(w, "group_retained", (int64_t)s->group_bytes);
 	}
 	const hs_hd_site *site = site_at(a, s->site);

@@ -282,9 +282,11 @@ def types_case(name, d, c):
                           % (name, d.get('typed_objects'), d['objects'], c['stack_objects']))
     s = d['suspects'][0] if d['suspects'] else {}
     want = store_array(c)
-    if (s.get('accumulation_point'), s.get('path')) != (want, ['main.Store', want]):
-        V.problems.append('%s: main.Store\'s array is %s, path %s; want %s'
-                          % (name, s.get('accumulation_point'), s.get('path'), want))
+    if (s.get('accumulation_point'), s.get('path'), s.get('group_type')) != \
+            (want, ['main.Store', want], c['page_type']):
+        V.problems.append('%s: main.Store\'s array is %s, path %s, group of %s; want %s of %s'
+                          % (name, s.get('accumulation_point'), s.get('path'), s.get('group_type'),
+                             want, c['page_type']))
 
 
 def hd_bytes(v):
@@ -307,6 +309,8 @@ def types_text_case(name, d):
     s = d['suspects'][0]
     want = ['   accumulation point: %s retains ' % s['accumulation_point'],
             '     -> %s\n' % s['accumulation_point'],
+            '   holds %d %s objects of %s retaining ' % (s['group_count'], s['group_type'],
+                                                       hd_bytes(s['group_size'])),
             'Types: %d of %d objects typed (%s of %s); untyped %d objects (%s)\n'
             % (d['typed_objects'], d['objects'], hd_bytes(d['typed_bytes']), hd_bytes(d['bytes']),
                d['objects'] - d['typed_objects'], hd_bytes(d['bytes'] - d['typed_bytes']))]
@@ -408,10 +412,11 @@ def core_reachable(name, f, r):
                           % (name, r, f['rb']))
 
 
-def retention_want(f, evidence, last_rb, acc):
+def retention_want(f, evidence, last_rb, acc, group_type=None):
     """leaks' retention candidate of main.Store (leaks.h, verify_heapdump's
     rules): described by the last file that has it (acc: its name of
-    main.Store's array there), severity by its share."""
+    main.Store's array there; group_type: its pages' Go type when that file
+    is the core), severity by its share."""
     c = f['c']
     store = c['store_retained']
     share = 100.0 * store / last_rb
@@ -423,6 +428,7 @@ def retention_want(f, evidence, last_rb, acc):
             'accumulation_point': acc, 'structure': acc,
             'group_count': c['store_pages'], 'group_size': c['page_bytes'],
             'group_retained': c['store_pages'] * c['page_bytes'],
+            'group_type': group_type,
             'retained_bytes': store, 'reachable_bytes': last_rb,
             'share_percent': round(share, 1), 'snapshots': len(evidence)}
 
@@ -446,8 +452,9 @@ def leaks_cases(f):
         if 'dump' in files:
             ev.append({'file': CH + 'heap.dump.zst', 'retained_bytes': store,
                        'reachable_bytes': f['rb']})
-        want = retention_want(f, ev, ev[-1]['reachable_bytes'],
-                              f['acc'] if 'dump' in files else f['acc_core'])
+        core = 'dump' not in files
+        want = retention_want(f, ev, ev[-1]['reachable_bytes'], f['acc_core'] if core else f['acc'],
+                              f['c']['page_type'] if core else None)
         got_c['share_percent'] = round(got_c['share_percent'], 1)
         for k, v in want.items():
             if got_c.get(k) != v:
@@ -467,8 +474,8 @@ def leaks_cases(f):
     c = f['c']
     for w in ('1 leak candidate\n', 'medium main.Store  (retention, confidence low)',
               '   - owner: main.Store (global); owning structure %s' % f['acc_core'],
-              '   - accumulation point: %s holds %d objects of %dB' % (f['acc_core'], c['store_pages'],
-                                                                     c['page_bytes']),
+              '   - accumulation point: %s holds %d %s objects of %dB' % (
+                  f['acc_core'], c['store_pages'], c['page_type'], c['page_bytes']),
               '   - in %score.core.zst' % CH):
         if w not in text:
             V.problems.append('%s: no %r' % (name, w))

@@ -208,6 +208,9 @@ static void test_histogram(void **state)
 		}
 	}
 	assert_true(seen_store && seen_page && seen_node);
+	/* the suspect's group (main.Store's pages) is named by their type */
+	assert_true(a.suspects.len >= 1);
+	assert_string_equal(hs_hd_group_type(&a, (const hs_hd_suspect *)a.suspects.data), pt);
 	assert_int_equal(sum_n, n);
 	assert_int_equal(sum_b, bytes);
 	hs_vec_release(&rows);
