@@ -117,9 +117,11 @@ static uint64_t size_of(const tw *w, uint32_t type)
 	return hs_dwarf_size(w->d, t);
 }
 
+/* Shape i; none past the end (shape_of out of memory). */
 static const shape *shape_at(const tw *w, uint32_t i)
 {
-	return shape_vec_at(&w->shapes, i);
+	static const shape none = {.kind = S_NONE};
+	return i < shape_vec_len(&w->shapes) ? shape_vec_at(&w->shapes, i) : &none;
 }
 
 static uint32_t shape_of(tw *w, uint32_t type, int depth);
@@ -234,7 +236,7 @@ static uint32_t shape_of(tw *w, uint32_t type, int depth)
 	shape s = {.kind = S_NONE}, *p = shape_vec_push(&w->shapes);
 	if (!p || !hs_idmap_put(&w->memo, key, i, NULL)) {
 		nomem(w);
-		return 0;
+		return UINT32_MAX;
 	}
 	*p = s;   /* S_NONE while computing: a type holding itself ends here */
 	if (t == HS_DWARF_NONE || depth > MAX_DEPTH)
