@@ -97,6 +97,14 @@ typedef struct hs_heapdump {
 	size_t nsampled;
 	uint32_t *sample_obj, *sample_bucket;
 	uint64_t total_bytes;
+	/* Go types of objects (a core's, from DWARF: heap dumps have none):
+	 * object i is type_names[obj_type[i]] ("main.page", "[]*main.page"),
+	 * HS_HD_NONE when untyped; obj_count[i] is the elements of an array
+	 * or slice backing array ("[]*main.page (4096)"), 0 for one value.
+	 * Both NULL when no object is typed. */
+	uint32_t *obj_type, *obj_count;
+	const char **type_names;          /* strings in arena */
+	size_t ntype_names;
 	uint64_t dangling;                /* heap pointers that hit no object */
 	hs_vec roots;                     /* hs_hd_root */
 	hs_vec goroutines;                /* hs_hd_goroutine */
@@ -235,6 +243,8 @@ typedef struct hs_hd_suspect {
 	hs_vec path;            /* uint32 graph nodes, owner first, accum last */
 	/* many same-sized objects directly under the accumulation point */
 	uint64_t group_count, group_size, group_bytes;
+	uint32_t group_type;    /* the group's Go type (h->type_names) when its
+	                         * objects share one, else HS_HD_NONE */
 	uint32_t site;          /* bucket of the accumulation point or its group */
 	uint32_t owner;         /* holder index of the owner (see above) */
 	uint32_t structure;     /* the owning structure (object), or HS_HD_NONE */
@@ -301,8 +311,28 @@ typedef struct hs_hd_opts {
 void hs_hd_opts_default(hs_hd_opts *o);
 hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *o, hs_error *err);
 void hs_hd_analysis_release(hs_hd_analysis *a);
-/* A node's display name ("0x... (256 B)" for objects, the holder's name). */
+/* A node's display name: the holder's name; an object's Go type when
+ * known ("main.page", "[]*main.page (4096)"), else "0x... (256 B)". */
 const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, size_t size);
+/* The Go type a suspect's group shares ("main.page"), "" when none. */
+const char *hs_hd_group_type(const hs_hd_analysis *a, const hs_hd_suspect *s);
+/* An object's Go type as hs_hd_node_name names it ("[]T (N)" for slice
+ * arrays) into buf, or NULL when untyped. */
+const char *hs_hd_object_type(const hs_heapdump *h, uint32_t obj, char *buf, size_t size);
+
+/* Objects by Go type (cores only): count, bytes, and the bytes the
+ * type's objects retain together (the dominator subtrees of its objects
+ * that no other object of the type dominates), biggest retained first;
+ * untyped objects are left out (typed_* says how many are typed). */
+typedef struct hs_hd_typerow {
+	uint32_t type;                    /* index into h->type_names */
+	uint64_t objects, bytes, retained;
+} hs_hd_typerow;
+/* Fill rows (an hs_vec of hs_hd_typerow, initialised here) and the
+ * typed objects and bytes; rows stay empty for an untyped heap. */
+hs_err hs_hd_type_histogram(const hs_hd_analysis *a, hs_vec *rows, uint64_t *typed_objects,
+                            uint64_t *typed_bytes, hs_error *err);
+
 /* The allocation site of a memprof bucket (its first frame outside the
  * runtime), or NULL for an empty stack. */
 const hs_hd_site_frame *hs_hd_bucket_site(const hs_heapdump *h, uint32_t bucket);

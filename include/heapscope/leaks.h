@@ -192,6 +192,7 @@ typedef struct hs_leak_retention {
 	const char *accumulation;  /* the accumulation point */
 	uint64_t accumulation_retained;
 	uint64_t group_count, group_size, group_bytes;   /* 0: no group */
+	const char *group_type;    /* the Go type the group shares (a core's), "" */
 	const char *site_func, *site_file;               /* "" when unknown */
 	uint64_t site_line;
 	uint64_t retained, reachable;

@@ -97,7 +97,7 @@ const char *hs_hd_node_name(const hs_hd_analysis *a, uint32_t node, char *buf, s
 		snprintf(buf, size, "<roots>");
 	else if (node >= h->nobjects)
 		snprintf(buf, size, "%s", a->holders[node - h->nobjects].name);
-	else {
+	else if (!hs_hd_object_type(h, node, buf, size)) {
 		const hs_hd_site_frame *f = hs_hd_object_site(h, node);
 		snprintf(buf, size, "0x%" PRIx64 " (%" PRIu32 " B%s%s)", hs_heapdump_addr(h, node), h->size[node],
 		         f ? ", from " : "", f ? f->func : "");
@@ -233,12 +233,17 @@ static void find_group(const hs_hd_analysis *a, hs_hd_suspect *s, uint64_t min_g
 		}
 	}
 	s->site = hs_hd_object_site_index(a, s->accum);
+	s->group_type = NONE;
 	if (best < min_group)
 		return;
 	s->group_count = best;
 	s->group_size = best_size;
+	bool first = true;
 	for (size_t j = 0; j < n; j++)
 		if (kids[j] < h->nobjects && h->size[kids[j]] == best_size) {
+			uint32_t t = h->obj_type ? h->obj_type[kids[j]] : NONE;
+			s->group_type = first || t == s->group_type ? t : NONE;
+			first = false;
 			s->group_bytes += a->retained[kids[j]];
 			if (hs_hd_object_site_index(a, kids[j]) != NONE)
 				s->site = hs_hd_object_site_index(a, kids[j]);

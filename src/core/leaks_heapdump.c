@@ -80,6 +80,7 @@ static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspe
 	r->group_count = s->group_count;
 	r->group_size = s->group_size;
 	r->group_bytes = s->group_bytes;
+	r->group_type = dup(hd, hs_hd_group_type(a, s));
 	const hs_hd_site *site = s->site != HS_HD_NONE ? &HS_VEC_AT(&a->sites, hs_hd_site, s->site)
 	                                               : NULL;
 	r->site_func = dup(hd, site ? site->func : "");
@@ -89,8 +90,8 @@ static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspe
 	r->reachable = a->reachable_bytes;
 	r->share = 100.0 * s->share;
 	r->file = dup(hd, file);
-	return x->key && r->owner && r->owner_root && r->structure && r->accumulation && r->site_func &&
-	       r->site_file && r->file && root_names(hd, a, s, r);
+	return x->key && r->owner && r->owner_root && r->structure && r->accumulation && r->group_type &&
+	       r->site_func && r->site_file && r->file && root_names(hd, a, s, r);
 }
 
 hs_err hs_leaks_add_heapdump(hs_leaks *l, const char *name, const hs_hd_analysis *a,

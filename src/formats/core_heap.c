@@ -644,6 +644,8 @@ hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *gorout
 	}
 	*side = HS_CORE_SIDE_CORE;
 	rc = hs_core_heapdump(c, h, err);
+	if (rc == HS_OK)
+		rc = hs_core_types(c, h, err);
 	if (rc == HS_OK && syms)
 		rc = hs_core_symtab(c, h, syms, err);
 	if (rc == HS_OK && goroutines) {

@@ -80,4 +80,10 @@ typedef hs_err (*core_g_fn)(void *ctx, const core_ginfo *g, const core_gframe *f
  * first (core_goroutines.c); stops at the first error fn returns. */
 hs_err core_each_goroutine(hs_core *c, core_g_fn fn, void *ctx, hs_error *err);
 
+/* Name the heap objects of h (hs_core_heapdump's) by Go type, from the
+ * typed globals through typed pointers (core_types.c): fills
+ * h->obj_type, obj_count and type_names.  HS_E_NOMEM only: a type that
+ * cannot be followed leaves its objects untyped. */
+hs_err hs_core_types(hs_core *c, hs_heapdump *h, hs_error *err);
+
 #endif

@@ -21,7 +21,7 @@ enum {
 	TAG_VARIABLE = 0x34,
 	AT_LOCATION = 0x02, AT_NAME = 0x03, AT_BYTE_SIZE = 0x0b, AT_CONST_VALUE = 0x1c,
 	AT_UPPER_BOUND = 0x2f, AT_COUNT = 0x37, AT_MEMBER_LOC = 0x38, AT_TYPE = 0x49,
-	AT_GO_KIND = 0x2900,
+	AT_GO_KIND = 0x2900, AT_GO_RUNTIME_TYPE = 0x2904,
 	DW_OP_ADDR = 0x03,
 };
 
@@ -29,6 +29,7 @@ typedef struct die {
 	const char *name;        /* NUL-terminated inside its section, or NULL */
 	uint64_t type;           /* .debug_info offset of the type, or UINT64_MAX */
 	uint64_t size, member_off, addr, count;
+	uint64_t rtype;          /* DW_AT_go_runtime_type, 0 when absent */
 	int64_t cval;
 	uint32_t parent;
 	uint16_t tag;
@@ -345,6 +346,7 @@ static void keep_attr(die *x, uint64_t name, uint64_t form, uint64_t v, const ch
 	case AT_COUNT: x->count = v; break;
 	case AT_UPPER_BOUND: if (!x->count) x->count = v + 1; break;
 	case AT_GO_KIND: x->go_kind = (uint8_t)v; break;
+	case AT_GO_RUNTIME_TYPE: x->rtype = v; break;
 	case AT_MEMBER_LOC:
 		/* a constant, or DW_OP_plus_uconst N in old DWARF */
 		if (blk && blk_n >= 2 && blk[0] == 0x23) {
@@ -603,6 +605,22 @@ static uint32_t resolve(const hs_dwarf *d, uint32_t i)
 	return i;
 }
 
+uint32_t hs_dwarf_resolve(const hs_dwarf *d, uint32_t type)
+{
+	type = resolve(d, type);
+	return type < d->ndies ? type : HS_DWARF_NONE;
+}
+
+unsigned hs_dwarf_tag(const hs_dwarf *d, uint32_t i)
+{
+	return i < d->ndies ? d->dies[i].tag : 0;
+}
+
+uint64_t hs_dwarf_runtime_type(const hs_dwarf *d, uint32_t i)
+{
+	return i < d->ndies ? d->dies[i].rtype : 0;
+}
+
 uint64_t hs_dwarf_size(const hs_dwarf *d, uint32_t i)
 {
 	i = resolve(d, i);
@@ -641,6 +659,27 @@ static bool one_member(const hs_dwarf *d, uint32_t type, const char *name, size_
 			*mtype = hs_dwarf_target(d, (uint32_t)k);
 			return true;
 		}
+	}
+	return false;
+}
+
+bool hs_dwarf_member_next(const hs_dwarf *d, uint32_t type, size_t *k, const char **name,
+                          uint64_t *off, uint32_t *mtype)
+{
+	type = resolve(d, type);
+	if (type >= d->ndies || d->dies[type].tag != TAG_STRUCT)
+		return false;
+	if (*k <= type)
+		*k = type + 1;
+	for (; *k < d->ndies && d->dies[*k].parent != d->dies[type].parent; (*k)++) {
+		const die *m = &d->dies[*k];
+		if (m->parent != type || m->tag != TAG_MEMBER || !m->has_member_off)
+			continue;
+		*name = m->name ? m->name : "";
+		*off = m->member_off;
+		*mtype = hs_dwarf_target(d, (uint32_t)*k);
+		(*k)++;
+		return true;
 	}
 	return false;
 }

@@ -4,7 +4,7 @@
  * .debug_info/.debug_abbrev/.debug_str, DWARF 2-5 forms, sections plain,
  * SHF_COMPRESSED (zlib) or .zdebug_*.  Kept per DIE: tag, name, type,
  * byte size, member offset, DW_OP_addr location, constant value, array
- * count and Go's DW_AT_go_kind.  Offsets of runtime structures are asked
+ * count, Go's DW_AT_go_kind and DW_AT_go_runtime_type.  Offsets of runtime structures are asked
  * by name ("runtime.g", "sched.pc"): no layout is hard-coded. */
 #ifndef HS_DWARF_H
 #define HS_DWARF_H
@@ -47,6 +47,17 @@ const char *hs_dwarf_name(const hs_dwarf *d, uint32_t die);
  * from the start of the struct and its type. */
 bool hs_dwarf_member(const hs_dwarf *d, uint32_t type, const char *path, uint64_t *off,
                      uint32_t *mtype);
+/* The members of struct `type` in turn: start with *k = 0; false after
+ * the last.  name is "" for a member without one. */
+bool hs_dwarf_member_next(const hs_dwarf *d, uint32_t type, size_t *k, const char **name,
+                          uint64_t *off, uint32_t *mtype);
+/* Through typedefs to the type itself, HS_DWARF_NONE out of range. */
+uint32_t hs_dwarf_resolve(const hs_dwarf *d, uint32_t type);
+/* The DIE's DW_TAG, 0 out of range. */
+unsigned hs_dwarf_tag(const hs_dwarf *d, uint32_t i);
+/* DW_AT_go_runtime_type: the link-time address of the runtime type
+ * descriptor (type.T) the DWARF type stands for, 0 when absent. */
+uint64_t hs_dwarf_runtime_type(const hs_dwarf *d, uint32_t i);
 /* A global variable with a DW_OP_addr location. */
 bool hs_dwarf_global(const hs_dwarf *d, const char *name, uint64_t *addr, uint32_t *type);
 /* A constant (DW_TAG_constant with DW_AT_const_value). */

@@ -66,6 +66,9 @@ void hs_heapdump_release(hs_heapdump *h)
 	free(h->edges);
 	free(h->sample_obj);
 	free(h->sample_bucket);
+	free(h->obj_type);
+	free(h->obj_count);
+	free(h->type_names);
 	hs_vec_release(&h->roots);
 	hs_vec_release(&h->goroutines);
 	hs_vec_release(&h->frames);

@@ -19,6 +19,7 @@ HS_VEC_VIEW(hd_suspect_vec, hs_hd_suspect)
 HS_VEC_VIEW(hd_delta_vec, hs_hd_delta)
 HS_VEC_VIEW(hd_u32_vec, uint32_t)
 HS_VEC_VIEW(hd_row_vec, hs_hd_retainer_row)
+HS_VEC_VIEW(hd_typerow_vec, hs_hd_typerow)
 
 enum { TOP_ROWS = 20, FOLDED_DEPTH = 12 };
 
@@ -109,9 +110,11 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 		fprintf(out, "   accumulation point: %s retains %s\n",
 		        hs_hd_node_name(a, s->accum, name, sizeof name),
 		        hd_bytes(s->accum_retained, b1, sizeof b1));
+	const char *gt = hs_hd_group_type(a, s);
 	if (s->group_count)
-		fprintf(out, "   holds %" PRIu64 " objects of %s retaining %s\n", s->group_count,
-		        hd_bytes(s->group_size, b1, sizeof b1), hd_bytes(s->group_bytes, b2, sizeof b2));
+		fprintf(out, "   holds %" PRIu64 " %s%sobjects of %s retaining %s\n", s->group_count, gt,
+		        *gt ? " " : "", hd_bytes(s->group_size, b1, sizeof b1),
+		        hd_bytes(s->group_bytes, b2, sizeof b2));
 	const hs_hd_site *site = site_at(a, s->site);
 	if (site)
 		fprintf(out, "   allocated at %s (%s:%" PRIu64 ")\n", site->func, site->file, site->line);
@@ -159,6 +162,63 @@ static void text_holders(FILE *out, const hs_hd_analysis *a)
 		        row_name(a, r, name, sizeof name));
 	}
 	hs_vec_release(&rows);
+}
+
+/* Objects by Go type (a core's heap: a heap dump has no types): no rows
+ * for an untyped heap, and none when memory runs out. */
+typedef struct type_hist {
+	hs_vec rows;                      /* hs_hd_typerow */
+	uint64_t objects, bytes;          /* typed */
+} type_hist;
+
+static void type_hist_of(const hs_hd_analysis *a, type_hist *t)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	(void)hs_hd_type_histogram(a, &t->rows, &t->objects, &t->bytes, &e);
+}
+
+static void text_types(FILE *out, const hs_hd_analysis *a)
+{
+	const hs_heapdump *h = a->h;
+	char b1[32], b2[32], b3[32];
+	type_hist t;
+	type_hist_of(a, &t);
+	if (t.rows.len)
+		fprintf(out, "\nTypes: %" PRIu64 " of %zu objects typed (%s of %s); untyped %" PRIu64
+		        " objects (%s)\n%9s %10s %10s  %s\n", t.objects, h->nobjects,
+		        hd_bytes(t.bytes, b1, sizeof b1), hd_bytes(h->total_bytes, b2, sizeof b2),
+		        h->nobjects - t.objects, hd_bytes(h->total_bytes - t.bytes, b3, sizeof b3),
+		        "objects", "bytes", "retained", "type");
+	for (size_t i = 0; i < t.rows.len && i < TOP_ROWS; i++) {
+		const hs_hd_typerow *r = hd_typerow_vec_at(&t.rows, i);
+		fprintf(out, "%9" PRIu64 " %10s %10s  %s\n", r->objects, hd_bytes(r->bytes, b1, sizeof b1),
+		        hd_bytes(r->retained, b2, sizeof b2), h->type_names[r->type]);
+	}
+	hs_vec_release(&t.rows);
+}
+
+static void json_types(json_w *w, const hs_hd_analysis *a)
+{
+	type_hist t;
+	type_hist_of(a, &t);
+	if (t.rows.len) {
+		json_kv_int(w, "typed_objects", (int64_t)t.objects);
+		json_kv_int(w, "typed_bytes", (int64_t)t.bytes);
+		json_key(w, "types");
+		json_begin_array(w);
+		for (size_t i = 0; i < t.rows.len; i++) {
+			const hs_hd_typerow *r = hd_typerow_vec_at(&t.rows, i);
+			json_begin_object(w);
+			json_kv_string(w, "type", a->h->type_names[r->type]);
+			json_kv_int(w, "objects", (int64_t)r->objects);
+			json_kv_int(w, "bytes", (int64_t)r->bytes);
+			json_kv_int(w, "retained", (int64_t)r->retained);
+			json_end_object(w);
+		}
+		json_end_array(w);
+	}
+	hs_vec_release(&t.rows);
 }
 
 static hs_hd_site *sorted_sites(const hs_hd_analysis *a)
@@ -224,6 +284,7 @@ void hd_write_text(FILE *out, const hs_hd_analysis *a, const char *file)
 	for (size_t i = 0; i < ns; i++)
 		text_suspect(out, a, i);
 	text_holders(out, a);
+	text_types(out, a);
 	text_tables(out, a);
 }
 
@@ -262,6 +323,8 @@ static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 	if (s->group_count) {
 		json_kv_int(w, "group_count", (int64_t)s->group_count);
 		json_kv_int(w, "group_size", (int64_t)s->group_size);
+		if (*hs_hd_group_type(a, s))
+			json_kv_string(w, "group_type", hs_hd_group_type(a, s));
 		json_kv_int(w, "group_retained", (int64_t)s->group_bytes);
 	}
 	const hs_hd_site *site = site_at(a, s->site);
@@ -342,6 +405,7 @@ void hd_write_json(FILE *out, const hs_hd_analysis *a, const char *file)
 	}
 	json_end_array(&w);
 	json_root_groups(&w, a);
+	json_types(&w, a);
 	hs_hd_site *s = sorted_sites(a);
 	json_key(&w, "sites");
 	json_begin_array(&w);
@@ -373,7 +437,8 @@ void hd_write_json(FILE *out, const hs_hd_analysis *a, const char *file)
 }
 
 /* A folded frame for a node: holders by name, objects by allocating
- * function and size (addresses would make every line distinct). */
+ * function, else Go type (a core's), and size (addresses would make every
+ * line distinct). */
 static void folded_label(const hs_hd_analysis *a, uint32_t v, char *buf, size_t n)
 {
 	const hs_heapdump *h = a->h;
@@ -381,7 +446,9 @@ static void folded_label(const hs_hd_analysis *a, uint32_t v, char *buf, size_t 
 		snprintf(buf, n, "%s", a->holders[v - h->nobjects].name);
 	} else {
 		const hs_hd_site_frame *f = hs_hd_object_site(h, v);
-		snprintf(buf, n, "%s (%" PRIu32 " B)", f ? f->func : "object", h->size[v]);
+		const char *t = h->obj_type && h->obj_type[v] < h->ntype_names ? h->type_names[h->obj_type[v]]
+		                                                               : "object";
+		snprintf(buf, n, "%s (%" PRIu32 " B)", f ? f->func : t, h->size[v]);
 	}
 	for (char *p = buf; *p; p++)
 		if (*p == ';' || *p == '\n')

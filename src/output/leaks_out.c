@@ -148,8 +148,8 @@ static void suspect_text(FILE *out, const hs_leak *k)
 		    *r->structure ? "; owning structure " : "", r->structure);
 	if (r->group_count) {
 		char c[32];
-		say(out, "accumulation point: %s holds %llu objects of %s (%s)", r->accumulation,
-		    (unsigned long long)r->group_count,
+		say(out, "accumulation point: %s holds %llu %s%sobjects of %s (%s)", r->accumulation,
+		    (unsigned long long)r->group_count, r->group_type, *r->group_type ? " " : "",
 		    bytes_label((int64_t)r->group_size, false, c, sizeof c),
 		    bytes_label((int64_t)r->group_bytes, false, b, sizeof b));
 	} else {
@@ -546,6 +546,8 @@ static void retention_json(json_w *w, const hs_leak_retention *r)
 		json_kv_int(w, "group_count", (int64_t)r->group_count);
 		json_kv_int(w, "group_size", (int64_t)r->group_size);
 		json_kv_int(w, "group_retained", (int64_t)r->group_bytes);
+		if (*r->group_type)
+			json_kv_string(w, "group_type", r->group_type);
 	}
 	if (*r->site_func) {
 		json_kv_string(w, "site_function", r->site_func);

@@ -6,14 +6,15 @@
  *   odd:  "u32 core length, the core, the executable" (plain, gzip or zstd).
  * Any input must load or fail with one error, never crash, hang or
  * allocate by a claimed size; what loads is queried as the goroutine
- * reader queries it, and its heap walked as hs_core_heapdump walks it. */
+ * reader queries it, and its heap walked as hs_core_heapdump walks it and
+ * typed as hs_core_types types it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "heapscope/core.h"
-#include "../../src/formats/dwarf.h"
+#include "../../src/formats/core_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -56,6 +57,13 @@ static void query(const hs_dwarf *d)
 		for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
 			(void)hs_dwarf_member(d, (uint32_t)i, paths[k], &off, &t);
 		(void)hs_dwarf_target(d, (uint32_t)i);
+		(void)hs_dwarf_resolve(d, (uint32_t)i);
+		(void)hs_dwarf_tag(d, (uint32_t)i);
+		(void)hs_dwarf_runtime_type(d, (uint32_t)i);
+		const char *mname;
+		size_t k = 0;
+		for (int m = 0; m < 64 && hs_dwarf_member_next(d, (uint32_t)i, &k, &mname, &off, &t); m++)
+			;
 		const char *name = hs_dwarf_name(d, (uint32_t)i);
 		(void)hs_dwarf_global(d, name, &addr, &t);
 		(void)hs_dwarf_const(d, name, &v);
@@ -119,7 +127,12 @@ static void core_case(const uint8_t *d, size_t n)
 	hs_heapdump h;
 	hs_heapdump_init(&h);
 	hs_error_clear(&e);
-	if (hs_core_heapdump(c, &h, &e) != HS_OK && e.detail[0] == '\0' && e.code != HS_E_NOMEM)
+	hs_err rc = hs_core_heapdump(c, &h, &e);
+	if (rc != HS_OK && e.detail[0] == '\0' && e.code != HS_E_NOMEM)
+		abort();
+	/* the types: best effort, only running out of memory fails */
+	hs_error_clear(&e);
+	if (rc == HS_OK && hs_core_types(c, &h, &e) != HS_OK && e.code != HS_E_NOMEM)
 		abort();
 	hs_heapdump_release(&h);
 	uint8_t buf[64];

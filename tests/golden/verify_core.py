@@ -18,6 +18,9 @@ never runs heapscope.  Expected values are rebuilt from:
     the process ran;
   - for the other bad inputs, the texts below, checked by hand against
     testdata/gen/generate-core.sh, which made them;
+  - coreheap-heapdump*: the histogram by Go type and main.Store's array
+    named by type, from testdata/coreheap/counts.json (the program's own
+    reflect names of its globals' types and its counts of each);
   - coreheap-{leaks,triage,diff}*: testdata/coreheap/counts.json and the
     heap dump the same process wrote just before its core, parsed with
     verify_heapdump's reader (retained sizes by removal, globals named by
@@ -227,6 +230,99 @@ def built(c):
             'main.After': c['after_gc'] * (c['node_bytes'] + 8)}
 
 
+def type_rows(c):
+    """What heapdump's histogram of the core must count per Go type, from
+    the program's counts.json (its types' names are reflect's): objects,
+    bytes (None: not checked) and retained bytes (None: not checked).  The
+    linker names the DWARF of a map[K]V's header hash<K,V> and of a chan
+    T's hchan<T> (cmd/link/internal/ld/dwarf.go: synthesizemaptypes,
+    synthesizechantypes).  []*main.node is main.After's array and
+    main.Queue's buffer (8-byte elements, both sizes a size class)."""
+    node, page = c['node_bytes'], c['page_bytes']
+    key, val = c['index_type'][len('map['):].split(']', 1)
+    pages, nodes = c['page_objects'] * page, c['node_objects'] * node
+    return {
+        c['store_type']: (1, c['store_retained'] - c['store_pages'] * page, c['store_retained']),
+        c['page_type']: (c['page_objects'], pages, pages),
+        c['node_type']: (c['node_objects'], nodes, nodes),
+        c['after_type']: (2, c['after_retained'] - c['after_gc'] * node + c['queue_cap'] * 8, None),
+        'hash<%s,%s>' % (key, val): (1, None, None),
+        'hchan<%s>' % c['queue_type'][len('chan '):]: (1, None, None),
+        c['box_type']: (1, None, None),
+        c['failure_type']: (1, None, None),
+        c['finalized_type']: (1, c['finalized_cap'] * 8, None),
+        c['resource_type']: (c['finalizers'], None, None),
+        c['resource_buf_type']: (c['finalizers'], None, None),
+    }
+
+
+def store_array(c):
+    """main.Store's array as the report names it: []*main.page (cap)."""
+    return '%s (%d)' % (c['store_type'], c['store_pages'])
+
+
+def types_case(name, d, c):
+    """The histogram by type of a core (heap_case's JSON): the program's
+    types counted as it built them (type_rows), the totals the rows' sums,
+    and the nodes only the parked goroutine's frame keeps untyped (main.node
+    counts the globals' alone)."""
+    rows = {r['type']: r for r in d.get('types', [])}
+    for t, (objects, bytes_, retained) in type_rows(c).items():
+        r = rows.get(t, {})
+        got = (r.get('objects'), r.get('bytes') if bytes_ is not None else None,
+               r.get('retained') if retained is not None else None)
+        if got != (objects, bytes_, retained):
+            V.problems.append('%s: type %s: %s (objects, bytes, retained), the program built %s'
+                              % (name, t, got, (objects, bytes_, retained)))
+    if (d.get('typed_objects'), d.get('typed_bytes')) != \
+            (sum(r['objects'] for r in rows.values()), sum(r['bytes'] for r in rows.values())):
+        V.problems.append('%s: typed_objects/typed_bytes are not the sums of the rows' % name)
+    if not d.get('typed_objects', 0) <= d['objects'] - c['stack_objects']:
+        V.problems.append('%s: %s objects typed of %d, %d of them only a frame keeps'
+                          % (name, d.get('typed_objects'), d['objects'], c['stack_objects']))
+    s = d['suspects'][0] if d['suspects'] else {}
+    want = store_array(c)
+    if (s.get('accumulation_point'), s.get('path'), s.get('group_type')) != \
+            (want, ['main.Store', want], c['page_type']):
+        V.problems.append('%s: main.Store\'s array is %s, path %s, group of %s; want %s of %s'
+                          % (name, s.get('accumulation_point'), s.get('path'), s.get('group_type'),
+                             want, c['page_type']))
+
+
+def hd_bytes(v):
+    """Bytes as heapdump prints them: under 1024 "%dB", else pprof's label
+    (measurement.ScaleValue, "%.2f" without a ".00" suffix)."""
+    if v < 1024:
+        return '%dB' % v
+    for unit, f in (('TB', 1 << 40), ('GB', 1 << 30), ('MB', 1 << 20), ('kB', 1 << 10)):
+        if v >= f:
+            t = '%.2f' % (v / f)
+            return (t[:-3] if t.endswith('.00') else t) + unit
+
+
+def types_text_case(name, d):
+    """heapdump's text of the same core says what its JSON says: the
+    suspect's path and accumulation point by type, the typed totals and
+    the histogram's first rows."""
+    V.checked.add(name)
+    text = V.golden(name, 'out') or ''
+    s = d['suspects'][0]
+    want = ['   accumulation point: %s retains ' % s['accumulation_point'],
+            '     -> %s\n' % s['accumulation_point'],
+            '   holds %d %s objects of %s retaining ' % (s['group_count'], s['group_type'],
+                                                       hd_bytes(s['group_size'])),
+            'Types: %d of %d objects typed (%s of %s); untyped %d objects (%s)\n'
+            % (d['typed_objects'], d['objects'], hd_bytes(d['typed_bytes']), hd_bytes(d['bytes']),
+               d['objects'] - d['typed_objects'], hd_bytes(d['bytes'] - d['typed_bytes']))]
+    want += ['%9d %10s %10s  %s\n' % (r['objects'], hd_bytes(r['bytes']), hd_bytes(r['retained']),
+                                      r['type']) for r in d['types'][:20]]
+    for w in want:
+        if w not in text:
+            V.problems.append('%s: no %r' % (name, w))
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
 def golden_json(name):
     """The case's stdout as JSON, None (a problem) when it is not."""
     try:
@@ -242,7 +338,7 @@ def heap_case(name, core='testdata/coreheap/'):
     c = json.loads(read(core + 'counts.json'))
     d = golden_json(name)
     if d is None:
-        return
+        return None, c
     roots = {r['name']: r for r in d['roots']}
     want = built(c)
     for root, bytes_ in want.items():
@@ -263,6 +359,7 @@ def heap_case(name, core='testdata/coreheap/'):
                           % (name, d['objects'], c['heap_objects']))
     V.expect(name, 'err', '')
     V.expect(name, 'code', '0\n')
+    return d, c
 
 
 CH = 'testdata/coreheap/'
@@ -303,6 +400,7 @@ def coreheap_facts():
     return {'c': c, 'rb': rb, 'ret': ret, 'syms': syms,
             'suspects': sorted((h for h, v in ret.items() if v * 10 >= rb), key=lambda h: -ret[h]),
             'acc': '0x%x (%d B)' % acc[0] if len(acc) == 1 else None,
+            'acc_core': store_array(c),
             'goroutines': sum(1 for g in d.gs if not g['system'])}
 
 
@@ -314,9 +412,11 @@ def core_reachable(name, f, r):
                           % (name, r, f['rb']))
 
 
-def retention_want(f, evidence, last_rb):
+def retention_want(f, evidence, last_rb, acc, group_type=None):
     """leaks' retention candidate of main.Store (leaks.h, verify_heapdump's
-    rules): described by the last file that has it, severity by its share."""
+    rules): described by the last file that has it (acc: its name of
+    main.Store's array there; group_type: its pages' Go type when that file
+    is the core), severity by its share."""
     c = f['c']
     store = c['store_retained']
     share = 100.0 * store / last_rb
@@ -325,9 +425,10 @@ def retention_want(f, evidence, last_rb):
             'kind': 'retention', 'confidence': 'low', 'mechanism': 'retention',
             'culprit': 'main.Store', 'weight': store, 'evidence': evidence,
             'owner': 'main.Store', 'owner_kind': 'global', 'roots': ['main.Store'],
-            'accumulation_point': f['acc'], 'structure': f['acc'],
+            'accumulation_point': acc, 'structure': acc,
             'group_count': c['store_pages'], 'group_size': c['page_bytes'],
             'group_retained': c['store_pages'] * c['page_bytes'],
+            'group_type': group_type,
             'retained_bytes': store, 'reachable_bytes': last_rb,
             'share_percent': round(share, 1), 'snapshots': len(evidence)}
 
@@ -351,7 +452,9 @@ def leaks_cases(f):
         if 'dump' in files:
             ev.append({'file': CH + 'heap.dump.zst', 'retained_bytes': store,
                        'reachable_bytes': f['rb']})
-        want = retention_want(f, ev, ev[-1]['reachable_bytes'])
+        core = 'dump' not in files
+        want = retention_want(f, ev, ev[-1]['reachable_bytes'], f['acc_core'] if core else f['acc'],
+                              f['c']['page_type'] if core else None)
         got_c['share_percent'] = round(got_c['share_percent'], 1)
         for k, v in want.items():
             if got_c.get(k) != v:
@@ -370,9 +473,9 @@ def leaks_cases(f):
     text = V.golden(name, 'out') or ''
     c = f['c']
     for w in ('1 leak candidate\n', 'medium main.Store  (retention, confidence low)',
-              '   - owner: main.Store (global); owning structure %s' % f['acc'],
-              '   - accumulation point: %s holds %d objects of %dB' % (f['acc'], c['store_pages'],
-                                                                     c['page_bytes']),
+              '   - owner: main.Store (global); owning structure %s' % f['acc_core'],
+              '   - accumulation point: %s holds %d %s objects of %dB' % (
+                  f['acc_core'], c['store_pages'], c['page_type'], c['page_bytes']),
               '   - in %score.core.zst' % CH):
         if w not in text:
             V.problems.append('%s: no %r' % (name, w))
@@ -469,7 +572,10 @@ def run(v):
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')
     cut_case('core-bad-cut')
     cut_case('core-heap-bad-cut', 'heapdump')
-    heap_case('coreheap-heapdump-json')
+    d, c = heap_case('coreheap-heapdump-json')
+    if d is not None:
+        types_case('coreheap-heapdump-json', d, c)
+        types_text_case('coreheap-heapdump', d)
     wrong_exe_case('core-bad-wrong-exe')
     info_cases()
     for name, err in HAND.items():

@@ -1,0 +1,538 @@
+/* Go types of a core's heap objects, after the heap walk (core_heap.c):
+ * propagated from the typed roots through the typed pointers of each
+ * typed object, as golang/debug's gocore and cloudwego/goref do.
+ *
+ * The roots are the executable's globals in data and bss (DWARF
+ * DW_TAG_variable: an address and a type).  A value of a type is read
+ * from the core by the type's DWARF shape:
+ *   - *T: the object it points to is a T;
+ *   - []T: the backing array is cap elements of T, named "[]T (cap)";
+ *   - string: its bytes are "string (len)";
+ *   - interfaces (runtime.eface, runtime.iface): the dynamic type is the
+ *     runtime type the first word points to (an iface's through its
+ *     itab._type), mapped to its DWARF type by DW_AT_go_runtime_type; the
+ *     data word is the value itself when the type is pointer-shaped
+ *     (kindDirectIface), else it points to the value;
+ *   - maps: hash<K,V> (the linker's DWARF for map[K]V's header) keeps
+ *     1<<B buckets (bucket<K,V>, keys, values, overflow) at buckets and
+ *     1<<(B-1) at oldbuckets;
+ *   - channels: hchan<T> keeps dataqsiz elements of T at buf (T from its
+ *     recvq's sudog<T>.elem);
+ *   - structs and arrays: their members and elements.
+ * An object is typed once, the first time a pointer to its start reaches
+ * it and its type fits in it; interior pointers type nothing.  Objects
+ * reached only from goroutine stacks, finalizers or through closures,
+ * unsafe.Pointer and uintptr stay untyped.  Types only name objects:
+ * reachability and retained sizes still come from the heap bits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "heapscope/heapdump.h"
+#include "../core/hashmap.h"
+
+enum { K_PTR = 22, K_SLICE = 23, K_STRING = 24 };
+enum { TAG_ARRAY = 0x01, TAG_POINTER = 0x0f, TAG_STRUCT = 0x13, TAG_SUBROUTINE = 0x15 };
+/* runtime._type.kind: the data word of an interface is the value; the
+ * kind's bits; tflag: the name has an extra leading '*' */
+#define KIND_DIRECT_IFACE 32
+#define KIND_MASK 31
+#define TFLAG_EXTRA_STAR 2
+/* Nesting of structs and arrays in one value read at most. */
+#define MAX_DEPTH 64
+/* A map of more than 2^40 buckets is garbage. */
+#define MAX_B 40
+
+typedef enum shape_kind {
+	S_NONE, S_PTR, S_SLICE, S_STRING, S_EFACE, S_IFACE, S_STRUCT, S_ARRAY, S_HASH, S_CHAN
+} shape_kind;
+
+/* What a value of a DWARF type holds that leads to heap objects. */
+typedef struct shape {
+	uint8_t kind;
+	uint32_t elem;           /* PTR target, SLICE/ARRAY/CHAN element, HASH bucket */
+	uint64_t esize, count;   /* element size; ARRAY: elements */
+	uint32_t first, n;       /* STRUCT, HASH: fields with pointers */
+	uint64_t o1, o2, o3;     /* HASH: B, buckets, oldbuckets; CHAN: dataqsiz, buf */
+} shape;
+
+typedef struct field {
+	uint64_t off;
+	uint32_t type;
+} field;
+
+/* An object typed and not yet read: count elements of type, or one. */
+typedef struct work {
+	uint64_t addr, count;
+	uint32_t type;
+} work;
+
+HS_VEC_TYPED(shape_vec, shape)
+HS_VEC_TYPED(field_vec, field)
+HS_VEC_TYPED(work_vec, work)
+
+typedef struct tw {
+	hs_core *c;
+	const hs_dwarf *d;
+	hs_heapdump *h;
+	hs_error *err;
+	hs_err rc;
+	uint64_t bias;
+	hs_idmap memo;           /* DWARF type -> shape */
+	shape_vec shapes;
+	field_vec fields;
+	work_vec work;
+	hs_idmap rtypes;         /* link-time runtime type address -> DWARF type */
+	/* runtime.itab._type, runtime._type's members, runtime.ptrtype.elem,
+	 * and the types section runtime type offsets count from */
+	uint64_t itab_type, type_kind, type_size, type_tflag, type_str, ptr_elem, types_base;
+	bool has_itab, has_rt;
+	hs_strmap names;         /* type name -> index into h->type_names */
+	hs_strvec name_list;
+} tw;
+
+static void nomem(tw *w)
+{
+	if (w->rc == HS_OK)
+		w->rc = hs_fail(w->err, HS_E_NOMEM, NULL);
+}
+
+static uint64_t rd(const tw *w, uint64_t addr)
+{
+	uint64_t v;
+	return hs_core_read_u64(w->c, addr, &v) ? v : 0;
+}
+
+/* The bytes a value of type takes (Go's pointer-shaped types carry no
+ * DW_AT_byte_size). */
+static uint64_t size_of(const tw *w, uint32_t type)
+{
+	uint32_t t = hs_dwarf_resolve(w->d, type);
+	if (t == HS_DWARF_NONE)
+		return 0;
+	unsigned tag = hs_dwarf_tag(w->d, t);
+	if (tag == TAG_POINTER || tag == TAG_SUBROUTINE)
+		return 8;
+	return hs_dwarf_size(w->d, t);
+}
+
+/* Shape i; none past the end (shape_of out of memory). */
+static const shape *shape_at(const tw *w, uint32_t i)
+{
+	static const shape none = {.kind = S_NONE};
+	return i < shape_vec_len(&w->shapes) ? shape_vec_at(&w->shapes, i) : &none;
+}
+
+static uint32_t shape_of(tw *w, uint32_t type, int depth);
+
+/* A struct's members that hold pointers, as fields (their shapes first:
+ * computing one may push fields of its own). */
+static void struct_fields(tw *w, uint32_t t, shape *s, int depth, const char *const *skip)
+{
+	size_t k = 0;
+	const char *name;
+	uint64_t off;
+	uint32_t mt;
+	while (hs_dwarf_member_next(w->d, t, &k, &name, &off, &mt))
+		shape_of(w, mt, depth + 1);
+	s->first = (uint32_t)field_vec_len(&w->fields);
+	for (k = 0; hs_dwarf_member_next(w->d, t, &k, &name, &off, &mt);) {
+		bool skipped = false;
+		for (int i = 0; skip && skip[i]; i++)
+			skipped |= strcmp(name, skip[i]) == 0;
+		if (skipped || shape_at(w, shape_of(w, mt, depth + 1))->kind == S_NONE)
+			continue;
+		field *f = field_vec_push(&w->fields);
+		if (!f) {
+			nomem(w);
+			return;
+		}
+		*f = (field){off, mt};
+		s->n++;
+	}
+}
+
+static bool member_off(const tw *w, uint32_t t, const char *path, uint64_t *off, uint32_t *mt)
+{
+	return hs_dwarf_member(w->d, t, path, off, mt);
+}
+
+/* hash<K,V>: B, buckets and oldbuckets of bucket<K,V>; its other members
+ * as a struct's (extra's overflow list is runtime.bmap, untyped). */
+static bool hash_shape(tw *w, uint32_t t, shape *s, int depth)
+{
+	static const char *const skip[] = {"buckets", "oldbuckets", "extra", NULL};
+	uint32_t bt, ot, bb;
+	if (!member_off(w, t, "B", &s->o1, &bt) || !member_off(w, t, "buckets", &s->o2, &bb) ||
+	    !member_off(w, t, "oldbuckets", &s->o3, &ot))
+		return false;
+	s->elem = hs_dwarf_target(w->d, hs_dwarf_resolve(w->d, bb));
+	s->esize = size_of(w, s->elem);
+	if (s->elem == HS_DWARF_NONE || !s->esize)
+		return false;
+	s->kind = S_HASH;
+	struct_fields(w, t, s, depth, skip);
+	return true;
+}
+
+/* hchan<T>: dataqsiz elements of T at buf. */
+static bool chan_shape(tw *w, uint32_t t, shape *s)
+{
+	uint64_t off;
+	uint32_t qt, bt, ft, et;
+	if (!member_off(w, t, "dataqsiz", &s->o1, &qt) || !member_off(w, t, "buf", &s->o2, &bt) ||
+	    !member_off(w, t, "recvq.first", &off, &ft))
+		return false;
+	uint32_t sudog = hs_dwarf_target(w->d, hs_dwarf_resolve(w->d, ft));
+	if (sudog == HS_DWARF_NONE || !member_off(w, sudog, "elem", &off, &et))
+		return false;
+	s->elem = hs_dwarf_target(w->d, hs_dwarf_resolve(w->d, et));
+	s->esize = size_of(w, s->elem);
+	if (s->elem == HS_DWARF_NONE || !s->esize)
+		return false;
+	s->kind = S_CHAN;
+	return true;
+}
+
+static void struct_shape(tw *w, uint32_t t, shape *s, int depth)
+{
+	const char *name = hs_dwarf_name(w->d, t);
+	int kind = hs_dwarf_go_kind(w->d, t);
+	uint64_t off;
+	uint32_t at;
+	if (kind == K_STRING) {
+		s->kind = S_STRING;
+	} else if (kind == K_SLICE) {
+		if (!member_off(w, t, "array", &off, &at) || off != 0)
+			return;
+		s->elem = hs_dwarf_target(w->d, hs_dwarf_resolve(w->d, at));
+		s->esize = size_of(w, s->elem);
+		if (s->elem != HS_DWARF_NONE && s->esize)
+			s->kind = S_SLICE;
+	} else if (strcmp(name, "runtime.eface") == 0) {
+		s->kind = S_EFACE;
+	} else if (strcmp(name, "runtime.iface") == 0) {
+		s->kind = w->has_itab ? S_IFACE : S_NONE;
+	} else if (strncmp(name, "hash<", 5) == 0 && hash_shape(w, t, s, depth)) {
+		return;
+	} else if (strncmp(name, "hchan<", 6) == 0 && chan_shape(w, t, s)) {
+		return;
+	} else {
+		struct_fields(w, t, s, depth, NULL);
+		s->kind = s->n ? S_STRUCT : S_NONE;
+	}
+}
+
+/* The shape of a DWARF type (memoised; index into w->shapes). */
+static uint32_t shape_of(tw *w, uint32_t type, int depth)
+{
+	uint32_t t = hs_dwarf_resolve(w->d, type);
+	uint64_t key = t == HS_DWARF_NONE ? UINT64_MAX : t;
+	uint32_t i = hs_idmap_get(&w->memo, key);
+	if (i != UINT32_MAX)
+		return i;
+	i = (uint32_t)shape_vec_len(&w->shapes);
+	shape s = {.kind = S_NONE}, *p = shape_vec_push(&w->shapes);
+	if (!p || !hs_idmap_put(&w->memo, key, i, NULL)) {
+		nomem(w);
+		return UINT32_MAX;
+	}
+	*p = s;   /* S_NONE while computing: a type holding itself ends here */
+	if (t == HS_DWARF_NONE || depth > MAX_DEPTH)
+		return i;
+	unsigned tag = hs_dwarf_tag(w->d, t);
+	if (tag == TAG_POINTER) {
+		s.elem = hs_dwarf_target(w->d, t);
+		if (s.elem != HS_DWARF_NONE)
+			s.kind = S_PTR;
+	} else if (tag == TAG_STRUCT) {
+		struct_shape(w, t, &s, depth);
+	} else if (tag == TAG_ARRAY) {
+		s.elem = hs_dwarf_target(w->d, t);
+		s.count = hs_dwarf_count(w->d, t);
+		s.esize = size_of(w, s.elem);
+		if (s.count && s.esize && shape_at(w, shape_of(w, s.elem, depth + 1))->kind != S_NONE)
+			s.kind = S_ARRAY;
+	}
+	*shape_vec_at(&w->shapes, i) = s;
+	return i;
+}
+
+/* The index of a type name in h->type_names (the name copied once). */
+static uint32_t intern(tw *w, const char *name, size_t len)
+{
+	uint32_t next = (uint32_t)hs_strvec_len(&w->name_list);
+	const char *copy = NULL;
+	uint32_t i = hs_strmap_get(&w->names, name, len);
+	if (i != UINT32_MAX)
+		return i;
+	const char **slot = hs_strvec_push(&w->name_list);
+	if (!slot || !(copy = hs_arena_strndup(&w->h->arena, name, len)) ||
+	    hs_strmap_get_or_put(&w->names, copy, len, next) == UINT32_MAX) {
+		nomem(w);
+		return HS_HD_NONE;
+	}
+	*slot = copy;
+	return next;
+}
+
+/* The object starting at p holds count elements of esize bytes (one
+ * value when count is 0), named prefix+name: typed when it was not and
+ * the elements fit in it. */
+static bool claim(tw *w, uint64_t p, uint64_t esize, uint64_t count, const char *prefix,
+                  const char *name)
+{
+	hs_heapdump *h = w->h;
+	uint32_t o = p ? hs_heapdump_find(h, p) : HS_HD_NONE;
+	if (o == HS_HD_NONE || hs_heapdump_addr(h, o) != p || h->obj_type[o] != HS_HD_NONE)
+		return false;
+	if (!esize || esize > h->size[o] || (count && count > h->size[o] / esize) ||
+	    count > UINT32_MAX)
+		return false;
+	char buf[512];
+	size_t len = (size_t)snprintf(buf, sizeof buf, "%s%s", prefix, name);
+	uint32_t ti = intern(w, buf, len < sizeof buf ? len : sizeof buf - 1);
+	if (ti == HS_HD_NONE)
+		return false;
+	h->obj_type[o] = ti;
+	h->obj_count[o] = (uint32_t)count;
+	return true;
+}
+
+/* The same for elements of a DWARF type, queued to be read. */
+static void object(tw *w, uint64_t p, uint32_t type, uint64_t count, const char *prefix,
+                   const char *name)
+{
+	if (!claim(w, p, size_of(w, type), count, prefix, name))
+		return;
+	work *k = work_vec_push(&w->work);
+	if (!k) {
+		nomem(w);
+		return;
+	}
+	*k = (work){p, count, type};
+}
+
+/* The name of the runtime type at rt (its nameOff in the types section;
+ * tflagExtraStar drops the leading '*'), false when unreadable. */
+static bool rt_name(const tw *w, uint64_t rt, char *buf, size_t size)
+{
+	int32_t off;
+	uint8_t tflag, b[6];
+	if (!hs_core_read(w->c, rt + w->type_str, &off, 4) ||
+	    !hs_core_read(w->c, rt + w->type_tflag, &tflag, 1) ||
+	    !hs_core_read(w->c, w->types_base + (uint64_t)(int64_t)off, b, sizeof b))
+		return false;
+	uint64_t len = 0;
+	size_t i = 1;
+	for (unsigned shift = 0; i < sizeof b; i++, shift += 7) {
+		len |= (uint64_t)(b[i] & 0x7f) << shift;
+		if (!(b[i] & 0x80))
+			break;
+	}
+	if (i == sizeof b || !len || len >= size)
+		return false;
+	uint64_t at = w->types_base + (uint64_t)(int64_t)off + i + 1;
+	if (!hs_core_read(w->c, at, buf, (size_t)len))
+		return false;
+	buf[len] = '\0';
+	bool star = tflag & TFLAG_EXTRA_STAR && buf[0] == '*';
+	if (star)
+		memmove(buf, buf + 1, (size_t)len);
+	return true;
+}
+
+/* An interface's value of a type DWARF does not describe (no variable
+ * or local of the program has it): named from the runtime type, its
+ * object typed but not read (no layout). */
+static void named_only(tw *w, uint64_t rt, uint8_t kind, uint64_t data)
+{
+	char name[256];
+	if (kind & KIND_DIRECT_IFACE) {
+		if ((kind & KIND_MASK) != K_PTR)
+			return;
+		rt = rd(w, rt + w->ptr_elem);
+	}
+	if (rt && rt_name(w, rt, name, sizeof name))
+		claim(w, rd(w, data), rd(w, rt + w->type_size), 0, "", name);
+}
+
+static void value(tw *w, uint64_t addr, uint32_t type, int depth);
+
+/* An interface's dynamic type (runtime type address rt) and data word. */
+static void dynamic(tw *w, uint64_t rt, uint64_t data, int depth)
+{
+	uint8_t kind;
+	if (!rt || !w->has_rt || rt < w->types_base ||
+	    !hs_core_read(w->c, rt + w->type_kind, &kind, 1))
+		return;
+	uint32_t t = hs_idmap_get(&w->rtypes, rt - w->types_base);
+	if (t == HS_DWARF_NONE)
+		named_only(w, rt, kind, data);
+	else if (kind & KIND_DIRECT_IFACE)
+		value(w, data, t, depth + 1);
+	else
+		object(w, rd(w, data), t, 0, "", hs_dwarf_name(w->d, hs_dwarf_resolve(w->d, t)));
+}
+
+static void value(tw *w, uint64_t addr, uint32_t type, int depth)
+{
+	if (depth > MAX_DEPTH || w->rc != HS_OK)
+		return;
+	shape s = *shape_at(w, shape_of(w, type, 0));
+	const hs_dwarf *d = w->d;
+	switch ((shape_kind)s.kind) {
+	case S_NONE:
+		return;
+	case S_PTR:
+		object(w, rd(w, addr), s.elem, 0, "", hs_dwarf_name(d, hs_dwarf_resolve(d, s.elem)));
+		return;
+	case S_SLICE: {
+		uint64_t cap = rd(w, addr + 16);
+		if (cap)
+			object(w, rd(w, addr), s.elem, cap, "",
+			       hs_dwarf_name(d, hs_dwarf_resolve(d, type)));
+		return;
+	}
+	case S_STRING: {
+		uint64_t len = rd(w, addr + 8);
+		uint32_t u8 = hs_dwarf_type(d, "uint8");
+		if (len && u8 != HS_DWARF_NONE)
+			object(w, rd(w, addr), u8, len, "", "string");
+		return;
+	}
+	case S_EFACE:
+		dynamic(w, rd(w, addr), addr + 8, depth);
+		return;
+	case S_IFACE: {
+		uint64_t tab = rd(w, addr);
+		if (tab)
+			dynamic(w, rd(w, tab + w->itab_type), addr + 8, depth);
+		return;
+	}
+	case S_STRUCT:
+		break;
+	case S_ARRAY:
+		for (uint64_t i = 0; i < s.count && w->rc == HS_OK; i++)
+			value(w, addr + i * s.esize, s.elem, depth + 1);
+		return;
+	case S_HASH: {
+		uint8_t b = 0;
+		hs_core_read(w->c, addr + s.o1, &b, 1);
+		const char *bucket = hs_dwarf_name(d, hs_dwarf_resolve(d, s.elem));
+		if (b <= MAX_B) {
+			object(w, rd(w, addr + s.o2), s.elem, (uint64_t)1 << b, "[]", bucket);
+			if (b)
+				object(w, rd(w, addr + s.o3), s.elem, (uint64_t)1 << (b - 1), "[]", bucket);
+		}
+		break;
+	}
+	case S_CHAN: {
+		uint64_t n = rd(w, addr + s.o1);
+		if (n && shape_at(w, shape_of(w, s.elem, 0))->kind != S_NONE)
+			object(w, rd(w, addr + s.o2), s.elem, n, "[]",
+			       hs_dwarf_name(d, hs_dwarf_resolve(d, s.elem)));
+		return;
+	}
+	}
+	for (uint32_t k = 0; k < s.n && w->rc == HS_OK; k++) {
+		field f = *field_vec_at(&w->fields, s.first + k);
+		value(w, addr + f.off, f.type, depth + 1);
+	}
+}
+
+/* Objects typed and not yet read, until none is left. */
+static void drain(tw *w)
+{
+	while (work_vec_len(&w->work) && w->rc == HS_OK) {
+		work k = *work_vec_at(&w->work, --w->work.v.len);
+		if (!k.count) {
+			value(w, k.addr, k.type, 0);
+			continue;
+		}
+		uint64_t esize = size_of(w, k.type);
+		if (shape_at(w, shape_of(w, k.type, 0))->kind == S_NONE)
+			continue;
+		for (uint64_t i = 0; i < k.count && w->rc == HS_OK; i++)
+			value(w, k.addr + i * esize, k.type, 0);
+	}
+}
+
+static bool in_segment(const hs_hd_segment *s, uint64_t a)
+{
+	return s->present && a >= s->addr && a - s->addr < s->len;
+}
+
+/* Runtime types to DWARF types (DW_AT_go_runtime_type is the offset of
+ * type.T in the types section, runtime.firstmoduledata.types), and the
+ * offsets interfaces are read with: runtime.itab._type and
+ * runtime._type's kind, size, tflag and str, runtime.ptrtype.elem. */
+static void runtime_types(tw *w)
+{
+	const hs_dwarf *d = w->d;
+	uint64_t md, off;
+	uint32_t mt, mdt, itab = hs_dwarf_type(d, "runtime.itab"), typ = hs_dwarf_type(d, "runtime._type"),
+	         ptr = hs_dwarf_type(d, "runtime.ptrtype");
+	if (!hs_dwarf_global(d, "runtime.firstmoduledata", &md, &mdt) ||
+	    !member_off(w, mdt, "types", &off, &mt) ||
+	    !hs_core_read_u64(w->c, md + w->bias + off, &w->types_base))
+		return;
+	w->has_itab = member_off(w, itab, "_type", &w->itab_type, &mt);
+	w->has_rt = member_off(w, typ, "kind", &w->type_kind, &mt) &&
+	            member_off(w, typ, "size", &w->type_size, &mt) &&
+	            member_off(w, typ, "tflag", &w->type_tflag, &mt) &&
+	            member_off(w, typ, "str", &w->type_str, &mt) &&
+	            member_off(w, ptr, "elem", &w->ptr_elem, &mt);
+	for (size_t i = 0; i < hs_dwarf_ndies(d) && w->rc == HS_OK && w->has_rt; i++) {
+		uint64_t rt = hs_dwarf_runtime_type(d, (uint32_t)i);
+		if (rt && !hs_idmap_put(&w->rtypes, rt, (uint32_t)i, NULL))
+			nomem(w);
+	}
+}
+
+hs_err hs_core_types(hs_core *c, hs_heapdump *h, hs_error *err)
+{
+	if (!h->nobjects)
+		return HS_OK;
+	tw w = {.c = c, .d = c->dwarf, .h = h, .err = err, .bias = hs_core_bias(c)};
+	shape_vec_init(&w.shapes);
+	field_vec_init(&w.fields);
+	work_vec_init(&w.work);
+	hs_strvec_init(&w.name_list);
+	h->obj_type = malloc(h->nobjects * sizeof *h->obj_type);
+	h->obj_count = calloc(h->nobjects, sizeof *h->obj_count);
+	if (!h->obj_type || !h->obj_count || !hs_idmap_init(&w.memo, 1024) ||
+	    !hs_idmap_init(&w.rtypes, 4096) || !hs_strmap_init(&w.names, 256))
+		nomem(&w);
+	else
+		memset(h->obj_type, 0xff, h->nobjects * sizeof *h->obj_type);
+	if (w.rc == HS_OK)
+		runtime_types(&w);
+	for (size_t i = 0; i < hs_dwarf_ndies(w.d) && w.rc == HS_OK; i++) {
+		const char *name;
+		uint64_t addr;
+		uint32_t type;
+		if (!hs_dwarf_variable_at(w.d, i, &name, &addr, &type))
+			continue;
+		addr += w.bias;
+		if (!in_segment(&h->data, addr) && !in_segment(&h->bss, addr))
+			continue;
+		value(&w, addr, type, 0);
+		drain(&w);
+	}
+	h->type_names = hs_strvec_data(&w.name_list);
+	h->ntype_names = hs_strvec_len(&w.name_list);
+	hs_idmap_release(&w.memo);
+	hs_idmap_release(&w.rtypes);
+	hs_strmap_release(&w.names);
+	shape_vec_release(&w.shapes);
+	field_vec_release(&w.fields);
+	work_vec_release(&w.work);
+	if (w.rc == HS_OK && !h->ntype_names) {
+		free(h->obj_type);
+		free(h->obj_count);
+		h->obj_type = h->obj_count = NULL;
+	}
+	return w.rc;
+}
