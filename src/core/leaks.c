@@ -64,6 +64,7 @@ typedef struct objrec {
 	uint32_t stack;            /* in l->stacks */
 	int32_t line;
 	int64_t size, objects;
+	int64_t rate;              /* the profile's sampling period (bytes) */
 } objrec;
 
 /* A goroutine snapshot: a file, or one "dump" label in it. */
@@ -512,6 +513,14 @@ static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap, uint32_t *
 	return ok;
 }
 
+/* The sampling period of heap profile p in bytes (Go's MemProfileRate),
+ * 1 when it gives none in bytes (every allocation recorded). */
+static int64_t heap_rate(const hs_profile *p)
+{
+	const char *unit = hs_s(p, p->period_type.unit);
+	return unit && strcmp(unit, "bytes") == 0 && p->period > 1 ? p->period : 1;
+}
+
 /* One record per sample with objects in use (index oi): its stack, the
  * innermost frame's file and line, its object size (bytes at si over
  * objects), for the per-instance rule; false on no memory. */
@@ -519,6 +528,7 @@ static bool heap_objects(hs_leaks *l, const hs_profile *p, const char *file, int
                          const uint32_t *sid)
 {
 	bool ok = true;
+	int64_t rate = heap_rate(p);
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		const int64_t *val = hs_sample_values(p, s);
 		uint32_t st = hs_sample_stack_id(p, s), n;
@@ -534,7 +544,7 @@ static bool heap_objects(hs_leaks *l, const hs_profile *p, const char *file, int
 			break;
 		*o = (objrec){file, fn ? hs_stacks_string(&l->stacks, hs_s(p, fn->filename), &ok) : "",
 		              sid[st], ln && ln->line > 0 && ln->line <= INT32_MAX ? (int32_t)ln->line : 0,
-		              val[si] / val[oi], val[oi]};
+		              val[si] / val[oi], val[oi], rate};
 	}
 	return ok;
 }
@@ -1109,7 +1119,7 @@ static bool go_library_only(const hs_leaks *l, const char *name)
 typedef struct osite {
 	const char *func, *file;
 	int32_t line;
-	int64_t size, objects;
+	int64_t size, objects, rate;
 	size_t pos;
 } osite;
 
@@ -1141,7 +1151,7 @@ static bool heap_instances(hs_leaks *l, const hs_growth *g, hs_leak *k)
 			pos++;
 		if (pos < n && l->site[o->stack] && strcmp(l->site[o->stack], k->culprit) == 0)
 			v[m++] = (osite){hs_stacks_at(&l->stacks, o->stack)->funcs[0], o->leaf_file,
-			                 o->line, o->size, o->objects, pos};
+			                 o->line, o->size, o->objects, o->rate, pos};
 	}
 	if (ok && m)
 		qsort(v, m, sizeof *v, cmp_osite);
@@ -1151,8 +1161,11 @@ static bool heap_instances(hs_leaks *l, const hs_growth *g, hs_leak *k)
 			if (!(ok = obj != NULL))
 				break;
 			memset(obj, 0, n * sizeof *obj);
-			sites[ns++] = (hs_alloc_site){v[i].func, v[i].file, v[i].line, v[i].size, obj};
+			sites[ns++] = (hs_alloc_site){v[i].func, v[i].file, v[i].line, v[i].size, obj,
+			                              v[i].rate};
 		}
+		if (v[i].rate > sites[ns - 1].rate)
+			sites[ns - 1].rate = v[i].rate;
 		int64_t *obj = (int64_t *)sites[ns - 1].objects;
 		obj[v[i].pos] = hs_add(obj[v[i].pos], v[i].objects);
 	}

@@ -100,19 +100,33 @@ static const char *site_words(char *buf, size_t n, const hs_alloc_site *s)
 	return buf;
 }
 
-/* A structure built per instance (instances.h): how many, and of what. */
+/* "about " before the counts of a structure found on sampled heap
+ * profiles (estimates, instances.h), else "". */
+static const char *about(const hs_instances *in)
+{
+	return in->estimated ? "about " : "";
+}
+
+/* A structure built per instance (instances.h): how many, and of what;
+ * on sampled profiles, the samples behind the instance counts, their
+ * relative error (1/sqrt(samples)) and the sampling rate. */
 static void instances_text(FILE *out, const hs_instances *in)
 {
-	char series[200], at[160], size[64], each[64];
+	char series[200], at[160], size[64], each[64], rate[64], est[200] = "";
 	size_t o = 0;
 	for (size_t i = 0; i < in->nsnap && o < sizeof series; i++)
 		o += (size_t)snprintf(series + o, sizeof series - o, "%s%lld", i ? " -> " : "",
 		                      (long long)in->series[i]);
-	say(out, "instances: %s (one %s object each at %s)", series,
+	if (in->estimated)
+		snprintf(est, sizeof est, "; estimates from %lld samples, +-%.0f%%, at a %s sampling rate",
+		         (long long)in->base_samples,
+		         in->base_samples > 0 ? 100.0 / sqrt((double)in->base_samples) : 100.0,
+		         bytes_label(in->rate, false, rate, sizeof rate));
+	say(out, "instances: %s%s (one %s object each at %s%s)", about(in), series,
 	    bytes_label(in->base.size, false, size, sizeof size),
-	    site_words(at, sizeof at, &in->base));
-	say(out, "each instance: %lld objects, %s, from %zu allocation sites in step; %lld parts of "
-	         "%s at %s", (long long)in->objects_per_instance,
+	    site_words(at, sizeof at, &in->base), est);
+	say(out, "each instance: %s%lld objects, %s, from %zu allocation sites in step; %lld parts of "
+	         "%s at %s", about(in), (long long)in->objects_per_instance,
 	    bytes_label(in->bytes_per_instance, false, each, sizeof each), in->sites,
 	    (long long)in->parts_per_instance, bytes_label(in->parts.size, false, size, sizeof size),
 	    site_words(at, sizeof at, &in->parts));
@@ -219,9 +233,10 @@ static void points_text(FILE *out, const hs_leak *k)
 			say(out, "%s: live heap %s at its %s GC", file,
 			    bytes_label(p->value, false, a, sizeof a), i ? "last" : "first");
 		else if (k->kind == HS_LEAK_HEAP_GROWTH && k->instances)
-			say(out, "%s: %s in use here of %s, %lld instances", file,
+			say(out, "%s: %s in use here of %s, %s%lld instances", file,
 			    bytes_label(p->value, false, a, sizeof a),
-			    bytes_label(p->total, false, b, sizeof b), (long long)k->instances->series[i]);
+			    bytes_label(p->total, false, b, sizeof b), about(k->instances),
+			    (long long)k->instances->series[i]);
 		else if (k->kind == HS_LEAK_HEAP_GROWTH)
 			say(out, "%s: %s in use here of %s", file, bytes_label(p->value, false, a, sizeof a),
 			    bytes_label(p->total, false, b, sizeof b));
@@ -347,12 +362,12 @@ static void per_instance_text(char *buf, size_t n, const hs_leak *k, const char 
 	char each[64], rate[80], at[160];
 	bytes_label(in->bytes_per_instance, false, each, sizeof each);
 	bytes_label(llround(k->slope_per_min), false, rate, sizeof rate);
-	snprintf(buf, n, "%s: every call of %s builds a structure of %lld objects (%s, %lld parts "
-	         "at %s) and all are kept: %lld -> %lld instances, the heap grows %s/min; a cache "
+	snprintf(buf, n, "%s: every call of %s builds a structure of %s%lld objects (%s, %lld parts "
+	         "at %s) and all are kept: %s%lld -> %lld instances, the heap grows %s/min; a cache "
 	         "or pool built per tenant, request or connection instead of once", mech, k->culprit,
-	         (long long)in->objects_per_instance, each, (long long)in->parts_per_instance,
-	         site_words(at, sizeof at, &in->parts), (long long)in->first, (long long)in->last,
-	         rate);
+	         about(in), (long long)in->objects_per_instance, each,
+	         (long long)in->parts_per_instance, site_words(at, sizeof at, &in->parts), about(in),
+	         (long long)in->first, (long long)in->last, rate);
 }
 
 /* The mechanism in one sentence (leaks_out.h). */
@@ -519,6 +534,12 @@ static void instances_json(json_w *w, const hs_instances *in)
 	json_kv_int(w, "bytes_per_instance", in->bytes_per_instance);
 	json_kv_int(w, "parts_per_instance", in->parts_per_instance);
 	json_kv_int(w, "sites", (int64_t)in->sites);
+	if (in->estimated) {   /* sampled profiles (instances.h); absent when exact */
+		json_key(w, "estimated");
+		json_bool(w, true);
+		json_kv_int(w, "sampling_rate", in->rate);
+		json_kv_int(w, "base_samples", in->base_samples);
+	}
 	site_json(w, "base", &in->base);
 	site_json(w, "parts", &in->parts);
 	json_end_object(w);

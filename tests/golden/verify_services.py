@@ -71,7 +71,8 @@ import tempfile
 V = None
 PROBLEMS = []   # where problem() writes: verify.py's list, or live()'s own
 DIR = 'testdata/pprof/services'
-MODES = ['registry', 'pertask', 'pertenant', 'history', 'rwstarve', 'healthy']
+MODES = ['registry', 'pertask', 'pertenant', 'history', 'rwstarve', 'healthy', 'pertenant-sampled']
+SIGMAS = 3   # include/heapscope/instances.h HS_INSTANCE_SIGMAS
 MECHANISM = {'goroutine leak': r'goroutine leak', 'retention': r'\bretention\b',
              'per-instance cache': r'per[- ]instance', 'lock contention': r'lock contention'}
 RANK = {'low': 0, 'medium': 1, 'high': 2}
@@ -91,6 +92,22 @@ def problem(case, msg):
 
 def path(mode, name):
     return os.path.join(DIR, mode, name)
+
+
+def period(p):
+    """A heap profile's sampling period in bytes (pprof -raw's Period with
+    PeriodType space bytes), 1 when it has none."""
+    text = V.pprof('-raw', p)
+    t = re.search(r'^PeriodType: \S+ bytes$', text, re.M)
+    m = re.search(r'^Period: (\d+)$', text, re.M)
+    return int(m.group(1)) if t and m and int(m.group(1)) > 1 else 1
+
+
+def scale(size, rate):
+    """pprof's scale of a heap sample (runtime/pprof scaleHeapSample):
+    1 / (1 - exp(-size/rate)), 1 when every allocation is recorded."""
+    import math
+    return 1.0 if rate <= 1 or size <= 0 else 1.0 / -math.expm1(-size / rate)
 
 
 def read(p):
@@ -146,6 +163,16 @@ def heap_facts(p, fns):
     return sum(v[k] for v, _ in samples), cum, flat
 
 
+def raw_samples_under(p, fn):
+    """The raw samples behind the in-use objects of the samples with fn on
+    their stack: each sample's objects over pprof's scale at the profile's
+    period (its object size: bytes over objects), rounded."""
+    types, samples = raw(p)
+    io, isp = types.index('inuse_objects'), types.index('inuse_space')
+    rate = period(p)
+    return sum(round(v[io] / scale(v[isp] // v[io], rate)) for v, fr in samples if v[io] > 0 and fn in fr)
+
+
 def raw_sites(p):
     """pprof -raw of a heap profile by allocation site: {(culprit, leaf
     function, line, object size): [inuse_objects, inuse_space]}, the
@@ -167,11 +194,23 @@ def raw_sites(p):
     return out
 
 
+def step_error(added, size, rate):
+    """The sampling error in objects of a step that added `added` objects
+    of that size: objects added / sqrt(raw samples added), raw samples being
+    objects / scale (1/sqrt(n) relative error of n samples); 0 unsampled."""
+    import math
+    return 0.0 if rate <= 1 else math.sqrt(abs(added) * scale(size, rate))
+
+
 def per_instance(mode, c, culprit):
     """The per-instance rule of include/heapscope/instances.h, redone on
     the heap profiles' allocation sites: None, or (instances per profile,
-    objects per instance, parts per instance)."""
+    objects per instance, parts per instance, raw samples of the base per
+    profile or None when the profiles record every allocation).  On
+    sampled profiles a step is in step within SIGMAS times its sampling
+    error when that is more than 10%."""
     per = [raw_sites(path(mode, m['heap'])) for m in c['per_moment']]
+    rate = max(period(path(mode, m['heap'])) for m in c['per_moment'])
     keys = sorted({k for p in per for k in p if k[0] == culprit})
     series = {k: [p.get(k, [0, 0])[0] for p in per] for k in keys}
     added = {k: s[-1] - s[0] for k, s in series.items()
@@ -182,14 +221,23 @@ def per_instance(mode, c, culprit):
     b, db = series[base], added[base]
 
     def in_step(k):
-        return all(abs((series[k][i] - series[k][i - 1]) - (b[i] - b[i - 1]) * added[k] / db) * 100
-                   <= 10 * (b[i] - b[i - 1]) * added[k] / db for i in range(1, len(b)))
+        # within 10% of the base's step times the ratio, or SIGMAS times
+        # the step's sampling error (both sites' errors combined) if more
+        r = added[k] / db
+        for i in range(1, len(b)):
+            want, got = (b[i] - b[i - 1]) * r, series[k][i] - series[k][i - 1]
+            err = (step_error(got, k[-1], rate) ** 2 + (r * step_error(b[i] - b[i - 1], base[-1], rate)) ** 2) ** 0.5
+            if abs(got - want) > max(0.1 * want, SIGMAS * err):
+                return False
+        return True
     bundle = [k for k in added if in_step(k)]
     growth = sum(per[-1].get(k, [0, 0])[1] - per[0].get(k, [0, 0])[1] for k in keys)
     parts = max(added[k] for k in bundle)
     if parts < 8 * db or 2 * sum(added[k] * k[-1] for k in bundle) < growth:
         return None
-    return b, round(sum(added[k] for k in bundle) / db), round(parts / db)
+    # sampled: the raw samples behind the base's counts, per profile
+    return b, round(sum(added[k] for k in bundle) / db), round(parts / db), \
+        ([round(x / scale(base[-1], rate)) for x in b] if rate > 1 else None)
 
 
 PER_INSTANCE = {}   # (mode, culprit): per_instance(), computed once
@@ -205,6 +253,8 @@ def built_per_instance(c, culprit):
     caches are the requests."""
     if c['kind'] == 'per-instance cache' and culprit == c['culprit']:
         n = [m['caches'] for m in c['per_moment']]
+        if 'objects_per_instance' in c:   # counted by runtime.MemStats around one call
+            return n, c['shards_per_instance'], c['objects_per_instance']
         return n, c['shards_per_instance'], c['per_moment'][-1]['heap_under'][culprit]['inuse_objects'] // n[-1]
     if c['kind'] == 'goroutine leak' and c.get('one_per') == 'request' and culprit == c['created_by']:
         n = [m['requests'] for m in c['per_moment']]
@@ -220,10 +270,27 @@ def instance_facts(name, c, culprit):
         PER_INSTANCE[key] = per_instance(c['mode'], c, culprit)
         prog = built_per_instance(c, culprit)
         got = PER_INSTANCE[key]
-        if prog and (not got or got[0] != prog[0] or got[1] != prog[2] or prog[1] not in (None, got[2])):
+        if prog and not (got and agrees(got, prog)):
             problem('services/%s' % c['mode'], '%s per instance from the profiles %s, the program: %s'
                     % (culprit, got, prog))
     return PER_INSTANCE[key]
+
+
+def agrees(got, prog):
+    """The rule's counts (per_instance) against the program's: equal on
+    exact profiles; on sampled ones each instance count within SIGMAS
+    times its error (count / sqrt(raw samples)), objects and parts per
+    instance within SIGMAS times the relative error of the base's samples
+    added (1 / sqrt(raw added))."""
+    raw = got[3]
+    if raw is None:
+        return got[0] == prog[0] and got[1] == prog[2] and prog[1] in (None, got[2])
+    if len(got[0]) != len(prog[0]) or raw[-1] <= raw[0] or min(raw) <= 0:
+        return False
+    if any(abs(g - p) > SIGMAS * g / n ** 0.5 for g, p, n in zip(got[0], prog[0], raw)):
+        return False
+    rel = SIGMAS / (raw[-1] - raw[0]) ** 0.5
+    return abs(got[1] - prog[2]) <= rel * got[1] and (prog[1] is None or abs(got[2] - prog[1]) <= rel * got[2])
 
 
 def check_instances_json(name, c, k):
@@ -237,8 +304,12 @@ def check_instances_json(name, c, k):
     if want:
         got = ([e.get('instances') for e in k['evidence']], k['instances']['objects_per_instance'],
                k['instances']['parts_per_instance'])
-        if got != want:
-            problem(name, '%s: instances, objects and parts per instance %s, want %s' % (k['culprit'], got, want))
+        if got != want[:3]:
+            problem(name, '%s: instances, objects and parts per instance %s, want %s' % (k['culprit'], got, want[:3]))
+        # sampled profiles: estimates, with the samples behind the last count
+        est = (k['instances'].get('estimated', False), k['instances'].get('base_samples'))
+        if est != ((True, want[3][-1]) if want[3] else (False, None)):
+            problem(name, '%s: estimated, base_samples %s; the profiles %s' % (k['culprit'], est, want[3]))
 
 
 def check_instances_text(name, c, block):
@@ -250,12 +321,19 @@ def check_instances_text(name, c, block):
     if bool(want) != bool(said):
         return problem(name, '%s: per instance %s, the per-instance rule redone: %s' % (m.group(1), bool(said), want))
     if want:
-        series = ' -> '.join(map(str, want[0]))
-        each = re.search(r'each instance: (\d+) objects, .*; (\d+) parts', block)
+        # on sampled profiles the counts are estimates: "about", and the
+        # samples behind the last count
+        about = 'about ' if want[3] else ''
+        series = about + ' -> '.join(map(str, want[0]))
+        each = re.search(r'each instance: %s(\d+) objects, .*; (\d+) parts' % about, block)
         if 'instances: %s ' % series not in block or not each or \
-                (int(each.group(1)), int(each.group(2))) != want[1:]:
+                (int(each.group(1)), int(each.group(2))) != want[1:3]:
             problem(name, '%s: no "instances: %s" with %d objects and %d parts per instance'
                     % (m.group(1), series, want[1], want[2]))
+        if want[3] and 'estimates from %d samples' % want[3][-1] not in block:
+            problem(name, '%s: no "estimates from %d samples"' % (m.group(1), want[3][-1]))
+        if not want[3] and re.search(r'\babout\b|estimates', block):
+            problem(name, '%s: exact profiles, counts said to be estimates' % m.group(1))
 
 
 def side(p, frame):
@@ -284,7 +362,17 @@ def artifacts(mode, c):
         facts['cum'].append(cum)
         facts['flat'].append(flat)
         for fn, want in m['heap_under'].items():
-            if cum[fn] != want['inuse_space']:
+            if 'inuse_samples' in want:
+                # sampled (-sampled): the runtime's records count raw samples;
+                # the profile's objects over pprof's scale must give them
+                # back, and then its in-use bytes (pprof -raw) are the ones
+                # the outputs must show
+                n = raw_samples_under(path(mode, m['heap']), fn)
+                if n != want['inuse_samples']:
+                    problem(case, '%s: %d raw samples under %s, counts.json %d'
+                            % (m['heap'], n, fn, want['inuse_samples']))
+                want['inuse_space'] = cum[fn]
+            elif cum[fn] != want['inuse_space']:
                 problem(case, '%s: %d B under %s, counts.json %d' % (m['heap'], cum[fn], fn, want['inuse_space']))
         if c['kind'] == 'goroutine leak':
             g = [x for x in gs if x[1] and c['culprit'] in x[1] and x[0] == c['state']]
@@ -765,7 +853,7 @@ def growth_json(name, c, f, out, files):
     for r in cands:
         if r['values'][-1] - r['values'][0] < least:
             problem(name, 'candidate %s %s: grows less than %d' % (r['name'], r['values'], least))
-        if least >= 1 << 20 and not r['name'].startswith('main.'):
+        if least >= 1 << 20 and not r['name'].startswith('main.') and not sampling_noise(files, r['name']):
             problem(name, 'candidate %s: not own code' % r['name'])
 
 
@@ -774,6 +862,25 @@ def min_growth(name):
     with open(os.path.join(V.ROOT, 'tests', 'golden', 'cases', name + '.cmd')) as fh:
         m = re.search(r'--min-growth (\d+)(kB|MB)?', fh.read())
     return int(m.group(1)) * {None: 1, 'kB': 1 << 10, 'MB': 1 << 20}[m.group(2)] if m else 1 << 20
+
+
+def sampling_noise(files, fn):
+    """On sampled heap profiles, fn as the leaf (flat) added n raw samples
+    from the first profile to the last with n <= SIGMAS * sqrt(n) (n <= 9):
+    a growth the sampling cannot tell from none (growth's candidate rule
+    does not weigh sampling error; the services' library code holds no
+    leak).  False on exact profiles."""
+    heaps = [f for f in files if os.path.basename(f).startswith('heap')]
+    if not heaps or period(heaps[0]) <= 1:
+        return False
+    n = []
+    for p in (heaps[0], heaps[-1]):
+        types, samples = raw(p)
+        io, isp = types.index('inuse_objects'), types.index('inuse_space')
+        rate = period(p)
+        n.append(sum(v[io] / scale(v[isp] // v[io], rate) for v, fr in samples if v[io] > 0 and fr and fr[0] == fn))
+    added = round(n[1] - n[0])
+    return added <= SIGMAS * max(added, 0) ** 0.5
 
 
 def own_culprit(files, fn):
