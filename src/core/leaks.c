@@ -1513,6 +1513,59 @@ static void explain(hs_leaks *l)
 	}
 }
 
+/* Group g's goroutines are started by a call of f: f is g's `created by`
+ * function or one of the own frames the inputs' stacks show calling it
+ * (g->creators, leaks.h). */
+static bool started_by(const hs_leak *g, const char *f)
+{
+	if (strcmp(g->created_by, f) == 0)
+		return true;
+	for (size_t i = 1; i < g->creators.n; i++)
+		if (strcmp(g->creators.funcs[i], f) == 0)
+			return true;
+	return false;
+}
+
+/* A constructor's per-instance heap growth joins the goroutine leak it
+ * starts (leaks.h): the group with the most goroutines among those a call
+ * of the heap candidate's culprit starts takes it as `builds` (a copy),
+ * the higher severity of the two, and the heap candidate leaves the list;
+ * false on no memory. */
+static bool join_builds(hs_leaks *l)
+{
+	size_t nl = leakvec_len(&l->leaks), keep = 0;
+	hs_leak *v = leakvec_data(&l->leaks);
+	bool *joined = calloc(nl + 1, sizeof *joined);
+	if (!joined)
+		return false;
+	for (size_t i = 0; i < nl; i++) {
+		hs_leak *g = NULL;
+		for (size_t j = 0; v[i].instances && j < nl; j++)
+			if (hs_leak_kind_is_group(v[j].kind) && v[j].mechanism == HS_MECH_GOROUTINE_LEAK &&
+			    !v[j].builds && started_by(&v[j], v[i].culprit) &&
+			    (!g || v[j].goroutines > g->goroutines))
+				g = &v[j];
+		hs_leak *b = g ? hs_arena_alloc(&l->arena, sizeof *b) : NULL;
+		if (g && !b) {
+			free(joined);
+			return false;
+		}
+		if (g) {
+			*b = v[i];
+			g->builds = b;
+			if (b->severity < g->severity)
+				g->severity = b->severity;
+			joined[i] = true;
+		}
+	}
+	for (size_t i = 0; i < nl; i++)
+		if (!joined[i])
+			v[keep++] = v[i];
+	l->leaks.v.len = keep;
+	free(joined);
+	return true;
+}
+
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 {
 	mark_twins(l);
@@ -1540,6 +1593,8 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 		fold_group_heap(l);
 		fold_library_heap(l);
 		explain(l);
+		if (!join_builds(l))
+			rc = hs_fail(err, HS_E_NOMEM, "out of memory");
 	}
 	if (rc == HS_OK && leakvec_len(&l->leaks))
 		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);

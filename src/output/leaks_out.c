@@ -23,6 +23,10 @@ static const char *plural(int64_t n)
 /* What to look at next (leaks_out.h). */
 const char *out_leak_hint(const hs_leak *k)
 {
+	if (k->builds)
+		return "every call here builds a structure and starts a goroutine that never exits: "
+		       "build it once and share it, or give it a Close that stops the goroutine and "
+		       "call it when the caller is done";
 	switch (k->kind) {
 	case HS_LEAK_CREATED_BY:
 		return "many live goroutines from one go statement: check that each one can return";
@@ -132,6 +136,22 @@ static void instances_text(FILE *out, const hs_instances *in)
 	    site_words(at, sizeof at, &in->parts));
 }
 
+/* A goroutine leak's constructor (hs_leak.builds): the heap it builds per
+ * instance, profile by profile. */
+static void builds_text(FILE *out, const hs_leak *b)
+{
+	char x[80], y[80], z[80];
+	say(out, "heap under %s: inuse_space %s -> %s over %zu heap profiles, %s/min", b->culprit,
+	    bytes_label(b->first, false, x, sizeof x), bytes_label(b->last, false, y, sizeof y),
+	    b->npoints, bytes_label(llround(b->slope_per_min), true, z, sizeof z));
+	instances_text(out, b->instances);
+	for (size_t i = 0; i < b->npoints; i++)
+		say(out, "%s: %s in use under %s of %s, %s%lld instances", b->points[i].file,
+		    bytes_label(b->points[i].value, false, x, sizeof x), b->culprit,
+		    bytes_label(b->points[i].total, false, y, sizeof y), about(b->instances),
+		    (long long)b->instances->series[i]);
+}
+
 /* A heap dump suspect: owner, roots together, structure, what it holds. */
 static void suspect_text(FILE *out, const hs_leak *k)
 {
@@ -215,6 +235,8 @@ static void evidence_text(FILE *out, const hs_leak *k)
 		break;
 	default:
 		group_text(out, k);
+		if (k->builds)
+			builds_text(out, k->builds);
 	}
 }
 
@@ -370,6 +392,27 @@ static void per_instance_text(char *buf, size_t n, const hs_leak *k, const char 
 	         (long long)in->first, (long long)in->last, rate);
 }
 
+/* A goroutine leak joined with its constructor's per-instance heap
+ * (hs_leak.builds, leaks.h): one sentence for both. */
+static void builds_sentence(char *buf, size_t n, const hs_leak *k, const char *mech,
+                            const char *where, const char *grow, const char *origin)
+{
+	const hs_leak *b = k->builds;
+	const hs_instances *in = b->instances;
+	char each[64], rate[80], at[160], via[300] = "";
+	bytes_label(in->bytes_per_instance, false, each, sizeof each);
+	bytes_label(llround(b->slope_per_min), false, rate, sizeof rate);
+	if (strcmp(k->created_by, b->culprit) != 0)
+		snprintf(via, sizeof via, " (through %s)", k->created_by);
+	snprintf(buf, n, "%s: every call of %s builds a structure of %s%lld objects (%s, %lld parts "
+	         "at %s) and starts a goroutine%s in %s that never exits: %lld goroutines%s%s%s%s; "
+	         "%s%lld -> %lld instances kept, the heap grows %s/min", mech, b->culprit, about(in),
+	         (long long)in->objects_per_instance, each, (long long)in->parts_per_instance,
+	         site_words(at, sizeof at, &in->parts), via, k->culprit, (long long)k->goroutines,
+	         where, grow, *origin ? ", " : "", origin, about(in), (long long)in->first,
+	         (long long)in->last, rate);
+}
+
 /* The mechanism in one sentence (leaks_out.h). */
 bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k)
 {
@@ -384,6 +427,10 @@ bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k)
 		snprintf(where, sizeof where, " in %s", hs_wait_kind_name(k->wait));
 	switch (k->mechanism) {
 	case HS_MECH_GOROUTINE_LEAK:
+		if (k->builds) {
+			builds_sentence(buf, n, k, mech, where, grow, origin);
+			return true;
+		}
 		snprintf(buf, n, "%s: %lld goroutines%s%s%s%s", mech, (long long)k->goroutines, where,
 		         grow, *origin ? ", " : "", origin);
 		return true;
@@ -545,6 +592,39 @@ static void instances_json(json_w *w, const hs_instances *in)
 	json_end_object(w);
 }
 
+/* The builds line (leaks_out.h). */
+bool out_leak_builds(char *buf, size_t n, const hs_leak *k)
+{
+	const hs_leak *b = k->builds;
+	char x[80], y[80];
+	if (!b)
+		return false;
+	snprintf(buf, n, "heap under %s: %s -> %s over %zu heap profiles, %s%lld -> %lld instances",
+	         b->culprit, bytes_label(b->first, false, x, sizeof x),
+	         bytes_label(b->last, false, y, sizeof y), b->npoints, about(b->instances),
+	         (long long)b->instances->first, (long long)b->instances->last);
+	return true;
+}
+
+/* "builds" (leaks_out.h). */
+void out_leak_builds_json(json_w *w, const hs_leak *k)
+{
+	const hs_leak *b = k->builds;
+	if (!b)
+		return;
+	json_key(w, "builds");
+	json_begin_object(w);
+	json_kv_string(w, "culprit", b->culprit);
+	json_kv_string(w, "severity", hs_severity_name(b->severity));
+	json_kv_string(w, "confidence", hs_confidence_name(b->confidence));
+	json_kv_int(w, "first_bytes", b->first);
+	json_kv_int(w, "last_bytes", b->last);
+	kv_double(w, "slope_bytes_per_min", b->slope_per_min);
+	instances_json(w, b->instances);
+	points_json(w, b);   /* "evidence": file, inuse_bytes, total_bytes, instances */
+	json_end_object(w);
+}
+
 static void retention_json(json_w *w, const hs_leak_retention *r)
 {
 	json_kv_string(w, "owner", r->owner);
@@ -610,6 +690,7 @@ static void numbers_json(json_w *w, const hs_leak *k)
 		json_kv_int(w, "goroutines", k->goroutines);
 	}
 	out_leak_library_heap_json(w, k);
+	out_leak_builds_json(w, k);
 	if (hs_leak_kind_is_group(k->kind)) {
 		json_kv_int(w, "wait_minutes_min", k->wait_min);
 		json_kv_int(w, "wait_minutes_max", k->wait_max);

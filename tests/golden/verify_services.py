@@ -336,6 +336,71 @@ def check_instances_text(name, c, block):
             problem(name, '%s: exact profiles, counts said to be estimates' % m.group(1))
 
 
+def joined_builds(name, c, files):
+    """A goroutine leak whose creator is built per instance (leaks.h, "One
+    finding"): with the mode's heap profiles among the case's files, the
+    per-instance rule redone at the `created by` function the dumps name
+    (counts.json created_by, checked against the dumps in artifacts()), else
+    None.  Then the leak's finding carries it (builds) and no heap growth
+    candidate of its own is listed at the creator."""
+    if c['kind'] != 'goroutine leak':
+        return None
+    heaps = {path(c['mode'], m['heap']) for m in c['per_moment']}
+    if not heaps <= set(files):
+        return None
+    return instance_facts(name, c, c['created_by'])
+
+
+def check_builds_json(name, c, top, cands, files):
+    want = joined_builds(name, c, files)
+    b = top.get('builds')
+    apart = [x['culprit'] for x in cands if x['kind'] == 'heap growth' and x['culprit'] == c['created_by']]
+    if not want:
+        if b:
+            problem(name, 'builds %s, but %s is not built per instance here' % (b.get('culprit'), c['created_by']))
+        return
+    if apart:
+        problem(name, 'heap growth at %s listed apart from the goroutine leak it starts' % apart)
+    if not b:
+        return problem(name, 'the goroutine leak does not carry its creator built per instance (builds)')
+    got = ([e.get('instances') for e in b['evidence']], b['instances']['objects_per_instance'],
+           b['instances']['parts_per_instance'])
+    if b['culprit'] != c['created_by'] or got != want[:3]:
+        problem(name, 'builds %s %s, the per-instance rule redone at %s: %s' % (b['culprit'], got, c['created_by'], want[:3]))
+    heap = {path(c['mode'], m['heap']): m['heap_under'][c['created_by']]['inuse_space'] for m in c['per_moment']}
+    ev = {e['file']: e['inuse_bytes'] for e in b['evidence']}
+    if ev != heap:
+        problem(name, 'builds: in-use bytes under %s %s, counts.json %s' % (c['created_by'], ev, heap))
+    if not re.search(r'every call of %s builds a structure of %d objects .* and starts a goroutine in %s that never exits: %d goroutines'
+                     % (re.escape(c['created_by']), want[1], re.escape(c['culprit']), c['per_moment'][-1]['leaked_goroutines']),
+                     top.get('mechanism_text', '')):
+        problem(name, 'one sentence for both: %r' % top.get('mechanism_text'))
+
+
+def check_builds_text(name, c, top, blocks, files):
+    want = joined_builds(name, c, files)
+    said = re.search(r'every call of (\S+) builds a structure of (\d+) objects .* and starts a goroutine in (\S+) '
+                     r'that never exits: (\d+) goroutines', top.split('\n')[1] if '\n' in top else '')
+    apart = [b.split('\n')[0] for b in blocks if re.match(r'^\w+ +%s +\(heap growth' % re.escape(c['created_by']), b)]
+    if not want:
+        if said:
+            problem(name, 'joined with %s, which is not built per instance here' % said.group(1))
+        return
+    if apart:
+        problem(name, 'heap growth at %s listed apart from the goroutine leak it starts' % apart)
+    if not said or said.groups() != (c['created_by'], str(want[1]), c['culprit'], str(c['per_moment'][-1]['leaked_goroutines'])):
+        return problem(name, 'no "every call of %s builds a structure of %d objects ... starts a goroutine in %s that never '
+                       'exits: %d goroutines"' % (c['created_by'], want[1], c['culprit'], c['per_moment'][-1]['leaked_goroutines']))
+    series = ' -> '.join(map(str, want[0]))
+    each = re.search(r'each instance: (\d+) objects, .*; (\d+) parts', top)
+    if 'instances: %s ' % series not in top or not each or (int(each.group(1)), int(each.group(2))) != want[1:3]:
+        problem(name, 'no "instances: %s" with %d objects and %d parts per instance' % (series, want[1], want[2]))
+    h = re.search(r'heap under %s: inuse_space (\S+) -> (\S+) over' % re.escape(c['created_by']), top)
+    per = [m['heap_under'][c['created_by']]['inuse_space'] for m in c['per_moment']]
+    if not h or not close(h.group(1), per[0]) or not close(h.group(2), per[-1]):
+        problem(name, 'heap under %s %s, counts.json %d -> %d' % (c['created_by'], h and h.groups(), per[0], per[-1]))
+
+
 def side(p, frame):
     """(contentions, delay) of the samples through frame."""
     types, samples = raw(p)
@@ -596,6 +661,7 @@ def leaks_json(name, c, f, out, files):
         dup = [x for x in cands if x is not top and x['culprit'] == c['culprit'] and 'goroutines' in x]
         if dup:
             problem(name, 'the leaking goroutines again as %s' % [(x['kind'], x['goroutines']) for x in dup])
+        check_builds_json(name, c, top, cands, files)
     else:
         want = {path(c['mode'], m['heap']): m['heap_under'][c['culprit']]['inuse_space'] for m in c['per_moment']}
         got = {k: e.get('inuse_bytes') for k, e in ev.items()}
@@ -645,6 +711,7 @@ def leaks_text(name, c, f, out, files):
             names_caller(name, c, by.group(1))
         if len([b for b in blocks if re.match(r'^\w+ +%s ' % re.escape(c['culprit']), b) and 'goroutines' in b]) > 1:
             problem(name, 'the leaking goroutines are listed twice')
+        check_builds_text(name, c, top, blocks, files)
     else:
         h = re.search(r'inuse_space (\S+) -> (\S+) over', top)
         per = [m['heap_under'][c['culprit']]['inuse_space'] for m in c['per_moment']]
