@@ -106,6 +106,15 @@
  *                     lives on keeps what the site allocates; the
  *                     goroutine count beside it is given when known;
  *   lock contention   a pile-up on a Mutex or RWMutex.
+ * One finding: heap growth built per instance (instances.h) at a function
+ * X and a goroutine leak whose goroutines a call of X starts (X is the
+ * group's `created by` function or one of the own frames the inputs'
+ * stacks show calling it: creators below) are one leak, a constructor
+ * that builds a structure and starts a goroutine that never exits on
+ * every call: the group (the one with the most goroutines when several)
+ * keeps the heap candidate as `builds`, takes the higher severity, and
+ * the heap candidate is not listed apart.  Heap growth at the creator
+ * that is not per instance stays a candidate that `follows` the group.
  * Where a group comes from: its `created by` function F and, when any
  * input shows F with callers (a trace's creation stack of F's go
  * statement, a heap profile's stack through F, another goroutine's stack
@@ -257,6 +266,10 @@ typedef struct hs_leak {
 	const char *lib_heap_site;
 	/* heap growth built per instance (instances.h), else NULL */
 	const hs_instances *instances;
+	/* a goroutine leak: the per-instance heap growth of the constructor
+	 * whose every call starts one of its goroutines (joined: see "One
+	 * finding" above; that candidate is no longer listed), else NULL */
+	const struct hs_leak *builds;
 } hs_leak;
 
 /* The accumulator: opaque, from hs_leaks_new to hs_leaks_free. */

@@ -13,15 +13,41 @@ static int64_t added_rising(const hs_alloc_site *s, size_t nsnap)
 	return s->objects[nsnap - 1] - s->objects[0];
 }
 
+double hs_alloc_scale(int64_t size, int64_t rate)
+{
+	if (rate <= 1 || size <= 0)
+		return 1.0;
+	return 1.0 / -expm1(-(double)size / (double)rate);
+}
+
+int64_t hs_alloc_samples(int64_t objects, int64_t size, int64_t rate)
+{
+	return llround((double)objects / hs_alloc_scale(size, rate));
+}
+
+/* The sampling error, in objects, of a step that added `added` objects of
+ * site s: sqrt(added * scale) (instances.h); 0 when every allocation is
+ * recorded. */
+static double step_error(const hs_alloc_site *s, double added)
+{
+	return s->rate <= 1 ? 0.0 : sqrt(fabs(added) * hs_alloc_scale(s->size, s->rate));
+}
+
 /* Site s moved in step with base b: at every step it added its ratio
- * (ds / db) times what the base added, within the tolerance. */
+ * (ds / db) times what the base added, within the tolerance: the percent,
+ * or the step's sampling error times HS_INSTANCE_SIGMAS when more. */
 static bool in_step(const hs_alloc_site *s, int64_t ds, const hs_alloc_site *b, int64_t db,
                     size_t nsnap)
 {
+	double ratio = (double)ds / (double)db;
 	for (size_t i = 1; i < nsnap; i++) {
-		double want = (double)(b->objects[i] - b->objects[i - 1]) * (double)ds / (double)db;
+		double step = (double)(b->objects[i] - b->objects[i - 1]);
+		double want = step * ratio;
 		double got = (double)(s->objects[i] - s->objects[i - 1]);
-		if (fabs(got - want) * 100.0 > HS_INSTANCE_TOLERANCE * want)
+		double es = step_error(s, got), eb = ratio * step_error(b, step);
+		double tol = fmax(HS_INSTANCE_TOLERANCE * want / 100.0,
+		                  HS_INSTANCE_SIGMAS * sqrt(es * es + eb * eb));
+		if (fabs(got - want) > tol)
 			return false;
 	}
 	return true;
@@ -67,6 +93,9 @@ bool hs_instances_find(const hs_alloc_site *s, size_t n, size_t nsnap, int64_t g
 	                      .parts_per_instance = (dp + db / 2) / db,
 	                      .objects_per_instance = (objects + db / 2) / db,
 	                      .bytes_per_instance = llround(bytes / (double)db), .sites = sites,
-	                      .bundle_bytes = llround(bytes)};
+	                      .bundle_bytes = llround(bytes), .estimated = b->rate > 1,
+	                      .rate = b->rate,
+	                      .base_samples = hs_alloc_samples(b->objects[nsnap - 1], b->size,
+	                                                       b->rate)};
 	return true;
 }

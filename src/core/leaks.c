@@ -64,6 +64,7 @@ typedef struct objrec {
 	uint32_t stack;            /* in l->stacks */
 	int32_t line;
 	int64_t size, objects;
+	int64_t rate;              /* the profile's sampling period (bytes) */
 } objrec;
 
 /* A goroutine snapshot: a file, or one "dump" label in it. */
@@ -512,6 +513,14 @@ static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap, uint32_t *
 	return ok;
 }
 
+/* The sampling period of heap profile p in bytes (Go's MemProfileRate),
+ * 1 when it gives none in bytes (every allocation recorded). */
+static int64_t heap_rate(const hs_profile *p)
+{
+	const char *unit = hs_s(p, p->period_type.unit);
+	return unit && strcmp(unit, "bytes") == 0 && p->period > 1 ? p->period : 1;
+}
+
 /* One record per sample with objects in use (index oi): its stack, the
  * innermost frame's file and line, its object size (bytes at si over
  * objects), for the per-instance rule; false on no memory. */
@@ -519,6 +528,7 @@ static bool heap_objects(hs_leaks *l, const hs_profile *p, const char *file, int
                          const uint32_t *sid)
 {
 	bool ok = true;
+	int64_t rate = heap_rate(p);
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		const int64_t *val = hs_sample_values(p, s);
 		uint32_t st = hs_sample_stack_id(p, s), n;
@@ -534,7 +544,7 @@ static bool heap_objects(hs_leaks *l, const hs_profile *p, const char *file, int
 			break;
 		*o = (objrec){file, fn ? hs_stacks_string(&l->stacks, hs_s(p, fn->filename), &ok) : "",
 		              sid[st], ln && ln->line > 0 && ln->line <= INT32_MAX ? (int32_t)ln->line : 0,
-		              val[si] / val[oi], val[oi]};
+		              val[si] / val[oi], val[oi], rate};
 	}
 	return ok;
 }
@@ -1109,7 +1119,7 @@ static bool go_library_only(const hs_leaks *l, const char *name)
 typedef struct osite {
 	const char *func, *file;
 	int32_t line;
-	int64_t size, objects;
+	int64_t size, objects, rate;
 	size_t pos;
 } osite;
 
@@ -1141,7 +1151,7 @@ static bool heap_instances(hs_leaks *l, const hs_growth *g, hs_leak *k)
 			pos++;
 		if (pos < n && l->site[o->stack] && strcmp(l->site[o->stack], k->culprit) == 0)
 			v[m++] = (osite){hs_stacks_at(&l->stacks, o->stack)->funcs[0], o->leaf_file,
-			                 o->line, o->size, o->objects, pos};
+			                 o->line, o->size, o->objects, o->rate, pos};
 	}
 	if (ok && m)
 		qsort(v, m, sizeof *v, cmp_osite);
@@ -1151,8 +1161,11 @@ static bool heap_instances(hs_leaks *l, const hs_growth *g, hs_leak *k)
 			if (!(ok = obj != NULL))
 				break;
 			memset(obj, 0, n * sizeof *obj);
-			sites[ns++] = (hs_alloc_site){v[i].func, v[i].file, v[i].line, v[i].size, obj};
+			sites[ns++] = (hs_alloc_site){v[i].func, v[i].file, v[i].line, v[i].size, obj,
+			                              v[i].rate};
 		}
+		if (v[i].rate > sites[ns - 1].rate)
+			sites[ns - 1].rate = v[i].rate;
 		int64_t *obj = (int64_t *)sites[ns - 1].objects;
 		obj[v[i].pos] = hs_add(obj[v[i].pos], v[i].objects);
 	}
@@ -1500,6 +1513,59 @@ static void explain(hs_leaks *l)
 	}
 }
 
+/* Group g's goroutines are started by a call of f: f is g's `created by`
+ * function or one of the own frames the inputs' stacks show calling it
+ * (g->creators, leaks.h). */
+static bool started_by(const hs_leak *g, const char *f)
+{
+	if (strcmp(g->created_by, f) == 0)
+		return true;
+	for (size_t i = 1; i < g->creators.n; i++)
+		if (strcmp(g->creators.funcs[i], f) == 0)
+			return true;
+	return false;
+}
+
+/* A constructor's per-instance heap growth joins the goroutine leak it
+ * starts (leaks.h): the group with the most goroutines among those a call
+ * of the heap candidate's culprit starts takes it as `builds` (a copy),
+ * the higher severity of the two, and the heap candidate leaves the list;
+ * false on no memory. */
+static bool join_builds(hs_leaks *l)
+{
+	size_t nl = leakvec_len(&l->leaks), keep = 0;
+	hs_leak *v = leakvec_data(&l->leaks);
+	bool *joined = calloc(nl + 1, sizeof *joined);
+	if (!joined)
+		return false;
+	for (size_t i = 0; i < nl; i++) {
+		hs_leak *g = NULL;
+		for (size_t j = 0; v[i].instances && j < nl; j++)
+			if (hs_leak_kind_is_group(v[j].kind) && v[j].mechanism == HS_MECH_GOROUTINE_LEAK &&
+			    !v[j].builds && started_by(&v[j], v[i].culprit) &&
+			    (!g || v[j].goroutines > g->goroutines))
+				g = &v[j];
+		hs_leak *b = g ? hs_arena_alloc(&l->arena, sizeof *b) : NULL;
+		if (g && !b) {
+			free(joined);
+			return false;
+		}
+		if (g) {
+			*b = v[i];
+			g->builds = b;
+			if (b->severity < g->severity)
+				g->severity = b->severity;
+			joined[i] = true;
+		}
+	}
+	for (size_t i = 0; i < nl; i++)
+		if (!joined[i])
+			v[keep++] = v[i];
+	l->leaks.v.len = keep;
+	free(joined);
+	return true;
+}
+
 hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 {
 	mark_twins(l);
@@ -1527,6 +1593,8 @@ hs_err hs_leaks_finish(hs_leaks *l, hs_error *err)
 		fold_group_heap(l);
 		fold_library_heap(l);
 		explain(l);
+		if (!join_builds(l))
+			rc = hs_fail(err, HS_E_NOMEM, "out of memory");
 	}
 	if (rc == HS_OK && leakvec_len(&l->leaks))
 		qsort(leakvec_data(&l->leaks), leakvec_len(&l->leaks), sizeof(hs_leak), cmp_leak);

@@ -23,6 +23,10 @@ static const char *plural(int64_t n)
 /* What to look at next (leaks_out.h). */
 const char *out_leak_hint(const hs_leak *k)
 {
+	if (k->builds)
+		return "every call here builds a structure and starts a goroutine that never exits: "
+		       "build it once and share it, or give it a Close that stops the goroutine and "
+		       "call it when the caller is done";
 	switch (k->kind) {
 	case HS_LEAK_CREATED_BY:
 		return "many live goroutines from one go statement: check that each one can return";
@@ -100,22 +104,52 @@ static const char *site_words(char *buf, size_t n, const hs_alloc_site *s)
 	return buf;
 }
 
-/* A structure built per instance (instances.h): how many, and of what. */
+/* "about " before the counts of a structure found on sampled heap
+ * profiles (estimates, instances.h), else "". */
+static const char *about(const hs_instances *in)
+{
+	return in->estimated ? "about " : "";
+}
+
+/* A structure built per instance (instances.h): how many, and of what;
+ * on sampled profiles, the samples behind the instance counts, their
+ * relative error (1/sqrt(samples)) and the sampling rate. */
 static void instances_text(FILE *out, const hs_instances *in)
 {
-	char series[200], at[160], size[64], each[64];
+	char series[200], at[160], size[64], each[64], rate[64], est[200] = "";
 	size_t o = 0;
 	for (size_t i = 0; i < in->nsnap && o < sizeof series; i++)
 		o += (size_t)snprintf(series + o, sizeof series - o, "%s%lld", i ? " -> " : "",
 		                      (long long)in->series[i]);
-	say(out, "instances: %s (one %s object each at %s)", series,
+	if (in->estimated)
+		snprintf(est, sizeof est, "; estimates from %lld samples, +-%.0f%%, at a %s sampling rate",
+		         (long long)in->base_samples,
+		         in->base_samples > 0 ? 100.0 / sqrt((double)in->base_samples) : 100.0,
+		         bytes_label(in->rate, false, rate, sizeof rate));
+	say(out, "instances: %s%s (one %s object each at %s%s)", about(in), series,
 	    bytes_label(in->base.size, false, size, sizeof size),
-	    site_words(at, sizeof at, &in->base));
-	say(out, "each instance: %lld objects, %s, from %zu allocation sites in step; %lld parts of "
-	         "%s at %s", (long long)in->objects_per_instance,
+	    site_words(at, sizeof at, &in->base), est);
+	say(out, "each instance: %s%lld objects, %s, from %zu allocation sites in step; %lld parts of "
+	         "%s at %s", about(in), (long long)in->objects_per_instance,
 	    bytes_label(in->bytes_per_instance, false, each, sizeof each), in->sites,
 	    (long long)in->parts_per_instance, bytes_label(in->parts.size, false, size, sizeof size),
 	    site_words(at, sizeof at, &in->parts));
+}
+
+/* A goroutine leak's constructor (hs_leak.builds): the heap it builds per
+ * instance, profile by profile. */
+static void builds_text(FILE *out, const hs_leak *b)
+{
+	char x[80], y[80], z[80];
+	say(out, "heap under %s: inuse_space %s -> %s over %zu heap profiles, %s/min", b->culprit,
+	    bytes_label(b->first, false, x, sizeof x), bytes_label(b->last, false, y, sizeof y),
+	    b->npoints, bytes_label(llround(b->slope_per_min), true, z, sizeof z));
+	instances_text(out, b->instances);
+	for (size_t i = 0; i < b->npoints; i++)
+		say(out, "%s: %s in use under %s of %s, %s%lld instances", b->points[i].file,
+		    bytes_label(b->points[i].value, false, x, sizeof x), b->culprit,
+		    bytes_label(b->points[i].total, false, y, sizeof y), about(b->instances),
+		    (long long)b->instances->series[i]);
 }
 
 /* A heap dump suspect: owner, roots together, structure, what it holds. */
@@ -201,6 +235,8 @@ static void evidence_text(FILE *out, const hs_leak *k)
 		break;
 	default:
 		group_text(out, k);
+		if (k->builds)
+			builds_text(out, k->builds);
 	}
 }
 
@@ -219,9 +255,10 @@ static void points_text(FILE *out, const hs_leak *k)
 			say(out, "%s: live heap %s at its %s GC", file,
 			    bytes_label(p->value, false, a, sizeof a), i ? "last" : "first");
 		else if (k->kind == HS_LEAK_HEAP_GROWTH && k->instances)
-			say(out, "%s: %s in use here of %s, %lld instances", file,
+			say(out, "%s: %s in use here of %s, %s%lld instances", file,
 			    bytes_label(p->value, false, a, sizeof a),
-			    bytes_label(p->total, false, b, sizeof b), (long long)k->instances->series[i]);
+			    bytes_label(p->total, false, b, sizeof b), about(k->instances),
+			    (long long)k->instances->series[i]);
 		else if (k->kind == HS_LEAK_HEAP_GROWTH)
 			say(out, "%s: %s in use here of %s", file, bytes_label(p->value, false, a, sizeof a),
 			    bytes_label(p->total, false, b, sizeof b));
@@ -347,12 +384,33 @@ static void per_instance_text(char *buf, size_t n, const hs_leak *k, const char 
 	char each[64], rate[80], at[160];
 	bytes_label(in->bytes_per_instance, false, each, sizeof each);
 	bytes_label(llround(k->slope_per_min), false, rate, sizeof rate);
-	snprintf(buf, n, "%s: every call of %s builds a structure of %lld objects (%s, %lld parts "
-	         "at %s) and all are kept: %lld -> %lld instances, the heap grows %s/min; a cache "
+	snprintf(buf, n, "%s: every call of %s builds a structure of %s%lld objects (%s, %lld parts "
+	         "at %s) and all are kept: %s%lld -> %lld instances, the heap grows %s/min; a cache "
 	         "or pool built per tenant, request or connection instead of once", mech, k->culprit,
+	         about(in), (long long)in->objects_per_instance, each,
+	         (long long)in->parts_per_instance, site_words(at, sizeof at, &in->parts), about(in),
+	         (long long)in->first, (long long)in->last, rate);
+}
+
+/* A goroutine leak joined with its constructor's per-instance heap
+ * (hs_leak.builds, leaks.h): one sentence for both. */
+static void builds_sentence(char *buf, size_t n, const hs_leak *k, const char *mech,
+                            const char *where, const char *grow, const char *origin)
+{
+	const hs_leak *b = k->builds;
+	const hs_instances *in = b->instances;
+	char each[64], rate[80], at[160], via[300] = "";
+	bytes_label(in->bytes_per_instance, false, each, sizeof each);
+	bytes_label(llround(b->slope_per_min), false, rate, sizeof rate);
+	if (strcmp(k->created_by, b->culprit) != 0)
+		snprintf(via, sizeof via, " (through %s)", k->created_by);
+	snprintf(buf, n, "%s: every call of %s builds a structure of %s%lld objects (%s, %lld parts "
+	         "at %s) and starts a goroutine%s in %s that never exits: %lld goroutines%s%s%s%s; "
+	         "%s%lld -> %lld instances kept, the heap grows %s/min", mech, b->culprit, about(in),
 	         (long long)in->objects_per_instance, each, (long long)in->parts_per_instance,
-	         site_words(at, sizeof at, &in->parts), (long long)in->first, (long long)in->last,
-	         rate);
+	         site_words(at, sizeof at, &in->parts), via, k->culprit, (long long)k->goroutines,
+	         where, grow, *origin ? ", " : "", origin, about(in), (long long)in->first,
+	         (long long)in->last, rate);
 }
 
 /* The mechanism in one sentence (leaks_out.h). */
@@ -369,6 +427,10 @@ bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k)
 		snprintf(where, sizeof where, " in %s", hs_wait_kind_name(k->wait));
 	switch (k->mechanism) {
 	case HS_MECH_GOROUTINE_LEAK:
+		if (k->builds) {
+			builds_sentence(buf, n, k, mech, where, grow, origin);
+			return true;
+		}
 		snprintf(buf, n, "%s: %lld goroutines%s%s%s%s", mech, (long long)k->goroutines, where,
 		         grow, *origin ? ", " : "", origin);
 		return true;
@@ -519,8 +581,47 @@ static void instances_json(json_w *w, const hs_instances *in)
 	json_kv_int(w, "bytes_per_instance", in->bytes_per_instance);
 	json_kv_int(w, "parts_per_instance", in->parts_per_instance);
 	json_kv_int(w, "sites", (int64_t)in->sites);
+	if (in->estimated) {   /* sampled profiles (instances.h); absent when exact */
+		json_key(w, "estimated");
+		json_bool(w, true);
+		json_kv_int(w, "sampling_rate", in->rate);
+		json_kv_int(w, "base_samples", in->base_samples);
+	}
 	site_json(w, "base", &in->base);
 	site_json(w, "parts", &in->parts);
+	json_end_object(w);
+}
+
+/* The builds line (leaks_out.h). */
+bool out_leak_builds(char *buf, size_t n, const hs_leak *k)
+{
+	const hs_leak *b = k->builds;
+	char x[80], y[80];
+	if (!b)
+		return false;
+	snprintf(buf, n, "heap under %s: %s -> %s over %zu heap profiles, %s%lld -> %lld instances",
+	         b->culprit, bytes_label(b->first, false, x, sizeof x),
+	         bytes_label(b->last, false, y, sizeof y), b->npoints, about(b->instances),
+	         (long long)b->instances->first, (long long)b->instances->last);
+	return true;
+}
+
+/* "builds" (leaks_out.h). */
+void out_leak_builds_json(json_w *w, const hs_leak *k)
+{
+	const hs_leak *b = k->builds;
+	if (!b)
+		return;
+	json_key(w, "builds");
+	json_begin_object(w);
+	json_kv_string(w, "culprit", b->culprit);
+	json_kv_string(w, "severity", hs_severity_name(b->severity));
+	json_kv_string(w, "confidence", hs_confidence_name(b->confidence));
+	json_kv_int(w, "first_bytes", b->first);
+	json_kv_int(w, "last_bytes", b->last);
+	kv_double(w, "slope_bytes_per_min", b->slope_per_min);
+	instances_json(w, b->instances);
+	points_json(w, b);   /* "evidence": file, inuse_bytes, total_bytes, instances */
 	json_end_object(w);
 }
 
@@ -591,6 +692,7 @@ static void numbers_json(json_w *w, const hs_leak *k)
 		json_kv_int(w, "goroutines", k->goroutines);
 	}
 	out_leak_library_heap_json(w, k);
+	out_leak_builds_json(w, k);
 	if (hs_leak_kind_is_group(k->kind)) {
 		json_kv_int(w, "wait_minutes_min", k->wait_min);
 		json_kv_int(w, "wait_minutes_max", k->wait_max);

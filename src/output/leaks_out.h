@@ -36,6 +36,17 @@ bool out_leak_library_heap(char *buf, size_t n, const hs_leak *k);
 struct json_w;
 void out_leak_library_heap_json(struct json_w *w, const hs_leak *k);
 
+/* A goroutine leak's constructor built per instance (hs_leak.builds) in
+ * one line: "heap under F: A -> B over N heap profiles, I -> J
+ * instances"; false when none. */
+bool out_leak_builds(char *buf, size_t n, const hs_leak *k);
+
+/* A goroutine leak joined with its constructor's per-instance heap
+ * (hs_leak.builds) as "builds": {culprit, severity, confidence,
+ * first_bytes, last_bytes, slope_bytes_per_min, instances, evidence: [{file,
+ * inuse_bytes, total_bytes, instances}]}; nothing when none. */
+void out_leak_builds_json(struct json_w *w, const hs_leak *k);
+
 /* What to look at next for candidate k, one line per kind (per wait for
  * goroutine groups). */
 const char *out_leak_hint(const hs_leak *k);

@@ -242,6 +242,11 @@ static void text_findings(FILE *out, const triage_report *r)
 			esc_term(out, line);
 			fputc('\n', out);
 		}
+		if (f->source == HS_FIND_LEAK && out_leak_builds(line, sizeof line, f->leak)) {
+			fputs("   ", out);
+			esc_term(out, line);
+			fputc('\n', out);
+		}
 		if (f->source == HS_FIND_LEAK && out_chain_text(chain, sizeof chain, &f->leak->chain)) {
 			fputs("   chain: ", out);
 			esc_term(out, chain);
@@ -493,6 +498,7 @@ static void json_leak(json_w *w, const hs_leak *k)
 		json_key(w, "grows");
 		json_bool(w, k->grows);
 		out_leak_library_heap_json(w, k);
+		out_leak_builds_json(w, k);
 	} else {
 		json_kv_int(w, "first", k->first);
 		json_kv_int(w, "last", k->last);

@@ -71,7 +71,8 @@ import tempfile
 V = None
 PROBLEMS = []   # where problem() writes: verify.py's list, or live()'s own
 DIR = 'testdata/pprof/services'
-MODES = ['registry', 'pertask', 'pertenant', 'history', 'rwstarve', 'healthy']
+MODES = ['registry', 'pertask', 'pertenant', 'history', 'rwstarve', 'healthy', 'pertenant-sampled']
+SIGMAS = 3   # include/heapscope/instances.h HS_INSTANCE_SIGMAS
 MECHANISM = {'goroutine leak': r'goroutine leak', 'retention': r'\bretention\b',
              'per-instance cache': r'per[- ]instance', 'lock contention': r'lock contention'}
 RANK = {'low': 0, 'medium': 1, 'high': 2}
@@ -91,6 +92,22 @@ def problem(case, msg):
 
 def path(mode, name):
     return os.path.join(DIR, mode, name)
+
+
+def period(p):
+    """A heap profile's sampling period in bytes (pprof -raw's Period with
+    PeriodType space bytes), 1 when it has none."""
+    text = V.pprof('-raw', p)
+    t = re.search(r'^PeriodType: \S+ bytes$', text, re.M)
+    m = re.search(r'^Period: (\d+)$', text, re.M)
+    return int(m.group(1)) if t and m and int(m.group(1)) > 1 else 1
+
+
+def scale(size, rate):
+    """pprof's scale of a heap sample (runtime/pprof scaleHeapSample):
+    1 / (1 - exp(-size/rate)), 1 when every allocation is recorded."""
+    import math
+    return 1.0 if rate <= 1 or size <= 0 else 1.0 / -math.expm1(-size / rate)
 
 
 def read(p):
@@ -146,6 +163,16 @@ def heap_facts(p, fns):
     return sum(v[k] for v, _ in samples), cum, flat
 
 
+def raw_samples_under(p, fn):
+    """The raw samples behind the in-use objects of the samples with fn on
+    their stack: each sample's objects over pprof's scale at the profile's
+    period (its object size: bytes over objects), rounded."""
+    types, samples = raw(p)
+    io, isp = types.index('inuse_objects'), types.index('inuse_space')
+    rate = period(p)
+    return sum(round(v[io] / scale(v[isp] // v[io], rate)) for v, fr in samples if v[io] > 0 and fn in fr)
+
+
 def raw_sites(p):
     """pprof -raw of a heap profile by allocation site: {(culprit, leaf
     function, line, object size): [inuse_objects, inuse_space]}, the
@@ -167,11 +194,23 @@ def raw_sites(p):
     return out
 
 
+def step_error(added, size, rate):
+    """The sampling error in objects of a step that added `added` objects
+    of that size: objects added / sqrt(raw samples added), raw samples being
+    objects / scale (1/sqrt(n) relative error of n samples); 0 unsampled."""
+    import math
+    return 0.0 if rate <= 1 else math.sqrt(abs(added) * scale(size, rate))
+
+
 def per_instance(mode, c, culprit):
     """The per-instance rule of include/heapscope/instances.h, redone on
     the heap profiles' allocation sites: None, or (instances per profile,
-    objects per instance, parts per instance)."""
+    objects per instance, parts per instance, raw samples of the base per
+    profile or None when the profiles record every allocation).  On
+    sampled profiles a step is in step within SIGMAS times its sampling
+    error when that is more than 10%."""
     per = [raw_sites(path(mode, m['heap'])) for m in c['per_moment']]
+    rate = max(period(path(mode, m['heap'])) for m in c['per_moment'])
     keys = sorted({k for p in per for k in p if k[0] == culprit})
     series = {k: [p.get(k, [0, 0])[0] for p in per] for k in keys}
     added = {k: s[-1] - s[0] for k, s in series.items()
@@ -182,14 +221,23 @@ def per_instance(mode, c, culprit):
     b, db = series[base], added[base]
 
     def in_step(k):
-        return all(abs((series[k][i] - series[k][i - 1]) - (b[i] - b[i - 1]) * added[k] / db) * 100
-                   <= 10 * (b[i] - b[i - 1]) * added[k] / db for i in range(1, len(b)))
+        # within 10% of the base's step times the ratio, or SIGMAS times
+        # the step's sampling error (both sites' errors combined) if more
+        r = added[k] / db
+        for i in range(1, len(b)):
+            want, got = (b[i] - b[i - 1]) * r, series[k][i] - series[k][i - 1]
+            err = (step_error(got, k[-1], rate) ** 2 + (r * step_error(b[i] - b[i - 1], base[-1], rate)) ** 2) ** 0.5
+            if abs(got - want) > max(0.1 * want, SIGMAS * err):
+                return False
+        return True
     bundle = [k for k in added if in_step(k)]
     growth = sum(per[-1].get(k, [0, 0])[1] - per[0].get(k, [0, 0])[1] for k in keys)
     parts = max(added[k] for k in bundle)
     if parts < 8 * db or 2 * sum(added[k] * k[-1] for k in bundle) < growth:
         return None
-    return b, round(sum(added[k] for k in bundle) / db), round(parts / db)
+    # sampled: the raw samples behind the base's counts, per profile
+    return b, round(sum(added[k] for k in bundle) / db), round(parts / db), \
+        ([round(x / scale(base[-1], rate)) for x in b] if rate > 1 else None)
 
 
 PER_INSTANCE = {}   # (mode, culprit): per_instance(), computed once
@@ -205,6 +253,8 @@ def built_per_instance(c, culprit):
     caches are the requests."""
     if c['kind'] == 'per-instance cache' and culprit == c['culprit']:
         n = [m['caches'] for m in c['per_moment']]
+        if 'objects_per_instance' in c:   # counted by runtime.MemStats around one call
+            return n, c['shards_per_instance'], c['objects_per_instance']
         return n, c['shards_per_instance'], c['per_moment'][-1]['heap_under'][culprit]['inuse_objects'] // n[-1]
     if c['kind'] == 'goroutine leak' and c.get('one_per') == 'request' and culprit == c['created_by']:
         n = [m['requests'] for m in c['per_moment']]
@@ -220,10 +270,27 @@ def instance_facts(name, c, culprit):
         PER_INSTANCE[key] = per_instance(c['mode'], c, culprit)
         prog = built_per_instance(c, culprit)
         got = PER_INSTANCE[key]
-        if prog and (not got or got[0] != prog[0] or got[1] != prog[2] or prog[1] not in (None, got[2])):
+        if prog and not (got and agrees(got, prog)):
             problem('services/%s' % c['mode'], '%s per instance from the profiles %s, the program: %s'
                     % (culprit, got, prog))
     return PER_INSTANCE[key]
+
+
+def agrees(got, prog):
+    """The rule's counts (per_instance) against the program's: equal on
+    exact profiles; on sampled ones each instance count within SIGMAS
+    times its error (count / sqrt(raw samples)), objects and parts per
+    instance within SIGMAS times the relative error of the base's samples
+    added (1 / sqrt(raw added))."""
+    raw = got[3]
+    if raw is None:
+        return got[0] == prog[0] and got[1] == prog[2] and prog[1] in (None, got[2])
+    if len(got[0]) != len(prog[0]) or raw[-1] <= raw[0] or min(raw) <= 0:
+        return False
+    if any(abs(g - p) > SIGMAS * g / n ** 0.5 for g, p, n in zip(got[0], prog[0], raw)):
+        return False
+    rel = SIGMAS / (raw[-1] - raw[0]) ** 0.5
+    return abs(got[1] - prog[2]) <= rel * got[1] and (prog[1] is None or abs(got[2] - prog[1]) <= rel * got[2])
 
 
 def check_instances_json(name, c, k):
@@ -237,8 +304,12 @@ def check_instances_json(name, c, k):
     if want:
         got = ([e.get('instances') for e in k['evidence']], k['instances']['objects_per_instance'],
                k['instances']['parts_per_instance'])
-        if got != want:
-            problem(name, '%s: instances, objects and parts per instance %s, want %s' % (k['culprit'], got, want))
+        if got != want[:3]:
+            problem(name, '%s: instances, objects and parts per instance %s, want %s' % (k['culprit'], got, want[:3]))
+        # sampled profiles: estimates, with the samples behind the last count
+        est = (k['instances'].get('estimated', False), k['instances'].get('base_samples'))
+        if est != ((True, want[3][-1]) if want[3] else (False, None)):
+            problem(name, '%s: estimated, base_samples %s; the profiles %s' % (k['culprit'], est, want[3]))
 
 
 def check_instances_text(name, c, block):
@@ -250,12 +321,84 @@ def check_instances_text(name, c, block):
     if bool(want) != bool(said):
         return problem(name, '%s: per instance %s, the per-instance rule redone: %s' % (m.group(1), bool(said), want))
     if want:
-        series = ' -> '.join(map(str, want[0]))
-        each = re.search(r'each instance: (\d+) objects, .*; (\d+) parts', block)
+        # on sampled profiles the counts are estimates: "about", and the
+        # samples behind the last count
+        about = 'about ' if want[3] else ''
+        series = about + ' -> '.join(map(str, want[0]))
+        each = re.search(r'each instance: %s(\d+) objects, .*; (\d+) parts' % about, block)
         if 'instances: %s ' % series not in block or not each or \
-                (int(each.group(1)), int(each.group(2))) != want[1:]:
+                (int(each.group(1)), int(each.group(2))) != want[1:3]:
             problem(name, '%s: no "instances: %s" with %d objects and %d parts per instance'
                     % (m.group(1), series, want[1], want[2]))
+        if want[3] and 'estimates from %d samples' % want[3][-1] not in block:
+            problem(name, '%s: no "estimates from %d samples"' % (m.group(1), want[3][-1]))
+        if not want[3] and re.search(r'\babout\b|estimates', block):
+            problem(name, '%s: exact profiles, counts said to be estimates' % m.group(1))
+
+
+def joined_builds(name, c, files):
+    """A goroutine leak whose creator is built per instance (leaks.h, "One
+    finding"): with the mode's heap profiles among the case's files, the
+    per-instance rule redone at the `created by` function the dumps name
+    (counts.json created_by, checked against the dumps in artifacts()), else
+    None.  Then the leak's finding carries it (builds) and no heap growth
+    candidate of its own is listed at the creator."""
+    if c['kind'] != 'goroutine leak':
+        return None
+    heaps = {path(c['mode'], m['heap']) for m in c['per_moment']}
+    if not heaps <= set(files):
+        return None
+    return instance_facts(name, c, c['created_by'])
+
+
+def check_builds_json(name, c, top, cands, files):
+    want = joined_builds(name, c, files)
+    b = top.get('builds')
+    apart = [x['culprit'] for x in cands if x['kind'] == 'heap growth' and x['culprit'] == c['created_by']]
+    if not want:
+        if b:
+            problem(name, 'builds %s, but %s is not built per instance here' % (b.get('culprit'), c['created_by']))
+        return
+    if apart:
+        problem(name, 'heap growth at %s listed apart from the goroutine leak it starts' % apart)
+    if not b:
+        return problem(name, 'the goroutine leak does not carry its creator built per instance (builds)')
+    got = ([e.get('instances') for e in b['evidence']], b['instances']['objects_per_instance'],
+           b['instances']['parts_per_instance'])
+    if b['culprit'] != c['created_by'] or got != want[:3]:
+        problem(name, 'builds %s %s, the per-instance rule redone at %s: %s' % (b['culprit'], got, c['created_by'], want[:3]))
+    heap = {path(c['mode'], m['heap']): m['heap_under'][c['created_by']]['inuse_space'] for m in c['per_moment']}
+    ev = {e['file']: e['inuse_bytes'] for e in b['evidence']}
+    if ev != heap:
+        problem(name, 'builds: in-use bytes under %s %s, counts.json %s' % (c['created_by'], ev, heap))
+    if not re.search(r'every call of %s builds a structure of %d objects .* and starts a goroutine in %s that never exits: %d goroutines'
+                     % (re.escape(c['created_by']), want[1], re.escape(c['culprit']), c['per_moment'][-1]['leaked_goroutines']),
+                     top.get('mechanism_text', '')):
+        problem(name, 'one sentence for both: %r' % top.get('mechanism_text'))
+
+
+def check_builds_text(name, c, top, blocks, files):
+    want = joined_builds(name, c, files)
+    said = re.search(r'every call of (\S+) builds a structure of (\d+) objects .* and starts a goroutine in (\S+) '
+                     r'that never exits: (\d+) goroutines', top.split('\n')[1] if '\n' in top else '')
+    apart = [b.split('\n')[0] for b in blocks if re.match(r'^\w+ +%s +\(heap growth' % re.escape(c['created_by']), b)]
+    if not want:
+        if said:
+            problem(name, 'joined with %s, which is not built per instance here' % said.group(1))
+        return
+    if apart:
+        problem(name, 'heap growth at %s listed apart from the goroutine leak it starts' % apart)
+    if not said or said.groups() != (c['created_by'], str(want[1]), c['culprit'], str(c['per_moment'][-1]['leaked_goroutines'])):
+        return problem(name, 'no "every call of %s builds a structure of %d objects ... starts a goroutine in %s that never '
+                       'exits: %d goroutines"' % (c['created_by'], want[1], c['culprit'], c['per_moment'][-1]['leaked_goroutines']))
+    series = ' -> '.join(map(str, want[0]))
+    each = re.search(r'each instance: (\d+) objects, .*; (\d+) parts', top)
+    if 'instances: %s ' % series not in top or not each or (int(each.group(1)), int(each.group(2))) != want[1:3]:
+        problem(name, 'no "instances: %s" with %d objects and %d parts per instance' % (series, want[1], want[2]))
+    h = re.search(r'heap under %s: inuse_space (\S+) -> (\S+) over' % re.escape(c['created_by']), top)
+    per = [m['heap_under'][c['created_by']]['inuse_space'] for m in c['per_moment']]
+    if not h or not close(h.group(1), per[0]) or not close(h.group(2), per[-1]):
+        problem(name, 'heap under %s %s, counts.json %d -> %d' % (c['created_by'], h and h.groups(), per[0], per[-1]))
 
 
 def side(p, frame):
@@ -284,7 +427,17 @@ def artifacts(mode, c):
         facts['cum'].append(cum)
         facts['flat'].append(flat)
         for fn, want in m['heap_under'].items():
-            if cum[fn] != want['inuse_space']:
+            if 'inuse_samples' in want:
+                # sampled (-sampled): the runtime's records count raw samples;
+                # the profile's objects over pprof's scale must give them
+                # back, and then its in-use bytes (pprof -raw) are the ones
+                # the outputs must show
+                n = raw_samples_under(path(mode, m['heap']), fn)
+                if n != want['inuse_samples']:
+                    problem(case, '%s: %d raw samples under %s, counts.json %d'
+                            % (m['heap'], n, fn, want['inuse_samples']))
+                want['inuse_space'] = cum[fn]
+            elif cum[fn] != want['inuse_space']:
                 problem(case, '%s: %d B under %s, counts.json %d' % (m['heap'], cum[fn], fn, want['inuse_space']))
         if c['kind'] == 'goroutine leak':
             g = [x for x in gs if x[1] and c['culprit'] in x[1] and x[0] == c['state']]
@@ -508,6 +661,7 @@ def leaks_json(name, c, f, out, files):
         dup = [x for x in cands if x is not top and x['culprit'] == c['culprit'] and 'goroutines' in x]
         if dup:
             problem(name, 'the leaking goroutines again as %s' % [(x['kind'], x['goroutines']) for x in dup])
+        check_builds_json(name, c, top, cands, files)
     else:
         want = {path(c['mode'], m['heap']): m['heap_under'][c['culprit']]['inuse_space'] for m in c['per_moment']}
         got = {k: e.get('inuse_bytes') for k, e in ev.items()}
@@ -557,6 +711,7 @@ def leaks_text(name, c, f, out, files):
             names_caller(name, c, by.group(1))
         if len([b for b in blocks if re.match(r'^\w+ +%s ' % re.escape(c['culprit']), b) and 'goroutines' in b]) > 1:
             problem(name, 'the leaking goroutines are listed twice')
+        check_builds_text(name, c, top, blocks, files)
     else:
         h = re.search(r'inuse_space (\S+) -> (\S+) over', top)
         per = [m['heap_under'][c['culprit']]['inuse_space'] for m in c['per_moment']]
@@ -765,7 +920,7 @@ def growth_json(name, c, f, out, files):
     for r in cands:
         if r['values'][-1] - r['values'][0] < least:
             problem(name, 'candidate %s %s: grows less than %d' % (r['name'], r['values'], least))
-        if least >= 1 << 20 and not r['name'].startswith('main.'):
+        if least >= 1 << 20 and not r['name'].startswith('main.') and not sampling_noise(files, r['name']):
             problem(name, 'candidate %s: not own code' % r['name'])
 
 
@@ -774,6 +929,25 @@ def min_growth(name):
     with open(os.path.join(V.ROOT, 'tests', 'golden', 'cases', name + '.cmd')) as fh:
         m = re.search(r'--min-growth (\d+)(kB|MB)?', fh.read())
     return int(m.group(1)) * {None: 1, 'kB': 1 << 10, 'MB': 1 << 20}[m.group(2)] if m else 1 << 20
+
+
+def sampling_noise(files, fn):
+    """On sampled heap profiles, fn as the leaf (flat) added n raw samples
+    from the first profile to the last with n <= SIGMAS * sqrt(n) (n <= 9):
+    a growth the sampling cannot tell from none (growth's candidate rule
+    does not weigh sampling error; the services' library code holds no
+    leak).  False on exact profiles."""
+    heaps = [f for f in files if os.path.basename(f).startswith('heap')]
+    if not heaps or period(heaps[0]) <= 1:
+        return False
+    n = []
+    for p in (heaps[0], heaps[-1]):
+        types, samples = raw(p)
+        io, isp = types.index('inuse_objects'), types.index('inuse_space')
+        rate = period(p)
+        n.append(sum(v[io] / scale(v[isp] // v[io], rate) for v, fr in samples if v[io] > 0 and fr and fr[0] == fn))
+    added = round(n[1] - n[0])
+    return added <= SIGMAS * max(added, 0) ** 0.5
 
 
 def own_culprit(files, fn):

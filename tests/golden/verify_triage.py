@@ -24,6 +24,7 @@ against the rule: 1 with a high finding, 0 without, 2 for a bad file.
 """
 import json
 import math
+import re
 
 V = None
 INC, OK, GROWTH = 'testdata/pprof/incidents', 'testdata/pprof/healthy', 'testdata/pprof/growth'
@@ -484,10 +485,20 @@ def svc_json(mode):
             if not per.get(lh.get('site'), 0) <= lh.get(key, -1) <= total:
                 problem(name, 'library heap %s %s not within its site %s and all %d (pprof -raw)'
                         % (key, lh.get(key), per.get(lh.get('site'), 0), total))
+        # the creator built per instance (the rule redone on pprof -raw in
+        # verify_services) is one finding with the leak it starts (leaks.h,
+        # "One finding"): its heap under the leak's builds, none apart
         g = [x for x in fs if x['culprit'] == c['growth_culprit']]
-        check(name, 'heap growth at the creator (counts.json heap_under)',
-              [(x['kind'], [e['value'] for e in x['evidence']]) for x in g],
-              [('heap growth', [m['heap_under'][c['growth_culprit']]['inuse_space'] for m in mom])])
+        check(name, 'heap growth at the creator apart from the leak', [x['kind'] for x in g], [])
+        V_S.V = V
+        joined = c['growth_culprit'] == c['created_by'] and \
+            V_S.instance_facts(name, dict(c, mode=mode), c['created_by'])
+        b = f.get('builds') or {}
+        check(name, 'the leak builds its creator per instance (counts.json heap_under, pprof -raw)',
+              (b.get('culprit'), [e['inuse_bytes'] for e in b.get('evidence', [])],
+               [e['instances'] for e in b.get('evidence', [])]),
+              (c['growth_culprit'], [m['heap_under'][c['growth_culprit']]['inuse_space'] for m in mom],
+               joined[0]) if joined else (None, [], []))
     elif leak:
         check(name, 'first finding (counts.json heap_under)', (f.get('severity'), f.get('kind'), f.get('culprit'), ev),
               ('high', 'heap growth', c['growth_culprit'],
@@ -602,6 +613,23 @@ def service_cases():
         if d:
             name = 'triage-svc-%s' % mode
             text_case(name, d, goroutine_lines(d), svc_err(name, dirpath))
+            builds_line(name, d)
+
+
+def builds_line(name, d):
+    """A leak joined with its creator built per instance (the json case,
+    verified in svc_json) says the heap under it in one line."""
+    text = V.golden(name, 'out') or ''
+    for f in d['findings']:
+        b = f.get('builds')
+        if not b:
+            continue
+        ev = b['evidence']
+        m = re.search(r'^   heap under %s: (\S+) -> (\S+) over %d heap profiles, (\d+) -> (\d+) instances$'
+                      % (re.escape(b['culprit']), len(ev)), text, re.M)
+        if not m or not V_S.close(m.group(1), ev[0]['inuse_bytes']) or not V_S.close(m.group(2), ev[-1]['inuse_bytes']) \
+                or (int(m.group(3)), int(m.group(4))) != (ev[0]['instances'], ev[-1]['instances']):
+            problem(name, 'no "heap under %s" line with %s' % (b['culprit'], [(e['inuse_bytes'], e['instances']) for e in ev]))
 
 
 def run(v):

@@ -1355,6 +1355,85 @@ static void test_leak_follows(void **state)
 	}
 }
 
+/* Three heap profiles (inuse_objects, inuse_space) at minutes 0, 1, 2:
+ * a cache built per call of main.newCache under main.handler (one 512 B
+ * header and 10 parts of 64 B each, 100 -> 200 -> 300 caches: per
+ * instance, instances.h), one 64 B object under main.startLoop called by
+ * main.newCache (the stack that shows who calls the creator), and a flat
+ * 18000 B at main.steady. */
+static void add_cache_heaps(hs_leaks *l)
+{
+	for (int i = 0; i < 3; i++) {
+		hs_profile p;
+		tp_init(&p, "inuse_objects", "count");
+		hs_value_type *vt = hs_vec_push(&p.sample_types, 1);
+		vt->type = hs_profile_intern(&p, "inuse_space", strlen("inuse_space"));
+		vt->unit = hs_profile_intern(&p, "bytes", strlen("bytes"));
+		uint32_t fc = add_function(&p, "main.newCache"), fh = add_function(&p, "main.handler");
+		uint32_t fs = add_function(&p, "main.startLoop"), ft = add_function(&p, "main.steady");
+		uint32_t lc = add_location(&p, &fc, 1), lh = add_location(&p, &fh, 1);
+		uint32_t ls = add_location(&p, &fs, 1), lt = add_location(&p, &ft, 1);
+		const struct {
+			uint32_t locs[3];
+			size_t n;
+			int64_t objects, size;
+		} s[] = {{{lc, lh}, 2, 100 * (i + 1), 512}, {{lc, lh}, 2, 1000 * (i + 1), 64},
+		         {{ls, lc, lh}, 3, 1, 64}, {{lt}, 1, 1, 18000}};
+		for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
+			int64_t *v = hs_profile_begin_sample(&p);
+			v[0] = s[k].objects;
+			v[1] = s[k].objects * s[k].size;
+			for (size_t j = 0; j < s[k].n; j++)
+				hs_profile_push_location(&p, s[k].locs[j]);
+			hs_profile_end_sample(&p);
+		}
+		add_heap_at(l, &p, i);
+	}
+}
+
+/* One finding (leaks.h): 100 -> 150 -> 200 goroutines in main.loop
+ * created by main.startLoop, which the heap profiles show called by
+ * main.newCache, built per instance (100 -> 300 caches of 11 objects,
+ * 1152 B, 10 parts): the group carries the heap candidate as builds, and
+ * it is not listed apart; one candidate.  With the group created by
+ * main.other (no stack has main.newCache calling it), and with the
+ * creator main.newCache itself, the same check: apart, then joined. */
+static void test_leak_builds(void **state)
+{
+	(void)state;
+	const char *creator[] = {"main.other", "main.startLoop", "main.newCache"};
+	for (int c = 0; c < 3; c++) {
+		hs_error e;
+		hs_error_clear(&e);
+		hs_leaks *l = hs_leaks_new(NULL, &e);
+		char body[1024];
+		snprintf(body, sizeof body, LOOP("main.loop", "%s"), creator[c]);
+		add_growing_loop(l, body);
+		add_cache_heaps(l);
+		assert_int_equal(hs_leaks_finish(l, &e), HS_OK);
+		const hs_leak *g = leak_named(l, "main.loop");
+		if (c == 0) {
+			assert_int_equal(hs_leaks_n(l), 2);
+			assert_null(g->builds);
+			const hs_leak *h = leak_named(l, "main.newCache");
+			assert_non_null(h->instances);
+			hs_leaks_free(l);
+			continue;
+		}
+		assert_int_equal(hs_leaks_n(l), 1);
+		assert_non_null(g->builds);
+		assert_string_equal(g->builds->culprit, "main.newCache");
+		assert_int_equal(g->builds->instances->first, 100);
+		assert_int_equal(g->builds->instances->last, 300);
+		assert_int_equal(g->builds->instances->objects_per_instance, 11);
+		assert_int_equal(g->builds->instances->parts_per_instance, 10);
+		assert_int_equal(g->builds->instances->bytes_per_instance, 1152);
+		assert_int_equal(g->severity, HS_SEV_HIGH);
+		assert_int_equal(g->mechanism, HS_MECH_GOROUTINE_LEAK);
+		hs_leaks_free(l);
+	}
+}
+
 /* 100 -> 150 -> 200 goroutines in main.leak (created by main.other)
  * beside heap growth at main.leak itself (0 -> 100 -> 2000 of 3800): the
  * goroutines' own memory, so one candidate, the group (leaks.h). */
@@ -1562,6 +1641,7 @@ int main(void)
 		cmocka_unit_test(test_leak_mechanisms),
 		cmocka_unit_test(test_leak_confidence),
 		cmocka_unit_test(test_leak_follows),
+		cmocka_unit_test(test_leak_builds),
 		cmocka_unit_test(test_leak_group_heap),
 		cmocka_unit_test(test_leak_library_heap),
 		cmocka_unit_test(test_gc_leak),

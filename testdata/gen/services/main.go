@@ -42,6 +42,14 @@ import (
 // Moments is the number of snapshots every mode writes.
 const Moments = 3
 
+// defaultMemProfileRate is Go's default runtime.MemProfileRate (one sample
+// per 512 KiB allocated on average); -sampled writes heap profiles at it.
+const defaultMemProfileRate = 512 * 1024
+
+// sampled: -sampled was given (a mode may then scale its load so that its
+// sampled profiles hold enough samples to estimate counts from).
+var sampled bool
+
 type snapshotWriter struct {
 	dir    string
 	counts map[string]interface{}
@@ -58,7 +66,8 @@ func newSnapshotWriter(dir, mode string) *snapshotWriter {
 		fail("%v", err)
 	}
 	return &snapshotWriter{dir: dir, counts: map[string]interface{}{
-		"go_version": runtime.Version(), "mode": mode, "moments": Moments}}
+		"go_version": runtime.Version(), "mode": mode, "moments": Moments,
+		"mem_profile_rate": runtime.MemProfileRate}}
 }
 
 func (w *snapshotWriter) create(name string, gz bool, write func(f interface{ Write([]byte) (int, error) }) error) {
@@ -93,7 +102,8 @@ func (w *snapshotWriter) profile(kind, name string, debug int) {
 }
 
 // heapUnder sums the in-use objects and bytes of every heap record whose
-// stack passes through fn (as of the last GC: call runtime.GC first).
+// stack passes through fn (as of the last GC: call runtime.GC first).  At
+// a MemProfileRate above 1 these are the sampled allocations' counts.
 func heapUnder(fn string) (objects, bytes int64) {
 	size, _ := runtime.MemProfile(nil, true)
 	recs := make([]runtime.MemProfileRecord, size+1000) // room for the records made meanwhile
@@ -155,7 +165,11 @@ func (w *snapshotWriter) snapshot(i int, facts map[string]interface{}, heapFns .
 	heap := map[string]interface{}{}
 	for _, fn := range heapFns {
 		o, b := heapUnder(fn)
-		heap[fn] = map[string]int64{"inuse_objects": o, "inuse_space": b}
+		if sampled { // the runtime's records count samples, not objects
+			heap[fn] = map[string]int64{"inuse_samples": o, "inuse_sampled_bytes": b}
+		} else {
+			heap[fn] = map[string]int64{"inuse_objects": o, "inuse_space": b}
+		}
 	}
 	facts["moment"] = i
 	facts["heap"] = fmt.Sprintf("heap-%d.pb.gz", i)
@@ -184,10 +198,14 @@ func (w *snapshotWriter) finish(expect map[string]interface{}) {
 func main() {
 	mode := flag.String("mode", "", "registry, pertask, pertenant, history, rwstarve or healthy")
 	out := flag.String("out", ".", "output directory")
+	flag.BoolVar(&sampled, "sampled", false, "heap profiles at Go's default MemProfileRate (512 KiB), as real services take them")
 	flag.Parse()
 	runtime.MemProfileRate = 1
+	if sampled {
+		runtime.MemProfileRate = defaultMemProfileRate
+	}
 	if *mode == "rwstarve" {
-		runtime.MemProfileRate = 512 * 1024 // its heap is not the point; rate 1 would slow the sorts' inputs
+		runtime.MemProfileRate = defaultMemProfileRate // its heap is not the point; rate 1 would slow the sorts' inputs
 	}
 	w := newSnapshotWriter(*out, *mode)
 	switch *mode {

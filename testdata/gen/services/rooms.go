@@ -15,10 +15,11 @@ import (
 )
 
 const (
-	presenceShards     = 256
-	roomsPerMoment     = 40
-	messagesPerRoom    = 3
-	presenceShardSlots = 8 // each shard's map starts with room for 8 members
+	presenceShards        = 256
+	roomsPerMoment        = 40
+	sampledRoomsPerMoment = 2560 // -sampled
+	messagesPerRoom       = 3
+	presenceShardSlots    = 8 // each shard's map starts with room for 8 members
 )
 
 type presenceShard struct {
@@ -97,7 +98,29 @@ func (rr *roomRouter) postMessage(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
+// objectsPerCache measures one newPresenceCache call with the runtime's
+// own counters: the objects and bytes it allocates (MemStats.Mallocs and
+// TotalAlloc, which count every allocation whatever the MemProfileRate).
+var measured *presenceCache
+
+func objectsPerCache() (objects, bytes uint64) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	measured = newPresenceCache() // kept in a global: on the heap, as the router's
+	runtime.ReadMemStats(&after)
+	measured = nil
+	return after.Mallocs - before.Mallocs, after.TotalAlloc - before.TotalAlloc
+}
+
 func runRooms(w *snapshotWriter) {
+	perMoment := roomsPerMoment
+	if sampled {
+		// at 512 KiB a sample, 40 rooms (0.9 MB) hold about two samples;
+		// 2560 rooms (58 MB) about ten of the caches' headers per moment
+		perMoment = sampledRoomsPerMoment
+	}
+	objects, bytes := objectsPerCache()
 	rr := newRoomRouter()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/rooms/", rr.postMessage)
@@ -106,7 +129,7 @@ func runRooms(w *snapshotWriter) {
 	base := runtime.NumGoroutine()
 	room := 0
 	for m := 1; m <= Moments; m++ {
-		for i := 0; i < roomsPerMoment; i++ {
+		for i := 0; i < perMoment; i++ {
 			for j := 0; j < messagesPerRoom; j++ {
 				client.do("POST", fmt.Sprintf("/v1/rooms/room-%04d/messages?user=user-%d", room, j), "hello")
 			}
@@ -126,9 +149,11 @@ func runRooms(w *snapshotWriter) {
 		"holder":              "main.(*roomRouter).presenceFor",
 		"structure":           "map",
 		"shards_per_instance": presenceShards,
-		"per_moment_growth": map[string]int{"caches": roomsPerMoment,
-			"shards": roomsPerMoment * presenceShards},
-		"goroutines_flat": true,
+		"per_moment_growth": map[string]int{"caches": perMoment,
+			"shards": perMoment * presenceShards},
+		"objects_per_instance": objects,
+		"bytes_per_instance":   bytes,
+		"goroutines_flat":      true,
 	})
 	srv.Close()
 }

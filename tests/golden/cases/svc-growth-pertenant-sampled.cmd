@@ -1,0 +1,6 @@
+@utime testdata/pprof/services/pertenant-sampled/goroutine-1.txt.gz 1796569983
+@utime testdata/pprof/services/pertenant-sampled/goroutine-2.txt.gz 1796569985
+@utime testdata/pprof/services/pertenant-sampled/goroutine-3.txt.gz 1796569988
+@utime testdata/pprof/services/pertenant-sampled/counts.json 1796569988
+# issue 13 (tests/golden/verify_services.py): growth on the whole folder of the pertenant service at the default MemProfileRate (pertenant-sampled: generate-services.sh, -sampled) (its three heap profiles are the series: goroutine profiles named before them do not make it a goroutine series) (testdata/gen/services), checked against pprof -raw and its counts.json1796569988
+heapscope growth testdata/pprof/services/pertenant-sampled
