@@ -78,6 +78,11 @@ hs_err core_hdr_open(core_hdr **out, const hs_core *c, const hs_dwarf *d, hs_err
 	    !member(d, ty, "GCData", &h.t_gcdata, NULL) || !member(d, ty, "Kind_", &h.t_kind, &h.z_kind))
 		return need(err, "internal/abi.Type.Size_, PtrBytes, GCData or Kind_");
 	int64_t min, hb, gcprog;
+	/* Go 1.24 builds large types' masks when first needed: not read */
+	if (hs_dwarf_const(d, "internal/abi.TFlagGCMaskOnDemand", &gcprog))
+		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: Go 1.24 or later (GC masks "
+		               "built on demand: internal/abi.TFlagGCMaskOnDemand); the heap is read "
+		               "for Go 1.19 and Go 1.22 to 1.23");
 	if (!hs_dwarf_const(d, "runtime.minSizeForMallocHeader", &min) ||
 	    !hs_dwarf_const(d, "runtime.mallocHeaderSize", &hb) ||
 	    !hs_dwarf_const(d, "internal/abi.KindGCProg", &gcprog))
