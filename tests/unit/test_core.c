@@ -15,7 +15,7 @@
  *   - the same for testdata/core/go123/: the static build by Go 1.23.5
  *     (GO=/usr/lib/go-1.23/bin/go): pclntab magic 0xfffffff1, _func's
  *     entryOff/nameOff, internal/abi's funcIDs, "created by F in goroutine N"
- *     (g.parentGoid);
+ *     (g.parentGoid); and gdb's list of testdata/coreheap123/'s core;
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -174,6 +174,11 @@ static void test_go123(void **state)
 	hs_core *c = ((fixture *)*state)->go123;
 	text_equals(c, TD "go123/stack.txt");
 	gdb_goroutines(c, TD "go123/gdb-goroutines.txt", 20);
+	/* and testdata/coreheap123/'s (generate-coreheap.sh with GO=) */
+	hs_core *h = open_core(SOURCE_ROOT "/testdata/coreheap123/core.core.zst",
+	                       SOURCE_ROOT "/testdata/coreheap123/core.exe.zst");
+	gdb_goroutines(h, SOURCE_ROOT "/testdata/coreheap123/gdb-goroutines.txt", 8);
+	hs_core_close(h);
 }
 
 /* One line per sample: count, labels that a dump carries, the frames. */
