@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_heap_hdr.h"
 #include "core_internal.h"
 #include "heapscope/heapdump.h"
 
@@ -33,6 +34,7 @@ hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *es
 #define MSPAN_MAX 1024
 
 typedef struct span {
+	uint64_t mspan;                  /* its runtime.mspan */
 	uint64_t start, end, elemsize, nelems, freeindex, allocbits, specials;
 	bool noscan;
 } span;
@@ -50,6 +52,7 @@ typedef struct hwalk {
 	int64_t in_use, kind_finalizer;
 	uint64_t page_size, arena_bytes, arena_base, l2bits, nl1;
 	uint64_t arenas_addr, bitmap_off, bitmap_bytes;
+	core_hdr *hdr;                   /* Go 1.22+: allocation headers (core_heap_hdr.c) */
 	/* runtime.special, runtime.specialfinalizer */
 	uint64_t sp_next, sp_offset, sp_kind, sf_fn;
 	span *spans;
@@ -91,18 +94,21 @@ static bool constant(const hwalk *w, const char *a, const char *b, int64_t *v)
 
 /* The heap bitmap's shape says which Go it is: 1.19 and older have two
  * bits a word in heapArena.bitmap; 1.20-1.21 one bit and noMorePtrs;
- * 1.22+ no bitmap (allocation headers).  Only the first is read. */
+ * 1.22+ no bitmap (allocation headers, core_heap_hdr.c). */
 static hs_err arena_layout(hwalk *w, hs_error *err)
 {
 	uint32_t ha = hs_dwarf_type(w->d, "runtime.heapArena"), mt;
 	uint64_t off;
 	if (ha == HS_DWARF_NONE)
 		return need(err, "runtime.heapArena");
-	if (!hs_dwarf_member(w->d, ha, "bitmap", &w->bitmap_off, &mt))
-		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: Go 1.22 or later (allocation "
-		               "headers: runtime.heapArena has no bitmap); the heap is read for Go "
-		               "1.19 and older");
-	if (hs_dwarf_member(w->d, ha, "noMorePtrs", &off, &mt))
+	if (core_hdr_detect(w->d)) {
+		hs_err rc = core_hdr_open(&w->hdr, w->c, w->d, err);
+		if (rc != HS_OK)
+			return rc;
+	} else if (!hs_dwarf_member(w->d, ha, "bitmap", &w->bitmap_off, &mt)) {
+		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: runtime.heapArena has no "
+		               "bitmap and runtime.mspan no largeType");
+	} else if (hs_dwarf_member(w->d, ha, "noMorePtrs", &off, &mt))
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: Go 1.20 or 1.21 (one-bit "
 		               "heap bitmap: runtime.heapArena.noMorePtrs); the heap is read for Go "
 		               "1.19 and older");
@@ -115,7 +121,7 @@ static hs_err arena_layout(hwalk *w, hs_error *err)
 	    !constant(w, "runtime.pageSize", "runtime._PageSize", &ps))
 		return need(err, "runtime heap arena constants");
 	if (ab <= 0 || l1 < 0 || l1 > 20 || l2 < 0 || l2 > 40 || ps <= 0 ||
-	    w->bitmap_bytes * 4 * 8 != (uint64_t)ab)
+	    (!w->hdr && w->bitmap_bytes * 4 * 8 != (uint64_t)ab))
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: a heap bitmap of %llu bytes "
 		               "for %lld-byte arenas is not 2 bits a word",
 		               (unsigned long long)w->bitmap_bytes, (long long)ab);
@@ -205,7 +211,7 @@ static hs_err read_span(hwalk *w, uint64_t i, uint64_t at, hs_vec *out)
 		return garbled(w, i, at, "not in the core");
 	if ((int64_t)hs_le(b + w->s_state, w->z_state) != w->in_use)
 		return HS_OK;
-	span s = {.start = hs_le(b + w->s_start, 8), .elemsize = hs_le(b + w->s_elemsize, 8),
+	span s = {.mspan = at, .start = hs_le(b + w->s_start, 8), .elemsize = hs_le(b + w->s_elemsize, 8),
 	          .nelems = hs_le(b + w->s_nelems, w->z_nelems),
 	          .freeindex = hs_le(b + w->s_freeindex, w->z_freeindex),
 	          .allocbits = hs_le(b + w->s_allocbits, 8), .specials = hs_le(b + w->s_specials, 8),
@@ -283,6 +289,19 @@ static bool in_heap(const hwalk *w, uint64_t v)
 	return lo > 0 && v < w->spans[lo - 1].end;
 }
 
+/* A pointer word's value v: an edge when it points into the heap. */
+static hs_err raw_edge(void *ctx, uint64_t v)
+{
+	hwalk *w = ctx;
+	if (!in_heap(w, v))
+		return HS_OK;
+	uint64_t *e = hs_vec_push(&w->raw, 1);
+	if (!e)
+		return hs_fail(w->err, HS_E_NOMEM, NULL);
+	*e = v;
+	return HS_OK;
+}
+
 /* The heap bits of the word at addr (bit 0: pointer, bit 4: scan), as
  * heapBitsForAddr finds them; false when the arena is not in the core. */
 static bool heap_bits(hwalk *w, uint64_t addr, unsigned *bits)
@@ -323,14 +342,20 @@ static hs_err pointers(hwalk *w, uint64_t a, uint64_t n)
 			continue;
 		if (!hs_core_read_u64(w->c, a + i * 8, &v))
 			return not_in_core(w->err, "a heap object", a);
-		if (!in_heap(w, v))
-			continue;
-		uint64_t *e = hs_vec_push(&w->raw, 1);
-		if (!e)
-			return hs_fail(w->err, HS_E_NOMEM, NULL);
-		*e = v;
+		hs_err rc = raw_edge(w, v);
+		if (rc != HS_OK)
+			return rc;
 	}
 	return HS_OK;
+}
+
+/* The pointers of an object of a scan span: the layout's. */
+static hs_err object_pointers(hwalk *w, const span *s, uint64_t a)
+{
+	if (!w->hdr)
+		return pointers(w, a, s->elemsize);
+	core_hdr_span hs = {s->mspan, s->start, s->end, s->elemsize, s->nelems};
+	return core_hdr_pointers(w->hdr, &hs, a, raw_edge, w, w->err);
 }
 
 static hs_err objects(hwalk *w)
@@ -364,7 +389,7 @@ static hs_err objects(hwalk *w)
 			*ps = (uint32_t)s->elemsize;
 			*pe = (uint32_t)w->raw.len;
 			w->h->total_bytes += s->elemsize;
-			hs_err rc = s->noscan ? HS_OK : pointers(w, a, s->elemsize);
+			hs_err rc = s->noscan ? HS_OK : object_pointers(w, s, a);
 			if (rc != HS_OK)
 				return rc;
 		}
@@ -580,6 +605,7 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 	if (rc == HS_OK)
 		rc = hs_heapdump_finish(h, &w.addr, &w.size, &w.estart, &w.raw, &w.samples, err);
 	free(w.spans);
+	core_hdr_free(w.hdr);
 	hs_vec_release(&w.addr);
 	hs_vec_release(&w.size);
 	hs_vec_release(&w.estart);

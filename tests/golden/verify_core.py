@@ -26,7 +26,11 @@ never runs heapscope.  Expected values are rebuilt from:
     verify_heapdump's reader (retained sizes by removal, globals named by
     `readelf -sW` of the executable): main.Store's retention candidate
     (owner, accumulation point, group), the program's goroutines, the
-    inventory (the core listed once, used for its heap and goroutines).
+    inventory (the core listed once, used for its heap and goroutines);
+  - the same for testdata/core/go123/ and testdata/coreheap123/: the
+    programs built by Go 1.23.5 (core-go123-*, coreheap123-*); there
+    main.After's array is as big as the dump's object holding the
+    after_gc nodes says (a 1152-byte slot: 1024 bytes and a type header).
 """
 import json
 import os
@@ -90,11 +94,13 @@ def json_case(name, core=CORE):
         V.problems.append('%s: stack.txt does not start with the printing goroutine' % name)
     counts = json.loads(read(core + 'counts.json'))
     states = [g[1] for g in gs]
-    for state, key in (('chan send', 'chan_send'), ('select', 'select'),
-                       ('semacquire', 'mutex_wait')):
-        if states.count(state) != counts[key]:
+    # a sync.Mutex's waiter: "semacquire" up to Go 1.19, "sync.Mutex.Lock" after
+    for state, key in ((('chan send',), 'chan_send'), (('select',), 'select'),
+                       (('semacquire', 'sync.Mutex.Lock'), 'mutex_wait')):
+        n = sum(states.count(x) for x in state)
+        if n != counts[key]:
             V.problems.append('%s: stack.txt has %d %s goroutines, counts.json %d'
-                              % (name, states.count(state), state, counts[key]))
+                              % (name, n, state[0], counts[key]))
     if len(gs) != counts['goroutines']:
         V.problems.append('%s: stack.txt has %d goroutines, counts.json %d'
                           % (name, len(gs), counts['goroutines']))
@@ -107,7 +113,10 @@ def json_case(name, core=CORE):
     for g in gs:
         key = (tuple(g[3]), g[1], g[4])
         groups.setdefault(key, []).append(g[2])
-    rows = sorted(groups.items(), key=lambda kv: (-len(kv[1]), '\n'.join(kv[0][0])))
+    # equal counts in the order of goroutines.c's group keys: state,
+    # creator, then the stack
+    rows = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0][1], kv[0][2],
+                                                  '\n'.join(kv[0][0])))
     want = {'total': len(gs), 'groups': []}
     for (stack, state, created), waits in rows:
         waits.sort()
@@ -223,11 +232,28 @@ def wrong_exe_case(name):
     V.expect(name, 'code', '2\n')
 
 
-def built(c):
-    """The bytes each global of testdata/gen/coreheap keeps (counts.json)."""
+def built(c, after_array=None):
+    """The bytes each global of testdata/gen/coreheap keeps (counts.json);
+    main.After's array is after_gc pointers, or after_array bytes (the
+    dump's object, when a header and a size class make it bigger)."""
+    if after_array is None:
+        after_array = c['after_gc'] * 8
     return {'main.Store': c['store_retained'], 'main.List': c['list_retained'],
             'main.Registry': c['registry_pages'] * c['page_bytes'],
-            'main.After': c['after_gc'] * (c['node_bytes'] + 8)}
+            'main.After': c['after_gc'] * c['node_bytes'] + after_array}
+
+
+def after_array(c, d):
+    """The size of the dump's object that holds main.After's after_gc
+    pointers to nodes (the one object of the dump with that many
+    non-nil pointers, every one to an object of node_bytes)."""
+    sizes = []
+    for s, ptrs in d.objects.values():
+        ptrs = [q for q in ptrs if q]   # Go 1.23 tiles the type to the slot's end: zeros
+        if len(ptrs) == c['after_gc'] and all(d.objects.get(q, (0,))[0] == c['node_bytes']
+                                              for q in ptrs):
+            sizes.append(s)
+    return sizes[0] if len(sizes) == 1 else None
 
 
 def type_rows(c):
@@ -256,9 +282,21 @@ def type_rows(c):
     }
 
 
+# The types of the program before it recorded them by reflect (the Go
+# 1.21 and 1.23 cores were made by that version): testdata/gen/coreheap/
+# main.go at 999916e declares `var Store []*page`, `type page struct`.
+OLD_TYPES = {'store_type': '[]*main.page', 'page_type': 'main.page'}
+
+
+def typed(c):
+    """counts.json with the types of Store and its pages: the program's
+    own (reflect) or, for cores of the older program, its source's."""
+    return dict(OLD_TYPES, **c)
+
+
 def store_array(c):
     """main.Store's array as the report names it: []*main.page (cap)."""
-    return '%s (%d)' % (c['store_type'], c['store_pages'])
+    return '%s (%d)' % (typed(c)['store_type'], c['store_pages'])
 
 
 def types_case(name, d, c):
@@ -340,7 +378,9 @@ def heap_case(name, core='testdata/coreheap/'):
     if d is None:
         return None, c
     roots = {r['name']: r for r in d['roots']}
-    want = built(c)
+    import verify_heapdump as HD
+    HD.V = V
+    want = built(c, after_array(c, HD.Dump(unzstd(core + 'heap.dump.zst'))))
     for root, bytes_ in want.items():
         if roots.get(root, {}).get('retained') != bytes_:
             V.problems.append('%s: %s retains %s, the program built %d bytes'
@@ -363,6 +403,7 @@ def heap_case(name, core='testdata/coreheap/'):
 
 
 CH = 'testdata/coreheap/'
+CH123 = 'testdata/coreheap123/'
 PARTIAL_DUMP = ("partial: a heap dump's goroutines, without wait reasons, not a point of the "
                 "series beside whole goroutine snapshots")
 
@@ -372,7 +413,7 @@ def unzstd(path):
                           stdout=subprocess.PIPE).stdout
 
 
-def coreheap_facts():
+def coreheap_facts(ch=CH):
     """What leaks, triage and diff of testdata/coreheap must find, from the
     program's counts.json and the heap dump the same process wrote just
     before its core (parsed and its retained sizes recomputed by
@@ -384,20 +425,20 @@ def coreheap_facts():
     import tempfile
     import verify_heapdump as HD
     HD.V = V
-    c = json.loads(read(CH + 'counts.json'))
-    d = HD.Dump(unzstd(CH + 'heap.dump.zst'))
+    c = typed(json.loads(read(ch + 'counts.json')))
+    d = HD.Dump(unzstd(ch + 'heap.dump.zst'))
     with tempfile.NamedTemporaryFile(suffix='.exe') as t:
-        t.write(unzstd(CH + 'core.exe.zst'))
+        t.write(unzstd(ch + 'core.exe.zst'))
         t.flush()
         syms = HD.symbols(t.name)
     _, rb, ret = HD.analyse(d, syms)
-    for k, want in built(c).items():
+    for k, want in built(c, after_array(c, d)).items():
         if ret.get(k) != want:
             V.problems.append('coreheap: the heap dump\'s %s retains %s, counts.json %d'
                               % (k, ret.get(k), want))
     acc = [(a, s) for a, (s, ptrs) in d.objects.items() if len(ptrs) == c['store_pages']
            and all(d.objects.get(q, (0,))[0] == c['page_bytes'] for q in ptrs)]
-    return {'c': c, 'rb': rb, 'ret': ret, 'syms': syms,
+    return {'ch': ch, 'c': c, 'rb': rb, 'ret': ret, 'syms': syms,
             'suspects': sorted((h for h, v in ret.items() if v * 10 >= rb), key=lambda h: -ret[h]),
             'acc': '0x%x (%d B)' % acc[0] if len(acc) == 1 else None,
             'acc_core': store_array(c),
@@ -433,10 +474,14 @@ def retention_want(f, evidence, last_rb, acc, group_type=None):
             'share_percent': round(share, 1), 'snapshots': len(evidence)}
 
 
-def leaks_cases(f):
+def leaks_cases(f, prefix='coreheap', dir_case=True):
     store = f['c']['store_retained']
     n = f['goroutines']
-    for name, files in (('coreheap-leaks-json', ['core']), ('coreheap-leaks-dir-json', ['core', 'dump'])):
+    CH = f['ch']
+    cases = [(prefix + '-leaks-json', ['core'])]
+    if dir_case:
+        cases.append((prefix + '-leaks-dir-json', ['core', 'dump']))
+    for name, files in cases:
         d = golden_json(name)
         if d is None:
             continue
@@ -468,7 +513,7 @@ def leaks_cases(f):
                  'heapscope: leaks: not used: 2 files (2 other files)\n')
         V.expect(name, 'code', '0\n')
     # the text: the same candidate, its owner and accumulation point
-    name = 'coreheap-leaks'
+    name = prefix + '-leaks'
     V.checked.add(name)
     text = V.golden(name, 'out') or ''
     c = f['c']
@@ -570,6 +615,9 @@ def run(v):
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')
+    json_case('core-go123-goroutines-json', CORE + 'go123/')
+    leaks_cases(coreheap_facts(CH123), 'coreheap123', dir_case=False)
+    heap_case('coreheap123-heapdump-json', CH123)
     cut_case('core-bad-cut')
     cut_case('core-heap-bad-cut', 'heapdump')
     d, c = heap_case('coreheap-heapdump-json')

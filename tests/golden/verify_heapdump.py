@@ -172,8 +172,13 @@ def analyse(dump, syms):
 
     def name(kind, where, extra):
         if kind in ('data', 'bss'):
+            # a symbol that covers the slot before a size-0 marker at it
+            # (runtime.bss starts where Go 1.23 put main.List)
             for a, s, n in syms:
-                if a <= where < a + s or (s == 0 and a == where):
+                if a <= where < a + s:
+                    return n
+            for a, s, n in syms:
+                if s == 0 and a == where:
                     return n
             return '%s+0x%x' % (kind, where - (dump.data if kind == 'data' else dump.bss))
         if kind == 'frame':
