@@ -28,6 +28,7 @@ typedef struct gwalk {
 	pcln t;
 	gfield g[NG];
 	uint64_t m_procid;
+	uint64_t parent_goid;    /* g.parentGoid (Go 1.21+), 0: none */
 	uint64_t gsize;
 	int64_t g_waiting, g_syscall, g_running, g_dead, g_scan;
 	uint64_t status_strs, nstatus, wait_strs, nwait, str_size;
@@ -133,6 +134,9 @@ static hs_err setup(gwalk *w, hs_error *err)
 		if (!hs_dwarf_member(w->d, g, names[i], &w->g[i].off, &mt))
 			return need(err, "runtime.g member");
 	}
+	/* Go 1.21+ prints "created by F in goroutine N" */
+	if (!hs_dwarf_member(w->d, g, "parentGoid", &w->parent_goid, &mt))
+		w->parent_goid = 0;
 	if (!hs_dwarf_member(w->d, m, "procid", &w->m_procid, &mt))
 		return need(err, "runtime.m.procid");
 	w->gsize = hs_dwarf_size(w->d, g);
@@ -168,23 +172,34 @@ static hs_err setup_runtime_state(gwalk *w, hs_error *err)
 		    rd_u64(w, a + hs_core_bias(w->c) + o, &v) && v > w->now)
 			w->now = v;
 	}
-	static const char *const ids[] = {"runtime.funcID_wrapper", "runtime.funcID_gopanic",
-	                                  "runtime.funcID_sigpanic", "runtime.funcID_panicwrap"};
+	/* internal/abi's from Go 1.21 */
+	static const char *const ids[][2] = {
+		{"runtime.funcID_wrapper", "internal/abi.FuncIDWrapper"},
+		{"runtime.funcID_gopanic", "internal/abi.FuncID_gopanic"},
+		{"runtime.funcID_sigpanic", "internal/abi.FuncID_sigpanic"},
+		{"runtime.funcID_panicwrap", "internal/abi.FuncID_panicwrap"}};
 	int64_t *iv[] = {&w->id_wrapper, &w->id_gopanic, &w->id_sigpanic, &w->id_panicwrap};
 	for (int i = 0; i < 4; i++)
-		if (!hs_dwarf_const(w->d, ids[i], iv[i]))
-			return need(err, ids[i]);
+		if (!hs_dwarf_const(w->d, ids[i][0], iv[i]) && !hs_dwarf_const(w->d, ids[i][1], iv[i]))
+			return need(err, ids[i][0]);
 	uint64_t fa;
 	uint32_t ft;
-	uint8_t fr = 0;
+	uint8_t fr[4] = {0};
+	int64_t bit;
 	if (hs_dwarf_global(w->d, "runtime.fingRunning", &fa, &ft))
-		w->fing_running = hs_core_read(w->c, fa + hs_core_bias(w->c), &fr, 1) && fr;
+		w->fing_running = hs_core_read(w->c, fa + hs_core_bias(w->c), fr, 1) && fr[0];
+	/* Go 1.21: the bit fingRunningFinalizer of fingStatus (an atomic.Uint32) */
+	else if (hs_dwarf_global(w->d, "runtime.fingStatus", &fa, &ft) &&
+	         hs_dwarf_const(w->d, "runtime.fingRunningFinalizer", &bit) &&
+	         hs_core_read(w->c, fa + hs_core_bias(w->c), fr, 4))
+		w->fing_running = (hs_le(fr, 4) & (uint64_t)bit) != 0;
 	return HS_OK;
 }
 
 typedef struct gstate {
 	uint64_t goid, status, waitreason, waitsince, gopc, startpc, sp, pc, syscallsp, syscallpc,
 	         m, lockedm, stack_lo, stack_hi;
+	uint64_t parent;         /* its creator's goid, 0: not known */
 } gstate;
 
 static bool read_g(const gwalk *w, uint64_t addr, gstate *s)
@@ -196,6 +211,7 @@ static bool read_g(const gwalk *w, uint64_t addr, gstate *s)
 	bool ok = true;
 	for (int i = 0; i < NG; i++)
 		*f[i] = rd_n(w, addr + w->g[i].off, sizes[i], &ok);
+	s->parent = w->parent_goid ? rd_n(w, addr + w->parent_goid, 8, &ok) : 0;
 	return ok;
 }
 
@@ -397,7 +413,10 @@ static void goroutine(gwalk *w, const gstate *s, uint64_t gaddr)
 		pcln_line(&w->t, &f, tracepc, &file, &line);
 		w->last_id = 0;
 		if (w->system || show(w, name, pcln_funcid(&w->t, &f), false)) {
-			out(w, "created by %s\n\t%s:%d", name, file, (int)line);
+			out(w, "created by %s", name);
+			if (s->parent)
+				out(w, " in goroutine %llu", (unsigned long long)s->parent);
+			out(w, "\n\t%s:%d", file, (int)line);
 			if (s->gopc > f.entry)
 				out(w, " +0x%llx", (unsigned long long)(s->gopc - f.entry));
 			out(w, "\n");

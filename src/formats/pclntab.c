@@ -43,15 +43,19 @@ static hs_err read_slice(const hs_core *c, const hs_dwarf *d, uint32_t md, uint6
 
 static hs_err layout(pcln *t, const hs_dwarf *d, hs_error *err)
 {
-	static const char *const ff[] = {"entryoff", "nameoff", "pcsp", "pcfile", "pcln",
-	                                 "npcdata", "cuOffset", "nfuncdata", "funcID"};
+	/* Go 1.20 renamed entryoff and nameoff entryOff and nameOff */
+	static const char *const ff[][2] = {
+		{"entryoff", "entryOff"}, {"nameoff", "nameOff"}, {"pcsp", NULL}, {"pcfile", NULL},
+		{"pcln", NULL}, {"npcdata", NULL}, {"cuOffset", NULL}, {"nfuncdata", NULL},
+		{"funcID", NULL}};
 	uint64_t *fo[] = {&t->f_entry, &t->f_name, &t->f_pcsp, &t->f_pcfile, &t->f_pcln,
 	                  &t->f_npcdata, &t->f_cu, &t->f_nfuncdata, &t->f_funcid};
 	uint32_t fn = hs_dwarf_type(d, "runtime._func"), mt;
 	for (size_t i = 0; i < sizeof ff / sizeof ff[0]; i++)
-		if (!hs_dwarf_member(d, fn, ff[i], fo[i], &mt))
+		if (!hs_dwarf_member(d, fn, ff[i][0], fo[i], &mt) &&
+		    !(ff[i][1] && hs_dwarf_member(d, fn, ff[i][1], fo[i], &mt)))
 			return hs_fail(err, HS_E_FORMAT, "unsupported Go version: no runtime._func.%s in "
-			               "DWARF", ff[i]);
+			               "DWARF", ff[i][0]);
 	t->f_size = hs_dwarf_size(d, fn);
 	uint32_t ic = hs_dwarf_type(d, "runtime.inlinedCall");
 	/* Go 1.19 names the callee's name offset func_, later ones nameOff */
@@ -62,8 +66,11 @@ static hs_err layout(pcln *t, const hs_dwarf *d, hs_error *err)
 	    !hs_dwarf_member(d, ic, "funcID", &t->i_funcid, &mt))
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: runtime.inlinedCall");
 	t->i_size = hs_dwarf_size(d, ic);
-	if (!hs_dwarf_const(d, "runtime._PCDATA_InlTreeIndex", &t->pcdata_inl) ||
-	    !hs_dwarf_const(d, "runtime._FUNCDATA_InlTree", &t->funcdata_inl))
+	/* internal/abi's from Go 1.21 */
+	if ((!hs_dwarf_const(d, "runtime._PCDATA_InlTreeIndex", &t->pcdata_inl) &&
+	     !hs_dwarf_const(d, "internal/abi.PCDATA_InlTreeIndex", &t->pcdata_inl)) ||
+	    (!hs_dwarf_const(d, "runtime._FUNCDATA_InlTree", &t->funcdata_inl) &&
+	     !hs_dwarf_const(d, "internal/abi.FUNCDATA_InlTree", &t->funcdata_inl)))
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: no _PCDATA_InlTreeIndex");
 	if (t->f_size < 8 || t->f_size > 256 || t->i_size < 8 || t->i_size > 256)
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: runtime._func of %llu bytes",

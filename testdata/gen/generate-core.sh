@@ -20,10 +20,14 @@
 #                           (another build id), slimmed the same way
 #   stripped.exe.zst        the right executable, DWARF stripped
 #                           (objcopy --strip-debug: the build id stays)
+# With GO=/usr/lib/go-1.23/bin/go (another toolchain, by its full path)
+# only the static build is taken, by that Go, into OUT:
+#   GO=/usr/lib/go-1.23/bin/go OUT=testdata/core/go123 generate-core.sh
 # Needs go, gdb (gcore), objcopy and zstd.
 set -eu
 GEN=$(cd "$(dirname "$0")" && pwd)
-OUT=$GEN/../core
+GO=${GO:-go}
+OUT=${OUT:-$GEN/../core}
 TMP=$(mktemp -d)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -53,7 +57,7 @@ take() {
 	name=$1 dir=$2 procs=$3
 	shift 3
 	mkdir -p "$dir" "$TMP/$name"
-	go build -trimpath "$@" -o "$TMP/$name/core.exe" ./core
+	"$GO" build -trimpath "$@" -o "$TMP/$name/core.exe" ./core
 	GOMAXPROCS=$procs "$TMP/$name/core.exe" -out "$TMP/$name" > "$TMP/$name/log" &
 	PID=$!
 	wait_ready "$TMP/$name"
@@ -65,7 +69,7 @@ take() {
 	zstd -q -19 -f -o "$dir/core.core.zst" "$core"
 	slim "$TMP/$name/core.exe" "$dir/core.exe.zst"
 	cp "$TMP/$name/stack.txt" "$TMP/$name/counts.json" "$dir/"
-	gdb -batch -nx -ex "source $(go env GOROOT)/src/runtime/runtime-gdb.py" \
+	gdb -batch -nx -ex "source $("$GO" env GOROOT)/src/runtime/runtime-gdb.py" \
 		-ex "info goroutines" "$TMP/$name/core.exe" "$core" 2>/dev/null |
 		grep -E '^[* ] +[0-9]+ ' > "$dir/gdb-goroutines.txt"
 	chmod 644 "$dir"/*.zst
@@ -89,13 +93,17 @@ kernel() {
 	cd "$GEN"
 	zstd -q -19 -f -o "$1/core.core.zst" "$TMP"/kernel/core*
 	cp "$TMP/kernel/stack.txt" "$TMP/kernel/counts.json" "$1/"
-	gdb -batch -nx -ex "source $(go env GOROOT)/src/runtime/runtime-gdb.py" \
+	gdb -batch -nx -ex "source $("$GO" env GOROOT)/src/runtime/runtime-gdb.py" \
 		-ex "info goroutines" "$TMP/static/core.exe" "$TMP"/kernel/core* 2>/dev/null |
 		grep -E '^[* ] +[0-9]+ ' > "$1/gdb-goroutines.txt"
 	chmod 644 "$1"/*.zst
 }
 
 take static "$OUT" 2
+if [ "$GO" != go ]; then
+	ls -l "$OUT"
+	exit 0
+fi
 take pie "$OUT/pie" 1 -buildmode=pie
 kernel "$OUT/kernel"
 # hostile inputs

@@ -5,16 +5,22 @@
 # then off, so the dump and the core are one moment), both zstd -19, the
 # executable slimmed as generate-core.sh slims it, and counts.json (what
 # the program built, its MemStats before the dump).
+# With GO=/usr/lib/go-1.23/bin/go (another toolchain, by its full path) the
+# same program built by that Go goes to OUT (testdata/coreheap123/ is Go
+# 1.23's: allocation headers), with gdb's `info goroutines` of the core
+# (that Go's runtime-gdb.py) in gdb-goroutines.txt:
+#   GO=/usr/lib/go-1.23/bin/go OUT=testdata/coreheap123 generate-coreheap.sh
 # Needs go, gdb (gcore), objcopy and zstd.
 set -eu
 GEN=$(cd "$(dirname "$0")" && pwd)
-OUT=$GEN/../coreheap
+GO=${GO:-go}
+OUT=${OUT:-$GEN/../coreheap}
 TMP=$(mktemp -d)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 cd "$GEN"
 mkdir -p "$OUT"
-go build -trimpath -o "$TMP/core.exe" ./coreheap
+"$GO" build -trimpath -o "$TMP/core.exe" ./coreheap
 GOMAXPROCS=2 "$TMP/core.exe" -out "$TMP" > "$TMP/log" &
 PID=$!
 i=0
@@ -25,6 +31,11 @@ until grep -q ready "$TMP/log" 2>/dev/null; do
 done
 sleep 0.5
 gcore -o "$TMP/core" "$PID" > /dev/null 2>&1
+if [ "$GO" != go ]; then
+	gdb -batch -nx -ex "source $("$GO" env GOROOT)/src/runtime/runtime-gdb.py" \
+		-ex "info goroutines" "$TMP/core.exe" "$TMP"/core.[0-9]* 2>/dev/null |
+		grep -E '^[* ] +[0-9]+ ' > "$OUT/gdb-goroutines.txt"
+fi
 kill "$PID"
 wait "$PID" 2>/dev/null || true
 PID=

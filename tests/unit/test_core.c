@@ -12,6 +12,10 @@
  *   - the same for testdata/core/kernel/: the kernel's core of the static
  *     executable (SIGQUIT, GOTRACEBACK=crash); `readelf -lW`: its text
  *     segment at 0x400000 has p_filesz 0x1000 of p_memsz 0xa5000;
+ *   - the same for testdata/core/go123/: the static build by Go 1.23.5
+ *     (GO=/usr/lib/go-1.23/bin/go): pclntab magic 0xfffffff1, _func's
+ *     entryOff/nameOff, internal/abi's funcIDs, "created by F in goroutine N"
+ *     (g.parentGoid);
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -37,7 +41,7 @@
  * second): the core, its model, the model of stack.txt, and the core
  * decompressed to a sparse plain file. */
 typedef struct fixture {
-	hs_core *core, *pie, *kernel;
+	hs_core *core, *pie, *kernel, *go123;
 	hs_profile model, dump;
 	char *plain;
 } fixture;
@@ -45,6 +49,7 @@ typedef struct fixture {
 static hs_core *open_core(const char *core, const char *exe);
 static void load(hs_profile *p, const char *path, const char *exe);
 static char *plain_copy(const hs_core *c);
+static void gdb_goroutines(hs_core *c, const char *list, int want_count);
 
 static char *slurp(const char *path, size_t *n)
 {
@@ -160,6 +165,15 @@ static void test_kernel(void **state)
 	assert_true(hs_core_read(c, 0x401000, got, 16));
 	assert_memory_equal(got, c->exe + 0x1000, 16);
 	text_equals(c, TD "kernel/stack.txt");
+}
+
+/* Go 1.23's runtime: the same text as its runtime.Stack, gdb's list with
+ * Go 1.23's runtime-gdb.py. */
+static void test_go123(void **state)
+{
+	hs_core *c = ((fixture *)*state)->go123;
+	text_equals(c, TD "go123/stack.txt");
+	gdb_goroutines(c, TD "go123/gdb-goroutines.txt", 20);
 }
 
 /* One line per sample: count, labels that a dump carries, the frames. */
@@ -652,6 +666,7 @@ static int setup(void **state)
 	f->core = open_core(TD "core.core.zst", TD "core.exe.zst");
 	f->pie = open_core(TD "pie/core.core.zst", TD "pie/core.exe.zst");
 	f->kernel = open_core(TD "kernel/core.core.zst", TD "core.exe.zst");
+	f->go123 = open_core(TD "go123/core.core.zst", TD "go123/core.exe.zst");
 	/* the sniffing path (hs_load_profile) is the golden cases' */
 	hs_error e;
 	hs_error_clear(&e);
@@ -670,6 +685,7 @@ static int teardown(void **state)
 	hs_core_close(f->core);
 	hs_core_close(f->pie);
 	hs_core_close(f->kernel);
+	hs_core_close(f->go123);
 	hs_profile_release(&f->model);
 	hs_profile_release(&f->dump);
 	unlink(f->plain);
@@ -684,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_text_equals_runtime_stack),
 		cmocka_unit_test(test_pie),
 		cmocka_unit_test(test_kernel),
+		cmocka_unit_test(test_go123),
 		cmocka_unit_test(test_model_equals_dump),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_gdb_goroutines),
