@@ -588,6 +588,17 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 	return rc;
 }
 
+hs_err hs_core_heap_layout(hs_core *c, hs_error *err)
+{
+	hwalk w;
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	w.d = c->dwarf;
+	w.err = err;
+	w.bias = hs_core_bias(c);
+	return layout(&w, err);
+}
+
 static int by_sym(const void *a, const void *b)
 {
 	const hs_elf_sym *x = a, *y = b;
@@ -624,7 +635,7 @@ hs_err hs_core_symtab(const hs_core *c, const hs_heapdump *h, hs_symtab *s, hs_e
 
 hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines,
                              const char *path, const char *exe_path, hs_core_side *side,
-                             hs_error *err)
+                             hs_error *refused, hs_error *err)
 {
 	hs_input in;
 	*side = HS_CORE_SIDE_CORE;
@@ -643,15 +654,26 @@ hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *gorout
 		return rc;
 	}
 	*side = HS_CORE_SIDE_CORE;
-	rc = hs_core_heapdump(c, h, err);
-	if (rc == HS_OK && syms)
-		rc = hs_core_symtab(c, h, syms, err);
-	if (rc == HS_OK && goroutines) {
+	/* the goroutines first: they stay readable where the heap is not */
+	if (goroutines) {
 		rc = hs_core_goroutines(c, goroutines, err);
 		goroutines->from_core = true;
 		goroutines->zstd = zstd;
 		goroutines->gzipped = compressed && !zstd;
 	}
+	bool skip = false;
+	if (rc == HS_OK && goroutines && refused) {
+		hs_error_clear(refused);
+		hs_err lr = hs_core_heap_layout(c, refused);
+		if (lr == HS_E_FORMAT)
+			skip = true;         /* a layout this reader refuses */
+		else if (lr != HS_OK)
+			rc = hs_fail(err, lr, "%s", refused->detail);
+	}
+	if (rc == HS_OK && !skip)
+		rc = hs_core_heapdump(c, h, err);
+	if (rc == HS_OK && !skip && syms)
+		rc = hs_core_symtab(c, h, syms, err);
 	h->input_bytes = hs_core_data_bytes(c);
 	hs_core_close(c);
 	return rc;

@@ -457,6 +457,60 @@ def diff_case(f):
     V.expect(name, 'code', '0\n')
 
 
+REFUSED_WARN = ("heapscope: %s: 'testdata/coreheap/core.core.zst': warning: goroutines only: "
+                "unsupported Go version: no runtime.heapArena in DWARF\n")
+
+
+def refused_cases(f):
+    """coreheap-refused-*: testdata/coreheap's core with noarena.exe.zst,
+    its executable whose DWARF (generate-coreheap-noarena.sh) no longer
+    names runtime.heapArena, so that the heap layout is refused: heapdump
+    says so and exits 2; leaks and triage say it once as a warning and
+    read the core's goroutines (the program's own: the heap dump written
+    just before the core has n of them, main.holder parked on a channel
+    receive), exit 0 (no finding)."""
+    n = f['goroutines']
+    V.expect('coreheap-refused-heapdump', 'err', "heapscope: heapdump: 'testdata/coreheap/"
+             "core.core.zst': unsupported Go version: no runtime.heapArena in DWARF\n")
+    V.expect('coreheap-refused-heapdump', 'out', '')
+    V.expect('coreheap-refused-heapdump', 'code', '2\n')
+    import verify_heapdump as HD
+    HD.V = V
+    d = HD.Dump(unzstd(CH + 'heap.dump.zst'))
+    holder = [g['reason'] for g in d.gs if not g['system']
+              and any(fr[0] == 'main.holder' for fr in g['frames'])]
+    name = 'coreheap-refused-leaks-json'
+    j = golden_json(name)
+    if j is not None:
+        s = j['summary']
+        got = (j['verdict'], j['candidates'], s['goroutine_snapshots'], s['goroutines_first'],
+               s['goroutines_last'], s['heap_snapshots'])
+        if got != ('no leak signal', [], 1, n, n, 0):
+            V.problems.append('%s: %s, want no candidate, %d goroutines in 1 snapshot, no heap'
+                              % (name, got, n))
+    name = 'coreheap-refused-leaks'
+    V.checked.add(name)
+    text = V.golden(name, 'out') or ''
+    for w in ('0 leak candidates\n', 'No leak signal.\n',
+              '   goroutines: flat at %d over 1 snapshot' % n):
+        if w not in text:
+            V.problems.append('%s: no %r' % (name, w))
+    name = 'coreheap-refused-triage-json'
+    j = golden_json(name)
+    if j is not None:
+        got = (j['verdict'], j['findings'], j['heapdump'], j['used_for'],
+               [t['goroutines'] for t in j['timeline']], sum(g['count'] for g in j['goroutines']),
+               [g['state'] for g in j['goroutines'] if g['top'] == 'main.holder'])
+        want = ('healthy', [], [], {CH + 'core.core.zst': ['leaks', 'goroutines', 'blocking',
+                                                            'timeline']}, [n], n, holder)
+        if got != want:
+            V.problems.append('%s: %s, want %s' % (name, got, want))
+    for name, cmd in (('coreheap-refused-leaks-json', 'leaks'), ('coreheap-refused-leaks', 'leaks'),
+                      ('coreheap-refused-triage-json', 'triage')):
+        V.expect(name, 'err', REFUSED_WARN % cmd)
+        V.expect(name, 'code', '0\n')
+
+
 def run(v):
     global V
     V = v
@@ -464,6 +518,7 @@ def run(v):
     leaks_cases(f)
     triage_cases(f)
     diff_case(f)
+    refused_cases(f)
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')

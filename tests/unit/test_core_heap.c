@@ -24,6 +24,9 @@
 #include "../../src/formats/core_internal.h"
 
 #define TD SOURCE_ROOT "/testdata/coreheap/"
+/* testdata/gen/generate-coreheap-noarena.sh: core.exe.zst, runtime.heapArena
+ * renamed in its DWARF */
+#define NOARENA SOURCE_ROOT "/testdata/coreheap-refused/noarena.exe.zst"
 /* Objects the program allocates after the dump (counts.json, "ready"). */
 #define MAX_AFTER 400
 /* Dump objects whose pointers the runtime changed after the dump. */
@@ -277,7 +280,8 @@ static void test_globals_named(void **state)
 	hs_heapdump_init(&pie);
 	hs_symtab_init(&psyms);
 	if (hs_core_load_heapdump(&pie, &psyms, NULL, SOURCE_ROOT "/testdata/core/pie/core.core.zst",
-	                          SOURCE_ROOT "/testdata/core/pie/core.exe.zst", &side, &e) != HS_OK)
+	                          SOURCE_ROOT "/testdata/core/pie/core.exe.zst", &side, NULL,
+	                          &e) != HS_OK)
 		fail_msg("pie: %s", e.detail);
 	static const char *const exes[2] = {TD "core.exe.zst",
 	                                    SOURCE_ROOT "/testdata/core/pie/core.exe.zst"};
@@ -329,13 +333,15 @@ static void test_heap_and_goroutines(void **state)
 	hs_symtab syms;
 	hs_profile both, alone;
 	hs_core_side side;
+	hs_error refused;
 	hs_heapdump_init(&h);
 	hs_symtab_init(&syms);
 	hs_profile_init(&both);
 	hs_profile_init(&alone);
 	if (hs_core_load_heapdump(&h, &syms, &both, TD "core.core.zst", TD "core.exe.zst", &side,
-	                          &e) != HS_OK)
+	                          &refused, &e) != HS_OK)
 		fail_msg("core: %s", e.detail);
+	assert_int_equal(refused.code, HS_OK);
 	assert_int_equal(h.nobjects, f->heap.nobjects);
 	assert_int_equal(syms.n, f->syms.n);
 	alone.exe_path = TD "core.exe.zst";
@@ -350,6 +356,48 @@ static void test_heap_and_goroutines(void **state)
 	assert_true(both.zstd);
 	hs_profile_release(&both);
 	hs_profile_release(&alone);
+	hs_heapdump_release(&h);
+	hs_symtab_release(&syms);
+}
+
+/* A heap layout the reader refuses (noarena.exe.zst: the same executable,
+ * runtime.heapArena renamed in its DWARF) costs the heap only: with a
+ * goroutine profile and a refusal to fill, hs_core_load_heapdump reads the
+ * goroutines (one each of the dump's own), leaves the heap empty and says
+ * why; without them the refusal is the error, as heapdump CORE reports. */
+static void test_refused_layout_keeps_goroutines(void **state)
+{
+	fixture *f = *state;
+	hs_error e, refused;
+	hs_error_clear(&e);
+	hs_heapdump h;
+	hs_symtab syms;
+	hs_profile gs;
+	hs_core_side side;
+	hs_heapdump_init(&h);
+	hs_symtab_init(&syms);
+	hs_profile_init(&gs);
+	if (hs_core_load_heapdump(&h, &syms, &gs, TD "core.core.zst", NOARENA, &side, &refused,
+	                          &e) != HS_OK)
+		fail_msg("core: %s", e.detail);
+	assert_int_equal(refused.code, HS_E_FORMAT);
+	assert_non_null(strstr(refused.detail, "runtime.heapArena"));
+	assert_int_equal(h.nobjects, 0);
+	assert_int_equal(syms.n, 0);
+	size_t user = 0;
+	for (size_t i = 0; i < f->dump.goroutines.len; i++)
+		user += !HS_VEC_AT(&f->dump.goroutines, hs_hd_goroutine, i).system;
+	assert_int_equal(gs.nsamples, user);
+	assert_true(gs.from_core);
+	hs_profile_release(&gs);
+	hs_heapdump_release(&h);
+	hs_symtab_release(&syms);
+	hs_heapdump_init(&h);
+	hs_symtab_init(&syms);
+	hs_error_clear(&e);
+	assert_int_equal(hs_core_load_heapdump(&h, &syms, NULL, TD "core.core.zst", NOARENA, &side,
+	                                       &refused, &e), HS_E_FORMAT);
+	assert_non_null(strstr(e.detail, "no runtime.heapArena in DWARF"));
 	hs_heapdump_release(&h);
 	hs_symtab_release(&syms);
 }
@@ -441,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_roots),
 		cmocka_unit_test(test_globals_named),
 		cmocka_unit_test(test_heap_and_goroutines),
+		cmocka_unit_test(test_refused_layout_keeps_goroutines),
 		cmocka_unit_test(test_garbled_spans),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
