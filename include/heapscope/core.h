@@ -80,7 +80,8 @@ hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len,
 bool hs_core_sniff_file(const char *path);
 
 /* The Go heap of the core as the heap-dump loader gives a heap dump
- * (Go 1.19's heap bitmap; later layouts are refused by the shape of their
+ * (Go 1.19's heap bitmap, Go 1.20-1.21's one-bit bitmap; later layouts
+ * are refused by the shape of their
  * DWARF): every object of an in-use span of runtime.mheap_ with its size
  * and the pointers its heap bits mark; roots from the modules' data and
  * bss pointer masks, the goroutines' stacks scanned conservatively from

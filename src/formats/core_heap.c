@@ -1,10 +1,11 @@
-/* The Go heap of a core (Go 1.19's layout, read from DWARF): the in-use
+/* The Go heap of a core (Go 1.19 to 1.21, read from DWARF): the in-use
  * spans of runtime.mheap_.allspans give every allocated object (an
  * object is allocated when its index is below the span's freeindex or its
  * allocBits bit is set, as the runtime's isFree says), the heap bitmap of
  * each heapArena its pointer words (2 bits a word: pointer, and scan, the
  * walk stopping at the first word whose scan bit is clear, as
- * makeheapobjbv and scanobject do), and the roots are the data and bss
+ * makeheapobjbv and scanobject do; Go 1.20-1.21's one bit a word and
+ * noMorePtrs in core_heap_bits.c), and the roots are the data and bss
  * words of each module's gcdatamask/gcbssmask, every word of every
  * goroutine's stack from its sp up (conservatively: a word that points
  * into an in-use span is a root of the frame it lies in) and the objects
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_heap_bits.h"
 #include "core_internal.h"
 #include "heapscope/heapdump.h"
 
@@ -52,6 +54,8 @@ typedef struct hwalk {
 	uint64_t arenas_addr, bitmap_off, bitmap_bytes;
 	/* runtime.special, runtime.specialfinalizer */
 	uint64_t sp_next, sp_offset, sp_kind, sf_fn;
+	bool one_bit;                    /* Go 1.20-1.21: b1 gives the pointers */
+	core_bits1 b1;
 	span *spans;
 	size_t nspans;
 	uint64_t lo, hi;                 /* the spans' extent */
@@ -90,22 +94,18 @@ static bool constant(const hwalk *w, const char *a, const char *b, int64_t *v)
 }
 
 /* The heap bitmap's shape says which Go it is: 1.19 and older have two
- * bits a word in heapArena.bitmap; 1.20-1.21 one bit and noMorePtrs;
- * 1.22+ no bitmap (allocation headers).  Only the first is read. */
+ * bits a word in heapArena.bitmap; 1.20-1.21 one bit and noMorePtrs
+ * (core_heap_bits.c); 1.22+ no bitmap (allocation headers), refused. */
 static hs_err arena_layout(hwalk *w, hs_error *err)
 {
 	uint32_t ha = hs_dwarf_type(w->d, "runtime.heapArena"), mt;
-	uint64_t off;
 	if (ha == HS_DWARF_NONE)
 		return need(err, "runtime.heapArena");
 	if (!hs_dwarf_member(w->d, ha, "bitmap", &w->bitmap_off, &mt))
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: Go 1.22 or later (allocation "
 		               "headers: runtime.heapArena has no bitmap); the heap is read for Go "
-		               "1.19 and older");
-	if (hs_dwarf_member(w->d, ha, "noMorePtrs", &off, &mt))
-		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: Go 1.20 or 1.21 (one-bit "
-		               "heap bitmap: runtime.heapArena.noMorePtrs); the heap is read for Go "
-		               "1.19 and older");
+		               "1.21 and older");
+	w->one_bit = core_bits1_is(w->d, ha);
 	w->bitmap_bytes = hs_dwarf_count(w->d, mt);
 	int64_t ab, base, l1, l2, ps;
 	if (!constant(w, "runtime.heapArenaBytes", NULL, &ab) ||
@@ -114,8 +114,13 @@ static hs_err arena_layout(hwalk *w, hs_error *err)
 	    !constant(w, "runtime.arenaL2Bits", NULL, &l2) ||
 	    !constant(w, "runtime.pageSize", "runtime._PageSize", &ps))
 		return need(err, "runtime heap arena constants");
+	if (ab > 0 && w->one_bit) {
+		hs_err rc = core_bits1_layout(&w->b1, w->d, ha, (uint64_t)ab, err);
+		if (rc != HS_OK)
+			return rc;
+	}
 	if (ab <= 0 || l1 < 0 || l1 > 20 || l2 < 0 || l2 > 40 || ps <= 0 ||
-	    w->bitmap_bytes * 4 * 8 != (uint64_t)ab)
+	    (!w->one_bit && w->bitmap_bytes * 4 * 8 != (uint64_t)ab))
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: a heap bitmap of %llu bytes "
 		               "for %lld-byte arenas is not 2 bits a word",
 		               (unsigned long long)w->bitmap_bytes, (long long)ab);
@@ -307,10 +312,28 @@ static bool heap_bits(hwalk *w, uint64_t addr, unsigned *bits)
 	return true;
 }
 
+/* A pointer word of an object: a raw edge when its target is in the heap. */
+static hs_err pointer_word(void *ctx, uint64_t where)
+{
+	hwalk *w = ctx;
+	uint64_t v;
+	if (!hs_core_read_u64(w->c, where, &v))
+		return not_in_core(w->err, "a heap object", where);
+	if (!in_heap(w, v))
+		return HS_OK;
+	uint64_t *e = hs_vec_push(&w->raw, 1);
+	if (!e)
+		return hs_fail(w->err, HS_E_NOMEM, NULL);
+	*e = v;
+	return HS_OK;
+}
+
 /* The pointer words of the object at a (size n) whose targets are in the
  * heap, as raw edges. */
 static hs_err pointers(hwalk *w, uint64_t a, uint64_t n)
 {
+	if (w->one_bit)
+		return core_bits1_pointers(&w->b1, a, n, pointer_word, w, w->err);
 	for (uint64_t i = 0; i < n / 8; i++) {
 		unsigned bits;
 		if (!heap_bits(w, a + i * 8, &bits))
@@ -318,17 +341,9 @@ static hs_err pointers(hwalk *w, uint64_t a, uint64_t n)
 			               "not in the core", (unsigned long long)a);
 		if (!(bits & 0x10))
 			break;
-		uint64_t v;
-		if (!(bits & 1))
-			continue;
-		if (!hs_core_read_u64(w->c, a + i * 8, &v))
-			return not_in_core(w->err, "a heap object", a);
-		if (!in_heap(w, v))
-			continue;
-		uint64_t *e = hs_vec_push(&w->raw, 1);
-		if (!e)
-			return hs_fail(w->err, HS_E_NOMEM, NULL);
-		*e = v;
+		hs_err rc = bits & 1 ? pointer_word(w, a + i * 8) : HS_OK;
+		if (rc != HS_OK)
+			return rc;
 	}
 	return HS_OK;
 }
@@ -566,6 +581,10 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 	if (rc == HS_OK)
 		rc = read_spans(&w);
 	if (rc == HS_OK) {
+		w.b1 = (core_bits1){.c = c, .arenas = w.arenas_addr, .base = w.arena_base,
+		                    .bytes = w.arena_bytes, .l2bits = w.l2bits, .nl1 = w.nl1,
+		                    .bitmap_off = w.b1.bitmap_off, .nwords = w.b1.nwords,
+		                    .nomore_off = w.b1.nomore_off};
 		h->arena_start = w.lo;
 		h->arena_end = w.hi;
 		go_version(&w);

@@ -275,7 +275,7 @@ def unzstd(path):
                           stdout=subprocess.PIPE).stdout
 
 
-def coreheap_facts():
+def coreheap_facts(ch=CH):
     """What leaks, triage and diff of testdata/coreheap must find, from the
     program's counts.json and the heap dump the same process wrote just
     before its core (parsed and its retained sizes recomputed by
@@ -287,17 +287,17 @@ def coreheap_facts():
     import tempfile
     import verify_heapdump as HD
     HD.V = V
-    c = json.loads(read(CH + 'counts.json'))
-    d = HD.Dump(unzstd(CH + 'heap.dump.zst'))
+    c = json.loads(read(ch + 'counts.json'))
+    d = HD.Dump(unzstd(ch + 'heap.dump.zst'))
     with tempfile.NamedTemporaryFile(suffix='.exe') as t:
-        t.write(unzstd(CH + 'core.exe.zst'))
+        t.write(unzstd(ch + 'core.exe.zst'))
         t.flush()
         syms = HD.symbols(t.name)
     _, rb, ret = HD.analyse(d, syms)
     for k, want in built(c).items():
         if ret.get(k) != want:
-            V.problems.append('coreheap: the heap dump\'s %s retains %s, counts.json %d'
-                              % (k, ret.get(k), want))
+            V.problems.append('%s: the heap dump\'s %s retains %s, counts.json %d'
+                              % (ch, k, ret.get(k), want))
     acc = [(a, s) for a, (s, ptrs) in d.objects.items() if len(ptrs) == c['store_pages']
            and all(d.objects.get(q, (0,))[0] == c['page_bytes'] for q in ptrs)]
     return {'c': c, 'rb': rb, 'ret': ret, 'syms': syms,
@@ -332,10 +332,12 @@ def retention_want(f, evidence, last_rb):
             'share_percent': round(share, 1), 'snapshots': len(evidence)}
 
 
-def leaks_cases(f):
+def leaks_json_cases(f, ch, cases):
+    """leaks --format json on the core of ch (and its heap dump): main.Store's
+    retention candidate, the program's goroutines in one snapshot."""
     store = f['c']['store_retained']
     n = f['goroutines']
-    for name, files in (('coreheap-leaks-json', ['core']), ('coreheap-leaks-dir-json', ['core', 'dump'])):
+    for name, files in cases:
         d = golden_json(name)
         if d is None:
             continue
@@ -347,9 +349,9 @@ def leaks_cases(f):
         got_c = dict(cands[0])
         r = got_c['evidence'][0]['reachable_bytes']
         core_reachable(name, f, r)
-        ev = [{'file': CH + 'core.core.zst', 'retained_bytes': store, 'reachable_bytes': r}]
+        ev = [{'file': ch + 'core.core.zst', 'retained_bytes': store, 'reachable_bytes': r}]
         if 'dump' in files:
-            ev.append({'file': CH + 'heap.dump.zst', 'retained_bytes': store,
+            ev.append({'file': ch + 'heap.dump.zst', 'retained_bytes': store,
                        'reachable_bytes': f['rb']})
         want = retention_want(f, ev, ev[-1]['reachable_bytes'])
         got_c['share_percent'] = round(got_c['share_percent'], 1)
@@ -364,6 +366,11 @@ def leaks_cases(f):
         V.expect(name, 'err', '' if len(files) == 1 else
                  'heapscope: leaks: not used: 2 files (2 other files)\n')
         V.expect(name, 'code', '0\n')
+
+
+def leaks_cases(f):
+    leaks_json_cases(f, CH, (('coreheap-leaks-json', ['core']),
+                             ('coreheap-leaks-dir-json', ['core', 'dump'])))
     # the text: the same candidate, its owner and accumulation point
     name = 'coreheap-leaks'
     V.checked.add(name)
@@ -511,6 +518,19 @@ def refused_cases(f):
         V.expect(name, 'code', '0\n')
 
 
+CH121 = 'testdata/coreheap121/'
+
+
+def go121_cases():
+    """coreheap121-*: the same program built by Go 1.21.13 (one-bit heap
+    bitmap and noMorePtrs): heapdump as heap_case checks the 1.19 core;
+    leaks' one candidate, main.Store's retention with its owner and
+    accumulation point, from that core's counts.json and heap dump."""
+    f = coreheap_facts(CH121)
+    heap_case('coreheap121-heapdump-json', CH121)
+    leaks_json_cases(f, CH121, (('coreheap121-leaks-json', ['core']),))
+
+
 def run(v):
     global V
     V = v
@@ -519,6 +539,7 @@ def run(v):
     triage_cases(f)
     diff_case(f)
     refused_cases(f)
+    go121_cases()
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')

@@ -172,8 +172,14 @@ def analyse(dump, syms):
 
     def name(kind, where, extra):
         if kind in ('data', 'bss'):
+            # a sized symbol first: a marker (runtime.bss, size 0) may share
+            # the address of the first variable (main.List in Go 1.21's
+            # coreheap build)
             for a, s, n in syms:
-                if a <= where < a + s or (s == 0 and a == where):
+                if a <= where < a + s:
+                    return n
+            for a, s, n in syms:
+                if s == 0 and a == where:
                     return n
             return '%s+0x%x' % (kind, where - (dump.data if kind == 'data' else dump.bss))
         if kind == 'frame':

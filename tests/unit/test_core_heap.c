@@ -48,6 +48,21 @@ static uint64_t count(const fixture *f, const char *key)
 	return strtoull(p + strlen(k), NULL, 10);
 }
 
+/* The folder the group's fixture is read from: testdata/coreheap/ (Go
+ * 1.19, two bits a word), then testdata/coreheap121/ (the same program by
+ * Go 1.21.13, GO=/usr/lib/go-1.21/bin/go generate-coreheap.sh: one bit a
+ * word and noMorePtrs, src/formats/core_heap_bits.c). */
+static const char *dir = TD;
+
+static char *in_dir(const char *name)
+{
+	static char path[4][512];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(path[k], sizeof path[k], "%s%s", dir, name);
+	return path[k];
+}
+
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
@@ -56,16 +71,16 @@ static int setup(void **state)
 	hs_error_clear(&e);
 	hs_input in;
 	hs_core_side side;
-	assert_int_equal(hs_input_open(&in, TD "core.core.zst", 0, &e), HS_OK);
-	assert_int_equal(hs_core_open_input(&f->core, &in, TD "core.exe.zst", &side, &e), HS_OK);
+	assert_int_equal(hs_input_open(&in, in_dir("core.core.zst"), 0, &e), HS_OK);
+	assert_int_equal(hs_core_open_input(&f->core, &in, in_dir("core.exe.zst"), &side, &e), HS_OK);
 	hs_heapdump_init(&f->heap);
 	hs_heapdump_init(&f->dump);
 	hs_symtab_init(&f->syms);
 	if (hs_core_heapdump(f->core, &f->heap, &e) != HS_OK)
 		fail_msg("core heap: %s", e.detail);
 	assert_int_equal(hs_core_symtab(f->core, &f->heap, &f->syms, &e), HS_OK);
-	assert_int_equal(hs_heapdump_load(&f->dump, TD "heap.dump.zst", &e), HS_OK);
-	FILE *c = fopen(TD "counts.json", "r");
+	assert_int_equal(hs_heapdump_load(&f->dump, in_dir("heap.dump.zst"), &e), HS_OK);
+	FILE *c = fopen(in_dir("counts.json"), "r");
 	assert_non_null(c);
 	f->counts[fread(f->counts, 1, sizeof f->counts - 1, c)] = '\0';
 	fclose(c);
@@ -246,7 +261,7 @@ static void test_roots(void **state)
 		frames++;
 		lost += !has_root(c, HS_HD_ROOT_FRAME, r->where, r->ptr);
 	}
-	assert_true(globals[1] > 50);
+	assert_true(globals[1] > 40);   /* 101 in Go 1.19's dump, 50 in Go 1.21's */
 	assert_true(globals[0] >= count(f, "registry_pages"));
 	assert_true(frames > 0);
 	/* a global or two the runtime set after the dump (runtime.m0.curg...) */
@@ -492,5 +507,14 @@ int main(void)
 		cmocka_unit_test(test_refused_layout_keeps_goroutines),
 		cmocka_unit_test(test_garbled_spans),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	/* the oracle of the dump written just before the core, Go 1.21 */
+	const struct CMUnitTest go121[] = {
+		cmocka_unit_test(test_objects_equal_dump),
+		cmocka_unit_test(test_memstats),
+		cmocka_unit_test(test_retained_counts),
+		cmocka_unit_test(test_roots),
+	};
+	int failed = cmocka_run_group_tests_name("go1.19", tests, setup, teardown);
+	dir = SOURCE_ROOT "/testdata/coreheap121/";
+	return failed + cmocka_run_group_tests_name("go1.21", go121, setup, teardown);
 }
