@@ -21,6 +21,7 @@
 
 #include "heapscope/core.h"
 #include "heapscope/heapdump.h"
+#include "../../src/formats/core_heap_bits.h"
 #include "../../src/formats/core_internal.h"
 
 #define TD SOURCE_ROOT "/testdata/coreheap/"
@@ -417,6 +418,34 @@ static void test_refused_layout_keeps_goroutines(void **state)
 	hs_symtab_release(&syms);
 }
 
+/* Go 1.21's runtime.heapArena is the one-bit layout, Go 1.19's not; its
+ * arrays must cover an arena of runtime.heapArenaBytes one bit a word
+ * (readelf: bitmap [131072]uintptr at 0, noMorePtrs [16384]uint8 at
+ * 1048576, 64 MiB arenas), else the layout is refused. */
+static void test_bits1_layout(void **state)
+{
+	fixture *f = *state;
+	const hs_dwarf *d = f->core->dwarf;
+	uint32_t ha = hs_dwarf_type(d, "runtime.heapArena");
+	assert_true(core_bits1_is(d, ha));
+	static core_bits1 b;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(core_bits1_layout(&b, d, ha, (uint64_t)64 << 20, &e), HS_OK);
+	assert_int_equal(b.bitmap_off, 0);
+	assert_int_equal(b.nwords, 131072);
+	assert_int_equal(b.nomore_off, 1048576);
+	assert_int_equal(core_bits1_layout(&b, d, ha, (uint64_t)128 << 20, &e), HS_E_FORMAT);
+	assert_non_null(strstr(e.detail, "not one bit a word"));
+	hs_core *old = NULL;
+	hs_input in;
+	hs_core_side side;
+	assert_int_equal(hs_input_open(&in, TD "core.core.zst", 0, &e), HS_OK);
+	assert_int_equal(hs_core_open_input(&old, &in, TD "core.exe.zst", &side, &e), HS_OK);
+	assert_false(core_bits1_is(old->dwarf, hs_dwarf_type(old->dwarf, "runtime.heapArena")));
+	hs_core_close(old);
+}
+
 static void poke(hs_core *c, uint64_t addr, const void *src, void *old, size_t n)
 {
 	for (size_t i = 0; i < c->nsegs; i++) {
@@ -513,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_memstats),
 		cmocka_unit_test(test_retained_counts),
 		cmocka_unit_test(test_roots),
+		cmocka_unit_test(test_bits1_layout),
 	};
 	int failed = cmocka_run_group_tests_name("go1.19", tests, setup, teardown);
 	dir = SOURCE_ROOT "/testdata/coreheap121/";
