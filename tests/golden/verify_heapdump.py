@@ -172,9 +172,8 @@ def analyse(dump, syms):
 
     def name(kind, where, extra):
         if kind in ('data', 'bss'):
-            # a sized symbol first: a marker (runtime.bss, size 0) may share
-            # the address of the first variable (main.List in Go 1.21's
-            # coreheap build)
+            # a symbol that covers the slot before a size-0 marker at it
+            # (runtime.bss starts where Go 1.23 put main.List)
             for a, s, n in syms:
                 if a <= where < a + s:
                     return n
