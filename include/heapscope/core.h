@@ -80,7 +80,8 @@ hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len,
 bool hs_core_sniff_file(const char *path);
 
 /* The Go heap of the core as the heap-dump loader gives a heap dump
- * (Go 1.19's heap bitmap; later layouts are refused by the shape of their
+ * (Go 1.19's heap bitmap, Go 1.20-1.21's one-bit bitmap; later layouts
+ * are refused by the shape of their
  * DWARF): every object of an in-use span of runtime.mheap_ with its size
  * and the pointers its heap bits mark; roots from the modules' data and
  * bss pointer masks, the goroutines' stacks scanned conservatively from
@@ -91,14 +92,21 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err);
 /* The executable's global variables from DWARF, at the core's addresses,
  * as symbols naming data and bss roots; fills an initialised s. */
 hs_err hs_core_symtab(const hs_core *c, const hs_heapdump *h, hs_symtab *s, hs_error *err);
+/* HS_OK when hs_core_heapdump reads the layout of the core's heap;
+ * HS_E_FORMAT saying which Go it is when it does not (by DWARF shape). */
+hs_err hs_core_heap_layout(hs_core *c, hs_error *err);
 /* Open path (a core, plain or compressed) with its executable and read its
  * heap into h, when syms is not NULL its globals into syms, and when
  * goroutines is not NULL (an initialised, empty profile) its goroutines as
  * hs_core_load_profile gives them: one opening for leaks and triage, which
- * read both.  *side says which of the two files an error is about. */
+ * read both.  The goroutines are read first; when refused and goroutines
+ * are not NULL, a heap layout hs_core_heap_layout refuses is no error:
+ * HS_OK with h and syms left empty and the refusal in *refused (its code
+ * HS_E_FORMAT; HS_OK when the heap was read).  *side says which of the two
+ * files an error is about. */
 hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines,
                              const char *path, const char *exe_path, hs_core_side *side,
-                             hs_error *err);
+                             hs_error *refused, hs_error *err);
 
 /* What to say of a core given where heap dumps are read without --exe,
  * and of one given without its executable. */

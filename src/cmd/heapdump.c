@@ -38,21 +38,27 @@ bool hd_load(hs_heapdump *h, const char *file)
 	return true;
 }
 
-bool hd_load_core(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, const char *file,
-                  const char *exe)
+bool hd_load_core(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, bool *heap,
+                  const char *file, const char *exe)
 {
-	hs_error e;
+	hs_error e, refused;
 	hs_error_clear(&e);
+	hs_error_clear(&refused);
 	hs_heapdump_init(h);
 	hs_symtab_init(syms);
 	hs_core_side side;
-	if (hs_core_load_heapdump(h, syms, goroutines, file, exe, &side, &e) != HS_OK) {
+	if (hs_core_load_heapdump(h, syms, goroutines, file, exe, &side, heap ? &refused : NULL,
+	                          &e) != HS_OK) {
 		(void)side;   /* errors about the executable name it after the core */
 		cli_file_error(file, &e);
 		hs_heapdump_release(h);
 		hs_symtab_release(syms);
 		return false;
 	}
+	if (heap)
+		*heap = refused.code == HS_OK;
+	if (refused.code != HS_OK)
+		cli_warn(file, "goroutines only: %s", refused.detail);
 	return true;
 }
 
@@ -71,11 +77,13 @@ bool hd_load_syms(hs_symtab *s, const char *exe)
 	return true;
 }
 
-bool hd_load_any(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, const char *file,
-                 const char *exe)
+bool hd_load_any(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, bool *heap,
+                 const char *file, const char *exe)
 {
+	if (heap)
+		*heap = true;
 	if (exe && hs_core_sniff_file(file))
-		return hd_load_core(h, syms, goroutines, file, exe);
+		return hd_load_core(h, syms, goroutines, heap, file, exe);
 	if (!hd_load_syms(syms, exe))
 		return false;
 	if (!hd_load(h, file)) {
@@ -144,7 +152,7 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	hs_symtab syms;
 	hs_heapdump h;
-	if (!hd_load_any(&h, &syms, NULL, o.files[0], exe))
+	if (!hd_load_any(&h, &syms, NULL, NULL, o.files[0], exe))
 		return HS_EXIT_USAGE;
 	hs_hd_analysis a;
 	rc = HS_EXIT_USAGE;
@@ -191,7 +199,7 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe)
 	hs_heapdump h[2];
 	hs_hd_analysis a[2];
 	int loaded = 0, analyzed = 0, rc = HS_EXIT_USAGE;
-	while (loaded < 2 && hd_load_any(&h[loaded], &syms[loaded], NULL, o->files[loaded], exe)) {
+	while (loaded < 2 && hd_load_any(&h[loaded], &syms[loaded], NULL, NULL, o->files[loaded], exe)) {
 		loaded++;
 		if (!hd_analyze(&a[analyzed], &h[loaded - 1], &syms[loaded - 1], o->files[loaded - 1]))
 			break;
@@ -252,13 +260,16 @@ int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inven
 	hs_heapdump h;
 	hs_profile core_gs;   /* a core's goroutines, read with its heap */
 	hs_profile_init(&core_gs);
-	if (!hd_load_any(&h, &syms, &core_gs, file, exe)) {
+	bool heap;
+	if (!hd_load_any(&h, &syms, &core_gs, &heap, file, exe)) {
 		hs_profile_release(&core_gs);
 		return HS_EXIT_USAGE;
 	}
 	hs_hd_analysis a;
 	int rc = HS_EXIT_USAGE;
-	if (hd_analyze(&a, &h, &syms, file)) {
+	if (!heap)   /* a core whose heap is refused: its goroutines */
+		rc = leaks_goroutines(l, &core_gs, file, inv, input) ? HS_EXIT_OK : HS_EXIT_USAGE;
+	else if (hd_analyze(&a, &h, &syms, file)) {
 		hs_error e;
 		hs_error_clear(&e);
 		if (hs_leaks_add_heapdump(l, file, &a, &e) != HS_OK)

@@ -90,9 +90,13 @@ static int add_heapdump(const triage_ctx *c, int i, const char *file)
 	int rc = HS_EXIT_USAGE;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hd_load_any(&h, &syms, &core_gs, file, c->exe)) {
+	bool heap;
+	if (hd_load_any(&h, &syms, &core_gs, &heap, file, c->exe)) {
 		hs_hd_analysis an;
-		if (hd_analyze(&an, &h, &syms, file)) {
+		if (!heap)   /* a core whose heap is refused: its goroutines */
+			rc = hs_triage_add_profile(c->t, i, file, &core_gs, HS_TK_GOROUTINE_DUMP, &e) == HS_OK
+			     ? HS_EXIT_OK : cli_file_error(file, &e);
+		else if (hd_analyze(&an, &h, &syms, file)) {
 			rc = hs_triage_add_heapdump(c->t, i, file, &an, &e) == HS_OK &&
 			     (!core_gs.from_core || hs_triage_add_profile(c->t, i, file, &core_gs,
 			                                                  HS_TK_GOROUTINE_DUMP, &e) == HS_OK)

@@ -1,10 +1,11 @@
-/* The Go heap of a core (Go 1.19's layout, read from DWARF): the in-use
+/* The Go heap of a core (Go 1.19 to 1.21, read from DWARF): the in-use
  * spans of runtime.mheap_.allspans give every allocated object (an
  * object is allocated when its index is below the span's freeindex or its
  * allocBits bit is set, as the runtime's isFree says), the heap bitmap of
  * each heapArena its pointer words (2 bits a word: pointer, and scan, the
  * walk stopping at the first word whose scan bit is clear, as
- * makeheapobjbv and scanobject do), and the roots are the data and bss
+ * makeheapobjbv and scanobject do; Go 1.20-1.21's one bit a word and
+ * noMorePtrs in core_heap_bits.c), and the roots are the data and bss
  * words of each module's gcdatamask/gcbssmask, every word of every
  * goroutine's stack from its sp up (conservatively: a word that points
  * into an in-use span is a root of the frame it lies in) and the objects
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_heap_bits.h"
 #include "core_heap_hdr.h"
 #include "core_internal.h"
 #include "heapscope/heapdump.h"
@@ -55,6 +57,8 @@ typedef struct hwalk {
 	core_hdr *hdr;                   /* Go 1.22+: allocation headers (core_heap_hdr.c) */
 	/* runtime.special, runtime.specialfinalizer */
 	uint64_t sp_next, sp_offset, sp_kind, sf_fn;
+	bool one_bit;                    /* Go 1.20-1.21: b1 gives the pointers */
+	core_bits1 b1;
 	span *spans;
 	size_t nspans;
 	uint64_t lo, hi;                 /* the spans' extent */
@@ -93,12 +97,11 @@ static bool constant(const hwalk *w, const char *a, const char *b, int64_t *v)
 }
 
 /* The heap bitmap's shape says which Go it is: 1.19 and older have two
- * bits a word in heapArena.bitmap; 1.20-1.21 one bit and noMorePtrs;
- * 1.22+ no bitmap (allocation headers, core_heap_hdr.c). */
+ * bits a word in heapArena.bitmap; 1.20-1.21 one bit and noMorePtrs
+ * (core_heap_bits.c); 1.22+ no bitmap (allocation headers, core_heap_hdr.c). */
 static hs_err arena_layout(hwalk *w, hs_error *err)
 {
 	uint32_t ha = hs_dwarf_type(w->d, "runtime.heapArena"), mt;
-	uint64_t off;
 	if (ha == HS_DWARF_NONE)
 		return need(err, "runtime.heapArena");
 	if (core_hdr_detect(w->d)) {
@@ -108,10 +111,8 @@ static hs_err arena_layout(hwalk *w, hs_error *err)
 	} else if (!hs_dwarf_member(w->d, ha, "bitmap", &w->bitmap_off, &mt)) {
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: runtime.heapArena has no "
 		               "bitmap and runtime.mspan no largeType");
-	} else if (hs_dwarf_member(w->d, ha, "noMorePtrs", &off, &mt))
-		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: Go 1.20 or 1.21 (one-bit "
-		               "heap bitmap: runtime.heapArena.noMorePtrs); the heap is read for Go "
-		               "1.19 and older");
+	} else
+		w->one_bit = core_bits1_is(w->d, ha);
 	w->bitmap_bytes = hs_dwarf_count(w->d, mt);
 	int64_t ab, base, l1, l2, ps;
 	if (!constant(w, "runtime.heapArenaBytes", NULL, &ab) ||
@@ -120,8 +121,13 @@ static hs_err arena_layout(hwalk *w, hs_error *err)
 	    !constant(w, "runtime.arenaL2Bits", NULL, &l2) ||
 	    !constant(w, "runtime.pageSize", "runtime._PageSize", &ps))
 		return need(err, "runtime heap arena constants");
+	if (ab > 0 && w->one_bit) {
+		hs_err rc = core_bits1_layout(&w->b1, w->d, ha, (uint64_t)ab, err);
+		if (rc != HS_OK)
+			return rc;
+	}
 	if (ab <= 0 || l1 < 0 || l1 > 20 || l2 < 0 || l2 > 40 || ps <= 0 ||
-	    (!w->hdr && w->bitmap_bytes * 4 * 8 != (uint64_t)ab))
+	    (!w->hdr && !w->one_bit && w->bitmap_bytes * 4 * 8 != (uint64_t)ab))
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: a heap bitmap of %llu bytes "
 		               "for %lld-byte arenas is not 2 bits a word",
 		               (unsigned long long)w->bitmap_bytes, (long long)ab);
@@ -326,10 +332,22 @@ static bool heap_bits(hwalk *w, uint64_t addr, unsigned *bits)
 	return true;
 }
 
+/* A pointer word of an object: a raw edge when its target is in the heap. */
+static hs_err pointer_word(void *ctx, uint64_t where)
+{
+	hwalk *w = ctx;
+	uint64_t v;
+	if (!hs_core_read_u64(w->c, where, &v))
+		return not_in_core(w->err, "a heap object", where);
+	return raw_edge(w, v);
+}
+
 /* The pointer words of the object at a (size n) whose targets are in the
  * heap, as raw edges. */
 static hs_err pointers(hwalk *w, uint64_t a, uint64_t n)
 {
+	if (w->one_bit)
+		return core_bits1_pointers(&w->b1, a, n, pointer_word, w, w->err);
 	for (uint64_t i = 0; i < n / 8; i++) {
 		unsigned bits;
 		if (!heap_bits(w, a + i * 8, &bits))
@@ -337,12 +355,7 @@ static hs_err pointers(hwalk *w, uint64_t a, uint64_t n)
 			               "not in the core", (unsigned long long)a);
 		if (!(bits & 0x10))
 			break;
-		uint64_t v;
-		if (!(bits & 1))
-			continue;
-		if (!hs_core_read_u64(w->c, a + i * 8, &v))
-			return not_in_core(w->err, "a heap object", a);
-		hs_err rc = raw_edge(w, v);
+		hs_err rc = bits & 1 ? pointer_word(w, a + i * 8) : HS_OK;
 		if (rc != HS_OK)
 			return rc;
 	}
@@ -591,6 +604,10 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 	if (rc == HS_OK)
 		rc = read_spans(&w);
 	if (rc == HS_OK) {
+		w.b1 = (core_bits1){.c = c, .arenas = w.arenas_addr, .base = w.arena_base,
+		                    .bytes = w.arena_bytes, .l2bits = w.l2bits, .nl1 = w.nl1,
+		                    .bitmap_off = w.b1.bitmap_off, .nwords = w.b1.nwords,
+		                    .nomore_off = w.b1.nomore_off};
 		h->arena_start = w.lo;
 		h->arena_end = w.hi;
 		go_version(&w);
@@ -611,6 +628,19 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 	hs_vec_release(&w.estart);
 	hs_vec_release(&w.raw);
 	hs_vec_release(&w.samples);
+	return rc;
+}
+
+hs_err hs_core_heap_layout(hs_core *c, hs_error *err)
+{
+	hwalk w;
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	w.d = c->dwarf;
+	w.err = err;
+	w.bias = hs_core_bias(c);
+	hs_err rc = layout(&w, err);
+	core_hdr_free(w.hdr);
 	return rc;
 }
 
@@ -650,7 +680,7 @@ hs_err hs_core_symtab(const hs_core *c, const hs_heapdump *h, hs_symtab *s, hs_e
 
 hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines,
                              const char *path, const char *exe_path, hs_core_side *side,
-                             hs_error *err)
+                             hs_error *refused, hs_error *err)
 {
 	hs_input in;
 	*side = HS_CORE_SIDE_CORE;
@@ -669,17 +699,28 @@ hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *gorout
 		return rc;
 	}
 	*side = HS_CORE_SIDE_CORE;
-	rc = hs_core_heapdump(c, h, err);
-	if (rc == HS_OK)
-		rc = hs_core_types(c, h, err);
-	if (rc == HS_OK && syms)
-		rc = hs_core_symtab(c, h, syms, err);
-	if (rc == HS_OK && goroutines) {
+	/* the goroutines first: they stay readable where the heap is not */
+	if (goroutines) {
 		rc = hs_core_goroutines(c, goroutines, err);
 		goroutines->from_core = true;
 		goroutines->zstd = zstd;
 		goroutines->gzipped = compressed && !zstd;
 	}
+	bool skip = false;
+	if (rc == HS_OK && goroutines && refused) {
+		hs_error_clear(refused);
+		hs_err lr = hs_core_heap_layout(c, refused);
+		if (lr == HS_E_FORMAT)
+			skip = true;         /* a layout this reader refuses */
+		else if (lr != HS_OK)
+			rc = hs_fail(err, lr, "%s", refused->detail);
+	}
+	if (rc == HS_OK && !skip)
+		rc = hs_core_heapdump(c, h, err);
+	if (rc == HS_OK && !skip)
+		rc = hs_core_types(c, h, err);
+	if (rc == HS_OK && !skip && syms)
+		rc = hs_core_symtab(c, h, syms, err);
 	h->input_bytes = hs_core_data_bytes(c);
 	hs_core_close(c);
 	return rc;

@@ -37,14 +37,18 @@ const char *hd_bytes(uint64_t v, char *buf, size_t n);
 /* src/cmd/heapdump.c: shared with diff. */
 bool hd_load(hs_heapdump *h, const char *file);
 /* A core and its executable (--exe): its heap, its globals as symbols and,
- * when goroutines is not NULL (initialised, empty), its goroutines. */
-bool hd_load_core(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, const char *file,
-                  const char *exe);
+ * when goroutines is not NULL (initialised, empty), its goroutines.  With
+ * goroutines and heap not NULL, a heap layout the reader refuses (a Go
+ * version it does not read) is a warning line: *heap false, h and syms
+ * empty, the goroutines read; otherwise *heap true. */
+bool hd_load_core(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, bool *heap,
+                  const char *file, const char *exe);
 bool hd_load_syms(hs_symtab *s, const char *exe);
 /* A heap dump (syms from exe, when given), or with exe a core (hd_load_core:
- * goroutines filled for a core only, from_core set); false after printing. */
-bool hd_load_any(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, const char *file,
-                 const char *exe);
+ * goroutines filled for a core only, from_core set; heap as there, true
+ * for a heap dump); false after printing. */
+bool hd_load_any(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, bool *heap,
+                 const char *file, const char *exe);
 bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, const char *file);
 
 #endif

@@ -434,8 +434,8 @@ def coreheap_facts(ch=CH):
     _, rb, ret = HD.analyse(d, syms)
     for k, want in built(c, after_array(c, d)).items():
         if ret.get(k) != want:
-            V.problems.append('coreheap: the heap dump\'s %s retains %s, counts.json %d'
-                              % (k, ret.get(k), want))
+            V.problems.append('%s: the heap dump\'s %s retains %s, counts.json %d'
+                              % (ch, k, ret.get(k), want))
     acc = [(a, s) for a, (s, ptrs) in d.objects.items() if len(ptrs) == c['store_pages']
            and all(d.objects.get(q, (0,))[0] == c['page_bytes'] for q in ptrs)]
     return {'ch': ch, 'c': c, 'rb': rb, 'ret': ret, 'syms': syms,
@@ -474,13 +474,12 @@ def retention_want(f, evidence, last_rb, acc, group_type=None):
             'share_percent': round(share, 1), 'snapshots': len(evidence)}
 
 
-def leaks_cases(f, prefix='coreheap', dir_case=True):
+def leaks_json_cases(f, cases):
+    """leaks --format json on the core of f (and its heap dump): main.Store's
+    retention candidate, the program's goroutines in one snapshot."""
     store = f['c']['store_retained']
     n = f['goroutines']
-    CH = f['ch']
-    cases = [(prefix + '-leaks-json', ['core'])]
-    if dir_case:
-        cases.append((prefix + '-leaks-dir-json', ['core', 'dump']))
+    ch = f['ch']
     for name, files in cases:
         d = golden_json(name)
         if d is None:
@@ -493,9 +492,9 @@ def leaks_cases(f, prefix='coreheap', dir_case=True):
         got_c = dict(cands[0])
         r = got_c['evidence'][0]['reachable_bytes']
         core_reachable(name, f, r)
-        ev = [{'file': CH + 'core.core.zst', 'retained_bytes': store, 'reachable_bytes': r}]
+        ev = [{'file': ch + 'core.core.zst', 'retained_bytes': store, 'reachable_bytes': r}]
         if 'dump' in files:
-            ev.append({'file': CH + 'heap.dump.zst', 'retained_bytes': store,
+            ev.append({'file': ch + 'heap.dump.zst', 'retained_bytes': store,
                        'reachable_bytes': f['rb']})
         core = 'dump' not in files
         want = retention_want(f, ev, ev[-1]['reachable_bytes'], f['acc_core'] if core else f['acc'],
@@ -512,6 +511,14 @@ def leaks_cases(f, prefix='coreheap', dir_case=True):
         V.expect(name, 'err', '' if len(files) == 1 else
                  'heapscope: leaks: not used: 2 files (2 other files)\n')
         V.expect(name, 'code', '0\n')
+
+
+def leaks_cases(f, prefix='coreheap', dir_case=True):
+    CH = f['ch']
+    cases = [(prefix + '-leaks-json', ['core'])]
+    if dir_case:
+        cases.append((prefix + '-leaks-dir-json', ['core', 'dump']))
+    leaks_json_cases(f, cases)
     # the text: the same candidate, its owner and accumulation point
     name = prefix + '-leaks'
     V.checked.add(name)
@@ -605,6 +612,73 @@ def diff_case(f):
     V.expect(name, 'code', '0\n')
 
 
+REFUSED_WARN = ("heapscope: %s: 'testdata/coreheap/core.core.zst': warning: goroutines only: "
+                "unsupported Go version: no runtime.heapArena in DWARF\n")
+
+
+def refused_cases(f):
+    """coreheap-refused-*: testdata/coreheap's core with noarena.exe.zst,
+    its executable whose DWARF (generate-coreheap-noarena.sh) no longer
+    names runtime.heapArena, so that the heap layout is refused: heapdump
+    says so and exits 2; leaks and triage say it once as a warning and
+    read the core's goroutines (the program's own: the heap dump written
+    just before the core has n of them, main.holder parked on a channel
+    receive), exit 0 (no finding)."""
+    n = f['goroutines']
+    V.expect('coreheap-refused-heapdump', 'err', "heapscope: heapdump: 'testdata/coreheap/"
+             "core.core.zst': unsupported Go version: no runtime.heapArena in DWARF\n")
+    V.expect('coreheap-refused-heapdump', 'out', '')
+    V.expect('coreheap-refused-heapdump', 'code', '2\n')
+    import verify_heapdump as HD
+    HD.V = V
+    d = HD.Dump(unzstd(CH + 'heap.dump.zst'))
+    holder = [g['reason'] for g in d.gs if not g['system']
+              and any(fr[0] == 'main.holder' for fr in g['frames'])]
+    name = 'coreheap-refused-leaks-json'
+    j = golden_json(name)
+    if j is not None:
+        s = j['summary']
+        got = (j['verdict'], j['candidates'], s['goroutine_snapshots'], s['goroutines_first'],
+               s['goroutines_last'], s['heap_snapshots'])
+        if got != ('no leak signal', [], 1, n, n, 0):
+            V.problems.append('%s: %s, want no candidate, %d goroutines in 1 snapshot, no heap'
+                              % (name, got, n))
+    name = 'coreheap-refused-leaks'
+    V.checked.add(name)
+    text = V.golden(name, 'out') or ''
+    for w in ('0 leak candidates\n', 'No leak signal.\n',
+              '   goroutines: flat at %d over 1 snapshot' % n):
+        if w not in text:
+            V.problems.append('%s: no %r' % (name, w))
+    name = 'coreheap-refused-triage-json'
+    j = golden_json(name)
+    if j is not None:
+        got = (j['verdict'], j['findings'], j['heapdump'], j['used_for'],
+               [t['goroutines'] for t in j['timeline']], sum(g['count'] for g in j['goroutines']),
+               [g['state'] for g in j['goroutines'] if g['top'] == 'main.holder'])
+        want = ('healthy', [], [], {CH + 'core.core.zst': ['leaks', 'goroutines', 'blocking',
+                                                            'timeline']}, [n], n, holder)
+        if got != want:
+            V.problems.append('%s: %s, want %s' % (name, got, want))
+    for name, cmd in (('coreheap-refused-leaks-json', 'leaks'), ('coreheap-refused-leaks', 'leaks'),
+                      ('coreheap-refused-triage-json', 'triage')):
+        V.expect(name, 'err', REFUSED_WARN % cmd)
+        V.expect(name, 'code', '0\n')
+
+
+CH121 = 'testdata/coreheap121/'
+
+
+def go121_cases():
+    """coreheap121-*: the same program built by Go 1.21.13 (one-bit heap
+    bitmap and noMorePtrs): heapdump as heap_case checks the 1.19 core;
+    leaks' one candidate, main.Store's retention with its owner and
+    accumulation point, from that core's counts.json and heap dump."""
+    f = coreheap_facts(CH121)
+    heap_case('coreheap121-heapdump-json', CH121)
+    leaks_json_cases(f, (('coreheap121-leaks-json', ['core']),))
+
+
 def run(v):
     global V
     V = v
@@ -612,6 +686,8 @@ def run(v):
     leaks_cases(f)
     triage_cases(f)
     diff_case(f)
+    refused_cases(f)
+    go121_cases()
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')

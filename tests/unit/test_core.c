@@ -12,10 +12,13 @@
  *   - the same for testdata/core/kernel/: the kernel's core of the static
  *     executable (SIGQUIT, GOTRACEBACK=crash); `readelf -lW`: its text
  *     segment at 0x400000 has p_filesz 0x1000 of p_memsz 0xa5000;
+ *   - the same for testdata/core/go121/: the static build by Go 1.21.13
+ *     (GO=/usr/lib/go-1.21/bin/go), the first with internal/abi's funcIDs
+ *     and PCDATA/FUNCDATA constants and g.parentGoid;
  *   - the same for testdata/core/go123/: the static build by Go 1.23.5
  *     (GO=/usr/lib/go-1.23/bin/go): pclntab magic 0xfffffff1, _func's
  *     entryOff/nameOff, internal/abi's funcIDs, "created by F in goroutine N"
- *     (g.parentGoid); and gdb's list of testdata/coreheap123/'s core;
+ *     (g.parentGoid);
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -41,7 +44,7 @@
  * second): the core, its model, the model of stack.txt, and the core
  * decompressed to a sparse plain file. */
 typedef struct fixture {
-	hs_core *core, *pie, *kernel, *go123;
+	hs_core *core, *pie, *kernel, *go121, *go123;
 	hs_profile model, dump;
 	char *plain;
 } fixture;
@@ -165,6 +168,15 @@ static void test_kernel(void **state)
 	assert_true(hs_core_read(c, 0x401000, got, 16));
 	assert_memory_equal(got, c->exe + 0x1000, 16);
 	text_equals(c, TD "kernel/stack.txt");
+}
+
+/* Go 1.21's runtime: the same text as its runtime.Stack, gdb's list with
+ * Go 1.21's runtime-gdb.py. */
+static void test_go121(void **state)
+{
+	hs_core *c = ((fixture *)*state)->go121;
+	text_equals(c, TD "go121/stack.txt");
+	gdb_goroutines(c, TD "go121/gdb-goroutines.txt", 20);
 }
 
 /* Go 1.23's runtime: the same text as its runtime.Stack, gdb's list with
@@ -672,6 +684,7 @@ static int setup(void **state)
 	f->core = open_core(TD "core.core.zst", TD "core.exe.zst");
 	f->pie = open_core(TD "pie/core.core.zst", TD "pie/core.exe.zst");
 	f->kernel = open_core(TD "kernel/core.core.zst", TD "core.exe.zst");
+	f->go121 = open_core(TD "go121/core.core.zst", TD "go121/core.exe.zst");
 	f->go123 = open_core(TD "go123/core.core.zst", TD "go123/core.exe.zst");
 	/* the sniffing path (hs_load_profile) is the golden cases' */
 	hs_error e;
@@ -691,6 +704,7 @@ static int teardown(void **state)
 	hs_core_close(f->core);
 	hs_core_close(f->pie);
 	hs_core_close(f->kernel);
+	hs_core_close(f->go121);
 	hs_core_close(f->go123);
 	hs_profile_release(&f->model);
 	hs_profile_release(&f->dump);
@@ -706,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_text_equals_runtime_stack),
 		cmocka_unit_test(test_pie),
 		cmocka_unit_test(test_kernel),
+		cmocka_unit_test(test_go121),
 		cmocka_unit_test(test_go123),
 		cmocka_unit_test(test_model_equals_dump),
 		cmocka_unit_test(test_counts),
