@@ -3,7 +3,8 @@
  * usage: rss CMD [ARG...]
  *
  * The child's stdout goes to /dev/null, stderr is inherited. Prints one line
- * on stdout:  wall=<seconds> maxrss_kib=<KiB> status=<exit status>
+ * on stdout:  wall=<seconds> maxrss_kib=<KiB> status=<exit status> cpu=<seconds>
+ * (cpu: user + system time of the child and the descendants it waited for)
  *
  * Peak RSS is wait4()'s ru_maxrss: the maximum over the child and every
  * descendant it waited for (so `go tool pprof`, which runs the pprof binary
@@ -57,6 +58,8 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    printf("wall=%.3f maxrss_kib=%ld status=%d\n", wall, (long)ru.ru_maxrss, code);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    printf("wall=%.3f maxrss_kib=%ld status=%d cpu=%.3f\n", wall, (long)ru.ru_maxrss, code, cpu);
     return 0;
 }

@@ -99,7 +99,7 @@ typedef struct hs_graph {
 	uint32_t *present;      /* ids of nodes with flat or cum != 0 ... */
 	size_t npresent;        /* ... in report order once sorted */
 	hs_vec edges;           /* hs_edge */
-	void *edge_index;       /* private */
+	bool with_edges;        /* edges were computed */
 } hs_graph;
 
 /* kept: per node id, nonzero to keep; NULL keeps all.  with_edges: also
@@ -112,6 +112,12 @@ hs_err hs_graph_build(hs_graph *g, const hs_view *v, const uint8_t *kept,
  * it filters out are 0 in them as the caller gives them. */
 hs_err hs_graph_build_cols(hs_graph *g, const hs_view *v, const uint8_t *kept, bool with_edges,
                            size_t ncols, const int64_t *const *cols, hs_error *err);
+/* hs_graph_build(_cols) with edges over the kept nodes of `sums` (a graph
+ * of the same view, keeping these nodes or more), their flat and cum and
+ * sums' columns copied from it: filtering nodes out changes none of them,
+ * so only the edges are summed again. */
+hs_err hs_graph_build_kept(hs_graph *g, const hs_graph *sums, const uint8_t *kept,
+                           hs_error *err);
 void hs_graph_release(hs_graph *g);
 
 typedef struct hs_report_opts {

@@ -271,16 +271,19 @@ static hs_err inline_flags(hs_report *r, hs_error *err)
 }
 
 static hs_err rebuild(hs_report *r, const hs_view *v, const uint32_t *ids, size_t n,
-                      const hs_report_opts *o, hs_error *err)
+                      hs_error *err)
 {
 	uint8_t *kept = calloc(v->nodes.len + 1, 1);
 	if (!kept)
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	for (size_t i = 0; i < n; i++)
 		kept[ids[i]] = 1;
-	hs_graph_release(&r->g);
-	hs_err rc = hs_graph_build_cols(&r->g, v, kept, true, o->ncols, o->cols, err);
+	hs_graph g;
+	hs_err rc = hs_graph_build_kept(&g, &r->g, kept, err);
 	free(kept);
+	hs_graph_release(&r->g);
+	if (rc == HS_OK)
+		r->g = g;
 	return rc;
 }
 
@@ -324,10 +327,10 @@ hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, 
 {
 	memset(r, 0, sizeof *r);
 	r->total = v->total;
-	/* With a node cutoff a second walk makes the final graph: only that
-	 * one needs the columns. */
+	/* With a node cutoff a second walk adds the edges between the nodes
+	 * kept (rebuild), the sums of this one copied. */
 	bool final = o->nodefraction <= 0;
-	hs_err rc = hs_graph_build_cols(&r->g, v, NULL, final, final ? o->ncols : 0, o->cols, err);
+	hs_err rc = hs_graph_build_cols(&r->g, v, NULL, final, o->ncols, o->cols, err);
 	if (rc)
 		return rc;
 	int64_t flat_total = 0;
@@ -346,14 +349,17 @@ hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, 
 			if (abs64(r->g.cum[r->g.present[i]]) >= r->node_cutoff)
 				ids[kept++] = r->g.present[i];
 		r->dropped_nodes = before - kept;
-		rc = rebuild(r, v, ids, kept, o, err);
+		rc = rebuild(r, v, ids, kept, err);
 		free(ids);
 		if (rc)
 			return rc;
-	} else if (!r->g.edge_index) {
+	} else if (!r->g.with_edges) {
+		hs_graph g;
+		rc = hs_graph_build_kept(&g, &r->g, NULL, err);
 		hs_graph_release(&r->g);
-		if ((rc = hs_graph_build_cols(&r->g, v, NULL, true, o->ncols, o->cols, err)))
+		if (rc)
 			return rc;
+		r->g = g;
 	}
 	r->orig_count = r->g.npresent;
 	if ((rc = sort_nodes(&r->g, o->cum_sort, o->visual, err)))
@@ -370,7 +376,7 @@ hs_err hs_report_build(hs_report *r, const hs_view *v, const hs_report_opts *o, 
 			if (!ids)
 				return hs_fail(err, HS_E_NOMEM, NULL);
 			memcpy(ids, r->g.present, keep * sizeof *ids);
-			rc = rebuild(r, v, ids, keep, o, err);
+			rc = rebuild(r, v, ids, keep, err);
 			free(ids);
 			if (rc || (rc = sort_nodes(&r->g, o->cum_sort, o->visual, err)))
 				return rc;

@@ -138,6 +138,9 @@ typedef struct builder {
 	hs_strmap ids;
 	char *key;
 	size_t keycap;
+	/* At functions granularity a line's node is its function's name
+	 * alone: per function index, its node + 1 (0: not looked up yet). */
+	uint32_t *fn_node;
 	hs_error *err;
 } builder;
 
@@ -194,6 +197,10 @@ static uint32_t node_for(builder *b, const hs_location *l, const hs_line *ln)
 		return intern_node(b, &ni);
 	}
 	const hs_function *f = hs_function_at(p, ln->function);
+	uint32_t *cached = g == HS_GRAN_FUNCTIONS && b->fn_node && ln->function < p->functions.len
+	                   ? &b->fn_node[ln->function] : NULL;
+	if (cached && *cached)
+		return *cached - 1;
 	if (g != HS_GRAN_FILES)
 		ni.func = hs_s(p, f->name);
 	if (g != HS_GRAN_FUNCTIONS && *hs_s(p, f->filename)) {
@@ -206,8 +213,12 @@ static uint32_t node_for(builder *b, const hs_location *l, const hs_line *ln)
 	if (!ni.func[0]) {
 		ni.objfile = obj;
 		ni.start_line = f->start_line;
+		return intern_node(b, &ni);   /* the mapping counts too: not cached */
 	}
-	return intern_node(b, &ni);
+	uint32_t id = intern_node(b, &ni);
+	if (cached && id != HS_NONE)
+		*cached = id + 1;
+	return id;
 }
 
 /* pprof's Location.matchesName: any line's function or file name, or the
@@ -387,7 +398,9 @@ hs_err hs_view_build(hs_view *v, const hs_profile *p, const hs_view_opts *o, hs_
 	v->stack_live = calloc(p->nstacks + 1, 1);
 	v->stack_value = calloc(p->nstacks + 1, sizeof *v->stack_value);
 	if (!v->loc_off || !v->loc_nodes || !v->loc_flags || !v->stack_live || !v->stack_value ||
-	    !hs_strmap_init(&b.ids, nloc + 16)) {
+	    !hs_strmap_init(&b.ids, nloc + 16) ||
+	    (v->granularity == HS_GRAN_FUNCTIONS &&
+	     !(b.fn_node = calloc(p->functions.len + 1, sizeof *b.fn_node)))) {
 		rc = hs_fail(err, HS_E_NOMEM, NULL);
 		goto out;
 	}
@@ -403,6 +416,7 @@ out:
 	free_filters(&fl);
 	hs_strmap_release(&b.ids);
 	free(b.key);
+	free(b.fn_node);
 	if (rc)
 		hs_view_release(v);
 	return rc;
