@@ -158,24 +158,6 @@ void cli_unused_report(const cli_unused *u)
 		cli_error("not used: %d file%s (%s)", total, total == 1 ? "" : "s", list);
 }
 
-size_t cli_file_parts(const char *file)
-{
-	hs_input in;
-	hs_error e;
-	hs_error_clear(&e);
-	if (strcmp(file, "-") == 0 || hs_input_open(&in, file, 0, &e) != HS_OK)
-		return 1;   /* loading it says why */
-	size_t n = hs_input_wait(&in, 4096), parts = 1;
-	if (hs_gctrace_detect(in.data, n))
-		parts = 0;
-	else if (hs_text_moments(in.data, n, NULL, 0) > 0) {
-		n = hs_input_wait(&in, SIZE_MAX);
-		parts = hs_text_moments(in.data, n, NULL, 0);
-	}
-	hs_input_release(&in);
-	return parts;
-}
-
 int cli_load_parts(const char *file, size_t nparts, bool by_address, hs_inventory *inv,
                    cli_part_fn fn, void *ctx)
 {
@@ -265,7 +247,7 @@ static int add_file(cli_adder *a, const char *file, size_t nparts, bool streamed
 		return cli_load_parts(file, nparts, o->addresses, a->inv, add_part, &c);
 	}
 	if (streamed) {
-		a->input = hs_inventory_add_file(a->inv, file, cli_file_kind(file));
+		a->input = hs_inventory_add_file(a->inv, file, a->kind);
 		int r = a->stream(a, file);
 		if (r != HS_EXIT_OK)
 			hs_inventory_unuse(a->inv, a->input, HS_WHY_UNREADABLE);
@@ -280,11 +262,12 @@ static int add_file(cli_adder *a, const char *file, size_t nparts, bool streamed
 	} else if (ld->other) {
 		/* no profile: a gctrace log, a heap dump, ... the command did not
 		 * ask to read */
-		a->input = hs_inventory_add_file(a->inv, file, cli_file_kind(file));
+		a->input = hs_inventory_add_file(a->inv, file, a->kind);
 		hs_inventory_unuse(a->inv, a->input, HS_WHY_KIND);
 		r = HS_EXIT_OK, u->other++;
 	} else {
-		cli_inventory_add(a->inv, file, NULL);
+		a->input = hs_inventory_add_file(a->inv, file, a->kind);
+		hs_inventory_unuse(a->inv, a->input, HS_WHY_UNREADABLE);
 	}
 	hs_profile_release(&p);
 	return r;
@@ -296,17 +279,21 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	const char **profiles = calloc((size_t)o->nfiles + 1, sizeof *profiles);
 	bool *streamed = calloc((size_t)o->nfiles + 1, sizeof *streamed);
 	size_t *parts = calloc((size_t)o->nfiles + 1, sizeof *parts);
+	hs_input_kind *kind = calloc((size_t)o->nfiles + 1, sizeof *kind);
 	int np = 0;
-	if (!profiles || !streamed || !parts) {
+	if (!profiles || !streamed || !parts || !kind) {
 		free(profiles);
 		free(streamed);
 		free(parts);
+		free(kind);
 		return cli_error("out of memory");
 	}
-	/* a file of several moments is read in its turn, part by part */
+	/* each file sniffed once; a file of several moments is read in its
+	 * turn, part by part */
 	for (int i = 0; i < o->nfiles; i++) {
-		parts[i] = a->parts ? cli_file_parts(o->files[i]) : 1;
-		if (!(streamed[i] = parts[i] > 1 || a->streams(o->files[i])))
+		parts[i] = 1;
+		kind[i] = cli_file_sniff(o->files[i], a->parts ? &parts[i] : NULL);
+		if (!(streamed[i] = parts[i] > 1 || a->streams(kind[i])))
 			profiles[np++] = o->files[i];
 	}
 	cli_loads ld;
@@ -317,6 +304,7 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	/* One bad file does not stop the rest: it is named, and the status
 	 * is 2 once all are read. */
 	for (int i = 0; i < o->nfiles; i++) {
+		cur.kind = kind[i];
 		int r = add_file(&cur, o->files[i], parts[i], streamed[i], &ld, o, &u);
 		if (r != HS_EXIT_OK)
 			rc = r;
@@ -325,6 +313,7 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	free(profiles);
 	free(streamed);
 	free(parts);
+	free(kind);
 	cli_unused_report(&u);
 	cli_inventory_finish(a->inv);
 	return rc;

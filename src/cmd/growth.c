@@ -329,7 +329,8 @@ static int load_parts(series *s, const char *file, size_t nparts, size_t *snap, 
 
 /* Every file's snapshots in the order given: a whole profile loaded ahead
  * in a second thread (cli_loads), a file of several moments in its turn. */
-static int load_series(series *s, const size_t *parts, int64_t interval)
+static int load_series(series *s, const size_t *parts, const hs_input_kind *kind,
+                       int64_t interval)
 {
 	const cli_opts *o = s->o;
 	const char **singles = calloc((size_t)o->nfiles + 1, sizeof *singles);
@@ -361,7 +362,7 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 		}
 		hs_profile_init(&p);
 		if (!cli_loads_next(&l, &p)) {
-			size_t input = hs_inventory_add_file(s->inv, file, cli_file_kind(file));
+			size_t input = hs_inventory_add_file(s->inv, file, kind[i]);
 			hs_inventory_unuse(s->inv, input, l.other ? HS_WHY_KIND : HS_WHY_UNREADABLE);
 			if (l.other)
 				s->unused.other++;
@@ -464,17 +465,25 @@ static int run(const hs_command *self, cli_opts *op)
 	/* a Go text profile written several times into one file is several
 	 * snapshots (hs_text_moments) */
 	size_t *parts = calloc((size_t)o.nfiles, sizeof *parts), nsnap = 0;
-	if (!parts)
+	hs_input_kind *kind = calloc((size_t)o.nfiles, sizeof *kind);
+	if (!parts || !kind) {
+		free(parts);
+		free(kind);
 		return cli_error("out of memory");
-	for (int i = 0; i < o.nfiles; i++)
-		nsnap += parts[i] = cli_file_parts(o.files[i]);
+	}
+	for (int i = 0; i < o.nfiles; i++) {
+		kind[i] = cli_file_sniff(o.files[i], &parts[i]);
+		nsnap += parts[i];
+	}
 	if (nsnap < 2) {
 		free(parts);
+		free(kind);
 		return cli_error("needs at least 2 profiles, oldest to newest or with times");
 	}
 	s.nmax = nsnap;
 	if (!(s.g = hs_growth_new(nsnap, &e))) {
 		free(parts);
+		free(kind);
 		return cli_error("%s", e.detail);
 	}
 	s.w.files = calloc(nsnap, sizeof *s.w.files);
@@ -493,7 +502,7 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	/* a file that could not be read is named; the others still make the
 	 * series, and the status is 2 */
-	if (load_series(&s, parts, interval) != HS_EXIT_OK)
+	if (load_series(&s, parts, kind, interval) != HS_EXIT_OK)
 		goto out;
 	cli_inventory_finish(s.inv);
 	if (!drop_twins(&s))
@@ -535,6 +544,7 @@ out:
 	free(s.owned);
 	free(s.gcs);
 	free(parts);
+	free(kind);
 	hs_inventory_free(s.inv);
 	hs_growth_free(s.g);
 	return rc;

@@ -37,15 +37,9 @@ static int file_index(const triage_ctx *c, const char *file)
 	return -1;
 }
 
-static bool is_gctrace(const char *file)
+static bool streams(hs_input_kind k)
 {
-	return cli_sniff(file, 1 << 16, hs_gctrace_detect);
-}
-
-static bool streams(const char *file)
-{
-	return cli_is_heapdump(file) || cli_file_kind(file) == HS_IN_CORE || cli_is_trace(file) ||
-	       is_gctrace(file);
+	return k == HS_IN_HEAPDUMP || k == HS_IN_CORE || k == HS_IN_TRACE || k == HS_IN_GCTRACE;
 }
 
 static hs_triage_kind profile_kind(const hs_profile *p)
@@ -123,12 +117,12 @@ static int add_stream(const cli_adder *a, const char *file)
 {
 	const triage_ctx *c = a->ctx;
 	int i = file_index(c, file);
-	if (cli_is_heapdump(file))
+	if (a->kind == HS_IN_HEAPDUMP)
 		return add_heapdump(c, i, file);
-	if (cli_file_kind(file) == HS_IN_CORE)
+	if (a->kind == HS_IN_CORE)
 		return c->exe ? add_heapdump(c, i, file)
 		              : cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
-	if (is_gctrace(file))
+	if (a->kind == HS_IN_GCTRACE)
 		return add_gctrace(c, i, file);
 	hs_profile p;
 	hs_profile_init(&p);
