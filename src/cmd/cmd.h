@@ -11,6 +11,7 @@
 
 #include "heapscope/graph.h"
 #include "heapscope/inventory.h"
+#include "heapscope/load.h"
 #include "heapscope/model.h"
 
 #include "../output/formats.h"
@@ -170,6 +171,10 @@ hs_input_kind cli_file_kind(const char *file);
  * log`); 0 for a gctrace log; 1 for any other file (and one that cannot
  * be opened: loading it says why). */
 hs_input_kind cli_file_sniff(const char *file, size_t *parts);
+/* cli_file_kind's answer, with `in` left open on the file for the
+ * loader that reads it (hs_input_release it; nothing open for stdin or
+ * a file that cannot be opened). */
+hs_input_kind cli_file_open(const char *file, hs_input *in);
 size_t cli_inventory_add(hs_inventory *inv, const char *file, const hs_profile *p);
 void cli_inventory_finish(hs_inventory *inv);
 /* Allocate the options, parse and run: the command's exit status. */
@@ -196,6 +201,8 @@ void cli_warn(const char *file, const char *fmt, ...) __attribute__((format(prin
  * options say (o may be NULL: the defaults); prints the error and
  * returns false on failure. */
 bool cli_load(hs_profile *p, const char *file, const cli_opts *o);
+/* ... from `in`, open on file (cli_file_open), or the file when in is NULL */
+bool cli_load_input(hs_profile *p, const char *file, hs_input *in, const cli_opts *o);
 
 /* Files loaded in order, each while the caller works on the one before:
  * a second thread keeps one load ahead (two cores: loading a series costs

@@ -14,11 +14,16 @@
 
 bool cli_load(hs_profile *p, const char *file, const cli_opts *o)
 {
+	return cli_load_input(p, file, NULL, o);
+}
+
+bool cli_load_input(hs_profile *p, const char *file, hs_input *in, const cli_opts *o)
+{
 	hs_error e;
 	hs_error_clear(&e);
 	p->text_by_address = o && o->addresses;
 	p->exe_path = o ? o->exe : NULL;
-	if (hs_load_profile(p, file, &e) != HS_OK) {
+	if ((in ? hs_load_profile_input(p, in, &e) : hs_load_profile(p, file, &e)) != HS_OK) {
 		cli_file_error(file, &e);
 		return false;
 	}
