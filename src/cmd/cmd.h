@@ -313,12 +313,12 @@ int cli_write_output(const cli_opts *o,
 extern const hs_command cmd_info, cmd_top, cmd_dot, cmd_folded, cmd_flame, cmd_goroutines, cmd_check,
 	cmd_growth, cmd_diff, cmd_merge, cmd_blocking, cmd_leaks, cmd_heapdump, cmd_trace,
 	cmd_gctrace, cmd_triage;
-/* Heap dumps in diff: both files sniffed as dumps go to the heap dump
- * comparison (src/cmd/heapdump.c) instead of the profile diff. */
-bool cli_is_heapdump(const char *file);
-/* ... or, given its executable exe, a core (whose heap is read as a dump's) */
-bool cli_is_heap_input(const char *file, const char *exe);
-int cmd_heapdump_diff(const cli_opts *o, const char *exe);
+/* Heap dumps in diff: both files sniffed (cli_file_kind) as dumps, or
+ * given their executable exe as cores (whose heap is read as a dump's),
+ * go to the heap dump comparison (src/cmd/heapdump.c) instead of the
+ * profile diff. */
+bool cli_is_heap_input(hs_input_kind kind, const char *exe);
+int cmd_heapdump_diff(const cli_opts *o, const char *exe, const hs_input_kind kind[2]);
 /* --exe BINARY, as heapdump, diff, leaks and triage declare it: a const char *
  * member `field` of the command's options struct T. */
 #define CLI_OPT_EXE(T, field)                                                                  \
@@ -331,9 +331,10 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe);
 	 offsetof(T, field), cli_parse_string, false}
 struct hs_leaks;
 /* leaks: a heap dump's roots and their retained bytes and its goroutines
- * (an exit status); exe (or NULL) names globals.  Given exe, a core is
- * read as one: its heap (hd_load_any) and its goroutines, one entry of inv. */
-int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inventory *inv,
-                size_t input);
+ * (an exit status); exe (or NULL) names globals.  Given exe, a core (as
+ * sniffed) is read as one: its heap (hd_load_any) and its goroutines, one
+ * entry of inv. */
+int hd_leaks_add(struct hs_leaks *l, const char *file, bool core, const char *exe,
+                 hs_inventory *inv, size_t input);
 
 #endif

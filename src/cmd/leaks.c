@@ -71,7 +71,7 @@ static int add_stream(const cli_adder *a, const char *file)
 	if (k == HS_IN_CORE && !c->exe)
 		return cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
 	if (k == HS_IN_HEAPDUMP || k == HS_IN_CORE)
-		return hd_leaks_add(c->l, file, c->exe, a->inv, a->input);
+		return hd_leaks_add(c->l, file, k == HS_IN_CORE, c->exe, a->inv, a->input);
 	if (k == HS_IN_GCTRACE)
 		return add_gctrace(a, file);
 	return cli_add_trace(a, file, CLI_TRACE_END);

@@ -75,7 +75,7 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 /* A heap dump, or a core with --exe (hd_load_any): its heap as a heap
  * dump's, then a core's goroutines as a goroutine dump's (the input's
  * kind and total are its goroutines'). */
-static int add_heapdump(const triage_ctx *c, int i, const char *file)
+static int add_heapdump(const triage_ctx *c, int i, const char *file, bool core)
 {
 	hs_symtab syms;
 	hs_heapdump h;
@@ -84,7 +84,7 @@ static int add_heapdump(const triage_ctx *c, int i, const char *file)
 	int rc = HS_EXIT_USAGE;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hd_load_any(&h, &syms, &core_gs, file, c->exe)) {
+	if (hd_load_any(&h, &syms, &core_gs, file, c->exe, core)) {
 		hs_hd_analysis an;
 		if (hd_analyze(&an, &h, &syms, file)) {
 			rc = hs_triage_add_heapdump(c->t, i, file, &an, &e) == HS_OK &&
@@ -118,9 +118,9 @@ static int add_stream(const cli_adder *a, const char *file)
 	const triage_ctx *c = a->ctx;
 	int i = file_index(c, file);
 	if (a->kind == HS_IN_HEAPDUMP)
-		return add_heapdump(c, i, file);
+		return add_heapdump(c, i, file, false);
 	if (a->kind == HS_IN_CORE)
-		return c->exe ? add_heapdump(c, i, file)
+		return c->exe ? add_heapdump(c, i, file, true)
 		              : cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
 	if (a->kind == HS_IN_GCTRACE)
 		return add_gctrace(c, i, file);
