@@ -169,8 +169,10 @@ hs_input_kind cli_file_kind(const char *file);
  * at the file (a command sniffs each file once) *parts: how many Go text
  * profiles it holds one after another (hs_text_moments, a loop of `curl .../heap?debug=1 >>
  * log`); 0 for a gctrace log; 1 for any other file (and one that cannot
- * be opened: loading it says why). */
-hs_input_kind cli_file_sniff(const char *file, size_t *parts);
+ * be opened: loading it says why).  With keep, the bytes of a file of
+ * several parts, read whole to count them, stay open there for
+ * cli_load_parts (one read; hs_input_release what is not loaded). */
+hs_input_kind cli_file_sniff(const char *file, size_t *parts, hs_input *keep);
 /* cli_file_kind's answer, with `in` left open on the file for the
  * loader that reads it (hs_input_release it; nothing open for stdin or
  * a file that cannot be opened). */
@@ -244,11 +246,12 @@ bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);
  * its name FILE#K (fn owns it), its moment (hs_file_moment: its own LastGC, else the file's)
  * and the file's entry in inv, added once with the first part.  Stops at
  * the first failure (printed, the file named with its part); an exit
- * status. */
+ * status.  held: the file's bytes kept by cli_file_sniff (taken over and
+ * released), or NULL or empty: the file is read. */
 typedef int (*cli_part_fn)(void *ctx, hs_profile *p, char *name, size_t input, int64_t t,
                            hs_time_from from);
-int cli_load_parts(const char *file, size_t nparts, bool by_address, hs_inventory *inv,
-                   cli_part_fn fn, void *ctx);
+int cli_load_parts(const char *file, hs_input *held, size_t nparts, bool by_address,
+                   hs_inventory *inv, cli_part_fn fn, void *ctx);
 
 /* The part of a file of several moments add() gets, when it is one:
  * FILE#K and its moment; name NULL for a whole file. */

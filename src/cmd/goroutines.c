@@ -119,12 +119,13 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 	hs_input_kind *kind = calloc(n, sizeof *kind);
 	size_t *parts = calloc(n, sizeof *parts), nslots = 1;
 	int *slot = calloc(n, sizeof *slot);   /* file i's first slot */
-	bool ok = loaded && kind && parts && slot;
+	hs_input *held = calloc(n, sizeof *held);   /* a file of several parts, read */
+	bool ok = loaded && kind && parts && slot && held;
 	int nl = 0;
 	for (int i = 0; ok && i < o->nfiles; i++) {
 		/* ?debug=1 profiles appended into one file: a slot per profile
 		 * (appended debug=2 dumps are told apart by their labels) */
-		kind[i] = cli_file_sniff(o->files[i], &parts[i]);
+		kind[i] = cli_file_sniff(o->files[i], &parts[i], &held[i]);
 		if (kind[i] == HS_IN_HEAPDUMP || parts[i] == 0)
 			parts[i] = 1;   /* a gctrace log: no goroutines, listed as such */
 		slot[i] = (int)nslots - 1;
@@ -146,6 +147,9 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 		free(kind);
 		free(parts);
 		free(slot);
+		for (int i = 0; held && i < o->nfiles; i++)
+			hs_input_release(&held[i]);
+		free(held);
 		cli_error("out of memory");
 		return false;
 	}
@@ -167,8 +171,8 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 			f->input[k] = hs_inventory_add_file(inv, o->files[i], HS_IN_HEAPDUMP);
 		} else if (parts[i] > 1) {
 			part_ctx c = {f, k, true, inv, &u};
-			if (cli_load_parts(o->files[i], parts[i], o->addresses, inv, take_part, &c) !=
-			    HS_EXIT_OK)
+			if (cli_load_parts(o->files[i], &held[i], parts[i], o->addresses, inv, take_part,
+			                   &c) != HS_EXIT_OK)
 				f->bad = true;
 			for (size_t j = 0; j < parts[i]; j++)
 				any = any || f->have[k + (int)j];
@@ -185,6 +189,9 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 	free(kind);
 	free(parts);
 	free(slot);
+	for (int i = 0; i < o->nfiles; i++)
+		hs_input_release(&held[i]);   /* not taken (out of memory) */
+	free(held);
 	return true;
 }
 

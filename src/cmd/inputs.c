@@ -203,11 +203,14 @@ static hs_input_kind open_kind(const char *file, hs_input *in, size_t *parts)
 	                                      : HS_IN_OTHER;
 }
 
-hs_input_kind cli_file_sniff(const char *file, size_t *parts)
+hs_input_kind cli_file_sniff(const char *file, size_t *parts, hs_input *keep)
 {
 	hs_input in;
 	hs_input_kind k = open_kind(file, &in, parts);
-	hs_input_release(&in);
+	if (keep && parts && *parts > 1)
+		*keep = in;   /* read whole to count the parts: cli_load_parts reads this */
+	else
+		hs_input_release(&in);
 	return k;
 }
 
@@ -218,7 +221,7 @@ hs_input_kind cli_file_open(const char *file, hs_input *in)
 
 hs_input_kind cli_file_kind(const char *file)
 {
-	return cli_file_sniff(file, NULL);
+	return cli_file_sniff(file, NULL, NULL);
 }
 
 size_t cli_inventory_add(hs_inventory *inv, const char *file, const hs_profile *p)
