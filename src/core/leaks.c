@@ -708,8 +708,7 @@ static int cmp_skey(const void *pa, const void *pb)
  * still name creators. */
 static bool partial_file(const hs_leaks *l, const lfile *f)
 {
-	const hs_input_entry *in = hs_inventory_at(l->inv, f->input);
-	return in && hs_input_kind_partial(in->kind);
+	return hs_inventory_partial(l->inv, f->input);
 }
 
 /* The kept snapshots' keys (twins left out, and partial files when a
