@@ -140,6 +140,13 @@ void hs_inventory_finish(hs_inventory *inv, bool twins);
 
 size_t hs_inventory_n(const hs_inventory *inv);
 const hs_input_entry *hs_inventory_at(const hs_inventory *inv, size_t i);
+/* The partial-snapshot rule's two questions (hs_inventory_finish asks
+ * them; leaks and blocking too): does a used file hold a whole goroutine
+ * snapshot (hs_input_kind_whole), and is entry i a file holding only some
+ * goroutines (hs_input_kind_partial; false for a NULL inventory or no
+ * such entry)? */
+bool hs_inventory_has_whole(const hs_inventory *inv);
+bool hs_inventory_partial(const hs_inventory *inv, size_t i);
 /* The used files' snapshots after finish (twins counted once). */
 size_t hs_inventory_nsnapshots(const hs_inventory *inv);
 

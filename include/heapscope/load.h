@@ -117,6 +117,9 @@ bool hs_goroutine_text_detect(const uint8_t *data, size_t n);
 
 /* Sniff and load any supported profile file into p (initialised, empty). */
 hs_err hs_load_profile(hs_profile *p, const char *path, hs_error *err);
+/* The same from an input already open (sniffed: its bytes read so far are
+ * read again, not the file); the caller releases it. */
+hs_err hs_load_profile_input(hs_profile *p, hs_input *in, hs_error *err);
 hs_err hs_load_profile_buffer(hs_profile *p, const uint8_t *data, size_t n,
                               uint64_t max_bytes, hs_error *err);
 

@@ -61,11 +61,14 @@ typedef struct hs_file_facts {
 
 /* Is this kind one hs_file_facts_read reads? */
 bool hs_file_facts_kind(hs_input_kind kind);
-/* Read `path` as a file of `kind` (cli_file_kind: sniffed) and sum it up.
+/* Read `path`, open as `in` (hs_input_open; the caller releases it), as
+ * a file of `kind` (cli_file_kind: sniffed; a heap dump is read from path
+ * by its own reader) and sum it up.
  * exe: a core's executable (NULL: the core is not read, f->u.core.read
  * false, HS_OK).  A corrupt file is the loader's error, with its
  * position. */
-hs_err hs_file_facts_read(hs_file_facts *f, const char *path, hs_input_kind kind,
-                          const char *exe, hs_error *err);
+struct hs_input;
+hs_err hs_file_facts_read(hs_file_facts *f, struct hs_input *in, const char *path,
+                          hs_input_kind kind, const char *exe, hs_error *err);
 
 #endif

@@ -18,9 +18,9 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 	return hs_blocking_add_input(a->ctx, p, a->inv, a->input, a->e);
 }
 
-static bool streams(const char *file)
+static bool streams(hs_input_kind k)
 {
-	return cli_is_heapdump(file) || cli_is_trace(file);
+	return k == HS_IN_HEAPDUMP || k == HS_IN_TRACE;
 }
 
 /* A heap dump: its goroutines, as a goroutine dump.  A trace counts
@@ -28,7 +28,7 @@ static bool streams(const char *file)
  * blocked at its end. */
 static int add_trace(const cli_adder *a, const char *file)
 {
-	if (cli_is_heapdump(file))
+	if (a->kind == HS_IN_HEAPDUMP)
 		return cli_add_heapdump_goroutines(a, file, NULL);
 	int rc = cli_add_trace(a, file, CLI_TRACE_WAITS);
 	return rc == HS_EXIT_OK ? cli_add_trace(a, file, CLI_TRACE_END) : rc;

@@ -11,6 +11,7 @@
 
 #include "heapscope/graph.h"
 #include "heapscope/inventory.h"
+#include "heapscope/load.h"
 #include "heapscope/model.h"
 
 #include "../output/formats.h"
@@ -164,6 +165,18 @@ void cli_free_inputs(cli_opts *o);
  * SIZE_MAX); cli_inventory_finish
  * decides twins and snapshots and names each twin left out on stderr. */
 hs_input_kind cli_file_kind(const char *file);
+/* cli_file_kind's answer and, when parts is not NULL, from the same look
+ * at the file (a command sniffs each file once) *parts: how many Go text
+ * profiles it holds one after another (hs_text_moments, a loop of `curl .../heap?debug=1 >>
+ * log`); 0 for a gctrace log; 1 for any other file (and one that cannot
+ * be opened: loading it says why).  With keep, the bytes of a file of
+ * several parts, read whole to count them, stay open there for
+ * cli_load_parts (one read; hs_input_release what is not loaded). */
+hs_input_kind cli_file_sniff(const char *file, size_t *parts, hs_input *keep);
+/* cli_file_kind's answer, with `in` left open on the file for the
+ * loader that reads it (hs_input_release it; nothing open for stdin or
+ * a file that cannot be opened). */
+hs_input_kind cli_file_open(const char *file, hs_input *in);
 size_t cli_inventory_add(hs_inventory *inv, const char *file, const hs_profile *p);
 void cli_inventory_finish(hs_inventory *inv);
 /* Allocate the options, parse and run: the command's exit status. */
@@ -190,6 +203,8 @@ void cli_warn(const char *file, const char *fmt, ...) __attribute__((format(prin
  * options say (o may be NULL: the defaults); prints the error and
  * returns false on failure. */
 bool cli_load(hs_profile *p, const char *file, const cli_opts *o);
+/* ... from `in`, open on file (cli_file_open), or the file when in is NULL */
+bool cli_load_input(hs_profile *p, const char *file, hs_input *in, const cli_opts *o);
 
 /* Files loaded in order, each while the caller works on the one before:
  * a second thread keeps one load ahead (two cores: loading a series costs
@@ -214,39 +229,29 @@ bool cli_loads_next(cli_loads *l, hs_profile *out);
 void cli_loads_end(cli_loads *l);
 /* Load with o->load when set, else as cli_load does. */
 bool cli_load_opts(hs_profile *p, const char *file, const cli_opts *o);
-/* Execution traces for commands that read profiles: is `file` one (not
- * stdin: it is read once), and load it as a profile, printing any error:
- * its waits on channels, sync, network and syscalls with their exact
+/* Execution traces for commands that read profiles (a file cli_file_sniff
+ * calls a trace): load it as a profile, printing any error: its waits on channels, sync, network and syscalls with their exact
  * durations (a block profile: contentions, delay), or the goroutines
  * alive at its end as a goroutine dump lists them. */
 typedef enum cli_trace_as { CLI_TRACE_WAITS, CLI_TRACE_END } cli_trace_as;
-bool cli_is_trace(const char *file);
-/* Does detect() accept the first `upto` bytes of `file` (decompressed)?
- * False for stdin, which is read once, and for a file that cannot be
- * opened (its loader reports that). */
-bool cli_sniff(const char *file, size_t upto, bool (*detect)(const uint8_t *data, size_t n));
 bool cli_load_trace(hs_profile *p, const char *file, cli_trace_as as);
 /* Commands that take many files of any kind (blocking, leaks): each file
  * in order, profiles and dumps loaded ahead as cli_loads does, a file for
- * which streams(file) is true (a trace, a heap dump) read by stream() in
- * its turn instead.  add() gets each loaded profile and fills a->e when it
+ * whose kind (cli_file_sniff, once per file) streams(kind) is true (a
+ * trace, a heap dump) read by stream() in its turn instead.  add() gets each loaded profile and fills a->e when it
  * fails, printed as "NAME: 'FILE': what"; stream() returns an exit status.
  * A bad file does not end the walk: see cli_add_files. */
-/* A file of several Go text profiles one after another (hs_text_moments,
- * a loop of `curl .../heap?debug=1 >> log`): how many; 0 for a gctrace
- * log; 1 for any other file (and one that cannot be opened: loading it
- * says why). */
-size_t cli_file_parts(const char *file);
-/* Each of the nparts profiles of such a file, loaded by itself (by
- * address with by_address), is passed to fn with its name FILE#K (fn
- * owns it), its moment (hs_file_moment: its own LastGC, else the file's)
+/* Each of the nparts profiles of a file of several (cli_file_sniff),
+ * loaded by itself (by address with by_address), is passed to fn with
+ * its name FILE#K (fn owns it), its moment (hs_file_moment: its own LastGC, else the file's)
  * and the file's entry in inv, added once with the first part.  Stops at
  * the first failure (printed, the file named with its part); an exit
- * status. */
+ * status.  held: the file's bytes kept by cli_file_sniff (taken over and
+ * released), or NULL or empty: the file is read. */
 typedef int (*cli_part_fn)(void *ctx, hs_profile *p, char *name, size_t input, int64_t t,
                            hs_time_from from);
-int cli_load_parts(const char *file, size_t nparts, bool by_address, hs_inventory *inv,
-                   cli_part_fn fn, void *ctx);
+int cli_load_parts(const char *file, hs_input *held, size_t nparts, bool by_address,
+                   hs_inventory *inv, cli_part_fn fn, void *ctx);
 
 /* The part of a file of several moments add() gets, when it is one:
  * FILE#K and its moment; name NULL for a whole file. */
@@ -258,14 +263,15 @@ typedef struct cli_part {
 
 typedef struct cli_adder {
 	const char *name;          /* the command */
-	bool (*streams)(const char *file);
+	bool (*streams)(hs_input_kind kind);
 	int (*stream)(const struct cli_adder *a, const char *file);
 	hs_err (*add)(const struct cli_adder *a, hs_profile *p, const char *file);
 	void *ctx;                 /* the command's */
 	hs_error *e;
 	hs_inventory *inv;         /* every file is listed here (not NULL) */
 	size_t input;              /* the file add() or stream() gets: its entry */
-	bool parts;                /* a file of several moments: each to add() (cli_file_parts) */
+	hs_input_kind kind;        /* ... and its kind (cli_file_sniff) */
+	bool parts;                /* a file of several moments: each to add() (cli_file_sniff) */
 	cli_part part;             /* while add() gets such a part */
 } cli_adder;
 /* Every file is read and listed in a->inv, a bad one does not stop the
@@ -310,12 +316,12 @@ int cli_write_output(const cli_opts *o,
 extern const hs_command cmd_info, cmd_top, cmd_dot, cmd_folded, cmd_flame, cmd_goroutines, cmd_check,
 	cmd_growth, cmd_diff, cmd_merge, cmd_blocking, cmd_leaks, cmd_heapdump, cmd_trace,
 	cmd_gctrace, cmd_triage;
-/* Heap dumps in diff: both files sniffed as dumps go to the heap dump
- * comparison (src/cmd/heapdump.c) instead of the profile diff. */
-bool cli_is_heapdump(const char *file);
-/* ... or, given its executable exe, a core (whose heap is read as a dump's) */
-bool cli_is_heap_input(const char *file, const char *exe);
-int cmd_heapdump_diff(const cli_opts *o, const char *exe);
+/* Heap dumps in diff: both files sniffed (cli_file_kind) as dumps, or
+ * given their executable exe as cores (whose heap is read as a dump's),
+ * go to the heap dump comparison (src/cmd/heapdump.c) instead of the
+ * profile diff. */
+bool cli_is_heap_input(hs_input_kind kind, const char *exe);
+int cmd_heapdump_diff(const cli_opts *o, const char *exe, const hs_input_kind kind[2]);
 /* --exe BINARY, as heapdump, diff, leaks and triage declare it: a const char *
  * member `field` of the command's options struct T. */
 #define CLI_OPT_EXE(T, field)                                                                  \
@@ -328,9 +334,10 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe);
 	 offsetof(T, field), cli_parse_string, false}
 struct hs_leaks;
 /* leaks: a heap dump's roots and their retained bytes and its goroutines
- * (an exit status); exe (or NULL) names globals.  Given exe, a core is
- * read as one: its heap (hd_load_any) and its goroutines, one entry of inv. */
-int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inventory *inv,
-                size_t input);
+ * (an exit status); exe (or NULL) names globals.  Given exe, a core (as
+ * sniffed) is read as one: its heap (hd_load_any) and its goroutines, one
+ * entry of inv. */
+int hd_leaks_add(struct hs_leaks *l, const char *file, bool core, const char *exe,
+                 hs_inventory *inv, size_t input);
 
 #endif

@@ -14,11 +14,16 @@
 
 bool cli_load(hs_profile *p, const char *file, const cli_opts *o)
 {
+	return cli_load_input(p, file, NULL, o);
+}
+
+bool cli_load_input(hs_profile *p, const char *file, hs_input *in, const cli_opts *o)
+{
 	hs_error e;
 	hs_error_clear(&e);
 	p->text_by_address = o && o->addresses;
 	p->exe_path = o ? o->exe : NULL;
-	if (hs_load_profile(p, file, &e) != HS_OK) {
+	if ((in ? hs_load_profile_input(p, in, &e) : hs_load_profile(p, file, &e)) != HS_OK) {
 		cli_file_error(file, &e);
 		return false;
 	}
@@ -158,32 +163,28 @@ void cli_unused_report(const cli_unused *u)
 		cli_error("not used: %d file%s (%s)", total, total == 1 ? "" : "s", list);
 }
 
-size_t cli_file_parts(const char *file)
+/* in: the file's bytes, whole: those kept by the sniff that counted the
+ * parts (held), else read. */
+static hs_err parts_input(hs_input *in, hs_input *held, const char *file, hs_error *e)
 {
-	hs_input in;
-	hs_error e;
-	hs_error_clear(&e);
-	if (strcmp(file, "-") == 0 || hs_input_open(&in, file, 0, &e) != HS_OK)
-		return 1;   /* loading it says why */
-	size_t n = hs_input_wait(&in, 4096), parts = 1;
-	if (hs_gctrace_detect(in.data, n))
-		parts = 0;
-	else if (hs_text_moments(in.data, n, NULL, 0) > 0) {
-		n = hs_input_wait(&in, SIZE_MAX);
-		parts = hs_text_moments(in.data, n, NULL, 0);
-	}
-	hs_input_release(&in);
-	return parts;
+	if (!held || !held->data)
+		return hs_input_read(in, file, 0, e);
+	*in = *held;
+	memset(held, 0, sizeof *held);
+	hs_err rc = hs_input_error(in, e);
+	if (rc != HS_OK)
+		hs_input_release(in);
+	return rc;
 }
 
-int cli_load_parts(const char *file, size_t nparts, bool by_address, hs_inventory *inv,
-                   cli_part_fn fn, void *ctx)
+int cli_load_parts(const char *file, hs_input *held, size_t nparts, bool by_address,
+                   hs_inventory *inv, cli_part_fn fn, void *ctx)
 {
 	hs_input in;
 	hs_error e;
 	hs_error_clear(&e);
 	size_t *starts = calloc(nparts, sizeof *starts), input = SIZE_MAX;
-	if (!starts || hs_input_read(&in, file, 0, &e) != HS_OK) {
+	if (!starts || parts_input(&in, held, file, &e) != HS_OK) {
 		free(starts);
 		cli_inventory_add(inv, file, NULL);
 		return starts ? cli_file_error(file, &e) : cli_error("out of memory");
@@ -255,17 +256,17 @@ static int add_part(void *ctx, hs_profile *p, char *name, size_t input, int64_t 
 	return r;
 }
 
-/* File i of the walk, `a` pointing at its inventory entry: its parts
- * (nparts > 1), streamed, or the next profile of ld; an exit status. */
-static int add_file(cli_adder *a, const char *file, size_t nparts, bool streamed, cli_loads *ld,
-                    const cli_opts *o, unused *u)
+/* File i of the walk, `a` holding its kind: its parts (nparts > 1, read
+ * whole by the sniff into held), streamed, or the next profile of ld; an exit status. */
+static int add_file(cli_adder *a, const char *file, size_t nparts, hs_input *held, bool streamed,
+                    cli_loads *ld, const cli_opts *o, unused *u)
 {
 	if (nparts > 1) {
 		adder_part c = {a, u};
-		return cli_load_parts(file, nparts, o->addresses, a->inv, add_part, &c);
+		return cli_load_parts(file, held, nparts, o->addresses, a->inv, add_part, &c);
 	}
 	if (streamed) {
-		a->input = hs_inventory_add_file(a->inv, file, cli_file_kind(file));
+		a->input = hs_inventory_add_file(a->inv, file, a->kind);
 		int r = a->stream(a, file);
 		if (r != HS_EXIT_OK)
 			hs_inventory_unuse(a->inv, a->input, HS_WHY_UNREADABLE);
@@ -280,11 +281,12 @@ static int add_file(cli_adder *a, const char *file, size_t nparts, bool streamed
 	} else if (ld->other) {
 		/* no profile: a gctrace log, a heap dump, ... the command did not
 		 * ask to read */
-		a->input = hs_inventory_add_file(a->inv, file, cli_file_kind(file));
+		a->input = hs_inventory_add_file(a->inv, file, a->kind);
 		hs_inventory_unuse(a->inv, a->input, HS_WHY_KIND);
 		r = HS_EXIT_OK, u->other++;
 	} else {
-		cli_inventory_add(a->inv, file, NULL);
+		a->input = hs_inventory_add_file(a->inv, file, a->kind);
+		hs_inventory_unuse(a->inv, a->input, HS_WHY_UNREADABLE);
 	}
 	hs_profile_release(&p);
 	return r;
@@ -296,17 +298,23 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	const char **profiles = calloc((size_t)o->nfiles + 1, sizeof *profiles);
 	bool *streamed = calloc((size_t)o->nfiles + 1, sizeof *streamed);
 	size_t *parts = calloc((size_t)o->nfiles + 1, sizeof *parts);
+	hs_input_kind *kind = calloc((size_t)o->nfiles + 1, sizeof *kind);
+	hs_input *held = calloc((size_t)o->nfiles + 1, sizeof *held);
 	int np = 0;
-	if (!profiles || !streamed || !parts) {
+	if (!profiles || !streamed || !parts || !kind || !held) {
 		free(profiles);
 		free(streamed);
 		free(parts);
+		free(kind);
+		free(held);
 		return cli_error("out of memory");
 	}
-	/* a file of several moments is read in its turn, part by part */
+	/* each file sniffed once; a file of several moments is read in its
+	 * turn, part by part */
 	for (int i = 0; i < o->nfiles; i++) {
-		parts[i] = a->parts ? cli_file_parts(o->files[i]) : 1;
-		if (!(streamed[i] = parts[i] > 1 || a->streams(o->files[i])))
+		parts[i] = 1;
+		kind[i] = cli_file_sniff(o->files[i], a->parts ? &parts[i] : NULL, &held[i]);
+		if (!(streamed[i] = parts[i] > 1 || a->streams(kind[i])))
 			profiles[np++] = o->files[i];
 	}
 	cli_loads ld;
@@ -317,7 +325,9 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	/* One bad file does not stop the rest: it is named, and the status
 	 * is 2 once all are read. */
 	for (int i = 0; i < o->nfiles; i++) {
-		int r = add_file(&cur, o->files[i], parts[i], streamed[i], &ld, o, &u);
+		cur.kind = kind[i];
+		int r = add_file(&cur, o->files[i], parts[i], &held[i], streamed[i], &ld, o, &u);
+		hs_input_release(&held[i]);   /* not taken (out of memory) */
 		if (r != HS_EXIT_OK)
 			rc = r;
 	}
@@ -325,6 +335,8 @@ int cli_add_files(const cli_adder *a, const cli_opts *o)
 	free(profiles);
 	free(streamed);
 	free(parts);
+	free(kind);
+	free(held);
 	cli_unused_report(&u);
 	cli_inventory_finish(a->inv);
 	return rc;

@@ -156,8 +156,10 @@ static int run(const hs_command *self, cli_opts *op)
 	const cli_opts o = *op;
 	const char *exe = ((const diff_opts *)op)->exe;
 	int rc;
-	if (o.nfiles == 2 && cli_is_heap_input(o.files[0], exe) && cli_is_heap_input(o.files[1], exe))
-		return cmd_heapdump_diff(&o, exe);
+	hs_input_kind kind[2] = {HS_IN_OTHER, HS_IN_OTHER};
+	if (o.nfiles == 2 && cli_is_heap_input(kind[0] = cli_file_kind(o.files[0]), exe) &&
+	    cli_is_heap_input(kind[1] = cli_file_kind(o.files[1]), exe))
+		return cmd_heapdump_diff(&o, exe, kind);
 	if (exe) {
 		return cli_error("--exe applies to heap dumps only");
 	}

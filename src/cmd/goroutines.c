@@ -62,12 +62,12 @@ static int take_part(void *ctx, hs_profile *p, char *name, size_t input, int64_t
 
 /* Load file k unless it is a heap dump: a goroutine dump or profile is
  * kept, another profile or no profile is counted in u. */
-static void load_one(gfiles *f, hs_inventory *inv, const char *file, int k, cli_loads *l,
-                     cli_unused *u)
+static void load_one(gfiles *f, hs_inventory *inv, const char *file, hs_input_kind kind, int k,
+                     cli_loads *l, cli_unused *u)
 {
 	hs_profile *p = &f->p[k];
 	if (!cli_loads_next(l, p)) {
-		f->input[k] = hs_inventory_add_file(inv, file, cli_file_kind(file));
+		f->input[k] = hs_inventory_add_file(inv, file, kind);
 		hs_inventory_unuse(inv, f->input[k], l->other ? HS_WHY_KIND : HS_WHY_UNREADABLE);
 		if (l->other)
 			u->other++;
@@ -85,13 +85,13 @@ static void load_one(gfiles *f, hs_inventory *inv, const char *file, int k, cli_
 	f->have[k] = true;
 }
 
-/* The heap dumps among the files (dump[i]), in their slots: their
+/* The heap dumps among the files (by kind), in their slots: their
  * goroutines only when no goroutine dump or profile was read (any). */
-static void add_heapdumps(gfiles *f, hs_inventory *inv, const cli_opts *o, const bool *dump,
-                          const int *slot, bool any, cli_unused *u)
+static void add_heapdumps(gfiles *f, hs_inventory *inv, const cli_opts *o,
+                          const hs_input_kind *kind, const int *slot, bool any, cli_unused *u)
 {
 	for (int i = 0; i < o->nfiles; i++) {
-		if (!dump[i])
+		if (kind[i] != HS_IN_HEAPDUMP)
 			continue;
 		int k = slot[i];
 		if (any) {
@@ -116,21 +116,21 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 {
 	size_t n = (size_t)o->nfiles + 1;
 	const char **loaded = calloc(n, sizeof *loaded);
-	bool *dump = calloc(n, sizeof *dump);
+	hs_input_kind *kind = calloc(n, sizeof *kind);
 	size_t *parts = calloc(n, sizeof *parts), nslots = 1;
 	int *slot = calloc(n, sizeof *slot);   /* file i's first slot */
-	bool ok = loaded && dump && parts && slot;
+	hs_input *held = calloc(n, sizeof *held);   /* a file of several parts, read */
+	bool ok = loaded && kind && parts && slot && held;
 	int nl = 0;
 	for (int i = 0; ok && i < o->nfiles; i++) {
-		dump[i] = cli_is_heapdump(o->files[i]);
 		/* ?debug=1 profiles appended into one file: a slot per profile
 		 * (appended debug=2 dumps are told apart by their labels) */
-		parts[i] = dump[i] ? 1 : cli_file_parts(o->files[i]);
-		if (parts[i] == 0)
+		kind[i] = cli_file_sniff(o->files[i], &parts[i], &held[i]);
+		if (kind[i] == HS_IN_HEAPDUMP || parts[i] == 0)
 			parts[i] = 1;   /* a gctrace log: no goroutines, listed as such */
 		slot[i] = (int)nslots - 1;
 		nslots += parts[i];
-		if (!dump[i] && parts[i] == 1)
+		if (kind[i] != HS_IN_HEAPDUMP && parts[i] == 1)
 			loaded[nl++] = o->files[i];
 	}
 	f->nslots = (int)nslots - 1;
@@ -144,9 +144,12 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 	}
 	if (!ok) {
 		free(loaded);
-		free(dump);
+		free(kind);
 		free(parts);
 		free(slot);
+		for (int i = 0; held && i < o->nfiles; i++)
+			hs_input_release(&held[i]);
+		free(held);
 		cli_error("out of memory");
 		return false;
 	}
@@ -164,28 +167,31 @@ static bool gather(gfiles *f, hs_inventory *inv, const cli_opts *o)
 	/* every file listed in the order given, a heap dump before it is read */
 	for (int i = 0; i < o->nfiles; i++) {
 		int k = slot[i];
-		if (dump[i]) {
+		if (kind[i] == HS_IN_HEAPDUMP) {
 			f->input[k] = hs_inventory_add_file(inv, o->files[i], HS_IN_HEAPDUMP);
 		} else if (parts[i] > 1) {
 			part_ctx c = {f, k, true, inv, &u};
-			if (cli_load_parts(o->files[i], parts[i], o->addresses, inv, take_part, &c) !=
-			    HS_EXIT_OK)
+			if (cli_load_parts(o->files[i], &held[i], parts[i], o->addresses, inv, take_part,
+			                   &c) != HS_EXIT_OK)
 				f->bad = true;
 			for (size_t j = 0; j < parts[i]; j++)
 				any = any || f->have[k + (int)j];
 		} else {
-			load_one(f, inv, o->files[i], k, &l, &u);
+			load_one(f, inv, o->files[i], kind[i], k, &l, &u);
 			any = any || f->have[k];
 		}
 	}
 	cli_loads_end(&l);
-	add_heapdumps(f, inv, o, dump, slot, any, &u);
+	add_heapdumps(f, inv, o, kind, slot, any, &u);
 	cli_unused_report(&u);
 	cli_inventory_finish(inv);
 	free(loaded);
-	free(dump);
+	free(kind);
 	free(parts);
 	free(slot);
+	for (int i = 0; i < o->nfiles; i++)
+		hs_input_release(&held[i]);   /* not taken (out of memory) */
+	free(held);
 	return true;
 }
 

@@ -319,17 +319,28 @@ static int add_part(void *ctx, hs_profile *p, char *name, size_t input, int64_t 
 	return add_snapshot(c->s, (*c->snap)++, c->file, name, input, p, t, from, c->interval);
 }
 
-/* The snapshots of a file of nparts moments, from *snap on: each part
- * loaded by itself and named FILE#K; its moment its own (LastGC). */
-static int load_parts(series *s, const char *file, size_t nparts, size_t *snap, int64_t interval)
+/* The snapshots of a file of nparts moments (its bytes in held, read by
+ * the sniff), from *snap on: each part loaded by itself and named FILE#K;
+ * its moment its own (LastGC). */
+static int load_parts(series *s, const char *file, hs_input *held, size_t nparts, size_t *snap,
+                      int64_t interval)
 {
 	part_ctx c = {s, file, snap, interval, true, false};
-	return cli_load_parts(file, nparts, s->o->addresses, s->inv, add_part, &c);
+	return cli_load_parts(file, held, nparts, s->o->addresses, s->inv, add_part, &c);
+}
+
+/* The bytes the sniff kept that no load took (it stopped early). */
+static void release_held(hs_input *held, int n)
+{
+	for (int i = 0; i < n; i++)
+		hs_input_release(&held[i]);
+	free(held);
 }
 
 /* Every file's snapshots in the order given: a whole profile loaded ahead
  * in a second thread (cli_loads), a file of several moments in its turn. */
-static int load_series(series *s, const size_t *parts, int64_t interval)
+static int load_series(series *s, const size_t *parts, const hs_input_kind *kind,
+                       hs_input *held, int64_t interval)
 {
 	const cli_opts *o = s->o;
 	const char **singles = calloc((size_t)o->nfiles + 1, sizeof *singles);
@@ -356,12 +367,12 @@ static int load_series(series *s, const size_t *parts, int64_t interval)
 			continue;
 		}
 		if (parts[i] > 1) {
-			rc = load_parts(s, file, parts[i], &snap, interval);
+			rc = load_parts(s, file, &held[i], parts[i], &snap, interval);
 			continue;
 		}
 		hs_profile_init(&p);
 		if (!cli_loads_next(&l, &p)) {
-			size_t input = hs_inventory_add_file(s->inv, file, cli_file_kind(file));
+			size_t input = hs_inventory_add_file(s->inv, file, kind[i]);
 			hs_inventory_unuse(s->inv, input, l.other ? HS_WHY_KIND : HS_WHY_UNREADABLE);
 			if (l.other)
 				s->unused.other++;
@@ -464,17 +475,29 @@ static int run(const hs_command *self, cli_opts *op)
 	/* a Go text profile written several times into one file is several
 	 * snapshots (hs_text_moments) */
 	size_t *parts = calloc((size_t)o.nfiles, sizeof *parts), nsnap = 0;
-	if (!parts)
-		return cli_error("out of memory");
-	for (int i = 0; i < o.nfiles; i++)
-		nsnap += parts[i] = cli_file_parts(o.files[i]);
-	if (nsnap < 2) {
+	hs_input_kind *kind = calloc((size_t)o.nfiles, sizeof *kind);
+	hs_input *held = calloc((size_t)o.nfiles, sizeof *held);   /* files of several parts */
+	if (!parts || !kind || !held) {
 		free(parts);
+		free(kind);
+		free(held);
+		return cli_error("out of memory");
+	}
+	for (int i = 0; i < o.nfiles; i++) {
+		kind[i] = cli_file_sniff(o.files[i], &parts[i], &held[i]);
+		nsnap += parts[i];
+	}
+	if (nsnap < 2) {
+		release_held(held, o.nfiles);
+		free(parts);
+		free(kind);
 		return cli_error("needs at least 2 profiles, oldest to newest or with times");
 	}
 	s.nmax = nsnap;
 	if (!(s.g = hs_growth_new(nsnap, &e))) {
+		release_held(held, o.nfiles);
 		free(parts);
+		free(kind);
 		return cli_error("%s", e.detail);
 	}
 	s.w.files = calloc(nsnap, sizeof *s.w.files);
@@ -493,7 +516,7 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	/* a file that could not be read is named; the others still make the
 	 * series, and the status is 2 */
-	if (load_series(&s, parts, interval) != HS_EXIT_OK)
+	if (load_series(&s, parts, kind, held, interval) != HS_EXIT_OK)
 		goto out;
 	cli_inventory_finish(s.inv);
 	if (!drop_twins(&s))
@@ -534,7 +557,9 @@ out:
 		free(s.owned[i]);
 	free(s.owned);
 	free(s.gcs);
+	release_held(held, o.nfiles);
 	free(parts);
+	free(kind);
 	hs_inventory_free(s.inv);
 	hs_growth_free(s.g);
 	return rc;

@@ -78,11 +78,11 @@ bool hd_load_syms(hs_symtab *s, const char *exe)
 }
 
 bool hd_load_any(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, bool *heap,
-                 const char *file, const char *exe)
+                 const char *file, const char *exe, bool core)
 {
 	if (heap)
 		*heap = true;
-	if (exe && hs_core_sniff_file(file))
+	if (exe && core)
 		return hd_load_core(h, syms, goroutines, heap, file, exe);
 	if (!hd_load_syms(syms, exe))
 		return false;
@@ -152,7 +152,7 @@ static int run(const hs_command *self, cli_opts *op)
 	}
 	hs_symtab syms;
 	hs_heapdump h;
-	if (!hd_load_any(&h, &syms, NULL, NULL, o.files[0], exe))
+	if (!hd_load_any(&h, &syms, NULL, NULL, o.files[0], exe, exe && hs_core_sniff_file(o.files[0])))
 		return HS_EXIT_USAGE;
 	hs_hd_analysis a;
 	rc = HS_EXIT_USAGE;
@@ -178,19 +178,14 @@ const hs_command cmd_heapdump = {
 	            "What keeps a Go heap dump's bytes alive: leak suspects, retainers by root, sites."),
 };
 
-bool cli_is_heapdump(const char *file)
+bool cli_is_heap_input(hs_input_kind kind, const char *exe)
 {
-	return strcmp(file, "-") != 0 && hs_heapdump_sniff_file(file);
-}
-
-bool cli_is_heap_input(const char *file, const char *exe)
-{
-	return cli_is_heapdump(file) || (exe && strcmp(file, "-") != 0 && hs_core_sniff_file(file));
+	return kind == HS_IN_HEAPDUMP || (exe && kind == HS_IN_CORE);
 }
 
 /* heapscope diff OLD NEW of heap dumps or cores (called by cmd_diff); each
  * names its globals: a dump from --exe, a core from its DWARF. */
-int cmd_heapdump_diff(const cli_opts *o, const char *exe)
+int cmd_heapdump_diff(const cli_opts *o, const char *exe, const hs_input_kind kind[2])
 {
 	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
 		return cli_error("heap dumps compare as text or json, not '%s'", o->format);
@@ -199,7 +194,8 @@ int cmd_heapdump_diff(const cli_opts *o, const char *exe)
 	hs_heapdump h[2];
 	hs_hd_analysis a[2];
 	int loaded = 0, analyzed = 0, rc = HS_EXIT_USAGE;
-	while (loaded < 2 && hd_load_any(&h[loaded], &syms[loaded], NULL, NULL, o->files[loaded], exe)) {
+	while (loaded < 2 && hd_load_any(&h[loaded], &syms[loaded], NULL, NULL, o->files[loaded], exe,
+	                                 kind[loaded] == HS_IN_CORE)) {
 		loaded++;
 		if (!hd_analyze(&a[analyzed], &h[loaded - 1], &syms[loaded - 1], o->files[loaded - 1]))
 			break;
@@ -253,15 +249,15 @@ static bool leaks_dump_goroutines(struct hs_leaks *l, const hs_heapdump *h, cons
 	return ok;
 }
 
-int hd_leaks_add(struct hs_leaks *l, const char *file, const char *exe, hs_inventory *inv,
-                size_t input)
+int hd_leaks_add(struct hs_leaks *l, const char *file, bool core, const char *exe,
+                 hs_inventory *inv, size_t input)
 {
 	hs_symtab syms;
 	hs_heapdump h;
 	hs_profile core_gs;   /* a core's goroutines, read with its heap */
 	hs_profile_init(&core_gs);
 	bool heap;
-	if (!hd_load_any(&h, &syms, &core_gs, &heap, file, exe)) {
+	if (!hd_load_any(&h, &syms, &core_gs, &heap, file, exe, core)) {
 		hs_profile_release(&core_gs);
 		return HS_EXIT_USAGE;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../output/info_out.h"
+#include "heapscope/load.h"
 #include "heapscope/summary.h"
 #include "heapscope/units.h"
 #include "cmd.h"
@@ -12,13 +13,13 @@
 /* A trace, heap dump, gctrace log or core: described from its facts;
  * an exit status. */
 static int describe_facts(const info_format *fmt, info_w *w, hs_inventory *inv, const char *file,
-                          hs_input_kind kind, const cli_opts *o)
+                          hs_input_kind kind, hs_input *in, const cli_opts *o)
 {
 	hs_file_facts f;
 	hs_error e;
 	hs_error_clear(&e);
 	size_t i = hs_inventory_add_file(inv, file, kind);
-	if (hs_file_facts_read(&f, file, kind, o->exe, &e) != HS_OK) {
+	if (hs_file_facts_read(&f, in, file, kind, o->exe, &e) != HS_OK) {
 		hs_inventory_unuse(inv, i, HS_WHY_UNREADABLE);
 		return cli_file_error(file, &e);
 	}
@@ -26,19 +27,20 @@ static int describe_facts(const info_format *fmt, info_w *w, hs_inventory *inv, 
 	return HS_EXIT_OK;
 }
 
-/* A profile (or anything else, which the loader names); an exit status. */
+/* A profile (or anything else, which the loader names), from in when it
+ * is open; an exit status. */
 static int describe_profile(const info_format *fmt, info_w *w, hs_inventory *inv,
-                            const char *file, const cli_opts *o)
+                            const char *file, hs_input *in, const cli_opts *o)
 {
 	hs_profile p;
 	hs_profile_init(&p);
 	p.counts_only = true;   /* info reads no sample: counted, not kept */
-	bool ok = cli_load(&p, file, o);
+	bool ok = cli_load_input(&p, file, in, o);
 	size_t i = cli_inventory_add(inv, file, ok ? &p : NULL);
-	const hs_input_entry *in = hs_inventory_at(inv, i);
+	const hs_input_entry *entry = hs_inventory_at(inv, i);
 	/* a text heap profile has no time of its own: its MemStats LastGC */
-	if (ok && !p.time_nanos && in && in->time_from == HS_TIME_LASTGC)
-		p.time_nanos = in->time;
+	if (ok && !p.time_nanos && entry && entry->time_from == HS_TIME_LASTGC)
+		p.time_nanos = entry->time;
 	if (ok)
 		fmt->file(w, file, &p);
 	hs_profile_release(&p);
@@ -61,10 +63,14 @@ static int run(const hs_command *self, cli_opts *op)
 	fmt->begin(&w);
 	for (int i = 0; i < o.nfiles; i++) {
 		const char *file = o.files[i];
-		/* stdin is read once: as a profile */
-		hs_input_kind k = strcmp(file, "-") ? cli_file_kind(file) : HS_IN_OTHER;
-		int r = hs_file_facts_kind(k) ? describe_facts(fmt, &w, inv, file, k, &o)
-		                              : describe_profile(fmt, &w, inv, file, &o);
+		/* one open, sniffed and read; stdin is read once: as a profile,
+		 * and a file that cannot be opened is named by the loader */
+		hs_input in;
+		hs_input_kind k = cli_file_open(file, &in);
+		bool open = strcmp(file, "-") != 0 && k != HS_IN_UNREADABLE;
+		int r = hs_file_facts_kind(k) ? describe_facts(fmt, &w, inv, file, k, &in, &o)
+		                              : describe_profile(fmt, &w, inv, file, open ? &in : NULL, &o);
+		hs_input_release(&in);
 		if (r != HS_EXIT_OK)
 			rc = r;
 	}

@@ -161,24 +161,67 @@ void cli_free_inputs(cli_opts *o)
 
 /* ---- the inventory ------------------------------------------------------- */
 
-hs_input_kind cli_file_kind(const char *file)
+/* The count of Go text profiles one after another in in's bytes (head:
+ * the first ones read); see cli_file_sniff. */
+static size_t text_parts(hs_input *in, size_t head, bool gctrace)
 {
+	if (gctrace)
+		return 0;
+	if (hs_text_moments(in->data, head, NULL, 0) == 0)
+		return 1;
+	return hs_text_moments(in->data, hs_input_wait(in, SIZE_MAX), NULL, 0);
+}
+
+/* One open of `file` answers both, in left open on it (empty for stdin
+ * and a file that cannot be opened).  A gctrace log is told by its first
+ * 64 KiB (all hs_gctrace_detect reads), so a compressed log gets the
+ * answer an uncompressed one gets, whatever the inflater has done.  The
+ * heap dump reader (hd_stream) takes zstd only from the frame magic, not
+ * behind a skippable frame as hs_input does: a zstd file asks it. */
+static hs_input_kind open_kind(const char *file, hs_input *in, size_t *parts)
+{
+	memset(in, 0, sizeof *in);
+	if (parts)
+		*parts = 1;   /* stdin, a file that cannot be opened: loading it says why */
 	if (strcmp(file, "-") == 0)
 		return HS_IN_OTHER;
-	if (hs_heapdump_sniff_file(file))
-		return HS_IN_HEAPDUMP;
-	hs_input in;
 	hs_error e;
 	hs_error_clear(&e);
-	if (hs_input_open(&in, file, 0, &e) != HS_OK)
+	if (hs_input_open(in, file, 0, &e) != HS_OK) {
+		memset(in, 0, sizeof *in);
 		return HS_IN_UNREADABLE;
-	size_t n = hs_input_wait(&in, 4096);
-	hs_input_kind k = hs_trace_detect(in.data, n)     ? HS_IN_TRACE
-	                  : hs_core_detect(in.data, n)    ? HS_IN_CORE
-	                  : hs_gctrace_detect(in.data, n) ? HS_IN_GCTRACE
-	                                                  : HS_IN_OTHER;
-	hs_input_release(&in);
+	}
+	size_t n = hs_input_wait(in, 1 << 16);
+	bool gctrace = hs_gctrace_detect(in->data, n);
+	if (parts)
+		*parts = text_parts(in, n, gctrace);
+	bool dump = in->zstd ? hs_heapdump_sniff_file(file) : hs_heapdump_detect(in->data, n);
+	return dump                          ? HS_IN_HEAPDUMP
+	       : hs_trace_detect(in->data, n) ? HS_IN_TRACE
+	       : hs_core_detect(in->data, n)  ? HS_IN_CORE
+	       : gctrace                      ? HS_IN_GCTRACE
+	                                      : HS_IN_OTHER;
+}
+
+hs_input_kind cli_file_sniff(const char *file, size_t *parts, hs_input *keep)
+{
+	hs_input in;
+	hs_input_kind k = open_kind(file, &in, parts);
+	if (keep && parts && *parts > 1)
+		*keep = in;   /* read whole to count the parts: cli_load_parts reads this */
+	else
+		hs_input_release(&in);
 	return k;
+}
+
+hs_input_kind cli_file_open(const char *file, hs_input *in)
+{
+	return open_kind(file, in, NULL);
+}
+
+hs_input_kind cli_file_kind(const char *file)
+{
+	return cli_file_sniff(file, NULL, NULL);
 }
 
 size_t cli_inventory_add(hs_inventory *inv, const char *file, const hs_profile *p)

@@ -38,9 +38,8 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 	return hs_leaks_add_input(c->l, p, a->inv, a->input, a->e);
 }
 
-static bool streams(const char *file)
+static bool streams(hs_input_kind k)
 {
-	hs_input_kind k = cli_file_kind(file);
 	return k == HS_IN_HEAPDUMP || k == HS_IN_CORE || k == HS_IN_TRACE || k == HS_IN_GCTRACE;
 }
 
@@ -68,11 +67,11 @@ static int add_gctrace(const cli_adder *a, const char *file)
 static int add_stream(const cli_adder *a, const char *file)
 {
 	const leaks_ctx *c = a->ctx;
-	hs_input_kind k = cli_file_kind(file);
+	hs_input_kind k = a->kind;
 	if (k == HS_IN_CORE && !c->exe)
 		return cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
 	if (k == HS_IN_HEAPDUMP || k == HS_IN_CORE)
-		return hd_leaks_add(c->l, file, c->exe, a->inv, a->input);
+		return hd_leaks_add(c->l, file, k == HS_IN_CORE, c->exe, a->inv, a->input);
 	if (k == HS_IN_GCTRACE)
 		return add_gctrace(a, file);
 	return cli_add_trace(a, file, CLI_TRACE_END);

@@ -68,31 +68,6 @@ static int summary(const cli_opts *o)
 
 /* ---- traces for blocking and leaks ------------------------------------------------ */
 
-bool cli_sniff(const char *file, size_t upto, bool (*detect)(const uint8_t *data, size_t n))
-{
-	if (strcmp(file, "-") == 0)
-		return false;
-	hs_input in;
-	hs_error e;
-	hs_error_clear(&e);
-	if (hs_input_open(&in, file, 0, &e) != HS_OK)
-		return false;   /* cli_load reports it */
-	size_t n = hs_input_wait(&in, upto);
-	bool yes = detect(in.data, n);
-	hs_input_release(&in);
-	return yes;
-}
-
-static bool trace_detected(const uint8_t *data, size_t n)
-{
-	return hs_trace_detect(data, n) != 0;
-}
-
-bool cli_is_trace(const char *file)
-{
-	return cli_sniff(file, 16, trace_detected);
-}
-
 /* Read trace `file` into p through fn(ctx), then finish it: false after
  * printing the error. */
 static bool load_finished(hs_profile *p, const char *file, hs_tev_fn fn, void *ctx,

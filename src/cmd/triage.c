@@ -37,15 +37,9 @@ static int file_index(const triage_ctx *c, const char *file)
 	return -1;
 }
 
-static bool is_gctrace(const char *file)
+static bool streams(hs_input_kind k)
 {
-	return cli_sniff(file, 1 << 16, hs_gctrace_detect);
-}
-
-static bool streams(const char *file)
-{
-	return cli_is_heapdump(file) || cli_file_kind(file) == HS_IN_CORE || cli_is_trace(file) ||
-	       is_gctrace(file);
+	return k == HS_IN_HEAPDUMP || k == HS_IN_CORE || k == HS_IN_TRACE || k == HS_IN_GCTRACE;
 }
 
 static hs_triage_kind profile_kind(const hs_profile *p)
@@ -81,7 +75,7 @@ static hs_err add_profile(const cli_adder *a, hs_profile *p, const char *file)
 /* A heap dump, or a core with --exe (hd_load_any): its heap as a heap
  * dump's, then a core's goroutines as a goroutine dump's (the input's
  * kind and total are its goroutines'). */
-static int add_heapdump(const triage_ctx *c, int i, const char *file)
+static int add_heapdump(const triage_ctx *c, int i, const char *file, bool core)
 {
 	hs_symtab syms;
 	hs_heapdump h;
@@ -91,7 +85,7 @@ static int add_heapdump(const triage_ctx *c, int i, const char *file)
 	hs_error e;
 	hs_error_clear(&e);
 	bool heap;
-	if (hd_load_any(&h, &syms, &core_gs, &heap, file, c->exe)) {
+	if (hd_load_any(&h, &syms, &core_gs, &heap, file, c->exe, core)) {
 		hs_hd_analysis an;
 		if (!heap)   /* a core whose heap is refused: its goroutines */
 			rc = hs_triage_add_profile(c->t, i, file, &core_gs, HS_TK_GOROUTINE_DUMP, &e) == HS_OK
@@ -127,12 +121,12 @@ static int add_stream(const cli_adder *a, const char *file)
 {
 	const triage_ctx *c = a->ctx;
 	int i = file_index(c, file);
-	if (cli_is_heapdump(file))
-		return add_heapdump(c, i, file);
-	if (cli_file_kind(file) == HS_IN_CORE)
-		return c->exe ? add_heapdump(c, i, file)
+	if (a->kind == HS_IN_HEAPDUMP)
+		return add_heapdump(c, i, file, false);
+	if (a->kind == HS_IN_CORE)
+		return c->exe ? add_heapdump(c, i, file, true)
 		              : cli_file_fail(file, "%s", HS_CORE_NEEDS_EXE);
-	if (is_gctrace(file))
+	if (a->kind == HS_IN_GCTRACE)
 		return add_gctrace(c, i, file);
 	hs_profile p;
 	hs_profile_init(&p);

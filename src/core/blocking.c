@@ -589,30 +589,10 @@ static void keep_hotspot(hs_blocking *b, size_t k, size_t i)
 	*hs_i64vec_at(&b->ended, k) = *hs_i64vec_at(&b->ended, i);
 }
 
-/* Is inventory entry i a file holding only some goroutines (a trace, a
- * heap dump)? */
-static bool partial_input(const hs_blocking *b, size_t i)
-{
-	const hs_input_entry *in = b->inv ? hs_inventory_at(b->inv, i) : NULL;
-	return in && hs_input_kind_partial(in->kind);
-}
-
 /* Is ev a partial file's goroutines (not a contention profile's)? */
 static bool partial_ev(const hs_blocking *b, const hs_wait_evidence *ev)
 {
-	return ev->source != HS_SRC_CONTENTION && partial_input(b, ev->input);
-}
-
-/* Does the command use a whole goroutine snapshot (a dump, a goroutine
- * profile or a core: hs_input_kind_whole)? */
-static bool has_whole_snapshot(const hs_blocking *b)
-{
-	for (size_t i = 0; i < hs_inventory_n(b->inv); i++) {
-		const hs_input_entry *in = hs_inventory_at(b->inv, i);
-		if (in->used && hs_input_kind_whole(in->kind))
-			return true;
-	}
-	return false;
+	return ev->source != HS_SRC_CONTENTION && hs_inventory_partial(b->inv, ev->input);
 }
 
 /* Only the goroutines of traces or heap dumps show h: beside a whole
@@ -633,7 +613,7 @@ static bool partial_only(const hs_blocking *b, const hs_hotspot *h)
 static void drop_twins(hs_blocking *b)
 {
 	size_t n = hotspot_vec_len(&b->hotspots), k = 0;
-	bool whole = b->inv && has_whole_snapshot(b);
+	bool whole = b->inv && hs_inventory_has_whole(b->inv);
 	for (size_t i = 0; b->inv && i < n; i++) {
 		hs_hotspot *h = hotspot_vec_at(&b->hotspots, i);
 		if (!drop_twin_evidence(b, h) || (whole && partial_only(b, h))) {
@@ -743,7 +723,7 @@ static hs_idle_class idle_of(const hs_blocking *b, const hs_hotspot *h, uint32_t
 	bool whole = false;
 	for (size_t i = 0; i < ne; i++) {
 		const hs_wait_evidence *ev = hs_wait_evidence_vec_at(&h->evidence, i);
-		whole |= ev->source != HS_SRC_CONTENTION && !partial_input(b, ev->input);
+		whole |= ev->source != HS_SRC_CONTENTION && !hs_inventory_partial(b->inv, ev->input);
 	}
 	bool within = false;   /* a log of dumps grows inside one file */
 	for (size_t i = 0; i < ne && n < sizeof series / sizeof series[0]; i++) {

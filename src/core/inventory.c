@@ -367,15 +367,29 @@ static int cmp_used(const void *pa, const void *pb, void *ctx)
 	return c ? c : (a > b) - (a < b);
 }
 
+bool hs_inventory_has_whole(const hs_inventory *inv)
+{
+	size_t n = entryvec_len(&inv->entries);
+	const hs_input_entry *f = entryvec_data(&inv->entries);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].used && hs_input_kind_whole(f[i].kind))
+			return true;
+	return false;
+}
+
+bool hs_inventory_partial(const hs_inventory *inv, size_t i)
+{
+	const hs_input_entry *in = inv ? hs_inventory_at(inv, i) : NULL;
+	return in && hs_input_kind_partial(in->kind);
+}
+
 /* The partial-snapshot rule (hs_inventory_finish): beside a used whole
  * goroutine snapshot, a used trace or heap dump is no point of the series. */
 static void mark_partial(hs_inventory *inv)
 {
 	size_t n = entryvec_len(&inv->entries);
 	hs_input_entry *f = entryvec_data(&inv->entries);
-	bool whole = false;
-	for (size_t i = 0; i < n; i++)
-		whole |= f[i].used && hs_input_kind_whole(f[i].kind);
+	bool whole = hs_inventory_has_whole(inv);
 	for (size_t i = 0; whole && i < n; i++)
 		if (f[i].used && hs_input_kind_partial(f[i].kind))
 			f[i].why = HS_WHY_PARTIAL;

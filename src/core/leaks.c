@@ -382,19 +382,15 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The file's "dump" labels, sorted and distinct, one snapshot each; false
- * on no memory. */
-static bool dump_labels(const hs_profile *p, hs_i64vec *dumps)
+/* The distinct "dump" labels of label (one per sample), sorted: one
+ * snapshot each; false on no memory. */
+static bool dump_labels(const hs_i64vec *label, hs_i64vec *dumps)
 {
-	bool dump = p->format == HS_FMT_GOROUTINE_DUMP;   /* only dumps carry the label */
-	for (size_t s = 0; s < p->nsamples; s++) {
-		hs_dump_labels dl = {.state = "", .created_by = "", .created_loc = ""};
-		if (dump)
-			hs_dump_labels_read(p, s, &dl);
+	for (size_t s = 0; s < hs_i64vec_len(label); s++) {
 		int64_t *d = hs_i64vec_push(dumps);
 		if (!d)
 			return false;
-		*d = dl.dump;
+		*d = *hs_i64vec_at(label, s);
 	}
 	int64_t *d = hs_i64vec_data(dumps);
 	size_t nd = 0;
@@ -405,6 +401,14 @@ static bool dump_labels(const hs_profile *p, hs_i64vec *dumps)
 			d[nd++] = d[i];
 	dumps->v.len = nd;
 	return true;
+}
+
+/* The index among dumps (sorted, distinct) of label d; nd when none. */
+static size_t dump_index(const hs_i64vec *dumps, int64_t d)
+{
+	size_t nd = hs_i64vec_len(dumps);
+	const int64_t *dp = nd ? bsearch(&d, hs_i64vec_data(dumps), nd, sizeof *dp, cmp_i64) : NULL;
+	return dp ? (size_t)(dp - hs_i64vec_data(dumps)) : nd;
 }
 
 /* Name the snapshots a file adds: its dump labels, or the file alone. */
@@ -421,25 +425,25 @@ static bool add_snaps(hs_leaks *l, uint32_t fi, const hs_i64vec *dumps)
 	return true;
 }
 
+/* Each sample's wait (and with it its dump label) is read once: the
+ * records first point at their sample, then at the snapshot of its label
+ * once the labels have ordered the file's snapshots. */
 static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, uint32_t fi, hs_error *err)
 {
 	int vi = hs_profile_default_index(p);
-	hs_i64vec dumps;
+	hs_i64vec label, dumps;   /* each sample's dump label; the distinct ones */
+	hs_i64vec_init(&label);
 	hs_i64vec_init(&dumps);
-	size_t first = lsnapvec_len(&l->snaps);
-	bool ok = dump_labels(p, &dumps) && add_snaps(l, fi, &dumps);
-	size_t nd = hs_i64vec_len(&dumps);
+	size_t first = lsnapvec_len(&l->snaps), r0 = lrecvec_len(&l->recs);
+	bool ok = true;
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		int64_t v = vi >= 0 ? hs_sample_values(p, s)[vi] : 1;
 		hs_wait_info wi;
 		hs_wait_info_of(p, s, &wi);
-		/* dumps is sorted and distinct (dump_labels) */
-		const int64_t *dp = nd ? bsearch(&wi.dump, hs_i64vec_data(&dumps), nd, sizeof *dp,
-		                                 cmp_i64)
-		                       : NULL;
-		size_t di = dp ? (size_t)(dp - hs_i64vec_data(&dumps)) : nd;
-		if (v > 0 && first + di < lsnapvec_len(&l->snaps))
-			lsnapvec_at(&l->snaps, first + di)->goroutines += v;
+		int64_t *d = hs_i64vec_push(&label);
+		if (!(ok = d != NULL))
+			break;
+		*d = wi.dump;
 		if (v <= 0 || wi.kind == HS_WAIT_NONE)
 			continue;
 		uint32_t gi;
@@ -447,8 +451,20 @@ static hs_err add_goroutines(hs_leaks *l, const hs_profile *p, uint32_t fi, hs_e
 		lrec *r = g ? lrecvec_push(&l->recs) : NULL;
 		if (!(ok = r != NULL))
 			break;
-		*r = (lrec){gi, (uint32_t)(first + di), v, wi.wait_minutes};
+		*r = (lrec){gi, (uint32_t)s, v, wi.wait_minutes};
 	}
+	ok = ok && dump_labels(&label, &dumps) && add_snaps(l, fi, &dumps);
+	for (size_t s = 0; ok && s < p->nsamples; s++) {
+		int64_t v = vi >= 0 ? hs_sample_values(p, s)[vi] : 1;
+		size_t di = dump_index(&dumps, *hs_i64vec_at(&label, s));
+		if (v > 0 && first + di < lsnapvec_len(&l->snaps))
+			lsnapvec_at(&l->snaps, first + di)->goroutines += v;
+	}
+	for (size_t i = r0; ok && i < lrecvec_len(&l->recs); i++) {
+		lrec *r = lrecvec_at(&l->recs, i);
+		r->snap = (uint32_t)(first + dump_index(&dumps, *hs_i64vec_at(&label, r->snap)));
+	}
+	hs_i64vec_release(&label);
 	hs_i64vec_release(&dumps);
 	return ok ? HS_OK : hs_fail(err, HS_E_NOMEM, "out of memory");
 }
@@ -718,8 +734,7 @@ static int cmp_skey(const void *pa, const void *pb)
  * still name creators. */
 static bool partial_file(const hs_leaks *l, const lfile *f)
 {
-	const hs_input_entry *in = hs_inventory_at(l->inv, f->input);
-	return in && hs_input_kind_partial(in->kind);
+	return hs_inventory_partial(l->inv, f->input);
 }
 
 /* The kept snapshots' keys (twins left out, and partial files when a

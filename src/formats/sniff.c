@@ -91,7 +91,7 @@ hs_format hs_sniff(const uint8_t *d, size_t n, const char **what)
 	return HS_FMT_PPROF;
 }
 
-static hs_err load_input(hs_profile *p, hs_input *in, hs_error *err)
+hs_err hs_load_profile_input(hs_profile *p, hs_input *in, hs_error *err)
 {
 	const char *what;
 	hs_err rc;
@@ -150,7 +150,7 @@ hs_err hs_load_profile_buffer(hs_profile *p, const uint8_t *data, size_t n,
 	hs_input in;
 	hs_err rc = hs_input_from_buffer(&in, data, n, max_bytes, err);
 	if (rc == HS_OK)
-		rc = load_input(p, &in, err);
+		rc = hs_load_profile_input(p, &in, err);
 	hs_input_release(&in);
 	return rc;
 }
@@ -160,7 +160,7 @@ hs_err hs_load_profile(hs_profile *p, const char *path, hs_error *err)
 	hs_input in;
 	hs_err rc = hs_input_open(&in, path, 0, err);
 	if (rc == HS_OK)
-		rc = load_input(p, &in, err);
+		rc = hs_load_profile_input(p, &in, err);
 	hs_input_release(&in);
 	return rc;
 }

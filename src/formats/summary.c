@@ -141,7 +141,7 @@ static hs_err core_facts(hs_file_facts *f, hs_input *in, const char *exe, hs_err
 	return rc == HS_E_FORMAT ? (err->code = HS_E_INVALID) : rc;
 }
 
-hs_err hs_file_facts_read(hs_file_facts *f, const char *path, hs_input_kind kind,
+hs_err hs_file_facts_read(hs_file_facts *f, hs_input *in, const char *path, hs_input_kind kind,
                           const char *exe, hs_error *err)
 {
 	memset(f, 0, sizeof *f);
@@ -150,29 +150,25 @@ hs_err hs_file_facts_read(hs_file_facts *f, const char *path, hs_input_kind kind
 		return hs_fail(err, HS_E_USAGE, "not a trace, heap dump, gctrace log or core");
 	if (kind == HS_IN_HEAPDUMP)
 		return heapdump_facts(f, path, err);
-	hs_input in;
-	hs_err rc = hs_input_open(&in, path, 0, err);
-	if (rc != HS_OK)
-		return rc;
+	hs_err rc = HS_OK;
 	switch (kind) {
 	case HS_IN_TRACE:
-		rc = trace_facts(f, &in, err);
-		input_facts(f, &in);
+		rc = trace_facts(f, in, err);
+		input_facts(f, in);
 		break;
 	case HS_IN_GCTRACE:
-		rc = gctrace_facts(f, &in, err);
-		input_facts(f, &in);
+		rc = gctrace_facts(f, in, err);
+		input_facts(f, in);
 		break;
 	default: {
 		/* the core reader takes the input over: its sizes first (the
 		 * decoded size is the core's, read as it goes) */
-		hs_input_wait(&in, 4096);
-		input_facts(f, &in);
-		rc = core_facts(f, &in, exe, err);
+		hs_input_wait(in, 4096);
+		input_facts(f, in);
+		rc = core_facts(f, in, exe, err);
 		f->decoded_bytes = 0;
 		break;
 	}
 	}
-	hs_input_release(&in);
 	return rc;
 }

@@ -8,16 +8,12 @@
 #include "inputs_out.h"
 #include "json.h"
 #include "locks_out.h"
+#include "pprof_text.h"
 #include "wait_hint.h"
 
 #define HOLDING_HINT                                                                       \
 	"the holder's side (mutex profile): others waited this long for it to unlock; what "   \
 	"runs between its Lock and Unlock is the cost"
-
-static const char *plural(int64_t n)
-{
-	return n == 1 ? "" : "s";
-}
 
 /* One evidence line, cut at 511 bytes as the hotspots always were. */
 static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence *ev)
@@ -28,7 +24,7 @@ static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence
 		char delay[64];
 		hs_scaled_label(ev->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
 		snprintf(line, sizeof line, "%s: %lld contention%s, %s delay (waits that ended)",
-		         ev->file, (long long)ev->contentions, plural(ev->contentions), delay);
+		         ev->file, (long long)ev->contentions, out_plural(ev->contentions), delay);
 	} else if (ev->source == HS_SRC_DUMP && ev->created >= 0) {
 		/* a trace: what it saw created, beside those already there */
 		snprintf(line, sizeof line,
@@ -37,12 +33,12 @@ static void evidence_text(FILE *out, const hs_hotspot *h, const hs_wait_evidence
 		         ev->file, (long long)ev->created, n, ev->state, (long long)ev->wait_minutes);
 	} else if (ev->source == HS_SRC_DUMP) {
 		snprintf(line, sizeof line, "%s: %lld goroutine%s [%s]%s, waiting up to %lld min",
-		         ev->file, n, plural(n), ev->state,
+		         ev->file, n, out_plural(n), ev->state,
 		         ev->grows_within  ? " (most in one dump; it grows dump to dump)"
 		         : ev->snapshots > 1 ? " (most in one dump)" : "",
 		         (long long)ev->wait_minutes);
 	} else {
-		snprintf(line, sizeof line, "%s: %lld goroutine%s in %s", ev->file, n, plural(n),
+		snprintf(line, sizeof line, "%s: %lld goroutine%s in %s", ev->file, n, out_plural(n),
 		         hs_wait_kind_name(h->kind));
 	}
 	fprintf(out, "   - %s\n", line);
@@ -52,12 +48,12 @@ static void hotspot_text(FILE *out, const hs_blocking *b, const hs_hotspot *h, s
 {
 	fprintf(out, "\n%zu. %s  [%s%s%s]  %lld goroutine%s", rank, h->culprit,
 	        hs_wait_kind_name(h->kind), h->side ? ", " : "", hs_lock_side_name(h->side),
-	        (long long)h->goroutines, plural(h->goroutines));
+	        (long long)h->goroutines, out_plural(h->goroutines));
 	if (h->contentions || h->delay_ns) {
 		char delay[64];
 		hs_scaled_label(h->delay_ns, "nanoseconds", "auto", delay, sizeof delay);
 		fprintf(out, ", %lld contention%s, %s delay", (long long)h->contentions,
-		        plural(h->contentions), delay);
+		        out_plural(h->contentions), delay);
 	}
 	if (h->idle)
 		fprintf(out, "  (idle: %s)", hs_idle_class_name(h->idle));

@@ -44,11 +44,12 @@ bool hd_load(hs_heapdump *h, const char *file);
 bool hd_load_core(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, bool *heap,
                   const char *file, const char *exe);
 bool hd_load_syms(hs_symtab *s, const char *exe);
-/* A heap dump (syms from exe, when given), or with exe a core (hd_load_core:
- * goroutines filled for a core only, from_core set; heap as there, true
- * for a heap dump); false after printing. */
+/* A heap dump (syms from exe, when given), or with exe a core (core: the
+ * caller's sniff said so; hd_load_core: goroutines filled for a core
+ * only, from_core set; heap as there, true for a heap dump); false after
+ * printing. */
 bool hd_load_any(hs_heapdump *h, hs_symtab *syms, hs_profile *goroutines, bool *heap,
-                 const char *file, const char *exe);
+                 const char *file, const char *exe, bool core);
 bool hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_symtab *s, const char *file);
 
 #endif

@@ -15,11 +15,6 @@
 #include "leaks_out.h"
 #include "wait_hint.h"
 
-static const char *plural(int64_t n)
-{
-	return n == 1 ? "" : "s";
-}
-
 /* What to look at next (leaks_out.h). */
 const char *out_leak_hint(const hs_leak *k)
 {
@@ -74,7 +69,7 @@ static void group_text(FILE *out, const hs_leak *k)
 	const char *wait = hs_wait_kind_name(k->wait);
 	bool st = *k->state && strcmp(k->state, wait) != 0;
 	say(out, "%lld goroutine%s in %s%s%s%s", (long long)k->goroutines,
-	        plural(k->goroutines), wait, st ? " [" : "", st ? k->state : "", st ? "]" : "");
+	        out_plural(k->goroutines), wait, st ? " [" : "", st ? k->state : "", st ? "]" : "");
 	if (k->wait_max)
 		say(out, "longest wait %lld min", (long long)k->wait_max);
 	created_text(out, k);
@@ -165,11 +160,11 @@ static void suspect_text(FILE *out, const hs_leak *k)
 	if (*r->owner_root)
 		say(out, "%s, shared by %s and %zu other root%s (%s), retains %s, %.1f%% of the "
 		    "reachable heap", r->owner, r->owner_root, r->nroots - 1,
-		    plural((int64_t)r->nroots - 1), list,
+		    out_plural((int64_t)r->nroots - 1), list,
 		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
 	else if (r->nroots > 1)
 		say(out, "%s and %zu other root%s (%s) together retain %s, %.1f%% of the reachable heap",
-		    r->owner, r->nroots - 1, plural((int64_t)r->nroots - 1), list,
+		    r->owner, r->nroots - 1, out_plural((int64_t)r->nroots - 1), list,
 		    bytes_label((int64_t)r->retained, false, a, sizeof a), r->share);
 	else
 		say(out, "%s retains %s, %.1f%% of the reachable heap", r->owner,
@@ -266,7 +261,7 @@ static void points_text(FILE *out, const hs_leak *k)
 			say(out, "%s: retains %s of %s reachable", file,
 			    bytes_label(p->value, false, a, sizeof a), bytes_label(p->total, false, b, sizeof b));
 		else
-			say(out, "%s: %lld goroutine%s", file, (long long)p->value, plural(p->value));
+			say(out, "%s: %lld goroutine%s", file, (long long)p->value, out_plural(p->value));
 	}
 }
 

@@ -7,17 +7,7 @@
 
 #include "locks_out.h"
 #include "heapscope/units.h"
-
-static const char *plural(int64_t n)
-{
-	return n == 1 ? "" : "s";
-}
-
-static const char *dur(int64_t ns, char *buf, size_t n)
-{
-	hs_scaled_label(ns, "nanoseconds", "auto", buf, n);
-	return buf;
-}
+#include "pprof_text.h"
 
 static bool is_waiting(hs_lock_op op)
 {
@@ -31,10 +21,10 @@ static void waiting_phrase(FILE *out, const hs_lock_site *s, hs_lock_op op)
 	const char *who = !s->rw ? "goroutine" : op == HS_LOCK_OP_RLOCK ? "reader" : "writer";
 	char d[64];
 	if (p->goroutines)
-		fprintf(out, "%lld %s%s ", (long long)p->goroutines, who, plural(p->goroutines));
+		fprintf(out, "%lld %s%s ", (long long)p->goroutines, who, out_plural(p->goroutines));
 	else
 		fprintf(out, "%ss ", who);
-	fprintf(out, "waiting %s (block profile delay) in %s (%s)", dur(p->delay_ns, d, sizeof d),
+	fprintf(out, "waiting %s (block profile delay) in %s (%s)", out_dur(p->delay_ns, d, sizeof d),
 	        p->func, hs_lock_op_name(op));
 }
 
@@ -56,7 +46,7 @@ static void site_headline(FILE *out, const hs_lock_site *s)
 		fprintf(out, "%s%s in %s (Lock)", sep ? ", " : "", s->rw ? "writer holds" : "held",
 		        holder);
 		if (rel->func)
-			fprintf(out, " %s (mutex profile delay at Unlock)", dur(rel->delay_ns, d, sizeof d));
+			fprintf(out, " %s (mutex profile delay at Unlock)", out_dur(rel->delay_ns, d, sizeof d));
 		sep = true;
 	}
 	if (!sep)
@@ -70,13 +60,13 @@ static void part_line(FILE *out, const hs_lock_part *p, hs_lock_op op)
 	char d[64];
 	fprintf(out, "   %s %-7s %s:", wait ? "waiting" : "holding", hs_lock_op_name(op), p->func);
 	if (p->nfuncs > 1)
-		fprintf(out, " (and %u more function%s)", p->nfuncs - 1, plural(p->nfuncs - 1));
+		fprintf(out, " (and %u more function%s)", p->nfuncs - 1, out_plural(p->nfuncs - 1));
 	if (p->goroutines)
 		fprintf(out, " %lld goroutine%s %s in one dump,", (long long)p->goroutines,
-		        plural(p->goroutines), wait ? "waiting" : "inside the critical section");
+		        out_plural(p->goroutines), wait ? "waiting" : "inside the critical section");
 	if (p->contentions || p->delay_ns)
 		fprintf(out, " %lld contention%s, %s delay (%s)", (long long)p->contentions,
-		        plural(p->contentions), dur(p->delay_ns, d, sizeof d),
+		        out_plural(p->contentions), out_dur(p->delay_ns, d, sizeof d),
 		        wait ? "block profile: time waited" : "mutex profile: time others waited for it");
 	fputc('\n', out);
 }
@@ -88,7 +78,7 @@ static void cpu_lines(FILE *out, const hs_lock_site *s)
 		if (!s->cpu_ns[read])
 			continue;
 		fprintf(out, "   cpu under the %s lock (%s): %s\n", read ? "read" : "write", s->cpu_file,
-		        dur(s->cpu_ns[read], d, sizeof d));
+		        out_dur(s->cpu_ns[read], d, sizeof d));
 		for (size_t i = 0, shown = 0; i < hs_lock_cpu_vec_len(&s->cpu) && shown < 5; i++) {
 			const hs_lock_cpu *c = hs_lock_cpu_vec_at(&s->cpu, i);
 			if (c->read != (read == 1))
@@ -96,8 +86,8 @@ static void cpu_lines(FILE *out, const hs_lock_site *s)
 			shown++;
 			fprintf(out, "   - %s%s%s: %s, %lld sample%s\n", c->holder,
 			        c->callee == c->holder ? " itself" : " -> ",
-			        c->callee == c->holder ? "" : c->callee, dur(c->cpu_ns, d, sizeof d),
-			        (long long)c->samples, plural(c->samples));
+			        c->callee == c->holder ? "" : c->callee, out_dur(c->cpu_ns, d, sizeof d),
+			        (long long)c->samples, out_plural(c->samples));
 		}
 	}
 }
@@ -109,7 +99,7 @@ void locks_text(FILE *out, const hs_blocking *b)
 		return;
 	fprintf(out, "\n%zu lock site%s: who waits, who holds (a site is the receiver type, else the "
 	             "package, of the function taking the lock; profiles carry no lock address)\n",
-	        n, plural((int64_t)n));
+	        n, out_plural((int64_t)n));
 	for (size_t i = 0; i < n; i++) {
 		const hs_lock_site *s = hs_blocking_site(b, i);
 		fprintf(out, "\n%zu. ", i + 1);
@@ -221,7 +211,7 @@ static void section_cpu_text(FILE *out, const hs_lock_site *s, const char *holde
 		if (!locks_cpu_in_section(c, holder, read))
 			continue;
 		fprintf(out, "%s%s %s", shown++ ? ", " : "; in the section: ",
-		        c->callee == c->holder ? "itself" : c->callee, dur(c->cpu_ns, d, sizeof d));
+		        c->callee == c->holder ? "itself" : c->callee, out_dur(c->cpu_ns, d, sizeof d));
 	}
 	if (shown)
 		fprintf(out, " (%s)", s->cpu_file);
@@ -245,9 +235,9 @@ void locks_ref_text(FILE *out, const hs_blocking *b, const hs_hotspot *h)
 		        taken_with(other));
 		if (p->goroutines)
 			fprintf(out, " %lld goroutine%s %s in one dump,", (long long)p->goroutines,
-			        plural(p->goroutines), is_waiting(other) ? "waiting" : "inside the section");
+			        out_plural(p->goroutines), is_waiting(other) ? "waiting" : "inside the section");
 		fprintf(out, " %lld contention%s, %s delay (%s)", (long long)p->contentions,
-		        plural(p->contentions), dur(p->delay_ns, d, sizeof d),
+		        out_plural(p->contentions), out_dur(p->delay_ns, d, sizeof d),
 		        is_waiting(other) ? "block profile" : "mutex profile, at its Unlock");
 		section_cpu_text(out, s, holder, read);
 		fputc('\n', out);

@@ -206,6 +206,17 @@ const char *out_label(int64_t v, const char *from_unit, const char *to_unit, boo
 	return buf;
 }
 
+const char *out_dur(int64_t ns, char *buf, size_t n)
+{
+	hs_scaled_label(ns, "nanoseconds", "auto", buf, n);
+	return buf;
+}
+
+const char *out_plural(int64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void report_json_row(struct json_w *w, const report_fmt *f, uint32_t id)
 {
 	json_kv_string(w, "name", hs_view_node(f->v, id)->name);

@@ -41,6 +41,11 @@ void report_json_inline(struct json_w *w, const hs_report *r, uint32_t id);
  * writer prints a size, duration or count; returns buf. */
 const char *out_label(int64_t v, const char *from_unit, const char *to_unit, bool sign, char *buf,
                       size_t n);
+/* A duration of ns nanoseconds in its best unit (hs_scaled_label "auto");
+ * returns buf. */
+const char *out_dur(int64_t ns, char *buf, size_t n);
+/* The plural ending of a count's noun: "" for 1, "s" otherwise. */
+const char *out_plural(int64_t n);
 
 /* pprof's `-top` text. */
 void print_top_text(FILE *out, const report_fmt *f);

@@ -8,13 +8,8 @@
 
 #include "escape.h"
 #include "locks_out.h"
+#include "pprof_text.h"
 #include "triage_out.h"
-
-static const char *dur(int64_t ns, char *buf, size_t n)
-{
-	hs_scaled_label(ns, "nanoseconds", "auto", buf, n);
-	return buf;
-}
 
 const hs_lock_site *triage_lock_site(const triage_report *r, const hs_triage_lock *l)
 {
@@ -44,7 +39,7 @@ static size_t section_cpu(const hs_lock_site *s, const hs_triage_lock *l, char *
 		if (!locks_cpu_in_section(c, holder, read_op(l->hold_op)))
 			continue;
 		o += (size_t)snprintf(buf + o, n - o, "%s%s %s", shown++ ? ", " : "; in the section: ",
-		                      c->callee == c->holder ? "itself" : c->callee, dur(c->cpu_ns, d, sizeof d));
+		                      c->callee == c->holder ? "itself" : c->callee, out_dur(c->cpu_ns, d, sizeof d));
 	}
 	if (shown && o < n)
 		o += (size_t)snprintf(buf + o, n - o, " CPU (%s)", s->cpu_file);
@@ -83,17 +78,17 @@ void triage_lock_numbers(const hs_triage_lock *l, char *buf, size_t n)
 	if (l->load >= 0)
 		o = (size_t)snprintf(buf, n, "%.1f goroutines blocked on average: %s waited in %s of wall "
 		                     "time, contentions %" PRId64 " -> %" PRId64 " (block profiles)", l->load,
-		                     dur(l->delay_ns - l->first_delay_ns, a, 64), dur(l->span_ns, b, 64),
+		                     out_dur(l->delay_ns - l->first_delay_ns, a, 64), out_dur(l->span_ns, b, 64),
 		                     l->first_contentions, l->contentions);
 	else
 		o = (size_t)snprintf(buf, n, "%" PRId64 " contentions, %s waited (block profile)",
-		                     l->contentions, dur(l->delay_ns, a, 64));
+		                     l->contentions, out_dur(l->delay_ns, a, 64));
 	if (l->nsnapshots && o < n)
 		o += (size_t)snprintf(buf + o, n - o, "; %" PRId64 " waiting now in %zu of %zu snapshots",
 		                      l->now, l->snapshots, l->nsnapshots);
 	if (l->hold_op && l->hold_delay_ns && o < n)
 		snprintf(buf + o, n - o, "; holder: %" PRId64 " contentions, %s waited for its %s (mutex profile)",
-		         l->hold_contentions, dur(l->hold_delay_ns, a, 64), hs_lock_op_name(l->hold_op));
+		         l->hold_contentions, out_dur(l->hold_delay_ns, a, 64), hs_lock_op_name(l->hold_op));
 }
 
 const char *triage_lock_hint(void)
@@ -114,7 +109,7 @@ void triage_lock_evidence_text(FILE *out, const triage_report *r, const hs_triag
 			fprintf(out, ": %" PRId64 " waiting now\n", e->goroutines);
 		else
 			fprintf(out, ": %" PRId64 " contentions, %s %s\n", e->contentions,
-			        dur(e->delay_ns, a, 64),
+			        out_dur(e->delay_ns, a, 64),
 			        e->side == HS_SIDE_HOLDING ? "others waited for its unlock" : "waited");
 	}
 	char line[400];
