@@ -9,7 +9,10 @@
  * streams are merged by the state machine in trace_v2_order.c and every
  * event handed to the sink.  Only the scheduler state (goroutines, Ps, Ms,
  * GC) outlives a generation, so memory follows goroutines and stacks, not
- * events.  doc/format-trace-v2.md describes the wire format. */
+ * events.  Read from an hs_input, a generation's bytes are waited for as
+ * it is collected and given back once it is merged (hs_input_drop), so a
+ * trace of gigabytes, compressed or not, keeps one generation resident.
+ * doc/format-trace-v2.md describes the wire format. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +124,16 @@ static hs_err nomem(v2_loader *L)
 	return hs_fail(L->err, HS_E_NOMEM, "out of memory reading trace");
 }
 
+/* Streaming: make data[0..upto) readable if the input has that much (a
+ * background inflater may still be producing it); returns the bytes
+ * readable, the input's whole length once it is complete. */
+static size_t more(v2_loader *L, size_t upto)
+{
+	if (L->in && !L->in->complete && upto > L->n)
+		L->n = hs_input_wait(L->in, upto);
+	return L->n;
+}
+
 static hs_err rd_fail(v2_loader *L, int r, size_t off, const char *what)
 {
 	return hs_fail_at(L->err, r == RD_SHORT ? HS_E_TRUNCATED : HS_E_CORRUPT, off,
@@ -200,7 +213,7 @@ hs_err v2_emit(v2_loader *L, hs_tev *ev)
 static int read_batch(v2_loader *L, size_t pos, v2_batch *b, hs_err *rc)
 {
 	const uint8_t *d = L->data;
-	size_t n = L->n, p = pos;
+	size_t n = more(L, pos + 64), p = pos;   /* a header is at most 42 bytes */
 	*rc = HS_OK;
 	memset(b, 0, sizeof *b);
 	b->start = pos;
@@ -226,6 +239,8 @@ static int read_batch(v2_loader *L, size_t pos, v2_batch *b, hs_err *rc)
 		*rc = hs_fail_at(L->err, HS_E_CORRUPT, pos, "invalid generation number 0");
 		return RD_BAD;
 	}
+	if (size > n - p && size <= SIZE_MAX - p)
+		n = more(L, p + (size_t)size);
 	if (size > n - p)
 		return RD_SHORT_PAYLOAD;   /* the header (and so the generation) is known */
 	b->data = p;
@@ -701,7 +716,7 @@ static hs_err parse_header(v2_loader *L)
 	const uint8_t *d = L->data;
 	int minor = 0;
 	size_t i = 5;
-	if (L->n < 16 || memcmp(d, "go 1.", 5) != 0)
+	if (more(L, 16) < 16 || memcmp(d, "go 1.", 5) != 0)
 		return hs_fail_at(L->err, HS_E_FORMAT, 0, "not a Go execution trace");
 	while (i < 7 && d[i] >= '0' && d[i] <= '9')
 		minor = minor * 10 + (d[i++] - '0');
@@ -731,7 +746,7 @@ static hs_err gen_collect(v2_loader *L, v2_gen *G, size_t *pos, bool *cut, bool 
 	*cut = false;
 	*marked = false;
 	L->gen = 0;
-	while (*pos < L->n) {
+	while (more(L, *pos + 1) > *pos) {
 		if (L->data[*pos] == V2_EV_END_OF_GENERATION && L->info->go_version >= 1026) {
 			/* Go 1.26 writes this one-byte marker after each generation. */
 			(*pos)++;
@@ -804,7 +819,7 @@ static hs_err load(v2_loader *L, v2_gen *G)
 		return rc;
 	size_t pos = 16;
 	double prev = 0;
-	while (pos < L->n) {
+	while (more(L, pos + 1) > pos) {
 		gen_reset(L, G);
 		size_t start = pos;
 		bool cut, marked;
@@ -813,7 +828,7 @@ static hs_err load(v2_loader *L, v2_gen *G)
 		/* The last generation may be incomplete: cut inside a batch, or
 		 * missing its frequency.  Deliver what it yields and stop quietly
 		 * at the first problem, as a truncation. */
-		bool last = cut || pos >= L->n;
+		bool last = cut || more(L, pos + 1) <= pos;
 		if (G->batches.len == 0) {
 			if (cut)
 				set_truncated(L, pos, "the input ends inside a batch header or payload");
@@ -848,16 +863,14 @@ static hs_err load(v2_loader *L, v2_gen *G)
 			break;
 		}
 		prev = L->ns_per_tick;
+		if (L->in)   /* nothing before the next generation is read again */
+			hs_input_drop(L->in, pos);
 	}
 	return HS_OK;
 }
 
-hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,
-                        void *ctx, hs_trace_info *info, hs_error *err)
+static hs_err run(v2_loader *L)
 {
-	memset(info, 0, sizeof *info);
-	v2_loader L = {.data = data, .n = n, .stacks = stacks, .fn = fn, .ctx = ctx,
-	               .info = info, .err = err, .max_tries = 8 * (uint64_t)n + 1000000};
 	v2_gen G;
 	memset(&G, 0, sizeof G);
 	hs_vec_init(&G.batches, sizeof(v2_batch));
@@ -866,16 +879,68 @@ hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_te
 	hs_vec_init(&G.cpu, sizeof(v2_cpu));
 	hs_vec_init(&G.locs, sizeof(uint32_t));
 	hs_vec_init(&G.sortbuf, sizeof(fkey));
-	hs_vec_init(&L.str_off, sizeof(size_t));
-	hs_vec_init(&L.str_len, sizeof(uint32_t));
-	hs_vec_init(&L.logbuf, 1);
-	hs_err rc = v2_order_init(&L.order) ? load(&L, &G) : nomem(&L);
-	if (L.have_first)
-		info->duration_ns = L.last_ts - L.first_ts;
-	v2_order_release(&L.order);
-	gen_release(&L, &G);
-	hs_vec_release(&L.str_off);
-	hs_vec_release(&L.str_len);
-	hs_vec_release(&L.logbuf);
+	hs_vec_init(&L->str_off, sizeof(size_t));
+	hs_vec_init(&L->str_len, sizeof(uint32_t));
+	hs_vec_init(&L->logbuf, 1);
+	hs_err rc = v2_order_init(&L->order) ? load(L, &G) : nomem(L);
+	if (L->have_first)
+		L->info->duration_ns = L->last_ts - L->first_ts;
+	v2_order_release(&L->order);
+	gen_release(L, &G);
+	hs_vec_release(&L->str_off);
+	hs_vec_release(&L->str_len);
+	hs_vec_release(&L->logbuf);
 	return rc;
+}
+
+/* The ordering bound: the work a hostile trace may cost, by input size. */
+static uint64_t max_tries(size_t n)
+{
+	return 8 * (uint64_t)n + 1000000;
+}
+
+hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,
+                        void *ctx, hs_trace_info *info, hs_error *err)
+{
+	memset(info, 0, sizeof *info);
+	v2_loader L = {.data = data, .n = n, .stacks = stacks, .fn = fn, .ctx = ctx,
+	               .info = info, .err = err, .max_tries = max_tries(n)};
+	return run(&L);
+}
+
+/* Inflate the whole stream once, giving its bytes back as they come, so
+ * that a decompression error comes before any event (as when the input is
+ * read whole); the length it gives bounds the ordering work. */
+static hs_err check_stream(hs_input *in, size_t *total, hs_error *err)
+{
+	size_t step = (size_t)4 << 20;
+	/* A test knob (tests/conformance/check_trace_stream.py): small steps. */
+	const char *knob = getenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	if (knob && atol(knob) >= 4096 && (size_t)atol(knob) < step)
+		step = (size_t)atol(knob);
+	size_t got = 0;
+	while (!in->complete) {
+		got = hs_input_wait(in, got + step);
+		hs_input_drop(in, got);
+	}
+	hs_err rc = hs_input_error(in, err);
+	*total = in->len;
+	if (rc == HS_OK)
+		hs_input_rewind(in);
+	return rc;
+}
+
+hs_err hs_trace_load_v2_input(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
+                              hs_trace_info *info, hs_error *err)
+{
+	memset(info, 0, sizeof *info);
+	size_t total = in->len;
+	if (in->bg) {
+		hs_err rc = check_stream(in, &total, err);
+		if (rc != HS_OK)
+			return rc;
+	}
+	v2_loader L = {.data = in->data, .n = in->len, .in = in, .stacks = stacks, .fn = fn,
+	               .ctx = ctx, .info = info, .err = err, .max_tries = max_tries(total)};
+	return run(&L);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "heapscope/arena.h"
+#include "heapscope/load.h"
 #include "heapscope/trace.h"
 #include "../core/hashmap.h"
 
@@ -79,7 +80,9 @@ typedef struct v2_order {
 /* The loader; one per call of hs_trace_load_v2. */
 typedef struct v2_loader {
 	const uint8_t *data;
-	size_t n;
+	size_t n;                     /* bytes readable so far */
+	hs_input *in;                 /* streaming: more bytes come from here; NULL
+	                                 when data[0..n) is the whole trace */
 	hs_profile *stacks;
 	hs_tev_fn fn;
 	void *ctx;
