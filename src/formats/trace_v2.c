@@ -67,6 +67,13 @@ typedef struct v2_cursor {
 	v2_event ev;                  /* next event of this M */
 } v2_cursor;
 
+/* A frontier slot: a cursor and the time of its next event, kept beside
+ * it so the heap compares without reaching into the cursors. */
+typedef struct fkey {
+	int64_t time;
+	uint32_t cursor;
+} fkey;
+
 typedef struct v2_cpu {
 	int64_t time;
 	uint64_t g, p, stack, off;
@@ -77,10 +84,9 @@ typedef struct v2_gen {
 	hs_vec batches;               /* v2_batch */
 	hs_vec cursors;               /* v2_cursor */
 	hs_idmap midx;                /* M -> cursor */
-	hs_vec frontier;              /* uint32_t cursor index, a min-heap by time */
+	hs_vec frontier;              /* fkey, a min-heap by time */
 	hs_vec cpu;                   /* v2_cpu */
 	hs_vec locs;                  /* uint32_t, one stack's locations */
-	hs_vec sortbuf;               /* fkey */
 	bool has_freq;
 } v2_gen;
 
@@ -433,22 +439,26 @@ static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
 	return HS_OK;
 }
 
-static int64_t ftime(v2_gen *G, uint32_t i)
+static int64_t ftime(v2_gen *G, size_t i)
 {
-	uint32_t ci = HS_VEC_AT(&G->frontier, uint32_t, i);
-	return HS_VEC_AT(&G->cursors, v2_cursor, ci).ev.time;
+	return HS_VEC_AT(&G->frontier, fkey, i).time;
+}
+
+static uint32_t fcursor(v2_gen *G, size_t i)
+{
+	return HS_VEC_AT(&G->frontier, fkey, i).cursor;
 }
 
 static void fswap(v2_gen *G, size_t a, size_t b)
 {
-	uint32_t *f = G->frontier.data, t = f[a];
+	fkey *f = G->frontier.data, t = f[a];
 	f[a] = f[b];
 	f[b] = t;
 }
 
 static size_t sift_up(v2_gen *G, size_t i)
 {
-	while (i > 0 && ftime(G, (uint32_t)((i - 1) / 2)) > ftime(G, (uint32_t)i)) {
+	while (i > 0 && ftime(G, (i - 1) / 2) > ftime(G, i)) {
 		fswap(G, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
@@ -460,9 +470,9 @@ static void sift_down(v2_gen *G, size_t i)
 	size_t n = G->frontier.len;
 	for (;;) {
 		size_t m = i, l = 2 * i + 1, r = l + 1;
-		if (l < n && ftime(G, (uint32_t)l) < ftime(G, (uint32_t)m))
+		if (l < n && ftime(G, l) < ftime(G, m))
 			m = l;
-		if (r < n && ftime(G, (uint32_t)r) < ftime(G, (uint32_t)m))
+		if (r < n && ftime(G, r) < ftime(G, m))
 			m = r;
 		if (m == i)
 			return;
@@ -482,11 +492,6 @@ static void heap_remove(v2_gen *G, size_t i)
 	sift_down(G, 0);
 }
 
-typedef struct fkey {
-	int64_t time;
-	uint32_t cursor;
-} fkey;
-
 static int cmp_fkey(const void *a, const void *b)
 {
 	const fkey *x = a, *y = b;
@@ -494,22 +499,9 @@ static int cmp_fkey(const void *a, const void *b)
 }
 
 /* Sort the frontier by time (a sorted array is still a min-heap). */
-static hs_err sort_frontier(v2_loader *L, v2_gen *G)
+static void sort_frontier(v2_gen *G)
 {
-	size_t n = G->frontier.len;
-	uint32_t *f = G->frontier.data;
-	G->sortbuf.len = 0;
-	fkey *k = hs_vec_push(&G->sortbuf, n);
-	if (!k)
-		return nomem(L);
-	for (size_t i = 0; i < n; i++) {
-		k[i].cursor = f[i];
-		k[i].time = HS_VEC_AT(&G->cursors, v2_cursor, f[i]).ev.time;
-	}
-	qsort(k, n, sizeof *k, cmp_fkey);
-	for (size_t i = 0; i < n; i++)
-		f[i] = k[i].cursor;
-	return HS_OK;
+	qsort(G->frontier.data, G->frontier.len, sizeof(fkey), cmp_fkey);
 }
 
 static int cmp_cpu(const void *a, const void *b)
@@ -521,8 +513,7 @@ static int cmp_cpu(const void *a, const void *b)
 /* Try the event at frontier slot i; on success read that M's next one. */
 static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 {
-	uint32_t ci = HS_VEC_AT(&G->frontier, uint32_t, i);
-	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, ci);
+	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, fcursor(G, i));
 	/* Hostile traces can make every event wait on all the others (Go's
 	 * reader is quadratic there too): bound the work by the input size. */
 	if (++L->tries > L->max_tries)
@@ -544,6 +535,7 @@ static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 	if ((rc = cursor_next(L, G, c, &have)))
 		return rc;
 	if (have) {
+		HS_VEC_AT(&G->frontier, fkey, i).time = c->ev.time;
 		if (sift_up(G, i) == i)
 			sift_down(G, i);
 	} else {
@@ -581,8 +573,7 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 			continue;
 		/* Rare: the earliest event waits on another M.  A sorted array is
 		 * still a min-heap; try the others in time order. */
-		if ((rc = sort_frontier(L, G)))
-			return rc;
+		sort_frontier(G);
 		L->tries += G->frontier.len;   /* a sort costs as much as a pass */
 		for (size_t i = 1; i < G->frontier.len && !ok; i++)
 			if ((rc = try_advance(L, G, i, &ok)))
@@ -595,8 +586,7 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 			continue;
 		}
 		if (!ok) {
-			uint32_t c0 = HS_VEC_AT(&G->frontier, uint32_t, 0);
-			v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, c0);
+			v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, fcursor(G, 0));
 			return hs_fail_at(L->err, HS_E_INVALID, c->ev.off,
 			                  "broken trace: failed to advance (generation %llu, event type %u on M %llu)",
 			                  (unsigned long long)L->gen, c->ev.type,
@@ -677,10 +667,11 @@ static hs_err gen_cursors(v2_loader *L, v2_gen *G)
 			return rc;
 		if (!have)
 			continue;
-		uint32_t *f = hs_vec_push(&G->frontier, 1);
+		fkey *f = hs_vec_push(&G->frontier, 1);
 		if (!f)
 			return nomem(L);
-		*f = (uint32_t)i;
+		f->cursor = (uint32_t)i;
+		f->time = HS_VEC_AT(&G->cursors, v2_cursor, i).ev.time;
 		sift_up(G, G->frontier.len - 1);
 	}
 	/* CPU sample times are ticks until the frequency is known. */
@@ -809,7 +800,6 @@ static void gen_release(v2_loader *L, v2_gen *G)
 	hs_vec_release(&G->frontier);
 	hs_vec_release(&G->cpu);
 	hs_vec_release(&G->locs);
-	hs_vec_release(&G->sortbuf);
 }
 
 static hs_err load(v2_loader *L, v2_gen *G)
@@ -875,10 +865,9 @@ static hs_err run(v2_loader *L)
 	memset(&G, 0, sizeof G);
 	hs_vec_init(&G.batches, sizeof(v2_batch));
 	hs_vec_init(&G.cursors, sizeof(v2_cursor));
-	hs_vec_init(&G.frontier, sizeof(uint32_t));
+	hs_vec_init(&G.frontier, sizeof(fkey));
 	hs_vec_init(&G.cpu, sizeof(v2_cpu));
 	hs_vec_init(&G.locs, sizeof(uint32_t));
-	hs_vec_init(&G.sortbuf, sizeof(fkey));
 	hs_vec_init(&L->str_off, sizeof(size_t));
 	hs_vec_init(&L->str_len, sizeof(uint32_t));
 	hs_vec_init(&L->logbuf, 1);

@@ -67,7 +67,8 @@ typedef struct v2_mstate {
 } v2_mstate;
 
 typedef struct v2_order {
-	hs_idmap gidx, pidx, midx;    /* id -> index into the vecs below */
+	hs_dmap gidx;                 /* id -> index into the vecs below */
+	hs_idmap pidx, midx;
 	hs_vec gs, ps, ms;            /* v2_gstate, v2_pstate, v2_mstate */
 	uint64_t gc_seq;
 	int gc_state;                 /* 0 undetermined, 1 not running, 2 running */
