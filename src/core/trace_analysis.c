@@ -121,11 +121,10 @@ static hs_dmap *dmap_of(void **m)
 
 static void dmap_free(void **m)
 {
-	if (*m) {
+	if (*m)
 		hs_dmap_release(*m);
-		free(*m);
-		*m = NULL;
-	}
+	free(*m);
+	*m = NULL;
 }
 
 void hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
