@@ -154,6 +154,12 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
                          hs_trace_info *info, hs_error *err);
 hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,
                         void *ctx, hs_trace_info *info, hs_error *err);
+/* The same read from an input as it arrives: one generation resident at a
+ * time, its pages given back once merged; compressed, the stream is
+ * inflated once first (pages given back) so that a decompression error
+ * still comes before any event, then again for the events. */
+hs_err hs_trace_load_v2_input(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
+                              hs_trace_info *info, hs_error *err);
 
 /* "go 1.N trace\0..." -> 1000+N, or 0 when the bytes are no trace. */
 int hs_trace_detect(const uint8_t *data, size_t n);

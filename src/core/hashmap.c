@@ -73,6 +73,37 @@ static bool idmap_grow(hs_idmap *m)
 	return true;
 }
 
+/* Insert a key that is not there yet; false when out of memory. */
+bool hs_dmap_put(hs_dmap *m, uint64_t key, uint32_t val)
+{
+	size_t limit = 4 * m->len + 65536;
+	if (key >= m->dense_len && key < limit) {
+		size_t want = m->dense_len * 2 > key + 1 ? m->dense_len * 2 : (size_t)key + 1;
+		if (want > limit)
+			want = limit;
+		uint32_t *d = realloc(m->dense, want * sizeof *d);
+		if (!d)
+			return false;
+		memset(d + m->dense_len, 0xff, (want - m->dense_len) * sizeof *d);
+		m->dense = d;
+		m->dense_len = want;
+	}
+	if (key < m->dense_len)
+		m->dense[key] = val;
+	else if (!(m->map.cap || hs_idmap_init(&m->map, 64)) ||
+	         !hs_idmap_put(&m->map, key, val, NULL))
+		return false;
+	m->len++;
+	return true;
+}
+
+void hs_dmap_release(hs_dmap *m)
+{
+	free(m->dense);
+	hs_idmap_release(&m->map);
+	memset(m, 0, sizeof *m);
+}
+
 bool hs_idmap_put(hs_idmap *m, uint64_t key, uint32_t val, bool *dup)
 {
 	if (dup)

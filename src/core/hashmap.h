@@ -45,6 +45,26 @@ static inline uint32_t hs_idmap_get(const hs_idmap *m, uint64_t key)
 	return UINT32_MAX;
 }
 
+/* An hs_idmap with an array in front for small ids (goroutine ids, which
+ * the runtime hands out densely): a lookup there is one memory access
+ * where the hash map takes two or three.  The array covers ids below a
+ * few times the entries put (memory follows the entries, not a hostile
+ * id); larger ids go to the map.  Zeroed is empty. */
+typedef struct hs_dmap {
+	uint32_t *dense;     /* UINT32_MAX: none */
+	size_t dense_len, len;
+	hs_idmap map;
+} hs_dmap;
+
+bool hs_dmap_put(hs_dmap *m, uint64_t key, uint32_t val);
+void hs_dmap_release(hs_dmap *m);
+
+static inline uint32_t hs_dmap_get(const hs_dmap *m, uint64_t key)
+{
+	uint32_t v = key < m->dense_len ? m->dense[key] : UINT32_MAX;
+	return v == UINT32_MAX && m->map.len ? hs_idmap_get(&m->map, key) : v;
+}
+
 typedef struct hs_strmap {
 	const char **keys;
 	uint32_t *lens, *vals;

@@ -110,6 +110,23 @@ static void idmap_free(void **m)
 	}
 }
 
+/* The same for the goroutine maps, looked up on nearly every event: an
+ * hs_dmap (goroutine ids are dense). */
+static hs_dmap *dmap_of(void **m)
+{
+	if (!*m)
+		*m = calloc(1, sizeof(hs_dmap));
+	return *m;
+}
+
+static void dmap_free(void **m)
+{
+	if (*m)
+		hs_dmap_release(*m);
+	free(*m);
+	*m = NULL;
+}
+
 void hs_trace_summary_init(hs_trace_summary *s, hs_profile *stacks)
 {
 	memset(s, 0, sizeof *s);
@@ -126,7 +143,7 @@ void hs_trace_summary_release(hs_trace_summary *s)
 	hs_vec_release(&s->sites);
 	hs_vec_release(&s->heap);
 	hs_vec_release(&s->gs);
-	idmap_free(&s->gmap);
+	dmap_free(&s->gmap);
 	idmap_free(&s->sitemap);
 }
 
@@ -177,10 +194,10 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, bool
 
 static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 {
-	hs_idmap *map = idmap_of(&s->gmap, 1024);
+	hs_dmap *map = dmap_of(&s->gmap);
 	if (!map)
 		return summary_nomem();
-	uint32_t i = hs_idmap_get(map, id);
+	uint32_t i = hs_dmap_get(map, id);
 	if (i != UINT32_MAX) {
 		*out = gor_vec_at(&s->gs, i);
 		return HS_OK;
@@ -189,7 +206,7 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 	uint32_t site;
 	hs_err rc = site_for(s, 0, 0, false, &site);
 	gor *g = rc ? NULL : hs_vec_push(&s->gs, 1);
-	if (!g || !hs_idmap_put(map, id, (uint32_t)(s->gs.len - 1), NULL))
+	if (!g || !hs_dmap_put(map, id, (uint32_t)(s->gs.len - 1)))
 		return rc ? rc : summary_nomem();
 	g->id = id;
 	g->site = site;
@@ -273,10 +290,10 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 	hs_err rc = site_for(s, ev->stack, (uint32_t)ev->arg1, opening_creation(s, ev), &site);
 	if (rc)
 		return rc;
-	hs_idmap *map = idmap_of(&s->gmap, 1024);
+	hs_dmap *map = dmap_of(&s->gmap);
 	if (!map)
 		return summary_nomem();
-	uint32_t i = hs_idmap_get(map, ev->g);
+	uint32_t i = hs_dmap_get(map, ev->g);
 	gor *g;
 	if (i != UINT32_MAX) {
 		g = gor_vec_at(&s->gs, i);   /* a goroutine id reused after its end */
@@ -284,7 +301,7 @@ static hs_err on_create(hs_trace_summary *s, const hs_tev *ev)
 		memset(g, 0, sizeof *g);
 	} else {
 		g = hs_vec_push(&s->gs, 1);
-		if (!g || !hs_idmap_put(map, ev->g, (uint32_t)(s->gs.len - 1), NULL))
+		if (!g || !hs_dmap_put(map, ev->g, (uint32_t)(s->gs.len - 1)))
 			return summary_nomem();
 	}
 	g->id = ev->g;
@@ -547,7 +564,7 @@ void hs_tprof_release(hs_tprof *t)
 {
 	hs_vec_release(&t->pend);
 	hs_vec_release(&t->recs);
-	idmap_free(&t->gmap);
+	dmap_free(&t->gmap);
 	idmap_free(&t->recmap);
 }
 
@@ -602,13 +619,13 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 
 static pend *pend_of(hs_tprof *t, uint64_t g)
 {
-	hs_idmap *map = idmap_of(&t->gmap, 1024);
+	hs_dmap *map = dmap_of(&t->gmap);
 	if (!map)
 		return NULL;
-	uint32_t i = hs_idmap_get(map, g);
+	uint32_t i = hs_dmap_get(map, g);
 	if (i == UINT32_MAX) {
 		if (!hs_vec_push(&t->pend, 1) ||
-		    !hs_idmap_put(map, g, (uint32_t)(t->pend.len - 1), NULL))
+		    !hs_dmap_put(map, g, (uint32_t)(t->pend.len - 1)))
 			return NULL;
 		i = (uint32_t)(t->pend.len - 1);
 	}

@@ -493,8 +493,11 @@ void hs_input_rewind(hs_input *in)
 		return;   /* every byte still readable (a file mapping re-reads) */
 	bg_stop(b);
 	madvise(b->out, b->reserve, MADV_DONTNEED);
-	b->stop = b->done = b->bounded = b->hungry = false;
+	/* bounded stays: a reader that gave bytes back once will again, and
+	 * an unbounded lead would fill memory before its first drop. */
+	b->stop = b->done = b->hungry = false;
 	b->avail = b->consumed = 0;
+	b->src_dropped = 0;   /* the second read gives the file's pages back again */
 	b->rc = HS_OK;
 	hs_error_clear(&b->err);
 	in->len = in->dropped = 0;

@@ -49,10 +49,19 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
                      hs_trace_info *info, hs_error *err)
 {
 	memset(info, 0, sizeof *info);
-	/* An old-format trace inflating in the background is read as it
-	 * arrives (hs_trace_load_old); everything else once it is whole. */
+	/* A trace inflating in the background is read as it arrives;
+	 * anything else once it is whole. */
 	if (in->bg && hs_input_wait(in, 16) >= 16) {
 		int old = hs_trace_detect(in->data, in->len);
+		if (old >= 1022 && old <= 1026) {
+			hs_err rc = hs_trace_load_v2_input(in, stacks, fn, ctx, info, err);
+			if (rc != HS_OK && hs_input_error(in, NULL) != HS_OK)
+				return rc;   /* the decompression error, nothing delivered */
+			info->go_version = old;
+			if (rc != HS_OK && rc != HS_E_GZIP && rc != HS_E_LIMIT)
+				err->after_gunzip = 1;
+			return rc;
+		}
 		if (old >= 1005 && old <= 1021) {
 			hs_err rc = hs_trace_load_old(in, stacks, fn, ctx, info, err);
 			if (rc != HS_OK && hs_input_error(in, NULL) != HS_OK) {
@@ -79,7 +88,7 @@ hs_err hs_trace_load(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
 	else if (v < 1005 || v > 1026)
 		rc = hs_fail_at(err, HS_E_FORMAT, 0, "unsupported trace version go 1.%d", v - 1000);
 	else if (v >= 1022)
-		rc = hs_trace_load_v2(in->data, in->len, stacks, fn, ctx, info, err);
+		rc = hs_trace_load_v2_input(in, stacks, fn, ctx, info, err);
 	else
 		rc = hs_trace_load_old(in, stacks, fn, ctx, info, err);
 	info->go_version = v;

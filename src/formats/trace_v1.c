@@ -213,7 +213,7 @@ typedef struct v1 {
 	size_t cpu_next;
 	hs_vec gs;              /* gstate */
 	hs_vec heap;            /* uint32 queue indices whose heads are ready, by timestamp */
-	hs_idmap gmap;          /* goroutine id -> index into gs */
+	hs_dmap gmap;           /* goroutine id -> index into gs */
 	gstate gc_state;        /* order.go's "garbage" goroutine: GC seq */
 
 	uint64_t delivered;
@@ -785,11 +785,11 @@ static hs_err build_stacks(v1 *t)
 
 static hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
 {
-	uint32_t i = hs_idmap_get(&t->gmap, g);
+	uint32_t i = hs_dmap_get(&t->gmap, g);
 	if (i == UINT32_MAX) {
 		if (t->gs.len >= UINT32_MAX - 4)
 			return hs_fail(t->err, HS_E_LIMIT, "too many goroutines");
-		if (!hs_vec_push(&t->gs, 1) || !hs_idmap_put(&t->gmap, g, (uint32_t)(t->gs.len - 1), NULL))
+		if (!hs_vec_push(&t->gs, 1) || !hs_dmap_put(&t->gmap, g, (uint32_t)(t->gs.len - 1)))
 			return nomem(t);
 		i = (uint32_t)(t->gs.len - 1);
 	}
@@ -1417,7 +1417,8 @@ static void release(v1 *t)
 		hs_vec_release(vecs[i]);
 	if (t->late)
 		munmap(t->late, t->late_size);
-	hs_idmap *maps[] = {&t->pmap, &t->strmap, &t->stkmap, &t->gmap};
+	hs_dmap_release(&t->gmap);
+	hs_idmap *maps[] = {&t->pmap, &t->strmap, &t->stkmap};
 	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		hs_idmap_release(maps[i]);
 }
@@ -1467,7 +1468,7 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 	}
 	hs_err rc = HS_OK;
 	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256) ||
-	    !hs_idmap_init(&t.stkmap, 256) || !hs_idmap_init(&t.gmap, 256))
+	    !hs_idmap_init(&t.stkmap, 256))
 		rc = nomem(&t);
 	if (rc == HS_OK)
 		rc = build_index(&t);

@@ -9,7 +9,10 @@
  * streams are merged by the state machine in trace_v2_order.c and every
  * event handed to the sink.  Only the scheduler state (goroutines, Ps, Ms,
  * GC) outlives a generation, so memory follows goroutines and stacks, not
- * events.  doc/format-trace-v2.md describes the wire format. */
+ * events.  Read from an hs_input, a generation's bytes are waited for as
+ * it is collected and given back once it is merged (hs_input_drop), so a
+ * trace of gigabytes, compressed or not, keeps one generation resident.
+ * doc/format-trace-v2.md describes the wire format. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +67,13 @@ typedef struct v2_cursor {
 	v2_event ev;                  /* next event of this M */
 } v2_cursor;
 
+/* A frontier slot: a cursor and the time of its next event, kept beside
+ * it so the heap compares without reaching into the cursors. */
+typedef struct fkey {
+	int64_t time;
+	uint32_t cursor;
+} fkey;
+
 typedef struct v2_cpu {
 	int64_t time;
 	uint64_t g, p, stack, off;
@@ -74,10 +84,9 @@ typedef struct v2_gen {
 	hs_vec batches;               /* v2_batch */
 	hs_vec cursors;               /* v2_cursor */
 	hs_idmap midx;                /* M -> cursor */
-	hs_vec frontier;              /* uint32_t cursor index, a min-heap by time */
+	hs_vec frontier;              /* fkey, a min-heap by time */
 	hs_vec cpu;                   /* v2_cpu */
 	hs_vec locs;                  /* uint32_t, one stack's locations */
-	hs_vec sortbuf;               /* fkey */
 	bool has_freq;
 } v2_gen;
 
@@ -119,6 +128,16 @@ static int64_t add_ns(int64_t a, int64_t b)
 static hs_err nomem(v2_loader *L)
 {
 	return hs_fail(L->err, HS_E_NOMEM, "out of memory reading trace");
+}
+
+/* Streaming: make data[0..upto) readable if the input has that much (a
+ * background inflater may still be producing it); returns the bytes
+ * readable, the input's whole length once it is complete. */
+static size_t more(v2_loader *L, size_t upto)
+{
+	if (L->in && !L->in->complete && upto > L->n)
+		L->n = hs_input_wait(L->in, upto);
+	return L->n;
 }
 
 static hs_err rd_fail(v2_loader *L, int r, size_t off, const char *what)
@@ -200,7 +219,7 @@ hs_err v2_emit(v2_loader *L, hs_tev *ev)
 static int read_batch(v2_loader *L, size_t pos, v2_batch *b, hs_err *rc)
 {
 	const uint8_t *d = L->data;
-	size_t n = L->n, p = pos;
+	size_t n = more(L, pos + 64), p = pos;   /* a header is at most 42 bytes */
 	*rc = HS_OK;
 	memset(b, 0, sizeof *b);
 	b->start = pos;
@@ -226,6 +245,8 @@ static int read_batch(v2_loader *L, size_t pos, v2_batch *b, hs_err *rc)
 		*rc = hs_fail_at(L->err, HS_E_CORRUPT, pos, "invalid generation number 0");
 		return RD_BAD;
 	}
+	if (size > n - p && size <= SIZE_MAX - p)
+		n = more(L, p + (size_t)size);
 	if (size > n - p)
 		return RD_SHORT_PAYLOAD;   /* the header (and so the generation) is known */
 	b->data = p;
@@ -418,22 +439,26 @@ static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
 	return HS_OK;
 }
 
-static int64_t ftime(v2_gen *G, uint32_t i)
+static int64_t ftime(v2_gen *G, size_t i)
 {
-	uint32_t ci = HS_VEC_AT(&G->frontier, uint32_t, i);
-	return HS_VEC_AT(&G->cursors, v2_cursor, ci).ev.time;
+	return HS_VEC_AT(&G->frontier, fkey, i).time;
+}
+
+static uint32_t fcursor(v2_gen *G, size_t i)
+{
+	return HS_VEC_AT(&G->frontier, fkey, i).cursor;
 }
 
 static void fswap(v2_gen *G, size_t a, size_t b)
 {
-	uint32_t *f = G->frontier.data, t = f[a];
+	fkey *f = G->frontier.data, t = f[a];
 	f[a] = f[b];
 	f[b] = t;
 }
 
 static size_t sift_up(v2_gen *G, size_t i)
 {
-	while (i > 0 && ftime(G, (uint32_t)((i - 1) / 2)) > ftime(G, (uint32_t)i)) {
+	while (i > 0 && ftime(G, (i - 1) / 2) > ftime(G, i)) {
 		fswap(G, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
@@ -445,9 +470,9 @@ static void sift_down(v2_gen *G, size_t i)
 	size_t n = G->frontier.len;
 	for (;;) {
 		size_t m = i, l = 2 * i + 1, r = l + 1;
-		if (l < n && ftime(G, (uint32_t)l) < ftime(G, (uint32_t)m))
+		if (l < n && ftime(G, l) < ftime(G, m))
 			m = l;
-		if (r < n && ftime(G, (uint32_t)r) < ftime(G, (uint32_t)m))
+		if (r < n && ftime(G, r) < ftime(G, m))
 			m = r;
 		if (m == i)
 			return;
@@ -467,11 +492,6 @@ static void heap_remove(v2_gen *G, size_t i)
 	sift_down(G, 0);
 }
 
-typedef struct fkey {
-	int64_t time;
-	uint32_t cursor;
-} fkey;
-
 static int cmp_fkey(const void *a, const void *b)
 {
 	const fkey *x = a, *y = b;
@@ -479,22 +499,9 @@ static int cmp_fkey(const void *a, const void *b)
 }
 
 /* Sort the frontier by time (a sorted array is still a min-heap). */
-static hs_err sort_frontier(v2_loader *L, v2_gen *G)
+static void sort_frontier(v2_gen *G)
 {
-	size_t n = G->frontier.len;
-	uint32_t *f = G->frontier.data;
-	G->sortbuf.len = 0;
-	fkey *k = hs_vec_push(&G->sortbuf, n);
-	if (!k)
-		return nomem(L);
-	for (size_t i = 0; i < n; i++) {
-		k[i].cursor = f[i];
-		k[i].time = HS_VEC_AT(&G->cursors, v2_cursor, f[i]).ev.time;
-	}
-	qsort(k, n, sizeof *k, cmp_fkey);
-	for (size_t i = 0; i < n; i++)
-		f[i] = k[i].cursor;
-	return HS_OK;
+	qsort(G->frontier.data, G->frontier.len, sizeof(fkey), cmp_fkey);
 }
 
 static int cmp_cpu(const void *a, const void *b)
@@ -506,8 +513,7 @@ static int cmp_cpu(const void *a, const void *b)
 /* Try the event at frontier slot i; on success read that M's next one. */
 static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 {
-	uint32_t ci = HS_VEC_AT(&G->frontier, uint32_t, i);
-	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, ci);
+	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, fcursor(G, i));
 	/* Hostile traces can make every event wait on all the others (Go's
 	 * reader is quadratic there too): bound the work by the input size. */
 	if (++L->tries > L->max_tries)
@@ -529,6 +535,7 @@ static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 	if ((rc = cursor_next(L, G, c, &have)))
 		return rc;
 	if (have) {
+		HS_VEC_AT(&G->frontier, fkey, i).time = c->ev.time;
 		if (sift_up(G, i) == i)
 			sift_down(G, i);
 	} else {
@@ -566,8 +573,7 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 			continue;
 		/* Rare: the earliest event waits on another M.  A sorted array is
 		 * still a min-heap; try the others in time order. */
-		if ((rc = sort_frontier(L, G)))
-			return rc;
+		sort_frontier(G);
 		L->tries += G->frontier.len;   /* a sort costs as much as a pass */
 		for (size_t i = 1; i < G->frontier.len && !ok; i++)
 			if ((rc = try_advance(L, G, i, &ok)))
@@ -580,8 +586,7 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 			continue;
 		}
 		if (!ok) {
-			uint32_t c0 = HS_VEC_AT(&G->frontier, uint32_t, 0);
-			v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, c0);
+			v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, fcursor(G, 0));
 			return hs_fail_at(L->err, HS_E_INVALID, c->ev.off,
 			                  "broken trace: failed to advance (generation %llu, event type %u on M %llu)",
 			                  (unsigned long long)L->gen, c->ev.type,
@@ -662,10 +667,11 @@ static hs_err gen_cursors(v2_loader *L, v2_gen *G)
 			return rc;
 		if (!have)
 			continue;
-		uint32_t *f = hs_vec_push(&G->frontier, 1);
+		fkey *f = hs_vec_push(&G->frontier, 1);
 		if (!f)
 			return nomem(L);
-		*f = (uint32_t)i;
+		f->cursor = (uint32_t)i;
+		f->time = HS_VEC_AT(&G->cursors, v2_cursor, i).ev.time;
 		sift_up(G, G->frontier.len - 1);
 	}
 	/* CPU sample times are ticks until the frequency is known. */
@@ -701,7 +707,7 @@ static hs_err parse_header(v2_loader *L)
 	const uint8_t *d = L->data;
 	int minor = 0;
 	size_t i = 5;
-	if (L->n < 16 || memcmp(d, "go 1.", 5) != 0)
+	if (more(L, 16) < 16 || memcmp(d, "go 1.", 5) != 0)
 		return hs_fail_at(L->err, HS_E_FORMAT, 0, "not a Go execution trace");
 	while (i < 7 && d[i] >= '0' && d[i] <= '9')
 		minor = minor * 10 + (d[i++] - '0');
@@ -731,7 +737,7 @@ static hs_err gen_collect(v2_loader *L, v2_gen *G, size_t *pos, bool *cut, bool 
 	*cut = false;
 	*marked = false;
 	L->gen = 0;
-	while (*pos < L->n) {
+	while (more(L, *pos + 1) > *pos) {
 		if (L->data[*pos] == V2_EV_END_OF_GENERATION && L->info->go_version >= 1026) {
 			/* Go 1.26 writes this one-byte marker after each generation. */
 			(*pos)++;
@@ -794,7 +800,6 @@ static void gen_release(v2_loader *L, v2_gen *G)
 	hs_vec_release(&G->frontier);
 	hs_vec_release(&G->cpu);
 	hs_vec_release(&G->locs);
-	hs_vec_release(&G->sortbuf);
 }
 
 static hs_err load(v2_loader *L, v2_gen *G)
@@ -804,7 +809,7 @@ static hs_err load(v2_loader *L, v2_gen *G)
 		return rc;
 	size_t pos = 16;
 	double prev = 0;
-	while (pos < L->n) {
+	while (more(L, pos + 1) > pos) {
 		gen_reset(L, G);
 		size_t start = pos;
 		bool cut, marked;
@@ -813,7 +818,7 @@ static hs_err load(v2_loader *L, v2_gen *G)
 		/* The last generation may be incomplete: cut inside a batch, or
 		 * missing its frequency.  Deliver what it yields and stop quietly
 		 * at the first problem, as a truncation. */
-		bool last = cut || pos >= L->n;
+		bool last = cut || more(L, pos + 1) <= pos;
 		if (G->batches.len == 0) {
 			if (cut)
 				set_truncated(L, pos, "the input ends inside a batch header or payload");
@@ -848,8 +853,39 @@ static hs_err load(v2_loader *L, v2_gen *G)
 			break;
 		}
 		prev = L->ns_per_tick;
+		if (L->in)   /* nothing before the next generation is read again */
+			hs_input_drop(L->in, pos);
 	}
 	return HS_OK;
+}
+
+static hs_err run(v2_loader *L)
+{
+	v2_gen G;
+	memset(&G, 0, sizeof G);
+	hs_vec_init(&G.batches, sizeof(v2_batch));
+	hs_vec_init(&G.cursors, sizeof(v2_cursor));
+	hs_vec_init(&G.frontier, sizeof(fkey));
+	hs_vec_init(&G.cpu, sizeof(v2_cpu));
+	hs_vec_init(&G.locs, sizeof(uint32_t));
+	hs_vec_init(&L->str_off, sizeof(size_t));
+	hs_vec_init(&L->str_len, sizeof(uint32_t));
+	hs_vec_init(&L->logbuf, 1);
+	hs_err rc = v2_order_init(&L->order) ? load(L, &G) : nomem(L);
+	if (L->have_first)
+		L->info->duration_ns = L->last_ts - L->first_ts;
+	v2_order_release(&L->order);
+	gen_release(L, &G);
+	hs_vec_release(&L->str_off);
+	hs_vec_release(&L->str_len);
+	hs_vec_release(&L->logbuf);
+	return rc;
+}
+
+/* The ordering bound: the work a hostile trace may cost, by input size. */
+static uint64_t max_tries(size_t n)
+{
+	return 8 * (uint64_t)n + 1000000;
 }
 
 hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,
@@ -857,25 +893,43 @@ hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_te
 {
 	memset(info, 0, sizeof *info);
 	v2_loader L = {.data = data, .n = n, .stacks = stacks, .fn = fn, .ctx = ctx,
-	               .info = info, .err = err, .max_tries = 8 * (uint64_t)n + 1000000};
-	v2_gen G;
-	memset(&G, 0, sizeof G);
-	hs_vec_init(&G.batches, sizeof(v2_batch));
-	hs_vec_init(&G.cursors, sizeof(v2_cursor));
-	hs_vec_init(&G.frontier, sizeof(uint32_t));
-	hs_vec_init(&G.cpu, sizeof(v2_cpu));
-	hs_vec_init(&G.locs, sizeof(uint32_t));
-	hs_vec_init(&G.sortbuf, sizeof(fkey));
-	hs_vec_init(&L.str_off, sizeof(size_t));
-	hs_vec_init(&L.str_len, sizeof(uint32_t));
-	hs_vec_init(&L.logbuf, 1);
-	hs_err rc = v2_order_init(&L.order) ? load(&L, &G) : nomem(&L);
-	if (L.have_first)
-		info->duration_ns = L.last_ts - L.first_ts;
-	v2_order_release(&L.order);
-	gen_release(&L, &G);
-	hs_vec_release(&L.str_off);
-	hs_vec_release(&L.str_len);
-	hs_vec_release(&L.logbuf);
+	               .info = info, .err = err, .max_tries = max_tries(n)};
+	return run(&L);
+}
+
+/* Inflate the whole stream once, giving its bytes back as they come, so
+ * that a decompression error comes before any event (as when the input is
+ * read whole); the length it gives bounds the ordering work. */
+static hs_err check_stream(hs_input *in, size_t *total, hs_error *err)
+{
+	size_t step = (size_t)4 << 20;
+	/* A test knob (tests/conformance/check_trace_stream.py): small steps. */
+	const char *knob = getenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	if (knob && atol(knob) >= 4096 && (size_t)atol(knob) < step)
+		step = (size_t)atol(knob);
+	size_t got = 0;
+	while (!in->complete) {
+		got = hs_input_wait(in, got + step);
+		hs_input_drop(in, got);
+	}
+	hs_err rc = hs_input_error(in, err);
+	*total = in->len;
+	if (rc == HS_OK)
+		hs_input_rewind(in);
 	return rc;
+}
+
+hs_err hs_trace_load_v2_input(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
+                              hs_trace_info *info, hs_error *err)
+{
+	memset(info, 0, sizeof *info);
+	size_t total = in->len;
+	if (in->bg) {
+		hs_err rc = check_stream(in, &total, err);
+		if (rc != HS_OK)
+			return rc;
+	}
+	v2_loader L = {.data = in->data, .n = in->len, .in = in, .stacks = stacks, .fn = fn,
+	               .ctx = ctx, .info = info, .err = err, .max_tries = max_tries(total)};
+	return run(&L);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "heapscope/arena.h"
+#include "heapscope/load.h"
 #include "heapscope/trace.h"
 #include "../core/hashmap.h"
 
@@ -66,7 +67,8 @@ typedef struct v2_mstate {
 } v2_mstate;
 
 typedef struct v2_order {
-	hs_idmap gidx, pidx, midx;    /* id -> index into the vecs below */
+	hs_dmap gidx;                 /* id -> index into the vecs below */
+	hs_idmap pidx, midx;
 	hs_vec gs, ps, ms;            /* v2_gstate, v2_pstate, v2_mstate */
 	uint64_t gc_seq;
 	int gc_state;                 /* 0 undetermined, 1 not running, 2 running */
@@ -79,7 +81,9 @@ typedef struct v2_order {
 /* The loader; one per call of hs_trace_load_v2. */
 typedef struct v2_loader {
 	const uint8_t *data;
-	size_t n;
+	size_t n;                     /* bytes readable so far */
+	hs_input *in;                 /* streaming: more bytes come from here; NULL
+	                                 when data[0..n) is the whole trace */
 	hs_profile *stacks;
 	hs_tev_fn fn;
 	void *ctx;

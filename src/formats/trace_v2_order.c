@@ -27,13 +27,13 @@ bool v2_order_init(v2_order *o)
 	hs_vec_init(&o->gs, sizeof(v2_gstate));
 	hs_vec_init(&o->ps, sizeof(v2_pstate));
 	hs_vec_init(&o->ms, sizeof(v2_mstate));
-	return hs_idmap_init(&o->gidx, 64) && hs_idmap_init(&o->pidx, 16) &&
+	return hs_idmap_init(&o->pidx, 16) &&
 	       hs_idmap_init(&o->midx, 16);
 }
 
 void v2_order_release(v2_order *o)
 {
-	hs_idmap_release(&o->gidx);
+	hs_dmap_release(&o->gidx);
 	hs_idmap_release(&o->pidx);
 	hs_idmap_release(&o->midx);
 	hs_vec_release(&o->gs);
@@ -63,10 +63,36 @@ static void *state_put(hs_idmap *idx, hs_vec *v, uint64_t id)
 	return (char *)v->data + (v->len - 1) * v->elem;
 }
 
+/* Goroutine states are looked up on nearly every event: hs_dmap. */
+static v2_gstate *gstate_at(v2_order *o, uint64_t id)
+{
+	uint32_t i = hs_dmap_get(&o->gidx, id);
+	return i == UINT32_MAX ? NULL : (v2_gstate *)o->gs.data + i;
+}
+
 static v2_gstate *gget(v2_order *o, uint64_t id)
 {
-	v2_gstate *g = state_get(&o->gidx, &o->gs, id);
+	v2_gstate *g = gstate_at(o, id);
 	return g && g->status != GO_BAD ? g : NULL;
+}
+
+/* The state of goroutine id, added when new; NULL when out of memory. */
+static v2_gstate *gput(v2_order *o, uint64_t id)
+{
+	v2_gstate *g = gstate_at(o, id);
+	if (g)
+		return g;
+	if (o->gs.len >= UINT32_MAX - 1)
+		return NULL;
+	g = hs_vec_push(&o->gs, 1);
+	if (!g)
+		return NULL;
+	if (!hs_dmap_put(&o->gidx, id, (uint32_t)(o->gs.len - 1))) {
+		o->gs.len--;
+		return NULL;
+	}
+	memset(g, 0, sizeof *g);
+	return g;
 }
 
 static v2_pstate *pget(v2_order *o, uint64_t id)
@@ -291,7 +317,7 @@ static hs_err adv_go_status(v2_loader *L, const v2_event *ev, sctx *c, sctx *nc,
 			                  (unsigned long long)gid, gs->status,
 			                  (unsigned long long)st);
 	} else if (L->gen == o->initial_gen) {
-		gs = state_put(&o->gidx, &o->gs, gid);
+		gs = gput(o, gid);
 		if (!gs)
 			return nomem(L);
 		gs->status = (uint8_t)st;
@@ -372,7 +398,7 @@ static hs_err adv_go_create(v2_loader *L, const v2_event *ev, sctx *c, bool *ok)
 	if ((rc = v2_stack(L, ev->args[1], ev->off, &new_stack)) ||
 	    (rc = v2_stack(L, ev->args[2], ev->off, &stack)))
 		return rc;
-	v2_gstate *gs = state_put(&o->gidx, &o->gs, ng);
+	v2_gstate *gs = gput(o, ng);
 	if (!gs)
 		return nomem(L);
 	bool blocked = ev->type == V2_EV_GO_CREATE_BLOCKED;
@@ -400,7 +426,7 @@ static hs_err adv_go_create_syscall(v2_loader *L, const v2_event *ev, sctx *c, s
 		return hs_fail_at(L->err, HS_E_INVALID, ev->off,
 		                  "tried to create goroutine (%llu) in syscall that already exists",
 		                  (unsigned long long)ng);
-	v2_gstate *gs = state_put(&o->gidx, &o->gs, ng);
+	v2_gstate *gs = gput(o, ng);
 	if (!gs)
 		return nomem(L);
 	gs->status = GO_SYSCALL;

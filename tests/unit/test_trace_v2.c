@@ -353,6 +353,30 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* hs_dmap (the goroutine maps): ids in its array, ids past it in the hash
+ * map, and ids put in the map before the array grew over them, all found
+ * again with their values; absent ids are absent. */
+static void test_dmap(void **state)
+{
+	(void)state;
+	hs_dmap m;
+	memset(&m, 0, sizeof m);
+	const uint64_t big[] = {120000, 200000, (uint64_t)1 << 40, UINT64_MAX};
+	for (uint32_t i = 0; i < 4; i++)
+		assert_true(hs_dmap_put(&m, big[i], 1000000 + i));
+	for (uint32_t id = 1; id <= 100000; id++)
+		assert_true(hs_dmap_put(&m, id, id * 3));
+	assert_true(m.dense_len > 120000);   /* grew over an id already in the map */
+	for (uint32_t i = 0; i < 4; i++)
+		assert_int_equal(hs_dmap_get(&m, big[i]), 1000000 + i);
+	for (uint32_t id = 1; id <= 100000; id++)
+		assert_int_equal(hs_dmap_get(&m, id), id * 3);
+	assert_int_equal(hs_dmap_get(&m, 0), UINT32_MAX);
+	assert_int_equal(hs_dmap_get(&m, 100001), UINT32_MAX);
+	assert_int_equal(hs_dmap_get(&m, (uint64_t)1 << 41), UINT32_MAX);
+	hs_dmap_release(&m);
+}
+
 int main(void)
 {
 	hs_profile_init(&stacks);
@@ -365,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_order),
 		cmocka_unit_test(test_sink_stops),
 		cmocka_unit_test(test_wait_reasons),
+		cmocka_unit_test(test_dmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
