@@ -18,6 +18,7 @@ bool cli_load(hs_profile *p, const char *file, const cli_opts *o)
 	hs_error_clear(&e);
 	p->text_by_address = o && o->addresses;
 	p->exe_path = o ? o->exe : NULL;
+	p->core_heap = o && o->core_heap;
 	if (hs_load_profile(p, file, &e) != HS_OK) {
 		cli_file_error(file, &e);
 		return false;

@@ -7,33 +7,13 @@
 # the program built, its MemStats before the dump).
 # Needs go, gdb (gcore), objcopy and zstd.
 set -eu
-GEN=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/gcore-lib.sh"
 OUT=$GEN/../coreheap
-TMP=$(mktemp -d)
-PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-cd "$GEN"
 mkdir -p "$OUT"
-go build -trimpath -o "$TMP/core.exe" ./coreheap
-GOMAXPROCS=2 "$TMP/core.exe" -out "$TMP" > "$TMP/log" &
-PID=$!
-i=0
-until grep -q ready "$TMP/log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "the program never got ready" >&2; exit 1; }
-	sleep 0.1
-done
-sleep 0.5
-gcore -o "$TMP/core" "$PID" > /dev/null 2>&1
-kill "$PID"
-wait "$PID" 2>/dev/null || true
-PID=
+gcore_of coreheap
 zstd -q -19 -f -o "$OUT/core.core.zst" "$TMP"/core.[0-9]*
 zstd -q -19 -f -o "$OUT/heap.dump.zst" "$TMP/heap.dump"
-objcopy --remove-section=.debug_line --remove-section=.debug_loc \
-	--remove-section=.debug_frame --remove-section=.debug_ranges \
-	--remove-section=.debug_gdb_scripts "$TMP/core.exe" "$TMP/slim"
-zstd -q -19 -f -o "$OUT/core.exe.zst" "$TMP/slim"
+slim_exe "$OUT/core.exe.zst"
 cp "$TMP/counts.json" "$OUT/"
 chmod 644 "$OUT"/*
 ls -l "$OUT"
