@@ -8,12 +8,14 @@ PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 cd "$GEN"
 
-# gcore_of PKG: build ./PKG (go1.19, -trimpath, static) as $TMP/core.exe,
-# run it with GOMAXPROCS=2 and -out $TMP, wait for "ready" and take
-# $TMP/core.PID with gcore; the program is killed after.
+# gcore_of PKG [ARG...]: build ./PKG (go1.19, -trimpath, static) as
+# $TMP/core.exe, run it with GOMAXPROCS=2, -out $TMP and the ARGs, wait for
+# "ready" and take $TMP/core.PID with gcore; the program is killed after.
 gcore_of() {
 	go build -trimpath -o "$TMP/core.exe" "./$1"
-	GOMAXPROCS=2 "$TMP/core.exe" -out "$TMP" > "$TMP/log" &
+	shift
+	rm -f "$TMP/log"
+	GOMAXPROCS=2 "$TMP/core.exe" -out "$TMP" "$@" > "$TMP/log" &
 	PID=$!
 	for _ in $(seq 100); do
 		grep -q ready "$TMP/log" 2>/dev/null && break

@@ -6,7 +6,9 @@
 # published is the one in the core), the core zstd -19, the executable
 # slimmed as generate-core.sh slims it, heap.pb.gz (the oracle) and
 # counts.json (what the program allocated where); loop.core.zst and
-# outside.core.zst, the core with its bucket list broken (badlist.py).
+# outside.core.zst, the core with its bucket list broken (badlist.py);
+# rate/: a core of the same executable run with -rate 4096 (samples that
+# runtime/pprof scales), its heap.pb.gz and counts.json.
 # Needs go, gdb (gcore), objcopy and zstd.
 set -eu
 . "$(dirname "$0")/gcore-lib.sh"
@@ -22,5 +24,12 @@ cp "$TMP/bad.json" "$OUT/"
 cp "$TMP/heap.pb.gz" "$OUT/"
 slim_exe "$OUT/core.exe.zst"
 cp "$TMP/counts.json" "$OUT/"
-chmod 644 "$OUT"/*
-ls -l "$OUT"
+# the same program sampling one allocation per 4 KiB on average (the
+# same executable: its core and what it wrote go to rate/)
+rm "$TMP"/core.[0-9]*
+gcore_of coreprof -rate 4096
+mkdir -p "$OUT/rate"
+zstd -q -19 -f -o "$OUT/rate/core.core.zst" "$TMP"/core.[0-9]*
+cp "$TMP/heap.pb.gz" "$TMP/counts.json" "$OUT/rate/"
+chmod 644 "$OUT"/*.* "$OUT"/rate/*
+ls -lR "$OUT"

@@ -77,22 +77,18 @@ def multiset(xs):
     return d
 
 
-def main():
-    hs, root = sys.argv[1], sys.argv[2]
-    if not shutil.which('go'):
-        return ci_gate.skip('go is not installed (go tool pprof)')
-    d = os.path.join(root, 'testdata', 'coreprof')
+def compare(hs, d, exe, tmp):
+    """The core of d against the heap profile d/heap.pb.gz; the core's
+    samples as pprof -raw reads them."""
     counts = json.load(open(os.path.join(d, 'counts.json')))
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, 'core-heap.pb.gz')
-        r = subprocess.run([hs, 'merge', '--exe', os.path.join(d, 'core.exe.zst'),
-                            os.path.join(d, 'core.core.zst'), '-o', out],
-                           capture_output=True, text=True)
-        check(r.returncode == 0 and r.stderr == '', 'merge --exe: exit %d: %s'
-              % (r.returncode, r.stderr.strip()))
-        if r.returncode:
-            return 1
-        ctypes, core, ctext = raw(out)
+    out = os.path.join(tmp, 'core-heap.pb.gz')
+    r = subprocess.run([hs, 'merge', '--exe', exe, os.path.join(d, 'core.core.zst'), '-o', out],
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and r.stderr == '', '%s: merge --exe: exit %d: %s'
+          % (d, r.returncode, r.stderr.strip()))
+    if r.returncode:
+        return counts, []
+    ctypes, core, ctext = raw(out)
     wtypes, wrote, wtext = raw(os.path.join(d, 'heap.pb.gz'))
     check(ctypes == wtypes, 'sample types %s, written %s' % (ctypes, wtypes))
     period = lambda t: re.search(r'^Period: (\d+)$', t, re.M).group(1)
@@ -106,9 +102,26 @@ def main():
     for s, n in cm.items():
         if n > wm.get(s, 0):
             check(not any(s[0]), 'sample of the core only, not zero: %r' % (s,))
-    print('%d samples written, %d in the core, %d equal' % (len(wrote), len(core),
-          sum(min(n, cm.get(s, 0)) for s, n in wm.items())))
+    print('%s: %d samples written, %d in the core, %d equal' % (
+        d, len(wrote), len(core), sum(min(n, cm.get(s, 0)) for s, n in wm.items())))
+    return counts, core
 
+
+def main():
+    hs, root = sys.argv[1], sys.argv[2]
+    if not shutil.which('go'):
+        return ci_gate.skip('go is not installed (go tool pprof)')
+    d = os.path.join(root, 'testdata', 'coreprof')
+    exe = os.path.join(d, 'core.exe.zst')
+    with tempfile.TemporaryDirectory() as tmp:
+        # rate/: the same executable at MemProfileRate 4096, values scaled
+        rcounts, rcore = compare(hs, os.path.join(d, 'rate'), exe, tmp)
+        # a scaled sample: its bytes no longer objects x the "bytes" label
+        scaled = [v for v, label, _ in rcore if v[0] and label and
+                  v[1] != int(label[len('bytes:['):-1]) * v[0]]
+        check(rcounts['memprofilerate'] == 4096 and scaled, 'rate/: no sample scaled')
+        print('rate/: %d samples scaled' % len(scaled))
+        counts, core = compare(hs, d, exe, tmp)
     # the program's own counts: (site, leaf function, objects, bytes each, in use after GC)
     sites = [('main.keepSmall', counts['small'], counts['small_bytes'], True),
              ('main.keepLarge', counts['large'], counts['large_bytes'], True),

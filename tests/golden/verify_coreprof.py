@@ -6,7 +6,8 @@ never runs heapscope.  Expected outputs come from:
 
   - testdata/coreprof/heap.pb.gz, the heap profile the process wrote with
     pprof.WriteHeapProfile just before its core was taken (no GC cycle ran
-    in between): `go tool pprof -top` (-sample_index, -lines) printed as is
+    in between; rate/: at MemProfileRate 4096, scaled): `go tool pprof
+    -top` (-sample_index, -lines) printed as is
     but for its Time: line (a core holds no wall clock), and the folded
     stacks of its -raw;
   - testdata/coreprof/bad.json, written by testdata/gen/coreprof/badlist.py
@@ -18,8 +19,8 @@ V = None
 D = 'testdata/coreprof/'
 
 
-def top(name, args):
-    want = V.pprof('-top', *args, D + 'heap.pb.gz')
+def top(name, args, d=D):
+    want = V.pprof('-top', *args, d + 'heap.pb.gz')
     want = ''.join(ln for ln in want.splitlines(True) if not ln.startswith('Time: '))
     V.expect(name, 'out', want)
     V.expect(name, 'err', '')
@@ -40,6 +41,7 @@ def run(v):
     top('coreprof-top', [])
     top('coreprof-top-alloc-space', ['-sample_index=alloc_space'])
     top('coreprof-top-lines', ['-lines'])
+    top('coreprof-rate-top', ['-sample_index=alloc_space'], D + 'rate/')
     V.folded_case('coreprof-folded', D + 'heap.pb.gz')
     with open(os.path.join(V.ROOT, D + 'bad.json')) as f:
         b = json.load(f)

@@ -1,5 +1,6 @@
 // Command coreprof allocates known shapes at known sites with every
-// allocation sampled (runtime.MemProfileRate = 1, set first thing), runs
+// allocation sampled (runtime.MemProfileRate = 1, set first thing; -rate
+// sets another rate after the flags, whose samples runtime/pprof scales), runs
 // two GCs so the runtime publishes its memory profile, writes that
 // profile with pprof.WriteHeapProfile (the oracle for the core's profile)
 // and counts.json, turns the GC off and sleeps, so that
@@ -87,7 +88,9 @@ func worker(done chan<- bool) {
 func main() {
 	runtime.MemProfileRate = 1
 	out := flag.String("out", ".", "directory for heap.pb.gz and counts.json")
+	rate := flag.Int("rate", 1, "runtime.MemProfileRate from here on (1: every allocation)")
 	flag.Parse()
+	runtime.MemProfileRate = *rate
 	keepSmall()
 	keepLarge()
 	churn()
