@@ -76,6 +76,16 @@ hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err);
  * the fp/sp/pc suffixes), as gdb's `info goroutines` lists them. */
 hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len, hs_error *err);
 
+/* The runtime's memory profile of the core (runtime.mbuckets, the buckets
+ * of runtime.MemProfile) as runtime/pprof.WriteHeapProfile would have
+ * written it at that moment: sample types alloc_objects, alloc_space,
+ * inuse_objects, inuse_space (inuse as of the last GC cycle the runtime
+ * published), period runtime.MemProfileRate, one sample per bucket with
+ * its "bytes" label; stacks symbolized with the executable's pclntab,
+ * inlined calls merged into their physical call's location.  Fills an
+ * initialised, empty profile (src/formats/core_memprof.c). */
+hs_err hs_core_heap_profile(hs_core *c, hs_profile *p, hs_error *err);
+
 /* True when the file (plain, gzip or zstd) starts an ELF core. */
 bool hs_core_sniff_file(const char *path);
 
@@ -116,7 +126,12 @@ hs_err hs_core_load_heapdump(hs_heapdump *h, hs_symtab *syms, hs_profile *gorout
 	"an ELF core: goroutines, blocking and leaks read it with --exe, the executable that "  \
 	"wrote it"
 
-/* Load a core as a goroutine profile: sniff.c's entry for ET_CORE inputs;
+#define HS_CORE_HEAP_NEEDS_EXE                                                                 \
+	"an ELF core: top, dot, folded, flame and merge read its heap profile with --exe, the " \
+	"executable that wrote it"
+
+/* Load a core as a goroutine profile, or when p->core_heap as its heap
+ * profile (hs_core_heap_profile): sniff.c's entry for ET_CORE inputs;
  * exe_path names the executable (NULL: an error asking for --exe). */
 hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, hs_error *err);
 

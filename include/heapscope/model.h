@@ -128,6 +128,9 @@ typedef struct hs_profile {
 	bool text_by_address;
 	/* A load option: the executable that wrote an ELF core (NULL: none). */
 	const char *exe_path;
+	/* A load option: an ELF core is read as its heap profile (the
+	 * runtime's memory profile buckets), not as its goroutines. */
+	bool core_heap;
 	/* A load option for `info`: a pprof profile's samples are counted and
 	 * their values summed as they stream by, none is kept (memory then
 	 * does not grow with the samples).  When it took, counted_totals is
@@ -141,7 +144,8 @@ typedef struct hs_profile {
 	hs_format format;
 	bool gzipped;
 	bool zstd;                    /* zstd-compressed (gzipped stays false) */
-	bool from_core;               /* the goroutines of an ELF core (format: a dump's) */
+	bool from_core;               /* an ELF core's goroutines (format: a dump's) or, */
+	                              /* loaded with core_heap, its heap (HS_FMT_CORE) */
 	hs_vec memstats;              /* hs_memstat, in file order (Go heap text) */
 	uint64_t input_bytes;         /* bytes read from the file */
 	uint64_t decoded_bytes;       /* bytes after decompression */

@@ -44,6 +44,7 @@ typedef struct cli_opts {
 	bool addresses;            /* --addresses: debug=1 text read by address, as pprof */
 	const cli_loader *load;    /* top, dot, folded; NULL: cli_load */
 	const char *exe;           /* --exe of goroutines, blocking, leaks: a core's executable */
+	bool core_heap;            /* top, dot, folded, flame, merge: a core is read as its heap */
 } cli_opts;
 
 struct hs_command;
@@ -110,7 +111,8 @@ int cli_parse_format(const struct hs_command *, const cli_option *, const char *
 	{"addresses", 0, NULL,                                                                 \
 	 "read ?debug=1 text profiles by address only, as go tool pprof (no # lines)",         \
 	 CLI_OFF(addresses), NULL, false}
-/* goroutines, blocking: the executable of ELF cores (src/formats/core.c) */
+/* goroutines, blocking, info: the executable of ELF cores (src/formats/core.c), whose
+ * goroutines they read; top, dot, folded, flame, merge read a core's heap profile */
 #define CLI_OPT_CORE_EXE                                                                       \
 	{"exe", 0, "BINARY", "cores: the executable that wrote them (its DWARF and pclntab)",     \
 	 CLI_OFF(exe), cli_parse_string, true}

@@ -23,6 +23,7 @@ bool cli_load_input(hs_profile *p, const char *file, hs_input *in, const cli_opt
 	hs_error_clear(&e);
 	p->text_by_address = o && o->addresses;
 	p->exe_path = o ? o->exe : NULL;
+	p->core_heap = o && o->core_heap;
 	if ((in ? hs_load_profile_input(p, in, &e) : hs_load_profile(p, file, &e)) != HS_OK) {
 		cli_file_error(file, &e);
 		return false;

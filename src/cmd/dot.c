@@ -34,11 +34,12 @@ static int dot_one(const cli_opts *o, FILE *out)
 
 static int run(const hs_command *self, cli_opts *o)
 {
+	o->core_heap = true;
 	return report_cmd_run(self, o, dot_one);
 }
 
 static const cli_option options[] = {
-	CLI_OPTS_REPORT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END,
+	CLI_OPTS_REPORT, CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_CORE_EXE, CLI_OPT_END,
 };
 
 const hs_command cmd_dot = {

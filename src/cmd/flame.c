@@ -141,6 +141,7 @@ static int write_graph(flame *f, const flame_cmd_opts *fo, flame_kind *kind)
 static int run(const hs_command *self, cli_opts *op)
 {
 	(void)self;
+	op->core_heap = true;
 	const flame_cmd_opts *fo = (const flame_cmd_opts *)op;
 	if (op->nfiles != 1) {
 		return cli_error("takes exactly one profile (and --base BASE for a differential)");
@@ -177,6 +178,7 @@ static const cli_option options[] = {
 	CLI_OPT_FILTERS,
 	CLI_OPT_GRANULARITY,
 	CLI_OPT_ADDRESSES,
+	CLI_OPT_CORE_EXE,
 	{"base", 0, "BASE", "differential graph: widths from FILE, red where it grew since BASE, "
 	 "blue where it shrank", FLAME_OFF(base), cli_parse_string, true},
 	CLI_OPT_OUTPUT,

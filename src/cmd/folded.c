@@ -13,6 +13,7 @@ static int fold(const hs_view *v, FILE *out)
 static int run(const hs_command *self, cli_opts *op)
 {
 	(void)self;
+	op->core_heap = true;
 	const cli_opts o = *op;
 	if (o.nfiles != 1) {
 		return cli_error("takes exactly one profile");
@@ -37,7 +38,7 @@ static int run(const hs_command *self, cli_opts *op)
 
 static const cli_option options[] = {
 	CLI_OPT_SAMPLE_INDEX, CLI_OPT_FILTERS, CLI_OPT_GRANULARITY, CLI_OPT_OUTPUT,
-	CLI_OPT_ADDRESSES, CLI_OPT_END,
+	CLI_OPT_ADDRESSES, CLI_OPT_CORE_EXE, CLI_OPT_END,
 };
 
 const hs_command cmd_folded = {

@@ -102,6 +102,7 @@ out:
 static int run(const hs_command *self, cli_opts *o)
 {
 	(void)self;
+	o->core_heap = true;
 	if (!o->output) {
 		return cli_error("no output file (use -o OUT.pb.gz, or -o - for standard output)");
 	}
@@ -109,7 +110,7 @@ static int run(const hs_command *self, cli_opts *o)
 }
 
 static const cli_option options[] = {
-	CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_END,
+	CLI_OPT_OUTPUT, CLI_OPT_ADDRESSES, CLI_OPT_CORE_EXE, CLI_OPT_END,
 };
 
 const hs_command cmd_merge = {

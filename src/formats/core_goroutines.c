@@ -508,7 +508,7 @@ hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, h
 	if (!exe_path) {
 		hs_input_release(in);
 		memset(in, 0, sizeof *in);
-		return hs_fail(err, HS_E_USAGE, HS_CORE_NEEDS_EXE);
+		return hs_fail(err, HS_E_USAGE, p->core_heap ? HS_CORE_HEAP_NEEDS_EXE : HS_CORE_NEEDS_EXE);
 	}
 	hs_core *c;
 	hs_core_side side;
@@ -522,7 +522,7 @@ hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, h
 		rc = err->code = HS_E_INVALID;
 	if (rc != HS_OK)
 		return side == HS_CORE_SIDE_EXE ? core_exe_error(err, rc, exe_path) : rc;
-	rc = hs_core_goroutines(c, p, err);
+	rc = p->core_heap ? hs_core_heap_profile(c, p, err) : hs_core_goroutines(c, p, err);
 	hs_core_close(c);
 	if (rc == HS_E_FORMAT)
 		rc = err->code = HS_E_INVALID;

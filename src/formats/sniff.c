@@ -118,6 +118,8 @@ hs_err hs_load_profile_input(hs_profile *p, hs_input *in, hs_error *err)
 		hs_input keep = *in;
 		rc = hs_core_load_profile(p, in, p->exe_path, err);
 		p->from_core = true;
+		if (p->core_heap)
+			p->format = HS_FMT_CORE;
 		*in = (hs_input){.compressed = keep.compressed, .zstd = keep.zstd,
 		                 .file_bytes = keep.file_bytes, .len = keep.len};
 		break;

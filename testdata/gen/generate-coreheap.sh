@@ -41,10 +41,7 @@ wait "$PID" 2>/dev/null || true
 PID=
 zstd -q -19 -f -o "$OUT/core.core.zst" "$TMP"/core.[0-9]*
 zstd -q -19 -f -o "$OUT/heap.dump.zst" "$TMP/heap.dump"
-objcopy --remove-section=.debug_line --remove-section=.debug_loc \
-	--remove-section=.debug_frame --remove-section=.debug_ranges \
-	--remove-section=.debug_gdb_scripts "$TMP/core.exe" "$TMP/slim"
-zstd -q -19 -f -o "$OUT/core.exe.zst" "$TMP/slim"
+slim_exe "$OUT/core.exe.zst"
 cp "$TMP/counts.json" "$OUT/"
 chmod 644 "$OUT"/*
 ls -l "$OUT"

@@ -6,8 +6,9 @@
  *   odd:  "u32 core length, the core, the executable" (plain, gzip or zstd).
  * Any input must load or fail with one error, never crash, hang or
  * allocate by a claimed size; what loads is queried as the goroutine
- * reader queries it, and its heap walked as hs_core_heapdump walks it and
- * typed as hs_core_types types it. */
+ * reader queries it, its heap walked as hs_core_heapdump walks it and
+ * typed as hs_core_types types it, and its memory profile read as
+ * hs_core_heap_profile reads it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -135,6 +136,13 @@ static void core_case(const uint8_t *d, size_t n)
 	if (rc == HS_OK && hs_core_types(c, &h, &e) != HS_OK && e.code != HS_E_NOMEM)
 		abort();
 	hs_heapdump_release(&h);
+	/* the memory profile buckets: a bounded walk of runtime.mbuckets */
+	hs_profile p;
+	hs_profile_init(&p);
+	hs_error_clear(&e);
+	if (hs_core_heap_profile(c, &p, &e) != HS_OK && e.detail[0] == '\0' && e.code != HS_E_NOMEM)
+		abort();
+	hs_profile_release(&p);
 	uint8_t buf[64];
 	(void)hs_core_read(c, 0x400000, buf, sizeof buf);
 	hs_core_close(c);

@@ -450,6 +450,9 @@ def main():
     # core-*: tests/golden/verify_core.py
     import verify_core
     verify_core.run(sys.modules[__name__])
+    # coreprof-*: tests/golden/verify_coreprof.py (a core's heap profile)
+    import verify_coreprof
+    verify_coreprof.run(sys.modules[__name__])
     # the "inputs" of every analysis command's json: tests/golden/verify_inputs.py
     import verify_inputs
     verify_inputs.run(sys.modules[__name__])

@@ -1,0 +1,56 @@
+"""Independent checks of the coreprof-* golden cases (the heap profile of a
+core, issue 15 item 7).
+
+Imported by verify.py (run(v) with the verify module), never run alone; it
+never runs heapscope.  Expected outputs come from:
+
+  - testdata/coreprof/heap.pb.gz, the heap profile the process wrote with
+    pprof.WriteHeapProfile just before its core was taken (no GC cycle ran
+    in between; rate/: at MemProfileRate 4096, scaled): `go tool pprof
+    -top` (-sample_index, -lines) printed as is
+    but for its Time: line (a core holds no wall clock), and the folded
+    stacks of its -raw;
+  - testdata/coreprof/bad.json, written by testdata/gen/coreprof/badlist.py
+    (which bucket of the list it changed, to what) for the bad cores; the
+    wording of those lines and of the missing --exe, checked by hand.
+"""
+
+V = None
+D = 'testdata/coreprof/'
+
+
+def top(name, args, d=D):
+    want = V.pprof('-top', *args, d + 'heap.pb.gz')
+    want = ''.join(ln for ln in want.splitlines(True) if not ln.startswith('Time: '))
+    V.expect(name, 'out', want)
+    V.expect(name, 'err', '')
+    V.expect(name, 'code', '0\n')
+
+
+def bad(name, cmd, file, what):
+    V.expect(name, 'out', '')
+    V.expect(name, 'err', "heapscope: %s: '%s': %s\n" % (cmd, D + file, what))
+    V.expect(name, 'code', '2\n')
+
+
+def run(v):
+    global V
+    V = v
+    import json
+    import os
+    top('coreprof-top', [])
+    top('coreprof-top-alloc-space', ['-sample_index=alloc_space'])
+    top('coreprof-top-lines', ['-lines'])
+    top('coreprof-rate-top', ['-sample_index=alloc_space'], D + 'rate/')
+    V.folded_case('coreprof-folded', D + 'heap.pb.gz')
+    with open(os.path.join(V.ROOT, D + 'bad.json')) as f:
+        b = json.load(f)
+    bad('coreprof-bad-loop', 'top', 'loop.core.zst',
+        'runtime.mbuckets loops: bucket %d points back to bucket %d (0x%x)'
+        % (b['loop']['bucket'], b['loop']['back_to'], b['loop']['back_to_addr']))
+    bad('coreprof-bad-outside', 'dot', 'outside.core.zst',
+        'memory profile bucket %d of runtime.mbuckets (0x%x) is not in the core'
+        % (b['outside']['bucket'], b['outside']['addr']))
+    bad('coreprof-bad-no-exe', 'top', 'core.core.zst',
+        'an ELF core: top, dot, folded, flame and merge read its heap profile with --exe, '
+        'the executable that wrote it')
