@@ -127,6 +127,28 @@ def main():
             d = os.path.join(root, 'testdata', v)
             counts, core = compare(hs, d, os.path.join(d, 'core.exe.zst'), tmp)
             sites(v, counts, core)
+            deep(v, counts, core)
+
+
+def deep(v, counts, core):
+    """main.deep's stack: deep_depth + 1 frames of main.deep (mProf_Malloc's
+    callers(4, ...) skips the runtime's allocation frames: the first PC is
+    main.deep's).  To Go 1.22 a bucket holds runtime.maxStack = 32 PCs: 32
+    main.deep frames; Go 1.23 holds up to debug.profstackdepth = 128 PCs and
+    its pprof reads them all: every frame, then main.main and runtime.main
+    (runtime.goexit dropped by pprof)."""
+    got = [s for s in core if s[2] and s[2][0][0].startswith('main.deep ') and
+           s[1] == 'bytes:[%d]' % counts['deep_bytes']]
+    check(len(got) == 1 and got[0][0] == (counts['deep'], counts['deep'] * counts['deep_bytes'],
+                                          counts['deep'], counts['deep'] * counts['deep_bytes']),
+          '%s: main.deep: samples %r' % (v, [s[0] for s in got]))
+    if got:
+        names = [loc[0].split()[0] for loc in got[0][2]]
+        want = (['main.deep'] * 32 if v != 'coreprof123' else
+                ['main.deep'] * (counts['deep_depth'] + 1) + ['main.main', 'runtime.main'])
+        check(names == want, '%s: main.deep: %d frames %s..., want %d' % (
+            v, len(names), names[-3:], len(want)))
+        print('%s: main.deep: %d frames' % (v, len(names)))
 
 
 def sites(v, counts, core):
