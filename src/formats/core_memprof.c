@@ -23,10 +23,10 @@
  * record's Stack(), its first 32 PCs (MemProfileRecord.Stack0) up to the
  * first 0; Go 1.23's pprof reads the bucket's whole stack (up to
  * debug.profstackdepth PCs, 128 by default).  Go 1.21 on, a function has
- * its start line (runtime_FrameStartLine) and pprof keys functions and
- * tells recursion by the symbol name: the name in the pclntab, what is
- * read here (Frame.Function, which Go 1.19 used, differs from it only for
- * generic functions, "[...]"). */
+ * its start line (runtime_FrameStartLine); the names are the pclntab's in
+ * every version (Go 1.19's Frame.Function is that name; from Go 1.21
+ * Frame.Function prints type arguments as "[...]", but pprof names and
+ * keys functions and tells recursion by the symbol name). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
