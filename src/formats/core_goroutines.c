@@ -172,16 +172,10 @@ static hs_err setup_runtime_state(gwalk *w, hs_error *err)
 		    rd_u64(w, a + hs_core_bias(w->c) + o, &v) && v > w->now)
 			w->now = v;
 	}
-	/* internal/abi's from Go 1.21 */
-	static const char *const ids[][2] = {
-		{"runtime.funcID_wrapper", "internal/abi.FuncIDWrapper"},
-		{"runtime.funcID_gopanic", "internal/abi.FuncID_gopanic"},
-		{"runtime.funcID_sigpanic", "internal/abi.FuncID_sigpanic"},
-		{"runtime.funcID_panicwrap", "internal/abi.FuncID_panicwrap"}};
-	int64_t *iv[] = {&w->id_wrapper, &w->id_gopanic, &w->id_sigpanic, &w->id_panicwrap};
-	for (int i = 0; i < 4; i++)
-		if (!hs_dwarf_const(w->d, ids[i][0], iv[i]) && !hs_dwarf_const(w->d, ids[i][1], iv[i]))
-			return need(err, ids[i][0]);
+	int64_t *const iv[] = {&w->id_wrapper, &w->id_gopanic, &w->id_sigpanic, &w->id_panicwrap};
+	const char *missing;
+	if (!pcln_funcids(w->d, iv, &missing))
+		return need(err, missing);
 	uint64_t fa;
 	uint32_t ft;
 	uint8_t fr[4] = {0};

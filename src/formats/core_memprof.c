@@ -5,18 +5,28 @@
  * What is read, from the executable's DWARF (no layout is hard-coded):
  * runtime.bucket (allnext, typ, nstk; nstk PCs follow the struct, then
  * a runtime.memRecord: the active cycle and the future ones), the
- * memRecordCycle counters, runtime.MemProfileRate and the profile cycle
- * (runtime.mProfCycle, or runtime.mProf.cycle before Go 1.19).
+ * memRecordCycle counters, runtime.MemProfileRate, the profile cycle
+ * (runtime.mProfCycle, or runtime.mProf.cycle before Go 1.19), the bound
+ * on a bucket's stack (runtime.maxStack to Go 1.22, maxProfStackDepth
+ * from Go 1.23) and the funcIDs of wrappers (pcln_funcids).
  *
- * What is reproduced (Go 1.19's runtime.MemProfile and runtime/pprof's
- * writeHeapProto): MemProfile first flushes future[cycle % len(future)]
+ * What is reproduced (Go 1.19 to 1.23's runtime.MemProfile, 1.23's
+ * memProfileInternal, and runtime/pprof's writeHeapProto, the same in
+ * these versions but for what is noted): MemProfile first flushes future[cycle % len(future)]
  * into active; when then no bucket has any activity it adds every future
  * cycle (a program that never finished a GC); every bucket is a record,
  * also those with nothing in use (inuseZero).  Values are scaled by
  * scaleHeapSample with MemProfileRate; a record's leading runtime.* frames
  * are hidden (FuncForPC at the PC itself); PCs are return addresses, and
  * the fake PCs of inlined calls are merged into the location of their
- * physical call as pprof's pcDeck merges them. */
+ * physical call as pprof's pcDeck merges them.  To Go 1.22 pprof reads a
+ * record's Stack(), its first 32 PCs (MemProfileRecord.Stack0) up to the
+ * first 0; Go 1.23's pprof reads the bucket's whole stack (up to
+ * debug.profstackdepth PCs, 128 by default).  Go 1.21 on, a function has
+ * its start line (runtime_FrameStartLine); the names are the pclntab's in
+ * every version (Go 1.19's Frame.Function is that name; from Go 1.21
+ * Frame.Function prints type arguments as "[...]", but pprof names and
+ * keys functions and tells recursion by the symbol name). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +36,9 @@
 #include "pclntab.h"
 
 /* Bounds on what a bucket's stack may grow to: runtime.maxStack PCs (32
- * in Go 1.19) and the inlined calls of the last one. */
+ * to Go 1.22), runtime.maxProfStackDepth (1024 from Go 1.23), and the
+ * inlined calls of the last one. */
+#define MAX_STACK 1024
 #define MAX_INLINE 64
 
 typedef struct mp_layout {
@@ -35,6 +47,7 @@ typedef struct mp_layout {
 	uint64_t r_active, r_future, r_nfuture, r_size;
 	uint64_t c_size, c_off[4];     /* allocs, frees, alloc_bytes, free_bytes */
 	int64_t mem_type, max_stack;
+	bool whole_stack;              /* Go 1.23: pprof reads every PC of the bucket */
 	uint64_t rate_addr, rate_size;
 	uint64_t cycle_addr;
 	bool cycle_shifted;            /* mProfCycleHolder: the cycle from bit 1 on */
@@ -46,7 +59,7 @@ typedef struct mp_frame {
 	uint64_t pc, entry;           /* entry 0: no Go function */
 	bool inlined;                 /* Func == nil */
 	const char *name, *file;
-	int32_t line;
+	int32_t line, start_line;
 } mp_frame;
 
 typedef struct mp_build {
@@ -58,6 +71,7 @@ typedef struct mp_build {
 	hs_idmap locs;                /* first PC -> index into loc_pcs */
 	hs_vec loc_pcs;               /* uint32_t: PCs a location stands for */
 	uint64_t map_start, map_end;  /* the executable's text mapping (id 1), or 0, 0 */
+	uint64_t stk[MAX_STACK + MAX_INLINE];  /* a record's stack, expanded */
 	/* pcDeck */
 	uint64_t deck_pcs[MAX_INLINE * 2];
 	mp_frame deck[MAX_INLINE * 2];
@@ -111,9 +125,12 @@ static hs_err layout_buckets(const hs_core *c, const hs_dwarf *d, mp_layout *l, 
 		return need(err, "runtime.bucket and runtime.memRecord of a known shape");
 	if (!hs_dwarf_const(d, "runtime.memProfile", &l->mem_type))
 		return need(err, "runtime.memProfile");
-	if (!hs_dwarf_const(d, "runtime.maxStack", &l->max_stack) || l->max_stack <= 0 ||
-	    l->max_stack > MAX_INLINE)
-		return need(err, "runtime.maxStack");
+	/* Go 1.23: stacks of debug.profstackdepth PCs, at most maxProfStackDepth */
+	l->whole_stack = !hs_dwarf_const(d, "runtime.maxStack", &l->max_stack);
+	if (l->whole_stack && !hs_dwarf_const(d, "runtime.maxProfStackDepth", &l->max_stack))
+		return need(err, "runtime.maxStack or runtime.maxProfStackDepth");
+	if (l->max_stack <= 0 || l->max_stack > MAX_STACK)
+		return need(err, "runtime.maxStack of a known size");
 	return HS_OK;
 }
 
@@ -140,12 +157,10 @@ static hs_err layout(const hs_core *c, const hs_dwarf *d, mp_layout *l, hs_error
 		return need(err, "runtime.mProfCycle");
 	}
 	l->cycle_addr += hs_core_bias(c) + off;
-	static const char *const ids[] = {"runtime.funcID_wrapper", "runtime.funcID_gopanic",
-	                                  "runtime.funcID_sigpanic", "runtime.funcID_panicwrap"};
-	int64_t *iv[] = {&l->id_wrapper, &l->id_gopanic, &l->id_sigpanic, &l->id_panicwrap};
-	for (int i = 0; i < 4; i++)
-		if (!hs_dwarf_const(d, ids[i], iv[i]))
-			return need(err, ids[i]);
+	int64_t *const iv[] = {&l->id_wrapper, &l->id_gopanic, &l->id_sigpanic, &l->id_panicwrap};
+	const char *missing;
+	if (!pcln_funcids(d, iv, &missing))
+		return need(err, missing);
 	return HS_OK;
 }
 
@@ -165,7 +180,7 @@ static uint64_t rd_n(const hs_core *c, uint64_t addr, uint64_t size, bool *ok)
 
 typedef struct mp_record {
 	uint64_t addr;                /* the bucket */
-	uint64_t stk[MAX_INLINE];
+	uint64_t stk[MAX_STACK];
 	size_t nstk;
 	uint64_t v[4];                /* allocs, frees, alloc_bytes, free_bytes */
 	uint64_t future[64][4];
@@ -201,8 +216,9 @@ static hs_err read_bucket(const hs_core *c, const mp_layout *l, uint64_t i, uint
 		return bad_bucket(err, i, addr, "is not a memory profile bucket (typ differs)");
 	if (nstk > (uint64_t)l->max_stack) {
 		char what[96];
-		snprintf(what, sizeof what, "claims %llu PCs, more than runtime.maxStack (%lld)",
-		         (unsigned long long)nstk, (long long)l->max_stack);
+		snprintf(what, sizeof what, "claims %llu PCs, more than runtime.%s (%lld)",
+		         (unsigned long long)nstk, l->whole_stack ? "maxProfStackDepth" : "maxStack",
+		         (long long)l->max_stack);
 		return bad_bucket(err, i, addr, what);
 	}
 	uint64_t rec = addr + l->b_size + nstk * 8;
@@ -210,7 +226,7 @@ static hs_err read_bucket(const hs_core *c, const mp_layout *l, uint64_t i, uint
 	r->nstk = 0;
 	for (uint64_t k = 0; k < nstk; k++) {
 		uint64_t pc = rd_n(c, addr + l->b_size + k * 8, 8, &ok);
-		if (pc == 0)
+		if (pc == 0 && !l->whole_stack)
 			break;        /* MemProfileRecord.Stack stops at the first 0 */
 		r->stk[r->nstk++] = pc;
 	}
@@ -298,7 +314,7 @@ static hs_err walk(mp_build *b, mp_record_fn fn, hs_error *err)
 
 /* The inlined call at pc of f, false when pc is in f's own code. */
 static bool inlined_at(const mp_build *b, const pcln_func *f, uint64_t pc, uint64_t *nameoff,
-                       uint64_t *parent, uint8_t *funcid)
+                       uint64_t *parent, uint8_t *funcid, int32_t *start_line)
 {
 	uint64_t inl = pcln_funcdata(&b->t, f, (uint32_t)b->t.funcdata_inl);
 	if (!inl)
@@ -311,6 +327,8 @@ static bool inlined_at(const mp_build *b, const pcln_func *f, uint64_t pc, uint6
 	*nameoff = hs_le(call + b->t.i_func, 4);
 	*parent = hs_le(call + b->t.i_parentpc, 4);
 	*funcid = call[b->t.i_funcid];
+	*start_line = b->t.i_startline == UINT64_MAX ? 0
+	                                              : (int32_t)hs_le(call + b->t.i_startline, 4);
 	return true;
 }
 
@@ -329,9 +347,10 @@ static void frame_at(const mp_build *b, uint64_t pc, mp_frame *fr)
 	fr->pc = pc;
 	fr->entry = f.entry;
 	fr->name = pcln_name(&b->t, &f);
+	fr->start_line = pcln_start_line(&b->t, &f);
 	uint64_t nameoff, parent;
 	uint8_t id;
-	if (inlined_at(b, &f, pc, &nameoff, &parent, &id)) {
+	if (inlined_at(b, &f, pc, &nameoff, &parent, &id, &fr->start_line)) {
 		fr->inlined = true;
 		fr->name = pcln_nameoff(&b->t, nameoff);
 	}
@@ -349,7 +368,8 @@ static bool runtime_func(const mp_build *b, uint64_t pc)
 	const char *name = pcln_name(&b->t, &f);
 	uint64_t nameoff, parent;
 	uint8_t id;
-	if (inlined_at(b, &f, pc, &nameoff, &parent, &id))
+	int32_t start;
+	if (inlined_at(b, &f, pc, &nameoff, &parent, &id, &start))
 		name = pcln_nameoff(&b->t, nameoff);
 	return name && strncmp(name, "runtime.", 8) == 0;
 }
@@ -368,7 +388,9 @@ static void expand_final(const mp_build *b, uint64_t *stk, size_t *n, size_t cap
 	int64_t last = -1;   /* funcID_normal is 0; -1: none yet, nothing elided */
 	uint64_t nameoff, parent;
 	uint8_t id;
-	for (int k = 0; k < MAX_INLINE && inlined_at(b, &f, tracepc, &nameoff, &parent, &id); k++) {
+	int32_t start;
+	for (int k = 0; k < MAX_INLINE && inlined_at(b, &f, tracepc, &nameoff, &parent, &id, &start);
+	     k++) {
 		bool elide = id == b->l.id_wrapper && last != b->l.id_gopanic &&
 		             last != b->l.id_sigpanic && last != b->l.id_panicwrap;
 		if (!elide && *n < cap)
@@ -398,7 +420,8 @@ static hs_err func_id(mp_build *b, const mp_frame *fr, uint32_t *id, hs_error *e
 		if (!f)
 			return nomem(err);
 		fi = (uint32_t)(p->functions.len - 1);
-		*f = (hs_function){.id = fi + 1, .name = name, .system_name = name, .filename = file};
+		*f = (hs_function){.id = fi + 1, .name = name, .system_name = name, .filename = file,
+		                   .start_line = fr->start_line};
 		bool dup;
 		if (!hs_idmap_put(&b->funcs, name, fi, &dup))
 			return nomem(err);
@@ -467,10 +490,10 @@ static hs_err push_loc(hs_profile *p, uint32_t loc, size_t *n)
 /* appendLocsForStack: the locations of a stack of return PCs; *n: how many. */
 static hs_err append_locs(mp_build *b, const uint64_t *in, size_t nin, size_t *n, hs_error *err)
 {
-	uint64_t stk[MAX_INLINE * 2];
+	uint64_t *stk = b->stk;
 	size_t ns = nin, i = 0;
 	memcpy(stk, in, nin * sizeof *stk);
-	expand_final(b, stk, &ns, sizeof stk / sizeof stk[0]);
+	expand_final(b, stk, &ns, sizeof b->stk / sizeof b->stk[0]);
 	b->ndeck = 0;
 	*n = 0;
 	hs_err rc = HS_OK;

@@ -66,6 +66,11 @@ static hs_err layout(pcln *t, const hs_dwarf *d, hs_error *err)
 	    !hs_dwarf_member(d, ic, "funcID", &t->i_funcid, &mt))
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: runtime.inlinedCall");
 	t->i_size = hs_dwarf_size(d, ic);
+	/* Go 1.20: where the function starts, in _func and inlinedCall */
+	if (!hs_dwarf_member(d, fn, "startLine", &t->f_startline, &mt))
+		t->f_startline = UINT64_MAX;
+	if (!hs_dwarf_member(d, ic, "startLine", &t->i_startline, &mt))
+		t->i_startline = UINT64_MAX;
 	/* internal/abi's from Go 1.21 */
 	if ((!hs_dwarf_const(d, "runtime._PCDATA_InlTreeIndex", &t->pcdata_inl) &&
 	     !hs_dwarf_const(d, "internal/abi.PCDATA_InlTreeIndex", &t->pcdata_inl)) ||
@@ -75,6 +80,10 @@ static hs_err layout(pcln *t, const hs_dwarf *d, hs_error *err)
 	if (t->f_size < 8 || t->f_size > 256 || t->i_size < 8 || t->i_size > 256)
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: runtime._func of %llu bytes",
 		               (unsigned long long)t->f_size);
+	if (t->f_startline != UINT64_MAX && t->f_startline + 4 > t->f_size)
+		t->f_startline = UINT64_MAX;
+	if (t->i_startline != UINT64_MAX && t->i_startline + 4 > t->i_size)
+		t->i_startline = UINT64_MAX;
 	return HS_OK;
 }
 
@@ -168,6 +177,11 @@ uint8_t pcln_funcid(const pcln *t, const pcln_func *f)
 	return (uint8_t)field(t, f, t->f_funcid, 1);
 }
 
+int32_t pcln_start_line(const pcln *t, const pcln_func *f)
+{
+	return t->f_startline == UINT64_MAX ? 0 : (int32_t)field(t, f, t->f_startline, 4);
+}
+
 const char *pcln_name(const pcln *t, const pcln_func *f)
 {
 	return pcln_nameoff(t, field(t, f, t->f_name, 4));
@@ -246,4 +260,20 @@ void pcln_line(const pcln *t, const pcln_func *f, uint64_t pc, const char **file
 		return;
 	*file = (const char *)t->file.data + fo;
 	*line = ln;
+}
+
+bool pcln_funcids(const hs_dwarf *d, int64_t *const ids[4], const char **missing)
+{
+	/* internal/abi's from Go 1.21 */
+	static const char *const names[][2] = {
+		{"runtime.funcID_wrapper", "internal/abi.FuncIDWrapper"},
+		{"runtime.funcID_gopanic", "internal/abi.FuncID_gopanic"},
+		{"runtime.funcID_sigpanic", "internal/abi.FuncID_sigpanic"},
+		{"runtime.funcID_panicwrap", "internal/abi.FuncID_panicwrap"}};
+	for (int i = 0; i < 4; i++)
+		if (!hs_dwarf_const(d, names[i][0], ids[i]) && !hs_dwarf_const(d, names[i][1], ids[i])) {
+			*missing = names[i][0];
+			return false;
+		}
+	return true;
 }

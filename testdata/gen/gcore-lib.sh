@@ -8,11 +8,12 @@ PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 cd "$GEN"
 
-# gcore_of PKG [ARG...]: build ./PKG (go1.19, -trimpath, static) as
+# gcore_of PKG [ARG...]: build ./PKG (with $GO, default go: go1.19;
+# -trimpath, static) as
 # $TMP/core.exe, run it with GOMAXPROCS=2, -out $TMP and the ARGs, wait for
 # "ready" and take $TMP/core.PID with gcore; the program is killed after.
 gcore_of() {
-	go build -trimpath -o "$TMP/core.exe" "./$1"
+	"${GO:-go}" build -trimpath -o "$TMP/core.exe" "./$1"
 	shift
 	rm -f "$TMP/log"
 	GOMAXPROCS=2 "$TMP/core.exe" -out "$TMP" "$@" > "$TMP/log" &

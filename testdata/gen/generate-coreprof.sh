@@ -9,13 +9,26 @@
 # outside.core.zst, the core with its bucket list broken (badlist.py);
 # rate/: a core of the same executable run with -rate 4096 (samples that
 # runtime/pprof scales), its heap.pb.gz and counts.json.
+# With GO=/usr/lib/go-1.23/bin/go (another toolchain, by its full path) the
+# same program built by that Go goes to OUT (an absolute path: the script
+# works in testdata/gen), only core.core.zst, core.exe.zst, heap.pb.gz and
+# counts.json (no broken lists, no rate/):
+#   GO=/usr/lib/go-1.23/bin/go OUT=$PWD/testdata/coreprof123 generate-coreprof.sh
 # Needs go, gdb (gcore), objcopy and zstd.
 set -eu
 . "$(dirname "$0")/gcore-lib.sh"
-OUT=$GEN/../coreprof
+OUT=${OUT:-$GEN/../coreprof}
+case $OUT in /*) ;; *) echo "OUT must be an absolute path" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 gcore_of coreprof
 zstd -q -19 -f -o "$OUT/core.core.zst" "$TMP"/core.[0-9]*
+if [ "${GO:-go}" != go ]; then
+	cp "$TMP/heap.pb.gz" "$TMP/counts.json" "$OUT/"
+	slim_exe "$OUT/core.exe.zst"
+	chmod 644 "$OUT"/*
+	ls -l "$OUT"
+	exit 0
+fi
 # the bucket list made to loop and to leave the core (bad.json: where)
 python3 coreprof/badlist.py "$TMP/core.exe" "$TMP"/core.[0-9]* "$TMP"
 zstd -q -19 -f -o "$OUT/loop.core.zst" "$TMP/loop.core"

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The heap profile of a core (issue 15 item 7) against the heap profile
 the same process wrote just before its core (testdata/coreprof, made by
-testdata/gen/generate-coreprof.sh with runtime.MemProfileRate = 1).
+testdata/gen/generate-coreprof.sh with runtime.MemProfileRate = 1), for
+the program built by Go 1.19 (testdata/coreprof), 1.21 (coreprof121) and
+1.23 (coreprof123), each against what that Go's runtime/pprof wrote.
 
 heapscope reads the core's memory profile records (runtime.mbuckets) and
 writes them as a profile.proto (`merge --exe`); `go tool pprof -raw` then
 reads both files.  Every sample must be equal: the same four values, the
-same "bytes" label, the same stack (each location's function, file and
-line, inlined frames included, leaf first).  Samples the core holds beyond
+same "bytes" label, the same stack (each location's function, file,
+line and the function's start line s=, inlined frames included, leaf
+first).  Samples the core holds beyond
 the written profile (buckets of allocations made after it, published by no
 GC yet) must be all zeros.  Then the program's own counts.json: the sites
 it allocated at, with the counts and sizes it used.
@@ -36,7 +39,7 @@ def check(ok, what):
 
 def raw(path):
     """pprof -raw: sample types and samples as (values, labels, stack), the
-    stack a tuple of locations, each a tuple of 'function file:line'."""
+    stack a tuple of locations, each a tuple of 'function file:line s=N'."""
     text = subprocess.run(['go', 'tool', 'pprof', '-raw', path], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, check=True).stdout.decode()
     lines = text.splitlines()
@@ -55,12 +58,12 @@ def raw(path):
     i += 1
     locs, cur = {}, None
     while i < len(lines) and not lines[i].startswith('Mappings'):
-        m = re.match(r'^\s+(\d+): 0x[0-9a-f]+ (?:M=\d+ )?(.*) s=\d+$', lines[i])
+        m = re.match(r'^\s+(\d+): 0x[0-9a-f]+ (?:M=\d+ )?(.* s=\d+)$', lines[i])
         if m:
             cur = int(m.group(1))
             locs[cur] = [m.group(2)]
         else:
-            m = re.match(r'^\s+(.*) s=\d+$', lines[i])
+            m = re.match(r'^\s+(.* s=\d+)$', lines[i])
             check(m and cur, 'unexpected -raw line %r' % lines[i])
             locs[cur].append(m.group(1))
         i += 1
@@ -112,16 +115,44 @@ def main():
     if not shutil.which('go'):
         return ci_gate.skip('go is not installed (go tool pprof)')
     d = os.path.join(root, 'testdata', 'coreprof')
-    exe = os.path.join(d, 'core.exe.zst')
     with tempfile.TemporaryDirectory() as tmp:
         # rate/: the same executable at MemProfileRate 4096, values scaled
-        rcounts, rcore = compare(hs, os.path.join(d, 'rate'), exe, tmp)
+        rcounts, rcore = compare(hs, os.path.join(d, 'rate'), os.path.join(d, 'core.exe.zst'), tmp)
         # a scaled sample: its bytes no longer objects x the "bytes" label
         scaled = [v for v, label, _ in rcore if v[0] and label and
                   v[1] != int(label[len('bytes:['):-1]) * v[0]]
         check(rcounts['memprofilerate'] == 4096 and scaled, 'rate/: no sample scaled')
         print('rate/: %d samples scaled' % len(scaled))
-        counts, core = compare(hs, d, exe, tmp)
+        for v in ('coreprof', 'coreprof121', 'coreprof123'):
+            d = os.path.join(root, 'testdata', v)
+            counts, core = compare(hs, d, os.path.join(d, 'core.exe.zst'), tmp)
+            sites(v, counts, core)
+            deep(v, counts, core)
+
+
+def deep(v, counts, core):
+    """main.deep's stack: deep_depth + 1 frames of main.deep (mProf_Malloc's
+    callers(4, ...) skips the runtime's allocation frames: the first PC is
+    main.deep's).  To Go 1.22 a bucket holds runtime.maxStack = 32 PCs: 32
+    main.deep frames; Go 1.23 holds up to debug.profstackdepth = 128 PCs and
+    its pprof reads them all: every frame, then main.main and runtime.main
+    (runtime.goexit dropped by pprof)."""
+    got = [s for s in core if s[2] and s[2][0][0].startswith('main.deep ') and
+           s[1] == 'bytes:[%d]' % counts['deep_bytes']]
+    check(len(got) == 1 and got[0][0] == (counts['deep'], counts['deep'] * counts['deep_bytes'],
+                                          counts['deep'], counts['deep'] * counts['deep_bytes']),
+          '%s: main.deep: samples %r' % (v, [s[0] for s in got]))
+    if got:
+        names = [loc[0].split()[0] for loc in got[0][2]]
+        want = (['main.deep'] * 32 if v != 'coreprof123' else
+                ['main.deep'] * (counts['deep_depth'] + 1) + ['main.main', 'runtime.main'])
+        check(names == want, '%s: main.deep: %d frames %s..., want %d' % (
+            v, len(names), names[-3:], len(want)))
+        print('%s: main.deep: %d frames' % (v, len(names)))
+
+
+def sites(v, counts, core):
+    """The program's own counts: each site's objects, sizes, what is in use."""
     # the program's own counts: (site, leaf function, objects, bytes each, in use after GC)
     sites = [('main.keepSmall', counts['small'], counts['small_bytes'], True),
              ('main.keepLarge', counts['large'], counts['large_bytes'], True),
@@ -131,20 +162,25 @@ def main():
     for fn, n, size, kept in sites:
         got = [s for s in core if s[2] and s[2][0][0].startswith(fn + ' ')
                and s[1] == 'bytes:[%d]' % size and s[0][0] >= n]
-        check(len(got) == 1, '%s: %d samples of %d objects of %d bytes' % (fn, len(got), n, size))
+        check(len(got) == 1, '%s: %s: %d samples of %d objects of %d bytes'
+              % (v, fn, len(got), n, size))
         if got:
-            v = got[0][0]
+            val = got[0][0]
             # the site's loop allocated exactly n objects (plus nothing else of that size there)
-            check(v[0] == n and v[1] == n * size, '%s: allocated %r, want %d x %d' % (fn, v, n, size))
+            check(val[0] == n and val[1] == n * size, '%s: %s: allocated %r, want %d x %d'
+                  % (v, fn, val, n, size))
             want = (n, n * size) if kept else (0, 0)
-            check(v[2:] == want, '%s: in use %r, want %r' % (fn, v[2:], want))
+            check(val[2:] == want, '%s: %s: in use %r, want %r' % (v, fn, val[2:], want))
     # main.newNode is inlined into main.buildList, inlined into main.main: one location
     nodes = [s for s in core if s[2] and s[2][0][0].startswith('main.newNode ')]
     check(nodes and [f.split()[0] for f in nodes[0][2][0]] ==
           ['main.newNode', 'main.buildList', 'main.main'],
-          'main.newNode: first location %r' % (nodes[0][2][0] if nodes else None,))
+          '%s: main.newNode: first location %r' % (v, nodes[0][2][0] if nodes else None,))
+
+
+def report():
     print('%d failures' % len(failures))
     return 1 if failures else 0
 
 
-sys.exit(main())
+sys.exit(main() or report())

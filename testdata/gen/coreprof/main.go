@@ -3,6 +3,8 @@
 // sets another rate after the flags, whose samples runtime/pprof scales), runs
 // two GCs so the runtime publishes its memory profile, writes that
 // profile with pprof.WriteHeapProfile (the oracle for the core's profile)
+// (one site, main.deep, nDepth calls deep: a stack longer than the 32 PCs
+// a bucket holds to Go 1.22, shorter than Go 1.23's 128)
 // and counts.json, turns the GC off and sleeps, so that
 // generate-coreprof.sh takes a core whose published profile is the one
 // written: no GC cycle runs between the profile and the core.
@@ -35,6 +37,7 @@ var (
 	List   *node
 	Worker [][]byte
 	Sink   []byte
+	Deep   [][]byte
 )
 
 const (
@@ -46,6 +49,9 @@ const (
 	nNodes   = 300
 	nWorker  = 2000
 	workLen  = 128
+	nDeep    = 10
+	deepLen  = 512
+	nDepth   = 100
 )
 
 func keepSmall() {
@@ -85,6 +91,20 @@ func worker(done chan<- bool) {
 	done <- true
 }
 
+// deep calls itself n times, then allocates nDeep objects: its stack is
+// n + 1 frames of main.deep.
+//
+//go:noinline
+func deep(n int) {
+	if n > 0 {
+		deep(n - 1)
+		return
+	}
+	for i := 0; i < nDeep; i++ {
+		Deep = append(Deep, make([]byte, deepLen))
+	}
+}
+
 func main() {
 	runtime.MemProfileRate = 1
 	out := flag.String("out", ".", "directory for heap.pb.gz and counts.json")
@@ -98,6 +118,7 @@ func main() {
 	done := make(chan bool)
 	go worker(done)
 	<-done
+	deep(nDepth)
 	runtime.GC()
 	runtime.GC()
 	debug.SetGCPercent(-1)
@@ -114,7 +135,8 @@ func main() {
 		v int
 	}{{"small", nSmall}, {"small_bytes", 64}, {"large", nLarge}, {"large_bytes", largeLen},
 		{"churn", nChurn}, {"churn_bytes", churnLen}, {"nodes", nNodes}, {"node_bytes", 48},
-		{"worker", nWorker}, {"worker_bytes", workLen}, {"memprofilerate", runtime.MemProfileRate},
+		{"worker", nWorker}, {"worker_bytes", workLen}, {"deep", nDeep}, {"deep_bytes", deepLen},
+		{"deep_depth", nDepth}, {"memprofilerate", runtime.MemProfileRate},
 		{"pid", os.Getpid()}}
 	b := []byte("{\n")
 	for i, kv := range c {
