@@ -615,10 +615,32 @@ def library_heap_json(name, c, cands, files):
         problem(name, 'library heap does not grow: %s' % lh[0])
 
 
+def site_samples_added(files, site):
+    """flat_samples_added for a leaks heap site: the samples whose innermost
+    main. frame (else their leaf) is site."""
+    heaps = [f for f in files if os.path.basename(f).startswith('heap')]
+    if not heaps or period(heaps[0]) <= 1:
+        return None
+    n = []
+    for p in (heaps[0], heaps[-1]):
+        types, samples = raw(p)
+        io, isp = types.index('inuse_objects'), types.index('inuse_space')
+        rate = period(p)
+        n.append(sum(round(v[io] / scale(v[isp] // v[io], rate)) for v, fr in samples
+                     if v[io] > 0 and fr and next((x for x in fr if x.startswith('main.')), fr[0]) == site))
+    return n[1] - n[0]
+
+
 def leaks_json(name, c, f, out, files):
     d = json.loads(out)
     cands = d['candidates']
     library_heap_json(name, c, cands, files)
+    # growth's noise floor (growth.h) holds for leaks' heap growth sites too
+    for k in cands:
+        added = site_samples_added(files, k['culprit']) if k['kind'] == 'heap growth' else None
+        if added is not None and added <= SIGMAS * SIGMAS:
+            problem(name, 'heap growth %s: %d raw samples added, within the noise floor %d (pprof -raw)'
+                    % (k['culprit'], added, SIGMAS * SIGMAS))
     above = [(x['severity'], x['culprit']) for x in cands if RANK[x['severity']] > RANK['low']]
     if c['kind'] in ('healthy', 'lock contention'):
         if above:
