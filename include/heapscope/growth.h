@@ -13,7 +13,8 @@
  *
  * A row is a growth candidate when the series has at least 3 snapshots and
  *   slope > 0, monotonic >= 0.8, rising >= 0.5,
- *   growth > 1% of the last snapshot's total, and growth >= min_growth.
+ *   growth > 1% of the last snapshot's total, and growth >= min_growth,
+ * and, on sampled heap profiles, growth beyond the noise floor (below).
  * Candidates come first (steepest slope first), then the other rows by
  * slope, then last value, then name.  The core never prints. */
 #ifndef HEAPSCOPE_GROWTH_H
@@ -49,6 +50,8 @@ typedef struct hs_growth_row {
 	double monotonic, rising;
 	int64_t growth;           /* last - first */
 	bool candidate;
+	bool noise;               /* sampled: every test but the noise floor passed */
+	int64_t *samples;         /* raw samples behind values, in thousandths */
 	double minutes_to_limit;  /* INFINITY when not growing or no limit */
 } hs_growth_row;
 
@@ -80,6 +83,32 @@ bool hs_growth_mem_is_bytes(size_t k);
 #define HS_GROWTH_MIN_FRACTION 0.01
 #define HS_GROWTH_MIN_SNAPSHOTS 3
 
+/* The noise floor of sampled heap profiles (issue 13).  A heap profile
+ * taken at MemProfileRate R (its period in bytes; Go's default 512 KiB)
+ * records an allocation of s bytes with probability 1 - exp(-s/R) and
+ * scales what it records by the inverse (hs_alloc_scale, instances.h): a
+ * row's value at a snapshot stands on its raw samples, each sample's
+ * objects over that scale at the sample's object size (bytes / objects),
+ * or its bytes over R for a byte type with no objects type beside it.
+ * Objects in use stay recorded once sampled, so the growth from the first
+ * snapshot to the last stands on the raw samples added, a = n_last -
+ * n_first, with a relative standard error of 1 / sqrt(a) (Poisson).  When
+ * the series' heap profiles are sampled (R > 1), a row is a candidate
+ * only when its growth is more than HS_GROWTH_SIGMAS standard errors from
+ * zero: growth > k * growth / sqrt(a), that is a > k * k raw samples (9
+ * at k = 3); a row that passed every other test is then flagged `noise`.
+ * At R <= 1 every allocation is recorded: no floor, the rule above alone.
+ * The MemStats series are exact and not weighed. */
+#define HS_GROWTH_SIGMAS 3
+
+/* Profile p's sampling period in bytes (Go's MemProfileRate); 1 when it
+ * gives none in bytes (every allocation recorded, or not a heap profile). */
+int64_t hs_growth_rate(const hs_profile *p);
+/* The raw samples behind each stack's value in v (0 for a stack the view
+ * drops), in thousandths, at period `rate` (hs_growth_rate); a malloc'd
+ * array of v->p->nstacks entries, NULL on no memory (err set). */
+int64_t *hs_growth_stack_samples(const hs_view *v, int64_t rate, hs_error *err);
+
 /* The accumulator: opaque, from hs_growth_new to hs_growth_free. */
 typedef struct hs_growth hs_growth;
 
@@ -90,6 +119,15 @@ void hs_growth_set_time(hs_growth *g, size_t snap, int64_t time_nanos);
 void hs_growth_set_total(hs_growth *g, size_t snap, int64_t total);
 /* Add `value` to the row `name` at snapshot `snap` (0-based, as given). */
 hs_err hs_growth_add(hs_growth *g, size_t snap, const char *name, int64_t value, hs_error *err);
+/* The same with the raw samples behind value, in thousandths
+ * (hs_growth_stack_samples), for the noise floor. */
+hs_err hs_growth_add_sampled(hs_growth *g, size_t snap, const char *name, int64_t value,
+                             int64_t milli_samples, hs_error *err);
+/* The series' sampling period: the largest given (hs_growth_rate); the
+ * noise floor applies when it is > 1.  hs_growth_add_view(_stacks) set it
+ * from their view's profile. */
+void hs_growth_set_rate(hs_growth *g, int64_t rate);
+int64_t hs_growth_get_rate(const hs_growth *g);
 /* The MemStats fields of hs_growth_mem_names from p's trailer, if it has
  * one; returns whether it did.  LastGC (ns since the epoch, 0 if none) in
  * *last_gc when not NULL. */
@@ -97,7 +135,8 @@ bool hs_growth_add_memstats(hs_growth *g, size_t snap, const hs_profile *p, int6
 /* Add every stack of a view as a row named as folded stacks name it
  * ("root;...;leaf", ';' in a frame written ':'), with its total. */
 hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs_error *err);
-/* Add every node of a view (flat, or cum when `cum`) and its total. */
+/* Add every node of a view (flat, or cum when `cum`) and its total, with
+ * the raw samples behind them when the profile is sampled. */
 hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum, hs_error *err);
 /* Before finish: keep only the snapshots with keep[snap] true (a twin is
  * the same moment as another, inventory.h), renumbered 0.. in the order

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "heapscope/growth.h"
+#include "heapscope/instances.h"
 #include "hashmap.h"
 #include "sort.h"
 
@@ -107,6 +108,7 @@ struct hs_growth {
 	hs_growth_row mem[HS_GROWTH_NMEM];   /* MemStats series; meaningful when has_mem */
 	uint8_t *mem_seen;        /* per snapshot (as given): a trailer was added */
 	bool has_mem;             /* after finish: every snapshot had the trailer */
+	int64_t rate;             /* the largest sampling period given (growth.h) */
 	growth_row_vec rows;      /* sorted by finish */
 	hs_arena arena;
 	hs_strmap *index;         /* name -> row, until finish */
@@ -127,6 +129,7 @@ hs_growth *hs_growth_new(size_t nsnap, hs_error *err)
 	hs_arena_init(&g->arena);
 	growth_row_vec_init(&g->rows);
 	g->nsnap = nsnap;
+	g->rate = 1;
 	g->time_nanos = zeroes(nsnap, sizeof *g->time_nanos);
 	g->minutes = zeroes(nsnap, sizeof *g->minutes);
 	g->order = zeroes(nsnap, sizeof *g->order);
@@ -204,32 +207,107 @@ void hs_growth_set_total(hs_growth *g, size_t snap, int64_t total)
 		g->total.values[snap] = total;
 }
 
-hs_err hs_growth_add(hs_growth *g, size_t snap, const char *name, int64_t value, hs_error *err)
+hs_err hs_growth_add_sampled(hs_growth *g, size_t snap, const char *name, int64_t value,
+                             int64_t milli_samples, hs_error *err)
 {
 	if (snap >= g->nsnap)
 		return hs_fail(err, HS_E_RANGE, "snapshot %zu of %zu", snap, g->nsnap);
 	size_t n = strlen(name);
 	uint32_t slot = hs_strmap_get(g->index, name, n);
 	if (slot == UINT32_MAX) {
-		/* Both from hs_arena_alloc: hs_arena_strndup packs strings, and
+		/* All from hs_arena_alloc: hs_arena_strndup packs strings, and
 		 * an allocation after one may then be misaligned. */
-		int64_t *vals = hs_arena_alloc(&g->arena, g->nsnap * sizeof *vals);
+		int64_t *vals = hs_arena_alloc(&g->arena, 2 * g->nsnap * sizeof *vals);
 		char *key = hs_arena_alloc(&g->arena, n + 1);
 		if (key)
 			memcpy(key, name, n + 1);
 		hs_growth_row *r = key && vals ? growth_row_vec_push(&g->rows) : NULL;
 		if (!r)
 			return hs_fail(err, HS_E_NOMEM, NULL);
-		memset(vals, 0, g->nsnap * sizeof *vals);
-		r->name = key;
-		r->values = vals;
+		memset(vals, 0, 2 * g->nsnap * sizeof *vals);
+		*r = (hs_growth_row){.name = key, .values = vals, .samples = vals + g->nsnap};
 		slot = (uint32_t)(growth_row_vec_len(&g->rows) - 1);
 		if (hs_strmap_get_or_put(g->index, key, n, slot) == UINT32_MAX)
 			return hs_fail(err, HS_E_NOMEM, NULL);
 	}
 	hs_growth_row *r = growth_row_vec_at(&g->rows, slot);
 	r->values[snap] = hs_add(r->values[snap], value);
+	r->samples[snap] = hs_add(r->samples[snap], milli_samples);
 	return HS_OK;
+}
+
+hs_err hs_growth_add(hs_growth *g, size_t snap, const char *name, int64_t value, hs_error *err)
+{
+	return hs_growth_add_sampled(g, snap, name, value, 0, err);
+}
+
+void hs_growth_set_rate(hs_growth *g, int64_t rate)
+{
+	if (rate > g->rate)
+		g->rate = rate;
+}
+
+int64_t hs_growth_get_rate(const hs_growth *g) { return g->rate; }
+
+int64_t hs_growth_rate(const hs_profile *p)
+{
+	const char *unit = hs_s(p, p->period_type.unit);
+	return strcmp(unit, "bytes") == 0 && p->period > 1 ? p->period : 1;
+}
+
+/* The index of the sample type beside type si that counts the same
+ * records the other way (inuse_space <-> inuse_objects), -1 if none. */
+static int partner_type(const hs_profile *p, int si)
+{
+	const char *t = hs_s(p, hs_sample_type(p, (size_t)si)->type);
+	size_t n = strlen(t);
+	const char *from = n > 6 && strcmp(t + n - 6, "_space") == 0     ? "_space"
+	                   : n > 8 && strcmp(t + n - 8, "_objects") == 0 ? "_objects"
+	                                                                 : NULL;
+	if (!from)
+		return -1;
+	const char *to = from[1] == 's' ? "_objects" : "_space";
+	size_t stem = n - strlen(from);
+	for (size_t k = 0; k < hs_ntypes(p); k++) {
+		const char *o = hs_s(p, hs_sample_type(p, k)->type);
+		if (strncmp(o, t, stem) == 0 && strcmp(o + stem, to) == 0)
+			return (int)k;
+	}
+	return -1;
+}
+
+int64_t *hs_growth_stack_samples(const hs_view *v, int64_t rate, hs_error *err)
+{
+	const hs_profile *p = v->p;
+	int64_t *out = calloc(p->nstacks ? p->nstacks : 1, sizeof *out);
+	if (!out) {
+		hs_fail(err, HS_E_NOMEM, NULL);
+		return NULL;
+	}
+	size_t nt = hs_ntypes(p);
+	int si = v->sample_index, pi = partner_type(p, si);
+	const char *type = hs_s(p, hs_sample_type(p, (size_t)si)->type);
+	bool space = pi >= 0 && strstr(type, "_space") != NULL;
+	bool bytes = strcmp(hs_s(p, hs_sample_type(p, (size_t)si)->unit), "bytes") == 0;
+	const int64_t *vals = p->values.data;
+	const uint32_t *stack = p->sample_stack.data;
+	for (size_t s = 0; s < p->nsamples; s++) {
+		uint32_t st = stack[s];
+		if (st >= p->nstacks || !v->stack_live[st])
+			continue;
+		double x = (double)vals[s * nt + (size_t)si], raw;
+		if (pi >= 0) {   /* objects over the scale at the object size */
+			double objects = space ? (double)vals[s * nt + (size_t)pi] : x;
+			double b = space ? x : (double)vals[s * nt + (size_t)pi];
+			int64_t size = objects != 0 ? (int64_t)(b / objects) : 0;
+			/* a record's raw count is whole: pprof's rounding undone */
+			raw = (double)llround(objects / hs_alloc_scale(size, rate));
+		} else {
+			raw = bytes && rate > 1 ? x / (double)rate : x;
+		}
+		out[st] = hs_add(out[st], (int64_t)llround(raw * 1000.0));
+	}
+	return out;
 }
 
 bool hs_growth_add_memstats(hs_growth *g, size_t snap, const hs_profile *p, int64_t *last_gc)
@@ -253,15 +331,23 @@ bool hs_growth_add_memstats(hs_growth *g, size_t snap, const hs_profile *p, int6
 
 hs_err hs_growth_add_view(hs_growth *g, size_t snap, const hs_view *v, bool cum, hs_error *err)
 {
+	int64_t rate = hs_growth_rate(v->p);
+	int64_t *raw = rate > 1 ? hs_growth_stack_samples(v, rate, err) : NULL;
+	if (rate > 1 && !raw)
+		return err->code;
+	hs_growth_set_rate(g, rate);
 	hs_graph gr;
-	hs_err rc = hs_graph_build(&gr, v, NULL, false, err);
+	const int64_t *cols[1] = {raw};
+	hs_err rc = hs_graph_build_cols(&gr, v, NULL, false, raw ? 1 : 0, cols, err);
+	free(raw);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < gr.npresent && rc == HS_OK; i++) {
 		uint32_t id = gr.present[i];
 		int64_t val = cum ? gr.cum[id] : gr.flat[id];
+		int64_t n = gr.ncols ? (cum ? gr.col_cum[0][id] : gr.col_flat[0][id]) : 0;
 		if (val)
-			rc = hs_growth_add(g, snap, hs_view_node(v, id)->name, val, err);
+			rc = hs_growth_add_sampled(g, snap, hs_view_node(v, id)->name, val, n, err);
 	}
 	hs_graph_release(&gr);
 	hs_growth_set_total(g, snap, v->total);
@@ -291,9 +377,12 @@ static bool put_frame(hs_vec *buf, const char *name)
 hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs_error *err)
 {
 	uint32_t *ids = malloc((hs_view_max_frames(v) + 1) * sizeof *ids);
+	int64_t rate = hs_growth_rate(v->p);
+	int64_t *raw = rate > 1 && ids ? hs_growth_stack_samples(v, rate, err) : NULL;
 	hs_vec name;
 	hs_vec_init(&name, 1);
-	hs_err rc = ids ? HS_OK : hs_fail(err, HS_E_NOMEM, NULL);
+	hs_err rc = ids && (rate <= 1 || raw) ? HS_OK : hs_fail(err, HS_E_NOMEM, NULL);
+	hs_growth_set_rate(g, rate);
 	for (uint32_t id = 0; rc == HS_OK && id < v->p->nstacks; id++) {
 		if (!v->stack_live[id] || !v->stack_value[id])
 			continue;
@@ -310,9 +399,11 @@ hs_err hs_growth_add_view_stacks(hs_growth *g, size_t snap, const hs_view *v, hs
 		else
 			*end = '\0';
 		if (rc == HS_OK)
-			rc = hs_growth_add(g, snap, name.data, v->stack_value[id], err);
+			rc = hs_growth_add_sampled(g, snap, name.data, v->stack_value[id],
+			                           raw ? raw[id] : 0, err);
 	}
 	free(ids);
+	free(raw);
 	hs_vec_release(&name);
 	hs_growth_set_total(g, snap, v->total);
 	return rc;
@@ -372,6 +463,17 @@ static bool is_candidate(const hs_growth *g, const hs_growth_row *r, int64_t tot
 	       r->growth >= min_growth && r->growth > 0;
 }
 
+/* The noise floor (growth.h): on a sampled series, row r's growth stands
+ * on more than k * k raw samples added, so it is more than k standard
+ * errors (growth / sqrt(added)) from zero. */
+static bool above_noise(const hs_growth *g, const hs_growth_row *r)
+{
+	if (g->rate <= 1 || !r->samples || g->nsnap == 0)
+		return true;
+	double added = (double)(r->samples[g->nsnap - 1] - r->samples[0]) / 1000.0;
+	return added > (double)HS_GROWTH_SIGMAS * HS_GROWTH_SIGMAS;
+}
+
 /* Series v of g without the snapshots not kept. */
 static void keep_values(int64_t *v, const bool *keep, size_t n)
 {
@@ -386,8 +488,10 @@ size_t hs_growth_keep(hs_growth *g, const bool *keep)
 	size_t n = g->nsnap, k = 0;
 	hs_growth_row *rows = growth_row_vec_data(&g->rows);
 	size_t nrows = growth_row_vec_len(&g->rows);
-	for (size_t r = 0; r < nrows; r++)
+	for (size_t r = 0; r < nrows; r++) {
 		keep_values(rows[r].values, keep, n);
+		keep_values(rows[r].samples, keep, n);
+	}
 	keep_values(g->total.values, keep, n);
 	for (size_t m = 0; m < HS_GROWTH_NMEM; m++)
 		keep_values(g->mem[m].values, keep, n);
@@ -417,9 +521,13 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 		int64_t *v = r < nrows    ? rows[r].values
 		             : r == nrows ? g->total.values
 		                          : g->mem[r - nrows - 1].values;
-		for (size_t i = 0; i < n; i++)
-			tmp[i] = v[g->order[i]];
-		memcpy(v, tmp, n * sizeof *v);
+		for (int pass = 0; pass < 2; pass++) {
+			if (pass == 1 && !(v = r < nrows ? rows[r].samples : NULL))
+				break;
+			for (size_t i = 0; i < n; i++)
+				tmp[i] = v[g->order[i]];
+			memcpy(v, tmp, n * sizeof *v);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		tmp[i] = g->time_nanos[g->order[i]];
@@ -456,6 +564,8 @@ hs_err hs_growth_finish(hs_growth *g, const hs_growth_opts *o, hs_error *err)
 		*row = rows[r];
 		stats(g, row, o->has_limit, o->limit);
 		row->candidate = is_candidate(g, row, last_total, o->min_growth);
+		row->noise = row->candidate && !above_noise(g, row);
+		row->candidate &= !row->noise;
 	}
 	g->rows.v.len = keep;
 	hs_sort(rows, keep, sizeof(hs_growth_row), cmp_rows, g);

@@ -48,12 +48,13 @@ typedef struct hrec {
 	int64_t value;
 } hrec;
 
-/* A stack's in-use bytes in one heap snapshot: 16 bytes, one per live
+/* A stack's in-use bytes in one heap snapshot: 24 bytes, one per live
  * stack of every heap profile; its site is l->site[stack]. */
 typedef struct heaprec {
 	uint32_t snap;
 	uint32_t stack;            /* in l->stacks */
 	int64_t value;
+	int64_t samples;           /* raw samples behind value, thousandths (growth.h) */
 } heaprec;
 
 /* An allocation site's objects in use in one heap profile (a sample: a
@@ -102,6 +103,7 @@ struct hs_leaks {
 	lrecvec recs;
 	lsnapvec snaps;            /* per goroutine snapshot */
 	heaprecvec heap;           /* (heap snapshot, stack, in-use bytes) */
+	int64_t heap_rate;         /* the heap profiles' largest sampling period */
 	objrecvec objs;            /* per heap sample: its objects in use */
 	const char **site;         /* per stack of l->stacks: its heap site, at finish */
 	hs_i64vec heap_times, heap_totals;
@@ -510,7 +512,12 @@ static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap, uint32_t *
 	uint32_t *ids = malloc(max * sizeof *ids);
 	bool *inl = malloc(max * sizeof *inl);
 	node_names nn = {calloc(nnodes + 1, sizeof *nn.func), calloc(nnodes + 1, sizeof *nn.file)};
-	bool ok = ids && inl && nn.func && nn.file;
+	int64_t rate = hs_growth_rate(v->p);
+	hs_error e;
+	int64_t *raw = rate > 1 ? hs_growth_stack_samples(v, rate, &e) : NULL;
+	bool ok = ids && inl && nn.func && nn.file && (rate <= 1 || raw);
+	if (rate > l->heap_rate)
+		l->heap_rate = rate;
 	for (uint32_t st = 0; ok && st < v->p->nstacks; st++) {
 		size_t n;
 		sid[st] = UINT32_MAX;
@@ -520,21 +527,14 @@ static bool heap_stacks(hs_leaks *l, const hs_view *v, uint32_t snap, uint32_t *
 		uint32_t id = sid[st] = view_stack(l, v, &nn, n, ids, inl);
 		heaprec *h = id != UINT32_MAX ? heaprecvec_push(&l->heap) : NULL;
 		if ((ok = h != NULL))
-			*h = (heaprec){snap, id, v->stack_value[st]};
+			*h = (heaprec){snap, id, v->stack_value[st], raw ? raw[st] : 0};
 	}
+	free(raw);
 	free(ids);
 	free(inl);
 	free(nn.func);
 	free(nn.file);
 	return ok;
-}
-
-/* The sampling period of heap profile p in bytes (Go's MemProfileRate),
- * 1 when it gives none in bytes (every allocation recorded). */
-static int64_t heap_rate(const hs_profile *p)
-{
-	const char *unit = hs_s(p, p->period_type.unit);
-	return unit && strcmp(unit, "bytes") == 0 && p->period > 1 ? p->period : 1;
 }
 
 /* One record per sample with objects in use (index oi): its stack, the
@@ -544,7 +544,7 @@ static bool heap_objects(hs_leaks *l, const hs_profile *p, const char *file, int
                          const uint32_t *sid)
 {
 	bool ok = true;
-	int64_t rate = heap_rate(p);
+	int64_t rate = hs_growth_rate(p);
 	for (size_t s = 0; ok && s < p->nsamples; s++) {
 		const int64_t *val = hs_sample_values(p, s);
 		uint32_t st = hs_sample_stack_id(p, s), n;
@@ -1065,8 +1065,9 @@ static hs_err heap_growth(hs_leaks *l, hs_growth **gp, bool given, hs_error *err
 	hs_err rc = HS_OK;
 	for (size_t i = 0; rc == HS_OK && i < heaprecvec_len(&l->heap); i++) {
 		const heaprec *h = heaprecvec_at(&l->heap, i);
-		rc = hs_growth_add(g, h->snap, l->site[h->stack], h->value, err);
+		rc = hs_growth_add_sampled(g, h->snap, l->site[h->stack], h->value, h->samples, err);
 	}
+	hs_growth_set_rate(g, l->heap_rate);
 	hs_growth_opts go = {0};
 	if (rc == HS_OK)
 		rc = hs_growth_finish(g, &go, err);

@@ -17,6 +17,7 @@ typedef struct staged_row {
 	uint32_t snap;
 	const char *name;
 	int64_t value;
+	int64_t samples;          /* raw samples behind value, thousandths (growth.h) */
 } staged_row;
 HS_VEC_VIEW(staged_vec, staged_row)
 HS_VEC_VIEW(finding_vec, hs_finding)
@@ -38,6 +39,7 @@ struct hs_triage {
 	hs_growth *growth;
 	hs_vec staged;            /* staged_row */
 	hs_vec heaps;             /* size_t: input of heap snapshot k */
+	int64_t heap_rate;        /* the heap profiles' largest sampling period */
 	hs_vec findings, points, gcs, runs, suspects, locks;
 	hs_triage_flames flames;
 	const struct hs_inventory *inv;   /* hs_triage_set_input's, or NULL */
@@ -176,8 +178,18 @@ static hs_err stage_heap(hs_triage *t, int i, const hs_profile *p, hs_triage_inp
 	hs_view v;
 	if (!view_of(&v, p, "inuse_space", err))
 		return err->code;
+	int64_t rate = hs_growth_rate(p);
+	int64_t *raw = rate > 1 ? hs_growth_stack_samples(&v, rate, err) : NULL;
+	if (rate > 1 && !raw) {
+		hs_view_release(&v);
+		return err->code;
+	}
+	if (rate > t->heap_rate)
+		t->heap_rate = rate;
 	hs_graph gr;
-	hs_err rc = hs_graph_build(&gr, &v, NULL, false, err);
+	const int64_t *cols[1] = {raw};
+	hs_err rc = hs_graph_build_cols(&gr, &v, NULL, false, raw ? 1 : 0, cols, err);
+	free(raw);
 	bool built = rc == HS_OK;
 	uint32_t snap = (uint32_t)t->heaps.len;
 	for (size_t k = 0; rc == HS_OK && k < gr.npresent; k++) {
@@ -186,7 +198,7 @@ static hs_err stage_heap(hs_triage *t, int i, const hs_profile *p, hs_triage_inp
 		if (gr.flat[id] && !(r && (r->name = copy(t, hs_view_node(&v, id)->name))))
 			rc = hs_fail(err, HS_E_NOMEM, NULL);
 		else if (r)
-			r->snap = snap, r->value = gr.flat[id];
+			r->snap = snap, r->value = gr.flat[id], r->samples = gr.ncols ? gr.col_flat[0][id] : 0;
 	}
 	if (built)
 		hs_graph_release(&gr);
@@ -323,9 +335,10 @@ static hs_err build_growth(hs_triage *t, hs_error *err)
 	}
 	for (size_t k = 0; k < t->staged.len; k++) {
 		const staged_row *r = staged_vec_at(&t->staged, k);
-		if (hs_growth_add(t->growth, r->snap, r->name, r->value, err) != HS_OK)
+		if (hs_growth_add_sampled(t->growth, r->snap, r->name, r->value, r->samples, err) != HS_OK)
 			return err->code;
 	}
+	hs_growth_set_rate(t->growth, t->heap_rate);
 	/* heapscope growth's default for bytes: 1 MiB before a row is a candidate */
 	hs_growth_opts go = {.min_growth = 1 << 20};
 	hs_err rc = hs_growth_finish(t->growth, &go, err);

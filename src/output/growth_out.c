@@ -155,7 +155,7 @@ static void print_row(FILE *out, const growth_series *s, const hs_growth_row *r,
 	row_label(s, k, r->growth, true, a, sizeof a);
 	row_label(s, k, r->values[n - 1], false, b, sizeof b);
 	hs_sparkline(r->values, n, spark, sizeof spark);
-	fprintf(out, "%c %16s %12s %5.2f  %s%*s %10s", r->candidate ? '*' : ' ', slope, a,
+	fprintf(out, "%c %16s %12s %5.2f  %s%*s %10s", r->candidate ? '*' : r->noise ? '~' : ' ', slope, a,
 	        r->monotonic, spark, trend_width(s) - (int)n, "", b);
 	if (s->go.has_limit) {
 		char when[64] = "";
@@ -206,6 +206,13 @@ void growth_write_text(FILE *out, const growth_series *s)
 	             "growth > %.0f%% of the last total and >= %s\n",
 	        HS_GROWTH_MIN_MONOTONIC, HS_GROWTH_MIN_RISING * 100, HS_GROWTH_MIN_FRACTION * 100,
 	        ming);
+	if (hs_growth_get_rate(g) > 1) {
+		char rate[64];
+		fprintf(out, "Sampled every %s (MemProfileRate): a candidate's growth also stands on "
+		             "more than %d samples added, %d standard errors from none (~: within)\n",
+		        out_label(hs_growth_get_rate(g), "bytes", "minimum", false, rate, sizeof rate),
+		        HS_GROWTH_SIGMAS * HS_GROWTH_SIGMAS, HS_GROWTH_SIGMAS);
+	}
 	if (hs_growth_has_mem(g)) {
 		fprintf(out, "MemStats (exact, from the runtime.MemStats trailer of every profile%s):\n",
 		        s->nlastgc ? "; times from its LastGC" : "");
@@ -246,6 +253,13 @@ static void json_row(json_w *w, const growth_series *s, const hs_growth_row *r, 
 	if (!is_total) {
 		json_key(w, "candidate");
 		json_bool(w, r->candidate);
+		if (hs_growth_get_rate(s->g) > 1 && r->samples) {
+			/* the raw samples its growth stands on (growth.h) */
+			json_key(w, "samples_added");
+			json_double(w, (double)(r->samples[n - 1] - r->samples[0]) / 1000.0);
+			json_key(w, "noise");
+			json_bool(w, r->noise);
+		}
 		int64_t og;
 		const char *own = r->candidate && s->own ? hs_growth_own_culprit(s->own, r->name, &og)
 		                                         : NULL;
@@ -309,6 +323,12 @@ void growth_write_json(FILE *out, const growth_series *s)
 	json_double(&w, HS_GROWTH_MIN_FRACTION);
 	json_key(&w, "min_growth");
 	json_int(&w, s->min_growth);
+	if (hs_growth_get_rate(g) > 1) {
+		json_key(&w, "sampling_period");
+		json_int(&w, hs_growth_get_rate(g));
+		json_key(&w, "noise_sigmas");
+		json_int(&w, HS_GROWTH_SIGMAS);
+	}
 	json_end_object(&w);
 	json_key(&w, "rows");
 	json_begin_array(&w);

@@ -828,6 +828,21 @@ def goroutines_cases():
         problem('bundle-goroutines', 'watch row %s, want %s' % (row and row.group(0), want_row))
 
 
+def sampled_added(heap, fn):
+    """pprof -raw's sampling period of the first heap profile, and the raw
+    samples fn as the leaf added from the first profile to the last."""
+    import math
+    text = V.pprof('-raw', path(heap[0]))
+    period = int(re.search(r'^Period: (\d+)$', text, re.M).group(1))
+    n = []
+    for h in (heap[0], heap[-1]):
+        types, samples, locs = V.parse_raw(V.pprof('-raw', path(h)))
+        io, isp = types.index('inuse_objects'), types.index('inuse_space')
+        n.append(sum(round(s[0][io] * -math.expm1(-(s[0][isp] // s[0][io]) / period))
+                     for s in samples if s[0][io] > 0 and [f for i in s[1] for f in locs[i]][:1] == [fn]))
+    return period, n[1] - n[0]
+
+
 def growth_cases():
     mom = C['moments']
     heap = [[n for n in files_of('heap', m['moment']) if C['files'][n]['format'] == 'pb'
@@ -859,6 +874,15 @@ def growth_cases():
     row = [r for r in js.get('rows', []) if r['name'] == ns]
     if len(row) != 1 or row[0]['values'] != vals or row[0]['growth'] != vals[-1] - vals[0] or not row[0]['candidate']:
         problem('bundle-growth-json', '%s row %s, want values %s, a candidate' % (ns, row, vals))
+    # the noise floor (growth.h): the heap profiles are sampled (pprof -raw's
+    # Period); the culprit's raw samples added (each sample's inuse_objects
+    # over pprof's scale at its object size, rounded) are more than 3 * 3
+    period, added = sampled_added(heap, ns)
+    rule = js.get('candidate_rule', {})
+    if (rule.get('sampling_period'), rule.get('noise_sigmas')) != (period, 3) or \
+            not row or row[0].get('samples_added') != added or added <= 9 or row[0].get('noise'):
+        problem('bundle-growth-json', '%s: rule %s, %s samples added; pprof -raw period %d, %d added'
+                % (ns, rule, row and row[0].get('samples_added'), period, added))
     out, err = case('bundle-growth')
     check_err('bundle-growth', 'growth', err)
     head = re.match(r'Series: (\d+) profiles over .*, inuse_space \(flat\), (\S+) to (\S+)\n', out)

@@ -43,8 +43,11 @@ heapscope.  Two kinds of checks:
      retention incidents) every hotspot is an idle wait, marked idle.
    - growth: the first candidate (*) is counts.json's growth_culprit with
      its flat in-use bytes per profile (pprof -raw), every candidate grows
-     by the rule's 1 MiB; the healthy control and the lock incident have
-     none.
+     by the rule's 1 MiB and is own code; the healthy control and the lock
+     incident have none; the candidate rule of growth.h is redone on every
+     JSON row, and on sampled heap profiles its noise floor from pprof
+     -raw's raw samples (flat_samples_added: more than SIGMAS**2 added for
+     a candidate, `noise` and `~` when the rule holds without them).
    - stderr: the "not used" line lists exactly the files the command does
      not read (leaks: block, mutex and CPU profiles and counts.json;
      blocking: heap profiles and counts.json; the CPU profile is evidence
@@ -612,10 +615,32 @@ def library_heap_json(name, c, cands, files):
         problem(name, 'library heap does not grow: %s' % lh[0])
 
 
+def site_samples_added(files, site):
+    """flat_samples_added for a leaks heap site: the samples whose innermost
+    main. frame (else their leaf) is site."""
+    heaps = [f for f in files if os.path.basename(f).startswith('heap')]
+    if not heaps or period(heaps[0]) <= 1:
+        return None
+    n = []
+    for p in (heaps[0], heaps[-1]):
+        types, samples = raw(p)
+        io, isp = types.index('inuse_objects'), types.index('inuse_space')
+        rate = period(p)
+        n.append(sum(round(v[io] / scale(v[isp] // v[io], rate)) for v, fr in samples
+                     if v[io] > 0 and fr and next((x for x in fr if x.startswith('main.')), fr[0]) == site))
+    return n[1] - n[0]
+
+
 def leaks_json(name, c, f, out, files):
     d = json.loads(out)
     cands = d['candidates']
     library_heap_json(name, c, cands, files)
+    # growth's noise floor (growth.h) holds for leaks' heap growth sites too
+    for k in cands:
+        added = site_samples_added(files, k['culprit']) if k['kind'] == 'heap growth' else None
+        if added is not None and added <= SIGMAS * SIGMAS:
+            problem(name, 'heap growth %s: %d raw samples added, within the noise floor %d (pprof -raw)'
+                    % (k['culprit'], added, SIGMAS * SIGMAS))
     above = [(x['severity'], x['culprit']) for x in cands if RANK[x['severity']] > RANK['low']]
     if c['kind'] in ('healthy', 'lock contention'):
         if above:
@@ -910,6 +935,7 @@ def growth_json(name, c, f, out, files):
         got = r.get('own_culprit')
         if (got and (got['name'], got['growth'])) != want:
             problem(name, '%s: own culprit %s, pprof -raw %s' % (r['name'], got, want))
+    noise_floor(name, d, files, min_growth(name))
     if not c['growth_culprit']:
         if cands:
             problem(name, 'nothing grows: no candidate, got %s' % [r['name'] for r in cands])
@@ -920,7 +946,7 @@ def growth_json(name, c, f, out, files):
     for r in cands:
         if r['values'][-1] - r['values'][0] < least:
             problem(name, 'candidate %s %s: grows less than %d' % (r['name'], r['values'], least))
-        if least >= 1 << 20 and not r['name'].startswith('main.') and not sampling_noise(files, r['name']):
+        if least >= 1 << 20 and not r['name'].startswith('main.'):
             problem(name, 'candidate %s: not own code' % r['name'])
 
 
@@ -931,23 +957,68 @@ def min_growth(name):
     return int(m.group(1)) * {None: 1, 'kB': 1 << 10, 'MB': 1 << 20}[m.group(2)] if m else 1 << 20
 
 
-def sampling_noise(files, fn):
-    """On sampled heap profiles, fn as the leaf (flat) added n raw samples
-    from the first profile to the last with n <= SIGMAS * sqrt(n) (n <= 9):
-    a growth the sampling cannot tell from none (growth's candidate rule
-    does not weigh sampling error; the services' library code holds no
-    leak).  False on exact profiles."""
+def flat_samples_added(files, fn):
+    """On sampled heap profiles (pprof -raw's Period in bytes > 1), the raw
+    samples fn as the leaf (flat) added from the first heap profile to the
+    last: each sample's inuse_objects over pprof's scale at its object size
+    (inuse_space // inuse_objects), rounded (the runtime's records count
+    whole samples).  None on exact profiles."""
     heaps = [f for f in files if os.path.basename(f).startswith('heap')]
     if not heaps or period(heaps[0]) <= 1:
-        return False
+        return None
     n = []
     for p in (heaps[0], heaps[-1]):
         types, samples = raw(p)
         io, isp = types.index('inuse_objects'), types.index('inuse_space')
         rate = period(p)
-        n.append(sum(v[io] / scale(v[isp] // v[io], rate) for v, fr in samples if v[io] > 0 and fr and fr[0] == fn))
-    added = round(n[1] - n[0])
-    return added <= SIGMAS * max(added, 0) ** 0.5
+        n.append(sum(round(v[io] / scale(v[isp] // v[io], rate)) for v, fr in samples
+                     if v[io] > 0 and fr and fr[0] == fn))
+    return n[1] - n[0]
+
+
+def growth_rule(d, r, least):
+    """growth.h's candidate rule without the noise floor, redone on a JSON
+    row: 3+ profiles, least-squares slope over the profiles' minutes > 0,
+    monotonic >= 0.8, rising >= 0.5, growth > 1% of the last total and
+    >= least."""
+    v, t = r['values'], [p['minutes'] for p in d['profiles']]
+    n = len(v)
+    if n < 3:
+        return False
+    mt, mv = sum(t) / n, sum(v) / n
+    sxx = sum((x - mt) ** 2 for x in t)
+    slope = sum((x - mt) * (y - mv) for x, y in zip(t, v)) / sxx if sxx else 0
+    steps = list(zip(v, v[1:]))
+    grow = v[-1] - v[0]
+    return slope > 0 and sum(b >= a for a, b in steps) >= 0.8 * len(steps) and \
+        sum(b > a for a, b in steps) >= 0.5 * len(steps) and \
+        grow > 0.01 * abs(d['total']['values'][-1]) and grow >= least and grow > 0
+
+
+def noise_floor(name, d, files, least):
+    """The noise floor of growth.h redone from pprof -raw: on sampled heap
+    profiles a row is a candidate when the rule holds and its raw samples
+    added (flat_samples_added) are more than SIGMAS**2, `noise` when the
+    rule holds and they are not; on exact profiles the rule alone, and no
+    sampling field."""
+    heaps = [f for f in files if os.path.basename(f).startswith('heap')]
+    rate = period(heaps[0]) if heaps else 1
+    rule = d['candidate_rule']
+    if (rule.get('sampling_period'), rule.get('noise_sigmas')) != ((rate, SIGMAS) if rate > 1 else (None, None)):
+        problem(name, 'candidate rule %s, pprof -raw period %d' % (rule, rate))
+    for r in d['rows']:
+        ok = growth_rule(d, r, least)
+        added = flat_samples_added(files, r['name'])
+        if added is None:
+            if r['candidate'] != ok or 'noise' in r or 'samples_added' in r:
+                problem(name, '%s: candidate %s, the rule %s (exact profiles)' % (r['name'], r['candidate'], ok))
+            continue
+        floor = added > SIGMAS * SIGMAS
+        if abs(r.get('samples_added', -1e9) - added) > 1e-3:
+            problem(name, '%s: %s samples added, pprof -raw %d' % (r['name'], r.get('samples_added'), added))
+        if (r['candidate'], r.get('noise')) != (ok and floor, ok and not floor):
+            problem(name, '%s: candidate %s noise %s; the rule %s, %d raw samples added (floor %d)'
+                    % (r['name'], r['candidate'], r.get('noise'), ok, added, SIGMAS * SIGMAS))
 
 
 def own_culprit(files, fn):
@@ -979,6 +1050,19 @@ def growth_text(name, c, f, out, files):
         if (m and m.group(2)) != (want and want[0]) or (m and not close(m.group(3), want[1])):
             problem(name, '%s: own culprit %s, pprof -raw %s' % (fn, m and m.groups()[1:], want))
     stars = [re.sub(r'  \(own code: .*\)$', '', l) for l in stars]
+    # the noise floor (growth.h): '*' rows stand on more than SIGMAS**2 raw
+    # samples added, '~' rows on no more (pprof -raw), sampled profiles only
+    sampled = re.search(r'^Sampled every (\S+) \(MemProfileRate\)', out, re.M)
+    heaps = [p for p in files if os.path.basename(p).startswith('heap')]
+    rate = period(heaps[0]) if heaps else 1
+    if bool(sampled) != (rate > 1) or (sampled and not close(sampled.group(1), rate)):
+        problem(name, 'sampling line %s, pprof -raw period %d' % (sampled and sampled.group(0), rate))
+    for l in out.split('\n'):
+        if l[:1] in '*~' and l and rate > 1:
+            fn = re.sub(r'  \(own code: .*\)$', '', l).split()[-1]
+            added = flat_samples_added(files, fn)
+            if (l[0] == '*') != (added > SIGMAS * SIGMAS):
+                problem(name, '%s marked %s: %d raw samples added (floor %d)' % (fn, l[0], added, SIGMAS * SIGMAS))
     names = [l.split()[-1] for l in stars]
     if not c['growth_culprit']:
         if stars:

@@ -411,6 +411,95 @@ static void test_own_culprit(void **state)
 	hs_growth_own_free(o);
 }
 
+/* A heap profile at MemProfileRate `rate` (inuse_objects, inuse_space),
+ * one stack per function of `names`, raw[k] samples of 1 KiB objects
+ * under names[k]: objects raw * scale rounded, as pprof scales them
+ * (scale = 1 / (1 - exp(-1024 / 524288)) = 512.500163 at Go's default;
+ * 1 at rate 1), bytes objects * 1024. */
+static void sampled_snapshot(hs_growth *g, size_t snap, int64_t rate, int si,
+                             const char *const *names, const int64_t *raw, size_t n)
+{
+	hs_profile p;
+	tp_init(&p, "inuse_objects", "count");
+	hs_value_type *vt = hs_vec_push(&p.sample_types, 1);
+	vt->type = hs_profile_intern(&p, "inuse_space", 11);
+	vt->unit = hs_profile_intern(&p, "bytes", 5);
+	p.period_type = *vt;
+	p.period = rate;
+	double scale = rate > 1 ? 1.0 / -expm1(-1024.0 / (double)rate) : 1.0;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t f = add_function(&p, names[k]);
+		uint32_t loc = add_location(&p, &f, 1);
+		int64_t *vals = hs_profile_begin_sample(&p);
+		vals[0] = llround((double)raw[k] * scale);
+		vals[1] = vals[0] * 1024;
+		hs_profile_push_location(&p, loc);
+		hs_profile_end_sample(&p);
+	}
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+	hs_view v;
+	hs_view_opts vo = {.sample_index = si, .granularity = HS_GRAN_FUNCTIONS};
+	assert_int_equal(hs_view_build(&v, &p, &vo, &e), HS_OK);
+	hs_growth_set_time(g, snap, (int64_t)snap * 60000000000);
+	assert_int_equal(hs_growth_add_view(g, snap, &v, false, &e), HS_OK);
+	hs_view_release(&v);
+	hs_profile_release(&p);
+}
+
+static const hs_growth_row *row_named(const hs_growth *g, const char *name)
+{
+	for (size_t i = 0; i < hs_growth_nrows(g); i++)
+		if (strcmp(hs_growth_row_at(g, i)->name, name) == 0)
+			return hs_growth_row_at(g, i);
+	fail_msg("no row %s", name);
+	return NULL;
+}
+
+/* The noise floor (growth.h): on sampled heap profiles a row needs more
+ * than 3 * 3 = 9 raw samples added from the first profile to the last.
+ * By hand: main.few adds 3 (2, 4, 5: net/textproto.ReadLine on the
+ * sampled pertenant), main.nine 9, main.ten 10, main.many 20; every one
+ * rises at each step by more than 1% of the last total (54 samples) and
+ * has no min_growth, so the floor alone decides: few and nine are
+ * noise, ten and many candidates, by objects or by bytes.  At rate 1
+ * (every allocation recorded) the same counts are exact: all four
+ * candidates, none noise. */
+static void test_noise_floor(void **state)
+{
+	(void)state;
+	const char *names[] = {"main.few", "main.nine", "main.ten", "main.many"};
+	const int64_t raw[3][4] = {{2, 0, 0, 10}, {4, 5, 5, 20}, {5, 9, 10, 30}};
+	const int64_t rates[] = {524288, 1};
+	for (int si = 0; si < 2; si++) {
+		for (size_t r = 0; r < 2; r++) {
+			hs_error e;
+			hs_error_clear(&e);
+			hs_growth *g = hs_growth_new(3, &e);
+			assert_non_null(g);
+			for (size_t snap = 0; snap < 3; snap++)
+				sampled_snapshot(g, snap, rates[r], si, names, raw[snap], 4);
+			hs_growth_opts o = {0};
+			assert_int_equal(hs_growth_finish(g, &o, &e), HS_OK);
+			bool sampled = rates[r] > 1;
+			assert_int_equal(hs_growth_get_rate(g), rates[r]);
+			assert_int_equal(row_named(g, "main.few")->candidate, !sampled);
+			assert_int_equal(row_named(g, "main.few")->noise, sampled);
+			assert_int_equal(row_named(g, "main.nine")->candidate, !sampled);
+			assert_int_equal(row_named(g, "main.nine")->noise, sampled);
+			assert_true(row_named(g, "main.ten")->candidate);
+			assert_false(row_named(g, "main.ten")->noise);
+			assert_true(row_named(g, "main.many")->candidate);
+			/* the raw samples recovered from the scaled counts */
+			const hs_growth_row *few = row_named(g, "main.few");
+			if (sampled)
+				assert_int_equal(few->samples[2] - few->samples[0], 3000);
+			hs_growth_free(g);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_same_time),
 		cmocka_unit_test(test_memstats),
 		cmocka_unit_test(test_own_culprit),
+		cmocka_unit_test(test_noise_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
