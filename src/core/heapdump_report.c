@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hashmap.h"
+#include "partition.h"
 #include "heapscope/heapdump.h"
 #include "sort.h"
 
@@ -29,28 +30,26 @@ static int by_retained(const void *x, const void *y, void *ctx)
 /* ckids holds every dominated node grouped by immediate dominator, the
  * groups in node order: a node's children are found by binary search on
  * idom, which spares an offsets array as long as the nodes. */
+struct kid_key { const uint32_t *k, *idom; uint32_t node; };
+
+static bool kid_before(const void *ctx, size_t i)
+{
+	const struct kid_key *c = ctx;
+	return c->idom[c->k[i]] < c->node;
+}
+
+static bool kid_at_or_before(const void *ctx, size_t i)
+{
+	const struct kid_key *c = ctx;
+	return c->idom[c->k[i]] <= c->node;
+}
+
 const uint32_t *hs_hd_children(const hs_hd_analysis *a, uint32_t node, size_t *n)
 {
-	const uint32_t *k = a->ckids, *idom = a->idom;
-	size_t lo = 0, hi = a->nkids;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (idom[k[mid]] < node)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t first = lo;
-	hi = a->nkids;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (idom[k[mid]] <= node)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*n = lo - first;
-	return k + first;
+	struct kid_key c = {a->ckids, a->idom, node};
+	size_t first = hs_partition_point(0, a->nkids, kid_before, &c);
+	*n = hs_partition_point(first, a->nkids, kid_at_or_before, &c) - first;
+	return a->ckids + first;
 }
 
 /* Counting sort by immediate dominator (the counts' array is freed

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/partition.h"
 #include "heapscope/heapdump.h"
 #include "heapscope/load.h"
 #include "le.h"
@@ -115,16 +116,18 @@ hs_err hs_symtab_load(hs_symtab *s, const char *path, hs_error *err)
 	return rc;
 }
 
+struct sym_key { const hs_elf_sym *syms; uint64_t addr; };
+
+static bool sym_at_or_before(const void *ctx, size_t i)
+{
+	const struct sym_key *k = ctx;
+	return k->syms[i].addr <= k->addr;
+}
+
 const hs_elf_sym *hs_symtab_lookup(const hs_symtab *s, uint64_t addr, uint64_t *off)
 {
-	size_t lo = 0, hi = s->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	struct sym_key k = {s->syms, addr};
+	size_t lo = hs_partition_point(0, s->n, sym_at_or_before, &k);
 	/* Zero-sized symbols sit at the same address as real ones: walk back
 	 * to the nearest one that covers addr. */
 	for (size_t i = lo; i > 0 && lo - i < 4; i--) {

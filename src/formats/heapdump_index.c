@@ -3,24 +3,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/partition.h"
 #include "../core/sort.h"
 #include "heapscope/heapdump.h"
 
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
                           hs_vec *raw_edges, hs_vec *samples, hs_error *err);
 
+/* Predicates for hs_partition_point over a sorted array and a key. */
+struct u16_key { const uint16_t *a; uint64_t key; };
+struct u32_key { const uint32_t *a; uint32_t key; };
+struct u64_key { const uint64_t *a; uint64_t key; };
+
+static bool u16_le(const void *ctx, size_t i)
+{
+	const struct u16_key *k = ctx;
+	return k->a[i] <= k->key;
+}
+
+static bool u32_le(const void *ctx, size_t i)
+{
+	const struct u32_key *k = ctx;
+	return k->a[i] <= k->key;
+}
+
+static bool u32_lt(const void *ctx, size_t i)
+{
+	const struct u32_key *k = ctx;
+	return k->a[i] < k->key;
+}
+
+static bool u64_le(const void *ctx, size_t i)
+{
+	const struct u64_key *k = ctx;
+	return k->a[i] <= k->key;
+}
+
+/* ids of (id, bucket index) pairs: the pair's id before the key */
+static bool pair_id_lt(const void *ctx, size_t i)
+{
+	const struct u64_key *k = ctx;
+	return k->a[2 * i] < k->key;
+}
+
 /* The page object i starts in: the last p with page_first[p] <= i. */
 static uint64_t page_of(const hs_heapdump *h, uint32_t i)
 {
-	uint64_t lo = 0, hi = h->npages + 1;
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		if (h->page_first[mid] <= i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo - 1;
+	struct u32_key k = {h->page_first, i};
+	return hs_partition_point(0, h->npages + 1, u32_le, &k) - 1;
 }
 
 uint64_t hs_heapdump_addr(const hs_heapdump *h, uint32_t i)
@@ -49,13 +79,10 @@ uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 			/* the objects in the page by their offsets in it */
 			uint64_t off = (v - h->page_base) & (((uint64_t)1 << HS_HD_PAGE_SHIFT) - 1);
 			size_t first = lo;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (h->addr_lo[mid] <= off)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
+			struct u16_key k = {h->addr_lo, off};
+			/* lo = hi: no search over the full addresses (there are
+			 * none) is left, only the object before the page */
+			lo = hi = hs_partition_point(lo, hi, u16_le, &k);
 			if (lo > first) {   /* an object that starts in v's page */
 				size_t i = lo - 1;
 				uint64_t a = v - off + h->addr_lo[i];
@@ -64,13 +91,8 @@ uint32_t hs_heapdump_find(const hs_heapdump *h, uint64_t v)
 		}
 	}
 	/* the last object starting at or before v */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (h->addr[mid] <= v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	struct u64_key k = {h->addr, v};
+	lo = hs_partition_point(lo, hi, u64_le, &k);
 	if (lo == 0)
 		return HS_HD_NONE;
 	size_t i = lo - 1;
@@ -293,14 +315,8 @@ static hs_err attach_samples(hs_heapdump *h, hs_vec *samples, hs_error *err)
 	size_t n = 0;
 	for (size_t i = 0; i + 1 < samples->len; i += 2) {
 		uint32_t o = hs_heapdump_find(h, s[i]);
-		size_t lo = 0, hi = nb;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (ids[2 * mid] < s[i + 1])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		struct u64_key k = {ids, s[i + 1]};
+		size_t lo = hs_partition_point(0, nb, pair_id_lt, &k);
 		if (o != HS_HD_NONE && lo < nb && ids[2 * lo] == s[i + 1]) {
 			s[2 * n] = o;
 			s[2 * n + 1] = ids[2 * lo + 1];
@@ -326,14 +342,8 @@ static hs_err attach_samples(hs_heapdump *h, hs_vec *samples, hs_error *err)
 
 uint32_t hs_heapdump_bucket_of(const hs_heapdump *h, uint32_t obj)
 {
-	size_t lo = 0, hi = h->nsampled;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (h->sample_obj[mid] < obj)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	struct u32_key k = {h->sample_obj, obj};
+	size_t lo = hs_partition_point(0, h->nsampled, u32_lt, &k);
 	return lo < h->nsampled && h->sample_obj[lo] == obj ? h->sample_bucket[lo] : HS_HD_NONE;
 }
 

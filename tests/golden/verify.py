@@ -145,6 +145,20 @@ def expect(name, what, want):
                         % (name, what, want, got))
 
 
+def expect_case(name, out, err, code):
+    """A case's three files against the independent source: stdout,
+    stderr and the exit status."""
+    expect(name, 'out', out)
+    expect(name, 'err', err)
+    expect(name, 'code', code)
+
+
+def refused(name, err, out=''):
+    """A case heapscope refuses: its one line on stderr, nothing (or out)
+    on stdout, exit status 2."""
+    expect_case(name, out, err, '2\n')
+
+
 def top_case(name, pprof_args, path='testdata/pprof/heap.pb.gz', what='out', stderr=''):
     expect(name, what, pprof('-top', *pprof_args, path))
     if what != 'out':

@@ -71,6 +71,7 @@ import os
 import re
 import subprocess
 
+import dumps
 from verify_growth import label  # pprof's ScaledLabel: '%.2f' less a trailing '.00'
 
 V = None
@@ -148,17 +149,7 @@ def file_time(name):
 
 def dump_goroutines(name):
     """Per goroutine of a debug=2 dump: (state, functions leaf first, created by)."""
-    out = []
-    for block in re.split(r'\n\s*\n', read_text(name)):
-        lines = block.strip('\n').split('\n')
-        m = re.match(r'goroutine \d+ \[([^,\]]+)', lines[0])
-        if not m:
-            continue
-        funcs = [l[:l.rfind('(')] for l in lines[1:] if l and not l[0].isspace() and l.endswith(')')]
-        created = next((l[len('created by '):].split(' in goroutine ')[0] for l in lines[1:]
-                        if l.startswith('created by ')), '')
-        out.append((m.group(1), [f for f in funcs if not f.startswith('created by ')], created))
-    return out
+    return dumps.goroutines(read_text(name), calls_only=True)
 
 
 def totals(name):

@@ -142,11 +142,9 @@ def cut_case(name, cmd='goroutines'):
     ptype, = struct.unpack_from('<I', raw, phoff)
     off, filesz = struct.unpack_from('<Q', raw, phoff + 8)[0], struct.unpack_from('<Q', raw, phoff + 32)[0]
     assert ptype == 4, 'the first program header is the notes'
-    V.expect(name, 'err', "heapscope: " + cmd + ": 'testdata/core/bad-cut.core.zst': truncated: "
-             "program header 0 (notes) needs bytes up to %d, the file has %d (at byte %d of the "
-             "decompressed data)\n" % (off + filesz, len(raw), phoff))
-    V.expect(name, 'out', '')
-    V.expect(name, 'code', '2\n')
+    V.refused(name, "heapscope: " + cmd + ": 'testdata/core/bad-cut.core.zst': truncated: "
+              "program header 0 (notes) needs bytes up to %d, the file has %d (at byte %d of the "
+              "decompressed data)\n" % (off + filesz, len(raw), phoff))
 
 
 def notes(path):
@@ -225,11 +223,9 @@ def core_ran(path):
 
 
 def wrong_exe_case(name):
-    V.expect(name, 'err', "heapscope: goroutines: 'testdata/core/core.core.zst': --exe "
-             "'testdata/core/wrong.exe.zst': not the executable that wrote the core (build ids "
-             "differ; the core ran %s)\n" % core_ran(CORE + 'core.core.zst'))
-    V.expect(name, 'out', '')
-    V.expect(name, 'code', '2\n')
+    V.refused(name, "heapscope: goroutines: 'testdata/core/core.core.zst': --exe "
+              "'testdata/core/wrong.exe.zst': not the executable that wrote the core (build ids "
+              "differ; the core ran %s)\n" % core_ran(CORE + 'core.core.zst'))
 
 
 def built(c, after_array=None):
@@ -625,10 +621,8 @@ def refused_cases(f):
     just before the core has n of them, main.holder parked on a channel
     receive), exit 0 (no finding)."""
     n = f['goroutines']
-    V.expect('coreheap-refused-heapdump', 'err', "heapscope: heapdump: 'testdata/coreheap/"
-             "core.core.zst': unsupported Go version: no runtime.heapArena in DWARF\n")
-    V.expect('coreheap-refused-heapdump', 'out', '')
-    V.expect('coreheap-refused-heapdump', 'code', '2\n')
+    V.refused('coreheap-refused-heapdump', "heapscope: heapdump: 'testdata/coreheap/"
+              "core.core.zst': unsupported Go version: no runtime.heapArena in DWARF\n")
     import verify_heapdump as HD
     HD.V = V
     d = HD.Dump(unzstd(CH + 'heap.dump.zst'))
@@ -703,6 +697,4 @@ def run(v):
     wrong_exe_case('core-bad-wrong-exe')
     info_cases()
     for name, err in HAND.items():
-        V.expect(name, 'err', err)
-        V.expect(name, 'out', EMPTY.get(name, ''))
-        V.expect(name, 'code', '2\n')
+        V.refused(name, err, EMPTY.get(name, ''))

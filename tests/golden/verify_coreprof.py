@@ -25,15 +25,11 @@ D = 'testdata/coreprof/'
 def top(name, args, d=D):
     want = V.pprof('-top', *args, d + 'heap.pb.gz')
     want = ''.join(ln for ln in want.splitlines(True) if not ln.startswith('Time: '))
-    V.expect(name, 'out', want)
-    V.expect(name, 'err', '')
-    V.expect(name, 'code', '0\n')
+    V.expect_case(name, want, '', '0\n')
 
 
 def bad(name, cmd, file, what):
-    V.expect(name, 'out', '')
-    V.expect(name, 'err', "heapscope: %s: '%s': %s\n" % (cmd, D + file, what))
-    V.expect(name, 'code', '2\n')
+    V.refused(name, "heapscope: %s: '%s': %s\n" % (cmd, D + file, what))
 
 
 def run(v):

@@ -23,6 +23,8 @@ import json
 import os
 import re
 
+import dumps
+
 V = None
 INC = 'testdata/pprof/incidents'
 OK = 'testdata/pprof/healthy'
@@ -64,19 +66,8 @@ def groups(path):
     goroutines of a dump; entry: the culprit is the goroutine's outermost
     frame (the dump lists no runtime.goexit), where idle.h looks for a
     worker loop."""
-    text = read(path)
     out = {}
-    for block in re.split(r'\n\s*\n', text):
-        lines = block.strip('\n').split('\n')
-        m = re.match(r'goroutine \d+ \[([^,\]]+)', lines[0])
-        if not m:
-            continue
-        state = m.group(1)
-        funcs = [l[:l.rfind('(')] if l.endswith(')') else l
-                 for l in lines[1:] if l and not l[0].isspace()]
-        created = ''
-        if funcs and funcs[-1].startswith('created by '):
-            created = funcs.pop()[len('created by '):].split(' in goroutine ')[0]
+    for state, funcs, created in dumps.goroutines(read(path)):
         culprit, chain = culprit_of(funcs)
         g = out.setdefault((culprit, state), [0, created, chain, bool(funcs) and funcs[-1] == culprit,
                                               funcs])

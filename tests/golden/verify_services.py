@@ -71,6 +71,8 @@ import re
 import subprocess
 import tempfile
 
+import dumps
+
 V = None
 PROBLEMS = []   # where problem() writes: verify.py's list, or live()'s own
 DIR = 'testdata/pprof/services'
@@ -133,19 +135,7 @@ def kind_of(name):
 
 def dump_goroutines(p):
     """[(state, funcs leaf first, created_by)] of a debug=2 dump."""
-    out = []
-    for block in re.split(r'\n\s*\n', read(p)):
-        lines = block.strip('\n').split('\n')
-        m = re.match(r'goroutine \d+ \[([^,\]]+)', lines[0])
-        if not m:
-            continue
-        funcs = [l[:l.rfind('(')] if l.endswith(')') else l
-                 for l in lines[1:] if l and not l[0].isspace()]
-        created = ''
-        if funcs and funcs[-1].startswith('created by '):
-            created = funcs.pop()[len('created by '):].split(' in goroutine ')[0]
-        out.append((m.group(1), funcs, created))
-    return out
+    return dumps.goroutines(read(p))
 
 
 def raw(p):
