@@ -12,33 +12,18 @@
 #   GO=/usr/lib/go-1.23/bin/go OUT=testdata/coreheap123 generate-coreheap.sh
 # Needs go, gdb (gcore), objcopy and zstd.
 set -eu
-GEN=$(cd "$(dirname "$0")" && pwd)
 GO=${GO:-go}
+# OUT relative to where the script is called from (gcore-lib.sh cds)
+case "${OUT:-}" in '' | /*) ;; *) OUT=$(pwd)/$OUT ;; esac
+. "$(dirname "$0")/gcore-lib.sh"
 OUT=${OUT:-$GEN/../coreheap}
-TMP=$(mktemp -d)
-PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-cd "$GEN"
 mkdir -p "$OUT"
-"$GO" build -trimpath -o "$TMP/core.exe" ./coreheap
-GOMAXPROCS=2 "$TMP/core.exe" -out "$TMP" > "$TMP/log" &
-PID=$!
-i=0
-until grep -q ready "$TMP/log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "the program never got ready" >&2; exit 1; }
-	sleep 0.1
-done
-sleep 0.5
-gcore -o "$TMP/core" "$PID" > /dev/null 2>&1
+gcore_of coreheap
 if [ "$GO" != go ]; then
 	gdb -batch -nx -ex "source $("$GO" env GOROOT)/src/runtime/runtime-gdb.py" \
 		-ex "info goroutines" "$TMP/core.exe" "$TMP"/core.[0-9]* 2>/dev/null |
 		grep -E '^[* ] +[0-9]+ ' > "$OUT/gdb-goroutines.txt"
 fi
-kill "$PID"
-wait "$PID" 2>/dev/null || true
-PID=
 zstd -q -19 -f -o "$OUT/core.core.zst" "$TMP"/core.[0-9]*
 zstd -q -19 -f -o "$OUT/heap.dump.zst" "$TMP/heap.dump"
 slim_exe "$OUT/core.exe.zst"
