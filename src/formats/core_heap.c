@@ -6,9 +6,11 @@
  * walk stopping at the first word whose scan bit is clear, as
  * makeheapobjbv and scanobject do; Go 1.20-1.21's one bit a word and
  * noMorePtrs in core_heap_bits.c), and the roots are the data and bss
- * words of each module's gcdatamask/gcbssmask, every word of every
- * goroutine's stack from its sp up (conservatively: a word that points
- * into an in-use span is a root of the frame it lies in) and the objects
+ * words of each module's gcdatamask/gcbssmask, the live pointer slots of
+ * every goroutine's frames from the runtime's stack maps
+ * (core_stackmaps.c; without them, or where sp is on another stack, every
+ * word of the stack from sp up that points into an in-use span, a root of
+ * the frame it lies in) and the objects
  * with a finalizer (their referents, and the finalizer's closure).  The
  * result is the model the heap-dump loader fills (hs_heapdump_finish), so
  * every heap-dump analysis reads it unchanged.  See doc/format-core.md. */

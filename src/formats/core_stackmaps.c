@@ -28,7 +28,7 @@
 
 /* Beyond these a map or a record list from the core is not believed. */
 #define MAX_MAP_BITS ((uint64_t)1 << 24)
-#define MAX_STACK_OBJECTS 4096
+#define MAX_STACK_OBJECTS 1024
 
 struct core_smaps {
 	const hs_core *c;
@@ -95,13 +95,14 @@ void core_smaps_free(core_smaps *s)
 typedef struct slots {
 	const core_smaps *s;
 	uint64_t lo, hi;
+	size_t first, max;            /* out's first slot of the goroutine; at most max */
 	hs_vec *out;
 	hs_error *err;
 } slots;
 
 static hs_err add(slots *w, uint64_t where, uint8_t how)
 {
-	if (where < w->lo || where >= w->hi || where % 8)
+	if (where < w->lo || where >= w->hi || where % 8 || w->out->len - w->first >= w->max)
 		return HS_OK;
 	core_slot *p = hs_vec_push(w->out, 1);
 	if (!p)
@@ -116,7 +117,8 @@ static hs_err range(slots *w, uint64_t from, uint64_t to, uint8_t how)
 		to = w->hi;
 	if (from < w->lo)
 		from = w->lo;
-	for (uint64_t a = (from + 7) & ~(uint64_t)7; a + 8 <= to; a += 8) {
+	for (uint64_t a = (from + 7) & ~(uint64_t)7; a + 8 <= to && w->out->len - w->first < w->max;
+	     a += 8) {
 		hs_err rc = add(w, a, how);
 		if (rc != HS_OK)
 			return rc;
@@ -145,7 +147,7 @@ static bool stackmap(const slots *w, uint64_t m, int32_t idx, int32_t *n, uint64
 static hs_err bits(slots *w, uint64_t base, uint64_t nbit, uint64_t bytes)
 {
 	uint8_t b[256];
-	for (uint64_t i = 0; i < nbit; i++) {
+	for (uint64_t i = 0; i < nbit && w->out->len - w->first < w->max; i++) {
 		if (i % (8 * sizeof b) == 0) {
 			uint64_t left = (nbit - i + 7) / 8;
 			if (!hs_core_read(w->s->c, bytes + i / 8, b, left < sizeof b ? (size_t)left : sizeof b))
@@ -161,8 +163,10 @@ static hs_err bits(slots *w, uint64_t base, uint64_t nbit, uint64_t bytes)
 	return HS_OK;
 }
 
-/* The pointer-holding words of the frame's stack objects. */
-static hs_err objects(slots *w, const pcln_func *f, uint64_t varp, uint64_t argp)
+/* The pointer-holding words of the frame's stack objects: in its locals
+ * [sp, varp) or its arguments [argp, argp + arglen). */
+static hs_err objects(slots *w, const pcln_func *f, uint64_t sp, uint64_t varp, uint64_t argp,
+                      uint64_t arglen)
 {
 	uint64_t m = pcln_funcdata(&w->s->t, f, (uint32_t)w->s->fd_objects), cnt;
 	if (!m || !hs_core_read_u64(w->s->c, m, &cnt) || cnt > MAX_STACK_OBJECTS)
@@ -178,7 +182,10 @@ static hs_err objects(slots *w, const pcln_func *f, uint64_t varp, uint64_t argp
 		/* a negative ptrdata: the type has a GC program, -ptrdata long */
 		int64_t pd = ptrdata < 0 ? -(int64_t)ptrdata : ptrdata;
 		int64_t len = pd < size ? pd : size;
+		uint64_t from = off < 0 ? sp : argp, to = off < 0 ? varp : argp + arglen;
 		uint64_t base = off < 0 ? varp - (uint64_t)(-(int64_t)off) : argp + (uint64_t)off;
+		if (base < from || base > to || (uint64_t)len > to - base)
+			continue;   /* not in the frame */
 		hs_err rc = range(w, base, base + (uint64_t)len, CORE_SLOT_OBJECT);
 		if (rc != HS_OK)
 			return rc;
@@ -217,12 +224,13 @@ static hs_err precise(slots *w, const pcln_func *f, const core_gframe *fr, uint6
 	if (rc != HS_OK)
 		return rc;
 	m = pcln_funcdata(&s->t, f, (uint32_t)s->fd_args);
-	if (stackmap(w, m, pcdata, &n, &nbit, &bytes))
+	if (stackmap(w, m, pcdata, &n, &nbit, &bytes) && fr->fp <= w->hi &&
+	    nbit <= (w->hi - fr->fp) / 8)
 		rc = bits(w, fr->fp, nbit, bytes);
 	else if (!m && arglen)
 		rc = range(w, fr->fp, fr->fp + arglen, CORE_SLOT_CONSERVATIVE);
 	if (rc == HS_OK)
-		rc = objects(w, f, varp, fr->fp);
+		rc = objects(w, f, fr->sp, varp, fr->fp, arglen);
 	return rc;
 }
 
@@ -238,7 +246,10 @@ hs_err core_stack_slots(const core_smaps *s, const core_gframe *fr, size_t n, ui
                         uint64_t lo, uint64_t hi, hs_vec *out, hs_error *err)
 {
 	bool running = status == (uint64_t)s->g_running;
-	slots w = {.s = s, .lo = lo, .hi = hi, .out = out, .err = err};
+	/* a slot per word of the stack at most, twice over (the callee's
+	 * arguments are its caller's words too) */
+	slots w = {.s = s, .lo = lo, .hi = hi, .out = out, .err = err, .first = out->len,
+	           .max = hi > lo ? (size_t)((hi - lo) / 4) : 0};
 	size_t first = out->len;
 	bool conservative = false;
 	uint64_t child_arglen = 0;
