@@ -17,8 +17,10 @@
  * without a locals map has its locals scanned whole, as dumpframe does.
  * Stack objects (FUNCDATA_StackObjects: address-taken variables, which
  * the maps leave out and the GC scans when a live slot reaches them) are
- * scanned conservatively over their pointer-holding prefix (ptrdata),
- * whether reachable or not.  Constants and the _func layout come from
+ * scanned conservatively over their pointer-holding prefix (ptrdata)
+ * once a slot or a scanned object points into them; all of them when the
+ * goroutine waits on sudogs (g.waiting: their elem may point into the
+ * stack).  Constants and the _func layout come from
  * DWARF. */
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,14 @@ struct core_smaps {
 	uint64_t f_args;              /* runtime._func.args */
 	int64_t pcdata_stackmap, fd_locals, fd_args, fd_objects, id_async, id_debugcall;
 	int64_t g_running;            /* runtime._Grunning */
+	uint64_t g_waiting;           /* runtime.g.waiting, 0: unknown */
 };
+
+/* A stack object: scanned once a pointer reaches [base, base + size). */
+typedef struct sobj {
+	uint64_t base, size, len;     /* len: its pointer-holding prefix */
+	bool done;
+} sobj;
 
 static bool const2(const hs_dwarf *d, const char *a, const char *b, int64_t *v)
 {
@@ -71,6 +80,9 @@ hs_err core_smaps_open(core_smaps **out, const hs_core *c, hs_error *err)
 	if (rc == HS_OK && !hs_dwarf_member(d, hs_dwarf_type(d, "runtime._func"), "args", &s->f_args,
 	                                    &mt))
 		rc = hs_fail(err, HS_E_FORMAT, "unsupported Go version: no runtime._func.args in DWARF");
+	uint32_t g = hs_dwarf_type(d, "runtime.g");
+	if (rc == HS_OK && !hs_dwarf_member(d, g, "waiting", &s->g_waiting, &mt))
+		s->g_waiting = 0;
 	if (rc == HS_OK)
 		rc = pcln_open(&s->t, c, d, err);
 	if (rc == HS_OK && s->f_args + 4 > s->t.f_size)
@@ -96,6 +108,7 @@ typedef struct slots {
 	const core_smaps *s;
 	uint64_t lo, hi;
 	size_t first, max;            /* out's first slot of the goroutine; at most max */
+	hs_vec objs;                  /* sobj */
 	hs_vec *out;
 	hs_error *err;
 } slots;
@@ -184,11 +197,44 @@ static hs_err objects(slots *w, const pcln_func *f, uint64_t sp, uint64_t varp, 
 		int64_t len = pd < size ? pd : size;
 		uint64_t from = off < 0 ? sp : argp, to = off < 0 ? varp : argp + arglen;
 		uint64_t base = off < 0 ? varp - (uint64_t)(-(int64_t)off) : argp + (uint64_t)off;
-		if (base < from || base > to || (uint64_t)len > to - base)
+		if (base < from || base > to || (uint64_t)size > to - base)
 			continue;   /* not in the frame */
-		hs_err rc = range(w, base, base + (uint64_t)len, CORE_SLOT_OBJECT);
-		if (rc != HS_OK)
-			return rc;
+		sobj *o = hs_vec_push(&w->objs, 1);
+		if (!o)
+			return hs_fail(w->err, HS_E_NOMEM, NULL);
+		*o = (sobj){.base = base, .size = (uint64_t)size, .len = (uint64_t)len};
+	}
+	return HS_OK;
+}
+
+/* Whether a slot of out from index `from` holds a pointer into o. */
+static bool reached(const slots *w, const sobj *o, size_t from)
+{
+	for (size_t i = from; i < w->out->len; i++) {
+		uint64_t v;
+		if (hs_core_read_u64(w->s->c, HS_VEC_AT(w->out, core_slot, i).where, &v) &&
+		    v >= o->base && v - o->base < o->size)
+			return true;
+	}
+	return false;
+}
+
+/* The stack objects a slot reaches, and those they reach, as the GC
+ * scans them (every one when all: a goroutine waiting on sudogs, whose
+ * elem may point into its stack, runtime.g.waiting). */
+static hs_err reach_objects(slots *w, bool all)
+{
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < w->objs.len; i++) {
+			sobj *o = &HS_VEC_AT(&w->objs, sobj, i);
+			if (o->done || !(all || reached(w, o, w->first)))
+				continue;
+			o->done = more = true;
+			hs_err rc = range(w, o->base, o->base + o->len, CORE_SLOT_OBJECT);
+			if (rc != HS_OK)
+				return rc;
+		}
 	}
 	return HS_OK;
 }
@@ -242,8 +288,8 @@ static int by_where(const void *a, const void *b)
 	return (x->how > y->how) - (x->how < y->how);
 }
 
-hs_err core_stack_slots(const core_smaps *s, const core_gframe *fr, size_t n, uint64_t status,
-                        uint64_t lo, uint64_t hi, hs_vec *out, hs_error *err)
+hs_err core_stack_slots(const core_smaps *s, uint64_t gaddr, const core_gframe *fr, size_t n,
+                        uint64_t status, uint64_t lo, uint64_t hi, hs_vec *out, hs_error *err)
 {
 	bool running = status == (uint64_t)s->g_running;
 	/* a slot per word of the stack at most, twice over (the callee's
@@ -251,6 +297,7 @@ hs_err core_stack_slots(const core_smaps *s, const core_gframe *fr, size_t n, ui
 	slots w = {.s = s, .lo = lo, .hi = hi, .out = out, .err = err, .first = out->len,
 	           .max = hi > lo ? (size_t)((hi - lo) / 4) : 0};
 	size_t first = out->len;
+	hs_vec_init(&w.objs, sizeof(sobj));
 	bool conservative = false;
 	uint64_t child_arglen = 0;
 	hs_err rc = HS_OK;
@@ -281,6 +328,11 @@ hs_err core_stack_slots(const core_smaps *s, const core_gframe *fr, size_t n, ui
 			rc = precise(&w, &f, &fr[i], varp, arglen, child_arglen);
 		child_arglen = arglen;
 	}
+	uint64_t waiting = 0;
+	if (rc == HS_OK)
+		rc = reach_objects(&w, !s->g_waiting || !hs_core_read_u64(s->c, gaddr + s->g_waiting,
+		                                                           &waiting) || waiting);
+	hs_vec_release(&w.objs);
 	if (rc != HS_OK)
 		return rc;
 	/* one slot per address, the most precise reason first */
