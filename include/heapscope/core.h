@@ -94,9 +94,10 @@ bool hs_core_sniff_file(const char *path);
  * are refused by the shape of their
  * DWARF): every object of an in-use span of runtime.mheap_ with its size
  * and the pointers its heap bits mark; roots from the modules' data and
- * bss pointer masks, the goroutines' stacks scanned conservatively from
- * sp up (every word pointing into an in-use span, a root of the frame it
- * lies in) and finalizers.  No type, no allocation sample.  Fills an
+ * bss pointer masks, the goroutines' frames' live pointer slots from the
+ * runtime's stack maps (core_stackmaps.c; stack objects whole, frames
+ * stopped at no safe point conservatively: every word pointing into an
+ * in-use span, a root of the frame it lies in) and finalizers.  No type, no allocation sample.  Fills an
  * initialised, empty h. */
 hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err);
 /* The executable's global variables from DWARF, at the core's addresses,

@@ -6,9 +6,11 @@
  * walk stopping at the first word whose scan bit is clear, as
  * makeheapobjbv and scanobject do; Go 1.20-1.21's one bit a word and
  * noMorePtrs in core_heap_bits.c), and the roots are the data and bss
- * words of each module's gcdatamask/gcbssmask, every word of every
- * goroutine's stack from its sp up (conservatively: a word that points
- * into an in-use span is a root of the frame it lies in) and the objects
+ * words of each module's gcdatamask/gcbssmask, the live pointer slots of
+ * every goroutine's frames from the runtime's stack maps
+ * (core_stackmaps.c; without them, or where sp is on another stack, every
+ * word of the stack from sp up that points into an in-use span, a root of
+ * the frame it lies in) and the objects
  * with a finalizer (their referents, and the finalizer's closure).  The
  * result is the model the heap-dump loader fills (hs_heapdump_finish), so
  * every heap-dump analysis reads it unchanged.  See doc/format-core.md. */
@@ -18,6 +20,7 @@
 #include "core_heap_bits.h"
 #include "core_heap_hdr.h"
 #include "core_internal.h"
+#include "core_stackmaps.h"
 #include "heapscope/heapdump.h"
 
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
@@ -55,6 +58,8 @@ typedef struct hwalk {
 	uint64_t page_size, arena_bytes, arena_base, l2bits, nl1;
 	uint64_t arenas_addr, bitmap_off, bitmap_bytes;
 	core_hdr *hdr;                   /* Go 1.22+: allocation headers (core_heap_hdr.c) */
+	core_smaps *smaps;               /* stack maps (core_stackmaps.c); NULL: conservative */
+	hs_vec slots;                    /* a goroutine's slots (core_slot) */
 	/* runtime.special, runtime.specialfinalizer */
 	uint64_t sp_next, sp_offset, sp_kind, sf_fn;
 	bool one_bit;                    /* Go 1.20-1.21: b1 gives the pointers */
@@ -487,9 +492,69 @@ static hs_err module_roots(hwalk *w)
 	return HS_OK;
 }
 
-/* A goroutine, its frames, and every word of its stack from sp up that
- * points into the heap (conservative: no stack maps yet), as a root of
- * the frame it lies in. */
+/* The frame a stack address lies in: the first whose fp is above it (the
+ * outermost for what is above them all); *k moves up only. */
+static uint32_t frame_of(const core_gframe *fr, size_t n, size_t *k, uint64_t where)
+{
+	while (*k + 1 < n && where >= fr[*k].fp)
+		(*k)++;
+	return (uint32_t)*k;
+}
+
+/* Every word of the stack from sp up that points into the heap, as a
+ * root of the frame it lies in: a goroutine whose frames have no maps. */
+static hs_err conservative_roots(hwalk *w, const core_ginfo *g, const core_gframe *fr, size_t n,
+                                 uint32_t gi, uint32_t first, hs_error *err)
+{
+	uint64_t sp = g->sp & ~(uint64_t)7;
+	/* sp on another stack (its thread on g0 or a signal stack): the
+	 * whole goroutine stack */
+	if (sp < g->stack_lo || sp >= g->stack_hi)
+		sp = g->stack_lo;
+	uint8_t buf[4096];
+	size_t k = 0;
+	for (uint64_t at = sp; at < g->stack_hi; at += sizeof buf) {
+		size_t len = g->stack_hi - at < sizeof buf ? (size_t)(g->stack_hi - at) : sizeof buf;
+		if (!hs_core_read(w->c, at, buf, len))
+			return not_in_core(err, "a goroutine's stack", at);
+		for (size_t i = 0; i + 8 <= len; i += 8) {
+			uint64_t where = at + i, v = hs_le(buf + i, 8);
+			uint32_t fi = frame_of(fr, n, &k, where);
+			hs_hd_root r = {.kind = n ? HS_HD_ROOT_FRAME : HS_HD_ROOT_GOROUTINE,
+			                .frame = n ? first + fi : HS_HD_NONE, .goroutine = gi,
+			                .where = where, .ptr = v};
+			hs_err rc = root(w, r);
+			if (rc != HS_OK)
+				return rc;
+		}
+	}
+	return HS_OK;
+}
+
+/* The frames' pointer slots from the stack maps (core_stackmaps.c); a
+ * stack object's words carry the description "stack object". */
+static hs_err precise_roots(hwalk *w, const core_ginfo *g, const core_gframe *fr, size_t n,
+                            uint32_t gi, uint32_t first, hs_error *err)
+{
+	w->slots.len = 0;
+	hs_err rc = core_stack_slots(w->smaps, g->addr, fr, n, g->status, g->stack_lo, g->stack_hi,
+	                             &w->slots, err);
+	size_t k = 0;
+	for (size_t i = 0; i < w->slots.len && rc == HS_OK; i++) {
+		const core_slot *s = &HS_VEC_AT(&w->slots, core_slot, i);
+		uint64_t v;
+		if (!hs_core_read_u64(w->c, s->where, &v))
+			return not_in_core(err, "a goroutine's stack", s->where);
+		hs_hd_root r = {.kind = HS_HD_ROOT_FRAME, .frame = first + frame_of(fr, n, &k, s->where),
+		                .goroutine = gi, .where = s->where, .ptr = v,
+		                .desc = s->how == CORE_SLOT_OBJECT ? "stack object" : NULL};
+		rc = root(w, r);
+	}
+	return rc;
+}
+
+/* A goroutine, its frames, and the roots of its stack: precise where the
+ * stack maps say (and sp is on its own stack), else conservative. */
 static hs_err stack_roots(void *ctx, const core_ginfo *g, const core_gframe *fr, size_t n,
                           hs_error *err)
 {
@@ -511,32 +576,11 @@ static hs_err stack_roots(void *ctx, const core_ginfo *g, const core_gframe *fr,
 		*f = (hs_hd_frame){.sp = fr[i].sp, .depth = i, .pc = fr[i].pc, .func = name,
 		                   .goroutine = gi};
 	}
-	uint64_t sp = g->sp & ~(uint64_t)7;
 	if (g->stack_hi <= g->stack_lo || g->stack_hi - g->stack_lo > MAX_STACK)
 		return HS_OK;    /* no stack of its own believed */
-	/* sp on another stack (its thread on g0 or a signal stack): the
-	 * whole goroutine stack, conservatively */
-	if (sp < g->stack_lo || sp >= g->stack_hi)
-		sp = g->stack_lo;
-	uint8_t buf[4096];
-	size_t k = 0;
-	for (uint64_t at = sp; at < g->stack_hi; at += sizeof buf) {
-		size_t len = g->stack_hi - at < sizeof buf ? (size_t)(g->stack_hi - at) : sizeof buf;
-		if (!hs_core_read(w->c, at, buf, len))
-			return not_in_core(err, "a goroutine's stack", at);
-		for (size_t i = 0; i + 8 <= len; i += 8) {
-			uint64_t where = at + i, v = hs_le(buf + i, 8);
-			while (k + 1 < n && where >= fr[k].fp)
-				k++;
-			hs_hd_root r = {.kind = n ? HS_HD_ROOT_FRAME : HS_HD_ROOT_GOROUTINE,
-			                .frame = n ? first + (uint32_t)k : HS_HD_NONE, .goroutine = gi,
-			                .where = where, .ptr = v};
-			hs_err rc = root(w, r);
-			if (rc != HS_OK)
-				return rc;
-		}
-	}
-	return HS_OK;
+	if (w->smaps && n && g->sp >= g->stack_lo && g->sp < g->stack_hi)
+		return precise_roots(w, g, fr, n, gi, first, err);
+	return conservative_roots(w, g, fr, n, gi, first, err);
 }
 
 /* Objects with a finalizer keep what they point to (not themselves), and
@@ -597,6 +641,7 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 	hs_vec_init(&w.estart, sizeof(uint32_t));
 	hs_vec_init(&w.raw, sizeof(uint64_t));
 	hs_vec_init(&w.samples, sizeof(uint64_t));
+	hs_vec_init(&w.slots, sizeof(core_slot));
 	h->ptr_size = 8;
 	h->arch = "amd64";
 	h->compression = "none";
@@ -617,12 +662,18 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 		rc = module_roots(&w);
 	if (rc == HS_OK)
 		rc = finalizer_roots(&w);
+	if (rc == HS_OK && (rc = core_smaps_open(&w.smaps, c, err)) == HS_E_FORMAT) {
+		hs_error_clear(err);     /* no maps: stacks scanned conservatively */
+		rc = HS_OK;
+	}
 	if (rc == HS_OK)
 		rc = core_each_goroutine(c, stack_roots, &w, err);
 	if (rc == HS_OK)
 		rc = hs_heapdump_finish(h, &w.addr, &w.size, &w.estart, &w.raw, &w.samples, err);
 	free(w.spans);
 	core_hdr_free(w.hdr);
+	core_smaps_free(w.smaps);
+	hs_vec_release(&w.slots);
 	hs_vec_release(&w.addr);
 	hs_vec_release(&w.size);
 	hs_vec_release(&w.estart);
