@@ -608,17 +608,8 @@ def library_heap_json(name, c, cands, files):
 def site_samples_added(files, site):
     """flat_samples_added for a leaks heap site: the samples whose innermost
     main. frame (else their leaf) is site."""
-    heaps = [f for f in files if os.path.basename(f).startswith('heap')]
-    if not heaps or period(heaps[0]) <= 1:
-        return None
-    n = []
-    for p in (heaps[0], heaps[-1]):
-        types, samples = raw(p)
-        io, isp = types.index('inuse_objects'), types.index('inuse_space')
-        rate = period(p)
-        n.append(sum(round(v[io] / scale(v[isp] // v[io], rate)) for v, fr in samples
-                     if v[io] > 0 and fr and next((x for x in fr if x.startswith('main.')), fr[0]) == site))
-    return n[1] - n[0]
+    return samples_added(files, lambda fr: next((x for x in fr if x.startswith('main.')),
+                                                 fr[0]) == site)
 
 
 def leaks_json(name, c, f, out, files):
@@ -950,9 +941,15 @@ def min_growth(name):
 def flat_samples_added(files, fn):
     """On sampled heap profiles (pprof -raw's Period in bytes > 1), the raw
     samples fn as the leaf (flat) added from the first heap profile to the
-    last: each sample's inuse_objects over pprof's scale at its object size
-    (inuse_space // inuse_objects), rounded (the runtime's records count
-    whole samples).  None on exact profiles."""
+    last.  None on exact profiles."""
+    return samples_added(files, lambda fr: fr[0] == fn)
+
+
+def samples_added(files, pick):
+    """The raw samples of the stacks pick(frames) chooses, added from the
+    first heap profile to the last: each sample's inuse_objects over pprof's
+    scale at its object size (inuse_space // inuse_objects), rounded (the
+    runtime's records count whole samples).  None on exact profiles."""
     heaps = [f for f in files if os.path.basename(f).startswith('heap')]
     if not heaps or period(heaps[0]) <= 1:
         return None
@@ -962,7 +959,7 @@ def flat_samples_added(files, fn):
         io, isp = types.index('inuse_objects'), types.index('inuse_space')
         rate = period(p)
         n.append(sum(round(v[io] / scale(v[isp] // v[io], rate)) for v, fr in samples
-                     if v[io] > 0 and fr and fr[0] == fn))
+                     if v[io] > 0 and fr and pick(fr)))
     return n[1] - n[0]
 
 
