@@ -278,21 +278,9 @@ def type_rows(c):
     }
 
 
-# The types of the program before it recorded them by reflect (the Go
-# 1.21 and 1.23 cores were made by that version): testdata/gen/coreheap/
-# main.go at 999916e declares `var Store []*page`, `type page struct`.
-OLD_TYPES = {'store_type': '[]*main.page', 'page_type': 'main.page'}
-
-
-def typed(c):
-    """counts.json with the types of Store and its pages: the program's
-    own (reflect) or, for cores of the older program, its source's."""
-    return dict(OLD_TYPES, **c)
-
-
 def store_array(c):
     """main.Store's array as the report names it: []*main.page (cap)."""
-    return '%s (%d)' % (typed(c)['store_type'], c['store_pages'])
+    return '%s (%d)' % (c['store_type'], c['store_pages'])
 
 
 def types_case(name, d, c):
@@ -421,7 +409,7 @@ def coreheap_facts(ch=CH):
     import tempfile
     import verify_heapdump as HD
     HD.V = V
-    c = typed(json.loads(read(ch + 'counts.json')))
+    c = json.loads(read(ch + 'counts.json'))
     d = HD.Dump(unzstd(ch + 'heap.dump.zst'))
     with tempfile.NamedTemporaryFile(suffix='.exe') as t:
         t.write(unzstd(ch + 'core.exe.zst'))
