@@ -543,7 +543,8 @@ static void visit(gwalk *w, const gstate *s, uint64_t gaddr)
 		why = go_string(w, w->wait_strs, s->waitreason, sbuf, sizeof sbuf);
 	core_ginfo g = {.addr = gaddr, .goid = s->goid, .gopc = s->gopc, .status = st,
 	                .waitsince = s->waitsince, .stack_lo = s->stack_lo, .stack_hi = s->stack_hi,
-	                .sp = sp, .system = system_goroutine(w, s), .waitreason = why ? why : ""};
+	                .sp = sp, .system = system_goroutine(w, s), .waitreason = why ? why : "",
+	                .pcln = &w->t};
 	w->rc = w->fn(w->ctx, &g, fr, (size_t)n, w->err);
 }
 

@@ -537,7 +537,7 @@ static hs_err precise_roots(hwalk *w, const core_ginfo *g, const core_gframe *fr
                             uint32_t gi, uint32_t first, hs_error *err)
 {
 	w->slots.len = 0;
-	hs_err rc = core_stack_slots(w->smaps, g->addr, fr, n, g->status, g->stack_lo, g->stack_hi,
+	hs_err rc = core_stack_slots(w->smaps, g->pcln, g->addr, fr, n, g->status, g->stack_lo, g->stack_hi,
 	                             &w->slots, err);
 	size_t k = 0;
 	for (size_t i = 0; i < w->slots.len && rc == HS_OK; i++) {

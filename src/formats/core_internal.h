@@ -67,8 +67,11 @@ typedef struct core_gframe {
 } core_gframe;
 
 /* A goroutine of runtime.allgs that is not dead. */
+struct pcln;
+
 typedef struct core_ginfo {
 	uint64_t addr, goid, gopc, status, waitsince, stack_lo, stack_hi;
+	const struct pcln *pcln;      /* the walk's pclntab (pclntab.h) */
 	uint64_t sp;                  /* where its walk started */
 	bool system;                  /* the runtime's own */
 	const char *waitreason;       /* "" unless waiting; valid during the callback */

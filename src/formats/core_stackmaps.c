@@ -34,7 +34,6 @@
 
 struct core_smaps {
 	const hs_core *c;
-	pcln t;
 	uint64_t f_args;              /* runtime._func.args */
 	int64_t pcdata_stackmap, fd_locals, fd_args, fd_objects, id_async, id_debugcall;
 	int64_t g_running;            /* runtime._Grunning */
@@ -83,9 +82,7 @@ hs_err core_smaps_open(core_smaps **out, const hs_core *c, hs_error *err)
 	uint32_t g = hs_dwarf_type(d, "runtime.g");
 	if (rc == HS_OK && !hs_dwarf_member(d, g, "waiting", &s->g_waiting, &mt))
 		s->g_waiting = 0;
-	if (rc == HS_OK)
-		rc = pcln_open(&s->t, c, d, err);
-	if (rc == HS_OK && s->f_args + 4 > s->t.f_size)
+	if (rc == HS_OK && s->f_args + 4 > hs_dwarf_size(d, hs_dwarf_type(d, "runtime._func")))
 		rc = hs_fail(err, HS_E_FORMAT, "unsupported Go version: runtime._func.args at %llu",
 		             (unsigned long long)s->f_args);
 	if (rc != HS_OK) {
@@ -100,12 +97,12 @@ void core_smaps_free(core_smaps *s)
 {
 	if (!s)
 		return;
-	pcln_release(&s->t);
 	free(s);
 }
 
 typedef struct slots {
 	const core_smaps *s;
+	const pcln *t;                /* the goroutine walk's */
 	uint64_t lo, hi;
 	size_t first, max;            /* out's first slot of the goroutine; at most max */
 	hs_vec objs;                  /* sobj */
@@ -181,7 +178,7 @@ static hs_err bits(slots *w, uint64_t base, uint64_t nbit, uint64_t bytes)
 static hs_err objects(slots *w, const pcln_func *f, uint64_t sp, uint64_t varp, uint64_t argp,
                       uint64_t arglen)
 {
-	uint64_t m = pcln_funcdata(&w->s->t, f, (uint32_t)w->s->fd_objects), cnt;
+	uint64_t m = pcln_funcdata(w->t, f, (uint32_t)w->s->fd_objects), cnt;
 	if (!m || !hs_core_read_u64(w->s->c, m, &cnt) || cnt > MAX_STACK_OBJECTS)
 		return HS_OK;
 	for (uint64_t i = 0; i < cnt; i++) {
@@ -248,13 +245,13 @@ static hs_err precise(slots *w, const pcln_func *f, const core_gframe *fr, uint6
 	const core_smaps *s = w->s;
 	int32_t pcdata = -1, n;
 	if (fr->pc != f->entry)
-		pcdata = pcln_pcdata(&s->t, f, (uint32_t)s->pcdata_stackmap, fr->pc - 1);
+		pcdata = pcln_pcdata(w->t, f, (uint32_t)s->pcdata_stackmap, fr->pc - 1);
 	if (pcdata == -1)
 		pcdata = 0;   /* the prologue's, as the runtime assumes */
 	uint64_t nbit, bytes, m;
 	hs_err rc = HS_OK;
 	if (varp > fr->sp) {
-		m = pcln_funcdata(&s->t, f, (uint32_t)s->fd_locals);
+		m = pcln_funcdata(w->t, f, (uint32_t)s->fd_locals);
 		int32_t mn = 0;
 		if (m && !hs_core_read(s->c, m, &mn, 4))
 			m = 0;
@@ -269,7 +266,7 @@ static hs_err precise(slots *w, const pcln_func *f, const core_gframe *fr, uint6
 	}
 	if (rc != HS_OK)
 		return rc;
-	m = pcln_funcdata(&s->t, f, (uint32_t)s->fd_args);
+	m = pcln_funcdata(w->t, f, (uint32_t)s->fd_args);
 	if (stackmap(w, m, pcdata, &n, &nbit, &bytes) && fr->fp <= w->hi &&
 	    nbit <= (w->hi - fr->fp) / 8)
 		rc = bits(w, fr->fp, nbit, bytes);
@@ -288,13 +285,14 @@ static int by_where(const void *a, const void *b)
 	return (x->how > y->how) - (x->how < y->how);
 }
 
-hs_err core_stack_slots(const core_smaps *s, uint64_t gaddr, const core_gframe *fr, size_t n,
-                        uint64_t status, uint64_t lo, uint64_t hi, hs_vec *out, hs_error *err)
+hs_err core_stack_slots(const core_smaps *s, const pcln *t, uint64_t gaddr, const core_gframe *fr,
+                        size_t n, uint64_t status, uint64_t lo, uint64_t hi, hs_vec *out,
+                        hs_error *err)
 {
 	bool running = status == (uint64_t)s->g_running;
 	/* a slot per word of the stack at most, twice over (the callee's
 	 * arguments are its caller's words too) */
-	slots w = {.s = s, .lo = lo, .hi = hi, .out = out, .err = err, .first = out->len,
+	slots w = {.s = s, .t = t, .lo = lo, .hi = hi, .out = out, .err = err, .first = out->len,
 	           .max = hi > lo ? (size_t)((hi - lo) / 4) : 0};
 	size_t first = out->len;
 	hs_vec_init(&w.objs, sizeof(sobj));
@@ -303,7 +301,7 @@ hs_err core_stack_slots(const core_smaps *s, uint64_t gaddr, const core_gframe *
 	hs_err rc = HS_OK;
 	for (size_t i = 0; i < n && rc == HS_OK; i++) {
 		pcln_func f;
-		if (fr[i].fp <= fr[i].sp || !pcln_find(&s->t, fr[i].pc, &f)) {
+		if (fr[i].fp <= fr[i].sp || !pcln_find(t, fr[i].pc, &f)) {
 			rc = range(&w, fr[i].sp, fr[i].fp, CORE_SLOT_CONSERVATIVE);
 			child_arglen = 0;
 			continue;
@@ -312,11 +310,11 @@ hs_err core_stack_slots(const core_smaps *s, uint64_t gaddr, const core_gframe *
 		uint64_t varp = fr[i].fp - 8;
 		if (varp > fr[i].sp)
 			varp -= 8;
-		int32_t args = (int32_t)hs_le(s->t.funcs.data + f.off + s->f_args, 4);
+		int32_t args = (int32_t)hs_le(t->funcs.data + f.off + s->f_args, 4);
 		/* (_ArgsSizeUnknown, negative: reflect's stubs, whose
 		 * argument maps come from their closure, are left out) */
 		uint64_t arglen = args > 0 ? (uint64_t)args : 0;
-		int64_t id = pcln_funcid(&s->t, &f);
+		int64_t id = pcln_funcid(t, &f);
 		bool preempt = id == s->id_async || id == s->id_debugcall;
 		if ((i == 0 && running) || conservative || preempt) {
 			rc = range(&w, fr[i].sp, varp, CORE_SLOT_CONSERVATIVE);

@@ -26,13 +26,14 @@ hs_err core_smaps_open(core_smaps **s, const hs_core *c, hs_error *err);
 void core_smaps_free(core_smaps *s);
 
 /* The slots of goroutine gaddr's frames fr[0..n) (innermost first, from
- * core_each_goroutine) appended to out (of core_slot), each inside
+ * core_each_goroutine, whose pclntab t is) appended to out (of core_slot), each inside
  * [lo, hi) (the goroutine's stack).  status: the goroutine's (no scan
  * bit); a running one was stopped at an arbitrary instruction (its
  * walk starts at its thread's registers), so its innermost frame has no
  * map.  HS_E_NOMEM only: a map that cannot be read leaves
  * its frame conservative. */
-hs_err core_stack_slots(const core_smaps *s, uint64_t gaddr, const core_gframe *fr, size_t n,
-                        uint64_t status, uint64_t lo, uint64_t hi, hs_vec *out, hs_error *err);
+hs_err core_stack_slots(const core_smaps *s, const struct pcln *t, uint64_t gaddr,
+                        const core_gframe *fr, size_t n, uint64_t status, uint64_t lo,
+                        uint64_t hi, hs_vec *out, hs_error *err);
 
 #endif
