@@ -27,7 +27,9 @@ never runs heapscope.  Expected values are rebuilt from:
     `readelf -sW` of the executable): main.Store's retention candidate
     (owner, accumulation point, group), the program's goroutines, the
     inventory (the core listed once, used for its heap and goroutines);
-  - the same for testdata/core/go123/ and testdata/coreheap123/: the
+  - the same for testdata/core/go122/ and testdata/coreheap122/ (Go
+    1.22.12, the first allocation headers: core-go122-*, coreheap122-*),
+    and for testdata/core/go123/ and testdata/coreheap123/: the
     programs built by Go 1.23.5 (core-go123-*, coreheap123-*); there
     main.After's array is as big as the dump's object holding the
     after_gc nodes says (a 1152-byte slot: 1024 bytes and a type header).
@@ -387,6 +389,7 @@ def heap_case(name, core='testdata/coreheap/'):
 
 
 CH = 'testdata/coreheap/'
+CH122 = 'testdata/coreheap122/'
 CH123 = 'testdata/coreheap123/'
 PARTIAL_DUMP = ("partial: a heap dump's goroutines, without wait reasons, not a point of the "
                 "series beside whole goroutine snapshots")
@@ -681,6 +684,9 @@ def run(v):
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')
+    json_case('core-go122-goroutines-json', CORE + 'go122/')
+    leaks_cases(coreheap_facts(CH122), 'coreheap122', dir_case=False)
+    heap_case('coreheap122-heapdump-json', CH122)
     json_case('core-go123-goroutines-json', CORE + 'go123/')
     leaks_cases(coreheap_facts(CH123), 'coreheap123', dir_case=False)
     heap_case('coreheap123-heapdump-json', CH123)

@@ -9,9 +9,9 @@ never runs heapscope.  Expected outputs come from:
     in between; rate/: at MemProfileRate 4096, scaled): `go tool pprof
     -top` (-sample_index, -lines) printed as is
     but for its Time: line (a core holds no wall clock), and the folded
-    stacks of its -raw; coreprof121-*/coreprof123-* the same against
-    testdata/coreprof121/ and coreprof123/ (the program built by Go 1.21
-    and 1.23, the profile written by that Go's runtime/pprof; read by
+    stacks of its -raw; coreprof121-*/coreprof122-*/coreprof123-* the same
+    against testdata/coreprof121/, coreprof122/ and coreprof123/ (the
+    program built by Go 1.21, 1.22 and 1.23, the profile written by that Go's runtime/pprof; read by
     Go 1.19's pprof, which reads any profile);
   - testdata/coreprof/bad.json, written by testdata/gen/coreprof/badlist.py
     (which bucket of the list it changed, to what) for the bad cores; the
@@ -42,6 +42,7 @@ def run(v):
     top('coreprof-top-lines', ['-lines'])
     top('coreprof-rate-top', ['-sample_index=alloc_space'], D + 'rate/')
     top('coreprof121-top', [], 'testdata/coreprof121/')
+    top('coreprof122-top', [], 'testdata/coreprof122/')
     top('coreprof123-top', [], 'testdata/coreprof123/')
     top('coreprof123-top-lines', ['-lines'], 'testdata/coreprof123/')
     V.folded_case('coreprof-folded', D + 'heap.pb.gz')
