@@ -42,9 +42,24 @@ typedef struct hs_gctrace_facts {
 	uint64_t other_lines;
 } hs_gctrace_facts;
 
+/* The heap profile a core holds (runtime.mbuckets, hs_core_heap_profile):
+ * what runtime/pprof would have written at that moment. */
+#define HS_CORE_HEAP_TYPES 4
+typedef struct hs_core_heap_facts {
+	bool read;                 /* false: error says why (the rest is zero) */
+	hs_error error;
+	uint64_t samples;          /* of any non-zero value, as go tool pprof shows them */
+	int ntypes, default_type;  /* default_type: hs_profile_default_index */
+	char type[HS_CORE_HEAP_TYPES][24], unit[HS_CORE_HEAP_TYPES][16];
+	int64_t total[HS_CORE_HEAP_TYPES];
+	char period_type[24], period_unit[16];
+	int64_t period;            /* runtime.MemProfileRate (0: profiling off) */
+} hs_core_heap_facts;
+
 typedef struct hs_core_facts {
 	bool read;                 /* read with its executable: the rest is known */
 	uint64_t threads, goroutines;
+	hs_core_heap_facts heap;   /* when read */
 } hs_core_facts;
 
 typedef struct hs_file_facts {

@@ -24,6 +24,11 @@ static int describe_facts(const info_format *fmt, info_w *w, hs_inventory *inv, 
 		return cli_file_error(file, &e);
 	}
 	fmt->facts(w, file, &f);
+	/* a core whose heap profile cannot be read is still described */
+	const hs_core_heap_facts *h = &f.u.core.heap;
+	if (kind == HS_IN_CORE && f.u.core.read && !h->read)
+		cli_warn(file, "heap profile not read: %s",
+		         h->error.detail[0] ? h->error.detail : hs_strerror(h->error.code));
 	return HS_EXIT_OK;
 }
 

@@ -106,6 +106,49 @@ static hs_err heapdump_facts(hs_file_facts *f, const char *path, hs_error *err)
 	return rc;
 }
 
+static void copy_name(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+/* The core's heap profile in numbers: its sample types and totals (as
+ * runtime/pprof would scale them), samples and period.  A profile that
+ * cannot be read is no error of the core: h->error says why. */
+static void core_heap_facts(hs_core_heap_facts *h, hs_core *c)
+{
+	memset(h, 0, sizeof *h);
+	hs_error_clear(&h->error);
+	hs_profile p;
+	hs_profile_init(&p);
+	hs_err rc = hs_core_heap_profile(c, &p, &h->error);
+	if (rc == HS_OK && hs_ntypes(&p) > HS_CORE_HEAP_TYPES)
+		rc = hs_fail(&h->error, HS_E_FORMAT, "%zu sample types", hs_ntypes(&p));
+	if (rc == HS_OK) {
+		h->read = true;
+		/* as go tool pprof counts them: all-zero samples (buckets no GC
+		 * has published yet) left out */
+		for (size_t k = 0; k < p.nsamples; k++) {
+			const int64_t *v = hs_sample_values(&p, k);
+			bool any = false;
+			for (size_t t = 0; t < hs_ntypes(&p); t++)
+				any |= v[t] != 0;
+			h->samples += any;
+		}
+		h->ntypes = (int)hs_ntypes(&p);
+		h->default_type = h->ntypes ? hs_profile_default_index(&p) : -1;
+		for (int i = 0; i < h->ntypes; i++) {
+			const hs_value_type *vt = hs_sample_type(&p, (size_t)i);
+			copy_name(h->type[i], sizeof h->type[i], hs_s(&p, vt->type));
+			copy_name(h->unit[i], sizeof h->unit[i], hs_s(&p, vt->unit));
+			h->total[i] = hs_profile_total(&p, i);
+		}
+		copy_name(h->period_type, sizeof h->period_type, hs_s(&p, p.period_type.type));
+		copy_name(h->period_unit, sizeof h->period_unit, hs_s(&p, p.period_type.unit));
+		h->period = p.period;
+	}
+	hs_profile_release(&p);
+}
+
 /* A core read with its executable: its threads and goroutines.  What is
  * wrong with either file is the core's error (a core is no "not a
  * profile"), the executable's named. */
@@ -133,9 +176,11 @@ static hs_err core_facts(hs_file_facts *f, hs_input *in, const char *exe, hs_err
 	hs_profile p;
 	hs_profile_init(&p);
 	rc = hs_core_goroutines(c, &p, err);
-	if (rc == HS_OK)
+	if (rc == HS_OK) {
 		f->u.core = (hs_core_facts){.read = true, .threads = hs_core_nthreads(c),
 		                            .goroutines = (uint64_t)hs_profile_total(&p, 0)};
+		core_heap_facts(&f->u.core.heap, c);
+	}
 	hs_profile_release(&p);
 	hs_core_close(c);
 	return rc == HS_E_FORMAT ? (err->code = HS_E_INVALID) : rc;

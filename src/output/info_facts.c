@@ -87,6 +87,65 @@ static void gctrace_text(FILE *out, const hs_gctrace_facts *g)
 		fprintf(out, "  other lines:   %" PRIu64 "\n", g->other_lines);
 }
 
+void info_sample_type_text(FILE *out, size_t i, const char *type, const char *unit,
+                           int64_t total, bool def)
+{
+	char buf[96];
+	hs_scaled_label(total, unit, "auto", buf, sizeof buf);
+	fprintf(out, "    %zu %-20s %-12s total %s%s\n", i, type, unit, buf, def ? "  (default)" : "");
+}
+
+void info_sample_type_json(json_w *w, const char *type, const char *unit, int64_t total, bool def)
+{
+	json_begin_object(w);
+	json_kv_string(w, "type", type);
+	json_kv_string(w, "unit", unit);
+	json_kv_int(w, "total", total);
+	json_key(w, "default");
+	json_bool(w, def);
+	json_end_object(w);
+}
+
+void info_period_text(FILE *out, int64_t period, const char *type, const char *unit,
+                      const char *what)
+{
+	char buf[96];
+	hs_scaled_label(period, unit, "auto", buf, sizeof buf);
+	fprintf(out, "  period:        %s (%s/%s%s%s)\n", buf, type, unit, what ? ": " : "",
+	        what ? what : "");
+}
+
+void info_period_json(json_w *w, int64_t period, const char *type, const char *unit)
+{
+	json_key(w, "period_type");
+	json_begin_object(w);
+	json_kv_string(w, "type", type);
+	json_kv_string(w, "unit", unit);
+	json_end_object(w);
+	json_kv_int(w, "period", period);
+}
+
+/* The heap profile a core holds, as info describes a heap profile's
+ * sample types, period and samples. */
+static void core_heap_text(FILE *out, const hs_core_heap_facts *h)
+{
+	if (!h->read) {
+		fprintf(out, "  heap profile:  not read (see the warning)\n");
+		return;
+	}
+	if (!h->period && !h->samples) {
+		fprintf(out, "  heap profile:  none: runtime.MemProfileRate is 0 (memory profiling off)\n");
+		return;
+	}
+	fprintf(out, "  heap profile:  runtime.mbuckets, in use as of the last GC\n");
+	fprintf(out, "  sample types:\n");
+	for (int i = 0; i < h->ntypes; i++)
+		info_sample_type_text(out, (size_t)i, h->type[i], h->unit[i], h->total[i],
+		                      i == h->default_type);
+	info_period_text(out, h->period, h->period_type, h->period_unit, "runtime.MemProfileRate");
+	fprintf(out, "  samples:       %" PRIu64 "\n", h->samples);
+}
+
 static void core_text(FILE *out, const hs_core_facts *c)
 {
 	if (!c->read) {
@@ -95,6 +154,7 @@ static void core_text(FILE *out, const hs_core_facts *c)
 	}
 	fprintf(out, "  threads:       %" PRIu64 "\n", c->threads);
 	fprintf(out, "  goroutines:    %" PRIu64 " (the program's; the runtime's left out)\n", c->goroutines);
+	core_heap_text(out, &c->heap);
 }
 
 static const char *format_word(const hs_file_facts *f)
@@ -214,6 +274,21 @@ static void core_json(json_w *w, const hs_core_facts *c)
 		json_int(w, (int64_t)c->goroutines);
 	else
 		json_null(w);
+	json_key(w, "heap_profile");
+	if (c->read && c->heap.read) {
+		const hs_core_heap_facts *h = &c->heap;
+		json_begin_object(w);
+		json_key(w, "sample_types");
+		json_begin_array(w);
+		for (int i = 0; i < h->ntypes; i++)
+			info_sample_type_json(w, h->type[i], h->unit[i], h->total[i], i == h->default_type);
+		json_end_array(w);
+		info_period_json(w, h->period, h->period_type, h->period_unit);
+		kv_u(w, "samples", h->samples);
+		json_end_object(w);
+	} else {
+		json_null(w);
+	}
 	json_key(w, "needs");
 	if (c->read)
 		json_null(w);

@@ -68,15 +68,12 @@ static void info_text(FILE *out, const char *file, const hs_profile *p)
 	fprintf(out, "  sample types:\n");
 	for (size_t i = 0; i < hs_ntypes(p); i++) {
 		const hs_value_type *vt = hs_sample_type(p, i);
-		hs_scaled_label(hs_profile_total(p, (int)i), hs_s(p, vt->unit), "auto", buf, sizeof buf);
-		fprintf(out, "    %zu %-20s %-12s total %s%s\n", i, hs_s(p, vt->type), hs_s(p, vt->unit),
-		        buf, (int)i == def ? "  (default)" : "");
+		info_sample_type_text(out, i, hs_s(p, vt->type), hs_s(p, vt->unit),
+		                      hs_profile_total(p, (int)i), (int)i == def);
 	}
-	if (p->period || p->period_type.type) {
-		hs_scaled_label(p->period, hs_s(p, p->period_type.unit), "auto", buf, sizeof buf);
-		fprintf(out, "  period:        %s (%s/%s)\n", buf, hs_s(p, p->period_type.type),
-		        hs_s(p, p->period_type.unit));
-	}
+	if (p->period || p->period_type.type)
+		info_period_text(out, p->period, hs_s(p, p->period_type.type),
+		                 hs_s(p, p->period_type.unit), NULL);
 	if (p->time_nanos) {
 		format_go_time(p->time_nanos, buf, sizeof buf);
 		fprintf(out, "  time:          %s\n", buf);
@@ -123,21 +120,11 @@ static void info_json(json_w *w, const char *file, const hs_profile *p)
 	int def = hs_ntypes(p) ? hs_profile_default_index(p) : -1;
 	for (size_t i = 0; i < hs_ntypes(p); i++) {
 		const hs_value_type *vt = hs_sample_type(p, i);
-		json_begin_object(w);
-		json_kv_string(w, "type", hs_s(p, vt->type));
-		json_kv_string(w, "unit", hs_s(p, vt->unit));
-		json_kv_int(w, "total", hs_profile_total(p, (int)i));
-		json_key(w, "default");
-		json_bool(w, (int)i == def);
-		json_end_object(w);
+		info_sample_type_json(w, hs_s(p, vt->type), hs_s(p, vt->unit),
+		                      hs_profile_total(p, (int)i), (int)i == def);
 	}
 	json_end_array(w);
-	json_key(w, "period_type");
-	json_begin_object(w);
-	json_kv_string(w, "type", hs_s(p, p->period_type.type));
-	json_kv_string(w, "unit", hs_s(p, p->period_type.unit));
-	json_end_object(w);
-	json_kv_int(w, "period", p->period);
+	info_period_json(w, p->period, hs_s(p, p->period_type.type), hs_s(p, p->period_type.unit));
 	json_kv_int(w, "time_nanos", p->time_nanos);
 	json_kv_int(w, "duration_nanos", p->duration_nanos);
 	json_kv_int(w, "samples", (int64_t)p->nsamples);

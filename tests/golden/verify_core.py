@@ -27,7 +27,9 @@ never runs heapscope.  Expected values are rebuilt from:
     `readelf -sW` of the executable): main.Store's retention candidate
     (owner, accumulation point, group), the program's goroutines, the
     inventory (the core listed once, used for its heap and goroutines);
-  - the same for testdata/core/go123/ and testdata/coreheap123/: the
+  - the same for testdata/core/go122/ and testdata/coreheap122/ (Go
+    1.22.12, the first allocation headers: core-go122-*, coreheap122-*),
+    and for testdata/core/go123/ and testdata/coreheap123/: the
     programs built by Go 1.23.5 (core-go123-*, coreheap123-*); there
     main.After's array is as big as the dump's object holding the
     after_gc nodes says (a 1152-byte slot: 1024 bytes and a type header).
@@ -176,10 +178,49 @@ def notes(path):
     return out
 
 
+def core_words(core, exe, names):
+    """{name: the 8-byte word of global name in the zstd core}: the
+    address from `readelf -sW` of the executable, the word from the core's
+    PT_LOAD segment holding it, read as the decompressed stream passes."""
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix='.exe') as t:
+        t.write(unzstd(exe))
+        t.flush()
+        out = subprocess.run(['readelf', '-sW', t.name], stdout=subprocess.PIPE,
+                             check=True).stdout.decode()
+    addr = {w[7]: int(w[1], 16) for w in (ln.split() for ln in out.splitlines())
+            if len(w) >= 8 and w[7] in names}
+    p = subprocess.Popen(['zstd', '-dc', os.path.join(V.ROOT, core)], stdout=subprocess.PIPE)
+    head = p.stdout.read(64)
+    phoff, = struct.unpack_from('<Q', head, 0x20)
+    phnum, = struct.unpack_from('<H', head, 0x38)
+    head += p.stdout.read(phoff + phnum * 56 - len(head))
+    at = {}
+    for i in range(phnum):
+        ptype, _, off, vaddr, _, filesz = struct.unpack_from('<IIQQQQ', head, phoff + i * 56)
+        for n, a in addr.items():
+            if ptype == 1 and vaddr <= a and a + 8 <= vaddr + filesz:
+                at[off + a - vaddr] = n
+    pos, words = len(head), {}
+    for off in sorted(at):
+        while pos < off:
+            pos += len(p.stdout.read(min(1 << 20, off - pos)))
+        words[at[off]], = struct.unpack('<Q', p.stdout.read(8))
+        pos += 8
+    p.stdout.close()
+    p.wait()
+    return words
+
+
 def info_cases():
     """info on the core: its threads (the NT_PRSTATUS notes read here), its
     goroutines (stack.txt less its printing goroutine, = counts.json), its
-    size; without --exe, what it needs, exit 0."""
+    size, its heap profile: none, runtime.MemProfileRate and
+    runtime.mbuckets both 0 in the core (the program never links
+    runtime.MemProfile: the linker's disableMemoryProfiling), the four
+    sample types of a heap profile (runtime/pprof's, as -raw of
+    testdata/coreprof/heap.pb.gz names them) at zero in JSON; without
+    --exe, what it needs, exit 0."""
     from verify_growth import label
     path = CORE + 'core.core.zst'
     threads = notes(path)[('count', b'CORE', 1)]
@@ -189,8 +230,19 @@ def info_cases():
     size = os.path.getsize(os.path.join(V.ROOT, path))
     head = '%s\n  format:        ELF core (zstd)\n  kind:          core\n  size:          %s\n' % (
         path, label(size))
+    w = core_words(path, CORE + 'core.exe.zst', ('runtime.MemProfileRate', 'runtime.mbuckets'))
+    off = w == {'runtime.MemProfileRate': 0, 'runtime.mbuckets': 0}
+    if not off:
+        V.problems.append('info-core: the core\'s memory profile is not off: %r' % w)
     V.expect('info-core', 'out', head + '  threads:       %d\n  goroutines:    %d (the program\'s; '
-             'the runtime\'s left out)\n' % (threads, n))
+             'the runtime\'s left out)\n  heap profile:  none: runtime.MemProfileRate is 0 '
+             '(memory profiling off)\n' % (threads, n))
+    raw = V.pprof('-raw', 'testdata/coreprof/heap.pb.gz')
+    types = [t.split('/') for t in raw.split('Samples:\n')[1].split('\n')[0].split()]
+    ptype = re.search(r'^PeriodType: (\S+) (\S+)$', raw, re.M).groups()
+    heap = {'sample_types': [{'type': t, 'unit': u, 'total': 0, 'default': k == len(types) - 1}
+                             for k, (t, u) in enumerate(types)],
+            'period_type': {'type': ptype[0], 'unit': ptype[1]}, 'period': 0, 'samples': 0}
     V.expect('info-core-noexe', 'out', head + '  goroutines:    not read: give --exe BINARY, the '
              'executable that wrote it\n')
     got = V.golden('info-core-json', 'out')
@@ -200,7 +252,7 @@ def info_cases():
         inputs = None
     want = {'files': [{'file': path, 'format': 'core', 'gzipped': False, 'zstd': True, 'kind': 'core',
                        'bytes': size, 'decoded_bytes': 0, 'read': True, 'threads': threads,
-                       'goroutines': n, 'needs': None}], 'inputs': inputs}
+                       'goroutines': n, 'heap_profile': heap, 'needs': None}], 'inputs': inputs}
     V.expect('info-core-json', 'out', json.dumps(want, separators=(',', ':')) + '\n')
     for name in ('info-core', 'info-core-noexe', 'info-core-json'):
         V.expect(name, 'err', '')
@@ -387,6 +439,7 @@ def heap_case(name, core='testdata/coreheap/'):
 
 
 CH = 'testdata/coreheap/'
+CH122 = 'testdata/coreheap122/'
 CH123 = 'testdata/coreheap123/'
 PARTIAL_DUMP = ("partial: a heap dump's goroutines, without wait reasons, not a point of the "
                 "series beside whole goroutine snapshots")
@@ -681,6 +734,9 @@ def run(v):
     json_case('core-goroutines-json')
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')
+    json_case('core-go122-goroutines-json', CORE + 'go122/')
+    leaks_cases(coreheap_facts(CH122), 'coreheap122', dir_case=False)
+    heap_case('coreheap122-heapdump-json', CH122)
     json_case('core-go123-goroutines-json', CORE + 'go123/')
     leaks_cases(coreheap_facts(CH123), 'coreheap123', dir_case=False)
     heap_case('coreheap123-heapdump-json', CH123)

@@ -15,6 +15,8 @@
  *   - the same for testdata/core/go121/: the static build by Go 1.21.13
  *     (GO=/usr/lib/go-1.21/bin/go), the first with internal/abi's funcIDs
  *     and PCDATA/FUNCDATA constants and g.parentGoid;
+ *   - the same for testdata/core/go122/: the static build by Go 1.22.12
+ *     (GO=/usr/lib/go-1.22/bin/go), and testdata/coreheap122/'s core;
  *   - the same for testdata/core/go123/: the static build by Go 1.23.5
  *     (GO=/usr/lib/go-1.23/bin/go): pclntab magic 0xfffffff1, _func's
  *     entryOff/nameOff, internal/abi's funcIDs, "created by F in goroutine N"
@@ -44,7 +46,7 @@
  * second): the core, its model, the model of stack.txt, and the core
  * decompressed to a sparse plain file. */
 typedef struct fixture {
-	hs_core *core, *pie, *kernel, *go121, *go123;
+	hs_core *core, *pie, *kernel, *go121, *go122, *go123;
 	hs_profile model, dump;
 	char *plain;
 } fixture;
@@ -179,18 +181,35 @@ static void test_go121(void **state)
 	gdb_goroutines(c, TD "go121/gdb-goroutines.txt", 20);
 }
 
-/* Go 1.23's runtime: the same text as its runtime.Stack, gdb's list with
- * Go 1.23's runtime-gdb.py. */
+/* A core of Go 1.22 or later (testdata/core/goNNN/): the same text as
+ * its runtime.Stack, gdb's list with that Go's runtime-gdb.py; and
+ * testdata/coreheapNNN/'s (generate-coreheap.sh with GO=). */
+static void allocheaders_go(hs_core *c, const char *nnn)
+{
+	char path[512];
+	snprintf(path, sizeof path, TD "go%s/stack.txt", nnn);
+	text_equals(c, path);
+	snprintf(path, sizeof path, TD "go%s/gdb-goroutines.txt", nnn);
+	gdb_goroutines(c, path, 20);
+	char core[512], exe[512];
+	snprintf(core, sizeof core, SOURCE_ROOT "/testdata/coreheap%s/core.core.zst", nnn);
+	snprintf(exe, sizeof exe, SOURCE_ROOT "/testdata/coreheap%s/core.exe.zst", nnn);
+	hs_core *h = open_core(core, exe);
+	snprintf(path, sizeof path, SOURCE_ROOT "/testdata/coreheap%s/gdb-goroutines.txt", nnn);
+	gdb_goroutines(h, path, 8);
+	hs_core_close(h);
+}
+
+/* Go 1.22's runtime (the first with allocation headers). */
+static void test_go122(void **state)
+{
+	allocheaders_go(((fixture *)*state)->go122, "122");
+}
+
+/* Go 1.23's runtime: pclntab magic 0xfffffff1, whole-bucket stacks. */
 static void test_go123(void **state)
 {
-	hs_core *c = ((fixture *)*state)->go123;
-	text_equals(c, TD "go123/stack.txt");
-	gdb_goroutines(c, TD "go123/gdb-goroutines.txt", 20);
-	/* and testdata/coreheap123/'s (generate-coreheap.sh with GO=) */
-	hs_core *h = open_core(SOURCE_ROOT "/testdata/coreheap123/core.core.zst",
-	                       SOURCE_ROOT "/testdata/coreheap123/core.exe.zst");
-	gdb_goroutines(h, SOURCE_ROOT "/testdata/coreheap123/gdb-goroutines.txt", 8);
-	hs_core_close(h);
+	allocheaders_go(((fixture *)*state)->go123, "123");
 }
 
 /* One line per sample: count, labels that a dump carries, the frames. */
@@ -685,6 +704,7 @@ static int setup(void **state)
 	f->pie = open_core(TD "pie/core.core.zst", TD "pie/core.exe.zst");
 	f->kernel = open_core(TD "kernel/core.core.zst", TD "core.exe.zst");
 	f->go121 = open_core(TD "go121/core.core.zst", TD "go121/core.exe.zst");
+	f->go122 = open_core(TD "go122/core.core.zst", TD "go122/core.exe.zst");
 	f->go123 = open_core(TD "go123/core.core.zst", TD "go123/core.exe.zst");
 	/* the sniffing path (hs_load_profile) is the golden cases' */
 	hs_error e;
@@ -705,6 +725,7 @@ static int teardown(void **state)
 	hs_core_close(f->pie);
 	hs_core_close(f->kernel);
 	hs_core_close(f->go121);
+	hs_core_close(f->go122);
 	hs_core_close(f->go123);
 	hs_profile_release(&f->model);
 	hs_profile_release(&f->dump);
@@ -721,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_pie),
 		cmocka_unit_test(test_kernel),
 		cmocka_unit_test(test_go121),
+		cmocka_unit_test(test_go122),
 		cmocka_unit_test(test_go123),
 		cmocka_unit_test(test_model_equals_dump),
 		cmocka_unit_test(test_counts),

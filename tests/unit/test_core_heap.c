@@ -10,7 +10,8 @@
  *   - counts.json: what the program built (main.Store's pages and array,
  *     main.List's nodes, the nodes a parked goroutine's frame keeps, the
  *     finalizers) and its runtime.MemStats read just before the dump.
- * The same for testdata/coreheap123/: the program built by Go 1.23.5
+ * The same for testdata/coreheap122/ (Go 1.22.12, the first with
+ * allocation headers) and testdata/coreheap123/: the program built by Go 1.23.5
  * (allocation headers: heap bits at the end of small objects' spans, a
  * type header before larger ones, mspan.largeType for large ones). */
 #include <setjmp.h>
@@ -28,6 +29,7 @@
 #include "../../src/formats/core_internal.h"
 
 #define TD SOURCE_ROOT "/testdata/coreheap/"
+#define TD122 SOURCE_ROOT "/testdata/coreheap122/"
 #define TD123 SOURCE_ROOT "/testdata/coreheap123/"
 /* testdata/gen/generate-coreheap-noarena.sh: core.exe.zst, runtime.heapArena
  * renamed in its DWARF */
@@ -39,7 +41,7 @@
 #define MAX_REPOINTED 4
 
 typedef struct fixture {
-	const char *dir;               /* TD or TD123 */
+	const char *dir;               /* TD, TD122 or TD123 */
 	bool span_bits;                /* Go 1.22+: small objects' heap bits end their span */
 	hs_core *core;
 	hs_heapdump heap, dump;
@@ -676,6 +678,11 @@ static int setup121(void **state)
 	return setup_dir(state, SOURCE_ROOT "/testdata/coreheap121/", false);
 }
 
+static int setup122(void **state)
+{
+	return setup_dir(state, TD122, true);
+}
+
 static int setup123(void **state)
 {
 	return setup_dir(state, TD123, true);
@@ -693,7 +700,8 @@ int main(void)
 		cmocka_unit_test(test_refused_layout_keeps_goroutines),
 		cmocka_unit_test(test_garbled_spans),
 	};
-	const struct CMUnitTest go123[] = {
+	/* allocation headers: Go 1.22 (the first) and 1.23 */
+	const struct CMUnitTest headers[] = {
 		cmocka_unit_test(test_objects_equal_dump),
 		cmocka_unit_test(test_memstats),
 		cmocka_unit_test(test_retained_counts),
@@ -712,5 +720,6 @@ int main(void)
 	};
 	int rc = cmocka_run_group_tests_name("go1.19", tests, setup, teardown);
 	rc += cmocka_run_group_tests_name("go1.21", go121, setup121, teardown);
-	return rc + cmocka_run_group_tests_name("go1.23", go123, setup123, teardown);
+	rc += cmocka_run_group_tests_name("go1.22", headers, setup122, teardown);
+	return rc + cmocka_run_group_tests_name("go1.23", headers, setup123, teardown);
 }
