@@ -1,0 +1,84 @@
+#!/bin/sh
+# Regenerate the arm64 (aarch64) cores: testdata/gen/core and
+# testdata/gen/coreheap built with GOARCH=arm64 (go1.19, -trimpath,
+# static), run under qemu-aarch64 (Debian's qemu-user) with GOMAXPROCS=2
+# and GOTRACEBACK=crash, and stopped with SIGQUIT once they printed
+# "ready": the Go runtime prints every goroutine with each frame's sp and
+# fp (crash.txt) and dies of SIGABRT, and qemu writes the guest's ELF core
+# (e_machine EM_AARCH64, one NT_PRSTATUS per thread, no NT_FILE) as
+# qemu_core.exe_DATE_PID.core in the working directory.  qemu leaves the
+# text segment out (it starts with the ELF header), so the core holds no
+# copy of the build id note: the executable is matched by the read-only
+# data the core does hold.
+#   testdata/core/arm64/      core.core.zst, core.exe.zst (slimmed as
+#                             generate-core.sh slims), stack.txt (the
+#                             program's runtime.Stack(all)), counts.json,
+#                             crash.txt, wrong.exe.zst (linked with
+#                             -X main.variant=other: other read-only data)
+#   testdata/coreheap-arm64/  core.core.zst, core.exe.zst, heap.dump.zst
+#                             (debug.WriteHeapDump just before the core),
+#                             counts.json
+# Needs go, qemu-aarch64 (qemu-user), aarch64-linux-gnu-objcopy
+# (binutils-aarch64-linux-gnu: the host objcopy does not know EM_AARCH64)
+# and zstd.  OUT (absolute) replaces
+# testdata/ as the parent of both directories.
+set -eu
+GEN=$(cd "$(dirname "$0")" && pwd)
+GO=${GO:-go}
+OUT=${OUT:-$GEN/..}
+TMP=$(mktemp -d)
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+cd "$GEN"
+
+slim() {
+	aarch64-linux-gnu-objcopy --remove-section=.debug_line --remove-section=.debug_loc \
+		--remove-section=.debug_frame --remove-section=.debug_ranges \
+		--remove-section=.debug_gdb_scripts "$1" "$TMP/slim"
+	zstd -q -19 -f -o "$2" "$TMP/slim"
+}
+
+# crash PKG DIR [ARG...]: build ./PKG for arm64 into $TMP/PKG/core.exe, run
+# it under qemu-aarch64 in $TMP/PKG until "ready", SIGQUIT it; the core is
+# $TMP/PKG/qemu_core.exe_*.core
+crash() {
+	pkg=$1
+	shift
+	mkdir -p "$TMP/$pkg"
+	GOARCH=arm64 "$GO" build -trimpath -o "$TMP/$pkg/core.exe" "./$pkg"
+	cd "$TMP/$pkg"
+	# the subshell execs qemu: $! is its pid
+	(ulimit -c unlimited; GOTRACEBACK=crash GOMAXPROCS=2 exec qemu-aarch64 ./core.exe -out . "$@" \
+		> log 2> crash.txt) &
+	PID=$!
+	i=0
+	until grep -q ready log 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || { echo "the program never got ready" >&2; exit 1; }
+		sleep 0.1
+	done
+	sleep 1
+	kill -QUIT "$PID"
+	wait "$PID" || true
+	PID=
+	cd "$GEN"
+	ls "$TMP/$pkg"/qemu_core.exe_*.core > /dev/null
+}
+
+mkdir -p "$OUT/core/arm64" "$OUT/coreheap-arm64"
+crash core
+d=$OUT/core/arm64
+zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/core/qemu_core.exe_*.core
+slim "$TMP/core/core.exe" "$d/core.exe.zst"
+cp "$TMP/core/stack.txt" "$TMP/core/counts.json" "$TMP/core/crash.txt" "$d/"
+GOARCH=arm64 "$GO" build -trimpath -ldflags='-X main.variant=other' -o "$TMP/wrong.exe" ./core
+slim "$TMP/wrong.exe" "$d/wrong.exe.zst"
+
+crash coreheap
+d=$OUT/coreheap-arm64
+zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/coreheap/qemu_core.exe_*.core
+zstd -q -19 -f -o "$d/heap.dump.zst" "$TMP/coreheap/heap.dump"
+slim "$TMP/coreheap/core.exe" "$d/core.exe.zst"
+cp "$TMP/coreheap/counts.json" "$d/"
+chmod 644 "$OUT"/core/arm64/* "$OUT"/coreheap-arm64/*
+ls -l "$OUT/core/arm64" "$OUT/coreheap-arm64"
