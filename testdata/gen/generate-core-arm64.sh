@@ -14,11 +14,16 @@
 #                             generate-core.sh slims), stack.txt (the
 #                             program's runtime.Stack(all)), counts.json,
 #                             crash.txt, wrong.exe.zst (linked with
-#                             -X main.variant=other: other read-only data)
+#                             -X main.variant=other: other read-only data),
+#                             gdb-goroutines.txt (gdb-multiarch's `info
+#                             goroutines` of the core, Go's runtime-gdb.py)
 #   testdata/coreheap-arm64/  core.core.zst, core.exe.zst, heap.dump.zst
 #                             (debug.WriteHeapDump just before the core),
 #                             counts.json
-# Needs go, qemu-aarch64 (qemu-user), aarch64-linux-gnu-objcopy
+#   testdata/coreprof-arm64/  core.core.zst, core.exe.zst, heap.pb.gz (the
+#                             heap profile the program wrote just before
+#                             the core), counts.json
+# Needs go, qemu-aarch64 (qemu-user), gdb-multiarch, aarch64-linux-gnu-objcopy
 # (binutils-aarch64-linux-gnu: the host objcopy does not know EM_AARCH64)
 # and zstd.  OUT (absolute) replaces
 # testdata/ as the parent of both directories.
@@ -65,20 +70,45 @@ crash() {
 	ls "$TMP/$pkg"/qemu_core.exe_*.core > /dev/null
 }
 
-mkdir -p "$OUT/core/arm64" "$OUT/coreheap-arm64"
-crash core
-d=$OUT/core/arm64
-zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/core/qemu_core.exe_*.core
-slim "$TMP/core/core.exe" "$d/core.exe.zst"
-cp "$TMP/core/stack.txt" "$TMP/core/counts.json" "$TMP/core/crash.txt" "$d/"
-GOARCH=arm64 "$GO" build -trimpath -ldflags='-X main.variant=other' -o "$TMP/wrong.exe" ./core
-slim "$TMP/wrong.exe" "$d/wrong.exe.zst"
-
-crash coreheap
-d=$OUT/coreheap-arm64
-zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/coreheap/qemu_core.exe_*.core
-zstd -q -19 -f -o "$d/heap.dump.zst" "$TMP/coreheap/heap.dump"
-slim "$TMP/coreheap/core.exe" "$d/core.exe.zst"
-cp "$TMP/coreheap/counts.json" "$d/"
-chmod 644 "$OUT"/core/arm64/* "$OUT"/coreheap-arm64/*
-ls -l "$OUT/core/arm64" "$OUT/coreheap-arm64"
+# generate-core-arm64.sh [core] [coreheap] [coreprof]: those parts only
+PARTS=${*:-core coreheap coreprof}
+for part in $PARTS; do
+case $part in
+core)
+	crash core
+	d=$OUT/core/arm64
+	mkdir -p "$d"
+	zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/core/qemu_core.exe_*.core
+	slim "$TMP/core/core.exe" "$d/core.exe.zst"
+	cp "$TMP/core/stack.txt" "$TMP/core/counts.json" "$TMP/core/crash.txt" "$d/"
+	gdb-multiarch -batch -nx -ex "source $("$GO" env GOROOT)/src/runtime/runtime-gdb.py" \
+		-ex "info goroutines" "$TMP/core/core.exe" "$TMP"/core/qemu_core.exe_*.core 2>/dev/null |
+		grep -E '^[* ] +[0-9]+ ' > "$d/gdb-goroutines.txt"
+	GOARCH=arm64 "$GO" build -trimpath -ldflags='-X main.variant=other' -o "$TMP/wrong.exe" ./core
+	slim "$TMP/wrong.exe" "$d/wrong.exe.zst"
+	;;
+coreheap)
+	crash coreheap
+	d=$OUT/coreheap-arm64
+	mkdir -p "$d"
+	zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/coreheap/qemu_core.exe_*.core
+	zstd -q -19 -f -o "$d/heap.dump.zst" "$TMP/coreheap/heap.dump"
+	slim "$TMP/coreheap/core.exe" "$d/core.exe.zst"
+	cp "$TMP/coreheap/counts.json" "$d/"
+	;;
+coreprof)
+	crash coreprof
+	d=$OUT/coreprof-arm64
+	mkdir -p "$d"
+	zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/coreprof/qemu_core.exe_*.core
+	slim "$TMP/coreprof/core.exe" "$d/core.exe.zst"
+	cp "$TMP/coreprof/heap.pb.gz" "$TMP/coreprof/counts.json" "$d/"
+	;;
+*)
+	echo "unknown part $part (core, coreheap, coreprof)" >&2
+	exit 2
+	;;
+esac
+chmod 644 "$d"/*
+ls -l "$d"
+done

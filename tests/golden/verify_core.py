@@ -27,6 +27,9 @@ never runs heapscope.  Expected values are rebuilt from:
     `readelf -sW` of the executable): main.Store's retention candidate
     (owner, accumulation point, group), the program's goroutines, the
     inventory (the core listed once, used for its heap and goroutines);
+  - the same for testdata/core/arm64/ and testdata/coreheap-arm64/: the
+    programs built for arm64, cores written by qemu-aarch64
+    (core-arm64-*, coreheap-arm64-*; gdb-multiarch's `info goroutines`);
   - the same for testdata/core/go123/ and testdata/coreheap123/: the
     programs built by Go 1.23.5 (core-go123-*, coreheap123-*); there
     main.After's array is as big as the dump's object holding the
@@ -46,6 +49,7 @@ CORE = 'testdata/core/'
 EMPTY = {
     'core-bad-stripped': '0 blocking hotspots, most goroutines first\n',
     'core-bad-exe-not-elf': '0 leak candidates\nNo leak signal.\n',
+    'core-arm64-bad-amd64-exe': '0 blocking hotspots, most goroutines first\n',
 }
 
 HAND = {
@@ -60,6 +64,16 @@ HAND = {
                          "executable? build it without -ldflags=-w or -s\n",
     'core-bad-exe-not-elf': "heapscope: leaks: 'testdata/core/core.core.zst': --exe "
                             "'testdata/core/stack.txt': not an ELF file\n",
+    # generate-core-arm64.sh: the amd64 executable of generate-core.sh, and
+    # the arm64 build linked with -X main.variant=other (qemu's core holds
+    # no copy of the build id note: the text's first page is left out)
+    'core-arm64-bad-amd64-exe': "heapscope: blocking: 'testdata/core/arm64/core.core.zst': "
+                                "--exe 'testdata/core/core.exe.zst': not the executable that "
+                                "wrote the core (an amd64 executable, the core is arm64)\n",
+    'core-arm64-bad-wrong-exe': "heapscope: goroutines: 'testdata/core/arm64/core.core.zst': "
+                                "--exe 'testdata/core/arm64/wrong.exe.zst': not the executable "
+                                "that wrote the core (the core holds no build id, and its "
+                                "read-only data differ)\n",
 }
 
 
@@ -657,6 +671,7 @@ def refused_cases(f):
 
 
 CH121 = 'testdata/coreheap121/'
+CHA64 = 'testdata/coreheap-arm64/'
 
 
 def go121_cases():
@@ -682,6 +697,9 @@ def run(v):
     json_case('core-pie-goroutines-json', CORE + 'pie/')
     json_case('core-kernel-goroutines-json', CORE + 'kernel/')
     json_case('core-go123-goroutines-json', CORE + 'go123/')
+    json_case('core-arm64-goroutines-json', CORE + 'arm64/')
+    heap_case('coreheap-arm64-heapdump-json', CHA64)
+    leaks_json_cases(coreheap_facts(CHA64), (('coreheap-arm64-leaks-json', ['core']),))
     leaks_cases(coreheap_facts(CH123), 'coreheap123', dir_case=False)
     heap_case('coreheap123-heapdump-json', CH123)
     cut_case('core-bad-cut')

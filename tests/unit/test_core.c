@@ -25,6 +25,7 @@
  *     every goroutine with each frame's fp, sp and pc; `readelf -n` of the
  *     core: 4 NT_PRSTATUS notes, as many as crash.txt's "SIGQUIT: quit";
  *     `go tool addr2line` names the functions of the threads' pc and lr;
+ *     gdb-goroutines.txt is gdb-multiarch's `info goroutines`;
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -692,6 +693,7 @@ static void test_arm64_text(void **state)
 	assert_string_equal(hs_core_arch(c), "arm64");
 	assert_string_equal(hs_core_arch(((fixture *)*state)->core), "amd64");
 	text_equals(c, TD "arm64/stack.txt");
+	gdb_goroutines(c, TD "arm64/gdb-goroutines.txt", 20);
 }
 
 /* A goroutine's physical frames: pc, sp, fp each. */
@@ -884,6 +886,23 @@ static void test_arm64_link_register(void **state)
 			         want[k].caller);
 		free(text);
 	}
+	/* pclntab's pc quantum (pcHeader.minLC) must be the architecture's */
+	uint64_t md, hoff, hdr, q;
+	uint32_t mdt;
+	assert_true(hs_dwarf_global(d, "runtime.firstmoduledata", &md, &mdt));
+	assert_true(hs_dwarf_member(d, mdt, "pcHeader", &hoff, &t));
+	assert_true(hs_core_read_u64(c, md + hoff, &hdr));
+	assert_true(hs_dwarf_member(d, hs_dwarf_type(d, "runtime.pcHeader"), "minLC", &q, &t));
+	uint64_t w;
+	assert_true(hs_core_read_u64(c, hdr + q, &w));
+	assert_int_equal(w & 0xff, 4);
+	set_word(c, hdr + q, (w & ~(uint64_t)0xff) | 1);
+	char *text;
+	size_t len;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_core_goroutine_text(c, true, &text, &len, &e), HS_E_CORRUPT);
+	assert_non_null(strstr(e.detail, "pc quantum is 1, not arm64's 4"));
 	hs_core_close(c);
 }
 
@@ -924,6 +943,42 @@ static void test_arm64_refused(void **state)
 	free(copy);
 	hs_input_release(&core);
 	hs_input_release(&exe);
+}
+
+/* The arm64 seeds: user_pt_regs read by index (pc 32, sp 31, lr 30); a
+ * core without the build id note's page nor read-only data refused. */
+static void test_core_synthetic_arm64(void **state)
+{
+	(void)state;
+	static const char *const names[2] = {"core-mini-arm64", "core-mini-arm64-nonote"};
+	for (int k = 0; k < 2; k++) {
+		size_t n;
+		uint8_t *d = seed(names[k], &n);
+		uint32_t lc;
+		memcpy(&lc, d, 4);
+		hs_core *c = NULL;
+		hs_core_side side;
+		hs_error e;
+		hs_error_clear(&e);
+		hs_err rc = hs_core_open_buffers(&c, d + 4, lc, d + 4 + lc, n - 4 - lc, 0, &side, &e);
+		if (k == 0) {
+			if (rc != HS_OK)
+				fail_msg("%s", e.detail);
+			assert_string_equal(hs_core_arch(c), "arm64");
+			assert_int_equal(hs_core_nthreads(c), 1);
+			const hs_core_thread *t = hs_core_thread_at(c, 0);
+			assert_int_equal(t->tid, 4242);
+			assert_int_equal(t->pc, 0x401234);
+			assert_int_equal(t->sp, 0xc000000f00);
+			assert_int_equal(t->lr, 0x401100);
+		} else {
+			assert_int_equal(rc, HS_E_FORMAT);
+			assert_int_equal(side, HS_CORE_SIDE_EXE);
+			assert_non_null(strstr(e.detail, "nor of its read-only data"));
+		}
+		hs_core_close(c);
+		free(d);
+	}
 }
 
 static int setup(void **state)
@@ -989,6 +1044,7 @@ int main(void)
 		cmocka_unit_test(test_arm64_frames),
 		cmocka_unit_test(test_arm64_link_register),
 		cmocka_unit_test(test_arm64_refused),
+		cmocka_unit_test(test_core_synthetic_arm64),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
