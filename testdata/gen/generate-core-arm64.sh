@@ -43,17 +43,18 @@ slim() {
 	zstd -q -19 -f -o "$2" "$TMP/slim"
 }
 
-# crash PKG DIR [ARG...]: build ./PKG for arm64 into $TMP/PKG/core.exe, run
-# it under qemu-aarch64 in $TMP/PKG until "ready", SIGQUIT it; the core is
-# $TMP/PKG/qemu_core.exe_*.core
+# crash PKG DIR: build ./PKG for arm64 into $TMP/PKG/core.exe, run it
+# under qemu-aarch64 in $TMP/PKG until "ready", SIGQUIT it; its core
+# (zstd), its slimmed executable and counts.json go to DIR (created), and
+# the program's directory is $T
 crash() {
-	pkg=$1
-	shift
-	mkdir -p "$TMP/$pkg"
-	GOARCH=arm64 "$GO" build -trimpath -o "$TMP/$pkg/core.exe" "./$pkg"
-	cd "$TMP/$pkg"
+	pkg=$1 d=$2
+	T=$TMP/$pkg
+	mkdir -p "$T" "$d"
+	GOARCH=arm64 "$GO" build -trimpath -o "$T/core.exe" "./$pkg"
+	cd "$T"
 	# the subshell execs qemu: $! is its pid
-	(ulimit -c unlimited; GOTRACEBACK=crash GOMAXPROCS=2 exec qemu-aarch64 ./core.exe -out . "$@" \
+	(ulimit -c unlimited; GOTRACEBACK=crash GOMAXPROCS=2 exec qemu-aarch64 ./core.exe -out . \
 		> log 2> crash.txt) &
 	PID=$!
 	i=0
@@ -67,7 +68,9 @@ crash() {
 	wait "$PID" || true
 	PID=
 	cd "$GEN"
-	ls "$TMP/$pkg"/qemu_core.exe_*.core > /dev/null
+	zstd -q -19 -f -o "$d/core.core.zst" "$T"/qemu_core.exe_*.core
+	slim "$T/core.exe" "$d/core.exe.zst"
+	cp "$T/counts.json" "$d/"
 }
 
 # generate-core-arm64.sh [core] [coreheap] [coreprof]: those parts only
@@ -75,34 +78,24 @@ PARTS=${*:-core coreheap coreprof}
 for part in $PARTS; do
 case $part in
 core)
-	crash core
 	d=$OUT/core/arm64
-	mkdir -p "$d"
-	zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/core/qemu_core.exe_*.core
-	slim "$TMP/core/core.exe" "$d/core.exe.zst"
-	cp "$TMP/core/stack.txt" "$TMP/core/counts.json" "$TMP/core/crash.txt" "$d/"
+	crash core "$d"
+	cp "$T/stack.txt" "$T/crash.txt" "$d/"
 	gdb-multiarch -batch -nx -ex "source $("$GO" env GOROOT)/src/runtime/runtime-gdb.py" \
-		-ex "info goroutines" "$TMP/core/core.exe" "$TMP"/core/qemu_core.exe_*.core 2>/dev/null |
+		-ex "info goroutines" "$T/core.exe" "$T"/qemu_core.exe_*.core 2>/dev/null |
 		grep -E '^[* ] +[0-9]+ ' > "$d/gdb-goroutines.txt"
 	GOARCH=arm64 "$GO" build -trimpath -ldflags='-X main.variant=other' -o "$TMP/wrong.exe" ./core
 	slim "$TMP/wrong.exe" "$d/wrong.exe.zst"
 	;;
 coreheap)
-	crash coreheap
 	d=$OUT/coreheap-arm64
-	mkdir -p "$d"
-	zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/coreheap/qemu_core.exe_*.core
-	zstd -q -19 -f -o "$d/heap.dump.zst" "$TMP/coreheap/heap.dump"
-	slim "$TMP/coreheap/core.exe" "$d/core.exe.zst"
-	cp "$TMP/coreheap/counts.json" "$d/"
+	crash coreheap "$d"
+	zstd -q -19 -f -o "$d/heap.dump.zst" "$T/heap.dump"
 	;;
 coreprof)
-	crash coreprof
 	d=$OUT/coreprof-arm64
-	mkdir -p "$d"
-	zstd -q -19 -f -o "$d/core.core.zst" "$TMP"/coreprof/qemu_core.exe_*.core
-	slim "$TMP/coreprof/core.exe" "$d/core.exe.zst"
-	cp "$TMP/coreprof/heap.pb.gz" "$TMP/coreprof/counts.json" "$d/"
+	crash coreprof "$d"
+	cp "$T/heap.pb.gz" "$d/"
 	;;
 *)
 	echo "unknown part $part (core, coreheap, coreprof)" >&2
