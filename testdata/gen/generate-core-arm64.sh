@@ -23,6 +23,10 @@
 #   testdata/coreprof-arm64/  core.core.zst, core.exe.zst, heap.pb.gz (the
 #                             heap profile the program wrote just before
 #                             the core), counts.json
+# With GO=/usr/lib/go-1.23/bin/go (another toolchain, by its full path) and
+# OUT=/tmp/x, parts core and coreheap: testdata/core/arm64/go123/ is
+# /tmp/x/core/arm64/ but wrong.exe.zst, testdata/coreheap123-arm64/ is
+# /tmp/x/coreheap-arm64/.
 # Needs go, qemu-aarch64 (qemu-user), gdb-multiarch, aarch64-linux-gnu-objcopy
 # (binutils-aarch64-linux-gnu: the host objcopy does not know EM_AARCH64)
 # and zstd.  OUT (absolute) replaces

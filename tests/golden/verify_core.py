@@ -29,7 +29,8 @@ never runs heapscope.  Expected values are rebuilt from:
     inventory (the core listed once, used for its heap and goroutines);
   - the same for testdata/core/arm64/ and testdata/coreheap-arm64/: the
     programs built for arm64, cores written by qemu-aarch64
-    (core-arm64-*, coreheap-arm64-*; gdb-multiarch's `info goroutines`);
+    (core-arm64-*, coreheap-arm64-*; gdb-multiarch's `info goroutines`),
+    and by Go 1.23.5 (testdata/core/arm64/go123/, testdata/coreheap123-arm64/);
   - the same for testdata/core/go123/ and testdata/coreheap123/: the
     programs built by Go 1.23.5 (core-go123-*, coreheap123-*); there
     main.After's array is as big as the dump's object holding the
@@ -700,6 +701,8 @@ def run(v):
     json_case('core-arm64-goroutines-json', CORE + 'arm64/')
     heap_case('coreheap-arm64-heapdump-json', CHA64)
     leaks_json_cases(coreheap_facts(CHA64), (('coreheap-arm64-leaks-json', ['core']),))
+    json_case('core-arm64-go123-goroutines-json', CORE + 'arm64/go123/')
+    heap_case('coreheap123-arm64-heapdump-json', 'testdata/coreheap123-arm64/')
     leaks_cases(coreheap_facts(CH123), 'coreheap123', dir_case=False)
     heap_case('coreheap123-heapdump-json', CH123)
     cut_case('core-bad-cut')

@@ -25,7 +25,8 @@
  *     every goroutine with each frame's fp, sp and pc; `readelf -n` of the
  *     core: 4 NT_PRSTATUS notes, as many as crash.txt's "SIGQUIT: quit";
  *     `go tool addr2line` names the functions of the threads' pc and lr;
- *     gdb-goroutines.txt is gdb-multiarch's `info goroutines`;
+ *     gdb-goroutines.txt is gdb-multiarch's `info goroutines`; arm64/go123/
+ *     the same by Go 1.23.5 (GO=/usr/lib/go-1.23/bin/go);
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -52,7 +53,7 @@
  * second): the core, its model, the model of stack.txt, and the core
  * decompressed to a sparse plain file. */
 typedef struct fixture {
-	hs_core *core, *pie, *kernel, *go121, *go123, *arm64;
+	hs_core *core, *pie, *kernel, *go121, *go123, *arm64, *arm64_123;
 	hs_profile model, dump;
 	char *plain;
 } fixture;
@@ -694,6 +695,10 @@ static void test_arm64_text(void **state)
 	assert_string_equal(hs_core_arch(((fixture *)*state)->core), "amd64");
 	text_equals(c, TD "arm64/stack.txt");
 	gdb_goroutines(c, TD "arm64/gdb-goroutines.txt", 20);
+	/* Go 1.23.5's (GO=/usr/lib/go-1.23/bin/go) */
+	c = ((fixture *)*state)->arm64_123;
+	text_equals(c, TD "arm64/go123/stack.txt");
+	gdb_goroutines(c, TD "arm64/go123/gdb-goroutines.txt", 20);
 }
 
 /* A goroutine's physical frames: pc, sp, fp each. */
@@ -757,16 +762,15 @@ static bool first_arg(const char *crash, const char *f, uint64_t w, bool *sure)
  * sp=0x.. pc=0x.." on the line of each physical frame), and its argp is
  * where the runtime read the arguments it printed: the word at argp ends
  * with the first one's bytes. */
-static void test_arm64_frames(void **state)
+static void crash_frames_equal(hs_core *c, const char *crash_txt)
 {
-	hs_core *c = ((fixture *)*state)->arm64;
 	static allframes got;
 	memset(&got, 0, sizeof got);
 	hs_error e;
 	hs_error_clear(&e);
 	assert_int_equal(core_each_goroutine(c, collect, &got, &e), HS_OK);
 	size_t n;
-	char *crash = slurp(TD "arm64/crash.txt", &n);
+	char *crash = slurp(crash_txt, &n);
 	size_t compared = 0, frames = 0, args = 0;
 	for (const char *g = crash; (g = strstr(g, "\ngoroutine ")) != NULL; g++) {
 		uint64_t goid = strtoull(g + 11, NULL, 10);
@@ -811,6 +815,12 @@ static void test_arm64_frames(void **state)
 	assert_true(frames > 60);
 	assert_true(args > 10);
 	free(crash);
+}
+
+static void test_arm64_frames(void **state)
+{
+	crash_frames_equal(((fixture *)*state)->arm64, TD "arm64/crash.txt");
+	crash_frames_equal(((fixture *)*state)->arm64_123, TD "arm64/go123/crash.txt");
 }
 
 /* Write a word of the process's memory in the core's kept blocks. */
@@ -991,6 +1001,7 @@ static int setup(void **state)
 	f->go121 = open_core(TD "go121/core.core.zst", TD "go121/core.exe.zst");
 	f->go123 = open_core(TD "go123/core.core.zst", TD "go123/core.exe.zst");
 	f->arm64 = open_core(TD "arm64/core.core.zst", TD "arm64/core.exe.zst");
+	f->arm64_123 = open_core(TD "arm64/go123/core.core.zst", TD "arm64/go123/core.exe.zst");
 	/* the sniffing path (hs_load_profile) is the golden cases' */
 	hs_error e;
 	hs_error_clear(&e);
@@ -1012,6 +1023,7 @@ static int teardown(void **state)
 	hs_core_close(f->go121);
 	hs_core_close(f->go123);
 	hs_core_close(f->arm64);
+	hs_core_close(f->arm64_123);
 	hs_profile_release(&f->model);
 	hs_profile_release(&f->dump);
 	unlink(f->plain);

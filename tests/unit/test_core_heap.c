@@ -16,7 +16,8 @@
  * The same for testdata/coreheap-arm64/ (generate-core-arm64.sh): the
  * Go 1.19 program built for arm64, run under qemu-aarch64 and stopped by
  * SIGQUIT (GOTRACEBACK=crash), qemu's core of the guest: link-register
- * frames, a pc quantum of 4. */
+ * frames, a pc quantum of 4; testdata/coreheap123-arm64/ the same by Go
+ * 1.23.5. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -690,6 +691,11 @@ static int setup_arm64(void **state)
 	return setup_dir(state, SOURCE_ROOT "/testdata/coreheap-arm64/", false);
 }
 
+static int setup123_arm64(void **state)
+{
+	return setup_dir(state, SOURCE_ROOT "/testdata/coreheap123-arm64/", true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +735,7 @@ int main(void)
 	};
 	int rc = cmocka_run_group_tests_name("go1.19", tests, setup, teardown);
 	rc += cmocka_run_group_tests_name("go1.19 arm64", arm64, setup_arm64, teardown);
+	rc += cmocka_run_group_tests_name("go1.23 arm64", arm64, setup123_arm64, teardown);
 	rc += cmocka_run_group_tests_name("go1.21", go121, setup121, teardown);
 	return rc + cmocka_run_group_tests_name("go1.23", go123, setup123, teardown);
 }
