@@ -16,7 +16,9 @@
 #                             crash.txt, wrong.exe.zst (linked with
 #                             -X main.variant=other: other read-only data),
 #                             gdb-goroutines.txt (gdb-multiarch's `info
-#                             goroutines` of the core, Go's runtime-gdb.py)
+#                             goroutines` of the core, Go's runtime-gdb.py),
+#                             riscv.core (the core's first 4 KiB with
+#                             e_machine 243: another machine's core)
 #   testdata/coreheap-arm64/  core.core.zst, core.exe.zst, heap.dump.zst
 #                             (debug.WriteHeapDump just before the core),
 #                             counts.json
@@ -88,6 +90,10 @@ core)
 	gdb-multiarch -batch -nx -ex "source $("$GO" env GOROOT)/src/runtime/runtime-gdb.py" \
 		-ex "info goroutines" "$T/core.exe" "$T"/qemu_core.exe_*.core 2>/dev/null |
 		grep -E '^[* ] +[0-9]+ ' > "$d/gdb-goroutines.txt"
+	# a core of another machine (golden case core-bad-machine): the first
+	# 4 KiB, e_machine 243 (RISC-V)
+	head -c 4096 "$T"/qemu_core.exe_*.core > "$d/riscv.core"
+	printf '\363' | dd of="$d/riscv.core" bs=1 seek=18 conv=notrunc 2> /dev/null
 	GOARCH=arm64 "$GO" build -trimpath -ldflags='-X main.variant=other' -o "$TMP/wrong.exe" ./core
 	slim "$TMP/wrong.exe" "$d/wrong.exe.zst"
 	;;

@@ -16,6 +16,8 @@ never runs heapscope.  Expected values are rebuilt from:
     core (the `zstd` CLI), for the truncation message, and the core's
     NT_FILE note (the mapping that holds AT_ENTRY of NT_AUXV) for the file
     the process ran;
+  - core-bad-machine: the e_machine of testdata/core/arm64/riscv.core, read
+    here;
   - for the other bad inputs, the texts below, checked by hand against
     testdata/gen/generate-core.sh, which made them;
   - coreheap-heapdump*: the histogram by Go type and main.Store's array
@@ -235,6 +237,19 @@ def core_ran(path):
         if start <= entry < end:
             return names[k].decode()
     raise AssertionError('no mapping holds AT_ENTRY')
+
+
+def machine_case(name, path):
+    """A core of another machine: refused by its e_machine, read here."""
+    with open(os.path.join(V.ROOT, path), 'rb') as f:
+        head = f.read(64)
+    if head[:4] != b'\x7fELF' or struct.unpack_from('<H', head, 16)[0] != 4:
+        V.problems.append('%s: %s is not an ELF core' % (name, path))
+    machine = struct.unpack_from('<H', head, 18)[0]
+    if machine in (62, 183):
+        V.problems.append('%s: %s is an amd64 or arm64 core' % (name, path))
+    V.refused(name, "heapscope: goroutines: '%s': unsupported architecture (ELF machine %d; "
+              "amd64 and arm64 are read) (at byte 18)\n" % (path, machine))
 
 
 def wrong_exe_case(name):
@@ -712,6 +727,7 @@ def run(v):
         types_case('coreheap-heapdump-json', d, c)
         types_text_case('coreheap-heapdump', d)
     wrong_exe_case('core-bad-wrong-exe')
+    machine_case('core-bad-machine', CORE + 'arm64/riscv.core')
     info_cases()
     for name, err in HAND.items():
         V.refused(name, err, EMPTY.get(name, ''))
