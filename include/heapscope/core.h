@@ -1,4 +1,5 @@
-/* heapscope: Go process cores (ELF, amd64) read with their executable.
+/* heapscope: Go process cores (ELF, amd64 and arm64) read with their
+ * executable.
  *
  * A core is opened with the executable that wrote it: the core's PT_LOAD
  * segments lie over the executable's (text and rodata a core leaves out
@@ -27,7 +28,8 @@ typedef struct hs_core hs_core;
 /* One thread of the core (NT_PRSTATUS). */
 typedef struct hs_core_thread {
 	uint64_t tid;
-	uint64_t pc, sp, fp;          /* rip, rsp, rbp */
+	uint64_t pc, sp, fp;          /* rip, rsp, rbp; pc, sp, x29 */
+	uint64_t lr;                  /* arm64's link register x30; 0 on amd64 */
 } hs_core_thread;
 
 /* Which input an error of hs_core_open is about. */
@@ -57,6 +59,8 @@ bool hs_core_holds(const hs_core *c, uint64_t addr, uint64_t n);
 
 size_t hs_core_nthreads(const hs_core *c);
 const hs_core_thread *hs_core_thread_at(const hs_core *c, size_t i);
+/* The architecture of the core: "amd64" or "arm64" (GOARCH's names). */
+const char *hs_core_arch(const hs_core *c);
 /* Where the executable was loaded minus where it was linked (PIE). */
 uint64_t hs_core_bias(const hs_core *c);
 /* The file the process ran (the NT_FILE mapping holding AT_ENTRY), or

@@ -1,4 +1,4 @@
-/* ELF cores of Go processes (amd64) paired with their executable.
+/* ELF cores of Go processes (amd64, arm64) paired with their executable.
  *
  * The core's PT_LOAD segments are the process's memory; bytes past a
  * segment's p_filesz read as zeros, and ranges the core does not hold
@@ -13,6 +13,11 @@
 
 #define ET_CORE 4
 #define EM_X86_64 62
+#define EM_AARCH64 183
+#define SHF_WRITE 1
+#define SHF_ALLOC 2
+#define SHF_EXECINSTR 4
+#define SHT_NOBITS 8
 #define PT_LOAD 1
 #define PT_NOTE 4
 #define NT_PRSTATUS 1
@@ -24,6 +29,25 @@
 #define MAX_PHDRS 65535
 #define MAX_NOTES_BYTES ((uint64_t)64 << 20)
 #define MAX_THREADS 100000
+
+/* The architectures read (core_internal.h): the registers of
+ * user_regs_struct (amd64: rip 16, rsp 19, rbp 4) and of arm64's
+ * user_pt_regs (x0-x30, sp 31, pc 32, pstate), Go's PCQuantum and
+ * sys.MinFrameSize (runtime/internal/sys/arch_*.go). */
+static const core_arch arches[] = {
+	{.name = "amd64", .machine = EM_X86_64, .nregs = 27, .reg_pc = 16, .reg_sp = 19,
+	 .reg_fp = 4, .reg_lr = -1, .pc_quantum = 1, .link_register = false, .min_frame = 0},
+	{.name = "arm64", .machine = EM_AARCH64, .nregs = 34, .reg_pc = 32, .reg_sp = 31,
+	 .reg_fp = 29, .reg_lr = 30, .pc_quantum = 4, .link_register = true, .min_frame = 8},
+};
+
+static const core_arch *arch_of(uint64_t machine)
+{
+	for (size_t i = 0; i < sizeof arches / sizeof arches[0]; i++)
+		if (arches[i].machine == machine)
+			return &arches[i];
+	return NULL;
+}
 
 bool hs_core_detect(const uint8_t *d, size_t n)
 {
@@ -127,7 +151,8 @@ static int by_vaddr(const void *a, const void *b)
 	return (x->vaddr > y->vaddr) - (x->vaddr < y->vaddr);
 }
 
-static hs_err check_elf(const uint8_t *h, uint64_t len, uint16_t want_type, hs_error *err)
+static hs_err check_elf(const uint8_t *h, uint64_t len, uint16_t want_type,
+                        const core_arch **arch, hs_error *err)
 {
 	if (len < 64 || memcmp(h, "\x7f" "ELF", 4) != 0)
 		return hs_fail_at(err, HS_E_FORMAT, 0, "not an ELF file");
@@ -138,9 +163,9 @@ static hs_err check_elf(const uint8_t *h, uint64_t len, uint16_t want_type, hs_e
 		return hs_fail_at(err, HS_E_FORMAT, 16, "not an ELF core file");
 	if (want_type != ET_CORE && type != 2 && type != 3)
 		return hs_fail_at(err, HS_E_FORMAT, 16, "not an executable (ELF type %u)", (unsigned)type);
-	if (hs_le(h + 18, 2) != EM_X86_64)
+	if (!(*arch = arch_of(hs_le(h + 18, 2))))
 		return hs_fail_at(err, HS_E_FORMAT, 18,
-		                  "unsupported architecture (ELF machine %u; amd64 is read)",
+		                  "unsupported architecture (ELF machine %u; amd64 and arm64 are read)",
 		                  (unsigned)hs_le(h + 18, 2));
 	return HS_OK;
 }
@@ -198,9 +223,9 @@ static hs_err read_phdrs(const uint8_t *h, uint64_t have, uint64_t file_len, cor
 
 static hs_err add_thread(hs_core *c, const uint8_t *d, uint64_t n, uint64_t at, hs_error *err)
 {
-	/* amd64 elf_prstatus: pr_pid at 32, 27 registers from 112 (rip 16,
-	 * rsp 19, rbp 4 in user_regs_struct order) */
-	if (n < 112 + 27 * 8)
+	/* elf_prstatus: pr_pid at 32, the registers from 112 */
+	const core_arch *a = c->arch;
+	if (n < 112 + (uint64_t)a->nregs * 8)
 		return hs_fail_at(err, HS_E_CORRUPT, at, "NT_PRSTATUS note too short (%llu bytes)",
 		                  (unsigned long long)n);
 	if (c->nthreads >= MAX_THREADS)
@@ -210,8 +235,9 @@ static hs_err add_thread(hs_core *c, const uint8_t *d, uint64_t n, uint64_t at, 
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	c->threads = t;
 	const uint8_t *r = d + 112;
-	t[c->nthreads++] = (hs_core_thread){hs_le(d + 32, 4), hs_le(r + 16 * 8, 8), hs_le(r + 19 * 8, 8),
-	                                    hs_le(r + 4 * 8, 8)};
+	t[c->nthreads++] = (hs_core_thread){hs_le(d + 32, 4), hs_le(r + a->reg_pc * 8, 8),
+	                                    hs_le(r + a->reg_sp * 8, 8), hs_le(r + a->reg_fp * 8, 8),
+	                                    a->reg_lr < 0 ? 0 : hs_le(r + a->reg_lr * 8, 8)};
 	return HS_OK;
 }
 
@@ -391,6 +417,7 @@ bool hs_core_read_u64(const hs_core *c, uint64_t addr, uint64_t *v)
 size_t hs_core_nthreads(const hs_core *c) { return c->nthreads; }
 const hs_core_thread *hs_core_thread_at(const hs_core *c, size_t i) { return &c->threads[i]; }
 uint64_t hs_core_bias(const hs_core *c) { return c->bias; }
+const char *hs_core_arch(const hs_core *c) { return c->arch->name; }
 uint64_t hs_core_data_bytes(const hs_core *c) { return c->data_bytes; }
 
 /* ---- the executable ------------------------------------------------------- */
@@ -425,41 +452,111 @@ const uint8_t *hs_core_exe_section(const hs_core *c, const char *name, uint64_t 
 	return NULL;
 }
 
+/* Whether the core's file holds [addr, addr + n) of the process, and
+ * where: one segment's file bytes. */
+static bool core_holds_bytes(const hs_core *c, uint64_t addr, uint64_t n, uint64_t *off)
+{
+	const core_seg *s = seg_at(c->segs, c->nsegs, addr);
+	if (!s || addr - s->vaddr > s->filesz || n > s->filesz - (addr - s->vaddr))
+		return false;
+	*off = s->offset + (addr - s->vaddr);
+	return true;
+}
+
+/* Whether the core's copy of [addr, addr + n) equals the executable's
+ * bytes at off (the caller checked that the core holds them). */
+static bool same_bytes(const hs_core *c, uint64_t core_off, uint64_t exe_off, uint64_t n)
+{
+	uint8_t buf[4096];
+	for (uint64_t i = 0; i < n; i += sizeof buf) {
+		size_t k = n - i < sizeof buf ? (size_t)(n - i) : sizeof buf;
+		file_read(c, core_off + i, buf, k);
+		if (memcmp(buf, c->exe + exe_off + i, k) != 0)
+			return false;
+	}
+	return true;
+}
+
+static hs_err wrong_exe(const hs_core *c, hs_error *err)
+{
+	const char *ran = hs_core_exe_name(c);
+	return hs_fail(err, HS_E_FORMAT, "not the executable that wrote the core (build ids "
+	               "differ%s%.120s)", ran ? "; the core ran " : "", ran ? ran : "");
+}
+
+/* The read-only data sections of the executable (allocated, neither
+ * writable nor code, with bytes in the file) that the core holds whole
+ * must have the same bytes there: how many were compared, -1 when one
+ * differs.  (Bytes between sections are not compared: objcopy moves
+ * what is there.) */
+static int same_rodata(const hs_core *c)
+{
+	const uint8_t *d = c->exe;
+	uint64_t n = c->exe_len;
+	uint64_t shoff = hs_le(d + 0x28, 8), shent = hs_le(d + 0x3a, 2), shnum = hs_le(d + 0x3c, 2);
+	if (shent < 64 || shoff > n || shnum > (n - shoff) / shent)
+		return 0;
+	int compared = 0;
+	for (uint64_t i = 0; i < shnum; i++) {
+		const uint8_t *sh = d + shoff + i * shent;
+		uint64_t flags = hs_le(sh + 8, 8), addr = hs_le(sh + 0x10, 8), off = hs_le(sh + 0x18, 8),
+		         size = hs_le(sh + 0x20, 8), at;
+		if ((flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR)) != SHF_ALLOC ||
+		    hs_le(sh + 4, 4) == SHT_NOBITS || !size || off > n || size > n - off ||
+		    !core_holds_bytes(c, addr + c->bias, size, &at))
+			continue;
+		if (!same_bytes(c, at, off, size))
+			return -1;
+		compared++;
+	}
+	return compared;
+}
+
 /* The executable's build id notes (Go's, and the GNU one of external
  * linking) must be in the core, at the same place, with the same bytes:
- * otherwise the core was written by another build. */
+ * otherwise the core was written by another build.  A core without a
+ * copy of them (qemu-user leaves out code pages that start with an ELF
+ * header, the notes' page) must hold the executable's read-only data
+ * (rodata, pclntab, type links) with the same bytes. */
 static hs_err check_build_id(hs_core *c, const core_seg *notes, size_t nnotes, hs_error *err)
 {
 	if (nnotes == 0)
 		return hs_fail(err, HS_E_FORMAT,
 		               "the executable has no build id note: cannot tell it wrote this core");
+	uint64_t off, unheld = 0;
 	for (size_t i = 0; i < nnotes; i++) {
-		uint64_t n = notes[i].filesz;
-		if (n > 4096)
-			n = 4096;
-		uint8_t buf[4096];
+		uint64_t n = notes[i].filesz < 4096 ? notes[i].filesz : 4096;
 		uint64_t addr = notes[i].vaddr + c->bias;
-		const core_seg *s = seg_at(c->segs, c->nsegs, addr);
-		if (!s || addr - s->vaddr > s->filesz || n > s->filesz - (addr - s->vaddr))
-			return hs_fail(err, HS_E_FORMAT,
-			               "the core holds no copy of the executable's build id (0x%llx): "
-			               "cannot tell it was written by this executable",
-			               (unsigned long long)addr);
-		file_read(c, s->offset + (addr - s->vaddr), buf, (size_t)n);
-		if (memcmp(buf, c->exe + notes[i].offset, (size_t)n) != 0) {
-			const char *ran = hs_core_exe_name(c);
-			return hs_fail(err, HS_E_FORMAT, "not the executable that wrote the core (build ids "
-			               "differ%s%.120s)", ran ? "; the core ran " : "", ran ? ran : "");
+		if (!core_holds_bytes(c, addr, n, &off)) {
+			unheld = addr;
+			continue;
 		}
+		if (!same_bytes(c, off, notes[i].offset, n))
+			return wrong_exe(c, err);
 	}
+	if (!unheld)
+		return HS_OK;
+	int same = same_rodata(c);
+	if (same < 0)
+		return hs_fail(err, HS_E_FORMAT, "not the executable that wrote the core (the core "
+		               "holds no build id, and its read-only data differ)");
+	if (same == 0)
+		return hs_fail(err, HS_E_FORMAT,
+		               "the core holds no copy of the executable's build id (0x%llx) nor of "
+		               "its read-only data: cannot tell it was written by this executable",
+		               (unsigned long long)unheld);
 	return HS_OK;
 }
 
 static hs_err open_exe(hs_core *c, hs_error *err)
 {
-	hs_err rc = check_elf(c->exe, c->exe_len, 2, err);
+	const core_arch *arch;
+	hs_err rc = check_elf(c->exe, c->exe_len, 2, &arch, err);
 	if (rc)
 		return rc;
+	if (arch != c->arch)
+		return hs_fail(err, HS_E_FORMAT, "not the executable that wrote the core (an %s "
+		               "executable, the core is %s)", arch->name, c->arch->name);
 	core_seg notes[8];
 	size_t nnotes;
 	if ((rc = read_phdrs(c->exe, c->exe_len, c->exe_len, &c->exe_segs, &c->nexe_segs, notes,
@@ -484,7 +581,7 @@ static hs_err open_exe(hs_core *c, hs_error *err)
 static hs_err open_core(hs_core *c, hs_input *in, hs_error *err)
 {
 	size_t head = hs_input_wait(in, 64);
-	hs_err rc = check_elf(in->data, head, ET_CORE, err);
+	hs_err rc = check_elf(in->data, head, ET_CORE, &c->arch, err);
 	if (rc)
 		return rc;
 	uint64_t phoff = hs_le(in->data + 0x20, 8), phnum = hs_le(in->data + 0x38, 2);
@@ -537,7 +634,8 @@ static hs_err open_both(hs_core **out, hs_input *core, hs_input *exe, hs_core_si
 	 * inflated (seconds for a large compressed core) */
 	*side = HS_CORE_SIDE_EXE;
 	uint64_t n;
-	hs_err rc = check_elf(c->exe, c->exe_len, 2, err);
+	const core_arch *arch;
+	hs_err rc = check_elf(c->exe, c->exe_len, 2, &arch, err);
 	if (rc == HS_OK && !hs_core_exe_section(c, ".debug_info", &n, NULL) &&
 	    !hs_core_exe_section(c, ".zdebug_info", &n, NULL))
 		rc = hs_fail(err, HS_E_FORMAT, HS_DWARF_STRIPPED);

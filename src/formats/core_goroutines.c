@@ -1,5 +1,6 @@
 /* Goroutines of a core: runtime.allgs read through the DWARF layout of
- * runtime.g, each stack unwound on amd64 with pclntab's sp deltas, and
+ * runtime.g, each stack unwound with pclntab's sp deltas (the return
+ * address where the core's architecture keeps it, core_arch), and
  * written as runtime.Stack(buf, true) writes them (Go 1.19
  * traceback.go), so that the goroutine-dump loader turns them into the
  * same model as a dump: one parser, one set of labels. */
@@ -29,6 +30,7 @@ typedef struct gwalk {
 	gfield g[NG];
 	uint64_t m_procid;
 	uint64_t parent_goid;    /* g.parentGoid (Go 1.21+), 0: none */
+	uint64_t sched_lr;       /* g.sched.lr (link register architectures), 0: none */
 	uint64_t gsize;
 	int64_t g_waiting, g_syscall, g_running, g_dead, g_scan;
 	uint64_t status_strs, nstatus, wait_strs, nwait, str_size;
@@ -137,6 +139,8 @@ static hs_err setup(gwalk *w, hs_error *err)
 	/* Go 1.21+ prints "created by F in goroutine N" */
 	if (!hs_dwarf_member(w->d, g, "parentGoid", &w->parent_goid, &mt))
 		w->parent_goid = 0;
+	if (w->c->arch->link_register && !hs_dwarf_member(w->d, g, "sched.lr", &w->sched_lr, &mt))
+		return need(err, "runtime.g member");
 	if (!hs_dwarf_member(w->d, m, "procid", &w->m_procid, &mt))
 		return need(err, "runtime.m.procid");
 	w->gsize = hs_dwarf_size(w->d, g);
@@ -194,6 +198,7 @@ typedef struct gstate {
 	uint64_t goid, status, waitreason, waitsince, gopc, startpc, sp, pc, syscallsp, syscallpc,
 	         m, lockedm, stack_lo, stack_hi;
 	uint64_t parent;         /* its creator's goid, 0: not known */
+	uint64_t lr;             /* sched.lr: the link register when it parked, 0: none */
 } gstate;
 
 static bool read_g(const gwalk *w, uint64_t addr, gstate *s)
@@ -206,6 +211,7 @@ static bool read_g(const gwalk *w, uint64_t addr, gstate *s)
 	for (int i = 0; i < NG; i++)
 		*f[i] = rd_n(w, addr + w->g[i].off, sizes[i], &ok);
 	s->parent = w->parent_goid ? rd_n(w, addr + w->parent_goid, 8, &ok) : 0;
+	s->lr = w->sched_lr ? rd_n(w, addr + w->sched_lr, 8, &ok) : 0;
 	return ok;
 }
 
@@ -277,29 +283,45 @@ static int print_frame(gwalk *w, const pcln_func *f, uint64_t pc, bool all, int 
 	return shown;
 }
 
-/* Unwind from pc/sp: frame sizes from the pcsp table, return addresses
- * just below each frame's top (amd64 has no link register).  Up to max
- * frames into fr; *more: the walk went on past the last of them. */
-static int walk_frames(const gwalk *w, uint64_t pc, uint64_t sp, core_gframe *fr,
+/* Unwind from pc/sp (lr: the link register at the innermost frame, 0:
+ * not known), as traceback.go's gentraceback does: frame sizes from the
+ * pcsp table; the return address just below each frame's top where CALL
+ * pushes it (amd64), else at 0(sp) of a frame that has one, or still in
+ * the link register for the innermost frame without one (a leaf, or
+ * before its prologue).  Up to max frames into fr; *more: the walk went
+ * on past the last of them. */
+static int walk_frames(const gwalk *w, uint64_t pc, uint64_t sp, uint64_t lr, core_gframe *fr,
                        pcln_func *fn, int max, bool *more)
 {
+	const core_arch *a = w->c->arch;
 	*more = false;
 	for (int n = 0; n < max; n++) {
 		pcln_func f;
 		if (!pcln_find(&w->t, pc, &f))
 			return n;
-		fr[n] = (core_gframe){.pc = pc, .sp = sp, .fp = sp};
+		fr[n] = (core_gframe){.pc = pc, .sp = sp, .fp = sp, .varp = sp, .argp = sp + a->min_frame};
 		fn[n] = f;
 		if (top_of_stack(pcln_name(&w->t, &f)))
 			return n + 1;
 		int32_t delta = pcln_value(&w->t, &f, w->t.f_pcsp, pc);
 		if (delta < 0)
 			return n + 1;
-		uint64_t fp = sp + (uint64_t)delta + 8, lr;
+		uint64_t fp = sp + (uint64_t)delta + (a->link_register ? 0 : 8), ret = 0;
 		fr[n].fp = fp;
-		if (!rd_u64(w, fp - 8, &lr) || lr == 0)
+		fr[n].varp = fp - (a->link_register ? 0 : 8);
+		if (fr[n].varp > sp)
+			fr[n].varp -= 8;
+		fr[n].argp = fp + a->min_frame;
+		bool ok = true;
+		if (!a->link_register)
+			ok = rd_u64(w, fp - 8, &ret);
+		else if (n == 0 && fp == sp && lr)
+			ret = lr;
+		else
+			ok = rd_u64(w, sp, &ret);
+		if (!ok || ret == 0)
 			return n + 1;
-		pc = lr;
+		pc = ret;
 		sp = fp;
 		if (n == max - 1)
 			*more = true;
@@ -307,12 +329,12 @@ static int walk_frames(const gwalk *w, uint64_t pc, uint64_t sp, core_gframe *fr
 	return max;
 }
 
-static int unwind(gwalk *w, uint64_t pc, uint64_t sp, bool all)
+static int unwind(gwalk *w, uint64_t pc, uint64_t sp, uint64_t lr, bool all)
 {
 	core_gframe fr[MAX_FRAMES];
 	pcln_func fn[MAX_FRAMES];
 	bool more;
-	int n = walk_frames(w, pc, sp, fr, fn, MAX_FRAMES, &more), shown = 0;
+	int n = walk_frames(w, pc, sp, lr, fr, fn, MAX_FRAMES, &more), shown = 0;
 	w->last_id = 0;   /* funcID_normal */
 	for (int i = 0; i < n; i++)
 		shown = print_frame(w, &fn[i], fr[i].pc, all, shown);
@@ -343,7 +365,8 @@ static void header(gwalk *w, const gstate *s)
 
 /* Where a running goroutine is: the registers of the thread whose id is
  * its m's procid. */
-static bool running_regs(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp)
+static bool running_regs(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp,
+                         uint64_t *lr)
 {
 	uint64_t tid;
 	if (!s->m || !rd_u64(w, s->m + w->m_procid, &tid))
@@ -353,6 +376,7 @@ static bool running_regs(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t
 		if (t->tid == tid) {
 			*pc = t->pc;
 			*sp = t->sp;
+			*lr = t->lr;
 			return true;
 		}
 	}
@@ -373,32 +397,35 @@ static bool system_goroutine(const gwalk *w, const gstate *s)
 }
 
 /* Where a goroutine's stack walk starts: its saved context, the
- * syscall's, or its thread's registers. */
-static void start_at(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp)
+ * syscall's (no link register: gentraceback's lr0 = 0), or its thread's
+ * registers. */
+static void start_at(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp, uint64_t *lr)
 {
 	uint64_t st = s->status & ~(uint64_t)w->g_scan;
 	*pc = s->pc;
 	*sp = s->sp;
+	*lr = s->lr;
 	if (st == (uint64_t)w->g_syscall && s->syscallsp) {
 		*pc = s->syscallpc;
 		*sp = s->syscallsp;
+		*lr = 0;
 	} else if (st == (uint64_t)w->g_running) {
-		running_regs(w, s, pc, sp);
+		running_regs(w, s, pc, sp, lr);
 	}
 }
 
 static void goroutine(gwalk *w, const gstate *s, uint64_t gaddr)
 {
 	(void)gaddr;
-	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc, sp;
+	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc, sp, lr;
 	if (st == (uint64_t)w->g_dead || (!w->system && system_goroutine(w, s)))
 		return;
 	if (w->len)
 		out(w, "\n");     /* between goroutines, as the runtime prints them */
 	header(w, s);
-	start_at(w, s, &pc, &sp);
-	if (unwind(w, pc, sp, w->system) == 0)
-		unwind(w, pc, sp, true);   /* as the runtime does when nothing was shown */
+	start_at(w, s, &pc, &sp, &lr);
+	if (unwind(w, pc, sp, lr, w->system) == 0)
+		unwind(w, pc, sp, lr, true);   /* as the runtime does when nothing was shown */
 	pcln_func f;
 	if (s->goid != 1 && pcln_find(&w->t, s->gopc, &f)) {
 		const char *name = pcln_name(&w->t, &f), *file;
@@ -527,14 +554,14 @@ hs_err hs_core_load_profile(hs_profile *p, hs_input *in, const char *exe_path, h
 static void visit(gwalk *w, const gstate *s, uint64_t gaddr)
 {
 	enum { MAX_HEAP_FRAMES = 1024 };
-	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc, sp;
+	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc, sp, lr;
 	if (w->rc != HS_OK || st == (uint64_t)w->g_dead)
 		return;
 	core_gframe fr[MAX_HEAP_FRAMES];
 	pcln_func fn[MAX_HEAP_FRAMES];
 	bool more;
-	start_at(w, s, &pc, &sp);
-	int n = walk_frames(w, pc, sp, fr, fn, MAX_HEAP_FRAMES, &more);
+	start_at(w, s, &pc, &sp, &lr);
+	int n = walk_frames(w, pc, sp, lr, fr, fn, MAX_HEAP_FRAMES, &more);
 	for (int i = 0; i < n; i++)
 		fr[i].func = pcln_name(&w->t, &fn[i]);
 	char sbuf[128];

@@ -643,7 +643,7 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 	hs_vec_init(&w.samples, sizeof(uint64_t));
 	hs_vec_init(&w.slots, sizeof(core_slot));
 	h->ptr_size = 8;
-	h->arch = "amd64";
+	h->arch = c->arch->name;
 	h->compression = "none";
 	hs_err rc = layout(&w, err);
 	if (rc == HS_OK)

@@ -6,6 +6,27 @@
 #include "dwarf.h"
 #include "le.h"
 
+/* What differs between the architectures a core comes from, one row per
+ * ELF e_machine (core.c's table); everything else is read from DWARF. */
+typedef struct core_arch {
+	const char *name;             /* GOARCH's */
+	uint16_t machine;             /* e_machine */
+	/* NT_PRSTATUS: pr_pid at 32, pr_reg (nregs 64-bit registers) at 112;
+	 * the indices of pc, sp, the frame pointer and the link register
+	 * (-1: none) */
+	uint32_t nregs;
+	int reg_pc, reg_sp, reg_fp, reg_lr;
+	/* pclntab's pc quantum (pcHeader.minLC): pc deltas count these */
+	uint32_t pc_quantum;
+	/* Return addresses: false, pushed by CALL just below the frame's
+	 * top (fp - 8; fp = sp + sp delta + 8); true, in the link register,
+	 * which a frame that has one (sp delta > 0) stores at 0(sp), and a
+	 * frame's arguments start min_frame bytes above its fp
+	 * (sys.MinFrameSize; fp = sp + sp delta). */
+	bool link_register;
+	uint32_t min_frame;
+} core_arch;
+
 /* A PT_LOAD segment of the core or of the executable. */
 typedef struct core_seg {
 	uint64_t vaddr, memsz, filesz, offset;
@@ -26,6 +47,7 @@ typedef struct core_file {
 } core_file;
 
 struct hs_core {
+	const core_arch *arch;        /* by the core's e_machine */
 	/* The core file: contiguous (mapped or a caller's buffer), or sparse. */
 	hs_input in;                  /* a plain file: owns the mapping */
 	const uint8_t *file;          /* contiguous bytes, or NULL: blocks */
@@ -60,9 +82,12 @@ const uint8_t *hs_core_exe_section(const hs_core *c, const char *name, uint64_t 
  * error line names is the core). */
 hs_err core_exe_error(hs_error *err, hs_err rc, const char *exe_path);
 
-/* A frame of a goroutine's stack: [sp, fp) is its part of the stack. */
+/* A frame of a goroutine's stack: [sp, fp) is its part of the stack;
+ * its locals end at varp (below the return address on amd64 and the
+ * saved frame pointer), its arguments start at argp (fp, plus the saved
+ * LR's word on arm64), as traceback.go computes them. */
 typedef struct core_gframe {
-	uint64_t pc, sp, fp;
+	uint64_t pc, sp, fp, varp, argp;
 	const char *func;             /* valid during the callback only */
 } core_gframe;
 

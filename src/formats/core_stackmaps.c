@@ -7,9 +7,10 @@
  * to the CALL; -1 is taken as 0, the prologue's map) PCDATA_StackMapIndex
  * picks a bitmap of FUNCDATA_LocalsPointerMaps (runtime.stackmap: n
  * int32, nbit int32, n bitmaps of nbit bits each on a byte boundary),
- * whose bits are the words below varp (fp less the return address and
- * the saved frame pointer), and one of FUNCDATA_ArgsPointerMaps, whose
- * bits are the words from argp (fp on amd64).  As the runtime does, a
+ * whose bits are the words below varp, and one of
+ * FUNCDATA_ArgsPointerMaps, whose bits are the words from argp (both
+ * from the goroutine walk, core_gframe: on arm64 a frame's bottom word
+ * 0(sp) holds the saved LR, and its arguments start at fp + 8).  As the runtime does, a
  * frame is scanned conservatively (every word of it and its arguments)
  * when it has no map at its pc: the innermost frame of a goroutine
  * stopped on a running thread, runtime.asyncPreempt's and
@@ -240,7 +241,7 @@ static hs_err reach_objects(slots *w, bool all)
  * argp), its stack objects.  child_arglen: the argument bytes of the
  * frame below, which lie at this frame's bottom. */
 static hs_err precise(slots *w, const pcln_func *f, const core_gframe *fr, uint64_t varp,
-                      uint64_t arglen, uint64_t child_arglen)
+                      uint64_t argp, uint64_t arglen, uint64_t child_arglen)
 {
 	const core_smaps *s = w->s;
 	int32_t pcdata = -1, n;
@@ -255,8 +256,10 @@ static hs_err precise(slots *w, const pcln_func *f, const core_gframe *fr, uint6
 		int32_t mn = 0;
 		if (m && !hs_core_read(s->c, m, &mn, 4))
 			m = 0;
-		if (!m)    /* no locals information: all of them */
-			rc = range(w, fr->sp + child_arglen, varp, CORE_SLOT_CONSERVATIVE);
+		if (!m)    /* no locals information: all of them, above the callee's
+		            * arguments (at sp, past arm64's saved LR: argp - fp) */
+			rc = range(w, fr->sp + (fr->argp - fr->fp) + child_arglen, varp,
+			           CORE_SLOT_CONSERVATIVE);
 		else if (mn < 0)   /* their size only */
 			rc = range(w, varp - (uint64_t)(-(int64_t)mn), varp, CORE_SLOT_CONSERVATIVE);
 		else if (stackmap(w, m, pcdata, &n, &nbit, &bytes) && nbit * 8 <= varp - fr->sp)
@@ -267,13 +270,13 @@ static hs_err precise(slots *w, const pcln_func *f, const core_gframe *fr, uint6
 	if (rc != HS_OK)
 		return rc;
 	m = pcln_funcdata(w->t, f, (uint32_t)s->fd_args);
-	if (stackmap(w, m, pcdata, &n, &nbit, &bytes) && fr->fp <= w->hi &&
-	    nbit <= (w->hi - fr->fp) / 8)
-		rc = bits(w, fr->fp, nbit, bytes);
+	if (stackmap(w, m, pcdata, &n, &nbit, &bytes) && argp <= w->hi &&
+	    nbit <= (w->hi - argp) / 8)
+		rc = bits(w, argp, nbit, bytes);
 	else if (!m && arglen)
-		rc = range(w, fr->fp, fr->fp + arglen, CORE_SLOT_CONSERVATIVE);
+		rc = range(w, argp, argp + arglen, CORE_SLOT_CONSERVATIVE);
 	if (rc == HS_OK)
-		rc = objects(w, f, fr->sp, varp, fr->fp, arglen);
+		rc = objects(w, f, fr->sp, varp, argp, arglen);
 	return rc;
 }
 
@@ -306,10 +309,7 @@ hs_err core_stack_slots(const core_smaps *s, const pcln *t, uint64_t gaddr, cons
 			child_arglen = 0;
 			continue;
 		}
-		/* varp: below the return address and the saved frame pointer */
-		uint64_t varp = fr[i].fp - 8;
-		if (varp > fr[i].sp)
-			varp -= 8;
+		uint64_t varp = fr[i].varp, argp = fr[i].argp;
 		int32_t args = (int32_t)hs_le(t->funcs.data + f.off + s->f_args, 4);
 		/* (_ArgsSizeUnknown, negative: reflect's stubs, whose
 		 * argument maps come from their closure, are left out) */
@@ -319,11 +319,11 @@ hs_err core_stack_slots(const core_smaps *s, const pcln *t, uint64_t gaddr, cons
 		if ((i == 0 && running) || conservative || preempt) {
 			rc = range(&w, fr[i].sp, varp, CORE_SLOT_CONSERVATIVE);
 			if (rc == HS_OK)
-				rc = range(&w, fr[i].fp, fr[i].fp + arglen, CORE_SLOT_CONSERVATIVE);
+				rc = range(&w, argp, argp + arglen, CORE_SLOT_CONSERVATIVE);
 			/* asyncPreempt's frame holds the registers of the one it stopped */
 			conservative = preempt;
 		} else
-			rc = precise(&w, &f, &fr[i], varp, arglen, child_arglen);
+			rc = precise(&w, &f, &fr[i], varp, argp, arglen, child_arglen);
 		child_arglen = arglen;
 	}
 	uint64_t waiting = 0;

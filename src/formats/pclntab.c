@@ -111,6 +111,15 @@ hs_err pcln_open(pcln *t, const hs_core *c, const hs_dwarf *d, hs_error *err)
 	if (magic_buf != 0xfffffff0 && magic_buf != 0xfffffff1)
 		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: pclntab magic 0x%x (Go 1.18 "
 		               "or later is read)", magic_buf);
+	/* pc deltas count instructions of minLC bytes: the architecture's */
+	uint8_t q = 0;
+	if (!hs_dwarf_member(d, hs_dwarf_type(d, "runtime.pcHeader"), "minLC", &off, &mt) ||
+	    !hs_core_read(c, hdr + off, &q, 1))
+		return hs_fail(err, HS_E_FORMAT, "unsupported Go version: no runtime.pcHeader.minLC");
+	if (q != c->arch->pc_quantum)
+		return hs_fail(err, HS_E_CORRUPT, "pclntab's pc quantum is %u, not %s's %u", q,
+		               c->arch->name, (unsigned)c->arch->pc_quantum);
+	t->quantum = q;
 	if (!hs_dwarf_member(d, md, "text", &off, &mt) || !hs_core_read_u64(c, md_addr + off, &t->text) ||
 	    !hs_dwarf_member(d, md, "gofunc", &off, &mt) || !hs_core_read_u64(c, md_addr + off, &t->gofunc))
 		return hs_fail(err, HS_E_CORRUPT, "runtime.firstmoduledata.text is not in the core");
@@ -214,7 +223,7 @@ static int32_t value_at(const pcln *t, const pcln_func *f, uint64_t off, uint64_
 		uint32_t u = uvarint(p, n, &i);
 		uint64_t pcd = uvarint(p, n, &i);
 		val = (int32_t)((uint32_t)val + (-(u & 1) ^ (u >> 1)));
-		pc += pcd;     /* PCQuantum is 1 on amd64 */
+		pc += pcd * t->quantum;
 		if (target < pc)
 			return val;
 	}

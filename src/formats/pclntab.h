@@ -15,6 +15,7 @@ typedef struct pcln_table {
 typedef struct pcln {
 	const hs_core *c;
 	uint64_t text, gofunc, nftab;
+	uint32_t quantum;             /* pc deltas count these bytes (pcHeader.minLC) */
 	pcln_table name, cu, file, pc, funcs, ftab;
 	/* runtime._func */
 	uint64_t f_entry, f_name, f_pcsp, f_pcfile, f_pcln, f_npcdata, f_cu, f_nfuncdata, f_funcid,

@@ -3,7 +3,9 @@
 the same process wrote just before its core (testdata/coreprof, made by
 testdata/gen/generate-coreprof.sh with runtime.MemProfileRate = 1), for
 the program built by Go 1.19 (testdata/coreprof), 1.21 (coreprof121),
-1.22 (coreprof122) and 1.23 (coreprof123), each against what that Go's runtime/pprof wrote.
+1.22 (coreprof122) and 1.23 (coreprof123), and by Go 1.19 for arm64
+(coreprof-arm64: qemu-aarch64's core, testdata/gen/generate-core-arm64.sh),
+each against what that Go's runtime/pprof wrote.
 
 heapscope reads the core's memory profile records (runtime.mbuckets) and
 writes them as a profile.proto (`merge --exe`); `go tool pprof -raw` then
@@ -123,7 +125,7 @@ def main():
                   v[1] != int(label[len('bytes:['):-1]) * v[0]]
         check(rcounts['memprofilerate'] == 4096 and scaled, 'rate/: no sample scaled')
         print('rate/: %d samples scaled' % len(scaled))
-        for v in ('coreprof', 'coreprof121', 'coreprof122', 'coreprof123'):
+        for v in ('coreprof', 'coreprof121', 'coreprof122', 'coreprof123', 'coreprof-arm64'):
             d = os.path.join(root, 'testdata', v)
             counts, core = compare(hs, d, os.path.join(d, 'core.exe.zst'), tmp)
             sites(v, counts, core)

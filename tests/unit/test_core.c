@@ -21,6 +21,14 @@
  *     (GO=/usr/lib/go-1.23/bin/go): pclntab magic 0xfffffff1, _func's
  *     entryOff/nameOff, internal/abi's funcIDs, "created by F in goroutine N"
  *     (g.parentGoid);
+ *   - the same for testdata/core/arm64/ (generate-core-arm64.sh): the
+ *     program built for arm64, run under qemu-aarch64 and stopped by SIGQUIT
+ *     under GOTRACEBACK=crash; crash.txt is the runtime's own traceback of
+ *     every goroutine with each frame's fp, sp and pc; `readelf -n` of the
+ *     core: 4 NT_PRSTATUS notes, as many as crash.txt's "SIGQUIT: quit";
+ *     `go tool addr2line` names the functions of the threads' pc and lr;
+ *     gdb-goroutines.txt is gdb-multiarch's `info goroutines`; arm64/go123/
+ *     the same by Go 1.23.5 (GO=/usr/lib/go-1.23/bin/go);
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -39,6 +47,7 @@
 
 #include "heapscope/core.h"
 #include "../../src/formats/core_internal.h"
+#include "../../src/formats/dwarf.h"
 
 #define TD SOURCE_ROOT "/testdata/core/"
 
@@ -46,7 +55,7 @@
  * second): the core, its model, the model of stack.txt, and the core
  * decompressed to a sparse plain file. */
 typedef struct fixture {
-	hs_core *core, *pie, *kernel, *go121, *go122, *go123;
+	hs_core *core, *pie, *kernel, *go121, *go122, *go123, *arm64, *arm64_123;
 	hs_profile model, dump;
 	char *plain;
 } fixture;
@@ -696,6 +705,311 @@ static void test_core_synthetic(void **state)
 	free(d);
 }
 
+/* arm64 (qemu-aarch64's core): the same text as the program's
+ * runtime.Stack, through link-register frames and a pc quantum of 4. */
+static void test_arm64_text(void **state)
+{
+	hs_core *c = ((fixture *)*state)->arm64;
+	assert_string_equal(hs_core_arch(c), "arm64");
+	assert_string_equal(hs_core_arch(((fixture *)*state)->core), "amd64");
+	text_equals(c, TD "arm64/stack.txt");
+	gdb_goroutines(c, TD "arm64/gdb-goroutines.txt", 20);
+	/* Go 1.23.5's (GO=/usr/lib/go-1.23/bin/go) */
+	c = ((fixture *)*state)->arm64_123;
+	text_equals(c, TD "arm64/go123/stack.txt");
+	gdb_goroutines(c, TD "arm64/go123/gdb-goroutines.txt", 20);
+}
+
+/* A goroutine's physical frames: pc, sp, fp each. */
+typedef struct gframes {
+	uint64_t goid;
+	size_t n;
+	uint64_t v[64][4];
+} gframes;
+
+typedef struct allframes {
+	gframes g[64];
+	size_t n;
+} allframes;
+
+static hs_err collect(void *ctx, const core_ginfo *g, const core_gframe *fr, size_t n,
+                      hs_error *err)
+{
+	(void)err;
+	allframes *a = ctx;
+	assert_true(a->n < 64 && n < 64);
+	gframes *o = &a->g[a->n++];
+	o->goid = g->goid;
+	o->n = n;
+	for (size_t i = 0; i < n; i++) {
+		o->v[i][0] = fr[i].pc;
+		o->v[i][1] = fr[i].sp;
+		o->v[i][2] = fr[i].fp;
+		o->v[i][3] = fr[i].argp;
+	}
+	return HS_OK;
+}
+
+/* The first argument the runtime printed of a frame (the line before
+ * f, "name(0x1b93c8, ...)"): true when it is a sure value (no "?") whose
+ * low bytes (as many as its digits take) the word w holds. */
+static bool first_arg(const char *crash, const char *f, uint64_t w, bool *sure)
+{
+	const char *line = f;
+	while (line > crash && line[-1] != '\n')
+		line--;                   /* the file:line line */
+	const char *call = line - 1;
+	while (call > crash && call[-1] != '\n')
+		call--;
+	const char *open = memchr(call, '(', (size_t)(line - call));
+	*sure = false;
+	if (!open || strncmp(open + 1, "0x", 2) != 0)
+		return true;
+	char *end;
+	uint64_t v = strtoull(open + 3, &end, 16);
+	if (*end != ',' && *end != ')')
+		return true;             /* "0x0?": maybe not live */
+	*sure = true;
+	int digits = (int)(end - open - 3), bytes = 1;
+	while (bytes * 2 < digits)
+		bytes *= 2;
+	return bytes >= 8 ? w == v : (w & (((uint64_t)1 << (8 * bytes)) - 1)) == v;
+}
+
+/* Every frame of every goroutine (but the Ms' goroutine 0) has the pc, sp
+ * and fp the runtime printed of it when it crashed (crash.txt: "fp=0x..
+ * sp=0x.. pc=0x.." on the line of each physical frame), and its argp is
+ * where the runtime read the arguments it printed: the word at argp ends
+ * with the first one's bytes. */
+static void crash_frames_equal(hs_core *c, const char *crash_txt)
+{
+	static allframes got;
+	memset(&got, 0, sizeof got);
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(core_each_goroutine(c, collect, &got, &e), HS_OK);
+	size_t n;
+	char *crash = slurp(crash_txt, &n);
+	size_t compared = 0, frames = 0, args = 0;
+	for (const char *g = crash; (g = strstr(g, "\ngoroutine ")) != NULL; g++) {
+		uint64_t goid = strtoull(g + 11, NULL, 10);
+		if (goid == 0)
+			continue;
+		const gframes *o = NULL;
+		for (size_t i = 0; i < got.n; i++)
+			if (got.g[i].goid == goid)
+				o = &got.g[i];
+		if (!o)
+			fail_msg("goroutine %llu of crash.txt is not in the core", (unsigned long long)goid);
+		const char *end = strstr(g + 1, "\n\n");
+		size_t k = 0;
+		for (const char *f = g; (f = strstr(f, " fp=0x")) != NULL && (!end || f < end); f++, k++) {
+			unsigned long long fp, sp, pc;
+			assert_int_equal(sscanf(f, " fp=0x%llx sp=0x%llx pc=0x%llx", &fp, &sp, &pc), 3);
+			assert_true(k < o->n);
+			if (o->v[k][0] != pc || o->v[k][1] != sp || o->v[k][2] != fp)
+				fail_msg("goroutine %llu frame %zu: pc 0x%llx sp 0x%llx fp 0x%llx, the runtime's "
+				         "0x%llx 0x%llx 0x%llx", (unsigned long long)goid, k,
+				         (unsigned long long)o->v[k][0], (unsigned long long)o->v[k][1],
+				         (unsigned long long)o->v[k][2], pc, sp, fp);
+		}
+		assert_int_equal(k, o->n);
+		k = 0;
+		for (const char *f = g; (f = strstr(f, " fp=0x")) != NULL && (!end || f < end); f++, k++) {
+			uint64_t w = 0;
+			bool sure;
+			assert_true(hs_core_read_u64(c, o->v[k][3], &w));
+			if (!first_arg(crash, f, w, &sure))
+				fail_msg("goroutine %llu frame %zu: the word at argp 0x%llx is 0x%llx, not "
+				         "the first argument the runtime printed", (unsigned long long)goid,
+				         k, (unsigned long long)o->v[k][3], (unsigned long long)w);
+			args += sure;
+		}
+		frames += k;
+		compared++;
+	}
+	/* every goroutine of the core is in crash.txt: 20 of them */
+	assert_int_equal(compared, got.n);
+	assert_int_equal(compared, 20);
+	assert_true(frames > 60);
+	assert_true(args > 10);
+	free(crash);
+}
+
+static void test_arm64_frames(void **state)
+{
+	crash_frames_equal(((fixture *)*state)->arm64, TD "arm64/crash.txt");
+	crash_frames_equal(((fixture *)*state)->arm64_123, TD "arm64/go123/crash.txt");
+}
+
+/* Write a word of the process's memory in the core's kept blocks. */
+static void set_word(hs_core *c, uint64_t addr, uint64_t v)
+{
+	for (size_t i = 0; i < c->nsegs; i++) {
+		const core_seg *s = &c->segs[i];
+		if (addr < s->vaddr || addr + 8 > s->vaddr + s->filesz)
+			continue;
+		uint64_t off = s->offset + (addr - s->vaddr);
+		for (size_t b = 0; b < c->nblocks; b++)
+			if (c->blocks[b].off == off - off % CORE_BLOCK && off % CORE_BLOCK + 8 <= CORE_BLOCK) {
+				memcpy(c->blocks[b].data + off % CORE_BLOCK, &v, 8);
+				return;
+			}
+	}
+	fail_msg("0x%llx is not in the core's blocks", (unsigned long long)addr);
+}
+
+/* A running goroutine is unwound from its thread's registers.  Made to
+ * run on each of the core's threads in turn (goroutine 1 set _Grunning,
+ * its m runtime.m0, m0.procid the thread's id), its second frame is the
+ * function of the thread's link register (go tool addr2line of the pc and
+ * lr below): runtime.raise and raiseproc are NOFRAME leaves, whose return
+ * address is still in LR; runtime.usleep has a frame, which saved it. */
+static void test_arm64_link_register(void **state)
+{
+	hs_core *c = open_core(TD "arm64/core.core.zst", TD "arm64/core.exe.zst");
+	(void)state;
+	static const struct {
+		uint64_t pc, lr;
+		const char *leaf, *caller;
+	} want[4] = {{0x71478, 0x59134, "runtime.usleep", "runtime.sighandler"},
+	             {0x714e8, 0x59124, "runtime.raiseproc", "runtime.sighandler"},
+	             {0x71478, 0x59134, "runtime.usleep", "runtime.sighandler"},
+	             {0x714c8, 0x594a4, "runtime.raise", "runtime.dieFromSignal"}};
+	assert_int_equal(hs_core_nthreads(c), 4);
+	const hs_dwarf *d = c->dwarf;
+	uint32_t g = hs_dwarf_type(d, "runtime.g"), m, t;
+	uint64_t status, mo, procid, m0;
+	int64_t running;
+	assert_true(hs_dwarf_member(d, g, "atomicstatus", &status, &t));
+	assert_true(hs_dwarf_member(d, g, "m", &mo, &t));
+	assert_true(hs_dwarf_global(d, "runtime.m0", &m0, &m));
+	assert_true(hs_dwarf_member(d, m, "procid", &procid, &t));
+	assert_true(hs_dwarf_const(d, "runtime._Grunning", &running));
+	uint64_t allgs, g1;
+	assert_true(hs_dwarf_global(d, "runtime.allgs", &allgs, &t));
+	assert_true(hs_core_read_u64(c, allgs, &allgs) && hs_core_read_u64(c, allgs, &g1));
+	uint64_t st = 0;
+	assert_true(hs_core_read(c, g1 + status, &st, 4));
+	set_word(c, g1 + status, (st & ~(uint64_t)0xffffffff) | (uint64_t)running);
+	set_word(c, g1 + mo, m0);
+	for (size_t k = 0; k < 4; k++) {
+		const hs_core_thread *th = hs_core_thread_at(c, k);
+		assert_int_equal(th->pc, want[k].pc);
+		assert_int_equal(th->lr, want[k].lr);
+		set_word(c, m0 + procid, th->tid);
+		char *text;
+		size_t len;
+		hs_error e;
+		hs_error_clear(&e);
+		assert_int_equal(hs_core_goroutine_text(c, true, &text, &len, &e), HS_OK);
+		char expect[256];
+		snprintf(expect, sizeof expect, "goroutine 1 [running]:\n%s(...)\n", want[k].leaf);
+		const char *at = strstr(text, expect);
+		if (!at)
+			fail_msg("thread %zu: no \"%s\" in\n%s", k, expect, text);
+		at = strchr(at + strlen(expect), '\n') + 1;
+		if (strncmp(at, want[k].caller, strlen(want[k].caller)) != 0 ||
+		    at[strlen(want[k].caller)] != '(')
+			fail_msg("thread %zu: %s called by %.60s, not %s", k, want[k].leaf, at,
+			         want[k].caller);
+		free(text);
+	}
+	/* pclntab's pc quantum (pcHeader.minLC) must be the architecture's */
+	uint64_t md, hoff, hdr, q;
+	uint32_t mdt;
+	assert_true(hs_dwarf_global(d, "runtime.firstmoduledata", &md, &mdt));
+	assert_true(hs_dwarf_member(d, mdt, "pcHeader", &hoff, &t));
+	assert_true(hs_core_read_u64(c, md + hoff, &hdr));
+	assert_true(hs_dwarf_member(d, hs_dwarf_type(d, "runtime.pcHeader"), "minLC", &q, &t));
+	uint64_t w;
+	assert_true(hs_core_read_u64(c, hdr + q, &w));
+	assert_int_equal(w & 0xff, 4);
+	set_word(c, hdr + q, (w & ~(uint64_t)0xff) | 1);
+	char *text;
+	size_t len;
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_core_goroutine_text(c, true, &text, &len, &e), HS_E_CORRUPT);
+	assert_non_null(strstr(e.detail, "pc quantum is 1, not arm64's 4"));
+	hs_core_close(c);
+}
+
+/* The wrong executable of an arm64 core: another build (its read-only
+ * data differ: the core holds no build id note, qemu leaves the first
+ * page of text out), an amd64 one; a core of another machine. */
+static void test_arm64_refused(void **state)
+{
+	(void)state;
+	hs_core_side side;
+	hs_error e;
+	assert_int_equal(open_err(TD "arm64/core.core.zst", TD "arm64/wrong.exe.zst", &side, &e),
+	                 HS_E_FORMAT);
+	assert_int_equal(side, HS_CORE_SIDE_EXE);
+	assert_non_null(strstr(e.detail, "read-only data differ"));
+	assert_int_equal(open_err(TD "arm64/core.core.zst", TD "core.exe.zst", &side, &e),
+	                 HS_E_FORMAT);
+	assert_int_equal(side, HS_CORE_SIDE_EXE);
+	assert_non_null(strstr(e.detail, "an amd64 executable, the core is arm64"));
+	assert_int_equal(open_err(TD "core.core.zst", TD "arm64/core.exe.zst", &side, &e),
+	                 HS_E_FORMAT);
+	assert_non_null(strstr(e.detail, "an arm64 executable, the core is amd64"));
+	/* e_machine 243 (RISC-V) */
+	hs_input core, exe;
+	hs_error_clear(&e);
+	assert_int_equal(hs_input_read(&exe, TD "arm64/core.exe.zst", 0, &e), HS_OK);
+	assert_int_equal(hs_input_read(&core, TD "arm64/core.core.zst", 0, &e), HS_OK);
+	uint8_t *copy = malloc(core.len);
+	assert_non_null(copy);
+	memcpy(copy, core.data, core.len);
+	copy[18] = 243;
+	hs_core *c = NULL;
+	assert_int_equal(hs_core_open_buffers(&c, copy, core.len, exe.data, exe.len, 0, &side, &e),
+	                 HS_E_FORMAT);
+	assert_null(c);
+	assert_int_equal(side, HS_CORE_SIDE_CORE);
+	assert_non_null(strstr(e.detail, "unsupported architecture (ELF machine 243"));
+	free(copy);
+	hs_input_release(&core);
+	hs_input_release(&exe);
+}
+
+/* The arm64 seeds: user_pt_regs read by index (pc 32, sp 31, lr 30); a
+ * core without the build id note's page nor read-only data refused. */
+static void test_core_synthetic_arm64(void **state)
+{
+	(void)state;
+	static const char *const names[2] = {"core-mini-arm64", "core-mini-arm64-nonote"};
+	for (int k = 0; k < 2; k++) {
+		size_t n;
+		uint8_t *d = seed(names[k], &n);
+		uint32_t lc;
+		memcpy(&lc, d, 4);
+		hs_core *c = NULL;
+		hs_core_side side;
+		hs_error e;
+		hs_error_clear(&e);
+		hs_err rc = hs_core_open_buffers(&c, d + 4, lc, d + 4 + lc, n - 4 - lc, 0, &side, &e);
+		if (k == 0) {
+			if (rc != HS_OK)
+				fail_msg("%s", e.detail);
+			assert_string_equal(hs_core_arch(c), "arm64");
+			assert_int_equal(hs_core_nthreads(c), 1);
+			const hs_core_thread *t = hs_core_thread_at(c, 0);
+			assert_int_equal(t->tid, 4242);
+			assert_int_equal(t->pc, 0x401234);
+			assert_int_equal(t->sp, 0xc000000f00);
+			assert_int_equal(t->lr, 0x401100);
+		} else {
+			assert_int_equal(rc, HS_E_FORMAT);
+			assert_int_equal(side, HS_CORE_SIDE_EXE);
+			assert_non_null(strstr(e.detail, "nor of its read-only data"));
+		}
+		hs_core_close(c);
+		free(d);
+	}
+}
+
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
@@ -706,6 +1020,8 @@ static int setup(void **state)
 	f->go121 = open_core(TD "go121/core.core.zst", TD "go121/core.exe.zst");
 	f->go122 = open_core(TD "go122/core.core.zst", TD "go122/core.exe.zst");
 	f->go123 = open_core(TD "go123/core.core.zst", TD "go123/core.exe.zst");
+	f->arm64 = open_core(TD "arm64/core.core.zst", TD "arm64/core.exe.zst");
+	f->arm64_123 = open_core(TD "arm64/go123/core.core.zst", TD "arm64/go123/core.exe.zst");
 	/* the sniffing path (hs_load_profile) is the golden cases' */
 	hs_error e;
 	hs_error_clear(&e);
@@ -727,6 +1043,8 @@ static int teardown(void **state)
 	hs_core_close(f->go121);
 	hs_core_close(f->go122);
 	hs_core_close(f->go123);
+	hs_core_close(f->arm64);
+	hs_core_close(f->arm64_123);
 	hs_profile_release(&f->model);
 	hs_profile_release(&f->dump);
 	unlink(f->plain);
@@ -756,6 +1074,11 @@ int main(void)
 		cmocka_unit_test(test_core_synthetic),
 		cmocka_unit_test(test_every_header_cut),
 		cmocka_unit_test(test_zero_fill),
+		cmocka_unit_test(test_arm64_text),
+		cmocka_unit_test(test_arm64_frames),
+		cmocka_unit_test(test_arm64_link_register),
+		cmocka_unit_test(test_arm64_refused),
+		cmocka_unit_test(test_core_synthetic_arm64),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -13,7 +13,12 @@
  * The same for testdata/coreheap122/ (Go 1.22.12, the first with
  * allocation headers) and testdata/coreheap123/: the program built by Go 1.23.5
  * (allocation headers: heap bits at the end of small objects' spans, a
- * type header before larger ones, mspan.largeType for large ones). */
+ * type header before larger ones, mspan.largeType for large ones).
+ * The same for testdata/coreheap-arm64/ (generate-core-arm64.sh): the
+ * Go 1.19 program built for arm64, run under qemu-aarch64 and stopped by
+ * SIGQUIT (GOTRACEBACK=crash), qemu's core of the guest: link-register
+ * frames, a pc quantum of 4; testdata/coreheap123-arm64/ the same by Go
+ * 1.23.5. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -688,6 +693,16 @@ static int setup123(void **state)
 	return setup_dir(state, TD123, true);
 }
 
+static int setup_arm64(void **state)
+{
+	return setup_dir(state, SOURCE_ROOT "/testdata/coreheap-arm64/", false);
+}
+
+static int setup123_arm64(void **state)
+{
+	return setup_dir(state, SOURCE_ROOT "/testdata/coreheap123-arm64/", true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -718,7 +733,17 @@ int main(void)
 		cmocka_unit_test(test_roots),
 		cmocka_unit_test(test_bits1_layout),
 	};
+	/* Go 1.19 on arm64 (qemu-aarch64's core) */
+	const struct CMUnitTest arm64[] = {
+		cmocka_unit_test(test_objects_equal_dump),
+		cmocka_unit_test(test_memstats),
+		cmocka_unit_test(test_retained_counts),
+		cmocka_unit_test(test_roots),
+		cmocka_unit_test(test_heap_and_goroutines),
+	};
 	int rc = cmocka_run_group_tests_name("go1.19", tests, setup, teardown);
+	rc += cmocka_run_group_tests_name("go1.19 arm64", arm64, setup_arm64, teardown);
+	rc += cmocka_run_group_tests_name("go1.23 arm64", arm64, setup123_arm64, teardown);
 	rc += cmocka_run_group_tests_name("go1.21", go121, setup121, teardown);
 	rc += cmocka_run_group_tests_name("go1.22", headers, setup122, teardown);
 	return rc + cmocka_run_group_tests_name("go1.23", headers, setup123, teardown);

@@ -19,7 +19,12 @@ here:
     the goroutine reader stops at the missing runtime.firstmoduledata, the
     heap reader refuses Go 1.22's layout;
   - core-mini-cut-*: the same core cut inside its headers and notes;
-  - core-mini-gz: the core gzipped.
+  - core-mini-gz: the core gzipped;
+  - core-mini-arm64: the same pair for e_machine 183 (arm64): NT_PRSTATUS
+    with user_pt_regs (x0-x30, sp, pc, pstate; lr x30 set);
+  - core-mini-arm64-nonote: that core without the file bytes of the
+    executable's first page (as qemu-user writes cores): no copy of the
+    build id note, nor of read-only data: refused.
 Files found later by the fuzzer are added by hand under their own names.
 """
 import gzip
@@ -165,9 +170,9 @@ def chdr(data):
     return struct.pack('<IIQQ', 1, 0, len(data), 1) + zlib.compress(data, 9)
 
 
-def elf_header(etype, entry, phnum, shoff=0, shnum=0, shstrndx=0):
+def elf_header(etype, entry, phnum, shoff=0, shnum=0, shstrndx=0, machine=62):
     return (b'\x7fELF' + bytes([2, 1, 1, 0]) + b'\0' * 8 +
-            struct.pack('<HHIQQQIHHHHHH', etype, 62, 1, entry, 64, shoff, 0, 64, 56, phnum,
+            struct.pack('<HHIQQQIHHHHHH', etype, machine, 1, entry, 64, shoff, 0, 64, 56, phnum,
                         64, shnum, shstrndx))
 
 
@@ -185,11 +190,11 @@ def shdr(name, stype, flags, addr, off, size):
     return struct.pack('<IIQQQQIIQQ', name, stype, flags, addr, off, size, 0, 0, 1, 0)
 
 
-def executable(info, abbrev):
+def executable(info, abbrev, machine=62):
     """ET_EXEC: one PT_LOAD of the first page with the Go build id note,
     then the DWARF sections and the section headers."""
     gonote = note(b'Go', 4, b'fuzz-build-id/0123456789abcdef')
-    first = bytearray(elf_header(2, 0x401000, 2))
+    first = bytearray(elf_header(2, 0x401000, 2, machine=machine))
     note_off = 64 + 2 * 56
     first += phdr(1, 0, 0x400000, 0x1000, 0x1000, 5)
     first += phdr(4, note_off, 0x400000 + note_off, len(gonote), len(gonote))
@@ -213,11 +218,17 @@ def executable(info, abbrev):
     return bytes(body), bytes(first)
 
 
-def core(first_page):
-    prstatus = bytearray(112 + 27 * 8 + 8)
+def core(first_page, arm64=False, text=True):
+    if arm64:    # user_pt_regs: x0-x30, sp, pc, pstate
+        prstatus = bytearray(112 + 34 * 8 + 8)
+        struct.pack_into('<Q', prstatus, 112 + 32 * 8, 0x401234)  # pc
+        struct.pack_into('<Q', prstatus, 112 + 31 * 8, 0xc000000f00)  # sp
+        struct.pack_into('<Q', prstatus, 112 + 30 * 8, 0x401100)  # lr
+    else:
+        prstatus = bytearray(112 + 27 * 8 + 8)
+        struct.pack_into('<Q', prstatus, 112 + 16 * 8, 0x401234)      # rip
+        struct.pack_into('<Q', prstatus, 112 + 19 * 8, 0xc000000f00)  # rsp
     struct.pack_into('<I', prstatus, 32, 4242)
-    struct.pack_into('<Q', prstatus, 112 + 16 * 8, 0x401234)      # rip
-    struct.pack_into('<Q', prstatus, 112 + 19 * 8, 0xc000000f00)  # rsp
     auxv = struct.pack('<QQQQQQ', 9, 0x401000, 3, 0x400040, 0, 0)
     files = struct.pack('<QQQQQ', 1, 4096, 0x400000, 0x402000, 0) + b'/fuzz/exe\0'
     notes = (note(b'CORE', 1, bytes(prstatus)) + note(b'CORE', 6, auxv) +
@@ -226,9 +237,9 @@ def core(first_page):
     off_notes = head
     off_page = (off_notes + len(notes) + 0xfff) & ~0xfff
     off_heap = off_page + 0x1000
-    out = bytearray(elf_header(4, 0, 3))
+    out = bytearray(elf_header(4, 0, 3, machine=183 if arm64 else 62))
     out += phdr(4, off_notes, 0, len(notes), 0)
-    out += phdr(1, off_page, 0x400000, 0x1000, 0x1000, 5)
+    out += phdr(1, off_page, 0x400000, 0x1000 if text else 0, 0x1000, 5)
     out += phdr(1, off_heap, 0xc000000000, 0x100, 0x10000, 6)    # zeros past 0x100
     out += notes
     out += b'\0' * (off_page - len(out))
@@ -253,6 +264,10 @@ def main():
         seeds['core-mini-cut-%d' % cut] = b'\x01' + struct.pack('<I', cut) + c[:cut] + exe
     gz = gzip.compress(c, 9, mtime=0)
     seeds['core-mini-gz'] = b'\x01' + struct.pack('<I', len(gz)) + gz + exe
+    exe64, first64 = executable(info, abbrev, 183)
+    for name, text in (('core-mini-arm64', True), ('core-mini-arm64-nonote', False)):
+        c = core(first64, arm64=True, text=text)
+        seeds[name] = b'\x01' + struct.pack('<I', len(c)) + c + exe64
     write_seeds(OUT, seeds)
 
 
