@@ -26,6 +26,8 @@
 #include "heapscope/heapdump.h"
 #include "../../src/formats/core_heap_bits.h"
 #include "../../src/formats/core_internal.h"
+#include "../../src/formats/core_stackmaps.h"
+#include "../../src/formats/pclntab.h"
 
 #define TD SOURCE_ROOT "/testdata/coreheap/"
 #define TD123 SOURCE_ROOT "/testdata/coreheap123/"
@@ -666,6 +668,27 @@ static void test_garbled_header(void **state)
 		fail_msg("%s", e.detail);
 }
 
+/* A goroutine without frames adds no slot to a vector that has none yet
+ * (found by fuzz_core under UBSan: the sort of no slots was handed a NULL
+ * base; red under the sanitizer build without the early return). */
+static void test_stack_slots_none(void **state)
+{
+	fixture *f = *state;
+	hs_error e;
+	hs_error_clear(&e);
+	core_smaps *s;
+	pcln t;
+	assert_int_equal(core_smaps_open(&s, f->core, &e), HS_OK);
+	assert_int_equal(pcln_open(&t, f->core, f->core->dwarf, &e), HS_OK);
+	hs_vec out;
+	hs_vec_init(&out, sizeof(core_slot));
+	assert_int_equal(core_stack_slots(s, &t, 0, NULL, 0, 0, 0, 0, &out, &e), HS_OK);
+	assert_int_equal(out.len, 0);
+	hs_vec_release(&out);
+	pcln_release(&t);
+	core_smaps_free(s);
+}
+
 static int setup(void **state)
 {
 	return setup_dir(state, TD, false);
@@ -692,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_heap_and_goroutines),
 		cmocka_unit_test(test_refused_layout_keeps_goroutines),
 		cmocka_unit_test(test_garbled_spans),
+		cmocka_unit_test(test_stack_slots_none),
 	};
 	const struct CMUnitTest go123[] = {
 		cmocka_unit_test(test_objects_equal_dump),
