@@ -42,6 +42,7 @@
 
 #include "heapscope/core.h"
 #include "../../src/formats/core_internal.h"
+#include "core_poke.h"
 
 #define TD SOURCE_ROOT "/testdata/core/"
 
@@ -383,6 +384,58 @@ static void test_labels_go123(void **state)
 {
 	(void)state;
 	labels_equal_profile(SOURCE_ROOT "/testdata/corelabels/go123");
+}
+
+/* The label maps' headers (hash<string,string>) of the goroutines of c,
+ * through runtime.allgs and g.labels; their count. */
+static size_t label_maps(hs_core *c, uint64_t *out, size_t max)
+{
+	const hs_dwarf *d = c->dwarf;
+	uint64_t allgs, arr, n, off, lp, hmap, g;
+	uint32_t t, mt;
+	size_t k = 0;
+	assert_true(hs_dwarf_global(d, "runtime.allgs", &allgs, &t));
+	assert_true(hs_dwarf_member(d, hs_dwarf_type(d, "runtime.g"), "labels", &off, &mt));
+	assert_true(hs_core_read_u64(c, allgs + hs_core_bias(c), &arr));
+	assert_true(hs_core_read_u64(c, allgs + hs_core_bias(c) + 8, &n));
+	for (uint64_t i = 0; i < n && k < max; i++)
+		if (hs_core_read_u64(c, arr + 8 * i, &g) && hs_core_read_u64(c, g + off, &lp) && lp &&
+		    hs_core_read_u64(c, lp, &hmap) && hmap)
+			out[k++] = hmap;
+	return k;
+}
+
+/* A garbled label map costs a bounded walk: B of 40 (2^40 buckets) in
+ * one, an overflow bucket pointing back at itself in another; the
+ * goroutines still load, each label map read at most MAX_LABEL_BUCKETS
+ * buckets (a hang without the bound: the test times out). */
+static void test_labels_garbled(void **state)
+{
+	(void)state;
+	hs_core *c = open_core(SOURCE_ROOT "/testdata/corelabels/core.core.zst",
+	                       SOURCE_ROOT "/testdata/corelabels/core.exe.zst");
+	uint64_t maps[16], bucket, old8;
+	uint8_t b40 = 40, oldb;
+	/* 6 tenant workers, 2 self-labeled, parent and child (counts.json) */
+	assert_int_equal(label_maps(c, maps, 16), 10);
+	/* hash<string,string>: B at 9, buckets at 16; bucket<string,string>:
+	 * overflow at 264 (readelf --debug-dump=info of core.exe) */
+	poke(c, maps[0] + 9, &b40, &oldb, 1);
+	assert_int_equal(oldb, 0);
+	assert_true(hs_core_read_u64(c, maps[1] + 16, &bucket));
+	poke(c, bucket + 264, &bucket, &old8, 8);
+	assert_int_equal(old8, 0);
+	hs_profile p;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(&p);
+	assert_int_equal(hs_core_goroutines(c, &p, &e), HS_OK);
+	int64_t total = 0;
+	for (size_t s = 0; s < p.nsamples; s++)
+		total += hs_sample_values(&p, s)[0];
+	assert_int_equal(total, 15);
+	hs_profile_release(&p);
+	hs_core_close(c);
 }
 
 static long count_of(const char *json, const char *key)
@@ -845,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_model_equals_dump),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_labels_go123),
+		cmocka_unit_test(test_labels_garbled),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_gdb_goroutines),
 		cmocka_unit_test(test_dwarf),
