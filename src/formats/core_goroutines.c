@@ -3,17 +3,33 @@
  * address where the core's architecture keeps it, core_arch), and
  * written as runtime.Stack(buf, true) writes them (Go 1.19
  * traceback.go), so that the goroutine-dump loader turns them into the
- * same model as a dump: one parser, one set of labels. */
+ * same model as a dump: one parser, one set of labels.  A goroutine's
+ * pprof labels (g.labels: a *labelMap of runtime/pprof, map[string]string
+ * on Go 1.19-1.23) are read through the map's DWARF layout and given to
+ * the parser beside the text, key by key as profile.proto's labels. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "goroutine_text.h"
 #include "pclntab.h"
+#include "../core/sort.h"
 
 /* runtime.Stack stops after this many frames (_TracebackMaxFrames). */
 #define MAX_FRAMES 100
 #define MAX_GOROUTINES ((uint64_t)50 << 20)
+/* pprof labels of one goroutine read at most, buckets of its map read at
+ * most, and the bytes of a key or a value kept (longer ones are cut) */
+#define MAX_LABELS 64
+#define MAX_LABEL_BUCKETS 64
+#define MAX_LABEL_STR 1024
+
+/* A pprof label of the goroutine at index g of the text. */
+typedef struct glabel {
+	size_t g;
+	char *key, *val;
+} glabel;
 
 typedef struct gfield {
 	const char *name;
@@ -31,6 +47,11 @@ typedef struct gwalk {
 	uint64_t m_procid;
 	uint64_t parent_goid;    /* g.parentGoid (Go 1.21+), 0: none */
 	uint64_t sched_lr;       /* g.sched.lr (link register architectures), 0: none */
+	uint64_t g_labels;       /* g.labels, 0: no labels read */
+	core_map lmap;           /* runtime/pprof.labelMap */
+	uint64_t str_ptr, str_len;   /* string.str, string.len */
+	glabel *labels;          /* of the goroutines written, in their order */
+	size_t nlabels, caplabels, ngs, next_label;
 	uint64_t gsize;
 	int64_t g_waiting, g_syscall, g_running, g_dead, g_scan;
 	uint64_t status_strs, nstatus, wait_strs, nwait, str_size;
@@ -124,6 +145,24 @@ static hs_err strings_array(gwalk *w, const char *name, uint64_t *addr, uint64_t
 
 static hs_err setup_runtime_state(gwalk *w, hs_error *err);
 
+/* g.labels and the layout of runtime/pprof.labelMap (map[string]string,
+ * a pointer to hash<string,string>); no labels are read when the program
+ * has no such type (runtime/pprof not linked) or the layout differs. */
+static void labels_setup(gwalk *w, uint32_t g)
+{
+	uint32_t mt, st = hs_dwarf_type(w->d, "string"), lm = hs_dwarf_type(w->d, "runtime/pprof.labelMap");
+	uint32_t hash = hs_dwarf_target(w->d, hs_dwarf_resolve(w->d, lm));
+	w->g_labels = 0;
+	if (lm == HS_DWARF_NONE || hash == HS_DWARF_NONE ||
+	    !hs_dwarf_member(w->d, g, "labels", &w->g_labels, &mt) ||
+	    !hs_dwarf_member(w->d, st, "str", &w->str_ptr, &mt) ||
+	    !hs_dwarf_member(w->d, st, "len", &w->str_len, &mt) ||
+	    !core_map_layout(w->d, hash, &w->lmap) || w->lmap.min_top_hash < 0 ||
+	    hs_dwarf_resolve(w->d, w->lmap.ktype) != hs_dwarf_resolve(w->d, st) ||
+	    hs_dwarf_resolve(w->d, w->lmap.vtype) != hs_dwarf_resolve(w->d, st))
+		w->g_labels = 0;
+}
+
 static hs_err setup(gwalk *w, hs_error *err)
 {
 	static const char *const names[NG] = {
@@ -144,6 +183,7 @@ static hs_err setup(gwalk *w, hs_error *err)
 	if (!hs_dwarf_member(w->d, m, "procid", &w->m_procid, &mt))
 		return need(err, "runtime.m.procid");
 	w->gsize = hs_dwarf_size(w->d, g);
+	labels_setup(w, g);
 	static const char *const consts[] = {"runtime._Gwaiting", "runtime._Gsyscall",
 	                                     "runtime._Grunning", "runtime._Gdead", "runtime._Gscan"};
 	int64_t *cv[] = {&w->g_waiting, &w->g_syscall, &w->g_running, &w->g_dead, &w->g_scan};
@@ -343,6 +383,93 @@ static int unwind(gwalk *w, uint64_t pc, uint64_t sp, uint64_t lr, bool all)
 	return shown;
 }
 
+/* A Go string at addr as a C string (cut at MAX_LABEL_STR bytes). */
+static char *label_str(gwalk *w, uint64_t addr)
+{
+	uint64_t p, n;
+	if (!rd_u64(w, addr + w->str_ptr, &p) || !rd_u64(w, addr + w->str_len, &n))
+		return NULL;
+	n = n > MAX_LABEL_STR ? MAX_LABEL_STR : n;
+	char *s = malloc((size_t)n + 1);
+	if (!s) {
+		w->nomem = true;
+		return NULL;
+	}
+	if (n && !hs_core_read(w->c, p, s, (size_t)n)) {
+		free(s);
+		return NULL;
+	}
+	s[n] = '\0';
+	return s;
+}
+
+static bool label_slot(void *ctx, uint64_t key, uint64_t val)
+{
+	gwalk *w = ctx;
+	if (w->nlabels == w->caplabels) {
+		size_t nc = w->caplabels ? w->caplabels * 2 : 64;
+		glabel *nl = realloc(w->labels, nc * sizeof *nl);
+		if (!nl) {
+			w->nomem = true;
+			return false;
+		}
+		w->labels = nl;
+		w->caplabels = nc;
+	}
+	char *k = label_str(w, key), *v = k ? label_str(w, val) : NULL;
+	if (!v) {
+		free(k);
+		return !w->nomem;   /* an unreadable entry is left out */
+	}
+	w->labels[w->nlabels++] = (glabel){w->ngs, k, v};
+	return true;
+}
+
+static int cmp_label(const void *a, const void *b, void *ctx)
+{
+	(void)ctx;
+	return strcmp(((const glabel *)a)->key, ((const glabel *)b)->key);
+}
+
+/* The pprof labels of the goroutine at gaddr, as the next one written:
+ * none when g.labels or its map is nil or not in the core. */
+static void read_labels(gwalk *w, uint64_t gaddr)
+{
+	uint64_t lp, hmap, first = w->nlabels;
+	if (!w->g_labels || !rd_u64(w, gaddr + w->g_labels, &lp) || !lp || !rd_u64(w, lp, &hmap) ||
+	    !hmap)
+		return;
+	core_map_each(w->c, &w->lmap, hmap, MAX_LABEL_BUCKETS, label_slot, w);
+	for (; w->nlabels - first > MAX_LABELS; w->nlabels--) {
+		free(w->labels[w->nlabels - 1].key);
+		free(w->labels[w->nlabels - 1].val);
+	}
+	hs_sort(w->labels + first, w->nlabels - first, sizeof *w->labels, cmp_label, NULL);
+}
+
+static void free_labels(gwalk *w)
+{
+	for (size_t i = 0; i < w->nlabels; i++) {
+		free(w->labels[i].key);
+		free(w->labels[i].val);
+	}
+	free(w->labels);
+}
+
+/* hs_gtext_labels_fn: the labels of the goroutine at index i of the text
+ * (asked for in the text's order, which is the labels' order). */
+static hs_err push_labels(void *ctx, size_t i, hs_profile *p, hs_error *err)
+{
+	gwalk *w = ctx;
+	while (w->next_label < w->nlabels && w->labels[w->next_label].g < i)
+		w->next_label++;
+	for (; w->next_label < w->nlabels && w->labels[w->next_label].g == i; w->next_label++)
+		if (hs_profile_push_str_label(p, w->labels[w->next_label].key,
+		                              w->labels[w->next_label].val))
+			return hs_fail(err, HS_E_NOMEM, NULL);
+	return HS_OK;
+}
+
 static void header(gwalk *w, const gstate *s)
 {
 	uint64_t st = s->status & ~(uint64_t)w->g_scan;
@@ -416,12 +543,13 @@ static void start_at(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp
 
 static void goroutine(gwalk *w, const gstate *s, uint64_t gaddr)
 {
-	(void)gaddr;
 	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc, sp, lr;
 	if (st == (uint64_t)w->g_dead || (!w->system && system_goroutine(w, s)))
 		return;
 	if (w->len)
 		out(w, "\n");     /* between goroutines, as the runtime prints them */
+	read_labels(w, gaddr);
+	w->ngs++;
 	header(w, s);
 	start_at(w, s, &pc, &sp, &lr);
 	if (unwind(w, pc, sp, lr, w->system) == 0)
@@ -472,29 +600,42 @@ static hs_err walk_allgs(gwalk *w, void (*each)(gwalk *, const gstate *, uint64_
 	return w->nomem ? hs_fail(err, HS_E_NOMEM, NULL) : HS_OK;
 }
 
+/* The goroutines of the core as text into w (and their labels). */
+static hs_err write_text(gwalk *w, hs_core *c, bool system, hs_error *err)
+{
+	memset(w, 0, sizeof *w);
+	w->system = system;
+	w->c = c;
+	w->d = c->dwarf;
+	hs_err rc = setup(w, err);
+	if (rc == HS_OK)
+		rc = pcln_open(&w->t, c, w->d, err);
+	if (rc == HS_OK)
+		rc = walk_allgs(w, goroutine, err);
+	pcln_release(&w->t);
+	if (rc == HS_OK && !w->buf)
+		out(w, "%s", "");    /* no goroutine: an empty string, not NULL */
+	if (rc == HS_OK && w->nomem)
+		rc = hs_fail(err, HS_E_NOMEM, NULL);
+	if (rc != HS_OK) {
+		free(w->buf);
+		w->buf = NULL;
+		free_labels(w);
+		w->labels = NULL;
+		w->nlabels = 0;
+	}
+	return rc;
+}
+
 hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len, hs_error *err)
 {
 	gwalk w;
-	memset(&w, 0, sizeof w);
-	w.system = system;
-	w.c = c;
-	w.d = c->dwarf;
 	*text = NULL;
 	*len = 0;
-	hs_err rc = setup(&w, err);
-	if (rc == HS_OK)
-		rc = pcln_open(&w.t, c, w.d, err);
-	if (rc == HS_OK)
-		rc = walk_allgs(&w, goroutine, err);
-	pcln_release(&w.t);
-	if (rc == HS_OK && !w.buf)
-		out(&w, "%s", "");    /* no goroutine: an empty string, not NULL */
-	if (rc == HS_OK && w.nomem)
-		rc = hs_fail(err, HS_E_NOMEM, NULL);
-	if (rc != HS_OK) {
-		free(w.buf);
+	hs_err rc = write_text(&w, c, system, err);
+	free_labels(&w);
+	if (rc != HS_OK)
 		return rc;
-	}
 	*text = w.buf;
 	*len = w.len;
 	return HS_OK;
@@ -502,16 +643,17 @@ hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len,
 
 hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err)
 {
-	char *text;
-	size_t n;
-	hs_err rc = hs_core_goroutine_text(c, false, &text, &n, err);
+	gwalk w;
+	hs_err rc = write_text(&w, c, false, err);
 	if (rc != HS_OK)
 		return rc;
-	if (n == 0)
+	if (w.len == 0)
 		rc = hs_fail(err, HS_E_FORMAT, "the core holds no user goroutines");
 	else
-		rc = hs_goroutine_text_decode(p, (const uint8_t *)text, n, err);
-	free(text);
+		rc = hs_goroutine_text_decode_labeled(p, (const uint8_t *)w.buf, w.len, push_labels,
+		                                      &w, err);
+	free(w.buf);
+	free_labels(&w);
 	return rc;
 }
 

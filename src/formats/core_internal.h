@@ -108,6 +108,30 @@ typedef hs_err (*core_g_fn)(void *ctx, const core_ginfo *g, const core_gframe *f
  * first (core_goroutines.c); stops at the first error fn returns. */
 hs_err core_each_goroutine(hs_core *c, core_g_fn fn, void *ctx, hs_error *err);
 
+/* A Go map's layout (Go 1.19-1.23: hash<K,V> and bucket<K,V> of the
+ * linker's DWARF; core_types.c): offsets in the header and the bucket,
+ * slots per bucket, and the key and value types of a slot. */
+typedef struct core_map {
+	uint64_t count, b, buckets, oldbuckets;    /* in hash<K,V> */
+	uint32_t bucket;                           /* bucket<K,V> */
+	uint64_t bsize, tophash, keys, values, overflow, nslots;
+	uint32_t ktype, vtype;                     /* a slot's key and value (maybe *K, *V) */
+	uint64_t ksize, vsize;
+	int64_t min_top_hash;                      /* runtime.minTopHash, -1: absent */
+} core_map;
+
+/* The layout of the map header type hash (a hash<K,V> struct). */
+bool core_map_layout(const hs_dwarf *d, uint32_t hash, core_map *m);
+
+/* Each entry of the map whose header is at hmap, its buckets then the
+ * old buckets not yet evacuated: fn gets the addresses of the slot's key
+ * and value and returns false to stop.  At most max_buckets buckets
+ * (overflow ones included) are read.  False: the map cannot be read
+ * (no runtime.minTopHash, B out of range, header not in the core). */
+typedef bool (*core_map_fn)(void *ctx, uint64_t key, uint64_t value);
+bool core_map_each(const hs_core *c, const core_map *m, uint64_t hmap, uint64_t max_buckets,
+                   core_map_fn fn, void *ctx);
+
 /* Name the heap objects of h (hs_core_heapdump's) by Go type, from the
  * typed globals through typed pointers (core_types.c): fills
  * h->obj_type, obj_count and type_names.  HS_E_NOMEM only: a type that

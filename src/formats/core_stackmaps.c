@@ -331,8 +331,8 @@ hs_err core_stack_slots(const core_smaps *s, const pcln *t, uint64_t gaddr, cons
 		rc = reach_objects(&w, !s->g_waiting || !hs_core_read_u64(s->c, gaddr + s->g_waiting,
 		                                                           &waiting) || waiting);
 	hs_vec_release(&w.objs);
-	if (rc != HS_OK)
-		return rc;
+	if (rc != HS_OK || out->len == first)
+		return rc;   /* no slot: out may have no storage yet */
 	/* one slot per address, the most precise reason first */
 	core_slot *v = (core_slot *)out->data + first;
 	size_t k = out->len - first, u = 0;

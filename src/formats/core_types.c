@@ -163,16 +163,103 @@ static bool member_off(const tw *w, uint32_t t, const char *path, uint64_t *off,
 static bool hash_shape(tw *w, uint32_t t, shape *s, int depth)
 {
 	static const char *const skip[] = {"buckets", "oldbuckets", "extra", NULL};
-	uint32_t bt, ot, bb;
-	if (!member_off(w, t, "B", &s->o1, &bt) || !member_off(w, t, "buckets", &s->o2, &bb) ||
-	    !member_off(w, t, "oldbuckets", &s->o3, &ot))
+	core_map m;
+	if (!core_map_layout(w->d, t, &m))
 		return false;
-	s->elem = hs_dwarf_target(w->d, hs_dwarf_resolve(w->d, bb));
-	s->esize = size_of(w, s->elem);
-	if (s->elem == HS_DWARF_NONE || !s->esize)
-		return false;
+	s->o1 = m.b;
+	s->o2 = m.buckets;
+	s->o3 = m.oldbuckets;
+	s->elem = m.bucket;
+	s->esize = m.bsize;
 	s->kind = S_HASH;
 	struct_fields(w, t, s, depth, skip);
+	return true;
+}
+
+/* An array member of bucket<K,V>: its offset, element type and size. */
+static bool slot_array(const hs_dwarf *d, uint32_t bucket, const char *name, uint64_t *off,
+                       uint32_t *elem, uint64_t *esize, uint64_t *n)
+{
+	uint32_t at;
+	if (!hs_dwarf_member(d, bucket, name, off, &at))
+		return false;
+	at = hs_dwarf_resolve(d, at);
+	*n = at == HS_DWARF_NONE ? 0 : hs_dwarf_count(d, at);
+	*elem = at == HS_DWARF_NONE ? HS_DWARF_NONE : hs_dwarf_target(d, at);
+	uint32_t et = hs_dwarf_resolve(d, *elem);
+	if (et == HS_DWARF_NONE || !*n)
+		return false;
+	unsigned tag = hs_dwarf_tag(d, et);
+	*esize = tag == TAG_POINTER || tag == TAG_SUBROUTINE ? 8 : hs_dwarf_size(d, et);
+	return true;
+}
+
+bool core_map_layout(const hs_dwarf *d, uint32_t hash, core_map *m)
+{
+	uint32_t mt, bt, ot;
+	uint64_t nk, nv;
+	memset(m, 0, sizeof *m);
+	hash = hs_dwarf_resolve(d, hash);
+	if (hash == HS_DWARF_NONE || !hs_dwarf_member(d, hash, "count", &m->count, &mt) ||
+	    !hs_dwarf_member(d, hash, "B", &m->b, &mt) ||
+	    !hs_dwarf_member(d, hash, "buckets", &m->buckets, &bt) ||
+	    !hs_dwarf_member(d, hash, "oldbuckets", &m->oldbuckets, &ot))
+		return false;
+	m->bucket = hs_dwarf_target(d, hs_dwarf_resolve(d, bt));
+	uint32_t b = hs_dwarf_resolve(d, m->bucket);
+	if (b == HS_DWARF_NONE || !(m->bsize = hs_dwarf_size(d, b)))
+		return false;
+	uint32_t tt;
+	uint64_t one;
+	if (!slot_array(d, b, "tophash", &m->tophash, &tt, &one, &m->nslots) || one != 1 ||
+	    !slot_array(d, b, "keys", &m->keys, &m->ktype, &m->ksize, &nk) ||
+	    !slot_array(d, b, "values", &m->values, &m->vtype, &m->vsize, &nv) ||
+	    !hs_dwarf_member(d, b, "overflow", &m->overflow, &mt) || nk != m->nslots ||
+	    nv != m->nslots || m->overflow > m->bsize - 8 ||
+	    m->keys + nk * m->ksize > m->bsize || m->values + nv * m->vsize > m->bsize)
+		return false;
+	if (!hs_dwarf_const(d, "runtime.minTopHash", &m->min_top_hash))
+		m->min_top_hash = -1;
+	return true;
+}
+
+/* The entries of one bucket and its overflow chain; false: stop. */
+static bool bucket_each(const hs_core *c, const core_map *m, uint64_t bucket, uint64_t *budget,
+                        core_map_fn fn, void *ctx)
+{
+	uint8_t top[256];
+	if (m->nslots > sizeof top)
+		return false;
+	for (; bucket && *budget; (*budget)--) {
+		uint64_t next;
+		if (!hs_core_read(c, bucket + m->tophash, top, (size_t)m->nslots) ||
+		    !hs_core_read_u64(c, bucket + m->overflow, &next))
+			return true;
+		/* below minTopHash: empty, or moved to the new buckets */
+		for (uint64_t i = 0; i < m->nslots; i++)
+			if (top[i] >= m->min_top_hash &&
+			    !fn(ctx, bucket + m->keys + i * m->ksize, bucket + m->values + i * m->vsize))
+				return false;
+		bucket = next;
+	}
+	return true;
+}
+
+bool core_map_each(const hs_core *c, const core_map *m, uint64_t hmap, uint64_t max_buckets,
+                   core_map_fn fn, void *ctx)
+{
+	uint8_t b;
+	uint64_t buckets, old, budget = max_buckets;
+	if (m->min_top_hash < 0 || !hs_core_read(c, hmap + m->b, &b, 1) || b > MAX_B ||
+	    !hs_core_read_u64(c, hmap + m->buckets, &buckets) ||
+	    !hs_core_read_u64(c, hmap + m->oldbuckets, &old))
+		return false;
+	for (uint64_t i = 0; buckets && i < (uint64_t)1 << b && budget; i++)
+		if (!bucket_each(c, m, buckets + i * m->bsize, &budget, fn, ctx))
+			return true;
+	for (uint64_t i = 0; old && b && i < (uint64_t)1 << (b - 1) && budget; i++)
+		if (!bucket_each(c, m, old + i * m->bsize, &budget, fn, ctx))
+			return true;
 	return true;
 }
 

@@ -400,6 +400,8 @@ static hs_err push_die(hs_dwarf *d, const die *x, uint64_t off, hs_error *err)
 
 static const abbrev *find_abbrev(const hs_dwarf *d, const unit *u, uint64_t code)
 {
+	if (u->abbr_n == 0)
+		return NULL;   /* an empty table (and maybe no vector at all) */
 	const abbrev *a = abbrev_vec_at(&d->abbrevs, u->abbr_first);
 	if (code >= 1 && code <= u->abbr_n && a[code - 1].code == code)
 		return &a[code - 1];

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "heapscope/load.h"
+#include "goroutine_text.h"
 #include "../core/hashmap.h"
 
 /* Longer names are cut: nothing printed by Go comes near it, and the
@@ -73,6 +73,8 @@ typedef struct gdec {
 	size_t ntruncated;
 	uint32_t first_truncated;
 	bool last_line_cut;      /* the line being read is the last and has no newline */
+	hs_gtext_labels_fn labels_fn;   /* labels from beside the text, or NULL */
+	void *labels_ctx;
 } gdec;
 
 /* ---- lexical helpers ---------------------------------------------------- */
@@ -369,7 +371,9 @@ static hs_err close_goroutine(gdec *g)
 		return HS_OK;
 	g->open = false;
 	hs_str state;
-	hs_err rc = intern(g, g->h.state.n ? g->h.state : (span){"unknown", 7}, &state);
+	hs_err rc = g->labels_fn ? g->labels_fn(g->labels_ctx, g->ngoroutines, g->p, g->err) : HS_OK;
+	if (rc == HS_OK)
+		rc = intern(g, g->h.state.n ? g->h.state : (span){"unknown", 7}, &state);
 	if (rc || (rc = push_label(g, K_STATE, state, 0, 0)) ||
 	    (rc = push_label(g, K_WAIT, 0, g->h.wait, g->key[K_MINUTES])) ||
 	    (rc = push_label(g, K_DUMP, 0, g->dump, 0)))
@@ -763,7 +767,8 @@ static size_t read_upto(const gdec *g, const hs_input *in, const char *line)
 	return (size_t)((const uint8_t *)hold - in->data);
 }
 
-hs_err hs_goroutine_text_decode_input(hs_profile *p, hs_input *in, hs_error *err)
+static hs_err decode(hs_profile *p, hs_input *in, hs_gtext_labels_fn fn, void *ctx,
+                     hs_error *err)
 {
 	size_t head = hs_input_wait(in, 4096);
 	if (head == 0) {
@@ -777,6 +782,8 @@ hs_err hs_goroutine_text_decode_input(hs_profile *p, hs_input *in, hs_error *err
 	memset(&g, 0, sizeof g);
 	g.p = p;
 	g.err = err;
+	g.labels_fn = fn;
+	g.labels_ctx = ctx;
 	hs_vec_init(&g.buf, 1);
 	hs_vec_init(&g.anc, 1);
 	hs_err rc = setup(&g);
@@ -817,11 +824,22 @@ hs_err hs_goroutine_text_decode_input(hs_profile *p, hs_input *in, hs_error *err
 	return rc;
 }
 
-hs_err hs_goroutine_text_decode(hs_profile *p, const uint8_t *d, size_t n, hs_error *err)
+hs_err hs_goroutine_text_decode_input(hs_profile *p, hs_input *in, hs_error *err)
+{
+	return decode(p, in, NULL, NULL, err);
+}
+
+hs_err hs_goroutine_text_decode_labeled(hs_profile *p, const uint8_t *d, size_t n,
+                                        hs_gtext_labels_fn fn, void *ctx, hs_error *err)
 {
 	if (!d || n == 0)
 		return hs_fail_at(err, HS_E_EMPTY, 0, "empty file, no goroutine dump");
 	/* A buffer of the caller's: complete, and never dropped. */
 	hs_input in = {.data = (uint8_t *)(uintptr_t)d, .len = n, .complete = true};
-	return hs_goroutine_text_decode_input(p, &in, err);
+	return decode(p, &in, fn, ctx, err);
+}
+
+hs_err hs_goroutine_text_decode(hs_profile *p, const uint8_t *d, size_t n, hs_error *err)
+{
+	return hs_goroutine_text_decode_labeled(p, d, n, NULL, NULL, err);
 }

@@ -29,6 +29,11 @@
  *     `go tool addr2line` names the functions of the threads' pc and lr;
  *     gdb-goroutines.txt is gdb-multiarch's `info goroutines`; arm64/go123/
  *     the same by Go 1.23.5 (GO=/usr/lib/go-1.23/bin/go);
+ *   - testdata/corelabels/ (and go123/: Go 1.23.5), written by
+ *     testdata/gen/generate-corelabels.sh: goroutines under pprof labels
+ *     beside goroutines without; the program's own goroutine profile
+ *     (goroutine.pb.gz, debug=0, loaded by the proto loader) gives each
+ *     goroutine's labels;
  *   - readelf (binutils 2.40) of the executable and the core:
  *     `readelf --debug-dump=info` for DWARF offsets, constants, array
  *     counts and the number of entries (30591 DIEs); `readelf -lW` for the
@@ -48,6 +53,7 @@
 #include "heapscope/core.h"
 #include "../../src/formats/core_internal.h"
 #include "../../src/formats/dwarf.h"
+#include "core_poke.h"
 
 #define TD SOURCE_ROOT "/testdata/core/"
 
@@ -291,6 +297,173 @@ static void test_model_equals_dump(void **state)
 		free(a[i]);
 		free(b[i]);
 	}
+}
+
+/* The keys of a dump's own labels (hs_goroutine_text_decode). */
+static bool dump_key(const char *k)
+{
+	static const char *const keys[] = {"state", "created_by", "created_by_loc", "ancestors",
+	                                   "locked", "elided", "truncated", "wait_minutes", "dump"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(k, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* "count main.f k=v k=v" for each sample whose innermost main.* frame is
+ * the program's blocked goroutines (not main, which wrote the profile
+ * and then slept), its string labels but a dump's own in key order;
+ * sorted, into out; the goroutines counted into *total. */
+static size_t label_lines(const hs_profile *p, char **out, long *total)
+{
+	size_t n = 0;
+	*total = 0;
+	for (size_t s = 0; s < p->nsamples; s++) {
+		uint32_t nl, nf;
+		const uint32_t *st = hs_sample_stack(p, s, &nf);
+		const char *fn = NULL;
+		for (uint32_t i = 0; i < nf && !fn; i++) {
+			const hs_location *loc = hs_location_at(p, st[i]);
+			for (uint32_t j = 0; j < loc->nlines && !fn; j++) {
+				const char *name = hs_s(p, hs_function_at(p, hs_line_at(p, loc->line_start + j)->function)->name);
+				if (strncmp(name, "main.", 5) == 0)
+					fn = name;
+			}
+		}
+		static const char *const blocked[] = {"main.labeledWorker", "main.plainWorker",
+		                                      "main.selfLabeled", "main.inheritedChild",
+		                                      "main.parent"};
+		bool keep = false;
+		for (size_t i = 0; fn && i < 5; i++)
+			keep |= strcmp(fn, blocked[i]) == 0;
+		if (!keep)
+			continue;
+		const hs_label *l = hs_sample_labels(p, s, &nl);
+		const char *keys[64];
+		const hs_label *ls[64];
+		uint32_t m = 0;
+		for (uint32_t i = 0; i < nl && m < 64; i++)
+			if (l[i].str && !dump_key(hs_s(p, l[i].key))) {
+				uint32_t at = m++;
+				for (; at && strcmp(keys[at - 1], hs_s(p, l[i].key)) > 0; at--) {
+					keys[at] = keys[at - 1];
+					ls[at] = ls[at - 1];
+				}
+				keys[at] = hs_s(p, l[i].key);
+				ls[at] = &l[i];
+			}
+		char *line = malloc(4096);
+		assert_non_null(line);
+		int64_t v = hs_sample_values(p, s)[0];
+		int k = snprintf(line, 4096, "%lld %s", (long long)v, fn);
+		for (uint32_t i = 0; i < m; i++)
+			k += snprintf(line + k, 4096 - (size_t)k, " %s=%s", keys[i], hs_s(p, ls[i]->str));
+		*total += (long)v;
+		out[n++] = line;
+	}
+	qsort(out, n, sizeof *out, by_str);
+	return n;
+}
+
+/* Each goroutine of the core carries the pprof labels the program's own
+ * goroutine profile gives it, and no others. */
+static void labels_equal_profile(const char *dir)
+{
+	char core[512], exe[512], pb[512];
+	snprintf(core, sizeof core, "%s/core.core.zst", dir);
+	snprintf(exe, sizeof exe, "%s/core.exe.zst", dir);
+	snprintf(pb, sizeof pb, "%s/goroutine.pb.gz", dir);
+	hs_core *c = open_core(core, exe);
+	hs_profile model, want;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(&model);
+	if (hs_core_goroutines(c, &model, &e) != HS_OK)
+		fail_msg("%s", e.detail);
+	load(&want, pb, NULL);
+	char *a[64], *b[64];
+	long ta, tb;
+	assert_true(model.nsamples < 64 && want.nsamples < 64);
+	size_t na = label_lines(&model, a, &ta), nb = label_lines(&want, b, &tb);
+	/* counts.json: 2 tenants x 3 + 4 plain + 2 self-labeled + parent + child */
+	assert_int_equal(tb, 14);
+	assert_int_equal(ta, tb);
+	assert_int_equal(na, nb);
+	size_t labeled = 0;
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(a[i], b[i]);
+		labeled += strchr(b[i], '=') != NULL;
+		free(a[i]);
+		free(b[i]);
+	}
+	assert_int_equal(labeled, 5);   /* acme, globex, self, parent, child */
+	hs_profile_release(&model);
+	hs_profile_release(&want);
+	hs_core_close(c);
+}
+
+static void test_labels(void **state)
+{
+	(void)state;
+	labels_equal_profile(SOURCE_ROOT "/testdata/corelabels");
+}
+
+static void test_labels_go123(void **state)
+{
+	(void)state;
+	labels_equal_profile(SOURCE_ROOT "/testdata/corelabels/go123");
+}
+
+/* The label maps' headers (hash<string,string>) of the goroutines of c,
+ * through runtime.allgs and g.labels; their count. */
+static size_t label_maps(hs_core *c, uint64_t *out, size_t max)
+{
+	const hs_dwarf *d = c->dwarf;
+	uint64_t allgs, arr, n, off, lp, hmap, g;
+	uint32_t t, mt;
+	size_t k = 0;
+	assert_true(hs_dwarf_global(d, "runtime.allgs", &allgs, &t));
+	assert_true(hs_dwarf_member(d, hs_dwarf_type(d, "runtime.g"), "labels", &off, &mt));
+	assert_true(hs_core_read_u64(c, allgs + hs_core_bias(c), &arr));
+	assert_true(hs_core_read_u64(c, allgs + hs_core_bias(c) + 8, &n));
+	for (uint64_t i = 0; i < n && k < max; i++)
+		if (hs_core_read_u64(c, arr + 8 * i, &g) && hs_core_read_u64(c, g + off, &lp) && lp &&
+		    hs_core_read_u64(c, lp, &hmap) && hmap)
+			out[k++] = hmap;
+	return k;
+}
+
+/* A garbled label map costs a bounded walk: B of 40 (2^40 buckets) in
+ * one, an overflow bucket pointing back at itself in another; the
+ * goroutines still load, each label map read at most MAX_LABEL_BUCKETS
+ * buckets (a hang without the bound: the test times out). */
+static void test_labels_garbled(void **state)
+{
+	(void)state;
+	hs_core *c = open_core(SOURCE_ROOT "/testdata/corelabels/core.core.zst",
+	                       SOURCE_ROOT "/testdata/corelabels/core.exe.zst");
+	uint64_t maps[16], bucket, old8;
+	uint8_t b40 = 40, oldb;
+	/* 6 tenant workers, 2 self-labeled, parent and child (counts.json) */
+	assert_int_equal(label_maps(c, maps, 16), 10);
+	/* hash<string,string>: B at 9, buckets at 16; bucket<string,string>:
+	 * overflow at 264 (readelf --debug-dump=info of core.exe) */
+	poke(c, maps[0] + 9, &b40, &oldb, 1);
+	assert_int_equal(oldb, 0);
+	assert_true(hs_core_read_u64(c, maps[1] + 16, &bucket));
+	poke(c, bucket + 264, &bucket, &old8, 8);
+	assert_int_equal(old8, 0);
+	hs_profile p;
+	hs_error e;
+	hs_error_clear(&e);
+	hs_profile_init(&p);
+	assert_int_equal(hs_core_goroutines(c, &p, &e), HS_OK);
+	int64_t total = 0;
+	for (size_t s = 0; s < p.nsamples; s++)
+		total += hs_sample_values(&p, s)[0];
+	assert_int_equal(total, 15);
+	hs_profile_release(&p);
+	hs_core_close(c);
 }
 
 static long count_of(const char *json, const char *key)
@@ -1063,6 +1236,9 @@ int main(void)
 		cmocka_unit_test(test_go122),
 		cmocka_unit_test(test_go123),
 		cmocka_unit_test(test_model_equals_dump),
+		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_labels_go123),
+		cmocka_unit_test(test_labels_garbled),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_gdb_goroutines),
 		cmocka_unit_test(test_dwarf),

@@ -32,6 +32,9 @@
 #include "heapscope/heapdump.h"
 #include "../../src/formats/core_heap_bits.h"
 #include "../../src/formats/core_internal.h"
+#include "../../src/formats/core_stackmaps.h"
+#include "../../src/formats/pclntab.h"
+#include "core_poke.h"
 
 #define TD SOURCE_ROOT "/testdata/coreheap/"
 #define TD122 SOURCE_ROOT "/testdata/coreheap122/"
@@ -571,25 +574,6 @@ static void test_bits1_layout(void **state)
 	hs_core_close(old);
 }
 
-static void poke(hs_core *c, uint64_t addr, const void *src, void *old, size_t n)
-{
-	for (size_t i = 0; i < c->nsegs; i++) {
-		const core_seg *s = &c->segs[i];
-		if (addr < s->vaddr || addr + n > s->vaddr + s->filesz)
-			continue;
-		uint64_t off = s->offset + (addr - s->vaddr);
-		for (size_t k = 0; k < c->nblocks; k++) {
-			core_block *b = &c->blocks[k];
-			if (off >= b->off && off + n <= b->off + CORE_BLOCK) {
-				memcpy(old, b->data + (off - b->off), n);
-				memcpy(b->data + (off - b->off), src, n);
-				return;
-			}
-		}
-	}
-	fail_msg("0x%llx is not in a block of the core", (unsigned long long)addr);
-}
-
 /* The first span of runtime.mheap_.allspans that is in use. */
 static uint64_t first_span(const hs_core *c)
 {
@@ -673,6 +657,27 @@ static void test_garbled_header(void **state)
 		fail_msg("%s", e.detail);
 }
 
+/* A goroutine without frames adds no slot to a vector that has none yet
+ * (found by fuzz_core under UBSan: the sort of no slots was handed a NULL
+ * base; red under the sanitizer build without the early return). */
+static void test_stack_slots_none(void **state)
+{
+	fixture *f = *state;
+	hs_error e;
+	hs_error_clear(&e);
+	core_smaps *s;
+	pcln t;
+	assert_int_equal(core_smaps_open(&s, f->core, &e), HS_OK);
+	assert_int_equal(pcln_open(&t, f->core, f->core->dwarf, &e), HS_OK);
+	hs_vec out;
+	hs_vec_init(&out, sizeof(core_slot));
+	assert_int_equal(core_stack_slots(s, &t, 0, NULL, 0, 0, 0, 0, &out, &e), HS_OK);
+	assert_int_equal(out.len, 0);
+	hs_vec_release(&out);
+	pcln_release(&t);
+	core_smaps_free(s);
+}
+
 static int setup(void **state)
 {
 	return setup_dir(state, TD, false);
@@ -714,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_heap_and_goroutines),
 		cmocka_unit_test(test_refused_layout_keeps_goroutines),
 		cmocka_unit_test(test_garbled_spans),
+		cmocka_unit_test(test_stack_slots_none),
 	};
 	/* allocation headers: Go 1.22 (the first) and 1.23 */
 	const struct CMUnitTest headers[] = {

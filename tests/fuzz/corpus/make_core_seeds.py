@@ -24,7 +24,14 @@ here:
     with user_pt_regs (x0-x30, sp, pc, pstate; lr x30 set);
   - core-mini-arm64-nonote: that core without the file bytes of the
     executable's first page (as qemu-user writes cores): no copy of the
-    build id note, nor of read-only data: refused.
+    build id note, nor of read-only data: refused;
+  - heap121, heap123: testdata/coreheap121 and coreheap123 (Go 1.21: the
+    one-bit heap bitmap, core_heap_bits.c; Go 1.23: allocation headers,
+    core_heap_hdr.c; both: goroutine stack maps, core_stackmaps.c) cut
+    down: the executable's read-only segments to their first page, as the
+    kernel's core keeps them, the other segments to their non-zero pages
+    (the zero pages become memory without file bytes), the core plain, the executable with its .text zeroed
+    (pclntab and DWARF are what is read) and zstd -19.  Needs zstd.
 Files found later by the fuzzer are added by hand under their own names.
 """
 import gzip
@@ -248,6 +255,98 @@ def core(first_page, arm64=False, text=True):
     return bytes(out)
 
 
+PAGE = 0x1000
+
+
+def nonzero_runs(seg):
+    """(start, end) offsets of the runs of non-zero pages of seg."""
+    runs, start = [], None
+    for k in range(0, len(seg), PAGE):
+        zero = seg[k:k + PAGE].count(0) == len(seg[k:k + PAGE])
+        if not zero and start is None:
+            start = k
+        if zero and start is not None:
+            runs.append((start, k))
+            start = None
+    if start is not None:
+        runs.append((start, len(seg)))
+    return runs
+
+
+def cut_core(d, exe_end):
+    """The core d with its notes; the executable's read-only segments
+    (below exe_end) reduced to their first page (the build id note), as a
+    kernel's core leaves them; every other PT_LOAD one segment per run of
+    non-zero pages and memory-only segments between them."""
+    phoff, = struct.unpack_from('<Q', d, 32)
+    phnum, = struct.unpack_from('<H', d, 56)
+    notes, loads = [], []
+    for i in range(phnum):
+        t, fl, off, va, _, fs, ms, _ = struct.unpack_from('<IIQQQQQQ', d, phoff + 56 * i)
+        if t == 4:
+            notes.append(d[off:off + fs])
+        elif t == 1 and va < exe_end and not fl & 2:
+            loads.append((fl, va, d[off:off + min(fs, PAGE)], ms))
+        elif t == 1:
+            at = 0
+            for a, b in nonzero_runs(d[off:off + fs]):
+                if a > at:
+                    loads.append((fl, va + at, b'', a - at))
+                loads.append((fl, va + a, d[off + a:off + b], b - a))
+                at = b
+            if ms > at:
+                loads.append((fl, va + at, b'', ms - at))
+    n = len(notes) + len(loads)
+    out = bytearray(d[:64])
+    struct.pack_into('<Q', out, 32, 64)
+    struct.pack_into('<H', out, 56, n)
+    body = 64 + 56 * n
+    blobs = bytearray()
+    for nt in notes:
+        out += phdr(4, body + len(blobs), 0, len(nt), 0)
+        blobs += nt
+    for fl, va, data, ms in loads:
+        out += struct.pack('<IIQQQQQQ', 1, fl, body + len(blobs), va, 0, len(data), ms, PAGE)
+        blobs += data
+    return bytes(out + blobs)
+
+
+def cut_exe(e):
+    """The executable with the bytes of .text zeroed, and where its
+    highest PT_LOAD ends."""
+    e = bytearray(e)
+    shoff, = struct.unpack_from('<Q', e, 40)
+    shnum, shstrndx = struct.unpack_from('<HH', e, 60)
+    strs = struct.unpack_from('<IIQQQQ', e, shoff + 64 * shstrndx)[4]
+    phoff, = struct.unpack_from('<Q', e, 32)
+    phnum, = struct.unpack_from('<H', e, 56)
+    end = 0
+    for i in range(phnum):
+        t, _, _, va, _, _, ms, _ = struct.unpack_from('<IIQQQQQQ', e, phoff + 56 * i)
+        if t == 1:
+            end = max(end, va + ms)
+    for i in range(shnum):
+        name, _, _, _, off, size = struct.unpack_from('<IIQQQQ', e, shoff + 64 * i)
+        if e[strs + name:e.index(b'\0', strs + name)] == b'.text':
+            e[off:off + size] = bytes(size)
+    return bytes(e), end
+
+
+def heap_seed(name):
+    """A seed of testdata/NAME: the cut-down core, the executable zstd'd."""
+    import subprocess
+    td = os.path.join(HERE, '..', '..', '..', 'testdata', name)
+
+    def unzstd(f):
+        return subprocess.run(['zstd', '-q', '-d', '-c', os.path.join(td, f)], check=True,
+                              stdout=subprocess.PIPE).stdout
+    exe, end = cut_exe(unzstd('core.exe.zst'))
+    c = cut_core(unzstd('core.core.zst'), end)
+    z = subprocess.run(['zstd', '-q', '-19', '-c'], input=exe, check=True,
+                       stdout=subprocess.PIPE).stdout
+    return b'\x01' + struct.pack('<I', len(c)) + c + z
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     seeds = {}
@@ -268,6 +367,8 @@ def main():
     for name, text in (('core-mini-arm64', True), ('core-mini-arm64-nonote', False)):
         c = core(first64, arm64=True, text=text)
         seeds[name] = b'\x01' + struct.pack('<I', len(c)) + c + exe64
+    for v in ('121', '123'):
+        seeds['heap' + v] = heap_seed('coreheap' + v)
     write_seeds(OUT, seeds)
 
 
