@@ -22,9 +22,10 @@
  *   - structs and arrays: their members and elements.
  * An object is typed once, the first time a pointer to its start reaches
  * it and its type fits in it (Go 1.22+: or to just after its allocation
- * header); interior pointers type nothing.  Objects
- * reached only from goroutine stacks, finalizers or through closures,
- * unsafe.Pointer and uintptr stay untyped.  Types only name objects:
+ * header); interior pointers type nothing.  An object with a finalizer
+ * is a T, *T the type SetFinalizer was given (its special's ot).  Objects
+ * reached only from goroutine stacks or through closures, unsafe.Pointer
+ * and uintptr stay untyped.  Types only name objects:
  * reachability and retained sizes still come from the heap bits. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,10 @@ enum { TAG_ARRAY = 0x01, TAG_POINTER = 0x0f, TAG_STRUCT = 0x13, TAG_SUBROUTINE =
 #define MAX_DEPTH 64
 /* A map of more than 2^40 buckets is garbage. */
 #define MAX_B 40
+/* Spans read at most (2^28 spans: a 2 TiB heap), specials of one span
+ * (a cycle ends there). */
+#define MAX_SPANS ((uint64_t)1 << 28)
+#define MAX_SPECIALS 65536
 
 typedef enum shape_kind {
 	S_NONE, S_PTR, S_SLICE, S_STRING, S_EFACE, S_IFACE, S_STRUCT, S_ARRAY, S_HASH, S_CHAN
@@ -367,19 +372,29 @@ static bool rt_name(const tw *w, uint64_t rt, char *buf, size_t size)
 	return true;
 }
 
-/* An interface's value of a type DWARF does not describe (no variable
- * or local of the program has it): named from the runtime type, its
- * object typed but not read (no layout). */
-static void named_only(tw *w, uint64_t rt, uint8_t kind, uint64_t data)
+/* The object at p holds a value of the runtime type rt: of rt's DWARF
+ * type, read further, or, when no DWARF type describes rt (no variable or
+ * local of the program has it), named from rt and typed but not read (no
+ * layout). */
+static void rt_object(tw *w, uint64_t rt, uint64_t p)
 {
 	char name[256];
-	if (kind & w->kind_direct) {
-		if ((kind & w->kind_mask) != w->kind_ptr)
-			return;
-		rt = rd(w, rt + w->ptr_elem);
-	}
-	if (rt && rt_name(w, rt, name, sizeof name))
-		claim(w, rd(w, data), rd(w, rt + w->type_size), 0, "", name);
+	uint32_t t = rt >= w->types_base ? hs_idmap_get(&w->rtypes, rt - w->types_base)
+	                                 : HS_DWARF_NONE;
+	if (t != HS_DWARF_NONE)
+		object(w, p, t, 0, "", hs_dwarf_name(w->d, hs_dwarf_resolve(w->d, t)));
+	else if (rt && rt_name(w, rt, name, sizeof name))
+		claim(w, p, rd(w, rt + w->type_size), 0, "", name);
+}
+
+/* The element type of the pointer type rt, 0 when rt is not one. */
+static uint64_t elem_of(const tw *w, uint64_t rt)
+{
+	uint8_t kind;
+	if (!rt || !hs_core_read(w->c, rt + w->type_kind, &kind, 1) ||
+	    (kind & w->kind_mask) != w->kind_ptr)
+		return 0;
+	return rd(w, rt + w->ptr_elem);
 }
 
 static void value(tw *w, uint64_t addr, uint32_t type, int depth);
@@ -392,12 +407,12 @@ static void dynamic(tw *w, uint64_t rt, uint64_t data, int depth)
 	    !hs_core_read(w->c, rt + w->type_kind, &kind, 1))
 		return;
 	uint32_t t = hs_idmap_get(&w->rtypes, rt - w->types_base);
-	if (t == HS_DWARF_NONE)
-		named_only(w, rt, kind, data);
-	else if (kind & w->kind_direct)
+	if (!(kind & w->kind_direct))
+		rt_object(w, rt, rd(w, data));
+	else if (t != HS_DWARF_NONE)
 		value(w, data, t, depth + 1);
 	else
-		object(w, rd(w, data), t, 0, "", hs_dwarf_name(w->d, hs_dwarf_resolve(w->d, t)));
+		rt_object(w, elem_of(w, rt), rd(w, data));
 }
 
 static void value(tw *w, uint64_t addr, uint32_t type, int depth)
@@ -480,6 +495,62 @@ static void drain(tw *w)
 			continue;
 		for (uint64_t i = 0; i < k.count && w->rc == HS_OK; i++)
 			value(w, k.addr + i * esize, k.type, 0);
+	}
+}
+
+/* The finalizers' layout: runtime.mheap_.allspans, mspan's startAddr and
+ * specials, special's next, offset and kind, specialfinalizer's ot. */
+typedef struct fin_layout {
+	uint64_t allspans, len, start, specials, next, offset, kind, ot;
+	uint64_t offset_size;
+	int64_t finalizer;
+} fin_layout;
+
+static bool fin_open(const tw *w, fin_layout *l)
+{
+	uint64_t a;
+	uint32_t t, mt, ms = hs_dwarf_type(w->d, "runtime.mspan"),
+	              sp = hs_dwarf_type(w->d, "runtime.special"),
+	              sf = hs_dwarf_type(w->d, "runtime.specialfinalizer");
+	if (!hs_dwarf_global(w->d, "runtime.mheap_", &a, &t) ||
+	    !member_off(w, t, "allspans", &l->allspans, &mt) ||
+	    !member_off(w, mt, "len", &l->len, &mt) ||
+	    !member_off(w, ms, "startAddr", &l->start, &mt) ||
+	    !member_off(w, ms, "specials", &l->specials, &mt) ||
+	    !member_off(w, sp, "next", &l->next, &mt) || !member_off(w, sp, "kind", &l->kind, &mt) ||
+	    !member_off(w, sp, "offset", &l->offset, &mt) ||
+	    !hs_dwarf_const(w->d, "runtime._KindSpecialFinalizer", &l->finalizer))
+		return false;
+	l->offset_size = size_of(w, mt);
+	l->allspans += a + w->bias;
+	return l->offset_size && l->offset_size <= 8 && member_off(w, sf, "ot", &l->ot, &mt);
+}
+
+/* Objects with a finalizer: the special's ot, the *T SetFinalizer was
+ * given, says the object is a T (what only the finalizer keeps, its
+ * referents, is typed from there). */
+static void finalized(tw *w)
+{
+	fin_layout l;
+	uint64_t arr, n;
+	if (!w->has_rt || !fin_open(w, &l) || !hs_core_read_u64(w->c, l.allspans, &arr) ||
+	    !hs_core_read_u64(w->c, l.allspans + l.len, &n))
+		return;
+	uint64_t span;
+	for (uint64_t i = 0; i < n && i < MAX_SPANS && w->rc == HS_OK &&
+	                     hs_core_read_u64(w->c, arr + i * 8, &span); i++) {
+		uint64_t start = rd(w, span + l.start), sp = span ? rd(w, span + l.specials) : 0;
+		for (int k = 0; sp && k < MAX_SPECIALS && w->rc == HS_OK; k++) {
+			uint64_t off = 0;
+			uint8_t kind;
+			if (!hs_core_read(w->c, sp + l.kind, &kind, 1) ||
+			    !hs_core_read(w->c, sp + l.offset, &off, (size_t)l.offset_size))
+				break;
+			if (kind == l.finalizer)
+				rt_object(w, elem_of(w, rd(w, sp + l.ot)), start + off);
+			sp = rd(w, sp + l.next);
+		}
+		drain(w);
 	}
 }
 
@@ -581,6 +652,8 @@ hs_err hs_core_types(hs_core *c, hs_heapdump *h, hs_error *err)
 		value(&w, addr, type, 0);
 		drain(&w);
 	}
+	if (w.rc == HS_OK)
+		finalized(&w);
 	h->type_names = hs_strvec_data(&w.name_list);
 	h->ntype_names = hs_strvec_len(&w.name_list);
 	hs_idmap_release(&w.memo);

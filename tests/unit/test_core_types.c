@@ -6,7 +6,8 @@
  * point to, and how many objects of each its globals keep.  The expected
  * values come from there and from the core's own memory walked by hand
  * here (main.List's next pointers, main.Store's slice header), never
- * from the type walk itself. */
+ * from the type walk itself.  testdata/corefin121 and corefin123 hold
+ * objects only finalizers keep (testdata/gen/corefin, its counts.json). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -272,6 +273,32 @@ static void test_histogram(void **state)
 	hs_hd_analysis_release(&a);
 }
 
+static int setup_fin121(void **state)
+{
+	return setup(state, "corefin121");
+}
+
+static int setup_fin123(void **state)
+{
+	return setup(state, "corefin123");
+}
+
+/* testdata/gen/corefin set finalizers on resources and conns (each conn
+ * with a resource of its own) that nothing else keeps: only the
+ * finalizers' specials (ot) say what they are, and the buffers their
+ * resources hold are typed from there. */
+static void test_finalized(void **state)
+{
+	fixture *f = *state;
+	const hs_heapdump *h = &f->heap;
+	char t[64];
+	uint64_t res = count(f, "resources"), conns = count(f, "conns");
+	assert_true(res > 0 && conns > 0);
+	assert_int_equal(objects_of(h, text(f, "resource_type", t, sizeof t)), res + conns);
+	assert_int_equal(objects_of(h, text(f, "conn_type", t, sizeof t)), conns);
+	assert_int_equal(objects_of(h, text(f, "buf_type", t, sizeof t)), res + conns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,5 +311,8 @@ int main(void)
 	};
 	int failed = cmocka_run_group_tests_name("go1.19", tests, setup19, teardown);
 	failed += cmocka_run_group_tests_name("go1.21", tests, setup121, teardown);
-	return failed + cmocka_run_group_tests_name("go1.23", tests, setup123, teardown);
+	failed += cmocka_run_group_tests_name("go1.23", tests, setup123, teardown);
+	const struct CMUnitTest fin[] = {cmocka_unit_test(test_finalized)};
+	failed += cmocka_run_group_tests_name("finalizers go1.21", fin, setup_fin121, teardown);
+	return failed + cmocka_run_group_tests_name("finalizers go1.23", fin, setup_fin123, teardown);
 }
