@@ -87,7 +87,7 @@ typedef struct tw {
 	work_vec work;
 	hs_idmap rtypes;         /* link-time runtime type address -> DWARF type */
 	/* runtime.itab._type, runtime._type's members, runtime.ptrtype.elem
-	 * (internal/abi's ITab.Type, Type and PtrType.Elem from Go 1.21-1.22),
+	 * (internal/abi's Type and PtrType.Elem from Go 1.21, ITab.Type from 1.22),
 	 * and the types section runtime type offsets count from */
 	uint64_t itab_type, type_kind, type_size, type_tflag, type_str, ptr_elem, types_base;
 	/* the kind's bits: the data word is the value, the kind, a pointer;
@@ -287,9 +287,6 @@ static uint32_t intern(tw *w, const char *name, size_t len)
 	return next;
 }
 
-/* The object starting at p holds count elements of esize bytes (one
- * value when count is 0), named prefix+name: typed when it was not and
- * the elements fit in it. */
 /* The object whose value starts at p: at its slot's start, or after the
  * slot's allocation header.  Its bytes past the header in *size. */
 static uint32_t value_object(const tw *w, uint64_t p, uint64_t *size)
@@ -309,6 +306,9 @@ static uint32_t value_object(const tw *w, uint64_t p, uint64_t *size)
 	return o;
 }
 
+/* The object starting at p holds count elements of esize bytes (one
+ * value when count is 0), named prefix+name: typed when it was not and
+ * the elements fit in it. */
 static bool claim(tw *w, uint64_t p, uint64_t esize, uint64_t count, const char *prefix,
                   const char *name)
 {
