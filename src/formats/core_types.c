@@ -10,9 +10,10 @@
  *   - string: its bytes are "string (len)";
  *   - interfaces (runtime.eface, runtime.iface): the dynamic type is the
  *     runtime type the first word points to (an iface's through its
- *     itab._type), mapped to its DWARF type by DW_AT_go_runtime_type; the
- *     data word is the value itself when the type is pointer-shaped
- *     (kindDirectIface), else it points to the value;
+ *     itab._type, Go 1.22+ internal/abi.ITab.Type; runtime._type is
+ *     internal/abi.Type from Go 1.21), mapped to its DWARF type by
+ *     DW_AT_go_runtime_type; the data word is the value itself when the
+ *     type is pointer-shaped (kindDirectIface), else it points to the value;
  *   - maps: hash<K,V> (the linker's DWARF for map[K]V's header) keeps
  *     1<<B buckets (bucket<K,V>, keys, values, overflow) at buckets and
  *     1<<(B-1) at oldbuckets;
@@ -20,9 +21,11 @@
  *     recvq's sudog<T>.elem);
  *   - structs and arrays: their members and elements.
  * An object is typed once, the first time a pointer to its start reaches
- * it and its type fits in it; interior pointers type nothing.  Objects
- * reached only from goroutine stacks, finalizers or through closures,
- * unsafe.Pointer and uintptr stay untyped.  Types only name objects:
+ * it and its type fits in it (Go 1.22+: or to just after its allocation
+ * header); interior pointers type nothing.  An object with a finalizer
+ * is a T, *T the type SetFinalizer was given (its special's ot).  Objects
+ * reached only from goroutine stacks or through closures, unsafe.Pointer
+ * and uintptr stay untyped.  Types only name objects:
  * reachability and retained sizes still come from the heap bits. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,17 +35,16 @@
 #include "heapscope/heapdump.h"
 #include "../core/hashmap.h"
 
-enum { K_PTR = 22, K_SLICE = 23, K_STRING = 24 };
+enum { K_SLICE = 23, K_STRING = 24 };
 enum { TAG_ARRAY = 0x01, TAG_POINTER = 0x0f, TAG_STRUCT = 0x13, TAG_SUBROUTINE = 0x15 };
-/* runtime._type.kind: the data word of an interface is the value; the
- * kind's bits; tflag: the name has an extra leading '*' */
-#define KIND_DIRECT_IFACE 32
-#define KIND_MASK 31
-#define TFLAG_EXTRA_STAR 2
 /* Nesting of structs and arrays in one value read at most. */
 #define MAX_DEPTH 64
 /* A map of more than 2^40 buckets is garbage. */
 #define MAX_B 40
+/* Spans read at most (2^28 spans: a 2 TiB heap), specials of one span
+ * (a cycle ends there). */
+#define MAX_SPANS ((uint64_t)1 << 28)
+#define MAX_SPECIALS 65536
 
 typedef enum shape_kind {
 	S_NONE, S_PTR, S_SLICE, S_STRING, S_EFACE, S_IFACE, S_STRUCT, S_ARRAY, S_HASH, S_CHAN
@@ -84,10 +86,18 @@ typedef struct tw {
 	field_vec fields;
 	work_vec work;
 	hs_idmap rtypes;         /* link-time runtime type address -> DWARF type */
-	/* runtime.itab._type, runtime._type's members, runtime.ptrtype.elem,
+	/* runtime.itab._type, runtime._type's members, runtime.ptrtype.elem
+	 * (internal/abi's Type and PtrType.Elem from Go 1.21, ITab.Type from 1.22),
 	 * and the types section runtime type offsets count from */
 	uint64_t itab_type, type_kind, type_size, type_tflag, type_str, ptr_elem, types_base;
+	/* the kind's bits: the data word is the value, the kind, a pointer;
+	 * tflag: the name has an extra leading '*' */
+	int64_t kind_direct, kind_mask, kind_ptr, tflag_star;
 	bool has_itab, has_rt;
+	/* Go 1.22+ allocation headers: slots of more than min_header bytes,
+	 * at most max_small, start with header bytes, a *abi.Type into
+	 * [types_base, types_end): the value is after it */
+	uint64_t header, min_header, max_small, types_end;
 	hs_strmap names;         /* type name -> index into h->type_names */
 	hs_strvec name_list;
 } tw;
@@ -364,6 +374,25 @@ static uint32_t intern(tw *w, const char *name, size_t len)
 	return next;
 }
 
+/* The object whose value starts at p: at its slot's start, or after the
+ * slot's allocation header.  Its bytes past the header in *size. */
+static uint32_t value_object(const tw *w, uint64_t p, uint64_t *size)
+{
+	const hs_heapdump *h = w->h;
+	uint32_t o = p ? hs_heapdump_find(h, p) : HS_HD_NONE;
+	if (o == HS_HD_NONE)
+		return HS_HD_NONE;
+	uint64_t a = hs_heapdump_addr(h, o), hdr;
+	*size = h->size[o];
+	if (a == p)
+		return o;
+	if (!w->header || p - a != w->header || *size <= w->min_header || *size > w->max_small ||
+	    (hdr = rd(w, a)) < w->types_base || hdr >= w->types_end)
+		return HS_HD_NONE;
+	*size -= w->header;
+	return o;
+}
+
 /* The object starting at p holds count elements of esize bytes (one
  * value when count is 0), named prefix+name: typed when it was not and
  * the elements fit in it. */
@@ -371,11 +400,11 @@ static bool claim(tw *w, uint64_t p, uint64_t esize, uint64_t count, const char 
                   const char *name)
 {
 	hs_heapdump *h = w->h;
-	uint32_t o = p ? hs_heapdump_find(h, p) : HS_HD_NONE;
-	if (o == HS_HD_NONE || hs_heapdump_addr(h, o) != p || h->obj_type[o] != HS_HD_NONE)
+	uint64_t size = 0;
+	uint32_t o = value_object(w, p, &size);
+	if (o == HS_HD_NONE || h->obj_type[o] != HS_HD_NONE)
 		return false;
-	if (!esize || esize > h->size[o] || (count && count > h->size[o] / esize) ||
-	    count > UINT32_MAX)
+	if (!esize || esize > size || (count && count > size / esize) || count > UINT32_MAX)
 		return false;
 	char buf[512];
 	size_t len = (size_t)snprintf(buf, sizeof buf, "%s%s", prefix, name);
@@ -424,25 +453,35 @@ static bool rt_name(const tw *w, uint64_t rt, char *buf, size_t size)
 	if (!hs_core_read(w->c, at, buf, (size_t)len))
 		return false;
 	buf[len] = '\0';
-	bool star = tflag & TFLAG_EXTRA_STAR && buf[0] == '*';
+	bool star = tflag & w->tflag_star && buf[0] == '*';
 	if (star)
 		memmove(buf, buf + 1, (size_t)len);
 	return true;
 }
 
-/* An interface's value of a type DWARF does not describe (no variable
- * or local of the program has it): named from the runtime type, its
- * object typed but not read (no layout). */
-static void named_only(tw *w, uint64_t rt, uint8_t kind, uint64_t data)
+/* The object at p holds a value of the runtime type rt: of rt's DWARF
+ * type, read further, or, when no DWARF type describes rt (no variable or
+ * local of the program has it), named from rt and typed but not read (no
+ * layout). */
+static void rt_object(tw *w, uint64_t rt, uint64_t p)
 {
 	char name[256];
-	if (kind & KIND_DIRECT_IFACE) {
-		if ((kind & KIND_MASK) != K_PTR)
-			return;
-		rt = rd(w, rt + w->ptr_elem);
-	}
-	if (rt && rt_name(w, rt, name, sizeof name))
-		claim(w, rd(w, data), rd(w, rt + w->type_size), 0, "", name);
+	uint32_t t = rt >= w->types_base ? hs_idmap_get(&w->rtypes, rt - w->types_base)
+	                                 : HS_DWARF_NONE;
+	if (t != HS_DWARF_NONE)
+		object(w, p, t, 0, "", hs_dwarf_name(w->d, hs_dwarf_resolve(w->d, t)));
+	else if (rt && rt_name(w, rt, name, sizeof name))
+		claim(w, p, rd(w, rt + w->type_size), 0, "", name);
+}
+
+/* The element type of the pointer type rt, 0 when rt is not one. */
+static uint64_t elem_of(const tw *w, uint64_t rt)
+{
+	uint8_t kind;
+	if (!rt || !hs_core_read(w->c, rt + w->type_kind, &kind, 1) ||
+	    (kind & w->kind_mask) != w->kind_ptr)
+		return 0;
+	return rd(w, rt + w->ptr_elem);
 }
 
 static void value(tw *w, uint64_t addr, uint32_t type, int depth);
@@ -455,12 +494,12 @@ static void dynamic(tw *w, uint64_t rt, uint64_t data, int depth)
 	    !hs_core_read(w->c, rt + w->type_kind, &kind, 1))
 		return;
 	uint32_t t = hs_idmap_get(&w->rtypes, rt - w->types_base);
-	if (t == HS_DWARF_NONE)
-		named_only(w, rt, kind, data);
-	else if (kind & KIND_DIRECT_IFACE)
+	if (!(kind & w->kind_direct))
+		rt_object(w, rt, rd(w, data));
+	else if (t != HS_DWARF_NONE)
 		value(w, data, t, depth + 1);
 	else
-		object(w, rd(w, data), t, 0, "", hs_dwarf_name(w->d, hs_dwarf_resolve(w->d, t)));
+		rt_object(w, elem_of(w, rt), rd(w, data));
 }
 
 static void value(tw *w, uint64_t addr, uint32_t type, int depth)
@@ -546,31 +585,123 @@ static void drain(tw *w)
 	}
 }
 
+/* The finalizers' layout: runtime.mheap_.allspans, mspan's startAddr and
+ * specials, special's next, offset and kind, specialfinalizer's ot. */
+typedef struct fin_layout {
+	uint64_t allspans, len, start, specials, next, offset, kind, ot;
+	uint64_t offset_size;
+	int64_t finalizer;
+} fin_layout;
+
+static bool fin_open(const tw *w, fin_layout *l)
+{
+	uint64_t a;
+	uint32_t t, mt, ms = hs_dwarf_type(w->d, "runtime.mspan"),
+	              sp = hs_dwarf_type(w->d, "runtime.special"),
+	              sf = hs_dwarf_type(w->d, "runtime.specialfinalizer");
+	if (!hs_dwarf_global(w->d, "runtime.mheap_", &a, &t) ||
+	    !member_off(w, t, "allspans", &l->allspans, &mt) ||
+	    !member_off(w, mt, "len", &l->len, &mt) ||
+	    !member_off(w, ms, "startAddr", &l->start, &mt) ||
+	    !member_off(w, ms, "specials", &l->specials, &mt) ||
+	    !member_off(w, sp, "next", &l->next, &mt) || !member_off(w, sp, "kind", &l->kind, &mt) ||
+	    !member_off(w, sp, "offset", &l->offset, &mt) ||
+	    !hs_dwarf_const(w->d, "runtime._KindSpecialFinalizer", &l->finalizer))
+		return false;
+	l->offset_size = size_of(w, mt);
+	l->allspans += a + w->bias;
+	return l->offset_size && l->offset_size <= 8 && member_off(w, sf, "ot", &l->ot, &mt);
+}
+
+/* Objects with a finalizer: the special's ot, the *T SetFinalizer was
+ * given, says the object is a T (what only the finalizer keeps, its
+ * referents, is typed from there). */
+static void finalized(tw *w)
+{
+	fin_layout l;
+	uint64_t arr, n;
+	if (!w->has_rt || !fin_open(w, &l) || !hs_core_read_u64(w->c, l.allspans, &arr) ||
+	    !hs_core_read_u64(w->c, l.allspans + l.len, &n))
+		return;
+	uint64_t span;
+	for (uint64_t i = 0; i < n && i < MAX_SPANS && w->rc == HS_OK &&
+	                     hs_core_read_u64(w->c, arr + i * 8, &span); i++) {
+		uint64_t start = rd(w, span + l.start), sp = span ? rd(w, span + l.specials) : 0;
+		for (int k = 0; sp && k < MAX_SPECIALS && w->rc == HS_OK; k++) {
+			uint64_t off = 0;
+			uint8_t kind;
+			if (!hs_core_read(w->c, sp + l.kind, &kind, 1) ||
+			    !hs_core_read(w->c, sp + l.offset, &off, (size_t)l.offset_size))
+				break;
+			if (kind == l.finalizer)
+				rt_object(w, elem_of(w, rd(w, sp + l.ot)), start + off);
+			sp = rd(w, sp + l.next);
+		}
+		drain(w);
+	}
+}
+
 static bool in_segment(const hs_hd_segment *s, uint64_t a)
 {
 	return s->present && a >= s->addr && a - s->addr < s->len;
 }
 
+/* A type, member or constant by its runtime name or, failing that, by
+ * its internal/abi name (Go 1.21 moved runtime._type there, 1.22 the
+ * itab). */
+static uint32_t type2(const tw *w, const char *a, const char *b)
+{
+	uint32_t t = hs_dwarf_type(w->d, a);
+	return t != HS_DWARF_NONE ? t : hs_dwarf_type(w->d, b);
+}
+
+static bool member2(const tw *w, uint32_t t, const char *a, const char *b, uint64_t *off)
+{
+	uint32_t mt;
+	return member_off(w, t, a, off, &mt) || member_off(w, t, b, off, &mt);
+}
+
+static bool const2(const tw *w, const char *a, const char *b, int64_t *v)
+{
+	return hs_dwarf_const(w->d, a, v) || hs_dwarf_const(w->d, b, v);
+}
+
 /* Runtime types to DWARF types (DW_AT_go_runtime_type is the offset of
  * type.T in the types section, runtime.firstmoduledata.types), and the
- * offsets interfaces are read with: runtime.itab._type and
- * runtime._type's kind, size, tflag and str, runtime.ptrtype.elem. */
+ * offsets and constants interfaces are read with: the itab's type, the
+ * runtime type's kind, size, tflag and str, a pointer type's elem. */
 static void runtime_types(tw *w)
 {
 	const hs_dwarf *d = w->d;
 	uint64_t md, off;
-	uint32_t mt, mdt, itab = hs_dwarf_type(d, "runtime.itab"), typ = hs_dwarf_type(d, "runtime._type"),
-	         ptr = hs_dwarf_type(d, "runtime.ptrtype");
+	uint32_t mt, mdt, itab = type2(w, "runtime.itab", "internal/abi.ITab"),
+	         typ = type2(w, "runtime._type", "internal/abi.Type"),
+	         ptr = type2(w, "runtime.ptrtype", "internal/abi.PtrType");
 	if (!hs_dwarf_global(d, "runtime.firstmoduledata", &md, &mdt) ||
 	    !member_off(w, mdt, "types", &off, &mt) ||
 	    !hs_core_read_u64(w->c, md + w->bias + off, &w->types_base))
 		return;
-	w->has_itab = member_off(w, itab, "_type", &w->itab_type, &mt);
-	w->has_rt = member_off(w, typ, "kind", &w->type_kind, &mt) &&
-	            member_off(w, typ, "size", &w->type_size, &mt) &&
-	            member_off(w, typ, "tflag", &w->type_tflag, &mt) &&
-	            member_off(w, typ, "str", &w->type_str, &mt) &&
-	            member_off(w, ptr, "elem", &w->ptr_elem, &mt);
+	int64_t hb, min, max;
+	if (member_off(w, mdt, "etypes", &off, &mt) &&
+	    hs_core_read_u64(w->c, md + w->bias + off, &w->types_end) &&
+	    hs_dwarf_const(d, "runtime.mallocHeaderSize", &hb) && hb > 0 &&
+	    hs_dwarf_const(d, "runtime.minSizeForMallocHeader", &min) && min > 0 &&
+	    const2(w, "runtime.maxSmallSize", "runtime._MaxSmallSize", &max) && max > min) {
+		w->header = (uint64_t)hb;
+		w->min_header = (uint64_t)min;
+		w->max_small = (uint64_t)max;
+	}
+	w->has_itab = member2(w, itab, "_type", "Type", &w->itab_type);
+	w->has_rt = member2(w, typ, "kind", "Kind_", &w->type_kind) &&
+	            member2(w, typ, "size", "Size_", &w->type_size) &&
+	            member2(w, typ, "tflag", "TFlag", &w->type_tflag) &&
+	            member2(w, typ, "str", "Str", &w->type_str) &&
+	            member2(w, ptr, "elem", "Elem", &w->ptr_elem) &&
+	            const2(w, "runtime.kindDirectIface", "internal/abi.KindDirectIface",
+	                   &w->kind_direct) &&
+	            const2(w, "runtime.kindMask", "internal/abi.KindMask", &w->kind_mask) &&
+	            const2(w, "runtime.kindPtr", "internal/abi.Pointer", &w->kind_ptr) &&
+	            const2(w, "runtime.tflagExtraStar", "internal/abi.TFlagExtraStar", &w->tflag_star);
 	for (size_t i = 0; i < hs_dwarf_ndies(d) && w->rc == HS_OK && w->has_rt; i++) {
 		uint64_t rt = hs_dwarf_runtime_type(d, (uint32_t)i);
 		if (rt && !hs_idmap_put(&w->rtypes, rt, (uint32_t)i, NULL))
@@ -608,6 +739,8 @@ hs_err hs_core_types(hs_core *c, hs_heapdump *h, hs_error *err)
 		value(&w, addr, type, 0);
 		drain(&w);
 	}
+	if (w.rc == HS_OK)
+		finalized(&w);
 	h->type_names = hs_strvec_data(&w.name_list);
 	h->ntype_names = hs_strvec_len(&w.name_list);
 	hs_idmap_release(&w.memo);

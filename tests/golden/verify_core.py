@@ -334,14 +334,15 @@ def after_array(c, d):
     return sizes[0] if len(sizes) == 1 else None
 
 
-def type_rows(c):
+def type_rows(c, after_slot):
     """What heapdump's histogram of the core must count per Go type, from
     the program's counts.json (its types' names are reflect's): objects,
     bytes (None: not checked) and retained bytes (None: not checked).  The
     linker names the DWARF of a map[K]V's header hash<K,V> and of a chan
     T's hchan<T> (cmd/link/internal/ld/dwarf.go: synthesizemaptypes,
-    synthesizechantypes).  []*main.node is main.After's array and
-    main.Queue's buffer (8-byte elements, both sizes a size class)."""
+    synthesizechantypes).  []*main.node is main.After's array (the dump's
+    object holding it: after_slot bytes, a Go 1.22+ allocation header
+    included) and main.Queue's buffer (8-byte elements, a size class)."""
     node, page = c['node_bytes'], c['page_bytes']
     key, val = c['index_type'][len('map['):].split(']', 1)
     pages, nodes = c['page_objects'] * page, c['node_objects'] * node
@@ -349,7 +350,7 @@ def type_rows(c):
         c['store_type']: (1, c['store_retained'] - c['store_pages'] * page, c['store_retained']),
         c['page_type']: (c['page_objects'], pages, pages),
         c['node_type']: (c['node_objects'], nodes, nodes),
-        c['after_type']: (2, c['after_retained'] - c['after_gc'] * node + c['queue_cap'] * 8, None),
+        c['after_type']: (2, after_slot + c['queue_cap'] * 8, None),
         'hash<%s,%s>' % (key, val): (1, None, None),
         'hchan<%s>' % c['queue_type'][len('chan '):]: (1, None, None),
         c['box_type']: (1, None, None),
@@ -365,13 +366,13 @@ def store_array(c):
     return '%s (%d)' % (c['store_type'], c['store_pages'])
 
 
-def types_case(name, d, c):
+def types_case(name, d, c, after_slot):
     """The histogram by type of a core (heap_case's JSON): the program's
     types counted as it built them (type_rows), the totals the rows' sums,
     and the nodes only the parked goroutine's frame keeps untyped (main.node
     counts the globals' alone)."""
     rows = {r['type']: r for r in d.get('types', [])}
-    for t, (objects, bytes_, retained) in type_rows(c).items():
+    for t, (objects, bytes_, retained) in type_rows(c, after_slot).items():
         r = rows.get(t, {})
         got = (r.get('objects'), r.get('bytes') if bytes_ is not None else None,
                r.get('retained') if retained is not None else None)
@@ -438,7 +439,8 @@ def golden_json(name):
 
 def heap_case(name, core='testdata/coreheap/'):
     """heapdump of a core: what testdata/gen/coreheap built (counts.json)
-    retained by its globals and a parked goroutine's frame."""
+    retained by its globals and a parked goroutine's frame, and its
+    objects by Go type (types_case: Go 1.19, 1.21 and 1.23 alike)."""
     c = json.loads(read(core + 'counts.json'))
     d = golden_json(name)
     if d is None:
@@ -446,7 +448,8 @@ def heap_case(name, core='testdata/coreheap/'):
     roots = {r['name']: r for r in d['roots']}
     import verify_heapdump as HD
     HD.V = V
-    want = built(c, after_array(c, HD.Dump(unzstd(core + 'heap.dump.zst'))))
+    after_slot = after_array(c, HD.Dump(unzstd(core + 'heap.dump.zst')))
+    want = built(c, after_slot)
     for root, bytes_ in want.items():
         if roots.get(root, {}).get('retained') != bytes_:
             V.problems.append('%s: %s retains %s, the program built %d bytes'
@@ -463,6 +466,7 @@ def heap_case(name, core='testdata/coreheap/'):
     if not c['heap_objects'] <= d['objects'] <= c['heap_objects'] + 400:
         V.problems.append('%s: %d objects, MemStats.HeapObjects %d'
                           % (name, d['objects'], c['heap_objects']))
+    types_case(name, d, c, after_slot if after_slot is not None else c['after_gc'] * 8)
     V.expect(name, 'err', '')
     V.expect(name, 'code', '0\n')
     return d, c
@@ -780,7 +784,6 @@ def run(v):
     cut_case('core-heap-bad-cut', 'heapdump')
     d, c = heap_case('coreheap-heapdump-json')
     if d is not None:
-        types_case('coreheap-heapdump-json', d, c)
         types_text_case('coreheap-heapdump', d)
     wrong_exe_case('core-bad-wrong-exe')
     machine_case('core-bad-machine', CORE + 'arm64/riscv.core')

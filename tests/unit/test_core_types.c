@@ -1,10 +1,13 @@
 /* Go types of a core's heap objects (src/formats/core_types.c) on
- * testdata/coreheap/: the program (testdata/gen/coreheap) wrote in
+ * testdata/coreheap/ (Go 1.19), coreheap121/ (Go 1.21: internal/abi.Type)
+ * and coreheap123/ (Go 1.23: internal/abi.ITab, allocation headers): the
+ * same program (testdata/gen/coreheap) wrote in
  * counts.json the names reflect gives its globals' types and what they
  * point to, and how many objects of each its globals keep.  The expected
  * values come from there and from the core's own memory walked by hand
  * here (main.List's next pointers, main.Store's slice header), never
- * from the type walk itself. */
+ * from the type walk itself.  testdata/corefin121 and corefin123 hold
+ * objects only finalizers keep (testdata/gen/corefin, its counts.json). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +21,7 @@
 #include "heapscope/heapdump.h"
 #include "../../src/formats/core_internal.h"
 
-#define TD SOURCE_ROOT "/testdata/coreheap/"
+#define TD SOURCE_ROOT "/testdata/"
 
 typedef struct fixture {
 	hs_core *core;
@@ -54,12 +57,14 @@ static const char *text(const fixture *f, const char *key, char *buf, size_t n)
 	return buf;
 }
 
-/* The core's heap walked (core_heap.c) and then typed. */
-static int setup(void **state)
+/* The core of testdata/DIR walked (core_heap.c) and then typed. */
+static int setup(void **state, const char *dir)
 {
 	fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
-	FILE *c = fopen(TD "counts.json", "r");
+	char path[4096];
+	snprintf(path, sizeof path, TD "%s/counts.json", dir);
+	FILE *c = fopen(path, "r");
 	assert_non_null(c);
 	f->counts[fread(f->counts, 1, sizeof f->counts - 1, c)] = '\0';
 	fclose(c);
@@ -67,8 +72,11 @@ static int setup(void **state)
 	hs_error_clear(&e);
 	hs_input in;
 	hs_core_side side;
-	assert_int_equal(hs_input_open(&in, TD "core.core.zst", 0, &e), HS_OK);
-	assert_int_equal(hs_core_open_input(&f->core, &in, TD "core.exe.zst", &side, &e), HS_OK);
+	char exe[4096];
+	snprintf(path, sizeof path, TD "%s/core.core.zst", dir);
+	snprintf(exe, sizeof exe, TD "%s/core.exe.zst", dir);
+	assert_int_equal(hs_input_open(&in, path, 0, &e), HS_OK);
+	assert_int_equal(hs_core_open_input(&f->core, &in, exe, &side, &e), HS_OK);
 	hs_heapdump_init(&f->heap);
 	if (hs_core_heapdump(f->core, &f->heap, &e) != HS_OK)
 		fail_msg("core heap: %s", e.detail);
@@ -76,6 +84,21 @@ static int setup(void **state)
 	assert_int_equal(hs_core_types(f->core, &f->heap, &e), HS_OK);
 	*state = f;
 	return 0;
+}
+
+static int setup19(void **state)
+{
+	return setup(state, "coreheap");
+}
+
+static int setup121(void **state)
+{
+	return setup(state, "coreheap121");
+}
+
+static int setup123(void **state)
+{
+	return setup(state, "coreheap123");
 }
 
 static int teardown(void **state)
@@ -170,6 +193,39 @@ static void test_counts(void **state)
 	                 count(f, "finalizers"));
 }
 
+/* main.Boxed (interface{}) and main.Err (error) point to objects whose
+ * types are their dynamic types (box_type, failure_type): the data word
+ * of each read from the core. */
+static void test_interfaces(void **state)
+{
+	fixture *f = *state;
+	char t[64];
+	uint64_t p;
+	assert_true(hs_core_read_u64(f->core, global(f, "main.Boxed") + 8, &p));
+	assert_string_equal(type_of(&f->heap, p), text(f, "box_type", t, sizeof t));
+	assert_true(hs_core_read_u64(f->core, global(f, "main.Err") + 8, &p));
+	assert_string_equal(type_of(&f->heap, p), text(f, "failure_type", t, sizeof t));
+}
+
+/* main.After's array (after_gc pointers of 1 KiB: on Go 1.22+ its slot
+ * starts with an allocation header, the array after it) is an after_type
+ * of its cap. */
+static void test_after(void **state)
+{
+	fixture *f = *state;
+	const hs_heapdump *h = &f->heap;
+	char at[64], name[128], buf[128];
+	uint64_t arr, cap;
+	assert_true(hs_core_read_u64(f->core, global(f, "main.After"), &arr));
+	assert_true(hs_core_read_u64(f->core, global(f, "main.After") + 16, &cap));
+	assert_int_equal(cap, count(f, "after_gc"));
+	uint32_t o = hs_heapdump_find(h, arr);
+	assert_int_not_equal(o, HS_HD_NONE);
+	snprintf(name, sizeof name, "%s (%llu)", text(f, "after_type", at, sizeof at),
+	         (unsigned long long)cap);
+	assert_string_equal(hs_hd_object_type(h, o, buf, sizeof buf), name);
+}
+
 /* The histogram's rows: main.Store's array retains store_retained, the
  * pages their bytes, the nodes theirs (main.List's first node dominates
  * the 999 after it: a type's retained bytes count each object once); the
@@ -217,13 +273,46 @@ static void test_histogram(void **state)
 	hs_hd_analysis_release(&a);
 }
 
+static int setup_fin121(void **state)
+{
+	return setup(state, "corefin121");
+}
+
+static int setup_fin123(void **state)
+{
+	return setup(state, "corefin123");
+}
+
+/* testdata/gen/corefin set finalizers on resources and conns (each conn
+ * with a resource of its own) that nothing else keeps: only the
+ * finalizers' specials (ot) say what they are, and the buffers their
+ * resources hold are typed from there. */
+static void test_finalized(void **state)
+{
+	fixture *f = *state;
+	const hs_heapdump *h = &f->heap;
+	char t[64];
+	uint64_t res = count(f, "resources"), conns = count(f, "conns");
+	assert_true(res > 0 && conns > 0);
+	assert_int_equal(objects_of(h, text(f, "resource_type", t, sizeof t)), res + conns);
+	assert_int_equal(objects_of(h, text(f, "conn_type", t, sizeof t)), conns);
+	assert_int_equal(objects_of(h, text(f, "buf_type", t, sizeof t)), res + conns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slice),
 		cmocka_unit_test(test_pointer_chain),
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_interfaces),
+		cmocka_unit_test(test_after),
 		cmocka_unit_test(test_histogram),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("go1.19", tests, setup19, teardown);
+	failed += cmocka_run_group_tests_name("go1.21", tests, setup121, teardown);
+	failed += cmocka_run_group_tests_name("go1.23", tests, setup123, teardown);
+	const struct CMUnitTest fin[] = {cmocka_unit_test(test_finalized)};
+	failed += cmocka_run_group_tests_name("finalizers go1.21", fin, setup_fin121, teardown);
+	return failed + cmocka_run_group_tests_name("finalizers go1.23", fin, setup_fin123, teardown);
 }
