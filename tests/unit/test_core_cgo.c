@@ -24,7 +24,9 @@
  *     goroutines` (runtime-gdb.py) of each core: ids and the states
  *     running, runnable, syscall;
  *   - counts.json: the goroutine ids the program put in C and spinning,
- *     the printing one, GOMAXPROCS. */
+ *     the printing one, GOMAXPROCS;
+ *   - the core changed in place (test_g0_syscall_context), against its
+ *     own text before the change. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +37,7 @@
 #include <string.h>
 
 #include "heapscope/core.h"
+#include "core_poke.h"
 
 #define TD SOURCE_ROOT "/testdata/core/"
 #define MAX_G 64
@@ -385,6 +388,60 @@ static void test_counts(void **state)
 	each_core(state, program_did);
 }
 
+static uint64_t member(hs_core *c, const char *type, const char *name)
+{
+	uint64_t off;
+	uint32_t t;
+	if (!hs_dwarf_member(c->dwarf, hs_dwarf_type(c->dwarf, type), name, &off, &t))
+		fail_msg("%s.%s", type, name);
+	return off;
+}
+
+/* The runtime.g of goroutine goid, from runtime.allgs. */
+static uint64_t g_of(hs_core *c, long goid)
+{
+	uint64_t addr, arr, n, gp, id;
+	uint32_t type;
+	assert_true(hs_dwarf_global(c->dwarf, "runtime.allgs", &addr, &type));
+	addr += hs_core_bias(c);
+	assert_true(hs_core_read(c, addr, &arr, 8) && hs_core_read(c, addr + 8, &n, 8));
+	for (uint64_t i = 0; i < n; i++)
+		if (hs_core_read(c, arr + 8 * i, &gp, 8) &&
+		    hs_core_read(c, gp + member(c, "runtime.g", "goid"), &id, 8) && id == (uint64_t)goid)
+			return gp;
+	fail_msg("goroutine %ld is not in runtime.allgs", goid);
+	return 0;
+}
+
+/* A goroutine running on g0 whose syscallsp is set starts from its
+ * syscall's context, as the runtime's traceback does (gentraceback
+ * prefers syscallsp/pc to g.sched): the printer's g.sched moved to
+ * syscallsp/pc, sched zeroed, prints the same text. */
+static void test_g0_syscall_context(void **state)
+{
+	const run *r = *state;
+	hs_core *c = r->gcore;
+	uint64_t g = g_of(c, count(r, "printer"));
+	static const char *const from[2] = {"sched.sp", "sched.pc"}, *const to[2] = {"syscallsp",
+	                                                                           "syscallpc"};
+	uint64_t saved[2][2], zero = 0, old = 0;
+	char *before = goroutine_text(c, true);
+	for (int i = 0; i < 2; i++) {
+		assert_true(hs_core_read(c, g + member(c, "runtime.g", from[i]), &saved[i][0], 8));
+		assert_true(saved[i][0] != 0);
+		poke(c, g + member(c, "runtime.g", to[i]), &saved[i][0], &saved[i][1], 8);
+		poke(c, g + member(c, "runtime.g", from[i]), &zero, &old, 8);
+	}
+	char *after = goroutine_text(c, true);
+	for (int i = 0; i < 2; i++) {
+		poke(c, g + member(c, "runtime.g", from[i]), &saved[i][0], &old, 8);
+		poke(c, g + member(c, "runtime.g", to[i]), &saved[i][1], &old, 8);
+	}
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+}
+
 static int setup(void **state)
 {
 	static run runs[2] = {{.dir = "cgo"}, {.dir = "cgo1"}};
@@ -415,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_runtime_stack),
 		cmocka_unit_test(test_gdb),
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_g0_syscall_context),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -26,6 +26,7 @@
 #include "heapscope/heapdump.h"
 #include "../../src/formats/core_heap_bits.h"
 #include "../../src/formats/core_internal.h"
+#include "core_poke.h"
 
 #define TD SOURCE_ROOT "/testdata/coreheap/"
 #define TD123 SOURCE_ROOT "/testdata/coreheap123/"
@@ -577,25 +578,6 @@ static void test_bits1_layout(void **state)
 	assert_int_equal(hs_core_open_input(&old, &in, TD "core.exe.zst", &side, &e), HS_OK);
 	assert_false(core_bits1_is(old->dwarf, hs_dwarf_type(old->dwarf, "runtime.heapArena")));
 	hs_core_close(old);
-}
-
-static void poke(hs_core *c, uint64_t addr, const void *src, void *old, size_t n)
-{
-	for (size_t i = 0; i < c->nsegs; i++) {
-		const core_seg *s = &c->segs[i];
-		if (addr < s->vaddr || addr + n > s->vaddr + s->filesz)
-			continue;
-		uint64_t off = s->offset + (addr - s->vaddr);
-		for (size_t k = 0; k < c->nblocks; k++) {
-			core_block *b = &c->blocks[k];
-			if (off >= b->off && off + n <= b->off + CORE_BLOCK) {
-				memcpy(old, b->data + (off - b->off), n);
-				memcpy(b->data + (off - b->off), src, n);
-				return;
-			}
-		}
-	}
-	fail_msg("0x%llx is not in a block of the core", (unsigned long long)addr);
 }
 
 /* The first span of runtime.mheap_.allspans that is in use. */
