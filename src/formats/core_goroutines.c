@@ -27,7 +27,7 @@ typedef struct gwalk {
 	const hs_dwarf *d;
 	pcln t;
 	gfield g[NG];
-	uint64_t m_procid, m_g0, m_gsignal;   /* runtime.m members */
+	uint64_t m_procid, m_gsignal;   /* runtime.m members */
 	uint64_t parent_goid;    /* g.parentGoid (Go 1.21+), 0: none */
 	uint64_t gsize;
 	int64_t g_waiting, g_syscall, g_running, g_dead, g_scan;
@@ -138,7 +138,6 @@ static hs_err setup(gwalk *w, hs_error *err)
 	if (!hs_dwarf_member(w->d, g, "parentGoid", &w->parent_goid, &mt))
 		w->parent_goid = 0;
 	if (!hs_dwarf_member(w->d, m, "procid", &w->m_procid, &mt) ||
-	    !hs_dwarf_member(w->d, m, "g0", &w->m_g0, &mt) ||
 	    !hs_dwarf_member(w->d, m, "gsignal", &w->m_gsignal, &mt))
 		return need(err, "runtime.m member");
 	w->gsize = hs_dwarf_size(w->d, g);
