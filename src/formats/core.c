@@ -36,7 +36,12 @@
  * sys.MinFrameSize (runtime/internal/sys/arch_*.go). */
 static const core_arch arches[] = {
 	{.name = "amd64", .machine = EM_X86_64, .nregs = 27, .reg_pc = 16, .reg_sp = 19,
-	 .reg_fp = 4, .reg_lr = -1, .pc_quantum = 1, .link_register = false, .min_frame = 0},
+	 .reg_fp = 4, .reg_lr = -1, .pc_quantum = 1, .link_register = false, .min_frame = 0,
+	 /* a handler starts with the return address (sa_restorer) at sp and
+	  * the ucontext above it; uc_mcontext (after uc_flags, uc_link and
+	  * the 24-byte stack_t, 40) holds r8..r15, rdi, rsi, rbp, rbx, rdx,
+	  * rax, rcx, rsp (15th), rip (16th) */
+	 .sig_pc = 40 + 16 * 8, .sig_sp = 40 + 15 * 8},
 	{.name = "arm64", .machine = EM_AARCH64, .nregs = 34, .reg_pc = 32, .reg_sp = 31,
 	 .reg_fp = 29, .reg_lr = 30, .pc_quantum = 4, .link_register = true, .min_frame = 8},
 };

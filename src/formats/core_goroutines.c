@@ -44,7 +44,7 @@ typedef struct gwalk {
 	const hs_dwarf *d;
 	pcln t;
 	gfield g[NG];
-	uint64_t m_procid;
+	uint64_t m_procid, m_gsignal;   /* runtime.m members */
 	uint64_t parent_goid;    /* g.parentGoid (Go 1.21+), 0: none */
 	uint64_t sched_lr;       /* g.sched.lr (link register architectures), 0: none */
 	uint64_t g_labels;       /* g.labels, 0: no labels read */
@@ -180,8 +180,9 @@ static hs_err setup(gwalk *w, hs_error *err)
 		w->parent_goid = 0;
 	if (w->c->arch->link_register && !hs_dwarf_member(w->d, g, "sched.lr", &w->sched_lr, &mt))
 		return need(err, "runtime.g member");
-	if (!hs_dwarf_member(w->d, m, "procid", &w->m_procid, &mt))
-		return need(err, "runtime.m.procid");
+	if (!hs_dwarf_member(w->d, m, "procid", &w->m_procid, &mt) ||
+	    !hs_dwarf_member(w->d, m, "gsignal", &w->m_gsignal, &mt))
+		return need(err, "runtime.m member");
 	w->gsize = hs_dwarf_size(w->d, g);
 	labels_setup(w, g);
 	static const char *const consts[] = {"runtime._Gwaiting", "runtime._Gsyscall",
@@ -283,10 +284,12 @@ static bool top_of_stack(const char *name)
 	return false;
 }
 
-/* One physical frame with its inlined calls; returns the frames shown. */
-static int print_frame(gwalk *w, const pcln_func *f, uint64_t pc, bool all, int shown)
+/* One physical frame with its inlined calls; returns the frames shown.
+ * trap: pc is where the thread stopped, not a return address, so its
+ * line is pc's own (traceback.go's _TraceTrap, for the innermost frame). */
+static int print_frame(gwalk *w, const pcln_func *f, uint64_t pc, bool all, bool trap, int shown)
 {
-	uint64_t tracepc = pc > f->entry ? pc - 1 : pc;
+	uint64_t tracepc = pc > f->entry && !trap ? pc - 1 : pc;
 	uint64_t inl = pcln_funcdata(&w->t, f, (uint32_t)w->t.funcdata_inl);
 	const char *file;
 	int32_t line;
@@ -369,7 +372,7 @@ static int walk_frames(const gwalk *w, uint64_t pc, uint64_t sp, uint64_t lr, co
 	return max;
 }
 
-static int unwind(gwalk *w, uint64_t pc, uint64_t sp, uint64_t lr, bool all)
+static int unwind(gwalk *w, uint64_t pc, uint64_t sp, uint64_t lr, bool all, bool trap)
 {
 	core_gframe fr[MAX_FRAMES];
 	pcln_func fn[MAX_FRAMES];
@@ -377,7 +380,7 @@ static int unwind(gwalk *w, uint64_t pc, uint64_t sp, uint64_t lr, bool all)
 	int n = walk_frames(w, pc, sp, lr, fr, fn, MAX_FRAMES, &more), shown = 0;
 	w->last_id = 0;   /* funcID_normal */
 	for (int i = 0; i < n; i++)
-		shown = print_frame(w, &fn[i], fr[i].pc, all, shown);
+		shown = print_frame(w, &fn[i], fr[i].pc, all, trap && i == 0, shown);
 	if (more)
 		out(w, "...additional frames elided...\n");
 	return shown;
@@ -490,24 +493,74 @@ static void header(gwalk *w, const gstate *s)
 	out(w, "]:\n");
 }
 
-/* Where a running goroutine is: the registers of the thread whose id is
- * its m's procid. */
-static bool running_regs(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp,
-                         uint64_t *lr)
+/* The thread whose id is m's procid. */
+static const hs_core_thread *thread_of(const gwalk *w, uint64_t m)
 {
 	uint64_t tid;
-	if (!s->m || !rd_u64(w, s->m + w->m_procid, &tid))
-		return false;
+	if (!m || !rd_u64(w, m + w->m_procid, &tid))
+		return NULL;
 	for (size_t i = 0; i < hs_core_nthreads(w->c); i++) {
 		const hs_core_thread *t = hs_core_thread_at(w->c, i);
-		if (t->tid == tid) {
-			*pc = t->pc;
-			*sp = t->sp;
-			*lr = t->lr;
-			return true;
-		}
+		if (t->tid == tid)
+			return t;
 	}
+	return NULL;
+}
+
+static bool on_stack_of(const gwalk *w, uint64_t gp, uint64_t sp)
+{
+	uint64_t lo, hi;
+	return gp && rd_u64(w, gp + w->g[G_STACK_LO].off, &lo) &&
+	       rd_u64(w, gp + w->g[G_STACK_HI].off, &hi) && sp >= lo && sp < hi;
+}
+
+/* The registers a signal interrupted, for a thread inside the runtime's
+ * signal handler: its frames up to runtime.sigtramp, the handler the
+ * kernel called, whose caller is the kernel's signal frame (its pc and
+ * sp at the architecture's offsets from sigtramp's frame top,
+ * core_arch.sig_pc/sig_sp). */
+static bool signal_context(const gwalk *w, uint64_t *pc, uint64_t *sp, uint64_t lr)
+{
+	enum { MAX_SIGNAL_FRAMES = 32 };
+	const core_arch *a = w->c->arch;
+	core_gframe fr[MAX_SIGNAL_FRAMES];
+	pcln_func fn[MAX_SIGNAL_FRAMES];
+	bool more;
+	int n = walk_frames(w, *pc, *sp, lr, fr, fn, MAX_SIGNAL_FRAMES, &more);
+	for (int i = 0; i < n; i++)
+		if (strcmp(pcln_name(&w->t, &fn[i]), "runtime.sigtramp") == 0)
+			return fr[i].fp != fr[i].sp && rd_u64(w, fr[i].fp + a->sig_pc, pc) &&
+			       rd_u64(w, fr[i].fp + a->sig_sp, sp);
 	return false;
+}
+
+/* Where a running goroutine's code is, as the runtime's crash traceback
+ * finds it (signal_unix.go sighandler, traceback.go): its thread's
+ * registers when the thread is on the goroutine's own stack; when the
+ * thread is in the signal handler (m.gsignal's stack: a core written
+ * under GOTRACEBACK=crash), the registers the signal interrupted (on an
+ * architecture whose signal frame is not known, the thread's registers,
+ * conservatively).  false when the goroutine's code is not on its stack:
+ * the thread is on g0 (systemstack, morestack) and the goroutine is where
+ * it left its stack. */
+static bool running_at(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp,
+                       uint64_t *lr)
+{
+	const hs_core_thread *t = thread_of(w, s->m);
+	uint64_t gsignal;
+	if (!t)
+		return false;
+	*pc = t->pc;
+	*sp = t->sp;
+	*lr = t->lr;
+	if (rd_u64(w, s->m + w->m_gsignal, &gsignal) && on_stack_of(w, gsignal, *sp)) {
+		if (!w->c->arch->sig_pc)
+			return true;
+		if (!signal_context(w, pc, sp, *lr))
+			return false;
+		*lr = 0;
+	}
+	return *sp >= s->stack_lo && *sp < s->stack_hi;
 }
 
 static bool system_goroutine(const gwalk *w, const gstate *s)
@@ -524,26 +577,48 @@ static bool system_goroutine(const gwalk *w, const gstate *s)
 }
 
 /* Where a goroutine's stack walk starts: its saved context, the
- * syscall's (no link register: gentraceback's lr0 = 0), or its thread's
- * registers. */
-static void start_at(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp, uint64_t *lr)
+ * syscall's (no link register: gentraceback's lr0 = 0), or where it runs
+ * (running_at; *trap: an interrupted pc, not a return address).  A
+ * goroutine running on g0 starts, as the runtime's traceback of it does,
+ * at its syscall's context or else g.sched; with neither, at its
+ * thread's registers (the g0 frames, conservatively). */
+static void start_at(const gwalk *w, const gstate *s, uint64_t *pc, uint64_t *sp, uint64_t *lr,
+                     bool *trap)
 {
 	uint64_t st = s->status & ~(uint64_t)w->g_scan;
 	*pc = s->pc;
 	*sp = s->sp;
 	*lr = s->lr;
+	*trap = false;
 	if (st == (uint64_t)w->g_syscall && s->syscallsp) {
 		*pc = s->syscallpc;
 		*sp = s->syscallsp;
 		*lr = 0;
 	} else if (st == (uint64_t)w->g_running) {
-		running_regs(w, s, pc, sp, lr);
+		uint64_t rpc, rsp, rlr;
+		const hs_core_thread *t;
+		if (running_at(w, s, &rpc, &rsp, &rlr)) {
+			*pc = rpc;
+			*sp = rsp;
+			*lr = rlr;
+			*trap = true;
+		} else if (s->syscallsp) {
+			*pc = s->syscallpc;
+			*sp = s->syscallsp;
+			*lr = 0;
+		} else if (!s->sp && (t = thread_of(w, s->m)) != NULL) {
+			*pc = t->pc;
+			*sp = t->sp;
+			*lr = t->lr;
+			*trap = true;
+		}
 	}
 }
 
 static void goroutine(gwalk *w, const gstate *s, uint64_t gaddr)
 {
 	uint64_t st = s->status & ~(uint64_t)w->g_scan, pc, sp, lr;
+	bool trap;
 	if (st == (uint64_t)w->g_dead || (!w->system && system_goroutine(w, s)))
 		return;
 	if (w->len)
@@ -551,9 +626,9 @@ static void goroutine(gwalk *w, const gstate *s, uint64_t gaddr)
 	read_labels(w, gaddr);
 	w->ngs++;
 	header(w, s);
-	start_at(w, s, &pc, &sp, &lr);
-	if (unwind(w, pc, sp, lr, w->system) == 0)
-		unwind(w, pc, sp, lr, true);   /* as the runtime does when nothing was shown */
+	start_at(w, s, &pc, &sp, &lr, &trap);
+	if (unwind(w, pc, sp, lr, w->system, trap) == 0)
+		unwind(w, pc, sp, lr, true, trap);   /* as the runtime does when nothing was shown */
 	pcln_func f;
 	if (s->goid != 1 && pcln_find(&w->t, s->gopc, &f)) {
 		const char *name = pcln_name(&w->t, &f), *file;
@@ -701,8 +776,8 @@ static void visit(gwalk *w, const gstate *s, uint64_t gaddr)
 		return;
 	core_gframe fr[MAX_HEAP_FRAMES];
 	pcln_func fn[MAX_HEAP_FRAMES];
-	bool more;
-	start_at(w, s, &pc, &sp, &lr);
+	bool more, trap;
+	start_at(w, s, &pc, &sp, &lr, &trap);
 	int n = walk_frames(w, pc, sp, lr, fr, fn, MAX_HEAP_FRAMES, &more);
 	for (int i = 0; i < n; i++)
 		fr[i].func = pcln_name(&w->t, &fn[i]);

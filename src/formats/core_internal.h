@@ -25,6 +25,12 @@ typedef struct core_arch {
 	 * (sys.MinFrameSize; fp = sp + sp delta). */
 	bool link_register;
 	uint32_t min_frame;
+	/* The kernel's signal frame (Linux uapi asm/ucontext.h and
+	 * asm/sigcontext.h): the interrupted pc and sp at these offsets above
+	 * the top of runtime.sigtramp's frame, 0: not known.  The runtime
+	 * reads the same words (sigctxt.regs); they are the kernel's ABI, and
+	 * Go's DWARF has no runtime.ucontext to read them from. */
+	uint32_t sig_pc, sig_sp;
 } core_arch;
 
 /* A PT_LOAD segment of the core or of the executable. */

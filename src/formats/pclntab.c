@@ -259,7 +259,9 @@ void pcln_line(const pcln *t, const pcln_func *f, uint64_t pc, const char **file
 	*file = "?";
 	*line = 0;
 	int32_t fileno = pcln_value(t, f, t->f_pcfile, pc), ln = pcln_value(t, f, t->f_pcln, pc);
-	if (fileno < 0 || ln < 0)
+	/* -1 is "no value"; other negative lines are printed as they are
+	 * (funcline1: the runtime prints main.go:-2 for some loop pcs) */
+	if (fileno < 0 || ln == -1)
 		return;
 	uint64_t cu = field(t, f, t->f_cu, 4) + (uint64_t)fileno;
 	if (cu >= t->cu.n / 4)

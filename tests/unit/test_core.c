@@ -1065,12 +1065,25 @@ static void test_arm64_link_register(void **state)
 	uint64_t st = 0;
 	assert_true(hs_core_read(c, g1 + status, &st, 4));
 	set_word(c, g1 + status, (st & ~(uint64_t)0xffffffff) | (uint64_t)running);
-	set_word(c, g1 + mo, m0);
+	uint64_t alllink, allm;
+	assert_true(hs_dwarf_member(d, m, "alllink", &alllink, &t));
+	assert_true(hs_dwarf_global(d, "runtime.allm", &allm, &t));
+	assert_true(hs_core_read_u64(c, allm, &allm));
 	for (size_t k = 0; k < 4; k++) {
 		const hs_core_thread *th = hs_core_thread_at(c, k);
 		assert_int_equal(th->pc, want[k].pc);
 		assert_int_equal(th->lr, want[k].lr);
-		set_word(c, m0 + procid, th->tid);
+		/* goroutine 1 runs on the thread's own m (every thread is in the
+		 * signal handler, on its m's gsignal stack) */
+		uint64_t mp = allm, id = 0;
+		for (int i = 0; mp && i < 64; i++) {
+			assert_true(hs_core_read_u64(c, mp + procid, &id));
+			if (id == th->tid)
+				break;
+			assert_true(hs_core_read_u64(c, mp + alllink, &mp));
+		}
+		assert_int_equal(id, th->tid);
+		set_word(c, g1 + mo, mp);
 		char *text;
 		size_t len;
 		hs_error e;
