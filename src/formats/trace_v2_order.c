@@ -192,7 +192,11 @@ static hs_err adv_proc_status(v2_loader *L, const v2_event *ev, sctx *c, sctx *n
 	ps->status = (uint8_t)st;
 	ps->seq_gen = L->gen;
 	ps->seq = 0;
-	if (st == P_RUNNING || st == P_SYSCALL)
+	/* Bound by its status as written: a SyscallAbandoned P promoted to
+	 * Syscall above is about to be stolen and stays with the M it was
+	 * bound to, not the one that wrote its status (order.go binds by the
+	 * event's status too). */
+	if (ev->args[1] == P_RUNNING || ev->args[1] == P_SYSCALL)
 		nc->p = pid;
 	if (ev->args[1] == P_SYSCALL_ABANDONED && was_running) {
 		/* About to be stolen: the event belongs to the M the P is bound to. */
