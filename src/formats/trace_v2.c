@@ -610,6 +610,7 @@ static void gen_reset(v2_loader *L, v2_gen *G)
 	hs_idmap_release(&L->stack_ids);
 	L->str_off.len = 0;
 	L->str_len.len = 0;
+	memset(L->reasons, 0, sizeof L->reasons);   /* string ids are per generation */
 }
 
 static hs_err gen_tables(v2_loader *L, v2_gen *G)
