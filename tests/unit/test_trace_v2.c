@@ -338,6 +338,23 @@ static void test_hostile_order(void **state)
 	free(d);
 }
 
+/* A stack id defined twice in one generation is refused, as Go does. */
+static void test_dup_stack(void **state)
+{
+	(void)state;
+	uint8_t d[128], ev[16];
+	size_t n = 16, k;
+	memcpy(d, "go 1.23 trace\0\0\0", 16);
+	ev[0] = 8, k = 1 + put_uv(ev + 1, 1000000000);          /* Frequency */
+	n += put_batch(d + n, 0, 0, ev, k);
+	static const uint8_t stk[] = {2, 3, 1, 0, 3, 1, 0};     /* Stacks: id 1 twice */
+	n += put_batch(d + n, 0, 0, stk, sizeof stk);
+	ev[0] = 4;                                              /* Strings */
+	n += put_batch(d + n, 0, 0, ev, 1);
+	assert_int_equal(load(d, n), HS_E_INVALID);
+	assert_non_null(strstr(err.detail, "multiple stacks with the same ID 1"));
+}
+
 static void test_sink_stops(void **state)
 {
 	(void)state;
@@ -409,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_hostile_order),
+		cmocka_unit_test(test_dup_stack),
 		cmocka_unit_test(test_sink_stops),
 		cmocka_unit_test(test_wait_reasons),
 		cmocka_unit_test(test_dmap),
