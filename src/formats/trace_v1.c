@@ -208,7 +208,7 @@ typedef struct v1 {
 	hs_idmap strmap;        /* string id -> index into strings */
 	hs_vec stack_offs;      /* stack_rec */
 	hs_vec stackbuf;        /* the EvStack records' bytes, copied */
-	hs_idmap stkmap;        /* trace stack id -> hs stack id + 1 */
+	hs_dmap stkmap;         /* trace stack id -> hs stack id + 1 (ids are dense) */
 	hs_vec cpu;             /* cpu_sample, sorted by ts before merging */
 	size_t cpu_next;
 	hs_vec gs;              /* gstate */
@@ -753,7 +753,8 @@ static hs_err intern_stack(v1 *t, const stack_rec *s, uint32_t *locs)
 	uint32_t sid;
 	if ((rc = hs_trace_stack(t->stacks, locs, (size_t)size, &sid)))
 		return model_error(t, rc, off);
-	if (!hs_idmap_put(&t->stkmap, id, sid, NULL))
+	/* the first record of an id wins */
+	if (hs_dmap_get(&t->stkmap, id) == UINT32_MAX && !hs_dmap_put(&t->stkmap, id, sid))
 		return nomem(t);
 	return HS_OK;
 }
@@ -1025,7 +1026,7 @@ static uint32_t stack_of(const v1 *t, uint64_t stk)
 {
 	if (!stk)
 		return 0;
-	uint32_t s = hs_idmap_get(&t->stkmap, stk);   /* already id + 1 */
+	uint32_t s = hs_dmap_get(&t->stkmap, stk);   /* already id + 1 */
 	return s == UINT32_MAX ? 0 : s;
 }
 
@@ -1418,7 +1419,8 @@ static void release(v1 *t)
 	if (t->late)
 		munmap(t->late, t->late_size);
 	hs_dmap_release(&t->gmap);
-	hs_idmap *maps[] = {&t->pmap, &t->strmap, &t->stkmap};
+	hs_dmap_release(&t->stkmap);
+	hs_idmap *maps[] = {&t->pmap, &t->strmap};
 	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		hs_idmap_release(maps[i]);
 }
@@ -1467,8 +1469,7 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 		              ty != EV_USER_LOG;
 	}
 	hs_err rc = HS_OK;
-	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256) ||
-	    !hs_idmap_init(&t.stkmap, 256))
+	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256))
 		rc = nomem(&t);
 	if (rc == HS_OK)
 		rc = build_index(&t);

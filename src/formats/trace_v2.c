@@ -174,7 +174,7 @@ hs_err v2_stack(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
 		*val = 0;
 		return HS_OK;
 	}
-	uint32_t v = hs_idmap_get(&L->stack_ids, id);
+	uint32_t v = hs_dmap_get(&L->stack_ids, id);
 	if (v == UINT32_MAX && L->lenient) {
 		*val = 0;
 		return HS_OK;
@@ -334,8 +334,8 @@ static hs_err read_stacks(v2_loader *L, v2_gen *G, const v2_batch *b)
 		uint32_t val;
 		if ((rc = hs_trace_stack(L->stacks, G->locs.data, G->locs.len, &val)))
 			return hs_fail_at(L->err, rc, at, "cannot intern stack");
-		bool dup;
-		if (!hs_idmap_put(&L->stack_ids, id, val, &dup))
+		bool dup = hs_dmap_get(&L->stack_ids, id) != UINT32_MAX;
+		if (!dup && !hs_dmap_put(&L->stack_ids, id, val))
 			return nomem(L);
 		if (dup)
 			return hs_fail_at(L->err, HS_E_INVALID, at, "multiple stacks with the same ID %llu",
@@ -607,15 +607,15 @@ static void gen_reset(v2_loader *L, v2_gen *G)
 	G->has_freq = false;
 	hs_idmap_release(&G->midx);
 	hs_idmap_release(&L->strings);
-	hs_idmap_release(&L->stack_ids);
+	hs_dmap_release(&L->stack_ids);
 	L->str_off.len = 0;
 	L->str_len.len = 0;
+	memset(L->reasons, 0, sizeof L->reasons);   /* string ids are per generation */
 }
 
 static hs_err gen_tables(v2_loader *L, v2_gen *G)
 {
-	if (!hs_idmap_init(&G->midx, 16) || !hs_idmap_init(&L->strings, 256) ||
-	    !hs_idmap_init(&L->stack_ids, 256))
+	if (!hs_idmap_init(&G->midx, 16) || !hs_idmap_init(&L->strings, 256))
 		return nomem(L);
 	v2_batch *bs = G->batches.data;
 	size_t nb = G->batches.len;

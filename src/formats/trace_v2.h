@@ -101,7 +101,13 @@ typedef struct v2_loader {
 	unsigned dropped_ms;
 	hs_idmap strings;             /* string id -> index into str_off/str_len */
 	hs_vec str_off, str_len;      /* size_t, uint32_t */
-	hs_idmap stack_ids;           /* stack id -> hs_tev.stack value */
+	hs_dmap stack_ids;            /* stack id -> hs_tev.stack value (dense ids) */
+	struct v2_reason {            /* GoBlock/GoStop reasons by string id, */
+		uint64_t id;              /* direct-mapped; id 0: empty slot */
+		const char *s;
+		uint32_t len;
+		uint8_t wait;             /* hs_twait */
+	} reasons[64];
 
 	v2_order order;
 

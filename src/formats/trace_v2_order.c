@@ -192,7 +192,11 @@ static hs_err adv_proc_status(v2_loader *L, const v2_event *ev, sctx *c, sctx *n
 	ps->status = (uint8_t)st;
 	ps->seq_gen = L->gen;
 	ps->seq = 0;
-	if (st == P_RUNNING || st == P_SYSCALL)
+	/* Bound by its status as written: a SyscallAbandoned P promoted to
+	 * Syscall above is about to be stolen and stays with the M it was
+	 * bound to, not the one that wrote its status (order.go binds by the
+	 * event's status too). */
+	if (ev->args[1] == P_RUNNING || ev->args[1] == P_SYSCALL)
 		nc->p = pid;
 	if (ev->args[1] == P_SYSCALL_ABANDONED && was_running) {
 		/* About to be stolen: the event belongs to the M the P is bound to. */
@@ -442,6 +446,26 @@ static hs_err adv_go_create_syscall(v2_loader *L, const v2_event *ev, sctx *c, s
 	return out(L, HS_TEV_SYSCALL, ng, c->p, 0, 0, 0);
 }
 
+/* A block or stop reason and its kind: a handful of strings, looked up
+ * and matched once per generation. */
+static hs_err reason(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32_t *len,
+                     hs_twait *w)
+{
+	struct v2_reason *slot = &L->reasons[id % 64];
+	if (id != 0 && slot->id == id) {
+		*s = slot->s;
+		*len = slot->len;
+		*w = (hs_twait)slot->wait;
+		return HS_OK;
+	}
+	hs_err rc = v2_string(L, id, off, s, len);
+	if (rc)
+		return rc;
+	*w = v2_wait_from_reason(*s, *len);
+	*slot = (struct v2_reason){.id = id, .s = *s, .len = *len, .wait = (uint8_t)*w};
+	return HS_OK;
+}
+
 /* GoDestroy, GoStop, GoBlock: the running goroutine leaves its M. */
 static hs_err adv_go_stop_exec(v2_loader *L, const v2_event *ev, sctx *c, sctx *nc, bool *ok)
 {
@@ -460,10 +484,10 @@ static hs_err adv_go_stop_exec(v2_loader *L, const v2_event *ev, sctx *c, sctx *
 	} else {
 		const char *r;
 		uint32_t rl;
-		if ((rc = v2_string(L, ev->args[0], ev->off, &r, &rl)) ||
+		hs_twait w;
+		if ((rc = reason(L, ev->args[0], ev->off, &r, &rl, &w)) ||
 		    (rc = v2_stack(L, ev->args[1], ev->off, &t.stack)))
 			return rc;
-		hs_twait w = v2_wait_from_reason(r, rl);
 		if (ev->type == V2_EV_GO_STOP) {
 			gs->status = GO_RUNNABLE;
 			t.kind = HS_TEV_GO_STOP;

@@ -99,15 +99,22 @@ static void frame(uint32_t stack, uint32_t i, const char *fn, int64_t line)
 	assert_int_equal(l->line, line);
 }
 
+/* Load a committed trace that Go's reader accepts, and check its
+ * version and counts. */
+static void load_ok(const char *name, int version, uint64_t events, uint64_t gens)
+{
+	size_t n;
+	const uint8_t *d = slurp(name, &n);
+	assert_int_equal(load(d, n), HS_OK);
+	assert_int_equal(info.go_version, version);
+	assert_int_equal(info.events, events);
+	assert_int_equal(info.generations, gens);
+}
+
 static void test_basic(void **state)
 {
 	(void)state;
-	size_t n;
-	const uint8_t *d = slurp("basic.trace", &n);
-	assert_int_equal(load(d, n), HS_OK);
-	assert_int_equal(info.go_version, 1022);
-	assert_int_equal(info.events, 17);
-	assert_int_equal(info.generations, 1);
+	load_ok("basic.trace", 1022, 17, 1);
 	assert_int_equal(info.ticks_per_sec, 1000000000);
 	assert_int_equal(info.duration_ns, 121);
 	assert_false(info.truncated);
@@ -156,12 +163,7 @@ static void test_basic(void **state)
 static void test_two_ms(void **state)
 {
 	(void)state;
-	size_t n;
-	const uint8_t *d = slurp("two-ms.trace", &n);
-	assert_int_equal(load(d, n), HS_OK);
-	assert_int_equal(info.go_version, 1023);
-	assert_int_equal(info.events, 13);
-	assert_int_equal(info.generations, 2);
+	load_ok("two-ms.trace", 1023, 13, 2);
 	assert_int_equal(count(HS_TEV_GO_EXISTING), 2);
 	assert_int_equal(count(HS_TEV_GO_CREATE), 0);
 	const hs_tev *b = find(HS_TEV_GO_BLOCK, 5), *u = find(HS_TEV_GO_UNBLOCK, 5);
@@ -177,6 +179,25 @@ static void test_two_ms(void **state)
 	assert_int_equal(find(HS_TEV_GO_START, 5)->ts, 2);   /* the existing g5 */
 	assert_int_equal(find(HS_TEV_GO_END, 5)->ts, 121);
 	assert_int_equal(info.duration_ns, 121);
+}
+
+/* A P stolen at a generation boundary by an M that keeps its own P: the
+ * SyscallAbandoned status binds nothing to the M that writes it. */
+static void test_steal_abandoned(void **state)
+{
+	(void)state;
+	load_ok("steal-abandoned.trace", 1023, 11, 2);
+	assert_int_equal(count(HS_TEV_GO_EXISTING), 2);
+	const hs_tev *s1 = find(HS_TEV_SYSCALL, 1), *b1 = find(HS_TEV_SYSCALL_BLOCK, 1);
+	assert_int_equal(s1->ts, 2);
+	assert_int_equal(s1->p, 0);
+	assert_int_equal(b1->ts, 103);
+	assert_int_equal(find(HS_TEV_PROC_STOP, 0)->ts, 103);
+	const hs_tev *s2 = find(HS_TEV_SYSCALL, 2), *e2 = find(HS_TEV_SYSCALL_EXIT, 2);
+	assert_int_equal(s2->ts, 104);
+	assert_int_equal(s2->p, 1);
+	assert_int_equal(e2->ts, 105);
+	assert_int_equal(e2->p, 1);
 }
 
 static void test_rejected(void **state)
@@ -317,6 +338,23 @@ static void test_hostile_order(void **state)
 	free(d);
 }
 
+/* A stack id defined twice in one generation is refused, as Go does. */
+static void test_dup_stack(void **state)
+{
+	(void)state;
+	uint8_t d[128], ev[16];
+	size_t n = 16, k;
+	memcpy(d, "go 1.23 trace\0\0\0", 16);
+	ev[0] = 8, k = 1 + put_uv(ev + 1, 1000000000);          /* Frequency */
+	n += put_batch(d + n, 0, 0, ev, k);
+	static const uint8_t stk[] = {2, 3, 1, 0, 3, 1, 0};     /* Stacks: id 1 twice */
+	n += put_batch(d + n, 0, 0, stk, sizeof stk);
+	ev[0] = 4;                                              /* Strings */
+	n += put_batch(d + n, 0, 0, ev, 1);
+	assert_int_equal(load(d, n), HS_E_INVALID);
+	assert_non_null(strstr(err.detail, "multiple stacks with the same ID 1"));
+}
+
 static void test_sink_stops(void **state)
 {
 	(void)state;
@@ -383,10 +421,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_two_ms),
+		cmocka_unit_test(test_steal_abandoned),
 		cmocka_unit_test(test_rejected),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_hostile_order),
+		cmocka_unit_test(test_dup_stack),
 		cmocka_unit_test(test_sink_stops),
 		cmocka_unit_test(test_wait_reasons),
 		cmocka_unit_test(test_dmap),
