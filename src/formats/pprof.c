@@ -295,6 +295,38 @@ static int64_t *count_values(dec *d)
 	return c->total;
 }
 
+/* A full load's packed location ids, the bulk of a profile: ids of up to
+ * three bytes (below 2^21, so never aliased) go straight into the stack,
+ * room for them reserved once (an id takes a byte at least).  Stops at
+ * the first id it does not take, leaving it to the general loop, which
+ * also owns every error. */
+static void packed_locations(hs_profile *p, pb_reader *src)
+{
+	hs_vec *st = &p->stack;
+	size_t most = (size_t)(src->end - src->p);
+	if (st->len + most >= (size_t)UINT32_MAX - 2 || !hs_vec_reserve(st, most))
+		return;
+	uint32_t *out = (uint32_t *)st->data + st->len, *first = out;
+	const uint8_t *q = src->p, *end = src->end;
+	while (q < end) {
+		uint32_t b0 = q[0];
+		if (b0 < 0x80) {
+			*out++ = b0;
+			q++;
+		} else if (end - q >= 2 && q[1] < 0x80) {
+			*out++ = (b0 & 0x7f) | (uint32_t)q[1] << 7;
+			q += 2;
+		} else if (end - q >= 3 && q[1] >= 0x80 && q[2] < 0x80) {
+			*out++ = (b0 & 0x7f) | (uint32_t)(q[1] & 0x7f) << 7 | (uint32_t)q[2] << 14;
+			q += 3;
+		} else {
+			break;
+		}
+	}
+	st->len += (size_t)(out - first);
+	src->p = q;
+}
+
 static hs_err sample(dec *d, pb_reader *r, size_t index)
 {
 	uint64_t start = pb_offset(r);
@@ -311,6 +343,8 @@ static hs_err sample(dec *d, pb_reader *r, size_t index)
 				if ((rc = read_len(d, r, &packed, "sample")))
 					return rc;
 				src = &packed;
+				if (field == 1 && !d->c)
+					packed_locations(d->p, src);
 			} else if (wt != PB_VARINT) {
 				return fail(d, HS_E_CORRUPT, pb_offset(r),
 				            "sample field %u has wire type %d", field, wt);
