@@ -327,6 +327,34 @@ static void packed_locations(hs_profile *p, pb_reader *src)
 	src->p = q;
 }
 
+/* The same for a counts-only load: ids of up to three bytes whose word
+ * the bitmap already has are noted here, the rest by count_location. */
+static void packed_count(counts *c, pb_reader *src)
+{
+	const uint8_t *q = src->p, *end = src->end;
+	while (q < end) {
+		uint32_t v = q[0];
+		const uint8_t *next = q + 1;
+		if (v >= 0x80) {
+			if (end - q >= 2 && q[1] < 0x80) {
+				v = (v & 0x7f) | (uint32_t)q[1] << 7;
+				next = q + 2;
+			} else if (end - q >= 3 && q[1] >= 0x80 && q[2] < 0x80) {
+				v = (v & 0x7f) | (uint32_t)(q[1] & 0x7f) << 7 | (uint32_t)q[2] << 14;
+				next = q + 3;
+			} else {
+				break;
+			}
+		}
+		if ((size_t)(v >> 6) >= c->nseen)
+			break;
+		c->entries++;
+		c->seen[v >> 6] |= UINT64_C(1) << (v & 63);
+		q = next;
+	}
+	src->p = q;
+}
+
 static hs_err sample(dec *d, pb_reader *r, size_t index)
 {
 	uint64_t start = pb_offset(r);
@@ -345,6 +373,8 @@ static hs_err sample(dec *d, pb_reader *r, size_t index)
 				src = &packed;
 				if (field == 1 && !d->c)
 					packed_locations(d->p, src);
+				else if (field == 1)
+					packed_count(d->c, src);
 			} else if (wt != PB_VARINT) {
 				return fail(d, HS_E_CORRUPT, pb_offset(r),
 				            "sample field %u has wire type %d", field, wt);
