@@ -295,62 +295,58 @@ static int64_t *count_values(dec *d)
 	return c->total;
 }
 
-/* A full load's packed location ids, the bulk of a profile: ids of up to
- * three bytes (below 2^21, so never aliased) go straight into the stack,
- * room for them reserved once (an id takes a byte at least).  Stops at
- * the first id it does not take, leaving it to the general loop, which
- * also owns every error. */
+/* A varint of one to three bytes at q (below 2^21, so never an alias):
+ * its length, 0 for anything else (longer, or cut by end), which the
+ * general loop then reads and judges. */
+static inline size_t short_varint(const uint8_t *q, const uint8_t *end, uint32_t *v)
+{
+	uint32_t b0 = q[0];
+	if (b0 < 0x80) {
+		*v = b0;
+		return 1;
+	}
+	if (end - q >= 2 && q[1] < 0x80) {
+		*v = (b0 & 0x7f) | (uint32_t)q[1] << 7;
+		return 2;
+	}
+	if (end - q >= 3 && q[1] >= 0x80 && q[2] < 0x80) {
+		*v = (b0 & 0x7f) | (uint32_t)(q[1] & 0x7f) << 7 | (uint32_t)q[2] << 14;
+		return 3;
+	}
+	return 0;
+}
+
+/* A full load's packed location ids, the bulk of a profile: short ones go
+ * straight into the stack, room for them reserved once (an id takes a
+ * byte at least).  Stops at the first id it does not take, leaving it to
+ * the general loop, which also owns every error. */
 static void packed_locations(hs_profile *p, pb_reader *src)
 {
 	hs_vec *st = &p->stack;
-	size_t most = (size_t)(src->end - src->p);
+	size_t most = (size_t)(src->end - src->p), k;
 	if (st->len + most >= (size_t)UINT32_MAX - 2 || !hs_vec_reserve(st, most))
 		return;
 	uint32_t *out = (uint32_t *)st->data + st->len, *first = out;
 	const uint8_t *q = src->p, *end = src->end;
-	while (q < end) {
-		uint32_t b0 = q[0];
-		if (b0 < 0x80) {
-			*out++ = b0;
-			q++;
-		} else if (end - q >= 2 && q[1] < 0x80) {
-			*out++ = (b0 & 0x7f) | (uint32_t)q[1] << 7;
-			q += 2;
-		} else if (end - q >= 3 && q[1] >= 0x80 && q[2] < 0x80) {
-			*out++ = (b0 & 0x7f) | (uint32_t)(q[1] & 0x7f) << 7 | (uint32_t)q[2] << 14;
-			q += 3;
-		} else {
-			break;
-		}
+	while (q < end && (k = short_varint(q, end, out)) != 0) {
+		out++;
+		q += k;
 	}
 	st->len += (size_t)(out - first);
 	src->p = q;
 }
 
-/* The same for a counts-only load: ids of up to three bytes whose word
- * the bitmap already has are noted here, the rest by count_location. */
+/* The same for a counts-only load: short ids whose word the bitmap
+ * already has are noted here, the rest by count_location. */
 static void packed_count(counts *c, pb_reader *src)
 {
 	const uint8_t *q = src->p, *end = src->end;
-	while (q < end) {
-		uint32_t v = q[0];
-		const uint8_t *next = q + 1;
-		if (v >= 0x80) {
-			if (end - q >= 2 && q[1] < 0x80) {
-				v = (v & 0x7f) | (uint32_t)q[1] << 7;
-				next = q + 2;
-			} else if (end - q >= 3 && q[1] >= 0x80 && q[2] < 0x80) {
-				v = (v & 0x7f) | (uint32_t)(q[1] & 0x7f) << 7 | (uint32_t)q[2] << 14;
-				next = q + 3;
-			} else {
-				break;
-			}
-		}
-		if ((size_t)(v >> 6) >= c->nseen)
-			break;
+	uint32_t v;
+	size_t k;
+	while (q < end && (k = short_varint(q, end, &v)) != 0 && (size_t)(v >> 6) < c->nseen) {
 		c->entries++;
 		c->seen[v >> 6] |= UINT64_C(1) << (v & 63);
-		q = next;
+		q += k;
 	}
 	src->p = q;
 }
