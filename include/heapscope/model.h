@@ -256,6 +256,10 @@ hs_err hs_profile_end_sample(hs_profile *p);
 /* The same when the caller already holds the ids of an interned stack
  * and/or label set (HS_NONE: intern what was pushed, as above). */
 hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t labelset);
+/* The same when the caller knows the pushed stack equals no earlier one
+ * (it holds a location no earlier stack holds): it gets the next stack id
+ * without a lookup; a later lookup still finds it. */
+hs_err hs_profile_end_sample_new(hs_profile *p, uint32_t labelset);
 
 /* Interning without samples, for loaders whose events carry stacks (the
  * execution traces).  A frame (function name = system name, file, line,

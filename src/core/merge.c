@@ -517,17 +517,25 @@ hs_err merger_sample(merger *m, size_t s, const int64_t *vals, bool base_label, 
 	uint32_t src_ls = HS_VEC_AT(&m->src->sample_labels, uint32_t, s) * 2 + base_label;
 	uint32_t known_stack = m->stack_id[src_stack] ? m->stack_id[src_stack] - 1 : HS_NONE;
 	uint32_t known_ls = m->labelset_id[src_ls] ? m->labelset_id[src_ls] - 1 : HS_NONE;
+	/* A stack holding a location that no earlier stack holds (made for
+	 * it just now) is new: no lookup. */
+	bool new_stack = false;
 	if (known_stack == HS_NONE) {
 		uint32_t n;
 		const uint32_t *st = hs_sample_stack(m->src, s, &n);
+		size_t nloc = out->locations.len;
 		for (uint32_t k = 0; k < n; k++) {
-			uint32_t id = map_location(m, st[k]);
-			if (!id || hs_profile_push_location(out, id))
+			uint32_t id = m->loc_id[st[k]];
+			if (!id && !(id = map_location(m, st[k])))
+				return hs_fail(m->err, HS_E_NOMEM, NULL);
+			if (hs_profile_push_location(out, id))
 				return hs_fail(m->err, HS_E_NOMEM, NULL);
 		}
+		new_stack = out->locations.len > nloc;
 	}
 	hs_err rc = known_ls == HS_NONE ? sample_labels(m, s, base_label) : HS_OK;
-	if (rc || hs_profile_end_sample_known(out, known_stack, known_ls))
+	if (rc || (new_stack ? hs_profile_end_sample_new(out, known_ls)
+	                     : hs_profile_end_sample_known(out, known_stack, known_ls)))
 		return rc ? rc : hs_fail(m->err, HS_E_NOMEM, NULL);
 	size_t last = out->nsamples - 1;
 	m->stack_id[src_stack] = HS_VEC_AT(&out->sample_stack, uint32_t, last) + 1;

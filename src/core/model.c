@@ -54,6 +54,10 @@ typedef struct stack_slot {
 typedef struct stack_index {
 	stack_slot *slots;
 	size_t cap, len;
+	/* Runs below this id are in the slots; later ones were appended as
+	 * known to be new (hs_profile_end_sample_new) and are put in by the
+	 * next lookup, which may find them. */
+	size_t indexed;
 } stack_index;
 
 static void drop_index(void **index)
@@ -115,6 +119,11 @@ static bool stack_index_grow(stack_index *x)
 	return true;
 }
 
+static uint32_t run_hash(const char *base, size_t el, uint32_t start, uint32_t n)
+{
+	return n ? (uint32_t)hs_hash_bytes(base + start * el, n * el) : 0;
+}
+
 /* The items pushed since the last sample (a stack, or a label set): the
  * id of an equal earlier run, or a new id.  `off` holds count+1 offsets. */
 static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **index,
@@ -123,13 +132,23 @@ static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **
 	stack_index *x = *index;
 	if (!x && !(x = *index = calloc(1, sizeof *x)))
 		return HS_E_NOMEM;
-	if ((x->len + 1) * 2 > x->cap && !stack_index_grow(x))
-		return HS_E_NOMEM;
+	while ((x->len + (*count - x->indexed) + 1) * 2 > x->cap)
+		if (!stack_index_grow(x))
+			return HS_E_NOMEM;
 	const uint32_t *off = off_vec->data;
 	const char *base = items->data;
 	size_t el = items->elem;
+	for (; x->indexed < *count; x->indexed++) {
+		uint32_t a = off[x->indexed], len = off[x->indexed + 1] - a;
+		uint32_t hh = run_hash(base, el, a, len);
+		size_t k = hh & (x->cap - 1);
+		while (x->slots[k].id1)
+			k = (k + 1) & (x->cap - 1);
+		x->slots[k] = (stack_slot){hh, (uint32_t)x->indexed + 1, len, a};
+		x->len++;
+	}
 	uint32_t start = off[*count], n = (uint32_t)items->len - start;
-	uint32_t h = n ? (uint32_t)hs_hash_bytes(base + start * el, n * el) : 0;
+	uint32_t h = run_hash(base, el, start, n);
 	size_t j = h & (x->cap - 1);
 	for (; x->slots[j].id1; j = (j + 1) & (x->cap - 1)) {
 		const stack_slot *sl = &x->slots[j];
@@ -149,6 +168,7 @@ static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **
 	x->slots[j] = (stack_slot){h, (uint32_t)*count + 1, n, start};
 	x->len++;
 	*out = (uint32_t)(*count)++;
+	x->indexed = *count;
 	return HS_OK;
 }
 
@@ -300,6 +320,17 @@ hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t label
 	*sl = ls;
 	p->nsamples++;
 	return HS_OK;
+}
+
+hs_err hs_profile_end_sample_new(hs_profile *p, uint32_t labelset)
+{
+	if (p->nstacks >= UINT32_MAX - 2)
+		return HS_E_LIMIT;
+	uint32_t *so = hs_vec_push(&p->stack_off, 1);
+	if (!so)
+		return HS_E_NOMEM;
+	*so = (uint32_t)p->stack.len;
+	return hs_profile_end_sample_known(p, (uint32_t)p->nstacks++, labelset);
 }
 
 hs_err hs_profile_end_sample(hs_profile *p)

@@ -1,5 +1,6 @@
 /* Units, following pprof's measurement tables; see units.h. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,18 +49,24 @@ static const unit_type types[] = {
 	 9},
 };
 
-/* sniffUnit: lower-case, drop a plural "s" from names longer than two. */
-static const unit *sniff(const unit_type *ut, const char *name)
+/* sniffUnit's form of a name: lower-case, a plural "s" dropped from
+ * names longer than two.  False when it does not fit (no unit is that
+ * long). */
+static bool sniff_form(const char *name, char low[64])
 {
-	char low[64];
 	size_t n = strlen(name);
-	if (n >= sizeof low)
-		return NULL;
+	if (n >= 64)
+		return false;
 	for (size_t i = 0; i < n; i++)
 		low[i] = (char)tolower((unsigned char)name[i]);
 	low[n] = '\0';
 	if (n > 2 && low[n - 1] == 's')
 		low[n - 1] = '\0';
+	return true;
+}
+
+static const unit *sniff_low(const unit_type *ut, const char *low)
+{
 	for (int i = 0; i < ut->n; i++)
 		for (int k = 0; k < 4 && ut->units[i].aliases[k]; k++)
 			if (strcmp(low, ut->units[i].aliases[k]) == 0)
@@ -67,37 +74,42 @@ static const unit *sniff(const unit_type *ut, const char *name)
 	return NULL;
 }
 
-int hs_unit_known(const char *u)
+/* The first unit type (in the tables' order) that knows `name`. */
+static const unit *sniff_any(const char *name, const unit_type **type)
 {
-	for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
-		if (sniff(&types[t], u))
-			return 1;
-	return 0;
+	char low[64];
+	if (!sniff_form(name, low))
+		return NULL;
+	for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+		const unit *u = sniff_low(&types[t], low);
+		if (u) {
+			*type = &types[t];
+			return u;
+		}
+	}
+	return NULL;
 }
 
-static int convert(const unit_type *ut, int64_t value, const char *from, const char *to,
-                   double *out, char unit_out[16])
+int hs_unit_known(const char *u)
 {
-	const unit *fu = sniff(ut, from);
-	if (!fu)
-		return 0;
-	double v = (double)value * fu->factor;
-	const unit *target = NULL;
-	if (strcmp(to, "minimum") == 0 || strcmp(to, "auto") == 0) {
-		double f = 0;
-		for (int i = 0; i < ut->n; i++)
-			if (ut->units[i].factor >= f && v / ut->units[i].factor >= 1.0) {
-				f = ut->units[i].factor;
-				target = &ut->units[i];
-			}
-	} else {
-		target = sniff(ut, to);
-	}
-	if (!target)
-		target = &ut->def;
-	*out = v / target->factor;
-	snprintf(unit_out, 16, "%s", target->name);
-	return 1;
+	const unit_type *ut;
+	return sniff_any(u, &ut) != NULL;
+}
+
+/* snprintf(dst, n, "%s%s", a, b) without the format machinery (this is
+ * the inner loop of every report's columns). */
+static void put2(char *dst, size_t n, const char *a, const char *b)
+{
+	if (n == 0)
+		return;
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > n - 1)
+		la = n - 1;
+	if (lb > n - 1 - la)
+		lb = n - 1 - la;
+	memcpy(dst, a, la);
+	memcpy(dst + la, b, lb);
+	dst[la + lb] = '\0';
 }
 
 double hs_scale(int64_t value, const char *from, const char *to, char unit_out[16])
@@ -106,33 +118,78 @@ double hs_scale(int64_t value, const char *from, const char *to, char unit_out[1
 		double v = hs_scale(-value, from, to, unit_out);
 		return -v;
 	}
-	double out;
-	for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
-		if (convert(&types[t], value, from, to, &out, unit_out))
-			return out;
+	const unit_type *ut;
+	const unit *fu = sniff_any(from, &ut);
+	if (fu) {
+		double v = (double)value * fu->factor;
+		const unit *target = NULL;
+		if (strcmp(to, "minimum") == 0 || strcmp(to, "auto") == 0) {
+			double f = 0;
+			for (int i = 0; i < ut->n; i++)
+				if (ut->units[i].factor >= f && v / ut->units[i].factor >= 1.0) {
+					f = ut->units[i].factor;
+					target = &ut->units[i];
+				}
+		} else {
+			char low[64];
+			target = sniff_form(to, low) ? sniff_low(ut, low) : NULL;
+		}
+		if (!target)
+			target = &ut->def;
+		put2(unit_out, 16, target->name, "");
+		return v / target->factor;
+	}
 	static const char *const quiet[] = {"count", "sample", "unit", "minimum", "auto"};
 	unit_out[0] = '\0';
 	int is_quiet = 0;
 	for (int i = 0; i < 5; i++)
 		is_quiet |= strcmp(to, quiet[i]) == 0;
 	if (!is_quiet)
-		snprintf(unit_out, 16, "%s", to);
+		put2(unit_out, 16, to, "");
 	return (double)value;
+}
+
+/* snprintf(num, 64, "%.2f", v), which rounds v's exact binary value to
+ * nearest.  v * 100 is off by at most half an ulp (2^-13 below 2^40), so
+ * away from a half it rounds the same; near one, and for large or odd
+ * values, printf decides. */
+static void fixed2(double v, char num[64])
+{
+	double x = fabs(v) * 100, fl = floor(x), f = x - fl;
+	if (!(x < 1099511627776.0) || fabs(f - 0.5) < 1.0 / 1024) {
+		snprintf(num, 64, "%.2f", v);
+		return;
+	}
+	uint64_t q = (uint64_t)fl + (f > 0.5);
+	char tmp[32];
+	size_t k = sizeof tmp;
+	tmp[--k] = (char)('0' + q % 10);
+	tmp[--k] = (char)('0' + q / 10 % 10);
+	tmp[--k] = '.';
+	q /= 100;
+	do {
+		tmp[--k] = (char)('0' + q % 10);
+		q /= 10;
+	} while (q);
+	if (signbit(v))
+		tmp[--k] = '-';
+	memcpy(num, tmp + k, sizeof tmp - k);
+	num[sizeof tmp - k] = '\0';
 }
 
 void hs_scaled_label(int64_t value, const char *from, const char *to, char *buf, size_t n)
 {
 	char u[16], num[64];
 	double v = hs_scale(value, from, to, u);
-	snprintf(num, sizeof num, "%.2f", v);
+	fixed2(v, num);
 	size_t len = strlen(num);
 	if (len > 3 && strcmp(num + len - 3, ".00") == 0)
 		num[len - 3] = '\0';
 	if (strcmp(num, "0") == 0 || strcmp(num, "-0") == 0) {
-		snprintf(buf, n, "0");
+		put2(buf, n, "0", "");
 		return;
 	}
-	snprintf(buf, n, "%s%s", num, u);
+	put2(buf, n, num, u);
 }
 
 void hs_percentage(int64_t value, int64_t total, char *buf, size_t n)

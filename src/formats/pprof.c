@@ -295,6 +295,62 @@ static int64_t *count_values(dec *d)
 	return c->total;
 }
 
+/* A varint of one to three bytes at q (below 2^21, so never an alias):
+ * its length, 0 for anything else (longer, or cut by end), which the
+ * general loop then reads and judges. */
+static inline size_t short_varint(const uint8_t *q, const uint8_t *end, uint32_t *v)
+{
+	uint32_t b0 = q[0];
+	if (b0 < 0x80) {
+		*v = b0;
+		return 1;
+	}
+	if (end - q >= 2 && q[1] < 0x80) {
+		*v = (b0 & 0x7f) | (uint32_t)q[1] << 7;
+		return 2;
+	}
+	if (end - q >= 3 && q[1] >= 0x80 && q[2] < 0x80) {
+		*v = (b0 & 0x7f) | (uint32_t)(q[1] & 0x7f) << 7 | (uint32_t)q[2] << 14;
+		return 3;
+	}
+	return 0;
+}
+
+/* A full load's packed location ids, the bulk of a profile: short ones go
+ * straight into the stack, room for them reserved once (an id takes a
+ * byte at least).  Stops at the first id it does not take, leaving it to
+ * the general loop, which also owns every error. */
+static void packed_locations(hs_profile *p, pb_reader *src)
+{
+	hs_vec *st = &p->stack;
+	size_t most = (size_t)(src->end - src->p), k;
+	if (st->len + most >= (size_t)UINT32_MAX - 2 || !hs_vec_reserve(st, most))
+		return;
+	uint32_t *out = (uint32_t *)st->data + st->len, *first = out;
+	const uint8_t *q = src->p, *end = src->end;
+	while (q < end && (k = short_varint(q, end, out)) != 0) {
+		out++;
+		q += k;
+	}
+	st->len += (size_t)(out - first);
+	src->p = q;
+}
+
+/* The same for a counts-only load: short ids whose word the bitmap
+ * already has are noted here, the rest by count_location. */
+static void packed_count(counts *c, pb_reader *src)
+{
+	const uint8_t *q = src->p, *end = src->end;
+	uint32_t v;
+	size_t k;
+	while (q < end && (k = short_varint(q, end, &v)) != 0 && (size_t)(v >> 6) < c->nseen) {
+		c->entries++;
+		c->seen[v >> 6] |= UINT64_C(1) << (v & 63);
+		q += k;
+	}
+	src->p = q;
+}
+
 static hs_err sample(dec *d, pb_reader *r, size_t index)
 {
 	uint64_t start = pb_offset(r);
@@ -311,6 +367,10 @@ static hs_err sample(dec *d, pb_reader *r, size_t index)
 				if ((rc = read_len(d, r, &packed, "sample")))
 					return rc;
 				src = &packed;
+				if (field == 1 && !d->c)
+					packed_locations(d->p, src);
+				else if (field == 1)
+					packed_count(d->c, src);
 			} else if (wt != PB_VARINT) {
 				return fail(d, HS_E_CORRUPT, pb_offset(r),
 				            "sample field %u has wire type %d", field, wt);

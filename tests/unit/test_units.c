@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 #include <string.h>
 
@@ -50,6 +51,48 @@ static void test_counts(void **state)
 	check_label(12, "widgets", "widgets", "12widgets");
 }
 
+/* The label's number is Go's (and C's) "%.2f": the exact binary value
+ * rounded to nearest, an exact half to even.  hs_scaled_label formats it
+ * itself; ties and far values must come out as printf writes them. */
+static void test_fixed_point(void **state)
+{
+	(void)state;
+	check_label(128, "bytes", "kB", "0.12kB");     /* 0.125 exactly: to even */
+	check_label(384, "bytes", "kB", "0.38kB");     /* 0.375 exactly: to even */
+	check_label(640, "bytes", "kB", "0.62kB");
+	check_label(-384, "bytes", "kB", "-0.38kB");
+	check_label(-1, "bytes", "MB", "0");           /* "-0.00" reads "0" */
+	check_label(INT64_MAX, "nanoseconds", "ns", "9223372036854775808ns");
+	check_label(1234567, "bytes", "bytes", "1234567B");
+	char small[5];
+	hs_scaled_label(1234567, "bytes", "bytes", small, sizeof small);
+	assert_string_equal(small, "1234");               /* cut as snprintf cuts */
+	/* Against printf itself, over values of every magnitude. */
+	static const char *const to[] = {"minimum", "kB", "MB", "GB"};
+	uint64_t x = 88172645463325252u;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t v = (int64_t)(x >> (x % 64));
+		if (i & 1)
+			v = -v;
+		char u[16], num[64], want[96], got[96];
+		const char *t = to[i % 4];
+		double d = hs_scale(v, "bytes", t, u);
+		snprintf(num, sizeof num, "%.2f", d);
+		size_t len = strlen(num);
+		if (len > 3 && strcmp(num + len - 3, ".00") == 0)
+			num[len - 3] = '\0';
+		if (strcmp(num, "0") == 0 || strcmp(num, "-0") == 0)
+			snprintf(want, sizeof want, "0");
+		else
+			snprintf(want, sizeof want, "%s%s", num, u);
+		hs_scaled_label(v, "bytes", t, got, sizeof got);
+		assert_string_equal(got, want);
+	}
+}
+
 static void test_percentage(void **state)
 {
 	(void)state;
@@ -74,6 +117,7 @@ int main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_fixed_point),
 		cmocka_unit_test(test_percentage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
