@@ -94,9 +94,15 @@ static hs_err bucket_origins(hs_hd_analysis *a, hs_error *err)
 	hs_strmap m;
 	bool mapped = hs_strmap_init(&m, nb + 1);
 	hs_err rc = a->bucket_origin && o && mapped ? HS_OK : hs_fail(err, HS_E_NOMEM, NULL);
-	for (size_t i = 0; rc == HS_OK && i < h->site_frames.len; i++) {
-		const hs_hd_site_frame *f = &HS_VEC_AT(&h->site_frames, hs_hd_site_frame, i);
-		rc = hs_owner_add_frame(o, f->func, f->file);
+	for (uint32_t b = 0; rc == HS_OK && b < nb; b++) {
+		uint32_t n;
+		const hs_hd_site_frame *f = bucket_frames(h, b, &n);
+		/* a heap dump names a PC by its physical function and the file
+		 * of the call inlined there (main.main in flag/flag.go): only the
+		 * last frame of a run of one name is in that function's file */
+		for (uint32_t i = 0; rc == HS_OK && i < n; i++)
+			if (i + 1 == n || strcmp(f[i].func, f[i + 1].func) != 0)
+				rc = hs_owner_add_frame(o, f[i].func, f[i].file);
 	}
 	if (rc == HS_OK)
 		rc = hs_owner_finish(o);

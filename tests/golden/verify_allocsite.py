@@ -16,6 +16,9 @@ the chain runs from it down to the innermost frame outside the runtime.
 """
 import collections
 import json
+import os
+import re
+import subprocess
 
 import verify_heapdump as vh
 
@@ -107,3 +110,141 @@ def suspects(V, G, dump, name, text_names):
                                                     s['file'], s['line'])
                 if not any(ln.startswith(head) and ln.endswith(tail) for ln in text.splitlines()):
                     V.problems.append('%s: no site line %r ... %r' % (t, head, tail))
+
+
+# ---- against the heap profile the program wrote at the same moment --------
+
+def raw_sites(V, path):
+    """go tool pprof -raw of path: inuse_objects summed by the (file, line)
+    of each sample's innermost frame of package main (pprof's names: an
+    inlined call has its own)."""
+    text = V.pprof('-raw', path)
+    lines = text.splitlines()
+    i = lines.index('Samples:') + 1
+    types = [t.split('/')[0] for t in lines[i].split()]
+    io = types.index('inuse_objects')
+    i += 1
+    samples = []
+    while not lines[i].startswith('Locations'):
+        m = re.match(r'^\s+([-\d\s]+): ([\d ]*)$', lines[i])
+        if m:
+            samples.append(([int(x) for x in m.group(1).split()], [int(x) for x in m.group(2).split()]))
+        i += 1
+    locs, cur = {}, None
+    for ln in lines[i + 1:]:
+        if ln.startswith('Mappings'):
+            break
+        m = re.match(r'^\s+(?:(\d+): 0x[0-9a-f]+ (?:M=\d+ )?)?(\S+) (\S+):(\d+) s=\d+$', ln)
+        if not m:
+            continue
+        if m.group(1):
+            cur = int(m.group(1))
+            locs[cur] = []
+        locs[cur].append((m.group(2), m.group(3), int(m.group(4))))
+    out = collections.Counter()
+    for vals, ids in samples:
+        frames = [f for loc in ids for f in locs.get(loc, [])]
+        own_frames = [f for f in frames if own(f[0])]
+        if own_frames and vals[io]:
+            out[own_frames[0][1:]] += vals[io]
+    return out
+
+
+def against_profile(V, name, profile, exact):
+    """Each suspect's sites, summed by file and line, against the profile:
+    equal at MemProfileRate 1 (exact: every object of those sites is in
+    the suspect), never more when the profile scales samples."""
+    js = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    prof = raw_sites(V, profile)
+    for sp in js['suspects']:
+        got = collections.Counter()
+        for s in sp['allocation']['sites']:
+            if s['own']:
+                got[(s['file'], s['line'])] += s['objects']
+        if not got:
+            V.problems.append('%s: %s: no site of the program' % (name, sp['root']))
+        for k, n in got.items():
+            if (n != prof[k]) if exact else (n > prof[k]):
+                V.problems.append('%s: %s: %d objects allocated at %s:%d, heap.pb.gz %d in use'
+                                  % (name, sp['root'], n, k[0], k[1], prof[k]))
+    return js
+
+
+def dump_cases(V):
+    """testdata/allocsite: the heap dump's suspects against its own records
+    (suspects()) and heap.pb.gz; counts.json's sites within them."""
+    sym = 'testdata/allocsite/allocsite.sym'
+    for d, js_case, text_case in (('testdata/allocsite', 'allocsite-heapdump-json', 'allocsite-heapdump'),
+                                  ('testdata/allocsite/rate', 'allocsite-rate-heapdump-json',
+                                   'allocsite-rate-heapdump')):
+        raw = subprocess.run(['zstd', '-dc', os.path.join(V.ROOT, d, 'heap.dump.zst')],
+                             stdout=subprocess.PIPE, check=True).stdout
+        dump = vh.Dump(raw)
+        vh.analyse(dump, vh.symbols(sym))
+        suspects(V, vh.GRAPH, dump, js_case, [text_case] if V.golden(text_case, 'out') else [])
+        c = json.load(open(os.path.join(V.ROOT, d, 'counts.json')))
+        js = against_profile(V, js_case, d + '/heap.pb.gz', c['memprofilerate'] == 1)
+        V.expect(js_case, 'code', '0\n')
+        V.expect(js_case, 'err', '')
+        V.expect(text_case, 'code', '0\n')
+        V.expect(text_case, 'err', '')
+        if c['memprofilerate'] != 1:
+            continue
+        # what the program built, found among the suspects' sites: the
+        # sessions (struct and buffer, newSession inlined: the dump names
+        # the physical openSessions, at newSession's line) and the log lines
+        sites = [s for sp in js['suspects'] for s in sp['allocation']['sites']]
+        ns = c['sites']['main.newSession']
+        sess = [s for s in sites if s['chain'] == ['main.openSessions'] and s['objects'] == ns['objects']
+                and s['bytes'] == c['sessions'] * sum(ns['sizes'])]
+        logs = sum(s['objects'] for s in sites if s['chain'] == ['main.logLines', 'fmt.Sprintf'])
+        if not sess or logs != c['sites']['main.logLines']['objects']:
+            V.problems.append('%s: sessions %s, log lines %d: counts.json says %s'
+                              % (js_case, sess, logs, c['sites']))
+
+
+def core_cases(V):
+    """testdata/coreprof: the core's one suspect (main.Large) against
+    heap.pb.gz written just before the core (every object sampled: all its
+    bytes have a site); rate/: never more than the scaled profile, and the
+    rate said in words."""
+    js = against_profile(V, 'coreprof-heapdump-json', 'testdata/coreprof/heap.pb.gz', True)
+    text = V.golden('coreprof-heapdump', 'out')
+    V.checked.add('coreprof-heapdump')
+    for sp in js['suspects']:
+        a = sp['allocation']
+        if a['sampled_objects'] != a['objects'] or a['unsampled_bytes'] or a['sampled_bytes'] != sp['retained']:
+            V.problems.append('coreprof-heapdump-json: %s: not every object sampled: %s' % (sp['root'], a))
+        want = 'allocated by: sites of 100%% of the %s' % ''
+        if want not in text or '(%d of %d objects); runtime.MemProfileRate 1: every allocation sampled' \
+                % (a['sampled_objects'], a['objects']) not in text:
+            V.problems.append('coreprof-heapdump: no allocated-by line for %s' % sp['root'])
+        for s in a['sites'][:5]:
+            if ' in %d object%s (%s:%d)' % (s['objects'], '' if s['objects'] == 1 else 's', s['file'],
+                                             s['line']) not in text:
+                V.problems.append('coreprof-heapdump: no site line for %s' % s)
+    # rate/: the text only; the profile scales, so heapscope's objects are
+    # at most pprof's at each line
+    name = 'coreprof-rate-heapdump'
+    V.checked.add(name)
+    text = V.golden(name, 'out')
+    prof = raw_sites(V, 'testdata/coreprof/rate/heap.pb.gz')
+    rate = json.load(open(os.path.join(V.ROOT, 'testdata/coreprof/rate/counts.json')))['memprofilerate']
+    if 'sampled at one allocation per %dkB on average, the rest have no site' % (rate // 1024) not in text:
+        V.problems.append('%s: the rate %d is not said' % (name, rate))
+    rows = re.findall(r'^     main\.\S+ \S+ in (\d+) objects? \((\S+):(\d+)\)$', text, re.M)
+    if not rows:
+        V.problems.append('%s: no site of the program' % name)
+    for n, f, ln in rows:
+        if int(n) > prof[(f, int(ln))]:
+            V.problems.append('%s: %s objects at %s:%s, the scaled profile %d' % (name, n, f, ln, prof[(f, int(ln))]))
+    for case in ('coreprof-heapdump-json', 'coreprof-heapdump', name):
+        V.expect(case, 'code', '0\n')
+        V.expect(case, 'err', '')
+
+
+def run(V):
+    vh.V = vh.V or V     # its reader's files are under V.ROOT
+    dump_cases(V)
+    core_cases(V)

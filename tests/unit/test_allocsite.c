@@ -1,22 +1,27 @@
-/* Allocation sites of a core's objects (src/formats/core_heap.c's profile
- * specials joined to src/formats/core_memprof.c's buckets) on
- * testdata/coreprof*, written by testdata/gen/generate-coreprof.sh: the
- * program (runtime.MemProfileRate 1: every allocation sampled) ran two
- * GCs, turned the GC off, wrote its heap profile with
- * pprof.WriteHeapProfile (heap.pb.gz) and counts.json, and gcore took the
- * core while it slept.  Sources of the expected values:
- *   - heap.pb.gz, the runtime's own profile of that moment (read by the
- *     pprof loader, which tests/conformance checks against go tool pprof):
- *     per allocation stack, the objects joined to its bucket in the core
- *     equal the profile's inuse_objects for every stack whose first
- *     frame outside the runtime is a site of the program that allocated
- *     nothing after the profile (counts.json's sites), and are never
- *     fewer for any stack (what runtime/pprof and main.main allocated
- *     while and after writing it is in the core, not in the profile);
- *   - rate/ (MemProfileRate 4096): the profile's inuse values are the
- *     joined objects and bytes scaled as runtime/pprof scales them
- *     (scaleHeapSample), for the same stacks;
- *   - counts.json: which function built how many objects. */
+/* Allocation sites: objects joined to the memory profile bucket that
+ * sampled them, in cores (src/formats/core_heap.c's profile specials,
+ * src/formats/core_memprof.c's buckets) and heap dumps (alloc sample and
+ * memprof records, src/formats/heapdump.c), against what the program
+ * itself wrote at the same moment.
+ *
+ * testdata/coreprof* (testdata/gen/generate-coreprof.sh, Go 1.19, 1.21,
+ * 1.23): the program ran two GCs, turned the GC off, wrote its heap profile
+ * (heap.pb.gz) and counts.json, and gcore took the core while it slept.
+ * testdata/allocsite (testdata/gen/generate-allocsite.sh, Go 1.19): after
+ * the same GCs it wrote heap.pb.gz and then its heap dump.  Both run with
+ * runtime.MemProfileRate 1 (every allocation sampled); their rate/
+ * directories with 4096.  Sources of the expected values:
+ *   - heap.pb.gz, read by the pprof loader (tests/conformance checks it
+ *     against go tool pprof): per allocation stack (files and lines, the
+ *     runtime's frames left out, and the allocation size), the objects
+ *     joined to it equal the profile's inuse_objects and inuse_space for
+ *     every stack of what the program built before the profile, and are
+ *     never fewer for any stack (what runtime/pprof, and in the core
+ *     main.main, allocated while and after writing it is in the heap, not
+ *     in the profile);
+ *   - at rate 4096 the profile's inuse values are the joined objects and
+ *     bytes scaled as runtime/pprof scales them (scaleHeapSample);
+ *   - counts.json: which function built how many objects of which size. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,17 +38,20 @@
 #include "../../src/core/stacks.h"
 
 #define TD SOURCE_ROOT "/testdata/"
-enum { MAXKEYS = 2048, MAXF = 256 };
+enum { MAXKEYS = 2048, MAXF = 256, KEY = 8192 };
 
 typedef struct key_row {
-	char key[4096];
+	char key[KEY];
 	int64_t prof_objects, prof_bytes;     /* heap.pb.gz inuse */
-	uint64_t objects, bytes;              /* joined in the core */
-	char first[128];                      /* first frame outside the runtime */
+	uint64_t objects, bytes;              /* joined in the heap */
+	int64_t size;                         /* the allocation's size */
+	char culprit[128];                    /* innermost main. frame, "" when none */
+	char leaf_file[256], leaf_func[256];  /* the first frame outside the runtime */
+	int32_t leaf_line;
 } key_row;
 
 typedef struct fixture {
-	const char *dir, *exe;
+	bool dump;                            /* a heap dump, else a core */
 	hs_core *core;
 	hs_heapdump heap;
 	hs_profile prof;
@@ -65,38 +73,59 @@ static uint64_t count(const fixture *f, const char *key)
 	return 0;
 }
 
-static key_row *row(fixture *f, const char *key, const char *first)
+/* A stack as both sides can name it: the file:line of each frame, leaf
+ * first, the runtime's files left out (pprof hides the leading runtime
+ * frames and runtime.goexit; a heap dump names an inlined call by its
+ * physical function, but by the file and line of the inlined code, as
+ * pprof's lines do), and the allocation size.  The leaf frame apart: a
+ * heap dump gives its line at the return address (dumpmemprof backs up
+ * every PC but the first), pprof at the call, and its physical function:
+ * the same leaf is the same file and a line at most two apart (the rest
+ * of the stack and the size equal).  culprit: the innermost function of package main (pprof's
+ * and a core's names for inlined calls; the profile is read first). */
+static key_row *row(fixture *f, const char *const *funcs, const char *const *files,
+                    const int32_t *lines, size_t n, int64_t size)
 {
-	for (size_t i = 0; i < f->nrows; i++)
-		if (strcmp(f->rows[i].key, key) == 0)
-			return &f->rows[i];
+	char key[KEY];
+	size_t o = 0, leaf = n;
+	const char *culprit = "";
+	key[0] = '\0';
+	for (size_t i = 0; i < n && o < sizeof key; i++) {
+		if (strncmp(files[i], "runtime/", 8) == 0 && strncmp(files[i], "runtime/pprof/", 14) &&
+		    strncmp(files[i], "runtime/debug/", 14))
+			continue;
+		if (!*culprit && strncmp(funcs[i], "main.", 5) == 0)
+			culprit = funcs[i];
+		if (leaf == n)
+			leaf = i;
+		else
+			o += (size_t)snprintf(key + o, sizeof key - o, "%s:%d;", files[i], (int)lines[i]);
+	}
+	if (o < sizeof key)
+		snprintf(key + o, sizeof key - o, "@%lld", (long long)size);
+	const char *lfile = leaf < n ? files[leaf] : "", *lfunc = leaf < n ? funcs[leaf] : "";
+	int32_t lline = leaf < n ? lines[leaf] : 0;
+	key_row *by_func = NULL;
+	for (size_t i = 0; i < f->nrows; i++) {
+		key_row *r = &f->rows[i];
+		if (strcmp(r->key, key) != 0 || strcmp(r->leaf_file, lfile) != 0)
+			continue;
+		if (r->leaf_line == lline)
+			return r;
+		if (!by_func && abs(r->leaf_line - lline) <= 2)
+			by_func = r;
+	}
+	if (by_func)
+		return by_func;
 	assert_true(f->nrows < MAXKEYS);
 	key_row *r = &f->rows[f->nrows++];
 	snprintf(r->key, sizeof r->key, "%s", key);
-	snprintf(r->first, sizeof r->first, "%s", first);
+	snprintf(r->culprit, sizeof r->culprit, "%s", culprit);
+	snprintf(r->leaf_file, sizeof r->leaf_file, "%s", lfile);
+	snprintf(r->leaf_func, sizeof r->leaf_func, "%s", lfunc);
+	r->leaf_line = lline;
+	r->size = size;
 	return r;
-}
-
-/* A stack as pprof shows a heap sample, and its allocation size (the
- * bucket's, the sample's "bytes" label): leading runtime frames hidden
- * (all kept when all are runtime's), runtime.goexit dropped,
- * functions leaf first. */
-static void stack_key(const char *const *funcs, size_t n, int64_t bytes, char *key, size_t size,
-                      const char **first)
-{
-	size_t from = 0;
-	while (from < n && strncmp(funcs[from], "runtime.", 8) == 0)
-		from++;
-	if (from == n)
-		from = 0;
-	size_t o = 0;
-	key[0] = '\0';
-	for (size_t i = from; i < n && o < size; i++)
-		if (strcmp(funcs[i], "runtime.goexit") != 0)
-			o += (size_t)snprintf(key + o, size - o, "%s;", funcs[i]);
-	if (o < size)
-		snprintf(key + o, size - o, "@%lld", (long long)bytes);
-	*first = n ? funcs[from] : "";
 }
 
 static int type_index(const hs_profile *p, const char *name)
@@ -108,62 +137,79 @@ static int type_index(const hs_profile *p, const char *name)
 	return -1;
 }
 
-static int setup_dir(void **state, const char *dir, const char *exe)
+static void read_text(const char *dir, const char *name, char *buf, size_t size)
 {
-	fixture *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	f->rows = calloc(MAXKEYS, sizeof *f->rows);
-	assert_non_null(f->rows);
-	f->dir = dir;
-	char path[512], epath[512];
-	hs_error e;
-	hs_error_clear(&e);
-	hs_input in;
-	hs_core_side side;
-	snprintf(path, sizeof path, "%s/core.core.zst", dir);
-	snprintf(epath, sizeof epath, "%s/core.exe.zst", exe);
-	assert_int_equal(hs_input_open(&in, path, 0, &e), HS_OK);
-	assert_int_equal(hs_core_open_input(&f->core, &in, epath, &side, &e), HS_OK);
-	hs_heapdump_init(&f->heap);
-	if (hs_core_heapdump(f->core, &f->heap, &e) != HS_OK)
-		fail_msg("core heap: %s", e.detail);
-	hs_profile_init(&f->prof);
-	snprintf(path, sizeof path, "%s/heap.pb.gz", dir);
-	assert_int_equal(hs_load_profile(&f->prof, path, &e), HS_OK);
-	snprintf(path, sizeof path, "%s/counts.json", dir);
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
 	FILE *c = fopen(path, "r");
 	assert_non_null(c);
-	f->counts[fread(f->counts, 1, sizeof f->counts - 1, c)] = '\0';
+	buf[fread(buf, 1, size - 1, c)] = '\0';
 	fclose(c);
-	/* the profile's stacks */
-	const char *funcs[MAXF], *first;
-	char key[4096];
+}
+
+/* The profile's samples and the heap's sampled objects, by stack. */
+static void join(fixture *f)
+{
+	const char *funcs[MAXF], *files[MAXF];
+	int32_t lines[MAXF];
 	int io = type_index(&f->prof, "inuse_objects"), is = type_index(&f->prof, "inuse_space");
 	for (size_t s = 0; s < f->prof.nsamples; s++) {
-		size_t n = hs_sample_frames(&f->prof, s, funcs, NULL, NULL, MAXF);
+		size_t n = hs_sample_frames_lines(&f->prof, s, funcs, files, NULL, lines, MAXF);
 		uint32_t nl;
 		const hs_label *l = hs_sample_labels(&f->prof, s, &nl);
 		int64_t bytes = 0;
 		for (uint32_t k = 0; k < nl; k++)
 			if (strcmp(hs_s(&f->prof, l[k].key), "bytes") == 0)
 				bytes = l[k].num;
-		stack_key(funcs, n, bytes, key, sizeof key, &first);
-		key_row *r = row(f, key, first);
+		key_row *r = row(f, funcs, files, lines, n, bytes);
 		r->prof_objects += hs_sample_values(&f->prof, s)[io];
 		r->prof_bytes += hs_sample_values(&f->prof, s)[is];
 	}
-	/* the core's sampled objects, by their bucket's stack */
 	const hs_heapdump *h = &f->heap;
 	for (size_t i = 0; i < h->nsampled; i++) {
 		const hs_hd_bucket *b = &HS_VEC_AT(&h->buckets, hs_hd_bucket, h->sample_bucket[i]);
 		size_t n = b->nframes < MAXF ? b->nframes : MAXF;
-		for (size_t k = 0; k < n; k++)
-			funcs[k] = HS_VEC_AT(&h->site_frames, hs_hd_site_frame, b->first + k).func;
-		stack_key(funcs, n, (int64_t)b->size, key, sizeof key, &first);
-		key_row *r = row(f, key, first);
+		for (size_t k = 0; k < n; k++) {
+			const hs_hd_site_frame *fr = &HS_VEC_AT(&h->site_frames, hs_hd_site_frame, b->first + k);
+			funcs[k] = fr->func;
+			files[k] = fr->file;
+			lines[k] = (int32_t)fr->line;
+		}
+		key_row *r = row(f, funcs, files, lines, n, (int64_t)b->size);
 		r->objects++;
 		r->bytes += h->size[h->sample_obj[i]];
 	}
+}
+
+static int setup_dir(void **state, const char *dir, const char *exe_dir)
+{
+	fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->rows = calloc(MAXKEYS, sizeof *f->rows);
+	assert_non_null(f->rows);
+	char path[512], epath[512];
+	hs_error e;
+	hs_error_clear(&e);
+	hs_heapdump_init(&f->heap);
+	f->dump = exe_dir == NULL;
+	if (f->dump) {
+		snprintf(path, sizeof path, "%s/heap.dump.zst", dir);
+		assert_int_equal(hs_heapdump_load(&f->heap, path, &e), HS_OK);
+	} else {
+		hs_input in;
+		hs_core_side side;
+		snprintf(path, sizeof path, "%s/core.core.zst", dir);
+		snprintf(epath, sizeof epath, "%s/core.exe.zst", exe_dir);
+		assert_int_equal(hs_input_open(&in, path, 0, &e), HS_OK);
+		assert_int_equal(hs_core_open_input(&f->core, &in, epath, &side, &e), HS_OK);
+		if (hs_core_heapdump(f->core, &f->heap, &e) != HS_OK)
+			fail_msg("core heap: %s", e.detail);
+	}
+	hs_profile_init(&f->prof);
+	snprintf(path, sizeof path, "%s/heap.pb.gz", dir);
+	assert_int_equal(hs_load_profile(&f->prof, path, &e), HS_OK);
+	read_text(dir, "counts.json", f->counts, sizeof f->counts);
+	join(f);
 	*state = f;
 	return 0;
 }
@@ -173,72 +219,115 @@ static int teardown(void **state)
 	fixture *f = *state;
 	hs_heapdump_release(&f->heap);
 	hs_profile_release(&f->prof);
-	hs_core_close(f->core);
+	if (f->core)
+		hs_core_close(f->core);
 	free(f->rows);
 	free(f);
 	return 0;
 }
 
-/* The sites the program names in counts.json, by the function that
- * allocates (main.newNode is inlined into main.buildList: its own frame). */
-static const char *const program_sites[] = {"main.keepSmall", "main.keepLarge", "main.newNode",
-                                            "main.worker", "main.deep", "main.churn"};
-
-static bool program_site(const char *func)
+/* What the program allocated before its profile: a stack with a frame
+ * of package main, but none of runtime/pprof (writing the profile) and,
+ * in a core, no frame of main.main (the program wrote counts.json after
+ * the profile, and allocated nothing of its own there before). */
+static bool before_profile(const fixture *f, const key_row *r)
 {
-	for (size_t i = 0; i < sizeof program_sites / sizeof *program_sites; i++)
-		if (strcmp(func, program_sites[i]) == 0)
-			return true;
-	return false;
+	if (!*r->culprit || strstr(r->key, "runtime/pprof/"))
+		return false;
+	return f->dump || strcmp(r->culprit, "main.main") != 0;
 }
 
-/* MemProfileRate 1: the objects joined to each stack are its inuse_objects. */
+static void check_row(const key_row *r, int64_t objects, int64_t bytes, const char *what)
+{
+	if ((int64_t)r->objects != objects || (int64_t)r->bytes != bytes)
+		fail_msg("%s %s:%d;%s: %llu objects (%llu B) joined, %s %lld (%lld B)", r->leaf_func,
+		         r->leaf_file, (int)r->leaf_line, r->key,
+		         (unsigned long long)r->objects, (unsigned long long)r->bytes, what,
+		         (long long)objects, (long long)bytes);
+}
+
+/* MemProfileRate 1: the objects joined to each stack are its inuse. */
 static void test_joined_equal_inuse(void **state)
 {
 	fixture *f = *state;
-	assert_true(f->heap.has_memprof_rate);
-	assert_int_equal(f->heap.memprof_rate, 1);
+	assert_int_equal(count(f, "memprofilerate"), 1);
+	if (!f->dump) {
+		assert_true(f->heap.has_memprof_rate);
+		assert_int_equal(f->heap.memprof_rate, 1);
+	}
 	size_t checked = 0;
 	for (size_t i = 0; i < f->nrows; i++) {
 		const key_row *r = &f->rows[i];
 		if (r->objects < (uint64_t)r->prof_objects)
-			fail_msg("%s: %llu objects in the core, %lld in use in the profile", r->key,
+			fail_msg("%s: %llu objects in the heap, %lld in use in the profile", r->key,
 			         (unsigned long long)r->objects, (long long)r->prof_objects);
-		if (!program_site(r->first))
+		if (!before_profile(f, r))
 			continue;
-		checked++;
-		if (r->objects != (uint64_t)r->prof_objects || r->bytes != (uint64_t)r->prof_bytes)
-			fail_msg("%s: %llu objects (%llu B) in the core, %lld (%lld B) in the profile",
-			         r->key, (unsigned long long)r->objects, (unsigned long long)r->bytes,
-			         (long long)r->prof_objects, (long long)r->prof_bytes);
+		checked += r->prof_objects > 0;
+		check_row(r, r->prof_objects, r->prof_bytes, "the profile");
 	}
 	assert_true(checked >= 5);
 }
 
-/* What counts.json says each function built, found at its site. */
-static void test_counts(void **state)
+/* The objects of one size the culprit holds. */
+static uint64_t built(const fixture *f, const char *culprit, int64_t size)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < f->nrows; i++)
+		if (strcmp(f->rows[i].culprit, culprit) == 0 && f->rows[i].size == size)
+			n += f->rows[i].objects;
+	return n;
+}
+
+static void expect_built(const fixture *f, const char *culprit, int64_t size, uint64_t want)
+{
+	uint64_t got = built(f, culprit, size);
+	if (got != want)
+		fail_msg("%s: %llu objects of %lld B, counts.json %llu", culprit,
+		         (unsigned long long)got, (long long)size, (unsigned long long)want);
+}
+
+/* coreprof's counts.json: what each function built, found at its site. */
+static void test_counts_coreprof(void **state)
 {
 	fixture *f = *state;
 	static const struct { const char *func, *n, *size; } want[] = {
 		{"main.keepSmall", "small", "small_bytes"}, {"main.keepLarge", "large", "large_bytes"},
 		{"main.newNode", "nodes", "node_bytes"}, {"main.worker", "worker", "worker_bytes"},
 		{"main.deep", "deep", "deep_bytes"}};
-	for (size_t w = 0; w < sizeof want / sizeof *want; w++) {
-		uint64_t objects = 0, size = count(f, want[w].size);
-		for (size_t i = 0; i < f->nrows; i++)
-			/* the objects of the size built (the slices' growing arrays apart) */
-			if (strcmp(f->rows[i].first, want[w].func) == 0 && f->rows[i].objects &&
-			    f->rows[i].bytes == f->rows[i].objects * size)
-				objects += f->rows[i].objects;
-		if (objects != count(f, want[w].n))
-			fail_msg("%s: %llu objects of %llu B, counts.json %llu", want[w].func,
-			         (unsigned long long)objects, (unsigned long long)size,
-			         (unsigned long long)count(f, want[w].n));
+	for (size_t w = 0; w < sizeof want / sizeof *want; w++)
+		expect_built(f, want[w].func, (int64_t)count(f, want[w].size), count(f, want[w].n));
+	/* churn's garbage was freed: nothing of its site is left */
+	expect_built(f, "main.churn", (int64_t)count(f, "churn_bytes"), 0);
+}
+
+/* allocsite's counts.json: its "sites" ({"objects": N, "sizes": [...]}
+ * per function), found at those sites (the culprits are pprof's names:
+ * main.newSession, inlined into openSessions). */
+static void test_counts_allocsite(void **state)
+{
+	fixture *f = *state;
+	static const char *const funcs[] = {"main.newSession", "main.logLines", "main.holder",
+	                                    "main.churn"};
+	for (size_t k = 0; k < sizeof funcs / sizeof *funcs; k++) {
+		char pat[64];
+		snprintf(pat, sizeof pat, "\"%s\": {\"objects\": ", funcs[k]);
+		const char *p = strstr(f->counts, pat);
+		assert_non_null(p);
+		uint64_t want = strtoull(p + strlen(pat), NULL, 10), got = 0;
+		const char *sz = strstr(p, "\"sizes\": [");
+		assert_non_null(sz);
+		char *end;
+		for (sz += 10;; sz = end + 1) {
+			long long size = strtoll(sz, &end, 10);
+			got += built(f, funcs[k], size);
+			if (*end != ',')
+				break;
+		}
+		if (got != want)
+			fail_msg("%s: %llu objects, counts.json %llu", funcs[k],
+			         (unsigned long long)got, (unsigned long long)want);
 	}
-	/* churn's garbage was freed: no object of its site is left */
-	for (size_t i = 0; i < f->nrows; i++)
-		if (strcmp(f->rows[i].first, "main.churn") == 0)
-			assert_int_equal(f->rows[i].objects, 0);
 }
 
 /* runtime/pprof's scaleHeapSample */
@@ -257,20 +346,23 @@ static void scale(uint64_t count, uint64_t size, int64_t rate, int64_t *c, int64
 static void test_joined_scaled(void **state)
 {
 	fixture *f = *state;
-	assert_true(f->heap.has_memprof_rate);
-	assert_int_equal(f->heap.memprof_rate, 4096);
-	assert_int_equal(count(f, "memprofilerate"), 4096);
+	int64_t rate = (int64_t)count(f, "memprofilerate");
+	assert_int_equal(rate, 4096);
+	if (!f->dump) {
+		assert_true(f->heap.has_memprof_rate);
+		assert_int_equal(f->heap.memprof_rate, rate);
+	}
 	size_t checked = 0;
 	for (size_t i = 0; i < f->nrows; i++) {
 		const key_row *r = &f->rows[i];
-		if (!program_site(r->first))
+		if (!before_profile(f, r))
 			continue;
 		int64_t c, s;
-		scale(r->objects, r->bytes, 4096, &c, &s);
+		scale(r->objects, r->bytes, rate, &c, &s);
 		checked += r->objects > 0;
 		if (c != r->prof_objects || s != r->prof_bytes)
-			fail_msg("%s: %llu objects (%llu B) scale to %lld (%lld B), the profile %lld "
-			         "(%lld B)", r->key, (unsigned long long)r->objects,
+			fail_msg("%s: %llu objects (%llu B) joined scale to %lld (%lld B), the profile "
+			         "%lld (%lld B)", r->key, (unsigned long long)r->objects,
 			         (unsigned long long)r->bytes, (long long)c, (long long)s,
 			         (long long)r->prof_objects, (long long)r->prof_bytes);
 	}
@@ -293,18 +385,33 @@ static int setup_rate(void **state)
 {
 	return setup_dir(state, TD "coreprof/rate", TD "coreprof");
 }
+static int setup_dump(void **state)
+{
+	return setup_dir(state, TD "allocsite", NULL);
+}
+static int setup_dump_rate(void **state)
+{
+	return setup_dir(state, TD "allocsite/rate", NULL);
+}
 
 int main(void)
 {
 	const struct CMUnitTest rate1[] = {
 		cmocka_unit_test(test_joined_equal_inuse),
-		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_counts_coreprof),
+	};
+	const struct CMUnitTest dump1[] = {
+		cmocka_unit_test(test_joined_equal_inuse),
+		cmocka_unit_test(test_counts_allocsite),
 	};
 	const struct CMUnitTest rate4096[] = {
 		cmocka_unit_test(test_joined_scaled),
 	};
-	int rc = cmocka_run_group_tests_name("go1.19", rate1, setup, teardown);
-	rc += cmocka_run_group_tests_name("go1.21", rate1, setup121, teardown);
-	rc += cmocka_run_group_tests_name("go1.23", rate1, setup123, teardown);
-	return rc + cmocka_run_group_tests_name("go1.19 rate 4096", rate4096, setup_rate, teardown);
+	int rc = cmocka_run_group_tests_name("core go1.19", rate1, setup, teardown);
+	rc += cmocka_run_group_tests_name("core go1.21", rate1, setup121, teardown);
+	rc += cmocka_run_group_tests_name("core go1.23", rate1, setup123, teardown);
+	rc += cmocka_run_group_tests_name("core go1.19 rate 4096", rate4096, setup_rate, teardown);
+	rc += cmocka_run_group_tests_name("heap dump", dump1, setup_dump, teardown);
+	return rc + cmocka_run_group_tests_name("heap dump rate 4096", rate4096, setup_dump_rate,
+	                                        teardown);
 }
