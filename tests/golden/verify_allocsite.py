@@ -248,3 +248,52 @@ def run(V):
     vh.V = vh.V or V     # its reader's files are under V.ROOT
     dump_cases(V)
     core_cases(V)
+    graph_leaks(V)
+
+
+def leaks(V, G, dump, name, text_name, path):
+    """leaks' retention candidates of the dump at path: the biggest origin
+    of what each retains (by bytes, recomputed as in suspects()) and the
+    bytes with a sampled site."""
+    js = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    text = V.golden(text_name, 'out') if text_name else None
+    if text_name:
+        V.checked.add(text_name)
+    seen = 0
+    for c in js['candidates']:
+        if c['kind'] != 'retention' or c.get('dump') != path:
+            continue
+        seen += 1
+        # a root that alone frees it, else the object its roots share
+        # (the owning structure: a shared suspect's own object)
+        root = c['owner'] if G['lost'].get(c['owner']) else c['structure']
+        want, rows = expected(G, dump, {'root': root})
+        if want['sampled_bytes'] + want['unsampled_bytes'] != c['retained_bytes']:
+            V.problems.append('%s: %s: %s frees %d bytes, not %d' % (name, c['owner'], root,
+                              want['sampled_bytes'] + want['unsampled_bytes'], c['retained_bytes']))
+        if not rows:
+            if 'origin_function' in c:
+                V.problems.append('%s: %s: an origin where nothing was sampled' % (name, c['owner']))
+            continue
+        top = max(v[1] for v in rows.values())
+        got = (c.get('origin_function'), c.get('origin_file'), c.get('origin_line'))
+        best = [(k, v) for k, v in rows.items() if v[1] == top and k[:3] == got]
+        if not best or c.get('origin_bytes') != top or c.get('origin_objects') != best[0][1][0] or \
+                c.get('origin_chain') != (' -> '.join(best[0][0][4]) if len(best[0][0][4]) > 1 else '') or \
+                c.get('sampled_bytes') != want['sampled_bytes']:
+            V.problems.append('%s: %s: origin %s, the dump says %s (sampled %d)'
+                              % (name, c['owner'], {k: v for k, v in c.items() if k.startswith('origin')},
+                                 [(k, v) for k, v in rows.items() if v[1] == top], want['sampled_bytes']))
+        if text is not None and '   - allocated by %s (%s:%d' % got not in text:
+            V.problems.append('%s: no allocated-by line for %s' % (text_name, c['owner']))
+    if not seen:
+        V.problems.append('%s: no retention candidate of %s' % (name, path))
+
+
+def graph_leaks(V):
+    """heapdump-leaks-json: the retention of the last of its two dumps."""
+    path = 'testdata/heapdump/graph-4000.dump.gz'
+    dump = vh.load(path)
+    vh.analyse(dump, vh.symbols())
+    leaks(V, vh.GRAPH, dump, 'heapdump-leaks-json', None, path)

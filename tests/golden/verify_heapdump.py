@@ -794,9 +794,11 @@ def run(v):
     dot_case('heapdump-graph-dot', js)
     owner_cases()
     verify_allocsite.suspects(V, GRAPH, load(OWNER), 'heapdump-owner-json', ['heapdump-owner'])
+    verify_allocsite.leaks(V, GRAPH, load(OWNER), 'leaks-heapdump-owner-json', 'leaks-heapdump-owner', OWNER)
     bundle_owner_cases()
     verify_allocsite.suspects(V, GRAPH, load(BUNDLE_DUMP), 'heapdump-bundle-owner-json',
                               ['heapdump-bundle-owner'])
+    verify_allocsite.leaks(V, GRAPH, load(BUNDLE_DUMP), 'bundle-leaks-json', 'bundle-leaks', BUNDLE_DUMP)
     bad_cases()
     for name, err in HAND.items():
         V.refused(name, err)
