@@ -101,7 +101,9 @@ bool hs_core_sniff_file(const char *path);
  * bss pointer masks, the goroutines' frames' live pointer slots from the
  * runtime's stack maps (core_stackmaps.c; stack objects whole, frames
  * stopped at no safe point conservatively: every word pointing into an
- * in-use span, a root of the frame it lies in) and finalizers.  No type, no allocation sample.  Fills an
+ * in-use span, a root of the frame it lies in) and finalizers; the objects
+ * the memory profile sampled (their specials of kind profile) with their
+ * buckets, as a heap dump's alloc samples and memprof records.  No type.  Fills an
  * initialised, empty h. */
 hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err);
 /* The executable's global variables from DWARF, at the core's addresses,

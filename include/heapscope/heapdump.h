@@ -111,6 +111,11 @@ typedef struct hs_heapdump {
 	hs_vec frames;                    /* hs_hd_frame */
 	hs_vec buckets;                   /* hs_hd_bucket */
 	hs_vec site_frames;               /* hs_hd_site_frame */
+	/* runtime.MemProfileRate when known (a core's; a heap dump does not
+	 * record it): one sample per memprof_rate allocated bytes on average */
+	int64_t memprof_rate;
+	bool has_memprof_rate;
+	bool memprof_broken;              /* a core's bucket list could not be read */
 	hs_hd_segment data, bss;
 	uint64_t memstats[281];           /* runtime.MemStats in record order */
 	bool has_memstats;
@@ -250,7 +255,34 @@ typedef struct hs_hd_suspect {
 	uint32_t structure;     /* the owning structure (object), or HS_HD_NONE */
 	hs_vec roots;           /* uint32 holder indices, the owner first, by rank */
 	uint64_t root_pointers; /* root pointers of those holders together */
+	/* where the objects it retains (its dominator subtree) were allocated:
+	 * hs_hd_origin_row, most bytes first; objects counts them all,
+	 * sampled_* those the memory profile sampled (the rest have no site) */
+	hs_vec origins;
+	uint64_t objects, sampled_objects, sampled_bytes;
 } hs_hd_suspect;
+
+/* An allocation origin, as an engineer names it: the innermost frame of
+ * the program's own code in a memprof bucket's stack (frames.h's culprit,
+ * the main module inferred from every bucket's frames), at its file and
+ * line, and the chain below it, culprit first, down to the innermost
+ * frame that is not the runtime's (hs_owner_chain_end).  A stack with no
+ * own frame has its first non-runtime frame (hs_hd_bucket_site) as origin
+ * and own false.  Buckets with the same culprit line and chain share one
+ * origin. */
+typedef struct hs_hd_origin {
+	const char *func, *file;
+	uint64_t line;
+	bool own;
+	const char **chain;     /* nchain functions, chain[0] == func */
+	uint32_t nchain;
+	const char *key;        /* func file:line and the chain, unique */
+} hs_hd_origin;
+
+typedef struct hs_hd_origin_row {
+	uint32_t origin;        /* index into hs_hd_analysis.origins */
+	uint64_t objects, bytes;
+} hs_hd_origin_row;
 
 /* The owner rank of a root kind: 0 global, 1 finalizer or other runtime
  * root, 2 goroutine frame, 3 goroutine context; lower owns. */
@@ -297,6 +329,8 @@ typedef struct hs_hd_analysis {
 	uint32_t *hstart, *hedges, *super_succ;
 	uint32_t *ckids, nkids;
 	uint32_t *bucket_site;
+	hs_vec origins;                  /* hs_hd_origin */
+	uint32_t *bucket_origin;         /* per bucket, HS_HD_NONE for an empty stack */
 	bool used_lt;                    /* Lengauer-Tarjan computed them */
 } hs_hd_analysis;
 
@@ -347,6 +381,10 @@ uint32_t hs_hd_object_site_index(const hs_hd_analysis *a, uint32_t obj);
 /* a->sites stays in the order hs_hd_object_site_index refers to; sort a
  * copy with this for display (retained, biggest first). */
 int hs_hd_site_cmp(const void *x, const void *y);
+
+/* The allocation origin (index into a->origins) of an object, or
+ * HS_HD_NONE when the memory profile did not sample it. */
+uint32_t hs_hd_object_origin(const hs_hd_analysis *a, uint32_t obj);
 
 /* The retainer table: every holder, and one row per suspect several roots
  * keep together, biggest retained first (ties: groups first, then holder

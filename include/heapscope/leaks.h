@@ -204,6 +204,16 @@ typedef struct hs_leak_retention {
 	const char *group_type;    /* the Go type the group shares (a core's), "" */
 	const char *site_func, *site_file;               /* "" when unknown */
 	uint64_t site_line;
+	/* where most of what it retains was allocated (heapdump.h's
+	 * hs_hd_origin): the program's own function, its file and line, the
+	 * chain "f -> g" below it ("" when it is the function alone);
+	 * origin_func "" when no object it retains was sampled.  sampled_bytes:
+	 * the bytes it retains that have a sampled site; memprof_rate the
+	 * runtime's (0 when the input does not record it) */
+	const char *origin_func, *origin_file, *origin_chain;
+	uint64_t origin_line, origin_objects, origin_bytes, sampled_bytes;
+	bool origin_own;
+	int64_t memprof_rate;
 	uint64_t retained, reachable;
 	double share;              /* percent of the reachable heap */
 	const char *file;          /* the dump described */

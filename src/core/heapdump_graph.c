@@ -547,6 +547,7 @@ hs_err hs_hd_analyze(hs_hd_analysis *a, const hs_heapdump *h, const hs_hd_opts *
 	hs_arena_init(&a->arena);
 	hs_vec_init(&a->suspects, sizeof(hs_hd_suspect));
 	hs_vec_init(&a->sites, sizeof(hs_hd_site));
+	hs_vec_init(&a->origins, sizeof(hs_hd_origin));
 	hs_vec_init(&a->sizeclasses, sizeof(hs_hd_sizeclass));
 	hs_err rc = build_holders(a, o, err);
 	if (rc != HS_OK)
@@ -597,9 +598,12 @@ void hs_hd_analysis_release(hs_hd_analysis *a)
 	for (size_t i = 0; i < a->suspects.len; i++) {
 		hs_vec_release(&HS_VEC_AT(&a->suspects, hs_hd_suspect, i).path);
 		hs_vec_release(&HS_VEC_AT(&a->suspects, hs_hd_suspect, i).roots);
+		hs_vec_release(&HS_VEC_AT(&a->suspects, hs_hd_suspect, i).origins);
 	}
 	hs_vec_release(&a->suspects);
 	hs_vec_release(&a->sites);
+	hs_vec_release(&a->origins);
+	free(a->bucket_origin);
 	hs_vec_release(&a->sizeclasses);
 	free(a->holders);
 	free(a->idom);

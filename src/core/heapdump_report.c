@@ -17,6 +17,7 @@ hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
 hs_err hs_hd_paths(hs_hd_analysis *a, hs_error *err);
 hs_err hs_hd_group_children(hs_hd_analysis *a, hs_error *err);
 hs_err hs_hd_owners(hs_hd_analysis *a, hs_error *err);
+hs_err hs_hd_origins_build(hs_hd_analysis *a, hs_error *err);
 
 /* Node ids, biggest retained size first (ctx: the hs_hd_analysis). */
 static int by_retained(const void *x, const void *y, void *ctx)
@@ -256,6 +257,7 @@ static hs_err add_suspect(hs_hd_analysis *a, uint32_t node, const hs_hd_opts *o,
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	hs_vec_init(&s->path, sizeof(uint32_t));
 	hs_vec_init(&s->roots, sizeof(uint32_t));
+	hs_vec_init(&s->origins, sizeof(hs_hd_origin_row));
 	s->node = node;
 	s->retained = a->retained[node];
 	s->share = a->reachable_bytes ? (double)s->retained / (double)a->reachable_bytes : 0;
@@ -300,6 +302,8 @@ hs_err hs_hd_report_build(hs_hd_analysis *a, const hs_hd_opts *o, hs_error *err)
 			rc = add_suspect(a, top[i], o, err);
 	if (rc == HS_OK)
 		rc = hs_hd_paths(a, err);
+	if (rc == HS_OK)
+		rc = hs_hd_origins_build(a, err);
 	return rc == HS_OK ? hs_hd_owners(a, err) : rc;
 }
 

@@ -58,6 +58,30 @@ static bool root_names(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspec
 	return true;
 }
 
+/* The suspect's biggest allocation origin; false on no memory. */
+static bool origin(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspect *s,
+                   hs_leak_retention *r)
+{
+	const hs_heapdump *h = a->h;
+	r->sampled_bytes = s->sampled_bytes;
+	r->memprof_rate = h->has_memprof_rate ? h->memprof_rate : 0;
+	const hs_hd_origin_row *row = s->origins.len ? s->origins.data : NULL;
+	const hs_hd_origin *o = row ? &HS_VEC_AT(&a->origins, hs_hd_origin, row->origin) : NULL;
+	char chain[1024];
+	size_t n = 0;
+	chain[0] = '\0';
+	for (uint32_t i = 0; o && o->nchain > 1 && i < o->nchain && n < sizeof chain; i++)
+		n += (size_t)snprintf(chain + n, sizeof chain - n, "%s%s", i ? " -> " : "", o->chain[i]);
+	r->origin_func = dup(hd, o ? o->func : "");
+	r->origin_file = dup(hd, o ? o->file : "");
+	r->origin_chain = dup(hd, chain);
+	r->origin_line = o ? o->line : 0;
+	r->origin_objects = row ? row->objects : 0;
+	r->origin_bytes = row ? row->bytes : 0;
+	r->origin_own = o && o->own;
+	return r->origin_func && r->origin_file && r->origin_chain;
+}
+
 /* Suspect s of dump `file` as a record; false on no memory. */
 static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspect *s,
                         const char *file)
@@ -86,6 +110,8 @@ static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspe
 	r->site_func = dup(hd, site ? site->func : "");
 	r->site_file = dup(hd, site ? site->file : "");
 	r->site_line = site ? site->line : 0;
+	if (!origin(hd, a, s, r))
+		return false;
 	r->retained = s->retained;
 	r->reachable = a->reachable_bytes;
 	r->share = 100.0 * s->share;

@@ -55,13 +55,14 @@ typedef struct hwalk {
 	         s_state, s_elemsize, s_specials;
 	uint64_t z_freeindex, z_nelems, z_state;   /* their sizes */
 	int64_t in_use, kind_finalizer;
+	int64_t kind_profile;            /* -1: no runtime._KindSpecialProfile */
 	uint64_t page_size, arena_bytes, arena_base, l2bits, nl1;
 	uint64_t arenas_addr, bitmap_off, bitmap_bytes;
 	core_hdr *hdr;                   /* Go 1.22+: allocation headers (core_heap_hdr.c) */
 	core_smaps *smaps;               /* stack maps (core_stackmaps.c); NULL: conservative */
 	hs_vec slots;                    /* a goroutine's slots (core_slot) */
-	/* runtime.special, runtime.specialfinalizer */
-	uint64_t sp_next, sp_offset, sp_kind, sf_fn;
+	/* runtime.special, runtime.specialfinalizer, runtime.specialprofile */
+	uint64_t sp_next, sp_offset, sp_kind, sf_fn, spr_b;
 	bool one_bit;                    /* Go 1.20-1.21: b1 gives the pointers */
 	core_bits1 b1;
 	span *spans;
@@ -178,6 +179,12 @@ static hs_err layout(hwalk *w, hs_error *err)
 	if (!member(w, sp, "next", &w->sp_next, &z) || !member(w, sp, "offset", &w->sp_offset, &z) ||
 	    !member(w, sp, "kind", &w->sp_kind, &z) || !member(w, sf, "fn", &w->sf_fn, &z))
 		return need(err, "runtime.special");
+	/* the memory profile's record of a sampled object (its bucket): no
+	 * allocation sites without it, the heap is read all the same */
+	uint32_t spr = hs_dwarf_type(w->d, "runtime.specialprofile");
+	if (!constant(w, "runtime._KindSpecialProfile", NULL, &w->kind_profile) ||
+	    !member(w, spr, "b", &w->spr_b, &z))
+		w->kind_profile = -1;
 	return HS_OK;
 }
 
@@ -583,9 +590,26 @@ static hs_err stack_roots(void *ctx, const core_ginfo *g, const core_gframe *fr,
 	return conservative_roots(w, g, fr, n, gi, first, err);
 }
 
-/* Objects with a finalizer keep what they point to (not themselves), and
- * the finalizer's closure. */
-static hs_err finalizer_roots(hwalk *w)
+/* A special of kind profile: the object was sampled by the memory
+ * profile, its bucket (the allocation stack) beside it. */
+static hs_err profile_special(hwalk *w, uint64_t obj, uint64_t sp)
+{
+	uint64_t b;
+	if (!hs_core_read_u64(w->c, sp + w->spr_b, &b))
+		return not_in_core(w->err, "a span's special record", sp);
+	uint64_t *s = hs_vec_push(&w->samples, 2);
+	if (!s)
+		return hs_fail(w->err, HS_E_NOMEM, NULL);
+	s[0] = obj;
+	s[1] = b;
+	return HS_OK;
+}
+
+/* The specials of every span: objects with a finalizer keep what they
+ * point to (not themselves), and the finalizer's closure; sampled objects
+ * get their memory profile bucket (hs_heapdump_finish joins them to the
+ * buckets core_memprof_buckets reads, as a heap dump's alloc samples). */
+static hs_err specials(hwalk *w)
 {
 	for (size_t k = 0; k < w->nspans; k++) {
 		uint64_t sp = w->spans[k].specials;
@@ -596,8 +620,12 @@ static hs_err finalizer_roots(hwalk *w)
 			    !hs_core_read(w->c, sp + w->sp_offset, &offset, 2) ||
 			    !hs_core_read(w->c, sp + w->sp_kind, &kind, 1))
 				return not_in_core(w->err, "a span's special record", sp);
-			if (kind == w->kind_finalizer) {
-				uint64_t obj = w->spans[k].start + offset;
+			uint64_t obj = w->spans[k].start + offset;
+			if (kind == w->kind_profile) {
+				hs_err rc = profile_special(w, obj, sp);
+				if (rc != HS_OK)
+					return rc;
+			} else if (kind == w->kind_finalizer) {
 				hs_hd_root r = {.kind = HS_HD_ROOT_FINALIZER, .frame = HS_HD_NONE,
 				                .goroutine = HS_HD_NONE, .where = obj, .ptr = obj,
 				                .referents_only = true};
@@ -661,7 +689,9 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 	if (rc == HS_OK)
 		rc = module_roots(&w);
 	if (rc == HS_OK)
-		rc = finalizer_roots(&w);
+		rc = specials(&w);
+	if (rc == HS_OK && w.samples.len)
+		rc = core_memprof_buckets(c, h, err);
 	if (rc == HS_OK && (rc = core_smaps_open(&w.smaps, c, err)) == HS_E_FORMAT) {
 		hs_error_clear(err);     /* no maps: stacks scanned conservatively */
 		rc = HS_OK;

@@ -143,5 +143,13 @@ bool core_map_each(const hs_core *c, const core_map *m, uint64_t hmap, uint64_t 
  * h->obj_type, obj_count and type_names.  HS_E_NOMEM only: a type that
  * cannot be followed leaves its objects untyped. */
 hs_err hs_core_types(hs_core *c, hs_heapdump *h, hs_error *err);
+/* The memory profile's buckets (runtime.mbuckets) as a heap dump's memprof
+ * records: id the bucket's address, its allocation size, allocs and frees
+ * as runtime.MemProfile reads them, the stack symbolized one frame a PC
+ * (inlined calls have their own PCs), leaf first; and runtime.MemProfileRate.
+ * A layout this Go does not have, or a broken bucket list, leaves h without
+ * buckets (h->memprof_broken says the latter): the heap is read all the
+ * same (src/formats/core_memprof.c). */
+hs_err core_memprof_buckets(hs_core *c, hs_heapdump *h, hs_error *err);
 
 #endif

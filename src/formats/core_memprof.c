@@ -44,6 +44,7 @@
 typedef struct mp_layout {
 	uint64_t head_addr, head_off;  /* runtime.mbuckets, its pointer's offset */
 	uint64_t b_allnext, b_typ, b_typ_size, b_nstk, b_size;
+	uint64_t b_objsize;            /* bucket.size: the allocation's size */
 	uint64_t r_active, r_future, r_nfuture, r_size;
 	uint64_t c_size, c_off[4];     /* allocs, frees, alloc_bytes, free_bytes */
 	int64_t mem_type, max_stack;
@@ -65,6 +66,7 @@ typedef struct mp_frame {
 typedef struct mp_build {
 	hs_core *c;
 	hs_profile *p;
+	hs_heapdump *h;               /* core_memprof_buckets: p is NULL */
 	pcln t;
 	mp_layout l;
 	hs_idmap funcs;               /* name string -> function index */
@@ -104,6 +106,8 @@ static hs_err layout_buckets(const hs_core *c, const hs_dwarf *d, mp_layout *l, 
 		return need(err, "runtime.bucket");
 	l->b_typ_size = hs_dwarf_size(d, mt);
 	l->b_size = hs_dwarf_size(d, b);
+	if (!member(d, b, "size", &l->b_objsize))
+		return need(err, "runtime.bucket");
 	uint32_t r = hs_dwarf_type(d, "runtime.memRecord"), fut;
 	if (!member(d, r, "active", &l->r_active) ||
 	    !hs_dwarf_member(d, r, "future", &l->r_future, &fut))
@@ -180,6 +184,7 @@ static uint64_t rd_n(const hs_core *c, uint64_t addr, uint64_t size, bool *ok)
 
 typedef struct mp_record {
 	uint64_t addr;                /* the bucket */
+	uint64_t size;                /* its allocation size */
 	uint64_t stk[MAX_STACK];
 	size_t nstk;
 	uint64_t v[4];                /* allocs, frees, alloc_bytes, free_bytes */
@@ -223,6 +228,7 @@ static hs_err read_bucket(const hs_core *c, const mp_layout *l, uint64_t i, uint
 	}
 	uint64_t rec = addr + l->b_size + nstk * 8;
 	r->addr = addr;
+	r->size = rd_n(c, addr + l->b_objsize, 8, &ok);
 	r->nstk = 0;
 	for (uint64_t k = 0; k < nstk; k++) {
 		uint64_t pc = rd_n(c, addr + l->b_size + k * 8, 8, &ok);
@@ -635,26 +641,32 @@ static hs_err exe_mapping(mp_build *b, hs_error *err)
 	return HS_OK;
 }
 
+/* The layout, runtime.MemProfileRate and the pclntab: what both readers
+ * of the buckets start with. */
+static hs_err open_build(mp_build *b, hs_core *c, int64_t *rate, hs_error *err)
+{
+	memset(b, 0, sizeof *b);
+	b->c = c;
+	hs_vec_init(&b->loc_pcs, sizeof(uint32_t));
+	hs_err rc = layout(c, c->dwarf, &b->l, err);
+	if (rc != HS_OK)
+		return rc;
+	bool ok = true;
+	uint64_t raw = rd_n(c, b->l.rate_addr, b->l.rate_size, &ok);
+	/* a Go int: sign-extended from its size */
+	*rate = b->l.rate_size == 8 ? (int64_t)raw : (int64_t)(int32_t)raw;
+	if (!ok)
+		return hs_fail(err, HS_E_CORRUPT, "runtime.MemProfileRate (0x%llx) is not in the core",
+		               (unsigned long long)b->l.rate_addr);
+	return pcln_open(&b->t, c, c->dwarf, err);
+}
+
 hs_err hs_core_heap_profile(hs_core *c, hs_profile *p, hs_error *err)
 {
 	mp_build b;
-	memset(&b, 0, sizeof b);
-	b.c = c;
-	b.p = p;
-	hs_vec_init(&b.loc_pcs, sizeof(uint32_t));
-	hs_err rc = layout(c, c->dwarf, &b.l, err);
-	bool ok = true;
 	int64_t rate = 0;
-	if (rc == HS_OK) {
-		uint64_t raw = rd_n(c, b.l.rate_addr, b.l.rate_size, &ok);
-		/* a Go int: sign-extended from its size */
-		rate = b.l.rate_size == 8 ? (int64_t)raw : (int64_t)(int32_t)raw;
-		if (!ok)
-			rc = hs_fail(err, HS_E_CORRUPT, "runtime.MemProfileRate (0x%llx) is not in the "
-			             "core", (unsigned long long)b.l.rate_addr);
-	}
-	if (rc == HS_OK)
-		rc = pcln_open(&b.t, c, c->dwarf, err);
+	hs_err rc = open_build(&b, c, &rate, err);
+	b.p = p;
 	if (rc == HS_OK && (!hs_idmap_init(&b.funcs, 256) || !hs_idmap_init(&b.locs, 256)))
 		rc = nomem(err);
 	if (rc == HS_OK)
@@ -670,4 +682,69 @@ hs_err hs_core_heap_profile(hs_core *c, hs_profile *p, hs_error *err)
 	hs_idmap_release(&b.locs);
 	hs_vec_release(&b.loc_pcs);
 	return rc;
+}
+
+/* ---- the buckets as a heap dump's memprof records ------------------------- */
+
+static const char *hd_str(hs_heapdump *h, const char *s)
+{
+	return hs_arena_strndup(&h->arena, s, strlen(s));
+}
+
+/* One bucket: its stack as runtime.CallersFrames gives it, a frame per PC
+ * (the final inlined frames expanded), leaf first. */
+static hs_err hd_bucket(mp_build *b, const mp_record *r, hs_error *err)
+{
+	hs_heapdump *h = b->h;
+	size_t n = r->nstk, first = h->site_frames.len;
+	memcpy(b->stk, r->stk, n * sizeof *b->stk);
+	expand_final(b, b->stk, &n, sizeof b->stk / sizeof b->stk[0]);
+	for (size_t i = 0; i < n; i++) {
+		mp_frame fr;
+		frame_at(b, b->stk[i], &fr);
+		hs_hd_site_frame *f = hs_vec_push(&h->site_frames, 1);
+		if (!f)
+			return nomem(err);
+		*f = (hs_hd_site_frame){.func = hd_str(h, fr.name), .file = hd_str(h, fr.file),
+		                        .line = fr.line > 0 ? (uint64_t)fr.line : 0};
+		if (!f->func || !f->file)
+			return nomem(err);
+	}
+	if (h->site_frames.len - first > UINT32_MAX || h->buckets.len >= UINT32_MAX - 1)
+		return hs_fail(err, HS_E_LIMIT, "too many memory profile frames");
+	hs_hd_bucket *d = hs_vec_push(&h->buckets, 1);
+	if (!d)
+		return nomem(err);
+	*d = (hs_hd_bucket){.id = r->addr, .size = r->size, .allocs = r->v[0], .frees = r->v[1],
+	                    .first = (uint32_t)first, .nframes = (uint32_t)(h->site_frames.len - first)};
+	return HS_OK;
+}
+
+hs_err core_memprof_buckets(hs_core *c, hs_heapdump *h, hs_error *err)
+{
+	mp_build b;
+	hs_error e;
+	hs_error_clear(&e);
+	int64_t rate = 0;
+	hs_err rc = open_build(&b, c, &rate, &e);
+	b.h = h;
+	if (rc == HS_OK) {
+		h->memprof_rate = rate;
+		h->has_memprof_rate = true;
+		rc = walk(&b, hd_bucket, &e);
+	}
+	pcln_release(&b.t);
+	hs_vec_release(&b.loc_pcs);
+	if (rc == HS_E_NOMEM || rc == HS_E_LIMIT) {
+		*err = e;
+		return rc;
+	}
+	if (rc != HS_OK) {
+		/* no sites, but the heap: say the list was unreadable when this
+		 * Go has one */
+		h->memprof_broken = rc == HS_E_CORRUPT;
+		h->buckets.len = 0;
+		h->site_frames.len = 0;
+	}
+	return HS_OK;
 }

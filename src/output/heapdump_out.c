@@ -77,6 +77,113 @@ static const char *root_list(const hs_hd_analysis *a, const hs_hd_suspect *s, ch
 	return buf;
 }
 
+/* How the memory profile sampled the allocations, for the sites' line. */
+static const char *rate_note(const hs_heapdump *h, char *buf, size_t n)
+{
+	char b1[32];
+	if (h->memprof_broken)
+		snprintf(buf, n, "the core's memory profile buckets could not be read");
+	else if (!h->has_memprof_rate)
+		snprintf(buf, n, "a heap dump does not record runtime.MemProfileRate");
+	else if (h->memprof_rate == 1)
+		snprintf(buf, n, "runtime.MemProfileRate 1: every allocation sampled");
+	else if (h->memprof_rate <= 0)
+		snprintf(buf, n, "runtime.MemProfileRate %lld: no allocation sampled",
+		         (long long)h->memprof_rate);
+	else
+		snprintf(buf, n, "sampled at one allocation per %s on average, the rest have no site",
+		         hd_bytes((uint64_t)h->memprof_rate, b1, sizeof b1));
+	return buf;
+}
+
+enum { ORIGIN_ROWS = 5 };
+
+/* v of total as a share that says 100% and 0% only when exact. */
+static const char *share(uint64_t v, uint64_t total, char *buf, size_t n)
+{
+	double p = pct(v, total);
+	if (v == total || v == 0)
+		snprintf(buf, n, "%s", v && total ? "100%" : "0%");
+	else if (p >= 99.95)
+		snprintf(buf, n, ">99.9%%");
+	else if (p < 0.05)
+		snprintf(buf, n, "<0.1%%");
+	else
+		snprintf(buf, n, "%.1f%%", p);
+	return buf;
+}
+
+/* The origins of what suspect s retains: the share of its bytes with a
+ * sampled site, then the biggest origins, culprit first. */
+static void text_origins(FILE *out, const hs_hd_analysis *a, const hs_hd_suspect *s)
+{
+	const hs_heapdump *h = a->h;
+	char b1[32], b2[32], note[160], sh[16];
+	if (!h->nsampled && !h->memprof_broken)
+		return;
+	fprintf(out, "   allocated by: sites of %s of the %s it retains (%" PRIu64 " of %" PRIu64
+	        " objects); %s\n", share(s->sampled_bytes, s->retained, sh, sizeof sh),
+	        hd_bytes(s->retained, b1, sizeof b1), s->sampled_objects, s->objects,
+	        rate_note(h, note, sizeof note));
+	uint64_t more = 0, more_bytes = 0;
+	for (size_t k = 0; k < s->origins.len; k++) {
+		const hs_hd_origin_row *r = &HS_VEC_AT(&s->origins, hs_hd_origin_row, k);
+		if (k >= ORIGIN_ROWS) {
+			more++;
+			more_bytes += r->bytes;
+			continue;
+		}
+		const hs_hd_origin *o = &HS_VEC_AT(&a->origins, hs_hd_origin, r->origin);
+		fprintf(out, "     %s%s %s in %" PRIu64 " object%s (%s:%" PRIu64 ")\n", o->func,
+		        o->own ? "" : " (no frame of the program's own)",
+		        hd_bytes(r->bytes, b1, sizeof b1), r->objects, r->objects == 1 ? "" : "s",
+		        o->file, o->line);
+		if (o->nchain > 1) {
+			fprintf(out, "       ");
+			for (uint32_t c = 0; c < o->nchain; c++)
+				fprintf(out, "%s%s", c ? " -> " : "", o->chain[c]);
+			fprintf(out, "\n");
+		}
+	}
+	if (more)
+		fprintf(out, "     and %" PRIu64 " other site%s: %s\n", more, more == 1 ? "" : "s",
+		        hd_bytes(more_bytes, b2, sizeof b2));
+}
+
+static void json_origins(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect *s)
+{
+	const hs_heapdump *h = a->h;
+	json_key(w, "allocation");
+	json_begin_object(w);
+	json_kv_int(w, "objects", (int64_t)s->objects);
+	json_kv_int(w, "sampled_objects", (int64_t)s->sampled_objects);
+	json_kv_int(w, "sampled_bytes", (int64_t)s->sampled_bytes);
+	json_kv_int(w, "unsampled_bytes", (int64_t)(s->retained - s->sampled_bytes));
+	json_key(w, "sites");
+	json_begin_array(w);
+	for (size_t k = 0; k < s->origins.len; k++) {
+		const hs_hd_origin_row *r = &HS_VEC_AT(&s->origins, hs_hd_origin_row, k);
+		const hs_hd_origin *o = &HS_VEC_AT(&a->origins, hs_hd_origin, r->origin);
+		json_begin_object(w);
+		json_kv_string(w, "function", o->func);
+		json_kv_string(w, "file", o->file);
+		json_kv_int(w, "line", (int64_t)o->line);
+		json_key(w, "own");
+		json_bool(w, o->own);
+		json_key(w, "chain");
+		json_begin_array(w);
+		for (uint32_t c = 0; c < o->nchain; c++)
+			json_string(w, o->chain[c]);
+		json_end_array(w);
+		json_kv_int(w, "objects", (int64_t)r->objects);
+		json_kv_int(w, "bytes", (int64_t)r->bytes);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
+	(void)h;
+}
+
 static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 {
 	const hs_hd_suspect *s = hd_suspect_vec_at(&a->suspects, i);
@@ -118,6 +225,7 @@ static void text_suspect(FILE *out, const hs_hd_analysis *a, size_t i)
 	const hs_hd_site *site = site_at(a, s->site);
 	if (site)
 		fprintf(out, "   allocated at %s (%s:%" PRIu64 ")\n", site->func, site->file, site->line);
+	text_origins(out, a, s);
 	fprintf(out, "   path from the %s:\n", shared ? "root that reaches it first" : "owner");
 	for (size_t k = 0; k < s->path.len; k++)
 		fprintf(out, "     %s%s\n", k ? "-> " : "",
@@ -330,6 +438,8 @@ static void json_suspect(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 	const hs_hd_site *site = site_at(a, s->site);
 	if (site)
 		json_kv_string(w, "site", site->key);
+	if (a->h->nsampled || a->h->memprof_broken)
+		json_origins(w, a, s);
 	json_key(w, "path");
 	json_begin_array(w);
 	for (size_t k = 0; k < s->path.len; k++)

@@ -188,6 +188,15 @@ static void suspect_text(FILE *out, const hs_leak *k)
 	if (*r->site_func)
 		say(out, "allocated at %s (%s:%llu)", r->site_func, r->site_file,
 		    (unsigned long long)r->site_line);
+	if (*r->origin_func) {
+		char c[32], s[32];
+		say(out, "allocated by %s%s (%s:%llu%s%s): %s of the %s with a sampled site, of %s retained",
+		    r->origin_func, r->origin_own ? "" : " (no frame of the program's own)",
+		    r->origin_file, (unsigned long long)r->origin_line, *r->origin_chain ? ", " : "",
+		    r->origin_chain, bytes_label((int64_t)r->origin_bytes, false, b, sizeof b),
+		    bytes_label((int64_t)r->sampled_bytes, false, c, sizeof c),
+		    bytes_label((int64_t)r->retained, false, s, sizeof s));
+	}
 	if (k->npoints > 1)
 		say(out, "retains %.1f%% -> %.1f%% of the reachable heap over %zu dumps", k->share_first,
 		    k->share_last, k->npoints);
@@ -649,6 +658,17 @@ static void retention_json(json_w *w, const hs_leak_retention *r)
 		json_kv_string(w, "site_function", r->site_func);
 		json_kv_string(w, "site_file", r->site_file);
 		json_kv_int(w, "site_line", (int64_t)r->site_line);
+	}
+	if (*r->origin_func) {
+		json_kv_string(w, "origin_function", r->origin_func);
+		json_kv_string(w, "origin_file", r->origin_file);
+		json_kv_int(w, "origin_line", (int64_t)r->origin_line);
+		json_kv_string(w, "origin_chain", r->origin_chain);
+		json_kv_int(w, "origin_objects", (int64_t)r->origin_objects);
+		json_kv_int(w, "origin_bytes", (int64_t)r->origin_bytes);
+		json_kv_int(w, "sampled_bytes", (int64_t)r->sampled_bytes);
+		if (r->memprof_rate)
+			json_kv_int(w, "memprofilerate", r->memprof_rate);
 	}
 	json_kv_string(w, "dump", r->file);
 	json_kv_int(w, "retained_bytes", (int64_t)r->retained);

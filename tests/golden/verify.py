@@ -467,6 +467,9 @@ def main():
     # coreprof-*: tests/golden/verify_coreprof.py (a core's heap profile)
     import verify_coreprof
     verify_coreprof.run(sys.modules[__name__])
+    # allocsite-*, coreprof-*heapdump*: allocation sites (verify_allocsite.py)
+    import verify_allocsite
+    verify_allocsite.run(sys.modules[__name__])
     # the "inputs" of every analysis command's json: tests/golden/verify_inputs.py
     import verify_inputs
     verify_inputs.run(sys.modules[__name__])

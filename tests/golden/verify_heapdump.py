@@ -41,6 +41,8 @@ class Dump:
         self.goroutines = []    # goid
         self.gs = []            # goroutine records: goid, gopc, status, frames (name, entry, pc)
         self.data = self.bss = 0
+        self.buckets = {}       # memprof: id -> {'size', 'frames' [(func, file, line)] leaf first, 'allocs', 'frees'}
+        self.samples = {}       # alloc samples: object address -> bucket id
         assert data[:16] == b'go1.7 heap dump\n'
         self.parse()
 
@@ -131,12 +133,13 @@ class Dump:
                 self.roots.append(('goroutine', 0, v[3], frame_goid))
                 self.roots.append(('goroutine', 0, v[0], frame_goid))
             elif t == 16:
-                self.u(), self.u()
-                for _ in range(self.u()):
-                    self.raw(), self.raw(), self.u()
-                self.u(), self.u()
+                bid, size = self.u(), self.u()
+                frames = [(self.raw().decode(), self.raw().decode(), self.u()) for _ in range(self.u())]
+                allocs, frees = self.u(), self.u()
+                self.buckets[bid] = {'size': size, 'frames': frames, 'allocs': allocs, 'frees': frees}
             elif t == 17:
-                self.u(), self.u()
+                a = self.u()
+                self.samples[a] = self.u()
             else:
                 raise ValueError('tag %d' % t)
 
@@ -779,15 +782,23 @@ def bad_cases():
 def run(v):
     global V
     V = v
+    import verify_allocsite
     js = graph_json_case('heapdump-graph-json', 'testdata/heapdump/graph.dump.gz',
                          'testdata/heapdump/graph.counts.json')
+    verify_allocsite.suspects(V, GRAPH, load('testdata/heapdump/graph.dump.gz'), 'heapdump-graph-json',
+                              ['heapdump-graph', 'heapdump-graph-exe-zst'])
     graph_text_case('heapdump-graph', js)
     diff_json_case('heapdump-diff-json')
     leaks_json_case('heapdump-leaks-json')
     folded_case('heapdump-graph-folded')
     dot_case('heapdump-graph-dot', js)
     owner_cases()
+    verify_allocsite.suspects(V, GRAPH, load(OWNER), 'heapdump-owner-json', ['heapdump-owner'])
+    verify_allocsite.leaks(V, GRAPH, load(OWNER), 'leaks-heapdump-owner-json', 'leaks-heapdump-owner', OWNER)
     bundle_owner_cases()
+    verify_allocsite.suspects(V, GRAPH, load(BUNDLE_DUMP), 'heapdump-bundle-owner-json',
+                              ['heapdump-bundle-owner'])
+    verify_allocsite.leaks(V, GRAPH, load(BUNDLE_DUMP), 'bundle-leaks-json', 'bundle-leaks', BUNDLE_DUMP)
     bad_cases()
     for name, err in HAND.items():
         V.refused(name, err)

@@ -1,0 +1,299 @@
+"""Independent checks of the allocation sites heapscope names per leak
+suspect ("allocation" in heapdump --format json, "allocated by:" in text).
+
+Imported by verify_heapdump.py, right after it analysed a dump (its GRAPH:
+holders, reachability, the bytes each root alone frees), never run alone.
+It never runs heapscope.  Expected values are rebuilt from the dump's own
+records, decoded by verify_heapdump's reader: the memprof records (bucket
+id, stack of function, file and line, leaf first) and the alloc samples
+(object address, bucket id).  A suspect's objects are what its removal
+frees (its root's, or for a shared suspect the object's: every object no
+longer reached from the roots without it), not a dominator tree.  Each
+sampled object counts for its bucket's origin: the innermost frame of the
+test program's own code (package main: the generators are one main
+package each), or the first frame outside the runtime when none is own;
+the chain runs from it down to the innermost frame outside the runtime.
+"""
+import collections
+import json
+import os
+import re
+import subprocess
+
+import verify_heapdump as vh
+
+
+def own(func):
+    return func.startswith('main.')
+
+
+def runtime(func):
+    return func.startswith('runtime.')
+
+
+def origin(bucket):
+    fr = bucket['frames']
+    if not fr:
+        return None
+    c = next((i for i, f in enumerate(fr) if own(f[0])), None)
+    if c is None:
+        c = next((i for i, f in enumerate(fr) if not runtime(f[0])), 0)
+        return (fr[c][0], fr[c][1], fr[c][2], False, (fr[c][0],))
+    end = next(i for i in range(c + 1) if not runtime(fr[i][0]) or i == c)
+    return (fr[c][0], fr[c][1], fr[c][2], True, tuple(fr[i][0] for i in range(c, end - 1, -1)))
+
+
+def freed(G, dump, sp):
+    if sp['root'] in G['lost']:
+        return G['lost'][sp['root']]
+    addr = int(sp['root'].split()[0], 16)
+    starts = {t for ts in G['holders'].values() for t in ts}
+    return G['every'] - vh.walk(dump, starts, skip=addr)
+
+
+def share(v, total):
+    if v == total or v == 0:
+        return '100%' if v and total else '0%'
+    p = 100.0 * v / total
+    return '>99.9%' if p >= 99.95 else '<0.1%' if p < 0.05 else '%.1f%%' % p
+
+
+def expected(G, dump, sp):
+    objs = freed(G, dump, sp)
+    rows = collections.defaultdict(lambda: [0, 0])
+    sampled = [a for a in objs if dump.samples.get(a) in dump.buckets]
+    for a in sampled:
+        o = origin(dump.buckets[dump.samples[a]])
+        if o is None:
+            continue
+        rows[o][0] += 1
+        rows[o][1] += dump.objects[a][0]
+    return {'objects': len(objs), 'sampled_objects': len(sampled),
+            'sampled_bytes': sum(dump.objects[a][0] for a in sampled),
+            'unsampled_bytes': sum(dump.objects[a][0] for a in objs) -
+            sum(dump.objects[a][0] for a in sampled)}, rows
+
+
+def suspects(V, G, dump, name, text_names):
+    js = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    if not dump.samples:
+        return
+    if not js['suspects']:
+        V.problems.append('%s: no suspect to check the allocation sites of' % name)
+    texts = [(t, V.golden(t, 'out')) for t in text_names]
+    for t, _ in texts:
+        V.checked.add(t)
+    for sp in js['suspects']:
+        want, rows = expected(G, dump, sp)
+        got = sp.get('allocation', {})
+        for k, v in want.items():
+            if got.get(k) != v:
+                V.problems.append('%s: %s: allocation %s is %s, the dump says %s'
+                                  % (name, sp['root'], k, got.get(k), v))
+        sites = got.get('sites', [])
+        have = {(s['function'], s['file'], s['line'], s['own'], tuple(s['chain'])): (s['objects'], s['bytes'])
+                for s in sites}
+        if have != {k: tuple(v) for k, v in rows.items()}:
+            V.problems.append('%s: %s: sites %s, the dump says %s' % (name, sp['root'], have, dict(rows)))
+        if [s['bytes'] for s in sites] != sorted((s['bytes'] for s in sites), reverse=True):
+            V.problems.append('%s: %s: sites not by bytes' % (name, sp['root']))
+        line = 'allocated by: sites of %s of the ' % share(want['sampled_bytes'], sp['retained'])
+        line2 = '(%d of %d objects); a heap dump does not record runtime.MemProfileRate' \
+            % (want['sampled_objects'], want['objects'])
+        for t, text in texts:
+            if line not in text or line2 not in text:
+                V.problems.append('%s: no %r ... %r' % (t, line, line2))
+            for s in sites[:5]:
+                head = '     %s%s ' % (s['function'], '' if s['own'] else " (no frame of the program's own)")
+                tail = ' in %d object%s (%s:%d)' % (s['objects'], '' if s['objects'] == 1 else 's',
+                                                    s['file'], s['line'])
+                if not any(ln.startswith(head) and ln.endswith(tail) for ln in text.splitlines()):
+                    V.problems.append('%s: no site line %r ... %r' % (t, head, tail))
+
+
+# ---- against the heap profile the program wrote at the same moment --------
+
+def raw_sites(V, path):
+    """go tool pprof -raw of path: inuse_objects summed by the (file, line)
+    of each sample's innermost frame of package main (pprof's names: an
+    inlined call has its own)."""
+    text = V.pprof('-raw', path)
+    lines = text.splitlines()
+    i = lines.index('Samples:') + 1
+    types = [t.split('/')[0] for t in lines[i].split()]
+    io = types.index('inuse_objects')
+    i += 1
+    samples = []
+    while not lines[i].startswith('Locations'):
+        m = re.match(r'^\s+([-\d\s]+): ([\d ]*)$', lines[i])
+        if m:
+            samples.append(([int(x) for x in m.group(1).split()], [int(x) for x in m.group(2).split()]))
+        i += 1
+    locs, cur = {}, None
+    for ln in lines[i + 1:]:
+        if ln.startswith('Mappings'):
+            break
+        m = re.match(r'^\s+(?:(\d+): 0x[0-9a-f]+ (?:M=\d+ )?)?(\S+) (\S+):(\d+) s=\d+$', ln)
+        if not m:
+            continue
+        if m.group(1):
+            cur = int(m.group(1))
+            locs[cur] = []
+        locs[cur].append((m.group(2), m.group(3), int(m.group(4))))
+    out = collections.Counter()
+    for vals, ids in samples:
+        frames = [f for loc in ids for f in locs.get(loc, [])]
+        own_frames = [f for f in frames if own(f[0])]
+        if own_frames and vals[io]:
+            out[own_frames[0][1:]] += vals[io]
+    return out
+
+
+def against_profile(V, name, profile, exact):
+    """Each suspect's sites, summed by file and line, against the profile:
+    equal at MemProfileRate 1 (exact: every object of those sites is in
+    the suspect), never more when the profile scales samples."""
+    js = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    prof = raw_sites(V, profile)
+    for sp in js['suspects']:
+        got = collections.Counter()
+        for s in sp['allocation']['sites']:
+            if s['own']:
+                got[(s['file'], s['line'])] += s['objects']
+        if not got:
+            V.problems.append('%s: %s: no site of the program' % (name, sp['root']))
+        for k, n in got.items():
+            if (n != prof[k]) if exact else (n > prof[k]):
+                V.problems.append('%s: %s: %d objects allocated at %s:%d, heap.pb.gz %d in use'
+                                  % (name, sp['root'], n, k[0], k[1], prof[k]))
+    return js
+
+
+def dump_cases(V):
+    """testdata/allocsite: the heap dump's suspects against its own records
+    (suspects()) and heap.pb.gz; counts.json's sites within them."""
+    sym = 'testdata/allocsite/allocsite.sym'
+    for d, js_case, text_case in (('testdata/allocsite', 'allocsite-heapdump-json', 'allocsite-heapdump'),
+                                  ('testdata/allocsite/rate', 'allocsite-rate-heapdump-json',
+                                   'allocsite-rate-heapdump')):
+        raw = subprocess.run(['zstd', '-dc', os.path.join(V.ROOT, d, 'heap.dump.zst')],
+                             stdout=subprocess.PIPE, check=True).stdout
+        dump = vh.Dump(raw)
+        vh.analyse(dump, vh.symbols(sym))
+        suspects(V, vh.GRAPH, dump, js_case, [text_case] if V.golden(text_case, 'out') else [])
+        c = json.load(open(os.path.join(V.ROOT, d, 'counts.json')))
+        js = against_profile(V, js_case, d + '/heap.pb.gz', c['memprofilerate'] == 1)
+        V.expect(js_case, 'code', '0\n')
+        V.expect(js_case, 'err', '')
+        V.expect(text_case, 'code', '0\n')
+        V.expect(text_case, 'err', '')
+        if c['memprofilerate'] != 1:
+            continue
+        # what the program built, found among the suspects' sites: the
+        # sessions (struct and buffer, newSession inlined: the dump names
+        # the physical openSessions, at newSession's line) and the log lines
+        sites = [s for sp in js['suspects'] for s in sp['allocation']['sites']]
+        ns = c['sites']['main.newSession']
+        sess = [s for s in sites if s['chain'] == ['main.openSessions'] and s['objects'] == ns['objects']
+                and s['bytes'] == c['sessions'] * sum(ns['sizes'])]
+        logs = sum(s['objects'] for s in sites if s['chain'] == ['main.logLines', 'fmt.Sprintf'])
+        if not sess or logs != c['sites']['main.logLines']['objects']:
+            V.problems.append('%s: sessions %s, log lines %d: counts.json says %s'
+                              % (js_case, sess, logs, c['sites']))
+
+
+def core_cases(V):
+    """testdata/coreprof: the core's one suspect (main.Large) against
+    heap.pb.gz written just before the core (every object sampled: all its
+    bytes have a site); rate/: never more than the scaled profile, and the
+    rate said in words."""
+    js = against_profile(V, 'coreprof-heapdump-json', 'testdata/coreprof/heap.pb.gz', True)
+    text = V.golden('coreprof-heapdump', 'out')
+    V.checked.add('coreprof-heapdump')
+    for sp in js['suspects']:
+        a = sp['allocation']
+        if a['sampled_objects'] != a['objects'] or a['unsampled_bytes'] or a['sampled_bytes'] != sp['retained']:
+            V.problems.append('coreprof-heapdump-json: %s: not every object sampled: %s' % (sp['root'], a))
+        want = 'allocated by: sites of 100%% of the %s' % ''
+        if want not in text or '(%d of %d objects); runtime.MemProfileRate 1: every allocation sampled' \
+                % (a['sampled_objects'], a['objects']) not in text:
+            V.problems.append('coreprof-heapdump: no allocated-by line for %s' % sp['root'])
+        for s in a['sites'][:5]:
+            if ' in %d object%s (%s:%d)' % (s['objects'], '' if s['objects'] == 1 else 's', s['file'],
+                                             s['line']) not in text:
+                V.problems.append('coreprof-heapdump: no site line for %s' % s)
+    # rate/: the text only; the profile scales, so heapscope's objects are
+    # at most pprof's at each line
+    name = 'coreprof-rate-heapdump'
+    V.checked.add(name)
+    text = V.golden(name, 'out')
+    prof = raw_sites(V, 'testdata/coreprof/rate/heap.pb.gz')
+    rate = json.load(open(os.path.join(V.ROOT, 'testdata/coreprof/rate/counts.json')))['memprofilerate']
+    if 'sampled at one allocation per %dkB on average, the rest have no site' % (rate // 1024) not in text:
+        V.problems.append('%s: the rate %d is not said' % (name, rate))
+    rows = re.findall(r'^     main\.\S+ \S+ in (\d+) objects? \((\S+):(\d+)\)$', text, re.M)
+    if not rows:
+        V.problems.append('%s: no site of the program' % name)
+    for n, f, ln in rows:
+        if int(n) > prof[(f, int(ln))]:
+            V.problems.append('%s: %s objects at %s:%s, the scaled profile %d' % (name, n, f, ln, prof[(f, int(ln))]))
+    for case in ('coreprof-heapdump-json', 'coreprof-heapdump', name):
+        V.expect(case, 'code', '0\n')
+        V.expect(case, 'err', '')
+
+
+def run(V):
+    vh.V = vh.V or V     # its reader's files are under V.ROOT
+    dump_cases(V)
+    core_cases(V)
+    graph_leaks(V)
+
+
+def leaks(V, G, dump, name, text_name, path):
+    """leaks' retention candidates of the dump at path: the biggest origin
+    of what each retains (by bytes, recomputed as in suspects()) and the
+    bytes with a sampled site."""
+    js = json.loads(V.golden(name, 'out'))
+    V.checked.add(name)
+    text = V.golden(text_name, 'out') if text_name else None
+    if text_name:
+        V.checked.add(text_name)
+    seen = 0
+    for c in js['candidates']:
+        if c['kind'] != 'retention' or c.get('dump') != path:
+            continue
+        seen += 1
+        # a root that alone frees it, else the object its roots share
+        # (the owning structure: a shared suspect's own object)
+        root = c['owner'] if G['lost'].get(c['owner']) else c['structure']
+        want, rows = expected(G, dump, {'root': root})
+        if want['sampled_bytes'] + want['unsampled_bytes'] != c['retained_bytes']:
+            V.problems.append('%s: %s: %s frees %d bytes, not %d' % (name, c['owner'], root,
+                              want['sampled_bytes'] + want['unsampled_bytes'], c['retained_bytes']))
+        if not rows:
+            if 'origin_function' in c:
+                V.problems.append('%s: %s: an origin where nothing was sampled' % (name, c['owner']))
+            continue
+        top = max(v[1] for v in rows.values())
+        got = (c.get('origin_function'), c.get('origin_file'), c.get('origin_line'))
+        best = [(k, v) for k, v in rows.items() if v[1] == top and k[:3] == got]
+        if not best or c.get('origin_bytes') != top or c.get('origin_objects') != best[0][1][0] or \
+                c.get('origin_chain') != (' -> '.join(best[0][0][4]) if len(best[0][0][4]) > 1 else '') or \
+                c.get('sampled_bytes') != want['sampled_bytes']:
+            V.problems.append('%s: %s: origin %s, the dump says %s (sampled %d)'
+                              % (name, c['owner'], {k: v for k, v in c.items() if k.startswith('origin')},
+                                 [(k, v) for k, v in rows.items() if v[1] == top], want['sampled_bytes']))
+        if text is not None and '   - allocated by %s (%s:%d' % got not in text:
+            V.problems.append('%s: no allocated-by line for %s' % (text_name, c['owner']))
+    if not seen:
+        V.problems.append('%s: no retention candidate of %s' % (name, path))
+
+
+def graph_leaks(V):
+    """heapdump-leaks-json: the retention of the last of its two dumps."""
+    path = 'testdata/heapdump/graph-4000.dump.gz'
+    dump = vh.load(path)
+    vh.analyse(dump, vh.symbols())
+    leaks(V, vh.GRAPH, dump, 'heapdump-leaks-json', None, path)
