@@ -1,0 +1,2 @@
+# pprof labels of a core (Go 1.23), json
+heapscope goroutines --format json --exe testdata/corelabels/go123/core.exe.zst testdata/corelabels/go123/core.core.zst
