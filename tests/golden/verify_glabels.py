@@ -59,8 +59,19 @@ def debug1(v, path):
     return out
 
 
-def raw(v, path):
-    """The same from `go tool pprof -raw` of a profile.proto."""
+def main_top(frames):
+    return next((f for f in frames if f.startswith('main.')), None)
+
+
+def chan_state(frames):
+    """--by state: the goroutines parked in runtime.chanrecv (all but the
+    profile's writer here) against the rest."""
+    return 'chan receive' if 'runtime.chanrecv' in frames else 'other'
+
+
+def raw(v, path, keyof=main_top):
+    """The same from `go tool pprof -raw` of a profile.proto, per keyof of
+    each sample's frames."""
     text = v.pprof('-raw', path)
     locs = {}
     sec = None
@@ -81,8 +92,7 @@ def raw(v, path):
                 locs[int(m.group(1))] = m.group(2)
     out = {}
     for count, ids, labels in samples:
-        top = next((locs[i] for i in ids if locs[i].startswith('main.')), None)
-        d = out.setdefault(top, {})
+        d = out.setdefault(keyof([locs[i] for i in ids]), {})
         d[labels] = d.get(labels, 0) + count
     return out
 
@@ -106,7 +116,7 @@ def want_groups(oracle):
     return want
 
 
-def check_json(v, name, oracle, counts):
+def check_json(v, name, oracle, counts, keyof=lambda g: main_top(g['stack'])):
     out = v.golden(name, 'out')
     v.checked.add(name)
     if out is None:
@@ -117,10 +127,10 @@ def check_json(v, name, oracle, counts):
     seen = set()
     labelled = 0
     for g in d['groups']:
-        top = next((f for f in g['stack'] if f.startswith('main.')), None)
+        top = keyof(g)
         got = [(x['labels'], x['count']) for x in g.get('labels', [])] or None
         if got is not None:
-            labelled += g['count']
+            labelled += sum(c for d, c in got if d)
             if sum(c for _, c in got) != g['count']:
                 v.problems.append('%s: group %s: label counts %s do not add up to %d'
                                   % (name, top, got, g['count']))
@@ -154,7 +164,7 @@ def label_text(sets):
     return 'labels: ' + ', '.join(parts)
 
 
-def check_text(v, name, oracle):
+def check_text(v, name, oracle, keyof=main_top):
     out = v.golden(name, 'out')
     v.checked.add(name)
     if out is None:
@@ -168,7 +178,7 @@ def check_text(v, name, oracle):
         if not m:
             continue
         rows += 1
-        top = next((w for w in ln.split() if w.startswith('main.')), None)
+        top = keyof(ln.split())
         nxt = lines[i + 1] if i + 1 < len(lines) else ''
         has = nxt.strip().startswith('labels: ')
         w = want.get(top)
@@ -198,6 +208,14 @@ def run(v):
     check_json(v, 'goroutines-labels-pb-json', pb, counts)
     check_json(v, 'goroutines-labels-core-json', d1, counts)
     check_text(v, 'goroutines-labels-core', d1)
+    # --by state: one group of labelled and unlabelled goroutines ({})
+    st = raw(v, CL + 'goroutine.pb.gz', chan_state)
+    if sorted(st['chan receive']) [0] != ():
+        v.problems.append('corelabels: the chan receive goroutines have no unlabelled ones')
+    check_json(v, 'goroutines-labels-by-state-json', st, counts,
+               lambda g: 'chan receive' if g['state'] == 'chan receive' else 'other')
+    check_text(v, 'goroutines-labels-by-state', st,
+               lambda w: 'chan receive' if 'receive' in w else 'other')
     with open(os.path.join(v.ROOT, CL, 'go123/counts.json')) as f:
         counts123 = json.load(f)
     check_json(v, 'goroutines-labels-core123-json', debug1(v, CL + 'go123/goroutine-debug1.txt'),
