@@ -41,6 +41,14 @@ typedef struct hs_gfine {
 	bool from_dump;           /* state and wait time are known */
 } hs_gfine;
 
+/* One set of pprof labels (the program's own, runtime/pprof.Do) and how
+ * many of a group's goroutines carry it; n == 0: goroutines without. */
+typedef struct hs_glabels {
+	const char *const *kv;    /* key, value, key, value...: by key */
+	uint32_t n;               /* pairs */
+	int64_t count;
+} hs_glabels;
+
 typedef struct hs_ggroup {
 	const char *key;
 	size_t keylen;
@@ -51,6 +59,11 @@ typedef struct hs_ggroup {
 	int64_t count;
 	int64_t *per_file;
 	int64_t wait[3];          /* minutes: min, median, max */
+	/* Its goroutines' label sets, most first (equal counts by keys and
+	 * values); nlabels == 0 when none of them has a pprof label.  The
+	 * labels do not split groups. */
+	const hs_glabels *labels;
+	size_t nlabels;
 } hs_ggroup;
 
 /* The accumulator: opaque, from hs_goroutines_new to hs_goroutines_free.

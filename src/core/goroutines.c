@@ -38,10 +38,19 @@ typedef struct stack_cache {
 
 typedef struct gwait {
 	uint32_t fine;
+	uint32_t lset;            /* label set (lsets) */
 	int64_t minutes, weight;
 } gwait;
 
+/* A distinct label set, its pairs in the arena; key: its index key. */
+typedef struct glset {
+	hs_glabels l;
+	const char *key;
+	size_t keylen;
+} glset;
+
 HS_VEC_TYPED(gfine_vec, hs_gfine)
+HS_VEC_TYPED(glset_vec, glset)
 HS_VEC_TYPED(gwait_vec, gwait)
 HS_VEC_TYPED(ggroup_vec, hs_ggroup)
 
@@ -55,6 +64,9 @@ struct hs_goroutines {
 	gwait_vec waits;
 	ggroup_vec groups;        /* sorted by hs_goroutines_finish */
 	hs_vec key;               /* char scratch */
+	hs_strmap lindex;         /* label set keys -> lsets */
+	glset_vec lsets;          /* 0: no labels */
+	hs_vec pairs;             /* const char * scratch: key, value... */
 	hs_group_by by;
 	int nfiles;
 	int64_t total;            /* signed: a delta profile has negative counts */
@@ -182,6 +194,69 @@ void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl)
 	}
 }
 
+/* The string labels a dump's loader sets itself (goroutine_text.c, and
+ * traces' goroutines): the dump's facts, not the program's pprof labels. */
+static bool dump_own_label(const char *k)
+{
+	static const char *const own[] = {"state", "created_by", "created_by_loc", "locked",
+	                                  "elided", "truncated", "ancestors", "created_stack"};
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (strcmp(k, own[i]) == 0)
+			return true;
+	return false;
+}
+
+static int cmp_pairs(const void *pa, const void *pb)
+{
+	const char *const *a = pa, *const *b = pb;
+	int c = strcmp(a[0], b[0]);
+	return c ? c : strcmp(a[1], b[1]);
+}
+
+/* The label set of sample s: its string labels but a dump's own, by key;
+ * UINT32_MAX on no memory. */
+static uint32_t sample_lset(hs_goroutines *g, const hs_profile *p, size_t s, bool dump)
+{
+	uint32_t nl;
+	const hs_label *l = hs_sample_labels(p, s, &nl);
+	g->pairs.len = 0;
+	for (uint32_t i = 0; i < nl; i++) {
+		const char *k = hs_s(p, l[i].key);
+		if (!l[i].str || (dump && dump_own_label(k)))
+			continue;
+		const char **d = hs_vec_push(&g->pairs, 2);
+		if (!d)
+			return UINT32_MAX;
+		d[0] = k;
+		d[1] = hs_s(p, l[i].str);
+	}
+	size_t np = g->pairs.len / 2;
+	const char **pr = g->pairs.data;
+	if (np == 0)
+		return 0;
+	qsort(pr, np, 2 * sizeof *pr, cmp_pairs);
+	g->key.len = 0;
+	for (size_t i = 0; i < 2 * np; i++)
+		if (!hs_gkey_add(&g->key, pr[i], strlen(pr[i])))
+			return UINT32_MAX;
+	uint32_t id = hs_strmap_get(&g->lindex, g->key.data, g->key.len);
+	if (id != UINT32_MAX)
+		return id;
+	char *key = hs_arena_strndup(&g->strs, g->key.data, g->key.len);
+	const char **kv = hs_arena_alloc(&g->arena, 2 * np * sizeof *kv);
+	if (!key || !kv)
+		return UINT32_MAX;
+	for (size_t i = 0; i < 2 * np; i++)
+		if (!(kv[i] = arena_str(g, pr[i])))
+			return UINT32_MAX;
+	glset *ls = glset_vec_push(&g->lsets);
+	if (!ls)
+		return UINT32_MAX;
+	*ls = (glset){{kv, (uint32_t)np, 0}, key, g->key.len};
+	id = (uint32_t)(glset_vec_len(&g->lsets) - 1);
+	return hs_strmap_get_or_put(&g->lindex, key, g->key.len, id) == UINT32_MAX ? UINT32_MAX : id;
+}
+
 static hs_gfine *find_fine(hs_goroutines *g, const hs_dump_labels *si, const stack_cache *c,
                            uint32_t id, uint32_t *fi)
 {
@@ -239,6 +314,9 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file,
 			hs_dump_labels_read(p, s, &si);
 		if (only >= 0 && si.dump != only)
 			continue;
+		uint32_t ls = sample_lset(g, p, s, dump);
+		if (!(ok = ls != UINT32_MAX))
+			break;
 		uint32_t id = hs_sample_stack_id(p, s), fi;
 		if (!c.key[id] && !(ok = cache_stack(g, p, &c, id)))
 			break;
@@ -255,7 +333,7 @@ static bool add_samples(hs_goroutines *g, const hs_profile *p, int vi, int file,
 		g->abs_total = hs_add(g->abs_total, hs_abs(v));
 		g->negative |= v < 0;
 		g->file_totals[file] = hs_add(g->file_totals[file], v);
-		*w = (gwait){fi, si.wait_minutes, v};
+		*w = (gwait){fi, ls, si.wait_minutes, v};
 	}
 	free(c.frames);
 	free(c.state);
@@ -332,6 +410,69 @@ static void wait_stats(hs_goroutines *g)
 	}
 }
 
+static int cmp_lset(const void *pa, const void *pb)
+{
+	const gwait *a = pa, *b = pb;
+	return (a->lset > b->lset) - (a->lset < b->lset);
+}
+
+/* Most first; equal counts by their keys and values (ctx unused). */
+static int cmp_labels(const void *pa, const void *pb, void *ctx)
+{
+	const hs_glabels *a = pa, *b = pb;
+	(void)ctx;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	for (uint32_t i = 0; i < 2 * a->n && i < 2 * b->n; i++) {
+		int c = strcmp(a->kv[i], b->kv[i]);
+		if (c)
+			return c;
+	}
+	return (a->n > b->n) - (a->n < b->n);
+}
+
+/* Each group's label sets with their counts, from the waits (sorted by
+ * group by wait_stats; re-sorted here by label set within each group). */
+static bool label_stats(hs_goroutines *g)
+{
+	if (glset_vec_len(&g->lsets) < 2)   /* no goroutine has a label */
+		return true;
+	size_t nw = gwait_vec_len(&g->waits);
+	gwait *w = gwait_vec_data(&g->waits);
+	const hs_gfine *fines = gfine_vec_data(&g->fines);
+	const glset *sets = glset_vec_data(&g->lsets);
+	for (size_t i = 0; i < nw;) {
+		uint32_t gi = fines[w[i].fine].group;
+		size_t j = i;
+		bool any = false;
+		while (j < nw && fines[w[j].fine].group == gi)
+			any |= w[j++].lset != 0;
+		if (!any) {
+			i = j;
+			continue;
+		}
+		qsort(w + i, j - i, sizeof *w, cmp_lset);
+		size_t n = 0;
+		for (size_t k = i; k < j; k++)
+			n += k == i || w[k].lset != w[k - 1].lset;
+		hs_glabels *out = hs_arena_alloc(&g->arena, n * sizeof *out);
+		if (!out)
+			return false;
+		n = 0;
+		for (size_t k = i; k < j; k++) {
+			if (k == i || w[k].lset != w[k - 1].lset)
+				out[n++] = sets[w[k].lset].l;
+			out[n - 1].count = hs_add(out[n - 1].count, w[k].weight);
+		}
+		hs_sort(out, n, sizeof *out, cmp_labels, NULL);
+		hs_ggroup *gp = ggroup_vec_at(&g->groups, gi);
+		gp->labels = out;
+		gp->nlabels = n;
+		i = j;
+	}
+	return true;
+}
+
 /* Count a fine group's state in its group's distinct states. */
 static bool count_state(hs_goroutines *g, hs_strmap *states, const hs_gfine *f, hs_ggroup *gp)
 {
@@ -392,6 +533,8 @@ static bool build_groups(hs_goroutines *g)
 	if (!ok)
 		return false;
 	wait_stats(g);
+	if (!label_stats(g))
+		return false;
 	/* Fine groups point at groups by index: sort only once they are done. */
 	if (ggroup_vec_len(&g->groups))
 		qsort(ggroup_vec_data(&g->groups), ggroup_vec_len(&g->groups), sizeof(hs_ggroup),
@@ -407,6 +550,12 @@ hs_goroutines *hs_goroutines_new(hs_group_by by, int nfiles, hs_error *err)
 		hs_fail(err, HS_E_NOMEM, NULL);
 		return NULL;
 	}
+	if (!hs_strmap_init(&g->lindex, 16)) {
+		hs_strmap_release(&g->index);
+		free(g);
+		hs_fail(err, HS_E_NOMEM, NULL);
+		return NULL;
+	}
 	g->by = by;
 	g->nfiles = nfiles;
 	hs_arena_init(&g->arena);
@@ -414,9 +563,14 @@ hs_goroutines *hs_goroutines_new(hs_group_by by, int nfiles, hs_error *err)
 	gfine_vec_init(&g->fines);
 	gwait_vec_init(&g->waits);
 	ggroup_vec_init(&g->groups);
+	glset_vec_init(&g->lsets);
+	hs_vec_init(&g->pairs, sizeof(const char *));
 	hs_vec_init(&g->key, 1);
 	g->file_totals = calloc((size_t)(nfiles > 0 ? nfiles : 1), sizeof *g->file_totals);
-	if (!g->file_totals) {
+	glset *none = glset_vec_push(&g->lsets);   /* label set 0: none */
+	if (none)
+		*none = (glset){{NULL, 0, 0}, "", 0};
+	if (!g->file_totals || !none) {
 		hs_goroutines_free(g);
 		hs_fail(err, HS_E_NOMEM, NULL);
 		return NULL;
@@ -432,6 +586,9 @@ void hs_goroutines_free(hs_goroutines *g)
 	gfine_vec_release(&g->fines);
 	gwait_vec_release(&g->waits);
 	ggroup_vec_release(&g->groups);
+	hs_strmap_release(&g->lindex);
+	glset_vec_release(&g->lsets);
+	hs_vec_release(&g->pairs);
 	hs_vec_release(&g->key);
 	hs_arena_release(&g->arena);
 	hs_arena_release(&g->strs);

@@ -432,6 +432,9 @@ typedef struct tdec {
 	/* Why the parser that got furthest gave up with "unrecognized". */
 	hs_error why;
 	size_t java_untyped;  /* Java samples read while there are no sample types */
+	bool by_address;      /* as pprof: no # lines read (no labels either) */
+	const char *labels;   /* "# labels: {...}" of the next count sample, or NULL */
+	size_t labels_len;
 } tdec;
 
 static int fail(tdec *t, hs_err code, uint32_t line, size_t col, const char *fmt, ...)
@@ -588,6 +591,111 @@ static int addresses(tdec *t, const char *line, const char *s, size_t n, uint32_
 	            "address %.*s does not fit in 64 bits", (int)(k > 40 ? 40 : k), bad);
 }
 
+/* One Go-quoted string (strconv.Quote, as %q prints) at s[*i]: its bytes
+ * into out (never longer than the quoted text), its length into *on; *i
+ * past the closing quote.  False when it is not one. */
+static bool go_unquote(const char *s, size_t n, size_t *i, char *out, size_t *on)
+{
+	size_t k = *i, o = 0;
+	if (k >= n || s[k++] != '"')
+		return false;
+	while (k < n && s[k] != '"') {
+		if (s[k] != '\\') {
+			out[o++] = s[k++];
+			continue;
+		}
+		if (++k >= n)
+			return false;
+		char c = s[k++];
+		const char *simple = strchr("abfnrtv\\\"'", c);
+		if (simple && c) {
+			static const char val[] = "\a\b\f\n\r\t\v\\\"'";
+			out[o++] = val[simple - "abfnrtv\\\"'"];
+			continue;
+		}
+		int digits = c == 'x' ? 2 : c == 'u' ? 4 : c == 'U' ? 8 : c >= '0' && c <= '7' ? 2 : -1;
+		if (digits < 0 || k + (size_t)digits > n)
+			return false;
+		uint32_t v = c >= '0' && c <= '7' ? (uint32_t)(c - '0') : 0;
+		for (int d = 0; d < digits; d++) {
+			char h = s[k++];
+			int x = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+			      : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+			bool octal = c >= '0' && c <= '7';
+			if (x < 0 || (octal && x > 7))
+				return false;
+			v = v * (octal ? 8 : 16) + (uint32_t)x;
+		}
+		if (c == 'x' || (c >= '0' && c <= '7')) {
+			if (v > 255)
+				return false;
+			out[o++] = (char)v;
+		} else if (v < 0x80) {
+			out[o++] = (char)v;
+		} else if (v < 0x800) {
+			out[o++] = (char)(0xc0 | v >> 6);
+			out[o++] = (char)(0x80 | (v & 0x3f));
+		} else if (v < 0x10000) {
+			out[o++] = (char)(0xe0 | v >> 12);
+			out[o++] = (char)(0x80 | ((v >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (v & 0x3f));
+		} else if (v < 0x110000) {
+			out[o++] = (char)(0xf0 | v >> 18);
+			out[o++] = (char)(0x80 | ((v >> 12) & 0x3f));
+			out[o++] = (char)(0x80 | ((v >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (v & 0x3f));
+		} else {
+			return false;
+		}
+	}
+	if (k >= n)
+		return false;
+	*i = k + 1;
+	*on = o;
+	return true;
+}
+
+/* The labels of a count record, as runtime/pprof prints them after its
+ * addresses: `# labels: {"k":"v", "k2":"v2"}` (labelMap.String, keys
+ * %q-quoted).  Pushed on the open sample when the whole set reads; a line
+ * that does not read is a comment, as pprof takes it.  HS_E_NOMEM only. */
+static hs_err push_count_labels(tdec *t, const char *s, size_t n)
+{
+	char *buf = malloc(n + 1);
+	size_t *at = malloc((n / 2 + 1) * sizeof *at);   /* offset, length pairs */
+	if (!buf || !at) {
+		free(buf);
+		free(at);
+		return HS_E_NOMEM;
+	}
+	size_t i = 0, o = 0, na = 0;
+	bool ok = i < n && s[i++] == '{';
+	while (ok && i < n && s[i] != '}') {
+		if (na && !(s[i] == ',' && i + 1 < n && s[i + 1] == ' ' && (i += 2)))
+			ok = false;
+		size_t kl = 0, vl = 0;
+		if (ok && go_unquote(s, n, &i, buf + o, &kl) && i < n && s[i] == ':' && ++i &&
+		    go_unquote(s, n, &i, buf + o + kl, &vl)) {
+			at[na++] = o;
+			at[na++] = kl;
+			o += kl + vl;
+		} else {
+			ok = false;
+		}
+	}
+	ok = ok && i + 1 == n && s[i] == '}';
+	hs_err rc = HS_OK;
+	for (size_t k = 0; ok && rc == HS_OK && k < na; k += 2) {
+		size_t vo = at[k] + at[k + 1], vl = (k + 2 < na ? at[k + 2] : o) - vo;
+		hs_label l = {.key = hs_profile_intern(t->p, buf + at[k], at[k + 1]),
+		              .str = hs_profile_intern(t->p, buf + vo, vl)};
+		rc = l.key == HS_NONE || l.str == HS_NONE ? HS_E_NOMEM : hs_profile_push_label(t->p, &l);
+	}
+	free(buf);
+	free(at);
+	return rc;
+}
+
 /* A sample of nv values (nv == the number of sample types) whose stack is
  * t->addrs, leaf first; pprof subtracts 1 from return addresses. */
 static int add_sample(tdec *t, const int64_t *vals, size_t nv, int adjust, bool label,
@@ -616,6 +724,9 @@ static int add_sample(tdec *t, const int64_t *vals, size_t nv, int adjust, bool 
 		if (hs_profile_push_label(p, &l))
 			return nomem(t, lno);
 	}
+	if (t->labels && push_count_labels(t, t->labels, t->labels_len))
+		return nomem(t, lno);
+	t->labels = NULL;
 	if (hs_profile_end_sample(p))
 		return nomem(t, lno);
 	return P_OK;
@@ -872,6 +983,11 @@ static int parse_count(tdec *t)
 			            "count %.*s is not an integer pprof reads (too large, or octal with a "
 			            "leading 0 and an 8 or 9)", (int)(n.n > 40 ? 40 : n.n), n.s);
 		t->addrs.len = 0;
+		scanner next = sc;   /* the record's labels follow its addresses */
+		if (!t->by_address && scan(&next) && has_prefix(next.s, next.len, "# labels: ")) {
+			t->labels = next.s + 10;
+			t->labels_len = next.len - 10;
+		}
 		if (addresses(t, sc.s, stk.s, stk.n, sc.line) ||
 		    add_sample(t, &count, 1, ADJ_ALL, false, 0, sc.line))
 			return P_FAIL;
@@ -1496,7 +1612,7 @@ hs_err hs_legacy_text_decode(hs_profile *p, const uint8_t *data, size_t n, hs_er
 	bool by_address = p->text_by_address;   /* reset() clears the profile */
 	hs_error local;
 	hs_error_clear(&local);
-	tdec t = {.p = p, .err = &local, .d = data, .n = n};
+	tdec t = {.p = p, .err = &local, .d = data, .n = n, .by_address = by_address};
 	hs_vec_init(&t.addrs, sizeof(uint64_t));
 	hs_error_clear(&t.why);
 	int r = P_FAIL;

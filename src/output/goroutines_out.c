@@ -11,6 +11,9 @@
 #include "inputs_out.h"
 #include "json.h"
 
+/* The text names this many label sets of a group; "and N more" the rest. */
+#define TEXT_LABEL_SETS 4
+
 /* DOT draws this many groups; the rest are summed in the title. */
 #define DOT_GROUPS 10
 
@@ -126,6 +129,29 @@ static void table_row(FILE *out, const hs_goroutines *g, const text_widths *w, c
 	fprintf(out, "%s\n", created);
 }
 
+/* "labels: {k=v, k=v} 3, {} 1, and 2 more" under a row whose goroutines
+ * carry pprof labels ({}: the ones without); nothing for the others. */
+static void labels_line(FILE *out, const text_widths *w, const hs_ggroup *gp)
+{
+	if (!gp->nlabels)
+		return;
+	fprintf(out, "%*s  labels: ", w->count, "");
+	for (size_t i = 0; i < gp->nlabels && i < TEXT_LABEL_SETS; i++) {
+		const hs_glabels *l = &gp->labels[i];
+		fputs(i ? ", {" : "{", out);
+		for (uint32_t k = 0; k < l->n; k++) {
+			fputs(k ? ", " : "", out);
+			esc_term(out, l->kv[2 * k]);
+			fputc('=', out);
+			esc_term(out, l->kv[2 * k + 1]);
+		}
+		fprintf(out, "} %lld", (long long)l->count);
+	}
+	if (gp->nlabels > TEXT_LABEL_SETS)
+		fprintf(out, ", and %zu more", gp->nlabels - TEXT_LABEL_SETS);
+	fputc('\n', out);
+}
+
 static void biggest(FILE *out, const hs_ggroup *top)
 {
 	char buf[64];
@@ -164,8 +190,10 @@ static void write_text(FILE *out, const hs_goroutines *g, char **files)
 	for (int k = 0; hs_goroutines_nfiles(g) > 1 && k < hs_goroutines_nfiles(g); k++)
 		fprintf(out, "  #%d %s: %lld\n", k + 1, files[k], (long long)hs_goroutines_file_total(g, k));
 	table_header(out, g, &w);
-	for (size_t i = 0; i < ng; i++)
+	for (size_t i = 0; i < ng; i++) {
 		table_row(out, g, &w, &gs[i]);
+		labels_line(out, &w, &gs[i]);
+	}
 	if (ng)
 		biggest(out, &gs[0]);
 }
@@ -304,6 +332,25 @@ static void write_json(FILE *out, const hs_goroutines *g, char **files, const hs
 		json_end_array(&w);
 		json_key(&w, "created_by");
 		json_string(&w, gp->rep->created_by);
+		if (gp->nlabels) {
+			json_key(&w, "labels");
+			json_begin_array(&w);
+			for (size_t k = 0; k < gp->nlabels; k++) {
+				const hs_glabels *l = &gp->labels[k];
+				json_begin_object(&w);
+				json_key(&w, "labels");
+				json_begin_object(&w);
+				for (uint32_t j = 0; j < l->n; j++) {
+					json_key(&w, l->kv[2 * j]);
+					json_string(&w, l->kv[2 * j + 1]);
+				}
+				json_end_object(&w);
+				json_key(&w, "count");
+				json_int(&w, l->count);
+				json_end_object(&w);
+			}
+			json_end_array(&w);
+		}
 		json_key(&w, "stack");
 		json_begin_array(&w);
 		for (uint32_t k = 0; k < gp->rep->nframes; k++)

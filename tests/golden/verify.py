@@ -464,6 +464,9 @@ def main():
     # core-*: tests/golden/verify_core.py
     import verify_core
     verify_core.run(sys.modules[__name__])
+    # goroutines-labels-*: tests/golden/verify_glabels.py (pprof labels per group)
+    import verify_glabels
+    verify_glabels.run(sys.modules[__name__])
     # coreprof-*: tests/golden/verify_coreprof.py (a core's heap profile)
     import verify_coreprof
     verify_coreprof.run(sys.modules[__name__])

@@ -1,0 +1,2 @@
+# the "# labels: {...}" lines of a ?debug=1 goroutine profile
+heapscope goroutines testdata/corelabels/goroutine-debug1.txt
