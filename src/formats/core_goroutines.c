@@ -792,7 +792,7 @@ static void visit(gwalk *w, const gstate *s, uint64_t gaddr)
 	w->rc = w->fn(w->ctx, &g, fr, (size_t)n, w->err);
 }
 
-hs_err core_each_goroutine(hs_core *c, core_g_fn fn, void *ctx, hs_error *err)
+hs_err core_each_goroutine(hs_core *c, const pcln *t, core_g_fn fn, void *ctx, hs_error *err)
 {
 	gwalk w;
 	memset(&w, 0, sizeof w);
@@ -802,12 +802,15 @@ hs_err core_each_goroutine(hs_core *c, core_g_fn fn, void *ctx, hs_error *err)
 	w.ctx = ctx;
 	w.err = err;
 	hs_err rc = setup(&w, err);
-	if (rc == HS_OK)
+	if (rc == HS_OK && t)
+		w.t = *t;             /* a shallow copy: the tables stay the caller's */
+	else if (rc == HS_OK)
 		rc = pcln_open(&w.t, c, w.d, err);
 	if (rc == HS_OK)
 		rc = walk_allgs(&w, visit, err);
 	if (rc == HS_OK)
 		rc = w.rc;
-	pcln_release(&w.t);
+	if (!t)
+		pcln_release(&w.t);
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include "core_heap_hdr.h"
 #include "core_internal.h"
 #include "core_stackmaps.h"
+#include "pclntab.h"
 #include "heapscope/heapdump.h"
 
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
@@ -690,16 +691,27 @@ hs_err hs_core_heapdump(hs_core *c, hs_heapdump *h, hs_error *err)
 		rc = module_roots(&w);
 	if (rc == HS_OK)
 		rc = specials(&w);
+	/* one copy of the pclntab for the buckets and the goroutine walk; when
+	 * it does not open, each opens its own and says why as before */
+	pcln t;
+	memset(&t, 0, sizeof t);
+	hs_error te;
+	hs_error_clear(&te);
+	bool have_t = rc == HS_OK && pcln_open(&t, c, c->dwarf, &te) == HS_OK;
+	if (!have_t)
+		pcln_release(&t);
 	if (rc == HS_OK && w.samples.len)
-		rc = core_memprof_buckets(c, h, err);
+		rc = core_memprof_buckets(c, have_t ? &t : NULL, h, err);
 	if (rc == HS_OK && (rc = core_smaps_open(&w.smaps, c, err)) == HS_E_FORMAT) {
 		hs_error_clear(err);     /* no maps: stacks scanned conservatively */
 		rc = HS_OK;
 	}
 	if (rc == HS_OK)
-		rc = core_each_goroutine(c, stack_roots, &w, err);
+		rc = core_each_goroutine(c, have_t ? &t : NULL, stack_roots, &w, err);
 	if (rc == HS_OK)
 		rc = hs_heapdump_finish(h, &w.addr, &w.size, &w.estart, &w.raw, &w.samples, err);
+	if (have_t)
+		pcln_release(&t);
 	free(w.spans);
 	core_hdr_free(w.hdr);
 	core_smaps_free(w.smaps);

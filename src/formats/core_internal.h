@@ -111,8 +111,11 @@ typedef struct core_ginfo {
 typedef hs_err (*core_g_fn)(void *ctx, const core_ginfo *g, const core_gframe *frames,
                             size_t nframes, hs_error *err);
 /* Every goroutine of runtime.allgs that is not dead, its frames innermost
- * first (core_goroutines.c); stops at the first error fn returns. */
-hs_err core_each_goroutine(hs_core *c, core_g_fn fn, void *ctx, hs_error *err);
+ * first (core_goroutines.c); stops at the first error fn returns.  t: the
+ * core's pclntab already open (pclntab.h, read only, the caller's), or NULL
+ * to open one for the walk. */
+hs_err core_each_goroutine(hs_core *c, const struct pcln *t, core_g_fn fn, void *ctx,
+                           hs_error *err);
 
 /* A Go map's layout (Go 1.19-1.23: hash<K,V> and bucket<K,V> of the
  * linker's DWARF; core_types.c): offsets in the header and the bucket,
@@ -149,7 +152,8 @@ hs_err hs_core_types(hs_core *c, hs_heapdump *h, hs_error *err);
  * (inlined calls have their own PCs), leaf first; and runtime.MemProfileRate.
  * A layout this Go does not have, or a broken bucket list, leaves h without
  * buckets (h->memprof_broken says the latter): the heap is read all the
- * same (src/formats/core_memprof.c). */
-hs_err core_memprof_buckets(hs_core *c, hs_heapdump *h, hs_error *err);
+ * same (src/formats/core_memprof.c).  t: the core's pclntab already open
+ * (read only, the caller's), or NULL to open one. */
+hs_err core_memprof_buckets(hs_core *c, const struct pcln *t, hs_heapdump *h, hs_error *err);
 
 #endif

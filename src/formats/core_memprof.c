@@ -68,6 +68,7 @@ typedef struct mp_build {
 	hs_profile *p;
 	hs_heapdump *h;               /* core_memprof_buckets: p is NULL */
 	pcln t;
+	bool own_t;                   /* t opened here (else the caller's) */
 	mp_layout l;
 	hs_idmap funcs;               /* name string -> function index */
 	hs_idmap locs;                /* first PC -> index into loc_pcs */
@@ -641,9 +642,9 @@ static hs_err exe_mapping(mp_build *b, hs_error *err)
 	return HS_OK;
 }
 
-/* The layout, runtime.MemProfileRate and the pclntab: what both readers
- * of the buckets start with. */
-static hs_err open_build(mp_build *b, hs_core *c, int64_t *rate, hs_error *err)
+/* The layout, runtime.MemProfileRate and the pclntab (t's when not NULL,
+ * shared, else opened): what both readers of the buckets start with. */
+static hs_err open_build(mp_build *b, hs_core *c, const pcln *t, int64_t *rate, hs_error *err)
 {
 	memset(b, 0, sizeof *b);
 	b->c = c;
@@ -658,14 +659,26 @@ static hs_err open_build(mp_build *b, hs_core *c, int64_t *rate, hs_error *err)
 	if (!ok)
 		return hs_fail(err, HS_E_CORRUPT, "runtime.MemProfileRate (0x%llx) is not in the core",
 		               (unsigned long long)b->l.rate_addr);
+	if (t) {
+		b->t = *t;            /* a shallow copy: the tables stay the caller's */
+		return HS_OK;
+	}
+	b->own_t = true;
 	return pcln_open(&b->t, c, c->dwarf, err);
+}
+
+static void close_build(mp_build *b)
+{
+	if (b->own_t)
+		pcln_release(&b->t);
+	hs_vec_release(&b->loc_pcs);
 }
 
 hs_err hs_core_heap_profile(hs_core *c, hs_profile *p, hs_error *err)
 {
 	mp_build b;
 	int64_t rate = 0;
-	hs_err rc = open_build(&b, c, &rate, err);
+	hs_err rc = open_build(&b, c, NULL, &rate, err);
 	b.p = p;
 	if (rc == HS_OK && (!hs_idmap_init(&b.funcs, 256) || !hs_idmap_init(&b.locs, 256)))
 		rc = nomem(err);
@@ -677,10 +690,9 @@ hs_err hs_core_heap_profile(hs_core *c, hs_profile *p, hs_error *err)
 		rc = walk(&b, sample, err);
 	if (rc == HS_OK)
 		rc = hs_profile_finish(p, err);
-	pcln_release(&b.t);
 	hs_idmap_release(&b.funcs);
 	hs_idmap_release(&b.locs);
-	hs_vec_release(&b.loc_pcs);
+	close_build(&b);
 	return rc;
 }
 
@@ -720,21 +732,20 @@ static hs_err hd_bucket(mp_build *b, const mp_record *r, hs_error *err)
 	return HS_OK;
 }
 
-hs_err core_memprof_buckets(hs_core *c, hs_heapdump *h, hs_error *err)
+hs_err core_memprof_buckets(hs_core *c, const pcln *t, hs_heapdump *h, hs_error *err)
 {
 	mp_build b;
 	hs_error e;
 	hs_error_clear(&e);
 	int64_t rate = 0;
-	hs_err rc = open_build(&b, c, &rate, &e);
+	hs_err rc = open_build(&b, c, t, &rate, &e);
 	b.h = h;
 	if (rc == HS_OK) {
 		h->memprof_rate = rate;
 		h->has_memprof_rate = true;
 		rc = walk(&b, hd_bucket, &e);
 	}
-	pcln_release(&b.t);
-	hs_vec_release(&b.loc_pcs);
+	close_build(&b);
 	if (rc == HS_E_NOMEM || rc == HS_E_LIMIT) {
 		*err = e;
 		return rc;

@@ -960,7 +960,7 @@ static void crash_frames_equal(hs_core *c, const char *crash_txt)
 	memset(&got, 0, sizeof got);
 	hs_error e;
 	hs_error_clear(&e);
-	assert_int_equal(core_each_goroutine(c, collect, &got, &e), HS_OK);
+	assert_int_equal(core_each_goroutine(c, NULL, collect, &got, &e), HS_OK);
 	size_t n;
 	char *crash = slurp(crash_txt, &n);
 	size_t compared = 0, frames = 0, args = 0;
