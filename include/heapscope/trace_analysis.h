@@ -20,6 +20,9 @@ typedef struct hs_tsite {
 	                           old format opens with a creation event for each,
 	                           all on the stack of the trace.Start call */
 	uint64_t created, ended;
+	uint64_t existing;      /* seen without a creation event (there before
+	                           the trace: a Go 1.22+ GoStatus); ended counts
+	                           these too when they return */
 	uint64_t blocked_at_end;/* alive at the end and blocked (or in a syscall) */
 	uint64_t peak_per_sec;  /* most creations within one second of trace time */
 	int64_t running, runnable, syscall;
@@ -93,6 +96,14 @@ void hs_trace_summary_release(hs_trace_summary *s);
  * is then hs_profile_finish'ed: what `leaks` and `blocking` read as
  * "waits going on". */
 hs_err hs_trace_summary_goroutines(const hs_trace_summary *s, hs_error *err);
+
+/* Goroutines alive at the end of the trace: those seen (created, or
+ * there before it started) less those that ended; never below 0.  As
+ * Go's internal/trace summary counts them: a goroutine first seen in a
+ * GoStatus is a goroutine from the generation's start, its GoDestroy an
+ * end. */
+uint64_t hs_trace_summary_alive(const hs_trace_summary *s);
+uint64_t hs_tsite_alive(const hs_tsite *site);
 
 /* "func file:line" of a location index + 1, into buf; "?" when 0. */
 const char *hs_trace_loc_name(const hs_profile *p, uint32_t loc1, char *buf, size_t n);

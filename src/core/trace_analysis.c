@@ -213,6 +213,7 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, gor **out)
 	g->state = GS_RUNNABLE;
 	g->since = ts;
 	s->existing++;
+	hs_tsite_vec_at(&s->sites, site)->existing++;
 	*out = g;
 	return HS_OK;
 }
@@ -440,6 +441,21 @@ static void keep_top(hs_trace_summary *s, const hs_tblocked *b)
 	qsort(s->top, s->ntop, sizeof *s->top, cmp_blocked);
 }
 
+static uint64_t alive(uint64_t seen, uint64_t ended)
+{
+	return seen > ended ? seen - ended : 0;
+}
+
+uint64_t hs_trace_summary_alive(const hs_trace_summary *s)
+{
+	return alive(s->created + s->existing, s->ended);
+}
+
+uint64_t hs_tsite_alive(const hs_tsite *site)
+{
+	return alive(site->created + site->existing, site->ended);
+}
+
 static int cmp_site(const void *a, const void *b)
 {
 	const hs_tsite *x = a, *y = b;
@@ -447,7 +463,7 @@ static int cmp_site(const void *a, const void *b)
 		return x->runtime ? 1 : -1;
 	if (x->at_start != y->at_start)
 		return x->at_start ? 1 : -1;
-	uint64_t ax = x->created - x->ended, ay = y->created - y->ended;
+	uint64_t ax = hs_tsite_alive(x), ay = hs_tsite_alive(y);
 	if (ax != ay)
 		return ax > ay ? -1 : 1;
 	if (x->created != y->created)

@@ -81,7 +81,7 @@ static void write_text(FILE *out, const char *file, const hs_trace_info *info,
 	        info->truncated ? " (truncated)" : "");
 	fprintf(out, "goroutines: %llu created, %llu ended, %llu alive at the end",
 	        (unsigned long long)s->created, (unsigned long long)s->ended,
-	        (unsigned long long)(s->created - s->ended));
+	        (unsigned long long)hs_trace_summary_alive(s));
 	if (s->at_start)
 		fprintf(out, " (%llu of them running when the trace started)",
 		        (unsigned long long)s->at_start);
@@ -108,7 +108,7 @@ static void write_text(FILE *out, const char *file, const hs_trace_info *info,
 		site_name(s->stacks, st, name, sizeof name);
 		fprintf(out, "%8llu %8llu %8llu %7llu %9s %9s %9s  %-*s  %s\n",
 		        (unsigned long long)st->created, (unsigned long long)st->ended,
-		        (unsigned long long)(st->created - st->ended),
+		        (unsigned long long)hs_tsite_alive(st),
 		        (unsigned long long)st->peak_per_sec, ns_label(st->running, t3, sizeof t3),
 		        ns_label(st->runnable, t4, sizeof t4), ns_label(site_blocked(st), t5, sizeof t5),
 		        ww, waits, name);
@@ -163,7 +163,7 @@ static void write_json(FILE *out, const char *file, const hs_trace_info *info,
 	json_bool(&w, info->truncated);
 	json_kv_int(&w, "goroutines_created", (int64_t)s->created);
 	json_kv_int(&w, "goroutines_ended", (int64_t)s->ended);
-	json_kv_int(&w, "goroutines_alive", (int64_t)(s->created - s->ended));
+	json_kv_int(&w, "goroutines_alive", (int64_t)hs_trace_summary_alive(s));
 	json_kv_int(&w, "goroutines_at_trace_start", (int64_t)s->at_start);
 	json_kv_int(&w, "goroutines_without_creation", (int64_t)s->existing);
 	json_kv_int(&w, "peak_creations_per_sec", (int64_t)s->peak_per_sec);
@@ -180,7 +180,7 @@ static void write_json(FILE *out, const char *file, const hs_trace_info *info,
 		json_bool(&w, st->at_start);
 		json_kv_int(&w, "created", (int64_t)st->created);
 		json_kv_int(&w, "ended", (int64_t)st->ended);
-		json_kv_int(&w, "alive", (int64_t)(st->created - st->ended));
+		json_kv_int(&w, "alive", (int64_t)hs_tsite_alive(st));
 		json_kv_int(&w, "blocked_at_end", (int64_t)st->blocked_at_end);
 		json_kv_int(&w, "peak_creations_per_sec", (int64_t)st->peak_per_sec);
 		json_kv_int(&w, "running_ns", st->running);

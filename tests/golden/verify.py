@@ -473,6 +473,9 @@ def main():
     # allocsite-*, coreprof-*heapdump*: allocation sites (verify_allocsite.py)
     import verify_allocsite
     verify_allocsite.run(sys.modules[__name__])
+    # trace-v2-*: tests/golden/verify_trace.py (goroutine counts of hand traces)
+    import verify_trace
+    verify_trace.run(sys.modules[__name__])
     # the "inputs" of every analysis command's json: tests/golden/verify_inputs.py
     import verify_inputs
     verify_inputs.run(sys.modules[__name__])

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "heapscope/trace.h"
+#include "heapscope/trace_analysis.h"
 #include "../../src/formats/trace_v2.h"
 
 #define MAXEV 64
@@ -198,6 +199,61 @@ static void test_steal_abandoned(void **state)
 	assert_int_equal(s2->p, 1);
 	assert_int_equal(e2->ts, 105);
 	assert_int_equal(e2->p, 1);
+}
+
+/* The summary of a committed trace: goroutines created, ended, seen
+ * without a creation (GoStatus: there before the trace) and alive at the
+ * end (seen less ended: Go's internal/trace summary counts a goroutine
+ * first seen Undetermined as one from before the trace). */
+static void summary_counts(const char *name, uint64_t created, uint64_t existing,
+                           uint64_t ended, uint64_t alive)
+{
+	size_t n;
+	const uint8_t *d = slurp(name, &n);
+	hs_profile_release(&stacks);
+	hs_profile_init(&stacks);
+	hs_error_clear(&err);
+	hs_trace_summary s;
+	hs_trace_summary_init(&s, &stacks);
+	assert_int_equal(hs_trace_load_v2(d, n, &stacks, hs_trace_summary_event, &s, &info, &err),
+	                 HS_OK);
+	assert_int_equal(hs_trace_summary_finish(&s, info.duration_ns, &err), HS_OK);
+	assert_int_equal(s.created, created);
+	assert_int_equal(s.existing, existing);
+	assert_int_equal(s.ended, ended);
+	assert_int_equal(hs_trace_summary_alive(&s), alive);
+	uint64_t sc = 0, se = 0, sx = 0, sa = 0;
+	for (size_t i = 0; i < s.sites.len; i++) {
+		const hs_tsite *st = &HS_VEC_AT(&s.sites, hs_tsite, i);
+		sc += st->created;
+		sx += st->existing;
+		se += st->ended;
+		sa += hs_tsite_alive(st);
+	}
+	assert_int_equal(sc, created);
+	assert_int_equal(sx, existing);
+	assert_int_equal(se, ended);
+	assert_int_equal(sa, alive);
+	hs_trace_summary_release(&s);
+}
+
+/* Goroutines from before the trace that end: alive at the end counts
+ * them (created - ended wrapped below 0 to 2^64 - 1). */
+static void test_existing_end(void **state)
+{
+	(void)state;
+	load_ok("existing-ends.trace", 1023, 14, 1);
+	assert_int_equal(count(HS_TEV_GO_EXISTING), 3);
+	assert_int_equal(count(HS_TEV_GO_CREATE), 1);
+	assert_int_equal(find(HS_TEV_GO_END, 4)->ts, 53);
+	assert_int_equal(find(HS_TEV_GO_END, 6)->ts, 73);
+	assert_int_equal(find(HS_TEV_GO_BLOCK, 9)->ts, 93);
+	assert_int_equal(info.duration_ns, 103);
+	/* the hand counts of the .test files' comments */
+	summary_counts("existing-ends.trace", 1, 3, 2, 2);   /* g1, g9 */
+	summary_counts("two-ms.trace", 0, 2, 1, 1);          /* g1 */
+	summary_counts("basic.trace", 2, 1, 1, 2);           /* g1, g2 */
+	summary_counts("steal-abandoned.trace", 0, 2, 0, 2);
 }
 
 static void test_rejected(void **state)
@@ -422,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_two_ms),
 		cmocka_unit_test(test_steal_abandoned),
+		cmocka_unit_test(test_existing_end),
 		cmocka_unit_test(test_rejected),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),

@@ -1,0 +1,1 @@
+heapscope trace --format json testdata/trace/v2/existing-ends.trace
