@@ -58,6 +58,7 @@ typedef struct gwalk {
 	uint64_t now;            /* nanotime estimate of the core */
 	bool fing_running;
 	bool system;             /* runtime goroutines and frames too */
+	bool want_labels;        /* read each goroutine's pprof labels (the model's, not the text's) */
 	/* funcIDs (runtime.funcID_*): wrappers are elided unless they called a panic */
 	int64_t id_wrapper, id_gopanic, id_sigpanic, id_panicwrap;
 	uint8_t last_id;         /* the funcID of the frame printed last (the callee) */
@@ -623,7 +624,8 @@ static void goroutine(gwalk *w, const gstate *s, uint64_t gaddr)
 		return;
 	if (w->len)
 		out(w, "\n");     /* between goroutines, as the runtime prints them */
-	read_labels(w, gaddr);
+	if (w->want_labels)
+		read_labels(w, gaddr);
 	w->ngs++;
 	header(w, s);
 	start_at(w, s, &pc, &sp, &lr, &trap);
@@ -675,11 +677,13 @@ static hs_err walk_allgs(gwalk *w, void (*each)(gwalk *, const gstate *, uint64_
 	return w->nomem ? hs_fail(err, HS_E_NOMEM, NULL) : HS_OK;
 }
 
-/* The goroutines of the core as text into w (and their labels). */
-static hs_err write_text(gwalk *w, hs_core *c, bool system, hs_error *err)
+/* The goroutines of the core as text into w, and their labels when
+ * labels is set (the text alone carries none). */
+static hs_err write_text(gwalk *w, hs_core *c, bool system, bool labels, hs_error *err)
 {
 	memset(w, 0, sizeof *w);
 	w->system = system;
+	w->want_labels = labels;
 	w->c = c;
 	w->d = c->dwarf;
 	hs_err rc = setup(w, err);
@@ -707,7 +711,7 @@ hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len,
 	gwalk w;
 	*text = NULL;
 	*len = 0;
-	hs_err rc = write_text(&w, c, system, err);
+	hs_err rc = write_text(&w, c, system, false, err);
 	free_labels(&w);
 	if (rc != HS_OK)
 		return rc;
@@ -719,7 +723,7 @@ hs_err hs_core_goroutine_text(hs_core *c, bool system, char **text, size_t *len,
 hs_err hs_core_goroutines(hs_core *c, hs_profile *p, hs_error *err)
 {
 	gwalk w;
-	hs_err rc = write_text(&w, c, false, err);
+	hs_err rc = write_text(&w, c, false, true, err);
 	if (rc != HS_OK)
 		return rc;
 	if (w.len == 0)
