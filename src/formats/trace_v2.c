@@ -402,21 +402,11 @@ static hs_err read_freq(v2_loader *L, v2_gen *G, const v2_batch *b)
 
 /* ---- Per-M cursors and the merge ------------------------------------- */
 
-static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
+/* Decode the event at c->pos, inside the current batch (end is its end). */
+static inline hs_err cursor_decode(v2_loader *L, v2_cursor *c, size_t end)
 {
 	const uint8_t *d = L->data;
-	v2_batch *bs = G->batches.data;
-	*have = false;
-	while (c->batch != UINT32_MAX && c->pos >= bs[c->batch].end) {
-		c->batch = bs[c->batch].next;
-		if (c->batch != UINT32_MAX) {
-			c->pos = bs[c->batch].data;
-			c->last = to_ns(L, bs[c->batch].time);
-		}
-	}
-	if (c->batch == UINT32_MAX)
-		return HS_OK;
-	size_t end = bs[c->batch].end, p = c->pos;
+	size_t p = c->pos;
 	uint8_t t = d[p++];
 	int k = t < V2_EV_COUNT ? nargs[t]
 	        : t >= V2_EV_EXP_FIRST && t <= V2_EV_EXP_LAST ? exp_nargs[t - V2_EV_EXP_FIRST] : -1;
@@ -435,8 +425,25 @@ static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
 	c->ev.time = add_ns(to_ns(L, dt), c->last);
 	c->last = c->ev.time;
 	c->pos = p;
-	*have = true;
 	return HS_OK;
+}
+
+static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
+{
+	v2_batch *bs = G->batches.data;
+	*have = false;
+	while (c->batch != UINT32_MAX && c->pos >= bs[c->batch].end) {
+		c->batch = bs[c->batch].next;
+		if (c->batch != UINT32_MAX) {
+			c->pos = bs[c->batch].data;
+			c->last = to_ns(L, bs[c->batch].time);
+		}
+	}
+	if (c->batch == UINT32_MAX)
+		return HS_OK;
+	hs_err rc = cursor_decode(L, c, bs[c->batch].end);
+	*have = rc == HS_OK;
+	return rc;
 }
 
 static int64_t ftime(v2_gen *G, size_t i)
@@ -510,10 +517,10 @@ static int cmp_cpu(const void *a, const void *b)
 	return x->time < y->time ? -1 : x->time > y->time ? 1 : x->off < y->off ? -1 : 1;
 }
 
-/* Try the event at frontier slot i; on success read that M's next one. */
-static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
+/* Try cursor c's event: *ok = false (times as they were) when it must
+ * wait for another M's. */
+static inline hs_err try_event(v2_loader *L, v2_cursor *c, bool *ok)
 {
-	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, fcursor(G, i));
 	/* Hostile traces can make every event wait on all the others (Go's
 	 * reader is quadratic there too): bound the work by the input size. */
 	if (++L->tries > L->max_tries)
@@ -531,6 +538,16 @@ static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 		return rc;
 	}
 	L->info->events++;
+	return HS_OK;
+}
+
+/* Try the event at frontier slot i; on success read that M's next one. */
+static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
+{
+	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, fcursor(G, i));
+	hs_err rc = try_event(L, c, ok);
+	if (rc || !*ok)
+		return rc;
 	bool have;
 	if ((rc = cursor_next(L, G, c, &have)))
 		return rc;
@@ -542,6 +559,47 @@ static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 		heap_remove(G, i);
 	}
 	return HS_OK;
+}
+
+/* try_advance on the earliest M, which goes on while its next event is
+ * still the earliest (no other M's and no CPU sample's before it): the
+ * heap is left alone for such runs.  cpu_next: the next CPU sample's time
+ * (INT64_MAX when none). */
+static hs_err advance_first(v2_loader *L, v2_gen *G, int64_t cpu_next, bool *ok)
+{
+	fkey *f = G->frontier.data;
+	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, f[0].cursor);
+	const v2_batch *bs = G->batches.data;
+	/* The others' earliest: the root's children. */
+	size_t n = G->frontier.len;
+	int64_t bound = n > 1 ? f[1].time : INT64_MAX;
+	if (n > 2 && f[2].time < bound)
+		bound = f[2].time;
+	for (;;) {
+		hs_err rc = try_event(L, c, ok);
+		if (rc || !*ok)
+			return rc;
+		if (c->pos < bs[c->batch].end) {
+			if ((rc = cursor_decode(L, c, bs[c->batch].end)))
+				return rc;
+		} else {
+			bool have;
+			if ((rc = cursor_next(L, G, c, &have)))
+				return rc;
+			if (!have) {
+				heap_remove(G, 0);
+				return HS_OK;
+			}
+		}
+		int64_t t = c->ev.time;
+		f[0].time = t;
+		if (bound < t) {
+			sift_down(G, 0);
+			return HS_OK;
+		}
+		if (cpu_next < t)
+			return HS_OK;
+	}
 }
 
 static hs_err emit_cpu(v2_loader *L, const v2_cpu *s)
@@ -567,7 +625,7 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 			continue;
 		}
 		bool ok;
-		if ((rc = try_advance(L, G, 0, &ok)))
+		if ((rc = advance_first(L, G, ncpu > ci ? cpu[ci].time : INT64_MAX, &ok)))
 			return rc;
 		if (ok)
 			continue;
