@@ -226,7 +226,7 @@ static int64_t sub(int64_t a, int64_t b)
 }
 
 /* Charge the time since the last transition to the state it was in. */
-static void account(hs_trace_summary *s, gor *g, int64_t ts)
+static inline void account(hs_trace_summary *s, gor *g, int64_t ts)
 {
 	int64_t dt = sub(ts, g->since);
 	if (dt > 0) {
@@ -254,7 +254,7 @@ static void end_block(gor *g, int64_t ts, bool until_end)
 	}
 }
 
-static void set_state(hs_trace_summary *s, gor *g, int state, int64_t ts, hs_twait w,
+static inline void set_state(hs_trace_summary *s, gor *g, int state, int64_t ts, hs_twait w,
                       uint32_t stack)
 {
 	account(s, g, ts);

@@ -168,22 +168,13 @@ hs_err v2_string(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32
 	return HS_OK;
 }
 
-hs_err v2_stack(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
+hs_err v2_stack_missing(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
 {
-	if (id == 0) {
-		*val = 0;
+	*val = 0;
+	if (L->lenient)
 		return HS_OK;
-	}
-	uint32_t v = hs_dmap_get(&L->stack_ids, id);
-	if (v == UINT32_MAX && L->lenient) {
-		*val = 0;
-		return HS_OK;
-	}
-	if (v == UINT32_MAX)
-		return hs_fail_at(L->err, HS_E_RANGE, off, "found invalid stack ID %llu",
-		                  (unsigned long long)id);
-	*val = v;
-	return HS_OK;
+	return hs_fail_at(L->err, HS_E_RANGE, off, "found invalid stack ID %llu",
+	                  (unsigned long long)id);
 }
 
 /* Timestamps: Go makes them strictly increasing in delivery order (an
@@ -200,17 +191,6 @@ static void commit_time(v2_loader *L, int64_t raw)
 	}
 	L->last_ts = t;
 	L->cur_ts = t - L->first_ts;
-}
-
-hs_err v2_emit(v2_loader *L, hs_tev *ev)
-{
-	ev->ts = L->cur_ts;
-	hs_err rc = L->fn(L->ctx, ev);
-	if (rc != HS_OK) {
-		L->sink_rc = rc;
-		return rc;
-	}
-	return HS_OK;
 }
 
 /* ---- Batches ---------------------------------------------------------- */

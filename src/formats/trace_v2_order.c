@@ -64,13 +64,13 @@ static void *state_put(hs_idmap *idx, hs_vec *v, uint64_t id)
 }
 
 /* Goroutine states are looked up on nearly every event: hs_dmap. */
-static v2_gstate *gstate_at(v2_order *o, uint64_t id)
+static inline v2_gstate *gstate_at(v2_order *o, uint64_t id)
 {
 	uint32_t i = hs_dmap_get(&o->gidx, id);
 	return i == UINT32_MAX ? NULL : (v2_gstate *)o->gs.data + i;
 }
 
-static v2_gstate *gget(v2_order *o, uint64_t id)
+static inline v2_gstate *gget(v2_order *o, uint64_t id)
 {
 	v2_gstate *g = gstate_at(o, id);
 	return g && g->status != GO_BAD ? g : NULL;
@@ -111,7 +111,7 @@ static hs_err bad(v2_loader *L, const v2_event *ev, const char *what)
 	return hs_fail_at(L->err, HS_E_INVALID, ev->off, "%s", what);
 }
 
-static hs_err validate(v2_loader *L, const v2_event *ev, sctx c, int m, int p, int g)
+static inline hs_err validate(v2_loader *L, const v2_event *ev, sctx c, int m, int p, int g)
 {
 	if (m == MUST && c.m == V2_NONE)
 		return bad(L, ev, "expected a thread but didn't have one");
@@ -144,7 +144,7 @@ static int64_t pid_out(uint64_t p)
 	return p == V2_NONE || p > INT64_MAX ? -1 : (int64_t)p;
 }
 
-static hs_err out(v2_loader *L, hs_tev_kind kind, uint64_t g, uint64_t p, uint32_t stack,
+static inline hs_err out(v2_loader *L, hs_tev_kind kind, uint64_t g, uint64_t p, uint32_t stack,
                   uint64_t a0, uint64_t a1)
 {
 	hs_tev t = {0};
