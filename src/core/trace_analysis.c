@@ -625,11 +625,9 @@ static bool counts(const hs_tprof *t, const pend *p)
 	return counts_any(t->kinds, p);
 }
 
-/* The pending event of a goroutine is linked to the event at ts. */
-static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
+/* A counted link: add it to its stack's record. */
+static hs_err add_link(hs_tprof *t, const pend *p, int64_t ts)
 {
-	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
-		return HS_OK;
 	/* stack ids are dense (profile stack index + 1) */
 	hs_dmap *map = dmap_of(&t->recmap);
 	if (!map)
@@ -646,6 +644,15 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 	r->n++;
 	r->delay = hs_add(r->delay, sub(ts, p->ts));
 	return HS_OK;
+}
+
+/* The pending event of a goroutine is linked to the event at ts.  Inline:
+ * most links do not count. */
+static inline hs_err link_to(hs_tprof *t, const pend *p, int64_t ts)
+{
+	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
+		return HS_OK;
+	return add_link(t, p, ts);
 }
 
 static pend *pend_of(hs_tprof *t, uint64_t g)

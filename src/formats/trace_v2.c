@@ -430,8 +430,7 @@ static inline hs_err cursor_decode(v2_loader *L, v2_cursor *c, size_t end)
 	const uint8_t *d = L->data;
 	size_t p = c->pos;
 	uint8_t t = d[p++];
-	int k = t < V2_EV_COUNT ? nargs[t]
-	        : t >= V2_EV_EXP_FIRST && t <= V2_EV_EXP_LAST ? exp_nargs[t - V2_EV_EXP_FIRST] : -1;
+	int k = L->nargs[t];
 	if (k < 0)
 		return hs_fail_at(L->err, HS_E_CORRUPT, c->pos,
 		                  t < V2_EV_COUNT ? "found event without a timestamp: type=%u"
@@ -961,6 +960,10 @@ static hs_err run(v2_loader *L)
 	hs_vec_init(&L->str_off, sizeof(size_t));
 	hs_vec_init(&L->str_len, sizeof(uint32_t));
 	hs_vec_init(&L->logbuf, 1);
+	for (int t = 0; t < 256; t++)
+		L->nargs[t] = t < V2_EV_COUNT ? nargs[t]
+		              : t >= V2_EV_EXP_FIRST && t <= V2_EV_EXP_LAST
+		                  ? exp_nargs[t - V2_EV_EXP_FIRST] : -1;
 	hs_err rc = v2_order_init(&L->order) ? load(L, &G) : nomem(L);
 	if (L->have_first)
 		L->info->duration_ns = L->last_ts - L->first_ts;

@@ -90,6 +90,8 @@ typedef struct v2_loader {
 	hs_trace_info *info;
 	hs_error *err;
 	hs_err sink_rc;               /* the sink asked to stop */
+	int8_t nargs[256];            /* arguments after the time delta by event
+	                                 type; -1: not a timed event */
 	uint64_t tries, max_tries;    /* ordering attempts, and their bound */
 
 	/* Current generation. */
