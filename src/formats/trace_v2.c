@@ -63,6 +63,7 @@ typedef struct v2_cursor {
 	uint32_t batch;               /* current batch, UINT32_MAX when done */
 	uint32_t last_batch;
 	size_t pos;
+	size_t end;                   /* the current batch's end (cursor_next) */
 	int64_t last;                 /* ns of the previous event in the batch */
 	v2_event ev;                  /* next event of this M */
 } v2_cursor;
@@ -472,7 +473,8 @@ static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
 	}
 	if (c->batch == UINT32_MAX)
 		return HS_OK;
-	hs_err rc = cursor_decode(L, c, bs[c->batch].end);
+	c->end = bs[c->batch].end;
+	hs_err rc = cursor_decode(L, c, c->end);
 	*have = rc == HS_OK;
 	return rc;
 }
@@ -600,7 +602,6 @@ static hs_err advance_first(v2_loader *L, v2_gen *G, int64_t cpu_next, bool *ok)
 {
 	fkey *f = G->frontier.data;
 	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, f[0].cursor);
-	const v2_batch *bs = G->batches.data;
 	/* The others' earliest: the root's children. */
 	size_t n = G->frontier.len;
 	int64_t bound = n > 1 ? f[1].time : INT64_MAX;
@@ -610,8 +611,8 @@ static hs_err advance_first(v2_loader *L, v2_gen *G, int64_t cpu_next, bool *ok)
 		hs_err rc = try_event(L, c, ok);
 		if (rc || !*ok)
 			return rc;
-		if (c->pos < bs[c->batch].end) {
-			if ((rc = cursor_decode(L, c, bs[c->batch].end)))
+		if (c->pos < c->end) {
+			if ((rc = cursor_decode(L, c, c->end)))
 				return rc;
 		} else {
 			bool have;
