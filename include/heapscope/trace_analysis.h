@@ -132,6 +132,7 @@ typedef struct hs_tprof {
 	hs_vec pend;            /* per goroutine: the event waiting for its link */
 	hs_vec recs;            /* per stack: count and delay */
 	void *gmap, *recmap;
+	uint32_t counted[8];    /* private: bit w of [pending kind]: counted with wait w */
 } hs_tprof;
 
 /* Allocates nothing: the maps come with the first events. */

@@ -226,7 +226,7 @@ static int64_t sub(int64_t a, int64_t b)
 }
 
 /* Charge the time since the last transition to the state it was in. */
-static void account(hs_trace_summary *s, gor *g, int64_t ts)
+static inline void account(hs_trace_summary *s, gor *g, int64_t ts)
 {
 	int64_t dt = sub(ts, g->since);
 	if (dt > 0) {
@@ -254,7 +254,7 @@ static void end_block(gor *g, int64_t ts, bool until_end)
 	}
 }
 
-static void set_state(hs_trace_summary *s, gor *g, int state, int64_t ts, hs_twait w,
+static inline void set_state(hs_trace_summary *s, gor *g, int state, int64_t ts, hs_twait w,
                       uint32_t stack)
 {
 	account(s, g, ts);
@@ -560,30 +560,6 @@ const char *hs_tprof_name(hs_tprof_kind k)
 	return (unsigned)k < HS_TPROF_COUNT ? tprof_names[k] : "?";
 }
 
-void hs_tprof_init(hs_tprof *t, hs_tprof_kind kind)
-{
-	hs_tprof_init_mask(t, 1u << kind);
-}
-
-void hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
-{
-	memset(t, 0, sizeof *t);
-	t->kinds = kinds;
-	for (int k = 0; k < HS_TPROF_COUNT; k++)
-		if (kinds & 1u << k)
-			t->kind = (hs_tprof_kind)k;
-	hs_vec_init(&t->pend, sizeof(pend));
-	hs_vec_init(&t->recs, sizeof(rec));
-}
-
-void hs_tprof_release(hs_tprof *t)
-{
-	hs_vec_release(&t->pend);
-	hs_vec_release(&t->recs);
-	dmap_free(&t->gmap);
-	idmap_free(&t->recmap);
-}
-
 static bool counts_kind(hs_tprof_kind kind, const pend *p)
 {
 	switch (kind) {
@@ -603,26 +579,63 @@ static bool counts_kind(hs_tprof_kind kind, const pend *p)
 	}
 }
 
-static bool counts(const hs_tprof *t, const pend *p)
+static bool counts_any(unsigned kinds, const pend *p)
 {
 	for (int k = 0; k < HS_TPROF_COUNT; k++)
-		if ((t->kinds & 1u << k) && counts_kind((hs_tprof_kind)k, p))
+		if ((kinds & 1u << k) && counts_kind((hs_tprof_kind)k, p))
 			return true;
 	return false;
 }
 
-/* The pending event of a goroutine is linked to the event at ts. */
-static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
+void hs_tprof_init(hs_tprof *t, hs_tprof_kind kind)
 {
-	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
-		return HS_OK;
-	hs_idmap *map = idmap_of(&t->recmap, 256);
+	hs_tprof_init_mask(t, 1u << kind);
+}
+
+void hs_tprof_init_mask(hs_tprof *t, unsigned kinds)
+{
+	memset(t, 0, sizeof *t);
+	t->kinds = kinds;
+	for (int k = 0; k < HS_TPROF_COUNT; k++)
+		if (kinds & 1u << k)
+			t->kind = (hs_tprof_kind)k;
+	hs_vec_init(&t->pend, sizeof(pend));
+	hs_vec_init(&t->recs, sizeof(rec));
+	for (unsigned k = PEND_NONE; k <= PEND_SYSCALL; k++)
+		for (unsigned w = 0; w < 32; w++) {
+			pend p = {.kind = (uint8_t)k, .wait = (uint8_t)w};
+			if (counts_any(kinds, &p))
+				t->counted[k] |= 1u << w;
+		}
+}
+
+void hs_tprof_release(hs_tprof *t)
+{
+	hs_vec_release(&t->pend);
+	hs_vec_release(&t->recs);
+	dmap_free(&t->gmap);
+	dmap_free(&t->recmap);
+}
+
+/* counts_any by table (hs_tprof.counted, made by hs_tprof_init_mask). */
+static bool counts(const hs_tprof *t, const pend *p)
+{
+	if (p->kind < 8 && p->wait < 32)
+		return t->counted[p->kind] >> p->wait & 1;
+	return counts_any(t->kinds, p);
+}
+
+/* A counted link: add it to its stack's record. */
+static hs_err add_link(hs_tprof *t, const pend *p, int64_t ts)
+{
+	/* stack ids are dense (profile stack index + 1) */
+	hs_dmap *map = dmap_of(&t->recmap);
 	if (!map)
 		return HS_E_NOMEM;
-	uint32_t i = hs_idmap_get(map, p->stack);
+	uint32_t i = hs_dmap_get(map, p->stack);
 	if (i == UINT32_MAX) {
 		rec *r = hs_vec_push(&t->recs, 1);
-		if (!r || !hs_idmap_put(map, p->stack, (uint32_t)(t->recs.len - 1), NULL))
+		if (!r || !hs_dmap_put(map, p->stack, (uint32_t)(t->recs.len - 1)))
 			return HS_E_NOMEM;
 		r->stack = p->stack;
 		i = (uint32_t)(t->recs.len - 1);
@@ -631,6 +644,15 @@ static hs_err link_to(hs_tprof *t, pend *p, int64_t ts)
 	r->n++;
 	r->delay = hs_add(r->delay, sub(ts, p->ts));
 	return HS_OK;
+}
+
+/* The pending event of a goroutine is linked to the event at ts.  Inline:
+ * most links do not count. */
+static inline hs_err link_to(hs_tprof *t, const pend *p, int64_t ts)
+{
+	if (p->kind == PEND_NONE || !counts(t, p) || p->stack == 0 || sub(ts, p->ts) <= 0)
+		return HS_OK;
+	return add_link(t, p, ts);
 }
 
 static pend *pend_of(hs_tprof *t, uint64_t g)

@@ -63,6 +63,7 @@ typedef struct v2_cursor {
 	uint32_t batch;               /* current batch, UINT32_MAX when done */
 	uint32_t last_batch;
 	size_t pos;
+	size_t end;                   /* the current batch's end (cursor_next) */
 	int64_t last;                 /* ns of the previous event in the batch */
 	v2_event ev;                  /* next event of this M */
 } v2_cursor;
@@ -168,22 +169,13 @@ hs_err v2_string(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32
 	return HS_OK;
 }
 
-hs_err v2_stack(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
+hs_err v2_stack_missing(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
 {
-	if (id == 0) {
-		*val = 0;
+	*val = 0;
+	if (L->lenient)
 		return HS_OK;
-	}
-	uint32_t v = hs_dmap_get(&L->stack_ids, id);
-	if (v == UINT32_MAX && L->lenient) {
-		*val = 0;
-		return HS_OK;
-	}
-	if (v == UINT32_MAX)
-		return hs_fail_at(L->err, HS_E_RANGE, off, "found invalid stack ID %llu",
-		                  (unsigned long long)id);
-	*val = v;
-	return HS_OK;
+	return hs_fail_at(L->err, HS_E_RANGE, off, "found invalid stack ID %llu",
+	                  (unsigned long long)id);
 }
 
 /* Timestamps: Go makes them strictly increasing in delivery order (an
@@ -200,17 +192,6 @@ static void commit_time(v2_loader *L, int64_t raw)
 	}
 	L->last_ts = t;
 	L->cur_ts = t - L->first_ts;
-}
-
-hs_err v2_emit(v2_loader *L, hs_tev *ev)
-{
-	ev->ts = L->cur_ts;
-	hs_err rc = L->fn(L->ctx, ev);
-	if (rc != HS_OK) {
-		L->sink_rc = rc;
-		return rc;
-	}
-	return HS_OK;
 }
 
 /* ---- Batches ---------------------------------------------------------- */
@@ -402,9 +383,85 @@ static hs_err read_freq(v2_loader *L, v2_gen *G, const v2_batch *b)
 
 /* ---- Per-M cursors and the merge ------------------------------------- */
 
-static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
+/* A varint at d[p] with 10 bytes (the longest) readable: no bound check
+ * per byte, the first bytes unrolled (most are 1-3 bytes).  Returns the
+ * position after it; *bad on a tenth byte above 1, as rd_uv. */
+static inline size_t uv_fast(const uint8_t *d, size_t p, uint64_t *out, bool *bad)
+{
+	uint64_t b = d[p];
+	if (b < 0x80) {
+		*out = b;
+		return p + 1;
+	}
+	uint64_t x = b & 0x7f;
+	b = d[p + 1];
+	if (b < 0x80) {
+		*out = x | b << 7;
+		return p + 2;
+	}
+	x |= (b & 0x7f) << 7;
+	b = d[p + 2];
+	if (b < 0x80) {
+		*out = x | b << 14;
+		return p + 3;
+	}
+	x |= (b & 0x7f) << 14;
+	for (unsigned i = 3; i < 9; i++) {
+		b = d[p + i];
+		if (b < 0x80) {
+			*out = x | b << (7 * i);
+			return p + i + 1;
+		}
+		x |= (b & 0x7f) << (7 * i);
+	}
+	b = d[p + 9];
+	*bad |= b > 1;
+	*out = x | b << 63;
+	return p + 10;
+}
+
+/* Decode the event at c->pos, inside the current batch (end is its end).
+ * Forced inline: the compiler left it a call, whose entry and exit cost
+ * as much as the decoding of a short event. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline hs_err cursor_decode(v2_loader *L, v2_cursor *c, size_t end)
 {
 	const uint8_t *d = L->data;
+	size_t p = c->pos;
+	uint8_t t = d[p++];
+	int k = L->nargs[t];
+	if (k < 0)
+		return hs_fail_at(L->err, HS_E_CORRUPT, c->pos,
+		                  t < V2_EV_COUNT ? "found event without a timestamp: type=%u"
+		                                  : "found invalid event type: %u", t);
+	uint64_t dt;
+	int r = RD_OK;
+	if (end - p >= 10 * (V2_MAX_ARGS + 1)) {
+		bool bad = false;
+		p = uv_fast(d, p, &dt, &bad);
+		for (int i = 0; i < k; i++)
+			p = uv_fast(d, p, &c->ev.args[i], &bad);
+		if (bad)
+			r = RD_BAD;
+	} else {
+		r = rd_uv(d, end, &p, &dt);
+		for (int i = 0; i < k && r == RD_OK; i++)
+			r = rd_uv(d, end, &p, &c->ev.args[i]);
+	}
+	if (r)
+		return rd_fail(L, r, c->pos, "event");
+	c->ev.type = t;
+	c->ev.off = c->pos;
+	c->ev.time = add_ns(to_ns(L, dt), c->last);
+	c->last = c->ev.time;
+	c->pos = p;
+	return HS_OK;
+}
+
+static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
+{
 	v2_batch *bs = G->batches.data;
 	*have = false;
 	while (c->batch != UINT32_MAX && c->pos >= bs[c->batch].end) {
@@ -416,27 +473,10 @@ static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
 	}
 	if (c->batch == UINT32_MAX)
 		return HS_OK;
-	size_t end = bs[c->batch].end, p = c->pos;
-	uint8_t t = d[p++];
-	int k = t < V2_EV_COUNT ? nargs[t]
-	        : t >= V2_EV_EXP_FIRST && t <= V2_EV_EXP_LAST ? exp_nargs[t - V2_EV_EXP_FIRST] : -1;
-	if (k < 0)
-		return hs_fail_at(L->err, HS_E_CORRUPT, c->pos,
-		                  t < V2_EV_COUNT ? "found event without a timestamp: type=%u"
-		                                  : "found invalid event type: %u", t);
-	uint64_t dt;
-	int r = rd_uv(d, end, &p, &dt);
-	for (int i = 0; i < k && r == RD_OK; i++)
-		r = rd_uv(d, end, &p, &c->ev.args[i]);
-	if (r)
-		return rd_fail(L, r, c->pos, "event");
-	c->ev.type = t;
-	c->ev.off = c->pos;
-	c->ev.time = add_ns(to_ns(L, dt), c->last);
-	c->last = c->ev.time;
-	c->pos = p;
-	*have = true;
-	return HS_OK;
+	c->end = bs[c->batch].end;
+	hs_err rc = cursor_decode(L, c, c->end);
+	*have = rc == HS_OK;
+	return rc;
 }
 
 static int64_t ftime(v2_gen *G, size_t i)
@@ -510,10 +550,10 @@ static int cmp_cpu(const void *a, const void *b)
 	return x->time < y->time ? -1 : x->time > y->time ? 1 : x->off < y->off ? -1 : 1;
 }
 
-/* Try the event at frontier slot i; on success read that M's next one. */
-static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
+/* Try cursor c's event: *ok = false (times as they were) when it must
+ * wait for another M's. */
+static inline hs_err try_event(v2_loader *L, v2_cursor *c, bool *ok)
 {
-	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, fcursor(G, i));
 	/* Hostile traces can make every event wait on all the others (Go's
 	 * reader is quadratic there too): bound the work by the input size. */
 	if (++L->tries > L->max_tries)
@@ -531,6 +571,16 @@ static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 		return rc;
 	}
 	L->info->events++;
+	return HS_OK;
+}
+
+/* Try the event at frontier slot i; on success read that M's next one. */
+static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
+{
+	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, fcursor(G, i));
+	hs_err rc = try_event(L, c, ok);
+	if (rc || !*ok)
+		return rc;
 	bool have;
 	if ((rc = cursor_next(L, G, c, &have)))
 		return rc;
@@ -542,6 +592,46 @@ static hs_err try_advance(v2_loader *L, v2_gen *G, size_t i, bool *ok)
 		heap_remove(G, i);
 	}
 	return HS_OK;
+}
+
+/* try_advance on the earliest M, which goes on while its next event is
+ * still the earliest (no other M's and no CPU sample's before it): the
+ * heap is left alone for such runs.  cpu_next: the next CPU sample's time
+ * (INT64_MAX when none). */
+static hs_err advance_first(v2_loader *L, v2_gen *G, int64_t cpu_next, bool *ok)
+{
+	fkey *f = G->frontier.data;
+	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, f[0].cursor);
+	/* The others' earliest: the root's children. */
+	size_t n = G->frontier.len;
+	int64_t bound = n > 1 ? f[1].time : INT64_MAX;
+	if (n > 2 && f[2].time < bound)
+		bound = f[2].time;
+	for (;;) {
+		hs_err rc = try_event(L, c, ok);
+		if (rc || !*ok)
+			return rc;
+		if (c->pos < c->end) {
+			if ((rc = cursor_decode(L, c, c->end)))
+				return rc;
+		} else {
+			bool have;
+			if ((rc = cursor_next(L, G, c, &have)))
+				return rc;
+			if (!have) {
+				heap_remove(G, 0);
+				return HS_OK;
+			}
+		}
+		int64_t t = c->ev.time;
+		f[0].time = t;
+		if (bound < t) {
+			sift_down(G, 0);
+			return HS_OK;
+		}
+		if (cpu_next < t)
+			return HS_OK;
+	}
 }
 
 static hs_err emit_cpu(v2_loader *L, const v2_cpu *s)
@@ -567,7 +657,7 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 			continue;
 		}
 		bool ok;
-		if ((rc = try_advance(L, G, 0, &ok)))
+		if ((rc = advance_first(L, G, ncpu > ci ? cpu[ci].time : INT64_MAX, &ok)))
 			return rc;
 		if (ok)
 			continue;
@@ -871,6 +961,10 @@ static hs_err run(v2_loader *L)
 	hs_vec_init(&L->str_off, sizeof(size_t));
 	hs_vec_init(&L->str_len, sizeof(uint32_t));
 	hs_vec_init(&L->logbuf, 1);
+	for (int t = 0; t < 256; t++)
+		L->nargs[t] = t < V2_EV_COUNT ? nargs[t]
+		              : t >= V2_EV_EXP_FIRST && t <= V2_EV_EXP_LAST
+		                  ? exp_nargs[t - V2_EV_EXP_FIRST] : -1;
 	hs_err rc = v2_order_init(&L->order) ? load(L, &G) : nomem(L);
 	if (L->have_first)
 		L->info->duration_ns = L->last_ts - L->first_ts;

@@ -90,6 +90,8 @@ typedef struct v2_loader {
 	hs_trace_info *info;
 	hs_error *err;
 	hs_err sink_rc;               /* the sink asked to stop */
+	int8_t nargs[256];            /* arguments after the time delta by event
+	                                 type; -1: not a timed event */
 	uint64_t tries, max_tries;    /* ordering attempts, and their bound */
 
 	/* Current generation. */
@@ -119,8 +121,28 @@ typedef struct v2_loader {
 
 /* trace_v2.c: table lookups for the order step. */
 hs_err v2_string(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32_t *len);
-hs_err v2_stack(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val);
-hs_err v2_emit(v2_loader *L, hs_tev *ev);
+/* A stack id not in the generation's table: none when lenient, else the error. */
+hs_err v2_stack_missing(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val);
+
+/* Called on nearly every event: inline. */
+static inline hs_err v2_stack(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
+{
+	uint32_t v = id ? hs_dmap_get(&L->stack_ids, id) : 0;
+	if (v == UINT32_MAX)
+		return v2_stack_missing(L, id, off, val);
+	*val = v;
+	return HS_OK;
+}
+
+/* Hand ev to the sink at the committed time. */
+static inline hs_err v2_emit(v2_loader *L, hs_tev *ev)
+{
+	ev->ts = L->cur_ts;
+	hs_err rc = L->fn(L->ctx, ev);
+	if (rc != HS_OK)
+		L->sink_rc = rc;
+	return rc;
+}
 
 /* trace_v2_order.c */
 bool v2_order_init(v2_order *o);

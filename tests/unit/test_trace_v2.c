@@ -394,6 +394,63 @@ static void test_hostile_order(void **state)
 	free(d);
 }
 
+/* Event varints of every length, read where 60 bytes or more are left in
+ * the batch (no bound check per byte) and near its end (checked): the
+ * same values, and the same error for a tenth byte above 1, at the
+ * event's offset. */
+static void test_event_varints(void **state)
+{
+	(void)state;
+	static const uint64_t vals[] = {0, 1, 127, 128, 16383, 16384, (1ull << 21) - 1,
+	                                1ull << 21, 1ull << 35, (1ull << 56) + 3,
+	                                (1ull << 63) - 1, 1ull << 63 | 5, UINT64_MAX};
+	enum { NV = sizeof vals / sizeof vals[0] };
+	/* -1: none bad; 2: early in the batch (fast path); NV - 1: its last event */
+	static const int bad_ev[] = {-1, 2, NV - 1};
+	for (size_t b = 0; b < sizeof bad_ev / sizeof bad_ev[0]; b++) {
+		uint8_t d[1024], ev[512];
+		size_t n = 16, k = 0, bad_at = 0;
+		memcpy(d, "go 1.22 trace\0\0\0", 16);
+		ev[k++] = V2_EV_PROC_STATUS, ev[k++] = 0, ev[k++] = 0, ev[k++] = 1;   /* P0 running */
+		for (int i = 0; i < NV; i++) {
+			ev[k++] = V2_EV_HEAP_ALLOC, ev[k++] = 0;
+			if (i == bad_ev[b]) {
+				bad_at = k - 2;
+				memcpy(ev + k, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 10);
+				k += 10;
+			} else {
+				k += put_uv(ev + k, vals[i]);
+			}
+		}
+		size_t start = n;
+		n += put_batch(d + n, 1, 0, ev, k);
+		bad_at += start + (n - start - k);   /* the batch header's length */
+		uint8_t meta[16];
+		size_t j = 0;
+		meta[j++] = V2_EV_FREQUENCY;
+		j += put_uv(meta + j, 1000000000);
+		n += put_batch(d + n, UINT64_MAX, 0, meta, j);
+		meta[0] = V2_EV_STACKS;
+		n += put_batch(d + n, UINT64_MAX, 0, meta, 1);
+		meta[0] = V2_EV_STRINGS;
+		n += put_batch(d + n, UINT64_MAX, 0, meta, 1);
+		hs_err rc = load(d, n);
+		if (bad_ev[b] >= 0) {
+			assert_int_equal(rc, HS_E_CORRUPT);
+			assert_int_equal(err.offset, bad_at);
+			assert_non_null(strstr(err.detail, "bad varint in event"));
+			continue;
+		}
+		if (rc != HS_OK)
+			fail_msg("%s", err.detail);
+		assert_int_equal(count(HS_TEV_HEAP_ALLOC), NV);
+		int i = 0;
+		for (size_t e = 0; e < R.n; e++)
+			if (R.ev[e].kind == HS_TEV_HEAP_ALLOC)
+				assert_true(R.ev[e].arg0 == vals[i++]);
+	}
+}
+
 /* A stack id defined twice in one generation is refused, as Go does. */
 static void test_dup_stack(void **state)
 {
@@ -483,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_hostile_order),
+		cmocka_unit_test(test_event_varints),
 		cmocka_unit_test(test_dup_stack),
 		cmocka_unit_test(test_sink_stops),
 		cmocka_unit_test(test_wait_reasons),
