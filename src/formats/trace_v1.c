@@ -806,7 +806,7 @@ static hs_err build_stacks(v1 *t)
 #define UNORDERED UINT32_MAX
 #define GC_STATE 0u         /* gs[0]: order.go's "garbage" goroutine (GC seq) */
 
-static hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
+static inline hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
 {
 	uint32_t i = hs_dmap_get(&t->gmap, g);
 	if (i == UINT32_MAX) {
@@ -829,7 +829,7 @@ static gstate *state_of(v1 *t, uint32_t gi)
 
 /* order.go's stateTransition: the goroutine an event moves, the state it
  * needs and the state it leaves. */
-static hs_err transition_of(v1 *t, event *e)
+static inline hs_err transition_of(v1 *t, event *e)
 {
 	uint64_t g = 0;
 	e->gi = UNORDERED;
@@ -995,25 +995,29 @@ static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
 	const uint8_t *d = t->d;
 	size_t at = q->pos, p = at + 1;
 	uint8_t typ = d[at] & 0x3f;
-	uint64_t a[3] = {0, 0, 0};
-	for (uint32_t i = 0; i < narg; i++)
-		if (!uvarint10(d, &p, &a[i]))
-			return false;
+	uint64_t ts, a1 = 0, a2 = 0;
+	if (!uvarint10(d, &p, &ts) || (narg > 1 && !uvarint10(d, &p, &a1)) ||
+	    (narg > 2 && !uvarint10(d, &p, &a2)))
+		return false;
 	q->pos = p;
 	event *e = &q->head;
 	e->typ = typ;
 	e->off = at;
 	e->seq = 0;
-	e->ts = q->last_ts + a[0];
+	e->ts = q->last_ts + ts;
 	q->last_ts = e->ts;
 	e->p = q->p;
 	e->g = q->last_g;
-	bool stack = desc[typ].stack;
-	uint32_t values = narg - 1 - stack;
-	e->args[0] = values > 0 ? a[1] : 0;
-	e->args[1] = values > 1 ? a[2] : 0;
+	if (desc[typ].stack) {   /* the last argument (a plain event with a stack has 2-3) */
+		e->stk = narg == 2 ? a1 : a2;
+		e->args[0] = narg == 3 ? a1 : 0;
+		e->args[1] = 0;
+	} else {
+		e->stk = 0;
+		e->args[0] = a1;
+		e->args[1] = a2;
+	}
 	e->args[2] = e->args[3] = 0;
-	e->stk = stack ? a[narg - 1] : 0;
 	e->str_len = 0;
 	e->str = NULL;
 	set_g(q, e);
@@ -1040,14 +1044,6 @@ static hs_err queue_fill(v1 *t, queue *q)
 			if (!q->late && q->end + 64 > t->avail && t->avail < t->n)
 				t->avail = hs_input_wait(t->in, q->end + 64 < t->n ? q->end + 64 : t->n);
 		}
-		uint32_t narg = t->fast[t->d[q->pos]];
-		if (narg && t->n - q->pos > 41 && decode_fast(t, q, narg)) {
-			hs_err rc = transition_of(t, &q->head);
-			if (rc)
-				return rc;
-			q->has_head = true;
-			break;
-		}
 		hs_err rc = read_raw(t, &q->pos, &r);
 		if (rc)
 			return rc == HS_E_TRUNCATED ? hs_fail_at(t->err, HS_E_TRUNCATED, r.off,
@@ -1067,6 +1063,20 @@ static hs_err queue_fill(v1 *t, queue *q)
 		q->has_head = true;
 	}
 	return HS_OK;
+}
+
+/* queue_fill for the merge, with the common record decoded inline. */
+static inline hs_err queue_next(v1 *t, queue *q)
+{
+	if (q->pos < q->end && (!t->stream || (!q->late && t->d == t->main && q->end + 64 <= t->avail))) {
+		uint32_t narg = t->fast[t->d[q->pos]];
+		if (narg && t->n - q->pos > 41 && decode_fast(t, q, narg)) {
+			hs_err rc = transition_of(t, &q->head);
+			q->has_head = rc == HS_OK;
+			return rc;
+		}
+	}
+	return queue_fill(t, q);
 }
 
 static int cmp_cpu(const void *a, const void *b)
@@ -1380,9 +1390,10 @@ static hs_err merge(v1 *t)
 	hs_err rc = HS_OK;
 	for (uint32_t i = 0; i < t->queues.len && rc == HS_OK; i++)
 		rc = refill(t, i);
+	bool top_ready = false;   /* the root's head is known ready */
 	while (rc == HS_OK) {
 		/* a head made unready by another queue's event parks now */
-		while (t->heap.len) {
+		while (!top_ready && t->heap.len) {
 			uint32_t top = heap_top(t);
 			if (ready(t, &HS_VEC_AT(&t->queues, queue, top).head))
 				break;
@@ -1407,8 +1418,9 @@ static hs_err merge(v1 *t)
 		uint32_t gi = e->gi;
 		q->has_head = false;
 		apply(t, e);
-		if ((rc = deliver(t, e)) != HS_OK || (rc = queue_fill(t, q)) != HS_OK)
+		if ((rc = deliver(t, e)) != HS_OK || (rc = queue_next(t, q)) != HS_OK)
 			break;
+		top_ready = false;
 		/* The refilled queue replaces the root in one sift where it can;
 		 * then the goroutine's parked queues come back.  The heap ends
 		 * with the entries pop, unpark and push would leave, and its
@@ -1418,9 +1430,11 @@ static hs_err merge(v1 *t)
 			 * stays at the root, without a sift */
 			hent x = {q->head.ts, qi}, *h = t->heap.data;
 			size_t n = t->heap.len;
-			if ((n < 2 || heap_less(x, h[1])) && (n < 3 || heap_less(x, h[2])))
+			if ((n < 2 || heap_less(x, h[1])) && (n < 3 || heap_less(x, h[2]))) {
+				/* what unpark pushes below is ready too */
 				h[0] = x;
-			else
+				top_ready = true;
+			} else
 				heap_sift_ent(t, x);
 		} else {
 			heap_pop(t);
