@@ -434,8 +434,8 @@ static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
  * events merged, when the input is a file mapping: touched again they are
  * mapped from the page cache anew, so the resident set stays near a window
  * instead of growing to the file. */
-#define DROP_BYTES (32u << 20)
-#define DROP_EVENTS (1u << 22)
+#define DROP_BYTES (1u << 20)
+#define DROP_EVENTS (1u << 17)
 /* Streaming: the index asks for this much input ahead of it and gives
  * back what it has read every STREAM_DROP bytes; the merge gives back
  * below its low-water mark every STREAM_EVENTS events (or 16 per queue,
