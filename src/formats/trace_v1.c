@@ -1024,7 +1024,7 @@ static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
 	return true;
 }
 
-/* Decode the next event of q into q->head, skipping dictionary records
+/* Decode the next event of q into q->head (no transition), skipping dictionary records
  * and CPU samples (those come from their own sorted index). */
 static hs_err queue_fill(v1 *t, queue *q)
 {
@@ -1058,25 +1058,28 @@ static hs_err queue_fill(v1 *t, queue *q)
 			continue;
 		}
 		decode_event(t, q, &r, &q->head);
-		if ((rc = transition_of(t, &q->head)))
-			return rc;
 		q->has_head = true;
 	}
 	return HS_OK;
 }
 
-/* queue_fill for the merge, with the common record decoded inline. */
+/* The next event of q into q->head with its ordering transition: the
+ * common record decoded inline, anything else by queue_fill. */
 static inline hs_err queue_next(v1 *t, queue *q)
 {
+	bool got = false;
 	if (q->pos < q->end && (!t->stream || (!q->late && t->d == t->main && q->end + 64 <= t->avail))) {
 		uint32_t narg = t->fast[t->d[q->pos]];
-		if (narg && t->n - q->pos > 41 && decode_fast(t, q, narg)) {
-			hs_err rc = transition_of(t, &q->head);
-			q->has_head = rc == HS_OK;
-			return rc;
-		}
+		got = narg && t->n - q->pos > 41 && decode_fast(t, q, narg);
 	}
-	return queue_fill(t, q);
+	if (!got) {
+		hs_err rc = queue_fill(t, q);
+		if (rc || !q->has_head)
+			return rc;
+	}
+	hs_err rc = transition_of(t, &q->head);
+	q->has_head = rc == HS_OK;
+	return rc;
 }
 
 static int cmp_cpu(const void *a, const void *b)
@@ -1364,7 +1367,7 @@ static hs_err unpark(v1 *t, uint32_t gi)
 static hs_err refill(v1 *t, uint32_t qi)
 {
 	queue *q = &HS_VEC_AT(&t->queues, queue, qi);
-	hs_err rc = queue_fill(t, q);
+	hs_err rc = queue_next(t, q);
 	if (rc == HS_OK && q->has_head)
 		rc = place(t, qi);
 	return rc;
@@ -1474,7 +1477,7 @@ static hs_err merge_1005(v1 *t)
 	hs_err rc = HS_OK;
 	for (size_t i = 0; i < t->queues.len && rc == HS_OK; i++) {
 		queue *q = &HS_VEC_AT(&t->queues, queue, i);
-		while ((rc = queue_fill(t, q)) == HS_OK && q->has_head) {
+		while ((rc = queue_next(t, q)) == HS_OK && q->has_head) {
 			seq_event *se = hs_vec_push(&all, 1);
 			if (!se) {
 				rc = nomem(t);
