@@ -179,7 +179,7 @@ typedef struct v1 {
 	hs_input *in;
 	bool stream;
 	size_t avail;
-	uint64_t drop_every, next_drop;
+	uint64_t drop_every, next_drop;   /* the merge gives back pages at next_drop events (mapped too) */
 	const uint8_t *main;    /* the input's bytes (d is late while reading there) */
 	/* Batches the merge needs long before the second inflate reaches them
 	 * (a P's buffer flushed late, as the global one at the end) are copied
@@ -431,7 +431,7 @@ static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
 /* ---- resident memory -------------------------------------------------------- */
 
 /* Pages read are given back every DROP_BYTES of index or DROP_EVENTS
- * events merged, when the input is a file mapping: touched again they are
+ * events merged (delivered to the sink), when the input is a file mapping: touched again they are
  * mapped from the page cache anew, so the resident set stays near a window
  * instead of growing to the file. */
 #define DROP_BYTES (1u << 20)
@@ -1246,16 +1246,21 @@ static hs_err deliver(v1 *t, const event *e)
 		                  desc[e->typ].name);
 	}
 	t->last_ts = e->ts;
-	if (++t->delivered % DROP_EVENTS == 0)
-		drop_pages(t, 0, t->n);
+	t->delivered++;
 	hs_tev ev;
 	if (!normalize(t, e, &ev))
 		return HS_OK;
 	if (ev.ts > t->info->duration_ns)
 		t->info->duration_ns = ev.ts;
 	hs_err rc = t->fn(t->ctx, &ev);
-	if (t->stream && t->delivered >= t->next_drop)
-		stream_drop(t);
+	if (t->delivered >= t->next_drop) {
+		if (t->stream) {
+			stream_drop(t);
+		} else {
+			drop_pages(t, 0, t->n);
+			t->next_drop = t->delivered + DROP_EVENTS;
+		}
+	}
 	return rc;
 }
 
@@ -1612,13 +1617,15 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 			queue *q = &HS_VEC_AT(&t.queues, queue, i);
 			load_batch(&t, q, q->first);
 		}
-			if (t.stream) {
+		if (t.stream) {
 			/* the merge reads the input again from its start */
 			hs_input_rewind(in);
 			t.avail = in->len;
 			uint64_t every = t.window < LATE_BYTES ? 16 : STREAM_EVENTS;
 			t.drop_every = t.queues.len * 16 > every ? t.queues.len * 16 : every;
 			t.next_drop = t.drop_every;
+		} else {
+			t.next_drop = DROP_EVENTS;
 		}
 		rc = t.ver < 1007 ? merge_1005(&t) : merge(&t);
 	}
