@@ -179,7 +179,7 @@ typedef struct v1 {
 	hs_input *in;
 	bool stream;
 	size_t avail;
-	uint64_t drop_every, next_drop;
+	uint64_t drop_every, next_drop;   /* the merge gives back pages at next_drop events (mapped too) */
 	const uint8_t *main;    /* the input's bytes (d is late while reading there) */
 	/* Batches the merge needs long before the second inflate reaches them
 	 * (a P's buffer flushed late, as the global one at the end) are copied
@@ -198,6 +198,11 @@ typedef struct v1 {
 	hs_error *err;
 	uint8_t want[EV_COUNT];   /* want_args by type (EvStack excepted) */
 	bool plain[64];           /* by type byte: an event of this version the index only counts */
+	/* By the record's first byte: its argument count when it is a plain
+	 * event (see plain) with that many inline arguments (1-3), as
+	 * want_args asks; else 0.  The index skips these and the merge decodes
+	 * them without read_raw. */
+	uint8_t fast[256];
 
 	uint64_t ticks_per_sec;
 	hs_vec batches;         /* batch */
@@ -212,9 +217,8 @@ typedef struct v1 {
 	hs_vec cpu;             /* cpu_sample, sorted by ts before merging */
 	size_t cpu_next;
 	hs_vec gs;              /* gstate */
-	hs_vec heap;            /* uint32 queue indices whose heads are ready, by timestamp */
+	hs_vec heap;            /* hent: the queues whose heads are ready, by timestamp */
 	hs_dmap gmap;           /* goroutine id -> index into gs */
-	gstate gc_state;        /* order.go's "garbage" goroutine: GC seq */
 
 	uint64_t delivered;
 	bool have_min;
@@ -427,11 +431,11 @@ static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
 /* ---- resident memory -------------------------------------------------------- */
 
 /* Pages read are given back every DROP_BYTES of index or DROP_EVENTS
- * events merged, when the input is a file mapping: touched again they are
+ * events merged (delivered to the sink), when the input is a file mapping: touched again they are
  * mapped from the page cache anew, so the resident set stays near a window
  * instead of growing to the file. */
-#define DROP_BYTES (32u << 20)
-#define DROP_EVENTS (1u << 22)
+#define DROP_BYTES (1u << 20)
+#define DROP_EVENTS (1u << 17)
 /* Streaming: the index asks for this much input ahead of it and gives
  * back what it has read every STREAM_DROP bytes; the merge gives back
  * below its low-water mark every STREAM_EVENTS events (or 16 per queue,
@@ -615,26 +619,33 @@ static hs_err index_record(v1 *t, const raw *r, size_t end, batch **cur)
 	}
 }
 
-/* The index's common case: a plain event with its few arguments inline,
- * well away from the end of the input, skipped without decoding.  False
- * (nothing consumed) for anything else, which read_raw reads. */
-static inline bool skip_plain(const v1 *t, size_t *pos)
+/* The index's common case: plain events with their few arguments inline
+ * (t->fast), before lim (at most 42 bytes before the end of the input),
+ * skipped without decoding; how many.  It stops at anything else, which
+ * read_raw reads. */
+static inline uint64_t skip_plain(const v1 *t, size_t *pos, size_t lim)
 {
+	const uint8_t *d = t->d;
 	size_t at = *pos;
-	uint8_t b = t->d[at], typ = b & 0x3f;
-	uint32_t narg = (b >> 6) + 1u;
-	if (narg >= 4 || !t->plain[typ] || t->want[typ] != narg || t->n - at <= 41)
-		return false;
-	const uint8_t *p = t->d + at + 1;
-	for (uint32_t i = 0; i < narg; i++) {
-		unsigned k = 0;
-		while (p[k] & 0x80)
-			if (++k == 10)
-				return false;
-		p += k + 1;
+	uint64_t k = 0;
+	while (at < lim) {
+		uint32_t narg = t->fast[d[at]];
+		if (!narg)
+			break;
+		const uint8_t *p = d + at + 1;
+		for (uint32_t i = 0; i < narg; i++) {
+			unsigned j = 0;
+			while (p[j] & 0x80)
+				if (++j == 10)
+					goto out;
+			p += j + 1;
+		}
+		at = (size_t)(p - d);
+		k++;
 	}
-	*pos = (size_t)(p - t->d);
-	return true;
+out:
+	*pos = at;
+	return k;
 }
 
 /* Streaming: make at least `upto` bytes readable if the input has them
@@ -664,10 +675,21 @@ static hs_err build_index(v1 *t)
 			drop_pages(t, dropped, pos);
 			dropped = pos;
 		}
-		if (cur && skip_plain(t, &pos)) {
-			cur->end = pos;   /* index_record's default case */
-			t->info->events++;
-			continue;
+		if (cur) {
+			/* a run of plain events, up to where the checks above
+			 * are due again */
+			size_t lim = t->n > 41 ? t->n - 41 : 0;
+			size_t due = dropped + (t->stream ? STREAM_DROP(t) : DROP_BYTES);
+			if (due < lim)
+				lim = due;
+			if (t->stream && !t->in->complete && t->n < lim + STREAM_AHEAD(t) / 2)
+				lim = t->n > STREAM_AHEAD(t) / 2 ? t->n - STREAM_AHEAD(t) / 2 : 0;
+			uint64_t k = skip_plain(t, &pos, lim);
+			if (k) {
+				cur->end = pos;   /* index_record's default case */
+				t->info->events += k;
+				continue;
+			}
 		}
 		size_t at = pos;
 		hs_err rc = read_raw(t, &pos, &r);
@@ -782,9 +804,9 @@ static hs_err build_stacks(v1 *t)
 #define NOSEQ UINT64_MAX
 #define SEQINC (UINT64_MAX - 1)
 #define UNORDERED UINT32_MAX
-#define GC_STATE (UINT32_MAX - 1)
+#define GC_STATE 0u         /* gs[0]: order.go's "garbage" goroutine (GC seq) */
 
-static hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
+static inline hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
 {
 	uint32_t i = hs_dmap_get(&t->gmap, g);
 	if (i == UINT32_MAX) {
@@ -800,14 +822,14 @@ static hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
 
 static gstate *state_of(v1 *t, uint32_t gi)
 {
-	return gi == GC_STATE ? &t->gc_state : &HS_VEC_AT(&t->gs, gstate, gi);
+	return &HS_VEC_AT(&t->gs, gstate, gi);
 }
 
 #define GS(sq, st) ((gstate){.seq = (sq), .status = (st)})
 
 /* order.go's stateTransition: the goroutine an event moves, the state it
  * needs and the state it leaves. */
-static hs_err transition_of(v1 *t, event *e)
+static inline hs_err transition_of(v1 *t, event *e)
 {
 	uint64_t g = 0;
 	e->gi = UNORDERED;
@@ -891,6 +913,28 @@ static void apply(v1 *t, const event *e)
 	*cur = next;
 }
 
+/* The goroutine running on the P, as Go's parseEvents follows it. */
+static inline void set_g(queue *q, event *e)
+{
+	switch (e->typ) {
+	case EV_GO_START: case EV_GO_START_LOCAL: case EV_GO_START_LABEL:
+		q->last_g = e->g = e->args[0];
+		break;
+	case EV_GC_STW_START: case EV_GC_START: case EV_GC_DONE: case EV_GC_STW_DONE:
+		e->g = 0;
+		break;
+	case EV_GO_END: case EV_GO_STOP: case EV_GO_SCHED: case EV_GO_PREEMPT: case EV_GO_SLEEP:
+	case EV_GO_BLOCK: case EV_GO_BLOCK_SEND: case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT:
+	case EV_GO_BLOCK_SYNC: case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_SYSBLOCK:
+	case EV_GO_BLOCK_GC:
+		q->last_g = 0;
+		break;
+	case EV_GO_SYSEXIT: case EV_GO_SYSEXIT_LOCAL: case EV_GO_WAITING: case EV_GO_INSYSCALL:
+		e->g = e->args[0];
+		break;
+	}
+}
+
 /* An event record into an event, as Go's parseEvents. */
 static void decode_event(v1 *t, queue *q, const raw *r, event *e)
 {
@@ -922,23 +966,7 @@ static void decode_event(v1 *t, queue *q, const raw *r, event *e)
 	 * reader's 8-byte store (store forwarding) */
 	e->str_len = r->str_len;
 	e->str = e->str_len ? (const char *)t->d + r->str_at : NULL;
-	switch (r->typ) {
-	case EV_GO_START: case EV_GO_START_LOCAL: case EV_GO_START_LABEL:
-		q->last_g = e->g = e->args[0];
-		break;
-	case EV_GC_STW_START: case EV_GC_START: case EV_GC_DONE: case EV_GC_STW_DONE:
-		e->g = 0;
-		break;
-	case EV_GO_END: case EV_GO_STOP: case EV_GO_SCHED: case EV_GO_PREEMPT: case EV_GO_SLEEP:
-	case EV_GO_BLOCK: case EV_GO_BLOCK_SEND: case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT:
-	case EV_GO_BLOCK_SYNC: case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_SYSBLOCK:
-	case EV_GO_BLOCK_GC:
-		q->last_g = 0;
-		break;
-	case EV_GO_SYSEXIT: case EV_GO_SYSEXIT_LOCAL: case EV_GO_WAITING: case EV_GO_INSYSCALL:
-		e->g = e->args[0];
-		break;
-	}
+	set_g(q, e);
 	if (t->ver < 1007 && r->typ == EV_GO_SYSEXIT) {
 		/* order1005: a syscall exit sorts by its own sequence */
 		e->seq = e->args[1];
@@ -958,7 +986,45 @@ static void load_batch(v1 *t, queue *q, uint32_t bi)
 	q->late = b->late;
 }
 
-/* Decode the next event of q into q->head, skipping dictionary records
+/* The common record (t->fast: a plain event, its 1-3 arguments inline,
+ * well away from the end of the input) decoded straight into q->head, as
+ * read_raw and decode_event would; false (nothing consumed) on a
+ * malformed varint, which read_raw then reports. */
+static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
+{
+	const uint8_t *d = t->d;
+	size_t at = q->pos, p = at + 1;
+	uint8_t typ = d[at] & 0x3f;
+	uint64_t ts, a1 = 0, a2 = 0;
+	if (!uvarint10(d, &p, &ts) || (narg > 1 && !uvarint10(d, &p, &a1)) ||
+	    (narg > 2 && !uvarint10(d, &p, &a2)))
+		return false;
+	q->pos = p;
+	event *e = &q->head;
+	e->typ = typ;
+	e->off = at;
+	e->seq = 0;
+	e->ts = q->last_ts + ts;
+	q->last_ts = e->ts;
+	e->p = q->p;
+	e->g = q->last_g;
+	if (desc[typ].stack) {   /* the last argument (a plain event with a stack has 2-3) */
+		e->stk = narg == 2 ? a1 : a2;
+		e->args[0] = narg == 3 ? a1 : 0;
+		e->args[1] = 0;
+	} else {
+		e->stk = 0;
+		e->args[0] = a1;
+		e->args[1] = a2;
+	}
+	e->args[2] = e->args[3] = 0;
+	e->str_len = 0;
+	e->str = NULL;
+	set_g(q, e);
+	return true;
+}
+
+/* Decode the next event of q into q->head (no transition), skipping dictionary records
  * and CPU samples (those come from their own sorted index). */
 static hs_err queue_fill(v1 *t, queue *q)
 {
@@ -992,11 +1058,28 @@ static hs_err queue_fill(v1 *t, queue *q)
 			continue;
 		}
 		decode_event(t, q, &r, &q->head);
-		if ((rc = transition_of(t, &q->head)))
-			return rc;
 		q->has_head = true;
 	}
 	return HS_OK;
+}
+
+/* The next event of q into q->head with its ordering transition: the
+ * common record decoded inline, anything else by queue_fill. */
+static inline hs_err queue_next(v1 *t, queue *q)
+{
+	bool got = false;
+	if (q->pos < q->end && (!t->stream || (!q->late && t->d == t->main && q->end + 64 <= t->avail))) {
+		uint32_t narg = t->fast[t->d[q->pos]];
+		got = narg && t->n - q->pos > 41 && decode_fast(t, q, narg);
+	}
+	if (!got) {
+		hs_err rc = queue_fill(t, q);
+		if (rc || !q->has_head)
+			return rc;
+	}
+	hs_err rc = transition_of(t, &q->head);
+	q->has_head = rc == HS_OK;
+	return rc;
 }
 
 static int cmp_cpu(const void *a, const void *b)
@@ -1163,16 +1246,21 @@ static hs_err deliver(v1 *t, const event *e)
 		                  desc[e->typ].name);
 	}
 	t->last_ts = e->ts;
-	if (++t->delivered % DROP_EVENTS == 0)
-		drop_pages(t, 0, t->n);
+	t->delivered++;
 	hs_tev ev;
 	if (!normalize(t, e, &ev))
 		return HS_OK;
 	if (ev.ts > t->info->duration_ns)
 		t->info->duration_ns = ev.ts;
 	hs_err rc = t->fn(t->ctx, &ev);
-	if (t->stream && t->delivered >= t->next_drop)
-		stream_drop(t);
+	if (t->delivered >= t->next_drop) {
+		if (t->stream) {
+			stream_drop(t);
+		} else {
+			drop_pages(t, 0, t->n);
+			t->next_drop = t->delivered + DROP_EVENTS;
+		}
+	}
 	return rc;
 }
 
@@ -1196,39 +1284,47 @@ static void next_cpu(v1 *t, event *e)
  * does.  So each event costs O(log P), and hostile inputs with many Ps
  * stay fast.  The result is order1007's: the ready head with the smallest
  * timestamp. */
-static bool heap_less(v1 *t, uint32_t a, uint32_t b)
+typedef struct hent {
+	uint64_t ts;            /* the queue's head timestamp, kept beside it */
+	uint32_t qi;
+} hent;
+
+static inline bool heap_less(hent a, hent b)
 {
-	const queue *x = &HS_VEC_AT(&t->queues, queue, a), *y = &HS_VEC_AT(&t->queues, queue, b);
-	return x->head.ts != y->head.ts ? x->head.ts < y->head.ts : a < b;
+	return a.ts != b.ts ? a.ts < b.ts : a.qi < b.qi;
+}
+
+static inline uint32_t heap_top(const v1 *t)
+{
+	return ((const hent *)t->heap.data)[0].qi;
 }
 
 static hs_err heap_push(v1 *t, uint32_t qi)
 {
-	uint32_t *slot = hs_vec_push(&t->heap, 1);
-	if (!slot)
+	if (!hs_vec_push(&t->heap, 1))
 		return nomem(t);
-	uint32_t *h = t->heap.data;
+	hent *h = t->heap.data, x = {HS_VEC_AT(&t->queues, queue, qi).head.ts, qi};
 	size_t i = t->heap.len - 1;
-	while (i && heap_less(t, qi, h[(i - 1) / 2])) {
+	while (i && heap_less(x, h[(i - 1) / 2])) {
 		h[i] = h[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	h[i] = qi;
+	h[i] = x;
 	return HS_OK;
 }
 
 /* Put `last` at the root and sift it down. */
-static void heap_sift(v1 *t, uint32_t last)
+static void heap_sift_ent(v1 *t, hent last)
 {
-	uint32_t *h = t->heap.data;
+	hent *h = t->heap.data;
 	size_t n = t->heap.len, i = 0;
 	for (;;) {
 		size_t c = 2 * i + 1;
 		if (c >= n)
 			break;
-		if (c + 1 < n && heap_less(t, h[c + 1], h[c]))
+		if (c + 1 < n && heap_less(h[c + 1], h[c]))
 			c++;
-		if (!heap_less(t, h[c], last))
+		if (!heap_less(h[c], last))
 			break;
 		h[i] = h[c];
 		i = c;
@@ -1239,8 +1335,8 @@ static void heap_sift(v1 *t, uint32_t last)
 
 static void heap_pop(v1 *t)
 {
-	uint32_t last = ((uint32_t *)t->heap.data)[--t->heap.len];
-	heap_sift(t, last);
+	hent last = ((hent *)t->heap.data)[--t->heap.len];
+	heap_sift_ent(t, last);
 }
 
 /* A queue with a head goes to the heap or is parked on its goroutine. */
@@ -1276,7 +1372,7 @@ static hs_err unpark(v1 *t, uint32_t gi)
 static hs_err refill(v1 *t, uint32_t qi)
 {
 	queue *q = &HS_VEC_AT(&t->queues, queue, qi);
-	hs_err rc = queue_fill(t, q);
+	hs_err rc = queue_next(t, q);
 	if (rc == HS_OK && q->has_head)
 		rc = place(t, qi);
 	return rc;
@@ -1302,17 +1398,18 @@ static hs_err merge(v1 *t)
 	hs_err rc = HS_OK;
 	for (uint32_t i = 0; i < t->queues.len && rc == HS_OK; i++)
 		rc = refill(t, i);
+	bool top_ready = false;   /* the root's head is known ready */
 	while (rc == HS_OK) {
 		/* a head made unready by another queue's event parks now */
-		while (t->heap.len) {
-			uint32_t top = ((uint32_t *)t->heap.data)[0];
+		while (!top_ready && t->heap.len) {
+			uint32_t top = heap_top(t);
 			if (ready(t, &HS_VEC_AT(&t->queues, queue, top).head))
 				break;
 			heap_pop(t);
 			if ((rc = place(t, top)))
 				return rc;
 		}
-		queue *q = t->heap.len ? &HS_VEC_AT(&t->queues, queue, ((uint32_t *)t->heap.data)[0])
+		queue *q = t->heap.len ? &HS_VEC_AT(&t->queues, queue, heap_top(t))
 		                       : NULL;
 		if (t->cpu_next < t->cpu.len &&
 		    (!q || HS_VEC_AT(&t->cpu, cpu_sample, t->cpu_next).ts < q->head.ts)) {
@@ -1324,19 +1421,29 @@ static hs_err merge(v1 *t)
 		}
 		if (!q)
 			return stuck(t);
-		uint32_t qi = ((uint32_t *)t->heap.data)[0];
+		uint32_t qi = heap_top(t);
 		const event *e = &q->head;
 		uint32_t gi = e->gi;
 		q->has_head = false;
 		apply(t, e);
-		if ((rc = deliver(t, e)) != HS_OK || (rc = queue_fill(t, q)) != HS_OK)
+		if ((rc = deliver(t, e)) != HS_OK || (rc = queue_next(t, q)) != HS_OK)
 			break;
+		top_ready = false;
 		/* The refilled queue replaces the root in one sift where it can;
 		 * then the goroutine's parked queues come back.  The heap ends
 		 * with the entries pop, unpark and push would leave, and its
 		 * order is total (timestamp, queue), so the same root. */
 		if (q->has_head && ready(t, &q->head)) {
-			heap_sift(t, qi);
+			/* mostly the next event of the same P comes first: it
+			 * stays at the root, without a sift */
+			hent x = {q->head.ts, qi}, *h = t->heap.data;
+			size_t n = t->heap.len;
+			if ((n < 2 || heap_less(x, h[1])) && (n < 3 || heap_less(x, h[2]))) {
+				/* what unpark pushes below is ready too */
+				h[0] = x;
+				top_ready = true;
+			} else
+				heap_sift_ent(t, x);
 		} else {
 			heap_pop(t);
 			if (q->has_head && (rc = place(t, qi)) != HS_OK)
@@ -1375,7 +1482,7 @@ static hs_err merge_1005(v1 *t)
 	hs_err rc = HS_OK;
 	for (size_t i = 0; i < t->queues.len && rc == HS_OK; i++) {
 		queue *q = &HS_VEC_AT(&t->queues, queue, i);
-		while ((rc = queue_fill(t, q)) == HS_OK && q->has_head) {
+		while ((rc = queue_next(t, q)) == HS_OK && q->has_head) {
 			seq_event *se = hs_vec_push(&all, 1);
 			if (!se) {
 				rc = nomem(t);
@@ -1458,7 +1565,7 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 	hs_vec_init(&t.stackbuf, 1);
 	hs_vec_init(&t.cpu, sizeof(cpu_sample));
 	hs_vec_init(&t.gs, sizeof(gstate));
-	hs_vec_init(&t.heap, sizeof(uint32_t));
+	hs_vec_init(&t.heap, sizeof(hent));
 	for (int ty = 0; ty < EV_COUNT; ty++) {
 		raw r = {.typ = (uint8_t)ty};
 		unsigned w = ty == EV_NONE || ty == EV_STACK ? 0 : want_args(&t, &r);
@@ -1468,8 +1575,13 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 		              ty != EV_STRING && ty != EV_TIMER_GOROUTINE && ty != EV_CPU_SAMPLE &&
 		              ty != EV_USER_LOG;
 	}
+	for (int b = 0; b < 256; b++) {
+		unsigned ty = b & 0x3f, narg = (b >> 6) + 1u;
+		t.fast[b] = ty < EV_COUNT && narg < 4 && t.plain[ty] && t.want[ty] == narg ? narg : 0;
+	}
 	hs_err rc = HS_OK;
-	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256))
+	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256) ||
+	    !hs_vec_push(&t.gs, 1) /* GC_STATE */)
 		rc = nomem(&t);
 	if (rc == HS_OK)
 		rc = build_index(&t);
@@ -1505,13 +1617,15 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 			queue *q = &HS_VEC_AT(&t.queues, queue, i);
 			load_batch(&t, q, q->first);
 		}
-			if (t.stream) {
+		if (t.stream) {
 			/* the merge reads the input again from its start */
 			hs_input_rewind(in);
 			t.avail = in->len;
 			uint64_t every = t.window < LATE_BYTES ? 16 : STREAM_EVENTS;
 			t.drop_every = t.queues.len * 16 > every ? t.queues.len * 16 : every;
 			t.next_drop = t.drop_every;
+		} else {
+			t.next_drop = DROP_EVENTS;
 		}
 		rc = t.ver < 1007 ? merge_1005(&t) : merge(&t);
 	}
