@@ -58,6 +58,9 @@ void hs_input_drop(hs_input *in, size_t upto);
  * the inflater starts over from the compressed file, which it keeps
  * mapped (its pages given back as read) until hs_input_release. */
 void hs_input_rewind(hs_input *in);
+/* How many 1 MiB chunks of given-back output the inflater has written
+ * again in place of fresh pages (for tests and bench/). */
+size_t hs_input_recycled(const hs_input *in);
 
 /* Classify decompressed bytes.  `what` receives a short human description
  * of what the bytes look like when they are not a format we read. */

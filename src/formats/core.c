@@ -139,7 +139,7 @@ static hs_err take_sparse(hs_core *c, hs_input *in, hs_error *err)
 			c->data_bytes += k;
 		}
 		pos += k;
-		if (pos % (64 * CORE_BLOCK) == 0 || pos == have)
+		if (pos % (16 * CORE_BLOCK) == 0 || pos == have)
 			hs_input_drop(in, (size_t)pos);
 		if (k < CORE_BLOCK && in->complete && have == in->len)
 			break;

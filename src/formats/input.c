@@ -42,11 +42,62 @@ typedef struct bg_inflate {
 	bool joined;           /* no thread to stop (a rewind inflated in the foreground) */
 	size_t src_dropped;    /* compressed bytes before this were given back */
 	bool zstd;             /* a zstd stream, else gzip */
+	/* Pages given back are used again (recycle_ahead): the reader hands
+	 * whole chunks of the reservation over (guarded by mu) and the
+	 * inflater moves their pages ahead of where it writes, so a streamed
+	 * input of any size faults in about LEAD of fresh pages, not all. */
+	size_t spare[8];       /* chunk offsets given back, not yet moved */
+	size_t nspare;
+	size_t ready_to;       /* output below this was prepared (recycled or faulted in) */
+	size_t moves;          /* chunks moved so far (MAX_MOVES) */
 	hs_error err;
 	hs_err rc;
 } bg_inflate;
 
 #define LEAD ((size_t)4 << 20)
+#define CHUNK ((size_t)1 << 20)
+#define NSPARE (sizeof ((bg_inflate *)0)->spare / sizeof(size_t))
+
+/* Each move splits the mapping (a kernel has some 65,000 mappings a
+ * process): past this many the pages are faulted in as before. */
+#define MAX_MOVES 16384
+
+/* Move the pages of the given-back chunk src under dst, and map src anew;
+ * false (src untouched) when the kernel will not. */
+static bool move_chunk(bg_inflate *b, uint8_t *src, uint8_t *dst)
+{
+	if (b->moves >= MAX_MOVES ||
+	    mremap(src, CHUNK, CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED, dst) != dst)
+		return false;
+	b->moves++;
+	if (mmap(src, CHUNK, PROT_READ | PROT_WRITE,
+	         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == src)
+		return true;
+	/* no mapping for the hole: the pages go back where they were */
+	b->moves = MAX_MOVES;
+	return mremap(dst, CHUNK, CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED, src) != src;
+}
+
+/* Before the inflater writes below `upto`: move given-back pages under
+ * the chunks it is about to write, which it has never touched, instead of
+ * faulting fresh zeroed pages in one by one.  The hole a move leaves is
+ * mapped anew, so a stray read of given-back bytes still reads zeros. */
+static void recycle_ahead(bg_inflate *b, size_t upto)
+{
+	if (b->growable)
+		return;
+	while (b->ready_to < upto && b->ready_to + CHUNK <= b->reserve) {
+		size_t from = SIZE_MAX;
+		pthread_mutex_lock(&b->mu);   /* once a chunk: cheap */
+		if (b->nspare)
+			from = b->spare[--b->nspare];
+		pthread_mutex_unlock(&b->mu);
+		uint8_t *dst = b->out + b->ready_to, *src = from == SIZE_MAX ? NULL : b->out + from;
+		if (src && !move_chunk(b, src, dst))
+			madvise(src, CHUNK, MADV_DONTNEED);
+		b->ready_to += CHUNK;
+	}
+}
 
 static void bg_publish(bg_inflate *b, size_t avail, bool done)
 {
@@ -56,6 +107,9 @@ static void bg_publish(bg_inflate *b, size_t avail, bool done)
 		avail = b->avail;
 	__atomic_store_n(&b->avail, avail, __ATOMIC_RELEASE);
 	b->done = done;
+	if (done)   /* chunks no longer to be written over: given back */
+		for (; b->nspare; b->nspare--)
+			madvise(b->out + b->spare[b->nspare - 1], CHUNK, MADV_DONTNEED);
 	pthread_cond_broadcast(&b->cv);
 	while (!done && b->bounded && avail - b->consumed > LEAD && !b->hungry && !b->stop)
 		pthread_cond_wait(&b->cv, &b->mu);
@@ -200,6 +254,7 @@ static bool inflate_isal(bg_inflate *b, size_t *out_len)
 		if ((b->max && len >= b->max) || !out_room(b, len, step))
 			break;
 		size_t room = b->reserve - len < step ? b->reserve - len : step;
+		recycle_ahead(b, len + room);
 		st->next_out = b->out + len;
 		st->avail_out = (uint32_t)room;
 		int zr = isal_inflate(st);
@@ -262,6 +317,7 @@ static size_t inflate_all(bg_inflate *b)
 			break;
 		size_t room = b->reserve - len < step ? b->reserve - len : step;
 		uint64_t at = fed - zs.avail_in;
+		recycle_ahead(b, len + room);
 		zs.next_out = b->out + len;
 		zs.avail_out = (uInt)room;
 		int zr = inflate(&zs, Z_NO_FLUSH);
@@ -316,6 +372,7 @@ static size_t unzstd_all(bg_inflate *b)
 	size_t hint = ZSTD_HEADER_MIN;
 	while (!__atomic_load_n(&b->stop, __ATOMIC_RELAXED) && out_next(b, len, step, ib.pos)) {
 		size_t room = b->reserve - len < step ? b->reserve - len : step;
+		recycle_ahead(b, len + room);
 		ZSTD_outBuffer ob = {b->out + len, room, 0};
 		size_t at = ib.pos;
 		if (ib.size == ib.pos)
@@ -474,16 +531,28 @@ void hs_input_drop(hs_input *in, size_t upto)
 		return;
 	size_t page = page_size();
 	size_t from = (in->dropped + page - 1) / page * page, to = upto / page * page;
-	if (to > from && madvise(base + from, to - from, MADV_DONTNEED) == 0)
-		in->dropped = to;
-	if (b) {   /* let the inflater run ahead of this, no further */
+	bool writing = false;
+	if (b) {
 		pthread_mutex_lock(&b->mu);
+		/* whole chunks go to the inflater while it writes (recycle_ahead) */
+		writing = !b->done;
+		for (; writing && from % CHUNK == 0 && from + CHUNK <= to && b->nspare < NSPARE;
+		     from += CHUNK)
+			b->spare[b->nspare++] = from;
+		in->dropped = from;
+		/* let the inflater run ahead of this, no further */
 		b->bounded = true;
 		if (upto > b->consumed)
 			b->consumed = upto;
 		pthread_cond_broadcast(&b->cv);
 		pthread_mutex_unlock(&b->mu);
 	}
+	/* the rest; while the inflater runs, whole chunks only (the next
+	 * drop starts at a chunk) */
+	if (writing)
+		to = to / CHUNK * CHUNK;
+	if (to > from && madvise(base + from, to - from, MADV_DONTNEED) == 0)
+		in->dropped = to;
 }
 
 void hs_input_rewind(hs_input *in)
@@ -498,6 +567,7 @@ void hs_input_rewind(hs_input *in)
 	b->stop = b->done = b->hungry = false;
 	b->avail = b->consumed = 0;
 	b->src_dropped = 0;   /* the second read gives the file's pages back again */
+	b->nspare = b->ready_to = 0;
 	b->rc = HS_OK;
 	hs_error_clear(&b->err);
 	in->len = in->dropped = 0;
@@ -509,6 +579,12 @@ void hs_input_rewind(hs_input *in)
 	decompress_all(b);   /* no thread: inflate here, whole */
 	in->len = b->avail;
 	in->complete = true;
+}
+
+size_t hs_input_recycled(const hs_input *in)
+{
+	const bg_inflate *b = in->bg;
+	return b ? b->moves : 0;
 }
 
 hs_err hs_input_error(hs_input *in, hs_error *err)
