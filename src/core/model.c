@@ -226,7 +226,8 @@ static hs_err wait_resolve(hs_profile *p, stack_index *x)
 {
 	waiting *w = &x->wait[x->head];
 	uint32_t start = ((const uint32_t *)p->stack_off.data)[p->nstacks], id;
-	if (!index_ready(&p->stack, &p->stack_off, p->nstacks, &p->stack_index, 1))
+	if ((x->indexed < p->nstacks || (x->len + 1) * 2 > x->cap) &&
+	    !index_ready(&p->stack, &p->stack_off, p->nstacks, &p->stack_index, 1))
 		return HS_E_NOMEM;
 	size_t j = index_probe(x, &p->stack, start, w->len, w->hash);
 	if (x->slots[j].id1) {
