@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "heapscope/model.h"
 #include "heapscope/regex.h"
@@ -74,13 +75,17 @@ typedef struct stack_index {
 	waiting wait[WAIT];   /* a ring, oldest at head */
 	unsigned head, nwait;
 	size_t wait_items;    /* stack entries they hold */
+	const void *advised;  /* the stack's memory as last asked for huge pages */
+	size_t advised_cap;
 } stack_index;
+
+static void slots_free(stack_slot *slots, size_t cap);
 
 static void drop_index(void **index)
 {
 	stack_index *x = *index;
 	if (x) {
-		free(x->slots);
+		slots_free(x->slots, x->cap);
 		free(x);
 		*index = NULL;
 	}
@@ -113,12 +118,63 @@ static void drop_stack_index(hs_profile *p)
 	drop_location_index(p);
 }
 
+/* Slot tables of a huge page or more are mapped on huge-page bounds and
+ * asked for huge pages: a probe is a random access, and with small pages
+ * most cost a TLB miss besides the cache miss. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static stack_slot *slots_alloc(size_t cap)
+{
+	size_t bytes = cap * sizeof(stack_slot);
+	if (bytes < HUGE_PAGE)
+		return calloc(cap, sizeof(stack_slot));
+	char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+	if (head)
+		munmap(m, head);
+	munmap(m + head + bytes, HUGE_PAGE - head);
+#ifdef MADV_HUGEPAGE
+	madvise(m + head, bytes, MADV_HUGEPAGE);
+#endif
+	return (stack_slot *)(void *)(m + head);
+}
+
+/* The same for the stack's entries, which lookups compare against at
+ * random (the vector moves as it grows: asked again each time). */
+static void advise_huge(stack_index *x, const hs_vec *v)
+{
+#ifdef MADV_HUGEPAGE
+	if (v->data == x->advised && v->cap == x->advised_cap)
+		return;
+	x->advised = v->data;
+	x->advised_cap = v->cap;
+	uintptr_t a = ((uintptr_t)v->data + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	uintptr_t b = ((uintptr_t)v->data + v->cap * v->elem) / HUGE_PAGE * HUGE_PAGE;
+	if (b > a)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)x;
+	(void)v;
+#endif
+}
+
+static void slots_free(stack_slot *slots, size_t cap)
+{
+	if (cap * sizeof(stack_slot) < HUGE_PAGE)
+		free(slots);
+	else if (slots)
+		munmap(slots, cap * sizeof(stack_slot));
+}
+
 static bool stack_index_grow(stack_index *x)
 {
 	size_t cap = x->cap ? x->cap * 2 : 4096;
 	if (cap > ((size_t)1 << 32))
 		return false;
-	stack_slot *slots = calloc(cap, sizeof *slots);
+	stack_slot *slots = slots_alloc(cap);
 	if (!slots)
 		return false;
 	for (size_t i = 0; i < x->cap; i++) {
@@ -129,7 +185,7 @@ static bool stack_index_grow(stack_index *x)
 			j = (j + 1) & (cap - 1);
 		slots[j] = x->slots[i];
 	}
-	free(x->slots);
+	slots_free(x->slots, x->cap);
 	x->slots = slots;
 	x->cap = cap;
 	return true;
@@ -443,6 +499,7 @@ hs_err hs_profile_end_sample_later(hs_profile *p)
 	*w = (waiting){h, n, p->nsamples - 1};
 	x->nwait++;
 	x->wait_items += n;
+	advise_huge(x, &p->stack);
 	if (x->cap) {
 		size_t mask = x->cap - 1;
 		__builtin_prefetch(&x->slots[h & mask]);
