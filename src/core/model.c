@@ -198,8 +198,8 @@ static uint32_t run_hash(const char *base, size_t el, uint32_t start, uint32_t n
 
 /* The index, made and grown to take `more` new runs, with the runs
  * appended as new since the last lookup put in. */
-static stack_index *index_ready(const hs_vec *items, const hs_vec *off_vec, size_t count,
-                                void **index, size_t more)
+static stack_index *index_ready_slow(const hs_vec *items, const hs_vec *off_vec, size_t count,
+                                     void **index, size_t more)
 {
 	stack_index *x = *index;
 	if (!x && !(x = *index = calloc(1, sizeof *x)))
@@ -220,6 +220,16 @@ static stack_index *index_ready(const hs_vec *items, const hs_vec *off_vec, size
 		x->len++;
 	}
 	return x;
+}
+
+/* The same, inline for the common case where it has nothing to do. */
+static inline stack_index *index_ready(const hs_vec *items, const hs_vec *off_vec, size_t count,
+                                       void **index, size_t more)
+{
+	stack_index *x = *index;
+	if (x && x->indexed == count && (x->len + more) * 2 <= x->cap)
+		return x;
+	return index_ready_slow(items, off_vec, count, index, more);
 }
 
 /* The slot of the run of n items at `start` with hash h: an equal run's,
@@ -282,8 +292,7 @@ static hs_err wait_resolve(hs_profile *p, stack_index *x)
 {
 	waiting *w = &x->wait[x->head];
 	uint32_t start = ((const uint32_t *)p->stack_off.data)[p->nstacks], id;
-	if ((x->indexed < p->nstacks || (x->len + 1) * 2 > x->cap) &&
-	    !index_ready(&p->stack, &p->stack_off, p->nstacks, &p->stack_index, 1))
+	if (!index_ready(&p->stack, &p->stack_off, p->nstacks, &p->stack_index, 1))
 		return HS_E_NOMEM;
 	size_t j = index_probe(x, &p->stack, start, w->len, w->hash);
 	if (x->slots[j].id1) {
