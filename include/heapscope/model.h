@@ -260,6 +260,12 @@ hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t label
  * (it holds a location no earlier stack holds): it gets the next stack id
  * without a lookup; a later lookup still finds it. */
 hs_err hs_profile_end_sample_new(hs_profile *p, uint32_t labelset);
+/* hs_profile_end_sample, the stack looked up a few samples later (the
+ * lookups' cache misses overlap the decoding): until the next call of
+ * any other end of sample, hs_profile_intern_stack or hs_profile_finish,
+ * the last samples' stack ids and the stack tail are not final.  Ids and
+ * order come out as with hs_profile_end_sample. */
+hs_err hs_profile_end_sample_later(hs_profile *p);
 
 /* Interning without samples, for loaders whose events carry stacks (the
  * execution traces).  A frame (function name = system name, file, line,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "heapscope/model.h"
 #include "heapscope/regex.h"
@@ -51,6 +52,19 @@ typedef struct stack_slot {
 	uint32_t start;     /* its first item */
 } stack_slot;
 
+/* A sample whose stack waits to be looked up (hs_profile_end_sample_later):
+ * its hash, its length and the sample that gets the id.  Waiting stacks lie
+ * in order at the stack's tail, after the last interned one. */
+typedef struct waiting {
+	uint32_t hash, len;
+	size_t sample;
+} waiting;
+
+/* How many stacks wait: the slot of the newest is prefetched when it
+ * comes, the stack its slot names two samples later, and it is looked up
+ * when WAIT more have come, by then (mostly) in cache. */
+#define WAIT 4
+
 typedef struct stack_index {
 	stack_slot *slots;
 	size_t cap, len;
@@ -58,13 +72,20 @@ typedef struct stack_index {
 	 * known to be new (hs_profile_end_sample_new) and are put in by the
 	 * next lookup, which may find them. */
 	size_t indexed;
+	waiting wait[WAIT];   /* a ring, oldest at head */
+	unsigned head, nwait;
+	size_t wait_items;    /* stack entries they hold */
+	const void *advised;  /* the stack's memory as last asked for huge pages */
+	size_t advised_cap;
 } stack_index;
+
+static void slots_free(stack_slot *slots, size_t cap);
 
 static void drop_index(void **index)
 {
 	stack_index *x = *index;
 	if (x) {
-		free(x->slots);
+		slots_free(x->slots, x->cap);
 		free(x);
 		*index = NULL;
 	}
@@ -97,12 +118,63 @@ static void drop_stack_index(hs_profile *p)
 	drop_location_index(p);
 }
 
+/* Slot tables of a huge page or more are mapped on huge-page bounds and
+ * asked for huge pages: a probe is a random access, and with small pages
+ * most cost a TLB miss besides the cache miss. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static stack_slot *slots_alloc(size_t cap)
+{
+	size_t bytes = cap * sizeof(stack_slot);
+	if (bytes < HUGE_PAGE)
+		return calloc(cap, sizeof(stack_slot));
+	char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+	if (head)
+		munmap(m, head);
+	munmap(m + head + bytes, HUGE_PAGE - head);
+#ifdef MADV_HUGEPAGE
+	madvise(m + head, bytes, MADV_HUGEPAGE);
+#endif
+	return (stack_slot *)(void *)(m + head);
+}
+
+/* The same for the stack's entries, which lookups compare against at
+ * random (the vector moves as it grows: asked again each time). */
+static void advise_huge(stack_index *x, const hs_vec *v)
+{
+#ifdef MADV_HUGEPAGE
+	if (v->data == x->advised && v->cap == x->advised_cap)
+		return;
+	x->advised = v->data;
+	x->advised_cap = v->cap;
+	uintptr_t a = ((uintptr_t)v->data + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	uintptr_t b = ((uintptr_t)v->data + v->cap * v->elem) / HUGE_PAGE * HUGE_PAGE;
+	if (b > a)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)x;
+	(void)v;
+#endif
+}
+
+static void slots_free(stack_slot *slots, size_t cap)
+{
+	if (cap * sizeof(stack_slot) < HUGE_PAGE)
+		free(slots);
+	else if (slots)
+		munmap(slots, cap * sizeof(stack_slot));
+}
+
 static bool stack_index_grow(stack_index *x)
 {
 	size_t cap = x->cap ? x->cap * 2 : 4096;
 	if (cap > ((size_t)1 << 32))
 		return false;
-	stack_slot *slots = calloc(cap, sizeof *slots);
+	stack_slot *slots = slots_alloc(cap);
 	if (!slots)
 		return false;
 	for (size_t i = 0; i < x->cap; i++) {
@@ -113,7 +185,7 @@ static bool stack_index_grow(stack_index *x)
 			j = (j + 1) & (cap - 1);
 		slots[j] = x->slots[i];
 	}
-	free(x->slots);
+	slots_free(x->slots, x->cap);
 	x->slots = slots;
 	x->cap = cap;
 	return true;
@@ -124,21 +196,21 @@ static uint32_t run_hash(const char *base, size_t el, uint32_t start, uint32_t n
 	return n ? (uint32_t)hs_hash_bytes(base + start * el, n * el) : 0;
 }
 
-/* The items pushed since the last sample (a stack, or a label set): the
- * id of an equal earlier run, or a new id.  `off` holds count+1 offsets. */
-static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **index,
-                          uint32_t *out)
+/* The index, made and grown to take `more` new runs, with the runs
+ * appended as new since the last lookup put in. */
+static stack_index *index_ready_slow(const hs_vec *items, const hs_vec *off_vec, size_t count,
+                                     void **index, size_t more)
 {
 	stack_index *x = *index;
 	if (!x && !(x = *index = calloc(1, sizeof *x)))
-		return HS_E_NOMEM;
-	while ((x->len + (*count - x->indexed) + 1) * 2 > x->cap)
+		return NULL;
+	while ((x->len + (count - x->indexed) + more) * 2 > x->cap)
 		if (!stack_index_grow(x))
-			return HS_E_NOMEM;
+			return NULL;
 	const uint32_t *off = off_vec->data;
 	const char *base = items->data;
 	size_t el = items->elem;
-	for (; x->indexed < *count; x->indexed++) {
+	for (; x->indexed < count; x->indexed++) {
 		uint32_t a = off[x->indexed], len = off[x->indexed + 1] - a;
 		uint32_t hh = run_hash(base, el, a, len);
 		size_t k = hh & (x->cap - 1);
@@ -147,28 +219,110 @@ static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **
 		x->slots[k] = (stack_slot){hh, (uint32_t)x->indexed + 1, len, a};
 		x->len++;
 	}
-	uint32_t start = off[*count], n = (uint32_t)items->len - start;
-	uint32_t h = run_hash(base, el, start, n);
-	size_t j = h & (x->cap - 1);
+	return x;
+}
+
+/* The same, inline for the common case where it has nothing to do. */
+static inline stack_index *index_ready(const hs_vec *items, const hs_vec *off_vec, size_t count,
+                                       void **index, size_t more)
+{
+	stack_index *x = *index;
+	if (x && x->indexed == count && (x->len + more) * 2 <= x->cap)
+		return x;
+	return index_ready_slow(items, off_vec, count, index, more);
+}
+
+/* The slot of the run of n items at `start` with hash h: an equal run's,
+ * or the empty one where it goes. */
+static size_t index_probe(const stack_index *x, const hs_vec *items, uint32_t start, uint32_t n,
+                          uint32_t h)
+{
+	const char *base = items->data;
+	size_t el = items->elem, j = h & (x->cap - 1);
 	for (; x->slots[j].id1; j = (j + 1) & (x->cap - 1)) {
 		const stack_slot *sl = &x->slots[j];
 		if (sl->hash == h && sl->len == n &&
-		    (n == 0 || memcmp(base + (size_t)sl->start * el, base + start * el, n * el) == 0)) {
-			items->len = start;
-			*out = sl->id1 - 1;
-			return HS_OK;
-		}
+		    (n == 0 || memcmp(base + (size_t)sl->start * el, base + start * el, n * el) == 0))
+			break;
 	}
+	return j;
+}
+
+/* The run at `start` is new: the next id, in empty slot j. */
+static hs_err index_add(stack_index *x, hs_vec *off_vec, size_t *count, size_t j, uint32_t h,
+                        uint32_t start, uint32_t n, uint32_t *out)
+{
 	if (*count >= UINT32_MAX - 2)
 		return HS_E_LIMIT;
 	uint32_t *so = hs_vec_push(off_vec, 1);
 	if (!so)
 		return HS_E_NOMEM;
-	*so = (uint32_t)items->len;
+	*so = start + n;
 	x->slots[j] = (stack_slot){h, (uint32_t)*count + 1, n, start};
 	x->len++;
 	*out = (uint32_t)(*count)++;
 	x->indexed = *count;
+	return HS_OK;
+}
+
+/* The items pushed since the last sample (a stack, or a label set): the
+ * id of an equal earlier run, or a new id.  `off` holds count+1 offsets. */
+static hs_err intern_tail(hs_vec *items, hs_vec *off_vec, size_t *count, void **index,
+                          uint32_t *out)
+{
+	stack_index *x = index_ready(items, off_vec, *count, index, 1);
+	if (!x)
+		return HS_E_NOMEM;
+	uint32_t start = ((const uint32_t *)off_vec->data)[*count];
+	uint32_t n = (uint32_t)items->len - start;
+	uint32_t h = run_hash(items->data, items->elem, start, n);
+	size_t j = index_probe(x, items, start, n, h);
+	if (x->slots[j].id1) {
+		items->len = start;
+		*out = x->slots[j].id1 - 1;
+		return HS_OK;
+	}
+	return index_add(x, off_vec, count, j, h, start, n, out);
+}
+
+/* Look up the oldest waiting stack, which starts where the interned ones
+ * end, and give its sample the id.  An equal one's entries leave the
+ * stack, the later waiting ones moving down over them. */
+static hs_err wait_resolve(hs_profile *p, stack_index *x)
+{
+	waiting *w = &x->wait[x->head];
+	uint32_t start = ((const uint32_t *)p->stack_off.data)[p->nstacks], id;
+	if (!index_ready(&p->stack, &p->stack_off, p->nstacks, &p->stack_index, 1))
+		return HS_E_NOMEM;
+	size_t j = index_probe(x, &p->stack, start, w->len, w->hash);
+	if (x->slots[j].id1) {
+		uint32_t *st = p->stack.data;
+		id = x->slots[j].id1 - 1;
+		memmove(st + start, st + start + w->len,
+		        (p->stack.len - start - w->len) * sizeof *st);
+		p->stack.len -= w->len;
+	} else {
+		hs_err rc = index_add(x, &p->stack_off, &p->nstacks, j, w->hash, start, w->len, &id);
+		if (rc)
+			return rc;
+	}
+	((uint32_t *)p->sample_stack.data)[w->sample] = id;
+	x->wait_items -= w->len;
+	x->head = (x->head + 1) % WAIT;
+	x->nwait--;
+	return HS_OK;
+}
+
+/* Every waiting stack looked up: the samples' stack ids and the stacks
+ * are then as if each sample had been ended by hs_profile_end_sample. */
+static hs_err wait_flush(hs_profile *p)
+{
+	stack_index *x = p->stack_index;
+	while (x && x->nwait) {
+		hs_err rc = wait_resolve(p, x);
+		if (rc)
+			return rc;
+	}
 	return HS_OK;
 }
 
@@ -294,24 +448,27 @@ hs_err hs_profile_push_str_label(hs_profile *p, const char *key, const char *val
 	return hs_profile_push_label(p, &l);
 }
 
-hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t labelset)
+/* The label set of the sample being ended: `known`, or what was pushed
+ * interned. */
+static hs_err sample_labelset(hs_profile *p, uint32_t known, uint32_t *ls)
 {
-	uint32_t id = stack, ls = labelset;
-	hs_err rc = HS_OK;
-	if (id == HS_NONE)
-		rc = intern_tail(&p->stack, &p->stack_off, &p->nstacks, &p->stack_index, &id);
 	const uint32_t *loff = p->label_off.data;
-	if (rc == HS_OK && ls != HS_NONE)
+	hs_err rc = HS_OK;
+	*ls = known;
+	if (known != HS_NONE)
 		;   /* the caller knows it */
-	else if (rc == HS_OK && p->empty_labelset && loff[p->nlabelsets] == p->labels.len)
-		ls = p->empty_labelset - 1;   /* no labels: the common case, no hashing */
-	else if (rc == HS_OK)
-		rc = intern_tail(&p->labels, &p->label_off, &p->nlabelsets, &p->labelset_index, &ls);
-	if (rc == HS_OK && !p->empty_labelset && ((const uint32_t *)p->label_off.data)[ls + 1] ==
-	                                         ((const uint32_t *)p->label_off.data)[ls])
-		p->empty_labelset = ls + 1;
-	if (rc)
-		return rc;
+	else if (p->empty_labelset && loff[p->nlabelsets] == p->labels.len)
+		*ls = p->empty_labelset - 1;   /* no labels: the common case, no hashing */
+	else
+		rc = intern_tail(&p->labels, &p->label_off, &p->nlabelsets, &p->labelset_index, ls);
+	loff = p->label_off.data;
+	if (rc == HS_OK && !p->empty_labelset && loff[*ls + 1] == loff[*ls])
+		p->empty_labelset = *ls + 1;
+	return rc;
+}
+
+static hs_err push_sample(hs_profile *p, uint32_t id, uint32_t ls)
+{
 	uint32_t *ss = hs_vec_push(&p->sample_stack, 1);
 	uint32_t *sl = ss ? hs_vec_push(&p->sample_labels, 1) : NULL;
 	if (!sl)
@@ -322,8 +479,55 @@ hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t label
 	return HS_OK;
 }
 
+hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t labelset)
+{
+	uint32_t id = stack, ls;
+	hs_err rc = wait_flush(p);
+	if (id == HS_NONE)
+		rc = intern_tail(&p->stack, &p->stack_off, &p->nstacks, &p->stack_index, &id);
+	if (rc == HS_OK)
+		rc = sample_labelset(p, labelset, &ls);
+	return rc ? rc : push_sample(p, id, ls);
+}
+
+hs_err hs_profile_end_sample_later(hs_profile *p)
+{
+	stack_index *x = p->stack_index;
+	if (!x && !(x = p->stack_index = calloc(1, sizeof *x)))
+		return HS_E_NOMEM;
+	uint32_t ls;
+	hs_err rc = sample_labelset(p, HS_NONE, &ls);
+	if (rc == HS_OK)
+		rc = push_sample(p, HS_NONE, ls);
+	if (rc)
+		return rc;
+	uint32_t start = ((const uint32_t *)p->stack_off.data)[p->nstacks] + (uint32_t)x->wait_items;
+	uint32_t n = (uint32_t)p->stack.len - start;
+	uint32_t h = run_hash(p->stack.data, sizeof(uint32_t), start, n);
+	waiting *w = &x->wait[(x->head + x->nwait) % WAIT];
+	*w = (waiting){h, n, p->nsamples - 1};
+	x->nwait++;
+	x->wait_items += n;
+	advise_huge(x, &p->stack);
+	if (x->cap) {
+		size_t mask = x->cap - 1;
+		__builtin_prefetch(&x->slots[h & mask]);
+		/* The stack in the slot of the one that came two samples ago. */
+		if (x->nwait >= 3) {
+			const waiting *o = &x->wait[(x->head + x->nwait - 3) % WAIT];
+			const stack_slot *sl = &x->slots[o->hash & mask];
+			if (sl->id1 && sl->hash == o->hash)
+				__builtin_prefetch((const uint32_t *)p->stack.data + sl->start);
+		}
+	}
+	return x->nwait == WAIT ? wait_resolve(p, x) : HS_OK;
+}
+
 hs_err hs_profile_end_sample_new(hs_profile *p, uint32_t labelset)
 {
+	hs_err rc = wait_flush(p);
+	if (rc)
+		return rc;
 	if (p->nstacks >= UINT32_MAX - 2)
 		return HS_E_LIMIT;
 	uint32_t *so = hs_vec_push(&p->stack_off, 1);
@@ -340,6 +544,9 @@ hs_err hs_profile_end_sample(hs_profile *p)
 
 hs_err hs_profile_intern_stack(hs_profile *p, const uint32_t *locs, size_t n, uint32_t *id)
 {
+	hs_err rc = wait_flush(p);
+	if (rc)
+		return rc;
 	if (p->stack_off.len == 0) {
 		if (!hs_vec_push(&p->stack_off, 1) || !hs_vec_push(&p->label_off, 1))
 			return HS_E_NOMEM;
@@ -347,7 +554,7 @@ hs_err hs_profile_intern_stack(hs_profile *p, const uint32_t *locs, size_t n, ui
 	if (n > UINT32_MAX - 2 - p->stack.len)
 		return HS_E_LIMIT;
 	for (size_t i = 0; i < n; i++) {
-		hs_err rc = hs_profile_push_location(p, locs[i]);
+		rc = hs_profile_push_location(p, locs[i]);
 		if (rc)
 			return rc;
 	}
@@ -829,13 +1036,16 @@ static void shrink(hs_profile *p)
 
 hs_err hs_profile_finish(hs_profile *p, hs_error *err)
 {
+	hs_err rc = wait_flush(p);
+	if (rc)
+		return hs_fail(err, rc, NULL);
 	if (p->strings.len == 0 && hs_profile_add_string(p, "", 0) == HS_NONE)
 		return hs_fail(err, HS_E_NOMEM, NULL);
 	if (p->stack_off.len == 0) {
 		if (!hs_vec_push(&p->stack_off, 1) || !hs_vec_push(&p->label_off, 1))
 			return hs_fail(err, HS_E_NOMEM, NULL);
 	}
-	hs_err rc = resolve(p, err);
+	rc = resolve(p, err);
 	if (rc == HS_OK)
 		rc = simplify_names(p, err);
 	if (rc == HS_OK && p->drop_frames && *hs_s(p, p->drop_frames))

@@ -411,7 +411,7 @@ static hs_err sample(dec *d, pb_reader *r, size_t index)
 		d->mismatch_index = index;
 		d->mismatch_nvals = nvals;
 	}
-	if (!d->c && hs_profile_end_sample(d->p))
+	if (!d->c && hs_profile_end_sample_later(d->p))
 		return fail(d, HS_E_NOMEM, start, "out of memory");
 	return HS_OK;
 }

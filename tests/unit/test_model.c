@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "heapscope/model.h"
@@ -79,6 +80,82 @@ static void test_sample_index(void **state)
 	hs_profile_release(&p);
 }
 
+/* 300 samples over a few stacks, equal ones often a sample or two apart
+ * (so a stack still waiting meets its twin), one known new and one
+ * interned without a sample on the way; ended with end_sample or
+ * end_sample_later. */
+static void build_samples(hs_profile *p, bool later)
+{
+	static const uint32_t stacks[6][5] = {{1, 2, 3}, {1, 2}, {4}, {0}, {2, 1, 3, 5, 6}, {3, 2, 1}};
+	static const uint32_t lens[6] = {3, 2, 1, 0, 5, 3};
+	hs_profile_init(p);
+	hs_profile_add_string(p, "", 0);
+	hs_vec_push(&p->sample_types, 1);
+	for (int k = 1; k <= 8; k++) {
+		uint32_t loc;
+		char fn[8];
+		snprintf(fn, sizeof fn, "f%d", k);
+		assert_int_equal(hs_profile_intern_location(p, fn, strlen(fn), "x.go", 4, k, 0, &loc), HS_OK);
+	}
+	uint32_t seed = 7;
+	for (int s = 0; s < 300; s++) {
+		seed = seed * 1103515245 + 12345;
+		int which = (int)((seed >> 16) % 9);
+		int64_t *v = hs_profile_begin_sample(p);
+		assert_non_null(v);
+		*v = s;
+		if (s == 100 || s == 101) {   /* a location no stack holds yet, then again */
+			assert_int_equal(hs_profile_push_location(p, 7), HS_OK);
+			assert_int_equal(s == 100 ? hs_profile_end_sample_new(p, HS_NONE)
+			                 : later ? hs_profile_end_sample_later(p) : hs_profile_end_sample(p),
+			                 HS_OK);
+			continue;
+		}
+		if (s == 200) {
+			uint32_t id, locs[] = {8, 1};
+			assert_int_equal(hs_profile_intern_stack(p, locs, 2, &id), HS_OK);
+			assert_int_equal(id, (uint32_t)p->nstacks - 1);
+		}
+		int k = which < 6 ? which : (s % 2);   /* 0 and 1 come often */
+		for (uint32_t i = 0; i < lens[k]; i++)
+			assert_int_equal(hs_profile_push_location(p, stacks[k][i]), HS_OK);
+		if (s % 50 == 7) {
+			hs_label l = {0, 0, s, 0};
+			assert_int_equal(hs_profile_push_label(p, &l), HS_OK);
+		}
+		assert_int_equal(later ? hs_profile_end_sample_later(p) : hs_profile_end_sample(p), HS_OK);
+	}
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(p, &e), HS_OK);
+}
+
+static void assert_vec_equal(const hs_vec *a, const hs_vec *b)
+{
+	assert_int_equal(a->len, b->len);
+	assert_memory_equal(a->data, b->data, a->len * a->elem);
+}
+
+static void test_end_sample_later(void **state)
+{
+	(void)state;
+	hs_profile now, later;
+	build_samples(&now, false);
+	build_samples(&later, true);
+	assert_int_equal(now.nsamples, 300);
+	assert_int_equal(later.nsamples, 300);
+	assert_int_equal(now.nstacks, 8);   /* six, the new one, the sampleless one */
+	assert_int_equal(now.nstacks, later.nstacks);
+	assert_int_equal(now.nlabelsets, later.nlabelsets);
+	assert_vec_equal(&now.sample_stack, &later.sample_stack);
+	assert_vec_equal(&now.stack_off, &later.stack_off);
+	assert_vec_equal(&now.stack, &later.stack);
+	assert_vec_equal(&now.sample_labels, &later.sample_labels);
+	assert_vec_equal(&now.values, &later.values);
+	hs_profile_release(&now);
+	hs_profile_release(&later);
+}
+
 static void test_regex(void **state)
 {
 	(void)state;
@@ -103,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_vec),
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_sample_index),
+		cmocka_unit_test(test_end_sample_later),
 		cmocka_unit_test(test_regex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
