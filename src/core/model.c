@@ -483,7 +483,7 @@ hs_err hs_profile_end_sample_known(hs_profile *p, uint32_t stack, uint32_t label
 {
 	uint32_t id = stack, ls;
 	hs_err rc = wait_flush(p);
-	if (id == HS_NONE)
+	if (rc == HS_OK && id == HS_NONE)
 		rc = intern_tail(&p->stack, &p->stack_off, &p->nstacks, &p->stack_index, &id);
 	if (rc == HS_OK)
 		rc = sample_labelset(p, labelset, &ls);
