@@ -325,7 +325,15 @@ static void free_filters(filters *fl)
 static void mark_stacks_into(const hs_view *v, const hs_profile *p, uint8_t *live,
                              int64_t *value)
 {
-	for (uint32_t id = 0; id < p->nstacks; id++) {
+	/* No filter marks any location (focused, none ignored or hidden):
+	 * a stack passes if it has a frame. */
+	bool plain = true;
+	for (size_t l = 0; l < p->locations.len && plain; l++)
+		plain = v->loc_flags[l] == LF_FOCUS;
+	const uint32_t *off = p->stack_off.data;
+	for (uint32_t id = 0; id < p->nstacks && plain; id++)
+		live[id] = off[id + 1] != off[id];
+	for (uint32_t id = 0; id < p->nstacks && !plain; id++) {
 		uint32_t n;
 		const uint32_t *st = hs_stack_at(p, id, &n);
 		bool focused = false, ignored = false, visible = false;

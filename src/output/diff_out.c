@@ -42,12 +42,37 @@ uint32_t *diff_rows(const diff_fmt *d)
 	return rows;
 }
 
+/* snprintf(buf, n, "%s%s", sign, s) (a row's every cell: not through printf). */
+static void join_sign(char *buf, size_t n, const char *sign, const char *s)
+{
+	size_t a = strlen(sign), b = strlen(s);
+	if (!n)
+		return;
+	if (a > n - 1)
+		a = n - 1;
+	memcpy(buf, sign, a);
+	if (b > n - 1 - a)
+		b = n - 1 - a;
+	memcpy(buf + a, s, b);
+	buf[a + b] = '\0';
+}
+
+/* printf's "%*s": s right-aligned in `width` bytes, never cut. */
+static char *pad_left(char *at, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+	for (; width > n; width--)
+		*at++ = ' ';
+	memcpy(at, s, n);
+	return at + n;
+}
+
 /* A value with its sign: "+4MB", "-500kB", "0". */
 static void signed_value(const report_fmt *f, int64_t v, char *buf, size_t n)
 {
 	char t[56];
 	report_fmt_value(f, v, t, sizeof t);
-	snprintf(buf, n, "%s%s", v > 0 ? "+" : "", t);
+	join_sign(buf, n, v > 0 ? "+" : "", t);
 }
 
 /* pprof's flat% (a share of the report total), signed like the value. */
@@ -59,7 +84,7 @@ static void signed_pct(int64_t v, int64_t total, char *buf, size_t n)
 	while (*p == ' ')
 		p++;
 	bool zero = strcmp(p, "0%") == 0;
-	snprintf(buf, n, "%s%s", zero || v == 0 ? "" : v > 0 ? "+" : "-", p);
+	join_sign(buf, n, zero || v == 0 ? "" : v > 0 ? "+" : "-", p);
 }
 
 static int header(const diff_fmt *d, char lines[][320], int max)
@@ -118,8 +143,24 @@ bool diff_print_text(FILE *out, const diff_fmt *d)
 		signed_value(f, delta, dv, sizeof dv);
 		signed_pct(delta, r->total, pct, sizeof pct);
 		const char *inl = hs_report_inline_label(r, id);
-		fprintf(out, "%10s %10s %10s %8s  %s%s%s\n", bv, nv, dv, pct, ni->name, *inl ? " " : "",
-		        inl);
+		/* "%10s %10s %10s %8s  %s%s%s\n", without printf */
+		char line[4 * 64 + 8], *at = line;
+		at = pad_left(at, bv, 10);
+		*at++ = ' ';
+		at = pad_left(at, nv, 10);
+		*at++ = ' ';
+		at = pad_left(at, dv, 10);
+		*at++ = ' ';
+		at = pad_left(at, pct, 8);
+		*at++ = ' ';
+		*at++ = ' ';
+		fwrite(line, 1, (size_t)(at - line), out);
+		fputs(ni->name, out);
+		if (*inl) {
+			putc(' ', out);
+			fputs(inl, out);
+		}
+		putc('\n', out);
 	}
 	free(rows);
 	return true;

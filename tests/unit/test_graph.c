@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "build_profile.h"
@@ -153,6 +154,95 @@ static void test_bad_regex(void **state)
 	assert_non_null(strstr(e.detail, "main(("));
 }
 
+/* Enough frames for two threads to walk the stacks (graph.c's
+ * THREAD_MIN_FRAMES, 2^18): the graph must be the one a plain walk of
+ * every sample gives, edges in first-seen order, the second half's new
+ * edges after the first half's. */
+static void test_two_shares(void **state)
+{
+	(void)state;
+	enum { NF = 48, NL = 96, NS = 20000, DEPTH = 16 };
+	hs_profile p;
+	tp_init(&p, "samples", "count");
+	uint32_t fn[NF], loc[NL];
+	char name[16];
+	for (int i = 0; i < NF; i++) {
+		snprintf(name, sizeof name, "fn%02d", i);
+		fn[i] = add_function(&p, name);
+	}
+	for (int i = 0; i < NL; i++)   /* every third location inlines a second function */
+		loc[i] = add_location(&p, (const uint32_t[]){fn[i % NF], fn[(i * 7 + 3) % NF]},
+		                      i % 3 == 0 ? 2 : 1);
+	uint64_t r = 12345;
+	for (int s = 0; s < NS; s++) {
+		uint32_t st[DEPTH];
+		/* The first half uses the first 60 locations only. */
+		int span = s < NS / 2 ? 60 : NL;
+		for (int k = 0; k < DEPTH; k++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			st[k] = loc[(r >> 33) % (uint64_t)span];
+		}
+		add_sample(&p, st, DEPTH, s % 7 + 1);
+	}
+	hs_error e;
+	hs_error_clear(&e);
+	assert_int_equal(hs_profile_finish(&p, &e), HS_OK);
+	hs_view v;
+	hs_view_opts o = {0};
+	assert_int_equal(hs_view_build(&v, &p, &o, &e), HS_OK);
+	size_t nn = v.nodes.len;
+	assert_true(nn <= NF);
+	/* The plain walk: per sample, root first (hs_view_sample_frames). */
+	int64_t flat[NF] = {0}, cum[NF] = {0}, weight[NF][NF] = {{0}};
+	bool inl_all[NF][NF], seen[NF][NF] = {{false}};
+	uint32_t order[NF * NF][2], nedges = 0;
+	uint32_t nodes[2 * DEPTH], last[NF][NF] = {{0}}, lastn[NF] = {0};
+	bool inl[2 * DEPTH];
+	for (size_t s = 0; s < p.nsamples; s++) {
+		int64_t val = hs_sample_values(&p, s)[0];
+		size_t n = hs_view_sample_frames(&v, s, nodes, inl);
+		for (size_t i = 0; i < n; i++) {
+			uint32_t a = nodes[i];
+			if (lastn[a] != s + 1) {
+				lastn[a] = (uint32_t)s + 1;
+				cum[a] += val;
+			}
+			if (i == 0 || nodes[i - 1] == a)
+				continue;
+			uint32_t f = nodes[i - 1];
+			if (!seen[f][a]) {
+				seen[f][a] = true;
+				inl_all[f][a] = true;
+				order[nedges][0] = f;
+				order[nedges++][1] = a;
+			}
+			if (last[f][a] == s + 1)
+				continue;
+			last[f][a] = (uint32_t)s + 1;
+			weight[f][a] += val;
+			inl_all[f][a] &= inl[i];
+		}
+		flat[nodes[n - 1]] += val;
+	}
+	hs_graph g;
+	assert_int_equal(hs_graph_build(&g, &v, NULL, true, &e), HS_OK);
+	for (size_t i = 0; i < nn; i++) {
+		assert_int_equal(g.flat[i], flat[i]);
+		assert_int_equal(g.cum[i], cum[i]);
+	}
+	assert_int_equal(g.edges.len, nedges);
+	for (size_t i = 0; i < nedges; i++) {
+		const hs_edge *ed = &HS_VEC_AT(&g.edges, hs_edge, i);
+		assert_int_equal(ed->from, order[i][0]);
+		assert_int_equal(ed->to, order[i][1]);
+		assert_int_equal(ed->weight, weight[ed->from][ed->to]);
+		assert_int_equal(ed->inlined, inl_all[ed->from][ed->to]);
+	}
+	hs_graph_release(&g);
+	hs_view_release(&v);
+	hs_profile_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_bad_regex),
+		cmocka_unit_test(test_two_shares),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
