@@ -23,6 +23,7 @@
 #include "core_stackmaps.h"
 #include "pclntab.h"
 #include "heapscope/heapdump.h"
+#include "../core/partition.h"
 
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
                           hs_vec *raw_edges, hs_vec *samples, hs_error *err);
@@ -300,19 +301,21 @@ static hs_err read_spans(hwalk *w)
 	return HS_OK;
 }
 
+struct span_key { const span *s; uint64_t v; };
+
+static bool span_at_or_before(const void *ctx, size_t i)
+{
+	const struct span_key *k = ctx;
+	return k->s[i].start <= k->v;
+}
+
 /* Whether v points into an in-use span. */
 static bool in_heap(const hwalk *w, uint64_t v)
 {
 	if (v < w->lo || v >= w->hi)
 		return false;
-	size_t lo = 0, hi = w->nspans;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (w->spans[mid].start <= v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	struct span_key k = {w->spans, v};
+	size_t lo = hs_partition_point(0, w->nspans, span_at_or_before, &k);
 	return lo > 0 && v < w->spans[lo - 1].end;
 }
 
