@@ -83,6 +83,22 @@ typedef struct hs_dump_labels {
 } hs_dump_labels;
 void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl);
 
+/* The label keys the loaders set themselves (goroutine dumps, a core's
+ * and a heap dump's goroutines, a trace's), as against the program's
+ * pprof labels: hs_dump_keys[k] names key k.  The keys of HS_DK_NUMBERS
+ * carry numbers, the others strings. */
+typedef enum hs_dump_key {
+	HS_DK_STATE, HS_DK_WAIT_MINUTES, HS_DK_DUMP, HS_DK_CREATED_BY, HS_DK_CREATED_LOC,
+	HS_DK_LOCKED, HS_DK_ELIDED, HS_DK_TRUNCATED, HS_DK_ANCESTORS,
+	HS_DK_CREATED_STACK, HS_DK_SITE_CREATED, HS_DK_SITE_ENDED,   /* traces only */
+	HS_DK_N
+} hs_dump_key;
+#define HS_DK_NUMBERS (1u << HS_DK_WAIT_MINUTES | 1u << HS_DK_DUMP | \
+                       1u << HS_DK_SITE_CREATED | 1u << HS_DK_SITE_ENDED)
+extern const char *const hs_dump_keys[HS_DK_N];
+/* The key named k; HS_DK_N for any other name. */
+hs_dump_key hs_dump_key_of(const char *k);
+
 /* Keys: fields appended with a unit separator, compared as bytes. */
 bool hs_gkey_add(hs_vec *k, const char *s, size_t n);
 int hs_gkey_cmp(const char *a, size_t an, const char *b, size_t bn);

@@ -47,6 +47,16 @@ typedef struct hs_hd_root {
 	const char *desc;       /* OTHER: its description; FINALIZER/QUEUED: NULL */
 } hs_hd_root;
 
+/* A core's object with a finalizer, from its span's specials: ot, the *T
+ * SetFinalizer was given (runtime.specialfinalizer.ot, a runtime type
+ * address; 0 unread).  In the runtime's own order: span is the span's
+ * index in runtime.mheap_.allspans, nth the special's place in the span's
+ * list (hs_core_types types the objects in that order). */
+typedef struct hs_hd_finalized {
+	uint64_t obj, ot;
+	uint32_t span, nth;
+} hs_hd_finalized;
+
 typedef struct hs_hd_goroutine {
 	uint64_t addr, goid, gopc, status, waitsince;
 	bool system;
@@ -107,6 +117,7 @@ typedef struct hs_heapdump {
 	size_t ntype_names;
 	uint64_t dangling;                /* heap pointers that hit no object */
 	hs_vec roots;                     /* hs_hd_root */
+	hs_vec finalized;                 /* hs_hd_finalized: a core's; a heap dump's none */
 	hs_vec goroutines;                /* hs_hd_goroutine */
 	hs_vec frames;                    /* hs_hd_frame */
 	hs_vec buckets;                   /* hs_hd_bucket */

@@ -167,6 +167,20 @@ static const char *top_frame(const hs_gframe *fr, uint32_t n)
 	return n ? fr[0].func : "";
 }
 
+const char *const hs_dump_keys[HS_DK_N] = {
+	"state", "wait_minutes", "dump", "created_by", "created_by_loc",
+	"locked", "elided", "truncated", "ancestors",
+	"created_stack", "site_created", "site_ended",
+};
+
+hs_dump_key hs_dump_key_of(const char *k)
+{
+	int i = 0;
+	while (i < HS_DK_N && strcmp(k, hs_dump_keys[i]) != 0)
+		i++;
+	return (hs_dump_key)i;
+}
+
 void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl)
 {
 	uint32_t nl;
@@ -174,36 +188,32 @@ void hs_dump_labels_read(const hs_profile *p, size_t s, hs_dump_labels *dl)
 	dl->created_stack = NULL;
 	dl->site_created = dl->site_ended = -1;
 	for (uint32_t i = 0; i < nl; i++) {
-		const char *k = hs_s(p, l[i].key);
-		if (strcmp(k, "state") == 0)
-			dl->state = hs_s(p, l[i].str);
-		else if (strcmp(k, "created_by") == 0)
-			dl->created_by = hs_s(p, l[i].str);
-		else if (strcmp(k, "created_by_loc") == 0)
-			dl->created_loc = hs_s(p, l[i].str);
-		else if (strcmp(k, "wait_minutes") == 0 && !l[i].str)
-			dl->wait_minutes = l[i].num;
-		else if (strcmp(k, "dump") == 0 && !l[i].str)
-			dl->dump = l[i].num;
-		else if (strcmp(k, "created_stack") == 0)
-			dl->created_stack = hs_s(p, l[i].str);
-		else if (strcmp(k, "site_created") == 0 && !l[i].str)
-			dl->site_created = l[i].num;
-		else if (strcmp(k, "site_ended") == 0 && !l[i].str)
-			dl->site_ended = l[i].num;
+		hs_dump_key k = hs_dump_key_of(hs_s(p, l[i].key));
+		const char *str = hs_s(p, l[i].str);
+		/* a number only from a numeric label */
+		int64_t *num = k == HS_DK_WAIT_MINUTES ? &dl->wait_minutes
+		             : k == HS_DK_DUMP         ? &dl->dump
+		             : k == HS_DK_SITE_CREATED ? &dl->site_created
+		             : k == HS_DK_SITE_ENDED   ? &dl->site_ended : NULL;
+		if (num && !l[i].str)
+			*num = l[i].num;
+		else if (k == HS_DK_STATE)
+			dl->state = str;
+		else if (k == HS_DK_CREATED_BY)
+			dl->created_by = str;
+		else if (k == HS_DK_CREATED_LOC)
+			dl->created_loc = str;
+		else if (k == HS_DK_CREATED_STACK)
+			dl->created_stack = str;
 	}
 }
 
-/* The string labels a dump's loader sets itself (goroutine_text.c, and
- * traces' goroutines): the dump's facts, not the program's pprof labels. */
+/* The string labels a dump's loader sets itself: the dump's facts, not
+ * the program's pprof labels. */
 static bool dump_own_label(const char *k)
 {
-	static const char *const own[] = {"state", "created_by", "created_by_loc", "locked",
-	                                  "elided", "truncated", "ancestors", "created_stack"};
-	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-		if (strcmp(k, own[i]) == 0)
-			return true;
-	return false;
+	hs_dump_key d = hs_dump_key_of(k);
+	return d != HS_DK_N && !(HS_DK_NUMBERS >> d & 1);
 }
 
 static int cmp_pairs(const void *pa, const void *pb)

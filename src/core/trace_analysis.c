@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "heapscope/blocking.h"
+#include "heapscope/goroutines.h"
 #include "heapscope/trace_analysis.h"
 #include "hashmap.h"
 
@@ -820,7 +821,7 @@ static hs_err push_created_stack(hs_profile *p, uint32_t stack)
 	}
 done:
 	buf[o] = '\0';
-	return o ? hs_profile_push_str_label(p, "created_stack", buf) : HS_OK;
+	return o ? hs_profile_push_str_label(p, hs_dump_keys[HS_DK_CREATED_STACK], buf) : HS_OK;
 }
 
 static hs_err push_num_label(hs_profile *p, const char *key, int64_t v)
@@ -846,17 +847,18 @@ static hs_err add_goroutine(const hs_trace_summary *s, const gor *g, hs_vec *buf
 	const char *creator = site->user_loc && !site->at_start
 	                          ? fn_name(p, loc_line(p, site->user_loc - 1)) : "";
 	if (rc == HS_OK)
-		rc = hs_profile_push_str_label(p, "state", dump_state(g));
+		rc = hs_profile_push_str_label(p, hs_dump_keys[HS_DK_STATE], dump_state(g));
 	if (rc == HS_OK && *creator)
-		rc = hs_profile_push_str_label(p, "created_by", creator);
+		rc = hs_profile_push_str_label(p, hs_dump_keys[HS_DK_CREATED_BY], creator);
 	if (rc == HS_OK && waits)
-		rc = push_num_label(p, "wait_minutes", sub(s->end_ts, g->block_since) / 60000000000);
+		rc = push_num_label(p, hs_dump_keys[HS_DK_WAIT_MINUTES],
+		                    sub(s->end_ts, g->block_since) / 60000000000);
 	if (rc == HS_OK && *creator)
 		rc = push_created_stack(p, site->stack);
 	if (rc == HS_OK && !site->at_start)
-		rc = push_num_label(p, "site_created", (int64_t)site->created);
+		rc = push_num_label(p, hs_dump_keys[HS_DK_SITE_CREATED], (int64_t)site->created);
 	if (rc == HS_OK && !site->at_start)
-		rc = push_num_label(p, "site_ended", (int64_t)site->ended);
+		rc = push_num_label(p, hs_dump_keys[HS_DK_SITE_ENDED], (int64_t)site->ended);
 	return rc ? rc : hs_profile_end_sample(p);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core_internal.h"
+#include "../core/partition.h"
 
 #define ET_CORE 4
 #define EM_X86_64 62
@@ -61,16 +62,18 @@ bool hs_core_detect(const uint8_t *d, size_t n)
 
 /* ---- the core file's bytes ------------------------------------------- */
 
+struct block_key { const core_block *b; uint64_t off; };
+
+static bool block_before(const void *ctx, size_t i)
+{
+	const struct block_key *k = ctx;
+	return k->b[i].off < k->off;
+}
+
 static const core_block *find_block(const hs_core *c, uint64_t off)
 {
-	size_t lo = 0, hi = c->nblocks;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->blocks[mid].off < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	struct block_key k = {c->blocks, off};
+	size_t lo = hs_partition_point(0, c->nblocks, block_before, &k);
 	return lo < c->nblocks && c->blocks[lo].off == off ? &c->blocks[lo] : NULL;
 }
 
@@ -326,16 +329,18 @@ static hs_err read_notes(hs_core *c, const core_seg *note, hs_error *err)
 
 /* ---- memory ------------------------------------------------------------- */
 
+struct seg_key { const core_seg *s; uint64_t addr; };
+
+static bool seg_at_or_before(const void *ctx, size_t i)
+{
+	const struct seg_key *k = ctx;
+	return k->s[i].vaddr <= k->addr;
+}
+
 static const core_seg *seg_at(const core_seg *s, size_t n, uint64_t addr)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s[mid].vaddr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	struct seg_key k = {s, addr};
+	size_t lo = hs_partition_point(0, n, seg_at_or_before, &k);
 	if (lo == 0 || addr - s[lo - 1].vaddr >= s[lo - 1].memsz)
 		return NULL;
 	return &s[lo - 1];

@@ -23,6 +23,7 @@
 #include "core_stackmaps.h"
 #include "pclntab.h"
 #include "heapscope/heapdump.h"
+#include "../core/partition.h"
 
 hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *estart,
                           hs_vec *raw_edges, hs_vec *samples, hs_error *err);
@@ -42,6 +43,7 @@ hs_err hs_heapdump_finish(hs_heapdump *h, hs_vec *addr, hs_vec *size, hs_vec *es
 typedef struct span {
 	uint64_t mspan;                  /* its runtime.mspan */
 	uint64_t start, end, elemsize, nelems, freeindex, allocbits, specials;
+	uint32_t order;                  /* its index in runtime.mheap_.allspans */
 	bool noscan;
 } span;
 
@@ -62,8 +64,10 @@ typedef struct hwalk {
 	core_hdr *hdr;                   /* Go 1.22+: allocation headers (core_heap_hdr.c) */
 	core_smaps *smaps;               /* stack maps (core_stackmaps.c); NULL: conservative */
 	hs_vec slots;                    /* a goroutine's slots (core_slot) */
-	/* runtime.special, runtime.specialfinalizer, runtime.specialprofile */
-	uint64_t sp_next, sp_offset, sp_kind, sf_fn, spr_b;
+	/* runtime.special (offset's size: uint16 in Go 1.19-1.23),
+	 * runtime.specialfinalizer (ot: UINT64_MAX when DWARF has none),
+	 * runtime.specialprofile */
+	uint64_t sp_next, sp_offset, z_offset, sp_kind, sf_fn, sf_ot, spr_b;
 	bool one_bit;                    /* Go 1.20-1.21: b1 gives the pointers */
 	core_bits1 b1;
 	span *spans;
@@ -177,9 +181,13 @@ static hs_err layout(hwalk *w, hs_error *err)
 		return need(err, "runtime._KindSpecialFinalizer");
 	uint32_t sp = hs_dwarf_type(w->d, "runtime.special"),
 	         sf = hs_dwarf_type(w->d, "runtime.specialfinalizer");
-	if (!member(w, sp, "next", &w->sp_next, &z) || !member(w, sp, "offset", &w->sp_offset, &z) ||
+	if (!member(w, sp, "next", &w->sp_next, &z) ||
+	    !member(w, sp, "offset", &w->sp_offset, &w->z_offset) ||
 	    !member(w, sp, "kind", &w->sp_kind, &z) || !member(w, sf, "fn", &w->sf_fn, &z))
 		return need(err, "runtime.special");
+	/* the *T SetFinalizer was given: without it objects are untyped */
+	if (!member(w, sf, "ot", &w->sf_ot, &z))
+		w->sf_ot = UINT64_MAX;
 	/* the memory profile's record of a sampled object (its bucket): no
 	 * allocation sites without it, the heap is read all the same */
 	uint32_t spr = hs_dwarf_type(w->d, "runtime.specialprofile");
@@ -230,7 +238,8 @@ static hs_err read_span(hwalk *w, uint64_t i, uint64_t at, hs_vec *out)
 		return garbled(w, i, at, "not in the core");
 	if ((int64_t)hs_le(b + w->s_state, w->z_state) != w->in_use)
 		return HS_OK;
-	span s = {.mspan = at, .start = hs_le(b + w->s_start, 8), .elemsize = hs_le(b + w->s_elemsize, 8),
+	span s = {.mspan = at, .order = (uint32_t)i, .start = hs_le(b + w->s_start, 8),
+	          .elemsize = hs_le(b + w->s_elemsize, 8),
 	          .nelems = hs_le(b + w->s_nelems, w->z_nelems),
 	          .freeindex = hs_le(b + w->s_freeindex, w->z_freeindex),
 	          .allocbits = hs_le(b + w->s_allocbits, 8), .specials = hs_le(b + w->s_specials, 8),
@@ -292,19 +301,21 @@ static hs_err read_spans(hwalk *w)
 	return HS_OK;
 }
 
+struct span_key { const span *s; uint64_t v; };
+
+static bool span_at_or_before(const void *ctx, size_t i)
+{
+	const struct span_key *k = ctx;
+	return k->s[i].start <= k->v;
+}
+
 /* Whether v points into an in-use span. */
 static bool in_heap(const hwalk *w, uint64_t v)
 {
 	if (v < w->lo || v >= w->hi)
 		return false;
-	size_t lo = 0, hi = w->nspans;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (w->spans[mid].start <= v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	struct span_key k = {w->spans, v};
+	size_t lo = hs_partition_point(0, w->nspans, span_at_or_before, &k);
 	return lo > 0 && v < w->spans[lo - 1].end;
 }
 
@@ -606,42 +617,71 @@ static hs_err profile_special(hwalk *w, uint64_t obj, uint64_t sp)
 	return HS_OK;
 }
 
-/* The specials of every span: objects with a finalizer keep what they
- * point to (not themselves), and the finalizer's closure; sampled objects
- * get their memory profile bucket (hs_heapdump_finish joins them to the
- * buckets core_memprof_buckets reads, as a heap dump's alloc samples). */
+/* A special of kind finalizer, the nth of span s's list: the object keeps
+ * what it points to (not itself), and the finalizer's closure; and it
+ * joins h->finalized with its ot, the type hs_core_types gives it. */
+static hs_err finalizer_special(hwalk *w, const span *s, uint64_t obj, uint64_t sp, int nth)
+{
+	uint64_t fn, ot;
+	hs_hd_root r = {.kind = HS_HD_ROOT_FINALIZER, .frame = HS_HD_NONE, .goroutine = HS_HD_NONE,
+	                .where = obj, .ptr = obj, .referents_only = true};
+	hs_err rc = root(w, r);
+	if (rc == HS_OK && hs_core_read_u64(w->c, sp + w->sf_fn, &fn)) {
+		r.referents_only = false;
+		r.ptr = fn;
+		rc = root(w, r);
+	}
+	if (rc != HS_OK || w->sf_ot == UINT64_MAX)
+		return rc;
+	hs_hd_finalized *f = hs_vec_push(&w->h->finalized, 1);
+	if (!f)
+		return hs_fail(w->err, HS_E_NOMEM, NULL);
+	if (!hs_core_read_u64(w->c, sp + w->sf_ot, &ot))
+		ot = 0;
+	*f = (hs_hd_finalized){.obj = obj, .ot = ot, .span = s->order, .nth = (uint32_t)nth};
+	return HS_OK;
+}
+
+static int by_order(const void *a, const void *b)
+{
+	const hs_hd_finalized *x = a, *y = b;
+	uint64_t kx = (uint64_t)x->span << 32 | x->nth, ky = (uint64_t)y->span << 32 | y->nth;
+	return (kx > ky) - (kx < ky);
+}
+
+/* The specials of every span in use (the runtime gives no other span
+ * one: addspecial takes spanOfHeap's, which is in use, and a span is
+ * freed only when sweeping left it no object, so no special): objects
+ * with a finalizer (finalizer_special); sampled objects get their memory
+ * profile bucket (hs_heapdump_finish joins them to the buckets
+ * core_memprof_buckets reads, as a heap dump's alloc samples). */
 static hs_err specials(hwalk *w)
 {
 	for (size_t k = 0; k < w->nspans; k++) {
-		uint64_t sp = w->spans[k].specials;
+		const span *s = &w->spans[k];
+		uint64_t sp = s->specials;
 		for (int n = 0; sp && n < MAX_SPECIALS; n++) {
-			uint64_t next, offset = 0, fn;
-			uint8_t kind;
+			uint64_t next;
+			uint8_t kind, off[8];
 			if (!hs_core_read_u64(w->c, sp + w->sp_next, &next) ||
-			    !hs_core_read(w->c, sp + w->sp_offset, &offset, 2) ||
+			    !hs_core_read(w->c, sp + w->sp_offset, off, (size_t)w->z_offset) ||
 			    !hs_core_read(w->c, sp + w->sp_kind, &kind, 1))
 				return not_in_core(w->err, "a span's special record", sp);
-			uint64_t obj = w->spans[k].start + offset;
-			if (kind == w->kind_profile) {
-				hs_err rc = profile_special(w, obj, sp);
-				if (rc != HS_OK)
-					return rc;
-			} else if (kind == w->kind_finalizer) {
-				hs_hd_root r = {.kind = HS_HD_ROOT_FINALIZER, .frame = HS_HD_NONE,
-				                .goroutine = HS_HD_NONE, .where = obj, .ptr = obj,
-				                .referents_only = true};
-				hs_err rc = root(w, r);
-				if (rc == HS_OK && hs_core_read_u64(w->c, sp + w->sf_fn, &fn)) {
-					r.referents_only = false;
-					r.ptr = fn;
-					rc = root(w, r);
-				}
-				if (rc != HS_OK)
-					return rc;
-			}
+			uint64_t obj = s->start + hs_le(off, w->z_offset);
+			hs_err rc = HS_OK;
+			if (kind == w->kind_profile)
+				rc = profile_special(w, obj, sp);
+			else if (kind == w->kind_finalizer)
+				rc = finalizer_special(w, s, obj, sp, n);
+			if (rc != HS_OK)
+				return rc;
 			sp = next;
 		}
 	}
+	/* spans were sorted by address: back to the runtime's order */
+	hs_vec *f = &w->h->finalized;
+	if (f->len > 1)
+		qsort(f->data, f->len, sizeof(hs_hd_finalized), by_order);
 	return HS_OK;
 }
 

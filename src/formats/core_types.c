@@ -41,10 +41,6 @@ enum { TAG_ARRAY = 0x01, TAG_POINTER = 0x0f, TAG_STRUCT = 0x13, TAG_SUBROUTINE =
 #define MAX_DEPTH 64
 /* A map of more than 2^40 buckets is garbage. */
 #define MAX_B 40
-/* Spans read at most (2^28 spans: a 2 TiB heap), specials of one span
- * (a cycle ends there). */
-#define MAX_SPANS ((uint64_t)1 << 28)
-#define MAX_SPECIALS 65536
 
 typedef enum shape_kind {
 	S_NONE, S_PTR, S_SLICE, S_STRING, S_EFACE, S_IFACE, S_STRUCT, S_ARRAY, S_HASH, S_CHAN
@@ -585,59 +581,19 @@ static void drain(tw *w)
 	}
 }
 
-/* The finalizers' layout: runtime.mheap_.allspans, mspan's startAddr and
- * specials, special's next, offset and kind, specialfinalizer's ot. */
-typedef struct fin_layout {
-	uint64_t allspans, len, start, specials, next, offset, kind, ot;
-	uint64_t offset_size;
-	int64_t finalizer;
-} fin_layout;
-
-static bool fin_open(const tw *w, fin_layout *l)
-{
-	uint64_t a;
-	uint32_t t, mt, ms = hs_dwarf_type(w->d, "runtime.mspan"),
-	              sp = hs_dwarf_type(w->d, "runtime.special"),
-	              sf = hs_dwarf_type(w->d, "runtime.specialfinalizer");
-	if (!hs_dwarf_global(w->d, "runtime.mheap_", &a, &t) ||
-	    !member_off(w, t, "allspans", &l->allspans, &mt) ||
-	    !member_off(w, mt, "len", &l->len, &mt) ||
-	    !member_off(w, ms, "startAddr", &l->start, &mt) ||
-	    !member_off(w, ms, "specials", &l->specials, &mt) ||
-	    !member_off(w, sp, "next", &l->next, &mt) || !member_off(w, sp, "kind", &l->kind, &mt) ||
-	    !member_off(w, sp, "offset", &l->offset, &mt) ||
-	    !hs_dwarf_const(w->d, "runtime._KindSpecialFinalizer", &l->finalizer))
-		return false;
-	l->offset_size = size_of(w, mt);
-	l->allspans += a + w->bias;
-	return l->offset_size && l->offset_size <= 8 && member_off(w, sf, "ot", &l->ot, &mt);
-}
-
-/* Objects with a finalizer: the special's ot, the *T SetFinalizer was
- * given, says the object is a T (what only the finalizer keeps, its
- * referents, is typed from there). */
+/* Objects with a finalizer (h->finalized, from the heap walk's specials):
+ * ot, the *T SetFinalizer was given, says the object is a T (what only
+ * the finalizer keeps, its referents, is typed from there).  A span's
+ * objects are claimed, then read, before the next span's, in allspans
+ * order: which type claims an object first depends on it. */
 static void finalized(tw *w)
 {
-	fin_layout l;
-	uint64_t arr, n;
-	if (!w->has_rt || !fin_open(w, &l) || !hs_core_read_u64(w->c, l.allspans, &arr) ||
-	    !hs_core_read_u64(w->c, l.allspans + l.len, &n))
-		return;
-	uint64_t span;
-	for (uint64_t i = 0; i < n && i < MAX_SPANS && w->rc == HS_OK &&
-	                     hs_core_read_u64(w->c, arr + i * 8, &span); i++) {
-		uint64_t start = rd(w, span + l.start), sp = span ? rd(w, span + l.specials) : 0;
-		for (int k = 0; sp && k < MAX_SPECIALS && w->rc == HS_OK; k++) {
-			uint64_t off = 0;
-			uint8_t kind;
-			if (!hs_core_read(w->c, sp + l.kind, &kind, 1) ||
-			    !hs_core_read(w->c, sp + l.offset, &off, (size_t)l.offset_size))
-				break;
-			if (kind == l.finalizer)
-				rt_object(w, elem_of(w, rd(w, sp + l.ot)), start + off);
-			sp = rd(w, sp + l.next);
-		}
-		drain(w);
+	const hs_vec *f = &w->h->finalized;
+	for (size_t i = 0; i < f->len && w->has_rt && w->rc == HS_OK; i++) {
+		const hs_hd_finalized *x = &HS_VEC_AT(f, hs_hd_finalized, i);
+		rt_object(w, elem_of(w, x->ot), x->obj);
+		if (i + 1 == f->len || HS_VEC_AT(f, hs_hd_finalized, i + 1).span != x->span)
+			drain(w);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "goroutine_text.h"
+#include "heapscope/goroutines.h"
 #include "../core/hashmap.h"
 
 /* Longer names are cut: nothing printed by Go comes near it, and the
@@ -32,14 +33,10 @@ typedef struct header {
 	bool locked;
 } header;
 
-enum {
-	K_STATE, K_WAIT, K_DUMP, K_CREATED_BY, K_CREATED_LOC,
-	K_LOCKED, K_ELIDED, K_TRUNCATED, K_ANCESTORS, K_MINUTES, K_TRUE, NKEYS
-};
-static const char *const key_names[NKEYS] = {
-	"state", "wait_minutes", "dump", "created_by", "created_by_loc",
-	"locked", "elided", "truncated", "ancestors", "minutes", "true",
-};
+/* The strings labels are made of, interned once: the keys the loader
+ * sets (hs_dump_keys, up to ancestors), the wait's unit and the flags'
+ * value. */
+enum { K_MINUTES = HS_DK_ANCESTORS + 1, K_TRUE, NKEYS };
 
 typedef struct gdec {
 	hs_profile *p;
@@ -374,15 +371,15 @@ static hs_err close_goroutine(gdec *g)
 	hs_err rc = g->labels_fn ? g->labels_fn(g->labels_ctx, g->ngoroutines, g->p, g->err) : HS_OK;
 	if (rc == HS_OK)
 		rc = intern(g, g->h.state.n ? g->h.state : (span){"unknown", 7}, &state);
-	if (rc || (rc = push_label(g, K_STATE, state, 0, 0)) ||
-	    (rc = push_label(g, K_WAIT, 0, g->h.wait, g->key[K_MINUTES])) ||
-	    (rc = push_label(g, K_DUMP, 0, g->dump, 0)))
+	if (rc || (rc = push_label(g, HS_DK_STATE, state, 0, 0)) ||
+	    (rc = push_label(g, HS_DK_WAIT_MINUTES, 0, g->h.wait, g->key[K_MINUTES])) ||
+	    (rc = push_label(g, HS_DK_DUMP, 0, g->dump, 0)))
 		return rc;
-	if (g->created_by && (rc = push_label(g, K_CREATED_BY, g->created_by, 0, 0)))
+	if (g->created_by && (rc = push_label(g, HS_DK_CREATED_BY, g->created_by, 0, 0)))
 		return rc;
-	if (g->created_loc && (rc = push_label(g, K_CREATED_LOC, g->created_loc, 0, 0)))
+	if (g->created_loc && (rc = push_label(g, HS_DK_CREATED_LOC, g->created_loc, 0, 0)))
 		return rc;
-	int flags[3] = {K_LOCKED, K_ELIDED, K_TRUNCATED};
+	int flags[3] = {HS_DK_LOCKED, HS_DK_ELIDED, HS_DK_TRUNCATED};
 	bool on[3] = {g->h.locked, g->elided, g->truncated};
 	for (int i = 0; i < 3; i++)
 		if (on[i] && (rc = push_label(g, flags[i], g->key[K_TRUE], 0, 0)))
@@ -390,7 +387,7 @@ static hs_err close_goroutine(gdec *g)
 	if (g->nancestors) {
 		hs_str list;
 		if ((rc = intern(g, (span){g->anc.data, g->anc.len}, &list)) ||
-		    (rc = push_label(g, K_ANCESTORS, list, 0, 0)))
+		    (rc = push_label(g, HS_DK_ANCESTORS, list, 0, 0)))
 			return rc;
 	}
 	hs_profile *p = g->p;
@@ -715,9 +712,11 @@ static hs_err setup(gdec *g)
 	hs_profile *p = g->p;
 	if (hs_profile_add_string(p, "", 0) == HS_NONE)
 		return nomem(g);
-	for (int i = 0; i < NKEYS; i++)
-		if ((g->key[i] = hs_profile_intern(p, key_names[i], strlen(key_names[i]))) == HS_NONE)
+	for (int i = 0; i < NKEYS; i++) {
+		const char *k = i < K_MINUTES ? hs_dump_keys[i] : i == K_MINUTES ? "minutes" : "true";
+		if ((g->key[i] = hs_profile_intern(p, k, strlen(k))) == HS_NONE)
 			return nomem(g);
+	}
 	hs_str type = hs_profile_intern(p, "goroutine", 9), unit = hs_profile_intern(p, "count", 5);
 	hs_value_type *vt = type == HS_NONE || unit == HS_NONE ? NULL : hs_vec_push(&p->sample_types, 1);
 	if (!vt)

@@ -48,6 +48,7 @@ void hs_heapdump_init(hs_heapdump *h)
 	memset(h, 0, sizeof *h);
 	hs_arena_init(&h->arena);
 	hs_vec_init(&h->roots, sizeof(hs_hd_root));
+	hs_vec_init(&h->finalized, sizeof(hs_hd_finalized));
 	hs_vec_init(&h->goroutines, sizeof(hs_hd_goroutine));
 	hs_vec_init(&h->frames, sizeof(hs_hd_frame));
 	hs_vec_init(&h->buckets, sizeof(hs_hd_bucket));
@@ -70,6 +71,7 @@ void hs_heapdump_release(hs_heapdump *h)
 	free(h->obj_count);
 	free(h->type_names);
 	hs_vec_release(&h->roots);
+	hs_vec_release(&h->finalized);
 	hs_vec_release(&h->goroutines);
 	hs_vec_release(&h->frames);
 	hs_vec_release(&h->buckets);

@@ -4,6 +4,7 @@
  * ?debug=2 dump. */
 #include <string.h>
 
+#include "heapscope/goroutines.h"
 #include "heapscope/heapdump.h"
 
 HS_VEC_VIEW(gor_vec, hs_hd_goroutine)
@@ -86,9 +87,9 @@ static hs_err add_goroutine(hs_profile *p, const hs_heapdump *h, const hs_symtab
 	}
 	const char *creator = function_at(h, syms, g->gopc);
 	if (rc == HS_OK)
-		rc = hs_profile_push_str_label(p, "state", hs_hd_goroutine_state(h, g));
+		rc = hs_profile_push_str_label(p, hs_dump_keys[HS_DK_STATE], hs_hd_goroutine_state(h, g));
 	if (rc == HS_OK && creator)
-		rc = hs_profile_push_str_label(p, "created_by", creator);
+		rc = hs_profile_push_str_label(p, hs_dump_keys[HS_DK_CREATED_BY], creator);
 	return rc ? rc : hs_profile_end_sample(p);
 }
 
