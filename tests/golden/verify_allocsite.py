@@ -385,7 +385,9 @@ def triage_retention(V, name, G, dump, path, findings, text_name=None):
                 line = '   retention: %s (%s:%d) allocated the structure that keeps ' % (o[0], o[1], o[2])
                 if line not in text:
                     V.problems.append('%s: no %r' % (text_name, line))
-            if '%s  (retention, confidence %s)\n' % (culprit, f.get('confidence')) not in text:
-                V.problems.append('%s: no finding named %s' % (text_name, culprit))
+            heads = re.findall(r'^(?:\d+\. )?\s*(?:high|medium|low)\s+(.*)  \(retention, confidence \w+\)$',
+                               text, re.M)
+            if not heads or any(h != culprit for h in heads):
+                V.problems.append('%s: findings named %s, want %s' % (text_name, heads, culprit))
     if not seen:
         V.problems.append('%s: no retention finding described by %s' % (name, path))
