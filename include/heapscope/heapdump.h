@@ -397,6 +397,17 @@ int hs_hd_site_cmp(const void *x, const void *y);
  * HS_HD_NONE when the memory profile did not sample it. */
 uint32_t hs_hd_object_origin(const hs_hd_analysis *a, uint32_t obj);
 
+/* The retaining structure of suspect s, as triage names it: the objects
+ * of its dominator chain from the suspect's own object (a holder
+ * suspect's: the object below the holder) down to its accumulation point,
+ * outermost first.  site_obj is the first of them the memory profile
+ * sampled, origin its allocation origin (index into a->origins); typed_obj
+ * the first with a Go type (a core's); HS_HD_NONE when none is. */
+typedef struct hs_hd_retainer {
+	uint32_t site_obj, origin, typed_obj;
+} hs_hd_retainer;
+void hs_hd_retainer_of(const hs_hd_analysis *a, const hs_hd_suspect *s, hs_hd_retainer *r);
+
 /* The retainer table: every holder, and one row per suspect several roots
  * keep together, biggest retained first (ties: groups first, then holder
  * order).  Release with hs_vec_release. */

@@ -189,6 +189,14 @@ typedef struct hs_leak_point {
 /* Heap growth: the steps (profile to next) in which a site must rise. */
 #define HS_LEAK_HEAP_MIN_RISES 2
 
+typedef enum hs_retention_named {
+	HS_NAMED_ADDRESS = 0,
+	HS_NAMED_ROOT,
+	HS_NAMED_TYPE,
+	HS_NAMED_SITE,
+} hs_retention_named;
+/* "address", "root", "type", "site". */
+const char *hs_retention_named_name(hs_retention_named n);
 /* What a heap dump suspect is made of (kind retention). */
 typedef struct hs_leak_retention {
 	const char *owner;         /* the owning root, as heapdump names it; the
@@ -217,6 +225,25 @@ typedef struct hs_leak_retention {
 	uint64_t retained, reachable;
 	double share;              /* percent of the reachable heap */
 	const char *file;          /* the dump described */
+	/* the retaining structure (hs_hd_retainer_of): the allocation origin
+	 * of its outermost object the memory profile sampled, retainer_func ""
+	 * when none was (the chain culprit first, nretainer_chain 1 when it is
+	 * the function alone), that object's name; the Go type of that
+	 * object, or with no site of its outermost typed object, "" when
+	 * untyped */
+	const char *retainer_func, *retainer_file, *retainer_object;
+	const char *const *retainer_chain;
+	size_t nretainer_chain;
+	uint64_t retainer_line;
+	bool retainer_own;
+	const char *retainer_type;
+	/* the name triage gives the finding (hs_retention_named), by the first
+	 * that holds: SITE, the retainer's allocation site (retainer_func);
+	 * ROOT, the one root that owns it (owner: a global, a goroutine's
+	 * frame); TYPE, the retainer's Go type; ADDRESS, the shared object's
+	 * address and size with the root reaching it first */
+	hs_retention_named named_by;
+	const char *name;
 } hs_leak_retention;
 
 /* A candidate: numbers and frames only, the words are the writers'. */

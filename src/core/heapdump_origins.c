@@ -191,3 +191,29 @@ hs_err hs_hd_origins_build(hs_hd_analysis *a, hs_error *err)
 	free(row_of);
 	return rc;
 }
+
+void hs_hd_retainer_of(const hs_hd_analysis *a, const hs_hd_suspect *s, hs_hd_retainer *r)
+{
+	const hs_heapdump *h = a->h;
+	*r = (hs_hd_retainer){NONE, NONE, NONE};
+	char buf[8];
+	/* up from the accumulation point: the last object seen of each kind
+	 * is the outermost; the walk ends at the suspect's node (included
+	 * when it is an object) or the super-root, in at most one step per
+	 * node */
+	uint32_t v = s->accum;
+	for (size_t steps = 0; v != NONE && v != a->super && steps <= a->super; steps++) {
+		if (v < h->nobjects) {
+			uint32_t og = hs_hd_object_origin(a, v);
+			if (og != NONE) {
+				r->site_obj = v;
+				r->origin = og;
+			}
+			if (hs_hd_object_type(h, v, buf, sizeof buf))
+				r->typed_obj = v;
+		}
+		if (v == s->node)
+			break;
+		v = a->idom[v];
+	}
+}

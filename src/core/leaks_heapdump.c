@@ -82,6 +82,59 @@ static bool origin(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspect *s
 	return r->origin_func && r->origin_file && r->origin_chain;
 }
 
+const char *hs_retention_named_name(hs_retention_named n)
+{
+	static const char *const names[] = {"address", "root", "type", "site"};
+	return (unsigned)n < sizeof names / sizeof *names ? names[n] : "";
+}
+
+/* The retaining structure's site and type, and the name they give the
+ * suspect (leaks.h, hs_retention_named); after r->owner and owner_root
+ * are set.  False on no memory. */
+static bool retainer(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspect *s,
+                     hs_leak_retention *r)
+{
+	hs_hd_retainer rt;
+	hs_hd_retainer_of(a, s, &rt);
+	const hs_hd_origin *o =
+		rt.origin != HS_HD_NONE ? &HS_VEC_AT(&a->origins, hs_hd_origin, rt.origin) : NULL;
+	char buf[600];
+	r->retainer_func = dup(hd, o ? o->func : "");
+	r->retainer_file = dup(hd, o ? o->file : "");
+	r->retainer_line = o ? o->line : 0;
+	r->retainer_own = o && o->own;
+	const char **chain = o ? hs_arena_alloc(&hd->arena, o->nchain * sizeof *chain) : NULL;
+	if (o && !chain)
+		return false;
+	for (uint32_t i = 0; o && i < o->nchain; i++)
+		if (!(chain[i] = dup(hd, o->chain[i])))
+			return false;
+	r->retainer_chain = chain;
+	r->nretainer_chain = o ? o->nchain : 0;
+	r->retainer_object = node_name(hd, a, rt.site_obj);
+	/* the type of the object the site names, else of the outermost typed */
+	uint32_t typed = o ? rt.site_obj : rt.typed_obj;
+	const char *type = typed != HS_HD_NONE ? hs_hd_object_type(a->h, typed, buf, sizeof buf) : NULL;
+	r->retainer_type = dup(hd, type ? type : "");
+	if (!r->retainer_func || !r->retainer_file || !r->retainer_object || !r->retainer_type)
+		return false;
+	if (o) {
+		r->named_by = HS_NAMED_SITE;
+		r->name = r->retainer_func;
+	} else if (!*r->owner_root) {
+		r->named_by = HS_NAMED_ROOT;
+		r->name = r->owner;
+	} else if (*r->retainer_type) {
+		r->named_by = HS_NAMED_TYPE;
+		r->name = r->retainer_type;
+	} else {
+		snprintf(buf, sizeof buf, "%s from %s", r->owner, r->owner_root);
+		r->named_by = HS_NAMED_ADDRESS;
+		r->name = dup(hd, buf);
+	}
+	return r->name != NULL;
+}
+
 /* Suspect s of dump `file` as a record; false on no memory. */
 static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspect *s,
                         const char *file)
@@ -110,7 +163,7 @@ static bool add_suspect(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspe
 	r->site_func = dup(hd, site ? site->func : "");
 	r->site_file = dup(hd, site ? site->file : "");
 	r->site_line = site ? site->line : 0;
-	if (!origin(hd, a, s, r))
+	if (!origin(hd, a, s, r) || !r->owner || !r->owner_root || !retainer(hd, a, s, r))
 		return false;
 	r->retained = s->retained;
 	r->reachable = a->reachable_bytes;

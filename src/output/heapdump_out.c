@@ -33,6 +33,23 @@ const char *hd_bytes(uint64_t v, char *buf, size_t n)
 	return buf;
 }
 
+
+/* An allocation origin's keys (heapdump_out.h). */
+void out_origin_json(json_w *w, const char *func, const char *file, uint64_t line, bool own,
+                     const char *const *chain, size_t nchain)
+{
+	json_kv_string(w, "function", func);
+	json_kv_string(w, "file", file);
+	json_kv_int(w, "line", (int64_t)line);
+	json_key(w, "own");
+	json_bool(w, own);
+	json_key(w, "chain");
+	json_begin_array(w);
+	for (size_t c = 0; c < nchain; c++)
+		json_string(w, chain[c]);
+	json_end_array(w);
+}
+
 static double pct(uint64_t v, uint64_t total)
 {
 	return total ? 100.0 * (double)v / (double)total : 0;
@@ -165,16 +182,7 @@ static void json_origins(json_w *w, const hs_hd_analysis *a, const hs_hd_suspect
 		const hs_hd_origin_row *r = &HS_VEC_AT(&s->origins, hs_hd_origin_row, k);
 		const hs_hd_origin *o = &HS_VEC_AT(&a->origins, hs_hd_origin, r->origin);
 		json_begin_object(w);
-		json_kv_string(w, "function", o->func);
-		json_kv_string(w, "file", o->file);
-		json_kv_int(w, "line", (int64_t)o->line);
-		json_key(w, "own");
-		json_bool(w, o->own);
-		json_key(w, "chain");
-		json_begin_array(w);
-		for (uint32_t c = 0; c < o->nchain; c++)
-			json_string(w, o->chain[c]);
-		json_end_array(w);
+		out_origin_json(w, o->func, o->file, o->line, o->own, o->chain, o->nchain);
 		json_kv_int(w, "objects", (int64_t)r->objects);
 		json_kv_int(w, "bytes", (int64_t)r->bytes);
 		json_end_object(w);

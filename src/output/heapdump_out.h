@@ -26,6 +26,13 @@ extern const out_formats heapdump_out_formats;   /* its names */
 void hd_write_diff(FILE *out, const hs_hd_analysis *base, const hs_hd_analysis *cur,
                    const char *base_file, const char *new_file, bool json);
 
+/* An allocation origin (hs_hd_origin, or triage's retainer) as the keys
+ * "function", "file", "line", "own", "chain" (culprit first) of the
+ * object being written. */
+struct json_w;
+void out_origin_json(struct json_w *w, const char *func, const char *file, uint64_t line, bool own,
+                     const char *const *chain, size_t nchain);
+
 /* "global", "runtime root", "goroutine frame", "goroutine context": the
  * owner rank of a holder (hs_hd_owner_rank) in words. */
 const char *hd_owner_kind(const hs_hd_analysis *a, uint32_t holder);

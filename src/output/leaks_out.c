@@ -351,6 +351,63 @@ static void retention_text(char *buf, size_t n, const hs_leak *k, const char *me
 	         "what it allocates", mech, rate, k->culprit, beside);
 }
 
+/* Triage's retention sentence (leaks_out.h). */
+bool out_retention_named(char *buf, size_t n, const hs_leak *k)
+{
+	const hs_leak_retention *r = k->kind == HS_LEAK_RETENTION ? k->retention : NULL;
+	if (!r || (r->named_by != HS_NAMED_SITE && r->named_by != HS_NAMED_TYPE))
+		return false;
+	char kept[80], what[700], line[32] = "";
+	bytes_label((int64_t)r->retained, false, kept, sizeof kept);
+	if (r->named_by == HS_NAMED_SITE) {
+		if (r->retainer_line)
+			snprintf(line, sizeof line, ":%llu", (unsigned long long)r->retainer_line);
+		snprintf(what, sizeof what, "%s%s (%s%s) allocated the %s that", r->retainer_func,
+		         r->retainer_own ? "" : " (no frame of the program's own)", r->retainer_file, line,
+		         *r->retainer_type ? r->retainer_type : "structure");
+	} else {
+		snprintf(what, sizeof what, "a %s", r->retainer_type);
+	}
+	snprintf(buf, n, "%s: %s keeps %s, %.1f%% of the reachable heap: %s%s%s%s%s",
+	         hs_mechanism_name(k->mechanism), what, kept, r->share, r->owner,
+	         *r->owner_root ? " from " : "", r->owner_root, r->group_count ? ", alive in " : "",
+	         r->group_count ? r->accumulation : "");
+	return true;
+}
+
+bool out_retention_chain(char *buf, size_t n, const hs_leak *k)
+{
+	const hs_leak_retention *r = k->kind == HS_LEAK_RETENTION ? k->retention : NULL;
+	buf[0] = '\0';
+	if (!r || r->named_by != HS_NAMED_SITE || r->nretainer_chain < 2)
+		return false;
+	size_t o = 0;
+	for (size_t i = 0; i < r->nretainer_chain && o < n; i++)
+		o += (size_t)snprintf(buf + o, n - o, "%s%s", i ? " -> " : "", r->retainer_chain[i]);
+	return true;
+}
+
+void out_retention_named_json(json_w *w, const hs_leak *k)
+{
+	const hs_leak_retention *r = k->kind == HS_LEAK_RETENTION ? k->retention : NULL;
+	if (!r)
+		return;
+	json_key(w, "retainer");
+	json_begin_object(w);
+	json_kv_string(w, "named_by", hs_retention_named_name(r->named_by));
+	if (*r->retainer_func) {
+		out_origin_json(w, r->retainer_func, r->retainer_file, r->retainer_line, r->retainer_own,
+		                r->retainer_chain, r->nretainer_chain);
+		json_kv_string(w, "object", r->retainer_object);
+	}
+	if (*r->retainer_type)
+		json_kv_string(w, "type", r->retainer_type);
+	json_kv_string(w, "owner", r->owner);
+	json_kv_string(w, "owner_root", r->owner_root);
+	json_kv_string(w, "accumulation_point", r->accumulation);
+	json_end_object(w);
+}
+
 /* The library heap sentence (leaks_out.h). */
 bool out_leak_library_heap(char *buf, size_t n, const hs_leak *k)
 {

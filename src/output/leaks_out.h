@@ -36,6 +36,22 @@ bool out_leak_library_heap(char *buf, size_t n, const hs_leak *k);
 struct json_w;
 void out_leak_library_heap_json(struct json_w *w, const hs_leak *k);
 
+/* Triage's retention finding named by its retaining structure
+ * (hs_leak_retention.named_by, leaks.h), one sentence: "retention: F
+ * (FILE:LINE) allocated the structure that keeps X, P% of the reachable
+ * heap: OWNER[ from ROOT][, alive in ACCUMULATION]" for a site ("the T
+ * that" when that object's type is known), "retention: a T keeps ..." for
+ * a type; false when named by its root or address (out_leak_mechanism
+ * then says it). */
+bool out_retention_named(char *buf, size_t n, const hs_leak *k);
+/* The allocating chain below that site, "F -> G -> H", when it has more
+ * than the function; false otherwise. */
+bool out_retention_chain(char *buf, size_t n, const hs_leak *k);
+/* For a retention finding, "retainer": {named_by, function, file, line,
+ * own, chain, object (when a site is known), type (when known), owner,
+ * owner_root, accumulation_point}; nothing for other kinds. */
+void out_retention_named_json(struct json_w *w, const hs_leak *k);
+
 /* A goroutine leak's constructor built per instance (hs_leak.builds) in
  * one line: "heap under F: A -> B over N heap profiles, I -> J
  * instances"; false when none. */

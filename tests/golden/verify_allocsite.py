@@ -297,3 +297,97 @@ def graph_leaks(V):
     dump = vh.load(path)
     vh.analyse(dump, vh.symbols())
     leaks(V, vh.GRAPH, dump, 'heapdump-leaks-json', None, path)
+
+
+# ---- triage: a retention finding named by its retaining structure -----------
+
+def addr_of(name):
+    """The address an object's name starts with ("0xc0000a4000 (32768 B)"),
+    or None (a root's name, a Go type)."""
+    m = re.match(r'^0x([0-9a-f]+) \(', name or '')
+    return int(m.group(1), 16) if m else None
+
+
+def retainer(G, dump, owner, accum):
+    """The retaining structure of a suspect, by leaks.h's rule redone
+    without a dominator tree: the objects every path from the roots to the
+    accumulation point goes through (removing one leaves it unreached),
+    among what the suspect frees (a root owner's: what that root alone
+    frees; a shared object's: what removing it frees), outermost first
+    (the one whose removal frees the most).  The first with an alloc
+    sample in the dump names it: (origin(bucket), its address); else
+    (None, None)."""
+    acc = addr_of(accum)
+    if acc is None:
+        return None, None
+    starts = {t for ts in G['holders'].values() for t in ts}
+    inside = G['lost'].get(owner)
+    if inside is None:
+        inside = G['every'] - vh.walk(dump, starts, skip=addr_of(owner))
+    find = G['find']
+    # objects inside from which the accumulation point is reached
+    parents = collections.defaultdict(set)
+    for a in inside:
+        for x in map(find, dump.objects[a][1]):
+            if x is not None:
+                parents[x].add(a)
+    up, stack = {acc}, [acc]
+    while stack:
+        for p in parents[stack.pop()]:
+            if p not in up:
+                up.add(p)
+                stack.append(p)
+    chain = []
+    for o in up:
+        reached = vh.walk(dump, starts, skip=o)
+        if acc not in reached:
+            chain.append((-len(G['every'] - reached), o))
+    for _, o in sorted(chain):
+        b = dump.samples.get(o)
+        if b in dump.buckets and dump.buckets[b]['frames']:
+            return origin(dump.buckets[b]), o
+    return None, None
+
+
+def triage_retention(V, name, G, dump, path, findings, text_name=None):
+    """Each retention finding of `findings` (triage --format json) described
+    by the dump at `path`: culprit and "retainer" by the rule of leaks.h
+    (hs_retention_named), the site from the dump's own records: the
+    retainer's allocation origin when one of its objects was sampled,
+    else the owning root when one root owns it, else (no types in a heap
+    dump) the shared object's address and the root reaching it first.
+    text_name: the text case, whose finding says the same in words."""
+    seen = 0
+    text = V.golden(text_name, 'out') if text_name else None
+    for f in findings:
+        if f.get('kind') != 'retention' or f['evidence'][-1]['file'] != path:
+            continue
+        seen += 1
+        r = f.get('retainer', {})
+        o, obj = retainer(G, dump, r.get('owner'), r.get('accumulation_point'))
+        if o is not None:
+            want = dict(named_by='site', function=o[0], file=o[1], line=o[2], own=o[3], chain=list(o[4]))
+            culprit = o[0]
+            if addr_of(r.get('object')) != obj:
+                V.problems.append('%s: retainer object %s, the dump\'s outermost sampled one is 0x%x'
+                                  % (name, r.get('object'), obj))
+        elif not r.get('owner_root'):
+            want, culprit = dict(named_by='root'), r.get('owner')
+        else:
+            want, culprit = dict(named_by='address'), '%s from %s' % (r['owner'], r['owner_root'])
+        have = {k: r.get(k) for k in want}
+        if have != want or f.get('culprit') != culprit:
+            V.problems.append('%s: retention named %s %s, the dump says %s %s'
+                              % (name, f.get('culprit'), have, culprit, want))
+        if text is not None:
+            V.checked.add(text_name)
+            if o is not None:
+                line = '   retention: %s (%s:%d) allocated the structure that keeps ' % (o[0], o[1], o[2])
+                if line not in text:
+                    V.problems.append('%s: no %r' % (text_name, line))
+            heads = re.findall(r'^(?:\d+\. )?\s*(?:high|medium|low)\s+(.*)  \(retention, confidence \w+\)$',
+                               text, re.M)
+            if not heads or any(h != culprit for h in heads):
+                V.problems.append('%s: findings named %s, want %s' % (text_name, heads, culprit))
+    if not seen:
+        V.problems.append('%s: no retention finding described by %s' % (name, path))

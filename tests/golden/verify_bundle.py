@@ -732,12 +732,20 @@ def triage_cases():
     by_kind = {f['kind']: f for f in fs}
     ret = by_kind.get('retention', {})
     ev = [e['value'] for e in ret.get('evidence', [])]
-    owner_root = ret.get('culprit', '').split(' from ', 1)[-1]
+    owner_root = ret.get('retainer', {}).get('owner_root', '')
     if len(ev) != len(mom) or any(v < m['retained_bytes'] for v, m in zip(ev, mom)) \
             or ev != sorted(ev) or not owner_root.startswith('goroutine ') \
             or g['created_by'] in owner_root:
         problem(name, 'retention %s %s: want >= %s per dump, owned from a root outside the watchers'
                 % (ret.get('culprit'), ev, [m['retained_bytes'] for m in mom]))
+    # named by the structure's allocation site: the last heap dump's own
+    # memprof records (the program sets MemProfileRate 1024), read in Python
+    import verify_allocsite
+    import verify_heapdump as vh
+    vh.V = vh.V or V
+    dump = vh.load(vh.BUNDLE_DUMP)
+    vh.analyse(dump, [])
+    verify_allocsite.triage_retention(V, name, vh.GRAPH, dump, vh.BUNDLE_DUMP, fs, 'triage-bundle')
     heap = [n for n in files_of('heap') if C['files'][n]['profile'] == 'heap' and
             C['files'][n]['format'] == 'pb']
     want = []

@@ -757,6 +757,13 @@ def triage_cases(f):
     from verify_heapdump import severity
     T.check(name, 'findings', got, [('leaks', 'retention', 'main.Store',
                                      severity(100.0 * store / f['rb'], [store, store]), store, ev)])
+    # named as leaks.h says, from the heap dump that describes it (the
+    # last given): its own memprof records, read by verify_allocsite
+    import verify_allocsite
+    import verify_heapdump as HD
+    hd = HD.Dump(unzstd(CH + 'heap.dump.zst'))
+    HD.analyse(hd, f['syms'])
+    verify_allocsite.triage_retention(V, name, HD.GRAPH, hd, CH + 'heap.dump.zst', d['findings'])
     T.check(name, 'heap dump suspects', [(s['file'], s['root'], s['retained'], s['reachable'])
                                          for s in d['heapdump']],
             [(CH + 'core.core.zst', 'main.Store', store, r),

@@ -268,7 +268,8 @@ def heapdump_json(name):
         return None
     c = json.load(open(V.ROOT + '/testdata/heapdump/graph.counts.json'))
     common(name, d, 0)
-    every, rb, retained = V_HD.analyse(V_HD.load('testdata/heapdump/graph.dump.gz'), [])
+    dump = V_HD.load('testdata/heapdump/graph.dump.gz')
+    every, rb, retained = V_HD.analyse(dump, [])
     want = sorted(((h, r) for h, r in retained.items() if r >= 0.1 * rb), key=lambda x: -x[1])
     got = [(s['root'], s['retained']) for s in d['heapdump']]
     check(name, 'suspects (retained recomputed here)', got, want)
@@ -281,8 +282,13 @@ def heapdump_json(name):
     # found once, as leaks' retention candidates (leaks.h): medium from
     # 25% of the reachable heap, low below; one dump shows no growth, so
     # never high and of low confidence
-    sev = [(f['source'], f['kind'], f['culprit'], f['severity'], f['confidence'], f['weight'])
-           for f in d['findings']]
+    # each named by its retaining structure (leaks.h): the dump's own
+    # memprof records (verify_allocsite); the root owning it is the owner
+    import verify_allocsite
+    verify_allocsite.triage_retention(V, name, V_HD.GRAPH, dump, 'testdata/heapdump/graph.dump.gz',
+                                      d['findings'])
+    sev = [(f['source'], f['kind'], f.get('retainer', {}).get('owner'), f['severity'], f['confidence'],
+            f['weight']) for f in d['findings']]
     check(name, 'retention candidates (retained recomputed here)', sev,
           [('leaks', 'retention', h, 'medium' if r >= 0.25 * rb else 'low', 'low', r) for h, r in want])
     return d

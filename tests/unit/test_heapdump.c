@@ -598,6 +598,66 @@ static void test_goroutines(void **state)
 	hs_heapdump_release(&h);
 }
 
+/* The retaining structure's site (hs_hd_retainer_of, heapdump.h): on the
+ * dominator chain from a suspect's node to its accumulation point, the
+ * outermost object the memory profile sampled, no sampled object above it
+ * on that chain, none at all when it names none; likewise the outermost
+ * typed object.  The dumps: graph.dump.gz (main.cache's map sampled at
+ * its struct and at its buckets, so outermost and innermost differ) and
+ * the bundle's last (MemProfileRate 1024: its server map's 80 KiB bucket
+ * array is sampled, its 48-byte server struct and map header need not
+ * be). */
+static void check_retainers(const char *file, size_t *named, size_t *below)
+{
+	hs_error e;
+	hs_error_clear(&e);
+	hs_heapdump h;
+	hs_heapdump_init(&h);
+	assert_int_equal(hs_heapdump_load(&h, file, &e), HS_OK);
+	hs_hd_analysis an;
+	hs_hd_opts o;
+	hs_hd_opts_default(&o);
+	assert_int_equal(hs_hd_analyze(&an, &h, &o, &e), HS_OK);
+	char tname[64];
+	for (size_t k = 0; k < an.suspects.len; k++) {
+		const hs_hd_suspect *s = &HS_VEC_AT(&an.suspects, hs_hd_suspect, k);
+		hs_hd_retainer r;
+		hs_hd_retainer_of(&an, s, &r);
+		/* up the chain: the last sampled (typed) object seen is the one */
+		uint32_t site = HS_HD_NONE, typed = HS_HD_NONE, sampled = 0;
+		for (uint32_t v = s->accum;; v = an.idom[v]) {
+			assert_true(v != HS_HD_NONE && v != an.super);
+			if (v < h.nobjects && hs_hd_object_origin(&an, v) != HS_HD_NONE) {
+				site = v;
+				sampled++;
+			}
+			if (v < h.nobjects && hs_hd_object_type(&h, v, tname, sizeof tname))
+				typed = v;
+			if (v == s->node)
+				break;
+		}
+		assert_int_equal(r.site_obj, site);
+		assert_int_equal(r.typed_obj, typed);
+		assert_int_equal(r.origin, site == HS_HD_NONE ? HS_HD_NONE : hs_hd_object_origin(&an, site));
+		*named += site != HS_HD_NONE;
+		*below += sampled > 1;
+	}
+	hs_hd_analysis_release(&an);
+	hs_heapdump_release(&h);
+}
+
+static void test_retainer(void **state)
+{
+	(void)state;
+	size_t named = 0, below = 0;
+	check_retainers(SOURCE_ROOT "/testdata/heapdump/graph.dump.gz", &named, &below);
+	assert_true(named >= 1 && below >= 1);   /* outermost != innermost there */
+	named = below = 0;
+	check_retainers(SOURCE_ROOT "/testdata/bundle/dumps/heapdump-20261122T034300.dump.gz", &named,
+	                &below);
+	assert_int_equal(named, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_owner_crowd),
 		cmocka_unit_test(test_goroutines),
+		cmocka_unit_test(test_retainer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
