@@ -152,7 +152,12 @@ bool hs_scale_values(int64_t *v, size_t n, const double *ratios)
 	for (size_t k = 0; k < n; k++) {
 		if (ratios[k] == 1)
 			continue;
-		v[k] = round_i64((double)v[k] * ratios[k]);
+		/* BASE's -1: below 2^53 in size the double product is exact,
+		 * so rounding it gives the negation. */
+		if (ratios[k] == -1 && v[k] >= -(INT64_C(1) << 53) && v[k] <= INT64_C(1) << 53)
+			v[k] = -v[k];
+		else
+			v[k] = round_i64((double)v[k] * ratios[k]);
 		keep |= v[k] != 0;
 	}
 	return keep;
@@ -270,15 +275,15 @@ hs_err merger_headers(merger *m, const hs_profile *const *srcs, size_t n,
 	return HS_OK;
 }
 
-static bool key_put(merger *m, const void *p, size_t n)
+/* The scratch key, n bytes long (written by the caller); NULL on no
+ * memory. */
+static char *key_room(merger *m, size_t n)
 {
-	if (n == 0)
-		return true;
-	char *d = hs_vec_push(&m->keybuf, n);
-	if (!d)
-		return false;
-	memcpy(d, p, n);
-	return true;
+	m->keybuf.len = 0;
+	if (!hs_vec_reserve(&m->keybuf, n + 1))
+		return NULL;
+	m->keybuf.len = n;
+	return m->keybuf.data;
 }
 
 /* Find or add the scratch key in map with value val; returns the value
@@ -310,9 +315,13 @@ static uint32_t map_mapping(merger *m, uint32_t mi)
 	const char *name = hs_s(m->src, sm->build_id);
 	if (!*name)
 		name = hs_s(m->src, sm->file);
-	m->keybuf.len = 0;
-	if (!key_put(m, &size, 8) || !key_put(m, &sm->offset, 8) || !key_put(m, name, strlen(name)))
+	size_t nlen = strlen(name);
+	char *key = key_room(m, 16 + nlen);
+	if (!key)
 		return 0;
+	memcpy(key, &size, 8);
+	memcpy(key + 8, &sm->offset, 8);
+	memcpy(key + 16, name, nlen);
 	hs_profile *out = m->out;
 	bool found;
 	uint32_t id = key_lookup(m, &m->mappings, (uint32_t)out->mappings.len + 1, &found);
@@ -346,10 +355,13 @@ static uint32_t map_function(merger *m, uint32_t fi)
 	hs_str file = str_of(m, sf->filename);
 	if (name == HS_NONE || sys == HS_NONE || file == HS_NONE)
 		return 0;
-	m->keybuf.len = 0;
-	if (!key_put(m, &sf->start_line, 8) || !key_put(m, &name, 4) || !key_put(m, &sys, 4) ||
-	    !key_put(m, &file, 4))
+	char *key = key_room(m, 20);
+	if (!key)
 		return 0;
+	memcpy(key, &sf->start_line, 8);
+	memcpy(key + 8, &name, 4);
+	memcpy(key + 12, &sys, 4);
+	memcpy(key + 16, &file, 4);
 	hs_profile *out = m->out;
 	bool found;
 	uint32_t id = key_lookup(m, &m->functions, (uint32_t)out->functions.len + 1, &found);
@@ -390,13 +402,17 @@ static uint32_t map_location(merger *m, uint32_t li)
 	for (uint32_t k = 0; k < sl->nlines; k++)
 		if (!(fn[k] = map_function(m, hs_line_at(m->src, sl->line_start + k)->function)))
 			goto out;
-	m->keybuf.len = 0;
 	uint8_t folded = sl->is_folded;
-	if (!key_put(m, &key_addr, 8) || !key_put(m, &mid, 4) || !key_put(m, &folded, 1))
+	char *key = key_room(m, 13 + (size_t)sl->nlines * 12);
+	if (!key)
 		goto out;
-	for (uint32_t k = 0; k < sl->nlines; k++)
-		if (!key_put(m, &fn[k], 4) || !key_put(m, &hs_line_at(m->src, sl->line_start + k)->line, 8))
-			goto out;
+	memcpy(key, &key_addr, 8);
+	memcpy(key + 8, &mid, 4);
+	memcpy(key + 12, &folded, 1);
+	for (uint32_t k = 0; k < sl->nlines; k++) {
+		memcpy(key + 13 + (size_t)k * 12, &fn[k], 4);
+		memcpy(key + 17 + (size_t)k * 12, &hs_line_at(m->src, sl->line_start + k)->line, 8);
+	}
 	hs_profile *out = m->out;
 	bool found;
 	id = key_lookup(m, &m->locations, (uint32_t)out->locations.len + 1, &found);
@@ -430,9 +446,31 @@ out:
 	return id;
 }
 
+/* Room in the sample map for every sample of the next source (all new at
+ * worst), made once rather than by doubling on the way. */
+static bool samples_room(merger *m, size_t more)
+{
+	hs_idmap *old = &m->samples, n;
+	size_t want = old->len + more;
+	if (want * 4 <= old->cap * 3)
+		return true;
+	if (!hs_idmap_init(&n, want))
+		return false;
+	for (size_t i = 0; i < old->cap; i++)
+		if (old->vals[i] != UINT32_MAX && !hs_idmap_put(&n, old->keys[i], old->vals[i], NULL)) {
+			hs_idmap_release(&n);
+			return false;
+		}
+	hs_idmap_release(old);
+	*old = n;
+	return true;
+}
+
 hs_err merger_source(merger *m, const hs_profile *src)
 {
 	drop_source(m);
+	if (!samples_room(m, src->nsamples))
+		return hs_fail(m->err, HS_E_NOMEM, NULL);
 	m->src = src;
 	m->map_id = calloc(src->mappings.len + 1, sizeof *m->map_id);
 	m->map_offset = calloc(src->mappings.len + 1, sizeof *m->map_offset);
@@ -542,7 +580,8 @@ hs_err merger_sample(merger *m, size_t s, const int64_t *vals, bool base_label, 
 	m->labelset_id[src_ls] = HS_VEC_AT(&out->sample_labels, uint32_t, last) + 1;
 	uint64_t key = (uint64_t)HS_VEC_AT(&out->sample_stack, uint32_t, last) << 32 |
 	               HS_VEC_AT(&out->sample_labels, uint32_t, last);
-	uint32_t prev = hs_idmap_get(&m->samples, key);
+	/* A new stack has no sample yet. */
+	uint32_t prev = new_stack ? UINT32_MAX : hs_idmap_get(&m->samples, key);
 	if (prev == UINT32_MAX) {
 		if (!hs_idmap_put(&m->samples, key, (uint32_t)last, NULL))
 			return hs_fail(m->err, HS_E_NOMEM, NULL);

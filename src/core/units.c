@@ -192,15 +192,69 @@ void hs_scaled_label(int64_t value, const char *from, const char *to, char *buf,
 	put2(buf, n, num, u);
 }
 
+/* snprintf(out, 16, "%.2g", r) for r in [1e-4, 1), where it writes two
+ * significant digits in fixed notation, trailing zeros dropped.  Which
+ * decade r is in is exact (no double lies between 0.1 and the double
+ * nearest it, and so on); r times a power of ten is off by less than
+ * 2^-46, so away from a half it rounds as printf does.  False near a
+ * half: printf decides there. */
+static bool sig2(double r, char out[16])
+{
+	double scale = r >= 0.1 ? 100 : r >= 0.01 ? 1e3 : r >= 0.001 ? 1e4 : 1e5;
+	int d = r >= 0.1 ? 2 : r >= 0.01 ? 3 : r >= 0.001 ? 4 : 5;   /* decimals */
+	double x = r * scale, fl = floor(x), f = x - fl;
+	if (fabs(f - 0.5) < 1.0 / 1024)
+		return false;
+	unsigned q = (unsigned)fl + (f > 0.5);
+	if (q >= 100) {   /* rounded up into the next decade: 1.0e(X+1) */
+		q = 10;
+		d--;
+	}
+	if (q < 10)
+		return false;
+	size_t k = 0;
+	if (d == 1) {
+		out[k++] = (char)('0' + q / 10);
+		out[k++] = '.';
+	} else {
+		out[k++] = '0';
+		out[k++] = '.';
+		for (int z = 0; z < d - 2; z++)
+			out[k++] = '0';
+		out[k++] = (char)('0' + q / 10);
+	}
+	out[k++] = (char)('0' + q % 10);
+	while (out[k - 1] == '0')   /* %g drops trailing zeros, then the point */
+		k--;
+	if (out[k - 1] == '.')
+		k--;
+	out[k] = '\0';
+	return true;
+}
+
 void hs_percentage(int64_t value, int64_t total, char *buf, size_t n)
 {
 	double ratio = 0;
 	if (total != 0)
 		ratio = fabs((double)value / (double)total) * 100;
-	if (ratio >= 99.95 && ratio <= 100.05)
-		snprintf(buf, n, "  100%%");
-	else if (ratio >= 1.0)
-		snprintf(buf, n, "%5.2f%%", ratio);
-	else
+	char num[64], cell[72];
+	if (ratio >= 99.95 && ratio <= 100.05) {
+		put2(buf, n, "  100%", "");
+		return;
+	}
+	if (ratio >= 1.0)
+		fixed2(ratio, num);   /* "%5.2f" */
+	else if (ratio == 0)
+		put2(num, sizeof num, "0", "");
+	else if (!(ratio >= 1e-4 && sig2(ratio, num))) {
 		snprintf(buf, n, "%5.2g%%", ratio);
+		return;
+	}
+	/* "%5s%%" */
+	size_t len = strlen(num), pad = len < 5 ? 5 - len : 0;
+	memset(cell, ' ', pad);
+	memcpy(cell + pad, num, len);
+	cell[pad + len] = '%';
+	cell[pad + len + 1] = '\0';
+	put2(buf, n, cell, "");
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,6 +283,22 @@ static void test_scale_values(void **state)
 	assert_int_equal(x[0], 3);
 	int64_t z[1] = {0};
 	assert_true(hs_scale_values(z, 1, (const double[]){1}));
+	/* BASE's -1 is Go's int64(math.Round(float64(v) * -1)): the
+	 * negation where the double holds v exactly, the double's rounding
+	 * beyond 2^53, amd64's INT64_MIN out of range. */
+	const int64_t p53 = INT64_C(1) << 53;
+	const int64_t vals[] = {1, -1, 7, p53 - 1, p53, p53 + 1, p53 + 3, -p53 - 1, -p53 - 3,
+	                        INT64_MAX, INT64_MIN, INT64_MIN + 1, INT64_C(1) << 62};
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		double r = round((double)vals[i] * -1);
+		int64_t want = r >= -9223372036854775808.0 && r < 9223372036854775808.0 ? (int64_t)r
+		                                                                       : INT64_MIN;
+		int64_t got[1] = {vals[i]};
+		assert_true(hs_scale_values(got, 1, (const double[]){-1}));
+		if (got[0] != want)
+			fail_msg("%lld * -1: %lld, want %lld", (long long)vals[i], (long long)got[0],
+			         (long long)want);
+	}
 }
 
 /* The writer: encode the merge, decode it with the loader, same model. */

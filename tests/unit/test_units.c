@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <cmocka.h>
 #include <string.h>
@@ -109,6 +110,52 @@ static void test_percentage(void **state)
 	assert_string_equal(buf, "0.001%");
 	hs_percentage(3, 0, buf, sizeof buf);
 	assert_string_equal(buf, "    0%");
+	hs_percentage(-995, 100000, buf, sizeof buf);   /* 0.995: %g's next decade */
+	assert_string_equal(buf, "    1%");
+	hs_percentage(1, 1000000000, buf, sizeof buf);
+	assert_string_equal(buf, "1e-07%");
+	char small[4];
+	hs_percentage(1473, 1476, small, sizeof small);
+	assert_string_equal(small, "99.");                /* cut as snprintf cuts */
+}
+
+/* hs_percentage against printf itself: every value over a few totals
+ * (the halves of "%.2g" and "%.2f" included), then random pairs. */
+static void check_pct(int64_t v, int64_t t)
+{
+	char want[64], got[64];
+	double r = t ? fabs((double)v / (double)t) * 100 : 0;
+	if (r >= 99.95 && r <= 100.05)
+		snprintf(want, sizeof want, "  100%%");
+	else if (r >= 1.0)
+		snprintf(want, sizeof want, "%5.2f%%", r);
+	else
+		snprintf(want, sizeof want, "%5.2g%%", r);
+	hs_percentage(v, t, got, sizeof got);
+	if (strcmp(got, want) != 0)
+		fail_msg("hs_percentage(%lld, %lld): %s, printf %s", (long long)v, (long long)t, got,
+		         want);
+}
+
+static void test_percentage_printf(void **state)
+{
+	(void)state;
+	static const int64_t totals[] = {8, 800, 1000, 1476, 1600, 3200, 20000, 200000};
+	for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++)
+		for (int64_t v = -totals[i]; v <= 2 * totals[i]; v++)
+			check_pct(v, totals[i]);
+	uint64_t x = 88172645463325252u;
+	for (int i = 0; i < 300000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t v = (int64_t)(x >> (x % 64));
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t t = (int64_t)(x >> (x % 64));
+		check_pct(i & 1 ? -v : v, t);
+	}
 }
 
 int main(void)
@@ -119,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_fixed_point),
 		cmocka_unit_test(test_percentage),
+		cmocka_unit_test(test_percentage_printf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
