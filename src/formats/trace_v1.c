@@ -827,11 +827,13 @@ static gstate *state_of(v1 *t, uint32_t gi)
 
 #define GS(sq, st) ((gstate){.seq = (sq), .status = (st)})
 
-/* order.go's stateTransition: the goroutine an event moves, the state it
- * needs and the state it leaves. */
-static inline hs_err transition_of(v1 *t, event *e)
+/* One switch on the type per decoded event: the goroutine running on the
+ * P, as Go's parseEvents follows it (q->last_g, e->g), and order.go's
+ * stateTransition: the goroutine the event moves, the state it needs and
+ * the state it leaves. */
+static inline hs_err step_of(v1 *t, queue *q, event *e)
 {
-	uint64_t g = 0;
+	uint64_t g;
 	e->gi = UNORDERED;
 	switch (e->typ) {
 	case EV_GO_CREATE:
@@ -841,18 +843,18 @@ static inline hs_err transition_of(v1 *t, event *e)
 		break;
 	case EV_GO_WAITING:
 	case EV_GO_INSYSCALL:
-		g = e->g;
+		g = e->g = e->args[0];
 		e->init = GS(1, G_RUNNABLE);
 		e->next = GS(2, G_WAITING);
 		break;
 	case EV_GO_START:
 	case EV_GO_START_LABEL:
-		g = e->g;
+		g = q->last_g = e->g = e->args[0];
 		e->init = GS(e->args[1], G_RUNNABLE);
 		e->next = GS(e->args[1] + 1, G_RUNNING);
 		break;
 	case EV_GO_START_LOCAL:
-		g = e->g;
+		g = q->last_g = e->g = e->args[0];
 		e->init = GS(NOSEQ, G_RUNNABLE);
 		e->next = GS(SEQINC, G_RUNNING);
 		break;
@@ -860,31 +862,45 @@ static inline hs_err transition_of(v1 *t, event *e)
 	case EV_GO_BLOCK_SYNC: case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_SLEEP:
 	case EV_GO_SYSBLOCK: case EV_GO_BLOCK_GC:
 		g = e->g;
+		q->last_g = 0;
 		e->init = GS(NOSEQ, G_RUNNING);
 		e->next = GS(NOSEQ, G_WAITING);
 		break;
 	case EV_GO_SCHED:
 	case EV_GO_PREEMPT:
 		g = e->g;
+		q->last_g = 0;
 		e->init = GS(NOSEQ, G_RUNNING);
 		e->next = GS(NOSEQ, G_RUNNABLE);
 		break;
-	case EV_GO_UNBLOCK:
+	case EV_GO_END:
+	case EV_GO_STOP:
+		q->last_g = 0;
+		return HS_OK;
 	case EV_GO_SYSEXIT:
+		e->g = e->args[0];
+		/* fall through */
+	case EV_GO_UNBLOCK:
 		g = e->args[0];
 		e->init = GS(e->args[1], G_WAITING);
 		e->next = GS(e->args[1] + 1, G_RUNNABLE);
 		break;
-	case EV_GO_UNBLOCK_LOCAL:
 	case EV_GO_SYSEXIT_LOCAL:
+		e->g = e->args[0];
+		/* fall through */
+	case EV_GO_UNBLOCK_LOCAL:
 		g = e->args[0];
 		e->init = GS(NOSEQ, G_WAITING);
 		e->next = GS(SEQINC, G_RUNNABLE);
 		break;
 	case EV_GC_START:
+		e->g = 0;
 		e->gi = GC_STATE;
 		e->init = GS(e->args[0], G_DEAD);
 		e->next = GS(e->args[0] + 1, G_DEAD);
+		return HS_OK;
+	case EV_GC_STW_START: case EV_GC_DONE: case EV_GC_STW_DONE:
+		e->g = 0;
 		return HS_OK;
 	default:
 		return HS_OK;
@@ -911,28 +927,6 @@ static void apply(v1 *t, const event *e)
 		next.seq = cur->seq + 1;
 	next.parked = cur->parked;
 	*cur = next;
-}
-
-/* The goroutine running on the P, as Go's parseEvents follows it. */
-static inline void set_g(queue *q, event *e)
-{
-	switch (e->typ) {
-	case EV_GO_START: case EV_GO_START_LOCAL: case EV_GO_START_LABEL:
-		q->last_g = e->g = e->args[0];
-		break;
-	case EV_GC_STW_START: case EV_GC_START: case EV_GC_DONE: case EV_GC_STW_DONE:
-		e->g = 0;
-		break;
-	case EV_GO_END: case EV_GO_STOP: case EV_GO_SCHED: case EV_GO_PREEMPT: case EV_GO_SLEEP:
-	case EV_GO_BLOCK: case EV_GO_BLOCK_SEND: case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT:
-	case EV_GO_BLOCK_SYNC: case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_SYSBLOCK:
-	case EV_GO_BLOCK_GC:
-		q->last_g = 0;
-		break;
-	case EV_GO_SYSEXIT: case EV_GO_SYSEXIT_LOCAL: case EV_GO_WAITING: case EV_GO_INSYSCALL:
-		e->g = e->args[0];
-		break;
-	}
 }
 
 /* An event record into an event, as Go's parseEvents. */
@@ -966,7 +960,6 @@ static void decode_event(v1 *t, queue *q, const raw *r, event *e)
 	 * reader's 8-byte store (store forwarding) */
 	e->str_len = r->str_len;
 	e->str = e->str_len ? (const char *)t->d + r->str_at : NULL;
-	set_g(q, e);
 	if (t->ver < 1007 && r->typ == EV_GO_SYSEXIT) {
 		/* order1005: a syscall exit sorts by its own sequence */
 		e->seq = e->args[1];
@@ -1020,7 +1013,6 @@ static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
 	e->args[2] = e->args[3] = 0;
 	e->str_len = 0;
 	e->str = NULL;
-	set_g(q, e);
 	return true;
 }
 
@@ -1077,7 +1069,7 @@ static inline hs_err queue_next(v1 *t, queue *q)
 		if (rc || !q->has_head)
 			return rc;
 	}
-	hs_err rc = transition_of(t, &q->head);
+	hs_err rc = step_of(t, q, &q->head);
 	q->has_head = rc == HS_OK;
 	return rc;
 }
