@@ -228,10 +228,11 @@ typedef struct hs_leak_retention {
 	/* the retaining structure (hs_hd_retainer_of): the allocation origin
 	 * of its outermost object the memory profile sampled, retainer_func ""
 	 * when none was (the chain culprit first, nretainer_chain 1 when it is
-	 * the function alone), that object's name; the Go type of that
-	 * object, or with no site of its outermost typed object, "" when
-	 * untyped */
-	const char *retainer_func, *retainer_file, *retainer_object;
+	 * the function alone), that object's address and size in bytes (0
+	 * when none was sampled); the Go type of that object, or with no site
+	 * of its outermost typed object, "" when untyped */
+	const char *retainer_func, *retainer_file;
+	uint64_t retainer_addr, retainer_size;
 	const char *const *retainer_chain;
 	size_t nretainer_chain;
 	uint64_t retainer_line;

@@ -111,12 +111,13 @@ static bool retainer(leaks_hd *hd, const hs_hd_analysis *a, const hs_hd_suspect 
 			return false;
 	r->retainer_chain = chain;
 	r->nretainer_chain = o ? o->nchain : 0;
-	r->retainer_object = node_name(hd, a, rt.site_obj);
+	r->retainer_addr = rt.site_obj != HS_HD_NONE ? hs_heapdump_addr(a->h, rt.site_obj) : 0;
+	r->retainer_size = rt.site_obj != HS_HD_NONE ? a->h->size[rt.site_obj] : 0;
 	/* the type of the object the site names, else of the outermost typed */
 	uint32_t typed = o ? rt.site_obj : rt.typed_obj;
 	const char *type = typed != HS_HD_NONE ? hs_hd_object_type(a->h, typed, buf, sizeof buf) : NULL;
 	r->retainer_type = dup(hd, type ? type : "");
-	if (!r->retainer_func || !r->retainer_file || !r->retainer_object || !r->retainer_type)
+	if (!r->retainer_func || !r->retainer_file || !r->retainer_type)
 		return false;
 	if (o) {
 		r->named_by = HS_NAMED_SITE;

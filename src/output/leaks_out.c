@@ -398,7 +398,8 @@ void out_retention_named_json(json_w *w, const hs_leak *k)
 	if (*r->retainer_func) {
 		out_origin_json(w, r->retainer_func, r->retainer_file, r->retainer_line, r->retainer_own,
 		                r->retainer_chain, r->nretainer_chain);
-		json_kv_string(w, "object", r->retainer_object);
+		json_kv_int(w, "address", (int64_t)r->retainer_addr);
+		json_kv_int(w, "size", (int64_t)r->retainer_size);
 	}
 	if (*r->retainer_type)
 		json_kv_string(w, "type", r->retainer_type);

@@ -18,7 +18,9 @@ import collections
 import json
 import os
 import re
+import struct
 import subprocess
+import tempfile
 
 import verify_heapdump as vh
 
@@ -244,10 +246,141 @@ def core_cases(V):
         V.expect(case, 'err', '')
 
 
+def core_word(path, vaddr, n):
+    """n 8-byte little-endian words at vaddr in the zstd core `path`, from
+    its ELF program headers (PT_LOAD file contents), read as a stream up
+    to there."""
+    p = subprocess.Popen(['zstd', '-dc', path], stdout=subprocess.PIPE)
+    data = bytearray()
+
+    def upto(end):
+        while len(data) < end:
+            chunk = p.stdout.read(max(end - len(data), 1 << 20))
+            if not chunk:
+                raise ValueError('%s: ends before byte %d' % (path, end))
+            data.extend(chunk)
+    try:
+        upto(64)
+        phoff, = struct.unpack_from('<Q', data, 0x20)
+        phentsize, phnum = struct.unpack_from('<HH', data, 0x36)
+        upto(phoff + phentsize * phnum)
+        for i in range(phnum):
+            typ, _, off, va, _, filesz, _ = struct.unpack_from('<IIQQQQQ', data, phoff + i * phentsize)
+            if typ == 1 and va <= vaddr and vaddr + 8 * n <= va + filesz:
+                at = off + vaddr - va
+                upto(at + 8 * n)
+                return struct.unpack_from('<%dQ' % n, data, at)
+        raise ValueError('%s: 0x%x in no PT_LOAD' % (path, vaddr))
+    finally:
+        p.kill()
+        p.wait()
+
+
+def symbol(exe_zst, name):
+    """The address of `name` in the zstd executable, by readelf -sW."""
+    with tempfile.NamedTemporaryFile() as f:
+        subprocess.run(['zstd', '-dcq', exe_zst], stdout=f, check=True)
+        out = subprocess.run(['readelf', '-sW', f.name], stdout=subprocess.PIPE, check=True).stdout.decode()
+    for ln in out.splitlines():
+        p = ln.split()
+        if len(p) == 8 and p[7] == name:
+            return int(p[1], 16)
+    raise ValueError('%s: no symbol %s' % (exe_zst, name))
+
+
+def inuse_sizes(V, path):
+    """go tool pprof -raw of path: in-use objects by (file, line, size) of
+    each sample's innermost frame of package main and its bytes label."""
+    lines = V.pprof('-raw', path).splitlines()
+    i = lines.index('Samples:') + 2
+    samples = []
+    while not lines[i].startswith('Locations'):
+        m = re.match(r'^\s+([-\d\s]+): ([\d ]*)$', lines[i])
+        b = re.match(r'^\s+bytes:\[(\d+)\]$', lines[i + 1])
+        if m and b:
+            samples.append(([int(x) for x in m.group(1).split()], [int(x) for x in m.group(2).split()],
+                            int(b.group(1))))
+        i += 1
+    locs, cur = {}, None
+    for ln in lines[i + 1:]:
+        if ln.startswith('Mappings'):
+            break
+        m = re.match(r'^\s+(?:(\d+): 0x[0-9a-f]+ (?:M=\d+ )?)?(\S+) (\S+):(\d+) s=\d+$', ln)
+        if m:
+            if m.group(1):
+                cur = int(m.group(1))
+                locs[cur] = []
+            locs[cur].append((m.group(2), m.group(3), int(m.group(4))))
+    out = collections.Counter()
+    for vals, ids, size in samples:
+        frames = [f for loc in ids for f in locs.get(loc, []) if own(f[0])]
+        if frames and vals[2]:
+            out[frames[0] + (size,)] += vals[2]
+    return out
+
+
+def core_triage(V):
+    """coreprof-triage(-json): a core with its memory profile and its
+    types.  The finding is named by the allocation site of its retaining
+    structure: the backing array of the global the generator declares
+    (main.Large).  Its address, length and capacity are read from the
+    core itself (the slice header at main.Large's symbol); its site and
+    size from an in-use sample of heap.pb.gz written just before the core
+    (innermost main. frame, bytes label); its type from the declaration in
+    testdata/gen/coreprof/main.go ([]byte is []uint8 to the runtime), the
+    element count its capacity; what it keeps, counts.json's large arrays
+    and itself."""
+    name, text_name = 'coreprof-triage-json', 'coreprof-triage'
+    V.checked.update((name, text_name))
+    d = 'testdata/coreprof/'
+    js = json.loads(V.golden(name, 'out'))
+    c = json.load(open(os.path.join(V.ROOT, d, 'counts.json')))
+    ret = [f for f in js['findings'] if f['kind'] == 'retention']
+    if len(js['findings']) != 1 or len(ret) != 1:
+        V.problems.append('%s: findings %s, want one retention' % (name, [f['kind'] for f in js['findings']]))
+        return
+    f, r = ret[0], ret[0]['retainer']
+    owner = r.get('owner', '')
+    src = open(os.path.join(V.ROOT, 'testdata/gen/coreprof/main.go')).read()
+    decl = re.findall(r'^\s+%s\s+(\S+)$' % re.escape(owner.split('.')[-1]), src, re.M)
+    sym = symbol(os.path.join(V.ROOT, d, 'core.exe.zst'), owner)
+    data, length, cap = core_word(os.path.join(V.ROOT, d, 'core.core.zst'), sym, 3)
+    prof = inuse_sizes(V, d + 'heap.pb.gz')
+    size = cap * 24     # a slice header's bytes (64-bit)
+    sites = [k for k in prof if k[3] == size]
+    if owner != 'main.Large' or len(decl) != 1 or length != c['large']:
+        V.problems.append('%s: owner %s, declared %s, %d elements in the core, counts.json %d'
+                          % (name, owner, decl, length, c['large']))
+        return
+    want = dict(named_by='site', function=sites[0][0] if len(sites) == 1 else None,
+                file=sites[0][1] if len(sites) == 1 else None, line=sites[0][2] if len(sites) == 1 else None,
+                own=True, address=data, size=size,
+                type='%s (%d)' % (re.sub(r'\bbyte\b', 'uint8', decl[0]), cap),
+                owner=owner, owner_root='')
+    want['accumulation_point'] = want['type']
+    want['chain'] = [want['function']]
+    if {k: r.get(k) for k in want} != want or 'object' in r or f['culprit'] != want['function'] \
+            or f['weight'] != c['large'] * c['large_bytes'] + size or len(sites) != 1:
+        V.problems.append('%s: retainer %s (culprit %s, weight %d), the core, heap.pb.gz and main.go say %s '
+                          '(weight %d)' % (name, r, f['culprit'], f['weight'], want,
+                                           c['large'] * c['large_bytes'] + size))
+        return
+    text = V.golden(text_name, 'out')
+    line = '   retention: %s (%s:%d) allocated the %s that keeps ' % (want['function'], want['file'],
+                                                                    want['line'], want['type'])
+    head = '1. medium %s  (retention, confidence low)' % want['function']
+    if line not in text or head not in text.splitlines():
+        V.problems.append('%s: no %r or %r' % (text_name, line, head))
+    for case in (name, text_name):
+        V.expect(case, 'code', '0\n')
+        V.expect(case, 'err', '')
+
+
 def run(V):
     vh.V = vh.V or V     # its reader's files are under V.ROOT
     dump_cases(V)
     core_cases(V)
+    core_triage(V)
     graph_leaks(V)
 
 
@@ -368,9 +501,10 @@ def triage_retention(V, name, G, dump, path, findings, text_name=None):
         if o is not None:
             want = dict(named_by='site', function=o[0], file=o[1], line=o[2], own=o[3], chain=list(o[4]))
             culprit = o[0]
-            if addr_of(r.get('object')) != obj:
-                V.problems.append('%s: retainer object %s, the dump\'s outermost sampled one is 0x%x'
-                                  % (name, r.get('object'), obj))
+            if (r.get('address'), r.get('size')) != (obj, dump.objects[obj][0]) or 'object' in r:
+                V.problems.append('%s: retainer object %s (%s B), the dump\'s outermost sampled one is '
+                                  '0x%x (%d B)' % (name, r.get('address'), r.get('size'), obj,
+                                                   dump.objects[obj][0]))
         elif not r.get('owner_root'):
             want, culprit = dict(named_by='root'), r.get('owner')
         else:
