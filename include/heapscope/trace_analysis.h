@@ -65,7 +65,10 @@ typedef struct hs_trace_summary {
 	hs_tblocked top[HS_TRACE_TOP_BLOCKED];
 	size_t ntop;
 	/* private */
-	hs_vec gs;              /* per goroutine state */
+	hs_vec gs;              /* per goroutine: the fields rarely touched */
+	void *ghot;             /* per goroutine: the fields of every event,
+	                           32-byte records, 64-byte aligned */
+	size_t ghot_cap;
 	void *gmap, *sitemap;
 	int64_t cur_sec;
 	uint64_t cur_count;

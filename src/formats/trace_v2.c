@@ -60,6 +60,8 @@ typedef struct v2_batch {
 
 typedef struct v2_cursor {
 	uint64_t m;
+	uint32_t mslot;               /* m's state in the order step, UINT32_MAX
+	                                 until its first event (v2_advance) */
 	uint32_t batch;               /* current batch, UINT32_MAX when done */
 	uint32_t last_batch;
 	size_t pos;
@@ -563,7 +565,7 @@ static inline hs_err try_event(v2_loader *L, v2_cursor *c, bool *ok)
 	int64_t saved_last = L->last_ts, saved_cur = L->cur_ts;
 	bool saved_first = L->have_first;
 	commit_time(L, c->ev.time);
-	hs_err rc = v2_advance(L, &c->ev, c->m, ok);
+	hs_err rc = v2_advance(L, &c->ev, c->m, &c->mslot, ok);
 	if (rc || !*ok) {
 		L->last_ts = saved_last;
 		L->cur_ts = saved_cur;
@@ -742,6 +744,7 @@ static hs_err gen_cursors(v2_loader *L, v2_gen *G)
 			if (!c || !hs_idmap_put(&G->midx, bs[i].m, (uint32_t)(G->cursors.len - 1), NULL))
 				return nomem(L);
 			c->m = bs[i].m;
+			c->mslot = UINT32_MAX;
 			c->batch = c->last_batch = (uint32_t)i;
 			c->pos = bs[i].data;
 			c->last = to_ns(L, bs[i].time);

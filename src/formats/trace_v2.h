@@ -73,9 +73,6 @@ typedef struct v2_order {
 	uint64_t gc_seq;
 	int gc_state;                 /* 0 undetermined, 1 not running, 2 running */
 	uint64_t initial_gen;
-	bool m_cached;                /* the M of the previous event */
-	uint64_t m_cache_id;
-	uint32_t m_cache_idx;
 } v2_order;
 
 /* The loader; one per call of hs_trace_load_v2. */
@@ -147,10 +144,12 @@ static inline hs_err v2_emit(v2_loader *L, hs_tev *ev)
 /* trace_v2_order.c */
 bool v2_order_init(v2_order *o);
 void v2_order_release(v2_order *o);
-/* Try to advance ev, read on thread m.  *ok = false (and HS_OK) when it
+/* Try to advance ev, read on thread m.  *mslot is where m's state is
+ * (UINT32_MAX when not yet known: then found and stored; the states
+ * never move to another index).  *ok = false (and HS_OK) when it
  * cannot go yet (another M's event must come first); an error when the
  * trace is inconsistent. */
-hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, bool *ok);
+hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot, bool *ok);
 hs_twait v2_wait_from_reason(const char *s, uint32_t n);
 
 #endif

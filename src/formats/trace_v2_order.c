@@ -849,7 +849,7 @@ static NOINLINE hs_err adv_plain(v2_loader *L, const v2_event *ev, sctx *c, bool
 	return rc;
 }
 
-hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, bool *ok)
+hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot, bool *ok)
 {
 	v2_order *o = &L->order;
 	*ok = false;
@@ -858,21 +858,19 @@ hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, bool *ok)
 	uint64_t mp = V2_NONE, mg = V2_NONE;
 	v2_mstate *ms = NULL;
 	if (m != V2_NONE) {
-		/* Runs of events come from one M: remember where its state is. */
-		if (o->m_cached && o->m_cache_id == m) {
-			ms = &HS_VEC_AT(&o->ms, v2_mstate, o->m_cache_idx);
+		/* The caller's cursor remembers where its M's state is. */
+		if (*mslot != UINT32_MAX) {
+			ms = &HS_VEC_AT(&o->ms, v2_mstate, *mslot);
 		} else {
 			ms = state_put(&o->midx, &o->ms, m);
 			if (!ms)
 				return nomem(L);
-			o->m_cached = true;
-			o->m_cache_id = m;
-			o->m_cache_idx = (uint32_t)(ms - (v2_mstate *)o->ms.data);
-		}
-		if (!ms->init) {
-			ms->init = true;
-			ms->g = V2_NONE;
-			ms->p = V2_NONE;
+			*mslot = (uint32_t)(ms - (v2_mstate *)o->ms.data);
+			if (!ms->init) {
+				ms->init = true;
+				ms->g = V2_NONE;
+				ms->p = V2_NONE;
+			}
 		}
 		mp = ms->p;
 		mg = ms->g;
@@ -915,7 +913,7 @@ hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, bool *ok)
 	}
 	if (rc == HS_OK && *ok && m != V2_NONE) {
 		/* The handlers may have added states: look the M up again. */
-		ms = &HS_VEC_AT(&o->ms, v2_mstate, o->m_cache_idx);
+		ms = &HS_VEC_AT(&o->ms, v2_mstate, *mslot);
 		ms->p = nc.p;
 		ms->g = nc.g;
 	}
