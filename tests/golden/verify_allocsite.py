@@ -116,21 +116,21 @@ def suspects(V, G, dump, name, text_names):
 
 # ---- against the heap profile the program wrote at the same moment --------
 
-def raw_sites(V, path):
-    """go tool pprof -raw of path: inuse_objects summed by the (file, line)
-    of each sample's innermost frame of package main (pprof's names: an
-    inlined call has its own)."""
-    text = V.pprof('-raw', path)
-    lines = text.splitlines()
+def raw_samples(V, path):
+    """go tool pprof -raw of path: its sample types, and each sample's
+    values, frames (function, file, line; innermost first, an inlined call
+    its own) and bytes label (None without one)."""
+    lines = V.pprof('-raw', path).splitlines()
     i = lines.index('Samples:') + 1
     types = [t.split('/')[0] for t in lines[i].split()]
-    io = types.index('inuse_objects')
     i += 1
     samples = []
     while not lines[i].startswith('Locations'):
         m = re.match(r'^\s+([-\d\s]+): ([\d ]*)$', lines[i])
         if m:
-            samples.append(([int(x) for x in m.group(1).split()], [int(x) for x in m.group(2).split()]))
+            b = re.match(r'^\s+bytes:\[(\d+)\]$', lines[i + 1])
+            samples.append(([int(x) for x in m.group(1).split()], [int(x) for x in m.group(2).split()],
+                            int(b.group(1)) if b else None))
         i += 1
     locs, cur = {}, None
     for ln in lines[i + 1:]:
@@ -143,9 +143,18 @@ def raw_sites(V, path):
             cur = int(m.group(1))
             locs[cur] = []
         locs[cur].append((m.group(2), m.group(3), int(m.group(4))))
+    return types, [(vals, [f for loc in ids for f in locs.get(loc, [])], size)
+                   for vals, ids, size in samples]
+
+
+def raw_sites(V, path):
+    """go tool pprof -raw of path: inuse_objects summed by the (file, line)
+    of each sample's innermost frame of package main (pprof's names: an
+    inlined call has its own)."""
+    types, samples = raw_samples(V, path)
+    io = types.index('inuse_objects')
     out = collections.Counter()
-    for vals, ids in samples:
-        frames = [f for loc in ids for f in locs.get(loc, [])]
+    for vals, frames, _ in samples:
         own_frames = [f for f in frames if own(f[0])]
         if own_frames and vals[io]:
             out[own_frames[0][1:]] += vals[io]
@@ -291,31 +300,13 @@ def symbol(exe_zst, name):
 def inuse_sizes(V, path):
     """go tool pprof -raw of path: in-use objects by (file, line, size) of
     each sample's innermost frame of package main and its bytes label."""
-    lines = V.pprof('-raw', path).splitlines()
-    i = lines.index('Samples:') + 2
-    samples = []
-    while not lines[i].startswith('Locations'):
-        m = re.match(r'^\s+([-\d\s]+): ([\d ]*)$', lines[i])
-        b = re.match(r'^\s+bytes:\[(\d+)\]$', lines[i + 1])
-        if m and b:
-            samples.append(([int(x) for x in m.group(1).split()], [int(x) for x in m.group(2).split()],
-                            int(b.group(1))))
-        i += 1
-    locs, cur = {}, None
-    for ln in lines[i + 1:]:
-        if ln.startswith('Mappings'):
-            break
-        m = re.match(r'^\s+(?:(\d+): 0x[0-9a-f]+ (?:M=\d+ )?)?(\S+) (\S+):(\d+) s=\d+$', ln)
-        if m:
-            if m.group(1):
-                cur = int(m.group(1))
-                locs[cur] = []
-            locs[cur].append((m.group(2), m.group(3), int(m.group(4))))
+    types, samples = raw_samples(V, path)
+    io = types.index('inuse_objects')
     out = collections.Counter()
-    for vals, ids, size in samples:
-        frames = [f for loc in ids for f in locs.get(loc, []) if own(f[0])]
-        if frames and vals[2]:
-            out[frames[0] + (size,)] += vals[2]
+    for vals, frames, size in samples:
+        own_frames = [f for f in frames if own(f[0])]
+        if size is not None and own_frames and vals[io]:
+            out[own_frames[0] + (size,)] += vals[io]
     return out
 
 
