@@ -27,10 +27,25 @@ char *hs_arena_strndup(hs_arena *a, const char *s, size_t n);
 typedef struct hs_vec {
 	void *data;
 	size_t len, cap, elem;
+	size_t mapped;  /* bytes of a mapping of its own holding data, else 0 */
+	bool big;       /* may move to such a mapping: see hs_vec_init_big */
 } hs_vec;
 
 void hs_vec_init(hs_vec *v, size_t elem);
+/* The same for a vector that may grow to many megabytes (a profile's
+ * samples and stacks): past a few megabytes its data moves to a mapping
+ * of its own on huge-page bounds, asked for huge pages, that grows by
+ * moving page tables instead of copying, so filling it costs one fault
+ * per 2 MiB instead of one per 4 KiB.  Its data must be given back with
+ * hs_vec_release or hs_vec_shrink, never with free. */
+void hs_vec_init_big(hs_vec *v, size_t elem);
 void hs_vec_release(hs_vec *v);
+/* Give back the room past len (geometric growth's slack). */
+void hs_vec_shrink(hs_vec *v);
+/* A fresh zeroed mapping of `bytes` (a multiple of the page size) that
+ * starts on a 2 MiB bound and is advised for huge pages, for tables read
+ * at random; NULL if none.  Given back with munmap(p, bytes). */
+void *hs_map_huge(size_t bytes);
 /* Grow so that n more elements fit; false on overflow or no memory. */
 bool hs_vec_reserve(hs_vec *v, size_t n);
 /* Returns a pointer to `n` new zeroed elements at the end, or NULL. */

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "heapscope/arena.h"
 
@@ -91,13 +92,84 @@ void hs_vec_init(hs_vec *v, size_t elem)
 	v->data = NULL;
 	v->len = v->cap = 0;
 	v->elem = elem;
+	v->mapped = 0;
+	v->big = false;
+}
+
+void hs_vec_init_big(hs_vec *v, size_t elem)
+{
+	hs_vec_init(v, elem);
+	v->big = true;
 }
 
 void hs_vec_release(hs_vec *v)
 {
-	free(v->data);
+	if (v->mapped)
+		munmap(v->data, v->mapped);
+	else
+		free(v->data);
 	v->data = NULL;
 	v->len = v->cap = 0;
+	v->mapped = 0;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+/* Below this a big vector stays on the heap: the mapping's rounding to
+ * 2 MiB would cost more than its faults save. */
+#define MAP_FROM HUGE_PAGE
+
+void *hs_map_huge(size_t bytes)
+{
+	if (bytes > SIZE_MAX - HUGE_PAGE)
+		return NULL;
+	char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	               -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+	if (head)
+		munmap(m, head);
+	munmap(m + head + bytes, HUGE_PAGE - head);
+#ifdef MADV_HUGEPAGE
+	madvise(m + head, bytes, MADV_HUGEPAGE);
+#endif
+	return m + head;
+}
+
+/* Grow a big vector's storage to `bytes` (rounded up to huge pages):
+ * in place where the address space after it is free, else by moving its
+ * pages under a new mapping (page tables move, nothing is copied), else
+ * by copying from the heap the first time. */
+static bool grow_mapped(hs_vec *v, size_t bytes)
+{
+	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	if (v->mapped) {
+		void *same = mremap(v->data, v->mapped, bytes, 0);
+		if (same != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+			madvise((char *)v->data + v->mapped, bytes - v->mapped, MADV_HUGEPAGE);
+#endif
+			v->mapped = bytes;
+			return true;
+		}
+	}
+	char *m = hs_map_huge(bytes);
+	if (!m)
+		return false;
+	if (v->mapped) {
+		if (mremap(v->data, v->mapped, v->mapped, MREMAP_MAYMOVE | MREMAP_FIXED, m) ==
+		    MAP_FAILED) {
+			memcpy(m, v->data, v->len * v->elem);
+			munmap(v->data, v->mapped);
+		}
+	} else {
+		if (v->len)
+			memcpy(m, v->data, v->len * v->elem);
+		free(v->data);
+	}
+	v->data = m;
+	v->mapped = bytes;
+	return true;
 }
 
 bool hs_vec_reserve(hs_vec *v, size_t n)
@@ -112,10 +184,37 @@ bool hs_vec_reserve(hs_vec *v, size_t n)
 			return false;
 		cap *= 2;
 	}
+	if (v->big && cap * v->elem >= MAP_FROM) {
+		if (!grow_mapped(v, cap * v->elem))
+			return false;
+		v->cap = v->mapped / v->elem;
+		return true;
+	}
 	void *d = realloc(v->data, cap * v->elem);
 	if (!d)
 		return false;
 	v->data = d;
 	v->cap = cap;
 	return true;
+}
+
+void hs_vec_shrink(hs_vec *v)
+{
+	if (!v->len || v->len == v->cap)
+		return;
+	if (v->mapped) {
+		/* Untouched pages cost nothing; give back whole huge pages past
+		 * the data so the mapping stays on huge-page bounds. */
+		size_t keep = (v->len * v->elem + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		if (keep < v->mapped && munmap((char *)v->data + keep, v->mapped - keep) == 0) {
+			v->mapped = keep;
+			v->cap = keep / v->elem;
+		}
+		return;
+	}
+	void *d = realloc(v->data, v->len * v->elem);
+	if (d) {
+		v->data = d;
+		v->cap = v->len;
+	}
 }

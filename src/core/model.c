@@ -20,11 +20,11 @@ void hs_profile_init(hs_profile *p)
 	hs_vec_init(&p->functions, sizeof(hs_function));
 	hs_vec_init(&p->locations, sizeof(hs_location));
 	hs_vec_init(&p->lines, sizeof(hs_line));
-	hs_vec_init(&p->values, sizeof(int64_t));
-	hs_vec_init(&p->sample_stack, sizeof(uint32_t));
-	hs_vec_init(&p->sample_labels, sizeof(uint32_t));
-	hs_vec_init(&p->stack_off, sizeof(uint32_t));
-	hs_vec_init(&p->stack, sizeof(uint32_t));
+	hs_vec_init_big(&p->values, sizeof(int64_t));
+	hs_vec_init_big(&p->sample_stack, sizeof(uint32_t));
+	hs_vec_init_big(&p->sample_labels, sizeof(uint32_t));
+	hs_vec_init_big(&p->stack_off, sizeof(uint32_t));
+	hs_vec_init_big(&p->stack, sizeof(uint32_t));
 	hs_vec_init(&p->label_off, sizeof(uint32_t));
 	hs_vec_init(&p->labels, sizeof(hs_label));
 	hs_vec_init(&p->memstats, sizeof(hs_memstat));
@@ -75,8 +75,6 @@ typedef struct stack_index {
 	waiting wait[WAIT];   /* a ring, oldest at head */
 	unsigned head, nwait;
 	size_t wait_items;    /* stack entries they hold */
-	const void *advised;  /* the stack's memory as last asked for huge pages */
-	size_t advised_cap;
 } stack_index;
 
 static void slots_free(stack_slot *slots, size_t cap);
@@ -128,37 +126,7 @@ static stack_slot *slots_alloc(size_t cap)
 	size_t bytes = cap * sizeof(stack_slot);
 	if (bytes < HUGE_PAGE)
 		return calloc(cap, sizeof(stack_slot));
-	char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
-	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return NULL;
-	size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
-	if (head)
-		munmap(m, head);
-	munmap(m + head + bytes, HUGE_PAGE - head);
-#ifdef MADV_HUGEPAGE
-	madvise(m + head, bytes, MADV_HUGEPAGE);
-#endif
-	return (stack_slot *)(void *)(m + head);
-}
-
-/* The same for the stack's entries, which lookups compare against at
- * random (the vector moves as it grows: asked again each time). */
-static void advise_huge(stack_index *x, const hs_vec *v)
-{
-#ifdef MADV_HUGEPAGE
-	if (v->data == x->advised && v->cap == x->advised_cap)
-		return;
-	x->advised = v->data;
-	x->advised_cap = v->cap;
-	uintptr_t a = ((uintptr_t)v->data + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-	uintptr_t b = ((uintptr_t)v->data + v->cap * v->elem) / HUGE_PAGE * HUGE_PAGE;
-	if (b > a)
-		madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-	(void)x;
-	(void)v;
-#endif
+	return hs_map_huge(bytes);
 }
 
 static void slots_free(stack_slot *slots, size_t cap)
@@ -508,7 +476,6 @@ hs_err hs_profile_end_sample_later(hs_profile *p)
 	*w = (waiting){h, n, p->nsamples - 1};
 	x->nwait++;
 	x->wait_items += n;
-	advise_huge(x, &p->stack);
 	if (x->cap) {
 		size_t mask = x->cap - 1;
 		__builtin_prefetch(&x->slots[h & mask]);
@@ -1022,16 +989,8 @@ static void shrink(hs_profile *p)
 	hs_vec *list[] = {&p->strings, &p->mappings, &p->functions, &p->locations, &p->lines,
 	                  &p->values, &p->sample_stack, &p->stack_off, &p->stack,
 	                  &p->label_off, &p->labels, &p->sample_labels};
-	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
-		hs_vec *v = list[i];
-		if (v->len && v->len < v->cap) {
-			void *d = realloc(v->data, v->len * v->elem);
-			if (d) {
-				v->data = d;
-				v->cap = v->len;
-			}
-		}
-	}
+	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+		hs_vec_shrink(list[i]);
 }
 
 hs_err hs_profile_finish(hs_profile *p, hs_error *err)

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "heapscope/model.h"
 #include "heapscope/regex.h"
@@ -37,6 +38,55 @@ static void test_vec(void **state)
 	/* a push that would overflow size_t fails instead of wrapping */
 	assert_null(hs_vec_push(&v, SIZE_MAX / 2));
 	hs_vec_release(&v);
+}
+
+/* A big vector's moves (in place, by moving pages under a new mapping,
+ * from the heap the first time) and its shrink keep every element. */
+static uint32_t stamp(size_t i) { return (uint32_t)(i * 2654435761u) ^ 0x5a5a5a5au; }
+
+static void check_stamps(const hs_vec *v)
+{
+	const uint32_t *d = v->data;
+	for (size_t i = 0; i < v->len; i++)
+		if (d[i] != stamp(i))
+			fail_msg("element %zu of %zu is %u, wrote %u", i, v->len, d[i], stamp(i));
+}
+
+static void test_vec_big(void **state)
+{
+	(void)state;
+	const size_t huge = (size_t)2 << 20;
+	hs_vec v;
+	hs_vec_init_big(&v, sizeof(uint32_t));
+	size_t i = 0;
+	while (!v.mapped)
+		*(uint32_t *)hs_vec_push(&v, 1) = stamp(i++);
+	assert_int_equal((uintptr_t)v.data % huge, 0);
+	check_stamps(&v);
+	/* the room after it taken: the next growth has to move */
+	void *block = mmap((char *)v.data + v.mapped, 4096, PROT_READ,
+	                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	assert_true(block != MAP_FAILED);
+	assert_ptr_equal(block, (char *)v.data + v.mapped);
+	void *before = v.data;
+	size_t was = v.mapped;
+	while (v.mapped == was)
+		*(uint32_t *)hs_vec_push(&v, 1) = stamp(i++);
+	assert_ptr_not_equal(v.data, before);
+	assert_int_equal((uintptr_t)v.data % huge, 0);
+	check_stamps(&v);
+	munmap(block, 4096);
+	for (size_t n = 0; n < 3 * huge; n++)
+		*(uint32_t *)hs_vec_push(&v, 1) = stamp(i++);
+	check_stamps(&v);
+	assert_int_equal(v.len, i);
+	hs_vec_shrink(&v);
+	assert_true(v.cap >= v.len);
+	assert_true(v.mapped - v.len * sizeof(uint32_t) < huge);
+	check_stamps(&v);
+	hs_vec_release(&v);
+	assert_null(v.data);
+	assert_int_equal(v.mapped, 0);
 }
 
 static void test_intern(void **state)
@@ -178,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_vec),
+		cmocka_unit_test(test_vec_big),
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_sample_index),
 		cmocka_unit_test(test_end_sample_later),
