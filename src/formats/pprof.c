@@ -79,7 +79,7 @@ static hs_err varint_fail(dec *d, pb_reader *r, int st, const char *what)
 }
 
 /* Read a tag; returns 0 ok, else error already recorded. */
-static hs_err read_tag(dec *d, pb_reader *r, uint32_t *field, int *wt, const char *ctx)
+static hs_err read_tag_slow(dec *d, pb_reader *r, uint32_t *field, int *wt, const char *ctx)
 {
 	uint64_t t;
 	int st = pb_varint(r, &t);
@@ -94,7 +94,7 @@ static hs_err read_tag(dec *d, pb_reader *r, uint32_t *field, int *wt, const cha
 }
 
 /* Length-delimited payload: a sub-reader over it. */
-static hs_err read_len(dec *d, pb_reader *r, pb_reader *sub, const char *ctx)
+static hs_err read_len_slow(dec *d, pb_reader *r, pb_reader *sub, const char *ctx)
 {
 	uint64_t n;
 	uint64_t at = pb_offset(r);
@@ -110,6 +110,36 @@ static hs_err read_len(dec *d, pb_reader *r, pb_reader *sub, const char *ctx)
 	sub->end = r->p + n;
 	r->p += n;
 	return HS_OK;
+}
+
+/* Nearly every tag and length in a profile is one byte: those are read
+ * here, inline, and anything else (longer, cut, invalid) by the general
+ * readers above, which also own every error. */
+static inline __attribute__((always_inline)) hs_err read_tag(dec *d, pb_reader *r,
+                                                             uint32_t *field, int *wt,
+                                                             const char *ctx)
+{
+	if (r->p < r->end && *r->p < 0x80 && *r->p >= 8) {
+		*field = *r->p >> 3;
+		*wt = *r->p & 7;
+		r->p++;
+		return HS_OK;
+	}
+	return read_tag_slow(d, r, field, wt, ctx);
+}
+
+static inline __attribute__((always_inline)) hs_err read_len(dec *d, pb_reader *r,
+                                                             pb_reader *sub, const char *ctx)
+{
+	if (r->p < r->end && *r->p < 0x80 && *r->p < r->end - r->p) {
+		size_t n = *r->p;
+		sub->base = r->base;
+		sub->p = r->p + 1;
+		sub->end = sub->p + n;
+		r->p = sub->end;
+		return HS_OK;
+	}
+	return read_len_slow(d, r, sub, ctx);
 }
 
 static hs_err skip(dec *d, pb_reader *r, int wt, uint32_t field, const char *ctx)
@@ -139,8 +169,8 @@ static hs_err skip(dec *d, pb_reader *r, int wt, uint32_t field, const char *ctx
 }
 
 /* Scalar field: accept a varint (or fixed) encoding. */
-static hs_err read_u64(dec *d, pb_reader *r, int wt, uint32_t field, const char *ctx,
-                       uint64_t *out)
+static hs_err read_u64_slow(dec *d, pb_reader *r, int wt, uint32_t field, const char *ctx,
+                            uint64_t *out)
 {
 	if (wt == PB_VARINT) {
 		int st = pb_varint(r, out);
@@ -159,6 +189,18 @@ static hs_err read_u64(dec *d, pb_reader *r, int wt, uint32_t field, const char 
 	}
 	return fail(d, HS_E_CORRUPT, pb_offset(r), "field %u of %s has wire type %d, want a number",
 	            field, ctx, wt);
+}
+
+/* A one-byte varint inline; the rest as read_u64_slow. */
+static inline __attribute__((always_inline)) hs_err read_u64(dec *d, pb_reader *r, int wt,
+                                                             uint32_t field, const char *ctx,
+                                                             uint64_t *out)
+{
+	if (wt == PB_VARINT && r->p < r->end && *r->p < 0x80) {
+		*out = *r->p++;
+		return HS_OK;
+	}
+	return read_u64_slow(d, r, wt, field, ctx, out);
 }
 
 static hs_str str_ref(dec *d, uint64_t v, uint64_t off)
