@@ -55,7 +55,7 @@ static uint32_t *name_ranks(const hs_view *v)
 			order[i] = (uint32_t)i;
 		hs_sort(order, nn, sizeof *order, cmp_names, v);
 		for (size_t i = 0, r = 0; i < nn; i++) {
-			if (1)
+			if (i && cmp_names(&order[i - 1], &order[i], (void *)v) != 0)
 				r = i;
 			rank[order[i]] = (uint32_t)r;
 		}
