@@ -375,6 +375,16 @@ bool out_retention_named(char *buf, size_t n, const hs_leak *k)
 	return true;
 }
 
+const char *out_leak_culprit(const hs_leak *k)
+{
+	return k->kind == HS_LEAK_RETENTION && k->retention ? k->retention->name : k->culprit;
+}
+
+bool out_leak_sentence(char *buf, size_t n, const hs_leak *k)
+{
+	return out_retention_named(buf, n, k) || out_leak_mechanism(buf, n, k);
+}
+
 bool out_retention_chain(char *buf, size_t n, const hs_leak *k)
 {
 	const hs_leak_retention *r = k->kind == HS_LEAK_RETENTION ? k->retention : NULL;
@@ -571,9 +581,9 @@ static void write_text(FILE *out, const leaks_report *r)
 	for (size_t i = 0; i < n; i++) {
 		const hs_leak *k = hs_leaks_at(l, i);
 		fprintf(out, "\n%-6s %s  (%s, confidence %s)\n", hs_severity_name(k->severity),
-		        k->culprit, hs_leak_kind_name(k->kind), hs_confidence_name(k->confidence));
+		        out_leak_culprit(k), hs_leak_kind_name(k->kind), hs_confidence_name(k->confidence));
 		char line[1024];
-		if (out_leak_mechanism(line, sizeof line, k))
+		if (out_leak_sentence(line, sizeof line, k))
 			fprintf(out, "   %s\n", line);
 		char chain[512];
 		if (out_chain_text(chain, sizeof chain, &k->chain))
@@ -808,14 +818,15 @@ static void leak_json(json_w *w, const void *data, size_t i)
 	json_kv_string(w, "confidence", hs_confidence_name(k->confidence));
 	json_kv_string(w, "mechanism", hs_mechanism_name(k->mechanism));
 	char line[1024];
-	json_kv_string(w, "mechanism_text", out_leak_mechanism(line, sizeof line, k) ? line : "");
-	json_kv_string(w, "culprit", k->culprit);
+	json_kv_string(w, "mechanism_text", out_leak_sentence(line, sizeof line, k) ? line : "");
+	json_kv_string(w, "culprit", out_leak_culprit(k));
 	json_kv_string(w, "follows", k->follows ? k->follows : "");
 	out_chain_json(w, &k->chain);
 	json_kv_int(w, "weight", k->weight);
 	points_json(w, k);
 	json_kv_string(w, "hint", out_leak_hint(k));
 	numbers_json(w, k);
+	out_retention_named_json(w, k);
 	json_end_object(w);
 }
 

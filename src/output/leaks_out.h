@@ -27,6 +27,15 @@ typedef struct leaks_format {
  * none. */
 bool out_leak_mechanism(char *buf, size_t n, const hs_leak *k);
 
+/* The name candidate k goes by in leaks and triage alike: a heap dump's
+ * retention by its retainer (hs_leak_retention.name: the allocating
+ * function, else the root, the type, the address), any other by its
+ * culprit. */
+const char *out_leak_culprit(const hs_leak *k);
+/* The sentence leaks and triage put under that name: the retention
+ * named by its retainer (out_retention_named), else the mechanism. */
+bool out_leak_sentence(char *buf, size_t n, const hs_leak *k);
+
 /* A goroutine group's library heap (leaks.h) in one sentence: "+X of
  * the goroutines' own memory beside it: in-use heap with no own-code
  * frame, A -> B at SITE (and N other sites)"; false when none folded. */

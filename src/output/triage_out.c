@@ -63,10 +63,8 @@ const char *triage_finding_kind(const triage_report *r, const hs_finding *f)
 const char *triage_finding_culprit(const triage_report *r, const hs_finding *f)
 {
 	switch (f->source) {
-	case HS_FIND_LEAK:   /* a heap dump's retention: by its retainer (leaks.h) */
-		return f->leak->kind == HS_LEAK_RETENTION && f->leak->retention
-		               ? f->leak->retention->name
-		               : f->leak->culprit;
+	case HS_FIND_LEAK:
+		return out_leak_culprit(f->leak);
 	case HS_FIND_LOCK:
 		return triage_lock_culprit(r, hs_triage_lock_at(r->t, f->index));
 	default:
@@ -224,8 +222,7 @@ static void text_findings(FILE *out, const triage_report *r)
 		fprintf(out, "\n%zu. %-6s ", i + 1, hs_severity_name(f->severity));
 		esc_term(out, triage_finding_culprit(r, f));
 		finding_kind_text(out, r, f);
-		if (f->source == HS_FIND_LEAK && (out_retention_named(line, sizeof line, f->leak) ||
-		                                  out_leak_mechanism(line, sizeof line, f->leak))) {
+		if (f->source == HS_FIND_LEAK && out_leak_sentence(line, sizeof line, f->leak)) {
 			fputs("   ", out);
 			esc_term(out, line);
 			fputc('\n', out);
@@ -571,10 +568,7 @@ static void json_findings(json_w *w, const triage_report *r)
 			json_kv_string(w, "confidence", hs_confidence_name(f->leak->confidence));
 			json_kv_string(w, "mechanism", hs_mechanism_name(f->leak->mechanism));
 			json_kv_string(w, "mechanism_text",
-			               out_retention_named(line, sizeof line, f->leak) ||
-			                       out_leak_mechanism(line, sizeof line, f->leak)
-			                   ? line
-			                   : "");
+			               out_leak_sentence(line, sizeof line, f->leak) ? line : "");
 			json_leak(w, f->leak);
 			out_retention_named_json(w, f->leak);
 		} else if (f->source == HS_FIND_LOCK) {

@@ -413,6 +413,11 @@ def leaks(V, G, dump, name, text_name, path):
             V.problems.append('%s: no allocated-by line for %s' % (text_name, c['owner']))
     if not seen:
         V.problems.append('%s: no retention candidate of %s' % (name, path))
+    # named as triage names them: by the retainer's allocation site, else
+    # the root, else the address (the same rule, redone from the dump)
+    triage_retention(V, name, G, dump, path,
+                     [c for c in js['candidates'] if c['kind'] == 'retention' and c.get('dump') == path],
+                     text_name)
 
 
 def graph_leaks(V):
@@ -488,7 +493,12 @@ def triage_retention(V, name, G, dump, path, findings, text_name=None):
             continue
         seen += 1
         r = f.get('retainer', {})
-        o, obj = retainer(G, dump, r.get('owner'), r.get('accumulation_point'))
+        # an owning root that does not free it alone (a global that a
+        # frame holds too): what its roots share, leaks' "structure"
+        owner = r.get('owner')
+        if not G['lost'].get(owner) and addr_of(owner) is None and f.get('structure'):
+            owner = f['structure']
+        o, obj = retainer(G, dump, owner, r.get('accumulation_point'))
         if o is not None:
             want = dict(named_by='site', function=o[0], file=o[1], line=o[2], own=o[3], chain=list(o[4]))
             culprit = o[0]

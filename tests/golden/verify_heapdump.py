@@ -384,7 +384,8 @@ def leaks_json_case(name):
     want = sorted(((severity(100.0 * p[-1][2] / p[-1][3], [v for _, _, v, _ in p]), p[-1][1], p[-1][2],
                     [{'file': f, 'retained_bytes': v, 'reachable_bytes': rb} for f, _, v, rb in p])
                    for p in per.values()), key=lambda x: x[1])
-    got = sorted(((c['severity'], c['culprit'], c['weight'], c['evidence'])
+    # by the owner here; the name they go by is verify_allocsite's to check
+    got = sorted(((c['severity'], c['owner'], c['weight'], c['evidence'])
                   for c in js['candidates'] if c['kind'] == 'retention'), key=lambda x: x[1])
     if got != want:
         V.problems.append('%s: retention candidates %s, want %s' % (name, got, want))
@@ -399,7 +400,7 @@ def leaks_json_case(name):
             conf = ('high' if len(v) >= 3 and rises >= 2 else 'medium') if grows else 'low'
             if (c['confidence'], c['mechanism']) != (conf, 'retention'):
                 V.problems.append('%s: %s confidence %s, mechanism %s, want %s, retention' % (
-                    name, c['culprit'], c['confidence'], c['mechanism'], conf))
+                    name, c['owner'], c['confidence'], c['mechanism'], conf))
             continue
         a, b = round(c['share_first_percent'], 1), round(c['share_last_percent'], 1)
         if (c['confidence'], c['mechanism'], c['mechanism_text']) != \
@@ -720,7 +721,7 @@ def owner_leaks(sp, shared, rb, c):
     want = [('retention', severity(share), sp['owner'], shared[0]['retained'],
              [{'file': OWNER, 'retained_bytes': shared[0]['retained'], 'reachable_bytes': rb}]),
             ('blocked goroutines', 'medium', c['chan_send_function'], c['chan_send_goroutines'], None)]
-    got = [(k['kind'], k['severity'], k['culprit'], k['weight'],
+    got = [(k['kind'], k['severity'], k['owner'] if k['kind'] == 'retention' else k['culprit'], k['weight'],
             k['evidence'] if k['kind'] == 'retention' else None) for k in js['candidates']]
     if got != want:
         V.problems.append('%s: candidates %s, want %s' % (name, got, want))
@@ -737,7 +738,7 @@ def owner_leaks(sp, shared, rb, c):
     name = 'leaks-heapdump-owner'
     V.checked.add(name)
     got = V.golden(name, 'out')
-    for w in ['2 leak candidates\n', '\n%-6s %s  (retention, confidence low)\n' % (severity(share), sp['owner']),
+    for w in ['2 leak candidates\n', '\n%-6s ' % severity(share), '  (retention, confidence low)\n',
               '   - %s and 1 other root (%s) together retain ' % (sp['owner'], sp['roots'][1]),
               ', %.1f%% of the reachable heap\n' % share,
               'holds %d objects of %dB' % (c['registry_entries'], c['entry_bytes']),
