@@ -87,6 +87,11 @@ static hs_err feed(hs_diff *d, merger *m, const hs_profile *src, hs_diff_side si
 	size_t nt = hs_ntypes(&d->p);
 	int64_t *vals = malloc((nt + 1) * sizeof *vals);
 	hs_err rc = vals ? merger_source(m, src) : hs_fail(err, HS_E_NOMEM, NULL);
+	/* Both sides' values grow with the merged samples: room for all of
+	 * src's now (see merger_source). */
+	for (int k = 0; k < 2 && rc == HS_OK; k++)
+		if (!hs_vec_reserve(&d->side[k], (d->p.nsamples + src->nsamples) * nt - d->side[k].len))
+			rc = hs_fail(err, HS_E_NOMEM, NULL);
 	for (size_t s = 0; s < src->nsamples && rc == HS_OK; s++) {
 		memcpy(vals, hs_sample_values(src, s), nt * sizeof *vals);
 		if (first && !hs_scale_values(vals, nt, first))
