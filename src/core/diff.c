@@ -69,34 +69,53 @@ static void normalize_ratios(const hs_profile *base, const hs_profile *newp, dou
 static hs_err add_side(hs_diff *d, hs_diff_side side, size_t at, const int64_t *vals,
                        size_t nt, hs_error *err)
 {
+	size_t want = d->p.nsamples * nt;
 	for (int k = 0; k < 2; k++)
-		while (d->side[k].len < d->p.nsamples * nt)
-			if (!hs_vec_push(&d->side[k], nt))
-				return hs_fail(err, HS_E_NOMEM, NULL);
+		if (d->side[k].len < want && !hs_vec_push(&d->side[k], want - d->side[k].len))
+			return hs_fail(err, HS_E_NOMEM, NULL);
 	int64_t *dst = (int64_t *)d->side[side].data + at * nt;
 	for (size_t i = 0; i < nt; i++)   /* BASE's values arrive negated */
 		dst[i] = hs_add(dst[i], side == HS_DIFF_BASE ? (int64_t)(0 - (uint64_t)vals[i]) : vals[i]);
 	return HS_OK;
 }
 
+static bool all_ones(const double *r, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (r[k] != 1)
+			return false;
+	return true;
+}
+
 /* Feed one source, scaled as pprof does before merging: `first` (the
- * -normalize or -1 scale), then the unit ratios. */
+ * -normalize or -1 scale), then the unit ratios.  A scale of ones keeps
+ * every sample as it is: the source's values are then passed as they are. */
 static hs_err feed(hs_diff *d, merger *m, const hs_profile *src, hs_diff_side side,
                    const double *first, const double *units, bool base_label, hs_error *err)
 {
 	size_t nt = hs_ntypes(&d->p);
 	int64_t *vals = malloc((nt + 1) * sizeof *vals);
 	hs_err rc = vals ? merger_source(m, src) : hs_fail(err, HS_E_NOMEM, NULL);
+	/* Both sides' values grow with the merged samples: room for all of
+	 * src's now (see merger_source). */
+	for (int k = 0; k < 2 && rc == HS_OK; k++)
+		if (!hs_vec_reserve(&d->side[k], (d->p.nsamples + src->nsamples) * nt - d->side[k].len))
+			rc = hs_fail(err, HS_E_NOMEM, NULL);
+	bool scale_first = first && !all_ones(first, nt), scale_units = !all_ones(units, nt);
 	for (size_t s = 0; s < src->nsamples && rc == HS_OK; s++) {
-		memcpy(vals, hs_sample_values(src, s), nt * sizeof *vals);
-		if (first && !hs_scale_values(vals, nt, first))
-			continue;
-		if (!hs_scale_values(vals, nt, units))
-			continue;
+		const int64_t *sv = hs_sample_values(src, s);
+		if (scale_first || scale_units) {
+			memcpy(vals, sv, nt * sizeof *vals);
+			if (scale_first && !hs_scale_values(vals, nt, first))
+				continue;
+			if (scale_units && !hs_scale_values(vals, nt, units))
+				continue;
+			sv = vals;
+		}
 		size_t at;
-		rc = merger_sample(m, s, vals, base_label, &at);
+		rc = merger_sample(m, s, sv, base_label, &at);
 		if (rc == HS_OK && at != SIZE_MAX)
-			rc = add_side(d, side, at, vals, nt, err);
+			rc = add_side(d, side, at, sv, nt, err);
 	}
 	free(vals);
 	return rc;

@@ -198,10 +198,23 @@ static size_t strmap_find(const hs_strmap *m, const char *k, size_t n, uint64_t 
 
 uint32_t hs_strmap_get(const hs_strmap *m, const char *k, size_t n)
 {
+	return hs_strmap_get_hashed(m, k, n, hs_hash_bytes(k, n));
+}
+
+uint32_t hs_strmap_get_hashed(const hs_strmap *m, const char *k, size_t n, uint64_t h)
+{
 	if (!m->cap)
 		return UINT32_MAX;
-	size_t i = strmap_find(m, k, n, hs_hash_bytes(k, n));
+	size_t i = strmap_find(m, k, n, h);
 	return i == SIZE_MAX ? UINT32_MAX : m->vals[i];
+}
+
+bool hs_strmap_put_absent(hs_strmap *m, const char *k, size_t n, uint64_t h, uint32_t val)
+{
+	if ((m->len + 1) * 4 > m->cap * 3 && !strmap_grow(m))
+		return false;
+	strmap_place(m, k, (uint32_t)n, h, val);
+	return true;
 }
 
 uint32_t hs_strmap_get_or_put(hs_strmap *m, const char *k, size_t n, uint32_t val)
@@ -210,8 +223,5 @@ uint32_t hs_strmap_get_or_put(hs_strmap *m, const char *k, size_t n, uint32_t va
 	size_t i = strmap_find(m, k, n, h);
 	if (i != SIZE_MAX)
 		return m->vals[i];
-	if ((m->len + 1) * 4 > m->cap * 3 && !strmap_grow(m))
-		return UINT32_MAX;
-	strmap_place(m, k, (uint32_t)n, h, val);
-	return val;
+	return hs_strmap_put_absent(m, k, n, h, val) ? val : UINT32_MAX;
 }

@@ -79,5 +79,11 @@ void hs_strmap_release(hs_strmap *m);
  * and return val.  Returns UINT32_MAX on allocation failure. */
 uint32_t hs_strmap_get_or_put(hs_strmap *m, const char *k, size_t n, uint32_t val);
 uint32_t hs_strmap_get(const hs_strmap *m, const char *k, size_t n);
+/* The same two with the key's hs_hash_bytes given, for a caller that
+ * looks a key up and then adds it (a copy it makes only then): one hash,
+ * not two.  hs_strmap_put_absent's key must not be in the map; false on
+ * allocation failure. */
+uint32_t hs_strmap_get_hashed(const hs_strmap *m, const char *k, size_t n, uint64_t h);
+bool hs_strmap_put_absent(hs_strmap *m, const char *k, size_t n, uint64_t h, uint32_t val);
 
 #endif

@@ -188,7 +188,8 @@ static void drop_source(merger *m)
 	free(m->map_offset);
 	free(m->stack_id);
 	free(m->labelset_id);
-	m->map_id = m->fn_id = m->loc_id = m->stack_id = m->labelset_id = NULL;
+	free(m->str_id);
+	m->map_id = m->fn_id = m->loc_id = m->stack_id = m->labelset_id = m->str_id = NULL;
 	m->map_offset = NULL;
 	m->src = NULL;
 }
@@ -205,14 +206,21 @@ void merger_release(merger *m)
 	hs_arena_release(&m->keys);
 }
 
-/* A string of the current source, interned in out. */
+/* A string of the current source, interned in out once per source
+ * string (a function's name is usually its system name too, and files
+ * repeat). */
 static hs_str str_of(merger *m, hs_str s)
 {
 	const hs_profile *src = m->src;
 	if (s == 0 || s >= src->strings.len)
 		return 0;
+	if (m->str_id[s])
+		return m->str_id[s] - 1;
 	const hs_string *st = &HS_VEC_AT(&src->strings, hs_string, s);
-	return hs_profile_intern(m->out, st->s, st->len);
+	hs_str o = hs_profile_intern(m->out, st->s, st->len);
+	if (o != HS_NONE)
+		m->str_id[s] = o + 1;
+	return o;
 }
 
 static hs_str intern_cstr(hs_profile *p, const char *s)
@@ -290,7 +298,8 @@ static char *key_room(merger *m, size_t n)
  * stored, UINT32_MAX on allocation failure. */
 static uint32_t key_lookup(merger *m, hs_strmap *map, uint32_t val, bool *found)
 {
-	uint32_t v = hs_strmap_get(map, m->keybuf.data, m->keybuf.len);
+	uint64_t h = hs_hash_bytes(m->keybuf.data, m->keybuf.len);
+	uint32_t v = hs_strmap_get_hashed(map, m->keybuf.data, m->keybuf.len, h);
 	*found = v != UINT32_MAX;
 	if (*found)
 		return v;
@@ -298,7 +307,7 @@ static uint32_t key_lookup(merger *m, hs_strmap *map, uint32_t val, bool *found)
 	if (!copy)
 		return UINT32_MAX;
 	memcpy(copy, m->keybuf.data, m->keybuf.len);
-	return hs_strmap_get_or_put(map, copy, m->keybuf.len, val);
+	return hs_strmap_put_absent(map, copy, m->keybuf.len, h, val) ? val : UINT32_MAX;
 }
 
 /* pprof's mapMapping: equal by rounded size, offset and build id (else
@@ -466,10 +475,27 @@ static bool samples_room(merger *m, size_t more)
 	return true;
 }
 
+/* Room in out for all of src (all new at worst), so that its tables grow
+ * once a source rather than by doubling: each doubling copied a table
+ * and touched new pages. */
+static bool out_room(hs_profile *out, const hs_profile *src)
+{
+	size_t ns = src->nsamples;
+	return hs_vec_reserve(&out->strings, src->strings.len) &&
+	       hs_vec_reserve(&out->mappings, src->mappings.len) &&
+	       hs_vec_reserve(&out->functions, src->functions.len) &&
+	       hs_vec_reserve(&out->locations, src->locations.len) &&
+	       hs_vec_reserve(&out->lines, src->lines.len) &&
+	       hs_vec_reserve(&out->stack, src->stack.len) &&
+	       hs_vec_reserve(&out->stack_off, src->nstacks + 1) &&
+	       hs_vec_reserve(&out->values, ns * hs_ntypes(out)) &&
+	       hs_vec_reserve(&out->sample_stack, ns) && hs_vec_reserve(&out->sample_labels, ns);
+}
+
 hs_err merger_source(merger *m, const hs_profile *src)
 {
 	drop_source(m);
-	if (!samples_room(m, src->nsamples))
+	if (!samples_room(m, src->nsamples) || !out_room(m->out, src))
 		return hs_fail(m->err, HS_E_NOMEM, NULL);
 	m->src = src;
 	m->map_id = calloc(src->mappings.len + 1, sizeof *m->map_id);
@@ -478,8 +504,9 @@ hs_err merger_source(merger *m, const hs_profile *src)
 	m->loc_id = calloc(src->locations.len + 1, sizeof *m->loc_id);
 	m->stack_id = calloc(src->nstacks + 1, sizeof *m->stack_id);
 	m->labelset_id = calloc(2 * (size_t)src->nlabelsets + 2, sizeof *m->labelset_id);
+	m->str_id = calloc(src->strings.len + 1, sizeof *m->str_id);
 	if (!m->map_id || !m->map_offset || !m->fn_id || !m->loc_id || !m->stack_id ||
-	    !m->labelset_id)
+	    !m->labelset_id || !m->str_id)
 		return hs_fail(m->err, HS_E_NOMEM, NULL);
 	/* The first mapping seen is the main binary's: map it first. */
 	if (m->out->mappings.len == 0 && src->mappings.len > 0 && !map_mapping(m, 0))

@@ -28,7 +28,7 @@ typedef struct merger {
 	/* Per current source, by its indices: out id (index + 1), 0 if not
 	 * mapped yet; mapping address offsets as in pprof's mapInfo. */
 	const hs_profile *src;
-	uint32_t *map_id, *fn_id, *loc_id;
+	uint32_t *map_id, *fn_id, *loc_id, *str_id;
 	/* Per source stack and label set (times 2: with and without the
 	 * pprof::base label): the out stack / label set id + 1, 0 if none yet. */
 	uint32_t *stack_id, *labelset_id;

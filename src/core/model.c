@@ -325,7 +325,8 @@ void hs_profile_free(hs_profile *p)
 	free(p);
 }
 
-hs_str hs_profile_add_string(hs_profile *p, const char *s, size_t n)
+/* A copy of s appended to the string table, the intern map untouched. */
+static hs_str append_string(hs_profile *p, const char *s, size_t n)
 {
 	if (p->strings.len >= HS_NONE - 1 || n > UINT32_MAX)
 		return HS_NONE;
@@ -335,9 +336,14 @@ hs_str hs_profile_add_string(hs_profile *p, const char *s, size_t n)
 		return HS_NONE;
 	slot->s = copy;
 	slot->len = (uint32_t)n;
-	hs_str idx = (hs_str)(p->strings.len - 1);
-	if (p->intern)
-		hs_strmap_get_or_put(p->intern, copy, n, idx);
+	return (hs_str)(p->strings.len - 1);
+}
+
+hs_str hs_profile_add_string(hs_profile *p, const char *s, size_t n)
+{
+	hs_str idx = append_string(p, s, n);
+	if (idx != HS_NONE && p->intern)
+		hs_strmap_get_or_put(p->intern, hs_s(p, idx), n, idx);
 	return idx;
 }
 
@@ -356,10 +362,15 @@ hs_str hs_profile_intern(hs_profile *p, const char *s, size_t n)
 		}
 		p->intern = m;
 	}
-	uint32_t found = hs_strmap_get(p->intern, s, n);
+	uint64_t h = hs_hash_bytes(s, n);
+	uint32_t found = hs_strmap_get_hashed(p->intern, s, n, h);
 	if (found != UINT32_MAX)
 		return found;
-	return hs_profile_add_string(p, s, n);
+	/* Absent: put in with the lookup's hash (hashed once, not twice). */
+	hs_str idx = append_string(p, s, n);
+	if (idx != HS_NONE && !hs_strmap_put_absent(p->intern, hs_s(p, idx), n, h, idx))
+		return HS_NONE;
+	return idx;
 }
 
 int64_t *hs_profile_begin_sample(hs_profile *p)
@@ -667,14 +678,42 @@ int64_t hs_profile_total(const hs_profile *p, int i)
 
 /* ---- id resolution and pprof's CheckValid ------------------------------- */
 
-static hs_err index_ids(hs_idmap *m, const hs_vec *v, size_t stride_off,
+/* Ids to indices: by subtraction when every id is its index + 1 (as Go
+ * and the merger number them), else through a map. */
+typedef struct id_index {
+	hs_idmap map;
+	bool dense;
+	size_t len;
+} id_index;
+
+static inline uint32_t id_get(const id_index *x, uint64_t id)
+{
+	if (x->dense)   /* id 0 wraps around to no index */
+		return id - 1 < x->len ? (uint32_t)(id - 1) : HS_NONE;
+	return hs_idmap_get(&x->map, id);
+}
+
+static uint64_t id_at(const hs_vec *v, size_t i, size_t stride_off)
+{
+	uint64_t id;
+	memcpy(&id, (const char *)v->data + i * v->elem + stride_off, sizeof id);
+	return id;
+}
+
+static hs_err index_ids(id_index *x, const hs_vec *v, size_t stride_off,
                         const char *what, hs_error *err)
 {
+	hs_idmap *m = &x->map;
+	size_t i = 0;
+	while (i < v->len && id_at(v, i, stride_off) == i + 1)
+		i++;
+	x->len = v->len;
+	if ((x->dense = i == v->len))
+		return HS_OK;
 	if (!hs_idmap_init(m, v->len))
 		return hs_fail(err, HS_E_NOMEM, NULL);
-	for (size_t i = 0; i < v->len; i++) {
-		uint64_t id;
-		memcpy(&id, (const char *)v->data + i * v->elem + stride_off, sizeof id);
+	for (i = 0; i < v->len; i++) {
+		uint64_t id = id_at(v, i, stride_off);
 		bool dup;
 		if (id == 0)
 			return hs_fail(err, HS_E_INVALID, "found %s with reserved id 0 (%s #%zu)",
@@ -688,26 +727,27 @@ static hs_err index_ids(hs_idmap *m, const hs_vec *v, size_t stride_off,
 	return HS_OK;
 }
 
-/* Location ids to indices, in every interned stack.  Ids are dense in
- * nearly every profile, so a direct table is tried before the hash. */
-static hs_err resolve_stacks(hs_profile *p, const hs_idmap *locs, hs_error *err)
+/* Location ids to indices, in every interned stack.  Ids not numbered
+ * as indices + 1 are still nearly always dense, so a direct table is
+ * tried before the hash. */
+static hs_err resolve_stacks(hs_profile *p, const id_index *locs, hs_error *err)
 {
 	uint32_t *st = p->stack.data, maxid = 0;
 	size_t nloc = p->locations.len;
-	for (size_t i = 0; i < nloc; i++) {
+	for (size_t i = 0; i < nloc && !locs->dense; i++) {
 		uint64_t id = hs_location_at(p, (uint32_t)i)->id;
 		if (id > maxid)
 			maxid = id < HS_NONE ? (uint32_t)id : HS_NONE - 1;
 	}
 	uint32_t *direct = NULL;
-	if ((size_t)maxid <= nloc * 4 + 1024 && (direct = malloc(((size_t)maxid + 1) * 4))) {
+	if (!locs->dense && (size_t)maxid <= nloc * 4 + 1024 &&
+	    (direct = malloc(((size_t)maxid + 1) * 4))) {
 		memset(direct, 0xff, ((size_t)maxid + 1) * 4);
 		for (size_t i = 0; i < nloc; i++)
 			direct[hs_location_at(p, (uint32_t)i)->id] = (uint32_t)i;
 	}
 	for (size_t k = 0; k < p->stack.len; k++) {
-		uint32_t li = direct ? (st[k] <= maxid ? direct[st[k]] : HS_NONE)
-		                     : hs_idmap_get(locs, st[k]);
+		uint32_t li = direct ? (st[k] <= maxid ? direct[st[k]] : HS_NONE) : id_get(locs, st[k]);
 		if (li == HS_NONE) {
 			size_t s = 0, stack = 0;
 			while (stack + 1 < p->stack_off.len &&
@@ -729,7 +769,7 @@ static hs_err resolve_stacks(hs_profile *p, const hs_idmap *locs, hs_error *err)
 
 static hs_err resolve(hs_profile *p, hs_error *err)
 {
-	hs_idmap maps = {0}, funcs = {0}, locs = {0};
+	id_index maps = {0}, funcs = {0}, locs = {0};
 	hs_err rc;
 	if ((rc = index_ids(&maps, &p->mappings, offsetof(hs_mapping, id), "mapping", err)) ||
 	    (rc = index_ids(&funcs, &p->functions, offsetof(hs_function, id), "function", err)) ||
@@ -738,10 +778,10 @@ static hs_err resolve(hs_profile *p, hs_error *err)
 	for (size_t i = 0; i < p->locations.len; i++) {
 		hs_location *l = hs_location_at(p, (uint32_t)i);
 		/* An unknown mapping id is not an error for pprof: no mapping. */
-		l->mapping = l->mapping ? hs_idmap_get(&maps, l->mapping) : HS_NONE;
+		l->mapping = l->mapping ? id_get(&maps, l->mapping) : HS_NONE;
 		for (uint32_t k = 0; k < l->nlines; k++) {
 			hs_line *ln = hs_line_at(p, l->line_start + k);
-			uint32_t f = ln->function ? hs_idmap_get(&funcs, ln->function) : HS_NONE;
+			uint32_t f = ln->function ? id_get(&funcs, ln->function) : HS_NONE;
 			if (f == HS_NONE) {
 				rc = hs_fail(err, HS_E_INVALID,
 				             "location id %llu has a line with unknown function id %u",
@@ -756,9 +796,9 @@ static hs_err resolve(hs_profile *p, hs_error *err)
 	if (p->nsamples && hs_ntypes(p) == 0)
 		rc = hs_fail(err, HS_E_INVALID, "missing sample type information");
 out:
-	hs_idmap_release(&maps);
-	hs_idmap_release(&funcs);
-	hs_idmap_release(&locs);
+	hs_idmap_release(&maps.map);
+	hs_idmap_release(&funcs.map);
+	hs_idmap_release(&locs.map);
 	return rc;
 }
 

@@ -179,6 +179,43 @@ static void test_unknown_location(void **state)
 	expect_error(&p, HS_E_INVALID, UINT64_MAX, "unknown location id 42");
 }
 
+/* Functions and locations numbered index + 1 (as Go writes them) are
+ * resolved by subtraction: the stack comes out as indices, and the ids
+ * one past the end are still unknown. */
+static void dense_profile(pbuf *p, uint64_t sample_loc, uint64_t line_fn)
+{
+	value_type(p, 1, 1, 2);
+	sample(p, (const uint64_t[]){2, sample_loc}, 2, 7, 1);
+	function(p, 1, 6);
+	function(p, 2, 3);
+	location(p, 1, (const uint64_t[]){1}, 1);
+	location(p, 2, (const uint64_t[]){line_fn}, 1);
+	strings(p);
+}
+
+static void test_dense_ids(void **state)
+{
+	(void)state;
+	pbuf ok = {0};
+	dense_profile(&ok, 1, 2);
+	hs_profile prof;
+	hs_error e;
+	assert_int_equal(load(&ok, &prof, &e), HS_OK);
+	uint32_t n;
+	const uint32_t *st = hs_sample_stack(&prof, 0, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(st[0], 1);
+	assert_int_equal(st[1], 0);
+	assert_int_equal(hs_line_at(&prof, hs_location_at(&prof, 1)->line_start)->function, 1);
+	hs_profile_release(&prof);
+	pbuf past_loc = {0};
+	dense_profile(&past_loc, 3, 2);
+	expect_error(&past_loc, HS_E_INVALID, UINT64_MAX, "unknown location id 3");
+	pbuf past_fn = {0};
+	dense_profile(&past_fn, 1, 3);
+	expect_error(&past_fn, HS_E_INVALID, UINT64_MAX, "unknown function id 3");
+}
+
 static void test_value_mismatch(void **state)
 {
 	(void)state;
@@ -310,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_length),
 		cmocka_unit_test(test_string_range),
 		cmocka_unit_test(test_unknown_location),
+		cmocka_unit_test(test_dense_ids),
 		cmocka_unit_test(test_value_mismatch),
 		cmocka_unit_test(test_reserved_function_id),
 		cmocka_unit_test(test_not_a_profile),
