@@ -14,7 +14,8 @@
 #include "heapscope/trace_analysis.h"
 
 enum { EV_BATCH = 1, EV_FREQUENCY = 2, EV_STACK = 3, EV_GO_CREATE = 13, EV_GO_START = 14,
-       EV_GO_END = 15, EV_GO_UNBLOCK = 21, EV_GO_BLOCK_SEND = 22, EV_STRING = 37 };
+       EV_GO_END = 15, EV_GO_SCHED = 17, EV_GO_PREEMPT = 18, EV_GO_UNBLOCK = 21,
+       EV_GO_BLOCK_SEND = 22, EV_HEAP_ALLOC = 33, EV_STRING = 37 };
 
 typedef struct enc {
 	uint8_t b[4096];
@@ -117,6 +118,15 @@ static hs_err load(const uint8_t *d, size_t n, hs_profile *p, hs_tev_fn fn, void
 	return rc;
 }
 
+/* The whole of e, every event recorded into r, into a new profile p. */
+static void load_all(const enc *e, hs_profile *p, rec *r, hs_trace_info *info)
+{
+	hs_error err;
+	hs_profile_init(p);
+	r->n = 0;
+	assert_int_equal(load(e->b, e->n, p, record, r, info, &err), HS_OK);
+}
+
 static void test_detect(void **state)
 {
 	(void)state;
@@ -133,11 +143,9 @@ static void test_merge_order(void **state)
 	enc e;
 	build(&e);
 	hs_profile p;
-	hs_profile_init(&p);
-	rec r = {.n = 0};
+	rec r;
 	hs_trace_info info;
-	hs_error err;
-	assert_int_equal(load(e.b, e.n, &p, record, &r, &info, &err), HS_OK);
+	load_all(&e, &p, &r, &info);
 	static const hs_tev_kind want[] = {HS_TEV_GO_CREATE, HS_TEV_GO_START, HS_TEV_GO_BLOCK,
 	                                   HS_TEV_GO_UNBLOCK, HS_TEV_GO_START, HS_TEV_GO_END};
 	assert_int_equal(r.n, 6);
@@ -163,6 +171,44 @@ static void test_merge_order(void **state)
 	assert_string_equal(hs_trace_loc_name(&p, ids[0], buf, sizeof buf), "main.worker main.go:20");
 	assert_string_equal(hs_trace_loc_name(&p, ids[1], buf, sizeof buf), "main.main main.go:11");
 	assert_int_equal(r.ev[0].stack, r.ev[3].stack);   /* same trace stack, same id */
+	hs_profile_release(&p);
+}
+
+/* After GoSched or GoPreempt the P runs no goroutine until the next
+ * GoStart (Go's parser clears its lastG): the events in between belong to
+ * no goroutine, and a goroutine created there has no creator. */
+static void test_yield_clears_running(void **state)
+{
+	(void)state;
+	enc e;
+	memset(&e, 0, sizeof e);
+	memcpy(e.b, "go 1.19 trace\0\0\0", 16);
+	e.n = 16;
+	ev(&e, EV_BATCH, 2, U(0), U(1000));
+	ev(&e, EV_GO_CREATE, 4, U(10), U(1), U(0), U(0));   /* g1 */
+	ev(&e, EV_GO_START, 3, U(10), U(1), U(1));
+	ev(&e, EV_GO_SCHED, 2, U(10), U(0));
+	ev(&e, EV_HEAP_ALLOC, 2, U(10), U(4096));
+	ev(&e, EV_GO_START, 3, U(10), U(1), U(2));
+	ev(&e, EV_GO_PREEMPT, 2, U(10), U(0));
+	ev(&e, EV_GO_CREATE, 4, U(10), U(2), U(0), U(0));   /* g2 */
+	ev(&e, EV_FREQUENCY, 1, U(1000000000));
+	hs_profile p;
+	rec r;
+	hs_trace_info info;
+	load_all(&e, &p, &r, &info);
+	assert_int_equal(r.n, 7);
+	assert_int_equal(r.ev[2].kind, HS_TEV_GO_STOP);
+	assert_int_equal(r.ev[2].wait, HS_TWAIT_NONE);
+	assert_int_equal(r.ev[2].g, 1);
+	assert_int_equal(r.ev[3].kind, HS_TEV_HEAP_ALLOC);
+	assert_int_equal(r.ev[3].g, 0);
+	assert_int_equal(r.ev[5].kind, HS_TEV_GO_STOP);
+	assert_int_equal(r.ev[5].wait, HS_TWAIT_PREEMPTED);
+	assert_int_equal(r.ev[5].g, 1);
+	assert_int_equal(r.ev[6].kind, HS_TEV_GO_CREATE);
+	assert_int_equal(r.ev[6].g, 2);
+	assert_int_equal(r.ev[6].arg0, 0);
 	hs_profile_release(&p);
 }
 
@@ -284,6 +330,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_yield_clears_running),
 		cmocka_unit_test(test_profile_and_summary),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_hostile),
