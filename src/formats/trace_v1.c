@@ -822,16 +822,23 @@ static hs_err build_stacks(v1 *t)
 #define UNORDERED UINT32_MAX
 #define GC_STATE 0u         /* gs[0]: order.go's "garbage" goroutine (GC seq) */
 
+/* A goroutine seen for the first time. */
+__attribute__((noinline))
+static hs_err g_new(v1 *t, uint64_t g, uint32_t *out)
+{
+	if (t->gs.len >= UINT32_MAX - 4)
+		return hs_fail(t->err, HS_E_LIMIT, "too many goroutines");
+	if (!hs_vec_push(&t->gs, 1) || !hs_dmap_put(&t->gmap, g, (uint32_t)(t->gs.len - 1)))
+		return nomem(t);
+	*out = (uint32_t)(t->gs.len - 1);
+	return HS_OK;
+}
+
 static inline hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
 {
 	uint32_t i = hs_dmap_get(&t->gmap, g);
-	if (i == UINT32_MAX) {
-		if (t->gs.len >= UINT32_MAX - 4)
-			return hs_fail(t->err, HS_E_LIMIT, "too many goroutines");
-		if (!hs_vec_push(&t->gs, 1) || !hs_dmap_put(&t->gmap, g, (uint32_t)(t->gs.len - 1)))
-			return nomem(t);
-		i = (uint32_t)(t->gs.len - 1);
-	}
+	if (i == UINT32_MAX)
+		return g_new(t, g, out);
 	*out = i;
 	return HS_OK;
 }
@@ -1033,7 +1040,10 @@ static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
 }
 
 /* Decode the next event of q into q->head (no transition), skipping dictionary records
- * and CPU samples (those come from their own sorted index). */
+ * and CPU samples (those come from their own sorted index).  Out of line:
+ * inlined, its record on the stack and its registers cost queue_next's
+ * common path a larger frame. */
+__attribute__((noinline))
 static hs_err queue_fill(v1 *t, queue *q)
 {
 	raw r;
