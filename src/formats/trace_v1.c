@@ -939,17 +939,21 @@ static bool ready(v1 *t, const event *e)
 	return (e->init.seq == NOSEQ || e->init.seq == cur->seq) && e->init.status == cur->status;
 }
 
-static void apply(v1 *t, const event *e)
+/* The event's transition; the queues parked on the goroutine (a list
+ * for unpark) are taken off it, since its state changed. */
+static uint32_t apply(v1 *t, const event *e)
 {
 	if (e->gi == UNORDERED)
-		return;
+		return 0;
 	gstate *cur = state_of(t, e->gi), next = e->next;
 	if (next.seq == NOSEQ)
 		next.seq = cur->seq;
 	else if (next.seq == SEQINC)
 		next.seq = cur->seq + 1;
-	next.parked = cur->parked;
+	uint32_t parked = cur->parked;
+	next.parked = 0;
 	*cur = next;
+	return parked;
 }
 
 /* An event record into an event, as Go's parseEvents. */
@@ -1408,13 +1412,10 @@ static hs_err place(v1 *t, uint32_t qi)
 	return HS_OK;
 }
 
-/* After goroutine gi changed state: its parked queues try again. */
-static hs_err unpark(v1 *t, uint32_t gi)
+/* After a goroutine changed state: the queues that were parked on it
+ * (apply's list) try again. */
+static hs_err unpark(v1 *t, uint32_t next)
 {
-	if (gi == UNORDERED)
-		return HS_OK;
-	uint32_t next = state_of(t, gi)->parked;
-	state_of(t, gi)->parked = 0;
 	while (next) {
 		queue *q = &HS_VEC_AT(&t->queues, queue, next - 1);
 		uint32_t qi = next - 1;
@@ -1478,9 +1479,8 @@ static hs_err merge(v1 *t)
 		if (!q)
 			return stuck(t);
 		const event *e = &q->head;
-		uint32_t gi = e->gi;
 		q->has_head = false;
-		apply(t, e);
+		uint32_t parked = apply(t, e);
 		if ((rc = deliver(t, e)) != HS_OK || (rc = queue_next(t, q)) != HS_OK)
 			break;
 		/* The refilled queue takes its old place in the set where it
@@ -1496,7 +1496,7 @@ static hs_err merge(v1 *t)
 			if (q->has_head && (rc = place(t, qi)) != HS_OK)
 				break;
 		}
-		rc = unpark(t, gi);
+		rc = unpark(t, parked);
 	}
 	return rc;
 }
