@@ -230,10 +230,10 @@ typedef struct v1 {
 	hs_vec gs;              /* gstate */
 	hs_vec heap;            /* hent: the queues whose heads are ready, by timestamp */
 	/* With few queues (few) the ready ones are kept sorted instead, in
-	 * list[0 .. nlist). */
+	 * list[0 .. nlist), list[nlist] after all of them (no bound test). */
 	bool few;
 	uint32_t nlist;
-	hent list[FEW_MAX];
+	hent list[FEW_MAX + 1];
 	hs_dmap gmap;           /* goroutine id -> index into gs */
 
 	uint64_t delivered;
@@ -1362,6 +1362,7 @@ static hs_err set_push(v1 *t, uint32_t qi)
 		return heap_push(t, qi);
 	hent x = {HS_VEC_AT(&t->queues, queue, qi).head.ts, qi};
 	uint32_t j = t->nlist++;
+	t->list[t->nlist] = t->list[j];
 	for (; j && heap_less(x, t->list[j - 1]); j--)
 		t->list[j] = t->list[j - 1];
 	t->list[j] = x;
@@ -1373,7 +1374,7 @@ static void set_pop(v1 *t)
 {
 	if (t->few) {
 		t->nlist--;
-		memmove(t->list, t->list + 1, t->nlist * sizeof t->list[0]);
+		memmove(t->list, t->list + 1, (t->nlist + 1) * sizeof t->list[0]);
 		return;
 	}
 	hent last = ((hent *)t->heap.data)[--t->heap.len];
@@ -1387,7 +1388,7 @@ static inline void set_next(v1 *t, uint32_t qi, uint64_t ts)
 	hent x = {ts, qi};
 	if (t->few) {
 		uint32_t j = 1;
-		for (; j < t->nlist && heap_less(t->list[j], x); j++)
+		for (; heap_less(t->list[j], x); j++)
 			t->list[j - 1] = t->list[j];
 		t->list[j - 1] = x;
 		return;
@@ -1455,6 +1456,7 @@ static hs_err merge(v1 *t)
 {
 	hs_err rc = HS_OK;
 	t->few = t->queues.len <= FEW_MAX;
+	t->list[0] = (hent){UINT64_MAX, NO_QUEUE};
 	for (uint32_t i = 0; i < t->queues.len && rc == HS_OK; i++)
 		rc = refill(t, i);
 	uint32_t fresh = NO_QUEUE;   /* its head was found ready since the last state change */
