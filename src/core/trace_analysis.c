@@ -240,17 +240,10 @@ static hs_err site_for(hs_trace_summary *s, uint32_t stack, uint32_t start, bool
 	return HS_OK;
 }
 
-static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, uint32_t *out)
+/* A goroutine the stream did not introduce: from before the trace. */
+__attribute__((noinline))
+static hs_err g_before(hs_trace_summary *s, hs_dmap *map, uint64_t id, int64_t ts, uint32_t *out)
 {
-	hs_dmap *map = dmap_of(&s->gmap);
-	if (!map)
-		return summary_nomem();
-	uint32_t i = hs_dmap_get(map, id);
-	if (i != UINT32_MAX) {
-		*out = i;
-		return HS_OK;
-	}
-	/* A goroutine the stream did not introduce: from before the trace. */
 	uint32_t site;
 	hs_err rc = site_for(s, 0, 0, false, &site);
 	gor *g = rc ? NULL : push_g(s, id);
@@ -262,6 +255,18 @@ static hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, uint32_t *out
 	s->existing++;
 	hs_tsite_vec_at(&s->sites, site)->existing++;
 	*out = (uint32_t)(s->gs.len - 1);
+	return HS_OK;
+}
+
+static inline hs_err find_g(hs_trace_summary *s, uint64_t id, int64_t ts, uint32_t *out)
+{
+	hs_dmap *map = dmap_of(&s->gmap);
+	if (!map)
+		return summary_nomem();
+	uint32_t i = hs_dmap_get(map, id);
+	if (i == UINT32_MAX)
+		return g_before(s, map, id, ts, out);
+	*out = i;
 	return HS_OK;
 }
 
@@ -422,13 +427,10 @@ static void on_heap(hs_trace_summary *s, const hs_tev *ev)
 		last->goal = ev->arg0;
 }
 
-hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
+/* The events that are not a goroutine's transition (rare). */
+__attribute__((noinline))
+static hs_err summary_other(hs_trace_summary *s, const hs_tev *ev)
 {
-	hs_trace_summary *s = ctx;
-	uint32_t gi = 0;
-	hs_err rc = HS_OK;
-	if (ev->ts > s->end_ts)
-		s->end_ts = ev->ts;
 	if (ev->kind != HS_TEV_GO_CREATE && ev->kind != HS_TEV_GO_EXISTING)
 		s->start_phase = 2;
 	switch (ev->kind) {
@@ -442,25 +444,43 @@ hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
 		if (ev->ts >= 0)
 			on_heap(s, ev);
 		return HS_OK;
-	case HS_TEV_GO_EXISTING: case HS_TEV_GO_START: case HS_TEV_GO_STOP:
-	case HS_TEV_GO_BLOCK: case HS_TEV_GO_UNBLOCK: case HS_TEV_GO_END:
-	case HS_TEV_SYSCALL_BLOCK: case HS_TEV_SYSCALL_EXIT:
+	case HS_TEV_GO_EXISTING:
 		if (ev->g == 0)
 			return HS_OK;
-		if ((rc = find_g(s, ev->g, ev->ts, &gi)))
-			return rc;
-		break;
+		uint32_t gi;
+		hs_err rc = find_g(s, ev->g, ev->ts, &gi);
+		if (rc == HS_OK && ev->arg0 && hot_at(s, gi)->state != GS_DEAD)
+			set_state(s, gi, ev->arg0 == 2 ? GS_SYSCALL : GS_BLOCKED, ev->ts, HS_TWAIT_OTHER,
+			          ev->stack);
+		return rc;
 	default:
 		return HS_OK;
 	}
+}
+
+/* The kinds a goroutine moves by, nearly every event: told apart from the
+ * rest by one test of a mask, not a jump. */
+#define MOVES ((1u << HS_TEV_GO_START) | (1u << HS_TEV_GO_STOP) | (1u << HS_TEV_GO_BLOCK) |   \
+               (1u << HS_TEV_GO_UNBLOCK) | (1u << HS_TEV_GO_END) |                           \
+               (1u << HS_TEV_SYSCALL_BLOCK) | (1u << HS_TEV_SYSCALL_EXIT))
+
+hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
+{
+	hs_trace_summary *s = ctx;
+	uint32_t gi = 0;
+	if (ev->ts > s->end_ts)
+		s->end_ts = ev->ts;
+	if (!(MOVES >> ev->kind & 1))
+		return summary_other(s, ev);
+	s->start_phase = 2;
+	if (ev->g == 0)
+		return HS_OK;
+	hs_err rc = find_g(s, ev->g, ev->ts, &gi);
+	if (rc)
+		return rc;
 	if (hot_at(s, gi)->state == GS_DEAD && ev->kind != HS_TEV_GO_START)
 		return HS_OK;
 	switch (ev->kind) {
-	case HS_TEV_GO_EXISTING:
-		if (ev->arg0)
-			set_state(s, gi, ev->arg0 == 2 ? GS_SYSCALL : GS_BLOCKED, ev->ts, HS_TWAIT_OTHER,
-			          ev->stack);
-		break;
 	case HS_TEV_GO_START: set_state(s, gi, GS_RUNNING, ev->ts, HS_TWAIT_NONE, 0); break;
 	case HS_TEV_GO_STOP:
 	case HS_TEV_GO_UNBLOCK:

@@ -170,6 +170,17 @@ typedef struct queue {
 	event head;
 } queue;
 
+/* A queue in the merge's ready set, with its head's timestamp beside it. */
+typedef struct hent {
+	uint64_t ts;
+	uint32_t qi;
+} hent;
+
+/* Up to this many queues (Ps) the merge keeps the ready ones in a sorted
+ * array, not a heap: the earliest queue changes on most events (Ps run
+ * side by side), and moving it back a few places costs less than a sift. */
+#define FEW_MAX 8
+
 typedef struct v1 {
 	const uint8_t *d;
 	size_t n;
@@ -218,6 +229,11 @@ typedef struct v1 {
 	size_t cpu_next;
 	hs_vec gs;              /* gstate */
 	hs_vec heap;            /* hent: the queues whose heads are ready, by timestamp */
+	/* With few queues (few) the ready ones are kept sorted instead, in
+	 * list[0 .. nlist), list[nlist] after all of them (no bound test). */
+	bool few;
+	uint32_t nlist;
+	hent list[FEW_MAX + 1];
 	hs_dmap gmap;           /* goroutine id -> index into gs */
 
 	uint64_t delivered;
@@ -806,16 +822,23 @@ static hs_err build_stacks(v1 *t)
 #define UNORDERED UINT32_MAX
 #define GC_STATE 0u         /* gs[0]: order.go's "garbage" goroutine (GC seq) */
 
+/* A goroutine seen for the first time. */
+__attribute__((noinline))
+static hs_err g_new(v1 *t, uint64_t g, uint32_t *out)
+{
+	if (t->gs.len >= UINT32_MAX - 4)
+		return hs_fail(t->err, HS_E_LIMIT, "too many goroutines");
+	if (!hs_vec_push(&t->gs, 1) || !hs_dmap_put(&t->gmap, g, (uint32_t)(t->gs.len - 1)))
+		return nomem(t);
+	*out = (uint32_t)(t->gs.len - 1);
+	return HS_OK;
+}
+
 static inline hs_err g_index(v1 *t, uint64_t g, uint32_t *out)
 {
 	uint32_t i = hs_dmap_get(&t->gmap, g);
-	if (i == UINT32_MAX) {
-		if (t->gs.len >= UINT32_MAX - 4)
-			return hs_fail(t->err, HS_E_LIMIT, "too many goroutines");
-		if (!hs_vec_push(&t->gs, 1) || !hs_dmap_put(&t->gmap, g, (uint32_t)(t->gs.len - 1)))
-			return nomem(t);
-		i = (uint32_t)(t->gs.len - 1);
-	}
+	if (i == UINT32_MAX)
+		return g_new(t, g, out);
 	*out = i;
 	return HS_OK;
 }
@@ -916,17 +939,21 @@ static bool ready(v1 *t, const event *e)
 	return (e->init.seq == NOSEQ || e->init.seq == cur->seq) && e->init.status == cur->status;
 }
 
-static void apply(v1 *t, const event *e)
+/* The event's transition; the queues parked on the goroutine (a list
+ * for unpark) are taken off it, since its state changed. */
+static uint32_t apply(v1 *t, const event *e)
 {
 	if (e->gi == UNORDERED)
-		return;
+		return 0;
 	gstate *cur = state_of(t, e->gi), next = e->next;
 	if (next.seq == NOSEQ)
 		next.seq = cur->seq;
 	else if (next.seq == SEQINC)
 		next.seq = cur->seq + 1;
-	next.parked = cur->parked;
+	uint32_t parked = cur->parked;
+	next.parked = 0;
 	*cur = next;
+	return parked;
 }
 
 /* An event record into an event, as Go's parseEvents. */
@@ -1017,7 +1044,10 @@ static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
 }
 
 /* Decode the next event of q into q->head (no transition), skipping dictionary records
- * and CPU samples (those come from their own sorted index). */
+ * and CPU samples (those come from their own sorted index).  Out of line:
+ * inlined, its record on the stack and its registers cost queue_next's
+ * common path a larger frame. */
+__attribute__((noinline))
 static hs_err queue_fill(v1 *t, queue *q)
 {
 	raw r;
@@ -1274,21 +1304,14 @@ static void next_cpu(v1 *t, event *e)
  * (timestamp, queue index), and parks the others on the goroutine whose
  * state they wait for: a head's readiness changes only when that state
  * does.  So each event costs O(log P), and hostile inputs with many Ps
- * stay fast.  The result is order1007's: the ready head with the smallest
+ * stay fast; with FEW_MAX queues or fewer a sorted array replaces the
+ * heap.  The result is order1007's: the ready head with the smallest
  * timestamp. */
-typedef struct hent {
-	uint64_t ts;            /* the queue's head timestamp, kept beside it */
-	uint32_t qi;
-} hent;
+#define NO_QUEUE UINT32_MAX
 
 static inline bool heap_less(hent a, hent b)
 {
 	return a.ts != b.ts ? a.ts < b.ts : a.qi < b.qi;
-}
-
-static inline uint32_t heap_top(const v1 *t)
-{
-	return ((const hent *)t->heap.data)[0].qi;
 }
 
 static hs_err heap_push(v1 *t, uint32_t qi)
@@ -1325,31 +1348,75 @@ static void heap_sift_ent(v1 *t, hent last)
 		h[i] = last;
 }
 
-static void heap_pop(v1 *t)
+/* The ready set: the earliest queue, NO_QUEUE when empty. */
+static inline uint32_t set_top(const v1 *t)
 {
+	if (t->few)
+		return t->nlist ? t->list[0].qi : NO_QUEUE;
+	return t->heap.len ? ((const hent *)t->heap.data)[0].qi : NO_QUEUE;
+}
+
+static hs_err set_push(v1 *t, uint32_t qi)
+{
+	if (!t->few)
+		return heap_push(t, qi);
+	hent x = {HS_VEC_AT(&t->queues, queue, qi).head.ts, qi};
+	uint32_t j = t->nlist++;
+	t->list[t->nlist] = t->list[j];
+	for (; j && heap_less(x, t->list[j - 1]); j--)
+		t->list[j] = t->list[j - 1];
+	t->list[j] = x;
+	return HS_OK;
+}
+
+/* The earliest queue leaves the set. */
+static void set_pop(v1 *t)
+{
+	if (t->few) {
+		t->nlist--;
+		memmove(t->list, t->list + 1, (t->nlist + 1) * sizeof t->list[0]);
+		return;
+	}
 	hent last = ((hent *)t->heap.data)[--t->heap.len];
 	heap_sift_ent(t, last);
 }
 
-/* A queue with a head goes to the heap or is parked on its goroutine. */
+/* The earliest queue, qi, has a new head at ts, ready: mostly it stays
+ * first (the next event of the same P), else it moves back. */
+static inline void set_next(v1 *t, uint32_t qi, uint64_t ts)
+{
+	hent x = {ts, qi};
+	if (t->few) {
+		uint32_t j = 1;
+		for (; heap_less(t->list[j], x); j++)
+			t->list[j - 1] = t->list[j];
+		t->list[j - 1] = x;
+		return;
+	}
+	hent *h = t->heap.data;
+	size_t n = t->heap.len;
+	if ((n < 2 || heap_less(x, h[1])) && (n < 3 || heap_less(x, h[2])))
+		h[0] = x;
+	else
+		heap_sift_ent(t, x);
+}
+
+/* A queue with a head goes to the set or is parked on its goroutine. */
 static hs_err place(v1 *t, uint32_t qi)
 {
 	queue *q = &HS_VEC_AT(&t->queues, queue, qi);
 	if (ready(t, &q->head))
-		return heap_push(t, qi);
+		return set_push(t, qi);
 	gstate *g = state_of(t, q->head.gi);
 	q->next_parked = g->parked;
 	g->parked = qi + 1;
 	return HS_OK;
 }
 
-/* After goroutine gi changed state: its parked queues try again. */
-static hs_err unpark(v1 *t, uint32_t gi)
+/* After a goroutine changed state: the queues that were parked on it
+ * (apply's list) try again. */
+static hs_err unpark(v1 *t, uint32_t next)
 {
-	if (gi == UNORDERED)
-		return HS_OK;
-	uint32_t next = state_of(t, gi)->parked;
-	state_of(t, gi)->parked = 0;
 	while (next) {
 		queue *q = &HS_VEC_AT(&t->queues, queue, next - 1);
 		uint32_t qi = next - 1;
@@ -1388,21 +1455,21 @@ static hs_err stuck(v1 *t)
 static hs_err merge(v1 *t)
 {
 	hs_err rc = HS_OK;
+	t->few = t->queues.len <= FEW_MAX;
+	t->list[0] = (hent){UINT64_MAX, NO_QUEUE};
 	for (uint32_t i = 0; i < t->queues.len && rc == HS_OK; i++)
 		rc = refill(t, i);
-	bool top_ready = false;   /* the root's head is known ready */
+	uint32_t fresh = NO_QUEUE;   /* its head was found ready since the last state change */
 	while (rc == HS_OK) {
 		/* a head made unready by another queue's event parks now */
-		while (!top_ready && t->heap.len) {
-			uint32_t top = heap_top(t);
-			if (ready(t, &HS_VEC_AT(&t->queues, queue, top).head))
-				break;
-			heap_pop(t);
-			if ((rc = place(t, top)))
+		uint32_t qi;
+		while ((qi = set_top(t)) != NO_QUEUE && qi != fresh &&
+		       !ready(t, &HS_VEC_AT(&t->queues, queue, qi).head)) {
+			set_pop(t);
+			if ((rc = place(t, qi)))
 				return rc;
 		}
-		queue *q = t->heap.len ? &HS_VEC_AT(&t->queues, queue, heap_top(t))
-		                       : NULL;
+		queue *q = qi != NO_QUEUE ? &HS_VEC_AT(&t->queues, queue, qi) : NULL;
 		if (t->cpu_next < t->cpu.len &&
 		    (!q || HS_VEC_AT(&t->cpu, cpu_sample, t->cpu_next).ts < q->head.ts)) {
 			event e;
@@ -1413,35 +1480,25 @@ static hs_err merge(v1 *t)
 		}
 		if (!q)
 			return stuck(t);
-		uint32_t qi = heap_top(t);
 		const event *e = &q->head;
-		uint32_t gi = e->gi;
 		q->has_head = false;
-		apply(t, e);
+		uint32_t parked = apply(t, e);
 		if ((rc = deliver(t, e)) != HS_OK || (rc = queue_next(t, q)) != HS_OK)
 			break;
-		top_ready = false;
-		/* The refilled queue replaces the root in one sift where it can;
-		 * then the goroutine's parked queues come back.  The heap ends
-		 * with the entries pop, unpark and push would leave, and its
-		 * order is total (timestamp, queue), so the same root. */
+		/* The refilled queue takes its old place in the set where it
+		 * can; then the goroutine's parked queues come back.  The set
+		 * ends with the entries pop, unpark and push would leave, and
+		 * its order is total (timestamp, queue), so the same earliest. */
 		if (q->has_head && ready(t, &q->head)) {
-			/* mostly the next event of the same P comes first: it
-			 * stays at the root, without a sift */
-			hent x = {q->head.ts, qi}, *h = t->heap.data;
-			size_t n = t->heap.len;
-			if ((n < 2 || heap_less(x, h[1])) && (n < 3 || heap_less(x, h[2]))) {
-				/* what unpark pushes below is ready too */
-				h[0] = x;
-				top_ready = true;
-			} else
-				heap_sift_ent(t, x);
+			set_next(t, qi, q->head.ts);
+			fresh = qi;
 		} else {
-			heap_pop(t);
+			set_pop(t);
+			fresh = NO_QUEUE;
 			if (q->has_head && (rc = place(t, qi)) != HS_OK)
 				break;
 		}
-		rc = unpark(t, gi);
+		rc = unpark(t, parked);
 	}
 	return rc;
 }

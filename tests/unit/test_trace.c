@@ -9,12 +9,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "heapscope/trace_analysis.h"
 
 enum { EV_BATCH = 1, EV_FREQUENCY = 2, EV_STACK = 3, EV_GO_CREATE = 13, EV_GO_START = 14,
-       EV_GO_END = 15, EV_GO_UNBLOCK = 21, EV_GO_BLOCK_SEND = 22, EV_STRING = 37 };
+       EV_GO_END = 15, EV_GO_SCHED = 17, EV_GO_PREEMPT = 18, EV_GO_UNBLOCK = 21,
+       EV_GO_BLOCK_SEND = 22, EV_HEAP_ALLOC = 33, EV_STRING = 37 };
 
 typedef struct enc {
 	uint8_t b[4096];
@@ -93,14 +95,14 @@ static size_t build(enc *e)
 }
 
 typedef struct rec {
-	hs_tev ev[32];
+	hs_tev ev[64];
 	int n;
 } rec;
 
 static hs_err record(void *ctx, const hs_tev *ev)
 {
 	rec *r = ctx;
-	if (r->n < 32)
+	if (r->n < 64)
 		r->ev[r->n++] = *ev;
 	return HS_OK;
 }
@@ -115,6 +117,15 @@ static hs_err load(const uint8_t *d, size_t n, hs_profile *p, hs_tev_fn fn, void
 		rc = hs_trace_load(&in, p, fn, ctx, info, e);
 	hs_input_release(&in);
 	return rc;
+}
+
+/* The whole of e, every event recorded into r, into a new profile p. */
+static void load_all(const enc *e, hs_profile *p, rec *r, hs_trace_info *info)
+{
+	hs_error err;
+	hs_profile_init(p);
+	r->n = 0;
+	assert_int_equal(load(e->b, e->n, p, record, r, info, &err), HS_OK);
 }
 
 static void test_detect(void **state)
@@ -133,11 +144,9 @@ static void test_merge_order(void **state)
 	enc e;
 	build(&e);
 	hs_profile p;
-	hs_profile_init(&p);
-	rec r = {.n = 0};
+	rec r;
 	hs_trace_info info;
-	hs_error err;
-	assert_int_equal(load(e.b, e.n, &p, record, &r, &info, &err), HS_OK);
+	load_all(&e, &p, &r, &info);
 	static const hs_tev_kind want[] = {HS_TEV_GO_CREATE, HS_TEV_GO_START, HS_TEV_GO_BLOCK,
 	                                   HS_TEV_GO_UNBLOCK, HS_TEV_GO_START, HS_TEV_GO_END};
 	assert_int_equal(r.n, 6);
@@ -164,6 +173,129 @@ static void test_merge_order(void **state)
 	assert_string_equal(hs_trace_loc_name(&p, ids[1], buf, sizeof buf), "main.main main.go:11");
 	assert_int_equal(r.ev[0].stack, r.ev[3].stack);   /* same trace stack, same id */
 	hs_profile_release(&p);
+}
+
+/* After GoSched or GoPreempt the P runs no goroutine until the next
+ * GoStart (Go's parser clears its lastG): the events in between belong to
+ * no goroutine, and a goroutine created there has no creator. */
+static void test_yield_clears_running(void **state)
+{
+	(void)state;
+	enc e;
+	memset(&e, 0, sizeof e);
+	memcpy(e.b, "go 1.19 trace\0\0\0", 16);
+	e.n = 16;
+	ev(&e, EV_BATCH, 2, U(0), U(1000));
+	ev(&e, EV_GO_CREATE, 4, U(10), U(1), U(0), U(0));   /* g1 */
+	ev(&e, EV_GO_START, 3, U(10), U(1), U(1));
+	ev(&e, EV_GO_SCHED, 2, U(10), U(0));
+	ev(&e, EV_HEAP_ALLOC, 2, U(10), U(4096));
+	ev(&e, EV_GO_START, 3, U(10), U(1), U(2));
+	ev(&e, EV_GO_PREEMPT, 2, U(10), U(0));
+	ev(&e, EV_GO_CREATE, 4, U(10), U(2), U(0), U(0));   /* g2 */
+	ev(&e, EV_FREQUENCY, 1, U(1000000000));
+	hs_profile p;
+	rec r;
+	hs_trace_info info;
+	load_all(&e, &p, &r, &info);
+	assert_int_equal(r.n, 7);
+	assert_int_equal(r.ev[2].kind, HS_TEV_GO_STOP);
+	assert_int_equal(r.ev[2].wait, HS_TWAIT_NONE);
+	assert_int_equal(r.ev[2].g, 1);
+	assert_int_equal(r.ev[3].kind, HS_TEV_HEAP_ALLOC);
+	assert_int_equal(r.ev[3].g, 0);
+	assert_int_equal(r.ev[5].kind, HS_TEV_GO_STOP);
+	assert_int_equal(r.ev[5].wait, HS_TWAIT_PREEMPTED);
+	assert_int_equal(r.ev[5].g, 1);
+	assert_int_equal(r.ev[6].kind, HS_TEV_GO_CREATE);
+	assert_int_equal(r.ev[6].g, 2);
+	assert_int_equal(r.ev[6].arg0, 0);
+	hs_profile_release(&p);
+}
+
+/* One event expected from merge_many, in the order they must come. */
+typedef struct want {
+	int64_t ts;
+	int order;      /* among equal times: twice the queue (P) index */
+	int64_t p;
+	hs_tev_kind kind;
+	uint64_t arg0;
+} want;
+
+static int cmp_want(const void *a, const void *b)
+{
+	const want *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->order - y->order;
+}
+
+/* nps Ps side by side, each a batch of heap events at times that tie
+ * across Ps (the P earlier in the file goes first).  At time AT P1 creates
+ * g1, P0 starts it (so P0 waits for P1) and the last P has a heap event
+ * (after P0's, which comes back from waiting).  Up to 8 Ps the merge
+ * keeps its queues in a sorted array, beyond in a heap: both must give
+ * this order. */
+static void merge_many(int nps)
+{
+	enum { K = 4, T0 = 1000, AT = 1045 };
+	enc e;
+	memset(&e, 0, sizeof e);
+	memcpy(e.b, "go 1.19 trace\0\0\0", 16);
+	e.n = 16;
+	want w[64];
+	int nw = 0;
+	for (int i = 0; i < nps; i++) {
+		ev(&e, EV_BATCH, 2, U(i), U(T0));
+		int64_t last = T0;
+		for (int k = 0; k < K; k++) {
+			int64_t ts = T0 + 30 * k + 10 * (i % 3);
+			if (last < AT && ts > AT) {
+				if (i == 0) {
+					ev(&e, EV_GO_START, 3, U(AT - last), U(1), U(1));
+					w[nw++] = (want){AT, 3, 0, HS_TEV_GO_START, 0};
+				} else if (i == 1) {
+					ev(&e, EV_GO_CREATE, 4, U(AT - last), U(1), U(0), U(0));
+					w[nw++] = (want){AT, 2, 1, HS_TEV_GO_CREATE, 0};
+				} else if (i == nps - 1) {
+					ev(&e, EV_HEAP_ALLOC, 2, U(AT - last), U(100 * i + 99));
+					w[nw++] = (want){AT, 2 * i, i, HS_TEV_HEAP_ALLOC, U(100 * i + 99)};
+				}
+				last = i < 2 || i == nps - 1 ? AT : last;
+			}
+			ev(&e, EV_HEAP_ALLOC, 2, U(ts - last), U(100 * i + k));
+			w[nw++] = (want){ts, 2 * i, i, HS_TEV_HEAP_ALLOC, U(100 * i + k)};
+			last = ts;
+		}
+	}
+	ev(&e, EV_FREQUENCY, 1, U(1000000000));
+	qsort(w, (size_t)nw, sizeof w[0], cmp_want);
+	hs_profile p;
+	rec r;
+	hs_trace_info info;
+	load_all(&e, &p, &r, &info);
+	assert_int_equal(r.n, nps * K + 3);
+	assert_int_equal(nw, r.n);
+	for (int j = 0; j < nw; j++) {
+		assert_int_equal(r.ev[j].ts, w[j].ts - T0);
+		assert_int_equal(r.ev[j].p, w[j].p);
+		assert_int_equal(r.ev[j].kind, w[j].kind);
+		if (w[j].kind == HS_TEV_HEAP_ALLOC)
+			assert_int_equal(r.ev[j].arg0, w[j].arg0);
+	}
+	hs_profile_release(&p);
+}
+
+static void test_merge_few(void **state)
+{
+	(void)state;
+	merge_many(6);
+}
+
+static void test_merge_many(void **state)
+{
+	(void)state;
+	merge_many(12);
 }
 
 static void test_profile_and_summary(void **state)
@@ -284,6 +416,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_yield_clears_running),
+		cmocka_unit_test(test_merge_few),
+		cmocka_unit_test(test_merge_many),
 		cmocka_unit_test(test_profile_and_summary),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_hostile),
