@@ -463,8 +463,17 @@ static inline hs_err cursor_decode(v2_loader *L, v2_cursor *c, size_t end)
 	if (end - p >= 10 * (V2_MAX_ARGS + 1)) {
 		bool bad = false;
 		p = uv_fast(d, p, &dt, &bad);
-		for (int i = 0; i < k; i++)
-			p = uv_fast(d, p, &c->ev.args[i], &bad);
+		/* Unrolled: the loop's counter and test cost as much as a short
+		 * argument.  a - j is argument k - j. */
+		uint64_t *a = c->ev.args + k;
+		switch (k) {
+		case 5: p = uv_fast(d, p, a - 5, &bad); /* fall through */
+		case 4: p = uv_fast(d, p, a - 4, &bad); /* fall through */
+		case 3: p = uv_fast(d, p, a - 3, &bad); /* fall through */
+		case 2: p = uv_fast(d, p, a - 2, &bad); /* fall through */
+		case 1: p = uv_fast(d, p, a - 1, &bad); /* fall through */
+		default: break;
+		}
 		if (bad)
 			r = RD_BAD;
 	} else {
@@ -555,20 +564,25 @@ static size_t sift_up(v2_gen *G, size_t i)
 	return i;
 }
 
+/* The earlier child is picked by a conditional move, not a branch per
+ * child (which child is earlier is hard to predict), and the moved key is
+ * written once at its place.  Ties go as before: parent, then left. */
 static void sift_down(v2_gen *G, size_t i)
 {
+	fkey *f = G->frontier.data;
 	size_t n = G->frontier.len;
+	fkey x = f[i];
 	for (;;) {
-		size_t m = i, l = 2 * i + 1, r = l + 1;
-		if (l < n && ftime(G, l) < ftime(G, m))
-			m = l;
-		if (r < n && ftime(G, r) < ftime(G, m))
-			m = r;
-		if (m == i)
-			return;
-		fswap(G, i, m);
+		size_t l = 2 * i + 1, r = l + 1;
+		if (l >= n)
+			break;
+		size_t m = r < n && f[r].time < f[l].time ? r : l;
+		if (!(f[m].time < x.time))
+			break;
+		f[i] = f[m];
 		i = m;
 	}
+	f[i] = x;
 }
 
 static void heap_remove(v2_gen *G, size_t i)
@@ -1086,6 +1100,6 @@ hs_err hs_trace_load_v2_input(hs_input *in, hs_profile *stacks, hs_tev_fn fn, vo
 	}
 	v2_loader L = {.data = in->data, .n = in->len, .in = in, .stacks = stacks, .fn = fn,
 	               .ctx = ctx, .info = info, .err = err, .max_tries = max_tries(total),
-	               .give_step = window((size_t)1 << 20)};
+	               .give_step = window((size_t)4 << 20)};
 	return run(&L);
 }

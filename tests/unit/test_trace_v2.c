@@ -643,7 +643,7 @@ static void test_generation_given_back(void **state)
 	if (!waited)
 		skip();
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	if (ru.ru_maxrss > before + 8 * 1024)
+	if (ru.ru_maxrss > before + 12 * 1024)
 		fail_msg("peak resident %ld KiB, %ld before reading a 24 MB generation",
 		         ru.ru_maxrss, before);
 }
