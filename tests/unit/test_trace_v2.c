@@ -14,8 +14,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "temp_file.h"
 #include "heapscope/load.h"
 #include "heapscope/trace.h"
 #include "heapscope/trace_analysis.h"
@@ -369,6 +369,18 @@ static size_t put_batch(uint8_t *d, uint64_t m, uint64_t t, const uint8_t *ev, s
 	return k + n;
 }
 
+/* A frequency batch (1 tick = 1 ns) and an empty stacks batch. */
+static size_t put_freq_stacks(uint8_t *d)
+{
+	uint8_t meta[16];
+	size_t j = 0;
+	meta[j++] = V2_EV_FREQUENCY;
+	j += put_uv(meta + j, 1000000000);
+	size_t n = put_batch(d, UINT64_MAX, 0, meta, j);
+	meta[0] = V2_EV_STACKS;
+	return n + put_batch(d + n, UINT64_MAX, 0, meta, 1);
+}
+
 /* N Ms each start and stop P0 with p_seq k, their clocks in reverse: every
  * step waits on the M the heap tries last.  Go's reader is quadratic here;
  * the loader gives up with HS_E_LIMIT after work bounded by the input. */
@@ -430,15 +442,9 @@ static void test_event_varints(void **state)
 		size_t start = n;
 		n += put_batch(d + n, 1, 0, ev, k);
 		bad_at += start + (n - start - k);   /* the batch header's length */
-		uint8_t meta[16];
-		size_t j = 0;
-		meta[j++] = V2_EV_FREQUENCY;
-		j += put_uv(meta + j, 1000000000);
-		n += put_batch(d + n, UINT64_MAX, 0, meta, j);
-		meta[0] = V2_EV_STACKS;
-		n += put_batch(d + n, UINT64_MAX, 0, meta, 1);
-		meta[0] = V2_EV_STRINGS;
-		n += put_batch(d + n, UINT64_MAX, 0, meta, 1);
+		n += put_freq_stacks(d + n);
+		uint8_t strings = V2_EV_STRINGS;
+		n += put_batch(d + n, UINT64_MAX, 0, &strings, 1);
 		hs_err rc = load(d, n);
 		if (bad_ev[b] >= 0) {
 			assert_int_equal(rc, HS_E_CORRUPT);
@@ -541,46 +547,13 @@ static uint8_t *big_generation(size_t n_ev, size_t batch_bytes, bool strings_fir
 	ev[k++] = V2_EV_USER_TASK_BEGIN, ev[k++] = 1, ev[k++] = 7, ev[k++] = 0, ev[k++] = 1;
 	ev[k++] = 0;
 	n += put_batch(d + n, 1, batch_t, ev, k);
-	uint8_t meta[16];
-	size_t m = 0;
-	meta[m++] = V2_EV_FREQUENCY;
-	m += put_uv(meta + m, 1000000000);
-	n += put_batch(d + n, UINT64_MAX, 0, meta, m);
-	meta[0] = V2_EV_STACKS;
-	n += put_batch(d + n, UINT64_MAX, 0, meta, 1);
+	n += put_freq_stacks(d + n);
 	if (!strings_first)
 		n += put_batch(d + n, UINT64_MAX, 0, tab, j);
 	assert_true(n <= cap);
 	free(ev);
 	*len = n;
 	return d;
-}
-
-static void write_temp(char *path, const uint8_t *d, size_t n)
-{
-	strcpy(path, "/tmp/heapscope-test-v2-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, d, n), (ssize_t)n);
-	close(fd);
-}
-
-static void write_gzip(char *path, const uint8_t *d, size_t n)
-{
-	uLong cap = compressBound(n) + 64;
-	uint8_t *z = malloc(cap);
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
-	assert_non_null(z);
-	assert_int_equal(deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	zs.next_in = (uint8_t *)d;
-	zs.avail_in = (uInt)n;
-	zs.next_out = z;
-	zs.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	write_temp(path, z, zs.total_out);
-	deflateEnd(&zs);
-	free(z);
 }
 
 static hs_err task_sink(void *ctx, const hs_tev *ev)
@@ -657,7 +630,7 @@ static void test_strings_kept(void **state)
 	size_t n;
 	uint8_t *d = big_generation(20000, 4096, true, &n);
 	char path[64];
-	write_gzip(path, d, n);
+	write_gzip_temp(path, d, n);
 	free(d);
 	setenv("HEAPSCOPE_TEST_TRACE_WINDOW", "4096", 1);
 	hs_err rc = load_file(path);
