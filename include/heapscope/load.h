@@ -26,6 +26,7 @@ typedef struct hs_input {
 	uint64_t file_bytes;
 	void *map;            /* mmap'd region when data points into it */
 	size_t map_len;
+	int map_fd;           /* the mapped file, open while map is (hs_input_peek) */
 	void *bg;             /* background inflater (private) */
 	size_t dropped;       /* bytes before this were given back (hs_input_drop) */
 } hs_input;
@@ -53,6 +54,11 @@ void hs_input_release(hs_input *in);
  * must not be read again (a file mapping would re-read them; the
  * inflater's pages would read as zeros). */
 void hs_input_drop(hs_input *in, size_t upto);
+/* Copy data[off..off+n), which must be readable, into buf without
+ * mapping it: a file mapping's bytes are read from the file, so a loader
+ * that skims a file (headers of records it reads later) does not make it
+ * resident (the kernel maps the pages around each one touched). */
+void hs_input_peek(hs_input *in, size_t off, void *buf, size_t n);
 /* Make every byte readable again after hs_input_drop, for a loader that
  * must read the input twice (a rare layout, or to point at an error):
  * the inflater starts over from the compressed file, which it keeps

@@ -154,10 +154,12 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
                          hs_trace_info *info, hs_error *err);
 hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_tev_fn fn,
                         void *ctx, hs_trace_info *info, hs_error *err);
-/* The same read from an input as it arrives: one generation resident at a
- * time, its pages given back once merged; compressed, the stream is
- * inflated once first (pages given back) so that a decompression error
- * still comes before any event, then again for the events. */
+/* The same read from an input as it arrives, a generation at a time, the
+ * pages before the first batch still to be merged given back as the merge
+ * goes: a file keeps the span the merge reads resident, a compressed input
+ * one generation.  Compressed, the stream is inflated once first (pages
+ * given back) so that a decompression error still comes before any event,
+ * then again for the events. */
 hs_err hs_trace_load_v2_input(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
                               hs_trace_info *info, hs_error *err);
 

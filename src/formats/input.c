@@ -163,6 +163,7 @@ void hs_input_release(hs_input *in)
 		bg_free(b);
 	} else if (in->map) {
 		munmap(in->map, in->map_len);
+		close(in->map_fd);
 	} else {
 		free(in->data);
 	}
@@ -555,6 +556,13 @@ void hs_input_drop(hs_input *in, size_t upto)
 		in->dropped = to;
 }
 
+void hs_input_peek(hs_input *in, size_t off, void *buf, size_t n)
+{
+	if (in->map && !in->bg && pread(in->map_fd, buf, n, (off_t)off) == (ssize_t)n)
+		return;
+	memcpy(buf, in->data + off, n);
+}
+
 void hs_input_rewind(hs_input *in)
 {
 	bg_inflate *b = in->bg;
@@ -686,10 +694,12 @@ hs_err hs_input_open(hs_input *in, const char *path, uint64_t max, hs_error *err
 		if (map) {
 			in->map = map;
 			in->map_len = rawlen;
+			in->map_fd = fd;
+			fd = -1;   /* kept for hs_input_peek */
 		}
 	}
 out:
-	if (fd != STDIN_FILENO)
+	if (fd != STDIN_FILENO && fd >= 0)
 		close(fd);
 	return rc;
 }

@@ -10,8 +10,11 @@
  * event handed to the sink.  Only the scheduler state (goroutines, Ps, Ms,
  * GC) outlives a generation, so memory follows goroutines and stacks, not
  * events.  Read from an hs_input, a generation's bytes are waited for as
- * it is collected and given back once it is merged (hs_input_drop), so a
- * trace of gigabytes, compressed or not, keeps one generation resident.
+ * it is collected (its batch headers copied out), and those before the
+ * first batch the merge still reads are given back as it goes
+ * (hs_input_drop): a file's pages are then the span the merge reads, not
+ * the generation (which can be hundreds of MB); compressed, the whole
+ * generation is inflated before its tables, at its end, can be read.
  * doc/format-trace-v2.md describes the wire format. */
 #include <math.h>
 #include <stdio.h>
@@ -56,6 +59,7 @@ typedef struct v2_batch {
 	size_t start, data, end;      /* header, payload, end offsets */
 	uint32_t next;                /* next batch of the same M, UINT32_MAX */
 	uint8_t kind;                 /* payload's first byte, or EXPERIMENTAL_BATCH */
+	bool done;                    /* an M's batch its cursor has left */
 } v2_batch;
 
 typedef struct v2_cursor {
@@ -91,9 +95,11 @@ typedef struct v2_gen {
 	hs_vec cpu;                   /* v2_cpu */
 	hs_vec locs;                  /* uint32_t, one stack's locations */
 	bool has_freq;
+	uint32_t low;                 /* the merge reads no batch before this */
+	size_t given;                 /* bytes before this were given back */
 } v2_gen;
 
-enum { RD_OK, RD_SHORT, RD_BAD, RD_SHORT_PAYLOAD };
+enum { RD_OK, RD_SHORT, RD_BAD, RD_SHORT_PAYLOAD, RD_END_GEN };
 
 static int rd_uv(const uint8_t *d, size_t end, size_t *pos, uint64_t *v)
 {
@@ -198,15 +204,27 @@ static void commit_time(v2_loader *L, int64_t raw)
 
 /* ---- Batches ---------------------------------------------------------- */
 
-/* Read one batch header at *pos.  RD_SHORT when the input ends inside it. */
+/* Read one batch header at pos.  RD_SHORT when the input ends inside it;
+ * RD_END_GEN at Go 1.26's end-of-generation byte.  The header is copied,
+ * not read in place: a generation's headers are spread over all of it,
+ * and the merge makes its pages resident only as it goes. */
 static int read_batch(v2_loader *L, size_t pos, v2_batch *b, hs_err *rc)
 {
-	const uint8_t *d = L->data;
-	size_t n = more(L, pos + 64), p = pos;   /* a header is at most 42 bytes */
+	uint8_t d[64];   /* a header is at most 42 bytes, then the kind */
+	size_t got = more(L, pos + sizeof d) - pos, n, p = 0;
+	if (got > sizeof d)
+		got = sizeof d;
+	if (L->in)
+		hs_input_peek(L->in, pos, d, got);
+	else
+		memcpy(d, L->data + pos, got);
+	n = got;
 	*rc = HS_OK;
 	memset(b, 0, sizeof *b);
 	b->start = pos;
 	uint8_t t = d[p++];
+	if (t == V2_EV_END_OF_GENERATION && L->info->go_version >= 1026)
+		return RD_END_GEN;
 	if (t != V2_EV_BATCH && t != V2_EV_EXPERIMENTAL_BATCH) {
 		*rc = hs_fail_at(L->err, HS_E_CORRUPT, pos, "expected batch event, got event type %u", t);
 		return RD_BAD;
@@ -228,15 +246,17 @@ static int read_batch(v2_loader *L, size_t pos, v2_batch *b, hs_err *rc)
 		*rc = hs_fail_at(L->err, HS_E_CORRUPT, pos, "invalid generation number 0");
 		return RD_BAD;
 	}
-	if (size > n - p && size <= SIZE_MAX - p)
-		n = more(L, p + (size_t)size);
-	if (size > n - p)
+	size_t at = pos + p;
+	n = more(L, at);
+	if (size > n - at && size <= SIZE_MAX - at)
+		n = more(L, at + (size_t)size);
+	if (size > n - at)
 		return RD_SHORT_PAYLOAD;   /* the header (and so the generation) is known */
-	b->data = p;
-	b->end = p + (size_t)size;
+	b->data = at;
+	b->end = at + (size_t)size;
 	b->next = UINT32_MAX;
 	b->kind = t == V2_EV_EXPERIMENTAL_BATCH ? V2_EV_EXPERIMENTAL_BATCH
-	          : size ? d[p] : V2_EV_BATCH;
+	          : !size ? V2_EV_BATCH : p < got ? d[p] : L->data[at];
 	if (b->kind != V2_EV_STRINGS && b->kind != V2_EV_STACKS && b->kind != V2_EV_CPU_SAMPLES &&
 	    b->kind != V2_EV_FREQUENCY && b->kind != V2_EV_SYNC && b->kind != V2_EV_EXPERIMENTAL_BATCH)
 		b->kind = V2_EV_BATCH;
@@ -443,8 +463,17 @@ static inline hs_err cursor_decode(v2_loader *L, v2_cursor *c, size_t end)
 	if (end - p >= 10 * (V2_MAX_ARGS + 1)) {
 		bool bad = false;
 		p = uv_fast(d, p, &dt, &bad);
-		for (int i = 0; i < k; i++)
-			p = uv_fast(d, p, &c->ev.args[i], &bad);
+		/* Unrolled: the loop's counter and test cost as much as a short
+		 * argument.  a - j is argument k - j. */
+		uint64_t *a = c->ev.args + k;
+		switch (k) {
+		case 5: p = uv_fast(d, p, a - 5, &bad); /* fall through */
+		case 4: p = uv_fast(d, p, a - 4, &bad); /* fall through */
+		case 3: p = uv_fast(d, p, a - 3, &bad); /* fall through */
+		case 2: p = uv_fast(d, p, a - 2, &bad); /* fall through */
+		case 1: p = uv_fast(d, p, a - 1, &bad); /* fall through */
+		default: break;
+		}
 		if (bad)
 			r = RD_BAD;
 	} else {
@@ -462,11 +491,39 @@ static inline hs_err cursor_decode(v2_loader *L, v2_cursor *c, size_t end)
 	return HS_OK;
 }
 
+/* Does the merge still read batch b?  An M's batch until its cursor
+ * leaves it; strings for as long as events name them (v2_string points
+ * into them); the other tables were copied out by gen_tables. */
+static bool still_read(const v2_batch *b)
+{
+	return b->kind == V2_EV_STRINGS || (b->kind == V2_EV_BATCH && !b->done);
+}
+
+/* Move G->low past the batches no longer read and give back the bytes
+ * before it in steps of L->give_step: the batches are in the order they
+ * were written, so the merge keeps the span its cursors read (the
+ * ordering window) resident, not the generation. */
+static void give_back(v2_loader *L, v2_gen *G)
+{
+	const v2_batch *bs = G->batches.data;
+	size_t n = G->batches.len;
+	while (G->low < n && !still_read(&bs[G->low]))
+		G->low++;
+	size_t to = G->low < n ? bs[G->low].start : bs[n - 1].end;
+	if (L->in && to - G->given >= L->give_step) {
+		hs_input_drop(L->in, to);
+		G->given = to;
+	}
+}
+
 static hs_err cursor_next(v2_loader *L, v2_gen *G, v2_cursor *c, bool *have)
 {
 	v2_batch *bs = G->batches.data;
 	*have = false;
 	while (c->batch != UINT32_MAX && c->pos >= bs[c->batch].end) {
+		bs[c->batch].done = true;
+		if (c->batch == G->low)
+			give_back(L, G);
 		c->batch = bs[c->batch].next;
 		if (c->batch != UINT32_MAX) {
 			c->pos = bs[c->batch].data;
@@ -507,20 +564,25 @@ static size_t sift_up(v2_gen *G, size_t i)
 	return i;
 }
 
+/* The earlier child is picked by a conditional move, not a branch per
+ * child (which child is earlier is hard to predict), and the moved key is
+ * written once at its place.  Ties go as before: parent, then left. */
 static void sift_down(v2_gen *G, size_t i)
 {
+	fkey *f = G->frontier.data;
 	size_t n = G->frontier.len;
+	fkey x = f[i];
 	for (;;) {
-		size_t m = i, l = 2 * i + 1, r = l + 1;
-		if (l < n && ftime(G, l) < ftime(G, m))
-			m = l;
-		if (r < n && ftime(G, r) < ftime(G, m))
-			m = r;
-		if (m == i)
-			return;
-		fswap(G, i, m);
+		size_t l = 2 * i + 1, r = l + 1;
+		if (l >= n)
+			break;
+		size_t m = r < n && f[r].time < f[l].time ? r : l;
+		if (!(f[m].time < x.time))
+			break;
+		f[i] = f[m];
 		i = m;
 	}
+	f[i] = x;
 }
 
 static void heap_remove(v2_gen *G, size_t i)
@@ -697,6 +759,7 @@ static void gen_reset(v2_loader *L, v2_gen *G)
 	G->frontier.len = 0;
 	G->cpu.len = 0;
 	G->has_freq = false;
+	G->low = 0;
 	hs_idmap_release(&G->midx);
 	hs_idmap_release(&L->strings);
 	hs_dmap_release(&L->stack_ids);
@@ -735,6 +798,8 @@ static hs_err gen_cursors(v2_loader *L, v2_gen *G)
 {
 	v2_batch *bs = G->batches.data;
 	hs_err rc;
+	G->given = bs[0].start;
+	give_back(L, G);
 	for (size_t i = 0; i < G->batches.len; i++) {
 		if (bs[i].kind != V2_EV_BATCH)
 			continue;
@@ -831,7 +896,10 @@ static hs_err gen_collect(v2_loader *L, v2_gen *G, size_t *pos, bool *cut, bool 
 	*marked = false;
 	L->gen = 0;
 	while (more(L, *pos + 1) > *pos) {
-		if (L->data[*pos] == V2_EV_END_OF_GENERATION && L->info->go_version >= 1026) {
+		v2_batch b;
+		hs_err rc;
+		int r = read_batch(L, *pos, &b, &rc);
+		if (r == RD_END_GEN) {
 			/* Go 1.26 writes this one-byte marker after each generation. */
 			(*pos)++;
 			if (L->gen != 0) {
@@ -840,9 +908,6 @@ static hs_err gen_collect(v2_loader *L, v2_gen *G, size_t *pos, bool *cut, bool 
 			}
 			continue;
 		}
-		v2_batch b;
-		hs_err rc;
-		int r = read_batch(L, *pos, &b, &rc);
 		if (r == RD_BAD)
 			return rc;
 		if (r == RD_SHORT_PAYLOAD && L->gen != 0 && b.gen > L->gen)
@@ -994,16 +1059,23 @@ hs_err hs_trace_load_v2(const uint8_t *data, size_t n, hs_profile *stacks, hs_te
 	return run(&L);
 }
 
+/* A streaming step: dflt, or smaller under a test knob
+ * (tests/conformance/check_trace_stream.py) so that small traces take the
+ * streaming paths too. */
+static size_t window(size_t dflt)
+{
+	const char *knob = getenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	if (knob && atol(knob) >= 4096 && (size_t)atol(knob) < dflt)
+		return (size_t)atol(knob);
+	return dflt;
+}
+
 /* Inflate the whole stream once, giving its bytes back as they come, so
  * that a decompression error comes before any event (as when the input is
  * read whole); the length it gives bounds the ordering work. */
 static hs_err check_stream(hs_input *in, size_t *total, hs_error *err)
 {
-	size_t step = (size_t)4 << 20;
-	/* A test knob (tests/conformance/check_trace_stream.py): small steps. */
-	const char *knob = getenv("HEAPSCOPE_TEST_TRACE_WINDOW");
-	if (knob && atol(knob) >= 4096 && (size_t)atol(knob) < step)
-		step = (size_t)atol(knob);
+	size_t step = window((size_t)4 << 20);
 	size_t got = 0;
 	while (!in->complete) {
 		got = hs_input_wait(in, got + step);
@@ -1027,6 +1099,7 @@ hs_err hs_trace_load_v2_input(hs_input *in, hs_profile *stacks, hs_tev_fn fn, vo
 			return rc;
 	}
 	v2_loader L = {.data = in->data, .n = in->len, .in = in, .stacks = stacks, .fn = fn,
-	               .ctx = ctx, .info = info, .err = err, .max_tries = max_tries(total)};
+	               .ctx = ctx, .info = info, .err = err, .max_tries = max_tries(total),
+	               .give_step = window((size_t)4 << 20)};
 	return run(&L);
 }

@@ -81,6 +81,8 @@ typedef struct v2_loader {
 	size_t n;                     /* bytes readable so far */
 	hs_input *in;                 /* streaming: more bytes come from here; NULL
 	                                 when data[0..n) is the whole trace */
+	size_t give_step;             /* streaming: bytes the merge is done with
+	                                 are given back in steps of this */
 	hs_profile *stacks;
 	hs_tev_fn fn;
 	void *ctx;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "temp_file.h"
 #include "heapscope/heapdump.h"
 #include "heapscope/load.h"
 
@@ -39,16 +40,6 @@ static uint8_t *slurp(const char *path, size_t *n)
 	assert_true(feof(f));
 	fclose(f);
 	return buf;
-}
-
-/* Write bytes to a fresh temporary file; its path is in `path`. */
-static void write_temp(char *path, const uint8_t *d, size_t n)
-{
-	strcpy(path, "/tmp/hs-test-input-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, d, n), (ssize_t)n);
-	close(fd);
 }
 
 static void load_file(hs_profile *p, const char *path)
@@ -346,25 +337,6 @@ static void bb_tables(bigbuf *p)
 		bb_bytes(p, 6, str[i], strlen(str[i]));
 }
 
-/* Gzip (level 1) into a temporary file. */
-static void write_gzip_temp(char *path, const bigbuf *raw)
-{
-	uLong cap = compressBound(raw->n) + 64;
-	uint8_t *z = malloc(cap);
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
-	assert_non_null(z);
-	assert_int_equal(deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	zs.next_in = raw->b;
-	zs.avail_in = (uInt)raw->n;
-	zs.next_out = z;
-	zs.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	write_temp(path, z, zs.total_out);
-	deflateEnd(&zs);
-	free(z);
-}
-
 #define BIG_SAMPLES 600000   /* 5.4 MB decoded: the loader gives pages back */
 
 /* The pprof loader gives back what it has read of a gzipped file, and
@@ -380,7 +352,7 @@ static void test_pprof_reread_after_drop(void **state)
 	bb_type(&raw);   /* a second type, after every sample */
 	bb_tables(&raw);
 	char path[64];
-	write_gzip_temp(path, &raw);
+	write_gzip_temp(path, raw.b, raw.n);
 	hs_profile p;
 	load_file(&p, path);
 	unlink(path);
@@ -402,7 +374,7 @@ static void test_pprof_reread_after_drop(void **state)
 			bad = at;
 	}
 	bb_tables(&raw);
-	write_gzip_temp(path, &raw);
+	write_gzip_temp(path, raw.b, raw.n);
 	hs_error e;
 	hs_error_clear(&e);
 	hs_profile_init(&p);
@@ -459,7 +431,7 @@ static void test_recycled_pages(void **state)
 		recycle_page(raw + k * 4096, k);
 	bigbuf b = {raw, total, total};
 	char path[64];
-	write_gzip_temp(path, &b);
+	write_gzip_temp(path, b.b, b.n);
 	free(raw);
 	hs_input in;
 	hs_error e;

@@ -11,7 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "temp_file.h"
+#include "heapscope/load.h"
 #include "heapscope/trace.h"
 #include "heapscope/trace_analysis.h"
 #include "../../src/formats/trace_v2.h"
@@ -364,6 +369,18 @@ static size_t put_batch(uint8_t *d, uint64_t m, uint64_t t, const uint8_t *ev, s
 	return k + n;
 }
 
+/* A frequency batch (1 tick = 1 ns) and an empty stacks batch. */
+static size_t put_freq_stacks(uint8_t *d)
+{
+	uint8_t meta[16];
+	size_t j = 0;
+	meta[j++] = V2_EV_FREQUENCY;
+	j += put_uv(meta + j, 1000000000);
+	size_t n = put_batch(d, UINT64_MAX, 0, meta, j);
+	meta[0] = V2_EV_STACKS;
+	return n + put_batch(d + n, UINT64_MAX, 0, meta, 1);
+}
+
 /* N Ms each start and stop P0 with p_seq k, their clocks in reverse: every
  * step waits on the M the heap tries last.  Go's reader is quadratic here;
  * the loader gives up with HS_E_LIMIT after work bounded by the input. */
@@ -425,15 +442,9 @@ static void test_event_varints(void **state)
 		size_t start = n;
 		n += put_batch(d + n, 1, 0, ev, k);
 		bad_at += start + (n - start - k);   /* the batch header's length */
-		uint8_t meta[16];
-		size_t j = 0;
-		meta[j++] = V2_EV_FREQUENCY;
-		j += put_uv(meta + j, 1000000000);
-		n += put_batch(d + n, UINT64_MAX, 0, meta, j);
-		meta[0] = V2_EV_STACKS;
-		n += put_batch(d + n, UINT64_MAX, 0, meta, 1);
-		meta[0] = V2_EV_STRINGS;
-		n += put_batch(d + n, UINT64_MAX, 0, meta, 1);
+		n += put_freq_stacks(d + n);
+		uint8_t strings = V2_EV_STRINGS;
+		n += put_batch(d + n, UINT64_MAX, 0, &strings, 1);
 		hs_err rc = load(d, n);
 		if (bad_ev[b] >= 0) {
 			assert_int_equal(rc, HS_E_CORRUPT);
@@ -497,6 +508,140 @@ static void test_wait_reasons(void **state)
 		assert_int_equal(v2_wait_from_reason(tab[i].s, (uint32_t)strlen(tab[i].s)), tab[i].w);
 }
 
+/* ---- Streamed generations ------------------------------------------- */
+
+/* One M's generation of n_ev HeapAlloc events of 12 bytes, in batches of
+ * about batch_bytes, preceded (strings_first) or followed by a strings
+ * batch naming string 1, and closed by a UserTaskBegin naming it.  The
+ * M's goroutine 1 runs on P0 throughout. */
+static uint8_t *big_generation(size_t n_ev, size_t batch_bytes, bool strings_first, size_t *len)
+{
+	static const char name[] = "the task's name";
+	size_t cap = 16 + n_ev * 12 + (n_ev * 12 / batch_bytes + 8) * 64 + 256;
+	uint8_t *d = malloc(cap), *ev = malloc(batch_bytes + 64), tab[64];
+	assert_non_null(d);
+	assert_non_null(ev);
+	size_t n = 16, k = 0, t = 0;
+	memcpy(d, "go 1.23 trace\0\0\0", 16);
+	size_t j = 0;
+	tab[j++] = V2_EV_STRINGS, tab[j++] = V2_EV_STRING, tab[j++] = 1;
+	tab[j++] = (uint8_t)(sizeof name - 1);
+	memcpy(tab + j, name, sizeof name - 1);
+	j += sizeof name - 1;
+	if (strings_first)
+		n += put_batch(d + n, UINT64_MAX, 0, tab, j);
+	ev[k++] = V2_EV_PROC_STATUS, ev[k++] = 1, ev[k++] = 0, ev[k++] = 1;     /* P0 running */
+	ev[k++] = V2_EV_GO_STATUS, ev[k++] = 1, ev[k++] = 1, ev[k++] = 1, ev[k++] = 2;
+	t = 2;
+	size_t batch_t = 0;
+	for (size_t i = 0; i < n_ev; i++) {
+		ev[k++] = V2_EV_HEAP_ALLOC, ev[k++] = 1;
+		memcpy(ev + k, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10);   /* UINT64_MAX */
+		k += 10;
+		t++;
+		if (k >= batch_bytes) {
+			n += put_batch(d + n, 1, batch_t, ev, k);
+			batch_t = t, k = 0;
+		}
+	}
+	ev[k++] = V2_EV_USER_TASK_BEGIN, ev[k++] = 1, ev[k++] = 7, ev[k++] = 0, ev[k++] = 1;
+	ev[k++] = 0;
+	n += put_batch(d + n, 1, batch_t, ev, k);
+	n += put_freq_stacks(d + n);
+	if (!strings_first)
+		n += put_batch(d + n, UINT64_MAX, 0, tab, j);
+	assert_true(n <= cap);
+	free(ev);
+	*len = n;
+	return d;
+}
+
+static hs_err task_sink(void *ctx, const hs_tev *ev)
+{
+	(void)ctx;
+	if (ev->kind == HS_TEV_TASK_BEGIN)
+		snprintf(R.str[0], sizeof R.str[0], "%.*s", (int)ev->str_len, ev->str);
+	return HS_OK;
+}
+
+static hs_err load_file(const char *path)
+{
+	hs_input in;
+	hs_profile_release(&stacks);
+	hs_profile_init(&stacks);
+	hs_error_clear(&err);
+	R.str[0][0] = 0;
+	hs_err rc = hs_input_open(&in, path, 0, &err);
+	if (rc == HS_OK)
+		rc = hs_trace_load_v2_input(&in, &stacks, task_sink, NULL, &info, &err);
+	hs_input_release(&in);
+	return rc;
+}
+
+/* This process's resident memory, in KiB (0 when /proc cannot tell). */
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size, resident = 0;
+	if (f && fscanf(f, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	if (f)
+		fclose(f);
+	return (long)(resident * (unsigned long)sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* A generation of 24 MB read from a file, in a child whose peak resident
+ * memory the kernel keeps: it grows by a few MB (the span the M's cursor
+ * reads), not by the generation; reading the headers (the kernel maps
+ * the pages around each) does not map it all either. */
+static void test_generation_given_back(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *d = big_generation(2 << 20, 65536, false, &n);
+	char path[64];
+	write_temp(path, d, n);
+	free(d);
+	long before = rss_kib();
+	pid_t pid = before ? fork() : -1;
+	if (pid == 0) {
+		bool ok = load_file(path) == HS_OK && info.events == (2 << 20) + 3 &&
+		          strcmp(R.str[0], "the task's name") == 0;
+		_exit(ok ? 0 : 1);
+	}
+	int status = 0;
+	struct rusage ru;
+	bool waited = pid > 0 && wait4(pid, &status, 0, &ru) == pid;
+	unlink(path);
+	if (!waited)
+		skip();
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (ru.ru_maxrss > before + 12 * 1024)
+		fail_msg("peak resident %ld KiB, %ld before reading a 24 MB generation",
+		         ru.ru_maxrss, before);
+}
+
+/* Compressed, strings first in the generation and bytes given back every
+ * 4 KiB: the bytes before the merge's cursor go, the strings it still
+ * names stay. */
+static void test_strings_kept(void **state)
+{
+	(void)state;
+	size_t n;
+	uint8_t *d = big_generation(20000, 4096, true, &n);
+	char path[64];
+	write_gzip_temp(path, d, n);
+	free(d);
+	setenv("HEAPSCOPE_TEST_TRACE_WINDOW", "4096", 1);
+	hs_err rc = load_file(path);
+	unsetenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	unlink(path);
+	if (rc != HS_OK)
+		fail_msg("%s", err.detail);
+	assert_int_equal(info.events, 20003);
+	assert_string_equal(R.str[0], "the task's name");
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -545,6 +690,8 @@ int main(void)
 		cmocka_unit_test(test_sink_stops),
 		cmocka_unit_test(test_wait_reasons),
 		cmocka_unit_test(test_dmap),
+		cmocka_unit_test(test_generation_given_back),
+		cmocka_unit_test(test_strings_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
