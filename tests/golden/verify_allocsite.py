@@ -375,6 +375,13 @@ def run(V):
     graph_leaks(V)
 
 
+def owning(G, owner, structure):
+    """What owns a suspect: a root that alone frees it, else the object
+    its roots share (the owning structure, leaks' "structure": a global
+    that a goroutine's frame also holds frees nothing alone)."""
+    return owner if G['lost'].get(owner) else structure
+
+
 def leaks(V, G, dump, name, text_name, path):
     """leaks' retention candidates of the dump at path: the biggest origin
     of what each retains (by bytes, recomputed as in suspects()) and the
@@ -389,9 +396,7 @@ def leaks(V, G, dump, name, text_name, path):
         if c['kind'] != 'retention' or c.get('dump') != path:
             continue
         seen += 1
-        # a root that alone frees it, else the object its roots share
-        # (the owning structure: a shared suspect's own object)
-        root = c['owner'] if G['lost'].get(c['owner']) else c['structure']
+        root = owning(G, c['owner'], c['structure'])
         want, rows = expected(G, dump, {'root': root})
         if want['sampled_bytes'] + want['unsampled_bytes'] != c['retained_bytes']:
             V.problems.append('%s: %s: %s frees %d bytes, not %d' % (name, c['owner'], root,
@@ -493,11 +498,9 @@ def triage_retention(V, name, G, dump, path, findings, text_name=None):
             continue
         seen += 1
         r = f.get('retainer', {})
-        # an owning root that does not free it alone (a global that a
-        # frame holds too): what its roots share, leaks' "structure"
         owner = r.get('owner')
-        if not G['lost'].get(owner) and addr_of(owner) is None and f.get('structure'):
-            owner = f['structure']
+        if addr_of(owner) is None and f.get('structure'):
+            owner = owning(G, owner, f['structure'])
         o, obj = retainer(G, dump, owner, r.get('accumulation_point'))
         if o is not None:
             want = dict(named_by='site', function=o[0], file=o[1], line=o[2], own=o[3], chain=list(o[4]))
