@@ -260,7 +260,7 @@ static void findings(FILE *out, const triage_report *r)
 		bool lock = f->source == HS_FIND_LOCK;
 		if (lock)
 			triage_lock_mechanism(r, hs_triage_lock_at(t, f->index), line, sizeof line);
-		if (lock || (f->source == HS_FIND_LEAK && out_leak_mechanism(line, sizeof line, f->leak))) {
+		if (lock || (f->source == HS_FIND_LEAK && out_leak_sentence(line, sizeof line, f->leak))) {
 			fputs("<div class=\"mechanism\">", out);
 			text(out, line);
 			fputs("</div>", out);

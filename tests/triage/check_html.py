@@ -19,6 +19,7 @@ flame graphs hold what their sources say:
   - the charts: one point per heap profile and per GC of the log.
 
 usage: check_html.py HEAPSCOPE SOURCE_ROOT"""
+import html
 import html.parser
 import json
 import os
@@ -141,6 +142,16 @@ def main():
                     'goroutines', 'blocking', 'heapdump', 'chart-heap', 'chart-goroutines', 'chart-gc-1'):
             if 'id="%s"' % sec not in page:
                 problems.append('mixed: no section %s' % sec)
+        # each finding says in the page what the text report says: a heap
+        # dump's retention named by its retainer (triage's one sentence)
+        text = subprocess.run([hs, 'triage', 'testdata/heapdump/graph.dump.gz'], cwd=root,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE).stdout.decode()
+        said = [ln.strip() for ln in text.splitlines() if ln.startswith('   retention: ')]
+        if not said:
+            problems.append('graph.dump.gz: no retention sentence in the text report')
+        for ln in said:
+            if html.escape(ln, quote=False) not in page:
+                problems.append('mixed: the page does not say %r' % ln)
         fl = flame_roots(parsed)
         titles = [r.find('.//%stext' % NS).text for r in fl]
         want = ['In-use space, last heap profile', 'Allocated space, last heap profile',
