@@ -62,20 +62,25 @@ typedef struct bg_inflate {
  * process): past this many the pages are faulted in as before. */
 #define MAX_MOVES 16384
 
-/* Move the pages of the given-back chunk src under dst, and map src anew;
- * false (src untouched) when the kernel will not. */
+/* Move the pages of the given-back chunk src under dst, leaving src
+ * mapped and empty; false (src untouched) when the kernel will not.
+ * MREMAP_DONTUNMAP does both in one step: moving the pages and then
+ * mapping src anew would leave a hole for a moment, and a mapping another
+ * thread makes then (a calloc of a megabyte, say) could land in it and be
+ * wiped by the second step. */
 static bool move_chunk(bg_inflate *b, uint8_t *src, uint8_t *dst)
 {
-	if (b->moves >= MAX_MOVES ||
-	    mremap(src, CHUNK, CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED, dst) != dst)
-		return false;
-	b->moves++;
-	if (mmap(src, CHUNK, PROT_READ | PROT_WRITE,
-	         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == src)
+#ifdef MREMAP_DONTUNMAP
+	if (b->moves < MAX_MOVES &&
+	    mremap(src, CHUNK, CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, dst) == dst) {
+		b->moves++;
 		return true;
-	/* no mapping for the hole: the pages go back where they were */
-	b->moves = MAX_MOVES;
-	return mremap(dst, CHUNK, CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED, src) != src;
+	}
+	b->moves = MAX_MOVES;   /* a kernel before 5.7: give pages back instead */
+#else
+	(void)b, (void)src, (void)dst;
+#endif
+	return false;
 }
 
 /* Before the inflater writes below `upto`: move given-back pages under
