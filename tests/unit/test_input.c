@@ -417,6 +417,27 @@ static void check_recycled_stream(hs_input *in)
 	assert_true(in->complete);
 }
 
+/* Whether the mapping holding addr is advised for huge pages ("hg" among
+ * its VmFlags in /proc/self/smaps). */
+static bool huge_advised(const void *addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool in = false, hg = false;
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+		} else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			hg = strstr(line, " hg") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return hg;
+}
+
 /* A streamed gzip input whose pages are given back as read: the inflater
  * writes its later output into those pages again (moved under the bytes
  * it is about to write) and every byte arrives as written, also on a
@@ -438,7 +459,13 @@ static void test_recycled_pages(void **state)
 	hs_error_clear(&e);
 	assert_int_equal(hs_input_open(&in, path, 0, &e), HS_OK);
 	unlink(path);
+	/* chunks are huge pages: on their bound, advised past the first 4 MiB
+	 * (a small input keeps small pages) */
+	assert_int_equal((uintptr_t)in.data % ((size_t)2 << 20), 0);
+	assert_false(huge_advised(in.data));
+	assert_true(huge_advised(in.data + ((size_t)4 << 20)));
 	check_recycled_stream(&in);
+	assert_true(huge_advised(in.data + ((size_t)RECYCLE_MB << 20) - 1));
 	/* the reader gives back 1 MiB at a time, at most 4 MiB behind: all but
 	 * the first few chunks can be pages used before */
 	size_t first = hs_input_recycled(&in);
