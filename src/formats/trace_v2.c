@@ -564,14 +564,12 @@ static size_t sift_up(v2_gen *G, size_t i)
 	return i;
 }
 
-/* The earlier child is picked by a conditional move, not a branch per
- * child (which child is earlier is hard to predict), and the moved key is
- * written once at its place.  Ties go as before: parent, then left. */
-static void sift_down(v2_gen *G, size_t i)
+/* Put x at slot i of the heap f[0..n) or below it.  The earlier child is
+ * picked by a conditional move, not a branch per child (which child is
+ * earlier is hard to predict), and x is written once at its place.  Ties
+ * go as before: parent, then left. */
+static inline void sift_place(fkey *f, size_t n, size_t i, fkey x)
 {
-	fkey *f = G->frontier.data;
-	size_t n = G->frontier.len;
-	fkey x = f[i];
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1;
 		if (l >= n)
@@ -583,6 +581,12 @@ static void sift_down(v2_gen *G, size_t i)
 		i = m;
 	}
 	f[i] = x;
+}
+
+static void sift_down(v2_gen *G, size_t i)
+{
+	fkey *f = G->frontier.data;
+	sift_place(f, G->frontier.len, i, f[i]);
 }
 
 static void heap_remove(v2_gen *G, size_t i)
@@ -666,11 +670,14 @@ static hs_err advance_first(v2_loader *L, v2_gen *G, int64_t cpu_next, bool *ok)
 {
 	fkey *f = G->frontier.data;
 	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, f[0].cursor);
-	/* The others' earliest: the root's children. */
-	size_t n = G->frontier.len;
+	/* The others' earliest: the root's children (bi; the left on a tie,
+	 * as sift_place picks). */
+	size_t n = G->frontier.len, bi = 1;
 	int64_t bound = n > 1 ? f[1].time : INT64_MAX;
-	if (n > 2 && f[2].time < bound)
+	if (n > 2 && f[2].time < bound) {
 		bound = f[2].time;
+		bi = 2;
+	}
 	for (;;) {
 		hs_err rc = try_event(L, c, ok);
 		if (rc || !*ok)
@@ -690,7 +697,11 @@ static hs_err advance_first(v2_loader *L, v2_gen *G, int64_t cpu_next, bool *ok)
 		int64_t t = c->ev.time;
 		f[0].time = t;
 		if (bound < t) {
-			sift_down(G, 0);
+			/* The first level of sift_down is known: child bi goes up
+			 * (nearly always the only move, the M's take turns). */
+			fkey x = f[0];
+			f[0] = f[bi];
+			sift_place(f, n, bi, x);
 			return HS_OK;
 		}
 		if (cpu_next < t)
