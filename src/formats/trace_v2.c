@@ -631,12 +631,13 @@ static inline hs_err try_event(v2_loader *L, v2_cursor *c, bool *ok)
 	int64_t saved_last = L->last_ts, saved_cur = L->cur_ts;
 	bool saved_first = L->have_first;
 	commit_time(L, c->ev.time);
-	hs_err rc = v2_advance(L, &c->ev, c->m, &c->mslot, ok);
-	if (rc || !*ok) {
+	hs_err rc = v2_advance(L, &c->ev, c->m, &c->mslot);
+	*ok = rc == HS_OK;
+	if (rc != HS_OK) {
 		L->last_ts = saved_last;
 		L->cur_ts = saved_cur;
 		L->have_first = saved_first;
-		return rc;
+		return rc == V2_NOT_YET ? HS_OK : rc;
 	}
 	L->info->events++;
 	return HS_OK;

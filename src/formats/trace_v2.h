@@ -146,12 +146,16 @@ static inline hs_err v2_emit(v2_loader *L, hs_tev *ev)
 /* trace_v2_order.c */
 bool v2_order_init(v2_order *o);
 void v2_order_release(v2_order *o);
+/* v2_advance's "not yet": no hs_err has this value. */
+#define V2_NOT_YET ((hs_err)0x7f)
+
 /* Try to advance ev, read on thread m.  *mslot is where m's state is
  * (UINT32_MAX when not yet known: then found and stored; the states
- * never move to another index).  *ok = false (and HS_OK) when it
+ * never move to another index).  HS_OK when it went; V2_NOT_YET when it
  * cannot go yet (another M's event must come first); an error when the
- * trace is inconsistent. */
-hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot, bool *ok);
+ * trace is inconsistent.  (A result, not a bool written through a
+ * pointer: the caller tests one register.) */
+hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot);
 hs_twait v2_wait_from_reason(const char *s, uint32_t n);
 
 #endif

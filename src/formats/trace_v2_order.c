@@ -883,10 +883,9 @@ static NOINLINE hs_err adv_rare(v2_loader *L, const v2_event *ev, sctx *c, sctx 
 	}
 }
 
-hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot, bool *ok)
+hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot)
 {
 	v2_order *o = &L->order;
-	*ok = false;
 	if (o->initial_gen == 0)
 		o->initial_gen = L->gen;
 	uint64_t mp = V2_NONE, mg = V2_NONE;
@@ -915,7 +914,7 @@ hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot,
 	 * and take c and nc as values; the rare ones get copies (adv_rare). */
 	sctx c = {m, mp, mg}, nc = {m, mp, mg};
 	hs_err rc;
-	bool done = false;   /* *ok, kept in a register on the hot paths */
+	bool done = false;   /* the event went */
 	switch (ev->type) {
 	case V2_EV_GO_START: rc = adv_go_start(L, ev, &c, &nc, &done); break;
 	case V2_EV_GO_DESTROY:
@@ -924,23 +923,27 @@ hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot,
 	case V2_EV_GO_UNBLOCK: rc = adv_go_unblock(L, ev, &c, &done); break;
 	default: {
 		sctx rc_c = {m, mp, mg}, rc_nc = {m, mp, mg};
-		rc = adv_rare(L, ev, &rc_c, &rc_nc, ok);
-		if (rc == HS_OK && *ok && ms) {
+		bool ok = false;
+		rc = adv_rare(L, ev, &rc_c, &rc_nc, &ok);
+		if (rc == HS_OK && ok && ms) {
 			/* The handlers may have added states: look the M up again. */
 			ms = &HS_VEC_AT(&o->ms, v2_mstate, *mslot);
 			ms->p = rc_nc.p;
 			ms->g = rc_nc.g;
 		}
-		return rc;
+		return rc != HS_OK ? rc : ok ? HS_OK : V2_NOT_YET;
 	}
 	}
 	/* The hot handlers add no state: ms is still where the M's state is. */
-	*ok = done;
-	if (rc == HS_OK && done && ms) {
+	if (rc != HS_OK)
+		return rc;
+	if (!done)
+		return V2_NOT_YET;
+	if (ms) {
 		ms->p = nc.p;
 		ms->g = nc.g;
 	}
-	return rc;
+	return HS_OK;
 }
 
 /* The runtime's traceBlockReason / traceGoStopReason strings. */
