@@ -179,6 +179,11 @@ hs_err v2_string(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32
 
 hs_err v2_stack_missing(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
 {
+	uint32_t v = hs_dmap_get(&L->stack_ids, id);
+	if (v != UINT32_MAX) {
+		*val = v;
+		return HS_OK;
+	}
 	*val = 0;
 	if (L->lenient)
 		return HS_OK;

@@ -120,13 +120,14 @@ typedef struct v2_loader {
 
 /* trace_v2.c: table lookups for the order step. */
 hs_err v2_string(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32_t *len);
-/* A stack id not in the generation's table: none when lenient, else the error. */
+/* A stack id not in the array part of the generation's table: looked up
+ * in its map; when not there, none when lenient, else the error. */
 hs_err v2_stack_missing(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val);
 
-/* Called on nearly every event: inline. */
+/* Called on nearly every event: inline, the array part only. */
 static inline hs_err v2_stack(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
 {
-	uint32_t v = id ? hs_dmap_get(&L->stack_ids, id) : 0;
+	uint32_t v = id ? hs_dmap_get_dense(&L->stack_ids, id) : 0;
 	if (v == UINT32_MAX)
 		return v2_stack_missing(L, id, off, val);
 	*val = v;

@@ -71,11 +71,19 @@ static void *state_put(hs_idmap *idx, hs_vec *v, uint64_t id)
 	return (char *)v->data + (v->len - 1) * v->elem;
 }
 
-/* Goroutine states are looked up on nearly every event: hs_dmap. */
-static inline v2_gstate *gstate_at(v2_order *o, uint64_t id)
+/* A goroutine state not in the array part of the map. */
+static NOINLINE v2_gstate *gstate_far(v2_order *o, uint64_t id)
 {
 	uint32_t i = hs_dmap_get(&o->gidx, id);
 	return i == UINT32_MAX ? NULL : (v2_gstate *)o->gs.data + i;
+}
+
+/* Goroutine states are looked up on nearly every event: hs_dmap, its
+ * array part inline. */
+static inline v2_gstate *gstate_at(v2_order *o, uint64_t id)
+{
+	uint32_t i = hs_dmap_get_dense(&o->gidx, id);
+	return i == UINT32_MAX ? gstate_far(o, id) : (v2_gstate *)o->gs.data + i;
 }
 
 static inline v2_gstate *gget(v2_order *o, uint64_t id)
