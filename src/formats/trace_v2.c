@@ -518,6 +518,8 @@ static void give_back(v2_loader *L, v2_gen *G)
 	if (L->in && to - G->given >= L->give_step) {
 		hs_input_drop(L->in, to);
 		G->given = to;
+		/* The next step is read next: mapped in one call. */
+		hs_input_prefetch(L->in, to, L->give_step);
 	}
 }
 
@@ -817,6 +819,8 @@ static hs_err gen_cursors(v2_loader *L, v2_gen *G)
 	hs_err rc;
 	G->given = bs[0].start;
 	give_back(L, G);
+	if (L->in)
+		hs_input_prefetch(L->in, G->given, L->give_step);
 	for (size_t i = 0; i < G->batches.len; i++) {
 		if (bs[i].kind != V2_EV_BATCH)
 			continue;
