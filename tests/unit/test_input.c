@@ -15,6 +15,7 @@
  *   inuse_space 4789184. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -545,7 +546,12 @@ static long minflt(void)
 	return ru.ru_minflt;
 }
 
-/* Read one byte of every page of in->data[from..to); the minor faults it took. */
+/* Read one byte of every page of in->data[from..to); the minor faults it
+ * took.  Not instrumented: under ASan each read would also fault in its
+ * shadow page. */
+#if defined(__GNUC__)
+__attribute__((no_sanitize_address))
+#endif
 static long touch_faults(const hs_input *in, size_t from, size_t to)
 {
 	long f0 = minflt();
@@ -594,22 +600,19 @@ static void test_prefetch_maps(void **state)
 	long without = touch_faults(&in, half, total - 4096);
 	hs_input_prefetch(&in, 4096, half - 4096);
 	long with = touch_faults(&in, 4096, half);
-	if (without < 16) {
-		hs_input_release(&in);
-		free(raw);
-		skip();   /* fault-around this wide cannot tell them apart */
-	}
-	if (with >= 8)
-		fail_msg("reading prefetched pages took %ld faults (%ld without)", with, without);
-	assert_memory_equal(in.data, raw, total);
+	bool same = memcmp(in.data, raw, total) == 0;
 	hs_input_release(&in);
-
 	hs_input buf;
 	assert_int_equal(hs_input_from_buffer(&buf, raw, total, 0, &e), HS_OK);
 	hs_input_prefetch(&buf, 0, total);
-	assert_memory_equal(buf.data, raw, total);
+	same = same && memcmp(buf.data, raw, total) == 0;
 	hs_input_release(&buf);
 	free(raw);
+	assert_true(same);
+	if (without < 16)
+		skip();   /* fault-around this wide cannot tell them apart */
+	if (with >= 8)
+		fail_msg("reading prefetched pages took %ld faults (%ld without)", with, without);
 }
 
 int main(void)
