@@ -65,6 +65,13 @@ static inline uint32_t hs_dmap_get(const hs_dmap *m, uint64_t key)
 	return v == UINT32_MAX && m->map.len ? hs_idmap_get(&m->map, key) : v;
 }
 
+/* The array part alone, for a fast path: UINT32_MAX when key is not
+ * there (it may still be in the map: then ask hs_dmap_get). */
+static inline uint32_t hs_dmap_get_dense(const hs_dmap *m, uint64_t key)
+{
+	return key < m->dense_len ? m->dense[key] : UINT32_MAX;
+}
+
 typedef struct hs_strmap {
 	const char **keys;
 	uint32_t *lens, *vals;

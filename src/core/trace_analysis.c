@@ -293,6 +293,24 @@ static inline void account(hs_trace_summary *s, gor *g, int64_t ts)
 	}
 }
 
+/* Goroutine i's wait of dur (> 0) ended: the longest so far?  Out of
+ * line: rare once a goroutine has waited a while, and the summary's hot
+ * path then needs no stack frame of its own. */
+__attribute__((noinline))
+static void longer_wait(hs_trace_summary *s, uint32_t i, int64_t dur, bool until_end)
+{
+	gor *g = hot_at(s, i);
+	gcold *c = gcold_vec_at(&s->gs, i);
+	if (dur > c->longest.dur) {
+		c->longest = (hs_tblocked){.g = c->id, .site = g->site,
+		                           .wait = g->state == GS_BLOCKED ? (hs_twait)g->wait : HS_TWAIT_NONE,
+		                           .syscall = g->state == GS_SYSCALL, .until_end = until_end,
+		                           .since = g->block_since, .dur = dur, .stack = g->block_stack};
+		uint64_t kib = (uint64_t)dur >> 10;
+		g->longest_kib = kib > UINT32_MAX ? UINT32_MAX : (uint32_t)kib;
+	}
+}
+
 /* Goroutine i's wait ends at ts: the longest so far? */
 static inline void end_block(hs_trace_summary *s, uint32_t i, int64_t ts, bool until_end)
 {
@@ -303,15 +321,7 @@ static inline void end_block(hs_trace_summary *s, uint32_t i, int64_t ts, bool u
 	int64_t dur = sub(ts, g->block_since);
 	if (dur <= 0 || ((uint64_t)dur >> 10) < g->longest_kib)
 		return;
-	gcold *c = gcold_vec_at(&s->gs, i);
-	if (dur > c->longest.dur) {
-		c->longest = (hs_tblocked){.g = c->id, .site = g->site,
-		                           .wait = g->state == GS_BLOCKED ? (hs_twait)g->wait : HS_TWAIT_NONE,
-		                           .syscall = g->state == GS_SYSCALL, .until_end = until_end,
-		                           .since = g->block_since, .dur = dur, .stack = g->block_stack};
-		uint64_t kib = (uint64_t)dur >> 10;
-		g->longest_kib = kib > UINT32_MAX ? UINT32_MAX : (uint32_t)kib;
-	}
+	longer_wait(s, i, dur, until_end);
 }
 
 /* Forced inline: GCC otherwise keeps a call on every event. */
@@ -464,20 +474,10 @@ static hs_err summary_other(hs_trace_summary *s, const hs_tev *ev)
                (1u << HS_TEV_GO_UNBLOCK) | (1u << HS_TEV_GO_END) |                           \
                (1u << HS_TEV_SYSCALL_BLOCK) | (1u << HS_TEV_SYSCALL_EXIT))
 
-hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
+/* Goroutine gi's transition by ev (a MOVES kind). */
+__attribute__((always_inline))
+static inline hs_err move(hs_trace_summary *s, const hs_tev *ev, uint32_t gi)
 {
-	hs_trace_summary *s = ctx;
-	uint32_t gi = 0;
-	if (ev->ts > s->end_ts)
-		s->end_ts = ev->ts;
-	if (!(MOVES >> ev->kind & 1))
-		return summary_other(s, ev);
-	s->start_phase = 2;
-	if (ev->g == 0)
-		return HS_OK;
-	hs_err rc = find_g(s, ev->g, ev->ts, &gi);
-	if (rc)
-		return rc;
 	if (hot_at(s, gi)->state == GS_DEAD && ev->kind != HS_TEV_GO_START)
 		return HS_OK;
 	switch (ev->kind) {
@@ -498,6 +498,35 @@ hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
 		break;
 	}
 	return HS_OK;
+}
+
+/* move() for a goroutine not in the array part of the map: new, or with
+ * a large id. */
+__attribute__((noinline))
+static hs_err move_lookup(hs_trace_summary *s, const hs_tev *ev)
+{
+	uint32_t gi;
+	hs_err rc = find_g(s, ev->g, ev->ts, &gi);
+	return rc ? rc : move(s, ev, gi);
+}
+
+hs_err hs_trace_summary_event(void *ctx, const hs_tev *ev)
+{
+	hs_trace_summary *s = ctx;
+	if (ev->ts > s->end_ts)
+		s->end_ts = ev->ts;
+	if (!(MOVES >> ev->kind & 1))
+		return summary_other(s, ev);
+	s->start_phase = 2;
+	if (ev->g == 0)
+		return HS_OK;
+	/* The goroutine's index with no call on the way, so that this path
+	 * saves no registers. */
+	const hs_dmap *map = s->gmap;
+	uint32_t gi = map ? hs_dmap_get_dense(map, ev->g) : UINT32_MAX;
+	if (gi == UINT32_MAX)
+		return move_lookup(s, ev);
+	return move(s, ev, gi);
 }
 
 static int cmp_blocked(const void *a, const void *b)
@@ -749,19 +778,10 @@ static pend *pend_of(hs_tprof *t, uint64_t g)
 	return pend_vec_at(&t->pend, i);
 }
 
-hs_err hs_tprof_event(void *ctx, const hs_tev *ev)
+/* Goroutine ev->g's event, p its pending one. */
+__attribute__((always_inline))
+static inline hs_err tprof_move(hs_tprof *t, const hs_tev *ev, pend *p)
 {
-	hs_tprof *t = ctx;
-	switch (ev->kind) {
-	case HS_TEV_GO_CREATE: case HS_TEV_GO_EXISTING: case HS_TEV_GO_START: case HS_TEV_GO_STOP:
-	case HS_TEV_GO_BLOCK: case HS_TEV_GO_UNBLOCK: case HS_TEV_SYSCALL: case HS_TEV_SYSCALL_EXIT:
-		break;
-	default:
-		return HS_OK;
-	}
-	pend *p = pend_of(t, ev->g);
-	if (!p)
-		return HS_E_NOMEM;
 	pend now = {PEND_OTHER, (uint8_t)ev->wait, ev->stack, ev->ts};
 	hs_err rc = HS_OK;
 	switch (ev->kind) {
@@ -790,6 +810,33 @@ hs_err hs_tprof_event(void *ctx, const hs_tev *ev)
 	}
 	*p = now;
 	return rc;
+}
+
+/* tprof_move for a goroutine not in the array part of the map: new, or
+ * with a large id. */
+__attribute__((noinline))
+static hs_err tprof_lookup(hs_tprof *t, const hs_tev *ev)
+{
+	pend *p = pend_of(t, ev->g);
+	return p ? tprof_move(t, ev, p) : HS_E_NOMEM;
+}
+
+hs_err hs_tprof_event(void *ctx, const hs_tev *ev)
+{
+	hs_tprof *t = ctx;
+	switch (ev->kind) {
+	case HS_TEV_GO_CREATE: case HS_TEV_GO_EXISTING: case HS_TEV_GO_START: case HS_TEV_GO_STOP:
+	case HS_TEV_GO_BLOCK: case HS_TEV_GO_UNBLOCK: case HS_TEV_SYSCALL: case HS_TEV_SYSCALL_EXIT:
+		break;
+	default:
+		return HS_OK;
+	}
+	/* As in the summary: the pending event found with no call on the way. */
+	const hs_dmap *map = t->gmap;
+	uint32_t i = map ? hs_dmap_get_dense(map, ev->g) : UINT32_MAX;
+	if (i == UINT32_MAX)
+		return tprof_lookup(t, ev);
+	return tprof_move(t, ev, pend_vec_at(&t->pend, i));
 }
 
 /* Sample types and period of a profile made from trace events. */

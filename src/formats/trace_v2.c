@@ -179,6 +179,11 @@ hs_err v2_string(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32
 
 hs_err v2_stack_missing(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
 {
+	uint32_t v = hs_dmap_get(&L->stack_ids, id);
+	if (v != UINT32_MAX) {
+		*val = v;
+		return HS_OK;
+	}
 	*val = 0;
 	if (L->lenient)
 		return HS_OK;
@@ -513,6 +518,8 @@ static void give_back(v2_loader *L, v2_gen *G)
 	if (L->in && to - G->given >= L->give_step) {
 		hs_input_drop(L->in, to);
 		G->given = to;
+		/* The next step is read next: mapped in one call. */
+		hs_input_prefetch(L->in, to, L->give_step);
 	}
 }
 
@@ -564,14 +571,12 @@ static size_t sift_up(v2_gen *G, size_t i)
 	return i;
 }
 
-/* The earlier child is picked by a conditional move, not a branch per
- * child (which child is earlier is hard to predict), and the moved key is
- * written once at its place.  Ties go as before: parent, then left. */
-static void sift_down(v2_gen *G, size_t i)
+/* Put x at slot i of the heap f[0..n) or below it.  The earlier child is
+ * picked by a conditional move, not a branch per child (which child is
+ * earlier is hard to predict), and x is written once at its place.  Ties
+ * go as before: parent, then left. */
+static inline void sift_place(fkey *f, size_t n, size_t i, fkey x)
 {
-	fkey *f = G->frontier.data;
-	size_t n = G->frontier.len;
-	fkey x = f[i];
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1;
 		if (l >= n)
@@ -583,6 +588,12 @@ static void sift_down(v2_gen *G, size_t i)
 		i = m;
 	}
 	f[i] = x;
+}
+
+static void sift_down(v2_gen *G, size_t i)
+{
+	fkey *f = G->frontier.data;
+	sift_place(f, G->frontier.len, i, f[i]);
 }
 
 static void heap_remove(v2_gen *G, size_t i)
@@ -627,12 +638,13 @@ static inline hs_err try_event(v2_loader *L, v2_cursor *c, bool *ok)
 	int64_t saved_last = L->last_ts, saved_cur = L->cur_ts;
 	bool saved_first = L->have_first;
 	commit_time(L, c->ev.time);
-	hs_err rc = v2_advance(L, &c->ev, c->m, &c->mslot, ok);
-	if (rc || !*ok) {
+	hs_err rc = v2_advance(L, &c->ev, c->m, &c->mslot);
+	*ok = rc == HS_OK;
+	if (rc != HS_OK) {
 		L->last_ts = saved_last;
 		L->cur_ts = saved_cur;
 		L->have_first = saved_first;
-		return rc;
+		return rc == V2_NOT_YET ? HS_OK : rc;
 	}
 	L->info->events++;
 	return HS_OK;
@@ -666,11 +678,14 @@ static hs_err advance_first(v2_loader *L, v2_gen *G, int64_t cpu_next, bool *ok)
 {
 	fkey *f = G->frontier.data;
 	v2_cursor *c = &HS_VEC_AT(&G->cursors, v2_cursor, f[0].cursor);
-	/* The others' earliest: the root's children. */
-	size_t n = G->frontier.len;
+	/* The others' earliest: the root's children (bi; the left on a tie,
+	 * as sift_place picks). */
+	size_t n = G->frontier.len, bi = 1;
 	int64_t bound = n > 1 ? f[1].time : INT64_MAX;
-	if (n > 2 && f[2].time < bound)
+	if (n > 2 && f[2].time < bound) {
 		bound = f[2].time;
+		bi = 2;
+	}
 	for (;;) {
 		hs_err rc = try_event(L, c, ok);
 		if (rc || !*ok)
@@ -690,7 +705,11 @@ static hs_err advance_first(v2_loader *L, v2_gen *G, int64_t cpu_next, bool *ok)
 		int64_t t = c->ev.time;
 		f[0].time = t;
 		if (bound < t) {
-			sift_down(G, 0);
+			/* The first level of sift_down is known: child bi goes up
+			 * (nearly always the only move, the M's take turns). */
+			fkey x = f[0];
+			f[0] = f[bi];
+			sift_place(f, n, bi, x);
 			return HS_OK;
 		}
 		if (cpu_next < t)
@@ -800,6 +819,8 @@ static hs_err gen_cursors(v2_loader *L, v2_gen *G)
 	hs_err rc;
 	G->given = bs[0].start;
 	give_back(L, G);
+	if (L->in)
+		hs_input_prefetch(L->in, G->given, L->give_step);
 	for (size_t i = 0; i < G->batches.len; i++) {
 		if (bs[i].kind != V2_EV_BATCH)
 			continue;

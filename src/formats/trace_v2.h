@@ -120,13 +120,14 @@ typedef struct v2_loader {
 
 /* trace_v2.c: table lookups for the order step. */
 hs_err v2_string(v2_loader *L, uint64_t id, uint64_t off, const char **s, uint32_t *len);
-/* A stack id not in the generation's table: none when lenient, else the error. */
+/* A stack id not in the array part of the generation's table: looked up
+ * in its map; when not there, none when lenient, else the error. */
 hs_err v2_stack_missing(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val);
 
-/* Called on nearly every event: inline. */
+/* Called on nearly every event: inline, the array part only. */
 static inline hs_err v2_stack(v2_loader *L, uint64_t id, uint64_t off, uint32_t *val)
 {
-	uint32_t v = id ? hs_dmap_get(&L->stack_ids, id) : 0;
+	uint32_t v = id ? hs_dmap_get_dense(&L->stack_ids, id) : 0;
 	if (v == UINT32_MAX)
 		return v2_stack_missing(L, id, off, val);
 	*val = v;
@@ -146,12 +147,16 @@ static inline hs_err v2_emit(v2_loader *L, hs_tev *ev)
 /* trace_v2_order.c */
 bool v2_order_init(v2_order *o);
 void v2_order_release(v2_order *o);
+/* v2_advance's "not yet": no hs_err has this value. */
+#define V2_NOT_YET ((hs_err)0x7f)
+
 /* Try to advance ev, read on thread m.  *mslot is where m's state is
  * (UINT32_MAX when not yet known: then found and stored; the states
- * never move to another index).  *ok = false (and HS_OK) when it
+ * never move to another index).  HS_OK when it went; V2_NOT_YET when it
  * cannot go yet (another M's event must come first); an error when the
- * trace is inconsistent. */
-hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot, bool *ok);
+ * trace is inconsistent.  (A result, not a bool written through a
+ * pointer: the caller tests one register.) */
+hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot);
 hs_twait v2_wait_from_reason(const char *s, uint32_t n);
 
 #endif

@@ -71,11 +71,19 @@ static void *state_put(hs_idmap *idx, hs_vec *v, uint64_t id)
 	return (char *)v->data + (v->len - 1) * v->elem;
 }
 
-/* Goroutine states are looked up on nearly every event: hs_dmap. */
-static inline v2_gstate *gstate_at(v2_order *o, uint64_t id)
+/* A goroutine state not in the array part of the map. */
+static NOINLINE v2_gstate *gstate_far(v2_order *o, uint64_t id)
 {
 	uint32_t i = hs_dmap_get(&o->gidx, id);
 	return i == UINT32_MAX ? NULL : (v2_gstate *)o->gs.data + i;
+}
+
+/* Goroutine states are looked up on nearly every event: hs_dmap, its
+ * array part inline. */
+static inline v2_gstate *gstate_at(v2_order *o, uint64_t id)
+{
+	uint32_t i = hs_dmap_get_dense(&o->gidx, id);
+	return i == UINT32_MAX ? gstate_far(o, id) : (v2_gstate *)o->gs.data + i;
 }
 
 static inline v2_gstate *gget(v2_order *o, uint64_t id)
@@ -849,10 +857,43 @@ static NOINLINE hs_err adv_plain(v2_loader *L, const v2_event *ev, sctx *c, bool
 	return rc;
 }
 
-hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot, bool *ok)
+/* The events other than a goroutine's start, stop, block and unblock,
+ * each a call: c and nc are copies in memory here, so that v2_advance
+ * keeps its own in registers (a context whose address is taken lives on
+ * the stack, written and read back on every event). */
+static NOINLINE hs_err adv_rare(v2_loader *L, const v2_event *ev, sctx *c, sctx *nc, bool *ok)
+{
+	switch (ev->type) {
+	case V2_EV_PROC_STATUS: return adv_proc_status(L, ev, c, nc, ok);
+	case V2_EV_PROC_START: return adv_proc_start(L, ev, c, nc, ok);
+	case V2_EV_PROC_STOP: return adv_proc_stop(L, ev, c, nc, ok);
+	case V2_EV_PROC_STEAL: return adv_proc_steal(L, ev, c, nc, ok);
+	case V2_EV_GO_STATUS:
+	case V2_EV_GO_STATUS_STACK: return adv_go_status(L, ev, c, nc, ok);
+	case V2_EV_GO_CREATE:
+	case V2_EV_GO_CREATE_BLOCKED: return adv_go_create(L, ev, c, ok);
+	case V2_EV_GO_CREATE_SYSCALL: return adv_go_create_syscall(L, ev, c, nc, ok);
+	case V2_EV_GO_DESTROY_SYSCALL: return adv_go_destroy_syscall(L, ev, c, nc, ok);
+	case V2_EV_GO_SWITCH:
+	case V2_EV_GO_SWITCH_DESTROY: return adv_go_switch(L, ev, c, nc, ok);
+	case V2_EV_GO_SYSCALL_BEGIN: return adv_syscall_begin(L, ev, c, ok);
+	case V2_EV_GO_SYSCALL_END:
+	case V2_EV_GO_SYSCALL_END_BLOCKED: return adv_syscall_end(L, ev, c, nc, ok);
+	case V2_EV_GC_ACTIVE:
+	case V2_EV_GC_BEGIN:
+	case V2_EV_GC_END: return adv_gc(L, ev, c, ok);
+	case V2_EV_USER_TASK_BEGIN:
+	case V2_EV_USER_TASK_END:
+	case V2_EV_USER_REGION_BEGIN:
+	case V2_EV_USER_REGION_END:
+	case V2_EV_USER_LOG: return adv_user(L, ev, c, ok);
+	default: return adv_plain(L, ev, c, ok);
+	}
+}
+
+hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot)
 {
 	v2_order *o = &L->order;
-	*ok = false;
 	if (o->initial_gen == 0)
 		o->initial_gen = L->gen;
 	uint64_t mp = V2_NONE, mg = V2_NONE;
@@ -877,47 +918,40 @@ hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot,
 	}
 	/* Field by field: a struct copy of c reads it back as one 16-byte load
 	 * right after its 8-byte stores, a store-forwarding stall per event
-	 * (perf: half of this function's time). */
+	 * (perf: half of this function's time).  The hot handlers are inlined
+	 * and take c and nc as values; the rare ones get copies (adv_rare). */
 	sctx c = {m, mp, mg}, nc = {m, mp, mg};
 	hs_err rc;
+	bool done = false;   /* the event went */
 	switch (ev->type) {
-	case V2_EV_PROC_STATUS: rc = adv_proc_status(L, ev, &c, &nc, ok); break;
-	case V2_EV_PROC_START: rc = adv_proc_start(L, ev, &c, &nc, ok); break;
-	case V2_EV_PROC_STOP: rc = adv_proc_stop(L, ev, &c, &nc, ok); break;
-	case V2_EV_PROC_STEAL: rc = adv_proc_steal(L, ev, &c, &nc, ok); break;
-	case V2_EV_GO_STATUS:
-	case V2_EV_GO_STATUS_STACK: rc = adv_go_status(L, ev, &c, &nc, ok); break;
-	case V2_EV_GO_CREATE:
-	case V2_EV_GO_CREATE_BLOCKED: rc = adv_go_create(L, ev, &c, ok); break;
-	case V2_EV_GO_CREATE_SYSCALL: rc = adv_go_create_syscall(L, ev, &c, &nc, ok); break;
-	case V2_EV_GO_START: rc = adv_go_start(L, ev, &c, &nc, ok); break;
+	case V2_EV_GO_START: rc = adv_go_start(L, ev, &c, &nc, &done); break;
 	case V2_EV_GO_DESTROY:
 	case V2_EV_GO_STOP:
-	case V2_EV_GO_BLOCK: rc = adv_go_stop_exec(L, ev, &c, &nc, ok); break;
-	case V2_EV_GO_DESTROY_SYSCALL: rc = adv_go_destroy_syscall(L, ev, &c, &nc, ok); break;
-	case V2_EV_GO_UNBLOCK: rc = adv_go_unblock(L, ev, &c, ok); break;
-	case V2_EV_GO_SWITCH:
-	case V2_EV_GO_SWITCH_DESTROY: rc = adv_go_switch(L, ev, &c, &nc, ok); break;
-	case V2_EV_GO_SYSCALL_BEGIN: rc = adv_syscall_begin(L, ev, &c, ok); break;
-	case V2_EV_GO_SYSCALL_END:
-	case V2_EV_GO_SYSCALL_END_BLOCKED: rc = adv_syscall_end(L, ev, &c, &nc, ok); break;
-	case V2_EV_GC_ACTIVE:
-	case V2_EV_GC_BEGIN:
-	case V2_EV_GC_END: rc = adv_gc(L, ev, &c, ok); break;
-	case V2_EV_USER_TASK_BEGIN:
-	case V2_EV_USER_TASK_END:
-	case V2_EV_USER_REGION_BEGIN:
-	case V2_EV_USER_REGION_END:
-	case V2_EV_USER_LOG: rc = adv_user(L, ev, &c, ok); break;
-	default: rc = adv_plain(L, ev, &c, ok); break;
+	case V2_EV_GO_BLOCK: rc = adv_go_stop_exec(L, ev, &c, &nc, &done); break;
+	case V2_EV_GO_UNBLOCK: rc = adv_go_unblock(L, ev, &c, &done); break;
+	default: {
+		sctx rc_c = {m, mp, mg}, rc_nc = {m, mp, mg};
+		bool ok = false;
+		rc = adv_rare(L, ev, &rc_c, &rc_nc, &ok);
+		if (rc == HS_OK && ok && ms) {
+			/* The handlers may have added states: look the M up again. */
+			ms = &HS_VEC_AT(&o->ms, v2_mstate, *mslot);
+			ms->p = rc_nc.p;
+			ms->g = rc_nc.g;
+		}
+		return rc != HS_OK ? rc : ok ? HS_OK : V2_NOT_YET;
 	}
-	if (rc == HS_OK && *ok && m != V2_NONE) {
-		/* The handlers may have added states: look the M up again. */
-		ms = &HS_VEC_AT(&o->ms, v2_mstate, *mslot);
+	}
+	/* The hot handlers add no state: ms is still where the M's state is. */
+	if (rc != HS_OK)
+		return rc;
+	if (!done)
+		return V2_NOT_YET;
+	if (ms) {
 		ms->p = nc.p;
 		ms->g = nc.g;
 	}
-	return rc;
+	return HS_OK;
 }
 
 /* The runtime's traceBlockReason / traceGoStopReason strings. */
