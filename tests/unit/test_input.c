@@ -620,6 +620,8 @@ static void test_prefetch_maps(void **state)
 	if (madvise(in.map, 4096, 22 /* MADV_POPULATE_READ */) != 0) {
 		hs_input_release(&in);
 		free(raw);
+		if (getenv("CI"))   /* in CI nothing skips */
+			fail_msg("MADV_POPULATE_READ refused: a kernel before 5.14?");
 		skip();   /* before Linux 5.14 */
 	}
 	hs_input_prefetch(&in, total, half);        /* past the end: nothing */
@@ -636,6 +638,8 @@ static void test_prefetch_maps(void **state)
 	hs_input_release(&buf);
 	free(raw);
 	assert_true(same);
+	if (without < 16 && getenv("CI"))
+		fail_msg("reading 4 MiB took %ld faults without a prefetch: fault-around too wide to tell", without);
 	if (without < 16)
 		skip();   /* fault-around this wide cannot tell them apart */
 	if (with >= 8)
