@@ -334,7 +334,7 @@ typedef struct ntev {
 	int64_t ts;
 	uint64_t g;
 	int64_t p;
-	uint32_t stack;    /* 0, or the trace stack id (1 or 2) whose hs id it must be */
+	uint32_t stack;    /* hs stack id + 1 */
 	uint64_t arg0, arg1;
 	const char *str;
 } ntev;
@@ -407,14 +407,15 @@ static void test_normalize_each_kind(void **state)
 	str(&e, 4, "task");
 	str(&e, 5, "rgn");
 	str(&e, 6, "key");
-	ev(&e, EV_STACK, 6, U(1), U(1), U(0x1000), U(1), U(2), U(10));
+	/* trace stack 2 becomes stack 1, trace stack 1 stack 2 */
 	ev(&e, EV_STACK, 6, U(2), U(1), U(0x2000), U(1), U(2), U(20));
+	ev(&e, EV_STACK, 6, U(1), U(1), U(0x1000), U(1), U(2), U(10));
 	ev(&e, EV_FREQUENCY, 1, U(500000000));                        /* 2 ns a tick */
 	assert_true(e.n < sizeof e.b);
 
 	static const ntev wants[] = {
 		{HS_TEV_PROC_START, 0, 0, 0, 3, 0, 77, 0, ""},
-		{HS_TEV_GO_CREATE, 0, 2, 1, 3, 1, 0, 2, ""},
+		{HS_TEV_GO_CREATE, 0, 2, 1, 3, 2, 0, 1, ""},
 		{HS_TEV_GO_CREATE, 0, 4, 2, 3, 0, 0, 0, ""},
 		{HS_TEV_GO_EXISTING, 0, 6, 2, 3, 0, 1, 0, ""},
 		{HS_TEV_GO_CREATE, 0, 8, 3, 3, 0, 0, 0, ""},
@@ -422,56 +423,56 @@ static void test_normalize_each_kind(void **state)
 		{HS_TEV_GO_START, 0, 12, 1, 3, 0, 0, 0, "lbl"},
 		{HS_TEV_HEAP_ALLOC, 0, 14, 1, 3, 0, 4096, 0, ""},
 		{HS_TEV_HEAP_GOAL, 0, 16, 1, 3, 0, 8192, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 18, 2, 3, 1, 1, 0, ""},
-		{HS_TEV_SYSCALL, 0, 20, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 18, 2, 3, 2, 1, 0, ""},
+		{HS_TEV_SYSCALL, 0, 20, 1, 3, 1, 0, 0, ""},
 		{HS_TEV_SYSCALL_BLOCK, 0, 22, 1, 3, 0, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 24, 2, 3, 0, 0, 0, ""},
 		{HS_TEV_SYSCALL_EXIT, 0, 8, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_STOP, HS_TWAIT_NONE, 28, 2, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_STOP, HS_TWAIT_NONE, 28, 2, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 30, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_SLEEP, 32, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 34, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_SLEEP, 32, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 34, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 36, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_OTHER, 38, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 40, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_OTHER, 38, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 40, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 42, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_CHAN_SEND, 44, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 46, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_CHAN_SEND, 44, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 46, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 48, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_CHAN_RECV, 50, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 52, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_CHAN_RECV, 50, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 52, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 54, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_SELECT, 56, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 58, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_SELECT, 56, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 58, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 60, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_SYNC, 62, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 64, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_SYNC, 62, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 64, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 66, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_COND, 68, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 70, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_COND, 68, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 70, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 72, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_NET, 74, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 76, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_NET, 74, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 76, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 78, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_GC, 80, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_GO_UNBLOCK, 0, 82, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_GC, 80, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 82, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 84, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GO_STOP, HS_TWAIT_PREEMPTED, 86, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_STOP, HS_TWAIT_PREEMPTED, 86, 1, 3, 1, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 88, 1, 3, 0, 0, 0, ""},
 		{HS_TEV_SYSCALL_BLOCK, 0, 90, 1, 3, 0, 0, 0, ""},
 		{HS_TEV_SYSCALL_EXIT, 0, 38, 1, 3, 0, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 94, 1, 3, 0, 0, 0, ""},
-		{HS_TEV_GC_START, 0, 96, 0, 3, 1, 0, 0, ""},
+		{HS_TEV_GC_START, 0, 96, 0, 3, 2, 0, 0, ""},
 		{HS_TEV_STW_START, 0, 98, 0, 3, 0, 1, 0, ""},
 		{HS_TEV_STW_END, 0, 100, 0, 3, 0, 0, 0, ""},
 		{HS_TEV_GC_END, 0, 102, 0, 3, 0, 0, 0, ""},
-		{HS_TEV_TASK_BEGIN, 0, 116, 1, 3, 2, 5, 4, "task"},
-		{HS_TEV_REGION_BEGIN, 0, 118, 1, 3, 1, 5, 0, "rgn"},
-		{HS_TEV_REGION_END, 0, 120, 1, 3, 1, 5, 0, "rgn"},
-		{HS_TEV_LOG, 0, 122, 1, 3, 2, 5, 0, "key: value"},
-		{HS_TEV_CPU_SAMPLE, 0, 124, 1, 3, 2, 0, 0, ""},
-		{HS_TEV_TASK_END, 0, 126, 1, 3, 1, 5, 0, ""},
-		{HS_TEV_GO_BLOCK, HS_TWAIT_SELECT_NONE, 128, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_TASK_BEGIN, 0, 116, 1, 3, 1, 5, 4, "task"},
+		{HS_TEV_REGION_BEGIN, 0, 118, 1, 3, 2, 5, 0, "rgn"},
+		{HS_TEV_REGION_END, 0, 120, 1, 3, 2, 5, 0, "rgn"},
+		{HS_TEV_LOG, 0, 122, 1, 3, 1, 5, 0, "key: value"},
+		{HS_TEV_CPU_SAMPLE, 0, 124, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_TASK_END, 0, 126, 1, 3, 2, 5, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_SELECT_NONE, 128, 1, 3, 2, 0, 0, ""},
 		{HS_TEV_GO_START, 0, 130, 2, 3, 0, 0, 0, ""},
 		{HS_TEV_GO_END, 0, 132, 2, 3, 0, 0, 0, ""},
 		{HS_TEV_PROC_STOP, 0, 134, 0, 3, 0, 0, 0, ""},
