@@ -195,6 +195,13 @@ typedef struct v1 {
 	size_t avail;
 	uint64_t drop_every, next_drop;   /* the merge gives back pages at next_drop events (mapped too) */
 	const uint8_t *main;    /* the input's bytes (d is late while reading there) */
+	/* A mapped file is indexed through a window read with pread (win,
+	 * holding the bytes from woff; d is win's address less woff, n the
+	 * window's end): the mapping's pages are then touched by the merge
+	 * only, not faulted in twice and given back twice. */
+	uint8_t *win;
+	size_t woff, wcap, wmax, file_n;
+	int wfd;
 	/* Batches the merge needs long before the second inflate reaches them
 	 * (a P's buffer flushed late, as the global one at the end) are copied
 	 * while indexing into `late`, a sparse reservation at their offsets. */
@@ -464,6 +471,10 @@ static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
 #define STREAM_DROP(t) ((t)->window / 64)      /* 64 KiB */
 #define STREAM_EVENTS 4096u
 #define LATE_RESERVE ((size_t)1 << 36)
+/* The index's window (a mapped file): read again when less than this is
+ * left in it; window / 4 at first (1 MiB), at most 64 times that for one
+ * record. */
+#define WIN_AHEAD 4096u
 
 static void drop_pages(v1 *t, size_t from, size_t to)
 {
@@ -676,6 +687,54 @@ static void stream_more(v1 *t, size_t upto)
 	t->n = t->avail = hs_input_wait(t->in, upto);
 }
 
+/* ---- the index's window ---------------------------------------------------- */
+
+/* Back to the mapping (the index is done, or the window gave up). */
+static void win_close(v1 *t)
+{
+	free(t->win);
+	t->win = NULL;
+	t->d = t->main;
+	t->n = t->file_n;
+}
+
+/* The bytes from pos on in the window (t->d, t->n), at least `need` of
+ * them when the file has them: those from pos the window holds move to
+ * its start, the rest is read.  A record longer than wmax, or a read
+ * error, leaves the window: the rest is indexed from the mapping. */
+static void win_fill(v1 *t, size_t pos, size_t need)
+{
+	if (need > t->wcap) {
+		size_t cap = t->wcap;
+		while (cap < need && cap <= t->wmax / 2)
+			cap *= 2;
+		uint8_t *w = cap >= need ? realloc(t->win, cap) : NULL;
+		if (!w)
+			goto off;
+		t->win = w;
+		t->wcap = cap;
+	}
+	size_t keep = t->n - pos;
+	memmove(t->win, t->win + (pos - t->woff), keep);
+	t->woff = pos;
+	size_t have = keep;
+	while (have < t->wcap && pos + have < t->file_n) {
+		size_t want = t->wcap - have;
+		if (want > t->file_n - pos - have)
+			want = t->file_n - pos - have;
+		ssize_t got = pread(t->wfd, t->win + have, want, (off_t)(pos + have));
+		if (got <= 0)
+			goto off;
+		have += (size_t)got;
+	}
+	t->n = pos + have;
+	/* an address for d[at], at from woff on; not dereferenced below woff */
+	t->d = (const uint8_t *)((uintptr_t)t->win - t->woff);
+	return;
+off:
+	win_close(t);
+}
+
 static hs_err build_index(v1 *t)
 {
 	size_t pos = 16, dropped = 0;
@@ -684,9 +743,13 @@ static hs_err build_index(v1 *t)
 	for (;;) {
 		if (t->stream && t->n - pos < STREAM_AHEAD(t) / 2)
 			stream_more(t, pos + STREAM_AHEAD(t));
+		if (t->win && t->n - pos < WIN_AHEAD && t->n < t->file_n)
+			win_fill(t, pos, 0);
 		if (pos >= t->n)
 			break;
-		if (t->stream && pos - dropped >= STREAM_DROP(t)) {
+		if (t->win) {
+			dropped = pos;   /* nothing of the mapping touched */
+		} else if (t->stream && pos - dropped >= STREAM_DROP(t)) {
 			/* everything before pos is indexed or copied out */
 			hs_input_drop(t->in, pos < t->hold ? pos : t->hold);
 			dropped = pos;
@@ -699,7 +762,7 @@ static hs_err build_index(v1 *t)
 			 * are due again */
 			size_t lim = t->n > 41 ? t->n - 41 : 0;
 			size_t due = dropped + (t->stream ? STREAM_DROP(t) : DROP_BYTES);
-			if (due < lim)
+			if (due < lim && !t->win)
 				lim = due;
 			if (t->stream && !t->in->complete && t->n < lim + STREAM_AHEAD(t) / 2)
 				lim = t->n > STREAM_AHEAD(t) / 2 ? t->n - STREAM_AHEAD(t) / 2 : 0;
@@ -718,6 +781,12 @@ static hs_err build_index(v1 *t)
 			stream_more(t, t->n + (t->n - at) + STREAM_AHEAD(t));
 			continue;
 		}
+		if (rc == HS_E_TRUNCATED && t->win && t->n < t->file_n) {
+			/* the record goes on after the window: read it again */
+			pos = at;
+			win_fill(t, at, 2 * (t->n - at) + WIN_AHEAD);
+			continue;
+		}
 		if (rc == HS_E_TRUNCATED) {
 			t->info->truncated = true;
 			t->info->truncated_at = at;
@@ -733,6 +802,8 @@ static hs_err build_index(v1 *t)
 	}
 	if (cur)
 		late_close(t, cur);
+	if (t->win)
+		win_close(t);
 	if (t->batches.len == 0)
 		return hs_fail_at(t->err, HS_E_FORMAT, 16, "trace is empty (no event batch)");
 	return HS_OK;
@@ -1408,10 +1479,16 @@ static inline void set_next(v1 *t, uint32_t qi, uint64_t ts)
 {
 	hent x = {ts, qi};
 	if (t->few) {
+		/* field by field: a 16-byte copy of an entry stored as 8 + 4
+		 * bytes the event before waits for those stores (no store
+		 * forwarding) */
 		uint32_t j = 1;
-		for (; heap_less(t->list[j], x); j++)
-			t->list[j - 1] = t->list[j];
-		t->list[j - 1] = x;
+		for (; heap_less(t->list[j], x); j++) {
+			t->list[j - 1].ts = t->list[j].ts;
+			t->list[j - 1].qi = t->list[j].qi;
+		}
+		t->list[j - 1].ts = ts;
+		t->list[j - 1].qi = qi;
 		return;
 	}
 	hent *h = t->heap.data;
@@ -1653,8 +1730,21 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256) ||
 	    !hs_vec_push(&t.gs, 1) /* GC_STATE */)
 		rc = nomem(&t);
+	t.file_n = t.n;
+	if (rc == HS_OK && !t.stream && info->pages_droppable && in->map_fd >= 0) {
+		t.wcap = t.window / 4;
+		t.wmax = t.wcap * 64;
+		t.wfd = in->map_fd;
+		t.win = malloc(t.wcap);
+		if (t.win) {
+			t.n = t.woff = 0;
+			win_fill(&t, 0, 0);
+		}
+	}
 	if (rc == HS_OK)
 		rc = build_index(&t);
+	if (t.win)
+		win_close(&t);   /* build_index stopped early */
 	if (t.stream) {
 		/* All of it inflated: a decompression error comes before
 		 * anything read from the bytes, as when they are read whole. */

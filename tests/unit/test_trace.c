@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "heapscope/trace_analysis.h"
 
@@ -505,6 +506,77 @@ static void test_normalize_each_kind(void **state)
 	hs_profile_release(&p);
 }
 
+/* A mapped trace file is indexed through a window read with pread: at
+ * 1 KiB here (the test knob), records cross its edge, a 3 KB string makes
+ * it grow, a 70 KB one (beyond 64 times the window) makes the index go on
+ * from the mapping.  Every event, string and stack as from memory. */
+static void test_index_window(void **state)
+{
+	(void)state;
+	static uint8_t big[120000];
+	static enc e;
+	size_t before_freq = build(&e), n = before_freq;
+	memcpy(big, e.b, n);
+	static const size_t lens[] = {3000, 70000};
+	for (int k = 0; k < 2; k++) {
+		/* a string record: type, id, length, bytes */
+		big[n++] = EV_STRING;
+		put_varint(big, &n, U(10 + k));
+		put_varint(big, &n, U(lens[k]));
+		memset(big + n, 'a' + k, lens[k]);
+		n += lens[k];
+		/* and more events after it, on P1 */
+		enc m = {.n = 0};
+		ev(&m, EV_BATCH, 2, U(1), U(2000 + 1000 * (uint64_t)k));
+		for (int i = 0; i < 50; i++)
+			ev(&m, EV_HEAP_ALLOC, 2, U(1), U(4096 * (uint64_t)(i + 1)));
+		memcpy(big + n, m.b, m.n);
+		n += m.n;
+	}
+	memcpy(big + n, e.b + before_freq, e.n - before_freq);
+	n += e.n - before_freq;
+	char path[] = "/tmp/test_trace_window_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, big, n), (ssize_t)n);
+	close(fd);
+
+	hs_profile pw, pf;
+	static nrec whole, file;
+	hs_trace_info iw, ifile;
+	hs_error err;
+	hs_profile_init(&pw);
+	whole.n = 0;
+	assert_int_equal(load(big, n, &pw, nrecord, &whole, &iw, &err), HS_OK);
+	setenv("HEAPSCOPE_TEST_TRACE_WINDOW", "4096", 1);
+	hs_input in;
+	hs_profile_init(&pf);
+	file.n = 0;
+	assert_int_equal(hs_input_open(&in, path, 0, &err), HS_OK);
+	assert_int_equal(hs_trace_load(&in, &pf, nrecord, &file, &ifile, &err), HS_OK);
+	assert_true(ifile.pages_droppable);   /* the mapped file: the window's case */
+	hs_input_release(&in);
+	unsetenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	unlink(path);
+	assert_int_equal(whole.n, 6 + 100);
+	assert_int_equal(iw.events, 6 + 100);
+	assert_int_equal(ifile.events, iw.events);
+	assert_int_equal(ifile.duration_ns, iw.duration_ns);
+	assert_false(ifile.truncated);
+	assert_int_equal(file.n, whole.n);
+	for (int i = 0; i < whole.n; i++) {
+		assert_int_equal(file.ev[i].kind, whole.ev[i].kind);
+		assert_int_equal(file.ev[i].ts, whole.ev[i].ts);
+		assert_int_equal(file.ev[i].g, whole.ev[i].g);
+		assert_int_equal(file.ev[i].stack, whole.ev[i].stack);
+		assert_int_equal(file.ev[i].arg0, whole.ev[i].arg0);
+	}
+	assert_int_equal(pf.nstacks, pw.nstacks);
+	assert_int_equal(pf.nstacks, 2);
+	hs_profile_release(&pw);
+	hs_profile_release(&pf);
+}
+
 static void test_profile_and_summary(void **state)
 {
 	(void)state;
@@ -627,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_merge_few),
 		cmocka_unit_test(test_merge_many),
 		cmocka_unit_test(test_normalize_each_kind),
+		cmocka_unit_test(test_index_window),
 		cmocka_unit_test(test_profile_and_summary),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_hostile),
