@@ -170,6 +170,7 @@ typedef struct queue {
 	bool has_head, done;
 	bool late;              /* the current batch is read from v1.late */
 	uint32_t next_parked;   /* next queue (index + 1) waiting on the same goroutine */
+	size_t fast_end;        /* below it the common record is decoded inline */
 	event head;
 } queue;
 
@@ -1192,6 +1193,10 @@ static void load_batch(v1 *t, queue *q, uint32_t bi)
 	q->last_ts = b->ts;
 	q->last_seq = b->seq;
 	q->late = b->late;
+	/* not streaming: where decode_fast may read (41 bytes before the
+	 * end of the input), one test for the common record */
+	size_t lim = t->n > 41 ? t->n - 41 : 0;
+	q->fast_end = t->stream ? 0 : b->end < lim ? b->end : lim;
 }
 
 /* The common record (t->fast: a plain event, its 1-3 arguments inline,
@@ -1274,12 +1279,13 @@ static hs_err queue_fill(v1 *t, queue *q)
  * common record decoded inline, anything else by queue_fill. */
 static inline hs_err queue_next(v1 *t, queue *q)
 {
-	bool got = false;
-	if (q->pos < q->end && (!t->stream || (!q->late && t->d == t->main && q->end + 64 <= t->avail))) {
-		uint32_t narg = t->fast[t->d[q->pos]];
-		got = narg && t->n - q->pos > 41 && decode_fast(t, q, narg);
-	}
-	if (!got) {
+	uint32_t narg = 0;
+	if (q->pos < q->fast_end)
+		narg = t->fast[t->d[q->pos]];
+	else if (t->stream && q->pos < q->end && !q->late && t->d == t->main &&
+	         q->end + 64 <= t->avail && t->n - q->pos > 41)
+		narg = t->fast[t->d[q->pos]];
+	if (!narg || !decode_fast(t, q, narg)) {
 		hs_err rc = queue_fill(t, q);
 		if (rc || !q->has_head)
 			return rc;
