@@ -143,12 +143,15 @@ typedef struct gstate {
 	uint32_t parked;        /* first queue (index + 1) whose head waits for this state */
 } gstate;
 
-/* A decoded event waiting at the head of a queue. */
+/* A decoded event waiting at the head of a queue.  It is normalized when
+ * decoded (step_of): ev is what the sink gets but for ev.ts, which needs
+ * the trace's first time and is taken from `tick` at delivery. */
 typedef struct event {
+	hs_tev ev;
 	uint8_t typ;
 	uint64_t off, ts, seq;
+	uint64_t tick;          /* ev.ts in ticks (a syscall exit's real time) */
 	uint64_t g;             /* the goroutine running on the P (Go's ev.G) */
-	int64_t p;
 	uint64_t args[4];
 	uint64_t stk;
 	const char *str;        /* EvUserLog's value */
@@ -167,6 +170,7 @@ typedef struct queue {
 	bool has_head, done;
 	bool late;              /* the current batch is read from v1.late */
 	uint32_t next_parked;   /* next queue (index + 1) waiting on the same goroutine */
+	size_t fast_end;        /* below it the common record is decoded inline */
 	event head;
 } queue;
 
@@ -192,6 +196,13 @@ typedef struct v1 {
 	size_t avail;
 	uint64_t drop_every, next_drop;   /* the merge gives back pages at next_drop events (mapped too) */
 	const uint8_t *main;    /* the input's bytes (d is late while reading there) */
+	/* A mapped file is indexed through a window read with pread (win,
+	 * holding the bytes from woff; d is win's address less woff, n the
+	 * window's end): the mapping's pages are then touched by the merge
+	 * only, not faulted in twice and given back twice. */
+	uint8_t *win;
+	size_t woff, wcap, wmax, file_n;
+	int wfd;
 	/* Batches the merge needs long before the second inflate reaches them
 	 * (a P's buffer flushed late, as the global one at the end) are copied
 	 * while indexing into `late`, a sparse reservation at their offsets. */
@@ -461,6 +472,10 @@ static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
 #define STREAM_DROP(t) ((t)->window / 64)      /* 64 KiB */
 #define STREAM_EVENTS 4096u
 #define LATE_RESERVE ((size_t)1 << 36)
+/* The index's window (a mapped file): read again when less than this is
+ * left in it; window / 4 at first (1 MiB), at most 64 times that for one
+ * record. */
+#define WIN_AHEAD 4096u
 
 static void drop_pages(v1 *t, size_t from, size_t to)
 {
@@ -673,6 +688,54 @@ static void stream_more(v1 *t, size_t upto)
 	t->n = t->avail = hs_input_wait(t->in, upto);
 }
 
+/* ---- the index's window ---------------------------------------------------- */
+
+/* Back to the mapping (the index is done, or the window gave up). */
+static void win_close(v1 *t)
+{
+	free(t->win);
+	t->win = NULL;
+	t->d = t->main;
+	t->n = t->file_n;
+}
+
+/* The bytes from pos on in the window (t->d, t->n), at least `need` of
+ * them when the file has them: those from pos the window holds move to
+ * its start, the rest is read.  A record longer than wmax, or a read
+ * error, leaves the window: the rest is indexed from the mapping. */
+static void win_fill(v1 *t, size_t pos, size_t need)
+{
+	if (need > t->wcap) {
+		size_t cap = t->wcap;
+		while (cap < need && cap <= t->wmax / 2)
+			cap *= 2;
+		uint8_t *w = cap >= need ? realloc(t->win, cap) : NULL;
+		if (!w)
+			goto off;
+		t->win = w;
+		t->wcap = cap;
+	}
+	size_t keep = t->n - pos;
+	memmove(t->win, t->win + (pos - t->woff), keep);
+	t->woff = pos;
+	size_t have = keep;
+	while (have < t->wcap && pos + have < t->file_n) {
+		size_t want = t->wcap - have;
+		if (want > t->file_n - pos - have)
+			want = t->file_n - pos - have;
+		ssize_t got = pread(t->wfd, t->win + have, want, (off_t)(pos + have));
+		if (got <= 0)
+			goto off;
+		have += (size_t)got;
+	}
+	t->n = pos + have;
+	/* an address for d[at], at from woff on; not dereferenced below woff */
+	t->d = (const uint8_t *)((uintptr_t)t->win - t->woff);
+	return;
+off:
+	win_close(t);
+}
+
 static hs_err build_index(v1 *t)
 {
 	size_t pos = 16, dropped = 0;
@@ -681,9 +744,13 @@ static hs_err build_index(v1 *t)
 	for (;;) {
 		if (t->stream && t->n - pos < STREAM_AHEAD(t) / 2)
 			stream_more(t, pos + STREAM_AHEAD(t));
+		if (t->win && t->n - pos < WIN_AHEAD && t->n < t->file_n)
+			win_fill(t, pos, 0);
 		if (pos >= t->n)
 			break;
-		if (t->stream && pos - dropped >= STREAM_DROP(t)) {
+		if (t->win) {
+			dropped = pos;   /* nothing of the mapping touched */
+		} else if (t->stream && pos - dropped >= STREAM_DROP(t)) {
 			/* everything before pos is indexed or copied out */
 			hs_input_drop(t->in, pos < t->hold ? pos : t->hold);
 			dropped = pos;
@@ -696,7 +763,7 @@ static hs_err build_index(v1 *t)
 			 * are due again */
 			size_t lim = t->n > 41 ? t->n - 41 : 0;
 			size_t due = dropped + (t->stream ? STREAM_DROP(t) : DROP_BYTES);
-			if (due < lim)
+			if (due < lim && !t->win)
 				lim = due;
 			if (t->stream && !t->in->complete && t->n < lim + STREAM_AHEAD(t) / 2)
 				lim = t->n > STREAM_AHEAD(t) / 2 ? t->n - STREAM_AHEAD(t) / 2 : 0;
@@ -715,6 +782,12 @@ static hs_err build_index(v1 *t)
 			stream_more(t, t->n + (t->n - at) + STREAM_AHEAD(t));
 			continue;
 		}
+		if (rc == HS_E_TRUNCATED && t->win && t->n < t->file_n) {
+			/* the record goes on after the window: read it again */
+			pos = at;
+			win_fill(t, at, 2 * (t->n - at) + WIN_AHEAD);
+			continue;
+		}
 		if (rc == HS_E_TRUNCATED) {
 			t->info->truncated = true;
 			t->info->truncated_at = at;
@@ -730,6 +803,8 @@ static hs_err build_index(v1 *t)
 	}
 	if (cur)
 		late_close(t, cur);
+	if (t->win)
+		win_close(t);
 	if (t->batches.len == 0)
 		return hs_fail_at(t->err, HS_E_FORMAT, 16, "trace is empty (no event batch)");
 	return HS_OK;
@@ -850,82 +925,197 @@ static gstate *state_of(v1 *t, uint32_t gi)
 
 #define GS(sq, st) ((gstate){.seq = (sq), .status = (st)})
 
+static uint32_t stack_of(const v1 *t, uint64_t stk)
+{
+	if (!stk)
+		return 0;
+	uint32_t s = hs_dmap_get(&t->stkmap, stk);   /* already id + 1 */
+	return s == UINT32_MAX ? 0 : s;
+}
+
+static void set_str(v1 *t, hs_tev *ev, uint64_t id)
+{
+	span s = string_at(t, id);
+	ev->str = string_bytes(t, s);
+	ev->str_len = s.len;
+}
+
+static const hs_twait block_wait[EV_COUNT] = {
+	[EV_GO_STOP] = HS_TWAIT_SELECT_NONE, [EV_GO_SLEEP] = HS_TWAIT_SLEEP,
+	[EV_GO_BLOCK] = HS_TWAIT_OTHER, [EV_GO_BLOCK_SEND] = HS_TWAIT_CHAN_SEND,
+	[EV_GO_BLOCK_RECV] = HS_TWAIT_CHAN_RECV, [EV_GO_BLOCK_SELECT] = HS_TWAIT_SELECT,
+	[EV_GO_BLOCK_SYNC] = HS_TWAIT_SYNC, [EV_GO_BLOCK_COND] = HS_TWAIT_COND,
+	[EV_GO_BLOCK_NET] = HS_TWAIT_NET, [EV_GO_BLOCK_GC] = HS_TWAIT_GC,
+};
+
+/* ev.kind of an event the stream does not carry (sweeps, mark assists,
+ * GOMAXPROCS, futile wakeups), and of a log, whose "category: message"
+ * is written at delivery (into t->logbuf, one for all queues). */
+#define KIND_NONE HS_TEV_COUNT
+#define KIND_LOG (HS_TEV_COUNT + 1)
+
 /* One switch on the type per decoded event: the goroutine running on the
- * P, as Go's parseEvents follows it (q->last_g, e->g), and order.go's
+ * P, as Go's parseEvents follows it (q->last_g, e->g); order.go's
  * stateTransition: the goroutine the event moves, the state it needs and
- * the state it leaves. */
+ * the state it leaves; and the normalized event (e->ev, but for its
+ * time), so that delivery does not switch again. */
 static inline hs_err step_of(v1 *t, queue *q, event *e)
 {
+	hs_tev *v = &e->ev;
 	uint64_t g;
 	e->gi = UNORDERED;
+	e->tick = e->ts;
+	v->wait = HS_TWAIT_NONE;
+	v->p = q->p;
+	v->stack = stack_of(t, e->stk);
+	v->arg0 = v->arg1 = 0;
+	v->str = NULL;
+	v->str_len = 0;
 	switch (e->typ) {
 	case EV_GO_CREATE:
-		g = e->args[0];
+		g = v->g = e->args[0];
+		v->kind = HS_TEV_GO_CREATE;
+		v->arg0 = e->g;
+		v->arg1 = stack_of(t, e->args[1]);
 		e->init = GS(0, G_DEAD);
 		e->next = GS(1, G_RUNNABLE);
 		break;
 	case EV_GO_WAITING:
 	case EV_GO_INSYSCALL:
-		g = e->g = e->args[0];
+		g = v->g = e->g = e->args[0];
+		v->kind = HS_TEV_GO_EXISTING;
+		v->arg0 = e->typ == EV_GO_WAITING ? 1 : 2;
 		e->init = GS(1, G_RUNNABLE);
 		e->next = GS(2, G_WAITING);
 		break;
-	case EV_GO_START:
 	case EV_GO_START_LABEL:
-		g = q->last_g = e->g = e->args[0];
+		set_str(t, v, e->args[2]);
+		/* fall through */
+	case EV_GO_START:
+		g = v->g = q->last_g = e->g = e->args[0];
+		v->kind = HS_TEV_GO_START;
 		e->init = GS(e->args[1], G_RUNNABLE);
 		e->next = GS(e->args[1] + 1, G_RUNNING);
 		break;
 	case EV_GO_START_LOCAL:
-		g = q->last_g = e->g = e->args[0];
+		g = v->g = q->last_g = e->g = e->args[0];
+		v->kind = HS_TEV_GO_START;
 		e->init = GS(NOSEQ, G_RUNNABLE);
 		e->next = GS(SEQINC, G_RUNNING);
 		break;
 	case EV_GO_BLOCK: case EV_GO_BLOCK_SEND: case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT:
 	case EV_GO_BLOCK_SYNC: case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_SLEEP:
-	case EV_GO_SYSBLOCK: case EV_GO_BLOCK_GC:
-		g = e->g;
+	case EV_GO_BLOCK_GC:
+		g = v->g = e->g;
 		q->last_g = 0;
+		v->kind = HS_TEV_GO_BLOCK;
+		v->wait = block_wait[e->typ];
+		e->init = GS(NOSEQ, G_RUNNING);
+		e->next = GS(NOSEQ, G_WAITING);
+		break;
+	case EV_GO_SYSBLOCK:
+		g = v->g = e->g;
+		q->last_g = 0;
+		v->kind = HS_TEV_SYSCALL_BLOCK;
 		e->init = GS(NOSEQ, G_RUNNING);
 		e->next = GS(NOSEQ, G_WAITING);
 		break;
 	case EV_GO_SCHED:
 	case EV_GO_PREEMPT:
-		g = e->g;
+		g = v->g = e->g;
 		q->last_g = 0;
+		v->kind = HS_TEV_GO_STOP;
+		v->wait = e->typ == EV_GO_PREEMPT ? HS_TWAIT_PREEMPTED : HS_TWAIT_NONE;
 		e->init = GS(NOSEQ, G_RUNNING);
 		e->next = GS(NOSEQ, G_RUNNABLE);
 		break;
 	case EV_GO_END:
-	case EV_GO_STOP:
+		v->g = e->g;
 		q->last_g = 0;
+		v->kind = HS_TEV_GO_END;
+		return HS_OK;
+	case EV_GO_STOP:
+		v->g = e->g;
+		q->last_g = 0;
+		v->kind = HS_TEV_GO_BLOCK;
+		v->wait = HS_TWAIT_SELECT_NONE;
 		return HS_OK;
 	case EV_GO_SYSEXIT:
-		e->g = e->args[0];
-		/* fall through */
-	case EV_GO_UNBLOCK:
+		v->g = e->g = e->args[0];
+		v->kind = HS_TEV_SYSCALL_EXIT;
+		if (e->args[2] && t->ver >= 1007)
+			e->tick = e->args[2];
 		g = e->args[0];
 		e->init = GS(e->args[1], G_WAITING);
 		e->next = GS(e->args[1] + 1, G_RUNNABLE);
 		break;
+	case EV_GO_UNBLOCK:
+		g = v->g = e->args[0];
+		v->kind = HS_TEV_GO_UNBLOCK;
+		v->arg0 = e->g;
+		e->init = GS(e->args[1], G_WAITING);
+		e->next = GS(e->args[1] + 1, G_RUNNABLE);
+		break;
 	case EV_GO_SYSEXIT_LOCAL:
-		e->g = e->args[0];
-		/* fall through */
-	case EV_GO_UNBLOCK_LOCAL:
+		v->g = e->g = e->args[0];
+		v->kind = HS_TEV_SYSCALL_EXIT;
+		if (e->args[1])
+			e->tick = e->args[1];
 		g = e->args[0];
 		e->init = GS(NOSEQ, G_WAITING);
 		e->next = GS(SEQINC, G_RUNNABLE);
 		break;
+	case EV_GO_UNBLOCK_LOCAL:
+		g = v->g = e->args[0];
+		v->kind = HS_TEV_GO_UNBLOCK;
+		v->arg0 = e->g;
+		e->init = GS(NOSEQ, G_WAITING);
+		e->next = GS(SEQINC, G_RUNNABLE);
+		break;
 	case EV_GC_START:
-		e->g = 0;
+		v->g = e->g = 0;
+		v->kind = HS_TEV_GC_START;
+		v->arg0 = e->args[0];
 		e->gi = GC_STATE;
 		e->init = GS(e->args[0], G_DEAD);
 		e->next = GS(e->args[0] + 1, G_DEAD);
 		return HS_OK;
-	case EV_GC_STW_START: case EV_GC_DONE: case EV_GC_STW_DONE:
-		e->g = 0;
+	case EV_GC_STW_START:
+		v->g = e->g = 0;
+		v->kind = HS_TEV_STW_START;
+		v->arg0 = e->args[0];
+		return HS_OK;
+	case EV_GC_DONE:
+		v->g = e->g = 0;
+		v->kind = HS_TEV_GC_END;
+		return HS_OK;
+	case EV_GC_STW_DONE:
+		v->g = e->g = 0;
+		v->kind = HS_TEV_STW_END;
 		return HS_OK;
 	default:
+		v->g = e->g;
+		switch (e->typ) {
+		case EV_PROC_START: v->kind = HS_TEV_PROC_START; v->arg0 = e->args[0]; break;
+		case EV_PROC_STOP: v->kind = HS_TEV_PROC_STOP; break;
+		case EV_GO_SYSCALL: v->kind = HS_TEV_SYSCALL; break;
+		case EV_HEAP_ALLOC: v->kind = HS_TEV_HEAP_ALLOC; v->arg0 = e->args[0]; break;
+		case EV_HEAP_GOAL: v->kind = HS_TEV_HEAP_GOAL; v->arg0 = e->args[0]; break;
+		case EV_USER_TASK_CREATE:
+			v->kind = HS_TEV_TASK_BEGIN;
+			v->arg0 = e->args[0];
+			v->arg1 = e->args[1];
+			set_str(t, v, e->args[2]);
+			break;
+		case EV_USER_TASK_END: v->kind = HS_TEV_TASK_END; v->arg0 = e->args[0]; break;
+		case EV_USER_REGION:
+			v->kind = e->args[1] == 0 ? HS_TEV_REGION_BEGIN : HS_TEV_REGION_END;
+			v->arg0 = e->args[0];
+			set_str(t, v, e->args[2]);
+			break;
+		case EV_USER_LOG: v->kind = KIND_LOG; v->arg0 = e->args[0]; break;
+		default: v->kind = KIND_NONE; break;
+		}
 		return HS_OK;
 	}
 	return g_index(t, g, &e->gi);
@@ -964,7 +1154,6 @@ static void decode_event(v1 *t, queue *q, const raw *r, event *e)
 	e->seq = 0;
 	e->args[0] = e->args[1] = e->args[2] = e->args[3] = 0;
 	e->stk = 0;
-	e->p = q->p;
 	e->g = q->last_g;
 	uint32_t argoff = 1;
 	if (t->ver < 1007) {
@@ -1004,6 +1193,10 @@ static void load_batch(v1 *t, queue *q, uint32_t bi)
 	q->last_ts = b->ts;
 	q->last_seq = b->seq;
 	q->late = b->late;
+	/* not streaming: where decode_fast may read (41 bytes before the
+	 * end of the input), one test for the common record */
+	size_t lim = t->n > 41 ? t->n - 41 : 0;
+	q->fast_end = t->stream ? 0 : b->end < lim ? b->end : lim;
 }
 
 /* The common record (t->fast: a plain event, its 1-3 arguments inline,
@@ -1023,10 +1216,8 @@ static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
 	event *e = &q->head;
 	e->typ = typ;
 	e->off = at;
-	e->seq = 0;
 	e->ts = q->last_ts + ts;
 	q->last_ts = e->ts;
-	e->p = q->p;
 	e->g = q->last_g;
 	if (desc[typ].stack) {   /* the last argument (a plain event with a stack has 2-3) */
 		e->stk = narg == 2 ? a1 : a2;
@@ -1037,9 +1228,8 @@ static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
 		e->args[0] = a1;
 		e->args[1] = a2;
 	}
-	e->args[2] = e->args[3] = 0;
-	e->str_len = 0;
-	e->str = NULL;
+	/* seq, args[2..3] and str are read for no type decoded here (none
+	 * before Go 1.7, none with more than 3 arguments, no log) */
 	return true;
 }
 
@@ -1089,12 +1279,13 @@ static hs_err queue_fill(v1 *t, queue *q)
  * common record decoded inline, anything else by queue_fill. */
 static inline hs_err queue_next(v1 *t, queue *q)
 {
-	bool got = false;
-	if (q->pos < q->end && (!t->stream || (!q->late && t->d == t->main && q->end + 64 <= t->avail))) {
-		uint32_t narg = t->fast[t->d[q->pos]];
-		got = narg && t->n - q->pos > 41 && decode_fast(t, q, narg);
-	}
-	if (!got) {
+	uint32_t narg = 0;
+	if (q->pos < q->fast_end)
+		narg = t->fast[t->d[q->pos]];
+	else if (t->stream && q->pos < q->end && !q->late && t->d == t->main &&
+	         q->end + 64 <= t->avail && t->n - q->pos > 41)
+		narg = t->fast[t->d[q->pos]];
+	if (!narg || !decode_fast(t, q, narg)) {
 		hs_err rc = queue_fill(t, q);
 		if (rc || !q->has_head)
 			return rc;
@@ -1127,114 +1318,20 @@ static int64_t to_ns(v1 *t, uint64_t ticks)
 	return (int64_t)ns;
 }
 
-static uint32_t stack_of(const v1 *t, uint64_t stk)
+/* A log's "category: message", written at delivery into t->logbuf; false
+ * for an event the stream does not carry. */
+__attribute__((noinline))
+static bool late_kind(v1 *t, event *e)
 {
-	if (!stk)
-		return 0;
-	uint32_t s = hs_dmap_get(&t->stkmap, stk);   /* already id + 1 */
-	return s == UINT32_MAX ? 0 : s;
-}
-
-static void set_str(v1 *t, hs_tev *ev, uint64_t id)
-{
-	span s = string_at(t, id);
-	ev->str = string_bytes(t, s);
-	ev->str_len = s.len;
-}
-
-static const hs_twait block_wait[EV_COUNT] = {
-	[EV_GO_STOP] = HS_TWAIT_SELECT_NONE, [EV_GO_SLEEP] = HS_TWAIT_SLEEP,
-	[EV_GO_BLOCK] = HS_TWAIT_OTHER, [EV_GO_BLOCK_SEND] = HS_TWAIT_CHAN_SEND,
-	[EV_GO_BLOCK_RECV] = HS_TWAIT_CHAN_RECV, [EV_GO_BLOCK_SELECT] = HS_TWAIT_SELECT,
-	[EV_GO_BLOCK_SYNC] = HS_TWAIT_SYNC, [EV_GO_BLOCK_COND] = HS_TWAIT_COND,
-	[EV_GO_BLOCK_NET] = HS_TWAIT_NET, [EV_GO_BLOCK_GC] = HS_TWAIT_GC,
-};
-
-/* The old event as a normalized one; false for events the stream does not
- * carry (sweeps, mark assists, GOMAXPROCS, futile wakeups). */
-static bool normalize(v1 *t, const event *e, hs_tev *ev)
-{
-	memset(ev, 0, sizeof *ev);
-	ev->ts = to_ns(t, e->ts);
-	ev->g = e->g;
-	ev->p = e->p;
-	ev->stack = stack_of(t, e->stk);
-	switch (e->typ) {
-	case EV_PROC_START: ev->kind = HS_TEV_PROC_START; ev->arg0 = e->args[0]; break;
-	case EV_PROC_STOP: ev->kind = HS_TEV_PROC_STOP; break;
-	case EV_GC_START: ev->kind = HS_TEV_GC_START; ev->arg0 = e->args[0]; break;
-	case EV_GC_DONE: ev->kind = HS_TEV_GC_END; break;
-	case EV_GC_STW_START: ev->kind = HS_TEV_STW_START; ev->arg0 = e->args[0]; break;
-	case EV_GC_STW_DONE: ev->kind = HS_TEV_STW_END; break;
-	case EV_GO_CREATE:
-		ev->kind = HS_TEV_GO_CREATE;
-		ev->g = e->args[0];
-		ev->arg0 = e->g;
-		ev->arg1 = stack_of(t, e->args[1]);
-		break;
-	case EV_GO_START: case EV_GO_START_LOCAL: case EV_GO_START_LABEL:
-		ev->kind = HS_TEV_GO_START;
-		if (e->typ == EV_GO_START_LABEL)
-			set_str(t, ev, e->args[2]);
-		break;
-	case EV_GO_END: ev->kind = HS_TEV_GO_END; break;
-	case EV_GO_SCHED: ev->kind = HS_TEV_GO_STOP; ev->wait = HS_TWAIT_NONE; break;
-	case EV_GO_PREEMPT: ev->kind = HS_TEV_GO_STOP; ev->wait = HS_TWAIT_PREEMPTED; break;
-	case EV_GO_STOP: case EV_GO_SLEEP: case EV_GO_BLOCK: case EV_GO_BLOCK_SEND:
-	case EV_GO_BLOCK_RECV: case EV_GO_BLOCK_SELECT: case EV_GO_BLOCK_SYNC:
-	case EV_GO_BLOCK_COND: case EV_GO_BLOCK_NET: case EV_GO_BLOCK_GC:
-		ev->kind = HS_TEV_GO_BLOCK;
-		ev->wait = block_wait[e->typ];
-		break;
-	case EV_GO_UNBLOCK: case EV_GO_UNBLOCK_LOCAL:
-		ev->kind = HS_TEV_GO_UNBLOCK;
-		ev->g = e->args[0];
-		ev->arg0 = e->g;
-		break;
-	case EV_GO_SYSCALL: ev->kind = HS_TEV_SYSCALL; break;
-	case EV_GO_SYSBLOCK: ev->kind = HS_TEV_SYSCALL_BLOCK; break;
-	case EV_GO_SYSEXIT: case EV_GO_SYSEXIT_LOCAL: {
-		ev->kind = HS_TEV_SYSCALL_EXIT;
-		uint64_t real = e->typ == EV_GO_SYSEXIT ? e->args[2] : e->args[1];
-		if (real && t->ver >= 1007)
-			ev->ts = to_ns(t, real);
-		break;
-	}
-	case EV_GO_WAITING: ev->kind = HS_TEV_GO_EXISTING; ev->arg0 = 1; break;
-	case EV_GO_INSYSCALL: ev->kind = HS_TEV_GO_EXISTING; ev->arg0 = 2; break;
-	case EV_HEAP_ALLOC: ev->kind = HS_TEV_HEAP_ALLOC; ev->arg0 = e->args[0]; break;
-	case EV_HEAP_GOAL: ev->kind = HS_TEV_HEAP_GOAL; ev->arg0 = e->args[0]; break;
-	case EV_USER_TASK_CREATE:
-		ev->kind = HS_TEV_TASK_BEGIN;
-		ev->arg0 = e->args[0];
-		ev->arg1 = e->args[1];
-		set_str(t, ev, e->args[2]);
-		break;
-	case EV_USER_TASK_END: ev->kind = HS_TEV_TASK_END; ev->arg0 = e->args[0]; break;
-	case EV_USER_REGION:
-		ev->kind = e->args[1] == 0 ? HS_TEV_REGION_BEGIN : HS_TEV_REGION_END;
-		ev->arg0 = e->args[0];
-		set_str(t, ev, e->args[2]);
-		break;
-	case EV_USER_LOG: {
-		ev->kind = HS_TEV_LOG;
-		ev->arg0 = e->args[0];
-		span k = string_at(t, e->args[1]);
-		int len = snprintf(t->logbuf, sizeof t->logbuf, "%.*s: %.*s", (int)k.len,
-		                   string_bytes(t, k), (int)e->str_len, e->str ? e->str : "");
-		ev->str = t->logbuf;
-		ev->str_len = len < 0 ? 0 : len >= (int)sizeof t->logbuf ? sizeof t->logbuf - 1 : (uint32_t)len;
-		break;
-	}
-	case EV_CPU_SAMPLE:
-		ev->kind = HS_TEV_CPU_SAMPLE;
-		ev->ts = to_ns(t, e->args[0]);
-		ev->p = (int64_t)e->args[1];
-		ev->g = e->args[2];
-		break;
-	default:
+	hs_tev *ev = &e->ev;
+	if (ev->kind != KIND_LOG)
 		return false;
-	}
+	ev->kind = HS_TEV_LOG;
+	span k = string_at(t, e->args[1]);
+	int len = snprintf(t->logbuf, sizeof t->logbuf, "%.*s: %.*s", (int)k.len,
+	                   string_bytes(t, k), (int)e->str_len, e->str ? e->str : "");
+	ev->str = t->logbuf;
+	ev->str_len = len < 0 ? 0 : len >= (int)sizeof t->logbuf ? sizeof t->logbuf - 1 : (uint32_t)len;
 	return true;
 }
 
@@ -1258,7 +1355,7 @@ static void stream_drop(v1 *t)
 	t->next_drop = t->delivered + t->drop_every;
 }
 
-static hs_err deliver(v1 *t, const event *e)
+static hs_err deliver(v1 *t, event *e)
 {
 	if (!t->have_min) {
 		t->have_min = true;
@@ -1269,12 +1366,13 @@ static hs_err deliver(v1 *t, const event *e)
 	}
 	t->last_ts = e->ts;
 	t->delivered++;
-	hs_tev ev;
-	if (!normalize(t, e, &ev))
+	hs_tev *ev = &e->ev;
+	if (ev->kind >= HS_TEV_COUNT && !late_kind(t, e))
 		return HS_OK;
-	if (ev.ts > t->info->duration_ns)
-		t->info->duration_ns = ev.ts;
-	hs_err rc = t->fn(t->ctx, &ev);
+	ev->ts = to_ns(t, e->tick);
+	if (ev->ts > t->info->duration_ns)
+		t->info->duration_ns = ev->ts;
+	hs_err rc = t->fn(t->ctx, ev);
 	if (t->delivered >= t->next_drop) {
 		if (t->stream) {
 			stream_drop(t);
@@ -1292,12 +1390,12 @@ static void next_cpu(v1 *t, event *e)
 	memset(e, 0, sizeof *e);
 	e->typ = EV_CPU_SAMPLE;
 	e->off = c->off;
-	e->ts = c->ts;
-	e->args[0] = c->ts;
-	e->args[1] = c->p;
-	e->args[2] = c->g;
-	e->stk = c->stk;
+	e->ts = e->tick = c->ts;
 	e->gi = UNORDERED;
+	e->ev.kind = HS_TEV_CPU_SAMPLE;
+	e->ev.p = (int64_t)c->p;
+	e->ev.g = c->g;
+	e->ev.stack = stack_of(t, c->stk);
 }
 
 /* The merge keeps the queues whose head is ready in a binary heap by
@@ -1387,10 +1485,16 @@ static inline void set_next(v1 *t, uint32_t qi, uint64_t ts)
 {
 	hent x = {ts, qi};
 	if (t->few) {
+		/* field by field: a 16-byte copy of an entry stored as 8 + 4
+		 * bytes the event before waits for those stores (no store
+		 * forwarding) */
 		uint32_t j = 1;
-		for (; heap_less(t->list[j], x); j++)
-			t->list[j - 1] = t->list[j];
-		t->list[j - 1] = x;
+		for (; heap_less(t->list[j], x); j++) {
+			t->list[j - 1].ts = t->list[j].ts;
+			t->list[j - 1].qi = t->list[j].qi;
+		}
+		t->list[j - 1].ts = ts;
+		t->list[j - 1].qi = qi;
 		return;
 	}
 	hent *h = t->heap.data;
@@ -1480,7 +1584,7 @@ static hs_err merge(v1 *t)
 		}
 		if (!q)
 			return stuck(t);
-		const event *e = &q->head;
+		event *e = &q->head;
 		q->has_head = false;
 		uint32_t parked = apply(t, e);
 		if ((rc = deliver(t, e)) != HS_OK || (rc = queue_next(t, q)) != HS_OK)
@@ -1632,8 +1736,21 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 	if (!hs_idmap_init(&t.pmap, 16) || !hs_idmap_init(&t.strmap, 256) ||
 	    !hs_vec_push(&t.gs, 1) /* GC_STATE */)
 		rc = nomem(&t);
+	t.file_n = t.n;
+	if (rc == HS_OK && !t.stream && info->pages_droppable && in->map_fd >= 0) {
+		t.wcap = t.window / 4;
+		t.wmax = t.wcap * 64;
+		t.wfd = in->map_fd;
+		t.win = malloc(t.wcap);
+		if (t.win) {
+			t.n = t.woff = 0;
+			win_fill(&t, 0, 0);
+		}
+	}
 	if (rc == HS_OK)
 		rc = build_index(&t);
+	if (t.win)
+		win_close(&t);   /* build_index stopped early */
 	if (t.stream) {
 		/* All of it inflated: a decompression error comes before
 		 * anything read from the bytes, as when they are read whole. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "heapscope/trace_analysis.h"
 
@@ -298,6 +299,284 @@ static void test_merge_many(void **state)
 	merge_many(12);
 }
 
+/* Every event kind the loader normalizes, one P, each with distinct
+ * arguments, and the normalized events as they must come out (kind, wait,
+ * time, goroutine, proc, stack, arguments, string): the rules that turn
+ * an old event into an hs_tev, whichever step applies them. */
+enum { T_PROC_START = 5, T_PROC_STOP, T_GC_START, T_GC_DONE, T_STW_START, T_STW_DONE,
+       T_SWEEP_START, T_SWEEP_DONE, T_GO_START = 14, T_GO_STOP = 16, T_GO_SLEEP = 19,
+       T_GO_BLOCK, T_BLOCK_RECV = 23, T_BLOCK_SELECT, T_BLOCK_SYNC, T_BLOCK_COND, T_BLOCK_NET,
+       T_SYSCALL, T_SYSEXIT, T_SYSBLOCK, T_WAITING, T_INSYSCALL, T_HEAP_GOAL = 34,
+       T_FUTILE = 36, T_START_LOCAL = 38, T_UNBLOCK_LOCAL, T_SYSEXIT_LOCAL, T_START_LABEL,
+       T_BLOCK_GC, T_ASSIST_START, T_ASSIST_DONE, T_TASK_CREATE, T_TASK_END, T_REGION,
+       T_LOG, T_CPU_SAMPLE, T_GOMAXPROCS = 4 };
+
+typedef struct nrec {
+	hs_tev ev[128];
+	char str[128][32];
+	int n;
+} nrec;
+
+static hs_err nrecord(void *ctx, const hs_tev *ev)
+{
+	nrec *r = ctx;
+	if (r->n < 128) {
+		r->ev[r->n] = *ev;
+		snprintf(r->str[r->n], sizeof r->str[0], "%.*s", (int)ev->str_len,
+		         ev->str ? ev->str : "");
+		r->n++;
+	}
+	return HS_OK;
+}
+
+typedef struct ntev {
+	hs_tev_kind kind;
+	hs_twait wait;
+	int64_t ts;
+	uint64_t g;
+	int64_t p;
+	uint32_t stack;    /* hs stack id + 1 */
+	uint64_t arg0, arg1;
+	const char *str;
+} ntev;
+
+static void test_normalize_each_kind(void **state)
+{
+	(void)state;
+	static enc e;
+	memset(&e, 0, sizeof e);
+	memcpy(e.b, "go 1.19 trace\0\0\0", 16);
+	e.n = 16;
+	ev(&e, EV_BATCH, 2, U(3), U(1000));
+	ev(&e, T_PROC_START, 2, U(1), U(77));                        /* ts 1 */
+	ev(&e, EV_GO_CREATE, 4, U(1), U(1), U(2), U(1));            /* g1, its start stack 2 */
+	ev(&e, EV_GO_CREATE, 4, U(1), U(2), U(0), U(0));
+	ev(&e, T_WAITING, 2, U(1), U(2));                            /* ts 4 */
+	ev(&e, EV_GO_CREATE, 4, U(1), U(3), U(0), U(0));
+	ev(&e, T_INSYSCALL, 2, U(1), U(3));
+	ev(&e, T_START_LABEL, 4, U(1), U(1), U(1), U(3));            /* g1 runs, label "lbl" */
+	ev(&e, EV_HEAP_ALLOC, 2, U(1), U(4096));                      /* ts 8 */
+	ev(&e, T_HEAP_GOAL, 2, U(1), U(8192));
+	ev(&e, EV_GO_UNBLOCK, 4, U(1), U(2), U(2), U(1));            /* g2 by g1 */
+	ev(&e, T_SYSCALL, 2, U(1), U(2));
+	ev(&e, T_SYSBLOCK, 1, U(1));                                  /* ts 12 */
+	ev(&e, T_GO_START, 3, U(1), U(2), U(3));                      /* g2 */
+	ev(&e, T_SYSEXIT, 4, U(1), U(1), U(2), U(1005));             /* g1, real time 1005: 8 ns */
+	ev(&e, EV_GO_SCHED, 2, U(1), U(1));
+	ev(&e, T_START_LOCAL, 2, U(1), U(1));                         /* ts 16: g1 */
+	/* each way to block, then unblocked and started again */
+	static const int blocks[] = {T_GO_SLEEP, T_GO_BLOCK, EV_GO_BLOCK_SEND, T_BLOCK_RECV,
+	                             T_BLOCK_SELECT, T_BLOCK_SYNC, T_BLOCK_COND, T_BLOCK_NET,
+	                             T_BLOCK_GC};
+	for (int i = 0; i < 9; i++) {
+		ev(&e, blocks[i], 2, U(1), U(2));
+		ev(&e, T_UNBLOCK_LOCAL, 3, U(1), U(1), U(1));
+		ev(&e, T_START_LOCAL, 2, U(1), U(1));
+	}                                                             /* ts 43 */
+	ev(&e, EV_GO_PREEMPT, 2, U(1), U(2));
+	ev(&e, T_START_LOCAL, 2, U(1), U(1));                         /* ts 45 */
+	ev(&e, T_SYSBLOCK, 1, U(1));
+	ev(&e, T_SYSEXIT_LOCAL, 3, U(1), U(1), U(1020));              /* real time 1020 */
+	ev(&e, T_START_LOCAL, 2, U(1), U(1));
+	ev(&e, T_GC_START, 3, U(1), U(0), U(1));                      /* ts 49 */
+	ev(&e, T_STW_START, 2, U(1), U(1));
+	ev(&e, T_STW_DONE, 1, U(1));
+	ev(&e, T_GC_DONE, 1, U(1));
+	/* not carried: sweeps, GOMAXPROCS, futile wakeups, mark assists */
+	ev(&e, T_SWEEP_START, 2, U(1), U(1));                         /* ts 53 */
+	ev(&e, T_SWEEP_DONE, 3, U(1), U(10), U(20));
+	ev(&e, T_GOMAXPROCS, 3, U(1), U(4), U(1));
+	ev(&e, T_FUTILE, 1, U(1));
+	ev(&e, T_ASSIST_START, 2, U(1), U(1));
+	ev(&e, T_ASSIST_DONE, 1, U(1));                               /* ts 58 */
+	ev(&e, T_TASK_CREATE, 5, U(1), U(5), U(4), U(4), U(2));      /* task 5 in 4, "task" */
+	ev(&e, T_REGION, 5, U(1), U(5), U(0), U(5), U(1));           /* "rgn" begins */
+	ev(&e, T_REGION, 5, U(1), U(5), U(1), U(5), U(1));           /* ... ends */
+	ev(&e, T_LOG, 4, U(1), U(5), U(6), U(2));                     /* "key: value" */
+	e.b[e.n++] = 5;
+	memcpy(e.b + e.n, "value", 5);
+	e.n += 5;
+	ev(&e, T_CPU_SAMPLE, 5, U(1), U(1063), U(3), U(1), U(2));    /* sample, time 1063 */
+	ev(&e, T_TASK_END, 3, U(1), U(5), U(1));                      /* ts 64 */
+	ev(&e, T_GO_STOP, 2, U(1), U(1));
+	ev(&e, EV_GO_START, 3, U(1), U(2), U(4));                     /* g2 */
+	ev(&e, EV_GO_END, 1, U(1));
+	ev(&e, T_PROC_STOP, 1, U(1));                                 /* ts 68 */
+	str(&e, 1, "main.main");
+	str(&e, 2, "main.go");
+	str(&e, 3, "lbl");
+	str(&e, 4, "task");
+	str(&e, 5, "rgn");
+	str(&e, 6, "key");
+	/* trace stack 2 becomes stack 1, trace stack 1 stack 2 */
+	ev(&e, EV_STACK, 6, U(2), U(1), U(0x2000), U(1), U(2), U(20));
+	ev(&e, EV_STACK, 6, U(1), U(1), U(0x1000), U(1), U(2), U(10));
+	ev(&e, EV_FREQUENCY, 1, U(500000000));                        /* 2 ns a tick */
+	assert_true(e.n < sizeof e.b);
+
+	static const ntev wants[] = {
+		{HS_TEV_PROC_START, 0, 0, 0, 3, 0, 77, 0, ""},
+		{HS_TEV_GO_CREATE, 0, 2, 1, 3, 2, 0, 1, ""},
+		{HS_TEV_GO_CREATE, 0, 4, 2, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_EXISTING, 0, 6, 2, 3, 0, 1, 0, ""},
+		{HS_TEV_GO_CREATE, 0, 8, 3, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_EXISTING, 0, 10, 3, 3, 0, 2, 0, ""},
+		{HS_TEV_GO_START, 0, 12, 1, 3, 0, 0, 0, "lbl"},
+		{HS_TEV_HEAP_ALLOC, 0, 14, 1, 3, 0, 4096, 0, ""},
+		{HS_TEV_HEAP_GOAL, 0, 16, 1, 3, 0, 8192, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 18, 2, 3, 2, 1, 0, ""},
+		{HS_TEV_SYSCALL, 0, 20, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_SYSCALL_BLOCK, 0, 22, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 24, 2, 3, 0, 0, 0, ""},
+		{HS_TEV_SYSCALL_EXIT, 0, 8, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_STOP, HS_TWAIT_NONE, 28, 2, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 30, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_SLEEP, 32, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 34, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 36, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_OTHER, 38, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 40, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 42, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_CHAN_SEND, 44, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 46, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 48, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_CHAN_RECV, 50, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 52, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 54, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_SELECT, 56, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 58, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 60, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_SYNC, 62, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 64, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 66, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_COND, 68, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 70, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 72, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_NET, 74, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 76, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 78, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_GC, 80, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_UNBLOCK, 0, 82, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 84, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_STOP, HS_TWAIT_PREEMPTED, 86, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 88, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_SYSCALL_BLOCK, 0, 90, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_SYSCALL_EXIT, 0, 38, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 94, 1, 3, 0, 0, 0, ""},
+		{HS_TEV_GC_START, 0, 96, 0, 3, 2, 0, 0, ""},
+		{HS_TEV_STW_START, 0, 98, 0, 3, 0, 1, 0, ""},
+		{HS_TEV_STW_END, 0, 100, 0, 3, 0, 0, 0, ""},
+		{HS_TEV_GC_END, 0, 102, 0, 3, 0, 0, 0, ""},
+		{HS_TEV_TASK_BEGIN, 0, 116, 1, 3, 1, 5, 4, "task"},
+		{HS_TEV_REGION_BEGIN, 0, 118, 1, 3, 2, 5, 0, "rgn"},
+		{HS_TEV_REGION_END, 0, 120, 1, 3, 2, 5, 0, "rgn"},
+		{HS_TEV_LOG, 0, 122, 1, 3, 1, 5, 0, "key: value"},
+		{HS_TEV_CPU_SAMPLE, 0, 124, 1, 3, 1, 0, 0, ""},
+		{HS_TEV_TASK_END, 0, 126, 1, 3, 2, 5, 0, ""},
+		{HS_TEV_GO_BLOCK, HS_TWAIT_SELECT_NONE, 128, 1, 3, 2, 0, 0, ""},
+		{HS_TEV_GO_START, 0, 130, 2, 3, 0, 0, 0, ""},
+		{HS_TEV_GO_END, 0, 132, 2, 3, 0, 0, 0, ""},
+		{HS_TEV_PROC_STOP, 0, 134, 0, 3, 0, 0, 0, ""},
+	};
+	hs_profile p;
+	hs_profile_init(&p);
+	static nrec r;
+	r.n = 0;
+	hs_trace_info info;
+	hs_error err;
+	assert_int_equal(load(e.b, e.n, &p, nrecord, &r, &info, &err), HS_OK);
+	int nw = (int)(sizeof wants / sizeof wants[0]);
+	/* one line an event, so that a failure shows which and how */
+	for (int i = 0; i < r.n && i < nw; i++) {
+		const hs_tev *g = &r.ev[i];
+		const ntev *w = &wants[i];
+		char got[160], exp[160];
+		snprintf(got, sizeof got, "%d: kind %d wait %d ts %lld g %llu p %lld stack %u args %llu %llu '%s' %u",
+		         i, g->kind, g->wait, (long long)g->ts, (unsigned long long)g->g, (long long)g->p,
+		         g->stack, (unsigned long long)g->arg0, (unsigned long long)g->arg1, r.str[i],
+		         g->str_len);
+		snprintf(exp, sizeof exp, "%d: kind %d wait %d ts %lld g %llu p %lld stack %u args %llu %llu '%s' %u",
+		         i, w->kind, w->wait, (long long)w->ts, (unsigned long long)w->g, (long long)w->p,
+		         w->stack, (unsigned long long)w->arg0, (unsigned long long)w->arg1, w->str,
+		         (unsigned)strlen(w->str));
+		assert_string_equal(got, exp);
+	}
+	assert_int_equal(r.n, nw);
+	assert_int_equal(info.events, 68);
+	hs_profile_release(&p);
+}
+
+/* A mapped trace file is indexed through a window read with pread: at
+ * 1 KiB here (the test knob), records cross its edge, a 3 KB string makes
+ * it grow, a 70 KB one (beyond 64 times the window) makes the index go on
+ * from the mapping.  Every event, string and stack as from memory. */
+static void test_index_window(void **state)
+{
+	(void)state;
+	static uint8_t big[120000];
+	static enc e;
+	size_t before_freq = build(&e), n = before_freq;
+	memcpy(big, e.b, n);
+	static const size_t lens[] = {3000, 70000};
+	for (int k = 0; k < 2; k++) {
+		/* a string record: type, id, length, bytes */
+		big[n++] = EV_STRING;
+		put_varint(big, &n, U(10 + k));
+		put_varint(big, &n, U(lens[k]));
+		memset(big + n, 'a' + k, lens[k]);
+		n += lens[k];
+		/* and more events after it, on P1 */
+		enc m = {.n = 0};
+		ev(&m, EV_BATCH, 2, U(1), U(2000 + 1000 * (uint64_t)k));
+		for (int i = 0; i < 50; i++)
+			ev(&m, EV_HEAP_ALLOC, 2, U(1), U(4096 * (uint64_t)(i + 1)));
+		memcpy(big + n, m.b, m.n);
+		n += m.n;
+	}
+	memcpy(big + n, e.b + before_freq, e.n - before_freq);
+	n += e.n - before_freq;
+	char path[] = "/tmp/test_trace_window_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, big, n), (ssize_t)n);
+	close(fd);
+
+	hs_profile pw, pf;
+	static nrec whole, file;
+	hs_trace_info iw, ifile;
+	hs_error err;
+	hs_profile_init(&pw);
+	whole.n = 0;
+	assert_int_equal(load(big, n, &pw, nrecord, &whole, &iw, &err), HS_OK);
+	setenv("HEAPSCOPE_TEST_TRACE_WINDOW", "4096", 1);
+	hs_input in;
+	hs_profile_init(&pf);
+	file.n = 0;
+	assert_int_equal(hs_input_open(&in, path, 0, &err), HS_OK);
+	assert_int_equal(hs_trace_load(&in, &pf, nrecord, &file, &ifile, &err), HS_OK);
+	assert_true(ifile.pages_droppable);   /* the mapped file: the window's case */
+	hs_input_release(&in);
+	unsetenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	unlink(path);
+	assert_int_equal(whole.n, 6 + 100);
+	assert_int_equal(iw.events, 6 + 100);
+	assert_int_equal(ifile.events, iw.events);
+	assert_int_equal(ifile.duration_ns, iw.duration_ns);
+	assert_false(ifile.truncated);
+	assert_int_equal(file.n, whole.n);
+	for (int i = 0; i < whole.n; i++) {
+		assert_int_equal(file.ev[i].kind, whole.ev[i].kind);
+		assert_int_equal(file.ev[i].ts, whole.ev[i].ts);
+		assert_int_equal(file.ev[i].g, whole.ev[i].g);
+		assert_int_equal(file.ev[i].stack, whole.ev[i].stack);
+		assert_int_equal(file.ev[i].arg0, whole.ev[i].arg0);
+	}
+	assert_int_equal(pf.nstacks, pw.nstacks);
+	assert_int_equal(pf.nstacks, 2);
+	hs_profile_release(&pw);
+	hs_profile_release(&pf);
+}
+
 static void test_profile_and_summary(void **state)
 {
 	(void)state;
@@ -419,6 +698,8 @@ int main(void)
 		cmocka_unit_test(test_yield_clears_running),
 		cmocka_unit_test(test_merge_few),
 		cmocka_unit_test(test_merge_many),
+		cmocka_unit_test(test_normalize_each_kind),
+		cmocka_unit_test(test_index_window),
 		cmocka_unit_test(test_profile_and_summary),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_hostile),
