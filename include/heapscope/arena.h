@@ -46,6 +46,10 @@ void hs_vec_shrink(hs_vec *v);
  * starts on a 2 MiB bound and is advised for huge pages, for tables read
  * at random; NULL if none.  Given back with munmap(p, bytes). */
 void *hs_map_huge(size_t bytes);
+/* The same with more mmap flags (MAP_NORESERVE for a reservation) and
+ * the advice only past huge_from (a multiple of 2 MiB), so that a mapping
+ * used only at its start keeps small pages. */
+void *hs_map_bound(size_t bytes, int flags, size_t huge_from);
 /* Grow so that n more elements fit; false on overflow or no memory. */
 bool hs_vec_reserve(hs_vec *v, size_t n);
 /* Returns a pointer to `n` new zeroed elements at the end, or NULL. */

@@ -118,12 +118,12 @@ void hs_vec_release(hs_vec *v)
  * 2 MiB would cost more than its faults save. */
 #define MAP_FROM HUGE_PAGE
 
-void *hs_map_huge(size_t bytes)
+void *hs_map_bound(size_t bytes, int flags, size_t huge_from)
 {
 	if (bytes > SIZE_MAX - HUGE_PAGE)
 		return NULL;
-	char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	               -1, 0);
+	char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 	if (m == MAP_FAILED)
 		return NULL;
 	size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
@@ -131,9 +131,15 @@ void *hs_map_huge(size_t bytes)
 		munmap(m, head);
 	munmap(m + head + bytes, HUGE_PAGE - head);
 #ifdef MADV_HUGEPAGE
-	madvise(m + head, bytes, MADV_HUGEPAGE);
+	if (bytes > huge_from)
+		madvise(m + head + huge_from, bytes - huge_from, MADV_HUGEPAGE);
 #endif
 	return m + head;
+}
+
+void *hs_map_huge(size_t bytes)
+{
+	return hs_map_bound(bytes, 0, 0);
 }
 
 /* Grow a big vector's storage to `bytes` (rounded up to huge pages):

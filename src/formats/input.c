@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <isa-l/igzip_lib.h>
 #endif
 
+#include "heapscope/arena.h"
 #include "heapscope/load.h"
 
 /* The background decompressor (gzip or zstd): writes into one large
@@ -487,21 +487,11 @@ static bool bg_start(hs_input *in, const uint8_t *src, size_t n, void *srcmap,
 		reserve = max + (1u << 20);
 	reserve = (reserve + CHUNK - 1) / CHUNK * CHUNK;
 	/* on a chunk bound, so chunks are huge pages */
-	uint8_t *map = mmap(NULL, reserve + CHUNK, PROT_READ | PROT_WRITE,
-	                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (map == MAP_FAILED) {
+	uint8_t *out = hs_map_bound(reserve, MAP_NORESERVE, HUGE_FROM);
+	if (!out) {
 		free(b);
 		return false;
 	}
-	size_t head = (CHUNK - (uintptr_t)map % CHUNK) % CHUNK;
-	uint8_t *out = map + head;
-	if (head)
-		munmap(map, head);
-	munmap(out + reserve, CHUNK - head);
-#ifdef MADV_HUGEPAGE
-	if (reserve > HUGE_FROM)
-		madvise(out + HUGE_FROM, reserve - HUGE_FROM, MADV_HUGEPAGE);
-#endif
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->cv, NULL);
 	b->src = src;
