@@ -202,7 +202,6 @@ typedef struct v1 {
 	 * only, not faulted in twice and given back twice. */
 	uint8_t *win;
 	size_t woff, wcap, wmax, file_n;
-	int wfd;
 	/* Batches the merge needs long before the second inflate reaches them
 	 * (a P's buffer flushed late, as the global one at the end) are copied
 	 * while indexing into `late`, a sparse reservation at their offsets. */
@@ -701,8 +700,9 @@ static void win_close(v1 *t)
 
 /* The bytes from pos on in the window (t->d, t->n), at least `need` of
  * them when the file has them: those from pos the window holds move to
- * its start, the rest is read.  A record longer than wmax, or a read
- * error, leaves the window: the rest is indexed from the mapping. */
+ * its start, the rest is read (hs_input_peek: pread, the mapping where a
+ * read fails).  A record longer than wmax leaves the window: the rest is
+ * indexed from the mapping. */
 static void win_fill(v1 *t, size_t pos, size_t need)
 {
 	if (need > t->wcap) {
@@ -710,30 +710,23 @@ static void win_fill(v1 *t, size_t pos, size_t need)
 		while (cap < need && cap <= t->wmax / 2)
 			cap *= 2;
 		uint8_t *w = cap >= need ? realloc(t->win, cap) : NULL;
-		if (!w)
-			goto off;
+		if (!w) {
+			win_close(t);
+			return;
+		}
 		t->win = w;
 		t->wcap = cap;
 	}
 	size_t keep = t->n - pos;
 	memmove(t->win, t->win + (pos - t->woff), keep);
 	t->woff = pos;
-	size_t have = keep;
-	while (have < t->wcap && pos + have < t->file_n) {
-		size_t want = t->wcap - have;
-		if (want > t->file_n - pos - have)
-			want = t->file_n - pos - have;
-		ssize_t got = pread(t->wfd, t->win + have, want, (off_t)(pos + have));
-		if (got <= 0)
-			goto off;
-		have += (size_t)got;
-	}
-	t->n = pos + have;
+	size_t want = t->wcap - keep;
+	if (want > t->file_n - pos - keep)
+		want = t->file_n - pos - keep;
+	hs_input_peek(t->in, pos + keep, t->win + keep, want);
+	t->n = pos + keep + want;
 	/* an address for d[at], at from woff on; not dereferenced below woff */
 	t->d = (const uint8_t *)((uintptr_t)t->win - t->woff);
-	return;
-off:
-	win_close(t);
 }
 
 static hs_err build_index(v1 *t)
@@ -1740,7 +1733,6 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 	if (rc == HS_OK && !t.stream && info->pages_droppable && in->map_fd >= 0) {
 		t.wcap = t.window / 4;
 		t.wmax = t.wcap * 64;
-		t.wfd = in->map_fd;
 		t.win = malloc(t.wcap);
 		if (t.win) {
 			t.n = t.woff = 0;
