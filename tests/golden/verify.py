@@ -55,9 +55,12 @@ def golden(name, what):
 
 # ---- go tool pprof -raw ---------------------------------------------------
 
-def parse_raw(text):
-    """Sample types, samples (values, location ids) and each location's
-    frames (leaf first, inline callers after) from pprof -raw."""
+def parse_raw_frames(text):
+    """Sample types, samples (values, location ids, labels {key: text in
+    the brackets}) and each location's frames, leaf first, an inlined call
+    its own, as (function, file, line) ('', '', 0 unsymbolized), from
+    pprof -raw.  The one reader of -raw: the verifiers take what they need
+    of it (parse_raw: function names)."""
     lines = text.splitlines()
     i = lines.index('Samples:') + 1
     types = [t.split('/')[0] for t in lines[i].split()]
@@ -67,25 +70,42 @@ def parse_raw(text):
         m = re.match(r'^\s+([-\d\s]+): ([\d ]*)$', lines[i])
         if m:
             vals = [int(x) for x in m.group(1).split()]
-            samples.append((vals, [int(x) for x in m.group(2).split()]))
+            samples.append((vals, [int(x) for x in m.group(2).split()], {}))
+        elif samples and re.match(r'^\s+\S+:\[', lines[i]):
+            samples[-1][2].update(re.findall(r'(\S+?):\[([^\]]*)\]', lines[i]))
         i += 1
     i += 1
     locs, cur = {}, None
     while i < len(lines) and not lines[i].startswith('Mappings'):
-        m = re.match(r'^\s+(\d+): 0x[0-9a-f]+ (?:M=\d+ )?(\S+) .* s=\d+$', lines[i])
-        bare = re.match(r'^\s+(\d+): 0x[0-9a-f]+ (?:M=\d+ )?$', lines[i])
-        if m:
-            cur = int(m.group(1))
-            locs[cur] = [m.group(2)]
-        elif bare:               # not symbolized: no function, no line
-            cur = int(bare.group(1))
-            locs[cur] = ['']
+        ln = lines[i]
+        head = re.match(r'^\s+(\d+): 0x[0-9a-f]+ (?:M=\d+ )?', ln)
+        rest = ln[head.end():] if head else ln.strip()
+        if head:
+            cur = int(head.group(1))
+            locs[cur] = []
+        if head and not rest:        # not symbolized: no function, no line
+            locs[cur].append(('', '', 0))
         else:
-            m = re.match(r'^\s+(\S+) .* s=\d+$', lines[i])
-            assert m and cur, 'unexpected -raw line: %r' % lines[i]
-            locs[cur].append(m.group(1))
+            m = re.match(r'^(\S+) (.*):(-?\d+) s=\d+$', rest) or re.match(r'^(\S+) .* s=\d+$', rest)
+            assert m and cur is not None, 'unexpected -raw line: %r' % ln
+            locs[cur].append((m.group(1), m.group(2), int(m.group(3))) if m.lastindex == 3
+                             else (m.group(1), '', 0))
         i += 1
     return types, samples, locs
+
+
+def parse_raw(text):
+    """Sample types, samples (values, location ids) and each location's
+    frames (function names, leaf first, inline callers after) from pprof -raw."""
+    types, samples, locs = parse_raw_frames(text)
+    return (types, [(vals, ids) for vals, ids, _ in samples],
+            {k: [f[0] for f in frames] for k, frames in locs.items()})
+
+
+def raw_sample_frames(path):
+    """(sample types, [(values, function names leaf first)]) of pprof -raw."""
+    types, samples, locs = parse_raw(pprof('-raw', path))
+    return types, [(vals, [f for i in ids for f in locs[i]]) for vals, ids in samples]
 
 
 def folded_from_raw(path, index=None):

@@ -117,34 +117,13 @@ def suspects(V, G, dump, name, text_names):
 # ---- against the heap profile the program wrote at the same moment --------
 
 def raw_samples(V, path):
-    """go tool pprof -raw of path: its sample types, and each sample's
-    values, frames (function, file, line; innermost first, an inlined call
-    its own) and bytes label (None without one)."""
-    lines = V.pprof('-raw', path).splitlines()
-    i = lines.index('Samples:') + 1
-    types = [t.split('/')[0] for t in lines[i].split()]
-    i += 1
-    samples = []
-    while not lines[i].startswith('Locations'):
-        m = re.match(r'^\s+([-\d\s]+): ([\d ]*)$', lines[i])
-        if m:
-            b = re.match(r'^\s+bytes:\[(\d+)\]$', lines[i + 1])
-            samples.append(([int(x) for x in m.group(1).split()], [int(x) for x in m.group(2).split()],
-                            int(b.group(1)) if b else None))
-        i += 1
-    locs, cur = {}, None
-    for ln in lines[i + 1:]:
-        if ln.startswith('Mappings'):
-            break
-        m = re.match(r'^\s+(?:(\d+): 0x[0-9a-f]+ (?:M=\d+ )?)?(\S+) (\S+):(\d+) s=\d+$', ln)
-        if not m:
-            continue
-        if m.group(1):
-            cur = int(m.group(1))
-            locs[cur] = []
-        locs[cur].append((m.group(2), m.group(3), int(m.group(4))))
-    return types, [(vals, [f for loc in ids for f in locs.get(loc, [])], size)
-                   for vals, ids, size in samples]
+    """go tool pprof -raw of path (verify.py's reader): its sample types,
+    and each sample's values, frames (function, file, line; innermost
+    first, an inlined call its own) and bytes label (None without one)."""
+    types, samples, locs = V.parse_raw_frames(V.pprof('-raw', path))
+    return types, [(vals, [f for loc in ids for f in locs.get(loc, [])],
+                    int(labels['bytes']) if 'bytes' in labels else None)
+                   for vals, ids, labels in samples]
 
 
 def raw_sites(V, path):

@@ -70,30 +70,14 @@ def chan_state(frames):
 
 
 def raw(v, path, keyof=main_top):
-    """The same from `go tool pprof -raw` of a profile.proto, per keyof of
-    each sample's frames."""
-    text = v.pprof('-raw', path)
-    locs = {}
-    sec = None
-    samples = []
-    for ln in text.split('\n'):
-        if ln in ('Samples:', 'Locations', 'Mappings'):
-            sec = ln
-            continue
-        if sec == 'Samples:':
-            m = re.match(r'^\s+(-?\d+): ([\d ]+)$', ln)
-            if m:
-                samples.append([int(m.group(1)), [int(x) for x in m.group(2).split()], ()])
-            elif ln.strip() and samples:
-                samples[-1][2] = tuple(sorted(re.findall(r'(\S+?):\[(.*?)\]', ln.strip())))
-        elif sec == 'Locations':
-            m = re.match(r'^\s+(\d+): 0x[0-9a-f]+ M=\d+ (\S+)', ln)
-            if m:
-                locs[int(m.group(1))] = m.group(2)
+    """The same from `go tool pprof -raw` of a profile.proto (verify.py's
+    reader), per keyof of each sample's frames."""
+    _, samples, locs = v.parse_raw_frames(v.pprof('-raw', path))
     out = {}
-    for count, ids, labels in samples:
-        d = out.setdefault(keyof([locs[i] for i in ids]), {})
-        d[labels] = d.get(labels, 0) + count
+    for vals, ids, labels in samples:
+        d = out.setdefault(keyof([locs[i][0][0] for i in ids]), {})
+        key = tuple(sorted(labels.items()))
+        d[key] = d.get(key, 0) + vals[0]
     return out
 
 

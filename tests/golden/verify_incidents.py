@@ -421,8 +421,7 @@ HOLDING_HINT = ("the holder's side (mutex profile): others waited this long for 
 
 def raw_samples(path):
     """(values by type, frames leaf first) of each sample of pprof -raw."""
-    types, samples, locs = V.parse_raw(V.pprof('-raw', path))
-    return types, [(vals, [f for i in ids for f in locs[i]]) for vals, ids in samples]
+    return V.raw_sample_frames(path)
 
 
 def goroutine_pb(path):

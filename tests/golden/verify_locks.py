@@ -29,25 +29,11 @@ OPS = ['Lock', 'RLock', 'Unlock', 'RUnlock']
 
 
 def raw(path):
-    """(types, [(values, [(func, line)...] leaf first)]) from pprof -raw."""
-    lines = V.pprof('-raw', path).splitlines()
-    i = lines.index('Samples:') + 1
-    types = [t.split('/')[0] for t in lines[i].split()]
-    samples, locs, cur = [], {}, None
-    for ln in lines[i + 1:lines.index('Locations')]:
-        m = re.match(r'^\s+([-\d\s]+): ([\d ]*)$', ln)
-        if m:
-            samples.append(([int(x) for x in m.group(1).split()], [int(x) for x in m.group(2).split()]))
-    for ln in lines[lines.index('Locations') + 1:]:
-        if ln.startswith('Mappings'):
-            break
-        m = re.match(r'^\s+(?:(\d+): 0x[0-9a-f]+ (?:M=\d+ )?)?(\S+) \S+:(\d+) s=\d+$', ln)
-        assert m, 'unexpected -raw line: %r' % ln
-        if m.group(1):
-            cur = int(m.group(1))
-            locs[cur] = []
-        locs[cur].append((m.group(2), int(m.group(3))))
-    return types, [(v, [f for loc in ids for f in locs[loc]]) for v, ids in samples]
+    """(types, [(values, [(func, line)...] leaf first)]) from pprof -raw
+    (verify.py's reader)."""
+    types, samples, locs = V.parse_raw_frames(V.pprof('-raw', path))
+    return types, [(v, [(f, line) for loc in ids for f, _, line in locs[loc]])
+                   for v, ids, _ in samples]
 
 
 def dump(path):

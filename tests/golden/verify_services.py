@@ -139,8 +139,7 @@ def dump_goroutines(p):
 
 
 def raw(p):
-    types, samples, locs = V.parse_raw(V.pprof('-raw', p))
-    return types, [(vals, [f for i in ids for f in locs[i]]) for vals, ids in samples]
+    return V.raw_sample_frames(p)
 
 
 def heap_facts(p, fns):
