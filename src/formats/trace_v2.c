@@ -142,9 +142,13 @@ static int64_t to_ns(const v2_loader *L, uint64_t ticks)
 	return (int64_t)ns;
 }
 
+/* a + b, clamped at INT64_MAX / 2.  Both are times from to_ns (at most
+ * 4e18) or earlier sums, so never negative and the sum cannot overflow:
+ * the clamp is a conditional move after the add. */
 static int64_t add_ns(int64_t a, int64_t b)
 {
-	return a > INT64_MAX / 2 - b ? INT64_MAX / 2 : a + b;
+	int64_t s = a + b;
+	return s > INT64_MAX / 2 ? INT64_MAX / 2 : s;
 }
 
 static hs_err nomem(v2_loader *L)
@@ -718,7 +722,7 @@ static inline hs_err try_event(v2_loader *L, v2_cursor *c, bool *ok)
 		L->have_first = saved_first;
 		return rc == V2_NOT_YET ? HS_OK : rc;
 	}
-	L->info->events++;
+	L->events++;
 	return HS_OK;
 }
 
@@ -796,7 +800,7 @@ static hs_err emit_cpu(v2_loader *L, const v2_cpu *s)
 	if (rc)
 		return rc;
 	commit_time(L, s->time);
-	L->info->events++;
+	L->events++;
 	return v2_emit(L, &t);
 }
 
@@ -805,6 +809,10 @@ static hs_err merge(v2_loader *L, v2_gen *G)
 	size_t ncpu = G->cpu.len, ci = 0;
 	const v2_cpu *cpu = G->cpu.data;
 	hs_err rc;
+	/* The first generation with events is the initial one (set here, not
+	 * tested by v2_advance on every event). */
+	if (G->frontier.len > 0 && L->order.initial_gen == 0)
+		L->order.initial_gen = L->gen;
 	while (G->frontier.len > 0 || ci < ncpu) {
 		if (ci < ncpu && (G->frontier.len == 0 || cpu[ci].time < ftime(G, 0))) {
 			if ((rc = emit_cpu(L, &cpu[ci++])))
@@ -1143,6 +1151,7 @@ static hs_err run(v2_loader *L)
 		                  ? exp_nargs[t - V2_EV_EXP_FIRST] : -1;
 	hs_err rc = v2_order_init(&L->order) ? load(L, &G) : nomem(L);
 	L->stats.buffered = G.buffered;
+	L->info->events = L->events;
 	if (L->have_first)
 		L->info->duration_ns = L->last_ts - L->first_ts;
 	v2_order_release(&L->order);

@@ -99,6 +99,8 @@ typedef struct v2_loader {
 	int8_t nargs[256];            /* arguments after the time delta by event
 	                                 type; -1: not a timed event */
 	uint64_t tries, max_tries;    /* ordering attempts, and their bound */
+	uint64_t events;              /* events delivered (info->events at the
+	                                 end: one add per event, not a load too) */
 
 	/* Current generation. */
 	uint64_t gen;
