@@ -75,6 +75,13 @@ typedef struct v2_order {
 	uint64_t initial_gen;
 } v2_order;
 
+/* How a file's batches were read (for tests): copied into the cursors'
+ * buffers, or in place (past the buffers' budget, or not a file). */
+typedef struct v2_stats {
+	uint64_t copied, in_place;
+	size_t buffered;              /* bytes of the buffers at the end */
+} v2_stats;
+
 /* The loader; one per call of hs_trace_load_v2. */
 typedef struct v2_loader {
 	const uint8_t *data;
@@ -92,6 +99,8 @@ typedef struct v2_loader {
 	int8_t nargs[256];            /* arguments after the time delta by event
 	                                 type; -1: not a timed event */
 	uint64_t tries, max_tries;    /* ordering attempts, and their bound */
+	uint64_t events;              /* events delivered (info->events at the
+	                                 end: one add per event, not a load too) */
 
 	/* Current generation. */
 	uint64_t gen;
@@ -116,6 +125,7 @@ typedef struct v2_loader {
 	bool have_first;
 	int64_t first_ts, last_ts, cur_ts;
 	hs_vec logbuf;                /* char: "key: value" of a UserLog */
+	v2_stats stats;
 } v2_loader;
 
 /* trace_v2.c: table lookups for the order step. */
@@ -158,5 +168,9 @@ void v2_order_release(v2_order *o);
  * pointer: the caller tests one register.) */
 hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot);
 hs_twait v2_wait_from_reason(const char *s, uint32_t n);
+
+/* trace_v2.c: hs_trace_load_v2_input, and how its batches were read. */
+hs_err v2_load_input(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *ctx,
+                     hs_trace_info *info, hs_error *err, v2_stats *stats);
 
 #endif

@@ -894,8 +894,6 @@ static NOINLINE hs_err adv_rare(v2_loader *L, const v2_event *ev, sctx *c, sctx 
 hs_err v2_advance(v2_loader *L, const v2_event *ev, uint64_t m, uint32_t *mslot)
 {
 	v2_order *o = &L->order;
-	if (o->initial_gen == 0)
-		o->initial_gen = L->gen;
 	uint64_t mp = V2_NONE, mg = V2_NONE;
 	v2_mstate *ms = NULL;
 	if (m != V2_NONE) {

@@ -590,6 +590,36 @@ static long rss_kib(void)
 	return (long)(resident * (unsigned long)sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* Written 4 KiB at a time, as a program writing a trace does: the page
+ * cache then holds small folios, each page mapped by its own fault or by
+ * fault-around (a file written in one call may be cached in folios of
+ * megabytes, each mapped by one fault). */
+static void write_temp_paged(char *path, const uint8_t *d, size_t n)
+{
+	strcpy(path, "/tmp/hs-test-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	for (size_t off = 0; off < n; off += 4096) {
+		size_t k = n - off < 4096 ? n - off : 4096;
+		assert_int_equal(write(fd, d + off, k), (ssize_t)k);
+	}
+	close(fd);
+}
+
+/* The 24 MB generation of 2 Mi events in 64 KiB batches, in a file
+ * (written in pages: paged); returns its length. */
+static size_t big_file(char *path, bool paged)
+{
+	size_t n;
+	uint8_t *d = big_generation(2 << 20, 65536, false, &n);
+	if (paged)
+		write_temp_paged(path, d, n);
+	else
+		write_temp(path, d, n);
+	free(d);
+	return n;
+}
+
 /* A generation of 24 MB read from a file, in a child whose peak resident
  * memory the kernel keeps: it grows by a few MB (the span the M's cursor
  * reads), not by the generation; reading the headers (the kernel maps
@@ -597,11 +627,8 @@ static long rss_kib(void)
 static void test_generation_given_back(void **state)
 {
 	(void)state;
-	size_t n;
-	uint8_t *d = big_generation(2 << 20, 65536, false, &n);
 	char path[64];
-	write_temp(path, d, n);
-	free(d);
+	big_file(path, false);
 	long before = rss_kib();
 	pid_t pid = before ? fork() : -1;
 	if (pid == 0) {
@@ -640,6 +667,135 @@ static void test_strings_kept(void **state)
 		fail_msg("%s", err.detail);
 	assert_int_equal(info.events, 20003);
 	assert_string_equal(R.str[0], "the task's name");
+}
+
+static long minflt(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* A file's batches are copied into the cursors' buffers (pread), not
+ * read through the mapping: reading a 24 MB generation takes a few
+ * faults (the loader's own memory), not one per 64 KiB of the file. */
+static void test_batches_copied(void **state)
+{
+	(void)state;
+	char path[64];
+	size_t n = big_file(path, true);
+	assert_int_equal(load_file(path), HS_OK);   /* the loader's memory, once */
+	long f0 = minflt();
+	hs_err rc = load_file(path);
+	long faults = minflt() - f0;
+	unlink(path);
+	assert_int_equal(rc, HS_OK);
+	assert_int_equal(info.events, (2 << 20) + 3);
+	assert_string_equal(R.str[0], "the task's name");
+	long mapped = (long)(n / 65536);   /* reading it in place: at least */
+	if (faults >= mapped / 4)
+		fail_msg("reading a %zu-byte generation took %ld faults (%ld read in place)", n,
+		         faults, mapped);
+}
+
+/* Every event of a trace, hashed with its time and fields. */
+static uint64_t ev_hash;
+static uint64_t ev_count;
+
+static hs_err hash_sink(void *ctx, const hs_tev *ev)
+{
+	(void)ctx;
+	uint64_t v[] = {(uint64_t)ev->kind, (uint64_t)ev->wait, (uint64_t)ev->ts, ev->g,
+	                (uint64_t)ev->p, ev->stack, ev->arg0, ev->arg1, ev->str_len};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		ev_hash = (ev_hash ^ v[i]) * 0x100000001b3ull;
+	for (uint32_t i = 0; i < ev->str_len; i++)
+		ev_hash = (ev_hash ^ (uint8_t)ev->str[i]) * 0x100000001b3ull;
+	ev_count++;
+	return HS_OK;
+}
+
+/* Three Ms take turns, each with batches of its own size: M 1's grow
+ * from 1 KiB to 100 KiB (its buffer grows past its first 64 KiB), M 2's
+ * are 150 KiB (past what the buffers may hold under the 200,000-byte
+ * budget set here: read in place), M 3's are 300 bytes.  Read from a
+ * file the events are those read from memory, byte for byte, and the
+ * buffers keep to their budget. */
+static void test_batch_buffers(void **state)
+{
+	(void)state;
+	static const size_t sizes[3][4] = {
+		{1024, 30000, 100000, 2000}, {150000, 150000, 150000, 150000}, {300, 300, 300, 300},
+	};
+	size_t cap = 16 + 4 * (1024 + 30000 + 100000 + 2000 + 600000 + 1200) + 4096;
+	uint8_t *d = malloc(cap), *ev = malloc(200000);
+	assert_non_null(d);
+	assert_non_null(ev);
+	size_t n = 16;
+	memcpy(d, "go 1.23 trace\0\0\0", 16);
+	uint64_t t[3] = {0, 0, 0}, heap = 1;
+	for (int round = 0; round < 4; round++) {
+		for (uint64_t m = 0; m < 3; m++) {
+			size_t k = 0;
+			if (round == 0) {   /* P m runs goroutine m + 1 */
+				ev[k++] = V2_EV_PROC_STATUS, ev[k++] = 0, ev[k++] = (uint8_t)m;
+				ev[k++] = 1;
+				ev[k++] = V2_EV_GO_STATUS, ev[k++] = 0, ev[k++] = (uint8_t)(m + 1);
+				ev[k++] = (uint8_t)(m + 1), ev[k++] = 2;
+			}
+			uint64_t bt = t[m];
+			while (k + 16 < sizes[m][round]) {
+				/* HeapAlloc, 1-3 ticks after the one before, Ms interleaved */
+				ev[k++] = V2_EV_HEAP_ALLOC;
+				k += put_uv(ev + k, 1 + (heap + m) % 3);
+				k += put_uv(ev + k, heap++ * 977);
+				t[m] += 1 + (heap - 1 + m) % 3;
+			}
+			n += put_batch(d + n, m + 1, bt, ev, k);
+		}
+	}
+	n += put_freq_stacks(d + n);
+	uint8_t strings = V2_EV_STRINGS;
+	n += put_batch(d + n, UINT64_MAX, 0, &strings, 1);
+	assert_true(n <= cap);
+	free(ev);
+
+	hs_profile_release(&stacks);
+	hs_profile_init(&stacks);
+	hs_error_clear(&err);
+	ev_hash = 0xcbf29ce484222325ull, ev_count = 0;
+	hs_err rc = hs_trace_load_v2(d, n, &stacks, hash_sink, NULL, &info, &err);
+	if (rc != HS_OK)
+		fail_msg("%s", err.detail);
+	uint64_t want_hash = ev_hash, want_count = ev_count;
+	assert_true(want_count > 20000);
+
+	char path[64];
+	write_temp(path, d, n);
+	free(d);
+	setenv("HEAPSCOPE_TEST_TRACE_WINDOW", "200000", 1);
+	hs_input in;
+	hs_profile_release(&stacks);
+	hs_profile_init(&stacks);
+	hs_error_clear(&err);
+	ev_hash = 0xcbf29ce484222325ull, ev_count = 0;
+	v2_stats st = {0};
+	rc = hs_input_open(&in, path, 0, &err);
+	if (rc == HS_OK)
+		rc = v2_load_input(&in, &stacks, hash_sink, NULL, &info, &err, &st);
+	hs_input_release(&in);
+	unsetenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	unlink(path);
+	if (rc != HS_OK)
+		fail_msg("%s", err.detail);
+	assert_int_equal(ev_count, want_count);
+	assert_true(ev_hash == want_hash);
+	/* M 1's and M 3's batches copied (M 1's buffer grown to 128 KiB),
+	 * M 2's in place: 64 KiB, 128 KiB, and M 2's 150,000 bytes would
+	 * pass the budget. */
+	assert_int_equal(st.copied, 8);
+	assert_int_equal(st.in_place, 4);
+	assert_true(st.buffered <= 200000);
 }
 
 static int teardown(void **state)
@@ -692,6 +848,8 @@ int main(void)
 		cmocka_unit_test(test_dmap),
 		cmocka_unit_test(test_generation_given_back),
 		cmocka_unit_test(test_strings_kept),
+		cmocka_unit_test(test_batches_copied),
+		cmocka_unit_test(test_batch_buffers),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
