@@ -1722,14 +1722,14 @@ static hs_err merge_1005(v1 *t)
 
 static void release(v1 *t)
 {
+	for (size_t i = 0; i < t->queues.len; i++)   /* before the queues go */
+		free(HS_VEC_AT(&t->queues, queue, i).buf);
 	hs_vec *vecs[] = {&t->batches, &t->queues, &t->strings, &t->strbuf, &t->stack_offs,
 	                  &t->stackbuf, &t->cpu, &t->gs, &t->heap};
 	for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
 		hs_vec_release(vecs[i]);
 	if (t->late)
 		munmap(t->late, t->late_size);
-	for (size_t i = 0; i < t->queues.len; i++)
-		free(HS_VEC_AT(&t->queues, queue, i).buf);
 	hs_dmap_release(&t->gmap);
 	hs_dmap_release(&t->stkmap);
 	hs_idmap *maps[] = {&t->pmap, &t->strmap};
