@@ -472,7 +472,10 @@ static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
 /* Pages read are given back every DROP_BYTES of index or DROP_EVENTS
  * events merged (delivered to the sink), when the input is a file mapping: touched again they are
  * mapped from the page cache anew, so the resident set stays near a window
- * instead of growing to the file. */
+ * instead of growing to the file.  Mostly neither pass touches the
+ * mapping: the index reads it through a window, the merge each batch
+ * into its queue's buffer (both with pread); the give-backs are for what
+ * was read from the mapping after all. */
 #define DROP_BYTES (1u << 20)
 #define DROP_EVENTS (1u << 17)
 /* Streaming: the index asks for this much input ahead of it and gives
