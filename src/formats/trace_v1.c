@@ -169,6 +169,13 @@ typedef struct queue {
 	uint64_t last_ts, last_seq, last_g;
 	bool has_head, done;
 	bool late;              /* the current batch is read from v1.late */
+	/* Where the current batch is read: d[pos] is the byte at offset pos,
+	 * readable below n.  The input's bytes, or (a mapped file, see
+	 * batch_read) the queue's own buffer buf holding the batch. */
+	const uint8_t *d;
+	size_t n;
+	uint8_t *buf;
+	size_t cap;
 	uint32_t next_parked;   /* next queue (index + 1) waiting on the same goroutine */
 	size_t fast_end;        /* below it the common record is decoded inline */
 	event head;
@@ -202,6 +209,12 @@ typedef struct v1 {
 	 * only, not faulted in twice and given back twice. */
 	uint8_t *win;
 	size_t woff, wcap, wmax, file_n;
+	/* The merge of a mapped file reads each queue's batch with pread too
+	 * (batch_read): qwin, each buffer at most qmax, all of them at most
+	 * qbudget (qused now).  A batch beyond them is read from the mapping,
+	 * and then (mapped) its pages are given back as before. */
+	bool qwin, mapped;
+	size_t qmax, qbudget, qused;
 	/* Batches the merge needs long before the second inflate reaches them
 	 * (a P's buffer flushed late, as the global one at the end) are copied
 	 * while indexing into `late`, a sparse reservation at their offsets. */
@@ -459,7 +472,10 @@ static hs_err read_raw_slow(v1 *t, size_t *pos, raw *r)
 /* Pages read are given back every DROP_BYTES of index or DROP_EVENTS
  * events merged (delivered to the sink), when the input is a file mapping: touched again they are
  * mapped from the page cache anew, so the resident set stays near a window
- * instead of growing to the file. */
+ * instead of growing to the file.  Mostly neither pass touches the
+ * mapping: the index reads it through a window, the merge each batch
+ * into its queue's buffer (both with pread); the give-backs are for what
+ * was read from the mapping after all. */
 #define DROP_BYTES (1u << 20)
 #define DROP_EVENTS (1u << 17)
 /* Streaming: the index asks for this much input ahead of it and gives
@@ -481,8 +497,9 @@ static void drop_pages(v1 *t, size_t from, size_t to)
 	if (!t->info->pages_droppable)
 		return;
 	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t a = ((uintptr_t)(t->d + from) + pg - 1) & ~(pg - 1);
-	uintptr_t b = (uintptr_t)(t->d + to) & ~(pg - 1);
+	/* the mapping's, whichever buffer t->d is at the time */
+	uintptr_t a = ((uintptr_t)(t->main + from) + pg - 1) & ~(pg - 1);
+	uintptr_t b = (uintptr_t)(t->main + to) & ~(pg - 1);
 	if (b > a)
 		madvise((void *)a, b - a, MADV_DONTNEED);
 }
@@ -1177,6 +1194,37 @@ static void decode_event(v1 *t, queue *q, const raw *r, event *e)
 	}
 }
 
+/* A mapped file: the batch, and the 64 bytes after it where the file
+ * has them (what the decoders may look at past a record, as they would
+ * in the mapping), read into the queue's buffer, so that the merge does
+ * not fault the mapping's pages in (nor give them back).  The bytes from
+ * the batch's start on are the same: a record is decoded as from the
+ * mapping.  The buffer is reused: the queue's head, the only thing that
+ * points into it (a log's value), is delivered before the next batch. */
+static void batch_read(v1 *t, queue *q, const batch *b)
+{
+	size_t to = t->file_n - b->end > 64 ? b->end + 64 : t->file_n;
+	size_t len = to - b->start;
+	if (len > q->cap) {
+		size_t cap = q->cap ? q->cap : t->qmax / 16;
+		while (cap < len && cap <= t->qmax / 2)
+			cap *= 2;
+		uint8_t *w = cap >= len && t->qused - q->cap + cap <= t->qbudget ?
+		             realloc(q->buf, cap) : NULL;
+		if (!w) {
+			t->mapped = true;   /* this batch from the mapping */
+			return;
+		}
+		t->qused += cap - q->cap;
+		q->buf = w;
+		q->cap = cap;
+	}
+	hs_input_peek(t->in, b->start, q->buf, len);
+	/* an address for d[at], at from the batch's start on */
+	q->d = (const uint8_t *)((uintptr_t)q->buf - b->start);
+	q->n = to;
+}
+
 static void load_batch(v1 *t, queue *q, uint32_t bi)
 {
 	const batch *b = &HS_VEC_AT(&t->batches, batch, bi - 1);
@@ -1186,9 +1234,13 @@ static void load_batch(v1 *t, queue *q, uint32_t bi)
 	q->last_ts = b->ts;
 	q->last_seq = b->seq;
 	q->late = b->late;
+	q->d = t->main;
+	q->n = t->stream ? t->n : t->file_n;
+	if (t->qwin)
+		batch_read(t, q, b);
 	/* not streaming: where decode_fast may read (41 bytes before the
-	 * end of the input), one test for the common record */
-	size_t lim = t->n > 41 ? t->n - 41 : 0;
+	 * end of what is readable), one test for the common record */
+	size_t lim = q->n > 41 ? q->n - 41 : 0;
 	q->fast_end = t->stream ? 0 : b->end < lim ? b->end : lim;
 }
 
@@ -1198,7 +1250,7 @@ static void load_batch(v1 *t, queue *q, uint32_t bi)
  * malformed varint, which read_raw then reports. */
 static inline bool decode_fast(v1 *t, queue *q, uint32_t narg)
 {
-	const uint8_t *d = t->d;
+	const uint8_t *d = q->d;
 	size_t at = q->pos, p = at + 1;
 	uint8_t typ = d[at] & 0x3f;
 	uint64_t ts, a1 = 0, a2 = 0;
@@ -1248,6 +1300,9 @@ static hs_err queue_fill(v1 *t, queue *q)
 			t->d = q->late ? t->late : t->main;
 			if (!q->late && q->end + 64 > t->avail && t->avail < t->n)
 				t->avail = hs_input_wait(t->in, q->end + 64 < t->n ? q->end + 64 : t->n);
+		} else {
+			t->d = q->d;   /* the queue's buffer: read_raw and decode_event read there */
+			t->n = q->n;
 		}
 		hs_err rc = read_raw(t, &q->pos, &r);
 		if (rc)
@@ -1265,6 +1320,10 @@ static hs_err queue_fill(v1 *t, queue *q)
 		decode_event(t, q, &r, &q->head);
 		q->has_head = true;
 	}
+	if (!t->stream) {
+		t->d = t->main;
+		t->n = t->file_n;
+	}
 	return HS_OK;
 }
 
@@ -1274,10 +1333,10 @@ static inline hs_err queue_next(v1 *t, queue *q)
 {
 	uint32_t narg = 0;
 	if (q->pos < q->fast_end)
-		narg = t->fast[t->d[q->pos]];
+		narg = t->fast[q->d[q->pos]];
 	else if (t->stream && q->pos < q->end && !q->late && t->d == t->main &&
 	         q->end + 64 <= t->avail && t->n - q->pos > 41)
-		narg = t->fast[t->d[q->pos]];
+		narg = t->fast[q->d[q->pos]];
 	if (!narg || !decode_fast(t, q, narg)) {
 		hs_err rc = queue_fill(t, q);
 		if (rc || !q->has_head)
@@ -1370,8 +1429,9 @@ static hs_err deliver(v1 *t, event *e)
 		if (t->stream) {
 			stream_drop(t);
 		} else {
-			drop_pages(t, 0, t->n);
-			t->next_drop = t->delivered + DROP_EVENTS;
+			if (t->mapped)
+				drop_pages(t, 0, t->n);
+			t->next_drop = t->delivered + t->drop_every;
 		}
 	}
 	return rc;
@@ -1665,6 +1725,8 @@ static hs_err merge_1005(v1 *t)
 
 static void release(v1 *t)
 {
+	for (size_t i = 0; i < t->queues.len; i++)   /* before the queues go */
+		free(HS_VEC_AT(&t->queues, queue, i).buf);
 	hs_vec *vecs[] = {&t->batches, &t->queues, &t->strings, &t->strbuf, &t->stack_offs,
 	                  &t->stackbuf, &t->cpu, &t->gs, &t->heap};
 	for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
@@ -1771,6 +1833,12 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 		t.ns_per_tick = 1e9 / (double)t.ticks_per_sec;
 		if (t.cpu.len)
 			qsort(t.cpu.data, t.cpu.len, sizeof(cpu_sample), cmp_cpu);
+		/* a mapped file: the merge reads batches with pread too
+		 * (not Go 1.5-1.6's, whose events are all held at once) */
+		t.qwin = !t.stream && info->pages_droppable && in->map_fd >= 0 && t.ver >= 1007;
+		t.mapped = !t.qwin;
+		t.qmax = t.window / 4;      /* 1 MiB, 64 KiB at first */
+		t.qbudget = t.window * 2;   /* 8 MiB */
 		for (size_t i = 0; i < t.queues.len; i++) {
 			queue *q = &HS_VEC_AT(&t.queues, queue, i);
 			load_batch(&t, q, q->first);
@@ -1783,7 +1851,9 @@ hs_err hs_trace_load_old(hs_input *in, hs_profile *stacks, hs_tev_fn fn, void *c
 			t.drop_every = t.queues.len * 16 > every ? t.queues.len * 16 : every;
 			t.next_drop = t.drop_every;
 		} else {
-			t.next_drop = DROP_EVENTS;
+			/* the test knob: often, so that small traces take it */
+			t.drop_every = t.window < LATE_BYTES ? 16 : DROP_EVENTS;
+			t.next_drop = t.drop_every;
 		}
 		rc = t.ver < 1007 ? merge_1005(&t) : merge(&t);
 	}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "heapscope/trace_analysis.h"
+#include "temp_file.h"
 
 enum { EV_BATCH = 1, EV_FREQUENCY = 2, EV_STACK = 3, EV_GO_CREATE = 13, EV_GO_START = 14,
        EV_GO_END = 15, EV_GO_SCHED = 17, EV_GO_PREEMPT = 18, EV_GO_UNBLOCK = 21,
@@ -127,6 +128,29 @@ static void load_all(const enc *e, hs_profile *p, rec *r, hs_trace_info *info)
 	hs_profile_init(p);
 	r->n = 0;
 	assert_int_equal(load(e->b, e->n, p, record, r, info, &err), HS_OK);
+}
+
+/* d[0..n) loaded from memory (into pw, whole, iw), and as a mapped file
+ * (a temporary one) with the test knob's 4 KiB window (into p, ctx,
+ * info): the index's window is then 1 KiB, each queue's batch buffer at
+ * most 1 KiB, 8 KiB for all. */
+static void load_twice(const uint8_t *d, size_t n, hs_tev_fn fn, hs_profile *pw, void *whole,
+                       hs_trace_info *iw, hs_profile *p, void *ctx, hs_trace_info *info)
+{
+	char path[64];
+	hs_error err;
+	hs_profile_init(pw);
+	assert_int_equal(load(d, n, pw, fn, whole, iw, &err), HS_OK);
+	write_temp(path, d, n);
+	hs_input in;
+	hs_profile_init(p);
+	setenv("HEAPSCOPE_TEST_TRACE_WINDOW", "4096", 1);
+	assert_int_equal(hs_input_open(&in, path, 0, &err), HS_OK);
+	assert_int_equal(hs_trace_load(&in, p, fn, ctx, info, &err), HS_OK);
+	assert_true(info->pages_droppable);   /* the mapped file: the windows' case */
+	hs_input_release(&in);
+	unsetenv("HEAPSCOPE_TEST_TRACE_WINDOW");
+	unlink(path);
 }
 
 static void test_detect(void **state)
@@ -535,29 +559,11 @@ static void test_index_window(void **state)
 	}
 	memcpy(big + n, e.b + before_freq, e.n - before_freq);
 	n += e.n - before_freq;
-	char path[] = "/tmp/test_trace_window_XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, big, n), (ssize_t)n);
-	close(fd);
-
 	hs_profile pw, pf;
 	static nrec whole, file;
 	hs_trace_info iw, ifile;
-	hs_error err;
-	hs_profile_init(&pw);
-	whole.n = 0;
-	assert_int_equal(load(big, n, &pw, nrecord, &whole, &iw, &err), HS_OK);
-	setenv("HEAPSCOPE_TEST_TRACE_WINDOW", "4096", 1);
-	hs_input in;
-	hs_profile_init(&pf);
-	file.n = 0;
-	assert_int_equal(hs_input_open(&in, path, 0, &err), HS_OK);
-	assert_int_equal(hs_trace_load(&in, &pf, nrecord, &file, &ifile, &err), HS_OK);
-	assert_true(ifile.pages_droppable);   /* the mapped file: the window's case */
-	hs_input_release(&in);
-	unsetenv("HEAPSCOPE_TEST_TRACE_WINDOW");
-	unlink(path);
+	whole.n = file.n = 0;
+	load_twice(big, n, nrecord, &pw, &whole, &iw, &pf, &file, &ifile);
 	assert_int_equal(whole.n, 6 + 100);
 	assert_int_equal(iw.events, 6 + 100);
 	assert_int_equal(ifile.events, iw.events);
@@ -573,6 +579,126 @@ static void test_index_window(void **state)
 	}
 	assert_int_equal(pf.nstacks, pw.nstacks);
 	assert_int_equal(pf.nstacks, 2);
+	hs_profile_release(&pw);
+	hs_profile_release(&pf);
+}
+
+/* The merge of a mapped trace file reads each P's batch with pread into
+ * the queue's own buffer (the test knob: 1 KiB at most each, 8 KiB for
+ * all of them).  Ten Ps, three rounds of batches each: batches that fit,
+ * that make a buffer grow, that do not fit (read from the mapping), Ps
+ * beyond the budget, a log whose value is in the buffer at the end of a
+ * batch the next one replaces, and the last batch within 64 bytes of the
+ * end of the file.  Every event as loaded from memory, and as built. */
+typedef struct wrec {
+	int n;
+	struct {
+		hs_tev_kind kind;
+		int64_t ts, p;
+		uint64_t arg0;
+		char str[24];
+	} ev[8192];
+} wrec;
+
+static hs_err wrecord(void *ctx, const hs_tev *ev)
+{
+	wrec *r = ctx;
+	if (r->n < 8192) {
+		r->ev[r->n].kind = ev->kind;
+		r->ev[r->n].ts = ev->ts;
+		r->ev[r->n].p = ev->p;
+		r->ev[r->n].arg0 = ev->arg0;
+		snprintf(r->ev[r->n].str, sizeof r->ev[0].str, "%.*s", (int)ev->str_len,
+		         ev->str ? ev->str : "");
+	}
+	r->n++;
+	return HS_OK;
+}
+
+static void test_batch_window(void **state)
+{
+	(void)state;
+	static uint8_t b[200000];
+	size_t n = 16;
+	memcpy(b, "go 1.19 trace\0\0\0", 16);
+	int nwant = 0, logs = 0;
+	for (int k = 0; k < 3; k++) {
+		for (int p = 0; p < 10; p++) {
+			enc m = {.n = 0};
+			/* 20-170 events, about 6 bytes each; P3's second 300 */
+			int cnt = p == 3 && k == 1 ? 300 : 20 + (p * 37 + k * 53) % 151;
+			uint64_t base = 100000 * (uint64_t)k;
+			ev(&m, EV_BATCH, 2, U(p), U(base));
+			memcpy(b + n, m.b, m.n);
+			n += m.n;
+			for (int i = 0; i < cnt; i++) {
+				m.n = 0;
+				/* ts base + 10 i + p: no two Ps at the same time */
+				ev(&m, EV_HEAP_ALLOC, 2, U(i ? 10 : p),
+				   U(1000000 * (uint64_t)p + 1000 * (uint64_t)k + (uint64_t)i));
+				memcpy(b + n, m.b, m.n);
+				n += m.n;
+				nwant++;
+			}
+			if (p % 3 == 0) {   /* a log last: "key: v<p>-<k>" */
+				m.n = 0;
+				ev(&m, T_LOG, 4, U(1), U(0), U(6), U(0));
+				char v[16];
+				int len = snprintf(v, sizeof v, "v%d-%d", p, k);
+				m.b[m.n++] = (uint8_t)len;
+				memcpy(m.b + m.n, v, (size_t)len);
+				m.n += (size_t)len;
+				memcpy(b + n, m.b, m.n);
+				n += m.n;
+				nwant++;
+				logs++;
+			}
+		}
+	}
+	enc m = {.n = 0};
+	str(&m, 6, "key");
+	ev(&m, EV_FREQUENCY, 1, U(1000000000));
+	memcpy(b + n, m.b, m.n);
+	n += m.n;
+	assert_true(n < sizeof b);
+
+	static wrec whole, file;
+	hs_profile pw, pf;
+	hs_trace_info iw, ifile;
+	whole.n = file.n = 0;
+	load_twice(b, n, wrecord, &pw, &whole, &iw, &pf, &file, &ifile);
+
+	assert_int_equal(whole.n, nwant);
+	assert_int_equal(file.n, nwant);
+	assert_int_equal(ifile.events, iw.events);
+	int seen_logs = 0;
+	for (int i = 0; i < nwant; i++) {
+		char got[96], exp[96];
+		/* one line an event, so that a failure shows which */
+		snprintf(got, sizeof got, "%d: kind %d ts %lld p %lld arg0 %llu '%s'", i,
+		         file.ev[i].kind, (long long)file.ev[i].ts, (long long)file.ev[i].p,
+		         (unsigned long long)file.ev[i].arg0, file.ev[i].str);
+		snprintf(exp, sizeof exp, "%d: kind %d ts %lld p %lld arg0 %llu '%s'", i,
+		         whole.ev[i].kind, (long long)whole.ev[i].ts, (long long)whole.ev[i].p,
+		         (unsigned long long)whole.ev[i].arg0, whole.ev[i].str);
+		assert_string_equal(got, exp);
+		if (whole.ev[i].kind == HS_TEV_HEAP_ALLOC) {
+			/* as built: P p's i-th event of round k at 100000 k + 10 i + p */
+			uint64_t v = whole.ev[i].arg0;
+			int64_t p = (int64_t)(v / 1000000), k = (int64_t)(v / 1000 % 1000),
+			        j = (int64_t)(v % 1000);
+			assert_int_equal(whole.ev[i].p, p);
+			assert_int_equal(whole.ev[i].ts, 100000 * k + 10 * j + p);
+		} else {
+			assert_int_equal(whole.ev[i].kind, HS_TEV_LOG);
+			char v[32];
+			snprintf(v, sizeof v, "key: v%lld-%lld", (long long)whole.ev[i].p,
+			         (long long)(whole.ev[i].ts / 100000));
+			assert_string_equal(whole.ev[i].str, v);
+			seen_logs++;
+		}
+	}
+	assert_int_equal(seen_logs, logs);
 	hs_profile_release(&pw);
 	hs_profile_release(&pf);
 }
@@ -700,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_merge_many),
 		cmocka_unit_test(test_normalize_each_kind),
 		cmocka_unit_test(test_index_window),
+		cmocka_unit_test(test_batch_window),
 		cmocka_unit_test(test_profile_and_summary),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_hostile),
