@@ -59,11 +59,6 @@ void hs_input_drop(hs_input *in, size_t upto);
  * that skims a file (headers of records it reads later) does not make it
  * resident (the kernel maps the pages around each one touched). */
 void hs_input_peek(hs_input *in, size_t off, void *buf, size_t n);
-/* The loader will read data[off..off+n) soon: a file mapping maps those
- * pages now, in one call (MADV_POPULATE_READ), not one fault per 64 KiB
- * as they are read (a fault costs about what a whole call does).  A no-op
- * for other inputs and where the kernel lacks it (before Linux 5.14). */
-void hs_input_prefetch(hs_input *in, size_t off, size_t n);
 /* Make every byte readable again after hs_input_drop, for a loader that
  * must read the input twice (a rare layout, or to point at an error):
  * the inflater starts over from the compressed file, which it keeps

@@ -59,17 +59,17 @@ typedef struct hs_dmap {
 bool hs_dmap_put(hs_dmap *m, uint64_t key, uint32_t val);
 void hs_dmap_release(hs_dmap *m);
 
-static inline uint32_t hs_dmap_get(const hs_dmap *m, uint64_t key)
-{
-	uint32_t v = key < m->dense_len ? m->dense[key] : UINT32_MAX;
-	return v == UINT32_MAX && m->map.len ? hs_idmap_get(&m->map, key) : v;
-}
-
 /* The array part alone, for a fast path: UINT32_MAX when key is not
  * there (it may still be in the map: then ask hs_dmap_get). */
 static inline uint32_t hs_dmap_get_dense(const hs_dmap *m, uint64_t key)
 {
 	return key < m->dense_len ? m->dense[key] : UINT32_MAX;
+}
+
+static inline uint32_t hs_dmap_get(const hs_dmap *m, uint64_t key)
+{
+	uint32_t v = hs_dmap_get_dense(m, key);
+	return v == UINT32_MAX && m->map.len ? hs_idmap_get(&m->map, key) : v;
 }
 
 typedef struct hs_strmap {

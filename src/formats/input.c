@@ -571,20 +571,6 @@ void hs_input_drop(hs_input *in, size_t upto)
 		in->dropped = to;
 }
 
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22   /* Linux 5.14; older kernels say EINVAL */
-#endif
-
-void hs_input_prefetch(hs_input *in, size_t off, size_t n)
-{
-	if (!in->map || in->bg || off >= in->map_len)
-		return;
-	size_t page = page_size();
-	size_t from = off / page * page, to = n > in->map_len - off ? in->map_len : off + n;
-	if (to > from)
-		(void)madvise((uint8_t *)in->map + from, to - from, MADV_POPULATE_READ);
-}
-
 void hs_input_peek(hs_input *in, size_t off, void *buf, size_t n)
 {
 	if (in->map && !in->bg && pread(in->map_fd, buf, n, (off_t)off) == (ssize_t)n)

@@ -565,87 +565,6 @@ static void test_gzip_verdicts_are_zlib(void **state)
 	free(plain);
 }
 
-/* Minor faults of this process so far. */
-static long minflt(void)
-{
-	struct rusage ru;
-	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
-	return ru.ru_minflt;
-}
-
-/* Read one byte of every page of in->data[from..to); the minor faults it
- * took.  Not instrumented: under ASan each read would also fault in its
- * shadow page. */
-#if defined(__GNUC__)
-__attribute__((no_sanitize_address))
-#endif
-static long touch_faults(const hs_input *in, size_t from, size_t to)
-{
-	long f0 = minflt();
-	unsigned sum = 0;
-	for (size_t p = from; p < to; p += 4096)
-		sum += ((const volatile uint8_t *)in->data)[p];
-	long f1 = minflt();
-	assert_true(sum > 0);
-	return f1 - f0;
-}
-
-/* hs_input_prefetch maps a file's pages in one call: reading them then
- * takes no faults (about one per 64 KiB without it), and it is a no-op
- * past the end and for a buffer. */
-static void test_prefetch_maps(void **state)
-{
-	(void)state;
-	size_t half = (size_t)4 << 20, total = 2 * half;
-	uint8_t *raw = malloc(total);
-	assert_non_null(raw);
-	for (size_t i = 0; i < total; i++)
-		raw[i] = (uint8_t)('a' + i % 7);   /* neither gzip nor zstd */
-	/* Written 4 KiB at a time, as a program writing a trace does: the
-	 * page cache then holds small folios (a file written in one call
-	 * may be cached in folios of megabytes, each mapped by one fault). */
-	char path[64];
-	strcpy(path, "/tmp/hs-test-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	for (size_t off = 0; off < total; off += 4096)
-		assert_int_equal(write(fd, raw + off, 4096), 4096);
-	close(fd);
-	hs_input in;
-	hs_error e;
-	hs_error_clear(&e);
-	assert_int_equal(hs_input_open(&in, path, 0, &e), HS_OK);
-	unlink(path);
-	assert_non_null(in.map);
-	if (madvise(in.map, 4096, 22 /* MADV_POPULATE_READ */) != 0) {
-		hs_input_release(&in);
-		free(raw);
-		if (getenv("CI"))   /* in CI nothing skips */
-			fail_msg("MADV_POPULATE_READ refused: a kernel before 5.14?");
-		skip();   /* before Linux 5.14 */
-	}
-	hs_input_prefetch(&in, total, half);        /* past the end: nothing */
-	hs_input_prefetch(&in, total - 10, half);   /* to the end */
-	long without = touch_faults(&in, half, total - 4096);
-	hs_input_prefetch(&in, 4096, half - 4096);
-	long with = touch_faults(&in, 4096, half);
-	bool same = memcmp(in.data, raw, total) == 0;
-	hs_input_release(&in);
-	hs_input buf;
-	assert_int_equal(hs_input_from_buffer(&buf, raw, total, 0, &e), HS_OK);
-	hs_input_prefetch(&buf, 0, total);
-	same = same && memcmp(buf.data, raw, total) == 0;
-	hs_input_release(&buf);
-	free(raw);
-	assert_true(same);
-	if (without < 16 && getenv("CI"))
-		fail_msg("reading 4 MiB took %ld faults without a prefetch: fault-around too wide to tell", without);
-	if (without < 16)
-		skip();   /* fault-around this wide cannot tell them apart */
-	if (with >= 8)
-		fail_msg("reading prefetched pages took %ld faults (%ld without)", with, without);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -659,7 +578,6 @@ int main(void)
 		cmocka_unit_test(test_pprof_reread_after_drop),
 		cmocka_unit_test(test_recycled_pages),
 		cmocka_unit_test(test_gzip_verdicts_are_zlib),
-		cmocka_unit_test(test_prefetch_maps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
