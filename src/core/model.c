@@ -494,8 +494,13 @@ hs_err hs_profile_end_sample_later(hs_profile *p)
 		if (x->nwait >= 3) {
 			const waiting *o = &x->wait[(x->head + x->nwait - 3) % WAIT];
 			const stack_slot *sl = &x->slots[o->hash & mask];
-			if (sl->id1 && sl->hash == o->hash)
-				__builtin_prefetch((const uint32_t *)p->stack.data + sl->start);
+			if (sl->id1 && sl->hash == o->hash) {
+				/* its first and last lines: 22 ids span two or three */
+				const char *a = (const char *)((const uint32_t *)p->stack.data + sl->start);
+				__builtin_prefetch(a);
+				if (sl->len)
+					__builtin_prefetch(a + (size_t)sl->len * sizeof(uint32_t) - 1);
+			}
 		}
 	}
 	return x->nwait == WAIT ? wait_resolve(p, x) : HS_OK;
