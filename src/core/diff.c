@@ -11,8 +11,8 @@ void hs_diff_init(hs_diff *d)
 {
 	memset(d, 0, sizeof *d);
 	hs_profile_init(&d->p);
-	hs_vec_init(&d->side[0], sizeof(int64_t));
-	hs_vec_init(&d->side[1], sizeof(int64_t));
+	hs_vec_init_big(&d->side[0], sizeof(int64_t));
+	hs_vec_init_big(&d->side[1], sizeof(int64_t));
 }
 
 static void drop_merger(hs_diff *d)

@@ -17,9 +17,9 @@ void hs_profile_init(hs_profile *p)
 	hs_vec_init(&p->sample_types, sizeof(hs_value_type));
 	hs_vec_init(&p->comments, sizeof(hs_str));
 	hs_vec_init(&p->mappings, sizeof(hs_mapping));
-	hs_vec_init(&p->functions, sizeof(hs_function));
-	hs_vec_init(&p->locations, sizeof(hs_location));
-	hs_vec_init(&p->lines, sizeof(hs_line));
+	hs_vec_init_big(&p->functions, sizeof(hs_function));
+	hs_vec_init_big(&p->locations, sizeof(hs_location));
+	hs_vec_init_big(&p->lines, sizeof(hs_line));
 	hs_vec_init_big(&p->values, sizeof(int64_t));
 	hs_vec_init_big(&p->sample_stack, sizeof(uint32_t));
 	hs_vec_init_big(&p->sample_labels, sizeof(uint32_t));
