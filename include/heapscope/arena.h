@@ -39,6 +39,10 @@ void hs_vec_init(hs_vec *v, size_t elem);
  * per 2 MiB instead of one per 4 KiB.  Its data must be given back with
  * hs_vec_release or hs_vec_shrink, never with free. */
 void hs_vec_init_big(hs_vec *v, size_t elem);
+/* Wait until the pages asked ahead of big vectors' writers are faulted
+ * in; how many requests were carried out so far (0 where the kernel
+ * cannot, before Linux 5.14).  For tests. */
+size_t hs_prefault_settle(void);
 void hs_vec_release(hs_vec *v);
 /* Give back the room past len (geometric growth's slack). */
 void hs_vec_shrink(hs_vec *v);
