@@ -148,6 +148,12 @@ void *hs_map_huge(size_t bytes)
 	return hs_map_bound(bytes, 0, 0);
 }
 
+/* bytes rounded up to whole huge pages */
+static size_t huge_up(size_t bytes)
+{
+	return (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+}
+
 /* Fresh pages ahead of a big vector's writer, faulted in by a worker on
  * the other core (MADV_POPULATE_WRITE): a first touch costs the kernel's
  * zeroing, and in a VM whose host takes freed memory back, the host's
@@ -250,7 +256,7 @@ size_t hs_prefault_settle(void)
  * `need` - 1 (the mapping's end at most), the page after it asked for. */
 static void room_to_page(hs_vec *v, size_t need)
 {
-	size_t end = (need * v->elem + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	size_t end = huge_up(need * v->elem);
 	if (end >= v->mapped) {
 		v->cap = v->mapped / v->elem;
 		return;
@@ -265,7 +271,7 @@ static void room_to_page(hs_vec *v, size_t need)
  * by copying from the heap the first time. */
 static bool grow_mapped(hs_vec *v, size_t bytes)
 {
-	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	bytes = huge_up(bytes);
 	if (v->mapped) {
 		void *same = mremap(v->data, v->mapped, bytes, 0);
 		if (same != MAP_FAILED) {
@@ -333,7 +339,7 @@ void hs_vec_shrink(hs_vec *v)
 	if (v->mapped) {
 		/* Untouched pages cost nothing; give back whole huge pages past
 		 * the data so the mapping stays on huge-page bounds. */
-		size_t keep = (v->len * v->elem + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		size_t keep = huge_up(v->len * v->elem);
 		if (keep < v->mapped) {
 			prefault_cancel((char *)v->data + keep, v->mapped - keep);
 			if (munmap((char *)v->data + keep, v->mapped - keep) == 0)

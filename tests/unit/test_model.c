@@ -13,6 +13,10 @@
 #include "heapscope/model.h"
 #include "heapscope/regex.h"
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
+#endif
+
 static void test_arena(void **state)
 {
 	(void)state;
@@ -121,7 +125,7 @@ static void test_vec_prefault(void **state)
 	 * which CI does not accept */
 	void *probe = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(probe != MAP_FAILED);
-	int can = madvise(probe, 4096, 23 /* MADV_POPULATE_WRITE */);
+	int can = madvise(probe, 4096, MADV_POPULATE_WRITE);
 	munmap(probe, 4096);
 	if (can != 0) {
 		if (getenv("CI"))
